@@ -1,2 +1,39 @@
-// Placeholder replaced by the lead: prepares a migrated template database for integration tests.
-export default async function setup(): Promise<void> {}
+import type { TestProject } from 'vitest/node';
+import { createDataSource } from '../../src/db/data-source.js';
+import { migrateWithLock } from '../../src/db/migrate.js';
+import { adminQuery, PG_SERVER, templateName } from './pg.js';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Builds a migrated template database once per run; each integration test
+ * file copies it (CREATE DATABASE … TEMPLATE), which takes milliseconds.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Leftovers of interrupted runs (their process is gone).
+  const old = await adminQuery(`SELECT datname FROM pg_database WHERE datname ~ '^cs_(tpl|test)_[0-9]+'`);
+  for (const { datname } of old.rows as { datname: string }[]) {
+    const pid = Number(/^cs_(?:tpl|test)_(\d+)/.exec(datname)?.[1]);
+    if (pid && pid !== process.pid && !alive(pid)) await adminQuery(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => undefined);
+  }
+  const template = templateName(process.pid);
+  await adminQuery(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+  await adminQuery(`CREATE DATABASE ${template}`);
+  const ds = createDataSource(`${PG_SERVER}/${template}`, { poolSize: 2 });
+  await ds.initialize();
+  await migrateWithLock(ds);
+  await ds.destroy();
+  project.provide('templateDb', template);
+  project.provide('runPid', process.pid);
+  return async () => {
+    const mine = await adminQuery(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`cs_%_${process.pid}%`]);
+    for (const { datname } of mine.rows as { datname: string }[]) await adminQuery(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => undefined);
+  };
+}

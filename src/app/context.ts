@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { AuditLog } from '../audit/audit-log.js';
+import type { Config } from '../config/config.js';
+import { createDataSource } from '../db/data-source.js';
+import { ensureDatabase } from '../db/ensure-database.js';
+import { migrateWithLock } from '../db/migrate.js';
+import { JobProducer } from '../jobs/producer.js';
+import { assertRegistryConsistent } from '../jobs/registry.js';
+import { createLogger, type Logger } from '../logging/logger.js';
+import { makeScrubber } from '../logging/scrub.js';
+import { Metrics } from '../metrics/metrics.js';
+import { BlobStore } from '../notify/blob-store.js';
+import { Notifier } from '../notify/notifier.js';
+import type { StatusSources } from '../ops/status.js';
+import { openRedis } from '../redis/connections.js';
+import { KillSwitch } from '../safety/kill-switch.js';
+import type { DestinationStream } from 'pino';
+
+/** Shared resources of one process, whatever roles it runs. */
+export interface AppContext {
+  config: Config;
+  log: Logger;
+  scrub: (text: string) => string;
+  ds: DataSource;
+  /** Fail-fast connection for request paths. */
+  redis: Redis;
+  jobs: JobProducer;
+  audit: AuditLog;
+  killSwitch: KillSwitch;
+  metrics: Metrics;
+  blobs: BlobStore;
+  notifier: Notifier;
+  instanceId: string;
+  startedAt: number;
+  mode: string;
+  statusSources: StatusSources;
+  close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  /** Log destination (tests capture it to check no secret leaks). */
+  logDestination?: DestinationStream;
+  /** Run migrations at start-up (default true; `courtside migrate` does it explicitly). */
+  migrate?: boolean;
+}
+
+/**
+ * Opens Postgres (creating the database and applying migrations under an
+ * advisory lock) and Redis, and builds the services every role shares.
+ */
+export async function createContext(config: Config, opts: ContextOptions = {}): Promise<AppContext> {
+  assertRegistryConsistent();
+  const log = createLogger({ level: config.log.level, secrets: config.secrets, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
+  const scrub = makeScrubber(config.secrets);
+  await ensureDatabase(config.db.url);
+  const ds = createDataSource(config.db.url);
+  await ds.initialize();
+  if (opts.migrate !== false) {
+    const applied = await migrateWithLock(ds);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  }
+  const redis = openRedis(config.redis.url, 'producer', (err) => log.warn({ err: err.message }, 'redis connection problem'));
+  const jobs = new JobProducer(redis, config.redis.prefix, config.queueTimeoutMs);
+  const audit = new AuditLog(ds);
+  const killSwitch = new KillSwitch(ds, redis, `${config.redis.prefix}:killswitch`, audit);
+  await killSwitch.syncMirror().catch((err: unknown) => log.warn({ err }, 'could not mirror the kill switch into Redis yet'));
+  const metrics = new Metrics();
+  const blobs = new BlobStore(redis, config.redis.prefix);
+  const notifier = new Notifier(jobs, blobs);
+  const startedAt = Date.now();
+  const mode = `${config.local.enabled ? 'local' : config.telegram.webhook ? 'telegram (webhook)' : 'telegram (polling)'} · paper`;
+  const statusSources: StatusSources = {
+    ds,
+    redis,
+    jobs,
+    killSwitch,
+    mode,
+    startedAt,
+    staleMs: config.heartbeat.staleMs,
+    timeoutMs: 1_000,
+  };
+  return {
+    config,
+    log,
+    scrub,
+    ds,
+    redis,
+    jobs,
+    audit,
+    killSwitch,
+    metrics,
+    blobs,
+    notifier,
+    instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    startedAt,
+    mode,
+    statusSources,
+    async close() {
+      await jobs.close();
+      redis.disconnect();
+      if (ds.isInitialized) await ds.destroy().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import type { Telegraf } from 'telegraf';
+import { createBot, publishCommands } from '../../bot/create-bot.js';
+import { PollingLock } from '../../bot/polling-lock.js';
+import type { AppContext } from '../context.js';
+
+/** A running bot role. `webhookHandler` is set in webhook mode, for the HTTP server to mount. */
+export interface BotRole {
+  bot: Telegraf;
+  webhook: { path: string; handler: ReturnType<Telegraf['webhookCallback']> } | null;
+  /** Resolves once this instance is polling (or the webhook is registered). */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the telegraf bot: webhook mode when TELEGRAM_WEBHOOK_URL is set,
+ * otherwise long polling guarded by a Redis lock so only one instance polls.
+ */
+export async function startBotRole(app: AppContext): Promise<BotRole> {
+  const { config, log } = app;
+  const blog = log.child({ role: 'bot' });
+  const bot = createBot({
+    config,
+    log: blog,
+    audit: app.audit,
+    killSwitch: app.killSwitch,
+    jobs: app.jobs,
+    redis: app.redis,
+    metrics: app.metrics,
+    status: app.statusSources,
+    scrub: app.scrub,
+    now: () => Date.now(),
+  });
+  bot.botInfo = await bot.telegram.getMe();
+  await publishCommands(bot).catch((err: unknown) => blog.warn({ err }, 'could not publish the command menu'));
+
+  if (config.telegram.webhook) {
+    const { url, secret } = config.telegram.webhook;
+    const path = new URL(url).pathname || '/';
+    await bot.telegram.setWebhook(url, { secret_token: secret, allowed_updates: ['message', 'callback_query'] });
+    blog.info({ path }, 'webhook registered');
+    return {
+      bot,
+      webhook: { path, handler: bot.webhookCallback(path, { secretToken: secret }) },
+      ready: Promise.resolve(),
+      async stop() {
+        /* Telegram keeps the webhook; updates queue at Telegram while we are down. */
+      },
+    };
+  }
+
+  const lock = new PollingLock(app.redis, `${config.redis.prefix}:bot:poll-lock:${bot.botInfo.id}`, app.instanceId);
+  let polling = false;
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((r) => (markReady = r));
+  const startPolling = () => {
+    if (polling) return;
+    polling = true;
+    blog.info({ username: bot.botInfo?.username }, 'polling for updates');
+    void bot
+      .launch({ allowedUpdates: ['message', 'callback_query'] }, () => markReady())
+      .catch((err: unknown) => {
+        polling = false;
+        blog.error({ err }, 'polling stopped with an error; will retry while holding the lock');
+      });
+  };
+  const stopPolling = () => {
+    if (!polling) return;
+    polling = false;
+    blog.warn('another instance holds the polling lock; standing by');
+    try {
+      bot.stop('lock lost');
+    } catch {
+      /* not running */
+    }
+  };
+  lock.run(startPolling, stopPolling);
+  // If Redis is down at start we cannot know who polls; poll anyway rather than leave users unanswered.
+  setTimeout(() => {
+    if (!lock.isHeld && !polling) {
+      void app.redis.ping().then(
+        () => undefined,
+        () => startPolling(),
+      );
+    }
+  }, 2_000).unref();
+  return {
+    bot,
+    webhook: null,
+    ready,
+    async stop() {
+      if (polling) {
+        polling = false;
+        try {
+          bot.stop('shutdown');
+        } catch {
+          /* already stopped */
+        }
+      }
+      await lock.release();
+    },
+  };
+}

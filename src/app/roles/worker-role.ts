@@ -1,0 +1,55 @@
+import type { Worker } from 'bullmq';
+import { Telegram } from 'telegraf';
+import { commandHandlers, tellUserCommandFailed } from '../../jobs/handlers/commands.js';
+import { startQueueWorker } from '../../jobs/worker-runtime.js';
+import { ChatPacer } from '../../notify/chat-pacer.js';
+import { deliverNotify } from '../../notify/delivery.js';
+import { openRedis } from '../../redis/connections.js';
+import type { AppContext } from '../context.js';
+
+/** A running worker role: BullMQ workers for the command and notify queues. */
+export interface WorkerRole {
+  workers: Worker[];
+  stop(): Promise<void>;
+}
+
+export function startWorkerRole(app: AppContext): WorkerRole {
+  const { config, log } = app;
+  const blocking = () => openRedis(config.redis.url, 'blocking', (err) => log.warn({ err: err.message }, 'worker redis connection problem'));
+  const shared = { prefix: config.redis.prefix, logger: log.child({ role: 'worker' }), metrics: app.metrics };
+
+  const commandConn = blocking();
+  const commands = startQueueWorker('commands', commandHandlers(app), {
+    ...shared,
+    connection: commandConn,
+    concurrency: config.worker.concurrency,
+    onFinalFailure: (job, err) => tellUserCommandFailed(app, job, err),
+  });
+
+  const notifyConn = blocking();
+  const pacer = new ChatPacer(notifyConn, config.redis.prefix, config.notify.chatPerSec, config.notify.chatBurst);
+  const telegram = new Telegram(config.telegram.token, { apiRoot: config.telegram.apiRoot });
+  const notify = startQueueWorker(
+    'notify',
+    {
+      'notify.deliver': (p, run) => deliverNotify(p, run, { telegram, redis: notifyConn, prefix: config.redis.prefix, pacer, blobs: app.blobs, metrics: app.metrics }),
+    },
+    {
+      ...shared,
+      connection: blocking(),
+      concurrency: config.worker.concurrency,
+      // Telegram's global limit is about 30 messages/s per bot.
+      limiter: { max: config.notify.globalPerSec, duration: 1_000 },
+    },
+  );
+  const workers = [commands, notify];
+  return {
+    workers,
+    async stop() {
+      // close() waits for active jobs to finish, so a job is never cut in half on SIGTERM.
+      await Promise.all(workers.map((w) => w.close()));
+      commandConn.disconnect();
+      notifyConn.disconnect();
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import type { Server } from 'node:http';
+import type { DestinationStream } from 'pino';
+import { LOCAL_BOT_TOKEN, type Config } from '../config/config.js';
+import { startTelegramEmulator, type TelegramEmulator } from '../emulators/telegram/index.js';
+import { createHttpServer, listen } from '../http/server.js';
+import { Heartbeat } from '../ops/heartbeat.js';
+import { collectStatus } from '../ops/status.js';
+import { QUEUE_NAMES } from '../jobs/registry.js';
+import { createContext, type AppContext } from './context.js';
+import { startBotRole, type BotRole } from './roles/bot-role.js';
+import { startSchedulerRole } from './roles/scheduler-role.js';
+import { startWorkerRole } from './roles/worker-role.js';
+
+/** The process roles; `npm start` runs all of them in one process. */
+export const PROCESS_ROLES = ['bot', 'worker', 'scheduler'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+/** The identity of the local-mode bot inside the emulator. */
+export const LOCAL_BOT = { id: 100000001, username: 'courtside_local_bot', first_name: 'Courtside' };
+
+export interface StartOptions {
+  roles: readonly ProcessRole[];
+  logDestination?: DestinationStream;
+  /** Override HTTP port (0 = any free port), e.g. in tests. */
+  httpPort?: number;
+}
+
+export interface RunningApp {
+  app: AppContext;
+  config: Config;
+  httpPort: number;
+  emulator: TelegramEmulator | null;
+  bot: BotRole | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the requested roles in this process. In local mode (no bot token)
+ * the bot role also starts the Bot API emulator that the terminal chat and
+ * `courtside chat` talk to.
+ */
+export async function startApp(initial: Config, opts: StartOptions): Promise<RunningApp> {
+  let config = initial;
+  let emulator: TelegramEmulator | null = null;
+  if (config.local.enabled && opts.roles.includes('bot')) {
+    try {
+      emulator = await startTelegramEmulator({ port: config.local.botApiPort, token: LOCAL_BOT_TOKEN, bot: LOCAL_BOT });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'EADDRINUSE') {
+        throw new Error(`Port ${config.local.botApiPort} is in use: is another local Courtside running? Stop it, or set LOCAL_BOT_API_PORT to a free port.`);
+      }
+      throw err;
+    }
+    config = { ...config, telegram: { ...config.telegram, apiRoot: emulator.url } };
+  }
+  const app = await createContext(config, { ...(opts.logDestination ? { logDestination: opts.logDestination } : {}) });
+  const log = app.log;
+  const stops: (() => Promise<void>)[] = [];
+  const beats = opts.roles.map(
+    (role) => new Heartbeat(app.ds, app.redis, config.redis.prefix, role, app.instanceId, config.heartbeat.intervalMs, config.heartbeat.staleMs, log),
+  );
+  let bot: BotRole | null = null;
+  let server: Server | null = null;
+  let httpPort = -1;
+  try {
+    if (opts.roles.includes('worker')) {
+      const w = startWorkerRole(app);
+      stops.push(() => w.stop());
+    }
+    if (opts.roles.includes('scheduler')) {
+      const s = startSchedulerRole(app);
+      stops.push(() => s.stop());
+    }
+    if (opts.roles.includes('bot')) {
+      bot = await startBotRole(app);
+      // The bot stops first on shutdown: no new updates while workers drain.
+      const b = bot;
+      stops.unshift(() => b.stop());
+    }
+    beats.forEach((b) => b.start());
+    server = createHttpServer(
+      {
+        readiness: async () => {
+          const s = await collectStatus(app.statusSources);
+          const mine = s.heartbeats.filter((h) => h.instance === app.instanceId);
+          return {
+            ready: s.db.ok && s.redis.ok,
+            checks: { postgres: s.db, redis: s.redis, killSwitchEngaged: s.killSwitch.engaged, heartbeats: s.heartbeats, staleRoles: s.heartbeats.filter((h) => h.stale).map((h) => h.role), roles: opts.roles, instance: app.instanceId, ownBeats: mine.length },
+          };
+        },
+        metrics: () =>
+          app.metrics.render([
+            async () => {
+              const depths = await app.jobs.depths();
+              for (const q of QUEUE_NAMES) for (const [state, n] of Object.entries(depths[q])) app.metrics.queueDepth.labels(q, state).set(n);
+            },
+            async () => {
+              app.metrics.killSwitch.set((await app.killSwitch.state()).engaged ? 1 : 0);
+            },
+          ]),
+        ...(bot?.webhook ? { webhook: bot.webhook } : {}),
+      },
+      log,
+    );
+    httpPort = await listen(server, opts.httpPort ?? config.http.port, config.http.host);
+  } catch (err) {
+    beats.forEach((b) => b.stop());
+    for (const s of stops) await s().catch(() => undefined);
+    await app.close();
+    await emulator?.close();
+    throw err;
+  }
+  log.info({ roles: opts.roles, httpPort, mode: app.mode, apiRoot: config.local.enabled ? config.telegram.apiRoot : undefined }, 'courtside started');
+
+  let stopping: Promise<void> | null = null;
+  return {
+    app,
+    config,
+    httpPort,
+    emulator,
+    bot,
+    stop() {
+      stopping ??= (async () => {
+        log.info('shutting down');
+        beats.forEach((b) => b.stop());
+        for (const s of stops) await s().catch((err: unknown) => log.error({ err }, 'error while stopping a role'));
+        await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+        server?.closeAllConnections();
+        await app.close();
+        await emulator?.close();
+        log.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}

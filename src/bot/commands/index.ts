@@ -1,0 +1,27 @@
+import { bold, fmt, join } from 'telegraf/format';
+import { roleAllows } from '../../config/roles.js';
+import { defineCommand, noArgs, type CommandDef } from './define.js';
+import { killCommand } from './kill.js';
+import { resumeCommand } from './resume.js';
+import { startCommand } from './start.js';
+import { statusCommand } from './status.js';
+
+const helpCommand = defineCommand({
+  name: 'help',
+  summary: 'This list',
+  usage: '/help',
+  role: 'viewer',
+  args: noArgs,
+  async run({ ctx, role }) {
+    const lines = COMMANDS.map((c) => {
+      const allowed = roleAllows(role, c.role);
+      return fmt`${c.usage} — ${c.summary}${allowed ? '' : ` (${c.role} only)`}`;
+    });
+    await ctx.reply(fmt`${bold`Commands`}\n${join(lines, '\n')}\n\nYour role: ${role}.`);
+  },
+});
+
+/** Every command, in /help order. */
+export const COMMANDS: readonly CommandDef<any>[] = [startCommand, helpCommand, statusCommand, killCommand, resumeCommand];
+
+export const COMMANDS_BY_NAME: ReadonlyMap<string, CommandDef<any>> = new Map(COMMANDS.map((c) => [c.name, c]));

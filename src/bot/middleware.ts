@@ -1,0 +1,64 @@
+import type { Context, MiddlewareFn } from 'telegraf';
+import type { Role } from '../config/roles.js';
+import type { BotDeps } from './deps.js';
+
+/** State the middleware chain attaches to a context. */
+export interface AuthState {
+  role: Role;
+}
+
+export function roleOf(ctx: Context): Role {
+  return (ctx.state as AuthState).role;
+}
+
+/**
+ * Drops an update we have already seen (Telegram redelivers after a restart
+ * before the offset was confirmed). Best effort: if Redis is down we go on,
+ * and queued commands are still de-duplicated by their jobId.
+ */
+export function dedupeUpdates(deps: BotDeps): MiddlewareFn<Context> {
+  return async (ctx, next) => {
+    const key = `${deps.config.redis.prefix}:tg:update:${ctx.update.update_id}`;
+    const fresh = await deps.redis.set(key, '1', 'EX', 24 * 3600, 'NX').catch(() => 'unknown');
+    if (fresh === null) {
+      deps.log.info({ updateId: ctx.update.update_id }, 'duplicate update ignored');
+      return;
+    }
+    return next();
+  };
+}
+
+/**
+ * Only allow-listed users get past this point. Everyone else gets one polite
+ * refusal naming their user ID (at most one per few seconds, so a flood is not
+ * amplified) and every attempt is audited.
+ */
+export function authenticate(deps: BotDeps): MiddlewareFn<Context> {
+  return async (ctx, next) => {
+    const from = ctx.from;
+    if (!from) return; // channel posts and service updates: nobody to authorise
+    const role = deps.config.telegram.allowed.get(from.id);
+    if (role) {
+      (ctx.state as AuthState).role = role;
+      return next();
+    }
+    deps.metrics.commands.labels('(denied)', 'denied').inc();
+    const text = ctx.message && 'text' in ctx.message ? ctx.message.text : undefined;
+    await deps.audit
+      .append({
+        action: 'auth.denied',
+        actor: from.id,
+        username: from.username ?? null,
+        chatId: ctx.chat?.id ?? null,
+        updateId: ctx.update.update_id,
+        kind: ctx.callbackQuery ? 'callback' : 'message',
+        text: text?.slice(0, 200) ?? null,
+      })
+      .catch((err: unknown) => deps.log.error({ err }, 'could not audit a denied attempt'));
+    const first = await deps.redis.set(`${deps.config.redis.prefix}:tg:refused:${from.id}`, '1', 'PX', 5_000, 'NX').catch(() => 'OK');
+    if (first === null) return;
+    const message = `⛔ Sorry, you are not allowed to use this bot.\nYour Telegram user ID is ${from.id}. If you own this bot, add it to TELEGRAM_ALLOWED_USER_IDS and restart.`;
+    if (ctx.callbackQuery) await ctx.answerCbQuery(message.slice(0, 200), { show_alert: true });
+    else if (ctx.chat) await ctx.reply(message);
+  };
+}

@@ -1,0 +1,29 @@
+import { bold, fmt, join, type FmtString } from 'telegraf/format';
+import type { SystemStatus } from '../../ops/status.js';
+import { humanDuration } from './duration.js';
+
+/** /status as a short, phone-readable message: the most important line first. */
+export function statusView(s: SystemStatus): FmtString {
+  const ks = s.killSwitch;
+  const lines: (string | FmtString)[] = [];
+  lines.push(
+    ks.engaged
+      ? fmt`🛑 ${bold`Kill switch: ON`} — ${ks.reason ?? 'no reason given'}${ks.changedBy ? ` (by ${ks.changedBy})` : ''}`
+      : fmt`✅ ${bold`Kill switch: off`} — trading allowed`,
+  );
+  if (ks.postgres !== ks.redis) lines.push(`⚠️ Kill switch stores disagree (Postgres: ${String(ks.postgres)}, Redis: ${String(ks.redis)}); failing closed. Send /kill or /resume again to settle it.`);
+  lines.push(fmt`Mode: ${s.mode} · up ${humanDuration(s.uptimeMs)}`);
+  lines.push(`Postgres: ${s.db.ok ? `ok (${s.db.ms.toFixed(1)} ms)` : `DOWN — ${s.db.error ?? 'no answer'}`}`);
+  lines.push(`Redis: ${s.redis.ok ? `ok (${s.redis.ms.toFixed(1)} ms)` : `DOWN — ${s.redis.error ?? 'no answer'}`}`);
+  if (s.queues) {
+    lines.push(bold`Queues (waiting/active/delayed/failed)`);
+    for (const [q, c] of Object.entries(s.queues)) lines.push(`• ${q}: ${(c.waiting ?? 0) + (c.prioritized ?? 0)}/${c.active ?? 0}/${c.delayed ?? 0}/${c.failed ?? 0}`);
+  } else {
+    lines.push('Queues: unavailable');
+  }
+  if (s.heartbeats.length > 0) {
+    lines.push(bold`Processes`);
+    for (const h of s.heartbeats.slice(0, 8)) lines.push(`${h.stale ? '⚠️' : '•'} ${h.role} pid ${h.pid} — last beat ${humanDuration(h.ageMs)} ago${h.stale ? ' (STALE)' : ''}`);
+  }
+  return join(lines, '\n');
+}

@@ -1,0 +1,26 @@
+import { AuditLog } from '../../audit/audit-log.js';
+import { loadConfig } from '../../config/config.js';
+import { createDataSource } from '../../db/data-source.js';
+import { UsageError, type CliCommand } from '../command.js';
+
+export const auditCommand: CliCommand = {
+  name: 'audit',
+  summary: 'Verify the audit hash chain (audit verify)',
+  usage: 'courtside audit verify',
+  async run(args, io) {
+    if (args[0] !== 'verify' || args.length > 1) throw new UsageError('expected `audit verify`');
+    const ds = createDataSource(loadConfig().db.url, { poolSize: 2 });
+    await ds.initialize();
+    try {
+      const v = await new AuditLog(ds).verify();
+      if (v.ok) {
+        io.stdout(`OK: ${v.rows} rows, chain intact (head ${v.head.slice(0, 16)}…)\n`);
+        return 0;
+      }
+      io.stdout(`BROKEN at seq ${v.brokenAt}: ${v.problem}. ${v.rows - 1} rows before it verify.\n`);
+      return 1;
+    } finally {
+      await ds.destroy();
+    }
+  },
+};

@@ -1,0 +1,25 @@
+import { loadConfig } from '../../config/config.js';
+import { createDataSource } from '../../db/data-source.js';
+import { ensureDatabase } from '../../db/ensure-database.js';
+import { migrateWithLock } from '../../db/migrate.js';
+import type { CliCommand } from '../command.js';
+
+export const migrateCommand: CliCommand = {
+  name: 'migrate',
+  summary: 'Create the database if missing and apply pending migrations',
+  usage: 'courtside migrate',
+  async run(_args, io) {
+    const config = loadConfig();
+    const { created } = await ensureDatabase(config.db.url);
+    if (created) io.stdout('created database\n');
+    const ds = createDataSource(config.db.url, { poolSize: 2 });
+    await ds.initialize();
+    try {
+      const applied = await migrateWithLock(ds);
+      io.stdout(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
+      return 0;
+    } finally {
+      await ds.destroy();
+    }
+  },
+};

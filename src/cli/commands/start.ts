@@ -1,0 +1,47 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PROCESS_ROLES, startApp, type ProcessRole } from '../../app/start.js';
+import { loadConfig } from '../../config/config.js';
+import { runTerminalChat } from '../../local/terminal-chat.js';
+import { UsageError, type CliCommand } from '../command.js';
+
+export const startCommand: CliCommand = {
+  name: 'start',
+  summary: 'Run the robot (all roles, or --role bot|worker|scheduler; repeatable)',
+  usage: 'courtside start [--role bot|worker|scheduler]... [--no-chat]\n  With no TELEGRAM_BOT_TOKEN it runs in local mode: an emulated Telegram you chat with from this terminal or `courtside chat`.',
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { role: { type: 'string', multiple: true }, 'no-chat': { type: 'boolean' } }, strict: true });
+    const roles = (values.role ?? [...PROCESS_ROLES]) as ProcessRole[];
+    for (const r of roles) if (!(PROCESS_ROLES as readonly string[]).includes(r)) throw new UsageError(`unknown role "${r}"; use one of ${PROCESS_ROLES.join(', ')}`);
+    const config = loadConfig();
+    const running = await startApp(config, { roles });
+    let exiting = false;
+    const shutdown = (signal: string) => {
+      if (exiting) {
+        io.stderr(`second ${signal}: exiting now\n`);
+        process.exit(1);
+      }
+      exiting = true;
+      void running.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    const local = running.config.local.enabled && running.emulator;
+    if (local) {
+      io.stderr(
+        `\nCourtside is running in LOCAL MODE (no TELEGRAM_BOT_TOKEN): Telegram is emulated at ${running.emulator!.url}, health at http://${config.http.host}:${running.httpPort}/healthz\n` +
+          `From another terminal: npx courtside chat "/status"\n\n`,
+      );
+    }
+    if (local && roles.includes('bot') && process.stdin.isTTY && process.stdout.isTTY && !values['no-chat']) {
+      await running.bot?.ready;
+      await runTerminalChat({ baseUrl: running.emulator!.url, userId: config.local.userId, photoDir: join(config.home, 'photos'), onExit: () => shutdown('SIGINT') });
+    }
+    // Keep running until a signal arrives.
+    await new Promise<never>(() => undefined);
+    return 0;
+  },
+};

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { isAbsolute, resolve } from 'node:path';
+import { envSchema, type Env } from './env-schema.js';
+import { parseAllowList, type Role } from './roles.js';
+
+/** The token local mode uses with the in-process Bot API emulator; it is not a secret. */
+export const LOCAL_BOT_TOKEN = '100000001:LOCAL-courtside-local-mode-token';
+
+/** Parsed, validated configuration: built once at start-up and passed down. */
+export interface Config {
+  log: { level: Env['LOG_LEVEL'] };
+  telegram: {
+    /** Real token, or the local one when `local.enabled`. */
+    token: string;
+    apiRoot: string;
+    allowed: ReadonlyMap<number, Role>;
+    webhook: { url: string; secret: string } | null;
+    /** Key for HMAC-signing inline button data. */
+    callbackKey: Buffer;
+  };
+  local: { enabled: boolean; botApiPort: number; userId: number };
+  db: { url: string };
+  redis: { url: string; prefix: string };
+  http: { host: string; port: number };
+  home: string;
+  notify: { chatBurst: number; chatPerSec: number; globalPerSec: number };
+  worker: { concurrency: number };
+  heartbeat: { intervalMs: number; staleMs: number };
+  queueTimeoutMs: number;
+  /** Values that must never be logged; the logger scrubs them from every line. */
+  secrets: string[];
+}
+
+/** Thrown when the environment is invalid; the message lists every problem. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(
+      `Configuration is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        '\nFix these environment variables (see .env.example) and start again.',
+    );
+  }
+}
+
+/** Parses the environment once into a nested, typed Config or throws ConfigError listing every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'} ${i.message}`));
+  }
+  const env = parsed.data;
+  const allowed = parseAllowList(env.TELEGRAM_ALLOWED_USER_IDS);
+  const allowMap = new Map(allowed.ok ? allowed.value : []);
+  const local = !env.TELEGRAM_BOT_TOKEN;
+  if (local && !allowMap.has(env.LOCAL_USER_ID)) allowMap.set(env.LOCAL_USER_ID, 'admin');
+  const token = env.TELEGRAM_BOT_TOKEN ?? LOCAL_BOT_TOKEN;
+  const callbackSecret = env.CALLBACK_SECRET ?? `courtside-callback:${token}`;
+  const secrets = [env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_WEBHOOK_SECRET, env.CALLBACK_SECRET, passwordOf(env.DATABASE_URL), passwordOf(env.REDIS_URL)]
+    .filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  const home = isAbsolute(env.COURTSIDE_HOME) ? env.COURTSIDE_HOME : resolve(process.cwd(), env.COURTSIDE_HOME);
+  return {
+    log: { level: env.LOG_LEVEL },
+    telegram: {
+      token,
+      // Local mode talks to the bot process's in-process emulator; other roles find it on this port.
+      apiRoot: local ? `http://127.0.0.1:${env.LOCAL_BOT_API_PORT}` : env.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+      allowed: allowMap,
+      webhook: env.TELEGRAM_WEBHOOK_URL && env.TELEGRAM_WEBHOOK_SECRET ? { url: env.TELEGRAM_WEBHOOK_URL, secret: env.TELEGRAM_WEBHOOK_SECRET } : null,
+      callbackKey: createHash('sha256').update(callbackSecret).digest(),
+    },
+    local: { enabled: local, botApiPort: env.LOCAL_BOT_API_PORT, userId: env.LOCAL_USER_ID },
+    db: { url: env.DATABASE_URL },
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
+    home,
+    notify: { chatBurst: env.NOTIFY_CHAT_BURST, chatPerSec: env.NOTIFY_CHAT_PER_SEC, globalPerSec: env.NOTIFY_GLOBAL_PER_SEC },
+    worker: { concurrency: env.WORKER_CONCURRENCY },
+    heartbeat: { intervalMs: env.HEARTBEAT_INTERVAL_MS, staleMs: env.HEARTBEAT_STALE_MS },
+    queueTimeoutMs: env.QUEUE_TIMEOUT_MS,
+    secrets,
+  };
+}
+
+function passwordOf(url: string): string | undefined {
+  try {
+    const p = new URL(url).password;
+    return p ? decodeURIComponent(p) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { parseAllowList } from './roles.js';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : v));
+
+/**
+ * Every environment variable Courtside reads, with its default.
+ * Documented one by one in `.env.example`; keep the two in step.
+ */
+export const envSchema = z
+  .object({
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TELEGRAM_BOT_TOKEN: optionalText.pipe(
+      z
+        .string()
+        .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456789:AA… (the token @BotFather gave you)')
+        .optional(),
+    ),
+    TELEGRAM_API_ROOT: z.url({ message: 'must be a URL such as https://api.telegram.org' }).default('https://api.telegram.org'),
+    TELEGRAM_ALLOWED_USER_IDS: z.string().default(''),
+    TELEGRAM_WEBHOOK_URL: optionalText.pipe(z.url({ message: 'must be an https URL Telegram can reach' }).optional()),
+    TELEGRAM_WEBHOOK_SECRET: optionalText.pipe(
+      z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ or -').optional(),
+    ),
+    CALLBACK_SECRET: optionalText,
+    DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/courtside'),
+    REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('courtside'),
+    HTTP_HOST: z.string().default('127.0.0.1'),
+    HTTP_PORT: port.default(8080),
+    LOCAL_BOT_API_PORT: port.default(8081),
+    LOCAL_USER_ID: positiveInt.default(1),
+    COURTSIDE_HOME: z.string().default('.courtside'),
+    NOTIFY_CHAT_BURST: positiveInt.default(20),
+    NOTIFY_CHAT_PER_SEC: z.coerce.number().positive().default(1),
+    NOTIFY_GLOBAL_PER_SEC: positiveInt.default(30),
+    WORKER_CONCURRENCY: positiveInt.default(8),
+    HEARTBEAT_INTERVAL_MS: positiveInt.default(60_000),
+    HEARTBEAT_STALE_MS: positiveInt.default(300_000),
+    QUEUE_TIMEOUT_MS: positiveInt.default(800),
+  })
+  .superRefine((env, ctx) => {
+    const allow = parseAllowList(env.TELEGRAM_ALLOWED_USER_IDS);
+    if (!allow.ok) {
+      for (const p of allow.problems) ctx.addIssue({ code: 'custom', path: ['TELEGRAM_ALLOWED_USER_IDS'], message: p });
+    }
+    if (env.TELEGRAM_BOT_TOKEN && allow.ok && allow.value.size === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_ALLOWED_USER_IDS'],
+        message: 'is empty: with a real bot token nobody could use the bot. Add your ID, e.g. 123456789:admin',
+      });
+    }
+    if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message: 'is required with TELEGRAM_WEBHOOK_URL so forged webhook calls are rejected',
+      });
+    }
+    for (const key of ['DATABASE_URL', 'REDIS_URL'] as const) {
+      try {
+        const u = new URL(env[key]);
+        const want = key === 'DATABASE_URL' ? ['postgres:', 'postgresql:'] : ['redis:', 'rediss:'];
+        if (!want.includes(u.protocol)) throw new Error('scheme');
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: key === 'DATABASE_URL' ? 'must be postgres://user[:pass]@host:port/db' : 'must be redis://host:port',
+        });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,33 @@
+import pg from 'pg';
+
+/**
+ * Creates the target database if it does not exist yet, connecting to the
+ * server's `postgres` database. Safe when two processes race (duplicate errors are ignored).
+ */
+export async function ensureDatabase(url: string): Promise<{ created: boolean }> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  if (!name) throw new Error('DATABASE_URL names no database: add one, e.g. postgres://postgres@127.0.0.1:5432/courtside');
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 3_000 });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount) return { created: false };
+    try {
+      await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
+      return { created: true };
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === '42P04' || code === '23505') return { created: false };
+      throw err;
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function quoteIdent(name: string): string {
+  return '"' + name.replace(/"/g, '""') + '"';
+}

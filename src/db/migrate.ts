@@ -1,0 +1,23 @@
+import type { DataSource } from 'typeorm';
+
+/** Arbitrary but fixed: every Courtside process agrees on this advisory lock key. */
+const MIGRATION_LOCK_KEY = 774_219_001;
+
+/**
+ * Applies pending migrations while holding a Postgres advisory lock on a
+ * dedicated connection, so two processes starting together never migrate at
+ * once: the second waits, then finds nothing left to do. The DataSource's
+ * pool needs at least two connections (one holds the lock).
+ */
+export async function migrateWithLock(ds: DataSource): Promise<string[]> {
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const applied = await ds.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await runner.release();
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Typed errors decide what happens to a failed job or command:
+ * - `retry`: transient (network, a service restarting). BullMQ retries with backoff.
+ * - `discard`: will never succeed (bad payload, unknown job). Logged, not retried.
+ * - `tell_user`: the user asked for something that cannot be done; they get
+ *   `userMessage`, which always says what to do next. Not retried.
+ */
+export type Disposition = 'retry' | 'discard' | 'tell_user';
+
+export class CourtsideError extends Error {
+  constructor(
+    message: string,
+    readonly disposition: Disposition,
+    readonly userMessage?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Redis could not take the job: the command was not run and nothing was half-done. */
+export class QueueUnavailableError extends CourtsideError {
+  constructor(cause: unknown) {
+    super(
+      `queue unavailable: ${cause instanceof Error ? cause.message : String(cause)}`,
+      'tell_user',
+      '⚠️ Queue unavailable: Redis is not answering, so this command was not run (nothing was changed). Try again in a minute; /kill still works.',
+    );
+  }
+}
+
+/** Postgres could not be reached: nothing was recorded or run. */
+export class DatabaseUnavailableError extends CourtsideError {
+  constructor(cause: unknown) {
+    super(
+      `database unavailable: ${cause instanceof Error ? cause.message : String(cause)}`,
+      'tell_user',
+      '⚠️ Database unavailable: Postgres is not answering, so this command was not run (nothing was changed). Try again in a minute.',
+    );
+  }
+}
+
+/** A job whose name or payload does not match the registry: it can never succeed. */
+export class InvalidJobError extends CourtsideError {
+  constructor(message: string) {
+    super(message, 'discard');
+  }
+}
+
+/** The user's request is valid but refused (permissions, state); the message says why and what next. */
+export class UserFacingError extends CourtsideError {
+  constructor(userMessage: string) {
+    super(userMessage, 'tell_user', userMessage);
+  }
+}

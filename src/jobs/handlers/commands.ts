@@ -1,0 +1,28 @@
+import type { Job } from 'bullmq';
+import type { AppContext } from '../../app/context.js';
+import { statusView } from '../../bot/views/status-view.js';
+import { collectStatus } from '../../ops/status.js';
+import { commandContextSchema } from '../payloads.js';
+import type { HandlerMap } from '../worker-runtime.js';
+
+/** Handlers of the `commands` queue: each answers through the notify queue with a jobId derived from its own. */
+export function commandHandlers(app: AppContext): HandlerMap<'commands'> {
+  return {
+    'command.status': async (p, run) => {
+      const status = await collectStatus(app.statusSources);
+      await app.notifier.text(p.chatId, statusView(status), { origin: 'status', jobId: `${run.job.id}:reply` });
+    },
+  };
+}
+
+/** When a command job fails for good, the user is told what happened and what to do. */
+export async function tellUserCommandFailed(app: AppContext, job: Job, err: Error): Promise<void> {
+  const ctx = commandContextSchema.safeParse(job.data);
+  if (!ctx.success) return;
+  const command = job.name.replace(/^command\./, '/');
+  const why = app.scrub(err.message).slice(0, 300);
+  await app.notifier.text(ctx.data.chatId, `❌ ${command} failed after ${job.attemptsMade} attempt(s): ${why}\nNothing was changed. Try again in a minute, or check /status.`, {
+    origin: 'command-failed',
+    jobId: `${job.id}:failed`,
+  });
+}

@@ -1,0 +1,25 @@
+import type { JobsOptions } from 'bullmq';
+
+/**
+ * Named job-option presets. Completed command jobs are kept for a day so a
+ * redelivered Telegram update (same jobId `tg-<update_id>`) is a no-op.
+ */
+export const COMMAND_JOB_OPTIONS: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: { age: 24 * 3600, count: 50_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** Telegram delivery: many patient retries (network blips, 5xx); 429s are handled by the rate limiter, not attempts. */
+export const NOTIFY_JOB_OPTIONS: JobsOptions = {
+  attempts: 12,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export const JOB_OPTIONS_BY_QUEUE = {
+  commands: COMMAND_JOB_OPTIONS,
+  notify: NOTIFY_JOB_OPTIONS,
+} as const;

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { commandContextSchema, notifyPayloadSchema } from './payloads.js';
+
+/** Every BullMQ queue. Long work gets its own queue so it never blocks commands. */
+export const QUEUE_NAMES = ['commands', 'notify'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/**
+ * The single registry of job names: which queue each runs on and the zod
+ * schema of its payload. Producers validate before enqueuing; workers validate
+ * again on receipt and refuse to start if any job of their queue lacks a handler.
+ */
+export const JOBS = {
+  'command.status': { queue: 'commands', schema: commandContextSchema },
+  'notify.deliver': { queue: 'notify', schema: notifyPayloadSchema },
+} as const satisfies Record<string, { queue: QueueName; schema: z.ZodType }>;
+
+export type JobName = keyof typeof JOBS;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['schema']>;
+export type JobsOfQueue<Q extends QueueName> = { [N in JobName]: (typeof JOBS)[N]['queue'] extends Q ? N : never }[JobName];
+
+/** Names of the jobs that run on `queue`. */
+export function jobsOf(queue: QueueName): JobName[] {
+  return (Object.keys(JOBS) as JobName[]).filter((n) => JOBS[n].queue === queue);
+}
+
+/** Start-up check: every queue has at least one job and every job names a known queue. */
+export function assertRegistryConsistent(): void {
+  for (const q of QUEUE_NAMES) if (jobsOf(q).length === 0) throw new Error(`queue "${q}" has no jobs in the registry`);
+  for (const [name, def] of Object.entries(JOBS)) {
+    if (!(QUEUE_NAMES as readonly string[]).includes(def.queue)) throw new Error(`job "${name}" names unknown queue "${def.queue}"`);
+  }
+}

@@ -1,0 +1,43 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * Two kinds of Redis connection, because they must fail differently:
+ * - `producer`: used on request paths (the bot enqueuing a command). It must
+ *   fail fast when Redis is down so the user hears "queue unavailable" at once,
+ *   so the offline queue is off and each command gets one try.
+ * - `blocking`: used by BullMQ workers. They must wait out an outage and carry
+ *   on, so BullMQ requires maxRetriesPerRequest: null; ioredis reconnects forever.
+ */
+export function redisOptions(kind: 'producer' | 'blocking', connectTimeoutMs = 1_000): RedisOptions {
+  const reconnect = (attempt: number) => Math.min(100 * 2 ** Math.min(attempt, 6), 2_000);
+  return kind === 'producer'
+    ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: connectTimeoutMs, retryStrategy: reconnect, lazyConnect: false }
+    : { enableOfflineQueue: true, maxRetriesPerRequest: null, connectTimeout: connectTimeoutMs * 5, retryStrategy: reconnect };
+}
+
+/** Opens a connection; errors are reported through `onError` instead of crashing the process. */
+export function openRedis(url: string, kind: 'producer' | 'blocking', onError: (err: Error) => void): Redis {
+  const r = new Redis(url, redisOptions(kind));
+  r.on('error', onError);
+  return r;
+}
+
+/** Redis key helper: everything Courtside stores lives under one prefix. */
+export function keyspace(prefix: string) {
+  return (...parts: (string | number)[]) => [prefix, ...parts].join(':');
+}
+
+/** Rejects if `p` does not settle within `ms`. */
+export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}

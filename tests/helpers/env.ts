@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { loadConfig, type Config } from '../../src/config/config.js';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A unique Redis prefix per test so queues and keys never collide (BullMQ's own test habit). */
+export function uniquePrefix(): string {
+  return `cst-${randomBytes(5).toString('hex')}`;
+}
+
+/** Config for a test: a given database, a fresh Redis prefix, random ports, quiet logs. */
+export function testConfig(dbUrl: string, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    DATABASE_URL: dbUrl,
+    REDIS_URL,
+    REDIS_PREFIX: uniquePrefix(),
+    HTTP_PORT: '0',
+    LOCAL_BOT_API_PORT: '0',
+    LOG_LEVEL: 'silent',
+    NOTIFY_CHAT_BURST: '1000',
+    NOTIFY_CHAT_PER_SEC: '1000',
+    HEARTBEAT_INTERVAL_MS: '1000',
+    COURTSIDE_HOME: '/tmp/courtside-test-home',
+    ...env,
+  });
+}
+
+/** Deletes every key under a prefix. */
+export async function cleanRedis(prefix: string): Promise<void> {
+  const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await r.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    r.disconnect();
+  }
+}

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+
+/** The server the tests use; override with TEST_PG_URL (no database name). */
+export const PG_SERVER = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+/** Names carry the creating process id so concurrent runs never drop each other's databases. */
+export function templateName(pid: number): string {
+  return `cs_tpl_${pid}`;
+}
+
+export async function adminQuery(sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
+  const c = new pg.Client({ connectionString: `${PG_SERVER}/postgres` });
+  await c.connect();
+  try {
+    return await c.query(sql, params);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A fresh, migrated database copied from this run's template (made in global setup). */
+export async function createTestDatabase(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const template = inject('templateDb');
+  const name = `cs_test_${inject('runPid')}_${randomBytes(4).toString('hex')}`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+      break;
+    } catch (err) {
+      // Two test files copying the template at the same instant: Postgres refuses one; try again.
+      if (attempt < 30 && /being accessed by other users/.test((err as Error).message)) {
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+        continue;
+      }
+      throw err;
+    }
+  }
+  return {
+    url: `${PG_SERVER}/${name}`,
+    name,
+    drop: async () => {
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    templateDb: string;
+    runPid: number;
+  }
+}
