@@ -15,7 +15,7 @@ import { Metrics } from '../metrics/metrics.js';
 import { BlobStore } from '../notify/blob-store.js';
 import { Notifier } from '../notify/notifier.js';
 import type { StatusSources } from '../ops/status.js';
-import { openRedis } from '../redis/connections.js';
+import { openRedis, whenReady } from '../redis/connections.js';
 import { KillSwitch } from '../safety/kill-switch.js';
 import type { DestinationStream } from 'pino';
 
@@ -63,6 +63,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
   }
   const redis = openRedis(config.redis.url, 'producer', (err) => log.warn({ err: err.message }, 'redis connection problem'));
+  if (!(await whenReady(redis, 5_000))) log.error({ url: config.redis.url }, 'Redis is not reachable: commands will answer "queue unavailable" until it is. Start Redis or fix REDIS_URL.');
   const jobs = new JobProducer(redis, config.redis.prefix, config.queueTimeoutMs);
   const audit = new AuditLog(ds);
   const killSwitch = new KillSwitch(ds, redis, `${config.redis.prefix}:killswitch`, audit);

@@ -44,7 +44,8 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
   let emulator: TelegramEmulator | null = null;
   if (config.local.enabled && opts.roles.includes('bot')) {
     try {
-      emulator = await startTelegramEmulator({ port: config.local.botApiPort, token: LOCAL_BOT_TOKEN, bot: LOCAL_BOT });
+      // update ids continue across restarts (as on Telegram), so de-duplication never drops a new update.
+      emulator = await startTelegramEmulator({ port: config.local.botApiPort, token: LOCAL_BOT_TOKEN, bot: LOCAL_BOT, firstUpdateId: Date.now() });
     } catch (err) {
       if ((err as { code?: string }).code === 'EADDRINUSE') {
         throw new Error(`Port ${config.local.botApiPort} is in use: is another local Courtside running? Stop it, or set LOCAL_BOT_API_PORT to a free port.`);
@@ -124,6 +125,7 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
         log.info('shutting down');
         beats.forEach((b) => b.stop());
         for (const s of stops) await s().catch((err: unknown) => log.error({ err }, 'error while stopping a role'));
+        await Promise.all(beats.map((b) => b.retire()));
         await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
         server?.closeAllConnections();
         await app.close();

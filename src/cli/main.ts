@@ -16,11 +16,12 @@ export async function main(argv: string[]): Promise<number> {
     io.stdout(help());
     return name ? 0 : 2;
   }
-  const cmd = CLI_COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
+  const entry = CLI_COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`Unknown command "${name}".\n\n${help()}`);
     return 2;
   }
+  const cmd = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(`${cmd.summary}\n\nUsage: ${cmd.usage}\n`);
     return 0;

@@ -14,11 +14,11 @@ export class JobProducer {
   readonly queues: Record<QueueName, Queue>;
 
   constructor(
-    connection: Redis,
+    private readonly connection: Redis,
     prefix: string,
     private readonly timeoutMs: number,
   ) {
-    this.queues = Object.fromEntries(QUEUE_NAMES.map((q) => [q, new Queue(q, { connection, prefix })])) as Record<QueueName, Queue>;
+    this.queues = Object.fromEntries(QUEUE_NAMES.map((q) => [q, new Queue(q, { connection: this.connection, prefix })])) as Record<QueueName, Queue>;
   }
 
   /** Validates and enqueues. `jobId` makes the add idempotent while the job is retained. */
@@ -31,8 +31,8 @@ export class JobProducer {
       const job = await withTimeout(queue.add(name, parsed.data, { ...JOB_OPTIONS_BY_QUEUE[def.queue], ...opts }), this.timeoutMs, `enqueue ${name}`);
       return job.id ?? '';
     } catch (err) {
-      if (err instanceof InvalidJobError) throw err;
-      throw new QueueUnavailableError(err);
+      if (isRedisUnavailable(err, this.connection)) throw new QueueUnavailableError(err);
+      throw err;
     }
   }
 
@@ -47,4 +47,11 @@ export class JobProducer {
   async close(): Promise<void> {
     await Promise.all(Object.values(this.queues).map((q) => q.close().catch(() => undefined)));
   }
+}
+
+/** Connection trouble (as opposed to a bug such as an invalid job id): the user hears "queue unavailable". */
+function isRedisUnavailable(err: unknown, connection: Redis): boolean {
+  if (connection.status !== 'ready') return true;
+  const msg = err instanceof Error ? err.message : String(err);
+  return /timed out|Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|max retries per request/i.test(msg);
 }

@@ -26,8 +26,8 @@ export async function chatOnce(o: ChatOnceOptions): Promise<number> {
   const client = new EmulatorClient(o.baseUrl);
   const buttons = new ButtonBook();
   // Learn the newest seq (and any buttons already on screen) without printing history.
-  const history = await client.events(o.userId, 0, 0);
-  let after = history.length > 0 ? history[history.length - 1]!.seq : 0;
+  const { events: history, last_seq } = await client.poll(o.userId, 0, 0);
+  let after = last_seq;
   for (const ev of history) {
     const kb = ev.message?.reply_markup?.inline_keyboard;
     if (ev.message && kb && kb.length > 0) buttons.offer(ev.message.message_id, kb);

@@ -7,7 +7,7 @@ export interface EmulatorButton {
 
 export interface EmulatorEvent {
   seq: number;
-  chatId: number;
+  chat_id: number | null;
   method: string;
   message?: {
     message_id: number;
@@ -17,7 +17,9 @@ export interface EmulatorEvent {
     document?: { file_id: string; file_name?: string };
     reply_markup?: { inline_keyboard?: EmulatorButton[][] };
   };
-  callbackAnswer?: { text?: string; show_alert?: boolean };
+  /** answerCallbackQuery's text and alert flag. */
+  text?: string;
+  show_alert?: boolean;
 }
 
 /** Thin HTTP client; errors say how to start the local instance. */
@@ -31,9 +33,9 @@ export class EmulatorClient {
     } catch {
       throw new Error(`No local Courtside instance answers at ${this.baseUrl}. Start one with \`npm start\` (no TELEGRAM_BOT_TOKEN) in another terminal, or set LOCAL_BOT_API_PORT to its port.`);
     }
-    const body = (await res.json().catch(() => ({}))) as T & { error?: string };
-    if (!res.ok) throw new Error(`local emulator refused ${path}: ${body.error ?? res.status}`);
-    return body;
+    const body = (await res.json().catch(() => ({}))) as { ok?: boolean; result?: T; error?: string };
+    if (!res.ok || !body.ok) throw new Error(`local emulator refused ${path}: ${body.error ?? res.status}`);
+    return body.result as T;
   }
 
   sendMessage(userId: number, text: string, firstName = 'You'): Promise<{ update_id: number; message_id: number }> {
@@ -45,8 +47,12 @@ export class EmulatorClient {
   }
 
   async events(chatId: number, afterSeq: number, waitMs: number): Promise<EmulatorEvent[]> {
-    const r = await this.call<{ events: EmulatorEvent[] }>(`/_emulator/events?chat_id=${chatId}&after=${afterSeq}&wait=${waitMs}`);
-    return r.events;
+    return (await this.poll(chatId, afterSeq, waitMs)).events;
+  }
+
+  /** Events after `afterSeq` (waiting up to `waitMs` for one) and the emulator's newest seq overall. */
+  poll(chatId: number, afterSeq: number, waitMs: number): Promise<{ events: EmulatorEvent[]; last_seq: number }> {
+    return this.call(`/_emulator/events?chat_id=${chatId}&after=${afterSeq}&wait=${waitMs}`);
   }
 
   async file(fileId: string): Promise<Buffer> {

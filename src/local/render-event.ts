@@ -45,7 +45,7 @@ export async function renderEvent(ev: EmulatorEvent, client: EmulatorClient, pho
       break;
     }
     case 'answerCallbackQuery':
-      if (ev.callbackAnswer?.text) lines.push(`ℹ️  ${ev.callbackAnswer.text}`);
+      if (ev.text) lines.push(`ℹ️  ${ev.text}`);
       break;
     case 'deleteMessage':
       lines.push(`🗑  message deleted`);

@@ -2,6 +2,7 @@ import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup, MessageEntity } from 'telegraf/types';
+import { CAPTION_LIMIT, MESSAGE_LIMIT as TEXT_LIMIT } from '../bot/format/limits.js';
 import { splitCaption, splitFormatted } from '../bot/format/split.js';
 import type { NotifyOp, NotifyPayload } from '../jobs/payloads.js';
 import type { JobRun } from '../jobs/worker-runtime.js';
@@ -9,9 +10,6 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { BlobStore } from './blob-store.js';
 import type { ChatPacer } from './chat-pacer.js';
 import { classifyTelegramError } from './telegram-errors.js';
-
-export const TEXT_LIMIT = 4096;
-export const CAPTION_LIMIT = 1024;
 
 /** One Bot API call the delivery makes; an op may expand into several (long texts, long captions). */
 type Step =
@@ -42,7 +40,7 @@ export function planSteps(ops: NotifyOp[]): Step[] {
       case 'photo': {
         const { caption, rest } = splitCaption({ text: op.caption ?? '', entities: (op.captionEntities ?? []) as MessageEntity[] }, CAPTION_LIMIT, TEXT_LIMIT);
         const kbOnPhoto = rest.length === 0 && op.keyboard;
-        steps.push({ method: 'sendPhoto', blobKey: op.blobKey, ...(caption.text ? { caption: caption.text } : {}), entities: caption.entities, ...(kbOnPhoto ? { keyboard: op.keyboard } : {}) });
+        steps.push({ method: 'sendPhoto', blobKey: op.blobKey, ...(caption ? { caption: caption.text } : {}), entities: caption?.entities ?? [], ...(kbOnPhoto ? { keyboard: op.keyboard } : {}) });
         rest.forEach((c, i) => steps.push({ method: 'sendMessage', text: c.text, entities: c.entities, ...(i === rest.length - 1 && op.keyboard ? { keyboard: op.keyboard } : {}) }));
         break;
       }

@@ -30,6 +30,15 @@ export class Heartbeat {
     if (this.timer) clearInterval(this.timer);
   }
 
+  /** On graceful shutdown: forget this instance, so /status lists only live or crashed processes. */
+  async retire(): Promise<void> {
+    this.stop();
+    await Promise.allSettled([
+      this.ds.query('DELETE FROM heartbeats WHERE role = $1 AND instance = $2', [this.role, this.instance]),
+      this.redis.del(`${this.prefix}:heartbeat:${this.role}:${this.instance}`),
+    ]);
+  }
+
   async beat(): Promise<void> {
     const results = await Promise.allSettled([
       this.ds.query(
@@ -52,9 +61,12 @@ export interface HeartbeatView {
   stale: boolean;
 }
 
-/** Heartbeats from Postgres, newest first, with staleness judged against `staleMs`. */
+/**
+ * Heartbeats from Postgres, newest first, with staleness judged against
+ * `staleMs`. Processes silent for over a day are left out: long gone, not news.
+ */
 export async function readHeartbeats(ds: DataSource, staleMs: number, now = Date.now()): Promise<HeartbeatView[]> {
-  const rows = (await ds.query('SELECT role, instance, pid, host, beat_at FROM heartbeats ORDER BY beat_at DESC LIMIT 50')) as {
+  const rows = (await ds.query(`SELECT role, instance, pid, host, beat_at FROM heartbeats WHERE beat_at > now() - interval '1 day' ORDER BY beat_at DESC LIMIT 50`)) as {
     role: string;
     instance: string;
     pid: number;

@@ -22,6 +22,24 @@ export function openRedis(url: string, kind: 'producer' | 'blocking', onError: (
   return r;
 }
 
+/**
+ * Waits until a connection is ready, up to `ms`. Returns false (never throws)
+ * so callers decide: the bot still starts and answers "queue unavailable".
+ */
+export function whenReady(r: Redis, ms: number): Promise<boolean> {
+  if (r.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      r.off('ready', onReady);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    r.on('ready', onReady);
+  });
+}
+
 /** Redis key helper: everything Courtside stores lives under one prefix. */
 export function keyspace(prefix: string) {
   return (...parts: (string | number)[]) => [prefix, ...parts].join(':');

@@ -1,9 +1,17 @@
 import type { CliCommand } from '../command.js';
-import { auditCommand } from './audit.js';
-import { calendarCommand } from './calendar.js';
-import { chatCommand } from './chat.js';
-import { migrateCommand } from './migrate.js';
-import { startCommand } from './start.js';
+
+/** A sub-command known by name and summary; its module (and heavy dependencies) load only when it runs. */
+export interface CliEntry {
+  name: string;
+  summary: string;
+  load(): Promise<CliCommand>;
+}
 
 /** Every `courtside` sub-command. */
-export const CLI_COMMANDS: readonly CliCommand[] = [startCommand, migrateCommand, chatCommand, auditCommand, calendarCommand];
+export const CLI_COMMANDS: readonly CliEntry[] = [
+  { name: 'start', summary: 'Run the robot (all roles, or --role bot|worker|scheduler)', load: async () => (await import('./start.js')).startCommand },
+  { name: 'migrate', summary: 'Create the database if missing and apply pending migrations', load: async () => (await import('./migrate.js')).migrateCommand },
+  { name: 'chat', summary: 'Send one message to a running local instance and print the replies', load: async () => (await import('./chat.js')).chatCommand },
+  { name: 'audit', summary: 'Verify the audit hash chain (audit verify)', load: async () => (await import('./audit.js')).auditCommand },
+  { name: 'calendar', summary: 'NYSE sessions, holidays and early closes of a year', load: async () => (await import('./calendar.js')).calendarCommand },
+];

@@ -10,7 +10,7 @@ export function commandHandlers(app: AppContext): HandlerMap<'commands'> {
   return {
     'command.status': async (p, run) => {
       const status = await collectStatus(app.statusSources);
-      await app.notifier.text(p.chatId, statusView(status), { origin: 'status', jobId: `${run.job.id}:reply` });
+      await app.notifier.text(p.chatId, statusView(status), { origin: 'status', jobId: `${run.job.id}-reply` });
     },
   };
 }
@@ -23,6 +23,6 @@ export async function tellUserCommandFailed(app: AppContext, job: Job, err: Erro
   const why = app.scrub(err.message).slice(0, 300);
   await app.notifier.text(ctx.data.chatId, `❌ ${command} failed after ${job.attemptsMade} attempt(s): ${why}\nNothing was changed. Try again in a minute, or check /status.`, {
     origin: 'command-failed',
-    jobId: `${job.id}:failed`,
+    jobId: `${job.id}-failed`,
   });
 }

@@ -1,0 +1,85 @@
+/**
+ * Calendar helpers on ISO `YYYY-MM-DD` strings. Dates are plain calendar days
+ * (no time zone) except where a function says it converts from an instant.
+ */
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+/** True when `s` is a real calendar date in `YYYY-MM-DD` form (rejects 2024-02-30). */
+export function isIsoDate(s: string): boolean {
+  const m = ISO_DATE.exec(s);
+  if (!m) return false;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+/** Days since 1970-01-01 for an ISO date (assumed valid). */
+export function toEpochDay(date: string): number {
+  return Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+}
+
+/** ISO date of an epoch day number. */
+export function fromEpochDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function weekdayOfEpochDay(day: number): number {
+  // 1970-01-01 was a Thursday (4).
+  return (((day + 4) % 7) + 7) % 7;
+}
+
+export function isWeekend(date: string): boolean {
+  const wd = weekdayOfEpochDay(toEpochDay(date));
+  return wd === 0 || wd === 6;
+}
+
+/** Number of Monday–Friday days strictly between two dates (order-insensitive). */
+export function weekdaysBetween(a: string, b: string): number {
+  let lo = toEpochDay(a);
+  let hi = toEpochDay(b);
+  if (lo > hi) [lo, hi] = [hi, lo];
+  let n = 0;
+  // Ranges here are at most a few years of bars apart, and this runs once per
+  // gap, so a direct loop is clearer than a closed-form week count.
+  for (let d = lo + 1; d < hi; d++) {
+    const wd = weekdayOfEpochDay(d);
+    if (wd !== 0 && wd !== 6) n++;
+  }
+  return n;
+}
+
+const NY_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'America/New_York',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+const NY_HOUR = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: 'numeric', hourCycle: 'h23' });
+
+/**
+ * The New York calendar date of an instant. US daily bars are stamped at
+ * New York midnight (04:00 or 05:00 UTC), so taking the UTC date would be
+ * right only by luck; a bar stamped in UTC evening would land a day early.
+ */
+export function nyDateOf(epochMs: number): string {
+  // en-CA formats as YYYY-MM-DD.
+  return NY_DATE.format(new Date(epochMs));
+}
+
+/** The instant of New York midnight at the start of `date` (how Polygon and Alpaca stamp daily bars). */
+export function nyMidnightMs(date: string): number {
+  // New York is UTC-5 (EST) or UTC-4 (EDT); midnight is 05:00Z or 04:00Z.
+  const est = Date.parse(`${date}T05:00:00Z`);
+  return Number(NY_HOUR.format(new Date(est))) === 1 ? est - 3_600_000 : est;
+}
+
+/** Today's date in New York, where US sessions are dated. */
+export function nyToday(now: Date = new Date()): string {
+  return nyDateOf(now.getTime());
+}
