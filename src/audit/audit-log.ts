@@ -14,28 +14,79 @@ export interface AuditEvent {
   [detail: string]: unknown;
 }
 
+interface Pending {
+  payload: Record<string, unknown>;
+  resolve(seq: number): void;
+  reject(err: unknown): void;
+}
+
+/** Most rows written in one transaction. */
+const MAX_BATCH = 500;
+
 /**
  * The append-only audit hash chain. Appends from any number of concurrent
- * writers form one valid chain because each append takes a transaction-scoped
- * advisory lock before reading the head.
+ * writers form one valid chain because each write takes a transaction-scoped
+ * advisory lock before reading the head. Within a process, appends that
+ * arrive while a write is in flight are group-committed in the next
+ * transaction, so a burst costs one commit, not one per row.
  */
 export class AuditLog {
+  private pending: Pending[] = [];
+  private flushing = false;
+
   constructor(
     private readonly ds: DataSource,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Appends one event and returns its sequence number. */
-  async append(event: AuditEvent): Promise<number> {
-    const payload = { ...event, at: this.now().toISOString() };
+  /** Appends one event; resolves with its sequence number once committed. */
+  append(event: AuditEvent): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ payload: { ...event, at: this.now().toISOString() }, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, MAX_BATCH);
+        try {
+          const first = await this.writeBatch(batch.map((b) => b.payload));
+          batch.forEach((b, i) => b.resolve(first + i));
+        } catch (err) {
+          batch.forEach((b) => b.reject(err));
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private writeBatch(payloads: Record<string, unknown>[]): Promise<number> {
     return this.ds.transaction(async (m) => {
       await m.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK_KEY]);
       const head = (await m.query('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')) as { seq: string; hash: string }[];
-      const seq = head[0] ? Number(head[0].seq) + 1 : 1;
-      const prev = head[0]?.hash ?? GENESIS_HASH;
-      const hash = chainHash(prev, payload);
-      await m.query('INSERT INTO audit_log (seq, prev_hash, hash, payload) VALUES ($1, $2, $3, $4)', [seq, prev, hash, JSON.stringify(payload)]);
-      return seq;
+      const first = head[0] ? Number(head[0].seq) + 1 : 1;
+      let prev = head[0]?.hash ?? GENESIS_HASH;
+      const seqs: number[] = [];
+      const prevs: string[] = [];
+      const hashes: string[] = [];
+      const bodies: string[] = [];
+      payloads.forEach((payload, i) => {
+        const hash = chainHash(prev, payload);
+        seqs.push(first + i);
+        prevs.push(prev);
+        hashes.push(hash);
+        bodies.push(JSON.stringify(payload));
+        prev = hash;
+      });
+      await m.query(
+        'INSERT INTO audit_log (seq, prev_hash, hash, payload) SELECT * FROM unnest($1::bigint[], $2::char(64)[], $3::char(64)[], $4::jsonb[])',
+        [seqs, prevs, hashes, bodies],
+      );
+      return first;
     });
   }
 

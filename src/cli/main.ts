@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/config.js';
+import { makeScrubber } from '../logging/scrub.js';
 import { UsageError, type CliIO } from './command.js';
 import { CLI_COMMANDS } from './commands/index.js';
 
@@ -37,7 +38,9 @@ export async function main(argv: string[]): Promise<number> {
       io.stderr(err.message + '\n');
       return 2;
     }
-    io.stderr(`courtside ${name} failed: ${(err as Error).message}\n`);
+    // Library errors can embed request URLs that contain the bot token.
+    const scrub = makeScrubber([process.env.TELEGRAM_BOT_TOKEN ?? '', process.env.TELEGRAM_WEBHOOK_SECRET ?? '', process.env.CALLBACK_SECRET ?? '']);
+    io.stderr(`courtside ${name} failed: ${scrub((err as Error).message)}\n`);
     return 1;
   }
 }

@@ -15,6 +15,8 @@ export interface Config {
     apiRoot: string;
     allowed: ReadonlyMap<number, Role>;
     webhook: { url: string; secret: string } | null;
+    /** How long the polling lock lives without renewal; a standby takes over after at most this. */
+    pollLockTtlMs: number;
     /** Key for HMAC-signing inline button data. */
     callbackKey: Buffer;
   };
@@ -67,6 +69,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       apiRoot: local ? `http://127.0.0.1:${env.LOCAL_BOT_API_PORT}` : env.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
       allowed: allowMap,
       webhook: env.TELEGRAM_WEBHOOK_URL && env.TELEGRAM_WEBHOOK_SECRET ? { url: env.TELEGRAM_WEBHOOK_URL, secret: env.TELEGRAM_WEBHOOK_SECRET } : null,
+      pollLockTtlMs: env.POLL_LOCK_TTL_MS,
       callbackKey: createHash('sha256').update(callbackSecret).digest(),
     },
     local: { enabled: local, botApiPort: env.LOCAL_BOT_API_PORT, userId: env.LOCAL_USER_ID },

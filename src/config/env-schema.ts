@@ -44,6 +44,7 @@ export const envSchema = z
     HEARTBEAT_INTERVAL_MS: positiveInt.default(60_000),
     HEARTBEAT_STALE_MS: positiveInt.default(300_000),
     QUEUE_TIMEOUT_MS: positiveInt.default(800),
+    POLL_LOCK_TTL_MS: z.coerce.number().int().min(1_000).default(30_000),
   })
   .superRefine((env, ctx) => {
     const allow = parseAllowList(env.TELEGRAM_ALLOWED_USER_IDS);

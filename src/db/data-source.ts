@@ -19,7 +19,7 @@ export function createDataSource(url: string, opts: { poolSize?: number; applica
     logging: false,
     extra: {
       max: opts.poolSize ?? 10,
-      connectionTimeoutMillis: 3_000,
+      connectionTimeoutMillis: 10_000,
       application_name: opts.applicationName ?? 'courtside',
       // Fail a hung query instead of hanging a command forever.
       statement_timeout: 15_000,

@@ -6,6 +6,8 @@ import type { AppContext } from '../context.js';
 /** A running bot role. `webhookHandler` is set in webhook mode, for the HTTP server to mount. */
 export interface BotRole {
   bot: Telegraf;
+  /** True while this instance is the one long-polling getUpdates. */
+  readonly polling: boolean;
   webhook: { path: string; handler: ReturnType<Telegraf['webhookCallback']> } | null;
   /** Resolves once this instance is polling (or the webhook is registered). */
   ready: Promise<void>;
@@ -43,13 +45,14 @@ export async function startBotRole(app: AppContext): Promise<BotRole> {
       bot,
       webhook: { path, handler: bot.webhookCallback(path, { secretToken: secret }) },
       ready: Promise.resolve(),
+      polling: false,
       async stop() {
         /* Telegram keeps the webhook; updates queue at Telegram while we are down. */
       },
     };
   }
 
-  const lock = new PollingLock(app.redis, `${config.redis.prefix}:bot:poll-lock:${bot.botInfo.id}`, app.instanceId);
+  const lock = new PollingLock(app.redis, `${config.redis.prefix}:bot:poll-lock:${bot.botInfo.id}`, app.instanceId, config.telegram.pollLockTtlMs);
   let polling = false;
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((r) => (markReady = r));
@@ -88,6 +91,9 @@ export async function startBotRole(app: AppContext): Promise<BotRole> {
     bot,
     webhook: null,
     ready,
+    get polling() {
+      return polling;
+    },
     async stop() {
       if (polling) {
         polling = false;

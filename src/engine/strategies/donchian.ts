@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import type { BarSeries } from '../bars.js';
+import { atrAt } from '../indicators/atr.js';
+import { IndicatorCache } from '../indicators/cache.js';
+import { donchianUpperAt } from '../indicators/donchian.js';
+import { scratchInt32 } from '../indicators/scratch.js';
+import { smaAt } from '../indicators/sma.js';
+import type { Signal } from '../signal.js';
+import { cmp, fmt } from './format.js';
+import { describeParams, parseParamPairs, validateParams } from './params.js';
+import type { StrategyDef } from './types.js';
+
+/** Donchian Breakout parameters (see {@link DONCHIAN_DEFAULTS}). */
+export const donchianParamsSchema = z.strictObject({
+  lookback: z.number().int().min(1).describe('integer >= 1: channel length, bars before the signal bar'),
+  smaPeriod: z.number().int().min(1).describe('integer >= 1: trend filter SMA period'),
+  minPrice: z.number().min(0).describe('number >= 0: minimum close'),
+  atrPeriod: z.number().int().min(1).describe('integer >= 1: Wilder ATR period'),
+  stopAtrMult: z.number().positive().describe('number > 0: stop distance in ATRs'),
+  timeStopBars: z.number().int().min(1).describe('integer >= 1: exit after this many bars'),
+  targetR: z.number().positive().nullable().describe('number > 0 or null: target in R multiples'),
+});
+
+/** Donchian Breakout parameters. */
+export type DonchianParams = z.output<typeof donchianParamsSchema>;
+
+/** Defaults from the project design. */
+export const DONCHIAN_DEFAULTS: Readonly<DonchianParams> = Object.freeze({
+  lookback: 55,
+  smaPeriod: 200,
+  minPrice: 5,
+  atrPeriod: 14,
+  stopAtrMult: 2,
+  timeStopBars: 5,
+  targetR: null,
+});
+
+function firstValidIndex(p: DonchianParams): number {
+  return Math.max(p.lookback, p.smaPeriod - 1, p.atrPeriod - 1);
+}
+
+/**
+ * The entry rule, shared by every evaluation path. NaN (warm-up) fails every
+ * comparison. ATR > 0 is implied by a real breakout on sane bars (a close
+ * above prior highs forces a positive true range) and guards the stop and
+ * score maths against degenerate data.
+ */
+function qualifies(close: number, upper: number, smaV: number, atrV: number, minPrice: number): boolean {
+  return close > upper && close > smaV && close >= minPrice && atrV > 0;
+}
+
+/** Builds the Signal for a bar that {@link qualifies}. */
+function build(s: BarSeries, p: DonchianParams, t: number, upper: number, smaV: number, atrV: number): Signal {
+  const c = s.close[t]!;
+  const stop = c - p.stopAtrMult * atrV;
+  const target = p.targetR === null ? null : c + p.targetR * (c - stop);
+  const reasons = [
+    cmp('close', c, '>', `donchian upper${p.lookback} (highest high of the prior ${p.lookback} bars)`, upper),
+    cmp('close', c, '>', `sma${p.smaPeriod}`, smaV),
+    cmp('close', c, '>=', 'minPrice', p.minPrice),
+    `stop ${fmt(stop)} = close - ${p.stopAtrMult} × atr${p.atrPeriod} ${fmt(atrV)}`,
+  ];
+  if (target !== null) reasons.push(`target ${fmt(target)} = close + ${p.targetR}R`);
+  return {
+    symbol: s.symbol,
+    strategy: 'donchian',
+    index: t,
+    date: s.dates[t]!,
+    close: c,
+    stop,
+    target,
+    atr: atrV,
+    timeStopBars: p.timeStopBars,
+    // Breakout distance in ATRs: how decisively the close cleared the channel.
+    score: (c - upper) / atrV,
+    reasons,
+  };
+}
+
+/**
+ * Indices of Donchian Breakout signals: close[t] > max(high[t-lookback..t-1])
+ * AND close[t] > SMA(smaPeriod)[t] AND close[t] >= minPrice (and ATR[t] > 0).
+ * Nothing fires while an indicator is still warming up.
+ */
+export function donchianSignalIndices(
+  series: BarSeries,
+  params: DonchianParams = DONCHIAN_DEFAULTS,
+  cache = new IndicatorCache(series),
+): Int32Array {
+  const p = params;
+  const close = series.close;
+  const upper = cache.donchianUpper(p.lookback);
+  const smaCol = cache.sma(p.smaPeriod);
+  const atrCol = cache.atr(p.atrPeriod);
+  const minPrice = p.minPrice;
+  // Borrowed only after the cache has built its columns (they borrow it too).
+  const hits = scratchInt32(close.length);
+  let k = 0;
+  for (let t = firstValidIndex(p); t < close.length; t++) {
+    if (qualifies(close[t]!, upper[t]!, smaCol[t]!, atrCol[t]!, minPrice)) hits[k++] = t;
+  }
+  return hits.slice(0, k);
+}
+
+/** Donchian signal at bar t, or null. Stop = close - stopAtrMult·ATR; target = close + targetR·(close - stop) or null. */
+export function donchianSignalAt(
+  series: BarSeries,
+  t: number,
+  params: DonchianParams = DONCHIAN_DEFAULTS,
+  cache = new IndicatorCache(series),
+): Signal | null {
+  const p = params;
+  if (!Number.isInteger(t) || t < firstValidIndex(p) || t >= series.close.length) return null;
+  const upper = cache.donchianUpper(p.lookback)[t]!;
+  const smaV = cache.sma(p.smaPeriod)[t]!;
+  const atrV = cache.atr(p.atrPeriod)[t]!;
+  return qualifies(series.close[t]!, upper, smaV, atrV, p.minPrice) ? build(series, p, t, upper, smaV, atrV) : null;
+}
+
+/** Every Donchian Breakout signal as a Signal, oldest first. */
+export function donchianSignals(
+  series: BarSeries,
+  params: DonchianParams = DONCHIAN_DEFAULTS,
+  cache = new IndicatorCache(series),
+): Signal[] {
+  const p = params;
+  const upper = cache.donchianUpper(p.lookback);
+  const smaCol = cache.sma(p.smaPeriod);
+  const atrCol = cache.atr(p.atrPeriod);
+  const out: Signal[] = [];
+  for (const t of donchianSignalIndices(series, p, cache)) {
+    out.push(build(series, p, t, upper[t]!, smaCol[t]!, atrCol[t]!));
+  }
+  return out;
+}
+
+/** Donchian signal on the last bar only (point evaluators, bit-identical to the columns). */
+export function donchianLatestSignal(series: BarSeries, params: DonchianParams = DONCHIAN_DEFAULTS): Signal | null {
+  const p = params;
+  const t = series.close.length - 1;
+  if (t < firstValidIndex(p)) return null;
+  const c = series.close[t]!;
+  const upper = donchianUpperAt(series.high, p.lookback, t);
+  // Skip the O(t) ATR pass on the (usual) days the close is not a breakout.
+  if (!(c > upper && c >= p.minPrice)) return null;
+  const smaV = smaAt(series.close, p.smaPeriod, t);
+  if (!(c > smaV)) return null;
+  const atrV = atrAt(series.high, series.low, series.close, p.atrPeriod, t);
+  return qualifies(c, upper, smaV, atrV, p.minPrice) ? build(series, p, t, upper, smaV, atrV) : null;
+}
+
+/** Donchian Breakout strategy definition. */
+export const DONCHIAN: StrategyDef<DonchianParams> = {
+  id: 'donchian',
+  title: 'Donchian Breakout',
+  summary:
+    'Buy a close above the highest high of the prior `lookback` bars while above the SMA trend filter; stop stopAtrMult ATRs below.',
+  defaults: DONCHIAN_DEFAULTS,
+  paramHelp: describeParams(donchianParamsSchema, DONCHIAN_DEFAULTS),
+  parseParams: (pairs) => parseParamPairs('donchian', donchianParamsSchema, DONCHIAN_DEFAULTS, pairs),
+  resolveParams: (overrides = {}) =>
+    validateParams('donchian', donchianParamsSchema, DONCHIAN_DEFAULTS, { ...DONCHIAN_DEFAULTS, ...overrides }),
+  signals: donchianSignals,
+  signalIndices: donchianSignalIndices,
+  signalAt: donchianSignalAt,
+  latestSignal: donchianLatestSignal,
+  firstValidIndex: (p = DONCHIAN_DEFAULTS) => firstValidIndex(p),
+};

@@ -1,0 +1,238 @@
+import { z } from 'zod';
+import type { BarSeries } from '../bars.js';
+import { atrAt } from '../indicators/atr.js';
+import { IndicatorCache } from '../indicators/cache.js';
+import { donchianLowerAt } from '../indicators/donchian.js';
+import { ibsValue } from '../indicators/ibs.js';
+import { scratchInt32 } from '../indicators/scratch.js';
+import { smaAt } from '../indicators/sma.js';
+import type { Signal } from '../signal.js';
+import { cmp, fmt } from './format.js';
+import { describeParams, parseParamPairs, validateParams } from './params.js';
+import type { StrategyDef } from './types.js';
+
+/** Turtle Soup parameters (see {@link TURTLE_SOUP_DEFAULTS}). */
+export const turtleSoupParamsSchema = z
+  .strictObject({
+    lookback: z.number().int().min(1).describe('integer >= 1: bars before the signal bar searched for the low'),
+    minBarsSinceLow: z
+      .number()
+      .int()
+      .min(1)
+      .describe('integer >= 1 and <= lookback: the prior low must be at least this many bars old'),
+    smaPeriod: z.number().int().min(1).describe('integer >= 1: trend filter SMA period'),
+    minPrice: z.number().min(0).describe('number >= 0: minimum close'),
+    atrPeriod: z.number().int().min(1).describe('integer >= 1: Wilder ATR period'),
+    stopAtrMult: z.number().positive().describe('number > 0: stop distance in ATRs'),
+    timeStopBars: z.number().int().min(1).describe('integer >= 1: exit after this many bars'),
+    maxIbs: z.number().min(0).max(1).nullable().describe('number in [0, 1] or null: maximum IBS of the signal bar'),
+    targetR: z.number().positive().nullable().describe('number > 0 or null: target in R multiples'),
+  })
+  // The low sits at most `lookback` bars back, so a larger minimum could never fire.
+  .refine((p) => p.minBarsSinceLow <= p.lookback, {
+    message: 'must be <= lookback',
+    path: ['minBarsSinceLow'],
+  });
+
+/** Turtle Soup parameters. */
+export type TurtleSoupParams = z.output<typeof turtleSoupParamsSchema>;
+
+/** Defaults from the project design. */
+export const TURTLE_SOUP_DEFAULTS: Readonly<TurtleSoupParams> = Object.freeze({
+  lookback: 20,
+  minBarsSinceLow: 4,
+  smaPeriod: 200,
+  minPrice: 10,
+  atrPeriod: 14,
+  stopAtrMult: 2,
+  timeStopBars: 5,
+  maxIbs: null,
+  targetR: null,
+});
+
+function firstValidIndex(p: TurtleSoupParams): number {
+  return Math.max(p.lookback, p.smaPeriod - 1, p.atrPeriod - 1);
+}
+
+/**
+ * The entry rule, shared by every evaluation path. `lower` is the prior
+ * `lookback`-bar low L and `lowerIndex` the most recent bar that set it. NaN
+ * (warm-up) fails every comparison. ATR > 0 is implied by a sweep-and-reclaim
+ * bar (it has a positive range) and guards against degenerate data.
+ */
+function qualifies(
+  p: TurtleSoupParams,
+  t: number,
+  high: number,
+  low: number,
+  close: number,
+  lower: number,
+  lowerIndex: number,
+  smaV: number,
+  atrV: number,
+): boolean {
+  return (
+    low < lower &&
+    close > lower &&
+    lowerIndex >= 0 &&
+    t - lowerIndex >= p.minBarsSinceLow &&
+    close > smaV &&
+    close >= p.minPrice &&
+    atrV > 0 &&
+    (p.maxIbs === null || ibsValue(high, low, close) <= p.maxIbs)
+  );
+}
+
+/** Builds the Signal for a bar that {@link qualifies}. */
+function build(
+  s: BarSeries,
+  p: TurtleSoupParams,
+  t: number,
+  lower: number,
+  lowerIndex: number,
+  smaV: number,
+  atrV: number,
+): Signal {
+  const c = s.close[t]!;
+  const lo = s.low[t]!;
+  const age = t - lowerIndex;
+  const stop = c - p.stopAtrMult * atrV;
+  const target = p.targetR === null ? null : c + p.targetR * (c - stop);
+  const reasons = [
+    `prior ${p.lookback}-bar low ${fmt(lower)} last set ${age} bars ago (>= ${p.minBarsSinceLow})`,
+    `${cmp('low', lo, '<', 'prior low', lower)} (swept)`,
+    `${cmp('close', c, '>', 'prior low', lower)} (reclaimed)`,
+    cmp('close', c, '>', `sma${p.smaPeriod}`, smaV),
+    cmp('close', c, '>=', 'minPrice', p.minPrice),
+  ];
+  if (p.maxIbs !== null) reasons.push(cmp('ibs', ibsValue(s.high[t]!, lo, c), '<=', 'maxIbs', p.maxIbs));
+  reasons.push(`stop ${fmt(stop)} = close - ${p.stopAtrMult} × atr${p.atrPeriod} ${fmt(atrV)}`);
+  if (target !== null) reasons.push(`target ${fmt(target)} = close + ${p.targetR}R`);
+  return {
+    symbol: s.symbol,
+    strategy: 'turtle_soup',
+    index: t,
+    date: s.dates[t]!,
+    close: c,
+    stop,
+    target,
+    atr: atrV,
+    timeStopBars: p.timeStopBars,
+    // Reclaim strength in ATRs: how far back above the swept low it closed.
+    score: (c - lower) / atrV,
+    reasons,
+  };
+}
+
+/**
+ * Indices of Turtle Soup (long) signals. With L = min(low[t-lookback..t-1])
+ * and k the most recent bar in that window with low == L:
+ * t - k >= minBarsSinceLow, low[t] < L (sweep), close[t] > L (reclaim),
+ * close[t] > SMA(smaPeriod)[t], close[t] >= minPrice, IBS[t] <= maxIbs when
+ * set (and ATR[t] > 0). Nothing fires while an indicator is warming up.
+ */
+export function turtleSoupSignalIndices(
+  series: BarSeries,
+  params: TurtleSoupParams = TURTLE_SOUP_DEFAULTS,
+  cache = new IndicatorCache(series),
+): Int32Array {
+  const p = params;
+  const { high, low, close } = series;
+  const { lower, lowerIndex } = cache.donchianLower(p.lookback);
+  const smaCol = cache.sma(p.smaPeriod);
+  const atrCol = cache.atr(p.atrPeriod);
+  // Borrowed only after the cache has built its columns (they borrow it too).
+  const hits = scratchInt32(close.length);
+  let k = 0;
+  for (let t = firstValidIndex(p); t < close.length; t++) {
+    const l = lower[t]!;
+    // Sweep-and-reclaim is rare: test it inline before the full rule.
+    if (
+      low[t]! < l &&
+      close[t]! > l &&
+      qualifies(p, t, high[t]!, low[t]!, close[t]!, l, lowerIndex[t]!, smaCol[t]!, atrCol[t]!)
+    ) {
+      hits[k++] = t;
+    }
+  }
+  return hits.slice(0, k);
+}
+
+/** Turtle Soup signal at bar t, or null. Stop = close - stopAtrMult·ATR; target = close + targetR·(close - stop) or null. */
+export function turtleSoupSignalAt(
+  series: BarSeries,
+  t: number,
+  params: TurtleSoupParams = TURTLE_SOUP_DEFAULTS,
+  cache = new IndicatorCache(series),
+): Signal | null {
+  const p = params;
+  if (!Number.isInteger(t) || t < firstValidIndex(p) || t >= series.close.length) return null;
+  const dl = cache.donchianLower(p.lookback);
+  const lower = dl.lower[t]!;
+  const lowerIndex = dl.lowerIndex[t]!;
+  const smaV = cache.sma(p.smaPeriod)[t]!;
+  const atrV = cache.atr(p.atrPeriod)[t]!;
+  const { high, low, close } = series;
+  return qualifies(p, t, high[t]!, low[t]!, close[t]!, lower, lowerIndex, smaV, atrV)
+    ? build(series, p, t, lower, lowerIndex, smaV, atrV)
+    : null;
+}
+
+/** Every Turtle Soup signal as a Signal, oldest first. */
+export function turtleSoupSignals(
+  series: BarSeries,
+  params: TurtleSoupParams = TURTLE_SOUP_DEFAULTS,
+  cache = new IndicatorCache(series),
+): Signal[] {
+  const p = params;
+  const { lower, lowerIndex } = cache.donchianLower(p.lookback);
+  const smaCol = cache.sma(p.smaPeriod);
+  const atrCol = cache.atr(p.atrPeriod);
+  const out: Signal[] = [];
+  for (const t of turtleSoupSignalIndices(series, p, cache)) {
+    out.push(build(series, p, t, lower[t]!, lowerIndex[t]!, smaCol[t]!, atrCol[t]!));
+  }
+  return out;
+}
+
+/** Turtle Soup signal on the last bar only (point evaluators, bit-identical to the columns). */
+export function turtleSoupLatestSignal(
+  series: BarSeries,
+  params: TurtleSoupParams = TURTLE_SOUP_DEFAULTS,
+): Signal | null {
+  const p = params;
+  const t = series.close.length - 1;
+  if (t < firstValidIndex(p)) return null;
+  const { high, low, close } = series;
+  const { lower, lowerIndex } = donchianLowerAt(low, p.lookback, t);
+  const c = close[t]!;
+  // Skip the SMA and O(t) ATR work on the (usual) days without a sweep and reclaim.
+  if (!(low[t]! < lower && c > lower && c >= p.minPrice)) return null;
+  const smaV = smaAt(close, p.smaPeriod, t);
+  if (!(c > smaV)) return null;
+  const atrV = atrAt(high, low, close, p.atrPeriod, t);
+  return qualifies(p, t, high[t]!, low[t]!, c, lower, lowerIndex, smaV, atrV)
+    ? build(series, p, t, lower, lowerIndex, smaV, atrV)
+    : null;
+}
+
+/** Turtle Soup strategy definition. */
+export const TURTLE_SOUP: StrategyDef<TurtleSoupParams> = {
+  id: 'turtle_soup',
+  title: 'Turtle Soup',
+  summary:
+    'Buy a failed breakdown: the bar undercuts a prior `lookback`-bar low that is at least minBarsSinceLow bars old, then closes back above it, while above the SMA trend filter.',
+  defaults: TURTLE_SOUP_DEFAULTS,
+  paramHelp: describeParams(turtleSoupParamsSchema, TURTLE_SOUP_DEFAULTS),
+  parseParams: (pairs) => parseParamPairs('turtle_soup', turtleSoupParamsSchema, TURTLE_SOUP_DEFAULTS, pairs),
+  resolveParams: (overrides = {}) =>
+    validateParams('turtle_soup', turtleSoupParamsSchema, TURTLE_SOUP_DEFAULTS, {
+      ...TURTLE_SOUP_DEFAULTS,
+      ...overrides,
+    }),
+  signals: turtleSoupSignals,
+  signalIndices: turtleSoupSignalIndices,
+  signalAt: turtleSoupSignalAt,
+  latestSignal: turtleSoupLatestSignal,
+  firstValidIndex: (p = TURTLE_SOUP_DEFAULTS) => firstValidIndex(p),
+};
