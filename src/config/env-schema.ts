@@ -9,6 +9,14 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : v));
 
+function hasScheme(url: string, schemes: string[]): boolean {
+  try {
+    return schemes.includes(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Every environment variable Courtside reads, with its default.
  * Documented one by one in `.env.example`; keep the two in step.
@@ -23,14 +31,26 @@ export const envSchema = z
         .optional(),
     ),
     TELEGRAM_API_ROOT: z.url({ message: 'must be a URL such as https://api.telegram.org' }).default('https://api.telegram.org'),
-    TELEGRAM_ALLOWED_USER_IDS: z.string().default(''),
+    TELEGRAM_ALLOWED_USER_IDS: z
+      .string()
+      .default('')
+      .superRefine((raw, ctx) => {
+        const allow = parseAllowList(raw);
+        if (!allow.ok) for (const p of allow.problems) ctx.addIssue({ code: 'custom', message: p });
+      }),
     TELEGRAM_WEBHOOK_URL: optionalText.pipe(z.url({ message: 'must be an https URL Telegram can reach' }).optional()),
     TELEGRAM_WEBHOOK_SECRET: optionalText.pipe(
       z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ or -').optional(),
     ),
     CALLBACK_SECRET: optionalText,
-    DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/courtside'),
-    REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+    DATABASE_URL: z
+      .string()
+      .default('postgres://postgres@127.0.0.1:5432/courtside')
+      .refine((v) => hasScheme(v, ['postgres:', 'postgresql:']), 'must be postgres://user[:pass]@host:port/db'),
+    REDIS_URL: z
+      .string()
+      .default('redis://127.0.0.1:6379')
+      .refine((v) => hasScheme(v, ['redis:', 'rediss:']), 'must be redis://host:port'),
     REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('courtside'),
     HTTP_HOST: z.string().default('127.0.0.1'),
     HTTP_PORT: port.default(8080),
@@ -46,38 +66,25 @@ export const envSchema = z
     QUEUE_TIMEOUT_MS: positiveInt.default(800),
     POLL_LOCK_TTL_MS: z.coerce.number().int().min(1_000).default(30_000),
   })
-  .superRefine((env, ctx) => {
-    const allow = parseAllowList(env.TELEGRAM_ALLOWED_USER_IDS);
-    if (!allow.ok) {
-      for (const p of allow.problems) ctx.addIssue({ code: 'custom', path: ['TELEGRAM_ALLOWED_USER_IDS'], message: p });
-    }
-    if (env.TELEGRAM_BOT_TOKEN && allow.ok && allow.value.size === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['TELEGRAM_ALLOWED_USER_IDS'],
-        message: 'is empty: with a real bot token nobody could use the bot. Add your ID, e.g. 123456789:admin',
-      });
-    }
-    if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['TELEGRAM_WEBHOOK_SECRET'],
-        message: 'is required with TELEGRAM_WEBHOOK_URL so forged webhook calls are rejected',
-      });
-    }
-    for (const key of ['DATABASE_URL', 'REDIS_URL'] as const) {
-      try {
-        const u = new URL(env[key]);
-        const want = key === 'DATABASE_URL' ? ['postgres:', 'postgresql:'] : ['redis:', 'rediss:'];
-        if (!want.includes(u.protocol)) throw new Error('scheme');
-      } catch {
+  // Cross-field rules run even when single fields failed, so one message lists every problem.
+  .check(
+    z.superRefine((env, ctx) => {
+      const allow = typeof env.TELEGRAM_ALLOWED_USER_IDS === 'string' ? parseAllowList(env.TELEGRAM_ALLOWED_USER_IDS) : null;
+      if (env.TELEGRAM_BOT_TOKEN && allow?.ok && allow.value.size === 0) {
         ctx.addIssue({
           code: 'custom',
-          path: [key],
-          message: key === 'DATABASE_URL' ? 'must be postgres://user[:pass]@host:port/db' : 'must be redis://host:port',
+          path: ['TELEGRAM_ALLOWED_USER_IDS'],
+          message: 'is empty: with a real bot token nobody could use the bot. Add your ID, e.g. 123456789:admin',
         });
       }
-    }
-  });
+      if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['TELEGRAM_WEBHOOK_SECRET'],
+          message: 'is required with TELEGRAM_WEBHOOK_URL so forged webhook calls are rejected',
+        });
+      }
+    }),
+  );
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanRedis, uniquePrefix } from '../helpers/env.js';
+import { createTestDatabase } from '../helpers/pg.js';
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+/** `npm start` on a terminal: a pseudo-TTY (util-linux `script`) drives the interactive chat. */
+describe('terminal chat on a TTY', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const prefix = uniquePrefix();
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await cleanRedis(prefix);
+    await db?.drop();
+  });
+
+  it('types commands, shows replies, presses a numbered button, and quits on Ctrl-D', async () => {
+    const env = {
+      ...process.env,
+      TELEGRAM_BOT_TOKEN: '',
+      DATABASE_URL: db.url,
+      REDIS_PREFIX: prefix,
+      LOCAL_BOT_API_PORT: String(await freePort()),
+      HTTP_PORT: String(await freePort()),
+      LOG_LEVEL: 'warn',
+      COURTSIDE_HOME: '/tmp/courtside-tty-test',
+    };
+    const child = spawn('script', ['-qfec', `${process.execPath} --import tsx src/cli/main.ts start`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    child.stdout.on('data', (d) => (screen += String(d).replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')));
+    const waitFor = async (re: RegExp, ms = 20_000) => {
+      const deadline = Date.now() + ms;
+      while (!re.test(screen) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(screen).toMatch(re);
+    };
+    const type = (line: string) => child.stdin.write(line + '\r');
+    try {
+      await waitFor(/Local chat with your Courtside bot/);
+      type('/kill from the terminal');
+      await waitFor(/KILL SWITCH ON/);
+      type('/resume');
+      await waitFor(/\[1\] ✅ Confirm resume/);
+      type('1');
+      await waitFor(/Trading resumed/);
+      type('/status');
+      await waitFor(/Kill switch: off/);
+      child.stdin.write('\x04');
+      const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+      expect(code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
+});
