@@ -68,6 +68,8 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   const audit = new AuditLog(ds);
   const killSwitch = new KillSwitch(ds, redis, `${config.redis.prefix}:killswitch`, audit);
   await killSwitch.syncMirror().catch((err: unknown) => log.warn({ err }, 'could not mirror the kill switch into Redis yet'));
+  // Redis keeps nothing across a restart without persistence: restore the mirror whenever it comes back.
+  redis.on('ready', () => void killSwitch.syncMirror().catch((err: unknown) => log.warn({ err }, 'could not re-mirror the kill switch')));
   const metrics = new Metrics();
   const blobs = new BlobStore(redis, config.redis.prefix);
   const notifier = new Notifier(jobs, blobs);

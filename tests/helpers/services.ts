@@ -174,6 +174,8 @@ export interface PrivatePostgres {
   serverUrl: string;
   /** URL of a database on this server (the app creates it at start-up if missing). */
   urlFor(db: string): string;
+  /** True while the server is started. */
+  readonly running: boolean;
   /** Stops the server: 'fast' (clients are disconnected cleanly) or 'immediate' (like a crash). */
   stop(mode?: 'fast' | 'immediate'): Promise<void>;
   /** Starts it again on the same port and data directory. */
@@ -252,6 +254,9 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     port,
     serverUrl,
     urlFor: (db) => `${serverUrl}/${db}`,
+    get running() {
+      return running;
+    },
     stop,
     start,
     log: readLog,

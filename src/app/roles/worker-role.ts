@@ -27,6 +27,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   });
 
   const notifyConn = blocking();
+  const notifyWorkerConn = blocking();
   const pacer = new ChatPacer(notifyConn, config.redis.prefix, config.notify.chatPerSec, config.notify.chatBurst);
   const telegram = new Telegram(config.telegram.token, { apiRoot: config.telegram.apiRoot });
   const notify = startQueueWorker(
@@ -36,7 +37,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     },
     {
       ...shared,
-      connection: blocking(),
+      connection: notifyWorkerConn,
       concurrency: config.worker.concurrency,
       // Telegram's global limit is about 30 messages/s per bot.
       limiter: { max: config.notify.globalPerSec, duration: 1_000 },
@@ -48,8 +49,8 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     async stop() {
       // close() waits for active jobs to finish, so a job is never cut in half on SIGTERM.
       await Promise.all(workers.map((w) => w.close()));
-      commandConn.disconnect();
-      notifyConn.disconnect();
+      // BullMQ does not close connections it was given.
+      for (const c of [commandConn, notifyConn, notifyWorkerConn]) c.disconnect();
     },
   };
 }
