@@ -1,17 +1,9 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTelegramEmulator, type TelegramEmulator } from '../../src/emulators/telegram/index.js';
+import { freePort } from '../helpers/services.js';
 import { cleanRedis, uniquePrefix } from '../helpers/env.js';
 import { createTestDatabase } from '../helpers/pg.js';
 import { startHarness, textOf, TEST_TOKEN, type Harness } from '../helpers/harness.js';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,16 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/services.js';
 import { cleanRedis, uniquePrefix } from '../helpers/env.js';
 import { createTestDatabase } from '../helpers/pg.js';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 /** `npm start` on a terminal: a pseudo-TTY (util-linux `script`) drives the interactive chat. */
 describe('terminal chat on a TTY', () => {
