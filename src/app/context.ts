@@ -18,6 +18,14 @@ import type { StatusSources } from '../ops/status.js';
 import { openRedis, whenReady } from '../redis/connections.js';
 import { KillSwitch } from '../safety/kill-switch.js';
 import type { DestinationStream } from 'pino';
+import { join } from 'node:path';
+import { BarsStore } from '../bars/store.js';
+import type { ChartRenderer } from '../charts/port.js';
+import { LocalChartRenderer } from '../charts/local-renderer.js';
+import { QuickChartRenderer } from '../charts/quickchart-renderer.js';
+import type { ScanData } from '../scan/data-port.js';
+import { PicksRepo } from '../scan/picks-repo.js';
+import { StoreScanData } from '../scan/store-scan-data.js';
 
 /** Shared resources of one process, whatever roles it runs. */
 export interface AppContext {
@@ -37,6 +45,10 @@ export interface AppContext {
   startedAt: number;
   mode: string;
   statusSources: StatusSources;
+  bars: BarsStore;
+  picks: PicksRepo;
+  charts: ChartRenderer;
+  scanData: ScanData;
   close(): Promise<void>;
 }
 
@@ -73,6 +85,8 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   const metrics = new Metrics();
   const blobs = new BlobStore(redis, config.redis.prefix);
   const notifier = new Notifier(jobs, blobs);
+  const bars = new BarsStore(ds, { cacheDir: join(config.home, 'cache'), logger: log.child({ component: 'bars' }) });
+  const charts: ChartRenderer = config.charts.quickchartUrl ? new QuickChartRenderer({ baseUrl: config.charts.quickchartUrl }) : new LocalChartRenderer();
   const startedAt = Date.now();
   const mode = `${config.local.enabled ? 'local' : config.telegram.webhook ? 'telegram (webhook)' : 'telegram (polling)'} · paper`;
   const statusSources: StatusSources = {
@@ -101,7 +115,12 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     startedAt,
     mode,
     statusSources,
+    bars,
+    picks: new PicksRepo(ds),
+    charts,
+    scanData: new StoreScanData(bars),
     async close() {
+      await bars.idle().catch(() => undefined);
       await jobs.close();
       redis.disconnect();
       if (ds.isInitialized) await ds.destroy().catch(() => undefined);

@@ -13,6 +13,8 @@ const MAX_BYTES = 64;
 export const CALLBACK_ACTIONS = {
   resumeConfirm: 'rs',
   resumeCancel: 'rc',
+  approvePick: 'ap',
+  rejectPick: 'rj',
 } as const;
 export type CallbackAction = (typeof CALLBACK_ACTIONS)[keyof typeof CALLBACK_ACTIONS];
 

@@ -29,6 +29,16 @@ export function handleCallback(deps: BotDeps) {
       return;
     }
     switch (action) {
+      case CALLBACK_ACTIONS.approvePick:
+      case CALLBACK_ACTIONS.rejectPick:
+        if (!roleAllows(role, 'trader')) {
+          await deps.audit.append({ action: 'auth.forbidden', ...base, command: action === CALLBACK_ACTIONS.approvePick ? 'approve' : 'reject', role }).catch(() => undefined);
+          await ctx.answerCbQuery('Only a trader or admin can approve or reject picks.', { show_alert: true });
+          return;
+        }
+        await deps.audit.append({ action: 'pick.decision_unavailable', ...base, pick: verdict.payload.arg }).catch(() => undefined);
+        await ctx.answerCbQuery('Approvals are not enabled yet: the execution engine is not installed. Nothing was ordered.', { show_alert: true });
+        return;
       case CALLBACK_ACTIONS.resumeConfirm: {
         const before = await deps.killSwitch.state();
         if (!before.engaged) {

@@ -29,6 +29,9 @@ export interface Config {
   worker: { concurrency: number };
   heartbeat: { intervalMs: number; staleMs: number };
   queueTimeoutMs: number;
+  /** Chart rendering: in-process unless the user runs their own QuickChart server. */
+  charts: { quickchartUrl: string | null };
+  scan: { topN: number; chunkSize: number; pickTtlMs: number; sizing: { equity: number; riskFraction: number; maxPositionFraction: number } };
   /** Values that must never be logged; the logger scrubs them from every line. */
   secrets: string[];
 }
@@ -81,6 +84,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     worker: { concurrency: env.WORKER_CONCURRENCY },
     heartbeat: { intervalMs: env.HEARTBEAT_INTERVAL_MS, staleMs: env.HEARTBEAT_STALE_MS },
     queueTimeoutMs: env.QUEUE_TIMEOUT_MS,
+    charts: { quickchartUrl: env.QUICKCHART_URL ?? null },
+    scan: {
+      topN: env.SCAN_TOP_N,
+      chunkSize: env.SCAN_CHUNK_SIZE,
+      pickTtlMs: env.PICK_TTL_MINUTES * 60_000,
+      sizing: { equity: env.SIZING_EQUITY, riskFraction: env.SIZING_RISK_PCT / 100, maxPositionFraction: env.SIZING_MAX_POSITION_PCT / 100 },
+    },
     secrets,
   };
 }

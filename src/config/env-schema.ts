@@ -64,6 +64,13 @@ export const envSchema = z
     HEARTBEAT_INTERVAL_MS: positiveInt.default(60_000),
     HEARTBEAT_STALE_MS: positiveInt.default(300_000),
     QUEUE_TIMEOUT_MS: positiveInt.default(800),
+    QUICKCHART_URL: optionalText.pipe(z.url({ message: 'must be the URL of your QuickChart server, e.g. http://127.0.0.1:3400' }).optional()),
+    SIZING_EQUITY: z.coerce.number().positive().default(100_000),
+    SIZING_RISK_PCT: z.coerce.number().positive().max(100).default(0.5),
+    SIZING_MAX_POSITION_PCT: z.coerce.number().positive().max(100).default(10),
+    SCAN_TOP_N: z.coerce.number().int().min(1).max(20).default(5),
+    SCAN_CHUNK_SIZE: z.coerce.number().int().min(10).max(2000).default(150),
+    PICK_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
     POLL_LOCK_TTL_MS: z.coerce.number().int().min(1_000).default(30_000),
   })
   // Cross-field rules run even when single fields failed, so one message lists every problem.

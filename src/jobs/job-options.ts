@@ -19,7 +19,16 @@ export const NOTIFY_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
+/** Scan jobs: a failed chunk retries (another worker may take it); results are kept a day for audit. */
+export const SCAN_JOB_OPTIONS: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { age: 24 * 3600, count: 5_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
 export const JOB_OPTIONS_BY_QUEUE = {
   commands: COMMAND_JOB_OPTIONS,
   notify: NOTIFY_JOB_OPTIONS,
+  scans: SCAN_JOB_OPTIONS,
 } as const;

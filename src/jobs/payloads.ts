@@ -13,6 +13,9 @@ export const commandContextSchema = z.object({
 });
 export type CommandContext = z.infer<typeof commandContextSchema>;
 
+/** /picks [date]: the session date to list, or the latest one with picks. */
+export const picksRequestSchema = commandContextSchema.extend({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() });
+
 const inlineKeyboardSchema = z.array(z.array(z.object({ text: z.string().min(1).max(64), callback_data: z.string().min(1).max(64) })));
 
 const entityShape = z.object({ type: z.string(), offset: z.number().int().nonnegative(), length: z.number().int().positive() }).loose();
@@ -25,6 +28,8 @@ export const notifyOpSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('photo'),
     blobKey: z.string().min(1),
+    /** Remember the sent message id under this reference (e.g. `pick:p1a2b3c`) so it can be edited later. */
+    ref: z.string().min(1).max(80).optional(),
     caption: z.string().optional(),
     captionEntities: z.array(entitySchema).optional(),
     keyboard: inlineKeyboardSchema.optional(),

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { commandContextSchema, notifyPayloadSchema } from './payloads.js';
+import { commandContextSchema, notifyPayloadSchema, picksRequestSchema } from './payloads.js';
+import { scanChunkSchema, scanFinishSchema, scanStartSchema } from './payloads-scan.js';
 
 /** Every BullMQ queue. Long work gets its own queue so it never blocks commands. */
-export const QUEUE_NAMES = ['commands', 'notify'] as const;
+export const QUEUE_NAMES = ['commands', 'notify', 'scans'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -13,6 +14,10 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 export const JOBS = {
   'command.status': { queue: 'commands', schema: commandContextSchema },
   'notify.deliver': { queue: 'notify', schema: notifyPayloadSchema },
+  'command.picks': { queue: 'commands', schema: picksRequestSchema },
+  'scan.start': { queue: 'scans', schema: scanStartSchema },
+  'scan.chunk': { queue: 'scans', schema: scanChunkSchema },
+  'scan.finish': { queue: 'scans', schema: scanFinishSchema },
 } as const satisfies Record<string, { queue: QueueName; schema: z.ZodType }>;
 
 export type JobName = keyof typeof JOBS;

@@ -13,7 +13,8 @@ export interface JobRun {
   log: Logger;
 }
 
-export type JobHandler<N extends JobName> = (payload: JobPayload<N>, run: JobRun) => Promise<void>;
+/** A job's handler. What it returns becomes the job's return value (a flow's parent reads its children's). */
+export type JobHandler<N extends JobName> = (payload: JobPayload<N>, run: JobRun) => Promise<unknown>;
 export type HandlerMap<Q extends QueueName> = { [N in JobsOfQueue<Q>]: JobHandler<N> };
 
 export interface QueueWorkerOptions {
@@ -55,7 +56,7 @@ export function startQueueWorker<Q extends QueueName>(queue: Q, handlers: Handle
         if (!def || def.queue !== queue || !table[name]) throw new UnrecoverableError(`unknown job "${job.name}" on queue "${queue}"`);
         const parsed = def.schema.safeParse(job.data);
         if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
-        await table[name]!(parsed.data as JobPayload<JobName>, { job, token, worker, log: jobLog });
+        return await table[name]!(parsed.data as JobPayload<JobName>, { job, token, worker, log: jobLog });
       } catch (err) {
         result = 'error';
         if (err instanceof CourtsideError && err.disposition !== 'retry') throw new UnrecoverableError(err.message);

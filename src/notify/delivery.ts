@@ -14,7 +14,7 @@ import { classifyTelegramError } from './telegram-errors.js';
 /** One Bot API call the delivery makes; an op may expand into several (long texts, long captions). */
 type Step =
   | { method: 'sendMessage'; text: string; entities: MessageEntity[]; keyboard?: NotifyOp['keyboard'] }
-  | { method: 'sendPhoto'; blobKey: string; caption?: string; entities: MessageEntity[]; keyboard?: NotifyOp['keyboard'] }
+  | { method: 'sendPhoto'; blobKey: string; caption?: string; entities: MessageEntity[]; keyboard?: NotifyOp['keyboard']; ref?: string }
   | { method: 'editMessageText'; messageId: number; text: string; entities: MessageEntity[]; keyboard?: NotifyOp['keyboard'] }
   | { method: 'editMessageReplyMarkup'; messageId: number; keyboard: NonNullable<NotifyOp['keyboard']> };
 
@@ -40,7 +40,14 @@ export function planSteps(ops: NotifyOp[]): Step[] {
       case 'photo': {
         const { caption, rest } = splitCaption({ text: op.caption ?? '', entities: (op.captionEntities ?? []) as MessageEntity[] }, CAPTION_LIMIT, TEXT_LIMIT);
         const kbOnPhoto = rest.length === 0 && op.keyboard;
-        steps.push({ method: 'sendPhoto', blobKey: op.blobKey, ...(caption ? { caption: caption.text } : {}), entities: caption?.entities ?? [], ...(kbOnPhoto ? { keyboard: op.keyboard } : {}) });
+        steps.push({
+          method: 'sendPhoto',
+          blobKey: op.blobKey,
+          ...(caption ? { caption: caption.text } : {}),
+          entities: caption?.entities ?? [],
+          ...(kbOnPhoto ? { keyboard: op.keyboard } : {}),
+          ...(op.ref ? { ref: op.ref } : {}),
+        });
         rest.forEach((c, i) => steps.push({ method: 'sendMessage', text: c.text, entities: c.entities, ...(i === rest.length - 1 && op.keyboard ? { keyboard: op.keyboard } : {}) }));
         break;
       }
@@ -129,7 +136,7 @@ async function callTelegram(chatId: number, step: Step, deps: DeliveryDeps, plai
     case 'sendPhoto': {
       const bytes = await deps.blobs.get(step.blobKey);
       if (!bytes) throw new UnrecoverableError(`chart image ${step.blobKey} expired before delivery`);
-      await deps.telegram.sendPhoto(
+      const sent = await deps.telegram.sendPhoto(
         chatId,
         { source: bytes, filename: 'chart.png' },
         {
@@ -138,7 +145,13 @@ async function callTelegram(chatId: number, step: Step, deps: DeliveryDeps, plai
           ...markup(step.keyboard),
         },
       );
+      if (step.ref) await deps.redis.set(messageRefKey(deps.prefix, step.ref), `${chatId}:${sent.message_id}`, 'EX', 3 * 24 * 3600);
       return;
     }
   }
+}
+
+/** Where the chat and message id of a referenced message (e.g. a pick card) are kept. */
+export function messageRefKey(prefix: string, ref: string): string {
+  return `${prefix}:notify:ref:${ref}`;
 }

@@ -18,8 +18,8 @@ export class Notifier {
    * Enqueues ops for one chat. Pass `jobId` (derived from the job that
    * produced the message) so a retried producer job does not message twice.
    */
-  async deliver(chatId: number, ops: NotifyOp[], origin: string, jobId?: string): Promise<void> {
-    await this.producer.add('notify.deliver', { chatId, ops, origin }, jobId ? { jobId } : {});
+  async deliver(chatId: number, ops: NotifyOp[], origin: string, jobId?: string, delayMs?: number): Promise<void> {
+    await this.producer.add('notify.deliver', { chatId, ops, origin }, { ...(jobId ? { jobId } : {}), ...(delayMs ? { delay: delayMs } : {}) });
   }
 
   async text(chatId: number, msg: string | Formatted, opts: { origin: string; keyboard?: Keyboard; jobId?: string }): Promise<void> {
@@ -33,7 +33,7 @@ export class Notifier {
   }
 
   /** Stores the PNG in the blob store and enqueues a photo op. */
-  async photoOp(png: Buffer, caption?: string | Formatted, keyboard?: Keyboard): Promise<NotifyOp> {
+  async photoOp(png: Buffer, caption?: string | Formatted, keyboard?: Keyboard, ref?: string): Promise<NotifyOp> {
     const blobKey = await this.blobs.put(png);
     const c = caption === undefined ? undefined : asFormatted(caption);
     return {
@@ -41,6 +41,7 @@ export class Notifier {
       blobKey,
       ...(c ? { caption: c.text, ...(c.entities ? { captionEntities: c.entities } : {}) } : {}),
       ...(keyboard ? { keyboard } : {}),
+      ...(ref ? { ref } : {}),
     };
   }
 }

@@ -1,10 +1,11 @@
 import type { Worker } from 'bullmq';
 import { Telegram } from 'telegraf';
-import { commandHandlers, tellUserCommandFailed } from '../../jobs/handlers/commands.js';
+import { commandHandlers, tellUserCommandFailed, tellUserScanFailed } from '../../jobs/handlers/commands.js';
 import { startQueueWorker } from '../../jobs/worker-runtime.js';
 import { ChatPacer } from '../../notify/chat-pacer.js';
 import { deliverNotify } from '../../notify/delivery.js';
 import { openRedis } from '../../redis/connections.js';
+import { createFlowProducer, finishScan, runScanChunk, startScan, type ScanDeps } from '../../scan/scan-flow.js';
 import type { AppContext } from '../context.js';
 
 /** A running worker role: BullMQ workers for the command and notify queues. */
@@ -43,14 +44,33 @@ export function startWorkerRole(app: AppContext): WorkerRole {
       limiter: { max: config.notify.globalPerSec, duration: 1_000 },
     },
   );
-  const workers = [commands, notify];
+  const scanConn = blocking();
+  const flows = createFlowProducer(scanConn, config.redis.prefix);
+  const scanDeps: ScanDeps = { config, data: app.scanData, picks: app.picks, notifier: app.notifier, charts: app.charts, redis: app.redis, flows, now: () => Date.now() };
+  const scans = startQueueWorker(
+    'scans',
+    {
+      'scan.start': (p, run) => startScan(p, run, scanDeps),
+      'scan.chunk': (p, run) => runScanChunk(p, run, scanDeps),
+      'scan.finish': (p, run) => finishScan(p, run, scanDeps),
+    },
+    {
+      ...shared,
+      connection: blocking(),
+      // Chunks are CPU-bound: more than one per core only adds contention.
+      concurrency: 2,
+      onFinalFailure: (job, err) => tellUserScanFailed(app, job, err),
+    },
+  );
+  const workers = [commands, notify, scans];
   return {
     workers,
     async stop() {
       // close() waits for active jobs to finish, so a job is never cut in half on SIGTERM.
       await Promise.all(workers.map((w) => w.close()));
       // BullMQ does not close connections it was given.
-      for (const c of [commandConn, notifyConn, notifyWorkerConn]) c.disconnect();
+      await flows.close().catch(() => undefined);
+      for (const c of [commandConn, notifyConn, notifyWorkerConn, scanConn]) c.disconnect();
     },
   };
 }

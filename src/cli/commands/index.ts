@@ -13,5 +13,8 @@ export const CLI_COMMANDS: readonly CliEntry[] = [
   { name: 'migrate', summary: 'Create the database if missing and apply pending migrations', load: async () => (await import('./migrate.js')).migrateCommand },
   { name: 'chat', summary: 'Send one message to a running local instance and print the replies', load: async () => (await import('./chat.js')).chatCommand },
   { name: 'audit', summary: 'Verify the audit hash chain (audit verify)', load: async () => (await import('./audit.js')).auditCommand },
+  { name: 'indicators', summary: 'Indicator columns for every bar of a CSV file', load: async () => (await import('./indicators.js')).indicatorsCommand },
+  { name: 'signals', summary: 'Every historical signal of a strategy on a CSV file', load: async () => (await import('./signals.js')).signalsCommand },
+  { name: 'data', summary: 'Bars store: import CSV bars, seed the default data, show what is stored', load: async () => (await import('./data.js')).dataCommand },
   { name: 'calendar', summary: 'NYSE sessions, holidays and early closes of a year', load: async () => (await import('./calendar.js')).calendarCommand },
 ];

@@ -19,7 +19,7 @@
  * terms. Rounding error is about n·eps of that magnitude, so the variance
  * kept is accurate to ~n·eps/1e-6 relative (4e-8 at n = 200).
  */
-const CANCELLATION = -1;
+const CANCELLATION = 1e-6;
 
 /**
  * Writes mean(src[t-n+1..t]) into `out[t]` for every t >= from + n - 1 and NaN
@@ -76,8 +76,10 @@ export function rollingMeanAt(src: Float64Array, n: number, from: number, t: num
  * track the magnitude of everything folded into S2 since the last scan; when
  * the variance drops below {@link CANCELLATION} of it, most digits are gone,
  * so the variance state alone is rescanned exactly around the newest value
- * (the sum, and so the mean, keeps its fixed schedule). A fresh scan leaves
- * variance >= S2/n, so rescans happen only when the spread truly collapses.
+ * (the sum, and so the mean, keeps its fixed schedule). A fresh scan around
+ * a window value leaves S2 - S1²/n >= S2/n (Cauchy–Schwarz, one deviation is
+ * 0), so rescans happen only when the spread truly collapses; the strict `<`
+ * keeps an exactly flat window (everything 0) from rescanning every bar.
  */
 export function rollingMeanVarInto(
   src: Float64Array,
@@ -129,7 +131,7 @@ export function rollingMeanVarInto(
       s1 += dIn - dOut;
       s2 += qIn - qOut;
       mag += qIn + qOut;
-      if (s2 - (s1 * s1) / n <= mag * CANCELLATION) {
+      if (s2 - (s1 * s1) / n < mag * CANCELLATION) {
         shift = x;
         let a = 0;
         let b = 0;
@@ -222,7 +224,7 @@ export class RollingWindow {
       this.s1 += dIn - dOut;
       this.s2 += qIn - qOut;
       this.mag += qIn + qOut;
-      if (this.s2 - (this.s1 * this.s1) / n <= this.mag * CANCELLATION) this.rescanVariance(x);
+      if (this.s2 - (this.s1 * this.s1) / n < this.mag * CANCELLATION) this.rescanVariance(x);
     }
   }
 

@@ -11,9 +11,11 @@ export {
 } from './donchian.js';
 export { describeParams, StrategyParamError } from './params.js';
 export {
+  type AnyStrategyDef,
   findLatestSignal,
   findSignals,
   STRATEGIES,
+  strategyById,
   type StrategyParamsById,
   type StrategyRegistry,
 } from './registry.js';

@@ -20,6 +20,21 @@ export const STRATEGIES: StrategyRegistry = Object.freeze({
   turtle_soup: TURTLE_SOUP,
 });
 
+/** A strategy whose params type is only known at run time (dispatch on an id from chat or the CLI). */
+export type AnyStrategyDef = StrategyDef<object>;
+
+/**
+ * Looks a strategy up by an id typed by a user. Params from its parseParams
+ * go straight back into its own signals/latestSignal, so the opaque `object`
+ * params type is safe without casts. Throws a RangeError listing the valid ids.
+ */
+export function strategyById(id: string): AnyStrategyDef {
+  if (!Object.hasOwn(STRATEGIES, id)) {
+    throw new RangeError(`unknown strategy '${id}'; valid: ${Object.keys(STRATEGIES).join(', ')}`);
+  }
+  return STRATEGIES[id as StrategyId];
+}
+
 function def<K extends StrategyId>(strategy: K): StrategyDef<StrategyParamsById[K]> {
   const d = STRATEGIES[strategy] as StrategyDef<StrategyParamsById[K]> | undefined;
   if (d === undefined) throw new RangeError(`unknown strategy '${String(strategy)}'`);

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../../app/context.js';
 import { statusView } from '../../bot/views/status-view.js';
+import { picksView } from '../../bot/views/picks-view.js';
 import { collectStatus } from '../../ops/status.js';
 import { commandContextSchema } from '../payloads.js';
 import type { HandlerMap } from '../worker-runtime.js';
@@ -11,6 +12,10 @@ export function commandHandlers(app: AppContext): HandlerMap<'commands'> {
     'command.status': async (p, run) => {
       const status = await collectStatus(app.statusSources);
       await app.notifier.text(p.chatId, statusView(status), { origin: 'status', jobId: `${run.job.id}-reply` });
+    },
+    'command.picks': async (p, run) => {
+      const { date, picks } = await app.picks.list(p.date);
+      await app.notifier.text(p.chatId, picksView(date, picks, p.date), { origin: 'picks', jobId: `${run.job.id}-reply` });
     },
   };
 }
@@ -25,4 +30,15 @@ export async function tellUserCommandFailed(app: AppContext, job: Job, err: Erro
     origin: 'command-failed',
     jobId: `${job.id}-failed`,
   });
+}
+
+/** A scan that failed for good: edit its ack message, or say so in the chat. */
+export async function tellUserScanFailed(app: AppContext, job: Job, err: Error): Promise<void> {
+  const data = job.data as { chatId?: number; ackMessageId?: number; runId?: string };
+  if (typeof data.chatId !== 'number') return;
+  const why = err.name === 'UnrecoverableError' || /No market data/.test(err.message) ? err.message : app.scrub(err.message).slice(0, 300);
+  const text = `❌ Scan failed: ${why}\nNothing was ordered. Try /scan again in a minute, or check /status.`;
+  const id = `${job.id}-failed`;
+  if (typeof data.ackMessageId === 'number') await app.notifier.edit(data.chatId, data.ackMessageId, text, { origin: 'scan-failed', jobId: id });
+  else await app.notifier.text(data.chatId, text, { origin: 'scan-failed', jobId: id });
 }

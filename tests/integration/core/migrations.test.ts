@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { adminQuery, PG_SERVER } from '../../helpers/pg.js';
 import { inject } from 'vitest';
 import pg from 'pg';
+import { MIGRATIONS } from '../../../migrations/index.js';
 
 const name = `cs_test_${inject('runPid')}_race${Date.now() % 100000}`;
 
@@ -29,13 +30,13 @@ describe('migrations', () => {
     expect(a.code, a.out).toBe(0);
     expect(b.code, b.out).toBe(0);
     const outs = [a.out, b.out];
-    expect(outs.filter((o) => o.includes('applied: Foundation')).length).toBe(1);
+    expect(outs.filter((o) => o.includes('applied: Foundation1763800000000')).length).toBe(1);
     expect(outs.filter((o) => o.includes('schema is up to date')).length).toBe(1);
     const c = new pg.Client({ connectionString: `${PG_SERVER}/${name}` });
     await c.connect();
     try {
       const rows = await c.query('SELECT name FROM typeorm_migrations');
-      expect(rows.rows.map((r: { name: string }) => r.name)).toEqual(['Foundation1763800000000']);
+      expect(rows.rows.map((r: { name: string }) => r.name).sort()).toEqual(MIGRATIONS.map((m) => m.name).sort());
       const ks = await c.query('SELECT engaged FROM kill_switch');
       expect(ks.rows).toEqual([{ engaged: false }]);
     } finally {

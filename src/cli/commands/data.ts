@@ -1,0 +1,209 @@
+/**
+ * `courtside data import|seed|status`: the bars store from the command line.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BarsStore } from '../../bars/store.js';
+import { csvFilesAt, importCsvPath, CsvImportInputError, type CsvFileReport, type CsvImportReport } from '../../bars/import-csv.js';
+import { seedDefaultData, type SeedReport } from '../../bars/seed.js';
+import type { BarsStatus } from '../../bars/types.js';
+import { loadConfig } from '../../config/config.js';
+import { createDataSource } from '../../db/data-source.js';
+import { ensureDatabase } from '../../db/ensure-database.js';
+import { migrateWithLock } from '../../db/migrate.js';
+import { previousSession } from '../../engine/calendar/index.js';
+import { isIsoDate, nyToday } from '../../market-data/dates.js';
+import { UsageError, type CliCommand, type CliIO } from '../command.js';
+
+const USAGE = `courtside data import <file-or-folder> [--symbol SYM] [--replace] [--json]
+       courtside data seed [--end-date YYYY-MM-DD] [--force] [--json]
+       courtside data status [--json]
+
+  import   Store daily bars from a CSV file named after its symbol (AAPL.csv) or a
+           folder of them; columns date,open,high,low,close,volume. Unreadable lines
+           and bars failing the quality checks are reported and skipped.
+           --symbol SYM  symbol for a single file not named after it
+           --replace     the file becomes the symbol's whole history (default: merge)
+           Exit 0: everything stored; 1: some lines or bars rejected (the rest stored).
+  seed     Store the bundled real samples and the synthetic DEMO universe (idempotent).
+           --end-date    last session of the synthetic history (default: the last
+                         NYSE session before today)
+           --force       re-check every symbol even when the store says it is seeded
+  status   Datasets, symbols, last bar dates and DEMO flags.
+  --json   print JSON instead of text`;
+
+const MAX_LISTED = 20;
+
+function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T, positionals: number) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  if (parsed.positionals.length !== positionals) {
+    throw new UsageError(
+      positionals === 0 ? `unexpected argument "${parsed.positionals[0]}"` : parsed.positionals.length === 0 ? 'missing <file-or-folder>' : `expected one path, got ${parsed.positionals.length}`,
+    );
+  }
+  return parsed;
+}
+
+/** Opens the configured database (created and migrated if needed) and runs `fn` with a store. */
+async function withStore<T>(fn: (store: BarsStore) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  await ensureDatabase(config.db.url);
+  // Two connections for migrate-with-lock, then a bulk write uses two plus one for the seed lock.
+  const ds = createDataSource(config.db.url, { poolSize: 4, applicationName: 'courtside-data' });
+  await ds.initialize();
+  try {
+    await migrateWithLock(ds);
+    return await fn(new BarsStore(ds, { cacheDir: join(config.home, 'cache') }));
+  } finally {
+    await ds.destroy();
+  }
+}
+
+const fmtInt = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, one: string, many = `${one}s`) => `${fmtInt(n)} ${n === 1 ? one : many}`;
+
+function fileLines(r: CsvFileReport): string[] {
+  const head = r.symbol ? `${r.file} → ${r.symbol}` : r.file;
+  if (r.error && r.stored === 0 && r.csvErrors.length === 0) return [`${head}: not imported: ${r.error}`];
+  const rejected: string[] = [];
+  if (r.csvErrors.length > 0) rejected.push(plural(r.csvErrors.length, 'unreadable line'));
+  if (r.dropped > 0) rejected.push(`${plural(r.dropped, 'bar')} rejected by quality checks`);
+  const lines = [
+    `${head}: ${fmtInt(r.stored)} of ${plural(r.lines, 'line')} stored (${fmtInt(r.inserted)} new, ${fmtInt(r.updated)} changed, ${fmtInt(r.unchanged)} unchanged` +
+      `${r.deleted > 0 ? `, ${fmtInt(r.deleted)} removed` : ''})${rejected.length > 0 ? `; ${rejected.join(', ')}` : ''}`,
+  ];
+  if (r.skipped) lines.push(`  not written: ${r.skipped}`);
+  if (r.error) lines.push(`  ${r.error}`);
+  const details = [
+    ...r.csvErrors.map((e) => `  line ${e.line}: ${e.message}`),
+    ...r.issues.map((i) => `  ${i.date} ${i.kind}${i.dropped ? ' (rejected)' : ' (warning)'}: ${i.detail}`),
+  ];
+  lines.push(...details.slice(0, MAX_LISTED));
+  if (details.length > MAX_LISTED) lines.push(`  … and ${details.length - MAX_LISTED} more (--json lists all)`);
+  return lines;
+}
+
+function importText(report: CsvImportReport): string {
+  const lines = report.files.flatMap(fileLines);
+  lines.push(
+    `Imported ${plural(report.files.length, 'file')}: ${plural(report.stored, 'bar')} stored (${fmtInt(report.inserted)} new, ${fmtInt(report.updated)} changed, ` +
+      `${fmtInt(report.unchanged)} unchanged)${report.rejected > 0 ? `; ${fmtInt(report.rejected)} rejected` : ''}.`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+async function runImport(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, { symbol: { type: 'string' }, replace: { type: 'boolean' }, json: { type: 'boolean' } }, 1);
+  const path = positionals[0]!;
+  try {
+    // Fail on a missing path before touching the database.
+    const { folder } = await csvFilesAt(path);
+    if (folder && values.symbol !== undefined) throw new CsvImportInputError('--symbol applies to a single file, not a folder (file names give the symbols)');
+    const report = await withStore((store) =>
+      importCsvPath(store, path, { ...(values.symbol !== undefined ? { symbol: values.symbol } : {}), mode: values.replace ? 'replace' : 'merge' }),
+    );
+    io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : importText(report));
+    return report.clean ? 0 : 1;
+  } catch (err) {
+    if (err instanceof CsvImportInputError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+function defaultEndDate(): string {
+  return previousSession(nyToday());
+}
+
+function seedText(r: SeedReport, endDate: string): string {
+  if (r.upToDate) {
+    return `Default data already stored (synthetic history ending ${endDate}): ${plural(r.sampleSymbols.length, 'real sample symbol')}, ${plural(r.demoSymbols, 'DEMO symbol')}; nothing to do (${(r.ms / 1000).toFixed(2)} s).\n`;
+  }
+  const written = (r.sample?.write.inserted ?? 0) + (r.sample?.write.updated ?? 0) + (r.synthetic?.inserted ?? 0) + (r.synthetic?.updated ?? 0);
+  const kept = r.synthetic?.symbols.filter((s) => s.skipped).map((s) => s.symbol) ?? [];
+  const lines = [
+    `Seeded default data (synthetic history ending ${endDate}) in ${(r.ms / 1000).toFixed(1)} s:`,
+    `  real samples: ${r.sampleSymbols.join(', ') || 'none'} (source sample)`,
+    `  DEMO synthetic universe: ${plural(r.demoSymbols, 'symbol')} (source synthetic — made-up data, not evidence)`,
+    `  ${plural(r.reseeded, 'symbol')} checked, ${plural(written, 'bar')} written`,
+  ];
+  if (kept.length > 0) lines.push(`  kept real bars of ${kept.slice(0, 10).join(', ')}${kept.length > 10 ? ` and ${kept.length - 10} more` : ''} (not replaced by demo data)`);
+  for (const s of r.sample?.symbols ?? []) {
+    if (s.dropped > 0) lines.push(`  ${s.symbol}: ${plural(s.dropped, 'sample bar')} rejected by quality checks`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function runSeed(args: string[], io: CliIO): Promise<number> {
+  const { values } = parse(args, { 'end-date': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } }, 0);
+  const endDate = values['end-date'] ?? defaultEndDate();
+  if (!isIsoDate(endDate)) throw new UsageError(`--end-date "${endDate.slice(0, 20)}" is not a YYYY-MM-DD date`);
+  const report = await withStore((store) => seedDefaultData(store, { endDate, force: values.force === true }));
+  if (values.json) {
+    const { sample, synthetic, ...rest } = report;
+    const summary = {
+      ...rest,
+      endDate,
+      sample: sample && { inserted: sample.write.inserted, updated: sample.write.updated, unchanged: sample.write.unchanged, deleted: sample.write.deleted, dropped: sample.dropped },
+      synthetic: synthetic && { inserted: synthetic.inserted, updated: synthetic.updated, unchanged: synthetic.unchanged, deleted: synthetic.deleted, keptReal: synthetic.symbols.filter((s) => s.skipped).map((s) => s.symbol) },
+    };
+    io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+  } else {
+    io.stdout(seedText(report, endDate));
+  }
+  return 0;
+}
+
+function statusText(s: BarsStatus): string {
+  if (s.totalSymbols === 0) return 'No bars stored. Run `courtside data seed` for the default data, or `courtside data import <file-or-folder>`.\n';
+  const lines = [`Bars store: ${plural(s.totalSymbols, 'symbol')}, ${plural(s.totalBars, 'bar')} (fingerprint ${s.fingerprint})`, ''];
+  const rows = [
+    ['DATASET', 'DEMO', 'SYMBOLS', 'BARS', 'FIRST', 'LAST', 'UPDATED'],
+    ...s.datasets.map((d) => [d.source, d.demo ? 'DEMO' : 'real', fmtInt(d.symbols), fmtInt(d.bars), d.firstDate, d.lastDate, d.updatedAt.toISOString().slice(0, 19) + 'Z']),
+  ];
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const r of rows) lines.push(r.map((v, c) => (c >= 2 && c <= 3 ? v.padStart(widths[c]!) : v.padEnd(widths[c]!))).join('  ').trimEnd());
+  lines.push('', 'Symbols:');
+  const w = Math.max(...s.symbols.map((x) => x.symbol.length));
+  const ws = Math.max(...s.symbols.map((x) => x.source.length));
+  const wb = Math.max(...s.symbols.map((x) => fmtInt(x.barCount).length));
+  for (const d of s.datasets) {
+    const syms = s.symbols.filter((x) => x.source === d.source && x.demo === d.demo);
+    const shown = syms.length > MAX_LISTED ? syms.slice(0, 10) : syms;
+    for (const x of shown) {
+      lines.push(`  ${x.symbol.padEnd(w)}  ${x.demo ? 'DEMO' : 'real'}  ${x.source.padEnd(ws)}  ${fmtInt(x.barCount).padStart(wb)} bars  ${x.firstDate} … ${x.lastDate}`);
+    }
+    if (shown.length < syms.length) lines.push(`  … and ${fmtInt(syms.length - shown.length)} more ${d.source} symbols (--json lists all)`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function runStatus(args: string[], io: CliIO): Promise<number> {
+  const { values } = parse(args, { json: { type: 'boolean' } }, 0);
+  const status = await withStore((store) => store.status());
+  io.stdout(values.json ? `${JSON.stringify(status, null, 2)}\n` : statusText(status));
+  return 0;
+}
+
+export const dataCommand: CliCommand = {
+  name: 'data',
+  summary: 'Bars store: import CSV bars, seed the default data, show what is stored',
+  usage: USAGE,
+  async run(args, io) {
+    const [sub, ...rest] = args;
+    switch (sub) {
+      case 'import':
+        return runImport(rest, io);
+      case 'seed':
+        return runSeed(rest, io);
+      case 'status':
+        return runStatus(rest, io);
+      default:
+        throw new UsageError(sub === undefined ? 'missing sub-command: import, seed or status' : `unknown sub-command "${sub}"; expected import, seed or status`);
+    }
+  },
+};

@@ -1,0 +1,24 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { toSeries, type BarSeries } from '../engine/bars.js';
+import { describeCsvErrors, parseBarsCsv } from '../market-data/csv/parse-bars-csv.js';
+import { UsageError } from './command.js';
+
+/**
+ * Reads a bars CSV for a CLI command. Missing file or any malformed line is a
+ * UsageError (exit 2) naming the line, because analysing partial data silently
+ * would be worse than stopping.
+ */
+export async function readCsvSeries(path: string | undefined): Promise<BarSeries> {
+  if (!path) throw new UsageError('--csv FILE is required (columns date,open,high,low,close,volume)');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  const parsed = parseBarsCsv(text, { source: path });
+  if (parsed.errors.length > 0) throw new UsageError(describeCsvErrors(parsed));
+  if (parsed.bars.length === 0) throw new UsageError(`${path} has no bars`);
+  return toSeries(basename(path, extname(path)).toUpperCase(), parsed.bars);
+}

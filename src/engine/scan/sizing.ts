@@ -1,0 +1,28 @@
+import type { Signal } from '../signal.js';
+
+/** How the bot suggests a quantity for a pick: risk a fraction of equity between entry and stop, capped by position size. */
+export interface SizingPolicy {
+  equity: number;
+  /** Fraction of equity at risk per trade, e.g. 0.005. */
+  riskFraction: number;
+  /** Largest position as a fraction of equity, e.g. 0.1. */
+  maxPositionFraction: number;
+}
+
+export interface SuggestedSize {
+  qty: number;
+  /** qty × (entry − stop): what is lost if the stop fills exactly. */
+  dollarRisk: number;
+  notional: number;
+  /** Which limit decided the quantity. */
+  limitedBy: 'risk' | 'position_cap';
+}
+
+/** Whole shares only; 0 when even one share breaks a limit. Entry is the signal close (the limit reference). */
+export function suggestSize(signal: Pick<Signal, 'close' | 'stop'>, policy: SizingPolicy): SuggestedSize {
+  const perShareRisk = signal.close - signal.stop;
+  const byRisk = perShareRisk > 0 ? Math.floor((policy.equity * policy.riskFraction) / perShareRisk) : 0;
+  const byCap = Math.floor((policy.equity * policy.maxPositionFraction) / signal.close);
+  const qty = Math.max(0, Math.min(byRisk, byCap));
+  return { qty, dollarRisk: qty * Math.max(0, perShareRisk), notional: qty * signal.close, limitedBy: byRisk <= byCap ? 'risk' : 'position_cap' };
+}
