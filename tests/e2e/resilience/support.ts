@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { OutboxEvent } from '../../../src/emulators/telegram/outbox.js';
 import type { TelegramEmulator } from '../../../src/emulators/telegram/index.js';
-import type { QueueName } from '../../../src/jobs/registry.js';
+import { QUEUE_NAMES, type QueueName } from '../../../src/jobs/registry.js';
 import { TEST_TOKEN, textOf } from '../../helpers/harness.js';
 
 export { textOf };
@@ -88,10 +88,7 @@ export interface QueueProbe {
 export function probeQueues(redisUrl: string, prefix: string): QueueProbe {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   redis.on('error', () => undefined);
-  const queues = {
-    commands: new Queue('commands', { connection: redis, prefix }),
-    notify: new Queue('notify', { connection: redis, prefix }),
-  };
+  const queues = Object.fromEntries(QUEUE_NAMES.map((q) => [q, new Queue(q, { connection: redis, prefix })])) as Record<QueueName, Queue>;
   return {
     queues,
     redis,
