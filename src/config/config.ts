@@ -31,6 +31,8 @@ export interface Config {
   queueTimeoutMs: number;
   /** Chart rendering: in-process unless the user runs their own QuickChart server. */
   charts: { quickchartUrl: string | null };
+  /** Load the bundled samples and the synthetic DEMO universe when a worker starts. */
+  seedDefaultData: boolean;
   scan: { topN: number; chunkSize: number; pickTtlMs: number; sizing: { equity: number; riskFraction: number; maxPositionFraction: number } };
   /** Values that must never be logged; the logger scrubs them from every line. */
   secrets: string[];
@@ -85,6 +87,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     heartbeat: { intervalMs: env.HEARTBEAT_INTERVAL_MS, staleMs: env.HEARTBEAT_STALE_MS },
     queueTimeoutMs: env.QUEUE_TIMEOUT_MS,
     charts: { quickchartUrl: env.QUICKCHART_URL ?? null },
+    seedDefaultData: env.SEED_DEFAULT_DATA,
     scan: {
       topN: env.SCAN_TOP_N,
       chunkSize: env.SCAN_CHUNK_SIZE,

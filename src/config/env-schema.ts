@@ -64,6 +64,10 @@ export const envSchema = z
     HEARTBEAT_INTERVAL_MS: positiveInt.default(60_000),
     HEARTBEAT_STALE_MS: positiveInt.default(300_000),
     QUEUE_TIMEOUT_MS: positiveInt.default(800),
+    SEED_DEFAULT_DATA: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .default('true')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
     QUICKCHART_URL: optionalText.pipe(z.url({ message: 'must be the URL of your QuickChart server, e.g. http://127.0.0.1:3400' }).optional()),
     SIZING_EQUITY: z.coerce.number().positive().default(100_000),
     SIZING_RISK_PCT: z.coerce.number().positive().max(100).default(0.5),

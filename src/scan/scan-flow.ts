@@ -11,6 +11,7 @@ import type { JobRun } from '../jobs/worker-runtime.js';
 import { SCAN_JOB_OPTIONS } from '../jobs/job-options.js';
 import type { NotifyOp } from '../jobs/payloads.js';
 import type { Notifier } from '../notify/notifier.js';
+import { seedingKey } from '../app/seed-on-start.js';
 import type { ScanData } from './data-port.js';
 import { pickCaption, pickChartSpec } from './pick-card.js';
 import type { PicksRepo } from './picks-repo.js';
@@ -35,6 +36,9 @@ const PROGRESS_EVERY_MS = 1_000;
  * Job ids derive from the start job, so a retried start never scans twice.
  */
 export async function startScan(p: ScanStart, run: JobRun, deps: ScanDeps): Promise<void> {
+  if (await deps.redis.exists(seedingKey(deps.config.redis.prefix))) {
+    throw new UserFacingError('The market data is still loading (the first start stores ~2.3M demo bars, about a minute). Try /scan again shortly.');
+  }
   const members = await deps.data.members();
   const dated = members.filter((m) => m.lastDate !== null);
   if (dated.length === 0) throw new UserFacingError('No market data is loaded yet. Run `npx courtside data seed` (or import CSVs with `courtside data import`) and try /scan again.');

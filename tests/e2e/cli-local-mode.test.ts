@@ -35,6 +35,7 @@ describe('local mode through the real CLI processes', () => {
       LOCAL_BOT_API_PORT: String(botPort),
       HTTP_PORT: String(httpPort),
       LOG_LEVEL: 'info',
+      SEED_DEFAULT_DATA: 'false',
       COURTSIDE_HOME: '/tmp/courtside-cli-test',
     };
     server = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -25,6 +25,7 @@ describe('terminal chat on a TTY', () => {
       LOCAL_BOT_API_PORT: String(await freePort()),
       HTTP_PORT: String(await freePort()),
       LOG_LEVEL: 'warn',
+      SEED_DEFAULT_DATA: 'false',
       COURTSIDE_HOME: '/tmp/courtside-tty-test',
     };
     const child = spawn('script', ['-qfec', `${process.execPath} --import tsx src/cli/main.ts start`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });

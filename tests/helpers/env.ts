@@ -22,6 +22,8 @@ export function testConfig(dbUrl: string, env: Record<string, string> = {}): Con
     NOTIFY_CHAT_PER_SEC: '1000',
     HEARTBEAT_INTERVAL_MS: '1000',
     COURTSIDE_HOME: '/tmp/courtside-test-home',
+    // Tests store exactly the bars they need; the 2.3M-row demo universe is covered by its own tests.
+    SEED_DEFAULT_DATA: 'false',
     ...env,
   });
 }

@@ -5,12 +5,15 @@ import { startQueueWorker } from '../../jobs/worker-runtime.js';
 import { ChatPacer } from '../../notify/chat-pacer.js';
 import { deliverNotify } from '../../notify/delivery.js';
 import { openRedis } from '../../redis/connections.js';
+import { seedDefaultDataInBackground } from '../seed-on-start.js';
 import { createFlowProducer, finishScan, runScanChunk, startScan, type ScanDeps } from '../../scan/scan-flow.js';
 import type { AppContext } from '../context.js';
 
 /** A running worker role: BullMQ workers for the command and notify queues. */
 export interface WorkerRole {
   workers: Worker[];
+  /** Settles when the default data is loaded (immediately when SEED_DEFAULT_DATA is off). */
+  seeding: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -63,8 +66,10 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     },
   );
   const workers = [commands, notify, scans];
+  const seeding = config.seedDefaultData ? seedDefaultDataInBackground(app) : Promise.resolve();
   return {
     workers,
+    seeding,
     async stop() {
       // close() waits for active jobs to finish, so a job is never cut in half on SIGTERM.
       await Promise.all(workers.map((w) => w.close()));

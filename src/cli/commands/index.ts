@@ -16,5 +16,6 @@ export const CLI_COMMANDS: readonly CliEntry[] = [
   { name: 'indicators', summary: 'Indicator columns for every bar of a CSV file', load: async () => (await import('./indicators.js')).indicatorsCommand },
   { name: 'signals', summary: 'Every historical signal of a strategy on a CSV file', load: async () => (await import('./signals.js')).signalsCommand },
   { name: 'data', summary: 'Bars store: import CSV bars, seed the default data, show what is stored', load: async () => (await import('./data.js')).dataCommand },
+  { name: 'scan', summary: "Today's picks from the stored bars", load: async () => (await import('./scan.js')).scanCommand },
   { name: 'calendar', summary: 'NYSE sessions, holidays and early closes of a year', load: async () => (await import('./calendar.js')).calendarCommand },
 ];

@@ -154,6 +154,7 @@ export function spawnWorker(e: WorkerEnv): WorkerProcess {
       TELEGRAM_ALLOWED_USER_IDS: `${USER}:admin`,
       // warn: quiet, but the failure message can show why a worker misbehaved.
       LOG_LEVEL: 'warn',
+      SEED_DEFAULT_DATA: 'false',
       HTTP_PORT: '0',
       HEARTBEAT_INTERVAL_MS: '1000',
       NOTIFY_CHAT_BURST: '1000',

@@ -1,0 +1,343 @@
+import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { DataSource } from 'typeorm';
+import {
+  backtestData,
+  BacktestCancelledError,
+  csvFolderSymbols,
+  generateDemoSeries,
+  loadCsvFolder,
+  type BacktestData,
+  type BarsSource,
+} from '../../backtest/data.js';
+import { overallFraction, progressBar } from '../../backtest/messages.js';
+import { outcomeJson, type BacktestOutcome } from '../../backtest/report.js';
+import {
+  BacktestInputError,
+  buildRequest,
+  DEFAULT_BENCHMARK,
+  parseIsoDate,
+  parseSizingSpec,
+  parseStrategyChoice,
+  requestHash,
+  splitParamPairs,
+  STRATEGY_CHOICES,
+} from '../../backtest/request.js';
+import { runBacktest, type BacktestProgress } from '../../backtest/run.js';
+import { BacktestStore } from '../../backtest/store.js';
+import { formatTextReport } from '../../backtest/text-report.js';
+import { loadConfig } from '../../config/config.js';
+import { createDataSource } from '../../db/data-source.js';
+import type { BarSeries } from '../../engine/bars.js';
+import { nyToday } from '../../market-data/dates.js';
+import { sampleOhlcvDir } from '../../market-data/package-root.js';
+import { loadUniverse, UniverseFileError } from '../../market-data/universe/load-universe.js';
+import { withTimeout } from '../../redis/connections.js';
+import { UsageError, type CliCommand, type CliIO } from '../command.js';
+import { readCsvSeries } from '../read-csv-series.js';
+
+const USAGE = `courtside backtest --strategy ${STRATEGY_CHOICES.join('|')} [--csv FILE ...] [--universe FILE [--data-dir DIR]] [--data-dir DIR]
+       [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--sizing shares:N|dollars:N|equity:PCT|risk:PCT] [--slippage-bps N]
+       [--initial-cash N] [--param k=v ...] [--walk-forward] [--monte-carlo N] [--seed N] [--trades N] [--no-store] [--json]
+
+Data: --csv files (symbol = file name), or --universe FILE (a CSV with a symbol column) with bars from
+--data-dir (one SYMBOL.csv each), the bars store, or else synthetic DEMO bars; with neither, every CSV in
+--data-dir (default: the bundled data/ohlcv). PCT is in percent (risk:1 = 1% of equity at risk per trade;
+default risk:1). With --strategy all, write parameters as strategy.key=value. Results are stored in
+Postgres (DATABASE_URL) when it is reachable; an identical request on identical data reuses the stored run.`;
+
+/** What the command needs from outside; tests and the app inject these. */
+export interface BacktestCliOptions {
+  /** Postgres URL for storing runs (default: DATABASE_URL / the config default). */
+  databaseUrl?: () => string;
+  /** The bars store, for --universe without --data-dir. */
+  barsStore?: () => Promise<BarsSource | null>;
+  /** Draw a progress bar on stderr (default: when stderr is a TTY). */
+  progress?: boolean;
+  /** Last session of synthetic DEMO bars (default: today in New York). */
+  demoEndDate?: () => string;
+}
+
+function toNumber(raw: string | undefined, what: string, check: (n: number) => boolean, expect: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || !check(n)) throw new UsageError(`${what} must be ${expect}, got "${raw}"`);
+  return n;
+}
+
+/** Builds the `backtest` command; {@link backtestCommand} is the default instance. */
+export function createBacktestCommand(opts: BacktestCliOptions = {}): CliCommand {
+  return {
+    name: 'backtest',
+    summary: 'Backtest donchian / turtle_soup on CSVs or a universe; stores the run in Postgres',
+    usage: USAGE,
+    async run(args, io) {
+      const { values, positionals } = parseArgs({
+        args,
+        options: {
+          strategy: { type: 'string' },
+          csv: { type: 'string', multiple: true },
+          universe: { type: 'string' },
+          'data-dir': { type: 'string' },
+          from: { type: 'string' },
+          to: { type: 'string' },
+          sizing: { type: 'string' },
+          'slippage-bps': { type: 'string' },
+          'initial-cash': { type: 'string' },
+          param: { type: 'string', multiple: true },
+          'walk-forward': { type: 'boolean' },
+          'monte-carlo': { type: 'string' },
+          seed: { type: 'string' },
+          trades: { type: 'string' },
+          'no-store': { type: 'boolean' },
+          json: { type: 'boolean' },
+        },
+        allowPositionals: true,
+        strict: true,
+      });
+      const csvFiles = [...(values.csv ?? [])];
+      if (positionals.length > 0) {
+        if (csvFiles.length === 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+        csvFiles.push(...positionals);
+      }
+      if (values.strategy === undefined) throw new UsageError(`--strategy is required (${STRATEGY_CHOICES.join(', ')})`);
+      if (csvFiles.length > 0 && values.universe !== undefined) throw new UsageError('use either --csv or --universe, not both');
+      if (csvFiles.length > 0 && values['data-dir'] !== undefined) throw new UsageError('--data-dir goes with --universe (or alone), not with --csv');
+
+      // Everything about the request is validated before any data is read.
+      const input = inputError(() => {
+        const strategies = parseStrategyChoice(values.strategy);
+        return {
+          strategies,
+          params: splitParamPairs(strategies, values.param ?? []),
+          from: values.from !== undefined ? parseIsoDate(values.from, '--from') : null,
+          to: values.to !== undefined ? parseIsoDate(values.to, '--to') : null,
+          ...(values.sizing !== undefined ? { sizing: parseSizingSpec(values.sizing) } : {}),
+        };
+      });
+      if (input.from && input.to && input.from > input.to) throw new UsageError(`--from ${input.from} is after --to ${input.to}`);
+      const slippageBps = toNumber(values['slippage-bps'], '--slippage-bps', (n) => n >= 0 && n <= 10_000, 'a number from 0 to 10000');
+      const initialCash = toNumber(values['initial-cash'], '--initial-cash', (n) => n > 0, 'a positive number');
+      const mcRuns = toNumber(values['monte-carlo'], '--monte-carlo', (n) => Number.isInteger(n) && n >= 1 && n <= 1_000_000, 'a whole number of runs from 1 to 1000000');
+      const seed = toNumber(values.seed, '--seed', (n) => Number.isSafeInteger(n), 'a whole number');
+      const maxTrades = toNumber(values.trades, '--trades', (n) => Number.isInteger(n) && n >= 0, 'a whole number') ?? 20;
+      // Validate the full request once with placeholder symbols, so a bad --param fails before any file is read.
+      inputError(() => buildRequest({ ...input, symbols: ['X'] }));
+
+      const data = await loadCliData(values, csvFiles, opts, io);
+      const request = inputError(() =>
+        buildRequest({
+          ...input,
+          symbols: data.series.map((s) => s.symbol),
+          ...(slippageBps !== undefined ? { slippageBps } : {}),
+          ...(initialCash !== undefined ? { initialCash } : {}),
+          walkForward: values['walk-forward'] === true,
+          monteCarloRuns: mcRuns ?? null,
+          ...(seed !== undefined ? { seed } : {}),
+          benchmark: DEFAULT_BENCHMARK,
+        }),
+      );
+      const hash = requestHash(request);
+      for (const n of data.notes) io.stderr(`note: ${n}\n`);
+      if (data.demo) io.stderr('warning: DEMO data (synthetic bars): the results are not evidence about real markets\n');
+
+      const db = values['no-store'] ? null : await openStore((opts.databaseUrl ?? defaultDatabaseUrl)(), io);
+      const progress = makeProgress(io, opts.progress ?? process.stderr.isTTY === true);
+      let interrupted = false;
+      const onSigint = () => {
+        interrupted = true;
+      };
+      process.on('SIGINT', onSigint);
+      let runId: string | null = null;
+      try {
+        let outcome: BacktestOutcome | null = null;
+        if (db) {
+          const existing = await db.store.findDone(hash, data.fingerprint);
+          if (existing) {
+            outcome = await db.store.loadOutcome(existing.id);
+            if (outcome) io.stderr(`reused stored backtest run ${existing.id} (same request and data) from ${db.label}\n`);
+          }
+        }
+        if (!outcome) {
+          if (db) {
+            runId = await db.store.create({ request, requestHash: hash, requestedBy: `cli:${whoami()}` });
+            await db.store.start(runId, data);
+          }
+          outcome = await runBacktest(request, data, { onProgress: progress.update, shouldCancel: () => interrupted });
+          progress.clear();
+          if (db && runId) {
+            const saved = await db.store.complete(runId, outcome);
+            io.stderr(saved.reused ? `an identical run finished first: reused stored run ${saved.id} from ${db.label}\n` : `stored as backtest run ${saved.id} in ${db.label}\n`);
+          }
+        }
+        io.stdout(values.json ? outcomeJson(outcome.report, outcome.trades) + '\n' : formatTextReport(outcome.report, outcome.trades, { maxTrades }));
+        return 0;
+      } catch (err) {
+        progress.clear();
+        if (err instanceof BacktestCancelledError) {
+          if (db && runId) await db.store.cancel(runId, 'interrupted (SIGINT)').catch(() => undefined);
+          io.stderr('backtest interrupted; nothing was stored as a result\n');
+          return 130;
+        }
+        if (db && runId) await db.store.fail(runId, (err as Error).message).catch(() => undefined);
+        if (err instanceof BacktestInputError) throw new UsageError(err.message);
+        throw err;
+      } finally {
+        process.off('SIGINT', onSigint);
+        await db?.close();
+      }
+    },
+  };
+}
+
+/** `courtside backtest`. */
+export const backtestCommand: CliCommand = createBacktestCommand();
+
+function inputError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof BacktestInputError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+function defaultDatabaseUrl(): string {
+  return loadConfig().db.url;
+}
+
+function whoami(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** postgres://user@host:port/db without the password. */
+function dbLabel(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    return `${u.protocol}//${u.username ? `${u.username}@` : ''}${u.host}${u.pathname}`;
+  } catch {
+    return 'the database';
+  }
+}
+
+/** Connects to Postgres for storing runs; null (with a warning) when it is unreachable or not migrated. */
+async function openStore(url: string, io: CliIO): Promise<{ store: BacktestStore; label: string; close(): Promise<void> } | null> {
+  const label = dbLabel(url);
+  let ds: DataSource | null = null;
+  try {
+    ds = createDataSource(url, { poolSize: 2, applicationName: 'courtside-backtest' });
+    await withTimeout(ds.initialize(), 5_000, 'connecting to Postgres');
+    const store = new BacktestStore(ds);
+    if (!(await store.hasSchema())) {
+      io.stderr(`warning: ${label} has no backtest_runs table (run \`courtside migrate\`); results will not be stored\n`);
+      await ds.destroy();
+      return null;
+    }
+    const open = ds;
+    return { store, label, close: () => open.destroy().catch(() => undefined) };
+  } catch (err) {
+    io.stderr(`warning: database ${label} is unreachable (${(err as Error).message.split('\n')[0]}); results will be printed but not stored\n`);
+    if (ds?.isInitialized) await ds.destroy().catch(() => undefined);
+    return null;
+  }
+}
+
+async function loadCliData(
+  values: { universe?: string; 'data-dir'?: string },
+  csvFiles: string[],
+  opts: BacktestCliOptions,
+  io: CliIO,
+): Promise<BacktestData> {
+  const bench = DEFAULT_BENCHMARK;
+  if (csvFiles.length > 0) {
+    const series: BarSeries[] = [];
+    const seen = new Map<string, string>();
+    for (const f of csvFiles) {
+      const s = await readCsvSeries(f);
+      const prev = seen.get(s.symbol);
+      if (prev) throw new UsageError(`${f} and ${prev} are both symbol ${s.symbol}`);
+      seen.set(s.symbol, f);
+      series.push(s);
+    }
+    return backtestData(series, { source: 'csv', demo: false, benchmarkSymbol: bench });
+  }
+
+  if (values.universe !== undefined) {
+    const path = values.universe;
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    }
+    let entries;
+    try {
+      const u = loadUniverse(text, { source: path });
+      if (u.errors.length > 0) throw new UsageError(u.errors.slice(0, 10).map((e) => `${path} line ${e.line}: ${e.message}`).join('\n'));
+      entries = u.entries;
+    } catch (err) {
+      if (err instanceof UniverseFileError) throw new UsageError(err.message);
+      throw err;
+    }
+    if (entries.length === 0) throw new UsageError(`${path} lists no usable symbols`);
+    const symbols = entries.map((e) => e.symbol);
+    const dir = values['data-dir'];
+    if (dir !== undefined) {
+      const { series, missing } = await inputErrorAsync(() => loadCsvFolder(dir, symbols));
+      if (missing.length > 0) throw new UsageError(`no CSV in ${dir} for ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`);
+      return backtestData(series, { source: 'csv', demo: false, benchmarkSymbol: bench });
+    }
+    const store = opts.barsStore ? await opts.barsStore().catch(() => null) : null;
+    if (store) {
+      const got = await store.loadUniverse(symbols);
+      const series = symbols.map((s) => got.get(s)).filter((s): s is BarSeries => s !== undefined && s.dates.length > 0);
+      if (series.length === symbols.length) return backtestData(series, { source: store.name ?? 'bars-store', demo: store.demo === true, benchmarkSymbol: bench, benchmark: got.get(bench) ?? null });
+      io.stderr(`note: the bars store lacks ${symbols.length - series.length} of ${symbols.length} symbols\n`);
+    }
+    const series = await generateDemoSeries(entries, { endDate: (opts.demoEndDate ?? nyToday)() });
+    return backtestData(series, { source: 'synthetic', demo: true, benchmarkSymbol: bench, notes: ['no stored bars for this universe: using synthetic DEMO bars'] });
+  }
+
+  const dir = values['data-dir'] ?? sampleOhlcvDir();
+  const symbols = await inputErrorAsync(() => csvFolderSymbols(dir));
+  if (symbols.length === 0) throw new UsageError(`no .csv files in ${dir}`);
+  const { series } = await inputErrorAsync(() => loadCsvFolder(dir, symbols));
+  return backtestData(series, { source: values['data-dir'] ? 'csv' : 'sample-csv', demo: false, benchmarkSymbol: bench });
+}
+
+async function inputErrorAsync<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof BacktestInputError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** A one-line progress bar on stderr (TTY only), redrawn at most every 100 ms. */
+function makeProgress(io: CliIO, enabled: boolean): { update(p: BacktestProgress): void; clear(): void } {
+  let last = 0;
+  let drawn = false;
+  return {
+    update(p) {
+      if (!enabled) return;
+      const now = Date.now();
+      if (now - last < 100 && p.done !== p.total) return;
+      last = now;
+      const detail = p.total > 1 ? ` ${p.done}/${p.total}` : '';
+      io.stderr(`\r\x1b[K${progressBar(overallFraction(p), 24)} ${p.phase.replace('_', '-')}${detail}`);
+      drawn = true;
+    },
+    clear() {
+      if (drawn) io.stderr('\r\x1b[K');
+      drawn = false;
+    },
+  };
+}
+
