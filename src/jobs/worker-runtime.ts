@@ -24,6 +24,8 @@ export interface QueueWorkerOptions {
   logger: Logger;
   metrics: Metrics;
   limiter?: { max: number; duration: number };
+  /** Recorded on each job it processes (job.processedBy): which process did the work. */
+  name?: string;
   /** Called once a job has failed for good (attempts exhausted or unrecoverable). */
   onFinalFailure?: (job: Job, err: Error) => void | Promise<void>;
 }
@@ -70,6 +72,7 @@ export function startQueueWorker<Q extends QueueName>(queue: Q, handlers: Handle
       prefix: opts.prefix,
       concurrency: opts.concurrency,
       ...(opts.limiter ? { limiter: opts.limiter } : {}),
+      ...(opts.name ? { name: opts.name } : {}),
       // A worker killed mid-job loses its lock; the job is retried by another worker after this long.
       lockDuration: 30_000,
       stalledInterval: 15_000,

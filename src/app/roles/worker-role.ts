@@ -20,7 +20,7 @@ export interface WorkerRole {
 export function startWorkerRole(app: AppContext): WorkerRole {
   const { config, log } = app;
   const blocking = () => openRedis(config.redis.url, 'blocking', (err) => log.warn({ err: err.message }, 'worker redis connection problem'));
-  const shared = { prefix: config.redis.prefix, logger: log.child({ role: 'worker' }), metrics: app.metrics };
+  const shared = { prefix: config.redis.prefix, logger: log.child({ role: 'worker' }), metrics: app.metrics, name: app.instanceId };
 
   const commandConn = blocking();
   const commands = startQueueWorker('commands', commandHandlers(app), {
