@@ -1,0 +1,199 @@
+import type { Logger } from 'pino';
+import { redact, safeUrl } from '../../market-data/http/redact.js';
+import { backoffDelayMs, parseRetryAfterMs, type RetryPolicy } from '../../market-data/http/retry.js';
+import { BrokerError, type BrokerErrorKind } from '../errors.js';
+import { parseErrorBody } from './schema.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+/** What one HTTP attempt produced: a response (any status) or no response at all. */
+export type RawOutcome =
+  | { kind: 'response'; status: number; text: string; retryAfterMs: number | undefined }
+  | { kind: 'network'; timedOut: boolean; why: string };
+
+export interface AlpacaHttpOptions {
+  broker: string;
+  baseUrl: string;
+  /** Auth headers; never logged. */
+  headers: Record<string, string>;
+  /** Scrubbed from everything logged or thrown. */
+  secrets: readonly string[];
+  fetch: typeof globalThis.fetch;
+  policy: RetryPolicy;
+  logger?: Logger | undefined;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+/** Alpaca error code for "request is not authorized" (bad or missing keys). */
+const CODE_UNAUTHORIZED = 40110000;
+
+/**
+ * The adapter's HTTP layer: one attempt at a time ({@link once}), status →
+ * {@link BrokerError} mapping ({@link errorFor}), and retried reads
+ * ({@link readJson}). Order submission does NOT use the retry loop: whether a
+ * POST may be repeated depends on what happened, which the adapter decides.
+ */
+export class AlpacaHttp {
+  constructor(private readonly o: AlpacaHttpOptions) {}
+
+  get policy(): RetryPolicy {
+    return this.o.policy;
+  }
+
+  get logger(): Logger | undefined {
+    return this.o.logger;
+  }
+
+  sleep(ms: number): Promise<void> {
+    return this.o.sleep(ms);
+  }
+
+  backoff(retry: number): number {
+    return backoffDelayMs(retry, this.o.policy, this.o.random);
+  }
+
+  scrub(text: string): string {
+    return redact(text, this.o.secrets);
+  }
+
+  /** Path and query of a request, safe to log or show. */
+  safePath(pathAndQuery: string): string {
+    const safe = safeUrl(`${this.o.baseUrl}${pathAndQuery}`, this.o.secrets);
+    try {
+      const u = new URL(safe);
+      return this.scrub(`${u.pathname}${u.search}`);
+    } catch {
+      return safe;
+    }
+  }
+
+  /** One request, no retries. Never throws: transport failures come back as `network`. */
+  async once(method: HttpMethod, pathAndQuery: string, body?: unknown, timeoutMs = this.o.policy.timeoutMs): Promise<RawOutcome> {
+    const url = `${this.o.baseUrl}${pathAndQuery}`;
+    this.o.logger?.debug({ broker: this.o.broker, method, url: safeUrl(url, this.o.secrets) }, 'broker request');
+    let res: Response;
+    try {
+      res = await this.o.fetch(url, {
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...this.o.headers,
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        // A redirect would carry the secret key header to wherever it points.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (e) {
+      return { kind: 'network', ...describeNetworkError(e, timeoutMs) };
+    }
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (e) {
+      // Headers arrived but the body did not: as unknown as no answer at all.
+      const d = describeNetworkError(e, timeoutMs);
+      return { kind: 'network', timedOut: d.timedOut, why: `HTTP ${res.status} but the body never arrived (${d.why})` };
+    }
+    return { kind: 'response', status: res.status, text, retryAfterMs: parseRetryAfterMs(res.headers.get('retry-after')) };
+  }
+
+  /** The error for a non-2xx response or a transport failure, with the server's words when it gave any. */
+  errorFor(method: HttpMethod, pathAndQuery: string, out: RawOutcome, attempts?: number): BrokerError {
+    const what = `${method} ${this.safePath(pathAndQuery)}`;
+    if (out.kind === 'network') return this.error('unavailable', `${what} failed: ${out.why}`, { attempts });
+    const s = out.status;
+    const { code, message } = parseErrorBody(out.text);
+    const said = message ? ` (broker says: ${JSON.stringify(this.scrub(message).slice(0, 200))})` : '';
+    const base = `${what} returned HTTP ${s}${said}`;
+    const reason = message ? this.scrub(message).slice(0, 300) : undefined;
+    const opts = { status: s, attempts };
+    if (s === 401) return this.error('auth', base, opts);
+    if (s === 403) {
+      // Alpaca answers 403 both for bad keys (code 40110000) and for orders
+      // it refuses, e.g. {"code":40310000,"message":"insufficient buying power"}.
+      if (code === CODE_UNAUTHORIZED || method === 'GET') return this.error('auth', base, opts);
+      return this.error('rejected', base, { ...opts, reason: reason ?? `HTTP ${s}` });
+    }
+    if (s === 404) return this.error('not_found', base, { ...opts, hint: 'check the order id and the broker base URL' });
+    if (s === 429) return this.error('rate_limited', base, opts);
+    if (s === 408 || s >= 500) return this.error('unavailable', base, opts);
+    if (s >= 300 && s < 400) return this.error('bad_response', `${base}: a redirect, which is not followed`, { ...opts, hint: 'check the broker base URL' });
+    if (s >= 400 && method !== 'GET') return this.error('rejected', base, { ...opts, reason: reason ?? `HTTP ${s}` });
+    return this.error('bad_response', `${base}: unexpected status`, opts);
+  }
+
+  error(
+    kind: BrokerErrorKind,
+    detail: string,
+    extra: { status?: number | undefined; attempts?: number | undefined; reason?: string; hint?: string; clientOrderId?: string } = {},
+  ): BrokerError {
+    return new BrokerError({
+      broker: this.o.broker,
+      kind,
+      detail: this.scrub(detail),
+      ...(extra.reason === undefined ? {} : { reason: this.scrub(extra.reason) }),
+      ...(extra.hint === undefined ? {} : { hint: extra.hint }),
+      ...(extra.clientOrderId === undefined ? {} : { clientOrderId: extra.clientOrderId }),
+      ...(extra.status === undefined ? {} : { status: extra.status }),
+      ...(extra.attempts === undefined ? {} : { attempts: extra.attempts }),
+    });
+  }
+
+  /**
+   * A request that is safe to repeat (GET, cancel-all): retried on 429, 408,
+   * 5xx and transport failures with backoff (at least what Retry-After asks,
+   * failing fast when that is longer than `maxDelayMs`). Returns the parsed
+   * JSON of a 2xx (null for an empty body), or null on 404 when
+   * `allowNotFound`; throws {@link BrokerError} otherwise.
+   */
+  async readJson(method: 'GET' | 'DELETE', pathAndQuery: string, opts: { allowNotFound?: boolean } = {}): Promise<{ status: number; body: unknown } | null> {
+    const policy = this.o.policy;
+    for (let attempt = 1; ; attempt++) {
+      const out = await this.once(method, pathAndQuery);
+      if (out.kind === 'response' && out.status >= 200 && out.status < 300) {
+        return { status: out.status, body: this.parseJson(method, pathAndQuery, out.status, out.text) };
+      }
+      if (out.kind === 'response' && out.status === 404 && opts.allowNotFound) return null;
+      const err = this.errorFor(method, pathAndQuery, out, attempt);
+      if (!err.retryable || attempt > policy.maxRetries) {
+        this.o.logger?.warn({ broker: this.o.broker, method, path: this.safePath(pathAndQuery), attempts: attempt, kind: err.kind, status: err.status }, 'broker request failed');
+        throw err;
+      }
+      let delay = this.backoff(attempt - 1);
+      const retryAfter = out.kind === 'response' ? out.retryAfterMs : undefined;
+      if (retryAfter !== undefined) {
+        if (retryAfter > policy.maxDelayMs) {
+          throw this.error(err.kind, `${method} ${this.safePath(pathAndQuery)} returned HTTP ${err.status} and asked to wait ${Math.ceil(retryAfter / 1000)} s, longer than the ${Math.ceil(policy.maxDelayMs / 1000)} s we wait`, {
+            status: err.status,
+            attempts: attempt,
+          });
+        }
+        delay = Math.max(delay, retryAfter);
+      }
+      this.o.logger?.warn({ broker: this.o.broker, method, path: this.safePath(pathAndQuery), attempt, kind: err.kind, status: err.status, delayMs: delay }, 'broker request failed; retrying');
+      await this.o.sleep(delay);
+    }
+  }
+
+  /** JSON of a 2xx body; empty → null; unparseable → `bad_response`. */
+  parseJson(method: HttpMethod, pathAndQuery: string, status: number, text: string): unknown {
+    if (text.trim() === '') return null;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw this.error('bad_response', `${method} ${this.safePath(pathAndQuery)} returned HTTP ${status} with a body that is not JSON (starts ${JSON.stringify(this.scrub(text.slice(0, 40)))})`, { status });
+    }
+  }
+}
+
+function describeNetworkError(e: unknown, timeoutMs: number): { timedOut: boolean; why: string } {
+  const name = (e as Error)?.name;
+  const timedOut = name === 'TimeoutError' || name === 'AbortError';
+  if (timedOut) return { timedOut, why: `no response within ${timeoutMs} ms` };
+  // The error itself is not kept: undici errors can carry request details.
+  const cause = (e as { cause?: { code?: string; message?: string } })?.cause;
+  return { timedOut, why: `network error: ${cause?.code ?? cause?.message ?? (e as Error)?.message ?? String(e)}` };
+}

@@ -1,0 +1,194 @@
+import { BrokerError } from './errors.js';
+
+/**
+ * The Broker port: what the approval flow, OMS and risk gates call to place
+ * and track orders, whatever broker sits behind it (the Postgres paper broker
+ * by default, Alpaca paper or live). Implementations throw {@link BrokerError}
+ * (never a bare `Error`).
+ *
+ * Idempotency is by `clientOrderId`: the caller chooses it (derive it from the
+ * approval, never from a clock or a retry counter) and a second submit with
+ * the same id never places a second order. When a submit throws
+ * `timeout_unknown`, look the order up with {@link Broker.getOrderByClientId};
+ * never submit again under a new id.
+ */
+
+export type OrderSide = 'buy' | 'sell';
+export type TimeInForce = 'ioc' | 'day';
+
+/** Longest client order id we send (Alpaca allows 128; we keep ids short enough for logs and chat). */
+export const MAX_CLIENT_ORDER_ID_LENGTH = 48;
+
+export interface OrderRequest {
+  /** Caller-chosen idempotency key: 1–48 printable ASCII characters, no spaces. */
+  clientOrderId: string;
+  symbol: string;
+  side: OrderSide;
+  /** Whole shares, > 0. */
+  qty: number;
+  type: 'limit';
+  /** Positive; adapters round it to the venue's tick, never to a worse price (buys down, sells up). */
+  limitPrice: number;
+  timeInForce: TimeInForce;
+}
+
+/**
+ * Normalised order status:
+ * - `submitted`: the broker has the order but it is not working at a venue yet
+ *   (received, routed, held or suspended).
+ * - `new`: working at the venue, nothing filled.
+ * - `partially_filled`: working, some shares filled.
+ * - `filled`, `canceled`, `rejected`, `expired`: terminal. An IOC order that
+ *   filled only in part ends `canceled` with `0 < filledQty < qty`.
+ *
+ * How each Alpaca status maps is documented (and implemented) in
+ * `alpaca/status.ts`.
+ */
+export const ORDER_STATUSES = ['new', 'submitted', 'partially_filled', 'filled', 'canceled', 'rejected', 'expired'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+const TERMINAL: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['filled', 'canceled', 'rejected', 'expired']);
+
+/** True when the order will never change again (no more fills, no cancel needed). */
+export function isTerminal(status: OrderStatus): boolean {
+  return TERMINAL.has(status);
+}
+
+/** Statuses of orders that can still fill and can be canceled. */
+export const OPEN_STATUSES: readonly OrderStatus[] = ORDER_STATUSES.filter((s) => !TERMINAL.has(s));
+
+export interface Fill {
+  qty: number;
+  price: number;
+  /** RFC 3339. */
+  at: string;
+}
+
+export interface BrokerOrder {
+  brokerOrderId: string;
+  clientOrderId: string;
+  symbol: string;
+  side: OrderSide;
+  qty: number;
+  filledQty: number;
+  /** Volume-weighted average fill price; null until something fills. */
+  avgFillPrice: number | null;
+  /** Null only for market orders the broker itself creates (closing positions). */
+  limitPrice: number | null;
+  status: OrderStatus;
+  /** The broker's own status word (e.g. Alpaca `done_for_day`), for logs and support. */
+  brokerStatus?: string;
+  /** Why the broker refused or gave up on the order, when it said. */
+  rejectReason?: string;
+  timeInForce?: string;
+  /** RFC 3339. */
+  submittedAt: string;
+  /** RFC 3339. */
+  updatedAt: string;
+  /** Individual executions, when the broker reports them (the paper broker does; Alpaca's order object does not). */
+  fills?: Fill[];
+}
+
+export interface BrokerPosition {
+  symbol: string;
+  /** Shares held; negative for a short (the paper broker is long-only). */
+  qty: number;
+  avgEntryPrice: number;
+  costBasis: number;
+  /** Null when the broker did not price the position. */
+  currentPrice: number | null;
+  marketValue: number | null;
+  unrealizedPl: number | null;
+}
+
+export interface BrokerAccount {
+  cash: number;
+  equity: number;
+  buyingPower: number;
+}
+
+export interface WaitOptions {
+  /** Give up waiting after this long (default 30 s) and resolve with the latest state. */
+  timeoutMs?: number;
+  /** Delay between looks (default 250 ms for the paper broker, 500 ms for Alpaca). */
+  pollMs?: number;
+}
+
+export interface Broker {
+  /** Short identifier for logs and messages, e.g. `paper` or `alpaca-paper`. */
+  readonly name: string;
+  /**
+   * Places a limit order, or returns the existing order when `clientOrderId`
+   * was used before (nothing new is placed). Throws `rejected` (broker said
+   * no; show `BrokerError.reason`), `timeout_unknown` (outcome unknown: look
+   * up by client id, never resubmit), `rate_limited`, `unavailable`, `auth`,
+   * `bad_response`.
+   */
+  submitOrder(req: OrderRequest): Promise<BrokerOrder>;
+  /** The order with this client id, or null when the broker has none. */
+  getOrderByClientId(clientOrderId: string): Promise<BrokerOrder | null>;
+  /** The order with this broker id; throws `not_found` when there is none. */
+  getOrder(brokerOrderId: string): Promise<BrokerOrder>;
+  /**
+   * Polls until the order is terminal and returns it. When `timeoutMs` passes
+   * first it resolves with the latest (non-terminal) state: check
+   * {@link isTerminal}. Throws `not_found` if the order never appears.
+   */
+  waitForTerminal(clientOrderId: string, opts?: WaitOptions): Promise<BrokerOrder>;
+  listOpenOrders(): Promise<BrokerOrder[]>;
+  /** Cancels every open order, then counts what is still open (should be 0). */
+  cancelAllOrders(): Promise<{ cancelled: number; stillOpen: number }>;
+  listPositions(): Promise<BrokerPosition[]>;
+  /**
+   * Cancels open orders, then sells (or covers) every position; returns the
+   * closing orders placed. Positions that could not be closed are logged and
+   * stay in {@link listPositions}: check it afterwards.
+   */
+  closeAllPositions(): Promise<BrokerOrder[]>;
+  account(): Promise<BrokerAccount>;
+}
+
+const CLIENT_ID = /^[\x21-\x7e]{1,48}$/;
+/** Same ticker shape the market-data layer accepts (`BRK.B`, `BF-B`). */
+const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9.\-]{0,14}$/;
+
+/** Throws `rejected` (nothing is sent) unless `clientOrderId` is 1–48 printable ASCII characters. */
+export function checkClientOrderId(broker: string, clientOrderId: string): string {
+  if (typeof clientOrderId !== 'string' || !CLIENT_ID.test(clientOrderId)) {
+    throw invalid(
+      broker,
+      `client order id ${JSON.stringify(String(clientOrderId).slice(0, 60))} must be 1–${MAX_CLIENT_ORDER_ID_LENGTH} printable characters without spaces`,
+    );
+  }
+  return clientOrderId;
+}
+
+/**
+ * Validates an order request before anything is sent; returns it with the
+ * symbol upper-cased. Throws `BrokerError` kind `rejected` naming the problem.
+ */
+export function validateOrderRequest(broker: string, req: OrderRequest): OrderRequest {
+  checkClientOrderId(broker, req.clientOrderId);
+  const symbol = typeof req.symbol === 'string' ? req.symbol.trim() : '';
+  if (!SYMBOL.test(symbol)) throw invalid(broker, `symbol ${JSON.stringify(String(req.symbol).slice(0, 20))} is not a ticker`);
+  if (req.side !== 'buy' && req.side !== 'sell') throw invalid(broker, `side must be "buy" or "sell", not ${JSON.stringify(req.side)}`);
+  if (!Number.isSafeInteger(req.qty) || req.qty <= 0) throw invalid(broker, `qty must be a whole number of shares above 0, not ${String(req.qty)}`);
+  if (req.type !== 'limit') throw invalid(broker, `only limit orders are supported, not ${JSON.stringify(req.type)}`);
+  if (typeof req.limitPrice !== 'number' || !Number.isFinite(req.limitPrice) || req.limitPrice <= 0) {
+    throw invalid(broker, `limit price must be a positive number, not ${String(req.limitPrice)}`);
+  }
+  if (req.timeInForce !== 'ioc' && req.timeInForce !== 'day') {
+    throw invalid(broker, `time in force must be "ioc" or "day", not ${JSON.stringify(req.timeInForce)}`);
+  }
+  return { ...req, symbol: symbol.toUpperCase() };
+}
+
+function invalid(broker: string, detail: string): BrokerError {
+  return new BrokerError({
+    broker,
+    kind: 'rejected',
+    detail: `order not sent: ${detail}`,
+    reason: detail,
+    hint: 'fix the order and submit it again',
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * Faults the Alpaca trading emulator can inject. Each is used once, by the
+ * first request it matches (`method` and exact `path`, when given), in the
+ * order injected.
+ *
+ * "Before" faults answer instead of processing the request (nothing changes);
+ * "after" faults process it normally (an order POST creates the order) and
+ * then spoil the answer.
+ */
+export type AlpacaTradingFaultSpec =
+  /** Before: refuse with this status (default 422) and `{"code", "message"}` (default 40010001, "insufficient buying power"). */
+  | { kind: 'reject'; status?: number; code?: number; message?: string }
+  /** Before: 429 `{"code":42910000,"message":"rate limit exceeded"}`, with Retry-After when given. */
+  | { kind: 'rate_limit'; retryAfterSeconds?: number }
+  /** Before (or after, with `processed: true`: the order exists but the client sees a 5xx): status default 500. */
+  | { kind: 'server_error'; status?: number; processed?: boolean }
+  /** After: 200 with a body that is not JSON. */
+  | { kind: 'garbage' }
+  /** After: 200 JSON with the order's (or first element's) `status`/`qty` removed and `filled_qty` made non-numeric. */
+  | { kind: 'bad_shape' }
+  /** Wait this long, then process and answer normally. */
+  | { kind: 'delay'; ms: number }
+  /**
+   * After: the request is processed (an order POST creates and executes the
+   * order) but the answer is never sent — or only after `respondAfterMs`,
+   * by which time the client has given up.
+   */
+  | { kind: 'accept_then_timeout'; respondAfterMs?: number }
+  /** After: processed, then the connection is destroyed without an answer (a network error for the client). */
+  | { kind: 'accept_then_drop' }
+  /** `DELETE /v2/orders`: the first `count` (default 1) open orders fail to cancel (entry status 500) and stay open. */
+  | { kind: 'cancel_fails'; count?: number };
+
+export type AlpacaTradingFault = AlpacaTradingFaultSpec & {
+  /** Only requests with this method match. */
+  method?: 'GET' | 'POST' | 'DELETE';
+  /** Only requests with exactly this path (no query) match, e.g. `/v2/orders`. */
+  path?: string;
+};

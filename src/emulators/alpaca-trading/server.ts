@@ -1,0 +1,642 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AlpacaTradingFault } from './faults.js';
+
+export interface AlpacaTradingQuote {
+  bid: number;
+  ask: number;
+  /** Shares available at the bid; unlimited when omitted. */
+  bidSize?: number;
+  /** Shares available at the ask; unlimited when omitted. */
+  askSize?: number;
+}
+
+export interface AlpacaTradingEmulatorOptions {
+  keyId: string;
+  secretKey: string;
+  quotes?: Record<string, AlpacaTradingQuote>;
+  /** Starting cash (a cash account: buying power = cash minus open buy orders). Default 100 000. */
+  cash?: number;
+  /**
+   * Delay between accepting an order (the POST answers `pending_new`) and
+   * executing it against the quote. Default 0: executed right after the answer.
+   */
+  fillDelayMs?: number;
+  port?: number;
+}
+
+/** A request as the emulator saw it; credentials are never recorded. */
+export interface AlpacaTradingRecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** Whether both key headers were present. */
+  authHeaders: boolean;
+  /** Null when no answer was sent (accept_then_timeout, accept_then_drop). */
+  status: number | null;
+  /** For order POSTs. */
+  clientOrderId?: string;
+  fault?: string;
+}
+
+export interface AlpacaTradingEmulator {
+  readonly url: string;
+  readonly requests: AlpacaTradingRecordedRequest[];
+  /** Every order ever accepted, in Alpaca's wire format, oldest first (copies). */
+  orders(): Record<string, unknown>[];
+  setQuote(symbol: string, quote: AlpacaTradingQuote): void;
+  setCash(cash: number): void;
+  /** Puts a long position in place (qty 0 removes it). */
+  setPosition(symbol: string, qty: number, avgEntryPrice: number): void;
+  injectFaults(...faults: AlpacaTradingFault[]): void;
+  /** Faults not yet used. */
+  pendingFaults(): AlpacaTradingFault[];
+  close(): Promise<void>;
+}
+
+type Side = 'buy' | 'sell';
+type EmuStatus = 'pending_new' | 'new' | 'partially_filled' | 'filled' | 'canceled' | 'expired' | 'rejected';
+
+interface EmuOrder {
+  id: string;
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  type: 'limit' | 'market';
+  tif: string;
+  qty: number;
+  limit: number | null;
+  filledQty: number;
+  avgPrice: number | null;
+  status: EmuStatus;
+  createdAt: string;
+  updatedAt: string;
+  filledAt: string | null;
+  canceledAt: string | null;
+}
+
+interface Position {
+  qty: number;
+  avgEntryPrice: number;
+}
+
+const OPEN: ReadonlySet<EmuStatus> = new Set(['pending_new', 'new', 'partially_filled']);
+const CODE_UNPROCESSABLE = 40010001;
+const CODE_UNAUTHORIZED = 40110000;
+const CODE_FORBIDDEN = 40310000;
+const CODE_NOT_FOUND = 40410000;
+const ORDER_BY_ID = /^\/v2\/orders\/([^/]+)$/;
+
+class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+/**
+ * A local stand-in for the Alpaca Trading API v2 endpoints Courtside uses:
+ * orders (submit, list, by id, by client order id, cancel one/all), positions
+ * (list, close all) and the account, in the real wire format (decimal
+ * strings, 207 multi-status bodies, `{"code","message"}` errors).
+ *
+ * Orders execute against quotes set per symbol: a limit buy at or above the
+ * ask fills at the ask up to the ask size (sells mirror at the bid); IOC
+ * remainders are canceled, day/gtc remainders rest (`new` or
+ * `partially_filled`) and are not re-matched later. Market orders (only
+ * created by closing positions) fill in full. Where Alpaca's exact wording is
+ * undocumented the emulator picks plausible messages; clients must not depend
+ * on the text except the documented "client_order_id must be unique".
+ */
+export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOptions): Promise<AlpacaTradingEmulator> {
+  const quotes = new Map<string, AlpacaTradingQuote>(Object.entries(opts.quotes ?? {}).map(([k, v]) => [k.toUpperCase(), v]));
+  const orders: EmuOrder[] = [];
+  const byId = new Map<string, EmuOrder>();
+  const byClientId = new Map<string, EmuOrder>();
+  const positions = new Map<string, Position>();
+  let cash = opts.cash ?? 100_000;
+  const faults: AlpacaTradingFault[] = [];
+  const requests: AlpacaTradingRecordedRequest[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const fillDelayMs = opts.fillDelayMs ?? 0;
+
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent && !res.destroyed) send(res, new Reply(500, { code: 50010000, message: 'internal server error' }));
+    });
+  });
+
+  function takeFault(method: string, path: string): AlpacaTradingFault | undefined {
+    const i = faults.findIndex(
+      (f) =>
+        (f.method === undefined || f.method === method) &&
+        (f.path === undefined || f.path === path) &&
+        // Only a cancel-all can fail to cancel.
+        (f.kind !== 'cancel_fails' || (method === 'DELETE' && path === '/v2/orders')),
+    );
+    return i < 0 ? undefined : faults.splice(i, 1)[0];
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const u = new URL(req.url ?? '/', 'http://emulator');
+    const method = req.method ?? 'GET';
+    const path = u.pathname;
+    const query = Object.fromEntries(u.searchParams);
+    const keyId = header(req, 'apca-api-key-id');
+    const secret = header(req, 'apca-api-secret-key');
+    const raw = await readBody(req);
+    const rec: AlpacaTradingRecordedRequest = { method, path, query, authHeaders: keyId !== undefined && secret !== undefined, status: null };
+    requests.push(rec);
+
+    const fault = takeFault(method, path);
+    if (fault) rec.fault = fault.kind;
+    const answer = (r: Reply) => {
+      rec.status = r.status;
+      send(res, r);
+    };
+
+    if (fault?.kind === 'delay') await new Promise<void>((r) => later(fault.ms, r));
+    if (fault?.kind === 'reject') {
+      return answer(new Reply(fault.status ?? 422, { code: fault.code ?? CODE_UNPROCESSABLE, message: fault.message ?? 'insufficient buying power' }));
+    }
+    if (fault?.kind === 'rate_limit') {
+      const headers: Record<string, string> = { 'x-ratelimit-limit': '200', 'x-ratelimit-remaining': '0' };
+      if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
+      return answer(new Reply(429, { code: 42910000, message: 'rate limit exceeded' }, headers));
+    }
+    if (fault?.kind === 'server_error' && !fault.processed) {
+      return answer(new Reply(fault.status ?? 500, { code: 50010000, message: 'internal server error' }));
+    }
+
+    let reply: Reply;
+    if (keyId === undefined || secret === undefined) reply = new Reply(401, { code: CODE_UNAUTHORIZED, message: 'request is not authorized' });
+    else if (keyId !== opts.keyId || secret !== opts.secretKey) reply = new Reply(403, { code: CODE_UNAUTHORIZED, message: 'forbidden' });
+    else reply = route(method, path, query, raw, rec, fault?.kind === 'cancel_fails' ? (fault.count ?? 1) : 0);
+
+    switch (fault?.kind) {
+      case 'server_error':
+        return answer(new Reply(fault.status ?? 500, { code: 50010000, message: 'internal server error' }));
+      case 'garbage':
+        rec.status = 200;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"id":"4f1c0e2a-8b7d-4c55-9a0e-5d3f1b2c7a90","status":"fil');
+        return;
+      case 'bad_shape':
+        return answer(new Reply(reply.status, spoil(reply.body), reply.headers));
+      case 'accept_then_timeout':
+        if (fault.respondAfterMs !== undefined) later(fault.respondAfterMs, () => !res.destroyed && answer(reply));
+        // Otherwise: never answer; close() destroys the connection.
+        return;
+      case 'accept_then_drop':
+        req.socket.destroy();
+        return;
+      default:
+        return answer(reply);
+    }
+  }
+
+  function route(method: string, path: string, query: Record<string, string>, raw: string, rec: AlpacaTradingRecordedRequest, cancelFailures: number): Reply {
+    if (path === '/v2/orders' && method === 'POST') return submit(raw, rec);
+    if (path === '/v2/orders' && method === 'GET') return listOrders(query);
+    if (path === '/v2/orders' && method === 'DELETE') return cancelAll(cancelFailures);
+    if (path === '/v2/orders:by_client_order_id' && method === 'GET') {
+      const o = byClientId.get(query['client_order_id'] ?? '');
+      return o ? new Reply(200, wire(o)) : new Reply(404, { code: CODE_NOT_FOUND, message: 'order not found' });
+    }
+    const m = ORDER_BY_ID.exec(path);
+    if (m) {
+      const o = byId.get(decodeURIComponent(m[1]!));
+      if (!o) return new Reply(404, { code: CODE_NOT_FOUND, message: 'order not found' });
+      if (method === 'GET') return new Reply(200, wire(o));
+      if (method === 'DELETE') {
+        if (!OPEN.has(o.status)) return new Reply(422, { code: CODE_UNPROCESSABLE, message: `order is already in "${o.status}" state` });
+        cancel(o);
+        return new Reply(204, undefined);
+      }
+    }
+    if (path === '/v2/positions' && method === 'GET') return new Reply(200, [...positions.entries()].map(([s, p]) => wirePosition(s, p)));
+    if (path === '/v2/positions' && method === 'DELETE') return closeAll(query['cancel_orders'] === 'true');
+    if (path === '/v2/account' && method === 'GET') return new Reply(200, wireAccount());
+    return new Reply(404, { code: CODE_NOT_FOUND, message: 'endpoint not found' });
+  }
+
+  function unprocessable(message: string): Reply {
+    return new Reply(422, { code: CODE_UNPROCESSABLE, message });
+  }
+
+  function submit(raw: string, rec: AlpacaTradingRecordedRequest): Reply {
+    let b: Record<string, unknown>;
+    try {
+      const parsed = JSON.parse(raw) as unknown;
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      b = parsed as Record<string, unknown>;
+    } catch {
+      return new Reply(400, { code: 40010000, message: 'request body format is invalid' });
+    }
+    const cid = b['client_order_id'] === undefined ? randomUUID() : String(b['client_order_id']);
+    rec.clientOrderId = cid;
+    const symbol = typeof b['symbol'] === 'string' ? b['symbol'].toUpperCase() : '';
+    if (symbol === '') return unprocessable('symbol is required');
+    const qty = Number(b['qty']);
+    if (b['qty'] === undefined || !Number.isFinite(qty) || qty <= 0) return unprocessable('qty must be > 0');
+    if (!Number.isInteger(qty)) return unprocessable('fractional orders are not supported by the emulator');
+    const side = b['side'];
+    if (side !== 'buy' && side !== 'sell') return unprocessable('invalid side');
+    const type = b['type'] ?? b['order_type'];
+    if (type !== 'limit' && type !== 'market') return unprocessable('invalid order type (the emulator supports limit and market)');
+    const tif = b['time_in_force'];
+    if (tif !== 'day' && tif !== 'ioc' && tif !== 'gtc') return unprocessable('invalid time_in_force (the emulator supports day, gtc and ioc)');
+    let limit: number | null = null;
+    if (type === 'limit') {
+      if (b['limit_price'] === undefined || b['limit_price'] === null) return unprocessable('limit_price is required for limit orders');
+      limit = Number(b['limit_price']);
+      if (!Number.isFinite(limit) || limit <= 0) return unprocessable('invalid limit_price');
+      if (!onTick(limit)) {
+        return unprocessable(`invalid limit_price ${String(b['limit_price'])}. sub-penny increment does not fulfill minimum pricing criteria`);
+      }
+    }
+    if (cid.length > 128) return unprocessable('client_order_id must be no more than 128 characters');
+    if (byClientId.has(cid)) return unprocessable('client_order_id must be unique');
+    const quote = quotes.get(symbol);
+    if (!quote) return unprocessable(`asset "${symbol}" not found`);
+
+    if (side === 'buy') {
+      const cost = qty * (limit ?? quote.ask);
+      const bp = buyingPower();
+      if (cost > bp + 1e-9) {
+        return new Reply(403, { code: CODE_FORBIDDEN, message: 'insufficient buying power', buying_power: money(bp), cost_basis: money(cost) });
+      }
+    } else {
+      const available = (positions.get(symbol)?.qty ?? 0) - reservedToSell(symbol);
+      if (qty > available) {
+        return new Reply(403, {
+          code: CODE_FORBIDDEN,
+          message: `insufficient qty available for order (requested: ${qty}, available: ${available})`,
+          available: String(available),
+          symbol,
+        });
+      }
+    }
+
+    const now = new Date().toISOString();
+    const o: EmuOrder = {
+      id: randomUUID(),
+      clientOrderId: cid,
+      symbol,
+      side,
+      type,
+      tif,
+      qty,
+      limit,
+      filledQty: 0,
+      avgPrice: null,
+      status: 'pending_new',
+      createdAt: now,
+      updatedAt: now,
+      filledAt: null,
+      canceledAt: null,
+    };
+    orders.push(o);
+    byId.set(o.id, o);
+    byClientId.set(cid, o);
+    const snapshot = wire(o);
+    later(fillDelayMs, () => execute(o));
+    return new Reply(200, snapshot);
+  }
+
+  /** Matches a newly accepted order against the current quote once. */
+  function execute(o: EmuOrder): void {
+    if (o.status !== 'pending_new') return; // canceled before it got here
+    const q = quotes.get(o.symbol);
+    const now = new Date().toISOString();
+    o.updatedAt = now;
+    if (!q) {
+      o.status = o.tif === 'ioc' ? 'canceled' : 'new';
+      if (o.status === 'canceled') o.canceledAt = now;
+      return;
+    }
+    const price = o.side === 'buy' ? q.ask : q.bid;
+    const marketable = o.type === 'market' || (o.side === 'buy' ? o.limit! >= q.ask : o.limit! <= q.bid);
+    if (marketable) {
+      const size = o.type === 'market' ? Infinity : ((o.side === 'buy' ? q.askSize : q.bidSize) ?? Infinity);
+      const fillQty = Math.min(o.qty - o.filledQty, Math.max(0, Math.floor(size)));
+      if (fillQty > 0) applyFill(o, fillQty, price, now);
+    }
+    if (o.filledQty === o.qty) {
+      o.status = 'filled';
+      o.filledAt = now;
+    } else if (o.tif === 'ioc') {
+      o.status = 'canceled';
+      o.canceledAt = now;
+    } else {
+      o.status = o.filledQty > 0 ? 'partially_filled' : 'new';
+    }
+  }
+
+  function applyFill(o: EmuOrder, qty: number, price: number, _at: string): void {
+    const prevQty = o.filledQty;
+    o.filledQty += qty;
+    o.avgPrice = ((o.avgPrice ?? 0) * prevQty + price * qty) / o.filledQty;
+    const p = positions.get(o.symbol) ?? { qty: 0, avgEntryPrice: 0 };
+    if (o.side === 'buy') {
+      const newQty = p.qty + qty;
+      positions.set(o.symbol, { qty: newQty, avgEntryPrice: (p.qty * p.avgEntryPrice + qty * price) / newQty });
+      cash -= qty * price;
+    } else {
+      const left = p.qty - qty;
+      if (left <= 0) positions.delete(o.symbol);
+      else positions.set(o.symbol, { qty: left, avgEntryPrice: p.avgEntryPrice });
+      cash += qty * price;
+    }
+  }
+
+  function cancel(o: EmuOrder): void {
+    const now = new Date().toISOString();
+    o.status = 'canceled';
+    o.canceledAt = now;
+    o.updatedAt = now;
+  }
+
+  function buyingPower(): number {
+    let reserved = 0;
+    for (const o of orders) if (o.side === 'buy' && OPEN.has(o.status)) reserved += (o.qty - o.filledQty) * (o.limit ?? quotes.get(o.symbol)?.ask ?? 0);
+    return cash - reserved;
+  }
+
+  function reservedToSell(symbol: string): number {
+    let n = 0;
+    for (const o of orders) if (o.side === 'sell' && o.symbol === symbol && OPEN.has(o.status)) n += o.qty - o.filledQty;
+    return n;
+  }
+
+  function listOrders(query: Record<string, string>): Reply {
+    const status = query['status'] ?? 'open';
+    if (!['open', 'closed', 'all'].includes(status)) return unprocessable(`invalid status: ${status}`);
+    const limit = query['limit'] === undefined ? 50 : Number(query['limit']);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) return unprocessable('invalid limit: must be between 1 and 500');
+    let list = orders.filter((o) => status === 'all' || (status === 'open') === OPEN.has(o.status));
+    if ((query['direction'] ?? 'desc') === 'desc') list = [...list].reverse();
+    return new Reply(200, list.slice(0, limit).map(wire));
+  }
+
+  function cancelAll(failures: number): Reply {
+    let failCount = failures;
+    const out: unknown[] = [];
+    for (const o of orders.filter((x) => OPEN.has(x.status))) {
+      if (failCount > 0) {
+        failCount--;
+        out.push({ id: o.id, status: 500, body: { code: 50010000, message: 'failed to cancel order' } });
+        continue;
+      }
+      cancel(o);
+      out.push({ id: o.id, status: 200, body: wire(o) });
+    }
+    return new Reply(207, out);
+  }
+
+  function closeAll(cancelOrders: boolean): Reply {
+    if (cancelOrders) for (const o of orders.filter((x) => OPEN.has(x.status))) cancel(o);
+    const out: unknown[] = [];
+    for (const [symbol, p] of [...positions.entries()]) {
+      if (!quotes.has(symbol)) {
+        out.push({ symbol, status: 422, body: { code: CODE_UNPROCESSABLE, message: `no market for ${symbol}` } });
+        continue;
+      }
+      const available = p.qty - reservedToSell(symbol);
+      if (available < p.qty) {
+        out.push({ symbol, status: 403, body: { code: CODE_FORBIDDEN, message: `insufficient qty available for order (requested: ${p.qty}, available: ${available})` } });
+        continue;
+      }
+      const now = new Date().toISOString();
+      const o: EmuOrder = {
+        id: randomUUID(),
+        clientOrderId: randomUUID(),
+        symbol,
+        side: 'sell',
+        type: 'market',
+        tif: 'day',
+        qty: p.qty,
+        limit: null,
+        filledQty: 0,
+        avgPrice: null,
+        status: 'pending_new',
+        createdAt: now,
+        updatedAt: now,
+        filledAt: null,
+        canceledAt: null,
+      };
+      orders.push(o);
+      byId.set(o.id, o);
+      byClientId.set(o.clientOrderId, o);
+      out.push({ symbol, status: 200, body: wire(o) });
+      later(fillDelayMs, () => execute(o));
+    }
+    return new Reply(207, out);
+  }
+
+  function mark(symbol: string, p: Position): number {
+    const q = quotes.get(symbol);
+    return q ? (q.bid + q.ask) / 2 : p.avgEntryPrice;
+  }
+
+  function wirePosition(symbol: string, p: Position): Record<string, unknown> {
+    const price = mark(symbol, p);
+    const value = p.qty * price;
+    const cost = p.qty * p.avgEntryPrice;
+    return {
+      asset_id: assetId(symbol),
+      symbol,
+      exchange: 'NASDAQ',
+      asset_class: 'us_equity',
+      asset_marginable: true,
+      qty: String(p.qty),
+      qty_available: String(p.qty - reservedToSell(symbol)),
+      avg_entry_price: dec(p.avgEntryPrice),
+      side: 'long',
+      market_value: money(value),
+      cost_basis: money(cost),
+      unrealized_pl: money(value - cost),
+      unrealized_plpc: dec(cost === 0 ? 0 : (value - cost) / cost),
+      unrealized_intraday_pl: money(value - cost),
+      unrealized_intraday_plpc: dec(cost === 0 ? 0 : (value - cost) / cost),
+      current_price: dec(price),
+      lastday_price: dec(price),
+      change_today: '0',
+    };
+  }
+
+  function wireAccount(): Record<string, unknown> {
+    let longValue = 0;
+    for (const [s, p] of positions) longValue += p.qty * mark(s, p);
+    const equity = cash + longValue;
+    const bp = buyingPower();
+    return {
+      id: 'a1b2c3d4-0000-4000-8000-00000000e1e1',
+      account_number: 'PAEMULATOR',
+      status: 'ACTIVE',
+      crypto_status: 'INACTIVE',
+      currency: 'USD',
+      cash: money(cash),
+      buying_power: money(bp),
+      regt_buying_power: money(bp),
+      daytrading_buying_power: '0',
+      non_marginable_buying_power: money(bp),
+      equity: money(equity),
+      last_equity: money(equity),
+      portfolio_value: money(equity),
+      long_market_value: money(longValue),
+      short_market_value: '0',
+      initial_margin: '0',
+      maintenance_margin: '0',
+      multiplier: '1',
+      pattern_day_trader: false,
+      trading_blocked: false,
+      transfers_blocked: false,
+      account_blocked: false,
+      shorting_enabled: false,
+      created_at: '2024-01-02T14:30:00Z',
+    };
+  }
+
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    orders: () => orders.map(wire),
+    setQuote: (symbol, q) => void quotes.set(symbol.toUpperCase(), q),
+    setCash: (c) => {
+      cash = c;
+    },
+    setPosition: (symbol, qty, avg) => {
+      if (qty === 0) positions.delete(symbol.toUpperCase());
+      else positions.set(symbol.toUpperCase(), { qty, avgEntryPrice: avg });
+    },
+    injectFaults: (...f) => void faults.push(...f),
+    pendingFaults: () => [...faults],
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Alpaca's order object. Quantities and prices are decimal strings. */
+function wire(o: EmuOrder): Record<string, unknown> {
+  return {
+    id: o.id,
+    client_order_id: o.clientOrderId,
+    created_at: o.createdAt,
+    updated_at: o.updatedAt,
+    submitted_at: o.createdAt,
+    filled_at: o.filledAt,
+    expired_at: null,
+    canceled_at: o.canceledAt,
+    failed_at: null,
+    replaced_at: null,
+    replaced_by: null,
+    replaces: null,
+    asset_id: assetId(o.symbol),
+    symbol: o.symbol,
+    asset_class: 'us_equity',
+    notional: null,
+    qty: String(o.qty),
+    filled_qty: String(o.filledQty),
+    filled_avg_price: o.avgPrice === null ? null : dec(o.avgPrice),
+    order_class: '',
+    order_type: o.type,
+    type: o.type,
+    side: o.side,
+    position_intent: o.side === 'buy' ? 'buy_to_open' : 'sell_to_close',
+    time_in_force: o.tif,
+    limit_price: o.limit === null ? null : dec(o.limit),
+    stop_price: null,
+    status: o.status,
+    extended_hours: false,
+    legs: null,
+    trail_percent: null,
+    trail_price: null,
+    hwm: null,
+    subtag: null,
+    source: null,
+    expires_at: null,
+  };
+}
+
+function spoil(body: unknown): unknown {
+  const target = Array.isArray(body) ? body[0] : body;
+  if (typeof target === 'object' && target !== null) {
+    const t = target as Record<string, unknown>;
+    delete t['status'];
+    delete t['qty'];
+    if ('filled_qty' in t) t['filled_qty'] = 'lots';
+    if ('cash' in t) t['cash'] = 'plenty';
+  }
+  return body;
+}
+
+function onTick(price: number): boolean {
+  const ticks = price >= 1 ? price * 100 : price * 10_000;
+  return Math.abs(ticks - Math.round(ticks)) < 1e-6;
+}
+
+function dec(n: number): string {
+  return String(Number(n.toFixed(6)));
+}
+
+function money(n: number): string {
+  return String(Number(n.toFixed(2)));
+}
+
+/** A stable UUID-shaped asset id per symbol. */
+function assetId(symbol: string): string {
+  const h = createHash('sha256').update(`asset:${symbol}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > 65_536) {
+        req.destroy();
+        reject(new Error('body too large'));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, r: Reply): void {
+  if (r.status === 204 || r.body === undefined) {
+    res.writeHead(r.status, r.headers);
+    res.end();
+    return;
+  }
+  res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers });
+  res.end(JSON.stringify(r.body));
+}
