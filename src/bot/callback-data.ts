@@ -15,6 +15,7 @@ export const CALLBACK_ACTIONS = {
   resumeCancel: 'rc',
   approvePick: 'ap',
   rejectPick: 'rj',
+  backtestCancel: 'bc',
 } as const;
 export type CallbackAction = (typeof CALLBACK_ACTIONS)[keyof typeof CALLBACK_ACTIONS];
 

@@ -4,6 +4,7 @@ import { roleAllows } from '../config/roles.js';
 import { CALLBACK_ACTIONS, verifyCallback } from './callback-data.js';
 import type { BotDeps } from './deps.js';
 import { roleOf } from './middleware.js';
+import { handleBacktestCancel } from './commands/backtest.js';
 
 /** Inline button presses: verify the signed data, check the role, act once, always answer the query. */
 export function handleCallback(deps: BotDeps) {
@@ -29,6 +30,9 @@ export function handleCallback(deps: BotDeps) {
       return;
     }
     switch (action) {
+      case CALLBACK_ACTIONS.backtestCancel:
+        await handleBacktestCancel(deps, ctx, verdict.payload.arg);
+        return;
       case CALLBACK_ACTIONS.approvePick:
       case CALLBACK_ACTIONS.rejectPick:
         if (!roleAllows(role, 'trader')) {

@@ -1,4 +1,5 @@
 import type { JobsOptions } from 'bullmq';
+import { BACKTEST_JOB_OPTIONS } from '../backtest/job.js';
 
 /**
  * Named job-option presets. Completed command jobs are kept for a day so a
@@ -31,4 +32,5 @@ export const JOB_OPTIONS_BY_QUEUE = {
   commands: COMMAND_JOB_OPTIONS,
   notify: NOTIFY_JOB_OPTIONS,
   scans: SCAN_JOB_OPTIONS,
+  backtests: BACKTEST_JOB_OPTIONS,
 } as const;

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { commandContextSchema, notifyPayloadSchema, picksRequestSchema } from './payloads.js';
+import { backtestJobPayloadSchema } from '../backtest/job.js';
 import { scanChunkSchema, scanFinishSchema, scanStartSchema } from './payloads-scan.js';
 
 /** Every BullMQ queue. Long work gets its own queue so it never blocks commands. */
-export const QUEUE_NAMES = ['commands', 'notify', 'scans'] as const;
+export const QUEUE_NAMES = ['commands', 'notify', 'scans', 'backtests'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -18,6 +19,7 @@ export const JOBS = {
   'scan.start': { queue: 'scans', schema: scanStartSchema },
   'scan.chunk': { queue: 'scans', schema: scanChunkSchema },
   'scan.finish': { queue: 'scans', schema: scanFinishSchema },
+  'backtest.run': { queue: 'backtests', schema: backtestJobPayloadSchema },
 } as const satisfies Record<string, { queue: QueueName; schema: z.ZodType }>;
 
 export type JobName = keyof typeof JOBS;

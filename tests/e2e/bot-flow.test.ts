@@ -54,7 +54,7 @@ describe('local mode chat flow', () => {
     expect(textOf(after)).toMatch(/Kill switch: off/);
 
     // A second tap on the same button (a double tap that raced the edit) does not flip anything back.
-    const again = await h.press(1, ask!.message!.message_id, confirm.callback_data, { count: 1, forged: true });
+    const again = await h.press(1, ask!.message!.message_id, confirm.callback_data, { count: 2, forged: true });
     expect(textOf(again[0])).toMatch(/already off/);
     expect((await h.running.app.killSwitch.state()).engaged).toBe(false);
   });

@@ -2,6 +2,7 @@ import type { Worker } from 'bullmq';
 import { Telegram } from 'telegraf';
 import { commandHandlers, tellUserCommandFailed, tellUserScanFailed } from '../../jobs/handlers/commands.js';
 import { startQueueWorker } from '../../jobs/worker-runtime.js';
+import { backtestHandlers, tellUserBacktestFailed } from '../../jobs/handlers/backtest.js';
 import { ChatPacer } from '../../notify/chat-pacer.js';
 import { deliverNotify } from '../../notify/delivery.js';
 import { openRedis } from '../../redis/connections.js';
@@ -65,7 +66,15 @@ export function startWorkerRole(app: AppContext): WorkerRole {
       onFinalFailure: (job, err) => tellUserScanFailed(app, job, err),
     },
   );
-  const workers = [commands, notify, scans];
+  const backtestConn = blocking();
+  const backtests = startQueueWorker('backtests', backtestHandlers(app), {
+    ...shared,
+    connection: backtestConn,
+    // CPU-bound and long: one at a time per worker process; scale with more workers.
+    concurrency: 1,
+    onFinalFailure: (job, err) => tellUserBacktestFailed(app, job, err),
+  });
+  const workers = [commands, notify, scans, backtests];
   const seeding = config.seedDefaultData ? seedDefaultDataInBackground(app) : Promise.resolve();
   return {
     workers,
@@ -75,7 +84,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
       await Promise.all(workers.map((w) => w.close()));
       // BullMQ does not close connections it was given.
       await flows.close().catch(() => undefined);
-      for (const c of [commandConn, notifyConn, notifyWorkerConn, scanConn]) c.disconnect();
+      for (const c of [commandConn, notifyConn, notifyWorkerConn, scanConn, backtestConn]) c.disconnect();
     },
   };
 }

@@ -3,6 +3,7 @@ import { roleAllows } from '../../config/roles.js';
 import { defineCommand, noArgs, type CommandDef } from './define.js';
 import { killCommand } from './kill.js';
 import { resumeCommand } from './resume.js';
+import { backtestCommand } from './backtest.js';
 import { picksCommand, scanCommand } from './scan.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
@@ -23,6 +24,6 @@ const helpCommand = defineCommand({
 });
 
 /** Every command, in /help order. */
-export const COMMANDS: readonly CommandDef<any>[] = [startCommand, helpCommand, statusCommand, scanCommand, picksCommand, killCommand, resumeCommand];
+export const COMMANDS: readonly CommandDef<any>[] = [startCommand, helpCommand, statusCommand, scanCommand, picksCommand, backtestCommand, killCommand, resumeCommand];
 
 export const COMMANDS_BY_NAME: ReadonlyMap<string, CommandDef<any>> = new Map(COMMANDS.map((c) => [c.name, c]));

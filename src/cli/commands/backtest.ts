@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
+import { barsStoreSource } from '../../backtest/bars-source.js';
+import { BarsStore } from '../../bars/store.js';
 import {
   backtestData,
   BacktestCancelledError,
@@ -23,6 +25,8 @@ import {
   requestHash,
   splitParamPairs,
   STRATEGY_CHOICES,
+  type BacktestRequest,
+  type BacktestRequestInput,
 } from '../../backtest/request.js';
 import { runBacktest, type BacktestProgress } from '../../backtest/run.js';
 import { BacktestStore } from '../../backtest/store.js';
@@ -30,7 +34,7 @@ import { formatTextReport } from '../../backtest/text-report.js';
 import { loadConfig } from '../../config/config.js';
 import { createDataSource } from '../../db/data-source.js';
 import type { BarSeries } from '../../engine/bars.js';
-import { nyToday } from '../../market-data/dates.js';
+import { lastCompletedSession } from '../../ops/market-clock.js';
 import { sampleOhlcvDir } from '../../market-data/package-root.js';
 import { loadUniverse, UniverseFileError } from '../../market-data/universe/load-universe.js';
 import { withTimeout } from '../../redis/connections.js';
@@ -51,11 +55,11 @@ Postgres (DATABASE_URL) when it is reachable; an identical request on identical 
 export interface BacktestCliOptions {
   /** Postgres URL for storing runs (default: DATABASE_URL / the config default). */
   databaseUrl?: () => string;
-  /** The bars store, for --universe without --data-dir. */
-  barsStore?: () => Promise<BarsSource | null>;
+  /** Stored bars for --universe without --data-dir (default: the bars store in the database, when reachable). */
+  barsStore?: (ds: DataSource | null) => BarsSource | null;
   /** Draw a progress bar on stderr (default: when stderr is a TTY). */
   progress?: boolean;
-  /** Last session of synthetic DEMO bars (default: today in New York). */
+  /** Last session of synthetic DEMO bars (default: the last completed NYSE session). */
   demoEndDate?: () => string;
 }
 
@@ -66,6 +70,88 @@ function toNumber(raw: string | undefined, what: string, check: (n: number) => b
   return n;
 }
 
+/** Parsed and validated arguments: everything but the data. */
+interface CliPlan {
+  csvFiles: string[];
+  universe: string | undefined;
+  dataDir: string | undefined;
+  /** The request minus its symbols (known once the data is read). */
+  input: Omit<BacktestRequestInput, 'symbols'>;
+  maxTrades: number;
+  json: boolean;
+  noStore: boolean;
+}
+
+function parseCli(args: string[]): CliPlan {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      strategy: { type: 'string' },
+      csv: { type: 'string', multiple: true },
+      universe: { type: 'string' },
+      'data-dir': { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      sizing: { type: 'string' },
+      'slippage-bps': { type: 'string' },
+      'initial-cash': { type: 'string' },
+      param: { type: 'string', multiple: true },
+      'walk-forward': { type: 'boolean' },
+      'monte-carlo': { type: 'string' },
+      seed: { type: 'string' },
+      trades: { type: 'string' },
+      'no-store': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const csvFiles = [...(values.csv ?? [])];
+  if (positionals.length > 0) {
+    if (csvFiles.length === 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    csvFiles.push(...positionals);
+  }
+  if (values.strategy === undefined) throw new UsageError(`--strategy is required (${STRATEGY_CHOICES.join(', ')})`);
+  if (csvFiles.length > 0 && values.universe !== undefined) throw new UsageError('use either --csv or --universe, not both');
+  if (csvFiles.length > 0 && values['data-dir'] !== undefined) throw new UsageError('--data-dir goes with --universe (or alone), not with --csv');
+
+  const base = inputError(() => {
+    const strategies = parseStrategyChoice(values.strategy);
+    return {
+      strategies,
+      params: splitParamPairs(strategies, values.param ?? []),
+      from: values.from !== undefined ? parseIsoDate(values.from, '--from') : null,
+      to: values.to !== undefined ? parseIsoDate(values.to, '--to') : null,
+      ...(values.sizing !== undefined ? { sizing: parseSizingSpec(values.sizing) } : {}),
+    };
+  });
+  if (base.from && base.to && base.from > base.to) throw new UsageError(`--from ${base.from} is after --to ${base.to}`);
+  const slippageBps = toNumber(values['slippage-bps'], '--slippage-bps', (n) => n >= 0 && n <= 10_000, 'a number from 0 to 10000');
+  const initialCash = toNumber(values['initial-cash'], '--initial-cash', (n) => n > 0, 'a positive number');
+  const mcRuns = toNumber(values['monte-carlo'], '--monte-carlo', (n) => Number.isInteger(n) && n >= 1 && n <= 1_000_000, 'a whole number of runs from 1 to 1000000');
+  const seed = toNumber(values.seed, '--seed', (n) => Number.isSafeInteger(n), 'a whole number');
+  const input: CliPlan['input'] = {
+    ...base,
+    ...(slippageBps !== undefined ? { slippageBps } : {}),
+    ...(initialCash !== undefined ? { initialCash } : {}),
+    walkForward: values['walk-forward'] === true,
+    monteCarloRuns: mcRuns ?? null,
+    ...(seed !== undefined ? { seed } : {}),
+    benchmark: DEFAULT_BENCHMARK,
+  };
+  // Validate the whole request once with a placeholder symbol, so a bad --param fails before any file is read.
+  inputError(() => buildRequest({ ...input, symbols: ['X'] }));
+  return {
+    csvFiles,
+    universe: values.universe,
+    dataDir: values['data-dir'],
+    input,
+    maxTrades: toNumber(values.trades, '--trades', (n) => Number.isInteger(n) && n >= 0, 'a whole number') ?? 20,
+    json: values.json === true,
+    noStore: values['no-store'] === true,
+  };
+}
+
 /** Builds the `backtest` command; {@link backtestCommand} is the default instance. */
 export function createBacktestCommand(opts: BacktestCliOptions = {}): CliCommand {
   return {
@@ -73,122 +159,75 @@ export function createBacktestCommand(opts: BacktestCliOptions = {}): CliCommand
     summary: 'Backtest donchian / turtle_soup on CSVs or a universe; stores the run in Postgres',
     usage: USAGE,
     async run(args, io) {
-      const { values, positionals } = parseArgs({
-        args,
-        options: {
-          strategy: { type: 'string' },
-          csv: { type: 'string', multiple: true },
-          universe: { type: 'string' },
-          'data-dir': { type: 'string' },
-          from: { type: 'string' },
-          to: { type: 'string' },
-          sizing: { type: 'string' },
-          'slippage-bps': { type: 'string' },
-          'initial-cash': { type: 'string' },
-          param: { type: 'string', multiple: true },
-          'walk-forward': { type: 'boolean' },
-          'monte-carlo': { type: 'string' },
-          seed: { type: 'string' },
-          trades: { type: 'string' },
-          'no-store': { type: 'boolean' },
-          json: { type: 'boolean' },
-        },
-        allowPositionals: true,
-        strict: true,
-      });
-      const csvFiles = [...(values.csv ?? [])];
-      if (positionals.length > 0) {
-        if (csvFiles.length === 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-        csvFiles.push(...positionals);
-      }
-      if (values.strategy === undefined) throw new UsageError(`--strategy is required (${STRATEGY_CHOICES.join(', ')})`);
-      if (csvFiles.length > 0 && values.universe !== undefined) throw new UsageError('use either --csv or --universe, not both');
-      if (csvFiles.length > 0 && values['data-dir'] !== undefined) throw new UsageError('--data-dir goes with --universe (or alone), not with --csv');
-
-      // Everything about the request is validated before any data is read.
-      const input = inputError(() => {
-        const strategies = parseStrategyChoice(values.strategy);
-        return {
-          strategies,
-          params: splitParamPairs(strategies, values.param ?? []),
-          from: values.from !== undefined ? parseIsoDate(values.from, '--from') : null,
-          to: values.to !== undefined ? parseIsoDate(values.to, '--to') : null,
-          ...(values.sizing !== undefined ? { sizing: parseSizingSpec(values.sizing) } : {}),
-        };
-      });
-      if (input.from && input.to && input.from > input.to) throw new UsageError(`--from ${input.from} is after --to ${input.to}`);
-      const slippageBps = toNumber(values['slippage-bps'], '--slippage-bps', (n) => n >= 0 && n <= 10_000, 'a number from 0 to 10000');
-      const initialCash = toNumber(values['initial-cash'], '--initial-cash', (n) => n > 0, 'a positive number');
-      const mcRuns = toNumber(values['monte-carlo'], '--monte-carlo', (n) => Number.isInteger(n) && n >= 1 && n <= 1_000_000, 'a whole number of runs from 1 to 1000000');
-      const seed = toNumber(values.seed, '--seed', (n) => Number.isSafeInteger(n), 'a whole number');
-      const maxTrades = toNumber(values.trades, '--trades', (n) => Number.isInteger(n) && n >= 0, 'a whole number') ?? 20;
-      // Validate the full request once with placeholder symbols, so a bad --param fails before any file is read.
-      inputError(() => buildRequest({ ...input, symbols: ['X'] }));
-
-      const data = await loadCliData(values, csvFiles, opts, io);
-      const request = inputError(() =>
-        buildRequest({
-          ...input,
-          symbols: data.series.map((s) => s.symbol),
-          ...(slippageBps !== undefined ? { slippageBps } : {}),
-          ...(initialCash !== undefined ? { initialCash } : {}),
-          walkForward: values['walk-forward'] === true,
-          monteCarloRuns: mcRuns ?? null,
-          ...(seed !== undefined ? { seed } : {}),
-          benchmark: DEFAULT_BENCHMARK,
-        }),
-      );
-      const hash = requestHash(request);
-      for (const n of data.notes) io.stderr(`note: ${n}\n`);
-      if (data.demo) io.stderr('warning: DEMO data (synthetic bars): the results are not evidence about real markets\n');
-
-      const db = values['no-store'] ? null : await openStore((opts.databaseUrl ?? defaultDatabaseUrl)(), io);
-      const progress = makeProgress(io, opts.progress ?? process.stderr.isTTY === true);
-      let interrupted = false;
-      const onSigint = () => {
-        interrupted = true;
-      };
-      process.on('SIGINT', onSigint);
-      let runId: string | null = null;
+      const plan = parseCli(args);
+      // The database serves two things: storing results, and stored bars for --universe.
+      const useBarsStore = plan.universe !== undefined && plan.dataDir === undefined;
+      const db = plan.noStore && !useBarsStore ? null : await openDatabase((opts.databaseUrl ?? defaultDatabaseUrl)(), io, plan.noStore);
       try {
-        let outcome: BacktestOutcome | null = null;
-        if (db) {
-          const existing = await db.store.findDone(hash, data.fingerprint);
-          if (existing) {
-            outcome = await db.store.loadOutcome(existing.id);
-            if (outcome) io.stderr(`reused stored backtest run ${existing.id} (same request and data) from ${db.label}\n`);
-          }
-        }
-        if (!outcome) {
-          if (db) {
-            runId = await db.store.create({ request, requestHash: hash, requestedBy: `cli:${whoami()}` });
-            await db.store.start(runId, data);
-          }
-          outcome = await runBacktest(request, data, { onProgress: progress.update, shouldCancel: () => interrupted });
-          progress.clear();
-          if (db && runId) {
-            const saved = await db.store.complete(runId, outcome);
-            io.stderr(saved.reused ? `an identical run finished first: reused stored run ${saved.id} from ${db.label}\n` : `stored as backtest run ${saved.id} in ${db.label}\n`);
-          }
-        }
-        io.stdout(values.json ? outcomeJson(outcome.report, outcome.trades) + '\n' : formatTextReport(outcome.report, outcome.trades, { maxTrades }));
+        const bars = useBarsStore ? (opts.barsStore ?? defaultBarsStore)(db?.ds ?? null) : null;
+        const data = await loadCliData(plan, bars, opts, io);
+        const request = inputError(() => buildRequest({ ...plan.input, symbols: data.series.map((s) => s.symbol) }));
+        for (const n of data.notes) io.stderr(`note: ${n}\n`);
+        if (data.demo) io.stderr('warning: DEMO data (synthetic bars): the results are not evidence about real markets\n');
+        const outcome = await execute(request, data, db, opts, io);
+        if (outcome === null) return 130;
+        io.stdout(plan.json ? outcomeJson(outcome.report, outcome.trades) + '\n' : formatTextReport(outcome.report, outcome.trades, { maxTrades: plan.maxTrades }));
         return 0;
-      } catch (err) {
-        progress.clear();
-        if (err instanceof BacktestCancelledError) {
-          if (db && runId) await db.store.cancel(runId, 'interrupted (SIGINT)').catch(() => undefined);
-          io.stderr('backtest interrupted; nothing was stored as a result\n');
-          return 130;
-        }
-        if (db && runId) await db.store.fail(runId, (err as Error).message).catch(() => undefined);
-        if (err instanceof BacktestInputError) throw new UsageError(err.message);
-        throw err;
       } finally {
-        process.off('SIGINT', onSigint);
         await db?.close();
       }
     },
   };
+}
+
+/**
+ * Reuses the stored run of an identical request on identical data, or runs
+ * the backtest (progress on stderr, Ctrl-C cancels) and stores it. Null when
+ * interrupted.
+ */
+async function execute(request: BacktestRequest, data: BacktestData, db: OpenDb | null, opts: BacktestCliOptions, io: CliIO): Promise<BacktestOutcome | null> {
+  const results = db?.results ?? null;
+  const hash = requestHash(request);
+  if (results) {
+    const existing = await results.findDone(hash, data.fingerprint);
+    const stored = existing ? await results.loadOutcome(existing.id) : null;
+    if (existing && stored) {
+      io.stderr(`reused stored backtest run ${existing.id} (same request and data) from ${db!.label}\n`);
+      return stored;
+    }
+  }
+  const progress = makeProgress(io, opts.progress ?? process.stderr.isTTY === true);
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+  let runId: string | null = null;
+  try {
+    if (results) {
+      runId = await results.create({ request, requestHash: hash, requestedBy: `cli:${whoami()}` });
+      await results.start(runId, data);
+    }
+    const outcome = await runBacktest(request, data, { onProgress: progress.update, shouldCancel: () => interrupted });
+    progress.clear();
+    if (results && runId) {
+      const saved = await results.complete(runId, outcome);
+      io.stderr(saved.reused ? `an identical run finished first: reused stored run ${saved.id} from ${db!.label}\n` : `stored as backtest run ${saved.id} in ${db!.label}\n`);
+    }
+    return outcome;
+  } catch (err) {
+    progress.clear();
+    if (err instanceof BacktestCancelledError) {
+      if (results && runId) await results.cancel(runId, 'interrupted (SIGINT)').catch(() => undefined);
+      io.stderr('backtest interrupted; nothing was stored as a result\n');
+      return null;
+    }
+    if (results && runId) await results.fail(runId, (err as Error).message).catch(() => undefined);
+    if (err instanceof BacktestInputError) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }
 
 /** `courtside backtest`. */
@@ -226,35 +265,47 @@ function dbLabel(url: string): string {
   }
 }
 
-/** Connects to Postgres for storing runs; null (with a warning) when it is unreachable or not migrated. */
-async function openStore(url: string, io: CliIO): Promise<{ store: BacktestStore; label: string; close(): Promise<void> } | null> {
+interface OpenDb {
+  ds: DataSource;
+  label: string;
+  /** Null when results are not stored (--no-store, or the table is missing). */
+  results: BacktestStore | null;
+  close(): Promise<void>;
+}
+
+/** Connects to Postgres; null (with a warning) when it is unreachable. */
+async function openDatabase(url: string, io: CliIO, noStore: boolean): Promise<OpenDb | null> {
   const label = dbLabel(url);
   let ds: DataSource | null = null;
   try {
     ds = createDataSource(url, { poolSize: 2, applicationName: 'courtside-backtest' });
     await withTimeout(ds.initialize(), 5_000, 'connecting to Postgres');
-    const store = new BacktestStore(ds);
-    if (!(await store.hasSchema())) {
-      io.stderr(`warning: ${label} has no backtest_runs table (run \`courtside migrate\`); results will not be stored\n`);
-      await ds.destroy();
-      return null;
+    let results: BacktestStore | null = null;
+    if (!noStore) {
+      results = new BacktestStore(ds);
+      if (!(await results.hasSchema())) {
+        io.stderr(`warning: ${label} has no backtest_runs table (run \`courtside migrate\`); results will not be stored\n`);
+        results = null;
+      }
     }
     const open = ds;
-    return { store, label, close: () => open.destroy().catch(() => undefined) };
+    return { ds: open, label, results, close: () => open.destroy().then(() => undefined, () => undefined) };
   } catch (err) {
-    io.stderr(`warning: database ${label} is unreachable (${(err as Error).message.split('\n')[0]}); results will be printed but not stored\n`);
+    const what = noStore ? 'stored bars cannot be read' : 'results will be printed but not stored';
+    io.stderr(`warning: database ${label} is unreachable (${(err as Error).message.split('\n')[0]}); ${what}\n`);
     if (ds?.isInitialized) await ds.destroy().catch(() => undefined);
     return null;
   }
 }
 
-async function loadCliData(
-  values: { universe?: string; 'data-dir'?: string },
-  csvFiles: string[],
-  opts: BacktestCliOptions,
-  io: CliIO,
-): Promise<BacktestData> {
+/** The bars store of the CLI's database, when it has the bars tables. */
+function defaultBarsStore(ds: DataSource | null): BarsSource | null {
+  return ds ? barsStoreSource(new BarsStore(ds)) : null;
+}
+
+async function loadCliData(plan: CliPlan, store: BarsSource | null, opts: BacktestCliOptions, io: CliIO): Promise<BacktestData> {
   const bench = DEFAULT_BENCHMARK;
+  const csvFiles = plan.csvFiles;
   if (csvFiles.length > 0) {
     const series: BarSeries[] = [];
     const seen = new Map<string, string>();
@@ -268,8 +319,8 @@ async function loadCliData(
     return backtestData(series, { source: 'csv', demo: false, benchmarkSymbol: bench });
   }
 
-  if (values.universe !== undefined) {
-    const path = values.universe;
+  if (plan.universe !== undefined) {
+    const path = plan.universe;
     let text: string;
     try {
       text = await readFile(path, 'utf8');
@@ -287,28 +338,36 @@ async function loadCliData(
     }
     if (entries.length === 0) throw new UsageError(`${path} lists no usable symbols`);
     const symbols = entries.map((e) => e.symbol);
-    const dir = values['data-dir'];
+    const dir = plan.dataDir;
     if (dir !== undefined) {
       const { series, missing } = await inputErrorAsync(() => loadCsvFolder(dir, symbols));
       if (missing.length > 0) throw new UsageError(`no CSV in ${dir} for ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`);
       return backtestData(series, { source: 'csv', demo: false, benchmarkSymbol: bench });
     }
-    const store = opts.barsStore ? await opts.barsStore().catch(() => null) : null;
     if (store) {
-      const got = await store.loadUniverse(symbols);
-      const series = symbols.map((s) => got.get(s)).filter((s): s is BarSeries => s !== undefined && s.dates.length > 0);
-      if (series.length === symbols.length) return backtestData(series, { source: store.name ?? 'bars-store', demo: store.demo === true, benchmarkSymbol: bench, benchmark: got.get(bench) ?? null });
-      io.stderr(`note: the bars store lacks ${symbols.length - series.length} of ${symbols.length} symbols\n`);
+      const got = await store.load([...new Set([...symbols, bench])].sort()).catch((err: unknown) => {
+        io.stderr(`note: stored bars are unavailable (${(err as Error).message.split('\n')[0]})\n`);
+        return null;
+      });
+      if (got) {
+        const series = symbols.map((s) => got.series.get(s)).filter((s): s is BarSeries => s !== undefined && s.dates.length > 0);
+        if (series.length === symbols.length) {
+          const demo = series.filter((s) => got.demo.has(s.symbol)).length;
+          const notes = demo > 0 && demo < series.length ? [`${demo} of ${series.length} symbols hold synthetic DEMO bars`] : [];
+          return backtestData(series, { source: store.name, demo: demo > 0, benchmarkSymbol: bench, benchmark: got.series.get(bench) ?? null, notes });
+        }
+        io.stderr(`note: the bars store lacks ${symbols.length - series.length} of ${symbols.length} symbols\n`);
+      }
     }
-    const series = await generateDemoSeries(entries, { endDate: (opts.demoEndDate ?? nyToday)() });
+    const series = await generateDemoSeries(entries, { endDate: (opts.demoEndDate ?? (() => lastCompletedSession(Date.now())))() });
     return backtestData(series, { source: 'synthetic', demo: true, benchmarkSymbol: bench, notes: ['no stored bars for this universe: using synthetic DEMO bars'] });
   }
 
-  const dir = values['data-dir'] ?? sampleOhlcvDir();
+  const dir = plan.dataDir ?? sampleOhlcvDir();
   const symbols = await inputErrorAsync(() => csvFolderSymbols(dir));
   if (symbols.length === 0) throw new UsageError(`no .csv files in ${dir}`);
   const { series } = await inputErrorAsync(() => loadCsvFolder(dir, symbols));
-  return backtestData(series, { source: values['data-dir'] ? 'csv' : 'sample-csv', demo: false, benchmarkSymbol: bench });
+  return backtestData(series, { source: plan.dataDir ? 'csv' : 'sample-csv', demo: false, benchmarkSymbol: bench });
 }
 
 async function inputErrorAsync<T>(fn: () => Promise<T>): Promise<T> {

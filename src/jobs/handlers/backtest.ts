@@ -1,5 +1,7 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../../app/context.js';
+import { seedingKey } from '../../app/seed-on-start.js';
+import { barsStoreSource } from '../../backtest/bars-source.js';
 import { backtestEquityChart, monthlyReturnsChart } from '../../backtest/charts.js';
 import { BacktestCancelledError, resolveBacktestData, type DataResolverOptions } from '../../backtest/data.js';
 import {
@@ -19,7 +21,6 @@ import { BacktestInputError, normaliseRequest, requestHash, requestKey, strategy
 import { runBacktest, type BacktestProgress } from '../../backtest/run.js';
 import { BacktestStore } from '../../backtest/store.js';
 import { signCallback } from '../../bot/callback-data.js';
-import { LocalChartRenderer } from '../../charts/local-renderer.js';
 import type { ChartRenderer } from '../../charts/port.js';
 import type { NotifyOp } from '../payloads.js';
 import type { JobRun } from '../worker-runtime.js';
@@ -27,9 +28,9 @@ import type { Keyboard } from '../../notify/message.js';
 
 /** Options of {@link backtestHandlers}. */
 export interface BacktestHandlerOptions {
-  /** Chart backend (default: in-process). */
+  /** Chart backend (default: the app's). */
   charts?: ChartRenderer;
-  /** Where bars come from: pass `{ barsStore }` once the bars store is wired. */
+  /** Where bars come from (default: the app's bars store, then the bundled samples, then DEMO data). */
   data?: DataResolverOptions;
   /** Minimum time between progress edits of the ack message (default 1000 ms). */
   progressIntervalMs?: number;
@@ -56,7 +57,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * and two charts.
  */
 export function backtestHandlers(app: AppContext, opts: BacktestHandlerOptions = {}): BacktestHandlerMap {
-  const charts = opts.charts ?? new LocalChartRenderer();
+  const charts = opts.charts ?? app.charts;
+  const dataOpts: DataResolverOptions = opts.data ?? { barsStore: barsStoreSource(app.bars) };
   const interval = opts.progressIntervalMs ?? 1_000;
   const prefix = app.config.redis.prefix;
   const store = new BacktestStore(app.ds);
@@ -143,8 +145,12 @@ export function backtestHandlers(app: AppContext, opts: BacktestHandlerOptions =
       let runId: string | null = null;
       try {
         await store.failUnfinishedOfJob(jobId);
+        runId = await store.create({ request, requestHash: hash, requestedBy: `telegram:${p.userId}`, jobId, createdAt: new Date(run.job.timestamp) });
         if (await shouldCancel()) throw new BacktestCancelledError();
-        const data = await resolveBacktestData(request, opts.data ?? {}, {
+        if (await app.redis.exists(seedingKey(prefix)).catch(() => 0)) {
+          throw new BacktestInputError('the market data is still loading (the first start stores the demo universe, about a minute); try /backtest again shortly');
+        }
+        const data = await resolveBacktestData(request, dataOpts, {
           onProgress: (done, total) => onProgress({ phase: 'data', done, total }),
           shouldCancel,
           ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
@@ -156,8 +162,11 @@ export function backtestHandlers(app: AppContext, opts: BacktestHandlerOptions =
           outcome = await store.loadOutcome(existing.id);
           ref = { id: existing.id, reused: true };
         }
-        if (!outcome) {
-          runId = await store.create({ request, requestHash: hash, requestedBy: `telegram:${p.userId}`, jobId, createdAt: new Date(run.job.timestamp) });
+        if (outcome) {
+          // Nothing ran: the queued row would only say so twice.
+          await store.discard(runId);
+          runId = null;
+        } else {
           await store.start(runId, data);
           outcome = await runBacktest(request, data, { onProgress, shouldCancel, ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}) });
           ref = await store.complete(runId, outcome);
@@ -175,7 +184,7 @@ export function backtestHandlers(app: AppContext, opts: BacktestHandlerOptions =
         }
         if (err instanceof BacktestInputError) {
           if (runId) await store.fail(runId, err.message).catch(() => undefined);
-          await closeOut(finishedAckText(request, 'failed', `${err.message}. Change the request and send it again.`), []);
+          await closeOut(finishedAckText(request, 'failed', err.message), []);
           return;
         }
         const why = app.scrub((err as Error).message ?? String(err)).slice(0, 300);

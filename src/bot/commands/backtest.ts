@@ -1,0 +1,202 @@
+import type { Context } from 'telegraf';
+import { z } from 'zod';
+import {
+  BACKTEST_TTL_SECONDS,
+  backtestQueue,
+  cancelFlagKey,
+  clearInflightIf,
+  enqueueBacktest,
+  finishInflight,
+  inflightOf,
+  joinOrOwn,
+  type BacktestJobPayload,
+  type Subscriber,
+} from '../../backtest/job.js';
+import { ackText, finishedAckText, joinedText } from '../../backtest/messages.js';
+import {
+  BacktestInputError,
+  buildRequest,
+  normaliseRequest,
+  parseIsoDate,
+  parseStrategyChoice,
+  requestHash,
+  requestKey,
+  splitParamPairs,
+  STRATEGY_CHOICES,
+  type BacktestRequest,
+} from '../../backtest/request.js';
+import { signCallback } from '../callback-data.js';
+import { BACKTEST_CANCEL_CALLBACK } from '../../backtest/job.js';
+import { CourtsideError } from '../../jobs/errors.js';
+import type { BotDeps } from '../deps.js';
+import { defineCommand, type RawArgs } from './define.js';
+
+/** At most this many symbols typed in one command. */
+export const MAX_TYPED_SYMBOLS = 100;
+/** A marker whose job cannot be found is stale after this long (the owner enqueues within milliseconds). */
+const STALE_MARKER_MS = 30_000;
+
+export const BACKTEST_USAGE = `/backtest <${STRATEGY_CHOICES.join('|')}> [SYMBOL …|universe] [FROM] [TO] [key=value …]`;
+
+const HELP =
+  'e.g. /backtest donchian SPY GL RVLV 2020-01-01 2024-12-31, /backtest all universe, /backtest turtle_soup AAPL lookback=30 ' +
+  '(dates are YYYY-MM-DD; with all, write parameters as strategy.key=value)';
+
+/**
+ * Parses the tokens of /backtest into a normalised request. Tokens after the
+ * strategy may come in any order: YYYY-MM-DD dates (first = from, second =
+ * to), `key=value` parameters, `universe`, and ticker symbols (commas allowed).
+ */
+export function parseBacktestTokens(tokens: readonly string[]): BacktestRequest {
+  if (tokens.length === 0) throw new BacktestInputError(`needs a strategy: ${STRATEGY_CHOICES.join(', ')}. ${HELP}`);
+  const strategies = parseStrategyChoice(tokens[0]);
+  const dates: string[] = [];
+  const pairs: string[] = [];
+  const symbols: string[] = [];
+  let universe = false;
+  for (const raw of tokens.slice(1)) {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) dates.push(parseIsoDate(raw, 'date'));
+    else if (/^\d{4}[-/.]/.test(raw)) throw new BacktestInputError(`"${raw.slice(0, 20)}" is not a YYYY-MM-DD date. ${HELP}`);
+    else if (raw.includes('=')) pairs.push(raw);
+    else if (/^(universe|all)$/i.test(raw)) universe = true;
+    else for (const s of raw.split(',').filter(Boolean)) symbols.push(s);
+  }
+  if (dates.length > 2) throw new BacktestInputError(`takes at most two dates (from and to), got ${dates.length}`);
+  if (universe && symbols.length > 0) throw new BacktestInputError('takes either symbols or "universe", not both');
+  if (symbols.length > MAX_TYPED_SYMBOLS) throw new BacktestInputError(`takes at most ${MAX_TYPED_SYMBOLS} symbols; use "universe" for the whole universe`);
+  return buildRequest({
+    strategies,
+    params: splitParamPairs(strategies, pairs),
+    symbols: symbols.length > 0 ? symbols : null,
+    from: dates[0] ?? null,
+    to: dates[1] ?? null,
+  });
+}
+
+const argsSchema: z.ZodType<{ request: BacktestRequest }, RawArgs> = z
+  .object({ tokens: z.array(z.string()), text: z.string().max(1000, 'arguments must be at most 1000 characters') })
+  .transform((a, ctx) => {
+    try {
+      return { request: parseBacktestTokens(a.tokens) };
+    } catch (err) {
+      if (!(err instanceof BacktestInputError)) throw err;
+      ctx.addIssue({ code: 'custom', message: err.message.replace(/\.$/, '') });
+      return z.NEVER;
+    }
+  });
+
+function cancelButtons(deps: BotDeps, key: string) {
+  return [[{ text: '✖ Cancel', callback_data: signCallback(deps.config.telegram.callbackKey, BACKTEST_CANCEL_CALLBACK, key, deps.now() + BACKTEST_TTL_SECONDS * 1000) }]];
+}
+
+/** True while the job can still run (queued, delayed or active). */
+async function jobAlive(deps: BotDeps, jobId: string): Promise<boolean> {
+  const job = await backtestQueue(deps.jobs).getJob(jobId);
+  if (!job) return false;
+  const state = await job.getState();
+  return state !== 'completed' && state !== 'failed' && state !== 'unknown';
+}
+
+/**
+ * /backtest: acknowledges at once with a Cancel button, then either starts a
+ * job on the `backtests` queue (job id derived from the request hash) or, when
+ * an identical request is already in flight, joins it: both chats get the
+ * same progress and result.
+ */
+export const backtestCommand = defineCommand({
+  name: 'backtest',
+  summary: 'Backtest a strategy (donchian, turtle_soup or all) on symbols or the universe',
+  usage: BACKTEST_USAGE,
+  role: 'viewer',
+  args: argsSchema,
+  async run({ ctx, args, deps, chatId, userId, role, updateId }) {
+    const request = args.request;
+    const key = requestKey(requestHash(request));
+    const prefix = deps.config.redis.prefix;
+    const keyboard = cancelButtons(deps, key);
+    const ack = await ctx.reply(ackText(request), { reply_markup: { inline_keyboard: keyboard } });
+    const me: Subscriber = { chatId, messageId: ack.message_id, userId, at: deps.now() };
+    const edit = (text: string, withButton: boolean) =>
+      ctx.telegram.editMessageText(chatId, ack.message_id, undefined, text, withButton ? { reply_markup: { inline_keyboard: keyboard } } : {}).catch((err: unknown) => deps.log.warn({ err }, 'ack edit failed'));
+
+    try {
+      let decision = await joinOrOwn(deps.redis, prefix, key, me);
+      if (decision.role === 'joiner') {
+        const owner = decision.owner;
+        const stale = !(await jobAlive(deps, owner.jobId)) && deps.now() - (owner.at ?? 0) > STALE_MARKER_MS;
+        if (!stale) {
+          deps.log.info({ jobId: owner.jobId, userId }, 'backtest joined an identical in-flight run');
+          await edit(joinedText(request), true);
+          return;
+        }
+        deps.log.warn({ jobId: owner.jobId }, 'stale backtest marker: its job is gone; starting a new one');
+        await clearInflightIf(deps.redis, prefix, key, owner.jobId);
+        decision = await joinOrOwn(deps.redis, prefix, key, me);
+        if (decision.role === 'joiner') {
+          await edit(joinedText(request), true);
+          return;
+        }
+      }
+      const payload: BacktestJobPayload = { updateId, chatId, userId, role, ackMessageId: ack.message_id, request };
+      try {
+        await enqueueBacktest(deps.jobs, payload, decision.jobId);
+      } catch (err) {
+        await clearInflightIf(deps.redis, prefix, key, decision.jobId).catch(() => undefined);
+        throw err;
+      }
+    } catch (err) {
+      const msg = err instanceof CourtsideError && err.userMessage ? err.userMessage : `⚠️ Could not start the backtest: ${deps.scrub((err as Error).message).slice(0, 200)}. Try again in a minute.`;
+      await edit(msg, false);
+      if (!(err instanceof CourtsideError)) deps.log.error({ err }, 'backtest enqueue failed');
+    }
+  },
+});
+
+/**
+ * The Cancel button (`bc`, arg = request key). Only chats waiting on the
+ * in-flight run can cancel it. A queued job is removed at once; a running one
+ * gets the Redis cancel flag and stops at its next checkpoint (the handler then
+ * edits every waiting chat's message). Always answers the callback query.
+ */
+export async function handleBacktestCancel(deps: BotDeps, ctx: Context, arg: string): Promise<void> {
+  const prefix = deps.config.redis.prefix;
+  const chatId = ctx.chat?.id;
+  const cq = ctx.callbackQuery;
+  const messageId = cq && 'message' in cq && cq.message ? cq.message.message_id : undefined;
+  const who = ctx.from?.first_name ?? `user ${ctx.from?.id ?? '?'}`;
+  const inflight = await inflightOf(deps.redis, prefix, arg);
+  const participants = inflight ? [inflight.owner, ...inflight.subs] : [];
+  if (!inflight || !participants.some((s) => s.chatId === chatId && s.messageId === messageId)) {
+    await ctx.answerCbQuery('This backtest is no longer running.');
+    await ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
+    return;
+  }
+  const jobId = inflight.owner.jobId;
+  await deps.audit.append({ action: 'backtest.cancel_requested', actor: ctx.from?.id ?? 0, chatId: chatId ?? null, updateId: ctx.update.update_id, jobId }).catch(() => undefined);
+
+  const job = await backtestQueue(deps.jobs).getJob(jobId);
+  if (job) {
+    const state = await job.getState();
+    if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
+      const removed = await job.remove().then(
+        () => true,
+        () => false,
+      );
+      if (removed) {
+        const subs = await finishInflight(deps.redis, prefix, arg, jobId);
+        let request: BacktestRequest | null = null;
+        try {
+          request = normaliseRequest((job.data as { request?: unknown }).request);
+        } catch {
+          request = null;
+        }
+        const text = request ? finishedAckText(request, 'cancelled', `by ${who} before it started`) : `✖ Backtest cancelled by ${who} before it started.`;
+        for (const s of [inflight.owner, ...subs]) await ctx.telegram.editMessageText(s.chatId, s.messageId, undefined, text).catch(() => undefined);
+        await ctx.answerCbQuery('Cancelled before it started.');
+        return;
+      }
+    }
+  }
+  await deps.redis.set(cancelFlagKey(prefix, jobId), who, 'EX', BACKTEST_TTL_SECONDS);
+  await ctx.answerCbQuery('Cancelling… it stops at the next checkpoint.');
+}
