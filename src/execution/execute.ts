@@ -1,0 +1,662 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { isBrokerError } from '../brokers/errors.js';
+import { isTerminal, type Broker, type BrokerOrder, type OrderRequest, type OrderStatus } from '../brokers/port.js';
+import { iocLimitPriceFromAsk } from '../brokers/tick.js';
+import { DriftBand, LiquidityGate, PolicyGate, PositionCaps, usd, type GateName, type GateRefusal } from '../engine/risk/index.js';
+import { makeScrubber } from '../logging/scrub.js';
+import type { QuoteProvider } from '../market-data/port.js';
+import type { KillSwitchState } from '../safety/kill-switch.js';
+import { clientOrderIdFor, tradingDay } from './ids.js';
+import { DEFAULT_EXECUTION_LIMITS, type ExecutionLimits } from './limits.js';
+
+/** What the execution job needs. Everything is injected so tests use the real pieces with test settings. */
+export interface ExecutionDeps {
+  ds: DataSource;
+  broker: Broker;
+  /** Re-prices the approved idea right before the order. */
+  quotes: QuoteProvider;
+  killSwitch: { state(): Promise<KillSwitchState> };
+  audit: { append(e: { action: string; actor: string | number; [k: string]: unknown }): Promise<number> };
+  /** Average daily dollar volume of a symbol; null when unknown (the LiquidityGate then refuses). See `dollarAdvFromBars`. */
+  dollarAdv(symbol: string): Promise<number | null>;
+  limits?: Partial<ExecutionLimits>;
+  now?: () => Date;
+  logger?: Logger;
+  /** Removes secrets from any text stored or returned (default: bot-token shapes only). */
+  scrub?: (text: string) => string;
+  /** How long to wait for the order to become terminal at the broker. Default 30 s. */
+  waitTimeoutMs?: number;
+  /** How long a second runner of the same approval waits for the first to finish. Default 60 s. */
+  lockWaitMs?: number;
+}
+
+/** Which check stopped an approval before (or at) the broker. */
+export type RefusalGate = GateName | 'kill_switch' | 'expired' | 'broker';
+
+/** The numbers a confirmation message needs. */
+export interface OrderSummary {
+  approvalId: string;
+  pickId: string;
+  symbol: string;
+  strategy: string;
+  side: 'buy' | 'sell';
+  qty: number;
+  limitPrice: number;
+  filledQty: number;
+  avgFillPrice: number | null;
+  /** filledQty × avgFillPrice. */
+  filledNotional: number;
+  clientOrderId: string;
+  brokerOrderId: string | null;
+  broker: string;
+  orderState: OrderStatus;
+}
+
+export type ExecutionOutcome =
+  | ({ kind: 'filled' } & OrderSummary)
+  | ({ kind: 'partially_filled' } & OrderSummary)
+  | ({ kind: 'not_filled'; reason: string } & OrderSummary)
+  | { kind: 'refused'; approvalId: string; pickId: string; symbol: string; gate: RefusalGate; reason: string; numbers: Record<string, number> }
+  /** Nothing changed; `retryable` says whether running the job again later can succeed. */
+  | { kind: 'failed'; approvalId: string; reason: string; retryable: boolean }
+  /**
+   * The order may exist or is still working: run the job again later (it
+   * only looks the order up by its client order id; it never re-sends).
+   */
+  | { kind: 'pending'; approvalId: string; reason: string; clientOrderId?: string }
+  | { kind: 'not_found'; approvalId: string };
+
+interface ApprovalRow {
+  id: string;
+  pick_id: string;
+  state: string;
+  expires_at: Date;
+  approved_by: string;
+  refused_gate: string | null;
+  reason: string | null;
+  numbers: Record<string, number> | null;
+  symbol: string;
+  strategy: string;
+  entry: number;
+  stop: number;
+  pick_qty: number;
+}
+
+interface OrderRow {
+  id: string;
+  approval_id: string;
+  client_order_id: string;
+  broker: string;
+  symbol: string;
+  strategy: string;
+  side: 'buy' | 'sell';
+  qty: number;
+  limit_price: string;
+  time_in_force: string;
+  state: OrderStatus;
+  broker_order_id: string | null;
+  filled_qty: number;
+  avg_fill_price: string | null;
+  reject_reason: string | null;
+  budget_date: string;
+  reserved_amount: string;
+  submit_attempted_at: Date | null;
+  booked_at: Date | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TERMINAL_APPROVAL = new Set(['filled', 'partially_filled', 'not_filled', 'refused', 'failed']);
+/** First key of the per-approval advisory lock (the second is hashtext(approval id)). */
+const LOCK_NAMESPACE = 774_219_101;
+const ACTOR = 'execution';
+
+/**
+ * The execution job body: turns one approval into at most one broker order,
+ * and can be run any number of times, concurrently, or again after a crash at
+ * any point. It is a state machine keyed by the `orders` row:
+ *
+ * 1. no order row: expiry, kill switch, re-quote, drift band, position caps,
+ *    LiquidityGate and PolicyGate; then ONE transaction reserves the daily
+ *    budget (atomic conditional UPDATE) and inserts the order row with the
+ *    deterministic client order id (`ON CONFLICT DO NOTHING`).
+ * 2. order row never sent: kill switch again (right before the POST), mark
+ *    the attempt durably, then submit. `rejected` → released; `timeout_unknown`
+ *    and unreadable answers → look up by client order id.
+ * 3. order row already sent (or attempted): never sent again — look it up at
+ *    the broker and continue from what it says.
+ * 4. terminal at the broker: ONE transaction books fills, the position, the
+ *    budget settlement and the approval/pick states, guarded by
+ *    `booked_at IS NULL` so it happens exactly once.
+ *
+ * Runs of one approval are serialised by a session advisory lock (released
+ * by Postgres if the process dies), so a replay waits and then reports the
+ * stored outcome.
+ */
+export async function executeApproval(deps: ExecutionDeps, approvalId: string): Promise<ExecutionOutcome> {
+  if (!UUID.test(approvalId)) return { kind: 'not_found', approvalId };
+  const run = new Run(deps, approvalId.toLowerCase());
+  const out = await withApprovalLock(deps.ds, run.approvalId, deps.lockWaitMs ?? 60_000, () => run.execute());
+  if (out === 'busy') return { kind: 'pending', approvalId, reason: 'another worker is executing this approval right now; run again later' };
+  return out;
+}
+
+class Run {
+  private readonly limits: ExecutionLimits;
+  private readonly now: () => Date;
+  private readonly scrub: (t: string) => string;
+  private readonly log: Logger | undefined;
+
+  constructor(
+    private readonly deps: ExecutionDeps,
+    readonly approvalId: string,
+  ) {
+    this.limits = { ...DEFAULT_EXECUTION_LIMITS, ...deps.limits };
+    this.now = deps.now ?? (() => new Date());
+    this.scrub = deps.scrub ?? makeScrubber([]);
+    this.log = deps.logger?.child({ approvalId });
+  }
+
+  async execute(): Promise<ExecutionOutcome> {
+    const approval = await this.loadApproval();
+    if (!approval) return { kind: 'not_found', approvalId: this.approvalId };
+    let order = await this.loadOrder();
+    if (TERMINAL_APPROVAL.has(approval.state)) return this.storedOutcome(approval, order);
+
+    if (!order) {
+      const planned = await this.plan(approval);
+      if (planned.kind !== 'order') return planned.outcome;
+      order = planned.order;
+    }
+
+    let brokerOrder: BrokerOrder | null = null;
+    if (order.state === 'new' && order.submit_attempted_at === null && order.booked_at === null) {
+      const sent = await this.submit(approval, order);
+      if (sent.kind !== 'sent') return sent.outcome;
+      brokerOrder = sent.order;
+    }
+    if (order.booked_at !== null) return this.storedOutcome(approval, order);
+
+    if (!brokerOrder) {
+      // Sent (or possibly sent) before: never again. Ask the broker.
+      try {
+        brokerOrder = await this.deps.broker.getOrderByClientId(order.client_order_id);
+      } catch (e) {
+        if (!isBrokerError(e)) throw e;
+        return { kind: 'pending', approvalId: this.approvalId, clientOrderId: order.client_order_id, reason: this.text(`could not look the order up: ${e.message}`) };
+      }
+      if (!brokerOrder) {
+        await this.audit('order.unknown', { clientOrderId: order.client_order_id, note: 'not found at the broker; not re-sent' });
+        return {
+          kind: 'pending',
+          approvalId: this.approvalId,
+          clientOrderId: order.client_order_id,
+          reason: `order ${order.client_order_id} was sent earlier but ${this.deps.broker.name} does not show it (yet); it is never sent again — look again later or reconcile by hand`,
+        };
+      }
+    }
+    await this.recordAck(order, brokerOrder);
+
+    if (!isTerminal(brokerOrder.status)) {
+      try {
+        brokerOrder = await this.deps.broker.waitForTerminal(order.client_order_id, { timeoutMs: this.deps.waitTimeoutMs ?? 30_000 });
+      } catch (e) {
+        if (!isBrokerError(e)) throw e;
+        return { kind: 'pending', approvalId: this.approvalId, clientOrderId: order.client_order_id, reason: this.text(`waiting for the order: ${e.message}`) };
+      }
+      if (!isTerminal(brokerOrder.status)) {
+        await this.recordAck(order, brokerOrder);
+        return { kind: 'pending', approvalId: this.approvalId, clientOrderId: order.client_order_id, reason: `order ${order.client_order_id} is still ${brokerOrder.status} at ${this.deps.broker.name}` };
+      }
+    }
+    await this.book(approval, order, brokerOrder);
+    return this.storedOutcome((await this.loadApproval())!, await this.loadOrder());
+  }
+
+  // --- step 1: checks, reservation, order row ---------------------------------
+
+  private async plan(a: ApprovalRow): Promise<{ kind: 'order'; order: OrderRow } | { kind: 'done'; outcome: ExecutionOutcome }> {
+    const done = (outcome: ExecutionOutcome) => ({ kind: 'done' as const, outcome });
+    const now = this.now();
+    if (now.getTime() >= a.expires_at.getTime()) {
+      return done(await this.refuse(a, 'expired', `The approval expired at ${a.expires_at.toISOString()} before execution started; nothing was ordered. Re-scan and approve again.`, {}));
+    }
+    const ks = await this.deps.killSwitch.state();
+    if (ks.engaged) return done(await this.refuse(a, 'kill_switch', this.killText(ks), {}));
+
+    let quote;
+    try {
+      quote = await this.deps.quotes.latestQuote(a.symbol);
+    } catch (e) {
+      return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, reason: this.text(`no live quote for ${a.symbol}: ${errText(e)}; nothing was ordered`) });
+    }
+    const side = 'buy' as const;
+    const drift = DriftBand.check({ side, entry: a.entry, live: quote.ask, maxDriftPct: this.limits.maxDriftPct });
+    if (!drift.ok) return done(await this.refuseGate(a, drift));
+
+    const limitPrice = iocLimitPriceFromAsk(quote.ask, this.limits.limitBuffer);
+    let qty = a.pick_qty;
+    if (this.limits.sizeToPerOrderBudget && qty >= 1) qty = Math.max(1, Math.min(qty, Math.floor((this.limits.perOrderBudget + 1e-9) / limitPrice)));
+    const notional = qty * limitPrice;
+    const day = tradingDay(now);
+    const policyInput = {
+      side,
+      qty,
+      price: limitPrice,
+      perOrderBudget: this.limits.perOrderBudget,
+      dailyBudget: this.limits.dailyBudget,
+      ...(this.limits.minPrice !== undefined ? { minPrice: this.limits.minPrice } : {}),
+      ...(this.limits.maxPrice !== undefined ? { maxPrice: this.limits.maxPrice } : {}),
+    };
+    const policy = PolicyGate.check({ ...policyInput, spentToday: await this.spent(day) });
+    if (!policy.ok) return done(await this.refuseGate(a, policy));
+
+    const dollarAdv = (await this.deps.dollarAdv(a.symbol).catch(() => null)) ?? 0;
+    const liquidity = LiquidityGate.check({
+      dollarAdv,
+      bid: quote.bid,
+      ask: quote.ask,
+      qty,
+      price: limitPrice,
+      minDollarAdv: this.limits.minDollarAdv,
+      maxSpreadPct: this.limits.maxSpreadPct,
+      maxOrderPctAdv: this.limits.maxOrderPctAdv,
+    });
+    if (!liquidity.ok) return done(await this.refuseGate(a, liquidity));
+
+    let equity: number;
+    try {
+      equity = (await this.deps.broker.account()).equity;
+    } catch (e) {
+      if (!isBrokerError(e)) throw e;
+      return done({ kind: 'failed', approvalId: this.approvalId, retryable: e.retryable, reason: this.text(`could not read the account: ${e.message}`) });
+    }
+    const held = (await this.deps.ds.query(
+      `SELECT count(DISTINCT symbol) FILTER (WHERE qty > 0)::int AS open,
+              COALESCE(SUM(qty * avg_cost) FILTER (WHERE symbol = $1 AND qty > 0), 0) AS existing,
+              bool_or(symbol = $1 AND qty > 0) AS adds
+         FROM positions`,
+      [a.symbol],
+    )) as { open: number; existing: string; adds: boolean | null }[];
+    const caps = PositionCaps.check({
+      openPositions: held[0]?.open ?? 0,
+      addsToExisting: held[0]?.adds ?? false,
+      existingNotional: Number(held[0]?.existing ?? 0),
+      orderNotional: notional,
+      equity,
+      maxOpenPositions: this.limits.maxOpenPositions,
+      maxPositionPct: this.limits.maxPositionPct,
+    });
+    if (!caps.ok) return done(await this.refuseGate(a, caps));
+
+    // The authoritative daily-budget check: an atomic reservation, in the
+    // same transaction as the order row that carries it.
+    const cid = clientOrderIdFor(this.approvalId);
+    const reserved = round6(notional);
+    const created = await tx(this.deps.ds, async (r) => {
+      await rows(r, `INSERT INTO daily_budget (date, spent) VALUES ($1, 0) ON CONFLICT (date) DO NOTHING`, [day]);
+      const got = await rows(r, `UPDATE daily_budget SET spent = spent + $2 WHERE date = $1 AND spent + $2 <= $3 RETURNING spent`, [day, reserved, this.limits.dailyBudget]);
+      if (got.length === 0) return { kind: 'over_budget' as const };
+      const ins = await rows(
+        r,
+        `INSERT INTO orders (id, approval_id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, budget_date, reserved_amount, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ioc', 'new', $10, $11, $12, $12)
+         ON CONFLICT (client_order_id) DO NOTHING RETURNING id`,
+        [randomUUID(), this.approvalId, cid, this.deps.broker.name, a.symbol, a.strategy, side, qty, limitPrice, day, reserved, now],
+      );
+      if (ins.length === 0) throw new OrderExists();
+      await rows(r, `UPDATE approvals SET state = 'executing', updated_at = $2 WHERE id = $1 AND state = 'approved'`, [this.approvalId, now]);
+      await rows(r, `UPDATE picks SET state = 'EXECUTING' WHERE id = $1 AND state = 'APPROVED'`, [a.pick_id]);
+      return { kind: 'created' as const, spent: Number((got[0] as { spent: string }).spent) };
+    }).catch((e: unknown) => {
+      if (e instanceof OrderExists) return { kind: 'exists' as const };
+      throw e;
+    });
+    if (created.kind === 'over_budget') {
+      const fresh = PolicyGate.check({ ...policyInput, spentToday: await this.spent(day) });
+      const refusal: GateRefusal = fresh.ok
+        ? { ok: false, gate: 'policy', limit: 'daily_budget', reason: `Order refused by PolicyGate: the daily budget of ${usd(this.limits.dailyBudget)} was used up by another order.`, numbers: { notional, dailyBudget: this.limits.dailyBudget } }
+        : fresh;
+      return done(await this.refuseGate(a, refusal));
+    }
+    const order = await this.loadOrder();
+    if (!order) throw new Error(`order row of approval ${this.approvalId} vanished`);
+    if (created.kind === 'created') {
+      await this.audit('order.created', {
+        pickId: a.pick_id,
+        clientOrderId: cid,
+        symbol: a.symbol,
+        side,
+        qty,
+        limitPrice,
+        ask: quote.ask,
+        bid: quote.bid,
+        reserved,
+        budgetDate: day,
+        spentToday: created.spent,
+      });
+    }
+    return { kind: 'order', order };
+  }
+
+  // --- step 2: the one submission -----------------------------------------------
+
+  private async submit(a: ApprovalRow, o: OrderRow): Promise<{ kind: 'sent'; order: BrokerOrder } | { kind: 'done'; outcome: ExecutionOutcome }> {
+    const done = (outcome: ExecutionOutcome) => ({ kind: 'done' as const, outcome });
+    const req: OrderRequest = {
+      clientOrderId: o.client_order_id,
+      symbol: o.symbol,
+      side: o.side,
+      qty: o.qty,
+      type: 'limit',
+      limitPrice: Number(o.limit_price),
+      timeInForce: o.time_in_force === 'day' ? 'day' : 'ioc',
+    };
+    await this.audit('order.submitting', { clientOrderId: o.client_order_id, broker: this.deps.broker.name, symbol: o.symbol, qty: o.qty, limitPrice: req.limitPrice });
+    // Right before the POST (only one UPDATE in between), never only at enqueue.
+    const ks = await this.deps.killSwitch.state();
+    if (ks.engaged) {
+      const reason = this.killText(ks);
+      await this.finishUnsent(a, o, 'kill_switch', reason);
+      return done(await this.storedOutcome((await this.loadApproval())!, await this.loadOrder()));
+    }
+    // Durable "a POST may be out there" mark: from here on this order is only ever looked up.
+    const marked = await this.deps.ds.query(`UPDATE orders SET submit_attempted_at = $2, updated_at = $2 WHERE id = $1 AND submit_attempted_at IS NULL RETURNING id`, [o.id, this.now()]);
+    if ((marked as [unknown[], number])[0].length === 0) return done({ kind: 'pending', approvalId: this.approvalId, clientOrderId: o.client_order_id, reason: 'the order was already sent by another run' });
+    try {
+      return { kind: 'sent', order: await this.deps.broker.submitOrder(req) };
+    } catch (e) {
+      // Anything but a BrokerError is a crash: leave the row as it is (attempted), a re-run looks it up.
+      if (!isBrokerError(e)) throw e;
+      if (e.kind === 'rejected') {
+        await this.finishUnsent(a, o, 'broker', this.text(e.reason ?? e.detail));
+        return done(await this.storedOutcome((await this.loadApproval())!, await this.loadOrder()));
+      }
+      if (e.kind === 'unavailable' || e.kind === 'rate_limited' || e.kind === 'auth') {
+        // The broker says nothing was placed: the order may be sent again (same client order id).
+        await this.deps.ds.query(`UPDATE orders SET submit_attempted_at = NULL, updated_at = now() WHERE id = $1 AND state = 'new' AND broker_order_id IS NULL`, [o.id]);
+        await this.audit('order.not_sent', { clientOrderId: o.client_order_id, kind: e.kind, error: this.text(e.message) });
+        return done({ kind: 'failed', approvalId: this.approvalId, retryable: e.kind !== 'auth', reason: this.text(`${e.message}; nothing was placed`) });
+      }
+      // timeout_unknown, bad_response, not_found: the order may exist. Look it up, never re-POST.
+      this.log?.warn({ clientOrderId: o.client_order_id, kind: e.kind }, 'order outcome unknown; looking it up by client order id');
+      await this.audit('order.outcome_unknown', { clientOrderId: o.client_order_id, kind: e.kind, error: this.text(e.message) });
+      let found: BrokerOrder | null = null;
+      try {
+        found = await this.deps.broker.getOrderByClientId(o.client_order_id);
+      } catch (le) {
+        if (!isBrokerError(le)) throw le;
+      }
+      if (found) return { kind: 'sent', order: found };
+      return done({
+        kind: 'pending',
+        approvalId: this.approvalId,
+        clientOrderId: o.client_order_id,
+        reason: this.text(`${e.message}; the order is not visible yet and will only be looked up, never re-sent`),
+      });
+    }
+  }
+
+  /** Closes an order that never reached the broker (kill switch, broker refusal): budget released, approval refused. */
+  private async finishUnsent(a: ApprovalRow, o: OrderRow, gate: RefusalGate, reason: string): Promise<void> {
+    const now = this.now();
+    const closed = await tx(this.deps.ds, async (r) => {
+      const upd = await rows(
+        r,
+        `UPDATE orders SET state = 'rejected', reject_reason = $2, booked_at = $3, updated_at = $3 WHERE id = $1 AND booked_at IS NULL RETURNING reserved_amount, budget_date::text AS budget_date`,
+        [o.id, reason, now],
+      );
+      const row = upd[0] as { reserved_amount: string; budget_date: string } | undefined;
+      if (!row) return false;
+      await rows(r, `UPDATE daily_budget SET spent = GREATEST(0, spent - $2) WHERE date = $1`, [row.budget_date, row.reserved_amount]);
+      await this.setRefused(r, a, gate, reason, {}, now);
+      return true;
+    });
+    if (closed) await this.audit('order.refused', { pickId: a.pick_id, clientOrderId: o.client_order_id, gate, reason, released: Number(o.reserved_amount) });
+  }
+
+  // --- steps 3-4: what the broker says, booked once ----------------------------
+
+  private async recordAck(o: OrderRow, b: BrokerOrder): Promise<void> {
+    const upd = (await this.deps.ds.query(
+      `UPDATE orders SET state = $2, broker_order_id = $3, filled_qty = $4, avg_fill_price = $5, updated_at = now()
+        WHERE id = $1 AND booked_at IS NULL AND (state IS DISTINCT FROM $2 OR broker_order_id IS DISTINCT FROM $3 OR filled_qty <> $4)
+        RETURNING id`,
+      [o.id, b.status, b.brokerOrderId, b.filledQty, b.avgFillPrice],
+    )) as [unknown[], number];
+    if (upd[0].length > 0 && o.state === 'new') {
+      await this.audit('order.submitted', { clientOrderId: o.client_order_id, brokerOrderId: b.brokerOrderId, status: b.status, broker: this.deps.broker.name });
+    }
+    o.state = b.status;
+    o.broker_order_id = b.brokerOrderId;
+  }
+
+  private async book(a: ApprovalRow, o: OrderRow, b: BrokerOrder): Promise<void> {
+    const now = this.now();
+    const filledQty = b.filledQty;
+    const avg = b.avgFillPrice ?? 0;
+    const actual = filledQty > 0 ? round6(filledQty * avg) : 0;
+    const approvalState = b.status === 'rejected' ? 'refused' : filledQty <= 0 ? 'not_filled' : filledQty >= o.qty ? 'filled' : 'partially_filled';
+    const rejectReason = b.rejectReason ? this.text(b.rejectReason) : b.status === 'rejected' ? `${this.deps.broker.name} rejected the order` : null;
+    const booked = await tx(this.deps.ds, async (r) => {
+      const upd = await rows(
+        r,
+        `UPDATE orders SET state = $2, broker_order_id = $3, filled_qty = $4, avg_fill_price = $5, reject_reason = $6, booked_at = $7, updated_at = $7
+          WHERE id = $1 AND booked_at IS NULL RETURNING reserved_amount, budget_date::text AS budget_date`,
+        [o.id, b.status, b.brokerOrderId, filledQty, filledQty > 0 ? avg : null, rejectReason, now],
+      );
+      const row = upd[0] as { reserved_amount: string; budget_date: string } | undefined;
+      if (!row) return false; // booked by an earlier run
+      if (filledQty > 0) {
+        const fills = b.fills && b.fills.length > 0 ? b.fills : [{ qty: filledQty, price: avg, at: b.updatedAt }];
+        for (const [i, f] of fills.entries()) {
+          await rows(r, `INSERT INTO fills (order_id, symbol, side, qty, price, filled_at, seq) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (order_id, seq) DO NOTHING`, [
+            o.id,
+            o.symbol,
+            o.side,
+            f.qty,
+            f.price,
+            f.at,
+            i,
+          ]);
+        }
+        await rows(
+          r,
+          `INSERT INTO positions (symbol, strategy, qty, avg_cost, opened_at, stop, time_stop_date, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, NULL, $5)
+           ON CONFLICT (symbol, strategy) DO UPDATE SET
+             avg_cost   = CASE WHEN positions.qty = 0 THEN EXCLUDED.avg_cost
+                               ELSE (positions.qty * positions.avg_cost + EXCLUDED.qty * EXCLUDED.avg_cost) / (positions.qty + EXCLUDED.qty) END,
+             opened_at  = CASE WHEN positions.qty = 0 THEN EXCLUDED.opened_at ELSE positions.opened_at END,
+             qty        = positions.qty + EXCLUDED.qty,
+             stop       = EXCLUDED.stop,
+             updated_at = EXCLUDED.updated_at`,
+          [o.symbol, o.strategy, filledQty, avg, now, a.stop],
+        );
+      }
+      // Settle the reservation to what was actually spent.
+      await rows(r, `UPDATE daily_budget SET spent = GREATEST(0, spent - $2 + $3) WHERE date = $1`, [row.budget_date, row.reserved_amount, actual]);
+      if (approvalState === 'refused') {
+        await this.setRefused(r, a, 'broker', rejectReason ?? 'rejected by the broker', {}, now);
+      } else {
+        await rows(r, `UPDATE approvals SET state = $2, reason = $3, updated_at = $4 WHERE id = $1`, [
+          this.approvalId,
+          approvalState,
+          approvalState === 'not_filled' ? `the IOC order ended ${b.status} with nothing filled` : null,
+          now,
+        ]);
+        await rows(r, `UPDATE picks SET state = $2 WHERE id = $1`, [a.pick_id, filledQty > 0 ? 'EXECUTED' : 'FAILED']);
+      }
+      return true;
+    });
+    if (booked) {
+      await this.audit(`order.${b.status}`, {
+        pickId: a.pick_id,
+        clientOrderId: o.client_order_id,
+        brokerOrderId: b.brokerOrderId,
+        symbol: o.symbol,
+        qty: o.qty,
+        filledQty,
+        avgFillPrice: b.avgFillPrice,
+        filledNotional: actual,
+        released: round6(Number(o.reserved_amount) - actual),
+        ...(rejectReason ? { reason: rejectReason } : {}),
+      });
+      this.log?.info({ clientOrderId: o.client_order_id, status: b.status, filledQty, avgFillPrice: b.avgFillPrice }, 'order booked');
+    }
+  }
+
+  // --- refusals, outcomes, helpers ---------------------------------------------
+
+  private refuseGate(a: ApprovalRow, g: GateRefusal): Promise<ExecutionOutcome> {
+    return this.refuse(a, g.gate, g.reason, g.numbers, g.limit);
+  }
+
+  private async refuse(a: ApprovalRow, gate: RefusalGate, reason: string, numbers: Record<string, number>, limit?: string): Promise<ExecutionOutcome> {
+    const text = this.text(reason);
+    const now = this.now();
+    const changed = await tx(this.deps.ds, (r) => this.setRefused(r, a, gate, text, numbers, now));
+    if (changed) await this.audit('execution.refused', { pickId: a.pick_id, symbol: a.symbol, gate, ...(limit ? { limit } : {}), reason: text, numbers });
+    return this.storedOutcome((await this.loadApproval())!, await this.loadOrder());
+  }
+
+  private async setRefused(r: QueryRunner, a: ApprovalRow, gate: RefusalGate, reason: string, numbers: Record<string, number>, now: Date): Promise<boolean> {
+    const upd = await rows(
+      r,
+      `UPDATE approvals SET state = 'refused', refused_gate = $2, reason = $3, numbers = $4, updated_at = $5 WHERE id = $1 AND state IN ('approved', 'executing') RETURNING id`,
+      [this.approvalId, gate, reason, JSON.stringify(numbers), now],
+    );
+    await rows(r, `UPDATE picks SET state = 'FAILED' WHERE id = $1 AND state IN ('APPROVED', 'EXECUTING')`, [a.pick_id]);
+    return upd.length > 0;
+  }
+
+  private storedOutcome(a: ApprovalRow, o: OrderRow | null): ExecutionOutcome {
+    if (a.state === 'refused') {
+      return { kind: 'refused', approvalId: a.id, pickId: a.pick_id, symbol: a.symbol, gate: (a.refused_gate ?? 'broker') as RefusalGate, reason: a.reason ?? 'refused', numbers: a.numbers ?? {} };
+    }
+    if (a.state === 'failed') return { kind: 'failed', approvalId: a.id, reason: a.reason ?? 'failed', retryable: false };
+    if (!o) return { kind: 'pending', approvalId: a.id, reason: `approval is ${a.state} and has no order yet` };
+    const avg = o.avg_fill_price === null ? null : Number(o.avg_fill_price);
+    const summary: OrderSummary = {
+      approvalId: a.id,
+      pickId: a.pick_id,
+      symbol: o.symbol,
+      strategy: o.strategy,
+      side: o.side,
+      qty: o.qty,
+      limitPrice: Number(o.limit_price),
+      filledQty: o.filled_qty,
+      avgFillPrice: avg,
+      filledNotional: avg === null ? 0 : round6(o.filled_qty * avg),
+      clientOrderId: o.client_order_id,
+      brokerOrderId: o.broker_order_id,
+      broker: o.broker,
+      orderState: o.state,
+    };
+    if (a.state === 'filled') return { kind: 'filled', ...summary };
+    if (a.state === 'partially_filled') return { kind: 'partially_filled', ...summary };
+    if (a.state === 'not_filled') return { kind: 'not_filled', reason: a.reason ?? `order ended ${o.state} with nothing filled`, ...summary };
+    return { kind: 'pending', approvalId: a.id, clientOrderId: o.client_order_id, reason: `order ${o.client_order_id} is ${o.state}` };
+  }
+
+  private async loadApproval(): Promise<ApprovalRow | null> {
+    const found = (await this.deps.ds.query(
+      `SELECT a.id, a.pick_id, a.state, a.expires_at, a.approved_by, a.refused_gate, a.reason, a.numbers,
+              p.symbol, p.strategy, p.entry, p.stop, p.qty AS pick_qty
+         FROM approvals a JOIN picks p ON p.id = a.pick_id WHERE a.id = $1`,
+      [this.approvalId],
+    )) as ApprovalRow[];
+    return found[0] ?? null;
+  }
+
+  private async loadOrder(): Promise<OrderRow | null> {
+    const found = (await this.deps.ds.query(
+      `SELECT id, approval_id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, broker_order_id,
+              filled_qty, avg_fill_price, reject_reason, budget_date::text AS budget_date, reserved_amount, submit_attempted_at, booked_at
+         FROM orders WHERE approval_id = $1`,
+      [this.approvalId],
+    )) as OrderRow[];
+    return found[0] ?? null;
+  }
+
+  private async spent(day: string): Promise<number> {
+    const found = (await this.deps.ds.query(`SELECT spent FROM daily_budget WHERE date = $1`, [day])) as { spent: string }[];
+    return Number(found[0]?.spent ?? 0);
+  }
+
+  private killText(ks: KillSwitchState): string {
+    return `Kill switch is ON (${ks.reason ?? 'no reason given'}): nothing was sent to the broker. Resume with /resume and approve a fresh pick.`;
+  }
+
+  private text(s: string): string {
+    return this.scrub(s).slice(0, 500);
+  }
+
+  private async audit(action: string, detail: Record<string, unknown>): Promise<void> {
+    try {
+      await this.deps.audit.append({ action, actor: ACTOR, approvalId: this.approvalId, ...detail });
+    } catch (e) {
+      // The trade already happened (or not); a failed audit write must not change that. Logged, never thrown.
+      this.log?.error({ action, err: this.text(errText(e)) }, 'audit append failed');
+    }
+  }
+}
+
+class OrderExists extends Error {}
+
+/**
+ * Runs `fn` holding a session-level advisory lock for the approval. A second
+ * caller polls (without holding a pooled connection) until the first is done
+ * or `waitMs` passes. Postgres drops the lock if the holder's process dies.
+ */
+async function withApprovalLock<T>(ds: DataSource, approvalId: string, waitMs: number, fn: () => Promise<T>): Promise<T | 'busy'> {
+  const deadline = Date.now() + waitMs;
+  for (let attempt = 0; ; attempt++) {
+    const r = ds.createQueryRunner();
+    await r.connect();
+    try {
+      const got = (await r.query(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok`, [LOCK_NAMESPACE, approvalId])) as { ok: boolean }[];
+      if (got[0]?.ok) {
+        try {
+          return await fn();
+        } finally {
+          await r.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [LOCK_NAMESPACE, approvalId]).catch(() => undefined);
+        }
+      }
+    } finally {
+      await r.release();
+    }
+    if (Date.now() >= deadline) return 'busy';
+    await new Promise((res) => setTimeout(res, Math.min(250, 20 + attempt * 10) + Math.random() * 20));
+  }
+}
+
+async function tx<T>(ds: DataSource, fn: (r: QueryRunner) => Promise<T>): Promise<T> {
+  const r = ds.createQueryRunner();
+  await r.connect();
+  try {
+    await r.startTransaction();
+    const out = await fn(r);
+    await r.commitTransaction();
+    return out;
+  } catch (e) {
+    if (r.isTransactionActive) await r.rollbackTransaction().catch(() => undefined);
+    throw e;
+  } finally {
+    await r.release();
+  }
+}
+
+async function rows(r: QueryRunner, sql: string, params: unknown[] = []): Promise<unknown[]> {
+  const res = (await r.query(sql, params, true)) as { records?: unknown[] };
+  return res.records ?? [];
+}
+
+function round6(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}
+
+function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
