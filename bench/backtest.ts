@@ -4,7 +4,7 @@ import { walkForwardGrid } from '../src/backtest/grid.js';
 import { buildRequest } from '../src/backtest/request.js';
 import { portfolioBase, walkForwardPrecomputed } from '../src/backtest/run.js';
 import type { BarSeries } from '../src/engine/bars.js';
-import { monteCarlo, runPortfolio, type PortfolioResult } from '../src/engine/backtest/index.js';
+import { monteCarlo, runPortfolio, tradeReturnsOnEquity, type PortfolioResult } from '../src/engine/backtest/index.js';
 import { IndicatorCache } from '../src/engine/indicators/index.js';
 import type { Signal } from '../src/engine/signal.js';
 import { STRATEGIES, type StrategyDef } from '../src/engine/strategies/index.js';
@@ -152,7 +152,7 @@ export const backtestBenchmark: Benchmark = {
     }
 
     // ── 3. Monte Carlo over the backtest's trade returns ──
-    const returns = Float64Array.from(trades, (t) => t.pnlPct);
+    const returns = tradeReturnsOnEquity(result!);
     const mcMs: number[] = [];
     let mcSummary = '';
     if (returns.length > 0) {
@@ -236,7 +236,7 @@ export const backtestBenchmark: Benchmark = {
       rows: wfRows.length ? wfRows : [['(skipped)', '', '', '', '', '']],
       notes: [
         `Walk-forward as /backtest runs it: the default grid of donchian (lookback 20/55/100 × stop 1.5/2/3/4 ATR), train 252 / test 63 / step 63 bars, objective Sharpe; signals are causal, so each grid point's signals are computed once over the whole history and every window trades the ones dated inside it (walkForwardPrecomputed, src/backtest/run.ts). Timed once (it is long); throughput counts universe bars × grid points.`,
-        `Monte Carlo: monteCarlo (src/engine/backtest/monte-carlo.ts) bootstrap of the backtest's per-trade returns, compounding from 1.0, after a 500-run warm-up.`,
+        `Monte Carlo: monteCarlo (src/engine/backtest/monte-carlo.ts) bootstrap of each trade's P&L relative to account equity at entry, compounding from 1.0, after a 500-run warm-up.`,
         `Load average (1/5/15 min) at the end: ${loadEnd}.`,
       ],
     };

@@ -3,6 +3,7 @@ import {
   buildCalendar,
   computeMetrics,
   monteCarlo,
+  tradeReturnsOnEquity,
   runPortfolio,
   scoreRun,
   type Metrics,
@@ -122,13 +123,7 @@ export async function runBacktest(request: BacktestRequest, data: BacktestData, 
       // Resample each trade's effect on the ACCOUNT (pnl ÷ equity at the close before entry, the
       // equity it was sized from), not its return on the position: compounding position returns
       // as if each trade staked the whole account would describe a different strategy.
-      const day = new Map(result.dates.map((d, i) => [d, i]));
-      const accountReturns = result.trades.map((t) => {
-        const i = day.get(t.entryDate) ?? 0;
-        const equity = result.equity[Math.max(0, i - 1)] ?? result.equity[0]!;
-        return t.pnl / equity;
-      });
-      mc = monteCarlo(accountReturns, { runs: request.monteCarlo.runs, seed: request.monteCarlo.seed });
+      mc = monteCarlo(tradeReturnsOnEquity(result), { runs: request.monteCarlo.runs, seed: request.monteCarlo.seed });
       hooks.onProgress?.({ phase: 'monte_carlo', done: 1, total: 1 });
     }
   }

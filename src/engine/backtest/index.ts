@@ -5,7 +5,7 @@ export { commissionFor, type CommissionModel } from './commission.js';
 export { EXIT_REASONS, type ExitReason } from './exit-rules.js';
 export { buyFill, sellFill } from './fills.js';
 export { computeMetrics, TRADING_DAYS_PER_YEAR, type Metrics, type MetricsInput, type MetricsTrade } from './metrics.js';
-export { monteCarlo, type MonteCarloOptions, type MonteCarloResult } from './monte-carlo.js';
+export { monteCarlo, tradeReturnsOnEquity, type MonteCarloOptions, type MonteCarloResult } from './monte-carlo.js';
 export { runPortfolio } from './portfolio.js';
 export type {
   PortfolioOptions,

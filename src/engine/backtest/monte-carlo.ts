@@ -87,3 +87,18 @@ export function monteCarlo(returns: ArrayLike<number>, opts: MonteCarloOptions =
     probDrawdown50: dd50 / runs,
   };
 }
+
+/**
+ * Each trade's effect on the account: pnl ÷ equity at the close before entry
+ * (the equity it was sized from). This is what Monte Carlo should resample;
+ * a trade's return on its own position would compound as if every trade
+ * staked the whole account.
+ */
+export function tradeReturnsOnEquity(result: { dates: readonly string[]; equity: ArrayLike<number>; trades: readonly { entryDate: string; pnl: number }[] }): Float64Array {
+  const day = new Map(result.dates.map((d, i) => [d, i]));
+  return Float64Array.from(result.trades, (t) => {
+    const i = day.get(t.entryDate) ?? 0;
+    const equity = result.equity[Math.max(0, i - 1)] ?? result.equity[0]!;
+    return t.pnl / equity;
+  });
+}
