@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Bar, type BarSeries, toSeries } from '../../../src/engine/bars.js';
 
-/** Repository data directory (tests must never read ../shared). */
+/** Repository data directory: tests read only the project's own copies of the sample bars. */
 const OHLCV_DIR = new URL('../../../data/ohlcv/', import.meta.url);
 
 /** Parses a `date,open,high,low,close,volume` CSV (header required, rows oldest first). */
