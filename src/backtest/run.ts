@@ -1,11 +1,10 @@
 import type { BarSeries } from '../engine/bars.js';
 import {
-  buildCalendar,
-  computeMetrics,
   monteCarlo,
   tradeReturnsOnEquity,
   runPortfolio,
-  scoreRun,
+  rangeSeries,
+  walkForwardSteps,
   type Metrics,
   type Objective,
   type PortfolioOptions,
@@ -267,112 +266,20 @@ export interface AppWalkForwardResult {
 }
 
 /**
- * The engine's {@link walkForward} on precomputed signals, giving identical
- * windows, choices, trades and metrics (a test holds the two together), but
- * each run only sees its window's bars: the engine hands every run the whole
- * history up to the window end, and rebuilding that calendar 13 times per
- * window dominates a universe walk-forward. Yields between windows and polls
- * for cancellation.
- *
- * Why it is equivalent: a portfolio run with startDate/endDate reads no bar
- * outside [startDate, endDate] once signals are given (entries are on the
- * bar after an in-range signal, exits and marks on in-range bars), and
- * signals are causal, so the full history's signals dated in the window are
- * the ones the cut series would produce.
+ * The engine's walk-forward loop on signals computed once per grid point over
+ * the whole history (signals are causal, so those dated in a window are the
+ * ones the window's history would produce; a test holds this equal to
+ * {@link walkForward}). Yields to the event loop and polls for cancellation
+ * between windows.
  */
 export async function walkForwardPrecomputed(opts: PrecomputedWalkForwardOptions, hooks: RunHooks = {}): Promise<AppWalkForwardResult> {
-  const { trainBars: train, testBars: test, stepBars: step, objective } = opts;
-  const gridSize = opts.signals.length;
-  if (gridSize === 0) throw new RangeError('walk-forward needs a non-empty grid');
-  for (const [name, v] of [['trainBars', train], ['testBars', test], ['stepBars', step]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
-  }
-  if (step < test) throw new RangeError(`stepBars (${step}) must be >= testBars (${test}) to keep test windows disjoint`);
-  const dates = buildCalendar(opts.series).dates;
-  if (dates.length <= train) throw new RangeError(`need more than ${train} bars for one window, have ${dates.length}`);
-
-  const base = opts.backtest ?? {};
-  let capital = base.initialCash ?? 100_000;
-  const windows: AppWalkForwardResult['windows'] = [];
-  const outDates: string[] = [];
-  const outEquity: number[] = [];
-  const outTrades: PortfolioTrade[] = [];
-  const total = Math.ceil((dates.length - train) / step);
-  let done = 0;
-
-  for (let s = 0; s + train < dates.length; s += step) {
-    const trainStart = dates[s]!;
-    const trainEnd = dates[s + train - 1]!;
-    const testStart = dates[s + train]!;
-    const testEnd = dates[Math.min(s + train + test, dates.length) - 1]!;
-
-    const trainSeries = windowOf(opts.series, trainStart, trainEnd);
-    const scores: number[] = [];
-    let best = 0;
-    let bestMetrics: Metrics | undefined;
-    for (let g = 0; g < gridSize; g++) {
-      const r = runPortfolio({
-        ...base,
-        series: trainSeries.series,
-        signals: [signalsIn(opts.signals[g]!, trainSeries.index, trainStart, trainEnd)],
-        startDate: trainStart,
-        endDate: trainEnd,
-      });
-      const score = scoreRun(objective, r);
-      scores.push(score);
-      if (g === 0 || score > scores[best]!) {
-        best = g;
-        bestMetrics = r.metrics;
-      }
-    }
-
-    const testSeries = windowOf(opts.series, testStart, testEnd);
-    const oos = runPortfolio({
-      ...base,
-      initialCash: capital,
-      series: testSeries.series,
-      signals: [signalsIn(opts.signals[best]!, testSeries.index, testStart, testEnd)],
-      startDate: testStart,
-      endDate: testEnd,
-    });
-    capital = oos.equity[oos.equity.length - 1]!;
-    for (let i = 0; i < oos.dates.length; i++) {
-      outDates.push(oos.dates[i]!);
-      outEquity.push(oos.equity[i]!);
-    }
-    outTrades.push(...oos.trades);
-    windows.push({
-      trainStart,
-      trainEnd,
-      testStart,
-      testEnd,
-      chosenIndex: best,
-      trainScores: scores,
-      trainMetrics: bestMetrics!,
-      testMetrics: oos.metrics,
-      testTrades: oos.trades,
-    });
-    hooks.onProgress?.({ phase: 'walk_forward', done: ++done, total });
+  const steps = walkForwardSteps(opts, opts.signals.length, (g, window, from, to) => signalsIn(opts.signals[g]!, window.index, from, to));
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    hooks.onProgress?.({ phase: 'walk_forward', done: r.value.done, total: r.value.total });
     await yieldToEventLoop();
     await checkCancel(hooks);
   }
-
-  const equity = Float64Array.from(outEquity);
-  return { windows, dates: outDates, equity, trades: outTrades, metrics: computeMetrics({ dates: outDates, equity, trades: outTrades }) };
-}
-
-/** The bars of each series inside [from, to] and, for each kept series, its index in the input. */
-function windowOf(series: readonly BarSeries[], from: string, to: string): { series: BarSeries[]; index: number[] } {
-  const out: BarSeries[] = [];
-  const index: number[] = [];
-  for (let k = 0; k < series.length; k++) {
-    const w = rangeSeries(series[k]!, from, to);
-    if (w) {
-      out.push(w);
-      index.push(k);
-    }
-  }
-  return { series: out, index };
 }
 
 /** The signals of the given series dated in [from, to] (each list is date-ascending). */
@@ -395,25 +302,6 @@ function lowerBound(list: readonly Signal[], date: string): number {
     else hi = mid;
   }
   return lo;
-}
-
-/** The bars of `s` inside [from, to] (views, no copy); null when none. */
-export function rangeSeries(s: BarSeries, from: string | null, to: string | null): BarSeries | null {
-  let a = 0;
-  let b = s.dates.length;
-  if (from !== null) while (a < b && s.dates[a]! < from) a++;
-  if (to !== null) while (b > a && s.dates[b - 1]! > to) b--;
-  if (a >= b) return null;
-  if (a === 0 && b === s.dates.length) return s;
-  return {
-    symbol: s.symbol,
-    dates: s.dates.slice(a, b),
-    open: s.open.subarray(a, b),
-    high: s.high.subarray(a, b),
-    low: s.low.subarray(a, b),
-    close: s.close.subarray(a, b),
-    volume: s.volume.subarray(a, b),
-  };
 }
 
 function minFirst(series: readonly BarSeries[]): string {

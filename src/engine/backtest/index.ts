@@ -28,9 +28,14 @@ export {
 export { sharesFor, type Sizing } from './sizing.js';
 export { percentileSorted, percentilesOf, type Percentiles } from './stats.js';
 export {
+  rangeSeries,
   scoreRun,
   walkForward,
+  walkForwardSteps,
+  windowOf,
   type Objective,
+  type WalkForwardSettings,
+  type WindowSignals,
   type WalkForwardBacktestOptions,
   type WalkForwardOptions,
   type WalkForwardResult,

@@ -3,7 +3,8 @@ import { buildCalendar } from './calendar.js';
 import { computeMetrics, type Metrics } from './metrics.js';
 import { runPortfolio } from './portfolio.js';
 import type { PortfolioOptions, PortfolioResult, PortfolioTrade } from './portfolio-types.js';
-import { signalsFrom, type SignalFn } from './signal-source.js';
+import type { Signal } from '../signal.js';
+import type { SignalFn } from './signal-source.js';
 
 /**
  * What a train window maximises. Built-ins read the portfolio metrics; a
@@ -15,21 +16,27 @@ export type Objective = 'sharpe' | 'cagr' | 'profit_factor' | ((result: Portfoli
 /** Portfolio settings shared by every walk-forward run. */
 export type WalkForwardBacktestOptions = Omit<PortfolioOptions, 'series' | 'signals' | 'startDate' | 'endDate'>;
 
-/** Input to {@link walkForward}. Window lengths count bars of the union calendar. */
-export interface WalkForwardOptions<P> {
+/** Window lengths and scoring, shared by every way of supplying signals. Lengths count bars of the union calendar. */
+export interface WalkForwardSettings {
   series: readonly BarSeries[];
-  signalFn: SignalFn<P>;
-  /** Candidate parameter sets; ties go to the earliest. */
-  grid: readonly P[];
-  /** Default 'sharpe'. */
   objective?: Objective;
-  /** Default 252. */
   trainBars?: number;
-  /** Default 63. */
   testBars?: number;
-  /** Default 63; must be >= testBars so out-of-sample windows never overlap. */
   stepBars?: number;
   backtest?: WalkForwardBacktestOptions;
+}
+
+/**
+ * The signals grid point `g` trades in [from, to]: signals of the series in
+ * `window` (a subset of the input, `index[i]` its position there), dated
+ * inside the range and computed from bars up to `to` at most (no lookahead).
+ */
+export type WindowSignals = (g: number, window: { series: readonly BarSeries[]; index: readonly number[] }, from: string, to: string) => readonly Signal[];
+
+/** Input to {@link walkForward}: a signal function evaluated on each window's history. */
+export interface WalkForwardOptions<P> extends WalkForwardSettings {
+  signalFn: SignalFn<P>;
+  grid: readonly P[];
 }
 
 /** One train/test window and what it chose. */
@@ -38,10 +45,10 @@ export interface WalkForwardWindow<P> {
   trainEnd: string;
   testStart: string;
   testEnd: string;
-  /** Index into the grid of the chosen parameter set. */
+  /** Index into the grid of the chosen parameters. */
   chosenIndex: number;
   params: P;
-  /** Objective value of every grid entry on the train window, in grid order. */
+  /** Objective score of every grid entry on the train window (−∞ for undefined). */
   trainScores: number[];
   trainMetrics: Metrics;
   testMetrics: Metrics;
@@ -51,15 +58,14 @@ export interface WalkForwardWindow<P> {
 /** Output of {@link walkForward}. */
 export interface WalkForwardResult<P> {
   windows: WalkForwardWindow<P>[];
-  /** Dates of the stitched out-of-sample curve (all test windows in order). */
+  /** Stitched out-of-sample equity (each window starts from the previous window's final equity). */
   dates: string[];
-  /** Stitched out-of-sample equity; each test window starts with the previous one's final equity. */
   equity: Float64Array;
   trades: PortfolioTrade[];
   metrics: Metrics;
 }
 
-/** Scores a run by an objective; see {@link Objective}. */
+/** Score of one run under an objective; undefined values score −∞. */
 export function scoreRun(objective: Objective, result: PortfolioResult): number {
   let v: number | null;
   if (typeof objective === 'function') v = objective(result);
@@ -73,24 +79,43 @@ export function scoreRun(objective: Objective, result: PortfolioResult): number 
 }
 
 /**
- * Rolling walk-forward optimisation.
- *
- * Windows start every `stepBars` bars: train = [s, s+train), test =
- * [s+train, s+train+test), the last test window may be shorter. Each grid
- * entry is backtested on the train window, the best by the objective (first
- * on ties) is then run on the test window. Every run sees the series cut at
- * its window's end, so signals can use all earlier history for warm-up but no
- * later bar; only signals dated inside the window trade (entering from its
- * second bar), and open positions close at the window's last bar.
- *
- * @throws RangeError for an empty grid, bad window sizes, or too little data for one window
+ * Rolling walk-forward: in each train window every grid entry is backtested
+ * and the best by the objective (ties → first in grid order) is run out of
+ * sample on the following test window. Signals may use earlier history for
+ * warm-up, but trades only enter inside the window. Deterministic.
  */
 export function walkForward<P>(opts: WalkForwardOptions<P>): WalkForwardResult<P> {
+  const steps = walkForwardSteps(opts, opts.grid.length, (g, window, from, to) => {
+    // Recompute on the history known at `to`, then keep the signals dated in the window.
+    const known = new Set(window.index);
+    const out: Signal[] = [];
+    cutAt(opts.series, to).forEach((s, k) => {
+      if (!known.has(k)) return;
+      for (const sig of opts.signalFn(s, opts.grid[g]!)) if (sig.date >= from && sig.date <= to) out.push(sig);
+    });
+    return out;
+  });
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  return { ...r.value, windows: r.value.windows.map((w) => ({ ...w, params: opts.grid[w.chosenIndex]! })) };
+}
+
+/**
+ * The walk-forward loop as a generator that yields after each window (so an
+ * async caller can report progress and honour cancellation between windows)
+ * and returns the result. Every run sees only its window's bars: with
+ * signals given, a portfolio run reads no bar outside [startDate, endDate].
+ */
+export function* walkForwardSteps(
+  opts: WalkForwardSettings,
+  gridSize: number,
+  signalsFor: WindowSignals,
+): Generator<{ done: number; total: number }, WalkForwardResult<undefined>> {
   const train = opts.trainBars ?? 252;
   const test = opts.testBars ?? 63;
   const step = opts.stepBars ?? 63;
   const objective = opts.objective ?? 'sharpe';
-  if (opts.grid.length === 0) throw new RangeError('walk-forward needs a non-empty grid');
+  if (gridSize === 0) throw new RangeError('walk-forward needs a non-empty grid');
   for (const [name, v] of [['trainBars', train], ['testBars', test], ['stepBars', step]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
   }
@@ -101,10 +126,11 @@ export function walkForward<P>(opts: WalkForwardOptions<P>): WalkForwardResult<P
 
   const base = opts.backtest ?? {};
   let capital = base.initialCash ?? 100_000;
-  const windows: WalkForwardWindow<P>[] = [];
+  const windows: WalkForwardWindow<undefined>[] = [];
   const outDates: string[] = [];
   const outEquity: number[] = [];
   const outTrades: PortfolioTrade[] = [];
+  const total = Math.ceil((dates.length - train) / step);
 
   for (let s = 0; s + train < dates.length; s += step) {
     const trainStart = dates[s]!;
@@ -112,15 +138,15 @@ export function walkForward<P>(opts: WalkForwardOptions<P>): WalkForwardResult<P
     const testStart = dates[s + train]!;
     const testEnd = dates[Math.min(s + train + test, dates.length) - 1]!;
 
-    const trainSeries = cutAt(opts.series, trainEnd);
+    const trainWindow = windowOf(opts.series, trainStart, trainEnd);
     const scores: number[] = [];
     let best = 0;
     let bestMetrics: Metrics | undefined;
-    for (let g = 0; g < opts.grid.length; g++) {
+    for (let g = 0; g < gridSize; g++) {
       const r = runPortfolio({
         ...base,
-        series: trainSeries,
-        signals: [signalsFrom(opts.signalFn, opts.grid[g]!)],
+        series: trainWindow.series,
+        signals: [signalsFor(g, trainWindow, trainStart, trainEnd)],
         startDate: trainStart,
         endDate: trainEnd,
       });
@@ -132,12 +158,12 @@ export function walkForward<P>(opts: WalkForwardOptions<P>): WalkForwardResult<P
       }
     }
 
-    const params = opts.grid[best]!;
+    const testWindow = windowOf(opts.series, testStart, testEnd);
     const oos = runPortfolio({
       ...base,
       initialCash: capital,
-      series: cutAt(opts.series, testEnd),
-      signals: [signalsFrom(opts.signalFn, params)],
+      series: testWindow.series,
+      signals: [signalsFor(best, testWindow, testStart, testEnd)],
       startDate: testStart,
       endDate: testEnd,
     });
@@ -153,28 +179,55 @@ export function walkForward<P>(opts: WalkForwardOptions<P>): WalkForwardResult<P
       testStart,
       testEnd,
       chosenIndex: best,
-      params,
+      params: undefined,
       trainScores: scores,
       trainMetrics: bestMetrics!,
       testMetrics: oos.metrics,
       testTrades: oos.trades,
     });
+    yield { done: windows.length, total };
   }
 
   const equity = Float64Array.from(outEquity);
+  return { windows, dates: outDates, equity, trades: outTrades, metrics: computeMetrics({ dates: outDates, equity, trades: outTrades }) };
+}
+
+/** The bars of each series inside [from, to] (views, no copy) and each kept series' index in the input. */
+export function windowOf(series: readonly BarSeries[], from: string, to: string): { series: BarSeries[]; index: number[] } {
+  const out: BarSeries[] = [];
+  const index: number[] = [];
+  for (let k = 0; k < series.length; k++) {
+    const w = rangeSeries(series[k]!, from, to);
+    if (w) {
+      out.push(w);
+      index.push(k);
+    }
+  }
+  return { series: out, index };
+}
+
+/** The bars of `s` inside [from, to] (views, no copy); null when none. */
+export function rangeSeries(s: BarSeries, from: string | null, to: string | null): BarSeries | null {
+  let a = 0;
+  let b = s.dates.length;
+  if (from !== null) while (a < b && s.dates[a]! < from) a++;
+  if (to !== null) while (b > a && s.dates[b - 1]! > to) b--;
+  if (a >= b) return null;
+  if (a === 0 && b === s.dates.length) return s;
   return {
-    windows,
-    dates: outDates,
-    equity,
-    trades: outTrades,
-    metrics: computeMetrics({ dates: outDates, equity, trades: outTrades }),
+    symbol: s.symbol,
+    dates: s.dates.slice(a, b),
+    open: s.open.subarray(a, b),
+    high: s.high.subarray(a, b),
+    low: s.low.subarray(a, b),
+    close: s.close.subarray(a, b),
+    volume: s.volume.subarray(a, b),
   };
 }
 
-/** Each series as it was known at the close of `end` (series with no bar by then are dropped). */
+/** Each series as it was known at the close of `end`, keeping positions (empty when no bar by then). */
 function cutAt(series: readonly BarSeries[], end: string): BarSeries[] {
-  const out: BarSeries[] = [];
-  for (const s of series) {
+  return series.map((s) => {
     let lo = 0;
     let hi = s.dates.length;
     while (lo < hi) {
@@ -182,7 +235,6 @@ function cutAt(series: readonly BarSeries[], end: string): BarSeries[] {
       if (s.dates[mid]! <= end) lo = mid + 1;
       else hi = mid;
     }
-    if (lo > 0) out.push(lo === s.dates.length ? s : sliceSeries(s, lo));
-  }
-  return out;
+    return lo === s.dates.length ? s : sliceSeries(s, lo);
+  });
 }
