@@ -5,28 +5,20 @@ import { nyDateOf } from '../dates.js';
 import { DataProviderError } from '../errors.js';
 import { describeZodError } from '../http/describe-zod.js';
 import { redact } from '../http/redact.js';
-import { DEFAULT_RETRY_POLICY, getJsonWithRetry, type RetryPolicy } from '../http/retry.js';
+import { DEFAULT_RETRY_POLICY, getJsonWithRetry, type HttpProviderOptions, type RetryPolicy } from '../http/retry.js';
 import type { BarCache, DateRange, MarketDataProvider, Quote, QuoteProvider } from '../port.js';
 import { checkRange, checkSymbol } from '../validate.js';
 import { AlpacaBarsResponse, AlpacaLatestQuoteResponse, alpacaErrorText } from './alpaca-schema.js';
 
 export type AlpacaFeed = 'iex' | 'sip';
 
-export interface AlpacaDataProviderOptions {
+export interface AlpacaDataProviderOptions extends HttpProviderOptions {
   keyId: string;
   secretKey: string;
   /** Default `https://data.alpaca.markets`; point at the emulator in tests. */
   baseUrl?: string;
   /** `iex` works on the free plan; `sip` (all US exchanges) needs a paid subscription. Default `iex`. */
   feed?: AlpacaFeed;
-  fetch?: typeof globalThis.fetch;
-  logger?: Logger;
-  /** Retries after the first attempt for 429/5xx/network errors; default 4. */
-  maxRetries?: number;
-  retry?: Partial<RetryPolicy>;
-  cache?: BarCache;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
 }
 
 const NAME = 'alpaca';

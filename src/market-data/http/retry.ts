@@ -28,6 +28,20 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   timeoutMs: 30_000,
 };
 
+/** Options every HTTP data provider takes besides its credentials and base URL. */
+export interface HttpProviderOptions {
+  fetch?: typeof globalThis.fetch;
+  logger?: import('pino').Logger;
+  /** Retries after the first attempt for 429/5xx/network errors; default 4. */
+  maxRetries?: number;
+  /** Finer retry tuning (delays, timeout); `maxRetries` wins. */
+  retry?: Partial<RetryPolicy>;
+  cache?: import('../port.js').BarCache;
+  /** Injected in tests so backoff does not really wait. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
 export interface GetJsonRequest {
   provider: string;
   url: string;

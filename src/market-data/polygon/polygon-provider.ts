@@ -5,25 +5,15 @@ import { DataProviderError } from '../errors.js';
 import { describeZodError } from '../http/describe-zod.js';
 import { redact } from '../http/redact.js';
 import { withBarCache } from '../cache.js';
-import { DEFAULT_RETRY_POLICY, getJsonWithRetry, type RetryPolicy } from '../http/retry.js';
+import { DEFAULT_RETRY_POLICY, getJsonWithRetry, type HttpProviderOptions, type RetryPolicy } from '../http/retry.js';
 import type { BarCache, DateRange, MarketDataProvider } from '../port.js';
 import { checkRange, checkSymbol } from '../validate.js';
 import { PolygonAggsResponse, polygonErrorText } from './polygon-schema.js';
 
-export interface PolygonProviderOptions {
+export interface PolygonProviderOptions extends HttpProviderOptions {
   apiKey: string;
   /** Default `https://api.polygon.io`; point at the emulator in tests. */
   baseUrl?: string;
-  fetch?: typeof globalThis.fetch;
-  logger?: Logger;
-  /** Retries after the first attempt for 429/5xx/network errors; default 4. */
-  maxRetries?: number;
-  /** Finer retry tuning (delays, timeout); `maxRetries` above wins. */
-  retry?: Partial<RetryPolicy>;
-  cache?: BarCache;
-  /** Injected in tests so backoff does not really wait. */
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
 }
 
 const NAME = 'polygon';
