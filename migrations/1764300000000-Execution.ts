@@ -26,7 +26,11 @@ export class Execution1764300000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE orders (
         id                  uuid PRIMARY KEY,
-        approval_id         uuid NOT NULL UNIQUE REFERENCES approvals(id),
+        approval_id         uuid UNIQUE REFERENCES approvals(id),
+        kind                text NOT NULL DEFAULT 'entry' CHECK (kind IN ('entry', 'exit')),
+        exit_reason         text CHECK (exit_reason IN ('stop', 'time_stop', 'flatten')),
+        decision_price      numeric,
+        realized_pnl        numeric,
         client_order_id     text NOT NULL UNIQUE CHECK (length(client_order_id) BETWEEN 1 AND 48),
         broker              text NOT NULL,
         symbol              text NOT NULL,
@@ -46,7 +50,9 @@ export class Execution1764300000000 implements MigrationInterface {
         submit_attempted_at timestamptz,
         booked_at           timestamptz,
         created_at          timestamptz NOT NULL DEFAULT now(),
-        updated_at          timestamptz NOT NULL DEFAULT now()
+        updated_at          timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT orders_entry_has_approval CHECK (kind <> 'entry' OR approval_id IS NOT NULL),
+        CONSTRAINT orders_exit_has_reason CHECK (kind <> 'exit' OR exit_reason IS NOT NULL)
       )`);
     await q.query(`CREATE INDEX orders_open_idx ON orders (state) WHERE booked_at IS NULL`);
     await q.query(`
@@ -71,8 +77,33 @@ export class Execution1764300000000 implements MigrationInterface {
         stop           numeric,
         time_stop_date date,
         realized_pnl   numeric NOT NULL DEFAULT 0,
+        last_price     numeric,
+        last_price_at  timestamptz,
         updated_at     timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (symbol, strategy)
+      )`);
+    // Daily mark-to-market: one row per open position per session, and one equity row per session.
+    await q.query(`
+      CREATE TABLE position_marks (
+        date           date NOT NULL,
+        symbol         text NOT NULL,
+        strategy       text NOT NULL,
+        qty            integer NOT NULL,
+        avg_cost       numeric NOT NULL,
+        price          numeric NOT NULL,
+        unrealized_pnl numeric NOT NULL,
+        PRIMARY KEY (date, symbol, strategy)
+      )`);
+    await q.query(`
+      CREATE TABLE equity_marks (
+        date            date PRIMARY KEY,
+        equity          numeric NOT NULL,
+        cash            numeric NOT NULL,
+        market_value    numeric NOT NULL,
+        realized_pnl    numeric NOT NULL,
+        unrealized_pnl  numeric NOT NULL,
+        benchmark_close numeric,
+        marked_at       timestamptz NOT NULL
       )`);
     await q.query(`
       CREATE TABLE daily_budget (
@@ -83,6 +114,8 @@ export class Execution1764300000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP TABLE daily_budget');
+    await q.query('DROP TABLE equity_marks');
+    await q.query('DROP TABLE position_marks');
     await q.query('DROP TABLE positions');
     await q.query('DROP TABLE fills');
     await q.query('DROP TABLE orders');

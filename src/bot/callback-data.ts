@@ -16,6 +16,8 @@ export const CALLBACK_ACTIONS = {
   approvePick: 'ap',
   rejectPick: 'rj',
   backtestCancel: 'bc',
+  flattenConfirm: 'fc',
+  flattenCancel: 'fx',
 } as const;
 export type CallbackAction = (typeof CALLBACK_ACTIONS)[keyof typeof CALLBACK_ACTIONS];
 

@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { PicksRepo } from '../scan/picks-repo.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/config.js';
 import type { JobProducer } from '../jobs/producer.js';
@@ -18,6 +20,9 @@ export interface BotDeps {
   redis: Redis;
   metrics: Metrics;
   status: StatusSources;
+  /** Postgres: approvals and settings are decided in the bot process, atomically, so a tap gets its answer at once. */
+  ds: DataSource;
+  picks: PicksRepo;
   /** Scrubs secrets from text that may be shown to a user. */
   scrub: (text: string) => string;
   now: () => number;

@@ -5,6 +5,9 @@ import { CALLBACK_ACTIONS, verifyCallback } from './callback-data.js';
 import type { BotDeps } from './deps.js';
 import { roleOf } from './middleware.js';
 import { handleBacktestCancel } from './commands/backtest.js';
+import { decideApprove, decideReject } from './approvals.js';
+
+const ADMIN_ACTIONS: ReadonlySet<string> = new Set([CALLBACK_ACTIONS.resumeConfirm, CALLBACK_ACTIONS.resumeCancel, CALLBACK_ACTIONS.flattenConfirm, CALLBACK_ACTIONS.flattenCancel]);
 
 /** Inline button presses: verify the signed data, check the role, act once, always answer the query. */
 export function handleCallback(deps: BotDeps) {
@@ -24,9 +27,10 @@ export function handleCallback(deps: BotDeps) {
     }
     const role = roleOf(ctx);
     const { action } = verdict.payload;
-    if ((action === CALLBACK_ACTIONS.resumeConfirm || action === CALLBACK_ACTIONS.resumeCancel) && !roleAllows(role, 'admin')) {
-      await deps.audit.append({ action: 'auth.forbidden', ...base, command: 'resume', role }).catch(() => undefined);
-      await ctx.answerCbQuery('Only an admin can resume trading.', { show_alert: true });
+    if (ADMIN_ACTIONS.has(action) && !roleAllows(role, 'admin')) {
+      const command = action === CALLBACK_ACTIONS.resumeConfirm || action === CALLBACK_ACTIONS.resumeCancel ? 'resume' : 'kill flatten';
+      await deps.audit.append({ action: 'auth.forbidden', ...base, command, role }).catch(() => undefined);
+      await ctx.answerCbQuery(command === 'resume' ? 'Only an admin can resume trading.' : 'Only an admin can flatten positions.', { show_alert: true });
       return;
     }
     switch (action) {
@@ -40,8 +44,12 @@ export function handleCallback(deps: BotDeps) {
           await ctx.answerCbQuery('Only a trader or admin can approve or reject picks.', { show_alert: true });
           return;
         }
-        await deps.audit.append({ action: 'pick.decision_unavailable', ...base, pick: verdict.payload.arg }).catch(() => undefined);
-        await ctx.answerCbQuery('Approvals are not enabled yet: the execution engine is not installed. Nothing was ordered.', { show_alert: true });
+        {
+          const cardMessageId = cq.message?.message_id;
+          const req = { pickId: verdict.payload.arg, userId: ctx.from.id, role, name: ctx.from.first_name, chatId: ctx.chat?.id ?? ctx.from.id, ...(cardMessageId ? { cardMessageId } : {}) };
+          const answer = action === CALLBACK_ACTIONS.approvePick ? await decideApprove(deps, ctx.telegram, req) : await decideReject(deps, ctx.telegram, req);
+          await ctx.answerCbQuery(answer.text.slice(0, 200), { show_alert: answer.alert });
+        }
         return;
       case CALLBACK_ACTIONS.resumeConfirm: {
         const before = await deps.killSwitch.state();
@@ -62,6 +70,21 @@ export function handleCallback(deps: BotDeps) {
           .catch(() => undefined);
         return;
       }
+      case CALLBACK_ACTIONS.flattenConfirm: {
+        const messageId = cq.message?.message_id ?? 0;
+        const chatId = ctx.chat?.id ?? ctx.from.id;
+        // Keyed by the confirmation message: a double tap is one flatten.
+        await deps.jobs.add('execution.flatten', { updateId: ctx.update.update_id, chatId, userId: ctx.from.id, role }, { jobId: `flatten-${chatId}-${messageId}` });
+        await deps.audit.append({ action: 'flatten.confirmed', ...base }).catch(() => undefined);
+        await ctx.answerCbQuery('Selling every open position…');
+        await ctx.editMessageText(`🧯 Flatten confirmed by ${ctx.from.first_name} (${ctx.from.id}): selling every open position. A report follows.`).catch(() => undefined);
+        return;
+      }
+      case CALLBACK_ACTIONS.flattenCancel:
+        await deps.audit.append({ action: 'flatten.cancelled', ...base }).catch(() => undefined);
+        await ctx.answerCbQuery('Cancelled.');
+        await ctx.editMessageText('Flatten cancelled: positions are kept. The kill switch stays ON.').catch(() => undefined);
+        return;
       case CALLBACK_ACTIONS.resumeCancel:
         await deps.audit.append({ action: 'killswitch.resume_cancelled', ...base }).catch(() => undefined);
         await ctx.answerCbQuery('Cancelled.');

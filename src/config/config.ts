@@ -34,9 +34,44 @@ export interface Config {
   /** Load the bundled samples and the synthetic DEMO universe when a worker starts. */
   seedDefaultData: boolean;
   scan: { topN: number; chunkSize: number; pickTtlMs: number; sizing: { equity: number; riskFraction: number; maxPositionFraction: number } };
+  /** Where orders go and the paper broker's simulation settings. */
+  broker: {
+    kind: 'paper' | 'alpaca-paper' | 'alpaca-live';
+    alpaca: { keyId: string; secretKey: string; tradingUrl: string | null; dataUrl: string | null } | null;
+    paper: { startingCash: number; slippageBps: number; spreadBps: number };
+  };
+  /** Risk limits and timing of the approve → order path. */
+  execution: {
+    perOrderBudget: number;
+    dailyBudget: number;
+    minPrice?: number;
+    maxPrice?: number;
+    minDollarAdv: number;
+    maxSpreadPct: number;
+    maxOrderPctAdv: number;
+    maxOpenPositions: number;
+    maxPositionPct: number;
+    maxDriftPct: number;
+    /** Fraction, e.g. 0.001: buy limit = ask × (1 + limitBuffer). */
+    limitBuffer: number;
+    sizeToPerOrderBudget: boolean;
+    windowMs: number;
+    waitTimeoutMs: number;
+    timeStopBars: number;
+  };
+  /** Stop / time-stop exits and the daily marks. */
+  exits: { limitBuffer: number; timeStopLeadMinutes: number; duringKill: boolean; benchmark: string };
   /** Values that must never be logged; the logger scrubs them from every line. */
   secrets: string[];
 }
+
+/**
+ * Budgets of local mode with the paper broker when EXEC_PER_ORDER_BUDGET /
+ * EXEC_DAILY_BUDGET are not set: Kobe's $75 / $1,000 would refuse almost
+ * every demo pick (most stocks cost more than $75 a share), so the try-out
+ * uses sizes like the pick cards'. No real money can move in local mode.
+ */
+export const LOCAL_DEMO_BUDGETS = Object.freeze({ perOrder: 10_000, daily: 50_000 });
 
 /** Thrown when the environment is invalid; the message lists every problem. */
 export class ConfigError extends Error {
@@ -62,8 +97,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const local = !env.TELEGRAM_BOT_TOKEN;
   if (local && !allowMap.has(env.LOCAL_USER_ID)) allowMap.set(env.LOCAL_USER_ID, 'admin');
   const token = env.TELEGRAM_BOT_TOKEN ?? LOCAL_BOT_TOKEN;
+  const localDemo = local && env.BROKER === 'paper';
   const callbackSecret = env.CALLBACK_SECRET ?? `courtside-callback:${token}`;
-  const secrets = [env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_WEBHOOK_SECRET, env.CALLBACK_SECRET, passwordOf(env.DATABASE_URL), passwordOf(env.REDIS_URL)]
+  const secrets = [env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_WEBHOOK_SECRET, env.CALLBACK_SECRET, passwordOf(env.DATABASE_URL), passwordOf(env.REDIS_URL), env.APCA_API_KEY_ID, env.APCA_API_SECRET_KEY]
     .filter((s): s is string => typeof s === 'string' && s.length >= 4);
   const home = isAbsolute(env.COURTSIDE_HOME) ? env.COURTSIDE_HOME : resolve(process.cwd(), env.COURTSIDE_HOME);
   return {
@@ -94,6 +130,32 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       pickTtlMs: env.PICK_TTL_MINUTES * 60_000,
       sizing: { equity: env.SIZING_EQUITY, riskFraction: env.SIZING_RISK_PCT / 100, maxPositionFraction: env.SIZING_MAX_POSITION_PCT / 100 },
     },
+    broker: {
+      kind: env.BROKER,
+      alpaca:
+        env.APCA_API_KEY_ID && env.APCA_API_SECRET_KEY
+          ? { keyId: env.APCA_API_KEY_ID, secretKey: env.APCA_API_SECRET_KEY, tradingUrl: env.ALPACA_TRADING_URL ?? null, dataUrl: env.ALPACA_DATA_URL ?? null }
+          : null,
+      paper: { startingCash: env.PAPER_STARTING_CASH, slippageBps: env.PAPER_SLIPPAGE_BPS, spreadBps: env.PAPER_SPREAD_BPS },
+    },
+    execution: {
+      perOrderBudget: localDemo && !source.EXEC_PER_ORDER_BUDGET ? LOCAL_DEMO_BUDGETS.perOrder : env.EXEC_PER_ORDER_BUDGET,
+      dailyBudget: localDemo && !source.EXEC_DAILY_BUDGET ? LOCAL_DEMO_BUDGETS.daily : env.EXEC_DAILY_BUDGET,
+      ...(env.EXEC_MIN_PRICE !== undefined ? { minPrice: env.EXEC_MIN_PRICE } : {}),
+      ...(env.EXEC_MAX_PRICE !== undefined ? { maxPrice: env.EXEC_MAX_PRICE } : {}),
+      minDollarAdv: env.EXEC_MIN_DOLLAR_ADV,
+      maxSpreadPct: env.EXEC_MAX_SPREAD_PCT,
+      maxOrderPctAdv: env.EXEC_MAX_ORDER_PCT_ADV,
+      maxOpenPositions: env.EXEC_MAX_OPEN_POSITIONS,
+      maxPositionPct: env.EXEC_MAX_POSITION_PCT,
+      maxDriftPct: env.EXEC_MAX_DRIFT_PCT,
+      limitBuffer: env.EXEC_LIMIT_BUFFER_PCT / 100,
+      sizeToPerOrderBudget: env.EXEC_SIZE_TO_BUDGET,
+      windowMs: env.EXEC_WINDOW_MINUTES * 60_000,
+      waitTimeoutMs: env.EXEC_WAIT_TIMEOUT_MS,
+      timeStopBars: env.EXEC_TIME_STOP_BARS,
+    },
+    exits: { limitBuffer: env.EXIT_LIMIT_BUFFER_PCT / 100, timeStopLeadMinutes: env.EXIT_TIME_STOP_LEAD_MIN, duringKill: env.EXIT_DURING_KILL, benchmark: env.MTM_BENCHMARK.toUpperCase() },
     secrets,
   };
 }

@@ -76,6 +76,40 @@ export const envSchema = z
     SCAN_CHUNK_SIZE: z.coerce.number().int().min(10).max(2000).default(150),
     PICK_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
     POLL_LOCK_TTL_MS: z.coerce.number().int().min(1_000).default(30_000),
+    BROKER: z.enum(['paper', 'alpaca-paper', 'alpaca-live'], { message: 'must be paper, alpaca-paper or alpaca-live' }).default('paper'),
+    APCA_API_KEY_ID: optionalText,
+    APCA_API_SECRET_KEY: optionalText,
+    ALPACA_TRADING_URL: optionalText.pipe(z.url({ message: 'must be a URL such as https://paper-api.alpaca.markets' }).optional()),
+    ALPACA_DATA_URL: optionalText.pipe(z.url({ message: 'must be a URL such as https://data.alpaca.markets' }).optional()),
+    ALPACA_LIVE_CONFIRM: optionalText,
+    PAPER_STARTING_CASH: z.coerce.number().positive().default(100_000),
+    PAPER_SLIPPAGE_BPS: z.coerce.number().min(0).max(500).default(2),
+    PAPER_SPREAD_BPS: z.coerce.number().min(0).max(500).default(5),
+    EXEC_PER_ORDER_BUDGET: z.coerce.number().positive().default(75),
+    EXEC_DAILY_BUDGET: z.coerce.number().positive().default(1_000),
+    EXEC_MIN_PRICE: optionalText.pipe(z.coerce.number<string | undefined>().positive().optional()),
+    EXEC_MAX_PRICE: optionalText.pipe(z.coerce.number<string | undefined>().positive().optional()),
+    EXEC_MIN_DOLLAR_ADV: z.coerce.number().min(0).default(100_000),
+    EXEC_MAX_SPREAD_PCT: z.coerce.number().positive().max(100).default(0.5),
+    EXEC_MAX_ORDER_PCT_ADV: z.coerce.number().positive().max(100).default(1),
+    EXEC_MAX_OPEN_POSITIONS: positiveInt.default(5),
+    EXEC_MAX_POSITION_PCT: z.coerce.number().positive().max(100).default(10),
+    EXEC_MAX_DRIFT_PCT: z.coerce.number().positive().max(100).default(2),
+    EXEC_LIMIT_BUFFER_PCT: z.coerce.number().min(0).max(5).default(0.1),
+    EXEC_SIZE_TO_BUDGET: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .default('true')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    EXEC_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+    EXEC_WAIT_TIMEOUT_MS: positiveInt.default(30_000),
+    EXEC_TIME_STOP_BARS: z.coerce.number().int().min(1).max(100).default(5),
+    EXIT_LIMIT_BUFFER_PCT: z.coerce.number().min(0).max(10).default(0.5),
+    EXIT_TIME_STOP_LEAD_MIN: z.coerce.number().int().min(1).max(120).default(15),
+    EXIT_DURING_KILL: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    MTM_BENCHMARK: z.string().regex(/^[A-Za-z0-9.-]{1,15}$/, 'must be a ticker such as SPY').default('SPY'),
   })
   // Cross-field rules run even when single fields failed, so one message lists every problem.
   .check(
@@ -86,6 +120,20 @@ export const envSchema = z
           code: 'custom',
           path: ['TELEGRAM_ALLOWED_USER_IDS'],
           message: 'is empty: with a real bot token nobody could use the bot. Add your ID, e.g. 123456789:admin',
+        });
+      }
+      if (env.BROKER !== 'paper' && (!env.APCA_API_KEY_ID || !env.APCA_API_SECRET_KEY)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [env.APCA_API_KEY_ID ? 'APCA_API_SECRET_KEY' : 'APCA_API_KEY_ID'],
+          message: `is required with BROKER=${String(env.BROKER)}: set APCA_API_KEY_ID and APCA_API_SECRET_KEY from your Alpaca dashboard, or use BROKER=paper`,
+        });
+      }
+      if (env.BROKER === 'alpaca-live' && env.ALPACA_LIVE_CONFIRM !== 'real-money') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ALPACA_LIVE_CONFIRM'],
+          message: 'must be "real-money" with BROKER=alpaca-live: live trading places real orders. Use BROKER=alpaca-paper to try it first',
         });
       }
       if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {

@@ -9,6 +9,7 @@ import { makeScrubber } from '../logging/scrub.js';
 import type { QuoteProvider } from '../market-data/port.js';
 import type { KillSwitchState } from '../safety/kill-switch.js';
 import { clientOrderIdFor, tradingDay } from './ids.js';
+import { DEFAULT_TIME_STOP_BARS, timeStopDate } from '../engine/exits/time-stop.js';
 import { DEFAULT_EXECUTION_LIMITS, type ExecutionLimits } from './limits.js';
 
 /** What the execution job needs. Everything is injected so tests use the real pieces with test settings. */
@@ -30,6 +31,8 @@ export interface ExecutionDeps {
   waitTimeoutMs?: number;
   /** How long a second runner of the same approval waits for the first to finish. Default 60 s. */
   lockWaitMs?: number;
+  /** Time stop of a new position, in sessions with the entry session as 1 (DESIGN §6). Default 5. */
+  timeStopBars?: number;
 }
 
 /** Which check stopped an approval before (or at) the broker. */
@@ -300,10 +303,10 @@ class Run {
       if (got.length === 0) return { kind: 'over_budget' as const };
       const ins = await rows(
         r,
-        `INSERT INTO orders (id, approval_id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, budget_date, reserved_amount, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ioc', 'new', $10, $11, $12, $12)
+        `INSERT INTO orders (id, approval_id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, budget_date, reserved_amount, decision_price, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ioc', 'new', $10, $11, $13, $12, $12)
          ON CONFLICT (client_order_id) DO NOTHING RETURNING id`,
-        [randomUUID(), this.approvalId, cid, this.deps.broker.name, a.symbol, a.strategy, side, qty, limitPrice, day, reserved, now],
+        [randomUUID(), this.approvalId, cid, this.deps.broker.name, a.symbol, a.strategy, side, qty, limitPrice, day, reserved, now, a.entry],
       );
       if (ins.length === 0) throw new OrderExists();
       await rows(r, `UPDATE approvals SET state = 'executing', updated_at = $2 WHERE id = $1 AND state = 'approved'`, [this.approvalId, now]);
@@ -464,15 +467,16 @@ class Run {
         await rows(
           r,
           `INSERT INTO positions (symbol, strategy, qty, avg_cost, opened_at, stop, time_stop_date, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, NULL, $5)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $5)
            ON CONFLICT (symbol, strategy) DO UPDATE SET
              avg_cost   = CASE WHEN positions.qty = 0 THEN EXCLUDED.avg_cost
                                ELSE (positions.qty * positions.avg_cost + EXCLUDED.qty * EXCLUDED.avg_cost) / (positions.qty + EXCLUDED.qty) END,
              opened_at  = CASE WHEN positions.qty = 0 THEN EXCLUDED.opened_at ELSE positions.opened_at END,
              qty        = positions.qty + EXCLUDED.qty,
              stop       = EXCLUDED.stop,
+             time_stop_date = CASE WHEN positions.qty = 0 THEN EXCLUDED.time_stop_date ELSE positions.time_stop_date END,
              updated_at = EXCLUDED.updated_at`,
-          [o.symbol, o.strategy, filledQty, avg, now, a.stop],
+          [o.symbol, o.strategy, filledQty, avg, now, a.stop, timeStopDate(o.budget_date, this.deps.timeStopBars ?? DEFAULT_TIME_STOP_BARS)],
         );
       }
       // Settle the reservation to what was actually spent.

@@ -28,9 +28,23 @@ export const SCAN_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
+/**
+ * Executions: an outcome that is not known yet (broker slow, order not visible)
+ * throws to run again later; a re-run only looks the order up by its client
+ * order id, never re-sends. Kept a week: the jobId `exec-<approvalId>` must
+ * keep deduplicating re-enqueues for as long as anyone can tap the card.
+ */
+export const EXECUTION_JOB_OPTIONS: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { age: 7 * 24 * 3600, count: 100_000 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
+
 export const JOB_OPTIONS_BY_QUEUE = {
   commands: COMMAND_JOB_OPTIONS,
   notify: NOTIFY_JOB_OPTIONS,
   scans: SCAN_JOB_OPTIONS,
   backtests: BACKTEST_JOB_OPTIONS,
+  executions: EXECUTION_JOB_OPTIONS,
 } as const;

@@ -42,6 +42,14 @@ export const notifyOpSchema = z.discriminatedUnion('kind', [
     keyboard: inlineKeyboardSchema.optional(),
   }),
   z.object({ kind: z.literal('editKeyboard'), messageId: z.number().int().positive(), keyboard: inlineKeyboardSchema }),
+  /** Replaces a photo's caption (e.g. a pick card showing its outcome); an empty keyboard removes the buttons. */
+  z.object({
+    kind: z.literal('editCaption'),
+    messageId: z.number().int().positive(),
+    caption: z.string().min(1),
+    captionEntities: z.array(entitySchema).optional(),
+    keyboard: inlineKeyboardSchema.optional(),
+  }),
 ]);
 export type NotifyOp = z.infer<typeof notifyOpSchema>;
 
@@ -50,5 +58,7 @@ export const notifyPayloadSchema = z.object({
   ops: z.array(notifyOpSchema).min(1),
   /** Why this message exists (command name, digest, alert), for logs and metrics. */
   origin: z.string().min(1),
+  /** Deliver without a sound (Telegram `disable_notification`), e.g. for users who chose "silent". */
+  silent: z.boolean().optional(),
 });
 export type NotifyPayload = z.infer<typeof notifyPayloadSchema>;

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { commandContextSchema, notifyPayloadSchema, picksRequestSchema } from './payloads.js';
 import { backtestJobPayloadSchema } from '../backtest/job.js';
+import { pnlRequestSchema } from '../portfolio/payloads.js';
 import { scanChunkSchema, scanFinishSchema, scanStartSchema } from './payloads-scan.js';
+import { executionCancelAllSchema, executionFlattenSchema, executionRunSchema, exitsRunSchema, markToMarketSchema, reconcileRunSchema } from './payloads-execution.js';
 
 /** Every BullMQ queue. Long work gets its own queue so it never blocks commands. */
-export const QUEUE_NAMES = ['commands', 'notify', 'scans', 'backtests'] as const;
+export const QUEUE_NAMES = ['commands', 'notify', 'scans', 'backtests', 'executions'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -16,10 +18,19 @@ export const JOBS = {
   'command.status': { queue: 'commands', schema: commandContextSchema },
   'notify.deliver': { queue: 'notify', schema: notifyPayloadSchema },
   'command.picks': { queue: 'commands', schema: picksRequestSchema },
+  'command.positions': { queue: 'commands', schema: commandContextSchema },
+  'command.orders': { queue: 'commands', schema: commandContextSchema },
+  'command.pnl': { queue: 'commands', schema: pnlRequestSchema },
   'scan.start': { queue: 'scans', schema: scanStartSchema },
   'scan.chunk': { queue: 'scans', schema: scanChunkSchema },
   'scan.finish': { queue: 'scans', schema: scanFinishSchema },
   'backtest.run': { queue: 'backtests', schema: backtestJobPayloadSchema },
+  'execution.run': { queue: 'executions', schema: executionRunSchema },
+  'execution.cancel_all': { queue: 'executions', schema: executionCancelAllSchema },
+  'execution.flatten': { queue: 'executions', schema: executionFlattenSchema },
+  'execution.exits': { queue: 'executions', schema: exitsRunSchema },
+  'execution.mark': { queue: 'executions', schema: markToMarketSchema },
+  'execution.reconcile': { queue: 'executions', schema: reconcileRunSchema },
 } as const satisfies Record<string, { queue: QueueName; schema: z.ZodType }>;
 
 export type JobName = keyof typeof JOBS;

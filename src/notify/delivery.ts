@@ -16,7 +16,8 @@ type Step =
   | { method: 'sendMessage'; text: string; entities: MessageEntity[]; keyboard?: NotifyOp['keyboard'] }
   | { method: 'sendPhoto'; blobKey: string; caption?: string; entities: MessageEntity[]; keyboard?: NotifyOp['keyboard']; ref?: string }
   | { method: 'editMessageText'; messageId: number; text: string; entities: MessageEntity[]; keyboard?: NotifyOp['keyboard'] }
-  | { method: 'editMessageReplyMarkup'; messageId: number; keyboard: NonNullable<NotifyOp['keyboard']> };
+  | { method: 'editMessageReplyMarkup'; messageId: number; keyboard: NonNullable<NotifyOp['keyboard']> }
+  | { method: 'editMessageCaption'; messageId: number; text: string; entities: MessageEntity[]; keyboard?: NotifyOp['keyboard'] };
 
 export interface DeliveryDeps {
   telegram: Telegram;
@@ -61,6 +62,13 @@ export function planSteps(ops: NotifyOp[]): Step[] {
       case 'editKeyboard':
         steps.push({ method: 'editMessageReplyMarkup', messageId: op.messageId, keyboard: op.keyboard });
         break;
+      case 'editCaption': {
+        // A caption cannot grow past 1024: keep what fits, send the rest as new messages.
+        const { caption, rest } = splitCaption({ text: op.caption, entities: (op.captionEntities ?? []) as MessageEntity[] }, CAPTION_LIMIT, TEXT_LIMIT);
+        steps.push({ method: 'editMessageCaption', messageId: op.messageId, text: caption?.text ?? '', entities: caption?.entities ?? [], ...(op.keyboard ? { keyboard: op.keyboard } : {}) });
+        rest.forEach((c) => steps.push({ method: 'sendMessage', text: c.text, entities: c.entities }));
+        break;
+      }
     }
   }
   return steps;
@@ -83,12 +91,14 @@ export async function deliverNotify(payload: NotifyPayload, run: JobRun, deps: D
       await run.job.moveToDelayed(Date.now() + wait, run.token);
       throw new DelayedError();
     }
-    await runStep(payload.chatId, step, run, deps);
+    await runStep(payload.chatId, step, run, { ...deps, silent: payload.silent === true });
     await deps.redis.set(marker, '1', 'EX', 24 * 3600);
   }
 }
 
-async function runStep(chatId: number, step: Step, run: JobRun, deps: DeliveryDeps, plain = false): Promise<void> {
+type StepDeps = DeliveryDeps & { silent: boolean };
+
+async function runStep(chatId: number, step: Step, run: JobRun, deps: StepDeps, plain = false): Promise<void> {
   try {
     await callTelegram(chatId, step, deps, plain);
     deps.metrics.telegramCalls.labels(step.method, 'ok').inc();
@@ -106,7 +116,7 @@ async function runStep(chatId: number, step: Step, run: JobRun, deps: DeliveryDe
       case 'not_modified':
         return;
       case 'message_gone':
-        if (step.method === 'editMessageText') return runStep(chatId, { method: 'sendMessage', text: step.text, entities: step.entities, ...(step.keyboard ? { keyboard: step.keyboard } : {}) }, run, deps, plain);
+        if (step.method === 'editMessageText' || step.method === 'editMessageCaption') return runStep(chatId, { method: 'sendMessage', text: step.text, entities: step.entities, ...(step.keyboard ? { keyboard: step.keyboard } : {}) }, run, deps, plain);
         return;
       case 'chat_unreachable':
       case 'rejected':
@@ -121,17 +131,24 @@ function markup(keyboard: NotifyOp['keyboard']): { reply_markup?: InlineKeyboard
   return keyboard ? { reply_markup: { inline_keyboard: keyboard } } : {};
 }
 
-async function callTelegram(chatId: number, step: Step, deps: DeliveryDeps, plain: boolean): Promise<void> {
+async function callTelegram(chatId: number, step: Step, deps: StepDeps, plain: boolean): Promise<void> {
   const ents = (e: MessageEntity[]) => (plain || e.length === 0 ? {} : { entities: e });
+  const quiet = deps.silent ? { disable_notification: true } : {};
   switch (step.method) {
     case 'sendMessage':
-      await deps.telegram.sendMessage(chatId, step.text, { ...ents(step.entities), ...markup(step.keyboard), link_preview_options: { is_disabled: true } });
+      await deps.telegram.sendMessage(chatId, step.text, { ...ents(step.entities), ...markup(step.keyboard), ...quiet, link_preview_options: { is_disabled: true } });
       return;
     case 'editMessageText':
       await deps.telegram.editMessageText(chatId, step.messageId, undefined, step.text, { ...ents(step.entities), ...markup(step.keyboard), link_preview_options: { is_disabled: true } });
       return;
     case 'editMessageReplyMarkup':
       await deps.telegram.editMessageReplyMarkup(chatId, step.messageId, undefined, { inline_keyboard: step.keyboard });
+      return;
+    case 'editMessageCaption':
+      await deps.telegram.editMessageCaption(chatId, step.messageId, undefined, step.text, {
+        ...(!plain && step.entities.length > 0 ? { caption_entities: step.entities } : {}),
+        ...markup(step.keyboard),
+      });
       return;
     case 'sendPhoto': {
       const bytes = await deps.blobs.get(step.blobKey);
@@ -143,6 +160,7 @@ async function callTelegram(chatId: number, step: Step, deps: DeliveryDeps, plai
           ...(step.caption ? { caption: step.caption } : {}),
           ...(step.caption && !plain && step.entities.length > 0 ? { caption_entities: step.entities } : {}),
           ...markup(step.keyboard),
+          ...quiet,
         },
       );
       if (step.ref) await deps.redis.set(messageRefKey(deps.prefix, step.ref), `${chatId}:${sent.message_id}`, 'EX', 3 * 24 * 3600);

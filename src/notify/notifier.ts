@@ -18,13 +18,20 @@ export class Notifier {
    * Enqueues ops for one chat. Pass `jobId` (derived from the job that
    * produced the message) so a retried producer job does not message twice.
    */
-  async deliver(chatId: number, ops: NotifyOp[], origin: string, jobId?: string, delayMs?: number): Promise<void> {
-    await this.producer.add('notify.deliver', { chatId, ops, origin }, { ...(jobId ? { jobId } : {}), ...(delayMs ? { delay: delayMs } : {}) });
+  async deliver(chatId: number, ops: NotifyOp[], origin: string, jobId?: string, delayMs?: number, silent?: boolean): Promise<void> {
+    await this.producer.add('notify.deliver', { chatId, ops, origin, ...(silent ? { silent: true } : {}) }, { ...(jobId ? { jobId } : {}), ...(delayMs ? { delay: delayMs } : {}) });
   }
 
-  async text(chatId: number, msg: string | Formatted, opts: { origin: string; keyboard?: Keyboard; jobId?: string }): Promise<void> {
+  /** `silent` sends without a sound (Telegram disable_notification). */
+  async text(chatId: number, msg: string | Formatted, opts: { origin: string; keyboard?: Keyboard; jobId?: string; silent?: boolean }): Promise<void> {
     const f = asFormatted(msg);
-    await this.deliver(chatId, [{ kind: 'text', ...f, ...(opts.keyboard ? { keyboard: opts.keyboard } : {}) }], opts.origin, opts.jobId);
+    await this.deliver(chatId, [{ kind: 'text', ...f, ...(opts.keyboard ? { keyboard: opts.keyboard } : {}) }], opts.origin, opts.jobId, undefined, opts.silent);
+  }
+
+  /** Op that replaces a photo message's caption; pass `keyboard: []` to remove its buttons. */
+  editCaptionOp(messageId: number, caption: string | Formatted, keyboard?: Keyboard): NotifyOp {
+    const c = asFormatted(caption);
+    return { kind: 'editCaption', messageId, caption: c.text, ...(c.entities ? { captionEntities: c.entities } : {}), ...(keyboard ? { keyboard } : {}) };
   }
 
   async edit(chatId: number, messageId: number, msg: string | Formatted, opts: { origin: string; keyboard?: Keyboard; jobId?: string }): Promise<void> {

@@ -100,6 +100,12 @@ export class PicksRepo {
     await this.ds.query('UPDATE picks SET chat_id = $2, message_id = $3 WHERE id = $1', [id, chatId, messageId]);
   }
 
+  /** One pick by id, or null. */
+  async get(id: string): Promise<StoredPick | null> {
+    const rows = (await this.ds.query(`SELECT ${COLUMNS} FROM picks WHERE id = $1`, [id])) as PickRow[];
+    return rows[0] ? toView(rows[0]) : null;
+  }
+
   /** Picks of a session (default: the latest session that has any), best first. */
   async list(date?: string): Promise<{ date: string | null; picks: StoredPick[] }> {
     const day = date ?? ((await this.ds.query(`SELECT to_char(max(session_date), 'YYYY-MM-DD') AS d FROM picks`)) as { d: string | null }[])[0]?.d ?? null;

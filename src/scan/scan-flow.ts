@@ -14,6 +14,7 @@ import type { Notifier } from '../notify/notifier.js';
 import { seedingKey } from '../app/seed-on-start.js';
 import type { ScanData } from './data-port.js';
 import { pickCaption, pickChartSpec } from './pick-card.js';
+import { pickExpiry } from '../ops/market-clock.js';
 import type { PicksRepo } from './picks-repo.js';
 
 export interface ScanDeps {
@@ -97,7 +98,7 @@ export async function finishScan(p: ScanFinish, run: JobRun, deps: ScanDeps): Pr
   const ranked = rankSignals(values.flatMap((v) => v.signals));
   const demoSymbols = new Set((await deps.data.members()).filter((m) => m.demo).map((m) => m.symbol));
   const sized = ranked.map((signal) => ({ signal, size: suggestSize(signal, deps.config.scan.sizing), demo: demoSymbols.has(signal.symbol) }));
-  const expiresAt = new Date(deps.now() + deps.config.scan.pickTtlMs);
+  const expiresAt = pickExpiry(deps.now(), deps.config.scan.pickTtlMs);
   const stored = await deps.picks.upsertPicks(p.runId, sized, expiresAt);
   await deps.picks.finishRun(p.runId, { evaluated, signals: ranked.length, summary: { skipped, top: stored.slice(0, deps.config.scan.topN).map((s) => s.id) } });
 

@@ -30,6 +30,8 @@ export async function startBotRole(app: AppContext): Promise<BotRole> {
     redis: app.redis,
     metrics: app.metrics,
     status: app.statusSources,
+    ds: app.ds,
+    picks: app.picks,
     scrub: app.scrub,
     now: () => Date.now(),
   });

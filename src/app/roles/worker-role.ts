@@ -9,6 +9,8 @@ import { openRedis } from '../../redis/connections.js';
 import { seedDefaultDataInBackground } from '../seed-on-start.js';
 import { createFlowProducer, finishScan, runScanChunk, startScan, type ScanDeps } from '../../scan/scan-flow.js';
 import type { AppContext } from '../context.js';
+import { executionHandlers, tellExecutionGaveUp } from '../../jobs/handlers/execution.js';
+import { createTradingDeps } from '../../trading/trading-deps.js';
 
 /** A running worker role: BullMQ workers for the command and notify queues. */
 export interface WorkerRole {
@@ -74,7 +76,20 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     concurrency: 1,
     onFinalFailure: (job, err) => tellUserBacktestFailed(app, job, err),
   });
-  const workers = [commands, notify, scans, backtests];
+  const executionConn = blocking();
+  const trading = createTradingDeps(config, app.ds, log.child({ component: 'broker' }));
+  const executions = startQueueWorker('executions', executionHandlers(app, trading), {
+    ...shared,
+    connection: executionConn,
+    // Each run mostly waits on the broker; runs of one approval serialise on a Postgres advisory lock.
+    concurrency: config.worker.concurrency,
+    onFinalFailure: (job, err) => (job.name === 'execution.run' ? tellExecutionGaveUp(app, job, err) : tellUserCommandFailed(app, job, err)),
+  });
+  const workers = [commands, notify, scans, backtests, executions];
+  // Reconcile at start-up: whatever happened while no worker ran (a crash mid-order) is booked or reported now.
+  void app.jobs
+    .add('execution.reconcile', { reason: 'startup' }, { jobId: `reconcile-start-${app.instanceId}` })
+    .catch((err: unknown) => log.warn({ err }, 'start-up reconciliation not enqueued; the scheduled one will run'));
   const seeding = config.seedDefaultData ? seedDefaultDataInBackground(app) : Promise.resolve();
   return {
     workers,
@@ -84,7 +99,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
       await Promise.all(workers.map((w) => w.close()));
       // BullMQ does not close connections it was given.
       await flows.close().catch(() => undefined);
-      for (const c of [commandConn, notifyConn, notifyWorkerConn, scanConn, backtestConn]) c.disconnect();
+      for (const c of [commandConn, notifyConn, notifyWorkerConn, scanConn, backtestConn, executionConn]) c.disconnect();
     },
   };
 }

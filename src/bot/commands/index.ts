@@ -7,6 +7,8 @@ import { backtestCommand } from './backtest.js';
 import { picksCommand, scanCommand } from './scan.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
+import { approveCommand, rejectCommand } from './approve.js';
+import { ordersCommand, pnlCommand, positionsCommand } from './portfolio.js';
 
 const helpCommand = defineCommand({
   name: 'help',
@@ -24,6 +26,6 @@ const helpCommand = defineCommand({
 });
 
 /** Every command, in /help order. */
-export const COMMANDS: readonly CommandDef<any>[] = [startCommand, helpCommand, statusCommand, scanCommand, picksCommand, backtestCommand, killCommand, resumeCommand];
+export const COMMANDS: readonly CommandDef<any>[] = [startCommand, helpCommand, statusCommand, scanCommand, picksCommand, approveCommand, rejectCommand, positionsCommand, ordersCommand, pnlCommand, backtestCommand, killCommand, resumeCommand];
 
 export const COMMANDS_BY_NAME: ReadonlyMap<string, CommandDef<any>> = new Map(COMMANDS.map((c) => [c.name, c]));

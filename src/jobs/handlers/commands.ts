@@ -5,10 +5,12 @@ import { picksView } from '../../bot/views/picks-view.js';
 import { collectStatus } from '../../ops/status.js';
 import { commandContextSchema } from '../payloads.js';
 import type { HandlerMap } from '../worker-runtime.js';
+import { portfolioHandlers } from './portfolio.js';
 
 /** Handlers of the `commands` queue: each answers through the notify queue with a jobId derived from its own. */
 export function commandHandlers(app: AppContext): HandlerMap<'commands'> {
   return {
+    ...portfolioHandlers(app),
     'command.status': async (p, run) => {
       const status = await collectStatus(app.statusSources);
       await app.notifier.text(p.chatId, statusView(status), { origin: 'status', jobId: `${run.job.id}-reply` });

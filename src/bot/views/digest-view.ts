@@ -1,0 +1,197 @@
+import { bold, fmt, join, type FmtString } from 'telegraf/format';
+import { nyLocalParts } from '../../engine/calendar/index.js';
+import type { CloseDigestData, ExitReason, FailureLine, FillLine, MorningDigestData, PositionLine } from '../../digest/types.js';
+import { money, pct, signed } from '../format/numbers.js';
+
+/**
+ * Digests for a phone: one idea per line, the most important first (kill
+ * switch, then what needs a tap, then money, then housekeeping), lists capped
+ * at {@link MAX_LIST} lines, no tables.
+ */
+export const MAX_LIST = 10;
+
+type Line = string | FmtString;
+
+const SEVERITY_ICON: Record<string, string> = { critical: '🔴', fatal: '🔴', error: '🟠', high: '🟠', warning: '🟡', warn: '🟡', medium: '🟡', info: '⚪', low: '⚪' };
+const EXIT_REASON: Record<ExitReason, string> = { stop: 'stop hit', time_stop: 'time stop', flatten: 'flattened' };
+
+/** "2026-11-23" → "Mon, Nov 23". */
+export function dayLabel(date: string): string {
+  return new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+}
+
+/** "2026-11-20" → "Nov 20". */
+export function shortDate(date: string): string {
+  return new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+}
+
+/** New York wall-clock time, "09:45". */
+export function nyTime(at: Date): string {
+  const p = nyLocalParts(at.getTime());
+  return `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+}
+
+/** "09:45 ET" on the same New York day as `now`, else "Nov 24 09:45 ET". */
+function when(at: Date, now: Date): string {
+  const d = nyLocalParts(at.getTime()).date;
+  return d === nyLocalParts(now.getTime()).date ? `${nyTime(at)} ET` : `${shortDate(d)} ${nyTime(at)} ET`;
+}
+
+/** "1h 15m", "30m", "under a minute": how long until an expiry. */
+export function untilText(ms: number): string {
+  const m = Math.floor(ms / 60_000);
+  if (m < 1) return 'under a minute';
+  const h = Math.floor(m / 60);
+  return h > 0 ? `${h}h ${m % 60}m` : `${m}m`;
+}
+
+const price = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '—');
+
+function capped<T>(items: readonly T[], render: (t: T) => Line, max = MAX_LIST): Line[] {
+  const out = items.slice(0, max).map(render);
+  if (items.length > max) out.push(`… and ${items.length - max} more`);
+  return out;
+}
+
+function header(icon: string, title: string, date: string, demo: boolean): FmtString {
+  return fmt`${icon} ${bold`${title} · ${dayLabel(date)}`}${demo ? ' · DEMO data' : ''}`;
+}
+
+function killSwitchLine(k: MorningDigestData['killSwitch']): FmtString {
+  return k.engaged
+    ? fmt`🛑 ${bold`Kill switch ON`} — ${k.reason ?? 'no reason given'}${k.changedBy ? ` (by ${k.changedBy})` : ''}. No orders until /resume.`
+    : fmt`✅ Kill switch off — trading allowed`;
+}
+
+function failureLine(f: FailureLine, now: Date): string {
+  const icon = SEVERITY_ICON[f.severity.toLowerCase()] ?? '🟡';
+  const extra = [f.count > 1 ? `×${f.count}` : '', f.open ? 'still open' : '', when(f.at, now)].filter(Boolean).join(', ');
+  return `${icon} ${f.title} — ${f.detail} (${extra})`;
+}
+
+function positionText(p: PositionLine): string {
+  const move =
+    p.change !== null && p.changePct !== null && p.changeValue !== null && p.refDate
+      ? `${pct(p.changePct, { signed: true })} (${money(p.changeValue, { signed: true })}) vs ${shortDate(p.refDate)}`
+      : 'no earlier close to compare';
+  const at = p.price !== null ? `${p.qty} sh @ ${price(p.price)}` : `${p.qty} sh, no price yet (cost ${price(p.avgCost)})`;
+  const pnl = p.unrealized !== null ? ` · P&L ${money(p.unrealized, { signed: true })}` : '';
+  return `• ${p.symbol} ${move} · ${at}${pnl}`;
+}
+
+/** The morning digest message. */
+export function morningDigestView(d: MorningDigestData): FmtString {
+  const now = d.generatedAt;
+  const lines: Line[] = [header('☀️', 'Morning digest', d.sessionDate, d.demo), killSwitchLine(d.killSwitch)];
+  if (!d.marketOpenToday) lines.push('📅 The market is closed today.');
+  if (d.openAlerts.length > 0) {
+    lines.push(fmt`🚨 ${bold`${String(d.openAlerts.length)} open alert${d.openAlerts.length === 1 ? '' : 's'}`}`);
+    lines.push(...capped(d.openAlerts, (a) => `${SEVERITY_ICON[a.severity.toLowerCase()] ?? '🟡'} ${a.kind} — ${a.message}${a.count > 1 ? ` (×${a.count})` : ''}`, 3));
+  }
+
+  lines.push('');
+  if (d.pendingPicks.length > 0) {
+    lines.push(fmt`🕒 ${bold`Awaiting your approval (${String(d.pendingPicks.length)})`}`);
+    lines.push(
+      ...capped(d.pendingPicks, (p) => `• ${p.symbol} ${p.strategy} · ${p.qty} sh @ ${price(p.entry)} · expires ${when(p.expiresAt, now)} (in ${untilText(p.expiresAt.getTime() - now.getTime())})`),
+    );
+  } else {
+    lines.push('🕒 No picks awaiting approval.');
+  }
+  if (d.openApprovals.length > 0) {
+    lines.push(fmt`⏳ ${bold`Approved, order not done (${String(d.openApprovals.length)})`}`);
+    lines.push(...capped(d.openApprovals, (a) => `• ${a.symbol} ${a.strategy} · ${a.qty} sh · ${a.state} · window ends ${when(a.expiresAt, now)}`));
+  }
+
+  lines.push('');
+  if (d.positions.length > 0) {
+    const open = d.positions.reduce((s, p) => s + (p.unrealized ?? 0), 0);
+    lines.push(fmt`📈 ${bold`Positions (${String(d.positions.length)})`} · open P&L ${money(open, { signed: true })}`);
+    lines.push(...capped(d.positions, positionText));
+  } else {
+    lines.push('📈 No open positions.');
+  }
+
+  lines.push('');
+  const b = d.budget;
+  lines.push(
+    b.limit === null
+      ? `💵 Budget: no daily limit configured (spent ${money(b.spent)} today)`
+      : `💵 Budget: ${money(b.left ?? 0)} left of ${money(b.limit)} today${b.spent > 0 ? ` (spent ${money(b.spent)})` : ''}`,
+  );
+  lines.push(
+    d.scans.length > 0
+      ? `🔎 Scans today: ${d.scans.map((s) => `${nyTime(s.at)}${s.what ? ` (${s.what})` : ''}`).join(', ')} ET`
+      : '🔎 No scans scheduled today; send /scan to run one.',
+  );
+  if (d.freshness.sources.length === 0) {
+    lines.push('🗂 Data: no bars stored yet.');
+  } else {
+    lines.push(`🗂 Data (expected ${shortDate(d.freshness.expected)}):`);
+    lines.push(
+      ...capped(
+        d.freshness.sources,
+        (s) =>
+          `${s.sessionsBehind === 0 ? '✓' : '⚠️'} ${s.source}${s.demo ? ' (DEMO)' : ''} to ${shortDate(s.lastDate)}, ${s.symbols} symbol${s.symbols === 1 ? '' : 's'}${
+            s.sessionsBehind > 0 ? ` — ${s.sessionsBehind} session${s.sessionsBehind === 1 ? '' : 's'} behind` : ''
+          }`,
+        5,
+      ),
+    );
+  }
+  return join(lines, '\n');
+}
+
+function fillText(f: FillLine): string {
+  const head = `• ${f.side.toUpperCase()} ${f.symbol} ${f.qty} @ ${price(f.avgPrice)}${f.kind === 'exit' ? ' (exit)' : ''}`;
+  if (f.decisionPrice === null || f.slippage === null || f.slippageBps === null || f.slippageCost === null) return `${head} · no decision price`;
+  return `${head} · decided ${price(f.decisionPrice)} · slip ${signed(f.slippage, 2)}/sh (${signed(f.slippageBps, 1)} bps) = ${money(f.slippageCost, { signed: true })}`;
+}
+
+/** The close digest message (the equity chart is sent separately). */
+export function closeDigestView(d: CloseDigestData): FmtString {
+  const now = d.generatedAt;
+  const p = d.pnl;
+  const bm = d.benchmark;
+  const lines: Line[] = [header('🌙', 'Close digest', d.sessionDate, d.demo)];
+
+  const dayPct = p.dayReturn !== null ? ` (${pct(p.dayReturn, { signed: true })})` : '';
+  const vs =
+    bm.ret !== null
+      ? ` · ${bm.symbol} ${pct(bm.ret, { signed: true })}${p.dayReturn !== null ? ` → ${signed((p.dayReturn - bm.ret) * 100, 2)} pp vs ${bm.symbol}` : ''}`
+      : ` · ${bm.symbol}: no close for ${shortDate(d.sessionDate)} yet`;
+  lines.push(fmt`📊 ${bold`Day P&L ${money(p.day, { signed: true })}`}${dayPct}${vs}`);
+  const since = p.prevMarkDate ? ` since ${shortDate(p.prevMarkDate)}` : '';
+  lines.push(
+    `Realized ${money(p.realized, { signed: true })} · unrealized ${money(p.unrealizedNow - p.unrealizedPrev, { signed: true })}${since}` +
+      ` · open P&L ${money(p.unrealizedNow, { signed: true })} on ${p.openPositions} position${p.openPositions === 1 ? '' : 's'}`,
+  );
+  if (p.unpriced > 0) lines.push(`⚠️ ${p.unpriced} position${p.unpriced === 1 ? ' has' : 's have'} no price yet (valued at cost).`);
+  if (p.equity !== null) lines.push(`Equity ${money(p.equity)}`);
+  if (d.killSwitch.engaged) lines.push(killSwitchLine(d.killSwitch));
+
+  lines.push('');
+  if (d.failures.length > 0) {
+    lines.push(fmt`⚠️ ${bold`Failed today (${String(d.failures.length)})`}`);
+    lines.push(...capped(d.failures, (f) => failureLine(f, now), 8));
+  } else {
+    lines.push('✅ Nothing failed today.');
+  }
+
+  lines.push('');
+  if (d.exits.length === 0 && d.fills.length === 0) {
+    lines.push('💱 No fills or exits today.');
+  } else {
+    if (d.exits.length > 0) {
+      lines.push(fmt`🚪 ${bold`Exits (${String(d.exits.length)})`}`);
+      lines.push(
+        ...capped(d.exits, (e) => `• ${e.symbol} sold ${e.qty} @ ${price(e.price)} · ${EXIT_REASON[e.reason] ?? e.reason}${e.realizedPnl !== null ? ` · ${money(e.realizedPnl, { signed: true })}` : ''}`),
+      );
+    } else {
+      lines.push('🚪 No exits today.');
+    }
+    lines.push(fmt`💱 ${bold`Fills (${String(d.fills.length)})`} · slippage ${money(d.slippageTotal, { signed: true })}`);
+    lines.push(...capped(d.fills, fillText));
+  }
+  return join(lines, '\n');
+}

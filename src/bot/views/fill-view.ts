@@ -1,0 +1,178 @@
+import { bold, code, fmt, join, type FmtString } from 'telegraf/format';
+import type { CandleChartSpec } from '../../charts/port.js';
+import type { ExecutionOutcome, OrderSummary, RefusalGate } from '../../execution/execute.js';
+import { fillChart } from '../../portfolio/charts.js';
+import { price } from '../../portfolio/display.js';
+import type { FillContext } from '../../portfolio/fill-context.js';
+import { money, pct } from '../format/numbers.js';
+
+/** A confirmation message: the text (also the chart's caption) and a chart when there is a fill to show. */
+export interface FillMessage {
+  text: FmtString;
+  chart: CandleChartSpec | null;
+}
+
+const NO_CONTEXT: FillContext = { stop: null, plannedEntry: null, demo: false, candles: [], positionQty: null };
+
+/** How each refusing check is named to the trader. */
+export const GATE_TITLES: Readonly<Record<RefusalGate, string>> = {
+  policy: 'PolicyGate',
+  liquidity: 'LiquidityGate',
+  position: 'position caps',
+  drift: 'the drift band',
+  kill_switch: 'the kill switch',
+  expired: 'the approval window',
+  broker: 'the broker',
+};
+
+/**
+ * What the execution worker tells the chat about an outcome. `filled`,
+ * `partially_filled`, `not_filled` and `refused` are final and always sent;
+ * `failed`, `pending` and `not_found` have texts too, for a worker that
+ * gives up on retrying. Pass the {@link FillContext} (loadFillContext) for
+ * the stop, the position and the chart; without it the text still stands.
+ */
+export function fillConfirmation(outcome: ExecutionOutcome, ctx: FillContext = NO_CONTEXT): FillMessage {
+  switch (outcome.kind) {
+    case 'filled':
+    case 'partially_filled':
+      return { text: filledText(outcome, ctx), chart: fillChart(outcome, ctx) };
+    case 'not_filled':
+      return { text: notFilledText(outcome), chart: null };
+    case 'refused':
+      return { text: refusedText(outcome), chart: null };
+    case 'failed':
+      return {
+        text: fmt`❌ ${bold`Order not placed`} — ${outcome.reason}\nNothing was ordered. ${outcome.retryable ? 'It will be tried again shortly.' : 'Approve a fresh pick after the next /scan, or check /status.'}`,
+        chart: null,
+      };
+    case 'pending':
+      return {
+        text: fmt`⏳ ${bold`Order still open`} — ${outcome.reason}${outcome.clientOrderId ? fmt`\nClient order id ${code(outcome.clientOrderId)}` : ''}\nIt is never sent twice; /orders shows it once the broker settles it.`,
+        chart: null,
+      };
+    case 'not_found':
+      return { text: fmt`❓ Approval ${code(outcome.approvalId)} was not found; nothing was ordered.`, chart: null };
+  }
+}
+
+function verb(o: OrderSummary): string {
+  return o.side === 'buy' ? 'Bought' : 'Sold';
+}
+
+/** Filled or partly filled: what, how much at what price vs the limit, money at stake, stop, ids. */
+function filledText(o: ({ kind: 'filled' } | { kind: 'partially_filled' }) & OrderSummary, ctx: FillContext): FmtString {
+  const partial = o.kind === 'partially_filled';
+  const lines: (string | FmtString)[] = [
+    partial
+      ? fmt`🟡 ${bold`Partly filled: ${verb(o).toLowerCase()} ${o.symbol}`} — ${String(o.filledQty)} of ${String(o.qty)} shares`
+      : fmt`✅ ${bold`${verb(o)} ${o.symbol}`} — ${String(o.filledQty)}/${String(o.qty)} shares filled`,
+  ];
+  const avg = o.avgFillPrice;
+  if (avg !== null) {
+    // Positive = better than the limit: lower for a buy, higher for a sell.
+    const better = o.limitPrice > 0 ? (o.side === 'buy' ? o.limitPrice - avg : avg - o.limitPrice) / o.limitPrice : NaN;
+    const vs = Math.abs(o.limitPrice - avg) < 0.005 ? 'at the limit' : better > 0 ? `${pct(better)} better` : `${pct(-better)} worse`;
+    const planned = ctx.plannedEntry !== null ? ` · planned ${price(ctx.plannedEntry)}` : '';
+    lines.push(`Avg ${price(avg)} vs limit ${price(o.limitPrice)} (${vs})${planned}`);
+  }
+  const risk = ctx.stop !== null && avg !== null && o.side === 'buy' ? ` (risk ${money(Math.max(0, (avg - ctx.stop) * o.filledQty))} to it)` : '';
+  lines.push(`Notional ${money(o.filledNotional)} · stop ${ctx.stop === null ? 'not set' : price(ctx.stop)}${risk}`);
+  if (partial) {
+    const rest = o.qty - o.filledQty;
+    lines.push(`The other ${rest} share${rest === 1 ? ' was' : 's were'} not filled and ${rest === 1 ? 'was' : 'were'} canceled (immediate-or-cancel): nothing more will fill, nothing is left working.`);
+  }
+  if (ctx.positionQty !== null) lines.push(`Now holding ${ctx.positionQty} sh of ${o.symbol} · /positions`);
+  lines.push(fmt`${o.broker}${ctx.demo ? ' · DEMO data' : ''} · ${code(o.clientOrderId)}`);
+  return join(lines, '\n');
+}
+
+/** IOC with nothing filled: why, that nothing changed, and what to do. */
+function notFilledText(o: { kind: 'not_filled'; reason: string } & OrderSummary): FmtString {
+  return join(
+    [
+      fmt`⚪ ${bold`Not filled: ${o.symbol}`} — 0/${String(o.qty)} at limit ${price(o.limitPrice)}`,
+      `No shares were offered at or ${o.side === 'buy' ? 'below' : 'above'} the limit while the immediate-or-cancel order was live (${o.reason}).`,
+      'Nothing was bought, no position was opened and the reserved budget was released.',
+      'What next: nothing to undo. The price moved away; wait for the next /scan and approve a fresh pick if the setup still holds.',
+      fmt`${o.broker} · ${code(o.clientOrderId)}`,
+    ],
+    '\n',
+  );
+}
+
+/** A check stopped the order: which one, its own sentence, the numbers, and the next step. */
+function refusedText(o: Extract<ExecutionOutcome, { kind: 'refused' }>): FmtString {
+  const lines: (string | FmtString)[] = [fmt`⛔ ${bold`Not ordered: ${o.symbol}`} — refused by ${GATE_TITLES[o.gate] ?? o.gate}`, o.reason];
+  const numbers = Object.entries(o.numbers);
+  if (numbers.length > 0) lines.push(`Numbers: ${numbers.map(([k, v]) => `${label(k)} ${formatNumber(k, v)}`).join(' · ')}`);
+  lines.push(fmt`${bold`What to do next:`} ${nextStep(o.gate, o.numbers)}`);
+  lines.push(`Nothing was sent to the broker. Pick ${o.pickId}.`);
+  return join(lines, '\n');
+}
+
+const LABELS: Record<string, string> = {
+  perOrderBudget: 'per-order budget',
+  dailyBudget: 'daily budget',
+  spentToday: 'spent today',
+  maxQty: 'max qty',
+  minPrice: 'min price',
+  maxPrice: 'max price',
+  heldQty: 'held',
+  dollarAdv: 'avg daily $ volume',
+  minDollarAdv: 'min avg daily $ volume',
+  spreadPct: 'spread',
+  maxSpreadPct: 'max spread',
+  orderPctAdv: 'order % of ADV',
+  maxOrderPctAdv: 'max % of ADV',
+  openPositions: 'open positions',
+  maxOpenPositions: 'max open',
+  existingNotional: 'held',
+  orderNotional: 'order',
+  positionNotional: 'position',
+  positionPct: 'position % of equity',
+  maxPositionPct: 'max %',
+  driftPct: 'drift',
+  maxDriftPct: 'max drift',
+};
+
+/** `perOrderBudget` → "per-order budget"; unknown keys are split at capitals. */
+function label(key: string): string {
+  return LABELS[key] ?? key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/** Percent keys already hold percentages; counts are whole numbers; everything else is dollars. */
+function formatNumber(key: string, v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (/pct$/i.test(key)) return `${Number(v.toFixed(2))}%`;
+  if (/qty$|positions$/i.test(key)) return String(v);
+  return money(v, { decimals: Math.abs(v) > 0 && Math.abs(v) < 1 ? 4 : 2 });
+}
+
+/** The one thing worth doing after each kind of refusal. */
+function nextStep(gate: RefusalGate, n: Record<string, number>): string {
+  switch (gate) {
+    case 'policy':
+      if ('dailyBudget' in n) return "today's budget is used up; it starts again on the next New York trading day. Nothing to undo.";
+      if ('perOrderBudget' in n) {
+        return n.maxQty && n.maxQty > 0
+          ? `the order is bigger than the per-order budget (at most ${n.maxQty} shares fit); approve a smaller size, or an admin raises EXEC_PER_ORDER_BUDGET.`
+          : 'not even one share fits the per-order budget; pick a cheaper stock, or an admin raises EXEC_PER_ORDER_BUDGET.';
+      }
+      if ('minPrice' in n || 'maxPrice' in n) return 'the share price is outside the allowed range; this symbol cannot be traded under the current policy.';
+      return 'the order breaks a hard policy limit; nothing to undo. Check the numbers above.';
+    case 'liquidity':
+      return 'the stock is too thin or its spread too wide to trade safely right now; skip it. Nothing to undo.';
+    case 'position':
+      if ('maxOpenPositions' in n) return 'close or wait out a position first (/positions lists them), then approve a fresh pick.';
+      return 'the position would be too large a share of the account; approve a smaller or different pick.';
+    case 'drift':
+      return 'the price moved away from the planned entry. Wait for the next /scan; approving the same idea again will not help.';
+    case 'kill_switch':
+      return 'trading is halted. An admin can /resume; then approve a fresh pick.';
+    case 'expired':
+      return 'run /scan again and approve a fresh pick within its window.';
+    case 'broker':
+      return 'check /status and the broker account; nothing was filled. Try a fresh pick later.';
+  }
+}

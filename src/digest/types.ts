@@ -1,0 +1,224 @@
+/**
+ * What a digest says, as plain data: the queries (queries.ts) fill these in,
+ * the views (src/bot/views/digest-view.ts) and the chart spec (chart.ts)
+ * turn them into a message. Money is in dollars, prices per share.
+ */
+
+export type DigestKind = 'morning' | 'close';
+export const DIGEST_KINDS = ['morning', 'close'] as const satisfies readonly DigestKind[];
+
+/** The kill switch as the digest shows it. */
+export interface DigestKillSwitch {
+  engaged: boolean;
+  reason: string | null;
+  changedBy: string | null;
+  changedAt: Date | null;
+}
+
+/** One open position and how it moved since the close before its latest price. */
+export interface PositionLine {
+  symbol: string;
+  strategy: string;
+  qty: number;
+  avgCost: number;
+  stop: number | null;
+  timeStopDate: string | null;
+  /** Latest known price (positions.last_price, else the latest mark, else the latest bar close). */
+  price: number | null;
+  /** New York date of `price`. */
+  priceDate: string | null;
+  /** The close before `priceDate` (position mark, else bar close). */
+  refPrice: number | null;
+  refDate: string | null;
+  /** price − refPrice, per share. */
+  change: number | null;
+  /** change / refPrice. */
+  changePct: number | null;
+  /** change × qty: what the move did to the account. */
+  changeValue: number | null;
+  /** (price − avgCost) × qty. */
+  unrealized: number | null;
+}
+
+/** A pick waiting for Approve/Reject. */
+export interface PendingPick {
+  id: string;
+  symbol: string;
+  strategy: string;
+  qty: number;
+  entry: number;
+  expiresAt: Date;
+}
+
+/** An approval whose order has not been placed or finished yet. */
+export interface OpenApproval {
+  id: string;
+  pickId: string;
+  symbol: string;
+  strategy: string;
+  qty: number;
+  state: string;
+  expiresAt: Date;
+}
+
+export interface BudgetLine {
+  date: string;
+  /** The configured daily budget; null when none is configured. */
+  limit: number | null;
+  spent: number;
+  /** max(0, limit − spent); null without a limit. */
+  left: number | null;
+}
+
+/** A scan the scheduler will run today. */
+export interface ScheduledScan {
+  at: Date;
+  /** e.g. "all" or "donchian". */
+  what?: string;
+}
+
+/** The newest bar of one data source. */
+export interface SourceFreshness {
+  source: string;
+  demo: boolean;
+  symbols: number;
+  lastDate: string;
+  /** Sessions between lastDate and the expected date (0 = up to date). */
+  sessionsBehind: number;
+}
+
+/** A row of the `alerts` table. */
+export interface AlertLine {
+  key: string;
+  kind: string;
+  severity: string;
+  message: string;
+  state: 'open' | 'resolved';
+  firstAt: Date;
+  lastAt: Date;
+  resolvedAt: Date | null;
+  count: number;
+}
+
+export interface MorningDigestData {
+  kind: 'morning';
+  generatedAt: Date;
+  /** New York date the digest is for. */
+  sessionDate: string;
+  /** False on weekends and exchange holidays. */
+  marketOpenToday: boolean;
+  /** Any synthetic (DEMO) data in the bars store. */
+  demo: boolean;
+  killSwitch: DigestKillSwitch;
+  /** Biggest move in dollars first. */
+  positions: PositionLine[];
+  /** Soonest expiry first. */
+  pendingPicks: PendingPick[];
+  openApprovals: OpenApproval[];
+  budget: BudgetLine;
+  /** In time order. */
+  scans: ScheduledScan[];
+  freshness: { expected: string; sources: SourceFreshness[] };
+  openAlerts: AlertLine[];
+}
+
+/** One order that filled (wholly or partly) today. */
+export interface FillLine {
+  orderId: string;
+  symbol: string;
+  strategy: string;
+  side: 'buy' | 'sell';
+  kind: 'entry' | 'exit';
+  qty: number;
+  avgPrice: number;
+  decisionPrice: number | null;
+  /** Per share, positive = worse than the decision price (buys: fill − decision; sells: decision − fill). */
+  slippage: number | null;
+  slippageBps: number | null;
+  /** slippage × qty: what the slippage cost in dollars (negative = price improvement). */
+  slippageCost: number | null;
+  lastFillAt: Date;
+}
+
+export type ExitReason = 'stop' | 'time_stop' | 'flatten';
+
+/** A position (or part of one) closed today. */
+export interface ExitLine {
+  orderId: string;
+  symbol: string;
+  strategy: string;
+  qty: number;
+  price: number;
+  reason: ExitReason;
+  realizedPnl: number | null;
+  at: Date;
+}
+
+/** Something that went wrong today: an alert, a rejected order, a failed or refused approval. */
+export interface FailureLine {
+  source: 'alert' | 'order' | 'approval';
+  severity: string;
+  title: string;
+  detail: string;
+  at: Date;
+  /** Alerts only: still open. */
+  open: boolean;
+  count: number;
+}
+
+export interface ClosePnl {
+  /** Realized by today's exits. */
+  realized: number;
+  /** Open positions' unrealized P&L at the close (today's marks, else last prices). */
+  unrealizedNow: number;
+  /** Unrealized P&L at the previous mark. */
+  unrealizedPrev: number;
+  /** Date of that previous mark; null when there is none. */
+  prevMarkDate: string | null;
+  /** realized + (unrealizedNow − unrealizedPrev). */
+  day: number;
+  equity: number | null;
+  prevEquity: number | null;
+  /** day / prevEquity. */
+  dayReturn: number | null;
+  openPositions: number;
+  /** Open positions without any price (valued at cost). */
+  unpriced: number;
+}
+
+export interface BenchmarkLine {
+  symbol: string;
+  close: number | null;
+  prevClose: number | null;
+  /** close / prevClose − 1. */
+  ret: number | null;
+  source: 'equity_marks' | 'bars' | null;
+}
+
+export interface EquityCurve {
+  dates: string[];
+  equity: number[];
+  /** Benchmark close on each date (null where unknown). */
+  benchmark: (number | null)[];
+}
+
+export interface CloseDigestData {
+  kind: 'close';
+  generatedAt: Date;
+  sessionDate: string;
+  demo: boolean;
+  killSwitch: DigestKillSwitch;
+  pnl: ClosePnl;
+  benchmark: BenchmarkLine;
+  /** Worst slippage (in dollars) first. */
+  fills: FillLine[];
+  /** Σ slippageCost of fills that have a decision price. */
+  slippageTotal: number;
+  /** In time order. */
+  exits: ExitLine[];
+  /** Open alerts first, then by severity, newest first. */
+  failures: FailureLine[];
+  curve: EquityCurve;
+}
+
+export type DigestData = MorningDigestData | CloseDigestData;

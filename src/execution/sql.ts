@@ -1,0 +1,82 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+
+/**
+ * Small SQL helpers shared by exits, mark-to-market and reconciliation.
+ * (execute.ts keeps private copies; these are the same patterns.)
+ */
+
+/** Runs `fn` in one transaction on its own connection; rolls back on any error. */
+export async function tx<T>(ds: DataSource, fn: (r: QueryRunner) => Promise<T>): Promise<T> {
+  const r = ds.createQueryRunner();
+  await r.connect();
+  try {
+    await r.startTransaction();
+    const out = await fn(r);
+    await r.commitTransaction();
+    return out;
+  } catch (e) {
+    if (r.isTransactionActive) await r.rollbackTransaction().catch(() => undefined);
+    throw e;
+  } finally {
+    await r.release();
+  }
+}
+
+/** Rows of any statement (TypeORM returns `[rows, count]` for UPDATE/DELETE unless asked for a structured result). */
+export async function rows<T = Record<string, unknown>>(r: QueryRunner, sql: string, params: unknown[] = []): Promise<T[]> {
+  const res = (await r.query(sql, params, true)) as { records?: T[] };
+  return res.records ?? [];
+}
+
+/** Rows of a statement run outside a transaction. */
+export async function query<T = Record<string, unknown>>(ds: DataSource, sql: string, params: unknown[] = []): Promise<T[]> {
+  const r = ds.createQueryRunner();
+  await r.connect();
+  try {
+    return await rows<T>(r, sql, params);
+  } finally {
+    await r.release();
+  }
+}
+
+/**
+ * Runs `fn` holding the session advisory lock `(namespace, hashtext(key))`.
+ * A second caller polls (without holding a pooled connection) until the
+ * first is done or `waitMs` passes, then gets `'busy'`. Postgres drops the
+ * lock if the holder's process dies, so a crash never wedges the key.
+ */
+export async function withAdvisoryLock<T>(ds: DataSource, namespace: number, key: string, waitMs: number, fn: () => Promise<T>): Promise<T | 'busy'> {
+  const deadline = Date.now() + waitMs;
+  for (let attempt = 0; ; attempt++) {
+    const r = ds.createQueryRunner();
+    await r.connect();
+    try {
+      const got = (await r.query(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok`, [namespace, key])) as { ok: boolean }[];
+      if (got[0]?.ok) {
+        try {
+          return await fn();
+        } finally {
+          await r.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [namespace, key]).catch(() => undefined);
+        }
+      }
+    } finally {
+      await r.release();
+    }
+    if (Date.now() >= deadline) return 'busy';
+    await new Promise((res) => setTimeout(res, Math.min(250, 20 + attempt * 10) + Math.random() * 20));
+  }
+}
+
+/** Money and prices as stored: 6 decimals, no float noise. */
+export function round6(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}
+
+/** Money as reported: cents. */
+export function cents(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+export function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,170 @@
+import type { Job } from 'bullmq';
+import { bold, fmt, join } from 'telegraf/format';
+import type { AppContext } from '../../app/context.js';
+import { fillConfirmation } from '../../bot/views/fill-view.js';
+import { executeApproval, type ExecutionDeps, type ExecutionOutcome } from '../../execution/execute.js';
+import { flattenAll, runExits, type ExitDeps } from '../../execution/exits.js';
+import { markToMarket } from '../../execution/mark-to-market.js';
+import { reconcile } from '../../execution/reconcile.js';
+import { recipientsFor } from '../../settings/recipients.js';
+import { adminChatIds } from '../../alerts/alerts.js';
+import { dollarAdvFromBars } from '../../execution/liquidity-source.js';
+import { loadFillContext } from '../../portfolio/fill-context.js';
+import { messageRefKey } from '../../notify/delivery.js';
+import type { NotifyOp } from '../payloads.js';
+import { executionRunSchema } from '../payloads-execution.js';
+import { cardWithOutcome, outcomeLine } from '../../trading/card-outcome.js';
+import type { TradingDeps } from '../../trading/trading-deps.js';
+import type { HandlerMap } from '../worker-runtime.js';
+import { exitOutcomesView } from '../../trading/exit-view.js';
+
+/** The execution deps as configured: the real gates, broker and quotes, with the config's limits. */
+export function executionDeps(app: AppContext, trading: TradingDeps): ExecutionDeps {
+  const e = app.config.execution;
+  return {
+    ds: app.ds,
+    broker: trading.broker,
+    quotes: trading.quotes,
+    killSwitch: app.killSwitch,
+    audit: app.audit,
+    dollarAdv: dollarAdvFromBars(app.ds),
+    limits: {
+      perOrderBudget: e.perOrderBudget,
+      dailyBudget: e.dailyBudget,
+      ...(e.minPrice !== undefined ? { minPrice: e.minPrice } : {}),
+      ...(e.maxPrice !== undefined ? { maxPrice: e.maxPrice } : {}),
+      minDollarAdv: e.minDollarAdv,
+      maxSpreadPct: e.maxSpreadPct,
+      maxOrderPctAdv: e.maxOrderPctAdv,
+      maxOpenPositions: e.maxOpenPositions,
+      maxPositionPct: e.maxPositionPct,
+      maxDriftPct: e.maxDriftPct,
+      limitBuffer: e.limitBuffer,
+      sizeToPerOrderBudget: e.sizeToPerOrderBudget,
+    },
+    timeStopBars: e.timeStopBars,
+    logger: app.log.child({ component: 'execution' }),
+    scrub: app.scrub,
+    waitTimeoutMs: e.waitTimeoutMs,
+  };
+}
+
+/** Exit deps (stop / time stop / flatten) on the same broker and quotes. */
+export function exitDeps(app: AppContext, trading: TradingDeps): ExitDeps {
+  return {
+    ds: app.ds,
+    broker: trading.broker,
+    quotes: trading.quotes,
+    killSwitch: app.killSwitch,
+    audit: app.audit,
+    limits: { limitBuffer: app.config.exits.limitBuffer, timeStopLeadMinutes: app.config.exits.timeStopLeadMinutes, exitsDuringKill: app.config.exits.duringKill },
+    logger: app.log.child({ component: 'exits' }),
+    scrub: app.scrub,
+    waitTimeoutMs: app.config.execution.waitTimeoutMs,
+  };
+}
+
+/** Thrown when the outcome is not known yet: BullMQ retries with backoff; the re-run only looks the order up. */
+export class OutcomePendingError extends Error {
+  override readonly name = 'OutcomePendingError';
+}
+
+/** Handlers of the `executions` queue. */
+export function executionHandlers(app: AppContext, trading: TradingDeps): HandlerMap<'executions'> {
+  const deps = executionDeps(app, trading);
+  return {
+    'execution.run': async (p, run) => {
+      const out = await executeApproval(deps, p.approvalId);
+      if (out.kind === 'pending' || (out.kind === 'failed' && out.retryable)) throw new OutcomePendingError(out.reason);
+      await tellOutcome(app, out, p, `${run.job.id}-outcome`);
+      return { kind: out.kind };
+    },
+    'execution.cancel_all': async (p, run) => {
+      const res = await trading.broker.cancelAllOrders();
+      // The proof is a fresh look at the broker, not the cancel call's own count.
+      const open = await trading.broker.listOpenOrders();
+      await app.audit.append({ action: 'killswitch.cancel_all', actor: p.userId, broker: trading.broker.name, cancelled: res.cancelled, openAfter: open.length }).catch(() => undefined);
+      const text =
+        open.length === 0
+          ? fmt`🧾 ${bold`Broker orders cancelled`} at ${trading.broker.name}: ${String(res.cancelled)} cancelled, open orders now ${bold`0`}.\nPositions are untouched: /positions shows them; ${bold`/kill flatten`} sells them all.`
+          : fmt`⚠️ ${bold`${String(open.length)} order(s) still open`} at ${trading.broker.name} after cancelling ${String(res.cancelled)}: ${open.map((o) => `${o.symbol} ${o.status}`).join(', ')}.\nSend /kill again, or cancel them in the broker's dashboard.`;
+      await app.notifier.text(p.chatId, text, { origin: 'kill', jobId: `${run.job.id}-proof` });
+      return { cancelled: res.cancelled, openAfter: open.length };
+    },
+    'execution.exits': async (_p, run) => {
+      const outcomes = await runExits(exitDeps(app, trading));
+      // Blocked/skipped repeat on every pass while they last; the digest and alerts carry them, not a message per pass.
+      const news = outcomes.filter((o) => o.status !== 'skipped' && o.status !== 'blocked');
+      if (news.length > 0) {
+        const text = exitOutcomesView('🚪 Exits', news, null);
+        for (const r of await recipientsFor('fills', app.ds, app.config.telegram.allowed)) {
+          await app.notifier.text(r.chatId, text, { origin: 'exits', jobId: `${run.job.id}-to-${r.chatId}`, silent: r.silent });
+        }
+      }
+      return { outcomes: outcomes.map((o) => ({ symbol: o.symbol, reason: o.reason, status: o.status })) };
+    },
+    'execution.mark': async (p) => {
+      const res = await markToMarket({
+        ds: app.ds,
+        broker: trading.broker,
+        benchmarkSymbol: app.config.exits.benchmark,
+        startingCash: app.config.broker.paper.startingCash,
+        audit: app.audit,
+        logger: app.log.child({ component: 'mark-to-market' }),
+      }, { date: p.date });
+      return { date: res.date, equity: res.equity, positions: res.positions.length, missing: res.missing };
+    },
+    'execution.reconcile': async (p, run) => {
+      const report = await reconcile({ ds: app.ds, broker: trading.broker, audit: app.audit, logger: app.log.child({ component: 'reconcile' }), scrub: app.scrub });
+      const chats = new Set<number>(report.ok ? [] : adminChatIds(app.config.telegram.allowed));
+      if (p.chatId !== undefined) chats.add(p.chatId);
+      const text = join([fmt`${bold(report.ok ? '🧮 Reconciliation: books match the broker' : '🧮 Reconciliation found differences')}`, ...report.lines], '\n');
+      for (const chatId of chats) await app.notifier.text(chatId, text, { origin: 'reconcile', jobId: `${run.job.id}-to-${chatId}` });
+      return { ok: report.ok, fixed: report.fixed.length, mismatches: report.mismatches.length };
+    },
+    'execution.flatten': async (p, run) => {
+      const outcomes = await flattenAll(exitDeps(app, trading), { requestedBy: p.userId });
+      const positions = await trading.broker.listPositions().catch(() => null);
+      await app.notifier.text(p.chatId, exitOutcomesView('🧯 Flatten', outcomes, positions), { origin: 'flatten', jobId: `${run.job.id}-reply` });
+      return { orders: outcomes.length };
+    },
+  };
+}
+
+/** The card shows the outcome (buttons gone) and a confirmation with a small chart follows. */
+async function tellOutcome(app: AppContext, out: ExecutionOutcome, p: { pickId: string; chatId: number; cardMessageId?: number | undefined }, jobId: string): Promise<void> {
+  const ctx = await loadFillContext(app.ds, out).catch(() => undefined);
+  const msg = fillConfirmation(out, ctx);
+  const ops: NotifyOp[] = [];
+  const card = await cardLocation(app, p);
+  const pick = await app.picks.get(p.pickId).catch(() => null);
+  if (card && pick && card.chatId === p.chatId) ops.push(app.notifier.editCaptionOp(card.messageId, cardWithOutcome(pick, outcomeLine(out)), []));
+  if (msg.chart) {
+    const png = await app.charts.render(msg.chart).catch(() => null);
+    ops.push(png ? await app.notifier.photoOp(png, msg.text) : { kind: 'text', text: msg.text.text, ...(msg.text.entities ? { entities: msg.text.entities } : {}) });
+  } else {
+    ops.push({ kind: 'text', text: msg.text.text, ...(msg.text.entities ? { entities: msg.text.entities } : {}) });
+  }
+  await app.notifier.deliver(p.chatId, ops, 'execution', jobId);
+}
+
+async function cardLocation(app: AppContext, p: { pickId: string; chatId: number; cardMessageId?: number | undefined }): Promise<{ chatId: number; messageId: number } | null> {
+  if (p.cardMessageId) return { chatId: p.chatId, messageId: p.cardMessageId };
+  const ref = await app.redis.get(messageRefKey(app.config.redis.prefix, `pick:${p.pickId}`)).catch(() => null);
+  const m = ref?.match(/^(-?\d+):(\d+)$/);
+  return m ? { chatId: Number(m[1]), messageId: Number(m[2]) } : null;
+}
+
+/** An execution that stayed unknown through every retry: say so plainly; reconciliation picks it up. */
+export async function tellExecutionGaveUp(app: AppContext, job: Job, err: Error): Promise<void> {
+  const p = executionRunSchema.safeParse(job.data);
+  if (!p.success) return;
+  const text = join(
+    [
+      fmt`⚠️ ${bold`Order outcome unknown`} for pick ${p.data.pickId} after ${String(job.attemptsMade)} tries: ${app.scrub(err.message).slice(0, 300)}`,
+      'It is never sent twice. Reconciliation compares the broker with our books and reports what it finds; check /orders, or the broker dashboard.',
+    ],
+    '\n',
+  );
+  await app.notifier.text(p.data.chatId, text, { origin: 'execution-failed', jobId: `${job.id}-gave-up` });
+}

@@ -1,0 +1,39 @@
+import type { DataSource } from 'typeorm';
+import { DataProviderError } from '../errors.js';
+import type { Quote, QuoteProvider } from '../port.js';
+
+/**
+ * Quotes derived from the latest stored daily bar: bid and ask sit half the
+ * assumed spread either side of the last close. This is what the paper broker
+ * trades against when no live quote feed is configured (local mode, demo
+ * data) — good enough to exercise every gate and the fill path, and labelled
+ * with the bar's date so nobody mistakes it for a live price.
+ */
+export class StoredBarQuotes implements QuoteProvider {
+  readonly name = 'stored-bars';
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly spreadBps: number,
+  ) {}
+
+  async latestQuote(symbol: string): Promise<Quote> {
+    const sym = symbol.toUpperCase();
+    const rows = (await this.ds.query(
+      `SELECT to_char(date, 'YYYY-MM-DD') AS date, close, volume FROM bars_daily WHERE symbol = $1 ORDER BY date DESC LIMIT 1`,
+      [sym],
+    )) as { date: string; close: number; volume: number }[];
+    const bar = rows[0];
+    if (!bar) {
+      throw new DataProviderError({ provider: this.name, kind: 'not_found', detail: `no stored bars for ${sym}`, hint: 'import or seed bars for this symbol, or configure a live quote source' });
+    }
+    const half = (bar.close * this.spreadBps) / 20_000;
+    // A tenth of the day's volume at the touch: enough depth for small retail orders, finite for big ones.
+    const size = Math.max(1, Math.floor(bar.volume / 10));
+    return { symbol: sym, bid: round4(bar.close - half), ask: round4(bar.close + half), bidSize: size, askSize: size, time: `${bar.date}T20:00:00Z` };
+  }
+}
+
+function round4(n: number): number {
+  return Math.round(n * 1e4) / 1e4;
+}

@@ -1,0 +1,76 @@
+import { periodRange } from './period.js';
+import { loadOpenPositions, type Queryable } from './positions.js';
+import { num, numOr0, round6 } from './rows.js';
+import type { EquityPoint, PnlPeriod, PnlReport, PositionsSnapshot } from './types.js';
+
+interface MarkRow {
+  date: string;
+  equity: string;
+  cash: string;
+  marked_at: Date;
+}
+
+/**
+ * P&L for a period at `now`:
+ * - realized: Σ `orders.realized_pnl` of orders booked on a New York date
+ *   from the period's first session through today;
+ * - unrealized: now, over the open positions;
+ * - equity: `equity_marks` from the baseline session through the last
+ *   session, plus a live point for the last session when it has no mark yet.
+ */
+export async function loadPnl(db: Queryable, period: PnlPeriod, now: Date): Promise<PnlReport> {
+  const range = periodRange(period, now);
+  const [realizedRows, marks, positions] = await Promise.all([
+    db.query(
+      `SELECT COALESCE(sum(realized_pnl), 0) AS total, count(*)::int AS trades,
+              count(*) FILTER (WHERE realized_pnl > 0)::int AS wins, count(*) FILTER (WHERE realized_pnl < 0)::int AS losses
+         FROM orders
+        WHERE realized_pnl IS NOT NULL AND booked_at IS NOT NULL
+          AND (booked_at AT TIME ZONE 'America/New_York')::date BETWEEN $1::date AND $2::date`,
+      [range.from, range.today],
+    ) as Promise<{ total: string; trades: number; wins: number; losses: number }[]>,
+    db.query(
+      `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity, cash, marked_at FROM equity_marks WHERE date BETWEEN $1::date AND $2::date ORDER BY date`,
+      [range.baseline, range.to],
+    ) as Promise<MarkRow[]>,
+    loadOpenPositions(db),
+  ]);
+  const r = realizedRows[0];
+  const points: EquityPoint[] = marks.map((m) => ({ date: m.date, equity: numOr0(m.equity), live: false }));
+  if (points.at(-1)?.date !== range.to) {
+    const live = await liveEquity(db, range.to, positions);
+    if (live !== null) points.push({ date: range.to, equity: live, live: true });
+  }
+  const first = points[0];
+  const last = points.at(-1);
+  return {
+    range,
+    realized: { total: round6(numOr0(r?.total)), trades: r?.trades ?? 0, wins: r?.wins ?? 0, losses: r?.losses ?? 0 },
+    unrealized: { total: positions.totals.unrealizedPnl, positions: positions.totals.count, unpriced: positions.totals.unpriced },
+    equity: {
+      points,
+      change: first && last && points.length >= 2 ? round6(last.equity - first.equity) : null,
+      since: first?.date ?? null,
+    },
+  };
+}
+
+/**
+ * Equity now, for a session that has no mark yet: the cash of the latest
+ * mark on or before it, moved by every fill since that mark (buys spend,
+ * sells bring cash in), plus the open positions at current prices. Null when
+ * nothing was ever marked: without a starting cash there is no equity to show.
+ */
+async function liveEquity(db: Queryable, upTo: string, positions: PositionsSnapshot): Promise<number | null> {
+  const anchor = (await db.query(`SELECT to_char(date, 'YYYY-MM-DD') AS date, equity, cash, marked_at FROM equity_marks WHERE date <= $1::date ORDER BY date DESC LIMIT 1`, [
+    upTo,
+  ])) as MarkRow[];
+  const a = anchor[0];
+  if (!a) return null;
+  const flows = (await db.query(
+    `SELECT COALESCE(sum(CASE WHEN side = 'sell' THEN qty * price ELSE -(qty * price) END), 0) AS net FROM fills WHERE filled_at > $1`,
+    [a.marked_at],
+  )) as { net: string }[];
+  const cash = numOr0(a.cash) + (num(flows[0]?.net) ?? 0);
+  return round6(cash + positions.totals.marketValue);
+}

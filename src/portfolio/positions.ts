@@ -1,0 +1,90 @@
+import type { DataSource } from 'typeorm';
+import { num, numOr0, round6 } from './rows.js';
+import type { OpenPosition, PositionsSnapshot, PriceSource } from './types.js';
+
+/** Anything that runs a parameterised query: a DataSource, a QueryRunner. */
+export type Queryable = Pick<DataSource, 'query'>;
+
+interface PositionRow {
+  symbol: string;
+  strategy: string;
+  qty: number;
+  avg_cost: string;
+  opened_at: Date;
+  stop: string | null;
+  time_stop_date: string | null;
+  realized_pnl: string;
+  last_price: string | null;
+  last_price_date: string | null;
+  bar_close: number | null;
+  bar_date: string | null;
+}
+
+/**
+ * Open positions with a current price: `positions.last_price` (the mark),
+ * else the latest daily close of the symbol. The newest close per symbol is
+ * one index probe on the (symbol, date) primary key, so this stays cheap
+ * however long the bar history is.
+ */
+export async function loadOpenPositions(db: Queryable): Promise<PositionsSnapshot> {
+  const rows = (await db.query(
+    `SELECT p.symbol, p.strategy, p.qty, p.avg_cost, p.opened_at, p.stop,
+            to_char(p.time_stop_date, 'YYYY-MM-DD') AS time_stop_date, p.realized_pnl, p.last_price,
+            to_char(p.last_price_at AT TIME ZONE 'America/New_York', 'YYYY-MM-DD') AS last_price_date,
+            b.close AS bar_close, to_char(b.date, 'YYYY-MM-DD') AS bar_date
+       FROM positions p
+       LEFT JOIN LATERAL (SELECT close, date FROM bars_daily d WHERE d.symbol = p.symbol ORDER BY d.date DESC LIMIT 1) b ON true
+      WHERE p.qty > 0`,
+  )) as PositionRow[];
+  const positions = rows.map(toPosition).sort(byImportance);
+  return { positions, totals: totalsOf(positions) };
+}
+
+function toPosition(r: PositionRow): OpenPosition {
+  const avgCost = numOr0(r.avg_cost);
+  const mark = num(r.last_price);
+  const close = num(r.bar_close);
+  const [price, priceSource, priceAsOf]: [number | null, PriceSource, string | null] =
+    mark !== null && mark > 0 ? [mark, 'mark', r.last_price_date] : close !== null && close > 0 ? [close, 'close', r.bar_date] : [null, 'none', null];
+  const costBasis = round6(r.qty * avgCost);
+  return {
+    symbol: r.symbol,
+    strategy: r.strategy,
+    qty: r.qty,
+    avgCost,
+    openedAt: r.opened_at,
+    stop: num(r.stop),
+    timeStopDate: r.time_stop_date,
+    realizedPnl: numOr0(r.realized_pnl),
+    price,
+    priceSource,
+    priceAsOf,
+    costBasis,
+    marketValue: price === null ? null : round6(r.qty * price),
+    unrealizedPnl: price === null ? null : round6((price - avgCost) * r.qty),
+    unrealizedPct: price === null || avgCost <= 0 ? null : price / avgCost - 1,
+  };
+}
+
+/** Biggest P&L swing first (what the trader most needs to see), unpriced last, then by symbol for a stable order. */
+function byImportance(a: OpenPosition, b: OpenPosition): number {
+  if ((a.unrealizedPnl === null) !== (b.unrealizedPnl === null)) return a.unrealizedPnl === null ? 1 : -1;
+  const d = Math.abs(b.unrealizedPnl ?? 0) - Math.abs(a.unrealizedPnl ?? 0);
+  if (d !== 0) return d;
+  return a.symbol.localeCompare(b.symbol) || a.strategy.localeCompare(b.strategy);
+}
+
+/** Totals over a set of positions (exported for views built from fixtures). */
+export function totalsOf(positions: readonly OpenPosition[]): PositionsSnapshot['totals'] {
+  let costBasis = 0;
+  let marketValue = 0;
+  let unrealizedPnl = 0;
+  let unpriced = 0;
+  for (const p of positions) {
+    costBasis += p.costBasis;
+    marketValue += p.marketValue ?? p.costBasis;
+    if (p.unrealizedPnl === null) unpriced++;
+    else unrealizedPnl += p.unrealizedPnl;
+  }
+  return { count: positions.length, costBasis: round6(costBasis), marketValue: round6(marketValue), unrealizedPnl: round6(unrealizedPnl), unpriced };
+}

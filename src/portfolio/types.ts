@@ -1,0 +1,133 @@
+/**
+ * The portfolio read model: what /positions, /orders and /pnl show. Plain
+ * data (numbers already parsed from Postgres numerics), so views are pure
+ * functions of these and unit-testable from fixtures.
+ */
+
+/** Where a position's current price came from. */
+export type PriceSource =
+  /** `positions.last_price`, written by mark-to-market (or an exit's decision price). */
+  | 'mark'
+  /** The latest daily close in `bars_daily` (no mark yet). */
+  | 'close'
+  /** No price anywhere: the position is valued at cost and its P&L is unknown. */
+  | 'none';
+
+/** One open position (qty > 0) with its current valuation. */
+export interface OpenPosition {
+  symbol: string;
+  strategy: string;
+  qty: number;
+  avgCost: number;
+  openedAt: Date;
+  stop: number | null;
+  /** New York date the time stop closes the position, `YYYY-MM-DD`. */
+  timeStopDate: string | null;
+  /** Realized P&L already booked on this symbol/strategy (partial exits). */
+  realizedPnl: number;
+  price: number | null;
+  priceSource: PriceSource;
+  /** New York date the price belongs to (`YYYY-MM-DD`), null when there is no price. */
+  priceAsOf: string | null;
+  /** qty × avgCost. */
+  costBasis: number;
+  /** qty × price, null without a price. */
+  marketValue: number | null;
+  /** (price − avgCost) × qty, null without a price. */
+  unrealizedPnl: number | null;
+  /** price / avgCost − 1 as a fraction, null without a price. */
+  unrealizedPct: number | null;
+}
+
+/** Open positions, most important first, and their totals. */
+export interface PositionsSnapshot {
+  positions: OpenPosition[];
+  totals: {
+    count: number;
+    costBasis: number;
+    /** Priced positions at their price, unpriced ones at cost (so a missing price never looks like a loss). */
+    marketValue: number;
+    /** Sum over priced positions only. */
+    unrealizedPnl: number;
+    /** Positions without any price (excluded from `unrealizedPnl`). */
+    unpriced: number;
+  };
+}
+
+export type OrderKind = 'entry' | 'exit';
+export type ExitReason = 'stop' | 'time_stop' | 'flatten';
+export type OrderState = 'new' | 'submitted' | 'partially_filled' | 'filled' | 'canceled' | 'rejected' | 'expired';
+
+/** One row of `orders`, as /orders lists it. */
+export interface RecentOrder {
+  id: string;
+  kind: OrderKind;
+  exitReason: ExitReason | null;
+  symbol: string;
+  strategy: string;
+  side: 'buy' | 'sell';
+  qty: number;
+  filledQty: number;
+  avgFillPrice: number | null;
+  limitPrice: number;
+  state: OrderState;
+  clientOrderId: string;
+  /** e.g. `cs-1a2b3c4d`: enough to find the order, short enough for a phone line. */
+  shortId: string;
+  broker: string;
+  /** Booked on exits only. */
+  realizedPnl: number | null;
+  rejectReason: string | null;
+  createdAt: Date;
+  bookedAt: Date | null;
+}
+
+/** /pnl periods. */
+export const PNL_PERIODS = ['day', 'week', 'month'] as const;
+export type PnlPeriod = (typeof PNL_PERIODS)[number];
+
+/** The sessions a period covers, as New York dates. */
+export interface PeriodRange {
+  period: PnlPeriod;
+  /** First session of the period. */
+  from: string;
+  /** The latest session on or before today: the period's last session. */
+  to: string;
+  /** Today's New York date (later than `to` on weekends and holidays); bookings up to it count. */
+  today: string;
+  /** The session before `from`: the equity the period's change is measured from. */
+  baseline: string;
+  /** Number of sessions from `from` to `to`. */
+  sessions: number;
+}
+
+/** One point of the equity curve. */
+export interface EquityPoint {
+  date: string;
+  equity: number;
+  /** Computed now from the last mark, fills since then and current prices (no mark for this session yet). */
+  live: boolean;
+}
+
+/** /pnl for one period. */
+export interface PnlReport {
+  range: PeriodRange;
+  realized: {
+    /** Σ orders.realized_pnl booked in the period. */
+    total: number;
+    /** Closing orders with realized P&L booked in the period. */
+    trades: number;
+    wins: number;
+    losses: number;
+  };
+  /** Now, over the open positions. */
+  unrealized: { total: number; positions: number; unpriced: number };
+  equity: {
+    /** Oldest first, from the baseline session to `to`. */
+    points: EquityPoint[];
+    /** Last point minus the first one; null with fewer than two points. */
+    change: number | null;
+    /** Date of the first point (the change is measured from it). */
+    since: string | null;
+  };
+}

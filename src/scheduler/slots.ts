@@ -1,0 +1,227 @@
+/**
+ * Slot definitions: what the scheduler runs, when, and until when a missed run
+ * is still worth catching up. Pure (no I/O, no clock).
+ *
+ * Times are written as one of:
+ * - `HH:MM`: a fixed New York wall-clock time on the session date (`24:00` or
+ *   `midnight` = the midnight that ends the session date);
+ * - `open`, `open+N`, `open-N`: N minutes after/before that session's actual open;
+ * - `close`, `close+N`, `close-N`: N minutes after/before that session's actual
+ *   close — 16:00, or 13:00 on an early-close day.
+ *
+ * Early closes: slots written relative to the close move with it, so the
+ * default `close-5` scan runs at 15:55 on a regular day and 12:55 before a
+ * 13:00 early close, and the close digest (`close+15`) at 16:15 or 13:15.
+ * Wall-clock slots keep their time; a slot that must run while the market is
+ * open (scans, exit checks) is skipped on a day its time falls outside the
+ * session (e.g. a `15:30` scan on an early-close day). Nothing runs on days
+ * without a session (weekends, holidays).
+ */
+
+/** What a slot triggers. The lead maps each kind to real jobs. */
+export const SLOT_KINDS = ['scan', 'digest-morning', 'digest-close', 'exits', 'mark', 'reconcile'] as const;
+export type SlotKind = (typeof SLOT_KINDS)[number];
+
+/** A time on a session day: a wall-clock time, or an offset from that session's open or close. */
+export type TimeSpec = { readonly anchor: 'clock'; readonly minutes: number } | { readonly anchor: 'open' | 'close'; readonly minutes: number };
+
+/** Regular session hours in minutes after New York midnight (09:30 and 16:00). */
+export const REGULAR_OPEN_MINUTES = 9 * 60 + 30;
+export const REGULAR_CLOSE_MINUTES = 16 * 60;
+const MINUTES_PER_DAY = 24 * 60;
+const MAX_OFFSET_MINUTES = 12 * 60;
+
+export interface SlotDef {
+  /** Unique id, `[a-z0-9-]`: `<kind>-<HHMM on a regular day>`, e.g. `scan-0935`, `scan-1555`. Used in job ids and `scheduled_runs`. */
+  readonly slot: string;
+  readonly kind: SlotKind;
+  /** When it is due. */
+  readonly at: TimeSpec;
+  /** A missed run is caught up until this time of the same session day (exclusive). */
+  readonly until: TimeSpec;
+  /** Only while the market is open: skipped on a day its due time falls outside [open, close). */
+  readonly whileOpen: boolean;
+  /** The dead-man alerts when the slot still has no enqueue record this long after it was due. */
+  readonly graceMs: number;
+}
+
+/** Slot times per kind, as written in configuration (see the module doc for the syntax). */
+export interface ScheduleSpec {
+  scans: readonly string[];
+  morningDigest: readonly string[];
+  closeDigest: readonly string[];
+  exits: readonly string[];
+  mark: readonly string[];
+  reconcile: readonly string[];
+  /** Dead-man grace after a slot's due time, in minutes (default 10). */
+  graceMinutes?: number;
+}
+
+/** The defaults of issue #6 (all New York time; close-relative ones follow early closes). */
+export const DEFAULT_SCHEDULE: ScheduleSpec = {
+  scans: ['09:35', '10:30', 'close-5'],
+  morningDigest: ['08:45'],
+  closeDigest: ['close+15'],
+  exits: ['close-10'],
+  mark: ['close+30'],
+  reconcile: ['09:20', 'close+35'],
+  graceMinutes: 10,
+};
+
+const CLOCK_RE = /^(\d{1,2}):(\d{2})$/;
+const REL_RE = /^(open|close)(?:\s*([+-])\s*(\d{1,3}))?$/;
+
+/**
+ * Parses one time (`09:35`, `24:00`, `midnight`, `close-5`, `open+10`).
+ * @throws RangeError with a readable message when malformed.
+ */
+export function parseTimeSpec(text: string): TimeSpec {
+  const s = text.trim().toLowerCase();
+  if (s === 'midnight') return { anchor: 'clock', minutes: MINUTES_PER_DAY };
+  const clock = CLOCK_RE.exec(s);
+  if (clock) {
+    const h = Number(clock[1]);
+    const m = Number(clock[2]);
+    const minutes = h * 60 + m;
+    if (m > 59 || minutes > MINUTES_PER_DAY) throw new RangeError(`"${text}": a time must be HH:MM between 00:00 and 24:00`);
+    return { anchor: 'clock', minutes };
+  }
+  const rel = REL_RE.exec(s);
+  if (rel) {
+    const n = rel[3] === undefined ? 0 : Number(rel[3]);
+    if (n > MAX_OFFSET_MINUTES) throw new RangeError(`"${text}": the offset must be at most ${MAX_OFFSET_MINUTES} minutes`);
+    return { anchor: rel[1] as 'open' | 'close', minutes: rel[2] === '-' ? -n : n };
+  }
+  throw new RangeError(`"${text}": expected HH:MM (New York time), open±N or close±N (minutes), e.g. 09:35 or close-5`);
+}
+
+/** Parses a comma-separated list of times (empty string → no slots). */
+export function parseTimeList(text: string): string[] {
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const item of items) parseTimeSpec(item);
+  return items;
+}
+
+/** Minutes after New York midnight at which the spec falls on a regular 09:30–16:00 session. */
+export function regularDayMinutes(spec: TimeSpec): number {
+  if (spec.anchor === 'clock') return spec.minutes;
+  return (spec.anchor === 'open' ? REGULAR_OPEN_MINUTES : REGULAR_CLOSE_MINUTES) + spec.minutes;
+}
+
+/** `HH:MM`, or `open±N` / `close±N`. */
+export function formatTimeSpec(spec: TimeSpec): string {
+  if (spec.anchor === 'clock') return hhmm(spec.minutes, ':');
+  if (spec.minutes === 0) return spec.anchor;
+  return `${spec.anchor}${spec.minutes > 0 ? '+' : '-'}${Math.abs(spec.minutes)}`;
+}
+
+function hhmm(minutes: number, sep: string): string {
+  const m = ((minutes % MINUTES_PER_DAY) + MINUTES_PER_DAY) % MINUTES_PER_DAY;
+  const h = minutes >= MINUTES_PER_DAY ? 24 : Math.floor(m / 60);
+  return `${String(h).padStart(2, '0')}${sep}${String(m % 60).padStart(2, '0')}`;
+}
+
+/** Per kind: until when a missed run is useful, and whether it needs the market open. */
+function kindRules(kind: SlotKind, at: TimeSpec): { until: TimeSpec; whileOpen: boolean } {
+  switch (kind) {
+    case 'scan':
+    case 'exits':
+      // Intraday work is pointless once the market has closed.
+      return { until: { anchor: 'close', minutes: 0 }, whileOpen: true };
+    case 'digest-morning':
+      // A "good morning" after the bell is noise.
+      return { until: { anchor: 'open', minutes: 0 }, whileOpen: false };
+    case 'digest-close':
+    case 'mark':
+      return { until: { anchor: 'clock', minutes: MINUTES_PER_DAY }, whileOpen: false };
+    case 'reconcile':
+      // A pre-open/intraday reconciliation is still useful until the close; an after-close one until midnight.
+      return regularDayMinutes(at) < REGULAR_CLOSE_MINUTES
+        ? { until: { anchor: 'close', minutes: 0 }, whileOpen: false }
+        : { until: { anchor: 'clock', minutes: MINUTES_PER_DAY }, whileOpen: false };
+  }
+}
+
+/** One slot of `kind` at `time`. */
+export function makeSlot(kind: SlotKind, time: string | TimeSpec, graceMinutes = 10): SlotDef {
+  const at = typeof time === 'string' ? parseTimeSpec(time) : time;
+  const minutes = regularDayMinutes(at);
+  if (minutes < 0 || minutes >= MINUTES_PER_DAY) throw new RangeError(`${kind} at ${formatTimeSpec(at)}: must fall within the session day (00:00–23:59 on a regular day)`);
+  if (!Number.isFinite(graceMinutes) || graceMinutes <= 0) throw new RangeError(`graceMinutes must be positive`);
+  return { slot: `${kind}-${hhmm(minutes, '')}`, kind, at, ...kindRules(kind, at), graceMs: Math.round(graceMinutes * 60_000) };
+}
+
+/**
+ * All slots of a schedule, ordered by their regular-day time.
+ * @throws RangeError on a malformed time, or two times of one kind that fall at the same regular-day time.
+ */
+export function buildSlots(spec: ScheduleSpec = DEFAULT_SCHEDULE): SlotDef[] {
+  const grace = spec.graceMinutes ?? 10;
+  const byKind: [SlotKind, readonly string[]][] = [
+    ['scan', spec.scans],
+    ['digest-morning', spec.morningDigest],
+    ['digest-close', spec.closeDigest],
+    ['exits', spec.exits],
+    ['mark', spec.mark],
+    ['reconcile', spec.reconcile],
+  ];
+  const slots: SlotDef[] = [];
+  const seen = new Set<string>();
+  for (const [kind, times] of byKind) {
+    for (const t of times) {
+      const s = makeSlot(kind, t, grace);
+      if (seen.has(s.slot)) throw new RangeError(`${kind} is scheduled twice at the same time (${t}); remove one`);
+      seen.add(s.slot);
+      slots.push(s);
+    }
+  }
+  return slots.sort((a, b) => regularDayMinutes(a.at) - regularDayMinutes(b.at) || a.slot.localeCompare(b.slot));
+}
+
+/** Human description, e.g. `scan-1555 (close-5, until close)`. */
+export function describeSlot(s: SlotDef): string {
+  return `${s.slot} (${formatTimeSpec(s.at)}, until ${formatTimeSpec(s.until) === '24:00' ? 'midnight' : formatTimeSpec(s.until)})`;
+}
+
+/** For a zod `superRefine` on a time-list variable: null when valid, else what is wrong. */
+export function timeListProblem(raw: string): string | null {
+  try {
+    parseTimeList(raw);
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** Raw comma-separated lists, as the environment holds them. */
+export interface ScheduleStrings {
+  scans: string;
+  morningDigest: string;
+  closeDigest: string;
+  exits: string;
+  mark: string;
+  reconcile: string;
+  graceMinutes?: number;
+}
+
+/**
+ * Builds a {@link ScheduleSpec} from comma-separated lists and checks it
+ * (including duplicates) by building its slots.
+ * @throws RangeError naming the bad entry.
+ */
+export function scheduleFromStrings(s: ScheduleStrings): ScheduleSpec {
+  const spec: ScheduleSpec = {
+    scans: parseTimeList(s.scans),
+    morningDigest: parseTimeList(s.morningDigest),
+    closeDigest: parseTimeList(s.closeDigest),
+    exits: parseTimeList(s.exits),
+    mark: parseTimeList(s.mark),
+    reconcile: parseTimeList(s.reconcile),
+    ...(s.graceMinutes !== undefined ? { graceMinutes: s.graceMinutes } : {}),
+  };
+  buildSlots(spec);
+  return spec;
+}

@@ -1,0 +1,64 @@
+import pino from 'pino';
+import type { DataSource } from 'typeorm';
+import { Scheduling1764400000000 } from '../../../migrations/1764400000000-Scheduling.js';
+import { createDataSource } from '../../../src/db/data-source.js';
+import { createTestDatabase } from '../../helpers/pg.js';
+
+/** A fresh migrated database plus the Scheduling migration (applied by hand until it is registered). */
+export interface SchedDb {
+  db: Awaited<ReturnType<typeof createTestDatabase>>;
+  ds: DataSource;
+  /** Another DataSource on the same database (another process / replica). */
+  open(): Promise<DataSource>;
+  close(): Promise<void>;
+}
+
+export async function makeSchedDb(): Promise<SchedDb> {
+  const db = await createTestDatabase();
+  const all: DataSource[] = [];
+  const open = async () => {
+    const d = createDataSource(db.url, { poolSize: 10 });
+    await d.initialize();
+    all.push(d);
+    return d;
+  };
+  const ds = await open();
+  const have = (await ds.query(`SELECT to_regclass('public.scheduled_runs') IS NOT NULL AS ok`)) as { ok: boolean }[];
+  if (!have[0]?.ok) {
+    const qr = ds.createQueryRunner();
+    await qr.connect();
+    try {
+      await new Scheduling1764400000000().up(qr);
+    } finally {
+      await qr.release();
+    }
+  }
+  return {
+    db,
+    ds,
+    open,
+    async close() {
+      for (const d of all) if (d.isInitialized) await d.destroy().catch(() => undefined);
+      await db.drop();
+    },
+  };
+}
+
+export const silentLog = pino({ level: 'silent' });
+
+/** A settable clock. */
+export function fakeClock(start: number): { now: () => number; set(t: number): void; advance(ms: number): void; get t(): number } {
+  let t = start;
+  return {
+    now: () => t,
+    set(v) {
+      t = v;
+    },
+    advance(ms) {
+      t += ms;
+    },
+    get t() {
+      return t;
+    },
+  };
+}
