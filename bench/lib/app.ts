@@ -30,6 +30,8 @@ export async function startLocalApp(resources: BenchResources, env: Record<strin
     // The worker otherwise loads the embedded market data in the background at start, which
     // competes with whatever is being measured; sections that need the data pass 'true'.
     SEED_DEFAULT_DATA: 'false',
+    // Scheduled scans firing mid-measurement would skew the figures.
+    SCHEDULE_ENABLED: 'false',
     ...env,
   };
   const config = loadConfig(full);

@@ -26,6 +26,7 @@ import { QuickChartRenderer } from '../charts/quickchart-renderer.js';
 import type { ScanData } from '../scan/data-port.js';
 import { PicksRepo } from '../scan/picks-repo.js';
 import { StoreScanData } from '../scan/store-scan-data.js';
+import { adminChatIds, Alerts, notifierSender } from '../alerts/alerts.js';
 
 /** Shared resources of one process, whatever roles it runs. */
 export interface AppContext {
@@ -49,6 +50,8 @@ export interface AppContext {
   picks: PicksRepo;
   charts: ChartRenderer;
   scanData: ScanData;
+  /** De-duplicated admin alerts (failures, dead-man, reconciliation). */
+  alerts: Alerts;
   close(): Promise<void>;
 }
 
@@ -119,6 +122,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     picks: new PicksRepo(ds),
     charts,
     scanData: new StoreScanData(bars),
+    alerts: new Alerts({ ds, send: notifierSender(notifier), admins: adminChatIds(config.telegram.allowed), log: log.child({ component: 'alerts' }) }),
     async close() {
       await bars.idle().catch(() => undefined);
       await jobs.close();

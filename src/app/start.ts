@@ -8,7 +8,8 @@ import { collectStatus } from '../ops/status.js';
 import { QUEUE_NAMES } from '../jobs/registry.js';
 import { createContext, type AppContext } from './context.js';
 import { startBotRole, type BotRole } from './roles/bot-role.js';
-import { startSchedulerRole } from './roles/scheduler-role.js';
+import { configuredSlots, startSchedulerRole } from './roles/scheduler-role.js';
+import { startDeadman } from '../ops/deadman.js';
 import { startWorkerRole } from './roles/worker-role.js';
 
 /** The process roles; `npm start` runs all of them in one process. */
@@ -69,7 +70,7 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
       stops.push(() => w.stop());
     }
     if (opts.roles.includes('scheduler')) {
-      const s = startSchedulerRole(app);
+      const s = await startSchedulerRole(app);
       stops.push(() => s.stop());
     }
     if (opts.roles.includes('bot')) {
@@ -79,6 +80,17 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
       stops.unshift(() => b.stop());
     }
     beats.forEach((b) => b.start());
+    // Every process watches for dead roles and missed slots; alerts are de-duplicated in Postgres, so several watchers send one message.
+    const deadman = startDeadman({
+      ds: app.ds,
+      alerts: app.alerts,
+      slots: configuredSlots(config),
+      staleMs: config.heartbeat.staleMs,
+      expectedRoles: config.schedule.deadman.expectedRoles,
+      intervalMs: config.schedule.deadman.intervalMs,
+      log: log.child({ component: 'deadman' }),
+    });
+    stops.push(async () => deadman.stop());
     server = createHttpServer(
       {
         readiness: async () => {
@@ -86,7 +98,7 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
           const mine = s.heartbeats.filter((h) => h.instance === app.instanceId);
           return {
             ready: s.db.ok && s.redis.ok,
-            checks: { postgres: s.db, redis: s.redis, killSwitchEngaged: s.killSwitch.engaged, heartbeats: s.heartbeats, staleRoles: s.heartbeats.filter((h) => h.stale).map((h) => h.role), roles: opts.roles, instance: app.instanceId, ownBeats: mine.length },
+            checks: { postgres: s.db, redis: s.redis, killSwitchEngaged: s.killSwitch.engaged, alerts: s.alerts.map((a) => ({ key: a.key, severity: a.severity, message: a.message, since: a.firstAt })), heartbeats: s.heartbeats, staleRoles: s.heartbeats.filter((h) => h.stale).map((h) => h.role), roles: opts.roles, instance: app.instanceId, ownBeats: mine.length },
           };
         },
         metrics: () =>

@@ -18,6 +18,7 @@ export const CALLBACK_ACTIONS = {
   backtestCancel: 'bc',
   flattenConfirm: 'fc',
   flattenCancel: 'fx',
+  settingsSet: 'st',
 } as const;
 export type CallbackAction = (typeof CALLBACK_ACTIONS)[keyof typeof CALLBACK_ACTIONS];
 

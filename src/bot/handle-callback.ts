@@ -6,6 +6,7 @@ import type { BotDeps } from './deps.js';
 import { roleOf } from './middleware.js';
 import { handleBacktestCancel } from './commands/backtest.js';
 import { decideApprove, decideReject } from './approvals.js';
+import { handleSettingsCallback } from './commands/settings.js';
 
 const ADMIN_ACTIONS: ReadonlySet<string> = new Set([CALLBACK_ACTIONS.resumeConfirm, CALLBACK_ACTIONS.resumeCancel, CALLBACK_ACTIONS.flattenConfirm, CALLBACK_ACTIONS.flattenCancel]);
 
@@ -80,6 +81,9 @@ export function handleCallback(deps: BotDeps) {
         await ctx.editMessageText(`🧯 Flatten confirmed by ${ctx.from.first_name} (${ctx.from.id}): selling every open position. A report follows.`).catch(() => undefined);
         return;
       }
+      case CALLBACK_ACTIONS.settingsSet:
+        await handleSettingsCallback(deps, ctx, verdict.payload.arg);
+        return;
       case CALLBACK_ACTIONS.flattenCancel:
         await deps.audit.append({ action: 'flatten.cancelled', ...base }).catch(() => undefined);
         await ctx.answerCbQuery('Cancelled.');

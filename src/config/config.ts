@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { envSchema, type Env } from './env-schema.js';
 import { parseAllowList, type Role } from './roles.js';
+import { scheduleFromStrings, type ScheduleSpec } from '../scheduler/slots.js';
 
 /** The token local mode uses with the in-process Bot API emulator; it is not a secret. */
 export const LOCAL_BOT_TOKEN = '100000001:LOCAL-courtside-local-mode-token';
@@ -59,6 +60,8 @@ export interface Config {
     waitTimeoutMs: number;
     timeStopBars: number;
   };
+  /** Time-based jobs (New York times; `close-5` follows early closes) and the dead-man check. */
+  schedule: { enabled: boolean; spec: ScheduleSpec; deadman: { intervalMs: number; expectedRoles: string[] } };
   /** Stop / time-stop exits and the daily marks. */
   exits: { limitBuffer: number; timeStopLeadMinutes: number; duringKill: boolean; benchmark: string };
   /** Values that must never be logged; the logger scrubs them from every line. */
@@ -98,6 +101,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (local && !allowMap.has(env.LOCAL_USER_ID)) allowMap.set(env.LOCAL_USER_ID, 'admin');
   const token = env.TELEGRAM_BOT_TOKEN ?? LOCAL_BOT_TOKEN;
   const localDemo = local && env.BROKER === 'paper';
+  let schedule: ScheduleSpec;
+  try {
+    schedule = scheduleFromStrings({
+      scans: env.SCHEDULE_SCANS,
+      morningDigest: env.SCHEDULE_MORNING_DIGEST,
+      closeDigest: env.SCHEDULE_CLOSE_DIGEST,
+      exits: env.SCHEDULE_EXITS,
+      mark: env.SCHEDULE_MARK,
+      reconcile: env.SCHEDULE_RECONCILE,
+      graceMinutes: env.SCHEDULE_GRACE_MINUTES,
+    });
+  } catch (e) {
+    // Each list parsed alone; what is left is a clash between lists (e.g. the same time twice).
+    throw new ConfigError([`SCHEDULE_* ${e instanceof Error ? e.message : String(e)}`]);
+  }
   const callbackSecret = env.CALLBACK_SECRET ?? `courtside-callback:${token}`;
   const secrets = [env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_WEBHOOK_SECRET, env.CALLBACK_SECRET, passwordOf(env.DATABASE_URL), passwordOf(env.REDIS_URL), env.APCA_API_KEY_ID, env.APCA_API_SECRET_KEY]
     .filter((s): s is string => typeof s === 'string' && s.length >= 4);
@@ -154,6 +172,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       windowMs: env.EXEC_WINDOW_MINUTES * 60_000,
       waitTimeoutMs: env.EXEC_WAIT_TIMEOUT_MS,
       timeStopBars: env.EXEC_TIME_STOP_BARS,
+    },
+    schedule: {
+      enabled: env.SCHEDULE_ENABLED,
+      spec: schedule,
+      deadman: {
+        intervalMs: env.DEADMAN_INTERVAL_MS,
+        expectedRoles: env.DEADMAN_EXPECTED_ROLES.split(',').map((r) => r.trim()).filter(Boolean),
+      },
     },
     exits: { limitBuffer: env.EXIT_LIMIT_BUFFER_PCT / 100, timeStopLeadMinutes: env.EXIT_TIME_STOP_LEAD_MIN, duringKill: env.EXIT_DURING_KILL, benchmark: env.MTM_BENCHMARK.toUpperCase() },
     secrets,

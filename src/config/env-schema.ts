@@ -1,5 +1,16 @@
 import { z } from 'zod';
 import { parseAllowList } from './roles.js';
+import { timeListProblem } from '../scheduler/slots.js';
+
+/** A comma-separated list of slot times (`09:35`, `open+5`, `close-5`), checked by the scheduler's own parser. */
+const timeList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .superRefine((raw, ctx) => {
+      const problem = timeListProblem(raw);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -109,6 +120,22 @@ export const envSchema = z
       .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
       .default('false')
       .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    SCHEDULE_ENABLED: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .default('true')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    SCHEDULE_SCANS: timeList('09:35,10:30,close-5'),
+    SCHEDULE_MORNING_DIGEST: timeList('08:45'),
+    SCHEDULE_CLOSE_DIGEST: timeList('close+15'),
+    SCHEDULE_EXITS: timeList('close-10'),
+    SCHEDULE_MARK: timeList('close+10'),
+    SCHEDULE_RECONCILE: timeList('09:20,close+35'),
+    SCHEDULE_GRACE_MINUTES: z.coerce.number().int().min(1).max(120).default(10),
+    DEADMAN_INTERVAL_MS: positiveInt.default(60_000),
+    DEADMAN_EXPECTED_ROLES: z
+      .string()
+      .default('')
+      .refine((v) => v.split(',').every((r) => ['', 'bot', 'worker', 'scheduler'].includes(r.trim())), 'must list roles among bot, worker, scheduler'),
     MTM_BENCHMARK: z.string().regex(/^[A-Za-z0-9.-]{1,15}$/, 'must be a ticker such as SPY').default('SPY'),
   })
   // Cross-field rules run even when single fields failed, so one message lists every problem.

@@ -127,8 +127,7 @@ export async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOption
     loadBenchmark(ds, sessionDate, symbol),
     loadEquityCurve(ds, sessionDate, symbol, opts.curveSessions ?? 120),
   ]);
-  const realized = exits.reduce((s, e) => s + (e.realizedPnl ?? 0), 0);
-  const pnl = await loadPnl(ds, sessionDate, realized);
+  const pnl = await loadPnl(ds, sessionDate);
   const data: CloseDigestData = {
     kind: 'close',
     generatedAt: now,

@@ -259,14 +259,27 @@ export async function loadFailures(ds: Queryable, sessionDate: string): Promise<
   return [...alerts.map(alertToFailure), ...orders];
 }
 
-/** Realized today, unrealized now vs at the previous mark, and equity. */
-export async function loadPnl(ds: Queryable, sessionDate: string, realized: number): Promise<ClosePnl> {
+/**
+ * Realized today (Σ orders.realized_pnl of orders booked today, as
+ * mark-to-market counts it), unrealized now vs at the previous mark, and equity.
+ * Before today's mark-to-market has run, open positions are valued at today's
+ * bar close, else their last price, else cost (counted as unpriced).
+ */
+export async function loadPnl(ds: Queryable, sessionDate: string): Promise<ClosePnl> {
+  const booked = await q<{ s: number }>(
+    ds,
+    `SELECT COALESCE(sum(realized_pnl), 0)::float8 AS s FROM orders WHERE booked_at IS NOT NULL AND (booked_at AT TIME ZONE ${NY})::date = $1::date`,
+    [sessionDate],
+  );
+  const realized = booked[0]?.s ?? 0;
   const today = await q<{ n: number; u: number }>(ds, `SELECT count(*)::int AS n, COALESCE(sum(unrealized_pnl), 0)::float8 AS u FROM position_marks WHERE date = $1::date`, [sessionDate]);
   const open = await q<{ n: number; unpriced: number; u: number }>(
     ds,
-    `SELECT count(*)::int AS n, count(*) FILTER (WHERE last_price IS NULL)::int AS unpriced,
-            COALESCE(sum(qty * (COALESCE(last_price, avg_cost) - avg_cost)), 0)::float8 AS u
-       FROM positions WHERE qty > 0`,
+    `SELECT count(*)::int AS n, count(*) FILTER (WHERE b.close IS NULL AND p.last_price IS NULL)::int AS unpriced,
+            COALESCE(sum(p.qty * (COALESCE(b.close::numeric, p.last_price, p.avg_cost) - p.avg_cost)), 0)::float8 AS u
+       FROM positions p LEFT JOIN bars_daily b ON b.symbol = p.symbol AND b.date = $1::date
+      WHERE p.qty > 0`,
+    [sessionDate],
   );
   const prev = await q<{ date: string | null; u: number | null }>(
     ds,

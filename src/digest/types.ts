@@ -167,7 +167,7 @@ export interface FailureLine {
 }
 
 export interface ClosePnl {
-  /** Realized by today's exits. */
+  /** Σ realized_pnl of orders booked today (today's exits). */
   realized: number;
   /** Open positions' unrealized P&L at the close (today's marks, else last prices). */
   unrealizedNow: number;

@@ -30,3 +30,6 @@ export interface ScanChunkResult {
   skipped: number;
   signals: import('../engine/signal.js').Signal[];
 }
+
+/** A scan the scheduler started: one per trading chat, keyed by the slot (`sched-scan-0935-<date>`). */
+export const scanScheduledSchema = z.object({ slotKey: z.string().min(1).max(80), sessionDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { commandContextSchema, notifyPayloadSchema, picksRequestSchema } from './payloads.js';
 import { backtestJobPayloadSchema } from '../backtest/job.js';
 import { pnlRequestSchema } from '../portfolio/payloads.js';
-import { scanChunkSchema, scanFinishSchema, scanStartSchema } from './payloads-scan.js';
+import { digestSendSchema } from '../digest/payloads.js';
+import { scanChunkSchema, scanFinishSchema, scanScheduledSchema, scanStartSchema } from './payloads-scan.js';
 import { executionCancelAllSchema, executionFlattenSchema, executionRunSchema, exitsRunSchema, markToMarketSchema, reconcileRunSchema } from './payloads-execution.js';
 
 /** Every BullMQ queue. Long work gets its own queue so it never blocks commands. */
@@ -21,9 +22,11 @@ export const JOBS = {
   'command.positions': { queue: 'commands', schema: commandContextSchema },
   'command.orders': { queue: 'commands', schema: commandContextSchema },
   'command.pnl': { queue: 'commands', schema: pnlRequestSchema },
+  'digest.send': { queue: 'commands', schema: digestSendSchema },
   'scan.start': { queue: 'scans', schema: scanStartSchema },
   'scan.chunk': { queue: 'scans', schema: scanChunkSchema },
   'scan.finish': { queue: 'scans', schema: scanFinishSchema },
+  'scan.scheduled': { queue: 'scans', schema: scanScheduledSchema },
   'backtest.run': { queue: 'backtests', schema: backtestJobPayloadSchema },
   'execution.run': { queue: 'executions', schema: executionRunSchema },
   'execution.cancel_all': { queue: 'executions', schema: executionCancelAllSchema },

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { currentAlerts, type AlertView } from '../alerts/alerts.js';
 import type { DataSource } from 'typeorm';
 import type { JobProducer } from '../jobs/producer.js';
 import type { QueueName } from '../jobs/registry.js';
@@ -15,6 +16,8 @@ export interface SystemStatus {
   redis: { ok: boolean; ms: number; error?: string };
   queues: Record<QueueName, Record<string, number>> | null;
   heartbeats: HeartbeatView[];
+  /** Open alerts (dead-man, failures, reconciliation), newest first; empty when none or unreadable. */
+  alerts: AlertView[];
 }
 
 export interface StatusSources {
@@ -40,12 +43,13 @@ export async function probe(fn: () => Promise<unknown>, timeoutMs: number, what:
 }
 
 export async function collectStatus(src: StatusSources): Promise<SystemStatus> {
-  const [db, redis, killSwitch, queues, heartbeats] = await Promise.all([
+  const [db, redis, killSwitch, queues, heartbeats, alerts] = await Promise.all([
     probe(() => src.ds.query('SELECT 1'), src.timeoutMs, 'postgres ping'),
     probe(() => src.redis.ping(), src.timeoutMs, 'redis ping'),
     src.killSwitch.state(),
     src.jobs.depths().catch(() => null),
     readHeartbeats(src.ds, src.staleMs).catch(() => []),
+    currentAlerts(src.ds),
   ]);
-  return { mode: src.mode, uptimeMs: Date.now() - src.startedAt, killSwitch, db, redis, queues, heartbeats };
+  return { mode: src.mode, uptimeMs: Date.now() - src.startedAt, killSwitch, db, redis, queues, heartbeats, alerts };
 }

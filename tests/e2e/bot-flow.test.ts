@@ -31,9 +31,11 @@ describe('local mode chat flow', () => {
   });
 
   it('/kill engages the switch, /status shows it, /resume needs a confirm tap', async () => {
-    const [kill] = await h.say(1, '/kill flash crash');
-    expect(textOf(kill)).toMatch(/KILL SWITCH ON/);
+    // The switch answers at once; the worker then cancels open broker orders and replies with the proof.
+    const killEvents = await h.say(1, '/kill flash crash', { count: 2 });
+    const kill = killEvents.find((e) => /KILL SWITCH ON/.test(textOf(e)));
     expect(textOf(kill)).toMatch(/flash crash/);
+    expect(killEvents.map(textOf).join('\n')).toMatch(/open orders now 0/);
     const [status] = await h.say(1, '/status');
     expect(textOf(status)).toMatch(/Kill switch: ON — flash crash/);
     expect((await h.running.app.killSwitch.state()).engaged).toBe(true);

@@ -71,12 +71,23 @@ describe('/scan and /picks', () => {
     expect(textOf(photos[0])).toContain(`Entry (limit) ${first.close.toFixed(2)} · Stop ${first.stop.toFixed(2)}`);
   }, 45_000);
 
-  it('approve buttons are refused honestly until execution exists, and nothing is ordered', async () => {
+  it('Approve on a card places one paper order and answers with the outcome; the card loses its buttons', async () => {
     const cards = (await h.emulator.events({ chatId: 1 })).filter((e) => e.method === 'sendPhoto');
     const card = cards[0]!;
+    const symbol = /📈 (\S+)/.exec(card.message!.caption ?? '')![1]!;
     const approve = card.message!.reply_markup!.inline_keyboard[0]![0] as { callback_data: string };
-    const [answer] = await h.press(1, card.message!.message_id, approve.callback_data);
-    expect(textOf(answer)).toMatch(/not enabled yet.*Nothing was ordered/);
+    // The answer, the bot's caption edit, then the worker's caption edit and its confirmation.
+    const events = await h.press(1, card.message!.message_id, approve.callback_data, { count: 4, timeoutMs: 20_000 });
+    expect(textOf(events.find((e) => e.method === 'answerCallbackQuery'))).toMatch(new RegExp(`Approved ${symbol}: placing the order`));
+    const edits = events.filter((e) => e.method === 'editMessageCaption');
+    expect(edits.length).toBe(2);
+    for (const e of edits) expect(e.message!.reply_markup?.inline_keyboard ?? []).toEqual([]);
+    const confirmation = events.find((e) => e.method === 'sendPhoto' || e.method === 'sendMessage');
+    // Bought (with a chart) or refused by a gate — either way it names the symbol, and at most one order exists.
+    expect(textOf(confirmation)).toContain(symbol);
+    const orders = (await h.running.app.ds.query(`SELECT count(*)::int AS n FROM paper_orders`)) as { n: number }[];
+    expect(orders[0]!.n).toBeLessThanOrEqual(1);
+    if (/Bought/.test(textOf(confirmation))) expect(orders[0]!.n).toBe(1);
   });
 
   it('/picks lists every stored pick of the session with its state', async () => {
@@ -86,6 +97,7 @@ describe('/scan and /picks', () => {
     expect(t).toMatch(new RegExp(`Picks for ${AS_OF} · DEMO \\(${expected.length}\\)`));
     for (const s of expected) expect(t).toContain(s.symbol);
     expect(t).toMatch(/pending/);
+    expect(t).toMatch(/executed|failed/);
     const [none] = await h.say(1, '/picks 2020-01-01');
     expect(textOf(none)).toMatch(/No picks for 2020-01-01/);
     const [bad] = await h.say(1, '/picks yesterday');

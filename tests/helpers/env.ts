@@ -24,6 +24,8 @@ export function testConfig(dbUrl: string, env: Record<string, string> = {}): Con
     COURTSIDE_HOME: '/tmp/courtside-test-home',
     // Tests store exactly the bars they need; the 2.3M-row demo universe is covered by its own tests.
     SEED_DEFAULT_DATA: 'false',
+    // The wall clock must not decide what a test sees: scheduled scans and digests are tested with an injected clock.
+    SCHEDULE_ENABLED: 'false',
     ...env,
   });
 }

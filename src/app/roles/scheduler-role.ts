@@ -1,15 +1,59 @@
+import type { Config } from '../../config/config.js';
+import { bindSlots, startScheduler, type EnqueueFn, type Scheduler } from '../../scheduler/runner.js';
+import { buildSlots, type SlotDef, type SlotKind } from '../../scheduler/slots.js';
 import type { AppContext } from '../context.js';
 
-/**
- * The scheduler role. It owns time-based work (scans, digests, reconciliation)
- * as those features land; today it runs only its heartbeat, which the start
- * orchestrator attaches to every role.
- */
+/** A running scheduler role. */
 export interface SchedulerRole {
+  scheduler: Scheduler;
   stop(): Promise<void>;
 }
 
-export function startSchedulerRole(app: AppContext): SchedulerRole {
-  app.log.child({ role: 'scheduler' }).info('scheduler role started (no schedules configured yet)');
-  return { async stop() {} };
+/**
+ * What each slot kind enqueues. Every job uses the slot's date-keyed jobId
+ * (`sched-<slot>-<date>`), so replicas and restarts enqueue each slot once.
+ */
+export function slotJobs(app: AppContext): Record<SlotKind, EnqueueFn> {
+  const { jobs } = app;
+  return {
+    scan: async (r) => {
+      await jobs.add('scan.scheduled', { slotKey: r.jobId, sessionDate: r.sessionDate }, { jobId: r.jobId });
+      // Stop checks ride along with each scan.
+      await jobs.add('execution.exits', { slotKey: r.jobId }, { jobId: `${r.jobId}-exits` });
+    },
+    exits: async (r) => {
+      await jobs.add('execution.exits', { slotKey: r.jobId }, { jobId: r.jobId });
+    },
+    mark: async (r) => {
+      await jobs.add('execution.mark', { date: r.sessionDate }, { jobId: r.jobId });
+    },
+    reconcile: async (r) => {
+      await jobs.add('execution.reconcile', { reason: r.slot }, { jobId: r.jobId });
+    },
+    'digest-morning': async (r) => {
+      await jobs.add('digest.send', { kind: 'morning', sessionDate: r.sessionDate }, { jobId: r.jobId });
+    },
+    'digest-close': async (r) => {
+      await jobs.add('digest.send', { kind: 'close', sessionDate: r.sessionDate }, { jobId: r.jobId });
+    },
+  };
+}
+
+/** The slots this configuration runs: none when SCHEDULE_ENABLED=false. The dead-man watches the same list. */
+export function configuredSlots(config: Config): SlotDef[] {
+  return config.schedule.enabled ? buildSlots(config.schedule.spec) : [];
+}
+
+export async function startSchedulerRole(app: AppContext): Promise<SchedulerRole> {
+  const log = app.log.child({ role: 'scheduler' });
+  const { bound, unbound } = bindSlots(configuredSlots(app.config), slotJobs(app));
+  if (unbound.length > 0) log.warn({ unbound: unbound.map((s) => s.slot) }, 'slots without a job are not scheduled');
+  const scheduler = await startScheduler({ ds: app.ds, slots: bound, instance: app.instanceId, log });
+  log.info({ slots: bound.map((b) => b.def.slot) }, app.config.schedule.enabled ? 'scheduler started' : 'scheduler started with SCHEDULE_ENABLED=false: nothing is scheduled');
+  return {
+    scheduler,
+    async stop() {
+      await scheduler.stop();
+    },
+  };
 }

@@ -1,4 +1,5 @@
-import type { Worker } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
+import { jobFailureAlerts } from '../../alerts/alerts.js';
 import { Telegram } from 'telegraf';
 import { commandHandlers, tellUserCommandFailed, tellUserScanFailed } from '../../jobs/handlers/commands.js';
 import { startQueueWorker } from '../../jobs/worker-runtime.js';
@@ -11,6 +12,7 @@ import { createFlowProducer, finishScan, runScanChunk, startScan, type ScanDeps 
 import type { AppContext } from '../context.js';
 import { executionHandlers, tellExecutionGaveUp } from '../../jobs/handlers/execution.js';
 import { createTradingDeps } from '../../trading/trading-deps.js';
+import { runScheduledScan } from '../../scan/scheduled-scan.js';
 
 /** A running worker role: BullMQ workers for the command and notify queues. */
 export interface WorkerRole {
@@ -20,8 +22,16 @@ export interface WorkerRole {
   stop(): Promise<void>;
 }
 
+/** Jobs whose failure an admin must hear about (user commands already tell their user). */
+const ALERTING_JOBS = new Set(['execution.run', 'execution.cancel_all', 'execution.flatten', 'execution.exits', 'execution.mark', 'execution.reconcile', 'digest.send', 'scan.scheduled']);
+
 export function startWorkerRole(app: AppContext): WorkerRole {
   const { config, log } = app;
+  const failureAlerts = jobFailureAlerts(app.alerts, { ignore: [] });
+  const alertOnFailure = (job: Job, err: Error) =>
+    ALERTING_JOBS.has(job.name) && !(job.name === 'digest.send' && (job.data as { chatId?: number }).chatId !== undefined)
+      ? failureAlerts.onFinalFailure(job, new Error(app.scrub(err.message)))
+      : Promise.resolve();
   const blocking = () => openRedis(config.redis.url, 'blocking', (err) => log.warn({ err: err.message }, 'worker redis connection problem'));
   const shared = { prefix: config.redis.prefix, logger: log.child({ role: 'worker' }), metrics: app.metrics, name: app.instanceId };
 
@@ -30,7 +40,10 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     ...shared,
     connection: commandConn,
     concurrency: config.worker.concurrency,
-    onFinalFailure: (job, err) => tellUserCommandFailed(app, job, err),
+    onFinalFailure: async (job, err) => {
+      await tellUserCommandFailed(app, job, err);
+      await alertOnFailure(job, err);
+    },
   });
 
   const notifyConn = blocking();
@@ -59,13 +72,24 @@ export function startWorkerRole(app: AppContext): WorkerRole {
       'scan.start': (p, run) => startScan(p, run, scanDeps),
       'scan.chunk': (p, run) => runScanChunk(p, run, scanDeps),
       'scan.finish': (p, run) => finishScan(p, run, scanDeps),
+      'scan.scheduled': (p, run) =>
+        runScheduledScan(p, run, {
+          config,
+          ds: app.ds,
+          redis: app.redis,
+          jobs: app.jobs,
+          sendAck: async (chatId, text, silent) => (await telegram.sendMessage(chatId, text, silent ? { disable_notification: true } : {})).message_id,
+        }),
     },
     {
       ...shared,
       connection: blocking(),
       // Chunks are CPU-bound: more than one per core only adds contention.
       concurrency: 2,
-      onFinalFailure: (job, err) => tellUserScanFailed(app, job, err),
+      onFinalFailure: async (job, err) => {
+        await tellUserScanFailed(app, job, err);
+        await alertOnFailure(job, err);
+      },
     },
   );
   const backtestConn = blocking();
@@ -83,8 +107,16 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     connection: executionConn,
     // Each run mostly waits on the broker; runs of one approval serialise on a Postgres advisory lock.
     concurrency: config.worker.concurrency,
-    onFinalFailure: (job, err) => (job.name === 'execution.run' ? tellExecutionGaveUp(app, job, err) : tellUserCommandFailed(app, job, err)),
+    onFinalFailure: async (job, err) => {
+      await (job.name === 'execution.run' ? tellExecutionGaveUp(app, job, err) : tellUserCommandFailed(app, job, err));
+      await alertOnFailure(job, err);
+    },
   });
+  for (const w of [executions, commands, scans]) {
+    w.on('completed', (job) => {
+      if (ALERTING_JOBS.has(job.name)) void failureAlerts.onCompleted(job).catch(() => undefined);
+    });
+  }
   const workers = [commands, notify, scans, backtests, executions];
   // Reconcile at start-up: whatever happened while no worker ran (a crash mid-order) is booked or reported now.
   void app.jobs

@@ -9,6 +9,8 @@ import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 import { approveCommand, rejectCommand } from './approve.js';
 import { ordersCommand, pnlCommand, positionsCommand } from './portfolio.js';
+import { digestCommand } from './digest.js';
+import { settingsCommand } from './settings.js';
 
 const helpCommand = defineCommand({
   name: 'help',
@@ -26,6 +28,6 @@ const helpCommand = defineCommand({
 });
 
 /** Every command, in /help order. */
-export const COMMANDS: readonly CommandDef<any>[] = [startCommand, helpCommand, statusCommand, scanCommand, picksCommand, approveCommand, rejectCommand, positionsCommand, ordersCommand, pnlCommand, backtestCommand, killCommand, resumeCommand];
+export const COMMANDS: readonly CommandDef<any>[] = [startCommand, helpCommand, statusCommand, scanCommand, picksCommand, approveCommand, rejectCommand, positionsCommand, ordersCommand, pnlCommand, digestCommand, settingsCommand, backtestCommand, killCommand, resumeCommand];
 
 export const COMMANDS_BY_NAME: ReadonlyMap<string, CommandDef<any>> = new Map(COMMANDS.map((c) => [c.name, c]));

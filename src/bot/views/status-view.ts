@@ -21,6 +21,11 @@ export function statusView(s: SystemStatus): FmtString {
   } else {
     lines.push('Queues: unavailable');
   }
+  if (s.alerts.length > 0) {
+    lines.push(bold`Open alerts`);
+    for (const a of s.alerts.slice(0, 6)) lines.push(`${a.severity === 'critical' ? '🔴' : '🟠'} ${a.message} (since ${humanDuration(Date.now() - a.firstAt.getTime())})`);
+    if (s.alerts.length > 6) lines.push(`… and ${s.alerts.length - 6} more`);
+  }
   if (s.heartbeats.length > 0) {
     lines.push(bold`Processes`);
     for (const h of s.heartbeats.slice(0, 8)) lines.push(`${h.stale ? '⚠️' : '•'} ${h.role} pid ${h.pid} — last beat ${humanDuration(h.ageMs)} ago${h.stale ? ' (STALE)' : ''}`);

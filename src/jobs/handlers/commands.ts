@@ -6,11 +6,24 @@ import { collectStatus } from '../../ops/status.js';
 import { commandContextSchema } from '../payloads.js';
 import type { HandlerMap } from '../worker-runtime.js';
 import { portfolioHandlers } from './portfolio.js';
+import { digestHandlers } from './digest.js';
+import { configuredSlots } from '../../app/roles/scheduler-role.js';
+import { occurrenceOn } from '../../scheduler/plan.js';
 
 /** Handlers of the `commands` queue: each answers through the notify queue with a jobId derived from its own. */
 export function commandHandlers(app: AppContext): HandlerMap<'commands'> {
   return {
     ...portfolioHandlers(app),
+    ...digestHandlers(app, {
+      dailyBudget: app.config.execution.dailyBudget,
+      benchmarkSymbol: app.config.exits.benchmark,
+      scheduledScans: (date) =>
+        configuredSlots(app.config)
+          .filter((s) => s.kind === 'scan')
+          .map((s) => occurrenceOn(s, date))
+          .filter((o) => o !== null)
+          .map((o) => ({ at: new Date(o.dueAt), what: 'all' })),
+    }),
     'command.status': async (p, run) => {
       const status = await collectStatus(app.statusSources);
       await app.notifier.text(p.chatId, statusView(status), { origin: 'status', jobId: `${run.job.id}-reply` });

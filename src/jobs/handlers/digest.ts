@@ -3,7 +3,9 @@ import type { ChartRenderer } from '../../charts/port.js';
 import type { Role } from '../../config/roles.js';
 import { buildCloseDigest, buildMorningDigest, sessionDateOf, type DigestDeps } from '../../digest/build.js';
 import { digestDeliveryJobId, type DigestSendPayload } from '../../digest/payloads.js';
+import { scheduledScansOn } from '../../digest/scans.js';
 import type { ScheduledScan } from '../../digest/types.js';
+import { buildSlots, type ScheduleSpec } from '../../scheduler/slots.js';
 import type { Formatted } from '../../notify/message.js';
 import { asFormatted } from '../../notify/message.js';
 import { recipientsFor, type Recipient } from '../../settings/recipients.js';
@@ -19,15 +21,23 @@ export interface DigestNotifier {
 export interface DigestApp extends DigestDeps {
   notifier: DigestNotifier;
   charts: ChartRenderer;
-  config: { telegram: { allowed: ReadonlyMap<number, Role> }; execution?: { dailyBudget: number } };
+  config: {
+    telegram: { allowed: ReadonlyMap<number, Role> };
+    execution?: { dailyBudget: number };
+    /** Scan times for the morning digest (when the scheduler is enabled). */
+    schedule?: { enabled: boolean; spec: ScheduleSpec };
+    /** The benchmark mark-to-market records (MTM_BENCHMARK). */
+    exits?: { benchmark: string };
+  };
   log: Logger;
 }
 
 export interface DigestHandlerOptions {
   /** The daily budget the morning digest compares against; default config.execution.dailyBudget. */
   dailyBudget?: number | null;
-  /** The scans scheduled on a session date (from the scheduler's config); default none. */
+  /** The scans scheduled on a session date; default the `scan` slots of config.schedule when enabled, else none. */
   scheduledScans?: (sessionDate: string) => readonly ScheduledScan[];
+  /** Default config.exits.benchmark, else SPY. */
   benchmarkSymbol?: string;
   now?: () => Date;
 }
@@ -61,6 +71,14 @@ export function digestHandlers(app: DigestApp, opts: DigestHandlerOptions = {}) 
   };
 }
 
+/** The scheduler's scan times on a date, from config (none when the scheduler is off). */
+function configuredScans(app: DigestApp): (sessionDate: string) => readonly ScheduledScan[] {
+  const schedule = app.config.schedule;
+  if (!schedule?.enabled) return () => [];
+  const slots = buildSlots(schedule.spec);
+  return (sessionDate) => scheduledScansOn(slots, sessionDate);
+}
+
 export async function sendDigest(app: DigestApp, opts: DigestHandlerOptions, p: DigestSendPayload, run: DigestRun): Promise<DigestSendResult> {
   const log = run.log ?? app.log;
   const now = opts.now?.() ?? new Date();
@@ -72,11 +90,12 @@ export async function sendDigest(app: DigestApp, opts: DigestHandlerOptions, p: 
       now,
       sessionDate,
       dailyBudget: opts.dailyBudget !== undefined ? opts.dailyBudget : (app.config.execution?.dailyBudget ?? null),
-      scheduledScans: opts.scheduledScans?.(sessionDate) ?? [],
+      scheduledScans: (opts.scheduledScans ?? configuredScans(app))(sessionDate),
     });
     ops.push({ kind: 'text', ...asFormatted(built.message) });
   } else {
-    const built = await buildCloseDigest(app, { now, sessionDate, ...(opts.benchmarkSymbol ? { benchmarkSymbol: opts.benchmarkSymbol } : {}) });
+    const benchmarkSymbol = opts.benchmarkSymbol ?? app.config.exits?.benchmark;
+    const built = await buildCloseDigest(app, { now, sessionDate, ...(benchmarkSymbol ? { benchmarkSymbol } : {}) });
     ops.push({ kind: 'text', ...asFormatted(built.message) });
     if (built.chart) {
       try {

@@ -7,7 +7,7 @@ import { flattenAll, runExits, type ExitDeps } from '../../execution/exits.js';
 import { markToMarket } from '../../execution/mark-to-market.js';
 import { reconcile } from '../../execution/reconcile.js';
 import { recipientsFor } from '../../settings/recipients.js';
-import { adminChatIds } from '../../alerts/alerts.js';
+import { ALERT_KINDS, alertKeys } from '../../alerts/alerts.js';
 import { dollarAdvFromBars } from '../../execution/liquidity-source.js';
 import { loadFillContext } from '../../portfolio/fill-context.js';
 import { messageRefKey } from '../../notify/delivery.js';
@@ -116,10 +116,11 @@ export function executionHandlers(app: AppContext, trading: TradingDeps): Handle
     },
     'execution.reconcile': async (p, run) => {
       const report = await reconcile({ ds: app.ds, broker: trading.broker, audit: app.audit, logger: app.log.child({ component: 'reconcile' }), scrub: app.scrub });
-      const chats = new Set<number>(report.ok ? [] : adminChatIds(app.config.telegram.allowed));
-      if (p.chatId !== undefined) chats.add(p.chatId);
       const text = join([fmt`${bold(report.ok ? '🧮 Reconciliation: books match the broker' : '🧮 Reconciliation found differences')}`, ...report.lines], '\n');
-      for (const chatId of chats) await app.notifier.text(chatId, text, { origin: 'reconcile', jobId: `${run.job.id}-to-${chatId}` });
+      // Admins hear of a mismatch once per episode (and when it clears), not at every run.
+      if (report.ok) await app.alerts.resolve(alertKeys.reconcileMismatch(trading.broker.name), 'Reconciliation: our books match the broker again.');
+      else await app.alerts.raise({ key: alertKeys.reconcileMismatch(trading.broker.name), kind: ALERT_KINDS.reconcileMismatch, severity: 'critical', message: report.lines.join('\n').slice(0, 1500) });
+      if (p.chatId !== undefined) await app.notifier.text(p.chatId, text, { origin: 'reconcile', jobId: `${run.job.id}-reply` });
       return { ok: report.ok, fixed: report.fixed.length, mismatches: report.mismatches.length };
     },
     'execution.flatten': async (p, run) => {

@@ -172,6 +172,26 @@ describe('close digest from stored orders, fills, marks and alerts', () => {
     expect(message.text).toContain('⚠️ 1 position has no price yet (valued at cost).');
   });
 
+  it('before today’s mark-to-market has run, values positions at today’s bar close when there is one', async () => {
+    await w.mark('2026-11-19', { symbol: 'ABC', qty: 10, avgCost: 10, price: 11 });
+    await w.position({ symbol: 'ABC', qty: 10, avgCost: 10, lastPrice: 11, lastPriceAt: ET('16:00', '2026-11-19') });
+    await w.bar('ABC', DAY, 12.5);
+    const { data } = await buildCloseDigest(w, { now: NOW });
+    expect(data.pnl.unrealizedNow).toBeCloseTo(25, 9);
+    expect(data.pnl.unrealizedPrev).toBeCloseTo(10, 9);
+    expect(data.pnl.day).toBeCloseTo(15, 9);
+    expect(data.pnl.unpriced).toBe(0);
+  });
+
+  it('realized P&L counts orders booked today, not yesterday’s', async () => {
+    await w.order({ symbol: 'OLD', side: 'sell', qty: 5, kind: 'exit', exitReason: 'time_stop', decisionPrice: 10, avgFillPrice: 10, realizedPnl: 99, at: ET('15:00', '2026-11-19') });
+    await w.order({ symbol: 'NEW', side: 'sell', qty: 5, kind: 'exit', exitReason: 'flatten', decisionPrice: 10, avgFillPrice: 9.9, realizedPnl: -4.5, at: ET('15:00') });
+    const { data, message } = await buildCloseDigest(w, { now: NOW });
+    expect(data.pnl.realized).toBeCloseTo(-4.5, 9);
+    expect(data.exits.map((e) => [e.symbol, e.reason])).toEqual([['NEW', 'flatten']]);
+    expect(message.text).toContain('• NEW sold 5 @ 9.90 · flattened · -$4.50');
+  });
+
   it('shows an engaged kill switch right under the P&L', async () => {
     await w.killSwitch.engage('broker outage', 1);
     const { message } = await buildCloseDigest(w, { now: NOW });

@@ -119,6 +119,35 @@ describe('digest.send job', () => {
     }
   });
 
+  it('defaults come from config: budget, the scheduler’s scan slots (when enabled) and the benchmark', async () => {
+    await w.equity('2026-11-19', 10_000, null);
+    await w.equity(DAY, 10_100, null);
+    await w.bar('QQQ', '2026-11-19', 400);
+    await w.bar('QQQ', DAY, 404);
+    const base = app([[1, 'admin']]);
+    const configured: DigestApp = {
+      ...base,
+      config: {
+        ...base.config,
+        execution: { dailyBudget: 250 },
+        schedule: { enabled: true, spec: { scans: ['09:35', 'close-5'], morningDigest: [], closeDigest: [], exits: [], mark: [], reconcile: [] } },
+        exits: { benchmark: 'QQQ' },
+      },
+    };
+    const h = digestHandlers(configured, { now: () => ET('16:30') });
+    await h['digest.send']({ kind: 'morning', chatId: 1, userId: 1 }, { job: { id: 'm' } });
+    await h['digest.send']({ kind: 'close', chatId: 1, userId: 1 }, { job: { id: 'c' } });
+    const [c, m] = await notifyJobs();
+    const text = (j: { data: NotifyPayload } | undefined) => (j?.data.ops[0]?.kind === 'text' ? j.data.ops[0].text : '');
+    expect(text(m)).toContain('💵 Budget: $250.00 left of $250.00 today');
+    expect(text(m)).toContain('🔎 Scans today: 09:35, 15:55 ET');
+    expect(text(c)).toContain('QQQ +1.00%');
+    // Scheduler off: no scans listed.
+    const off = digestHandlers({ ...configured, config: { ...configured.config, schedule: { enabled: false, spec: configured.config.schedule!.spec } } }, { now: () => ET('08:30') });
+    await off['digest.send']({ kind: 'morning', chatId: 1, userId: 1 }, { job: { id: 'n' } });
+    expect(text((await notifyJobs()).find((j) => j.id === 'n-reply'))).toContain('🔎 No scans scheduled today');
+  });
+
   it('a chart that fails to render does not stop the digest: the text goes alone', async () => {
     await seedCurve();
     const h = digestHandlers(app([[1, 'admin']], brokenCharts), { now: () => ET('16:30') });

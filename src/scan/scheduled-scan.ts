@@ -1,0 +1,41 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/config.js';
+import { roleAllows } from '../config/roles.js';
+import { STRATEGY_IDS } from '../engine/signal.js';
+import type { JobProducer } from '../jobs/producer.js';
+import type { JobRun } from '../jobs/worker-runtime.js';
+import { recipientsFor } from '../settings/recipients.js';
+import type { Queryable } from '../settings/repo.js';
+
+export interface ScheduledScanDeps {
+  config: Config;
+  ds: Queryable;
+  redis: Redis;
+  jobs: JobProducer;
+  /** Sends the ack message the scan edits with its progress; returns its message id. */
+  sendAck(chatId: number, text: string, silent: boolean): Promise<number>;
+}
+
+/**
+ * A scheduled scan: the same flow as /scan, once per trader or admin who
+ * has not turned digests off, each in their own chat. The ack's message id is
+ * kept in Redis per job and chat, so a retried job never posts a second ack
+ * and the child scan's jobId is derived from this job's (date-keyed) id.
+ */
+export async function runScheduledScan(p: { slotKey: string; sessionDate: string }, run: JobRun, deps: ScheduledScanDeps): Promise<{ chats: number }> {
+  const who = (await recipientsFor('digest', deps.ds, deps.config.telegram.allowed)).filter((r) => roleAllows(r.role, 'trader'));
+  for (const r of who) {
+    const key = `${deps.config.redis.prefix}:scheduled-scan:${run.job.id}:${r.chatId}`;
+    let ack = Number(await deps.redis.get(key));
+    if (!ack) {
+      ack = await deps.sendAck(r.chatId, `⏰ Scheduled scan (${p.slotKey.replace(/^sched-/, '')})…`, r.silent);
+      await deps.redis.set(key, String(ack), 'EX', 7 * 24 * 3600);
+    }
+    await deps.jobs.add(
+      'scan.start',
+      { updateId: 0, chatId: r.chatId, userId: r.userId, role: r.role, strategies: [...STRATEGY_IDS], ackMessageId: ack },
+      { jobId: `${run.job.id}-to-${r.chatId}` },
+    );
+  }
+  return { chats: who.length };
+}
