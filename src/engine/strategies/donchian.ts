@@ -96,8 +96,12 @@ export function donchianSignalIndices(
   // Borrowed only after the cache has built its columns (they borrow it too).
   const hits = scratchInt32(close.length);
   let k = 0;
-  for (let t = firstValidIndex(p); t < close.length; t++) {
-    if (qualifies(close[t]!, upper[t]!, smaCol[t]!, atrCol[t]!, minPrice)) hits[k++] = t;
+  const len = close.length;
+  for (let t = firstValidIndex(p); t < len; t++) {
+    const c = close[t]!;
+    // Breakouts are rare: test the channel first so the SMA and ATR columns
+    // are only read on the few bars that clear it (half the loads per bar).
+    if (c > upper[t]! && qualifies(c, upper[t]!, smaCol[t]!, atrCol[t]!, minPrice)) hits[k++] = t;
   }
   return hits.slice(0, k);
 }

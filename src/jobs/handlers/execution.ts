@@ -77,6 +77,7 @@ export function executionHandlers(app: AppContext, trading: TradingDeps): Handle
       const out = await executeApproval(deps, p.approvalId);
       if (out.kind === 'pending' || (out.kind === 'failed' && out.retryable)) throw new OutcomePendingError(out.reason);
       await tellOutcome(app, out, p, `${run.job.id}-outcome`);
+      await brokerAlert(app, trading.broker.name, out);
       return { kind: out.kind };
     },
     'execution.cancel_all': async (p, run) => {
@@ -112,6 +113,7 @@ export function executionHandlers(app: AppContext, trading: TradingDeps): Handle
         audit: app.audit,
         logger: app.log.child({ component: 'mark-to-market' }),
       }, { date: p.date });
+      await staleDataAlerts(app, p.date);
       return { date: res.date, equity: res.equity, positions: res.positions.length, missing: res.missing };
     },
     'execution.reconcile': async (p, run) => {
@@ -130,6 +132,35 @@ export function executionHandlers(app: AppContext, trading: TradingDeps): Handle
       return { orders: outcomes.length };
     },
   };
+}
+
+/** A broker rejection opens an alert for admins; the next order the broker accepts closes it. */
+async function brokerAlert(app: AppContext, broker: string, out: ExecutionOutcome): Promise<void> {
+  const key = alertKeys.brokerRejected(broker);
+  if (out.kind === 'refused' && out.gate === 'broker') {
+    await app.alerts.raise({ key, kind: ALERT_KINDS.brokerRejected, severity: 'warning', message: `${broker} rejected the ${out.symbol} order: ${out.reason}` });
+  } else if (out.kind === 'filled' || out.kind === 'partially_filled' || out.kind === 'not_filled') {
+    await app.alerts.resolve(key, `${broker} is accepting orders again.`);
+  }
+}
+
+/**
+ * After a session's mark: real (non-DEMO) data sources whose newest bar is
+ * older than that session are stale — scans and marks use old prices.
+ * Synthetic demo data never updates and is labelled DEMO everywhere instead.
+ */
+async function staleDataAlerts(app: AppContext, sessionDate: string): Promise<void> {
+  const rows = (await app.ds.query(
+    `SELECT source, to_char(max(last_date), 'YYYY-MM-DD') AS last FROM bar_symbols WHERE NOT demo GROUP BY source`,
+  )) as { source: string; last: string }[];
+  for (const r of rows) {
+    const key = alertKeys.dataStale(r.source);
+    if (r.last < sessionDate) {
+      await app.alerts.raise({ key, kind: ALERT_KINDS.dataStale, severity: 'warning', message: `Market data from ${r.source} is stale: newest bar ${r.last}, session ${sessionDate}. Import or fetch fresh bars (courtside data import).` });
+    } else {
+      await app.alerts.resolve(key, `Market data from ${r.source} is current again (${r.last}).`);
+    }
+  }
 }
 
 /** The card shows the outcome (buttons gone) and a confirmation with a small chart follows. */
