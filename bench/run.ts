@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { approveBenchmark } from './approve.js';
 import { backtestBenchmark } from './backtest.js';
 import { commandRoundTrip } from './command-roundtrip.js';
 import { indicatorsBenchmark } from './indicators.js';
@@ -17,7 +18,7 @@ import { renderTable } from './lib/table.js';
 import type { Benchmark, BenchOptions } from './lib/types.js';
 
 /** The registry: name → section. Later: approvals. */
-export const BENCHMARKS: readonly Benchmark[] = [commandRoundTrip, indicatorsBenchmark, scanBenchmark, backtestBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [commandRoundTrip, indicatorsBenchmark, scanBenchmark, backtestBenchmark, approveBenchmark];
 
 function options(values: Record<string, string | boolean | undefined>): BenchOptions {
   const raw = (name: string) => values[name];

@@ -88,6 +88,7 @@ async function alreadyDecided(deps: BotDeps, req: DecisionRequest, d: AlreadyDec
     const queued = await enqueue(deps, d.approvalId, req);
     return { text: `Already approved by ${who}${when}; ${queued ? 'the order is being handled — one order only.' : 'the queue is unavailable, tap again in a minute.'}`, alert: !queued };
   }
+  if (d.state === 'FAILED') return { text: `Already failed: approved by ${who}${when}, but no order was placed (see the message about it). Nothing changed; /scan for fresh picks.`, alert: true };
   return { text: `Already ${d.state.toLowerCase()} by ${who}${when}. Nothing changed.`, alert: true };
 }
 

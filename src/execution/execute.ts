@@ -145,6 +145,19 @@ export async function executeApproval(deps: ExecutionDeps, approvalId: string): 
   return out;
 }
 
+/**
+ * Called when `execution.run` failed for good (retries exhausted): an
+ * approval whose order cannot have reached the broker is closed as failed
+ * (budget released), so nobody is told "being handled" about a dead job.
+ * One whose order may exist is left alone: reconciliation books or reports it.
+ */
+export async function giveUpApproval(deps: ExecutionDeps, approvalId: string, reason: string): Promise<ExecutionOutcome> {
+  if (!UUID.test(approvalId)) return { kind: 'not_found', approvalId };
+  const run = new Run(deps, approvalId.toLowerCase());
+  const out = await withApprovalLock(deps.ds, run.approvalId, deps.lockWaitMs ?? 60_000, () => run.giveUp(reason));
+  return out === 'busy' ? { kind: 'pending', approvalId, reason: 'another worker is executing this approval right now' } : out;
+}
+
 class Run {
   private readonly limits: ExecutionLimits;
   private readonly now: () => Date;
@@ -273,7 +286,9 @@ class Run {
       equity = (await this.deps.broker.account()).equity;
     } catch (e) {
       if (!isBrokerError(e)) throw e;
-      return done({ kind: 'failed', approvalId: this.approvalId, retryable: e.retryable, reason: this.text(`could not read the account: ${e.message}`) });
+      const reason = this.text(`could not read the account: ${e.message}`);
+      if (!e.retryable) return done(await this.closeFailed(a, null, reason));
+      return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, reason });
     }
     const held = (await this.deps.ds.query(
       `SELECT count(DISTINCT symbol) FILTER (WHERE qty > 0)::int AS open,
@@ -380,7 +395,10 @@ class Run {
         // The broker says nothing was placed: the order may be sent again (same client order id).
         await this.deps.ds.query(`UPDATE orders SET submit_attempted_at = NULL, updated_at = now() WHERE id = $1 AND state = 'new' AND broker_order_id IS NULL`, [o.id]);
         await this.audit('order.not_sent', { clientOrderId: o.client_order_id, kind: e.kind, error: this.text(e.message) });
-        return done({ kind: 'failed', approvalId: this.approvalId, retryable: e.kind !== 'auth', reason: this.text(`${e.message}; nothing was placed`) });
+        const reason = this.text(`${e.message}; nothing was placed`);
+        // Bad credentials will not fix themselves: close the approval and release its budget now.
+        if (e.kind === 'auth') return done(await this.closeFailed(a, o, reason));
+        return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, reason });
       }
       // timeout_unknown, bad_response, not_found: the order may exist. Look it up, never re-POST.
       this.log?.warn({ clientOrderId: o.client_order_id, kind: e.kind }, 'order outcome unknown; looking it up by client order id');
@@ -399,6 +417,45 @@ class Run {
         reason: this.text(`${e.message}; the order is not visible yet and will only be looked up, never re-sent`),
       });
     }
+  }
+
+  /**
+   * Ends an approval that cannot succeed and never reached the broker
+   * (bad credentials, or given up after retries): an unsent order row is
+   * closed and its budget released, the approval and pick become failed, so
+   * a re-tap hears the truth. A row that may have been sent is never touched.
+   */
+  async closeFailed(a: ApprovalRow, o: OrderRow | null, reason: string): Promise<ExecutionOutcome> {
+    const now = this.now();
+    const changed = await tx(this.deps.ds, async (r) => {
+      if (o) {
+        const upd = await rows(
+          r,
+          `UPDATE orders SET state = 'rejected', reject_reason = $2, booked_at = $3, updated_at = $3
+            WHERE id = $1 AND booked_at IS NULL AND submit_attempted_at IS NULL AND broker_order_id IS NULL
+            RETURNING reserved_amount, budget_date::text AS budget_date`,
+          [o.id, reason, now],
+        );
+        const row = upd[0] as { reserved_amount: string; budget_date: string } | undefined;
+        if (!row) return false;
+        await rows(r, `UPDATE daily_budget SET spent = GREATEST(0, spent - $2) WHERE date = $1`, [row.budget_date, row.reserved_amount]);
+      }
+      const upd = await rows(r, `UPDATE approvals SET state = 'failed', reason = $2, updated_at = $3 WHERE id = $1 AND state IN ('approved', 'executing') RETURNING id`, [this.approvalId, reason, now]);
+      await rows(r, `UPDATE picks SET state = 'FAILED' WHERE id = $1 AND state IN ('APPROVED', 'EXECUTING')`, [a.pick_id]);
+      return upd.length > 0;
+    });
+    if (changed) await this.audit('execution.failed', { pickId: a.pick_id, reason, ...(o ? { clientOrderId: o.client_order_id, released: Number(o.reserved_amount) } : {}) });
+    return this.storedOutcome((await this.loadApproval())!, await this.loadOrder());
+  }
+
+  /** After the last retry: closes the approval if nothing can have reached the broker; otherwise leaves it to reconciliation. */
+  async giveUp(reason: string): Promise<ExecutionOutcome> {
+    const approval = await this.loadApproval();
+    if (!approval) return { kind: 'not_found', approvalId: this.approvalId };
+    const order = await this.loadOrder();
+    if (TERMINAL_APPROVAL.has(approval.state)) return this.storedOutcome(approval, order);
+    if (order && (order.submit_attempted_at !== null || order.broker_order_id !== null || order.booked_at !== null)) return this.storedOutcome(approval, order);
+    return this.closeFailed(approval, order, this.text(reason));
   }
 
   /** Closes an order that never reached the broker (kill switch, broker refusal): budget released, approval refused. */

@@ -31,3 +31,6 @@ export const markToMarketSchema = z.object({ date: z.string().regex(/^\d{4}-\d{2
 
 /** Broker vs our books; mismatches go to admins (and to `chatId` when someone asked). */
 export const reconcileRunSchema = z.object({ chatId: z.number().int().optional(), reason: z.string().max(80).optional() });
+
+/** The fill chart of a finished approval, sent right after its confirmation (rendering costs CPU the confirmation should not wait for). */
+export const executionChartSchema = z.object({ approvalId: z.uuid(), pickId: z.string().min(1).max(40), chatId: z.number().int() });

@@ -4,7 +4,7 @@ import { backtestJobPayloadSchema } from '../backtest/job.js';
 import { pnlRequestSchema } from '../portfolio/payloads.js';
 import { digestSendSchema } from '../digest/payloads.js';
 import { scanChunkSchema, scanFinishSchema, scanScheduledSchema, scanStartSchema } from './payloads-scan.js';
-import { executionCancelAllSchema, executionFlattenSchema, executionRunSchema, exitsRunSchema, markToMarketSchema, reconcileRunSchema } from './payloads-execution.js';
+import { executionCancelAllSchema, executionChartSchema, executionFlattenSchema, executionRunSchema, exitsRunSchema, markToMarketSchema, reconcileRunSchema } from './payloads-execution.js';
 
 /** Every BullMQ queue. Long work gets its own queue so it never blocks commands. */
 export const QUEUE_NAMES = ['commands', 'notify', 'scans', 'backtests', 'executions'] as const;
@@ -29,6 +29,7 @@ export const JOBS = {
   'scan.scheduled': { queue: 'scans', schema: scanScheduledSchema },
   'backtest.run': { queue: 'backtests', schema: backtestJobPayloadSchema },
   'execution.run': { queue: 'executions', schema: executionRunSchema },
+  'execution.chart': { queue: 'executions', schema: executionChartSchema },
   'execution.cancel_all': { queue: 'executions', schema: executionCancelAllSchema },
   'execution.flatten': { queue: 'executions', schema: executionFlattenSchema },
   'execution.exits': { queue: 'executions', schema: exitsRunSchema },

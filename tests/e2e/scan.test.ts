@@ -76,18 +76,23 @@ describe('/scan and /picks', () => {
     const card = cards[0]!;
     const symbol = /📈 (\S+)/.exec(card.message!.caption ?? '')![1]!;
     const approve = card.message!.reply_markup!.inline_keyboard[0]![0] as { callback_data: string };
-    // The answer, the bot's caption edit, then the worker's caption edit and its confirmation.
+    // The answer, the bot's caption edit, then the worker's confirmation, its caption edit and (when filled) the chart.
     const events = await h.press(1, card.message!.message_id, approve.callback_data, { count: 4, timeoutMs: 20_000 });
+    const late = await h.emulator.waitFor((e) => e.method === 'sendPhoto' && e.seq > events.at(-1)!.seq, 5_000).catch(() => null);
+    if (late) events.push(late);
     expect(textOf(events.find((e) => e.method === 'answerCallbackQuery'))).toMatch(new RegExp(`Approved ${symbol}: placing the order`));
     const edits = events.filter((e) => e.method === 'editMessageCaption');
     expect(edits.length).toBe(2);
     for (const e of edits) expect(e.message!.reply_markup?.inline_keyboard ?? []).toEqual([]);
-    const confirmation = events.find((e) => e.method === 'sendPhoto' || e.method === 'sendMessage');
+    const confirmation = events.find((e) => e.method === 'sendMessage');
     // Bought (with a chart) or refused by a gate — either way it names the symbol, and at most one order exists.
     expect(textOf(confirmation)).toContain(symbol);
     const orders = (await h.running.app.ds.query(`SELECT count(*)::int AS n FROM paper_orders`)) as { n: number }[];
     expect(orders[0]!.n).toBeLessThanOrEqual(1);
-    if (/Bought/.test(textOf(confirmation))) expect(orders[0]!.n).toBe(1);
+    if (/Bought/.test(textOf(confirmation))) {
+      expect(orders[0]!.n).toBe(1);
+      expect(textOf(late ?? undefined)).toMatch(new RegExp(`${symbol} · bought`));
+    }
   });
 
   it('/picks lists every stored pick of the session with its state', async () => {

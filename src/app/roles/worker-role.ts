@@ -10,7 +10,7 @@ import { openRedis } from '../../redis/connections.js';
 import { seedDefaultDataInBackground } from '../seed-on-start.js';
 import { createFlowProducer, finishScan, runScanChunk, startScan, type ScanDeps } from '../../scan/scan-flow.js';
 import type { AppContext } from '../context.js';
-import { executionHandlers, tellExecutionGaveUp } from '../../jobs/handlers/execution.js';
+import { executionDeps, executionHandlers, tellExecutionGaveUp } from '../../jobs/handlers/execution.js';
 import { createTradingDeps } from '../../trading/trading-deps.js';
 import { runScheduledScan } from '../../scan/scheduled-scan.js';
 
@@ -21,6 +21,9 @@ export interface WorkerRole {
   seeding: Promise<void>;
   stop(): Promise<void>;
 }
+
+/** Executions running at once per process (see the pool note where the worker starts). */
+const EXECUTION_CONCURRENCY_MAX = 4;
 
 /** Jobs whose failure an admin must hear about (user commands already tell their user). */
 const ALERTING_JOBS = new Set(['execution.run', 'execution.cancel_all', 'execution.flatten', 'execution.exits', 'execution.mark', 'execution.reconcile', 'digest.send', 'scan.scheduled']);
@@ -105,10 +108,11 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   const executions = startQueueWorker('executions', executionHandlers(app, trading), {
     ...shared,
     connection: executionConn,
-    // Each run mostly waits on the broker; runs of one approval serialise on a Postgres advisory lock.
-    concurrency: config.worker.concurrency,
+    // Each run mostly waits on the broker, but holds a pooled Postgres connection for its advisory
+    // lock and needs a second for its queries: stay well under the pool (10) so runs never starve it.
+    concurrency: Math.min(config.worker.concurrency, EXECUTION_CONCURRENCY_MAX),
     onFinalFailure: async (job, err) => {
-      await (job.name === 'execution.run' ? tellExecutionGaveUp(app, job, err) : tellUserCommandFailed(app, job, err));
+      await (job.name === 'execution.run' ? tellExecutionGaveUp(app, executionDeps(app, trading), job, err) : tellUserCommandFailed(app, job, err));
       await alertOnFailure(job, err);
     },
   });

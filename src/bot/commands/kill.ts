@@ -42,10 +42,13 @@ export const killCommand = defineCommand({
   },
 });
 
-/** After the switch is on: cancel every open order at the broker; the worker replies with the proof. */
+/**
+ * After the switch is on: cancel every open order at the broker; the worker replies with the proof.
+ * LIFO: it jumps ahead of executions already queued (those refuse anyway: the switch is on).
+ */
 async function cancelBrokerOrders({ ctx, deps, chatId, userId, role, updateId, args }: CommandCall<{ reason: string }>): Promise<void> {
   try {
-    await deps.jobs.add('execution.cancel_all', { updateId, chatId, userId, role, reason: args.reason }, { jobId: `tg-${updateId}-cancel` });
+    await deps.jobs.add('execution.cancel_all', { updateId, chatId, userId, role, reason: args.reason }, { jobId: `tg-${updateId}-cancel`, lifo: true });
   } catch (err) {
     if (!(err instanceof QueueUnavailableError)) throw err;
     await ctx.reply('⚠️ Could not ask the broker to cancel open orders: the queue (Redis) is unavailable. No new order can be submitted; send /kill again once Redis is back to cancel working orders.');

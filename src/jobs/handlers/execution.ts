@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import { bold, fmt, join } from 'telegraf/format';
 import type { AppContext } from '../../app/context.js';
 import { fillConfirmation } from '../../bot/views/fill-view.js';
-import { executeApproval, type ExecutionDeps, type ExecutionOutcome } from '../../execution/execute.js';
+import { executeApproval, giveUpApproval, type ExecutionDeps, type ExecutionOutcome } from '../../execution/execute.js';
 import { flattenAll, runExits, type ExitDeps } from '../../execution/exits.js';
 import { markToMarket } from '../../execution/mark-to-market.js';
 import { reconcile } from '../../execution/reconcile.js';
@@ -79,6 +79,9 @@ export function executionHandlers(app: AppContext, trading: TradingDeps): Handle
       await tellOutcome(app, out, p, `${run.job.id}-outcome`);
       await brokerAlert(app, trading.broker.name, out);
       return { kind: out.kind };
+    },
+    'execution.chart': async (p, run) => {
+      await sendFillChart(app, deps, p, String(run.job.id));
     },
     'execution.cancel_all': async (p, run) => {
       const res = await trading.broker.cancelAllOrders();
@@ -165,19 +168,31 @@ async function staleDataAlerts(app: AppContext, sessionDate: string): Promise<vo
 
 /** The card shows the outcome (buttons gone) and a confirmation with a small chart follows. */
 async function tellOutcome(app: AppContext, out: ExecutionOutcome, p: { pickId: string; chatId: number; cardMessageId?: number | undefined }, jobId: string): Promise<void> {
-  const ctx = await loadFillContext(app.ds, out).catch(() => undefined);
+  const [ctx, card, pick] = await Promise.all([loadFillContext(app.ds, out).catch(() => undefined), cardLocation(app, p), app.picks.get(p.pickId).catch(() => null)]);
   const msg = fillConfirmation(out, ctx);
-  const ops: NotifyOp[] = [];
-  const card = await cardLocation(app, p);
-  const pick = await app.picks.get(p.pickId).catch(() => null);
+  // The confirmation first (the trader is waiting for it), then the card's outcome line.
+  const ops: NotifyOp[] = [{ kind: 'text', text: msg.text.text, ...(msg.text.entities ? { entities: msg.text.entities } : {}) }];
   if (card && pick && card.chatId === p.chatId) ops.push(app.notifier.editCaptionOp(card.messageId, cardWithOutcome(pick, outcomeLine(out)), []));
-  if (msg.chart) {
-    const png = await app.charts.render(msg.chart).catch(() => null);
-    ops.push(png ? await app.notifier.photoOp(png, msg.text) : { kind: 'text', text: msg.text.text, ...(msg.text.entities ? { entities: msg.text.entities } : {}) });
-  } else {
-    ops.push({ kind: 'text', text: msg.text.text, ...(msg.text.entities ? { entities: msg.text.entities } : {}) });
-  }
   await app.notifier.deliver(p.chatId, ops, 'execution', jobId);
+  // Rendering costs ~40 ms of CPU on the worker's event loop: the chart is its own job, a moment
+  // later, so the confirmation is not held back behind it.
+  if (msg.chart && 'approvalId' in out) {
+    await app.jobs.add('execution.chart', { approvalId: out.approvalId, pickId: p.pickId, chatId: p.chatId }, { jobId: `${jobId}-chart`, delay: CHART_DELAY_MS });
+  }
+}
+
+/** How long after the confirmation the fill chart job runs. */
+const CHART_DELAY_MS = 300;
+
+/** Renders and sends the fill chart of a finished approval (re-reads the stored outcome; never executes anything new). */
+async function sendFillChart(app: AppContext, deps: ExecutionDeps, p: { approvalId: string; pickId: string; chatId: number }, jobId: string): Promise<void> {
+  const out = await executeApproval(deps, p.approvalId);
+  if (out.kind !== 'filled' && out.kind !== 'partially_filled') return;
+  const ctx = await loadFillContext(app.ds, out).catch(() => undefined);
+  const chart = fillConfirmation(out, ctx).chart;
+  if (!chart) return;
+  const png = await app.charts.render(chart);
+  await app.notifier.deliver(p.chatId, [await app.notifier.photoOp(png, `📈 ${chart.title}`)], 'execution-chart', `${jobId}-photo`);
 }
 
 async function cardLocation(app: AppContext, p: { pickId: string; chatId: number; cardMessageId?: number | undefined }): Promise<{ chatId: number; messageId: number } | null> {
@@ -187,13 +202,23 @@ async function cardLocation(app: AppContext, p: { pickId: string; chatId: number
   return m ? { chatId: Number(m[1]), messageId: Number(m[2]) } : null;
 }
 
-/** An execution that stayed unknown through every retry: say so plainly; reconciliation picks it up. */
-export async function tellExecutionGaveUp(app: AppContext, job: Job, err: Error): Promise<void> {
+/**
+ * An execution that failed through every retry. When nothing can have reached
+ * the broker the approval is closed (budget released) and the chat is told so;
+ * otherwise the order's outcome is unknown and reconciliation settles it.
+ */
+export async function tellExecutionGaveUp(app: AppContext, deps: ExecutionDeps, job: Job, err: Error): Promise<void> {
   const p = executionRunSchema.safeParse(job.data);
   if (!p.success) return;
+  const why = app.scrub(err.message).slice(0, 300);
+  const out = await giveUpApproval(deps, p.data.approvalId, `gave up after ${job.attemptsMade} tries: ${why}`).catch(() => null);
+  if (out && out.kind === 'failed') {
+    await tellOutcome(app, out, p.data, `${job.id}-gave-up`);
+    return;
+  }
   const text = join(
     [
-      fmt`⚠️ ${bold`Order outcome unknown`} for pick ${p.data.pickId} after ${String(job.attemptsMade)} tries: ${app.scrub(err.message).slice(0, 300)}`,
+      fmt`⚠️ ${bold`Order outcome unknown`} for pick ${p.data.pickId} after ${String(job.attemptsMade)} tries: ${why}`,
       'It is never sent twice. Reconciliation compares the broker with our books and reports what it finds; check /orders, or the broker dashboard.',
     ],
     '\n',

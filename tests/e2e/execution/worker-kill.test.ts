@@ -1,0 +1,213 @@
+/**
+ * kill -9 of the execution worker PROCESS at three steps of three approvals at once, then a
+ * new worker process: still exactly one broker order per approval and the right positions.
+ *
+ * The bot role runs in this test process (token mode, Bot API emulator); workers are separate
+ * `courtside start --role worker` processes with BROKER=alpaca-paper pointed at the Alpaca
+ * trading emulator and (through a tap that can hold requests) the Alpaca data emulator.
+ *
+ * One worker lifetime holds all three approvals, each stuck at a different step when it dies:
+ *  A. before submit: waiting for the live quote (the tap holds the data API request);
+ *  B. after submit, before our DB learned the answer: the POST reached the broker, which
+ *     created the order, but the answer never comes (emulator `accept_then_timeout`);
+ *  C. while polling: the order is accepted (`pending_new`, the emulator fills it 8 s later)
+ *     and the worker is polling it in waitForTerminal.
+ * BullMQ hands the stalled jobs to the new worker once the dead one's lock (30 s) has expired
+ * and a stalled check (every 15 s) has seen them, so this takes ~30–60 s.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlpacaBroker } from '../../../src/brokers/alpaca/alpaca-broker.js';
+import { startAlpacaDataEmulator, type AlpacaDataEmulator } from '../../../src/emulators/alpaca-data/server.js';
+import { startAlpacaTradingEmulator, type AlpacaTradingEmulator } from '../../../src/emulators/alpaca-trading/server.js';
+import { REDIS_URL } from '../../helpers/env.js';
+import {
+  ALPACA_KEY_ID,
+  ALPACA_SECRET,
+  approvalOf,
+  approvalSettled,
+  command,
+  count,
+  insertPick,
+  messagesMatching,
+  seedBars,
+  sleep,
+  spawnExecWorker,
+  startHttpTap,
+  until,
+  waitMessage,
+  execWorkerReady,
+  type ExecWorker,
+  type HttpTap,
+} from '../../helpers/execution.js';
+import { startHarness, type Harness } from '../../helpers/harness.js';
+import { probeQueues, type QueueProbe } from '../resilience/support.js';
+
+const USER = 1;
+const ALLOWED = '1:admin';
+const QUOTES = { AAA: { bid: 19.99, ask: 20 }, BBB: { bid: 29.99, ask: 30 }, CCC: { bid: 39.99, ask: 40 } } as const;
+const QTY = { AAA: 50, BBB: 40, CCC: 30 } as const;
+
+let trading: AlpacaTradingEmulator;
+let data: AlpacaDataEmulator;
+let tap: HttpTap;
+let h: Harness;
+let q: QueueProbe;
+const workers: ExecWorker[] = [];
+let brokerEnv: Record<string, string>;
+
+beforeAll(async () => {
+  trading = await startAlpacaTradingEmulator({
+    keyId: ALPACA_KEY_ID,
+    secretKey: ALPACA_SECRET,
+    cash: 100_000,
+    fillDelayMs: 8_000,
+    quotes: Object.fromEntries(Object.entries(QUOTES).map(([s, v]) => [s, { ...v, bidSize: 100_000, askSize: 100_000 }])),
+  });
+  data = await startAlpacaDataEmulator({
+    keyId: ALPACA_KEY_ID,
+    secretKey: ALPACA_SECRET,
+    quotes: Object.fromEntries(Object.entries(QUOTES).map(([s, v]) => [s, { ...v, bidSize: 100_000, askSize: 100_000 }])),
+  });
+  tap = await startHttpTap(data.url);
+  brokerEnv = {
+    BROKER: 'alpaca-paper',
+    APCA_API_KEY_ID: ALPACA_KEY_ID,
+    APCA_API_SECRET_KEY: ALPACA_SECRET,
+    ALPACA_TRADING_URL: trading.url,
+    ALPACA_DATA_URL: tap.url,
+    EXEC_PER_ORDER_BUDGET: '5000',
+    EXEC_DAILY_BUDGET: '50000',
+    EXEC_WAIT_TIMEOUT_MS: '60000',
+  };
+  h = await startHarness({ mode: 'token', roles: ['bot'], env: { TELEGRAM_ALLOWED_USER_IDS: ALLOWED, ...brokerEnv } });
+  q = probeQueues(REDIS_URL, h.prefix);
+  // Stored bars only feed the LiquidityGate's average dollar volume; quotes are live (emulator).
+  await seedBars(h.running.app, { AAA: 20, BBB: 30, CCC: 40 });
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.kill('SIGKILL').catch(() => undefined)));
+  await q?.close();
+  await h?.stop();
+  await tap?.close();
+  await data?.close();
+  await trading?.close();
+});
+
+function worker(): ExecWorker {
+  const w = spawnExecWorker({ dbUrl: h.dbUrl, redisUrl: REDIS_URL, prefix: h.prefix, apiRoot: h.emulator.url, allowed: ALLOWED, env: brokerEnv });
+  workers.push(w);
+  return w;
+}
+
+const posts = (cid: string) => trading.requests.filter((r) => r.method === 'POST' && r.path === '/v2/orders' && r.clientOrderId === cid);
+const lookups = (cid: string) => trading.requests.filter((r) => r.method === 'GET' && r.path === '/v2/orders:by_client_order_id' && r.query['client_order_id'] === cid);
+
+interface OrderRow {
+  client_order_id: string;
+  state: string;
+  broker_order_id: string | null;
+  submit_attempted_at: Date | null;
+  booked_at: Date | null;
+  filled_qty: number;
+}
+async function orderOf(approvalId: string): Promise<OrderRow | undefined> {
+  const r = (await h.running.app.ds.query(`SELECT client_order_id, state, broker_order_id, submit_attempted_at, booked_at, filled_qty FROM orders WHERE approval_id = $1`, [
+    approvalId,
+  ])) as OrderRow[];
+  return r[0];
+}
+
+async function approve(pickId: string, symbol: string): Promise<string> {
+  await command(h, USER, `/approve ${pickId}`, new RegExp(`^Approved ${symbol}: placing the order now`));
+  const a = await approvalOf(h.running.app.ds, pickId);
+  if (!a) throw new Error(`no approval for ${pickId}`);
+  return a.id;
+}
+
+describe('kill -9 of the execution worker process', () => {
+  it('killed before submit, after submit (answer lost) and while polling: the restarted worker ends with ONE broker order per approval and the right positions', async () => {
+    const ds = h.running.app.ds;
+    const em = h.emulator;
+    const w1 = worker();
+    await execWorkerReady(w1, ds);
+    const after = em.lastSeq;
+    const picks = {
+      AAA: await insertPick(ds, { symbol: 'AAA', entry: 20, stop: 19, qty: QTY.AAA }),
+      BBB: await insertPick(ds, { symbol: 'BBB', entry: 30, stop: 28.5, qty: QTY.BBB }),
+      CCC: await insertPick(ds, { symbol: 'CCC', entry: 40, stop: 38, qty: QTY.CCC }),
+    };
+    const diag = () => `worker 1:\n${w1.output()}\ntrading requests: ${JSON.stringify(trading.requests.map((r) => [r.method, r.path, r.status, r.fault ?? '']))}`;
+
+    // A: the quote request is held at the tap: the job waits before any order row exists.
+    tap.hold((_m, path) => path.includes('/AAA/'));
+    const approvalA = await approve(picks.AAA, 'AAA');
+    await until('the AAA quote request to be held', () => (tap.heldCount() >= 1 ? true : undefined), 20_000, 50, diag);
+
+    // C: submitted and acknowledged (pending_new); the worker polls it.
+    const approvalC = await approve(picks.CCC, 'CCC');
+    const cidC = `cs-${approvalC}`;
+    await until('CCC to be polled after its POST was answered', () => (posts(cidC)[0]?.status === 200 && lookups(cidC).length >= 1 ? true : undefined), 20_000, 50, diag);
+
+    // B: the POST reaches the broker (the order is created) but its answer never comes back.
+    trading.injectFaults({ kind: 'accept_then_timeout', method: 'POST', path: '/v2/orders' });
+    const approvalB = await approve(picks.BBB, 'BBB');
+    const cidB = `cs-${approvalB}`;
+    await until('the BBB POST to be accepted and left unanswered', () => (posts(cidB)[0]?.fault === 'accept_then_timeout' ? true : undefined), 20_000, 50, diag);
+
+    const exit = await w1.kill('SIGKILL');
+    expect(exit.signal).toBe('SIGKILL');
+
+    // Each approval really was cut off at its step.
+    expect(await orderOf(approvalA)).toBeUndefined();
+    expect((await approvalOf(ds, picks.AAA))?.state).toBe('approved');
+    const b = await orderOf(approvalB);
+    expect(b).toMatchObject({ client_order_id: cidB, state: 'new', broker_order_id: null, booked_at: null });
+    expect(b?.submit_attempted_at).not.toBeNull();
+    expect(posts(cidB)[0]?.status).toBeNull();
+    const c = await orderOf(approvalC);
+    expect(c?.broker_order_id).not.toBeNull();
+    expect(c?.booked_at).toBeNull();
+    expect(c?.filled_qty).toBe(0);
+    for (const id of [approvalA, approvalB, approvalC]) expect(await q.state('executions', `exec-${id}`)).toBe('active');
+    expect(trading.orders().map((o) => o['client_order_id']).sort()).toEqual([cidB, cidC].sort());
+
+    tap.release();
+    const w2 = worker();
+    await execWorkerReady(w2, ds);
+    const diag2 = () => `${diag()}\nworker 2:\n${w2.output()}`;
+    for (const [sym, pickId] of Object.entries(picks)) {
+      const a = await approvalSettled(ds, pickId, 100_000, undefined, diag2);
+      expect(a.state, sym).toBe('filled');
+    }
+
+    // Exactly one broker order and one POST per approval, whatever the kill interrupted.
+    const ids = { AAA: `cs-${approvalA}`, BBB: cidB, CCC: cidC };
+    expect(trading.orders().map((o) => o['client_order_id']).sort()).toEqual(Object.values(ids).sort());
+    for (const [sym, cid] of Object.entries(ids)) expect(posts(cid), sym).toHaveLength(1);
+    expect(trading.orders().every((o) => o['status'] === 'filled')).toBe(true);
+
+    // Booked once: one order row and one fill each; positions match the broker's.
+    expect(await count(ds, `SELECT count(*)::int AS n FROM orders WHERE booked_at IS NOT NULL AND state = 'filled'`)).toBe(3);
+    expect(await count(ds, `SELECT count(*)::int AS n FROM fills`)).toBe(3);
+    const ours = (await ds.query(`SELECT symbol, qty, avg_cost::float8 AS avg FROM positions ORDER BY symbol`)) as { symbol: string; qty: number; avg: number }[];
+    expect(ours).toEqual([
+      { symbol: 'AAA', qty: QTY.AAA, avg: QUOTES.AAA.ask },
+      { symbol: 'BBB', qty: QTY.BBB, avg: QUOTES.BBB.ask },
+      { symbol: 'CCC', qty: QTY.CCC, avg: QUOTES.CCC.ask },
+    ]);
+    const broker = new AlpacaBroker({ keyId: ALPACA_KEY_ID, secretKey: ALPACA_SECRET, baseUrl: trading.url });
+    const theirs = (await broker.listPositions()).map((p) => ({ symbol: p.symbol, qty: p.qty, avg: p.avgEntryPrice })).sort((x, y) => x.symbol.localeCompare(y.symbol));
+    expect(theirs).toEqual(ours);
+    const spent = Number(((await ds.query(`SELECT spent FROM daily_budget`)) as { spent: string }[])[0]!.spent);
+    expect(spent).toBeCloseTo(QTY.AAA * 20 + QTY.BBB * 30 + QTY.CCC * 40, 6);
+
+    // One confirmation per fill reached the chat.
+    for (const sym of Object.keys(picks)) await waitMessage(em, USER, after, new RegExp(`Bought ${sym}`), 20_000);
+    await sleep(500);
+    for (const sym of Object.keys(picks)) expect(await messagesMatching(em, USER, after, new RegExp(`Bought ${sym}`)), sym).toHaveLength(1);
+    expect(w2.alive, w2.output()).toBe(true);
+    const stop = await w2.kill('SIGTERM');
+    expect(stop, w2.output()).toEqual({ code: 0, signal: null });
+  }, 170_000);
+});
