@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { envSchema, type Env } from './env-schema.js';
 import { parseAllowList, type Role } from './roles.js';
 import { scheduleFromStrings, type ScheduleSpec } from '../scheduler/slots.js';
+import type { ExecutionLimits } from '../execution/limits.js';
 
 /** The token local mode uses with the in-process Bot API emulator; it is not a secret. */
 export const LOCAL_BOT_TOKEN = '100000001:LOCAL-courtside-local-mode-token';
@@ -42,20 +43,7 @@ export interface Config {
     paper: { startingCash: number; slippageBps: number; spreadBps: number };
   };
   /** Risk limits and timing of the approve → order path. */
-  execution: {
-    perOrderBudget: number;
-    dailyBudget: number;
-    minPrice?: number;
-    maxPrice?: number;
-    minDollarAdv: number;
-    maxSpreadPct: number;
-    maxOrderPctAdv: number;
-    maxOpenPositions: number;
-    maxPositionPct: number;
-    maxDriftPct: number;
-    /** Fraction, e.g. 0.001: buy limit = ask × (1 + limitBuffer). */
-    limitBuffer: number;
-    sizeToPerOrderBudget: boolean;
+  execution: ExecutionLimits & {
     windowMs: number;
     waitTimeoutMs: number;
     timeStopBars: number;

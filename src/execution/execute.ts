@@ -9,6 +9,7 @@ import { makeScrubber } from '../logging/scrub.js';
 import type { QuoteProvider } from '../market-data/port.js';
 import type { KillSwitchState } from '../safety/kill-switch.js';
 import { clientOrderIdFor, tradingDay } from './ids.js';
+import { round6, rows, tx, withAdvisoryLock } from '../db/sql.js';
 import { DEFAULT_TIME_STOP_BARS, timeStopDate } from '../engine/exits/time-stop.js';
 import { DEFAULT_EXECUTION_LIMITS, type ExecutionLimits } from './limits.js';
 
@@ -666,57 +667,11 @@ class Run {
 
 class OrderExists extends Error {}
 
-/**
- * Runs `fn` holding a session-level advisory lock for the approval. A second
- * caller polls (without holding a pooled connection) until the first is done
- * or `waitMs` passes. Postgres drops the lock if the holder's process dies.
- */
-async function withApprovalLock<T>(ds: DataSource, approvalId: string, waitMs: number, fn: () => Promise<T>): Promise<T | 'busy'> {
-  const deadline = Date.now() + waitMs;
-  for (let attempt = 0; ; attempt++) {
-    const r = ds.createQueryRunner();
-    await r.connect();
-    try {
-      const got = (await r.query(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok`, [LOCK_NAMESPACE, approvalId])) as { ok: boolean }[];
-      if (got[0]?.ok) {
-        try {
-          return await fn();
-        } finally {
-          await r.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [LOCK_NAMESPACE, approvalId]).catch(() => undefined);
-        }
-      }
-    } finally {
-      await r.release();
-    }
-    if (Date.now() >= deadline) return 'busy';
-    await new Promise((res) => setTimeout(res, Math.min(250, 20 + attempt * 10) + Math.random() * 20));
-  }
+/** Runs `fn` holding the approval's session advisory lock (see `withAdvisoryLock`). */
+function withApprovalLock<T>(ds: DataSource, approvalId: string, waitMs: number, fn: () => Promise<T>): Promise<T | 'busy'> {
+  return withAdvisoryLock(ds, LOCK_NAMESPACE, approvalId, waitMs, fn);
 }
 
-async function tx<T>(ds: DataSource, fn: (r: QueryRunner) => Promise<T>): Promise<T> {
-  const r = ds.createQueryRunner();
-  await r.connect();
-  try {
-    await r.startTransaction();
-    const out = await fn(r);
-    await r.commitTransaction();
-    return out;
-  } catch (e) {
-    if (r.isTransactionActive) await r.rollbackTransaction().catch(() => undefined);
-    throw e;
-  } finally {
-    await r.release();
-  }
-}
-
-async function rows(r: QueryRunner, sql: string, params: unknown[] = []): Promise<unknown[]> {
-  const res = (await r.query(sql, params, true)) as { records?: unknown[] };
-  return res.records ?? [];
-}
-
-function round6(n: number): number {
-  return Math.round(n * 1e6) / 1e6;
-}
 
 function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

@@ -8,7 +8,7 @@ import { usd } from '../engine/risk/index.js';
 import { makeScrubber } from '../logging/scrub.js';
 import { exitClientOrderId } from './exit-ids.js';
 import { DEFAULT_EXIT_LIMITS, type ExitDeps, type ExitLimits, type ExitOutcome, type ExitStatus } from './exit-types.js';
-import { cents, errText, query, round6, rows, tx, withAdvisoryLock } from './sql.js';
+import { cents, errText, query, round6, rows, tx, withAdvisoryLock } from '../db/sql.js';
 
 /** First key of the per-position advisory lock (the second is hashtext("symbol|strategy")). */
 const POSITION_LOCK = 774_219_102;

@@ -2,7 +2,7 @@ import { nyLocalParts } from '../engine/calendar/index.js';
 import { decideExit, inTimeStopWindow, isMarketOpen, type ExitReason } from '../engine/exits/index.js';
 import { ExitDesk, killText, label, type PositionKey, type ResolveContext } from './exit-order.js';
 import type { ExitDeps, ExitOutcome } from './exit-types.js';
-import { errText, query } from './sql.js';
+import { errText, query } from '../db/sql.js';
 
 export { DEFAULT_EXIT_LIMITS, type ExitDeps, type ExitLimits, type ExitOutcome, type ExitStatus } from './exit-types.js';
 export { iocSellLimitFromBid } from './exit-order.js';

@@ -4,7 +4,7 @@ import { isBrokerError } from '../brokers/errors.js';
 import type { Broker } from '../brokers/port.js';
 import { isSession, nyTimeToInstant, sessionInfo } from '../engine/calendar/index.js';
 import { usd } from '../engine/risk/index.js';
-import { cents, errText, query, round6, rows, tx } from './sql.js';
+import { cents, errText, query, round6, rows, tx } from '../db/sql.js';
 
 export interface MarkToMarketDeps {
   ds: DataSource;

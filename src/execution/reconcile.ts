@@ -5,7 +5,7 @@ import { isTerminal, type Broker, type BrokerOrder, type BrokerPosition } from '
 import type { KillSwitchState } from '../safety/kill-switch.js';
 import { executeApproval } from './execute.js';
 import { ExitDesk } from './exit-order.js';
-import { errText, query, round6 } from './sql.js';
+import { errText, query, round6 } from '../db/sql.js';
 
 export interface ReconcileDeps {
   ds: DataSource;

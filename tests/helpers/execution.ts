@@ -3,12 +3,9 @@
  * known prices, pick cards posted the way /scan posts them, worker processes with broker
  * settings, an HTTP tap that can hold requests on their way to an emulator, and pollers.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { DataSource } from 'typeorm';
 import type { AppContext } from '../../src/app/context.js';
 import { CALLBACK_ACTIONS, signCallback, type CallbackAction } from '../../src/bot/callback-data.js';
@@ -17,11 +14,11 @@ import type { OutboxEvent } from '../../src/emulators/telegram/outbox.js';
 import type { TelegramEmulator } from '../../src/emulators/telegram/index.js';
 import { weekdaySessions } from '../../src/market-data/synthetic/sessions.js';
 import { pickCaption, pickChartSpec } from '../../src/scan/pick-card.js';
-import { TEST_TOKEN, textOf, type Harness } from './harness.js';
+import { textOf, type Harness } from './harness.js';
+import { spawnWorker, type WorkerEnv, type WorkerProcess } from '../e2e/resilience/support.js';
 
 export { textOf };
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Alpaca credentials the emulators accept in these tests (not secrets). */
 export const ALPACA_KEY_ID = 'PKE2EEXECUTION0001';
@@ -240,87 +237,13 @@ events: ${got.join('\n')}`);
 // ---------------------------------------------------------------------------------------------
 // Worker processes (`courtside start --role worker`) with broker settings
 
-export interface ExecWorker {
-  proc: ChildProcess;
-  pid: number;
-  output(): string;
-  readonly alive: boolean;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  kill(signal: NodeJS.Signals, graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+/** A worker process; see spawnWorker in tests/e2e/resilience/support.ts. */
+export type ExecWorker = WorkerProcess;
+export type ExecWorkerEnv = WorkerEnv & { allowed: string };
 
-const liveChildren = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const c of liveChildren) c.kill('SIGKILL');
-});
-
-export interface ExecWorkerEnv {
-  dbUrl: string;
-  redisUrl: string;
-  prefix: string;
-  /** The Bot API emulator the bot uses ('token' mode harness). */
-  apiRoot: string;
-  allowed: string;
-  /** BROKER, APCA_*, ALPACA_*_URL, EXEC_*, WORKER_CONCURRENCY … */
-  env?: Record<string, string>;
-}
-
-/** Spawns `node --import tsx src/cli/main.ts start --role worker` with an explicit environment. */
+/** Spawns `courtside start --role worker` with broker settings in `env`. */
 export function spawnExecWorker(e: ExecWorkerEnv): ExecWorker {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--role', 'worker'], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/root',
-      TZ: 'UTC',
-      DATABASE_URL: e.dbUrl,
-      REDIS_URL: e.redisUrl,
-      REDIS_PREFIX: e.prefix,
-      TELEGRAM_BOT_TOKEN: TEST_TOKEN,
-      TELEGRAM_API_ROOT: e.apiRoot,
-      TELEGRAM_ALLOWED_USER_IDS: e.allowed,
-      LOG_LEVEL: 'warn',
-      SEED_DEFAULT_DATA: 'false',
-      HTTP_PORT: '0',
-      HEARTBEAT_INTERVAL_MS: '1000',
-      NOTIFY_CHAT_BURST: '1000',
-      NOTIFY_CHAT_PER_SEC: '1000',
-      COURTSIDE_HOME: '/tmp/courtside-test-home',
-      ...e.env,
-    },
-  });
-  let out = '';
-  const keep = (d: Buffer) => (out = (out + d.toString()).slice(-8000));
-  proc.stdout?.on('data', keep);
-  proc.stderr?.on('data', keep);
-  let alive = true;
-  liveChildren.add(proc);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    proc.once('exit', (code, signal) => {
-      alive = false;
-      liveChildren.delete(proc);
-      r({ code, signal });
-    }),
-  );
-  proc.once('error', (err) => keep(Buffer.from(`spawn error: ${String(err)}\n`)));
-  return {
-    proc,
-    pid: proc.pid ?? -1,
-    output: () => out,
-    exited,
-    get alive() {
-      return alive;
-    },
-    async kill(signal, graceMs = 10_000) {
-      if (!alive) return exited;
-      proc.kill(signal);
-      const t = setTimeout(() => proc.kill('SIGKILL'), graceMs);
-      const r = await exited;
-      clearTimeout(t);
-      return r;
-    },
-  };
+  return spawnWorker(e);
 }
 
 /** Waits until the worker process wrote its heartbeat (its role has started). */

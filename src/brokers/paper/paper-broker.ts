@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { tx } from '../../db/sql.js';
 import type { QuoteProvider } from '../../market-data/port.js';
 import { BrokerError, isBrokerError } from '../errors.js';
 import {
@@ -447,21 +448,10 @@ export class PaperBroker implements Broker {
     }
   }
 
-  private async tx<T>(fn: (r: QueryRunner) => Promise<T>): Promise<T> {
-    const r = this.ds.createQueryRunner();
-    await r.connect();
-    try {
-      await r.startTransaction();
-      const out = await fn(r);
-      await r.commitTransaction();
-      return out;
-    } catch (e) {
-      if (r.isTransactionActive) await r.rollbackTransaction().catch(() => undefined);
-      throw e;
-    } finally {
-      await r.release();
-    }
+  private tx<T>(fn: (r: QueryRunner) => Promise<T>): Promise<T> {
+    return tx(this.ds, fn);
   }
+
 
   private dbError(what: string, e: unknown): BrokerError {
     const why = e instanceof Error ? e.message : String(e);

@@ -19,48 +19,30 @@ import type { HandlerMap } from '../worker-runtime.js';
 import { exitOutcomesView } from '../../trading/exit-view.js';
 
 /** The execution deps as configured: the real gates, broker and quotes, with the config's limits. */
+/** What every order path shares: the database, the configured broker and quotes, the kill switch, the audit chain. */
+function orderPathDeps(app: AppContext, trading: TradingDeps) {
+  return { ds: app.ds, broker: trading.broker, quotes: trading.quotes, killSwitch: app.killSwitch, audit: app.audit, scrub: app.scrub, waitTimeoutMs: app.config.execution.waitTimeoutMs };
+}
+
+/** The execution deps as configured: the real gates, broker and quotes, with the config's limits. */
 export function executionDeps(app: AppContext, trading: TradingDeps): ExecutionDeps {
-  const e = app.config.execution;
+  const { windowMs: _window, waitTimeoutMs: _wait, timeStopBars, ...limits } = app.config.execution;
   return {
-    ds: app.ds,
-    broker: trading.broker,
-    quotes: trading.quotes,
-    killSwitch: app.killSwitch,
-    audit: app.audit,
+    ...orderPathDeps(app, trading),
     dollarAdv: dollarAdvFromBars(app.ds),
-    limits: {
-      perOrderBudget: e.perOrderBudget,
-      dailyBudget: e.dailyBudget,
-      ...(e.minPrice !== undefined ? { minPrice: e.minPrice } : {}),
-      ...(e.maxPrice !== undefined ? { maxPrice: e.maxPrice } : {}),
-      minDollarAdv: e.minDollarAdv,
-      maxSpreadPct: e.maxSpreadPct,
-      maxOrderPctAdv: e.maxOrderPctAdv,
-      maxOpenPositions: e.maxOpenPositions,
-      maxPositionPct: e.maxPositionPct,
-      maxDriftPct: e.maxDriftPct,
-      limitBuffer: e.limitBuffer,
-      sizeToPerOrderBudget: e.sizeToPerOrderBudget,
-    },
-    timeStopBars: e.timeStopBars,
+    limits,
+    timeStopBars,
     logger: app.log.child({ component: 'execution' }),
-    scrub: app.scrub,
-    waitTimeoutMs: e.waitTimeoutMs,
   };
 }
 
 /** Exit deps (stop / time stop / flatten) on the same broker and quotes. */
 export function exitDeps(app: AppContext, trading: TradingDeps): ExitDeps {
+  const x = app.config.exits;
   return {
-    ds: app.ds,
-    broker: trading.broker,
-    quotes: trading.quotes,
-    killSwitch: app.killSwitch,
-    audit: app.audit,
-    limits: { limitBuffer: app.config.exits.limitBuffer, timeStopLeadMinutes: app.config.exits.timeStopLeadMinutes, exitsDuringKill: app.config.exits.duringKill },
+    ...orderPathDeps(app, trading),
+    limits: { limitBuffer: x.limitBuffer, timeStopLeadMinutes: x.timeStopLeadMinutes, exitsDuringKill: x.duringKill },
     logger: app.log.child({ component: 'exits' }),
-    scrub: app.scrub,
-    waitTimeoutMs: app.config.execution.waitTimeoutMs,
   };
 }
 

@@ -129,6 +129,10 @@ export interface WorkerEnv {
   redisUrl: string;
   prefix: string;
   apiRoot: string;
+  /** TELEGRAM_ALLOWED_USER_IDS; default the test user as admin. */
+  allowed?: string;
+  /** More variables (BROKER, APCA_*, EXEC_*, WORKER_CONCURRENCY …), applied last. */
+  env?: Record<string, string>;
 }
 
 /** Worker processes still running, killed if this test process exits without cleaning up. */
@@ -151,7 +155,7 @@ export function spawnWorker(e: WorkerEnv): WorkerProcess {
       REDIS_PREFIX: e.prefix,
       TELEGRAM_BOT_TOKEN: TEST_TOKEN,
       TELEGRAM_API_ROOT: e.apiRoot,
-      TELEGRAM_ALLOWED_USER_IDS: `${USER}:admin`,
+      TELEGRAM_ALLOWED_USER_IDS: e.allowed ?? `${USER}:admin`,
       // warn: quiet, but the failure message can show why a worker misbehaved.
       LOG_LEVEL: 'warn',
       SEED_DEFAULT_DATA: 'false',
@@ -160,10 +164,12 @@ export function spawnWorker(e: WorkerEnv): WorkerProcess {
       NOTIFY_CHAT_BURST: '1000',
       NOTIFY_CHAT_PER_SEC: '1000',
       COURTSIDE_HOME: '/tmp/courtside-test-home',
+      SCHEDULE_ENABLED: 'false',
+      ...e.env,
     },
   });
   let out = '';
-  const keep = (d: Buffer) => (out = (out + d.toString()).slice(-6000));
+  const keep = (d: Buffer) => (out = (out + d.toString()).slice(-8000));
   proc.stdout?.on('data', keep);
   proc.stderr?.on('data', keep);
   let alive = true;

@@ -1,9 +1,6 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 
-/**
- * Small SQL helpers shared by exits, mark-to-market and reconciliation.
- * (execute.ts keeps private copies; these are the same patterns.)
- */
+/** Small SQL helpers shared by the execution, exits, mark-to-market, reconciliation and the paper broker. */
 
 /** Runs `fn` in one transaction on its own connection; rolls back on any error. */
 export async function tx<T>(ds: DataSource, fn: (r: QueryRunner) => Promise<T>): Promise<T> {
