@@ -12,19 +12,16 @@ export function dollarAdv(close: Float64Array, volume: Float64Array, n = 20): Fl
   const out = new Float64Array(len);
   const first = n - 1;
   out.fill(Number.NaN, 0, Math.min(first, len));
-  let sum = 0;
-  let untilRebase = 0;
-  for (let t = first; t < len; t++) {
-    if (untilRebase === 0) {
-      let s = 0;
-      for (let j = t - n + 1; j <= t; j++) s += close[j]! * volume[j]!;
-      sum = s;
-      untilRebase = n;
-    } else {
+  // Rebase blocks as in rollingMeanInto.
+  for (let b = first; b < len; b += n) {
+    let sum = 0;
+    for (let j = b - n + 1; j <= b; j++) sum += close[j]! * volume[j]!;
+    out[b] = sum / n;
+    const end = Math.min(b + n, len);
+    for (let t = b + 1; t < end; t++) {
       sum += close[t]! * volume[t]! - close[t - n]! * volume[t - n]!;
+      out[t] = sum / n;
     }
-    untilRebase--;
-    out[t] = sum / n;
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { EmaStream, emaInto } from './ema.js';
+import { emaDiffInto, EmaStream, emaInto } from './ema.js';
 import { assertPeriod } from './period.js';
 
 /** MACD columns. */
@@ -29,12 +29,11 @@ export function macd(close: Float64Array, fast = 12, slow = 26, signal = 9): Mac
   const line = new Float64Array(len);
   const sig = new Float64Array(len);
   const hist = new Float64Array(len);
-  // Borrow `hist` and `sig` for the two EMAs before they get their real contents.
+  // `hist` holds the fast EMA and `sig` the slow one until their real contents
+  // are written; each difference is formed in the pass that makes its EMA.
   emaInto(close, fast, 0, hist);
-  emaInto(close, slow, 0, sig);
-  for (let t = 0; t < len; t++) line[t] = hist[t]! - sig[t]!;
-  emaInto(line, signal, slow - 1, sig);
-  for (let t = 0; t < len; t++) hist[t] = line[t]! - sig[t]!;
+  emaDiffInto(close, slow, 0, hist, sig, line);
+  emaDiffInto(line, signal, slow - 1, line, sig, hist);
   return { macd: line, signal: sig, histogram: hist };
 }
 

@@ -29,19 +29,17 @@ export function rollingMeanInto(src: Float64Array, n: number, from: number, out:
   const len = src.length;
   const first = from + n - 1;
   out.fill(Number.NaN, 0, Math.min(first, len));
-  let sum = 0;
-  let untilRebase = 0;
-  for (let t = first; t < len; t++) {
-    if (untilRebase === 0) {
-      let s = 0;
-      for (let j = t - n + 1; j <= t; j++) s += src[j]!;
-      sum = s;
-      untilRebase = n;
-    } else {
+  // One block per rebase: a fresh window sum, then n - 1 sliding updates.
+  // Same ops as a per-bar countdown, without its counter and branch.
+  for (let b = first; b < len; b += n) {
+    let sum = 0;
+    for (let j = b - n + 1; j <= b; j++) sum += src[j]!;
+    out[b] = sum / n;
+    const end = Math.min(b + n, len);
+    for (let t = b + 1; t < end; t++) {
       sum += src[t]! - src[t - n]!;
+      out[t] = sum / n;
     }
-    untilRebase--;
-    out[t] = sum / n;
   }
 }
 
@@ -92,7 +90,10 @@ export function rollingMeanVarInto(
 ): void {
   const len = src.length;
   const first = from + n - 1;
-  const denom = n - ddof;
+  // Reciprocals: up to three divisions a bar were the kernel's throughput
+  // limit. The mean keeps `sum / n` (it must equal the SMA bit for bit).
+  const invN = 1 / n;
+  const invDenom = 1 / (n - ddof);
   const warm = Math.min(first, len);
   if (meanOut !== null) meanOut.fill(Number.NaN, 0, warm);
   if (devOut !== null) devOut.fill(Number.NaN, 0, warm);
@@ -131,7 +132,7 @@ export function rollingMeanVarInto(
       s1 += dIn - dOut;
       s2 += qIn - qOut;
       mag += qIn + qOut;
-      if (s2 - (s1 * s1) / n < mag * CANCELLATION) {
+      if (s2 - s1 * s1 * invN < mag * CANCELLATION) {
         shift = x;
         let a = 0;
         let b = 0;
@@ -147,8 +148,8 @@ export function rollingMeanVarInto(
     }
     untilRebase--;
     if (meanOut !== null) meanOut[t] = sum / n;
-    if (devOut !== null) devOut[t] = x - shift - s1 / n;
-    const v = (s2 - (s1 * s1) / n) / denom;
+    if (devOut !== null) devOut[t] = x - shift - s1 * invN;
+    const v = (s2 - s1 * s1 * invN) * invDenom;
     varOut[t] = v > 0 ? v : 0;
   }
 }
@@ -186,13 +187,13 @@ export class RollingWindow {
   /** Variance with divisor n - ddof, clamped at 0; NaN until full. */
   variance(ddof: number): number {
     if (this.count < this.n) return Number.NaN;
-    const v = (this.s2 - (this.s1 * this.s1) / this.n) / (this.n - ddof);
+    const v = (this.s2 - this.s1 * this.s1 * (1 / this.n)) * (1 / (this.n - ddof));
     return v > 0 ? v : 0;
   }
 
   /** Newest value minus the window mean, computed from the shifted sums (see {@link rollingMeanVarInto}); NaN until full. */
   get deviation(): number {
-    return this.count >= this.n ? this.last - this.shift - this.s1 / this.n : Number.NaN;
+    return this.count >= this.n ? this.last - this.shift - this.s1 * (1 / this.n) : Number.NaN;
   }
 
   /** Adds one value, evicting the oldest once the window is full. */
@@ -224,7 +225,7 @@ export class RollingWindow {
       this.s1 += dIn - dOut;
       this.s2 += qIn - qOut;
       this.mag += qIn + qOut;
-      if (this.s2 - (this.s1 * this.s1) / n < this.mag * CANCELLATION) this.rescanVariance(x);
+      if (this.s2 - this.s1 * this.s1 * (1 / n) < this.mag * CANCELLATION) this.rescanVariance(x);
     }
   }
 

@@ -1,3 +1,4 @@
+import { emaCoefficients, PairedSmoother } from './ema.js';
 import { assertPeriod, nanColumn } from './period.js';
 
 /**
@@ -12,9 +13,25 @@ function rsiValue(g: number, l: number): number {
 }
 
 /**
+ * max(ch, 0) and max(-ch, 0) without a branch: up and down closes alternate
+ * like coin flips, so `ch > 0 ? ch : 0` mispredicted on about every other
+ * bar. Exact for every finite ch (doubling, adding x + -x = +0 and halving
+ * do not round); a NaN change yields NaN, which the averages then carry, as
+ * every other kernel here does.
+ */
+function gainOf(ch: number): number {
+  return (ch + Math.abs(ch)) * 0.5;
+}
+
+function lossOf(ch: number): number {
+  return (Math.abs(ch) - ch) * 0.5;
+}
+
+/**
  * Wilder RSI(n). Changes start at index 1; the first averages (index n) are
- * the plain means of changes 1..n; afterwards avg += (x - avg) / n, evaluated
- * as × (1/n) like ATR (keeps the division off the dependency chain).
+ * the plain means of changes 1..n; afterwards each average is smoothed with
+ * alpha 1/n, two bars at a time like the EMA (see ema.ts: the paired step
+ * halves the loop-carried latency; gains and losses are independent chains).
  * First value at index n, NaN before.
  */
 export function rsi(close: Float64Array, n: number): Float64Array {
@@ -32,14 +49,27 @@ export function rsi(close: Float64Array, n: number): Float64Array {
   g /= n;
   l /= n;
   out[n] = rsiValue(g, l);
-  const k = 1 / n;
-  for (let t = n + 1; t < len; t++) {
-    const ch = close[t]! - close[t - 1]!;
-    const gain = ch > 0 ? ch : 0;
-    const loss = ch < 0 ? -ch : 0;
-    g += (gain - g) * k;
-    l += (loss - l) * k;
-    out[t] = rsiValue(g, l);
+  const { alpha, beta, beta2, alphaBeta } = emaCoefficients(1 / n);
+  let prev = close[n]!;
+  let t = n + 1;
+  for (; t + 1 < len; t += 2) {
+    const c0 = close[t]!;
+    const c1 = close[t + 1]!;
+    const ch0 = c0 - prev;
+    const ch1 = c1 - c0;
+    prev = c1;
+    const gain0 = gainOf(ch0);
+    const loss0 = lossOf(ch0);
+    const gain1 = gainOf(ch1);
+    const loss1 = lossOf(ch1);
+    out[t] = rsiValue(g * beta + gain0 * alpha, l * beta + loss0 * alpha);
+    g = g * beta2 + (gain0 * alphaBeta + gain1 * alpha);
+    l = l * beta2 + (loss0 * alphaBeta + loss1 * alpha);
+    out[t + 1] = rsiValue(g, l);
+  }
+  if (t < len) {
+    const ch = close[t]! - prev;
+    out[t] = rsiValue(g * beta + gainOf(ch) * alpha, l * beta + lossOf(ch) * alpha);
   }
   return out;
 }
@@ -51,9 +81,13 @@ export class RsiStream {
   private g = 0;
   private l = 0;
   private value = Number.NaN;
+  private readonly gains: PairedSmoother;
+  private readonly losses: PairedSmoother;
 
   constructor(readonly n: number) {
     assertPeriod('rsi period', n);
+    this.gains = new PairedSmoother(1 / n);
+    this.losses = new PairedSmoother(1 / n);
   }
 
   push(close: number): number {
@@ -67,17 +101,10 @@ export class RsiStream {
       if (ch > 0) this.g += ch;
       else this.l -= ch;
       if (changes === n) {
-        this.g /= n;
-        this.l /= n;
-        this.value = rsiValue(this.g, this.l);
+        this.value = rsiValue(this.gains.seed(this.g / n), this.losses.seed(this.l / n));
       }
     } else {
-      const gain = ch > 0 ? ch : 0;
-      const loss = ch < 0 ? -ch : 0;
-      const k = 1 / n;
-      this.g += (gain - this.g) * k;
-      this.l += (loss - this.l) * k;
-      this.value = rsiValue(this.g, this.l);
+      this.value = rsiValue(this.gains.push(gainOf(ch)), this.losses.push(lossOf(ch)));
     }
     return this.value;
   }

@@ -1,5 +1,5 @@
 import { assertPeriod } from './period.js';
-import { RollingWindow, rollingMeanInto } from './rolling-mean.js';
+import { RollingWindow } from './rolling-mean.js';
 import { rollingMaxInto, rollingMinInto } from './rolling-extreme.js';
 
 /** Stochastic oscillator columns. */
@@ -33,11 +33,32 @@ export function stochastic(
   const len = close.length;
   const k = new Float64Array(len);
   const d = new Float64Array(len);
-  // HH goes into `k` and LL into `d`, then both are overwritten in order.
+  // HH goes into `k` and LL into `d`; one more pass turns them into %K and
+  // %D in place (%D's running sum replays rollingMeanInto's rebase schedule,
+  // as StochasticStream's RollingWindow does, so all three agree bit for bit).
   rollingMaxInto(high, kPeriod, 0, k, null);
   rollingMinInto(low, kPeriod, 0, d, null);
-  for (let t = kPeriod - 1; t < len; t++) k[t] = kValue(close[t]!, k[t]!, d[t]!);
-  rollingMeanInto(k, dPeriod, kPeriod - 1, d);
+  const firstD = kPeriod + dPeriod - 2;
+  let sum = 0;
+  let untilRebase = 0;
+  for (let t = kPeriod - 1; t < len; t++) {
+    const kt = kValue(close[t]!, k[t]!, d[t]!);
+    k[t] = kt;
+    if (t < firstD) {
+      d[t] = Number.NaN;
+      continue;
+    }
+    if (untilRebase === 0) {
+      let acc = 0;
+      for (let j = t - dPeriod + 1; j <= t; j++) acc += k[j]!;
+      sum = acc;
+      untilRebase = dPeriod;
+    } else {
+      sum += kt - k[t - dPeriod]!;
+    }
+    untilRebase--;
+    d[t] = sum / dPeriod;
+  }
   return { k, d };
 }
 
