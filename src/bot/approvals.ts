@@ -40,11 +40,13 @@ export async function decideApprove(deps: BotDeps, telegram: Telegram, req: Deci
   const res = await approvePick(
     deps.ds,
     { pickId: req.pickId, userId: req.userId, role: req.role, now: new Date(deps.now()) },
-    { audit: deps.audit, executionWindowMs: deps.config.execution.windowMs },
+    { executionWindowMs: deps.config.execution.windowMs },
   );
   switch (res.kind) {
     case 'approved': {
       const queued = await enqueue(deps, res.approvalId, req);
+      // Audited right after the enqueue (the approval row is already committed): the order path does not wait for it.
+      await audit(deps, 'pick.approved', req, { approvalId: res.approvalId, symbol: res.symbol, strategy: res.strategy, qty: res.qty });
       await editCard(deps, telegram, req, queued ? `✅ Approved by ${req.name} — placing order…` : `✅ Approved by ${req.name} — waiting for the queue`);
       return queued
         ? { text: `Approved ${res.symbol}: placing the order now. You'll get a confirmation.`, alert: false }

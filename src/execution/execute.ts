@@ -110,6 +110,10 @@ interface OrderRow {
   booked_at: Date | null;
 }
 
+/** The `orders` columns a run works with (also what the INSERT returns). */
+const ORDER_COLUMNS = `id, approval_id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, broker_order_id,
+  filled_qty, avg_fill_price, reject_reason, budget_date::text AS budget_date, reserved_amount, submit_attempted_at, booked_at`;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TERMINAL_APPROVAL = new Set(['filled', 'partially_filled', 'not_filled', 'refused', 'failed']);
 /** First key of the per-approval advisory lock (the second is hashtext(approval id)). */
@@ -175,10 +179,21 @@ class Run {
     this.log = deps.logger?.child({ approvalId });
   }
 
+  /** Audit rows written but not yet awaited: they join the next awaited append in one group commit. */
+  private pending: Promise<void>[] = [];
+
   async execute(): Promise<ExecutionOutcome> {
-    const approval = await this.loadApproval();
+    try {
+      return await this.executeSteps();
+    } finally {
+      await this.flushAudits();
+    }
+  }
+
+  private async executeSteps(): Promise<ExecutionOutcome> {
+    const [approval, stored] = await Promise.all([this.loadApproval(), this.loadOrder()]);
     if (!approval) return { kind: 'not_found', approvalId: this.approvalId };
-    let order = await this.loadOrder();
+    let order = stored;
     if (TERMINAL_APPROVAL.has(approval.state)) return this.storedOutcome(approval, order);
 
     if (!order) {
@@ -228,7 +243,8 @@ class Run {
       }
     }
     await this.book(approval, order, brokerOrder);
-    return this.storedOutcome((await this.loadApproval())!, await this.loadOrder());
+    const [after, booked] = await Promise.all([this.loadApproval(), this.loadOrder()]);
+    return this.storedOutcome(after!, booked);
   }
 
   // --- step 1: checks, reservation, order row ---------------------------------
@@ -242,12 +258,25 @@ class Run {
     const ks = await this.deps.killSwitch.state();
     if (ks.engaged) return done(await this.refuse(a, 'kill_switch', this.killText(ks), {}));
 
-    let quote;
-    try {
-      quote = await this.deps.quotes.latestQuote(a.symbol);
-    } catch (e) {
-      return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, reason: this.text(`no live quote for ${a.symbol}: ${errText(e)}; nothing was ordered`) });
+    const day = tradingDay(now);
+    // The reads are independent: fetch them at once; the gates below still decide in their fixed order.
+    const [quoteR, spentToday, adv, accountR, held] = await Promise.all([
+      settle(this.deps.quotes.latestQuote(a.symbol)),
+      this.spent(day),
+      this.deps.dollarAdv(a.symbol).catch(() => null),
+      settle(this.deps.broker.account()),
+      this.deps.ds.query(
+        `SELECT count(DISTINCT symbol) FILTER (WHERE qty > 0)::int AS open,
+                COALESCE(SUM(qty * avg_cost) FILTER (WHERE symbol = $1 AND qty > 0), 0) AS existing,
+                bool_or(symbol = $1 AND qty > 0) AS adds
+           FROM positions`,
+        [a.symbol],
+      ) as Promise<{ open: number; existing: string; adds: boolean | null }[]>,
+    ]);
+    if (!quoteR.ok) {
+      return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, reason: this.text(`no live quote for ${a.symbol}: ${errText(quoteR.error)}; nothing was ordered`) });
     }
+    const quote = quoteR.value;
     const side = 'buy' as const;
     const drift = DriftBand.check({ side, entry: a.entry, live: quote.ask, maxDriftPct: this.limits.maxDriftPct });
     if (!drift.ok) return done(await this.refuseGate(a, drift));
@@ -256,7 +285,6 @@ class Run {
     let qty = a.pick_qty;
     if (this.limits.sizeToPerOrderBudget && qty >= 1) qty = Math.max(1, Math.min(qty, Math.floor((this.limits.perOrderBudget + 1e-9) / limitPrice)));
     const notional = qty * limitPrice;
-    const day = tradingDay(now);
     const policyInput = {
       side,
       qty,
@@ -266,12 +294,11 @@ class Run {
       ...(this.limits.minPrice !== undefined ? { minPrice: this.limits.minPrice } : {}),
       ...(this.limits.maxPrice !== undefined ? { maxPrice: this.limits.maxPrice } : {}),
     };
-    const policy = PolicyGate.check({ ...policyInput, spentToday: await this.spent(day) });
+    const policy = PolicyGate.check({ ...policyInput, spentToday });
     if (!policy.ok) return done(await this.refuseGate(a, policy));
 
-    const dollarAdv = (await this.deps.dollarAdv(a.symbol).catch(() => null)) ?? 0;
     const liquidity = LiquidityGate.check({
-      dollarAdv,
+      dollarAdv: adv ?? 0,
       bid: quote.bid,
       ask: quote.ask,
       qty,
@@ -282,22 +309,14 @@ class Run {
     });
     if (!liquidity.ok) return done(await this.refuseGate(a, liquidity));
 
-    let equity: number;
-    try {
-      equity = (await this.deps.broker.account()).equity;
-    } catch (e) {
+    if (!accountR.ok) {
+      const e = accountR.error;
       if (!isBrokerError(e)) throw e;
       const reason = this.text(`could not read the account: ${e.message}`);
       if (!e.retryable) return done(await this.closeFailed(a, null, reason));
       return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, reason });
     }
-    const held = (await this.deps.ds.query(
-      `SELECT count(DISTINCT symbol) FILTER (WHERE qty > 0)::int AS open,
-              COALESCE(SUM(qty * avg_cost) FILTER (WHERE symbol = $1 AND qty > 0), 0) AS existing,
-              bool_or(symbol = $1 AND qty > 0) AS adds
-         FROM positions`,
-      [a.symbol],
-    )) as { open: number; existing: string; adds: boolean | null }[];
+    const equity = accountR.value.equity;
     const caps = PositionCaps.check({
       openPositions: held[0]?.open ?? 0,
       addsToExisting: held[0]?.adds ?? false,
@@ -321,13 +340,13 @@ class Run {
         r,
         `INSERT INTO orders (id, approval_id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, budget_date, reserved_amount, decision_price, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ioc', 'new', $10, $11, $13, $12, $12)
-         ON CONFLICT (client_order_id) DO NOTHING RETURNING id`,
+         ON CONFLICT (client_order_id) DO NOTHING RETURNING ${ORDER_COLUMNS}`,
         [randomUUID(), this.approvalId, cid, this.deps.broker.name, a.symbol, a.strategy, side, qty, limitPrice, day, reserved, now, a.entry],
       );
       if (ins.length === 0) throw new OrderExists();
       await rows(r, `UPDATE approvals SET state = 'executing', updated_at = $2 WHERE id = $1 AND state = 'approved'`, [this.approvalId, now]);
       await rows(r, `UPDATE picks SET state = 'EXECUTING' WHERE id = $1 AND state = 'APPROVED'`, [a.pick_id]);
-      return { kind: 'created' as const, spent: Number((got[0] as { spent: string }).spent) };
+      return { kind: 'created' as const, spent: Number((got[0] as { spent: string }).spent), order: ins[0] as unknown as OrderRow };
     }).catch((e: unknown) => {
       if (e instanceof OrderExists) return { kind: 'exists' as const };
       throw e;
@@ -339,10 +358,11 @@ class Run {
         : fresh;
       return done(await this.refuseGate(a, refusal));
     }
-    const order = await this.loadOrder();
+    const order = created.kind === 'created' ? created.order : await this.loadOrder();
     if (!order) throw new Error(`order row of approval ${this.approvalId} vanished`);
     if (created.kind === 'created') {
-      await this.audit('order.created', {
+      // Committed together with `order.submitting`, before the POST.
+      this.auditSoon('order.created', {
         pickId: a.pick_id,
         clientOrderId: cid,
         symbol: a.symbol,
@@ -372,7 +392,9 @@ class Run {
       limitPrice: Number(o.limit_price),
       timeInForce: o.time_in_force === 'day' ? 'day' : 'ioc',
     };
-    await this.audit('order.submitting', { clientOrderId: o.client_order_id, broker: this.deps.broker.name, symbol: o.symbol, qty: o.qty, limitPrice: req.limitPrice });
+    this.auditSoon('order.submitting', { clientOrderId: o.client_order_id, broker: this.deps.broker.name, symbol: o.symbol, qty: o.qty, limitPrice: req.limitPrice });
+    // Both rows are on the chain before anything goes out.
+    await this.flushAudits();
     // Right before the POST (only one UPDATE in between), never only at enqueue.
     const ks = await this.deps.killSwitch.state();
     if (ks.engaged) {
@@ -480,6 +502,13 @@ class Run {
   // --- steps 3-4: what the broker says, booked once ----------------------------
 
   private async recordAck(o: OrderRow, b: BrokerOrder): Promise<void> {
+    if (isTerminal(b.status) && o.state === 'new') {
+      // Final already: booking writes the same columns in its own transaction next; no separate UPDATE.
+      this.auditSoon('order.submitted', { clientOrderId: o.client_order_id, brokerOrderId: b.brokerOrderId, status: b.status, broker: this.deps.broker.name });
+      o.state = b.status;
+      o.broker_order_id = b.brokerOrderId;
+      return;
+    }
     const upd = (await this.deps.ds.query(
       `UPDATE orders SET state = $2, broker_order_id = $3, filled_qty = $4, avg_fill_price = $5, updated_at = now()
         WHERE id = $1 AND booked_at IS NULL AND (state IS DISTINCT FROM $2 OR broker_order_id IS DISTINCT FROM $3 OR filled_qty <> $4)
@@ -487,7 +516,7 @@ class Run {
       [o.id, b.status, b.brokerOrderId, b.filledQty, b.avgFillPrice],
     )) as [unknown[], number];
     if (upd[0].length > 0 && o.state === 'new') {
-      await this.audit('order.submitted', { clientOrderId: o.client_order_id, brokerOrderId: b.brokerOrderId, status: b.status, broker: this.deps.broker.name });
+      this.auditSoon('order.submitted', { clientOrderId: o.client_order_id, brokerOrderId: b.brokerOrderId, status: b.status, broker: this.deps.broker.name });
     }
     o.state = b.status;
     o.broker_order_id = b.brokerOrderId;
@@ -634,9 +663,7 @@ class Run {
 
   private async loadOrder(): Promise<OrderRow | null> {
     const found = (await this.deps.ds.query(
-      `SELECT id, approval_id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, broker_order_id,
-              filled_qty, avg_fill_price, reject_reason, budget_date::text AS budget_date, reserved_amount, submit_attempted_at, booked_at
-         FROM orders WHERE approval_id = $1`,
+      `SELECT ${ORDER_COLUMNS} FROM orders WHERE approval_id = $1`,
       [this.approvalId],
     )) as OrderRow[];
     return found[0] ?? null;
@@ -655,6 +682,17 @@ class Run {
     return this.scrub(s).slice(0, 500);
   }
 
+  /** Starts an audit append without waiting; {@link flushAudits} (or the end of the run) waits for it. */
+  private auditSoon(action: string, detail: Record<string, unknown>): void {
+    this.pending.push(this.audit(action, detail));
+  }
+
+  private async flushAudits(): Promise<void> {
+    const waiting = this.pending;
+    this.pending = [];
+    await Promise.all(waiting);
+  }
+
   private async audit(action: string, detail: Record<string, unknown>): Promise<void> {
     try {
       await this.deps.audit.append({ action, actor: ACTOR, approvalId: this.approvalId, ...detail });
@@ -666,6 +704,14 @@ class Run {
 }
 
 class OrderExists extends Error {}
+
+/** A promise's outcome as a value, so several can run at once and each failure is handled where it matters. */
+function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
 
 /** Runs `fn` holding the approval's session advisory lock (see `withAdvisoryLock`). */
 function withApprovalLock<T>(ds: DataSource, approvalId: string, waitMs: number, fn: () => Promise<T>): Promise<T | 'busy'> {

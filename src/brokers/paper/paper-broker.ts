@@ -143,11 +143,18 @@ export class PaperBroker implements Broker {
     // On the tick, never worse than asked: buys round down, sells up.
     const req = { ...valid, limitPrice: roundToTick(valid.limitPrice, valid.side === 'buy' ? 'down' : 'up') };
     const cid = req.clientOrderId;
-    const existing = await this.getOrderByClientId(cid);
+    // Independent reads at once; a repeat submit returns the existing order whatever the quote says.
+    const [existing, quoted] = await Promise.all([
+      this.getOrderByClientId(cid),
+      this.quote(req.symbol).then(
+        (q) => ({ ok: true as const, q }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+      this.ensureAccount(),
+    ]);
     if (existing) return this.alreadyPlaced(existing, req);
-    await this.ensureAccount();
-    const quote = await this.quote(req.symbol);
-    const exec = this.execution(req, quote);
+    if (!quoted.ok) throw quoted.error;
+    const exec = this.execution(req, quoted.q);
 
     let placed: boolean;
     try {
@@ -280,12 +287,12 @@ export class PaperBroker implements Broker {
 
   async account(): Promise<BrokerAccount> {
     await this.ensureAccount();
-    const [acct] = await this.select<{ cash: string }>(`SELECT cash FROM paper_account WHERE id = 1`);
-    const [res] = await this.select<{ reserved: string }>(
-      `SELECT COALESCE(SUM((qty - filled_qty) * limit_price), 0) AS reserved FROM paper_orders WHERE side = 'buy' AND status IN ${OPEN_SQL}`,
-    );
+    const [[acct], [res], positions] = await Promise.all([
+      this.select<{ cash: string }>(`SELECT cash FROM paper_account WHERE id = 1`),
+      this.select<{ reserved: string }>(`SELECT COALESCE(SUM((qty - filled_qty) * limit_price), 0) AS reserved FROM paper_orders WHERE side = 'buy' AND status IN ${OPEN_SQL}`),
+      this.listPositions(),
+    ]);
     const cash = Number(acct?.cash ?? 0);
-    const positions = await this.listPositions();
     // Positions are marked at the bid (what they would sell for), at cost when no quote is to be had.
     const marks = await Promise.all(
       positions.map(async (p) => {
