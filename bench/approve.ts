@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { startLocalApp } from './lib/app.js';
+import { spawn } from 'node:child_process';
+import { startLocalApp, type LocalApp } from './lib/app.js';
 import { ApproveRig, insertPicks, seedMarket, WHAT_IF, type Card, type Tap, type WhatIf } from './lib/approve-rig.js';
 import { CallCounter } from './lib/call-counter.js';
 import { measureFloor } from './lib/floor.js';
@@ -115,6 +116,34 @@ function costTable(phases: Phase[]): Table {
   };
 }
 
+/** `courtside start --role worker` against the same database, Redis prefix and emulator; resolves once it beats. */
+async function startWorkerProcess(app: LocalApp): Promise<{ stop(): Promise<void> }> {
+  const port = new URL(app.running.app.config.telegram.apiRoot).port;
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--role', 'worker'], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...app.env, LOCAL_BOT_API_PORT: port, HTTP_PORT: '0' },
+  });
+  let err = '';
+  proc.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const rows = (await app.running.app.ds.query(`SELECT count(*)::int AS n FROM heartbeats WHERE role = 'worker' AND pid = $1`, [proc.pid])) as { n: number }[];
+    if (rows[0]!.n > 0) break;
+    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`the worker process did not start: ${err}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    async stop() {
+      proc.kill('SIGTERM');
+      const t = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
 export const approveBenchmark: Benchmark = {
   name: 'approve',
   summary: 'Approve tap → broker order → confirmation message, p50 and p99 on the paper broker (target p50 < 50 ms on this machine)',
@@ -127,6 +156,7 @@ export const approveBenchmark: Benchmark = {
     '--qty=5': 'shares per pick (at $50)',
     '--concurrency': 'WORKER_CONCURRENCY (default: the app default)',
     '--global-per-sec': 'NOTIFY_GLOBAL_PER_SEC (default: the app default, 30/s — Telegram’s limit)',
+    '--split': 'run the worker role in its own process, as docker-compose deploys it (bot + emulator stay in this process); no stage breakdown then',
     '--what-if=a,b': `emulate a proposed src change by patching the running app (changes semantics; experiments only): ${Object.keys(WHAT_IF).join(', ')}`,
   },
   async run(ctx) {
@@ -157,8 +187,10 @@ export const approveBenchmark: Benchmark = {
     const globalPerSec = o.get('global-per-sec');
     if (globalPerSec !== undefined) env.NOTIFY_GLOBAL_PER_SEC = String(o.number('global-per-sec', 30));
 
-    ctx.progress(`starting the app (local mode, paper broker, ${total} allow-listed traders)…`);
-    const app = await startLocalApp(ctx.resources, env);
+    const split = o.flag('split', false);
+    ctx.progress(`starting the app (local mode, paper broker, ${total} allow-listed traders${split ? ', worker in its own process' : ''})…`);
+    const app = await startLocalApp(ctx.resources, env, split ? ['bot', 'scheduler'] : undefined);
+    const worker = split ? await startWorkerProcess(app) : null;
     let cpu: ServerCpu | undefined;
     let rig: ApproveRig | undefined;
     try {
@@ -166,7 +198,7 @@ export const approveBenchmark: Benchmark = {
       ctx.progress(`storing 60 daily bars for ${symbolsN} symbols and ${total} PENDING picks…`);
       const market = await seedMarket(app, symbols, { sessions: 60, close: CLOSE, volume: VOLUME });
       const pickIds = await insertPicks(app, market, total, qty);
-      rig = new ApproveRig(app, whatIf as WhatIf[]);
+      rig = new ApproveRig(app, whatIf as WhatIf[], split);
       ctx.progress(`posting ${total} pick cards through the notify queue…`);
       const cards = await rig.postCards(pickIds, traders, market);
       // Let the notify limiter's window and the chats' pacing buckets recover.
@@ -248,11 +280,16 @@ export const approveBenchmark: Benchmark = {
           'Percentiles: nearest rank. One at a time: the next tap is pressed once the confirmation arrived and the bot answer and both jobs finished. min: the best tap, i.e. the path when the shared machine happened to leave this process alone.',
         ],
       };
+      if (split) {
+        headline.notes!.push('SPLIT: the worker role (executions, notify) ran in its own Node process (`courtside start --role worker` under tsx), as in docker-compose.yml; this process ran the bot, the scheduler, the Bot API emulator and the driver. Node CPU below is this process only.');
+        return [headline, runs, costTable(all), floor];
+      }
       return [headline, runs, stageTable(serial, rig, whatIf), costTable(all), floor];
     } finally {
       ctx.progress('stopping the app…');
       rig?.close();
       await cpu?.close();
+      await worker?.stop();
       await app.stop();
     }
   },

@@ -268,6 +268,8 @@ export class ApproveRig {
   constructor(
     readonly app: LocalApp,
     whatIf: readonly WhatIf[] = [],
+    /** The worker runs in another process: its job marks never arrive here. */
+    private readonly split = false,
   ) {
     if (activeRig) throw new Error('one ApproveRig per process');
     activeRig = this;
@@ -373,7 +375,8 @@ export class ApproveRig {
       });
     }
     const until = performance.now() + settleMs;
-    while ((tap.answered === undefined || tap.execEnd === undefined || tap.notifyEnd === undefined || (tap.confirmed !== undefined && tap.chart === undefined)) && performance.now() < until) {
+    const jobsDone = () => this.split || (tap.execEnd !== undefined && tap.notifyEnd !== undefined);
+    while ((tap.answered === undefined || !jobsDone() || (tap.confirmed !== undefined && tap.chart === undefined)) && performance.now() < until) {
       await new Promise((r) => setTimeout(r, 2));
     }
     return tap;
