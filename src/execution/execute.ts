@@ -255,12 +255,11 @@ class Run {
     if (now.getTime() >= a.expires_at.getTime()) {
       return done(await this.refuse(a, 'expired', `The approval expired at ${a.expires_at.toISOString()} before execution started; nothing was ordered. Re-scan and approve again.`, {}));
     }
-    const ks = await this.deps.killSwitch.state();
-    if (ks.engaged) return done(await this.refuse(a, 'kill_switch', this.killText(ks), {}));
-
     const day = tradingDay(now);
-    // The reads are independent: fetch them at once; the gates below still decide in their fixed order.
-    const [quoteR, spentToday, adv, accountR, held] = await Promise.all([
+    // The reads are independent: fetch them at once; the checks below still decide in their fixed
+    // order, the kill switch first (and again right before the POST).
+    const [ks, quoteR, spentToday, adv, accountR, held] = await Promise.all([
+      this.deps.killSwitch.state(),
       settle(this.deps.quotes.latestQuote(a.symbol)),
       this.spent(day),
       this.deps.dollarAdv(a.symbol).catch(() => null),
@@ -273,6 +272,7 @@ class Run {
         [a.symbol],
       ) as Promise<{ open: number; existing: string; adds: boolean | null }[]>,
     ]);
+    if (ks.engaged) return done(await this.refuse(a, 'kill_switch', this.killText(ks), {}));
     if (!quoteR.ok) {
       return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, reason: this.text(`no live quote for ${a.symbol}: ${errText(quoteR.error)}; nothing was ordered`) });
     }
