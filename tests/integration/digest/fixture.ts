@@ -7,27 +7,6 @@ import { KillSwitch } from '../../../src/safety/kill-switch.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../../helpers/env.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 
-/**
- * Creates `alerts` with exactly the columns the digest reads when the
- * scheduling migration is not in the template yet (to_regclass says it is missing).
- */
-export async function ensureAlertsTable(ds: DataSource): Promise<void> {
-  const r = (await ds.query(`SELECT to_regclass('public.alerts') IS NOT NULL AS ok`)) as { ok: boolean }[];
-  if (r[0]?.ok) return;
-  await ds.query(`
-    CREATE TABLE alerts (
-      key         text PRIMARY KEY,
-      kind        text NOT NULL,
-      severity    text NOT NULL,
-      message     text NOT NULL,
-      state       text NOT NULL CHECK (state IN ('open', 'resolved')),
-      first_at    timestamptz NOT NULL,
-      last_at     timestamptz NOT NULL,
-      resolved_at timestamptz,
-      count       integer NOT NULL DEFAULT 1
-    )`);
-}
-
 /** One test's database, Redis prefix, kill switch and seeding helpers. */
 export interface DigestWorld {
   ds: DataSource;
@@ -67,7 +46,6 @@ export async function makeDigestWorld(): Promise<DigestWorld> {
   const db = await createTestDatabase();
   const ds = createDataSource(db.url, { poolSize: 5 });
   await ds.initialize();
-  await ensureAlertsTable(ds);
   await ds.query(
     `INSERT INTO scan_runs (id, requested_by, chat_id, as_of, strategies, status, symbols, demo) VALUES ('run-1', 1, 1, '2026-11-19', '{donchian}', 'done', 3, false)`,
   );

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { Execution1764300000000 } from '../../../migrations/1764300000000-Execution.js';
 import { AuditLog } from '../../../src/audit/audit-log.js';
 import { PaperBroker, type PaperQuote } from '../../../src/brokers/paper/paper-broker.js';
 import type { Broker } from '../../../src/brokers/port.js';
@@ -12,7 +11,7 @@ import { KillSwitch } from '../../../src/safety/kill-switch.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../../helpers/env.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 
-/** One test's world: a fresh migrated database (+ the unregistered Execution migration), Redis prefix, quotes. */
+/** One test's world: a fresh migrated database, Redis prefix, quotes. */
 export interface World {
   db: Awaited<ReturnType<typeof createTestDatabase>>;
   ds: DataSource;
@@ -42,12 +41,6 @@ export async function makeWorld(): Promise<World> {
     return d;
   };
   const ds = await open();
-  const qr = ds.createQueryRunner();
-  await qr.connect();
-  // Not registered in migrations/index.ts yet: apply it by hand (skipped once the template has it).
-  const have = (await qr.query(`SELECT to_regclass('public.approvals') IS NOT NULL AS ok`)) as { ok: boolean }[];
-  if (!have[0]?.ok) await new Execution1764300000000().up(qr);
-  await qr.release();
   await ds.query(
     `INSERT INTO scan_runs (id, requested_by, chat_id, as_of, strategies, status, symbols, demo) VALUES ('run-1', 1, 1, '2025-01-02', '{donchian}', 'done', 3, false)`,
   );

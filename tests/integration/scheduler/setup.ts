@@ -1,6 +1,5 @@
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
-import { Scheduling1764400000000 } from '../../../migrations/1764400000000-Scheduling.js';
 import { createDataSource } from '../../../src/db/data-source.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 
@@ -23,16 +22,6 @@ export async function makeSchedDb(): Promise<SchedDb> {
     return d;
   };
   const ds = await open();
-  const have = (await ds.query(`SELECT to_regclass('public.scheduled_runs') IS NOT NULL AS ok`)) as { ok: boolean }[];
-  if (!have[0]?.ok) {
-    const qr = ds.createQueryRunner();
-    await qr.connect();
-    try {
-      await new Scheduling1764400000000().up(qr);
-    } finally {
-      await qr.release();
-    }
-  }
   return {
     db,
     ds,
