@@ -18,7 +18,7 @@ import type { OutboxEvent } from '../../src/emulators/telegram/outbox.js';
 import { toSeries, type Bar } from '../../src/engine/bars.js';
 import { weekdaySessions } from '../../src/market-data/synthetic/sessions.js';
 import { pickCaption, pickChartSpec } from '../../src/scan/pick-card.js';
-import { nyClock } from '../../src/trading/card-outcome.js';
+import { nyClock } from '../../src/bot/format/ny-time.js';
 import type { LocalApp } from './app.js';
 
 const SCAN_RUN = 'bench-approve';

@@ -3,7 +3,8 @@ import type { Role } from '../config/roles.js';
 import { approvePick, rejectPick, type AlreadyDecided } from '../execution/approve.js';
 import { QueueUnavailableError } from '../jobs/errors.js';
 import { messageRefKey } from '../notify/delivery.js';
-import { cardWithOutcome, nyClock } from '../trading/card-outcome.js';
+import { cardWithOutcome } from '../trading/card-outcome.js';
+import { nyClock } from './format/ny-time.js';
 import type { BotDeps } from './deps.js';
 
 /** Who decided, and where the pick's card is (when known). */

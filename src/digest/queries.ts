@@ -122,13 +122,7 @@ function sessionsBehind(last: string, expected: string): number {
   }
 }
 
-/** True when the `alerts` table exists (it comes with the scheduling migration). */
-export async function alertsTableExists(ds: Queryable): Promise<boolean> {
-  const r = await q<{ ok: boolean }>(ds, `SELECT to_regclass('public.alerts') IS NOT NULL AS ok`);
-  return Boolean(r[0]?.ok);
-}
-
-type AlertRow = { key: string; kind: string; severity: string; message: string; state: 'open' | 'resolved'; first_at: Date; last_at: Date; resolved_at: Date | null; count: number };
+type AlertRow = { key: string; kind: string; severity: AlertLine['severity']; message: string; state: 'open' | 'resolved'; first_at: Date; last_at: Date; resolved_at: Date | null; count: number };
 
 function toAlert(r: AlertRow): AlertLine {
   return { key: r.key, kind: r.kind, severity: r.severity, message: r.message, state: r.state, firstAt: r.first_at, lastAt: r.last_at, resolvedAt: r.resolved_at, count: r.count };
@@ -136,16 +130,14 @@ function toAlert(r: AlertRow): AlertLine {
 
 const ALERT_COLUMNS = `key, kind, severity, message, state, first_at, last_at, resolved_at, count::int AS count`;
 
-/** Alerts still open (none when the table does not exist yet). */
+/** Alerts still open. */
 export async function loadOpenAlerts(ds: Queryable): Promise<AlertLine[]> {
-  if (!(await alertsTableExists(ds))) return [];
   const rows = await q<AlertRow>(ds, `SELECT ${ALERT_COLUMNS} FROM alerts WHERE state = 'open' ORDER BY last_at DESC LIMIT 50`);
   return rows.map(toAlert);
 }
 
-/** Alerts open now or active today (none when the table does not exist yet). */
+/** Alerts open now or active on the session date. */
 export async function loadAlertsOfDay(ds: Queryable, sessionDate: string): Promise<AlertLine[]> {
-  if (!(await alertsTableExists(ds))) return [];
   const rows = await q<AlertRow>(
     ds,
     `SELECT ${ALERT_COLUMNS} FROM alerts

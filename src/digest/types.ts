@@ -3,6 +3,7 @@
  * the views (src/bot/views/digest-view.ts) and the chart spec (chart.ts)
  * turn them into a message. Money is in dollars, prices per share.
  */
+import type { AlertView } from '../alerts/alerts.js';
 
 export type DigestKind = 'morning' | 'close';
 export const DIGEST_KINDS = ['morning', 'close'] as const satisfies readonly DigestKind[];
@@ -87,18 +88,8 @@ export interface SourceFreshness {
   sessionsBehind: number;
 }
 
-/** A row of the `alerts` table. */
-export interface AlertLine {
-  key: string;
-  kind: string;
-  severity: string;
-  message: string;
-  state: 'open' | 'resolved';
-  firstAt: Date;
-  lastAt: Date;
-  resolvedAt: Date | null;
-  count: number;
-}
+/** What a digest shows of an alert (see src/alerts). */
+export type AlertLine = Pick<AlertView, 'key' | 'kind' | 'severity' | 'message' | 'state' | 'firstAt' | 'lastAt' | 'resolvedAt' | 'count'>;
 
 export interface MorningDigestData {
   kind: 'morning';

@@ -451,18 +451,7 @@ class Run {
   async closeFailed(a: ApprovalRow, o: OrderRow | null, reason: string): Promise<ExecutionOutcome> {
     const now = this.now();
     const changed = await tx(this.deps.ds, async (r) => {
-      if (o) {
-        const upd = await rows(
-          r,
-          `UPDATE orders SET state = 'rejected', reject_reason = $2, booked_at = $3, updated_at = $3
-            WHERE id = $1 AND booked_at IS NULL AND submit_attempted_at IS NULL AND broker_order_id IS NULL
-            RETURNING reserved_amount, budget_date::text AS budget_date`,
-          [o.id, reason, now],
-        );
-        const row = upd[0] as { reserved_amount: string; budget_date: string } | undefined;
-        if (!row) return false;
-        await rows(r, `UPDATE daily_budget SET spent = GREATEST(0, spent - $2) WHERE date = $1`, [row.budget_date, row.reserved_amount]);
-      }
+      if (o && !(await closeUnsentOrder(r, o, reason, now, { neverAttempted: true }))) return false;
       const upd = await rows(r, `UPDATE approvals SET state = 'failed', reason = $2, updated_at = $3 WHERE id = $1 AND state IN ('approved', 'executing') RETURNING id`, [this.approvalId, reason, now]);
       await rows(r, `UPDATE picks SET state = 'FAILED' WHERE id = $1 AND state IN ('APPROVED', 'EXECUTING')`, [a.pick_id]);
       return upd.length > 0;
@@ -485,14 +474,7 @@ class Run {
   private async finishUnsent(a: ApprovalRow, o: OrderRow, gate: RefusalGate, reason: string): Promise<void> {
     const now = this.now();
     const closed = await tx(this.deps.ds, async (r) => {
-      const upd = await rows(
-        r,
-        `UPDATE orders SET state = 'rejected', reject_reason = $2, booked_at = $3, updated_at = $3 WHERE id = $1 AND booked_at IS NULL RETURNING reserved_amount, budget_date::text AS budget_date`,
-        [o.id, reason, now],
-      );
-      const row = upd[0] as { reserved_amount: string; budget_date: string } | undefined;
-      if (!row) return false;
-      await rows(r, `UPDATE daily_budget SET spent = GREATEST(0, spent - $2) WHERE date = $1`, [row.budget_date, row.reserved_amount]);
+      if (!(await closeUnsentOrder(r, o, reason, now, { neverAttempted: false }))) return false;
       await this.setRefused(r, a, gate, reason, {}, now);
       return true;
     });
@@ -704,6 +686,26 @@ class Run {
 }
 
 class OrderExists extends Error {}
+
+/**
+ * Closes an order row that never reached the broker (state `rejected`,
+ * booked) and releases its daily-budget reservation, in the caller's
+ * transaction. `neverAttempted` also requires that no POST was ever tried.
+ * False when the row was already booked (or may have been sent).
+ */
+async function closeUnsentOrder(r: QueryRunner, o: OrderRow, reason: string, now: Date, opts: { neverAttempted: boolean }): Promise<boolean> {
+  const upd = await rows(
+    r,
+    `UPDATE orders SET state = 'rejected', reject_reason = $2, booked_at = $3, updated_at = $3
+      WHERE id = $1 AND booked_at IS NULL ${opts.neverAttempted ? 'AND submit_attempted_at IS NULL AND broker_order_id IS NULL' : ''}
+      RETURNING reserved_amount, budget_date::text AS budget_date`,
+    [o.id, reason, now],
+  );
+  const row = upd[0] as { reserved_amount: string; budget_date: string } | undefined;
+  if (!row) return false;
+  await rows(r, `UPDATE daily_budget SET spent = GREATEST(0, spent - $2) WHERE date = $1`, [row.budget_date, row.reserved_amount]);
+  return true;
+}
 
 /** A promise's outcome as a value, so several can run at once and each failure is handled where it matters. */
 function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {

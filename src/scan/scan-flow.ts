@@ -15,6 +15,7 @@ import { seedingKey } from '../app/seed-on-start.js';
 import type { ScanData } from './data-port.js';
 import { pickCaption, pickChartSpec } from './pick-card.js';
 import { pickExpiry } from '../ops/market-clock.js';
+import { nyClock } from '../bot/format/ny-time.js';
 import type { PicksRepo } from './picks-repo.js';
 
 export interface ScanDeps {
@@ -122,15 +123,11 @@ export async function finishScan(p: ScanFinish, run: JobRun, deps: ScanDeps): Pr
         { text: '✖ Reject', callback_data: signCallback(key, CALLBACK_ACTIONS.rejectPick, pick.id, expires) },
       ],
     ];
-    ops.push(await deps.notifier.photoOp(png, pickCaption(pick, nyTime(pick.expiresAt)), keyboard, `pick:${pick.id}`));
+    ops.push(await deps.notifier.photoOp(png, pickCaption(pick, nyClock(pick.expiresAt)), keyboard, `pick:${pick.id}`));
   }
   if (ops.length) await deps.notifier.deliver(p.chatId, ops, 'scan-cards', `${p.runId}-cards`);
 }
 
-/** "14:05 ET": approvals are timed in the exchange's zone. */
-function nyTime(d: Date): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hour12: false }).format(d) + ' ET';
-}
 
 export function createFlowProducer(connection: Redis, prefix: string): FlowProducer {
   return new FlowProducer({ connection, prefix });

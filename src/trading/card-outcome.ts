@@ -1,13 +1,10 @@
 import { fmt, join, type FmtString } from 'telegraf/format';
+import { nyClock } from '../bot/format/ny-time.js';
 import { GATE_TITLES } from '../bot/views/fill-view.js';
 import type { ExecutionOutcome } from '../execution/execute.js';
 import { price } from '../portfolio/display.js';
 import { pickCaption, type PickView } from '../scan/pick-card.js';
 
-/** "14:05 ET": approvals are timed in the exchange's zone. */
-export function nyClock(d: Date): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hour12: false }).format(d) + ' ET';
-}
 
 /** A pick card's caption with one outcome line under it (the card's buttons are removed at the same time). */
 export function cardWithOutcome(pick: PickView & { expiresAt: Date }, outcome: string | FmtString): FmtString {

@@ -105,14 +105,15 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   });
   const executionConn = blocking();
   const trading = createTradingDeps(config, app.ds, log.child({ component: 'broker' }));
-  const executions = startQueueWorker('executions', executionHandlers(app, trading), {
+  const execDeps = executionDeps(app, trading);
+  const executions = startQueueWorker('executions', executionHandlers(app, trading, execDeps), {
     ...shared,
     connection: executionConn,
     // Each run mostly waits on the broker, but holds a pooled Postgres connection for its advisory
     // lock and needs a second for its queries: stay well under the pool (10) so runs never starve it.
     concurrency: Math.min(config.worker.concurrency, EXECUTION_CONCURRENCY_MAX),
     onFinalFailure: async (job, err) => {
-      await (job.name === 'execution.run' ? tellExecutionGaveUp(app, executionDeps(app, trading), job, err) : tellUserCommandFailed(app, job, err));
+      await (job.name === 'execution.run' ? tellExecutionGaveUp(app, execDeps, job, err) : tellUserCommandFailed(app, job, err));
       await alertOnFailure(job, err);
     },
   });

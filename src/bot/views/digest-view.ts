@@ -1,5 +1,6 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import { nyLocalParts } from '../../engine/calendar/index.js';
+import { nyTime } from '../format/ny-time.js';
 import type { CloseDigestData, ExitReason, FailureLine, FillLine, MorningDigestData, PositionLine } from '../../digest/types.js';
 import { money, pct, signed } from '../format/numbers.js';
 
@@ -25,11 +26,6 @@ export function shortDate(date: string): string {
   return new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
 }
 
-/** New York wall-clock time, "09:45". */
-export function nyTime(at: Date): string {
-  const p = nyLocalParts(at.getTime());
-  return `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
-}
 
 /** "09:45 ET" on the same New York day as `now`, else "Nov 24 09:45 ET". */
 function when(at: Date, now: Date): string {

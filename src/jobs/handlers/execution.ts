@@ -52,8 +52,7 @@ export class OutcomePendingError extends Error {
 }
 
 /** Handlers of the `executions` queue. */
-export function executionHandlers(app: AppContext, trading: TradingDeps): HandlerMap<'executions'> {
-  const deps = executionDeps(app, trading);
+export function executionHandlers(app: AppContext, trading: TradingDeps, deps: ExecutionDeps = executionDeps(app, trading)): HandlerMap<'executions'> {
   return {
     'execution.run': async (p, run) => {
       const out = await executeApproval(deps, p.approvalId);
