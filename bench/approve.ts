@@ -37,18 +37,15 @@ function distributionRow(label: string, taps: Tap[], target = false): Cell[] {
 /** Contiguous stages of one tap (serial runs): they add up to the round trip. */
 const STAGES: { name: string; from: (t: Tap) => number | undefined; to: (t: Tap) => number | undefined }[] = [
   { name: '1 callback queued → telegraf handleUpdate (getUpdates long poll)', from: (t) => t.sent, to: (t) => t.botStart },
-  { name: '2 bot: dedupe, auth, HMAC, kill switch, approve statement', from: (t) => t.botStart, to: (t) => t.approvedAuditStart },
-  { name: '3 bot: pick.approved audit append', from: (t) => t.approvedAuditStart, to: (t) => t.approvedAuditEnd },
-  { name: '4 bot: enqueue execution.run (BullMQ add)', from: (t) => t.approvedAuditEnd, to: (t) => t.enqEnd },
-  { name: '5 executions queue wait (→ processor called)', from: (t) => t.enqEnd, to: (t) => t.execStart },
-  { name: '6 execute: lock, loads, kill switch, quote, gates (incl. account()), reservation tx', from: (t) => t.execStart, to: (t) => t.created },
-  { name: '7 execute: 2 audits, kill switch, attempt mark, PaperBroker.submitOrder, ack', from: (t) => t.created, to: (t) => t.submitted },
-  { name: '8 execute: order.submitted audit, booking tx, order.filled audit', from: (t) => t.submitted, to: (t) => t.booked },
-  { name: '9 outcome reload, loadFillContext, pick lookup', from: (t) => t.booked, to: (t) => t.renderStart },
-  { name: '10 render the fill chart (Chart.js + PNG encode)', from: (t) => t.renderStart, to: (t) => t.renderEnd },
-  { name: '11 blob put + enqueue notify (BullMQ add)', from: (t) => t.renderEnd, to: (t) => t.notifyEnqEnd },
-  { name: '12 notify queue wait (→ processor called)', from: (t) => t.notifyEnqEnd, to: (t) => t.notifyStart },
-  { name: '13 delivery: the confirmation message (the card edit and the chart photo follow)', from: (t) => t.notifyStart, to: (t) => t.confirmed },
+  { name: '2 bot: dedupe, auth, HMAC, kill switch, approve statement', from: (t) => t.botStart, to: (t) => t.enqStart },
+  { name: '3 bot: enqueue execution.run (BullMQ add)', from: (t) => t.enqStart, to: (t) => t.enqEnd },
+  { name: '4 executions queue wait (→ processor called)', from: (t) => t.enqEnd, to: (t) => t.execStart },
+  { name: '5 execute: lock, loads, kill switch, quote, gates (incl. account()), budget reservation + order row (one statement)', from: (t) => t.execStart, to: (t) => t.created },
+  { name: '6 execute: order.created + order.submitting audit ∥ kill switch, attempt mark; PaperBroker.submitOrder; booking (one statement)', from: (t) => t.created, to: (t) => t.submitted },
+  { name: '7 execute: order.submitted + order.<final> audit (one group commit)', from: (t) => t.submitted, to: (t) => t.booked },
+  { name: '8 outcome: fill context, card location, pick lookup, enqueue notify (BullMQ add)', from: (t) => t.booked, to: (t) => t.notifyEnqEnd },
+  { name: '9 notify queue wait (→ processor called)', from: (t) => t.notifyEnqEnd, to: (t) => t.notifyStart },
+  { name: '10 delivery: the confirmation message (the card edit and the chart photo follow)', from: (t) => t.notifyStart, to: (t) => t.confirmed },
 ];
 
 function stageTable(phase: Phase, rig: ApproveRig, whatIf: readonly string[]): Table {
@@ -69,9 +66,11 @@ function stageTable(phase: Phase, rig: ApproveRig, whatIf: readonly string[]): T
     const v = complete.map(f).filter((x): x is number => x !== undefined && Number.isFinite(x));
     if (v.length > 0) rows.push(row(name, v, false));
   };
-  off('(in 6) PaperBroker.account() — equity for the position caps', (t) => t.accountMs);
-  off('(in 7) PaperBroker.submitOrder()', (t) => t.submitMs);
-  off('(in 1–13) whole execution job (processor start → end)', (t) => (t.execEnd !== undefined && t.execStart !== undefined ? t.execEnd - t.execStart : undefined));
+  off('(in 5) PaperBroker.account() — equity for the position caps', (t) => t.accountMs);
+  off('(in 6) PaperBroker.submitOrder()', (t) => t.submitMs);
+  off('(in 4–8) whole execution job (processor start → end)', (t) => (t.execEnd !== undefined && t.execStart !== undefined ? t.execEnd - t.execStart : undefined));
+  off('(off path) bot: pick.approved audit append (after the enqueue)', (t) => (t.approvedAuditEnd !== undefined && t.approvedAuditStart !== undefined ? t.approvedAuditEnd - t.approvedAuditStart : undefined));
+  off('(off path) fill chart render (Chart.js + PNG; its own job, 300 ms after the confirmation)', (t) => (t.renderEnd !== undefined && t.renderStart !== undefined ? t.renderEnd - t.renderStart : undefined));
   off('(off path) bot answers the tap: queued → answerCallbackQuery', (t) => (t.answered !== undefined ? t.answered - t.sent : undefined));
   off('(off path) bot edits the card "placing order…": queued → edit', (t) => (t.cardEdited !== undefined ? t.cardEdited - t.sent : undefined));
   off('(off path) bot handleUpdate still running after the job started', (t) => (t.botEnd !== undefined && t.execStart !== undefined ? t.botEnd - t.execStart : undefined));
@@ -81,7 +80,7 @@ function stageTable(phase: Phase, rig: ApproveRig, whatIf: readonly string[]): T
     columns: ['stage', 'mean', 'p50', 'p90', 'p99', 'share of mean', 'PG stmts', 'PG commits', 'Redis cmds'],
     rows,
     notes: [
-      'PG stmts / PG commits / Redis cmds: mean number issued by this process during the stage (pg Client.query and ioredis sendCommand, time-stamped). A commit is a COMMIT or a write outside a transaction (autocommit): each waits for a WAL flush (synchronous_commit=on). BEGIN/COMMIT count as statements; the Redis count includes the workers\' blocking BZPOPMIN calls. Everything this process issued in the window is counted (the bot\'s tail overlaps stages 5–7).',
+      'PG stmts / PG commits / Redis cmds: mean number issued by this process during the stage (pg Client.query and ioredis sendCommand, time-stamped). A PG stmt is one round trip: a multi-statement simple query ("BEGIN; …", "…; COMMIT") counts once. A commit is a COMMIT (alone or ending such a query) or a write outside a transaction (autocommit): each waits for a WAL flush (synchronous_commit=on). BEGIN/COMMIT sent alone count as statements; the Redis count includes the workers\' blocking BZPOPMIN calls. Everything this process issued in the window is counted (the bot\'s tail overlaps stages 4–6).',
       `${complete.length} of ${phase.taps.length} taps had every stage mark. Marks are performance.now() in bench-side wrappers on the running app's instances (telegraf handleUpdate, JobProducer.add, AuditLog.append, ChartRenderer.render) and prototypes (BullMQ Worker.callProcessJob, PaperBroker.submitOrder/account); confirmation and card edits are seen synchronously inside the emulator. src/ is not changed.`,
       'The bot (stages 1–4, then its card edit and answerCbQuery), the workers and the emulator share one event loop: the bot\'s tail overlaps the execution job (see the off-path rows).',
     ],

@@ -179,6 +179,7 @@ let prototypesPatched = false;
 const TX_END = /^\s*(COMMIT|END|ROLLBACK)\b/i;
 const TX_START = /^\s*(BEGIN|START TRANSACTION)\b/i;
 const WRITE = /^\s*(INSERT|UPDATE|DELETE|WITH)\b/i;
+const TX_TAIL = /;\s*(COMMIT|END)\s*;?\s*$/i;
 
 function patchPrototypes(): void {
   if (prototypesPatched) return;
@@ -198,6 +199,11 @@ function patchPrototypes(): void {
         commit = /^\s*(COMMIT|END)/i.test(text);
         inTx.delete(this);
       } else if (!inTx.has(this) && WRITE.test(text) && (!/^\s*WITH\b/i.test(text) || /\b(INSERT|UPDATE|DELETE)\b/i.test(text))) commit = true;
+      // A multi-statement simple query ("…; COMMIT") is one round trip that ends the transaction.
+      if (TX_TAIL.test(text)) {
+        commit = true;
+        inTx.delete(this);
+      }
       rig.calls.push({ at: performance.now(), kind: 'pg', commit });
     }
     return query.apply(this, args);

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { txOneTrip } from '../db/sql.js';
 import { chainHash, GENESIS_HASH, verifyRows, type ChainVerdict } from './chain.js';
 
 /** Serialises appends across every process: the chain must stay a single line. */
@@ -64,29 +65,22 @@ export class AuditLog {
     }
   }
 
+  /**
+   * Appends a batch in two round trips: the chain lock and the head read travel with BEGIN (the
+   * head is read after the lock was granted), the rows with COMMIT (as escaped literals).
+   */
   private writeBatch(payloads: Record<string, unknown>[]): Promise<number> {
-    return this.ds.transaction(async (m) => {
-      await m.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK_KEY]);
-      const head = (await m.query('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')) as { seq: string; hash: string }[];
-      const first = head[0] ? Number(head[0].seq) + 1 : 1;
-      let prev = head[0]?.hash ?? GENESIS_HASH;
-      const seqs: number[] = [];
-      const prevs: string[] = [];
-      const hashes: string[] = [];
-      const bodies: string[] = [];
-      payloads.forEach((payload, i) => {
+    return txOneTrip(this.ds, `SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY}); SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`, async (client, opened) => {
+      const head = opened[1]?.rows[0] as { seq: string; hash: string } | undefined;
+      const first = head ? Number(head.seq) + 1 : 1;
+      let prev = head?.hash ?? GENESIS_HASH;
+      const values = payloads.map((payload, i) => {
         const hash = chainHash(prev, payload);
-        seqs.push(first + i);
-        prevs.push(prev);
-        hashes.push(hash);
-        bodies.push(JSON.stringify(payload));
+        const row = `(${first + i}, ${client.escapeLiteral(prev)}, ${client.escapeLiteral(hash)}, ${client.escapeLiteral(JSON.stringify(payload))}::jsonb)`;
         prev = hash;
+        return row;
       });
-      await m.query(
-        'INSERT INTO audit_log (seq, prev_hash, hash, payload) SELECT * FROM unnest($1::bigint[], $2::char(64)[], $3::char(64)[], $4::jsonb[])',
-        [seqs, prevs, hashes, bodies],
-      );
-      return first;
+      return { value: first, closing: `INSERT INTO audit_log (seq, prev_hash, hash, payload) VALUES ${values.join(', ')}` };
     });
   }
 

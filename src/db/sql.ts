@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 
 /** Small SQL helpers shared by the execution, exits, mark-to-market, reconciliation and the paper broker. */
@@ -16,6 +17,38 @@ export async function tx<T>(ds: DataSource, fn: (r: QueryRunner) => Promise<T>):
     throw e;
   } finally {
     await r.release();
+  }
+}
+
+/**
+ * A transaction on the pool's raw pg client that spends as few round trips as
+ * it can: `BEGIN` travels with `opening` (constant SQL, no parameters — e.g. a
+ * lock and a read that must see everything committed before the lock) as one
+ * simple query, and `COMMIT` with the body's optional `closing` SQL (literals
+ * only: escape them with `client.escapeLiteral`). Each statement of a simple
+ * query gets its own snapshot, so a read after a lock in `opening` is current.
+ * Rolls back on any error.
+ */
+export async function txOneTrip<T>(
+  ds: DataSource,
+  opening: string,
+  body: (client: pg.PoolClient, opened: pg.QueryResult[]) => Promise<{ value: T; closing?: string }>,
+): Promise<T> {
+  const runner = ds.createQueryRunner();
+  const client = (await runner.connect()) as pg.PoolClient;
+  try {
+    let done = false;
+    try {
+      const results = (await client.query(`BEGIN; ${opening}`)) as unknown as pg.QueryResult[];
+      const out = await body(client, results.slice(1));
+      await client.query(out.closing ? `${out.closing}; COMMIT` : 'COMMIT');
+      done = true;
+      return out.value;
+    } finally {
+      if (!done) await client.query('ROLLBACK').catch(() => undefined);
+    }
+  } finally {
+    await runner.release();
   }
 }
 
@@ -47,21 +80,39 @@ export async function withAdvisoryLock<T>(ds: DataSource, namespace: number, key
   for (let attempt = 0; ; attempt++) {
     const r = ds.createQueryRunner();
     await r.connect();
+    let got = false;
     try {
-      const got = (await r.query(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok`, [namespace, key])) as { ok: boolean }[];
-      if (got[0]?.ok) {
-        try {
-          return await fn();
-        } finally {
-          await r.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [namespace, key]).catch(() => undefined);
-        }
-      }
-    } finally {
+      const res = (await r.query(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok`, [namespace, key])) as { ok: boolean }[];
+      got = res[0]?.ok === true;
+    } catch (e) {
       await r.release();
+      throw e;
     }
+    if (got) {
+      try {
+        return await fn();
+      } finally {
+        // The caller has its answer now; the unlock and the connection's return to the pool follow
+        // (the connection is not reused before the unlock is done).
+        void r
+          .query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [namespace, key])
+          .catch(() => undefined)
+          .finally(() => r.release())
+          .catch(() => undefined);
+      }
+    }
+    await r.release();
     if (Date.now() >= deadline) return 'busy';
     await new Promise((res) => setTimeout(res, Math.min(250, 20 + attempt * 10) + Math.random() * 20));
   }
+}
+
+/** True when `e` is Postgres' unique violation (23505) on `table` (directly from pg, or wrapped by TypeORM). */
+export function isUniqueViolation(e: unknown, table: string): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const err = e as { code?: unknown; table?: unknown; driverError?: { code?: unknown; table?: unknown } };
+  const d = err.driverError ?? err;
+  return d.code === '23505' && d.table === table;
 }
 
 /** Money and prices as stored: 6 decimals, no float noise. */

@@ -9,7 +9,7 @@ import { makeScrubber } from '../logging/scrub.js';
 import type { QuoteProvider } from '../market-data/port.js';
 import type { KillSwitchState } from '../safety/kill-switch.js';
 import { clientOrderIdFor, tradingDay } from './ids.js';
-import { round6, rows, tx, withAdvisoryLock } from '../db/sql.js';
+import { isUniqueViolation, query, round6, rows, tx, withAdvisoryLock } from '../db/sql.js';
 import { DEFAULT_TIME_STOP_BARS, timeStopDate } from '../engine/exits/time-stop.js';
 import { DEFAULT_EXECUTION_LIMITS, type ExecutionLimits } from './limits.js';
 
@@ -179,8 +179,8 @@ class Run {
     this.log = deps.logger?.child({ approvalId });
   }
 
-  /** Audit rows written but not yet awaited: they join the next awaited append in one group commit. */
-  private pending: Promise<void>[] = [];
+  /** Audit rows not yet appended: {@link flushAudits} appends them together. */
+  private pending: { action: string; detail: Record<string, unknown> }[] = [];
 
   async execute(): Promise<ExecutionOutcome> {
     try {
@@ -242,9 +242,10 @@ class Run {
         return { kind: 'pending', approvalId: this.approvalId, clientOrderId: order.client_order_id, reason: `order ${order.client_order_id} is still ${brokerOrder.status} at ${this.deps.broker.name}` };
       }
     }
-    await this.book(approval, order, brokerOrder);
-    const [after, booked] = await Promise.all([this.loadApproval(), this.loadOrder()]);
-    return this.storedOutcome(after!, booked);
+    const booked = await this.book(approval, order, brokerOrder);
+    if (booked) return this.storedOutcome(booked.approval, booked.order);
+    const [after, stored2] = await Promise.all([this.loadApproval(), this.loadOrder()]);
+    return this.storedOutcome(after!, stored2);
   }
 
   // --- step 1: checks, reservation, order row ---------------------------------
@@ -258,20 +259,23 @@ class Run {
     const day = tradingDay(now);
     // The reads are independent: fetch them at once; the checks below still decide in their fixed
     // order, the kill switch first (and again right before the POST).
-    const [ks, quoteR, spentToday, adv, accountR, held] = await Promise.all([
+    const [ks, quoteR, book, adv, accountR] = await Promise.all([
       this.deps.killSwitch.state(),
       settle(this.deps.quotes.latestQuote(a.symbol)),
-      this.spent(day),
+      query<{ spent: string; open: number; existing: string; adds: boolean | null }>(
+        this.deps.ds,
+        `SELECT (SELECT COALESCE(SUM(spent), 0) FROM daily_budget WHERE date = $2::date) AS spent, p.*
+           FROM (SELECT count(DISTINCT symbol) FILTER (WHERE qty > 0)::int AS open,
+                        COALESCE(SUM(qty * avg_cost) FILTER (WHERE symbol = $1 AND qty > 0), 0) AS existing,
+                        bool_or(symbol = $1 AND qty > 0) AS adds
+                   FROM positions) p`,
+        [a.symbol, day],
+      ),
       this.deps.dollarAdv(a.symbol).catch(() => null),
       settle(this.deps.broker.account()),
-      this.deps.ds.query(
-        `SELECT count(DISTINCT symbol) FILTER (WHERE qty > 0)::int AS open,
-                COALESCE(SUM(qty * avg_cost) FILTER (WHERE symbol = $1 AND qty > 0), 0) AS existing,
-                bool_or(symbol = $1 AND qty > 0) AS adds
-           FROM positions`,
-        [a.symbol],
-      ) as Promise<{ open: number; existing: string; adds: boolean | null }[]>,
     ]);
+    const held = book[0];
+    const spentToday = Number(held?.spent ?? 0);
     if (ks.engaged) return done(await this.refuse(a, 'kill_switch', this.killText(ks), {}));
     if (!quoteR.ok) {
       return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, reason: this.text(`no live quote for ${a.symbol}: ${errText(quoteR.error)}; nothing was ordered`) });
@@ -318,9 +322,9 @@ class Run {
     }
     const equity = accountR.value.equity;
     const caps = PositionCaps.check({
-      openPositions: held[0]?.open ?? 0,
-      addsToExisting: held[0]?.adds ?? false,
-      existingNotional: Number(held[0]?.existing ?? 0),
+      openPositions: held?.open ?? 0,
+      addsToExisting: held?.adds ?? false,
+      existingNotional: Number(held?.existing ?? 0),
       orderNotional: notional,
       equity,
       maxOpenPositions: this.limits.maxOpenPositions,
@@ -329,28 +333,10 @@ class Run {
     if (!caps.ok) return done(await this.refuseGate(a, caps));
 
     // The authoritative daily-budget check: an atomic reservation, in the
-    // same transaction as the order row that carries it.
+    // same statement as the order row that carries it.
     const cid = clientOrderIdFor(this.approvalId);
     const reserved = round6(notional);
-    const created = await tx(this.deps.ds, async (r) => {
-      await rows(r, `INSERT INTO daily_budget (date, spent) VALUES ($1, 0) ON CONFLICT (date) DO NOTHING`, [day]);
-      const got = await rows(r, `UPDATE daily_budget SET spent = spent + $2 WHERE date = $1 AND spent + $2 <= $3 RETURNING spent`, [day, reserved, this.limits.dailyBudget]);
-      if (got.length === 0) return { kind: 'over_budget' as const };
-      const ins = await rows(
-        r,
-        `INSERT INTO orders (id, approval_id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, budget_date, reserved_amount, decision_price, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'ioc', 'new', $10, $11, $13, $12, $12)
-         ON CONFLICT (client_order_id) DO NOTHING RETURNING ${ORDER_COLUMNS}`,
-        [randomUUID(), this.approvalId, cid, this.deps.broker.name, a.symbol, a.strategy, side, qty, limitPrice, day, reserved, now, a.entry],
-      );
-      if (ins.length === 0) throw new OrderExists();
-      await rows(r, `UPDATE approvals SET state = 'executing', updated_at = $2 WHERE id = $1 AND state = 'approved'`, [this.approvalId, now]);
-      await rows(r, `UPDATE picks SET state = 'EXECUTING' WHERE id = $1 AND state = 'APPROVED'`, [a.pick_id]);
-      return { kind: 'created' as const, spent: Number((got[0] as { spent: string }).spent), order: ins[0] as unknown as OrderRow };
-    }).catch((e: unknown) => {
-      if (e instanceof OrderExists) return { kind: 'exists' as const };
-      throw e;
-    });
+    const created = await this.reserveAndCreate(a, { cid, day, side, qty, limitPrice, reserved, now });
     if (created.kind === 'over_budget') {
       const fresh = PolicyGate.check({ ...policyInput, spentToday: await this.spent(day) });
       const refusal: GateRefusal = fresh.ok
@@ -379,6 +365,48 @@ class Run {
     return { kind: 'order', order };
   }
 
+  /**
+   * The authoritative budget check and the order row, as ONE statement (so one
+   * round trip and one commit on the approve path): the daily-budget upsert
+   * only adds when the sum stays within the budget (checked on the locked,
+   * latest row), and the order row, the approval's `executing` and the pick's
+   * `EXECUTING` are written only if it did. A second order row for the
+   * approval violates a unique index, which aborts the whole statement — the
+   * reservation included.
+   */
+  private async reserveAndCreate(
+    a: ApprovalRow,
+    o: { cid: string; day: string; side: 'buy' | 'sell'; qty: number; limitPrice: number; reserved: number; now: Date },
+  ): Promise<{ kind: 'created'; spent: number; order: OrderRow } | { kind: 'over_budget' } | { kind: 'exists' }> {
+    try {
+      const got = await query<OrderRow & { spent: string }>(
+        this.deps.ds,
+        `WITH res AS (
+           INSERT INTO daily_budget AS b (date, spent) SELECT $1::date, $2::numeric WHERE $2::numeric <= $3::numeric
+           ON CONFLICT (date) DO UPDATE SET spent = b.spent + EXCLUDED.spent WHERE b.spent + EXCLUDED.spent <= $3::numeric
+           RETURNING spent
+         ), ins AS (
+           INSERT INTO orders (id, approval_id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, budget_date, reserved_amount, decision_price, created_at, updated_at)
+           SELECT $4::uuid, $5::uuid, $6, $7, $8, $9, $10, $11::int, $12::numeric, 'ioc', 'new', $1::date, $2::numeric, $13::numeric, $14::timestamptz, $14::timestamptz FROM res
+           RETURNING ${ORDER_COLUMNS}
+         ), ap AS (
+           UPDATE approvals SET state = 'executing', updated_at = $14::timestamptz WHERE id = $5::uuid AND state = 'approved' AND EXISTS (SELECT 1 FROM ins)
+         ), pk AS (
+           UPDATE picks SET state = 'EXECUTING' WHERE id = $15 AND state = 'APPROVED' AND EXISTS (SELECT 1 FROM ins)
+         )
+         SELECT res.spent, ins.* FROM res LEFT JOIN ins ON true`,
+        [o.day, o.reserved, this.limits.dailyBudget, randomUUID(), this.approvalId, o.cid, this.deps.broker.name, a.symbol, a.strategy, o.side, o.qty, o.limitPrice, a.entry, o.now, a.pick_id],
+      );
+      const row = got[0];
+      if (!row) return { kind: 'over_budget' };
+      const { spent, ...order } = row;
+      return { kind: 'created', spent: Number(spent), order };
+    } catch (e) {
+      if (isUniqueViolation(e, 'orders')) return { kind: 'exists' };
+      throw e;
+    }
+  }
+
   // --- step 2: the one submission -----------------------------------------------
 
   private async submit(a: ApprovalRow, o: OrderRow): Promise<{ kind: 'sent'; order: BrokerOrder } | { kind: 'done'; outcome: ExecutionOutcome }> {
@@ -393,18 +421,15 @@ class Run {
       timeInForce: o.time_in_force === 'day' ? 'day' : 'ioc',
     };
     this.auditSoon('order.submitting', { clientOrderId: o.client_order_id, broker: this.deps.broker.name, symbol: o.symbol, qty: o.qty, limitPrice: req.limitPrice });
-    // Both rows are on the chain before anything goes out.
-    await this.flushAudits();
-    // Right before the POST (only one UPDATE in between), never only at enqueue.
-    const ks = await this.deps.killSwitch.state();
-    if (ks.engaged) {
-      const reason = this.killText(ks);
-      await this.finishUnsent(a, o, 'kill_switch', reason);
+    // Meanwhile, as the last steps before the POST: the kill switch (read here, never only at
+    // enqueue), then the durable "a POST may be out there" mark — from then on this order is only
+    // ever looked up. Both audit rows are on the chain before anything goes out.
+    const [gate] = await Promise.all([this.killSwitchThenMark(o), this.flushAudits()]);
+    if (gate.kind === 'killed') {
+      await this.finishUnsent(a, o, 'kill_switch', this.killText(gate.ks));
       return done(await this.storedOutcome((await this.loadApproval())!, await this.loadOrder()));
     }
-    // Durable "a POST may be out there" mark: from here on this order is only ever looked up.
-    const marked = await this.deps.ds.query(`UPDATE orders SET submit_attempted_at = $2, updated_at = $2 WHERE id = $1 AND submit_attempted_at IS NULL RETURNING id`, [o.id, this.now()]);
-    if ((marked as [unknown[], number])[0].length === 0) return done({ kind: 'pending', approvalId: this.approvalId, clientOrderId: o.client_order_id, reason: 'the order was already sent by another run' });
+    if (gate.kind === 'taken') return done({ kind: 'pending', approvalId: this.approvalId, clientOrderId: o.client_order_id, reason: 'the order was already sent by another run' });
     try {
       return { kind: 'sent', order: await this.deps.broker.submitOrder(req) };
     } catch (e) {
@@ -440,6 +465,13 @@ class Run {
         reason: this.text(`${e.message}; the order is not visible yet and will only be looked up, never re-sent`),
       });
     }
+  }
+
+  private async killSwitchThenMark(o: OrderRow): Promise<{ kind: 'marked' } | { kind: 'killed'; ks: KillSwitchState } | { kind: 'taken' }> {
+    const ks = await this.deps.killSwitch.state();
+    if (ks.engaged) return { kind: 'killed', ks };
+    const marked = await query(this.deps.ds, `UPDATE orders SET submit_attempted_at = $2, updated_at = $2 WHERE id = $1 AND submit_attempted_at IS NULL RETURNING id`, [o.id, this.now()]);
+    return marked.length === 0 ? { kind: 'taken' } : { kind: 'marked' };
   }
 
   /**
@@ -504,80 +536,92 @@ class Run {
     o.broker_order_id = b.brokerOrderId;
   }
 
-  private async book(a: ApprovalRow, o: OrderRow, b: BrokerOrder): Promise<void> {
+  /** Books the terminal order once; returns the booked rows, or null when an earlier run booked it. */
+  private async book(a: ApprovalRow, o: OrderRow, b: BrokerOrder): Promise<{ approval: ApprovalRow; order: OrderRow } | null> {
     const now = this.now();
     const filledQty = b.filledQty;
     const avg = b.avgFillPrice ?? 0;
     const actual = filledQty > 0 ? round6(filledQty * avg) : 0;
     const approvalState = b.status === 'rejected' ? 'refused' : filledQty <= 0 ? 'not_filled' : filledQty >= o.qty ? 'filled' : 'partially_filled';
     const rejectReason = b.rejectReason ? this.text(b.rejectReason) : b.status === 'rejected' ? `${this.deps.broker.name} rejected the order` : null;
-    const booked = await tx(this.deps.ds, async (r) => {
-      const upd = await rows(
-        r,
-        `UPDATE orders SET state = $2, broker_order_id = $3, filled_qty = $4, avg_fill_price = $5, reject_reason = $6, booked_at = $7, updated_at = $7
-          WHERE id = $1 AND booked_at IS NULL RETURNING reserved_amount, budget_date::text AS budget_date`,
-        [o.id, b.status, b.brokerOrderId, filledQty, filledQty > 0 ? avg : null, rejectReason, now],
-      );
-      const row = upd[0] as { reserved_amount: string; budget_date: string } | undefined;
-      if (!row) return false; // booked by an earlier run
-      if (filledQty > 0) {
-        const fills = b.fills && b.fills.length > 0 ? b.fills : [{ qty: filledQty, price: avg, at: b.updatedAt }];
-        for (const [i, f] of fills.entries()) {
-          await rows(r, `INSERT INTO fills (order_id, symbol, side, qty, price, filled_at, seq) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (order_id, seq) DO NOTHING`, [
-            o.id,
-            o.symbol,
-            o.side,
-            f.qty,
-            f.price,
-            f.at,
-            i,
-          ]);
-        }
-        await rows(
-          r,
-          `INSERT INTO positions (symbol, strategy, qty, avg_cost, opened_at, stop, time_stop_date, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $5)
-           ON CONFLICT (symbol, strategy) DO UPDATE SET
-             avg_cost   = CASE WHEN positions.qty = 0 THEN EXCLUDED.avg_cost
-                               ELSE (positions.qty * positions.avg_cost + EXCLUDED.qty * EXCLUDED.avg_cost) / (positions.qty + EXCLUDED.qty) END,
-             opened_at  = CASE WHEN positions.qty = 0 THEN EXCLUDED.opened_at ELSE positions.opened_at END,
-             qty        = positions.qty + EXCLUDED.qty,
-             stop       = EXCLUDED.stop,
-             time_stop_date = CASE WHEN positions.qty = 0 THEN EXCLUDED.time_stop_date ELSE positions.time_stop_date END,
-             updated_at = EXCLUDED.updated_at`,
-          [o.symbol, o.strategy, filledQty, avg, now, a.stop, timeStopDate(o.budget_date, this.deps.timeStopBars ?? DEFAULT_TIME_STOP_BARS)],
-        );
-      }
-      // Settle the reservation to what was actually spent.
-      await rows(r, `UPDATE daily_budget SET spent = GREATEST(0, spent - $2 + $3) WHERE date = $1`, [row.budget_date, row.reserved_amount, actual]);
-      if (approvalState === 'refused') {
-        await this.setRefused(r, a, 'broker', rejectReason ?? 'rejected by the broker', {}, now);
-      } else {
-        await rows(r, `UPDATE approvals SET state = $2, reason = $3, updated_at = $4 WHERE id = $1`, [
-          this.approvalId,
-          approvalState,
-          approvalState === 'not_filled' ? `the IOC order ended ${b.status} with nothing filled` : null,
-          now,
-        ]);
-        await rows(r, `UPDATE picks SET state = $2 WHERE id = $1`, [a.pick_id, filledQty > 0 ? 'EXECUTED' : 'FAILED']);
-      }
-      return true;
-    });
-    if (booked) {
-      await this.audit(`order.${b.status}`, {
-        pickId: a.pick_id,
-        clientOrderId: o.client_order_id,
-        brokerOrderId: b.brokerOrderId,
-        symbol: o.symbol,
-        qty: o.qty,
+    const fills = filledQty > 0 ? (b.fills && b.fills.length > 0 ? b.fills : [{ qty: filledQty, price: avg, at: b.updatedAt }]) : [];
+    const refused = approvalState === 'refused';
+    const approvalReason = refused ? (rejectReason ?? 'rejected by the broker') : approvalState === 'not_filled' ? `the IOC order ended ${b.status} with nothing filled` : null;
+    // ONE statement books it all (one round trip, one commit), every part driven by the guarded
+    // order UPDATE: a second booking finds booked_at set and changes nothing.
+    const bookedRows = await query<OrderRow>(
+      this.deps.ds,
+      `WITH upd AS (
+         UPDATE orders SET state = $2, broker_order_id = $3, filled_qty = $4::int, avg_fill_price = $5::numeric, reject_reason = $6, booked_at = $7::timestamptz, updated_at = $7::timestamptz
+          WHERE id = $1::uuid AND booked_at IS NULL RETURNING ${ORDER_COLUMNS}
+       ), f AS (
+         INSERT INTO fills (order_id, symbol, side, qty, price, filled_at, seq)
+         SELECT upd.id, upd.symbol, upd.side, x.qty, x.price, x.at, x.n - 1
+           FROM upd, unnest($8::int[], $9::numeric[], $10::timestamptz[]) WITH ORDINALITY AS x(qty, price, at, n)
+         ON CONFLICT (order_id, seq) DO NOTHING
+       ), pos AS (
+         INSERT INTO positions AS p (symbol, strategy, qty, avg_cost, opened_at, stop, time_stop_date, updated_at)
+         SELECT upd.symbol, upd.strategy, $4::int, $11::numeric, $7::timestamptz, $12::numeric, $13::date, $7::timestamptz FROM upd WHERE $4::int > 0
+         ON CONFLICT (symbol, strategy) DO UPDATE SET
+           avg_cost   = CASE WHEN p.qty = 0 THEN EXCLUDED.avg_cost
+                             ELSE (p.qty * p.avg_cost + EXCLUDED.qty * EXCLUDED.avg_cost) / (p.qty + EXCLUDED.qty) END,
+           opened_at  = CASE WHEN p.qty = 0 THEN EXCLUDED.opened_at ELSE p.opened_at END,
+           qty        = p.qty + EXCLUDED.qty,
+           stop       = EXCLUDED.stop,
+           time_stop_date = CASE WHEN p.qty = 0 THEN EXCLUDED.time_stop_date ELSE p.time_stop_date END,
+           updated_at = EXCLUDED.updated_at
+       ), bud AS (
+         -- Settle the reservation to what was actually spent.
+         UPDATE daily_budget d SET spent = GREATEST(0, d.spent - upd.reserved_amount + $14::numeric) FROM upd WHERE d.date = upd.budget_date::date
+       ), ap AS (
+         UPDATE approvals SET state = $15::text, reason = $16::text, updated_at = $7::timestamptz,
+                refused_gate = CASE WHEN $15::text = 'refused' THEN 'broker' ELSE refused_gate END,
+                numbers      = CASE WHEN $15::text = 'refused' THEN '{}'::jsonb ELSE numbers END
+          WHERE id = $17::uuid AND EXISTS (SELECT 1 FROM upd) AND ($15::text <> 'refused' OR state IN ('approved', 'executing'))
+       ), pk AS (
+         UPDATE picks SET state = $18::text
+          WHERE id = $19 AND EXISTS (SELECT 1 FROM upd) AND ($15::text <> 'refused' OR state IN ('APPROVED', 'EXECUTING'))
+       )
+       SELECT * FROM upd`,
+      [
+        o.id,
+        b.status,
+        b.brokerOrderId,
         filledQty,
-        avgFillPrice: b.avgFillPrice,
-        filledNotional: actual,
-        released: round6(Number(o.reserved_amount) - actual),
-        ...(rejectReason ? { reason: rejectReason } : {}),
-      });
-      this.log?.info({ clientOrderId: o.client_order_id, status: b.status, filledQty, avgFillPrice: b.avgFillPrice }, 'order booked');
-    }
+        filledQty > 0 ? avg : null,
+        rejectReason,
+        now,
+        fills.map((f) => f.qty),
+        fills.map((f) => f.price),
+        fills.map((f) => f.at),
+        avg,
+        a.stop,
+        timeStopDate(o.budget_date, this.deps.timeStopBars ?? DEFAULT_TIME_STOP_BARS),
+        actual,
+        approvalState,
+        approvalReason,
+        this.approvalId,
+        filledQty > 0 ? 'EXECUTED' : 'FAILED',
+        a.pick_id,
+      ],
+    );
+    const booked = bookedRows[0] ?? null;
+    if (!booked) return null;
+    await this.audit(`order.${b.status}`, {
+      pickId: a.pick_id,
+      clientOrderId: o.client_order_id,
+      brokerOrderId: b.brokerOrderId,
+      symbol: o.symbol,
+      qty: o.qty,
+      filledQty,
+      avgFillPrice: b.avgFillPrice,
+      filledNotional: actual,
+      released: round6(Number(booked.reserved_amount) - actual),
+      ...(rejectReason ? { reason: rejectReason } : {}),
+    });
+    this.log?.info({ clientOrderId: o.client_order_id, status: b.status, filledQty, avgFillPrice: b.avgFillPrice }, 'order booked');
+    const approval: ApprovalRow = { ...a, state: approvalState, reason: approvalReason, ...(refused ? { refused_gate: 'broker', numbers: {} } : {}) };
+    return { approval, order: booked };
   }
 
   // --- refusals, outcomes, helpers ---------------------------------------------
@@ -664,18 +708,27 @@ class Run {
     return this.scrub(s).slice(0, 500);
   }
 
-  /** Starts an audit append without waiting; {@link flushAudits} (or the end of the run) waits for it. */
+  /**
+   * Queues an audit row; {@link flushAudits} (or the end of the run) appends every queued row at
+   * once, so they share one group commit of the audit chain instead of one transaction each.
+   */
   private auditSoon(action: string, detail: Record<string, unknown>): void {
-    this.pending.push(this.audit(action, detail));
+    this.pending.push({ action, detail });
   }
 
   private async flushAudits(): Promise<void> {
-    const waiting = this.pending;
+    const queued = this.pending;
     this.pending = [];
-    await Promise.all(waiting);
+    await Promise.all(queued.map((e) => this.append(e.action, e.detail)));
   }
 
+  /** Appends an audit row now, after any queued ones (the chain keeps the order they happened in). */
   private async audit(action: string, detail: Record<string, unknown>): Promise<void> {
+    this.auditSoon(action, detail);
+    await this.flushAudits();
+  }
+
+  private async append(action: string, detail: Record<string, unknown>): Promise<void> {
     try {
       await this.deps.audit.append({ action, actor: ACTOR, approvalId: this.approvalId, ...detail });
     } catch (e) {
@@ -684,8 +737,6 @@ class Run {
     }
   }
 }
-
-class OrderExists extends Error {}
 
 /**
  * Closes an order row that never reached the broker (state `rejected`,

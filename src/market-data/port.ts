@@ -41,6 +41,8 @@ export interface Quote {
 /** Latest quote, used to re-price an approved idea right before execution. */
 export interface QuoteProvider {
   latestQuote(symbol: string): Promise<Quote>;
+  /** Several symbols in one request, where the source can; a symbol without a quote is absent from the map. */
+  latestQuotes?(symbols: string[]): Promise<Map<string, Quote>>;
 }
 
 /**

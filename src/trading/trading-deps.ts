@@ -32,6 +32,7 @@ export function createTradingDeps(config: Config, ds: DataSource, logger: Logger
     const broker = new PaperBroker({
       ds,
       quoteSource: (s) => quotes.latestQuote(s),
+      ...(quotes.latestQuotes ? { quotesSource: (syms: string[]) => quotes.latestQuotes!(syms) } : {}),
       slippageBps: paper.slippageBps,
       startingCash: paper.startingCash,
       logger,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { DataSource, QueryRunner } from 'typeorm';
-import { tx } from '../../db/sql.js';
+import type pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { txOneTrip } from '../../db/sql.js';
 import type { QuoteProvider } from '../../market-data/port.js';
 import { BrokerError, isBrokerError } from '../errors.js';
 import {
@@ -18,6 +19,7 @@ import {
   type WaitOptions,
 } from '../port.js';
 import { roundToTick } from '../tick.js';
+import { LOCK_ACCOUNT_SQL, OPEN_SQL, placeOrder, type PaperOrderRow, type PlacementResult } from './place-order.js';
 
 /** Top of book as the paper broker needs it. Sizes in shares; unlimited when omitted. */
 export interface PaperQuote {
@@ -31,6 +33,9 @@ export interface PaperQuote {
 
 export type QuoteSource = (symbol: string) => Promise<PaperQuote>;
 
+/** Several quotes in one request; a symbol without a quote is absent. */
+export type QuotesSource = (symbols: string[]) => Promise<Map<string, PaperQuote>>;
+
 /** A {@link QuoteSource} over any market-data {@link QuoteProvider} (Alpaca, Polygon, …). */
 export function quoteSourceFrom(provider: QuoteProvider): QuoteSource {
   return (symbol) => provider.latestQuote(symbol);
@@ -39,6 +44,8 @@ export function quoteSourceFrom(provider: QuoteProvider): QuoteSource {
 export interface PaperBrokerOptions {
   ds: DataSource;
   quoteSource: QuoteSource;
+  /** Marks every position in one request (account()); without it, one quoteSource call per position. */
+  quotesSource?: QuotesSource;
   /**
    * Price impact in basis points: buys fill at min(limit, ask × (1 + bps)),
    * sells at max(limit, bid × (1 − bps)), on the tick. Default 0.
@@ -58,23 +65,6 @@ export interface PaperBrokerOptions {
   pollMs?: number;
 }
 
-interface OrderRow {
-  id: string;
-  client_order_id: string;
-  symbol: string;
-  side: OrderSide;
-  qty: number;
-  order_type: string;
-  limit_price: string | null;
-  time_in_force: string;
-  status: OrderStatus;
-  filled_qty: number;
-  avg_fill_price: string | null;
-  reject_reason: string | null;
-  submitted_at: Date;
-  updated_at: Date;
-  fills: { qty: number; price: number | string; at: string }[] | null;
-}
 
 /** What executing an order against a quote comes to, decided before any row is written. */
 interface Execution {
@@ -84,15 +74,11 @@ interface Execution {
   rejectReason: string | null;
 }
 
-const OPEN_SQL = `('new', 'submitted', 'partially_filled')`;
 const ORDER_COLUMNS = `o.id, o.client_order_id, o.symbol, o.side, o.qty, o.order_type, o.limit_price, o.time_in_force, o.status,
   o.filled_qty, o.avg_fill_price, o.reject_reason, o.submitted_at, o.updated_at,
   (SELECT json_agg(json_build_object('qty', f.qty, 'price', f.price, 'at', f.filled_at) ORDER BY f.id)
      FROM paper_fills f WHERE f.order_id = o.id) AS fills`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Refusal inside the transaction: rolls it back, then surfaces as a `rejected` BrokerError. */
-class Refused extends Error {}
 
 /**
  * The default broker: a simulated cash account kept in Postgres, so it
@@ -115,6 +101,7 @@ export class PaperBroker implements Broker {
   readonly name: string;
   private readonly ds: DataSource;
   private readonly quoteSource: QuoteSource;
+  private readonly quotesSource: QuotesSource | undefined;
   private readonly slippage: number;
   private readonly fillRatio: number;
   private readonly startingCash: number;
@@ -126,6 +113,7 @@ export class PaperBroker implements Broker {
     this.name = opts.name ?? 'paper';
     this.ds = opts.ds;
     this.quoteSource = opts.quoteSource;
+    this.quotesSource = opts.quotesSource;
     const bps = opts.slippageBps ?? 0;
     if (!Number.isFinite(bps) || bps < 0 || bps >= 10_000) throw new RangeError(`slippageBps must be in [0, 10000), not ${bps}`);
     this.slippage = bps / 10_000;
@@ -156,59 +144,54 @@ export class PaperBroker implements Broker {
     if (!quoted.ok) throw quoted.error;
     const exec = this.execution(req, quoted.q);
 
-    let placed: boolean;
+    let result: PlacementResult;
     try {
-      placed = await this.tx(async (r) => {
-        const inserted = await rows(
-          r,
-          `INSERT INTO paper_orders (id, client_order_id, symbol, side, qty, order_type, limit_price, time_in_force, status)
-           VALUES ($1, $2, $3, $4, $5, 'limit', $6, $7, 'submitted')
-           ON CONFLICT (client_order_id) DO NOTHING RETURNING id`,
-          [randomUUID(), cid, req.symbol, req.side, req.qty, req.limitPrice, req.timeInForce],
-        );
-        const id = (inserted[0] as { id: string } | undefined)?.id;
-        if (id === undefined) return false; // another submit with this id won; it is committed now
-        const cash = await this.lockCash(r);
-        if (req.side === 'buy') {
-          const reserved = await this.reservedCash(r, id);
-          const need = req.qty * req.limitPrice;
-          if (need > cash - reserved + 1e-9) {
-            throw new Refused(`insufficient buying power: ${money(need)} needed (${req.qty} × ${req.limitPrice}), ${money(Math.max(0, cash - reserved))} available`);
-          }
-        } else {
-          const held = await this.lockPositionQty(r, req.symbol);
-          const reserved = await this.reservedShares(r, req.symbol, id);
-          if (req.qty > held - reserved) {
-            throw new Refused(`insufficient qty available for order (requested: ${req.qty}, available: ${Math.max(0, held - reserved)}); the paper account does not sell short`);
-          }
-        }
-        await this.record(r, id, req.symbol, req.side, exec);
-        return true;
-      });
+      result = await this.locked(async (client) =>
+        placeOrder(client, {
+          id: randomUUID(),
+          clientOrderId: cid,
+          symbol: req.symbol,
+          side: req.side,
+          qty: req.qty,
+          orderType: 'limit',
+          limitPrice: req.limitPrice,
+          timeInForce: req.timeInForce,
+          status: exec.status,
+          fillQty: exec.fillQty,
+          price: exec.price,
+          rejectReason: exec.rejectReason,
+        }),
+      );
     } catch (e) {
-      if (e instanceof Refused) {
-        throw new BrokerError({ broker: this.name, kind: 'rejected', detail: `order ${cid} rejected: ${e.message}`, reason: e.message, clientOrderId: cid });
-      }
       if (isBrokerError(e)) throw e;
       return this.afterDatabaseError(cid, e);
     }
-    const order = await this.getOrderByClientId(cid);
-    if (!order) {
-      throw new BrokerError({ broker: this.name, kind: 'timeout_unknown', detail: `order ${cid} was stored but cannot be read back`, clientOrderId: cid });
+    if (result.kind === 'short') {
+      const reason =
+        req.side === 'buy'
+          ? `insufficient buying power: ${money(req.qty * req.limitPrice)} needed (${req.qty} × ${req.limitPrice}), ${money(Math.max(0, result.cash - result.reservedCash))} available`
+          : `insufficient qty available for order (requested: ${req.qty}, available: ${Math.max(0, result.held - result.reservedShares)}); the paper account does not sell short`;
+      throw new BrokerError({ broker: this.name, kind: 'rejected', detail: `order ${cid} rejected: ${reason}`, reason, clientOrderId: cid });
     }
-    if (!placed) return this.alreadyPlaced(order, req);
+    if (result.kind === 'conflict') {
+      // Another submit with this id won; it is committed now.
+      const other = await this.getOrderByClientId(cid);
+      if (!other) throw new BrokerError({ broker: this.name, kind: 'timeout_unknown', detail: `order ${cid} was stored but cannot be read back`, clientOrderId: cid });
+      return this.alreadyPlaced(other, req);
+    }
+    const order = toOrder(result.row);
     this.logger?.info({ clientOrderId: cid, symbol: order.symbol, side: order.side, qty: order.qty, filledQty: order.filledQty, price: order.avgFillPrice, status: order.status }, 'paper order');
     return order;
   }
 
   async getOrderByClientId(clientOrderId: string): Promise<BrokerOrder | null> {
     checkClientOrderId(this.name, clientOrderId);
-    const found = await this.select<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.client_order_id = $1`, [clientOrderId]);
+    const found = await this.select<PaperOrderRow>(`SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.client_order_id = $1`, [clientOrderId]);
     return found[0] ? toOrder(found[0]) : null;
   }
 
   async getOrder(brokerOrderId: string): Promise<BrokerOrder> {
-    const found = UUID.test(String(brokerOrderId)) ? await this.select<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.id = $1`, [brokerOrderId]) : [];
+    const found = UUID.test(String(brokerOrderId)) ? await this.select<PaperOrderRow>(`SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.id = $1`, [brokerOrderId]) : [];
     if (!found[0]) throw new BrokerError({ broker: this.name, kind: 'not_found', detail: `no paper order with id ${JSON.stringify(String(brokerOrderId).slice(0, 60))}` });
     return toOrder(found[0]);
   }
@@ -229,13 +212,14 @@ export class PaperBroker implements Broker {
   }
 
   async listOpenOrders(): Promise<BrokerOrder[]> {
-    const found = await this.select<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.status IN ${OPEN_SQL} ORDER BY o.submitted_at, o.id`);
+    const found = await this.select<PaperOrderRow>(`SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.status IN ${OPEN_SQL} ORDER BY o.submitted_at, o.id`);
     return found.map(toOrder);
   }
 
   async cancelAllOrders(): Promise<{ cancelled: number; stillOpen: number }> {
-    const cancelled = await this.tx(async (r) =>
-      rows(r, `UPDATE paper_orders SET status = 'canceled', updated_at = clock_timestamp() WHERE status IN ('new', 'partially_filled') RETURNING id`),
+    await this.ensureAccount();
+    const cancelled = await this.locked(async (client) =>
+      (await client.query(`UPDATE paper_orders SET status = 'canceled', updated_at = clock_timestamp() WHERE status IN ('new', 'partially_filled') RETURNING id`)).rows,
     );
     const open = await this.select<{ n: number }>(`SELECT count(*)::int AS n FROM paper_orders WHERE status IN ${OPEN_SQL}`);
     const result = { cancelled: cancelled.length, stillOpen: open[0]?.n ?? 0 };
@@ -245,10 +229,7 @@ export class PaperBroker implements Broker {
 
   async listPositions(): Promise<BrokerPosition[]> {
     const found = await this.select<{ symbol: string; qty: number; avg_cost: string }>(`SELECT symbol, qty, avg_cost FROM paper_positions ORDER BY symbol`);
-    return found.map((p) => {
-      const avg = Number(p.avg_cost);
-      return { symbol: p.symbol, qty: p.qty, avgEntryPrice: avg, costBasis: round6(p.qty * avg), currentPrice: null, marketValue: null, unrealizedPl: null };
-    });
+    return found.map(toPosition);
   }
 
   /** Cancels open orders, then sells every position in full at the bid (a market order, no slippage). */
@@ -265,21 +246,27 @@ export class PaperBroker implements Broker {
         continue;
       }
       const cid = `close-${randomUUID()}`;
-      await this.tx(async (r) => {
-        await this.lockCash(r);
-        const qty = await this.lockPositionQty(r, p.symbol);
-        if (qty <= 0) return;
-        const id = randomUUID();
-        await rows(
-          r,
-          `INSERT INTO paper_orders (id, client_order_id, symbol, side, qty, order_type, limit_price, time_in_force, status)
-           VALUES ($1, $2, $3, 'sell', $4, 'market', NULL, 'day', 'submitted')`,
-          [id, cid, p.symbol, qty],
-        );
-        await this.record(r, id, p.symbol, 'sell', { status: 'filled', fillQty: qty, price: bid, rejectReason: null });
+      const placed = await this.locked(async (client) => {
+        // Under the account lock every paper writer waits: this read is current.
+        const held = await client.query<{ qty: number }>(`SELECT qty FROM paper_positions WHERE symbol = $1`, [p.symbol]);
+        const qty = held.rows[0]?.qty ?? 0;
+        if (qty <= 0) return null;
+        return placeOrder(client, {
+          id: randomUUID(),
+          clientOrderId: cid,
+          symbol: p.symbol,
+          side: 'sell',
+          qty,
+          orderType: 'market',
+          limitPrice: null,
+          timeInForce: 'day',
+          status: 'filled',
+          fillQty: qty,
+          price: bid,
+          rejectReason: null,
+        });
       });
-      const o = await this.getOrderByClientId(cid);
-      if (o) closing.push(o);
+      if (placed?.kind === 'placed') closing.push(toOrder(placed.row));
     }
     this.logger?.info({ orders: closing.length }, 'paper close all positions');
     return closing;
@@ -287,28 +274,36 @@ export class PaperBroker implements Broker {
 
   async account(): Promise<BrokerAccount> {
     await this.ensureAccount();
-    const [[acct], [res], positions] = await Promise.all([
-      this.select<{ cash: string }>(`SELECT cash FROM paper_account WHERE id = 1`),
-      this.select<{ reserved: string }>(`SELECT COALESCE(SUM((qty - filled_qty) * limit_price), 0) AS reserved FROM paper_orders WHERE side = 'buy' AND status IN ${OPEN_SQL}`),
-      this.listPositions(),
-    ]);
-    const cash = Number(acct?.cash ?? 0);
-    // Positions are marked at the bid (what they would sell for), at cost when no quote is to be had.
-    const marks = await Promise.all(
-      positions.map(async (p) => {
-        try {
-          const bid = (await this.quoteSource(p.symbol)).bid;
-          return Number.isFinite(bid) && bid > 0 ? bid : p.avgEntryPrice;
-        } catch {
-          return p.avgEntryPrice;
-        }
-      }),
+    // One read: cash, what open buys reserve, and the positions.
+    const [book] = await this.select<{ cash: string | null; reserved: string; positions: { symbol: string; qty: number; avg_cost: number }[] | null }>(
+      `SELECT (SELECT cash FROM paper_account WHERE id = 1) AS cash,
+              (SELECT COALESCE(SUM((qty - filled_qty) * limit_price), 0) FROM paper_orders WHERE side = 'buy' AND status IN ${OPEN_SQL}) AS reserved,
+              (SELECT json_agg(json_build_object('symbol', symbol, 'qty', qty, 'avg_cost', avg_cost) ORDER BY symbol) FROM paper_positions) AS positions`,
     );
+    const positions = (book?.positions ?? []).map(toPosition);
+    const cash = Number(book?.cash ?? 0);
+    // Positions are marked at the bid (what they would sell for), at cost when no quote is to be had.
+    const bids = await this.bids(positions.map((p) => p.symbol));
+    const marks = positions.map((p) => {
+      const bid = bids.get(p.symbol);
+      return bid !== undefined && Number.isFinite(bid) && bid > 0 ? bid : p.avgEntryPrice;
+    });
     const value = positions.reduce((sum, p, i) => sum + p.qty * marks[i]!, 0);
-    return { cash: round6(cash), equity: round6(cash + value), buyingPower: round6(Math.max(0, cash - Number(res?.reserved ?? 0))) };
+    return { cash: round6(cash), equity: round6(cash + value), buyingPower: round6(Math.max(0, cash - Number(book?.reserved ?? 0))) };
   }
 
   // ---------------------------------------------------------------------------
+
+  /** Bids of `symbols` (absent where no quote could be had), in one request when the source can. */
+  private async bids(symbols: string[]): Promise<Map<string, number>> {
+    if (symbols.length === 0) return new Map();
+    if (this.quotesSource) {
+      const quotes = await this.quotesSource(symbols).catch(() => new Map<string, PaperQuote>());
+      return new Map([...quotes].map(([s, q]) => [s, q.bid]));
+    }
+    const got = await Promise.all(symbols.map((s) => this.quoteSource(s).then((q) => [s, q.bid] as const, () => null)));
+    return new Map(got.filter((g) => g !== null));
+  }
 
   /** The quote, checked; `unavailable` when it cannot be had, `bad_response` when it is nonsense. */
   private async quote(symbol: string): Promise<PaperQuote> {
@@ -350,64 +345,12 @@ export class PaperBroker implements Broker {
     return { status, fillQty, price, rejectReason: null };
   }
 
-  /** Writes the execution: fill, position, cash, and the order's final fields. Caller holds the account lock. */
-  private async record(r: QueryRunner, orderId: string, symbol: string, side: OrderSide, e: Execution): Promise<void> {
-    if (e.fillQty > 0) {
-      await rows(r, `INSERT INTO paper_fills (order_id, symbol, side, qty, price) VALUES ($1, $2, $3, $4, $5)`, [orderId, symbol, side, e.fillQty, e.price]);
-      const notional = e.fillQty * e.price;
-      if (side === 'buy') {
-        await rows(
-          r,
-          `INSERT INTO paper_positions (symbol, qty, avg_cost) VALUES ($1, $2, $3)
-           ON CONFLICT (symbol) DO UPDATE SET
-             avg_cost = (paper_positions.qty * paper_positions.avg_cost + EXCLUDED.qty * EXCLUDED.avg_cost) / (paper_positions.qty + EXCLUDED.qty),
-             qty = paper_positions.qty + EXCLUDED.qty,
-             updated_at = clock_timestamp()`,
-          [symbol, e.fillQty, e.price],
-        );
-        await rows(r, `UPDATE paper_account SET cash = cash - $1, updated_at = clock_timestamp() WHERE id = 1`, [notional]);
-      } else {
-        // Delete first: the update would otherwise leave a row the delete could match by accident.
-        await rows(r, `DELETE FROM paper_positions WHERE symbol = $1 AND qty = $2`, [symbol, e.fillQty]);
-        await rows(r, `UPDATE paper_positions SET qty = qty - $2, updated_at = clock_timestamp() WHERE symbol = $1 AND qty > $2`, [symbol, e.fillQty]);
-        await rows(r, `UPDATE paper_account SET cash = cash + $1, updated_at = clock_timestamp() WHERE id = 1`, [notional]);
-      }
-    }
-    await rows(
-      r,
-      `UPDATE paper_orders SET status = $2, filled_qty = $3, avg_fill_price = $4, reject_reason = $5, updated_at = clock_timestamp() WHERE id = $1`,
-      [orderId, e.status, e.fillQty, e.fillQty > 0 ? e.price : null, e.rejectReason],
-    );
-  }
-
-  private async lockCash(r: QueryRunner): Promise<number> {
-    const found = await rows(r, `SELECT cash FROM paper_account WHERE id = 1 FOR UPDATE`);
-    const row = found[0] as { cash: string } | undefined;
-    if (!row) throw new BrokerError({ broker: this.name, kind: 'unavailable', detail: 'the paper account row is missing' });
-    return Number(row.cash);
-  }
-
-  private async lockPositionQty(r: QueryRunner, symbol: string): Promise<number> {
-    const found = await rows(r, `SELECT qty FROM paper_positions WHERE symbol = $1 FOR UPDATE`, [symbol]);
-    return (found[0] as { qty: number } | undefined)?.qty ?? 0;
-  }
-
-  private async reservedCash(r: QueryRunner, exceptId: string): Promise<number> {
-    const found = await rows(
-      r,
-      `SELECT COALESCE(SUM((qty - filled_qty) * limit_price), 0) AS reserved FROM paper_orders WHERE side = 'buy' AND status IN ${OPEN_SQL} AND id <> $1`,
-      [exceptId],
-    );
-    return Number((found[0] as { reserved: string } | undefined)?.reserved ?? 0);
-  }
-
-  private async reservedShares(r: QueryRunner, symbol: string, exceptId: string): Promise<number> {
-    const found = await rows(
-      r,
-      `SELECT COALESCE(SUM(qty - filled_qty), 0)::int AS reserved FROM paper_orders WHERE side = 'sell' AND symbol = $1 AND status IN ${OPEN_SQL} AND id <> $2`,
-      [symbol, exceptId],
-    );
-    return (found[0] as { reserved: number } | undefined)?.reserved ?? 0;
+  /** Runs `fn` in a transaction that first takes the account lock (sent with BEGIN: one round trip). */
+  private locked<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return txOneTrip(this.ds, LOCK_ACCOUNT_SQL, async (client, opened) => {
+      if (!opened[0]?.rows[0]) throw new BrokerError({ broker: this.name, kind: 'unavailable', detail: 'the paper account row is missing' });
+      return { value: await fn(client) };
+    });
   }
 
   private alreadyPlaced(existing: BrokerOrder, req: OrderRequest): BrokerOrder {
@@ -455,9 +398,6 @@ export class PaperBroker implements Broker {
     }
   }
 
-  private tx<T>(fn: (r: QueryRunner) => Promise<T>): Promise<T> {
-    return tx(this.ds, fn);
-  }
 
 
   private dbError(what: string, e: unknown): BrokerError {
@@ -466,13 +406,13 @@ export class PaperBroker implements Broker {
   }
 }
 
-/** Rows of any statement (TypeORM returns `[rows, count]` for UPDATE/DELETE unless asked for a structured result). */
-async function rows(r: QueryRunner, sql: string, params: unknown[] = []): Promise<unknown[]> {
-  const res = (await r.query(sql, params, true)) as { records?: unknown[] };
-  return res.records ?? [];
+
+function toPosition(p: { symbol: string; qty: number; avg_cost: string | number }): BrokerPosition {
+  const avg = Number(p.avg_cost);
+  return { symbol: p.symbol, qty: p.qty, avgEntryPrice: avg, costBasis: round6(p.qty * avg), currentPrice: null, marketValue: null, unrealizedPl: null };
 }
 
-function toOrder(row: OrderRow): BrokerOrder {
+function toOrder(row: PaperOrderRow): BrokerOrder {
   const fills = (row.fills ?? []).map((f) => ({ qty: Number(f.qty), price: Number(f.price), at: new Date(f.at).toISOString() }));
   const order: BrokerOrder = {
     brokerOrderId: row.id,

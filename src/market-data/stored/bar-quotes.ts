@@ -19,18 +19,29 @@ export class StoredBarQuotes implements QuoteProvider {
 
   async latestQuote(symbol: string): Promise<Quote> {
     const sym = symbol.toUpperCase();
-    const rows = (await this.ds.query(
-      `SELECT to_char(date, 'YYYY-MM-DD') AS date, close, volume FROM bars_daily WHERE symbol = $1 ORDER BY date DESC LIMIT 1`,
-      [sym],
-    )) as { date: string; close: number; volume: number }[];
-    const bar = rows[0];
-    if (!bar) {
+    const quote = (await this.latestQuotes([sym])).get(sym);
+    if (!quote) {
       throw new DataProviderError({ provider: this.name, kind: 'not_found', detail: `no stored bars for ${sym}`, hint: 'import or seed bars for this symbol, or configure a live quote source' });
     }
+    return quote;
+  }
+
+  async latestQuotes(symbols: string[]): Promise<Map<string, Quote>> {
+    const syms = [...new Set(symbols.map((s) => s.toUpperCase()))];
+    const rows = (await this.ds.query(
+      `SELECT s.symbol, to_char(b.date, 'YYYY-MM-DD') AS date, b.close, b.volume
+         FROM unnest($1::text[]) AS s(symbol)
+         CROSS JOIN LATERAL (SELECT date, close, volume FROM bars_daily WHERE symbol = s.symbol ORDER BY date DESC LIMIT 1) b`,
+      [syms],
+    )) as { symbol: string; date: string; close: number; volume: number }[];
+    return new Map(rows.map((bar) => [bar.symbol, this.toQuote(bar)]));
+  }
+
+  private toQuote(bar: { symbol: string; date: string; close: number; volume: number }): Quote {
     const half = (bar.close * this.spreadBps) / 20_000;
     // A tenth of the day's volume at the touch: enough depth for small retail orders, finite for big ones.
     const size = Math.max(1, Math.floor(bar.volume / 10));
-    return { symbol: sym, bid: round4(bar.close - half), ask: round4(bar.close + half), bidSize: size, askSize: size, time: `${bar.date}T20:00:00Z` };
+    return { symbol: bar.symbol, bid: round4(bar.close - half), ask: round4(bar.close + half), bidSize: size, askSize: size, time: `${bar.date}T20:00:00Z` };
   }
 }
 

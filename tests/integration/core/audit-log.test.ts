@@ -35,6 +35,28 @@ describe('audit hash chain on Postgres', () => {
     }
   });
 
+  it('stores hostile text exactly (quotes, backslashes, SQL, control characters, emoji) and the chain still verifies', async () => {
+    const log = new AuditLog(ds);
+    const nasty = `it's \\ "quoted" '); DROP TABLE audit_log; -- \n\t\u0001 E'\\x41' $$ $tag$ 📈 ü`;
+    const seq = await log.append({ action: 'test.literal', actor: "o'brien", text: nasty, nested: { list: [nasty, 1.5, null] } });
+    const stored = ((await ds.query('SELECT payload FROM audit_log WHERE seq = $1', [seq])) as { payload: Record<string, unknown> }[])[0]!.payload;
+    expect(stored.text).toBe(nasty);
+    expect(stored.actor).toBe("o'brien");
+    expect(stored.nested).toEqual({ list: [nasty, 1.5, null] });
+    expect((await log.verify()).ok).toBe(true);
+  });
+
+  it('a batch that fails rolls back whole and leaves the pool usable', async () => {
+    const log = new AuditLog(ds);
+    const before = ((await ds.query('SELECT count(*)::int AS n FROM audit_log')) as { n: number }[])[0]!.n;
+    // A lone surrogate has no UTF-8 form: JSON.stringify keeps it escaped, Postgres' jsonb refuses it.
+    await expect(log.append({ action: 'test.bad', actor: 1, text: '\ud800' })).rejects.toThrow();
+    expect(((await ds.query('SELECT count(*)::int AS n FROM audit_log')) as { n: number }[])[0]!.n).toBe(before);
+    const seq = await log.append({ action: 'test.after', actor: 1 });
+    expect(seq).toBe(before + 1);
+    expect((await log.verify()).ok).toBe(true);
+  });
+
   it('refuses in-place edits, and detects any edit made around the guard', async () => {
     const log = new AuditLog(ds);
     await log.append({ action: 'test.tamper', actor: 1, amount: 75 });

@@ -1,0 +1,126 @@
+import type pg from 'pg';
+import type { OrderSide, OrderStatus } from '../port.js';
+
+/** Statuses of paper orders still working (they reserve cash or shares). */
+export const OPEN_SQL = `('new', 'submitted', 'partially_filled')`;
+
+/** Every writer of the paper books takes this row lock first: it serialises them. */
+export const LOCK_ACCOUNT_SQL = `SELECT cash FROM paper_account WHERE id = 1 FOR UPDATE`;
+
+/** A paper order row as stored, with its fills (what `toOrder` turns into a BrokerOrder). */
+export interface PaperOrderRow {
+  id: string;
+  client_order_id: string;
+  symbol: string;
+  side: OrderSide;
+  qty: number;
+  order_type: string;
+  limit_price: string | number | null;
+  time_in_force: string;
+  status: OrderStatus;
+  filled_qty: number;
+  avg_fill_price: string | number | null;
+  reject_reason: string | null;
+  submitted_at: Date;
+  updated_at: Date;
+  fills: { qty: number; price: number | string; at: string }[] | null;
+}
+
+/** One order to write, already decided: how it executes on arrival (status, shares filled, price). */
+export interface Placement {
+  id: string;
+  clientOrderId: string;
+  symbol: string;
+  side: OrderSide;
+  qty: number;
+  orderType: 'limit' | 'market';
+  limitPrice: number | null;
+  timeInForce: string;
+  status: OrderStatus;
+  fillQty: number;
+  /** Fill price; ignored when nothing fills. */
+  price: number;
+  rejectReason: string | null;
+}
+
+export type PlacementResult =
+  | { kind: 'placed'; row: PaperOrderRow }
+  /** Another submit with this client order id is already stored. */
+  | { kind: 'conflict' }
+  /** Not enough buying power (buys) or shares (sells); nothing was written. */
+  | { kind: 'short'; cash: number; reservedCash: number; held: number; reservedShares: number };
+
+/**
+ * Writes a paper order in ONE statement: the buying-power or shares check,
+ * the order row with its final fields, the fill, the position (average cost
+ * on buys; cut or closed on sells) and the cash — all or nothing.
+ *
+ * The caller's transaction must already hold the account row lock
+ * ({@link LOCK_ACCOUNT_SQL}): every writer takes it first, so this
+ * statement's snapshot, taken after the lock, sees every committed order,
+ * position and cash change.
+ */
+export async function placeOrder(client: pg.PoolClient, p: Placement): Promise<PlacementResult> {
+  const filled = p.fillQty > 0;
+  const res = await client.query<Partial<PaperOrderRow> & { cash: string | null; reserved_cash: string; held: number; reserved_shares: number; ok: number }>(
+    `WITH chk AS (
+       SELECT (SELECT cash FROM paper_account WHERE id = 1) AS cash,
+              (SELECT COALESCE(SUM((qty - filled_qty) * limit_price), 0) FROM paper_orders WHERE side = 'buy' AND status IN ${OPEN_SQL}) AS reserved_cash,
+              COALESCE((SELECT qty FROM paper_positions WHERE symbol = $3), 0) AS held,
+              (SELECT COALESCE(SUM(qty - filled_qty), 0) FROM paper_orders WHERE side = 'sell' AND symbol = $3 AND status IN ${OPEN_SQL})::int AS reserved_shares
+     ), ok AS (
+       SELECT 1 FROM chk
+        WHERE CASE WHEN $4::text = 'buy' THEN $5::int * COALESCE($7::numeric, 0) <= chk.cash - chk.reserved_cash + 0.000000001
+                   ELSE $5::int <= chk.held - chk.reserved_shares END
+     ), ins AS (
+       INSERT INTO paper_orders (id, client_order_id, symbol, side, qty, order_type, limit_price, time_in_force, status, filled_qty, avg_fill_price, reject_reason)
+       SELECT $1::uuid, $2, $3, $4::text, $5::int, $6, $7::numeric, $8, $9, $10::int, $11::numeric, $12 FROM ok
+       ON CONFLICT (client_order_id) DO NOTHING
+       RETURNING id, client_order_id, symbol, side, qty, order_type, limit_price, time_in_force, status, filled_qty, avg_fill_price, reject_reason, submitted_at, updated_at
+     ), fill AS (
+       INSERT INTO paper_fills (order_id, symbol, side, qty, price)
+       SELECT id, symbol, side, filled_qty, avg_fill_price FROM ins WHERE filled_qty > 0
+       RETURNING qty, price, filled_at
+     ), pos_add AS (
+       INSERT INTO paper_positions AS p (symbol, qty, avg_cost)
+       SELECT symbol, filled_qty, avg_fill_price FROM ins WHERE side = 'buy' AND filled_qty > 0
+       ON CONFLICT (symbol) DO UPDATE SET
+         avg_cost = (p.qty * p.avg_cost + EXCLUDED.qty * EXCLUDED.avg_cost) / (p.qty + EXCLUDED.qty),
+         qty = p.qty + EXCLUDED.qty,
+         updated_at = clock_timestamp()
+     ), pos_close AS (
+       -- Both sell branches judge the same snapshot, so exactly one of them matches.
+       DELETE FROM paper_positions p USING ins
+        WHERE ins.side = 'sell' AND ins.filled_qty > 0 AND p.symbol = ins.symbol AND p.qty = ins.filled_qty
+     ), pos_cut AS (
+       UPDATE paper_positions p SET qty = p.qty - ins.filled_qty, updated_at = clock_timestamp() FROM ins
+        WHERE ins.side = 'sell' AND ins.filled_qty > 0 AND p.symbol = ins.symbol AND p.qty > ins.filled_qty
+     ), cash AS (
+       UPDATE paper_account a
+          SET cash = a.cash + (CASE WHEN ins.side = 'buy' THEN -1 ELSE 1 END) * ins.filled_qty * ins.avg_fill_price, updated_at = clock_timestamp()
+         FROM ins WHERE a.id = 1 AND ins.filled_qty > 0
+     )
+     SELECT chk.cash, chk.reserved_cash, chk.held, chk.reserved_shares, (SELECT count(*) FROM ok)::int AS ok, ins.*,
+            (SELECT json_agg(json_build_object('qty', f.qty, 'price', f.price, 'at', f.filled_at)) FROM fill f) AS fills
+       FROM chk LEFT JOIN ins ON true`,
+    [
+      p.id,
+      p.clientOrderId,
+      p.symbol,
+      p.side,
+      p.qty,
+      p.orderType,
+      p.limitPrice,
+      p.timeInForce,
+      p.status,
+      filled ? p.fillQty : 0,
+      filled ? p.price : null,
+      p.rejectReason,
+    ],
+  );
+  const row = res.rows[0];
+  if (!row || row.cash === null) throw new Error('the paper account row is missing');
+  if (row.ok === 0) return { kind: 'short', cash: Number(row.cash), reservedCash: Number(row.reserved_cash), held: Number(row.held), reservedShares: Number(row.reserved_shares) };
+  if (row.id === null || row.id === undefined) return { kind: 'conflict' };
+  return { kind: 'placed', row: row as PaperOrderRow };
+}
