@@ -1,4 +1,4 @@
-import { assertPeriod } from './period.js';
+import { assertPeriod, newColumn } from './period.js';
 import { RollingWindow, rollingMeanVarInto } from './rolling-mean.js';
 
 /** Bollinger band columns (NaN during the first n-1 bars). */
@@ -16,9 +16,9 @@ export interface BollingerBands {
 export function bollinger(close: Float64Array, n = 20, k = 2): BollingerBands {
   assertPeriod('bollinger period', n);
   const len = close.length;
-  const middle = new Float64Array(len);
-  const upper = new Float64Array(len);
-  const lower = new Float64Array(len);
+  const middle = newColumn(len);
+  const upper = newColumn(len);
+  const lower = newColumn(len);
   // Park the variance in `lower`, then turn it into the bands in place.
   rollingMeanVarInto(close, n, 0, 0, middle, lower);
   for (let t = 0; t < len; t++) {

@@ -1,4 +1,4 @@
-import { assertPeriod } from './period.js';
+import { assertPeriod, newColumn } from './period.js';
 import { RollingWindow } from './rolling-mean.js';
 
 /**
@@ -9,7 +9,7 @@ import { RollingWindow } from './rolling-mean.js';
 export function dollarAdv(close: Float64Array, volume: Float64Array, n = 20): Float64Array {
   assertPeriod('dollar ADV period', n);
   const len = close.length;
-  const out = new Float64Array(len);
+  const out = newColumn(len);
   const first = n - 1;
   out.fill(Number.NaN, 0, Math.min(first, len));
   // Rebase blocks as in rollingMeanInto.

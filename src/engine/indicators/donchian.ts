@@ -1,4 +1,4 @@
-import { assertPeriod } from './period.js';
+import { assertPeriod, newColumn, newIndexColumn } from './period.js';
 import { argMaxRecent, argMinRecent, rollingMaxInto, rollingMinInto } from './rolling-extreme.js';
 
 /**
@@ -8,7 +8,7 @@ import { argMaxRecent, argMinRecent, rollingMaxInto, rollingMinInto } from './ro
  */
 export function donchianUpper(high: Float64Array, n: number): Float64Array {
   assertPeriod('donchian period', n);
-  const out = new Float64Array(high.length);
+  const out = newColumn(high.length);
   rollingMaxInto(high, n, 1, out, null);
   return out;
 }
@@ -16,7 +16,7 @@ export function donchianUpper(high: Float64Array, n: number): Float64Array {
 /** Lower Donchian band, see {@link donchianUpper}. */
 export function donchianLower(low: Float64Array, n: number): Float64Array {
   assertPeriod('donchian period', n);
-  const out = new Float64Array(low.length);
+  const out = newColumn(low.length);
   rollingMinInto(low, n, 1, out, null);
   return out;
 }
@@ -30,8 +30,8 @@ export interface DonchianLowerWithIndex {
 /** Lower Donchian band and the index of the most recent bar that set it, in one O(len) pass. */
 export function donchianLowerWithIndex(low: Float64Array, n: number): DonchianLowerWithIndex {
   assertPeriod('donchian period', n);
-  const lower = new Float64Array(low.length);
-  const lowerIndex = new Int32Array(low.length);
+  const lower = newColumn(low.length);
+  const lowerIndex = newIndexColumn(low.length);
   rollingMinInto(low, n, 1, lower, lowerIndex);
   return { lower, lowerIndex };
 }

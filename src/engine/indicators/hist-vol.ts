@@ -1,4 +1,4 @@
-import { assertPeriod } from './period.js';
+import { assertPeriod, newColumn } from './period.js';
 import { RollingWindow, rollingMeanVarInto } from './rolling-mean.js';
 import { scratchFloat64 } from './scratch.js';
 
@@ -10,7 +10,7 @@ import { scratchFloat64 } from './scratch.js';
 export function histVol(close: Float64Array, n = 20, periodsPerYear = 252): Float64Array {
   assertPeriod('historical volatility period', n, 2);
   const len = close.length;
-  const out = new Float64Array(len);
+  const out = newColumn(len);
   // The kernel reads `len` entries, so hand it an exact-length view of the scratch.
   const rets = scratchFloat64(len).subarray(0, len);
   rets[0] = Number.NaN;

@@ -1,3 +1,5 @@
+import { newColumn } from './period.js';
+
 /**
  * Internal bar strength of one bar: (close - low) / (high - low), where the
  * close sits in the day's range (0 = at the low, 1 = at the high). A bar with
@@ -11,7 +13,7 @@ export function ibsValue(high: number, low: number, close: number): number {
 /** IBS column; defined from the first bar (no warm-up). */
 export function ibs(high: Float64Array, low: Float64Array, close: Float64Array): Float64Array {
   const len = high.length;
-  const out = new Float64Array(len);
+  const out = newColumn(len);
   for (let t = 0; t < len; t++) out[t] = ibsValue(high[t]!, low[t]!, close[t]!);
   return out;
 }

@@ -1,5 +1,5 @@
 import { emaDiffInto, EmaStream, emaInto } from './ema.js';
-import { assertPeriod } from './period.js';
+import { assertPeriod, newColumn } from './period.js';
 
 /** MACD columns. */
 export interface MacdResult {
@@ -26,9 +26,9 @@ function assertMacd(fast: number, slow: number, signal: number): void {
 export function macd(close: Float64Array, fast = 12, slow = 26, signal = 9): MacdResult {
   assertMacd(fast, slow, signal);
   const len = close.length;
-  const line = new Float64Array(len);
-  const sig = new Float64Array(len);
-  const hist = new Float64Array(len);
+  const line = newColumn(len);
+  const sig = newColumn(len);
+  const hist = newColumn(len);
   // `hist` holds the fast EMA and `sig` the slow one until their real contents
   // are written; each difference is formed in the pass that makes its EMA.
   emaInto(close, fast, 0, hist);

@@ -1,4 +1,4 @@
-import { emaCoefficients, PairedSmoother } from './ema.js';
+import { BlockSmoother, emaCoefficients } from './ema.js';
 import { assertPeriod, nanColumn } from './period.js';
 
 /**
@@ -30,8 +30,8 @@ function lossOf(ch: number): number {
 /**
  * Wilder RSI(n). Changes start at index 1; the first averages (index n) are
  * the plain means of changes 1..n; afterwards each average is smoothed with
- * alpha 1/n, two bars at a time like the EMA (see ema.ts: the paired step
- * halves the loop-carried latency; gains and losses are independent chains).
+ * alpha 1/n, four bars at a time like the EMA (see ema.ts: the four-bar step
+ * quarters the loop-carried latency; gains and losses are independent chains).
  * First value at index n, NaN before.
  */
 export function rsi(close: Float64Array, n: number): Float64Array {
@@ -49,27 +49,47 @@ export function rsi(close: Float64Array, n: number): Float64Array {
   g /= n;
   l /= n;
   out[n] = rsiValue(g, l);
-  const { alpha, beta, beta2, alphaBeta } = emaCoefficients(1 / n);
+  const { alpha, beta, beta4, alphaBeta, alphaBeta2, alphaBeta3 } = emaCoefficients(1 / n);
   let prev = close[n]!;
   let t = n + 1;
-  for (; t + 1 < len; t += 2) {
+  for (; t + 3 < len; t += 4) {
     const c0 = close[t]!;
     const c1 = close[t + 1]!;
+    const c2 = close[t + 2]!;
+    const c3 = close[t + 3]!;
     const ch0 = c0 - prev;
     const ch1 = c1 - c0;
-    prev = c1;
+    const ch2 = c2 - c1;
+    const ch3 = c3 - c2;
+    prev = c3;
     const gain0 = gainOf(ch0);
-    const loss0 = lossOf(ch0);
     const gain1 = gainOf(ch1);
+    const gain2 = gainOf(ch2);
+    const gain3 = gainOf(ch3);
+    const loss0 = lossOf(ch0);
     const loss1 = lossOf(ch1);
-    out[t] = rsiValue(g * beta + gain0 * alpha, l * beta + loss0 * alpha);
-    g = g * beta2 + (gain0 * alphaBeta + gain1 * alpha);
-    l = l * beta2 + (loss0 * alphaBeta + loss1 * alpha);
-    out[t + 1] = rsiValue(g, l);
+    const loss2 = lossOf(ch2);
+    const loss3 = lossOf(ch3);
+    const g0 = g * beta + gain0 * alpha;
+    const l0 = l * beta + loss0 * alpha;
+    const g1 = g0 * beta + gain1 * alpha;
+    const l1 = l0 * beta + loss1 * alpha;
+    const g2 = g1 * beta + gain2 * alpha;
+    const l2 = l1 * beta + loss2 * alpha;
+    g = g * beta4 + (gain0 * alphaBeta3 + gain1 * alphaBeta2 + (gain2 * alphaBeta + gain3 * alpha));
+    l = l * beta4 + (loss0 * alphaBeta3 + loss1 * alphaBeta2 + (loss2 * alphaBeta + loss3 * alpha));
+    out[t] = rsiValue(g0, l0);
+    out[t + 1] = rsiValue(g1, l1);
+    out[t + 2] = rsiValue(g2, l2);
+    out[t + 3] = rsiValue(g, l);
   }
-  if (t < len) {
-    const ch = close[t]! - prev;
-    out[t] = rsiValue(g * beta + gainOf(ch) * alpha, l * beta + lossOf(ch) * alpha);
+  for (; t < len; t++) {
+    const c = close[t]!;
+    const ch = c - prev;
+    prev = c;
+    g = g * beta + gainOf(ch) * alpha;
+    l = l * beta + lossOf(ch) * alpha;
+    out[t] = rsiValue(g, l);
   }
   return out;
 }
@@ -81,13 +101,13 @@ export class RsiStream {
   private g = 0;
   private l = 0;
   private value = Number.NaN;
-  private readonly gains: PairedSmoother;
-  private readonly losses: PairedSmoother;
+  private readonly gains: BlockSmoother;
+  private readonly losses: BlockSmoother;
 
   constructor(readonly n: number) {
     assertPeriod('rsi period', n);
-    this.gains = new PairedSmoother(1 / n);
-    this.losses = new PairedSmoother(1 / n);
+    this.gains = new BlockSmoother(1 / n);
+    this.losses = new BlockSmoother(1 / n);
   }
 
   push(close: number): number {

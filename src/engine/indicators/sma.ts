@@ -1,4 +1,4 @@
-import { assertPeriod } from './period.js';
+import { assertPeriod, newColumn } from './period.js';
 import { RollingWindow, rollingMeanAt, rollingMeanInto } from './rolling-mean.js';
 
 /**
@@ -8,7 +8,7 @@ import { RollingWindow, rollingMeanAt, rollingMeanInto } from './rolling-mean.js
  */
 export function sma(values: Float64Array, n: number): Float64Array {
   assertPeriod('sma period', n);
-  const out = new Float64Array(values.length);
+  const out = newColumn(values.length);
   rollingMeanInto(values, n, 0, out);
   return out;
 }

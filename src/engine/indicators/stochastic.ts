@@ -1,4 +1,4 @@
-import { assertPeriod } from './period.js';
+import { assertPeriod, newColumn } from './period.js';
 import { RollingWindow } from './rolling-mean.js';
 import { rollingMaxInto, rollingMinInto } from './rolling-extreme.js';
 
@@ -31,33 +31,34 @@ export function stochastic(
   assertPeriod('stochastic %K period', kPeriod);
   assertPeriod('stochastic %D period', dPeriod);
   const len = close.length;
-  const k = new Float64Array(len);
-  const d = new Float64Array(len);
+  const k = newColumn(len);
+  const d = newColumn(len);
   // HH goes into `k` and LL into `d`; one more pass turns them into %K and
   // %D in place (%D's running sum replays rollingMeanInto's rebase schedule,
   // as StochasticStream's RollingWindow does, so all three agree bit for bit).
   rollingMaxInto(high, kPeriod, 0, k, null);
   rollingMinInto(low, kPeriod, 0, d, null);
   const firstD = kPeriod + dPeriod - 2;
-  let sum = 0;
-  let untilRebase = 0;
-  for (let t = kPeriod - 1; t < len; t++) {
-    const kt = kValue(close[t]!, k[t]!, d[t]!);
-    k[t] = kt;
-    if (t < firstD) {
-      d[t] = Number.NaN;
-      continue;
-    }
-    if (untilRebase === 0) {
-      let acc = 0;
-      for (let j = t - dPeriod + 1; j <= t; j++) acc += k[j]!;
-      sum = acc;
-      untilRebase = dPeriod;
-    } else {
+  const kEnd = Math.min(firstD, len);
+  for (let t = kPeriod - 1; t < kEnd; t++) {
+    k[t] = kValue(close[t]!, k[t]!, d[t]!);
+    d[t] = Number.NaN;
+  }
+  // Rebase blocks as in rollingMeanInto: a fresh sum of the last dPeriod %K
+  // values at firstD, firstD + dPeriod, …, sliding updates in between.
+  for (let b = firstD; b < len; b += dPeriod) {
+    const kb = kValue(close[b]!, k[b]!, d[b]!);
+    k[b] = kb;
+    let sum = 0;
+    for (let j = b - dPeriod + 1; j <= b; j++) sum += k[j]!;
+    d[b] = sum / dPeriod;
+    const end = Math.min(b + dPeriod, len);
+    for (let t = b + 1; t < end; t++) {
+      const kt = kValue(close[t]!, k[t]!, d[t]!);
+      k[t] = kt;
       sum += kt - k[t - dPeriod]!;
+      d[t] = sum / dPeriod;
     }
-    untilRebase--;
-    d[t] = sum / dPeriod;
   }
   return { k, d };
 }

@@ -1,10 +1,12 @@
+import { newColumn } from './period.js';
+
 /**
  * True range. TR[0] = high[0] - low[0] (no previous close yet);
  * TR[t] = max(high - low, |high - prevClose|, |low - prevClose|).
  */
 export function trueRange(high: Float64Array, low: Float64Array, close: Float64Array): Float64Array {
   const len = high.length;
-  const out = new Float64Array(len);
+  const out = newColumn(len);
   if (len === 0) return out;
   out[0] = high[0]! - low[0]!;
   for (let t = 1; t < len; t++) out[t] = trueRangeValue(high[t]!, low[t]!, close[t - 1]!);

@@ -1,4 +1,4 @@
-import { assertPeriod } from './period.js';
+import { assertPeriod, newColumn } from './period.js';
 import { RollingWindow, rollingMeanVarInto } from './rolling-mean.js';
 import { scratchFloat64 } from './scratch.js';
 
@@ -13,7 +13,7 @@ import { scratchFloat64 } from './scratch.js';
 export function zScore(close: Float64Array, n = 20): Float64Array {
   assertPeriod('z-score period', n, 2);
   const len = close.length;
-  const out = new Float64Array(len);
+  const out = newColumn(len);
   const variance = scratchFloat64(len);
   rollingMeanVarInto(close, n, 0, 0, null, variance, out);
   for (let t = n - 1; t < len; t++) out[t] = zValue(out[t]!, variance[t]!);

@@ -83,6 +83,24 @@ function qualifies(
   );
 }
 
+/** {@link qualifies} at bar t of the columns (the sweep and reclaim first: it rarely holds). */
+function isHit(
+  p: TurtleSoupParams,
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  lower: Float64Array,
+  lowerIndex: Int32Array,
+  smaCol: Float64Array,
+  atrCol: Float64Array,
+  t: number,
+): boolean {
+  const l = lower[t]!;
+  const lo = low[t]!;
+  const c = close[t]!;
+  return lo < l && c > l && qualifies(p, t, high[t]!, lo, c, l, lowerIndex[t]!, smaCol[t]!, atrCol[t]!);
+}
+
 /** Builds the Signal for a bar that {@link qualifies}. */
 function build(
   s: BarSeries,
@@ -142,19 +160,32 @@ export function turtleSoupSignalIndices(
   const smaCol = cache.sma(p.smaPeriod);
   const atrCol = cache.atr(p.atrPeriod);
   // Borrowed only after the cache has built its columns (they borrow it too).
-  const hits = scratchInt32(close.length);
+  const len = close.length;
+  const hits = scratchInt32(len);
   let k = 0;
-  for (let t = firstValidIndex(p); t < close.length; t++) {
-    const l = lower[t]!;
-    // Sweep-and-reclaim is rare: test it inline before the full rule.
-    if (
-      low[t]! < l &&
-      close[t]! > l &&
-      qualifies(p, t, high[t]!, low[t]!, close[t]!, l, lowerIndex[t]!, smaCol[t]!, atrCol[t]!)
-    ) {
-      hits[k++] = t;
-    }
+  let t = firstValidIndex(p);
+  // Four bars per iteration, the sweep-and-reclaim test of all four folded
+  // into one bit mask without branches: `low < L` holds on ~10 % of bars at
+  // random, so a branch per bar mispredicted often, and V8 re-checks every
+  // typed array (map, length, data pointer) once per loop iteration. The
+  // full rule then runs only on the few candidate bars (~6 %).
+  for (; t + 3 < len; t += 4) {
+    const l0 = lower[t]!;
+    const l1 = lower[t + 1]!;
+    const l2 = lower[t + 2]!;
+    const l3 = lower[t + 3]!;
+    const f =
+      (+(low[t]! < l0) & +(close[t]! > l0)) |
+      ((+(low[t + 1]! < l1) & +(close[t + 1]! > l1)) << 1) |
+      ((+(low[t + 2]! < l2) & +(close[t + 2]! > l2)) << 2) |
+      ((+(low[t + 3]! < l3) & +(close[t + 3]! > l3)) << 3);
+    if (f === 0) continue;
+    if (f & 1 && isHit(p, high, low, close, lower, lowerIndex, smaCol, atrCol, t)) hits[k++] = t;
+    if (f & 2 && isHit(p, high, low, close, lower, lowerIndex, smaCol, atrCol, t + 1)) hits[k++] = t + 1;
+    if (f & 4 && isHit(p, high, low, close, lower, lowerIndex, smaCol, atrCol, t + 2)) hits[k++] = t + 2;
+    if (f & 8 && isHit(p, high, low, close, lower, lowerIndex, smaCol, atrCol, t + 3)) hits[k++] = t + 3;
   }
+  for (; t < len; t++) if (isHit(p, high, low, close, lower, lowerIndex, smaCol, atrCol, t)) hits[k++] = t;
   return hits.slice(0, k);
 }
 
