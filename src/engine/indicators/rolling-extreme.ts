@@ -181,7 +181,11 @@ export function rollingMaxInto(
   }
 }
 
-/** Mirror of {@link rollingMaxInto} for the rolling min. */
+/**
+ * Mirror of {@link rollingMaxInto} for the rolling min (every comparison flipped). Written out
+ * twice on purpose: a comparator callback or a negated copy of the input cost the hot loop more
+ * than the kernel itself.
+ */
 export function rollingMinInto(
   src: Float64Array,
   n: number,
