@@ -41,7 +41,7 @@ const STAGES: { name: string; from: (t: Tap) => number | undefined; to: (t: Tap)
   { name: '3 bot: enqueue execution.run (BullMQ add)', from: (t) => t.enqStart, to: (t) => t.enqEnd },
   { name: '4 executions queue wait (→ processor called)', from: (t) => t.enqEnd, to: (t) => t.execStart },
   { name: '5 execute: lock, loads, kill switch, quote, gates (incl. account()), budget reservation + order row (one statement)', from: (t) => t.execStart, to: (t) => t.created },
-  { name: '6 execute: order.created + order.submitting audit ∥ kill switch, attempt mark; PaperBroker.submitOrder; booking (one statement)', from: (t) => t.created, to: (t) => t.submitted },
+  { name: '6 execute: order.created + order.submitting audit, kill switch, attempt mark, PaperBroker.submitOrder, booking (one statement)', from: (t) => t.created, to: (t) => t.submitted },
   { name: '7 execute: order.submitted + order.<final> audit (one group commit)', from: (t) => t.submitted, to: (t) => t.booked },
   { name: '8 outcome: fill context, card location, pick lookup, enqueue notify (BullMQ add)', from: (t) => t.booked, to: (t) => t.notifyEnqEnd },
   { name: '9 notify queue wait (→ processor called)', from: (t) => t.notifyEnqEnd, to: (t) => t.notifyStart },

@@ -421,15 +421,18 @@ class Run {
       timeInForce: o.time_in_force === 'day' ? 'day' : 'ioc',
     };
     this.auditSoon('order.submitting', { clientOrderId: o.client_order_id, broker: this.deps.broker.name, symbol: o.symbol, qty: o.qty, limitPrice: req.limitPrice });
-    // Meanwhile, as the last steps before the POST: the kill switch (read here, never only at
-    // enqueue), then the durable "a POST may be out there" mark — from then on this order is only
-    // ever looked up. Both audit rows are on the chain before anything goes out.
-    const [gate] = await Promise.all([this.killSwitchThenMark(o), this.flushAudits()]);
-    if (gate.kind === 'killed') {
-      await this.finishUnsent(a, o, 'kill_switch', this.killText(gate.ks));
+    // Both audit rows are on the chain before anything goes out.
+    await this.flushAudits();
+    // Right before the POST (only the attempt mark in between), never only at enqueue. Not read
+    // alongside the audit write: the read must not be older than everything before the POST.
+    const ks = await this.deps.killSwitch.state();
+    if (ks.engaged) {
+      await this.finishUnsent(a, o, 'kill_switch', this.killText(ks));
       return done(await this.storedOutcome((await this.loadApproval())!, await this.loadOrder()));
     }
-    if (gate.kind === 'taken') return done({ kind: 'pending', approvalId: this.approvalId, clientOrderId: o.client_order_id, reason: 'the order was already sent by another run' });
+    // Durable "a POST may be out there" mark, as late as possible: a crash before it leaves an
+    // order that is simply sent by the next run; from here on it is only ever looked up.
+    if (!(await this.markAttempt(o))) return done({ kind: 'pending', approvalId: this.approvalId, clientOrderId: o.client_order_id, reason: 'the order was already sent by another run' });
     try {
       return { kind: 'sent', order: await this.deps.broker.submitOrder(req) };
     } catch (e) {
@@ -467,12 +470,12 @@ class Run {
     }
   }
 
-  private async killSwitchThenMark(o: OrderRow): Promise<{ kind: 'marked' } | { kind: 'killed'; ks: KillSwitchState } | { kind: 'taken' }> {
-    const ks = await this.deps.killSwitch.state();
-    if (ks.engaged) return { kind: 'killed', ks };
+  /** Sets submit_attempted_at; false when another run already did (it sent, or may have sent, the order). */
+  private async markAttempt(o: OrderRow): Promise<boolean> {
     const marked = await query(this.deps.ds, `UPDATE orders SET submit_attempted_at = $2, updated_at = $2 WHERE id = $1 AND submit_attempted_at IS NULL RETURNING id`, [o.id, this.now()]);
-    return marked.length === 0 ? { kind: 'taken' } : { kind: 'marked' };
+    return marked.length > 0;
   }
+
 
   /**
    * Ends an approval that cannot succeed and never reached the broker
