@@ -92,13 +92,9 @@ export async function withAdvisoryLock<T>(ds: DataSource, namespace: number, key
       try {
         return await fn();
       } finally {
-        // The caller has its answer now; the unlock and the connection's return to the pool follow
-        // (the connection is not reused before the unlock is done).
-        void r
-          .query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [namespace, key])
-          .catch(() => undefined)
-          .finally(() => r.release())
-          .catch(() => undefined);
+        // Awaited: a caller taking the key right after this one returns must find it free.
+        await r.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [namespace, key]).catch(() => undefined);
+        await r.release();
       }
     }
     await r.release();

@@ -231,6 +231,8 @@ class Run {
     await this.recordAck(order, brokerOrder);
 
     if (!isTerminal(brokerOrder.status)) {
+      // The ack is on the chain before the (possibly long) wait: a worker dying in it loses nothing.
+      await this.flushAudits();
       try {
         brokerOrder = await this.deps.broker.waitForTerminal(order.client_order_id, { timeoutMs: this.deps.waitTimeoutMs ?? 30_000 });
       } catch (e) {
@@ -550,6 +552,9 @@ class Run {
     const fills = filledQty > 0 ? (b.fills && b.fills.length > 0 ? b.fills : [{ qty: filledQty, price: avg, at: b.updatedAt }]) : [];
     const refused = approvalState === 'refused';
     const approvalReason = refused ? (rejectReason ?? 'rejected by the broker') : approvalState === 'not_filled' ? `the IOC order ended ${b.status} with nothing filled` : null;
+    // A queued `order.submitted` (the ack came back final) goes on the chain while the booking
+    // runs, so it lands before `order.<final>` and a crash after the booking cannot take it along.
+    const ackAudit = this.flushAudits();
     // ONE statement books it all (one round trip, one commit), every part driven by the guarded
     // order UPDATE: a second booking finds booked_at set and changes nothing.
     const bookedRows = await query<OrderRow>(
@@ -609,7 +614,10 @@ class Run {
       ],
     );
     const booked = bookedRows[0] ?? null;
-    if (!booked) return null;
+    if (!booked) {
+      await ackAudit;
+      return null;
+    }
     await this.audit(`order.${b.status}`, {
       pickId: a.pick_id,
       clientOrderId: o.client_order_id,

@@ -62,15 +62,18 @@ export type PlacementResult =
  */
 export async function placeOrder(client: pg.PoolClient, p: Placement): Promise<PlacementResult> {
   const filled = p.fillQty > 0;
-  const res = await client.query<Partial<PaperOrderRow> & { cash: string | null; reserved_cash: string; held: number; reserved_shares: number; ok: number }>(
+  const res = await client.query<Partial<PaperOrderRow> & { dup: boolean; cash: string | null; reserved_cash: string; held: number; reserved_shares: number; ok: number }>(
     `WITH chk AS (
-       SELECT (SELECT cash FROM paper_account WHERE id = 1) AS cash,
+       SELECT EXISTS (SELECT 1 FROM paper_orders WHERE client_order_id = $2) AS dup,
+              (SELECT cash FROM paper_account WHERE id = 1) AS cash,
               (SELECT COALESCE(SUM((qty - filled_qty) * limit_price), 0) FROM paper_orders WHERE side = 'buy' AND status IN ${OPEN_SQL}) AS reserved_cash,
               COALESCE((SELECT qty FROM paper_positions WHERE symbol = $3), 0) AS held,
               (SELECT COALESCE(SUM(qty - filled_qty), 0) FROM paper_orders WHERE side = 'sell' AND symbol = $3 AND status IN ${OPEN_SQL})::int AS reserved_shares
      ), ok AS (
+       -- A duplicate is decided before the books: it gets the placed order back, never a refusal
+       -- judged on books the first submit already changed.
        SELECT 1 FROM chk
-        WHERE CASE WHEN $4::text = 'buy' THEN $5::int * COALESCE($7::numeric, 0) <= chk.cash - chk.reserved_cash + 0.000000001
+        WHERE NOT chk.dup AND CASE WHEN $4::text = 'buy' THEN $5::int * COALESCE($7::numeric, 0) <= chk.cash - chk.reserved_cash + 0.000000001
                    ELSE $5::int <= chk.held - chk.reserved_shares END
      ), ins AS (
        INSERT INTO paper_orders (id, client_order_id, symbol, side, qty, order_type, limit_price, time_in_force, status, filled_qty, avg_fill_price, reject_reason)
@@ -100,7 +103,7 @@ export async function placeOrder(client: pg.PoolClient, p: Placement): Promise<P
           SET cash = a.cash + (CASE WHEN ins.side = 'buy' THEN -1 ELSE 1 END) * ins.filled_qty * ins.avg_fill_price, updated_at = clock_timestamp()
          FROM ins WHERE a.id = 1 AND ins.filled_qty > 0
      )
-     SELECT chk.cash, chk.reserved_cash, chk.held, chk.reserved_shares, (SELECT count(*) FROM ok)::int AS ok, ins.*,
+     SELECT chk.dup, chk.cash, chk.reserved_cash, chk.held, chk.reserved_shares, (SELECT count(*) FROM ok)::int AS ok, ins.*,
             (SELECT json_agg(json_build_object('qty', f.qty, 'price', f.price, 'at', f.filled_at)) FROM fill f) AS fills
        FROM chk LEFT JOIN ins ON true`,
     [
@@ -120,6 +123,7 @@ export async function placeOrder(client: pg.PoolClient, p: Placement): Promise<P
   );
   const row = res.rows[0];
   if (!row || row.cash === null) throw new Error('the paper account row is missing');
+  if (row.dup) return { kind: 'conflict' };
   if (row.ok === 0) return { kind: 'short', cash: Number(row.cash), reservedCash: Number(row.reserved_cash), held: Number(row.held), reservedShares: Number(row.reserved_shares) };
   if (row.id === null || row.id === undefined) return { kind: 'conflict' };
   return { kind: 'placed', row: row as PaperOrderRow };
