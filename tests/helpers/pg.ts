@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import type { DataSource } from 'typeorm';
+import { afterEach, beforeEach, inject } from 'vitest';
+import { createDataSource } from '../../src/db/data-source.js';
 
 /** The server the tests use; override with TEST_PG_URL (no database name). */
 export const PG_SERVER = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
@@ -42,6 +44,34 @@ export async function createTestDatabase(): Promise<{ url: string; name: string;
     name,
     drop: async () => {
       await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+/**
+ * Registers beforeEach/afterEach hooks that give every test of the file its own fresh, migrated
+ * database and a DataSource on it (pool of `poolSize`, then `setup`), dropped afterwards.
+ * `ds()` is the current test's DataSource.
+ */
+export function dataSourcePerTest(opts: { poolSize?: number; setup?: (ds: DataSource) => Promise<void> } = {}): { ds(): DataSource } {
+  let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  let current: DataSource | undefined;
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    current = createDataSource(db.url, opts.poolSize !== undefined ? { poolSize: opts.poolSize } : {});
+    await current.initialize();
+    await opts.setup?.(current);
+  });
+  afterEach(async () => {
+    await current?.destroy();
+    await db?.drop();
+    current = undefined;
+    db = undefined;
+  });
+  return {
+    ds() {
+      if (!current) throw new Error('dataSourcePerTest: no DataSource outside a test');
+      return current;
     },
   };
 }

@@ -1,34 +1,22 @@
-import type { DataSource } from 'typeorm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDataSource } from '../../../src/db/data-source.js';
+import { describe, expect, it } from 'vitest';
 import { withAdvisoryLock } from '../../../src/db/sql.js';
-import { createTestDatabase } from '../../helpers/pg.js';
+import { dataSourcePerTest } from '../../helpers/pg.js';
 
 /**
  * withAdvisoryLock: the lock is really gone and the connection back in the pool once the holder
  * returns, also when fn throws (no session lock left behind), and a caller taking the same key right
  * after the previous holder returned is never told "busy".
  */
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let ds: DataSource;
-beforeEach(async () => {
-  db = await createTestDatabase();
-  ds = createDataSource(db.url, { poolSize: 2 });
-  await ds.initialize();
-});
-afterEach(async () => {
-  await ds.destroy();
-  await db.drop();
-});
+const { ds } = dataSourcePerTest({ poolSize: 2 });
 
 const heldLocks = async () =>
-  Number(((await ds.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 4242`)) as { n: number }[])[0]!.n);
+  Number(((await ds().query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 4242`)) as { n: number }[])[0]!.n);
 
 describe('withAdvisoryLock release', () => {
   it('leaves no session lock behind, also when fn throws, and the pool stays usable (pool of 2, 100 rounds)', async () => {
     for (let i = 0; i < 50; i++) {
-      expect(await withAdvisoryLock(ds, 4242, 'k', 5_000, async () => i)).toBe(i);
-      await expect(withAdvisoryLock(ds, 4242, 'k', 5_000, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+      expect(await withAdvisoryLock(ds(), 4242, 'k', 5_000, async () => i)).toBe(i);
+      await expect(withAdvisoryLock(ds(), 4242, 'k', 5_000, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     }
     expect(await heldLocks()).toBe(0);
   });
@@ -36,8 +24,8 @@ describe('withAdvisoryLock release', () => {
   it('a caller that takes the same key right after the previous holder returned is not told "busy" (waitMs 0)', async () => {
     let busy = 0;
     for (let i = 0; i < 500; i++) {
-      await withAdvisoryLock(ds, 4242, 'k', 0, async () => undefined);
-      if ((await withAdvisoryLock(ds, 4242, 'k', 0, async () => undefined)) === 'busy') busy++;
+      await withAdvisoryLock(ds(), 4242, 'k', 0, async () => undefined);
+      if ((await withAdvisoryLock(ds(), 4242, 'k', 0, async () => undefined)) === 'busy') busy++;
     }
     expect(busy, `${busy} of 500 immediate re-takes were told busy`).toBe(0);
   });
