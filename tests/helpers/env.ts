@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/config/config.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** Every test prefix of one run starts with this (the run's pid), so the run can sweep its own keys. */
+export function runPrefixRoot(runPid: number): string {
+  return `cst-${runPid}-`;
+}
+
 /** A unique Redis prefix per test so queues and keys never collide (BullMQ's own test habit). */
 export function uniquePrefix(): string {
-  return `cst-${randomBytes(5).toString('hex')}`;
+  return `${runPrefixRoot(inject('runPid'))}${randomBytes(5).toString('hex')}`;
 }
 
 /** Config for a test: a given database, a fresh Redis prefix, random ports, quiet logs. */
@@ -32,11 +38,16 @@ export function testConfig(dbUrl: string, env: Record<string, string> = {}): Con
 
 /** Deletes every key under a prefix. */
 export async function cleanRedis(prefix: string): Promise<void> {
+  await deleteKeys(`${prefix}:*`);
+}
+
+/** Deletes every key matching a SCAN pattern. */
+export async function deleteKeys(pattern: string): Promise<void> {
   const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   try {
     let cursor = '0';
     do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      const [next, keys] = await r.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
       cursor = next;
       if (keys.length) await r.del(...keys);
     } while (cursor !== '0');

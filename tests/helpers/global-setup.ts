@@ -1,6 +1,8 @@
 import type { TestProject } from 'vitest/node';
 import { createDataSource } from '../../src/db/data-source.js';
 import { migrateWithLock } from '../../src/db/migrate.js';
+import { Redis } from 'ioredis';
+import { deleteKeys, REDIS_URL, runPrefixRoot } from './env.js';
 import { adminQuery, PG_SERVER, templateName } from './pg.js';
 
 function alive(pid: number): boolean {
@@ -23,6 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const pid = Number(/^cs_(?:tpl|test)_(\d+)/.exec(datname)?.[1]);
     if (pid && pid !== process.pid && !alive(pid)) await adminQuery(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => undefined);
   }
+  await sweepRedisLeftovers();
   const template = templateName(process.pid);
   await adminQuery(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
   await adminQuery(`CREATE DATABASE ${template}`);
@@ -35,5 +38,29 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     const mine = await adminQuery(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`cs_%_${process.pid}%`]);
     for (const { datname } of mine.rows as { datname: string }[]) await adminQuery(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => undefined);
+    // Keys a test's processes wrote after its own cleanup (a worker still shutting down).
+    await deleteKeys(`${runPrefixRoot(process.pid)}*`).catch(() => undefined);
   };
+}
+
+/** Test keys of runs whose process is gone (and of the older pid-less prefix form). */
+async function sweepRedisLeftovers(): Promise<void> {
+  const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const dead = new Set<string>();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', 'cst-*', 'COUNT', 1000);
+      cursor = next;
+      for (const k of keys) {
+        const pid = /^cst-(\d+)-/.exec(k)?.[1];
+        if (pid !== undefined) {
+          if (!alive(Number(pid))) dead.add(`${runPrefixRoot(Number(pid))}*`);
+        } else if (/^cst-[0-9a-f]{10}:/.test(k)) dead.add(`${k.slice(0, 'cst-'.length + 10)}:*`);
+      }
+    } while (cursor !== '0');
+  } finally {
+    r.disconnect();
+  }
+  for (const pattern of dead) await deleteKeys(pattern);
 }
