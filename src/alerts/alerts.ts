@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { nyLocalParts } from '../engine/calendar/index.js';
+import { query } from '../db/sql.js';
 
 export type AlertSeverity = 'info' | 'warning' | 'critical';
 export const ALERT_SEVERITIES: readonly AlertSeverity[] = ['info', 'warning', 'critical'];
@@ -136,16 +137,6 @@ export function formatEt(ms: number): string {
   return `${p.date} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')} ET`;
 }
 
-/**
- * Rows of any statement: TypeORM's postgres driver answers UPDATE/DELETE with
- * `[rows, rowCount]` but INSERT/SELECT with `rows`.
- */
-async function rowsOf<T>(ds: DataSource, sql: string, params: unknown[]): Promise<T[]> {
-  const r = (await ds.query(sql, params)) as unknown;
-  if (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number') return r[0] as T[];
-  return r as T[];
-}
-
 function shortHash(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 16);
 }
@@ -201,7 +192,7 @@ export class Alerts {
   /** Resolves an open alert; messages admins "recovered" once if they had been told it was open. */
   async resolve(key: string, note?: string): Promise<ResolveResult> {
     const now = new Date(this.now());
-    const rows = await rowsOf<{ key: string }>(
+    const rows = await query<{ key: string }>(
       this.opts.ds,
       `UPDATE alerts SET state = 'resolved', resolved_at = $2, resolve_message = $3 WHERE key = $1 AND state = 'open' RETURNING key`,
       [key, now, note ?? null],
@@ -233,52 +224,47 @@ export class Alerts {
     return sent;
   }
 
-  private async notifyOpen(key: string): Promise<boolean> {
-    const send = this.opts.send;
-    const admins = this.admins();
-    if (!send || admins.length === 0) return false;
-    const claimedAt = new Date(this.now());
-    const rows = await rowsOf<RawAlert>(
-      this.opts.ds,
-      `UPDATE alerts SET notified_at = $2 WHERE key = $1 AND state = 'open' AND notified_at IS NULL RETURNING ${SELECT}`,
-      [key, claimedAt],
-    );
-    const row = rows[0];
-    if (!row) return false;
-    const a = toView(row);
-    const text = [`🚨 ALERT (${a.severity}) · ${a.kind}`, a.message, `since ${formatEt(a.firstAt.getTime())} · key ${a.key}`].join('\n');
-    try {
-      await this.sendAll(admins, text, `alert-open-${shortHash(a.key)}-${a.firstAt.getTime()}`);
-      return true;
-    } catch (err) {
-      this.opts.log?.warn({ err, key }, 'alert not delivered; will retry');
-      await this.opts.ds.query(`UPDATE alerts SET notified_at = NULL WHERE key = $1 AND notified_at = $2`, [key, claimedAt]).catch(() => undefined);
-      return false;
-    }
+  private notifyOpen(key: string): Promise<boolean> {
+    return this.claimAndSend(key, 'notified_at', `state = 'open' AND notified_at IS NULL`, (_row, a) => ({
+      text: [`🚨 ALERT (${a.severity}) · ${a.kind}`, a.message, `since ${formatEt(a.firstAt.getTime())} · key ${a.key}`].join('\n'),
+      jobIdBase: `alert-open-${shortHash(a.key)}-${a.firstAt.getTime()}`,
+    }));
   }
 
-  private async notifyRecovered(key: string): Promise<boolean> {
-    const send = this.opts.send;
+  private notifyRecovered(key: string): Promise<boolean> {
+    return this.claimAndSend(key, 'recovered_notified_at', `state = 'resolved' AND notified_at IS NOT NULL AND recovered_notified_at IS NULL`, (row, a, claimedAt) => {
+      const span = `open ${formatEt(a.firstAt.getTime())} → ${formatEt((a.resolvedAt ?? claimedAt).getTime())}${a.count > 1 ? `, seen ${a.count}×` : ''}`;
+      return {
+        text: [`✅ RECOVERED · ${a.kind}`, row.resolve_message ?? a.message, `${span} · key ${a.key}`].join('\n'),
+        jobIdBase: `alert-recovered-${shortHash(a.key)}-${a.firstAt.getTime()}`,
+      };
+    });
+  }
+
+  /**
+   * Claims one notification by stamping `column` (only where `pending` holds, so replicas never
+   * both send it), sends the message to every admin, and releases the claim if sending failed so
+   * the next pass retries.
+   */
+  private async claimAndSend(
+    key: string,
+    column: 'notified_at' | 'recovered_notified_at',
+    pending: string,
+    message: (row: RawAlert, a: AlertView, claimedAt: Date) => { text: string; jobIdBase: string },
+  ): Promise<boolean> {
     const admins = this.admins();
-    if (!send || admins.length === 0) return false;
+    if (!this.opts.send || admins.length === 0) return false;
     const claimedAt = new Date(this.now());
-    const rows = await rowsOf<RawAlert>(
-      this.opts.ds,
-      `UPDATE alerts SET recovered_notified_at = $2
-       WHERE key = $1 AND state = 'resolved' AND notified_at IS NOT NULL AND recovered_notified_at IS NULL RETURNING ${SELECT}`,
-      [key, claimedAt],
-    );
+    const rows = await query<RawAlert>(this.opts.ds, `UPDATE alerts SET ${column} = $2 WHERE key = $1 AND ${pending} RETURNING ${SELECT}`, [key, claimedAt]);
     const row = rows[0];
     if (!row) return false;
-    const a = toView(row);
-    const span = `open ${formatEt(a.firstAt.getTime())} → ${formatEt((a.resolvedAt ?? claimedAt).getTime())}${a.count > 1 ? `, seen ${a.count}×` : ''}`;
-    const text = [`✅ RECOVERED · ${a.kind}`, row.resolve_message ?? a.message, `${span} · key ${a.key}`].join('\n');
+    const { text, jobIdBase } = message(row, toView(row), claimedAt);
     try {
-      await this.sendAll(admins, text, `alert-recovered-${shortHash(a.key)}-${a.firstAt.getTime()}`);
+      await this.sendAll(admins, text, jobIdBase);
       return true;
     } catch (err) {
-      this.opts.log?.warn({ err, key }, 'recovery message not delivered; will retry');
-      await this.opts.ds.query(`UPDATE alerts SET recovered_notified_at = NULL WHERE key = $1 AND recovered_notified_at = $2`, [key, claimedAt]).catch(() => undefined);
+      this.opts.log?.warn({ err, key, column }, 'alert message not delivered; will retry');
+      await this.opts.ds.query(`UPDATE alerts SET ${column} = NULL WHERE key = $1 AND ${column} = $2`, [key, claimedAt]).catch(() => undefined);
       return false;
     }
   }

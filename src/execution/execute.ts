@@ -9,7 +9,7 @@ import { makeScrubber } from '../logging/scrub.js';
 import type { QuoteProvider } from '../market-data/port.js';
 import type { KillSwitchState } from '../safety/kill-switch.js';
 import { clientOrderIdFor, tradingDay } from './ids.js';
-import { isUniqueViolation, query, round6, rows, tx, withAdvisoryLock } from '../db/sql.js';
+import { errText, isUniqueViolation, query, round6, rows, tx, withAdvisoryLock } from '../db/sql.js';
 import { DEFAULT_TIME_STOP_BARS, timeStopDate } from '../engine/exits/time-stop.js';
 import { DEFAULT_EXECUTION_LIMITS, type ExecutionLimits } from './limits.js';
 
@@ -780,9 +780,4 @@ function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false;
 /** Runs `fn` holding the approval's session advisory lock (see `withAdvisoryLock`). */
 function withApprovalLock<T>(ds: DataSource, approvalId: string, waitMs: number, fn: () => Promise<T>): Promise<T | 'busy'> {
   return withAdvisoryLock(ds, LOCK_NAMESPACE, approvalId, waitMs, fn);
-}
-
-
-function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -1,4 +1,5 @@
 import { MAX_CLIENT_ORDER_ID_LENGTH } from '../brokers/port.js';
+import { nyDateOf } from '../market-data/dates.js';
 
 /**
  * The broker client order id of an approval's order: derived from the
@@ -14,12 +15,7 @@ export function clientOrderIdFor(approvalId: string): string {
   return id;
 }
 
-/** Built once: constructing an Intl formatter costs far more than using one. */
-const NY_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' });
-
 /** The trading day (America/New_York calendar date, `YYYY-MM-DD`) an instant belongs to: the daily budget's key. */
 export function tradingDay(at: Date): string {
-  const parts = NY_DATE.formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  return nyDateOf(at.getTime());
 }

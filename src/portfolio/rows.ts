@@ -15,7 +15,4 @@ export function numOr0(v: string | number | null | undefined): number {
   return num(v) ?? 0;
 }
 
-/** Rounds money to cents-and-a-bit so sums of decimals print without float noise. */
-export function round6(n: number): number {
-  return Math.round(n * 1e6) / 1e6;
-}
+export { round6 } from '../db/sql.js';

@@ -2,6 +2,8 @@ import schedule from 'node-schedule';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { NY_TIME_ZONE, type SessionInfo } from '../engine/calendar/index.js';
+import { errText } from '../db/sql.js';
+import { withTimeout } from '../redis/connections.js';
 import { dueOccurrences, isCatchUp, nextOccurrence, type Occurrence } from './plan.js';
 import { ScheduledRuns } from './runs-repo.js';
 import type { SlotDef, SlotKind } from './slots.js';
@@ -218,6 +220,7 @@ export class Scheduler {
       await withTimeout(
         bound.enqueue({ slot: o.slot.slot, kind: o.slot.kind, sessionDate: o.sessionDate, jobId: o.jobId, dueAt: new Date(o.dueAt), caughtUp, session: o.session }),
         this.timeoutMs,
+        'enqueue',
       );
     } catch (err) {
       log.warn({ err }, 'scheduled enqueue failed; will retry while the slot is still useful');
@@ -245,16 +248,4 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
   const s = new Scheduler(opts);
   await s.start();
   return s;
-}
-
-function errText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`enqueue timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }

@@ -15,35 +15,22 @@ import type { TelegramEmulator } from '../../src/emulators/telegram/index.js';
 import { weekdaySessions } from '../../src/market-data/synthetic/sessions.js';
 import { pickCaption, pickChartSpec } from '../../src/scan/pick-card.js';
 import { textOf, type Harness } from './harness.js';
-import { spawnWorker, type WorkerEnv, type WorkerProcess } from '../e2e/resilience/support.js';
+import { pollUntil, sleep, spawnWorker, type WorkerEnv, type WorkerProcess } from '../e2e/resilience/support.js';
 
-export { textOf };
+export { textOf, sleep };
+/** {@link pollUntil}, under the name the execution tests use. */
+export const until = pollUntil;
 
 
 /** Alpaca credentials the emulators accept in these tests (not secrets). */
 export const ALPACA_KEY_ID = 'PKE2EEXECUTION0001';
 export const ALPACA_SECRET = 'e2e_execution_secret_do_not_log_01';
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Polls `probe` until it returns something other than undefined. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, intervalMs = 100, extra: () => string = () => ''): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() >= deadline) {
-      const more = extra();
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? ` (last error: ${String(lastErr)})` : ''}${more ? `\n${more}` : ''}`);
-    }
-    await sleep(intervalMs);
-  }
+/** App env for BROKER=alpaca-paper against the trading and data emulators (or a tap in front of one). */
+export function alpacaPaperEnv(tradingUrl: string, dataUrl: string): Record<string, string> {
+  return { BROKER: 'alpaca-paper', APCA_API_KEY_ID: ALPACA_KEY_ID, APCA_API_SECRET_KEY: ALPACA_SECRET, ALPACA_TRADING_URL: tradingUrl, ALPACA_DATA_URL: dataUrl };
 }
+
 
 // ---------------------------------------------------------------------------------------------
 // Database

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { txOneTrip } from '../../db/sql.js';
+import { round6, txOneTrip } from '../../db/sql.js';
 import type { QuoteProvider } from '../../market-data/port.js';
 import { BrokerError, isBrokerError } from '../errors.js';
 import {
@@ -64,7 +64,6 @@ export interface PaperBrokerOptions {
   /** Default poll interval of {@link PaperBroker.waitForTerminal}. Default 250 ms. */
   pollMs?: number;
 }
-
 
 /** What executing an order against a quote comes to, decided before any row is written. */
 interface Execution {
@@ -398,14 +397,11 @@ export class PaperBroker implements Broker {
     }
   }
 
-
-
   private dbError(what: string, e: unknown): BrokerError {
     const why = e instanceof Error ? e.message : String(e);
     return new BrokerError({ broker: this.name, kind: 'unavailable', detail: `could not ${what}: ${why.slice(0, 200)}`, cause: e });
   }
 }
-
 
 function toPosition(p: { symbol: string; qty: number; avg_cost: string | number }): BrokerPosition {
   const avg = Number(p.avg_cost);
@@ -432,10 +428,6 @@ function toOrder(row: PaperOrderRow): BrokerOrder {
   };
   if (row.reject_reason !== null) order.rejectReason = row.reject_reason;
   return order;
-}
-
-function round6(n: number): number {
-  return Math.round(n * 1e6) / 1e6;
 }
 
 function money(n: number): string {

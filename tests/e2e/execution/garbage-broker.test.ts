@@ -12,6 +12,7 @@ import { startAlpacaDataEmulator, type AlpacaDataEmulator } from '../../../src/e
 import { startAlpacaTradingEmulator, type AlpacaTradingEmulator } from '../../../src/emulators/alpaca-trading/server.js';
 import { REDIS_URL } from '../../helpers/env.js';
 import {
+  alpacaPaperEnv,
   ALPACA_KEY_ID,
   ALPACA_SECRET,
   approvalOf,
@@ -47,11 +48,7 @@ beforeAll(async () => {
     roles: ['bot', 'worker'],
     env: {
       TELEGRAM_ALLOWED_USER_IDS: '1:admin',
-      BROKER: 'alpaca-paper',
-      APCA_API_KEY_ID: ALPACA_KEY_ID,
-      APCA_API_SECRET_KEY: ALPACA_SECRET,
-      ALPACA_TRADING_URL: trading.url,
-      ALPACA_DATA_URL: data.url,
+      ...alpacaPaperEnv(trading.url, data.url),
       EXEC_PER_ORDER_BUDGET: '5000',
       EXEC_DAILY_BUDGET: '50000',
     },

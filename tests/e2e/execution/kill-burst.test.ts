@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAlpacaDataEmulator, type AlpacaDataEmulator } from '../../../src/emulators/alpaca-data/server.js';
 import { startAlpacaTradingEmulator, type AlpacaTradingEmulator } from '../../../src/emulators/alpaca-trading/server.js';
 import { REDIS_URL } from '../../helpers/env.js';
-import { ALPACA_KEY_ID, ALPACA_SECRET, command, count, insertPick, messagesMatching, seedBars, startHttpTap, textOf, until, waitMessage, type HttpTap } from '../../helpers/execution.js';
+import {
+  alpacaPaperEnv, ALPACA_KEY_ID, ALPACA_SECRET, command, count, insertPick, messagesMatching, seedBars, startHttpTap, textOf, until, waitMessage, type HttpTap } from '../../helpers/execution.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { probeQueues, type QueueProbe } from '../resilience/support.js';
 
@@ -36,11 +37,7 @@ beforeAll(async () => {
     roles: ['bot', 'worker'],
     env: {
       TELEGRAM_ALLOWED_USER_IDS: '1:admin',
-      BROKER: 'alpaca-paper',
-      APCA_API_KEY_ID: ALPACA_KEY_ID,
-      APCA_API_SECRET_KEY: ALPACA_SECRET,
-      ALPACA_TRADING_URL: trading.url,
-      ALPACA_DATA_URL: tap.url,
+      ...alpacaPaperEnv(trading.url, tap.url),
       EXEC_PER_ORDER_BUDGET: '5000',
       EXEC_DAILY_BUDGET: '500000',
       WORKER_CONCURRENCY: String(CONCURRENCY),

@@ -21,6 +21,7 @@ import { startAlpacaDataEmulator, type AlpacaDataEmulator } from '../../../src/e
 import { startAlpacaTradingEmulator, type AlpacaTradingEmulator } from '../../../src/emulators/alpaca-trading/server.js';
 import { REDIS_URL } from '../../helpers/env.js';
 import {
+  alpacaPaperEnv,
   ALPACA_KEY_ID,
   ALPACA_SECRET,
   approvalOf,
@@ -70,11 +71,7 @@ beforeAll(async () => {
   });
   tap = await startHttpTap(data.url);
   brokerEnv = {
-    BROKER: 'alpaca-paper',
-    APCA_API_KEY_ID: ALPACA_KEY_ID,
-    APCA_API_SECRET_KEY: ALPACA_SECRET,
-    ALPACA_TRADING_URL: trading.url,
-    ALPACA_DATA_URL: tap.url,
+    ...alpacaPaperEnv(trading.url, tap.url),
     EXEC_PER_ORDER_BUDGET: '5000',
     EXEC_DAILY_BUDGET: '50000',
     EXEC_WAIT_TIMEOUT_MS: '60000',

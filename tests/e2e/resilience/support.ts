@@ -45,8 +45,17 @@ export async function repliesAfter(em: TelegramEmulator, afterSeq: number): Prom
   return evs.filter((e) => e.method === 'sendMessage');
 }
 
-/** Polls `probe` until it returns a value that is not undefined; throws with `what` on timeout. */
-export async function pollUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 100): Promise<T> {
+/**
+ * Polls `probe` until it returns a value that is not undefined; throws with `what` (and `extra()`,
+ * e.g. a worker's output) on timeout.
+ */
+export async function pollUntil<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  intervalMs = 100,
+  extra: () => string = () => '',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastErr: unknown;
   for (;;) {
@@ -56,7 +65,10 @@ export async function pollUntil<T>(what: string, probe: () => Promise<T | undefi
     } catch (err) {
       lastErr = err;
     }
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? ` (last error: ${String(lastErr)})` : ''}`);
+    if (Date.now() >= deadline) {
+      const more = extra();
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? ` (last error: ${String(lastErr)})` : ''}${more ? `\n${more}` : ''}`);
+    }
     await sleep(intervalMs);
   }
 }
