@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { measureBacktestBench, type BacktestBenchResult } from '../src/backtest/bench.js';
-import { walkForwardGrid } from '../src/backtest/grid.js';
-import { buildRequest } from '../src/backtest/request.js';
-import { portfolioBase, walkForwardPrecomputed } from '../src/backtest/run.js';
+import { measureBacktestBench, type BacktestBenchResult } from '../src/trading/backtest/bench.js';
+import { walkForwardGrid } from '../src/trading/backtest/grid.js';
+import { buildRequest } from '../src/trading/backtest/request.js';
+import { portfolioBase, walkForwardPrecomputed } from '../src/trading/backtest/run.js';
 import type { BarSeries } from '../src/engine/bars.js';
 import { monteCarlo, runPortfolio, tradeReturnsOnEquity, type PortfolioResult } from '../src/engine/backtest/index.js';
 import { IndicatorCache } from '../src/engine/indicators/index.js';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { BarSeries } from '../src/engine/bars.js';
-import { generateSyntheticUniverse, loadDefaultUniverse, weekdaySessions } from '../src/market-data/index.js';
+import { generateSyntheticUniverse, loadDefaultUniverse, weekdaySessions } from '../src/adapters/market-data/index.js';
 import { bundleKernelChild, runKernelChild, technicalIndicatorsPath } from './lib/kernel-launch.js';
 import { KERNELS, median, NAMED, type KernelRequest } from './lib/kernel-suite.js';
 import { loadAverage } from './lib/system.js';

@@ -1,6 +1,6 @@
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig } from '../../src/app/config/config.js';
 import { startApp, type ProcessRole, type RunningApp } from '../../src/app/start.js';
-import type { TelegramEmulator } from '../../src/emulators/telegram/index.js';
+import type { TelegramEmulator } from '../../src/dev/telegram/index.js';
 import { REDIS_URL, type BenchResources } from './resources.js';
 
 export interface LocalApp {

@@ -12,12 +12,12 @@ import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { CALLBACK_ACTIONS, signCallback } from '../../src/bot/callback-data.js';
-import { PaperBroker } from '../../src/brokers/paper/paper-broker.js';
-import type { OrderRequest } from '../../src/brokers/port.js';
-import type { OutboxEvent } from '../../src/emulators/telegram/outbox.js';
+import { PaperBroker } from '../../src/adapters/brokers/paper/paper-broker.js';
+import type { OrderRequest } from '../../src/adapters/brokers/port.js';
+import type { OutboxEvent } from '../../src/dev/telegram/outbox.js';
 import { toSeries, type Bar } from '../../src/engine/bars.js';
-import { weekdaySessions } from '../../src/market-data/synthetic/sessions.js';
-import { pickCaption, pickChartSpec } from '../../src/scan/pick-card.js';
+import { weekdaySessions } from '../../src/adapters/market-data/synthetic/sessions.js';
+import { pickCaption, pickChartSpec } from '../../src/bot/views/pick-card.js';
 import { nyClock } from '../../src/bot/format/ny-time.js';
 import type { LocalApp } from './app.js';
 

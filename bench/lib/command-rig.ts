@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Job } from 'bullmq';
-import type { OutboxEvent } from '../../src/emulators/telegram/outbox.js';
+import type { OutboxEvent } from '../../src/dev/telegram/outbox.js';
 import type { LocalApp } from './app.js';
 
 /** BullMQ's own timestamps of a job (epoch ms, written by the producer and the worker). */

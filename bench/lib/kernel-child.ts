@@ -15,8 +15,8 @@ import type { BarSeries } from '../../src/engine/bars.js';
 import { IndicatorCache } from '../../src/engine/indicators/cache.js';
 import { rankSignals, scanLatest } from '../../src/engine/scan/scan.js';
 import { STRATEGIES } from '../../src/engine/strategies/index.js';
-import { generateSyntheticUniverse } from '../../src/market-data/synthetic/generate-universe.js';
-import { weekdaySessions } from '../../src/market-data/synthetic/sessions.js';
+import { generateSyntheticUniverse } from '../../src/adapters/market-data/synthetic/generate-universe.js';
+import { weekdaySessions } from '../../src/adapters/market-data/synthetic/sessions.js';
 import { indicatorTableColumns, KERNELS, timeRepeated, type KernelMessage, type KernelRequest, type KernelResult, type PlainSeries, type TI, type Timing } from './kernel-suite.js';
 
 const load = (): string =>

@@ -26,7 +26,7 @@ import {
   stochastic,
   zScore,
 } from '../../src/engine/indicators/index.js';
-import type { UniverseEntry } from '../../src/market-data/universe/load-universe.js';
+import type { UniverseEntry } from '../../src/adapters/market-data/universe/load-universe.js';
 
 export type TI = typeof TechnicalIndicators;
 

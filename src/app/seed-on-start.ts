@@ -1,5 +1,5 @@
-import { seedDefaultData } from '../bars/seed.js';
-import { lastCompletedSession } from '../ops/market-clock.js';
+import { seedDefaultData } from '../adapters/bars/seed.js';
+import { lastCompletedSession } from '../trading/market-clock.js';
 import type { AppContext } from './context.js';
 
 /** Redis flag scans check so a /scan during the first load says so instead of scanning half a universe. */

@@ -1,15 +1,15 @@
 import type { Server } from 'node:http';
 import type { DestinationStream } from 'pino';
-import { LOCAL_BOT_TOKEN, type Config } from '../config/config.js';
-import { startTelegramEmulator, type TelegramEmulator } from '../emulators/telegram/index.js';
-import { createHttpServer, listen } from '../http/server.js';
-import { Heartbeat } from '../ops/heartbeat.js';
-import { collectStatus } from '../ops/status.js';
+import { LOCAL_BOT_TOKEN, type Config } from './config/config.js';
+import { startTelegramEmulator, type TelegramEmulator } from '../dev/telegram/index.js';
+import { createHttpServer, listen } from './http/server.js';
+import { Heartbeat } from '../trading/status/heartbeat.js';
+import { collectStatus } from '../trading/status/status.js';
 import { QUEUE_NAMES } from '../jobs/registry.js';
 import { createContext, type AppContext } from './context.js';
 import { startBotRole, type BotRole } from './roles/bot-role.js';
 import { configuredSlots, startSchedulerRole } from './roles/scheduler-role.js';
-import { startDeadman } from '../ops/deadman.js';
+import { startDeadman } from '../trading/alerts/deadman.js';
 import { startWorkerRole } from './roles/worker-role.js';
 
 /** The process roles; `npm start` runs all of them in one process. */

@@ -1,13 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import type { PicksRepo } from '../scan/picks-repo.js';
-import type { AuditLog } from '../audit/audit-log.js';
-import type { Config } from '../config/config.js';
+import type { PicksRepo } from '../trading/scan/picks-repo.js';
+import type { AuditLog } from '../trading/audit/audit-log.js';
+import type { Config } from '../app/config/config.js';
 import type { JobProducer } from '../jobs/producer.js';
-import type { Metrics } from '../metrics/metrics.js';
-import type { KillSwitch } from '../safety/kill-switch.js';
-import type { StatusSources } from '../ops/status.js';
+import type { Metrics } from '../adapters/metrics/metrics.js';
+import type { KillSwitch } from '../trading/kill-switch/kill-switch.js';
+import type { StatusSources } from '../trading/status/status.js';
 
 /** What the bot process needs; built once by the bot role. */
 export interface BotDeps {

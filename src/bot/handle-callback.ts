@@ -1,11 +1,11 @@
 import type { Context } from 'telegraf';
 import { bold, fmt } from 'telegraf/format';
-import { roleAllows } from '../config/roles.js';
+import { roleAllows } from '../app/config/roles.js';
 import { CALLBACK_ACTIONS, verifyCallback } from './callback-data.js';
 import type { BotDeps } from './deps.js';
 import { roleOf } from './middleware.js';
 import { handleBacktestCancel } from './commands/backtest.js';
-import { decideApprove, decideReject } from './approvals.js';
+import { decideApprove, decideReject } from './callbacks/approvals.js';
 import { handleSettingsCallback } from './commands/settings.js';
 
 const ADMIN_ACTIONS: ReadonlySet<string> = new Set([CALLBACK_ACTIONS.resumeConfirm, CALLBACK_ACTIONS.resumeCancel, CALLBACK_ACTIONS.flattenConfirm, CALLBACK_ACTIONS.flattenCancel]);

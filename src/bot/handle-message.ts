@@ -1,6 +1,6 @@
 import type { Context } from 'telegraf';
-import { roleAllows } from '../config/roles.js';
-import { CourtsideError, DatabaseUnavailableError } from '../jobs/errors.js';
+import { roleAllows } from '../app/config/roles.js';
+import { CourtsideError, DatabaseUnavailableError } from '../lib/errors.js';
 import { COMMANDS_BY_NAME } from './commands/index.js';
 import type { BotDeps } from './deps.js';
 import { roleOf } from './middleware.js';

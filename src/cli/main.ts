@@ -1,5 +1,5 @@
-import { ConfigError } from '../config/config.js';
-import { makeScrubber } from '../logging/scrub.js';
+import { ConfigError } from '../app/config/config.js';
+import { makeScrubber } from '../lib/logging/scrub.js';
 import { UsageError, type CliIO } from './command.js';
 import { CLI_COMMANDS } from './commands/index.js';
 

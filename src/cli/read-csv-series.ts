@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { toSeries, type BarSeries } from '../engine/bars.js';
-import { describeCsvErrors, parseBarsCsv } from '../market-data/csv/parse-bars-csv.js';
+import { describeCsvErrors, parseBarsCsv } from '../adapters/market-data/csv/parse-bars-csv.js';
 import { UsageError } from './command.js';
 
 /**

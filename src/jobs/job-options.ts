@@ -1,5 +1,5 @@
 import type { JobsOptions } from 'bullmq';
-import { BACKTEST_JOB_OPTIONS } from '../backtest/job.js';
+import { BACKTEST_JOB_OPTIONS } from './handlers/backtest-job.js';
 
 /**
  * Named job-option presets. Completed command jobs are kept for a day so a

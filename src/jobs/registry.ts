@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { commandContextSchema, notifyPayloadSchema, picksRequestSchema } from './payloads.js';
-import { backtestJobPayloadSchema } from '../backtest/job.js';
-import { pnlRequestSchema } from '../portfolio/payloads.js';
-import { digestSendSchema } from '../digest/payloads.js';
-import { scanChunkSchema, scanFinishSchema, scanScheduledSchema, scanStartSchema } from './payloads-scan.js';
-import { executionCancelAllSchema, executionChartSchema, executionFlattenSchema, executionRunSchema, exitsRunSchema, markToMarketSchema, reconcileRunSchema } from './payloads-execution.js';
+import { commandContextSchema, notifyPayloadSchema, picksRequestSchema } from './payloads/common.js';
+import { backtestJobPayloadSchema } from './handlers/backtest-job.js';
+import { pnlRequestSchema } from './payloads/portfolio.js';
+import { digestSendSchema } from './payloads/digest.js';
+import { scanChunkSchema, scanFinishSchema, scanScheduledSchema, scanStartSchema } from './payloads/scan.js';
+import { executionCancelAllSchema, executionChartSchema, executionFlattenSchema, executionRunSchema, exitsRunSchema, markToMarketSchema, reconcileRunSchema } from './payloads/execution.js';
 
 /** Every BullMQ queue. Long work gets its own queue so it never blocks commands. */
 export const QUEUE_NAMES = ['commands', 'notify', 'scans', 'backtests', 'executions'] as const;

@@ -1,8 +1,8 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Metrics } from '../metrics/metrics.js';
-import { CourtsideError } from './errors.js';
+import type { Metrics } from '../adapters/metrics/metrics.js';
+import { CourtsideError } from '../lib/errors.js';
 import { JOBS, jobsOf, type JobName, type JobPayload, type JobsOfQueue, type QueueName } from './registry.js';
 
 /** What a handler gets besides its payload: the job itself, its lock token and the worker (for rate limiting). */

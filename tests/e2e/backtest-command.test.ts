@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxEvent } from '../../src/emulators/telegram/outbox.js';
+import type { OutboxEvent } from '../../src/dev/telegram/outbox.js';
 import { startHarness, textOf, type Harness } from '../helpers/harness.js';
 
 /**

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSyntheticSeries } from '../../src/market-data/synthetic/generate-bars.js';
-import { weekdaySessions } from '../../src/market-data/synthetic/sessions.js';
+import { generateSyntheticSeries } from '../../src/adapters/market-data/synthetic/generate-bars.js';
+import { weekdaySessions } from '../../src/adapters/market-data/synthetic/sessions.js';
 import { REDIS_URL } from '../helpers/env.js';
 import { startHarness, textOf, TEST_TOKEN, type Harness } from '../helpers/harness.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BarSeries } from '../../src/engine/bars.js';
 import { rankSignals, scanLatest } from '../../src/engine/scan/index.js';
-import { generateSyntheticSeries } from '../../src/market-data/synthetic/generate-bars.js';
-import { weekdaySessions } from '../../src/market-data/synthetic/sessions.js';
+import { generateSyntheticSeries } from '../../src/adapters/market-data/synthetic/generate-bars.js';
+import { weekdaySessions } from '../../src/adapters/market-data/synthetic/sessions.js';
 import { startHarness, textOf, type Harness } from '../helpers/harness.js';
 
 const AS_OF = '2026-11-20';

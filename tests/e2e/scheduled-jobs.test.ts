@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slotJobs } from '../../src/app/roles/scheduler-role.js';
 import { sessionInfo } from '../../src/engine/calendar/index.js';
-import { generateSyntheticSeries } from '../../src/market-data/synthetic/generate-bars.js';
-import { weekdaySessions } from '../../src/market-data/synthetic/sessions.js';
-import type { SlotRun } from '../../src/scheduler/runner.js';
-import type { SlotKind } from '../../src/scheduler/slots.js';
+import { generateSyntheticSeries } from '../../src/adapters/market-data/synthetic/generate-bars.js';
+import { weekdaySessions } from '../../src/adapters/market-data/synthetic/sessions.js';
+import type { SlotRun } from '../../src/jobs/scheduler/runner.js';
+import type { SlotKind } from '../../src/engine/schedule/slots.js';
 import { startHarness, textOf, type Harness } from '../helpers/harness.js';
 
 const AS_OF = '2026-11-20';

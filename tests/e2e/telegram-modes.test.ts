@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTelegramEmulator, type TelegramEmulator } from '../../src/emulators/telegram/index.js';
+import { startTelegramEmulator, type TelegramEmulator } from '../../src/dev/telegram/index.js';
 import { freePort } from '../helpers/services.js';
 import { cleanRedis, uniquePrefix } from '../helpers/env.js';
 import { createTestDatabase } from '../helpers/pg.js';

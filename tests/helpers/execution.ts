@@ -10,10 +10,10 @@ import type { DataSource } from 'typeorm';
 import type { AppContext } from '../../src/app/context.js';
 import { CALLBACK_ACTIONS, signCallback, type CallbackAction } from '../../src/bot/callback-data.js';
 import { toSeries, type Bar } from '../../src/engine/bars.js';
-import type { OutboxEvent } from '../../src/emulators/telegram/outbox.js';
-import type { TelegramEmulator } from '../../src/emulators/telegram/index.js';
-import { weekdaySessions } from '../../src/market-data/synthetic/sessions.js';
-import { pickCaption, pickChartSpec } from '../../src/scan/pick-card.js';
+import type { OutboxEvent } from '../../src/dev/telegram/outbox.js';
+import type { TelegramEmulator } from '../../src/dev/telegram/index.js';
+import { weekdaySessions } from '../../src/adapters/market-data/synthetic/sessions.js';
+import { pickCaption, pickChartSpec } from '../../src/bot/views/pick-card.js';
 import { textOf, type Harness } from './harness.js';
 import { pollUntil, sleep, spawnWorker, type WorkerEnv, type WorkerProcess } from '../e2e/resilience/support.js';
 

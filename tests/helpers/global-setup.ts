@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { createDataSource } from '../../src/db/data-source.js';
-import { migrateWithLock } from '../../src/db/migrate.js';
+import { createDataSource } from '../../src/adapters/db/data-source.js';
+import { migrateWithLock } from '../../src/adapters/db/migrate.js';
 import { Redis } from 'ioredis';
 import { deleteKeys, REDIS_URL, runPrefixRoot } from './env.js';
 import { adminQuery, PG_SERVER, templateName } from './pg.js';

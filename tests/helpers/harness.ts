@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { startApp, type ProcessRole, type RunningApp } from '../../src/app/start.js';
-import { startTelegramEmulator, type TelegramEmulator } from '../../src/emulators/telegram/index.js';
-import type { OutboxEvent } from '../../src/emulators/telegram/outbox.js';
+import { startTelegramEmulator, type TelegramEmulator } from '../../src/dev/telegram/index.js';
+import type { OutboxEvent } from '../../src/dev/telegram/outbox.js';
 import { cleanRedis, testConfig } from './env.js';
 import { createTestDatabase } from './pg.js';
 

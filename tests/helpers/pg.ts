@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { afterEach, beforeEach, inject } from 'vitest';
-import { createDataSource } from '../../src/db/data-source.js';
+import { createDataSource } from '../../src/adapters/db/data-source.js';
 
 /** The server the tests use; override with TEST_PG_URL (no database name). */
 export const PG_SERVER = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';

@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Telegraf, TelegramError } from 'telegraf';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startTelegramEmulator, type OutboxEvent, type TelegramEmulator, type Update } from '../../src/emulators/telegram/index.js';
+import { startTelegramEmulator, type OutboxEvent, type TelegramEmulator, type Update } from '../../src/dev/telegram/index.js';
 
 const USER = 2002;
 

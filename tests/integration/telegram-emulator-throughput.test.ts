@@ -6,7 +6,7 @@
  */
 import { Telegraf } from 'telegraf';
 import { expect, it, vi } from 'vitest';
-import { startTelegramEmulator } from '../../src/emulators/telegram/index.js';
+import { startTelegramEmulator } from '../../src/dev/telegram/index.js';
 
 it('round-trips 1,500 commands through a polling telegraf bot within 15 s', async () => {
   const emu = await startTelegramEmulator();

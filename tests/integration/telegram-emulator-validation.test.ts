@@ -5,7 +5,7 @@
  */
 import { Telegraf, TelegramError } from 'telegraf';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTelegramEmulator, type TelegramEmulator } from '../../src/emulators/telegram/index.js';
+import { startTelegramEmulator, type TelegramEmulator } from '../../src/dev/telegram/index.js';
 
 const USER = 1001;
 

@@ -5,7 +5,7 @@
 import { crc32 as zlibCrc32, deflateSync } from 'node:zlib';
 import { Telegraf, TelegramError, type Context } from 'telegraf';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startTelegramEmulator, type TelegramEmulator, type Update } from '../../src/emulators/telegram/index.js';
+import { startTelegramEmulator, type TelegramEmulator, type Update } from '../../src/dev/telegram/index.js';
 
 /** A valid RGB PNG of the given size, built by hand (signature, IHDR, IDAT, IEND). */
 function makePng(width: number, height: number): Buffer {

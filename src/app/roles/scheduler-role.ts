@@ -1,6 +1,6 @@
-import type { Config } from '../../config/config.js';
-import { bindSlots, startScheduler, type EnqueueFn, type Scheduler } from '../../scheduler/runner.js';
-import { buildSlots, type SlotDef, type SlotKind } from '../../scheduler/slots.js';
+import type { Config } from '../config/config.js';
+import { bindSlots, startScheduler, type EnqueueFn, type Scheduler } from '../../jobs/scheduler/runner.js';
+import { buildSlots, type SlotDef, type SlotKind } from '../../engine/schedule/slots.js';
 import type { AppContext } from '../context.js';
 
 /** A running scheduler role. */

@@ -1,18 +1,18 @@
 import type { Job, Worker } from 'bullmq';
-import { jobFailureAlerts } from '../../alerts/alerts.js';
+import { jobFailureAlerts } from '../../trading/alerts/alerts.js';
 import { Telegram } from 'telegraf';
 import { commandHandlers, tellUserCommandFailed, tellUserScanFailed } from '../../jobs/handlers/commands.js';
 import { startQueueWorker } from '../../jobs/worker-runtime.js';
 import { backtestHandlers, tellUserBacktestFailed } from '../../jobs/handlers/backtest.js';
-import { ChatPacer } from '../../notify/chat-pacer.js';
-import { deliverNotify } from '../../notify/delivery.js';
-import { openRedis } from '../../redis/connections.js';
+import { ChatPacer } from '../../bot/outbox/chat-pacer.js';
+import { deliverNotify } from '../../bot/outbox/delivery.js';
+import { openRedis } from '../../adapters/redis/connections.js';
 import { seedDefaultDataInBackground } from '../seed-on-start.js';
-import { createFlowProducer, finishScan, runScanChunk, startScan, type ScanDeps } from '../../scan/scan-flow.js';
+import { createFlowProducer, finishScan, runScanChunk, startScan, type ScanDeps } from '../../jobs/handlers/scan.js';
 import type { AppContext } from '../context.js';
 import { executionDeps, executionHandlers, tellExecutionGaveUp } from '../../jobs/handlers/execution.js';
-import { createTradingDeps } from '../../trading/trading-deps.js';
-import { runScheduledScan } from '../../scan/scheduled-scan.js';
+import { createTradingDeps } from '../trading-deps.js';
+import { runScheduledScan } from '../../jobs/handlers/scheduled-scan.js';
 
 /** A running worker role: BullMQ workers for the command and notify queues. */
 export interface WorkerRole {

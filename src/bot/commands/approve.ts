@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Context } from 'telegraf';
-import { decideApprove, decideReject, type DecisionAnswer, type DecisionRequest } from '../approvals.js';
+import { decideApprove, decideReject, type DecisionAnswer, type DecisionRequest } from '../callbacks/approvals.js';
 import type { BotDeps } from '../deps.js';
 import { defineCommand } from './define.js';
 

@@ -11,8 +11,8 @@ import {
   joinOrOwn,
   type BacktestJobPayload,
   type Subscriber,
-} from '../../backtest/job.js';
-import { ackText, finishedAckText, joinedText } from '../../backtest/messages.js';
+} from '../../jobs/handlers/backtest-job.js';
+import { ackText, finishedAckText, joinedText } from '../views/backtest-messages.js';
 import {
   BacktestInputError,
   buildRequest,
@@ -24,10 +24,10 @@ import {
   splitParamPairs,
   STRATEGY_CHOICES,
   type BacktestRequest,
-} from '../../backtest/request.js';
+} from '../../trading/backtest/request.js';
 import { signCallback } from '../callback-data.js';
-import { BACKTEST_CANCEL_CALLBACK } from '../../backtest/job.js';
-import { CourtsideError } from '../../jobs/errors.js';
+import { BACKTEST_CANCEL_CALLBACK } from '../../jobs/handlers/backtest-job.js';
+import { CourtsideError } from '../../lib/errors.js';
 import type { BotDeps } from '../deps.js';
 import { defineCommand, type RawArgs } from './define.js';
 

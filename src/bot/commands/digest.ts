@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { nyLocalParts } from '../../engine/calendar/index.js';
-import { DIGEST_SEND_JOB, type DigestSendPayload } from '../../digest/payloads.js';
-import { DIGEST_KINDS, type DigestKind } from '../../digest/types.js';
+import { DIGEST_SEND_JOB, type DigestSendPayload } from '../../jobs/payloads/digest.js';
+import { DIGEST_KINDS, type DigestKind } from '../../trading/digest/types.js';
 import type { JobProducer } from '../../jobs/producer.js';
 import { defineCommand } from './define.js';
 

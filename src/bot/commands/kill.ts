@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { bold, fmt } from 'telegraf/format';
-import { QueueUnavailableError } from '../../jobs/errors.js';
-import { KillSwitchUnavailableError } from '../../safety/kill-switch.js';
+import { QueueUnavailableError } from '../../lib/errors.js';
+import { KillSwitchUnavailableError } from '../../trading/kill-switch/kill-switch.js';
 import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
 import type { CommandCall } from './define.js';
 import { defineCommand } from './define.js';

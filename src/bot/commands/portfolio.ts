@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Role } from '../../config/roles.js';
-import type { PnlPeriod } from '../../portfolio/types.js';
-import { PNL_PERIODS } from '../../portfolio/types.js';
+import type { Role } from '../../app/config/roles.js';
+import type { PnlPeriod } from '../../trading/portfolio/types.js';
+import { PNL_PERIODS } from '../../trading/portfolio/types.js';
 import type { BotDeps } from '../deps.js';
 import { defineCommand, noArgs } from './define.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { STRATEGY_IDS, type StrategyId } from '../../engine/signal.js';
-import { QueueUnavailableError } from '../../jobs/errors.js';
+import { QueueUnavailableError } from '../../lib/errors.js';
 import { defineCommand } from './define.js';
 
 const choice = z.enum(['all', ...STRATEGY_IDS] as [string, ...string[]], { message: `strategy must be one of all, ${STRATEGY_IDS.join(', ')}` });

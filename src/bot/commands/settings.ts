@@ -3,9 +3,9 @@ import { fmt } from 'telegraf/format';
 import { z } from 'zod';
 import { CALLBACK_ACTIONS, signCallback, type CallbackAction } from '../callback-data.js';
 import type { BotDeps } from '../deps.js';
-import { UserSettingsRepo, type Queryable } from '../../settings/repo.js';
-import { NOTIFY_KINDS, NOTIFY_MODES, notifyKindSchema, notifyModeSchema, type NotifyKind, type NotifyMode } from '../../settings/schema.js';
-import { KIND_LABEL, parseSettingsArg, settingsKeyboard, settingsView } from '../../settings/view.js';
+import { UserSettingsRepo, type Queryable } from '../../trading/settings/repo.js';
+import { NOTIFY_KINDS, NOTIFY_MODES, notifyKindSchema, notifyModeSchema, type NotifyKind, type NotifyMode } from '../../trading/settings/schema.js';
+import { KIND_LABEL, parseSettingsArg, settingsKeyboard, settingsView } from '../views/settings-view.js';
 import { defineCommand, type RawArgs } from './define.js';
 
 /**

@@ -1,7 +1,7 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import { nyLocalParts } from '../../engine/calendar/index.js';
 import { nyTime } from '../format/ny-time.js';
-import type { CloseDigestData, ExitReason, FailureLine, FillLine, MorningDigestData, PositionLine } from '../../digest/types.js';
+import type { CloseDigestData, ExitReason, FailureLine, FillLine, MorningDigestData, PositionLine } from '../../trading/digest/types.js';
 import { money, pct, signed } from '../format/numbers.js';
 
 /**

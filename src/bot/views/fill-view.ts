@@ -1,9 +1,9 @@
 import { bold, code, fmt, join, type FmtString } from 'telegraf/format';
-import type { CandleChartSpec } from '../../charts/port.js';
-import type { ExecutionOutcome, OrderSummary, RefusalGate } from '../../execution/execute.js';
-import { fillChart } from '../../portfolio/charts.js';
-import { price } from '../../portfolio/display.js';
-import type { FillContext } from '../../portfolio/fill-context.js';
+import type { CandleChartSpec } from '../../adapters/charts/port.js';
+import type { ExecutionOutcome, OrderSummary, RefusalGate } from '../../trading/execution/execute.js';
+import { fillChart } from '../charts/portfolio-charts.js';
+import { price } from '../format/display.js';
+import type { FillContext } from '../../trading/portfolio/fill-context.js';
 import { money, pct } from '../format/numbers.js';
 
 /** A confirmation message: the text (also the chart's caption) and a chart when there is a fill to show. */

@@ -1,6 +1,6 @@
 import { bold, code, fmt, join, type FmtString } from 'telegraf/format';
-import { nyStamp, price } from '../../portfolio/display.js';
-import type { RecentOrder } from '../../portfolio/types.js';
+import { nyStamp, price } from '../format/display.js';
+import type { RecentOrder } from '../../trading/portfolio/types.js';
 import { money } from '../format/numbers.js';
 
 /** Said when there are no orders at all. */

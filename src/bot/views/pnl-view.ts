@@ -1,5 +1,5 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
-import type { PnlReport } from '../../portfolio/types.js';
+import type { PnlReport } from '../../trading/portfolio/types.js';
 import { money } from '../format/numbers.js';
 
 /** /pnl: the period, realized, unrealized now, then equity and its change. Used as the equity chart's caption. */

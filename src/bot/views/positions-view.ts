@@ -1,6 +1,6 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
-import { price, strategyTitle } from '../../portfolio/display.js';
-import type { OpenPosition, PositionsSnapshot } from '../../portfolio/types.js';
+import { price, strategyTitle } from '../format/display.js';
+import type { OpenPosition, PositionsSnapshot } from '../../trading/portfolio/types.js';
 import { money, pct } from '../format/numbers.js';
 
 /** Said when nothing is held. */

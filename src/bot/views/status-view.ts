@@ -1,5 +1,5 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
-import type { SystemStatus } from '../../ops/status.js';
+import type { SystemStatus } from '../../trading/status/status.js';
 import { humanDuration } from './duration.js';
 
 /** /status as a short, phone-readable message: the most important line first. */

@@ -1,6 +1,6 @@
-import { AuditLog } from '../../audit/audit-log.js';
-import { loadConfig } from '../../config/config.js';
-import { createDataSource } from '../../db/data-source.js';
+import { AuditLog } from '../../trading/audit/audit-log.js';
+import { loadConfig } from '../../app/config/config.js';
+import { createDataSource } from '../../adapters/db/data-source.js';
 import { UsageError, type CliCommand } from '../command.js';
 
 export const auditCommand: CliCommand = {

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
-import { barsStoreSource } from '../../backtest/bars-source.js';
-import { BarsStore } from '../../bars/store.js';
+import { barsStoreSource } from '../../trading/backtest/bars-source.js';
+import { BarsStore } from '../../adapters/bars/store.js';
 import {
   backtestData,
   BacktestCancelledError,
@@ -12,9 +12,9 @@ import {
   loadCsvFolder,
   type BacktestData,
   type BarsSource,
-} from '../../backtest/data.js';
-import { overallFraction, progressBar } from '../../backtest/messages.js';
-import { outcomeJson, type BacktestOutcome } from '../../backtest/report.js';
+} from '../../trading/backtest/data.js';
+import { overallFraction, progressBar } from '../../bot/views/backtest-messages.js';
+import { outcomeJson, type BacktestOutcome } from '../../trading/backtest/report.js';
 import {
   BacktestInputError,
   buildRequest,
@@ -27,17 +27,17 @@ import {
   STRATEGY_CHOICES,
   type BacktestRequest,
   type BacktestRequestInput,
-} from '../../backtest/request.js';
-import { runBacktest, type BacktestProgress } from '../../backtest/run.js';
-import { BacktestStore } from '../../backtest/store.js';
-import { formatTextReport } from '../../backtest/text-report.js';
-import { loadConfig } from '../../config/config.js';
-import { createDataSource } from '../../db/data-source.js';
+} from '../../trading/backtest/request.js';
+import { runBacktest, type BacktestProgress } from '../../trading/backtest/run.js';
+import { BacktestStore } from '../../trading/backtest/store.js';
+import { formatTextReport } from '../../bot/views/backtest-text-report.js';
+import { loadConfig } from '../../app/config/config.js';
+import { createDataSource } from '../../adapters/db/data-source.js';
 import type { BarSeries } from '../../engine/bars.js';
-import { lastCompletedSession } from '../../ops/market-clock.js';
-import { sampleOhlcvDir } from '../../market-data/package-root.js';
-import { loadUniverse, UniverseFileError } from '../../market-data/universe/load-universe.js';
-import { withTimeout } from '../../redis/connections.js';
+import { lastCompletedSession } from '../../trading/market-clock.js';
+import { sampleOhlcvDir } from '../../adapters/market-data/package-root.js';
+import { loadUniverse, UniverseFileError } from '../../adapters/market-data/universe/load-universe.js';
+import { withTimeout } from '../../adapters/redis/connections.js';
 import { UsageError, type CliCommand, type CliIO } from '../command.js';
 import { readCsvSeries } from '../read-csv-series.js';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config/config.js';
-import { chatOnce } from '../../local/chat-once.js';
+import { loadConfig } from '../../app/config/config.js';
+import { chatOnce } from '../chat/chat-once.js';
 import { UsageError, type CliCommand } from '../command.js';
 
 export const chatCommand: CliCommand = {

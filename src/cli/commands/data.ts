@@ -3,16 +3,16 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BarsStore } from '../../bars/store.js';
-import { csvFilesAt, importCsvPath, CsvImportInputError, type CsvFileReport, type CsvImportReport } from '../../bars/import-csv.js';
-import { seedDefaultData, type SeedReport } from '../../bars/seed.js';
-import type { BarsStatus } from '../../bars/types.js';
-import { loadConfig } from '../../config/config.js';
-import { createDataSource } from '../../db/data-source.js';
-import { ensureDatabase } from '../../db/ensure-database.js';
-import { migrateWithLock } from '../../db/migrate.js';
+import { BarsStore } from '../../adapters/bars/store.js';
+import { csvFilesAt, importCsvPath, CsvImportInputError, type CsvFileReport, type CsvImportReport } from '../../adapters/bars/import-csv.js';
+import { seedDefaultData, type SeedReport } from '../../adapters/bars/seed.js';
+import type { BarsStatus } from '../../adapters/bars/types.js';
+import { loadConfig } from '../../app/config/config.js';
+import { createDataSource } from '../../adapters/db/data-source.js';
+import { ensureDatabase } from '../../adapters/db/ensure-database.js';
+import { migrateWithLock } from '../../adapters/db/migrate.js';
 import { previousSession } from '../../engine/calendar/index.js';
-import { isIsoDate, nyToday } from '../../market-data/dates.js';
+import { isIsoDate, nyToday } from '../../lib/dates.js';
 import { UsageError, type CliCommand, type CliIO } from '../command.js';
 
 const USAGE = `courtside data import <file-or-folder> [--symbol SYM] [--replace] [--json]

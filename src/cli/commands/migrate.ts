@@ -1,7 +1,7 @@
-import { loadConfig } from '../../config/config.js';
-import { createDataSource } from '../../db/data-source.js';
-import { ensureDatabase } from '../../db/ensure-database.js';
-import { migrateWithLock } from '../../db/migrate.js';
+import { loadConfig } from '../../app/config/config.js';
+import { createDataSource } from '../../adapters/db/data-source.js';
+import { ensureDatabase } from '../../adapters/db/ensure-database.js';
+import { migrateWithLock } from '../../adapters/db/migrate.js';
 import type { CliCommand } from '../command.js';
 
 export const migrateCommand: CliCommand = {

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { BarsStore } from '../../bars/store.js';
-import { loadConfig } from '../../config/config.js';
-import { createDataSource } from '../../db/data-source.js';
-import { ensureDatabase } from '../../db/ensure-database.js';
-import { migrateWithLock } from '../../db/migrate.js';
+import { BarsStore } from '../../adapters/bars/store.js';
+import { loadConfig } from '../../app/config/config.js';
+import { createDataSource } from '../../adapters/db/data-source.js';
+import { ensureDatabase } from '../../adapters/db/ensure-database.js';
+import { migrateWithLock } from '../../adapters/db/migrate.js';
 import { rankSignals, scanLatest, suggestSize } from '../../engine/scan/index.js';
 import { STRATEGY_IDS, type StrategyId } from '../../engine/signal.js';
-import { loadUniverse } from '../../market-data/universe/load-universe.js';
+import { loadUniverse } from '../../adapters/market-data/universe/load-universe.js';
 import { UsageError, type CliCommand } from '../command.js';
 
 export const scanCommand: CliCommand = {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROCESS_ROLES, startApp, type ProcessRole } from '../../app/start.js';
-import { loadConfig } from '../../config/config.js';
-import { runTerminalChat } from '../../local/terminal-chat.js';
+import { loadConfig } from '../../app/config/config.js';
+import { runTerminalChat } from '../chat/terminal-chat.js';
 import { UsageError, type CliCommand } from '../command.js';
 
 export const startCommand: CliCommand = {

@@ -1,9 +1,9 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../../app/context.js';
 import { seedingKey } from '../../app/seed-on-start.js';
-import { barsStoreSource } from '../../backtest/bars-source.js';
-import { backtestEquityChart, monthlyReturnsChart } from '../../backtest/charts.js';
-import { BacktestCancelledError, resolveBacktestData, type DataResolverOptions } from '../../backtest/data.js';
+import { barsStoreSource } from '../../trading/backtest/bars-source.js';
+import { backtestEquityChart, monthlyReturnsChart } from '../../bot/charts/backtest-charts.js';
+import { BacktestCancelledError, resolveBacktestData, type DataResolverOptions } from '../../trading/backtest/data.js';
 import {
   BACKTEST_CANCEL_CALLBACK,
   BACKTEST_TTL_SECONDS,
@@ -14,17 +14,17 @@ import {
   finishInflight,
   type BacktestJobPayload,
   type Subscriber,
-} from '../../backtest/job.js';
-import { finishedAckText, progressText, summaryMessage } from '../../backtest/messages.js';
-import type { BacktestOutcome } from '../../backtest/report.js';
-import { BacktestInputError, normaliseRequest, requestHash, requestKey, strategyLabel, type BacktestRequest } from '../../backtest/request.js';
-import { runBacktest, type BacktestProgress } from '../../backtest/run.js';
-import { BacktestStore } from '../../backtest/store.js';
+} from './backtest-job.js';
+import { finishedAckText, progressText, summaryMessage } from '../../bot/views/backtest-messages.js';
+import type { BacktestOutcome } from '../../trading/backtest/report.js';
+import { BacktestInputError, normaliseRequest, requestHash, requestKey, strategyLabel, type BacktestRequest } from '../../trading/backtest/request.js';
+import { runBacktest, type BacktestProgress } from '../../trading/backtest/run.js';
+import { BacktestStore } from '../../trading/backtest/store.js';
 import { signCallback } from '../../bot/callback-data.js';
-import type { ChartRenderer } from '../../charts/port.js';
-import type { NotifyOp } from '../payloads.js';
+import type { ChartRenderer } from '../../adapters/charts/port.js';
+import type { NotifyOp } from '../payloads/common.js';
 import type { JobRun } from '../worker-runtime.js';
-import type { Keyboard } from '../../notify/message.js';
+import type { Keyboard } from '../../bot/format/message.js';
 
 /** Options of {@link backtestHandlers}. */
 export interface BacktestHandlerOptions {

@@ -2,13 +2,13 @@ import type { Job } from 'bullmq';
 import type { AppContext } from '../../app/context.js';
 import { statusView } from '../../bot/views/status-view.js';
 import { picksView } from '../../bot/views/picks-view.js';
-import { collectStatus } from '../../ops/status.js';
-import { commandContextSchema } from '../payloads.js';
+import { collectStatus } from '../../trading/status/status.js';
+import { commandContextSchema } from '../payloads/common.js';
 import type { HandlerMap } from '../worker-runtime.js';
 import { portfolioHandlers } from './portfolio.js';
 import { digestHandlers } from './digest.js';
 import { configuredSlots } from '../../app/roles/scheduler-role.js';
-import { occurrenceOn } from '../../scheduler/plan.js';
+import { occurrenceOn } from '../../engine/schedule/plan.js';
 
 /** Handlers of the `commands` queue: each answers through the notify queue with a jobId derived from its own. */
 export function commandHandlers(app: AppContext): HandlerMap<'commands'> {

@@ -1,15 +1,15 @@
 import type { Logger } from 'pino';
-import type { ChartRenderer } from '../../charts/port.js';
-import type { Role } from '../../config/roles.js';
-import { buildCloseDigest, buildMorningDigest, sessionDateOf, type DigestDeps } from '../../digest/build.js';
-import { digestDeliveryJobId, type DigestSendPayload } from '../../digest/payloads.js';
-import { scheduledScansOn } from '../../digest/scans.js';
-import type { ScheduledScan } from '../../digest/types.js';
-import { buildSlots, type ScheduleSpec } from '../../scheduler/slots.js';
-import type { Formatted } from '../../notify/message.js';
-import { asFormatted } from '../../notify/message.js';
-import { recipientsFor, type Recipient } from '../../settings/recipients.js';
-import type { NotifyOp } from '../payloads.js';
+import type { ChartRenderer } from '../../adapters/charts/port.js';
+import type { Role } from '../../app/config/roles.js';
+import { buildCloseDigest, buildMorningDigest, sessionDateOf, type DigestDeps } from '../../trading/digest/build.js';
+import { digestDeliveryJobId, type DigestSendPayload } from '../payloads/digest.js';
+import { scheduledScansOn } from '../../trading/digest/scans.js';
+import type { ScheduledScan } from '../../trading/digest/types.js';
+import { buildSlots, type ScheduleSpec } from '../../engine/schedule/slots.js';
+import type { Formatted } from '../../bot/format/message.js';
+import { asFormatted } from '../../bot/format/message.js';
+import { recipientsFor, type Recipient } from '../../trading/settings/recipients.js';
+import type { NotifyOp } from '../payloads/common.js';
 
 /** What the digest job needs from the notifier (`silent`: Telegram `disable_notification`). */
 export interface DigestNotifier {

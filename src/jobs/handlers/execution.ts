@@ -2,21 +2,21 @@ import type { Job } from 'bullmq';
 import { bold, fmt, join } from 'telegraf/format';
 import type { AppContext } from '../../app/context.js';
 import { fillConfirmation } from '../../bot/views/fill-view.js';
-import { executeApproval, giveUpApproval, type ExecutionDeps, type ExecutionOutcome } from '../../execution/execute.js';
-import { flattenAll, runExits, type ExitDeps } from '../../execution/exits.js';
-import { markToMarket } from '../../execution/mark-to-market.js';
-import { reconcile } from '../../execution/reconcile.js';
-import { recipientsFor } from '../../settings/recipients.js';
-import { ALERT_KINDS, alertKeys } from '../../alerts/alerts.js';
-import { dollarAdvFromBars } from '../../execution/liquidity-source.js';
-import { loadFillContext } from '../../portfolio/fill-context.js';
-import { messageRefKey } from '../../notify/delivery.js';
-import type { NotifyOp } from '../payloads.js';
-import { executionRunSchema } from '../payloads-execution.js';
-import { cardWithOutcome, outcomeLine } from '../../trading/card-outcome.js';
-import type { TradingDeps } from '../../trading/trading-deps.js';
+import { executeApproval, giveUpApproval, type ExecutionDeps, type ExecutionOutcome } from '../../trading/execution/execute.js';
+import { flattenAll, runExits, type ExitDeps } from '../../trading/execution/exits.js';
+import { markToMarket } from '../../trading/execution/mark-to-market.js';
+import { reconcile } from '../../trading/execution/reconcile.js';
+import { recipientsFor } from '../../trading/settings/recipients.js';
+import { ALERT_KINDS, alertKeys } from '../../trading/alerts/alerts.js';
+import { dollarAdvFromBars } from '../../trading/execution/liquidity-source.js';
+import { loadFillContext } from '../../trading/portfolio/fill-context.js';
+import { messageRefKey } from '../../bot/outbox/delivery.js';
+import type { NotifyOp } from '../payloads/common.js';
+import { executionRunSchema } from '../payloads/execution.js';
+import { cardWithOutcome, outcomeLine } from '../../bot/views/card-outcome.js';
+import type { TradingDeps } from '../../app/trading-deps.js';
 import type { HandlerMap } from '../worker-runtime.js';
-import { exitOutcomesView } from '../../trading/exit-view.js';
+import { exitOutcomesView } from '../../bot/views/exit-view.js';
 
 /** The execution deps as configured: the real gates, broker and quotes, with the config's limits. */
 /** What every order path shares: the database, the configured broker and quotes, the kill switch, the audit chain. */

@@ -3,17 +3,17 @@ import { ordersView } from '../../bot/views/orders-view.js';
 import { fillConfirmation } from '../../bot/views/fill-view.js';
 import { pnlView } from '../../bot/views/pnl-view.js';
 import { positionsView } from '../../bot/views/positions-view.js';
-import type { ChartRenderer, ChartSpec } from '../../charts/port.js';
-import type { ExecutionOutcome } from '../../execution/execute.js';
-import type { NotifyOp } from '../payloads.js';
-import { asFormatted, type Formatted } from '../../notify/message.js';
-import type { Notifier } from '../../notify/notifier.js';
-import { pnlEquityChart, positionsPnlChart } from '../../portfolio/charts.js';
-import { loadFillContext } from '../../portfolio/fill-context.js';
-import { loadRecentOrders, RECENT_ORDERS } from '../../portfolio/orders.js';
-import { loadPnl } from '../../portfolio/pnl.js';
-import { loadOpenPositions, type Queryable } from '../../portfolio/positions.js';
-import type { PnlPeriod } from '../../portfolio/types.js';
+import type { ChartRenderer, ChartSpec } from '../../adapters/charts/port.js';
+import type { ExecutionOutcome } from '../../trading/execution/execute.js';
+import type { NotifyOp } from '../payloads/common.js';
+import { asFormatted, type Formatted } from '../../bot/format/message.js';
+import type { Notifier } from '../../bot/outbox/notifier.js';
+import { pnlEquityChart, positionsPnlChart } from '../../bot/charts/portfolio-charts.js';
+import { loadFillContext } from '../../trading/portfolio/fill-context.js';
+import { loadRecentOrders, RECENT_ORDERS } from '../../trading/portfolio/orders.js';
+import { loadPnl } from '../../trading/portfolio/pnl.js';
+import { loadOpenPositions, type Queryable } from '../../trading/portfolio/positions.js';
+import type { PnlPeriod } from '../../trading/portfolio/types.js';
 
 /** What the portfolio handlers need; an AppContext has all of it. */
 export interface PortfolioDeps {

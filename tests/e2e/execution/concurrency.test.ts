@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '../../../src/db/data-source.js';
+import { createDataSource } from '../../../src/adapters/db/data-source.js';
 import { insertPick, seedBars, sleep, waitMessage } from '../../helpers/execution.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 

@@ -8,8 +8,8 @@
  * in anything shown or stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAlpacaDataEmulator, type AlpacaDataEmulator } from '../../../src/emulators/alpaca-data/server.js';
-import { startAlpacaTradingEmulator, type AlpacaTradingEmulator } from '../../../src/emulators/alpaca-trading/server.js';
+import { startAlpacaDataEmulator, type AlpacaDataEmulator } from '../../../src/dev/alpaca-data/server.js';
+import { startAlpacaTradingEmulator, type AlpacaTradingEmulator } from '../../../src/dev/alpaca-trading/server.js';
 import { REDIS_URL } from '../../helpers/env.js';
 import {
   alpacaPaperEnv,

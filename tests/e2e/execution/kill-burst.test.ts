@@ -9,8 +9,8 @@
  * The switch is engaged there; then the quotes are let through.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAlpacaDataEmulator, type AlpacaDataEmulator } from '../../../src/emulators/alpaca-data/server.js';
-import { startAlpacaTradingEmulator, type AlpacaTradingEmulator } from '../../../src/emulators/alpaca-trading/server.js';
+import { startAlpacaDataEmulator, type AlpacaDataEmulator } from '../../../src/dev/alpaca-data/server.js';
+import { startAlpacaTradingEmulator, type AlpacaTradingEmulator } from '../../../src/dev/alpaca-trading/server.js';
 import { REDIS_URL } from '../../helpers/env.js';
 import {
   alpacaPaperEnv, ALPACA_KEY_ID, ALPACA_SECRET, command, count, insertPick, messagesMatching, seedBars, startHttpTap, textOf, until, waitMessage, type HttpTap } from '../../helpers/execution.js';

@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS_BY_NAME } from '../../../src/bot/commands/index.js';
-import type { OutboxEvent } from '../../../src/emulators/telegram/outbox.js';
-import { generateSyntheticSeries } from '../../../src/market-data/synthetic/generate-bars.js';
-import { weekdaySessions } from '../../../src/market-data/synthetic/sessions.js';
+import type { OutboxEvent } from '../../../src/dev/telegram/outbox.js';
+import { generateSyntheticSeries } from '../../../src/adapters/market-data/synthetic/generate-bars.js';
+import { weekdaySessions } from '../../../src/adapters/market-data/synthetic/sessions.js';
 import { approvalOf, approvalSettled, command, count, pickState, sleep, textOf, until, waitMessage } from '../../helpers/execution.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 

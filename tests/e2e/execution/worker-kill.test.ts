@@ -16,9 +16,9 @@
  * and a stalled check (every 15 s) has seen them, so this takes ~30–60 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlpacaBroker } from '../../../src/brokers/alpaca/alpaca-broker.js';
-import { startAlpacaDataEmulator, type AlpacaDataEmulator } from '../../../src/emulators/alpaca-data/server.js';
-import { startAlpacaTradingEmulator, type AlpacaTradingEmulator } from '../../../src/emulators/alpaca-trading/server.js';
+import { AlpacaBroker } from '../../../src/adapters/brokers/alpaca/alpaca-broker.js';
+import { startAlpacaDataEmulator, type AlpacaDataEmulator } from '../../../src/dev/alpaca-data/server.js';
+import { startAlpacaTradingEmulator, type AlpacaTradingEmulator } from '../../../src/dev/alpaca-trading/server.js';
 import { REDIS_URL } from '../../helpers/env.js';
 import {
   alpacaPaperEnv,

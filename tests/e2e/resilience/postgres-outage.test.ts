@@ -8,7 +8,7 @@
  * the audit hash chain is still intact.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditLog } from '../../../src/audit/audit-log.js';
+import { AuditLog } from '../../../src/trading/audit/audit-log.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../../helpers/services.js';
 import { httpGet, isStatusReply, nextReply, sleep, textOf, userSays } from './support.js';

@@ -12,7 +12,7 @@
  */
 import type { Update } from 'telegraf/types';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTelegramEmulator, type TelegramEmulator } from '../../../src/emulators/telegram/index.js';
+import { startTelegramEmulator, type TelegramEmulator } from '../../../src/dev/telegram/index.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../../helpers/env.js';
 import { startHarness, TEST_TOKEN, type Harness } from '../../helpers/harness.js';
 import { createTestDatabase } from '../../helpers/pg.js';

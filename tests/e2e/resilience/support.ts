@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import type { OutboxEvent } from '../../../src/emulators/telegram/outbox.js';
-import type { TelegramEmulator } from '../../../src/emulators/telegram/index.js';
+import type { OutboxEvent } from '../../../src/dev/telegram/outbox.js';
+import type { TelegramEmulator } from '../../../src/dev/telegram/index.js';
 import { QUEUE_NAMES, type QueueName } from '../../../src/jobs/registry.js';
 import { TEST_TOKEN, textOf } from '../../helpers/harness.js';
 

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { adminChatIds, Alerts, alertKeys, currentAlerts, jobFailureAlerts, listAlerts, notifierSender, type AlertSender } from '../../../src/alerts/alerts.js';
+import { adminChatIds, Alerts, alertKeys, currentAlerts, jobFailureAlerts, listAlerts, notifierSender, type AlertSender } from '../../../src/trading/alerts/alerts.js';
 import { JobProducer } from '../../../src/jobs/producer.js';
-import { BlobStore } from '../../../src/notify/blob-store.js';
-import { Notifier } from '../../../src/notify/notifier.js';
+import { BlobStore } from '../../../src/adapters/redis/blob-store.js';
+import { Notifier } from '../../../src/bot/outbox/notifier.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../../helpers/env.js';
 import { fakeClock, makeSchedDb, silentLog, type SchedDb } from '../scheduler/setup.js';
 

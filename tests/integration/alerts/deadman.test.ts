@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Alerts, currentAlerts, type AlertSender } from '../../../src/alerts/alerts.js';
-import { checkDeadman, startDeadman } from '../../../src/ops/deadman.js';
-import { bindSlots, Scheduler } from '../../../src/scheduler/runner.js';
-import { DEFAULT_SCHEDULE, SLOT_KINDS, buildSlots } from '../../../src/scheduler/slots.js';
+import { Alerts, currentAlerts, type AlertSender } from '../../../src/trading/alerts/alerts.js';
+import { checkDeadman, startDeadman } from '../../../src/trading/alerts/deadman.js';
+import { bindSlots, Scheduler } from '../../../src/jobs/scheduler/runner.js';
+import { DEFAULT_SCHEDULE, SLOT_KINDS, buildSlots } from '../../../src/engine/schedule/slots.js';
 import { et } from '../../unit/scheduler/expected-weeks.js';
 import { fakeClock, makeSchedDb, silentLog, type SchedDb } from '../scheduler/setup.js';
 

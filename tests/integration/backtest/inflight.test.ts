@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backtestKeys, clearInflightIf, finishInflight, inflightOf, joinOrOwn, keyOfJobId } from '../../../src/backtest/job.js';
+import { backtestKeys, clearInflightIf, finishInflight, inflightOf, joinOrOwn, keyOfJobId } from '../../../src/jobs/handlers/backtest-job.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../../helpers/env.js';
 
 /** The Redis side of "two identical requests share one job", on a real server. */

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Backtests1764100000000 } from '../../../migrations/1764100000000-Backtests.js';
-import { createDataSource } from '../../../src/db/data-source.js';
+import { createDataSource } from '../../../src/adapters/db/data-source.js';
 
 /**
  * Opens a test database and makes sure the backtest tables exist: applied by

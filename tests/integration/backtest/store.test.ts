@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backtests1764100000000 } from '../../../migrations/1764100000000-Backtests.js';
-import { backtestData } from '../../../src/backtest/data.js';
-import { outcomeJson, type BacktestOutcome } from '../../../src/backtest/report.js';
-import { buildRequest, requestHash } from '../../../src/backtest/request.js';
-import { runBacktest } from '../../../src/backtest/run.js';
-import { BacktestStore } from '../../../src/backtest/store.js';
+import { backtestData } from '../../../src/trading/backtest/data.js';
+import { outcomeJson, type BacktestOutcome } from '../../../src/trading/backtest/report.js';
+import { buildRequest, requestHash } from '../../../src/trading/backtest/request.js';
+import { runBacktest } from '../../../src/trading/backtest/run.js';
+import { BacktestStore } from '../../../src/trading/backtest/store.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 import { loadFixture } from '../../unit/engine/fixtures.js';
 import { openWithBacktestSchema } from './schema.js';

@@ -1,8 +1,8 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { measureBarsLoad } from '../../../src/bars/measure.js';
-import type { BarsStore } from '../../../src/bars/store.js';
+import { measureBarsLoad } from '../../../src/adapters/bars/measure.js';
+import type { BarsStore } from '../../../src/adapters/bars/store.js';
 import { openBarsTestEnv, syntheticSeries, universeDiff, type BarsTestEnv } from './helpers.js';
 
 let env: BarsTestEnv;

@@ -2,12 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { BarsStore, type BarsStoreOptions } from '../../../src/bars/store.js';
-import { createDataSource } from '../../../src/db/data-source.js';
+import { BarsStore, type BarsStoreOptions } from '../../../src/adapters/bars/store.js';
+import { createDataSource } from '../../../src/adapters/db/data-source.js';
 import type { BarSeries } from '../../../src/engine/bars.js';
-import { generateSyntheticUniverse } from '../../../src/market-data/synthetic/generate-universe.js';
-import { weekdaySessions } from '../../../src/market-data/synthetic/sessions.js';
-import { loadDefaultUniverse } from '../../../src/market-data/universe/default-universe.js';
+import { generateSyntheticUniverse } from '../../../src/adapters/market-data/synthetic/generate-universe.js';
+import { weekdaySessions } from '../../../src/adapters/market-data/synthetic/sessions.js';
+import { loadDefaultUniverse } from '../../../src/adapters/market-data/universe/default-universe.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 
 export interface BarsTestEnv {

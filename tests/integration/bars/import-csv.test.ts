@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CsvImportInputError, importCsvPath } from '../../../src/bars/import-csv.js';
-import type { BarsStore } from '../../../src/bars/store.js';
+import { CsvImportInputError, importCsvPath } from '../../../src/adapters/bars/import-csv.js';
+import type { BarsStore } from '../../../src/adapters/bars/store.js';
 import { openBarsTestEnv, type BarsTestEnv } from './helpers.js';
 
 let env: BarsTestEnv;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDefaultData } from '../../../src/bars/seed.js';
-import type { BarsStore } from '../../../src/bars/store.js';
-import { SampleCsvProvider } from '../../../src/market-data/csv/sample-csv-provider.js';
-import { SyntheticProvider } from '../../../src/market-data/synthetic/synthetic-provider.js';
-import { weekdaySessions } from '../../../src/market-data/synthetic/sessions.js';
-import { loadDefaultUniverse } from '../../../src/market-data/universe/default-universe.js';
+import { seedDefaultData } from '../../../src/adapters/bars/seed.js';
+import type { BarsStore } from '../../../src/adapters/bars/store.js';
+import { SampleCsvProvider } from '../../../src/adapters/market-data/csv/sample-csv-provider.js';
+import { SyntheticProvider } from '../../../src/adapters/market-data/synthetic/synthetic-provider.js';
+import { weekdaySessions } from '../../../src/adapters/market-data/synthetic/sessions.js';
+import { loadDefaultUniverse } from '../../../src/adapters/market-data/universe/default-universe.js';
 import { openBarsTestEnv, seriesDiff, type BarsTestEnv } from './helpers.js';
 
 let env: BarsTestEnv;

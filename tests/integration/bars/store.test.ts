@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { CopyBinaryWriter, CopyIn, CopyOutBinary, runCopy } from '../../../src/bars/pg-wire.js';
-import { BarsWriteError } from '../../../src/bars/write.js';
-import type { BarsStore } from '../../../src/bars/store.js';
+import { CopyBinaryWriter, CopyIn, CopyOutBinary, runCopy } from '../../../src/adapters/bars/pg-wire.js';
+import { BarsWriteError } from '../../../src/adapters/bars/write.js';
+import type { BarsStore } from '../../../src/adapters/bars/store.js';
 import type { Bar } from '../../../src/engine/bars.js';
 import { openBarsTestEnv, seriesDiff, syntheticSeries, universeDiff, type BarsTestEnv } from './helpers.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AlpacaBroker, type AlpacaBrokerOptions } from '../../../src/brokers/alpaca/alpaca-broker.js';
-import { BrokerError, type BrokerErrorKind } from '../../../src/brokers/errors.js';
-import type { OrderRequest } from '../../../src/brokers/port.js';
-import { startAlpacaTradingEmulator, type AlpacaTradingEmulator, type AlpacaTradingEmulatorOptions } from '../../../src/emulators/alpaca-trading/server.js';
+import { AlpacaBroker, type AlpacaBrokerOptions } from '../../../src/adapters/brokers/alpaca/alpaca-broker.js';
+import { BrokerError, type BrokerErrorKind } from '../../../src/adapters/brokers/errors.js';
+import type { OrderRequest } from '../../../src/adapters/brokers/port.js';
+import { startAlpacaTradingEmulator, type AlpacaTradingEmulator, type AlpacaTradingEmulatorOptions } from '../../../src/dev/alpaca-trading/server.js';
 import { captureLogs } from '../market-data/capture-logs.js';
 
 const KEY_ID = 'PKTRADEKEYID0007';

@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDataSource } from '../../../src/db/data-source.js';
-import { BrokerError, type BrokerErrorKind } from '../../../src/brokers/errors.js';
-import { PaperBroker, quoteSourceFrom, type PaperBrokerOptions, type PaperQuote } from '../../../src/brokers/paper/paper-broker.js';
-import { isTerminal, type Broker, type OrderRequest } from '../../../src/brokers/port.js';
+import { createDataSource } from '../../../src/adapters/db/data-source.js';
+import { BrokerError, type BrokerErrorKind } from '../../../src/adapters/brokers/errors.js';
+import { PaperBroker, quoteSourceFrom, type PaperBrokerOptions, type PaperQuote } from '../../../src/adapters/brokers/paper/paper-broker.js';
+import { isTerminal, type Broker, type OrderRequest } from '../../../src/adapters/brokers/port.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PaperBroker, type PaperQuote } from '../../../src/brokers/paper/paper-broker.js';
-import type { OrderRequest } from '../../../src/brokers/port.js';
+import { PaperBroker, type PaperQuote } from '../../../src/adapters/brokers/paper/paper-broker.js';
+import type { OrderRequest } from '../../../src/adapters/brokers/port.js';
 import { dataSourcePerTest } from '../../helpers/pg.js';
 
 /**

@@ -1,7 +1,7 @@
 import QuickChartModule from 'quickchart-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toChartJsConfig } from '../../../src/charts/chartjs-config.js';
-import { startQuickChartEmulator, type QuickChartEmulator } from '../../../src/emulators/quickchart/server.js';
+import { toChartJsConfig } from '../../../src/adapters/charts/chartjs-config.js';
+import { startQuickChartEmulator, type QuickChartEmulator } from '../../../src/dev/quickchart/server.js';
 import { pnlSpec } from '../../unit/charts/helpers/fixtures.js';
 import { decodePng, inkFraction, pixel } from '../../unit/charts/helpers/png.js';
 

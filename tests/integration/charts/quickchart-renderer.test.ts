@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChartSpecError, QuickChartError } from '../../../src/charts/errors.js';
-import { QuickChartRenderer } from '../../../src/charts/quickchart-renderer.js';
-import { DOWN_COLOR, LEVEL_COLORS, UP_COLOR } from '../../../src/charts/theme.js';
-import { startQuickChartEmulator, type QuickChartEmulator } from '../../../src/emulators/quickchart/server.js';
+import { ChartSpecError, QuickChartError } from '../../../src/adapters/charts/errors.js';
+import { QuickChartRenderer } from '../../../src/adapters/charts/quickchart-renderer.js';
+import { DOWN_COLOR, LEVEL_COLORS, UP_COLOR } from '../../../src/adapters/charts/theme.js';
+import { startQuickChartEmulator, type QuickChartEmulator } from '../../../src/dev/quickchart/server.js';
 import { candleSpec, equitySpec, pnlSpec } from '../../unit/charts/helpers/fixtures.js';
 import { countColor, decodePng, distinctColors, hexToRgb, pixel } from '../../unit/charts/helpers/png.js';
 

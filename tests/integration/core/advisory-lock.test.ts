@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withAdvisoryLock } from '../../../src/db/sql.js';
+import { withAdvisoryLock } from '../../../src/adapters/db/sql.js';
 import { dataSourcePerTest } from '../../helpers/pg.js';
 
 /**

@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import { AuditLog } from '../../../src/audit/audit-log.js';
+import { AuditLog } from '../../../src/trading/audit/audit-log.js';
 import { auditCommand } from '../../../src/cli/commands/audit.js';
-import { createDataSource } from '../../../src/db/data-source.js';
-import { createLogger } from '../../../src/logging/logger.js';
-import { Heartbeat, readHeartbeats } from '../../../src/ops/heartbeat.js';
+import { createDataSource } from '../../../src/adapters/db/data-source.js';
+import { createLogger } from '../../../src/lib/logging/logger.js';
+import { Heartbeat, readHeartbeats } from '../../../src/trading/status/heartbeat.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../../helpers/env.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 

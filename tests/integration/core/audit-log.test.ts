@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import { AuditLog } from '../../../src/audit/audit-log.js';
-import { createDataSource } from '../../../src/db/data-source.js';
+import { AuditLog } from '../../../src/trading/audit/audit-log.js';
+import { createDataSource } from '../../../src/adapters/db/data-source.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;

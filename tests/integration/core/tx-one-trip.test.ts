@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { txOneTrip } from '../../../src/db/sql.js';
+import { txOneTrip } from '../../../src/adapters/db/sql.js';
 import { dataSourcePerTest } from '../../helpers/pg.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildCloseDigest } from '../../../src/digest/build.js';
-import { validateSpec } from '../../../src/charts/validate.js';
+import { buildCloseDigest } from '../../../src/trading/digest/build.js';
+import { validateSpec } from '../../../src/adapters/charts/validate.js';
 import { makeDigestWorld, type DigestWorld } from './fixture.js';
 
 // Friday 2026-11-20; New York is on EST (UTC−5).

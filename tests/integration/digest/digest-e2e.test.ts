@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionDateOf } from '../../../src/digest/build.js';
-import { digestDeliveryJobId, type DigestSendPayload } from '../../../src/digest/payloads.js';
-import type { NotifyPayload } from '../../../src/jobs/payloads.js';
-import { UserSettingsRepo } from '../../../src/settings/repo.js';
+import { sessionDateOf } from '../../../src/trading/digest/build.js';
+import { digestDeliveryJobId, type DigestSendPayload } from '../../../src/jobs/payloads/digest.js';
+import type { NotifyPayload } from '../../../src/jobs/payloads/common.js';
+import { UserSettingsRepo } from '../../../src/trading/settings/repo.js';
 import { startHarness, textOf, type Harness } from '../../helpers/harness.js';
 
 /**

@@ -1,14 +1,14 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChartRenderer, ChartSpec } from '../../../src/charts/port.js';
-import type { Role } from '../../../src/config/roles.js';
-import { digestDeliveryJobId } from '../../../src/digest/payloads.js';
+import type { ChartRenderer, ChartSpec } from '../../../src/adapters/charts/port.js';
+import type { Role } from '../../../src/app/config/roles.js';
+import { digestDeliveryJobId } from '../../../src/jobs/payloads/digest.js';
 import { digestHandlers, type DigestApp } from '../../../src/jobs/handlers/digest.js';
-import type { NotifyPayload } from '../../../src/jobs/payloads.js';
+import type { NotifyPayload } from '../../../src/jobs/payloads/common.js';
 import { JobProducer } from '../../../src/jobs/producer.js';
-import { BlobStore } from '../../../src/notify/blob-store.js';
-import { Notifier } from '../../../src/notify/notifier.js';
-import { UserSettingsRepo } from '../../../src/settings/repo.js';
+import { BlobStore } from '../../../src/adapters/redis/blob-store.js';
+import { Notifier } from '../../../src/bot/outbox/notifier.js';
+import { UserSettingsRepo } from '../../../src/trading/settings/repo.js';
 import { makeDigestWorld, type DigestWorld } from './fixture.js';
 
 const DAY = '2026-11-20';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { AuditLog } from '../../../src/audit/audit-log.js';
-import { createDataSource } from '../../../src/db/data-source.js';
-import { KillSwitch } from '../../../src/safety/kill-switch.js';
+import { AuditLog } from '../../../src/trading/audit/audit-log.js';
+import { createDataSource } from '../../../src/adapters/db/data-source.js';
+import { KillSwitch } from '../../../src/trading/kill-switch/kill-switch.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../../helpers/env.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 

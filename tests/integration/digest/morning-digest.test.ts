@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildMorningDigest } from '../../../src/digest/build.js';
+import { buildMorningDigest } from '../../../src/trading/digest/build.js';
 import { makeDigestWorld, type DigestWorld } from './fixture.js';
 
 // Friday 2026-11-20, 08:30 New York (EST, UTC−5).

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AlpacaBroker, type AlpacaBrokerOptions } from '../../../src/brokers/alpaca/alpaca-broker.js';
-import { startAlpacaTradingEmulator, type AlpacaTradingEmulator } from '../../../src/emulators/alpaca-trading/server.js';
-import { approvePick } from '../../../src/execution/approve.js';
-import { executeApproval } from '../../../src/execution/execute.js';
-import { makeScrubber } from '../../../src/logging/scrub.js';
+import { AlpacaBroker, type AlpacaBrokerOptions } from '../../../src/adapters/brokers/alpaca/alpaca-broker.js';
+import { startAlpacaTradingEmulator, type AlpacaTradingEmulator } from '../../../src/dev/alpaca-trading/server.js';
+import { approvePick } from '../../../src/trading/execution/approve-pick.js';
+import { executeApproval } from '../../../src/trading/execution/execute.js';
+import { makeScrubber } from '../../../src/lib/logging/scrub.js';
 import { captureLogs } from '../market-data/capture-logs.js';
 import { makeWorld, type World } from './setup.js';
 

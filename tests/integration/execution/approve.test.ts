@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { approvePick, rejectPick, type ApproveResult } from '../../../src/execution/approve.js';
+import { approvePick, rejectPick, type ApproveResult } from '../../../src/trading/execution/approve-pick.js';
 import { makeWorld, type World } from './setup.js';
 
 let w: World;

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditLog } from '../../../src/audit/audit-log.js';
-import type { BrokerOrder } from '../../../src/brokers/port.js';
-import { approvePick } from '../../../src/execution/approve.js';
-import { executeApproval } from '../../../src/execution/execute.js';
+import { AuditLog } from '../../../src/trading/audit/audit-log.js';
+import type { BrokerOrder } from '../../../src/adapters/brokers/port.js';
+import { approvePick } from '../../../src/trading/execution/approve-pick.js';
+import { executeApproval } from '../../../src/trading/execution/execute.js';
 import { makeWorld, wrapBroker, type World } from '../execution/setup.js';
 
 /**

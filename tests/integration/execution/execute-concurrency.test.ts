@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PaperBroker } from '../../../src/brokers/paper/paper-broker.js';
+import { PaperBroker } from '../../../src/adapters/brokers/paper/paper-broker.js';
 import type { DataSource } from 'typeorm';
-import { approvePick } from '../../../src/execution/approve.js';
-import { executeApproval, type ExecutionOutcome } from '../../../src/execution/execute.js';
+import { approvePick } from '../../../src/trading/execution/approve-pick.js';
+import { executeApproval, type ExecutionOutcome } from '../../../src/trading/execution/execute.js';
 import { makeWorld, type World } from '../execution/setup.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { approvePick } from '../../../src/execution/approve.js';
-import { executeApproval, type ExecutionOutcome } from '../../../src/execution/execute.js';
-import { clientOrderIdFor } from '../../../src/execution/ids.js';
+import { approvePick } from '../../../src/trading/execution/approve-pick.js';
+import { executeApproval, type ExecutionOutcome } from '../../../src/trading/execution/execute.js';
+import { clientOrderIdFor } from '../../../src/trading/execution/ids.js';
 import { makeWorld, wrapBroker, type World } from './setup.js';
 
 let w: World;
@@ -191,7 +191,7 @@ describe('executeApproval: crashes and restarts', () => {
     const { approvalId } = await approved();
     const real = w.paper();
     let posts = 0;
-    const { BrokerError } = await import('../../../src/brokers/errors.js');
+    const { BrokerError } = await import('../../../src/adapters/brokers/errors.js');
     const flaky = wrapBroker(real, {
       submitOrder: async (r) => {
         posts++;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Broker } from '../../../src/brokers/port.js';
-import type { ExitDeps } from '../../../src/execution/exits.js';
+import type { Broker } from '../../../src/adapters/brokers/port.js';
+import type { ExitDeps } from '../../../src/trading/execution/exits.js';
 import { makeWorld, wrapBroker, type World } from './setup.js';
 
 /** Instants in New York sessions used by the exit tests (all 2025, EDT = UTC−4). */

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { KillSwitchState } from '../../../src/safety/kill-switch.js';
+import type { KillSwitchState } from '../../../src/trading/kill-switch/kill-switch.js';
 import { timeStopDate } from '../../../src/engine/exits/index.js';
-import { approvePick } from '../../../src/execution/approve.js';
-import { executeApproval } from '../../../src/execution/execute.js';
-import { exitClientOrderId } from '../../../src/execution/exit-ids.js';
-import { flattenAll, runExits, type ExitOutcome } from '../../../src/execution/exits.js';
+import { approvePick } from '../../../src/trading/execution/approve-pick.js';
+import { executeApproval } from '../../../src/trading/execution/execute.js';
+import { exitClientOrderId } from '../../../src/trading/execution/exit-ids.js';
+import { flattenAll, runExits, type ExitOutcome } from '../../../src/trading/execution/exits.js';
 import { AT, countingSubmits, crashAfterSubmit, makeExitsWorld, type ExitsWorld } from './exits-setup.js';
 
 let w: ExitsWorld;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkClientOrderId } from '../../../src/brokers/port.js';
-import { clientOrderIdFor, tradingDay } from '../../../src/execution/ids.js';
+import { checkClientOrderId } from '../../../src/adapters/brokers/port.js';
+import { clientOrderIdFor, tradingDay } from '../../../src/trading/execution/ids.js';
 
 describe('execution ids', () => {
   it('client order id: deterministic from the approval id, ≤ 48 printable characters, accepted by the broker check', () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { markToMarket, MarkToMarketError } from '../../../src/execution/mark-to-market.js';
+import { markToMarket, MarkToMarketError } from '../../../src/trading/execution/mark-to-market.js';
 import { makeWorld, type World } from './setup.js';
 
 let w: World;

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { approvePick } from '../../../src/execution/approve.js';
-import { executeApproval } from '../../../src/execution/execute.js';
-import { runExits } from '../../../src/execution/exits.js';
-import { reconcile } from '../../../src/execution/reconcile.js';
+import { approvePick } from '../../../src/trading/execution/approve-pick.js';
+import { executeApproval } from '../../../src/trading/execution/execute.js';
+import { runExits } from '../../../src/trading/execution/exits.js';
+import { reconcile } from '../../../src/trading/execution/reconcile.js';
 import { AT, crashAfterSubmit, makeExitsWorld, type ExitsWorld } from './exits-setup.js';
 import { wrapBroker } from './setup.js';
 
@@ -113,7 +113,7 @@ describe('reconcile', () => {
   });
 
   it('a broker that cannot be read is reported, not thrown', async () => {
-    const { BrokerError } = await import('../../../src/brokers/errors.js');
+    const { BrokerError } = await import('../../../src/adapters/brokers/errors.js');
     const down = wrapBroker(w.paper(), {});
     down.listOpenOrders = async () => {
       throw new BrokerError({ broker: 'paper', kind: 'unavailable', detail: 'connection refused' });

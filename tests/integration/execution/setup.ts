@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { AuditLog } from '../../../src/audit/audit-log.js';
-import { PaperBroker, type PaperQuote } from '../../../src/brokers/paper/paper-broker.js';
-import type { Broker } from '../../../src/brokers/port.js';
-import { createDataSource } from '../../../src/db/data-source.js';
-import type { ExecutionDeps } from '../../../src/execution/execute.js';
-import type { Quote, QuoteProvider } from '../../../src/market-data/port.js';
-import { KillSwitch } from '../../../src/safety/kill-switch.js';
+import { AuditLog } from '../../../src/trading/audit/audit-log.js';
+import { PaperBroker, type PaperQuote } from '../../../src/adapters/brokers/paper/paper-broker.js';
+import type { Broker } from '../../../src/adapters/brokers/port.js';
+import { createDataSource } from '../../../src/adapters/db/data-source.js';
+import type { ExecutionDeps } from '../../../src/trading/execution/execute.js';
+import type { Quote, QuoteProvider } from '../../../src/adapters/market-data/port.js';
+import { KillSwitch } from '../../../src/trading/kill-switch/kill-switch.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../../helpers/env.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 

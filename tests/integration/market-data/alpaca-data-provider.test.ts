@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Bar } from '../../../src/engine/bars.js';
-import { startAlpacaDataEmulator, type AlpacaDataEmulator } from '../../../src/emulators/alpaca-data/server.js';
-import { AlpacaDataProvider, type AlpacaDataProviderOptions } from '../../../src/market-data/alpaca/alpaca-data-provider.js';
-import { DataProviderError } from '../../../src/market-data/errors.js';
-import { generateSyntheticBars } from '../../../src/market-data/synthetic/generate-bars.js';
-import { weekdaySessions } from '../../../src/market-data/synthetic/sessions.js';
+import { startAlpacaDataEmulator, type AlpacaDataEmulator } from '../../../src/dev/alpaca-data/server.js';
+import { AlpacaDataProvider, type AlpacaDataProviderOptions } from '../../../src/adapters/market-data/alpaca/alpaca-data-provider.js';
+import { DataProviderError } from '../../../src/adapters/market-data/errors.js';
+import { generateSyntheticBars } from '../../../src/adapters/market-data/synthetic/generate-bars.js';
+import { weekdaySessions } from '../../../src/adapters/market-data/synthetic/sessions.js';
 import { captureLogs } from './capture-logs.js';
 
 const KEY_ID = 'PKTESTKEYID0001';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Bar } from '../../../src/engine/bars.js';
-import { startPolygonEmulator, type PolygonEmulator } from '../../../src/emulators/polygon/server.js';
-import { DataProviderError } from '../../../src/market-data/errors.js';
-import { PolygonProvider, type PolygonProviderOptions } from '../../../src/market-data/polygon/polygon-provider.js';
-import { generateSyntheticBars } from '../../../src/market-data/synthetic/generate-bars.js';
-import { weekdaySessions } from '../../../src/market-data/synthetic/sessions.js';
+import { startPolygonEmulator, type PolygonEmulator } from '../../../src/dev/polygon/server.js';
+import { DataProviderError } from '../../../src/adapters/market-data/errors.js';
+import { PolygonProvider, type PolygonProviderOptions } from '../../../src/adapters/market-data/polygon/polygon-provider.js';
+import { generateSyntheticBars } from '../../../src/adapters/market-data/synthetic/generate-bars.js';
+import { weekdaySessions } from '../../../src/adapters/market-data/synthetic/sessions.js';
 import { captureLogs } from './capture-logs.js';
 
 const API_KEY = 'pk_test_polygon_SECRET_9f8e7d';

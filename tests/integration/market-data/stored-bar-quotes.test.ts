@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BarsStore } from '../../../src/bars/store.js';
-import { PaperBroker } from '../../../src/brokers/paper/paper-broker.js';
-import { createDataSource } from '../../../src/db/data-source.js';
-import { DataProviderError } from '../../../src/market-data/errors.js';
-import { StoredBarQuotes } from '../../../src/market-data/stored/bar-quotes.js';
+import { BarsStore } from '../../../src/adapters/bars/store.js';
+import { PaperBroker } from '../../../src/adapters/brokers/paper/paper-broker.js';
+import { createDataSource } from '../../../src/adapters/db/data-source.js';
+import { DataProviderError } from '../../../src/adapters/market-data/errors.js';
+import { StoredBarQuotes } from '../../../src/adapters/market-data/stored/bar-quotes.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;

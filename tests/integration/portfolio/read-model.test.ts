@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDataSource } from '../../../src/db/data-source.js';
-import type { ExecutionOutcome } from '../../../src/execution/execute.js';
-import { loadFillContext } from '../../../src/portfolio/fill-context.js';
-import { loadRecentOrders } from '../../../src/portfolio/orders.js';
-import { loadPnl } from '../../../src/portfolio/pnl.js';
-import { loadOpenPositions } from '../../../src/portfolio/positions.js';
+import { createDataSource } from '../../../src/adapters/db/data-source.js';
+import type { ExecutionOutcome } from '../../../src/trading/execution/execute.js';
+import { loadFillContext } from '../../../src/trading/portfolio/fill-context.js';
+import { loadRecentOrders } from '../../../src/trading/portfolio/orders.js';
+import { loadPnl } from '../../../src/trading/portfolio/pnl.js';
+import { loadOpenPositions } from '../../../src/trading/portfolio/positions.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 import { NOW, seedBars, seedFill, seedMark, seedOrder, seedPick, seedPosition, seedRun } from './seed.js';
 

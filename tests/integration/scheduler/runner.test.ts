@@ -1,10 +1,10 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ScheduledRuns } from '../../../src/scheduler/runs-repo.js';
-import { bindSlots, Scheduler, type EnqueueFn, type SlotRun, type TickSource } from '../../../src/scheduler/runner.js';
-import { occurrenceOn } from '../../../src/scheduler/plan.js';
-import { DEFAULT_SCHEDULE, SLOT_KINDS, buildSlots, type SlotKind } from '../../../src/scheduler/slots.js';
+import { ScheduledRuns } from '../../../src/trading/schedule/runs-repo.js';
+import { bindSlots, Scheduler, type EnqueueFn, type SlotRun, type TickSource } from '../../../src/jobs/scheduler/runner.js';
+import { occurrenceOn } from '../../../src/engine/schedule/plan.js';
+import { DEFAULT_SCHEDULE, SLOT_KINDS, buildSlots, type SlotKind } from '../../../src/engine/schedule/slots.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../../helpers/env.js';
 import { DST_WEEK, THANKSGIVING_WEEK, day, et } from '../../unit/scheduler/expected-weeks.js';
 import { fakeClock, makeSchedDb, silentLog, type SchedDb } from './setup.js';

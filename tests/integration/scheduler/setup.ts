@@ -1,6 +1,6 @@
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '../../../src/db/data-source.js';
+import { createDataSource } from '../../../src/adapters/db/data-source.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 
 /** A fresh migrated database plus the Scheduling migration (applied by hand until it is registered). */

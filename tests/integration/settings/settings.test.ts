@@ -3,12 +3,12 @@ import type { Context } from 'telegraf';
 import type { DataSource } from 'typeorm';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditLog } from '../../../src/audit/audit-log.js';
+import { AuditLog } from '../../../src/trading/audit/audit-log.js';
 import { handleSettingsCallback, type SettingsDeps } from '../../../src/bot/commands/settings.js';
-import type { Config } from '../../../src/config/config.js';
-import { createDataSource } from '../../../src/db/data-source.js';
-import { recipientsFor } from '../../../src/settings/recipients.js';
-import { UserSettingsRepo } from '../../../src/settings/repo.js';
+import type { Config } from '../../../src/app/config/config.js';
+import { createDataSource } from '../../../src/adapters/db/data-source.js';
+import { recipientsFor } from '../../../src/trading/settings/recipients.js';
+import { UserSettingsRepo } from '../../../src/trading/settings/repo.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;

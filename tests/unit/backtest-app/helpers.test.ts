@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { monthlyReturns, monthlyReturnsChart, backtestEquityChart, thinIndices } from '../../../src/backtest/charts.js';
-import { walkForwardGrid, WALK_FORWARD_GRIDS } from '../../../src/backtest/grid.js';
-import { keyOfJobId, jobIdBase, cancelFlagKey, backtestKeys } from '../../../src/backtest/job.js';
-import { ackText, joinedText, overallFraction, progressBar, progressText } from '../../../src/backtest/messages.js';
-import { buildRequest } from '../../../src/backtest/request.js';
+import { monthlyReturns, monthlyReturnsChart, backtestEquityChart, thinIndices } from '../../../src/bot/charts/backtest-charts.js';
+import { walkForwardGrid, WALK_FORWARD_GRIDS } from '../../../src/trading/backtest/grid.js';
+import { keyOfJobId, jobIdBase, cancelFlagKey, backtestKeys } from '../../../src/jobs/handlers/backtest-job.js';
+import { ackText, joinedText, overallFraction, progressBar, progressText } from '../../../src/bot/views/backtest-messages.js';
+import { buildRequest } from '../../../src/trading/backtest/request.js';
 import { DONCHIAN_DEFAULTS, TURTLE_SOUP_DEFAULTS } from '../../../src/engine/strategies/index.js';
-import { validateSpec } from '../../../src/charts/validate.js';
+import { validateSpec } from '../../../src/adapters/charts/validate.js';
 
 describe('walk-forward grid', () => {
   it('is 3 lookbacks × 4 stop multiples = 12 points per strategy', () => {

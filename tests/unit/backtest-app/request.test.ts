@@ -9,7 +9,7 @@ import {
   requestHash,
   requestKey,
   splitParamPairs,
-} from '../../../src/backtest/request.js';
+} from '../../../src/trading/backtest/request.js';
 import { DONCHIAN_DEFAULTS } from '../../../src/engine/strategies/index.js';
 
 describe('sizing specs', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { backtestData, BacktestCancelledError, fingerprintBars } from '../../../src/backtest/data.js';
-import { walkForwardGrid } from '../../../src/backtest/grid.js';
-import { outcomeJson } from '../../../src/backtest/report.js';
-import { BacktestInputError, buildRequest } from '../../../src/backtest/request.js';
-import { runBacktest, walkForwardPrecomputed } from '../../../src/backtest/run.js';
-import { summaryMessage } from '../../../src/backtest/messages.js';
-import { formatTextReport } from '../../../src/backtest/text-report.js';
+import { backtestData, BacktestCancelledError, fingerprintBars } from '../../../src/trading/backtest/data.js';
+import { walkForwardGrid } from '../../../src/trading/backtest/grid.js';
+import { outcomeJson } from '../../../src/trading/backtest/report.js';
+import { BacktestInputError, buildRequest } from '../../../src/trading/backtest/request.js';
+import { runBacktest, walkForwardPrecomputed } from '../../../src/trading/backtest/run.js';
+import { summaryMessage } from '../../../src/bot/views/backtest-messages.js';
+import { formatTextReport } from '../../../src/bot/views/backtest-text-report.js';
 import { runPortfolio, walkForward } from '../../../src/engine/backtest/index.js';
 import type { BarSeries } from '../../../src/engine/bars.js';
 import type { StrategyId } from '../../../src/engine/signal.js';

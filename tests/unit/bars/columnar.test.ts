@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { columnarFromBars, columnarFromSeries, DateTables, epochDayOf, isoOfEpochDay, structuralProblems } from '../../../src/bars/columnar.js';
-import { Lru } from '../../../src/bars/lru.js';
-import { normalizeSymbol, normalizeSymbols, symbolArrayLiteral } from '../../../src/bars/symbols.js';
-import { diffBars } from '../../../src/bars/write.js';
+import { columnarFromBars, columnarFromSeries, DateTables, epochDayOf, isoOfEpochDay, structuralProblems } from '../../../src/adapters/bars/columnar.js';
+import { Lru } from '../../../src/adapters/bars/lru.js';
+import { normalizeSymbol, normalizeSymbols, symbolArrayLiteral } from '../../../src/adapters/bars/symbols.js';
+import { diffBars } from '../../../src/adapters/bars/write.js';
 import { toSeries, type Bar } from '../../../src/engine/bars.js';
 
 const bars: Bar[] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CopyBinaryWriter, CopyOutBinary, PG_EPOCH_DAY, dateArrayParam, float8ArrayParam, textArrayParam } from '../../../src/bars/pg-wire.js';
+import { CopyBinaryWriter, CopyOutBinary, PG_EPOCH_DAY, dateArrayParam, float8ArrayParam, textArrayParam } from '../../../src/adapters/bars/pg-wire.js';
 
 describe('binary array parameters (array_recv layout)', () => {
   it('float8[]: header then (length 8, big-endian double) per element', () => {

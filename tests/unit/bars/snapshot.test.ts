@@ -2,9 +2,9 @@ import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { epochDayOf } from '../../../src/bars/columnar.js';
-import { clearSnapshots, pruneSnapshots, readSnapshot, snapshotPath, writeSnapshot } from '../../../src/bars/snapshot.js';
-import { UniverseBuilder, type LoadedUniverse } from '../../../src/bars/universe.js';
+import { epochDayOf } from '../../../src/adapters/bars/columnar.js';
+import { clearSnapshots, pruneSnapshots, readSnapshot, snapshotPath, writeSnapshot } from '../../../src/adapters/bars/snapshot.js';
+import { UniverseBuilder, type LoadedUniverse } from '../../../src/adapters/bars/universe.js';
 
 let dir: string;
 beforeEach(async () => {

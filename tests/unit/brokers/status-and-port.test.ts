@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ALPACA_ORDER_STATUSES, mapAlpacaStatus } from '../../../src/brokers/alpaca/status.js';
-import { BrokerError, isBrokerError } from '../../../src/brokers/errors.js';
-import { isTerminal, OPEN_STATUSES, ORDER_STATUSES, validateOrderRequest, type OrderRequest, type OrderStatus } from '../../../src/brokers/port.js';
+import { ALPACA_ORDER_STATUSES, mapAlpacaStatus } from '../../../src/adapters/brokers/alpaca/status.js';
+import { BrokerError, isBrokerError } from '../../../src/adapters/brokers/errors.js';
+import { isTerminal, OPEN_STATUSES, ORDER_STATUSES, validateOrderRequest, type OrderRequest, type OrderStatus } from '../../../src/adapters/brokers/port.js';
 
 describe('Alpaca status mapping', () => {
   // [alpaca status, filledQty, qty, normalised, terminal]

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatPrice, iocLimitPriceFromAsk, isOnTick, roundToTick, tickSize } from '../../../src/brokers/tick.js';
-import { iocLimitPriceFromAsk as fromAlpacaModule } from '../../../src/brokers/alpaca/index.js';
+import { formatPrice, iocLimitPriceFromAsk, isOnTick, roundToTick, tickSize } from '../../../src/engine/tick.js';
+import { iocLimitPriceFromAsk as fromAlpacaModule } from '../../../src/adapters/brokers/alpaca/index.js';
 
 describe('tick size', () => {
   it('is $0.01 at or above $1 and $0.0001 below', () => {

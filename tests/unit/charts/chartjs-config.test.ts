@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toChartJsConfig, type ChartJsConfig } from '../../../src/charts/chartjs-config.js';
-import { DOWN_COLOR, FLAT_COLOR, LEVEL_COLORS, UP_COLOR } from '../../../src/charts/theme.js';
+import { toChartJsConfig, type ChartJsConfig } from '../../../src/adapters/charts/chartjs-config.js';
+import { DOWN_COLOR, FLAT_COLOR, LEVEL_COLORS, UP_COLOR } from '../../../src/adapters/charts/theme.js';
 import { candleSpec, equitySpec, pnlSpec } from './helpers/fixtures.js';
 
 /** Loose view for poking at nested JSON in assertions. */

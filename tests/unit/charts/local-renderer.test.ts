@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { renderChartJsConfig } from '../../../src/charts/chartjs-runtime.js';
-import { ChartRenderError } from '../../../src/charts/errors.js';
-import { LocalChartRenderer } from '../../../src/charts/local-renderer.js';
-import { DOWN_COLOR, LEVEL_COLORS, UP_COLOR } from '../../../src/charts/theme.js';
+import { renderChartJsConfig } from '../../../src/adapters/charts/chartjs-runtime.js';
+import { ChartRenderError } from '../../../src/adapters/charts/errors.js';
+import { LocalChartRenderer } from '../../../src/adapters/charts/local-renderer.js';
+import { DOWN_COLOR, LEVEL_COLORS, UP_COLOR } from '../../../src/adapters/charts/theme.js';
 import { candleSpec, equitySpec, pnlSpec } from './helpers/fixtures.js';
 import { countColor, decodePng, distinctColors, hexToRgb, inkFraction, pixel } from './helpers/png.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChartRequestError, paramsFromQuery, parseChartRequest } from '../../../src/emulators/quickchart/params.js';
+import { ChartRequestError, paramsFromQuery, parseChartRequest } from '../../../src/dev/quickchart/params.js';
 
 const chart = { type: 'bar', data: { labels: ['a'], datasets: [{ data: [1] }] } };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { toChartJsConfig } from '../../../src/charts/chartjs-config.js';
-import { ChartSpecError } from '../../../src/charts/errors.js';
-import type { ChartSpec } from '../../../src/charts/port.js';
-import { resolveSize } from '../../../src/charts/validate.js';
+import { toChartJsConfig } from '../../../src/adapters/charts/chartjs-config.js';
+import { ChartSpecError } from '../../../src/adapters/charts/errors.js';
+import type { ChartSpec } from '../../../src/adapters/charts/port.js';
+import { resolveSize } from '../../../src/adapters/charts/validate.js';
 import { candleSpec, makeBars, pnlSpec } from './helpers/fixtures.js';
 
 function specError(spec: ChartSpec): ChartSpecError {

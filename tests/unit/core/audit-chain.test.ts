@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../src/audit/canonical-json.js';
-import { chainHash, GENESIS_HASH, verifyRows, type ChainRow } from '../../../src/audit/chain.js';
+import { canonicalJson } from '../../../src/trading/audit/canonical-json.js';
+import { chainHash, GENESIS_HASH, verifyRows, type ChainRow } from '../../../src/trading/audit/chain.js';
 
 function build(payloads: unknown[]): ChainRow[] {
   let prev = GENESIS_HASH;

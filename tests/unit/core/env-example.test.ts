@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { envSchema } from '../../../src/config/env-schema.js';
-import { loadConfig } from '../../../src/config/config.js';
+import { envSchema } from '../../../src/app/config/env-schema.js';
+import { loadConfig } from '../../../src/app/config/config.js';
 
 describe('.env.example', () => {
   const text = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8');

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/logging/logger.js';
-import { makeScrubber } from '../../../src/logging/scrub.js';
+import { createLogger } from '../../../src/lib/logging/logger.js';
+import { makeScrubber } from '../../../src/lib/logging/scrub.js';
 
 const token = '987654321:AAHsecretSECRETsecretSECRET_abc-123';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { positionLine, rebaseBenchmark, severityRank, slippage, sortFailures, sortFills, sortPositions, type PositionInput } from '../../../src/digest/compute.js';
-import type { FailureLine, FillLine } from '../../../src/digest/types.js';
+import { positionLine, rebaseBenchmark, severityRank, slippage, sortFailures, sortFills, sortPositions, type PositionInput } from '../../../src/trading/digest/compute.js';
+import type { FailureLine, FillLine } from '../../../src/trading/digest/types.js';
 
 const pos = (over: Partial<PositionInput> = {}): PositionInput => ({
   symbol: 'ABC',

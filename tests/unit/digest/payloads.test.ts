@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultDigestKind, digestCommand } from '../../../src/bot/commands/digest.js';
-import { digestDeliveryJobId, digestSendSchema, scheduledDigestJobId } from '../../../src/digest/payloads.js';
-import { scheduledScansOn } from '../../../src/digest/scans.js';
-import { buildSlots, DEFAULT_SCHEDULE } from '../../../src/scheduler/slots.js';
+import { digestDeliveryJobId, digestSendSchema, scheduledDigestJobId } from '../../../src/jobs/payloads/digest.js';
+import { scheduledScansOn } from '../../../src/trading/digest/scans.js';
+import { buildSlots, DEFAULT_SCHEDULE } from '../../../src/engine/schedule/slots.js';
 
 describe('digest.send payload', () => {
   it('accepts a /digest reply and a scheduled broadcast', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { closeDigestView, dayLabel, MAX_LIST, morningDigestView, untilText } from '../../../src/bot/views/digest-view.js';
-import { closeDigestChart } from '../../../src/digest/chart.js';
-import { LocalChartRenderer } from '../../../src/charts/local-renderer.js';
-import { validateSpec } from '../../../src/charts/validate.js';
+import { closeDigestChart } from '../../../src/bot/charts/digest-chart.js';
+import { LocalChartRenderer } from '../../../src/adapters/charts/local-renderer.js';
+import { validateSpec } from '../../../src/adapters/charts/validate.js';
 import { MESSAGE_LIMIT } from '../../../src/bot/format/limits.js';
-import type { CloseDigestData, FillLine, MorningDigestData, PositionLine } from '../../../src/digest/types.js';
+import type { CloseDigestData, FillLine, MorningDigestData, PositionLine } from '../../../src/trading/digest/types.js';
 
 const NOW = new Date('2026-11-20T08:30:00-05:00');
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Bar } from '../../../src/engine/bars.js';
-import { checkBars } from '../../../src/market-data/quality/check-bars.js';
-import { formatQualityReport } from '../../../src/market-data/quality/format-report.js';
-import { weekdaySessions } from '../../../src/market-data/synthetic/sessions.js';
+import { checkBars } from '../../../src/adapters/market-data/quality/check-bars.js';
+import { formatQualityReport } from '../../../src/adapters/market-data/quality/format-report.js';
+import { weekdaySessions } from '../../../src/adapters/market-data/synthetic/sessions.js';
 
 /** Clean bars on consecutive weekdays ending at `end`, close drifting slowly. */
 function cleanBars(n: number, end = '2024-03-28'): Bar[] {

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CsvFolderProvider } from '../../../src/market-data/csv/csv-folder-provider.js';
-import { SampleCsvProvider } from '../../../src/market-data/csv/sample-csv-provider.js';
-import { DataProviderError } from '../../../src/market-data/errors.js';
+import { CsvFolderProvider } from '../../../src/adapters/market-data/csv/csv-folder-provider.js';
+import { SampleCsvProvider } from '../../../src/adapters/market-data/csv/sample-csv-provider.js';
+import { DataProviderError } from '../../../src/adapters/market-data/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'courtside-csv-'));
 writeFileSync(

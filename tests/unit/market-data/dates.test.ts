@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isIsoDate, nyDateOf, nyMidnightMs, weekdaysBetween } from '../../../src/market-data/dates.js';
+import { isIsoDate, nyDateOf, nyMidnightMs, weekdaysBetween } from '../../../src/lib/dates.js';
 
 describe('dates', () => {
   it('validates real calendar dates only', () => {

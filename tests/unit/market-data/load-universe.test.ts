@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../../../src/market-data/package-root.js';
-import { loadDefaultUniverse } from '../../../src/market-data/universe/default-universe.js';
-import { loadUniverse, UniverseFileError } from '../../../src/market-data/universe/load-universe.js';
+import { packageRoot } from '../../../src/adapters/market-data/package-root.js';
+import { loadDefaultUniverse } from '../../../src/adapters/market-data/universe/default-universe.js';
+import { loadUniverse, UniverseFileError } from '../../../src/adapters/market-data/universe/load-universe.js';
 
 const CSV = `symbol,ok,earliest,latest,years,adv_shares,adv_dollar,has_options
 AAA,True,2021-01-11,2026-01-08,5,1000000,50000000,True

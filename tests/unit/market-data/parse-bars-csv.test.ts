@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Bar } from '../../../src/engine/bars.js';
-import { describeCsvErrors, parseBarsCsv } from '../../../src/market-data/csv/parse-bars-csv.js';
-import { packageRoot } from '../../../src/market-data/package-root.js';
+import { describeCsvErrors, parseBarsCsv } from '../../../src/adapters/market-data/csv/parse-bars-csv.js';
+import { packageRoot } from '../../../src/adapters/market-data/package-root.js';
 
 const fixture = readFileSync(new URL('./fixtures/bad-lines.csv', import.meta.url), 'utf8');
 

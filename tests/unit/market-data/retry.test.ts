@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DataProviderError } from '../../../src/market-data/errors.js';
-import { redact, safeUrl } from '../../../src/market-data/http/redact.js';
-import { backoffDelayMs, getJsonWithRetry, parseRetryAfterMs, type GetJsonRequest } from '../../../src/market-data/http/retry.js';
+import { DataProviderError } from '../../../src/adapters/market-data/errors.js';
+import { redact, safeUrl } from '../../../src/adapters/market-data/http/redact.js';
+import { backoffDelayMs, getJsonWithRetry, parseRetryAfterMs, type GetJsonRequest } from '../../../src/adapters/market-data/http/retry.js';
 
 const SECRET = 'sk_live_DO_NOT_LEAK_123';
 

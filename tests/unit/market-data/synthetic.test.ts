@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { BarSeries } from '../../../src/engine/bars.js';
-import { checkBars } from '../../../src/market-data/quality/check-bars.js';
-import { generateSyntheticBars, generateSyntheticSeries } from '../../../src/market-data/synthetic/generate-bars.js';
-import { generateSyntheticUniverse } from '../../../src/market-data/synthetic/generate-universe.js';
-import { Prng } from '../../../src/market-data/synthetic/prng.js';
-import { symbolSeed } from '../../../src/market-data/synthetic/seed.js';
-import { weekdaySessions } from '../../../src/market-data/synthetic/sessions.js';
-import { SyntheticProvider } from '../../../src/market-data/synthetic/synthetic-provider.js';
-import { loadDefaultUniverse } from '../../../src/market-data/universe/default-universe.js';
-import { DataProviderError } from '../../../src/market-data/errors.js';
+import { checkBars } from '../../../src/adapters/market-data/quality/check-bars.js';
+import { generateSyntheticBars, generateSyntheticSeries } from '../../../src/adapters/market-data/synthetic/generate-bars.js';
+import { generateSyntheticUniverse } from '../../../src/adapters/market-data/synthetic/generate-universe.js';
+import { Prng } from '../../../src/adapters/market-data/synthetic/prng.js';
+import { symbolSeed } from '../../../src/adapters/market-data/synthetic/seed.js';
+import { weekdaySessions } from '../../../src/adapters/market-data/synthetic/sessions.js';
+import { SyntheticProvider } from '../../../src/adapters/market-data/synthetic/synthetic-provider.js';
+import { loadDefaultUniverse } from '../../../src/adapters/market-data/universe/default-universe.js';
+import { DataProviderError } from '../../../src/adapters/market-data/errors.js';
 
 const SESSIONS = weekdaySessions('2025-12-31', 2520);
 const UNIVERSE = loadDefaultUniverse().entries;

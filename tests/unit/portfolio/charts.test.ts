@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validateSpec } from '../../../src/charts/validate.js';
-import { fillChart, pnlEquityChart, positionsPnlChart } from '../../../src/portfolio/charts.js';
+import { validateSpec } from '../../../src/adapters/charts/validate.js';
+import { fillChart, pnlEquityChart, positionsPnlChart } from '../../../src/bot/charts/portfolio-charts.js';
 import { pnl, position, snapshot, summary } from './fixtures.js';
 
 describe('portfolio charts', () => {

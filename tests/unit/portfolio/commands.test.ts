@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { CommandCall } from '../../../src/bot/commands/define.js';
 import { ordersCommand, pnlArgs, pnlCommand, positionsCommand } from '../../../src/bot/commands/portfolio.js';
 import type { BotDeps } from '../../../src/bot/deps.js';
-import { pnlRequestSchema } from '../../../src/portfolio/payloads.js';
-import { shortClientOrderId } from '../../../src/portfolio/orders.js';
+import { pnlRequestSchema } from '../../../src/jobs/payloads/portfolio.js';
+import { shortClientOrderId } from '../../../src/trading/portfolio/orders.js';
 
 const parse = (...tokens: string[]) => pnlArgs.safeParse({ tokens, text: tokens.join(' ') });
 

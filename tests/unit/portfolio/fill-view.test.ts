@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fillConfirmation, GATE_TITLES } from '../../../src/bot/views/fill-view.js';
-import { validateSpec } from '../../../src/charts/validate.js';
-import type { ExecutionOutcome } from '../../../src/execution/execute.js';
-import type { FillContext } from '../../../src/portfolio/fill-context.js';
+import { validateSpec } from '../../../src/adapters/charts/validate.js';
+import type { ExecutionOutcome } from '../../../src/trading/execution/execute.js';
+import type { FillContext } from '../../../src/trading/portfolio/fill-context.js';
 import { covered, summary } from './fixtures.js';
 
 const candles = Array.from({ length: 60 }, (_, i) => ({ date: `2024-10-${String((i % 28) + 1).padStart(2, '0')}`, o: 9 + i / 100, h: 9.5 + i / 100, l: 8.5 + i / 100, c: 9.2 + i / 100 }));

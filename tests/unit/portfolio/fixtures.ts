@@ -1,6 +1,6 @@
-import type { OrderSummary } from '../../../src/execution/execute.js';
-import { totalsOf } from '../../../src/portfolio/positions.js';
-import type { OpenPosition, PnlReport, PositionsSnapshot, RecentOrder } from '../../../src/portfolio/types.js';
+import type { OrderSummary } from '../../../src/trading/execution/execute.js';
+import { totalsOf } from '../../../src/trading/portfolio/positions.js';
+import type { OpenPosition, PnlReport, PositionsSnapshot, RecentOrder } from '../../../src/trading/portfolio/types.js';
 
 /** A priced position; override anything. Unrealized fields follow price/avgCost/qty unless given. */
 export function position(over: Partial<OpenPosition> & { symbol: string }): OpenPosition {

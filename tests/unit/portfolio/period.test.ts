@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { periodRange } from '../../../src/portfolio/period.js';
+import { periodRange } from '../../../src/trading/portfolio/period.js';
 
 describe('periodRange', () => {
   // Friday 2025-01-10, 15:00 New York. Thursday 2025-01-09 was a market closure (national day of mourning).

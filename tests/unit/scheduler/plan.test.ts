@@ -8,8 +8,8 @@ import {
   occurrenceOn,
   occurrencesBetween,
   slotJobId,
-} from '../../../src/scheduler/plan.js';
-import { DEFAULT_SCHEDULE, buildSlots, describeSlot, formatTimeSpec, makeSlot, parseTimeList, parseTimeSpec } from '../../../src/scheduler/slots.js';
+} from '../../../src/engine/schedule/plan.js';
+import { DEFAULT_SCHEDULE, buildSlots, describeSlot, formatTimeSpec, makeSlot, parseTimeList, parseTimeSpec } from '../../../src/engine/schedule/slots.js';
 import { DST_WEEK, GOOD_FRIDAY_WEEK, THANKSGIVING_WEEK, et } from './expected-weeks.js';
 
 const slots = buildSlots(DEFAULT_SCHEDULE);
@@ -140,7 +140,7 @@ describe('planner over real weeks', () => {
 
 describe('schedule from environment strings', () => {
   it('parses the lists, keeps the defaults equivalent, and names the bad entry', async () => {
-    const { scheduleFromStrings, timeListProblem } = await import('../../../src/scheduler/slots.js');
+    const { scheduleFromStrings, timeListProblem } = await import('../../../src/engine/schedule/slots.js');
     const spec = scheduleFromStrings({ scans: '09:35,10:30,close-5', morningDigest: '08:45', closeDigest: 'close+15', exits: 'close-10', mark: 'close+30', reconcile: '09:20,close+35', graceMinutes: 10 });
     expect(buildSlots(spec)).toEqual(slots);
     expect(buildSlots(scheduleFromStrings({ scans: '', morningDigest: '', closeDigest: '', exits: '', mark: '', reconcile: 'open+5' })).map((s) => s.slot)).toEqual(['reconcile-0935']);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { nodeScheduleTicks } from '../../../src/scheduler/runner.js';
+import { nodeScheduleTicks } from '../../../src/jobs/scheduler/runner.js';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { settingsCommand } from '../../../src/bot/commands/settings.js';
-import { effectiveSettings, NOTIFY_KINDS, NOTIFY_MODES } from '../../../src/settings/schema.js';
-import { parseSettingsArg, settingsArg, settingsKeyboard, settingsView } from '../../../src/settings/view.js';
+import { effectiveSettings, NOTIFY_KINDS, NOTIFY_MODES } from '../../../src/trading/settings/schema.js';
+import { parseSettingsArg, settingsArg, settingsKeyboard, settingsView } from '../../../src/bot/views/settings-view.js';
 
 describe('effectiveSettings', () => {
   it('defaults to on for everything', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, LOCAL_DEMO_BUDGETS, loadConfig } from '../../../src/config/config.js';
-import { pickExpiry } from '../../../src/ops/market-clock.js';
+import { ConfigError, LOCAL_DEMO_BUDGETS, loadConfig } from '../../../src/app/config/config.js';
+import { pickExpiry } from '../../../src/trading/market-clock.js';
 
 const TOKEN = '123456789:AAbbccddeeffgghhiijjkkllmmnnoopp';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isOnTick } from '../../../../src/brokers/tick.js';
-import { exitClientOrderId } from '../../../../src/execution/exit-ids.js';
-import { iocSellLimitFromBid } from '../../../../src/execution/exit-order.js';
+import { isOnTick } from '../../../../src/engine/tick.js';
+import { exitClientOrderId } from '../../../../src/trading/execution/exit-ids.js';
+import { iocSellLimitFromBid } from '../../../../src/trading/execution/exit-order.js';
 
 describe('iocSellLimitFromBid (the exit order price)', () => {
   it('is bid × (1 − buffer) rounded DOWN to the tick', () => {

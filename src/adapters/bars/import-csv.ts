@@ -1,0 +1,168 @@
+/**
+ * Importing bar CSV files (`date,open,high,low,close,volume`, one file per
+ * symbol named after it, e.g. `AAPL.csv`) into the store: every line that
+ * does not parse and every bar the quality checks reject is reported and
+ * left out; the rest is stored (merge by default). Source: `csv:<file name>`.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { parseBarsCsv, type CsvLineError } from '../market-data/csv/parse-bars-csv.js';
+import { nyToday } from '../../lib/dates.js';
+import type { CheckBarsOptions, QualityIssue } from '../market-data/quality/check-bars.js';
+import type { BarsStore } from './store.js';
+import { isValidSymbol, normalizeSymbol } from './symbols.js';
+
+/** The path is missing or unusable as a whole (nothing was imported). */
+export class CsvImportInputError extends Error {
+  override readonly name = 'CsvImportInputError';
+}
+
+export interface CsvImportOptions {
+  /** Symbol for a single file whose name is not the symbol. Not allowed with a folder. */
+  symbol?: string;
+  /** `merge` (default) keeps stored dates missing from the file; `replace` makes the file the whole record. */
+  mode?: 'merge' | 'replace';
+  /** Quality checks; `asOf` defaults to today in New York (bars dated later are rejected). */
+  quality?: CheckBarsOptions;
+}
+
+export interface CsvFileReport {
+  file: string;
+  symbol: string | null;
+  source: string;
+  /** Non-empty data lines in the file. */
+  lines: number;
+  /** Lines that could not be read (line numbers count the header as line 1). */
+  csvErrors: CsvLineError[];
+  /** Quality findings; `dropped: true` ones were not stored. */
+  issues: QualityIssue[];
+  /** Bars the quality checks rejected. */
+  dropped: number;
+  /** Bars handed to the store. */
+  stored: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  /** The file could not be imported at all. */
+  error?: string;
+  /** The store did not write (e.g. demo/real rule), with the reason. */
+  skipped?: string;
+}
+
+export interface CsvImportReport {
+  files: CsvFileReport[];
+  /** Lines and bars left out over all files (unreadable lines + rejected bars), plus files that failed. */
+  rejected: number;
+  stored: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  /** True when every line of every file was stored. */
+  clean: boolean;
+}
+
+/** CSV files to import from a file or folder path (sorted); throws CsvImportInputError when there are none. */
+export async function csvFilesAt(path: string): Promise<{ files: string[]; folder: boolean }> {
+  const st = await stat(path).catch(() => undefined);
+  if (!st) throw new CsvImportInputError(`no such file or folder: ${path}`);
+  if (st.isFile()) return { files: [path], folder: false };
+  if (!st.isDirectory()) throw new CsvImportInputError(`${path} is neither a file nor a folder`);
+  const names = (await readdir(path)).filter((n) => n.toLowerCase().endsWith('.csv')).sort();
+  if (names.length === 0) throw new CsvImportInputError(`no .csv files in ${path}`);
+  return { files: names.map((n) => join(path, n)), folder: true };
+}
+
+/** Imports a CSV file or a folder of CSV files. */
+export async function importCsvPath(store: BarsStore, path: string, opts: CsvImportOptions = {}): Promise<CsvImportReport> {
+  const { files, folder } = await csvFilesAt(path);
+  if (opts.symbol !== undefined) {
+    if (folder) throw new CsvImportInputError('--symbol applies to a single file, not a folder (file names give the symbols)');
+    if (!isValidSymbol(opts.symbol)) throw new CsvImportInputError(`"${opts.symbol.slice(0, 20)}" is not a valid symbol`);
+  }
+  const quality: CheckBarsOptions = { ...opts.quality, asOf: opts.quality?.asOf ?? nyToday() };
+  const seen = new Map<string, string>();
+  const reports: CsvFileReport[] = [];
+
+  for (const file of files) {
+    const name = basename(file);
+    const r: CsvFileReport = {
+      file,
+      symbol: null,
+      source: `csv:${name}`,
+      lines: 0,
+      csvErrors: [],
+      issues: [],
+      dropped: 0,
+      stored: 0,
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      deleted: 0,
+    };
+    reports.push(r);
+    const rawSymbol = opts.symbol ?? basename(name, extname(name));
+    if (!isValidSymbol(rawSymbol)) {
+      r.error = `file name "${name}" is not a symbol; name the file after its ticker (e.g. AAPL.csv) or pass --symbol`;
+      continue;
+    }
+    const symbol = normalizeSymbol(rawSymbol);
+    r.symbol = symbol;
+    const first = seen.get(symbol);
+    if (first !== undefined) {
+      r.error = `symbol ${symbol} was already imported from ${basename(first)}; file skipped`;
+      continue;
+    }
+    seen.set(symbol, file);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      r.error = `cannot read ${file}: ${(err as Error).message}`;
+      continue;
+    }
+    const parsed = parseBarsCsv(text, { source: file });
+    r.csvErrors = parsed.errors;
+    r.lines = countDataLines(text);
+    if (parsed.bars.length === 0) {
+      if (parsed.errors.length === 0) r.error = 'no bars in file';
+      continue;
+    }
+    const imported = await store.importBars([{ symbol, bars: parsed.bars }], { source: r.source, demo: false, mode: opts.mode ?? 'merge', quality });
+    const s = imported.symbols[0]!;
+    r.issues = s.issues;
+    r.dropped = s.dropped;
+    r.stored = parsed.bars.length - s.dropped;
+    r.inserted = s.inserted;
+    r.updated = s.updated;
+    r.unchanged = s.unchanged;
+    r.deleted = s.deleted;
+    if (s.skipped) r.skipped = s.skipped;
+  }
+
+  const report: CsvImportReport = { files: reports, rejected: 0, stored: 0, inserted: 0, updated: 0, unchanged: 0, clean: true };
+  for (const r of reports) {
+    report.rejected += r.csvErrors.length + r.dropped + (r.error ? 1 : 0);
+    report.stored += r.stored;
+    report.inserted += r.inserted;
+    report.updated += r.updated;
+    report.unchanged += r.unchanged;
+  }
+  report.clean = report.rejected === 0 && reports.every((r) => !r.skipped);
+  return report;
+}
+
+function countDataLines(text: string): number {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  let n = 0;
+  let header = true;
+  for (const l of lines) {
+    if (l.trim() === '') continue;
+    if (header) {
+      header = false;
+      continue;
+    }
+    n++;
+  }
+  return n;
+}

@@ -1,0 +1,237 @@
+/**
+ * Embedded default data: the real sample files (`data/ohlcv`, source
+ * `sample`, not demo) and the deterministic synthetic universe (source
+ * `synthetic`, DEMO) for every other symbol of the default universe.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type pg from 'pg';
+import type { BarSeries } from '../../engine/bars.js';
+import { SampleCsvProvider } from '../market-data/csv/sample-csv-provider.js';
+import { isIsoDate } from '../../lib/dates.js';
+import { generateSyntheticSeries } from '../market-data/synthetic/generate-bars.js';
+import { syntheticInputFor } from '../market-data/synthetic/generate-universe.js';
+import { weekdaySessions } from '../market-data/synthetic/sessions.js';
+import { DEFAULT_SYNTHETIC_SESSIONS } from '../market-data/synthetic/synthetic-provider.js';
+import { loadDefaultUniverse } from '../market-data/universe/default-universe.js';
+import type { UniverseEntry } from '../market-data/universe/load-universe.js';
+import { columnarFromSeries, type ColumnarBars } from './columnar.js';
+import type { BarsStore, ImportBarsReport } from './store.js';
+import { normalizeSymbol } from './symbols.js';
+import type { WriteReport } from './types.js';
+
+/** Bump when what the seed writes changes for the same inputs (forces a re-seed). */
+const SEED_FORMAT = 1;
+const SEED_NAME = 'default';
+/** Session-level advisory lock so two processes seeding at once do it once. */
+const SEED_LOCK_KEY = 774_219_003;
+
+export interface SeedOptions {
+  /** Last session of the synthetic history (the caller's last completed session), YYYY-MM-DD. */
+  endDate: string;
+  /**
+   * Sessions to generate over (oldest first); ones after `endDate` are
+   * dropped. Default: `weekdaySessions(endDate, 2520)`.
+   */
+  sessions?: readonly string[];
+  /** Universe for the synthetic data; default the bundled 900-symbol universe. */
+  universe?: readonly Pick<UniverseEntry, 'symbol' | 'advDollar' | 'avgPrice'>[];
+  /** PRNG salt of the synthetic universe; default 0 (what SyntheticProvider uses). */
+  salt?: number;
+  /** Re-check every symbol even if the store says it is seeded. */
+  force?: boolean;
+}
+
+export interface SeedReport {
+  /** True when the store was already seeded with these inputs (one query, nothing written). */
+  upToDate: boolean;
+  seedKey: string;
+  /** Real sample symbols (not demo). */
+  sampleSymbols: string[];
+  /** Symbols seeded with synthetic DEMO bars (excludes symbols that hold real bars). */
+  demoSymbols: number;
+  /** Symbols (re)written this time. */
+  reseeded: number;
+  sample: ImportBarsReport | undefined;
+  synthetic: WriteReport | undefined;
+  ms: number;
+}
+
+interface SeedPlan {
+  key: string;
+  sessions: readonly string[];
+  universe: readonly Pick<UniverseEntry, 'symbol' | 'advDollar' | 'avgPrice'>[];
+  samples: SampleCsvProvider;
+  sampleSymbols: string[];
+  salt: number;
+}
+
+/**
+ * Stores the default data idempotently. When the store was seeded with the
+ * same inputs and none of those symbols changed since, this is one query.
+ * Otherwise only what is missing or changed is (re)written: sample symbols
+ * are re-imported (replace), synthetic symbols regenerated (replace, demo).
+ * A symbol that meanwhile got real bars (say an imported AAPL.csv) keeps
+ * them: demo bars never overwrite real ones.
+ */
+export async function seedDefaultData(store: BarsStore, opts: SeedOptions): Promise<SeedReport> {
+  const started = performance.now();
+  const plan = await makePlan(opts);
+  const result = (extra: Partial<SeedReport>): SeedReport => ({
+    upToDate: false,
+    seedKey: plan.key,
+    sampleSymbols: plan.sampleSymbols,
+    demoSymbols: 0,
+    reseeded: 0,
+    sample: undefined,
+    synthetic: undefined,
+    ...extra,
+    ms: performance.now() - started,
+  });
+
+  if (!opts.force) {
+    const state = await seedState((sql, params) => store.ds.query(sql, params) as Promise<SeedStateRow[]>, plan.key);
+    if (state.upToDate) return result({ upToDate: true, demoSymbols: state.demoSymbols });
+  }
+
+  // One connection holds the seed lock; the writes use others (pool size ≥ 2).
+  const runner = store.ds.createQueryRunner();
+  const client = (await runner.connect()) as pg.PoolClient;
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [SEED_LOCK_KEY]);
+    try {
+      // Another process may have seeded while we waited for the lock.
+      const state = await seedState(async (sql, params) => (await client.query<SeedStateRow>(sql, params)).rows, plan.key);
+      if (state.upToDate && !opts.force) return result({ upToDate: true, demoSymbols: state.demoSymbols });
+      const todo = opts.force || state.stale === null ? null : new Set(state.stale);
+      const out = await runSeed(store, plan, todo);
+      await client.query(
+        `INSERT INTO bar_seeds (name, seed_key, symbol_versions, seeded_at)
+         SELECT $1, $2, coalesce(jsonb_object_agg(symbol, version::text), '{}'::jsonb), now()
+         FROM bar_symbols WHERE symbol = ANY ($3::text[])
+         ON CONFLICT (name) DO UPDATE SET seed_key = EXCLUDED.seed_key, symbol_versions = EXCLUDED.symbol_versions, seeded_at = EXCLUDED.seeded_at`,
+        [SEED_NAME, plan.key, allSymbols(plan)],
+      );
+      const demo = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM bar_symbols WHERE symbol = ANY ($1::text[]) AND demo`, [allSymbols(plan)])).rows[0]!.n;
+      return result({ ...out, demoSymbols: demo });
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [SEED_LOCK_KEY]).catch(() => undefined);
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
+function allSymbols(plan: SeedPlan): string[] {
+  return [...new Set([...plan.sampleSymbols, ...plan.universe.map((e) => e.symbol)])].sort();
+}
+
+/**
+ * One query: is the recorded seed key current, and which recorded symbols
+ * changed (version moved) or disappeared since? `stale` is null when the
+ * whole seed must run (never seeded, or other inputs).
+ */
+interface SeedStateRow {
+  seed_key: string;
+  stale: string[];
+  demo: number;
+}
+
+async function seedState(
+  query: (sql: string, params: unknown[]) => Promise<SeedStateRow[]>,
+  key: string,
+): Promise<{ upToDate: boolean; stale: string[] | null; demoSymbols: number }> {
+  const rows = await query(
+    `SELECT s.seed_key,
+            coalesce((SELECT array_agg(v.key ORDER BY v.key) FROM jsonb_each_text(s.symbol_versions) v
+                      LEFT JOIN bar_symbols b ON b.symbol = v.key
+                      WHERE b.version IS DISTINCT FROM v.value::bigint), '{}') AS stale,
+            (SELECT count(*)::int FROM jsonb_each_text(s.symbol_versions) v JOIN bar_symbols b ON b.symbol = v.key WHERE b.demo) AS demo
+     FROM bar_seeds s WHERE s.name = $1`,
+    [SEED_NAME],
+  );
+  const row = rows[0];
+  if (!row || row.seed_key !== key) return { upToDate: false, stale: null, demoSymbols: 0 };
+  return { upToDate: row.stale.length === 0, stale: row.stale, demoSymbols: row.demo };
+}
+
+async function runSeed(store: BarsStore, plan: SeedPlan, todo: Set<string> | null): Promise<Partial<SeedReport>> {
+  let reseeded = 0;
+  // 1. Real samples (replace: the file is the whole record of the symbol).
+  // A sample symbol that meanwhile got other real bars (an imported SPY.csv,
+  // a provider) keeps them: the bundled file only fills in.
+  const current = new Map((await store.listSymbols({ symbols: plan.sampleSymbols })).map((s) => [s.symbol, s]));
+  const sampleSyms = plan.sampleSymbols.filter((s) => {
+    const cur = current.get(s);
+    return (!todo || todo.has(s)) && (!cur || cur.demo || cur.source === 'sample');
+  });
+  let sample: ImportBarsReport | undefined;
+  if (sampleSyms.length > 0) {
+    const items = [];
+    for (const sym of sampleSyms) items.push({ symbol: sym, bars: await plan.samples.allBars(sym) });
+    sample = await store.importBars(items, { source: 'sample', demo: false, mode: 'replace' });
+    reseeded += sampleSyms.length;
+  }
+
+  // 2. Synthetic demo universe for every other symbol, generated in chunks
+  // (the next chunk is generated while Postgres stores the previous one).
+  const samples = new Set(plan.sampleSymbols);
+  const entries = plan.universe.filter((e) => !samples.has(e.symbol) && (!todo || todo.has(e.symbol)));
+  const CHUNK = 100;
+  const reports: WriteReport[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  const daysCache = new Map<readonly string[], Int32Array>();
+  for (let i = 0; i < entries.length; i += CHUNK) {
+    const chunk: ColumnarBars[] = entries.slice(i, i + CHUNK).map((e) => {
+      const s: BarSeries = generateSyntheticSeries(syntheticInputFor(e, plan.sessions, plan.salt));
+      return columnarFromSeries(e.symbol, s, daysCache);
+    });
+    await writing;
+    writing = store.writeColumnar(chunk, { source: 'synthetic', demo: true, mode: 'replace' }).then((r) => {
+      reports.push(r);
+    });
+  }
+  await writing;
+  reseeded += entries.length;
+  return { sample, synthetic: reports.length > 0 ? mergeReports(reports) : undefined, reseeded };
+}
+
+function mergeReports(reports: WriteReport[]): WriteReport {
+  const out: WriteReport = { symbols: [], inserted: 0, updated: 0, unchanged: 0, deleted: 0, changed: [], ms: 0 };
+  for (const r of reports) {
+    out.symbols.push(...r.symbols);
+    out.inserted += r.inserted;
+    out.updated += r.updated;
+    out.unchanged += r.unchanged;
+    out.deleted += r.deleted;
+    out.changed.push(...r.changed);
+    out.ms += r.ms;
+  }
+  return out;
+}
+
+async function makePlan(opts: SeedOptions): Promise<SeedPlan> {
+  if (!isIsoDate(opts.endDate)) throw new RangeError(`endDate "${String(opts.endDate).slice(0, 20)}" is not a YYYY-MM-DD date`);
+  const sessions = opts.sessions ? opts.sessions.filter((d) => d <= opts.endDate) : weekdaySessions(opts.endDate, DEFAULT_SYNTHETIC_SESSIONS);
+  for (let i = 0; i < sessions.length; i++) {
+    if (!isIsoDate(sessions[i]!) || (i > 0 && sessions[i]! <= sessions[i - 1]!)) {
+      throw new RangeError(`sessions must be increasing YYYY-MM-DD dates; problem at index ${i} ("${String(sessions[i]).slice(0, 20)}")`);
+    }
+  }
+  if (sessions.length === 0) throw new RangeError(`no sessions on or before ${opts.endDate}`);
+  const universe = (opts.universe ?? loadDefaultUniverse().entries).map((e) => ({ ...e, symbol: normalizeSymbol(e.symbol) }));
+  const samples = new SampleCsvProvider();
+  const sampleSymbols = (await samples.symbols()).map(normalizeSymbol);
+  const salt = opts.salt ?? 0;
+
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ format: SEED_FORMAT, salt, sessions: sessions.length }));
+  h.update(sessions.join(','));
+  h.update(JSON.stringify(universe.map((e) => [e.symbol, e.advDollar ?? null, e.avgPrice ?? null])));
+  for (const sym of sampleSymbols) {
+    h.update(sym);
+    h.update(await readFile(join(samples.dir, `${sym}.csv`)).catch(() => Buffer.from(`missing ${sym}`)));
+  }
+  return { key: h.digest('hex').slice(0, 32), sessions, universe, samples, sampleSymbols, salt };
+}

@@ -1,0 +1,405 @@
+import type { Logger } from 'pino';
+import { describeZodError } from '../../market-data/http/describe-zod.js';
+import type { RetryPolicy } from '../../market-data/http/retry.js';
+import { BrokerError, isBrokerError } from '../errors.js';
+import {
+  checkClientOrderId,
+  isTerminal,
+  validateOrderRequest,
+  type Broker,
+  type BrokerAccount,
+  type BrokerOrder,
+  type BrokerPosition,
+  type OrderRequest,
+  type WaitOptions,
+} from '../port.js';
+import { formatPrice } from '../../../engine/tick.js';
+import { AlpacaHttp } from './http.js';
+import { AlpacaAccount, AlpacaCancelResult, AlpacaCloseResult, AlpacaOrder, AlpacaOrderList, AlpacaPositionList, parseErrorBody } from './schema.js';
+import { mapAlpacaStatus } from './status.js';
+
+export const ALPACA_PAPER_URL = 'https://paper-api.alpaca.markets';
+export const ALPACA_LIVE_URL = 'https://api.alpaca.markets';
+
+export interface AlpacaBrokerOptions {
+  keyId: string;
+  secretKey: string;
+  /** {@link ALPACA_PAPER_URL} (default) or {@link ALPACA_LIVE_URL}; the emulator's URL in tests. */
+  baseUrl?: string;
+  /** Default `alpaca-paper`, `alpaca-live` or `alpaca` depending on the base URL. */
+  name?: string;
+  fetch?: typeof globalThis.fetch;
+  logger?: Logger;
+  /** Reads (and cancel-all): retries after the first attempt, backoff, per-attempt timeout. */
+  retry?: Partial<RetryPolicy>;
+  /** How long one order POST may take before its outcome counts as unknown. Default 10 s. */
+  submitTimeoutMs?: number;
+  /** Re-POSTs after a 429 (Alpaca refuses before processing, so nothing was placed). Default 2. */
+  maxSubmitRetries?: number;
+  /** After a POST with unknown outcome, how long to keep looking the order up by client id. Default 15 s. */
+  lookupWindowMs?: number;
+  /** After cancel-all, how long to wait for open orders to disappear. Default 3 s. */
+  cancelVerifyMs?: number;
+  /** Default poll interval of {@link AlpacaBroker.waitForTerminal}. Default 500 ms. */
+  pollMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+const DEFAULT_READ_POLICY: RetryPolicy = { maxRetries: 4, baseDelayMs: 250, maxDelayMs: 10_000, timeoutMs: 10_000 };
+const ORDERS = '/v2/orders';
+const UNIQUE_ID = /client_order_id must be unique/i;
+const AUTH_HINT = 'check APCA_API_KEY_ID and APCA_API_SECRET_KEY, and that the keys match the base URL (paper keys only work on paper-api)';
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The Broker port over Alpaca Trading API v2 (REST), paper or live.
+ *
+ * Safety rules, in order of importance:
+ * 1. An order POST is never repeated once it may have reached Alpaca. On a
+ *    timeout, network error, 5xx or unreadable 2xx the adapter looks the
+ *    order up by `client_order_id` (with backoff, for `lookupWindowMs`) and
+ *    returns what Alpaca has; if it still cannot tell, it throws
+ *    `timeout_unknown` and the caller must reconcile by client id.
+ * 2. 422 "client_order_id must be unique" means the order exists: it is
+ *    fetched and returned, so submitting twice is harmless.
+ * 3. Only a 429 is re-POSTed (Alpaca rejects rate-limited requests before
+ *    processing them), after Retry-After, a bounded number of times.
+ * Keys travel only in the `APCA-API-KEY-ID` / `APCA-API-SECRET-KEY` headers
+ * and are scrubbed from every message and log line.
+ */
+export class AlpacaBroker implements Broker {
+  readonly name: string;
+  private readonly http: AlpacaHttp;
+  private readonly submitTimeoutMs: number;
+  private readonly maxSubmitRetries: number;
+  private readonly lookupWindowMs: number;
+  private readonly cancelVerifyMs: number;
+  private readonly pollMs: number;
+  private readonly logger: Logger | undefined;
+
+  constructor(opts: AlpacaBrokerOptions) {
+    const keyId = opts.keyId?.trim() ?? '';
+    const secretKey = opts.secretKey?.trim() ?? '';
+    const baseUrl = (opts.baseUrl ?? ALPACA_PAPER_URL).replace(/\/+$/, '');
+    this.name = opts.name ?? (baseUrl === ALPACA_LIVE_URL ? 'alpaca-live' : baseUrl === ALPACA_PAPER_URL ? 'alpaca-paper' : 'alpaca');
+    if (keyId === '' || secretKey === '') {
+      throw new BrokerError({ broker: this.name, kind: 'auth', detail: `no ${keyId === '' ? 'key id' : 'secret key'} configured`, hint: 'set APCA_API_KEY_ID and APCA_API_SECRET_KEY' });
+    }
+    this.logger = opts.logger?.child({ broker: this.name });
+    this.http = new AlpacaHttp({
+      broker: this.name,
+      baseUrl,
+      headers: { 'APCA-API-KEY-ID': keyId, 'APCA-API-SECRET-KEY': secretKey },
+      secrets: [secretKey, keyId],
+      fetch: opts.fetch ?? globalThis.fetch,
+      policy: { ...DEFAULT_READ_POLICY, ...opts.retry },
+      logger: this.logger,
+      sleep: opts.sleep ?? defaultSleep,
+      random: opts.random ?? Math.random,
+    });
+    this.submitTimeoutMs = opts.submitTimeoutMs ?? 10_000;
+    this.maxSubmitRetries = opts.maxSubmitRetries ?? 2;
+    this.lookupWindowMs = opts.lookupWindowMs ?? 15_000;
+    this.cancelVerifyMs = opts.cancelVerifyMs ?? 3_000;
+    this.pollMs = opts.pollMs ?? 500;
+  }
+
+  async submitOrder(request: OrderRequest): Promise<BrokerOrder> {
+    const req = validateOrderRequest(this.name, request);
+    const cid = req.clientOrderId;
+    const body = {
+      symbol: req.symbol,
+      qty: String(req.qty),
+      side: req.side,
+      type: 'limit',
+      time_in_force: req.timeInForce,
+      // Never a worse price than approved: buys round down, sells up.
+      limit_price: formatPrice(req.limitPrice, req.side === 'buy' ? 'down' : 'up'),
+      client_order_id: cid,
+    };
+    this.logger?.info({ clientOrderId: cid, symbol: req.symbol, side: req.side, qty: req.qty, limitPrice: body.limit_price, tif: req.timeInForce }, 'submitting order');
+
+    for (let attempt = 1; ; attempt++) {
+      const out = await this.http.once('POST', ORDERS, body, this.submitTimeoutMs);
+      const what = `POST ${ORDERS} for client order id ${cid}`;
+      if (out.kind === 'network') {
+        return this.findAfterUnknown(cid, `${what} got no answer (${out.why})`);
+      }
+      const s = out.status;
+      if (s >= 200 && s < 300) {
+        const order = this.tryOrder(out.text, cid);
+        if (order.ok) return order.order;
+        return this.findAfterUnknown(cid, `${what} returned HTTP ${s} but ${order.problem}`);
+      }
+      if (s === 422 && UNIQUE_ID.test(parseErrorBody(out.text).message ?? '')) {
+        this.logger?.info({ clientOrderId: cid }, 'order already exists at the broker; returning it');
+        return this.findAfterUnknown(cid, `${what}: the broker says this client order id is taken`);
+      }
+      if (s === 408 || s >= 500) {
+        return this.findAfterUnknown(cid, `${what} returned HTTP ${s}`);
+      }
+      const err = this.http.errorFor('POST', ORDERS, out, attempt);
+      if (s === 429 && attempt <= this.maxSubmitRetries) {
+        const wait = Math.max(this.http.backoff(attempt - 1), out.retryAfterMs ?? 0);
+        if (wait <= this.http.policy.maxDelayMs) {
+          this.logger?.warn({ clientOrderId: cid, attempt, delayMs: wait }, 'order POST rate limited (not placed); retrying');
+          await this.http.sleep(wait);
+          continue;
+        }
+      }
+      throw withClientId(err, cid, s === 401 || (s === 403 && err.kind === 'auth') ? AUTH_HINT : undefined);
+    }
+  }
+
+  async getOrderByClientId(clientOrderId: string): Promise<BrokerOrder | null> {
+    checkClientOrderId(this.name, clientOrderId);
+    return this.lookupByClientId(clientOrderId);
+  }
+
+  async getOrder(brokerOrderId: string): Promise<BrokerOrder> {
+    if (typeof brokerOrderId !== 'string' || !/^[\w-]{1,64}$/.test(brokerOrderId)) {
+      throw this.http.error('not_found', `${JSON.stringify(String(brokerOrderId).slice(0, 70))} is not an Alpaca order id`);
+    }
+    const res = await this.read('GET', `${ORDERS}/${encodeURIComponent(brokerOrderId)}`);
+    return this.toOrder(res?.body, `order ${brokerOrderId}`);
+  }
+
+  async waitForTerminal(clientOrderId: string, opts: WaitOptions = {}): Promise<BrokerOrder> {
+    checkClientOrderId(this.name, clientOrderId);
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    const pollMs = opts.pollMs ?? this.pollMs;
+    const deadline = Date.now() + timeoutMs;
+    let last: BrokerOrder | null = null;
+    let lastError: unknown;
+    for (;;) {
+      try {
+        const o = await this.lookupByClientId(clientOrderId);
+        if (o) {
+          last = o;
+          if (isTerminal(o.status)) return o;
+        }
+      } catch (e) {
+        // Transient trouble mid-wait is not fatal while time remains.
+        if (!isBrokerError(e, 'unavailable', 'rate_limited')) throw e;
+        lastError = e;
+      }
+      if (Date.now() + pollMs > deadline) break;
+      await this.http.sleep(pollMs);
+    }
+    if (last) {
+      this.logger?.warn({ clientOrderId, status: last.status, timeoutMs }, 'order not terminal when the wait ended');
+      return last;
+    }
+    if (lastError) throw lastError;
+    throw this.http.error('not_found', `no order with client order id ${clientOrderId} appeared within ${timeoutMs} ms`, {
+      clientOrderId,
+      hint: 'check that the order was submitted to this account (paper or live)',
+    });
+  }
+
+  async listOpenOrders(): Promise<BrokerOrder[]> {
+    const res = await this.read('GET', `${ORDERS}?status=open&limit=500&direction=asc&nested=false`);
+    const parsed = AlpacaOrderList.safeParse(res?.body);
+    if (!parsed.success) throw this.http.error('bad_response', `unexpected open-orders response: ${describeZodError(parsed.error)}`);
+    if (parsed.data.length >= 500) this.logger?.warn({ count: parsed.data.length }, 'listOpenOrders: 500 or more open orders; only the first page was read');
+    return parsed.data.map((o) => this.fromWire(o, `open order ${o.id}`));
+  }
+
+  async cancelAllOrders(): Promise<{ cancelled: number; stillOpen: number }> {
+    // Cancelling everything is idempotent, so it may be retried like a read.
+    const res = await this.read('DELETE', ORDERS);
+    const body = res?.body ?? [];
+    const parsed = AlpacaCancelResult.safeParse(body);
+    if (!parsed.success) throw this.http.error('bad_response', `unexpected cancel-all response: ${describeZodError(parsed.error)}`);
+    const failed = parsed.data.filter((r) => r.status < 200 || r.status >= 300);
+    const cancelled = parsed.data.length - failed.length;
+    if (failed.length > 0) {
+      this.logger?.warn({ failed: failed.map((f) => ({ id: f.id, status: f.status, message: messageOf(f.body) })) }, 'some orders could not be cancelled');
+    }
+    // Cancels are asynchronous at the venue: look until nothing is open or time is up.
+    const deadline = Date.now() + this.cancelVerifyMs;
+    let stillOpen = 0;
+    for (;;) {
+      stillOpen = (await this.listOpenOrders()).length;
+      if (stillOpen === 0 || Date.now() + 200 > deadline) break;
+      await this.http.sleep(200);
+    }
+    this.logger?.info({ cancelled, stillOpen }, 'cancel all orders');
+    return { cancelled, stillOpen };
+  }
+
+  async listPositions(): Promise<BrokerPosition[]> {
+    const res = await this.read('GET', '/v2/positions');
+    const parsed = AlpacaPositionList.safeParse(res?.body);
+    if (!parsed.success) throw this.http.error('bad_response', `unexpected positions response: ${describeZodError(parsed.error)}`);
+    return parsed.data.map((p) => ({
+      symbol: p.symbol,
+      qty: p.side === 'short' && p.qty > 0 ? -p.qty : p.qty,
+      avgEntryPrice: p.avg_entry_price,
+      costBasis: p.cost_basis,
+      currentPrice: p.current_price ?? null,
+      marketValue: p.market_value ?? null,
+      unrealizedPl: p.unrealized_pl ?? null,
+    }));
+  }
+
+  async closeAllPositions(): Promise<BrokerOrder[]> {
+    const path = '/v2/positions?cancel_orders=true';
+    // Not retried: a repeat after a lost answer could sell twice (and go short).
+    const out = await this.http.once('DELETE', path);
+    if (out.kind === 'network' || out.status === 408 || out.status >= 500) {
+      const err = this.http.errorFor('DELETE', path, out);
+      throw this.http.error('timeout_unknown', err.detail, {
+        hint: 'closing orders may or may not have been placed: check listOpenOrders() and listPositions() before trying again',
+      });
+    }
+    if (out.status < 200 || out.status >= 300) throw this.http.errorFor('DELETE', path, out);
+    const body = this.http.parseJson('DELETE', path, out.status, out.text) ?? [];
+    const parsed = AlpacaCloseResult.safeParse(body);
+    if (!parsed.success) throw this.http.error('bad_response', `unexpected close-all-positions response: ${describeZodError(parsed.error)}`);
+    const orders: BrokerOrder[] = [];
+    for (const r of parsed.data) {
+      if (r.status >= 200 && r.status < 300) orders.push(this.toOrder(r.body, `closing order for ${r.symbol}`));
+      else this.logger?.warn({ symbol: r.symbol, status: r.status, message: messageOf(r.body) }, 'position could not be closed');
+    }
+    this.logger?.info({ orders: orders.length, failed: parsed.data.length - orders.length }, 'close all positions');
+    return orders;
+  }
+
+  async account(): Promise<BrokerAccount> {
+    const res = await this.read('GET', '/v2/account');
+    const parsed = AlpacaAccount.safeParse(res?.body);
+    if (!parsed.success) throw this.http.error('bad_response', `unexpected account response: ${describeZodError(parsed.error)}`);
+    return { cash: parsed.data.cash, equity: parsed.data.equity, buyingPower: parsed.data.buying_power };
+  }
+
+  // ---------------------------------------------------------------------------
+
+  private async read(method: 'GET' | 'DELETE', path: string): Promise<{ status: number; body: unknown } | null> {
+    try {
+      return await this.http.readJson(method, path);
+    } catch (e) {
+      if (isBrokerError(e, 'auth')) throw withClientId(e, undefined, AUTH_HINT);
+      throw e;
+    }
+  }
+
+  private async lookupByClientId(cid: string, opts: { single?: boolean } = {}): Promise<BrokerOrder | null> {
+    const path = `${ORDERS}:by_client_order_id?client_order_id=${encodeURIComponent(cid)}`;
+    let res: { status: number; body: unknown } | null;
+    if (opts.single) {
+      const out = await this.http.once('GET', path);
+      if (out.kind === 'response' && out.status === 404) return null;
+      if (out.kind === 'network' || out.status < 200 || out.status >= 300) throw this.http.errorFor('GET', path, out);
+      res = { status: out.status, body: this.http.parseJson('GET', path, out.status, out.text) };
+    } else {
+      res = await this.http.readJson('GET', path, { allowNotFound: true });
+    }
+    if (res === null) return null;
+    const order = this.toOrder(res.body, `order with client order id ${cid}`);
+    if (order.clientOrderId !== cid) {
+      throw this.http.error('bad_response', `asked for client order id ${cid} but got ${JSON.stringify(order.clientOrderId.slice(0, 60))}`);
+    }
+    return order;
+  }
+
+  /**
+   * After a POST whose outcome is unknown: looks the order up by client id
+   * (never re-POSTs) until found or the lookup window ends, then throws
+   * `timeout_unknown`.
+   */
+  private async findAfterUnknown(cid: string, why: string): Promise<BrokerOrder> {
+    const started = Date.now();
+    const deadline = started + this.lookupWindowMs;
+    let last = 'not looked up yet';
+    for (let i = 0; ; i++) {
+      try {
+        const o = await this.lookupByClientId(cid, { single: true });
+        if (o) {
+          this.logger?.warn({ clientOrderId: cid, status: o.status, lookups: i + 1 }, `${why}; found the order by client id`);
+          return o;
+        }
+        last = 'the broker has no order with this client order id';
+      } catch (e) {
+        last = isBrokerError(e) ? e.message : String(e);
+        if (isBrokerError(e, 'auth')) break;
+      }
+      const delay = this.http.backoff(i);
+      if (Date.now() + delay > deadline) break;
+      await this.http.sleep(delay);
+    }
+    const err = this.http.error(
+      'timeout_unknown',
+      `${why}; after looking it up by client order id for ${Math.round((Date.now() - started) / 100) / 10} s its state is still unknown (last lookup: ${last})`,
+      { clientOrderId: cid },
+    );
+    this.logger?.error({ clientOrderId: cid, err: err.message }, 'order outcome unknown');
+    throw err;
+  }
+
+  private tryOrder(text: string, cid: string): { ok: true; order: BrokerOrder } | { ok: false; problem: string } {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return { ok: false, problem: `the body is not JSON (starts ${JSON.stringify(this.http.scrub(text.slice(0, 40)))})` };
+    }
+    try {
+      const order = this.toOrder(json, `order ${cid}`);
+      if (order.clientOrderId !== cid) return { ok: false, problem: `the order in it has client order id ${JSON.stringify(order.clientOrderId.slice(0, 60))}` };
+      return { ok: true, order };
+    } catch (e) {
+      return { ok: false, problem: isBrokerError(e) ? e.message : String(e) };
+    }
+  }
+
+  private toOrder(body: unknown, what: string): BrokerOrder {
+    const parsed = AlpacaOrder.safeParse(body);
+    if (!parsed.success) throw this.http.error('bad_response', `unexpected ${what} response: ${describeZodError(parsed.error)}`);
+    return this.fromWire(parsed.data, what);
+  }
+
+  private fromWire(o: AlpacaOrder, what: string): BrokerOrder {
+    if (o.qty === null) throw this.http.error('bad_response', `${what} has no qty (a notional order, which Courtside never places)`);
+    const status = mapAlpacaStatus(o.status, o.filled_qty, o.qty);
+    if (status === undefined) throw this.http.error('bad_response', `${what} has status ${JSON.stringify(o.status.slice(0, 40))}, which Alpaca does not document`);
+    const submittedAt = o.submitted_at ?? o.created_at;
+    return {
+      brokerOrderId: o.id,
+      clientOrderId: o.client_order_id,
+      symbol: o.symbol,
+      side: o.side,
+      qty: o.qty,
+      filledQty: o.filled_qty,
+      avgFillPrice: o.filled_avg_price ?? null,
+      limitPrice: o.limit_price ?? null,
+      status,
+      brokerStatus: o.status,
+      timeInForce: o.time_in_force,
+      submittedAt,
+      updatedAt: o.updated_at ?? submittedAt,
+    };
+  }
+}
+
+function withClientId(err: BrokerError, clientOrderId: string | undefined, hint: string | undefined): BrokerError {
+  if (clientOrderId === undefined && hint === undefined) return err;
+  return new BrokerError({
+    broker: err.broker,
+    kind: err.kind,
+    detail: err.detail,
+    hint: hint ?? err.hint,
+    ...(err.reason === undefined ? {} : { reason: err.reason }),
+    ...(clientOrderId === undefined ? {} : { clientOrderId }),
+    ...(err.status === undefined ? {} : { status: err.status }),
+    ...(err.attempts === undefined ? {} : { attempts: err.attempts }),
+  });
+}
+
+function messageOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const m = (body as Record<string, unknown>)['message'];
+  return typeof m === 'string' ? m.slice(0, 200) : undefined;
+}

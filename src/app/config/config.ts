@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import { isAbsolute, resolve } from 'node:path';
+import { envSchema, type Env } from './env-schema.js';
+import { parseAllowList, type Role } from './roles.js';
+import { scheduleFromStrings, type ScheduleSpec } from '../../engine/schedule/slots.js';
+import type { ExecutionLimits } from '../../engine/risk/limits.js';
+
+/** The token local mode uses with the in-process Bot API emulator; it is not a secret. */
+export const LOCAL_BOT_TOKEN = '100000001:LOCAL-courtside-local-mode-token';
+
+/** Parsed, validated configuration: built once at start-up and passed down. */
+export interface Config {
+  log: { level: Env['LOG_LEVEL'] };
+  telegram: {
+    /** Real token, or the local one when `local.enabled`. */
+    token: string;
+    apiRoot: string;
+    allowed: ReadonlyMap<number, Role>;
+    webhook: { url: string; secret: string } | null;
+    /** How long the polling lock lives without renewal; a standby takes over after at most this. */
+    pollLockTtlMs: number;
+    /** Key for HMAC-signing inline button data. */
+    callbackKey: Buffer;
+  };
+  local: { enabled: boolean; botApiPort: number; userId: number };
+  db: { url: string };
+  redis: { url: string; prefix: string };
+  http: { host: string; port: number };
+  home: string;
+  notify: { chatBurst: number; chatPerSec: number; globalPerSec: number };
+  worker: { concurrency: number };
+  heartbeat: { intervalMs: number; staleMs: number };
+  queueTimeoutMs: number;
+  /** Chart rendering: in-process unless the user runs their own QuickChart server. */
+  charts: { quickchartUrl: string | null };
+  /** Load the bundled samples and the synthetic DEMO universe when a worker starts. */
+  seedDefaultData: boolean;
+  scan: { topN: number; chunkSize: number; pickTtlMs: number; sizing: { equity: number; riskFraction: number; maxPositionFraction: number } };
+  /** Where orders go and the paper broker's simulation settings. */
+  broker: {
+    kind: 'paper' | 'alpaca-paper' | 'alpaca-live';
+    alpaca: { keyId: string; secretKey: string; tradingUrl: string | null; dataUrl: string | null } | null;
+    paper: { startingCash: number; slippageBps: number; spreadBps: number };
+  };
+  /** Risk limits and timing of the approve → order path. */
+  execution: ExecutionLimits & {
+    windowMs: number;
+    waitTimeoutMs: number;
+    timeStopBars: number;
+  };
+  /** Time-based jobs (New York times; `close-5` follows early closes) and the dead-man check. */
+  schedule: { enabled: boolean; spec: ScheduleSpec; deadman: { intervalMs: number; expectedRoles: string[] } };
+  /** Stop / time-stop exits and the daily marks. */
+  exits: { limitBuffer: number; timeStopLeadMinutes: number; duringKill: boolean; benchmark: string };
+  /** Values that must never be logged; the logger scrubs them from every line. */
+  secrets: string[];
+}
+
+/**
+ * Budgets of local mode with the paper broker when EXEC_PER_ORDER_BUDGET /
+ * EXEC_DAILY_BUDGET are not set: Kobe's $75 / $1,000 would refuse almost
+ * every demo pick (most stocks cost more than $75 a share), so the try-out
+ * uses sizes like the pick cards'. No real money can move in local mode.
+ */
+export const LOCAL_DEMO_BUDGETS = Object.freeze({ perOrder: 10_000, daily: 50_000 });
+
+/** Thrown when the environment is invalid; the message lists every problem. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(
+      `Configuration is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        '\nFix these environment variables (see .env.example) and start again.',
+    );
+  }
+}
+
+/** Parses the environment once into a nested, typed Config or throws ConfigError listing every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'} ${i.message}`));
+  }
+  const env = parsed.data;
+  const allowed = parseAllowList(env.TELEGRAM_ALLOWED_USER_IDS);
+  const allowMap = new Map(allowed.ok ? allowed.value : []);
+  const local = !env.TELEGRAM_BOT_TOKEN;
+  if (local && !allowMap.has(env.LOCAL_USER_ID)) allowMap.set(env.LOCAL_USER_ID, 'admin');
+  const token = env.TELEGRAM_BOT_TOKEN ?? LOCAL_BOT_TOKEN;
+  const localDemo = local && env.BROKER === 'paper';
+  let schedule: ScheduleSpec;
+  try {
+    schedule = scheduleFromStrings({
+      scans: env.SCHEDULE_SCANS,
+      morningDigest: env.SCHEDULE_MORNING_DIGEST,
+      closeDigest: env.SCHEDULE_CLOSE_DIGEST,
+      exits: env.SCHEDULE_EXITS,
+      mark: env.SCHEDULE_MARK,
+      reconcile: env.SCHEDULE_RECONCILE,
+      graceMinutes: env.SCHEDULE_GRACE_MINUTES,
+    });
+  } catch (e) {
+    // Each list parsed alone; what is left is a clash between lists (e.g. the same time twice).
+    throw new ConfigError([`SCHEDULE_* ${e instanceof Error ? e.message : String(e)}`]);
+  }
+  const callbackSecret = env.CALLBACK_SECRET ?? `courtside-callback:${token}`;
+  const secrets = [env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_WEBHOOK_SECRET, env.CALLBACK_SECRET, passwordOf(env.DATABASE_URL), passwordOf(env.REDIS_URL), env.APCA_API_KEY_ID, env.APCA_API_SECRET_KEY]
+    .filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  const home = isAbsolute(env.COURTSIDE_HOME) ? env.COURTSIDE_HOME : resolve(process.cwd(), env.COURTSIDE_HOME);
+  return {
+    log: { level: env.LOG_LEVEL },
+    telegram: {
+      token,
+      // Local mode talks to the bot process's in-process emulator; other roles find it on this port.
+      apiRoot: local ? `http://127.0.0.1:${env.LOCAL_BOT_API_PORT}` : env.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+      allowed: allowMap,
+      webhook: env.TELEGRAM_WEBHOOK_URL && env.TELEGRAM_WEBHOOK_SECRET ? { url: env.TELEGRAM_WEBHOOK_URL, secret: env.TELEGRAM_WEBHOOK_SECRET } : null,
+      pollLockTtlMs: env.POLL_LOCK_TTL_MS,
+      callbackKey: createHash('sha256').update(callbackSecret).digest(),
+    },
+    local: { enabled: local, botApiPort: env.LOCAL_BOT_API_PORT, userId: env.LOCAL_USER_ID },
+    db: { url: env.DATABASE_URL },
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
+    home,
+    notify: { chatBurst: env.NOTIFY_CHAT_BURST, chatPerSec: env.NOTIFY_CHAT_PER_SEC, globalPerSec: env.NOTIFY_GLOBAL_PER_SEC },
+    worker: { concurrency: env.WORKER_CONCURRENCY },
+    heartbeat: { intervalMs: env.HEARTBEAT_INTERVAL_MS, staleMs: env.HEARTBEAT_STALE_MS },
+    queueTimeoutMs: env.QUEUE_TIMEOUT_MS,
+    charts: { quickchartUrl: env.QUICKCHART_URL ?? null },
+    seedDefaultData: env.SEED_DEFAULT_DATA,
+    scan: {
+      topN: env.SCAN_TOP_N,
+      chunkSize: env.SCAN_CHUNK_SIZE,
+      pickTtlMs: env.PICK_TTL_MINUTES * 60_000,
+      sizing: { equity: env.SIZING_EQUITY, riskFraction: env.SIZING_RISK_PCT / 100, maxPositionFraction: env.SIZING_MAX_POSITION_PCT / 100 },
+    },
+    broker: {
+      kind: env.BROKER,
+      alpaca:
+        env.APCA_API_KEY_ID && env.APCA_API_SECRET_KEY
+          ? { keyId: env.APCA_API_KEY_ID, secretKey: env.APCA_API_SECRET_KEY, tradingUrl: env.ALPACA_TRADING_URL ?? null, dataUrl: env.ALPACA_DATA_URL ?? null }
+          : null,
+      paper: { startingCash: env.PAPER_STARTING_CASH, slippageBps: env.PAPER_SLIPPAGE_BPS, spreadBps: env.PAPER_SPREAD_BPS },
+    },
+    execution: {
+      perOrderBudget: localDemo && !source.EXEC_PER_ORDER_BUDGET ? LOCAL_DEMO_BUDGETS.perOrder : env.EXEC_PER_ORDER_BUDGET,
+      dailyBudget: localDemo && !source.EXEC_DAILY_BUDGET ? LOCAL_DEMO_BUDGETS.daily : env.EXEC_DAILY_BUDGET,
+      ...(env.EXEC_MIN_PRICE !== undefined ? { minPrice: env.EXEC_MIN_PRICE } : {}),
+      ...(env.EXEC_MAX_PRICE !== undefined ? { maxPrice: env.EXEC_MAX_PRICE } : {}),
+      minDollarAdv: env.EXEC_MIN_DOLLAR_ADV,
+      maxSpreadPct: env.EXEC_MAX_SPREAD_PCT,
+      maxOrderPctAdv: env.EXEC_MAX_ORDER_PCT_ADV,
+      maxOpenPositions: env.EXEC_MAX_OPEN_POSITIONS,
+      maxPositionPct: env.EXEC_MAX_POSITION_PCT,
+      maxDriftPct: env.EXEC_MAX_DRIFT_PCT,
+      limitBuffer: env.EXEC_LIMIT_BUFFER_PCT / 100,
+      sizeToPerOrderBudget: env.EXEC_SIZE_TO_BUDGET,
+      windowMs: env.EXEC_WINDOW_MINUTES * 60_000,
+      waitTimeoutMs: env.EXEC_WAIT_TIMEOUT_MS,
+      timeStopBars: env.EXEC_TIME_STOP_BARS,
+    },
+    schedule: {
+      enabled: env.SCHEDULE_ENABLED,
+      spec: schedule,
+      deadman: {
+        intervalMs: env.DEADMAN_INTERVAL_MS,
+        expectedRoles: env.DEADMAN_EXPECTED_ROLES.split(',').map((r) => r.trim()).filter(Boolean),
+      },
+    },
+    exits: { limitBuffer: env.EXIT_LIMIT_BUFFER_PCT / 100, timeStopLeadMinutes: env.EXIT_TIME_STOP_LEAD_MIN, duringKill: env.EXIT_DURING_KILL, benchmark: env.MTM_BENCHMARK.toUpperCase() },
+    secrets,
+  };
+}
+
+function passwordOf(url: string): string | undefined {
+  try {
+    const p = new URL(url).password;
+    return p ? decodeURIComponent(p) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { parseAllowList } from './roles.js';
+import { timeListProblem } from '../../engine/schedule/slots.js';
+
+/** A comma-separated list of slot times (`09:35`, `open+5`, `close-5`), checked by the scheduler's own parser. */
+const timeList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .superRefine((raw, ctx) => {
+      const problem = timeListProblem(raw);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : v));
+
+function hasScheme(url: string, schemes: string[]): boolean {
+  try {
+    return schemes.includes(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every environment variable Courtside reads, with its default.
+ * Documented one by one in `.env.example`; keep the two in step.
+ */
+export const envSchema = z
+  .object({
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TELEGRAM_BOT_TOKEN: optionalText.pipe(
+      z
+        .string()
+        .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456789:AA… (the token @BotFather gave you)')
+        .optional(),
+    ),
+    TELEGRAM_API_ROOT: z.url({ message: 'must be a URL such as https://api.telegram.org' }).default('https://api.telegram.org'),
+    TELEGRAM_ALLOWED_USER_IDS: z
+      .string()
+      .default('')
+      .superRefine((raw, ctx) => {
+        const allow = parseAllowList(raw);
+        if (!allow.ok) for (const p of allow.problems) ctx.addIssue({ code: 'custom', message: p });
+      }),
+    TELEGRAM_WEBHOOK_URL: optionalText.pipe(z.url({ message: 'must be an https URL Telegram can reach' }).optional()),
+    TELEGRAM_WEBHOOK_SECRET: optionalText.pipe(
+      z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ or -').optional(),
+    ),
+    CALLBACK_SECRET: optionalText,
+    DATABASE_URL: z
+      .string()
+      .default('postgres://postgres@127.0.0.1:5432/courtside')
+      .refine((v) => hasScheme(v, ['postgres:', 'postgresql:']), 'must be postgres://user[:pass]@host:port/db'),
+    REDIS_URL: z
+      .string()
+      .default('redis://127.0.0.1:6379')
+      .refine((v) => hasScheme(v, ['redis:', 'rediss:']), 'must be redis://host:port'),
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('courtside'),
+    HTTP_HOST: z.string().default('127.0.0.1'),
+    HTTP_PORT: port.default(8080),
+    LOCAL_BOT_API_PORT: port.default(8081),
+    LOCAL_USER_ID: positiveInt.default(1),
+    COURTSIDE_HOME: z.string().default('.courtside'),
+    NOTIFY_CHAT_BURST: positiveInt.default(20),
+    NOTIFY_CHAT_PER_SEC: z.coerce.number().positive().default(1),
+    NOTIFY_GLOBAL_PER_SEC: positiveInt.default(30),
+    WORKER_CONCURRENCY: positiveInt.default(8),
+    HEARTBEAT_INTERVAL_MS: positiveInt.default(60_000),
+    HEARTBEAT_STALE_MS: positiveInt.default(300_000),
+    QUEUE_TIMEOUT_MS: positiveInt.default(800),
+    SEED_DEFAULT_DATA: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .default('true')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    QUICKCHART_URL: optionalText.pipe(z.url({ message: 'must be the URL of your QuickChart server, e.g. http://127.0.0.1:3400' }).optional()),
+    SIZING_EQUITY: z.coerce.number().positive().default(100_000),
+    SIZING_RISK_PCT: z.coerce.number().positive().max(100).default(0.5),
+    SIZING_MAX_POSITION_PCT: z.coerce.number().positive().max(100).default(10),
+    SCAN_TOP_N: z.coerce.number().int().min(1).max(20).default(5),
+    SCAN_CHUNK_SIZE: z.coerce.number().int().min(10).max(2000).default(150),
+    PICK_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    POLL_LOCK_TTL_MS: z.coerce.number().int().min(1_000).default(30_000),
+    BROKER: z.enum(['paper', 'alpaca-paper', 'alpaca-live'], { message: 'must be paper, alpaca-paper or alpaca-live' }).default('paper'),
+    APCA_API_KEY_ID: optionalText,
+    APCA_API_SECRET_KEY: optionalText,
+    ALPACA_TRADING_URL: optionalText.pipe(z.url({ message: 'must be a URL such as https://paper-api.alpaca.markets' }).optional()),
+    ALPACA_DATA_URL: optionalText.pipe(z.url({ message: 'must be a URL such as https://data.alpaca.markets' }).optional()),
+    ALPACA_LIVE_CONFIRM: optionalText,
+    PAPER_STARTING_CASH: z.coerce.number().positive().default(100_000),
+    PAPER_SLIPPAGE_BPS: z.coerce.number().min(0).max(500).default(2),
+    PAPER_SPREAD_BPS: z.coerce.number().min(0).max(500).default(5),
+    EXEC_PER_ORDER_BUDGET: z.coerce.number().positive().default(75),
+    EXEC_DAILY_BUDGET: z.coerce.number().positive().default(1_000),
+    EXEC_MIN_PRICE: optionalText.pipe(z.coerce.number<string | undefined>().positive().optional()),
+    EXEC_MAX_PRICE: optionalText.pipe(z.coerce.number<string | undefined>().positive().optional()),
+    EXEC_MIN_DOLLAR_ADV: z.coerce.number().min(0).default(100_000),
+    EXEC_MAX_SPREAD_PCT: z.coerce.number().positive().max(100).default(0.5),
+    EXEC_MAX_ORDER_PCT_ADV: z.coerce.number().positive().max(100).default(1),
+    EXEC_MAX_OPEN_POSITIONS: positiveInt.default(5),
+    EXEC_MAX_POSITION_PCT: z.coerce.number().positive().max(100).default(10),
+    EXEC_MAX_DRIFT_PCT: z.coerce.number().positive().max(100).default(2),
+    EXEC_LIMIT_BUFFER_PCT: z.coerce.number().min(0).max(5).default(0.1),
+    EXEC_SIZE_TO_BUDGET: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .default('true')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    EXEC_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+    EXEC_WAIT_TIMEOUT_MS: positiveInt.default(30_000),
+    EXEC_TIME_STOP_BARS: z.coerce.number().int().min(1).max(100).default(5),
+    EXIT_LIMIT_BUFFER_PCT: z.coerce.number().min(0).max(10).default(0.5),
+    EXIT_TIME_STOP_LEAD_MIN: z.coerce.number().int().min(1).max(120).default(15),
+    EXIT_DURING_KILL: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    SCHEDULE_ENABLED: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .default('true')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    SCHEDULE_SCANS: timeList('09:35,10:30,close-5'),
+    SCHEDULE_MORNING_DIGEST: timeList('08:45'),
+    SCHEDULE_CLOSE_DIGEST: timeList('close+15'),
+    SCHEDULE_EXITS: timeList('close-10'),
+    SCHEDULE_MARK: timeList('close+10'),
+    SCHEDULE_RECONCILE: timeList('09:20,close+35'),
+    SCHEDULE_GRACE_MINUTES: z.coerce.number().int().min(1).max(120).default(10),
+    DEADMAN_INTERVAL_MS: positiveInt.default(60_000),
+    DEADMAN_EXPECTED_ROLES: z
+      .string()
+      .default('')
+      .refine((v) => v.split(',').every((r) => ['', 'bot', 'worker', 'scheduler'].includes(r.trim())), 'must list roles among bot, worker, scheduler'),
+    MTM_BENCHMARK: z.string().regex(/^[A-Za-z0-9.-]{1,15}$/, 'must be a ticker such as SPY').default('SPY'),
+  })
+  // Cross-field rules run even when single fields failed, so one message lists every problem.
+  .check(
+    z.superRefine((env, ctx) => {
+      const allow = typeof env.TELEGRAM_ALLOWED_USER_IDS === 'string' ? parseAllowList(env.TELEGRAM_ALLOWED_USER_IDS) : null;
+      if (env.TELEGRAM_BOT_TOKEN && allow?.ok && allow.value.size === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['TELEGRAM_ALLOWED_USER_IDS'],
+          message: 'is empty: with a real bot token nobody could use the bot. Add your ID, e.g. 123456789:admin',
+        });
+      }
+      if (env.BROKER !== 'paper' && (!env.APCA_API_KEY_ID || !env.APCA_API_SECRET_KEY)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [env.APCA_API_KEY_ID ? 'APCA_API_SECRET_KEY' : 'APCA_API_KEY_ID'],
+          message: `is required with BROKER=${String(env.BROKER)}: set APCA_API_KEY_ID and APCA_API_SECRET_KEY from your Alpaca dashboard, or use BROKER=paper`,
+        });
+      }
+      if (env.BROKER === 'alpaca-live' && env.ALPACA_LIVE_CONFIRM !== 'real-money') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ALPACA_LIVE_CONFIRM'],
+          message: 'must be "real-money" with BROKER=alpaca-live: live trading places real orders. Use BROKER=alpaca-paper to try it first',
+        });
+      }
+      if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['TELEGRAM_WEBHOOK_SECRET'],
+          message: 'is required with TELEGRAM_WEBHOOK_URL so forged webhook calls are rejected',
+        });
+      }
+    }),
+  );
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,134 @@
+import type { Telegram } from 'telegraf';
+import type { Role } from '../../app/config/roles.js';
+import { approvePick, rejectPick, type AlreadyDecided } from '../../trading/execution/approve-pick.js';
+import { QueueUnavailableError } from '../../lib/errors.js';
+import { messageRefKey } from '../outbox/delivery.js';
+import { cardWithOutcome } from '../views/card-outcome.js';
+import { nyClock } from '../format/ny-time.js';
+import type { BotDeps } from '../deps.js';
+
+/** Who decided, and where the pick's card is (when known). */
+export interface DecisionRequest {
+  pickId: string;
+  userId: number;
+  role: Role;
+  name: string;
+  chatId: number;
+  /** The card's message id: from the button press, or looked up by the pick's notify ref. */
+  cardMessageId?: number;
+}
+
+/** What to tell the person who tapped or typed, and whether it was a refusal (shown as an alert). */
+export interface DecisionAnswer {
+  text: string;
+  alert: boolean;
+}
+
+/**
+ * Approve: one atomic PENDING → APPROVED in Postgres (concurrent taps: one
+ * wins), then the execution job with jobId `exec-<approvalId>` (a repeat tap
+ * re-enqueues the same id, which BullMQ ignores while the job exists and the
+ * job itself is idempotent). The kill switch is checked here too so the
+ * trader hears it at once — but the authoritative check is in the execution
+ * worker right before the broker call.
+ */
+export async function decideApprove(deps: BotDeps, telegram: Telegram, req: DecisionRequest): Promise<DecisionAnswer> {
+  const ks = await deps.killSwitch.state();
+  if (ks.engaged) {
+    await audit(deps, 'pick.approve_refused', req, { reason: 'kill_switch' });
+    return { text: `🛑 Kill switch is ON (${ks.reason ?? 'no reason'}): nothing was ordered and the pick stays open. An admin can /resume.`, alert: true };
+  }
+  const res = await approvePick(
+    deps.ds,
+    { pickId: req.pickId, userId: req.userId, role: req.role, now: new Date(deps.now()) },
+    { executionWindowMs: deps.config.execution.windowMs },
+  );
+  switch (res.kind) {
+    case 'approved': {
+      const queued = await enqueue(deps, res.approvalId, req);
+      // Audited right after the enqueue (the approval row is already committed): the order path does not wait for it.
+      await audit(deps, 'pick.approved', req, { approvalId: res.approvalId, symbol: res.symbol, strategy: res.strategy, qty: res.qty });
+      await editCard(deps, telegram, req, queued ? `✅ Approved by ${req.name} — placing order…` : `✅ Approved by ${req.name} — waiting for the queue`);
+      return queued
+        ? { text: `Approved ${res.symbol}: placing the order now. You'll get a confirmation.`, alert: false }
+        : { text: '⚠️ Approved, but the queue is unavailable (Redis), so no order was placed yet. Tap Approve again in a minute: it is safe.', alert: true };
+    }
+    case 'already_decided':
+      return alreadyDecided(deps, req, res);
+    case 'expired':
+      await editCard(deps, telegram, req, `⌛ Expired at ${nyClock(res.expiredAt)}: nothing was ordered`);
+      return { text: `This pick expired at ${nyClock(res.expiredAt)}; nothing was ordered. Run /scan for fresh picks.`, alert: true };
+    case 'not_found':
+      return { text: `No pick "${req.pickId}". See /picks for the current ones.`, alert: true };
+    case 'forbidden':
+      return { text: 'Only a trader or admin can approve or reject picks.', alert: true };
+  }
+}
+
+/** Reject: the same atomic decision; nothing is enqueued. */
+export async function decideReject(deps: BotDeps, telegram: Telegram, req: DecisionRequest): Promise<DecisionAnswer> {
+  const res = await rejectPick(deps.ds, { pickId: req.pickId, userId: req.userId, role: req.role, now: new Date(deps.now()) }, { audit: deps.audit });
+  switch (res.kind) {
+    case 'rejected':
+      await editCard(deps, telegram, req, `✖ Rejected by ${req.name}`);
+      return { text: `Rejected ${res.symbol}. Nothing will be ordered.`, alert: false };
+    case 'already_decided':
+      return alreadyDecided(deps, req, res);
+    case 'expired':
+      return { text: `This pick already expired at ${nyClock(res.expiredAt)}; nothing was ordered.`, alert: true };
+    case 'not_found':
+      return { text: `No pick "${req.pickId}". See /picks for the current ones.`, alert: true };
+    case 'forbidden':
+      return { text: 'Only a trader or admin can approve or reject picks.', alert: true };
+  }
+}
+
+async function alreadyDecided(deps: BotDeps, req: DecisionRequest, d: AlreadyDecided): Promise<DecisionAnswer> {
+  const who = d.decidedBy === null ? 'someone' : d.decidedBy === req.userId ? 'you' : `user ${d.decidedBy}`;
+  const when = d.decidedAt ? ` at ${nyClock(d.decidedAt)}` : '';
+  // An approved pick whose job may never have been enqueued (Redis was down): enqueue it now, same jobId.
+  if ((d.state === 'APPROVED' || d.state === 'EXECUTING') && d.approvalId) {
+    const queued = await enqueue(deps, d.approvalId, req);
+    return { text: `Already approved by ${who}${when}; ${queued ? 'the order is being handled — one order only.' : 'the queue is unavailable, tap again in a minute.'}`, alert: !queued };
+  }
+  if (d.state === 'FAILED') return { text: `Already failed: approved by ${who}${when}, but no order was placed (see the message about it). Nothing changed; /scan for fresh picks.`, alert: true };
+  return { text: `Already ${d.state.toLowerCase()} by ${who}${when}. Nothing changed.`, alert: true };
+}
+
+async function enqueue(deps: BotDeps, approvalId: string, req: DecisionRequest): Promise<boolean> {
+  try {
+    await deps.jobs.add(
+      'execution.run',
+      { approvalId, pickId: req.pickId, chatId: req.chatId, userId: req.userId, ...(req.cardMessageId ? { cardMessageId: req.cardMessageId } : {}) },
+      { jobId: `exec-${approvalId}` },
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof QueueUnavailableError) return false;
+    throw err;
+  }
+}
+
+/** Shows the decision on the card and removes its buttons; a card we cannot find or edit is not an error. */
+async function editCard(deps: BotDeps, telegram: Telegram, req: DecisionRequest, line: string): Promise<void> {
+  const pick = await deps.picks.get(req.pickId).catch(() => null);
+  if (!pick) return;
+  let where: { chatId: number; messageId: number } | null = req.cardMessageId ? { chatId: req.chatId, messageId: req.cardMessageId } : null;
+  if (!where) {
+    const ref = await deps.redis.get(messageRefKey(deps.config.redis.prefix, `pick:${req.pickId}`)).catch(() => null);
+    const m = ref?.match(/^(-?\d+):(\d+)$/);
+    if (m) where = { chatId: Number(m[1]), messageId: Number(m[2]) };
+  }
+  if (!where) return;
+  const caption = cardWithOutcome(pick, line);
+  await telegram
+    .editMessageCaption(where.chatId, where.messageId, undefined, caption.text, {
+      ...(caption.entities?.length ? { caption_entities: caption.entities } : {}),
+      reply_markup: { inline_keyboard: [] },
+    })
+    .catch((err: unknown) => deps.log.debug({ err, pickId: req.pickId }, 'pick card not edited'));
+}
+
+async function audit(deps: BotDeps, action: string, req: DecisionRequest, extra: Record<string, unknown>): Promise<void> {
+  await deps.audit.append({ action, actor: req.userId, chatId: req.chatId, pickId: req.pickId, ...extra }).catch(() => undefined);
+}

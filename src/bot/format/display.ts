@@ -1,0 +1,30 @@
+/**
+ * Small formatting helpers shared by the portfolio views (money and
+ * percentages come from src/bot/format/numbers.ts).
+ */
+import { MISSING } from './numbers.js';
+import { strategyById } from '../../engine/strategies/index.js';
+
+/** A share price: 2 decimals, 4 below $1 (sub-dollar stocks trade in 0.0001). */
+export function price(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return MISSING;
+  return n.toFixed(Math.abs(n) < 1 ? 4 : 2);
+}
+
+/** Strategy title for a stored id; the raw id when the strategy no longer exists (old rows must still render). */
+export function strategyTitle(id: string): string {
+  try {
+    return strategyById(id).title;
+  } catch {
+    return id;
+  }
+}
+
+const stamp = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** "Jan 10 14:05 ET": trading happens on New York time, whatever the server's zone. */
+export function nyStamp(d: Date): string {
+  const parts = stamp.formatToParts(d);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('month')} ${get('day')} ${get('hour')}:${get('minute')} ET`;
+}

@@ -1,0 +1,141 @@
+import { bold, fmt, join, type FmtString } from 'telegraf/format';
+import { pct, signed } from '../format/numbers.js';
+import { table } from '../format/table.js';
+import type { Metrics } from '../../engine/backtest/index.js';
+import type { BacktestReport } from '../../trading/backtest/report.js';
+import { formatSizing, nonDefaultParams, strategyLabel, type BacktestRequest } from '../../trading/backtest/request.js';
+import type { BacktestProgress } from '../../trading/backtest/run.js';
+
+/** "3 symbols", "SPY", "the default universe". */
+export function universeLabel(request: Pick<BacktestRequest, 'universe'>): string {
+  const u = request.universe;
+  if (u.kind === 'universe') return u.name === 'default' ? 'the default universe' : `universe ${u.name}`;
+  if (u.symbols.length <= 3) return u.symbols.join(', ');
+  return `${u.symbols.length} symbols`;
+}
+
+function rangeLabel(request: Pick<BacktestRequest, 'from' | 'to'>): string {
+  if (request.from === null && request.to === null) return '';
+  return ` (${request.from ?? 'start'} → ${request.to ?? 'end'})`;
+}
+
+/** First line of the acknowledgement: "⏳ Backtesting donchian on 3 symbols…". */
+export function ackText(request: BacktestRequest): string {
+  const n = request.universe.kind === 'symbols' ? request.universe.symbols.length : null;
+  const on = n === null ? universeLabel(request) : `${n} symbol${n === 1 ? '' : 's'}`;
+  return `⏳ Backtesting ${strategyLabel(request)} on ${on}${rangeLabel(request)}…`;
+}
+
+/** Ack text for a second identical request. */
+export function joinedText(request: BacktestRequest): string {
+  return `${ackText(request)}\n🔁 An identical backtest is already running: you joined it and get the same result.`;
+}
+
+const PHASE_LABEL: Record<BacktestProgress['phase'], string> = {
+  data: 'loading bars',
+  signals: 'signals',
+  portfolio: 'simulating the portfolio',
+  walk_forward: 'walk-forward',
+  monte_carlo: 'Monte Carlo',
+};
+
+/** A text progress bar: "[██████░░░░] 60%". */
+export function progressBar(fraction: number, width = 10): string {
+  const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
+  const full = Math.round(f * width);
+  return `[${'█'.repeat(full)}${'░'.repeat(width - full)}] ${Math.floor(f * 100)}%`;
+}
+
+/** Overall completion of a run from its phase progress (data 0–30%, signals 30–85%, the rest after). */
+export function overallFraction(p: BacktestProgress): number {
+  const f = p.total > 0 ? p.done / p.total : 0;
+  switch (p.phase) {
+    case 'data':
+      return 0.3 * f;
+    case 'signals':
+      return 0.3 + 0.55 * f;
+    case 'portfolio':
+      return 0.85 + 0.05 * f;
+    case 'walk_forward':
+      return 0.9 + 0.05 * f;
+    case 'monte_carlo':
+      return 0.95 + 0.05 * f;
+  }
+}
+
+/** The ack message while running. */
+export function progressText(request: BacktestRequest, p: BacktestProgress): string {
+  const detail = p.phase === 'signals' || p.phase === 'data' ? ` ${p.done}/${p.total}` : '';
+  return `${ackText(request)}\n${progressBar(overallFraction(p))} · ${PHASE_LABEL[p.phase]}${detail}`;
+}
+
+function ratio(v: number | null, decimals = 2): string {
+  return v === null ? '—' : v.toFixed(decimals);
+}
+
+function pctOrDash(v: number | null, signedPct = false): string {
+  return v === null ? '—' : pct(v, { signed: signedPct, decimals: 1 });
+}
+
+/** The key figures of one equity curve, one line each. */
+export function keyFigures(m: Metrics): string[] {
+  return [
+    `Total return ${pct(m.totalReturn, { signed: true, decimals: 1 })} · CAGR ${pctOrDash(m.cagr, true)}`,
+    `Sharpe ${ratio(m.sharpe)} · Max DD ${pct(-m.maxDrawdown, { decimals: 1 })}`,
+    `Win rate ${pctOrDash(m.winRate)} · Profit factor ${m.profitFactor === null ? (m.grossProfit > 0 ? '∞' : '—') : m.profitFactor.toFixed(2)} · Trades ${m.tradeCount}`,
+  ];
+}
+
+/** The summary message sent when a run finishes. */
+export function summaryMessage(report: BacktestReport, run: { id: string; reused: boolean }): FmtString {
+  const r = report.request;
+  const parts: (string | FmtString)[] = [];
+  const demo = report.data.demo ? ' · DEMO data' : '';
+  parts.push(fmt`📊 ${bold`Backtest: ${strategyLabel(r)}`} on ${universeLabel(r)}${demo}`);
+  parts.push(`${report.range.start} → ${report.range.end} · ${report.data.symbols} symbol${report.data.symbols === 1 ? '' : 's'} · ${report.range.days} days`);
+  for (const s of r.strategies) {
+    const changed = nonDefaultParams(s.id, s.params);
+    if (changed.length > 0) parts.push(`${s.id}: ${changed.join(' ')}`);
+  }
+  parts.push(`Sizing ${formatSizing(r.sizing)} · slippage ${r.slippageBps} bps · start ${r.initialCash.toLocaleString('en-US')}`);
+  parts.push('');
+  parts.push(...keyFigures(report.metrics));
+  if (report.benchmark) {
+    const b = report.benchmark.metrics;
+    const edge = report.metrics.totalReturn - b.totalReturn;
+    parts.push(
+      `vs ${report.benchmark.symbol} buy & hold: ${pct(b.totalReturn, { signed: true, decimals: 1 })} (CAGR ${pctOrDash(b.cagr, true)}, max DD ${pct(-b.maxDrawdown, { decimals: 1 })}) → ${signed(edge * 100, 1)} pts`,
+    );
+  }
+  if (report.strategies.length > 1) {
+    const rows: (string | number)[][] = [['', 'Return', 'Sharpe', 'Trades']];
+    for (const s of report.strategies) rows.push([s.strategy, pct(s.metrics.totalReturn, { signed: true, decimals: 1 }), ratio(s.metrics.sharpe), s.metrics.tradeCount]);
+    parts.push('');
+    parts.push(table(rows));
+  }
+  if (report.monteCarlo) {
+    const mc = report.monteCarlo;
+    parts.push(
+      `Monte Carlo (${mc.runs} runs): final equity p5 ${mc.finalEquity.p5.toFixed(2)}× · p50 ${mc.finalEquity.p50.toFixed(2)}× · p95 ${mc.finalEquity.p95.toFixed(2)}×`,
+    );
+  }
+  for (const n of report.notes) parts.push(`ℹ️ ${n}`);
+  if (report.data.demo) parts.push('⚠️ DEMO: synthetic bars, not market data. This result is not evidence about real markets.');
+  parts.push(`Run ${run.id.slice(0, 8)}${run.reused ? ' · reused the stored result of an identical request' : ''}`);
+  return join(parts, '\n');
+}
+
+/** What the ack message says once the run is over. */
+export function finishedAckText(request: BacktestRequest, outcome: 'done' | 'reused' | 'cancelled' | 'failed', detail?: string): string {
+  const head = ackText(request).replace(/^⏳ Backtesting/, 'Backtest of').replace(/…$/, '');
+  switch (outcome) {
+    case 'done':
+      return `✅ ${head}: done. Results below.`;
+    case 'reused':
+      return `✅ ${head}: an identical request on the same data was already run; here is its stored result.`;
+    case 'cancelled':
+      return `✖ ${head}: cancelled${detail ? ` ${detail}` : ''}. Nothing was stored as a result.`;
+    case 'failed':
+      return `❌ ${head}: failed — ${detail ?? 'unknown error'}`;
+  }
+}

@@ -1,0 +1,158 @@
+import type { JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { CallbackAction } from '../../bot/callback-data.js';
+import type { JobProducer } from '../producer.js';
+import { commandContextSchema } from '../payloads/common.js';
+import { backtestRequestSchema } from '../../trading/backtest/request.js';
+
+/** The queue long backtests run on, so they never hold up commands. */
+export const BACKTEST_QUEUE = 'backtests' as const;
+/** The registry name of the backtest job. */
+export const BACKTEST_JOB = 'backtest.run' as const;
+/** Callback action of the Cancel button (two letters, like the other actions). */
+export const BACKTEST_CANCEL_ACTION = 'bc' as const;
+/** How long Cancel buttons, in-flight markers and cancel flags live. */
+export const BACKTEST_TTL_SECONDS = 6 * 3600;
+
+/** Payload of `backtest.run`: who asked (and their ack message) plus the normalised request. */
+export const backtestJobPayloadSchema = commandContextSchema.extend({
+  request: backtestRequestSchema,
+});
+export type BacktestJobPayload = z.infer<typeof backtestJobPayloadSchema>;
+
+/**
+ * Backtest jobs: one attempt (a failure is recorded on the run and told to the
+ * user; rerunning the same request reuses nothing half-done), removed once
+ * finished so the request-derived job id is free for the next identical
+ * request (which then reuses the stored result). Postgres keeps the history.
+ */
+export const BACKTEST_JOB_OPTIONS: JobsOptions = {
+  attempts: 1,
+  removeOnComplete: true,
+  removeOnFail: true,
+};
+
+/** Redis keys of one request (by its short key) and of one job. */
+export function backtestKeys(prefix: string, key: string) {
+  return {
+    /** `<jobId>|<owner JSON>` while a job for this request is queued or running. */
+    inflight: `${prefix}:backtest:inflight:${key}`,
+    /** List of JSON {@link Subscriber}: chats that joined the in-flight job. */
+    subs: `${prefix}:backtest:subs:${key}`,
+    /** Counter: generation of job ids for this request. */
+    gen: `${prefix}:backtest:gen:${key}`,
+  };
+}
+
+/** The cancel flag of one job: set by the Cancel button, polled by the handler between chunks. */
+export function cancelFlagKey(prefix: string, jobId: string): string {
+  return `${prefix}:backtest:cancel:${jobId}`;
+}
+
+/** Who is waiting for a backtest: a chat and the ack message to edit. */
+export interface Subscriber {
+  chatId: number;
+  messageId: number;
+  userId: number;
+  /** When they asked (ms since epoch); lets a joiner tell a stale marker from one whose job is being enqueued. */
+  at?: number;
+}
+
+/** The in-flight marker: the job and the chat that started it. */
+export interface InflightOwner extends Subscriber {
+  jobId: string;
+}
+
+// The in-flight marker is "<jobId>|<owner subscriber JSON>" (no JSON re-encoding in
+// Lua: cjson would round large chat ids).
+
+// Atomically: join the in-flight job (append the subscriber) or become its owner
+// (bump the generation, claim the marker). Returns {1, jobId} for an owner and
+// {0, marker} for a joiner.
+const JOIN_OR_OWN = `
+local cur = redis.call('GET', KEYS[1])
+if cur then
+  redis.call('RPUSH', KEYS[2], ARGV[1])
+  redis.call('EXPIRE', KEYS[2], tonumber(ARGV[2]))
+  return {0, cur}
+end
+local g = redis.call('INCR', KEYS[3])
+redis.call('EXPIRE', KEYS[3], 30 * 86400)
+local jobId = ARGV[3] .. '-' .. g
+redis.call('SET', KEYS[1], jobId .. '|' .. ARGV[1], 'EX', tonumber(ARGV[2]))
+redis.call('DEL', KEYS[2])
+return {1, jobId}
+`;
+
+// Atomically: if the marker belongs to job ARGV[1], drop it and the subscriber
+// list and return the subscribers; otherwise return nothing.
+const FINISH = `
+local cur = redis.call('GET', KEYS[1])
+if not cur then return {} end
+if string.sub(cur, 1, string.len(ARGV[1]) + 1) ~= ARGV[1] .. '|' then return {} end
+local subs = redis.call('LRANGE', KEYS[2], 0, -1)
+redis.call('DEL', KEYS[1], KEYS[2])
+return subs
+`;
+
+function parseMarker(raw: string): InflightOwner {
+  const bar = raw.indexOf('|');
+  return { ...(JSON.parse(raw.slice(bar + 1)) as Subscriber), jobId: raw.slice(0, bar) };
+}
+
+/** The job id prefix of a request: `bt-<key>`; each job adds `-<generation>`. */
+export function jobIdBase(key: string): string {
+  return `bt-${key}`;
+}
+
+/** The request key of a backtest job id (`bt-<key>-<n>`), or null. */
+export function keyOfJobId(jobId: string): string | null {
+  return /^bt-([0-9a-f]{20})-\d+$/.exec(jobId)?.[1] ?? null;
+}
+
+export type JoinOrOwn = { role: 'owner'; jobId: string } | { role: 'joiner'; owner: InflightOwner };
+
+/** Joins the in-flight job of `key` or claims a new job id for it, atomically. */
+export async function joinOrOwn(redis: Redis, prefix: string, key: string, me: Subscriber): Promise<JoinOrOwn> {
+  const k = backtestKeys(prefix, key);
+  const res = (await redis.eval(JOIN_OR_OWN, 3, k.inflight, k.subs, k.gen, JSON.stringify(me), String(BACKTEST_TTL_SECONDS), jobIdBase(key))) as [number, string];
+  if (res[0] === 1) return { role: 'owner', jobId: res[1] };
+  return { role: 'joiner', owner: parseMarker(res[1]) };
+}
+
+/** Ends the in-flight marker of `jobId` and returns who joined it (empty when the marker is not this job's). */
+export async function finishInflight(redis: Redis, prefix: string, key: string, jobId: string): Promise<Subscriber[]> {
+  const k = backtestKeys(prefix, key);
+  const raw = (await redis.eval(FINISH, 2, k.inflight, k.subs, jobId)) as string[];
+  return raw.map((s) => JSON.parse(s) as Subscriber);
+}
+
+/** Drops the in-flight marker of `key` if it still names `jobId` (e.g. its job could not be enqueued or died); returns who had joined. */
+export async function clearInflightIf(redis: Redis, prefix: string, key: string, jobId: string): Promise<Subscriber[]> {
+  return finishInflight(redis, prefix, key, jobId);
+}
+
+/** The current in-flight marker and joiners of `key`. */
+export async function inflightOf(redis: Redis, prefix: string, key: string): Promise<{ owner: InflightOwner; subs: Subscriber[] } | null> {
+  const k = backtestKeys(prefix, key);
+  const [cur, subs] = await Promise.all([redis.get(k.inflight), redis.lrange(k.subs, 0, -1)]);
+  if (!cur) return null;
+  return { owner: parseMarker(cur), subs: subs.map((s) => JSON.parse(s) as Subscriber) };
+}
+
+/** The `backtests` queue of a producer (by name, so this compiles before and after the queue is registered). */
+export function backtestQueue(jobs: JobProducer): Queue {
+  const q = (jobs.queues as Record<string, Queue | undefined>)[BACKTEST_QUEUE];
+  if (!q) throw new Error(`queue "${BACKTEST_QUEUE}" is not registered in src/jobs/registry.ts`);
+  return q;
+}
+
+/** Enqueues `backtest.run` through the producer (validation, fail-fast timeout, QueueUnavailableError). */
+export async function enqueueBacktest(jobs: JobProducer, payload: BacktestJobPayload, jobId: string): Promise<string> {
+  const add = jobs.add as unknown as (this: JobProducer, name: string, payload: unknown, opts: JobsOptions & { jobId?: string }) => Promise<string>;
+  return add.call(jobs, BACKTEST_JOB, payload, { ...BACKTEST_JOB_OPTIONS, jobId });
+}
+
+/** The Cancel button's action, typed for signCallback (registered in CALLBACK_ACTIONS as `backtestCancel: 'bc'`). */
+export const BACKTEST_CANCEL_CALLBACK = BACKTEST_CANCEL_ACTION as string as CallbackAction;

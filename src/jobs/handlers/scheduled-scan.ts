@@ -1,0 +1,52 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../../app/config/config.js';
+import { roleAllows } from '../../app/config/roles.js';
+import { STRATEGY_IDS } from '../../engine/signal.js';
+import type { JobProducer } from '../producer.js';
+import type { JobRun } from '../worker-runtime.js';
+import { recipientsFor } from '../../trading/settings/recipients.js';
+import type { Queryable } from '../../trading/settings/repo.js';
+
+export interface ScheduledScanDeps {
+  config: Config;
+  ds: Queryable;
+  redis: Redis;
+  jobs: JobProducer;
+  /** Sends the ack message the scan edits with its progress; returns its message id. */
+  sendAck(chatId: number, text: string, silent: boolean): Promise<number>;
+}
+
+/**
+ * A scheduled scan: the same flow as /scan, once per trader or admin who
+ * has not turned digests off, each in their own chat. The ack's message id is
+ * kept in Redis per job and chat, so a retried job never posts a second ack
+ * and the child scan's jobId is derived from this job's (date-keyed) id.
+ */
+export async function runScheduledScan(p: { slotKey: string; sessionDate: string }, run: JobRun, deps: ScheduledScanDeps): Promise<{ chats: number; unreachable: number[] }> {
+  const who = (await recipientsFor('digest', deps.ds, deps.config.telegram.allowed)).filter((r) => roleAllows(r.role, 'trader'));
+  const failed: { chatId: number; error: string }[] = [];
+  for (const r of who) {
+    const key = `${deps.config.redis.prefix}:scheduled-scan:${run.job.id}:${r.chatId}`;
+    let ack = Number(await deps.redis.get(key));
+    if (!ack) {
+      try {
+        ack = await deps.sendAck(r.chatId, `⏰ Scheduled scan (${p.slotKey.replace(/^sched-/, '')})…`, r.silent);
+      } catch (err) {
+        // One unreachable chat (the user never opened the bot, or blocked it) must not cost the others their scan.
+        failed.push({ chatId: r.chatId, error: err instanceof Error ? err.message : String(err) });
+        continue;
+      }
+      await deps.redis.set(key, String(ack), 'EX', 7 * 24 * 3600);
+    }
+    await deps.jobs.add(
+      'scan.start',
+      { updateId: 0, chatId: r.chatId, userId: r.userId, role: r.role, strategies: [...STRATEGY_IDS], ackMessageId: ack },
+      { jobId: `${run.job.id}-to-${r.chatId}` },
+    );
+  }
+  if (failed.length > 0) run.log.warn({ failed }, 'scheduled scan: some chats could not be reached');
+  if (failed.length > 0 && failed.length === who.length) {
+    throw new Error(`no trader chat could be reached (${failed.map((f) => `${f.chatId}: ${f.error}`).join('; ')}); each trader must open the bot once (send /start)`);
+  }
+  return { chats: who.length - failed.length, unreachable: failed.map((f) => f.chatId) };
+}

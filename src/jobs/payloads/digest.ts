@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { ROLES } from '../../app/config/roles.js';
+import { DIGEST_KINDS, type DigestKind } from '../../trading/digest/types.js';
+
+/**
+ * Payload of the `digest.send` job.
+ * - From /digest: `chatId` + `userId` (+ `role`, `updateId`): one digest to that chat, never silent.
+ * - From the scheduler: neither: one digest per recipient (see recipientsFor), silent for those who chose it.
+ * `sessionDate` (New York `YYYY-MM-DD`) defaults to the date when the job runs.
+ */
+export const digestSendSchema = z
+  .object({
+    kind: z.enum(DIGEST_KINDS),
+    chatId: z.number().int().optional(),
+    userId: z.number().int().positive().optional(),
+    /** Present on /digest jobs so a failed job can tell the user (commandContextSchema shape). */
+    role: z.enum(ROLES).optional(),
+    updateId: z.number().int().nonnegative().optional(),
+    sessionDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+      .optional(),
+  })
+  .refine((p) => (p.chatId === undefined) === (p.userId === undefined), {
+    message: 'chatId and userId go together: both for a reply to one chat, neither for a scheduled broadcast',
+  });
+export type DigestSendPayload = z.infer<typeof digestSendSchema>;
+
+/** The job name the registry must list (queue `commands`). */
+export const DIGEST_SEND_JOB = 'digest.send' as const;
+
+/** jobId of a scheduled digest: one per kind and session, so a re-enqueue within a day is a no-op. */
+export function scheduledDigestJobId(kind: DigestKind, sessionDate: string): string {
+  return `digest-${kind}-${sessionDate}`;
+}
+
+/** jobId of one recipient's notify job for a scheduled digest: a retried digest job never posts twice. */
+export function digestDeliveryJobId(kind: DigestKind, sessionDate: string, userId: number): string {
+  return `digest-${kind}-${sessionDate}-u${userId}`;
+}

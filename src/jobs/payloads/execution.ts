@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { commandContextSchema } from './common.js';
+
+/**
+ * Turn one approval into at most one order. The jobId is `exec-<approvalId>`:
+ * a double tap, a replayed update or a re-enqueue of an approved pick all land
+ * on the same job, and the job itself is idempotent.
+ */
+export const executionRunSchema = z.object({
+  approvalId: z.uuid(),
+  pickId: z.string().min(1).max(40),
+  chatId: z.number().int(),
+  /** Who approved (Telegram user id). */
+  userId: z.number().int().positive(),
+  /** The pick card, edited with the outcome when known. */
+  cardMessageId: z.number().int().positive().optional(),
+});
+export type ExecutionRunPayload = z.infer<typeof executionRunSchema>;
+
+/** After /kill: cancel every open order at the broker and reply with the proof (open orders now 0). */
+export const executionCancelAllSchema = commandContextSchema.extend({ reason: z.string().max(200).optional() });
+
+/** `/kill flatten` after its confirm button: sell every open position. */
+export const executionFlattenSchema = commandContextSchema;
+
+/** A stop / time-stop pass over open positions (scheduled; the jobId carries the slot). */
+export const exitsRunSchema = z.object({ slotKey: z.string().max(80).optional() });
+
+/** Daily mark-to-market of a session date (idempotent per date). */
+export const markToMarketSchema = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
+
+/** Broker vs our books; mismatches go to admins (and to `chatId` when someone asked). */
+export const reconcileRunSchema = z.object({ chatId: z.number().int().optional(), reason: z.string().max(80).optional() });
+
+/** The fill chart of a finished approval, sent right after its confirmation (rendering costs CPU the confirmation should not wait for). */
+export const executionChartSchema = z.object({ approvalId: z.uuid(), pickId: z.string().min(1).max(40), chatId: z.number().int() });

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { STRATEGY_IDS, type StrategyId } from '../../engine/signal.js';
+import { commandContextSchema } from './common.js';
+
+const strategies = z.array(z.enum(STRATEGY_IDS as [StrategyId, ...StrategyId[]])).min(1);
+
+/** /scan as the bot enqueues it: who asked, where the ack message is, which strategies. */
+export const scanStartSchema = commandContextSchema.extend({ strategies, ackMessageId: z.number().int().positive() });
+export type ScanStart = z.infer<typeof scanStartSchema>;
+
+/** One slice of the universe, evaluated by whichever worker takes it. */
+export const scanChunkSchema = z.object({
+  runId: z.string().min(1),
+  symbols: z.array(z.string().min(1)).min(1),
+  strategies,
+  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  total: z.number().int().positive(),
+  chatId: z.number().int(),
+  ackMessageId: z.number().int().positive(),
+});
+export type ScanChunk = z.infer<typeof scanChunkSchema>;
+
+/** The flow's parent: runs once every chunk is done, ranks and posts the picks. */
+export const scanFinishSchema = scanStartSchema.extend({ runId: z.string().min(1), asOf: z.string(), total: z.number().int().nonnegative(), demo: z.boolean() });
+export type ScanFinish = z.infer<typeof scanFinishSchema>;
+
+/** What a chunk job returns (its BullMQ return value). */
+export interface ScanChunkResult {
+  evaluated: number;
+  skipped: number;
+  signals: import('../../engine/signal.js').Signal[];
+}
+
+/** A scan the scheduler started: one per trading chat, keyed by the slot (`sched-scan-0935-<date>`). */
+export const scanScheduledSchema = z.object({ slotKey: z.string().min(1).max(80), sessionDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });

@@ -1,0 +1,251 @@
+import schedule from 'node-schedule';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { NY_TIME_ZONE, type SessionInfo } from '../../engine/calendar/index.js';
+import { errText } from '../../adapters/db/sql.js';
+import { withTimeout } from '../../adapters/redis/connections.js';
+import { dueOccurrences, isCatchUp, nextOccurrence, type Occurrence } from '../../engine/schedule/plan.js';
+import { ScheduledRuns } from '../../trading/schedule/runs-repo.js';
+import type { SlotDef, SlotKind } from '../../engine/schedule/slots.js';
+
+/** What an enqueue callback is told about the occurrence it must enqueue. */
+export interface SlotRun {
+  slot: string;
+  kind: SlotKind;
+  /** Session date, New York `YYYY-MM-DD`. */
+  sessionDate: string;
+  /** Use this as the BullMQ jobId (`sched-<slot>-<date>`): a retried or duplicated enqueue is then a no-op. */
+  jobId: string;
+  dueAt: Date;
+  /** True when fired late (process was down, or a retry): a catch-up rather than an on-time run. */
+  caughtUp: boolean;
+  session: SessionInfo;
+}
+
+/** Enqueues the real job(s) for one occurrence. Throwing makes the scheduler retry on its next tick (while the slot's catch-up window lasts). */
+export type EnqueueFn = (run: SlotRun) => Promise<void>;
+
+/** A slot with the callback that enqueues its work. */
+export interface BoundSlot {
+  def: SlotDef;
+  enqueue: EnqueueFn;
+}
+
+/**
+ * Pairs slots with the callbacks for their kind. Slots of a kind without a
+ * callback are returned in `unbound` (log them; the dead-man must not watch them).
+ */
+export function bindSlots(slots: readonly SlotDef[], handlers: Partial<Record<SlotKind, EnqueueFn>>): { bound: BoundSlot[]; unbound: SlotDef[] } {
+  const bound: BoundSlot[] = [];
+  const unbound: SlotDef[] = [];
+  for (const def of slots) {
+    const fn = handlers[def.kind];
+    if (fn) bound.push({ def, enqueue: fn });
+    else unbound.push(def);
+  }
+  return { bound, unbound };
+}
+
+/** Wall-clock trigger: calls `onTick` at the start of every New York minute. Returns a stop function. */
+export interface TickSource {
+  start(onTick: () => void): () => void;
+}
+
+/**
+ * node-schedule, time-zone aware: fires at second 0 of every minute in
+ * America/New_York. Every slot time is a whole New York minute, so each slot
+ * is evaluated at its exact minute; the same ticks retry failed enqueues.
+ */
+export function nodeScheduleTicks(): TickSource {
+  return {
+    start(onTick) {
+      const job = schedule.scheduleJob({ rule: '* * * * *', tz: NY_TIME_ZONE }, () => onTick());
+      return () => job?.cancel();
+    },
+  };
+}
+
+/** What one tick did with one occurrence. */
+export interface FireOutcome {
+  jobId: string;
+  slot: string;
+  sessionDate: string;
+  dueAt: number;
+  firedAt: number;
+  caughtUp: boolean;
+  result: 'enqueued' | 'done' | 'busy' | 'failed';
+  error?: string;
+}
+
+export interface SchedulerOptions {
+  ds: DataSource;
+  slots: readonly BoundSlot[];
+  /** This process (recorded in `scheduled_runs.enqueued_by`). */
+  instance: string;
+  log: Logger;
+  /** Injectable clock (epoch ms); defaults to Date.now. */
+  now?: () => number;
+  /** Wall-clock trigger; defaults to node-schedule. `null`: no automatic ticks (tests call tick()). */
+  ticks?: TickSource | null;
+  /** How long an unconfirmed claim blocks other replicas (default 60 s). */
+  leaseMs?: number;
+  /** Fired more than this after due → recorded as a catch-up (default 2 min). */
+  lateToleranceMs?: number;
+  /** An enqueue callback taking longer is treated as failed and retried (default 30 s). */
+  enqueueTimeoutMs?: number;
+  /** Called after each tick with what it did (metrics, tests). */
+  onTick?: (outcomes: FireOutcome[]) => void;
+}
+
+/**
+ * Runs the slots: on every tick it asks the pure planner which occurrences
+ * are due and still inside their catch-up window, claims each in
+ * `scheduled_runs` (one replica wins), calls its enqueue callback with the
+ * date-keyed jobId and confirms. The first tick at start-up is the catch-up:
+ * a run missed while the process was down is enqueued once, if still useful.
+ */
+export class Scheduler {
+  private readonly runs: ScheduledRuns;
+  private readonly now: () => number;
+  private readonly leaseMs: number;
+  private readonly toleranceMs: number;
+  private readonly timeoutMs: number;
+  /** Occurrences known to be enqueued (by anyone): skipped without a query. */
+  private readonly done = new Map<string, number>();
+  private stopTicks: (() => void) | null = null;
+  private running: Promise<FireOutcome[]> | null = null;
+  private rerun = false;
+  private stopped = false;
+
+  constructor(private readonly opts: SchedulerOptions) {
+    this.runs = new ScheduledRuns(opts.ds);
+    this.now = opts.now ?? Date.now;
+    this.leaseMs = opts.leaseMs ?? 60_000;
+    this.toleranceMs = opts.lateToleranceMs ?? 120_000;
+    this.timeoutMs = opts.enqueueTimeoutMs ?? 30_000;
+    const names = new Set<string>();
+    for (const s of opts.slots) {
+      if (!/^[a-z0-9][a-z0-9-]*$/.test(s.def.slot)) throw new RangeError(`slot name "${s.def.slot}" must be lowercase letters, digits and -`);
+      if (names.has(s.def.slot)) throw new RangeError(`slot "${s.def.slot}" is listed twice`);
+      names.add(s.def.slot);
+    }
+  }
+
+  /** The slots this scheduler runs (give the same list to the dead-man). */
+  get slots(): SlotDef[] {
+    return this.opts.slots.map((s) => s.def);
+  }
+
+  /** Ticks once now (the start-up catch-up), then on every wall-clock tick. Resolves with the catch-up's outcomes. */
+  async start(): Promise<FireOutcome[]> {
+    const first = await this.tick();
+    if (!this.stopped && this.opts.ticks !== null) {
+      const source = this.opts.ticks ?? nodeScheduleTicks();
+      this.stopTicks = source.start(() => {
+        void this.tick().catch((err: unknown) => this.opts.log.error({ err }, 'scheduler tick failed'));
+      });
+    }
+    const next = nextOccurrence(this.slots, this.now());
+    this.opts.log.info(
+      { slots: this.slots.map((s) => s.slot), caughtUp: first.filter((o) => o.result === 'enqueued' && o.caughtUp).map((o) => o.jobId), next: next ? { jobId: next.jobId, dueAt: new Date(next.dueAt).toISOString() } : null },
+      'scheduler started',
+    );
+    return first;
+  }
+
+  /** Stops the ticks and waits for a tick in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.stopTicks?.();
+    this.stopTicks = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  /**
+   * Evaluates the plan at the clock's current instant and fires what is due.
+   * Ticks never overlap: a tick requested while one runs is folded into one more pass after it.
+   */
+  tick(): Promise<FireOutcome[]> {
+    if (this.running) {
+      this.rerun = true;
+      return this.running;
+    }
+    const run = async (): Promise<FireOutcome[]> => {
+      const all: FireOutcome[] = [];
+      do {
+        this.rerun = false;
+        all.push(...(await this.pass()));
+      } while (this.rerun && !this.stopped);
+      return all;
+    };
+    this.running = run().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<FireOutcome[]> {
+    const now = this.now();
+    this.prune(now);
+    const outcomes: FireOutcome[] = [];
+    const bySlot = new Map(this.opts.slots.map((s) => [s.def.slot, s] as const));
+    for (const o of dueOccurrences(this.slots, now)) {
+      if (this.stopped) break;
+      if (this.done.has(o.jobId)) continue;
+      const bound = bySlot.get(o.slot.slot);
+      if (!bound) continue;
+      outcomes.push(await this.fire(o, bound, now));
+    }
+    if (outcomes.length > 0) this.opts.onTick?.(outcomes);
+    return outcomes;
+  }
+
+  private async fire(o: Occurrence, bound: BoundSlot, now: number): Promise<FireOutcome> {
+    const caughtUp = isCatchUp(o, now, this.toleranceMs);
+    const base = { jobId: o.jobId, slot: o.slot.slot, sessionDate: o.sessionDate, dueAt: o.dueAt, firedAt: now, caughtUp };
+    const log = this.opts.log.child({ slot: o.slot.slot, sessionDate: o.sessionDate, jobId: o.jobId });
+    let claim;
+    try {
+      claim = await this.runs.claim(o, this.opts.instance, caughtUp, now, this.leaseMs);
+    } catch (err) {
+      log.warn({ err }, 'could not record the scheduled run; will retry');
+      return { ...base, result: 'failed', error: errText(err) };
+    }
+    if (claim === 'done') {
+      this.done.set(o.jobId, o.until);
+      return { ...base, result: 'done' };
+    }
+    if (claim === 'busy') return { ...base, result: 'busy' };
+    try {
+      await withTimeout(
+        bound.enqueue({ slot: o.slot.slot, kind: o.slot.kind, sessionDate: o.sessionDate, jobId: o.jobId, dueAt: new Date(o.dueAt), caughtUp, session: o.session }),
+        this.timeoutMs,
+        'enqueue',
+      );
+    } catch (err) {
+      log.warn({ err }, 'scheduled enqueue failed; will retry while the slot is still useful');
+      await this.runs.release(o.jobId, this.opts.instance, errText(err)).catch((e: unknown) => log.warn({ err: e }, 'could not release the claim'));
+      return { ...base, result: 'failed', error: errText(err) };
+    }
+    this.done.set(o.jobId, o.until);
+    try {
+      await this.runs.confirm(o.jobId, this.opts.instance, this.now());
+    } catch (err) {
+      // The job is in the queue; the lease lets a later claim re-enqueue with the same jobId (a no-op).
+      log.warn({ err }, 'enqueued, but the confirmation was not recorded');
+    }
+    log.info({ caughtUp, dueAt: new Date(o.dueAt).toISOString() }, caughtUp ? 'scheduled slot caught up' : 'scheduled slot enqueued');
+    return { ...base, result: 'enqueued' };
+  }
+
+  private prune(now: number): void {
+    for (const [k, until] of this.done) if (until < now) this.done.delete(k);
+  }
+}
+
+/** Builds a scheduler and starts it (catch-up tick first). */
+export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler> {
+  const s = new Scheduler(opts);
+  await s.start();
+  return s;
+}

@@ -1,0 +1,186 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { ALERT_KINDS, alertKeys, formatEt, type Alerts } from './alerts.js';
+import { latestOccurrence, type Occurrence } from '../../engine/schedule/plan.js';
+import { ScheduledRuns } from '../schedule/runs-repo.js';
+import type { SlotDef } from '../../engine/schedule/slots.js';
+
+export interface DeadmanOptions {
+  ds: DataSource;
+  alerts: Alerts;
+  /** The slots the scheduler runs (the same list it was given); empty turns the slot check off. */
+  slots: readonly SlotDef[];
+  /** A role whose newest heartbeat is older than this is dead (default 5 min). */
+  staleMs?: number;
+  /** Roles that must be running somewhere even if they never beat in this database (e.g. bot, worker, scheduler). */
+  expectedRoles?: readonly string[];
+  /** When this dead-man started watching (default: construction time). See {@link checkDeadman}. */
+  startedAt?: number;
+  /** Injectable clock (epoch ms). */
+  now?: () => number;
+  log?: Logger;
+}
+
+export interface RoleCheck {
+  role: string;
+  lastBeatAt: Date | null;
+  ageMs: number | null;
+  dead: boolean;
+}
+
+export interface SlotCheck {
+  slot: string;
+  jobId: string;
+  sessionDate: string;
+  dueAt: number;
+  missing: boolean;
+}
+
+export interface DeadmanReport {
+  checkedAt: number;
+  roles: RoleCheck[];
+  slots: SlotCheck[];
+  /** Alert keys raised by this check (new or still open). */
+  raised: string[];
+  /** Alert keys this check resolved. */
+  resolved: string[];
+}
+
+const DEFAULT_STALE_MS = 5 * 60_000;
+
+function minutes(ms: number): string {
+  const m = Math.round(ms / 60_000);
+  return m < 120 ? `${m} min` : `${Math.round(m / 60)} h`;
+}
+
+/**
+ * One dead-man pass:
+ *
+ * - Roles: every role seen in `heartbeats` (or listed in `expectedRoles`)
+ *   whose newest beat, over all its instances, is older than `staleMs` raises
+ *   `deadman.heartbeat:<role>`; a fresh beat resolves it. A role that never
+ *   beat here is only reported once the dead-man itself has run `staleMs`.
+ * - Slots: for each slot, its latest occurrence whose due time + grace has
+ *   passed must have a confirmed enqueue in `scheduled_runs`, else
+ *   `deadman.slot:<slot>` is raised; the next recorded occurrence resolves it.
+ *   Occurrences due before the scheduler kept any record here (and before
+ *   this dead-man started) are not judged, so a new install is quiet.
+ *
+ * De-duplication is the alert store's: any number of processes may run this.
+ */
+export async function checkDeadman(opts: DeadmanOptions & { startedAt: number }): Promise<DeadmanReport> {
+  const now = (opts.now ?? Date.now)();
+  const staleMs = opts.staleMs ?? DEFAULT_STALE_MS;
+  const raised: string[] = [];
+  const resolved: string[] = [];
+
+  // Roles.
+  const beats = (await opts.ds.query(`SELECT role, max(beat_at) AS last, (array_agg(host ORDER BY beat_at DESC))[1] AS host FROM heartbeats GROUP BY role`)) as {
+    role: string;
+    last: Date;
+    host: string;
+  }[];
+  const byRole = new Map(beats.map((b) => [b.role, b] as const));
+  const roles = [...new Set([...beats.map((b) => b.role), ...(opts.expectedRoles ?? [])])].sort();
+  const roleChecks: RoleCheck[] = [];
+  for (const role of roles) {
+    const b = byRole.get(role);
+    const key = alertKeys.heartbeat(role);
+    if (!b) {
+      const dead = now - opts.startedAt > staleMs;
+      roleChecks.push({ role, lastBeatAt: null, ageMs: null, dead });
+      if (dead) {
+        await opts.alerts.raise({ key, kind: ALERT_KINDS.heartbeat, severity: 'critical', message: `The ${role} role is not running: no heartbeat from it at all. Start it (courtside start --roles ${role}).` });
+        raised.push(key);
+      }
+      continue;
+    }
+    const ageMs = Math.max(0, now - b.last.getTime());
+    const dead = ageMs > staleMs;
+    roleChecks.push({ role, lastBeatAt: b.last, ageMs, dead });
+    if (dead) {
+      await opts.alerts.raise({
+        key,
+        kind: ALERT_KINDS.heartbeat,
+        severity: 'critical',
+        message: `The ${role} role has missed its heartbeat for ${minutes(ageMs)} (last beat ${formatEt(b.last.getTime())} from ${b.host}). Is the process down?`,
+      });
+      raised.push(key);
+    } else if ((await opts.alerts.resolve(key, `The ${role} role is beating again (last beat ${formatEt(b.last.getTime())} from ${b.host}).`)).resolved) {
+      resolved.push(key);
+    }
+  }
+
+  // Slots.
+  const slotChecks: SlotCheck[] = [];
+  if (opts.slots.length > 0) {
+    const runs = new ScheduledRuns(opts.ds);
+    const firstRecord = await runs.firstDueAt();
+    const since = Math.min(opts.startedAt, firstRecord ?? Number.POSITIVE_INFINITY);
+    const judged: Occurrence[] = [];
+    for (const slot of opts.slots) {
+      const o = latestOccurrence(slot, now - slot.graceMs);
+      if (o && o.dueAt >= since) judged.push(o);
+    }
+    const enqueued = await runs.enqueued(judged.map((o) => o.jobId));
+    for (const o of judged) {
+      const missing = !enqueued.has(o.jobId);
+      slotChecks.push({ slot: o.slot.slot, jobId: o.jobId, sessionDate: o.sessionDate, dueAt: o.dueAt, missing });
+      const key = alertKeys.slotMissed(o.slot.slot);
+      if (missing) {
+        await opts.alerts.raise({
+          key,
+          kind: ALERT_KINDS.scheduleMissed,
+          severity: 'critical',
+          message: `Scheduled ${o.slot.slot} for ${o.sessionDate} was due at ${formatEt(o.dueAt)} and has not been enqueued (${minutes(now - o.dueAt)} late). Is the scheduler running?`,
+        });
+        raised.push(key);
+      } else if ((await opts.alerts.resolve(key, `Scheduled ${o.slot.slot} for ${o.sessionDate} was enqueued.`)).resolved) {
+        resolved.push(key);
+      }
+    }
+  }
+
+  // Messages owed from earlier failed sends.
+  await opts.alerts.flush().catch((err: unknown) => opts.log?.warn({ err }, 'could not re-send owed alerts'));
+  return { checkedAt: now, roles: roleChecks, slots: slotChecks, raised, resolved };
+}
+
+export interface Deadman {
+  /** Runs one pass now. */
+  check(): Promise<DeadmanReport>;
+  /** The latest pass (null before the first). */
+  lastReport(): DeadmanReport | null;
+  stop(): void;
+}
+
+/**
+ * Runs {@link checkDeadman} every `intervalMs` (default 60 s; first pass after
+ * one interval so this process's own roles have beaten). Run it in every
+ * process: with several processes, whichever is alive reports the others.
+ */
+export function startDeadman(opts: DeadmanOptions & { intervalMs?: number }): Deadman {
+  const startedAt = opts.startedAt ?? (opts.now ?? Date.now)();
+  let last: DeadmanReport | null = null;
+  let running: Promise<DeadmanReport> | null = null;
+  const check = (): Promise<DeadmanReport> => {
+    running ??= checkDeadman({ ...opts, startedAt })
+      .then((r) => {
+        last = r;
+        return r;
+      })
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  };
+  const timer = setInterval(() => {
+    void check().catch((err: unknown) => opts.log?.warn({ err }, 'dead-man check failed'));
+  }, opts.intervalMs ?? 60_000);
+  timer.unref();
+  return {
+    check,
+    lastReport: () => last,
+    stop: () => clearInterval(timer),
+  };
+}

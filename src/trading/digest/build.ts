@@ -1,0 +1,146 @@
+import type { FmtString } from 'telegraf/format';
+import type { LineChartSpec } from '../../adapters/charts/port.js';
+import { isSession, nyLocalParts } from '../../engine/calendar/index.js';
+import { lastCompletedSession } from '../market-clock.js';
+import type { KillSwitchState } from '../kill-switch/kill-switch.js';
+import type { Queryable } from '../settings/repo.js';
+import { closeDigestView, morningDigestView } from '../../bot/views/digest-view.js';
+import { closeDigestChart } from '../../bot/charts/digest-chart.js';
+import { sortFailures, sortFills, sortPositions } from './compute.js';
+import {
+  hasDemoData,
+  loadBenchmark,
+  loadBudget,
+  loadEquityCurve,
+  loadFailures,
+  loadFillsOfDay,
+  loadFreshness,
+  loadOpenAlerts,
+  loadOpenApprovals,
+  loadPendingPicks,
+  loadPnl,
+  loadPositions,
+} from './queries.js';
+import type { CloseDigestData, DigestKillSwitch, MorningDigestData, ScheduledScan } from './types.js';
+
+/** What building a digest reads: the database and the kill switch. */
+export interface DigestDeps {
+  ds: Queryable;
+  killSwitch: { state(): Promise<KillSwitchState> };
+}
+
+export interface MorningDigestOptions {
+  now: Date;
+  /** The scans the scheduler runs today. */
+  scheduledScans?: readonly ScheduledScan[];
+  /** The configured daily budget (EXEC_DAILY_BUDGET); null when none. */
+  dailyBudget: number | null;
+  /** New York date the digest is for; default the date of `now`. */
+  sessionDate?: string;
+}
+
+export interface CloseDigestOptions {
+  now: Date;
+  sessionDate?: string;
+  /** Default SPY. */
+  benchmarkSymbol?: string;
+  /** Equity marks in the chart; default 120. */
+  curveSessions?: number;
+}
+
+export interface BuiltMorningDigest {
+  data: MorningDigestData;
+  message: FmtString;
+}
+
+export interface BuiltCloseDigest {
+  data: CloseDigestData;
+  message: FmtString;
+  /** Null when there are fewer than two equity marks. */
+  chart: LineChartSpec | null;
+}
+
+export const DEFAULT_BENCHMARK = 'SPY';
+
+/** The New York calendar date of an instant. */
+export function sessionDateOf(now: Date): string {
+  return nyLocalParts(now.getTime()).date;
+}
+
+function killSwitchOf(s: KillSwitchState): DigestKillSwitch {
+  return { engaged: s.engaged, reason: s.reason, changedBy: s.changedBy, changedAt: s.changedAt };
+}
+
+function marketOpenOn(date: string): boolean {
+  try {
+    return isSession(date);
+  } catch {
+    return true; // outside the calendar's years: do not claim a closure we cannot know
+  }
+}
+
+/** Gathers the morning digest: kill switch, approvals waiting, positions, budget, scans, data freshness. */
+export async function buildMorningDigest(deps: DigestDeps, opts: MorningDigestOptions): Promise<BuiltMorningDigest> {
+  const { ds } = deps;
+  const now = opts.now;
+  const sessionDate = opts.sessionDate ?? sessionDateOf(now);
+  const expected = lastCompletedSession(now.getTime());
+  const [ks, demo, positions, pendingPicks, openApprovals, budget, sources, openAlerts] = await Promise.all([
+    deps.killSwitch.state(),
+    hasDemoData(ds),
+    loadPositions(ds, sessionDate),
+    loadPendingPicks(ds, now),
+    loadOpenApprovals(ds, now),
+    loadBudget(ds, sessionDate, opts.dailyBudget),
+    loadFreshness(ds, expected),
+    loadOpenAlerts(ds),
+  ]);
+  const data: MorningDigestData = {
+    kind: 'morning',
+    generatedAt: now,
+    sessionDate,
+    marketOpenToday: marketOpenOn(sessionDate),
+    demo,
+    killSwitch: killSwitchOf(ks),
+    positions: sortPositions(positions),
+    pendingPicks,
+    openApprovals,
+    budget,
+    scans: [...(opts.scheduledScans ?? [])].sort((a, b) => a.at.getTime() - b.at.getTime()),
+    freshness: { expected, sources },
+    openAlerts,
+  };
+  return { data, message: morningDigestView(data) };
+}
+
+/** Gathers the close digest: day P&L vs the benchmark, failures, exits, fills and slippage, and the equity chart. */
+export async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOptions): Promise<BuiltCloseDigest> {
+  const { ds } = deps;
+  const now = opts.now;
+  const sessionDate = opts.sessionDate ?? sessionDateOf(now);
+  const symbol = opts.benchmarkSymbol ?? DEFAULT_BENCHMARK;
+  const [ks, demo, { fills, exits }, failures, benchmark, curve] = await Promise.all([
+    deps.killSwitch.state(),
+    hasDemoData(ds),
+    loadFillsOfDay(ds, sessionDate),
+    loadFailures(ds, sessionDate),
+    loadBenchmark(ds, sessionDate, symbol),
+    loadEquityCurve(ds, sessionDate, symbol, opts.curveSessions ?? 120),
+  ]);
+  const pnl = await loadPnl(ds, sessionDate);
+  const data: CloseDigestData = {
+    kind: 'close',
+    generatedAt: now,
+    sessionDate,
+    demo,
+    killSwitch: killSwitchOf(ks),
+    pnl,
+    benchmark,
+    fills: sortFills(fills),
+    slippageTotal: fills.reduce((s, f) => s + (f.slippageCost ?? 0), 0),
+    exits,
+    failures: sortFailures(failures),
+    curve,
+  };
+  return { data, message: closeDigestView(data), chart: closeDigestChart(data) };
+}

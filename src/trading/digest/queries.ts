@@ -1,0 +1,363 @@
+/**
+ * The SQL behind the digests. Every query is read-only and bounded; numerics
+ * come back as float8 and dates as `YYYY-MM-DD` text. "Today" is the New York
+ * calendar date of the session (`sessionDate`).
+ */
+import { nyLocalParts, sessionsBetween } from '../../engine/calendar/index.js';
+import type { Queryable } from '../settings/repo.js';
+import { alertToFailure, positionLine, slippage, type DatedPrice } from './compute.js';
+import type { AlertLine, BudgetLine, ClosePnl, EquityCurve, ExitLine, ExitReason, FailureLine, FillLine, OpenApproval, PendingPick, PositionLine, SourceFreshness, BenchmarkLine } from './types.js';
+
+const NY = `'America/New_York'`;
+
+async function q<T>(ds: Queryable, sql: string, params: unknown[] = []): Promise<T[]> {
+  return (await ds.query(sql, params)) as T[];
+}
+
+/** True when the bars store holds any synthetic (DEMO) data. */
+export async function hasDemoData(ds: Queryable): Promise<boolean> {
+  const r = await q<{ demo: boolean }>(ds, `SELECT EXISTS (SELECT 1 FROM bar_symbols WHERE demo) AS demo`);
+  return Boolean(r[0]?.demo);
+}
+
+/** Open positions with their latest price and the move since the close before it (unsorted). */
+export async function loadPositions(ds: Queryable, sessionDate: string): Promise<PositionLine[]> {
+  const rows = await q<{
+    symbol: string;
+    strategy: string;
+    qty: number;
+    avg_cost: number;
+    stop: number | null;
+    time_stop_date: string | null;
+    last_price: number | null;
+    last_price_at: Date | null;
+  }>(
+    ds,
+    `SELECT symbol, strategy, qty, avg_cost::float8 AS avg_cost, stop::float8 AS stop, to_char(time_stop_date, 'YYYY-MM-DD') AS time_stop_date,
+            last_price::float8 AS last_price, last_price_at
+       FROM positions WHERE qty > 0 ORDER BY symbol, strategy`,
+  );
+  if (rows.length === 0) return [];
+  const symbols = [...new Set(rows.map((r) => r.symbol))];
+  // Six weeks back covers any long weekend or missed mark.
+  const marks = await q<{ date: string; symbol: string; strategy: string; price: number }>(
+    ds,
+    `SELECT to_char(date, 'YYYY-MM-DD') AS date, symbol, strategy, price::float8 AS price
+       FROM position_marks WHERE symbol = ANY($2) AND date <= $1::date AND date > $1::date - 42`,
+    [sessionDate, symbols],
+  );
+  const bars = await q<{ date: string; symbol: string; close: number }>(
+    ds,
+    `SELECT to_char(date, 'YYYY-MM-DD') AS date, symbol, close FROM bars_daily WHERE symbol = ANY($2) AND date <= $1::date AND date > $1::date - 42`,
+    [sessionDate, symbols],
+  );
+  return rows.map((r) => {
+    const m: DatedPrice[] = marks.filter((x) => x.symbol === r.symbol && x.strategy === r.strategy).map((x) => ({ date: x.date, price: x.price }));
+    const b: DatedPrice[] = bars.filter((x) => x.symbol === r.symbol).map((x) => ({ date: x.date, price: x.close }));
+    return positionLine(
+      {
+        symbol: r.symbol,
+        strategy: r.strategy,
+        qty: r.qty,
+        avgCost: r.avg_cost,
+        stop: r.stop,
+        timeStopDate: r.time_stop_date,
+        lastPrice: r.last_price,
+        lastPriceDate: r.last_price_at ? nyLocalParts(r.last_price_at.getTime()).date : null,
+      },
+      m,
+      b,
+      sessionDate,
+    );
+  });
+}
+
+/** Picks still waiting for a decision, soonest expiry first. */
+export async function loadPendingPicks(ds: Queryable, now: Date): Promise<PendingPick[]> {
+  const rows = await q<{ id: string; symbol: string; strategy: string; qty: number; entry: number; expires_at: Date }>(
+    ds,
+    `SELECT id, symbol, strategy, qty, entry, expires_at FROM picks WHERE state = 'PENDING' AND expires_at > $1 ORDER BY expires_at, score DESC, id LIMIT 50`,
+    [now],
+  );
+  return rows.map((r) => ({ id: r.id, symbol: r.symbol, strategy: r.strategy, qty: r.qty, entry: r.entry, expiresAt: r.expires_at }));
+}
+
+/** Approved picks whose order is not placed or finished yet (and may still be), soonest expiry first. */
+export async function loadOpenApprovals(ds: Queryable, now: Date): Promise<OpenApproval[]> {
+  const rows = await q<{ id: string; pick_id: string; symbol: string; strategy: string; qty: number; state: string; expires_at: Date }>(
+    ds,
+    `SELECT a.id, a.pick_id, p.symbol, p.strategy, p.qty, a.state, a.expires_at
+       FROM approvals a JOIN picks p ON p.id = a.pick_id
+      WHERE a.state IN ('approved', 'executing') AND a.expires_at > $1
+      ORDER BY a.expires_at, a.id LIMIT 50`,
+    [now],
+  );
+  return rows.map((r) => ({ id: r.id, pickId: r.pick_id, symbol: r.symbol, strategy: r.strategy, qty: r.qty, state: r.state, expiresAt: r.expires_at }));
+}
+
+/** What is left of today's budget. */
+export async function loadBudget(ds: Queryable, sessionDate: string, limit: number | null): Promise<BudgetLine> {
+  const r = await q<{ spent: number }>(ds, `SELECT spent::float8 AS spent FROM daily_budget WHERE date = $1::date`, [sessionDate]);
+  const spent = r[0]?.spent ?? 0;
+  return { date: sessionDate, limit, spent, left: limit === null ? null : Math.max(0, limit - spent) };
+}
+
+/** Newest bar per source and how many sessions it lags `expected` (the last completed session). */
+export async function loadFreshness(ds: Queryable, expected: string): Promise<SourceFreshness[]> {
+  const rows = await q<{ source: string; demo: boolean; symbols: number; last_date: string }>(
+    ds,
+    `SELECT source, bool_or(demo) AS demo, count(*)::int AS symbols, to_char(max(last_date), 'YYYY-MM-DD') AS last_date
+       FROM bar_symbols GROUP BY source ORDER BY max(last_date) DESC, source`,
+  );
+  return rows.map((r) => ({ source: r.source, demo: r.demo, symbols: r.symbols, lastDate: r.last_date, sessionsBehind: sessionsBehind(r.last_date, expected) }));
+}
+
+function sessionsBehind(last: string, expected: string): number {
+  if (last >= expected) return 0;
+  try {
+    return Math.max(0, sessionsBetween(last, expected).filter((d) => d > last).length);
+  } catch {
+    // Outside the calendar's 2000–2050: count calendar days instead.
+    return Math.round((Date.parse(`${expected}T00:00:00Z`) - Date.parse(`${last}T00:00:00Z`)) / 86_400_000);
+  }
+}
+
+type AlertRow = { key: string; kind: string; severity: AlertLine['severity']; message: string; state: 'open' | 'resolved'; first_at: Date; last_at: Date; resolved_at: Date | null; count: number };
+
+function toAlert(r: AlertRow): AlertLine {
+  return { key: r.key, kind: r.kind, severity: r.severity, message: r.message, state: r.state, firstAt: r.first_at, lastAt: r.last_at, resolvedAt: r.resolved_at, count: r.count };
+}
+
+const ALERT_COLUMNS = `key, kind, severity, message, state, first_at, last_at, resolved_at, count::int AS count`;
+
+/** Alerts still open. */
+export async function loadOpenAlerts(ds: Queryable): Promise<AlertLine[]> {
+  const rows = await q<AlertRow>(ds, `SELECT ${ALERT_COLUMNS} FROM alerts WHERE state = 'open' ORDER BY last_at DESC LIMIT 50`);
+  return rows.map(toAlert);
+}
+
+/** Alerts open now or active on the session date. */
+export async function loadAlertsOfDay(ds: Queryable, sessionDate: string): Promise<AlertLine[]> {
+  const rows = await q<AlertRow>(
+    ds,
+    `SELECT ${ALERT_COLUMNS} FROM alerts
+      WHERE state = 'open' OR (last_at AT TIME ZONE ${NY})::date = $1::date
+      ORDER BY last_at DESC LIMIT 50`,
+    [sessionDate],
+  );
+  return rows.map(toAlert);
+}
+
+/** Orders with at least one fill today: the order's average fill against its decision price. */
+export async function loadFillsOfDay(ds: Queryable, sessionDate: string): Promise<{ fills: FillLine[]; exits: ExitLine[] }> {
+  const rows = await q<{
+    id: string;
+    symbol: string;
+    strategy: string;
+    side: 'buy' | 'sell';
+    kind: 'entry' | 'exit';
+    exit_reason: ExitReason | null;
+    decision_price: number | null;
+    realized_pnl: number | null;
+    qty: number;
+    avg_price: number;
+    last_at: Date;
+  }>(
+    ds,
+    `SELECT o.id, o.symbol, o.strategy, o.side, o.kind, o.exit_reason, o.decision_price::float8 AS decision_price, o.realized_pnl::float8 AS realized_pnl,
+            CASE WHEN o.filled_qty > 0 THEN o.filled_qty ELSE f.qty END AS qty,
+            COALESCE(o.avg_fill_price, f.vwap)::float8 AS avg_price,
+            f.last_at
+       FROM orders o
+       JOIN LATERAL (
+         SELECT sum(qty)::int AS qty, sum(qty * price) / sum(qty) AS vwap, max(filled_at) AS last_at
+           FROM fills WHERE order_id = o.id
+       ) f ON f.qty > 0
+      WHERE EXISTS (SELECT 1 FROM fills t WHERE t.order_id = o.id AND (t.filled_at AT TIME ZONE ${NY})::date = $1::date)
+      ORDER BY f.last_at, o.id`,
+    [sessionDate],
+  );
+  const fills: FillLine[] = rows.map((r) => ({
+    orderId: r.id,
+    symbol: r.symbol,
+    strategy: r.strategy,
+    side: r.side,
+    kind: r.kind,
+    qty: r.qty,
+    avgPrice: r.avg_price,
+    decisionPrice: r.decision_price,
+    ...slippage(r.side, r.avg_price, r.decision_price, r.qty),
+    lastFillAt: r.last_at,
+  }));
+  const exits: ExitLine[] = rows
+    .filter((r) => r.kind === 'exit')
+    .map((r) => ({ orderId: r.id, symbol: r.symbol, strategy: r.strategy, qty: r.qty, price: r.avg_price, reason: r.exit_reason ?? 'flatten', realizedPnl: r.realized_pnl, at: r.last_at }));
+  return { fills, exits };
+}
+
+/**
+ * What failed today besides alerts: rejected orders, exits that did not fill
+ * (the position is still open), and approvals that failed or were refused by
+ * a gate without reaching the broker.
+ */
+export async function loadOrderFailures(ds: Queryable, sessionDate: string): Promise<FailureLine[]> {
+  const orders = await q<{ symbol: string; side: string; kind: string; qty: number; state: string; reject_reason: string | null; exit_reason: string | null; at: Date }>(
+    ds,
+    `SELECT symbol, side, kind, qty, state, reject_reason, exit_reason, COALESCE(booked_at, updated_at) AS at
+       FROM orders
+      WHERE (state = 'rejected' OR (kind = 'exit' AND state IN ('canceled', 'expired') AND filled_qty = 0))
+        AND (COALESCE(booked_at, updated_at) AT TIME ZONE ${NY})::date = $1::date
+      ORDER BY at DESC LIMIT 20`,
+    [sessionDate],
+  );
+  const approvals = await q<{ symbol: string; strategy: string; state: string; refused_gate: string | null; reason: string | null; at: Date }>(
+    ds,
+    `SELECT p.symbol, p.strategy, a.state, a.refused_gate, a.reason, a.updated_at AS at
+       FROM approvals a JOIN picks p ON p.id = a.pick_id
+      WHERE a.state IN ('failed', 'refused') AND (a.updated_at AT TIME ZONE ${NY})::date = $1::date
+        AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.approval_id = a.id AND o.state = 'rejected')
+      ORDER BY a.updated_at DESC LIMIT 20`,
+    [sessionDate],
+  );
+  return [
+    ...orders.map(
+      (o): FailureLine => ({
+        source: 'order',
+        severity: o.kind === 'exit' ? 'critical' : 'error',
+        title: o.kind === 'exit' ? `${o.symbol} exit (${o.exit_reason ?? 'exit'}) ${o.state === 'rejected' ? 'rejected' : 'not filled'}` : `${o.symbol} ${o.side} ${o.qty} rejected`,
+        detail: o.reject_reason ?? (o.kind === 'exit' ? 'the position is still open' : 'no reason given'),
+        at: o.at,
+        open: false,
+        count: 1,
+      }),
+    ),
+    ...approvals.map(
+      (a): FailureLine => ({
+        source: 'approval',
+        severity: a.state === 'failed' ? 'error' : 'warning',
+        title: `${a.symbol} ${a.state === 'failed' ? 'order failed' : `refused${a.refused_gate ? ` by ${a.refused_gate}` : ''}`}`,
+        detail: a.reason ?? 'no reason given',
+        at: a.at,
+        open: false,
+        count: 1,
+      }),
+    ),
+  ];
+}
+
+/** Alerts of the day as failures. */
+export async function loadFailures(ds: Queryable, sessionDate: string): Promise<FailureLine[]> {
+  const [alerts, orders] = await Promise.all([loadAlertsOfDay(ds, sessionDate), loadOrderFailures(ds, sessionDate)]);
+  return [...alerts.map(alertToFailure), ...orders];
+}
+
+/**
+ * Realized today (Σ orders.realized_pnl of orders booked today, as
+ * mark-to-market counts it), unrealized now vs at the previous mark, and equity.
+ * Before today's mark-to-market has run, open positions are valued at today's
+ * bar close, else their last price, else cost (counted as unpriced).
+ */
+export async function loadPnl(ds: Queryable, sessionDate: string): Promise<ClosePnl> {
+  const booked = await q<{ s: number }>(
+    ds,
+    `SELECT COALESCE(sum(realized_pnl), 0)::float8 AS s FROM orders WHERE booked_at IS NOT NULL AND (booked_at AT TIME ZONE ${NY})::date = $1::date`,
+    [sessionDate],
+  );
+  const realized = booked[0]?.s ?? 0;
+  const today = await q<{ n: number; u: number }>(ds, `SELECT count(*)::int AS n, COALESCE(sum(unrealized_pnl), 0)::float8 AS u FROM position_marks WHERE date = $1::date`, [sessionDate]);
+  const open = await q<{ n: number; unpriced: number; u: number }>(
+    ds,
+    `SELECT count(*)::int AS n, count(*) FILTER (WHERE b.close IS NULL AND p.last_price IS NULL)::int AS unpriced,
+            COALESCE(sum(p.qty * (COALESCE(b.close::numeric, p.last_price, p.avg_cost) - p.avg_cost)), 0)::float8 AS u
+       FROM positions p LEFT JOIN bars_daily b ON b.symbol = p.symbol AND b.date = $1::date
+      WHERE p.qty > 0`,
+    [sessionDate],
+  );
+  const prev = await q<{ date: string | null; u: number | null }>(
+    ds,
+    `SELECT to_char(d.date, 'YYYY-MM-DD') AS date, (SELECT sum(unrealized_pnl) FROM position_marks m WHERE m.date = d.date)::float8 AS u
+       FROM (SELECT max(date) AS date FROM position_marks WHERE date < $1::date) d`,
+    [sessionDate],
+  );
+  const eq = await q<{ date: string; equity: number; unrealized_pnl: number }>(
+    ds,
+    `(SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity, unrealized_pnl::float8 AS unrealized_pnl FROM equity_marks WHERE date = $1::date)
+     UNION ALL
+     (SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity, unrealized_pnl::float8 AS unrealized_pnl FROM equity_marks WHERE date < $1::date ORDER BY date DESC LIMIT 1)`,
+    [sessionDate],
+  );
+  const todayEq = eq.find((r) => r.date === sessionDate) ?? null;
+  const prevEq = eq.find((r) => r.date < sessionDate) ?? null;
+  const marked = (today[0]?.n ?? 0) > 0;
+  const unrealizedNow = marked ? today[0]!.u : (open[0]?.u ?? 0);
+  let prevMarkDate = prev[0]?.date ?? null;
+  let unrealizedPrev = prev[0]?.u ?? 0;
+  if (prevMarkDate === null && prevEq) {
+    prevMarkDate = prevEq.date;
+    unrealizedPrev = prevEq.unrealized_pnl;
+  }
+  const day = realized + unrealizedNow - unrealizedPrev;
+  const prevEquity = prevEq?.equity ?? null;
+  return {
+    realized,
+    unrealizedNow,
+    unrealizedPrev,
+    prevMarkDate,
+    day,
+    equity: todayEq?.equity ?? null,
+    prevEquity,
+    dayReturn: prevEquity !== null && prevEquity > 0 ? day / prevEquity : null,
+    openPositions: open[0]?.n ?? 0,
+    unpriced: marked ? 0 : (open[0]?.unpriced ?? 0),
+  };
+}
+
+/** The benchmark's close-to-close move: equity_marks.benchmark_close when both days have it, else bars_daily. */
+export async function loadBenchmark(ds: Queryable, sessionDate: string, symbol: string): Promise<BenchmarkLine> {
+  const marks = await q<{ date: string; bc: number | null }>(
+    ds,
+    `(SELECT to_char(date, 'YYYY-MM-DD') AS date, benchmark_close::float8 AS bc FROM equity_marks WHERE date = $1::date)
+     UNION ALL
+     (SELECT to_char(date, 'YYYY-MM-DD') AS date, benchmark_close::float8 AS bc FROM equity_marks WHERE date < $1::date ORDER BY date DESC LIMIT 1)`,
+    [sessionDate],
+  );
+  const t = marks.find((m) => m.date === sessionDate)?.bc ?? null;
+  const p = marks.find((m) => m.date < sessionDate)?.bc ?? null;
+  if (t !== null && p !== null && p > 0) return { symbol, close: t, prevClose: p, ret: t / p - 1, source: 'equity_marks' };
+  const bars = await q<{ date: string; close: number }>(
+    ds,
+    `SELECT to_char(date, 'YYYY-MM-DD') AS date, close FROM bars_daily WHERE symbol = $2 AND date <= $1::date ORDER BY date DESC LIMIT 2`,
+    [sessionDate, symbol],
+  );
+  const today = bars[0]?.date === sessionDate ? bars[0] : null;
+  const before = today ? bars[1] : bars[0];
+  if (!today) return { symbol, close: null, prevClose: before?.close ?? null, ret: null, source: before ? 'bars' : null };
+  return { symbol, close: today.close, prevClose: before?.close ?? null, ret: before && before.close > 0 ? today.close / before.close - 1 : null, source: 'bars' };
+}
+
+/** The last `sessions` equity marks up to the session, with the benchmark close of each date (marks, else bars). */
+export async function loadEquityCurve(ds: Queryable, sessionDate: string, symbol: string, sessions: number): Promise<EquityCurve> {
+  const rows = (
+    await q<{ date: string; equity: number; bc: number | null }>(
+      ds,
+      `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity, benchmark_close::float8 AS bc
+         FROM equity_marks WHERE date <= $1::date ORDER BY date DESC LIMIT $2`,
+      [sessionDate, sessions],
+    )
+  ).reverse();
+  if (rows.length === 0) return { dates: [], equity: [], benchmark: [] };
+  let fallback = new Map<string, number>();
+  if (rows.some((r) => r.bc === null)) {
+    const bars = await q<{ date: string; close: number }>(
+      ds,
+      `SELECT to_char(date, 'YYYY-MM-DD') AS date, close FROM bars_daily WHERE symbol = $1 AND date BETWEEN $2::date AND $3::date`,
+      [symbol, rows[0]!.date, rows[rows.length - 1]!.date],
+    );
+    fallback = new Map(bars.map((b) => [b.date, b.close]));
+  }
+  return {
+    dates: rows.map((r) => r.date),
+    equity: rows.map((r) => r.equity),
+    benchmark: rows.map((r) => r.bc ?? fallback.get(r.date) ?? null),
+  };
+}

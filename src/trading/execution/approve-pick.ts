@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { roleAllows, type Role } from '../../app/config/roles.js';
+
+/** Who may approve or reject: traders and admins. */
+export const APPROVER_ROLE: Role = 'trader';
+
+/** How long after an approval its execution may still start. Default 15 minutes. */
+export const DEFAULT_EXECUTION_WINDOW_MS = 15 * 60_000;
+
+export interface DecideInput {
+  pickId: string;
+  /** Telegram user id of whoever tapped. */
+  userId: number;
+  role: Role;
+  now: Date;
+}
+
+export interface DecideOptions {
+  /** Appends `pick.approved` / `pick.rejected` to the audit chain when given. */
+  audit?: { append(e: { action: string; actor: string | number; [k: string]: unknown }): Promise<number> };
+  /** Approvals only: how long execution may take to start. Default 15 min. */
+  executionWindowMs?: number;
+}
+
+export type ApproveResult =
+  | { kind: 'approved'; approvalId: string; pickId: string; symbol: string; strategy: string; qty: number; entry: number; expiresAt: Date }
+  | AlreadyDecided
+  | { kind: 'expired'; pickId: string; expiredAt: Date }
+  | { kind: 'not_found'; pickId: string }
+  | { kind: 'forbidden'; pickId: string; role: Role; needed: Role };
+
+export type RejectResult =
+  | { kind: 'rejected'; pickId: string; symbol: string; strategy: string }
+  | AlreadyDecided
+  | { kind: 'expired'; pickId: string; expiredAt: Date }
+  | { kind: 'not_found'; pickId: string }
+  | { kind: 'forbidden'; pickId: string; role: Role; needed: Role };
+
+/** The pick was decided before this tap: by whom, when, and (when approved) the approval to re-enqueue. */
+export interface AlreadyDecided {
+  kind: 'already_decided';
+  pickId: string;
+  state: string;
+  decidedBy: number | null;
+  decidedAt: Date | null;
+  approvalId: string | null;
+}
+
+interface PickStateRow {
+  state: string;
+  decided_by: string | null;
+  decided_at: Date | null;
+  expires_at: Date;
+  approval_id: string | null;
+}
+
+/**
+ * Approves a PENDING, unexpired pick: ONE statement flips the pick to
+ * APPROVED (`UPDATE … WHERE state = 'PENDING' AND expires_at > now`) and
+ * inserts the approval row from what it returned, so concurrent taps
+ * serialise on the pick's row lock and exactly one of them wins; the unique
+ * `approvals.pick_id` backs that up. Everyone else learns who decided, when.
+ * Enqueue `execution.run` with the returned approval id (jobId
+ * `exec-<approvalId>`); execution is idempotent anyway.
+ */
+export async function approvePick(ds: DataSource, input: DecideInput, opts: DecideOptions = {}): Promise<ApproveResult> {
+  const { pickId, userId, role, now } = input;
+  if (!roleAllows(role, APPROVER_ROLE)) return { kind: 'forbidden', pickId, role, needed: APPROVER_ROLE };
+  const windowMs = opts.executionWindowMs ?? DEFAULT_EXECUTION_WINDOW_MS;
+  const approvalId = randomUUID();
+  const rows = (await ds.query(
+    `WITH decided AS (
+       UPDATE picks SET state = 'APPROVED', decided_by = $2, decided_at = $3
+        WHERE id = $1 AND state = 'PENDING' AND expires_at > $3
+       RETURNING id, symbol, strategy, qty, entry
+     ), approval AS (
+       INSERT INTO approvals (id, pick_id, approved_by, approved_at, expires_at, state, updated_at)
+       SELECT $4, id, $2, $3, $5, 'approved', $3 FROM decided
+       RETURNING id, expires_at
+     )
+     SELECT d.symbol, d.strategy, d.qty, d.entry, a.id AS approval_id, a.expires_at FROM decided d, approval a`,
+    [pickId, userId, now, approvalId, new Date(now.getTime() + windowMs)],
+  )) as { symbol: string; strategy: string; qty: number; entry: number; approval_id: string; expires_at: Date }[];
+  const won = rows[0];
+  if (won) {
+    await opts.audit
+      ?.append({ action: 'pick.approved', actor: userId, pickId, approvalId: won.approval_id, symbol: won.symbol, strategy: won.strategy, qty: won.qty })
+      .catch(() => undefined);
+    return { kind: 'approved', approvalId: won.approval_id, pickId, symbol: won.symbol, strategy: won.strategy, qty: won.qty, entry: won.entry, expiresAt: won.expires_at };
+  }
+  return explain(ds, pickId, now);
+}
+
+/** Rejects a PENDING, unexpired pick; same atomicity and answers as {@link approvePick}. */
+export async function rejectPick(ds: DataSource, input: DecideInput, opts: DecideOptions = {}): Promise<RejectResult> {
+  const { pickId, userId, role, now } = input;
+  if (!roleAllows(role, APPROVER_ROLE)) return { kind: 'forbidden', pickId, role, needed: APPROVER_ROLE };
+  const rows = (await ds.query(
+    `UPDATE picks SET state = 'REJECTED', decided_by = $2, decided_at = $3
+      WHERE id = $1 AND state = 'PENDING' AND expires_at > $3
+     RETURNING symbol, strategy`,
+    [pickId, userId, now],
+  )) as [{ symbol: string; strategy: string }[], number];
+  const won = rows[0]?.[0];
+  if (won) {
+    await opts.audit?.append({ action: 'pick.rejected', actor: userId, pickId, symbol: won.symbol, strategy: won.strategy }).catch(() => undefined);
+    return { kind: 'rejected', pickId, symbol: won.symbol, strategy: won.strategy };
+  }
+  return explain(ds, pickId, now);
+}
+
+/** Why a decision did not apply: unknown pick, already decided, or expired (marked EXPIRED on the way). */
+async function explain(ds: DataSource, pickId: string, now: Date): Promise<AlreadyDecided | { kind: 'expired'; pickId: string; expiredAt: Date } | { kind: 'not_found'; pickId: string }> {
+  const found = (await ds.query(
+    `SELECT p.state, p.decided_by, p.decided_at, p.expires_at, a.id AS approval_id
+       FROM picks p LEFT JOIN approvals a ON a.pick_id = p.id WHERE p.id = $1`,
+    [pickId],
+  )) as PickStateRow[];
+  const row = found[0];
+  if (!row) return { kind: 'not_found', pickId };
+  if (row.state === 'PENDING' || row.state === 'EXPIRED') {
+    if (row.state === 'PENDING') await ds.query(`UPDATE picks SET state = 'EXPIRED' WHERE id = $1 AND state = 'PENDING' AND expires_at <= $2`, [pickId, now]);
+    if (row.state === 'EXPIRED' || row.expires_at.getTime() <= now.getTime()) return { kind: 'expired', pickId, expiredAt: row.expires_at };
+  }
+  return {
+    kind: 'already_decided',
+    pickId,
+    state: row.state,
+    decidedBy: row.decided_by === null ? null : Number(row.decided_by),
+    decidedAt: row.decided_at,
+    approvalId: row.approval_id,
+  };
+}

@@ -1,0 +1,783 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { isBrokerError } from '../../adapters/brokers/errors.js';
+import { isTerminal, type Broker, type BrokerOrder, type OrderRequest, type OrderStatus } from '../../adapters/brokers/port.js';
+import { iocLimitPriceFromAsk } from '../../engine/tick.js';
+import { DriftBand, LiquidityGate, PolicyGate, PositionCaps, usd, type GateName, type GateRefusal } from '../../engine/risk/index.js';
+import { makeScrubber } from '../../lib/logging/scrub.js';
+import type { QuoteProvider } from '../../adapters/market-data/port.js';
+import type { KillSwitchState } from '../kill-switch/kill-switch.js';
+import { clientOrderIdFor, tradingDay } from './ids.js';
+import { errText, isUniqueViolation, query, round6, rows, tx, withAdvisoryLock } from '../../adapters/db/sql.js';
+import { DEFAULT_TIME_STOP_BARS, timeStopDate } from '../../engine/exits/time-stop.js';
+import { DEFAULT_EXECUTION_LIMITS, type ExecutionLimits } from '../../engine/risk/limits.js';
+
+/** What the execution job needs. Everything is injected so tests use the real pieces with test settings. */
+export interface ExecutionDeps {
+  ds: DataSource;
+  broker: Broker;
+  /** Re-prices the approved idea right before the order. */
+  quotes: QuoteProvider;
+  killSwitch: { state(): Promise<KillSwitchState> };
+  audit: { append(e: { action: string; actor: string | number; [k: string]: unknown }): Promise<number> };
+  /** Average daily dollar volume of a symbol; null when unknown (the LiquidityGate then refuses). See `dollarAdvFromBars`. */
+  dollarAdv(symbol: string): Promise<number | null>;
+  limits?: Partial<ExecutionLimits>;
+  now?: () => Date;
+  logger?: Logger;
+  /** Removes secrets from any text stored or returned (default: bot-token shapes only). */
+  scrub?: (text: string) => string;
+  /** How long to wait for the order to become terminal at the broker. Default 30 s. */
+  waitTimeoutMs?: number;
+  /** How long a second runner of the same approval waits for the first to finish. Default 60 s. */
+  lockWaitMs?: number;
+  /** Time stop of a new position, in sessions with the entry session as 1 (DESIGN §6). Default 5. */
+  timeStopBars?: number;
+}
+
+/** Which check stopped an approval before (or at) the broker. */
+export type RefusalGate = GateName | 'kill_switch' | 'expired' | 'broker';
+
+/** The numbers a confirmation message needs. */
+export interface OrderSummary {
+  approvalId: string;
+  pickId: string;
+  symbol: string;
+  strategy: string;
+  side: 'buy' | 'sell';
+  qty: number;
+  limitPrice: number;
+  filledQty: number;
+  avgFillPrice: number | null;
+  /** filledQty × avgFillPrice. */
+  filledNotional: number;
+  clientOrderId: string;
+  brokerOrderId: string | null;
+  broker: string;
+  orderState: OrderStatus;
+}
+
+export type ExecutionOutcome =
+  | ({ kind: 'filled' } & OrderSummary)
+  | ({ kind: 'partially_filled' } & OrderSummary)
+  | ({ kind: 'not_filled'; reason: string } & OrderSummary)
+  | { kind: 'refused'; approvalId: string; pickId: string; symbol: string; gate: RefusalGate; reason: string; numbers: Record<string, number> }
+  /** Nothing changed; `retryable` says whether running the job again later can succeed. */
+  | { kind: 'failed'; approvalId: string; reason: string; retryable: boolean }
+  /**
+   * The order may exist or is still working: run the job again later (it
+   * only looks the order up by its client order id; it never re-sends).
+   */
+  | { kind: 'pending'; approvalId: string; reason: string; clientOrderId?: string }
+  | { kind: 'not_found'; approvalId: string };
+
+interface ApprovalRow {
+  id: string;
+  pick_id: string;
+  state: string;
+  expires_at: Date;
+  approved_by: string;
+  refused_gate: string | null;
+  reason: string | null;
+  numbers: Record<string, number> | null;
+  symbol: string;
+  strategy: string;
+  entry: number;
+  stop: number;
+  pick_qty: number;
+}
+
+interface OrderRow {
+  id: string;
+  approval_id: string;
+  client_order_id: string;
+  broker: string;
+  symbol: string;
+  strategy: string;
+  side: 'buy' | 'sell';
+  qty: number;
+  limit_price: string;
+  time_in_force: string;
+  state: OrderStatus;
+  broker_order_id: string | null;
+  filled_qty: number;
+  avg_fill_price: string | null;
+  reject_reason: string | null;
+  budget_date: string;
+  reserved_amount: string;
+  submit_attempted_at: Date | null;
+  booked_at: Date | null;
+}
+
+/** The `orders` columns a run works with (also what the INSERT returns). */
+const ORDER_COLUMNS = `id, approval_id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, broker_order_id,
+  filled_qty, avg_fill_price, reject_reason, budget_date::text AS budget_date, reserved_amount, submit_attempted_at, booked_at`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TERMINAL_APPROVAL = new Set(['filled', 'partially_filled', 'not_filled', 'refused', 'failed']);
+/** First key of the per-approval advisory lock (the second is hashtext(approval id)). */
+const LOCK_NAMESPACE = 774_219_101;
+const ACTOR = 'execution';
+
+/**
+ * The execution job body: turns one approval into at most one broker order,
+ * and can be run any number of times, concurrently, or again after a crash at
+ * any point. It is a state machine keyed by the `orders` row:
+ *
+ * 1. no order row: expiry, kill switch, re-quote, drift band, position caps,
+ *    LiquidityGate and PolicyGate; then ONE transaction reserves the daily
+ *    budget (atomic conditional UPDATE) and inserts the order row with the
+ *    deterministic client order id (`ON CONFLICT DO NOTHING`).
+ * 2. order row never sent: kill switch again (right before the POST), mark
+ *    the attempt durably, then submit. `rejected` → released; `timeout_unknown`
+ *    and unreadable answers → look up by client order id.
+ * 3. order row already sent (or attempted): never sent again — look it up at
+ *    the broker and continue from what it says.
+ * 4. terminal at the broker: ONE transaction books fills, the position, the
+ *    budget settlement and the approval/pick states, guarded by
+ *    `booked_at IS NULL` so it happens exactly once.
+ *
+ * Runs of one approval are serialised by a session advisory lock (released
+ * by Postgres if the process dies), so a replay waits and then reports the
+ * stored outcome.
+ */
+export async function executeApproval(deps: ExecutionDeps, approvalId: string): Promise<ExecutionOutcome> {
+  if (!UUID.test(approvalId)) return { kind: 'not_found', approvalId };
+  const run = new Run(deps, approvalId.toLowerCase());
+  const out = await withApprovalLock(deps.ds, run.approvalId, deps.lockWaitMs ?? 60_000, () => run.execute());
+  if (out === 'busy') return { kind: 'pending', approvalId, reason: 'another worker is executing this approval right now; run again later' };
+  return out;
+}
+
+/**
+ * Called when `execution.run` failed for good (retries exhausted): an
+ * approval whose order cannot have reached the broker is closed as failed
+ * (budget released), so nobody is told "being handled" about a dead job.
+ * One whose order may exist is left alone: reconciliation books or reports it.
+ */
+export async function giveUpApproval(deps: ExecutionDeps, approvalId: string, reason: string): Promise<ExecutionOutcome> {
+  if (!UUID.test(approvalId)) return { kind: 'not_found', approvalId };
+  const run = new Run(deps, approvalId.toLowerCase());
+  const out = await withApprovalLock(deps.ds, run.approvalId, deps.lockWaitMs ?? 60_000, () => run.giveUp(reason));
+  return out === 'busy' ? { kind: 'pending', approvalId, reason: 'another worker is executing this approval right now' } : out;
+}
+
+class Run {
+  private readonly limits: ExecutionLimits;
+  private readonly now: () => Date;
+  private readonly scrub: (t: string) => string;
+  private readonly log: Logger | undefined;
+
+  constructor(
+    private readonly deps: ExecutionDeps,
+    readonly approvalId: string,
+  ) {
+    this.limits = { ...DEFAULT_EXECUTION_LIMITS, ...deps.limits };
+    this.now = deps.now ?? (() => new Date());
+    this.scrub = deps.scrub ?? makeScrubber([]);
+    this.log = deps.logger?.child({ approvalId });
+  }
+
+  /** Audit rows not yet appended: {@link flushAudits} appends them together. */
+  private pending: { action: string; detail: Record<string, unknown> }[] = [];
+
+  async execute(): Promise<ExecutionOutcome> {
+    try {
+      return await this.executeSteps();
+    } finally {
+      await this.flushAudits();
+    }
+  }
+
+  private async executeSteps(): Promise<ExecutionOutcome> {
+    const [approval, stored] = await Promise.all([this.loadApproval(), this.loadOrder()]);
+    if (!approval) return { kind: 'not_found', approvalId: this.approvalId };
+    let order = stored;
+    if (TERMINAL_APPROVAL.has(approval.state)) return this.storedOutcome(approval, order);
+
+    if (!order) {
+      const planned = await this.plan(approval);
+      if (planned.kind !== 'order') return planned.outcome;
+      order = planned.order;
+    }
+
+    let brokerOrder: BrokerOrder | null = null;
+    if (order.state === 'new' && order.submit_attempted_at === null && order.booked_at === null) {
+      const sent = await this.submit(approval, order);
+      if (sent.kind !== 'sent') return sent.outcome;
+      brokerOrder = sent.order;
+    }
+    if (order.booked_at !== null) return this.storedOutcome(approval, order);
+
+    if (!brokerOrder) {
+      // Sent (or possibly sent) before: never again. Ask the broker.
+      try {
+        brokerOrder = await this.deps.broker.getOrderByClientId(order.client_order_id);
+      } catch (e) {
+        if (!isBrokerError(e)) throw e;
+        return { kind: 'pending', approvalId: this.approvalId, clientOrderId: order.client_order_id, reason: this.text(`could not look the order up: ${e.message}`) };
+      }
+      if (!brokerOrder) {
+        await this.audit('order.unknown', { clientOrderId: order.client_order_id, note: 'not found at the broker; not re-sent' });
+        return {
+          kind: 'pending',
+          approvalId: this.approvalId,
+          clientOrderId: order.client_order_id,
+          reason: `order ${order.client_order_id} was sent earlier but ${this.deps.broker.name} does not show it (yet); it is never sent again — look again later or reconcile by hand`,
+        };
+      }
+    }
+    await this.recordAck(order, brokerOrder);
+
+    if (!isTerminal(brokerOrder.status)) {
+      // The ack is on the chain before the (possibly long) wait: a worker dying in it loses nothing.
+      await this.flushAudits();
+      try {
+        brokerOrder = await this.deps.broker.waitForTerminal(order.client_order_id, { timeoutMs: this.deps.waitTimeoutMs ?? 30_000 });
+      } catch (e) {
+        if (!isBrokerError(e)) throw e;
+        return { kind: 'pending', approvalId: this.approvalId, clientOrderId: order.client_order_id, reason: this.text(`waiting for the order: ${e.message}`) };
+      }
+      if (!isTerminal(brokerOrder.status)) {
+        await this.recordAck(order, brokerOrder);
+        return { kind: 'pending', approvalId: this.approvalId, clientOrderId: order.client_order_id, reason: `order ${order.client_order_id} is still ${brokerOrder.status} at ${this.deps.broker.name}` };
+      }
+    }
+    const booked = await this.book(approval, order, brokerOrder);
+    if (booked) return this.storedOutcome(booked.approval, booked.order);
+    const [after, stored2] = await Promise.all([this.loadApproval(), this.loadOrder()]);
+    return this.storedOutcome(after!, stored2);
+  }
+
+  // --- step 1: checks, reservation, order row ---------------------------------
+
+  private async plan(a: ApprovalRow): Promise<{ kind: 'order'; order: OrderRow } | { kind: 'done'; outcome: ExecutionOutcome }> {
+    const done = (outcome: ExecutionOutcome) => ({ kind: 'done' as const, outcome });
+    const now = this.now();
+    if (now.getTime() >= a.expires_at.getTime()) {
+      return done(await this.refuse(a, 'expired', `The approval expired at ${a.expires_at.toISOString()} before execution started; nothing was ordered. Re-scan and approve again.`, {}));
+    }
+    const day = tradingDay(now);
+    // The reads are independent: fetch them at once; the checks below still decide in their fixed
+    // order, the kill switch first (and again right before the POST).
+    const [ks, quoteR, book, adv, accountR] = await Promise.all([
+      this.deps.killSwitch.state(),
+      settle(this.deps.quotes.latestQuote(a.symbol)),
+      query<{ spent: string; open: number; existing: string; adds: boolean | null }>(
+        this.deps.ds,
+        `SELECT (SELECT COALESCE(SUM(spent), 0) FROM daily_budget WHERE date = $2::date) AS spent, p.*
+           FROM (SELECT count(DISTINCT symbol) FILTER (WHERE qty > 0)::int AS open,
+                        COALESCE(SUM(qty * avg_cost) FILTER (WHERE symbol = $1 AND qty > 0), 0) AS existing,
+                        bool_or(symbol = $1 AND qty > 0) AS adds
+                   FROM positions) p`,
+        [a.symbol, day],
+      ),
+      this.deps.dollarAdv(a.symbol).catch(() => null),
+      settle(this.deps.broker.account()),
+    ]);
+    const held = book[0];
+    const spentToday = Number(held?.spent ?? 0);
+    if (ks.engaged) return done(await this.refuse(a, 'kill_switch', this.killText(ks), {}));
+    if (!quoteR.ok) {
+      return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, reason: this.text(`no live quote for ${a.symbol}: ${errText(quoteR.error)}; nothing was ordered`) });
+    }
+    const quote = quoteR.value;
+    const side = 'buy' as const;
+    const drift = DriftBand.check({ side, entry: a.entry, live: quote.ask, maxDriftPct: this.limits.maxDriftPct });
+    if (!drift.ok) return done(await this.refuseGate(a, drift));
+
+    const limitPrice = iocLimitPriceFromAsk(quote.ask, this.limits.limitBuffer);
+    let qty = a.pick_qty;
+    if (this.limits.sizeToPerOrderBudget && qty >= 1) qty = Math.max(1, Math.min(qty, Math.floor((this.limits.perOrderBudget + 1e-9) / limitPrice)));
+    const notional = qty * limitPrice;
+    const policyInput = {
+      side,
+      qty,
+      price: limitPrice,
+      perOrderBudget: this.limits.perOrderBudget,
+      dailyBudget: this.limits.dailyBudget,
+      ...(this.limits.minPrice !== undefined ? { minPrice: this.limits.minPrice } : {}),
+      ...(this.limits.maxPrice !== undefined ? { maxPrice: this.limits.maxPrice } : {}),
+    };
+    const policy = PolicyGate.check({ ...policyInput, spentToday });
+    if (!policy.ok) return done(await this.refuseGate(a, policy));
+
+    const liquidity = LiquidityGate.check({
+      dollarAdv: adv ?? 0,
+      bid: quote.bid,
+      ask: quote.ask,
+      qty,
+      price: limitPrice,
+      minDollarAdv: this.limits.minDollarAdv,
+      maxSpreadPct: this.limits.maxSpreadPct,
+      maxOrderPctAdv: this.limits.maxOrderPctAdv,
+    });
+    if (!liquidity.ok) return done(await this.refuseGate(a, liquidity));
+
+    if (!accountR.ok) {
+      const e = accountR.error;
+      if (!isBrokerError(e)) throw e;
+      const reason = this.text(`could not read the account: ${e.message}`);
+      if (!e.retryable) return done(await this.closeFailed(a, null, reason));
+      return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, reason });
+    }
+    const equity = accountR.value.equity;
+    const caps = PositionCaps.check({
+      openPositions: held?.open ?? 0,
+      addsToExisting: held?.adds ?? false,
+      existingNotional: Number(held?.existing ?? 0),
+      orderNotional: notional,
+      equity,
+      maxOpenPositions: this.limits.maxOpenPositions,
+      maxPositionPct: this.limits.maxPositionPct,
+    });
+    if (!caps.ok) return done(await this.refuseGate(a, caps));
+
+    // The authoritative daily-budget check: an atomic reservation, in the
+    // same statement as the order row that carries it.
+    const cid = clientOrderIdFor(this.approvalId);
+    const reserved = round6(notional);
+    const created = await this.reserveAndCreate(a, { cid, day, side, qty, limitPrice, reserved, now });
+    if (created.kind === 'over_budget') {
+      const fresh = PolicyGate.check({ ...policyInput, spentToday: await this.spent(day) });
+      const refusal: GateRefusal = fresh.ok
+        ? { ok: false, gate: 'policy', limit: 'daily_budget', reason: `Order refused by PolicyGate: the daily budget of ${usd(this.limits.dailyBudget)} was used up by another order.`, numbers: { notional, dailyBudget: this.limits.dailyBudget } }
+        : fresh;
+      return done(await this.refuseGate(a, refusal));
+    }
+    const order = created.kind === 'created' ? created.order : await this.loadOrder();
+    if (!order) throw new Error(`order row of approval ${this.approvalId} vanished`);
+    if (created.kind === 'created') {
+      // Committed together with `order.submitting`, before the POST.
+      this.auditSoon('order.created', {
+        pickId: a.pick_id,
+        clientOrderId: cid,
+        symbol: a.symbol,
+        side,
+        qty,
+        limitPrice,
+        ask: quote.ask,
+        bid: quote.bid,
+        reserved,
+        budgetDate: day,
+        spentToday: created.spent,
+      });
+    }
+    return { kind: 'order', order };
+  }
+
+  /**
+   * The authoritative budget check and the order row, as ONE statement (so one
+   * round trip and one commit on the approve path): the daily-budget upsert
+   * only adds when the sum stays within the budget (checked on the locked,
+   * latest row), and the order row, the approval's `executing` and the pick's
+   * `EXECUTING` are written only if it did. A second order row for the
+   * approval violates a unique index, which aborts the whole statement — the
+   * reservation included.
+   */
+  private async reserveAndCreate(
+    a: ApprovalRow,
+    o: { cid: string; day: string; side: 'buy' | 'sell'; qty: number; limitPrice: number; reserved: number; now: Date },
+  ): Promise<{ kind: 'created'; spent: number; order: OrderRow } | { kind: 'over_budget' } | { kind: 'exists' }> {
+    try {
+      const got = await query<OrderRow & { spent: string }>(
+        this.deps.ds,
+        `WITH res AS (
+           INSERT INTO daily_budget AS b (date, spent) SELECT $1::date, $2::numeric WHERE $2::numeric <= $3::numeric
+           ON CONFLICT (date) DO UPDATE SET spent = b.spent + EXCLUDED.spent WHERE b.spent + EXCLUDED.spent <= $3::numeric
+           RETURNING spent
+         ), ins AS (
+           INSERT INTO orders (id, approval_id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, budget_date, reserved_amount, decision_price, created_at, updated_at)
+           SELECT $4::uuid, $5::uuid, $6, $7, $8, $9, $10, $11::int, $12::numeric, 'ioc', 'new', $1::date, $2::numeric, $13::numeric, $14::timestamptz, $14::timestamptz FROM res
+           RETURNING ${ORDER_COLUMNS}
+         ), ap AS (
+           UPDATE approvals SET state = 'executing', updated_at = $14::timestamptz WHERE id = $5::uuid AND state = 'approved' AND EXISTS (SELECT 1 FROM ins)
+         ), pk AS (
+           UPDATE picks SET state = 'EXECUTING' WHERE id = $15 AND state = 'APPROVED' AND EXISTS (SELECT 1 FROM ins)
+         )
+         SELECT res.spent, ins.* FROM res LEFT JOIN ins ON true`,
+        [o.day, o.reserved, this.limits.dailyBudget, randomUUID(), this.approvalId, o.cid, this.deps.broker.name, a.symbol, a.strategy, o.side, o.qty, o.limitPrice, a.entry, o.now, a.pick_id],
+      );
+      const row = got[0];
+      if (!row) return { kind: 'over_budget' };
+      const { spent, ...order } = row;
+      return { kind: 'created', spent: Number(spent), order };
+    } catch (e) {
+      if (isUniqueViolation(e, 'orders')) return { kind: 'exists' };
+      throw e;
+    }
+  }
+
+  // --- step 2: the one submission -----------------------------------------------
+
+  private async submit(a: ApprovalRow, o: OrderRow): Promise<{ kind: 'sent'; order: BrokerOrder } | { kind: 'done'; outcome: ExecutionOutcome }> {
+    const done = (outcome: ExecutionOutcome) => ({ kind: 'done' as const, outcome });
+    const req: OrderRequest = {
+      clientOrderId: o.client_order_id,
+      symbol: o.symbol,
+      side: o.side,
+      qty: o.qty,
+      type: 'limit',
+      limitPrice: Number(o.limit_price),
+      timeInForce: o.time_in_force === 'day' ? 'day' : 'ioc',
+    };
+    this.auditSoon('order.submitting', { clientOrderId: o.client_order_id, broker: this.deps.broker.name, symbol: o.symbol, qty: o.qty, limitPrice: req.limitPrice });
+    // Both audit rows are on the chain before anything goes out.
+    await this.flushAudits();
+    // Right before the POST (only the attempt mark in between), never only at enqueue. Not read
+    // alongside the audit write: the read must not be older than everything before the POST.
+    const ks = await this.deps.killSwitch.state();
+    if (ks.engaged) {
+      await this.finishUnsent(a, o, 'kill_switch', this.killText(ks));
+      return done(await this.storedOutcome((await this.loadApproval())!, await this.loadOrder()));
+    }
+    // Durable "a POST may be out there" mark, as late as possible: a crash before it leaves an
+    // order that is simply sent by the next run; from here on it is only ever looked up.
+    if (!(await this.markAttempt(o))) return done({ kind: 'pending', approvalId: this.approvalId, clientOrderId: o.client_order_id, reason: 'the order was already sent by another run' });
+    try {
+      return { kind: 'sent', order: await this.deps.broker.submitOrder(req) };
+    } catch (e) {
+      // Anything but a BrokerError is a crash: leave the row as it is (attempted), a re-run looks it up.
+      if (!isBrokerError(e)) throw e;
+      if (e.kind === 'rejected') {
+        await this.finishUnsent(a, o, 'broker', this.text(e.reason ?? e.detail));
+        return done(await this.storedOutcome((await this.loadApproval())!, await this.loadOrder()));
+      }
+      if (e.kind === 'unavailable' || e.kind === 'rate_limited' || e.kind === 'auth') {
+        // The broker says nothing was placed: the order may be sent again (same client order id).
+        await this.deps.ds.query(`UPDATE orders SET submit_attempted_at = NULL, updated_at = now() WHERE id = $1 AND state = 'new' AND broker_order_id IS NULL`, [o.id]);
+        await this.audit('order.not_sent', { clientOrderId: o.client_order_id, kind: e.kind, error: this.text(e.message) });
+        const reason = this.text(`${e.message}; nothing was placed`);
+        // Bad credentials will not fix themselves: close the approval and release its budget now.
+        if (e.kind === 'auth') return done(await this.closeFailed(a, o, reason));
+        return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, reason });
+      }
+      // timeout_unknown, bad_response, not_found: the order may exist. Look it up, never re-POST.
+      this.log?.warn({ clientOrderId: o.client_order_id, kind: e.kind }, 'order outcome unknown; looking it up by client order id');
+      await this.audit('order.outcome_unknown', { clientOrderId: o.client_order_id, kind: e.kind, error: this.text(e.message) });
+      let found: BrokerOrder | null = null;
+      try {
+        found = await this.deps.broker.getOrderByClientId(o.client_order_id);
+      } catch (le) {
+        if (!isBrokerError(le)) throw le;
+      }
+      if (found) return { kind: 'sent', order: found };
+      return done({
+        kind: 'pending',
+        approvalId: this.approvalId,
+        clientOrderId: o.client_order_id,
+        reason: this.text(`${e.message}; the order is not visible yet and will only be looked up, never re-sent`),
+      });
+    }
+  }
+
+  /** Sets submit_attempted_at; false when another run already did (it sent, or may have sent, the order). */
+  private async markAttempt(o: OrderRow): Promise<boolean> {
+    const marked = await query(this.deps.ds, `UPDATE orders SET submit_attempted_at = $2, updated_at = $2 WHERE id = $1 AND submit_attempted_at IS NULL RETURNING id`, [o.id, this.now()]);
+    return marked.length > 0;
+  }
+
+
+  /**
+   * Ends an approval that cannot succeed and never reached the broker
+   * (bad credentials, or given up after retries): an unsent order row is
+   * closed and its budget released, the approval and pick become failed, so
+   * a re-tap hears the truth. A row that may have been sent is never touched.
+   */
+  async closeFailed(a: ApprovalRow, o: OrderRow | null, reason: string): Promise<ExecutionOutcome> {
+    const now = this.now();
+    const changed = await tx(this.deps.ds, async (r) => {
+      if (o && !(await closeUnsentOrder(r, o, reason, now, { neverAttempted: true }))) return false;
+      const upd = await rows(r, `UPDATE approvals SET state = 'failed', reason = $2, updated_at = $3 WHERE id = $1 AND state IN ('approved', 'executing') RETURNING id`, [this.approvalId, reason, now]);
+      await rows(r, `UPDATE picks SET state = 'FAILED' WHERE id = $1 AND state IN ('APPROVED', 'EXECUTING')`, [a.pick_id]);
+      return upd.length > 0;
+    });
+    if (changed) await this.audit('execution.failed', { pickId: a.pick_id, reason, ...(o ? { clientOrderId: o.client_order_id, released: Number(o.reserved_amount) } : {}) });
+    return this.storedOutcome((await this.loadApproval())!, await this.loadOrder());
+  }
+
+  /** After the last retry: closes the approval if nothing can have reached the broker; otherwise leaves it to reconciliation. */
+  async giveUp(reason: string): Promise<ExecutionOutcome> {
+    const approval = await this.loadApproval();
+    if (!approval) return { kind: 'not_found', approvalId: this.approvalId };
+    const order = await this.loadOrder();
+    if (TERMINAL_APPROVAL.has(approval.state)) return this.storedOutcome(approval, order);
+    if (order && (order.submit_attempted_at !== null || order.broker_order_id !== null || order.booked_at !== null)) return this.storedOutcome(approval, order);
+    return this.closeFailed(approval, order, this.text(reason));
+  }
+
+  /** Closes an order that never reached the broker (kill switch, broker refusal): budget released, approval refused. */
+  private async finishUnsent(a: ApprovalRow, o: OrderRow, gate: RefusalGate, reason: string): Promise<void> {
+    const now = this.now();
+    const closed = await tx(this.deps.ds, async (r) => {
+      if (!(await closeUnsentOrder(r, o, reason, now, { neverAttempted: false }))) return false;
+      await this.setRefused(r, a, gate, reason, {}, now);
+      return true;
+    });
+    if (closed) await this.audit('order.refused', { pickId: a.pick_id, clientOrderId: o.client_order_id, gate, reason, released: Number(o.reserved_amount) });
+  }
+
+  // --- steps 3-4: what the broker says, booked once ----------------------------
+
+  private async recordAck(o: OrderRow, b: BrokerOrder): Promise<void> {
+    if (isTerminal(b.status) && o.state === 'new') {
+      // Final already: booking writes the same columns in its own transaction next; no separate UPDATE.
+      this.auditSoon('order.submitted', { clientOrderId: o.client_order_id, brokerOrderId: b.brokerOrderId, status: b.status, broker: this.deps.broker.name });
+      o.state = b.status;
+      o.broker_order_id = b.brokerOrderId;
+      return;
+    }
+    const upd = (await this.deps.ds.query(
+      `UPDATE orders SET state = $2, broker_order_id = $3, filled_qty = $4, avg_fill_price = $5, updated_at = now()
+        WHERE id = $1 AND booked_at IS NULL AND (state IS DISTINCT FROM $2 OR broker_order_id IS DISTINCT FROM $3 OR filled_qty <> $4)
+        RETURNING id`,
+      [o.id, b.status, b.brokerOrderId, b.filledQty, b.avgFillPrice],
+    )) as [unknown[], number];
+    if (upd[0].length > 0 && o.state === 'new') {
+      this.auditSoon('order.submitted', { clientOrderId: o.client_order_id, brokerOrderId: b.brokerOrderId, status: b.status, broker: this.deps.broker.name });
+    }
+    o.state = b.status;
+    o.broker_order_id = b.brokerOrderId;
+  }
+
+  /** Books the terminal order once; returns the booked rows, or null when an earlier run booked it. */
+  private async book(a: ApprovalRow, o: OrderRow, b: BrokerOrder): Promise<{ approval: ApprovalRow; order: OrderRow } | null> {
+    const now = this.now();
+    const filledQty = b.filledQty;
+    const avg = b.avgFillPrice ?? 0;
+    const actual = filledQty > 0 ? round6(filledQty * avg) : 0;
+    const approvalState = b.status === 'rejected' ? 'refused' : filledQty <= 0 ? 'not_filled' : filledQty >= o.qty ? 'filled' : 'partially_filled';
+    const rejectReason = b.rejectReason ? this.text(b.rejectReason) : b.status === 'rejected' ? `${this.deps.broker.name} rejected the order` : null;
+    const fills = filledQty > 0 ? (b.fills && b.fills.length > 0 ? b.fills : [{ qty: filledQty, price: avg, at: b.updatedAt }]) : [];
+    const refused = approvalState === 'refused';
+    const approvalReason = refused ? (rejectReason ?? 'rejected by the broker') : approvalState === 'not_filled' ? `the IOC order ended ${b.status} with nothing filled` : null;
+    // A queued `order.submitted` (the ack came back final) goes on the chain while the booking
+    // runs, so it lands before `order.<final>` and a crash after the booking cannot take it along.
+    const ackAudit = this.flushAudits();
+    // ONE statement books it all (one round trip, one commit), every part driven by the guarded
+    // order UPDATE: a second booking finds booked_at set and changes nothing.
+    const bookedRows = await query<OrderRow>(
+      this.deps.ds,
+      `WITH upd AS (
+         UPDATE orders SET state = $2, broker_order_id = $3, filled_qty = $4::int, avg_fill_price = $5::numeric, reject_reason = $6, booked_at = $7::timestamptz, updated_at = $7::timestamptz
+          WHERE id = $1::uuid AND booked_at IS NULL RETURNING ${ORDER_COLUMNS}
+       ), f AS (
+         INSERT INTO fills (order_id, symbol, side, qty, price, filled_at, seq)
+         SELECT upd.id, upd.symbol, upd.side, x.qty, x.price, x.at, x.n - 1
+           FROM upd, unnest($8::int[], $9::numeric[], $10::timestamptz[]) WITH ORDINALITY AS x(qty, price, at, n)
+         ON CONFLICT (order_id, seq) DO NOTHING
+       ), pos AS (
+         INSERT INTO positions AS p (symbol, strategy, qty, avg_cost, opened_at, stop, time_stop_date, updated_at)
+         SELECT upd.symbol, upd.strategy, $4::int, $11::numeric, $7::timestamptz, $12::numeric, $13::date, $7::timestamptz FROM upd WHERE $4::int > 0
+         ON CONFLICT (symbol, strategy) DO UPDATE SET
+           avg_cost   = CASE WHEN p.qty = 0 THEN EXCLUDED.avg_cost
+                             ELSE (p.qty * p.avg_cost + EXCLUDED.qty * EXCLUDED.avg_cost) / (p.qty + EXCLUDED.qty) END,
+           opened_at  = CASE WHEN p.qty = 0 THEN EXCLUDED.opened_at ELSE p.opened_at END,
+           qty        = p.qty + EXCLUDED.qty,
+           stop       = EXCLUDED.stop,
+           time_stop_date = CASE WHEN p.qty = 0 THEN EXCLUDED.time_stop_date ELSE p.time_stop_date END,
+           updated_at = EXCLUDED.updated_at
+       ), bud AS (
+         -- Settle the reservation to what was actually spent.
+         UPDATE daily_budget d SET spent = GREATEST(0, d.spent - upd.reserved_amount + $14::numeric) FROM upd WHERE d.date = upd.budget_date::date
+       ), ap AS (
+         UPDATE approvals SET state = $15::text, reason = $16::text, updated_at = $7::timestamptz,
+                refused_gate = CASE WHEN $15::text = 'refused' THEN 'broker' ELSE refused_gate END,
+                numbers      = CASE WHEN $15::text = 'refused' THEN '{}'::jsonb ELSE numbers END
+          WHERE id = $17::uuid AND EXISTS (SELECT 1 FROM upd) AND ($15::text <> 'refused' OR state IN ('approved', 'executing'))
+       ), pk AS (
+         UPDATE picks SET state = $18::text
+          WHERE id = $19 AND EXISTS (SELECT 1 FROM upd) AND ($15::text <> 'refused' OR state IN ('APPROVED', 'EXECUTING'))
+       )
+       SELECT * FROM upd`,
+      [
+        o.id,
+        b.status,
+        b.brokerOrderId,
+        filledQty,
+        filledQty > 0 ? avg : null,
+        rejectReason,
+        now,
+        fills.map((f) => f.qty),
+        fills.map((f) => f.price),
+        fills.map((f) => f.at),
+        avg,
+        a.stop,
+        timeStopDate(o.budget_date, this.deps.timeStopBars ?? DEFAULT_TIME_STOP_BARS),
+        actual,
+        approvalState,
+        approvalReason,
+        this.approvalId,
+        filledQty > 0 ? 'EXECUTED' : 'FAILED',
+        a.pick_id,
+      ],
+    );
+    const booked = bookedRows[0] ?? null;
+    if (!booked) {
+      await ackAudit;
+      return null;
+    }
+    await this.audit(`order.${b.status}`, {
+      pickId: a.pick_id,
+      clientOrderId: o.client_order_id,
+      brokerOrderId: b.brokerOrderId,
+      symbol: o.symbol,
+      qty: o.qty,
+      filledQty,
+      avgFillPrice: b.avgFillPrice,
+      filledNotional: actual,
+      released: round6(Number(booked.reserved_amount) - actual),
+      ...(rejectReason ? { reason: rejectReason } : {}),
+    });
+    this.log?.info({ clientOrderId: o.client_order_id, status: b.status, filledQty, avgFillPrice: b.avgFillPrice }, 'order booked');
+    const approval: ApprovalRow = { ...a, state: approvalState, reason: approvalReason, ...(refused ? { refused_gate: 'broker', numbers: {} } : {}) };
+    return { approval, order: booked };
+  }
+
+  // --- refusals, outcomes, helpers ---------------------------------------------
+
+  private refuseGate(a: ApprovalRow, g: GateRefusal): Promise<ExecutionOutcome> {
+    return this.refuse(a, g.gate, g.reason, g.numbers, g.limit);
+  }
+
+  private async refuse(a: ApprovalRow, gate: RefusalGate, reason: string, numbers: Record<string, number>, limit?: string): Promise<ExecutionOutcome> {
+    const text = this.text(reason);
+    const now = this.now();
+    const changed = await tx(this.deps.ds, (r) => this.setRefused(r, a, gate, text, numbers, now));
+    if (changed) await this.audit('execution.refused', { pickId: a.pick_id, symbol: a.symbol, gate, ...(limit ? { limit } : {}), reason: text, numbers });
+    return this.storedOutcome((await this.loadApproval())!, await this.loadOrder());
+  }
+
+  private async setRefused(r: QueryRunner, a: ApprovalRow, gate: RefusalGate, reason: string, numbers: Record<string, number>, now: Date): Promise<boolean> {
+    const upd = await rows(
+      r,
+      `UPDATE approvals SET state = 'refused', refused_gate = $2, reason = $3, numbers = $4, updated_at = $5 WHERE id = $1 AND state IN ('approved', 'executing') RETURNING id`,
+      [this.approvalId, gate, reason, JSON.stringify(numbers), now],
+    );
+    await rows(r, `UPDATE picks SET state = 'FAILED' WHERE id = $1 AND state IN ('APPROVED', 'EXECUTING')`, [a.pick_id]);
+    return upd.length > 0;
+  }
+
+  private storedOutcome(a: ApprovalRow, o: OrderRow | null): ExecutionOutcome {
+    if (a.state === 'refused') {
+      return { kind: 'refused', approvalId: a.id, pickId: a.pick_id, symbol: a.symbol, gate: (a.refused_gate ?? 'broker') as RefusalGate, reason: a.reason ?? 'refused', numbers: a.numbers ?? {} };
+    }
+    if (a.state === 'failed') return { kind: 'failed', approvalId: a.id, reason: a.reason ?? 'failed', retryable: false };
+    if (!o) return { kind: 'pending', approvalId: a.id, reason: `approval is ${a.state} and has no order yet` };
+    const avg = o.avg_fill_price === null ? null : Number(o.avg_fill_price);
+    const summary: OrderSummary = {
+      approvalId: a.id,
+      pickId: a.pick_id,
+      symbol: o.symbol,
+      strategy: o.strategy,
+      side: o.side,
+      qty: o.qty,
+      limitPrice: Number(o.limit_price),
+      filledQty: o.filled_qty,
+      avgFillPrice: avg,
+      filledNotional: avg === null ? 0 : round6(o.filled_qty * avg),
+      clientOrderId: o.client_order_id,
+      brokerOrderId: o.broker_order_id,
+      broker: o.broker,
+      orderState: o.state,
+    };
+    if (a.state === 'filled') return { kind: 'filled', ...summary };
+    if (a.state === 'partially_filled') return { kind: 'partially_filled', ...summary };
+    if (a.state === 'not_filled') return { kind: 'not_filled', reason: a.reason ?? `order ended ${o.state} with nothing filled`, ...summary };
+    return { kind: 'pending', approvalId: a.id, clientOrderId: o.client_order_id, reason: `order ${o.client_order_id} is ${o.state}` };
+  }
+
+  private async loadApproval(): Promise<ApprovalRow | null> {
+    const found = (await this.deps.ds.query(
+      `SELECT a.id, a.pick_id, a.state, a.expires_at, a.approved_by, a.refused_gate, a.reason, a.numbers,
+              p.symbol, p.strategy, p.entry, p.stop, p.qty AS pick_qty
+         FROM approvals a JOIN picks p ON p.id = a.pick_id WHERE a.id = $1`,
+      [this.approvalId],
+    )) as ApprovalRow[];
+    return found[0] ?? null;
+  }
+
+  private async loadOrder(): Promise<OrderRow | null> {
+    const found = (await this.deps.ds.query(
+      `SELECT ${ORDER_COLUMNS} FROM orders WHERE approval_id = $1`,
+      [this.approvalId],
+    )) as OrderRow[];
+    return found[0] ?? null;
+  }
+
+  private async spent(day: string): Promise<number> {
+    const found = (await this.deps.ds.query(`SELECT spent FROM daily_budget WHERE date = $1`, [day])) as { spent: string }[];
+    return Number(found[0]?.spent ?? 0);
+  }
+
+  private killText(ks: KillSwitchState): string {
+    return `Kill switch is ON (${ks.reason ?? 'no reason given'}): nothing was sent to the broker. Resume with /resume and approve a fresh pick.`;
+  }
+
+  private text(s: string): string {
+    return this.scrub(s).slice(0, 500);
+  }
+
+  /**
+   * Queues an audit row; {@link flushAudits} (or the end of the run) appends every queued row at
+   * once, so they share one group commit of the audit chain instead of one transaction each.
+   */
+  private auditSoon(action: string, detail: Record<string, unknown>): void {
+    this.pending.push({ action, detail });
+  }
+
+  private async flushAudits(): Promise<void> {
+    const queued = this.pending;
+    this.pending = [];
+    await Promise.all(queued.map((e) => this.append(e.action, e.detail)));
+  }
+
+  /** Appends an audit row now, after any queued ones (the chain keeps the order they happened in). */
+  private async audit(action: string, detail: Record<string, unknown>): Promise<void> {
+    this.auditSoon(action, detail);
+    await this.flushAudits();
+  }
+
+  private async append(action: string, detail: Record<string, unknown>): Promise<void> {
+    try {
+      await this.deps.audit.append({ action, actor: ACTOR, approvalId: this.approvalId, ...detail });
+    } catch (e) {
+      // The trade already happened (or not); a failed audit write must not change that. Logged, never thrown.
+      this.log?.error({ action, err: this.text(errText(e)) }, 'audit append failed');
+    }
+  }
+}
+
+/**
+ * Closes an order row that never reached the broker (state `rejected`,
+ * booked) and releases its daily-budget reservation, in the caller's
+ * transaction. `neverAttempted` also requires that no POST was ever tried.
+ * False when the row was already booked (or may have been sent).
+ */
+async function closeUnsentOrder(r: QueryRunner, o: OrderRow, reason: string, now: Date, opts: { neverAttempted: boolean }): Promise<boolean> {
+  const upd = await rows(
+    r,
+    `UPDATE orders SET state = 'rejected', reject_reason = $2, booked_at = $3, updated_at = $3
+      WHERE id = $1 AND booked_at IS NULL ${opts.neverAttempted ? 'AND submit_attempted_at IS NULL AND broker_order_id IS NULL' : ''}
+      RETURNING reserved_amount, budget_date::text AS budget_date`,
+    [o.id, reason, now],
+  );
+  const row = upd[0] as { reserved_amount: string; budget_date: string } | undefined;
+  if (!row) return false;
+  await rows(r, `UPDATE daily_budget SET spent = GREATEST(0, spent - $2) WHERE date = $1`, [row.budget_date, row.reserved_amount]);
+  return true;
+}
+
+/** A promise's outcome as a value, so several can run at once and each failure is handled where it matters. */
+function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+/** Runs `fn` holding the approval's session advisory lock (see `withAdvisoryLock`). */
+function withApprovalLock<T>(ds: DataSource, approvalId: string, waitMs: number, fn: () => Promise<T>): Promise<T | 'busy'> {
+  return withAdvisoryLock(ds, LOCK_NAMESPACE, approvalId, waitMs, fn);
+}

@@ -1,0 +1,91 @@
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { Broker, OrderStatus } from '../../adapters/brokers/port.js';
+import type { ExitReason } from '../../engine/exits/index.js';
+import type { QuoteProvider } from '../../adapters/market-data/port.js';
+import type { KillSwitchState } from '../kill-switch/kill-switch.js';
+
+/** Tunables of the exit job (config: EXIT_* variables, see the README wiring list). */
+export interface ExitLimits {
+  /** Sell IOC limit = bid × (1 − buffer), rounded down to the tick. Default 0.005 (0.5 %). */
+  limitBuffer: number;
+  /** The time stop fires this many minutes before today's close (13:00 on early closes). Default 15. */
+  timeStopLeadMinutes: number;
+  /** Rule exits (stop / time stop) per position, reason and trading day. Default 1: a run never places a second one. */
+  maxAttemptsPerDay: number;
+  /** `/kill flatten` sells per position and trading day (each needs a confirmed admin request). Default 3. */
+  flattenMaxAttemptsPerDay: number;
+  /**
+   * Whether stop and time-stop exits may reach the broker while the kill
+   * switch is on. Default false: the kill switch halts every order
+   * (DESIGN §5.2, Kobe's `@require_no_kill_switch`); the explicit
+   * `/kill flatten` is the way to sell under the switch.
+   */
+  exitsDuringKill: boolean;
+  /** Rule exits run only while a regular session is open (IOC orders execute nowhere else). Default true. */
+  requireOpenSession: boolean;
+}
+
+export const DEFAULT_EXIT_LIMITS: Readonly<ExitLimits> = Object.freeze({
+  limitBuffer: 0.005,
+  timeStopLeadMinutes: 15,
+  maxAttemptsPerDay: 1,
+  flattenMaxAttemptsPerDay: 3,
+  exitsDuringKill: false,
+  requireOpenSession: true,
+});
+
+/** What the exit job (and `/kill flatten`) need. Everything is injected, as for `executeApproval`. */
+export interface ExitDeps {
+  ds: DataSource;
+  broker: Broker;
+  /** Live quotes: the bid both triggers the stop and prices the sell. */
+  quotes: QuoteProvider;
+  /** Latest trade or close, used to check a stop only when the quote has no bid. Optional. */
+  lastPrice?: (symbol: string) => Promise<number | null>;
+  killSwitch: { state(): Promise<KillSwitchState> };
+  audit: { append(e: { action: string; actor: string | number; [k: string]: unknown }): Promise<number> };
+  limits?: Partial<ExitLimits>;
+  now?: () => Date;
+  logger?: Logger;
+  /** Removes secrets from any text stored or returned. */
+  scrub?: (text: string) => string;
+  /** How long to wait for an exit order to become terminal at the broker. Default 30 s. */
+  waitTimeoutMs?: number;
+  /** How long a second runner waits for the position lock. Default 60 s. */
+  lockWaitMs?: number;
+}
+
+/**
+ * - `filled` / `partially_filled` / `not_filled`: the order is booked (fills, position, realized P&L).
+ * - `rejected`: the broker refused it, or it was closed unsent (kill switch, stale); nothing sold.
+ * - `pending`: the order may be working or its outcome is unknown; the next run only looks it up.
+ * - `blocked`: an exit was due but the kill switch is on; nothing was sent.
+ * - `skipped`: an exit was due but today's attempts are used up; nothing was sent.
+ * - `failed`: nothing was sent this run (no quote, broker down, unexpected error); the next run tries again.
+ */
+export type ExitStatus = 'filled' | 'partially_filled' | 'not_filled' | 'rejected' | 'pending' | 'blocked' | 'skipped' | 'failed';
+
+/** One exit's result, with the numbers a notification needs. */
+export interface ExitOutcome {
+  symbol: string;
+  strategy: string;
+  reason: ExitReason;
+  status: ExitStatus;
+  /** Shares the order asked to sell (0 when no order was placed). */
+  qty: number;
+  filledQty: number;
+  avgFillPrice: number | null;
+  /** (avg fill − avg cost) × filled qty, in dollars; null when nothing was booked. */
+  realizedPnl: number | null;
+  /** Our order row's state; null when no order exists. */
+  orderState: OrderStatus | null;
+  clientOrderId: string | null;
+  /** The stop level for stop exits, the bid that decided a time stop or flatten. */
+  decisionPrice: number | null;
+  limitPrice: number | null;
+  /** Shares of the position still held after this outcome. */
+  remainingQty: number;
+  /** One or two sentences for the chat: what happened and what to do next. */
+  message: string;
+}

@@ -1,0 +1,171 @@
+import { nyLocalParts } from '../../engine/calendar/index.js';
+import { decideExit, inTimeStopWindow, isMarketOpen, type ExitReason } from '../../engine/exits/index.js';
+import { ExitDesk, killText, label, type PositionKey, type ResolveContext } from './exit-order.js';
+import type { ExitDeps, ExitOutcome } from './exit-types.js';
+import { errText, query } from '../../adapters/db/sql.js';
+
+export { DEFAULT_EXIT_LIMITS, type ExitDeps, type ExitLimits, type ExitOutcome, type ExitStatus } from './exit-types.js';
+export { iocSellLimitFromBid } from './exit-order.js';
+
+export interface RunExitsOptions {
+  /** The instant the run decides for (default `deps.now()` or the clock). Its New York date is the trading day. */
+  now?: Date;
+}
+
+/**
+ * The exit job body: stop and time-stop exits, WITHOUT approval (they only
+ * reduce risk; DESIGN §4.4). For every position with shares (and every exit
+ * order still unbooked), under a per-position advisory lock:
+ *
+ * 1. unbooked exit orders are resolved first (looked up by client order id,
+ *    booked once; a same-day order that provably never left is sent) — a new
+ *    exit is never placed while an older one may still be live;
+ * 2. the pure rule (`decideExit`) checks the live bid against the stop, and
+ *    the time stop (on its date inside the window before the close, or at
+ *    once when overdue);
+ * 3. the kill switch is read; while it is on nothing is sent (unless
+ *    `limits.exitsDuringKill`) and the outcome says `blocked`;
+ * 4. one IOC sell of the whole position at bid × (1 − buffer), with a client
+ *    order id fixed by position + trading day + reason + attempt, written to
+ *    `orders` before the POST, then followed to its booked outcome.
+ *
+ * Safe to run any number of times, concurrently, or again after a crash: a
+ * second run of the day places no second order for the same position and
+ * reason (see `maxAttemptsPerDay`). Does nothing outside regular sessions
+ * (unless `limits.requireOpenSession` is false).
+ *
+ * @returns one outcome per exit acted on (or blocked / skipped / failed) in
+ *   this run, for notifications. Positions that simply hold are not listed.
+ */
+export async function runExits(deps: ExitDeps, opts: RunExitsOptions = {}): Promise<ExitOutcome[]> {
+  const desk = new ExitDesk(deps);
+  const nowMs = (opts.now ?? deps.now?.() ?? new Date()).getTime();
+  if (desk.limits.requireOpenSession && !isMarketOpen(nowMs)) {
+    desk.log?.info({ at: new Date(nowMs).toISOString() }, 'exits: market closed, nothing to do');
+    return [];
+  }
+  const today = nyLocalParts(nowMs).date;
+  const window = inTimeStopWindow(nowMs, desk.limits.timeStopLeadMinutes);
+  const ctx: ResolveContext = { today, bypassKill: desk.limits.exitsDuringKill };
+  return forEachPosition(desk, 'stop', async (k) => {
+    const out = await resolveUnbooked(desk, k, ctx);
+    if (out.blocked) return out.outcomes;
+    const pos = await desk.position(k);
+    if (!pos || pos.qty <= 0) return out.outcomes;
+
+    let bid: number | null = null;
+    let quoteError: string | null = null;
+    try {
+      bid = (await deps.quotes.latestQuote(k.symbol)).bid;
+    } catch (e) {
+      quoteError = errText(e);
+    }
+    const lastPrice = bid !== null && bid > 0 ? null : await (deps.lastPrice?.(k.symbol) ?? Promise.resolve(null)).catch(() => null);
+    const stop = pos.stop === null ? null : Number(pos.stop);
+    const d = decideExit({ position: { qty: pos.qty, stop, timeStopDate: pos.time_stop_date }, bid, lastPrice, today, inTimeStopWindow: window });
+    if (!d.exit) {
+      if (quoteError !== null && d.price === null && stop !== null) {
+        // Silence here would hide an unchecked stop: say so.
+        out.outcomes.push(desk.noOrder(k, 'stop', 'failed', pos.qty, stop, `Could not check the stop of ${k.symbol} (${k.strategy}): no quote (${desk.text(quoteError)}). The next run tries again.`));
+      }
+      return out.outcomes;
+    }
+    if (!ctx.bypassKill) {
+      const ks = await deps.killSwitch.state();
+      if (ks.engaged) {
+        await desk.audit('exit.blocked', { symbol: k.symbol, strategy: k.strategy, reason: d.exit, why: d.reason, killSwitch: ks.reason });
+        out.outcomes.push(desk.noOrder(k, d.exit, 'blocked', pos.qty, d.exit === 'stop' ? stop : d.price, killText(k.symbol, k.strategy, d.exit, ks.reason)));
+        return out.outcomes;
+      }
+    }
+    const decisionPrice = d.exit === 'stop' ? stop : d.price;
+    out.outcomes.push(await desk.withRemaining(await desk.place(pos, d.exit, decisionPrice, bid, ctx, d.reason)));
+    return out.outcomes;
+  });
+}
+
+export interface FlattenOptions {
+  now?: Date;
+  /** Who confirmed `/kill flatten` (Telegram user id), for the audit chain. */
+  requestedBy?: string | number;
+}
+
+/**
+ * `/kill flatten`: sells every open position (IOC at bid × (1 − buffer),
+ * `exit_reason` 'flatten'), with the same order discipline as the rule exits.
+ * It runs EVEN WHILE THE KILL SWITCH IS ON, by design: it is the explicit,
+ * confirmed admin request to remove risk (DESIGN §4.5); every order it
+ * sends under the switch carries `killSwitchBypass` on the audit chain.
+ * Unbooked exit orders of a position are resolved before anything new is
+ * sent, and never more than `flattenMaxAttemptsPerDay` per position and day.
+ * Does not cancel open orders: `/kill` cancels them first.
+ */
+export async function flattenAll(deps: ExitDeps, opts: FlattenOptions = {}): Promise<ExitOutcome[]> {
+  const desk = new ExitDesk(deps);
+  const nowMs = (opts.now ?? deps.now?.() ?? new Date()).getTime();
+  const ctx: ResolveContext = { today: nyLocalParts(nowMs).date, bypassKill: true };
+  const ks = await deps.killSwitch.state();
+  await desk.audit('flatten.requested', { requestedBy: opts.requestedBy ?? null, killSwitchEngaged: ks.engaged });
+  const outcomes = await forEachPosition(desk, 'flatten', async (k) => {
+    const out = await resolveUnbooked(desk, k, ctx);
+    if (out.blocked) return out.outcomes;
+    const pos = await desk.position(k);
+    if (!pos || pos.qty <= 0) return out.outcomes;
+    let bid: number | null = null;
+    try {
+      bid = (await deps.quotes.latestQuote(k.symbol)).bid;
+    } catch (e) {
+      out.outcomes.push(desk.noOrder(k, 'flatten', 'failed', pos.qty, null, `Flatten ${k.symbol} (${k.strategy}): no quote (${desk.text(errText(e))}); nothing was sent. Run /kill flatten again or sell by hand.`));
+      return out.outcomes;
+    }
+    out.outcomes.push(await desk.withRemaining(await desk.place(pos, 'flatten', bid, bid, ctx, `/kill flatten by ${String(opts.requestedBy ?? 'admin')}`)));
+    return out.outcomes;
+  });
+  await desk.audit('flatten.done', {
+    requestedBy: opts.requestedBy ?? null,
+    positions: outcomes.length,
+    filled: outcomes.filter((o) => o.status === 'filled').length,
+    open: outcomes.filter((o) => o.remainingQty > 0).length,
+  });
+  return outcomes;
+}
+
+/** Positions with shares plus positions with unbooked exit orders, each run under its lock; one failure never stops the others. */
+async function forEachPosition(desk: ExitDesk, reason: ExitReason, fn: (k: PositionKey) => Promise<ExitOutcome[]>): Promise<ExitOutcome[]> {
+  const keys = await query<PositionKey>(
+    desk.deps.ds,
+    `SELECT symbol, strategy FROM positions WHERE qty > 0
+     UNION SELECT symbol, strategy FROM orders WHERE kind = 'exit' AND booked_at IS NULL
+     ORDER BY symbol, strategy`,
+  );
+  const all: ExitOutcome[] = [];
+  for (const k of keys) {
+    try {
+      const got = await desk.withPosition(k, () => fn(k));
+      if (got === 'busy') {
+        all.push(desk.noOrder(k, reason, 'pending', 0, null, `${k.symbol} (${k.strategy}): another run is working on this position right now; run again later.`));
+      } else {
+        all.push(...got);
+      }
+    } catch (e) {
+      // A crash mid-order leaves the row "attempted": the next run only looks it up. Keep protecting the other positions.
+      desk.log?.error({ symbol: k.symbol, strategy: k.strategy, err: desk.text(errText(e)) }, 'exit run failed for a position');
+      const held = (await desk.position(k).catch(() => null))?.qty ?? 0;
+      all.push(
+        desk.noOrder(k, reason, 'failed', held, null, `${label(reason)} ${k.symbol} (${k.strategy}) failed unexpectedly: ${desk.text(errText(e))}. Any order sent is only looked up by the next run; check /reconcile if it repeats.`),
+      );
+    }
+  }
+  return all;
+}
+
+/** Resolves every unbooked exit order of the position; `blocked` when one is still live (nothing new may be sent). */
+async function resolveUnbooked(desk: ExitDesk, k: PositionKey, ctx: ResolveContext): Promise<{ outcomes: ExitOutcome[]; blocked: boolean }> {
+  const outcomes: ExitOutcome[] = [];
+  for (const o of await desk.unbooked(k)) {
+    const r = await desk.withRemaining(await desk.resolve(o, ctx));
+    outcomes.push(r);
+    if (r.status === 'pending' || r.status === 'failed' || r.status === 'blocked') return { outcomes, blocked: true };
+  }
+  return { outcomes, blocked: false };
+}

@@ -1,0 +1,209 @@
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { isBrokerError } from '../../adapters/brokers/errors.js';
+import type { Broker } from '../../adapters/brokers/port.js';
+import { isSession, nyTimeToInstant, sessionInfo } from '../../engine/calendar/index.js';
+import { usd } from '../../engine/risk/index.js';
+import { cents, errText, query, round6, rows, tx } from '../../adapters/db/sql.js';
+
+export interface MarkToMarketDeps {
+  ds: DataSource;
+  /** When given, equity and cash come from the broker account (else from our own books). */
+  broker?: Broker;
+  /**
+   * Price of a symbol as of `date` with the date it belongs to; null when
+   * unknown. Default: the latest `bars_daily` close on or before `date`.
+   */
+  price?: (symbol: string, date: string) => Promise<{ price: number; date: string } | null>;
+  /** Cash of the account before any fill we booked; used only without a broker. Default 0. */
+  startingCash?: number;
+  /** Symbol whose close on `date` is stored as `benchmark_close`. Default SPY. */
+  benchmarkSymbol?: string;
+  audit?: { append(e: { action: string; actor: string | number; [k: string]: unknown }): Promise<number> };
+  now?: () => Date;
+  logger?: Logger;
+}
+
+export interface PositionMark {
+  symbol: string;
+  strategy: string;
+  qty: number;
+  avgCost: number;
+  price: number;
+  /** Date of the price used (the last bar on or before the mark date). */
+  priceDate: string | null;
+  /** `bars` / `injected`, or `last_price` / `avg_cost` when no price was found (see `missing`). */
+  source: 'bars' | 'injected' | 'last_price' | 'avg_cost';
+  unrealizedPnl: number;
+}
+
+export interface MarkToMarketResult {
+  date: string;
+  positions: PositionMark[];
+  /** Positions marked without a price for the date (at their last known price or cost). */
+  missing: string[];
+  cash: number;
+  marketValue: number;
+  equity: number;
+  /** `broker`: account equity and cash; `books`: startingCash + our fills + market value. */
+  equitySource: 'broker' | 'books';
+  /** Σ orders.realized_pnl of orders booked on `date` (New York). */
+  realizedPnl: number;
+  unrealizedPnl: number;
+  benchmarkClose: number | null;
+  /** One line per position and a total, for the close digest. */
+  lines: string[];
+}
+
+interface OpenPosition {
+  symbol: string;
+  strategy: string;
+  qty: number;
+  avg_cost: string;
+  last_price: string | null;
+}
+
+/**
+ * Daily mark-to-market for `date` (a New York session date): every position
+ * with shares is priced (the latest close on or before `date`, or the
+ * injected price), `position_marks` and `equity_marks` are upserted and
+ * `positions.last_price` is updated — all in one transaction. Idempotent per
+ * date: running it again replaces that date's marks (marks of positions
+ * closed since are removed, so the date's rows are always one snapshot).
+ * `positions.last_price` only moves forward in time: marking an old date
+ * never overwrites a newer price.
+ *
+ * @throws MarkToMarketError for a malformed date.
+ */
+export async function markToMarket(deps: MarkToMarketDeps, opts: { date: string }): Promise<MarkToMarketResult> {
+  const { date } = opts;
+  try {
+    isSession(date); // throws on a malformed date or one outside the calendar
+  } catch {
+    throw new MarkToMarketError(`mark-to-market date must be a YYYY-MM-DD date within 2000–2050, not ${JSON.stringify(String(date).slice(0, 30))}; pass the session date to mark`);
+  }
+  const now = (deps.now ?? (() => new Date()))();
+  const priceOf = deps.price ?? ((s: string, d: string) => closeOnOrBefore(deps.ds, s, d));
+  const open = await query<OpenPosition>(deps.ds, `SELECT symbol, strategy, qty, avg_cost, last_price FROM positions WHERE qty > 0 ORDER BY symbol, strategy`);
+
+  const marks: PositionMark[] = [];
+  const missing: string[] = [];
+  for (const p of open) {
+    const avgCost = Number(p.avg_cost);
+    const got = await priceOf(p.symbol, date).catch((e: unknown) => {
+      deps.logger?.warn({ symbol: p.symbol, err: errText(e) }, 'mark-to-market: no price');
+      return null;
+    });
+    let price: number;
+    let priceDate: string | null = null;
+    let source: PositionMark['source'];
+    if (got && Number.isFinite(got.price) && got.price > 0) {
+      price = got.price;
+      priceDate = got.date;
+      source = deps.price ? 'injected' : 'bars';
+    } else {
+      missing.push(p.symbol);
+      price = p.last_price !== null ? Number(p.last_price) : avgCost;
+      source = p.last_price !== null ? 'last_price' : 'avg_cost';
+    }
+    marks.push({ symbol: p.symbol, strategy: p.strategy, qty: p.qty, avgCost, price, priceDate, source, unrealizedPnl: round6((price - avgCost) * p.qty) });
+  }
+
+  const marketValue = round6(marks.reduce((s, m) => s + m.qty * m.price, 0));
+  const unrealized = round6(marks.reduce((s, m) => s + m.unrealizedPnl, 0));
+  const realizedRow = await query<{ s: string | null }>(
+    deps.ds,
+    `SELECT COALESCE(SUM(realized_pnl), 0) AS s FROM orders WHERE booked_at IS NOT NULL AND (booked_at AT TIME ZONE 'America/New_York')::date = $1`,
+    [date],
+  );
+  const realized = round6(Number(realizedRow[0]?.s ?? 0));
+  const { cash, equity, source: equitySource } = await equityOf(deps, marketValue);
+  const bench = await query<{ close: number }>(deps.ds, `SELECT close FROM bars_daily WHERE symbol = $1 AND date = $2`, [deps.benchmarkSymbol ?? 'SPY', date]);
+  const benchmarkClose = bench[0]?.close ?? null;
+
+  await tx(deps.ds, async (r) => {
+    await rows(r, `DELETE FROM position_marks WHERE date = $1`, [date]);
+    for (const m of marks) {
+      await rows(
+        r,
+        `INSERT INTO position_marks (date, symbol, strategy, qty, avg_cost, price, unrealized_pnl) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (date, symbol, strategy) DO UPDATE SET qty = EXCLUDED.qty, avg_cost = EXCLUDED.avg_cost, price = EXCLUDED.price, unrealized_pnl = EXCLUDED.unrealized_pnl`,
+        [date, m.symbol, m.strategy, m.qty, m.avgCost, m.price, m.unrealizedPnl],
+      );
+      if (m.priceDate !== null) {
+        const at = new Date(closeInstant(m.priceDate));
+        await rows(
+          r,
+          `UPDATE positions SET last_price = $3, last_price_at = $4 WHERE symbol = $1 AND strategy = $2 AND (last_price_at IS NULL OR last_price_at <= $4)`,
+          [m.symbol, m.strategy, m.price, at],
+        );
+      }
+    }
+    await rows(
+      r,
+      `INSERT INTO equity_marks (date, equity, cash, market_value, realized_pnl, unrealized_pnl, benchmark_close, marked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (date) DO UPDATE SET equity = EXCLUDED.equity, cash = EXCLUDED.cash, market_value = EXCLUDED.market_value, realized_pnl = EXCLUDED.realized_pnl,
+         unrealized_pnl = EXCLUDED.unrealized_pnl, benchmark_close = EXCLUDED.benchmark_close, marked_at = EXCLUDED.marked_at`,
+      [date, equity, cash, marketValue, realized, unrealized, benchmarkClose, now],
+    );
+  });
+
+  const result: MarkToMarketResult = {
+    date,
+    positions: marks,
+    missing,
+    cash: cents(cash),
+    marketValue: cents(marketValue),
+    equity: cents(equity),
+    equitySource,
+    realizedPnl: cents(realized),
+    unrealizedPnl: cents(unrealized),
+    benchmarkClose,
+    lines: [
+      ...marks.map((m) => `${m.symbol} (${m.strategy}) ${m.qty} @ ${m.price} vs cost ${round6(m.avgCost)}: ${signed(m.unrealizedPnl)}${m.source === 'last_price' || m.source === 'avg_cost' ? ` (no price for ${date}: marked at ${m.source === 'last_price' ? 'the last known price' : 'cost'})` : ''}`),
+      `Equity ${usd(equity)} (${equitySource}), cash ${usd(cash)}, positions ${usd(marketValue)}; realized today ${signed(realized)}, unrealized ${signed(unrealized)}`,
+    ],
+  };
+  try {
+    await deps.audit?.append({ action: 'mtm.run', actor: 'mark-to-market', date, positions: marks.length, missing, equity: result.equity, realizedPnl: result.realizedPnl, unrealizedPnl: result.unrealizedPnl });
+  } catch (e) {
+    deps.logger?.error({ err: errText(e) }, 'audit append failed');
+  }
+  return result;
+}
+
+/** A mark-to-market call that cannot run as asked. */
+export class MarkToMarketError extends Error {
+  override readonly name = 'MarkToMarketError';
+}
+
+/** The latest stored close of `symbol` on or before `date`, with its date; null when there is none. */
+export async function closeOnOrBefore(ds: DataSource, symbol: string, date: string): Promise<{ price: number; date: string } | null> {
+  const found = await query<{ close: number; date: string }>(ds, `SELECT close, date::text AS date FROM bars_daily WHERE symbol = $1 AND date <= $2 ORDER BY date DESC LIMIT 1`, [symbol, date]);
+  return found[0] ? { price: Number(found[0].close), date: found[0].date } : null;
+}
+
+async function equityOf(deps: MarkToMarketDeps, marketValue: number): Promise<{ cash: number; equity: number; source: 'broker' | 'books' }> {
+  if (deps.broker) {
+    try {
+      const a = await deps.broker.account();
+      return { cash: round6(a.cash), equity: round6(a.equity), source: 'broker' };
+    } catch (e) {
+      if (!isBrokerError(e)) throw e;
+      deps.logger?.warn({ err: e.message }, 'mark-to-market: broker account unavailable; equity from our books');
+    }
+  }
+  // Without the broker: cash = starting cash − what our buys cost + what our sells brought in.
+  const flows = await query<{ net: string | null }>(deps.ds, `SELECT COALESCE(SUM(CASE WHEN side = 'sell' THEN qty * price ELSE -qty * price END), 0) AS net FROM fills`);
+  const cash = round6((deps.startingCash ?? 0) + Number(flows[0]?.net ?? 0));
+  return { cash, equity: round6(cash + marketValue), source: 'books' };
+}
+
+/** The close instant of a session date (16:00 New York, 13:00 on early closes; 16:00 for non-sessions). */
+function closeInstant(date: string): number {
+  return sessionInfo(date)?.close ?? nyTimeToInstant(date, '16:00');
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${usd(n)}` : usd(n);
+}

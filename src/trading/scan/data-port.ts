@@ -1,0 +1,15 @@
+import type { BarSeries } from '../../engine/bars.js';
+
+/** One symbol the scanner may evaluate. */
+export interface UniverseMember {
+  symbol: string;
+  /** True for synthetic (DEMO) data: every message built on it says so. */
+  demo: boolean;
+  lastDate: string | null;
+}
+
+/** Where scans get their universe and bars (the bars store in production). */
+export interface ScanData {
+  members(): Promise<UniverseMember[]>;
+  load(symbols: readonly string[]): Promise<Map<string, BarSeries>>;
+}

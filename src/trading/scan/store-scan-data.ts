@@ -1,0 +1,26 @@
+import type { BarsStore } from '../../adapters/bars/store.js';
+import type { BarSeries } from '../../engine/bars.js';
+import type { ScanData, UniverseMember } from './data-port.js';
+
+/**
+ * Scan data from the bars store. Chunks ask for a few symbols each, but the
+ * store caches whole universes by fingerprint, so each load takes the (cached)
+ * universe and picks from it instead of querying Postgres per chunk.
+ */
+export class StoreScanData implements ScanData {
+  constructor(private readonly store: BarsStore) {}
+
+  async members(): Promise<UniverseMember[]> {
+    return (await this.store.listSymbols()).map((s) => ({ symbol: s.symbol, demo: s.demo, lastDate: s.lastDate ?? null }));
+  }
+
+  async load(symbols: readonly string[]): Promise<Map<string, BarSeries>> {
+    const all = await this.store.loadUniverse();
+    const out = new Map<string, BarSeries>();
+    for (const s of symbols) {
+      const series = all.get(s);
+      if (series) out.set(s, series);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,123 @@
+import type { DataSource } from 'typeorm';
+import type { Occurrence } from '../../engine/schedule/plan.js';
+
+/** A `scheduled_runs` row. */
+export interface ScheduledRunRow {
+  slotKey: string;
+  slot: string;
+  sessionDate: string;
+  dueAt: Date;
+  enqueuedAt: Date | null;
+  enqueuedBy: string | null;
+  caughtUp: boolean;
+  attempts: number;
+  lastError: string | null;
+}
+
+/** Result of trying to claim an occurrence. */
+export type ClaimResult =
+  /** This caller owns it and must enqueue it now. */
+  | 'claimed'
+  /** Already enqueued (by this or another instance): nothing to do, ever. */
+  | 'done'
+  /** Another instance claimed it moments ago and has not confirmed yet: look again on a later tick. */
+  | 'busy';
+
+const COLUMNS = `slot_key, slot, session_date::text AS session_date, due_at, enqueued_at, enqueued_by, caught_up, attempts, last_error`;
+
+interface RawRow {
+  slot_key: string;
+  slot: string;
+  session_date: string;
+  due_at: Date;
+  enqueued_at: Date | null;
+  enqueued_by: string | null;
+  caught_up: boolean;
+  attempts: number;
+  last_error: string | null;
+}
+
+function toRow(r: RawRow): ScheduledRunRow {
+  return {
+    slotKey: r.slot_key,
+    slot: r.slot,
+    sessionDate: r.session_date,
+    dueAt: r.due_at,
+    enqueuedAt: r.enqueued_at,
+    enqueuedBy: r.enqueued_by,
+    caughtUp: r.caught_up,
+    attempts: r.attempts,
+    lastError: r.last_error,
+  };
+}
+
+/**
+ * The scheduler's record of what it enqueued. A row is claimed before the job
+ * is enqueued: the primary key on `slot_key` lets exactly one replica win.
+ * A claim whose owner never confirmed the enqueue (it crashed, or Redis was
+ * down) may be taken over once its lease has expired; the BullMQ jobId is the
+ * same string, so even that rare second enqueue is a no-op in the queue.
+ */
+export class ScheduledRuns {
+  constructor(private readonly ds: DataSource) {}
+
+  async claim(o: Occurrence, instance: string, caughtUp: boolean, nowMs: number, leaseMs: number): Promise<ClaimResult> {
+    // INSERT … ON CONFLICT: the first replica inserts; the others only take over an expired, unconfirmed claim.
+    const rows = (await this.ds.query(
+      `INSERT INTO scheduled_runs (slot_key, slot, session_date, due_at, enqueued_by, caught_up, claimed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (slot_key) DO UPDATE
+         SET claimed_at = EXCLUDED.claimed_at, enqueued_by = EXCLUDED.enqueued_by, caught_up = EXCLUDED.caught_up,
+             attempts = scheduled_runs.attempts + 1
+         WHERE scheduled_runs.enqueued_at IS NULL
+           AND (scheduled_runs.claimed_at IS NULL OR scheduled_runs.claimed_at <= $8)
+       RETURNING slot_key`,
+      [o.jobId, o.slot.slot, o.sessionDate, new Date(o.dueAt), instance, caughtUp, new Date(nowMs), new Date(nowMs - leaseMs)],
+    )) as { slot_key: string }[];
+    if (rows.length > 0) return 'claimed';
+    const cur = (await this.ds.query(`SELECT enqueued_at FROM scheduled_runs WHERE slot_key = $1`, [o.jobId])) as { enqueued_at: Date | null }[];
+    return cur[0]?.enqueued_at ? 'done' : 'busy';
+  }
+
+  /** Confirms the enqueue (only the current claimant can). */
+  async confirm(slotKey: string, instance: string, nowMs: number): Promise<void> {
+    await this.ds.query(`UPDATE scheduled_runs SET enqueued_at = $3, last_error = NULL WHERE slot_key = $1 AND enqueued_by = $2 AND enqueued_at IS NULL`, [
+      slotKey,
+      instance,
+      new Date(nowMs),
+    ]);
+  }
+
+  /** Gives a claim back after a failed enqueue, so the next tick (of any replica) retries at once. */
+  async release(slotKey: string, instance: string, error: string): Promise<void> {
+    await this.ds.query(`UPDATE scheduled_runs SET claimed_at = NULL, last_error = $3 WHERE slot_key = $1 AND enqueued_by = $2 AND enqueued_at IS NULL`, [
+      slotKey,
+      instance,
+      error.slice(0, 2000),
+    ]);
+  }
+
+  async get(slotKey: string): Promise<ScheduledRunRow | null> {
+    const rows = (await this.ds.query(`SELECT ${COLUMNS} FROM scheduled_runs WHERE slot_key = $1`, [slotKey])) as RawRow[];
+    return rows[0] ? toRow(rows[0]) : null;
+  }
+
+  /** Rows of session dates `from`..`to` (inclusive), in due order. */
+  async between(from: string, to: string): Promise<ScheduledRunRow[]> {
+    const rows = (await this.ds.query(`SELECT ${COLUMNS} FROM scheduled_runs WHERE session_date BETWEEN $1 AND $2 ORDER BY due_at, slot`, [from, to])) as RawRow[];
+    return rows.map(toRow);
+  }
+
+  /** Which of `slotKeys` have a confirmed enqueue. */
+  async enqueued(slotKeys: readonly string[]): Promise<Set<string>> {
+    if (slotKeys.length === 0) return new Set();
+    const rows = (await this.ds.query(`SELECT slot_key FROM scheduled_runs WHERE slot_key = ANY($1) AND enqueued_at IS NOT NULL`, [slotKeys])) as { slot_key: string }[];
+    return new Set(rows.map((r) => r.slot_key));
+  }
+
+  /** Due time of the oldest row: since when the scheduler has been keeping records here (null = never). */
+  async firstDueAt(): Promise<number | null> {
+    const rows = (await this.ds.query(`SELECT min(due_at) AS first FROM scheduled_runs`)) as { first: Date | null }[];
+    return rows[0]?.first ? rows[0].first.getTime() : null;
+  }
+}
