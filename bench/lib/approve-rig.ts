@@ -313,7 +313,7 @@ export class ApproveRig {
   /**
    * Posts one card per pick, each to its own chat (`chatIds[i]`), as the scan flow does: one
    * chart image (rendered once, reused), the pick caption, signed Approve/Reject buttons and the
-   * `pick:<id>` message ref; through the Notifier and the notify worker. Resolves when all are shown.
+   * `pick:<id>` message ref; through the Outbox and the notify worker. Resolves when all are shown.
    */
   async postCards(pickIds: string[], chatIds: number[], market: ApproveMarket): Promise<Card[]> {
     const ctx = this.app.running.app;

@@ -13,7 +13,7 @@ import { createLogger, type Logger } from '../lib/logging/logger.js';
 import { makeScrubber } from '../lib/logging/scrub.js';
 import { Metrics } from '../adapters/metrics/metrics.js';
 import { BlobStore } from '../adapters/redis/blob-store.js';
-import { Notifier } from '../bot/outbox/notifier.js';
+import { Outbox } from '../bot/outbox/outbox.js';
 import type { StatusSources } from '../trading/status/status.js';
 import { openRedis, whenReady } from '../adapters/redis/connections.js';
 import { KillSwitch } from '../trading/kill-switch/kill-switch.js';
@@ -41,7 +41,7 @@ export interface AppContext {
   killSwitch: KillSwitch;
   metrics: Metrics;
   blobs: BlobStore;
-  notifier: Notifier;
+  notifier: Outbox;
   instanceId: string;
   startedAt: number;
   mode: string;
@@ -87,7 +87,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   redis.on('ready', () => void killSwitch.syncMirror().catch((err: unknown) => log.warn({ err }, 'could not re-mirror the kill switch')));
   const metrics = new Metrics();
   const blobs = new BlobStore(redis, config.redis.prefix);
-  const notifier = new Notifier(jobs, blobs);
+  const notifier = new Outbox(jobs, blobs);
   const bars = new BarsStore(ds, { cacheDir: join(config.home, 'cache'), logger: log.child({ component: 'bars' }) });
   const charts: ChartRenderer = config.charts.quickchartUrl ? new QuickChartRenderer({ baseUrl: config.charts.quickchartUrl }) : new LocalChartRenderer();
   const startedAt = Date.now();

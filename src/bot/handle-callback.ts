@@ -1,6 +1,6 @@
 import type { Context } from 'telegraf';
 import { bold, fmt } from 'telegraf/format';
-import { roleAllows } from '../app/config/roles.js';
+import { roleAllows } from '../lib/roles.js';
 import { CALLBACK_ACTIONS, verifyCallback } from './callback-data.js';
 import type { BotDeps } from './deps.js';
 import { roleOf } from './middleware.js';

@@ -1,5 +1,5 @@
 import type { Context } from 'telegraf';
-import { roleAllows } from '../app/config/roles.js';
+import { roleAllows } from '../lib/roles.js';
 import { CourtsideError, DatabaseUnavailableError } from '../lib/errors.js';
 import { COMMANDS_BY_NAME } from './commands/index.js';
 import type { BotDeps } from './deps.js';

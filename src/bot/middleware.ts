@@ -1,5 +1,5 @@
 import type { Context, MiddlewareFn } from 'telegraf';
-import type { Role } from '../app/config/roles.js';
+import type { Role } from '../lib/roles.js';
 import type { BotDeps } from './deps.js';
 
 /** State the middleware chain attaches to a context. */

@@ -53,3 +53,16 @@ export class UserFacingError extends CourtsideError {
     super(userMessage, 'tell_user', userMessage);
   }
 }
+
+/** The message of anything thrown. */
+export function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** True when `e` is Postgres' unique violation (23505) on `table` (directly from pg, or wrapped by TypeORM). */
+export function isUniqueViolation(e: unknown, table: string): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const err = e as { code?: unknown; table?: unknown; driverError?: { code?: unknown; table?: unknown } };
+  const d = err.driverError ?? err;
+  return d.code === '23505' && d.table === table;
+}

@@ -169,7 +169,7 @@ export interface PostedCard {
 
 /**
  * Posts a pick card (chart photo, caption, signed ✅/✖ buttons, message ref `pick:<id>`) to a
- * chat through the Notifier and the notify worker, the way the scan flow does; waits for it.
+ * chat through the Outbox and the notify worker, the way the scan flow does; waits for it.
  * `buttonExpiresAt` defaults to the pick's own expiry, as on real cards.
  */
 export async function postCard(app: AppContext, em: TelegramEmulator, chatId: number, pickId: string, bars: Bar[], opts: { buttonExpiresAt?: Date } = {}): Promise<PostedCard> {

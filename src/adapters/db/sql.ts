@@ -103,24 +103,5 @@ export async function withAdvisoryLock<T>(ds: DataSource, namespace: number, key
   }
 }
 
-/** True when `e` is Postgres' unique violation (23505) on `table` (directly from pg, or wrapped by TypeORM). */
-export function isUniqueViolation(e: unknown, table: string): boolean {
-  if (typeof e !== 'object' || e === null) return false;
-  const err = e as { code?: unknown; table?: unknown; driverError?: { code?: unknown; table?: unknown } };
-  const d = err.driverError ?? err;
-  return d.code === '23505' && d.table === table;
-}
-
-/** Money and prices as stored: 6 decimals, no float noise. */
-export function round6(n: number): number {
-  return Math.round(n * 1e6) / 1e6;
-}
-
-/** Money as reported: cents. */
-export function cents(n: number): number {
-  return Math.round(n * 100) / 100;
-}
-
-export function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+export { isUniqueViolation, errText } from '../../lib/errors.js';
+export { round6, cents } from '../../lib/numbers.js';

@@ -45,17 +45,4 @@ export function keyspace(prefix: string) {
   return (...parts: (string | number)[]) => [prefix, ...parts].join(':');
 }
 
-/** Rejects if `p` does not settle within `ms`. */
-export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
-}
+export { withTimeout } from '../../lib/timeout.js';

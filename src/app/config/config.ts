@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { envSchema, type Env } from './env-schema.js';
-import { parseAllowList, type Role } from './roles.js';
+import { parseAllowList, type Role } from '../../lib/roles.js';
 import { scheduleFromStrings, type ScheduleSpec } from '../../engine/schedule/slots.js';
 import type { ExecutionLimits } from '../../engine/risk/limits.js';
 

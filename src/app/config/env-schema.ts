@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseAllowList } from './roles.js';
+import { parseAllowList } from '../../lib/roles.js';
 import { timeListProblem } from '../../engine/schedule/slots.js';
 
 /** A comma-separated list of slot times (`09:35`, `open+5`, `close-5`), checked by the scheduler's own parser. */

@@ -1,5 +1,5 @@
 import type { Telegram } from 'telegraf';
-import type { Role } from '../../app/config/roles.js';
+import type { Role } from '../../lib/roles.js';
 import { approvePick, rejectPick, type AlreadyDecided } from '../../trading/execution/approve-pick.js';
 import { QueueUnavailableError } from '../../lib/errors.js';
 import { messageRefKey } from '../outbox/delivery.js';

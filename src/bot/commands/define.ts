@@ -1,6 +1,6 @@
 import type { Context } from 'telegraf';
 import { z } from 'zod';
-import type { Role } from '../../app/config/roles.js';
+import type { Role } from '../../lib/roles.js';
 import type { BotDeps } from '../deps.js';
 
 /** Arguments as the parser sees them: the tokens and the raw text after the command. */

@@ -1,5 +1,5 @@
 import { bold, fmt, join } from 'telegraf/format';
-import { roleAllows } from '../../app/config/roles.js';
+import { roleAllows } from '../../lib/roles.js';
 import { defineCommand, noArgs, type CommandDef } from './define.js';
 import { killCommand } from './kill.js';
 import { resumeCommand } from './resume.js';

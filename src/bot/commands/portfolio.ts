@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Role } from '../../app/config/roles.js';
+import type { Role } from '../../lib/roles.js';
 import type { PnlPeriod } from '../../trading/portfolio/types.js';
 import { PNL_PERIODS } from '../../trading/portfolio/types.js';
 import type { BotDeps } from '../deps.js';

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EmulatorButton, EmulatorClient, EmulatorEvent } from './emulator-client.js';
+import type { EmulatorButton, EmulatorClient, EmulatorEvent } from '../../dev/telegram/client.js';
 
 /** Buttons shown so far, numbered for the terminal user: index → (message, data). */
 export class ButtonBook {

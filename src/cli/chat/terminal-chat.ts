@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { EmulatorClient } from './emulator-client.js';
+import { EmulatorClient } from '../../dev/telegram/client.js';
 import { ButtonBook, renderEvent } from './render-event.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ChartRenderer } from '../../adapters/charts/port.js';
-import type { Role } from '../../app/config/roles.js';
+import type { Role } from '../../lib/roles.js';
 import { buildCloseDigest, buildMorningDigest, sessionDateOf, type DigestDeps } from '../../trading/digest/build.js';
 import { digestDeliveryJobId, type DigestSendPayload } from '../payloads/digest.js';
 import { scheduledScansOn } from '../../trading/digest/scans.js';

@@ -7,7 +7,7 @@ import type { ChartRenderer, ChartSpec } from '../../adapters/charts/port.js';
 import type { ExecutionOutcome } from '../../trading/execution/execute.js';
 import type { NotifyOp } from '../payloads/common.js';
 import { asFormatted, type Formatted } from '../../bot/format/message.js';
-import type { Notifier } from '../../bot/outbox/notifier.js';
+import type { Outbox } from '../../bot/outbox/outbox.js';
 import { pnlEquityChart, positionsPnlChart } from '../../bot/charts/portfolio-charts.js';
 import { loadFillContext } from '../../trading/portfolio/fill-context.js';
 import { loadRecentOrders, RECENT_ORDERS } from '../../trading/portfolio/orders.js';
@@ -18,7 +18,7 @@ import type { PnlPeriod } from '../../trading/portfolio/types.js';
 /** What the portfolio handlers need; an AppContext has all of it. */
 export interface PortfolioDeps {
   ds: Queryable;
-  notifier: Pick<Notifier, 'deliver' | 'photoOp'>;
+  notifier: Pick<Outbox, 'deliver' | 'photoOp'>;
   charts: ChartRenderer;
   log?: Pick<Logger, 'warn'>;
   /** The clock /pnl's period is computed from; default the real one. */

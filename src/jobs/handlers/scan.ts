@@ -10,7 +10,7 @@ import type { ScanChunk, ScanChunkResult, ScanFinish, ScanStart } from '../paylo
 import type { JobRun } from '../worker-runtime.js';
 import { SCAN_JOB_OPTIONS } from '../job-options.js';
 import type { NotifyOp } from '../payloads/common.js';
-import type { Notifier } from '../../bot/outbox/notifier.js';
+import type { Outbox } from '../../bot/outbox/outbox.js';
 import { seedingKey } from '../../app/seed-on-start.js';
 import type { ScanData } from '../../trading/scan/data-port.js';
 import { pickCaption, pickChartSpec } from '../../bot/views/pick-card.js';
@@ -22,7 +22,7 @@ export interface ScanDeps {
   config: Config;
   data: ScanData;
   picks: PicksRepo;
-  notifier: Notifier;
+  notifier: Outbox;
   charts: ChartRenderer;
   /** Producer connection (progress counters, the flow producer). */
   redis: Redis;

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../../app/config/config.js';
-import { roleAllows } from '../../app/config/roles.js';
+import { roleAllows } from '../../lib/roles.js';
 import { STRATEGY_IDS } from '../../engine/signal.js';
 import type { JobProducer } from '../producer.js';
 import type { JobRun } from '../worker-runtime.js';

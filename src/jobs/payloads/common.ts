@@ -1,6 +1,6 @@
 import type { MessageEntity } from 'telegraf/types';
 import { z } from 'zod';
-import { ROLES } from '../../app/config/roles.js';
+import { ROLES } from '../../lib/roles.js';
 
 /** Who asked, where to answer, and which update it came from (the idempotency key). */
 export const commandContextSchema = z.object({

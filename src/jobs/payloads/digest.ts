@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../../app/config/roles.js';
+import { ROLES } from '../../lib/roles.js';
 import { DIGEST_KINDS, type DigestKind } from '../../trading/digest/types.js';
 
 /**

@@ -62,7 +62,7 @@ export interface AlertView {
 /** Sends one plain-text message to one chat; `jobId` makes a retried send a no-op. */
 export type AlertSender = (chatId: number, text: string, jobId: string) => Promise<void>;
 
-/** Adapter for the app's Notifier (src/notify/notifier.ts): goes through the notify queue. */
+/** Adapter for the app's Outbox (src/notify/notifier.ts): goes through the notify queue. */
 export function notifierSender(notifier: { text(chatId: number, msg: string, opts: { origin: string; jobId?: string }): Promise<void> }): AlertSender {
   return (chatId, text, jobId) => notifier.text(chatId, text, { origin: 'alert', jobId });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { roleAllows, type Role } from '../../app/config/roles.js';
+import { roleAllows, type Role } from '../../lib/roles.js';
 
 /** Who may approve or reject: traders and admins. */
 export const APPROVER_ROLE: Role = 'trader';

@@ -1,4 +1,4 @@
-import type { Role } from '../../app/config/roles.js';
+import type { Role } from '../../lib/roles.js';
 import { UserSettingsRepo, type Queryable } from './repo.js';
 import type { NotifyKind } from './schema.js';
 

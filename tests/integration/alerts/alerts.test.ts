@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adminChatIds, Alerts, alertKeys, currentAlerts, jobFailureAlerts, listAlerts, notifierSender, type AlertSender } from '../../../src/trading/alerts/alerts.js';
 import { JobProducer } from '../../../src/jobs/producer.js';
 import { BlobStore } from '../../../src/adapters/redis/blob-store.js';
-import { Notifier } from '../../../src/bot/outbox/notifier.js';
+import { Outbox } from '../../../src/bot/outbox/outbox.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../../helpers/env.js';
 import { fakeClock, makeSchedDb, silentLog, type SchedDb } from '../scheduler/setup.js';
 
@@ -147,12 +147,12 @@ describe('alerts', () => {
     expect(s.sent[1]!.text).toMatch(/^✅ RECOVERED · job-failed/);
   });
 
-  it('through the real Notifier: one notify.deliver job per admin, with the alert job id', async () => {
+  it('through the real Outbox: one notify.deliver job per admin, with the alert job id', async () => {
     const prefix = uniquePrefix();
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
     const producer = new JobProducer(redis, prefix, 2_000);
     try {
-      const alerts = new Alerts({ ds: db.ds, send: notifierSender(new Notifier(producer, new BlobStore(redis, prefix))), admins: [11, 22], now: () => T0 });
+      const alerts = new Alerts({ ds: db.ds, send: notifierSender(new Outbox(producer, new BlobStore(redis, prefix))), admins: [11, 22], now: () => T0 });
       await alerts.raise({ key: 'deadman.heartbeat:worker', kind: 'heartbeat', severity: 'critical', message: 'worker is silent' });
       await alerts.raise({ key: 'deadman.heartbeat:worker', kind: 'heartbeat', severity: 'critical', message: 'worker is silent' });
       const jobs = await producer.queues.notify.getJobs(['waiting', 'delayed', 'prioritized']);
@@ -160,7 +160,7 @@ describe('alerts', () => {
       expect(jobs.map((j) => (j.data as { chatId: number }).chatId).sort()).toEqual([11, 22]);
       expect(jobs.every((j) => j.name === 'notify.deliver' && (j.data as { origin: string }).origin === 'alert' && j.id!.startsWith('alert-open-'))).toBe(true);
       // A send that is retried with the same job id (e.g. after a partial failure) is a no-op in the queue.
-      await notifierSender(new Notifier(producer, new BlobStore(redis, prefix)))(11, 'again', jobs.find((j) => (j.data as { chatId: number }).chatId === 11)!.id!);
+      await notifierSender(new Outbox(producer, new BlobStore(redis, prefix)))(11, 'again', jobs.find((j) => (j.data as { chatId: number }).chatId === 11)!.id!);
       expect(await producer.queues.notify.count()).toBe(2);
     } finally {
       await producer.close();

@@ -1,13 +1,13 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChartRenderer, ChartSpec } from '../../../src/adapters/charts/port.js';
-import type { Role } from '../../../src/app/config/roles.js';
+import type { Role } from '../../../src/lib/roles.js';
 import { digestDeliveryJobId } from '../../../src/jobs/payloads/digest.js';
 import { digestHandlers, type DigestApp } from '../../../src/jobs/handlers/digest.js';
 import type { NotifyPayload } from '../../../src/jobs/payloads/common.js';
 import { JobProducer } from '../../../src/jobs/producer.js';
 import { BlobStore } from '../../../src/adapters/redis/blob-store.js';
-import { Notifier } from '../../../src/bot/outbox/notifier.js';
+import { Outbox } from '../../../src/bot/outbox/outbox.js';
 import { UserSettingsRepo } from '../../../src/trading/settings/repo.js';
 import { makeDigestWorld, type DigestWorld } from './fixture.js';
 
@@ -35,7 +35,7 @@ function app(allowed: [number, Role][], charts: ChartRenderer = okCharts): Diges
   return {
     ds: w.ds,
     killSwitch: w.killSwitch,
-    notifier: new Notifier(producer, new BlobStore(w.redis, w.prefix)),
+    notifier: new Outbox(producer, new BlobStore(w.redis, w.prefix)),
     charts,
     config: { telegram: { allowed: new Map(allowed) } },
     log: pino({ level: 'silent' }),

@@ -11,14 +11,14 @@ import { notifyExecutionOutcome, portfolioHandlers, type PortfolioDeps } from '.
 import type { NotifyPayload } from '../../../src/jobs/payloads/common.js';
 import { JobProducer } from '../../../src/jobs/producer.js';
 import { BlobStore } from '../../../src/adapters/redis/blob-store.js';
-import { Notifier } from '../../../src/bot/outbox/notifier.js';
+import { Outbox } from '../../../src/bot/outbox/outbox.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../../helpers/env.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 import { countColor, decodePng, hexToRgb } from '../../unit/charts/helpers/png.js';
 import { NOW, seedBars, seedMark, seedOrder, seedPick, seedPosition, seedRun } from './seed.js';
 
 /**
- * The handlers end to end below the bot: real Postgres, the real Notifier
+ * The handlers end to end below the bot: real Postgres, the real Outbox
  * enqueuing on Redis, the real chart renderer. What a user would get is the
  * notify job's ops (and the PNG in the blob store).
  */
@@ -40,7 +40,7 @@ beforeAll(async () => {
   producer = new JobProducer(redis, prefix, 5_000);
   blobs = new BlobStore(redis, prefix);
   notify = new Queue('notify', { connection: redis, prefix });
-  deps = { ds, notifier: new Notifier(producer, blobs), charts: new LocalChartRenderer(), now: () => NOW };
+  deps = { ds, notifier: new Outbox(producer, blobs), charts: new LocalChartRenderer(), now: () => NOW };
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, LOCAL_BOT_TOKEN } from '../../../src/app/config/config.js';
-import { parseAllowList, roleAllows } from '../../../src/app/config/roles.js';
+import { parseAllowList, roleAllows } from '../../../src/lib/roles.js';
 
 describe('config', () => {
   it('starts in local mode with embedded defaults and makes the local user an admin', () => {

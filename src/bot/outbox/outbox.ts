@@ -4,11 +4,11 @@ import type { BlobStore } from '../../adapters/redis/blob-store.js';
 import { asFormatted, type Formatted, type Keyboard } from '../format/message.js';
 
 /**
- * The Notifier port: the only way workers speak to a chat. Everything goes
- * through the notify queue, which paces per chat, honours 429s, splits long
+ * The chat outbox: every message to a chat goes through the notify queue,
+ * which paces per chat, honours 429s, splits long
  * messages and falls back to plain text.
  */
-export class Notifier {
+export class Outbox {
   constructor(
     private readonly producer: JobProducer,
     private readonly blobs: BlobStore,

@@ -1,0 +1,6 @@
+/**
+ * What the scan use cases tell a chat, as typed data (codes and figures, no
+ * sentences): published through the Notifier port and turned into chat text
+ * by src/bot/render/scan.ts (and by the dashboard, later).
+ */
+export type ScanNotice = never;
