@@ -3,15 +3,26 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { PicksRepo } from '../trading/scan/picks-repo.js';
 import type { AuditLog } from '../trading/audit/audit-log.js';
-import type { Config } from '../app/config/config.js';
+import type { Role } from '../lib/roles.js';
 import type { JobProducer } from '../jobs/producer.js';
 import type { Metrics } from '../adapters/metrics/metrics.js';
 import type { KillSwitch } from '../trading/kill-switch/kill-switch.js';
 import type { StatusSources } from '../trading/status/status.js';
 
+/**
+ * The settings the bot reads: a slice of the app's parsed configuration
+ * (the app's Config satisfies it), so the face does not depend on app/.
+ */
+export interface BotConfig {
+  telegram: { token: string; apiRoot: string; allowed: ReadonlyMap<number, Role>; callbackKey: Buffer };
+  local: { enabled: boolean };
+  redis: { prefix: string };
+  execution: { windowMs: number };
+}
+
 /** What the bot process needs; built once by the bot role. */
 export interface BotDeps {
-  config: Config;
+  config: BotConfig;
   log: Logger;
   audit: AuditLog;
   killSwitch: KillSwitch;

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { QueueUnavailableError, InvalidJobError } from '../lib/errors.js';
 import { JOBS, QUEUE_NAMES, type JobName, type JobPayload, type QueueName } from './registry.js';
 import { JOB_OPTIONS_BY_QUEUE } from './job-options.js';
-import { withTimeout } from '../adapters/redis/connections.js';
+import { withTimeout } from '../lib/timeout.js';
 
 /**
  * Enqueues jobs by registry name with a validated payload. Built on a

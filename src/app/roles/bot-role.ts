@@ -1,111 +1,26 @@
-import type { Telegraf } from 'telegraf';
-import { createBot, publishCommands } from '../../bot/create-bot.js';
-import { PollingLock } from '../../bot/polling-lock.js';
+import { launchTelegramBot, type BotRole } from '../../bot/launch.js';
 import type { AppContext } from '../context.js';
 
-/** A running bot role. `webhookHandler` is set in webhook mode, for the HTTP server to mount. */
-export interface BotRole {
-  bot: Telegraf;
-  /** True while this instance is the one long-polling getUpdates. */
-  readonly polling: boolean;
-  webhook: { path: string; handler: ReturnType<Telegraf['webhookCallback']> } | null;
-  /** Resolves once this instance is polling (or the webhook is registered). */
-  ready: Promise<void>;
-  stop(): Promise<void>;
-}
+export type { BotRole } from '../../bot/launch.js';
 
-/**
- * Starts the telegraf bot: webhook mode when TELEGRAM_WEBHOOK_URL is set,
- * otherwise long polling guarded by a Redis lock so only one instance polls.
- */
+/** Starts the bot role: the Telegram face wired to this process's services. */
 export async function startBotRole(app: AppContext): Promise<BotRole> {
   const { config, log } = app;
-  const blog = log.child({ role: 'bot' });
-  const bot = createBot({
-    config,
-    log: blog,
-    audit: app.audit,
-    killSwitch: app.killSwitch,
-    jobs: app.jobs,
-    redis: app.redis,
-    metrics: app.metrics,
-    status: app.statusSources,
-    ds: app.ds,
-    picks: app.picks,
-    scrub: app.scrub,
-    now: () => Date.now(),
-  });
-  bot.botInfo = await bot.telegram.getMe();
-  await publishCommands(bot).catch((err: unknown) => blog.warn({ err }, 'could not publish the command menu'));
-
-  if (config.telegram.webhook) {
-    const { url, secret } = config.telegram.webhook;
-    const path = new URL(url).pathname || '/';
-    await bot.telegram.setWebhook(url, { secret_token: secret, allowed_updates: ['message', 'callback_query'] });
-    blog.info({ path }, 'webhook registered');
-    return {
-      bot,
-      webhook: { path, handler: bot.webhookCallback(path, { secretToken: secret }) },
-      ready: Promise.resolve(),
-      polling: false,
-      async stop() {
-        /* Telegram keeps the webhook; updates queue at Telegram while we are down. */
-      },
-    };
-  }
-
-  const lock = new PollingLock(app.redis, `${config.redis.prefix}:bot:poll-lock:${bot.botInfo.id}`, app.instanceId, config.telegram.pollLockTtlMs);
-  let polling = false;
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((r) => (markReady = r));
-  const startPolling = () => {
-    if (polling) return;
-    polling = true;
-    blog.info({ username: bot.botInfo?.username }, 'polling for updates');
-    void bot
-      .launch({ allowedUpdates: ['message', 'callback_query'] }, () => markReady())
-      .catch((err: unknown) => {
-        polling = false;
-        blog.error({ err }, 'polling stopped with an error; will retry while holding the lock');
-      });
-  };
-  const stopPolling = () => {
-    if (!polling) return;
-    polling = false;
-    blog.warn('another instance holds the polling lock; standing by');
-    try {
-      bot.stop('lock lost');
-    } catch {
-      /* not running */
-    }
-  };
-  lock.run(startPolling, stopPolling);
-  // If Redis is down at start we cannot know who polls; poll anyway rather than leave users unanswered.
-  setTimeout(() => {
-    if (!lock.isHeld && !polling) {
-      void app.redis.ping().then(
-        () => undefined,
-        () => startPolling(),
-      );
-    }
-  }, 2_000).unref();
-  return {
-    bot,
-    webhook: null,
-    ready,
-    get polling() {
-      return polling;
+  return launchTelegramBot(
+    {
+      config,
+      log: log.child({ role: 'bot' }),
+      audit: app.audit,
+      killSwitch: app.killSwitch,
+      jobs: app.jobs,
+      redis: app.redis,
+      metrics: app.metrics,
+      status: app.statusSources,
+      ds: app.ds,
+      picks: app.picks,
+      scrub: app.scrub,
+      now: () => Date.now(),
     },
-    async stop() {
-      if (polling) {
-        polling = false;
-        try {
-          bot.stop('shutdown');
-        } catch {
-          /* already stopped */
-        }
-      }
-      await lock.release();
-    },
-  };
+    { webhook: config.telegram.webhook, instanceId: app.instanceId, pollLockTtlMs: config.telegram.pollLockTtlMs, redis: app.redis },
+  );
 }

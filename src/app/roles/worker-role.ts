@@ -1,6 +1,6 @@
 import type { Job, Worker } from 'bullmq';
 import { jobFailureAlerts } from '../../trading/alerts/alerts.js';
-import { Telegram } from 'telegraf';
+import { createTelegramClient, directTextSender } from '../../bot/outbox/telegram-client.js';
 import { commandHandlers, tellUserCommandFailed, tellUserScanFailed } from '../../jobs/handlers/commands.js';
 import { startQueueWorker } from '../../jobs/worker-runtime.js';
 import { backtestHandlers, tellUserBacktestFailed } from '../../jobs/handlers/backtest.js';
@@ -52,7 +52,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   const notifyConn = blocking();
   const notifyWorkerConn = blocking();
   const pacer = new ChatPacer(notifyConn, config.redis.prefix, config.notify.chatPerSec, config.notify.chatBurst);
-  const telegram = new Telegram(config.telegram.token, { apiRoot: config.telegram.apiRoot });
+  const telegram = createTelegramClient(config.telegram);
   const notify = startQueueWorker(
     'notify',
     {
@@ -81,7 +81,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
           ds: app.ds,
           redis: app.redis,
           jobs: app.jobs,
-          sendAck: async (chatId, text, silent) => (await telegram.sendMessage(chatId, text, silent ? { disable_notification: true } : {})).message_id,
+          sendAck: directTextSender(telegram),
         }),
     },
     {

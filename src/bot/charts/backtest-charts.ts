@@ -1,5 +1,5 @@
 import type { BarChartSpec, LineChartSpec } from '../../adapters/charts/port.js';
-import { equityChartSpec } from '../../adapters/charts/specs.js';
+import { equityChartSpec } from './specs.js';
 import type { BacktestCurves } from '../../trading/backtest/report.js';
 
 /** Points a phone chart shows legibly; longer curves are thinned (keeping every drawdown trough). */

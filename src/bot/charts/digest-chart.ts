@@ -1,5 +1,5 @@
 import type { LineChartSpec } from '../../adapters/charts/port.js';
-import { equityChartSpec } from '../../adapters/charts/specs.js';
+import { equityChartSpec } from './specs.js';
 import { rebaseBenchmark } from '../../trading/digest/compute.js';
 import type { CloseDigestData } from '../../trading/digest/types.js';
 

@@ -1,5 +1,5 @@
 import type { BarChartSpec, CandleChartSpec, LineChartSpec, PriceLevel } from '../../adapters/charts/port.js';
-import { equityChartSpec } from '../../adapters/charts/specs.js';
+import { equityChartSpec } from './specs.js';
 import type { OrderSummary } from '../../trading/execution/execute.js';
 import { price } from '../format/display.js';
 import type { FillContext } from '../../trading/portfolio/fill-context.js';

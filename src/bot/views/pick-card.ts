@@ -1,6 +1,6 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import type { CandleChartSpec, Overlay } from '../../adapters/charts/port.js';
-import { candlesFromSeries } from '../../adapters/charts/specs.js';
+import { candlesFromSeries } from '../charts/specs.js';
 import type { BarSeries } from '../../engine/bars.js';
 import { IndicatorCache } from '../../engine/indicators/cache.js';
 import { strategyById } from '../../engine/strategies/index.js';

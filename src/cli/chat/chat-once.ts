@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { EmulatorClient } from '../../dev/telegram/client.js';
+import { buttonsOf, EmulatorClient } from '../../dev/telegram/client.js';
 import { ButtonBook, renderEvent } from './render-event.js';
 
 export interface ChatOnceOptions {
@@ -29,8 +29,8 @@ export async function chatOnce(o: ChatOnceOptions): Promise<number> {
   const { events: history, last_seq } = await client.poll(o.userId, 0, 0);
   let after = last_seq;
   for (const ev of history) {
-    const kb = ev.message?.reply_markup?.inline_keyboard;
-    if (ev.message && kb && kb.length > 0) buttons.offer(ev.message.message_id, kb);
+    const kb = buttonsOf(ev.message);
+    if (ev.message && kb.length > 0) buttons.offer(ev.message.message_id, kb);
   }
   let printed = 0;
   const drain = async () => {

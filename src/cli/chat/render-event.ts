@@ -1,14 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EmulatorButton, EmulatorClient, EmulatorEvent } from '../../dev/telegram/client.js';
+import { buttonsOf, type ChatButton, type EmulatorClient, type EmulatorEvent } from '../../dev/telegram/client.js';
 
 /** Buttons shown so far, numbered for the terminal user: index → (message, data). */
 export class ButtonBook {
-  private entries: { messageId: number; button: EmulatorButton }[] = [];
+  private entries: { messageId: number; button: ChatButton }[] = [];
 
   /** Replaces the numbering with the buttons of the newest message that has any. */
-  offer(messageId: number, rows: EmulatorButton[][]): string {
-    this.entries = rows.flat().filter((b) => b.callback_data).map((button) => ({ messageId, button }));
+  offer(messageId: number, rows: ChatButton[][]): string {
+    this.entries = rows.flat().map((button) => ({ messageId, button }));
     return this.entries.map((e, i) => `[${i + 1}] ${e.button.text}`).join('   ');
   }
 
@@ -16,7 +16,7 @@ export class ButtonBook {
   find(choice: string): { messageId: number; data: string; text: string } | null {
     const n = Number(choice);
     const e = Number.isInteger(n) && n >= 1 ? this.entries[n - 1] : this.entries.find((x) => x.button.text.toLowerCase().includes(choice.toLowerCase()));
-    return e?.button.callback_data ? { messageId: e.messageId, data: e.button.callback_data, text: e.button.text } : null;
+    return e ? { messageId: e.messageId, data: e.button.data, text: e.button.text } : null;
   }
 }
 
@@ -53,7 +53,7 @@ export async function renderEvent(ev: EmulatorEvent, client: EmulatorClient, pho
     default:
       return lines;
   }
-  const kb = m?.reply_markup?.inline_keyboard;
+  const kb = buttonsOf(m);
   if (m && kb && kb.length > 0 && ev.method !== 'answerCallbackQuery') lines.push(`   ${buttons.offer(m.message_id, kb)}   (type the number to press)`);
   return lines;
 }

@@ -22,6 +22,19 @@ export interface EmulatorEvent {
   show_alert?: boolean;
 }
 
+/** A pressable button of a message, as the terminal chat offers it. */
+export interface ChatButton {
+  text: string;
+  /** What pressing it sends back (the button's callback data). */
+  data: string;
+}
+
+/** The pressable buttons of an event's message, row by row (empty when it has none). */
+export function buttonsOf(message: EmulatorEvent['message']): ChatButton[][] {
+  const rows = message?.reply_markup?.inline_keyboard ?? [];
+  return rows.map((row) => row.filter((b) => b.callback_data).map((b) => ({ text: b.text, data: b.callback_data! }))).filter((row) => row.length > 0);
+}
+
 /** Thin HTTP client; errors say how to start the local instance. */
 export class EmulatorClient {
   constructor(readonly baseUrl: string) {}

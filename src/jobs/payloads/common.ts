@@ -1,4 +1,3 @@
-import type { MessageEntity } from 'telegraf/types';
 import { z } from 'zod';
 import { ROLES } from '../../lib/roles.js';
 
@@ -19,8 +18,20 @@ export const picksRequestSchema = commandContextSchema.extend({ date: z.string()
 const inlineKeyboardSchema = z.array(z.array(z.object({ text: z.string().min(1).max(64), callback_data: z.string().min(1).max(64) })));
 
 const entityShape = z.object({ type: z.string(), offset: z.number().int().nonnegative(), length: z.number().int().positive() }).loose();
-/** A Telegram MessageEntity (checked structurally; extra fields such as `url` or `language` pass through). */
-const entitySchema = z.custom<MessageEntity>((v) => entityShape.safeParse(v).success, 'invalid message entity');
+/**
+ * A formatting span of a message (bold, code, a link…): the chat face's own
+ * entity type, checked structurally here so the jobs layer stays free of any
+ * chat library; extra fields such as `url` or `language` pass through.
+ */
+export interface TextEntity {
+  type: string;
+  offset: number;
+  length: number;
+  url?: string;
+  language?: string;
+  custom_emoji_id?: string;
+}
+const entitySchema = z.custom<TextEntity>((v) => entityShape.safeParse(v).success, 'invalid message entity');
 
 /** One thing to show in a chat. Photos travel as Redis blob keys, not bytes, to keep job data small. */
 export const notifyOpSchema = z.discriminatedUnion('kind', [

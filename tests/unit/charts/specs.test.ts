@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toSeries } from '../../../src/engine/bars.js';
-import { candlesFromSeries, drawdownPercent, equityChartSpec } from '../../../src/adapters/charts/specs.js';
+import { candlesFromSeries, drawdownPercent, equityChartSpec } from '../../../src/bot/charts/specs.js';
 
 describe('chart spec builders', () => {
   it('drawdownPercent measures from the running peak and keeps gaps', () => {

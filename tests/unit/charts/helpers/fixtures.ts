@@ -1,6 +1,6 @@
 /** Deterministic chart inputs shared by the chart unit and integration tests. */
 import type { BarChartSpec, Candle, CandleChartSpec, LineChartSpec } from '../../../../src/adapters/charts/port.js';
-import { equityChartSpec } from '../../../../src/adapters/charts/specs.js';
+import { equityChartSpec } from '../../../../src/bot/charts/specs.js';
 
 /** Small LCG so fixtures are identical on every run and machine. */
 function rng(seed: number): () => number {

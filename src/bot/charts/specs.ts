@@ -1,7 +1,9 @@
 /** Ready-made specs for the charts the bot sends most, so callers do not repeat the arithmetic. */
 import type { BarSeries } from '../../engine/bars.js';
-import type { Candle, LineChartSpec, SeriesValues } from './port.js';
-import { DOWN_COLOR } from './theme.js';
+import type { Candle, LineChartSpec, SeriesValues } from '../../adapters/charts/port.js';
+
+/** Drawdown red: the renderer theme's DOWN_COLOR (src/adapters/charts/theme.ts); a spec names colours, the theme is the renderer's. */
+const DRAWDOWN_COLOR = '#ef5350';
 
 /** Bars a phone shows legibly in one chart. */
 export const DEFAULT_CANDLE_COUNT = 120;
@@ -57,7 +59,7 @@ export function equityChartSpec(input: EquityChartInput): LineChartSpec {
     ],
     lowerPanel: {
       label: 'Drawdown %',
-      series: [{ name: 'Drawdown', values: drawdownPercent(input.equity), fill: true, color: DOWN_COLOR }],
+      series: [{ name: 'Drawdown', values: drawdownPercent(input.equity), fill: true, color: DRAWDOWN_COLOR }],
     },
     ...(input.watermark ? { watermark: input.watermark } : {}),
   };
