@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { backtestDataSources } from '../src/app/backtest-sources.js';
 import { measureBacktestBench, type BacktestBenchResult } from '../src/trading/backtest/bench.js';
 import { walkForwardGrid } from '../src/trading/backtest/grid.js';
 import { buildRequest } from '../src/trading/backtest/request.js';
@@ -172,7 +173,7 @@ export const backtestBenchmark: Benchmark = {
     let app: BacktestBenchResult | null = null;
     if (appPath) {
       ctx.progress('measureBacktestBench (src/backtest/bench.ts: runBacktest, walk-forward, Monte Carlo)…');
-      app = await measureBacktestBench({
+      app = await measureBacktestBench(backtestDataSources(), {
         ...(symbolsOpt !== undefined ? { symbols: symbolsOpt } : {}),
         sessions,
         endDate,

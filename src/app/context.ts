@@ -26,7 +26,13 @@ import { QuickChartRenderer } from '../adapters/charts/quickchart-renderer.js';
 import type { ScanData } from '../trading/scan/data-port.js';
 import { PicksRepo } from '../trading/scan/picks-repo.js';
 import { StoreScanData } from '../trading/scan/store-scan-data.js';
-import { adminChatIds, Alerts, notifierSender } from '../trading/alerts/alerts.js';
+import { adminChatIds, Alerts } from '../trading/alerts/alerts.js';
+import type { UnitOfWork } from '../adapters/db/port.js';
+import { TypeOrmUnitOfWork } from '../adapters/db/unit-of-work.js';
+import { RedisKillSwitchMirror } from '../adapters/redis/kill-switch-mirror.js';
+import { RedisHealthProbe } from '../adapters/redis/health.js';
+import { ChatPublisher } from '../bot/outbox/publisher.js';
+import type { Notifier } from '../trading/notifier.js';
 
 /** Shared resources of one process, whatever roles it runs. */
 export interface AppContext {
@@ -34,6 +40,8 @@ export interface AppContext {
   log: Logger;
   scrub: (text: string) => string;
   ds: DataSource;
+  /** Postgres as the use cases see it (over `ds`). */
+  uow: UnitOfWork;
   /** Fail-fast connection for request paths. */
   redis: Redis;
   jobs: JobProducer;
@@ -42,6 +50,8 @@ export interface AppContext {
   metrics: Metrics;
   blobs: BlobStore;
   notifier: Outbox;
+  /** The Notifier port: typed notices rendered for chat and sent through the outbox. */
+  publisher: Notifier;
   instanceId: string;
   startedAt: number;
   mode: string;
@@ -80,8 +90,9 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   const redis = openRedis(config.redis.url, 'producer', (err) => log.warn({ err: err.message }, 'redis connection problem'));
   if (!(await whenReady(redis, 5_000))) log.error({ url: config.redis.url }, 'Redis is not reachable: commands will answer "queue unavailable" until it is. Start Redis or fix REDIS_URL.');
   const jobs = new JobProducer(redis, config.redis.prefix, config.queueTimeoutMs);
-  const audit = new AuditLog(ds);
-  const killSwitch = new KillSwitch(ds, redis, `${config.redis.prefix}:killswitch`, audit);
+  const uow = new TypeOrmUnitOfWork(ds);
+  const audit = new AuditLog(uow);
+  const killSwitch = new KillSwitch(uow, new RedisKillSwitchMirror(redis, `${config.redis.prefix}:killswitch`), audit);
   await killSwitch.syncMirror().catch((err: unknown) => log.warn({ err }, 'could not mirror the kill switch into Redis yet'));
   // Redis keeps nothing across a restart without persistence: restore the mirror whenever it comes back.
   redis.on('ready', () => void killSwitch.syncMirror().catch((err: unknown) => log.warn({ err }, 'could not re-mirror the kill switch')));
@@ -92,10 +103,11 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   const charts: ChartRenderer = config.charts.quickchartUrl ? new QuickChartRenderer({ baseUrl: config.charts.quickchartUrl }) : new LocalChartRenderer();
   const startedAt = Date.now();
   const mode = `${config.local.enabled ? 'local' : config.telegram.webhook ? 'telegram (webhook)' : 'telegram (polling)'} · paper`;
+  const publisher = new ChatPublisher({ outbox: notifier, charts, callbackKey: config.telegram.callbackKey, log });
   const statusSources: StatusSources = {
-    ds,
-    redis,
-    jobs,
+    db: uow,
+    redis: new RedisHealthProbe(redis),
+    queues: jobs,
     killSwitch,
     mode,
     startedAt,
@@ -107,6 +119,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     log,
     scrub,
     ds,
+    uow,
     redis,
     jobs,
     audit,
@@ -114,15 +127,16 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     metrics,
     blobs,
     notifier,
+    publisher,
     instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     startedAt,
     mode,
     statusSources,
     bars,
-    picks: new PicksRepo(ds),
+    picks: new PicksRepo(uow),
     charts,
     scanData: new StoreScanData(bars),
-    alerts: new Alerts({ ds, send: notifierSender(notifier), admins: adminChatIds(config.telegram.allowed), log: log.child({ component: 'alerts' }) }),
+    alerts: new Alerts({ db: uow, notifier: publisher, admins: adminChatIds(config.telegram.allowed), log: log.child({ component: 'alerts' }) }),
     async close() {
       await bars.idle().catch(() => undefined);
       await jobs.close();

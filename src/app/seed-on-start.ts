@@ -1,10 +1,18 @@
+import type { Redis } from 'ioredis';
 import { seedDefaultData } from '../adapters/bars/seed.js';
 import { lastCompletedSession } from '../trading/market-clock.js';
+import type { SeedingState } from '../trading/scan/data-port.js';
 import type { AppContext } from './context.js';
 
 /** Redis flag scans check so a /scan during the first load says so instead of scanning half a universe. */
 export function seedingKey(prefix: string): string {
   return `${prefix}:bars:seeding`;
+}
+
+/** The seeding flag as scans and backtests see it (the SeedingState port): set while a worker loads the default data. */
+export function seedingState(redis: Pick<Redis, 'exists'>, prefix: string): SeedingState {
+  const key = seedingKey(prefix);
+  return { isSeeding: async () => (await redis.exists(key)) > 0 };
 }
 
 /**

@@ -4,6 +4,7 @@ import { LOCAL_BOT_TOKEN, type Config } from './config/config.js';
 import { startTelegramEmulator, type TelegramEmulator } from '../dev/telegram/index.js';
 import { createHttpServer, listen } from './http/server.js';
 import { Heartbeat } from '../trading/status/heartbeat.js';
+import { RedisLivenessMarks } from '../adapters/redis/health.js';
 import { collectStatus } from '../trading/status/status.js';
 import { QUEUE_NAMES } from '../jobs/registry.js';
 import { createContext, type AppContext } from './context.js';
@@ -59,7 +60,7 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
   const log = app.log;
   const stops: (() => Promise<void>)[] = [];
   const beats = opts.roles.map(
-    (role) => new Heartbeat(app.ds, app.redis, config.redis.prefix, role, app.instanceId, config.heartbeat.intervalMs, config.heartbeat.staleMs, log),
+    (role) => new Heartbeat(app.uow, new RedisLivenessMarks(app.redis, config.redis.prefix), role, app.instanceId, config.heartbeat.intervalMs, config.heartbeat.staleMs, log),
   );
   let bot: BotRole | null = null;
   let server: Server | null = null;
@@ -82,7 +83,7 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
     beats.forEach((b) => b.start());
     // Every process watches for dead roles and missed slots; alerts are de-duplicated in Postgres, so several watchers send one message.
     const deadman = startDeadman({
-      ds: app.ds,
+      db: app.uow,
       alerts: app.alerts,
       slots: configuredSlots(config),
       staleMs: config.heartbeat.staleMs,

@@ -7,6 +7,15 @@ import type { Config } from './config/config.js';
 import { AlpacaDataProvider } from '../adapters/market-data/alpaca/alpaca-data-provider.js';
 import type { QuoteProvider } from '../adapters/market-data/port.js';
 import { StoredBarQuotes } from '../adapters/market-data/stored/bar-quotes.js';
+import { messageRefKey } from '../bot/outbox/delivery.js';
+import { unfinishedReason } from '../bot/views/execution-reasons.js';
+import { reconcileLines } from '../bot/views/reconcile-view.js';
+import type { ExecutionQueueDeps } from '../jobs/handlers/execution.js';
+import type { ExecutionDeps } from '../trading/execution/execute.js';
+import type { ExitDeps } from '../trading/execution/exits.js';
+import { dollarAdvFromBars } from '../trading/execution/liquidity-source.js';
+import { recipientsFor } from '../trading/settings/recipients.js';
+import type { AppContext } from './context.js';
 
 /** The broker orders go to and the quotes execution re-prices with, as configured. */
 export interface TradingDeps {
@@ -43,4 +52,64 @@ export function createTradingDeps(config: Config, ds: DataSource, logger: Logger
   const baseUrl = alpaca.tradingUrl ?? (config.broker.kind === 'alpaca-live' ? ALPACA_LIVE_URL : ALPACA_PAPER_URL);
   const broker = new AlpacaBroker({ keyId: alpaca.keyId, secretKey: alpaca.secretKey, baseUrl, name: config.broker.kind, logger });
   return { broker, quotes, quoteSource };
+}
+
+/** What every order path shares: the database, the configured broker and quotes, the kill switch, the audit chain. */
+function orderPathDeps(app: AppContext, trading: TradingDeps) {
+  return { db: app.uow, broker: trading.broker, quotes: trading.quotes, killSwitch: app.killSwitch, audit: app.audit, scrub: app.scrub, waitTimeoutMs: app.config.execution.waitTimeoutMs };
+}
+
+/** The execution deps as configured: the real gates, broker and quotes, with the config's limits. */
+export function executionDeps(app: AppContext, trading: TradingDeps): ExecutionDeps {
+  const { windowMs: _window, waitTimeoutMs: _wait, timeStopBars, ...limits } = app.config.execution;
+  return {
+    ...orderPathDeps(app, trading),
+    dollarAdv: dollarAdvFromBars(app.uow),
+    limits,
+    timeStopBars,
+    logger: app.log.child({ component: 'execution' }),
+  };
+}
+
+/** Exit deps (stop / time stop / flatten) on the same broker and quotes. */
+export function exitDeps(app: AppContext, trading: TradingDeps): ExitDeps {
+  const x = app.config.exits;
+  return {
+    ...orderPathDeps(app, trading),
+    limits: { limitBuffer: x.limitBuffer, timeStopLeadMinutes: x.timeStopLeadMinutes, exitsDuringKill: x.duringKill, requireOpenSession: x.requireOpenSession },
+    logger: app.log.child({ component: 'exits' }),
+  };
+}
+
+/** The `executions` queue's deps, wired from the app's services and the configured broker. */
+export function executionQueueDeps(app: AppContext, trading: TradingDeps): ExecutionQueueDeps {
+  return {
+    db: app.uow,
+    broker: trading.broker,
+    execution: executionDeps(app, trading),
+    exits: exitDeps(app, trading),
+    marks: {
+      db: app.uow,
+      broker: trading.broker,
+      benchmarkSymbol: app.config.exits.benchmark,
+      startingCash: app.config.broker.paper.startingCash,
+      audit: app.audit,
+      logger: app.log.child({ component: 'mark-to-market' }),
+    },
+    reconcile: { db: app.uow, broker: trading.broker, audit: app.audit, logger: app.log.child({ component: 'reconcile' }), scrub: app.scrub },
+    audit: app.audit,
+    alerts: app.alerts,
+    publisher: app.publisher,
+    jobs: app.jobs,
+    picks: app.picks,
+    async cardOf(pickId) {
+      const ref = await app.redis.get(messageRefKey(app.config.redis.prefix, `pick:${pickId}`)).catch(() => null);
+      const m = ref?.match(/^(-?\d+):(\d+)$/);
+      return m ? { chatId: Number(m[1]), messageId: Number(m[2]) } : null;
+    },
+    fillRecipients: () => recipientsFor('fills', app.uow, app.config.telegram.allowed),
+    unfinishedReason,
+    reconcileLines,
+    scrub: app.scrub,
+  };
 }

@@ -1,11 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import type { UnitOfWork } from '../adapters/db/port.js';
 import type { PicksRepo } from '../trading/scan/picks-repo.js';
 import type { AuditLog } from '../trading/audit/audit-log.js';
 import type { Role } from '../lib/roles.js';
 import type { JobProducer } from '../jobs/producer.js';
-import type { Metrics } from '../adapters/metrics/metrics.js';
+import type { MetricsPort } from '../adapters/metrics/port.js';
 import type { KillSwitch } from '../trading/kill-switch/kill-switch.js';
 import type { StatusSources } from '../trading/status/status.js';
 
@@ -29,10 +30,12 @@ export interface BotDeps {
   jobs: JobProducer;
   /** Fail-fast Redis connection (update de-duplication, refusal throttling). */
   redis: Redis;
-  metrics: Metrics;
+  metrics: MetricsPort;
   status: StatusSources;
   /** Postgres: approvals and settings are decided in the bot process, atomically, so a tap gets its answer at once. */
   ds: DataSource;
+  /** Postgres as the use cases take it (the unit-of-work port over `ds`). */
+  uow: UnitOfWork;
   picks: PicksRepo;
   /** Scrubs secrets from text that may be shown to a user. */
   scrub: (text: string) => string;

@@ -1,5 +1,4 @@
 import type { JobsOptions } from 'bullmq';
-import { BACKTEST_JOB_OPTIONS } from './handlers/backtest-job.js';
 
 /**
  * Named job-option presets. Completed command jobs are kept for a day so a
@@ -39,6 +38,18 @@ export const EXECUTION_JOB_OPTIONS: JobsOptions = {
   backoff: { type: 'exponential', delay: 1_000 },
   removeOnComplete: { age: 7 * 24 * 3600, count: 100_000 },
   removeOnFail: { age: 30 * 24 * 3600 },
+};
+
+/**
+ * Backtest jobs: one attempt (a failure is recorded on the run and told to the
+ * user; rerunning the same request reuses nothing half-done), removed once
+ * finished so the request-derived job id is free for the next identical
+ * request (which then reuses the stored result). Postgres keeps the history.
+ */
+export const BACKTEST_JOB_OPTIONS: JobsOptions = {
+  attempts: 1,
+  removeOnComplete: true,
+  removeOnFail: true,
 };
 
 export const JOB_OPTIONS_BY_QUEUE = {

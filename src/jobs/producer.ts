@@ -1,9 +1,18 @@
-import { Queue, type JobsOptions } from 'bullmq';
+import { FlowProducer, Queue, type FlowJob, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QueueUnavailableError, InvalidJobError } from '../lib/errors.js';
 import { JOBS, QUEUE_NAMES, type JobName, type JobPayload, type QueueName } from './registry.js';
 import { JOB_OPTIONS_BY_QUEUE } from './job-options.js';
 import { withTimeout } from '../lib/timeout.js';
+
+/**
+ * One job of a flow (see {@link JobProducer.addFlow}): a registry name, its
+ * payload and options (typically a `jobId` derived from the producing job).
+ */
+export type FlowNode = { [N in JobName]: { name: N; payload: JobPayload<N>; opts?: JobsOptions & { jobId?: string } } }[JobName];
+
+/** Floor of the enqueue timeout for a flow (one MULTI of many jobs). */
+const FLOW_TIMEOUT_MIN_MS = 5_000;
 
 /**
  * Enqueues jobs by registry name with a validated payload. Built on a
@@ -12,10 +21,11 @@ import { withTimeout } from '../lib/timeout.js';
  */
 export class JobProducer {
   readonly queues: Record<QueueName, Queue>;
+  private flowProducer: FlowProducer | null = null;
 
   constructor(
     private readonly connection: Redis,
-    prefix: string,
+    private readonly prefix: string,
     private readonly timeoutMs: number,
   ) {
     this.queues = Object.fromEntries(QUEUE_NAMES.map((q) => [q, new Queue(q, { connection: this.connection, prefix })])) as Record<QueueName, Queue>;
@@ -24,12 +34,36 @@ export class JobProducer {
   /** Validates and enqueues. `jobId` makes the add idempotent while the job is retained. */
   async add<N extends JobName>(name: N, payload: JobPayload<N>, opts: JobsOptions & { jobId?: string } = {}): Promise<string> {
     const def = JOBS[name];
-    const parsed = def.schema.safeParse(payload);
-    if (!parsed.success) throw new InvalidJobError(`payload for ${name} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+    const data = validPayload(name, payload);
     const queue = this.queues[def.queue];
     try {
-      const job = await withTimeout(queue.add(name, parsed.data, { ...JOB_OPTIONS_BY_QUEUE[def.queue], ...opts }), this.timeoutMs, `enqueue ${name}`);
+      const job = await withTimeout(queue.add(name, data, { ...JOB_OPTIONS_BY_QUEUE[def.queue], ...opts }), this.timeoutMs, `enqueue ${name}`);
       return job.id ?? '';
+    } catch (err) {
+      if (isRedisUnavailable(err, this.connection)) throw new QueueUnavailableError(err);
+      throw err;
+    }
+  }
+
+  /**
+   * Enqueues `parent` with `children` as one BullMQ flow: the children run
+   * (on any worker) and the parent runs once they are all done, reading their
+   * return values. Every node is validated against the registry and gets its
+   * queue's job options, exactly as {@link add} does; nothing is enqueued when
+   * any payload is invalid. Returns the parent's job id.
+   */
+  async addFlow(parent: FlowNode, children: readonly FlowNode[]): Promise<string> {
+    const node = (n: FlowNode): FlowJob => {
+      const queue = JOBS[n.name].queue;
+      return { name: n.name, queueName: queue, data: validPayload(n.name, n.payload), opts: { ...JOB_OPTIONS_BY_QUEUE[queue], ...n.opts } as FlowJob['opts'] };
+    };
+    const tree: FlowJob = { ...node(parent), children: children.map(node) };
+    // Created on first use: only processes that start flows (workers running scans) hold one.
+    this.flowProducer ??= new FlowProducer({ connection: this.connection, prefix: this.prefix });
+    try {
+      // Flows are started by workers, not while a person waits on a reply: allow more than the fail-fast budget.
+      const flow = await withTimeout(this.flowProducer.add(tree), Math.max(this.timeoutMs, FLOW_TIMEOUT_MIN_MS), `enqueue flow ${parent.name}`);
+      return flow.job.id ?? '';
     } catch (err) {
       if (isRedisUnavailable(err, this.connection)) throw new QueueUnavailableError(err);
       throw err;
@@ -45,8 +79,15 @@ export class JobProducer {
   }
 
   async close(): Promise<void> {
-    await Promise.all(Object.values(this.queues).map((q) => q.close().catch(() => undefined)));
+    await Promise.all([...Object.values(this.queues), ...(this.flowProducer ? [this.flowProducer] : [])].map((q) => q.close().catch(() => undefined)));
   }
+}
+
+/** The payload parsed by the job's registry schema; InvalidJobError naming every problem otherwise. */
+function validPayload(name: JobName, payload: unknown): unknown {
+  const parsed = JOBS[name].schema.safeParse(payload);
+  if (!parsed.success) throw new InvalidJobError(`payload for ${name} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  return parsed.data;
 }
 
 /** Connection trouble (as opposed to a bug such as an invalid job id): the user hears "queue unavailable". */

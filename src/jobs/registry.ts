@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commandContextSchema, notifyPayloadSchema, picksRequestSchema } from './payloads/common.js';
-import { backtestJobPayloadSchema } from './handlers/backtest-job.js';
+import { backtestJobPayloadSchema } from './payloads/backtest.js';
 import { pnlRequestSchema } from './payloads/portfolio.js';
 import { digestSendSchema } from './payloads/digest.js';
 import { scanChunkSchema, scanFinishSchema, scanScheduledSchema, scanStartSchema } from './payloads/scan.js';

@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Metrics } from '../adapters/metrics/metrics.js';
+import type { MetricsPort } from '../adapters/metrics/port.js';
 import { CourtsideError } from '../lib/errors.js';
 import { JOBS, jobsOf, type JobName, type JobPayload, type JobsOfQueue, type QueueName } from './registry.js';
 
@@ -22,7 +22,7 @@ export interface QueueWorkerOptions {
   prefix: string;
   concurrency: number;
   logger: Logger;
-  metrics: Metrics;
+  metrics: MetricsPort;
   limiter?: { max: number; duration: number };
   /** Recorded on each job it processes (job.processedBy): which process did the work. */
   name?: string;

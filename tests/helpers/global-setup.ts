@@ -2,6 +2,7 @@ import type { TestProject } from 'vitest/node';
 import { createDataSource } from '../../src/adapters/db/data-source.js';
 import { migrateWithLock } from '../../src/adapters/db/migrate.js';
 import { Redis } from 'ioredis';
+import { ensureBuilt } from './build.js';
 import { deleteKeys, REDIS_URL, runPrefixRoot } from './env.js';
 import { adminQuery, PG_SERVER, templateName } from './pg.js';
 
@@ -14,11 +15,49 @@ function alive(pid: number): boolean {
   }
 }
 
+/** One run's shared setup: how many projects use it, and the template database once ready. */
+const SHARED = Symbol.for('courtside.tests.globalSetup');
+interface Shared {
+  users: number;
+  ready: Promise<string>;
+}
+
 /**
- * Builds a migrated template database once per run; each integration test
- * file copies it (CREATE DATABASE … TEMPLATE), which takes milliseconds.
+ * Global setup of the integration and e2e projects (the unit project needs
+ * neither a database nor a build):
+ * - builds a migrated template database once per run; each integration test
+ *   file copies it (CREATE DATABASE … TEMPLATE), which takes milliseconds;
+ * - makes dist/ current (tests spawn the compiled CLI, see helpers/cli.ts),
+ *   in parallel with the database work.
+ * Vitest calls a project's global setup once per project, in the same main
+ * process; both projects share one setup (memoised on globalThis) and the
+ * last teardown drops the run's databases.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const g = globalThis as { [SHARED]?: Shared };
+  const shared = (g[SHARED] ??= { users: 0, ready: prepareRun() });
+  shared.users += 1;
+  const template = await shared.ready;
+  project.provide('templateDb', template);
+  project.provide('runPid', process.pid);
+  return async () => {
+    shared.users -= 1;
+    if (shared.users > 0) return;
+    delete g[SHARED];
+    await teardownRun();
+  };
+}
+
+/** Everything a run needs once; resolves to the template database's name. */
+async function prepareRun(): Promise<string> {
+  const [template] = await Promise.all([
+    prepareTemplate(),
+    ensureBuilt((line) => process.stdout.write(`[global-setup] ${line}\n`)),
+  ]);
+  return template;
+}
+
+async function prepareTemplate(): Promise<string> {
   // Leftovers of interrupted runs (their process is gone).
   const old = await adminQuery(`SELECT datname FROM pg_database WHERE datname ~ '^cs_(tpl|test)_[0-9]+'`);
   for (const { datname } of old.rows as { datname: string }[]) {
@@ -33,14 +72,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await ds.initialize();
   await migrateWithLock(ds);
   await ds.destroy();
-  project.provide('templateDb', template);
-  project.provide('runPid', process.pid);
-  return async () => {
-    const mine = await adminQuery(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`cs_%_${process.pid}%`]);
-    for (const { datname } of mine.rows as { datname: string }[]) await adminQuery(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => undefined);
-    // Keys a test's processes wrote after its own cleanup (a worker still shutting down).
-    await deleteKeys(`${runPrefixRoot(process.pid)}*`).catch(() => undefined);
-  };
+  return template;
+}
+
+async function teardownRun(): Promise<void> {
+  const mine = await adminQuery(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`cs_%_${process.pid}%`]);
+  for (const { datname } of mine.rows as { datname: string }[]) await adminQuery(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => undefined);
+  // Keys a test's processes wrote after its own cleanup (a worker still shutting down).
+  await deleteKeys(`${runPrefixRoot(process.pid)}*`).catch(() => undefined);
 }
 
 /** Test keys of runs whose process is gone (and of the older pid-less prefix form). */

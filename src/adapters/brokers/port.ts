@@ -1,4 +1,5 @@
-import { BrokerError } from './errors.js';
+import { BrokerError } from '../../lib/broker-errors.js';
+import { MAX_CLIENT_ORDER_ID_LENGTH, type OrderStatus } from '../../lib/order-status.js';
 
 /**
  * The Broker port: what the approval flow, OMS and risk gates call to place
@@ -9,15 +10,14 @@ import { BrokerError } from './errors.js';
  * Idempotency is by `clientOrderId`: the caller chooses it (derive it from the
  * approval, never from a clock or a retry counter) and a second submit with
  * the same id never places a second order. When a submit throws
- * `timeout_unknown`, look the order up with {@link Broker.getOrderByClientId};
+ * `timeout_unknown`, look the order up with {@link Broker.findSubmitted};
  * never submit again under a new id.
  */
 
 export type OrderSide = 'buy' | 'sell';
 export type TimeInForce = 'ioc' | 'day';
 
-/** Longest client order id we send (Alpaca allows 128; we keep ids short enough for logs and chat). */
-export const MAX_CLIENT_ORDER_ID_LENGTH = 48;
+export { MAX_CLIENT_ORDER_ID_LENGTH, ORDER_STATUSES, OPEN_STATUSES, isTerminal, type OrderStatus } from '../../lib/order-status.js';
 
 export interface OrderRequest {
   /** Caller-chosen idempotency key: 1–48 printable ASCII characters, no spaces. */
@@ -31,31 +31,6 @@ export interface OrderRequest {
   limitPrice: number;
   timeInForce: TimeInForce;
 }
-
-/**
- * Normalised order status:
- * - `submitted`: the broker has the order but it is not working at a venue yet
- *   (received, routed, held or suspended).
- * - `new`: working at the venue, nothing filled.
- * - `partially_filled`: working, some shares filled.
- * - `filled`, `canceled`, `rejected`, `expired`: terminal. An IOC order that
- *   filled only in part ends `canceled` with `0 < filledQty < qty`.
- *
- * How each Alpaca status maps is documented (and implemented) in
- * `alpaca/status.ts`.
- */
-export const ORDER_STATUSES = ['new', 'submitted', 'partially_filled', 'filled', 'canceled', 'rejected', 'expired'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-const TERMINAL: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['filled', 'canceled', 'rejected', 'expired']);
-
-/** True when the order will never change again (no more fills, no cancel needed). */
-export function isTerminal(status: OrderStatus): boolean {
-  return TERMINAL.has(status);
-}
-
-/** Statuses of orders that can still fill and can be canceled. */
-export const OPEN_STATUSES: readonly OrderStatus[] = ORDER_STATUSES.filter((s) => !TERMINAL.has(s));
 
 export interface Fill {
   qty: number;
@@ -107,6 +82,19 @@ export interface BrokerAccount {
   buyingPower: number;
 }
 
+/** What we know of an order we sent (or may have sent): enough for any broker to find it again. */
+export interface SubmittedOrderRef {
+  clientOrderId: string;
+  /** The broker's id, when an earlier answer told us. */
+  brokerOrderId: string | null;
+  symbol: string;
+  side: OrderSide;
+  qty: number;
+  limitPrice: number;
+  /** When the submission was first attempted (null when unknown); the order cannot be older. */
+  attemptedAt: Date | null;
+}
+
 export interface WaitOptions {
   /** Give up waiting after this long (default 30 s) and resolve with the latest state. */
   timeoutMs?: number;
@@ -127,6 +115,14 @@ export interface Broker {
   submitOrder(req: OrderRequest): Promise<BrokerOrder>;
   /** The order with this client id, or null when the broker has none. */
   getOrderByClientId(clientOrderId: string): Promise<BrokerOrder | null>;
+  /**
+   * The order we submitted (or may have submitted) as `ref` describes, or null
+   * when the broker shows none (yet). How an outcome that is unknown after a
+   * submit is resolved: look it up, never submit again. Brokers with client
+   * order ids look it up by `ref.clientOrderId`; one without them matches
+   * symbol, side, qty, limit price and the time of the attempt.
+   */
+  findSubmitted(ref: SubmittedOrderRef): Promise<BrokerOrder | null>;
   /** The order with this broker id; throws `not_found` when there is none. */
   getOrder(brokerOrderId: string): Promise<BrokerOrder>;
   /**

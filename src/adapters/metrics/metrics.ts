@@ -1,7 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MetricsPort } from './port.js';
 
 /** Prometheus metrics of one process. Queue depths are sampled when scraped. */
-export class Metrics {
+export class Metrics implements MetricsPort {
   readonly registry = new Registry();
   readonly commands = new Counter({
     name: 'courtside_commands_total',

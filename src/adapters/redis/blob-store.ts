@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { BlobStorePort } from './port.js';
 
 /** Images in Redis keyed by content hash, so notify jobs carry a key instead of bytes; any worker host can read them. */
-export class BlobStore {
+export class BlobStore implements BlobStorePort {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,

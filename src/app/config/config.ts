@@ -51,7 +51,7 @@ export interface Config {
   /** Time-based jobs (New York times; `close-5` follows early closes) and the dead-man check. */
   schedule: { enabled: boolean; spec: ScheduleSpec; deadman: { intervalMs: number; expectedRoles: string[] } };
   /** Stop / time-stop exits and the daily marks. */
-  exits: { limitBuffer: number; timeStopLeadMinutes: number; duringKill: boolean; benchmark: string };
+  exits: { limitBuffer: number; timeStopLeadMinutes: number; duringKill: boolean; requireOpenSession: boolean; benchmark: string };
   /** Values that must never be logged; the logger scrubs them from every line. */
   secrets: string[];
 }
@@ -169,7 +169,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         expectedRoles: env.DEADMAN_EXPECTED_ROLES.split(',').map((r) => r.trim()).filter(Boolean),
       },
     },
-    exits: { limitBuffer: env.EXIT_LIMIT_BUFFER_PCT / 100, timeStopLeadMinutes: env.EXIT_TIME_STOP_LEAD_MIN, duringKill: env.EXIT_DURING_KILL, benchmark: env.MTM_BENCHMARK.toUpperCase() },
+    exits: { limitBuffer: env.EXIT_LIMIT_BUFFER_PCT / 100, timeStopLeadMinutes: env.EXIT_TIME_STOP_LEAD_MIN, duringKill: env.EXIT_DURING_KILL, requireOpenSession: env.EXIT_REQUIRE_OPEN_SESSION, benchmark: env.MTM_BENCHMARK.toUpperCase() },
     secrets,
   };
 }

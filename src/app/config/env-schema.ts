@@ -120,6 +120,11 @@ export const envSchema = z
       .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
       .default('false')
       .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    /** Stop and time-stop exits only while a regular session is open (IOC orders execute nowhere else). Tests of the exit path outside market hours set false. */
+    EXIT_REQUIRE_OPEN_SESSION: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .default('true')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
     SCHEDULE_ENABLED: z
       .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
       .default('true')

@@ -17,6 +17,7 @@ export async function startBotRole(app: AppContext): Promise<BotRole> {
       metrics: app.metrics,
       status: app.statusSources,
       ds: app.ds,
+      uow: app.uow,
       picks: app.picks,
       scrub: app.scrub,
       now: () => Date.now(),

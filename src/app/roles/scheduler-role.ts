@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import { bindSlots, startScheduler, type EnqueueFn, type Scheduler } from '../../jobs/scheduler/runner.js';
+import type { JobProducer } from '../../jobs/producer.js';
 import { buildSlots, type SlotDef, type SlotKind } from '../../engine/schedule/slots.js';
 import type { AppContext } from '../context.js';
 
@@ -13,8 +14,8 @@ export interface SchedulerRole {
  * What each slot kind enqueues. Every job uses the slot's date-keyed jobId
  * (`sched-<slot>-<date>`), so replicas and restarts enqueue each slot once.
  */
-export function slotJobs(app: AppContext): Record<SlotKind, EnqueueFn> {
-  const { jobs } = app;
+export function slotJobs(deps: { jobs: Pick<JobProducer, 'add'> }): Record<SlotKind, EnqueueFn> {
+  const { jobs } = deps;
   return {
     scan: async (r) => {
       await jobs.add('scan.scheduled', { slotKey: r.jobId, sessionDate: r.sessionDate }, { jobId: r.jobId });
@@ -39,8 +40,11 @@ export function slotJobs(app: AppContext): Record<SlotKind, EnqueueFn> {
   };
 }
 
-/** The slots this configuration runs: none when SCHEDULE_ENABLED=false. The dead-man watches the same list. */
-export function configuredSlots(config: Config): SlotDef[] {
+/**
+ * The slots this configuration runs: none when SCHEDULE_ENABLED=false. The
+ * dead-man watches the same list, and the morning digest lists its scans.
+ */
+export function configuredSlots(config: Pick<Config, 'schedule'>): SlotDef[] {
   return config.schedule.enabled ? buildSlots(config.schedule.spec) : [];
 }
 
@@ -48,7 +52,7 @@ export async function startSchedulerRole(app: AppContext): Promise<SchedulerRole
   const log = app.log.child({ role: 'scheduler' });
   const { bound, unbound } = bindSlots(configuredSlots(app.config), slotJobs(app));
   if (unbound.length > 0) log.warn({ unbound: unbound.map((s) => s.slot) }, 'slots without a job are not scheduled');
-  const scheduler = await startScheduler({ ds: app.ds, slots: bound, instance: app.instanceId, log });
+  const scheduler = await startScheduler({ db: app.uow, slots: bound, instance: app.instanceId, log });
   log.info({ slots: bound.map((b) => b.def.slot) }, app.config.schedule.enabled ? 'scheduler started' : 'scheduler started with SCHEDULE_ENABLED=false: nothing is scheduled');
   return {
     scheduler,

@@ -1,18 +1,23 @@
 import type { Job, Worker } from 'bullmq';
 import { jobFailureAlerts } from '../../trading/alerts/alerts.js';
 import { createTelegramClient, directTextSender } from '../../bot/outbox/telegram-client.js';
-import { commandHandlers, tellUserCommandFailed, tellUserScanFailed } from '../../jobs/handlers/commands.js';
+import { commandHandlers, tellUserCommandFailed, tellUserScanFailed, type CommandsDeps } from '../../jobs/handlers/commands.js';
+import { configuredSlots } from './scheduler-role.js';
 import { startQueueWorker } from '../../jobs/worker-runtime.js';
-import { backtestHandlers, tellUserBacktestFailed } from '../../jobs/handlers/backtest.js';
+import { backtestFailureHook, backtestHandlers, type BacktestQueueDeps } from '../../jobs/handlers/backtest.js';
 import { ChatPacer } from '../../bot/outbox/chat-pacer.js';
 import { deliverNotify } from '../../bot/outbox/delivery.js';
 import { openRedis } from '../../adapters/redis/connections.js';
-import { seedDefaultDataInBackground } from '../seed-on-start.js';
-import { createFlowProducer, finishScan, runScanChunk, startScan, type ScanDeps } from '../../jobs/handlers/scan.js';
+import { seedDefaultDataInBackground, seedingState } from '../seed-on-start.js';
+import { scanHandlers, type ScanQueueDeps } from '../../jobs/handlers/scan.js';
+import { scheduledScanAckPoster } from '../../bot/render/scan.js';
+import { recipientsFor } from '../../trading/settings/recipients.js';
+import { BacktestStore } from '../../trading/backtest/store.js';
+import { barsStoreSource } from '../../trading/backtest/bars-source.js';
+import { backtestDataSources } from '../backtest-sources.js';
 import type { AppContext } from '../context.js';
-import { executionDeps, executionHandlers, tellExecutionGaveUp } from '../../jobs/handlers/execution.js';
-import { createTradingDeps } from '../trading-deps.js';
-import { runScheduledScan } from '../../jobs/handlers/scheduled-scan.js';
+import { executionHandlers, tellExecutionGaveUp } from '../../jobs/handlers/execution.js';
+import { createTradingDeps, executionQueueDeps } from '../trading-deps.js';
 
 /** A running worker role: BullMQ workers for the command and notify queues. */
 export interface WorkerRole {
@@ -39,7 +44,17 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   const shared = { prefix: config.redis.prefix, logger: log.child({ role: 'worker' }), metrics: app.metrics, name: app.instanceId };
 
   const commandConn = blocking();
-  const commands = startQueueWorker('commands', commandHandlers(app), {
+  const commandsDeps: CommandsDeps = {
+    db: app.uow,
+    publisher: app.publisher,
+    killSwitch: app.killSwitch,
+    status: app.statusSources,
+    picks: app.picks,
+    scheduledSlots: configuredSlots(config),
+    config,
+    log: app.log,
+  };
+  const commands = startQueueWorker('commands', commandHandlers(commandsDeps), {
     ...shared,
     connection: commandConn,
     concurrency: config.worker.concurrency,
@@ -66,24 +81,23 @@ export function startWorkerRole(app: AppContext): WorkerRole {
       limiter: { max: config.notify.globalPerSec, duration: 1_000 },
     },
   );
-  const scanConn = blocking();
-  const flows = createFlowProducer(scanConn, config.redis.prefix);
-  const scanDeps: ScanDeps = { config, data: app.scanData, picks: app.picks, notifier: app.notifier, charts: app.charts, redis: app.redis, flows, now: () => Date.now() };
+  const seedFlag = seedingState(app.redis, config.redis.prefix);
+  const scanDeps: ScanQueueDeps = {
+    settings: config.scan,
+    data: app.scanData,
+    runs: app.picks,
+    seeding: seedFlag,
+    notifier: app.publisher,
+    jobs: app.jobs,
+    redis: app.redis,
+    prefix: config.redis.prefix,
+    now: () => Date.now(),
+    recipients: () => recipientsFor('digest', app.uow, config.telegram.allowed),
+    postScheduledAck: scheduledScanAckPoster(directTextSender(telegram)),
+  };
   const scans = startQueueWorker(
     'scans',
-    {
-      'scan.start': (p, run) => startScan(p, run, scanDeps),
-      'scan.chunk': (p, run) => runScanChunk(p, run, scanDeps),
-      'scan.finish': (p, run) => finishScan(p, run, scanDeps),
-      'scan.scheduled': (p, run) =>
-        runScheduledScan(p, run, {
-          config,
-          ds: app.ds,
-          redis: app.redis,
-          jobs: app.jobs,
-          sendAck: directTextSender(telegram),
-        }),
-    },
+    scanHandlers(scanDeps),
     {
       ...shared,
       connection: blocking(),
@@ -96,24 +110,34 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     },
   );
   const backtestConn = blocking();
-  const backtests = startQueueWorker('backtests', backtestHandlers(app), {
+  const backtestDeps: BacktestQueueDeps = {
+    runs: new BacktestStore(app.uow),
+    data: { sources: backtestDataSources(), barsStore: barsStoreSource(app.bars) },
+    seeding: seedFlag,
+    notifier: app.publisher,
+    redis: app.redis,
+    prefix: config.redis.prefix,
+    notifyQueue: app.jobs.queues.notify,
+    scrub: app.scrub,
+  };
+  const backtests = startQueueWorker('backtests', backtestHandlers(backtestDeps), {
     ...shared,
     connection: backtestConn,
     // CPU-bound and long: one at a time per worker process; scale with more workers.
     concurrency: 1,
-    onFinalFailure: (job, err) => tellUserBacktestFailed(app, job, err),
+    onFinalFailure: backtestFailureHook(backtestDeps),
   });
   const executionConn = blocking();
   const trading = createTradingDeps(config, app.ds, log.child({ component: 'broker' }));
-  const execDeps = executionDeps(app, trading);
-  const executions = startQueueWorker('executions', executionHandlers(app, trading, execDeps), {
+  const execDeps = executionQueueDeps(app, trading);
+  const executions = startQueueWorker('executions', executionHandlers(execDeps), {
     ...shared,
     connection: executionConn,
     // Each run mostly waits on the broker, but holds a pooled Postgres connection for its advisory
     // lock and needs a second for its queries: stay well under the pool (10) so runs never starve it.
     concurrency: Math.min(config.worker.concurrency, EXECUTION_CONCURRENCY_MAX),
     onFinalFailure: async (job, err) => {
-      await (job.name === 'execution.run' ? tellExecutionGaveUp(app, execDeps, job, err) : tellUserCommandFailed(app, job, err));
+      await (job.name === 'execution.run' ? tellExecutionGaveUp(execDeps, job, err) : tellUserCommandFailed(app, job, err));
       await alertOnFailure(job, err);
     },
   });
@@ -135,8 +159,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
       // close() waits for active jobs to finish, so a job is never cut in half on SIGTERM.
       await Promise.all(workers.map((w) => w.close()));
       // BullMQ does not close connections it was given.
-      await flows.close().catch(() => undefined);
-      for (const c of [commandConn, notifyConn, notifyWorkerConn, scanConn, backtestConn, executionConn]) c.disconnect();
+      for (const c of [commandConn, notifyConn, notifyWorkerConn, backtestConn, executionConn]) c.disconnect();
     },
   };
 }

@@ -39,7 +39,7 @@ export async function decideApprove(deps: BotDeps, telegram: Telegram, req: Deci
     return { text: `🛑 Kill switch is ON (${ks.reason ?? 'no reason'}): nothing was ordered and the pick stays open. An admin can /resume.`, alert: true };
   }
   const res = await approvePick(
-    deps.ds,
+    deps.uow,
     { pickId: req.pickId, userId: req.userId, role: req.role, now: new Date(deps.now()) },
     { executionWindowMs: deps.config.execution.windowMs },
   );
@@ -67,7 +67,7 @@ export async function decideApprove(deps: BotDeps, telegram: Telegram, req: Deci
 
 /** Reject: the same atomic decision; nothing is enqueued. */
 export async function decideReject(deps: BotDeps, telegram: Telegram, req: DecisionRequest): Promise<DecisionAnswer> {
-  const res = await rejectPick(deps.ds, { pickId: req.pickId, userId: req.userId, role: req.role, now: new Date(deps.now()) }, { audit: deps.audit });
+  const res = await rejectPick(deps.uow, { pickId: req.pickId, userId: req.userId, role: req.role, now: new Date(deps.now()) }, { audit: deps.audit });
   switch (res.kind) {
     case 'rejected':
       await editCard(deps, telegram, req, `✖ Rejected by ${req.name}`);

@@ -9,10 +9,10 @@ import {
   finishInflight,
   inflightOf,
   joinOrOwn,
-  type BacktestJobPayload,
   type Subscriber,
 } from '../../jobs/handlers/backtest-job.js';
-import { ackText, finishedAckText, joinedText } from '../views/backtest-messages.js';
+import type { BacktestJobPayload } from '../../jobs/payloads/backtest.js';
+import { ackText, cancelKeyboard, finishedAckText, joinedText } from '../views/backtest-messages.js';
 import {
   BacktestInputError,
   buildRequest,
@@ -25,8 +25,6 @@ import {
   STRATEGY_CHOICES,
   type BacktestRequest,
 } from '../../trading/backtest/request.js';
-import { signCallback } from '../callback-data.js';
-import { BACKTEST_CANCEL_CALLBACK } from '../../jobs/handlers/backtest-job.js';
 import { CourtsideError } from '../../lib/errors.js';
 import type { BotDeps } from '../deps.js';
 import { defineCommand, type RawArgs } from './define.js';
@@ -85,10 +83,6 @@ const argsSchema: z.ZodType<{ request: BacktestRequest }, RawArgs> = z
     }
   });
 
-function cancelButtons(deps: BotDeps, key: string) {
-  return [[{ text: '✖ Cancel', callback_data: signCallback(deps.config.telegram.callbackKey, BACKTEST_CANCEL_CALLBACK, key, deps.now() + BACKTEST_TTL_SECONDS * 1000) }]];
-}
-
 /** True while the job can still run (queued, delayed or active). */
 async function jobAlive(deps: BotDeps, jobId: string): Promise<boolean> {
   const job = await backtestQueue(deps.jobs).getJob(jobId);
@@ -113,7 +107,7 @@ export const backtestCommand = defineCommand({
     const request = args.request;
     const key = requestKey(requestHash(request));
     const prefix = deps.config.redis.prefix;
-    const keyboard = cancelButtons(deps, key);
+    const keyboard = cancelKeyboard(deps.config.telegram.callbackKey, key, deps.now());
     const ack = await ctx.reply(ackText(request), { reply_markup: { inline_keyboard: keyboard } });
     const me: Subscriber = { chatId, messageId: ack.message_id, userId, at: deps.now() };
     const edit = (text: string, withButton: boolean) =>

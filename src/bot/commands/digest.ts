@@ -10,13 +10,9 @@ export function defaultDigestKind(nowMs: number): DigestKind {
   return nyLocalParts(nowMs).hour < 12 ? 'morning' : 'close';
 }
 
-/**
- * Enqueues `digest.send`. Typed loosely until the registry lists the job;
- * the producer still validates the payload against the registry's schema.
- */
-export async function enqueueDigest(jobs: JobProducer, payload: DigestSendPayload, jobId: string): Promise<string> {
-  const add = jobs.add.bind(jobs) as unknown as (name: typeof DIGEST_SEND_JOB, p: DigestSendPayload, o: { jobId: string }) => Promise<string>;
-  return add(DIGEST_SEND_JOB, payload, { jobId });
+/** Enqueues `digest.send` (the producer validates the payload against the registry's schema). */
+export async function enqueueDigest(jobs: Pick<JobProducer, 'add'>, payload: DigestSendPayload, jobId: string): Promise<string> {
+  return jobs.add(DIGEST_SEND_JOB, payload, { jobId });
 }
 
 /** /digest [morning|close]: a worker builds the digest and sends it to this chat now. */

@@ -3,7 +3,9 @@ import { fmt } from 'telegraf/format';
 import { z } from 'zod';
 import { CALLBACK_ACTIONS, signCallback, type CallbackAction } from '../callback-data.js';
 import type { BotDeps } from '../deps.js';
-import { UserSettingsRepo, type Queryable } from '../../trading/settings/repo.js';
+import type { SqlSession } from '../../adapters/db/port.js';
+import { changeSetting } from '../../trading/settings/change.js';
+import { UserSettingsRepo } from '../../trading/settings/repo.js';
 import { NOTIFY_KINDS, NOTIFY_MODES, notifyKindSchema, notifyModeSchema, type NotifyKind, type NotifyMode } from '../../trading/settings/schema.js';
 import { KIND_LABEL, parseSettingsArg, settingsKeyboard, settingsView } from '../views/settings-view.js';
 import { defineCommand, type RawArgs } from './define.js';
@@ -20,7 +22,8 @@ export const SETTINGS_BUTTON_TTL_MS = 24 * 3600_000;
 
 /** What the settings command and buttons need (BotDeps fits). */
 export type SettingsDeps = Pick<BotDeps, 'config' | 'audit' | 'log' | 'now'> & {
-  ds: Queryable;
+  /** Postgres: settings are read and changed in the bot process, so a tap gets its answer at once. */
+  uow: SqlSession;
   /** Signs a button argument; default {@link settingsSigner} (tests replace it). */
   signSettingsArg?: (arg: string) => string;
 };
@@ -30,6 +33,11 @@ export function settingsSigner(deps: Pick<SettingsDeps, 'config' | 'now' | 'sign
   if (deps.signSettingsArg) return deps.signSettingsArg;
   const expires = deps.now() + SETTINGS_BUTTON_TTL_MS;
   return (arg) => signCallback(deps.config.telegram.callbackKey, SETTINGS_CALLBACK_ACTION, arg, expires);
+}
+
+/** The settings use case's ports, from the bot's. */
+function settingsChangeDeps(deps: SettingsDeps) {
+  return { db: deps.uow, audit: deps.audit, log: deps.log };
 }
 
 type SettingsArgs = { set: { kind: NotifyKind; mode: NotifyMode } | null };
@@ -48,27 +56,6 @@ const argsSchema: z.ZodType<SettingsArgs, RawArgs> = z
   });
 
 /**
- * Changes one setting of `userId` and audits it when it changed. Returns the
- * effective settings afterwards and whether anything changed.
- */
-export async function applySetting(
-  deps: SettingsDeps,
-  userId: number,
-  kind: NotifyKind,
-  mode: NotifyMode,
-  meta: { chatId: number | null; updateId: number; via: 'command' | 'button' },
-): Promise<{ changed: boolean; settings: Awaited<ReturnType<UserSettingsRepo['get']>> }> {
-  const repo = new UserSettingsRepo(deps.ds);
-  const before = await repo.get(userId);
-  if (before[kind] === mode) return { changed: false, settings: before };
-  const settings = await repo.setMode(userId, kind, mode);
-  await deps.audit
-    .append({ action: 'settings.changed', actor: userId, chatId: meta.chatId, updateId: meta.updateId, setting: kind, from: before[kind], to: mode, via: meta.via })
-    .catch((err: unknown) => deps.log.error({ err }, 'could not audit a settings change'));
-  return { changed: true, settings };
-}
-
-/**
  * /settings: shows the caller's notification settings with buttons to change
  * them; `/settings digest silent` changes one directly. Each user only ever
  * changes their own settings (the buttons carry no user id).
@@ -83,11 +70,11 @@ export const settingsCommand = defineCommand({
     let note = '';
     let settings;
     if (args.set) {
-      const r = await applySetting(deps, userId, args.set.kind, args.set.mode, { chatId, updateId, via: 'command' });
+      const r = await changeSetting(settingsChangeDeps(deps), userId, args.set.kind, args.set.mode, { chatId, updateId, via: 'command' });
       settings = r.settings;
       note = r.changed ? `✅ ${KIND_LABEL[args.set.kind]}: ${args.set.mode}.\n\n` : `${KIND_LABEL[args.set.kind]} already ${args.set.mode}.\n\n`;
     } else {
-      settings = await new UserSettingsRepo(deps.ds).get(userId);
+      settings = await new UserSettingsRepo(deps.uow).get(userId);
     }
     const view = settingsView(settings);
     const keyboard = settingsKeyboard(settings, settingsSigner(deps));
@@ -107,7 +94,7 @@ export async function handleSettingsCallback(deps: SettingsDeps, ctx: Context, a
     return;
   }
   const { kind, mode } = parsed;
-  const { changed, settings } = await applySetting(deps, ctx.from.id, kind, mode, { chatId: ctx.chat?.id ?? null, updateId: ctx.update.update_id, via: 'button' });
+  const { changed, settings } = await changeSetting(settingsChangeDeps(deps), ctx.from.id, kind, mode, { chatId: ctx.chat?.id ?? null, updateId: ctx.update.update_id, via: 'button' });
   await ctx.answerCbQuery(changed ? `${KIND_LABEL[kind]}: ${mode}` : `${KIND_LABEL[kind]} already ${mode}`);
   if (!changed) return;
   // The change is saved and answered: a failed redraw must not reach bot.catch ("nothing was changed" would be false).

@@ -6,8 +6,8 @@ import { CAPTION_LIMIT, MESSAGE_LIMIT as TEXT_LIMIT } from '../format/limits.js'
 import { splitCaption, splitFormatted } from '../format/split.js';
 import type { NotifyOp, NotifyPayload } from '../../jobs/payloads/common.js';
 import type { JobRun } from '../../jobs/worker-runtime.js';
-import type { Metrics } from '../../adapters/metrics/metrics.js';
-import type { BlobStore } from '../../adapters/redis/blob-store.js';
+import type { MetricsPort } from '../../adapters/metrics/port.js';
+import type { BlobStorePort } from '../../adapters/redis/port.js';
 import type { ChatPacer } from './chat-pacer.js';
 import { classifyTelegramError } from './telegram-errors.js';
 
@@ -24,8 +24,8 @@ export interface DeliveryDeps {
   redis: Redis;
   prefix: string;
   pacer: ChatPacer;
-  blobs: BlobStore;
-  metrics: Metrics;
+  blobs: BlobStorePort;
+  metrics: MetricsPort;
 }
 
 /** Expands ops into Bot API steps: long texts split at 4096, long captions moved into follow-up texts. */

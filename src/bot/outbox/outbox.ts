@@ -1,6 +1,6 @@
 import type { JobProducer } from '../../jobs/producer.js';
 import type { NotifyOp } from '../../jobs/payloads/common.js';
-import type { BlobStore } from '../../adapters/redis/blob-store.js';
+import type { BlobStorePort } from '../../adapters/redis/port.js';
 import { asFormatted, type Formatted, type Keyboard } from '../format/message.js';
 
 /**
@@ -11,7 +11,7 @@ import { asFormatted, type Formatted, type Keyboard } from '../format/message.js
 export class Outbox {
   constructor(
     private readonly producer: JobProducer,
-    private readonly blobs: BlobStore,
+    private readonly blobs: BlobStorePort,
   ) {}
 
   /**

@@ -8,7 +8,7 @@ import type { Outbox } from './outbox.js';
 export interface ChatPublisherDeps {
   outbox: Pick<Outbox, 'deliver' | 'photoOp'>;
   charts: ChartRenderer;
-  callbackKey: string;
+  callbackKey: Buffer;
   now?: () => number;
   log: { warn(obj: object, msg: string): void };
 }

@@ -1,5 +1,18 @@
 import type { AlertsNotice } from '../../trading/alerts/notices.js';
+import { formatEt } from '../../trading/alerts/alerts.js';
 import type { RendererTable } from './types.js';
 
-/** Chat renderings of every AlertsNotice kind. */
-export const alertsRenderers: RendererTable<AlertsNotice> = {};
+/** Chat renderings of every AlertsNotice kind: plain text, three lines (what, the description, when and the key). */
+export const alertsRenderers: RendererTable<AlertsNotice> = {
+  'alert.opened': async ({ alert: a }) => ({
+    ops: [{ kind: 'text', text: [`🚨 ALERT (${a.severity}) · ${a.kind}`, a.message, `since ${formatEt(a.firstAt.getTime())} · key ${a.key}`].join('\n') }],
+    origin: 'alert',
+  }),
+  'alert.recovered': async ({ alert: a, note, claimedAt }) => {
+    const span = `open ${formatEt(a.firstAt.getTime())} → ${formatEt((a.resolvedAt ?? claimedAt).getTime())}${a.count > 1 ? `, seen ${a.count}×` : ''}`;
+    return {
+      ops: [{ kind: 'text', text: [`✅ RECOVERED · ${a.kind}`, note ?? a.message, `${span} · key ${a.key}`].join('\n') }],
+      origin: 'alert',
+    };
+  },
+};

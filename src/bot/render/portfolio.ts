@@ -1,5 +1,56 @@
+import type { ChartSpec } from '../../adapters/charts/port.js';
+import type { NotifyOp } from '../../jobs/payloads/common.js';
 import type { PortfolioNotice } from '../../trading/portfolio/notices.js';
-import type { RendererTable } from './types.js';
+import { pnlEquityChart, positionsPnlChart } from '../charts/portfolio-charts.js';
+import { asFormatted, type Formatted } from '../format/message.js';
+import { fillConfirmation } from '../views/fill-view.js';
+import { ordersView } from '../views/orders-view.js';
+import { pnlView } from '../views/pnl-view.js';
+import { positionsView } from '../views/positions-view.js';
+import type { RenderContext, RendererTable } from './types.js';
 
 /** Chat renderings of every PortfolioNotice kind. */
-export const portfolioRenderers: RendererTable<PortfolioNotice> = {};
+export const portfolioRenderers: RendererTable<PortfolioNotice> = {
+  // The summary and positions as text, then the P&L bars (when any position has a price).
+  'portfolio.positions': async (n, ctx) => {
+    const ops: NotifyOp[] = [textOp(positionsView(n.snapshot))];
+    const chart = positionsPnlChart(n.snapshot);
+    if (chart) {
+      const photo = await chartPhoto(ctx, chart, 'Unrealized P&L by position');
+      if (photo) ops.push(photo);
+    }
+    return { ops, origin: 'positions' };
+  },
+  'portfolio.orders': async (n) => ({ ops: [textOp(ordersView(n.orders))], origin: 'orders' }),
+  // The summary rides as the chart's caption: one message, numbers and picture together.
+  'portfolio.pnl': async (n, ctx) => {
+    const text = pnlView(n.report);
+    const chart = pnlEquityChart(n.report);
+    const photo = chart ? await chartPhoto(ctx, chart, text) : null;
+    return { ops: [photo ?? textOp(text)], origin: 'pnl' };
+  },
+  // The confirmation as the caption of a candle chart with entry and stop when there was a fill, else as text.
+  'portfolio.execution-outcome': async (n, ctx) => {
+    const msg = fillConfirmation(n.outcome, n.context);
+    const photo = msg.chart ? await chartPhoto(ctx, msg.chart, msg.text) : null;
+    return { ops: [photo ?? textOp(msg.text)], origin: `execution-${n.outcome.kind}` };
+  },
+};
+
+function textOp(msg: string | Formatted): NotifyOp {
+  return { kind: 'text', ...asFormatted(msg) };
+}
+
+/**
+ * A chart is a nice-to-have next to the numbers: when it cannot be drawn the
+ * text still goes out (the caller falls back to a text op) instead of the
+ * whole answer failing and being retried.
+ */
+async function chartPhoto(ctx: RenderContext, spec: ChartSpec, caption: string | Formatted): Promise<NotifyOp | null> {
+  try {
+    return await ctx.photoOp(await ctx.charts.render(spec), caption);
+  } catch (err) {
+    ctx.log.warn({ err, chart: spec.title }, 'portfolio chart failed; sending text only');
+    return null;
+  }
+}

@@ -1,5 +1,41 @@
 import type { ScanNotice } from '../../trading/scan/notices.js';
+import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
+import type { NotifyOp } from '../../jobs/payloads/common.js';
+import { asFormatted, type Keyboard } from '../format/message.js';
+import { nyClock } from '../format/ny-time.js';
+import { pickCaption, pickChartSpec } from '../views/pick-card.js';
+import { scanDoneText, scanProgressText, scanStartedText, scheduledScanAckText } from '../views/scan-messages.js';
 import type { RendererTable } from './types.js';
 
 /** Chat renderings of every ScanNotice kind. */
-export const scanRenderers: RendererTable<ScanNotice> = {};
+export const scanRenderers: RendererTable<ScanNotice> = {
+  'scan.started': async (n) => ({ ops: [{ kind: 'edit', messageId: n.messageId, text: scanStartedText(n) }], origin: 'scan' }),
+  'scan.progress': async (n) => ({ ops: [{ kind: 'edit', messageId: n.messageId, text: scanProgressText(n) }], origin: 'scan-progress' }),
+  'scan.finished': async (n) => ({ ops: [{ kind: 'edit', messageId: n.messageId, ...asFormatted(scanDoneText(n)) }], origin: 'scan' }),
+  // One card per pick: its chart, the caption with levels and size, and signed Approve / Reject buttons valid until the pick expires.
+  'scan.cards': async (n, ctx) => {
+    const key = ctx.callbackKey;
+    const ops: NotifyOp[] = [];
+    for (const { pick, series } of n.cards) {
+      const png = await ctx.charts.render(pickChartSpec(pick, series));
+      const expires = pick.expiresAt.getTime();
+      const keyboard: Keyboard = [
+        [
+          { text: '✅ Approve', callback_data: signCallback(key, CALLBACK_ACTIONS.approvePick, pick.id, expires) },
+          { text: '✖ Reject', callback_data: signCallback(key, CALLBACK_ACTIONS.rejectPick, pick.id, expires) },
+        ],
+      ];
+      ops.push(await ctx.photoOp(png, pickCaption(pick, nyClock(pick.expiresAt)), keyboard, `pick:${pick.id}`));
+    }
+    return { ops, origin: 'scan-cards' };
+  },
+};
+
+/**
+ * The scheduled scan's ack poster (a port of the `scans` queue's handlers):
+ * sends the announcement through `send` (which answers with the message id,
+ * so the scan can edit it) without a sound for users who chose silent.
+ */
+export function scheduledScanAckPoster(send: (chatId: number, text: string, silent: boolean) => Promise<number>): (chatId: number, slot: string, silent: boolean) => Promise<number> {
+  return (chatId, slot, silent) => send(chatId, scheduledScanAckText(slot), silent);
+}

@@ -8,7 +8,7 @@ export interface RenderContext {
   /** Stores a PNG for the outbox and returns a photo op for it. */
   photoOp(png: Buffer, caption?: import('../format/message.js').Formatted | string, keyboard?: import('../format/message.js').Keyboard, ref?: string): Promise<NotifyOp>;
   /** HMAC key for signed inline-button data. */
-  callbackKey: string;
+  callbackKey: Buffer;
   /** The clock buttons' expiry and "now" lines are computed from. */
   now(): number;
   log: { warn(obj: object, msg: string): void };

@@ -2,9 +2,13 @@ import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import { pct, signed } from '../format/numbers.js';
 import { table } from '../format/table.js';
 import type { Metrics } from '../../engine/backtest/index.js';
+import type { BacktestEnd } from '../../trading/backtest/execute.js';
 import type { BacktestReport } from '../../trading/backtest/report.js';
 import { formatSizing, nonDefaultParams, strategyLabel, type BacktestRequest } from '../../trading/backtest/request.js';
 import type { BacktestProgress } from '../../trading/backtest/run.js';
+import { BACKTEST_TTL_SECONDS } from '../../jobs/handlers/backtest-job.js';
+import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
+import type { Keyboard } from '../format/message.js';
 
 /** "3 symbols", "SPY", "the default universe". */
 export function universeLabel(request: Pick<BacktestRequest, 'universe'>): string {
@@ -138,4 +142,50 @@ export function finishedAckText(request: BacktestRequest, outcome: 'done' | 'reu
     case 'failed':
       return `❌ ${head}: failed — ${detail ?? 'unknown error'}`;
   }
+}
+
+/** What the ack message says once the run is over, from how it ended. */
+export function endAckText(request: BacktestRequest, end: BacktestEnd): string {
+  switch (end.status) {
+    case 'done':
+      return finishedAckText(request, end.run.reused ? 'reused' : 'done');
+    case 'cancelled':
+      return finishedAckText(request, 'cancelled', end.by ? `by ${end.by}` : undefined);
+    case 'failed':
+      switch (end.reason) {
+        case 'seeding':
+          return finishedAckText(request, 'failed', 'the market data is still loading (the first start stores the demo universe, about a minute); try /backtest again shortly');
+        case 'invalid':
+          return finishedAckText(request, 'failed', end.detail);
+        case 'crashed':
+          return finishedAckText(request, 'failed', `${end.detail}. Nothing was stored; try again in a minute or check /status.`);
+      }
+  }
+}
+
+/** A backtest job whose payload held no valid request. */
+export function invalidRequestText(error: string): string {
+  return `❌ Backtest request is invalid: ${error}`;
+}
+
+/** A backtest job that failed without its handler telling anyone (`request` null when unknown). */
+export function gaveUpText(request: BacktestRequest | null, error: string): string {
+  const label = request ? `backtest of ${strategyLabel(request)}` : 'backtest';
+  return `❌ The ${label} failed: ${error}\nNothing was stored. Send the command again, or check /status.`;
+}
+
+/** The Cancel button of a running backtest (by request key), valid as long as its in-flight marker. */
+export function cancelKeyboard(callbackKey: Buffer, requestKey: string, nowMs: number): Keyboard {
+  return [[{ text: '✖ Cancel', callback_data: signCallback(callbackKey, CALLBACK_ACTIONS.backtestCancel, requestKey, nowMs + BACKTEST_TTL_SECONDS * 1000) }]];
+}
+
+/** Caption of the equity chart sent with a finished run's summary. */
+export function equityChartCaption(report: BacktestReport): string {
+  const demo = report.data.demo;
+  return `Equity and drawdown — ${strategyLabel(report.request)}${report.benchmark ? ` vs ${report.benchmark.symbol} buy & hold` : ''}${demo ? ' · DEMO data' : ''}`;
+}
+
+/** Caption of the monthly-returns chart sent with a finished run's summary. */
+export function monthlyChartCaption(report: BacktestReport): string {
+  return `Monthly returns — ${strategyLabel(report.request)}${report.data.demo ? ' · DEMO data' : ''}`;
 }

@@ -1,6 +1,7 @@
 import { fmt, join, type FmtString } from 'telegraf/format';
 import { nyClock } from '../format/ny-time.js';
 import { GATE_TITLES } from './fill-view.js';
+import { failedReason } from './execution-reasons.js';
 import type { ExecutionOutcome } from '../../trading/execution/execute.js';
 import { price } from '../format/display.js';
 import { pickCaption, type PickView } from './pick-card.js';
@@ -23,7 +24,7 @@ export function outcomeLine(out: ExecutionOutcome): string {
     case 'refused':
       return `⛔ Refused by ${GATE_TITLES[out.gate]}: nothing was ordered`;
     case 'failed':
-      return `❌ Not placed: ${out.reason}`;
+      return `❌ Not placed: ${failedReason(out)}`;
     case 'pending':
       return '⏳ Order outcome pending';
     case 'not_found':

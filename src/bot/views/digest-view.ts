@@ -59,10 +59,34 @@ function killSwitchLine(k: MorningDigestData['killSwitch']): FmtString {
     : fmt`✅ Kill switch off — trading allowed`;
 }
 
+/** What failed, in a few words: the alert kind, or the order or approval and how it ended. */
+export function failureTitle(f: FailureLine): string {
+  switch (f.source) {
+    case 'alert':
+      return f.kind;
+    case 'order':
+      return f.orderKind === 'exit' ? `${f.symbol} exit (${f.exitReason ?? 'exit'}) ${f.state === 'rejected' ? 'rejected' : 'not filled'}` : `${f.symbol} ${f.side} ${f.qty} rejected`;
+    case 'approval':
+      return `${f.symbol} ${f.state === 'failed' ? 'order failed' : `refused${f.refusedGate ? ` by ${f.refusedGate}` : ''}`}`;
+  }
+}
+
+/** Why it failed: the alert's description, the broker's or the gate's reason. */
+export function failureDetail(f: FailureLine): string {
+  switch (f.source) {
+    case 'alert':
+      return f.message;
+    case 'order':
+      return f.rejectReason ?? (f.orderKind === 'exit' ? 'the position is still open' : 'no reason given');
+    case 'approval':
+      return f.reason ?? 'no reason given';
+  }
+}
+
 function failureLine(f: FailureLine, now: Date): string {
   const icon = SEVERITY_ICON[f.severity.toLowerCase()] ?? '🟡';
   const extra = [f.count > 1 ? `×${f.count}` : '', f.open ? 'still open' : '', when(f.at, now)].filter(Boolean).join(', ');
-  return `${icon} ${f.title} — ${f.detail} (${extra})`;
+  return `${icon} ${failureTitle(f)} — ${failureDetail(f)} (${extra})`;
 }
 
 function positionText(p: PositionLine): string {

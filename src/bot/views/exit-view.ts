@@ -1,7 +1,9 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import type { BrokerPosition } from '../../adapters/brokers/port.js';
 import { money } from '../format/numbers.js';
-import type { ExitOutcome } from '../../trading/execution/exit-types.js';
+import type { ExitOutcome, ExitTrigger } from '../../trading/execution/exit-types.js';
+import type { ExitReason } from '../../engine/exits/index.js';
+import { usd } from '../../engine/risk/index.js';
 
 /**
  * Exit results for the chat (stop / time-stop runs and `/kill flatten`):
@@ -19,7 +21,7 @@ export function exitOutcomesView(title: string, outcomes: readonly ExitOutcome[]
   const pnl = sold.reduce((s, o) => s + (o.realizedPnl ?? 0), 0);
   const lines: (string | FmtString)[] = [head];
   if (sold.length > 0) lines.push(`Sold ${sold.length} position(s), realized ${money(pnl)}.`);
-  for (const o of [...sold, ...rest]) lines.push(`• ${o.message}`);
+  for (const o of [...sold, ...rest]) lines.push(`• ${exitLine(o)}`);
   if (brokerPositions !== null) {
     lines.push(
       brokerPositions.length === 0
@@ -28,4 +30,83 @@ export function exitOutcomesView(title: string, outcomes: readonly ExitOutcome[]
     );
   }
   return join(lines, '\n');
+}
+
+/** How each exit is named in a line. */
+export function exitLabel(reason: ExitReason): string {
+  return reason === 'stop' ? 'Stop exit' : reason === 'time_stop' ? 'Time-stop exit' : 'Flatten';
+}
+
+function triggerText(t: ExitTrigger): string {
+  return t.kind === 'rule' ? t.detail : `/kill flatten by ${t.requestedBy}`;
+}
+
+/**
+ * One or two sentences for one exit outcome: what happened and what to do
+ * next; a sale also says what is still held.
+ */
+export function exitLine(o: ExitOutcome): string {
+  const sold = o.status === 'filled' || o.status === 'partially_filled';
+  const held = sold ? (o.remainingQty > 0 ? ` ${o.remainingQty} shares still held.` : ' Position closed.') : '';
+  return noteText(o) + held;
+}
+
+function noteText(o: ExitOutcome): string {
+  const n = o.note;
+  const who = `${o.symbol} (${o.strategy})`;
+  const head = `${exitLabel(o.reason)} ${who}`;
+  switch (n.code) {
+    case 'order':
+      return orderText(o, head);
+    case 'attempts_used':
+      return clip(`${head} is due (${triggerText(n.trigger)}) but ${n.attempts} exit order(s) were already tried today; none is sent again automatically. Sell by hand or use /kill flatten.`);
+    case 'no_bid':
+      return clip(`${head} is due (${triggerText(n.trigger)}) but there is no bid to price the sell; nothing was sent. The next run tries again.`);
+    case 'kill_switch':
+      return clip(`${head} is due but the kill switch is ON (${n.why ?? 'no reason given'}): nothing was sent. Use /kill flatten to sell anyway, or /resume.`);
+    case 'claimed':
+      return 'the exit order was already sent by another run; it is only looked up';
+    case 'not_placed':
+      return `${n.error}; nothing was placed — the next run sends the same order`;
+    case 'unknown':
+      return `${n.error}; the exit order is not visible yet and will only be looked up, never re-sent`;
+    case 'lookup_failed':
+      return `could not look exit order ${o.clientOrderId ?? ''} up: ${n.error}; the next run looks again (it is never re-sent)`;
+    case 'missing':
+      return `exit order ${o.clientOrderId ?? ''} was sent earlier but ${n.broker} does not show it (yet); it is never sent again — the next run looks again, or check /reconcile`;
+    case 'wait_failed':
+      return `waiting for exit order ${o.clientOrderId ?? ''}: ${n.error}; the next run looks again`;
+    case 'working':
+      return `exit order ${o.clientOrderId ?? ''} is still ${n.status} at ${n.broker}; the next run looks again`;
+    case 'stop_unchecked':
+      return clip(`Could not check the stop of ${who}: no quote (${n.error}). The next run tries again.`);
+    case 'no_quote':
+      return clip(`Flatten ${who}: no quote (${n.error}); nothing was sent. Run /kill flatten again or sell by hand.`);
+    case 'busy':
+      return clip(`${who}: another run is working on this position right now; run again later.`);
+    case 'crashed':
+      return clip(`${head} failed unexpectedly: ${n.error}. Any order sent is only looked up by the next run; check /reconcile if it repeats.`);
+  }
+}
+
+/** The order row's own status in words. */
+function orderText(o: ExitOutcome, head: string): string {
+  switch (o.status) {
+    case 'filled':
+    case 'partially_filled':
+      return `${head}: sold ${o.filledQty}/${o.qty} @ ${usd(o.avgFillPrice ?? 0)}, realized ${usd(o.realizedPnl ?? 0)}.`;
+    case 'not_filled':
+      return `${head}: the IOC sell at ${usd(o.limitPrice ?? 0)} ended ${o.orderState ?? 'unfilled'} with nothing sold. The position is still open.`;
+    case 'rejected':
+      return `${head}: not executed — ${o.rejectReason ?? 'rejected'}. The position is still open.`;
+    case 'pending':
+      return `${head}: order ${o.clientOrderId ?? ''} is ${o.orderState ?? 'pending'}; the next run looks it up (never re-sent).`;
+    default:
+      return head;
+  }
+}
+
+/** Lines about a position without an order stay as short as they always were. */
+function clip(s: string): string {
+  return s.slice(0, 500);
 }

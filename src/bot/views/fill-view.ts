@@ -5,6 +5,7 @@ import { fillChart } from '../charts/portfolio-charts.js';
 import { price } from '../format/display.js';
 import type { FillContext } from '../../trading/portfolio/fill-context.js';
 import { money, pct } from '../format/numbers.js';
+import { failedReason, pendingReason } from './execution-reasons.js';
 
 /** A confirmation message: the text (also the chart's caption) and a chart when there is a fill to show. */
 export interface FillMessage {
@@ -43,12 +44,12 @@ export function fillConfirmation(outcome: ExecutionOutcome, ctx: FillContext = N
       return { text: refusedText(outcome), chart: null };
     case 'failed':
       return {
-        text: fmt`❌ ${bold`Order not placed`} — ${outcome.reason}\nNothing was ordered. ${outcome.retryable ? 'It will be tried again shortly.' : 'Approve a fresh pick after the next /scan, or check /status.'}`,
+        text: fmt`❌ ${bold`Order not placed`} — ${failedReason(outcome)}\nNothing was ordered. ${outcome.retryable ? 'It will be tried again shortly.' : 'Approve a fresh pick after the next /scan, or check /status.'}`,
         chart: null,
       };
     case 'pending':
       return {
-        text: fmt`⏳ ${bold`Order still open`} — ${outcome.reason}${outcome.clientOrderId ? fmt`\nClient order id ${code(outcome.clientOrderId)}` : ''}\nIt is never sent twice; /orders shows it once the broker settles it.`,
+        text: fmt`⏳ ${bold`Order still open`} — ${pendingReason(outcome.cause)}${outcome.clientOrderId ? fmt`\nClient order id ${code(outcome.clientOrderId)}` : ''}\nIt is never sent twice; /orders shows it once the broker settles it.`,
         chart: null,
       };
     case 'not_found':

@@ -5,22 +5,10 @@ import type { BarSeries } from '../../engine/bars.js';
 import { IndicatorCache } from '../../engine/indicators/cache.js';
 import { strategyById } from '../../engine/strategies/index.js';
 import { money } from '../format/numbers.js';
+import type { ScanPick } from '../../trading/scan/pick.js';
 
-/** A stored pick, as the card shows it. */
-export interface PickView {
-  id: string;
-  symbol: string;
-  strategy: string;
-  sessionDate: string;
-  entry: number;
-  stop: number;
-  target: number | null;
-  qty: number;
-  dollarRisk: number;
-  reasons: string[];
-  demo: boolean;
-  expiresAt: Date;
-}
+/** A pick, as the card shows it. */
+export type PickView = ScanPick;
 
 const CHART_BARS = 120;
 

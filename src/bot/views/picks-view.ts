@@ -1,5 +1,5 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
-import type { StoredPick } from '../../trading/scan/picks-repo.js';
+import type { StoredPick } from '../../trading/scan/pick.js';
 
 const STATE_ICON: Record<string, string> = { PENDING: '🕒', APPROVED: '✅', REJECTED: '✖', EXPIRED: '⌛', EXECUTING: '⏳', EXECUTED: '💰', FAILED: '⚠️' };
 

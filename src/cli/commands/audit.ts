@@ -1,6 +1,7 @@
 import { AuditLog } from '../../trading/audit/audit-log.js';
 import { loadConfig } from '../../app/config/config.js';
 import { createDataSource } from '../../adapters/db/data-source.js';
+import { TypeOrmUnitOfWork } from '../../adapters/db/unit-of-work.js';
 import { UsageError, type CliCommand } from '../command.js';
 
 export const auditCommand: CliCommand = {
@@ -12,7 +13,7 @@ export const auditCommand: CliCommand = {
     const ds = createDataSource(loadConfig().db.url, { poolSize: 2 });
     await ds.initialize();
     try {
-      const v = await new AuditLog(ds).verify();
+      const v = await new AuditLog(new TypeOrmUnitOfWork(ds)).verify();
       if (v.ok) {
         io.stdout(`OK: ${v.rows} rows, chain intact (head ${v.head.slice(0, 16)}…)\n`);
         return 0;

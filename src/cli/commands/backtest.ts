@@ -4,15 +4,9 @@ import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { barsStoreSource } from '../../trading/backtest/bars-source.js';
 import { BarsStore } from '../../adapters/bars/store.js';
-import {
-  backtestData,
-  BacktestCancelledError,
-  csvFolderSymbols,
-  generateDemoSeries,
-  loadCsvFolder,
-  type BacktestData,
-  type BarsSource,
-} from '../../trading/backtest/data.js';
+import { backtestData, BacktestCancelledError, generateDemoSeries, loadCsvFolder, type BacktestData, type BarsSource } from '../../trading/backtest/data.js';
+import { backtestDataSources } from '../../app/backtest-sources.js';
+import { TypeOrmUnitOfWork } from '../../adapters/db/unit-of-work.js';
 import { overallFraction, progressBar } from '../../bot/views/backtest-messages.js';
 import { outcomeJson, type BacktestOutcome } from '../../trading/backtest/report.js';
 import {
@@ -35,7 +29,6 @@ import { loadConfig } from '../../app/config/config.js';
 import { createDataSource } from '../../adapters/db/data-source.js';
 import type { BarSeries } from '../../engine/bars.js';
 import { lastCompletedSession } from '../../trading/market-clock.js';
-import { sampleOhlcvDir } from '../../adapters/market-data/package-root.js';
 import { loadUniverse, UniverseFileError } from '../../adapters/market-data/universe/load-universe.js';
 import { withTimeout } from '../../adapters/redis/connections.js';
 import { UsageError, type CliCommand, type CliIO } from '../command.js';
@@ -282,7 +275,7 @@ async function openDatabase(url: string, io: CliIO, noStore: boolean): Promise<O
     await withTimeout(ds.initialize(), 5_000, 'connecting to Postgres');
     let results: BacktestStore | null = null;
     if (!noStore) {
-      results = new BacktestStore(ds);
+      results = new BacktestStore(new TypeOrmUnitOfWork(ds));
       if (!(await results.hasSchema())) {
         io.stderr(`warning: ${label} has no backtest_runs table (run \`courtside migrate\`); results will not be stored\n`);
         results = null;
@@ -305,6 +298,7 @@ function defaultBarsStore(ds: DataSource | null): BarsSource | null {
 
 async function loadCliData(plan: CliPlan, store: BarsSource | null, opts: BacktestCliOptions, io: CliIO): Promise<BacktestData> {
   const bench = DEFAULT_BENCHMARK;
+  const sources = backtestDataSources();
   const csvFiles = plan.csvFiles;
   if (csvFiles.length > 0) {
     const series: BarSeries[] = [];
@@ -340,7 +334,7 @@ async function loadCliData(plan: CliPlan, store: BarsSource | null, opts: Backte
     const symbols = entries.map((e) => e.symbol);
     const dir = plan.dataDir;
     if (dir !== undefined) {
-      const { series, missing } = await inputErrorAsync(() => loadCsvFolder(dir, symbols));
+      const { series, missing } = await inputErrorAsync(() => loadCsvFolder(sources, dir, symbols));
       if (missing.length > 0) throw new UsageError(`no CSV in ${dir} for ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`);
       return backtestData(series, { source: 'csv', demo: false, benchmarkSymbol: bench });
     }
@@ -359,14 +353,14 @@ async function loadCliData(plan: CliPlan, store: BarsSource | null, opts: Backte
         io.stderr(`note: the bars store lacks ${symbols.length - series.length} of ${symbols.length} symbols\n`);
       }
     }
-    const series = await generateDemoSeries(entries, { endDate: (opts.demoEndDate ?? (() => lastCompletedSession(Date.now())))() });
+    const series = await generateDemoSeries(sources, entries, { endDate: (opts.demoEndDate ?? (() => lastCompletedSession(Date.now())))() });
     return backtestData(series, { source: 'synthetic', demo: true, benchmarkSymbol: bench, notes: ['no stored bars for this universe: using synthetic DEMO bars'] });
   }
 
-  const dir = plan.dataDir ?? sampleOhlcvDir();
-  const symbols = await inputErrorAsync(() => csvFolderSymbols(dir));
+  const dir = plan.dataDir ?? sources.sampleDir();
+  const symbols = await inputErrorAsync(() => sources.csvSymbols(dir));
   if (symbols.length === 0) throw new UsageError(`no .csv files in ${dir}`);
-  const { series } = await inputErrorAsync(() => loadCsvFolder(dir, symbols));
+  const { series } = await inputErrorAsync(() => loadCsvFolder(sources, dir, symbols));
   return backtestData(series, { source: plan.dataDir ? 'csv' : 'sample-csv', demo: false, benchmarkSymbol: bench });
 }
 

@@ -1,37 +1,17 @@
-import type { JobsOptions, Queue } from 'bullmq';
+/*
+ * The plumbing around one `backtest.run` job that the /backtest command (in
+ * the bot) and the job's handler share: the in-flight marker that lets an
+ * identical request join the running job, the subscribers waiting on it, and
+ * the cancel flag. (Payload schema: src/jobs/payloads/backtest.ts; job
+ * options: src/jobs/job-options.ts.)
+ */
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
-import type { CallbackAction } from '../../bot/callback-data.js';
+import type { BacktestJobPayload } from '../payloads/backtest.js';
 import type { JobProducer } from '../producer.js';
-import { commandContextSchema } from '../payloads/common.js';
-import { backtestRequestSchema } from '../../trading/backtest/request.js';
 
-/** The queue long backtests run on, so they never hold up commands. */
-export const BACKTEST_QUEUE = 'backtests' as const;
-/** The registry name of the backtest job. */
-export const BACKTEST_JOB = 'backtest.run' as const;
-/** Callback action of the Cancel button (two letters, like the other actions). */
-export const BACKTEST_CANCEL_ACTION = 'bc' as const;
 /** How long Cancel buttons, in-flight markers and cancel flags live. */
 export const BACKTEST_TTL_SECONDS = 6 * 3600;
-
-/** Payload of `backtest.run`: who asked (and their ack message) plus the normalised request. */
-export const backtestJobPayloadSchema = commandContextSchema.extend({
-  request: backtestRequestSchema,
-});
-export type BacktestJobPayload = z.infer<typeof backtestJobPayloadSchema>;
-
-/**
- * Backtest jobs: one attempt (a failure is recorded on the run and told to the
- * user; rerunning the same request reuses nothing half-done), removed once
- * finished so the request-derived job id is free for the next identical
- * request (which then reuses the stored result). Postgres keeps the history.
- */
-export const BACKTEST_JOB_OPTIONS: JobsOptions = {
-  attempts: 1,
-  removeOnComplete: true,
-  removeOnFail: true,
-};
 
 /** Redis keys of one request (by its short key) and of one job. */
 export function backtestKeys(prefix: string, key: string) {
@@ -114,7 +94,7 @@ export function keyOfJobId(jobId: string): string | null {
 export type JoinOrOwn = { role: 'owner'; jobId: string } | { role: 'joiner'; owner: InflightOwner };
 
 /** Joins the in-flight job of `key` or claims a new job id for it, atomically. */
-export async function joinOrOwn(redis: Redis, prefix: string, key: string, me: Subscriber): Promise<JoinOrOwn> {
+export async function joinOrOwn(redis: Pick<Redis, 'eval'>, prefix: string, key: string, me: Subscriber): Promise<JoinOrOwn> {
   const k = backtestKeys(prefix, key);
   const res = (await redis.eval(JOIN_OR_OWN, 3, k.inflight, k.subs, k.gen, JSON.stringify(me), String(BACKTEST_TTL_SECONDS), jobIdBase(key))) as [number, string];
   if (res[0] === 1) return { role: 'owner', jobId: res[1] };
@@ -122,37 +102,31 @@ export async function joinOrOwn(redis: Redis, prefix: string, key: string, me: S
 }
 
 /** Ends the in-flight marker of `jobId` and returns who joined it (empty when the marker is not this job's). */
-export async function finishInflight(redis: Redis, prefix: string, key: string, jobId: string): Promise<Subscriber[]> {
+export async function finishInflight(redis: Pick<Redis, 'eval'>, prefix: string, key: string, jobId: string): Promise<Subscriber[]> {
   const k = backtestKeys(prefix, key);
   const raw = (await redis.eval(FINISH, 2, k.inflight, k.subs, jobId)) as string[];
   return raw.map((s) => JSON.parse(s) as Subscriber);
 }
 
 /** Drops the in-flight marker of `key` if it still names `jobId` (e.g. its job could not be enqueued or died); returns who had joined. */
-export async function clearInflightIf(redis: Redis, prefix: string, key: string, jobId: string): Promise<Subscriber[]> {
+export async function clearInflightIf(redis: Pick<Redis, 'eval'>, prefix: string, key: string, jobId: string): Promise<Subscriber[]> {
   return finishInflight(redis, prefix, key, jobId);
 }
 
 /** The current in-flight marker and joiners of `key`. */
-export async function inflightOf(redis: Redis, prefix: string, key: string): Promise<{ owner: InflightOwner; subs: Subscriber[] } | null> {
+export async function inflightOf(redis: Pick<Redis, 'get' | 'lrange'>, prefix: string, key: string): Promise<{ owner: InflightOwner; subs: Subscriber[] } | null> {
   const k = backtestKeys(prefix, key);
   const [cur, subs] = await Promise.all([redis.get(k.inflight), redis.lrange(k.subs, 0, -1)]);
   if (!cur) return null;
   return { owner: parseMarker(cur), subs: subs.map((s) => JSON.parse(s) as Subscriber) };
 }
 
-/** The `backtests` queue of a producer (by name, so this compiles before and after the queue is registered). */
-export function backtestQueue(jobs: JobProducer): Queue {
-  const q = (jobs.queues as Record<string, Queue | undefined>)[BACKTEST_QUEUE];
-  if (!q) throw new Error(`queue "${BACKTEST_QUEUE}" is not registered in src/jobs/registry.ts`);
-  return q;
+/** The `backtests` queue of a producer. */
+export function backtestQueue(jobs: Pick<JobProducer, 'queues'>): Queue {
+  return jobs.queues.backtests;
 }
 
-/** Enqueues `backtest.run` through the producer (validation, fail-fast timeout, QueueUnavailableError). */
-export async function enqueueBacktest(jobs: JobProducer, payload: BacktestJobPayload, jobId: string): Promise<string> {
-  const add = jobs.add as unknown as (this: JobProducer, name: string, payload: unknown, opts: JobsOptions & { jobId?: string }) => Promise<string>;
-  return add.call(jobs, BACKTEST_JOB, payload, { ...BACKTEST_JOB_OPTIONS, jobId });
+/** Enqueues `backtest.run` through the producer (validation, the queue's job options, fail-fast timeout, QueueUnavailableError). */
+export async function enqueueBacktest(jobs: Pick<JobProducer, 'add'>, payload: BacktestJobPayload, jobId: string): Promise<string> {
+  return jobs.add('backtest.run', payload, { jobId });
 }
-
-/** The Cancel button's action, typed for signCallback (registered in CALLBACK_ACTIONS as `backtestCancel: 'bc'`). */
-export const BACKTEST_CANCEL_CALLBACK = BACKTEST_CANCEL_ACTION as string as CallbackAction;

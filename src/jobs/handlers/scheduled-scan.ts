@@ -1,19 +1,25 @@
 import type { Redis } from 'ioredis';
-import type { Config } from '../../app/config/config.js';
 import { roleAllows } from '../../lib/roles.js';
 import { STRATEGY_IDS } from '../../engine/signal.js';
+import type { Recipient } from '../../trading/settings/recipients.js';
 import type { JobProducer } from '../producer.js';
 import type { JobRun } from '../worker-runtime.js';
-import { recipientsFor } from '../../trading/settings/recipients.js';
-import type { Queryable } from '../../trading/settings/repo.js';
 
+/** What a scheduled scan uses. */
 export interface ScheduledScanDeps {
-  config: Config;
-  ds: Queryable;
-  redis: Redis;
-  jobs: JobProducer;
-  /** Sends the ack message the scan edits with its progress; returns its message id. */
-  sendAck(chatId: number, text: string, silent: boolean): Promise<number>;
+  /** Who gets scheduled scans: the digest recipients (their chats and roles). */
+  recipients(): Promise<Recipient[]>;
+  /** The ack message ids already posted by this job (a retry posts none twice). */
+  redis: Pick<Redis, 'get' | 'set'>;
+  /** Redis key prefix. */
+  prefix: string;
+  jobs: Pick<JobProducer, 'add'>;
+  /**
+   * Posts the message a scheduled scan announces itself with (and then edits
+   * with its progress) in `chatId`; returns its message id. `slot` names the
+   * schedule slot, e.g. `scan-0935-2026-03-02`.
+   */
+  postScheduledAck(chatId: number, slot: string, silent: boolean): Promise<number>;
 }
 
 /**
@@ -23,14 +29,14 @@ export interface ScheduledScanDeps {
  * and the child scan's jobId is derived from this job's (date-keyed) id.
  */
 export async function runScheduledScan(p: { slotKey: string; sessionDate: string }, run: JobRun, deps: ScheduledScanDeps): Promise<{ chats: number; unreachable: number[] }> {
-  const who = (await recipientsFor('digest', deps.ds, deps.config.telegram.allowed)).filter((r) => roleAllows(r.role, 'trader'));
+  const who = (await deps.recipients()).filter((r) => roleAllows(r.role, 'trader'));
   const failed: { chatId: number; error: string }[] = [];
   for (const r of who) {
-    const key = `${deps.config.redis.prefix}:scheduled-scan:${run.job.id}:${r.chatId}`;
+    const key = `${deps.prefix}:scheduled-scan:${run.job.id}:${r.chatId}`;
     let ack = Number(await deps.redis.get(key));
     if (!ack) {
       try {
-        ack = await deps.sendAck(r.chatId, `⏰ Scheduled scan (${p.slotKey.replace(/^sched-/, '')})…`, r.silent);
+        ack = await deps.postScheduledAck(r.chatId, p.slotKey.replace(/^sched-/, ''), r.silent);
       } catch (err) {
         // One unreachable chat (the user never opened the bot, or blocked it) must not cost the others their scan.
         failed.push({ chatId: r.chatId, error: err instanceof Error ? err.message : String(err) });

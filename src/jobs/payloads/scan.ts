@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { STRATEGY_IDS, type StrategyId } from '../../engine/signal.js';
+import type { ScanChunkOutcome } from '../../trading/scan/scan-run.js';
 import { commandContextSchema } from './common.js';
 
 const strategies = z.array(z.enum(STRATEGY_IDS as [StrategyId, ...StrategyId[]])).min(1);
@@ -24,12 +25,8 @@ export type ScanChunk = z.infer<typeof scanChunkSchema>;
 export const scanFinishSchema = scanStartSchema.extend({ runId: z.string().min(1), asOf: z.string(), total: z.number().int().nonnegative(), demo: z.boolean() });
 export type ScanFinish = z.infer<typeof scanFinishSchema>;
 
-/** What a chunk job returns (its BullMQ return value). */
-export interface ScanChunkResult {
-  evaluated: number;
-  skipped: number;
-  signals: import('../../engine/signal.js').Signal[];
-}
+/** What a chunk job returns (its BullMQ return value, read by the flow's parent). */
+export type ScanChunkResult = ScanChunkOutcome;
 
 /** A scan the scheduler started: one per trading chat, keyed by the slot (`sched-scan-0935-<date>`). */
 export const scanScheduledSchema = z.object({ slotKey: z.string().min(1).max(80), sessionDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });

@@ -1,9 +1,9 @@
 import schedule from 'node-schedule';
-import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
+import type { SqlSession } from '../../adapters/db/port.js';
 import { NY_TIME_ZONE, type SessionInfo } from '../../engine/calendar/index.js';
-import { errText } from '../../adapters/db/sql.js';
-import { withTimeout } from '../../adapters/redis/connections.js';
+import { errText } from '../../lib/errors.js';
+import { withTimeout } from '../../lib/timeout.js';
 import { dueOccurrences, isCatchUp, nextOccurrence, type Occurrence } from '../../engine/schedule/plan.js';
 import { ScheduledRuns } from '../../trading/schedule/runs-repo.js';
 import type { SlotDef, SlotKind } from '../../engine/schedule/slots.js';
@@ -78,7 +78,8 @@ export interface FireOutcome {
 }
 
 export interface SchedulerOptions {
-  ds: DataSource;
+  /** Postgres, where `scheduled_runs` records each claim and enqueue. */
+  db: SqlSession;
   slots: readonly BoundSlot[];
   /** This process (recorded in `scheduled_runs.enqueued_by`). */
   instance: string;
@@ -118,7 +119,7 @@ export class Scheduler {
   private stopped = false;
 
   constructor(private readonly opts: SchedulerOptions) {
-    this.runs = new ScheduledRuns(opts.ds);
+    this.runs = new ScheduledRuns(opts.db);
     this.now = opts.now ?? Date.now;
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.toleranceMs = opts.lateToleranceMs ?? 120_000;

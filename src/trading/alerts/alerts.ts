@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import type { Logger } from 'pino';
+import type { SqlSession } from '../../adapters/db/port.js';
 import { nyLocalParts } from '../../engine/calendar/index.js';
-import { query } from '../../adapters/db/sql.js';
+import type { Notifier } from '../notifier.js';
+import type { AlertFigures, AlertsNotice } from './notices.js';
 
 export type AlertSeverity = 'info' | 'warning' | 'critical';
 export const ALERT_SEVERITIES: readonly AlertSeverity[] = ['info', 'warning', 'critical'];
@@ -59,26 +59,23 @@ export interface AlertView {
   recoveredNotifiedAt: Date | null;
 }
 
-/** Sends one plain-text message to one chat; `jobId` makes a retried send a no-op. */
-export type AlertSender = (chatId: number, text: string, jobId: string) => Promise<void>;
-
-/** Adapter for the app's Outbox (src/notify/notifier.ts): goes through the notify queue. */
-export function notifierSender(notifier: { text(chatId: number, msg: string, opts: { origin: string; jobId?: string }): Promise<void> }): AlertSender {
-  return (chatId, text, jobId) => notifier.text(chatId, text, { origin: 'alert', jobId });
-}
-
 /** Admin user ids from the allow-list (`config.telegram.allowed`); a user's private chat id is their user id. */
 export function adminChatIds(allowed: ReadonlyMap<number, string>): number[] {
   return [...allowed].filter(([, role]) => role === 'admin').map(([id]) => id);
 }
 
+/** Where a failed send is reported (a pino logger fits). */
+export interface AlertsLog {
+  warn(obj: object, msg: string): void;
+}
+
 export interface AlertsOptions {
-  ds: DataSource;
-  /** null: record only, never message (e.g. a CLI). */
-  send: AlertSender | null;
+  db: SqlSession;
+  /** Tells admins (each message published with a stable key); null: record only, never message (e.g. a CLI). */
+  notifier: Pick<Notifier, 'publish'> | null;
   /** Chats to tell (admins); a function is read at every send. */
   admins: readonly number[] | (() => readonly number[]);
-  log?: Logger;
+  log?: AlertsLog;
   /** Injectable clock (epoch ms). */
   now?: () => number;
 }
@@ -131,7 +128,7 @@ function toView(r: RawAlert): AlertView {
   };
 }
 
-/** `2026-03-10 09:47 ET`. */
+/** `2026-03-10 09:47 ET`: how alert descriptions and messages stamp a time. */
 export function formatEt(ms: number): string {
   const p = nyLocalParts(ms);
   return `${p.date} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')} ET`;
@@ -145,9 +142,9 @@ function shortHash(s: string): string {
  * Admin alerts, de-duplicated by key in Postgres so any number of processes
  * can raise the same condition: while a key is open, raising it again only
  * counts; admins are messaged once when it opens and once when it is resolved.
- * Each message is claimed in the row before it is enqueued (exactly one
- * process sends it) and carries a stable notify jobId; a failed send is
- * un-claimed and retried by {@link Alerts.flush}.
+ * Each message is claimed in the row before it is published (exactly one
+ * process sends it) as a typed notice with a stable key (the notify jobId); a
+ * failed send is un-claimed and retried by {@link Alerts.flush}.
  */
 export class Alerts {
   private readonly now: () => number;
@@ -166,7 +163,7 @@ export class Alerts {
     if (!ALERT_SEVERITIES.includes(severity)) throw new RangeError(`unknown alert severity "${severity}"`);
     const now = new Date(this.now());
     // In ON CONFLICT … SET, `alerts.*` are the row's values before this statement: a resolved row starts a new episode.
-    const rows = (await this.opts.ds.query(
+    const rows = await this.opts.db.rows<{ count: number; notified_at: Date | null }>(
       `INSERT INTO alerts (key, kind, severity, message, state, first_at, last_at, count)
        VALUES ($1, $2, $3, $4, 'open', $5, $5, 1)
        ON CONFLICT (key) DO UPDATE SET
@@ -183,7 +180,7 @@ export class Alerts {
          state = 'open'
        RETURNING count, notified_at`,
       [input.key, input.kind, severity, input.message, now],
-    )) as { count: number; notified_at: Date | null }[];
+    );
     const row = rows[0]!;
     const notified = row.notified_at === null ? await this.notifyOpen(input.key) : false;
     return { opened: row.count === 1, notified, count: row.count };
@@ -192,8 +189,7 @@ export class Alerts {
   /** Resolves an open alert; messages admins "recovered" once if they had been told it was open. */
   async resolve(key: string, note?: string): Promise<ResolveResult> {
     const now = new Date(this.now());
-    const rows = await query<{ key: string }>(
-      this.opts.ds,
+    const rows = await this.opts.db.rows<{ key: string }>(
       `UPDATE alerts SET state = 'resolved', resolved_at = $2, resolve_message = $3 WHERE key = $1 AND state = 'open' RETURNING key`,
       [key, now, note ?? null],
     );
@@ -203,22 +199,22 @@ export class Alerts {
 
   /** Alerts, newest first: by default the open ones. */
   async list(filter: { state?: 'open' | 'resolved' | 'all'; since?: Date; kind?: string; limit?: number } = {}): Promise<AlertView[]> {
-    return listAlerts(this.opts.ds, filter);
+    return listAlerts(this.opts.db, filter);
   }
 
   async get(key: string): Promise<AlertView | null> {
-    const rows = (await this.opts.ds.query(`SELECT ${SELECT} FROM alerts WHERE key = $1`, [key])) as RawAlert[];
+    const rows = await this.opts.db.rows<RawAlert>(`SELECT ${SELECT} FROM alerts WHERE key = $1`, [key]);
     return rows[0] ? toView(rows[0]) : null;
   }
 
   /** Sends messages that are owed (an earlier send failed, or no admin was configured then). Returns how many went out. */
   async flush(): Promise<number> {
-    const rows = (await this.opts.ds.query(
+    const rows = await this.opts.db.rows<{ key: string; state: 'open' | 'resolved' }>(
       `SELECT key, state FROM alerts
        WHERE (state = 'open' AND notified_at IS NULL)
           OR (state = 'resolved' AND notified_at IS NOT NULL AND recovered_notified_at IS NULL)
        ORDER BY last_at LIMIT 100`,
-    )) as { key: string; state: 'open' | 'resolved' }[];
+    );
     let sent = 0;
     for (const r of rows) if (await (r.state === 'open' ? this.notifyOpen(r.key) : this.notifyRecovered(r.key))) sent++;
     return sent;
@@ -226,19 +222,16 @@ export class Alerts {
 
   private notifyOpen(key: string): Promise<boolean> {
     return this.claimAndSend(key, 'notified_at', `state = 'open' AND notified_at IS NULL`, (_row, a) => ({
-      text: [`🚨 ALERT (${a.severity}) · ${a.kind}`, a.message, `since ${formatEt(a.firstAt.getTime())} · key ${a.key}`].join('\n'),
+      notice: { kind: 'alert.opened', alert: figures(a) },
       jobIdBase: `alert-open-${shortHash(a.key)}-${a.firstAt.getTime()}`,
     }));
   }
 
   private notifyRecovered(key: string): Promise<boolean> {
-    return this.claimAndSend(key, 'recovered_notified_at', `state = 'resolved' AND notified_at IS NOT NULL AND recovered_notified_at IS NULL`, (row, a, claimedAt) => {
-      const span = `open ${formatEt(a.firstAt.getTime())} → ${formatEt((a.resolvedAt ?? claimedAt).getTime())}${a.count > 1 ? `, seen ${a.count}×` : ''}`;
-      return {
-        text: [`✅ RECOVERED · ${a.kind}`, row.resolve_message ?? a.message, `${span} · key ${a.key}`].join('\n'),
-        jobIdBase: `alert-recovered-${shortHash(a.key)}-${a.firstAt.getTime()}`,
-      };
-    });
+    return this.claimAndSend(key, 'recovered_notified_at', `state = 'resolved' AND notified_at IS NOT NULL AND recovered_notified_at IS NULL`, (row, a, claimedAt) => ({
+      notice: { kind: 'alert.recovered', alert: figures(a), note: row.resolve_message, claimedAt },
+      jobIdBase: `alert-recovered-${shortHash(a.key)}-${a.firstAt.getTime()}`,
+    }));
   }
 
   /**
@@ -250,39 +243,48 @@ export class Alerts {
     key: string,
     column: 'notified_at' | 'recovered_notified_at',
     pending: string,
-    message: (row: RawAlert, a: AlertView, claimedAt: Date) => { text: string; jobIdBase: string },
+    message: (row: RawAlert, a: AlertView, claimedAt: Date) => { notice: AlertsNotice; jobIdBase: string },
   ): Promise<boolean> {
     const admins = this.admins();
-    if (!this.opts.send || admins.length === 0) return false;
+    const notifier = this.opts.notifier;
+    if (!notifier || admins.length === 0) return false;
     const claimedAt = new Date(this.now());
-    const rows = await query<RawAlert>(this.opts.ds, `UPDATE alerts SET ${column} = $2 WHERE key = $1 AND ${pending} RETURNING ${SELECT}`, [key, claimedAt]);
+    const rows = await this.opts.db.rows<RawAlert>(`UPDATE alerts SET ${column} = $2 WHERE key = $1 AND ${pending} RETURNING ${SELECT}`, [key, claimedAt]);
     const row = rows[0];
     if (!row) return false;
-    const { text, jobIdBase } = message(row, toView(row), claimedAt);
+    const { notice, jobIdBase } = message(row, toView(row), claimedAt);
     try {
-      await this.sendAll(admins, text, jobIdBase);
+      await sendAll(notifier, admins, notice, jobIdBase);
       return true;
     } catch (err) {
       this.opts.log?.warn({ err, key, column }, 'alert message not delivered; will retry');
-      await this.opts.ds.query(`UPDATE alerts SET ${column} = NULL WHERE key = $1 AND ${column} = $2`, [key, claimedAt]).catch(() => undefined);
+      await this.opts.db.exec(`UPDATE alerts SET ${column} = NULL WHERE key = $1 AND ${column} = $2`, [key, claimedAt]).catch(() => undefined);
       return false;
     }
   }
+}
 
-  /** One message per admin; throws if any could not be enqueued (stable jobIds make the retry a no-op for the others). */
-  private async sendAll(admins: readonly number[], text: string, jobIdBase: string): Promise<void> {
-    const results = await Promise.allSettled(admins.map((chatId) => this.opts.send!(chatId, text, `${jobIdBase}-${chatId}`)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-  }
+/** What an alerts notice says about an alert row. */
+function figures(a: AlertView): AlertFigures {
+  return { key: a.key, kind: a.kind, severity: a.severity, message: a.message, firstAt: a.firstAt, resolvedAt: a.resolvedAt, count: a.count };
+}
+
+/**
+ * One message per admin, keyed `<jobIdBase>-<chat id>`; throws if any could
+ * not be published (the stable keys make the retry a no-op for the others).
+ */
+async function sendAll(notifier: Pick<Notifier, 'publish'>, admins: readonly number[], notice: AlertsNotice, jobIdBase: string): Promise<void> {
+  const results = await Promise.allSettled(admins.map((chatId) => notifier.publish(chatId, notice, { key: `${jobIdBase}-${chatId}` })));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**
  * Alerts from Postgres, newest first; by default the open ones. This is what
- * /status and /readyz show (`listAlerts(ds)`), and what a digest reads for
+ * /status and /readyz show (`listAlerts(db)`), and what a digest reads for
  * "anything that failed today" (`{ state: 'all', since }`).
  */
-export async function listAlerts(ds: DataSource, filter: { state?: 'open' | 'resolved' | 'all'; since?: Date; kind?: string; limit?: number } = {}): Promise<AlertView[]> {
+export async function listAlerts(db: SqlSession, filter: { state?: 'open' | 'resolved' | 'all'; since?: Date; kind?: string; limit?: number } = {}): Promise<AlertView[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   const state = filter.state ?? 'open';
@@ -299,16 +301,13 @@ export async function listAlerts(ds: DataSource, filter: { state?: 'open' | 'res
     where.push(`kind = $${params.length}`);
   }
   params.push(Math.max(1, Math.min(filter.limit ?? 50, 500)));
-  const rows = (await ds.query(
-    `SELECT ${SELECT} FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY last_at DESC, key LIMIT $${params.length}`,
-    params,
-  )) as RawAlert[];
+  const rows = await db.rows<RawAlert>(`SELECT ${SELECT} FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY last_at DESC, key LIMIT $${params.length}`, params);
   return rows.map(toView);
 }
 
 /** The current (open) alerts; the function /status and /readyz call. Never throws: an unreadable table yields []. */
-export async function currentAlerts(ds: DataSource): Promise<AlertView[]> {
-  return listAlerts(ds, { state: 'open' }).catch(() => []);
+export async function currentAlerts(db: SqlSession): Promise<AlertView[]> {
+  return listAlerts(db, { state: 'open' }).catch(() => []);
 }
 
 /** A BullMQ job as far as failure alerts care. */

@@ -1,12 +1,11 @@
-import type { DataSource } from 'typeorm';
-import type { Logger } from 'pino';
-import { ALERT_KINDS, alertKeys, formatEt, type Alerts } from './alerts.js';
+import type { SqlSession } from '../../adapters/db/port.js';
+import { ALERT_KINDS, alertKeys, formatEt, type Alerts, type AlertsLog } from './alerts.js';
 import { latestOccurrence, type Occurrence } from '../../engine/schedule/plan.js';
 import { ScheduledRuns } from '../schedule/runs-repo.js';
 import type { SlotDef } from '../../engine/schedule/slots.js';
 
 export interface DeadmanOptions {
-  ds: DataSource;
+  db: SqlSession;
   alerts: Alerts;
   /** The slots the scheduler runs (the same list it was given); empty turns the slot check off. */
   slots: readonly SlotDef[];
@@ -18,7 +17,7 @@ export interface DeadmanOptions {
   startedAt?: number;
   /** Injectable clock (epoch ms). */
   now?: () => number;
-  log?: Logger;
+  log?: AlertsLog;
 }
 
 export interface RoleCheck {
@@ -75,11 +74,9 @@ export async function checkDeadman(opts: DeadmanOptions & { startedAt: number })
   const resolved: string[] = [];
 
   // Roles.
-  const beats = (await opts.ds.query(`SELECT role, max(beat_at) AS last, (array_agg(host ORDER BY beat_at DESC))[1] AS host FROM heartbeats GROUP BY role`)) as {
-    role: string;
-    last: Date;
-    host: string;
-  }[];
+  const beats = await opts.db.rows<{ role: string; last: Date; host: string }>(
+    `SELECT role, max(beat_at) AS last, (array_agg(host ORDER BY beat_at DESC))[1] AS host FROM heartbeats GROUP BY role`,
+  );
   const byRole = new Map(beats.map((b) => [b.role, b] as const));
   const roles = [...new Set([...beats.map((b) => b.role), ...(opts.expectedRoles ?? [])])].sort();
   const roleChecks: RoleCheck[] = [];
@@ -114,7 +111,7 @@ export async function checkDeadman(opts: DeadmanOptions & { startedAt: number })
   // Slots.
   const slotChecks: SlotCheck[] = [];
   if (opts.slots.length > 0) {
-    const runs = new ScheduledRuns(opts.ds);
+    const runs = new ScheduledRuns(opts.db);
     const firstRecord = await runs.firstDueAt();
     const since = Math.min(opts.startedAt, firstRecord ?? Number.POSITIVE_INFINITY);
     const judged: Occurrence[] = [];

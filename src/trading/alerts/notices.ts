@@ -3,4 +3,30 @@
  * sentences): published through the Notifier port and turned into chat text
  * by src/bot/render/alerts.ts (and by the dashboard, later).
  */
-export type AlertsNotice = never;
+
+/** The alert a notice is about, as stored when the message was claimed. */
+export interface AlertFigures {
+  /** The condition's key, e.g. `deadman.heartbeat:worker`. */
+  key: string;
+  /** The alert kind, e.g. `heartbeat` (see ALERT_KINDS). */
+  kind: string;
+  severity: 'info' | 'warning' | 'critical';
+  /** The raiser's description of the condition, as stored in the alert row. */
+  message: string;
+  /** When this episode began. */
+  firstAt: Date;
+  /** When it was resolved (null while open). */
+  resolvedAt: Date | null;
+  /** How many times it was raised in this episode. */
+  count: number;
+}
+
+export type AlertsNotice =
+  /** An alert opened: told once per episode to every admin. */
+  | { kind: 'alert.opened'; alert: AlertFigures }
+  /**
+   * An alert an admin was told about is resolved. `note` is the resolver's
+   * description (null: none given); `claimedAt` stands in for a missing
+   * `resolvedAt`.
+   */
+  | { kind: 'alert.recovered'; alert: AlertFigures; note: string | null; claimedAt: Date };

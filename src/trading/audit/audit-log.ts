@@ -1,5 +1,4 @@
-import type { DataSource } from 'typeorm';
-import { txOneTrip } from '../../adapters/db/sql.js';
+import type { UnitOfWork } from '../../adapters/db/port.js';
 import { chainHash, GENESIS_HASH, verifyRows, type ChainVerdict } from './chain.js';
 
 /** Serialises appends across every process: the chain must stay a single line. */
@@ -36,7 +35,7 @@ export class AuditLog {
   private flushing = false;
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: UnitOfWork,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -70,7 +69,7 @@ export class AuditLog {
    * head is read after the lock was granted), the rows with COMMIT (as escaped literals).
    */
   private writeBatch(payloads: Record<string, unknown>[]): Promise<number> {
-    return txOneTrip(this.ds, `SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY}); SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`, async (client, opened) => {
+    return this.db.oneTrip(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY}); SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`, async (client, opened) => {
       const head = opened[1]?.rows[0] as { seq: string; hash: string } | undefined;
       const first = head ? Number(head.seq) + 1 : 1;
       let prev = head?.hash ?? GENESIS_HASH;
@@ -90,10 +89,10 @@ export class AuditLog {
     let nextSeq = 1;
     let total = 0;
     for (;;) {
-      const page = (await this.ds.query(
+      const page = await this.db.rows<{ seq: string; prev_hash: string; hash: string; payload: unknown }>(
         'SELECT seq, prev_hash, hash, payload FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2',
         [nextSeq, VERIFY_PAGE],
-      )) as { seq: string; prev_hash: string; hash: string; payload: unknown }[];
+      );
       if (page.length === 0) break;
       const verdict = verifyRows(
         page.map((r) => ({ seq: Number(r.seq), prevHash: r.prev_hash, hash: r.hash, payload: r.payload })),
@@ -110,7 +109,7 @@ export class AuditLog {
 
   /** The most recent events, newest first (for /status and the dashboard). */
   async recent(limit = 20): Promise<{ seq: number; payload: Record<string, unknown> }[]> {
-    const rows = (await this.ds.query('SELECT seq, payload FROM audit_log ORDER BY seq DESC LIMIT $1', [limit])) as { seq: string; payload: Record<string, unknown> }[];
+    const rows = await this.db.rows<{ seq: string; payload: Record<string, unknown> }>('SELECT seq, payload FROM audit_log ORDER BY seq DESC LIMIT $1', [limit]);
     return rows.map((r) => ({ seq: Number(r.seq), payload: r.payload }));
   }
 }

@@ -1,12 +1,18 @@
-import type { BarsStore } from '../../adapters/bars/store.js';
+import type { BarSeries } from '../../engine/bars.js';
 import type { BarsSource } from './data.js';
+
+/** What a backtest reads from the bars store (structurally the adapter's `BarsStore`). */
+export interface BacktestBarsStore {
+  loadUniverse(symbols?: readonly string[]): Promise<Map<string, BarSeries>>;
+  listSymbols(filter?: { symbols?: readonly string[] }): Promise<{ symbol: string; demo: boolean }[]>;
+}
 
 /**
  * The bars store as a backtest data source: series from `loadUniverse` (its
  * caches make repeated universe loads cheap) and the DEMO flag of each
  * symbol from `bar_symbols`.
  */
-export function barsStoreSource(store: Pick<BarsStore, 'loadUniverse' | 'listSymbols'>): BarsSource {
+export function barsStoreSource(store: BacktestBarsStore): BarsSource {
   return {
     name: 'bars-store',
     async load(symbols) {

@@ -1,9 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { monteCarlo } from '../../engine/backtest/index.js';
-import { generateSyntheticUniverse } from '../../adapters/market-data/synthetic/generate-universe.js';
-import { weekdaySessions } from '../../adapters/market-data/synthetic/sessions.js';
-import { loadDefaultUniverse } from '../../adapters/market-data/universe/default-universe.js';
 import { backtestData, fingerprintBars } from './data.js';
+import type { BacktestDataSources } from './data-sources.js';
 import { buildRequest } from './request.js';
 import { runBacktest } from './run.js';
 
@@ -55,19 +53,23 @@ function timing(ms: number[]): BenchTiming {
 }
 
 /**
- * Measures the backtest paths on the synthetic universe (generateSyntheticUniverse
- * over loadDefaultUniverse and weekdaySessions). Runs in the calling thread:
+ * Measures the backtest paths on the synthetic DEMO universe of `sources`
+ * (the bundled universe over weekday sessions). Runs in the calling thread:
  * the figures are single-core. A small warm-up run precedes the timed ones.
  */
-export async function measureBacktestBench(opts: BacktestBenchOptions = {}): Promise<BacktestBenchResult> {
+export async function measureBacktestBench(
+  sources: Pick<BacktestDataSources, 'demoUniverse' | 'demoSessions' | 'demoSeries'>,
+  opts: BacktestBenchOptions = {},
+): Promise<BacktestBenchResult> {
   const repeats = Math.max(1, opts.repeats ?? 3);
   const sessions = opts.sessions ?? 2_520;
-  const entries = loadDefaultUniverse().entries.slice(0, opts.symbols ?? Infinity);
+  const entries = sources.demoUniverse().slice(0, opts.symbols ?? Infinity);
   const progress = opts.progress ?? (() => undefined);
 
   progress('generating the synthetic universe…');
   let t = performance.now();
-  const universe = [...generateSyntheticUniverse(entries, weekdaySessions(opts.endDate ?? '2025-12-31', sessions)).values()];
+  const days = sources.demoSessions(opts.endDate ?? '2025-12-31', sessions);
+  const universe = entries.map((e) => sources.demoSeries(e, days));
   const generateMs = performance.now() - t;
   let bars = 0;
   for (const s of universe) bars += s.dates.length;

@@ -1,15 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { toSeries, type BarSeries } from '../../engine/bars.js';
-import { describeCsvErrors, parseBarsCsv } from '../../adapters/market-data/csv/parse-bars-csv.js';
-import { sampleOhlcvDir } from '../../adapters/market-data/package-root.js';
+import type { BarSeries } from '../../engine/bars.js';
 import { lastCompletedSession } from '../market-clock.js';
-import { generateSyntheticSeries } from '../../adapters/market-data/synthetic/generate-bars.js';
-import { syntheticInputFor } from '../../adapters/market-data/synthetic/generate-universe.js';
-import { weekdaySessions } from '../../adapters/market-data/synthetic/sessions.js';
-import { loadDefaultUniverse } from '../../adapters/market-data/universe/default-universe.js';
-import type { UniverseEntry } from '../../adapters/market-data/universe/load-universe.js';
+import type { BacktestDataSources, DemoSymbol } from './data-sources.js';
 import { BacktestInputError, type BacktestRequest } from './request.js';
 
 /** The bars a backtest runs on, where they came from, and their fingerprint. */
@@ -108,43 +100,18 @@ export function backtestData(
   };
 }
 
-/** Reads `<dir>/<SYMBOL>.csv`; null when the file does not exist. Malformed lines are an input error naming them. */
-export async function readSymbolCsv(dir: string, symbol: string): Promise<BarSeries | null> {
-  const path = join(dir, `${symbol}.csv`);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new BacktestInputError(`cannot read ${path}: ${(err as Error).message}`);
-  }
-  const parsed = parseBarsCsv(text, { source: path });
-  if (parsed.errors.length > 0) throw new BacktestInputError(describeCsvErrors(parsed));
-  if (parsed.bars.length === 0) throw new BacktestInputError(`${path} has no bars`);
-  return toSeries(symbol, parsed.bars);
-}
-
-/** Symbols with a `<SYMBOL>.csv` in `dir`, sorted. */
-export async function csvFolderSymbols(dir: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (err) {
-    throw new BacktestInputError(`cannot read folder ${dir}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (err as Error).message}`);
-  }
-  return names
-    .filter((n) => /\.csv$/i.test(n))
-    .map((n) => n.slice(0, -4).toUpperCase())
-    .sort();
-}
-
 /** Series from a CSV folder for `symbols`; `missing` lists symbols without a file. */
-export async function loadCsvFolder(dir: string, symbols: readonly string[], hooks: LoadHooks = {}): Promise<{ series: BarSeries[]; missing: string[] }> {
+export async function loadCsvFolder(
+  sources: Pick<BacktestDataSources, 'readCsv'>,
+  dir: string,
+  symbols: readonly string[],
+  hooks: LoadHooks = {},
+): Promise<{ series: BarSeries[]; missing: string[] }> {
   const series: BarSeries[] = [];
   const missing: string[] = [];
   const chunk = hooks.chunkSize ?? 25;
   for (let i = 0; i < symbols.length; i++) {
-    const s = await readSymbolCsv(dir, symbols[i]!);
+    const s = await sources.readCsv(dir, symbols[i]!);
     if (s) series.push(s);
     else missing.push(symbols[i]!);
     if ((i + 1) % chunk === 0) await checkCancel(hooks);
@@ -161,15 +128,16 @@ export const SYNTHETIC_SESSIONS = 2520;
  * chunks so a long universe yields to the event loop and can be cancelled.
  */
 export async function generateDemoSeries(
-  entries: readonly Pick<UniverseEntry, 'symbol' | 'advDollar' | 'avgPrice'>[],
+  sources: Pick<BacktestDataSources, 'demoSessions' | 'demoSeries'>,
+  entries: readonly DemoSymbol[],
   opts: { endDate: string; sessions?: number },
   hooks: LoadHooks = {},
 ): Promise<BarSeries[]> {
-  const sessions = weekdaySessions(opts.endDate, opts.sessions ?? SYNTHETIC_SESSIONS);
+  const sessions = sources.demoSessions(opts.endDate, opts.sessions ?? SYNTHETIC_SESSIONS);
   const out: BarSeries[] = [];
   const chunk = hooks.chunkSize ?? 25;
   for (let i = 0; i < entries.length; i++) {
-    out.push(generateSyntheticSeries(syntheticInputFor(entries[i]!, sessions)));
+    out.push(sources.demoSeries(entries[i]!, sessions));
     if ((i + 1) % chunk === 0 || i === entries.length - 1) {
       hooks.onProgress?.(i + 1, entries.length);
       await yieldToEventLoop();
@@ -180,18 +148,20 @@ export async function generateDemoSeries(
 }
 
 /** Universe entries for symbols: the bundled universe's ADV and price where it knows the symbol. */
-export function demoEntriesFor(symbols: readonly string[] | null): Pick<UniverseEntry, 'symbol' | 'advDollar' | 'avgPrice'>[] {
-  const known = loadDefaultUniverse().entries;
-  if (symbols === null) return known;
+export function demoEntriesFor(sources: Pick<BacktestDataSources, 'demoUniverse'>, symbols: readonly string[] | null): DemoSymbol[] {
+  const known = sources.demoUniverse();
+  if (symbols === null) return [...known];
   const bySymbol = new Map(known.map((e) => [e.symbol, e]));
   return symbols.map((s) => bySymbol.get(s) ?? { symbol: s });
 }
 
 /** Where the worker finds bars. */
 export interface DataResolverOptions {
+  /** CSV folders and synthetic DEMO data (the fallbacks after the bars store). */
+  sources: BacktestDataSources;
   /** The bars store, when wired (preferred). */
   barsStore?: BarsSource | null;
-  /** Folder of `<SYMBOL>.csv` real bars (default: the bundled data/ohlcv). */
+  /** Folder of `<SYMBOL>.csv` real bars (default: the bundled samples, `sources.sampleDir()`). */
   sampleDir?: string;
   /** Last session of synthetic demo data (default: the last completed NYSE session, as the seed uses). */
   demoEndDate?: () => string;
@@ -206,7 +176,7 @@ export interface DataResolverOptions {
  * The traded bars always come from one of these; a store run that includes
  * DEMO symbols is flagged `demo` as a whole.
  */
-export async function resolveBacktestData(request: BacktestRequest, opts: DataResolverOptions = {}, hooks: LoadHooks = {}): Promise<BacktestData> {
+export async function resolveBacktestData(request: BacktestRequest, opts: DataResolverOptions, hooks: LoadHooks = {}): Promise<BacktestData> {
   const symbols = request.universe.kind === 'symbols' ? request.universe.symbols : null;
   const bench = request.benchmark;
   const notes: string[] = [];
@@ -234,12 +204,13 @@ export async function resolveBacktestData(request: BacktestRequest, opts: DataRe
     }
   }
 
-  const dir = opts.sampleDir ?? sampleOhlcvDir();
+  const sources = opts.sources;
+  const dir = opts.sampleDir ?? sources.sampleDir();
   if (symbols) {
-    const available = new Set(await csvFolderSymbols(dir).catch(() => [] as string[]));
+    const available = new Set(await sources.csvSymbols(dir).catch(() => [] as string[]));
     if (symbols.every((s) => available.has(s))) {
-      const { series } = await loadCsvFolder(dir, symbols, hooks);
-      const benchmark = series.find((s) => s.symbol === bench) ?? (available.has(bench) ? await readSymbolCsv(dir, bench) : null);
+      const { series } = await loadCsvFolder(sources, dir, symbols, hooks);
+      const benchmark = series.find((s) => s.symbol === bench) ?? (available.has(bench) ? await sources.readCsv(dir, bench) : null);
       return backtestData(series, { source: 'sample-csv', demo: false, benchmarkSymbol: bench, benchmark, notes });
     }
     const missing = symbols.filter((s) => !available.has(s));
@@ -249,9 +220,9 @@ export async function resolveBacktestData(request: BacktestRequest, opts: DataRe
   }
 
   const endDate = (opts.demoEndDate ?? (() => lastCompletedSession(Date.now())))();
-  const entries = demoEntriesFor(symbols);
-  const series = await generateDemoSeries(entries, { endDate }, hooks);
-  const benchmark = series.find((s) => s.symbol === bench) ?? (await generateDemoSeries(demoEntriesFor([bench]), { endDate }))[0] ?? null;
+  const entries = demoEntriesFor(sources, symbols);
+  const series = await generateDemoSeries(sources, entries, { endDate }, hooks);
+  const benchmark = series.find((s) => s.symbol === bench) ?? (await generateDemoSeries(sources, demoEntriesFor(sources, [bench]), { endDate }))[0] ?? null;
   return backtestData(series, { source: 'synthetic', demo: true, benchmarkSymbol: bench, benchmark, notes });
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
 import type { BacktestData } from './data.js';
 import { reportTrade, type BacktestCurves, type BacktestOutcome, type BacktestReport, type ReportTrade } from './report.js';
 import type { BacktestRequest } from './request.js';
@@ -68,38 +68,35 @@ function toRun(r: RunRow): StoredRun {
  * one result.
  */
 export class BacktestStore {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly db: UnitOfWork) {}
 
   /** True when the migration that creates `backtest_runs` has been applied. */
   async hasSchema(): Promise<boolean> {
-    const rows = (await this.ds.query(`SELECT to_regclass('backtest_runs') IS NOT NULL AS ok`)) as { ok: boolean }[];
+    const rows = await this.db.rows<{ ok: boolean }>(`SELECT to_regclass('backtest_runs') IS NOT NULL AS ok`);
     return rows[0]?.ok === true;
   }
 
   /** The finished run for this request and data, if any. */
   async findDone(requestHash: string, dataFingerprint: string): Promise<StoredRun | null> {
-    const rows = (await this.ds.query(`SELECT ${RUN_COLUMNS} FROM backtest_runs WHERE request_hash = $1 AND data_fingerprint = $2 AND status = 'done'`, [
-      requestHash,
-      dataFingerprint,
-    ])) as RunRow[];
+    const rows = await this.db.rows<RunRow>(`SELECT ${RUN_COLUMNS} FROM backtest_runs WHERE request_hash = $1 AND data_fingerprint = $2 AND status = 'done'`, [requestHash, dataFingerprint]);
     return rows[0] ? toRun(rows[0]) : null;
   }
 
   async get(id: string): Promise<StoredRun | null> {
-    const rows = (await this.ds.query(`SELECT ${RUN_COLUMNS} FROM backtest_runs WHERE id = $1`, [id])) as RunRow[];
+    const rows = await this.db.rows<RunRow>(`SELECT ${RUN_COLUMNS} FROM backtest_runs WHERE id = $1`, [id]);
     return rows[0] ? toRun(rows[0]) : null;
   }
 
   /** Runs of one request, newest first. */
   async byRequest(requestHash: string): Promise<StoredRun[]> {
-    const rows = (await this.ds.query(`SELECT ${RUN_COLUMNS} FROM backtest_runs WHERE request_hash = $1 ORDER BY created_at DESC, id`, [requestHash])) as RunRow[];
+    const rows = await this.db.rows<RunRow>(`SELECT ${RUN_COLUMNS} FROM backtest_runs WHERE request_hash = $1 ORDER BY created_at DESC, id`, [requestHash]);
     return rows.map(toRun);
   }
 
   /** Records a new run as queued and returns its id. */
   async create(input: { request: BacktestRequest; requestHash: string; requestedBy: string; jobId?: string | null; createdAt?: Date }): Promise<string> {
     const id = randomUUID();
-    await this.ds.query(
+    await this.db.exec(
       `INSERT INTO backtest_runs (id, request_hash, request, status, requested_by, job_id, created_at)
        VALUES ($1, $2, $3, 'queued', $4, $5, COALESCE($6, clock_timestamp()))`,
       [id, input.requestHash, JSON.stringify(input.request), input.requestedBy.slice(0, 100), input.jobId ?? null, input.createdAt ?? null],
@@ -109,7 +106,7 @@ export class BacktestStore {
 
   /** Marks a run as running on the given data. */
   async start(id: string, data: Pick<BacktestData, 'fingerprint' | 'source' | 'demo'>): Promise<void> {
-    await this.ds.query(
+    await this.db.exec(
       `UPDATE backtest_runs SET status = 'running', started_at = clock_timestamp(), data_fingerprint = $2, data_source = $3, demo = $4
        WHERE id = $1 AND status IN ('queued', 'running')`,
       [id, data.fingerprint, data.source, data.demo],
@@ -123,15 +120,15 @@ export class BacktestStore {
    */
   async complete(id: string, outcome: BacktestOutcome): Promise<{ id: string; reused: boolean }> {
     const { report } = outcome;
-    return this.ds.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`backtest:${report.requestHash}:${report.data.fingerprint}`]);
-      const existing = (await m.query(`SELECT id FROM backtest_runs WHERE request_hash = $1 AND data_fingerprint = $2 AND status = 'done' AND id <> $3`, [
+    return this.db.transaction(async (tx) => {
+      await tx.rows(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`backtest:${report.requestHash}:${report.data.fingerprint}`]);
+      const existing = await tx.rows<{ id: string }>(`SELECT id FROM backtest_runs WHERE request_hash = $1 AND data_fingerprint = $2 AND status = 'done' AND id <> $3`, [
         report.requestHash,
         report.data.fingerprint,
         id,
-      ])) as { id: string }[];
+      ]);
       if (existing[0]) {
-        await m.query(
+        await tx.exec(
           `UPDATE backtest_runs SET status = 'cancelled', finished_at = clock_timestamp(), error = $2,
              data_fingerprint = $3, data_source = $4, demo = $5
            WHERE id = $1`,
@@ -139,8 +136,8 @@ export class BacktestStore {
         );
         return { id: existing[0].id, reused: true };
       }
-      await insertTrades(m, id, outcome.trades);
-      await m.query(
+      await insertTrades(tx, id, outcome.trades);
+      await tx.exec(
         `UPDATE backtest_runs SET status = 'done', finished_at = clock_timestamp(), started_at = COALESCE(started_at, clock_timestamp()),
            data_fingerprint = $2, data_source = $3, demo = $4, metrics = $5, report = $6, curves = $7, trade_count = $8, error = NULL
          WHERE id = $1`,
@@ -161,7 +158,7 @@ export class BacktestStore {
 
   /** Deletes a run that never started (e.g. an identical stored run was reused instead). */
   async discard(id: string): Promise<void> {
-    await this.ds.query(`DELETE FROM backtest_runs WHERE id = $1 AND status = 'queued'`, [id]);
+    await this.db.exec(`DELETE FROM backtest_runs WHERE id = $1 AND status = 'queued'`, [id]);
   }
 
   async fail(id: string, error: string): Promise<void> {
@@ -177,34 +174,29 @@ export class BacktestStore {
    * BullMQ is retrying the job), except `exceptId`.
    */
   async failUnfinishedOfJob(jobId: string, exceptId?: string): Promise<number> {
-    const rows = (await this.ds.query(
+    return this.db.exec(
       `UPDATE backtest_runs SET status = 'failed', finished_at = clock_timestamp(), error = 'worker stopped before the run finished; the job was retried'
-       WHERE job_id = $1 AND status IN ('queued', 'running') AND id <> COALESCE($2::uuid, '00000000-0000-0000-0000-000000000000'::uuid)
-       RETURNING id`,
+       WHERE job_id = $1 AND status IN ('queued', 'running') AND id <> COALESCE($2::uuid, '00000000-0000-0000-0000-000000000000'::uuid)`,
       [jobId, exceptId ?? null],
-    )) as [unknown[], number] | unknown[];
-    return Array.isArray(rows[0]) ? (rows[0] as unknown[]).length : rows.length;
+    );
   }
 
   /** The stored outcome of a finished run (report, trades in order, curves), or null. */
   async loadOutcome(id: string): Promise<BacktestOutcome | null> {
-    const rows = (await this.ds.query(`SELECT report, curves FROM backtest_runs WHERE id = $1 AND status = 'done'`, [id])) as {
-      report: BacktestReport;
-      curves: BacktestCurves;
-    }[];
+    const rows = await this.db.rows<{ report: BacktestReport; curves: BacktestCurves }>(`SELECT report, curves FROM backtest_runs WHERE id = $1 AND status = 'done'`, [id]);
     const row = rows[0];
     if (!row) return null;
-    const trades = (await this.ds.query(
+    const trades = await this.db.rows<TradeRow>(
       `SELECT symbol, strategy, signal_date::text AS signal_date, entry_date::text AS entry_date, entry_price,
               exit_date::text AS exit_date, exit_price, qty, pnl, pnl_pct, bars_held, exit_reason, commission
        FROM backtest_trades WHERE run_id = $1 ORDER BY seq`,
       [id],
-    )) as TradeRow[];
+    );
     return { report: row.report, curves: row.curves, trades: trades.map(fromTradeRow) };
   }
 
   private async finish(id: string, status: 'failed' | 'cancelled', error: string): Promise<void> {
-    await this.ds.query(`UPDATE backtest_runs SET status = $2, finished_at = clock_timestamp(), error = $3 WHERE id = $1 AND status IN ('queued', 'running')`, [
+    await this.db.exec(`UPDATE backtest_runs SET status = $2, finished_at = clock_timestamp(), error = $3 WHERE id = $1 AND status IN ('queued', 'running')`, [
       id,
       status,
       error.slice(0, 2000),
@@ -247,11 +239,11 @@ function fromTradeRow(r: TradeRow): ReportTrade {
 }
 
 /** Bulk insert through unnest: one statement per few thousand trades. */
-async function insertTrades(m: EntityManager, runId: string, trades: readonly ReportTrade[]): Promise<void> {
+async function insertTrades(tx: SqlSession, runId: string, trades: readonly ReportTrade[]): Promise<void> {
   for (let start = 0; start < trades.length; start += TRADE_CHUNK) {
     const part = trades.slice(start, start + TRADE_CHUNK);
     const col = <T>(f: (t: ReportTrade) => T) => part.map(f);
-    await m.query(
+    await tx.exec(
       `INSERT INTO backtest_trades (run_id, seq, symbol, strategy, signal_date, entry_date, entry_price, exit_date, exit_price, qty, pnl, pnl_pct, bars_held, exit_reason, commission)
        SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::date[], $6::date[], $7::float8[], $8::date[], $9::float8[], $10::float8[],
                                $11::float8[], $12::float8[], $13::int[], $14::text[], $15::float8[])`,

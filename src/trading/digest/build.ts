@@ -1,11 +1,7 @@
-import type { FmtString } from 'telegraf/format';
-import type { LineChartSpec } from '../../adapters/charts/port.js';
+import type { SqlSession } from '../../adapters/db/port.js';
 import { isSession, nyLocalParts } from '../../engine/calendar/index.js';
 import { lastCompletedSession } from '../market-clock.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
-import type { Queryable } from '../settings/repo.js';
-import { closeDigestView, morningDigestView } from '../../bot/views/digest-view.js';
-import { closeDigestChart } from '../../bot/charts/digest-chart.js';
 import { sortFailures, sortFills, sortPositions } from './compute.js';
 import {
   hasDemoData,
@@ -25,7 +21,7 @@ import type { CloseDigestData, DigestKillSwitch, MorningDigestData, ScheduledSca
 
 /** What building a digest reads: the database and the kill switch. */
 export interface DigestDeps {
-  ds: Queryable;
+  db: SqlSession;
   killSwitch: { state(): Promise<KillSwitchState> };
 }
 
@@ -48,18 +44,6 @@ export interface CloseDigestOptions {
   curveSessions?: number;
 }
 
-export interface BuiltMorningDigest {
-  data: MorningDigestData;
-  message: FmtString;
-}
-
-export interface BuiltCloseDigest {
-  data: CloseDigestData;
-  message: FmtString;
-  /** Null when there are fewer than two equity marks. */
-  chart: LineChartSpec | null;
-}
-
 export const DEFAULT_BENCHMARK = 'SPY';
 
 /** The New York calendar date of an instant. */
@@ -80,22 +64,22 @@ function marketOpenOn(date: string): boolean {
 }
 
 /** Gathers the morning digest: kill switch, approvals waiting, positions, budget, scans, data freshness. */
-export async function buildMorningDigest(deps: DigestDeps, opts: MorningDigestOptions): Promise<BuiltMorningDigest> {
-  const { ds } = deps;
+export async function buildMorningDigest(deps: DigestDeps, opts: MorningDigestOptions): Promise<MorningDigestData> {
+  const { db } = deps;
   const now = opts.now;
   const sessionDate = opts.sessionDate ?? sessionDateOf(now);
   const expected = lastCompletedSession(now.getTime());
   const [ks, demo, positions, pendingPicks, openApprovals, budget, sources, openAlerts] = await Promise.all([
     deps.killSwitch.state(),
-    hasDemoData(ds),
-    loadPositions(ds, sessionDate),
-    loadPendingPicks(ds, now),
-    loadOpenApprovals(ds, now),
-    loadBudget(ds, sessionDate, opts.dailyBudget),
-    loadFreshness(ds, expected),
-    loadOpenAlerts(ds),
+    hasDemoData(db),
+    loadPositions(db, sessionDate),
+    loadPendingPicks(db, now),
+    loadOpenApprovals(db, now),
+    loadBudget(db, sessionDate, opts.dailyBudget),
+    loadFreshness(db, expected),
+    loadOpenAlerts(db),
   ]);
-  const data: MorningDigestData = {
+  return {
     kind: 'morning',
     generatedAt: now,
     sessionDate,
@@ -110,25 +94,24 @@ export async function buildMorningDigest(deps: DigestDeps, opts: MorningDigestOp
     freshness: { expected, sources },
     openAlerts,
   };
-  return { data, message: morningDigestView(data) };
 }
 
-/** Gathers the close digest: day P&L vs the benchmark, failures, exits, fills and slippage, and the equity chart. */
-export async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOptions): Promise<BuiltCloseDigest> {
-  const { ds } = deps;
+/** Gathers the close digest: day P&L vs the benchmark, failures, exits, fills and slippage, and the equity curve. */
+export async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOptions): Promise<CloseDigestData> {
+  const { db } = deps;
   const now = opts.now;
   const sessionDate = opts.sessionDate ?? sessionDateOf(now);
   const symbol = opts.benchmarkSymbol ?? DEFAULT_BENCHMARK;
   const [ks, demo, { fills, exits }, failures, benchmark, curve] = await Promise.all([
     deps.killSwitch.state(),
-    hasDemoData(ds),
-    loadFillsOfDay(ds, sessionDate),
-    loadFailures(ds, sessionDate),
-    loadBenchmark(ds, sessionDate, symbol),
-    loadEquityCurve(ds, sessionDate, symbol, opts.curveSessions ?? 120),
+    hasDemoData(db),
+    loadFillsOfDay(db, sessionDate),
+    loadFailures(db, sessionDate),
+    loadBenchmark(db, sessionDate, symbol),
+    loadEquityCurve(db, sessionDate, symbol, opts.curveSessions ?? 120),
   ]);
-  const pnl = await loadPnl(ds, sessionDate);
-  const data: CloseDigestData = {
+  const pnl = await loadPnl(db, sessionDate);
+  return {
     kind: 'close',
     generatedAt: now,
     sessionDate,
@@ -142,5 +125,4 @@ export async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOption
     failures: sortFailures(failures),
     curve,
   };
-  return { data, message: closeDigestView(data), chart: closeDigestChart(data) };
 }

@@ -4,24 +4,24 @@
  * calendar date of the session (`sessionDate`).
  */
 import { nyLocalParts, sessionsBetween } from '../../engine/calendar/index.js';
-import type { Queryable } from '../settings/repo.js';
+import type { SqlSession } from '../../adapters/db/port.js';
 import { alertToFailure, positionLine, slippage, type DatedPrice } from './compute.js';
 import type { AlertLine, BudgetLine, ClosePnl, EquityCurve, ExitLine, ExitReason, FailureLine, FillLine, OpenApproval, PendingPick, PositionLine, SourceFreshness, BenchmarkLine } from './types.js';
 
 const NY = `'America/New_York'`;
 
-async function q<T>(ds: Queryable, sql: string, params: unknown[] = []): Promise<T[]> {
-  return (await ds.query(sql, params)) as T[];
+function q<T>(db: SqlSession, sql: string, params: unknown[] = []): Promise<T[]> {
+  return db.rows<T>(sql, params);
 }
 
 /** True when the bars store holds any synthetic (DEMO) data. */
-export async function hasDemoData(ds: Queryable): Promise<boolean> {
-  const r = await q<{ demo: boolean }>(ds, `SELECT EXISTS (SELECT 1 FROM bar_symbols WHERE demo) AS demo`);
+export async function hasDemoData(db: SqlSession): Promise<boolean> {
+  const r = await q<{ demo: boolean }>(db, `SELECT EXISTS (SELECT 1 FROM bar_symbols WHERE demo) AS demo`);
   return Boolean(r[0]?.demo);
 }
 
 /** Open positions with their latest price and the move since the close before it (unsorted). */
-export async function loadPositions(ds: Queryable, sessionDate: string): Promise<PositionLine[]> {
+export async function loadPositions(db: SqlSession, sessionDate: string): Promise<PositionLine[]> {
   const rows = await q<{
     symbol: string;
     strategy: string;
@@ -32,7 +32,7 @@ export async function loadPositions(ds: Queryable, sessionDate: string): Promise
     last_price: number | null;
     last_price_at: Date | null;
   }>(
-    ds,
+    db,
     `SELECT symbol, strategy, qty, avg_cost::float8 AS avg_cost, stop::float8 AS stop, to_char(time_stop_date, 'YYYY-MM-DD') AS time_stop_date,
             last_price::float8 AS last_price, last_price_at
        FROM positions WHERE qty > 0 ORDER BY symbol, strategy`,
@@ -41,13 +41,13 @@ export async function loadPositions(ds: Queryable, sessionDate: string): Promise
   const symbols = [...new Set(rows.map((r) => r.symbol))];
   // Six weeks back covers any long weekend or missed mark.
   const marks = await q<{ date: string; symbol: string; strategy: string; price: number }>(
-    ds,
+    db,
     `SELECT to_char(date, 'YYYY-MM-DD') AS date, symbol, strategy, price::float8 AS price
        FROM position_marks WHERE symbol = ANY($2) AND date <= $1::date AND date > $1::date - 42`,
     [sessionDate, symbols],
   );
   const bars = await q<{ date: string; symbol: string; close: number }>(
-    ds,
+    db,
     `SELECT to_char(date, 'YYYY-MM-DD') AS date, symbol, close FROM bars_daily WHERE symbol = ANY($2) AND date <= $1::date AND date > $1::date - 42`,
     [sessionDate, symbols],
   );
@@ -73,9 +73,9 @@ export async function loadPositions(ds: Queryable, sessionDate: string): Promise
 }
 
 /** Picks still waiting for a decision, soonest expiry first. */
-export async function loadPendingPicks(ds: Queryable, now: Date): Promise<PendingPick[]> {
+export async function loadPendingPicks(db: SqlSession, now: Date): Promise<PendingPick[]> {
   const rows = await q<{ id: string; symbol: string; strategy: string; qty: number; entry: number; expires_at: Date }>(
-    ds,
+    db,
     `SELECT id, symbol, strategy, qty, entry, expires_at FROM picks WHERE state = 'PENDING' AND expires_at > $1 ORDER BY expires_at, score DESC, id LIMIT 50`,
     [now],
   );
@@ -83,9 +83,9 @@ export async function loadPendingPicks(ds: Queryable, now: Date): Promise<Pendin
 }
 
 /** Approved picks whose order is not placed or finished yet (and may still be), soonest expiry first. */
-export async function loadOpenApprovals(ds: Queryable, now: Date): Promise<OpenApproval[]> {
+export async function loadOpenApprovals(db: SqlSession, now: Date): Promise<OpenApproval[]> {
   const rows = await q<{ id: string; pick_id: string; symbol: string; strategy: string; qty: number; state: string; expires_at: Date }>(
-    ds,
+    db,
     `SELECT a.id, a.pick_id, p.symbol, p.strategy, p.qty, a.state, a.expires_at
        FROM approvals a JOIN picks p ON p.id = a.pick_id
       WHERE a.state IN ('approved', 'executing') AND a.expires_at > $1
@@ -96,16 +96,16 @@ export async function loadOpenApprovals(ds: Queryable, now: Date): Promise<OpenA
 }
 
 /** What is left of today's budget. */
-export async function loadBudget(ds: Queryable, sessionDate: string, limit: number | null): Promise<BudgetLine> {
-  const r = await q<{ spent: number }>(ds, `SELECT spent::float8 AS spent FROM daily_budget WHERE date = $1::date`, [sessionDate]);
+export async function loadBudget(db: SqlSession, sessionDate: string, limit: number | null): Promise<BudgetLine> {
+  const r = await q<{ spent: number }>(db, `SELECT spent::float8 AS spent FROM daily_budget WHERE date = $1::date`, [sessionDate]);
   const spent = r[0]?.spent ?? 0;
   return { date: sessionDate, limit, spent, left: limit === null ? null : Math.max(0, limit - spent) };
 }
 
 /** Newest bar per source and how many sessions it lags `expected` (the last completed session). */
-export async function loadFreshness(ds: Queryable, expected: string): Promise<SourceFreshness[]> {
+export async function loadFreshness(db: SqlSession, expected: string): Promise<SourceFreshness[]> {
   const rows = await q<{ source: string; demo: boolean; symbols: number; last_date: string }>(
-    ds,
+    db,
     `SELECT source, bool_or(demo) AS demo, count(*)::int AS symbols, to_char(max(last_date), 'YYYY-MM-DD') AS last_date
        FROM bar_symbols GROUP BY source ORDER BY max(last_date) DESC, source`,
   );
@@ -131,15 +131,15 @@ function toAlert(r: AlertRow): AlertLine {
 const ALERT_COLUMNS = `key, kind, severity, message, state, first_at, last_at, resolved_at, count::int AS count`;
 
 /** Alerts still open. */
-export async function loadOpenAlerts(ds: Queryable): Promise<AlertLine[]> {
-  const rows = await q<AlertRow>(ds, `SELECT ${ALERT_COLUMNS} FROM alerts WHERE state = 'open' ORDER BY last_at DESC LIMIT 50`);
+export async function loadOpenAlerts(db: SqlSession): Promise<AlertLine[]> {
+  const rows = await q<AlertRow>(db, `SELECT ${ALERT_COLUMNS} FROM alerts WHERE state = 'open' ORDER BY last_at DESC LIMIT 50`);
   return rows.map(toAlert);
 }
 
 /** Alerts open now or active on the session date. */
-export async function loadAlertsOfDay(ds: Queryable, sessionDate: string): Promise<AlertLine[]> {
+export async function loadAlertsOfDay(db: SqlSession, sessionDate: string): Promise<AlertLine[]> {
   const rows = await q<AlertRow>(
-    ds,
+    db,
     `SELECT ${ALERT_COLUMNS} FROM alerts
       WHERE state = 'open' OR (last_at AT TIME ZONE ${NY})::date = $1::date
       ORDER BY last_at DESC LIMIT 50`,
@@ -149,7 +149,7 @@ export async function loadAlertsOfDay(ds: Queryable, sessionDate: string): Promi
 }
 
 /** Orders with at least one fill today: the order's average fill against its decision price. */
-export async function loadFillsOfDay(ds: Queryable, sessionDate: string): Promise<{ fills: FillLine[]; exits: ExitLine[] }> {
+export async function loadFillsOfDay(db: SqlSession, sessionDate: string): Promise<{ fills: FillLine[]; exits: ExitLine[] }> {
   const rows = await q<{
     id: string;
     symbol: string;
@@ -163,7 +163,7 @@ export async function loadFillsOfDay(ds: Queryable, sessionDate: string): Promis
     avg_price: number;
     last_at: Date;
   }>(
-    ds,
+    db,
     `SELECT o.id, o.symbol, o.strategy, o.side, o.kind, o.exit_reason, o.decision_price::float8 AS decision_price, o.realized_pnl::float8 AS realized_pnl,
             CASE WHEN o.filled_qty > 0 THEN o.filled_qty ELSE f.qty END AS qty,
             COALESCE(o.avg_fill_price, f.vwap)::float8 AS avg_price,
@@ -200,9 +200,9 @@ export async function loadFillsOfDay(ds: Queryable, sessionDate: string): Promis
  * (the position is still open), and approvals that failed or were refused by
  * a gate without reaching the broker.
  */
-export async function loadOrderFailures(ds: Queryable, sessionDate: string): Promise<FailureLine[]> {
-  const orders = await q<{ symbol: string; side: string; kind: string; qty: number; state: string; reject_reason: string | null; exit_reason: string | null; at: Date }>(
-    ds,
+export async function loadOrderFailures(db: SqlSession, sessionDate: string): Promise<FailureLine[]> {
+  const orders = await q<{ symbol: string; side: 'buy' | 'sell'; kind: 'entry' | 'exit'; qty: number; state: string; reject_reason: string | null; exit_reason: ExitReason | null; at: Date }>(
+    db,
     `SELECT symbol, side, kind, qty, state, reject_reason, exit_reason, COALESCE(booked_at, updated_at) AS at
        FROM orders
       WHERE (state = 'rejected' OR (kind = 'exit' AND state IN ('canceled', 'expired') AND filled_qty = 0))
@@ -210,8 +210,8 @@ export async function loadOrderFailures(ds: Queryable, sessionDate: string): Pro
       ORDER BY at DESC LIMIT 20`,
     [sessionDate],
   );
-  const approvals = await q<{ symbol: string; strategy: string; state: string; refused_gate: string | null; reason: string | null; at: Date }>(
-    ds,
+  const approvals = await q<{ symbol: string; strategy: string; state: 'failed' | 'refused'; refused_gate: string | null; reason: string | null; at: Date }>(
+    db,
     `SELECT p.symbol, p.strategy, a.state, a.refused_gate, a.reason, a.updated_at AS at
        FROM approvals a JOIN picks p ON p.id = a.pick_id
       WHERE a.state IN ('failed', 'refused') AND (a.updated_at AT TIME ZONE ${NY})::date = $1::date
@@ -224,8 +224,13 @@ export async function loadOrderFailures(ds: Queryable, sessionDate: string): Pro
       (o): FailureLine => ({
         source: 'order',
         severity: o.kind === 'exit' ? 'critical' : 'error',
-        title: o.kind === 'exit' ? `${o.symbol} exit (${o.exit_reason ?? 'exit'}) ${o.state === 'rejected' ? 'rejected' : 'not filled'}` : `${o.symbol} ${o.side} ${o.qty} rejected`,
-        detail: o.reject_reason ?? (o.kind === 'exit' ? 'the position is still open' : 'no reason given'),
+        symbol: o.symbol,
+        side: o.side,
+        qty: o.qty,
+        orderKind: o.kind,
+        exitReason: o.exit_reason,
+        state: o.state,
+        rejectReason: o.reject_reason,
         at: o.at,
         open: false,
         count: 1,
@@ -235,8 +240,10 @@ export async function loadOrderFailures(ds: Queryable, sessionDate: string): Pro
       (a): FailureLine => ({
         source: 'approval',
         severity: a.state === 'failed' ? 'error' : 'warning',
-        title: `${a.symbol} ${a.state === 'failed' ? 'order failed' : `refused${a.refused_gate ? ` by ${a.refused_gate}` : ''}`}`,
-        detail: a.reason ?? 'no reason given',
+        symbol: a.symbol,
+        state: a.state,
+        refusedGate: a.refused_gate,
+        reason: a.reason,
         at: a.at,
         open: false,
         count: 1,
@@ -246,8 +253,8 @@ export async function loadOrderFailures(ds: Queryable, sessionDate: string): Pro
 }
 
 /** Alerts of the day as failures. */
-export async function loadFailures(ds: Queryable, sessionDate: string): Promise<FailureLine[]> {
-  const [alerts, orders] = await Promise.all([loadAlertsOfDay(ds, sessionDate), loadOrderFailures(ds, sessionDate)]);
+export async function loadFailures(db: SqlSession, sessionDate: string): Promise<FailureLine[]> {
+  const [alerts, orders] = await Promise.all([loadAlertsOfDay(db, sessionDate), loadOrderFailures(db, sessionDate)]);
   return [...alerts.map(alertToFailure), ...orders];
 }
 
@@ -257,16 +264,16 @@ export async function loadFailures(ds: Queryable, sessionDate: string): Promise<
  * Before today's mark-to-market has run, open positions are valued at today's
  * bar close, else their last price, else cost (counted as unpriced).
  */
-export async function loadPnl(ds: Queryable, sessionDate: string): Promise<ClosePnl> {
+export async function loadPnl(db: SqlSession, sessionDate: string): Promise<ClosePnl> {
   const booked = await q<{ s: number }>(
-    ds,
+    db,
     `SELECT COALESCE(sum(realized_pnl), 0)::float8 AS s FROM orders WHERE booked_at IS NOT NULL AND (booked_at AT TIME ZONE ${NY})::date = $1::date`,
     [sessionDate],
   );
   const realized = booked[0]?.s ?? 0;
-  const today = await q<{ n: number; u: number }>(ds, `SELECT count(*)::int AS n, COALESCE(sum(unrealized_pnl), 0)::float8 AS u FROM position_marks WHERE date = $1::date`, [sessionDate]);
+  const today = await q<{ n: number; u: number }>(db, `SELECT count(*)::int AS n, COALESCE(sum(unrealized_pnl), 0)::float8 AS u FROM position_marks WHERE date = $1::date`, [sessionDate]);
   const open = await q<{ n: number; unpriced: number; u: number }>(
-    ds,
+    db,
     `SELECT count(*)::int AS n, count(*) FILTER (WHERE b.close IS NULL AND p.last_price IS NULL)::int AS unpriced,
             COALESCE(sum(p.qty * (COALESCE(b.close::numeric, p.last_price, p.avg_cost) - p.avg_cost)), 0)::float8 AS u
        FROM positions p LEFT JOIN bars_daily b ON b.symbol = p.symbol AND b.date = $1::date
@@ -274,13 +281,13 @@ export async function loadPnl(ds: Queryable, sessionDate: string): Promise<Close
     [sessionDate],
   );
   const prev = await q<{ date: string | null; u: number | null }>(
-    ds,
+    db,
     `SELECT to_char(d.date, 'YYYY-MM-DD') AS date, (SELECT sum(unrealized_pnl) FROM position_marks m WHERE m.date = d.date)::float8 AS u
        FROM (SELECT max(date) AS date FROM position_marks WHERE date < $1::date) d`,
     [sessionDate],
   );
   const eq = await q<{ date: string; equity: number; unrealized_pnl: number }>(
-    ds,
+    db,
     `(SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity, unrealized_pnl::float8 AS unrealized_pnl FROM equity_marks WHERE date = $1::date)
      UNION ALL
      (SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity, unrealized_pnl::float8 AS unrealized_pnl FROM equity_marks WHERE date < $1::date ORDER BY date DESC LIMIT 1)`,
@@ -313,9 +320,9 @@ export async function loadPnl(ds: Queryable, sessionDate: string): Promise<Close
 }
 
 /** The benchmark's close-to-close move: equity_marks.benchmark_close when both days have it, else bars_daily. */
-export async function loadBenchmark(ds: Queryable, sessionDate: string, symbol: string): Promise<BenchmarkLine> {
+export async function loadBenchmark(db: SqlSession, sessionDate: string, symbol: string): Promise<BenchmarkLine> {
   const marks = await q<{ date: string; bc: number | null }>(
-    ds,
+    db,
     `(SELECT to_char(date, 'YYYY-MM-DD') AS date, benchmark_close::float8 AS bc FROM equity_marks WHERE date = $1::date)
      UNION ALL
      (SELECT to_char(date, 'YYYY-MM-DD') AS date, benchmark_close::float8 AS bc FROM equity_marks WHERE date < $1::date ORDER BY date DESC LIMIT 1)`,
@@ -325,7 +332,7 @@ export async function loadBenchmark(ds: Queryable, sessionDate: string, symbol: 
   const p = marks.find((m) => m.date < sessionDate)?.bc ?? null;
   if (t !== null && p !== null && p > 0) return { symbol, close: t, prevClose: p, ret: t / p - 1, source: 'equity_marks' };
   const bars = await q<{ date: string; close: number }>(
-    ds,
+    db,
     `SELECT to_char(date, 'YYYY-MM-DD') AS date, close FROM bars_daily WHERE symbol = $2 AND date <= $1::date ORDER BY date DESC LIMIT 2`,
     [sessionDate, symbol],
   );
@@ -336,10 +343,10 @@ export async function loadBenchmark(ds: Queryable, sessionDate: string, symbol: 
 }
 
 /** The last `sessions` equity marks up to the session, with the benchmark close of each date (marks, else bars). */
-export async function loadEquityCurve(ds: Queryable, sessionDate: string, symbol: string, sessions: number): Promise<EquityCurve> {
+export async function loadEquityCurve(db: SqlSession, sessionDate: string, symbol: string, sessions: number): Promise<EquityCurve> {
   const rows = (
     await q<{ date: string; equity: number; bc: number | null }>(
-      ds,
+      db,
       `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity, benchmark_close::float8 AS bc
          FROM equity_marks WHERE date <= $1::date ORDER BY date DESC LIMIT $2`,
       [sessionDate, sessions],
@@ -349,7 +356,7 @@ export async function loadEquityCurve(ds: Queryable, sessionDate: string, symbol
   let fallback = new Map<string, number>();
   if (rows.some((r) => r.bc === null)) {
     const bars = await q<{ date: string; close: number }>(
-      ds,
+      db,
       `SELECT to_char(date, 'YYYY-MM-DD') AS date, close FROM bars_daily WHERE symbol = $1 AND date BETWEEN $2::date AND $3::date`,
       [symbol, rows[0]!.date, rows[rows.length - 1]!.date],
     );

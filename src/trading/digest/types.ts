@@ -1,7 +1,7 @@
 /**
- * What a digest says, as plain data: the queries (queries.ts) fill these in,
- * the views (src/bot/views/digest-view.ts) and the chart spec (chart.ts)
- * turn them into a message. Money is in dollars, prices per share.
+ * What a digest says, as plain data (codes and figures): the queries
+ * (queries.ts) fill these in; the bot's views (src/bot/views/digest-view.ts)
+ * and chart spec (src/bot/charts/digest-chart.ts) turn them into a message. Money is in dollars, prices per share.
  */
 import type { AlertView } from '../alerts/alerts.js';
 
@@ -145,17 +145,51 @@ export interface ExitLine {
   at: Date;
 }
 
-/** Something that went wrong today: an alert, a rejected order, a failed or refused approval. */
-export interface FailureLine {
-  source: 'alert' | 'order' | 'approval';
+interface FailureBase {
+  /** `critical`, `error`, `warning`, … (alerts keep their own). */
   severity: string;
-  title: string;
-  detail: string;
   at: Date;
   /** Alerts only: still open. */
   open: boolean;
   count: number;
 }
+
+/** An alert open now or active on the day. */
+export interface AlertFailure extends FailureBase {
+  source: 'alert';
+  /** The alert kind, e.g. `broker-rejected`. */
+  kind: string;
+  /** The raiser's description, as stored in the alert. */
+  message: string;
+}
+
+/** A rejected order, or an exit that did not fill (the position is still open). */
+export interface OrderFailure extends FailureBase {
+  source: 'order';
+  symbol: string;
+  side: 'buy' | 'sell';
+  qty: number;
+  orderKind: 'entry' | 'exit';
+  exitReason: ExitReason | null;
+  /** `rejected`, or `canceled` / `expired` for an exit that did not fill. */
+  state: string;
+  /** The broker's reason, when it gave one. */
+  rejectReason: string | null;
+}
+
+/** An approval that failed, or was refused by a gate without reaching the broker. */
+export interface ApprovalFailure extends FailureBase {
+  source: 'approval';
+  symbol: string;
+  state: 'failed' | 'refused';
+  /** The gate that refused it (refusals only). */
+  refusedGate: string | null;
+  /** The recorded reason, when there is one. */
+  reason: string | null;
+}
+
+/** Something that went wrong today: an alert, a rejected order, a failed or refused approval. */
+export type FailureLine = AlertFailure | OrderFailure | ApprovalFailure;
 
 export interface ClosePnl {
   /** Σ realized_pnl of orders booked today (today's exits). */

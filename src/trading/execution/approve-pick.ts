@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { SqlSession } from '../../adapters/db/port.js';
 import { roleAllows, type Role } from '../../lib/roles.js';
 
 /** Who may approve or reject: traders and admins. */
@@ -64,12 +64,12 @@ interface PickStateRow {
  * Enqueue `execution.run` with the returned approval id (jobId
  * `exec-<approvalId>`); execution is idempotent anyway.
  */
-export async function approvePick(ds: DataSource, input: DecideInput, opts: DecideOptions = {}): Promise<ApproveResult> {
+export async function approvePick(db: SqlSession, input: DecideInput, opts: DecideOptions = {}): Promise<ApproveResult> {
   const { pickId, userId, role, now } = input;
   if (!roleAllows(role, APPROVER_ROLE)) return { kind: 'forbidden', pickId, role, needed: APPROVER_ROLE };
   const windowMs = opts.executionWindowMs ?? DEFAULT_EXECUTION_WINDOW_MS;
   const approvalId = randomUUID();
-  const rows = (await ds.query(
+  const rows = await db.rows<{ symbol: string; strategy: string; qty: number; entry: number; approval_id: string; expires_at: Date }>(
     `WITH decided AS (
        UPDATE picks SET state = 'APPROVED', decided_by = $2, decided_at = $3
         WHERE id = $1 AND state = 'PENDING' AND expires_at > $3
@@ -81,7 +81,7 @@ export async function approvePick(ds: DataSource, input: DecideInput, opts: Deci
      )
      SELECT d.symbol, d.strategy, d.qty, d.entry, a.id AS approval_id, a.expires_at FROM decided d, approval a`,
     [pickId, userId, now, approvalId, new Date(now.getTime() + windowMs)],
-  )) as { symbol: string; strategy: string; qty: number; entry: number; approval_id: string; expires_at: Date }[];
+  );
   const won = rows[0];
   if (won) {
     await opts.audit
@@ -89,38 +89,38 @@ export async function approvePick(ds: DataSource, input: DecideInput, opts: Deci
       .catch(() => undefined);
     return { kind: 'approved', approvalId: won.approval_id, pickId, symbol: won.symbol, strategy: won.strategy, qty: won.qty, entry: won.entry, expiresAt: won.expires_at };
   }
-  return explain(ds, pickId, now);
+  return explain(db, pickId, now);
 }
 
 /** Rejects a PENDING, unexpired pick; same atomicity and answers as {@link approvePick}. */
-export async function rejectPick(ds: DataSource, input: DecideInput, opts: DecideOptions = {}): Promise<RejectResult> {
+export async function rejectPick(db: SqlSession, input: DecideInput, opts: DecideOptions = {}): Promise<RejectResult> {
   const { pickId, userId, role, now } = input;
   if (!roleAllows(role, APPROVER_ROLE)) return { kind: 'forbidden', pickId, role, needed: APPROVER_ROLE };
-  const rows = (await ds.query(
+  const rows = await db.rows<{ symbol: string; strategy: string }>(
     `UPDATE picks SET state = 'REJECTED', decided_by = $2, decided_at = $3
       WHERE id = $1 AND state = 'PENDING' AND expires_at > $3
      RETURNING symbol, strategy`,
     [pickId, userId, now],
-  )) as [{ symbol: string; strategy: string }[], number];
-  const won = rows[0]?.[0];
+  );
+  const won = rows[0];
   if (won) {
     await opts.audit?.append({ action: 'pick.rejected', actor: userId, pickId, symbol: won.symbol, strategy: won.strategy }).catch(() => undefined);
     return { kind: 'rejected', pickId, symbol: won.symbol, strategy: won.strategy };
   }
-  return explain(ds, pickId, now);
+  return explain(db, pickId, now);
 }
 
 /** Why a decision did not apply: unknown pick, already decided, or expired (marked EXPIRED on the way). */
-async function explain(ds: DataSource, pickId: string, now: Date): Promise<AlreadyDecided | { kind: 'expired'; pickId: string; expiredAt: Date } | { kind: 'not_found'; pickId: string }> {
-  const found = (await ds.query(
+async function explain(db: SqlSession, pickId: string, now: Date): Promise<AlreadyDecided | { kind: 'expired'; pickId: string; expiredAt: Date } | { kind: 'not_found'; pickId: string }> {
+  const found = await db.rows<PickStateRow>(
     `SELECT p.state, p.decided_by, p.decided_at, p.expires_at, a.id AS approval_id
        FROM picks p LEFT JOIN approvals a ON a.pick_id = p.id WHERE p.id = $1`,
     [pickId],
-  )) as PickStateRow[];
+  );
   const row = found[0];
   if (!row) return { kind: 'not_found', pickId };
   if (row.state === 'PENDING' || row.state === 'EXPIRED') {
-    if (row.state === 'PENDING') await ds.query(`UPDATE picks SET state = 'EXPIRED' WHERE id = $1 AND state = 'PENDING' AND expires_at <= $2`, [pickId, now]);
+    if (row.state === 'PENDING') await db.exec(`UPDATE picks SET state = 'EXPIRED' WHERE id = $1 AND state = 'PENDING' AND expires_at <= $2`, [pickId, now]);
     if (row.state === 'EXPIRED' || row.expires_at.getTime() <= now.getTime()) return { kind: 'expired', pickId, expiredAt: row.expires_at };
   }
   return {

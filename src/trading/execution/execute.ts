@@ -1,26 +1,31 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { DataSource, QueryRunner } from 'typeorm';
-import { isBrokerError } from '../../adapters/brokers/errors.js';
-import { isTerminal, type Broker, type BrokerOrder, type OrderRequest, type OrderStatus } from '../../adapters/brokers/port.js';
-import { iocLimitPriceFromAsk } from '../../engine/tick.js';
-import { DriftBand, LiquidityGate, PolicyGate, PositionCaps, usd, type GateName, type GateRefusal } from '../../engine/risk/index.js';
-import { makeScrubber } from '../../lib/logging/scrub.js';
+import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
+import type { Broker } from '../../adapters/brokers/port.js';
 import type { QuoteProvider } from '../../adapters/market-data/port.js';
-import type { KillSwitchState } from '../kill-switch/kill-switch.js';
-import { clientOrderIdFor, tradingDay } from './ids.js';
-import { errText, isUniqueViolation, query, round6, rows, tx, withAdvisoryLock } from '../../adapters/db/sql.js';
+import { iocLimitPriceFromAsk } from '../../engine/tick.js';
+import { DriftBand, LiquidityGate, PolicyGate, PositionCaps, type GateName, type GateRefusal } from '../../engine/risk/index.js';
 import { DEFAULT_TIME_STOP_BARS, timeStopDate } from '../../engine/exits/time-stop.js';
 import { DEFAULT_EXECUTION_LIMITS, type ExecutionLimits } from '../../engine/risk/limits.js';
+import { isBrokerError } from '../../lib/broker-errors.js';
+import { errText, isUniqueViolation } from '../../lib/errors.js';
+import { makeScrubber } from '../../lib/logging/scrub.js';
+import { round6 } from '../../lib/numbers.js';
+import type { OrderStatus } from '../../lib/order-status.js';
+import type { KillSwitchState } from '../kill-switch/kill-switch.js';
+import { AuditJournal, type AuditSink } from './audit-journal.js';
+import { clientOrderIdFor, tradingDay } from './ids.js';
+import { OrderLifecycle, type BookingFacts, type OrderBookkeeping, type UnsentCause } from './order-lifecycle.js';
+import { accountUnreadableReason, budgetUsedUpReason, entryKillSwitchReason, expiredReason, iocEndedReason, notPlacedReason } from './recorded-reasons.js';
+import { randomUUID } from 'node:crypto';
 
 /** What the execution job needs. Everything is injected so tests use the real pieces with test settings. */
 export interface ExecutionDeps {
-  ds: DataSource;
+  db: UnitOfWork;
   broker: Broker;
   /** Re-prices the approved idea right before the order. */
   quotes: QuoteProvider;
   killSwitch: { state(): Promise<KillSwitchState> };
-  audit: { append(e: { action: string; actor: string | number; [k: string]: unknown }): Promise<number> };
+  audit: AuditSink;
   /** Average daily dollar volume of a symbol; null when unknown (the LiquidityGate then refuses). See `dollarAdvFromBars`. */
   dollarAdv(symbol: string): Promise<number | null>;
   limits?: Partial<ExecutionLimits>;
@@ -58,18 +63,58 @@ export interface OrderSummary {
   orderState: OrderStatus;
 }
 
+/**
+ * Why nothing was ordered in this run, though a later run may succeed
+ * (`error`: the scrubbed error text of the failing call).
+ */
+export type RetryableFailure =
+  | { code: 'no_quote'; symbol: string; error: string }
+  | { code: 'account_unreadable'; error: string }
+  /** The broker said nothing was placed (down, rate limited): the same order is sent again by the next run. */
+  | { code: 'not_placed'; error: string };
+
+/**
+ * Why the outcome is not known yet. Every case but `no_order_yet` concerns an
+ * order that may exist: it is only ever looked up again, never re-sent.
+ */
+export type PendingCause =
+  /** Another run holds the approval's lock. */
+  | { code: 'busy' }
+  /** Another run set the attempt mark first: it sends (or sent) the order. */
+  | { code: 'claimed' }
+  /** The submission's outcome is unknown and the order is not visible yet. */
+  | { code: 'unknown'; error: string }
+  | { code: 'lookup_failed'; error: string }
+  /** Sent earlier, but the broker does not show it (yet). */
+  | { code: 'missing'; clientOrderId: string; broker: string }
+  | { code: 'wait_failed'; error: string }
+  /** Still working at the broker when the wait ended. */
+  | { code: 'working'; clientOrderId: string; status: OrderStatus; broker: string }
+  /** The approval's stored state, without an order row yet. */
+  | { code: 'no_order_yet'; approvalState: string }
+  /** The order row's stored state, not booked yet. */
+  | { code: 'order_open'; clientOrderId: string; orderState: OrderStatus };
+
+/**
+ * What became of an approval. `reason` on `not_filled`, `refused` and a
+ * non-retryable `failed` is the reason RECORDED on the approval (see
+ * recorded-reasons.ts; gate refusals carry the gate's own words): a face
+ * shows it as stored.
+ */
 export type ExecutionOutcome =
   | ({ kind: 'filled' } & OrderSummary)
   | ({ kind: 'partially_filled' } & OrderSummary)
   | ({ kind: 'not_filled'; reason: string } & OrderSummary)
   | { kind: 'refused'; approvalId: string; pickId: string; symbol: string; gate: RefusalGate; reason: string; numbers: Record<string, number> }
-  /** Nothing changed; `retryable` says whether running the job again later can succeed. */
-  | { kind: 'failed'; approvalId: string; reason: string; retryable: boolean }
+  /** Closed for good: nothing was ordered (budget released). */
+  | { kind: 'failed'; approvalId: string; retryable: false; reason: string }
+  /** Nothing changed; running the job again later can succeed. */
+  | { kind: 'failed'; approvalId: string; retryable: true; cause: RetryableFailure }
   /**
    * The order may exist or is still working: run the job again later (it
-   * only looks the order up by its client order id; it never re-sends).
+   * only looks the order up; it never re-sends).
    */
-  | { kind: 'pending'; approvalId: string; reason: string; clientOrderId?: string }
+  | { kind: 'pending'; approvalId: string; cause: PendingCause; clientOrderId?: string }
   | { kind: 'not_found'; approvalId: string };
 
 interface ApprovalRow {
@@ -126,17 +171,15 @@ const ACTOR = 'execution';
  * any point. It is a state machine keyed by the `orders` row:
  *
  * 1. no order row: expiry, kill switch, re-quote, drift band, position caps,
- *    LiquidityGate and PolicyGate; then ONE transaction reserves the daily
+ *    LiquidityGate and PolicyGate; then ONE statement reserves the daily
  *    budget (atomic conditional UPDATE) and inserts the order row with the
- *    deterministic client order id (`ON CONFLICT DO NOTHING`).
- * 2. order row never sent: kill switch again (right before the POST), mark
- *    the attempt durably, then submit. `rejected` → released; `timeout_unknown`
- *    and unreadable answers → look up by client order id.
- * 3. order row already sent (or attempted): never sent again — look it up at
- *    the broker and continue from what it says.
- * 4. terminal at the broker: ONE transaction books fills, the position, the
- *    budget settlement and the approval/pick states, guarded by
- *    `booked_at IS NULL` so it happens exactly once.
+ *    deterministic client order id.
+ * 2. from the order row on, the {@link OrderLifecycle} (shared with exits and
+ *    flatten): kill switch again right before the POST, the durable attempt
+ *    mark, the submission, broker-error triage, lookup (never a re-POST) of an
+ *    order that was or may have been sent, the ack, and the booking, which
+ *    here is ONE statement (fills, position, budget settlement, approval and
+ *    pick states) guarded by `booked_at IS NULL` so it happens exactly once.
  *
  * Runs of one approval are serialised by a session advisory lock (released
  * by Postgres if the process dies), so a replay waits and then reports the
@@ -145,22 +188,28 @@ const ACTOR = 'execution';
 export async function executeApproval(deps: ExecutionDeps, approvalId: string): Promise<ExecutionOutcome> {
   if (!UUID.test(approvalId)) return { kind: 'not_found', approvalId };
   const run = new Run(deps, approvalId.toLowerCase());
-  const out = await withApprovalLock(deps.ds, run.approvalId, deps.lockWaitMs ?? 60_000, () => run.execute());
-  if (out === 'busy') return { kind: 'pending', approvalId, reason: 'another worker is executing this approval right now; run again later' };
+  const out = await withApprovalLock(deps.db, run.approvalId, deps.lockWaitMs ?? 60_000, () => run.execute());
+  if (out === 'busy') return { kind: 'pending', approvalId, cause: { code: 'busy' } };
   return out;
 }
 
 /**
  * Called when `execution.run` failed for good (retries exhausted): an
  * approval whose order cannot have reached the broker is closed as failed
- * (budget released), so nobody is told "being handled" about a dead job.
- * One whose order may exist is left alone: reconciliation books or reports it.
+ * (budget released) with `reason` recorded, so nobody is told "being
+ * handled" about a dead job. One whose order may exist is left alone:
+ * reconciliation books or reports it.
  */
 export async function giveUpApproval(deps: ExecutionDeps, approvalId: string, reason: string): Promise<ExecutionOutcome> {
   if (!UUID.test(approvalId)) return { kind: 'not_found', approvalId };
   const run = new Run(deps, approvalId.toLowerCase());
-  const out = await withApprovalLock(deps.ds, run.approvalId, deps.lockWaitMs ?? 60_000, () => run.giveUp(reason));
-  return out === 'busy' ? { kind: 'pending', approvalId, reason: 'another worker is executing this approval right now' } : out;
+  const out = await withApprovalLock(deps.db, run.approvalId, deps.lockWaitMs ?? 60_000, () => run.giveUp(reason));
+  return out === 'busy' ? { kind: 'pending', approvalId, cause: { code: 'busy' } } : out;
+}
+
+/** The recorded reason a gave-up approval is closed with. */
+export function gaveUpReason(tries: number, error: string): string {
+  return `gave up after ${tries} tries: ${error}`;
 }
 
 class Run {
@@ -168,6 +217,8 @@ class Run {
   private readonly now: () => Date;
   private readonly scrub: (t: string) => string;
   private readonly log: Logger | undefined;
+  private readonly journal: AuditJournal;
+  private readonly lifecycle: OrderLifecycle;
 
   constructor(
     private readonly deps: ExecutionDeps,
@@ -177,16 +228,25 @@ class Run {
     this.now = deps.now ?? (() => new Date());
     this.scrub = deps.scrub ?? makeScrubber([]);
     this.log = deps.logger?.child({ approvalId });
+    this.journal = new AuditJournal(deps.audit, ACTOR, { approvalId }, (action, err) => this.log?.error({ action, err: this.text(err) }, 'audit append failed'));
+    this.lifecycle = new OrderLifecycle({
+      db: deps.db,
+      broker: deps.broker,
+      killSwitch: deps.killSwitch,
+      journal: this.journal,
+      prefix: 'order',
+      now: this.now,
+      text: (s) => this.text(s),
+      waitTimeoutMs: deps.waitTimeoutMs ?? 30_000,
+      log: this.log,
+    });
   }
-
-  /** Audit rows not yet appended: {@link flushAudits} appends them together. */
-  private pending: { action: string; detail: Record<string, unknown> }[] = [];
 
   async execute(): Promise<ExecutionOutcome> {
     try {
       return await this.executeSteps();
     } finally {
-      await this.flushAudits();
+      await this.journal.flush();
     }
   }
 
@@ -201,53 +261,41 @@ class Run {
       if (planned.kind !== 'order') return planned.outcome;
       order = planned.order;
     }
-
-    let brokerOrder: BrokerOrder | null = null;
-    if (order.state === 'new' && order.submit_attempted_at === null && order.booked_at === null) {
-      const sent = await this.submit(approval, order);
-      if (sent.kind !== 'sent') return sent.outcome;
-      brokerOrder = sent.order;
-    }
     if (order.booked_at !== null) return this.storedOutcome(approval, order);
 
-    if (!brokerOrder) {
-      // Sent (or possibly sent) before: never again. Ask the broker.
-      try {
-        brokerOrder = await this.deps.broker.getOrderByClientId(order.client_order_id);
-      } catch (e) {
-        if (!isBrokerError(e)) throw e;
-        return { kind: 'pending', approvalId: this.approvalId, clientOrderId: order.client_order_id, reason: this.text(`could not look the order up: ${e.message}`) };
+    const cid = order.client_order_id;
+    const broker = this.deps.broker.name;
+    const res = await this.lifecycle.follow(order, 'check', this.bookkeeping(approval, order));
+    switch (res.kind) {
+      case 'booked':
+        return this.storedOutcome(res.value.approval, res.value.order);
+      case 'booked_before':
+      case 'blocked':
+      case 'rejected':
+        return this.reloaded();
+      case 'not_placed': {
+        // Bad credentials will not fix themselves: close the approval and release its budget now.
+        if (res.error.kind === 'auth') return this.closeFailed(approval, order, this.text(notPlacedReason(res.error.message)));
+        return { kind: 'failed', approvalId: this.approvalId, retryable: true, cause: { code: 'not_placed', error: this.text(res.error.message) } };
       }
-      if (!brokerOrder) {
-        await this.audit('order.unknown', { clientOrderId: order.client_order_id, note: 'not found at the broker; not re-sent' });
-        return {
-          kind: 'pending',
-          approvalId: this.approvalId,
-          clientOrderId: order.client_order_id,
-          reason: `order ${order.client_order_id} was sent earlier but ${this.deps.broker.name} does not show it (yet); it is never sent again — look again later or reconcile by hand`,
-        };
-      }
+      case 'claimed':
+        return { kind: 'pending', approvalId: this.approvalId, clientOrderId: cid, cause: { code: 'claimed' } };
+      case 'unknown':
+        return { kind: 'pending', approvalId: this.approvalId, clientOrderId: cid, cause: { code: 'unknown', error: this.text(res.error.message) } };
+      case 'lookup_failed':
+        return { kind: 'pending', approvalId: this.approvalId, clientOrderId: cid, cause: { code: 'lookup_failed', error: this.text(res.error.message) } };
+      case 'missing':
+        return { kind: 'pending', approvalId: this.approvalId, clientOrderId: cid, cause: { code: 'missing', clientOrderId: cid, broker } };
+      case 'wait_failed':
+        return { kind: 'pending', approvalId: this.approvalId, clientOrderId: cid, cause: { code: 'wait_failed', error: this.text(res.error.message) } };
+      case 'working':
+        return { kind: 'pending', approvalId: this.approvalId, clientOrderId: cid, cause: { code: 'working', clientOrderId: cid, status: res.status, broker } };
     }
-    await this.recordAck(order, brokerOrder);
+  }
 
-    if (!isTerminal(brokerOrder.status)) {
-      // The ack is on the chain before the (possibly long) wait: a worker dying in it loses nothing.
-      await this.flushAudits();
-      try {
-        brokerOrder = await this.deps.broker.waitForTerminal(order.client_order_id, { timeoutMs: this.deps.waitTimeoutMs ?? 30_000 });
-      } catch (e) {
-        if (!isBrokerError(e)) throw e;
-        return { kind: 'pending', approvalId: this.approvalId, clientOrderId: order.client_order_id, reason: this.text(`waiting for the order: ${e.message}`) };
-      }
-      if (!isTerminal(brokerOrder.status)) {
-        await this.recordAck(order, brokerOrder);
-        return { kind: 'pending', approvalId: this.approvalId, clientOrderId: order.client_order_id, reason: `order ${order.client_order_id} is still ${brokerOrder.status} at ${this.deps.broker.name}` };
-      }
-    }
-    const booked = await this.book(approval, order, brokerOrder);
-    if (booked) return this.storedOutcome(booked.approval, booked.order);
-    const [after, stored2] = await Promise.all([this.loadApproval(), this.loadOrder()]);
-    return this.storedOutcome(after!, stored2);
+  private async reloaded(): Promise<ExecutionOutcome> {
+    const [after, stored] = await Promise.all([this.loadApproval(), this.loadOrder()]);
+    return this.storedOutcome(after!, stored);
   }
 
   // --- step 1: checks, reservation, order row ---------------------------------
@@ -256,7 +304,7 @@ class Run {
     const done = (outcome: ExecutionOutcome) => ({ kind: 'done' as const, outcome });
     const now = this.now();
     if (now.getTime() >= a.expires_at.getTime()) {
-      return done(await this.refuse(a, 'expired', `The approval expired at ${a.expires_at.toISOString()} before execution started; nothing was ordered. Re-scan and approve again.`, {}));
+      return done(await this.refuse(a, 'expired', expiredReason(a.expires_at), {}));
     }
     const day = tradingDay(now);
     // The reads are independent: fetch them at once; the checks below still decide in their fixed
@@ -264,8 +312,7 @@ class Run {
     const [ks, quoteR, book, adv, accountR] = await Promise.all([
       this.deps.killSwitch.state(),
       settle(this.deps.quotes.latestQuote(a.symbol)),
-      query<{ spent: string; open: number; existing: string; adds: boolean | null }>(
-        this.deps.ds,
+      this.deps.db.rows<{ spent: string; open: number; existing: string; adds: boolean | null }>(
         `SELECT (SELECT COALESCE(SUM(spent), 0) FROM daily_budget WHERE date = $2::date) AS spent, p.*
            FROM (SELECT count(DISTINCT symbol) FILTER (WHERE qty > 0)::int AS open,
                         COALESCE(SUM(qty * avg_cost) FILTER (WHERE symbol = $1 AND qty > 0), 0) AS existing,
@@ -278,9 +325,9 @@ class Run {
     ]);
     const held = book[0];
     const spentToday = Number(held?.spent ?? 0);
-    if (ks.engaged) return done(await this.refuse(a, 'kill_switch', this.killText(ks), {}));
+    if (ks.engaged) return done(await this.refuse(a, 'kill_switch', entryKillSwitchReason(ks), {}));
     if (!quoteR.ok) {
-      return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, reason: this.text(`no live quote for ${a.symbol}: ${errText(quoteR.error)}; nothing was ordered`) });
+      return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, cause: { code: 'no_quote', symbol: a.symbol, error: this.text(errText(quoteR.error)) } });
     }
     const quote = quoteR.value;
     const side = 'buy' as const;
@@ -318,9 +365,8 @@ class Run {
     if (!accountR.ok) {
       const e = accountR.error;
       if (!isBrokerError(e)) throw e;
-      const reason = this.text(`could not read the account: ${e.message}`);
-      if (!e.retryable) return done(await this.closeFailed(a, null, reason));
-      return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, reason });
+      if (!e.retryable) return done(await this.closeFailed(a, null, this.text(accountUnreadableReason(e.message))));
+      return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, cause: { code: 'account_unreadable', error: this.text(e.message) } });
     }
     const equity = accountR.value.equity;
     const caps = PositionCaps.check({
@@ -342,7 +388,7 @@ class Run {
     if (created.kind === 'over_budget') {
       const fresh = PolicyGate.check({ ...policyInput, spentToday: await this.spent(day) });
       const refusal: GateRefusal = fresh.ok
-        ? { ok: false, gate: 'policy', limit: 'daily_budget', reason: `Order refused by PolicyGate: the daily budget of ${usd(this.limits.dailyBudget)} was used up by another order.`, numbers: { notional, dailyBudget: this.limits.dailyBudget } }
+        ? { ok: false, gate: 'policy', limit: 'daily_budget', reason: budgetUsedUpReason(this.limits.dailyBudget), numbers: { notional, dailyBudget: this.limits.dailyBudget } }
         : fresh;
       return done(await this.refuseGate(a, refusal));
     }
@@ -350,7 +396,7 @@ class Run {
     if (!order) throw new Error(`order row of approval ${this.approvalId} vanished`);
     if (created.kind === 'created') {
       // Committed together with `order.submitting`, before the POST.
-      this.auditSoon('order.created', {
+      this.journal.soon('order.created', {
         pickId: a.pick_id,
         clientOrderId: cid,
         symbol: a.symbol,
@@ -381,8 +427,7 @@ class Run {
     o: { cid: string; day: string; side: 'buy' | 'sell'; qty: number; limitPrice: number; reserved: number; now: Date },
   ): Promise<{ kind: 'created'; spent: number; order: OrderRow } | { kind: 'over_budget' } | { kind: 'exists' }> {
     try {
-      const got = await query<OrderRow & { spent: string }>(
-        this.deps.ds,
+      const got = await this.deps.db.rows<OrderRow & { spent: string }>(
         `WITH res AS (
            INSERT INTO daily_budget AS b (date, spent) SELECT $1::date, $2::numeric WHERE $2::numeric <= $3::numeric
            ON CONFLICT (date) DO UPDATE SET spent = b.spent + EXCLUDED.spent WHERE b.spent + EXCLUDED.spent <= $3::numeric
@@ -409,75 +454,6 @@ class Run {
     }
   }
 
-  // --- step 2: the one submission -----------------------------------------------
-
-  private async submit(a: ApprovalRow, o: OrderRow): Promise<{ kind: 'sent'; order: BrokerOrder } | { kind: 'done'; outcome: ExecutionOutcome }> {
-    const done = (outcome: ExecutionOutcome) => ({ kind: 'done' as const, outcome });
-    const req: OrderRequest = {
-      clientOrderId: o.client_order_id,
-      symbol: o.symbol,
-      side: o.side,
-      qty: o.qty,
-      type: 'limit',
-      limitPrice: Number(o.limit_price),
-      timeInForce: o.time_in_force === 'day' ? 'day' : 'ioc',
-    };
-    this.auditSoon('order.submitting', { clientOrderId: o.client_order_id, broker: this.deps.broker.name, symbol: o.symbol, qty: o.qty, limitPrice: req.limitPrice });
-    // Both audit rows are on the chain before anything goes out.
-    await this.flushAudits();
-    // Right before the POST (only the attempt mark in between), never only at enqueue. Not read
-    // alongside the audit write: the read must not be older than everything before the POST.
-    const ks = await this.deps.killSwitch.state();
-    if (ks.engaged) {
-      await this.finishUnsent(a, o, 'kill_switch', this.killText(ks));
-      return done(await this.storedOutcome((await this.loadApproval())!, await this.loadOrder()));
-    }
-    // Durable "a POST may be out there" mark, as late as possible: a crash before it leaves an
-    // order that is simply sent by the next run; from here on it is only ever looked up.
-    if (!(await this.markAttempt(o))) return done({ kind: 'pending', approvalId: this.approvalId, clientOrderId: o.client_order_id, reason: 'the order was already sent by another run' });
-    try {
-      return { kind: 'sent', order: await this.deps.broker.submitOrder(req) };
-    } catch (e) {
-      // Anything but a BrokerError is a crash: leave the row as it is (attempted), a re-run looks it up.
-      if (!isBrokerError(e)) throw e;
-      if (e.kind === 'rejected') {
-        await this.finishUnsent(a, o, 'broker', this.text(e.reason ?? e.detail));
-        return done(await this.storedOutcome((await this.loadApproval())!, await this.loadOrder()));
-      }
-      if (e.kind === 'unavailable' || e.kind === 'rate_limited' || e.kind === 'auth') {
-        // The broker says nothing was placed: the order may be sent again (same client order id).
-        await this.deps.ds.query(`UPDATE orders SET submit_attempted_at = NULL, updated_at = now() WHERE id = $1 AND state = 'new' AND broker_order_id IS NULL`, [o.id]);
-        await this.audit('order.not_sent', { clientOrderId: o.client_order_id, kind: e.kind, error: this.text(e.message) });
-        const reason = this.text(`${e.message}; nothing was placed`);
-        // Bad credentials will not fix themselves: close the approval and release its budget now.
-        if (e.kind === 'auth') return done(await this.closeFailed(a, o, reason));
-        return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, reason });
-      }
-      // timeout_unknown, bad_response, not_found: the order may exist. Look it up, never re-POST.
-      this.log?.warn({ clientOrderId: o.client_order_id, kind: e.kind }, 'order outcome unknown; looking it up by client order id');
-      await this.audit('order.outcome_unknown', { clientOrderId: o.client_order_id, kind: e.kind, error: this.text(e.message) });
-      let found: BrokerOrder | null = null;
-      try {
-        found = await this.deps.broker.getOrderByClientId(o.client_order_id);
-      } catch (le) {
-        if (!isBrokerError(le)) throw le;
-      }
-      if (found) return { kind: 'sent', order: found };
-      return done({
-        kind: 'pending',
-        approvalId: this.approvalId,
-        clientOrderId: o.client_order_id,
-        reason: this.text(`${e.message}; the order is not visible yet and will only be looked up, never re-sent`),
-      });
-    }
-  }
-
-  /** Sets submit_attempted_at; false when another run already did (it sent, or may have sent, the order). */
-  private async markAttempt(o: OrderRow): Promise<boolean> {
-    const marked = await query(this.deps.ds, `UPDATE orders SET submit_attempted_at = $2, updated_at = $2 WHERE id = $1 AND submit_attempted_at IS NULL RETURNING id`, [o.id, this.now()]);
-    return marked.length > 0;
-  }
-
 
   /**
    * Ends an approval that cannot succeed and never reached the broker
@@ -487,14 +463,14 @@ class Run {
    */
   async closeFailed(a: ApprovalRow, o: OrderRow | null, reason: string): Promise<ExecutionOutcome> {
     const now = this.now();
-    const changed = await tx(this.deps.ds, async (r) => {
-      if (o && !(await closeUnsentOrder(r, o, reason, now, { neverAttempted: true }))) return false;
-      const upd = await rows(r, `UPDATE approvals SET state = 'failed', reason = $2, updated_at = $3 WHERE id = $1 AND state IN ('approved', 'executing') RETURNING id`, [this.approvalId, reason, now]);
-      await rows(r, `UPDATE picks SET state = 'FAILED' WHERE id = $1 AND state IN ('APPROVED', 'EXECUTING')`, [a.pick_id]);
+    const changed = await this.deps.db.transaction(async (tx) => {
+      if (o && !(await closeUnsentOrder(tx, o, reason, now, { neverAttempted: true }))) return false;
+      const upd = await tx.rows(`UPDATE approvals SET state = 'failed', reason = $2, updated_at = $3 WHERE id = $1 AND state IN ('approved', 'executing') RETURNING id`, [this.approvalId, reason, now]);
+      await tx.exec(`UPDATE picks SET state = 'FAILED' WHERE id = $1 AND state IN ('APPROVED', 'EXECUTING')`, [a.pick_id]);
       return upd.length > 0;
     });
-    if (changed) await this.audit('execution.failed', { pickId: a.pick_id, reason, ...(o ? { clientOrderId: o.client_order_id, released: Number(o.reserved_amount) } : {}) });
-    return this.storedOutcome((await this.loadApproval())!, await this.loadOrder());
+    if (changed) await this.journal.now('execution.failed', { pickId: a.pick_id, reason, ...(o ? { clientOrderId: o.client_order_id, released: Number(o.reserved_amount) } : {}) });
+    return this.reloaded();
   }
 
   /** After the last retry: closes the approval if nothing can have reached the broker; otherwise leaves it to reconciliation. */
@@ -507,59 +483,163 @@ class Run {
     return this.closeFailed(approval, order, this.text(reason));
   }
 
-  /** Closes an order that never reached the broker (kill switch, broker refusal): budget released, approval refused. */
-  private async finishUnsent(a: ApprovalRow, o: OrderRow, gate: RefusalGate, reason: string): Promise<void> {
-    const now = this.now();
-    const closed = await tx(this.deps.ds, async (r) => {
-      if (!(await closeUnsentOrder(r, o, reason, now, { neverAttempted: false }))) return false;
-      await this.setRefused(r, a, gate, reason, {}, now);
-      return true;
-    });
-    if (closed) await this.audit('order.refused', { pickId: a.pick_id, clientOrderId: o.client_order_id, gate, reason, released: Number(o.reserved_amount) });
+  // --- the entry's bookkeeping (the lifecycle calls it) ---------------------------
+
+  private bookkeeping(a: ApprovalRow, o: OrderRow): OrderBookkeeping<{ approval: ApprovalRow; order: OrderRow }> {
+    return {
+      closeUnsent: (u) => this.finishUnsent(a, o, u),
+      book: (f) => this.book(a, o, f),
+    };
   }
 
-  // --- steps 3-4: what the broker says, booked once ----------------------------
-
-  private async recordAck(o: OrderRow, b: BrokerOrder): Promise<void> {
-    if (isTerminal(b.status) && o.state === 'new') {
-      // Final already: booking writes the same columns in its own transaction next; no separate UPDATE.
-      this.auditSoon('order.submitted', { clientOrderId: o.client_order_id, brokerOrderId: b.brokerOrderId, status: b.status, broker: this.deps.broker.name });
-      o.state = b.status;
-      o.broker_order_id = b.brokerOrderId;
-      return;
-    }
-    const upd = (await this.deps.ds.query(
-      `UPDATE orders SET state = $2, broker_order_id = $3, filled_qty = $4, avg_fill_price = $5, updated_at = now()
-        WHERE id = $1 AND booked_at IS NULL AND (state IS DISTINCT FROM $2 OR broker_order_id IS DISTINCT FROM $3 OR filled_qty <> $4)
-        RETURNING id`,
-      [o.id, b.status, b.brokerOrderId, b.filledQty, b.avgFillPrice],
-    )) as [unknown[], number];
-    if (upd[0].length > 0 && o.state === 'new') {
-      this.auditSoon('order.submitted', { clientOrderId: o.client_order_id, brokerOrderId: b.brokerOrderId, status: b.status, broker: this.deps.broker.name });
-    }
-    o.state = b.status;
-    o.broker_order_id = b.brokerOrderId;
+  /** Closes an order that never reached the broker (kill switch, broker refusal): budget released, approval refused. */
+  private async finishUnsent(a: ApprovalRow, o: OrderRow, u: UnsentCause): Promise<void> {
+    const gate: RefusalGate = u.cause === 'kill_switch' ? 'kill_switch' : 'broker';
+    const reason = u.cause === 'kill_switch' ? entryKillSwitchReason(u.killSwitch) : u.reason;
+    const now = this.now();
+    const closed = await this.deps.db.transaction(async (tx) => {
+      if (!(await closeUnsentOrder(tx, o, reason, now, { neverAttempted: false }))) return false;
+      await this.setRefused(tx, a, gate, reason, {}, now);
+      return true;
+    });
+    if (closed) await this.journal.now('order.refused', { pickId: a.pick_id, clientOrderId: o.client_order_id, gate, reason, released: Number(o.reserved_amount) });
   }
 
   /** Books the terminal order once; returns the booked rows, or null when an earlier run booked it. */
-  private async book(a: ApprovalRow, o: OrderRow, b: BrokerOrder): Promise<{ approval: ApprovalRow; order: OrderRow } | null> {
-    const now = this.now();
-    const filledQty = b.filledQty;
-    const avg = b.avgFillPrice ?? 0;
+  private async book(a: ApprovalRow, o: OrderRow, f: BookingFacts): Promise<{ approval: ApprovalRow; order: OrderRow } | null> {
+    const now = f.at;
+    const filledQty = f.filledQty;
+    const avg = f.avg;
     const actual = filledQty > 0 ? round6(filledQty * avg) : 0;
-    const approvalState = b.status === 'rejected' ? 'refused' : filledQty <= 0 ? 'not_filled' : filledQty >= o.qty ? 'filled' : 'partially_filled';
-    const rejectReason = b.rejectReason ? this.text(b.rejectReason) : b.status === 'rejected' ? `${this.deps.broker.name} rejected the order` : null;
-    const fills = filledQty > 0 ? (b.fills && b.fills.length > 0 ? b.fills : [{ qty: filledQty, price: avg, at: b.updatedAt }]) : [];
+    const approvalState = f.status === 'rejected' ? 'refused' : filledQty <= 0 ? 'not_filled' : filledQty >= o.qty ? 'filled' : 'partially_filled';
+    const rejectReason = f.rejectReason;
+    const fills = f.fills;
     const refused = approvalState === 'refused';
-    const approvalReason = refused ? (rejectReason ?? 'rejected by the broker') : approvalState === 'not_filled' ? `the IOC order ended ${b.status} with nothing filled` : null;
-    // A queued `order.submitted` (the ack came back final) goes on the chain while the booking
-    // runs, so it lands before `order.<final>` and a crash after the booking cannot take it along.
-    const ackAudit = this.flushAudits();
+    const approvalReason = refused ? (rejectReason ?? 'rejected by the broker') : approvalState === 'not_filled' ? iocEndedReason(f.status) : null;
     // ONE statement books it all (one round trip, one commit), every part driven by the guarded
     // order UPDATE: a second booking finds booked_at set and changes nothing.
-    const bookedRows = await query<OrderRow>(
-      this.deps.ds,
-      `WITH upd AS (
+    const bookedRows = await this.deps.db.rows<OrderRow>(
+      BOOK_SQL,
+      [
+        o.id,
+        f.status,
+        f.brokerOrderId,
+        filledQty,
+        filledQty > 0 ? avg : null,
+        rejectReason,
+        now,
+        fills.map((x) => x.qty),
+        fills.map((x) => x.price),
+        fills.map((x) => x.at),
+        avg,
+        a.stop,
+        timeStopDate(o.budget_date, this.deps.timeStopBars ?? DEFAULT_TIME_STOP_BARS),
+        actual,
+        approvalState,
+        approvalReason,
+        this.approvalId,
+        filledQty > 0 ? 'EXECUTED' : 'FAILED',
+        a.pick_id,
+      ],
+    );
+    const booked = bookedRows[0] ?? null;
+    if (!booked) return null;
+    await this.journal.now(`order.${f.status}`, {
+      pickId: a.pick_id,
+      clientOrderId: o.client_order_id,
+      brokerOrderId: f.brokerOrderId,
+      symbol: o.symbol,
+      qty: o.qty,
+      filledQty,
+      avgFillPrice: f.avgFillPrice,
+      filledNotional: actual,
+      released: round6(Number(booked.reserved_amount) - actual),
+      ...(rejectReason ? { reason: rejectReason } : {}),
+    });
+    this.log?.info({ clientOrderId: o.client_order_id, status: f.status, filledQty, avgFillPrice: f.avgFillPrice }, 'order booked');
+    const approval: ApprovalRow = { ...a, state: approvalState, reason: approvalReason, ...(refused ? { refused_gate: 'broker', numbers: {} } : {}) };
+    return { approval, order: booked };
+  }
+
+  // --- refusals, outcomes, helpers ---------------------------------------------
+
+  private refuseGate(a: ApprovalRow, g: GateRefusal): Promise<ExecutionOutcome> {
+    return this.refuse(a, g.gate, g.reason, g.numbers, g.limit);
+  }
+
+  private async refuse(a: ApprovalRow, gate: RefusalGate, reason: string, numbers: Record<string, number>, limit?: string): Promise<ExecutionOutcome> {
+    const text = this.text(reason);
+    const now = this.now();
+    const changed = await this.deps.db.transaction((tx) => this.setRefused(tx, a, gate, text, numbers, now));
+    if (changed) await this.journal.now('execution.refused', { pickId: a.pick_id, symbol: a.symbol, gate, ...(limit ? { limit } : {}), reason: text, numbers });
+    return this.reloaded();
+  }
+
+  private async setRefused(tx: SqlSession, a: ApprovalRow, gate: RefusalGate, reason: string, numbers: Record<string, number>, now: Date): Promise<boolean> {
+    const upd = await tx.rows(
+      `UPDATE approvals SET state = 'refused', refused_gate = $2, reason = $3, numbers = $4, updated_at = $5 WHERE id = $1 AND state IN ('approved', 'executing') RETURNING id`,
+      [this.approvalId, gate, reason, JSON.stringify(numbers), now],
+    );
+    await tx.exec(`UPDATE picks SET state = 'FAILED' WHERE id = $1 AND state IN ('APPROVED', 'EXECUTING')`, [a.pick_id]);
+    return upd.length > 0;
+  }
+
+  private storedOutcome(a: ApprovalRow, o: OrderRow | null): ExecutionOutcome {
+    if (a.state === 'refused') {
+      return { kind: 'refused', approvalId: a.id, pickId: a.pick_id, symbol: a.symbol, gate: (a.refused_gate ?? 'broker') as RefusalGate, reason: a.reason ?? 'refused', numbers: a.numbers ?? {} };
+    }
+    if (a.state === 'failed') return { kind: 'failed', approvalId: a.id, reason: a.reason ?? 'failed', retryable: false };
+    if (!o) return { kind: 'pending', approvalId: a.id, cause: { code: 'no_order_yet', approvalState: a.state } };
+    const avg = o.avg_fill_price === null ? null : Number(o.avg_fill_price);
+    const summary: OrderSummary = {
+      approvalId: a.id,
+      pickId: a.pick_id,
+      symbol: o.symbol,
+      strategy: o.strategy,
+      side: o.side,
+      qty: o.qty,
+      limitPrice: Number(o.limit_price),
+      filledQty: o.filled_qty,
+      avgFillPrice: avg,
+      filledNotional: avg === null ? 0 : round6(o.filled_qty * avg),
+      clientOrderId: o.client_order_id,
+      brokerOrderId: o.broker_order_id,
+      broker: o.broker,
+      orderState: o.state,
+    };
+    if (a.state === 'filled') return { kind: 'filled', ...summary };
+    if (a.state === 'partially_filled') return { kind: 'partially_filled', ...summary };
+    if (a.state === 'not_filled') return { kind: 'not_filled', reason: a.reason ?? `order ended ${o.state} with nothing filled`, ...summary };
+    return { kind: 'pending', approvalId: a.id, clientOrderId: o.client_order_id, cause: { code: 'order_open', clientOrderId: o.client_order_id, orderState: o.state } };
+  }
+
+  private async loadApproval(): Promise<ApprovalRow | null> {
+    const found = await this.deps.db.rows<ApprovalRow>(
+      `SELECT a.id, a.pick_id, a.state, a.expires_at, a.approved_by, a.refused_gate, a.reason, a.numbers,
+              p.symbol, p.strategy, p.entry, p.stop, p.qty AS pick_qty
+         FROM approvals a JOIN picks p ON p.id = a.pick_id WHERE a.id = $1`,
+      [this.approvalId],
+    );
+    return found[0] ?? null;
+  }
+
+  private async loadOrder(): Promise<OrderRow | null> {
+    const found = await this.deps.db.rows<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE approval_id = $1`, [this.approvalId]);
+    return found[0] ?? null;
+  }
+
+  private async spent(day: string): Promise<number> {
+    const found = await this.deps.db.rows<{ spent: string }>(`SELECT spent FROM daily_budget WHERE date = $1`, [day]);
+    return Number(found[0]?.spent ?? 0);
+  }
+
+  private text(s: string): string {
+    return this.scrub(s).slice(0, 500);
+  }
+}
+
+/** The entry's booking, as ONE statement: order, fills, position, budget settlement, approval and pick. */
+const BOOK_SQL = `WITH upd AS (
          UPDATE orders SET state = $2, broker_order_id = $3, filled_qty = $4::int, avg_fill_price = $5::numeric, reject_reason = $6, booked_at = $7::timestamptz, updated_at = $7::timestamptz
           WHERE id = $1::uuid AND booked_at IS NULL RETURNING ${ORDER_COLUMNS}
        ), f AS (
@@ -590,164 +670,7 @@ class Run {
          UPDATE picks SET state = $18::text
           WHERE id = $19 AND EXISTS (SELECT 1 FROM upd) AND ($15::text <> 'refused' OR state IN ('APPROVED', 'EXECUTING'))
        )
-       SELECT * FROM upd`,
-      [
-        o.id,
-        b.status,
-        b.brokerOrderId,
-        filledQty,
-        filledQty > 0 ? avg : null,
-        rejectReason,
-        now,
-        fills.map((f) => f.qty),
-        fills.map((f) => f.price),
-        fills.map((f) => f.at),
-        avg,
-        a.stop,
-        timeStopDate(o.budget_date, this.deps.timeStopBars ?? DEFAULT_TIME_STOP_BARS),
-        actual,
-        approvalState,
-        approvalReason,
-        this.approvalId,
-        filledQty > 0 ? 'EXECUTED' : 'FAILED',
-        a.pick_id,
-      ],
-    );
-    const booked = bookedRows[0] ?? null;
-    if (!booked) {
-      await ackAudit;
-      return null;
-    }
-    await this.audit(`order.${b.status}`, {
-      pickId: a.pick_id,
-      clientOrderId: o.client_order_id,
-      brokerOrderId: b.brokerOrderId,
-      symbol: o.symbol,
-      qty: o.qty,
-      filledQty,
-      avgFillPrice: b.avgFillPrice,
-      filledNotional: actual,
-      released: round6(Number(booked.reserved_amount) - actual),
-      ...(rejectReason ? { reason: rejectReason } : {}),
-    });
-    this.log?.info({ clientOrderId: o.client_order_id, status: b.status, filledQty, avgFillPrice: b.avgFillPrice }, 'order booked');
-    const approval: ApprovalRow = { ...a, state: approvalState, reason: approvalReason, ...(refused ? { refused_gate: 'broker', numbers: {} } : {}) };
-    return { approval, order: booked };
-  }
-
-  // --- refusals, outcomes, helpers ---------------------------------------------
-
-  private refuseGate(a: ApprovalRow, g: GateRefusal): Promise<ExecutionOutcome> {
-    return this.refuse(a, g.gate, g.reason, g.numbers, g.limit);
-  }
-
-  private async refuse(a: ApprovalRow, gate: RefusalGate, reason: string, numbers: Record<string, number>, limit?: string): Promise<ExecutionOutcome> {
-    const text = this.text(reason);
-    const now = this.now();
-    const changed = await tx(this.deps.ds, (r) => this.setRefused(r, a, gate, text, numbers, now));
-    if (changed) await this.audit('execution.refused', { pickId: a.pick_id, symbol: a.symbol, gate, ...(limit ? { limit } : {}), reason: text, numbers });
-    return this.storedOutcome((await this.loadApproval())!, await this.loadOrder());
-  }
-
-  private async setRefused(r: QueryRunner, a: ApprovalRow, gate: RefusalGate, reason: string, numbers: Record<string, number>, now: Date): Promise<boolean> {
-    const upd = await rows(
-      r,
-      `UPDATE approvals SET state = 'refused', refused_gate = $2, reason = $3, numbers = $4, updated_at = $5 WHERE id = $1 AND state IN ('approved', 'executing') RETURNING id`,
-      [this.approvalId, gate, reason, JSON.stringify(numbers), now],
-    );
-    await rows(r, `UPDATE picks SET state = 'FAILED' WHERE id = $1 AND state IN ('APPROVED', 'EXECUTING')`, [a.pick_id]);
-    return upd.length > 0;
-  }
-
-  private storedOutcome(a: ApprovalRow, o: OrderRow | null): ExecutionOutcome {
-    if (a.state === 'refused') {
-      return { kind: 'refused', approvalId: a.id, pickId: a.pick_id, symbol: a.symbol, gate: (a.refused_gate ?? 'broker') as RefusalGate, reason: a.reason ?? 'refused', numbers: a.numbers ?? {} };
-    }
-    if (a.state === 'failed') return { kind: 'failed', approvalId: a.id, reason: a.reason ?? 'failed', retryable: false };
-    if (!o) return { kind: 'pending', approvalId: a.id, reason: `approval is ${a.state} and has no order yet` };
-    const avg = o.avg_fill_price === null ? null : Number(o.avg_fill_price);
-    const summary: OrderSummary = {
-      approvalId: a.id,
-      pickId: a.pick_id,
-      symbol: o.symbol,
-      strategy: o.strategy,
-      side: o.side,
-      qty: o.qty,
-      limitPrice: Number(o.limit_price),
-      filledQty: o.filled_qty,
-      avgFillPrice: avg,
-      filledNotional: avg === null ? 0 : round6(o.filled_qty * avg),
-      clientOrderId: o.client_order_id,
-      brokerOrderId: o.broker_order_id,
-      broker: o.broker,
-      orderState: o.state,
-    };
-    if (a.state === 'filled') return { kind: 'filled', ...summary };
-    if (a.state === 'partially_filled') return { kind: 'partially_filled', ...summary };
-    if (a.state === 'not_filled') return { kind: 'not_filled', reason: a.reason ?? `order ended ${o.state} with nothing filled`, ...summary };
-    return { kind: 'pending', approvalId: a.id, clientOrderId: o.client_order_id, reason: `order ${o.client_order_id} is ${o.state}` };
-  }
-
-  private async loadApproval(): Promise<ApprovalRow | null> {
-    const found = (await this.deps.ds.query(
-      `SELECT a.id, a.pick_id, a.state, a.expires_at, a.approved_by, a.refused_gate, a.reason, a.numbers,
-              p.symbol, p.strategy, p.entry, p.stop, p.qty AS pick_qty
-         FROM approvals a JOIN picks p ON p.id = a.pick_id WHERE a.id = $1`,
-      [this.approvalId],
-    )) as ApprovalRow[];
-    return found[0] ?? null;
-  }
-
-  private async loadOrder(): Promise<OrderRow | null> {
-    const found = (await this.deps.ds.query(
-      `SELECT ${ORDER_COLUMNS} FROM orders WHERE approval_id = $1`,
-      [this.approvalId],
-    )) as OrderRow[];
-    return found[0] ?? null;
-  }
-
-  private async spent(day: string): Promise<number> {
-    const found = (await this.deps.ds.query(`SELECT spent FROM daily_budget WHERE date = $1`, [day])) as { spent: string }[];
-    return Number(found[0]?.spent ?? 0);
-  }
-
-  private killText(ks: KillSwitchState): string {
-    return `Kill switch is ON (${ks.reason ?? 'no reason given'}): nothing was sent to the broker. Resume with /resume and approve a fresh pick.`;
-  }
-
-  private text(s: string): string {
-    return this.scrub(s).slice(0, 500);
-  }
-
-  /**
-   * Queues an audit row; {@link flushAudits} (or the end of the run) appends every queued row at
-   * once, so they share one group commit of the audit chain instead of one transaction each.
-   */
-  private auditSoon(action: string, detail: Record<string, unknown>): void {
-    this.pending.push({ action, detail });
-  }
-
-  private async flushAudits(): Promise<void> {
-    const queued = this.pending;
-    this.pending = [];
-    await Promise.all(queued.map((e) => this.append(e.action, e.detail)));
-  }
-
-  /** Appends an audit row now, after any queued ones (the chain keeps the order they happened in). */
-  private async audit(action: string, detail: Record<string, unknown>): Promise<void> {
-    this.auditSoon(action, detail);
-    await this.flushAudits();
-  }
-
-  private async append(action: string, detail: Record<string, unknown>): Promise<void> {
-    try {
-      await this.deps.audit.append({ action, actor: ACTOR, approvalId: this.approvalId, ...detail });
-    } catch (e) {
-      // The trade already happened (or not); a failed audit write must not change that. Logged, never thrown.
-      this.log?.error({ action, err: this.text(errText(e)) }, 'audit append failed');
-    }
-  }
-}
+       SELECT * FROM upd`;
 
 /**
  * Closes an order row that never reached the broker (state `rejected`,
@@ -755,17 +678,16 @@ class Run {
  * transaction. `neverAttempted` also requires that no POST was ever tried.
  * False when the row was already booked (or may have been sent).
  */
-async function closeUnsentOrder(r: QueryRunner, o: OrderRow, reason: string, now: Date, opts: { neverAttempted: boolean }): Promise<boolean> {
-  const upd = await rows(
-    r,
+async function closeUnsentOrder(tx: SqlSession, o: OrderRow, reason: string, now: Date, opts: { neverAttempted: boolean }): Promise<boolean> {
+  const upd = await tx.rows<{ reserved_amount: string; budget_date: string }>(
     `UPDATE orders SET state = 'rejected', reject_reason = $2, booked_at = $3, updated_at = $3
       WHERE id = $1 AND booked_at IS NULL ${opts.neverAttempted ? 'AND submit_attempted_at IS NULL AND broker_order_id IS NULL' : ''}
       RETURNING reserved_amount, budget_date::text AS budget_date`,
     [o.id, reason, now],
   );
-  const row = upd[0] as { reserved_amount: string; budget_date: string } | undefined;
+  const row = upd[0];
   if (!row) return false;
-  await rows(r, `UPDATE daily_budget SET spent = GREATEST(0, spent - $2) WHERE date = $1`, [row.budget_date, row.reserved_amount]);
+  await tx.exec(`UPDATE daily_budget SET spent = GREATEST(0, spent - $2) WHERE date = $1`, [row.budget_date, row.reserved_amount]);
   return true;
 }
 
@@ -777,7 +699,7 @@ function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false;
   );
 }
 
-/** Runs `fn` holding the approval's session advisory lock (see `withAdvisoryLock`). */
-function withApprovalLock<T>(ds: DataSource, approvalId: string, waitMs: number, fn: () => Promise<T>): Promise<T | 'busy'> {
-  return withAdvisoryLock(ds, LOCK_NAMESPACE, approvalId, waitMs, fn);
+/** Runs `fn` holding the approval's session advisory lock (see `UnitOfWork.withAdvisoryLock`). */
+function withApprovalLock<T>(db: UnitOfWork, approvalId: string, waitMs: number, fn: () => Promise<T>): Promise<T | 'busy'> {
+  return db.withAdvisoryLock(LOCK_NAMESPACE, approvalId, waitMs, fn);
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MAX_CLIENT_ORDER_ID_LENGTH } from '../../adapters/brokers/port.js';
+import { MAX_CLIENT_ORDER_ID_LENGTH } from '../../lib/order-status.js';
 import type { ExitReason } from '../../engine/exits/index.js';
 
 const REASON_LETTER: Record<ExitReason, string> = { stop: 's', time_stop: 't', flatten: 'f' };

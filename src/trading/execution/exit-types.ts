@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
-import type { Broker, OrderStatus } from '../../adapters/brokers/port.js';
+import type { UnitOfWork } from '../../adapters/db/port.js';
+import type { Broker } from '../../adapters/brokers/port.js';
+import type { OrderStatus } from '../../lib/order-status.js';
 import type { ExitReason } from '../../engine/exits/index.js';
 import type { QuoteProvider } from '../../adapters/market-data/port.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
@@ -37,7 +38,7 @@ export const DEFAULT_EXIT_LIMITS: Readonly<ExitLimits> = Object.freeze({
 
 /** What the exit job (and `/kill flatten`) need. Everything is injected, as for `executeApproval`. */
 export interface ExitDeps {
-  ds: DataSource;
+  db: UnitOfWork;
   broker: Broker;
   /** Live quotes: the bid both triggers the stop and prices the sell. */
   quotes: QuoteProvider;
@@ -86,6 +87,44 @@ export interface ExitOutcome {
   limitPrice: number | null;
   /** Shares of the position still held after this outcome. */
   remainingQty: number;
-  /** One or two sentences for the chat: what happened and what to do next. */
-  message: string;
+  /** The reason recorded on the order row when it was closed unexecuted or the broker refused it. */
+  rejectReason: string | null;
+  /** What happened beyond the status, as a code and figures (a face turns it into words). */
+  note: ExitNote;
 }
+
+/** What made an exit due: the rule's own description (from `decideExit`), or a confirmed `/kill flatten`. */
+export type ExitTrigger = { kind: 'rule'; detail: string } | { kind: 'flatten'; requestedBy: string };
+
+/**
+ * The detail of an exit outcome (`error`: the scrubbed error text of the failing call):
+ * - `order`: nothing beyond the order row's own status and figures;
+ * - `attempts_used`: due, but today's attempts are used up (status `skipped`);
+ * - `no_bid`: due, but there is no bid to price the sell (status `failed`);
+ * - `kill_switch`: due, but the kill switch is on (status `blocked`); `why` is the switch's reason;
+ * - `claimed`: another run set the attempt mark first; the order is only looked up;
+ * - `not_placed`: the broker placed nothing; the next run sends the same order;
+ * - `unknown`: the submission's outcome is unknown and the order not visible yet;
+ * - `lookup_failed`, `missing`, `wait_failed`, `working`: the sent order could not be
+ *   settled this run; the next run looks it up again (never re-sent);
+ * - `stop_unchecked`: no quote, so the stop could not be checked;
+ * - `no_quote`: flatten had no quote to price the sell;
+ * - `busy`: another run holds the position;
+ * - `crashed`: the run failed unexpectedly for this position.
+ */
+export type ExitNote =
+  | { code: 'order' }
+  | { code: 'attempts_used'; trigger: ExitTrigger; attempts: number }
+  | { code: 'no_bid'; trigger: ExitTrigger }
+  | { code: 'kill_switch'; why: string | null }
+  | { code: 'claimed' }
+  | { code: 'not_placed'; error: string }
+  | { code: 'unknown'; error: string }
+  | { code: 'lookup_failed'; error: string }
+  | { code: 'missing'; broker: string }
+  | { code: 'wait_failed'; error: string }
+  | { code: 'working'; status: OrderStatus; broker: string }
+  | { code: 'stop_unchecked'; error: string }
+  | { code: 'no_quote'; error: string }
+  | { code: 'busy' }
+  | { code: 'crashed'; error: string };

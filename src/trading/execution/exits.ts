@@ -1,10 +1,10 @@
 import { nyLocalParts } from '../../engine/calendar/index.js';
 import { decideExit, inTimeStopWindow, isMarketOpen, type ExitReason } from '../../engine/exits/index.js';
-import { ExitDesk, killText, label, type PositionKey, type ResolveContext } from './exit-order.js';
+import { ExitDesk, type PositionKey, type ResolveContext } from './exit-order.js';
 import type { ExitDeps, ExitOutcome } from './exit-types.js';
-import { errText, query } from '../../adapters/db/sql.js';
+import { errText } from '../../lib/errors.js';
 
-export { DEFAULT_EXIT_LIMITS, type ExitDeps, type ExitLimits, type ExitOutcome, type ExitStatus } from './exit-types.js';
+export { DEFAULT_EXIT_LIMITS, type ExitDeps, type ExitLimits, type ExitNote, type ExitOutcome, type ExitStatus, type ExitTrigger } from './exit-types.js';
 export { iocSellLimitFromBid } from './exit-order.js';
 
 export interface RunExitsOptions {
@@ -66,7 +66,7 @@ export async function runExits(deps: ExitDeps, opts: RunExitsOptions = {}): Prom
     if (!d.exit) {
       if (quoteError !== null && d.price === null && stop !== null) {
         // Silence here would hide an unchecked stop: say so.
-        out.outcomes.push(desk.noOrder(k, 'stop', 'failed', pos.qty, stop, `Could not check the stop of ${k.symbol} (${k.strategy}): no quote (${desk.text(quoteError)}). The next run tries again.`));
+        out.outcomes.push(desk.noOrder(k, 'stop', 'failed', pos.qty, stop, { code: 'stop_unchecked', error: desk.text(quoteError) }));
       }
       return out.outcomes;
     }
@@ -74,12 +74,12 @@ export async function runExits(deps: ExitDeps, opts: RunExitsOptions = {}): Prom
       const ks = await deps.killSwitch.state();
       if (ks.engaged) {
         await desk.audit('exit.blocked', { symbol: k.symbol, strategy: k.strategy, reason: d.exit, why: d.reason, killSwitch: ks.reason });
-        out.outcomes.push(desk.noOrder(k, d.exit, 'blocked', pos.qty, d.exit === 'stop' ? stop : d.price, killText(k.symbol, k.strategy, d.exit, ks.reason)));
+        out.outcomes.push(desk.noOrder(k, d.exit, 'blocked', pos.qty, d.exit === 'stop' ? stop : d.price, { code: 'kill_switch', why: ks.reason }));
         return out.outcomes;
       }
     }
     const decisionPrice = d.exit === 'stop' ? stop : d.price;
-    out.outcomes.push(await desk.withRemaining(await desk.place(pos, d.exit, decisionPrice, bid, ctx, d.reason)));
+    out.outcomes.push(await desk.withRemaining(await desk.place(pos, d.exit, decisionPrice, bid, ctx, { kind: 'rule', detail: d.reason })));
     return out.outcomes;
   });
 }
@@ -115,10 +115,10 @@ export async function flattenAll(deps: ExitDeps, opts: FlattenOptions = {}): Pro
     try {
       bid = (await deps.quotes.latestQuote(k.symbol)).bid;
     } catch (e) {
-      out.outcomes.push(desk.noOrder(k, 'flatten', 'failed', pos.qty, null, `Flatten ${k.symbol} (${k.strategy}): no quote (${desk.text(errText(e))}); nothing was sent. Run /kill flatten again or sell by hand.`));
+      out.outcomes.push(desk.noOrder(k, 'flatten', 'failed', pos.qty, null, { code: 'no_quote', error: desk.text(errText(e)) }));
       return out.outcomes;
     }
-    out.outcomes.push(await desk.withRemaining(await desk.place(pos, 'flatten', bid, bid, ctx, `/kill flatten by ${String(opts.requestedBy ?? 'admin')}`)));
+    out.outcomes.push(await desk.withRemaining(await desk.place(pos, 'flatten', bid, bid, ctx, { kind: 'flatten', requestedBy: String(opts.requestedBy ?? 'admin') })));
     return out.outcomes;
   });
   await desk.audit('flatten.done', {
@@ -132,8 +132,7 @@ export async function flattenAll(deps: ExitDeps, opts: FlattenOptions = {}): Pro
 
 /** Positions with shares plus positions with unbooked exit orders, each run under its lock; one failure never stops the others. */
 async function forEachPosition(desk: ExitDesk, reason: ExitReason, fn: (k: PositionKey) => Promise<ExitOutcome[]>): Promise<ExitOutcome[]> {
-  const keys = await query<PositionKey>(
-    desk.deps.ds,
+  const keys = await desk.deps.db.rows<PositionKey>(
     `SELECT symbol, strategy FROM positions WHERE qty > 0
      UNION SELECT symbol, strategy FROM orders WHERE kind = 'exit' AND booked_at IS NULL
      ORDER BY symbol, strategy`,
@@ -143,7 +142,7 @@ async function forEachPosition(desk: ExitDesk, reason: ExitReason, fn: (k: Posit
     try {
       const got = await desk.withPosition(k, () => fn(k));
       if (got === 'busy') {
-        all.push(desk.noOrder(k, reason, 'pending', 0, null, `${k.symbol} (${k.strategy}): another run is working on this position right now; run again later.`));
+        all.push(desk.noOrder(k, reason, 'pending', 0, null, { code: 'busy' }));
       } else {
         all.push(...got);
       }
@@ -152,7 +151,7 @@ async function forEachPosition(desk: ExitDesk, reason: ExitReason, fn: (k: Posit
       desk.log?.error({ symbol: k.symbol, strategy: k.strategy, err: desk.text(errText(e)) }, 'exit run failed for a position');
       const held = (await desk.position(k).catch(() => null))?.qty ?? 0;
       all.push(
-        desk.noOrder(k, reason, 'failed', held, null, `${label(reason)} ${k.symbol} (${k.strategy}) failed unexpectedly: ${desk.text(errText(e))}. Any order sent is only looked up by the next run; check /reconcile if it repeats.`),
+        desk.noOrder(k, reason, 'failed', held, null, { code: 'crashed', error: desk.text(errText(e)) }),
       );
     }
   }

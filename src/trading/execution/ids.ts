@@ -1,4 +1,4 @@
-import { MAX_CLIENT_ORDER_ID_LENGTH } from '../../adapters/brokers/port.js';
+import { MAX_CLIENT_ORDER_ID_LENGTH } from '../../lib/order-status.js';
 import { nyDateOf } from '../../lib/dates.js';
 
 /**

@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
-import { isBrokerError } from '../../adapters/brokers/errors.js';
+import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
 import type { Broker } from '../../adapters/brokers/port.js';
+import { isBrokerError } from '../../lib/broker-errors.js';
+import { errText } from '../../lib/errors.js';
+import { cents, round6 } from '../../lib/numbers.js';
 import { isSession, nyTimeToInstant, sessionInfo } from '../../engine/calendar/index.js';
-import { usd } from '../../engine/risk/index.js';
-import { cents, errText, query, round6, rows, tx } from '../../adapters/db/sql.js';
 
 export interface MarkToMarketDeps {
-  ds: DataSource;
+  db: UnitOfWork;
   /** When given, equity and cash come from the broker account (else from our own books). */
   broker?: Broker;
   /**
@@ -51,8 +51,6 @@ export interface MarkToMarketResult {
   realizedPnl: number;
   unrealizedPnl: number;
   benchmarkClose: number | null;
-  /** One line per position and a total, for the close digest. */
-  lines: string[];
 }
 
 interface OpenPosition {
@@ -83,8 +81,8 @@ export async function markToMarket(deps: MarkToMarketDeps, opts: { date: string 
     throw new MarkToMarketError(`mark-to-market date must be a YYYY-MM-DD date within 2000–2050, not ${JSON.stringify(String(date).slice(0, 30))}; pass the session date to mark`);
   }
   const now = (deps.now ?? (() => new Date()))();
-  const priceOf = deps.price ?? ((s: string, d: string) => closeOnOrBefore(deps.ds, s, d));
-  const open = await query<OpenPosition>(deps.ds, `SELECT symbol, strategy, qty, avg_cost, last_price FROM positions WHERE qty > 0 ORDER BY symbol, strategy`);
+  const priceOf = deps.price ?? ((s: string, d: string) => closeOnOrBefore(deps.db, s, d));
+  const open = await deps.db.rows<OpenPosition>(`SELECT symbol, strategy, qty, avg_cost, last_price FROM positions WHERE qty > 0 ORDER BY symbol, strategy`);
 
   const marks: PositionMark[] = [];
   const missing: string[] = [];
@@ -111,36 +109,32 @@ export async function markToMarket(deps: MarkToMarketDeps, opts: { date: string 
 
   const marketValue = round6(marks.reduce((s, m) => s + m.qty * m.price, 0));
   const unrealized = round6(marks.reduce((s, m) => s + m.unrealizedPnl, 0));
-  const realizedRow = await query<{ s: string | null }>(
-    deps.ds,
+  const realizedRow = await deps.db.rows<{ s: string | null }>(
     `SELECT COALESCE(SUM(realized_pnl), 0) AS s FROM orders WHERE booked_at IS NOT NULL AND (booked_at AT TIME ZONE 'America/New_York')::date = $1`,
     [date],
   );
   const realized = round6(Number(realizedRow[0]?.s ?? 0));
   const { cash, equity, source: equitySource } = await equityOf(deps, marketValue);
-  const bench = await query<{ close: number }>(deps.ds, `SELECT close FROM bars_daily WHERE symbol = $1 AND date = $2`, [deps.benchmarkSymbol ?? 'SPY', date]);
+  const bench = await deps.db.rows<{ close: number }>(`SELECT close FROM bars_daily WHERE symbol = $1 AND date = $2`, [deps.benchmarkSymbol ?? 'SPY', date]);
   const benchmarkClose = bench[0]?.close ?? null;
 
-  await tx(deps.ds, async (r) => {
-    await rows(r, `DELETE FROM position_marks WHERE date = $1`, [date]);
+  await deps.db.transaction(async (tx) => {
+    await tx.exec(`DELETE FROM position_marks WHERE date = $1`, [date]);
     for (const m of marks) {
-      await rows(
-        r,
+      await tx.exec(
         `INSERT INTO position_marks (date, symbol, strategy, qty, avg_cost, price, unrealized_pnl) VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (date, symbol, strategy) DO UPDATE SET qty = EXCLUDED.qty, avg_cost = EXCLUDED.avg_cost, price = EXCLUDED.price, unrealized_pnl = EXCLUDED.unrealized_pnl`,
         [date, m.symbol, m.strategy, m.qty, m.avgCost, m.price, m.unrealizedPnl],
       );
       if (m.priceDate !== null) {
         const at = new Date(closeInstant(m.priceDate));
-        await rows(
-          r,
+        await tx.exec(
           `UPDATE positions SET last_price = $3, last_price_at = $4 WHERE symbol = $1 AND strategy = $2 AND (last_price_at IS NULL OR last_price_at <= $4)`,
           [m.symbol, m.strategy, m.price, at],
         );
       }
     }
-    await rows(
-      r,
+    await tx.exec(
       `INSERT INTO equity_marks (date, equity, cash, market_value, realized_pnl, unrealized_pnl, benchmark_close, marked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (date) DO UPDATE SET equity = EXCLUDED.equity, cash = EXCLUDED.cash, market_value = EXCLUDED.market_value, realized_pnl = EXCLUDED.realized_pnl,
          unrealized_pnl = EXCLUDED.unrealized_pnl, benchmark_close = EXCLUDED.benchmark_close, marked_at = EXCLUDED.marked_at`,
@@ -159,10 +153,6 @@ export async function markToMarket(deps: MarkToMarketDeps, opts: { date: string 
     realizedPnl: cents(realized),
     unrealizedPnl: cents(unrealized),
     benchmarkClose,
-    lines: [
-      ...marks.map((m) => `${m.symbol} (${m.strategy}) ${m.qty} @ ${m.price} vs cost ${round6(m.avgCost)}: ${signed(m.unrealizedPnl)}${m.source === 'last_price' || m.source === 'avg_cost' ? ` (no price for ${date}: marked at ${m.source === 'last_price' ? 'the last known price' : 'cost'})` : ''}`),
-      `Equity ${usd(equity)} (${equitySource}), cash ${usd(cash)}, positions ${usd(marketValue)}; realized today ${signed(realized)}, unrealized ${signed(unrealized)}`,
-    ],
   };
   try {
     await deps.audit?.append({ action: 'mtm.run', actor: 'mark-to-market', date, positions: marks.length, missing, equity: result.equity, realizedPnl: result.realizedPnl, unrealizedPnl: result.unrealizedPnl });
@@ -178,8 +168,8 @@ export class MarkToMarketError extends Error {
 }
 
 /** The latest stored close of `symbol` on or before `date`, with its date; null when there is none. */
-export async function closeOnOrBefore(ds: DataSource, symbol: string, date: string): Promise<{ price: number; date: string } | null> {
-  const found = await query<{ close: number; date: string }>(ds, `SELECT close, date::text AS date FROM bars_daily WHERE symbol = $1 AND date <= $2 ORDER BY date DESC LIMIT 1`, [symbol, date]);
+export async function closeOnOrBefore(db: SqlSession, symbol: string, date: string): Promise<{ price: number; date: string } | null> {
+  const found = await db.rows<{ close: number; date: string }>(`SELECT close, date::text AS date FROM bars_daily WHERE symbol = $1 AND date <= $2 ORDER BY date DESC LIMIT 1`, [symbol, date]);
   return found[0] ? { price: Number(found[0].close), date: found[0].date } : null;
 }
 
@@ -194,7 +184,7 @@ async function equityOf(deps: MarkToMarketDeps, marketValue: number): Promise<{ 
     }
   }
   // Without the broker: cash = starting cash − what our buys cost + what our sells brought in.
-  const flows = await query<{ net: string | null }>(deps.ds, `SELECT COALESCE(SUM(CASE WHEN side = 'sell' THEN qty * price ELSE -qty * price END), 0) AS net FROM fills`);
+  const flows = await deps.db.rows<{ net: string | null }>(`SELECT COALESCE(SUM(CASE WHEN side = 'sell' THEN qty * price ELSE -qty * price END), 0) AS net FROM fills`);
   const cash = round6((deps.startingCash ?? 0) + Number(flows[0]?.net ?? 0));
   return { cash, equity: round6(cash + marketValue), source: 'books' };
 }
@@ -202,8 +192,4 @@ async function equityOf(deps: MarkToMarketDeps, marketValue: number): Promise<{ 
 /** The close instant of a session date (16:00 New York, 13:00 on early closes; 16:00 for non-sessions). */
 function closeInstant(date: string): number {
   return sessionInfo(date)?.close ?? nyTimeToInstant(date, '16:00');
-}
-
-function signed(n: number): string {
-  return n > 0 ? `+${usd(n)}` : usd(n);
 }

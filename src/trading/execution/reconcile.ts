@@ -1,14 +1,16 @@
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
-import { isBrokerError } from '../../adapters/brokers/errors.js';
-import { isTerminal, type Broker, type BrokerOrder, type BrokerPosition } from '../../adapters/brokers/port.js';
+import type { UnitOfWork } from '../../adapters/db/port.js';
+import type { Broker, BrokerOrder, BrokerPosition } from '../../adapters/brokers/port.js';
+import { isBrokerError } from '../../lib/broker-errors.js';
+import { errText } from '../../lib/errors.js';
+import { round6 } from '../../lib/numbers.js';
+import { isTerminal } from '../../lib/order-status.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { executeApproval } from './execute.js';
 import { ExitDesk } from './exit-order.js';
-import { errText, query, round6 } from '../../adapters/db/sql.js';
 
 export interface ReconcileDeps {
-  ds: DataSource;
+  db: UnitOfWork;
   broker: Broker;
   audit: { append(e: { action: string; actor: string | number; [k: string]: unknown }): Promise<number> };
   /**
@@ -33,9 +35,21 @@ export interface ReconcileFix {
   kind: 'booked_entry' | 'booked_exit';
   clientOrderId: string;
   symbol: string;
+  strategy: string;
   status: string;
   filledQty: number;
-  line: string;
+  qty: number;
+  avgFillPrice: number | null;
+}
+
+/** An order as the broker shows it, for a mismatch about it. */
+export interface BrokerOrderFacts {
+  side: string;
+  qty: number;
+  symbol: string;
+  limitPrice: number | null;
+  status: string;
+  clientOrderId: string;
 }
 
 export type MismatchKind =
@@ -49,14 +63,32 @@ export type MismatchKind =
   | 'fix_failed'
   | 'broker_unreadable';
 
-/** Something that differs and needs a person (or a later run) to look at it. */
+/**
+ * Something that differs and needs a person (or a later run) to look at it:
+ * `kind` says what, the other fields the figures (which ones depend on the kind).
+ */
 export interface ReconcileMismatch {
   kind: MismatchKind;
   symbol: string | null;
   clientOrderId?: string;
+  /** Our order's kind, for mismatches about one of our orders. */
+  orderKind?: 'entry' | 'exit';
+  /** The broker's order, for orders open at the broker. */
+  order?: BrokerOrderFacts;
+  /** What could not be read (`broker_unreadable`). */
+  what?: 'open orders' | 'positions';
+  /** The broker's status of an order that could not be booked (`fix_failed`). */
+  status?: string;
+  /** Our figure and the broker's (`qty`, `avg_cost`). */
   ours?: number;
   broker?: number;
-  line: string;
+  /** Our strategies' shares of the symbol, e.g. `donchian 50` (`qty`). */
+  parts?: string;
+  /** `avg_cost`: the difference and the tolerance, in percent. */
+  diffPct?: number;
+  tolerancePct?: number;
+  /** The scrubbed error of a failed call. */
+  error?: string;
 }
 
 export interface ReconcileReport {
@@ -66,8 +98,6 @@ export interface ReconcileReport {
   ok: boolean;
   fixed: ReconcileFix[];
   mismatches: ReconcileMismatch[];
-  /** A headline and one line per fix and mismatch, for the chat. */
-  lines: string[];
 }
 
 interface UnbookedOrder {
@@ -77,6 +107,9 @@ interface UnbookedOrder {
   client_order_id: string;
   symbol: string;
   strategy: string;
+  side: 'buy' | 'sell';
+  qty: number;
+  limit_price: string;
   state: string;
   broker_order_id: string | null;
   submit_attempted_at: Date | null;
@@ -111,14 +144,13 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
   const brokerName = deps.broker.name;
 
   // 1. Our orders that are not booked yet.
-  const ours = await query<UnbookedOrder>(
-    deps.ds,
-    `SELECT id, kind, approval_id, client_order_id, symbol, strategy, state, broker_order_id, submit_attempted_at
+  const ours = await deps.db.rows<UnbookedOrder>(
+    `SELECT id, kind, approval_id, client_order_id, symbol, strategy, side, qty, limit_price, state, broker_order_id, submit_attempted_at
        FROM orders WHERE booked_at IS NULL AND broker = $1 AND updated_at <= $2 ORDER BY created_at, id`,
     [brokerName, new Date(now.getTime() - (deps.graceMs ?? 60_000))],
   );
   const desk = new ExitDesk({
-    ds: deps.ds,
+    db: deps.db,
     broker: deps.broker,
     quotes: { latestQuote: async () => Promise.reject(new Error('reconciliation does not quote')) },
     killSwitch: { state: async () => FAIL_CLOSED },
@@ -132,18 +164,22 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     const sent = o.submit_attempted_at !== null || o.broker_order_id !== null || o.state !== 'new';
     let b: BrokerOrder | null;
     try {
-      b = await deps.broker.getOrderByClientId(o.client_order_id);
+      b = await deps.broker.findSubmitted({
+        clientOrderId: o.client_order_id,
+        brokerOrderId: o.broker_order_id,
+        symbol: o.symbol,
+        side: o.side,
+        qty: o.qty,
+        limitPrice: Number(o.limit_price),
+        attemptedAt: o.submit_attempted_at,
+      });
     } catch (e) {
       if (!isBrokerError(e)) throw e;
-      mismatches.push({ kind: 'lookup_failed', symbol: o.symbol, clientOrderId: o.client_order_id, line: `Could not look up our ${o.kind} order ${o.client_order_id} (${o.symbol}): ${text(e.message)}. Run /reconcile again later.` });
+      mismatches.push({ kind: 'lookup_failed', symbol: o.symbol, clientOrderId: o.client_order_id, orderKind: o.kind, error: text(e.message) });
       continue;
     }
     if (!b) {
-      mismatches.push(
-        sent
-          ? { kind: 'missing_at_broker', symbol: o.symbol, clientOrderId: o.client_order_id, line: `Our ${o.kind} order ${o.client_order_id} (${o.symbol}) was sent but ${brokerName} does not show it. It is never re-sent; if it stays missing, close it by hand.` }
-          : { kind: 'never_sent', symbol: o.symbol, clientOrderId: o.client_order_id, line: `Our ${o.kind} order ${o.client_order_id} (${o.symbol}) was written but never sent (its job stopped first). Running the ${o.kind === 'exit' ? 'exits' : 'execution'} job again sends or closes it.` },
-      );
+      mismatches.push({ kind: sent ? 'missing_at_broker' : 'never_sent', symbol: o.symbol, clientOrderId: o.client_order_id, orderKind: o.kind });
       continue;
     }
     if (!isTerminal(b.status)) continue; // still working at the broker: its job books it
@@ -153,12 +189,14 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
         kind: o.kind === 'exit' ? 'booked_exit' : 'booked_entry',
         clientOrderId: o.client_order_id,
         symbol: o.symbol,
+        strategy: o.strategy,
         status: b.status,
         filledQty: b.filledQty,
-        line: `Booked our ${o.kind} order ${o.client_order_id} (${o.symbol} ${o.strategy}): ${b.status} at ${brokerName}, ${b.filledQty}/${b.qty} filled${b.avgFillPrice !== null ? ` @ ${b.avgFillPrice}` : ''}.`,
+        qty: b.qty,
+        avgFillPrice: b.avgFillPrice,
       });
     } else if (booked !== false) {
-      mismatches.push({ kind: 'fix_failed', symbol: o.symbol, clientOrderId: o.client_order_id, line: `Our ${o.kind} order ${o.client_order_id} (${o.symbol}) is ${b.status} at ${brokerName} but could not be booked (${booked}). Run /reconcile again; if it repeats, check the logs.` });
+      mismatches.push({ kind: 'fix_failed', symbol: o.symbol, clientOrderId: o.client_order_id, orderKind: o.kind, status: b.status, error: booked });
     }
   }
 
@@ -168,22 +206,21 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     open = await deps.broker.listOpenOrders();
   } catch (e) {
     if (!isBrokerError(e)) throw e;
-    mismatches.push({ kind: 'broker_unreadable', symbol: null, line: `Could not list open orders at ${brokerName}: ${text(e.message)}. Run /reconcile again later.` });
+    mismatches.push({ kind: 'broker_unreadable', symbol: null, what: 'open orders', error: text(e.message) });
   }
   if (open && open.length > 0) {
-    const known = await query<{ client_order_id: string; booked: boolean }>(
-      deps.ds,
+    const known = await deps.db.rows<{ client_order_id: string; booked: boolean }>(
       `SELECT client_order_id, booked_at IS NOT NULL AS booked FROM orders WHERE client_order_id = ANY($1::text[])`,
       [open.map((o) => o.clientOrderId)],
     );
     const byId = new Map(known.map((k) => [k.client_order_id, k.booked]));
     for (const b of open) {
       const booked = byId.get(b.clientOrderId);
-      const what = `${b.side} ${b.qty} ${b.symbol}${b.limitPrice !== null ? ` @ ${b.limitPrice}` : ''} (${b.status}, client id ${b.clientOrderId})`;
+      const order: BrokerOrderFacts = { side: b.side, qty: b.qty, symbol: b.symbol, limitPrice: b.limitPrice, status: b.status, clientOrderId: b.clientOrderId };
       if (booked === undefined) {
-        mismatches.push({ kind: 'unknown_broker_order', symbol: b.symbol, clientOrderId: b.clientOrderId, line: `Orphan at ${brokerName}: open order ${what} is not ours. Cancel it at the broker (or /kill) if nobody placed it by hand.` });
+        mismatches.push({ kind: 'unknown_broker_order', symbol: b.symbol, clientOrderId: b.clientOrderId, order });
       } else if (booked) {
-        mismatches.push({ kind: 'open_at_broker_booked_here', symbol: b.symbol, clientOrderId: b.clientOrderId, line: `Open order ${what} is still working at ${brokerName} but our books closed it. Cancel it at the broker, then run /reconcile again.` });
+        mismatches.push({ kind: 'open_at_broker_booked_here', symbol: b.symbol, clientOrderId: b.clientOrderId, order });
       }
     }
   }
@@ -194,7 +231,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     theirs = await deps.broker.listPositions();
   } catch (e) {
     if (!isBrokerError(e)) throw e;
-    mismatches.push({ kind: 'broker_unreadable', symbol: null, line: `Could not list positions at ${brokerName}: ${text(e.message)}. Run /reconcile again later.` });
+    mismatches.push({ kind: 'broker_unreadable', symbol: null, what: 'positions', error: text(e.message) });
   }
   if (theirs) mismatches.push(...(await comparePositions(deps, theirs)));
 
@@ -204,11 +241,6 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     ok: mismatches.length === 0,
     fixed,
     mismatches,
-    lines: [
-      `Reconciliation with ${brokerName}: ${fixed.length} fixed, ${mismatches.length} mismatch${mismatches.length === 1 ? '' : 'es'}${mismatches.length === 0 ? ' — books agree.' : '.'}`,
-      ...fixed.map((f) => `✔ ${f.line}`),
-      ...mismatches.map((m) => `⚠ ${m.line}`),
-    ],
   };
   const counts: Record<string, number> = {};
   for (const m of mismatches) counts[m.kind] = (counts[m.kind] ?? 0) + 1;
@@ -234,7 +266,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     // Only ever for an order that was sent: executeApproval then only looks it up and books it.
     if (o.submit_attempted_at === null && o.broker_order_id === null && o.state === 'new') throw new Error('not marked as sent; left to its job');
     await bookEntry(o.approval_id);
-    const after = await query<{ booked: boolean }>(deps.ds, `SELECT booked_at IS NOT NULL AS booked FROM orders WHERE id = $1`, [o.id]);
+    const after = await deps.db.rows<{ booked: boolean }>(`SELECT booked_at IS NOT NULL AS booked FROM orders WHERE id = $1`, [o.id]);
     if (!after[0]?.booked) throw new Error('the execution job did not book it');
     return true;
   }
@@ -244,7 +276,7 @@ function defaultBookEntry(deps: ReconcileDeps): (approvalId: string) => Promise<
   return (approvalId) =>
     executeApproval(
       {
-        ds: deps.ds,
+        db: deps.db,
         broker: deps.broker,
         quotes: { latestQuote: async () => Promise.reject(new Error('reconciliation does not quote')) },
         killSwitch: { state: async () => FAIL_CLOSED },
@@ -261,8 +293,7 @@ function defaultBookEntry(deps: ReconcileDeps): (approvalId: string) => Promise<
 
 async function comparePositions(deps: ReconcileDeps, theirs: BrokerPosition[]): Promise<ReconcileMismatch[]> {
   const tolerance = deps.avgCostTolerancePct ?? 0.5;
-  const mine = await query<{ symbol: string; qty: number; cost: string; parts: string }>(
-    deps.ds,
+  const mine = await deps.db.rows<{ symbol: string; qty: number; cost: string; parts: string }>(
     `SELECT symbol, SUM(qty)::int AS qty, SUM(qty * avg_cost) AS cost, string_agg(strategy || ' ' || qty, ', ' ORDER BY strategy) AS parts
        FROM positions WHERE qty > 0 GROUP BY symbol`,
   );
@@ -275,26 +306,14 @@ async function comparePositions(deps: ReconcileDeps, theirs: BrokerPosition[]): 
     const oq = o?.qty ?? 0;
     const bq = b?.qty ?? 0;
     if (oq !== bq) {
-      out.push({
-        kind: 'qty',
-        symbol,
-        ours: oq,
-        broker: bq,
-        line: `${symbol}: our books hold ${oq}${o ? ` (${o.parts})` : ''}, ${deps.broker.name} holds ${bq}. Check recent fills; orders are never placed to fix this automatically.`,
-      });
+      out.push({ kind: 'qty', symbol, ours: oq, broker: bq, ...(o ? { parts: o.parts } : {}) });
       continue;
     }
     if (o && b && oq > 0) {
       const ourAvg = Number(o.cost) / oq;
       const diffPct = b.avgEntryPrice > 0 ? (Math.abs(ourAvg - b.avgEntryPrice) / b.avgEntryPrice) * 100 : Infinity;
       if (diffPct > tolerance) {
-        out.push({
-          kind: 'avg_cost',
-          symbol,
-          ours: round6(ourAvg),
-          broker: round6(b.avgEntryPrice),
-          line: `${symbol}: our average cost ${round6(ourAvg)} differs from ${deps.broker.name}'s ${round6(b.avgEntryPrice)} by ${diffPct.toFixed(2)}% (> ${tolerance}%). P&L figures may be off until the books are corrected.`,
-        });
+        out.push({ kind: 'avg_cost', symbol, ours: round6(ourAvg), broker: round6(b.avgEntryPrice), diffPct, tolerancePct: tolerance });
       }
     }
   }

@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
-import type { DataSource } from 'typeorm';
+import type { SqlSession } from '../../adapters/db/port.js';
+import type { KillSwitchMirror } from '../../adapters/redis/port.js';
+import { withTimeout } from '../../lib/timeout.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { withTimeout } from '../../adapters/redis/connections.js';
 
 /** What the kill switch says, from each store, and the combined verdict. */
 export interface KillSwitchState {
@@ -14,53 +14,64 @@ export interface KillSwitchState {
   redis: boolean | 'unreachable';
 }
 
+/** How long a mirror read or write may take before the mirror counts as unreachable. */
+const MIRROR_TIMEOUT_MS = 500;
+
+interface KillSwitchRow {
+  engaged: boolean;
+  reason: string | null;
+  changed_by: string | null;
+  changed_at: Date;
+}
+
+const SELECT_ROW = 'SELECT engaged, reason, changed_by, changed_at FROM kill_switch WHERE id = 1';
+
 /**
- * The kill switch: Postgres is the system of record, Redis a mirror that any
- * process can read in well under a millisecond. Engaging writes Redis first
- * then Postgres; resuming clears Postgres first then Redis. So a half-done
- * change always leaves at least one store engaged, and `state()` treats
- * "either engaged or unreadable" as engaged.
+ * The kill switch: Postgres is the system of record, the mirror (Redis) a
+ * copy that any process can read in well under a millisecond. Engaging writes
+ * the mirror first then Postgres; resuming clears Postgres first then the
+ * mirror. So a half-done change always leaves at least one store engaged, and
+ * `state()` treats "either engaged or unreadable" as engaged.
  */
 export class KillSwitch {
   constructor(
-    private readonly ds: DataSource,
-    private readonly redis: Redis,
-    private readonly redisKey: string,
+    private readonly db: SqlSession,
+    private readonly mirror: KillSwitchMirror,
     private readonly audit: AuditLog,
   ) {}
 
   async engage(reason: string, by: number | string): Promise<KillSwitchState> {
     const record = JSON.stringify({ reason, by: String(by), at: new Date().toISOString() });
-    const redisOk = await withTimeout(this.redis.set(this.redisKey, record), 500, 'redis set').then(
+    const mirrored = await withTimeout(this.mirror.write(record), MIRROR_TIMEOUT_MS, 'redis set').then(
       () => true,
       () => false,
     );
     let pgError: unknown = null;
     try {
-      await this.ds.query('UPDATE kill_switch SET engaged = true, reason = $1, changed_by = $2, changed_at = now() WHERE id = 1', [reason, toBigint(by)]);
-      await this.audit.append({ action: 'killswitch.engaged', actor: by, reason, redisMirrored: redisOk });
+      await this.db.exec('UPDATE kill_switch SET engaged = true, reason = $1, changed_by = $2, changed_at = now() WHERE id = 1', [reason, toBigint(by)]);
+      await this.audit.append({ action: 'killswitch.engaged', actor: by, reason, redisMirrored: mirrored });
     } catch (err) {
       pgError = err;
     }
-    if (!redisOk && pgError) throw new KillSwitchUnavailableError('engage');
+    if (!mirrored && pgError) throw new KillSwitchUnavailableError('engage');
     return this.state();
   }
 
   async resume(by: number | string): Promise<KillSwitchState> {
-    await this.ds.query("UPDATE kill_switch SET engaged = false, reason = 'resumed', changed_by = $1, changed_at = now() WHERE id = 1", [toBigint(by)]);
+    await this.db.exec("UPDATE kill_switch SET engaged = false, reason = 'resumed', changed_by = $1, changed_at = now() WHERE id = 1", [toBigint(by)]);
     await this.audit.append({ action: 'killswitch.resumed', actor: by });
-    await withTimeout(this.redis.del(this.redisKey), 500, 'redis del');
+    await withTimeout(this.mirror.clear(), MIRROR_TIMEOUT_MS, 'redis del');
     return this.state();
   }
 
   /** Reads both stores. Used right before every broker submission. */
   async state(): Promise<KillSwitchState> {
     const [pg, rd] = await Promise.all([
-      this.ds
-        .query('SELECT engaged, reason, changed_by, changed_at FROM kill_switch WHERE id = 1')
-        .then((rows: { engaged: boolean; reason: string | null; changed_by: string | null; changed_at: Date }[]) => rows[0] ?? null)
+      this.db
+        .rows<KillSwitchRow>(SELECT_ROW)
+        .then((rows) => rows[0] ?? null)
         .catch(() => 'unreachable' as const),
-      withTimeout(this.redis.get(this.redisKey), 500, 'redis get').catch(() => 'unreachable' as const),
+      withTimeout(this.mirror.read(), MIRROR_TIMEOUT_MS, 'redis get').catch(() => 'unreachable' as const),
     ]);
     const pgEngaged = pg === 'unreachable' ? 'unreachable' : Boolean(pg?.engaged);
     const redisEngaged = rd === 'unreachable' ? 'unreachable' : rd !== null;
@@ -77,17 +88,11 @@ export class KillSwitch {
     };
   }
 
-  /** At start-up: make the Redis mirror agree with Postgres (never clears an engaged mirror blindly). */
+  /** At start-up: make the mirror agree with Postgres (never clears an engaged mirror blindly). */
   async syncMirror(): Promise<void> {
-    const rows = (await this.ds.query('SELECT engaged, reason, changed_by, changed_at FROM kill_switch WHERE id = 1')) as {
-      engaged: boolean;
-      reason: string | null;
-      changed_by: string | null;
-      changed_at: Date;
-    }[];
-    const row = rows[0];
+    const row = (await this.db.rows<KillSwitchRow>(SELECT_ROW))[0];
     if (row?.engaged) {
-      await this.redis.set(this.redisKey, JSON.stringify({ reason: row.reason, by: row.changed_by, at: row.changed_at.toISOString() }));
+      await this.mirror.write(JSON.stringify({ reason: row.reason, by: row.changed_by, at: row.changed_at.toISOString() }));
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Candle } from '../../adapters/charts/port.js';
 import type { ExecutionOutcome } from '../execution/execute.js';
-import type { Queryable } from './positions.js';
+import type { SqlSession } from '../../adapters/db/port.js';
 
 /** Daily candles on a fill confirmation: about three months, legible in a small chart. */
 export const FILL_CHART_BARS = 60;
@@ -20,17 +20,17 @@ export interface FillContext {
 }
 
 /** Loads the stop, planned entry, DEMO flag, position size and recent candles for an outcome's pick and symbol. */
-export async function loadFillContext(db: Queryable, outcome: ExecutionOutcome): Promise<FillContext> {
+export async function loadFillContext(db: SqlSession, outcome: ExecutionOutcome): Promise<FillContext> {
   const empty: FillContext = { stop: null, plannedEntry: null, demo: false, candles: [], positionQty: null };
   if (!('pickId' in outcome) || !('symbol' in outcome)) return empty;
   const [pick, bars, held] = await Promise.all([
-    db.query(`SELECT stop, entry, demo FROM picks WHERE id = $1`, [outcome.pickId]) as Promise<{ stop: number; entry: number; demo: boolean }[]>,
-    db.query(
+    db.rows<{ stop: number; entry: number; demo: boolean }>(`SELECT stop, entry, demo FROM picks WHERE id = $1`, [outcome.pickId]),
+    db.rows<{ date: string; open: number; high: number; low: number; close: number }>(
       `SELECT to_char(date, 'YYYY-MM-DD') AS date, open, high, low, close FROM (
          SELECT date, open, high, low, close FROM bars_daily WHERE symbol = $1 ORDER BY date DESC LIMIT $2) t ORDER BY date`,
       [outcome.symbol, FILL_CHART_BARS],
-    ) as Promise<{ date: string; open: number; high: number; low: number; close: number }[]>,
-    db.query(`SELECT COALESCE(sum(qty), 0)::int AS qty, count(*)::int AS n FROM positions WHERE symbol = $1`, [outcome.symbol]) as Promise<{ qty: number; n: number }[]>,
+    ),
+    db.rows<{ qty: number; n: number }>(`SELECT COALESCE(sum(qty), 0)::int AS qty, count(*)::int AS n FROM positions WHERE symbol = $1`, [outcome.symbol]),
   ]);
   const p = pick[0];
   return {

@@ -1,5 +1,5 @@
 import { num } from './rows.js';
-import type { Queryable } from './positions.js';
+import type { SqlSession } from '../../adapters/db/port.js';
 import type { ExitReason, OrderKind, OrderState, RecentOrder } from './types.js';
 
 /** How many orders /orders lists. */
@@ -26,16 +26,16 @@ interface OrderRow {
 }
 
 /** The latest `limit` orders, entries and exits together, newest first. */
-export async function loadRecentOrders(db: Queryable, limit: number = RECENT_ORDERS): Promise<RecentOrder[]> {
+export async function loadRecentOrders(db: SqlSession, limit: number = RECENT_ORDERS): Promise<RecentOrder[]> {
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new RangeError(`limit must be an integer from 1 to 100, got ${limit}`);
-  const rows = (await db.query(
+  const rows = await db.rows<OrderRow>(
     `SELECT id, kind, exit_reason, symbol, strategy, side, qty, filled_qty, avg_fill_price, limit_price, state,
             client_order_id, broker, realized_pnl, reject_reason, created_at, booked_at
        FROM orders
       ORDER BY created_at DESC, client_order_id DESC
       LIMIT $1`,
     [limit],
-  )) as OrderRow[];
+  );
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,

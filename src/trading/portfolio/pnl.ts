@@ -1,5 +1,6 @@
 import { periodRange } from './period.js';
-import { loadOpenPositions, type Queryable } from './positions.js';
+import type { SqlSession } from '../../adapters/db/port.js';
+import { loadOpenPositions } from './positions.js';
 import { num, numOr0, round6 } from './rows.js';
 import type { EquityPoint, PnlPeriod, PnlReport, PositionsSnapshot } from './types.js';
 
@@ -18,21 +19,21 @@ interface MarkRow {
  * - equity: `equity_marks` from the baseline session through the last
  *   session, plus a live point for the last session when it has no mark yet.
  */
-export async function loadPnl(db: Queryable, period: PnlPeriod, now: Date): Promise<PnlReport> {
+export async function loadPnl(db: SqlSession, period: PnlPeriod, now: Date): Promise<PnlReport> {
   const range = periodRange(period, now);
   const [realizedRows, marks, positions] = await Promise.all([
-    db.query(
+    db.rows<{ total: string; trades: number; wins: number; losses: number }>(
       `SELECT COALESCE(sum(realized_pnl), 0) AS total, count(*)::int AS trades,
               count(*) FILTER (WHERE realized_pnl > 0)::int AS wins, count(*) FILTER (WHERE realized_pnl < 0)::int AS losses
          FROM orders
         WHERE realized_pnl IS NOT NULL AND booked_at IS NOT NULL
           AND (booked_at AT TIME ZONE 'America/New_York')::date BETWEEN $1::date AND $2::date`,
       [range.from, range.today],
-    ) as Promise<{ total: string; trades: number; wins: number; losses: number }[]>,
-    db.query(
+    ),
+    db.rows<MarkRow>(
       `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity, cash, marked_at FROM equity_marks WHERE date BETWEEN $1::date AND $2::date ORDER BY date`,
       [range.baseline, range.to],
-    ) as Promise<MarkRow[]>,
+    ),
     loadOpenPositions(db),
   ]);
   const r = realizedRows[0];
@@ -61,16 +62,14 @@ export async function loadPnl(db: Queryable, period: PnlPeriod, now: Date): Prom
  * sells bring cash in), plus the open positions at current prices. Null when
  * nothing was ever marked: without a starting cash there is no equity to show.
  */
-async function liveEquity(db: Queryable, upTo: string, positions: PositionsSnapshot): Promise<number | null> {
-  const anchor = (await db.query(`SELECT to_char(date, 'YYYY-MM-DD') AS date, equity, cash, marked_at FROM equity_marks WHERE date <= $1::date ORDER BY date DESC LIMIT 1`, [
-    upTo,
-  ])) as MarkRow[];
+async function liveEquity(db: SqlSession, upTo: string, positions: PositionsSnapshot): Promise<number | null> {
+  const anchor = await db.rows<MarkRow>(`SELECT to_char(date, 'YYYY-MM-DD') AS date, equity, cash, marked_at FROM equity_marks WHERE date <= $1::date ORDER BY date DESC LIMIT 1`, [upTo]);
   const a = anchor[0];
   if (!a) return null;
-  const flows = (await db.query(
+  const flows = await db.rows<{ net: string }>(
     `SELECT COALESCE(sum(CASE WHEN side = 'sell' THEN qty * price ELSE -(qty * price) END), 0) AS net FROM fills WHERE filled_at > $1`,
     [a.marked_at],
-  )) as { net: string }[];
+  );
   const cash = numOr0(a.cash) + (num(flows[0]?.net) ?? 0);
   return round6(cash + positions.totals.marketValue);
 }

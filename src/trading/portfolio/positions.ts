@@ -1,9 +1,6 @@
-import type { DataSource } from 'typeorm';
+import type { SqlSession } from '../../adapters/db/port.js';
 import { num, numOr0, round6 } from './rows.js';
 import type { OpenPosition, PositionsSnapshot, PriceSource } from './types.js';
-
-/** Anything that runs a parameterised query: a DataSource, a QueryRunner. */
-export type Queryable = Pick<DataSource, 'query'>;
 
 interface PositionRow {
   symbol: string;
@@ -26,8 +23,8 @@ interface PositionRow {
  * one index probe on the (symbol, date) primary key, so this stays cheap
  * however long the bar history is.
  */
-export async function loadOpenPositions(db: Queryable): Promise<PositionsSnapshot> {
-  const rows = (await db.query(
+export async function loadOpenPositions(db: SqlSession): Promise<PositionsSnapshot> {
+  const rows = await db.rows<PositionRow>(
     `SELECT p.symbol, p.strategy, p.qty, p.avg_cost, p.opened_at, p.stop,
             to_char(p.time_stop_date, 'YYYY-MM-DD') AS time_stop_date, p.realized_pnl, p.last_price,
             to_char(p.last_price_at AT TIME ZONE 'America/New_York', 'YYYY-MM-DD') AS last_price_date,
@@ -35,7 +32,7 @@ export async function loadOpenPositions(db: Queryable): Promise<PositionsSnapsho
        FROM positions p
        LEFT JOIN LATERAL (SELECT close, date FROM bars_daily d WHERE d.symbol = p.symbol ORDER BY d.date DESC LIMIT 1) b ON true
       WHERE p.qty > 0`,
-  )) as PositionRow[];
+  );
   const positions = rows.map(toPosition).sort(byImportance);
   return { positions, totals: totalsOf(positions) };
 }

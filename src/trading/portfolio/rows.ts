@@ -15,4 +15,4 @@ export function numOr0(v: string | number | null | undefined): number {
   return num(v) ?? 0;
 }
 
-export { round6 } from '../../adapters/db/sql.js';
+export { round6 } from '../../lib/numbers.js';

@@ -13,3 +13,13 @@ export interface ScanData {
   members(): Promise<UniverseMember[]>;
   load(symbols: readonly string[]): Promise<Map<string, BarSeries>>;
 }
+
+/**
+ * Whether the default market data is still being loaded (the first start of
+ * a worker stores the DEMO universe, about a minute): scans and backtests
+ * refuse to run on half a universe meanwhile. App implements it over the
+ * flag the seeding worker keeps in Redis.
+ */
+export interface SeedingState {
+  isSeeding(): Promise<boolean>;
+}

@@ -1,6 +1,47 @@
+import type { StrategyId } from '../../engine/signal.js';
+import type { PickWithBars } from './scan-run.js';
+
 /**
  * What the scan use cases tell a chat, as typed data (codes and figures, no
  * sentences): published through the Notifier port and turned into chat text
  * by src/bot/render/scan.ts (and by the dashboard, later).
  */
-export type ScanNotice = never;
+export type ScanNotice = ScanStartedNotice | ScanProgressNotice | ScanFinishedNotice | ScanCardsNotice;
+
+/** The scan has its universe: the ack message (`messageId`) shows what it scans, at 0 done. */
+export interface ScanStartedNotice {
+  kind: 'scan.started';
+  messageId: number;
+  symbols: number;
+  asOf: string;
+  demo: boolean;
+}
+
+/** `done` of `total` symbols evaluated (the ack message shows it). */
+export interface ScanProgressNotice {
+  kind: 'scan.progress';
+  messageId: number;
+  done: number;
+  total: number;
+  asOf: string;
+}
+
+/** The scan is over: the ack message becomes its summary. */
+export interface ScanFinishedNotice {
+  kind: 'scan.finished';
+  messageId: number;
+  asOf: string;
+  demo: boolean;
+  evaluated: number;
+  skipped: number;
+  signals: number;
+  byStrategy: { strategy: StrategyId; signals: number }[];
+  /** Picks posted as cards after the summary. */
+  shown: number;
+}
+
+/** The best picks, each to be posted as a card that can be approved or rejected until it expires. */
+export interface ScanCardsNotice {
+  kind: 'scan.cards';
+  cards: PickWithBars[];
+}

@@ -1,8 +1,10 @@
-import type { DataSource } from 'typeorm';
+import type { SqlSession } from '../../adapters/db/port.js';
 import type { Signal } from '../../engine/signal.js';
 import type { SuggestedSize } from '../../engine/scan/index.js';
-import type { PickView } from '../../bot/views/pick-card.js';
+import type { StoredPick } from './pick.js';
 import { pickId } from './pick-id.js';
+
+export type { StoredPick } from './pick.js';
 
 interface PickRow {
   id: string;
@@ -20,11 +22,7 @@ interface PickRow {
   expires_at: Date;
 }
 
-export interface StoredPick extends PickView {
-  state: string;
-}
-
-function toView(r: PickRow): StoredPick {
+function toPick(r: PickRow): StoredPick {
   return {
     id: r.id,
     symbol: r.symbol,
@@ -46,10 +44,10 @@ const COLUMNS = `id, symbol, strategy, to_char(session_date, 'YYYY-MM-DD') AS se
 
 /** Scan runs and picks in Postgres. */
 export class PicksRepo {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly db: SqlSession) {}
 
   async createRun(run: { id: string; requestedBy: number; chatId: number; asOf: string; strategies: string[]; symbols: number; demo: boolean }): Promise<void> {
-    await this.ds.query(
+    await this.db.exec(
       `INSERT INTO scan_runs (id, requested_by, chat_id, as_of, strategies, status, symbols, demo) VALUES ($1, $2, $3, $4, $5, 'running', $6, $7)
        ON CONFLICT (id) DO NOTHING`,
       [run.id, run.requestedBy, run.chatId, run.asOf, run.strategies, run.symbols, run.demo],
@@ -57,7 +55,7 @@ export class PicksRepo {
   }
 
   async finishRun(id: string, r: { evaluated: number; signals: number; summary: unknown }): Promise<void> {
-    await this.ds.query(`UPDATE scan_runs SET status = 'done', evaluated = $2, signals = $3, summary = $4, finished_at = now() WHERE id = $1`, [id, r.evaluated, r.signals, JSON.stringify(r.summary)]);
+    await this.db.exec(`UPDATE scan_runs SET status = 'done', evaluated = $2, signals = $3, summary = $4, finished_at = now() WHERE id = $1`, [id, r.evaluated, r.signals, JSON.stringify(r.summary)]);
   }
 
   /**
@@ -66,7 +64,7 @@ export class PicksRepo {
    */
   async upsertPicks(runId: string, picks: { signal: Signal; size: SuggestedSize; demo: boolean }[], expiresAt: Date): Promise<StoredPick[]> {
     if (picks.length === 0) return [];
-    const rows = (await this.ds.query(
+    const rows = await this.db.rows<PickRow>(
       `INSERT INTO picks (id, scan_run_id, session_date, symbol, strategy, entry, stop, target, atr, score, qty, dollar_risk, reasons, demo, expires_at)
        SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::int[], $12::float8[], $13::jsonb[], $14::bool[], $15::timestamptz[])
        ON CONFLICT (session_date, symbol, strategy) DO UPDATE SET
@@ -90,27 +88,27 @@ export class PicksRepo {
         picks.map((p) => p.demo),
         picks.map(() => expiresAt),
       ],
-    )) as PickRow[];
-    const byId = new Map(rows.map((r) => [r.id, toView(r)]));
+    );
+    const byId = new Map(rows.map((r) => [r.id, toPick(r)]));
     // RETURNING order is not guaranteed: keep the caller's ranking.
     return picks.map((p) => byId.get(pickId(p.signal.date, p.signal.symbol, p.signal.strategy))!).filter(Boolean);
   }
 
   async setCardMessage(id: string, chatId: number, messageId: number): Promise<void> {
-    await this.ds.query('UPDATE picks SET chat_id = $2, message_id = $3 WHERE id = $1', [id, chatId, messageId]);
+    await this.db.exec('UPDATE picks SET chat_id = $2, message_id = $3 WHERE id = $1', [id, chatId, messageId]);
   }
 
   /** One pick by id, or null. */
   async get(id: string): Promise<StoredPick | null> {
-    const rows = (await this.ds.query(`SELECT ${COLUMNS} FROM picks WHERE id = $1`, [id])) as PickRow[];
-    return rows[0] ? toView(rows[0]) : null;
+    const rows = await this.db.rows<PickRow>(`SELECT ${COLUMNS} FROM picks WHERE id = $1`, [id]);
+    return rows[0] ? toPick(rows[0]) : null;
   }
 
   /** Picks of a session (default: the latest session that has any), best first. */
   async list(date?: string): Promise<{ date: string | null; picks: StoredPick[] }> {
-    const day = date ?? ((await this.ds.query(`SELECT to_char(max(session_date), 'YYYY-MM-DD') AS d FROM picks`)) as { d: string | null }[])[0]?.d ?? null;
+    const day = date ?? (await this.db.rows<{ d: string | null }>(`SELECT to_char(max(session_date), 'YYYY-MM-DD') AS d FROM picks`))[0]?.d ?? null;
     if (!day) return { date: null, picks: [] };
-    const rows = (await this.ds.query(`SELECT ${COLUMNS} FROM picks WHERE session_date = $1 ORDER BY score DESC, symbol`, [day])) as PickRow[];
-    return { date: day, picks: rows.map(toView) };
+    const rows = await this.db.rows<PickRow>(`SELECT ${COLUMNS} FROM picks WHERE session_date = $1 ORDER BY score DESC, symbol`, [day]);
+    return { date: day, picks: rows.map(toPick) };
   }
 }

@@ -1,6 +1,11 @@
-import type { BarsStore } from '../../adapters/bars/store.js';
 import type { BarSeries } from '../../engine/bars.js';
 import type { ScanData, UniverseMember } from './data-port.js';
+
+/** What scans read from the bars store (structurally the adapter's `BarsStore`). */
+export interface ScanBarsStore {
+  listSymbols(): Promise<{ symbol: string; demo: boolean; lastDate?: string | null }[]>;
+  loadUniverse(): Promise<Map<string, BarSeries>>;
+}
 
 /**
  * Scan data from the bars store. Chunks ask for a few symbols each, but the
@@ -8,7 +13,7 @@ import type { ScanData, UniverseMember } from './data-port.js';
  * universe and picks from it instead of querying Postgres per chunk.
  */
 export class StoreScanData implements ScanData {
-  constructor(private readonly store: BarsStore) {}
+  constructor(private readonly store: ScanBarsStore) {}
 
   async members(): Promise<UniverseMember[]> {
     return (await this.store.listSymbols()).map((s) => ({ symbol: s.symbol, demo: s.demo, lastDate: s.lastDate ?? null }));

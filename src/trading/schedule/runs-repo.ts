@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { SqlSession } from '../../adapters/db/port.js';
 import type { Occurrence } from '../../engine/schedule/plan.js';
 
 /** A `scheduled_runs` row. */
@@ -59,11 +59,11 @@ function toRow(r: RawRow): ScheduledRunRow {
  * same string, so even that rare second enqueue is a no-op in the queue.
  */
 export class ScheduledRuns {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly db: SqlSession) {}
 
   async claim(o: Occurrence, instance: string, caughtUp: boolean, nowMs: number, leaseMs: number): Promise<ClaimResult> {
     // INSERT … ON CONFLICT: the first replica inserts; the others only take over an expired, unconfirmed claim.
-    const rows = (await this.ds.query(
+    const rows = await this.db.rows<{ slot_key: string }>(
       `INSERT INTO scheduled_runs (slot_key, slot, session_date, due_at, enqueued_by, caught_up, claimed_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (slot_key) DO UPDATE
@@ -73,15 +73,15 @@ export class ScheduledRuns {
            AND (scheduled_runs.claimed_at IS NULL OR scheduled_runs.claimed_at <= $8)
        RETURNING slot_key`,
       [o.jobId, o.slot.slot, o.sessionDate, new Date(o.dueAt), instance, caughtUp, new Date(nowMs), new Date(nowMs - leaseMs)],
-    )) as { slot_key: string }[];
+    );
     if (rows.length > 0) return 'claimed';
-    const cur = (await this.ds.query(`SELECT enqueued_at FROM scheduled_runs WHERE slot_key = $1`, [o.jobId])) as { enqueued_at: Date | null }[];
+    const cur = await this.db.rows<{ enqueued_at: Date | null }>(`SELECT enqueued_at FROM scheduled_runs WHERE slot_key = $1`, [o.jobId]);
     return cur[0]?.enqueued_at ? 'done' : 'busy';
   }
 
   /** Confirms the enqueue (only the current claimant can). */
   async confirm(slotKey: string, instance: string, nowMs: number): Promise<void> {
-    await this.ds.query(`UPDATE scheduled_runs SET enqueued_at = $3, last_error = NULL WHERE slot_key = $1 AND enqueued_by = $2 AND enqueued_at IS NULL`, [
+    await this.db.exec(`UPDATE scheduled_runs SET enqueued_at = $3, last_error = NULL WHERE slot_key = $1 AND enqueued_by = $2 AND enqueued_at IS NULL`, [
       slotKey,
       instance,
       new Date(nowMs),
@@ -90,7 +90,7 @@ export class ScheduledRuns {
 
   /** Gives a claim back after a failed enqueue, so the next tick (of any replica) retries at once. */
   async release(slotKey: string, instance: string, error: string): Promise<void> {
-    await this.ds.query(`UPDATE scheduled_runs SET claimed_at = NULL, last_error = $3 WHERE slot_key = $1 AND enqueued_by = $2 AND enqueued_at IS NULL`, [
+    await this.db.exec(`UPDATE scheduled_runs SET claimed_at = NULL, last_error = $3 WHERE slot_key = $1 AND enqueued_by = $2 AND enqueued_at IS NULL`, [
       slotKey,
       instance,
       error.slice(0, 2000),
@@ -98,26 +98,26 @@ export class ScheduledRuns {
   }
 
   async get(slotKey: string): Promise<ScheduledRunRow | null> {
-    const rows = (await this.ds.query(`SELECT ${COLUMNS} FROM scheduled_runs WHERE slot_key = $1`, [slotKey])) as RawRow[];
+    const rows = await this.db.rows<RawRow>(`SELECT ${COLUMNS} FROM scheduled_runs WHERE slot_key = $1`, [slotKey]);
     return rows[0] ? toRow(rows[0]) : null;
   }
 
   /** Rows of session dates `from`..`to` (inclusive), in due order. */
   async between(from: string, to: string): Promise<ScheduledRunRow[]> {
-    const rows = (await this.ds.query(`SELECT ${COLUMNS} FROM scheduled_runs WHERE session_date BETWEEN $1 AND $2 ORDER BY due_at, slot`, [from, to])) as RawRow[];
+    const rows = await this.db.rows<RawRow>(`SELECT ${COLUMNS} FROM scheduled_runs WHERE session_date BETWEEN $1 AND $2 ORDER BY due_at, slot`, [from, to]);
     return rows.map(toRow);
   }
 
   /** Which of `slotKeys` have a confirmed enqueue. */
   async enqueued(slotKeys: readonly string[]): Promise<Set<string>> {
     if (slotKeys.length === 0) return new Set();
-    const rows = (await this.ds.query(`SELECT slot_key FROM scheduled_runs WHERE slot_key = ANY($1) AND enqueued_at IS NOT NULL`, [slotKeys])) as { slot_key: string }[];
+    const rows = await this.db.rows<{ slot_key: string }>(`SELECT slot_key FROM scheduled_runs WHERE slot_key = ANY($1) AND enqueued_at IS NOT NULL`, [slotKeys]);
     return new Set(rows.map((r) => r.slot_key));
   }
 
   /** Due time of the oldest row: since when the scheduler has been keeping records here (null = never). */
   async firstDueAt(): Promise<number | null> {
-    const rows = (await this.ds.query(`SELECT min(due_at) AS first FROM scheduled_runs`)) as { first: Date | null }[];
+    const rows = await this.db.rows<{ first: Date | null }>(`SELECT min(due_at) AS first FROM scheduled_runs`);
     return rows[0]?.first ? rows[0].first.getTime() : null;
   }
 }

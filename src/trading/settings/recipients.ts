@@ -1,5 +1,6 @@
+import type { SqlSession } from '../../adapters/db/port.js';
 import type { Role } from '../../lib/roles.js';
-import { UserSettingsRepo, type Queryable } from './repo.js';
+import { UserSettingsRepo } from './repo.js';
 import type { NotifyKind } from './schema.js';
 
 /** Someone to send a broadcast notification to, and how. */
@@ -22,9 +23,9 @@ export interface Recipient {
  * of users no longer on the allow list are ignored: removing someone from
  * TELEGRAM_ALLOWED_USER_IDS stops their notifications at once.
  */
-export async function recipientsFor(kind: NotifyKind, ds: Queryable, allowList: ReadonlyMap<number, Role>): Promise<Recipient[]> {
+export async function recipientsFor(kind: NotifyKind, db: SqlSession, allowList: ReadonlyMap<number, Role>): Promise<Recipient[]> {
   const ids = [...allowList.keys()].sort((a, b) => a - b);
-  const settings = await new UserSettingsRepo(ds).getMany(ids);
+  const settings = await new UserSettingsRepo(db).getMany(ids);
   const out: Recipient[] = [];
   for (const userId of ids) {
     const mode = settings.get(userId)?.[kind] ?? 'on';

@@ -1,17 +1,13 @@
+import type { SqlSession } from '../../adapters/db/port.js';
 import { effectiveSettings, notifyKindSchema, notifyModeSchema, type NotifyKind, type NotifyMode, type NotifySettings } from './schema.js';
-
-/** The one DataSource method the settings code needs (a TypeORM DataSource or QueryRunner fits). */
-export interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
-}
 
 /** `user_settings` rows: one jsonb document per Telegram user. */
 export class UserSettingsRepo {
-  constructor(private readonly ds: Queryable) {}
+  constructor(private readonly db: SqlSession) {}
 
   /** The user's effective settings; defaults when they never changed anything. */
   async get(userId: number): Promise<NotifySettings> {
-    const rows = (await this.ds.query(`SELECT settings FROM user_settings WHERE user_id = $1`, [userId])) as { settings: unknown }[];
+    const rows = await this.db.rows<{ settings: unknown }>(`SELECT settings FROM user_settings WHERE user_id = $1`, [userId]);
     return effectiveSettings(rows[0]?.settings);
   }
 
@@ -19,10 +15,9 @@ export class UserSettingsRepo {
   async getMany(userIds: readonly number[]): Promise<Map<number, NotifySettings>> {
     const out = new Map<number, NotifySettings>();
     if (userIds.length === 0) return out;
-    const rows = (await this.ds.query(`SELECT user_id::text AS user_id, settings FROM user_settings WHERE user_id = ANY($1::bigint[])`, [userIds.map(String)])) as {
-      user_id: string;
-      settings: unknown;
-    }[];
+    const rows = await this.db.rows<{ user_id: string; settings: unknown }>(`SELECT user_id::text AS user_id, settings FROM user_settings WHERE user_id = ANY($1::bigint[])`, [
+      userIds.map(String),
+    ]);
     const stored = new Map(rows.map((r) => [Number(r.user_id), r.settings]));
     for (const id of userIds) out.set(id, effectiveSettings(stored.get(id)));
     return out;
@@ -38,7 +33,7 @@ export class UserSettingsRepo {
     const k = notifyKindSchema.parse(kind);
     const m = notifyModeSchema.parse(mode);
     if (!Number.isSafeInteger(userId) || userId <= 0) throw new RangeError(`user id must be a positive integer, got ${userId}`);
-    const rows = (await this.ds.query(
+    const rows = await this.db.rows<{ settings: unknown }>(
       `INSERT INTO user_settings AS u (user_id, settings, updated_at)
        VALUES ($1, jsonb_build_object('notify', jsonb_build_object($2::text, $3::text)), now())
        ON CONFLICT (user_id) DO UPDATE SET
@@ -50,7 +45,7 @@ export class UserSettingsRepo {
          updated_at = now()
        RETURNING settings`,
       [userId, k, m],
-    )) as { settings: unknown }[];
+    );
     return effectiveSettings(rows[0]?.settings);
   }
 }

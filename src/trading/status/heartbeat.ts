@@ -1,22 +1,25 @@
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
-import type { DataSource } from 'typeorm';
-import type { Logger } from 'pino';
+import type { SqlSession } from '../../adapters/db/port.js';
+import type { LivenessMarks } from '../../adapters/redis/port.js';
 
-/** A role's sign of life: a Postgres row (history, /status) and a Redis key that expires when stale. */
+/** Where a missed beat is reported (a pino logger fits). */
+export interface HeartbeatLog {
+  warn(obj: object, msg: string): void;
+}
+
+/** A role's sign of life: a Postgres row (history, /status) and a liveness mark (Redis) that expires when stale. */
 export class Heartbeat {
   private timer: NodeJS.Timeout | undefined;
   private readonly startedAt = new Date();
 
   constructor(
-    private readonly ds: DataSource,
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly db: SqlSession,
+    private readonly marks: LivenessMarks,
     readonly role: string,
     readonly instance: string,
     private readonly intervalMs: number,
     private readonly staleMs: number,
-    private readonly log: Logger,
+    private readonly log: HeartbeatLog,
   ) {}
 
   /** Beats now and then every interval. Failures are logged, never fatal: a missing beat is itself the signal. */
@@ -33,25 +36,23 @@ export class Heartbeat {
   /** On graceful shutdown: forget this instance, so /status lists only live or crashed processes. */
   async retire(): Promise<void> {
     this.stop();
-    await Promise.allSettled([
-      this.ds.query('DELETE FROM heartbeats WHERE role = $1 AND instance = $2', [this.role, this.instance]),
-      this.redis.del(`${this.prefix}:heartbeat:${this.role}:${this.instance}`),
-    ]);
+    await Promise.allSettled([this.db.exec('DELETE FROM heartbeats WHERE role = $1 AND instance = $2', [this.role, this.instance]), this.marks.clear(this.role, this.instance)]);
   }
 
   async beat(): Promise<void> {
     const results = await Promise.allSettled([
-      this.ds.query(
+      this.db.exec(
         `INSERT INTO heartbeats (role, instance, pid, host, started_at, beat_at) VALUES ($1, $2, $3, $4, $5, now())
          ON CONFLICT (role, instance) DO UPDATE SET pid = EXCLUDED.pid, host = EXCLUDED.host, beat_at = now()`,
         [this.role, this.instance, process.pid, hostname(), this.startedAt],
       ),
-      this.redis.set(`${this.prefix}:heartbeat:${this.role}:${this.instance}`, String(Date.now()), 'PX', this.staleMs),
+      this.marks.mark(this.role, this.instance, this.staleMs),
     ]);
     for (const r of results) if (r.status === 'rejected') this.log.warn({ err: r.reason, role: this.role }, 'heartbeat not recorded');
   }
 }
 
+/** One process's latest beat, as /status lists it. */
 export interface HeartbeatView {
   role: string;
   instance: string;
@@ -65,14 +66,10 @@ export interface HeartbeatView {
  * Heartbeats from Postgres, newest first, with staleness judged against
  * `staleMs`. Processes silent for over a day are left out: long gone, not news.
  */
-export async function readHeartbeats(ds: DataSource, staleMs: number, now = Date.now()): Promise<HeartbeatView[]> {
-  const rows = (await ds.query(`SELECT role, instance, pid, host, beat_at FROM heartbeats WHERE beat_at > now() - interval '1 day' ORDER BY beat_at DESC LIMIT 50`)) as {
-    role: string;
-    instance: string;
-    pid: number;
-    host: string;
-    beat_at: Date;
-  }[];
+export async function readHeartbeats(db: SqlSession, staleMs: number, now = Date.now()): Promise<HeartbeatView[]> {
+  const rows = await db.rows<{ role: string; instance: string; pid: number; host: string; beat_at: Date }>(
+    `SELECT role, instance, pid, host, beat_at FROM heartbeats WHERE beat_at > now() - interval '1 day' ORDER BY beat_at DESC LIMIT 50`,
+  );
   return rows.map((r) => {
     const ageMs = Math.max(0, now - r.beat_at.getTime());
     return { role: r.role, instance: r.instance, pid: r.pid, host: r.host, ageMs, stale: ageMs > staleMs };

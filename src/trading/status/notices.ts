@@ -1,6 +1,20 @@
+import type { StoredPick } from '../scan/picks-repo.js';
+import type { SystemStatus } from './status.js';
+
 /**
- * What the status use cases tell a chat, as typed data (codes and figures, no
- * sentences): published through the Notifier port and turned into chat text
- * by src/bot/render/status.ts (and by the dashboard, later).
+ * What the status use cases and the command jobs tell a chat, as typed data
+ * (codes and figures, no sentences): published through the Notifier port and
+ * turned into chat text by src/bot/render/status.ts (and by the dashboard, later).
  */
-export type StatusNotice = never;
+export type StatusNotice =
+  /** /status: health, kill switch, queues, alerts and processes. */
+  | { kind: 'command.status'; status: SystemStatus }
+  /** /picks: the picks of `date` (null: no scan yet), best first; `asked` is the date the user asked for, if any. */
+  | { kind: 'command.picks'; date: string | null; picks: StoredPick[]; asked?: string }
+  /**
+   * A command job failed through all its retries: `command` is the job name
+   * (e.g. `command.pnl`), `error` the (scrubbed) error message.
+   */
+  | { kind: 'command.failed'; command: string; attempts: number; error: string }
+  /** A scan failed for good: its ack message (`ackMessageId`) is edited to say so, or a new message is sent. */
+  | { kind: 'command.scan-failed'; error: string; ackMessageId?: number };

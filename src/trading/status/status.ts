@@ -1,30 +1,38 @@
-import type { Redis } from 'ioredis';
+import type { SqlSession } from '../../adapters/db/port.js';
+import type { HealthProbe, QueueDepths } from '../../adapters/redis/port.js';
+import { withTimeout } from '../../lib/timeout.js';
 import { currentAlerts, type AlertView } from '../alerts/alerts.js';
-import type { DataSource } from 'typeorm';
-import type { JobProducer } from '../../jobs/producer.js';
-import type { QueueName } from '../../jobs/registry.js';
-import { withTimeout } from '../../adapters/redis/connections.js';
-import type { KillSwitch, KillSwitchState } from '../kill-switch/kill-switch.js';
+import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { readHeartbeats, type HeartbeatView } from './heartbeat.js';
+
+/** One health probe's answer. */
+export interface ProbeResult {
+  ok: boolean;
+  ms: number;
+  /** The probe's error message when it failed. */
+  error?: string;
+}
 
 /** Everything /status and /readyz report. */
 export interface SystemStatus {
   mode: string;
   uptimeMs: number;
   killSwitch: KillSwitchState;
-  db: { ok: boolean; ms: number; error?: string };
-  redis: { ok: boolean; ms: number; error?: string };
-  queues: Record<QueueName, Record<string, number>> | null;
+  db: ProbeResult;
+  redis: ProbeResult;
+  /** Job counts per queue and state; null when the queues could not be read. */
+  queues: Record<string, Record<string, number>> | null;
   heartbeats: HeartbeatView[];
   /** Open alerts (dead-man, failures, reconciliation), newest first; empty when none or unreadable. */
   alerts: AlertView[];
 }
 
+/** What {@link collectStatus} reads, each behind its port. */
 export interface StatusSources {
-  ds: DataSource;
-  redis: Redis;
-  jobs: JobProducer;
-  killSwitch: KillSwitch;
+  db: SqlSession;
+  redis: HealthProbe;
+  queues: QueueDepths;
+  killSwitch: { state(): Promise<KillSwitchState> };
   mode: string;
   startedAt: number;
   staleMs: number;
@@ -32,7 +40,7 @@ export interface StatusSources {
 }
 
 /** Times one probe with a timeout; never throws. */
-export async function probe(fn: () => Promise<unknown>, timeoutMs: number, what: string): Promise<{ ok: boolean; ms: number; error?: string }> {
+export async function probe(fn: () => Promise<unknown>, timeoutMs: number, what: string): Promise<ProbeResult> {
   const t0 = performance.now();
   try {
     await withTimeout(fn(), timeoutMs, what);
@@ -44,12 +52,12 @@ export async function probe(fn: () => Promise<unknown>, timeoutMs: number, what:
 
 export async function collectStatus(src: StatusSources): Promise<SystemStatus> {
   const [db, redis, killSwitch, queues, heartbeats, alerts] = await Promise.all([
-    probe(() => src.ds.query('SELECT 1'), src.timeoutMs, 'postgres ping'),
+    probe(() => src.db.rows('SELECT 1'), src.timeoutMs, 'postgres ping'),
     probe(() => src.redis.ping(), src.timeoutMs, 'redis ping'),
     src.killSwitch.state(),
-    src.jobs.depths().catch(() => null),
-    readHeartbeats(src.ds, src.staleMs).catch(() => []),
-    currentAlerts(src.ds),
+    src.queues.depths().catch(() => null),
+    readHeartbeats(src.db, src.staleMs).catch(() => []),
+    currentAlerts(src.db),
   ]);
   return { mode: src.mode, uptimeMs: Date.now() - src.startedAt, killSwitch, db, redis, queues, heartbeats, alerts };
 }

@@ -26,6 +26,7 @@ import {
   waitMessage,
 } from '../../helpers/execution.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
+import { waitForQuiescence } from '../../helpers/quiescence.js';
 import { probeQueues, type QueueProbe } from '../resilience/support.js';
 import { CALLBACK_ACTIONS } from '../../../src/bot/callback-data.js';
 
@@ -104,7 +105,11 @@ describe('approve taps through the bot', () => {
     await waitMessage(em, GROUP, after, /Bought TAPS/, 20_000);
     await until('the execution job to complete', async () => ((await q.state('executions', `exec-${approval.id}`)) === 'completed' ? true : undefined), 10_000);
     expect((await q.queues.executions.getJobs(['completed', 'active', 'waiting', 'delayed', 'failed'])).filter((j) => j.name === 'execution.run')).toHaveLength(1);
-    await sleep(500);
+    // The chart follows the confirmation as its own, delayed photo (rendered after a pause): wait
+    // for it, then for the notify and execution queues to drain and the outbox to go idle before
+    // counting — a second confirmation or chart would have been sent by then.
+    await em.waitFor((e) => e.method === 'sendPhoto' && /TAPS · bought 20 @/.test(textOf(e)), 20_000, { afterSeq: after });
+    await waitForQuiescence({ queues: [q.queues.notify, q.queues.executions], outbox: em });
     const confirmations = await messagesMatching(em, GROUP, after, /Bought TAPS/);
     expect(confirmations).toHaveLength(1);
     expect(confirmations[0]!.method).toBe('sendMessage');

@@ -84,7 +84,7 @@ describe('Postgres restart', () => {
     expect(rows[0]?.engaged).toBe(true);
 
     // The audit chain survived the restart: every row links to the one before.
-    const verdict = await new AuditLog(h.running.app.ds).verify();
+    const verdict = await new AuditLog(h.running.app.uow).verify();
     expect(verdict, JSON.stringify(verdict)).toMatchObject({ ok: true });
     expect(verdict.rows).toBeGreaterThanOrEqual(3);
     expect((await httpGet(h.running.httpPort, '/readyz')).status).toBe(200);

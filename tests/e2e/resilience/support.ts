@@ -9,6 +9,7 @@ import type { DataSource } from 'typeorm';
 import type { OutboxEvent } from '../../../src/dev/telegram/outbox.js';
 import type { TelegramEmulator } from '../../../src/dev/telegram/index.js';
 import { QUEUE_NAMES, type QueueName } from '../../../src/jobs/registry.js';
+import { cliCommand } from '../../helpers/cli.js';
 import { TEST_TOKEN, textOf } from '../../helpers/harness.js';
 
 export { textOf };
@@ -153,9 +154,12 @@ process.once('exit', () => {
   for (const c of liveChildren) c.kill('SIGKILL');
 });
 
-/** Spawns `node --import tsx src/cli/main.ts start --role worker` with a minimal, explicit environment. */
+/**
+ * Spawns the compiled `courtside start --role worker` (dist/src/cli/main.js, made current by the global
+ * setup) with a minimal, explicit environment.
+ */
 export function spawnWorker(e: WorkerEnv): WorkerProcess {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--role', 'worker'], {
+  const proc = spawn(...cliCommand('start', '--role', 'worker'), {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

@@ -1,35 +1,15 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { adminChatIds, Alerts, alertKeys, currentAlerts, jobFailureAlerts, listAlerts, notifierSender, type AlertSender } from '../../../src/trading/alerts/alerts.js';
+import type { ChartRenderer } from '../../../src/adapters/charts/port.js';
+import { TypeOrmUnitOfWork } from '../../../src/adapters/db/unit-of-work.js';
+import { adminChatIds, Alerts, alertKeys, currentAlerts, jobFailureAlerts, listAlerts } from '../../../src/trading/alerts/alerts.js';
 import { JobProducer } from '../../../src/jobs/producer.js';
 import { BlobStore } from '../../../src/adapters/redis/blob-store.js';
 import { Outbox } from '../../../src/bot/outbox/outbox.js';
+import { ChatPublisher } from '../../../src/bot/outbox/publisher.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../../helpers/env.js';
 import { fakeClock, makeSchedDb, silentLog, type SchedDb } from '../scheduler/setup.js';
-
-interface Sent {
-  chatId: number;
-  text: string;
-  jobId: string;
-}
-
-function sink(): { sent: Sent[]; send: AlertSender; failNext(n: number): void } {
-  const sent: Sent[] = [];
-  let failing = 0;
-  return {
-    sent,
-    send: async (chatId, text, jobId) => {
-      if (failing > 0) {
-        failing--;
-        throw new Error('queue unavailable');
-      }
-      sent.push({ chatId, text, jobId });
-    },
-    failNext(n) {
-      failing = n;
-    },
-  };
-}
+import { sink } from './sink.js';
 
 let db: SchedDb;
 beforeAll(async () => {
@@ -43,12 +23,19 @@ afterEach(async () => {
 });
 
 const T0 = Date.UTC(2026, 2, 10, 14, 0);
+/** Alert messages are text only. */
+const noCharts: ChartRenderer = {
+  name: 'none',
+  render: async () => {
+    throw new Error('no charts here');
+  },
+};
 
 describe('alerts', () => {
   it('same key while open: one message, counted; resolved: one "recovered"; raised again: a new episode', async () => {
     const clock = fakeClock(T0);
     const s = sink();
-    const alerts = new Alerts({ ds: db.ds, send: s.send, admins: [11, 22], now: clock.now, log: silentLog });
+    const alerts = new Alerts({ db: db.uow, notifier: s.notifier, admins: [11, 22], now: clock.now, log: silentLog });
     const input = { key: alertKeys.dataStale('polygon'), kind: 'data-stale', severity: 'warning' as const, message: 'Polygon bars are 3 sessions old' };
 
     expect(await alerts.raise(input)).toEqual({ opened: true, notified: true, count: 1 });
@@ -61,7 +48,7 @@ describe('alerts', () => {
     expect(s.sent[0]!.jobId).toMatch(/^alert-open-[0-9a-f]{16}-\d+-11$/);
     expect(s.sent.every((m) => !m.jobId.includes(':'))).toBe(true);
 
-    const open = await currentAlerts(db.ds);
+    const open = await currentAlerts(db.uow);
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({ key: 'data.stale:polygon', state: 'open', count: 2, message: 'Polygon bars are still 3 sessions old' });
     expect(open[0]!.firstAt.getTime()).toBe(T0);
@@ -75,8 +62,8 @@ describe('alerts', () => {
       [22, '✅ RECOVERED · data-stale', 'Polygon bars are fresh again'],
     ]);
     expect(s.sent[2]!.text).toContain('seen 2×');
-    expect(await currentAlerts(db.ds)).toEqual([]);
-    expect((await listAlerts(db.ds, { state: 'resolved' }))[0]).toMatchObject({ key: 'data.stale:polygon', state: 'resolved' });
+    expect(await currentAlerts(db.uow)).toEqual([]);
+    expect((await listAlerts(db.uow, { state: 'resolved' }))[0]).toMatchObject({ key: 'data.stale:polygon', state: 'resolved' });
 
     clock.advance(60_000);
     expect(await alerts.raise(input)).toEqual({ opened: true, notified: true, count: 1 });
@@ -91,7 +78,8 @@ describe('alerts', () => {
   it('many processes raising the same key at once: one message', async () => {
     const s = sink();
     const others = await Promise.all([db.open(), db.open(), db.open()]);
-    const instances = [db.ds, ...others].map((ds) => new Alerts({ ds, send: s.send, admins: [11], now: () => T0 }));
+    const uowOf = (ds: (typeof others)[number]) => new TypeOrmUnitOfWork(ds);
+    const instances = [db.uow, ...others.map(uowOf)].map((uow) => new Alerts({ db: uow, notifier: s.notifier, admins: [11], now: () => T0 }));
     const results = await Promise.all(
       instances.flatMap((a) => [1, 2, 3].map(() => a.raise({ key: 'reconcile.mismatch:paper', kind: 'reconcile-mismatch', message: 'AAPL: 10 here, 0 at the broker' }))),
     );
@@ -107,7 +95,7 @@ describe('alerts', () => {
 
   it('a message that could not be enqueued is owed and sent by flush(); the recovery likewise', async () => {
     const s = sink();
-    const alerts = new Alerts({ ds: db.ds, send: s.send, admins: [11], now: () => T0 });
+    const alerts = new Alerts({ db: db.uow, notifier: s.notifier, admins: [11], now: () => T0 });
     s.failNext(1);
     expect(await alerts.raise({ key: 'k1', kind: 'broker-rejected', message: 'order rejected: insufficient buying power' })).toMatchObject({ notified: false });
     expect((await alerts.get('k1'))!.notifiedAt).toBeNull();
@@ -123,9 +111,9 @@ describe('alerts', () => {
 
   it('with no admin configured it records but messages nobody; an alert never told is resolved silently', async () => {
     const s = sink();
-    const alerts = new Alerts({ ds: db.ds, send: s.send, admins: [], now: () => T0 });
+    const alerts = new Alerts({ db: db.uow, notifier: s.notifier, admins: [], now: () => T0 });
     await alerts.raise({ key: 'k2', kind: 'data-stale', message: 'stale' });
-    expect(await currentAlerts(db.ds)).toHaveLength(1);
+    expect(await currentAlerts(db.uow)).toHaveLength(1);
     expect(await alerts.resolve('k2')).toEqual({ resolved: true, notified: false });
     expect(s.sent).toEqual([]);
     expect(adminChatIds(new Map<number, string>([[1, 'admin'], [2, 'trader'], [3, 'admin'], [4, 'viewer']]))).toEqual([1, 3]);
@@ -133,14 +121,14 @@ describe('alerts', () => {
 
   it('job failure hooks: failed for good opens job.failed:<name> once; the next completion resolves it; notify.deliver is ignored', async () => {
     const s = sink();
-    const alerts = new Alerts({ ds: db.ds, send: s.send, admins: [11], now: () => T0 });
+    const alerts = new Alerts({ db: db.uow, notifier: s.notifier, admins: [11], now: () => T0 });
     const hooks = jobFailureAlerts(alerts);
     await hooks.onFinalFailure({ name: 'scan.start', id: 'sched-scan-0935-2026-03-10', queueName: 'scans', attemptsMade: 3 }, new Error('bars missing'));
     await hooks.onFinalFailure({ name: 'scan.start', id: 'sched-scan-1030-2026-03-10', queueName: 'scans', attemptsMade: 3 }, new Error('bars missing'));
     await hooks.onFinalFailure({ name: 'notify.deliver', id: 'x', queueName: 'notify', attemptsMade: 12 }, new Error('telegram down'));
     expect(s.sent).toHaveLength(1);
     expect(s.sent[0]!.text).toContain('Job scan.start (sched-scan-0935-2026-03-10) on queue scans failed after 3 attempts: bars missing');
-    expect((await currentAlerts(db.ds)).map((a) => [a.key, a.count])).toEqual([['job.failed:scan.start', 2]]);
+    expect((await currentAlerts(db.uow)).map((a) => [a.key, a.count])).toEqual([['job.failed:scan.start', 2]]);
     await hooks.onCompleted({ name: 'scan.start', id: 'sched-scan-1555-2026-03-10' });
     await hooks.onCompleted({ name: 'scan.start', id: 'sched-scan-0935-2026-03-11' });
     expect(s.sent).toHaveLength(2);
@@ -152,7 +140,8 @@ describe('alerts', () => {
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
     const producer = new JobProducer(redis, prefix, 2_000);
     try {
-      const alerts = new Alerts({ ds: db.ds, send: notifierSender(new Outbox(producer, new BlobStore(redis, prefix))), admins: [11, 22], now: () => T0 });
+      const publisher = new ChatPublisher({ outbox: new Outbox(producer, new BlobStore(redis, prefix)), charts: noCharts, callbackKey: Buffer.from('test'), log: silentLog });
+      const alerts = new Alerts({ db: db.uow, notifier: publisher, admins: [11, 22], now: () => T0 });
       await alerts.raise({ key: 'deadman.heartbeat:worker', kind: 'heartbeat', severity: 'critical', message: 'worker is silent' });
       await alerts.raise({ key: 'deadman.heartbeat:worker', kind: 'heartbeat', severity: 'critical', message: 'worker is silent' });
       const jobs = await producer.queues.notify.getJobs(['waiting', 'delayed', 'prioritized']);
@@ -160,7 +149,8 @@ describe('alerts', () => {
       expect(jobs.map((j) => (j.data as { chatId: number }).chatId).sort()).toEqual([11, 22]);
       expect(jobs.every((j) => j.name === 'notify.deliver' && (j.data as { origin: string }).origin === 'alert' && j.id!.startsWith('alert-open-'))).toBe(true);
       // A send that is retried with the same job id (e.g. after a partial failure) is a no-op in the queue.
-      await notifierSender(new Outbox(producer, new BlobStore(redis, prefix)))(11, 'again', jobs.find((j) => (j.data as { chatId: number }).chatId === 11)!.id!);
+      const again = { key: 'deadman.heartbeat:worker', kind: 'heartbeat', severity: 'critical' as const, message: 'again', firstAt: new Date(T0), resolvedAt: null, count: 1 };
+      await publisher.publish(11, { kind: 'alert.opened', alert: again }, { key: jobs.find((j) => (j.data as { chatId: number }).chatId === 11)!.id! });
       expect(await producer.queues.notify.count()).toBe(2);
     } finally {
       await producer.close();

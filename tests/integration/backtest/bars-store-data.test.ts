@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { barsStoreSource } from '../../../src/trading/backtest/bars-source.js';
+import { backtestDataSources } from '../../../src/app/backtest-sources.js';
 import { backtestData, resolveBacktestData } from '../../../src/trading/backtest/data.js';
 import { buildRequest } from '../../../src/trading/backtest/request.js';
 import { runBacktest } from '../../../src/trading/backtest/run.js';
@@ -39,7 +40,7 @@ describe('backtest data from the bars store', () => {
 
   it('prefers the store; real symbols are not DEMO, and the result equals the same bars from CSV', async () => {
     const request = buildRequest({ strategies: ['donchian', 'turtle_soup'], symbols: ['SPY', 'GL'] });
-    const data = await resolveBacktestData(request, { barsStore: barsStoreSource(store) });
+    const data = await resolveBacktestData(request, { sources: backtestDataSources(), barsStore: barsStoreSource(store) });
     expect(data).toMatchObject({ source: 'bars-store', demo: false, notes: [] });
     expect(data.benchmark?.symbol).toBe('SPY');
     const csv = backtestData(['GL', 'SPY'].map(loadFixture), { source: 'csv', demo: false, benchmarkSymbol: 'SPY' });
@@ -50,18 +51,18 @@ describe('backtest data from the bars store', () => {
   });
 
   it('flags DEMO when any traded symbol is synthetic, and says how many', async () => {
-    const data = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols: ['GL', 'ZZDEMO'] }), { barsStore: barsStoreSource(store) });
+    const data = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols: ['GL', 'ZZDEMO'] }), { sources: backtestDataSources(), barsStore: barsStoreSource(store) });
     expect(data.demo).toBe(true);
     expect(data.notes).toEqual(['1 of 2 symbols hold synthetic DEMO bars']);
-    const all = await resolveBacktestData(buildRequest({ strategies: ['donchian'] }), { barsStore: barsStoreSource(store) });
+    const all = await resolveBacktestData(buildRequest({ strategies: ['donchian'] }), { sources: backtestDataSources(), barsStore: barsStoreSource(store) });
     expect(all.series.map((s) => s.symbol)).toEqual(['GL', 'SPY', 'ZZDEMO']);
     expect(all.demo).toBe(true);
   });
 
   it('falls back to the sample CSVs, then to DEMO data, when the store lacks a symbol', async () => {
-    const rvlv = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols: ['RVLV'] }), { barsStore: barsStoreSource(store) });
+    const rvlv = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols: ['RVLV'] }), { sources: backtestDataSources(), barsStore: barsStoreSource(store) });
     expect(rvlv).toMatchObject({ source: 'sample-csv', demo: false, notes: ['no stored bars for RVLV'] });
-    const unknown = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols: ['QQQ'] }), { barsStore: barsStoreSource(store), demoEndDate: () => '2025-06-30' });
+    const unknown = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols: ['QQQ'] }), { sources: backtestDataSources(), barsStore: barsStoreSource(store), demoEndDate: () => '2025-06-30' });
     expect(unknown.source).toBe('synthetic');
     expect(unknown.demo).toBe(true);
     expect(unknown.notes.join(' ')).toMatch(/no stored bars for QQQ.*DEMO/);

@@ -6,6 +6,7 @@ import { outcomeJson, type BacktestOutcome } from '../../../src/trading/backtest
 import { buildRequest, requestHash } from '../../../src/trading/backtest/request.js';
 import { runBacktest } from '../../../src/trading/backtest/run.js';
 import { BacktestStore } from '../../../src/trading/backtest/store.js';
+import { TypeOrmUnitOfWork } from '../../../src/adapters/db/unit-of-work.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 import { loadFixture } from '../../unit/engine/fixtures.js';
 import { openWithBacktestSchema } from './schema.js';
@@ -22,7 +23,7 @@ describe('backtest runs in Postgres', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = await openWithBacktestSchema(db.url);
-    store = new BacktestStore(ds);
+    store = new BacktestStore(new TypeOrmUnitOfWork(ds));
     outcome = await runBacktest(request, data);
   });
   afterAll(async () => {
@@ -113,7 +114,7 @@ describe('backtest runs in Postgres', () => {
       const qr = sds.createQueryRunner();
       await new Backtests1764100000000().down(qr);
       await qr.release();
-      expect(await new BacktestStore(sds).hasSchema()).toBe(false);
+      expect(await new BacktestStore(new TypeOrmUnitOfWork(sds)).hasSchema()).toBe(false);
     } finally {
       await sds.destroy();
       await scratch.drop();

@@ -2,9 +2,11 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { AuditLog } from '../../../src/trading/audit/audit-log.js';
+import { TypeOrmUnitOfWork } from '../../../src/adapters/db/unit-of-work.js';
 import { auditCommand } from '../../../src/cli/commands/audit.js';
 import { createDataSource } from '../../../src/adapters/db/data-source.js';
 import { createLogger } from '../../../src/lib/logging/logger.js';
+import { RedisLivenessMarks } from '../../../src/adapters/redis/health.js';
 import { Heartbeat, readHeartbeats } from '../../../src/trading/status/heartbeat.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../../helpers/env.js';
 import { createTestDatabase } from '../../helpers/pg.js';
@@ -36,7 +38,7 @@ async function runAuditVerify(): Promise<{ code: number; out: string }> {
 
 describe('courtside audit verify', () => {
   it('reports OK on an intact chain and the first broken row after tampering (exit 1)', async () => {
-    const log = new AuditLog(ds);
+    const log = new AuditLog(new TypeOrmUnitOfWork(ds));
     for (let i = 0; i < 5; i++) await log.append({ action: 'test.cli', actor: 'test', i });
     const ok = await runAuditVerify();
     expect(ok.code).toBe(0);
@@ -57,16 +59,17 @@ describe('heartbeat', () => {
     const redis = new Redis(REDIS_URL);
     try {
       const log = createLogger({ level: 'silent', secrets: [] });
-      const hb = new Heartbeat(ds, redis, prefix, 'worker', 'inst-1', 60_000, 300_000, log);
+      const uow = new TypeOrmUnitOfWork(ds);
+      const hb = new Heartbeat(uow, new RedisLivenessMarks(redis, prefix), 'worker', 'inst-1', 60_000, 300_000, log);
       await hb.beat();
-      let views = await readHeartbeats(ds, 300_000);
+      let views = await readHeartbeats(uow, 300_000);
       expect(views.find((v) => v.instance === 'inst-1')).toMatchObject({ role: 'worker', stale: false });
       expect(await redis.pttl(`${prefix}:heartbeat:worker:inst-1`)).toBeGreaterThan(290_000);
       // Six minutes later with no beat: stale.
-      views = await readHeartbeats(ds, 300_000, Date.now() + 6 * 60_000);
+      views = await readHeartbeats(uow, 300_000, Date.now() + 6 * 60_000);
       expect(views.find((v) => v.instance === 'inst-1')).toMatchObject({ stale: true });
       await hb.retire();
-      expect((await readHeartbeats(ds, 300_000)).some((v) => v.instance === 'inst-1')).toBe(false);
+      expect((await readHeartbeats(uow, 300_000)).some((v) => v.instance === 'inst-1')).toBe(false);
     } finally {
       redis.disconnect();
       await cleanRedis(prefix);

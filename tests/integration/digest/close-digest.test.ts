@@ -1,7 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildCloseDigest } from '../../../src/trading/digest/build.js';
+import { buildCloseDigest as gatherCloseDigest, type CloseDigestOptions, type DigestDeps } from '../../../src/trading/digest/build.js';
 import { validateSpec } from '../../../src/adapters/charts/validate.js';
+import { closeDigestChart } from '../../../src/bot/charts/digest-chart.js';
+import { closeDigestView, failureDetail, failureTitle } from '../../../src/bot/views/digest-view.js';
 import { makeDigestWorld, type DigestWorld } from './fixture.js';
+
+/** The digest's data (the use case) and the message and chart the bot makes of it. */
+async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOptions) {
+  const data = await gatherCloseDigest(deps, opts);
+  return { data, message: closeDigestView(data), chart: closeDigestChart(data) };
+}
 
 // Friday 2026-11-20; New York is on EST (UTC−5).
 const DAY = '2026-11-20';
@@ -85,13 +93,13 @@ describe('close digest from stored orders, fills, marks and alerts', () => {
   it('reports what failed today: open alerts first, then by severity; yesterday’s resolved alert is left out', async () => {
     await seedBusyDay();
     const { data } = await buildCloseDigest(w, { now: NOW });
-    expect(data.failures.map((f) => [f.source, f.title])).toEqual([
+    expect(data.failures.map((f) => [f.source, failureTitle(f)])).toEqual([
       ['alert', 'broker-rejected'],
       ['order', 'JKL buy 7 rejected'],
       ['alert', 'data-stale'],
     ]);
-    expect(data.failures[0]).toMatchObject({ open: true, count: 3, detail: 'orders rejected by paper' });
-    expect(data.failures[1]!.detail).toBe('insufficient buying power');
+    expect(data.failures[0]).toMatchObject({ open: true, count: 3, message: 'orders rejected by paper' });
+    expect(failureDetail(data.failures[1]!)).toBe('insufficient buying power');
   });
 
   it('renders a phone-sized message, most important first, and an equity chart with SPY rebased', async () => {

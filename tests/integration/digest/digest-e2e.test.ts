@@ -60,7 +60,7 @@ describe('digests and settings end to end', () => {
     const events = await h.press(1, shown!.message!.message_id, silent.callback_data, { count: 2 });
     expect(events.map((e) => e.method).sort()).toEqual(['answerCallbackQuery', 'editMessageText']);
     expect(textOf(events.find((e) => e.method === 'editMessageText'))).toContain('🔕 Digests: silent');
-    expect(await new UserSettingsRepo(h.running.app.ds).get(1)).toEqual({ digest: 'silent', fills: 'on' });
+    expect(await new UserSettingsRepo(h.running.app.uow).get(1)).toEqual({ digest: 'silent', fills: 'on' });
     // A forged button changes nothing.
     const forged = await h.press(1, shown!.message!.message_id, silent.callback_data.replace(/\.[^.]+$/, '.AAAAAAAAAAAAAAAA'), { forged: true });
     expect(forged[0]?.show_alert).toBe(true);
@@ -69,7 +69,7 @@ describe('digests and settings end to end', () => {
   it('/settings fills off changes it directly', async () => {
     const [r] = await h.say(1, '/settings fills off');
     expect(textOf(r)).toMatch(/^✅ Fills: off\./);
-    expect((await new UserSettingsRepo(h.running.app.ds).get(1)).fills).toBe('off');
+    expect((await new UserSettingsRepo(h.running.app.uow).get(1)).fills).toBe('off');
   });
 
   it('a scheduled digest reaches the user silently (they chose silent above)', async () => {

@@ -8,6 +8,7 @@ import type { NotifyPayload } from '../../../src/jobs/payloads/common.js';
 import { JobProducer } from '../../../src/jobs/producer.js';
 import { BlobStore } from '../../../src/adapters/redis/blob-store.js';
 import { Outbox } from '../../../src/bot/outbox/outbox.js';
+import { ChatPublisher } from '../../../src/bot/outbox/publisher.js';
 import { UserSettingsRepo } from '../../../src/trading/settings/repo.js';
 import { makeDigestWorld, type DigestWorld } from './fixture.js';
 
@@ -32,13 +33,14 @@ const brokenCharts: ChartRenderer = {
 };
 
 function app(allowed: [number, Role][], charts: ChartRenderer = okCharts): DigestApp {
+  const log = pino({ level: 'silent' });
   return {
-    ds: w.ds,
+    db: w.db,
     killSwitch: w.killSwitch,
-    notifier: new Outbox(producer, new BlobStore(w.redis, w.prefix)),
-    charts,
+    // The bot's publisher: renders the digest (and its chart) and queues it through the real Outbox.
+    publisher: new ChatPublisher({ outbox: new Outbox(producer, new BlobStore(w.redis, w.prefix)), charts, callbackKey: Buffer.from('test'), log }),
     config: { telegram: { allowed: new Map(allowed) } },
-    log: pino({ level: 'silent' }),
+    log,
   };
 }
 
@@ -66,10 +68,10 @@ async function seedCurve(): Promise<void> {
 describe('digest.send job', () => {
   it('/digest close: one reply to the asking chat (text then equity chart), keyed by the command job, never silent', async () => {
     await seedCurve();
-    await new UserSettingsRepo(w.ds).setMode(1, 'digest', 'off'); // asking explicitly overrides "off"
+    await new UserSettingsRepo(w.db).setMode(1, 'digest', 'off'); // asking explicitly overrides "off"
     const h = digestHandlers(app([[1, 'admin']]), { now: () => ET('16:30') });
     const r = await h['digest.send']({ kind: 'close', chatId: 777, userId: 1, role: 'admin', updateId: 5 }, { job: { id: 'tg-5' } });
-    expect(r).toEqual({ kind: 'close', sessionDate: DAY, sent: 1, silent: 0, chart: true });
+    expect(r).toEqual({ kind: 'close', sessionDate: DAY, sent: 1, silent: 0 });
     const jobs = await notifyJobs();
     expect(jobs.map((j) => j.id)).toEqual(['tg-5-reply']);
     const p = jobs[0]!.data;
@@ -85,7 +87,7 @@ describe('digest.send job', () => {
   });
 
   it('scheduled morning digest: every allow-listed user except those who turned it off, silent where chosen, once even when retried', async () => {
-    const repo = new UserSettingsRepo(w.ds);
+    const repo = new UserSettingsRepo(w.db);
     await repo.setMode(2, 'digest', 'silent');
     await repo.setMode(3, 'digest', 'off');
     await repo.setMode(4, 'fills', 'off'); // fills do not affect digests
@@ -101,7 +103,7 @@ describe('digest.send job', () => {
     );
     const payload = { kind: 'morning' as const, sessionDate: DAY };
     const first = await h['digest.send'](payload, { job: { id: `sched-digest-morning-0845-${DAY}` } });
-    expect(first).toEqual({ kind: 'morning', sessionDate: DAY, sent: 3, silent: 1, chart: false });
+    expect(first).toEqual({ kind: 'morning', sessionDate: DAY, sent: 3, silent: 1 });
     // A retry of the same job (e.g. after a crash mid-loop) enqueues nothing new.
     await h['digest.send'](payload, { job: { id: `sched-digest-morning-0845-${DAY}` } });
     const jobs = await notifyJobs();
@@ -152,14 +154,14 @@ describe('digest.send job', () => {
     await seedCurve();
     const h = digestHandlers(app([[1, 'admin']], brokenCharts), { now: () => ET('16:30') });
     const r = await h['digest.send']({ kind: 'close' }, { job: { id: 'sched-x' } });
-    expect(r.chart).toBe(false);
+    expect(r.sent).toBe(1);
     const jobs = await notifyJobs();
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.data.ops.map((o) => o.kind)).toEqual(['text']);
   });
 
   it('nobody is sent anything when everyone turned digests off', async () => {
-    await new UserSettingsRepo(w.ds).setMode(1, 'digest', 'off');
+    await new UserSettingsRepo(w.db).setMode(1, 'digest', 'off');
     const h = digestHandlers(app([[1, 'admin']]), { now: () => ET('08:45') });
     const r = await h['digest.send']({ kind: 'morning' }, { job: { id: 'sched-y' } });
     expect(r).toMatchObject({ sent: 0, silent: 0 });

@@ -4,12 +4,17 @@ import type { DataSource } from 'typeorm';
 import { AuditLog } from '../../../src/trading/audit/audit-log.js';
 import { createDataSource } from '../../../src/adapters/db/data-source.js';
 import { KillSwitch } from '../../../src/trading/kill-switch/kill-switch.js';
+import type { UnitOfWork } from '../../../src/adapters/db/port.js';
+import { TypeOrmUnitOfWork } from '../../../src/adapters/db/unit-of-work.js';
+import { RedisKillSwitchMirror } from '../../../src/adapters/redis/kill-switch-mirror.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../../helpers/env.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 
 /** One test's database, Redis prefix, kill switch and seeding helpers. */
 export interface DigestWorld {
   ds: DataSource;
+  /** The use cases' port over `ds`. */
+  db: UnitOfWork;
   redis: Redis;
   prefix: string;
   audit: AuditLog;
@@ -51,12 +56,14 @@ export async function makeDigestWorld(): Promise<DigestWorld> {
   );
   const prefix = uniquePrefix();
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  const audit = new AuditLog(ds);
-  const killSwitch = new KillSwitch(ds, redis, `${prefix}:killswitch`, audit);
+  const uow = new TypeOrmUnitOfWork(ds);
+  const audit = new AuditLog(uow);
+  const killSwitch = new KillSwitch(uow, new RedisKillSwitchMirror(redis, `${prefix}:killswitch`), audit);
   let seq = 0;
   const run = (sql: string, params: unknown[] = []) => ds.query(sql, params) as Promise<unknown>;
   const world: DigestWorld = {
     ds,
+    db: uow,
     redis,
     prefix,
     audit,

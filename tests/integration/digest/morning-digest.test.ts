@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildMorningDigest } from '../../../src/trading/digest/build.js';
+import { buildMorningDigest as gatherMorningDigest, type DigestDeps, type MorningDigestOptions } from '../../../src/trading/digest/build.js';
+import { morningDigestView } from '../../../src/bot/views/digest-view.js';
 import { makeDigestWorld, type DigestWorld } from './fixture.js';
+
+/** The digest's data (the use case) and the message the bot makes of it. */
+async function buildMorningDigest(deps: DigestDeps, opts: MorningDigestOptions) {
+  const data = await gatherMorningDigest(deps, opts);
+  return { data, message: morningDigestView(data) };
+}
 
 // Friday 2026-11-20, 08:30 New York (EST, UTC−5).
 const DAY = '2026-11-20';

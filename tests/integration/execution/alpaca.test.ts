@@ -42,7 +42,7 @@ const deps = (broker: AlpacaBroker) => w.deps({ broker, logger: logs.logger, scr
 const posts = () => emu.requests.filter((r) => r.method === 'POST' && r.path === '/v2/orders');
 
 async function approval(): Promise<string> {
-  const r = await approvePick(w.ds, { pickId: await w.pick(), userId: 42, role: 'trader', now: new Date() });
+  const r = await approvePick(w.uow(), { pickId: await w.pick(), userId: 42, role: 'trader', now: new Date() });
   if (r.kind !== 'approved') throw new Error(r.kind);
   return r.approvalId;
 }

@@ -16,7 +16,7 @@ describe('approvePick', () => {
     const other = await w.open(10);
     const now = new Date();
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => approvePick(i % 2 ? other : w.ds, { pickId: id, userId: 100 + (i % 5), role: 'trader', now }, { audit: w.audit })),
+      Array.from({ length: 50 }, (_, i) => approvePick(w.uow(i % 2 ? other : w.ds), { pickId: id, userId: 100 + (i % 5), role: 'trader', now }, { audit: w.audit })),
     );
     const won = results.filter((r): r is Extract<ApproveResult, { kind: 'approved' }> => r.kind === 'approved');
     expect(won).toHaveLength(1);
@@ -35,17 +35,17 @@ describe('approvePick', () => {
 
   it('viewers are forbidden (nothing changes); unknown picks are not_found', async () => {
     const id = await w.pick();
-    expect(await approvePick(w.ds, { pickId: id, userId: 5, role: 'viewer', now: new Date() })).toMatchObject({ kind: 'forbidden', needed: 'trader' });
-    expect(await rejectPick(w.ds, { pickId: id, userId: 5, role: 'viewer', now: new Date() })).toMatchObject({ kind: 'forbidden' });
+    expect(await approvePick(w.uow(), { pickId: id, userId: 5, role: 'viewer', now: new Date() })).toMatchObject({ kind: 'forbidden', needed: 'trader' });
+    expect(await rejectPick(w.uow(), { pickId: id, userId: 5, role: 'viewer', now: new Date() })).toMatchObject({ kind: 'forbidden' });
     expect(await w.count(`SELECT count(*) AS n FROM picks WHERE state = 'PENDING'`)).toBe(1);
-    expect(await approvePick(w.ds, { pickId: 'pnothere', userId: 5, role: 'admin', now: new Date() })).toEqual({ kind: 'not_found', pickId: 'pnothere' });
+    expect(await approvePick(w.uow(), { pickId: 'pnothere', userId: 5, role: 'admin', now: new Date() })).toEqual({ kind: 'not_found', pickId: 'pnothere' });
   });
 
   it('an expired pick cannot be approved or rejected; it is marked EXPIRED', async () => {
     const expiresAt = new Date(Date.now() - 1_000);
     const id = await w.pick({ expiresAt });
-    expect(await approvePick(w.ds, { pickId: id, userId: 1, role: 'trader', now: new Date() })).toEqual({ kind: 'expired', pickId: id, expiredAt: expiresAt });
-    expect(await rejectPick(w.ds, { pickId: id, userId: 1, role: 'trader', now: new Date() })).toMatchObject({ kind: 'expired' });
+    expect(await approvePick(w.uow(), { pickId: id, userId: 1, role: 'trader', now: new Date() })).toEqual({ kind: 'expired', pickId: id, expiredAt: expiresAt });
+    expect(await rejectPick(w.uow(), { pickId: id, userId: 1, role: 'trader', now: new Date() })).toMatchObject({ kind: 'expired' });
     expect(await w.count(`SELECT count(*) AS n FROM picks WHERE id = $1 AND state = 'EXPIRED'`, [id])).toBe(1);
     expect(await w.count(`SELECT count(*) AS n FROM approvals`)).toBe(0);
   });
@@ -53,8 +53,8 @@ describe('approvePick', () => {
   it('reject then approve (and 20 concurrent mixed taps): the first decision stands', async () => {
     const id = await w.pick();
     const t = new Date();
-    expect(await rejectPick(w.ds, { pickId: id, userId: 7, role: 'trader', now: t }, { audit: w.audit })).toMatchObject({ kind: 'rejected', symbol: 'ABC' });
-    expect(await approvePick(w.ds, { pickId: id, userId: 8, role: 'admin', now: new Date() })).toEqual({
+    expect(await rejectPick(w.uow(), { pickId: id, userId: 7, role: 'trader', now: t }, { audit: w.audit })).toMatchObject({ kind: 'rejected', symbol: 'ABC' });
+    expect(await approvePick(w.uow(), { pickId: id, userId: 8, role: 'admin', now: new Date() })).toEqual({
       kind: 'already_decided',
       pickId: id,
       state: 'REJECTED',
@@ -67,7 +67,7 @@ describe('approvePick', () => {
     const now = new Date();
     const mixed = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        i % 2 ? approvePick(w.ds, { pickId: id2, userId: 1, role: 'trader', now }) : rejectPick(w.ds, { pickId: id2, userId: 2, role: 'trader', now }),
+        i % 2 ? approvePick(w.uow(), { pickId: id2, userId: 1, role: 'trader', now }) : rejectPick(w.uow(), { pickId: id2, userId: 2, role: 'trader', now }),
       ),
     );
     expect(mixed.filter((r) => r.kind === 'approved' || r.kind === 'rejected')).toHaveLength(1);
@@ -89,7 +89,7 @@ describe('Execution migration', () => {
       await qr.release();
     }
     const id = await w.pick();
-    const r = await approvePick(w.ds, { pickId: id, userId: 1, role: 'trader', now: new Date() });
+    const r = await approvePick(w.uow(), { pickId: id, userId: 1, role: 'trader', now: new Date() });
     if (r.kind !== 'approved') throw new Error(r.kind);
     await expect(
       w.ds.query(

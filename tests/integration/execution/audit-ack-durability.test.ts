@@ -24,7 +24,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('order.submitted of a non-terminal ack', () => {
   it('is on the chain while the run waits for the order to become terminal, and survives the worker dying there', async () => {
     const pickId = await w.pick();
-    const r = await approvePick(w.ds, { pickId, userId: 42, role: 'trader', now: new Date() });
+    const r = await approvePick(w.uow(), { pickId, userId: 42, role: 'trader', now: new Date() });
     if (r.kind !== 'approved') throw new Error(r.kind);
 
     // Worker 1: its own pool and audit log; the broker acks `submitted` (like Alpaca's "accepted"),
@@ -37,7 +37,7 @@ describe('order.submitted of a non-terminal ack', () => {
       submitOrder: async (req) => ({ ...(await inner.submitOrder(req)), status: 'submitted', filledQty: 0, avgFillPrice: null, fills: [] }),
       waitForTerminal: () => gate,
     });
-    const run1 = executeApproval(w.deps({ ds: d1, broker: acking, audit: new AuditLog(d1) }), r.approvalId).catch((e: unknown) => e);
+    const run1 = executeApproval(w.deps({ db: w.uow(d1), broker: acking, audit: new AuditLog(w.uow(d1)) }), r.approvalId).catch((e: unknown) => e);
 
     // Wait until the ack is recorded in `orders` (committed), then give the audit write ample time.
     for (let i = 0; i < 200; i++) {

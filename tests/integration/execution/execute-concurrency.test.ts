@@ -27,7 +27,7 @@ describe('reserveAndCreate + book under concurrency', () => {
     const ids: string[] = [];
     for (let i = 0; i < N; i++) {
       const pickId = await w.pick({ symbol: 'ABC' });
-      const r = await approvePick(w.ds, { pickId, userId: 42, role: 'trader', now: new Date() });
+      const r = await approvePick(w.uow(), { pickId, userId: 42, role: 'trader', now: new Date() });
       if (r.kind !== 'approved') throw new Error(r.kind);
       ids.push(r.approvalId);
     }
@@ -39,7 +39,7 @@ describe('reserveAndCreate + book under concurrency', () => {
     const outs: ExecutionOutcome[] = await Promise.all(
       ids.map((id, i) => {
         const on = i % 2 ? other : w.ds;
-        return executeApproval(w.deps({ ds: on, broker: broker(on, i % 4 < 2 ? 9.95 : 10), limits }), id);
+        return executeApproval(w.deps({ db: w.uow(on), broker: broker(on, i % 4 < 2 ? 9.95 : 10), limits }), id);
       }),
     );
     const kinds = outs.map((o) => o.kind);

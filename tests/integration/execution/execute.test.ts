@@ -1,3 +1,4 @@
+import { pendingReason } from '../../../src/bot/views/execution-reasons.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { approvePick } from '../../../src/trading/execution/approve-pick.js';
 import { executeApproval, type ExecutionOutcome } from '../../../src/trading/execution/execute.js';
@@ -14,7 +15,7 @@ afterEach(async () => {
 
 async function approved(p: Parameters<World['pick']>[0] = {}): Promise<{ pickId: string; approvalId: string }> {
   const pickId = await w.pick(p);
-  const r = await approvePick(w.ds, { pickId, userId: 42, role: 'trader', now: new Date() });
+  const r = await approvePick(w.uow(), { pickId, userId: 42, role: 'trader', now: new Date() });
   if (r.kind !== 'approved') throw new Error(`not approved: ${r.kind}`);
   return { pickId, approvalId: r.approvalId };
 }
@@ -65,7 +66,7 @@ describe('executeApproval: the happy path', () => {
     const b1 = w.paper();
     const b2 = w.paper(other);
     const outs = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => executeApproval(i % 2 ? w.deps({ ds: other, broker: b2 }) : w.deps({ broker: b1 }), approvalId)),
+      Array.from({ length: 50 }, (_, i) => executeApproval(i % 2 ? w.deps({ db: w.uow(other), broker: b2 }) : w.deps({ broker: b1 }), approvalId)),
     );
     expect(outs.map((o) => o.kind)).toEqual(Array(50).fill('filled'));
     expect(await brokerOrders()).toBe(1);
@@ -148,7 +149,7 @@ describe('executeApproval: crashes and restarts', () => {
         return real.submitOrder(r);
       },
     });
-    const out = await executeApproval(w.deps({ ds: after, broker: counting }), approvalId);
+    const out = await executeApproval(w.deps({ db: w.uow(after), broker: counting }), approvalId);
     expect(out).toMatchObject({ kind: 'filled', qty: 7, filledQty: 7, avgFillPrice: 10 });
     expect(submits).toBe(0); // looked up, never re-sent
     expect(await brokerOrders()).toBe(1);
@@ -167,7 +168,7 @@ describe('executeApproval: crashes and restarts', () => {
     await expect(executeApproval(w.deps({ broker: lost }), approvalId)).rejects.toThrow(/simulated crash/);
     const out = await executeApproval(w.deps(), approvalId);
     expect(out).toMatchObject({ kind: 'pending', clientOrderId: clientOrderIdFor(approvalId) });
-    if (out.kind === 'pending') expect(out.reason).toMatch(/never sent again/);
+    if (out.kind === 'pending') expect(pendingReason(out.cause)).toMatch(/never sent again/);
     expect(await brokerOrders()).toBe(0);
     expect(await spent()).toBeCloseTo(70.07, 6); // still reserved: the order may exist
   });
@@ -215,7 +216,7 @@ describe('executeApproval: budgets (Postgres, atomic, shared, persistent)', () =
 
     // "Restart": the first DataSource goes away; a new one sees the persisted spend.
     const after = await w.open(10);
-    const out = await executeApproval(w.deps({ ds: after, broker: w.paper(after), limits }), b.approvalId);
+    const out = await executeApproval(w.deps({ db: w.uow(after), broker: w.paper(after), limits }), b.approvalId);
     expect(out).toMatchObject({ kind: 'refused', gate: 'policy', numbers: { spentToday: 70, notional: 70.07, total: 140.07, dailyBudget: 100, remaining: 30 } });
     if (out.kind === 'refused') expect(out.reason).toContain('$70.00 already committed today + $70.07 for this order = $140.07, over the daily budget of $100.00');
     expect(await brokerOrders()).toBe(1);
@@ -229,7 +230,7 @@ describe('executeApproval: budgets (Postgres, atomic, shared, persistent)', () =
     const other = await w.open(10);
     const outs: ExecutionOutcome[] = await Promise.all([
       executeApproval(w.deps({ limits }), a.approvalId),
-      executeApproval(w.deps({ ds: other, broker: w.paper(other), limits }), b.approvalId),
+      executeApproval(w.deps({ db: w.uow(other), broker: w.paper(other), limits }), b.approvalId),
     ]);
     expect(outs.map((o) => o.kind).sort()).toEqual(['filled', 'refused']);
     const refused = outs.find((o) => o.kind === 'refused');

@@ -38,7 +38,7 @@ export async function makeExitsWorld(): Promise<ExitsWorld> {
   return Object.assign(w, {
     quote,
     exitDeps: (over: Partial<ExitDeps> = {}): ExitDeps => ({
-      ds: w.ds,
+      db: w.uow(),
       broker: w.paper(),
       quotes: w.quoteProvider,
       killSwitch: w.killSwitch,

@@ -5,6 +5,7 @@ import { approvePick } from '../../../src/trading/execution/approve-pick.js';
 import { executeApproval } from '../../../src/trading/execution/execute.js';
 import { exitClientOrderId } from '../../../src/trading/execution/exit-ids.js';
 import { flattenAll, runExits, type ExitOutcome } from '../../../src/trading/execution/exits.js';
+import { exitLine } from '../../../src/bot/views/exit-view.js';
 import { AT, countingSubmits, crashAfterSubmit, makeExitsWorld, type ExitsWorld } from './exits-setup.js';
 
 let w: ExitsWorld;
@@ -42,7 +43,7 @@ const count = (xs: string[], x: string) => xs.filter((a) => a === x).length;
 describe('runExits: stop exits', () => {
   it('an executed entry whose bid falls to the stop is sold once and booked once, even with two runs at the same time (two processes)', async () => {
     const pickId = await w.pick({ symbol: 'ABC', entry: 10, stop: 9, qty: 50 });
-    const ap = await approvePick(w.ds, { pickId, userId: 42, role: 'trader', now: new Date() });
+    const ap = await approvePick(w.uow(), { pickId, userId: 42, role: 'trader', now: new Date() });
     if (ap.kind !== 'approved') throw new Error(ap.kind);
     expect(await executeApproval(w.deps(), ap.approvalId)).toMatchObject({ kind: 'filled', filledQty: 7, avgFillPrice: 10 });
     await w.ds.query(`UPDATE positions SET time_stop_date = $1`, [timeStopDate('2025-07-07')]);
@@ -51,7 +52,7 @@ describe('runExits: stop exits', () => {
     const other = await w.open(10);
     const [a, b] = await Promise.all([
       runExits(w.exitDeps(), { now: AT.midday }),
-      runExits(w.exitDeps({ ds: other, broker: w.paper(other) }), { now: AT.midday }),
+      runExits(w.exitDeps({ db: w.uow(other), broker: w.paper(other) }), { now: AT.midday }),
     ]);
     const all = [...a, ...b];
     expect(all).toHaveLength(1);
@@ -69,8 +70,10 @@ describe('runExits: stop exits', () => {
       decisionPrice: 9,
       limitPrice: 8.9, // 8.95 × 0.995 = 8.90525, tick down
       remainingQty: 0,
-      message: 'Stop exit ABC (donchian): sold 7/7 @ $8.95, realized -$7.35. Position closed.',
+      rejectReason: null,
+      note: { code: 'order' },
     });
+    expect(exitLine(all[0]!)).toBe('Stop exit ABC (donchian): sold 7/7 @ $8.95, realized -$7.35. Position closed.');
     expect(await exitOrders()).toEqual([
       expect.objectContaining({ kind: 'exit', approval_id: null, exit_reason: 'stop', side: 'sell', qty: 7, limit_price: 8.9, decision_price: 9, state: 'filled', filled_qty: 7, avg_fill_price: 8.95, realized_pnl: -7.35, budget_date: '2025-07-08', booked: true }),
     ]);
@@ -110,7 +113,7 @@ describe('runExits: stop exits', () => {
     w.quotes.delete('ABC');
     const out = await runExits(w.exitDeps(), { now: AT.midday });
     expect(out).toMatchObject([{ symbol: 'ABC', status: 'failed', qty: 0, remainingQty: 5 }]);
-    expect(out[0]!.message).toMatch(/Could not check the stop of ABC .*no quote/);
+    expect(exitLine(out[0]!)).toMatch(/Could not check the stop of ABC .*no quote/);
     expect(await w.brokerOrders('sell')).toBe(0);
   });
 });
@@ -150,12 +153,12 @@ describe('runExits: crashes, partial fills, repeats', () => {
     w.quote('ABC', 8.5);
     const after = await w.open(10);
     const { broker, submits } = countingSubmits(w.paper(after));
-    const out = await runExits(w.exitDeps({ ds: after, broker }), { now: AT.midday });
+    const out = await runExits(w.exitDeps({ db: w.uow(after), broker }), { now: AT.midday });
     expect(out).toMatchObject([{ status: 'filled', filledQty: 7, avgFillPrice: 8.95, realizedPnl: -7.35, remainingQty: 0 }]);
     expect(submits()).toBe(0); // looked up, never re-sent
     expect(await w.brokerOrders('sell')).toBe(1);
     expect(await w.position('ABC')).toMatchObject({ qty: 0, realized_pnl: -7.35 });
-    expect(await runExits(w.exitDeps({ ds: after, broker }), { now: AT.midday })).toEqual([]);
+    expect(await runExits(w.exitDeps({ db: w.uow(after), broker }), { now: AT.midday })).toEqual([]);
     expect(submits()).toBe(0);
   });
 
@@ -165,7 +168,7 @@ describe('runExits: crashes, partial fills, repeats', () => {
     expect(await runExits(w.exitDeps(), { now: AT.midday })).toMatchObject([{ status: 'not_filled', filledQty: 0, orderState: 'canceled', realizedPnl: 0, remainingQty: 7 }]);
     const again = await runExits(w.exitDeps(), { now: AT.nearClose });
     expect(again).toMatchObject([{ status: 'skipped', qty: 0, remainingQty: 7 }]);
-    expect(again[0]!.message).toMatch(/already tried today/);
+    expect(exitLine(again[0]!)).toMatch(/already tried today/);
     expect(await w.brokerOrders('sell')).toBe(1);
 
     w.quote('ABC', 8.9);
@@ -179,7 +182,7 @@ describe('runExits: crashes, partial fills, repeats', () => {
     w.quote('ABC', 8.5, 8.52, 3);
     const out = await runExits(w.exitDeps(), { now: AT.midday });
     expect(out).toMatchObject([{ status: 'partially_filled', qty: 7, filledQty: 3, avgFillPrice: 8.5, realizedPnl: -4.5, remainingQty: 4 }]);
-    expect(out[0]!.message).toMatch(/4 shares still held/);
+    expect(exitLine(out[0]!)).toMatch(/4 shares still held/);
     expect(await w.position('ABC')).toMatchObject({ qty: 4, realized_pnl: -4.5 });
     expect((await w.paper().listPositions())[0]).toMatchObject({ symbol: 'ABC', qty: 4 });
   });
@@ -192,7 +195,7 @@ describe('runExits and the kill switch', () => {
     await w.killSwitch.engage('drill', 1);
     const out = await runExits(w.exitDeps(), { now: AT.midday });
     expect(out).toMatchObject([{ status: 'blocked', reason: 'stop', qty: 0, remainingQty: 7 }]);
-    expect(out[0]!.message).toMatch(/kill switch is ON \(drill\).*\/kill flatten/);
+    expect(exitLine(out[0]!)).toMatch(/kill switch is ON \(drill\).*\/kill flatten/);
     expect(await w.brokerOrders('sell')).toBe(0);
     expect(await exitOrders()).toEqual([]);
     expect(await w.actions()).toContain('exit.blocked');

@@ -1,3 +1,4 @@
+import { markLines } from '../../../src/bot/views/marks-view.js';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { markToMarket, MarkToMarketError } from '../../../src/trading/execution/mark-to-market.js';
@@ -60,7 +61,7 @@ describe('markToMarket', () => {
   });
 
   it('prices each open position at its latest close on/before the date and writes position, equity and last-price marks', async () => {
-    const r = await markToMarket({ ds: w.ds, startingCash: 1_000 }, { date: '2025-07-08' });
+    const r = await markToMarket({ db: w.uow(), startingCash: 1_000 }, { date: '2025-07-08' });
     // Market value 10×12 + 5×19 = 215; unrealized (12−10)×10 + (19−20)×5 = 15; cash 1000 + 62.65 + 55 = 1117.65 (books).
     expect(r).toMatchObject({
       date: '2025-07-08',
@@ -77,7 +78,7 @@ describe('markToMarket', () => {
       { symbol: 'ABC', strategy: 'donchian', qty: 10, avgCost: 10, price: 12, priceDate: '2025-07-08', source: 'bars', unrealizedPnl: 20 },
       { symbol: 'XYZ', strategy: 'turtle_soup', qty: 5, avgCost: 20, price: 19, priceDate: '2025-07-03', source: 'bars', unrealizedPnl: -5 },
     ]);
-    expect(r.lines.at(-1)).toBe('Equity $1,332.65 (books), cash $1,117.65, positions $215.00; realized today -$7.35, unrealized +$15.00');
+    expect(markLines(r).at(-1)).toBe('Equity $1,332.65 (books), cash $1,117.65, positions $215.00; realized today -$7.35, unrealized +$15.00');
     expect(await marks('2025-07-08')).toEqual([
       { symbol: 'ABC', strategy: 'donchian', qty: 10, avg_cost: 10, price: 12, unrealized_pnl: 20 },
       { symbol: 'XYZ', strategy: 'turtle_soup', qty: 5, avg_cost: 20, price: 19, unrealized_pnl: -5 },
@@ -92,9 +93,9 @@ describe('markToMarket', () => {
   });
 
   it('is idempotent per date, keeps one snapshot per date, and never moves last_price back in time', async () => {
-    await markToMarket({ ds: w.ds, startingCash: 1_000, audit: w.audit }, { date: '2025-07-08' });
+    await markToMarket({ db: w.uow(), startingCash: 1_000, audit: w.audit }, { date: '2025-07-08' });
     const first = await equityRow('2025-07-08');
-    await markToMarket({ ds: w.ds, startingCash: 1_000, audit: w.audit }, { date: '2025-07-08' });
+    await markToMarket({ db: w.uow(), startingCash: 1_000, audit: w.audit }, { date: '2025-07-08' });
     expect(await equityRow('2025-07-08')).toEqual(first);
     expect(await w.count(`SELECT count(*)::int AS n FROM position_marks`)).toBe(2);
     expect(await w.count(`SELECT count(*)::int AS n FROM equity_marks`)).toBe(1);
@@ -102,29 +103,29 @@ describe('markToMarket', () => {
 
     // XYZ closes; re-marking the date drops its mark.
     await w.ds.query(`UPDATE positions SET qty = 0 WHERE symbol = 'XYZ'`);
-    const again = await markToMarket({ ds: w.ds, startingCash: 1_000 }, { date: '2025-07-08' });
+    const again = await markToMarket({ db: w.uow(), startingCash: 1_000 }, { date: '2025-07-08' });
     expect(again.marketValue).toBe(120);
     expect(await marks('2025-07-08')).toEqual([{ symbol: 'ABC', strategy: 'donchian', qty: 10, avg_cost: 10, price: 12, unrealized_pnl: 20 }]);
 
     // Back-filling an earlier date writes its marks but leaves the newer last price alone.
-    const earlier = await markToMarket({ ds: w.ds, startingCash: 1_000 }, { date: '2025-07-07' });
+    const earlier = await markToMarket({ db: w.uow(), startingCash: 1_000 }, { date: '2025-07-07' });
     expect(earlier).toMatchObject({ marketValue: 110, unrealizedPnl: 10, realizedPnl: 5, benchmarkClose: null });
     expect((await lastPrices())[0]).toMatchObject({ symbol: 'ABC', last_price: 12 });
   });
 
   it('uses the broker account for equity and cash when there is one, and an injected price function', async () => {
     const broker = w.paper(w.ds, 25_000);
-    const r = await markToMarket({ ds: w.ds, broker, price: async (s) => (s === 'ABC' ? { price: 10.5, date: '2025-07-08' } : null) }, { date: '2025-07-08' });
+    const r = await markToMarket({ db: w.uow(), broker, price: async (s) => (s === 'ABC' ? { price: 10.5, date: '2025-07-08' } : null) }, { date: '2025-07-08' });
     expect(r).toMatchObject({ equitySource: 'broker', cash: 25_000, equity: 25_000, marketValue: 10 * 10.5 + 5 * 20, missing: ['XYZ'] });
     expect(r.positions.map((p) => [p.symbol, p.price, p.source])).toEqual([
       ['ABC', 10.5, 'injected'],
       ['XYZ', 20, 'avg_cost'], // no price and no last price: marked at cost, and said so
     ]);
-    expect(r.lines[1]).toMatch(/XYZ .*no price for 2025-07-08: marked at cost/);
+    expect(markLines(r)[1]).toMatch(/XYZ .*no price for 2025-07-08: marked at cost/);
   });
 
   it('refuses a malformed date with a typed error', async () => {
-    await expect(markToMarket({ ds: w.ds }, { date: '07/08/2025' })).rejects.toBeInstanceOf(MarkToMarketError);
-    await expect(markToMarket({ ds: w.ds }, { date: '2025-02-30' })).rejects.toThrow(/YYYY-MM-DD/);
+    await expect(markToMarket({ db: w.uow() }, { date: '07/08/2025' })).rejects.toBeInstanceOf(MarkToMarketError);
+    await expect(markToMarket({ db: w.uow() }, { date: '2025-02-30' })).rejects.toThrow(/YYYY-MM-DD/);
   });
 });

@@ -1,3 +1,4 @@
+import { reconcileLines } from '../../../src/bot/views/reconcile-view.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { approvePick } from '../../../src/trading/execution/approve-pick.js';
 import { executeApproval } from '../../../src/trading/execution/execute.js';
@@ -46,7 +47,7 @@ async function messyBooks(): Promise<void> {
   ]);
   // An entry the broker filled, then we crashed before booking it.
   const pickId = await w.pick({ symbol: 'ABC', entry: 10, stop: 9 });
-  const ap = await approvePick(w.ds, { pickId, userId: 42, role: 'trader', now: new Date() });
+  const ap = await approvePick(w.uow(), { pickId, userId: 42, role: 'trader', now: new Date() });
   if (ap.kind !== 'approved') throw new Error(ap.kind);
   await expect(executeApproval(w.deps({ broker: crashAfterSubmit(w.paper()) }), ap.approvalId)).rejects.toThrow(/simulated kill -9/);
 }
@@ -59,7 +60,7 @@ describe('reconcile', () => {
     expect(open).toBe(1);
 
     // Inside the grace period the crashed orders belong to their jobs: nothing is booked, the positions differ.
-    const early = await reconcile({ ds: w.ds, broker: w.paper(), audit: w.audit });
+    const early = await reconcile({ db: w.uow(), broker: w.paper(), audit: w.audit });
     expect(early.fixed).toEqual([]);
     expect(early.mismatches.filter((m) => m.kind === 'qty').map((m) => [m.symbol, m.ours, m.broker])).toEqual([
       ['ABC', 0, 7],
@@ -68,7 +69,7 @@ describe('reconcile', () => {
       ['JKL', 0, 3],
     ]);
 
-    const r = await reconcile({ ds: w.ds, broker: w.paper(), audit: w.audit, graceMs: 0 });
+    const r = await reconcile({ db: w.uow(), broker: w.paper(), audit: w.audit, graceMs: 0 });
     expect(r.ok).toBe(false);
     expect(r.fixed.map((f) => [f.kind, f.symbol, f.status, f.filledQty])).toEqual([
       ['booked_exit', 'GHI', 'filled', 4],
@@ -82,9 +83,9 @@ describe('reconcile', () => {
       ['avg_cost', 'XYZ'],
     ]);
     expect(r.mismatches.find((m) => m.kind === 'avg_cost')).toMatchObject({ ours: 10.2, broker: 10 });
-    expect(r.lines[0]).toBe('Reconciliation with paper: 2 fixed, 5 mismatches.');
-    expect(r.lines.join('\n')).toMatch(/Orphan at paper: open order buy 1 XYZ @ 5 \(new, client id manual-orphan-1\) is not ours/);
-    expect(r.lines.join('\n')).toMatch(/XYZ: our average cost 10.2 differs from paper's 10 by 2.00%/);
+    expect(reconcileLines(r)[0]).toBe('Reconciliation with paper: 2 fixed, 5 mismatches.');
+    expect(reconcileLines(r).join('\n')).toMatch(/Orphan at paper: open order buy 1 XYZ @ 5 \(new, client id manual-orphan-1\) is not ours/);
+    expect(reconcileLines(r).join('\n')).toMatch(/XYZ: our average cost 10.2 differs from paper's 10 by 2.00%/);
 
     // The books now match the broker for the crashed orders, booked exactly as the jobs would.
     expect(await w.position('GHI')).toMatchObject({ qty: 0, realized_pnl: -4.4 });
@@ -100,16 +101,16 @@ describe('reconcile', () => {
     expect((await w.audit.verify()).ok).toBe(true);
 
     // Again: nothing left to fix, the same differences.
-    const again = await reconcile({ ds: w.ds, broker: w.paper(), audit: w.audit, graceMs: 0 });
+    const again = await reconcile({ db: w.uow(), broker: w.paper(), audit: w.audit, graceMs: 0 });
     expect(again.fixed).toEqual([]);
     expect(again.mismatches.map((m) => m.kind)).toEqual(r.mismatches.map((m) => m.kind));
   });
 
   it('clean books: ok, with one headline line', async () => {
     await w.hold({ symbol: 'ABC', qty: 3, price: 10 });
-    const r = await reconcile({ ds: w.ds, broker: w.paper(), audit: w.audit, graceMs: 0 });
+    const r = await reconcile({ db: w.uow(), broker: w.paper(), audit: w.audit, graceMs: 0 });
     expect(r).toMatchObject({ ok: true, fixed: [], mismatches: [], broker: 'paper' });
-    expect(r.lines).toEqual(['Reconciliation with paper: 0 fixed, 0 mismatches — books agree.']);
+    expect(reconcileLines(r)).toEqual(['Reconciliation with paper: 0 fixed, 0 mismatches — books agree.']);
   });
 
   it('a broker that cannot be read is reported, not thrown', async () => {
@@ -118,8 +119,8 @@ describe('reconcile', () => {
     down.listOpenOrders = async () => {
       throw new BrokerError({ broker: 'paper', kind: 'unavailable', detail: 'connection refused' });
     };
-    const r = await reconcile({ ds: w.ds, broker: down, audit: w.audit, graceMs: 0 });
+    const r = await reconcile({ db: w.uow(), broker: down, audit: w.audit, graceMs: 0 });
     expect(r.mismatches).toMatchObject([{ kind: 'broker_unreadable' }]);
-    expect(r.lines[1]).toMatch(/Could not list open orders at paper: .*connection refused.*Run \/reconcile again later/);
+    expect(reconcileLines(r)[1]).toMatch(/Could not list open orders at paper: .*connection refused.*Run \/reconcile again later/);
   });
 });

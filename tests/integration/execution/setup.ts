@@ -5,6 +5,9 @@ import { AuditLog } from '../../../src/trading/audit/audit-log.js';
 import { PaperBroker, type PaperQuote } from '../../../src/adapters/brokers/paper/paper-broker.js';
 import type { Broker } from '../../../src/adapters/brokers/port.js';
 import { createDataSource } from '../../../src/adapters/db/data-source.js';
+import type { UnitOfWork } from '../../../src/adapters/db/port.js';
+import { TypeOrmUnitOfWork } from '../../../src/adapters/db/unit-of-work.js';
+import { RedisKillSwitchMirror } from '../../../src/adapters/redis/kill-switch-mirror.js';
 import type { ExecutionDeps } from '../../../src/trading/execution/execute.js';
 import type { Quote, QuoteProvider } from '../../../src/adapters/market-data/port.js';
 import { KillSwitch } from '../../../src/trading/kill-switch/kill-switch.js';
@@ -15,6 +18,8 @@ import { createTestDatabase } from '../../helpers/pg.js';
 export interface World {
   db: Awaited<ReturnType<typeof createTestDatabase>>;
   ds: DataSource;
+  /** A DataSource (default `ds`) as the use cases take it: one unit of work per DataSource. */
+  uow(ds?: DataSource): UnitOfWork;
   redis: Redis;
   prefix: string;
   audit: AuditLog;
@@ -47,8 +52,14 @@ export async function makeWorld(): Promise<World> {
 
   const prefix = uniquePrefix();
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  const audit = new AuditLog(ds);
-  const killSwitch = new KillSwitch(ds, redis, `${prefix}:killswitch`, audit);
+  const uows = new Map<DataSource, UnitOfWork>();
+  const uow = (d: DataSource = ds): UnitOfWork => {
+    let u = uows.get(d);
+    if (!u) uows.set(d, (u = new TypeOrmUnitOfWork(d)));
+    return u;
+  };
+  const audit = new AuditLog(uow(ds));
+  const killSwitch = new KillSwitch(uow(ds), new RedisKillSwitchMirror(redis, `${prefix}:killswitch`), audit);
   const quotes = new Map<string, PaperQuote>([
     ['ABC', { bid: 9.99, ask: 10, bidSize: 10_000, askSize: 10_000, time: '2025-01-02T15:00:00Z' }],
     ['XYZ', { bid: 9.99, ask: 10, bidSize: 10_000, askSize: 10_000, time: '2025-01-02T15:00:00Z' }],
@@ -67,6 +78,7 @@ export async function makeWorld(): Promise<World> {
   return {
     db,
     ds,
+    uow,
     redis,
     prefix,
     audit,
@@ -77,7 +89,7 @@ export async function makeWorld(): Promise<World> {
     open,
     paper,
     deps: (over = {}) => ({
-      ds,
+      db: uow(ds),
       broker: paper(),
       quotes: quoteProvider,
       killSwitch,
@@ -115,6 +127,8 @@ export function wrapBroker(inner: Broker, over: Partial<Broker>): Broker {
     name: inner.name,
     submitOrder: over.submitOrder ?? ((r) => inner.submitOrder(r)),
     getOrderByClientId: over.getOrderByClientId ?? ((c) => inner.getOrderByClientId(c)),
+    // An overridden lookup by client id is also how the order is found after an unknown outcome.
+    findSubmitted: over.findSubmitted ?? (over.getOrderByClientId ? (ref) => over.getOrderByClientId!(ref.clientOrderId) : (ref) => inner.findSubmitted(ref)),
     getOrder: (id) => inner.getOrder(id),
     waitForTerminal: over.waitForTerminal ?? ((c, o) => inner.waitForTerminal(c, o)),
     listOpenOrders: () => inner.listOpenOrders(),

@@ -12,6 +12,9 @@ import type { NotifyPayload } from '../../../src/jobs/payloads/common.js';
 import { JobProducer } from '../../../src/jobs/producer.js';
 import { BlobStore } from '../../../src/adapters/redis/blob-store.js';
 import { Outbox } from '../../../src/bot/outbox/outbox.js';
+import { ChatPublisher } from '../../../src/bot/outbox/publisher.js';
+import type { ChartRenderer } from '../../../src/adapters/charts/port.js';
+import { TypeOrmUnitOfWork } from '../../../src/adapters/db/unit-of-work.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../../helpers/env.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 import { countColor, decodePng, hexToRgb } from '../../unit/charts/helpers/png.js';
@@ -31,6 +34,11 @@ let blobs: BlobStore;
 let notify: Queue;
 let deps: PortfolioDeps;
 
+/** The bot's publisher drawing with `charts`, queuing through the real Outbox. */
+function publisherWith(charts: ChartRenderer): ChatPublisher {
+  return new ChatPublisher({ outbox: new Outbox(producer, blobs), charts, callbackKey: Buffer.from('test'), log: { warn: () => undefined } });
+}
+
 beforeAll(async () => {
   db = await createTestDatabase();
   ds = createDataSource(db.url, { poolSize: 4 });
@@ -40,7 +48,7 @@ beforeAll(async () => {
   producer = new JobProducer(redis, prefix, 5_000);
   blobs = new BlobStore(redis, prefix);
   notify = new Queue('notify', { connection: redis, prefix });
-  deps = { ds, notifier: new Outbox(producer, blobs), charts: new LocalChartRenderer(), now: () => NOW };
+  deps = { db: new TypeOrmUnitOfWork(ds), publisher: publisherWith(new LocalChartRenderer()), now: () => NOW };
 });
 
 afterAll(async () => {
@@ -109,7 +117,7 @@ describe('command.positions', () => {
   it('when the chart cannot be drawn the text still goes out', async () => {
     await seedPosition(ds, { symbol: 'UPP', qty: 10, avgCost: 100, lastPrice: 110, lastPriceAt: new Date('2025-01-08T21:00:00Z') });
     // A real renderer whose server is not there: port 9 (discard) refuses connections.
-    const broken = { ...deps, charts: new QuickChartRenderer({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 2_000 }) };
+    const broken = { ...deps, publisher: publisherWith(new QuickChartRenderer({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 2_000 })) };
     const { data } = await run('command.positions', {}, broken);
     expect(data.ops.map((o) => o.kind)).toEqual(['text']);
   });

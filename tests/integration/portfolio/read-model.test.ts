@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDataSource } from '../../../src/adapters/db/data-source.js';
+import type { UnitOfWork } from '../../../src/adapters/db/port.js';
+import { TypeOrmUnitOfWork } from '../../../src/adapters/db/unit-of-work.js';
 import type { ExecutionOutcome } from '../../../src/trading/execution/execute.js';
 import { loadFillContext } from '../../../src/trading/portfolio/fill-context.js';
 import { loadRecentOrders } from '../../../src/trading/portfolio/orders.js';
@@ -11,11 +13,14 @@ import { NOW, seedBars, seedFill, seedMark, seedOrder, seedPick, seedPosition, s
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let ds: DataSource;
+/** The use cases' port over `ds`. */
+let uow: UnitOfWork;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   ds = createDataSource(db.url, { poolSize: 4 });
   await ds.initialize();
+  uow = new TypeOrmUnitOfWork(ds);
 });
 
 afterAll(async () => {
@@ -45,7 +50,7 @@ async function seedBook(): Promise<void> {
 describe('loadOpenPositions', () => {
   it('prices from the mark, else the latest close, else none; biggest P&L first, unpriced last', async () => {
     await seedBook();
-    const s = await loadOpenPositions(ds);
+    const s = await loadOpenPositions(uow);
     expect(s.positions.map((p) => [p.symbol, p.priceSource, p.price, p.priceAsOf, p.unrealizedPnl])).toEqual([
       ['AAA', 'mark', 110, '2025-01-08', 100],
       ['BBB', 'close', 45, '2025-01-08', -25],
@@ -60,7 +65,7 @@ describe('loadOpenPositions', () => {
   });
 
   it('an empty book', async () => {
-    expect(await loadOpenPositions(ds)).toEqual({ positions: [], totals: { count: 0, costBasis: 0, marketValue: 0, unrealizedPnl: 0, unpriced: 0 } });
+    expect(await loadOpenPositions(uow)).toEqual({ positions: [], totals: { count: 0, costBasis: 0, marketValue: 0, unrealizedPnl: 0, unpriced: 0 } });
   });
 });
 
@@ -81,7 +86,7 @@ describe('loadRecentOrders', () => {
       createdAt: new Date(base + 11 * 60_000),
       clientOrderId: 'cs-1a2b3c4d-0000-4000-8000-000000000001',
     });
-    const orders = await loadRecentOrders(ds, 10);
+    const orders = await loadRecentOrders(uow, 10);
     expect(orders.map((o) => o.symbol)).toEqual(['ENT', 'X10', 'X9', 'X8', 'X7', 'X6', 'X5', 'X4', 'X3', 'X2']);
     expect(orders[0]).toMatchObject({
       id: entryId,
@@ -99,8 +104,8 @@ describe('loadRecentOrders', () => {
     });
     expect(orders[1]).toMatchObject({ kind: 'exit', exitReason: 'stop', side: 'sell', realizedPnl: 5, avgFillPrice: 20.5 });
     expect(orders[0]!.createdAt).toBeInstanceOf(Date);
-    expect((await loadRecentOrders(ds, 3)).map((o) => o.symbol)).toEqual(['ENT', 'X10', 'X9']);
-    await expect(loadRecentOrders(ds, 0)).rejects.toThrow(RangeError);
+    expect((await loadRecentOrders(uow, 3)).map((o) => o.symbol)).toEqual(['ENT', 'X10', 'X9']);
+    await expect(loadRecentOrders(uow, 0)).rejects.toThrow(RangeError);
   });
 });
 
@@ -143,7 +148,7 @@ describe('loadPnl', () => {
 
   it('day: realized booked on the New York date, unrealized now, equity from the baseline mark to a live point', async () => {
     await seedHistory();
-    const r = await loadPnl(ds, 'day', NOW);
+    const r = await loadPnl(uow, 'day', NOW);
     expect(r.range).toMatchObject({ from: '2025-01-10', to: '2025-01-10', baseline: '2025-01-08' });
     expect(r.realized).toEqual({ total: 55, trades: 2, wins: 2, losses: 0 });
     expect(r.unrealized).toEqual({ total: 75, positions: 3, unpriced: 1 });
@@ -157,18 +162,18 @@ describe('loadPnl', () => {
 
   it('week and month: the sessions back from today, bookings at New York midnight edges', async () => {
     await seedHistory();
-    const w = await loadPnl(ds, 'week', NOW);
+    const w = await loadPnl(uow, 'week', NOW);
     expect(w.realized).toEqual({ total: 50 - 20 + 5 + 30, trades: 4, wins: 3, losses: 1 });
     expect(w.equity.points.map((p) => p.date)).toEqual(['2025-01-02', '2025-01-03', '2025-01-06', '2025-01-07', '2025-01-08', '2025-01-10']);
     expect(w.equity.change).toBe(LIVE - 10_000);
-    const m = await loadPnl(ds, 'month', NOW);
+    const m = await loadPnl(uow, 'month', NOW);
     expect(m.realized).toEqual({ total: 1065, trades: 5, wins: 4, losses: 1 });
   });
 
   it("no live point when today's mark exists; a weekend asks for the last session", async () => {
     await seedHistory();
     await seedMark(ds, { date: '2025-01-10', equity: 10_500, cash: 9_010, markedAt: new Date('2025-01-10T21:30:00Z') });
-    const r = await loadPnl(ds, 'day', new Date('2025-01-11T17:00:00Z'));
+    const r = await loadPnl(uow, 'day', new Date('2025-01-11T17:00:00Z'));
     expect(r.range).toMatchObject({ to: '2025-01-10', today: '2025-01-11' });
     expect(r.equity.points).toEqual([
       { date: '2025-01-08', equity: 10_300, live: false },
@@ -180,14 +185,14 @@ describe('loadPnl', () => {
   it('the live point anchors on the latest mark even when it is older than the period', async () => {
     await seedBook();
     await seedMark(ds, { date: '2024-12-20', equity: 9_000, cash: 8_000, markedAt: new Date('2024-12-20T22:00:00Z') });
-    const r = await loadPnl(ds, 'day', NOW);
+    const r = await loadPnl(uow, 'day', NOW);
     expect(r.equity.points).toEqual([{ date: '2025-01-10', equity: 8_000 + 1_385, live: true }]);
     expect(r.equity.change).toBeNull();
   });
 
   it('nothing marked ever: no equity, no invented starting cash', async () => {
     await seedBook();
-    const r = await loadPnl(ds, 'week', NOW);
+    const r = await loadPnl(uow, 'week', NOW);
     expect(r.equity).toEqual({ points: [], change: null, since: null });
     expect(r.realized).toEqual({ total: 0, trades: 0, wins: 0, losses: 0 });
   });
@@ -216,7 +221,7 @@ describe('loadFillContext', () => {
       broker: 'paper',
       orderState: 'filled',
     };
-    const ctx = await loadFillContext(ds, outcome);
+    const ctx = await loadFillContext(uow, outcome);
     expect(ctx).toMatchObject({ stop: 9.75, plannedEntry: 10.5, demo: true, positionQty: 10 });
     expect(ctx.candles).toHaveLength(60);
     expect(ctx.candles[0]).toEqual({ date: dates[10], o: 11, h: 11 * 1.01, l: 11 * 0.99, c: 11 });
@@ -225,7 +230,7 @@ describe('loadFillContext', () => {
 
   it('unknown pick and symbol: empty context; outcomes without a pick need no queries', async () => {
     const refused: ExecutionOutcome = { kind: 'refused', approvalId: 'a', pickId: 'nope', symbol: 'NONE', gate: 'drift', reason: 'r', numbers: {} };
-    expect(await loadFillContext(ds, refused)).toEqual({ stop: null, plannedEntry: null, demo: false, candles: [], positionQty: null });
-    expect(await loadFillContext(ds, { kind: 'not_found', approvalId: 'x' })).toEqual({ stop: null, plannedEntry: null, demo: false, candles: [], positionQty: null });
+    expect(await loadFillContext(uow, refused)).toEqual({ stop: null, plannedEntry: null, demo: false, candles: [], positionQty: null });
+    expect(await loadFillContext(uow, { kind: 'not_found', approvalId: 'x' })).toEqual({ stop: null, plannedEntry: null, demo: false, candles: [], positionQty: null });
   });
 });

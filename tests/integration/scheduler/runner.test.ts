@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TypeOrmUnitOfWork } from '../../../src/adapters/db/unit-of-work.js';
 import { ScheduledRuns } from '../../../src/trading/schedule/runs-repo.js';
 import { bindSlots, Scheduler, type EnqueueFn, type SlotRun, type TickSource } from '../../../src/jobs/scheduler/runner.js';
 import { occurrenceOn } from '../../../src/engine/schedule/plan.js';
@@ -31,7 +32,7 @@ function recorder(clock: { now: () => number }, by: string, sink: Fired[], opts:
 }
 
 function scheduler(ds: SchedDb['ds'], clock: { now: () => number }, instance: string, handlers: Record<SlotKind, EnqueueFn>, extra: Partial<ConstructorParameters<typeof Scheduler>[0]> = {}): Scheduler {
-  return new Scheduler({ ds, slots: bindSlots(slots, handlers).bound, instance, log: silentLog, now: clock.now, ticks: null, ...extra });
+  return new Scheduler({ db: new TypeOrmUnitOfWork(ds), slots: bindSlots(slots, handlers).bound, instance, log: silentLog, now: clock.now, ticks: null, ...extra });
 }
 
 /** Steps the clock minute by minute from `from` to `to`, ticking every scheduler at each minute (concurrently). */
@@ -62,7 +63,7 @@ describe('scheduler runner with a simulated clock', () => {
     expect(fired.map((f) => ({ slot: f.slot, sessionDate: f.sessionDate, at: f.at, jobId: f.jobId }))).toEqual(DST_WEEK.expected);
     expect(fired.every((f) => !f.caughtUp && f.dueAt.getTime() === f.at)).toBe(true);
     expect(fired.find((f) => f.jobId === 'sched-scan-0935-2026-03-09')!.kind).toBe('scan');
-    const rows = await new ScheduledRuns(db.ds).between('2026-03-01', '2026-03-31');
+    const rows = await new ScheduledRuns(db.uow).between('2026-03-01', '2026-03-31');
     expect(rows.map((r) => r.slotKey)).toEqual(DST_WEEK.expected.map((e) => e.jobId));
     expect(rows.every((r) => r.enqueuedAt !== null && r.enqueuedBy === 'sched-a' && !r.caughtUp)).toBe(true);
   });
@@ -109,7 +110,7 @@ describe('scheduler runner with a simulated clock', () => {
       expect(results.filter((r) => r === 'busy').length).toBeGreaterThanOrEqual(1);
       expect(results.filter((r) => r === 'done')).toHaveLength(9);
       expect(await queue.count()).toBe(9);
-      expect(new Set((await new ScheduledRuns(db.ds).between('2026-03-10', '2026-03-10')).map((r) => r.enqueuedBy)).size).toBeGreaterThanOrEqual(1);
+      expect(new Set((await new ScheduledRuns(db.uow).between('2026-03-10', '2026-03-10')).map((r) => r.enqueuedBy)).size).toBeGreaterThanOrEqual(1);
     } finally {
       await queue.close();
       redis.disconnect();
@@ -130,10 +131,10 @@ describe('scheduler runner with a simulated clock', () => {
       ['sched-reconcile-0920-2026-03-10', true],
       ['sched-scan-0935-2026-03-10', true],
     ]);
-    const row = await new ScheduledRuns(db.ds).get('sched-scan-0935-2026-03-10');
+    const row = await new ScheduledRuns(db.uow).get('sched-scan-0935-2026-03-10');
     expect(row).toMatchObject({ slot: 'scan-0935', sessionDate: '2026-03-10', caughtUp: true, enqueuedBy: 'sched-a' });
     expect(row!.dueAt.toISOString()).toBe('2026-03-10T13:35:00.000Z');
-    expect(await new ScheduledRuns(db.ds).get('sched-digest-morning-0845-2026-03-10')).toBeNull();
+    expect(await new ScheduledRuns(db.uow).get('sched-digest-morning-0845-2026-03-10')).toBeNull();
     await first.stop();
 
     // The process restarts (a new instance, nothing in memory): nothing is enqueued again.
@@ -176,7 +177,7 @@ describe('scheduler runner with a simulated clock', () => {
     const first = await a.tick();
     // reconcile-0920 and scan-0935 (caught up) and scan-1030 all fail: Redis is "down".
     expect(first.map((o) => o.result)).toEqual(['failed', 'failed', 'failed']);
-    const row = await new ScheduledRuns(db.ds).get('sched-scan-1030-2026-03-10');
+    const row = await new ScheduledRuns(db.uow).get('sched-scan-1030-2026-03-10');
     expect(row).toMatchObject({ enqueuedAt: null, lastError: 'redis is down', attempts: 1 });
 
     const b = scheduler(db.ds, clock, 'sched-b', recorder(clock, 'sched-b', fired));
@@ -187,7 +188,7 @@ describe('scheduler runner with a simulated clock', () => {
       ['scan-0935', 'enqueued'],
       ['scan-1030', 'enqueued'],
     ]);
-    expect(await new ScheduledRuns(db.ds).get('sched-scan-1030-2026-03-10')).toMatchObject({ enqueuedBy: 'sched-b', attempts: 2, lastError: null });
+    expect(await new ScheduledRuns(db.uow).get('sched-scan-1030-2026-03-10')).toMatchObject({ enqueuedBy: 'sched-b', attempts: 2, lastError: null });
     clock.advance(MINUTE);
     expect((await a.tick()).map((o) => o.result)).toEqual(['done', 'done', 'done']);
     expect(fired).toHaveLength(3);
@@ -195,11 +196,11 @@ describe('scheduler runner with a simulated clock', () => {
 
   it('a claim whose owner died before confirming blocks others only until its lease expires', async () => {
     const clock = fakeClock(et('2026-03-10', '10:30', 4));
-    const runs = new ScheduledRuns(db.ds);
+    const runs = new ScheduledRuns(db.uow);
     const occ = occurrenceOn(slots.find((s) => s.slot === 'scan-1030')!, '2026-03-10')!;
     expect(await runs.claim(occ, 'crashed', false, clock.t, 60_000)).toBe('claimed');
     const fired: Fired[] = [];
-    const s = new Scheduler({ ds: db.ds, slots: bindSlots(slots.filter((x) => x.slot === 'scan-1030'), recorder(clock, 'b', fired)).bound, instance: 'b', log: silentLog, now: clock.now, ticks: null, leaseMs: 60_000 });
+    const s = new Scheduler({ db: db.uow, slots: bindSlots(slots.filter((x) => x.slot === 'scan-1030'), recorder(clock, 'b', fired)).bound, instance: 'b', log: silentLog, now: clock.now, ticks: null, leaseMs: 60_000 });
     clock.advance(30_000);
     expect((await s.tick()).map((o) => o.result)).toEqual(['busy']);
     clock.advance(30_000);
@@ -222,7 +223,7 @@ describe('scheduler runner with a simulated clock', () => {
     const fired: Fired[] = [];
     const ticked: string[][] = [];
     const s = new Scheduler({
-      ds: db.ds,
+      db: db.uow,
       slots: bindSlots(slots.filter((x) => x.slot === 'scan-1030'), recorder(clock, 'a', fired)).bound,
       instance: 'a',
       log: silentLog,

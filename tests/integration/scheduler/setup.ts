@@ -1,12 +1,16 @@
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../../src/adapters/db/data-source.js';
+import type { UnitOfWork } from '../../../src/adapters/db/port.js';
+import { TypeOrmUnitOfWork } from '../../../src/adapters/db/unit-of-work.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 
 /** A fresh migrated database plus the Scheduling migration (applied by hand until it is registered). */
 export interface SchedDb {
   db: Awaited<ReturnType<typeof createTestDatabase>>;
   ds: DataSource;
+  /** The use cases' port over `ds`. */
+  uow: UnitOfWork;
   /** Another DataSource on the same database (another process / replica). */
   open(): Promise<DataSource>;
   close(): Promise<void>;
@@ -25,6 +29,7 @@ export async function makeSchedDb(): Promise<SchedDb> {
   return {
     db,
     ds,
+    uow: new TypeOrmUnitOfWork(ds),
     open,
     async close() {
       for (const d of all) if (d.isInitialized) await d.destroy().catch(() => undefined);

@@ -7,12 +7,16 @@ import { AuditLog } from '../../../src/trading/audit/audit-log.js';
 import { handleSettingsCallback, type SettingsDeps } from '../../../src/bot/commands/settings.js';
 import type { Config } from '../../../src/app/config/config.js';
 import { createDataSource } from '../../../src/adapters/db/data-source.js';
+import type { UnitOfWork } from '../../../src/adapters/db/port.js';
+import { TypeOrmUnitOfWork } from '../../../src/adapters/db/unit-of-work.js';
 import { recipientsFor } from '../../../src/trading/settings/recipients.js';
 import { UserSettingsRepo } from '../../../src/trading/settings/repo.js';
 import { createTestDatabase } from '../../helpers/pg.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let ds: DataSource;
+/** The use cases' port over `ds`. */
+let uow: UnitOfWork;
 let repo: UserSettingsRepo;
 const stored = async (userId: number) => ((await ds.query(`SELECT settings FROM user_settings WHERE user_id = $1`, [userId])) as { settings: unknown }[])[0]?.settings;
 
@@ -20,7 +24,8 @@ beforeEach(async () => {
   db = await createTestDatabase();
   ds = createDataSource(db.url, { poolSize: 8 });
   await ds.initialize();
-  repo = new UserSettingsRepo(ds);
+  uow = new TypeOrmUnitOfWork(ds);
+  repo = new UserSettingsRepo(uow);
 });
 afterEach(async () => {
   await ds.destroy();
@@ -36,7 +41,7 @@ describe('user settings persistence', () => {
   it('persists a change as settings.notify.<kind> and reads it back', async () => {
     expect(await repo.setMode(42, 'digest', 'silent')).toEqual({ digest: 'silent', fills: 'on' });
     expect(await stored(42)).toEqual({ notify: { digest: 'silent' } });
-    expect(await new UserSettingsRepo(ds).get(42)).toEqual({ digest: 'silent', fills: 'on' });
+    expect(await new UserSettingsRepo(uow).get(42)).toEqual({ digest: 'silent', fills: 'on' });
     await repo.setMode(42, 'fills', 'off');
     await repo.setMode(42, 'digest', 'on');
     expect(await stored(42)).toEqual({ notify: { digest: 'on', fills: 'off' } });
@@ -78,7 +83,7 @@ describe('recipientsFor', () => {
   ] as const);
 
   it('everyone on the allow list by default, in user id order, private chat = user id', async () => {
-    expect(await recipientsFor('digest', ds, allow)).toEqual([
+    expect(await recipientsFor('digest', uow, allow)).toEqual([
       { chatId: 10, userId: 10, role: 'admin', silent: false },
       { chatId: 20, userId: 20, role: 'trader', silent: false },
       { chatId: 30, userId: 30, role: 'viewer', silent: false },
@@ -91,17 +96,17 @@ describe('recipientsFor', () => {
     await repo.setMode(30, 'digest', 'silent');
     await repo.setMode(40, 'fills', 'off');
     await repo.setMode(99, 'digest', 'on');
-    expect((await recipientsFor('digest', ds, allow)).map((r) => [r.userId, r.silent])).toEqual([
+    expect((await recipientsFor('digest', uow, allow)).map((r) => [r.userId, r.silent])).toEqual([
       [10, false],
       [30, true],
       [40, false],
     ]);
-    expect((await recipientsFor('fills', ds, allow)).map((r) => [r.userId, r.silent])).toEqual([
+    expect((await recipientsFor('fills', uow, allow)).map((r) => [r.userId, r.silent])).toEqual([
       [10, false],
       [20, false],
       [30, false],
     ]);
-    expect(await recipientsFor('digest', ds, new Map())).toEqual([]);
+    expect(await recipientsFor('digest', uow, new Map())).toEqual([]);
   });
 });
 
@@ -130,10 +135,10 @@ describe('handleSettingsCallback', () => {
   let deps: SettingsDeps;
   let audit: AuditLog;
   beforeEach(() => {
-    audit = new AuditLog(ds);
+    audit = new AuditLog(uow);
     deps = {
       signSettingsArg: (arg) => `sig:${arg}`,
-      ds,
+      uow,
       audit,
       log: pino({ level: 'silent' }),
       now: () => 1_800_000_000_000,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { positionLine, rebaseBenchmark, severityRank, slippage, sortFailures, sortFills, sortPositions, type PositionInput } from '../../../src/trading/digest/compute.js';
 import type { FailureLine, FillLine } from '../../../src/trading/digest/types.js';
+import { failureTitle } from '../../../src/bot/views/digest-view.js';
 
 const pos = (over: Partial<PositionInput> = {}): PositionInput => ({
   symbol: 'ABC',
@@ -102,9 +103,9 @@ describe('slippage vs the decision price (positive = worse for us)', () => {
 });
 
 describe('failures', () => {
-  const f = (title: string, severity: string, open: boolean, t: number): FailureLine => ({ source: 'alert', severity, title, detail: '', at: new Date(t), open, count: 1 });
+  const f = (title: string, severity: string, open: boolean, t: number): FailureLine => ({ source: 'alert', severity, kind: title, message: '', at: new Date(t), open, count: 1 });
   it('open first, then most severe, then newest', () => {
-    expect(sortFailures([f('a', 'info', false, 5), f('b', 'critical', false, 1), f('c', 'warning', true, 1), f('d', 'critical', false, 9), f('e', 'error', false, 1)]).map((x) => x.title)).toEqual([
+    expect(sortFailures([f('a', 'info', false, 5), f('b', 'critical', false, 1), f('c', 'warning', true, 1), f('d', 'critical', false, 9), f('e', 'error', false, 1)]).map(failureTitle)).toEqual([
       'c',
       'd',
       'b',

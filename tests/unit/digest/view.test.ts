@@ -128,8 +128,8 @@ describe('close digest view', () => {
     const failures = Array.from({ length: 30 }, (_, i) => ({
       source: 'alert' as const,
       severity: 'critical',
-      title: `kind-${i}`,
-      detail: 'x'.repeat(120),
+      kind: `kind-${i}`,
+      message: 'x'.repeat(120),
       at: new Date('2026-11-20T11:00:00-05:00'),
       open: true,
       count: 2,

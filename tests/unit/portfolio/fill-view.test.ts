@@ -110,8 +110,8 @@ describe('fillConfirmation', () => {
 
   it('failed, pending and not_found have plain texts', () => {
     expect(fillConfirmation({ kind: 'failed', approvalId: 'a', reason: 'no live quote', retryable: false }).text.text).toMatch(/^❌ Order not placed — no live quote\nNothing was ordered\. Approve a fresh pick/);
-    expect(fillConfirmation({ kind: 'failed', approvalId: 'a', reason: 'x', retryable: true }).text.text).toContain('It will be tried again shortly.');
-    const pending = fillConfirmation({ kind: 'pending', approvalId: 'a', reason: 'still submitted', clientOrderId: 'cs-x' });
+    expect(fillConfirmation({ kind: 'failed', approvalId: 'a', cause: { code: 'not_placed', error: 'x' }, retryable: true }).text.text).toContain('It will be tried again shortly.');
+    const pending = fillConfirmation({ kind: 'pending', approvalId: 'a', cause: { code: 'order_open', clientOrderId: 'cs-x', orderState: 'submitted' }, clientOrderId: 'cs-x' });
     expect(pending.text.text).toContain('Client order id cs-x');
     expect(covered(pending.text, 'code')).toEqual(['cs-x']);
     expect(fillConfirmation({ kind: 'not_found', approvalId: 'abc' }).text.text).toBe('❓ Approval abc was not found; nothing was ordered.');

@@ -11,6 +11,7 @@ import {
   type BrokerOrder,
   type BrokerPosition,
   type OrderRequest,
+  type SubmittedOrderRef,
   type WaitOptions,
 } from '../port.js';
 import { formatPrice } from '../../../engine/tick.js';
@@ -156,6 +157,11 @@ export class AlpacaBroker implements Broker {
   async getOrderByClientId(clientOrderId: string): Promise<BrokerOrder | null> {
     checkClientOrderId(this.name, clientOrderId);
     return this.lookupByClientId(clientOrderId);
+  }
+
+  /** Ours by client order id: the id is unique here, so the rest of `ref` is not needed. */
+  findSubmitted(ref: SubmittedOrderRef): Promise<BrokerOrder | null> {
+    return this.getOrderByClientId(ref.clientOrderId);
   }
 
   async getOrder(brokerOrderId: string): Promise<BrokerOrder> {

@@ -14,6 +14,7 @@ import {
   type BrokerOrder,
   type BrokerPosition,
   type OrderRequest,
+  type SubmittedOrderRef,
   type OrderSide,
   type OrderStatus,
   type WaitOptions,
@@ -187,6 +188,11 @@ export class PaperBroker implements Broker {
     checkClientOrderId(this.name, clientOrderId);
     const found = await this.select<PaperOrderRow>(`SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.client_order_id = $1`, [clientOrderId]);
     return found[0] ? toOrder(found[0]) : null;
+  }
+
+  /** Ours by client order id: the id is unique here, so the rest of `ref` is not needed. */
+  findSubmitted(ref: SubmittedOrderRef): Promise<BrokerOrder | null> {
+    return this.getOrderByClientId(ref.clientOrderId);
   }
 
   async getOrder(brokerOrderId: string): Promise<BrokerOrder> {

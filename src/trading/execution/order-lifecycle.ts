@@ -1,0 +1,316 @@
+import type { Logger } from 'pino';
+import type { SqlSession } from '../../adapters/db/port.js';
+import type { Broker, BrokerOrder, Fill, OrderRequest, SubmittedOrderRef } from '../../adapters/brokers/port.js';
+import { isBrokerError, type BrokerError } from '../../lib/broker-errors.js';
+import { isTerminal, type OrderStatus } from '../../lib/order-status.js';
+import type { KillSwitchState } from '../kill-switch/kill-switch.js';
+import type { AuditJournal } from './audit-journal.js';
+import { brokerRejectedReason } from './recorded-reasons.js';
+
+/**
+ * The columns of an `orders` row the lifecycle reads and updates, whatever
+ * the order is for (an approval's entry, a stop or time exit, a flatten, and
+ * the manual close to come).
+ */
+export interface LifecycleOrder {
+  id: string;
+  client_order_id: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  qty: number;
+  limit_price: string;
+  time_in_force: string;
+  state: OrderStatus;
+  broker_order_id: string | null;
+  submit_attempted_at: Date | null;
+  booked_at: Date | null;
+}
+
+/** What the broker's terminal answer means for our books, worked out once for every kind of order. */
+export interface BookingFacts {
+  status: OrderStatus;
+  brokerOrderId: string;
+  filledQty: number;
+  /** As the broker said: null until something fills. */
+  avgFillPrice: number | null;
+  /** `avgFillPrice`, or 0 when nothing filled. */
+  avg: number;
+  /** The broker's words for a refusal (scrubbed), or a default when it refused without words; null otherwise. */
+  rejectReason: string | null;
+  /** The executions to store: the broker's own, or one for the whole fill; none when nothing filled. */
+  fills: Fill[];
+  /** When the booking happens. */
+  at: Date;
+}
+
+/** Why an order is closed without ever executing. */
+export type UnsentCause = { cause: 'kill_switch'; killSwitch: KillSwitchState } | { cause: 'rejected'; reason: string };
+
+/**
+ * What differs between kinds of orders at the two points where the books
+ * change: closing an order that never executed, and booking a terminal one.
+ * Both must be guarded by `booked_at IS NULL` so they happen at most once.
+ */
+export interface OrderBookkeeping<B> {
+  /** Closes the order unsent (state `rejected`, booked) and undoes what it reserved; audits it. */
+  closeUnsent(u: UnsentCause): Promise<void>;
+  /** Books the terminal order: fills, position, budget, states; audits it. Null when an earlier run booked it. */
+  book(f: BookingFacts): Promise<B | null>;
+}
+
+/** Whether the kill switch may stop this order right before its POST (`bypass`: the confirmed `/kill flatten`). */
+export type KillSwitchRule = 'check' | 'bypass';
+
+/**
+ * Where one run of the lifecycle left the order (the caller turns it into
+ * its own outcome):
+ * - `booked`: booked by this run (`value`: what the bookkeeping returned);
+ * - `booked_before`: an earlier or concurrent run booked it;
+ * - `blocked`: the kill switch was on right before the POST; closed unsent;
+ * - `rejected`: the broker refused it at submission; closed unsent;
+ * - `not_placed`: the broker said nothing was placed (down, rate limited,
+ *   bad credentials); the attempt mark is cleared so the same order may be sent again;
+ * - `claimed`: another run set the attempt mark first; it sends (or sent) the order;
+ * - `unknown`: the submission's outcome is unknown and the order is not visible (yet);
+ * - `lookup_failed`: looking the sent order up failed;
+ * - `missing`: sent earlier, but the broker does not show it (yet);
+ * - `wait_failed`: waiting for a terminal state failed;
+ * - `working`: still working at the broker when the wait ended.
+ * Everything but `booked`, `booked_before`, `blocked`, `rejected` and
+ * `not_placed` leaves an order that may exist: it is only ever looked up again.
+ */
+export type LifecycleResult<B> =
+  | { kind: 'booked'; value: B }
+  | { kind: 'booked_before' }
+  | { kind: 'blocked'; killSwitch: KillSwitchState }
+  | { kind: 'rejected'; reason: string }
+  | { kind: 'not_placed'; error: BrokerError }
+  | { kind: 'claimed' }
+  | { kind: 'unknown'; error: BrokerError }
+  | { kind: 'lookup_failed'; error: BrokerError }
+  | { kind: 'missing' }
+  | { kind: 'wait_failed'; error: BrokerError }
+  | { kind: 'working'; status: OrderStatus };
+
+export interface LifecycleDeps {
+  db: SqlSession;
+  broker: Broker;
+  killSwitch: { state(): Promise<KillSwitchState> };
+  /** The run's audit rows (the lifecycle queues and flushes its own there). */
+  journal: AuditJournal;
+  /** Audit action prefix: `order` for entries, `exit` for exits and flatten. */
+  prefix: 'order' | 'exit';
+  now: () => Date;
+  /** Scrubs and shortens text stored or returned. */
+  text: (s: string) => string;
+  /** How long to wait for the order to become terminal. */
+  waitTimeoutMs: number;
+  log: Logger | undefined;
+}
+
+/** True when the order provably never left: no attempt mark, no broker id, not booked. Only such an order may be sent. */
+export function neverSent(o: LifecycleOrder): boolean {
+  return o.state === 'new' && o.submit_attempted_at === null && o.broker_order_id === null && o.booked_at === null;
+}
+
+/**
+ * ONE order lifecycle for entries, exits, flatten (and the manual close to
+ * come), from a written `orders` row (deterministic client order id) to its
+ * booked outcome. It is the only code that:
+ *
+ * 1. audits `<prefix>.submitting` and reads the kill switch strictly AFTER
+ *    that audit write and right before the attempt mark and the POST (never
+ *    only at enqueue) — unless the caller's rule is `bypass`;
+ * 2. writes the durable attempt mark (`submit_attempted_at`): from then on
+ *    the order is only ever looked up, never sent again;
+ * 3. triages broker errors: `rejected` → closed unsent; `unavailable`,
+ *    `rate_limited`, `auth` → mark cleared (the broker placed nothing);
+ *    anything else → outcome unknown: looked up, NEVER re-POSTed;
+ * 4. resolves a sent order through {@link Broker.findSubmitted};
+ * 5. records the broker's ack, waits for a terminal state, and books it
+ *    through the caller's guarded bookkeeping exactly once.
+ *
+ * The caller holds the lock that serialises runs of the same order (the
+ * approval or position advisory lock) and decides what the result means.
+ */
+export class OrderLifecycle {
+  constructor(private readonly deps: LifecycleDeps) {}
+
+  /** Takes `order` as far as it can go in this run; sends it only when {@link neverSent}. */
+  async follow<B>(order: LifecycleOrder, rule: KillSwitchRule, books: OrderBookkeeping<B>): Promise<LifecycleResult<B>> {
+    try {
+      return await this.steps(order, rule, books);
+    } finally {
+      await this.deps.journal.flush();
+    }
+  }
+
+  private async steps<B>(order: LifecycleOrder, rule: KillSwitchRule, books: OrderBookkeeping<B>): Promise<LifecycleResult<B>> {
+    if (order.booked_at !== null) return { kind: 'booked_before' };
+    const { broker, journal } = this.deps;
+    let b: BrokerOrder | null = null;
+    if (neverSent(order)) {
+      const sent = await this.submit(order, rule, books);
+      if (sent.kind !== 'sent') return sent;
+      b = sent.order;
+    }
+    if (!b) {
+      // Sent (or possibly sent) before: never again. Ask the broker.
+      try {
+        b = await broker.findSubmitted(refOf(order));
+      } catch (e) {
+        if (!isBrokerError(e)) throw e;
+        return { kind: 'lookup_failed', error: e };
+      }
+      if (!b) {
+        await journal.now(`${this.deps.prefix}.unknown`, { clientOrderId: order.client_order_id, symbol: order.symbol, note: 'not found at the broker; not re-sent' });
+        return { kind: 'missing' };
+      }
+    }
+    await this.recordAck(order, b);
+    if (!isTerminal(b.status)) {
+      // The ack is on the chain before the (possibly long) wait: a worker dying in it loses nothing.
+      await journal.flush();
+      try {
+        b = await broker.waitForTerminal(order.client_order_id, { timeoutMs: this.deps.waitTimeoutMs });
+      } catch (e) {
+        if (!isBrokerError(e)) throw e;
+        return { kind: 'wait_failed', error: e };
+      }
+      if (!isTerminal(b.status)) {
+        await this.recordAck(order, b);
+        return { kind: 'working', status: b.status };
+      }
+    }
+    return this.book(order, b, books);
+  }
+
+  /**
+   * Books a terminal broker order once (also how reconciliation books an
+   * order the broker settled while no run followed it).
+   */
+  async book<B>(order: LifecycleOrder, b: BrokerOrder, books: OrderBookkeeping<B>): Promise<LifecycleResult<B>> {
+    if (!isTerminal(b.status)) throw new Error(`order ${order.client_order_id} is ${b.status}, not terminal; it cannot be booked yet`);
+    const filledQty = b.filledQty;
+    const avg = b.avgFillPrice ?? 0;
+    const facts: BookingFacts = {
+      status: b.status,
+      brokerOrderId: b.brokerOrderId,
+      filledQty,
+      avgFillPrice: b.avgFillPrice,
+      avg,
+      rejectReason: b.rejectReason ? this.deps.text(b.rejectReason) : b.status === 'rejected' ? brokerRejectedReason(this.deps.broker.name) : null,
+      fills: filledQty > 0 ? (b.fills && b.fills.length > 0 ? b.fills : [{ qty: filledQty, price: avg, at: b.updatedAt }]) : [],
+      at: this.deps.now(),
+    };
+    // A queued `<prefix>.submitted` (the ack came back final) goes on the chain while the booking
+    // runs, so it lands before `<prefix>.<final>` and a crash after the booking cannot take it along.
+    const ackAudit = this.deps.journal.flush();
+    const value = await books.book(facts);
+    if (value === null) {
+      await ackAudit;
+      return { kind: 'booked_before' };
+    }
+    return { kind: 'booked', value };
+  }
+
+  // --- the one submission ----------------------------------------------------------
+
+  private async submit<B>(o: LifecycleOrder, rule: KillSwitchRule, books: OrderBookkeeping<B>): Promise<{ kind: 'sent'; order: BrokerOrder } | LifecycleResult<B>> {
+    const { broker, journal, prefix, text } = this.deps;
+    const req: OrderRequest = {
+      clientOrderId: o.client_order_id,
+      symbol: o.symbol,
+      side: o.side,
+      qty: o.qty,
+      type: 'limit',
+      limitPrice: Number(o.limit_price),
+      timeInForce: o.time_in_force === 'day' ? 'day' : 'ioc',
+    };
+    journal.soon(`${prefix}.submitting`, { clientOrderId: o.client_order_id, broker: broker.name, symbol: o.symbol, qty: o.qty, limitPrice: req.limitPrice });
+    // Every queued row (e.g. `order.created`) is on the chain before anything goes out.
+    await journal.flush();
+    if (rule === 'check') {
+      // Right before the POST (only the attempt mark in between), never only at enqueue (DESIGN §5.2).
+      // Not read alongside the audit write: the read must not be older than everything before the POST.
+      const ks = await this.deps.killSwitch.state();
+      if (ks.engaged) {
+        await books.closeUnsent({ cause: 'kill_switch', killSwitch: ks });
+        return { kind: 'blocked', killSwitch: ks };
+      }
+    }
+    // Durable "a POST may be out there" mark, as late as possible: a crash before it leaves an
+    // order that is simply sent by the next run; from here on it is only ever looked up.
+    if (!(await this.markAttempt(o))) return { kind: 'claimed' };
+    try {
+      return { kind: 'sent', order: await broker.submitOrder(req) };
+    } catch (e) {
+      // Anything but a BrokerError is a crash: the row stays "attempted"; the next run looks it up.
+      if (!isBrokerError(e)) throw e;
+      if (e.kind === 'rejected') {
+        const reason = text(e.reason ?? e.detail);
+        await books.closeUnsent({ cause: 'rejected', reason });
+        return { kind: 'rejected', reason };
+      }
+      if (e.kind === 'unavailable' || e.kind === 'rate_limited' || e.kind === 'auth') {
+        // The broker says nothing was placed: the same client order id may be sent again.
+        await this.deps.db.exec(`UPDATE orders SET submit_attempted_at = NULL, updated_at = now() WHERE id = $1 AND state = 'new' AND broker_order_id IS NULL`, [o.id]);
+        await journal.now(`${prefix}.not_sent`, { clientOrderId: o.client_order_id, kind: e.kind, error: text(e.message) });
+        return { kind: 'not_placed', error: e };
+      }
+      // timeout_unknown, bad_response, not_found: the order may exist. Look it up, never re-POST.
+      this.deps.log?.warn({ clientOrderId: o.client_order_id, kind: e.kind }, `${prefix === 'exit' ? 'exit order' : 'order'} outcome unknown; looking it up`);
+      await journal.now(`${prefix}.outcome_unknown`, { clientOrderId: o.client_order_id, kind: e.kind, error: text(e.message) });
+      let found: BrokerOrder | null = null;
+      try {
+        found = await broker.findSubmitted(refOf({ ...o, submit_attempted_at: o.submit_attempted_at ?? this.deps.now() }));
+      } catch (le) {
+        if (!isBrokerError(le)) throw le;
+      }
+      if (found) return { kind: 'sent', order: found };
+      return { kind: 'unknown', error: e };
+    }
+  }
+
+  /** Sets submit_attempted_at; false when another run already did (it sent, or may have sent, the order). */
+  private async markAttempt(o: LifecycleOrder): Promise<boolean> {
+    const at = this.deps.now();
+    const marked = await this.deps.db.rows(`UPDATE orders SET submit_attempted_at = $2, updated_at = $2 WHERE id = $1 AND submit_attempted_at IS NULL RETURNING id`, [o.id, at]);
+    if (marked.length > 0) o.submit_attempted_at = at;
+    return marked.length > 0;
+  }
+
+  // --- what the broker says --------------------------------------------------------
+
+  private async recordAck(o: LifecycleOrder, b: BrokerOrder): Promise<void> {
+    const { journal, prefix, broker } = this.deps;
+    const submitted = { clientOrderId: o.client_order_id, brokerOrderId: b.brokerOrderId, status: b.status, broker: broker.name };
+    if (isTerminal(b.status) && o.state === 'new') {
+      // Final already: the booking writes the same columns in its own statement next; no separate UPDATE.
+      journal.soon(`${prefix}.submitted`, submitted);
+    } else {
+      const upd = await this.deps.db.rows(
+        `UPDATE orders SET state = $2, broker_order_id = $3, filled_qty = $4, avg_fill_price = $5, updated_at = now()
+          WHERE id = $1 AND booked_at IS NULL AND (state IS DISTINCT FROM $2 OR broker_order_id IS DISTINCT FROM $3 OR filled_qty <> $4)
+          RETURNING id`,
+        [o.id, b.status, b.brokerOrderId, b.filledQty, b.avgFillPrice],
+      );
+      if (upd.length > 0 && o.state === 'new') journal.soon(`${prefix}.submitted`, submitted);
+    }
+    o.state = b.status;
+    o.broker_order_id = b.brokerOrderId;
+  }
+}
+
+/** What the broker needs to find the order again (by client order id, or by its terms for a broker without them). */
+function refOf(o: LifecycleOrder): SubmittedOrderRef {
+  return {
+    clientOrderId: o.client_order_id,
+    brokerOrderId: o.broker_order_id,
+    symbol: o.symbol,
+    side: o.side,
+    qty: o.qty,
+    limitPrice: Number(o.limit_price),
+    attemptedAt: o.submit_attempted_at,
+  };
+}
