@@ -21,7 +21,7 @@ const GLOBAL_SETUP = ['tests/helpers/global-setup.ts'];
  * Unit files that measure process.cpuUsage(): in a worker thread that is the
  * whole process's CPU (every thread's), so they run in a process of their own.
  */
-const PROCESS_CPU_TIMED = ['tests/unit/market-data/synthetic.test.ts'];
+const PROCESS_CPU_TIMED = ['tests/unit/adapters/market-data/synthetic.test.ts'];
 
 export default defineConfig({
   test: {

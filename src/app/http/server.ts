@@ -11,7 +11,7 @@ export interface HttpRoutes {
   readiness(): Promise<ReadinessReport>;
   /** Prometheus text format. */
   metrics(): Promise<string>;
-  /** Telegram webhook handler, mounted at `path` (telegraf checks the secret header before parsing). */
+  /** The bot face's webhook handler, mounted at `path` (it checks the secret header before parsing). */
   webhook?: { path: string; handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void };
 }
 

@@ -1,0 +1,89 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { barsStoreSource } from '../../../../src/trading/backtest/bars-source.js';
+import { backtestDataSources } from '../../../../src/app/backtest-sources.js';
+import { backtestData, resolveBacktestData } from '../../../../src/trading/backtest/data.js';
+import { buildRequest } from '../../../../src/trading/backtest/request.js';
+import { runBacktest } from '../../../../src/trading/backtest/run.js';
+import { BarsStore } from '../../../../src/adapters/bars/store.js';
+import { UsageError } from '../../../../src/cli/command.js';
+import { createBacktestCommand } from '../../../../src/cli/commands/backtest.js';
+import { outcomeJson } from '../../../../src/trading/backtest/report.js';
+import { generateSyntheticSeries } from '../../../../src/adapters/market-data/synthetic/generate-bars.js';
+import { syntheticInputFor } from '../../../../src/adapters/market-data/synthetic/generate-universe.js';
+import { weekdaySessions } from '../../../../src/adapters/market-data/synthetic/sessions.js';
+import { createTestDatabase } from '../../../helpers/pg.js';
+import { loadFixture } from '../../../unit/engine/fixtures.js';
+import { openWithBacktestSchema } from './schema.js';
+
+/** Backtests on bars from the bars store (Postgres), with real and DEMO symbols. */
+describe('backtest data from the bars store', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let ds: DataSource;
+  let store: BarsStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await openWithBacktestSchema(db.url);
+    store = new BarsStore(ds);
+    await store.writeBars(['SPY', 'GL'].map((s) => ({ symbol: s, series: loadFixture(s) })), { source: 'sample', demo: false });
+    const sessions = weekdaySessions('2025-12-31', 600);
+    await store.writeBars([{ symbol: 'ZZDEMO', series: generateSyntheticSeries(syntheticInputFor({ symbol: 'ZZDEMO' }, sessions)) }], { source: 'synthetic', demo: true });
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('prefers the store; real symbols are not DEMO, and the result equals the same bars from CSV', async () => {
+    const request = buildRequest({ strategies: ['donchian', 'turtle_soup'], symbols: ['SPY', 'GL'] });
+    const data = await resolveBacktestData(request, { sources: backtestDataSources(), barsStore: barsStoreSource(store) });
+    expect(data).toMatchObject({ source: 'bars-store', demo: false, notes: [] });
+    expect(data.benchmark?.symbol).toBe('SPY');
+    const csv = backtestData(['GL', 'SPY'].map(loadFixture), { source: 'csv', demo: false, benchmarkSymbol: 'SPY' });
+    expect(data.fingerprint).toBe(csv.fingerprint);
+    const a = await runBacktest(request, data);
+    const b = await runBacktest(request, csv);
+    expect(outcomeJson({ ...a.report, data: { ...a.report.data, source: 'x' } }, a.trades)).toBe(outcomeJson({ ...b.report, data: { ...b.report.data, source: 'x' } }, b.trades));
+  });
+
+  it('flags DEMO when any traded symbol is synthetic, and says how many', async () => {
+    const data = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols: ['GL', 'ZZDEMO'] }), { sources: backtestDataSources(), barsStore: barsStoreSource(store) });
+    expect(data.demo).toBe(true);
+    expect(data.notes).toEqual(['1 of 2 symbols hold synthetic DEMO bars']);
+    const all = await resolveBacktestData(buildRequest({ strategies: ['donchian'] }), { sources: backtestDataSources(), barsStore: barsStoreSource(store) });
+    expect(all.series.map((s) => s.symbol)).toEqual(['GL', 'SPY', 'ZZDEMO']);
+    expect(all.demo).toBe(true);
+  });
+
+  it('falls back to the sample CSVs, then to DEMO data, when the store lacks a symbol', async () => {
+    const rvlv = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols: ['RVLV'] }), { sources: backtestDataSources(), barsStore: barsStoreSource(store) });
+    expect(rvlv).toMatchObject({ source: 'sample-csv', demo: false, notes: ['no stored bars for RVLV'] });
+    const unknown = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols: ['QQQ'] }), { sources: backtestDataSources(), barsStore: barsStoreSource(store), demoEndDate: () => '2025-06-30' });
+    expect(unknown.source).toBe('synthetic');
+    expect(unknown.demo).toBe(true);
+    expect(unknown.notes.join(' ')).toMatch(/no stored bars for QQQ.*DEMO/);
+  });
+
+  it('`courtside backtest --universe FILE` reads the store of DATABASE_URL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cs-bt-uni-'));
+    const uni = join(dir, 'u.csv');
+    writeFileSync(uni, 'symbol\nGL\nSPY\n');
+    let out = '';
+    let err = '';
+    const cmd = createBacktestCommand({ databaseUrl: () => db.url, progress: false });
+    const io = { stdout: (t: string) => (out += t), stderr: (t: string) => (err += t) };
+    try {
+      expect(await cmd.run(['--strategy', 'donchian', '--universe', uni, '--json', '--no-store'], io)).toBe(0);
+    } catch (e) {
+      if (e instanceof UsageError) throw new Error(`usage error: ${e.message}\n${err}`);
+      throw e;
+    }
+    const j = JSON.parse(out) as { data: { source: string; demo: boolean; symbols: number } };
+    expect(j.data).toMatchObject({ source: 'bars-store', demo: false, symbols: 2 });
+    expect(err).toBe('');
+  });
+});

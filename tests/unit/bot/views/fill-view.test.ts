@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { fillConfirmation, GATE_TITLES } from '../../../../src/bot/views/fill-view.js';
+import { validateSpec } from '../../../../src/adapters/charts/validate.js';
+import type { ExecutionOutcome } from '../../../../src/trading/execution/execute.js';
+import type { FillContext } from '../../../../src/trading/portfolio/fill-context.js';
+import { covered, summary } from './fixtures.js';
+
+const candles = Array.from({ length: 60 }, (_, i) => ({ date: `2024-10-${String((i % 28) + 1).padStart(2, '0')}`, o: 9 + i / 100, h: 9.5 + i / 100, l: 8.5 + i / 100, c: 9.2 + i / 100 }));
+const ctx: FillContext = { stop: 9.4, plannedEntry: 9.98, demo: false, candles, positionQty: 7 };
+
+describe('fillConfirmation', () => {
+  it('filled: symbol, filled/ordered, avg vs limit, notional, stop and risk, holding, broker and full client order id; a candle chart with entry and stop', () => {
+    const m = fillConfirmation({ kind: 'filled', ...summary() }, ctx);
+    expect(m.text.text.split('\n')).toEqual([
+      '✅ Bought ABC — 7/7 shares filled',
+      'Avg 10.00 vs limit 10.02 (0.20% better) · planned 9.98',
+      // (10 - 9.4) × 7 = 4.20 at risk to the stop
+      'Notional $70.00 · stop 9.40 (risk $4.20 to it)',
+      'Now holding 7 sh of ABC · /positions',
+      'paper · cs-1a2b3c4d-0000-4000-8000-000000000001',
+    ]);
+    expect(covered(m.text, 'code')).toEqual(['cs-1a2b3c4d-0000-4000-8000-000000000001']);
+    expect(covered(m.text, 'bold')).toEqual(['Bought ABC']);
+    expect(m.chart).not.toBeNull();
+    expect(m.chart!.bars).toHaveLength(60);
+    expect(m.chart!.levels).toEqual([
+      { role: 'entry', price: 10, label: 'Filled 10.00' },
+      { role: 'stop', price: 9.4 },
+    ]);
+    expect(m.chart!.title).toBe('ABC · bought 7 @ 10.00');
+    expect(() => validateSpec(m.chart!)).not.toThrow();
+    expect(m.text.text.length).toBeLessThanOrEqual(1024); // fits a photo caption
+  });
+
+  it('filled at the limit on DEMO data: says so, DEMO watermark and label', () => {
+    const m = fillConfirmation({ kind: 'filled', ...summary({ avgFillPrice: 10.02, filledNotional: 70.14 }) }, { ...ctx, demo: true });
+    expect(m.text.text).toContain('Avg 10.02 vs limit 10.02 (at the limit)');
+    expect(m.text.text).toContain('paper · DEMO data · cs-');
+    expect(m.chart!.levels!.map((l) => l.role)).toEqual(['entry', 'stop']);
+    expect(m.chart!.watermark).toBe('DEMO');
+  });
+
+  it('without context the text still stands and there is no chart', () => {
+    const m = fillConfirmation({ kind: 'filled', ...summary() });
+    expect(m.text.text).toContain('Notional $70.00 · stop not set\n');
+    expect(m.text.text).not.toContain('holding');
+    expect(m.chart).toBeNull();
+  });
+
+  it('partially filled: says how many were not filled and that nothing is left working', () => {
+    const m = fillConfirmation({ kind: 'partially_filled', ...summary({ qty: 10, filledQty: 6, filledNotional: 60, orderState: 'canceled' }) }, { ...ctx, positionQty: 6 });
+    expect(m.text.text.split('\n')[0]).toBe('🟡 Partly filled: bought ABC — 6 of 10 shares');
+    expect(m.text.text).toContain('Notional $60.00 · stop 9.40 (risk $3.60 to it)');
+    expect(m.text.text).toContain('The other 4 shares were not filled and were canceled (immediate-or-cancel): nothing more will fill');
+    expect(m.text.text).toContain('Now holding 6 sh');
+    expect(m.chart!.title).toBe('ABC · bought 6 @ 10.00');
+  });
+
+  it('not filled (IOC, nothing filled): nothing bought, budget released, what next; no chart', () => {
+    const m = fillConfirmation({ kind: 'not_filled', reason: 'the IOC order ended canceled with nothing filled', ...summary({ filledQty: 0, avgFillPrice: null, filledNotional: 0, orderState: 'canceled' }) }, ctx);
+    const lines = m.text.text.split('\n');
+    expect(lines[0]).toBe('⚪ Not filled: ABC — 0/7 at limit 10.02');
+    expect(m.text.text).toContain('(the IOC order ended canceled with nothing filled)');
+    expect(m.text.text).toContain('Nothing was bought, no position was opened and the reserved budget was released.');
+    expect(m.text.text).toMatch(/What next: /);
+    expect(covered(m.text, 'code')).toEqual(['cs-1a2b3c4d-0000-4000-8000-000000000001']);
+    expect(m.chart).toBeNull();
+  });
+
+  it.each<[string, Extract<ExecutionOutcome, { kind: 'refused' }>, RegExp[]]>([
+    [
+      'policy: per-order budget',
+      { kind: 'refused', approvalId: 'a', pickId: 'p1', symbol: 'ABC', gate: 'policy', reason: 'Order refused by PolicyGate: 10 × $10.00 = $100.00 exceeds the per-order budget of $75.00 (at most 7 shares fit).', numbers: { qty: 10, price: 10, notional: 100, perOrderBudget: 75, maxQty: 7 } },
+      [/refused by PolicyGate$/m, /^Numbers: qty 10 · price \$10\.00 · notional \$100\.00 · per-order budget \$75\.00 · max qty 7$/m, /at most 7 shares fit\); approve a smaller size/],
+    ],
+    [
+      'policy: daily budget',
+      { kind: 'refused', approvalId: 'a', pickId: 'p1', symbol: 'ABC', gate: 'policy', reason: 'Order refused by PolicyGate: over the daily budget.', numbers: { spentToday: 990, notional: 70, total: 1060, dailyBudget: 1000, remaining: 10 } },
+      [/spent today \$990\.00/, /daily budget \$1,000\.00/, /budget is used up; it starts again on the next New York trading day/],
+    ],
+    [
+      'liquidity: spread',
+      { kind: 'refused', approvalId: 'a', pickId: 'p1', symbol: 'THIN', gate: 'liquidity', reason: 'Order refused by LiquidityGate: spread too wide.', numbers: { bid: 0.5, ask: 0.52, spreadPct: 3.921568, maxSpreadPct: 0.5 } },
+      [/refused by LiquidityGate$/m, /bid \$0\.5000 · ask \$0\.5200 · spread 3\.92% · max spread 0\.5%/, /too thin or its spread too wide/],
+    ],
+    [
+      'position caps: max open',
+      { kind: 'refused', approvalId: 'a', pickId: 'p1', symbol: 'ABC', gate: 'position', reason: 'Order refused by position caps: 5 positions are open.', numbers: { openPositions: 5, maxOpenPositions: 5 } },
+      [/refused by position caps$/m, /open positions 5 · max open 5/, /\/positions lists them/],
+    ],
+    [
+      'drift',
+      { kind: 'refused', approvalId: 'a', pickId: 'p1', symbol: 'ABC', gate: 'drift', reason: 'Order refused by the drift band.', numbers: { entry: 10, live: 10.5, driftPct: 5, maxDriftPct: 2 } },
+      [/refused by the drift band$/m, /drift 5% · max drift 2%/, /Wait for the next \/scan/],
+    ],
+    ['kill switch', { kind: 'refused', approvalId: 'a', pickId: 'p1', symbol: 'ABC', gate: 'kill_switch', reason: 'Kill switch is ON (maintenance).', numbers: {} }, [/refused by the kill switch$/m, /\/resume/]],
+    ['expired', { kind: 'refused', approvalId: 'a', pickId: 'p1', symbol: 'ABC', gate: 'expired', reason: 'The approval expired.', numbers: {} }, [/approval window/, /run \/scan again/]],
+    ['broker', { kind: 'refused', approvalId: 'a', pickId: 'p1', symbol: 'ABC', gate: 'broker', reason: 'insufficient buying power', numbers: {} }, [/refused by the broker$/m, /check \/status and the broker account/]],
+  ])('refused by %s: gate, reason, numbers, what to do next', (_name, outcome, patterns) => {
+    const m = fillConfirmation(outcome, ctx);
+    const lines = m.text.text.split('\n');
+    expect(lines[0]).toBe(`⛔ Not ordered: ${outcome.symbol} — refused by ${GATE_TITLES[outcome.gate]}`);
+    expect(lines[1]).toBe(outcome.reason);
+    for (const p of patterns) expect(m.text.text).toMatch(p);
+    expect(m.text.text).toContain('What to do next:');
+    expect(m.text.text).toContain('Nothing was sent to the broker. Pick p1.');
+    if (Object.keys(outcome.numbers).length === 0) expect(m.text.text).not.toContain('Numbers:');
+    expect(m.chart).toBeNull();
+  });
+
+  it('failed, pending and not_found have plain texts', () => {
+    expect(fillConfirmation({ kind: 'failed', approvalId: 'a', reason: 'no live quote', retryable: false }).text.text).toMatch(/^❌ Order not placed — no live quote\nNothing was ordered\. Approve a fresh pick/);
+    expect(fillConfirmation({ kind: 'failed', approvalId: 'a', cause: { code: 'not_placed', error: 'x' }, retryable: true }).text.text).toContain('It will be tried again shortly.');
+    const pending = fillConfirmation({ kind: 'pending', approvalId: 'a', cause: { code: 'order_open', clientOrderId: 'cs-x', orderState: 'submitted' }, clientOrderId: 'cs-x' });
+    expect(pending.text.text).toContain('Client order id cs-x');
+    expect(covered(pending.text, 'code')).toEqual(['cs-x']);
+    expect(fillConfirmation({ kind: 'not_found', approvalId: 'abc' }).text.text).toBe('❓ Approval abc was not found; nothing was ordered.');
+  });
+});

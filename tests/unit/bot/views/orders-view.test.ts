@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { splitFormatted } from '../../../../src/bot/format/split.js';
+import { NO_ORDERS, ordersView } from '../../../../src/bot/views/orders-view.js';
+import { covered, order } from './fixtures.js';
+
+describe('ordersView', () => {
+  it('says so when there are no orders', () => {
+    expect(ordersView([]).text).toBe(`${NO_ORDERS} Approve a pick from /scan to place one.`);
+  });
+
+  it('two lines per order, in the given (newest-first) order, with the short id as code', () => {
+    const v = ordersView([
+      order({ symbol: 'EXIT', kind: 'exit', exitReason: 'time_stop', side: 'sell', avgFillPrice: 104, limitPrice: 103.9, realizedPnl: 37.5, shortId: 'cx-9f8e7d6c' }),
+      order({ symbol: 'ENTRY' }),
+    ]);
+    expect(v.text.split('\n')).toEqual([
+      '🧾 Last 2 orders (newest first)',
+      '',
+      '✅ SELL EXIT 10/10 @ 104.00 · filled · +$37.50',
+      '   exit (time stop) · limit 103.90 · Jan 10 14:05 ET · cx-9f8e7d6c',
+      '',
+      '✅ BUY ENTRY 10/10 @ 100.25 · filled',
+      '   entry · limit 100.50 · Jan 10 14:05 ET · cs-1a2b3c4d',
+    ]);
+    expect(covered(v, 'code')).toEqual(['cx-9f8e7d6c', 'cs-1a2b3c4d']);
+    expect(covered(v, 'bold')).toEqual(['Last 2 orders', 'EXIT', 'ENTRY']);
+  });
+
+  it('says what each state meant for the position', () => {
+    const v = ordersView([
+      order({ symbol: 'PART', state: 'canceled', filledQty: 4, avgFillPrice: 10 }),
+      order({ symbol: 'NONE', state: 'canceled', filledQty: 0, avgFillPrice: null }),
+      order({ symbol: 'REJ', state: 'rejected', filledQty: 0, avgFillPrice: null, rejectReason: 'insufficient buying power' }),
+      order({ symbol: 'WORK', state: 'submitted', filledQty: 0, avgFillPrice: null }),
+      order({ symbol: 'LOSS', kind: 'exit', exitReason: 'stop', side: 'sell', realizedPnl: -12.3 }),
+    ]);
+    expect(v.text).toContain('🟡 BUY PART 4/10 @ 10.00 · partly filled, rest canceled');
+    expect(v.text).toContain('⚪ BUY NONE 0/10 · canceled, nothing filled');
+    expect(v.text).toContain('❌ BUY REJ 0/10 · rejected: insufficient buying power');
+    expect(v.text).toContain('⏳ BUY WORK 0/10 · working');
+    expect(v.text).toContain('✅ SELL LOSS 10/10 @ 100.25 · filled · -$12.30');
+    expect(v.text).toContain('exit (stop)');
+  });
+
+  it('ten orders fit one message; a long reject reason is cut', () => {
+    const ten = Array.from({ length: 10 }, (_, i) => order({ symbol: `S${i}`, state: 'rejected', filledQty: 0, avgFillPrice: null, rejectReason: 'x'.repeat(500) }));
+    const v = ordersView(ten);
+    expect(splitFormatted(v)).toHaveLength(1);
+    expect(v.text).toContain(`rejected: ${'x'.repeat(120)}\n`);
+    expect(v.text).not.toContain('x'.repeat(121));
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { pnlView } from '../../../../src/bot/views/pnl-view.js';
+import { covered, pnl } from './fixtures.js';
+
+describe('pnlView', () => {
+  it('period, realized, unrealized, equity and its change, in that order', () => {
+    const v = pnlView(pnl());
+    expect(v.text.split('\n')).toEqual([
+      '💵 P&L · last 5 sessions (2025-01-03 → 2025-01-10)',
+      'Realized +$120.00 · 3 closed (2 won, 1 lost)',
+      'Unrealized now -$20.00 · 2 open',
+      'Equity $100,100.00 · +$100.00 since 2025-01-02',
+      '(2025-01-10 is live: no mark for it yet)',
+    ]);
+    expect(covered(v, 'bold')).toEqual(['P&L · last 5 sessions', '+$120.00', '-$20.00']);
+  });
+
+  it('day: "today" on a session, "last session" on a weekend', () => {
+    const day = pnl({ range: { period: 'day', from: '2025-01-10', to: '2025-01-10', today: '2025-01-10', baseline: '2025-01-08', sessions: 1 } });
+    expect(pnlView(day).text.split('\n')[0]).toBe('💵 P&L today (2025-01-10)');
+    const sat = pnl({ range: { period: 'day', from: '2025-01-10', to: '2025-01-10', today: '2025-01-11', baseline: '2025-01-08', sessions: 1 } });
+    expect(pnlView(sat).text.split('\n')[0]).toBe('💵 P&L last session (2025-01-10)');
+  });
+
+  it('empty book: no trades, no positions, no marks yet', () => {
+    const v = pnlView(
+      pnl({
+        realized: { total: 0, trades: 0, wins: 0, losses: 0 },
+        unrealized: { total: 0, positions: 0, unpriced: 0 },
+        equity: { points: [], change: null, since: null },
+      }),
+    );
+    expect(v.text).toContain('Realized $0.00 · no closed trades');
+    expect(v.text).toContain('Unrealized now $0.00 · no open positions');
+    expect(v.text).toContain('Equity: not marked yet');
+  });
+
+  it('a single marked point: equity without a change; unpriced positions are mentioned', () => {
+    const v = pnlView(pnl({ unrealized: { total: 5, positions: 3, unpriced: 1 }, equity: { points: [{ date: '2025-01-10', equity: 5000, live: false }], change: null, since: '2025-01-10' } }));
+    expect(v.text).toContain('Unrealized now +$5.00 · 3 open, 1 without a price');
+    expect(v.text.split('\n').at(-1)).toBe('Equity $5,000.00');
+    expect(v.text).not.toContain('since');
+    expect(v.text).not.toContain('live');
+  });
+});
