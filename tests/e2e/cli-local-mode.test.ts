@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/services.js';
 import { cleanRedis, uniquePrefix } from '../helpers/env.js';
 import { createTestDatabase } from '../helpers/pg.js';
+import { cliCommand } from '../helpers/cli.js';
 
 function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(...cliCommand(...args), { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -38,7 +39,7 @@ describe('local mode through the real CLI processes', () => {
       SEED_DEFAULT_DATA: 'false',
       COURTSIDE_HOME: '/tmp/courtside-cli-test',
     };
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(...cliCommand('start'), { env, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout!.on('data', (d) => (serverOutput += d));
     server.stderr!.on('data', (d) => (serverOutput += d));
     const deadline = Date.now() + 30_000;

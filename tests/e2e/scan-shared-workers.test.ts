@@ -6,6 +6,7 @@ import { generateSyntheticSeries } from '../../src/adapters/market-data/syntheti
 import { weekdaySessions } from '../../src/adapters/market-data/synthetic/sessions.js';
 import { REDIS_URL } from '../helpers/env.js';
 import { startHarness, textOf, TEST_TOKEN, type Harness } from '../helpers/harness.js';
+import { cliCommand } from '../helpers/cli.js';
 
 /** A second worker process takes part in the same /scan: chunks are shared through the BullMQ flow. */
 describe('/scan shared by two worker processes', () => {
@@ -19,7 +20,7 @@ describe('/scan shared by two worker processes', () => {
       Array.from({ length: 300 }, (_, i) => ({ symbol: `W${i}`, series: generateSyntheticSeries({ symbol: `W${i}`, sessions, dollarAdv: 5e7 }) })),
       { source: 'synthetic', demo: true },
     );
-    other = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--role', 'worker'], {
+    other = spawn(...cliCommand('start', '--role', 'worker'), {
       env: {
         ...process.env,
         DATABASE_URL: h.dbUrl,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/services.js';
 import { cleanRedis, uniquePrefix } from '../helpers/env.js';
 import { createTestDatabase } from '../helpers/pg.js';
+import { cliCommandLine } from '../helpers/cli.js';
 
 /** `npm start` on a terminal: a pseudo-TTY (util-linux `script`) drives the interactive chat. */
 describe('terminal chat on a TTY', () => {
@@ -28,7 +29,7 @@ describe('terminal chat on a TTY', () => {
       SEED_DEFAULT_DATA: 'false',
       COURTSIDE_HOME: '/tmp/courtside-tty-test',
     };
-    const child = spawn('script', ['-qfec', `${process.execPath} --import tsx src/cli/main.ts start`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qfec', cliCommandLine('start'), '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let screen = '';
     child.stdout.on('data', (d) => (screen += String(d).replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')));
     const waitFor = async (re: RegExp, ms = 20_000) => {

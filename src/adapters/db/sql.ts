@@ -1,24 +1,12 @@
 import type pg from 'pg';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 
-/** Small SQL helpers shared by the execution, exits, mark-to-market, reconciliation and the paper broker. */
-
-/** Runs `fn` in one transaction on its own connection; rolls back on any error. */
-export async function tx<T>(ds: DataSource, fn: (r: QueryRunner) => Promise<T>): Promise<T> {
-  const r = ds.createQueryRunner();
-  await r.connect();
-  try {
-    await r.startTransaction();
-    const out = await fn(r);
-    await r.commitTransaction();
-    return out;
-  } catch (e) {
-    if (r.isTransactionActive) await r.rollbackTransaction().catch(() => undefined);
-    throw e;
-  } finally {
-    await r.release();
-  }
-}
+/**
+ * The two SQL mechanisms with a subtle contract, written once: the
+ * one-round-trip transaction (the paper broker's account lock, the
+ * UnitOfWork's `oneTrip`) and the advisory lock (the UnitOfWork's
+ * `withAdvisoryLock`). Use cases reach them through the UnitOfWork port.
+ */
 
 /**
  * A transaction on the pool's raw pg client that spends as few round trips as
@@ -49,23 +37,6 @@ export async function txOneTrip<T>(
     }
   } finally {
     await runner.release();
-  }
-}
-
-/** Rows of any statement (TypeORM returns `[rows, count]` for UPDATE/DELETE unless asked for a structured result). */
-export async function rows<T = Record<string, unknown>>(r: QueryRunner, sql: string, params: unknown[] = []): Promise<T[]> {
-  const res = (await r.query(sql, params, true)) as { records?: T[] };
-  return res.records ?? [];
-}
-
-/** Rows of a statement run outside a transaction. */
-export async function query<T = Record<string, unknown>>(ds: DataSource, sql: string, params: unknown[] = []): Promise<T[]> {
-  const r = ds.createQueryRunner();
-  await r.connect();
-  try {
-    return await rows<T>(r, sql, params);
-  } finally {
-    await r.release();
   }
 }
 

@@ -1,6 +1,6 @@
-import type pg from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { OneTripClient, OneTripResult, SqlSession, UnitOfWork } from './port.js';
+import { txOneTrip, withAdvisoryLock } from './sql.js';
 
 /** Rows of any statement on a query runner (TypeORM returns `[rows, count]` for UPDATE/DELETE unless asked for a structured result). */
 async function runnerRows<T>(r: QueryRunner, sql: string, params: readonly unknown[]): Promise<T[]> {
@@ -58,54 +58,13 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     }
   }
 
-  async oneTrip<T>(opening: string, body: (client: OneTripClient, opened: OneTripResult[]) => Promise<{ value: T; closing?: string }>): Promise<T> {
-    const runner = this.ds.createQueryRunner();
-    const client = (await runner.connect()) as pg.PoolClient;
-    const wrapped: OneTripClient = {
-      query: (sql, params) => client.query(sql, params as unknown[]) as unknown as Promise<OneTripResult>,
-      escapeLiteral: (text) => client.escapeLiteral(text),
-    };
-    try {
-      let done = false;
-      try {
-        const results = (await client.query(`BEGIN; ${opening}`)) as unknown as OneTripResult[];
-        const out = await body(wrapped, results.slice(1));
-        await client.query(out.closing ? `${out.closing}; COMMIT` : 'COMMIT');
-        done = true;
-        return out.value;
-      } finally {
-        if (!done) await client.query('ROLLBACK').catch(() => undefined);
-      }
-    } finally {
-      await runner.release();
-    }
+  oneTrip<T>(opening: string, body: (client: OneTripClient, opened: OneTripResult[]) => Promise<{ value: T; closing?: string }>): Promise<T> {
+    return txOneTrip(this.ds, opening, (client, opened) =>
+      body({ query: (sql, params) => client.query(sql, params as unknown[]) as unknown as Promise<OneTripResult>, escapeLiteral: (text) => client.escapeLiteral(text) }, opened as unknown as OneTripResult[]),
+    );
   }
 
-  async withAdvisoryLock<T>(namespace: number, key: string, waitMs: number, fn: () => Promise<T>): Promise<T | 'busy'> {
-    const deadline = Date.now() + waitMs;
-    for (let attempt = 0; ; attempt++) {
-      const r = this.ds.createQueryRunner();
-      await r.connect();
-      let got = false;
-      try {
-        const res = (await r.query(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok`, [namespace, key])) as { ok: boolean }[];
-        got = res[0]?.ok === true;
-      } catch (e) {
-        await r.release();
-        throw e;
-      }
-      if (got) {
-        try {
-          return await fn();
-        } finally {
-          // Awaited: a caller taking the key right after this one returns must find it free.
-          await r.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [namespace, key]).catch(() => undefined);
-          await r.release();
-        }
-      }
-      await r.release();
-      if (Date.now() >= deadline) return 'busy';
-      await new Promise((res) => setTimeout(res, Math.min(250, 20 + attempt * 10) + Math.random() * 20));
-    }
+  withAdvisoryLock<T>(namespace: number, key: string, waitMs: number, fn: () => Promise<T>): Promise<T | 'busy'> {
+    return withAdvisoryLock(this.ds, namespace, key, waitMs, fn);
   }
 }

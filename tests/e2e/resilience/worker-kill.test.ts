@@ -1,6 +1,6 @@
 /**
  * kill -9 of a worker PROCESS. The bot role runs in this test process (harness roles
- * ['bot']); workers are separate `node --import tsx src/cli/main.ts start --role worker`
+ * ['bot']); workers are separate `node dist/src/cli/main.js start --role worker`
  * processes on the same database, Redis prefix and (external) Bot API emulator.
  *
  * Both tests run concurrently (own database, prefix and emulator each) because stalled-job

@@ -4,12 +4,13 @@ import { adminQuery, PG_SERVER } from '../../../helpers/pg.js';
 import { inject } from 'vitest';
 import pg from 'pg';
 import { MIGRATIONS } from '../../../../migrations/index.js';
+import { cliCommand } from '../../../helpers/cli.js';
 
 const name = `cs_test_${inject('runPid')}_race${Date.now() % 100000}`;
 
 function runMigrate(): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'migrate'], {
+    const child = spawn(...cliCommand('migrate'), {
       env: { ...process.env, DATABASE_URL: `${PG_SERVER}/${name}`, LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -12,13 +12,14 @@ import { STRATEGIES } from '../../../../src/engine/strategies/index.js';
 import { createTestDatabase } from '../../../helpers/pg.js';
 import { loadFixture } from '../../../unit/engine/fixtures.js';
 import { openWithBacktestSchema } from './schema.js';
+import { DIST_CLI } from '../../../helpers/cli.js';
 
 const RUNNER = 'tests/integration/trading/backtest/cli-runner.ts';
 const UNREACHABLE_DB = 'postgres://postgres@127.0.0.1:1/nowhere';
 
 function spawnCli(entry: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    const child = spawn(process.execPath, [...(entry.endsWith('.ts') ? ['--import', 'tsx'] : []), entry, ...args], {
       env: { ...process.env, TELEGRAM_BOT_TOKEN: '', DATABASE_URL: UNREACHABLE_DB, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -255,10 +256,10 @@ describe('courtside backtest (CLI)', () => {
 
   it('is registered in the real CLI (`courtside backtest`)', async () => {
     expect(CLI_COMMANDS.some((c) => c.name === 'backtest')).toBe(true);
-    const r = await spawnCli('src/cli/main.ts', ['backtest', '--strategy', 'donchian', '--json', '--no-store']);
+    const r = await spawnCli(DIST_CLI, ['backtest', '--strategy', 'donchian', '--json', '--no-store']);
     expect(r.code, r.err).toBe(0);
     expect((JSON.parse(r.out) as JsonOut).trades.length).toBeGreaterThan(0);
-    const bad = await spawnCli('src/cli/main.ts', ['backtest', '--strategy', 'nope']);
+    const bad = await spawnCli(DIST_CLI, ['backtest', '--strategy', 'nope']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/courtside backtest: unknown strategy/);
   });
