@@ -14,7 +14,7 @@ import type { OrderStatus } from '../../lib/order-status.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { AuditJournal, type AuditSink } from './audit-journal.js';
 import { clientOrderIdFor, tradingDay } from './ids.js';
-import { OrderLifecycle, type BookingFacts, type OrderBookkeeping, type UnsentCause } from './order-lifecycle.js';
+import { OrderLifecycle, type BookingFacts, type OrderBookkeeping, type OrdersRow, type UnsentCause } from './order-lifecycle.js';
 import { accountUnreadableReason, budgetUsedUpReason, entryKillSwitchReason, expiredReason, iocEndedReason, notPlacedReason } from './recorded-reasons.js';
 import { randomUUID } from 'node:crypto';
 
@@ -133,26 +133,9 @@ interface ApprovalRow {
   pick_qty: number;
 }
 
-interface OrderRow {
-  id: string;
+interface OrderRow extends OrdersRow {
   approval_id: string;
-  client_order_id: string;
-  broker: string;
-  symbol: string;
-  strategy: string;
-  side: 'buy' | 'sell';
-  qty: number;
-  limit_price: string;
-  time_in_force: string;
-  state: OrderStatus;
-  broker_order_id: string | null;
-  filled_qty: number;
-  avg_fill_price: string | null;
-  reject_reason: string | null;
-  budget_date: string;
   reserved_amount: string;
-  submit_attempted_at: Date | null;
-  booked_at: Date | null;
 }
 
 /** The `orders` columns a run works with (also what the INSERT returns). */

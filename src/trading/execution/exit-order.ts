@@ -9,7 +9,7 @@ import type { OrderStatus } from '../../lib/order-status.js';
 import { AuditJournal } from './audit-journal.js';
 import { exitClientOrderId } from './exit-ids.js';
 import { DEFAULT_EXIT_LIMITS, type ExitDeps, type ExitLimits, type ExitNote, type ExitOutcome, type ExitStatus, type ExitTrigger } from './exit-types.js';
-import { neverSent, OrderLifecycle, type BookingFacts, type LifecycleResult, type OrderBookkeeping, type UnsentCause } from './order-lifecycle.js';
+import { neverSent, OrderLifecycle, type BookingFacts, type LifecycleResult, type OrderBookkeeping, type OrdersRow, type UnsentCause } from './order-lifecycle.js';
 import { exitKillSwitchReason, staleExitReason } from './recorded-reasons.js';
 
 /** First key of the per-position advisory lock (the second is hashtext("symbol|strategy")). */
@@ -29,27 +29,10 @@ export interface PositionRow extends PositionKey {
 }
 
 /** An `orders` row of kind `exit`, as the desk reads it. */
-export interface ExitOrderRow {
-  id: string;
-  client_order_id: string;
-  broker: string;
-  symbol: string;
-  strategy: string;
-  side: 'buy' | 'sell';
-  qty: number;
-  limit_price: string;
-  time_in_force: string;
-  state: OrderStatus;
-  broker_order_id: string | null;
-  filled_qty: number;
-  avg_fill_price: string | null;
-  reject_reason: string | null;
-  budget_date: string;
+export interface ExitOrderRow extends OrdersRow {
   exit_reason: ExitReason;
   decision_price: string | null;
   realized_pnl: string | null;
-  submit_attempted_at: Date | null;
-  booked_at: Date | null;
 }
 
 const ORDER_COLUMNS = `id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, broker_order_id, filled_qty, avg_fill_price,

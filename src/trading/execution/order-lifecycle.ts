@@ -26,6 +26,16 @@ export interface LifecycleOrder {
   booked_at: Date | null;
 }
 
+/** The columns every kind of `orders` row shares beyond the lifecycle's own (entries and exits add theirs). */
+export interface OrdersRow extends LifecycleOrder {
+  broker: string;
+  strategy: string;
+  filled_qty: number;
+  avg_fill_price: string | null;
+  reject_reason: string | null;
+  budget_date: string;
+}
+
 /** What the broker's terminal answer means for our books, worked out once for every kind of order. */
 export interface BookingFacts {
   status: OrderStatus;
