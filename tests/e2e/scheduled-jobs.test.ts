@@ -65,6 +65,7 @@ describe('scheduled slots run the real jobs', () => {
   });
 
   it('the close digest slot reaches every recipient once; the mark slot writes the equity mark', async () => {
+    const beforeMark = h.emulator.lastSeq;
     const jobs = slotJobs(h.running.app);
     await jobs.mark(slotRun('mark', 'mark-1610'));
     const deadline = Date.now() + 15_000;
@@ -76,10 +77,13 @@ describe('scheduled slots run the real jobs', () => {
     }
     expect(marks[0]!.n).toBe(1);
     // Real (non-DEMO) data one session behind the mark's session is stale: one open alert, told to the admin.
-    const stale = (await h.running.app.ds.query(`SELECT state, message FROM alerts WHERE key = 'data.stale:csv'`)) as { state: string; message: string }[];
+    const stale = (await h.running.app.ds.query(`SELECT state, message, detail FROM alerts WHERE key = 'data.stale:csv'`)) as { state: string; message: string | null; detail: unknown }[];
     expect(stale).toHaveLength(1);
     expect(stale[0]!.state).toBe('open');
-    expect(stale[0]!.message).toMatch(/newest bar 2026-11-19, session 2026-11-20/);
+    expect(stale[0]!.detail).toEqual({ code: 'data.stale', source: 'csv', last: '2026-11-19', sessionDate: '2026-11-20' });
+    expect(stale[0]!.message).toBeNull();
+    // The admin reads it in words (the bot's wording of the stored figures).
+    await waitFor(1, beforeMark, (t) => t.includes('Market data from csv is stale: newest bar 2026-11-19, session 2026-11-20.'));
 
     const after = h.emulator.lastSeq;
     await jobs['digest-close'](slotRun('digest-close', 'digest-close-1615'));

@@ -45,12 +45,13 @@ export interface ApprovalRow {
   pick_id: string;
   state: string;
   refused_gate: string | null;
-  reason: string | null;
+  /** The recorded reason (a RecordedReason as stored: `{ code, ...figures }`), null when none. */
+  reason_detail: { code: string; [figure: string]: unknown } | null;
   numbers: Record<string, number> | null;
 }
 
 export async function approvalOf(ds: DataSource, pickId: string): Promise<ApprovalRow | undefined> {
-  const r = (await ds.query(`SELECT id, pick_id, state, refused_gate, reason, numbers FROM approvals WHERE pick_id = $1`, [pickId])) as ApprovalRow[];
+  const r = (await ds.query(`SELECT id, pick_id, state, refused_gate, reason_detail, numbers FROM approvals WHERE pick_id = $1`, [pickId])) as ApprovalRow[];
   return r[0];
 }
 

@@ -9,6 +9,7 @@ import type { BacktestProgress } from '../../trading/backtest/run.js';
 import { BACKTEST_TTL_SECONDS } from '../../jobs/handlers/backtest-job.js';
 import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
 import type { Keyboard } from '../format/message.js';
+import { backtestNoteText } from './backtest-notes.js';
 
 /** "3 symbols", "SPY", "the default universe". */
 export function universeLabel(request: Pick<BacktestRequest, 'universe'>): string {
@@ -123,7 +124,7 @@ export function summaryMessage(report: BacktestReport, run: { id: string; reused
       `Monte Carlo (${mc.runs} runs): final equity p5 ${mc.finalEquity.p5.toFixed(2)}× · p50 ${mc.finalEquity.p50.toFixed(2)}× · p95 ${mc.finalEquity.p95.toFixed(2)}×`,
     );
   }
-  for (const n of report.notes) parts.push(`ℹ️ ${n}`);
+  for (const n of report.notes) parts.push(`ℹ️ ${backtestNoteText(n)}`);
   if (report.data.demo) parts.push('⚠️ DEMO: synthetic bars, not market data. This result is not evidence about real markets.');
   parts.push(`Run ${run.id.slice(0, 8)}${run.reused ? ' · reused the stored result of an identical request' : ''}`);
   return join(parts, '\n');

@@ -1,6 +1,7 @@
 import type { Metrics } from '../../engine/backtest/index.js';
 import type { BacktestReport, ReportTrade } from '../../trading/backtest/report.js';
 import { formatSizing, nonDefaultParams, strategyLabel } from '../../trading/backtest/request.js';
+import { backtestNoteText } from './backtest-notes.js';
 
 const pct = (v: number | null, d = 1) => (v === null || !Number.isFinite(v) ? '—' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(d)}%`);
 const plainPct = (v: number | null, d = 1) => (v === null || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(d)}%`);
@@ -97,6 +98,6 @@ export function formatTextReport(report: BacktestReport, trades: readonly Report
     );
     out.push(`  max drawdown p50 ${plainPct(mc.maxDrawdown.p50)} · p95 ${plainPct(mc.maxDrawdown.p95)} · P(lose ≥50%) ${plainPct(mc.probLoss50)} · P(drawdown ≥50%) ${plainPct(mc.probDrawdown50)}`);
   }
-  for (const n of report.notes) out.push(`Note: ${n}`);
+  for (const n of report.notes) out.push(`Note: ${backtestNoteText(n)}`);
   return out.join('\n') + '\n';
 }

@@ -2,6 +2,7 @@ import { fmt, join, type FmtString } from 'telegraf/format';
 import { nyClock } from '../format/ny-time.js';
 import { GATE_TITLES } from './fill-view.js';
 import { failedReason } from './execution-reasons.js';
+import { recordedReasonText } from './recorded-reasons.js';
 import type { ExecutionOutcome } from '../../trading/execution/execute.js';
 import { price } from '../format/display.js';
 import { pickCaption, type PickView } from './pick-card.js';
@@ -20,7 +21,7 @@ export function outcomeLine(out: ExecutionOutcome): string {
     case 'partially_filled':
       return `🟡 Partly filled ${out.filledQty}/${out.qty} @ ${price(out.avgFillPrice)} (${out.broker})`;
     case 'not_filled':
-      return `⚪ Not filled: ${out.reason}`;
+      return `⚪ Not filled: ${recordedReasonText(out.reason)}`;
     case 'refused':
       return `⛔ Refused by ${GATE_TITLES[out.gate]}: nothing was ordered`;
     case 'failed':

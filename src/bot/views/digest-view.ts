@@ -3,6 +3,9 @@ import { nyLocalParts } from '../../engine/calendar/index.js';
 import { nyTime } from '../format/ny-time.js';
 import type { CloseDigestData, ExitReason, FailureLine, FillLine, MorningDigestData, PositionLine } from '../../trading/digest/types.js';
 import { money, pct, signed } from '../format/numbers.js';
+import { alertDetailText } from './alert-text.js';
+import { recordedReasonText } from './recorded-reasons.js';
+import { DIGEST_HEAD_PREFIX } from '../../trading/audit/head.js';
 
 /**
  * Digests for a phone: one idea per line, the most important first (kill
@@ -59,6 +62,11 @@ function killSwitchLine(k: MorningDigestData['killSwitch']): FmtString {
     : fmt`✅ Kill switch off — trading allowed`;
 }
 
+/** The audit chain's head, kept by whoever reads the digest: `courtside audit verify --expect-head <seq>:<hex>` later proves the log was not rewritten. */
+function auditHeadLine(h: MorningDigestData['auditHead']): string {
+  return h ? `Audit head #${h.seq} · ${h.hash.slice(0, DIGEST_HEAD_PREFIX)}…` : 'Audit log empty';
+}
+
 /** What failed, in a few words: the alert kind, or the order or approval and how it ended. */
 export function failureTitle(f: FailureLine): string {
   switch (f.source) {
@@ -75,11 +83,11 @@ export function failureTitle(f: FailureLine): string {
 export function failureDetail(f: FailureLine): string {
   switch (f.source) {
     case 'alert':
-      return f.message;
+      return alertDetailText(f.detail);
     case 'order':
-      return f.rejectReason ?? (f.orderKind === 'exit' ? 'the position is still open' : 'no reason given');
+      return f.rejectReason ? recordedReasonText(f.rejectReason) : (f.brokerReason ?? (f.orderKind === 'exit' ? 'the position is still open' : 'no reason given'));
     case 'approval':
-      return f.reason ?? 'no reason given';
+      return f.reason ? recordedReasonText(f.reason) : 'no reason given';
   }
 }
 
@@ -106,7 +114,7 @@ export function morningDigestView(d: MorningDigestData): FmtString {
   if (!d.marketOpenToday) lines.push('📅 The market is closed today.');
   if (d.openAlerts.length > 0) {
     lines.push(fmt`🚨 ${bold`${String(d.openAlerts.length)} open alert${d.openAlerts.length === 1 ? '' : 's'}`}`);
-    lines.push(...capped(d.openAlerts, (a) => `${SEVERITY_ICON[a.severity.toLowerCase()] ?? '🟡'} ${a.kind} — ${a.message}${a.count > 1 ? ` (×${a.count})` : ''}`, 3));
+    lines.push(...capped(d.openAlerts, (a) => `${SEVERITY_ICON[a.severity.toLowerCase()] ?? '🟡'} ${a.kind} — ${alertDetailText(a.detail)}${a.count > 1 ? ` (×${a.count})` : ''}`, 3));
   }
 
   lines.push('');
@@ -159,6 +167,7 @@ export function morningDigestView(d: MorningDigestData): FmtString {
       ),
     );
   }
+  lines.push(auditHeadLine(d.auditHead));
   return join(lines, '\n');
 }
 
@@ -213,5 +222,6 @@ export function closeDigestView(d: CloseDigestData): FmtString {
     lines.push(fmt`💱 ${bold`Fills (${String(d.fills.length)})`} · slippage ${money(d.slippageTotal, { signed: true })}`);
     lines.push(...capped(d.fills, fillText));
   }
+  lines.push(auditHeadLine(d.auditHead));
   return join(lines, '\n');
 }

@@ -1,4 +1,5 @@
 import type { ExecutionOutcome, PendingCause, RetryableFailure } from '../../trading/execution/execute.js';
+import { recordedReasonText } from './recorded-reasons.js';
 
 /** A transient failure in words: why nothing was ordered in this run (a later run may succeed). */
 export function retryableFailureReason(c: RetryableFailure): string {
@@ -36,9 +37,9 @@ export function pendingReason(c: PendingCause): string {
   }
 }
 
-/** The reason of a `failed` outcome: the recorded one, or the transient failure in words. */
+/** The reason of a `failed` outcome in words: the recorded one, or the transient failure. */
 export function failedReason(out: Extract<ExecutionOutcome, { kind: 'failed' }>): string {
-  return out.retryable ? retryableFailureReason(out.cause) : out.reason;
+  return out.retryable ? retryableFailureReason(out.cause) : recordedReasonText(out.reason);
 }
 
 /**

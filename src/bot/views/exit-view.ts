@@ -1,9 +1,11 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import type { BrokerPosition } from '../../adapters/brokers/port.js';
 import { money } from '../format/numbers.js';
+import { nyClock } from '../format/ny-time.js';
 import type { ExitOutcome, ExitTrigger } from '../../trading/execution/exit-types.js';
 import type { ExitReason } from '../../engine/exits/index.js';
 import { usd } from '../../engine/risk/index.js';
+import { recordedReasonText } from './recorded-reasons.js';
 
 /**
  * Exit results for the chat (stop / time-stop runs and `/kill flatten`):
@@ -82,6 +84,10 @@ function noteText(o: ExitOutcome): string {
       return clip(`Could not check the stop of ${who}: no quote (${n.error}). The next run tries again.`);
     case 'no_quote':
       return clip(`Flatten ${who}: no quote (${n.error}); nothing was sent. Run /kill flatten again or sell by hand.`);
+    case 'kill_switch_changed':
+      return clip(
+        `Flatten stopped before ${who}: the kill switch changed at ${n.changedAt ? nyClock(new Date(n.changedAt)) : 'an unknown time'} (after this flatten was confirmed); nothing more was sold. Send /kill flatten again to sell the rest.`,
+      );
     case 'busy':
       return clip(`${who}: another run is working on this position right now; run again later.`);
     case 'crashed':
@@ -98,7 +104,7 @@ function orderText(o: ExitOutcome, head: string): string {
     case 'not_filled':
       return `${head}: the IOC sell at ${usd(o.limitPrice ?? 0)} ended ${o.orderState ?? 'unfilled'} with nothing sold. The position is still open.`;
     case 'rejected':
-      return `${head}: not executed — ${o.rejectReason ?? 'rejected'}. The position is still open.`;
+      return `${head}: not executed — ${o.rejectReason ? recordedReasonText(o.rejectReason) : 'rejected'}. The position is still open.`;
     case 'pending':
       return `${head}: order ${o.clientOrderId ?? ''} is ${o.orderState ?? 'pending'}; the next run looks it up (never re-sent).`;
     default:

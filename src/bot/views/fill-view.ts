@@ -6,6 +6,7 @@ import { price } from '../format/display.js';
 import type { FillContext } from '../../trading/portfolio/fill-context.js';
 import { money, pct } from '../format/numbers.js';
 import { failedReason, pendingReason } from './execution-reasons.js';
+import { recordedReasonText } from './recorded-reasons.js';
 
 /** A confirmation message: the text (also the chart's caption) and a chart when there is a fill to show. */
 export interface FillMessage {
@@ -89,11 +90,11 @@ function filledText(o: ({ kind: 'filled' } | { kind: 'partially_filled' }) & Ord
 }
 
 /** IOC with nothing filled: why, that nothing changed, and what to do. */
-function notFilledText(o: { kind: 'not_filled'; reason: string } & OrderSummary): FmtString {
+function notFilledText(o: Extract<ExecutionOutcome, { kind: 'not_filled' }>): FmtString {
   return join(
     [
       fmt`⚪ ${bold`Not filled: ${o.symbol}`} — 0/${String(o.qty)} at limit ${price(o.limitPrice)}`,
-      `No shares were offered at or ${o.side === 'buy' ? 'below' : 'above'} the limit while the immediate-or-cancel order was live (${o.reason}).`,
+      `No shares were offered at or ${o.side === 'buy' ? 'below' : 'above'} the limit while the immediate-or-cancel order was live (${recordedReasonText(o.reason)}).`,
       'Nothing was bought, no position was opened and the reserved budget was released.',
       'What next: nothing to undo. The price moved away; wait for the next /scan and approve a fresh pick if the setup still holds.',
       fmt`${o.broker} · ${code(o.clientOrderId)}`,
@@ -104,13 +105,16 @@ function notFilledText(o: { kind: 'not_filled'; reason: string } & OrderSummary)
 
 /** A check stopped the order: which one, its own sentence, the numbers, and the next step. */
 function refusedText(o: Extract<ExecutionOutcome, { kind: 'refused' }>): FmtString {
-  const lines: (string | FmtString)[] = [fmt`⛔ ${bold`Not ordered: ${o.symbol}`} — refused by ${GATE_TITLES[o.gate] ?? o.gate}`, o.reason];
-  const numbers = Object.entries(o.numbers);
+  const lines: (string | FmtString)[] = [fmt`⛔ ${bold`Not ordered: ${o.symbol}`} — refused by ${GATE_TITLES[o.gate] ?? o.gate}`, recordedReasonText(o.reason)];
+  const numbers = Object.entries(o.numbers).filter(([k]) => !UNSHOWN.has(k));
   if (numbers.length > 0) lines.push(`Numbers: ${numbers.map(([k, v]) => `${label(k)} ${formatNumber(k, v)}`).join(' · ')}`);
   lines.push(fmt`${bold`What to do next:`} ${nextStep(o.gate, o.numbers)}`);
   lines.push(`Nothing was sent to the broker. Pick ${o.pickId}.`);
   return join(lines, '\n');
 }
+
+/** Figures that only serve the sentence (which quote a drift was measured on), not the trader. */
+const UNSHOWN: ReadonlySet<string> = new Set(['quoteIsBid']);
 
 const LABELS: Record<string, string> = {
   perOrderBudget: 'per-order budget',

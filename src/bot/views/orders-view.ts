@@ -2,6 +2,7 @@ import { bold, code, fmt, join, type FmtString } from 'telegraf/format';
 import { nyStamp, price } from '../format/display.js';
 import type { RecentOrder } from '../../trading/portfolio/types.js';
 import { money } from '../format/numbers.js';
+import { recordedReasonText } from './recorded-reasons.js';
 
 /** Said when there are no orders at all. */
 export const NO_ORDERS = 'No orders yet.';
@@ -50,8 +51,10 @@ function stateText(o: RecentOrder): string {
     case 'expired':
       // An IOC order ends canceled whenever something was left unfilled; say what that meant.
       return o.filledQty > 0 ? `partly filled, rest ${o.state}` : `${o.state}, nothing filled`;
-    case 'rejected':
-      return o.rejectReason ? `rejected: ${o.rejectReason.slice(0, 120)}` : 'rejected';
+    case 'rejected': {
+      const why = o.rejectReason ? recordedReasonText(o.rejectReason) : o.brokerReason;
+      return why ? `rejected: ${why.slice(0, 120)}` : 'rejected';
+    }
     default:
       return o.state;
   }

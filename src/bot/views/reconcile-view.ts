@@ -2,12 +2,18 @@ import type { ReconcileFix, ReconcileMismatch, ReconcileReport } from '../../tra
 
 /** A reconciliation in words: a headline, then one line per fix (✔) and per mismatch (⚠). */
 export function reconcileLines(r: ReconcileReport): string[] {
-  const n = r.mismatches.length;
-  return [
-    `Reconciliation with ${r.broker}: ${r.fixed.length} fixed, ${n} mismatch${n === 1 ? '' : 'es'}${n === 0 ? ' — books agree.' : '.'}`,
-    ...r.fixed.map((f) => `✔ ${fixLine(f, r.broker)}`),
-    ...r.mismatches.map((m) => `⚠ ${mismatchLine(m, r.broker)}`),
-  ];
+  return [reconcileHeadline(r.broker, r.fixed.length, r.mismatches.length), ...reconcileItemLines(r.broker, r.fixed, r.mismatches)];
+}
+
+/** The headline of a reconciliation; the counts are given apart so a capped copy of the report (an alert's) still says how many. */
+export function reconcileHeadline(broker: string, fixed: number, mismatches: number): string {
+  const n = mismatches;
+  return `Reconciliation with ${broker}: ${fixed} fixed, ${n} mismatch${n === 1 ? '' : 'es'}${n === 0 ? ' — books agree.' : '.'}`;
+}
+
+/** One line per fix (✔) and per mismatch (⚠). */
+export function reconcileItemLines(broker: string, fixed: readonly ReconcileFix[], mismatches: readonly ReconcileMismatch[]): string[] {
+  return [...fixed.map((f) => `✔ ${fixLine(f, broker)}`), ...mismatches.map((m) => `⚠ ${mismatchLine(m, broker)}`)];
 }
 
 function fixLine(f: ReconcileFix, broker: string): string {

@@ -25,6 +25,8 @@ import {
 import { runBacktest, type BacktestProgress } from '../../trading/backtest/run.js';
 import { BacktestStore } from '../../trading/backtest/store.js';
 import { formatTextReport } from '../../bot/views/backtest-text-report.js';
+import { backtestNoteText } from '../../bot/views/backtest-notes.js';
+import type { BacktestNote } from '../../trading/backtest/notes.js';
 import { loadConfig } from '../../app/config/config.js';
 import { createDataSource } from '../../adapters/db/data-source.js';
 import type { BarSeries } from '../../engine/bars.js';
@@ -160,7 +162,7 @@ export function createBacktestCommand(opts: BacktestCliOptions = {}): CliCommand
         const bars = useBarsStore ? (opts.barsStore ?? defaultBarsStore)(db?.ds ?? null) : null;
         const data = await loadCliData(plan, bars, opts, io);
         const request = inputError(() => buildRequest({ ...plan.input, symbols: data.series.map((s) => s.symbol) }));
-        for (const n of data.notes) io.stderr(`note: ${n}\n`);
+        for (const n of data.notes) io.stderr(`note: ${backtestNoteText(n)}\n`);
         if (data.demo) io.stderr('warning: DEMO data (synthetic bars): the results are not evidence about real markets\n');
         const outcome = await execute(request, data, db, opts, io);
         if (outcome === null) return 130;
@@ -347,14 +349,14 @@ async function loadCliData(plan: CliPlan, store: BarsSource | null, opts: Backte
         const series = symbols.map((s) => got.series.get(s)).filter((s): s is BarSeries => s !== undefined && s.dates.length > 0);
         if (series.length === symbols.length) {
           const demo = series.filter((s) => got.demo.has(s.symbol)).length;
-          const notes = demo > 0 && demo < series.length ? [`${demo} of ${series.length} symbols hold synthetic DEMO bars`] : [];
+          const notes: BacktestNote[] = demo > 0 && demo < series.length ? [{ code: 'demo_symbols', demo, of: series.length }] : [];
           return backtestData(series, { source: store.name, demo: demo > 0, benchmarkSymbol: bench, benchmark: got.series.get(bench) ?? null, notes });
         }
         io.stderr(`note: the bars store lacks ${symbols.length - series.length} of ${symbols.length} symbols\n`);
       }
     }
     const series = await generateDemoSeries(sources, entries, { endDate: (opts.demoEndDate ?? (() => lastCompletedSession(Date.now())))() });
-    return backtestData(series, { source: 'synthetic', demo: true, benchmarkSymbol: bench, notes: ['no stored bars for this universe: using synthetic DEMO bars'] });
+    return backtestData(series, { source: 'synthetic', demo: true, benchmarkSymbol: bench, notes: [{ code: 'universe_not_stored' }] });
   }
 
   const dir = plan.dataDir ?? sources.sampleDir();

@@ -1,4 +1,4 @@
-import { isPositiveFinite, pct, PASS, refuse, usd, type GateResult } from './types.js';
+import { isPositiveFinite, PASS, refuse, type GateResult } from './types.js';
 
 export interface DriftBandInput {
   side: 'buy' | 'sell';
@@ -21,22 +21,12 @@ export const DriftBand = {
   check(input: DriftBandInput): GateResult {
     const max = input.maxDriftPct ?? DEFAULT_MAX_DRIFT_PCT;
     const { entry, live } = input;
-    const quote = input.side === 'buy' ? 'ask' : 'bid';
-    if (!isPositiveFinite(entry) || !isPositiveFinite(live)) {
-      return refuse('drift', 'price', `Order refused by the drift band: cannot compare the live ${quote} ${live} with the entry ${entry}; re-scan or re-quote.`, {
-        entry,
-        live,
-      });
-    }
+    // Which quote `live` is (the ask for a buy, the bid for a sell), as a figure: the refusal's sentence names it.
+    const quoteIsBid = input.side === 'buy' ? 0 : 1;
+    if (!isPositiveFinite(entry) || !isPositiveFinite(live)) return refuse('drift', 'price', { entry, live, quoteIsBid });
     const driftPct = ((live - entry) / entry) * 100;
     if (Math.abs(driftPct) > max + 1e-9) {
-      return refuse(
-        'drift',
-        'max_drift',
-        `Order refused by the drift band: the live ${quote} ${usd(live)} is ${pct(driftPct)} from the pick's entry ${usd(entry)}, ` +
-          `beyond the ±${pct(max)} band; re-scan or re-quote before approving again.`,
-        { entry, live, driftPct, maxDriftPct: max },
-      );
+      return refuse('drift', 'max_drift', { entry, live, driftPct, maxDriftPct: max, quoteIsBid });
     }
     return PASS;
   },

@@ -1,4 +1,4 @@
-import { isPositiveFinite, pct, PASS, refuse, usd, type GateResult } from './types.js';
+import { isPositiveFinite, PASS, refuse, type GateResult } from './types.js';
 
 export interface LiquidityCheckInput {
   /** Average daily dollar volume (close × volume), e.g. over 20 sessions. */
@@ -33,35 +33,20 @@ export const LiquidityGate = {
     const { bid, ask, qty, price } = input;
     const dollarAdv = Number.isFinite(input.dollarAdv) ? Math.max(0, input.dollarAdv) : 0;
     if (!isPositiveFinite(bid) || !isPositiveFinite(ask) || ask < bid) {
-      return refuse('liquidity', 'quote', `Order refused by LiquidityGate: no usable two-sided quote (bid ${bid}, ask ${ask}).`, { bid, ask });
+      return refuse('liquidity', 'quote', { bid, ask });
     }
     if (dollarAdv < minDollarAdv) {
-      return refuse(
-        'liquidity',
-        'min_dollar_adv',
-        `Order refused by LiquidityGate: average daily dollar volume ${usd(dollarAdv)} is below the minimum ${usd(minDollarAdv)}.`,
-        { dollarAdv, minDollarAdv },
-      );
+      return refuse('liquidity', 'min_dollar_adv', { dollarAdv, minDollarAdv });
     }
     const mid = (bid + ask) / 2;
     const spreadPct = ((ask - bid) / mid) * 100;
     if (spreadPct > maxSpreadPct + 1e-9) {
-      return refuse(
-        'liquidity',
-        'max_spread',
-        `Order refused by LiquidityGate: the spread ${usd(bid)} / ${usd(ask)} is ${pct(spreadPct)} of the mid, wider than the ${pct(maxSpreadPct)} limit.`,
-        { bid, ask, spreadPct, maxSpreadPct },
-      );
+      return refuse('liquidity', 'max_spread', { bid, ask, spreadPct, maxSpreadPct });
     }
     const notional = qty * price;
     const orderPctAdv = (notional / dollarAdv) * 100;
     if (orderPctAdv > maxOrderPctAdv + 1e-9) {
-      return refuse(
-        'liquidity',
-        'max_order_pct_adv',
-        `Order refused by LiquidityGate: ${usd(notional)} is ${pct(orderPctAdv)} of the average daily dollar volume ${usd(dollarAdv)}, above the ${pct(maxOrderPctAdv)} limit.`,
-        { notional, dollarAdv, orderPctAdv, maxOrderPctAdv },
-      );
+      return refuse('liquidity', 'max_order_pct_adv', { notional, dollarAdv, orderPctAdv, maxOrderPctAdv });
     }
     return PASS;
   },

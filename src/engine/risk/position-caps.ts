@@ -1,4 +1,4 @@
-import { pct, PASS, refuse, usd, type GateResult } from './types.js';
+import { PASS, refuse, type GateResult } from './types.js';
 
 export interface PositionCapsInput {
   /** Symbols with an open position now. */
@@ -26,28 +26,24 @@ export const PositionCaps = {
     const maxOpen = input.maxOpenPositions ?? DEFAULT_MAX_OPEN_POSITIONS;
     const maxPct = input.maxPositionPct ?? DEFAULT_MAX_POSITION_PCT;
     if (!input.addsToExisting && input.openPositions >= maxOpen) {
-      return refuse(
-        'position',
-        'max_open_positions',
-        `Order refused by position caps: ${input.openPositions} positions are open and the limit is ${maxOpen}; close one first.`,
-        { openPositions: input.openPositions, maxOpenPositions: maxOpen },
-      );
+      return refuse('position', 'max_open_positions', { openPositions: input.openPositions, maxOpenPositions: maxOpen });
     }
     const equity = Number.isFinite(input.equity) ? input.equity : 0;
     const existing = input.existingNotional ?? 0;
     const total = existing + input.orderNotional;
     if (equity <= 0) {
-      return refuse('position', 'equity', `Order refused by position caps: account equity is ${usd(equity)}.`, { equity });
+      return refuse('position', 'equity', { equity });
     }
     const positionPct = (total / equity) * 100;
     if (positionPct > maxPct + 1e-9) {
-      return refuse(
-        'position',
-        'max_position_pct',
-        `Order refused by position caps: the position would be ${usd(total)} (${usd(existing)} held + ${usd(input.orderNotional)}), ` +
-          `${pct(positionPct)} of equity ${usd(equity)}, above the ${pct(maxPct)} limit.`,
-        { existingNotional: existing, orderNotional: input.orderNotional, positionNotional: total, equity, positionPct, maxPositionPct: maxPct },
-      );
+      return refuse('position', 'max_position_pct', {
+        existingNotional: existing,
+        orderNotional: input.orderNotional,
+        positionNotional: total,
+        equity,
+        positionPct,
+        maxPositionPct: maxPct,
+      });
     }
     return PASS;
   },

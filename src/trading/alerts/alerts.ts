@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SqlSession } from '../../adapters/db/port.js';
-import { nyLocalParts } from '../../engine/calendar/index.js';
 import type { Notifier } from '../notifier.js';
+import { parseAlertDetail, parseResolveDetail, type AlertDetail, type RaisedAlertDetail, type RaisedResolveDetail, type ResolveDetail } from './details.js';
 import type { AlertFigures, AlertsNotice } from './notices.js';
 
 export type AlertSeverity = 'info' | 'warning' | 'critical';
@@ -40,7 +40,8 @@ export interface AlertInput {
   key: string;
   kind: string;
   severity?: AlertSeverity;
-  message: string;
+  /** What the raiser found, as a code and figures (faces word it). Each raise replaces the stored one. */
+  detail: RaisedAlertDetail;
 }
 
 /** An `alerts` row. */
@@ -48,7 +49,8 @@ export interface AlertView {
   key: string;
   kind: string;
   severity: AlertSeverity;
-  message: string;
+  /** The latest raiser's finding (rows from before typed alerts: `recorded`). */
+  detail: AlertDetail;
   state: 'open' | 'resolved';
   firstAt: Date;
   lastAt: Date;
@@ -57,6 +59,8 @@ export interface AlertView {
   count: number;
   notifiedAt: Date | null;
   recoveredNotifiedAt: Date | null;
+  /** What the resolver found (null: open, or resolved without a word). */
+  resolveDetail: ResolveDetail | null;
 }
 
 /** Admin user ids from the allow-list (`config.telegram.allowed`); a user's private chat id is their user id. */
@@ -95,13 +99,15 @@ export interface ResolveResult {
   notified: boolean;
 }
 
-const SELECT = `key, kind, severity, message, state, first_at, last_at, resolved_at, count, notified_at, recovered_notified_at, resolve_message`;
+// `message` / `resolve_message` are the pre-typed text columns: left NULL by new rows (the migration copied old text into `recorded` details).
+const SELECT = `key, kind, severity, detail, state, first_at, last_at, resolved_at, count, notified_at, recovered_notified_at, resolve_detail`;
 
 interface RawAlert {
   key: string;
   kind: string;
   severity: AlertSeverity;
-  message: string;
+  /** jsonb, parsed by the driver; read through parseAlertDetail. */
+  detail: unknown;
   state: 'open' | 'resolved';
   first_at: Date;
   last_at: Date;
@@ -109,7 +115,7 @@ interface RawAlert {
   count: number;
   notified_at: Date | null;
   recovered_notified_at: Date | null;
-  resolve_message: string | null;
+  resolve_detail: unknown;
 }
 
 function toView(r: RawAlert): AlertView {
@@ -117,7 +123,7 @@ function toView(r: RawAlert): AlertView {
     key: r.key,
     kind: r.kind,
     severity: r.severity,
-    message: r.message,
+    detail: parseAlertDetail(r.detail),
     state: r.state,
     firstAt: r.first_at,
     lastAt: r.last_at,
@@ -125,13 +131,8 @@ function toView(r: RawAlert): AlertView {
     count: r.count,
     notifiedAt: r.notified_at,
     recoveredNotifiedAt: r.recovered_notified_at,
+    resolveDetail: parseResolveDetail(r.resolve_detail),
   };
-}
-
-/** `2026-03-10 09:47 ET`: how alert descriptions and messages stamp a time. */
-export function formatEt(ms: number): string {
-  const p = nyLocalParts(ms);
-  return `${p.date} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')} ET`;
 }
 
 function shortHash(s: string): string {
@@ -164,34 +165,36 @@ export class Alerts {
     const now = new Date(this.now());
     // In ON CONFLICT … SET, `alerts.*` are the row's values before this statement: a resolved row starts a new episode.
     const rows = await this.opts.db.rows<{ count: number; notified_at: Date | null }>(
-      `INSERT INTO alerts (key, kind, severity, message, state, first_at, last_at, count)
-       VALUES ($1, $2, $3, $4, 'open', $5, $5, 1)
+      `INSERT INTO alerts (key, kind, severity, detail, state, first_at, last_at, count)
+       VALUES ($1, $2, $3, $4::jsonb, 'open', $5, $5, 1)
        ON CONFLICT (key) DO UPDATE SET
          kind = EXCLUDED.kind,
          severity = EXCLUDED.severity,
-         message = EXCLUDED.message,
+         detail = EXCLUDED.detail,
+         message = NULL,
          last_at = GREATEST(alerts.last_at, EXCLUDED.last_at),
          count = CASE WHEN alerts.state = 'open' THEN alerts.count + 1 ELSE 1 END,
          first_at = CASE WHEN alerts.state = 'open' THEN alerts.first_at ELSE EXCLUDED.first_at END,
          notified_at = CASE WHEN alerts.state = 'open' THEN alerts.notified_at ELSE NULL END,
          recovered_notified_at = CASE WHEN alerts.state = 'open' THEN alerts.recovered_notified_at ELSE NULL END,
          resolved_at = CASE WHEN alerts.state = 'open' THEN alerts.resolved_at ELSE NULL END,
+         resolve_detail = CASE WHEN alerts.state = 'open' THEN alerts.resolve_detail ELSE NULL END,
          resolve_message = CASE WHEN alerts.state = 'open' THEN alerts.resolve_message ELSE NULL END,
          state = 'open'
        RETURNING count, notified_at`,
-      [input.key, input.kind, severity, input.message, now],
+      [input.key, input.kind, severity, JSON.stringify(input.detail), now],
     );
     const row = rows[0]!;
     const notified = row.notified_at === null ? await this.notifyOpen(input.key) : false;
     return { opened: row.count === 1, notified, count: row.count };
   }
 
-  /** Resolves an open alert; messages admins "recovered" once if they had been told it was open. */
-  async resolve(key: string, note?: string): Promise<ResolveResult> {
+  /** Resolves an open alert; messages admins "recovered" once if they had been told it was open. `note`: what the resolver found. */
+  async resolve(key: string, note?: RaisedResolveDetail): Promise<ResolveResult> {
     const now = new Date(this.now());
     const rows = await this.opts.db.rows<{ key: string }>(
-      `UPDATE alerts SET state = 'resolved', resolved_at = $2, resolve_message = $3 WHERE key = $1 AND state = 'open' RETURNING key`,
-      [key, now, note ?? null],
+      `UPDATE alerts SET state = 'resolved', resolved_at = $2, resolve_detail = $3::jsonb WHERE key = $1 AND state = 'open' RETURNING key`,
+      [key, now, note ? JSON.stringify(note) : null],
     );
     if (rows.length === 0) return { resolved: false, notified: false };
     return { resolved: true, notified: await this.notifyRecovered(key) };
@@ -228,8 +231,8 @@ export class Alerts {
   }
 
   private notifyRecovered(key: string): Promise<boolean> {
-    return this.claimAndSend(key, 'recovered_notified_at', `state = 'resolved' AND notified_at IS NOT NULL AND recovered_notified_at IS NULL`, (row, a, claimedAt) => ({
-      notice: { kind: 'alert.recovered', alert: figures(a), note: row.resolve_message, claimedAt },
+    return this.claimAndSend(key, 'recovered_notified_at', `state = 'resolved' AND notified_at IS NOT NULL AND recovered_notified_at IS NULL`, (_row, a, claimedAt) => ({
+      notice: { kind: 'alert.recovered', alert: figures(a), note: a.resolveDetail, claimedAt },
       jobIdBase: `alert-recovered-${shortHash(a.key)}-${a.firstAt.getTime()}`,
     }));
   }
@@ -243,7 +246,7 @@ export class Alerts {
     key: string,
     column: 'notified_at' | 'recovered_notified_at',
     pending: string,
-    message: (row: RawAlert, a: AlertView, claimedAt: Date) => { notice: AlertsNotice; jobIdBase: string },
+    noticeOf: (row: RawAlert, a: AlertView, claimedAt: Date) => { notice: AlertsNotice; jobIdBase: string },
   ): Promise<boolean> {
     const admins = this.admins();
     const notifier = this.opts.notifier;
@@ -252,7 +255,7 @@ export class Alerts {
     const rows = await this.opts.db.rows<RawAlert>(`UPDATE alerts SET ${column} = $2 WHERE key = $1 AND ${pending} RETURNING ${SELECT}`, [key, claimedAt]);
     const row = rows[0];
     if (!row) return false;
-    const { notice, jobIdBase } = message(row, toView(row), claimedAt);
+    const { notice, jobIdBase } = noticeOf(row, toView(row), claimedAt);
     try {
       await sendAll(notifier, admins, notice, jobIdBase);
       return true;
@@ -266,7 +269,7 @@ export class Alerts {
 
 /** What an alerts notice says about an alert row. */
 function figures(a: AlertView): AlertFigures {
-  return { key: a.key, kind: a.kind, severity: a.severity, message: a.message, firstAt: a.firstAt, resolvedAt: a.resolvedAt, count: a.count };
+  return { key: a.key, kind: a.kind, severity: a.severity, detail: a.detail, firstAt: a.firstAt, resolvedAt: a.resolvedAt, count: a.count };
 }
 
 /**
@@ -329,18 +332,16 @@ export function jobFailureAlerts(alerts: Alerts, opts: { ignore?: readonly strin
   return {
     async onFinalFailure(job: FailedJobLike, err: Error): Promise<void> {
       if (ignore.has(job.name)) return;
-      const where = job.queueName ? ` on queue ${job.queueName}` : '';
-      const tries = job.attemptsMade !== undefined ? ` after ${job.attemptsMade} attempt${job.attemptsMade === 1 ? '' : 's'}` : '';
       await alerts.raise({
         key: alertKeys.jobFailed(job.name),
         kind: ALERT_KINDS.jobFailed,
         severity: 'warning',
-        message: `Job ${job.name}${job.id ? ` (${job.id})` : ''}${where} failed${tries}: ${err.message.slice(0, 500)}`,
+        detail: { code: 'job.failed', job: job.name, jobId: job.id || null, queue: job.queueName || null, attempts: job.attemptsMade ?? null, error: err.message.slice(0, 500) },
       });
     },
     async onCompleted(job: FailedJobLike): Promise<void> {
       if (ignore.has(job.name)) return;
-      await alerts.resolve(alertKeys.jobFailed(job.name), `Job ${job.name} is completing again${job.id ? ` (${job.id})` : ''}.`);
+      await alerts.resolve(alertKeys.jobFailed(job.name), { code: 'job.completing', job: job.name, jobId: job.id || null });
     },
   };
 }

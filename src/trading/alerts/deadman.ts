@@ -1,5 +1,5 @@
 import type { SqlSession } from '../../adapters/db/port.js';
-import { ALERT_KINDS, alertKeys, formatEt, type Alerts, type AlertsLog } from './alerts.js';
+import { ALERT_KINDS, alertKeys, type Alerts, type AlertsLog } from './alerts.js';
 import { latestOccurrence, type Occurrence } from '../../engine/schedule/plan.js';
 import { ScheduledRuns } from '../schedule/runs-repo.js';
 import type { SlotDef } from '../../engine/schedule/slots.js';
@@ -47,11 +47,6 @@ export interface DeadmanReport {
 
 const DEFAULT_STALE_MS = 5 * 60_000;
 
-function minutes(ms: number): string {
-  const m = Math.round(ms / 60_000);
-  return m < 120 ? `${m} min` : `${Math.round(m / 60)} h`;
-}
-
 /**
  * One dead-man pass:
  *
@@ -87,7 +82,7 @@ export async function checkDeadman(opts: DeadmanOptions & { startedAt: number })
       const dead = now - opts.startedAt > staleMs;
       roleChecks.push({ role, lastBeatAt: null, ageMs: null, dead });
       if (dead) {
-        await opts.alerts.raise({ key, kind: ALERT_KINDS.heartbeat, severity: 'critical', message: `The ${role} role is not running: no heartbeat from it at all. Start it (courtside start --roles ${role}).` });
+        await opts.alerts.raise({ key, kind: ALERT_KINDS.heartbeat, severity: 'critical', detail: { code: 'heartbeat.absent', role } });
         raised.push(key);
       }
       continue;
@@ -100,10 +95,10 @@ export async function checkDeadman(opts: DeadmanOptions & { startedAt: number })
         key,
         kind: ALERT_KINDS.heartbeat,
         severity: 'critical',
-        message: `The ${role} role has missed its heartbeat for ${minutes(ageMs)} (last beat ${formatEt(b.last.getTime())} from ${b.host}). Is the process down?`,
+        detail: { code: 'heartbeat.missed', role, ageMs, lastBeatAt: b.last.toISOString(), host: b.host },
       });
       raised.push(key);
-    } else if ((await opts.alerts.resolve(key, `The ${role} role is beating again (last beat ${formatEt(b.last.getTime())} from ${b.host}).`)).resolved) {
+    } else if ((await opts.alerts.resolve(key, { code: 'heartbeat.beating', role, lastBeatAt: b.last.toISOString(), host: b.host })).resolved) {
       resolved.push(key);
     }
   }
@@ -129,10 +124,10 @@ export async function checkDeadman(opts: DeadmanOptions & { startedAt: number })
           key,
           kind: ALERT_KINDS.scheduleMissed,
           severity: 'critical',
-          message: `Scheduled ${o.slot.slot} for ${o.sessionDate} was due at ${formatEt(o.dueAt)} and has not been enqueued (${minutes(now - o.dueAt)} late). Is the scheduler running?`,
+          detail: { code: 'slot.missed', slot: o.slot.slot, sessionDate: o.sessionDate, dueAt: new Date(o.dueAt).toISOString(), lateMs: now - o.dueAt },
         });
         raised.push(key);
-      } else if ((await opts.alerts.resolve(key, `Scheduled ${o.slot.slot} for ${o.sessionDate} was enqueued.`)).resolved) {
+      } else if ((await opts.alerts.resolve(key, { code: 'slot.enqueued', slot: o.slot.slot, sessionDate: o.sessionDate })).resolved) {
         resolved.push(key);
       }
     }

@@ -4,6 +4,8 @@
  * by src/bot/render/alerts.ts (and by the dashboard, later).
  */
 
+import type { AlertDetail, ResolveDetail } from './details.js';
+
 /** The alert a notice is about, as stored when the message was claimed. */
 export interface AlertFigures {
   /** The condition's key, e.g. `deadman.heartbeat:worker`. */
@@ -11,8 +13,8 @@ export interface AlertFigures {
   /** The alert kind, e.g. `heartbeat` (see ALERT_KINDS). */
   kind: string;
   severity: 'info' | 'warning' | 'critical';
-  /** The raiser's description of the condition, as stored in the alert row. */
-  message: string;
+  /** What the raiser found, as stored in the alert row (a code and figures). */
+  detail: AlertDetail;
   /** When this episode began. */
   firstAt: Date;
   /** When it was resolved (null while open). */
@@ -25,8 +27,8 @@ export type AlertsNotice =
   /** An alert opened: told once per episode to every admin. */
   | { kind: 'alert.opened'; alert: AlertFigures }
   /**
-   * An alert an admin was told about is resolved. `note` is the resolver's
-   * description (null: none given); `claimedAt` stands in for a missing
+   * An alert an admin was told about is resolved. `note` is what the resolver
+   * found (null: it said nothing); `claimedAt` stands in for a missing
    * `resolvedAt`.
    */
-  | { kind: 'alert.recovered'; alert: AlertFigures; note: string | null; claimedAt: Date };
+  | { kind: 'alert.recovered'; alert: AlertFigures; note: ResolveDetail | null; claimedAt: Date };

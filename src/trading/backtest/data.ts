@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { BarSeries } from '../../engine/bars.js';
 import { lastCompletedSession } from '../market-clock.js';
 import type { BacktestDataSources, DemoSymbol } from './data-sources.js';
+import { symbolPreview, type BacktestNote } from './notes.js';
 import { BacktestInputError, type BacktestRequest } from './request.js';
 
 /** The bars a backtest runs on, where they came from, and their fingerprint. */
@@ -16,8 +17,8 @@ export interface BacktestData {
   source: string;
   /** Hash of the input bars (see {@link fingerprintBars}). */
   fingerprint: string;
-  /** Things the user should know about the data (substitutions, missing symbols). */
-  notes: string[];
+  /** Things the user should know about the data (substitutions, missing symbols), as codes with figures. */
+  notes: BacktestNote[];
 }
 
 /**
@@ -82,7 +83,7 @@ export function fingerprintBars(series: readonly BarSeries[], benchmark: BarSeri
 /** Wraps loaded series as {@link BacktestData}; the benchmark is taken from the series when it is among them. */
 export function backtestData(
   series: readonly BarSeries[],
-  opts: { source: string; demo: boolean; benchmarkSymbol?: string; benchmark?: BarSeries | null; notes?: string[] },
+  opts: { source: string; demo: boolean; benchmarkSymbol?: string; benchmark?: BarSeries | null; notes?: BacktestNote[] },
 ): BacktestData {
   const sorted = [...series].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   for (let i = 1; i < sorted.length; i++) {
@@ -179,7 +180,7 @@ export interface DataResolverOptions {
 export async function resolveBacktestData(request: BacktestRequest, opts: DataResolverOptions, hooks: LoadHooks = {}): Promise<BacktestData> {
   const symbols = request.universe.kind === 'symbols' ? request.universe.symbols : null;
   const bench = request.benchmark;
-  const notes: string[] = [];
+  const notes: BacktestNote[] = [];
 
   if (opts.barsStore) {
     const store = opts.barsStore;
@@ -191,16 +192,16 @@ export async function resolveBacktestData(request: BacktestRequest, opts: DataRe
       : [...got.series.values()].filter((s) => s.dates.length > 0);
     if (traded.length > 0 && (symbols === null || traded.length === symbols.length)) {
       const demoCount = traded.filter((s) => got.demo.has(s.symbol)).length;
-      if (demoCount > 0 && demoCount < traded.length) notes.push(`${demoCount} of ${traded.length} symbols hold synthetic DEMO bars`);
+      if (demoCount > 0 && demoCount < traded.length) notes.push({ code: 'demo_symbols', demo: demoCount, of: traded.length });
       const benchmark = got.series.get(bench) ?? null;
-      if (benchmark && got.demo.has(bench) && demoCount < traded.length) notes.push(`the ${bench} benchmark is synthetic DEMO data`);
+      if (benchmark && got.demo.has(bench) && demoCount < traded.length) notes.push({ code: 'demo_benchmark', symbol: bench });
       return backtestData(traded, { source: store.name, demo: demoCount > 0, benchmarkSymbol: bench, benchmark, notes });
     }
     if (symbols) {
       const missing = symbols.filter((s) => !got.series.has(s));
-      notes.push(`no stored bars for ${preview(missing)}`);
+      notes.push({ code: 'not_stored', ...symbolPreview(missing) });
     } else {
-      notes.push('the bars store is empty');
+      notes.push({ code: 'store_empty' });
     }
   }
 
@@ -214,9 +215,9 @@ export async function resolveBacktestData(request: BacktestRequest, opts: DataRe
       return backtestData(series, { source: 'sample-csv', demo: false, benchmarkSymbol: bench, benchmark, notes });
     }
     const missing = symbols.filter((s) => !available.has(s));
-    notes.push(`no real bars for ${preview(missing)}: using synthetic DEMO data for every symbol`);
+    notes.push({ code: 'no_real_bars', ...symbolPreview(missing) });
   } else {
-    notes.push('no stored universe: using the synthetic DEMO universe');
+    notes.push({ code: 'no_stored_universe' });
   }
 
   const endDate = (opts.demoEndDate ?? (() => lastCompletedSession(Date.now())))();
@@ -224,8 +225,4 @@ export async function resolveBacktestData(request: BacktestRequest, opts: DataRe
   const series = await generateDemoSeries(sources, entries, { endDate }, hooks);
   const benchmark = series.find((s) => s.symbol === bench) ?? (await generateDemoSeries(sources, demoEntriesFor(sources, [bench]), { endDate }))[0] ?? null;
   return backtestData(series, { source: 'synthetic', demo: true, benchmarkSymbol: bench, benchmark, notes });
-}
-
-function preview(list: readonly string[], max = 5): string {
-  return list.length <= max ? list.join(', ') : `${list.slice(0, max).join(', ')} and ${list.length - max} more`;
 }

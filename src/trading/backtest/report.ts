@@ -1,5 +1,6 @@
 import type { Metrics, MonteCarloResult, PortfolioTrade } from '../../engine/backtest/index.js';
 import type { StrategyId } from '../../engine/signal.js';
+import type { BacktestNote } from './notes.js';
 import type { BacktestRequest } from './request.js';
 
 /** One trade as reported and stored. Prices are fills (slippage included); pnl is net of commission. */
@@ -89,7 +90,8 @@ export interface BacktestReport {
   skipped: Record<string, number>;
   walkForward: WalkForwardReport[] | null;
   monteCarlo: MonteCarloResult | null;
-  notes: string[];
+  /** What the user should know about the data and the run, as codes with figures (words: each face). */
+  notes: BacktestNote[];
 }
 
 /** Daily curves for charts (not part of the printed report). */

@@ -116,7 +116,7 @@ export async function runBacktest(request: BacktestRequest, data: BacktestData, 
   // 4. Monte Carlo over the portfolio's trade returns.
   let mc: BacktestReport['monteCarlo'] = null;
   if (request.monteCarlo) {
-    if (trades.length === 0) notes.push('Monte Carlo skipped: no trades to resample');
+    if (trades.length === 0) notes.push({ code: 'monte_carlo_no_trades' });
     else {
       hooks.onProgress?.({ phase: 'monte_carlo', done: 0, total: 1 });
       // Resample each trade's effect on the ACCOUNT (pnl ÷ equity at the close before entry, the

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
 import type { BacktestData } from './data.js';
+import { storedNotes } from './notes.js';
 import { reportTrade, type BacktestCurves, type BacktestOutcome, type BacktestReport, type ReportTrade } from './report.js';
 import type { BacktestRequest } from './request.js';
 
@@ -181,9 +182,14 @@ export class BacktestStore {
     );
   }
 
-  /** The stored outcome of a finished run (report, trades in order, curves), or null. */
+  /**
+   * The stored outcome of a finished run (report, trades in order, curves), or
+   * null. Notes of reports stored before notes were typed (English strings)
+   * are read as `recorded` notes.
+   */
   async loadOutcome(id: string): Promise<BacktestOutcome | null> {
-    const rows = await this.db.rows<{ report: BacktestReport; curves: BacktestCurves }>(`SELECT report, curves FROM backtest_runs WHERE id = $1 AND status = 'done'`, [id]);
+    // An old row's notes are English strings (see storedNotes).
+    const rows = await this.db.rows<{ report: Omit<BacktestReport, 'notes'> & { notes: unknown }; curves: BacktestCurves }>(`SELECT report, curves FROM backtest_runs WHERE id = $1 AND status = 'done'`, [id]);
     const row = rows[0];
     if (!row) return null;
     const trades = await this.db.rows<TradeRow>(
@@ -192,7 +198,8 @@ export class BacktestStore {
        FROM backtest_trades WHERE run_id = $1 ORDER BY seq`,
       [id],
     );
-    return { report: row.report, curves: row.curves, trades: trades.map(fromTradeRow) };
+    const report: BacktestReport = { ...row.report, notes: storedNotes(row.report.notes) };
+    return { report, curves: row.curves, trades: trades.map(fromTradeRow) };
   }
 
   private async finish(id: string, status: 'failed' | 'cancelled', error: string): Promise<void> {

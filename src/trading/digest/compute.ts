@@ -115,7 +115,7 @@ export function sortFailures(f: FailureLine[]): FailureLine[] {
 }
 
 export function alertToFailure(a: AlertLine): FailureLine {
-  return { source: 'alert', severity: a.severity, kind: a.kind, message: a.message, at: a.lastAt, open: a.state === 'open', count: a.count };
+  return { source: 'alert', severity: a.severity, kind: a.kind, detail: a.detail, at: a.lastAt, open: a.state === 'open', count: a.count };
 }
 
 /**

@@ -5,6 +5,8 @@
  */
 import { nyLocalParts, sessionsBetween } from '../../engine/calendar/index.js';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { parseAlertDetail } from '../alerts/details.js';
+import { storedReason } from '../execution/recorded-reasons.js';
 import { alertToFailure, positionLine, slippage, type DatedPrice } from './compute.js';
 import type { AlertLine, BudgetLine, ClosePnl, EquityCurve, ExitLine, ExitReason, FailureLine, FillLine, OpenApproval, PendingPick, PositionLine, SourceFreshness, BenchmarkLine } from './types.js';
 
@@ -122,13 +124,14 @@ function sessionsBehind(last: string, expected: string): number {
   }
 }
 
-type AlertRow = { key: string; kind: string; severity: AlertLine['severity']; message: string; state: 'open' | 'resolved'; first_at: Date; last_at: Date; resolved_at: Date | null; count: number };
+/** `detail` is jsonb (parsed by the driver), read through parseAlertDetail like every alert row. */
+type AlertRow = { key: string; kind: string; severity: AlertLine['severity']; detail: unknown; state: 'open' | 'resolved'; first_at: Date; last_at: Date; resolved_at: Date | null; count: number };
 
 function toAlert(r: AlertRow): AlertLine {
-  return { key: r.key, kind: r.kind, severity: r.severity, message: r.message, state: r.state, firstAt: r.first_at, lastAt: r.last_at, resolvedAt: r.resolved_at, count: r.count };
+  return { key: r.key, kind: r.kind, severity: r.severity, detail: parseAlertDetail(r.detail), state: r.state, firstAt: r.first_at, lastAt: r.last_at, resolvedAt: r.resolved_at, count: r.count };
 }
 
-const ALERT_COLUMNS = `key, kind, severity, message, state, first_at, last_at, resolved_at, count::int AS count`;
+const ALERT_COLUMNS = `key, kind, severity, detail, state, first_at, last_at, resolved_at, count::int AS count`;
 
 /** Alerts still open. */
 export async function loadOpenAlerts(db: SqlSession): Promise<AlertLine[]> {
@@ -201,18 +204,28 @@ export async function loadFillsOfDay(db: SqlSession, sessionDate: string): Promi
  * a gate without reaching the broker.
  */
 export async function loadOrderFailures(db: SqlSession, sessionDate: string): Promise<FailureLine[]> {
-  const orders = await q<{ symbol: string; side: 'buy' | 'sell'; kind: 'entry' | 'exit'; qty: number; state: string; reject_reason: string | null; exit_reason: ExitReason | null; at: Date }>(
+  const orders = await q<{
+    symbol: string;
+    side: 'buy' | 'sell';
+    kind: 'entry' | 'exit';
+    qty: number;
+    state: string;
+    reject_reason: string | null;
+    reject_detail: unknown;
+    exit_reason: ExitReason | null;
+    at: Date;
+  }>(
     db,
-    `SELECT symbol, side, kind, qty, state, reject_reason, exit_reason, COALESCE(booked_at, updated_at) AS at
+    `SELECT symbol, side, kind, qty, state, reject_reason, reject_detail, exit_reason, COALESCE(booked_at, updated_at) AS at
        FROM orders
       WHERE (state = 'rejected' OR (kind = 'exit' AND state IN ('canceled', 'expired') AND filled_qty = 0))
         AND (COALESCE(booked_at, updated_at) AT TIME ZONE ${NY})::date = $1::date
       ORDER BY at DESC LIMIT 20`,
     [sessionDate],
   );
-  const approvals = await q<{ symbol: string; strategy: string; state: 'failed' | 'refused'; refused_gate: string | null; reason: string | null; at: Date }>(
+  const approvals = await q<{ symbol: string; strategy: string; state: 'failed' | 'refused'; refused_gate: string | null; reason_detail: unknown; at: Date }>(
     db,
-    `SELECT p.symbol, p.strategy, a.state, a.refused_gate, a.reason, a.updated_at AS at
+    `SELECT p.symbol, p.strategy, a.state, a.refused_gate, a.reason_detail, a.updated_at AS at
        FROM approvals a JOIN picks p ON p.id = a.pick_id
       WHERE a.state IN ('failed', 'refused') AND (a.updated_at AT TIME ZONE ${NY})::date = $1::date
         AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.approval_id = a.id AND o.state = 'rejected')
@@ -230,7 +243,8 @@ export async function loadOrderFailures(db: SqlSession, sessionDate: string): Pr
         orderKind: o.kind,
         exitReason: o.exit_reason,
         state: o.state,
-        rejectReason: o.reject_reason,
+        rejectReason: storedReason(o.reject_detail),
+        brokerReason: o.reject_reason,
         at: o.at,
         open: false,
         count: 1,
@@ -243,7 +257,7 @@ export async function loadOrderFailures(db: SqlSession, sessionDate: string): Pr
         symbol: a.symbol,
         state: a.state,
         refusedGate: a.refused_gate,
-        reason: a.reason,
+        reason: storedReason(a.reason_detail),
         at: a.at,
         open: false,
         count: 1,

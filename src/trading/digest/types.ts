@@ -4,6 +4,9 @@
  * and chart spec (src/bot/charts/digest-chart.ts) turn them into a message. Money is in dollars, prices per share.
  */
 import type { AlertView } from '../alerts/alerts.js';
+import type { AlertDetail } from '../alerts/details.js';
+import type { RecordedReason } from '../execution/recorded-reasons.js';
+import type { AuditHead } from '../audit/head.js';
 
 export type DigestKind = 'morning' | 'close';
 export const DIGEST_KINDS = ['morning', 'close'] as const satisfies readonly DigestKind[];
@@ -89,7 +92,7 @@ export interface SourceFreshness {
 }
 
 /** What a digest shows of an alert (see src/alerts). */
-export type AlertLine = Pick<AlertView, 'key' | 'kind' | 'severity' | 'message' | 'state' | 'firstAt' | 'lastAt' | 'resolvedAt' | 'count'>;
+export type AlertLine = Pick<AlertView, 'key' | 'kind' | 'severity' | 'detail' | 'state' | 'firstAt' | 'lastAt' | 'resolvedAt' | 'count'>;
 
 export interface MorningDigestData {
   kind: 'morning';
@@ -111,6 +114,8 @@ export interface MorningDigestData {
   scans: ScheduledScan[];
   freshness: { expected: string; sources: SourceFreshness[] };
   openAlerts: AlertLine[];
+  /** The audit chain's last row when the digest was built (null while empty): an outside anchor for `audit verify --expect-head`. */
+  auditHead: AuditHead | null;
 }
 
 /** One order that filled (wholly or partly) today. */
@@ -159,8 +164,8 @@ export interface AlertFailure extends FailureBase {
   source: 'alert';
   /** The alert kind, e.g. `broker-rejected`. */
   kind: string;
-  /** The raiser's description, as stored in the alert. */
-  message: string;
+  /** What the raiser found, as stored in the alert (a code and figures). */
+  detail: AlertDetail;
 }
 
 /** A rejected order, or an exit that did not fill (the position is still open). */
@@ -173,8 +178,10 @@ export interface OrderFailure extends FailureBase {
   exitReason: ExitReason | null;
   /** `rejected`, or `canceled` / `expired` for an exit that did not fill. */
   state: string;
-  /** The broker's reason, when it gave one. */
-  rejectReason: string | null;
+  /** Why the order was closed without a fill, as recorded (`orders.reject_detail`); null when it was not. */
+  rejectReason: RecordedReason | null;
+  /** The broker's own words (`orders.reject_reason`), when it said any. */
+  brokerReason: string | null;
 }
 
 /** An approval that failed, or was refused by a gate without reaching the broker. */
@@ -184,8 +191,8 @@ export interface ApprovalFailure extends FailureBase {
   state: 'failed' | 'refused';
   /** The gate that refused it (refusals only). */
   refusedGate: string | null;
-  /** The recorded reason, when there is one. */
-  reason: string | null;
+  /** The recorded reason (`approvals.reason_detail`), when there is one. */
+  reason: RecordedReason | null;
 }
 
 /** Something that went wrong today: an alert, a rejected order, a failed or refused approval. */
@@ -244,6 +251,8 @@ export interface CloseDigestData {
   /** Open alerts first, then by severity, newest first. */
   failures: FailureLine[];
   curve: EquityCurve;
+  /** The audit chain's last row when the digest was built (null while empty): an outside anchor for `audit verify --expect-head`. */
+  auditHead: AuditHead | null;
 }
 
 export type DigestData = MorningDigestData | CloseDigestData;

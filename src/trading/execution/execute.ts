@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
-import type { Broker } from '../../adapters/brokers/port.js';
+import type { Broker, BrokerOrder } from '../../adapters/brokers/port.js';
 import type { QuoteProvider } from '../../adapters/market-data/port.js';
 import { iocLimitPriceFromAsk } from '../../engine/tick.js';
 import { DriftBand, LiquidityGate, PolicyGate, PositionCaps, type GateName, type GateRefusal } from '../../engine/risk/index.js';
@@ -10,13 +10,15 @@ import { isBrokerError } from '../../lib/broker-errors.js';
 import { errText, isUniqueViolation } from '../../lib/errors.js';
 import { makeScrubber } from '../../lib/logging/scrub.js';
 import { round6 } from '../../lib/numbers.js';
-import type { OrderStatus } from '../../lib/order-status.js';
+import { isTerminal, type OrderStatus } from '../../lib/order-status.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { AuditJournal, type AuditSink } from './audit-journal.js';
 import { clientOrderIdFor, tradingDay } from './ids.js';
-import { OrderLifecycle, type BookingFacts, type OrderBookkeeping, type OrdersRow, type UnsentCause } from './order-lifecycle.js';
-import { accountUnreadableReason, budgetUsedUpReason, entryKillSwitchReason, expiredReason, iocEndedReason, notPlacedReason } from './recorded-reasons.js';
+import { OrderLifecycle, refOf, type BookingFacts, type OrderBookkeeping, type OrdersRow, type UnsentCause } from './order-lifecycle.js';
+import { brokerWords, reasonParam, scrubReason, storedReason, type RecordedReason } from './recorded-reasons.js';
 import { randomUUID } from 'node:crypto';
+import { approvalStateVersion } from './state-version.js';
+import type { BrokerEvidence, SettleMode, SettleResult } from './stuck-types.js';
 
 /** What the execution job needs. Everything is injected so tests use the real pieces with test settings. */
 export interface ExecutionDeps {
@@ -97,17 +99,17 @@ export type PendingCause =
 
 /**
  * What became of an approval. `reason` on `not_filled`, `refused` and a
- * non-retryable `failed` is the reason RECORDED on the approval (see
- * recorded-reasons.ts; gate refusals carry the gate's own words): a face
- * shows it as stored.
+ * non-retryable `failed` is the reason RECORDED on the approval, a code with
+ * its figures (recorded-reasons.ts; a gate refusal records the gate, the
+ * limit and its numbers): a face words it.
  */
 export type ExecutionOutcome =
   | ({ kind: 'filled' } & OrderSummary)
   | ({ kind: 'partially_filled' } & OrderSummary)
-  | ({ kind: 'not_filled'; reason: string } & OrderSummary)
-  | { kind: 'refused'; approvalId: string; pickId: string; symbol: string; gate: RefusalGate; reason: string; numbers: Record<string, number> }
+  | ({ kind: 'not_filled'; reason: RecordedReason } & OrderSummary)
+  | { kind: 'refused'; approvalId: string; pickId: string; symbol: string; gate: RefusalGate; reason: RecordedReason; numbers: Record<string, number> }
   /** Closed for good: nothing was ordered (budget released). */
-  | { kind: 'failed'; approvalId: string; retryable: false; reason: string }
+  | { kind: 'failed'; approvalId: string; retryable: false; reason: RecordedReason }
   /** Nothing changed; running the job again later can succeed. */
   | { kind: 'failed'; approvalId: string; retryable: true; cause: RetryableFailure }
   /**
@@ -124,7 +126,8 @@ interface ApprovalRow {
   expires_at: Date;
   approved_by: string;
   refused_gate: string | null;
-  reason: string | null;
+  /** The recorded reason (`jsonb`; read with `storedReason`). The old text column `reason` is converted into it by the migration. */
+  reason_detail: unknown;
   numbers: Record<string, number> | null;
   symbol: string;
   strategy: string;
@@ -140,7 +143,7 @@ interface OrderRow extends OrdersRow {
 
 /** The `orders` columns a run works with (also what the INSERT returns). */
 const ORDER_COLUMNS = `id, approval_id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, broker_order_id,
-  filled_qty, avg_fill_price, reject_reason, budget_date::text AS budget_date, reserved_amount, submit_attempted_at, booked_at`;
+  filled_qty, avg_fill_price, reject_reason, reject_detail, budget_date::text AS budget_date, reserved_amount, submit_attempted_at, booked_at`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TERMINAL_APPROVAL = new Set(['filled', 'partially_filled', 'not_filled', 'refused', 'failed']);
@@ -179,20 +182,37 @@ export async function executeApproval(deps: ExecutionDeps, approvalId: string): 
 /**
  * Called when `execution.run` failed for good (retries exhausted): an
  * approval whose order cannot have reached the broker is closed as failed
- * (budget released) with `reason` recorded, so nobody is told "being
- * handled" about a dead job. One whose order may exist is left alone:
- * reconciliation books or reports it.
+ * (budget released) with `reason` recorded (its error figures scrubbed), so
+ * nobody is told "being handled" about a dead job. One whose order may exist
+ * is left alone: reconciliation books or reports it.
  */
-export async function giveUpApproval(deps: ExecutionDeps, approvalId: string, reason: string): Promise<ExecutionOutcome> {
+export async function giveUpApproval(deps: ExecutionDeps, approvalId: string, reason: RecordedReason): Promise<ExecutionOutcome> {
   if (!UUID.test(approvalId)) return { kind: 'not_found', approvalId };
   const run = new Run(deps, approvalId.toLowerCase());
   const out = await withApprovalLock(deps.db, run.approvalId, deps.lockWaitMs ?? 60_000, () => run.giveUp(reason));
   return out === 'busy' ? { kind: 'pending', approvalId, cause: { code: 'busy' } } : out;
 }
 
-/** The recorded reason a gave-up approval is closed with. */
-export function gaveUpReason(tries: number, error: string): string {
-  return `gave up after ${tries} tries: ${error}`;
+/** The recorded reason a gave-up approval is closed with: how many tries, and the last error. */
+export function gaveUpReason(tries: number, error: string): RecordedReason {
+  return { code: 'gave_up', tries, error };
+}
+
+/**
+ * Settles an approval stuck after its attempt mark (the worker died between
+ * the mark and the booking): only when the mark is older than `olderThan`,
+ * under the SAME per-approval lock the executor holds (the fence against a
+ * slow live executor: `lockWaitMs` short, a held lock is `busy` and left
+ * alone). The order is looked up through `Broker.findSubmitted` — never sent
+ * again: a final order is booked through the entry's booking; none at all
+ * closes the approval failed (`lost_after_crash`, budget released); anything
+ * else is `ambiguous` and left for an admin (see {@link SettleMode}).
+ */
+export async function settleApproval(deps: ExecutionDeps, approvalId: string, mode: SettleMode, opts: { olderThan: Date; lockWaitMs: number }): Promise<SettleResult> {
+  if (!UUID.test(approvalId)) return { kind: 'not_found', approvalId };
+  const run = new Run(deps, approvalId.toLowerCase());
+  const out = await withApprovalLock(deps.db, run.approvalId, opts.lockWaitMs, () => run.settle(mode, opts.olderThan));
+  return out === 'busy' ? { kind: 'busy', approvalId: run.approvalId } : out;
 }
 
 class Run {
@@ -258,7 +278,7 @@ class Run {
         return this.reloaded();
       case 'not_placed': {
         // Bad credentials will not fix themselves: close the approval and release its budget now.
-        if (res.error.kind === 'auth') return this.closeFailed(approval, order, this.text(notPlacedReason(res.error.message)));
+        if (res.error.kind === 'auth') return this.closeFailed(approval, order, { code: 'not_placed', error: this.text(res.error.message) });
         return { kind: 'failed', approvalId: this.approvalId, retryable: true, cause: { code: 'not_placed', error: this.text(res.error.message) } };
       }
       case 'claimed':
@@ -287,7 +307,7 @@ class Run {
     const done = (outcome: ExecutionOutcome) => ({ kind: 'done' as const, outcome });
     const now = this.now();
     if (now.getTime() >= a.expires_at.getTime()) {
-      return done(await this.refuse(a, 'expired', expiredReason(a.expires_at), {}));
+      return done(await this.refuse(a, 'expired', { code: 'expired', expiresAt: a.expires_at.toISOString() }, {}));
     }
     const day = tradingDay(now);
     // The reads are independent: fetch them at once; the checks below still decide in their fixed
@@ -308,7 +328,7 @@ class Run {
     ]);
     const held = book[0];
     const spentToday = Number(held?.spent ?? 0);
-    if (ks.engaged) return done(await this.refuse(a, 'kill_switch', entryKillSwitchReason(ks), {}));
+    if (ks.engaged) return done(await this.refuse(a, 'kill_switch', { code: 'kill_switch', order: 'entry', killReason: ks.reason }, {}));
     if (!quoteR.ok) {
       return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, cause: { code: 'no_quote', symbol: a.symbol, error: this.text(errText(quoteR.error)) } });
     }
@@ -348,7 +368,7 @@ class Run {
     if (!accountR.ok) {
       const e = accountR.error;
       if (!isBrokerError(e)) throw e;
-      if (!e.retryable) return done(await this.closeFailed(a, null, this.text(accountUnreadableReason(e.message))));
+      if (!e.retryable) return done(await this.closeFailed(a, null, { code: 'account_unreadable', error: this.text(e.message) }));
       return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, cause: { code: 'account_unreadable', error: this.text(e.message) } });
     }
     const equity = accountR.value.equity;
@@ -370,10 +390,10 @@ class Run {
     const created = await this.reserveAndCreate(a, { cid, day, side, qty, limitPrice, reserved, now });
     if (created.kind === 'over_budget') {
       const fresh = PolicyGate.check({ ...policyInput, spentToday: await this.spent(day) });
-      const refusal: GateRefusal = fresh.ok
-        ? { ok: false, gate: 'policy', limit: 'daily_budget', reason: budgetUsedUpReason(this.limits.dailyBudget), numbers: { notional, dailyBudget: this.limits.dailyBudget } }
-        : fresh;
-      return done(await this.refuseGate(a, refusal));
+      if (!fresh.ok) return done(await this.refuseGate(a, fresh));
+      // The check passes on a re-read yet the reservation failed: another order took the last of the budget in between.
+      const dailyBudget = this.limits.dailyBudget;
+      return done(await this.refuse(a, 'policy', { code: 'budget_used_up', dailyBudget }, { notional, dailyBudget }, 'daily_budget'));
     }
     const order = created.kind === 'created' ? created.order : await this.loadOrder();
     if (!order) throw new Error(`order row of approval ${this.approvalId} vanished`);
@@ -444,11 +464,14 @@ class Run {
    * closed and its budget released, the approval and pick become failed, so
    * a re-tap hears the truth. A row that may have been sent is never touched.
    */
-  async closeFailed(a: ApprovalRow, o: OrderRow | null, reason: string): Promise<ExecutionOutcome> {
+  async closeFailed(a: ApprovalRow, o: OrderRow | null, reason: RecordedReason): Promise<ExecutionOutcome> {
     const now = this.now();
     const changed = await this.deps.db.transaction(async (tx) => {
       if (o && !(await closeUnsentOrder(tx, o, reason, now, { neverAttempted: true }))) return false;
-      const upd = await tx.rows(`UPDATE approvals SET state = 'failed', reason = $2, updated_at = $3 WHERE id = $1 AND state IN ('approved', 'executing') RETURNING id`, [this.approvalId, reason, now]);
+      const upd = await tx.rows(
+        `UPDATE approvals SET state = 'failed', reason = NULL, reason_detail = $2::jsonb, updated_at = $3 WHERE id = $1 AND state IN ('approved', 'executing') RETURNING id`,
+        [this.approvalId, reasonParam(reason), now],
+      );
       await tx.exec(`UPDATE picks SET state = 'FAILED' WHERE id = $1 AND state IN ('APPROVED', 'EXECUTING')`, [a.pick_id]);
       return upd.length > 0;
     });
@@ -457,13 +480,81 @@ class Run {
   }
 
   /** After the last retry: closes the approval if nothing can have reached the broker; otherwise leaves it to reconciliation. */
-  async giveUp(reason: string): Promise<ExecutionOutcome> {
+  async giveUp(reason: RecordedReason): Promise<ExecutionOutcome> {
     const approval = await this.loadApproval();
     if (!approval) return { kind: 'not_found', approvalId: this.approvalId };
     const order = await this.loadOrder();
     if (TERMINAL_APPROVAL.has(approval.state)) return this.storedOutcome(approval, order);
     if (order && (order.submit_attempted_at !== null || order.broker_order_id !== null || order.booked_at !== null)) return this.storedOutcome(approval, order);
-    return this.closeFailed(approval, order, this.text(reason));
+    return this.closeFailed(approval, order, scrubReason(reason, (s) => this.text(s)));
+  }
+
+  // --- settling an approval stuck after its attempt mark (settleApproval) -----------
+
+  async settle(mode: SettleMode, olderThan: Date): Promise<SettleResult> {
+    try {
+      return await this.settleSteps(mode, olderThan);
+    } finally {
+      await this.journal.flush();
+    }
+  }
+
+  private async settleSteps(mode: SettleMode, olderThan: Date): Promise<SettleResult> {
+    const id = this.approvalId;
+    const [a, o] = await Promise.all([this.loadApproval(), this.loadOrder()]);
+    if (!a) return { kind: 'not_found', approvalId: id };
+    const attemptedAt = o?.submit_attempted_at ?? null;
+    if (TERMINAL_APPROVAL.has(a.state) || !o || o.booked_at !== null || attemptedAt === null || attemptedAt.getTime() > olderThan.getTime()) {
+      return { kind: 'not_stuck', approvalId: id, outcome: this.storedOutcome(a, o) };
+    }
+    if (mode.kind !== 'auto') {
+      // The confirmation was spent for the state the admin saw; under the lock, it must still be that state.
+      const now = await approvalStateVersion(this.deps.db, id);
+      if (now?.version !== mode.version) return { kind: 'changed', approvalId: id, version: now?.version ?? -1 };
+    }
+    const broker = this.deps.broker.name;
+    let found: BrokerOrder | null = null;
+    let evidence: BrokerEvidence;
+    try {
+      found = await this.deps.broker.findSubmitted(refOf(o));
+      evidence = found ? evidenceOf(broker, found) : { kind: 'none', broker };
+    } catch (e) {
+      if (!isBrokerError(e)) throw e;
+      evidence = { kind: 'lookup_failed', broker, error: this.text(e.message) };
+    }
+    const how = mode.kind === 'auto' ? 'recovery' : mode.kind;
+    const by = mode.kind === 'auto' ? null : mode.by;
+    if (found && isTerminal(found.status)) {
+      // The broker's final answer is the truth whatever was asked: booked once, through the entry's booking.
+      const res = await this.lifecycle.book(o, found, this.bookkeeping(a, o));
+      if (res.kind === 'booked') await this.journal.now('execution.recovered', { pickId: a.pick_id, clientOrderId: o.client_order_id, how, by, attemptedAt: attemptedAt.toISOString(), evidence });
+      return { kind: 'booked', approvalId: id, outcome: await this.reloaded(), evidence };
+    }
+    if (found) return { kind: 'ambiguous', approvalId: id, cause: mode.kind === 'mark_failed' ? 'order_at_broker' : 'working', evidence };
+    if (mode.kind === 'book_fill') return { kind: 'ambiguous', approvalId: id, cause: 'nothing_to_book', evidence };
+    // Nothing known: only an admin may decide (the pass leaves it for /resolve).
+    if (evidence.kind === 'lookup_failed' && mode.kind === 'auto') return { kind: 'ambiguous', approvalId: id, cause: 'lookup_failed', evidence };
+    const reason: RecordedReason = { code: 'lost_after_crash', symbol: o.symbol, attemptedAt: attemptedAt.toISOString(), markedBy: by };
+    const outcome = await this.closeLost(a, o, reason, evidence, how);
+    return { kind: 'failed', approvalId: id, outcome, evidence };
+  }
+
+  /** Closes an attempted order the broker does not have (or an admin marked failed): order closed, budget released, approval failed. */
+  private async closeLost(a: ApprovalRow, o: OrderRow, reason: RecordedReason, evidence: BrokerEvidence, how: string): Promise<ExecutionOutcome> {
+    const now = this.now();
+    const changed = await this.deps.db.transaction(async (tx) => {
+      if (!(await closeUnsentOrder(tx, o, reason, now, { neverAttempted: false }))) return false;
+      const upd = await tx.rows(
+        `UPDATE approvals SET state = 'failed', reason = NULL, reason_detail = $2::jsonb, updated_at = $3 WHERE id = $1 AND state IN ('approved', 'executing') RETURNING id`,
+        [this.approvalId, reasonParam(reason), now],
+      );
+      await tx.exec(`UPDATE picks SET state = 'FAILED' WHERE id = $1 AND state IN ('APPROVED', 'EXECUTING')`, [a.pick_id]);
+      return upd.length > 0;
+    });
+    if (changed) {
+      await this.journal.now('execution.lost_after_crash', { pickId: a.pick_id, clientOrderId: o.client_order_id, how, reason, released: Number(o.reserved_amount), evidence });
+    }
+    return this.reloaded();
   }
 
   // --- the entry's bookkeeping (the lifecycle calls it) ---------------------------
@@ -478,7 +569,8 @@ class Run {
   /** Closes an order that never reached the broker (kill switch, broker refusal): budget released, approval refused. */
   private async finishUnsent(a: ApprovalRow, o: OrderRow, u: UnsentCause): Promise<void> {
     const gate: RefusalGate = u.cause === 'kill_switch' ? 'kill_switch' : 'broker';
-    const reason = u.cause === 'kill_switch' ? entryKillSwitchReason(u.killSwitch) : u.reason;
+    const why: RecordedReason = u.cause === 'kill_switch' ? { code: 'kill_switch', order: 'entry', killReason: u.killSwitch.reason } : u.reason;
+    const reason = scrubReason(why, (s) => this.text(s));
     const now = this.now();
     const closed = await this.deps.db.transaction(async (tx) => {
       if (!(await closeUnsentOrder(tx, o, reason, now, { neverAttempted: false }))) return false;
@@ -498,7 +590,11 @@ class Run {
     const rejectReason = f.rejectReason;
     const fills = f.fills;
     const refused = approvalState === 'refused';
-    const approvalReason = refused ? (rejectReason ?? 'rejected by the broker') : approvalState === 'not_filled' ? iocEndedReason(f.status) : null;
+    const approvalReason: RecordedReason | null = refused
+      ? (rejectReason ?? { code: 'broker_rejected', broker: this.deps.broker.name, brokerReason: null })
+      : approvalState === 'not_filled'
+        ? { code: 'ioc_ended', status: f.status }
+        : null;
     // ONE statement books it all (one round trip, one commit), every part driven by the guarded
     // order UPDATE: a second booking finds booked_at set and changes nothing.
     const bookedRows = await this.deps.db.rows<OrderRow>(
@@ -509,7 +605,7 @@ class Run {
         f.brokerOrderId,
         filledQty,
         filledQty > 0 ? avg : null,
-        rejectReason,
+        f.brokerReason,
         now,
         fills.map((x) => x.qty),
         fills.map((x) => x.price),
@@ -519,10 +615,11 @@ class Run {
         timeStopDate(o.budget_date, this.deps.timeStopBars ?? DEFAULT_TIME_STOP_BARS),
         actual,
         approvalState,
-        approvalReason,
+        reasonParam(approvalReason),
         this.approvalId,
         filledQty > 0 ? 'EXECUTED' : 'FAILED',
         a.pick_id,
+        reasonParam(rejectReason),
       ],
     );
     const booked = bookedRows[0] ?? null;
@@ -540,38 +637,43 @@ class Run {
       ...(rejectReason ? { reason: rejectReason } : {}),
     });
     this.log?.info({ clientOrderId: o.client_order_id, status: f.status, filledQty, avgFillPrice: f.avgFillPrice }, 'order booked');
-    const approval: ApprovalRow = { ...a, state: approvalState, reason: approvalReason, ...(refused ? { refused_gate: 'broker', numbers: {} } : {}) };
+    const approval: ApprovalRow = { ...a, state: approvalState, reason_detail: approvalReason, ...(refused ? { refused_gate: 'broker', numbers: {} } : {}) };
     return { approval, order: booked };
   }
 
   // --- refusals, outcomes, helpers ---------------------------------------------
 
+  /** A gate's refusal is recorded as the gate, the limit and its numbers (the words: `describeRefusal`). */
   private refuseGate(a: ApprovalRow, g: GateRefusal): Promise<ExecutionOutcome> {
-    return this.refuse(a, g.gate, g.reason, g.numbers, g.limit);
+    return this.refuse(a, g.gate, { code: 'gate', gate: g.gate, limit: g.limit, numbers: g.numbers }, g.numbers, g.limit);
   }
 
-  private async refuse(a: ApprovalRow, gate: RefusalGate, reason: string, numbers: Record<string, number>, limit?: string): Promise<ExecutionOutcome> {
-    const text = this.text(reason);
+  private async refuse(a: ApprovalRow, gate: RefusalGate, reason: RecordedReason, numbers: Record<string, number>, limit?: string): Promise<ExecutionOutcome> {
+    const recorded = scrubReason(reason, (s) => this.text(s));
     const now = this.now();
-    const changed = await this.deps.db.transaction((tx) => this.setRefused(tx, a, gate, text, numbers, now));
-    if (changed) await this.journal.now('execution.refused', { pickId: a.pick_id, symbol: a.symbol, gate, ...(limit ? { limit } : {}), reason: text, numbers });
+    const changed = await this.deps.db.transaction((tx) => this.setRefused(tx, a, gate, recorded, numbers, now));
+    if (changed) await this.journal.now('execution.refused', { pickId: a.pick_id, symbol: a.symbol, gate, ...(limit ? { limit } : {}), reason: recorded, numbers });
     return this.reloaded();
   }
 
-  private async setRefused(tx: SqlSession, a: ApprovalRow, gate: RefusalGate, reason: string, numbers: Record<string, number>, now: Date): Promise<boolean> {
+  private async setRefused(tx: SqlSession, a: ApprovalRow, gate: RefusalGate, reason: RecordedReason, numbers: Record<string, number>, now: Date): Promise<boolean> {
     const upd = await tx.rows(
-      `UPDATE approvals SET state = 'refused', refused_gate = $2, reason = $3, numbers = $4, updated_at = $5 WHERE id = $1 AND state IN ('approved', 'executing') RETURNING id`,
-      [this.approvalId, gate, reason, JSON.stringify(numbers), now],
+      `UPDATE approvals SET state = 'refused', refused_gate = $2, reason = NULL, reason_detail = $3::jsonb, numbers = $4, updated_at = $5
+        WHERE id = $1 AND state IN ('approved', 'executing') RETURNING id`,
+      [this.approvalId, gate, reasonParam(reason), JSON.stringify(numbers), now],
     );
     await tx.exec(`UPDATE picks SET state = 'FAILED' WHERE id = $1 AND state IN ('APPROVED', 'EXECUTING')`, [a.pick_id]);
     return upd.length > 0;
   }
 
   private storedOutcome(a: ApprovalRow, o: OrderRow | null): ExecutionOutcome {
+    // Every refused, failed and not_filled approval records its reason; the fallbacks only cover a row written by hand.
+    const reason = storedReason(a.reason_detail);
     if (a.state === 'refused') {
-      return { kind: 'refused', approvalId: a.id, pickId: a.pick_id, symbol: a.symbol, gate: (a.refused_gate ?? 'broker') as RefusalGate, reason: a.reason ?? 'refused', numbers: a.numbers ?? {} };
+      const gate = (a.refused_gate ?? 'broker') as RefusalGate;
+      return { kind: 'refused', approvalId: a.id, pickId: a.pick_id, symbol: a.symbol, gate, reason: reason ?? { code: 'recorded', recorded: 'refused' }, numbers: a.numbers ?? {} };
     }
-    if (a.state === 'failed') return { kind: 'failed', approvalId: a.id, reason: a.reason ?? 'failed', retryable: false };
+    if (a.state === 'failed') return { kind: 'failed', approvalId: a.id, reason: reason ?? { code: 'recorded', recorded: 'failed' }, retryable: false };
     if (!o) return { kind: 'pending', approvalId: a.id, cause: { code: 'no_order_yet', approvalState: a.state } };
     const avg = o.avg_fill_price === null ? null : Number(o.avg_fill_price);
     const summary: OrderSummary = {
@@ -592,13 +694,13 @@ class Run {
     };
     if (a.state === 'filled') return { kind: 'filled', ...summary };
     if (a.state === 'partially_filled') return { kind: 'partially_filled', ...summary };
-    if (a.state === 'not_filled') return { kind: 'not_filled', reason: a.reason ?? `order ended ${o.state} with nothing filled`, ...summary };
+    if (a.state === 'not_filled') return { kind: 'not_filled', reason: reason ?? { code: 'ioc_ended', status: o.state }, ...summary };
     return { kind: 'pending', approvalId: a.id, clientOrderId: o.client_order_id, cause: { code: 'order_open', clientOrderId: o.client_order_id, orderState: o.state } };
   }
 
   private async loadApproval(): Promise<ApprovalRow | null> {
     const found = await this.deps.db.rows<ApprovalRow>(
-      `SELECT a.id, a.pick_id, a.state, a.expires_at, a.approved_by, a.refused_gate, a.reason, a.numbers,
+      `SELECT a.id, a.pick_id, a.state, a.expires_at, a.approved_by, a.refused_gate, a.reason_detail, a.numbers,
               p.symbol, p.strategy, p.entry, p.stop, p.qty AS pick_qty
          FROM approvals a JOIN picks p ON p.id = a.pick_id WHERE a.id = $1`,
       [this.approvalId],
@@ -623,7 +725,8 @@ class Run {
 
 /** The entry's booking, as ONE statement: order, fills, position, budget settlement, approval and pick. */
 const BOOK_SQL = `WITH upd AS (
-         UPDATE orders SET state = $2, broker_order_id = $3, filled_qty = $4::int, avg_fill_price = $5::numeric, reject_reason = $6, booked_at = $7::timestamptz, updated_at = $7::timestamptz
+         UPDATE orders SET state = $2, broker_order_id = $3, filled_qty = $4::int, avg_fill_price = $5::numeric, reject_reason = $6, reject_detail = $20::jsonb,
+                booked_at = $7::timestamptz, updated_at = $7::timestamptz
           WHERE id = $1::uuid AND booked_at IS NULL RETURNING ${ORDER_COLUMNS}
        ), f AS (
          INSERT INTO fills (order_id, symbol, side, qty, price, filled_at, seq)
@@ -645,7 +748,7 @@ const BOOK_SQL = `WITH upd AS (
          -- Settle the reservation to what was actually spent.
          UPDATE daily_budget d SET spent = GREATEST(0, d.spent - upd.reserved_amount + $14::numeric) FROM upd WHERE d.date = upd.budget_date::date
        ), ap AS (
-         UPDATE approvals SET state = $15::text, reason = $16::text, updated_at = $7::timestamptz,
+         UPDATE approvals SET state = $15::text, reason = NULL, reason_detail = $16::jsonb, updated_at = $7::timestamptz,
                 refused_gate = CASE WHEN $15::text = 'refused' THEN 'broker' ELSE refused_gate END,
                 numbers      = CASE WHEN $15::text = 'refused' THEN '{}'::jsonb ELSE numbers END
           WHERE id = $17::uuid AND EXISTS (SELECT 1 FROM upd) AND ($15::text <> 'refused' OR state IN ('approved', 'executing'))
@@ -657,21 +760,36 @@ const BOOK_SQL = `WITH upd AS (
 
 /**
  * Closes an order row that never reached the broker (state `rejected`,
- * booked) and releases its daily-budget reservation, in the caller's
- * transaction. `neverAttempted` also requires that no POST was ever tried.
- * False when the row was already booked (or may have been sent).
+ * booked) with `reason` recorded, and releases its daily-budget reservation,
+ * in the caller's transaction. `neverAttempted` also requires that no POST
+ * was ever tried. False when the row was already booked (or may have been sent).
  */
-async function closeUnsentOrder(tx: SqlSession, o: OrderRow, reason: string, now: Date, opts: { neverAttempted: boolean }): Promise<boolean> {
+async function closeUnsentOrder(tx: SqlSession, o: OrderRow, reason: RecordedReason, now: Date, opts: { neverAttempted: boolean }): Promise<boolean> {
   const upd = await tx.rows<{ reserved_amount: string; budget_date: string }>(
-    `UPDATE orders SET state = 'rejected', reject_reason = $2, booked_at = $3, updated_at = $3
+    `UPDATE orders SET state = 'rejected', reject_reason = $2, reject_detail = $4::jsonb, booked_at = $3, updated_at = $3
       WHERE id = $1 AND booked_at IS NULL ${opts.neverAttempted ? 'AND submit_attempted_at IS NULL AND broker_order_id IS NULL' : ''}
       RETURNING reserved_amount, budget_date::text AS budget_date`,
-    [o.id, reason, now],
+    [o.id, brokerWords(reason), now, reasonParam(reason)],
   );
   const row = upd[0];
   if (!row) return false;
   await tx.exec(`UPDATE daily_budget SET spent = GREATEST(0, spent - $2) WHERE date = $1`, [row.budget_date, row.reserved_amount]);
   return true;
+}
+
+/** What the broker showed, as evidence (figures only). */
+function evidenceOf(broker: string, b: BrokerOrder): BrokerEvidence {
+  return {
+    kind: 'found',
+    broker,
+    brokerOrderId: b.brokerOrderId,
+    status: b.status,
+    qty: b.qty,
+    filledQty: b.filledQty,
+    avgFillPrice: b.avgFillPrice,
+    submittedAt: b.submittedAt,
+    updatedAt: b.updatedAt,
+  };
 }
 
 /** A promise's outcome as a value, so several can run at once and each failure is handled where it matters. */

@@ -9,8 +9,11 @@ import type { OrderStatus } from '../../lib/order-status.js';
 import { AuditJournal } from './audit-journal.js';
 import { exitClientOrderId } from './exit-ids.js';
 import { DEFAULT_EXIT_LIMITS, type ExitDeps, type ExitLimits, type ExitNote, type ExitOutcome, type ExitStatus, type ExitTrigger } from './exit-types.js';
-import { neverSent, OrderLifecycle, type BookingFacts, type LifecycleResult, type OrderBookkeeping, type OrdersRow, type UnsentCause } from './order-lifecycle.js';
-import { exitKillSwitchReason, staleExitReason } from './recorded-reasons.js';
+import { neverSent, OrderLifecycle, refOf, type BookingFacts, type LifecycleResult, type OrderBookkeeping, type OrdersRow, type UnsentCause } from './order-lifecycle.js';
+import { brokerWords, reasonParam, scrubReason, storedReason, type RecordedReason } from './recorded-reasons.js';
+import { isBrokerError } from '../../lib/broker-errors.js';
+import { isTerminal } from '../../lib/order-status.js';
+import type { BrokerEvidence, ExitSettleResult } from './stuck-types.js';
 
 /** First key of the per-position advisory lock (the second is hashtext("symbol|strategy")). */
 const POSITION_LOCK = 774_219_102;
@@ -36,7 +39,7 @@ export interface ExitOrderRow extends OrdersRow {
 }
 
 const ORDER_COLUMNS = `id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, broker_order_id, filled_qty, avg_fill_price,
-  reject_reason, budget_date::text AS budget_date, exit_reason, decision_price, realized_pnl, submit_attempted_at, booked_at`;
+  reject_reason, reject_detail, budget_date::text AS budget_date, exit_reason, decision_price, realized_pnl, submit_attempted_at, booked_at`;
 
 /** How a run treats the kill switch and unsent orders. */
 export interface ResolveContext {
@@ -132,8 +135,10 @@ export class ExitDesk {
   async place(pos: PositionRow, reason: ExitReason, decisionPrice: number | null, bid: number | null, ctx: ResolveContext, trigger: ExitTrigger): Promise<ExitOutcome> {
     const k = { symbol: pos.symbol, strategy: pos.strategy };
     // Orders closed unsent (kill switch) do not use up an attempt, but they keep their client order id, so the next one counts past them.
+    // Nor does one the recovery pass closed as lost after a crash: the broker showed no such order long after its attempt.
     const tried = await this.deps.db.rows<{ n: number; sent: number }>(
-      `SELECT count(*)::int AS n, count(*) FILTER (WHERE submit_attempted_at IS NOT NULL OR broker_order_id IS NOT NULL)::int AS sent
+      `SELECT count(*)::int AS n,
+              count(*) FILTER (WHERE (submit_attempted_at IS NOT NULL OR broker_order_id IS NOT NULL) AND reject_detail->>'code' IS DISTINCT FROM 'lost_after_crash')::int AS sent
          FROM orders WHERE kind = 'exit' AND symbol = $1 AND strategy = $2 AND budget_date = $3 AND exit_reason = $4`,
       [k.symbol, k.strategy, ctx.today, reason],
     );
@@ -181,7 +186,7 @@ export class ExitDesk {
     if (order.booked_at !== null) return this.outcome(order);
     if (neverSent(order) && order.budget_date !== ctx.today) {
       // Decided on an earlier day and never sent (the run died first): that decision is stale. Provably unsent, so closing it is safe.
-      await this.closeUnsent(order, staleExitReason(order.budget_date), true);
+      await this.closeUnsent(order, { code: 'stale_exit', day: order.budget_date }, true);
       return this.outcome((await this.orderByClientId(order.client_order_id))!);
     }
     const res = await this.lifecycle.follow(order, ctx.bypassKill ? 'bypass' : 'check', this.bookkeeping(order));
@@ -219,22 +224,63 @@ export class ExitDesk {
     }
   }
 
+  /**
+   * The recovery pass for an exit order (stop, time stop, flatten) stuck
+   * after its attempt mark older than `olderThan` (the run died before the
+   * booking). Left alone, `runExits` would find it `missing` on every pass
+   * and never place another exit for the position. Looked up, never sent
+   * again: a final order is booked once; none at the broker is closed unsent
+   * (`lost_after_crash`), so the next exit run decides afresh; anything else
+   * is `ambiguous`. The caller holds the position lock.
+   */
+  async settleStuck(cid: string, olderThan: Date): Promise<ExitSettleResult> {
+    const o = await this.orderByClientId(cid);
+    const attemptedAt = o?.submit_attempted_at ?? null;
+    if (!o || o.booked_at !== null || attemptedAt === null || attemptedAt.getTime() > olderThan.getTime()) return { kind: 'not_stuck', clientOrderId: cid };
+    const broker = this.deps.broker.name;
+    let found: BrokerOrder | null = null;
+    let evidence: BrokerEvidence;
+    try {
+      found = await this.deps.broker.findSubmitted(refOf(o));
+      evidence = found
+        ? { kind: 'found', broker, brokerOrderId: found.brokerOrderId, status: found.status, qty: found.qty, filledQty: found.filledQty, avgFillPrice: found.avgFillPrice, submittedAt: found.submittedAt, updatedAt: found.updatedAt }
+        : { kind: 'none', broker };
+    } catch (e) {
+      if (!isBrokerError(e)) throw e;
+      evidence = { kind: 'lookup_failed', broker, error: this.text(e.message) };
+    }
+    try {
+      if (found && isTerminal(found.status)) {
+        if (await this.book(o, found)) await this.audit('exit.recovered', { clientOrderId: cid, symbol: o.symbol, strategy: o.strategy, attemptedAt: attemptedAt.toISOString(), evidence });
+        return { kind: 'booked', clientOrderId: cid, outcome: await this.withRemaining(this.outcome((await this.orderByClientId(cid))!)), evidence };
+      }
+      if (found) return { kind: 'ambiguous', clientOrderId: cid, cause: 'working', evidence };
+      if (evidence.kind === 'lookup_failed') return { kind: 'ambiguous', clientOrderId: cid, cause: 'lookup_failed', evidence };
+      await this.closeUnsent(o, { code: 'lost_after_crash', symbol: o.symbol, attemptedAt: attemptedAt.toISOString(), markedBy: null }, false);
+      return { kind: 'closed', clientOrderId: cid, outcome: await this.withRemaining(this.outcome((await this.orderByClientId(cid))!)), evidence };
+    } finally {
+      await this.journal.flush();
+    }
+  }
+
   // --- the exit's bookkeeping (the lifecycle calls it) ------------------------------
 
   private bookkeeping(o: ExitOrderRow): OrderBookkeeping<boolean> {
     return {
-      closeUnsent: (u: UnsentCause) => (u.cause === 'kill_switch' ? this.closeUnsent(o, exitKillSwitchReason(u.killSwitch), true) : this.closeUnsent(o, u.reason, false)),
+      closeUnsent: (u: UnsentCause) =>
+        u.cause === 'kill_switch' ? this.closeUnsent(o, { code: 'kill_switch', order: 'exit', killReason: u.killSwitch.reason }, true) : this.closeUnsent(o, u.reason, false),
       book: async (f) => ((await this.bookFacts(o, f)) ? true : null),
     };
   }
 
   /** Books an order that never executed (kill switch, broker refusal, stale). `unattempted` guards against closing one that may have been sent. */
-  private async closeUnsent(o: ExitOrderRow, reason: string, unattempted: boolean): Promise<void> {
+  private async closeUnsent(o: ExitOrderRow, why: RecordedReason, unattempted: boolean): Promise<void> {
     const now = this.now();
+    const reason = scrubReason(why, (s) => this.text(s));
     const upd = await this.deps.db.rows(
-      `UPDATE orders SET state = 'rejected', reject_reason = $2, realized_pnl = 0, booked_at = $3, updated_at = $3
+      `UPDATE orders SET state = 'rejected', reject_reason = $2, reject_detail = $4::jsonb, realized_pnl = 0, booked_at = $3, updated_at = $3
         WHERE id = $1 AND booked_at IS NULL ${unattempted ? 'AND submit_attempted_at IS NULL' : ''} RETURNING id`,
-      [o.id, reason, now],
+      [o.id, brokerWords(reason), now, reasonParam(reason)],
     );
     if (upd.length > 0) await this.audit('exit.rejected', { clientOrderId: o.client_order_id, symbol: o.symbol, strategy: o.strategy, reason, sent: !unattempted });
   }
@@ -258,9 +304,9 @@ export class ExitDesk {
     const rejectReason = f.rejectReason;
     const booked = await this.deps.db.transaction(async (tx) => {
       const upd = await tx.rows(
-        `UPDATE orders SET state = $2, broker_order_id = $3, filled_qty = $4, avg_fill_price = $5, reject_reason = $6, booked_at = $7, updated_at = $7
+        `UPDATE orders SET state = $2, broker_order_id = $3, filled_qty = $4, avg_fill_price = $5, reject_reason = $6, reject_detail = $8::jsonb, booked_at = $7, updated_at = $7
           WHERE id = $1 AND booked_at IS NULL RETURNING id`,
-        [o.id, f.status, f.brokerOrderId, filled, filled > 0 ? avg : null, rejectReason, now],
+        [o.id, f.status, f.brokerOrderId, filled, filled > 0 ? avg : null, f.brokerReason, now, reasonParam(rejectReason)],
       );
       if (upd.length === 0) return null; // booked by an earlier run
       const pos = (await tx.rows<{ qty: number; avg_cost: string }>(`SELECT qty, avg_cost FROM positions WHERE symbol = $1 AND strategy = $2 FOR UPDATE`, [o.symbol, o.strategy]))[0];
@@ -340,7 +386,7 @@ export class ExitDesk {
       decisionPrice: o.decision_price === null ? null : Number(o.decision_price),
       limitPrice: Number(o.limit_price),
       remainingQty: 0,
-      rejectReason: o.reject_reason,
+      rejectReason: storedReason(o.reject_detail),
       note,
     };
   }

@@ -5,6 +5,7 @@ import type { OrderStatus } from '../../lib/order-status.js';
 import type { ExitReason } from '../../engine/exits/index.js';
 import type { QuoteProvider } from '../../adapters/market-data/port.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
+import type { RecordedReason } from './recorded-reasons.js';
 
 /** Tunables of the exit job (config: EXIT_* variables, see the README wiring list). */
 export interface ExitLimits {
@@ -87,8 +88,13 @@ export interface ExitOutcome {
   limitPrice: number | null;
   /** Shares of the position still held after this outcome. */
   remainingQty: number;
-  /** The reason recorded on the order row when it was closed unexecuted or the broker refused it. */
-  rejectReason: string | null;
+  /**
+   * The reason recorded on the order row (`reject_detail`) when it was closed
+   * unexecuted or the broker refused it, as a code with its figures (the
+   * broker's own words inside `broker_rejected`). Not `reason`: that is the
+   * exit's rule (stop, time stop, flatten).
+   */
+  rejectReason: RecordedReason | null;
   /** What happened beyond the status, as a code and figures (a face turns it into words). */
   note: ExitNote;
 }
@@ -109,6 +115,8 @@ export type ExitTrigger = { kind: 'rule'; detail: string } | { kind: 'flatten'; 
  *   settled this run; the next run looks it up again (never re-sent);
  * - `stop_unchecked`: no quote, so the stop could not be checked;
  * - `no_quote`: flatten had no quote to price the sell;
+ * - `kill_switch_changed`: the kill switch moved past the epoch this flatten was confirmed for
+ *   (a /resume or another /kill): nothing more is sold (status `skipped`);
  * - `busy`: another run holds the position;
  * - `crashed`: the run failed unexpectedly for this position.
  */
@@ -126,5 +134,6 @@ export type ExitNote =
   | { code: 'working'; status: OrderStatus; broker: string }
   | { code: 'stop_unchecked'; error: string }
   | { code: 'no_quote'; error: string }
+  | { code: 'kill_switch_changed'; confirmedEpoch: number; epoch: number | null; changedAt: string | null }
   | { code: 'busy' }
   | { code: 'crashed'; error: string };

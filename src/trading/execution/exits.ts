@@ -1,6 +1,7 @@
 import { nyLocalParts } from '../../engine/calendar/index.js';
 import { decideExit, inTimeStopWindow, isMarketOpen, type ExitReason } from '../../engine/exits/index.js';
 import { ExitDesk, type PositionKey, type ResolveContext } from './exit-order.js';
+import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import type { ExitDeps, ExitOutcome } from './exit-types.js';
 import { errText } from '../../lib/errors.js';
 
@@ -88,6 +89,8 @@ export interface FlattenOptions {
   now?: Date;
   /** Who confirmed `/kill flatten` (Telegram user id), for the audit chain. */
   requestedBy?: string | number;
+  /** The kill epoch the flatten was confirmed for: once the switch is at another, nothing more is sold. */
+  confirmedEpoch?: number;
 }
 
 /**
@@ -106,7 +109,18 @@ export async function flattenAll(deps: ExitDeps, opts: FlattenOptions = {}): Pro
   const ctx: ResolveContext = { today: nyLocalParts(nowMs).date, bypassKill: true };
   const ks = await deps.killSwitch.state();
   await desk.audit('flatten.requested', { requestedBy: opts.requestedBy ?? null, killSwitchEngaged: ks.engaged });
+  // Re-read before every sell (and before resolving, which may send a never-sent order): a confirmation acts only on its own epoch.
+  let moved: KillSwitchState | null = null;
+  const stillConfirmed = async (): Promise<boolean> => {
+    if (opts.confirmedEpoch === undefined || moved) return moved === null;
+    const now = await deps.killSwitch.state();
+    if (now.epoch !== opts.confirmedEpoch) moved = now;
+    return moved === null;
+  };
+  const stopped = (k: PositionKey, held: number): ExitOutcome =>
+    desk.noOrder(k, 'flatten', 'skipped', held, null, { code: 'kill_switch_changed', confirmedEpoch: opts.confirmedEpoch ?? -1, epoch: moved?.epoch ?? null, changedAt: moved?.changedAt?.toISOString() ?? null });
   const outcomes = await forEachPosition(desk, 'flatten', async (k) => {
+    if (!(await stillConfirmed())) return [stopped(k, (await desk.position(k))?.qty ?? 0)];
     const out = await resolveUnbooked(desk, k, ctx);
     if (out.blocked) return out.outcomes;
     const pos = await desk.position(k);
@@ -118,9 +132,12 @@ export async function flattenAll(deps: ExitDeps, opts: FlattenOptions = {}): Pro
       out.outcomes.push(desk.noOrder(k, 'flatten', 'failed', pos.qty, null, { code: 'no_quote', error: desk.text(errText(e)) }));
       return out.outcomes;
     }
+    if (!(await stillConfirmed())) return [...out.outcomes, stopped(k, pos.qty)];
     out.outcomes.push(await desk.withRemaining(await desk.place(pos, 'flatten', bid, bid, ctx, { kind: 'flatten', requestedBy: String(opts.requestedBy ?? 'admin') })));
     return out.outcomes;
   });
+  const changed = moved as KillSwitchState | null;
+  if (changed) await desk.audit('flatten.stopped', { requestedBy: opts.requestedBy ?? null, confirmedEpoch: opts.confirmedEpoch ?? null, epoch: changed.epoch, changedAt: changed.changedAt?.toISOString() ?? null });
   await desk.audit('flatten.done', {
     requestedBy: opts.requestedBy ?? null,
     positions: outcomes.length,

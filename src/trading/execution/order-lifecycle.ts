@@ -5,7 +5,7 @@ import { isBrokerError, type BrokerError } from '../../lib/broker-errors.js';
 import { isTerminal, type OrderStatus } from '../../lib/order-status.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import type { AuditJournal } from './audit-journal.js';
-import { brokerRejectedReason } from './recorded-reasons.js';
+import type { BrokerRejected, RecordedReason } from './recorded-reasons.js';
 
 /**
  * The columns of an `orders` row the lifecycle reads and updates, whatever
@@ -32,7 +32,10 @@ export interface OrdersRow extends LifecycleOrder {
   strategy: string;
   filled_qty: number;
   avg_fill_price: string | null;
+  /** The broker's own words when it refused or ended the order (its data, kept as it said them). */
   reject_reason: string | null;
+  /** Why the order was closed without a fill, as a RecordedReason (`jsonb`; read it with `storedReason`). */
+  reject_detail: unknown;
   budget_date: string;
 }
 
@@ -45,16 +48,18 @@ export interface BookingFacts {
   avgFillPrice: number | null;
   /** `avgFillPrice`, or 0 when nothing filled. */
   avg: number;
-  /** The broker's words for a refusal (scrubbed), or a default when it refused without words; null otherwise. */
-  rejectReason: string | null;
+  /** The broker's own words about the order (scrubbed), null when it said none: `orders.reject_reason`. */
+  brokerReason: string | null;
+  /** The reason recorded for a refused order (or one the broker said words about); null otherwise. */
+  rejectReason: BrokerRejected | null;
   /** The executions to store: the broker's own, or one for the whole fill; none when nothing filled. */
   fills: Fill[];
   /** When the booking happens. */
   at: Date;
 }
 
-/** Why an order is closed without ever executing. */
-export type UnsentCause = { cause: 'kill_switch'; killSwitch: KillSwitchState } | { cause: 'rejected'; reason: string };
+/** Why an order is closed without ever executing (`reason`: the broker's refusal at submission, scrubbed). */
+export type UnsentCause = { cause: 'kill_switch'; killSwitch: KillSwitchState } | { cause: 'rejected'; reason: BrokerRejected };
 
 /**
  * What differs between kinds of orders at the two points where the books
@@ -93,7 +98,7 @@ export type LifecycleResult<B> =
   | { kind: 'booked'; value: B }
   | { kind: 'booked_before' }
   | { kind: 'blocked'; killSwitch: KillSwitchState }
-  | { kind: 'rejected'; reason: string }
+  | { kind: 'rejected'; reason: RecordedReason }
   | { kind: 'not_placed'; error: BrokerError }
   | { kind: 'claimed' }
   | { kind: 'unknown'; error: BrokerError }
@@ -203,13 +208,15 @@ export class OrderLifecycle {
     if (!isTerminal(b.status)) throw new Error(`order ${order.client_order_id} is ${b.status}, not terminal; it cannot be booked yet`);
     const filledQty = b.filledQty;
     const avg = b.avgFillPrice ?? 0;
+    const brokerReason = b.rejectReason ? this.deps.text(b.rejectReason) : null;
     const facts: BookingFacts = {
       status: b.status,
       brokerOrderId: b.brokerOrderId,
       filledQty,
       avgFillPrice: b.avgFillPrice,
       avg,
-      rejectReason: b.rejectReason ? this.deps.text(b.rejectReason) : b.status === 'rejected' ? brokerRejectedReason(this.deps.broker.name) : null,
+      brokerReason,
+      rejectReason: brokerReason !== null || b.status === 'rejected' ? { code: 'broker_rejected', broker: this.deps.broker.name, brokerReason } : null,
       fills: filledQty > 0 ? (b.fills && b.fills.length > 0 ? b.fills : [{ qty: filledQty, price: avg, at: b.updatedAt }]) : [],
       at: this.deps.now(),
     };
@@ -258,7 +265,7 @@ export class OrderLifecycle {
       // Anything but a BrokerError is a crash: the row stays "attempted"; the next run looks it up.
       if (!isBrokerError(e)) throw e;
       if (e.kind === 'rejected') {
-        const reason = text(e.reason ?? e.detail);
+        const reason: BrokerRejected = { code: 'broker_rejected', broker: broker.name, brokerReason: text(e.reason ?? e.detail) };
         await books.closeUnsent({ cause: 'rejected', reason });
         return { kind: 'rejected', reason };
       }
@@ -312,8 +319,8 @@ export class OrderLifecycle {
   }
 }
 
-/** What the broker needs to find the order again (by client order id, or by its terms for a broker without them). */
-function refOf(o: LifecycleOrder): SubmittedOrderRef {
+/** What the broker needs to find the order again (by client order id, or by its terms for a broker without them). Also the recovery pass's lookup. */
+export function refOf(o: LifecycleOrder): SubmittedOrderRef {
   return {
     clientOrderId: o.client_order_id,
     brokerOrderId: o.broker_order_id,

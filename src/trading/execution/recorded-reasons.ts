@@ -1,56 +1,122 @@
-import { usd } from '../../engine/risk/index.js';
-import type { KillSwitchState } from '../kill-switch/kill-switch.js';
+import { z } from 'zod';
 
 /**
- * The reasons RECORDED on approval and order rows (`approvals.reason`,
- * `orders.reject_reason`) when the execution closes one. They are stored
- * data, not chat text: /orders, the close digest and a replayed outcome show
- * them as stored, so they must not change between runs or releases. Results
- * returned to a face carry codes and figures; these strings only reach it as
- * the recorded reason of a stored row.
+ * Why an approval or an order was closed without a fill, RECORDED on its row
+ * (`approvals.reason_detail`, `orders.reject_detail`) as a code with its
+ * figures. Stored data, not chat text: every face words it itself
+ * (src/bot/views/recorded-reasons.ts for chat), so /orders, the close digest
+ * and a replayed outcome read the same record however the wording changes.
  */
+export type RecordedReason =
+  /** The approval's execution did not start before its window closed; nothing was ordered. */
+  | { code: 'expired'; expiresAt: string }
+  /** The kill switch stopped it (an entry at its checks or right before the POST; an exit right before its POST). */
+  | { code: 'kill_switch'; order: 'entry' | 'exit'; killReason: string | null }
+  /** The reservation lost a race for the last of the daily budget. */
+  | { code: 'budget_used_up'; dailyBudget: number }
+  /**
+   * A risk gate refused: the gate, the limit hit and its numbers (words: describeRefusal in src/engine/risk).
+   * A drift refusal's `numbers.quoteIsBid` (1: the bid of a sell, 0: the ask of a buy) names the quote it measured.
+   * JSON has no NaN: a non-finite figure is stored as null and reads back as NaN.
+   */
+  | { code: 'gate'; gate: string; limit: string; numbers: Record<string, number> }
+  /** The broker account could not be read and retrying cannot help. `error` is the (scrubbed) error. */
+  | { code: 'account_unreadable'; error: string }
+  /** The broker placed nothing and retrying cannot help (e.g. bad credentials). */
+  | { code: 'not_placed'; error: string }
+  /** An IOC entry ended with nothing filled. */
+  | { code: 'ioc_ended'; status: string }
+  /** The broker refused; `brokerReason` is the broker's own words (its data), null when it gave none. */
+  | { code: 'broker_rejected'; broker: string; brokerReason: string | null }
+  /** An exit decided on an earlier day that never left: today's run decides afresh. */
+  | { code: 'stale_exit'; day: string }
+  /** The execution job gave up after its retries. */
+  | { code: 'gave_up'; tries: number; error: string }
+  /**
+   * The worker stopped (crash, kill -9) right after the `symbol` order's attempt mark (`attemptedAt`, ISO)
+   * and the broker shows no such order: closed by the recovery pass (`markedBy` null) or marked
+   * failed by an admin through /resolve (`markedBy`: their id). Nothing was booked; budget released.
+   */
+  | { code: 'lost_after_crash'; symbol: string; attemptedAt: string; markedBy: string | null }
+  /**
+   * A row written before reasons were typed: its stored English, verbatim. Also what
+   * a stored value this release cannot read becomes (its JSON text): see parseRecordedReason.
+   */
+  | { code: 'recorded'; recorded: string };
 
-/** An approval whose execution did not start before its window closed. */
-export function expiredReason(expiresAt: Date): string {
-  return `The approval expired at ${expiresAt.toISOString()} before execution started; nothing was ordered. Re-scan and approve again.`;
+export type RecordedReasonCode = RecordedReason['code'];
+
+/** The broker_rejected reason, the one the order lifecycle builds from a broker's refusal. */
+export type BrokerRejected = Extract<RecordedReason, { code: 'broker_rejected' }>;
+
+/**
+ * The same reason with every figure that can carry outside text (an error,
+ * the broker's words, the kill switch's reason) passed through `text` (the
+ * run's scrubber): what is stored or returned never holds a secret.
+ */
+export function scrubReason(r: RecordedReason, text: (s: string) => string): RecordedReason {
+  switch (r.code) {
+    case 'account_unreadable':
+    case 'not_placed':
+    case 'gave_up':
+      return { ...r, error: text(r.error) };
+    case 'broker_rejected':
+      return { ...r, brokerReason: r.brokerReason === null ? null : text(r.brokerReason) };
+    case 'kill_switch':
+      return { ...r, killReason: r.killReason === null ? null : text(r.killReason) };
+    default:
+      return r;
+  }
 }
 
-/** An entry stopped by the kill switch (at the checks, or right before the POST). */
-export function entryKillSwitchReason(ks: KillSwitchState): string {
-  return `Kill switch is ON (${ks.reason ?? 'no reason given'}): nothing was sent to the broker. Resume with /resume and approve a fresh pick.`;
+/**
+ * What `orders.reject_reason` keeps next to the record: the broker's own
+ * words (its data), and nothing for reasons of ours.
+ */
+export function brokerWords(r: RecordedReason | null): string | null {
+  return r?.code === 'broker_rejected' ? r.brokerReason : null;
 }
 
-/** The reservation lost a race for the last of the daily budget. */
-export function budgetUsedUpReason(dailyBudget: number): string {
-  return `Order refused by PolicyGate: the daily budget of ${usd(dailyBudget)} was used up by another order.`;
+/** A reason as a `jsonb` query parameter (SQL NULL for none: `JSON.stringify(null)` would store a JSON null). */
+export function reasonParam(r: RecordedReason | null): string | null {
+  return r === null ? null : JSON.stringify(r);
 }
 
-/** The broker account could not be read (and retrying cannot help). */
-export function accountUnreadableReason(error: string): string {
-  return `could not read the account: ${error}`;
+// Reading rows back. Rows written before reasons were typed were converted to
+// `recorded` by the migration; a row from a newer release may hold a code (or
+// figures) this one does not know. Reading never throws: what does not fit is
+// kept whole as its JSON text under `recorded`, so a face still shows what
+// was stored rather than nothing. (No separate `unknown` code: every face
+// already shows `recorded` verbatim, which is all it could do with it.)
+
+/** A gate figure: JSON has no NaN or Infinity, so a non-finite number was stored as null; it reads back as NaN. */
+const figure = z.union([z.number(), z.null().transform(() => Number.NaN)]);
+
+const schemas: { [C in RecordedReasonCode]: z.ZodType<Extract<RecordedReason, { code: C }>, unknown> } = {
+  expired: z.object({ code: z.literal('expired'), expiresAt: z.string() }),
+  kill_switch: z.object({ code: z.literal('kill_switch'), order: z.enum(['entry', 'exit']), killReason: z.string().nullable() }),
+  budget_used_up: z.object({ code: z.literal('budget_used_up'), dailyBudget: z.number() }),
+  gate: z.object({ code: z.literal('gate'), gate: z.string(), limit: z.string(), numbers: z.record(z.string(), figure) }),
+  account_unreadable: z.object({ code: z.literal('account_unreadable'), error: z.string() }),
+  not_placed: z.object({ code: z.literal('not_placed'), error: z.string() }),
+  ioc_ended: z.object({ code: z.literal('ioc_ended'), status: z.string() }),
+  broker_rejected: z.object({ code: z.literal('broker_rejected'), broker: z.string(), brokerReason: z.string().nullable() }),
+  stale_exit: z.object({ code: z.literal('stale_exit'), day: z.string() }),
+  gave_up: z.object({ code: z.literal('gave_up'), tries: z.number(), error: z.string() }),
+  lost_after_crash: z.object({ code: z.literal('lost_after_crash'), symbol: z.string(), attemptedAt: z.string(), markedBy: z.string().nullable() }),
+  recorded: z.object({ code: z.literal('recorded'), recorded: z.string() }),
+};
+
+/** A stored `reason_detail` / `reject_detail` value read back; never throws (see above). */
+export function parseRecordedReason(raw: unknown): RecordedReason {
+  const code = typeof raw === 'object' && raw !== null && 'code' in raw ? raw.code : undefined;
+  const schema = typeof code === 'string' && Object.hasOwn(schemas, code) ? schemas[code as RecordedReasonCode] : undefined;
+  const parsed = schema?.safeParse(raw);
+  if (parsed?.success) return parsed.data;
+  return { code: 'recorded', recorded: typeof raw === 'string' ? raw : JSON.stringify(raw) };
 }
 
-/** The broker placed nothing (and retrying cannot help: bad credentials). */
-export function notPlacedReason(error: string): string {
-  return `${error}; nothing was placed`;
-}
-
-/** An IOC entry that ended with nothing filled. */
-export function iocEndedReason(status: string): string {
-  return `the IOC order ended ${status} with nothing filled`;
-}
-
-/** The broker refused without saying why. */
-export function brokerRejectedReason(broker: string): string {
-  return `${broker} rejected the order`;
-}
-
-/** An exit order stopped by the kill switch right before its POST. */
-export function exitKillSwitchReason(ks: KillSwitchState): string {
-  return `kill switch is ON (${ks.reason ?? 'no reason given'}): not sent`;
-}
-
-/** An exit order decided on an earlier day that never left: today's run decides afresh. */
-export function staleExitReason(day: string): string {
-  return `never sent on ${day} (the run stopped before submission); today's run decides afresh`;
+/** A nullable `jsonb` reason column read back: SQL NULL stays null. */
+export function storedReason(raw: unknown): RecordedReason | null {
+  return raw === null || raw === undefined ? null : parseRecordedReason(raw);
 }

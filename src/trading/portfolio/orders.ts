@@ -1,5 +1,6 @@
 import { num } from './rows.js';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { storedReason } from '../execution/recorded-reasons.js';
 import type { ExitReason, OrderKind, OrderState, RecentOrder } from './types.js';
 
 /** How many orders /orders lists. */
@@ -21,6 +22,7 @@ interface OrderRow {
   broker: string;
   realized_pnl: string | null;
   reject_reason: string | null;
+  reject_detail: unknown;
   created_at: Date;
   booked_at: Date | null;
 }
@@ -30,7 +32,7 @@ export async function loadRecentOrders(db: SqlSession, limit: number = RECENT_OR
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new RangeError(`limit must be an integer from 1 to 100, got ${limit}`);
   const rows = await db.rows<OrderRow>(
     `SELECT id, kind, exit_reason, symbol, strategy, side, qty, filled_qty, avg_fill_price, limit_price, state,
-            client_order_id, broker, realized_pnl, reject_reason, created_at, booked_at
+            client_order_id, broker, realized_pnl, reject_reason, reject_detail, created_at, booked_at
        FROM orders
       ORDER BY created_at DESC, client_order_id DESC
       LIMIT $1`,
@@ -52,7 +54,8 @@ export async function loadRecentOrders(db: SqlSession, limit: number = RECENT_OR
     shortId: shortClientOrderId(r.client_order_id),
     broker: r.broker,
     realizedPnl: num(r.realized_pnl),
-    rejectReason: r.reject_reason,
+    rejectReason: storedReason(r.reject_detail),
+    brokerReason: r.reject_reason,
     createdAt: r.created_at,
     bookedAt: r.booked_at,
   }));

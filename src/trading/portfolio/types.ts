@@ -1,3 +1,5 @@
+import type { RecordedReason } from '../execution/recorded-reasons.js';
+
 /**
  * The portfolio read model: what /positions, /orders and /pnl show. Plain
  * data (numbers already parsed from Postgres numerics), so views are pure
@@ -77,7 +79,14 @@ export interface RecentOrder {
   broker: string;
   /** Booked on exits only. */
   realizedPnl: number | null;
-  rejectReason: string | null;
+  /** Why the order was closed without a fill, as recorded (`orders.reject_detail`); null when it was not. */
+  rejectReason: RecordedReason | null;
+  /**
+   * The broker's own words about the order (`orders.reject_reason`), null when
+   * it said none. Rows from before reasons were typed hold the old recorded
+   * text here (and, converted, in `rejectReason`).
+   */
+  brokerReason: string | null;
   createdAt: Date;
   bookedAt: Date | null;
 }

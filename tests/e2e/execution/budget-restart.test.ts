@@ -58,7 +58,7 @@ describe('daily budget across a worker restart', () => {
       const after = em.lastSeq;
       await command(h, USER, `/approve ${pickId}`, new RegExp(`^Approved ${sym}: placing the order now`));
       const a = await approvalSettled(ds, pickId, 30_000, undefined, () => w1.output());
-      expect(a.state, a.reason ?? '').toBe('filled');
+      expect(a.state, JSON.stringify(a.reason_detail)).toBe('filled');
       const msg = await waitMessage(em, USER, after, new RegExp(`Bought ${sym}`), 20_000);
       expect(textOf(msg)).toMatch(/19\/19 shares filled/); // sized down to the $1,000 per-order budget
     }

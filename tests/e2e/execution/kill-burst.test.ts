@@ -106,17 +106,19 @@ describe('/kill during a burst of queued executions', () => {
     expect(trading.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
     expect(trading.orders()).toHaveLength(0);
 
-    const rows = (await ds.query(`SELECT state, refused_gate, reason FROM approvals`)) as { state: string; refused_gate: string | null; reason: string }[];
+    const rows = (await ds.query(`SELECT state, refused_gate, reason, reason_detail FROM approvals`)) as { state: string; refused_gate: string | null; reason: string | null; reason_detail: unknown }[];
     expect(rows.filter((r) => r.state === 'refused' && r.refused_gate === 'kill_switch')).toHaveLength(N);
-    for (const r of rows) expect(r.reason).toMatch(/^Kill switch is ON \(burst drill\): nothing was sent to the broker/);
+    // Recorded as a code with its figures (the chat words it: see the refusals below); no stored sentence.
+    for (const r of rows) expect(r).toMatchObject({ reason: null, reason_detail: { code: 'kill_switch', order: 'entry', killReason: 'burst drill' } });
     // The executions that were already past the first check had reserved budget and written their
     // order row: the check right before the POST stopped them, closed the row and released the money.
-    const orders = (await ds.query(`SELECT state, booked_at, reject_reason FROM orders`)) as { state: string; booked_at: Date | null; reject_reason: string }[];
+    const orders = (await ds.query(`SELECT state, booked_at, reject_reason, reject_detail FROM orders`)) as { state: string; booked_at: Date | null; reject_reason: string | null; reject_detail: unknown }[];
     expect(orders).toHaveLength(busy);
     for (const o of orders) {
       expect(o.state).toBe('rejected');
       expect(o.booked_at).not.toBeNull();
-      expect(o.reject_reason).toMatch(/Kill switch is ON/);
+      expect(o.reject_reason).toBeNull(); // the broker said nothing: the kill switch stopped it first
+      expect(o.reject_detail).toEqual({ code: 'kill_switch', order: 'entry', killReason: 'burst drill' });
     }
     expect(Number(((await ds.query(`SELECT COALESCE(SUM(spent), 0) AS s FROM daily_budget`)) as { s: string }[])[0]!.s)).toBe(0);
     expect(await count(ds, `SELECT count(*)::int AS n FROM picks WHERE state = 'FAILED'`)).toBe(N);
@@ -125,7 +127,9 @@ describe('/kill during a burst of queued executions', () => {
     // The chat hears every refusal, and the broker-side proof.
     const proof = await waitMessage(em, USER, beforeKill, /Broker orders cancelled/, 30_000);
     expect(textOf(proof)).toMatch(/open orders now 0/);
-    await until(`${N} refusals in the chat`, async () => ((await messagesMatching(em, USER, beforeKill, /Not ordered: BURST — refused by the kill switch/)).length >= N ? true : undefined), 30_000, 200);
+    // Each in the words the execution used to store: the chat words the recorded code.
+    const refusal = /Not ordered: BURST — refused by the kill switch\nKill switch is ON \(burst drill\): nothing was sent to the broker/;
+    await until(`${N} refusals in the chat`, async () => ((await messagesMatching(em, USER, beforeKill, refusal)).length >= N ? true : undefined), 30_000, 200);
 
     // A further approval is refused at once, by the bot.
     const late = await insertPick(ds, { symbol: 'BURST', entry: 10, qty: 10 });

@@ -70,7 +70,7 @@ describe('local mode: scan, approve, fill, kill', () => {
     expect(textOf(decided)).toMatch(/✅ Approved by .+ — placing order…/);
 
     const approval = await approvalSettled(ds, pick1, 30_000);
-    expect(approval.state, approval.reason ?? '').toBe('filled');
+    expect(approval.state, JSON.stringify(approval.reason_detail)).toBe('filled');
     const confirmation = await waitMessage(em, USER, tapped, new RegExp(`Bought ${symbol1}`), 20_000);
     expect(confirmation.method).toBe('sendMessage');
     const filled = /— (\d+)\/(\d+) shares filled/.exec(textOf(confirmation));

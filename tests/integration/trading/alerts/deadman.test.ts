@@ -38,8 +38,9 @@ describe('dead-man: heartbeats', () => {
     const s = sink();
     const alerts = new Alerts({ db: db.uow, notifier: s.notifier, admins: [7], now: clock.now });
     const opts = { db: db.uow, alerts, slots: [], now: clock.now, startedAt: clock.t - 60 * MIN };
+    const workerBeat = clock.t - 4 * MIN;
     await beat(db.ds, 'bot', 'bot-1', clock.t - 30_000);
-    await beat(db.ds, 'worker', 'worker-1', clock.t - 4 * MIN);
+    await beat(db.ds, 'worker', 'worker-1', workerBeat);
     // 4 minutes: not yet.
     let r = await checkDeadman(opts);
     expect(r.roles.map((x) => [x.role, x.dead])).toEqual([
@@ -52,7 +53,8 @@ describe('dead-man: heartbeats', () => {
     r = await checkDeadman(opts);
     expect(r.raised).toEqual(['deadman.heartbeat:worker']);
     expect(s.texts).toHaveLength(1);
-    expect(s.texts[0]).toMatch(/^🚨 ALERT \(critical\) · heartbeat\nThe worker role has missed its heartbeat for 6 min/);
+    expect(s.texts[0]).toMatch(/^🚨 ALERT \(critical\) · heartbeat\n/);
+    expect(s.sent[0]!.notice.alert.detail).toEqual({ code: 'heartbeat.missed', role: 'worker', ageMs: 6 * MIN, lastBeatAt: new Date(workerBeat).toISOString(), host: 'host-1' });
 
     clock.advance(MIN);
     await checkDeadman(opts);
@@ -67,7 +69,8 @@ describe('dead-man: heartbeats', () => {
     r = await checkDeadman(opts);
     expect(r.resolved).toEqual(['deadman.heartbeat:worker']);
     expect(s.texts).toHaveLength(2);
-    expect(s.texts[1]).toMatch(/^✅ RECOVERED · heartbeat\nThe worker role is beating again/);
+    expect(s.texts[1]).toMatch(/^✅ RECOVERED · heartbeat\n/);
+    expect(s.sent[1]!.notice).toMatchObject({ kind: 'alert.recovered', note: { code: 'heartbeat.beating', role: 'worker', lastBeatAt: new Date(clock.t - 1_000).toISOString(), host: 'host-1' } });
     clock.advance(MIN);
     await beat(db.ds, 'bot', 'bot-1', clock.t - 1_000);
     r = await checkDeadman(opts);
@@ -87,7 +90,7 @@ describe('dead-man: heartbeats', () => {
       ),
     );
     expect(s.texts).toHaveLength(1);
-    expect(s.texts[0]).toContain('The scheduler role has missed its heartbeat for 10 min');
+    expect(s.sent[0]!.notice.alert.detail).toMatchObject({ code: 'heartbeat.missed', role: 'scheduler', ageMs: 10 * MIN });
   });
 
   it('an expected role that never beat is reported only after the dead-man has watched for the stale time', async () => {
@@ -100,7 +103,7 @@ describe('dead-man: heartbeats', () => {
     clock.advance(5 * MIN + 1);
     await checkDeadman(opts);
     expect(s.texts).toHaveLength(1);
-    expect(s.texts[0]).toContain('The scheduler role is not running: no heartbeat from it at all');
+    expect(s.sent[0]!.notice.alert.detail).toEqual({ code: 'heartbeat.absent', role: 'scheduler' });
   });
 });
 
@@ -139,7 +142,7 @@ describe('dead-man: scheduled slots', () => {
     r = await checkDeadman(opts);
     expect(r.raised).toEqual(['deadman.slot:scan-0935']);
     expect(s.texts).toHaveLength(1);
-    expect(s.texts[0]).toContain('Scheduled scan-0935 for 2026-03-10 was due at 2026-03-10 09:35 ET and has not been enqueued (11 min late)');
+    expect(s.sent[0]!.notice.alert.detail).toEqual({ code: 'slot.missed', slot: 'scan-0935', sessionDate: '2026-03-10', dueAt: new Date(et('2026-03-10', '09:35', 4)).toISOString(), lateMs: 11 * MIN });
     clock.advance(MIN);
     await checkDeadman(opts);
     expect(s.texts).toHaveLength(1);
@@ -150,7 +153,8 @@ describe('dead-man: scheduled slots', () => {
     r = await checkDeadman(opts);
     expect(r.resolved).toEqual(['deadman.slot:scan-0935']);
     expect(s.texts).toHaveLength(2);
-    expect(s.texts[1]).toMatch(/^✅ RECOVERED · schedule-missed\nScheduled scan-0935 for 2026-03-10 was enqueued\./);
+    expect(s.texts[1]).toMatch(/^✅ RECOVERED · schedule-missed\n/);
+    expect(s.sent[1]!.notice).toMatchObject({ kind: 'alert.recovered', note: { code: 'slot.enqueued', slot: 'scan-0935', sessionDate: '2026-03-10' } });
   });
 
   it('a claimed but never confirmed enqueue counts as not run', async () => {

@@ -3,9 +3,10 @@ import type { Notice, Notifier, PublishOptions } from '../../../../src/trading/n
 import { alertsRenderers } from '../../../../src/bot/render/alerts.js';
 import type { RenderContext, Rendered } from '../../../../src/bot/render/types.js';
 
-/** One alert message as an admin would read it. */
+/** One alert message: the notice published (codes and figures) and the text an admin would read. */
 export interface Sent {
   chatId: number;
+  notice: AlertsNotice;
   text: string;
   jobId: string;
 }
@@ -35,8 +36,9 @@ export async function alertText(notice: AlertsNotice): Promise<string> {
 }
 
 /**
- * A Notifier that records what each admin would read (the bot's rendering of
- * the notice) with its key; `failNext(n)` makes the next n publishes throw.
+ * A Notifier that records each notice and what each admin would read (the
+ * bot's rendering of it) with its key; `failNext(n)` makes the next n
+ * publishes throw.
  */
 export function sink(): { sent: Sent[]; texts: string[]; notifier: Pick<Notifier, 'publish'>; failNext(n: number): void } {
   const sent: Sent[] = [];
@@ -52,7 +54,7 @@ export function sink(): { sent: Sent[]; texts: string[]; notifier: Pick<Notifier
           throw new Error('queue unavailable');
         }
         const text = await alertText(notice as AlertsNotice);
-        sent.push({ chatId, text, jobId: opts?.key ?? '' });
+        sent.push({ chatId, notice: notice as AlertsNotice, text, jobId: opts?.key ?? '' });
         texts.push(text);
       },
     },

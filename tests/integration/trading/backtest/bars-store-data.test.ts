@@ -53,7 +53,7 @@ describe('backtest data from the bars store', () => {
   it('flags DEMO when any traded symbol is synthetic, and says how many', async () => {
     const data = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols: ['GL', 'ZZDEMO'] }), { sources: backtestDataSources(), barsStore: barsStoreSource(store) });
     expect(data.demo).toBe(true);
-    expect(data.notes).toEqual(['1 of 2 symbols hold synthetic DEMO bars']);
+    expect(data.notes).toEqual([{ code: 'demo_symbols', demo: 1, of: 2 }]);
     const all = await resolveBacktestData(buildRequest({ strategies: ['donchian'] }), { sources: backtestDataSources(), barsStore: barsStoreSource(store) });
     expect(all.series.map((s) => s.symbol)).toEqual(['GL', 'SPY', 'ZZDEMO']);
     expect(all.demo).toBe(true);
@@ -61,11 +61,15 @@ describe('backtest data from the bars store', () => {
 
   it('falls back to the sample CSVs, then to DEMO data, when the store lacks a symbol', async () => {
     const rvlv = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols: ['RVLV'] }), { sources: backtestDataSources(), barsStore: barsStoreSource(store) });
-    expect(rvlv).toMatchObject({ source: 'sample-csv', demo: false, notes: ['no stored bars for RVLV'] });
+    expect(rvlv).toMatchObject({ source: 'sample-csv', demo: false });
+    expect(rvlv.notes).toEqual([{ code: 'not_stored', symbols: ['RVLV'], more: 0 }]);
     const unknown = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols: ['QQQ'] }), { sources: backtestDataSources(), barsStore: barsStoreSource(store), demoEndDate: () => '2025-06-30' });
     expect(unknown.source).toBe('synthetic');
     expect(unknown.demo).toBe(true);
-    expect(unknown.notes.join(' ')).toMatch(/no stored bars for QQQ.*DEMO/);
+    expect(unknown.notes).toEqual([
+      { code: 'not_stored', symbols: ['QQQ'], more: 0 },
+      { code: 'no_real_bars', symbols: ['QQQ'], more: 0 },
+    ]);
   });
 
   it('`courtside backtest --universe FILE` reads the store of DATABASE_URL', async () => {
@@ -85,5 +89,20 @@ describe('backtest data from the bars store', () => {
     const j = JSON.parse(out) as { data: { source: string; demo: boolean; symbols: number } };
     expect(j.data).toMatchObject({ source: 'bars-store', demo: false, symbols: 2 });
     expect(err).toBe('');
+  });
+
+  it('`courtside backtest --universe FILE` with a DEMO symbol in the store notes how many, in words on stderr and as figures in the JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cs-bt-uni-'));
+    const uni = join(dir, 'u.csv');
+    writeFileSync(uni, 'symbol\nGL\nZZDEMO\n');
+    let out = '';
+    let err = '';
+    const cmd = createBacktestCommand({ databaseUrl: () => db.url, progress: false });
+    const io = { stdout: (t: string) => (out += t), stderr: (t: string) => (err += t) };
+    expect(await cmd.run(['--strategy', 'donchian', '--universe', uni, '--json', '--no-store'], io)).toBe(0);
+    const j = JSON.parse(out) as { data: { source: string; demo: boolean }; notes: unknown };
+    expect(j.data).toMatchObject({ source: 'bars-store', demo: true });
+    expect(j.notes).toEqual([{ code: 'demo_symbols', demo: 1, of: 2 }]);
+    expect(err).toContain('note: 1 of 2 symbols hold synthetic DEMO bars\n');
   });
 });

@@ -197,6 +197,9 @@ describe('courtside backtest (CLI)', () => {
     expect(demo.code, demo.err).toBe(0);
     expect((JSON.parse(demo.out) as JsonOut).data).toMatchObject({ source: 'synthetic', demo: true, symbols: 2 });
     expect(demo.err).toMatch(/DEMO/);
+    // The CLI words the report's typed note as the chat does (src/bot/views/backtest-notes.ts).
+    expect(demo.err).toContain('note: no stored bars for this universe: using synthetic DEMO bars\n');
+    expect((JSON.parse(demo.out) as { notes: unknown }).notes).toEqual([{ code: 'universe_not_stored' }]);
     const missing = await runCli(['--strategy', 'donchian', '--universe', uni, '--data-dir', tmp]);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/no CSV in .* for SPY, GL/);

@@ -101,6 +101,32 @@ describe('backtest runs in Postgres', () => {
     expect((await store.get(a))?.status).toBe('failed');
   });
 
+  it('a report stored with typed notes reads back with the same codes and figures', async () => {
+    const noted = { ...outcome, report: { ...outcome.report, notes: [{ code: 'demo_symbols' as const, demo: 1, of: 3 }, { code: 'monte_carlo_no_trades' as const }] } };
+    const id = await store.create({ request, requestHash: 'c'.repeat(64), requestedBy: 'test' });
+    expect(await store.complete(id, { ...noted, report: { ...noted.report, requestHash: 'c'.repeat(64), data: { ...noted.report.data, fingerprint: 'c'.repeat(64) } } })).toEqual({
+      id,
+      reused: false,
+    });
+    expect((await store.loadOutcome(id))!.report.notes).toEqual([{ code: 'demo_symbols', demo: 1, of: 3 }, { code: 'monte_carlo_no_trades' }]);
+  });
+
+  it('a report stored before notes were typed reads its English notes as recorded notes', async () => {
+    // A row as the store wrote it when notes were strings.
+    const old = { ...outcome.report, notes: ['1 of 3 symbols hold synthetic DEMO bars', 'Monte Carlo skipped: no trades to resample'] };
+    const [row] = (await ds.query(
+      `INSERT INTO backtest_runs (id, request_hash, request, data_fingerprint, status, metrics, report, curves, trade_count, requested_by, started_at, finished_at)
+       VALUES (gen_random_uuid(), $1, $2, $3, 'done', $4, $5, $6, 0, 'old', now(), now()) RETURNING id`,
+      ['d'.repeat(64), JSON.stringify(request), 'd'.repeat(64), JSON.stringify(old.metrics), JSON.stringify(old), JSON.stringify(outcome.curves)],
+    )) as { id: string }[];
+    const loaded = await store.loadOutcome(row!.id);
+    expect(loaded!.report.notes).toEqual([
+      { code: 'recorded', recorded: '1 of 3 symbols hold synthetic DEMO bars' },
+      { code: 'recorded', recorded: 'Monte Carlo skipped: no trades to resample' },
+    ]);
+    expect({ ...loaded!.report, notes: [] }).toEqual({ ...outcome.report, notes: [] });
+  });
+
   it('the migration enforces its invariants and rolls back cleanly', async () => {
     await expect(
       ds.query(`INSERT INTO backtest_runs (id, request_hash, request, status, requested_by) VALUES (gen_random_uuid(), 'nothex', '{}', 'queued', 'x')`),

@@ -4,6 +4,7 @@ import { validateSpec } from '../../../../src/adapters/charts/validate.js';
 import { closeDigestChart } from '../../../../src/bot/charts/digest-chart.js';
 import { closeDigestView, failureDetail, failureTitle } from '../../../../src/bot/views/digest-view.js';
 import { makeDigestWorld, type DigestWorld } from './fixture.js';
+import type { RaisedAlertDetail } from '../../../../src/trading/alerts/details.js';
 
 /** The digest's data (the use case) and the message and chart the bot makes of it. */
 async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOptions) {
@@ -15,6 +16,8 @@ async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOptions) {
 const DAY = '2026-11-20';
 const ET = (hhmm: string, date = DAY) => new Date(`${date}T${hhmm}:00-05:00`);
 const NOW = ET('16:20');
+/** The broker's refusal as the broker-rejected alert stores it. */
+const rejectedDetail: RaisedAlertDetail = { code: 'broker.rejected', broker: 'paper', symbol: 'JKL', reason: { code: 'broker_rejected', broker: 'paper', brokerReason: 'insufficient buying power' } };
 
 let w: DigestWorld;
 beforeEach(async () => {
@@ -35,7 +38,16 @@ async function seedBusyDay(): Promise<void> {
   await w.order({ symbol: 'GHI', side: 'buy', qty: 10, decisionPrice: 30, avgFillPrice: 29.97, at: ET('10:30') });
   // Yesterday's fill is not today's.
   await w.order({ symbol: 'OLD', side: 'buy', qty: 5, decisionPrice: 10, avgFillPrice: 10.5, at: ET('15:00', '2026-11-19') });
-  await w.order({ symbol: 'JKL', side: 'buy', qty: 7, decisionPrice: 12, state: 'rejected', rejectReason: 'insufficient buying power', at: ET('11:00') });
+  await w.order({
+    symbol: 'JKL',
+    side: 'buy',
+    qty: 7,
+    decisionPrice: 12,
+    state: 'rejected',
+    rejectReason: 'insufficient buying power',
+    rejectDetail: { code: 'broker_rejected', broker: 'paper', brokerReason: 'insufficient buying power' },
+    at: ET('11:00'),
+  });
   await w.position({ symbol: 'ABC', qty: 50, avgCost: 10, lastPrice: 11, lastPriceAt: ET('16:05') });
   await w.position({ symbol: 'DEF', qty: 20, avgCost: 49, lastPrice: 48, lastPriceAt: ET('16:05') });
   await w.position({ symbol: 'GHI', qty: 10, avgCost: 29.97, lastPrice: 30.17, lastPriceAt: ET('16:05') });
@@ -47,9 +59,9 @@ async function seedBusyDay(): Promise<void> {
   await w.equity('2026-11-18', 10_100, 597);
   await w.equity('2026-11-19', 10_050, 600, 55);
   await w.equity(DAY, 10_039, 606, 32);
-  await w.alert({ key: 'broker.rejected:paper', kind: 'broker-rejected', severity: 'critical', message: 'orders rejected by paper', state: 'open', firstAt: ET('11:00'), lastAt: ET('11:30'), count: 3 });
-  await w.alert({ key: 'data.stale:csv', kind: 'data-stale', severity: 'warning', message: 'csv bars are 2 sessions old', state: 'resolved', firstAt: ET('08:00'), lastAt: ET('09:00'), resolvedAt: ET('09:10') });
-  await w.alert({ key: 'old', kind: 'job-failed', severity: 'info', message: 'yesterday only', state: 'resolved', firstAt: ET('12:00', '2026-11-19'), lastAt: ET('12:00', '2026-11-19'), resolvedAt: ET('13:00', '2026-11-19') });
+  await w.alert({ key: 'broker.rejected:paper', kind: 'broker-rejected', severity: 'critical', detail: rejectedDetail, state: 'open', firstAt: ET('11:00'), lastAt: ET('11:30'), count: 3 });
+  await w.alert({ key: 'data.stale:csv', kind: 'data-stale', severity: 'warning', detail: { code: 'recorded', recorded: 'csv bars are 2 sessions old' }, state: 'resolved', firstAt: ET('08:00'), lastAt: ET('09:00'), resolvedAt: ET('09:10') });
+  await w.alert({ key: 'old', kind: 'job-failed', severity: 'info', detail: { code: 'job.failed', job: 'scan.start', jobId: null, queue: 'scans', attempts: 3, error: 'yesterday only' }, state: 'resolved', firstAt: ET('12:00', '2026-11-19'), lastAt: ET('12:00', '2026-11-19'), resolvedAt: ET('13:00', '2026-11-19') });
 }
 
 describe('close digest from stored orders, fills, marks and alerts', () => {
@@ -98,8 +110,45 @@ describe('close digest from stored orders, fills, marks and alerts', () => {
       ['order', 'JKL buy 7 rejected'],
       ['alert', 'data-stale'],
     ]);
-    expect(data.failures[0]).toMatchObject({ open: true, count: 3, message: 'orders rejected by paper' });
+    expect(data.failures[0]).toMatchObject({ open: true, count: 3, detail: rejectedDetail });
+    expect(failureDetail(data.failures[0]!)).toBe('paper rejected the JKL order: insufficient buying power');
+    // A row from before typed alerts keeps its words.
+    expect(failureDetail(data.failures[2]!)).toBe('csv bars are 2 sessions old');
     expect(failureDetail(data.failures[1]!)).toBe('insufficient buying power');
+  });
+
+  it('order and approval failures carry the recorded reason and the broker’s words; the digest words them', async () => {
+    await w.order({ symbol: 'KIL', side: 'buy', qty: 5, state: 'rejected', rejectDetail: { code: 'kill_switch', order: 'entry', killReason: 'drill' }, at: ET('10:00') });
+    await w.order({ symbol: 'EXT', side: 'sell', kind: 'exit', exitReason: 'stop', qty: 3, state: 'rejected', rejectDetail: { code: 'stale_exit', day: '2026-11-19' }, at: ET('10:05') });
+    await w.order({ symbol: 'OLD', side: 'buy', qty: 2, state: 'rejected', rejectReason: 'stored text', rejectDetail: { code: 'recorded', recorded: 'stored text' }, at: ET('10:10') });
+    await w.order({ symbol: 'CXL', side: 'sell', kind: 'exit', exitReason: 'time_stop', qty: 4, state: 'canceled', at: ET('10:15') });
+    const gate = await w.pick({ symbol: 'GAT', state: 'FAILED', expiresAt: ET('10:30') });
+    await w.approval(gate, {
+      state: 'refused',
+      refusedGate: 'policy',
+      expiresAt: ET('10:30'),
+      updatedAt: ET('10:20'),
+      reason: { code: 'gate', gate: 'policy', limit: 'per_order_budget', numbers: { qty: 8, price: 10.01, notional: 80.08, perOrderBudget: 75, maxQty: 7 } },
+    });
+    const gaveUp = await w.pick({ symbol: 'GUP', state: 'FAILED', expiresAt: ET('10:40') });
+    await w.approval(gaveUp, { state: 'failed', expiresAt: ET('10:40'), updatedAt: ET('10:25'), reason: { code: 'gave_up', tries: 5, error: 'Redis went away' } });
+    const bare = await w.pick({ symbol: 'NON', state: 'FAILED', expiresAt: ET('10:50') });
+    await w.approval(bare, { state: 'failed', expiresAt: ET('10:50'), updatedAt: ET('10:26') });
+
+    const { data, message } = await buildCloseDigest(w, { now: NOW });
+    const bySymbol = new Map(data.failures.map((f) => [f.source === 'alert' ? f.kind : f.symbol, f]));
+    expect(bySymbol.get('KIL')).toMatchObject({ source: 'order', rejectReason: { code: 'kill_switch', order: 'entry', killReason: 'drill' }, brokerReason: null });
+    expect(bySymbol.get('GAT')).toMatchObject({ source: 'approval', refusedGate: 'policy', reason: { code: 'gate', limit: 'per_order_budget', numbers: { maxQty: 7 } } });
+    expect(bySymbol.get('GUP')).toMatchObject({ source: 'approval', reason: { code: 'gave_up', tries: 5, error: 'Redis went away' } });
+    const detail = (s: string) => failureDetail(bySymbol.get(s)!);
+    expect(detail('KIL')).toBe('Kill switch is ON (drill): nothing was sent to the broker. Resume with /resume and approve a fresh pick.');
+    expect(detail('EXT')).toBe("never sent on 2026-11-19 (the run stopped before submission); today's run decides afresh");
+    expect(detail('OLD')).toBe('stored text');
+    expect(detail('CXL')).toBe('the position is still open');
+    expect(detail('GAT')).toBe('Order refused by PolicyGate: 8 × $10.01 = $80.08 exceeds the per-order budget of $75.00 (at most 7 shares fit).');
+    expect(detail('GUP')).toBe('gave up after 5 tries: Redis went away');
+    expect(detail('NON')).toBe('no reason given');
+    expect(message.text).toContain('GAT refused by policy — Order refused by PolicyGate: 8 × $10.01');
   });
 
   it('renders a phone-sized message, most important first, and an equity chart with SPY rebased', async () => {
@@ -112,7 +161,7 @@ describe('close digest from stored orders, fills, marks and alerts', () => {
     expect(lines[2]).toBe('Realized +$12.00 · unrealized -$23.00 since Nov 19 · open P&L +$32.00 on 3 positions');
     expect(lines[3]).toBe('Equity $10,039.00');
     expect(t).toContain('⚠️ Failed today (3)');
-    expect(t).toContain('🔴 broker-rejected — orders rejected by paper (×3, still open, 11:30 ET)');
+    expect(t).toContain('🔴 broker-rejected — paper rejected the JKL order: insufficient buying power (×3, still open, 11:30 ET)');
     expect(t).toContain('🚪 Exits (1)\n• XYZ sold 30 @ 20.40 · stop hit · +$12.00');
     expect(t).toContain('💱 Fills (3) · slippage +$4.70');
     expect(t).toContain('• SELL XYZ 30 @ 20.40 (exit) · decided 20.50 · slip +0.10/sh (+48.8 bps) = +$3.00');
@@ -165,6 +214,7 @@ describe('close digest from stored orders, fills, marks and alerts', () => {
         '✅ Nothing failed today.',
         '',
         '💱 No fills or exits today.',
+        'Audit log empty',
       ].join('\n'),
     );
   });

@@ -5,6 +5,8 @@ import { AuditLog } from '../../../../src/trading/audit/audit-log.js';
 import { createDataSource } from '../../../../src/adapters/db/data-source.js';
 import { KillSwitch } from '../../../../src/trading/kill-switch/kill-switch.js';
 import type { UnitOfWork } from '../../../../src/adapters/db/port.js';
+import type { RaisedAlertDetail } from '../../../../src/trading/alerts/details.js';
+import type { RecordedReason } from '../../../../src/trading/execution/recorded-reasons.js';
 import { TypeOrmUnitOfWork } from '../../../../src/adapters/db/unit-of-work.js';
 import { RedisKillSwitchMirror } from '../../../../src/adapters/redis/kill-switch-mirror.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../../../helpers/env.js';
@@ -21,7 +23,8 @@ export interface DigestWorld {
   killSwitch: KillSwitch;
   run(sql: string, params?: unknown[]): Promise<unknown>;
   pick(p: { symbol: string; strategy?: string; state?: string; qty?: number; entry?: number; expiresAt: Date; sessionDate?: string; score?: number }): Promise<string>;
-  approval(pickId: string, p: { state: string; expiresAt: Date; updatedAt?: Date; reason?: string; refusedGate?: string }): Promise<string>;
+  /** `reason` is recorded as the execution records it (`reason_detail`). */
+  approval(pickId: string, p: { state: string; expiresAt: Date; updatedAt?: Date; reason?: RecordedReason; refusedGate?: string }): Promise<string>;
   order(o: {
     symbol: string;
     side: 'buy' | 'sell';
@@ -32,7 +35,10 @@ export interface DigestWorld {
     avgFillPrice?: number | null;
     realizedPnl?: number | null;
     state?: string;
+    /** The broker's own words (`reject_reason`). */
     rejectReason?: string;
+    /** The recorded reason (`reject_detail`). */
+    rejectDetail?: RecordedReason;
     at: Date;
     strategy?: string;
     /** One fill at avgFillPrice × qty at `at` unless false. */
@@ -43,7 +49,7 @@ export interface DigestWorld {
   mark(date: string, p: { symbol: string; strategy?: string; qty: number; avgCost: number; price: number }): Promise<void>;
   equity(date: string, equity: number, benchmarkClose: number | null, unrealized?: number): Promise<void>;
   bar(symbol: string, date: string, close: number, source?: string): Promise<void>;
-  alert(a: { key: string; kind: string; severity: string; message: string; state: 'open' | 'resolved'; firstAt: Date; lastAt: Date; resolvedAt?: Date | null; count?: number }): Promise<void>;
+  alert(a: { key: string; kind: string; severity: string; detail: RaisedAlertDetail; state: 'open' | 'resolved'; firstAt: Date; lastAt: Date; resolvedAt?: Date | null; count?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -82,8 +88,17 @@ export async function makeDigestWorld(): Promise<DigestWorld> {
     async approval(pickId, p) {
       const id = randomUUID();
       await run(
-        `INSERT INTO approvals (id, pick_id, approved_by, approved_at, expires_at, state, refused_gate, reason, updated_at) VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8)`,
-        [id, pickId, p.updatedAt ?? new Date(p.expiresAt.getTime() - 900_000), p.expiresAt, p.state, p.refusedGate ?? null, p.reason ?? null, p.updatedAt ?? new Date(p.expiresAt.getTime() - 900_000)],
+        `INSERT INTO approvals (id, pick_id, approved_by, approved_at, expires_at, state, refused_gate, reason_detail, updated_at) VALUES ($1, $2, 1, $3, $4, $5, $6, $7::jsonb, $8)`,
+        [
+          id,
+          pickId,
+          p.updatedAt ?? new Date(p.expiresAt.getTime() - 900_000),
+          p.expiresAt,
+          p.state,
+          p.refusedGate ?? null,
+          p.reason ? JSON.stringify(p.reason) : null,
+          p.updatedAt ?? new Date(p.expiresAt.getTime() - 900_000),
+        ],
       );
       return id;
     },
@@ -98,8 +113,8 @@ export async function makeDigestWorld(): Promise<DigestWorld> {
       const filled = o.state === 'rejected' || o.state === 'canceled' || o.state === 'expired' ? 0 : o.qty;
       await run(
         `INSERT INTO orders (id, approval_id, kind, exit_reason, decision_price, realized_pnl, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force,
-                             state, filled_qty, avg_fill_price, reject_reason, budget_date, reserved_amount, booked_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'paper', $8, $9, $10, $11, $12, 'ioc', $13, $14, $15, $16, ($17::timestamptz AT TIME ZONE 'America/New_York')::date, 0, $17, $17, $17)`,
+                             state, filled_qty, avg_fill_price, reject_reason, reject_detail, budget_date, reserved_amount, booked_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'paper', $8, $9, $10, $11, $12, 'ioc', $13, $14, $15, $16, $18::jsonb, ($17::timestamptz AT TIME ZONE 'America/New_York')::date, 0, $17, $17, $17)`,
         [
           id,
           approvalId,
@@ -118,6 +133,7 @@ export async function makeDigestWorld(): Promise<DigestWorld> {
           filled > 0 ? (o.avgFillPrice ?? null) : null,
           o.rejectReason ?? null,
           o.at,
+          o.rejectDetail ? JSON.stringify(o.rejectDetail) : null,
         ],
       );
       if (filled > 0 && o.fill !== false && o.avgFillPrice != null) {
@@ -152,11 +168,11 @@ export async function makeDigestWorld(): Promise<DigestWorld> {
       await run(`INSERT INTO bars_daily (symbol, date, open, high, low, close, volume, source) VALUES ($1, $2, $3, $3, $3, $3, 1000, $4)`, [symbol, date, close, source]);
     },
     async alert(a) {
-      await run(`INSERT INTO alerts (key, kind, severity, message, state, first_at, last_at, resolved_at, count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+      await run(`INSERT INTO alerts (key, kind, severity, detail, state, first_at, last_at, resolved_at, count) VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9)`, [
         a.key,
         a.kind,
         a.severity,
-        a.message,
+        JSON.stringify(a.detail),
         a.state,
         a.firstAt,
         a.lastAt,

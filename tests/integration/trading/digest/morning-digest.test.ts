@@ -46,7 +46,7 @@ async function seedMorning(): Promise<void> {
   await w.bar('SPY', '2026-11-16', 590, 'synthetic');
   await w.bar('SPY', '2026-11-17', 592, 'synthetic');
   await w.run(`INSERT INTO daily_budget (date, spent) VALUES ($1, 75), ('2026-11-19', 500)`, [DAY]);
-  await w.alert({ key: 'deadman.heartbeat:worker', kind: 'heartbeat', severity: 'critical', message: 'no worker heartbeat for 5m', state: 'open', firstAt: ET('07:00'), lastAt: ET('08:25'), count: 4 });
+  await w.alert({ key: 'deadman.heartbeat:worker', kind: 'heartbeat', severity: 'critical', detail: { code: 'heartbeat.missed', role: 'worker', ageMs: 85 * 60_000, lastBeatAt: ET('07:00').toISOString(), host: 'box-1' }, state: 'open', firstAt: ET('07:00'), lastAt: ET('08:25'), count: 4 });
 }
 
 describe('morning digest from stored picks, approvals, positions, marks and bars', () => {
@@ -86,13 +86,13 @@ describe('morning digest from stored picks, approvals, positions, marks and bars
 
   it('renders the most important first: kill switch, alerts, approvals, positions, then budget, scans, data', async () => {
     await seedMorning();
-    const { message } = await buildMorningDigest(w, { now: NOW, dailyBudget: 1000, scheduledScans: [{ at: ET('10:30') }, { at: ET('09:35'), what: 'all' }] });
+    const { data, message } = await buildMorningDigest(w, { now: NOW, dailyBudget: 1000, scheduledScans: [{ at: ET('10:30') }, { at: ET('09:35'), what: 'all' }] });
     expect(message.text).toBe(
       [
         '☀️ Morning digest · Fri, Nov 20 · DEMO data',
         '🛑 Kill switch ON — flash crash (by 1). No orders until /resume.',
         '🚨 1 open alert',
-        '🔴 heartbeat — no worker heartbeat for 5m (×4)',
+        '🔴 heartbeat — The worker role has missed its heartbeat for 85 min (last beat 2026-11-20 07:00 ET from box-1). Is the process down? (×4)',
         '',
         '🕒 Awaiting your approval (2)',
         '• SOON turtle_soup · 12 sh @ 101.50 · expires 09:00 ET (in 30m)',
@@ -110,6 +110,7 @@ describe('morning digest from stored picks, approvals, positions, marks and bars
         '🗂 Data (expected Nov 19):',
         '✓ csv to Nov 19, 1 symbol',
         '⚠️ synthetic (DEMO) to Nov 17, 1 symbol — 2 sessions behind',
+        `Audit head #${data.auditHead!.seq} · ${data.auditHead!.hash.slice(0, 12)}…`,
       ].join('\n'),
     );
     expect(message.entities?.some((e) => e.type === 'bold')).toBe(true);
@@ -130,6 +131,7 @@ describe('morning digest from stored picks, approvals, positions, marks and bars
         '💵 Budget: $500.00 left of $500.00 today',
         '🔎 No scans scheduled today; send /scan to run one.',
         '🗂 Data: no bars stored yet.',
+        'Audit log empty',
       ].join('\n'),
     );
   });

@@ -1,7 +1,7 @@
 import { pendingReason } from '../../../../src/bot/views/execution-reasons.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { approvePick } from '../../../../src/trading/execution/approve-pick.js';
-import { executeApproval, type ExecutionOutcome } from '../../../../src/trading/execution/execute.js';
+import { executeApproval, gaveUpReason, giveUpApproval, type ExecutionOutcome } from '../../../../src/trading/execution/execute.js';
 import { clientOrderIdFor } from '../../../../src/trading/execution/ids.js';
 import { makeWorld, wrapBroker, type World } from './setup.js';
 
@@ -24,6 +24,12 @@ const brokerOrders = () => w.count(`SELECT count(*)::int AS n FROM paper_orders`
 const spent = async () => Number(((await w.ds.query(`SELECT COALESCE(sum(spent), 0) AS s FROM daily_budget`)) as { s: string }[])[0]!.s);
 const positions = () => w.ds.query(`SELECT symbol, strategy, qty, avg_cost::float8 AS avg_cost, stop::float8 AS stop FROM positions ORDER BY symbol`) as Promise<unknown[]>;
 const actions = async () => ((await w.ds.query(`SELECT payload->>'action' AS a FROM audit_log ORDER BY seq`)) as { a: string }[]).map((r) => r.a);
+/** What an approval row records: the old text column stays NULL for new rows, the reason is the jsonb record. */
+const recordedOn = async (approvalId: string) =>
+  ((await w.ds.query(`SELECT reason, reason_detail FROM approvals WHERE id = $1`, [approvalId])) as { reason: string | null; reason_detail: unknown }[])[0]!;
+const orderRecord = async () => ((await w.ds.query(`SELECT reject_reason, reject_detail FROM orders`)) as { reject_reason: string | null; reject_detail: unknown }[])[0]!;
+const auditPayload = async (action: string) =>
+  ((await w.ds.query(`SELECT payload FROM audit_log WHERE payload->>'action' = $1 ORDER BY seq`, [action])) as { payload: Record<string, unknown> }[]).map((r) => r.payload);
 
 describe('executeApproval: the happy path', () => {
   it('re-quotes, sizes to the per-order budget, places one IOC at ask × 1.001 (tick up), books fills, position, budget and audit', async () => {
@@ -88,8 +94,10 @@ describe('executeApproval: kill switch', () => {
     const { pickId, approvalId } = await approved();
     await w.killSwitch.engage('drill', 1);
     const out = await executeApproval(w.deps(), approvalId);
-    expect(out).toMatchObject({ kind: 'refused', gate: 'kill_switch' });
-    if (out.kind === 'refused') expect(out.reason).toMatch(/Kill switch is ON \(drill\)/);
+    expect(out).toMatchObject({ kind: 'refused', gate: 'kill_switch', reason: { code: 'kill_switch', order: 'entry', killReason: 'drill' } });
+    expect(await recordedOn(approvalId)).toEqual({ reason: null, reason_detail: { code: 'kill_switch', order: 'entry', killReason: 'drill' } });
+    expect((await auditPayload('execution.refused'))[0]).toMatchObject({ gate: 'kill_switch', reason: { code: 'kill_switch', order: 'entry', killReason: 'drill' } });
+    expect((await w.audit.verify()).ok).toBe(true);
     expect(await brokerOrders()).toBe(0);
     expect(await spent()).toBe(0);
     expect(await w.count(`SELECT count(*)::int AS n FROM picks WHERE id = $1 AND state = 'FAILED'`, [pickId])).toBe(1);
@@ -117,9 +125,13 @@ describe('executeApproval: kill switch', () => {
       },
     };
     const out = await executeApproval(w.deps({ quotes }), approvalId);
-    expect(out).toMatchObject({ kind: 'refused', gate: 'kill_switch' });
+    const reason = { code: 'kill_switch', order: 'entry', killReason: 'flipped mid-flight' };
+    expect(out).toMatchObject({ kind: 'refused', gate: 'kill_switch', reason });
     expect(await brokerOrders()).toBe(0);
     expect(await w.count(`SELECT count(*)::int AS n FROM orders WHERE state = 'rejected' AND booked_at IS NOT NULL`)).toBe(1);
+    // Our reason, not the broker's: the order row keeps no words of its own.
+    expect(await orderRecord()).toEqual({ reject_reason: null, reject_detail: reason });
+    expect((await auditPayload('order.refused'))[0]).toMatchObject({ gate: 'kill_switch', reason });
     expect(await spent()).toBe(0);
     expect(await actions()).toContain('order.refused');
   });
@@ -188,6 +200,30 @@ describe('executeApproval: crashes and restarts', () => {
     expect(await brokerOrders()).toBe(1);
   });
 
+  it('giving up after the retries closes an approval whose order never left: gave_up recorded with its error scrubbed, budget released', async () => {
+    const { approvalId } = await approved();
+    // The order row is written, then the run dies on the kill-switch look right before the POST: nothing was sent.
+    let looks = 0;
+    const dying = { state: async () => {
+      if (++looks === 2) throw new Error('simulated crash before the POST');
+      return w.killSwitch.state();
+    } };
+    await expect(executeApproval(w.deps({ killSwitch: dying }), approvalId)).rejects.toThrow(/before the POST/);
+    expect(await spent()).toBeCloseTo(70.07, 6);
+
+    const scrub = (t: string) => t.replaceAll('s3cret', '[REDACTED]');
+    const out = await giveUpApproval(w.deps({ scrub }), approvalId, gaveUpReason(5, 'GET /bots3cret/getMe failed'));
+    const reason = { code: 'gave_up', tries: 5, error: 'GET /bot[REDACTED]/getMe failed' };
+    expect(out).toEqual({ kind: 'failed', approvalId, retryable: false, reason });
+    expect(await recordedOn(approvalId)).toEqual({ reason: null, reason_detail: reason });
+    expect(await orderRecord()).toEqual({ reject_reason: null, reject_detail: reason });
+    expect((await auditPayload('execution.failed'))[0]).toMatchObject({ reason, released: 70.07 });
+    expect(await spent()).toBe(0);
+    expect(await brokerOrders()).toBe(0);
+    // A replay reads the same record.
+    expect(await executeApproval(w.deps(), approvalId)).toEqual(out);
+  });
+
   it('timeout_unknown from the broker → lookup by client order id, no second POST', async () => {
     const { approvalId } = await approved();
     const real = w.paper();
@@ -217,8 +253,12 @@ describe('executeApproval: budgets (Postgres, atomic, shared, persistent)', () =
     // "Restart": the first DataSource goes away; a new one sees the persisted spend.
     const after = await w.open(10);
     const out = await executeApproval(w.deps({ db: w.uow(after), broker: w.paper(after), limits }), b.approvalId);
-    expect(out).toMatchObject({ kind: 'refused', gate: 'policy', numbers: { spentToday: 70, notional: 70.07, total: 140.07, dailyBudget: 100, remaining: 30 } });
-    if (out.kind === 'refused') expect(out.reason).toContain('$70.00 already committed today + $70.07 for this order = $140.07, over the daily budget of $100.00');
+    const numbers = { spentToday: 70, notional: 70.07, total: 140.07, dailyBudget: 100, remaining: 30 };
+    // The words of this refusal are asserted on the bot side (tests/unit/bot/views/recorded-reasons.test.ts, same numbers).
+    expect(out).toMatchObject({ kind: 'refused', gate: 'policy', numbers, reason: { code: 'gate', gate: 'policy', limit: 'daily_budget', numbers } });
+    expect(await recordedOn(b.approvalId)).toEqual({ reason: null, reason_detail: { code: 'gate', gate: 'policy', limit: 'daily_budget', numbers } });
+    expect((await auditPayload('execution.refused'))[0]).toMatchObject({ gate: 'policy', limit: 'daily_budget', reason: { code: 'gate', limit: 'daily_budget', numbers }, numbers });
+    expect((await w.audit.verify()).ok).toBe(true);
     expect(await brokerOrders()).toBe(1);
     expect(await spent()).toBe(70);
   });
@@ -235,6 +275,12 @@ describe('executeApproval: budgets (Postgres, atomic, shared, persistent)', () =
     expect(outs.map((o) => o.kind).sort()).toEqual(['filled', 'refused']);
     const refused = outs.find((o) => o.kind === 'refused');
     expect(refused).toMatchObject({ gate: 'policy' });
+    // The loser either saw the winner's spend at its check (a daily_budget refusal) or lost the reservation itself.
+    if (refused?.kind === 'refused' && refused.reason.code === 'budget_used_up') {
+      expect(refused).toMatchObject({ reason: { code: 'budget_used_up', dailyBudget: 100 }, numbers: { notional: 70.07, dailyBudget: 100 } });
+    } else {
+      expect(refused).toMatchObject({ reason: { code: 'gate', gate: 'policy', limit: 'daily_budget' } });
+    }
     expect(await brokerOrders()).toBe(1);
     expect(await spent()).toBeLessThanOrEqual(100);
   });
@@ -243,8 +289,12 @@ describe('executeApproval: budgets (Postgres, atomic, shared, persistent)', () =
     const { approvalId } = await approved();
     const poor = w.paper(w.ds, 50); // $50 of cash: 7 × 10.01 does not fit
     const out = await executeApproval(w.deps({ broker: poor, limits: { maxPositionPct: 1000 } }), approvalId);
-    expect(out).toMatchObject({ kind: 'refused', gate: 'broker' });
-    if (out.kind === 'refused') expect(out.reason).toMatch(/insufficient buying power/);
+    expect(out).toMatchObject({ kind: 'refused', gate: 'broker', reason: { code: 'broker_rejected', broker: 'paper' } });
+    if (out.kind === 'refused' && out.reason.code === 'broker_rejected') expect(out.reason.brokerReason).toMatch(/insufficient buying power/);
+    // The broker's words are its data: kept on the order row next to the record.
+    const row = await orderRecord();
+    expect(row.reject_detail).toEqual(out.kind === 'refused' ? out.reason : null);
+    expect(row.reject_reason).toMatch(/insufficient buying power/);
     expect(await spent()).toBe(0);
     expect(await w.count(`SELECT count(*)::int AS n FROM orders WHERE state = 'rejected'`)).toBe(1);
   });
@@ -262,8 +312,10 @@ describe('executeApproval: budgets (Postgres, atomic, shared, persistent)', () =
     });
     const out = await executeApproval(w.deps({ broker: moving }), approvalId);
     // The paper broker rejects an unmarketable IOC outright.
-    expect(out).toMatchObject({ kind: 'refused', gate: 'broker' });
-    if (out.kind === 'refused') expect(out.reason).toMatch(/below the ask/);
+    expect(out).toMatchObject({ kind: 'refused', gate: 'broker', reason: { code: 'broker_rejected', broker: 'paper' } });
+    if (out.kind === 'refused' && out.reason.code === 'broker_rejected') expect(out.reason.brokerReason).toMatch(/below the ask/);
+    expect(await recordedOn(approvalId)).toMatchObject({ reason: null, reason_detail: { code: 'broker_rejected', broker: 'paper', brokerReason: expect.stringMatching(/below the ask/) } });
+    expect((await auditPayload('order.rejected'))[0]).toMatchObject({ reason: { code: 'broker_rejected', brokerReason: expect.stringMatching(/below the ask/) } });
     expect(await spent()).toBe(0);
     expect(await positions()).toEqual([]);
     expect(await w.count(`SELECT count(*)::int AS n FROM picks WHERE id = $1 AND state = 'FAILED'`, [pickId])).toBe(1);
@@ -283,7 +335,9 @@ describe('executeApproval: other refusals', () => {
   it('an approval not executed within its window is refused as expired', async () => {
     const { approvalId } = await approved();
     const later = () => new Date(Date.now() + 16 * 60_000);
-    expect(await executeApproval(w.deps({ now: later }), approvalId)).toMatchObject({ kind: 'refused', gate: 'expired' });
+    const out = await executeApproval(w.deps({ now: later }), approvalId);
+    const expiresAt = ((await w.ds.query(`SELECT expires_at FROM approvals WHERE id = $1`, [approvalId])) as { expires_at: Date }[])[0]!.expires_at;
+    expect(out).toMatchObject({ kind: 'refused', gate: 'expired', reason: { code: 'expired', expiresAt: expiresAt.toISOString() } });
     expect(await brokerOrders()).toBe(0);
   });
 
@@ -291,17 +345,26 @@ describe('executeApproval: other refusals', () => {
     const { approvalId } = await approved({ entry: 10 });
     w.quotes.set('ABC', { bid: 10.59, ask: 10.6, time: 't' });
     const out = await executeApproval(w.deps({ limits: { maxDriftPct: 3 } }), approvalId);
-    expect(out).toMatchObject({ kind: 'refused', gate: 'drift', numbers: { entry: 10, live: 10.6, driftPct: 6, maxDriftPct: 3 } });
-    if (out.kind === 'refused') expect(out.reason).toMatch(/re-scan or re-quote/);
+    const numbers = { entry: 10, live: 10.6, driftPct: 6, maxDriftPct: 3, quoteIsBid: 0 };
+    expect(out).toMatchObject({ kind: 'refused', gate: 'drift', numbers, reason: { code: 'gate', gate: 'drift', limit: 'max_drift', numbers } });
     expect(await brokerOrders()).toBe(0);
     expect(await spent()).toBe(0);
   });
 
   it('LiquidityGate and position caps refuse before anything is reserved', async () => {
     const thin = await approved();
-    expect(await executeApproval(w.deps({ dollarAdv: async () => 50_000 }), thin.approvalId)).toMatchObject({ kind: 'refused', gate: 'liquidity', numbers: { dollarAdv: 50_000 } });
+    expect(await executeApproval(w.deps({ dollarAdv: async () => 50_000 }), thin.approvalId)).toMatchObject({
+      kind: 'refused',
+      gate: 'liquidity',
+      numbers: { dollarAdv: 50_000 },
+      reason: { code: 'gate', gate: 'liquidity', limit: 'min_dollar_adv', numbers: { dollarAdv: 50_000, minDollarAdv: 100_000 } },
+    });
     const big = await approved({ symbol: 'XYZ' });
-    expect(await executeApproval(w.deps({ limits: { maxPositionPct: 0.05 } }), big.approvalId)).toMatchObject({ kind: 'refused', gate: 'position' });
+    expect(await executeApproval(w.deps({ limits: { maxPositionPct: 0.05 } }), big.approvalId)).toMatchObject({
+      kind: 'refused',
+      gate: 'position',
+      reason: { code: 'gate', gate: 'position', limit: 'max_position_pct' },
+    });
     expect(await brokerOrders()).toBe(0);
     expect(await spent()).toBe(0);
   });
@@ -309,7 +372,8 @@ describe('executeApproval: other refusals', () => {
   it('without sizing to the budget, an oversized pick is refused by PolicyGate per order', async () => {
     const { approvalId } = await approved({ qty: 50 });
     const out = await executeApproval(w.deps({ limits: { sizeToPerOrderBudget: false } }), approvalId);
-    expect(out).toMatchObject({ kind: 'refused', gate: 'policy', numbers: { qty: 50, price: 10.01, notional: 500.5, perOrderBudget: 75 } });
+    const numbers = { qty: 50, price: 10.01, notional: 500.5, perOrderBudget: 75, maxQty: 7 };
+    expect(out).toMatchObject({ kind: 'refused', gate: 'policy', numbers, reason: { code: 'gate', gate: 'policy', limit: 'per_order_budget', numbers } });
   });
 
   it('no quote: a retryable failure that changes nothing', async () => {

@@ -215,9 +215,14 @@ describe('runExits and the kill switch', () => {
       },
     };
     const out = await runExits(w.exitDeps({ killSwitch: flipping }), { now: AT.midday });
-    expect(out).toMatchObject([{ status: 'blocked', orderState: 'rejected' }]);
+    const reason = { code: 'kill_switch', order: 'exit', killReason: 'flipped mid-flight' };
+    expect(out).toMatchObject([{ status: 'blocked', orderState: 'rejected', rejectReason: reason }]);
     expect(await w.brokerOrders('sell')).toBe(0);
     expect(await exitOrders()).toMatchObject([{ state: 'rejected', booked: true, filled_qty: 0 }]);
+    // Recorded as a code with its figures; the order row keeps no words of ours.
+    expect(await w.ds.query(`SELECT reject_reason, reject_detail FROM orders WHERE kind = 'exit'`)).toEqual([{ reject_reason: null, reject_detail: reason }]);
+    const [rejected] = (await w.ds.query(`SELECT payload FROM audit_log WHERE payload->>'action' = 'exit.rejected'`)) as { payload: Record<string, unknown> }[];
+    expect(rejected?.payload).toMatchObject({ reason, sent: false });
 
     await w.killSwitch.resume(1);
     expect(await runExits(w.exitDeps(), { now: AT.midday })).toMatchObject([{ status: 'filled', filledQty: 7 }]);

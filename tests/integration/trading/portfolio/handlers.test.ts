@@ -203,7 +203,7 @@ describe('notifyExecutionOutcome', () => {
   });
 
   it('a refusal: text only', async () => {
-    const refused: ExecutionOutcome = { kind: 'refused', approvalId: 'a', pickId: 'pk-none', symbol: 'FIL', gate: 'kill_switch', reason: 'Kill switch is ON.', numbers: {} };
+    const refused: ExecutionOutcome = { kind: 'refused', approvalId: 'a', pickId: 'pk-none', symbol: 'FIL', gate: 'kill_switch', reason: { code: 'kill_switch', order: 'entry', killReason: null }, numbers: {} };
     await notifyExecutionOutcome(deps, 42, refused, 'exec-2-done');
     const data = (await notify.getJob('exec-2-done'))!.data as NotifyPayload;
     expect(data.ops.map((o) => o.kind)).toEqual(['text']);

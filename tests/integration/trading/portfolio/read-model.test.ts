@@ -229,7 +229,7 @@ describe('loadFillContext', () => {
   });
 
   it('unknown pick and symbol: empty context; outcomes without a pick need no queries', async () => {
-    const refused: ExecutionOutcome = { kind: 'refused', approvalId: 'a', pickId: 'nope', symbol: 'NONE', gate: 'drift', reason: 'r', numbers: {} };
+    const refused: ExecutionOutcome = { kind: 'refused', approvalId: 'a', pickId: 'nope', symbol: 'NONE', gate: 'drift', reason: { code: 'recorded', recorded: 'r' }, numbers: {} };
     expect(await loadFillContext(uow, refused)).toEqual({ stop: null, plannedEntry: null, demo: false, candles: [], positionQty: null });
     expect(await loadFillContext(uow, { kind: 'not_found', approvalId: 'x' })).toEqual({ stop: null, plannedEntry: null, demo: false, candles: [], positionQty: null });
   });

@@ -23,6 +23,7 @@ function morning(over: Partial<MorningDigestData> = {}): MorningDigestData {
     scans: [],
     freshness: { expected: '2026-11-19', sources: [] },
     openAlerts: [],
+    auditHead: null,
     ...over,
   };
 }
@@ -41,6 +42,7 @@ function close(over: Partial<CloseDigestData> = {}): CloseDigestData {
     exits: [],
     failures: [],
     curve: { dates: [], equity: [], benchmark: [] },
+    auditHead: null,
     ...over,
   };
 }
@@ -129,7 +131,7 @@ describe('close digest view', () => {
       source: 'alert' as const,
       severity: 'critical',
       kind: `kind-${i}`,
-      message: 'x'.repeat(120),
+      detail: { code: 'recorded' as const, recorded: 'x'.repeat(120) },
       at: new Date('2026-11-20T11:00:00-05:00'),
       open: true,
       count: 2,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fillConfirmation, GATE_TITLES } from '../../../../src/bot/views/fill-view.js';
 import { validateSpec } from '../../../../src/adapters/charts/validate.js';
-import type { ExecutionOutcome } from '../../../../src/trading/execution/execute.js';
+import type { ExecutionOutcome, RefusalGate } from '../../../../src/trading/execution/execute.js';
+import type { RecordedReason } from '../../../../src/trading/execution/recorded-reasons.js';
 import type { FillContext } from '../../../../src/trading/portfolio/fill-context.js';
 import { covered, summary } from './fixtures.js';
 
@@ -57,7 +58,7 @@ describe('fillConfirmation', () => {
   });
 
   it('not filled (IOC, nothing filled): nothing bought, budget released, what next; no chart', () => {
-    const m = fillConfirmation({ kind: 'not_filled', reason: 'the IOC order ended canceled with nothing filled', ...summary({ filledQty: 0, avgFillPrice: null, filledNotional: 0, orderState: 'canceled' }) }, ctx);
+    const m = fillConfirmation({ kind: 'not_filled', reason: { code: 'ioc_ended', status: 'canceled' }, ...summary({ filledQty: 0, avgFillPrice: null, filledNotional: 0, orderState: 'canceled' }) }, ctx);
     const lines = m.text.text.split('\n');
     expect(lines[0]).toBe('⚪ Not filled: ABC — 0/7 at limit 10.02');
     expect(m.text.text).toContain('(the IOC order ended canceled with nothing filled)');
@@ -67,49 +68,103 @@ describe('fillConfirmation', () => {
     expect(m.chart).toBeNull();
   });
 
-  it.each<[string, Extract<ExecutionOutcome, { kind: 'refused' }>, RegExp[]]>([
+  const refusal = (gate: RefusalGate, reason: RecordedReason, numbers: Record<string, number> = {}): Extract<ExecutionOutcome, { kind: 'refused' }> => ({
+    kind: 'refused',
+    approvalId: 'a',
+    pickId: 'p1',
+    symbol: 'ABC',
+    gate,
+    reason,
+    numbers,
+  });
+  const gateRefusal = (gate: 'policy' | 'liquidity' | 'position' | 'drift', limit: string, numbers: Record<string, number>) => refusal(gate, { code: 'gate', gate, limit, numbers }, numbers);
+
+  it.each<[string, Extract<ExecutionOutcome, { kind: 'refused' }>, string, RegExp[]]>([
     [
       'policy: per-order budget',
-      { kind: 'refused', approvalId: 'a', pickId: 'p1', symbol: 'ABC', gate: 'policy', reason: 'Order refused by PolicyGate: 10 × $10.00 = $100.00 exceeds the per-order budget of $75.00 (at most 7 shares fit).', numbers: { qty: 10, price: 10, notional: 100, perOrderBudget: 75, maxQty: 7 } },
+      gateRefusal('policy', 'per_order_budget', { qty: 10, price: 10, notional: 100, perOrderBudget: 75, maxQty: 7 }),
+      'Order refused by PolicyGate: 10 × $10.00 = $100.00 exceeds the per-order budget of $75.00 (at most 7 shares fit).',
       [/refused by PolicyGate$/m, /^Numbers: qty 10 · price \$10\.00 · notional \$100\.00 · per-order budget \$75\.00 · max qty 7$/m, /at most 7 shares fit\); approve a smaller size/],
     ],
     [
       'policy: daily budget',
-      { kind: 'refused', approvalId: 'a', pickId: 'p1', symbol: 'ABC', gate: 'policy', reason: 'Order refused by PolicyGate: over the daily budget.', numbers: { spentToday: 990, notional: 70, total: 1060, dailyBudget: 1000, remaining: 10 } },
+      gateRefusal('policy', 'daily_budget', { spentToday: 990, notional: 70, total: 1060, dailyBudget: 1000, remaining: 10 }),
+      'Order refused by PolicyGate: $990.00 already committed today + $70.00 for this order = $1,060.00, over the daily budget of $1,000.00 ($10.00 left).',
       [/spent today \$990\.00/, /daily budget \$1,000\.00/, /budget is used up; it starts again on the next New York trading day/],
     ],
     [
+      'policy: budget used up by another order',
+      refusal('policy', { code: 'budget_used_up', dailyBudget: 1000 }, { notional: 70, dailyBudget: 1000 }),
+      'Order refused by PolicyGate: the daily budget of $1,000.00 was used up by another order.',
+      [/budget is used up; it starts again on the next New York trading day/],
+    ],
+    [
       'liquidity: spread',
-      { kind: 'refused', approvalId: 'a', pickId: 'p1', symbol: 'THIN', gate: 'liquidity', reason: 'Order refused by LiquidityGate: spread too wide.', numbers: { bid: 0.5, ask: 0.52, spreadPct: 3.921568, maxSpreadPct: 0.5 } },
+      { ...gateRefusal('liquidity', 'max_spread', { bid: 0.5, ask: 0.52, spreadPct: 3.921568, maxSpreadPct: 0.5 }), symbol: 'THIN' },
+      'Order refused by LiquidityGate: the spread $0.50 / $0.52 is 3.92% of the mid, wider than the 0.5% limit.',
       [/refused by LiquidityGate$/m, /bid \$0\.5000 · ask \$0\.5200 · spread 3\.92% · max spread 0\.5%/, /too thin or its spread too wide/],
     ],
     [
       'position caps: max open',
-      { kind: 'refused', approvalId: 'a', pickId: 'p1', symbol: 'ABC', gate: 'position', reason: 'Order refused by position caps: 5 positions are open.', numbers: { openPositions: 5, maxOpenPositions: 5 } },
+      gateRefusal('position', 'max_open_positions', { openPositions: 5, maxOpenPositions: 5 }),
+      'Order refused by position caps: 5 positions are open and the limit is 5; close one first.',
       [/refused by position caps$/m, /open positions 5 · max open 5/, /\/positions lists them/],
     ],
     [
       'drift',
-      { kind: 'refused', approvalId: 'a', pickId: 'p1', symbol: 'ABC', gate: 'drift', reason: 'Order refused by the drift band.', numbers: { entry: 10, live: 10.5, driftPct: 5, maxDriftPct: 2 } },
-      [/refused by the drift band$/m, /drift 5% · max drift 2%/, /Wait for the next \/scan/],
+      gateRefusal('drift', 'max_drift', { entry: 10, live: 10.5, driftPct: 5, maxDriftPct: 2, quoteIsBid: 0 }),
+      "Order refused by the drift band: the live ask $10.50 is 5% from the pick's entry $10.00, beyond the ±2% band; re-scan or re-quote before approving again.",
+      // quoteIsBid only serves the sentence: it is not one of the numbers shown.
+      [/refused by the drift band$/m, /drift 5% · max drift 2%$/m, /Wait for the next \/scan/],
     ],
-    ['kill switch', { kind: 'refused', approvalId: 'a', pickId: 'p1', symbol: 'ABC', gate: 'kill_switch', reason: 'Kill switch is ON (maintenance).', numbers: {} }, [/refused by the kill switch$/m, /\/resume/]],
-    ['expired', { kind: 'refused', approvalId: 'a', pickId: 'p1', symbol: 'ABC', gate: 'expired', reason: 'The approval expired.', numbers: {} }, [/approval window/, /run \/scan again/]],
-    ['broker', { kind: 'refused', approvalId: 'a', pickId: 'p1', symbol: 'ABC', gate: 'broker', reason: 'insufficient buying power', numbers: {} }, [/refused by the broker$/m, /check \/status and the broker account/]],
-  ])('refused by %s: gate, reason, numbers, what to do next', (_name, outcome, patterns) => {
+    [
+      'kill switch',
+      refusal('kill_switch', { code: 'kill_switch', order: 'entry', killReason: 'maintenance' }),
+      'Kill switch is ON (maintenance): nothing was sent to the broker. Resume with /resume and approve a fresh pick.',
+      [/refused by the kill switch$/m, /An admin can \/resume/],
+    ],
+    [
+      'expired',
+      refusal('expired', { code: 'expired', expiresAt: '2025-01-10T19:20:00.000Z' }),
+      'The approval expired at 2025-01-10T19:20:00.000Z before execution started; nothing was ordered. Re-scan and approve again.',
+      [/approval window/, /run \/scan again/],
+    ],
+    [
+      'broker',
+      refusal('broker', { code: 'broker_rejected', broker: 'paper', brokerReason: 'insufficient buying power' }),
+      'insufficient buying power',
+      [/refused by the broker$/m, /check \/status and the broker account/],
+    ],
+    [
+      'broker, without words',
+      refusal('broker', { code: 'broker_rejected', broker: 'alpaca-paper', brokerReason: null }),
+      'alpaca-paper rejected the order',
+      [/refused by the broker$/m],
+    ],
+    ['a row from before typed reasons', refusal('policy', { code: 'recorded', recorded: 'Order refused by PolicyGate: as it was stored.' }), 'Order refused by PolicyGate: as it was stored.', []],
+  ])('refused by %s: gate, reason in words, numbers, what to do next', (_name, outcome, sentence, patterns) => {
     const m = fillConfirmation(outcome, ctx);
     const lines = m.text.text.split('\n');
     expect(lines[0]).toBe(`⛔ Not ordered: ${outcome.symbol} — refused by ${GATE_TITLES[outcome.gate]}`);
-    expect(lines[1]).toBe(outcome.reason);
+    expect(lines[1]).toBe(sentence);
     for (const p of patterns) expect(m.text.text).toMatch(p);
     expect(m.text.text).toContain('What to do next:');
     expect(m.text.text).toContain('Nothing was sent to the broker. Pick p1.');
     if (Object.keys(outcome.numbers).length === 0) expect(m.text.text).not.toContain('Numbers:');
+    expect(m.text.text).not.toContain('quote is bid');
     expect(m.chart).toBeNull();
   });
 
   it('failed, pending and not_found have plain texts', () => {
-    expect(fillConfirmation({ kind: 'failed', approvalId: 'a', reason: 'no live quote', retryable: false }).text.text).toMatch(/^❌ Order not placed — no live quote\nNothing was ordered\. Approve a fresh pick/);
+    expect(fillConfirmation({ kind: 'failed', approvalId: 'a', reason: { code: 'recorded', recorded: 'no live quote' }, retryable: false }).text.text).toMatch(
+      /^❌ Order not placed — no live quote\nNothing was ordered\. Approve a fresh pick/,
+    );
+    expect(fillConfirmation({ kind: 'failed', approvalId: 'a', reason: { code: 'gave_up', tries: 5, error: 'Redis went away' }, retryable: false }).text.text).toMatch(
+      /^❌ Order not placed — gave up after 5 tries: Redis went away\nNothing was ordered\./,
+    );
+    expect(fillConfirmation({ kind: 'failed', approvalId: 'a', reason: { code: 'not_placed', error: 'paper: bad key' }, retryable: false }).text.text).toMatch(
+      /^❌ Order not placed — paper: bad key; nothing was placed\n/,
+    );
     expect(fillConfirmation({ kind: 'failed', approvalId: 'a', cause: { code: 'not_placed', error: 'x' }, retryable: true }).text.text).toContain('It will be tried again shortly.');
     const pending = fillConfirmation({ kind: 'pending', approvalId: 'a', cause: { code: 'order_open', clientOrderId: 'cs-x', orderState: 'submitted' }, clientOrderId: 'cs-x' });
     expect(pending.text.text).toContain('Client order id cs-x');

@@ -48,6 +48,7 @@ export function order(over: Partial<RecentOrder> & { symbol: string }): RecentOr
     broker: 'paper',
     realizedPnl: null,
     rejectReason: null,
+    brokerReason: null,
     // 14:05 New York (EST) on Friday 2025-01-10.
     createdAt: new Date('2025-01-10T19:05:00Z'),
     bookedAt: new Date('2025-01-10T19:05:01Z'),

@@ -30,23 +30,39 @@ describe('ordersView', () => {
     const v = ordersView([
       order({ symbol: 'PART', state: 'canceled', filledQty: 4, avgFillPrice: 10 }),
       order({ symbol: 'NONE', state: 'canceled', filledQty: 0, avgFillPrice: null }),
-      order({ symbol: 'REJ', state: 'rejected', filledQty: 0, avgFillPrice: null, rejectReason: 'insufficient buying power' }),
+      order({
+        symbol: 'REJ',
+        state: 'rejected',
+        filledQty: 0,
+        avgFillPrice: null,
+        rejectReason: { code: 'broker_rejected', broker: 'paper', brokerReason: 'insufficient buying power' },
+        brokerReason: 'insufficient buying power',
+      }),
+      order({ symbol: 'KILL', state: 'rejected', filledQty: 0, avgFillPrice: null, rejectReason: { code: 'kill_switch', order: 'entry', killReason: 'drill' } }),
+      order({ symbol: 'OLD', state: 'rejected', filledQty: 0, avgFillPrice: null, rejectReason: { code: 'recorded', recorded: 'stored before reasons were typed' } }),
+      order({ symbol: 'WORDS', state: 'rejected', filledQty: 0, avgFillPrice: null, brokerReason: 'only the broker said why' }),
+      order({ symbol: 'BARE', state: 'rejected', filledQty: 0, avgFillPrice: null }),
       order({ symbol: 'WORK', state: 'submitted', filledQty: 0, avgFillPrice: null }),
       order({ symbol: 'LOSS', kind: 'exit', exitReason: 'stop', side: 'sell', realizedPnl: -12.3 }),
     ]);
     expect(v.text).toContain('🟡 BUY PART 4/10 @ 10.00 · partly filled, rest canceled');
     expect(v.text).toContain('⚪ BUY NONE 0/10 · canceled, nothing filled');
-    expect(v.text).toContain('❌ BUY REJ 0/10 · rejected: insufficient buying power');
+    expect(v.text).toContain('❌ BUY REJ 0/10 · rejected: insufficient buying power\n');
+    expect(v.text).toContain('❌ BUY KILL 0/10 · rejected: Kill switch is ON (drill): nothing was sent to the broker. Resume with /resume and approve a fresh pick.\n');
+    expect(v.text).toContain('❌ BUY OLD 0/10 · rejected: stored before reasons were typed\n');
+    expect(v.text).toContain('❌ BUY WORDS 0/10 · rejected: only the broker said why\n');
+    expect(v.text).toContain('❌ BUY BARE 0/10 · rejected\n');
     expect(v.text).toContain('⏳ BUY WORK 0/10 · working');
     expect(v.text).toContain('✅ SELL LOSS 10/10 @ 100.25 · filled · -$12.30');
     expect(v.text).toContain('exit (stop)');
   });
 
   it('ten orders fit one message; a long reject reason is cut', () => {
-    const ten = Array.from({ length: 10 }, (_, i) => order({ symbol: `S${i}`, state: 'rejected', filledQty: 0, avgFillPrice: null, rejectReason: 'x'.repeat(500) }));
+    const ten = Array.from({ length: 10 }, (_, i) => order({ symbol: `S${i}`, state: 'rejected', filledQty: 0, avgFillPrice: null, rejectReason: { code: 'gave_up', tries: 5, error: 'x'.repeat(500) } }));
     const v = ordersView(ten);
     expect(splitFormatted(v)).toHaveLength(1);
-    expect(v.text).toContain(`rejected: ${'x'.repeat(120)}\n`);
-    expect(v.text).not.toContain('x'.repeat(121));
+    const words = `gave up after 5 tries: ${'x'.repeat(500)}`.slice(0, 120);
+    expect(v.text).toContain(`rejected: ${words}\n`);
+    expect(v.text).not.toContain(`${words}x`);
   });
 });

@@ -103,7 +103,7 @@ describe('slippage vs the decision price (positive = worse for us)', () => {
 });
 
 describe('failures', () => {
-  const f = (title: string, severity: string, open: boolean, t: number): FailureLine => ({ source: 'alert', severity, kind: title, message: '', at: new Date(t), open, count: 1 });
+  const f = (title: string, severity: string, open: boolean, t: number): FailureLine => ({ source: 'alert', severity, kind: title, detail: { code: 'recorded', recorded: '' }, at: new Date(t), open, count: 1 });
   it('open first, then most severe, then newest', () => {
     expect(sortFailures([f('a', 'info', false, 5), f('b', 'critical', false, 1), f('c', 'warning', true, 1), f('d', 'critical', false, 9), f('e', 'error', false, 1)]).map(failureTitle)).toEqual([
       'c',

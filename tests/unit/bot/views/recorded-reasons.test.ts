@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { recordedReasonText } from '../../../../src/bot/views/recorded-reasons.js';
+import type { RecordedReason, RecordedReasonCode } from '../../../../src/trading/execution/recorded-reasons.js';
+
+/** Every code with its figures and the words the chat shows (the sentences the execution used to store). */
+const CASES: [RecordedReason, string][] = [
+  [
+    { code: 'expired', expiresAt: '2025-01-10T19:20:00.000Z' },
+    'The approval expired at 2025-01-10T19:20:00.000Z before execution started; nothing was ordered. Re-scan and approve again.',
+  ],
+  [
+    { code: 'kill_switch', order: 'entry', killReason: 'drill' },
+    'Kill switch is ON (drill): nothing was sent to the broker. Resume with /resume and approve a fresh pick.',
+  ],
+  [
+    { code: 'kill_switch', order: 'entry', killReason: null },
+    'Kill switch is ON (no reason given): nothing was sent to the broker. Resume with /resume and approve a fresh pick.',
+  ],
+  [{ code: 'kill_switch', order: 'exit', killReason: 'drill' }, 'kill switch is ON (drill): not sent'],
+  [{ code: 'kill_switch', order: 'exit', killReason: null }, 'kill switch is ON (no reason given): not sent'],
+  [{ code: 'budget_used_up', dailyBudget: 1000 }, 'Order refused by PolicyGate: the daily budget of $1,000.00 was used up by another order.'],
+  [
+    // The numbers of the daily-budget refusal in tests/integration/trading/execution/execute.test.ts.
+    { code: 'gate', gate: 'policy', limit: 'daily_budget', numbers: { spentToday: 70, notional: 70.07, total: 140.07, dailyBudget: 100, remaining: 30 } },
+    'Order refused by PolicyGate: $70.00 already committed today + $70.07 for this order = $140.07, over the daily budget of $100.00 ($30.00 left).',
+  ],
+  [
+    { code: 'gate', gate: 'drift', limit: 'max_drift', numbers: { entry: 10, live: 10.6, driftPct: 6, maxDriftPct: 3, quoteIsBid: 0 } },
+    "Order refused by the drift band: the live ask $10.60 is 6% from the pick's entry $10.00, beyond the ±3% band; re-scan or re-quote before approving again.",
+  ],
+  [{ code: 'gate', gate: 'policy', limit: 'max_leverage', numbers: { leverage: 3 } }, 'Order refused by PolicyGate (max_leverage).'],
+  [{ code: 'account_unreadable', error: 'alpaca-paper: GET /v2/account returned HTTP 200 with a body that is not JSON' }, 'could not read the account: alpaca-paper: GET /v2/account returned HTTP 200 with a body that is not JSON'],
+  [{ code: 'not_placed', error: 'paper: bad key; check the broker API key' }, 'paper: bad key; check the broker API key; nothing was placed'],
+  [{ code: 'ioc_ended', status: 'canceled' }, 'the IOC order ended canceled with nothing filled'],
+  [{ code: 'broker_rejected', broker: 'paper', brokerReason: 'insufficient buying power' }, 'insufficient buying power'],
+  [{ code: 'broker_rejected', broker: 'alpaca-paper', brokerReason: null }, 'alpaca-paper rejected the order'],
+  [{ code: 'stale_exit', day: '2025-07-07' }, "never sent on 2025-07-07 (the run stopped before submission); today's run decides afresh"],
+  [{ code: 'gave_up', tries: 5, error: 'Redis went away' }, 'gave up after 5 tries: Redis went away'],
+  [
+    { code: 'lost_after_crash', symbol: 'AAPL', attemptedAt: '2025-07-07T14:31:02.000Z', markedBy: null },
+    'the worker stopped (crash) right after sending the AAPL order began at 2025-07-07T14:31:02.000Z and the broker has no such order: nothing was bought; the budget is released',
+  ],
+  [
+    { code: 'lost_after_crash', symbol: 'AAPL', attemptedAt: '2025-07-07T14:31:02.000Z', markedBy: '42' },
+    'marked failed by admin 42: the worker stopped (crash) right after sending the AAPL order began at 2025-07-07T14:31:02.000Z; nothing was booked and the budget is released',
+  ],
+  [{ code: 'recorded', recorded: 'Order refused by PolicyGate: as it was stored in 2025.' }, 'Order refused by PolicyGate: as it was stored in 2025.'],
+];
+
+describe('recordedReasonText', () => {
+  it.each(CASES)('%o', (reason, words) => {
+    expect(recordedReasonText(reason)).toBe(words);
+  });
+
+  it('has words for every code', () => {
+    const all: Record<RecordedReasonCode, true> = {
+      expired: true,
+      kill_switch: true,
+      budget_used_up: true,
+      gate: true,
+      account_unreadable: true,
+      not_placed: true,
+      ioc_ended: true,
+      broker_rejected: true,
+      stale_exit: true,
+      gave_up: true,
+      lost_after_crash: true,
+      recorded: true,
+    };
+    expect([...new Set(CASES.map(([r]) => r.code))].sort()).toEqual(Object.keys(all).sort());
+  });
+});
