@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { MetricsPort } from '../adapters/metrics/port.js';
-import { CourtsideError } from '../lib/errors.js';
+import { CourtsideError, isDataException, sqlStateOf } from '../lib/errors.js';
 import { JOBS, jobsOf, type JobName, type JobPayload, type JobsOfQueue, type QueueName } from './registry.js';
 
 /** What a handler gets besides its payload: the job itself, its lock token and the worker (for rate limiting). */
@@ -28,6 +28,20 @@ export interface QueueWorkerOptions {
   name?: string;
   /** Called once a job has failed for good (attempts exhausted or unrecoverable). */
   onFinalFailure?: (job: Job, err: Error) => void | Promise<void>;
+}
+
+/**
+ * Unrecoverable because the request itself can never work: its payload fails
+ * the registry's schema (an impossible date in a forged or old job) or
+ * Postgres refuses one of its values. Neither BullMQ nor the user should
+ * retry it as sent; the final-failure hook tells the user so. Named like its
+ * base so checks on `err.name === 'UnrecoverableError'` still see it.
+ */
+export class InvalidRequestError extends UnrecoverableError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnrecoverableError';
+  }
 }
 
 /** Thrown at start-up when a queue's job has no handler: the worker refuses to run rather than drop jobs. */
@@ -57,11 +71,16 @@ export function startQueueWorker<Q extends QueueName>(queue: Q, handlers: Handle
         const def = JOBS[name];
         if (!def || def.queue !== queue || !table[name]) throw new UnrecoverableError(`unknown job "${job.name}" on queue "${queue}"`);
         const parsed = def.schema.safeParse(job.data);
-        if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+        if (!parsed.success) throw new InvalidRequestError(`invalid payload for ${job.name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         return await table[name]!(parsed.data as JobPayload<JobName>, { job, token, worker, log: jobLog });
       } catch (err) {
         result = 'error';
         if (err instanceof CourtsideError && err.disposition !== 'retry') throw new UnrecoverableError(err.message);
+        if (isDataException(err)) {
+          // Postgres' own wording stays in the log; the job record and the user get the code only.
+          jobLog.warn({ err }, 'database refused a value of this job; not retrying');
+          throw new InvalidRequestError(`the database refused a value of this request (SQLSTATE ${sqlStateOf(err)})`);
+        }
         throw err;
       } finally {
         opts.metrics.jobDuration.labels(queue, job.name, result).observe((performance.now() - started) / 1000);

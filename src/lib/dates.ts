@@ -3,20 +3,45 @@
  * (no time zone) except where a function says it converts from an instant.
  */
 
+import { z } from 'zod';
+
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** True when `s` is a real calendar date in `YYYY-MM-DD` form (rejects 2024-02-30). */
+function isLeapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+/**
+ * True when `s` is a real calendar date in `YYYY-MM-DD` form, years 0001–9999
+ * (rejects 2024-02-30, 2026-13-01, 0000-01-01). This is the one check every
+ * date argument and payload goes through: anything it accepts Postgres can
+ * store as a `date`, so an impossible day is refused where it is parsed and
+ * never reaches SQL. Plain arithmetic, not `Date.UTC`, which maps years 0–99
+ * to 1900–1999.
+ */
 export function isIsoDate(s: string): boolean {
   const m = ISO_DATE.exec(s);
   if (!m) return false;
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);
-  if (mo < 1 || mo > 12 || d < 1) return false;
-  const t = new Date(Date.UTC(y, mo - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+  if (y < 1 || mo < 1 || mo > 12 || d < 1) return false;
+  return d <= (mo === 2 && isLeapYear(y) ? 29 : DAYS_IN_MONTH[mo - 1]!);
 }
+
+/** At most this much of a rejected value is echoed back in a message. */
+const ECHO_CHARS = 20;
+
+/**
+ * A `YYYY-MM-DD` string that is a real calendar date ({@link isIsoDate}), for
+ * command arguments and job payloads. The message names the value and says
+ * what to type, e.g. "2026-02-30 is not a date (write YYYY-MM-DD, e.g. 2026-11-20)".
+ */
+export const calendarDate = z.string().refine(isIsoDate, {
+  error: (iss) => `${String(iss.input).slice(0, ECHO_CHARS)} is not a date (write YYYY-MM-DD, e.g. 2026-11-20)`,
+});
 
 /** Days since 1970-01-01 for an ISO date (assumed valid). */
 export function toEpochDay(date: string): number {

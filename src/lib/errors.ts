@@ -66,3 +66,21 @@ export function isUniqueViolation(e: unknown, table: string): boolean {
   const d = err.driverError ?? err;
   return d.code === '23505' && d.table === table;
 }
+
+/**
+ * True when `e` is a Postgres data exception (SQLSTATE class 22: a date or
+ * number out of range, text that is not a valid value…), directly from pg or
+ * wrapped by TypeORM. The same statement with the same values fails the same
+ * way every time, so a job that hit one must not be retried.
+ */
+export function isDataException(e: unknown): boolean {
+  return /^22[0-9A-Z]{3}$/.test(sqlStateOf(e) ?? '');
+}
+
+/** The SQLSTATE of a Postgres error (pg's `code`, or TypeORM's `driverError.code`), if `e` is one. */
+export function sqlStateOf(e: unknown): string | undefined {
+  if (typeof e !== 'object' || e === null) return undefined;
+  const err = e as { code?: unknown; driverError?: { code?: unknown } };
+  const code = err.driverError?.code ?? err.code;
+  return typeof code === 'string' ? code : undefined;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { STRATEGY_IDS, type StrategyId } from '../../engine/signal.js';
+import { calendarDate } from '../../lib/dates.js';
 import { QueueUnavailableError } from '../../lib/errors.js';
 import { defineCommand } from './define.js';
 
@@ -39,7 +40,8 @@ export const picksCommand = defineCommand({
   args: z
     .object({ tokens: z.array(z.string()).max(1, 'takes at most one argument: a date'), text: z.string() })
     .transform((a) => a.tokens[0])
-    .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'the date must look like 2026-11-20').optional()),
+    // A real calendar day, checked here: an impossible one (2026-02-30) gets the usage answer, never a job.
+    .pipe(calendarDate.optional()),
   async run({ deps, chatId, userId, role, updateId, args }) {
     await deps.jobs.add('command.picks', { updateId, chatId, userId, role, ...(args ? { date: args } : {}) }, { jobId: `tg-${updateId}` });
   },

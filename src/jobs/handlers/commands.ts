@@ -5,7 +5,7 @@ import type { Notifier } from '../../trading/notifier.js';
 import type { PicksRepo } from '../../trading/scan/picks-repo.js';
 import { collectStatus, type StatusSources } from '../../trading/status/status.js';
 import { commandContextSchema } from '../payloads/common.js';
-import type { HandlerMap } from '../worker-runtime.js';
+import { InvalidRequestError, type HandlerMap } from '../worker-runtime.js';
 import { digestHandlers, type DigestApp } from './digest.js';
 import { portfolioHandlers, type PortfolioDeps } from './portfolio.js';
 
@@ -47,12 +47,17 @@ export interface FailureReplyDeps {
   scrub: (text: string) => string;
 }
 
-/** When a command job fails for good, the user is told what happened and what to do. */
+/**
+ * When a command job fails for good, the user is told what happened and what
+ * to do: try again later, or, when the request itself can never work
+ * ({@link InvalidRequestError}), fix how it is written.
+ */
 export async function tellUserCommandFailed(deps: FailureReplyDeps, job: Job, err: Error): Promise<void> {
   const ctx = commandContextSchema.safeParse(job.data);
   if (!ctx.success) return;
   const error = deps.scrub(err.message).slice(0, 300);
-  await deps.publisher.publish(ctx.data.chatId, { kind: 'command.failed', command: job.name, attempts: job.attemptsMade, error }, { key: `${job.id}-failed` });
+  const invalid = err instanceof InvalidRequestError;
+  await deps.publisher.publish(ctx.data.chatId, { kind: 'command.failed', command: job.name, attempts: job.attemptsMade, error, ...(invalid ? { invalid } : {}) }, { key: `${job.id}-failed` });
 }
 
 /** A scan that failed for good: edit its ack message, or say so in the chat. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDate } from '../../lib/dates.js';
 import { ROLES } from '../../lib/roles.js';
 
 /** Who asked, where to answer, and which update it came from (the idempotency key). */
@@ -13,7 +14,7 @@ export const commandContextSchema = z.object({
 export type CommandContext = z.infer<typeof commandContextSchema>;
 
 /** /picks [date]: the session date to list, or the latest one with picks. */
-export const picksRequestSchema = commandContextSchema.extend({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() });
+export const picksRequestSchema = commandContextSchema.extend({ date: calendarDate.optional() });
 
 const inlineKeyboardSchema = z.array(z.array(z.object({ text: z.string().min(1).max(64), callback_data: z.string().min(1).max(64) })));
 

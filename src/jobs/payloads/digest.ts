@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDate } from '../../lib/dates.js';
 import { ROLES } from '../../lib/roles.js';
 import { DIGEST_KINDS, type DigestKind } from '../../trading/digest/types.js';
 
@@ -16,10 +17,7 @@ export const digestSendSchema = z
     /** Present on /digest jobs so a failed job can tell the user (commandContextSchema shape). */
     role: z.enum(ROLES).optional(),
     updateId: z.number().int().nonnegative().optional(),
-    sessionDate: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
-      .optional(),
+    sessionDate: calendarDate.optional(),
   })
   .refine((p) => (p.chatId === undefined) === (p.userId === undefined), {
     message: 'chatId and userId go together: both for a reply to one chat, neither for a scheduled broadcast',

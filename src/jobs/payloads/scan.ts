@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { STRATEGY_IDS, type StrategyId } from '../../engine/signal.js';
+import { calendarDate } from '../../lib/dates.js';
 import type { ScanChunkOutcome } from '../../trading/scan/scan-run.js';
 import { commandContextSchema } from './common.js';
 
@@ -14,7 +15,7 @@ export const scanChunkSchema = z.object({
   runId: z.string().min(1),
   symbols: z.array(z.string().min(1)).min(1),
   strategies,
-  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  asOf: calendarDate,
   total: z.number().int().positive(),
   chatId: z.number().int(),
   ackMessageId: z.number().int().positive(),
@@ -22,11 +23,11 @@ export const scanChunkSchema = z.object({
 export type ScanChunk = z.infer<typeof scanChunkSchema>;
 
 /** The flow's parent: runs once every chunk is done, ranks and posts the picks. */
-export const scanFinishSchema = scanStartSchema.extend({ runId: z.string().min(1), asOf: z.string(), total: z.number().int().nonnegative(), demo: z.boolean() });
+export const scanFinishSchema = scanStartSchema.extend({ runId: z.string().min(1), asOf: calendarDate, total: z.number().int().nonnegative(), demo: z.boolean() });
 export type ScanFinish = z.infer<typeof scanFinishSchema>;
 
 /** What a chunk job returns (its BullMQ return value, read by the flow's parent). */
 export type ScanChunkResult = ScanChunkOutcome;
 
 /** A scan the scheduler started: one per trading chat, keyed by the slot (`sched-scan-0935-<date>`). */
-export const scanScheduledSchema = z.object({ slotKey: z.string().min(1).max(80), sessionDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
+export const scanScheduledSchema = z.object({ slotKey: z.string().min(1).max(80), sessionDate: calendarDate });

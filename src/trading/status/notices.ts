@@ -13,8 +13,10 @@ export type StatusNotice =
   | { kind: 'command.picks'; date: string | null; picks: StoredPick[]; asked?: string }
   /**
    * A command job failed through all its retries: `command` is the job name
-   * (e.g. `command.pnl`), `error` the (scrubbed) error message.
+   * (e.g. `command.pnl`), `error` the (scrubbed) error message. `invalid`:
+   * the request itself can never work (e.g. an impossible date in a forged or
+   * old job), so it was not retried and sending it again will not help.
    */
-  | { kind: 'command.failed'; command: string; attempts: number; error: string }
+  | { kind: 'command.failed'; command: string; attempts: number; error: string; invalid?: boolean }
   /** A scan failed for good: its ack message (`ackMessageId`) is edited to say so, or a new message is sent. */
   | { kind: 'command.scan-failed'; error: string; ackMessageId?: number };
