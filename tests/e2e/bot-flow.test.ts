@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, textOf, type Harness } from '../helpers/harness.js';
 
+/** Unlocks the full /readyz detail (without it /readyz says only {ready}). */
+const ADMIN_TOKEN = 'bot-flow-admin-token-0123456789';
+
 /** The chat flow a new user tries first, in local mode (no token: the app runs its own emulator). */
 describe('local mode chat flow', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ mode: 'local' });
+    h = await startHarness({ mode: 'local', env: { HTTP_ADMIN_TOKEN: ADMIN_TOKEN } });
   });
   afterAll(async () => {
     await h?.stop();
@@ -80,7 +83,10 @@ describe('local mode chat flow', () => {
     const base = `http://127.0.0.1:${h.running.httpPort}`;
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
-    const ready = await fetch(`${base}/readyz`);
+    const minimal = await fetch(`${base}/readyz`);
+    expect(minimal.status).toBe(200);
+    expect(await minimal.json()).toEqual({ ready: true });
+    const ready = await fetch(`${base}/readyz`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(ready.status).toBe(200);
     const body = (await ready.json()) as { status: string; postgres: { ok: boolean }; redis: { ok: boolean } };
     expect(body.status).toBe('ready');

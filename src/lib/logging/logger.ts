@@ -15,6 +15,8 @@ const REDACT_PATHS = [
   '*.apiKey',
   'secretKey',
   '*.secretKey',
+  'adminToken',
+  '*.adminToken',
   'authorization',
   '*.authorization',
   'headers.authorization',

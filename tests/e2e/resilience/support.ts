@@ -75,9 +75,9 @@ export async function pollUntil<T>(
 }
 
 /** GET on the app's HTTP server. */
-export function httpGet(port: number, path: string, timeoutMs = 3_000): Promise<{ status: number; body: string }> {
+export function httpGet(port: number, path: string, timeoutMs = 3_000, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolvePromise, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', timeout: timeoutMs }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', timeout: timeoutMs, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -87,6 +87,25 @@ export function httpGet(port: number, path: string, timeoutMs = 3_000): Promise<
     req.on('error', reject);
     req.end();
   });
+}
+
+/** HTTP_ADMIN_TOKEN of the resilience harnesses: unlocks the full /readyz detail. */
+export const ADMIN_TOKEN = 'resilience-admin-token-0123456789';
+
+/**
+ * The full /readyz once it answers `status`. Readiness comes from a snapshot refreshed
+ * every 2 s in the background, so a change shows within a refresh period plus a probe.
+ */
+export function readyzWhen(port: number, status: number, timeoutMs = 8_000): Promise<{ status: number; body: string }> {
+  return pollUntil(
+    `/readyz ${status}`,
+    async () => {
+      const r = await httpGet(port, '/readyz', 3_000, { authorization: `Bearer ${ADMIN_TOKEN}` });
+      return r.status === status ? r : undefined;
+    },
+    timeoutMs,
+    200,
+  );
 }
 
 /** Read-only BullMQ view of a test's queues (its own connection, same prefix as the app). */
