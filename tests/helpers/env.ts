@@ -26,6 +26,10 @@ export function testConfig(dbUrl: string, env: Record<string, string> = {}): Con
     LOG_LEVEL: 'silent',
     NOTIFY_CHAT_BURST: '1000',
     NOTIFY_CHAT_PER_SEC: '1000',
+    // Tests drive one user far faster than a person; the per-user limits are tested with their defaults in tests/e2e/fairness.test.ts.
+    USER_RATE_PER_MIN: '100000',
+    USER_RATE_BURST: '100000',
+    USER_MAX_QUEUED: '100000',
     HEARTBEAT_INTERVAL_MS: '1000',
     COURTSIDE_HOME: '/tmp/courtside-test-home',
     // Tests store exactly the bars they need; the 2.3M-row demo universe is covered by its own tests.
