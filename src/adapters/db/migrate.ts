@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { createDataSource } from './data-source.js';
 
 /** Arbitrary but fixed: every Courtside process agrees on this advisory lock key. */
 const MIGRATION_LOCK_KEY = 774_219_001;
@@ -19,5 +20,21 @@ export async function migrateWithLock(ds: DataSource): Promise<string[]> {
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await runner.release();
+  }
+}
+
+/**
+ * Applies pending migrations as the migration role (MIGRATION_DATABASE_URL): on `ds` when
+ * both URLs are the same (local mode, one role), else on a short-lived DataSource of its own,
+ * since the app's role may not change the schema.
+ */
+export async function migrateAs(db: { url: string; migrationUrl: string }, ds: DataSource): Promise<string[]> {
+  if (db.migrationUrl === db.url) return migrateWithLock(ds);
+  const owner = createDataSource(db.migrationUrl, { poolSize: 2, applicationName: 'courtside-migrate' });
+  await owner.initialize();
+  try {
+    return await migrateWithLock(owner);
+  } finally {
+    await owner.destroy();
   }
 }

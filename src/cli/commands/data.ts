@@ -10,7 +10,7 @@ import type { BarsStatus } from '../../adapters/bars/types.js';
 import { loadConfig } from '../../app/config/config.js';
 import { createDataSource } from '../../adapters/db/data-source.js';
 import { ensureDatabase } from '../../adapters/db/ensure-database.js';
-import { migrateWithLock } from '../../adapters/db/migrate.js';
+import { migrateAs } from '../../adapters/db/migrate.js';
 import { previousSession } from '../../engine/calendar/index.js';
 import { isIsoDate, nyToday } from '../../lib/dates.js';
 import { UsageError, type CliCommand, type CliIO } from '../command.js';
@@ -52,12 +52,12 @@ function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: s
 /** Opens the configured database (created and migrated if needed) and runs `fn` with a store. */
 async function withStore<T>(fn: (store: BarsStore) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  await ensureDatabase(config.db.url);
+  await ensureDatabase(config.db.migrationUrl);
   // Two connections for migrate-with-lock, then a bulk write uses two plus one for the seed lock.
   const ds = createDataSource(config.db.url, { poolSize: 4, applicationName: 'courtside-data' });
   await ds.initialize();
   try {
-    await migrateWithLock(ds);
+    await migrateAs(config.db, ds);
     return await fn(new BarsStore(ds, { cacheDir: join(config.home, 'cache') }));
   } finally {
     await ds.destroy();

@@ -10,9 +10,10 @@ export const migrateCommand: CliCommand = {
   usage: 'courtside migrate',
   async run(_args, io) {
     const config = loadConfig();
-    const { created } = await ensureDatabase(config.db.url);
+    // The owning role (MIGRATION_DATABASE_URL, default DATABASE_URL): the app's own role may not change the schema.
+    const { created } = await ensureDatabase(config.db.migrationUrl);
     if (created) io.stdout('created database\n');
-    const ds = createDataSource(config.db.url, { poolSize: 2 });
+    const ds = createDataSource(config.db.migrationUrl, { poolSize: 2 });
     await ds.initialize();
     try {
       const applied = await migrateWithLock(ds);

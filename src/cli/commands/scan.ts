@@ -4,7 +4,7 @@ import { BarsStore } from '../../adapters/bars/store.js';
 import { loadConfig } from '../../app/config/config.js';
 import { createDataSource } from '../../adapters/db/data-source.js';
 import { ensureDatabase } from '../../adapters/db/ensure-database.js';
-import { migrateWithLock } from '../../adapters/db/migrate.js';
+import { migrateAs } from '../../adapters/db/migrate.js';
 import { rankSignals, scanLatest, suggestSize } from '../../engine/scan/index.js';
 import { STRATEGY_IDS, type StrategyId } from '../../engine/signal.js';
 import { loadUniverse } from '../../adapters/market-data/universe/load-universe.js';
@@ -37,11 +37,11 @@ export const scanCommand: CliCommand = {
       wanted = new Set(u.entries.map((e) => e.symbol));
     }
     const config = loadConfig();
-    await ensureDatabase(config.db.url);
+    await ensureDatabase(config.db.migrationUrl);
     const ds = createDataSource(config.db.url, { poolSize: 3 });
     await ds.initialize();
     try {
-      await migrateWithLock(ds);
+      await migrateAs(config.db, ds);
       const store = new BarsStore(ds);
       const members = (await store.listSymbols()).filter((m) => !wanted || wanted.has(m.symbol));
       if (members.length === 0) {
