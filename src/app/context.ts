@@ -6,7 +6,7 @@ import { AuditLog } from '../trading/audit/audit-log.js';
 import type { Config } from './config/config.js';
 import { createDataSource } from '../adapters/db/data-source.js';
 import { ensureDatabase } from '../adapters/db/ensure-database.js';
-import { migrateWithLock } from '../adapters/db/migrate.js';
+import { migrateAs } from '../adapters/db/migrate.js';
 import { JobProducer } from '../jobs/producer.js';
 import { assertRegistryConsistent } from '../jobs/registry.js';
 import { createLogger, type Logger } from '../lib/logging/logger.js';
@@ -16,7 +16,7 @@ import { BlobStore } from '../adapters/redis/blob-store.js';
 import { Outbox } from '../bot/outbox/outbox.js';
 import type { StatusSources } from '../trading/status/status.js';
 import { openRedis, whenReady } from '../adapters/redis/connections.js';
-import { KillSwitch } from '../trading/kill-switch/kill-switch.js';
+import { KILL_SWITCH_REPAIR_INTERVAL_MS, KillSwitch } from '../trading/kill-switch/kill-switch.js';
 import type { DestinationStream } from 'pino';
 import { join } from 'node:path';
 import { BarsStore } from '../adapters/bars/store.js';
@@ -80,11 +80,11 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   assertRegistryConsistent();
   const log = createLogger({ level: config.log.level, secrets: config.secrets, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   const scrub = makeScrubber(config.secrets);
-  await ensureDatabase(config.db.url);
+  await ensureDatabase(config.db.migrationUrl);
   const ds = createDataSource(config.db.url);
   await ds.initialize();
   if (opts.migrate !== false) {
-    const applied = await migrateWithLock(ds);
+    const applied = await migrateAs(config.db, ds);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
   }
   const redis = openRedis(config.redis.url, 'producer', (err) => log.warn({ err: err.message }, 'redis connection problem'));
@@ -96,6 +96,9 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   await killSwitch.syncMirror().catch((err: unknown) => log.warn({ err }, 'could not mirror the kill switch into Redis yet'));
   // Redis keeps nothing across a restart without persistence: restore the mirror whenever it comes back.
   redis.on('ready', () => void killSwitch.syncMirror().catch((err: unknown) => log.warn({ err }, 'could not re-mirror the kill switch')));
+  // A store that fell behind (a kill held only in Redis while Postgres was down) is repaired even when nobody reads the switch.
+  const killSwitchRepair = setInterval(() => void killSwitch.syncMirror().catch(() => undefined), KILL_SWITCH_REPAIR_INTERVAL_MS);
+  killSwitchRepair.unref();
   const metrics = new Metrics();
   const blobs = new BlobStore(redis, config.redis.prefix);
   const notifier = new Outbox(jobs, blobs);
@@ -138,6 +141,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     scanData: new StoreScanData(bars),
     alerts: new Alerts({ db: uow, notifier: publisher, admins: adminChatIds(config.telegram.allowed), log: log.child({ component: 'alerts' }) }),
     async close() {
+      clearInterval(killSwitchRepair);
       await bars.idle().catch(() => undefined);
       await jobs.close();
       redis.disconnect();

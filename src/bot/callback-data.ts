@@ -4,7 +4,10 @@ import { z } from 'zod';
 /**
  * Inline-button data is signed so a forged or edited button press changes
  * nothing. Format: `<action>.<arg>.<expiry base36 seconds>.<mac>` — at most
- * 64 bytes, the Bot API's limit.
+ * 64 bytes, the Bot API's limit. Confirm and Cancel buttons carry their
+ * confirmation token id as `arg` (src/trading/confirmations): the signature
+ * proves the bot made the button, the token makes it single use and binds it
+ * to the state it was shown for.
  */
 const MAC_CHARS = 16;
 const MAX_BYTES = 64;
@@ -19,6 +22,9 @@ export const CALLBACK_ACTIONS = {
   flattenConfirm: 'fc',
   flattenCancel: 'fx',
   settingsSet: 'st',
+  /** /resolve's buttons (arg: the confirmation token). */
+  resolveMarkFailed: 'mf',
+  resolveBookFill: 'bf',
 } as const;
 export type CallbackAction = (typeof CALLBACK_ACTIONS)[keyof typeof CALLBACK_ACTIONS];
 

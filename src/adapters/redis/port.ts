@@ -5,17 +5,43 @@
  */
 
 /**
+ * One store's copy of the kill switch. `epoch` is bumped by every engage and
+ * every resume; between two copies the higher epoch is the newer state.
+ */
+export interface KillSwitchRecord {
+  engaged: boolean;
+  /**
+   * Monotonic change counter. Null only for a record written before epochs
+   * existed (`{reason, by, at}`, which meant "engaged"): the kill switch
+   * counts it as newer than any numbered state it knows.
+   */
+  epoch: number | null;
+  reason: string | null;
+  /** Who changed it (Telegram user id as text), when known. */
+  by: string | null;
+  /** When it changed (ISO 8601). */
+  at: string;
+}
+
+/**
  * The kill switch's fast mirror: one record any process can read in well
  * under a millisecond. Every method rejects when Redis does not answer (the
- * kill switch treats that as "engaged": it fails closed).
+ * kill switch treats that as "engaged": it fails closed). Writes never move
+ * the mirror back to a lower epoch.
  */
 export interface KillSwitchMirror {
-  /** The mirrored record (JSON of reason, by, at), or null when the switch is not mirrored as engaged. */
-  read(): Promise<string | null>;
-  /** Mirrors the switch as engaged with this record. */
-  write(record: string): Promise<void>;
-  /** Clears the mirror (the switch is resumed). */
-  clear(): Promise<void>;
+  /** The mirrored record, or null when the mirror is empty (a fresh or flushed Redis: state unknown, never "off"). */
+  read(): Promise<KillSwitchRecord | null>;
+  /**
+   * Stores `record` unless the mirror already holds an equal or higher epoch
+   * (atomically). True when stored.
+   */
+  offer(record: KillSwitchRecord & { epoch: number }): Promise<boolean>;
+  /**
+   * Mirrors an engage at epoch max(mirror's epoch, `floor`) + 1, atomically
+   * (used when Postgres cannot number it). Returns that epoch.
+   */
+  engage(record: { reason: string | null; by: string | null; at: string }, floor: number): Promise<number>;
 }
 
 /** A round trip to Redis, for /status and /readyz. */

@@ -115,7 +115,7 @@ interface UnbookedOrder {
   submit_attempted_at: Date | null;
 }
 
-const FAIL_CLOSED: KillSwitchState = { engaged: true, reason: 'reconciliation never sends orders', changedBy: null, changedAt: null, postgres: true, redis: true };
+const FAIL_CLOSED: KillSwitchState = { engaged: true, epoch: null, reason: 'reconciliation never sends orders', changedBy: null, changedAt: null, postgres: true, redis: true };
 
 /**
  * Compares our books with the broker and reports every difference. It never
