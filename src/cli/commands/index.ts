@@ -18,5 +18,6 @@ export const CLI_COMMANDS: readonly CliEntry[] = [
   { name: 'data', summary: 'Bars store: import CSV bars, seed the default data, show what is stored', load: async () => (await import('./data.js')).dataCommand },
   { name: 'scan', summary: "Today's picks from the stored bars", load: async () => (await import('./scan.js')).scanCommand },
   { name: 'backtest', summary: 'Backtest donchian / turtle_soup on CSVs or a universe; stores the run in Postgres', load: async () => (await import('./backtest.js')).backtestCommand },
+  { name: 'orders', summary: 'Orders stuck after a crash (orders stuck [--json])', load: async () => (await import('./orders.js')).ordersCommand },
   { name: 'calendar', summary: 'NYSE sessions, holidays and early closes of a year', load: async () => (await import('./calendar.js')).calendarCommand },
 ];

@@ -1,0 +1,230 @@
+import type { UnitOfWork } from '../../adapters/db/port.js';
+import { isBrokerError } from '../../lib/broker-errors.js';
+import { Confirmations, type ConfirmBinding, type ConfirmRefusal, type IssuedConfirmation } from '../confirmations/confirmations.js';
+import { settleApproval, type ExecutionDeps } from './execute.js';
+import { refOf } from './order-lifecycle.js';
+import { approvalStateVersion } from './state-version.js';
+import type { BrokerEvidence, SettleResult } from './stuck-types.js';
+
+/** What /stuck, /resolve and `courtside orders stuck` need. */
+export interface StuckDeps {
+  /** The entries' deps: the database, the configured broker (look-ups only), the audit chain. */
+  execution: ExecutionDeps;
+  /** EXEC_RESOLVE_AFTER_MS: only attempt marks older than this are stuck (younger ones may have a run on them). */
+  resolveAfterMs: number;
+  now?: () => Date;
+}
+
+/** An approval stuck after its attempt mark that the recovery pass could not settle (or has not yet). */
+export interface StuckApproval {
+  approvalId: string;
+  pickId: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  qty: number;
+  limitPrice: number;
+  /** Still reserved on the daily budget until it is settled. */
+  reserved: number;
+  clientOrderId: string;
+  broker: string;
+  brokerOrderId: string | null;
+  orderState: string;
+  /** Telegram user id of the approver. */
+  approvedBy: number;
+  /** ISO time of the attempt mark. */
+  attemptedAt: string;
+  ageMs: number;
+  /** The state version a /resolve confirmation binds (see `approvalStateVersion`). */
+  version: number;
+}
+
+/** An exit order (stop, time stop, flatten) stuck the same way. */
+export interface StuckExit {
+  clientOrderId: string;
+  symbol: string;
+  strategy: string;
+  exitReason: string;
+  qty: number;
+  broker: string;
+  brokerOrderId: string | null;
+  orderState: string;
+  attemptedAt: string;
+  ageMs: number;
+}
+
+/** Everything stuck now, from Postgres (no broker call). */
+export interface StuckList {
+  asOf: string;
+  resolveAfterMs: number;
+  approvals: StuckApproval[];
+  exits: StuckExit[];
+}
+
+/** The two confirm actions of /resolve; the subject is `approval:<id>`, the version the state version. */
+export const MARK_FAILED_CONFIRM = 'execution.mark_failed';
+export const BOOK_FILL_CONFIRM = 'execution.book_fill';
+export type ResolveChoice = 'mark_failed' | 'book_fill';
+const actionOf = (c: ResolveChoice) => (c === 'mark_failed' ? MARK_FAILED_CONFIRM : BOOK_FILL_CONFIRM);
+const subjectOf = (approvalId: string) => `approval:${approvalId}`;
+
+const nowOf = (deps: StuckDeps) => deps.now?.() ?? new Date();
+
+/** What the listing needs: Postgres only (the CLI lists without a broker). */
+export interface StuckListDeps {
+  db: UnitOfWork;
+  resolveAfterMs: number;
+  now?: () => Date;
+}
+
+/** Unbooked orders whose attempt mark is older than EXEC_RESOLVE_AFTER_MS: what the pass left (ambiguous) or has not reached yet. */
+export async function listStuck(deps: StuckListDeps): Promise<StuckList> {
+  const now = deps.now?.() ?? new Date();
+  const olderThan = new Date(now.getTime() - deps.resolveAfterMs);
+  const db = deps.db;
+  const [approvals, exits] = await Promise.all([
+    db.rows<{
+      approval_id: string;
+      pick_id: string;
+      symbol: string;
+      side: 'buy' | 'sell';
+      qty: number;
+      limit_price: string;
+      reserved_amount: string;
+      client_order_id: string;
+      broker: string;
+      broker_order_id: string | null;
+      state: string;
+      approved_by: string;
+      submit_attempted_at: Date;
+      v: string;
+    }>(
+      `SELECT a.id AS approval_id, a.pick_id, o.symbol, o.side, o.qty, o.limit_price, o.reserved_amount, o.client_order_id, o.broker, o.broker_order_id, o.state,
+              a.approved_by::text AS approved_by, o.submit_attempted_at,
+              floor(extract(epoch FROM greatest(a.updated_at, o.updated_at)) * 1000000)::bigint::text AS v
+         FROM approvals a JOIN orders o ON o.approval_id = a.id
+        WHERE a.state IN ('approved', 'executing') AND o.booked_at IS NULL AND o.submit_attempted_at IS NOT NULL AND o.submit_attempted_at <= $1
+        ORDER BY o.submit_attempted_at`,
+      [olderThan],
+    ),
+    db.rows<{ client_order_id: string; symbol: string; strategy: string; exit_reason: string; qty: number; broker: string; broker_order_id: string | null; state: string; submit_attempted_at: Date }>(
+      `SELECT client_order_id, symbol, strategy, exit_reason, qty, broker, broker_order_id, state, submit_attempted_at FROM orders
+        WHERE kind = 'exit' AND booked_at IS NULL AND submit_attempted_at IS NOT NULL AND submit_attempted_at <= $1
+        ORDER BY submit_attempted_at`,
+      [olderThan],
+    ),
+  ]);
+  return {
+    asOf: now.toISOString(),
+    resolveAfterMs: deps.resolveAfterMs,
+    approvals: approvals.map((r) => ({
+      approvalId: r.approval_id,
+      pickId: r.pick_id,
+      symbol: r.symbol,
+      side: r.side,
+      qty: r.qty,
+      limitPrice: Number(r.limit_price),
+      reserved: Number(r.reserved_amount),
+      clientOrderId: r.client_order_id,
+      broker: r.broker,
+      brokerOrderId: r.broker_order_id,
+      orderState: r.state,
+      approvedBy: Number(r.approved_by),
+      attemptedAt: r.submit_attempted_at.toISOString(),
+      ageMs: now.getTime() - r.submit_attempted_at.getTime(),
+      version: Number(r.v),
+    })),
+    exits: exits.map((r) => ({
+      clientOrderId: r.client_order_id,
+      symbol: r.symbol,
+      strategy: r.strategy,
+      exitReason: r.exit_reason,
+      qty: r.qty,
+      broker: r.broker,
+      brokerOrderId: r.broker_order_id,
+      orderState: r.state,
+      attemptedAt: r.submit_attempted_at.toISOString(),
+      ageMs: now.getTime() - r.submit_attempted_at.getTime(),
+    })),
+  };
+}
+
+/** What /resolve shows: the stuck approval, the broker's evidence, and one confirmation per choice. */
+export type ResolveAsk =
+  | { kind: 'not_stuck'; approvalId: string }
+  | { kind: 'ask'; item: StuckApproval; evidence: BrokerEvidence; markFailed: IssuedConfirmation; bookFill: IssuedConfirmation };
+
+/**
+ * /resolve <approval id>: looks the order up at the broker (never sends it)
+ * and issues a Mark failed and a Book fill confirmation, each bound to the
+ * approval and to the state version shown. Only a stuck approval (see
+ * {@link listStuck}) is offered.
+ */
+export async function askResolve(deps: StuckDeps, approvalId: string, by: number | string): Promise<ResolveAsk> {
+  const id = approvalId.trim().toLowerCase();
+  const item = (await listStuck({ db: deps.execution.db, resolveAfterMs: deps.resolveAfterMs, ...(deps.now ? { now: deps.now } : {}) })).approvals.find((a) => a.approvalId === id);
+  if (!item) return { kind: 'not_stuck', approvalId: id };
+  const broker = deps.execution.broker;
+  let evidence: BrokerEvidence;
+  try {
+    const b = await broker.findSubmitted(
+      refOf({
+        id: '',
+        client_order_id: item.clientOrderId,
+        symbol: item.symbol,
+        side: item.side,
+        qty: item.qty,
+        limit_price: String(item.limitPrice),
+        time_in_force: 'ioc',
+        state: 'new',
+        broker_order_id: item.brokerOrderId,
+        submit_attempted_at: new Date(item.attemptedAt),
+        booked_at: null,
+      }),
+    );
+    evidence = b
+      ? { kind: 'found', broker: broker.name, brokerOrderId: b.brokerOrderId, status: b.status, qty: b.qty, filledQty: b.filledQty, avgFillPrice: b.avgFillPrice, submittedAt: b.submittedAt, updatedAt: b.updatedAt }
+      : { kind: 'none', broker: broker.name };
+  } catch (e) {
+    if (!isBrokerError(e)) throw e;
+    evidence = { kind: 'lookup_failed', broker: broker.name, error: (deps.execution.scrub ?? ((s: string) => s))(e.message).slice(0, 300) };
+  }
+  const tokens = new Confirmations(deps.execution.db, deps.now ? { now: deps.now } : {});
+  const issue = (c: ResolveChoice) => tokens.issue({ action: actionOf(c), subject: subjectOf(id), version: item.version, issuedBy: by });
+  const [markFailed, bookFill] = await Promise.all([issue('mark_failed'), issue('book_fill')]);
+  return { kind: 'ask', item, evidence, markFailed, bookFill };
+}
+
+/** What a /resolve button press did. */
+export type ResolveVerdict =
+  | { kind: 'refused'; refusal: ConfirmRefusal }
+  /** The settling run's result (booked, failed, or refused as `ambiguous` with the fresh evidence; `busy` when a run holds the lock). */
+  | { kind: 'settled'; approvalId: string; result: SettleResult };
+
+/**
+ * A /resolve button: spends its token only if the approval is still at the
+ * state version it was shown for, then settles it under the approval lock
+ * (which checks the version again): Mark failed closes it failed (budget
+ * released) unless the broker now shows an order; Book fill books the
+ * broker's final answer once. Never sends an order.
+ */
+export async function confirmResolve(deps: StuckDeps, choice: ResolveChoice, tokenId: string, by: number | string): Promise<ResolveVerdict> {
+  const action = actionOf(choice);
+  const db = deps.execution.db;
+  // The button has room for the token only: the token's row says which approval it is for.
+  const bound = await db.rows<{ subject: string }>(`SELECT subject FROM confirmations WHERE id = $1 AND action = $2`, [tokenId, action]);
+  const subject = bound[0]?.subject;
+  if (!subject?.startsWith('approval:')) return { kind: 'refused', refusal: { kind: 'unknown' } };
+  const approvalId = subject.slice('approval:'.length);
+  const binding: ConfirmBinding = { action, subject };
+  const current = await approvalStateVersion(db, approvalId);
+  const tokens = new Confirmations(db, deps.now ? { now: deps.now } : {});
+  const verdict = await tokens.redeem(tokenId, binding, { version: current?.version ?? null, changedAt: current?.changedAt ?? null }, by);
+  if (verdict.kind !== 'ok') return { kind: 'refused', refusal: verdict };
+  const olderThan = new Date(nowOf(deps).getTime() - deps.resolveAfterMs);
+  const result = await settleApproval(deps.execution, approvalId, { kind: choice, by: String(by), version: verdict.version }, { olderThan, lockWaitMs: 5_000 });
+  if (result.kind === 'changed') {
+    const after = await approvalStateVersion(db, approvalId);
+    return { kind: 'refused', refusal: { kind: 'stale', version: verdict.version, currentVersion: result.version, changedAt: after?.changedAt ?? null } };
+  }
+  return { kind: 'settled', approvalId, result };
+}
