@@ -5,7 +5,7 @@ import { startTelegramEmulator, type TelegramEmulator } from '../dev/telegram/in
 import { createHttpServer, listen } from './http/server.js';
 import { Heartbeat } from '../trading/status/heartbeat.js';
 import { RedisLivenessMarks } from '../adapters/redis/health.js';
-import { collectStatus } from '../trading/status/status.js';
+import { collectStatus, type SystemStatus } from '../trading/status/status.js';
 import { QUEUE_NAMES } from '../jobs/registry.js';
 import { createContext, type AppContext } from './context.js';
 import { startBotRole, type BotRole } from './roles/bot-role.js';
@@ -99,7 +99,7 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
           const mine = s.heartbeats.filter((h) => h.instance === app.instanceId);
           return {
             ready: s.db.ok && s.redis.ok,
-            checks: { postgres: s.db, redis: s.redis, killSwitchEngaged: s.killSwitch.engaged, alerts: s.alerts.map((a) => ({ key: a.key, severity: a.severity, message: a.message, since: a.firstAt })), heartbeats: s.heartbeats, staleRoles: s.heartbeats.filter((h) => h.stale).map((h) => h.role), roles: opts.roles, instance: app.instanceId, ownBeats: mine.length },
+            checks: { postgres: s.db, redis: s.redis, killSwitchEngaged: s.killSwitch.engaged, killSwitch: killSwitchDetail(s), alerts: s.alerts.map((a) => ({ key: a.key, severity: a.severity, detail: a.detail, since: a.firstAt })), heartbeats: s.heartbeats, staleRoles: s.heartbeats.filter((h) => h.stale).map((h) => h.role), roles: opts.roles, instance: app.instanceId, ownBeats: mine.length },
           };
         },
         metrics: () =>
@@ -115,6 +115,7 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
         ...(bot?.webhook ? { webhook: bot.webhook } : {}),
       },
       log,
+      { host: config.http.host, adminToken: config.http.adminToken },
     );
     httpPort = await listen(server, opts.httpPort ?? config.http.port, config.http.host);
   } catch (err) {
@@ -147,5 +148,21 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
       })();
       return stopping;
     },
+  };
+}
+
+/**
+ * The kill switch as /readyz details it (behind the admin token): the epoch,
+ * who changed it last and when, and every owed cancel-all (null: unreadable).
+ */
+function killSwitchDetail(s: SystemStatus): Record<string, unknown> {
+  const k = s.killSwitch;
+  return {
+    engaged: k.engaged,
+    epoch: k.epoch,
+    reason: k.reason,
+    changedBy: k.changedBy,
+    changedAt: k.changedAt?.toISOString() ?? null,
+    cancelOwed: s.cancelOwed?.map((o) => ({ epoch: o.epoch, since: o.since.toISOString(), requestedBy: o.requestedBy, attempts: o.attempts, lastError: o.lastError })) ?? null,
   };
 }

@@ -7,6 +7,10 @@ import { roleOf } from './middleware.js';
 import { handleBacktestCancel } from './commands/backtest.js';
 import { decideApprove, decideReject } from './callbacks/approvals.js';
 import { handleSettingsCallback } from './commands/settings.js';
+import { handleResolveCallback } from './commands/stuck.js';
+import { nyTime } from './format/ny-time.js';
+import type { ConfirmRefusal } from '../trading/confirmations/confirmations.js';
+import { cancelConfirm, confirmFlatten, confirmResume, FLATTEN_CONFIRM, RESUME_CONFIRM, type KillConfirmDeps } from '../trading/kill-switch/confirm.js';
 
 const ADMIN_ACTIONS: ReadonlySet<string> = new Set([CALLBACK_ACTIONS.resumeConfirm, CALLBACK_ACTIONS.resumeCancel, CALLBACK_ACTIONS.flattenConfirm, CALLBACK_ACTIONS.flattenCancel]);
 
@@ -53,14 +57,20 @@ export function handleCallback(deps: BotDeps) {
         }
         return;
       case CALLBACK_ACTIONS.resumeConfirm: {
-        const before = await deps.killSwitch.state();
-        if (!before.engaged) {
+        // The button's arg is its confirmation token: single use, bound to the kill epoch it was shown for.
+        const r = await confirmResume(killConfirmDeps(deps), verdict.payload.arg, ctx.from.id);
+        if (r.kind === 'already_off') {
           await ctx.answerCbQuery('The kill switch is already off.');
           await ctx.editMessageText('✅ The kill switch is already off; trading is allowed.').catch(() => undefined);
           return;
         }
-        const after = await deps.killSwitch.resume(ctx.from.id);
-        deps.log.warn({ userId: ctx.from.id }, 'kill switch resumed');
+        if (r.kind === 'refused') {
+          await deps.audit.append({ action: 'killswitch.resume_refused', ...base, refusal: r.refusal.kind }).catch(() => undefined);
+          await answerRefusal(ctx, r.refusal);
+          return;
+        }
+        const after = r.state;
+        deps.log.warn({ userId: ctx.from.id, epoch: after.epoch }, 'kill switch resumed');
         await ctx.answerCbQuery(after.engaged ? 'Resume did not fully apply.' : 'Trading resumed.');
         await ctx
           .editMessageText(
@@ -72,28 +82,73 @@ export function handleCallback(deps: BotDeps) {
         return;
       }
       case CALLBACK_ACTIONS.flattenConfirm: {
-        const messageId = cq.message?.message_id ?? 0;
         const chatId = ctx.chat?.id ?? ctx.from.id;
-        // Keyed by the confirmation message: a double tap is one flatten.
-        await deps.jobs.add('execution.flatten', { updateId: ctx.update.update_id, chatId, userId: ctx.from.id, role }, { jobId: `flatten-${chatId}-${messageId}` });
-        await deps.audit.append({ action: 'flatten.confirmed', ...base }).catch(() => undefined);
+        const token = verdict.payload.arg;
+        const r = await confirmFlatten(killConfirmDeps(deps), token, ctx.from.id);
+        if (r.kind === 'refused') {
+          await deps.audit.append({ action: 'flatten.refused', ...base, refusal: r.refusal.kind }).catch(() => undefined);
+          await answerRefusal(ctx, r.refusal);
+          return;
+        }
+        // Keyed by the (single-use) token; the job carries the epoch it was confirmed for and stops selling once the switch moves on.
+        await deps.jobs.add('execution.flatten', { updateId: ctx.update.update_id, chatId, userId: ctx.from.id, role, epoch: r.epoch }, { jobId: `flatten-${token}` });
+        await deps.audit.append({ action: 'flatten.confirmed', ...base, epoch: r.epoch }).catch(() => undefined);
         await ctx.answerCbQuery('Selling every open position…');
         await ctx.editMessageText(`🧯 Flatten confirmed by ${ctx.from.first_name} (${ctx.from.id}): selling every open position. A report follows.`).catch(() => undefined);
         return;
       }
+      case CALLBACK_ACTIONS.resolveMarkFailed:
+      case CALLBACK_ACTIONS.resolveBookFill:
+        await handleResolveCallback(deps, ctx, action, verdict.payload.arg);
+        return;
       case CALLBACK_ACTIONS.settingsSet:
         await handleSettingsCallback(deps, ctx, verdict.payload.arg);
         return;
       case CALLBACK_ACTIONS.flattenCancel:
-        await deps.audit.append({ action: 'flatten.cancelled', ...base }).catch(() => undefined);
+      case CALLBACK_ACTIONS.resumeCancel: {
+        const isFlatten = action === CALLBACK_ACTIONS.flattenCancel;
+        // Cancel spends the token: the Confirm next to it does nothing afterwards.
+        const c = await cancelConfirm(killConfirmDeps(deps), isFlatten ? FLATTEN_CONFIRM : RESUME_CONFIRM, verdict.payload.arg, ctx.from.id);
+        if (c.kind === 'used' && c.how === 'redeemed') {
+          await ctx.answerCbQuery('Too late: this confirmation was already used.', { show_alert: true });
+          return;
+        }
+        await deps.audit.append({ action: isFlatten ? 'flatten.cancelled' : 'killswitch.resume_cancelled', ...base }).catch(() => undefined);
         await ctx.answerCbQuery('Cancelled.');
-        await ctx.editMessageText('Flatten cancelled: positions are kept. The kill switch stays ON.').catch(() => undefined);
+        await ctx.editMessageText(isFlatten ? 'Flatten cancelled: positions are kept. The kill switch stays ON.' : 'Resume cancelled: the kill switch stays ON.').catch(() => undefined);
         return;
-      case CALLBACK_ACTIONS.resumeCancel:
-        await deps.audit.append({ action: 'killswitch.resume_cancelled', ...base }).catch(() => undefined);
-        await ctx.answerCbQuery('Cancelled.');
-        await ctx.editMessageText('Resume cancelled: the kill switch stays ON.').catch(() => undefined);
-        return;
+      }
     }
   };
+}
+
+/** The kill switch's confirm steps as this bot process runs them. */
+function killConfirmDeps(deps: BotDeps): KillConfirmDeps {
+  return { killSwitch: deps.killSwitch, db: deps.uow, now: () => new Date(deps.now()) };
+}
+
+/** Words for a confirmation that confirmed nothing; nothing changed. */
+export function refusalText(r: ConfirmRefusal): string {
+  switch (r.kind) {
+    case 'stale':
+      return r.changedAt
+        ? `This confirmation is out of date: the kill switch changed at ${nyTime(r.changedAt)}`
+        : 'This confirmation is out of date: the kill switch changed since it was shown';
+    case 'used':
+      return r.how === 'cancelled' ? 'This confirmation was cancelled. Send the command again.' : 'This confirmation was already used.';
+    case 'expired':
+      return 'This confirmation has expired. Send the command again.';
+    case 'unknown':
+      return 'This button is not valid. Send the command again.';
+  }
+}
+
+/**
+ * Answers the press; an out-of-date or expired confirmation is also edited to
+ * say so (its buttons go). A used one is left as it is: it already shows what happened.
+ */
+async function answerRefusal(ctx: Context, r: ConfirmRefusal): Promise<void> {
+  const text = refusalText(r);
+  await ctx.answerCbQuery(text, { show_alert: true });
+  if (r.kind === 'stale' || r.kind === 'expired') await ctx.editMessageText(`⌛ ${text.endsWith('.') ? text : `${text}.`} Nothing was changed.`).catch(() => undefined);
 }

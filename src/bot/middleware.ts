@@ -1,6 +1,7 @@
 import type { Context, MiddlewareFn } from 'telegraf';
 import type { Role } from '../lib/roles.js';
 import type { BotDeps } from './deps.js';
+import { replyOf } from './outbox/replies.js';
 
 /** State the middleware chain attaches to a context. */
 export interface AuthState {
@@ -59,6 +60,6 @@ export function authenticate(deps: BotDeps): MiddlewareFn<Context> {
     if (first === null) return;
     const message = `⛔ Sorry, you are not allowed to use this bot.\nYour Telegram user ID is ${from.id}. If you own this bot, add it to TELEGRAM_ALLOWED_USER_IDS and restart.`;
     if (ctx.callbackQuery) await ctx.answerCbQuery(message.slice(0, 200), { show_alert: true });
-    else if (ctx.chat) await ctx.reply(message);
+    else if (ctx.chat) await replyOf(ctx)(message);
   };
 }

@@ -7,6 +7,7 @@ import { startQueueWorker } from '../../jobs/worker-runtime.js';
 import { backtestFailureHook, backtestHandlers, type BacktestQueueDeps } from '../../jobs/handlers/backtest.js';
 import { ChatPacer } from '../../bot/outbox/chat-pacer.js';
 import { deliverNotify } from '../../bot/outbox/delivery.js';
+import { DeliveryFailures } from '../../bot/outbox/delivery-failures.js';
 import { openRedis } from '../../adapters/redis/connections.js';
 import { seedDefaultDataInBackground, seedingState } from '../seed-on-start.js';
 import { scanHandlers, type ScanQueueDeps } from '../../jobs/handlers/scan.js';
@@ -17,7 +18,9 @@ import { barsStoreSource } from '../../trading/backtest/bars-source.js';
 import { backtestDataSources } from '../backtest-sources.js';
 import type { AppContext } from '../context.js';
 import { executionHandlers, tellExecutionGaveUp } from '../../jobs/handlers/execution.js';
+import { startStuckRecovery } from '../../jobs/handlers/stuck-recovery.js';
 import { createTradingDeps, executionQueueDeps } from '../trading-deps.js';
+import { CANCEL_OWED_POLL_MS, OwedCancelRunner } from '../../trading/kill-switch/cancel-owed.js';
 
 /** A running worker role: BullMQ workers for the command and notify queues. */
 export interface WorkerRole {
@@ -68,10 +71,11 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   const notifyWorkerConn = blocking();
   const pacer = new ChatPacer(notifyConn, config.redis.prefix, config.notify.chatPerSec, config.notify.chatBurst);
   const telegram = createTelegramClient(config.telegram);
+  const failures = new DeliveryFailures(notifyConn, config.redis.prefix, app.alerts);
   const notify = startQueueWorker(
     'notify',
     {
-      'notify.deliver': (p, run) => deliverNotify(p, run, { telegram, redis: notifyConn, prefix: config.redis.prefix, pacer, blobs: app.blobs, metrics: app.metrics }),
+      'notify.deliver': (p, run) => deliverNotify(p, run, { telegram, redis: notifyConn, prefix: config.redis.prefix, pacer, blobs: app.blobs, metrics: app.metrics, failures }),
     },
     {
       ...shared,
@@ -129,7 +133,18 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   });
   const executionConn = blocking();
   const trading = createTradingDeps(config, app.ds, log.child({ component: 'broker' }));
-  const execDeps = executionQueueDeps(app, trading);
+  const owedCancel = new OwedCancelRunner(
+    {
+      db: app.uow,
+      brokers: [trading.broker],
+      audit: app.audit,
+      publisher: app.publisher,
+      admins: () => [...config.telegram.allowed].filter(([, role]) => role === 'admin').map(([id]) => id),
+      killSwitch: app.killSwitch,
+    },
+    log.child({ component: 'cancel-owed' }),
+  );
+  const execDeps = executionQueueDeps(app, trading, owedCancel);
   const executions = startQueueWorker('executions', executionHandlers(execDeps), {
     ...shared,
     connection: executionConn,
@@ -151,11 +166,23 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   void app.jobs
     .add('execution.reconcile', { reason: 'startup' }, { jobId: `reconcile-start-${app.instanceId}` })
     .catch((err: unknown) => log.warn({ err }, 'start-up reconciliation not enqueued; the scheduled one will run'));
+  // The cancel-all a kill owes is in Postgres: performed at start-up, when Redis returns (its proof
+  // could not be sent meanwhile), on every reconciliation (its handler) and on a short poll.
+  void owedCancel.run('startup');
+  const onRedisReady = () => void owedCancel.run('redis-ready');
+  app.redis.on('ready', onRedisReady);
+  const owedPoll = setInterval(() => void owedCancel.run('poll'), CANCEL_OWED_POLL_MS);
+  owedPoll.unref();
+  // Approvals (and exits) stuck after their attempt mark by a dead worker: settled from Postgres rows, at start-up and on a timer.
+  const stuckRecovery = startStuckRecovery(execDeps, config.recovery, log.child({ component: 'stuck-recovery' }));
   const seeding = config.seedDefaultData ? seedDefaultDataInBackground(app) : Promise.resolve();
   return {
     workers,
     seeding,
     async stop() {
+      clearInterval(owedPoll);
+      await stuckRecovery.stop();
+      app.redis.off('ready', onRedisReady);
       // close() waits for active jobs to finish, so a job is never cut in half on SIGTERM.
       await Promise.all(workers.map((w) => w.close()));
       // BullMQ does not close connections it was given.

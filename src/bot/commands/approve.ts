@@ -19,9 +19,9 @@ function decisionCommand(name: 'approve' | 'reject', decide: Decide, summary: st
     usage: `/${name} <pick id>`,
     role: 'trader',
     args: pickIdArg,
-    async run({ ctx, args, deps, userId, role, chatId }) {
+    async run({ ctx, args, deps, userId, role, chatId, reply }) {
       const answer = await decide(deps, ctx.telegram, { pickId: args, userId, role, name: ctx.from?.first_name ?? String(userId), chatId });
-      await ctx.reply(answer.text);
+      await reply(answer.text);
     },
   });
 }

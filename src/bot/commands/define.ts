@@ -2,6 +2,7 @@ import type { Context } from 'telegraf';
 import { z } from 'zod';
 import type { Role } from '../../lib/roles.js';
 import type { BotDeps } from '../deps.js';
+import type { Reply } from '../outbox/replies.js';
 
 /** Arguments as the parser sees them: the tokens and the raw text after the command. */
 export interface RawArgs {
@@ -18,6 +19,8 @@ export interface CommandCall<A> {
   chatId: number;
   updateId: number;
   deps: BotDeps;
+  /** Answers in the chat through the outbox (keyed by the update id): use it rather than `ctx.reply`, which a 429 loses. */
+  reply: Reply;
 }
 
 /** A bot command: its help line, required role, zod-validated arguments and handler. */

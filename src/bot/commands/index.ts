@@ -11,6 +11,7 @@ import { approveCommand, rejectCommand } from './approve.js';
 import { ordersCommand, pnlCommand, positionsCommand } from './portfolio.js';
 import { digestCommand } from './digest.js';
 import { settingsCommand } from './settings.js';
+import { resolveCommand, stuckCommand } from './stuck.js';
 
 const helpCommand = defineCommand({
   name: 'help',
@@ -18,16 +19,16 @@ const helpCommand = defineCommand({
   usage: '/help',
   role: 'viewer',
   args: noArgs,
-  async run({ ctx, role }) {
+  async run({ reply, role }) {
     const lines = COMMANDS.map((c) => {
       const allowed = roleAllows(role, c.role);
       return fmt`${c.usage} — ${c.summary}${allowed ? '' : ` (${c.role} only)`}`;
     });
-    await ctx.reply(fmt`${bold`Commands`}\n${join(lines, '\n')}\n\nYour role: ${role}.`);
+    await reply(fmt`${bold`Commands`}\n${join(lines, '\n')}\n\nYour role: ${role}.`);
   },
 });
 
 /** Every command, in /help order. */
-export const COMMANDS: readonly CommandDef<any>[] = [startCommand, helpCommand, statusCommand, scanCommand, picksCommand, approveCommand, rejectCommand, positionsCommand, ordersCommand, pnlCommand, digestCommand, settingsCommand, backtestCommand, killCommand, resumeCommand];
+export const COMMANDS: readonly CommandDef<any>[] = [startCommand, helpCommand, statusCommand, scanCommand, picksCommand, approveCommand, rejectCommand, positionsCommand, ordersCommand, pnlCommand, digestCommand, settingsCommand, backtestCommand, killCommand, resumeCommand, stuckCommand, resolveCommand];
 
 export const COMMANDS_BY_NAME: ReadonlyMap<string, CommandDef<any>> = new Map(COMMANDS.map((c) => [c.name, c]));

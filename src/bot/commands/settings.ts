@@ -66,7 +66,7 @@ export const settingsCommand = defineCommand({
   usage: `/settings [${NOTIFY_KINDS.join('|')} ${NOTIFY_MODES.join('|')}]`,
   role: 'viewer',
   args: argsSchema,
-  async run({ ctx, args, deps, userId, chatId, updateId }) {
+  async run({ args, deps, userId, chatId, updateId, reply }) {
     let note = '';
     let settings;
     if (args.set) {
@@ -78,7 +78,7 @@ export const settingsCommand = defineCommand({
     }
     const view = settingsView(settings);
     const keyboard = settingsKeyboard(settings, settingsSigner(deps));
-    await ctx.reply(note ? fmt`${note}${view}` : view, { reply_markup: { inline_keyboard: keyboard } });
+    await reply(note ? fmt`${note}${view}` : view, { reply_markup: { inline_keyboard: keyboard } });
   },
 });
 

@@ -7,9 +7,9 @@ export const startCommand = defineCommand({
   usage: '/start',
   role: 'viewer',
   args: noArgs,
-  async run({ ctx, role, deps }) {
+  async run({ reply, role, deps }) {
     const mode = deps.config.local.enabled ? 'local mode (emulated Telegram, demo data)' : 'live Telegram';
-    await ctx.reply(
+    await reply(
       fmt`👋 ${bold`Courtside`} — your trading robot.\nNo order is ever placed without your tap on Approve; /kill halts all trading at once.\n\nYou are signed in as ${bold(role)} · ${mode}.\nSend /help for the commands.`,
     );
   },

@@ -9,6 +9,7 @@ import type { JobRun } from '../../jobs/worker-runtime.js';
 import type { MetricsPort } from '../../adapters/metrics/port.js';
 import type { BlobStorePort } from '../../adapters/redis/port.js';
 import type { ChatPacer } from './chat-pacer.js';
+import type { DeliveryFailures } from './delivery-failures.js';
 import { classifyTelegramError } from './telegram-errors.js';
 
 /** One Bot API call the delivery makes; an op may expand into several (long texts, long captions). */
@@ -26,6 +27,8 @@ export interface DeliveryDeps {
   pacer: ChatPacer;
   blobs: BlobStorePort;
   metrics: MetricsPort;
+  /** Per-chat failure clock: admins are alerted after 10 minutes of failures to a chat. */
+  failures?: DeliveryFailures;
 }
 
 /** Expands ops into Bot API steps: long texts split at 4096, long captions moved into follow-up texts. */
@@ -102,9 +105,14 @@ async function runStep(chatId: number, step: Step, run: JobRun, deps: StepDeps, 
   try {
     await callTelegram(chatId, step, deps, plain);
     deps.metrics.telegramCalls.labels(step.method, 'ok').inc();
+    await deps.failures?.delivered(chatId).catch(() => undefined);
   } catch (err) {
     const failure = classifyTelegramError(err);
     deps.metrics.telegramCalls.labels(step.method, failure.kind).inc();
+    if (failure.kind === 'rate_limited' || failure.kind === 'transient' || failure.kind === 'chat_unreachable' || failure.kind === 'rejected') {
+      const why = failure.kind === 'rate_limited' ? `rate_limited (retry after ${Math.round(failure.retryAfterMs / 1000)} s)` : `${failure.kind}: ${failure.description}`;
+      await deps.failures?.failed(chatId, why).catch(() => undefined);
+    }
     switch (failure.kind) {
       case 'rate_limited':
         await run.worker.rateLimit(failure.retryAfterMs);

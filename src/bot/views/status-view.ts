@@ -1,5 +1,6 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import type { SystemStatus } from '../../trading/status/status.js';
+import { alertDetailText, formatEt } from './alert-text.js';
 import { humanDuration } from './duration.js';
 
 /** /status as a short, phone-readable message: the most important line first. */
@@ -11,6 +12,13 @@ export function statusView(s: SystemStatus): FmtString {
       ? fmt`🛑 ${bold`Kill switch: ON`} — ${ks.reason ?? 'no reason given'}${ks.changedBy ? ` (by ${ks.changedBy})` : ''}`
       : fmt`✅ ${bold`Kill switch: off`} — trading allowed`,
   );
+  // Which kill (or resume) the switch is at, and who made it: confirmations and owed cancel-alls name epochs.
+  if (ks.epoch !== null) lines.push(`Kill epoch ${ks.epoch}${ks.changedBy ? ` · changed by ${ks.changedBy}` : ''}${ks.changedAt ? ` at ${formatEt(ks.changedAt.getTime())}` : ''}`);
+  for (const o of s.cancelOwed ?? []) {
+    const tries = o.attempts > 0 ? ` — ${o.attempts} tr${o.attempts === 1 ? 'y' : 'ies'} so far${o.lastError ? ` (${o.lastError})` : ''}` : '';
+    lines.push(`⏳ Cancel-all owed for kill epoch ${o.epoch} since ${formatEt(o.since.getTime())}: a worker performs it and sends the proof${tries}`);
+  }
+  if (s.cancelOwed === null) lines.push('⚠️ Owed cancel-alls cannot be read (Postgres)');
   if (ks.postgres !== ks.redis) lines.push(`⚠️ Kill switch stores disagree (Postgres: ${String(ks.postgres)}, Redis: ${String(ks.redis)}); failing closed. Send /kill or /resume again to settle it.`);
   lines.push(fmt`Mode: ${s.mode} · up ${humanDuration(s.uptimeMs)}`);
   lines.push(`Postgres: ${s.db.ok ? `ok (${s.db.ms.toFixed(1)} ms)` : `DOWN — ${s.db.error ?? 'no answer'}`}`);
@@ -23,7 +31,7 @@ export function statusView(s: SystemStatus): FmtString {
   }
   if (s.alerts.length > 0) {
     lines.push(bold`Open alerts`);
-    for (const a of s.alerts.slice(0, 6)) lines.push(`${a.severity === 'critical' ? '🔴' : '🟠'} ${a.message} (since ${humanDuration(Date.now() - a.firstAt.getTime())})`);
+    for (const a of s.alerts.slice(0, 6)) lines.push(`${a.severity === 'critical' ? '🔴' : '🟠'} ${alertDetailText(a.detail)} (since ${humanDuration(Date.now() - a.firstAt.getTime())})`);
     if (s.alerts.length > 6) lines.push(`… and ${s.alerts.length - 6} more`);
   }
   if (s.heartbeats.length > 0) {

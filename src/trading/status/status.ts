@@ -2,6 +2,7 @@ import type { SqlSession } from '../../adapters/db/port.js';
 import type { HealthProbe, QueueDepths } from '../../adapters/redis/port.js';
 import { withTimeout } from '../../lib/timeout.js';
 import { currentAlerts, type AlertView } from '../alerts/alerts.js';
+import { owedCancels, type OwedCancel } from '../kill-switch/cancel-owed.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { readHeartbeats, type HeartbeatView } from './heartbeat.js';
 
@@ -18,6 +19,8 @@ export interface SystemStatus {
   mode: string;
   uptimeMs: number;
   killSwitch: KillSwitchState;
+  /** Cancel-alls a kill owes and no worker has proven yet, oldest first; null when Postgres could not be read. */
+  cancelOwed: OwedCancel[] | null;
   db: ProbeResult;
   redis: ProbeResult;
   /** Job counts per queue and state; null when the queues could not be read. */
@@ -51,13 +54,14 @@ export async function probe(fn: () => Promise<unknown>, timeoutMs: number, what:
 }
 
 export async function collectStatus(src: StatusSources): Promise<SystemStatus> {
-  const [db, redis, killSwitch, queues, heartbeats, alerts] = await Promise.all([
+  const [db, redis, killSwitch, queues, heartbeats, alerts, cancelOwed] = await Promise.all([
     probe(() => src.db.rows('SELECT 1'), src.timeoutMs, 'postgres ping'),
     probe(() => src.redis.ping(), src.timeoutMs, 'redis ping'),
     src.killSwitch.state(),
     src.queues.depths().catch(() => null),
     readHeartbeats(src.db, src.staleMs).catch(() => []),
     currentAlerts(src.db),
+    owedCancels(src.db).catch(() => null),
   ]);
-  return { mode: src.mode, uptimeMs: Date.now() - src.startedAt, killSwitch, db, redis, queues, heartbeats, alerts };
+  return { mode: src.mode, uptimeMs: Date.now() - src.startedAt, killSwitch, cancelOwed, db, redis, queues, heartbeats, alerts };
 }

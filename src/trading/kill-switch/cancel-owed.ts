@@ -1,0 +1,217 @@
+import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
+import type { Broker } from '../../adapters/brokers/port.js';
+import type { AuditSink } from '../execution/audit-journal.js';
+import type { Notifier } from '../notifier.js';
+import type { KillSwitchState } from './verdict.js';
+
+/**
+ * The cancel-all a kill owes: engaging the kill switch writes one row per
+ * kill epoch (in the same transaction as the switch), and only a worker that
+ * has proven the brokers hold no open order deletes it. So the cancel-all
+ * never depends on the chat reply or on a queued job being delivered: a lost
+ * job, a dead worker or a Redis outage only delay it until the next start-up,
+ * reconciliation, Redis return or poll.
+ */
+export interface OwedCancel {
+  /** The kill epoch whose engage owes it. */
+  epoch: number;
+  since: Date;
+  requestedBy: string | null;
+  /** Where the /kill came from (the proof goes there); null: every admin hears it. */
+  chatId: number | null;
+  reason: string | null;
+  attempts: number;
+  lastError: string | null;
+}
+
+/** Advisory-lock namespace of the owed cancel-all: one worker performs it at a time. */
+export const CANCEL_OWED_LOCK = 774_219_104;
+const LOCK_KEY = 'cancel-owed';
+
+/**
+ * The statement that records an owed cancel-all; run it in the engage's
+ * transaction. Parameters: epoch, since, requested_by, chat_id, reason.
+ */
+export const OWE_CANCEL_SQL = 'INSERT INTO cancel_owed (epoch, since, requested_by, chat_id, reason) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (epoch) DO NOTHING';
+
+interface OwedRow {
+  epoch: string;
+  since: Date;
+  requested_by: string | null;
+  chat_id: string | null;
+  reason: string | null;
+  attempts: number;
+  last_error: string | null;
+}
+
+/** Every owed cancel-all, oldest first. */
+export async function owedCancels(db: SqlSession): Promise<OwedCancel[]> {
+  const rows = await db.rows<OwedRow>('SELECT epoch::text AS epoch, since, requested_by, chat_id::text AS chat_id, reason, attempts, last_error FROM cancel_owed ORDER BY epoch');
+  return rows.map((r) => ({
+    epoch: Number(r.epoch),
+    since: r.since,
+    requestedBy: r.requested_by,
+    chatId: r.chat_id === null ? null : Number(r.chat_id),
+    reason: r.reason,
+    attempts: r.attempts,
+    lastError: r.last_error,
+  }));
+}
+
+/** What one broker said: cancelled by the call, and open orders on a fresh look afterwards. */
+export interface BrokerCancelProof {
+  cancelled: number;
+  openAfter: number;
+}
+
+/** What performing the owed cancel-alls did. */
+export type CancelOwedOutcome =
+  /** Nothing was owed. */
+  | { kind: 'none' }
+  /** Another worker holds the lock and is performing it. */
+  | { kind: 'busy' }
+  /** Proven (every broker 0 open), stored, sent and cleared. */
+  | { kind: 'settled'; epochs: number[]; brokers: Record<string, BrokerCancelProof> }
+  /** The switch was resumed after these kills: the cancel-all is no longer wanted; cleared. */
+  | { kind: 'superseded'; epochs: number[]; currentEpoch: number }
+  /** Orders still open, or a broker, the audit or the outbox did not answer: the rows stay for the next try. */
+  | { kind: 'unsettled'; epochs: number[]; brokers: Record<string, BrokerCancelProof>; error: string | null };
+
+/** What performing the owed cancel-alls needs. */
+export interface CancelOwedDeps {
+  db: UnitOfWork;
+  /** Every broker this deployment trades through (the proof is per broker). */
+  brokers: Pick<Broker, 'name' | 'cancelAllOrders' | 'listOpenOrders'>[];
+  audit: AuditSink;
+  publisher: Pick<Notifier, 'publish'>;
+  /** Admin chats: the proof of a kill without a chat (e.g. the circuit breaker's) goes to them. */
+  admins: () => number[];
+  killSwitch: { state(): Promise<KillSwitchState> };
+  /** How long to wait for another worker's lock (default 0: it is performing it). */
+  lockWaitMs?: number;
+}
+
+/**
+ * Performs every owed cancel-all once, under an advisory lock so two workers
+ * do not race (idempotent: cancelling at a broker with nothing open is a
+ * no-op). The rows are deleted only after the proof (each broker's open
+ * orders, looked up afresh, is 0) is in the audit log AND the admin notice
+ * is on the outbox under a stable key; any failure leaves them for the next
+ * try. Never throws for a broker, audit or outbox failure (the outcome says
+ * so); throws only when Postgres itself cannot be read.
+ */
+export async function performOwedCancels(deps: CancelOwedDeps, trigger: string): Promise<CancelOwedOutcome> {
+  // A cheap read first: the common case (nothing owed) takes no lock.
+  if ((await owedCancels(deps.db)).length === 0) return { kind: 'none' };
+  const res = await deps.db.withAdvisoryLock(CANCEL_OWED_LOCK, LOCK_KEY, deps.lockWaitMs ?? 0, () => performLocked(deps, trigger));
+  return res === 'busy' ? { kind: 'busy' } : res;
+}
+
+async function performLocked(deps: CancelOwedDeps, trigger: string): Promise<CancelOwedOutcome> {
+  // Read again under the lock: the worker that held it may have settled everything.
+  const owed = await owedCancels(deps.db);
+  if (owed.length === 0) return { kind: 'none' };
+  const epochs = owed.map((o) => o.epoch);
+  const newest = Math.max(...epochs);
+
+  const state = await deps.killSwitch.state();
+  if (!state.engaged && state.epoch !== null && state.epoch > newest) {
+    // Resumed after these kills: cancelling now would cancel orders placed since, which nobody asked for.
+    await deps.audit.append({ action: 'killswitch.cancel_all.superseded', actor: 'system', trigger, epochs, currentEpoch: state.epoch });
+    await clear(deps.db, epochs);
+    return { kind: 'superseded', epochs, currentEpoch: state.epoch };
+  }
+
+  const brokers: Record<string, BrokerCancelProof> = {};
+  const stillOpen: Record<string, { symbol: string; status: string }[]> = {};
+  let error: string | null = null;
+  for (const b of deps.brokers) {
+    try {
+      const res = await b.cancelAllOrders();
+      // The proof is a fresh look at the broker, not the cancel call's own count.
+      const open = await b.listOpenOrders();
+      brokers[b.name] = { cancelled: res.cancelled, openAfter: open.length };
+      stillOpen[b.name] = open.map((o) => ({ symbol: o.symbol, status: o.status }));
+    } catch (err) {
+      error = `${b.name}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);
+    }
+  }
+  const proven = error === null && deps.brokers.every((b) => brokers[b.name]?.openAfter === 0);
+  const requestedBy = owed.at(-1)?.requestedBy ?? 'system';
+  const recipients = recipientsOf(owed, deps.admins);
+  if (!proven) {
+    await deps.db.exec('UPDATE cancel_owed SET attempts = attempts + 1, last_attempt_at = now(), last_error = $2 WHERE epoch = ANY($1::bigint[])', [epochs, error ?? 'orders still open']).catch(() => undefined);
+    await deps.audit.append({ action: 'killswitch.cancel_all.unsettled', actor: requestedBy, trigger, epochs, brokers, error }).catch(() => undefined);
+    // The admins hear once per kill that orders are still open (every later try is in /status and the audit log).
+    if (error === null && owed.every((o) => o.attempts === 0)) {
+      for (const b of deps.brokers) {
+        for (const chatId of recipients) {
+          await deps.publisher
+            .publish(chatId, { kind: 'execution.cancel-all', broker: b.name, cancelled: brokers[b.name]!.cancelled, stillOpen: stillOpen[b.name] ?? [] }, { key: `cancel-owed-${newest}-${b.name}-open-to-${chatId}` })
+            .catch(() => undefined);
+        }
+      }
+    }
+    return { kind: 'unsettled', epochs, brokers, error };
+  }
+  try {
+    await deps.audit.append({ action: 'killswitch.cancel_all', actor: requestedBy, trigger, epochs, brokers });
+    for (const b of deps.brokers) {
+      for (const chatId of recipients) {
+        // A stable key: a retry after a crash between this and the delete sends nothing twice.
+        await deps.publisher.publish(chatId, { kind: 'execution.cancel-all', broker: b.name, cancelled: brokers[b.name]!.cancelled, stillOpen: [] }, { key: `cancel-owed-${newest}-${b.name}-to-${chatId}` });
+      }
+    }
+  } catch (err) {
+    const why = (err instanceof Error ? err.message : String(err)).slice(0, 300);
+    await deps.db.exec('UPDATE cancel_owed SET attempts = attempts + 1, last_attempt_at = now(), last_error = $2 WHERE epoch = ANY($1::bigint[])', [epochs, `proof not sent: ${why}`]).catch(() => undefined);
+    return { kind: 'unsettled', epochs, brokers, error: why };
+  }
+  await clear(deps.db, epochs);
+  return { kind: 'settled', epochs, brokers };
+}
+
+async function clear(db: SqlSession, epochs: number[]): Promise<void> {
+  await db.exec('DELETE FROM cancel_owed WHERE epoch = ANY($1::bigint[])', [epochs]);
+}
+
+/** The kill chats (each once); every admin when no kill came from a chat. */
+function recipientsOf(owed: OwedCancel[], admins: () => number[]): number[] {
+  const chats = [...new Set(owed.map((o) => o.chatId).filter((c): c is number => c !== null))];
+  return chats.length > 0 ? chats : [...new Set(admins())];
+}
+
+/** How often a worker looks for an owed cancel-all nobody has performed (a lost job, a Redis outage). */
+export const CANCEL_OWED_POLL_MS = 5_000;
+
+/**
+ * One process's way in to {@link performOwedCancels}: calls made while one is
+ * running share it (start-up, the poll, Redis returning, a reconciliation and
+ * the /kill job often coincide), and a failure is logged, never thrown, so a
+ * trigger cannot crash its caller.
+ */
+export class OwedCancelRunner {
+  private running: Promise<CancelOwedOutcome | null> | null = null;
+
+  constructor(
+    private readonly deps: CancelOwedDeps,
+    private readonly log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void },
+  ) {}
+
+  run(trigger: string): Promise<CancelOwedOutcome | null> {
+    this.running ??= performOwedCancels(this.deps, trigger)
+      .then((out) => {
+        if (out.kind === 'settled' || out.kind === 'superseded') this.log.info({ trigger, ...out }, 'owed cancel-all settled');
+        else if (out.kind === 'unsettled') this.log.warn({ trigger, ...out }, 'owed cancel-all not settled yet; will try again');
+        return out;
+      })
+      .catch((err: unknown) => {
+        this.log.warn({ err, trigger }, 'could not read or perform the owed cancel-all; will try again');
+        return null;
+      })
+      .finally(() => {
+        this.running = null;
+      });
+    return this.running;
+  }
+}
