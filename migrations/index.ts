@@ -5,6 +5,10 @@ import { Backtests1764100000000 } from './1764100000000-Backtests.js';
 import { Picks1764200000000 } from './1764200000000-Picks.js';
 import { Execution1764300000000 } from './1764300000000-Execution.js';
 import { Scheduling1764400000000 } from './1764400000000-Scheduling.js';
+import { TypedReasons1764500000000 } from './1764500000000-TypedReasons.js';
+import { KillEpoch1764600000000 } from './1764600000000-KillEpoch.js';
+import { AuditAnchor1764700000000 } from './1764700000000-AuditAnchor.js';
+import { CancelOwed1764800000000 } from './1764800000000-CancelOwed.js';
 
 /** Every migration, oldest first. Listed explicitly so ESM builds need no glob loading. */
-export const MIGRATIONS = [Foundation1763800000000, Bars1763900000000, PaperBroker1764000000000, Backtests1764100000000, Picks1764200000000, Execution1764300000000, Scheduling1764400000000];
+export const MIGRATIONS = [Foundation1763800000000, Bars1763900000000, PaperBroker1764000000000, Backtests1764100000000, Picks1764200000000, Execution1764300000000, Scheduling1764400000000, TypedReasons1764500000000, KillEpoch1764600000000, AuditAnchor1764700000000, CancelOwed1764800000000];

@@ -9,8 +9,8 @@ import type { QuoteProvider } from '../adapters/market-data/port.js';
 import { StoredBarQuotes } from '../adapters/market-data/stored/bar-quotes.js';
 import { messageRefKey } from '../bot/outbox/delivery.js';
 import { unfinishedReason } from '../bot/views/execution-reasons.js';
-import { reconcileLines } from '../bot/views/reconcile-view.js';
 import type { ExecutionQueueDeps } from '../jobs/handlers/execution.js';
+import { CircuitBreaker } from '../trading/circuit-breaker/circuit-breaker.js';
 import type { ExecutionDeps } from '../trading/execution/execute.js';
 import type { ExitDeps } from '../trading/execution/exits.js';
 import { dollarAdvFromBars } from '../trading/execution/liquidity-source.js';
@@ -82,7 +82,7 @@ export function exitDeps(app: AppContext, trading: TradingDeps): ExitDeps {
 }
 
 /** The `executions` queue's deps, wired from the app's services and the configured broker. */
-export function executionQueueDeps(app: AppContext, trading: TradingDeps): ExecutionQueueDeps {
+export function executionQueueDeps(app: AppContext, trading: TradingDeps, owedCancel: ExecutionQueueDeps['owedCancel']): ExecutionQueueDeps {
   return {
     db: app.uow,
     broker: trading.broker,
@@ -99,6 +99,8 @@ export function executionQueueDeps(app: AppContext, trading: TradingDeps): Execu
     reconcile: { db: app.uow, broker: trading.broker, audit: app.audit, logger: app.log.child({ component: 'reconcile' }), scrub: app.scrub },
     audit: app.audit,
     alerts: app.alerts,
+    circuit: circuitBreaker(app),
+    owedCancel,
     publisher: app.publisher,
     jobs: app.jobs,
     picks: app.picks,
@@ -109,7 +111,22 @@ export function executionQueueDeps(app: AppContext, trading: TradingDeps): Execu
     },
     fillRecipients: () => recipientsFor('fills', app.uow, app.config.telegram.allowed),
     unfinishedReason,
-    reconcileLines,
     scrub: app.scrub,
   };
+}
+
+/**
+ * The circuit breaker as configured: the CIRCUIT_* limits for every broker's
+ * market (one today; a market with limits of its own gets them here, by broker name).
+ */
+export function circuitBreaker(app: AppContext): CircuitBreaker {
+  const limits = app.config.circuit;
+  return new CircuitBreaker({
+    db: app.uow,
+    killSwitch: app.killSwitch,
+    alerts: app.alerts,
+    audit: app.audit,
+    limitsFor: () => limits,
+    log: app.log.child({ component: 'circuit-breaker' }),
+  });
 }

@@ -4,15 +4,27 @@ import { handleCallback } from './handle-callback.js';
 import { handleMessage } from './handle-message.js';
 import { authenticate, dedupeUpdates } from './middleware.js';
 import { COMMANDS } from './commands/index.js';
+import { trackingProducer } from './fairness/job-tracking.js';
+import { limitUsers } from './fairness/limit-users.js';
+import { queueReplies, replyOf } from './outbox/replies.js';
 
-/** Builds the telegraf bot: de-duplicate, authenticate, then route messages and button presses. */
-export function createBot(deps: BotDeps): Telegraf {
+/**
+ * Builds the telegraf bot: give each update its queued reply, de-duplicate,
+ * authenticate, hold each user to their fair share, then route messages and
+ * button presses.
+ */
+export function createBot(botDeps: BotDeps): Telegraf {
+  // Handlers enqueue through a producer that notes each job against the user's update (see limitUsers).
+  const deps: BotDeps = { ...botDeps, jobs: trackingProducer(botDeps.jobs) };
   const bot = new Telegraf(deps.config.telegram.token, {
     telegram: { apiRoot: deps.config.telegram.apiRoot, webhookReply: false },
     handlerTimeout: 60_000,
   });
+  // Replies go through the outbox (paced, 429-safe); untracked, so a reply does not hold the user's fairness slot.
+  bot.use(queueReplies({ jobs: botDeps.jobs, log: deps.log }));
   bot.use(dedupeUpdates(deps));
   bot.use(authenticate(deps));
+  bot.use(limitUsers(deps));
   bot.on('callback_query', handleCallback(deps));
   bot.on('message', handleMessage(deps));
   bot.catch(async (err, ctx) => {
@@ -20,7 +32,7 @@ export function createBot(deps: BotDeps): Telegraf {
     deps.log.error({ err, updateId: ctx.update.update_id }, 'update handler failed');
     try {
       if (ctx.callbackQuery) await ctx.answerCbQuery('Something went wrong; nothing was changed. Try again.');
-      else if (ctx.chat) await ctx.reply(`❌ Something went wrong on our side (${text.slice(0, 200)}). Try again; if it keeps failing, check /status.`);
+      else if (ctx.chat) await replyOf(ctx)(`❌ Something went wrong on our side (${text.slice(0, 200)}). Try again; if it keeps failing, check /status.`);
     } catch (replyErr) {
       deps.log.error({ err: replyErr }, 'could not tell the user about a failure');
     }

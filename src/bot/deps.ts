@@ -9,6 +9,8 @@ import type { JobProducer } from '../jobs/producer.js';
 import type { MetricsPort } from '../adapters/metrics/port.js';
 import type { KillSwitch } from '../trading/kill-switch/kill-switch.js';
 import type { StatusSources } from '../trading/status/status.js';
+import type { UserFairnessStore } from '../adapters/redis/fairness/port.js';
+import type { StuckDeps } from '../trading/execution/stuck.js';
 
 /**
  * The settings the bot reads: a slice of the app's parsed configuration
@@ -19,6 +21,8 @@ export interface BotConfig {
   local: { enabled: boolean };
   redis: { prefix: string };
   execution: { windowMs: number };
+  /** Per user: commands and button presses a minute, how many at once, and jobs waiting or running at once. */
+  fairness: { perMinute: number; burst: number; maxQueued: number };
 }
 
 /** What the bot process needs; built once by the bot role. */
@@ -31,6 +35,8 @@ export interface BotDeps {
   /** Fail-fast Redis connection (update de-duplication, refusal throttling). */
   redis: Redis;
   metrics: MetricsPort;
+  /** Per-user rate buckets and work slots, shared by every bot replica. */
+  fairness: UserFairnessStore;
   status: StatusSources;
   /** Postgres: approvals and settings are decided in the bot process, atomically, so a tap gets its answer at once. */
   ds: DataSource;
@@ -40,4 +46,6 @@ export interface BotDeps {
   /** Scrubs secrets from text that may be shown to a user. */
   scrub: (text: string) => string;
   now: () => number;
+  /** /stuck and /resolve (broker look-ups, never orders); absent when this process has no broker configured. */
+  stuck?: StuckDeps;
 }

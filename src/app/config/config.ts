@@ -23,11 +23,18 @@ export interface Config {
     callbackKey: Buffer;
   };
   local: { enabled: boolean; botApiPort: number; userId: number };
-  db: { url: string };
+  /**
+   * `url`: what the app runs as (in production a role that may only append to the audit log);
+   * `migrationUrl`: the role that owns the schema, used only to create the database and migrate (default `url`).
+   */
+  db: { url: string; migrationUrl: string };
   redis: { url: string; prefix: string };
-  http: { host: string; port: number };
+  /** `adminToken` (HTTP_ADMIN_TOKEN) unlocks /metrics and the full /readyz; null when unset. */
+  http: { host: string; port: number; adminToken: string | null };
   home: string;
   notify: { chatBurst: number; chatPerSec: number; globalPerSec: number };
+  /** Per user: commands and button presses a minute, how many at once, and jobs waiting or running at once. */
+  fairness: { perMinute: number; burst: number; maxQueued: number };
   worker: { concurrency: number };
   heartbeat: { intervalMs: number; staleMs: number };
   queueTimeoutMs: number;
@@ -48,10 +55,14 @@ export interface Config {
     waitTimeoutMs: number;
     timeStopBars: number;
   };
+  /** The recovery pass for orders stuck after their attempt mark (EXEC_RESOLVE_AFTER_MS, EXEC_RESOLVE_EVERY_MS). */
+  recovery: { resolveAfterMs: number; everyMs: number };
   /** Time-based jobs (New York times; `close-5` follows early closes) and the dead-man check. */
   schedule: { enabled: boolean; spec: ScheduleSpec; deadman: { intervalMs: number; expectedRoles: string[] } };
   /** Stop / time-stop exits and the daily marks. */
   exits: { limitBuffer: number; timeStopLeadMinutes: number; duringKill: boolean; requireOpenSession: boolean; benchmark: string };
+  /** The circuit breaker's limits (every market's today); null: that check is off (the setting's 0). */
+  circuit: { dailyLossPct: number | null; rejects: number | null };
   /** Values that must never be logged; the logger scrubs them from every line. */
   secrets: string[];
 }
@@ -105,7 +116,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError([`SCHEDULE_* ${e instanceof Error ? e.message : String(e)}`]);
   }
   const callbackSecret = env.CALLBACK_SECRET ?? `courtside-callback:${token}`;
-  const secrets = [env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_WEBHOOK_SECRET, env.CALLBACK_SECRET, passwordOf(env.DATABASE_URL), passwordOf(env.REDIS_URL), env.APCA_API_KEY_ID, env.APCA_API_SECRET_KEY]
+  const secrets = [env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_WEBHOOK_SECRET, env.CALLBACK_SECRET, passwordOf(env.DATABASE_URL), env.MIGRATION_DATABASE_URL ? passwordOf(env.MIGRATION_DATABASE_URL) : undefined, passwordOf(env.REDIS_URL), env.APCA_API_KEY_ID, env.APCA_API_SECRET_KEY, env.HTTP_ADMIN_TOKEN]
     .filter((s): s is string => typeof s === 'string' && s.length >= 4);
   const home = isAbsolute(env.COURTSIDE_HOME) ? env.COURTSIDE_HOME : resolve(process.cwd(), env.COURTSIDE_HOME);
   return {
@@ -120,11 +131,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       callbackKey: createHash('sha256').update(callbackSecret).digest(),
     },
     local: { enabled: local, botApiPort: env.LOCAL_BOT_API_PORT, userId: env.LOCAL_USER_ID },
-    db: { url: env.DATABASE_URL },
+    db: { url: env.DATABASE_URL, migrationUrl: env.MIGRATION_DATABASE_URL ?? env.DATABASE_URL },
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
-    http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
+    http: { host: env.HTTP_HOST, port: env.HTTP_PORT, adminToken: env.HTTP_ADMIN_TOKEN ?? null },
     home,
     notify: { chatBurst: env.NOTIFY_CHAT_BURST, chatPerSec: env.NOTIFY_CHAT_PER_SEC, globalPerSec: env.NOTIFY_GLOBAL_PER_SEC },
+    fairness: { perMinute: env.USER_RATE_PER_MIN, burst: env.USER_RATE_BURST, maxQueued: env.USER_MAX_QUEUED },
     worker: { concurrency: env.WORKER_CONCURRENCY },
     heartbeat: { intervalMs: env.HEARTBEAT_INTERVAL_MS, staleMs: env.HEARTBEAT_STALE_MS },
     queueTimeoutMs: env.QUEUE_TIMEOUT_MS,
@@ -161,6 +173,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       waitTimeoutMs: env.EXEC_WAIT_TIMEOUT_MS,
       timeStopBars: env.EXEC_TIME_STOP_BARS,
     },
+    recovery: { resolveAfterMs: env.EXEC_RESOLVE_AFTER_MS, everyMs: env.EXEC_RESOLVE_EVERY_MS },
     schedule: {
       enabled: env.SCHEDULE_ENABLED,
       spec: schedule,
@@ -170,6 +183,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     exits: { limitBuffer: env.EXIT_LIMIT_BUFFER_PCT / 100, timeStopLeadMinutes: env.EXIT_TIME_STOP_LEAD_MIN, duringKill: env.EXIT_DURING_KILL, requireOpenSession: env.EXIT_REQUIRE_OPEN_SESSION, benchmark: env.MTM_BENCHMARK.toUpperCase() },
+    circuit: { dailyLossPct: env.CIRCUIT_DAILY_LOSS_PCT > 0 ? env.CIRCUIT_DAILY_LOSS_PCT : null, rejects: env.CIRCUIT_REJECTS > 0 ? env.CIRCUIT_REJECTS : null },
     secrets,
   };
 }

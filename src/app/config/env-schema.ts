@@ -58,6 +58,13 @@ export const envSchema = z
       .string()
       .default('postgres://postgres@127.0.0.1:5432/courtside')
       .refine((v) => hasScheme(v, ['postgres:', 'postgresql:']), 'must be postgres://user[:pass]@host:port/db'),
+    /** The role that owns the schema, used only to create the database and run migrations; default DATABASE_URL. */
+    MIGRATION_DATABASE_URL: optionalText.pipe(
+      z
+        .string()
+        .refine((v) => hasScheme(v, ['postgres:', 'postgresql:']), 'must be postgres://user[:pass]@host:port/db (the role that runs migrations)')
+        .optional(),
+    ),
     REDIS_URL: z
       .string()
       .default('redis://127.0.0.1:6379')
@@ -65,12 +72,22 @@ export const envSchema = z
     REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('courtside'),
     HTTP_HOST: z.string().default('127.0.0.1'),
     HTTP_PORT: port.default(8080),
+    /** Unlocks /metrics and the full /readyz (`Authorization: Bearer …`); never logged. */
+    HTTP_ADMIN_TOKEN: optionalText.pipe(
+      z.string().regex(/^[\x21-\x7e]{16,256}$/, 'must be 16-256 printable characters without spaces, e.g. from `openssl rand -hex 24`').optional(),
+    ),
     LOCAL_BOT_API_PORT: port.default(8081),
     LOCAL_USER_ID: positiveInt.default(1),
     COURTSIDE_HOME: z.string().default('.courtside'),
     NOTIFY_CHAT_BURST: positiveInt.default(20),
     NOTIFY_CHAT_PER_SEC: z.coerce.number().positive().default(1),
     NOTIFY_GLOBAL_PER_SEC: positiveInt.default(30),
+    /** Per user: commands and button presses a minute (an admin's /kill, /resume and their buttons are exempt). */
+    USER_RATE_PER_MIN: positiveInt.default(20),
+    /** Per user: how many of them may arrive at once. */
+    USER_RATE_BURST: positiveInt.default(5),
+    /** Per user: jobs waiting or running at once; the next is refused until one finishes. */
+    USER_MAX_QUEUED: positiveInt.default(3),
     WORKER_CONCURRENCY: positiveInt.default(8),
     HEARTBEAT_INTERVAL_MS: positiveInt.default(60_000),
     HEARTBEAT_STALE_MS: positiveInt.default(300_000),
@@ -114,6 +131,15 @@ export const envSchema = z
     EXEC_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
     EXEC_WAIT_TIMEOUT_MS: positiveInt.default(30_000),
     EXEC_TIME_STOP_BARS: z.coerce.number().int().min(1).max(100).default(5),
+    /**
+     * How old an order's attempt mark must be before the recovery pass settles it (looks it up; books it, or
+     * closes it failed when the broker has none). Longer than one executor's worst case holding it: the Alpaca
+     * POST timeout (10 s) + its look-up window after an unknown answer (15 s) + EXEC_WAIT_TIMEOUT_MS (30 s).
+     * The pass also skips any approval whose lock a live run holds.
+     */
+    EXEC_RESOLVE_AFTER_MS: positiveInt.default(120_000),
+    /** How often every worker runs the recovery pass (it also runs at start-up). Tests set it short. */
+    EXEC_RESOLVE_EVERY_MS: positiveInt.default(60_000),
     EXIT_LIMIT_BUFFER_PCT: z.coerce.number().min(0).max(10).default(0.5),
     EXIT_TIME_STOP_LEAD_MIN: z.coerce.number().int().min(1).max(120).default(15),
     EXIT_DURING_KILL: z
@@ -142,6 +168,10 @@ export const envSchema = z
       .default('')
       .refine((v) => v.split(',').every((r) => ['', 'bot', 'worker', 'scheduler'].includes(r.trim())), 'must list roles among bot, worker, scheduler'),
     MTM_BENCHMARK: z.string().regex(/^[A-Za-z0-9.-]{1,15}$/, 'must be a ticker such as SPY').default('SPY'),
+    /** Circuit breaker: the kill switch engages itself when a market's session loss (realized + unrealized) reaches this % of its equity; 0 turns it off. */
+    CIRCUIT_DAILY_LOSS_PCT: z.coerce.number({ message: 'must be a percentage from 0 (off) to 100, e.g. 3' }).min(0, 'must be from 0 (off) to 100').max(100, 'must be from 0 (off) to 100').default(3),
+    /** Circuit breaker: …and after this many consecutive orders the broker rejected; 0 turns it off. */
+    CIRCUIT_REJECTS: z.coerce.number({ message: 'must be a whole number, e.g. 5 (0: off)' }).int('must be a whole number, e.g. 5 (0: off)').min(0, 'must be 0 (off) or more').default(5),
   })
   // Cross-field rules run even when single fields failed, so one message lists every problem.
   .check(

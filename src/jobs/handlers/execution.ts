@@ -2,11 +2,14 @@ import type { Job } from 'bullmq';
 import type { UnitOfWork } from '../../adapters/db/port.js';
 import type { Broker } from '../../adapters/brokers/port.js';
 import { ALERT_KINDS, alertKeys, type Alerts } from '../../trading/alerts/alerts.js';
+import { reconcileMismatchDetail } from '../../trading/alerts/details.js';
+import type { CircuitBreaker } from '../../trading/circuit-breaker/circuit-breaker.js';
+import type { OwedCancelRunner } from '../../trading/kill-switch/cancel-owed.js';
 import type { AuditSink } from '../../trading/execution/audit-journal.js';
 import { executeApproval, gaveUpReason, giveUpApproval, type ExecutionDeps, type ExecutionOutcome } from '../../trading/execution/execute.js';
 import { flattenAll, runExits, type ExitDeps } from '../../trading/execution/exits.js';
 import { markToMarket, type MarkToMarketDeps } from '../../trading/execution/mark-to-market.js';
-import { reconcile, type ReconcileDeps, type ReconcileReport } from '../../trading/execution/reconcile.js';
+import { reconcile, type ReconcileDeps } from '../../trading/execution/reconcile.js';
 import type { Notifier } from '../../trading/notifier.js';
 import { loadFillContext } from '../../trading/portfolio/fill-context.js';
 import type { StoredPick } from '../../trading/scan/picks-repo.js';
@@ -32,6 +35,10 @@ export interface ExecutionQueueDeps {
   reconcile: ReconcileDeps;
   audit: AuditSink;
   alerts: Pick<Alerts, 'raise' | 'resolve'>;
+  /** Engages the kill switch on too many broker rejections or too big a session loss (checked after outcomes, fills and marks). */
+  circuit: Pick<CircuitBreaker, 'checkRejections' | 'checkSessionLoss'>;
+  /** Performs the cancel-all a kill owes (rows in Postgres, so a lost job or reply only delays it); null: it could not be read or performed. */
+  owedCancel: Pick<OwedCancelRunner, 'run'>;
   publisher: Pick<Notifier, 'publish'>;
   jobs: Pick<JobProducer, 'add'>;
   picks: { get(id: string): Promise<StoredPick | null> };
@@ -44,8 +51,6 @@ export interface ExecutionQueueDeps {
    * on it, and a run that gives up records it on the approval.
    */
   unfinishedReason(out: ExecutionOutcome): string;
-  /** A reconciliation in words, for the admins' alert. */
-  reconcileLines(report: ReconcileReport): string[];
   scrub(text: string): string;
 }
 
@@ -63,9 +68,16 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
     'execution.run': async (p, run) => {
       const out = await executeApproval(deps.execution, p.approvalId);
       if (out.kind === 'pending' || (out.kind === 'failed' && out.retryable)) throw new OutcomePendingError(deps.unfinishedReason(out));
-      await tellOutcome(deps, out, p, `${run.job.id}-outcome`);
+      // The trader hears first (the breaker's P&L read would delay the confirmation); the breaker
+      // runs even when telling failed, and a retry re-reads the stored outcome and checks again.
+      let circuit: Awaited<ReturnType<typeof circuitAfterOrders>>;
+      try {
+        await tellOutcome(deps, out, p, `${run.job.id}-outcome`);
+      } finally {
+        circuit = await circuitAfterOrders(deps, { answered: true, filled: out.kind === 'filled' || out.kind === 'partially_filled' });
+      }
       await brokerAlert(deps, out);
-      return { kind: out.kind };
+      return { kind: out.kind, circuit };
     },
     'execution.chart': async (p, run) => {
       // Re-reads the stored outcome; never executes anything new.
@@ -75,22 +87,18 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
       if (!fill || fill.candles.length === 0) return;
       await deps.publisher.publish(p.chatId, { kind: 'execution.fill-chart', outcome: out, fill }, { key: `${String(run.job.id)}-photo` });
     },
-    'execution.cancel_all': async (p, run) => {
-      const res = await deps.broker.cancelAllOrders();
-      // The proof is a fresh look at the broker, not the cancel call's own count.
-      const open = await deps.broker.listOpenOrders();
-      await deps.audit.append({ action: 'killswitch.cancel_all', actor: p.userId, broker: deps.broker.name, cancelled: res.cancelled, openAfter: open.length }).catch(() => undefined);
-      await deps.publisher.publish(
-        p.chatId,
-        { kind: 'execution.cancel-all', broker: deps.broker.name, cancelled: res.cancelled, stillOpen: open.map((o) => ({ symbol: o.symbol, status: o.status })) },
-        { key: `${run.job.id}-proof` },
-      );
-      return { cancelled: res.cancelled, openAfter: open.length };
+    'execution.cancel_all': async () => {
+      // The /kill job only hurries the owed rows along: they are the record, their proof goes to the /kill chat under a stable key.
+      const out = await deps.owedCancel.run('kill');
+      // Postgres unreadable: BullMQ retries the job (the owed row waits for the worker's poll either way).
+      if (out === null) throw new Error('the owed cancel-all could not be read or performed; it stays owed');
+      return { kind: out.kind };
     },
     'execution.exits': async (_p, run) => {
       const outcomes = await runExits(deps.exits);
       // Blocked/skipped repeat on every pass while they last; the digest and alerts carry them, not a message per pass.
       const news = outcomes.filter((o) => o.status !== 'skipped' && o.status !== 'blocked');
+      await circuitAfterOrders(deps, { answered: news.length > 0, filled: outcomes.some((o) => o.filledQty > 0) });
       if (news.length > 0) {
         for (const r of await deps.fillRecipients()) {
           await deps.publisher.publish(r.chatId, { kind: 'execution.exits', outcomes: news }, { key: `${run.job.id}-to-${r.chatId}`, silent: r.silent });
@@ -100,20 +108,25 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
     },
     'execution.mark': async (p) => {
       const res = await markToMarket(deps.marks, { date: p.date });
+      const circuit = await deps.circuit.checkSessionLoss(deps.broker.name, p.date);
       await staleDataAlerts(deps, p.date);
-      return { date: res.date, equity: res.equity, positions: res.positions.length, missing: res.missing };
+      return { date: res.date, equity: res.equity, positions: res.positions.length, missing: res.missing, circuit: circuit.kind };
     },
     'execution.reconcile': async (p, run) => {
+      // A cancel-all still owed goes first: reconciling open orders a kill should have cancelled would report them as mismatches.
+      await deps.owedCancel.run('reconcile');
       const report = await reconcile(deps.reconcile);
+      // Orders the reconciliation booked are fills too.
+      if (report.fixed.some((f) => f.filledQty > 0)) await deps.circuit.checkSessionLoss(deps.broker.name);
       const key = alertKeys.reconcileMismatch(deps.broker.name);
       // Admins hear of a mismatch once per episode (and when it clears), not at every run.
-      if (report.ok) await deps.alerts.resolve(key, 'Reconciliation: our books match the broker again.');
-      else await deps.alerts.raise({ key, kind: ALERT_KINDS.reconcileMismatch, severity: 'critical', message: deps.reconcileLines(report).join('\n').slice(0, 1500) });
+      if (report.ok) await deps.alerts.resolve(key, { code: 'reconcile.matching', broker: report.broker });
+      else await deps.alerts.raise({ key, kind: ALERT_KINDS.reconcileMismatch, severity: 'critical', detail: reconcileMismatchDetail(report) });
       if (p.chatId !== undefined) await deps.publisher.publish(p.chatId, { kind: 'execution.reconcile', report }, { key: `${run.job.id}-reply` });
       return { ok: report.ok, fixed: report.fixed.length, mismatches: report.mismatches.length };
     },
     'execution.flatten': async (p, run) => {
-      const outcomes = await flattenAll(deps.exits, { requestedBy: p.userId });
+      const outcomes = await flattenAll(deps.exits, { requestedBy: p.userId, confirmedEpoch: p.epoch });
       const positions = await deps.broker.listPositions().catch(() => null);
       await deps.publisher.publish(p.chatId, { kind: 'execution.flatten', outcomes, brokerPositions: positions }, { key: `${run.job.id}-reply` });
       return { orders: outcomes.length };
@@ -126,10 +139,21 @@ async function brokerAlert(deps: ExecutionQueueDeps, out: ExecutionOutcome): Pro
   const broker = deps.broker.name;
   const key = alertKeys.brokerRejected(broker);
   if (out.kind === 'refused' && out.gate === 'broker') {
-    await deps.alerts.raise({ key, kind: ALERT_KINDS.brokerRejected, severity: 'warning', message: `${broker} rejected the ${out.symbol} order: ${out.reason}` });
+    await deps.alerts.raise({ key, kind: ALERT_KINDS.brokerRejected, severity: 'warning', detail: { code: 'broker.rejected', broker, symbol: out.symbol, reason: out.reason } });
   } else if (out.kind === 'filled' || out.kind === 'partially_filled' || out.kind === 'not_filled') {
-    await deps.alerts.resolve(key, `${broker} is accepting orders again.`);
+    await deps.alerts.resolve(key, { code: 'broker.accepting', broker });
   }
+}
+
+/**
+ * The circuit breaker after orders were answered (`filled`: some filled, so
+ * the session's P&L moved). Returns what each check found, for the job's result.
+ */
+async function circuitAfterOrders(deps: ExecutionQueueDeps, what: { answered: boolean; filled: boolean }): Promise<{ rejections?: string; sessionLoss?: string }> {
+  const broker = deps.broker.name;
+  const rejections = what.answered ? (await deps.circuit.checkRejections(broker)).kind : undefined;
+  const sessionLoss = what.filled ? (await deps.circuit.checkSessionLoss(broker)).kind : undefined;
+  return { ...(rejections ? { rejections } : {}), ...(sessionLoss ? { sessionLoss } : {}) };
 }
 
 /**
@@ -142,15 +166,15 @@ async function staleDataAlerts(deps: ExecutionQueueDeps, sessionDate: string): P
   for (const r of rows) {
     const key = alertKeys.dataStale(r.source);
     if (r.last < sessionDate) {
-      await deps.alerts.raise({ key, kind: ALERT_KINDS.dataStale, severity: 'warning', message: `Market data from ${r.source} is stale: newest bar ${r.last}, session ${sessionDate}. Import or fetch fresh bars (courtside data import).` });
+      await deps.alerts.raise({ key, kind: ALERT_KINDS.dataStale, severity: 'warning', detail: { code: 'data.stale', source: r.source, last: r.last, sessionDate } });
     } else {
-      await deps.alerts.resolve(key, `Market data from ${r.source} is current again (${r.last}).`);
+      await deps.alerts.resolve(key, { code: 'data.current', source: r.source, last: r.last });
     }
   }
 }
 
 /** The confirmation (the card shows the outcome, buttons gone); a small chart follows as its own job. */
-async function tellOutcome(deps: ExecutionQueueDeps, out: ExecutionOutcome, p: { pickId: string; chatId: number; cardMessageId?: number | undefined }, key: string): Promise<void> {
+export async function tellOutcome(deps: ExecutionQueueDeps, out: ExecutionOutcome, p: { pickId: string; chatId: number; cardMessageId?: number | undefined }, key: string): Promise<void> {
   const [fill, card, pick] = await Promise.all([
     loadFillContext(deps.db, out).catch(() => null),
     p.cardMessageId ? Promise.resolve({ chatId: p.chatId, messageId: p.cardMessageId }) : deps.cardOf(p.pickId).catch(() => null),

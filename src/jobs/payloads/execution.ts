@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDate } from '../../lib/dates.js';
 import { commandContextSchema } from './common.js';
 
 /**
@@ -20,14 +21,17 @@ export type ExecutionRunPayload = z.infer<typeof executionRunSchema>;
 /** After /kill: cancel every open order at the broker and reply with the proof (open orders now 0). */
 export const executionCancelAllSchema = commandContextSchema.extend({ reason: z.string().max(200).optional() });
 
-/** `/kill flatten` after its confirm button: sell every open position. */
-export const executionFlattenSchema = commandContextSchema;
+/**
+ * `/kill flatten` after its confirm button: sell every open position. `epoch` is the kill epoch
+ * the confirmation was made for; the flatten stops selling as soon as the switch is at another.
+ */
+export const executionFlattenSchema = commandContextSchema.extend({ epoch: z.number().int().nonnegative() });
 
 /** A stop / time-stop pass over open positions (scheduled; the jobId carries the slot). */
 export const exitsRunSchema = z.object({ slotKey: z.string().max(80).optional() });
 
 /** Daily mark-to-market of a session date (idempotent per date). */
-export const markToMarketSchema = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
+export const markToMarketSchema = z.object({ date: calendarDate });
 
 /** Broker vs our books; mismatches go to admins (and to `chatId` when someone asked). */
 export const reconcileRunSchema = z.object({ chatId: z.number().int().optional(), reason: z.string().max(80).optional() });

@@ -2,6 +2,7 @@ import type { SqlSession } from '../../adapters/db/port.js';
 import { isSession, nyLocalParts } from '../../engine/calendar/index.js';
 import { lastCompletedSession } from '../market-clock.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
+import { readAuditHead } from '../audit/head.js';
 import { sortFailures, sortFills, sortPositions } from './compute.js';
 import {
   hasDemoData,
@@ -69,7 +70,7 @@ export async function buildMorningDigest(deps: DigestDeps, opts: MorningDigestOp
   const now = opts.now;
   const sessionDate = opts.sessionDate ?? sessionDateOf(now);
   const expected = lastCompletedSession(now.getTime());
-  const [ks, demo, positions, pendingPicks, openApprovals, budget, sources, openAlerts] = await Promise.all([
+  const [ks, demo, positions, pendingPicks, openApprovals, budget, sources, openAlerts, auditHead] = await Promise.all([
     deps.killSwitch.state(),
     hasDemoData(db),
     loadPositions(db, sessionDate),
@@ -78,6 +79,7 @@ export async function buildMorningDigest(deps: DigestDeps, opts: MorningDigestOp
     loadBudget(db, sessionDate, opts.dailyBudget),
     loadFreshness(db, expected),
     loadOpenAlerts(db),
+    readAuditHead(db),
   ]);
   return {
     kind: 'morning',
@@ -93,6 +95,7 @@ export async function buildMorningDigest(deps: DigestDeps, opts: MorningDigestOp
     scans: [...(opts.scheduledScans ?? [])].sort((a, b) => a.at.getTime() - b.at.getTime()),
     freshness: { expected, sources },
     openAlerts,
+    auditHead,
   };
 }
 
@@ -102,13 +105,14 @@ export async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOption
   const now = opts.now;
   const sessionDate = opts.sessionDate ?? sessionDateOf(now);
   const symbol = opts.benchmarkSymbol ?? DEFAULT_BENCHMARK;
-  const [ks, demo, { fills, exits }, failures, benchmark, curve] = await Promise.all([
+  const [ks, demo, { fills, exits }, failures, benchmark, curve, auditHead] = await Promise.all([
     deps.killSwitch.state(),
     hasDemoData(db),
     loadFillsOfDay(db, sessionDate),
     loadFailures(db, sessionDate),
     loadBenchmark(db, sessionDate, symbol),
     loadEquityCurve(db, sessionDate, symbol, opts.curveSessions ?? 120),
+    readAuditHead(db),
   ]);
   const pnl = await loadPnl(db, sessionDate);
   return {
@@ -124,5 +128,6 @@ export async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOption
     exits,
     failures: sortFailures(failures),
     curve,
+    auditHead,
   };
 }

@@ -242,7 +242,9 @@ describe('kill -9 of the execution worker process during exit orders', () => {
         step,
         async () => {
           const jobId = `e2e-flatten-${symbol}`;
-          await h.running.app.jobs.add('execution.flatten', { updateId: 900 + i, chatId: USER, userId: USER, role: 'admin' }, { jobId });
+          // A confirmed flatten carries the kill epoch it was confirmed for (here: the current one).
+          const epoch = (await h.running.app.killSwitch.state()).epoch ?? 0;
+          await h.running.app.jobs.add('execution.flatten', { updateId: 900 + i, chatId: USER, userId: USER, role: 'admin', epoch }, { jobId });
           return jobId;
         },
       );

@@ -11,7 +11,7 @@ const parse = (...tokens: string[]) => pnlArgs.safeParse({ tokens, text: tokens.
 function call<A>(args: A): { call: CommandCall<A>; added: { name: string; payload: unknown; opts: unknown }[] } {
   const added: { name: string; payload: unknown; opts: unknown }[] = [];
   const jobs = { add: async (name: string, payload: unknown, opts: unknown) => (added.push({ name, payload, opts }), 'id') };
-  return { call: { ctx: {} as CommandCall<A>['ctx'], args, userId: 7, role: 'viewer', chatId: 42, updateId: 1001, deps: { jobs } as unknown as BotDeps }, added };
+  return { call: { ctx: {} as CommandCall<A>['ctx'], args, userId: 7, role: 'viewer', chatId: 42, updateId: 1001, deps: { jobs } as unknown as BotDeps, reply: async () => undefined }, added };
 }
 
 describe('/positions /orders /pnl commands', () => {
