@@ -12,6 +12,7 @@ import { startBotRole, type BotRole } from './roles/bot-role.js';
 import { configuredSlots, startSchedulerRole } from './roles/scheduler-role.js';
 import { startDeadman } from '../trading/alerts/deadman.js';
 import { startWorkerRole } from './roles/worker-role.js';
+import { startNotifyDelivery } from './roles/notify-delivery.js';
 
 /** The process roles; `npm start` runs all of them in one process. */
 export const PROCESS_ROLES = ['bot', 'worker', 'scheduler'] as const;
@@ -73,6 +74,11 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
     if (opts.roles.includes('scheduler')) {
       const s = await startSchedulerRole(app);
       stops.push(() => s.stop());
+    }
+    if (opts.roles.includes('bot') && !opts.roles.includes('worker')) {
+      // Replies go through the outbox: a bot without a worker in its process delivers them itself.
+      const d = startNotifyDelivery(app, 'bot');
+      stops.push(() => d.stop());
     }
     if (opts.roles.includes('bot')) {
       bot = await startBotRole(app);

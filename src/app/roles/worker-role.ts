@@ -1,13 +1,11 @@
 import type { Job, Worker } from 'bullmq';
 import { jobFailureAlerts } from '../../trading/alerts/alerts.js';
-import { createTelegramClient, directTextSender } from '../../bot/outbox/telegram-client.js';
+import { directTextSender } from '../../bot/outbox/telegram-client.js';
+import { startNotifyDelivery } from './notify-delivery.js';
 import { commandHandlers, tellUserCommandFailed, tellUserScanFailed, type CommandsDeps } from '../../jobs/handlers/commands.js';
 import { configuredSlots } from './scheduler-role.js';
 import { startQueueWorker } from '../../jobs/worker-runtime.js';
 import { backtestFailureHook, backtestHandlers, type BacktestQueueDeps } from '../../jobs/handlers/backtest.js';
-import { ChatPacer } from '../../bot/outbox/chat-pacer.js';
-import { deliverNotify } from '../../bot/outbox/delivery.js';
-import { DeliveryFailures } from '../../bot/outbox/delivery-failures.js';
 import { openRedis } from '../../adapters/redis/connections.js';
 import { seedDefaultDataInBackground, seedingState } from '../seed-on-start.js';
 import { scanHandlers, type ScanQueueDeps } from '../../jobs/handlers/scan.js';
@@ -67,24 +65,9 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     },
   });
 
-  const notifyConn = blocking();
-  const notifyWorkerConn = blocking();
-  const pacer = new ChatPacer(notifyConn, config.redis.prefix, config.notify.chatPerSec, config.notify.chatBurst);
-  const telegram = createTelegramClient(config.telegram);
-  const failures = new DeliveryFailures(notifyConn, config.redis.prefix, app.alerts);
-  const notify = startQueueWorker(
-    'notify',
-    {
-      'notify.deliver': (p, run) => deliverNotify(p, run, { telegram, redis: notifyConn, prefix: config.redis.prefix, pacer, blobs: app.blobs, metrics: app.metrics, failures }),
-    },
-    {
-      ...shared,
-      connection: notifyWorkerConn,
-      concurrency: config.worker.concurrency,
-      // Telegram's global limit is about 30 messages/s per bot.
-      limiter: { max: config.notify.globalPerSec, duration: 1_000 },
-    },
-  );
+  const delivery = startNotifyDelivery(app, 'worker');
+  const telegram = delivery.telegram;
+  const notify = delivery.worker;
   const seedFlag = seedingState(app.redis, config.redis.prefix);
   const scanDeps: ScanQueueDeps = {
     settings: config.scan,
@@ -184,9 +167,9 @@ export function startWorkerRole(app: AppContext): WorkerRole {
       await stuckRecovery.stop();
       app.redis.off('ready', onRedisReady);
       // close() waits for active jobs to finish, so a job is never cut in half on SIGTERM.
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(workers.map((w) => (w === notify ? delivery.stop() : w.close())));
       // BullMQ does not close connections it was given.
-      for (const c of [commandConn, notifyConn, notifyWorkerConn, backtestConn, executionConn]) c.disconnect();
+      for (const c of [commandConn, backtestConn, executionConn]) c.disconnect();
     },
   };
 }
