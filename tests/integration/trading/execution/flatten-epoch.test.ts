@@ -70,4 +70,25 @@ describe('flattenAll bound to the kill epoch of its confirmation', () => {
     expect(out.map((o) => o.status)).toEqual(['filled', 'filled', 'filled']);
     expect(await w.brokerOrders('sell')).toBe(3);
   });
+  it('the epoch changes between the flatten\'s own check and the POST: the lifecycle\'s pre-POST read stops the sell and records why', async () => {
+    await holdThree();
+    const confirmed = (await w.killSwitch.engage('panic', 1)).epoch!;
+    // The flatten reads the switch once for its audit entry and then before resolving and before placing the first
+    // position (reads 1-3); an admin's /resume lands right after them, while the order row is written, so the only
+    // read that can still see it is the one right before the POST (read 4): without it, the sell goes out.
+    let reads = 0;
+    const killSwitch = {
+      state: async () => {
+        if (++reads === 4) await w.killSwitch.resume(1);
+        return w.killSwitch.state();
+      },
+    };
+    const out = await flattenAll(w.exitDeps({ killSwitch }), { now: AT.midday, requestedBy: 1, confirmedEpoch: confirmed });
+    expect(await w.brokerOrders('sell')).toBe(0);
+    expect(out[0]).toMatchObject({ symbol: 'AAA', status: 'blocked', filledQty: 0, note: { code: 'kill_switch_changed', confirmedEpoch: confirmed, epoch: confirmed + 1 } });
+    expect(out.slice(1).map((o) => o.status)).toEqual(['skipped', 'skipped']);
+    const rows = await w.uow().rows<{ state: string; reject_detail: unknown }>(`SELECT state, reject_detail FROM orders WHERE kind = 'exit' AND symbol = 'AAA'`);
+    expect(rows).toEqual([{ state: 'rejected', reject_detail: { code: 'kill_switch_changed', confirmedEpoch: confirmed, epoch: confirmed + 1 } }]);
+    expect(await w.position('AAA')).toMatchObject({ qty: 5 });
+  });
 });
