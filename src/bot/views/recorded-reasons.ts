@@ -14,6 +14,8 @@ export function recordedReasonText(r: RecordedReason): string {
       return r.order === 'entry'
         ? `Kill switch is ON (${r.killReason ?? 'no reason given'}): nothing was sent to the broker. Resume with /resume and approve a fresh pick.`
         : `kill switch is ON (${r.killReason ?? 'no reason given'}): not sent`;
+    case 'kill_switch_changed':
+      return `the kill switch changed (epoch ${r.confirmedEpoch} → ${r.epoch ?? 'unknown'}) after this flatten was confirmed: not sent`;
     case 'budget_used_up':
       return `Order refused by PolicyGate: the daily budget of ${usd(r.dailyBudget)} was used up by another order.`;
     case 'gate':

@@ -9,7 +9,7 @@ import type { OrderStatus } from '../../lib/order-status.js';
 import { AuditJournal } from './audit-journal.js';
 import { exitClientOrderId } from './exit-ids.js';
 import { DEFAULT_EXIT_LIMITS, type ExitDeps, type ExitLimits, type ExitNote, type ExitOutcome, type ExitStatus, type ExitTrigger } from './exit-types.js';
-import { neverSent, OrderLifecycle, refOf, type BookingFacts, type LifecycleResult, type OrderBookkeeping, type OrdersRow, type UnsentCause } from './order-lifecycle.js';
+import { neverSent, OrderLifecycle, refOf, type BookingFacts, type KillSwitchRule, type LifecycleResult, type OrderBookkeeping, type OrdersRow, type UnsentCause } from './order-lifecycle.js';
 import { brokerWords, reasonParam, scrubReason, storedReason, type RecordedReason } from './recorded-reasons.js';
 import { isBrokerError } from '../../lib/broker-errors.js';
 import { isTerminal } from '../../lib/order-status.js';
@@ -47,6 +47,8 @@ export interface ResolveContext {
   today: string;
   /** True for `/kill flatten` (or `exitsDuringKill`): the kill switch does not stop this order. */
   bypassKill: boolean;
+  /** A confirmed `/kill flatten`: its kill epoch. The lifecycle's pre-POST read stops a sell once the switch is at another. */
+  confirmedEpoch?: number;
 }
 
 /**
@@ -189,7 +191,8 @@ export class ExitDesk {
       await this.closeUnsent(order, { code: 'stale_exit', day: order.budget_date }, true);
       return this.outcome((await this.orderByClientId(order.client_order_id))!);
     }
-    const res = await this.lifecycle.follow(order, ctx.bypassKill ? 'bypass' : 'check', this.bookkeeping(order));
+    const rule: KillSwitchRule = !ctx.bypassKill ? 'check' : ctx.confirmedEpoch !== undefined ? { confirmedEpoch: ctx.confirmedEpoch } : 'bypass';
+    const res = await this.lifecycle.follow(order, rule, this.bookkeeping(order));
     return this.outcomeOf(order, res);
   }
 
@@ -206,7 +209,9 @@ export class ExitDesk {
       case 'rejected':
         return reread();
       case 'blocked':
-        return reread({ code: 'kill_switch', why: res.killSwitch.reason }, 'blocked');
+        return res.confirmedEpoch !== undefined
+          ? reread({ code: 'kill_switch_changed', confirmedEpoch: res.confirmedEpoch, epoch: res.killSwitch.epoch, changedAt: res.killSwitch.changedAt?.toISOString() ?? null }, 'blocked')
+          : reread({ code: 'kill_switch', why: res.killSwitch.reason }, 'blocked');
       case 'claimed':
         return reread({ code: 'claimed' });
       case 'not_placed':
@@ -268,7 +273,11 @@ export class ExitDesk {
   private bookkeeping(o: ExitOrderRow): OrderBookkeeping<boolean> {
     return {
       closeUnsent: (u: UnsentCause) =>
-        u.cause === 'kill_switch' ? this.closeUnsent(o, { code: 'kill_switch', order: 'exit', killReason: u.killSwitch.reason }, true) : this.closeUnsent(o, u.reason, false),
+        u.cause === 'rejected'
+          ? this.closeUnsent(o, u.reason, false)
+          : u.confirmedEpoch !== undefined
+            ? this.closeUnsent(o, { code: 'kill_switch_changed', confirmedEpoch: u.confirmedEpoch, epoch: u.killSwitch.epoch }, true)
+            : this.closeUnsent(o, { code: 'kill_switch', order: 'exit', killReason: u.killSwitch.reason }, true),
       book: async (f) => ((await this.bookFacts(o, f)) ? true : null),
     };
   }

@@ -106,7 +106,7 @@ export interface FlattenOptions {
 export async function flattenAll(deps: ExitDeps, opts: FlattenOptions = {}): Promise<ExitOutcome[]> {
   const desk = new ExitDesk(deps);
   const nowMs = (opts.now ?? deps.now?.() ?? new Date()).getTime();
-  const ctx: ResolveContext = { today: nyLocalParts(nowMs).date, bypassKill: true };
+  const ctx: ResolveContext = { today: nyLocalParts(nowMs).date, bypassKill: true, ...(opts.confirmedEpoch !== undefined ? { confirmedEpoch: opts.confirmedEpoch } : {}) };
   const ks = await deps.killSwitch.state();
   await desk.audit('flatten.requested', { requestedBy: opts.requestedBy ?? null, killSwitchEngaged: ks.engaged });
   // Re-read before every sell (and before resolving, which may send a never-sent order): a confirmation acts only on its own epoch.

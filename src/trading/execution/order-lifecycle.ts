@@ -59,7 +59,10 @@ export interface BookingFacts {
 }
 
 /** Why an order is closed without ever executing (`reason`: the broker's refusal at submission, scrubbed). */
-export type UnsentCause = { cause: 'kill_switch'; killSwitch: KillSwitchState } | { cause: 'rejected'; reason: BrokerRejected };
+export type UnsentCause =
+  /** `confirmedEpoch`: a confirmed flatten whose epoch moved (the switch may be off by now). */
+  | { cause: 'kill_switch'; killSwitch: KillSwitchState; confirmedEpoch?: number }
+  | { cause: 'rejected'; reason: BrokerRejected };
 
 /**
  * What differs between kinds of orders at the two points where the books
@@ -73,8 +76,13 @@ export interface OrderBookkeeping<B> {
   book(f: BookingFacts): Promise<B | null>;
 }
 
-/** Whether the kill switch may stop this order right before its POST (`bypass`: the confirmed `/kill flatten`). */
-export type KillSwitchRule = 'check' | 'bypass';
+/**
+ * Whether the kill switch may stop this order right before its POST: `check`
+ * (engaged → not sent), `bypass` (exits configured to run under the switch),
+ * or `{ confirmedEpoch }` — the confirmed `/kill flatten`, which sells under the
+ * switch but only while it is still at the epoch the confirmation was made for.
+ */
+export type KillSwitchRule = 'check' | 'bypass' | { confirmedEpoch: number };
 
 /**
  * Where one run of the lifecycle left the order (the caller turns it into
@@ -97,7 +105,7 @@ export type KillSwitchRule = 'check' | 'bypass';
 export type LifecycleResult<B> =
   | { kind: 'booked'; value: B }
   | { kind: 'booked_before' }
-  | { kind: 'blocked'; killSwitch: KillSwitchState }
+  | { kind: 'blocked'; killSwitch: KillSwitchState; confirmedEpoch?: number }
   | { kind: 'rejected'; reason: RecordedReason }
   | { kind: 'not_placed'; error: BrokerError }
   | { kind: 'claimed' }
@@ -247,13 +255,15 @@ export class OrderLifecycle {
     journal.soon(`${prefix}.submitting`, { clientOrderId: o.client_order_id, broker: broker.name, symbol: o.symbol, qty: o.qty, limitPrice: req.limitPrice });
     // Every queued row (e.g. `order.created`) is on the chain before anything goes out.
     await journal.flush();
-    if (rule === 'check') {
+    if (rule !== 'bypass') {
       // Right before the POST (only the attempt mark in between), never only at enqueue (DESIGN §5.2).
       // Not read alongside the audit write: the read must not be older than everything before the POST.
       const ks = await this.deps.killSwitch.state();
-      if (ks.engaged) {
-        await books.closeUnsent({ cause: 'kill_switch', killSwitch: ks });
-        return { kind: 'blocked', killSwitch: ks };
+      const confirmed = rule === 'check' ? undefined : rule.confirmedEpoch;
+      if (confirmed === undefined ? ks.engaged : ks.epoch !== confirmed) {
+        const moved = confirmed === undefined ? {} : { confirmedEpoch: confirmed };
+        await books.closeUnsent({ cause: 'kill_switch', killSwitch: ks, ...moved });
+        return { kind: 'blocked', killSwitch: ks, ...moved };
       }
     }
     // Durable "a POST may be out there" mark, as late as possible: a crash before it leaves an

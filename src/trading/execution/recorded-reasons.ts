@@ -12,6 +12,8 @@ export type RecordedReason =
   | { code: 'expired'; expiresAt: string }
   /** The kill switch stopped it (an entry at its checks or right before the POST; an exit right before its POST). */
   | { code: 'kill_switch'; order: 'entry' | 'exit'; killReason: string | null }
+  /** A confirmed flatten's sell not sent: the kill switch moved from the epoch it was confirmed for (a /resume, a new /kill) before its POST. */
+  | { code: 'kill_switch_changed'; confirmedEpoch: number; epoch: number | null }
   /** The reservation lost a race for the last of the daily budget. */
   | { code: 'budget_used_up'; dailyBudget: number }
   /**
@@ -95,6 +97,7 @@ const figure = z.union([z.number(), z.null().transform(() => Number.NaN)]);
 const schemas: { [C in RecordedReasonCode]: z.ZodType<Extract<RecordedReason, { code: C }>, unknown> } = {
   expired: z.object({ code: z.literal('expired'), expiresAt: z.string() }),
   kill_switch: z.object({ code: z.literal('kill_switch'), order: z.enum(['entry', 'exit']), killReason: z.string().nullable() }),
+  kill_switch_changed: z.object({ code: z.literal('kill_switch_changed'), confirmedEpoch: z.number(), epoch: z.number().nullable() }),
   budget_used_up: z.object({ code: z.literal('budget_used_up'), dailyBudget: z.number() }),
   gate: z.object({ code: z.literal('gate'), gate: z.string(), limit: z.string(), numbers: z.record(z.string(), figure) }),
   account_unreadable: z.object({ code: z.literal('account_unreadable'), error: z.string() }),

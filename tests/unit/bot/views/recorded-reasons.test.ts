@@ -18,6 +18,8 @@ const CASES: [RecordedReason, string][] = [
   ],
   [{ code: 'kill_switch', order: 'exit', killReason: 'drill' }, 'kill switch is ON (drill): not sent'],
   [{ code: 'kill_switch', order: 'exit', killReason: null }, 'kill switch is ON (no reason given): not sent'],
+  [{ code: 'kill_switch_changed', confirmedEpoch: 5, epoch: 6 }, 'the kill switch changed (epoch 5 → 6) after this flatten was confirmed: not sent'],
+  [{ code: 'kill_switch_changed', confirmedEpoch: 5, epoch: null }, 'the kill switch changed (epoch 5 → unknown) after this flatten was confirmed: not sent'],
   [{ code: 'budget_used_up', dailyBudget: 1000 }, 'Order refused by PolicyGate: the daily budget of $1,000.00 was used up by another order.'],
   [
     // The numbers of the daily-budget refusal in tests/integration/trading/execution/execute.test.ts.
@@ -56,6 +58,7 @@ describe('recordedReasonText', () => {
     const all: Record<RecordedReasonCode, true> = {
       expired: true,
       kill_switch: true,
+      kill_switch_changed: true,
       budget_used_up: true,
       gate: true,
       account_unreadable: true,
