@@ -205,4 +205,21 @@ describe('kill epoch', () => {
     expect(await processSwitch().state()).toMatchObject({ engaged: true, epoch: 3, reason: 'legacy mirror' });
     expect(await pgRow()).toMatchObject({ engaged: true, epoch: '3' });
   });
+  it('Redis can only ADD a kill: an "off" in the mirror at a newer epoch than an engaged Postgres (a forged key, another deployment sharing the prefix) fails closed and never turns Postgres off', async () => {
+    const ks = processSwitch();
+    await ks.engage('drill', 42);
+    await redis.set(key, JSON.stringify({ engaged: false, epoch: 999_999, reason: 'resumed', by: '7', at: new Date().toISOString() }));
+    const fresh = processSwitch();
+    const st = await fresh.state();
+    expect(st.engaged).toBe(true);
+    expect(await pgRow()).toMatchObject({ engaged: true, epoch: '1', reason: 'drill' });
+    expect(await actions()).not.toContain('killswitch.repaired');
+    // A fresh /kill moves past the bogus epoch; a /resume confirmed for it then works, and both stores agree.
+    const again = await fresh.engage('re-arm', 42);
+    expect(again.engaged).toBe(true);
+    const off = await fresh.resume(42);
+    expect(off.engaged).toBe(false);
+    expect(await pgRow()).toMatchObject({ engaged: false });
+    expect(await mirrored()).toMatchObject({ engaged: false, epoch: off.epoch });
+  });
 });

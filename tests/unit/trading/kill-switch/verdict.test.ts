@@ -12,6 +12,14 @@ describe('decideKillSwitch', () => {
     expect(decideKillSwitch({ postgres: rec(2, false), redis: rec(2, false), memory: rec(3, true) })).toMatchObject({ state: { engaged: true, epoch: 3 }, source: 'memory', repairPostgres: true, repairRedis: true });
   });
 
+  it('an "off" that is not Postgres\'s own, at a newer epoch than Postgres, fails closed and is never written to Postgres', () => {
+    // A genuine resume reaches Postgres first, so a newer "off" only in Redis (or memory) is not one.
+    expect(decideKillSwitch({ postgres: rec(7, true), redis: rec(999_999, false), memory: null })).toMatchObject({ state: { engaged: true }, repairPostgres: false });
+    expect(decideKillSwitch({ postgres: rec(7, false), redis: rec(9, false), memory: null })).toMatchObject({ state: { engaged: true }, repairPostgres: false });
+    // Newer kills from Redis still win and reach Postgres.
+    expect(decideKillSwitch({ postgres: rec(7, false), redis: rec(8, true), memory: null })).toMatchObject({ state: { engaged: true, epoch: 8 }, repairPostgres: true });
+  });
+
   it('on an equal epoch an engaged copy wins', () => {
     expect(decideKillSwitch({ postgres: rec(5, false), redis: rec(5, true), memory: null }).state.engaged).toBe(true);
   });
