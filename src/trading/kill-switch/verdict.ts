@@ -47,6 +47,9 @@ export interface KillSwitchVerdict {
 /** Reason shown when the switch counts as engaged only because a store could not be read. */
 export const UNREADABLE_REASON = 'state unreadable: failing closed';
 
+/** Reason shown when only the mirror (or memory) says "off", at a newer epoch than Postgres: /kill then /resume puts both stores right. */
+export const UNBACKED_OFF_REASON = 'the Redis mirror says off at a newer epoch than Postgres: failing closed (send /kill, then /resume)';
+
 /**
  * Combines the copies: the highest epoch wins (on a tie an engaged copy wins,
  * then Postgres, the system of record). A store that does not answer makes
@@ -69,11 +72,15 @@ export function decideKillSwitch(c: KillSwitchCopies): KillSwitchVerdict {
   const top = numbered[0] ?? null;
   const winner = top?.rec ?? null;
   const unreadable = c.postgres === 'unreachable' || c.redis === 'unreachable';
-  const engaged = unreadable || (winner?.engaged ?? true);
+  // A genuine resume is written to Postgres first (conditional on its epoch), so an "off" held
+  // only by the mirror or a process's memory at a newer epoch than Postgres is not one: a forged
+  // key, or another deployment sharing the prefix. Redis may add a kill, never lift one.
+  const unbackedOff = winner !== null && !winner.engaged && top?.source !== 'postgres' && c.postgres !== 'unreachable' && winner.epoch > c.postgres.epoch;
+  const engaged = unreadable || unbackedOff || (winner?.engaged ?? true);
   const state: KillSwitchState = {
     engaged,
     epoch: winner?.epoch ?? null,
-    reason: winner?.engaged ? winner.reason : engaged ? UNREADABLE_REASON : null,
+    reason: winner?.engaged ? winner.reason : unbackedOff ? UNBACKED_OFF_REASON : engaged ? UNREADABLE_REASON : null,
     changedBy: winner?.by ?? null,
     changedAt: winner ? new Date(winner.at) : null,
     postgres: c.postgres === 'unreachable' ? 'unreachable' : c.postgres.engaged,
@@ -83,7 +90,7 @@ export function decideKillSwitch(c: KillSwitchCopies): KillSwitchVerdict {
     state,
     winner,
     source: top?.source ?? null,
-    repairPostgres: winner !== null && c.postgres !== 'unreachable' && winner.epoch > c.postgres.epoch,
+    repairPostgres: winner !== null && !unbackedOff && c.postgres !== 'unreachable' && winner.epoch > c.postgres.epoch,
     repairRedis: winner !== null && c.redis !== 'unreachable' && (c.redis === null || c.redis.epoch === null || winner.epoch > c.redis.epoch),
   };
 }
