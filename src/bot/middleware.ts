@@ -16,18 +16,33 @@ export function roleOf(ctx: Context): Role {
  * Drops an update we have already seen (Telegram redelivers after a restart
  * before the offset was confirmed). Best effort: if Redis is down we go on,
  * and queued commands are still de-duplicated by their jobId.
+ *
+ * The mark is "being handled" for a short while (long enough to drop a
+ * duplicate racing the first delivery), and becomes "handled" for a day only
+ * once the handler finished. An update whose handling threw, or whose process
+ * died mid-way (a /kill that never reached the database), is not remembered,
+ * so Telegram's redelivery of it is handled.
  */
 export function dedupeUpdates(deps: BotDeps): MiddlewareFn<Context> {
   return async (ctx, next) => {
     const key = `${deps.config.redis.prefix}:tg:update:${ctx.update.update_id}`;
-    const fresh = await deps.redis.set(key, '1', 'EX', 24 * 3600, 'NX').catch(() => 'unknown');
+    const fresh = await deps.redis.set(key, 'handling', 'EX', HANDLING_MARK_S, 'NX').catch(() => 'unknown');
     if (fresh === null) {
       deps.log.info({ updateId: ctx.update.update_id }, 'duplicate update ignored');
       return;
     }
-    return next();
+    try {
+      await next();
+    } catch (err) {
+      await deps.redis.del(key).catch(() => undefined);
+      throw err;
+    }
+    await deps.redis.set(key, 'handled', 'EX', 24 * 3600).catch(() => undefined);
   };
 }
+
+/** How long an update counts as "being handled" (a bot-side handler takes well under a second; queued work is de-duplicated by jobId). */
+const HANDLING_MARK_S = 15;
 
 /**
  * Only allow-listed users get past this point. Everyone else gets one polite
