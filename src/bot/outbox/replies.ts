@@ -27,39 +27,53 @@ interface ReplyState {
 }
 
 /**
- * Gives every update a {@link Reply} keyed by its update id: the n-th reply
- * to update U is the notify job `tg-U-direct-n`, so a redelivered update
- * (handled again after a crash) queues nothing twice. If the queue cannot
- * take it (Redis down) the reply is sent directly — still the answer the
- * user needs most then ("Queue unavailable", the /kill confirmation).
+ * Gives every update a {@link Reply}. The replies an update's handler makes
+ * are collected and queued together, once the handler is done, as ONE notify
+ * job `tg-<update id>-direct` whose messages are sent in order (separate jobs
+ * could overtake each other: several consumers, per-chat pacing); a
+ * redelivered update (handled again after a crash) queues nothing twice. If
+ * the queue cannot take it (Redis down) the replies are sent directly, in
+ * order — still the answer the user needs most then ("Queue unavailable", the
+ * /kill confirmation).
  */
 export function queueReplies(deps: ReplyDeps): MiddlewareFn<Context> {
   return async (ctx, next) => {
-    (ctx.state as ReplyState).reply = queuedReply(ctx, deps);
-    return next();
+    const pending: { text: string | Formatted; extra?: ReplyExtra }[] = [];
+    (ctx.state as ReplyState).reply = async (text, extra) => {
+      pending.push({ text, ...(extra ? { extra } : {}) });
+    };
+    try {
+      await next();
+    } finally {
+      // A handler that failed half-way still says what it said. Replies made after this (the bot's
+      // error handler runs once the chain has unwound) are queued one by one, after these.
+      const state = ctx.state as ReplyState;
+      let late = 0;
+      state.reply = (text, extra) => flush(ctx, deps, [{ text, ...(extra ? { extra } : {}) }], `late-${late++}`);
+      if (pending.length > 0) await flush(ctx, deps, pending);
+    }
   };
+}
+
+async function flush(ctx: Context, deps: ReplyDeps, replies: { text: string | Formatted; extra?: ReplyExtra }[], suffix = ''): Promise<void> {
+  const chatId = ctx.chat?.id;
+  if (chatId === undefined) return;
+  const ops = replies.map(({ text, extra }) => {
+    const keyboard = extra?.reply_markup?.inline_keyboard;
+    return { kind: 'text' as const, ...asFormatted(text), ...(keyboard ? { keyboard } : {}) };
+  });
+  const jobId = `tg-${ctx.update.update_id}-direct${suffix ? `-${suffix}` : ''}`;
+  try {
+    await deps.jobs.add('notify.deliver', { chatId, ops, origin: 'reply' }, { jobId });
+  } catch (err) {
+    deps.log.warn({ err, jobId }, 'replies not queued; sending them directly');
+    for (const { text, extra } of replies) await directReply(ctx)(text, extra);
+  }
 }
 
 /** The update's reply (queued through the outbox); a direct reply when no middleware set one (tests building a bare context). */
 export function replyOf(ctx: Context): Reply {
   return (ctx.state as ReplyState).reply ?? directReply(ctx);
-}
-
-function queuedReply(ctx: Context, deps: ReplyDeps): Reply {
-  let n = 0;
-  return async (text, extra) => {
-    const chatId = ctx.chat?.id;
-    if (chatId === undefined) return;
-    const f = asFormatted(text);
-    const keyboard = extra?.reply_markup?.inline_keyboard;
-    const jobId = `tg-${ctx.update.update_id}-direct-${n++}`;
-    try {
-      await deps.jobs.add('notify.deliver', { chatId, ops: [{ kind: 'text', ...f, ...(keyboard ? { keyboard } : {}) }], origin: 'reply' }, { jobId });
-    } catch (err) {
-      deps.log.warn({ err, jobId }, 'reply not queued; sending it directly');
-      await directReply(ctx)(text, extra);
-    }
-  };
 }
 
 function directReply(ctx: Context): Reply {
