@@ -8,6 +8,9 @@ export interface TrackedJob {
   id: string;
 }
 
+/** Queues whose jobs do not count against a user's queued-command limit. */
+const UNCOUNTED_QUEUES: ReadonlySet<QueueName> = new Set<QueueName>(['executions', 'notify']);
+
 /** The jobs enqueued so far by the update being handled in this async context. */
 const current = new AsyncLocalStorage<TrackedJob[]>();
 
@@ -20,7 +23,10 @@ const current = new AsyncLocalStorage<TrackedJob[]>();
 export function trackingProducer(jobs: JobProducer): JobProducer {
   const add: JobProducer['add'] = async (name, payload, opts) => {
     const id = await jobs.add(name, payload, opts);
-    if (id) current.getStore()?.push({ queue: JOBS[name].queue, id });
+    const queue = JOBS[name].queue;
+    // Command work only: an approval's execution (which may wait on a slow broker for minutes) or a
+    // reply must never lock its trader out of /status, /positions or Reject.
+    if (id && !UNCOUNTED_QUEUES.has(queue)) current.getStore()?.push({ queue, id });
     return id;
   };
   return new Proxy(jobs, {
