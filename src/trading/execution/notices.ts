@@ -46,6 +46,13 @@ export interface CancelAllNotice {
   cancelled: number;
   /** Orders still open at the broker afterwards (should be none). */
   stillOpen: { symbol: string; status: string }[];
+  /**
+   * Set when a /resume came before the owed cancel-all could be performed: it
+   * was dropped (cancelling now would cancel orders placed since), and
+   * `stillOpen` lists what is open at the broker now. `kill`: the kill epoch
+   * it was owed for; `epoch`: the epoch it was dropped at.
+   */
+  superseded?: { kill: number; epoch: number };
 }
 
 /** A stop / time-stop pass that acted on something. */

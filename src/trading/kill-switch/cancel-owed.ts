@@ -116,10 +116,30 @@ async function performLocked(deps: CancelOwedDeps, trigger: string): Promise<Can
 
   const state = await deps.killSwitch.state();
   if (!state.engaged && state.epoch !== null && state.epoch > newest) {
-    // Resumed after these kills: cancelling now would cancel orders placed since, which nobody asked for.
-    await deps.audit.append({ action: 'killswitch.cancel_all.superseded', actor: 'system', trigger, epochs, currentEpoch: state.epoch });
+    // Resumed after these kills: cancelling now would cancel orders placed since, which nobody asked
+    // for. Dropped, but not silently: the audit entry and the admins get what is open at each broker
+    // now, and the row is cleared only once that notice is on the outbox.
+    const current = state.epoch;
+    const openNow: Record<string, { symbol: string; status: string }[] | null> = {};
+    for (const b of deps.brokers) openNow[b.name] = await b.listOpenOrders().then((os) => os.map((o) => ({ symbol: o.symbol, status: o.status })), () => null);
+    await deps.audit.append({ action: 'killswitch.cancel_all.superseded', actor: 'system', trigger, epochs, currentEpoch: current, openNow });
+    try {
+      for (const b of deps.brokers) {
+        for (const chatId of recipientsOf(owed, deps.admins)) {
+          await deps.publisher.publish(
+            chatId,
+            { kind: 'execution.cancel-all', broker: b.name, cancelled: 0, stillOpen: openNow[b.name] ?? [], superseded: { kill: newest, epoch: current } },
+            { key: `cancel-owed-${newest}-${b.name}-superseded-to-${chatId}` },
+          );
+        }
+      }
+    } catch (err) {
+      const why = (err instanceof Error ? err.message : String(err)).slice(0, 300);
+      await deps.db.exec('UPDATE cancel_owed SET attempts = attempts + 1, last_attempt_at = now(), last_error = $2 WHERE epoch = ANY($1::bigint[])', [epochs, `superseded; notice not sent: ${why}`]).catch(() => undefined);
+      return { kind: 'unsettled', epochs, brokers: {}, error: why };
+    }
     await clear(deps.db, epochs);
-    return { kind: 'superseded', epochs, currentEpoch: state.epoch };
+    return { kind: 'superseded', epochs, currentEpoch: current };
   }
 
   const brokers: Record<string, BrokerCancelProof> = {};
