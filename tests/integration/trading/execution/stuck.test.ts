@@ -208,6 +208,28 @@ describe('/resolve: the bound confirmations', () => {
     // Settled: nothing left to resolve.
     expect(await askResolve(deps, s.approvalId, 1)).toEqual({ kind: 'not_stuck', approvalId: s.approvalId });
   });
+  it('Mark failed shown next to a WORKING order is refused when the broker cannot be reached at the press: a blip never closes a live order', async () => {
+    const s = await stuckApproval({ reached: true });
+    const real = w.paper();
+    let reachable = true;
+    const c = counting(real, {
+      findSubmitted: async (ref) => {
+        if (!reachable) throw unreachable();
+        const b = await real.findSubmitted(ref);
+        return b ? ({ ...b, status: 'new', filledQty: 0, avgFillPrice: null } satisfies BrokerOrder) : b;
+      },
+    });
+    const deps = stuckDeps(c.broker);
+    const ask = await askResolve(deps, s.approvalId, 1);
+    if (ask.kind !== 'ask') throw new Error(`not offered: ${ask.kind}`);
+    expect(ask.evidence).toMatchObject({ kind: 'found', status: 'new' });
+    reachable = false;
+    const v = await confirmResolve(deps, 'mark_failed', ask.markFailed.id, 1);
+    expect(v).toMatchObject({ kind: 'settled', result: { kind: 'ambiguous', cause: 'lookup_failed' } });
+    expect((await approvalState(s.approvalId)).state).toBe('executing');
+    expect(await spent()).toBe(70);
+    expect(c.submits()).toBe(0);
+  });
 });
 
 describe('courtside orders stuck --json', () => {
