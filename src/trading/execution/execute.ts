@@ -533,7 +533,7 @@ class Run {
     if (found) return { kind: 'ambiguous', approvalId: id, cause: mode.kind === 'mark_failed' ? 'order_at_broker' : 'working', evidence };
     if (mode.kind === 'book_fill') return { kind: 'ambiguous', approvalId: id, cause: 'nothing_to_book', evidence };
     // Nothing known: only an admin may decide (the pass leaves it for /resolve).
-    if (evidence.kind === 'lookup_failed' && mode.kind === 'auto') return { kind: 'ambiguous', approvalId: id, cause: 'lookup_failed', evidence };
+    if (evidence.kind === 'lookup_failed' && (mode.kind === 'auto' || (mode.kind === 'mark_failed' && mode.verified === true))) return { kind: 'ambiguous', approvalId: id, cause: 'lookup_failed', evidence };
     const reason: RecordedReason = { code: 'lost_after_crash', symbol: o.symbol, attemptedAt: attemptedAt.toISOString(), markedBy: by };
     const outcome = await this.closeLost(a, o, reason, evidence, how);
     return { kind: 'failed', approvalId: id, outcome, evidence };

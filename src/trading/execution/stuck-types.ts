@@ -36,7 +36,12 @@ export type BrokerEvidence =
  * The admin modes carry the state version the admin was shown: a row that
  * changed since is refused.
  */
-export type SettleMode = { kind: 'auto' } | { kind: 'mark_failed'; by: string; version: number } | { kind: 'book_fill'; by: string; version: number };
+/**
+ * How a settling run was asked for. `mark_failed.verified`: the admin was shown
+ * an order AT the broker, so only a press-time lookup that finds nothing may
+ * close it (a failed lookup leaves it: a blip never closes a live order).
+ */
+export type SettleMode = { kind: 'auto' } | { kind: 'mark_failed'; by: string; version: number; verified?: boolean } | { kind: 'book_fill'; by: string; version: number };
 
 /** Why a settling run left the approval as it was. */
 export type StuckCause =

@@ -4,7 +4,7 @@ import { Confirmations, type ConfirmBinding, type ConfirmRefusal, type IssuedCon
 import { settleApproval, type ExecutionDeps } from './execute.js';
 import { refOf } from './order-lifecycle.js';
 import { approvalStateVersion } from './state-version.js';
-import type { BrokerEvidence, SettleResult } from './stuck-types.js';
+import type { BrokerEvidence, SettleMode, SettleResult } from './stuck-types.js';
 
 /** What /stuck, /resolve and `courtside orders stuck` need. */
 export interface StuckDeps {
@@ -66,6 +66,8 @@ export const BOOK_FILL_CONFIRM = 'execution.book_fill';
 export type ResolveChoice = 'mark_failed' | 'book_fill';
 const actionOf = (c: ResolveChoice) => (c === 'mark_failed' ? MARK_FAILED_CONFIRM : BOOK_FILL_CONFIRM);
 const subjectOf = (approvalId: string) => `approval:${approvalId}`;
+/** The suffix of a Mark failed subject shown next to an order at the broker: the press must find nothing there (see SettleMode). */
+const VERIFY = ':verify';
 
 const nowOf = (deps: StuckDeps) => deps.now?.() ?? new Date();
 
@@ -189,7 +191,8 @@ export async function askResolve(deps: StuckDeps, approvalId: string, by: number
     evidence = { kind: 'lookup_failed', broker: broker.name, error: (deps.execution.scrub ?? ((s: string) => s))(e.message).slice(0, 300) };
   }
   const tokens = new Confirmations(deps.execution.db, deps.now ? { now: deps.now } : {});
-  const issue = (c: ResolveChoice) => tokens.issue({ action: actionOf(c), subject: subjectOf(id), version: item.version, issuedBy: by });
+  const verify = evidence.kind === 'found' ? VERIFY : '';
+  const issue = (c: ResolveChoice) => tokens.issue({ action: actionOf(c), subject: `${subjectOf(id)}${c === 'mark_failed' ? verify : ''}`, version: item.version, issuedBy: by });
   const [markFailed, bookFill] = await Promise.all([issue('mark_failed'), issue('book_fill')]);
   return { kind: 'ask', item, evidence, markFailed, bookFill };
 }
@@ -214,14 +217,16 @@ export async function confirmResolve(deps: StuckDeps, choice: ResolveChoice, tok
   const bound = await db.rows<{ subject: string }>(`SELECT subject FROM confirmations WHERE id = $1 AND action = $2`, [tokenId, action]);
   const subject = bound[0]?.subject;
   if (!subject?.startsWith('approval:')) return { kind: 'refused', refusal: { kind: 'unknown' } };
-  const approvalId = subject.slice('approval:'.length);
+  const verified = subject.endsWith(VERIFY);
+  const approvalId = subject.slice('approval:'.length, verified ? -VERIFY.length : undefined);
   const binding: ConfirmBinding = { action, subject };
   const current = await approvalStateVersion(db, approvalId);
   const tokens = new Confirmations(db, deps.now ? { now: deps.now } : {});
   const verdict = await tokens.redeem(tokenId, binding, { version: current?.version ?? null, changedAt: current?.changedAt ?? null }, by);
   if (verdict.kind !== 'ok') return { kind: 'refused', refusal: verdict };
   const olderThan = new Date(nowOf(deps).getTime() - deps.resolveAfterMs);
-  const result = await settleApproval(deps.execution, approvalId, { kind: choice, by: String(by), version: verdict.version }, { olderThan, lockWaitMs: 5_000 });
+  const mode: SettleMode = choice === 'mark_failed' ? { kind: 'mark_failed', by: String(by), version: verdict.version, verified } : { kind: 'book_fill', by: String(by), version: verdict.version };
+  const result = await settleApproval(deps.execution, approvalId, mode, { olderThan, lockWaitMs: 5_000 });
   if (result.kind === 'changed') {
     const after = await approvalStateVersion(db, approvalId);
     return { kind: 'refused', refusal: { kind: 'stale', version: verdict.version, currentVersion: result.version, changedAt: after?.changedAt ?? null } };
