@@ -1,5 +1,5 @@
 import type { Job, Worker } from 'bullmq';
-import { jobFailureAlerts } from '../../trading/alerts/alerts.js';
+import { adminChatIds, jobFailureAlerts } from '../../trading/alerts/alerts.js';
 import { directTextSender } from '../../bot/outbox/telegram-client.js';
 import { startNotifyDelivery } from './notify-delivery.js';
 import { commandHandlers, tellUserCommandFailed, tellUserScanFailed, type CommandsDeps } from '../../jobs/handlers/commands.js';
@@ -122,7 +122,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
       brokers: [trading.broker],
       audit: app.audit,
       publisher: app.publisher,
-      admins: () => [...config.telegram.allowed].filter(([, role]) => role === 'admin').map(([id]) => id),
+      admins: () => adminChatIds(config.telegram.allowed),
       killSwitch: app.killSwitch,
     },
     log.child({ component: 'cancel-owed' }),

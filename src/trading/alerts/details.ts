@@ -1,3 +1,4 @@
+import { parseByCode } from '../../lib/parse-by-code.js';
 import { z } from 'zod';
 import type { CircuitTrip } from '../circuit-breaker/types.js';
 import { parseRecordedReason, type RecordedReason } from '../execution/recorded-reasons.js';
@@ -191,10 +192,7 @@ const resolveSchemas: { [C in Exclude<ResolveDetail['code'], 'unknown'>]: z.ZodT
 };
 
 function parseWith<T>(schemas: Record<string, z.ZodType<T, unknown>>, raw: unknown): T | UnknownDetail {
-  const code = typeof raw === 'object' && raw !== null && 'code' in raw ? raw.code : undefined;
-  const schema = typeof code === 'string' && Object.hasOwn(schemas, code) ? schemas[code] : undefined;
-  const parsed = schema?.safeParse(raw);
-  return parsed?.success ? parsed.data : { code: 'unknown', raw };
+  return parseByCode(schemas, raw, (v): UnknownDetail => ({ code: 'unknown', raw: v }));
 }
 
 /** An `alerts.detail` value read back; never throws (see {@link UnknownDetail}). */

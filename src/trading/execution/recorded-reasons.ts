@@ -1,3 +1,4 @@
+import { parseByCode } from '../../lib/parse-by-code.js';
 import { z } from 'zod';
 
 /**
@@ -112,11 +113,7 @@ const schemas: { [C in RecordedReasonCode]: z.ZodType<Extract<RecordedReason, { 
 
 /** A stored `reason_detail` / `reject_detail` value read back; never throws (see above). */
 export function parseRecordedReason(raw: unknown): RecordedReason {
-  const code = typeof raw === 'object' && raw !== null && 'code' in raw ? raw.code : undefined;
-  const schema = typeof code === 'string' && Object.hasOwn(schemas, code) ? schemas[code as RecordedReasonCode] : undefined;
-  const parsed = schema?.safeParse(raw);
-  if (parsed?.success) return parsed.data;
-  return { code: 'recorded', recorded: typeof raw === 'string' ? raw : JSON.stringify(raw) };
+  return parseByCode<RecordedReason, RecordedReason>(schemas, raw, (v) => ({ code: 'recorded', recorded: typeof v === 'string' ? v : JSON.stringify(v) }));
 }
 
 /** A nullable `jsonb` reason column read back: SQL NULL stays null. */
