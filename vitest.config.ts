@@ -25,7 +25,9 @@ const PROCESS_CPU_TIMED = ['tests/unit/adapters/market-data/synthetic.test.ts'];
 
 export default defineConfig({
   test: {
-    env: { TZ: 'UTC', LOG_LEVEL: 'silent' },
+    // COURTSIDE_ENV_FILE: the CLI reads ./.env unless this names another file; an empty one
+    // (/dev/null) keeps a developer's .env out of every test (tests/helpers/cli.ts does the same for CLI children).
+    env: { TZ: 'UTC', LOG_LEVEL: 'silent', COURTSIDE_ENV_FILE: '/dev/null' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     maxWorkers: 2,

@@ -44,6 +44,7 @@ describe('allow-list and roles (token mode)', () => {
     // A stranger's /status enqueues nothing either.
     await h.say(778, '/status', { count: 1, timeoutMs: 1_500 });
     expect(await commandJobs()).toBe(jobsBefore);
+    await h.running.bot!.strangers.flush(Date.now() + 2 * 60_000);
     const audit = await h.running.app.audit.recent(50);
     const denied = audit.filter((r) => r.payload.action === 'auth.denied').map((r) => r.payload.actor);
     expect(denied).toEqual(expect.arrayContaining([777, 778]));

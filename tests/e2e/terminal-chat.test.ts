@@ -43,9 +43,14 @@ describe('terminal chat on a TTY', () => {
       type('/kill from the terminal');
       await waitFor(/KILL SWITCH ON/);
       type('/resume');
-      await waitFor(/\[1\] ✅ Confirm resume/);
-      type('1');
+      await waitFor(/\[\d+\] ✅ Confirm resume/);
+      const n = /\[(\d+)\] ✅ Confirm resume/.exec(screen)![1]!;
+      type(n);
       await waitFor(/Trading resumed/);
+      // The same number again: the button was used; one plain line says so (issue 13, items 4 and 13).
+      type(n);
+      await waitFor(new RegExp(`\\[${n}\\] ✅ Confirm resume is no longer on its message`));
+      expect(screen).not.toMatch(/emulator refused|callback_data/);
       type('/status');
       await waitFor(/Kill switch: off/);
       child.stdin.write('\x04');

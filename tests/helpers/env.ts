@@ -36,6 +36,8 @@ export function testConfig(dbUrl: string, env: Record<string, string> = {}): Con
     SEED_DEFAULT_DATA: 'false',
     // The wall clock must not decide what a test sees: scheduled scans and digests are tested with an injected clock.
     SCHEDULE_ENABLED: 'false',
+    // Fill-path tests run at any hour; the exchange's hours are tested with MARKET_HOURS=exchange and a set clock.
+    MARKET_HOURS: 'always',
     ...env,
   });
 }

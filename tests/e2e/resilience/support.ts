@@ -200,6 +200,7 @@ export function spawnWorker(e: WorkerEnv): WorkerProcess {
       NOTIFY_CHAT_PER_SEC: '1000',
       COURTSIDE_HOME: '/tmp/courtside-test-home',
       SCHEDULE_ENABLED: 'false',
+      MARKET_HOURS: 'always',
       ...e.env,
     },
   });

@@ -3,6 +3,7 @@ import { seedDefaultData } from '../../../../src/adapters/bars/seed.js';
 import type { BarsStore } from '../../../../src/adapters/bars/store.js';
 import { SampleCsvProvider } from '../../../../src/adapters/market-data/csv/sample-csv-provider.js';
 import { SyntheticProvider } from '../../../../src/adapters/market-data/synthetic/synthetic-provider.js';
+import { exchangeSessions } from '../../../../src/adapters/market-data/synthetic/exchange-sessions.js';
 import { weekdaySessions } from '../../../../src/adapters/market-data/synthetic/sessions.js';
 import { loadDefaultUniverse } from '../../../../src/adapters/market-data/universe/default-universe.js';
 import { openBarsTestEnv, seriesDiff, type BarsTestEnv } from './helpers.js';
@@ -38,7 +39,7 @@ describe('seedDefaultData', () => {
 
     // Exactly what the providers serve.
     const loaded = await store.loadUniverse();
-    const synthetic = new SyntheticProvider({ universe, sessions: weekdaySessions(endDate, 2520) });
+    const synthetic = new SyntheticProvider({ universe, sessions: exchangeSessions(endDate, 2520) });
     for (const e of universe.filter((x) => !SAMPLES.includes(x.symbol))) {
       expect(seriesDiff(loaded.get(e.symbol), synthetic.series(e.symbol))).toBeUndefined();
     }

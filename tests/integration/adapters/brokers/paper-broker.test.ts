@@ -1,3 +1,4 @@
+import { ALWAYS_OPEN } from '../../../../src/engine/market-hours.js';
 import type { DataSource } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDataSource } from '../../../../src/adapters/db/data-source.js';
@@ -21,7 +22,7 @@ const quoteSource = async (symbol: string): Promise<PaperQuote> => {
 };
 
 function paper(over: Partial<PaperBrokerOptions> = {}, on: DataSource = ds): PaperBroker {
-  return new PaperBroker({ ds: on, quoteSource, startingCash: 100_000, pollMs: 10, ...over });
+  return new PaperBroker({ ds: on, quoteSource, startingCash: 100_000, pollMs: 10, marketHours: ALWAYS_OPEN, ...over });
 }
 
 function order(over: Partial<OrderRequest> = {}): OrderRequest {

@@ -1,3 +1,4 @@
+import { ALWAYS_OPEN } from '../../../../src/engine/market-hours.js';
 import { describe, expect, it } from 'vitest';
 import { PaperBroker, type PaperQuote } from '../../../../src/adapters/brokers/paper/paper-broker.js';
 import type { OrderRequest } from '../../../../src/adapters/brokers/port.js';
@@ -11,7 +12,7 @@ import { dataSourcePerTest } from '../../../helpers/pg.js';
  */
 const { ds } = dataSourcePerTest({ poolSize: 12 });
 const quotes = new Map<string, PaperQuote>([['MSFT', { bid: 99.9, ask: 100, time: '2025-01-02T15:00:00Z' }]]);
-const paper = (startingCash: number) => new PaperBroker({ ds: ds(), quoteSource: async (s) => quotes.get(s)!, startingCash, pollMs: 10 });
+const paper = (startingCash: number) => new PaperBroker({ ds: ds(), quoteSource: async (s) => quotes.get(s)!, startingCash, pollMs: 10, marketHours: ALWAYS_OPEN });
 const req = (over: Partial<OrderRequest>): OrderRequest => ({ clientOrderId: 'dup', symbol: 'MSFT', side: 'buy', qty: 10, type: 'limit', limitPrice: 100, timeInForce: 'ioc', ...over });
 
 describe('paper broker: concurrent duplicate submits when the first one uses up the cash / shares', () => {

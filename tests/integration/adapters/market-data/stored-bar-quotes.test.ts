@@ -1,3 +1,4 @@
+import { ALWAYS_OPEN } from '../../../../src/engine/market-hours.js';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BarsStore } from '../../../../src/adapters/bars/store.js';
@@ -33,8 +34,8 @@ afterAll(async () => {
 describe('StoredBarQuotes: quotes from the latest stored bar', () => {
   it('puts bid and ask half the spread around the last close, a tenth of its volume at the touch, dated by the bar', async () => {
     const q = await new StoredBarQuotes(ds, 10).latestQuote('aaa');
-    // 10 bps of 50 = 0.05: half each side.
-    expect(q).toEqual({ symbol: 'AAA', bid: 49.975, ask: 50.025, bidSize: 123, askSize: 123, time: '2026-11-20T20:00:00Z' });
+    // 10 bps of 50 = 0.05: half each side, then onto the cent tick away from the close (bid down, ask up).
+    expect(q).toEqual({ symbol: 'AAA', bid: 49.97, ask: 50.03, bidSize: 123, askSize: 123, time: '2026-11-20T20:00:00Z' });
     // Never less than one share at the touch.
     expect((await new StoredBarQuotes(ds, 10).latestQuote('BBB')).askSize).toBe(1);
   });
@@ -61,6 +62,7 @@ describe('StoredBarQuotes: quotes from the latest stored bar', () => {
     const batched = new PaperBroker({
       ds,
       startingCash: 10_000,
+      marketHours: ALWAYS_OPEN,
       quoteSource: (s) => quotes.latestQuote(s),
       quotesSource: (syms) => {
         batchCalls++;
@@ -69,12 +71,12 @@ describe('StoredBarQuotes: quotes from the latest stored bar', () => {
     });
     await batched.submitOrder({ clientOrderId: 'sbq-1', symbol: 'AAA', side: 'buy', qty: 10, type: 'limit', limitPrice: 51, timeInForce: 'ioc' });
     await batched.submitOrder({ clientOrderId: 'sbq-2', symbol: 'BBB', side: 'buy', qty: 1, type: 'limit', limitPrice: 21, timeInForce: 'ioc' });
-    const single = new PaperBroker({ ds, quoteSource: (s) => quotes.latestQuote(s) });
+    const single = new PaperBroker({ ds, quoteSource: (s) => quotes.latestQuote(s), marketHours: ALWAYS_OPEN });
     const a = await batched.account();
     expect(batchCalls).toBe(1);
     expect(a).toEqual(await single.account());
     // cash after buying at the asks (on the cent tick, rounded up), plus the positions at the bids
     expect(a.cash).toBeCloseTo(10_000 - 10 * 50.03 - 20.01, 6);
-    expect(a.equity).toBeCloseTo(a.cash + 10 * 49.975 + 19.99, 6);
+    expect(a.equity).toBeCloseTo(a.cash + 10 * 49.97 + 19.99, 6);
   });
 });

@@ -44,10 +44,12 @@ describe('backtest data from the bars store', () => {
     expect(data).toMatchObject({ source: 'bars-store', demo: false, notes: [] });
     expect(data.benchmark?.symbol).toBe('SPY');
     const csv = backtestData(['GL', 'SPY'].map(loadFixture), { source: 'csv', demo: false, benchmarkSymbol: 'SPY' });
-    expect(data.fingerprint).toBe(csv.fingerprint);
+    // The same bars from another source are other data: a CSV run never reuses (and reports) a store run.
+    expect(data.fingerprint).not.toBe(csv.fingerprint);
     const a = await runBacktest(request, data);
     const b = await runBacktest(request, csv);
-    expect(outcomeJson({ ...a.report, data: { ...a.report.data, source: 'x' } }, a.trades)).toBe(outcomeJson({ ...b.report, data: { ...b.report.data, source: 'x' } }, b.trades));
+    const same = (r: typeof a.report) => ({ ...r, data: { ...r.data, source: 'x', fingerprint: 'x' } });
+    expect(outcomeJson(same(a.report), a.trades)).toBe(outcomeJson(same(b.report), b.trades));
   });
 
   it('flags DEMO when any traded symbol is synthetic, and says how many', async () => {
@@ -59,17 +61,13 @@ describe('backtest data from the bars store', () => {
     expect(all.demo).toBe(true);
   });
 
-  it('falls back to the sample CSVs, then to DEMO data, when the store lacks a symbol', async () => {
+  it('a symbol the store lacks comes from the sample CSVs, else from DEMO data for universe symbols; SPY stays the real benchmark', async () => {
     const rvlv = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols: ['RVLV'] }), { sources: backtestDataSources(), barsStore: barsStoreSource(store) });
-    expect(rvlv).toMatchObject({ source: 'sample-csv', demo: false });
-    expect(rvlv.notes).toEqual([{ code: 'not_stored', symbols: ['RVLV'], more: 0 }]);
-    const unknown = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols: ['QQQ'] }), { sources: backtestDataSources(), barsStore: barsStoreSource(store), demoEndDate: () => '2025-06-30' });
-    expect(unknown.source).toBe('synthetic');
-    expect(unknown.demo).toBe(true);
-    expect(unknown.notes).toEqual([
-      { code: 'not_stored', symbols: ['QQQ'], more: 0 },
-      { code: 'no_real_bars', symbols: ['QQQ'], more: 0 },
-    ]);
+    expect(rvlv).toMatchObject({ source: 'sample-csv', demo: false, notes: [] });
+    const qqq = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols: ['QQQ', 'GL'] }), { sources: backtestDataSources(), barsStore: barsStoreSource(store), demoEndDate: () => '2025-06-30' });
+    expect(qqq).toMatchObject({ source: 'bars-store+synthetic', demo: true });
+    expect(qqq.notes).toEqual([{ code: 'demo_symbols', demo: 1, of: 2 }]);
+    expect(qqq.benchmark).toMatchObject({ symbol: 'SPY', dates: loadFixture('SPY').dates });
   });
 
   it('`courtside backtest --universe FILE` reads the store of DATABASE_URL', async () => {

@@ -8,6 +8,7 @@ import { UsageError } from '../../../../src/cli/command.js';
 import { CLI_COMMANDS } from '../../../../src/cli/commands/index.js';
 import { createBacktestCommand } from '../../../../src/cli/commands/backtest.js';
 import { runPortfolio } from '../../../../src/engine/backtest/index.js';
+import { roundedMetrics, roundedTrade } from '../../../../src/trading/backtest/json-rounding.js';
 import { STRATEGIES } from '../../../../src/engine/strategies/index.js';
 import { createTestDatabase } from '../../../helpers/pg.js';
 import { loadFixture } from '../../../unit/engine/fixtures.js';
@@ -51,7 +52,7 @@ interface JsonOut {
   data: { source: string; demo: boolean; fingerprint: string; symbols: number };
   metrics: { tradeCount: number; totalReturn: number; sharpe: number | null };
   strategies: { strategy: string; metrics: { tradeCount: number } }[];
-  benchmark: { symbol: string; metrics: { totalReturn: number } } | null;
+  benchmark: { symbol: string; start: string; end: string; metrics: { totalReturn: number } } | null;
   walkForward: { strategy: string; windows: { chosen: Record<string, number> }[]; grid: { points: number } }[] | null;
   monteCarlo: { runs: number; seed: number; finalEquity: { p50: number } } | null;
   trades: Record<string, unknown>[];
@@ -78,8 +79,9 @@ describe('courtside backtest (CLI)', () => {
       benchmark: loadFixture('SPY'),
     });
     expect(j.trades.length).toBe(ref.trades.length);
+    // Printed JSON: prices on the tick, money in cents (the simulation itself is runPortfolio's, unrounded).
     expect(j.trades).toEqual(
-      ref.trades.map((t) => ({
+      ref.trades.map((t) => roundedTrade({
         symbol: t.symbol,
         strategy: t.strategy,
         signalDate: t.signalDate,
@@ -95,12 +97,15 @@ describe('courtside backtest (CLI)', () => {
         commission: t.commission,
       })),
     );
-    expect(j.metrics).toEqual(JSON.parse(JSON.stringify(ref.metrics)));
+    expect(j.metrics).toEqual(JSON.parse(JSON.stringify(roundedMetrics(ref.metrics))));
     expect(j.strategies.map((s) => s.strategy)).toEqual(['donchian', 'turtle_soup']);
     expect(j.strategies.map((s) => s.metrics.tradeCount).reduce((a, b) => a + b)).toBe(j.metrics.tradeCount);
     expect(j.benchmark?.symbol).toBe('SPY');
-    expect(j.benchmark?.metrics).toEqual(JSON.parse(JSON.stringify(ref.benchmark!.metrics)));
-    expect(j.data).toMatchObject({ source: 'csv', demo: false, symbols: 3 });
+    // SPY's bars end before GL's and RVLV's: its buy-and-hold covers only its own dates.
+    const spy = loadFixture('SPY');
+    expect(j.benchmark).toMatchObject({ start: spy.dates[0], end: spy.dates.at(-1) });
+    expect(j.benchmark!.metrics.totalReturn).toBeCloseTo(spy.close.at(-1)! / spy.close[0]! - 1, 9);
+    expect(j.data).toMatchObject({ source: 'csv:GL.csv,RVLV.csv,SPY.csv', demo: false, symbols: 3 });
     expect(j.request.sizing).toEqual({ kind: 'shares', n: 10 });
     expect(j.walkForward).toBeNull();
     expect(j.monteCarlo).toBeNull();
@@ -193,13 +198,18 @@ describe('courtside backtest (CLI)', () => {
     const real = await runCli(['--strategy', 'donchian', '--universe', uni, '--data-dir', 'data/ohlcv', '--json', '--no-store']);
     expect(real.code, real.err).toBe(0);
     expect((JSON.parse(real.out) as JsonOut).data).toMatchObject({ source: 'csv', demo: false, symbols: 2 });
-    const demo = await runCli(['--strategy', 'donchian', '--universe', uni, '--json', '--no-store'], { demoEndDate: () => '2025-06-30' });
+    // Without --data-dir or a store: the real samples where they exist, DEMO bars for other universe symbols.
+    const samples = await runCli(['--strategy', 'donchian', '--universe', uni, '--json', '--no-store'], { demoEndDate: () => '2025-06-30' });
+    expect(samples.code, samples.err).toBe(0);
+    expect((JSON.parse(samples.out) as JsonOut).data).toMatchObject({ source: 'sample-csv', demo: false, symbols: 2 });
+    const demoUni = join(tmp, 'demo-uni.csv');
+    writeFileSync(demoUni, 'symbol\nTOL\nMSFT\n');
+    const demo = await runCli(['--strategy', 'donchian', '--universe', demoUni, '--json', '--no-store'], { demoEndDate: () => '2025-06-30' });
     expect(demo.code, demo.err).toBe(0);
     expect((JSON.parse(demo.out) as JsonOut).data).toMatchObject({ source: 'synthetic', demo: true, symbols: 2 });
     expect(demo.err).toMatch(/DEMO/);
-    // The CLI words the report's typed note as the chat does (src/bot/views/backtest-notes.ts).
-    expect(demo.err).toContain('note: no stored bars for this universe: using synthetic DEMO bars\n');
-    expect((JSON.parse(demo.out) as { notes: unknown }).notes).toEqual([{ code: 'universe_not_stored' }]);
+    // The benchmark stays real SPY (the sample), never synthetic.
+    expect((JSON.parse(demo.out) as JsonOut).benchmark).toMatchObject({ symbol: 'SPY' });
     const missing = await runCli(['--strategy', 'donchian', '--universe', uni, '--data-dir', tmp]);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/no CSV in .* for SPY, GL/);

@@ -46,13 +46,14 @@ async function buy(): Promise<number> {
   return out.filledQty;
 }
 
-/** A stop exit booked now with this realized P&L (as the exit path books it). */
+/** A stop exit booked in the session /pnl calls "day" (now, or at 15:00 ET of that session when today has none: a trade is filed under its fill's session) with this realized P&L. */
 async function bookedLossNow(pnl: number): Promise<void> {
   const id = randomUUID();
   await w.ds.query(
     `INSERT INTO orders (id, kind, exit_reason, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, filled_qty, avg_fill_price,
                          realized_pnl, budget_date, reserved_amount, submit_attempted_at, booked_at)
-     VALUES ($1, 'exit', 'stop', $2, 'paper', 'XYZ', 'donchian', 'sell', 10, 9, 'ioc', 'filled', 10, 9, $3, $4::date, 0, now(), now())`,
+     VALUES ($1, 'exit', 'stop', $2, 'paper', 'XYZ', 'donchian', 'sell', 10, 9, 'ioc', 'filled', 10, 9, $3, $4::date, 0, now(),
+             LEAST(now(), ($4::date + time '15:00') AT TIME ZONE 'America/New_York'))`,
     [id, `cx-test-${id.slice(0, 8)}`, pnl, session()],
   );
 }

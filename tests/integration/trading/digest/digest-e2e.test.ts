@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionDateOf } from '../../../../src/trading/digest/build.js';
 import { digestDeliveryJobId, type DigestSendPayload } from '../../../../src/jobs/payloads/digest.js';
 import type { NotifyPayload } from '../../../../src/jobs/payloads/common.js';
 import { UserSettingsRepo } from '../../../../src/trading/settings/repo.js';
 import { startHarness, textOf, type Harness } from '../../../helpers/harness.js';
+import { realTime, setMarketTime } from '../../../helpers/market-time.js';
 
 /**
  * /digest and /settings through the real bot, queues and workers (local mode,
@@ -13,10 +13,13 @@ import { startHarness, textOf, type Harness } from '../../../helpers/harness.js'
  */
 describe('digests and settings end to end', () => {
   let h: Harness;
-  const today = sessionDateOf(new Date());
+  // A session day, after the close and before any after-close slot: a close digest has a close to report
+  // (on a weekend /digest close says there is no session instead), and the scheduler has nothing to catch up.
+  const today = '2026-11-20';
   const dayBefore = (n: number) => new Date(Date.parse(`${today}T12:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
 
   beforeAll(async () => {
+    setMarketTime('2026-11-20T16:05:00-05:00');
     h = await startHarness({ mode: 'local' });
     const ds = h.running.app.ds;
     await ds.query(`INSERT INTO equity_marks (date, equity, cash, market_value, realized_pnl, unrealized_pnl, benchmark_close, marked_at) VALUES
@@ -24,6 +27,7 @@ describe('digests and settings end to end', () => {
   }, 60_000);
   afterAll(async () => {
     await h?.stop();
+    realTime();
   });
 
   it('/help lists /digest and /settings', async () => {

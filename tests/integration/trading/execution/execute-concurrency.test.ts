@@ -1,3 +1,4 @@
+import { ALWAYS_OPEN } from '../../../../src/engine/market-hours.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PaperBroker } from '../../../../src/adapters/brokers/paper/paper-broker.js';
 import type { DataSource } from 'typeorm';
@@ -34,7 +35,7 @@ describe('reserveAndCreate + book under concurrency', () => {
     const other = await w.open(10);
     // Each run's broker fills at its own ask (9.95 or 10.00): limit is 10.01 (priced on ask 10).
     const broker = (on: DataSource, ask: number) =>
-      new PaperBroker({ ds: on, quoteSource: async () => ({ bid: ask - 0.01, ask, time: '2025-01-02T15:00:00Z' }), startingCash: 100_000, pollMs: 10 });
+      new PaperBroker({ ds: on, quoteSource: async () => ({ bid: ask - 0.01, ask, time: '2025-01-02T15:00:00Z' }), startingCash: 100_000, pollMs: 10, marketHours: ALWAYS_OPEN });
     const limits = { dailyBudget: 500, maxPositionPct: 1_000, maxOpenPositions: 100 };
     const outs: ExecutionOutcome[] = await Promise.all(
       ids.map((id, i) => {

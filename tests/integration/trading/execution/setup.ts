@@ -1,3 +1,4 @@
+import { ALWAYS_OPEN } from '../../../../src/engine/market-hours.js';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -72,7 +73,7 @@ export async function makeWorld(): Promise<World> {
     },
   };
   const paper = (on: DataSource = ds, startingCash = 100_000) =>
-    new PaperBroker({ ds: on, quoteSource: async (s) => quoteProvider.latestQuote(s), startingCash, pollMs: 10 });
+    new PaperBroker({ ds: on, quoteSource: async (s) => quoteProvider.latestQuote(s), startingCash, pollMs: 10, marketHours: ALWAYS_OPEN });
   let seq = 0;
 
   return {

@@ -32,7 +32,7 @@ describe('loadUniverse', () => {
     expect(r.excluded).toEqual([{ symbol: 'CCC', reason: 'marked ok=false upstream' }]);
     expect(r.errors).toEqual([
       { line: 6, message: 'years is not a non-negative number: "oops"' },
-      { line: 7, message: 'duplicate symbol AAA (first on line 2); line ignored' },
+      { line: 7, message: 'duplicate symbol AAA (first on line 2)' },
     ]);
   });
 

@@ -12,6 +12,7 @@ import { loadFixture } from '../../engine/fixtures.js';
 const WORDS: Record<BacktestNoteCode, [BacktestNote, string][]> = {
   demo_symbols: [[{ code: 'demo_symbols', demo: 1, of: 2 }, '1 of 2 symbols hold synthetic DEMO bars']],
   demo_benchmark: [[{ code: 'demo_benchmark', symbol: 'SPY' }, 'the SPY benchmark is synthetic DEMO data']],
+  no_real_benchmark: [[{ code: 'no_real_benchmark', symbol: 'SPY' }, 'no real SPY bars: no benchmark (a synthetic one would prove nothing)']],
   not_stored: [
     [{ code: 'not_stored', symbols: ['RVLV'], more: 0 }, 'no stored bars for RVLV'],
     [{ code: 'not_stored', ...symbolPreview(['A', 'B', 'C', 'D', 'E', 'F', 'G']) }, 'no stored bars for A, B, C, D, E and 2 more'],

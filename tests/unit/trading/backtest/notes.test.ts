@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backtestData, resolveBacktestData, type BarsSource } from '../../../../src/trading/backtest/data.js';
 import type { BacktestDataSources } from '../../../../src/trading/backtest/data-sources.js';
+import { UnknownSymbolsError } from '../../../../src/trading/backtest/known-symbols.js';
 import { storedNotes, symbolPreview, type BacktestNote } from '../../../../src/trading/backtest/notes.js';
 import { buildRequest } from '../../../../src/trading/backtest/request.js';
 import { runBacktest } from '../../../../src/trading/backtest/run.js';
@@ -30,6 +31,7 @@ function store(real: readonly string[], demo: readonly string[] = []): BarsSourc
       const all = [...real, ...demo].filter((s) => symbols === null || symbols.includes(s));
       return { series: new Map(all.map((s) => [s, as(s)])), demo: new Set(demo) };
     },
+    list: async () => [...real.map((symbol) => ({ symbol, demo: false })), ...demo.map((symbol) => ({ symbol, demo: true }))],
   };
 }
 
@@ -49,44 +51,39 @@ describe('backtest notes are codes with figures', () => {
     expect(data.notes).toEqual([{ code: 'demo_symbols', demo: 1, of: 3 }]);
   });
 
-  it('a DEMO benchmark beside real symbols is named', async () => {
+  it('the benchmark is never synthetic: a DEMO-only SPY gives no benchmark, with a note', async () => {
     const data = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols: ['AAA'] }), { sources: sources(), barsStore: store(['AAA'], ['SPY']) });
-    expect(data).toMatchObject({ source: 'bars-store', demo: false });
-    expect(data.benchmark?.symbol).toBe('SPY');
-    expect(data.notes).toEqual([{ code: 'demo_benchmark', symbol: 'SPY' }]);
+    expect(data).toMatchObject({ source: 'bars-store', demo: false, benchmark: null });
+    expect(data.notes).toEqual([{ code: 'no_real_benchmark', symbol: 'SPY' }]);
   });
 
-  it('symbols missing from the store and the samples: both notes keep the first five and count the rest', async () => {
-    const symbols = ['AAA', 'BBB', 'CCC', 'DDD', 'EEE', 'FFF', 'GGG'];
-    const data = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols }), {
-      sources: sources(),
-      barsStore: store(['SPY']),
+  it('each symbol takes its best source: stored real, sample CSV, then DEMO for universe symbols only', async () => {
+    const data = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols: ['AAA', 'BBB', 'DEMO1'] }), {
+      sources: sources(['BBB', 'SPY']),
+      barsStore: store(['AAA']),
       demoEndDate: () => '2025-06-30',
     });
-    expect(data).toMatchObject({ source: 'synthetic', demo: true });
-    const preview = { symbols: ['AAA', 'BBB', 'CCC', 'DDD', 'EEE'], more: 2 };
-    expect(data.notes).toEqual([
-      { code: 'not_stored', ...preview },
-      { code: 'no_real_bars', ...preview },
-    ]);
+    expect(data).toMatchObject({ source: 'bars-store+sample-csv+synthetic', demo: true });
+    expect(data.series.map((s) => s.symbol)).toEqual(['AAA', 'BBB', 'DEMO1']);
+    expect(data.benchmark?.symbol).toBe('SPY');
+    expect(data.notes).toEqual([{ code: 'demo_symbols', demo: 1, of: 3 }]);
   });
 
-  it('symbols missing from the store but in the samples: only the store note', async () => {
-    const data = await resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols: ['AAA', 'BBB'] }), {
-      sources: sources(['AAA', 'BBB', 'SPY']),
-      barsStore: store(['BBB']),
-    });
-    expect(data).toMatchObject({ source: 'sample-csv', demo: false });
-    expect(data.notes).toEqual([{ code: 'not_stored', symbols: ['AAA'], more: 0 }]);
+  it('symbols no source knows are an error naming the closest known ones; nothing runs on invented bars', async () => {
+    const symbols = ['AAA', 'DEMO3', 'QQQQQQ'];
+    const run = resolveBacktestData(buildRequest({ strategies: ['donchian'], symbols }), { sources: sources(), barsStore: store(['AAA', 'SPY']) });
+    await expect(run).rejects.toBeInstanceOf(UnknownSymbolsError);
+    await expect(run).rejects.toThrow(/^unknown symbols DEMO3 \(closest: DEMO1, DEMO2\), QQQQQQ \(no close match\)$/);
   });
 
-  it('a named universe with an empty store, or with no store, runs on the DEMO universe', async () => {
+  it('a named universe with an empty store, or with no store, runs on the DEMO universe (sample CSVs where they exist)', async () => {
     const request = buildRequest({ strategies: ['donchian'] });
-    const empty = await resolveBacktestData(request, { sources: sources(), barsStore: store([]), demoEndDate: () => '2025-06-30' });
+    const empty = await resolveBacktestData(request, { sources: sources(['DEMO2']), barsStore: store([]), demoEndDate: () => '2025-06-30' });
     expect(empty.series.map((s) => s.symbol)).toEqual(['DEMO1', 'DEMO2']);
-    expect(empty.notes).toEqual([{ code: 'store_empty' }, { code: 'no_stored_universe' }]);
+    expect(empty).toMatchObject({ source: 'sample-csv+synthetic', demo: true });
+    expect(empty.notes).toEqual([{ code: 'no_stored_universe' }, { code: 'demo_symbols', demo: 1, of: 2 }, { code: 'no_real_benchmark', symbol: 'SPY' }]);
     const none = await resolveBacktestData(request, { sources: sources(), demoEndDate: () => '2025-06-30' });
-    expect(none.notes).toEqual([{ code: 'no_stored_universe' }]);
+    expect(none.notes).toEqual([{ code: 'no_stored_universe' }, { code: 'no_real_benchmark', symbol: 'SPY' }]);
   });
 
   it('Monte Carlo with no trades is skipped with a note after the data notes', async () => {

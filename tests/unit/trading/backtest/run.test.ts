@@ -47,7 +47,22 @@ describe('runBacktest', () => {
     );
     expect(out.report.metrics).toEqual(ref.metrics);
     expect(out.report.strategies.map((s) => s.metrics)).toEqual(ref.strategies.map((s) => s.metrics));
-    expect(out.report.benchmark).toEqual({ symbol: 'SPY', metrics: ref.benchmark!.metrics });
+    // The benchmark covers only the run's dates inside SPY's bars (SPY ends before GL and RVLV do):
+    // runPortfolio's buy-and-hold over exactly those dates, and the portfolio over the same dates.
+    const spy = loadFixture('SPY');
+    const lo = ref.dates.indexOf(spy.dates[0]!);
+    const hi = ref.dates.lastIndexOf(spy.dates.at(-1)!);
+    expect(hi).toBeLessThan(ref.dates.length - 1);
+    const window = runPortfolio({ series: [spy], signals: [() => []], startDate: ref.dates[lo], endDate: ref.dates[hi], benchmark: spy });
+    expect(out.report.benchmark).toEqual({
+      symbol: 'SPY',
+      start: ref.dates[lo],
+      end: ref.dates[hi],
+      days: hi - lo + 1,
+      metrics: window.benchmark!.metrics,
+      portfolioReturn: ref.equity[hi]! / ref.equity[lo]! - 1,
+    });
+    expect(out.curves.benchmark!.equity.slice(hi + 1).every((v) => v === null)).toBe(true);
     expect(out.curves.equity).toEqual(Array.from(ref.equity));
   });
 

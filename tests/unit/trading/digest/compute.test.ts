@@ -78,8 +78,14 @@ describe('slippage vs the decision price (positive = worse for us)', () => {
     expect(s.slippage).toBeCloseTo(0.05, 12);
     expect(slippage('sell', 10.1, 10, 1).slippage).toBeCloseTo(-0.1, 12);
   });
+  it('an off-tick decision price (a stored-bar bid) is taken on the tick, so qty × slip/sh is the dollars', () => {
+    const s = slippage('sell', 27.32, 27.3456, 110);
+    expect(s.decisionPrice).toBe(27.35);
+    expect(s.slippage).toBe(0.03);
+    expect(s.slippageCost).toBe(3.3);
+  });
   it('unknown without a usable decision price', () => {
-    expect(slippage('buy', 10, null, 1)).toEqual({ slippage: null, slippageBps: null, slippageCost: null });
+    expect(slippage('buy', 10, null, 1)).toEqual({ decisionPrice: null, slippage: null, slippageBps: null, slippageCost: null });
     expect(slippage('buy', 10, 0, 1).slippage).toBeNull();
   });
 
