@@ -9,6 +9,10 @@ import { TypedReasons1764500000000 } from './1764500000000-TypedReasons.js';
 import { KillEpoch1764600000000 } from './1764600000000-KillEpoch.js';
 import { AuditAnchor1764700000000 } from './1764700000000-AuditAnchor.js';
 import { CancelOwed1764800000000 } from './1764800000000-CancelOwed.js';
+import { QueuedOrders1764900000000 } from './1764900000000-QueuedOrders.js';
+import { PickCards1764900000001 } from './1764900000001-PickCards.js';
+import { DemoGeneratorVersion1765000000000 } from './1765000000000-DemoGeneratorVersion.js';
+import { CloseExitReason1765100000000 } from './1765100000000-CloseExitReason.js';
 
 /** Every migration, oldest first. Listed explicitly so ESM builds need no glob loading. */
-export const MIGRATIONS = [Foundation1763800000000, Bars1763900000000, PaperBroker1764000000000, Backtests1764100000000, Picks1764200000000, Execution1764300000000, Scheduling1764400000000, TypedReasons1764500000000, KillEpoch1764600000000, AuditAnchor1764700000000, CancelOwed1764800000000];
+export const MIGRATIONS = [Foundation1763800000000, Bars1763900000000, PaperBroker1764000000000, Backtests1764100000000, Picks1764200000000, Execution1764300000000, Scheduling1764400000000, TypedReasons1764500000000, KillEpoch1764600000000, AuditAnchor1764700000000, CancelOwed1764800000000, QueuedOrders1764900000000, PickCards1764900000001, DemoGeneratorVersion1765000000000, CloseExitReason1765100000000];

@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toSeries, type BarSeries } from '../engine/bars.js';
-import { describeCsvErrors, parseBarsCsv } from '../adapters/market-data/csv/parse-bars-csv.js';
+import { readStrictBarsCsv } from '../adapters/market-data/csv/strict-bars.js';
 import { sampleOhlcvDir } from '../adapters/market-data/package-root.js';
 import { generateSyntheticSeries } from '../adapters/market-data/synthetic/generate-bars.js';
 import { syntheticInputFor } from '../adapters/market-data/synthetic/generate-universe.js';
-import { weekdaySessions } from '../adapters/market-data/synthetic/sessions.js';
+import { exchangeSessions } from '../adapters/market-data/synthetic/exchange-sessions.js';
 import { loadDefaultUniverse } from '../adapters/market-data/universe/default-universe.js';
 import type { BacktestDataSources } from '../trading/backtest/data-sources.js';
 import { BacktestInputError } from '../trading/backtest/request.js';
@@ -22,7 +22,7 @@ export function backtestDataSources(): BacktestDataSources {
     csvSymbols,
     readCsv: readSymbolCsv,
     demoUniverse: () => loadDefaultUniverse().entries,
-    demoSessions: weekdaySessions,
+    demoSessions: exchangeSessions,
     demoSeries: (symbol, sessions) => generateSyntheticSeries(syntheticInputFor(symbol, sessions)),
   };
 }
@@ -37,10 +37,10 @@ async function readSymbolCsv(dir: string, symbol: string): Promise<BarSeries | n
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new BacktestInputError(`cannot read ${path}: ${(err as Error).message}`);
   }
-  const parsed = parseBarsCsv(text, { source: path });
-  if (parsed.errors.length > 0) throw new BacktestInputError(describeCsvErrors(parsed));
-  if (parsed.bars.length === 0) throw new BacktestInputError(`${path} has no bars`);
-  return toSeries(symbol, parsed.bars);
+  // All or nothing, with the same bar checks as `data import`.
+  const strict = readStrictBarsCsv(text, path, symbol);
+  if (!strict.ok) throw new BacktestInputError(strict.problem);
+  return toSeries(symbol, strict.bars);
 }
 
 /** Symbols with a `<SYMBOL>.csv` in `dir`, sorted. */

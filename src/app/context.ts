@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { AuditLog } from '../trading/audit/audit-log.js';
-import type { Config } from './config/config.js';
+import { migrationSetting, type Config } from './config/config.js';
 import { createDataSource } from '../adapters/db/data-source.js';
 import { ensureDatabase } from '../adapters/db/ensure-database.js';
 import { migrateAs } from '../adapters/db/migrate.js';
@@ -16,6 +16,7 @@ import { BlobStore } from '../adapters/redis/blob-store.js';
 import { Outbox } from '../bot/outbox/outbox.js';
 import type { StatusSources } from '../trading/status/status.js';
 import { openRedis, whenReady } from '../adapters/redis/connections.js';
+import { redisSilentError } from '../lib/service-unreachable.js';
 import { KILL_SWITCH_REPAIR_INTERVAL_MS, KillSwitch } from '../trading/kill-switch/kill-switch.js';
 import type { DestinationStream } from 'pino';
 import { join } from 'node:path';
@@ -80,15 +81,26 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   assertRegistryConsistent();
   const log = createLogger({ level: config.log.level, secrets: config.secrets, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   const scrub = makeScrubber(config.secrets);
-  await ensureDatabase(config.db.migrationUrl);
+  await ensureDatabase(config.db.migrationUrl, migrationSetting(config));
   const ds = createDataSource(config.db.url);
   await ds.initialize();
   if (opts.migrate !== false) {
     const applied = await migrateAs(config.db, ds);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
   }
-  const redis = openRedis(config.redis.url, 'producer', (err) => log.warn({ err: err.message }, 'redis connection problem'));
-  if (!(await whenReady(redis, 5_000))) log.error({ url: config.redis.url }, 'Redis is not reachable: commands will answer "queue unavailable" until it is. Start Redis or fix REDIS_URL.');
+  // The first failure of an outage says which address, why and the fix (openRedis); repeats are not logged.
+  let redisProblem: Error | null = null;
+  const redis = openRedis(config.redis.url, 'producer', (err) => {
+    redisProblem = err;
+    log.warn({ err: err.message }, 'redis connection problem');
+  });
+  redis.on('ready', () => (redisProblem = null));
+  const REDIS_WAIT_MS = 5_000;
+  if (!(await whenReady(redis, REDIS_WAIT_MS))) {
+    // The process still starts (/kill works without Redis; the rest answers "Queue unavailable" until it is back).
+    const problem: Error = redisProblem ?? redisSilentError(config.redis.url, REDIS_WAIT_MS);
+    log.error(`${problem.message} Until then commands answer "Queue unavailable"; /kill still works.`);
+  }
   const jobs = new JobProducer(redis, config.redis.prefix, config.queueTimeoutMs);
   const uow = new TypeOrmUnitOfWork(ds);
   const audit = new AuditLog(uow);

@@ -57,7 +57,14 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
     }
     config = { ...config, telegram: { ...config.telegram, apiRoot: emulator.url } };
   }
-  const app = await createContext(config, { ...(opts.logDestination ? { logDestination: opts.logDestination } : {}) });
+  let app: AppContext;
+  try {
+    app = await createContext(config, { ...(opts.logDestination ? { logDestination: opts.logDestination } : {}) });
+  } catch (err) {
+    // Postgres unreachable, say: the emulator's open port would keep the process alive after the error.
+    await emulator?.close();
+    throw err;
+  }
   const log = app.log;
   const stops: (() => Promise<void>)[] = [];
   const beats = opts.roles.map(

@@ -1,3 +1,4 @@
+import { marketHoursFor } from '../engine/market-hours.js';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { AlpacaBroker, ALPACA_LIVE_URL, ALPACA_PAPER_URL } from '../adapters/brokers/alpaca/alpaca-broker.js';
@@ -44,6 +45,7 @@ export function createTradingDeps(config: Config, ds: DataSource, logger: Logger
       ...(quotes.latestQuotes ? { quotesSource: (syms: string[]) => quotes.latestQuotes!(syms) } : {}),
       slippageBps: paper.slippageBps,
       startingCash: paper.startingCash,
+      marketHours: marketHoursFor(config),
       logger,
     });
     return { broker, quotes, quoteSource };

@@ -25,6 +25,10 @@ export const CALLBACK_ACTIONS = {
   /** /resolve's buttons (arg: the confirmation token). */
   resolveMarkFailed: 'mf',
   resolveBookFill: 'bf',
+  /** Orders queued for the open (arg: an op letter and its id, see src/bot/callbacks/queue.ts). */
+  queueOp: 'qo',
+  /** `/close` and the Close buttons on /positions (arg: an op letter and a position ref or token, see src/bot/callbacks/close.ts). */
+  closeOp: 'cp',
 } as const;
 export type CallbackAction = (typeof CALLBACK_ACTIONS)[keyof typeof CALLBACK_ACTIONS];
 

@@ -8,6 +8,8 @@ import { handleBacktestCancel } from './commands/backtest.js';
 import { decideApprove, decideReject } from './callbacks/approvals.js';
 import { handleSettingsCallback } from './commands/settings.js';
 import { handleResolveCallback } from './commands/stuck.js';
+import { handleQueueCallback } from './callbacks/queue.js';
+import { handleCloseCallback } from './callbacks/close.js';
 import { nyTime } from './format/ny-time.js';
 import type { ConfirmRefusal } from '../trading/confirmations/confirmations.js';
 import { cancelConfirm, confirmFlatten, confirmResume, FLATTEN_CONFIRM, RESUME_CONFIRM, type KillConfirmDeps } from '../trading/kill-switch/confirm.js';
@@ -103,6 +105,12 @@ export function handleCallback(deps: BotDeps) {
         return;
       case CALLBACK_ACTIONS.settingsSet:
         await handleSettingsCallback(deps, ctx, verdict.payload.arg);
+        return;
+      case CALLBACK_ACTIONS.queueOp:
+        await handleQueueCallback(deps, ctx, verdict.payload.arg, role);
+        return;
+      case CALLBACK_ACTIONS.closeOp:
+        await handleCloseCallback(deps, ctx, verdict.payload.arg, role);
         return;
       case CALLBACK_ACTIONS.flattenCancel:
       case CALLBACK_ACTIONS.resumeCancel: {

@@ -2,6 +2,7 @@ import type { Context, MiddlewareFn } from 'telegraf';
 import type { Role } from '../lib/roles.js';
 import type { BotDeps } from './deps.js';
 import { replyOf } from './outbox/replies.js';
+import { StrangerLog } from './strangers.js';
 
 /** State the middleware chain attaches to a context. */
 export interface AuthState {
@@ -46,10 +47,12 @@ const HANDLING_MARK_S = 15;
 
 /**
  * Only allow-listed users get past this point. Everyone else gets one polite
- * refusal naming their user ID (at most one per few seconds, so a flood is not
- * amplified) and every attempt is audited.
+ * refusal naming their user ID per hour, and every attempt is counted into
+ * one audit row per stranger per minute (strangers.ts): a flood costs a Redis
+ * round trip per update, no reply and no Postgres write.
  */
 export function authenticate(deps: BotDeps): MiddlewareFn<Context> {
+  const strangers = new StrangerLog({ redis: deps.redis, prefix: deps.config.redis.prefix, audit: deps.audit, log: deps.log, now: deps.now });
   return async (ctx, next) => {
     const from = ctx.from;
     if (!from) return; // channel posts and service updates: nobody to authorise
@@ -60,19 +63,15 @@ export function authenticate(deps: BotDeps): MiddlewareFn<Context> {
     }
     deps.metrics.commands.labels('(denied)', 'denied').inc();
     const text = ctx.message && 'text' in ctx.message ? ctx.message.text : undefined;
-    await deps.audit
-      .append({
-        action: 'auth.denied',
-        actor: from.id,
-        username: from.username ?? null,
-        chatId: ctx.chat?.id ?? null,
-        updateId: ctx.update.update_id,
-        kind: ctx.callbackQuery ? 'callback' : 'message',
-        text: text?.slice(0, 200) ?? null,
-      })
-      .catch((err: unknown) => deps.log.error({ err }, 'could not audit a denied attempt'));
-    const first = await deps.redis.set(`${deps.config.redis.prefix}:tg:refused:${from.id}`, '1', 'PX', 5_000, 'NX').catch(() => 'OK');
-    if (first === null) return;
+    const { reply } = await strangers.record({
+      userId: from.id,
+      username: from.username ?? null,
+      chatId: ctx.chat?.id ?? null,
+      kind: ctx.callbackQuery ? 'callback' : 'message',
+      text: text?.slice(0, 200) ?? null,
+      updateId: ctx.update.update_id,
+    });
+    if (!reply) return;
     const message = `⛔ Sorry, you are not allowed to use this bot.\nYour Telegram user ID is ${from.id}. If you own this bot, add it to TELEGRAM_ALLOWED_USER_IDS and restart.`;
     if (ctx.callbackQuery) await ctx.answerCbQuery(message.slice(0, 200), { show_alert: true });
     else if (ctx.chat) await replyOf(ctx)(message);

@@ -1,13 +1,29 @@
 import { ConfigError } from '../app/config/config.js';
+import { applyEnvFile, EnvFileError, type EnvFileReport } from '../app/config/env-file.js';
 import { makeScrubber } from '../lib/logging/scrub.js';
-import { UsageError, type CliIO } from './command.js';
+import { ServiceUnreachableError } from '../lib/service-unreachable.js';
+import { UsageError, usageBlock, type CliIO } from './command.js';
 import { CLI_COMMANDS } from './commands/index.js';
+import { configProblemsText } from './config-problems.js';
 
 const io: CliIO = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
 
 function help(): string {
   const w = Math.max(...CLI_COMMANDS.map((c) => c.name.length));
-  return `courtside — chat-first trading robot\n\nUsage: courtside <command> [options]\n\n${CLI_COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n')}\n\n\`courtside <command> --help\` shows a command's usage.\n`;
+  return `courtside — chat-first trading robot\n\nUsage: courtside <command> [options]\n\n${CLI_COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n')}\n\n\`courtside <command> --help\` shows a command's usage.\nEvery command reads ./.env (or the file COURTSIDE_ENV_FILE names); variables set in the environment win.\n`;
+}
+
+/** Values no error text may show (library errors can embed request URLs with the bot token, or connection strings). */
+function secretsInEnv(env: NodeJS.ProcessEnv): string[] {
+  const plain = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'CALLBACK_SECRET', 'APCA_API_KEY_ID', 'APCA_API_SECRET_KEY', 'HTTP_ADMIN_TOKEN'].map((k) => env[k] ?? '');
+  const passwords = ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'REDIS_URL'].map((k) => {
+    try {
+      return decodeURIComponent(new URL(env[k] ?? '').password);
+    } catch {
+      return '';
+    }
+  });
+  return [...plain, ...passwords].filter((s) => s.length >= 4);
 }
 
 /** Runs a sub-command; exit 2 for usage or configuration errors, 1 for failures. */
@@ -24,22 +40,36 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(`${cmd.summary}\n\nUsage: ${cmd.usage}\n`);
+    io.stdout(`${cmd.summary}\n\n${usageBlock(cmd.usage)}\n`);
     return 0;
   }
+  // Every command sees ./.env (or COURTSIDE_ENV_FILE) the same way: merged under the environment, then validated by loadConfig.
+  let envFile: EnvFileReport;
   try {
-    return await cmd.run(rest, io);
+    envFile = applyEnvFile();
+  } catch (err) {
+    if (err instanceof EnvFileError) {
+      io.stderr(`courtside ${name}: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  try {
+    return await cmd.run(rest, io, { envFile });
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`courtside ${name}: ${(err as Error).message}\n\nUsage: ${cmd.usage}\n`);
+      io.stderr(`courtside ${name}: ${(err as Error).message}\n\n${usageBlock(cmd.usage)}\n`);
       return 2;
     }
     if (err instanceof ConfigError) {
-      io.stderr(err.message + '\n');
+      io.stderr(configProblemsText(err, envFile));
       return 2;
     }
-    // Library errors can embed request URLs that contain the bot token.
-    const scrub = makeScrubber([process.env.TELEGRAM_BOT_TOKEN ?? '', process.env.TELEGRAM_WEBHOOK_SECRET ?? '', process.env.CALLBACK_SECRET ?? '']);
+    if (err instanceof ServiceUnreachableError) {
+      io.stderr(`courtside ${name}: ${err.headline}\n${err.fix}\n`);
+      return 1;
+    }
+    const scrub = makeScrubber(secretsInEnv(process.env));
     io.stderr(`courtside ${name} failed: ${scrub((err as Error).message)}\n`);
     return 1;
   }

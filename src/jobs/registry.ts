@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { commandContextSchema, notifyPayloadSchema, picksRequestSchema } from './payloads/common.js';
 import { backtestJobPayloadSchema } from './payloads/backtest.js';
 import { pnlRequestSchema } from './payloads/portfolio.js';
+import { executionCloseSchema } from './payloads/close.js';
 import { digestSendSchema } from './payloads/digest.js';
 import { scanChunkSchema, scanFinishSchema, scanScheduledSchema, scanStartSchema } from './payloads/scan.js';
-import { executionCancelAllSchema, executionChartSchema, executionFlattenSchema, executionRunSchema, exitsRunSchema, markToMarketSchema, reconcileRunSchema } from './payloads/execution.js';
+import { executionCancelAllSchema, executionChartSchema, executionFlattenSchema, executionRunSchema, exitsRunSchema, markToMarketSchema, reconcileRunSchema, openQueueSchema } from './payloads/execution.js';
 
 /** Every BullMQ queue. Long work gets its own queue so it never blocks commands. */
 export const QUEUE_NAMES = ['commands', 'notify', 'scans', 'backtests', 'executions'] as const;
@@ -32,9 +33,11 @@ export const JOBS = {
   'execution.chart': { queue: 'executions', schema: executionChartSchema },
   'execution.cancel_all': { queue: 'executions', schema: executionCancelAllSchema },
   'execution.flatten': { queue: 'executions', schema: executionFlattenSchema },
+  'execution.close': { queue: 'executions', schema: executionCloseSchema },
   'execution.exits': { queue: 'executions', schema: exitsRunSchema },
   'execution.mark': { queue: 'executions', schema: markToMarketSchema },
   'execution.reconcile': { queue: 'executions', schema: reconcileRunSchema },
+  'execution.open_queue': { queue: 'executions', schema: openQueueSchema },
 } as const satisfies Record<string, { queue: QueueName; schema: z.ZodType }>;
 
 export type JobName = keyof typeof JOBS;

@@ -1,3 +1,4 @@
+import type { SeedingNotice } from './seeding/notices.js';
 import type { AlertsNotice } from './alerts/notices.js';
 import type { BacktestNotice } from './backtest/notices.js';
 import type { DigestNotice } from './digest/notices.js';
@@ -5,13 +6,14 @@ import type { ExecutionNotice } from './execution/notices.js';
 import type { PortfolioNotice } from './portfolio/notices.js';
 import type { ScanNotice } from './scan/notices.js';
 import type { StatusNotice } from './status/notices.js';
+import type { QueueNotice } from './queue/notices.js';
 
 /**
  * Everything a use case or job handler may tell a person: typed results
  * (codes and figures), never chat text. Each area declares its own kinds in
  * its `notices.ts`; the faces (src/bot, src/web) decide how each looks.
  */
-export type Notice = ExecutionNotice | ScanNotice | BacktestNotice | PortfolioNotice | DigestNotice | AlertsNotice | StatusNotice;
+export type Notice = ExecutionNotice | ScanNotice | BacktestNotice | PortfolioNotice | DigestNotice | AlertsNotice | StatusNotice | QueueNotice | SeedingNotice;
 export type NoticeKind = Notice['kind'];
 
 /** How a notice is delivered. */

@@ -12,7 +12,8 @@ import { SampleCsvProvider } from '../market-data/csv/sample-csv-provider.js';
 import { isIsoDate } from '../../lib/dates.js';
 import { generateSyntheticSeries } from '../market-data/synthetic/generate-bars.js';
 import { syntheticInputFor } from '../market-data/synthetic/generate-universe.js';
-import { weekdaySessions } from '../market-data/synthetic/sessions.js';
+import { exchangeSessions } from '../market-data/synthetic/exchange-sessions.js';
+import { DEMO_GENERATOR_VERSION } from '../market-data/synthetic/generator-version.js';
 import { DEFAULT_SYNTHETIC_SESSIONS } from '../market-data/synthetic/synthetic-provider.js';
 import { loadDefaultUniverse } from '../market-data/universe/default-universe.js';
 import type { UniverseEntry } from '../market-data/universe/load-universe.js';
@@ -32,7 +33,7 @@ export interface SeedOptions {
   endDate: string;
   /**
    * Sessions to generate over (oldest first); ones after `endDate` are
-   * dropped. Default: `weekdaySessions(endDate, 2520)`.
+   * dropped. Default: the last 2520 NYSE sessions up to `endDate` (`exchangeSessions`).
    */
   sessions?: readonly string[];
   /** Universe for the synthetic data; default the bundled 900-symbol universe. */
@@ -53,6 +54,14 @@ export interface SeedReport {
   demoSymbols: number;
   /** Symbols (re)written this time. */
   reseeded: number;
+  /**
+   * The DEMO generator version of the stored dataset before this seed
+   * (`stored`: null when nothing was seeded yet; 1 for datasets stored before
+   * versions were recorded) and the code's (`current`).
+   */
+  demoGenerator: { stored: number | null; current: number };
+  /** True when this seed replaced DEMO bars written by an older generator (say so once). */
+  regenerated: boolean;
   sample: ImportBarsReport | undefined;
   synthetic: WriteReport | undefined;
   ms: number;
@@ -84,6 +93,8 @@ export async function seedDefaultData(store: BarsStore, opts: SeedOptions): Prom
     sampleSymbols: plan.sampleSymbols,
     demoSymbols: 0,
     reseeded: 0,
+    demoGenerator: { stored: null, current: DEMO_GENERATOR_VERSION },
+    regenerated: false,
     sample: undefined,
     synthetic: undefined,
     ...extra,
@@ -92,7 +103,7 @@ export async function seedDefaultData(store: BarsStore, opts: SeedOptions): Prom
 
   if (!opts.force) {
     const state = await seedState((sql, params) => store.ds.query(sql, params) as Promise<SeedStateRow[]>, plan.key);
-    if (state.upToDate) return result({ upToDate: true, demoSymbols: state.demoSymbols });
+    if (state.upToDate) return result({ upToDate: true, demoSymbols: state.demoSymbols, demoGenerator: { stored: state.generator, current: DEMO_GENERATOR_VERSION } });
   }
 
   // One connection holds the seed lock; the writes use others (pool size ≥ 2).
@@ -103,18 +114,22 @@ export async function seedDefaultData(store: BarsStore, opts: SeedOptions): Prom
     try {
       // Another process may have seeded while we waited for the lock.
       const state = await seedState(async (sql, params) => (await client.query<SeedStateRow>(sql, params)).rows, plan.key);
-      if (state.upToDate && !opts.force) return result({ upToDate: true, demoSymbols: state.demoSymbols });
-      const todo = opts.force || state.stale === null ? null : new Set(state.stale);
+      const demoGenerator = { stored: state.generator, current: DEMO_GENERATOR_VERSION };
+      if (state.upToDate && !opts.force) return result({ upToDate: true, demoSymbols: state.demoSymbols, demoGenerator });
+      // An older generator's dataset is rewritten whole (the seed key covers the version too).
+      const older = state.generator !== null && state.generator < DEMO_GENERATOR_VERSION;
+      const todo = opts.force || older || state.stale === null ? null : new Set(state.stale);
       const out = await runSeed(store, plan, todo);
       await client.query(
-        `INSERT INTO bar_seeds (name, seed_key, symbol_versions, seeded_at)
-         SELECT $1, $2, coalesce(jsonb_object_agg(symbol, version::text), '{}'::jsonb), now()
+        `INSERT INTO bar_seeds (name, seed_key, symbol_versions, seeded_at, generator_version)
+         SELECT $1, $2, coalesce(jsonb_object_agg(symbol, version::text), '{}'::jsonb), now(), $4
          FROM bar_symbols WHERE symbol = ANY ($3::text[])
-         ON CONFLICT (name) DO UPDATE SET seed_key = EXCLUDED.seed_key, symbol_versions = EXCLUDED.symbol_versions, seeded_at = EXCLUDED.seeded_at`,
-        [SEED_NAME, plan.key, allSymbols(plan)],
+         ON CONFLICT (name) DO UPDATE SET seed_key = EXCLUDED.seed_key, symbol_versions = EXCLUDED.symbol_versions, seeded_at = EXCLUDED.seeded_at,
+           generator_version = EXCLUDED.generator_version`,
+        [SEED_NAME, plan.key, allSymbols(plan), DEMO_GENERATOR_VERSION],
       );
       const demo = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM bar_symbols WHERE symbol = ANY ($1::text[]) AND demo`, [allSymbols(plan)])).rows[0]!.n;
-      return result({ ...out, demoSymbols: demo });
+      return result({ ...out, demoSymbols: demo, demoGenerator, regenerated: older && (out.synthetic?.symbols.some((x) => !x.skipped) ?? false) });
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [SEED_LOCK_KEY]).catch(() => undefined);
     }
@@ -136,24 +151,28 @@ interface SeedStateRow {
   seed_key: string;
   stale: string[];
   demo: number;
+  generator_version: number | null;
 }
 
 async function seedState(
   query: (sql: string, params: unknown[]) => Promise<SeedStateRow[]>,
   key: string,
-): Promise<{ upToDate: boolean; stale: string[] | null; demoSymbols: number }> {
+): Promise<{ upToDate: boolean; stale: string[] | null; demoSymbols: number; generator: number | null }> {
   const rows = await query(
     `SELECT s.seed_key,
             coalesce((SELECT array_agg(v.key ORDER BY v.key) FROM jsonb_each_text(s.symbol_versions) v
                       LEFT JOIN bar_symbols b ON b.symbol = v.key
                       WHERE b.version IS DISTINCT FROM v.value::bigint), '{}') AS stale,
-            (SELECT count(*)::int FROM jsonb_each_text(s.symbol_versions) v JOIN bar_symbols b ON b.symbol = v.key WHERE b.demo) AS demo
+            (SELECT count(*)::int FROM jsonb_each_text(s.symbol_versions) v JOIN bar_symbols b ON b.symbol = v.key WHERE b.demo) AS demo,
+            s.generator_version
      FROM bar_seeds s WHERE s.name = $1`,
     [SEED_NAME],
   );
   const row = rows[0];
-  if (!row || row.seed_key !== key) return { upToDate: false, stale: null, demoSymbols: 0 };
-  return { upToDate: row.stale.length === 0, stale: row.stale, demoSymbols: row.demo };
+  // A dataset stored before versions were recorded was written by generator 1.
+  const generator = row ? (row.generator_version ?? 1) : null;
+  if (!row || row.seed_key !== key) return { upToDate: false, stale: null, demoSymbols: 0, generator };
+  return { upToDate: row.stale.length === 0, stale: row.stale, demoSymbols: row.demo, generator };
 }
 
 async function runSeed(store: BarsStore, plan: SeedPlan, todo: Set<string> | null): Promise<Partial<SeedReport>> {
@@ -213,7 +232,7 @@ function mergeReports(reports: WriteReport[]): WriteReport {
 
 async function makePlan(opts: SeedOptions): Promise<SeedPlan> {
   if (!isIsoDate(opts.endDate)) throw new RangeError(`endDate "${String(opts.endDate).slice(0, 20)}" is not a YYYY-MM-DD date`);
-  const sessions = opts.sessions ? opts.sessions.filter((d) => d <= opts.endDate) : weekdaySessions(opts.endDate, DEFAULT_SYNTHETIC_SESSIONS);
+  const sessions = opts.sessions ? opts.sessions.filter((d) => d <= opts.endDate) : exchangeSessions(opts.endDate, DEFAULT_SYNTHETIC_SESSIONS);
   for (let i = 0; i < sessions.length; i++) {
     if (!isIsoDate(sessions[i]!) || (i > 0 && sessions[i]! <= sessions[i - 1]!)) {
       throw new RangeError(`sessions must be increasing YYYY-MM-DD dates; problem at index ${i} ("${String(sessions[i]).slice(0, 20)}")`);
@@ -226,7 +245,7 @@ async function makePlan(opts: SeedOptions): Promise<SeedPlan> {
   const salt = opts.salt ?? 0;
 
   const h = createHash('sha256');
-  h.update(JSON.stringify({ format: SEED_FORMAT, salt, sessions: sessions.length }));
+  h.update(JSON.stringify({ format: SEED_FORMAT, generator: DEMO_GENERATOR_VERSION, salt, sessions: sessions.length }));
   h.update(sessions.join(','));
   h.update(JSON.stringify(universe.map((e) => [e.symbol, e.advDollar ?? null, e.avgPrice ?? null])));
   for (const sym of sampleSymbols) {

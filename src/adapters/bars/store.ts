@@ -263,7 +263,11 @@ export class BarsStore {
 
   /** Datasets (symbols grouped by source and DEMO flag), symbols and the overall fingerprint. */
   async status(): Promise<BarsStatus> {
-    const [symbols, fp] = await Promise.all([this.listSymbols(), this.fingerprint()]);
+    const [symbols, fp, seeds] = await Promise.all([
+      this.listSymbols(),
+      this.fingerprint(),
+      this.ds.query(`SELECT coalesce(generator_version, 1) AS v FROM bar_seeds WHERE name = 'default'`) as Promise<{ v: number }[]>,
+    ]);
     const groups = new Map<string, DatasetInfo>();
     for (const s of symbols) {
       const key = `${s.source}\u0000${s.demo}`;
@@ -279,7 +283,7 @@ export class BarsStore {
       if (s.updatedAt > g.updatedAt) g.updatedAt = s.updatedAt;
     }
     const datasets = [...groups.values()].sort((a, b) => Number(a.demo) - Number(b.demo) || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
-    return { datasets, symbols, totalSymbols: fp.symbols, totalBars: fp.bars, fingerprint: fp.fingerprint };
+    return { datasets, symbols, totalSymbols: fp.symbols, totalBars: fp.bars, fingerprint: fp.fingerprint, demoGenerator: seeds[0]?.v ?? null };
   }
 
   // ---------------------------------------------------------------- caches

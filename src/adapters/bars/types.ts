@@ -78,6 +78,8 @@ export interface BarsStatus {
   totalSymbols: number;
   totalBars: number;
   fingerprint: string;
+  /** Generator version of the stored DEMO dataset (null: never seeded; 1: seeded before versions were recorded). */
+  demoGenerator: number | null;
 }
 
 /** The result of the cheap fingerprint query. */

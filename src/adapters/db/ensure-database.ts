@@ -1,17 +1,24 @@
 import pg from 'pg';
+import { postgresConnectError } from '../../lib/service-unreachable.js';
 
 /**
  * Creates the target database if it does not exist yet, connecting to the
  * server's `postgres` database. Safe when two processes race (duplicate errors are ignored).
+ * A server that cannot be reached throws ServiceUnreachableError naming `setting`.
  */
-export async function ensureDatabase(url: string): Promise<{ created: boolean }> {
+export async function ensureDatabase(url: string, setting = 'DATABASE_URL'): Promise<{ created: boolean }> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  if (!name) throw new Error('DATABASE_URL names no database: add one, e.g. postgres://postgres@127.0.0.1:5432/courtside');
+  if (!name) throw new Error(`${setting} names no database: add one, e.g. postgres://postgres@127.0.0.1:5432/courtside`);
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 3_000 });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw postgresConnectError(err, url, setting);
+  }
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount) return { created: false };

@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { redisConnectError } from '../../lib/service-unreachable.js';
 
 /**
  * Two kinds of Redis connection, because they must fail differently:
@@ -15,10 +16,26 @@ export function redisOptions(kind: 'producer' | 'blocking', connectTimeoutMs = 1
     : { enableOfflineQueue: true, maxRetriesPerRequest: null, connectTimeout: connectTimeoutMs * 5, retryStrategy: reconnect };
 }
 
-/** Opens a connection; errors are reported through `onError` instead of crashing the process. */
+/**
+ * Opens a connection; errors are reported through `onError` instead of crashing the process.
+ * A connection problem arrives as a ServiceUnreachableError ("Redis is not reachable at
+ * host:port (…; REDIS_URL). Start Redis: …"), and once per outage: ioredis retries every
+ * ≤ 2 s and would otherwise report the same refusal each time. A different error, or the
+ * first one after the connection was ready again, is reported again.
+ */
 export function openRedis(url: string, kind: 'producer' | 'blocking', onError: (err: Error) => void): Redis {
   const r = new Redis(url, redisOptions(kind));
-  r.on('error', onError);
+  let last: string | null = null;
+  r.on('error', (raw: Error) => {
+    const err = redisConnectError(raw, url);
+    const described = err instanceof Error ? err : raw;
+    if (described.message === last) return;
+    last = described.message;
+    onError(described);
+  });
+  r.on('ready', () => {
+    last = null;
+  });
   return r;
 }
 

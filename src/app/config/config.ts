@@ -60,6 +60,8 @@ export interface Config {
   /** Time-based jobs (New York times; `close-5` follows early closes) and the dead-man check. */
   schedule: { enabled: boolean; spec: ScheduleSpec; deadman: { intervalMs: number; expectedRoles: string[] } };
   /** Stop / time-stop exits and the daily marks. */
+  /** When orders can fill (see engine/market-hours.ts). */
+  market: { hours: 'exchange' | 'always' };
   exits: { limitBuffer: number; timeStopLeadMinutes: number; duringKill: boolean; requireOpenSession: boolean; benchmark: string };
   /** The circuit breaker's limits (every market's today); null: that check is off (the setting's 0). */
   circuit: { dailyLossPct: number | null; rejects: number | null };
@@ -75,15 +77,25 @@ export interface Config {
  */
 export const LOCAL_DEMO_BUDGETS = Object.freeze({ perOrder: 10_000, daily: 50_000 });
 
+/** One invalid setting: the variable (null when the problem spans several) and what is wrong with it. */
+export interface ConfigIssue {
+  key: string | null;
+  message: string;
+}
+
 /** Thrown when the environment is invalid; the message lists every problem. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  constructor(readonly problems: string[]) {
+  /** One line per problem, `KEY message`. */
+  readonly problems: string[];
+  constructor(readonly issues: ConfigIssue[]) {
+    const problems = issues.map((i) => (i.key ? `${i.key} ${i.message}` : i.message));
     super(
       `Configuration is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
         problems.map((p) => `  - ${p}`).join('\n') +
         '\nFix these environment variables (see .env.example) and start again.',
     );
+    this.problems = problems;
   }
 }
 
@@ -91,7 +103,7 @@ export class ConfigError extends Error {
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'} ${i.message}`));
+    throw new ConfigError(parsed.error.issues.map((i) => ({ key: i.path.length ? i.path.map(String).join('.') : null, message: i.message })));
   }
   const env = parsed.data;
   const allowed = parseAllowList(env.TELEGRAM_ALLOWED_USER_IDS);
@@ -113,7 +125,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     });
   } catch (e) {
     // Each list parsed alone; what is left is a clash between lists (e.g. the same time twice).
-    throw new ConfigError([`SCHEDULE_* ${e instanceof Error ? e.message : String(e)}`]);
+    throw new ConfigError([{ key: 'SCHEDULE_*', message: e instanceof Error ? e.message : String(e) }]);
   }
   const callbackSecret = env.CALLBACK_SECRET ?? `courtside-callback:${token}`;
   const secrets = [env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_WEBHOOK_SECRET, env.CALLBACK_SECRET, passwordOf(env.DATABASE_URL), env.MIGRATION_DATABASE_URL ? passwordOf(env.MIGRATION_DATABASE_URL) : undefined, passwordOf(env.REDIS_URL), env.APCA_API_KEY_ID, env.APCA_API_SECRET_KEY, env.HTTP_ADMIN_TOKEN]
@@ -182,10 +194,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         expectedRoles: env.DEADMAN_EXPECTED_ROLES.split(',').map((r) => r.trim()).filter(Boolean),
       },
     },
+    market: { hours: env.MARKET_HOURS },
     exits: { limitBuffer: env.EXIT_LIMIT_BUFFER_PCT / 100, timeStopLeadMinutes: env.EXIT_TIME_STOP_LEAD_MIN, duringKill: env.EXIT_DURING_KILL, requireOpenSession: env.EXIT_REQUIRE_OPEN_SESSION, benchmark: env.MTM_BENCHMARK.toUpperCase() },
     circuit: { dailyLossPct: env.CIRCUIT_DAILY_LOSS_PCT > 0 ? env.CIRCUIT_DAILY_LOSS_PCT : null, rejects: env.CIRCUIT_REJECTS > 0 ? env.CIRCUIT_REJECTS : null },
     secrets,
   };
+}
+
+/** The variable the migration URL came from, for messages about it. */
+export function migrationSetting(config: Pick<Config, 'db'>): 'DATABASE_URL' | 'MIGRATION_DATABASE_URL' {
+  return config.db.migrationUrl === config.db.url ? 'DATABASE_URL' : 'MIGRATION_DATABASE_URL';
 }
 
 function passwordOf(url: string): string | undefined {

@@ -151,6 +151,8 @@ export const envSchema = z
       .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
       .default('true')
       .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    /** When orders can fill: the exchange's regular sessions (production), or `always` (tests of the fill path only). */
+    MARKET_HOURS: z.enum(['exchange', 'always'], { message: 'must be exchange or always' }).default('exchange'),
     SCHEDULE_ENABLED: z
       .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
       .default('true')

@@ -1,15 +1,22 @@
-import { launchTelegramBot, type BotRole } from '../../bot/launch.js';
+import { launchTelegramBot, type BotRole as TelegramBotRole } from '../../bot/launch.js';
+import { StrangerLog } from '../../bot/strangers.js';
 import type { AppContext } from '../context.js';
 import { RedisUserFairness } from '../../adapters/redis/fairness/redis-user-fairness.js';
 import type { StuckDeps } from '../../trading/execution/stuck.js';
 import { createTradingDeps, executionDeps } from '../trading-deps.js';
 
-export type { BotRole } from '../../bot/launch.js';
+/** How often a bot process writes the strangers' finished minutes to the audit log. */
+const STRANGER_FLUSH_EVERY_MS = 15_000;
+
+/** The running bot role: the Telegram face, and the strangers' audit counters it flushes. */
+export interface BotRole extends TelegramBotRole {
+  strangers: StrangerLog;
+}
 
 /** Starts the bot role: the Telegram face wired to this process's services. */
 export async function startBotRole(app: AppContext): Promise<BotRole> {
   const { config, log } = app;
-  return launchTelegramBot(
+  const role = await launchTelegramBot(
     {
       config,
       log: log.child({ role: 'bot' }),
@@ -29,6 +36,23 @@ export async function startBotRole(app: AppContext): Promise<BotRole> {
     },
     { webhook: config.telegram.webhook, instanceId: app.instanceId, pollLockTtlMs: config.telegram.pollLockTtlMs, redis: app.redis },
   );
+  const strangers = new StrangerLog({ redis: app.redis, prefix: config.redis.prefix, audit: app.audit, log: log.child({ role: 'bot', component: 'strangers' }), now: () => Date.now(), instance: app.instanceId });
+  const stopFlushing = strangers.startFlushing(STRANGER_FLUSH_EVERY_MS);
+  return {
+    bot: role.bot,
+    webhook: role.webhook,
+    ready: role.ready,
+    get polling() {
+      return role.polling;
+    },
+    strangers,
+    async stop() {
+      stopFlushing();
+      await role.stop();
+      // Finished minutes now; the current one stays counted in Redis for the next flush (this or another process).
+      await strangers.flush().catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not flush the stranger counters'));
+    },
+  };
 }
 
 /** /stuck and /resolve look orders up at the configured broker (never order); none when the broker cannot be built here. */

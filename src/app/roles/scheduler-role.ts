@@ -52,8 +52,9 @@ export async function startSchedulerRole(app: AppContext): Promise<SchedulerRole
   const log = app.log.child({ role: 'scheduler' });
   const { bound, unbound } = bindSlots(configuredSlots(app.config), slotJobs(app));
   if (unbound.length > 0) log.warn({ unbound: unbound.map((s) => s.slot) }, 'slots without a job are not scheduled');
+  // The runner logs "scheduler started" with its slots and the next one due; only what it cannot know is added here.
+  if (!app.config.schedule.enabled) log.info('SCHEDULE_ENABLED=false: no scans, digests, exits or marks are scheduled');
   const scheduler = await startScheduler({ db: app.uow, slots: bound, instance: app.instanceId, log });
-  log.info({ slots: bound.map((b) => b.def.slot) }, app.config.schedule.enabled ? 'scheduler started' : 'scheduler started with SCHEDULE_ENABLED=false: nothing is scheduled');
   return {
     scheduler,
     async stop() {

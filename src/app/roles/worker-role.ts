@@ -1,3 +1,4 @@
+import { dispatchQueuedClose } from '../../jobs/handlers/close.js';
 import type { Job, Worker } from 'bullmq';
 import { adminChatIds, jobFailureAlerts } from '../../trading/alerts/alerts.js';
 import { directTextSender } from '../../bot/outbox/telegram-client.js';
@@ -19,6 +20,9 @@ import { executionHandlers, tellExecutionGaveUp } from '../../jobs/handlers/exec
 import { startStuckRecovery } from '../../jobs/handlers/stuck-recovery.js';
 import { createTradingDeps, executionQueueDeps } from '../trading-deps.js';
 import { CANCEL_OWED_POLL_MS, OwedCancelRunner } from '../../trading/kill-switch/cancel-owed.js';
+import { marketHoursFor } from '../../engine/market-hours.js';
+import { openQueueSlots } from '../../engine/schedule/slots.js';
+import { startScheduler, type Scheduler } from '../../jobs/scheduler/runner.js';
 
 /** A running worker role: BullMQ workers for the command and notify queues. */
 export interface WorkerRole {
@@ -32,7 +36,7 @@ export interface WorkerRole {
 const EXECUTION_CONCURRENCY_MAX = 4;
 
 /** Jobs whose failure an admin must hear about (user commands already tell their user). */
-const ALERTING_JOBS = new Set(['execution.run', 'execution.cancel_all', 'execution.flatten', 'execution.exits', 'execution.mark', 'execution.reconcile', 'digest.send', 'scan.scheduled']);
+const ALERTING_JOBS = new Set(['execution.run', 'execution.cancel_all', 'execution.flatten', 'execution.close', 'execution.exits', 'execution.mark', 'execution.reconcile', 'digest.send', 'scan.scheduled']);
 
 export function startWorkerRole(app: AppContext): WorkerRole {
   const { config, log } = app;
@@ -127,7 +131,8 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     },
     log.child({ component: 'cancel-owed' }),
   );
-  const execDeps = executionQueueDeps(app, trading, owedCancel);
+  // The open queue judges the session with the configured hours (the exchange's, unless MARKET_HOURS says otherwise).
+  const execDeps = { ...executionQueueDeps(app, trading, owedCancel), marketHours: marketHoursFor(config), dispatchQueuedClose: dispatchQueuedClose(app.jobs) };
   const executions = startQueueWorker('executions', executionHandlers(execDeps), {
     ...shared,
     connection: executionConn,
@@ -159,11 +164,25 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   // Approvals (and exits) stuck after their attempt mark by a dead worker: settled from Postgres rows, at start-up and on a timer.
   const stuckRecovery = startStuckRecovery(execDeps, config.recovery, log.child({ component: 'stuck-recovery' }));
   const seeding = config.seedDefaultData ? seedDefaultDataInBackground(app) : Promise.resolve();
+  // Orders queued for the open go at open + 1 min and expire at open + 30 min: the worker runs these two
+  // slots itself (claimed in scheduled_runs, so several workers enqueue each once; jobId = slot + session date).
+  const openQueue: Promise<Scheduler | null> = config.schedule.enabled
+    ? startScheduler({
+        db: app.uow,
+        slots: openQueueSlots().map((def) => ({ def, enqueue: async (r) => void (await app.jobs.add('execution.open_queue', { sessionDate: r.sessionDate, slotKey: r.jobId }, { jobId: r.jobId })) })),
+        instance: app.instanceId,
+        log: log.child({ role: 'worker', component: 'open-queue' }),
+      }).catch((err: unknown) => {
+        log.error({ err }, 'the open queue scheduler did not start: queued orders wait for the next worker start');
+        return null;
+      })
+    : Promise.resolve(null);
   return {
     workers,
     seeding,
     async stop() {
       clearInterval(owedPoll);
+      await (await openQueue)?.stop();
       await stuckRecovery.stop();
       app.redis.off('ready', onRedisReady);
       // close() waits for active jobs to finish, so a job is never cut in half on SIGTERM.

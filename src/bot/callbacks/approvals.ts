@@ -6,6 +6,10 @@ import { messageRefKey } from '../outbox/delivery.js';
 import { cardWithOutcome } from '../views/card-outcome.js';
 import { nyClock } from '../format/ny-time.js';
 import type { BotDeps } from '../deps.js';
+import { marketHoursFor } from '../../engine/market-hours.js';
+import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
+import type { Keyboard } from '../format/message.js';
+import { marketClosedApproveText } from '../views/queue-view.js';
 
 /** Who decided, and where the pick's card is (when known). */
 export interface DecisionRequest {
@@ -38,6 +42,8 @@ export async function decideApprove(deps: BotDeps, telegram: Telegram, req: Deci
     await audit(deps, 'pick.approve_refused', req, { reason: 'kill_switch' });
     return { text: `🛑 Kill switch is ON (${ks.reason ?? 'no reason'}): nothing was ordered and the pick stays open. An admin can /resume.`, alert: true };
   }
+  const closed = await refuseWhileClosed(deps, telegram, req);
+  if (closed) return closed;
   const res = await approvePick(
     deps.uow,
     { pickId: req.pickId, userId: req.userId, role: req.role, now: new Date(deps.now()) },
@@ -63,6 +69,28 @@ export async function decideApprove(deps: BotDeps, telegram: Telegram, req: Deci
     case 'forbidden':
       return { text: 'Only a trader or admin can approve or reject picks.', alert: true };
   }
+}
+
+/**
+ * Outside the session an IOC cannot fill: a PENDING, unexpired pick is not
+ * approved (nothing reaches the broker); the card offers "Queue for the open"
+ * as its own choice instead. Null when the market is open or the pick is not
+ * pending (approvePick then says what it is).
+ */
+async function refuseWhileClosed(deps: BotDeps, telegram: Telegram, req: DecisionRequest): Promise<DecisionAnswer | null> {
+  const hours = marketHoursFor(deps.config);
+  const now = deps.now();
+  if (hours.isOpen(now)) return null;
+  const pick = await deps.picks.get(req.pickId);
+  if (!pick || pick.state !== 'PENDING' || pick.expiresAt.getTime() <= now) return null;
+  await audit(deps, 'pick.approve_refused', req, { reason: 'market_closed' });
+  const key = deps.config.telegram.callbackKey;
+  const expires = pick.expiresAt.getTime();
+  await editCard(deps, telegram, req, '🕰 Market closed: not ordered. Queue it for the open, or let it expire.', [
+    [{ text: '⏰ Queue for the open', callback_data: signCallback(key, CALLBACK_ACTIONS.queueOp, `e${pick.id}`, expires) }],
+    [{ text: '✖ Reject', callback_data: signCallback(key, CALLBACK_ACTIONS.rejectPick, pick.id, expires) }],
+  ]);
+  return { text: marketClosedApproveText(pick.symbol, hours.nextOpen(now)), alert: true };
 }
 
 /** Reject: the same atomic decision; nothing is enqueued. */
@@ -109,8 +137,8 @@ async function enqueue(deps: BotDeps, approvalId: string, req: DecisionRequest):
   }
 }
 
-/** Shows the decision on the card and removes its buttons; a card we cannot find or edit is not an error. */
-async function editCard(deps: BotDeps, telegram: Telegram, req: DecisionRequest, line: string): Promise<void> {
+/** Shows the decision on the card with `keyboard` (default none: buttons removed); a card we cannot find or edit is not an error. */
+export async function editCard(deps: BotDeps, telegram: Telegram, req: Pick<DecisionRequest, 'pickId' | 'chatId' | 'cardMessageId'>, line: string, keyboard: Keyboard = []): Promise<void> {
   const pick = await deps.picks.get(req.pickId).catch(() => null);
   if (!pick) return;
   let where: { chatId: number; messageId: number } | null = req.cardMessageId ? { chatId: req.chatId, messageId: req.cardMessageId } : null;
@@ -124,7 +152,7 @@ async function editCard(deps: BotDeps, telegram: Telegram, req: DecisionRequest,
   await telegram
     .editMessageCaption(where.chatId, where.messageId, undefined, caption.text, {
       ...(caption.entities?.length ? { caption_entities: caption.entities } : {}),
-      reply_markup: { inline_keyboard: [] },
+      reply_markup: { inline_keyboard: keyboard },
     })
     .catch((err: unknown) => deps.log.debug({ err, pickId: req.pickId }, 'pick card not edited'));
 }

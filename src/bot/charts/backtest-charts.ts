@@ -33,10 +33,10 @@ export function thinIndices(values: ArrayLike<number>, max: number): number[] {
   return [...keep].sort((x, y) => x - y);
 }
 
-/** Equity curve (with SPY buy-and-hold when known) over a drawdown panel. */
+/** Equity curve (with SPY buy-and-hold over its real dates when known: a gap elsewhere) over a drawdown panel. */
 export function backtestEquityChart(curves: BacktestCurves, opts: { title: string; demo: boolean }): LineChartSpec {
   const keep = thinIndices(curves.equity, MAX_CHART_POINTS);
-  const pick = (xs: readonly number[]) => keep.map((i) => xs[i]!);
+  const pick = <T>(xs: readonly T[]): T[] => keep.map((i) => xs[i]!);
   return equityChartSpec({
     title: opts.title,
     dates: keep.map((i) => curves.dates[i]!),

@@ -12,6 +12,8 @@ import { ordersCommand, pnlCommand, positionsCommand } from './portfolio.js';
 import { digestCommand } from './digest.js';
 import { settingsCommand } from './settings.js';
 import { resolveCommand, stuckCommand } from './stuck.js';
+import { cancelCommand } from './cancel.js';
+import { closeCommand } from './close.js';
 
 const helpCommand = defineCommand({
   name: 'help',
@@ -29,6 +31,6 @@ const helpCommand = defineCommand({
 });
 
 /** Every command, in /help order. */
-export const COMMANDS: readonly CommandDef<any>[] = [startCommand, helpCommand, statusCommand, scanCommand, picksCommand, approveCommand, rejectCommand, positionsCommand, ordersCommand, pnlCommand, digestCommand, settingsCommand, backtestCommand, killCommand, resumeCommand, stuckCommand, resolveCommand];
+export const COMMANDS: readonly CommandDef<any>[] = [startCommand, helpCommand, statusCommand, scanCommand, picksCommand, approveCommand, rejectCommand, positionsCommand, closeCommand, ordersCommand, cancelCommand, pnlCommand, digestCommand, settingsCommand, backtestCommand, killCommand, resumeCommand, stuckCommand, resolveCommand];
 
 export const COMMANDS_BY_NAME: ReadonlyMap<string, CommandDef<any>> = new Map(COMMANDS.map((c) => [c.name, c]));

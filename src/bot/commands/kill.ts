@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { bold, fmt } from 'telegraf/format';
 import { QueueUnavailableError } from '../../lib/errors.js';
 import { CONFIRM_TTL_MS } from '../../trading/confirmations/confirmations.js';
-import { askFlatten } from '../../trading/kill-switch/confirm.js';
+import { askFlatten, askFlattenQueue } from '../../trading/kill-switch/confirm.js';
+import { marketHoursFor } from '../../engine/market-hours.js';
+import { cancelAllQueued } from '../../trading/queue/queued-orders.js';
+import { queueButton } from '../callbacks/queue.js';
+import { flattenMarketClosedText, queueCancelledByKill } from '../views/queue-view.js';
 import { KillSwitchUnavailableError } from '../../trading/kill-switch/kill-switch.js';
 import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
 import type { CommandCall } from './define.js';
@@ -19,21 +23,33 @@ export const killCommand = defineCommand({
   mayRunWithoutAudit: true,
   args: z
     .object({ tokens: z.array(z.string()), text: z.string().max(200, 'reason must be at most 200 characters') })
-    .transform((a) => ({ reason: a.text || 'manual /kill', flatten: a.tokens.length === 1 && a.tokens[0]!.toLowerCase() === 'flatten' })),
+    .transform((a) => {
+      const flatten = a.tokens.length === 1 && a.tokens[0]!.toLowerCase() === 'flatten';
+      // "flatten" is what to do, not why: the reason stays the one the switch already has (or "manual /kill").
+      return { reason: flatten ? null : a.text || 'manual /kill', flatten };
+    }),
   async run(call) {
     const { args, userId, deps, chatId, reply } = call;
     try {
+      const before = args.reason === null ? await deps.killSwitch.state() : null;
+      const reason = args.reason ?? (before?.engaged && before.reason ? before.reason : 'manual /kill');
       // Postgres records the cancel-all this kill owes in the same step: workers perform it whatever becomes of this reply or the job below.
-      const state = await deps.killSwitch.engage(args.reason, userId, { chatId });
-      deps.log.warn({ userId, reason: args.reason }, 'kill switch engaged');
+      const state = await deps.killSwitch.engage(reason, userId, { chatId });
+      deps.log.warn({ userId, reason }, 'kill switch engaged');
+      // Orders queued for the open must not go either: every one is cancelled now.
+      const dropped = await cancelAllQueued({ db: deps.uow, now: () => new Date(deps.now()) }, `kill:${userId}`).catch((err: unknown) => {
+        deps.log.warn({ err }, 'could not cancel the queued orders');
+        return null;
+      });
       const partial =
         state.postgres === 'unreachable'
           ? '\n⚠️ Postgres is unreachable: the switch is held in Redis and in the bot\'s memory. Every order path fails closed, and Postgres records the kill as soon as it answers again (the higher kill epoch wins).'
           : state.redis === 'unreachable'
             ? '\n⚠️ Redis is unreachable: the switch is recorded in Postgres (the system of record).'
             : '';
-      await reply(fmt`🛑 ${bold`KILL SWITCH ON`}\nReason: ${args.reason}\nEvery order path now refuses to submit, checked right before each broker call.\nSend /resume to turn it off.${partial}`);
-      await cancelBrokerOrders(call);
+      const queueLine = dropped === null ? '\n⚠️ Queued orders could not be read: each is still checked against the kill switch at the open.' : queueCancelledByKill(dropped);
+      await reply(fmt`🛑 ${bold`KILL SWITCH ON`}\nReason: ${reason}\nEvery order path now refuses to submit, checked right before each broker call.\nSend /resume to turn it off.${partial}${queueLine}`);
+      await cancelBrokerOrders({ ...call, args: { reason } });
       if (args.flatten) await askFlattenConfirm(call, state.epoch);
     } catch (err) {
       if (err instanceof KillSwitchUnavailableError) {
@@ -64,6 +80,26 @@ async function cancelBrokerOrders({ deps, chatId, userId, role, updateId, args, 
  * sells after a /resume or another /kill (the flatten job also stops if the epoch moves).
  */
 async function askFlattenConfirm({ deps, userId, reply }: CommandCall<unknown>, epoch: number | null): Promise<void> {
+  const key = deps.config.telegram.callbackKey;
+  if (epoch !== null) {
+    const hours = marketHoursFor(deps.config);
+    if (!hours.isOpen(deps.now())) {
+      // Selling now cannot fill: the same choice as a card's, queued for the open and bound to this kill.
+      const offer = await askFlattenQueue({ killSwitch: deps.killSwitch, db: deps.uow, now: () => new Date(deps.now()) }, epoch, userId);
+      const until = offer.expiresAt.getTime();
+      await reply(flattenMarketClosedText(hours.nextOpen(deps.now())), {
+        reply_markup: {
+          inline_keyboard: [
+            [
+              { text: '⏰ Queue flatten for the open', callback_data: queueButton(key, 'f', offer.id, until) },
+              { text: '✖ Cancel', callback_data: queueButton(key, 'd', offer.id, until) },
+            ],
+          ],
+        },
+      });
+      return;
+    }
+  }
   let token;
   try {
     if (epoch === null) throw new Error('kill epoch unknown');
@@ -73,7 +109,6 @@ async function askFlattenConfirm({ deps, userId, reply }: CommandCall<unknown>, 
     await reply('⚠️ Could not offer the flatten confirmation: Postgres does not answer (positions cannot be sold without it either). The kill switch stays ON; send /kill flatten again once /status shows Postgres ok.');
     return;
   }
-  const key = deps.config.telegram.callbackKey;
   const expires = token.expiresAt.getTime();
   await reply(fmt`⚠️ ${bold`Sell every open position?`}\nEach is sold with an IOC limit order at the bid, even though the kill switch is on. This button expires in 5 minutes.`, {
     reply_markup: {

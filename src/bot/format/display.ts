@@ -28,3 +28,20 @@ export function nyStamp(d: Date): string {
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('month')} ${get('day')} ${get('hour')}:${get('minute')} ET`;
 }
+
+/** True when `n` has no more than `decimals` decimals (float noise aside). */
+function fitsDecimals(n: number, decimals: number): boolean {
+  const f = 10 ** decimals;
+  return Math.abs(Math.round(n * f) - n * f) < 1e-6;
+}
+
+/**
+ * A per-share figure shown exactly enough to multiply out: 2 decimals when it
+ * sits on the cent, else 4 (an average over fills at several prices, 0.0001
+ * ticks below $1). `price` alone would show 27.3456 as 27.35, and qty × 27.35
+ * would not be the dollars beside it.
+ */
+export function exactPrice(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return MISSING;
+  return n.toFixed(fitsDecimals(n, 2) ? 2 : 4);
+}

@@ -3,7 +3,7 @@ import type { DigestNotice } from '../../trading/digest/notices.js';
 import type { CloseDigestData } from '../../trading/digest/types.js';
 import { closeDigestChart } from '../charts/digest-chart.js';
 import { asFormatted } from '../format/message.js';
-import { closeDigestView, morningDigestView } from '../views/digest-view.js';
+import { closeDigestView, morningDigestView, noSessionDigestView } from '../views/digest-view.js';
 import type { RenderContext, Rendered, RendererTable } from './types.js';
 
 /**
@@ -26,6 +26,7 @@ function once(n: DigestNotice, render: () => Promise<Rendered>): Promise<Rendere
 export const digestRenderers: RendererTable<DigestNotice> = {
   'digest.morning': (n) => once(n, async () => ({ ops: [{ kind: 'text', ...asFormatted(morningDigestView(n.digest)) }], origin: 'digest-morning' })),
   'digest.close': (n, ctx) => once(n, () => renderClose(n.digest, ctx)),
+  'digest.no-session': (n) => once(n, async () => ({ ops: [{ kind: 'text', ...asFormatted(noSessionDigestView(n.digest)) }], origin: 'digest-close' })),
 };
 
 /** The close digest's text, then the equity chart (when there is a curve and it can be drawn). */

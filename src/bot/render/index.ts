@@ -1,3 +1,4 @@
+import { dataLoadingRenderers } from './data-loading.js';
 import type { Notice } from '../../trading/notifier.js';
 import { alertsRenderers } from './alerts.js';
 import { backtestRenderers } from './backtest.js';
@@ -6,6 +7,7 @@ import { executionRenderers } from './execution.js';
 import { portfolioRenderers } from './portfolio.js';
 import { scanRenderers } from './scan.js';
 import { statusRenderers } from './status.js';
+import { queueRenderers } from './queue.js';
 import type { RenderContext, Rendered, RendererTable } from './types.js';
 
 /** Every notice kind's chat rendering; the type makes a kind without a renderer a compile error. */
@@ -17,6 +19,8 @@ export const RENDERERS: RendererTable<Notice> = {
   ...digestRenderers,
   ...alertsRenderers,
   ...statusRenderers,
+  ...queueRenderers,
+  ...dataLoadingRenderers,
 };
 
 /** Renders one notice for chat. */

@@ -2,18 +2,23 @@ import type { ChartSpec } from '../../adapters/charts/port.js';
 import type { NotifyOp } from '../../jobs/payloads/common.js';
 import type { PortfolioNotice } from '../../trading/portfolio/notices.js';
 import { pnlEquityChart, positionsPnlChart } from '../charts/portfolio-charts.js';
-import { asFormatted, type Formatted } from '../format/message.js';
+import { asFormatted, type Formatted, type Keyboard } from '../format/message.js';
 import { fillConfirmation } from '../views/fill-view.js';
 import { ordersView } from '../views/orders-view.js';
 import { pnlView } from '../views/pnl-view.js';
 import { positionsView } from '../views/positions-view.js';
+import { closeResultText } from '../views/close-view.js';
+import { positionsCloseKeyboard } from '../views/close-buttons.js';
+import { closeChart } from '../charts/close-chart.js';
 import type { RenderContext, RendererTable } from './types.js';
 
 /** Chat renderings of every PortfolioNotice kind. */
 export const portfolioRenderers: RendererTable<PortfolioNotice> = {
   // The summary and positions as text, then the P&L bars (when any position has a price).
   'portfolio.positions': async (n, ctx) => {
-    const ops: NotifyOp[] = [textOp(positionsView(n.snapshot))];
+    // A Close button per row, bound to the row as shown (a press after it changed is refused).
+    const keyboard = positionsCloseKeyboard(ctx.callbackKey, n.snapshot.positions, ctx.now());
+    const ops: NotifyOp[] = [textOp(positionsView(n.snapshot), keyboard)];
     const chart = positionsPnlChart(n.snapshot);
     if (chart) {
       const photo = await chartPhoto(ctx, chart, 'Unrealized P&L by position');
@@ -35,10 +40,17 @@ export const portfolioRenderers: RendererTable<PortfolioNotice> = {
     const photo = msg.chart ? await chartPhoto(ctx, msg.chart, msg.text) : null;
     return { ops: [photo ?? textOp(msg.text)], origin: `execution-${n.outcome.kind}` };
   },
+  // A /close: the confirmation as the caption of a candle chart with cost and sale price when something sold, else as text.
+  'portfolio.close': async (n, ctx) => {
+    const text = closeResultText(n.request, n.result);
+    const spec = n.result.kind === 'outcome' && n.chart ? closeChart(n.result.outcome, n.result.avgCost, n.chart) : null;
+    const photo = spec ? await chartPhoto(ctx, spec, text) : null;
+    return { ops: [photo ?? textOp(text)], origin: `close-${n.result.kind === 'outcome' ? n.result.outcome.status : n.result.kind}` };
+  },
 };
 
-function textOp(msg: string | Formatted): NotifyOp {
-  return { kind: 'text', ...asFormatted(msg) };
+function textOp(msg: string | Formatted, keyboard: Keyboard = []): NotifyOp {
+  return { kind: 'text', ...asFormatted(msg), ...(keyboard.length > 0 ? { keyboard } : {}) };
 }
 
 /**

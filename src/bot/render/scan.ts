@@ -4,7 +4,7 @@ import type { NotifyOp } from '../../jobs/payloads/common.js';
 import { asFormatted, type Keyboard } from '../format/message.js';
 import { nyClock } from '../format/ny-time.js';
 import { pickCaption, pickChartSpec } from '../views/pick-card.js';
-import { scanDoneText, scanProgressText, scanStartedText, scheduledScanAckText } from '../views/scan-messages.js';
+import { heldPicksText, scanDoneText, scanProgressText, scanStartedText, scheduledScanAckText } from '../views/scan-messages.js';
 import type { RendererTable } from './types.js';
 
 /** Chat renderings of every ScanNotice kind. */
@@ -12,11 +12,13 @@ export const scanRenderers: RendererTable<ScanNotice> = {
   'scan.started': async (n) => ({ ops: [{ kind: 'edit', messageId: n.messageId, text: scanStartedText(n) }], origin: 'scan' }),
   'scan.progress': async (n) => ({ ops: [{ kind: 'edit', messageId: n.messageId, text: scanProgressText(n) }], origin: 'scan-progress' }),
   'scan.finished': async (n) => ({ ops: [{ kind: 'edit', messageId: n.messageId, ...asFormatted(scanDoneText(n)) }], origin: 'scan' }),
-  // One card per pick: its chart, the caption with levels and size, and signed Approve / Reject buttons valid until the pick expires.
+  // One card per new pick: its chart, the caption with levels and size, and signed Approve / Reject buttons valid until the pick
+  // expires; then one message without buttons for the held ones (shown before or decided: never a second live card).
   'scan.cards': async (n, ctx) => {
     const key = ctx.callbackKey;
     const ops: NotifyOp[] = [];
-    for (const { pick, series } of n.cards) {
+    const held = n.cards.filter((c) => c.pick.held === true).map((c) => c.pick);
+    for (const { pick, series } of n.cards.filter((c) => c.pick.held !== true)) {
       const png = await ctx.charts.render(pickChartSpec(pick, series));
       const expires = pick.expiresAt.getTime();
       const keyboard: Keyboard = [
@@ -27,6 +29,7 @@ export const scanRenderers: RendererTable<ScanNotice> = {
       ];
       ops.push(await ctx.photoOp(png, pickCaption(pick, nyClock(pick.expiresAt)), keyboard, `pick:${pick.id}`));
     }
+    if (held.length > 0) ops.push({ kind: 'text', ...asFormatted(heldPicksText(held, nyClock)) });
     return { ops, origin: 'scan-cards' };
   },
 };

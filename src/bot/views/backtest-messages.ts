@@ -91,13 +91,34 @@ export function keyFigures(m: Metrics): string[] {
   ];
 }
 
+/**
+ * "vs SPY buy & hold 2016-12-05 → 2025-12-30 (real bars): +151.2% (CAGR …, max DD …); portfolio on those dates +12.3% → −138.9 pts".
+ * The benchmark's figures cover only its own (real) dates, which the line names; the edge compares the
+ * portfolio over the same dates. The rounded percentages are what the edge is computed from, so it
+ * recomputes from the line. A report stored before the window was recorded compares whole ranges.
+ */
+export function benchmarkLine(report: BacktestReport): string {
+  const bm = report.benchmark!;
+  const b = bm.metrics;
+  // Percent with one decimal, rounded half away from zero as the shown figures are.
+  const round1 = (x: number) => (Math.sign(x) * Math.round(Math.abs(x) * 1000)) / 10;
+  const head = `vs ${bm.symbol} buy & hold`;
+  const figures = `${pct(b.totalReturn, { signed: true, decimals: 1 })} (CAGR ${pctOrDash(b.cagr, true)}, max DD ${pct(-b.maxDrawdown, { decimals: 1 })})`;
+  if (bm.start === undefined || bm.end === undefined || bm.portfolioReturn === undefined) {
+    return `${head}: ${figures} → ${signed(round1(report.metrics.totalReturn) - round1(b.totalReturn), 1)} pts`;
+  }
+  const mine = `portfolio on those dates ${pct(bm.portfolioReturn, { signed: true, decimals: 1 })}`;
+  return `${head} ${bm.start} → ${bm.end} (real bars): ${figures}; ${mine} → ${signed(round1(bm.portfolioReturn) - round1(b.totalReturn), 1)} pts`;
+}
+
 /** The summary message sent when a run finishes. */
 export function summaryMessage(report: BacktestReport, run: { id: string; reused: boolean }): FmtString {
   const r = report.request;
   const parts: (string | FmtString)[] = [];
-  const demo = report.data.demo ? ' · DEMO data' : '';
-  parts.push(fmt`📊 ${bold`Backtest: ${strategyLabel(r)}`} on ${universeLabel(r)}${demo}`);
-  parts.push(`${report.range.start} → ${report.range.end} · ${report.data.symbols} symbol${report.data.symbols === 1 ? '' : 's'} · ${report.range.days} days`);
+  // The first line says which dates the run covers and, when any bar is synthetic, DEMO.
+  const demo = report.data.demo ? ' · DEMO' : '';
+  parts.push(fmt`📊 ${bold`Backtest: ${strategyLabel(r)}`} on ${universeLabel(r)} · ${report.range.start} → ${report.range.end}${demo}`);
+  parts.push(`${report.data.symbols} symbol${report.data.symbols === 1 ? '' : 's'} · ${report.range.days} days`);
   for (const s of r.strategies) {
     const changed = nonDefaultParams(s.id, s.params);
     if (changed.length > 0) parts.push(`${s.id}: ${changed.join(' ')}`);
@@ -105,13 +126,7 @@ export function summaryMessage(report: BacktestReport, run: { id: string; reused
   parts.push(`Sizing ${formatSizing(r.sizing)} · slippage ${r.slippageBps} bps · start ${r.initialCash.toLocaleString('en-US')}`);
   parts.push('');
   parts.push(...keyFigures(report.metrics));
-  if (report.benchmark) {
-    const b = report.benchmark.metrics;
-    const edge = report.metrics.totalReturn - b.totalReturn;
-    parts.push(
-      `vs ${report.benchmark.symbol} buy & hold: ${pct(b.totalReturn, { signed: true, decimals: 1 })} (CAGR ${pctOrDash(b.cagr, true)}, max DD ${pct(-b.maxDrawdown, { decimals: 1 })}) → ${signed(edge * 100, 1)} pts`,
-    );
-  }
+  if (report.benchmark) parts.push(benchmarkLine(report));
   if (report.strategies.length > 1) {
     const rows: (string | number)[][] = [['', 'Return', 'Sharpe', 'Trades']];
     for (const s of report.strategies) rows.push([s.strategy, pct(s.metrics.totalReturn, { signed: true, decimals: 1 }), ratio(s.metrics.sharpe), s.metrics.tradeCount]);
@@ -183,7 +198,9 @@ export function cancelKeyboard(callbackKey: Buffer, requestKey: string, nowMs: n
 /** Caption of the equity chart sent with a finished run's summary. */
 export function equityChartCaption(report: BacktestReport): string {
   const demo = report.data.demo;
-  return `Equity and drawdown — ${strategyLabel(report.request)}${report.benchmark ? ` vs ${report.benchmark.symbol} buy & hold` : ''}${demo ? ' · DEMO data' : ''}`;
+  const bm = report.benchmark;
+  const window = bm?.start !== undefined && bm.end !== undefined ? ` ${bm.start} → ${bm.end}` : '';
+  return `Equity and drawdown — ${strategyLabel(report.request)}${bm ? ` vs ${bm.symbol} buy & hold${window}` : ''}${demo ? ' · DEMO data' : ''}`;
 }
 
 /** Caption of the monthly-returns chart sent with a finished run's summary. */

@@ -11,6 +11,8 @@ export function backtestNoteText(note: BacktestNote): string {
       return `${note.demo} of ${note.of} symbols hold synthetic DEMO bars`;
     case 'demo_benchmark':
       return `the ${note.symbol} benchmark is synthetic DEMO data`;
+    case 'no_real_benchmark':
+      return `no real ${note.symbol} bars: no benchmark (a synthetic one would prove nothing)`;
     case 'not_stored':
       return `no stored bars for ${symbolList(note)}`;
     case 'store_empty':

@@ -34,10 +34,11 @@ export function formatTextReport(report: BacktestReport, trades: readonly Report
   const out: string[] = [];
   const syms = r.universe.kind === 'symbols' ? r.universe.symbols : [];
   const symText = syms.length > 0 && syms.length <= 6 ? ` (${syms.join(', ')})` : '';
-  out.push(`Backtest: ${strategyLabel(r)} on ${report.data.symbols} symbol${report.data.symbols === 1 ? '' : 's'}${symText} · data: ${report.data.source}${report.data.demo ? ' (DEMO)' : ''}`);
+  // The first line names the dates the run covers and, when any bar is synthetic, DEMO.
   out.push(
-    `Range ${report.range.start} → ${report.range.end} (${report.range.days} days) · sizing ${formatSizing(r.sizing)} · slippage ${r.slippageBps} bps · start ${money(r.initialCash)}`,
+    `Backtest: ${strategyLabel(r)} on ${report.data.symbols} symbol${report.data.symbols === 1 ? '' : 's'}${symText} · ${report.range.start} → ${report.range.end} · data: ${report.data.source}${report.data.demo ? ' · DEMO' : ''}`,
   );
+  out.push(`Range ${report.range.start} → ${report.range.end} (${report.range.days} days) · sizing ${formatSizing(r.sizing)} · slippage ${r.slippageBps} bps · start ${money(r.initialCash)}`);
   for (const s of r.strategies) {
     const changed = nonDefaultParams(s.id, s.params);
     if (changed.length > 0) out.push(`${s.id} parameters: ${changed.join(' ')}`);
@@ -50,6 +51,10 @@ export function formatTextReport(report: BacktestReport, trades: readonly Report
   if (report.strategies.length > 1) for (const s of report.strategies) rows.push(metricsRow(`  ${s.strategy}`, s.metrics));
   if (report.benchmark) rows.push(metricsRow(`${report.benchmark.symbol} buy & hold`, report.benchmark.metrics));
   out.push(textTable(rows));
+  const bm = report.benchmark;
+  if (bm && bm.start !== undefined && bm.end !== undefined && bm.portfolioReturn !== undefined) {
+    out.push(`${bm.symbol} buy & hold covers ${bm.start} → ${bm.end} (${bm.days} days of its real bars); the portfolio on those dates: ${pct(bm.portfolioReturn)}`);
+  }
   out.push(`Final equity ${money(report.metrics.finalEquity)} · avg bars held ${num(report.metrics.avgBarsHeld, 1)} · exposure ${plainPct(report.metrics.exposure)}`);
   const skipped = Object.entries(report.skipped);
   if (skipped.length > 0) out.push(`Signals not taken: ${skipped.map(([k, v]) => `${k} ${v}`).join(', ')}`);

@@ -1,8 +1,10 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import { nyLocalParts } from '../../engine/calendar/index.js';
 import { nyTime } from '../format/ny-time.js';
-import type { CloseDigestData, ExitReason, FailureLine, FillLine, MorningDigestData, PositionLine } from '../../trading/digest/types.js';
+import type { CloseDigestData, ExitReason, FailureLine, FillLine, MorningDigestData, NoSessionDigestData, PositionLine } from '../../trading/digest/types.js';
+import { exactPrice } from '../format/display.js';
 import { money, pct, signed } from '../format/numbers.js';
+import { sessionDayLabel } from '../format/session-date.js';
 import { alertDetailText } from './alert-text.js';
 import { recordedReasonText } from './recorded-reasons.js';
 import { DIGEST_HEAD_PREFIX } from '../../trading/audit/head.js';
@@ -17,7 +19,7 @@ export const MAX_LIST = 10;
 type Line = string | FmtString;
 
 const SEVERITY_ICON: Record<string, string> = { critical: '🔴', fatal: '🔴', error: '🟠', high: '🟠', warning: '🟡', warn: '🟡', medium: '🟡', info: '⚪', low: '⚪' };
-const EXIT_REASON: Record<ExitReason, string> = { stop: 'stop hit', time_stop: 'time stop', flatten: 'flattened' };
+const EXIT_REASON: Record<ExitReason, string> = { stop: 'stop hit', time_stop: 'time stop', flatten: 'flattened', close: 'closed by hand' };
 
 /** "2026-11-23" → "Mon, Nov 23". */
 export function dayLabel(date: string): string {
@@ -97,10 +99,18 @@ function failureLine(f: FailureLine, now: Date): string {
   return `${icon} ${failureTitle(f)} — ${failureDetail(f)} (${extra})`;
 }
 
+/** What the move is measured from: the close before, the fill (bought since), or both. */
+function sinceText(p: PositionLine): string {
+  if (p.refDate === null) return '';
+  if (p.refKind === 'fill') return `since bought ${shortDate(p.refDate)} @ ${exactPrice(p.refPrice)}`;
+  if (p.refKind === 'mixed') return `vs ${shortDate(p.refDate)} close, shares bought since from their fill`;
+  return `vs ${shortDate(p.refDate)} close ${exactPrice(p.refPrice)}`;
+}
+
 function positionText(p: PositionLine): string {
   const move =
     p.change !== null && p.changePct !== null && p.changeValue !== null && p.refDate
-      ? `${pct(p.changePct, { signed: true })} (${money(p.changeValue, { signed: true })}) vs ${shortDate(p.refDate)}`
+      ? `${pct(p.changePct, { signed: true })} (${money(p.changeValue, { signed: true })}) ${sinceText(p)}`
       : 'no earlier close to compare';
   const at = p.price !== null ? `${p.qty} sh @ ${price(p.price)}` : `${p.qty} sh, no price yet (cost ${price(p.avgCost)})`;
   const pnl = p.unrealized !== null ? ` · P&L ${money(p.unrealized, { signed: true })}` : '';
@@ -171,10 +181,12 @@ export function morningDigestView(d: MorningDigestData): FmtString {
   return join(lines, '\n');
 }
 
+/** A fill row: qty × slip/sh is the dollar figure, to the cent (prices shown as exactly as they are). */
 function fillText(f: FillLine): string {
-  const head = `• ${f.side.toUpperCase()} ${f.symbol} ${f.qty} @ ${price(f.avgPrice)}${f.kind === 'exit' ? ' (exit)' : ''}`;
+  const head = `• ${f.side.toUpperCase()} ${f.symbol} ${f.qty} @ ${exactPrice(f.avgPrice)}${f.kind === 'exit' ? ' (exit)' : ''}`;
   if (f.decisionPrice === null || f.slippage === null || f.slippageBps === null || f.slippageCost === null) return `${head} · no decision price`;
-  return `${head} · decided ${price(f.decisionPrice)} · slip ${signed(f.slippage, 2)}/sh (${signed(f.slippageBps, 1)} bps) = ${money(f.slippageCost, { signed: true })}`;
+  const slipDecimals = Math.abs(Math.round(f.slippage * 100) - f.slippage * 100) < 1e-6 ? 2 : 4;
+  return `${head} · decided ${exactPrice(f.decisionPrice)} · slip ${signed(f.slippage, slipDecimals)}/sh (${signed(f.slippageBps, 1)} bps) = ${money(f.slippageCost, { signed: true })}`;
 }
 
 /** The close digest message (the equity chart is sent separately). */
@@ -214,7 +226,7 @@ export function closeDigestView(d: CloseDigestData): FmtString {
     if (d.exits.length > 0) {
       lines.push(fmt`🚪 ${bold`Exits (${String(d.exits.length)})`}`);
       lines.push(
-        ...capped(d.exits, (e) => `• ${e.symbol} sold ${e.qty} @ ${price(e.price)} · ${EXIT_REASON[e.reason] ?? e.reason}${e.realizedPnl !== null ? ` · ${money(e.realizedPnl, { signed: true })}` : ''}`),
+        ...capped(d.exits, (e) => `• ${e.symbol} sold ${e.qty} @ ${exactPrice(e.price)} · ${EXIT_REASON[e.reason] ?? e.reason}${e.realizedPnl !== null ? ` · ${money(e.realizedPnl, { signed: true })}` : ''}`),
       );
     } else {
       lines.push('🚪 No exits today.');
@@ -222,6 +234,26 @@ export function closeDigestView(d: CloseDigestData): FmtString {
     lines.push(fmt`💱 ${bold`Fills (${String(d.fills.length)})`} · slippage ${money(d.slippageTotal, { signed: true })}`);
     lines.push(...capped(d.fills, fillText));
   }
+  lines.push(auditHeadLine(d.auditHead));
+  return join(lines, '\n');
+}
+
+/**
+ * `/digest close` on a day without a session: no day P&L (no close will
+ * come), the last and next session, and the open P&L as /positions shows it.
+ */
+export function noSessionDigestView(d: NoSessionDigestData): FmtString {
+  const o = d.open;
+  const lines: Line[] = [
+    header('🌙', 'Close digest', d.date, d.demo),
+    fmt`📅 ${bold`No session today; last session ${sessionDayLabel(d.lastSession)}`}, next ${sessionDayLabel(d.nextSession)}. No close today, so no day P&L.`,
+    o.count === 0
+      ? '📈 No open positions.'
+      : `📈 Open P&L ${money(o.unrealizedPnl, { signed: true })} on ${o.count} position${o.count === 1 ? '' : 's'} · value ${money(o.marketValue)} (as /positions shows)`,
+  ];
+  if (o.unpriced > 0) lines.push(`⚠️ ${o.unpriced} position${o.unpriced === 1 ? ' has' : 's have'} no price yet (valued at cost, not in the P&L).`);
+  if (d.equity) lines.push(`Equity ${money(d.equity.equity)} at the ${shortDate(d.equity.date)} mark`);
+  if (d.killSwitch.engaged) lines.push(killSwitchLine(d.killSwitch));
   lines.push(auditHeadLine(d.auditHead));
   return join(lines, '\n');
 }

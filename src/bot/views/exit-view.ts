@@ -2,8 +2,7 @@ import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import type { BrokerPosition } from '../../adapters/brokers/port.js';
 import { money } from '../format/numbers.js';
 import { nyClock } from '../format/ny-time.js';
-import type { ExitOutcome, ExitTrigger } from '../../trading/execution/exit-types.js';
-import type { ExitReason } from '../../engine/exits/index.js';
+import type { ExitOutcome, ExitTrigger, OrderExitReason } from '../../trading/execution/exit-types.js';
 import { usd } from '../../engine/risk/index.js';
 import { recordedReasonText } from './recorded-reasons.js';
 
@@ -35,12 +34,13 @@ export function exitOutcomesView(title: string, outcomes: readonly ExitOutcome[]
 }
 
 /** How each exit is named in a line. */
-export function exitLabel(reason: ExitReason): string {
-  return reason === 'stop' ? 'Stop exit' : reason === 'time_stop' ? 'Time-stop exit' : 'Flatten';
+export function exitLabel(reason: OrderExitReason): string {
+  return reason === 'stop' ? 'Stop exit' : reason === 'time_stop' ? 'Time-stop exit' : reason === 'close' ? 'Close' : 'Flatten';
 }
 
 function triggerText(t: ExitTrigger): string {
-  return t.kind === 'rule' ? t.detail : `/kill flatten by ${t.requestedBy}`;
+  if (t.kind === 'rule') return t.detail;
+  return t.kind === 'flatten' ? `/kill flatten by ${t.requestedBy}` : `/close by ${t.requestedBy}`;
 }
 
 /**

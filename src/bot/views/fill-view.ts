@@ -2,7 +2,7 @@ import { bold, code, fmt, join, type FmtString } from 'telegraf/format';
 import type { CandleChartSpec } from '../../adapters/charts/port.js';
 import type { ExecutionOutcome, OrderSummary, RefusalGate } from '../../trading/execution/execute.js';
 import { fillChart } from '../charts/portfolio-charts.js';
-import { price } from '../format/display.js';
+import { exactPrice, price } from '../format/display.js';
 import type { FillContext } from '../../trading/portfolio/fill-context.js';
 import { money, pct } from '../format/numbers.js';
 import { failedReason, pendingReason } from './execution-reasons.js';
@@ -76,10 +76,11 @@ function filledText(o: ({ kind: 'filled' } | { kind: 'partially_filled' }) & Ord
     const better = o.limitPrice > 0 ? (o.side === 'buy' ? o.limitPrice - avg : avg - o.limitPrice) / o.limitPrice : NaN;
     const vs = Math.abs(o.limitPrice - avg) < 0.005 ? 'at the limit' : better > 0 ? `${pct(better)} better` : `${pct(-better)} worse`;
     const planned = ctx.plannedEntry !== null ? ` · planned ${price(ctx.plannedEntry)}` : '';
-    lines.push(`Avg ${price(avg)} vs limit ${price(o.limitPrice)} (${vs})${planned}`);
+    // Exact enough to multiply out: an average over several fill prices may sit between ticks.
+    lines.push(`Avg ${exactPrice(avg)} vs limit ${price(o.limitPrice)} (${vs})${planned}`);
   }
   const risk = ctx.stop !== null && avg !== null && o.side === 'buy' ? ` (risk ${money(Math.max(0, (avg - ctx.stop) * o.filledQty))} to it)` : '';
-  lines.push(`Notional ${money(o.filledNotional)} · stop ${ctx.stop === null ? 'not set' : price(ctx.stop)}${risk}`);
+  lines.push(`Notional ${money(o.filledNotional)} · stop ${ctx.stop === null ? 'not set' : exactPrice(ctx.stop)}${risk}`);
   if (partial) {
     const rest = o.qty - o.filledQty;
     lines.push(`The other ${rest} share${rest === 1 ? ' was' : 's were'} not filled and ${rest === 1 ? 'was' : 'were'} canceled (immediate-or-cancel): nothing more will fill, nothing is left working.`);

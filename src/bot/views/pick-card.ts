@@ -12,6 +12,9 @@ export type PickView = ScanPick;
 
 const CHART_BARS = 120;
 
+/** Every card says how the stop works: no stop order rests at the broker. */
+export const STOP_NOTE = 'Stop is checked once a day, near the close, on daily bars: no stop order is placed at the broker.';
+
 /** The card caption: what, levels, size and risk, why, and a DEMO or data-date stamp. */
 export function pickCaption(p: PickView, expiresLabel: string): FmtString {
   const title = strategyById(p.strategy).title;
@@ -21,6 +24,7 @@ export function pickCaption(p: PickView, expiresLabel: string): FmtString {
       `Entry (limit) ${p.entry.toFixed(2)} · Stop ${p.stop.toFixed(2)} · Target ${p.target === null ? '—' : p.target.toFixed(2)}`,
       `Qty ${p.qty} · risk ${money(p.dollarRisk)} if the stop fills`,
       `Why: ${p.reasons.join('; ')}`,
+      STOP_NOTE,
       `${p.demo ? 'DEMO data (synthetic)' : 'Data'} as of ${p.sessionDate} · pick ${p.id} · approve by ${expiresLabel}`,
     ],
     '\n',

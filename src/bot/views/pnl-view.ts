@@ -1,6 +1,7 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import type { PnlReport } from '../../trading/portfolio/types.js';
 import { money } from '../format/numbers.js';
+import { sessionDayLabel } from '../format/session-date.js';
 
 /** /pnl: the period, realized, unrealized now, then equity and its change. Used as the equity chart's caption. */
 export function pnlView(r: PnlReport): FmtString {
@@ -12,6 +13,13 @@ export function pnlView(r: PnlReport): FmtString {
   const lines: (string | FmtString)[] = [title];
   const record = realized.trades === 0 ? 'no closed trades' : `${realized.trades} closed (${realized.wins} won, ${realized.losses} lost)`;
   lines.push(fmt`Realized ${bold(money(realized.total, { signed: true }))} · ${record}`);
+  const later = r.later;
+  if (later) {
+    // Filled since the last session (a weekend, a holiday): the next session's, not the last one's.
+    lines.push(
+      `Since then: realized ${money(later.total, { signed: true })} · ${later.trades} closed (${later.wins} won, ${later.losses} lost), filed under the next session, ${sessionDayLabel(later.session)}`,
+    );
+  }
   const open = unrealized.positions === 0 ? 'no open positions' : `${unrealized.positions} open${unrealized.unpriced > 0 ? `, ${unrealized.unpriced} without a price` : ''}`;
   lines.push(fmt`Unrealized now ${bold(money(unrealized.total, { signed: true }))} · ${open}`);
   const last = equity.points.at(-1);

@@ -21,3 +21,28 @@ export function scanDoneText(n: Omit<ScanFinishedNotice, 'kind' | 'messageId'>):
 export function scheduledScanAckText(slot: string): string {
   return `⏰ Scheduled scan (${slot})…`;
 }
+
+const HELD_STATE: Record<string, string> = {
+  PENDING: 'card already shown',
+  QUEUED: 'queued for the open',
+  APPROVED: 'approved, being ordered',
+  EXECUTING: 'being ordered',
+  EXECUTED: 'executed',
+  REJECTED: 'rejected',
+  FAILED: 'failed (not ordered)',
+  EXPIRED: 'expired',
+  CANCELLED: 'cancelled',
+};
+
+/**
+ * After a re-scan's new cards: one message, without buttons, for the top
+ * picks that get no new card (shown before, or decided). A pending one keeps
+ * the deadline its card shows.
+ */
+export function heldPicksText(picks: readonly { id: string; symbol: string; strategy: string; state: string; expiresAt: Date }[], clock: (d: Date) => string): FmtString {
+  const lines = picks.map((p) => {
+    const state = HELD_STATE[p.state] ?? p.state.toLowerCase();
+    return `• ${p.symbol} ${p.strategy === 'donchian' ? 'DB' : 'TS'} · ${state}${p.state === 'PENDING' ? ` · approve by ${clock(p.expiresAt)}` : ''} · ${p.id}`;
+  });
+  return fmt`${bold`Already shown or decided`} (no new card):\n${lines.join('\n')}`;
+}

@@ -1,29 +1,43 @@
 import { createInterface } from 'node:readline';
 import { EmulatorClient } from '../../dev/telegram/client.js';
-import { ButtonBook, renderEvent } from './render-event.js';
+import type { TerminalNotices } from '../../lib/logging/terminal-notices.js';
+import { ButtonUnavailableError, chooseButton, pressChosen } from './press-button.js';
+import { renderEvent } from './render-event.js';
+
+/** What the interactive chat needs. */
+export interface TerminalChatOptions {
+  baseUrl: string;
+  userId: number;
+  photoDir: string;
+  onExit: () => void;
+  /** Warnings the user must act on (from the logs, which go to a file): shown as chat lines. */
+  notices?: TerminalNotices;
+}
 
 /**
  * Interactive chat on a TTY for local mode: type commands, see the bot's
- * replies, press inline buttons by number. Runs until stdin closes.
+ * replies, press inline buttons by the number shown in brackets. Numbers are
+ * unique in the chat for as long as the instance runs (a number always means
+ * the button it was shown for). Runs until stdin closes.
  */
-export async function runTerminalChat(opts: { baseUrl: string; userId: number; photoDir: string; onExit: () => void }): Promise<void> {
+export async function runTerminalChat(opts: TerminalChatOptions): Promise<void> {
   const client = new EmulatorClient(opts.baseUrl);
-  const buttons = new ButtonBook();
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'you › ' });
-  let after = 0;
   let open = true;
   const print = (line: string) => {
     process.stdout.write(`\r\x1b[K${line}\n`);
     if (open) rl.prompt(true);
   };
-  print('💬 Local chat with your Courtside bot (emulated Telegram). Type /help. A number presses a button. Ctrl-D quits.');
+  print('💬 Local chat with your Courtside bot (emulated Telegram). Type /help. A number in brackets presses that button. Ctrl-D quits.');
+  opts.notices?.attach(print);
+  let after = 0;
   void (async () => {
     while (open) {
       try {
         const events = await client.events(opts.userId, after, 25_000);
         for (const ev of events) {
           after = Math.max(after, ev.seq);
-          for (const line of await renderEvent(ev, client, opts.photoDir, buttons)) print(line);
+          for (const line of await renderEvent(ev, client, opts.photoDir)) print(line);
         }
       } catch (err) {
         if (open) print(`⚠️  ${(err as Error).message}`);
@@ -32,15 +46,20 @@ export async function runTerminalChat(opts: { baseUrl: string; userId: number; p
     }
   })();
   rl.prompt();
+  const press = async (choice: string) => {
+    const chosen = await chooseButton(client, opts.userId, choice);
+    print(`👆 pressing ${chosen.line}`);
+    await pressChosen(client, opts.userId, chosen);
+  };
   rl.on('line', (raw) => {
     const line = raw.trim();
     if (!line) return rl.prompt();
-    const pressed = /^\d{1,2}$/.test(line) ? buttons.find(line) : null;
-    const action = pressed ? client.pressButton(opts.userId, pressed.messageId, pressed.data) : client.sendMessage(opts.userId, line);
-    action.catch((err: Error) => print(`⚠️  ${err.message}`));
+    const action = /^\d{1,9}$/.test(line) ? press(line) : client.sendMessage(opts.userId, line);
+    action.catch((err: Error) => print(err instanceof ButtonUnavailableError ? `ℹ️  ${err.message}` : `⚠️  ${err.message}`));
   });
   rl.on('close', () => {
     open = false;
+    opts.notices?.detach();
     opts.onExit();
   });
 }

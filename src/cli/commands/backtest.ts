@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { barsStoreSource } from '../../trading/backtest/bars-source.js';
 import { BarsStore } from '../../adapters/bars/store.js';
-import { backtestData, BacktestCancelledError, generateDemoSeries, loadCsvFolder, type BacktestData, type BarsSource } from '../../trading/backtest/data.js';
+import { backtestData, BacktestCancelledError, loadCsvFolder, resolveBacktestData, type BacktestData, type BarsSource } from '../../trading/backtest/data.js';
 import { backtestDataSources } from '../../app/backtest-sources.js';
 import { TypeOrmUnitOfWork } from '../../adapters/db/unit-of-work.js';
 import { overallFraction, progressBar } from '../../bot/views/backtest-messages.js';
@@ -26,7 +27,6 @@ import { runBacktest, type BacktestProgress } from '../../trading/backtest/run.j
 import { BacktestStore } from '../../trading/backtest/store.js';
 import { formatTextReport } from '../../bot/views/backtest-text-report.js';
 import { backtestNoteText } from '../../bot/views/backtest-notes.js';
-import type { BacktestNote } from '../../trading/backtest/notes.js';
 import { loadConfig } from '../../app/config/config.js';
 import { createDataSource } from '../../adapters/db/data-source.js';
 import type { BarSeries } from '../../engine/bars.js';
@@ -306,13 +306,13 @@ async function loadCliData(plan: CliPlan, store: BarsSource | null, opts: Backte
     const series: BarSeries[] = [];
     const seen = new Map<string, string>();
     for (const f of csvFiles) {
-      const s = await readCsvSeries(f);
+      const s = await readCsvSeries(f, { validate: true });
       const prev = seen.get(s.symbol);
       if (prev) throw new UsageError(`${f} and ${prev} are both symbol ${s.symbol}`);
       seen.set(s.symbol, f);
       series.push(s);
     }
-    return backtestData(series, { source: 'csv', demo: false, benchmarkSymbol: bench });
+    return backtestData(series, { source: csvSourceName(csvFiles), demo: false, benchmarkSymbol: bench });
   }
 
   if (plan.universe !== undefined) {
@@ -340,23 +340,19 @@ async function loadCliData(plan: CliPlan, store: BarsSource | null, opts: Backte
       if (missing.length > 0) throw new UsageError(`no CSV in ${dir} for ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`);
       return backtestData(series, { source: 'csv', demo: false, benchmarkSymbol: bench });
     }
+    // The same per-symbol resolution as /backtest: real stored bars, then the samples, then DEMO bars
+    // (flagged and counted); an unknown symbol is an error naming the closest known ones.
+    let barsStore = store;
     if (store) {
-      const got = await store.load([...new Set([...symbols, bench])].sort()).catch((err: unknown) => {
+      await store.list().catch((err: unknown) => {
         io.stderr(`note: stored bars are unavailable (${(err as Error).message.split('\n')[0]})\n`);
-        return null;
+        barsStore = null;
       });
-      if (got) {
-        const series = symbols.map((s) => got.series.get(s)).filter((s): s is BarSeries => s !== undefined && s.dates.length > 0);
-        if (series.length === symbols.length) {
-          const demo = series.filter((s) => got.demo.has(s.symbol)).length;
-          const notes: BacktestNote[] = demo > 0 && demo < series.length ? [{ code: 'demo_symbols', demo, of: series.length }] : [];
-          return backtestData(series, { source: store.name, demo: demo > 0, benchmarkSymbol: bench, benchmark: got.series.get(bench) ?? null, notes });
-        }
-        io.stderr(`note: the bars store lacks ${symbols.length - series.length} of ${symbols.length} symbols\n`);
-      }
     }
-    const series = await generateDemoSeries(sources, entries, { endDate: (opts.demoEndDate ?? (() => lastCompletedSession(Date.now())))() });
-    return backtestData(series, { source: 'synthetic', demo: true, benchmarkSymbol: bench, notes: [{ code: 'universe_not_stored' }] });
+    const request = inputError(() => buildRequest({ ...plan.input, symbols }));
+    return inputErrorAsync(() =>
+      resolveBacktestData(request, { sources, barsStore, demoEndDate: opts.demoEndDate ?? (() => lastCompletedSession(Date.now())) }),
+    );
   }
 
   const dir = plan.dataDir ?? sources.sampleDir();
@@ -364,6 +360,12 @@ async function loadCliData(plan: CliPlan, store: BarsSource | null, opts: Backte
   if (symbols.length === 0) throw new UsageError(`no .csv files in ${dir}`);
   const { series } = await inputErrorAsync(() => loadCsvFolder(sources, dir, symbols));
   return backtestData(series, { source: plan.dataDir ? 'csv' : 'sample-csv', demo: false, benchmarkSymbol: bench });
+}
+
+/** `csv:SPY.csv`, `csv:GL.csv,RVLV.csv,SPY.csv`, `csv:A.csv,B.csv,C.csv+4 more`: the files a CSV run read. */
+function csvSourceName(files: readonly string[]): string {
+  const names = files.map((f) => basename(f));
+  return `csv:${names.slice(0, 3).join(',')}${names.length > 3 ? `+${names.length - 3} more` : ''}`;
 }
 
 async function inputErrorAsync<T>(fn: () => Promise<T>): Promise<T> {

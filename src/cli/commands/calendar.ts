@@ -18,7 +18,7 @@ import type { EarlyClose, MarketHoliday } from '../../engine/calendar/index.js';
 import { UsageError } from '../command.js';
 import type { CliCommand, CliIO } from '../command.js';
 
-const USAGE = `Usage: courtside calendar --year YYYY [--json]
+const USAGE = `courtside calendar --year YYYY [--json]
 
 Prints the NYSE/Nasdaq calendar for one year (${CALENDAR_FIRST_YEAR}–${CALENDAR_LAST_YEAR}):
 every session with open/close times in ${NY_TIME_ZONE} (ISO 8601 with offset),

@@ -1,12 +1,16 @@
 /**
  * `courtside data import|seed|status`: the bars store from the command line.
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BarsStore } from '../../adapters/bars/store.js';
 import { csvFilesAt, importCsvPath, CsvImportInputError, type CsvFileReport, type CsvImportReport } from '../../adapters/bars/import-csv.js';
 import { seedDefaultData, type SeedReport } from '../../adapters/bars/seed.js';
 import type { BarsStatus } from '../../adapters/bars/types.js';
+import { demoRegeneratedText } from '../../bot/views/demo-data-view.js';
+import { DEMO_GENERATOR_VERSION } from '../../adapters/market-data/synthetic/generator-version.js';
+import { loadUniverse, UniverseFileError, type UniverseEntry } from '../../adapters/market-data/universe/load-universe.js';
 import { loadConfig } from '../../app/config/config.js';
 import { createDataSource } from '../../adapters/db/data-source.js';
 import { ensureDatabase } from '../../adapters/db/ensure-database.js';
@@ -16,7 +20,7 @@ import { isIsoDate, nyToday } from '../../lib/dates.js';
 import { UsageError, type CliCommand, type CliIO } from '../command.js';
 
 const USAGE = `courtside data import <file-or-folder> [--symbol SYM] [--replace] [--json]
-       courtside data seed [--end-date YYYY-MM-DD] [--force] [--json]
+       courtside data seed [--end-date YYYY-MM-DD] [--universe FILE] [--force] [--json]
        courtside data status [--json]
 
   import   Store daily bars from a CSV file named after its symbol (AAPL.csv) or a
@@ -28,6 +32,8 @@ const USAGE = `courtside data import <file-or-folder> [--symbol SYM] [--replace]
   seed     Store the bundled real samples and the synthetic DEMO universe (idempotent).
            --end-date    last session of the synthetic history (default: the last
                          NYSE session before today)
+           --universe    a universe CSV (a symbol column) whose symbols get the DEMO
+                         bars, instead of the bundled ~900-symbol universe
            --force       re-check every symbol even when the store says it is seeded
   status   Datasets, symbols, last bar dates and DEMO flags.
   --json   print JSON instead of text`;
@@ -115,6 +121,25 @@ async function runImport(args: string[], io: CliIO): Promise<number> {
   }
 }
 
+/** The entries of a universe CSV; a usage error (exit 2) names the file and its bad lines. */
+async function readUniverseFile(path: string): Promise<UniverseEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  try {
+    const u = loadUniverse(text, { source: path });
+    if (u.errors.length > 0) throw new UsageError(u.errors.slice(0, 10).map((e) => `${path} line ${e.line}: ${e.message}`).join('\n'));
+    if (u.entries.length === 0) throw new UsageError(`${path} lists no usable symbols`);
+    return u.entries;
+  } catch (err) {
+    if (err instanceof UniverseFileError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 function defaultEndDate(): string {
   return previousSession(nyToday());
 }
@@ -126,6 +151,7 @@ function seedText(r: SeedReport, endDate: string): string {
   const written = (r.sample?.write.inserted ?? 0) + (r.sample?.write.updated ?? 0) + (r.synthetic?.inserted ?? 0) + (r.synthetic?.updated ?? 0);
   const kept = r.synthetic?.symbols.filter((s) => s.skipped).map((s) => s.symbol) ?? [];
   const lines = [
+    ...(r.regenerated ? [demoRegeneratedText(r.demoGenerator)] : []),
     `Seeded default data (synthetic history ending ${endDate}) in ${(r.ms / 1000).toFixed(1)} s:`,
     `  real samples: ${r.sampleSymbols.join(', ') || 'none'} (source sample)`,
     `  DEMO synthetic universe: ${plural(r.demoSymbols, 'symbol')} (source synthetic — made-up data, not evidence)`,
@@ -139,10 +165,11 @@ function seedText(r: SeedReport, endDate: string): string {
 }
 
 async function runSeed(args: string[], io: CliIO): Promise<number> {
-  const { values } = parse(args, { 'end-date': { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } }, 0);
+  const { values } = parse(args, { 'end-date': { type: 'string' }, universe: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } }, 0);
   const endDate = values['end-date'] ?? defaultEndDate();
   if (!isIsoDate(endDate)) throw new UsageError(`--end-date "${endDate.slice(0, 20)}" is not a YYYY-MM-DD date`);
-  const report = await withStore((store) => seedDefaultData(store, { endDate, force: values.force === true }));
+  const universe = values.universe !== undefined ? await readUniverseFile(values.universe) : undefined;
+  const report = await withStore((store) => seedDefaultData(store, { endDate, force: values.force === true, ...(universe ? { universe } : {}) }));
   if (values.json) {
     const { sample, synthetic, ...rest } = report;
     const summary = {
@@ -160,7 +187,9 @@ async function runSeed(args: string[], io: CliIO): Promise<number> {
 
 function statusText(s: BarsStatus): string {
   if (s.totalSymbols === 0) return 'No bars stored. Run `courtside data seed` for the default data, or `courtside data import <file-or-folder>`.\n';
-  const lines = [`Bars store: ${plural(s.totalSymbols, 'symbol')}, ${plural(s.totalBars, 'bar')} (fingerprint ${s.fingerprint})`, ''];
+  const lines = [`Bars store: ${plural(s.totalSymbols, 'symbol')}, ${plural(s.totalBars, 'bar')} (fingerprint ${s.fingerprint})`];
+  if (s.demoGenerator !== null) lines.push(`DEMO data: generator v${s.demoGenerator}${s.demoGenerator < DEMO_GENERATOR_VERSION ? ` (older than this version's v${DEMO_GENERATOR_VERSION}: \`courtside data seed\` regenerates it)` : ''}`);
+  lines.push('');
   const rows = [
     ['DATASET', 'DEMO', 'SYMBOLS', 'BARS', 'FIRST', 'LAST', 'UPDATED'],
     ...s.datasets.map((d) => [d.source, d.demo ? 'DEMO' : 'real', fmtInt(d.symbols), fmtInt(d.bars), d.firstDate, d.lastDate, d.updatedAt.toISOString().slice(0, 19) + 'Z']),

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../app/config/config.js';
+import { loadConfig, migrationSetting } from '../../app/config/config.js';
 import { createDataSource } from '../../adapters/db/data-source.js';
 import { ensureDatabase } from '../../adapters/db/ensure-database.js';
 import { migrateWithLock } from '../../adapters/db/migrate.js';
@@ -11,9 +11,10 @@ export const migrateCommand: CliCommand = {
   async run(_args, io) {
     const config = loadConfig();
     // The owning role (MIGRATION_DATABASE_URL, default DATABASE_URL): the app's own role may not change the schema.
-    const { created } = await ensureDatabase(config.db.migrationUrl);
+    const setting = migrationSetting(config);
+    const { created } = await ensureDatabase(config.db.migrationUrl, setting);
     if (created) io.stdout('created database\n');
-    const ds = createDataSource(config.db.migrationUrl, { poolSize: 2 });
+    const ds = createDataSource(config.db.migrationUrl, { poolSize: 2, setting });
     await ds.initialize();
     try {
       const applied = await migrateWithLock(ds);

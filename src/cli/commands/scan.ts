@@ -8,7 +8,9 @@ import { migrateAs } from '../../adapters/db/migrate.js';
 import { rankSignals, scanLatest, suggestSize } from '../../engine/scan/index.js';
 import { STRATEGY_IDS, type StrategyId } from '../../engine/signal.js';
 import { loadUniverse } from '../../adapters/market-data/universe/load-universe.js';
+import { describeUnknown, unknownSymbols } from '../../trading/backtest/known-symbols.js';
 import { UsageError, type CliCommand } from '../command.js';
+import { roundedScanJson } from '../scan-json.js';
 
 export const scanCommand: CliCommand = {
   name: 'scan',
@@ -43,7 +45,13 @@ export const scanCommand: CliCommand = {
     try {
       await migrateAs(config.db, ds);
       const store = new BarsStore(ds);
-      const members = (await store.listSymbols()).filter((m) => !wanted || wanted.has(m.symbol));
+      const stored = await store.listSymbols();
+      // A universe symbol with no stored bars is a typo or a missing import: say which, never drop it silently.
+      if (wanted) {
+        const unknown = unknownSymbols([...wanted], stored.map((m) => m.symbol));
+        if (unknown.length > 0) throw new UsageError(`${values.universe}: ${describeUnknown(unknown)} (no stored bars; \`courtside data status\` lists what is stored)`);
+      }
+      const members = stored.filter((m) => !wanted || wanted.has(m.symbol));
       if (members.length === 0) {
         io.stderr('No bars stored for that universe. Run `npx courtside data seed` or `npx courtside data import <csv>` first.\n');
         return 1;
@@ -54,7 +62,7 @@ export const scanCommand: CliCommand = {
       const demo = new Set(members.filter((m) => m.demo).map((m) => m.symbol));
       const picks = rankSignals(out.signals).map((s) => ({ ...s, demo: demo.has(s.symbol), suggested: suggestSize(s, config.scan.sizing) }));
       if (values.json) {
-        io.stdout(JSON.stringify({ asOf, evaluated: out.evaluated, skipped: out.skipped, picks }) + '\n');
+        io.stdout(JSON.stringify(roundedScanJson({ asOf, evaluated: out.evaluated, skipped: out.skipped, picks })) + '\n');
         return 0;
       }
       io.stdout(`Scan as of ${asOf}: ${out.evaluated} symbols evaluated, ${out.skipped.length} skipped (stale or short), ${picks.length} picks${demo.size ? ' (DEMO data included)' : ''}\n`);

@@ -2,19 +2,27 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROCESS_ROLES, startApp, type ProcessRole } from '../../app/start.js';
 import { loadConfig } from '../../app/config/config.js';
-import { runTerminalChat } from '../chat/terminal-chat.js';
 import { UsageError, type CliCommand } from '../command.js';
+import { modeLine, settingsLine } from '../startup-summary.js';
+import { LOG_ROTATION, terminalLoggingFor } from '../../lib/logging/terminal-logging.js';
 
 export const startCommand: CliCommand = {
   name: 'start',
   summary: 'Run the robot (all roles, or --role bot|worker|scheduler; repeatable)',
   usage: 'courtside start [--role bot|worker|scheduler]... [--no-chat]\n  With no TELEGRAM_BOT_TOKEN it runs in local mode: an emulated Telegram you chat with from this terminal or `courtside chat`.',
-  async run(args, io) {
+  async run(args, io, ctx) {
     const { values } = parseArgs({ args, options: { role: { type: 'string', multiple: true }, 'no-chat': { type: 'boolean' } }, strict: true });
     const roles = (values.role ?? [...PROCESS_ROLES]) as ProcessRole[];
     for (const r of roles) if (!(PROCESS_ROLES as readonly string[]).includes(r)) throw new UsageError(`unknown role "${r}"; use one of ${PROCESS_ROLES.join(', ')}`);
     const config = loadConfig();
-    const running = await startApp(config, { roles });
+    const envFile = ctx?.envFile ?? null;
+    // Which file was read and which mode was chosen, and why: before anything can fail or scroll away.
+    io.stderr(`${settingsLine(envFile)}\n${modeLine(config, envFile)}\n`);
+    // On a terminal the logs go to a rotated file (the chat stays readable); services and pipes keep JSON on stdout.
+    const logs = await terminalLoggingFor(process.stdout.isTTY === true, config.home);
+    if (logs) io.stderr(`Logs: ${logs.path} (a new file every ${LOG_ROTATION.size}B, ${LOG_ROTATION.keep} kept)\n`);
+    const running = await startApp(config, { roles, ...(logs ? { logDestination: logs.destination } : {}) });
+    running.app.log.info({ settingsFile: envFile?.found ? envFile.path : null, fromFile: envFile ? [...envFile.applied.keys()] : [], mode: running.app.mode }, 'settings');
     let exiting = false;
     const shutdown = (signal: string) => {
       if (exiting) {
@@ -23,7 +31,10 @@ export const startCommand: CliCommand = {
       }
       exiting = true;
       void running.stop().then(
-        () => process.exit(0),
+        async () => {
+          await logs?.close();
+          process.exit(0);
+        },
         () => process.exit(1),
       );
     };
@@ -38,7 +49,9 @@ export const startCommand: CliCommand = {
     }
     if (local && roles.includes('bot') && process.stdin.isTTY && process.stdout.isTTY && !values['no-chat']) {
       await running.bot?.ready;
-      await runTerminalChat({ baseUrl: running.emulator!.url, userId: config.local.userId, photoDir: join(config.home, 'photos'), onExit: () => shutdown('SIGINT') });
+      // Loaded only here: `start --role worker` and `start --help` need none of the terminal chat.
+      const { runTerminalChat } = await import('../chat/terminal-chat.js');
+      await runTerminalChat({ baseUrl: running.emulator!.url, userId: config.local.userId, photoDir: join(config.home, 'photos'), onExit: () => shutdown('SIGINT'), ...(logs ? { notices: logs.notices } : {}) });
     }
     // Keep running until a signal arrives.
     await new Promise<never>(() => undefined);

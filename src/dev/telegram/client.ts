@@ -5,14 +5,61 @@ export interface EmulatorButton {
   callback_data?: string;
 }
 
+/** A text span of a message (bold, code, …), as the Bot API describes it. */
+export interface EmulatorEntity {
+  type: string;
+  offset: number;
+  length: number;
+}
+
+/** A message as the control API returns it (the fields the terminal clients read). */
+export interface EmulatorMessage {
+  message_id: number;
+  text?: string;
+  caption?: string;
+  entities?: EmulatorEntity[];
+  caption_entities?: EmulatorEntity[];
+  photo?: { file_id: string; width: number; height: number }[];
+  document?: { file_id: string; file_name?: string };
+  reply_markup?: { inline_keyboard?: EmulatorButton[][] };
+}
+
+/** A callback button with its chat-wide number (the emulator numbers every button the bot shows). */
+export interface EmulatorNumberedButton {
+  number: number;
+  text: string;
+  data: string;
+  message_id: number;
+}
+
+/**
+ * A numbered button, its message as it was when it showed the button, and
+ * where it stands: `live` (its message still shows it), `replaced` (pressed
+ * and answered, or edited away) or `deleted` (its message is gone).
+ */
+export interface EmulatorButtonState extends EmulatorNumberedButton {
+  standing: 'live' | 'replaced' | 'deleted';
+  message: EmulatorMessage;
+}
+
+/** The control API refused a request: `status` is its HTTP status, the message its plain reason. */
+export class EmulatorRequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EmulatorRequestError';
+  }
+}
+
 export interface EmulatorEvent {
   seq: number;
   chat_id: number | null;
   method: string;
-  message?: {
-    message_id: number;
-    text?: string;
-    caption?: string;
+  /** The message's callback buttons with their numbers (sends and edits). */
+  buttons?: EmulatorNumberedButton[];
+  message?: EmulatorMessage & {
     photo?: { file_id: string; width: number; height: number }[];
     document?: { file_id: string; file_name?: string };
     reply_markup?: { inline_keyboard?: EmulatorButton[][] };
@@ -47,8 +94,33 @@ export class EmulatorClient {
       throw new Error(`No local Courtside instance answers at ${this.baseUrl}. Start one with \`npm start\` (no TELEGRAM_BOT_TOKEN) in another terminal, or set LOCAL_BOT_API_PORT to its port.`);
     }
     const body = (await res.json().catch(() => ({}))) as { ok?: boolean; result?: T; error?: string };
-    if (!res.ok || !body.ok) throw new Error(`local emulator refused ${path}: ${body.error ?? res.status}`);
+    if (!res.ok || !body.ok) throw new EmulatorRequestError(res.status, `local emulator refused ${path.split('?')[0]}: ${body.error ?? res.status}`);
     return body.result as T;
+  }
+
+  /** The emulator's newest event seq (a cursor: events after it are new). */
+  async lastSeq(): Promise<number> {
+    return (await this.call<{ last_seq: number }>('/_emulator/health')).last_seq;
+  }
+
+  /** True once the bot is done with the update (see TelegramEmulator.updateHandled). */
+  async updateHandled(updateId: number): Promise<boolean> {
+    return (await this.call<{ handled: boolean }>(`/_emulator/updates/${updateId}`)).handled;
+  }
+
+  /** The button shown as `number` in the chat and where it stands; null when no button had that number. */
+  async button(chatId: number, number: number): Promise<EmulatorButtonState | null> {
+    try {
+      return await this.call<EmulatorButtonState>(`/_emulator/buttons?chat_id=${chatId}&number=${number}`);
+    } catch (err) {
+      if (err instanceof EmulatorRequestError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  /** Every numbered button of the chat, newest first. */
+  buttons(chatId: number): Promise<EmulatorButtonState[]> {
+    return this.call(`/_emulator/buttons?chat_id=${chatId}`);
   }
 
   sendMessage(userId: number, text: string, firstName = 'You'): Promise<{ update_id: number; message_id: number }> {

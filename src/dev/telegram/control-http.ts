@@ -105,6 +105,8 @@ function optionalInt(value: string | null, name: string): number | undefined {
  * - POST /_emulator/callbacks       PressButtonInput → { update_id, callback_query_id }
  * - POST /_emulator/updates         raw Update → { update_id }
  * - GET  /_emulator/events?chat_id=&after=&wait=&limit=  → { events, last_seq }
+ * - GET  /_emulator/updates/:update_id  → { update_id, handled } (the bot is done with it)
+ * - GET  /_emulator/buttons?chat_id=[&number=]  → the numbered button (404 if never shown), or all of the chat's
  * - GET  /_emulator/files/:file_id  raw bytes with the file's content-type
  * - POST /_emulator/chats           RegisterChatInput → Chat
  * - GET  /_emulator/chats/:chat_id  → { chat, blocked, messages: Message[] }
@@ -155,6 +157,19 @@ async function route(emulator: TelegramEmulator, req: http.IncomingMessage, res:
       limit: optionalInt(q.get('limit'), 'limit'),
     });
     return { events, last_seq: emulator.lastSeq };
+  }
+  if (is('GET', 'updates', 2)) {
+    const updateId = optionalInt(id!, 'update_id')!;
+    return { update_id: updateId, handled: emulator.updateHandled(updateId) };
+  }
+  if (is('GET', 'buttons', 1)) {
+    const chatId = optionalInt(url.searchParams.get('chat_id'), 'chat_id');
+    if (chatId === undefined) throw new ControlError(400, 'chat_id is required');
+    const number = optionalInt(url.searchParams.get('number'), 'number');
+    if (number === undefined) return emulator.numberedButtons(chatId);
+    const found = emulator.numberedButton(chatId, number);
+    if (!found) throw new ControlError(404, `no button [${number}] in chat ${chatId}`);
+    return found;
   }
   if (is('GET', 'files', 2)) {
     const file = emulator.file(id!);

@@ -13,6 +13,7 @@ import { EmulatorInputError } from './errors.js';
 import { FaultInjector, type FailSpec, type RateLimitSpec } from './faults.js';
 import { FileStore } from './files.js';
 import type { EmulatorLogger } from './logger.js';
+import { ButtonNumbers, type ButtonStanding, type NumberedButton } from './button-numbers.js';
 import { Outbox, type EventQuery, type OutboxEvent } from './outbox.js';
 import { Params } from './params.js';
 import { createEmulatorServer } from './server.js';
@@ -64,6 +65,12 @@ export interface ChatState {
   blocked: boolean;
   /** Current messages by message_id (text/caption/reply_markup reflect edits; deletions removed). */
   messages: ReadonlyMap<number, Message>;
+}
+
+/** A numbered button, its message as it was when it last showed the button, and whether the message still shows it. */
+export interface NumberedButtonState extends NumberedButton {
+  standing: ButtonStanding;
+  message: Message;
 }
 
 /** A stored file's bytes and metadata. */
@@ -139,6 +146,34 @@ export class TelegramEmulator {
   /** A user sends a text message. HTTP: POST /_emulator/messages. */
   sendUserMessage(input: SendUserMessageInput): SendUserMessageResult {
     return this.users.sendUserMessage(input);
+  }
+
+  /**
+   * True once the bot is done with update `updateId`: a polling bot asked for
+   * the updates after it (telegraf does so only once a batch is handled), or a
+   * webhook answered it. HTTP: GET /_emulator/updates/:id.
+   */
+  updateHandled(updateId: number): boolean {
+    return this.parts.queue.acknowledged(updateId) || this.parts.webhook.delivered(updateId);
+  }
+
+  /**
+   * The button shown with `number` in a chat (see ButtonNumbers), its message
+   * as it was when it showed the button, and whether the message still shows it. Undefined when no button had that number. HTTP: GET /_emulator/buttons?chat_id=&number=.
+   */
+  numberedButton(chatId: number, number: number): NumberedButtonState | undefined {
+    const found = this.parts.outbox.buttonNumbers.lookup(chatId, number);
+    return found && this.withStanding(chatId, found);
+  }
+
+  /** Every numbered button of a chat with its standing, newest first. HTTP: GET /_emulator/buttons?chat_id=. */
+  numberedButtons(chatId: number): NumberedButtonState[] {
+    return this.parts.outbox.buttonNumbers.all(chatId).map((found) => this.withStanding(chatId, found));
+  }
+
+  private withStanding(chatId: number, found: { button: NumberedButton; message: Message }): NumberedButtonState {
+    const current = this.parts.state.chats.get(chatId)?.messages.get(found.button.message_id);
+    return { ...found.button, standing: ButtonNumbers.standing(found.button, current), message: found.message };
   }
 
   /** A user presses an inline button. HTTP: POST /_emulator/callbacks. */

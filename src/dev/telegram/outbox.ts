@@ -1,3 +1,4 @@
+import { ButtonNumbers, type NumberedButton } from './button-numbers.js';
 import type { BotCommand, Message } from './types.js';
 
 /**
@@ -16,6 +17,8 @@ export interface OutboxEvent {
   chat_id: number | null;
   /** The resulting message for sends and edits. */
   message?: Message;
+  /** The message's callback buttons with their chat-wide numbers (see ButtonNumbers); sends and edits only. */
+  buttons?: NumberedButton[];
   /** The affected message id for sends, edits and deletes. */
   message_id?: number;
   /** file_id of an uploaded or re-sent photo/document; bytes via `emulator.file(file_id)`. */
@@ -105,6 +108,8 @@ export class Outbox {
   private predicateWaiters = new Set<PredicateWaiter>();
   private pendingWake = new Set<EventWaiter>();
   private wakeScheduled = false;
+  /** The numbers the terminal clients show for the bot's buttons. */
+  readonly buttonNumbers = new ButtonNumbers();
 
   constructor(private readonly cap = 10_000) {
     this.all = new BoundedLog(cap);
@@ -118,6 +123,10 @@ export class Outbox {
   /** Appends an event, assigning seq and time, and wakes whoever waits for it. */
   record(event: Omit<OutboxEvent, 'seq' | 'at'>): OutboxEvent {
     const full: OutboxEvent = { seq: ++this.seq, at: Date.now(), ...event };
+    if (full.message && full.chat_id !== null) {
+      const buttons = this.buttonNumbers.note(full.chat_id, full.message);
+      if (buttons.length > 0) full.buttons = buttons;
+    }
     this.all.push(full);
     if (full.chat_id !== null) {
       let log = this.byChat.get(full.chat_id);
@@ -218,6 +227,7 @@ export class Outbox {
   clear(): void {
     this.all = new BoundedLog(this.cap);
     this.byChat = new Map();
+    this.buttonNumbers.clear();
   }
 
   /** Resolves every long poll with [] and rejects predicate waiters (used on shutdown). */

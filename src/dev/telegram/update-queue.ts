@@ -43,6 +43,8 @@ export class UpdateQueue {
   private poll: LongPoll | undefined;
   private wakeScheduled = false;
   private allowed: ReadonlySet<string> | undefined;
+  /** Every update below this id was acknowledged by a getUpdates offset (the bot is done with it). */
+  private acknowledgedBelow = 0;
   /** Called after an update is queued (the webhook deliverer listens here). */
   onPush: (() => void) | undefined;
 
@@ -61,6 +63,14 @@ export class UpdateQueue {
   /** True while a getUpdates long poll is waiting for updates. */
   get longPollActive(): boolean {
     return this.poll !== undefined;
+  }
+
+  /**
+   * True once the bot acknowledged `updateId` with a later getUpdates offset,
+   * which a polling bot sends only after handling it.
+   */
+  acknowledged(updateId: number): boolean {
+    return updateId < this.acknowledgedBelow;
   }
 
   /** The id the next update will get. */
@@ -126,6 +136,8 @@ export class UpdateQueue {
   /** getUpdates without waiting: acknowledges below `offset`, returns up to `limit` updates. */
   take(offset: number, limit: number): Update[] {
     const from = this.resolveOffset(offset);
+    // A poll with offset N confirms every update below N: telegraf asks again only once the previous batch is handled.
+    if (from > this.acknowledgedBelow) this.acknowledgedBelow = from;
     while (this.head < this.items.length && this.items[this.head]!.update_id < from) this.head++;
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);

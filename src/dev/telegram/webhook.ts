@@ -47,6 +47,8 @@ export class WebhookDeliverer {
   private readonly agent = new http.Agent({ keepAlive: true });
   private readonly secureAgent = new https.Agent({ keepAlive: true });
   private closed = false;
+  /** Updates the webhook answered (or that were given up on), newest last; bounded. */
+  private done = new Set<number>();
 
   constructor(
     private readonly queue: UpdateQueue,
@@ -182,7 +184,18 @@ export class WebhookDeliverer {
         return;
       }
     }
+    this.markDone(update.update_id);
     this.finish(key);
+  }
+
+  /** True once the webhook answered `updateId` (the bot handled it) or its delivery was given up. */
+  delivered(updateId: number): boolean {
+    return this.done.has(updateId);
+  }
+
+  private markDone(updateId: number): void {
+    this.done.add(updateId);
+    if (this.done.size > 10_000) this.done.delete(this.done.values().next().value!);
   }
 
   /** Frees the lane's delivery slot and lets its next update (if any) go. */

@@ -1,6 +1,7 @@
 import type { BarSeries } from '../bars.js';
 import type { Signal, StrategyId } from '../signal.js';
 import { strategyById } from '../strategies/index.js';
+import { levelsOnTick } from './levels.js';
 
 /** Why a symbol produced no evaluation in a scan. */
 export interface ScanSkip {
@@ -18,7 +19,8 @@ export interface ScanOutcome {
 /**
  * Evaluates each strategy on the last bar of each series, as of `asOf` (the
  * session whose close the scan uses). A series whose last bar is not `asOf`
- * is skipped as stale rather than trading on old data.
+ * is skipped as stale rather than trading on old data. Signals come out with
+ * their entry, stop and target on the tick ({@link levelsOnTick}).
  */
 export function scanLatest(series: readonly BarSeries[], asOf: string, strategies: readonly StrategyId[], params: Partial<Record<StrategyId, object>> = {}): ScanOutcome {
   const defs = strategies.map((id) => {
@@ -42,7 +44,7 @@ export function scanLatest(series: readonly BarSeries[], asOf: string, strategie
     evaluated++;
     for (const { def, p } of defs) {
       const sig = def.latestSignal(s, p);
-      if (sig) signals.push(sig);
+      if (sig) signals.push(levelsOnTick(sig));
     }
   }
   return { signals, skipped, evaluated };

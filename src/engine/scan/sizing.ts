@@ -11,8 +11,9 @@ export interface SizingPolicy {
 
 export interface SuggestedSize {
   qty: number;
-  /** qty × (entry − stop): what is lost if the stop fills exactly. */
+  /** qty × (entry − stop) in whole cents: what is lost if the stop fills exactly. */
   dollarRisk: number;
+  /** qty × entry in whole cents. */
   notional: number;
   /** Which limit decided the quantity. */
   limitedBy: 'risk' | 'position_cap';
@@ -24,5 +25,10 @@ export function suggestSize(signal: Pick<Signal, 'close' | 'stop'>, policy: Sizi
   const byRisk = perShareRisk > 0 ? Math.floor((policy.equity * policy.riskFraction) / perShareRisk) : 0;
   const byCap = Math.floor((policy.equity * policy.maxPositionFraction) / signal.close);
   const qty = Math.max(0, Math.min(byRisk, byCap));
-  return { qty, dollarRisk: qty * Math.max(0, perShareRisk), notional: qty * signal.close, limitedBy: byRisk <= byCap ? 'risk' : 'position_cap' };
+  return { qty, dollarRisk: toCents(qty * Math.max(0, perShareRisk)), notional: toCents(qty * signal.close), limitedBy: byRisk <= byCap ? 'risk' : 'position_cap' };
+}
+
+/** Dollars to whole cents, without float noise (100 × 0.07 = 7.000000000000001 → 7). */
+function toCents(dollars: number): number {
+  return Math.round(dollars * 100) / 100;
 }

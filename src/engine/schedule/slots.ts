@@ -21,6 +21,14 @@
 /** What a slot triggers. The lead maps each kind to real jobs. */
 export const SLOT_KINDS = ['scan', 'digest-morning', 'digest-close', 'exits', 'mark', 'reconcile'] as const;
 export type SlotKind = (typeof SLOT_KINDS)[number];
+/**
+ * Slots that are not configured but always run while scheduling is on: the
+ * open queue (orders queued for the open, sent at open + 1 min and expired at
+ * open + 30 min). Run by the worker role (src/app/roles/worker-role.ts).
+ */
+export type BuiltInSlotKind = 'open-queue';
+/** Every kind a slot can have. */
+export type AnySlotKind = SlotKind | BuiltInSlotKind;
 
 /** A time on a session day: a wall-clock time, or an offset from that session's open or close. */
 export type TimeSpec = { readonly anchor: 'clock'; readonly minutes: number } | { readonly anchor: 'open' | 'close'; readonly minutes: number };
@@ -34,7 +42,7 @@ const MAX_OFFSET_MINUTES = 12 * 60;
 export interface SlotDef {
   /** Unique id, `[a-z0-9-]`: `<kind>-<HHMM on a regular day>`, e.g. `scan-0935`, `scan-1555`. Used in job ids and `scheduled_runs`. */
   readonly slot: string;
-  readonly kind: SlotKind;
+  readonly kind: AnySlotKind;
   /** When it is due. */
   readonly at: TimeSpec;
   /** A missed run is caught up until this time of the same session day (exclusive). */
@@ -125,8 +133,11 @@ function hhmm(minutes: number, sep: string): string {
 }
 
 /** Per kind: until when a missed run is useful, and whether it needs the market open. */
-function kindRules(kind: SlotKind, at: TimeSpec): { until: TimeSpec; whileOpen: boolean } {
+function kindRules(kind: AnySlotKind, at: TimeSpec): { until: TimeSpec; whileOpen: boolean } {
   switch (kind) {
+    case 'open-queue':
+      // Sending at the open and expiring at open + 30 min are both useful until the close (each run does both).
+      return { until: { anchor: 'close', minutes: 0 }, whileOpen: true };
     case 'scan':
     case 'exits':
       // Intraday work is pointless once the market has closed.
@@ -146,7 +157,7 @@ function kindRules(kind: SlotKind, at: TimeSpec): { until: TimeSpec; whileOpen: 
 }
 
 /** One slot of `kind` at `time`. */
-export function makeSlot(kind: SlotKind, time: string | TimeSpec, graceMinutes = 10): SlotDef {
+export function makeSlot(kind: AnySlotKind, time: string | TimeSpec, graceMinutes = 10): SlotDef {
   const at = typeof time === 'string' ? parseTimeSpec(time) : time;
   const minutes = regularDayMinutes(at);
   if (minutes < 0 || minutes >= MINUTES_PER_DAY) throw new RangeError(`${kind} at ${formatTimeSpec(at)}: must fall within the session day (00:00–23:59 on a regular day)`);
@@ -179,6 +190,15 @@ export function buildSlots(spec: ScheduleSpec = DEFAULT_SCHEDULE): SlotDef[] {
     }
   }
   return slots.sort((a, b) => regularDayMinutes(a.at) - regularDayMinutes(b.at) || a.slot.localeCompare(b.slot));
+}
+
+/**
+ * The open queue's two slots: open + 1 min (send what is due) and open + 30
+ * min (expire what was not sent). Both enqueue the same idempotent job; its
+ * jobId (`sched-<slot>-<date>`) carries the session date.
+ */
+export function openQueueSlots(graceMinutes = 10): SlotDef[] {
+  return [makeSlot('open-queue', 'open+1', graceMinutes), makeSlot('open-queue', 'open+30', graceMinutes)];
 }
 
 /** Human description, e.g. `scan-1555 (close-5, until close)`. */

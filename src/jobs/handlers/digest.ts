@@ -1,5 +1,5 @@
 import type { Role } from '../../lib/roles.js';
-import { buildCloseDigest, buildMorningDigest, sessionDateOf, type DigestDeps } from '../../trading/digest/build.js';
+import { buildCloseDigestForDay, buildMorningDigest, sessionDateOf, type DigestDeps } from '../../trading/digest/build.js';
 import type { DigestNotice } from '../../trading/digest/notices.js';
 import { scheduledScansOn } from '../../trading/digest/scans.js';
 import type { ScheduledScan } from '../../trading/digest/types.js';
@@ -90,8 +90,9 @@ export async function sendDigest(app: DigestApp, opts: DigestHandlerOptions, p: 
     notice = { kind: 'digest.morning', digest };
   } else {
     const benchmarkSymbol = opts.benchmarkSymbol ?? app.config.exits?.benchmark;
-    const digest = await buildCloseDigest(app, { now, sessionDate, ...(benchmarkSymbol ? { benchmarkSymbol } : {}) });
-    notice = { kind: 'digest.close', digest };
+    // On a day without a session there is no close to report: the use case says so instead.
+    const digest = await buildCloseDigestForDay(app, { now, sessionDate, ...(benchmarkSymbol ? { benchmarkSymbol } : {}) });
+    notice = digest.kind === 'close' ? { kind: 'digest.close', digest } : { kind: 'digest.no-session', digest };
   }
 
   let targets: (Recipient & { key: string })[];

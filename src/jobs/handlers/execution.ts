@@ -17,6 +17,9 @@ import type { Recipient } from '../../trading/settings/recipients.js';
 import type { JobProducer } from '../producer.js';
 import { executionRunSchema } from '../payloads/execution.js';
 import type { HandlerMap } from '../worker-runtime.js';
+import { EXCHANGE_HOURS, type MarketHours } from '../../engine/market-hours.js';
+import { expireDue, releaseDue, type QueuedOrder } from '../../trading/queue/queued-orders.js';
+import { closeHandlers } from './close.js';
 
 /**
  * What the `executions` queue's handlers need: the use cases' deps as
@@ -52,6 +55,16 @@ export interface ExecutionQueueDeps {
    */
   unfinishedReason(out: ExecutionOutcome): string;
   scrub(text: string): string;
+  /** When orders can execute (the open queue sends nothing outside it). Default the exchange's sessions. */
+  marketHours?: MarketHours;
+  /** The open queue's clock. Default the real one. */
+  now?: () => Date;
+  /**
+   * Hands a queued sale of one position (`/close` outside the session) to the
+   * manual close's order path at the open. Absent: such rows are not released
+   * (they expire, and their chat is told).
+   */
+  dispatchQueuedClose?(order: QueuedOrder): Promise<void>;
 }
 
 /** Thrown when the outcome is not known yet: BullMQ retries with backoff; the re-run only looks the order up. */
@@ -65,6 +78,8 @@ const CHART_DELAY_MS = 300;
 /** Handlers of the `executions` queue. */
 export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executions'> {
   return {
+    // `/close` of one position (src/jobs/handlers/close.ts).
+    ...closeHandlers(deps),
     'execution.run': async (p, run) => {
       const out = await executeApproval(deps.execution, p.approvalId);
       if (out.kind === 'pending' || (out.kind === 'failed' && out.retryable)) throw new OutcomePendingError(deps.unfinishedReason(out));
@@ -125,6 +140,18 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
       if (p.chatId !== undefined) await deps.publisher.publish(p.chatId, { kind: 'execution.reconcile', report }, { key: `${run.job.id}-reply` });
       return { ok: report.ok, fixed: report.fixed.length, mismatches: report.mismatches.length };
     },
+    'execution.open_queue': async () => {
+      const q = { db: deps.db, hours: deps.marketHours ?? EXCHANGE_HOURS, now: deps.now ?? (() => new Date()) };
+      // Expired first: an order past open + 30 min is never sent, whatever else this run does.
+      const expired = await expireDue(q);
+      for (const o of expired) {
+        await deps.audit.append({ action: 'order.queue_expired', actor: 'open-queue', queuedId: o.id, kind: o.kind, expiresAt: o.expiresAt.toISOString() }).catch(() => undefined);
+        await deps.publisher.publish(o.chatId, { kind: 'queue.expired', order: o }, { key: `queue-expired-${o.id}` });
+      }
+      const due = await releaseDue(q, { kinds: deps.dispatchQueuedClose ? ['entry', 'flatten', 'close'] : ['entry', 'flatten'] });
+      for (const o of due) await handOn(deps, o);
+      return { expired: expired.map((o) => o.id), sent: due.map((o) => o.id) };
+    },
     'execution.flatten': async (p, run) => {
       const outcomes = await flattenAll(deps.exits, { requestedBy: p.userId, confirmedEpoch: p.epoch });
       const positions = await deps.broker.listPositions().catch(() => null);
@@ -132,6 +159,26 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
       return { orders: outcomes.length };
     },
   };
+}
+
+/**
+ * A queued order at the open, handed to its usual path under a jobId keyed by
+ * it (so handing it on twice runs it once): an entry to `execution.run` (the
+ * approval's job: fresh quote, kill switch, drift band, gates, the one order
+ * lifecycle), a flatten to `execution.flatten` bound to its kill epoch.
+ */
+async function handOn(deps: ExecutionQueueDeps, o: QueuedOrder): Promise<void> {
+  if (o.kind === 'entry' && o.approvalId && o.pickId) {
+    await deps.jobs.add(
+      'execution.run',
+      { approvalId: o.approvalId, pickId: o.pickId, chatId: o.chatId, userId: o.requestedBy, ...(o.cardMessageId ? { cardMessageId: o.cardMessageId } : {}) },
+      { jobId: `exec-${o.approvalId}` },
+    );
+  } else if (o.kind === 'flatten' && o.killEpoch !== null) {
+    await deps.jobs.add('execution.flatten', { updateId: 0, chatId: o.chatId, userId: o.requestedBy, role: o.role, epoch: o.killEpoch }, { jobId: `flatten-${o.id}` });
+  } else if (o.kind === 'close' && deps.dispatchQueuedClose) {
+    await deps.dispatchQueuedClose(o);
+  }
 }
 
 /** A broker rejection opens an alert for admins; the next order the broker accepts closes it. */

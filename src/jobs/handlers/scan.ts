@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Notifier } from '../../trading/notifier.js';
 import type { ScanData, SeedingState } from '../../trading/scan/data-port.js';
-import { finishScanRun, scanChunk, startScanRun, withBars, type ScanRuns, type ScanSettings } from '../../trading/scan/scan-run.js';
+import { finishScanRun, ScanNotReadyError, scanChunk, startScanRun, withBars, type ScanRuns, type ScanSettings } from '../../trading/scan/scan-run.js';
+import { estimateSecondsLeft, type SeedingProgressSource } from '../../trading/seeding/progress.js';
 import type { ScanChunk, ScanChunkResult, ScanFinish, ScanStart } from '../payloads/scan.js';
 import type { JobProducer } from '../producer.js';
 import type { HandlerMap, JobRun } from '../worker-runtime.js';
@@ -12,7 +13,8 @@ export interface ScanFlowDeps {
   settings: ScanSettings;
   data: ScanData;
   runs: ScanRuns;
-  seeding: SeedingState;
+  /** The load's flag and its measured progress (a /scan meanwhile says how long is left). */
+  seeding: SeedingState & Partial<SeedingProgressSource>;
   notifier: Notifier;
   jobs: Pick<JobProducer, 'addFlow'>;
   /** Progress counters (shared by the workers of one scan). */
@@ -47,7 +49,17 @@ const PROGRESS_EVERY_MS = 1_000;
  */
 export async function startScan(p: ScanStart, run: JobRun, deps: ScanFlowDeps): Promise<void> {
   const runId = `scan-${run.job.id}`;
-  const plan = await startScanRun(deps, { id: runId, requestedBy: p.userId, chatId: p.chatId, strategies: p.strategies }, deps.settings.chunkSize);
+  let plan: Awaited<ReturnType<typeof startScanRun>>;
+  try {
+    plan = await startScanRun(deps, { id: runId, requestedBy: p.userId, chatId: p.chatId, strategies: p.strategies }, deps.settings.chunkSize);
+  } catch (err) {
+    // Data still loading (or none loaded) is an expected state, not a failure: say how far it is, and the job is done.
+    if (!(err instanceof ScanNotReadyError)) throw err;
+    const progress = err.reason === 'seeding' ? ((await deps.seeding.progress?.().catch(() => null)) ?? null) : null;
+    const secondsLeft = progress ? estimateSecondsLeft(progress, deps.now()) : null;
+    await deps.notifier.publish(p.chatId, { kind: 'scan.not-ready', reason: err.reason, messageId: p.ackMessageId, progress, secondsLeft }, { key: `${runId}-not-ready` });
+    return;
+  }
   await deps.notifier.publish(p.chatId, { kind: 'scan.started', messageId: p.ackMessageId, symbols: plan.symbols, asOf: plan.asOf, demo: plan.demo }, { key: `${runId}-ack` });
   const finish: ScanFinish = { ...p, runId, asOf: plan.asOf, total: plan.symbols, demo: plan.demo };
   await deps.jobs.addFlow(

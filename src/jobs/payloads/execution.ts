@@ -38,3 +38,9 @@ export const reconcileRunSchema = z.object({ chatId: z.number().int().optional()
 
 /** The fill chart of a finished approval, sent right after its confirmation (rendering costs CPU the confirmation should not wait for). */
 export const executionChartSchema = z.object({ approvalId: z.uuid(), pickId: z.string().min(1).max(40), chatId: z.number().int() });
+
+/**
+ * The open queue of one session (scheduled at open + 1 min and open + 30 min; the jobId carries
+ * the session date): expires what is past its window, sends what is due. Safe to run any number of times.
+ */
+export const openQueueSchema = z.object({ sessionDate: calendarDate.optional(), slotKey: z.string().max(80).optional() });

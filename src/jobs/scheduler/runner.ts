@@ -6,12 +6,12 @@ import { errText } from '../../lib/errors.js';
 import { withTimeout } from '../../lib/timeout.js';
 import { dueOccurrences, isCatchUp, nextOccurrence, type Occurrence } from '../../engine/schedule/plan.js';
 import { ScheduledRuns } from '../../trading/schedule/runs-repo.js';
-import type { SlotDef, SlotKind } from '../../engine/schedule/slots.js';
+import type { AnySlotKind, SlotDef } from '../../engine/schedule/slots.js';
 
 /** What an enqueue callback is told about the occurrence it must enqueue. */
 export interface SlotRun {
   slot: string;
-  kind: SlotKind;
+  kind: AnySlotKind;
   /** Session date, New York `YYYY-MM-DD`. */
   sessionDate: string;
   /** Use this as the BullMQ jobId (`sched-<slot>-<date>`): a retried or duplicated enqueue is then a no-op. */
@@ -35,7 +35,7 @@ export interface BoundSlot {
  * Pairs slots with the callbacks for their kind. Slots of a kind without a
  * callback are returned in `unbound` (log them; the dead-man must not watch them).
  */
-export function bindSlots(slots: readonly SlotDef[], handlers: Partial<Record<SlotKind, EnqueueFn>>): { bound: BoundSlot[]; unbound: SlotDef[] } {
+export function bindSlots(slots: readonly SlotDef[], handlers: Partial<Record<AnySlotKind, EnqueueFn>>): { bound: BoundSlot[]; unbound: SlotDef[] } {
   const bound: BoundSlot[] = [];
   const unbound: SlotDef[] = [];
   for (const def of slots) {

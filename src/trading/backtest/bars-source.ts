@@ -19,5 +19,8 @@ export function barsStoreSource(store: BacktestBarsStore): BarsSource {
       const [series, info] = await Promise.all([store.loadUniverse(symbols ?? undefined), store.listSymbols(symbols ? { symbols } : {})]);
       return { series, demo: new Set(info.filter((s) => s.demo).map((s) => s.symbol)) };
     },
+    async list() {
+      return (await store.listSymbols()).map((s) => ({ symbol: s.symbol, demo: s.demo }));
+    },
   };
 }

@@ -54,7 +54,7 @@ function timing(ms: number[]): BenchTiming {
 
 /**
  * Measures the backtest paths on the synthetic DEMO universe of `sources`
- * (the bundled universe over weekday sessions). Runs in the calling thread:
+ * (the bundled universe over exchange sessions). Runs in the calling thread:
  * the figures are single-core. A small warm-up run precedes the timed ones.
  */
 export async function measureBacktestBench(

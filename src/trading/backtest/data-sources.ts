@@ -24,7 +24,7 @@ export interface BacktestDataSources {
   readCsv(dir: string, symbol: string): Promise<BarSeries | null>;
   /** The bundled universe (about 900 symbols). */
   demoUniverse(): readonly DemoSymbol[];
-  /** `count` weekday sessions ending at `endDate` (YYYY-MM-DD), oldest first. */
+  /** The last `count` exchange sessions up to `endDate` (YYYY-MM-DD), oldest first: DEMO bars never fall on a holiday. */
   demoSessions(endDate: string, count: number): string[];
   /** Deterministic synthetic bars of one symbol over `sessions`. */
   demoSeries(symbol: DemoSymbol, sessions: readonly string[]): BarSeries;

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { BarSeries } from '../../engine/bars.js';
 import { lastCompletedSession } from '../market-clock.js';
 import type { BacktestDataSources, DemoSymbol } from './data-sources.js';
-import { symbolPreview, type BacktestNote } from './notes.js';
+import type { BacktestNote } from './notes.js';
+import { assertKnownSymbols } from './known-symbols.js';
 import { BacktestInputError, type BacktestRequest } from './request.js';
 
 /** The bars a backtest runs on, where they came from, and their fingerprint. */
@@ -30,6 +31,8 @@ export interface BarsSource {
   /** Short name for messages, e.g. `bars-store`. */
   readonly name: string;
   load(symbols: readonly string[] | null): Promise<{ series: Map<string, BarSeries>; demo: ReadonlySet<string> }>;
+  /** Every stored symbol and whether it holds DEMO bars (cheap: no bars are read). */
+  list(): Promise<{ symbol: string; demo: boolean }[]>;
 }
 
 /** Progress/cancellation hooks for loading; `shouldCancel` is polled between chunks. */
@@ -59,14 +62,16 @@ export async function checkCancel(hooks: { shouldCancel?(): boolean | Promise<bo
 }
 
 /**
- * Fingerprint of input bars: SHA-256 over, per series in symbol order, the
+ * Fingerprint of input bars: SHA-256 over their source name, then, per series in symbol order, the
  * symbol, bar count, first and last date, every 32nd date, and the raw bytes
  * of every OHLCV column. Hashing the columns whole costs tens of
  * milliseconds for 900 × 2,520 bars and catches any corrected price; dates
  * are sampled because they cannot change without the prices moving too.
  */
-export function fingerprintBars(series: readonly BarSeries[], benchmark: BarSeries | null = null): string {
+export function fingerprintBars(series: readonly BarSeries[], benchmark: BarSeries | null = null, source = ''): string {
   const h = createHash('sha256');
+  // Where the bars came from is part of the data: a CSV run never reuses (and reports) a bars-store run's result.
+  if (source !== '') h.update(`source|${source}\n`);
   const all = [...series].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   const one = (s: BarSeries, tag: string) => {
     const n = s.dates.length;
@@ -96,7 +101,7 @@ export function backtestData(
     benchmark: benchmark && benchmark.dates.length > 0 ? benchmark : null,
     demo: opts.demo,
     source: opts.source,
-    fingerprint: fingerprintBars(sorted, benchmark),
+    fingerprint: fingerprintBars(sorted, benchmark, opts.source),
     notes: opts.notes ?? [],
   };
 }
@@ -121,7 +126,7 @@ export async function loadCsvFolder(
   return { series, missing };
 }
 
-/** Sessions of the synthetic demo data: ten years of weekdays up to `endDate`. */
+/** Sessions of the synthetic demo data: about ten years of exchange sessions up to `endDate`. */
 export const SYNTHETIC_SESSIONS = 2520;
 
 /**
@@ -148,14 +153,6 @@ export async function generateDemoSeries(
   return out;
 }
 
-/** Universe entries for symbols: the bundled universe's ADV and price where it knows the symbol. */
-export function demoEntriesFor(sources: Pick<BacktestDataSources, 'demoUniverse'>, symbols: readonly string[] | null): DemoSymbol[] {
-  const known = sources.demoUniverse();
-  if (symbols === null) return [...known];
-  const bySymbol = new Map(known.map((e) => [e.symbol, e]));
-  return symbols.map((s) => bySymbol.get(s) ?? { symbol: s });
-}
-
 /** Where the worker finds bars. */
 export interface DataResolverOptions {
   /** CSV folders and synthetic DEMO data (the fallbacks after the bars store). */
@@ -168,61 +165,102 @@ export interface DataResolverOptions {
   demoEndDate?: () => string;
 }
 
+/** Where one symbol's bars come from, best first: real stored, real sample CSV, stored DEMO, generated DEMO. */
+type Origin = 'store' | 'csv' | 'store-demo' | 'generated';
+
+/** Source names in the order a mixed run lists them (`bars-store+synthetic`). */
+const SOURCE_ORDER = (store: string): Record<Origin, { name: string; rank: number }> => ({
+  store: { name: store, rank: 0 },
+  'store-demo': { name: store, rank: 0 },
+  csv: { name: 'sample-csv', rank: 1 },
+  generated: { name: 'synthetic', rank: 2 },
+});
+
 /**
- * Finds bars for a request, in order of preference:
- * 1. the bars store, when it holds every requested symbol (or, for a named
- *    universe, anything at all);
- * 2. the bundled sample CSVs, when they hold every requested symbol;
- * 3. synthetic demo data (flagged `demo`, with a note saying why).
- * The traded bars always come from one of these; a store run that includes
- * DEMO symbols is flagged `demo` as a whole.
+ * Finds bars for a request, one symbol at a time, best source first: real
+ * bars in the bars store, then the bundled sample CSVs, then the store's
+ * DEMO bars, then generated DEMO bars (for symbols of the bundled universe).
+ * So one symbol without real bars makes only that symbol DEMO; the run is
+ * flagged `demo` when any traded bar is synthetic, with a note counting them.
+ *
+ * A named universe is every stored symbol (or, with an empty store, the
+ * bundled universe). An explicit symbol no source knows is an error naming
+ * the closest known symbols ({@link UnknownSymbolsError}), never a backtest
+ * on invented bars.
+ *
+ * The benchmark is never synthetic: real stored bars or the sample CSV, else
+ * none (with a note).
  */
 export async function resolveBacktestData(request: BacktestRequest, opts: DataResolverOptions, hooks: LoadHooks = {}): Promise<BacktestData> {
   const symbols = request.universe.kind === 'symbols' ? request.universe.symbols : null;
   const bench = request.benchmark;
+  const sources = opts.sources;
+  const store = opts.barsStore ?? null;
+  const dir = opts.sampleDir ?? sources.sampleDir();
   const notes: BacktestNote[] = [];
 
-  if (opts.barsStore) {
-    const store = opts.barsStore;
-    const wanted = symbols ? [...new Set([...symbols, bench])].sort() : null;
-    const got = await store.load(wanted);
-    await checkCancel(hooks);
-    const traded = symbols
-      ? symbols.map((s) => got.series.get(s)).filter((s): s is BarSeries => s !== undefined && s.dates.length > 0)
-      : [...got.series.values()].filter((s) => s.dates.length > 0);
-    if (traded.length > 0 && (symbols === null || traded.length === symbols.length)) {
-      const demoCount = traded.filter((s) => got.demo.has(s.symbol)).length;
-      if (demoCount > 0 && demoCount < traded.length) notes.push({ code: 'demo_symbols', demo: demoCount, of: traded.length });
-      const benchmark = got.series.get(bench) ?? null;
-      if (benchmark && got.demo.has(bench) && demoCount < traded.length) notes.push({ code: 'demo_benchmark', symbol: bench });
-      return backtestData(traded, { source: store.name, demo: demoCount > 0, benchmarkSymbol: bench, benchmark, notes });
-    }
-    if (symbols) {
-      const missing = symbols.filter((s) => !got.series.has(s));
-      notes.push({ code: 'not_stored', ...symbolPreview(missing) });
-    } else {
-      notes.push({ code: 'store_empty' });
-    }
-  }
+  const stored = new Map((store ? await store.list() : []).map((s) => [s.symbol, s.demo]));
+  const csv = new Set(await sources.csvSymbols(dir).catch(() => [] as string[]));
+  const universe = new Map(sources.demoUniverse().map((e) => [e.symbol, e]));
+  await checkCancel(hooks);
 
-  const sources = opts.sources;
-  const dir = opts.sampleDir ?? sources.sampleDir();
+  let wanted: string[];
   if (symbols) {
-    const available = new Set(await sources.csvSymbols(dir).catch(() => [] as string[]));
-    if (symbols.every((s) => available.has(s))) {
-      const { series } = await loadCsvFolder(sources, dir, symbols, hooks);
-      const benchmark = series.find((s) => s.symbol === bench) ?? (available.has(bench) ? await sources.readCsv(dir, bench) : null);
-      return backtestData(series, { source: 'sample-csv', demo: false, benchmarkSymbol: bench, benchmark, notes });
-    }
-    const missing = symbols.filter((s) => !available.has(s));
-    notes.push({ code: 'no_real_bars', ...symbolPreview(missing) });
+    assertKnownSymbols(symbols, [...stored.keys(), ...csv, ...universe.keys()]);
+    wanted = [...symbols];
+  } else if (stored.size > 0) {
+    wanted = [...stored.keys()].sort();
   } else {
     notes.push({ code: 'no_stored_universe' });
+    wanted = [...universe.keys()].sort();
   }
 
-  const endDate = (opts.demoEndDate ?? (() => lastCompletedSession(Date.now())))();
-  const entries = demoEntriesFor(sources, symbols);
-  const series = await generateDemoSeries(sources, entries, { endDate }, hooks);
-  const benchmark = series.find((s) => s.symbol === bench) ?? (await generateDemoSeries(sources, demoEntriesFor(sources, [bench]), { endDate }))[0] ?? null;
-  return backtestData(series, { source: 'synthetic', demo: true, benchmarkSymbol: bench, benchmark, notes });
+  const origin = new Map<string, Origin>();
+  for (const s of wanted) {
+    const inStore = stored.get(s);
+    origin.set(s, inStore === false ? 'store' : csv.has(s) ? 'csv' : inStore === true ? 'store-demo' : 'generated');
+  }
+  const benchOrigin: Origin | null = stored.get(bench) === false ? 'store' : csv.has(bench) ? 'csv' : null;
+
+  // Stored series (real and DEMO) in one read, the benchmark's included.
+  const fromStore = wanted.filter((s) => origin.get(s) === 'store' || origin.get(s) === 'store-demo');
+  if (benchOrigin === 'store' && !fromStore.includes(bench)) fromStore.push(bench);
+  const got = store && fromStore.length > 0 ? (await store.load(symbols === null && fromStore.length === stored.size ? null : fromStore.sort())).series : new Map<string, BarSeries>();
+  await checkCancel(hooks);
+
+  const fromCsv = wanted.filter((s) => origin.get(s) === 'csv');
+  const csvSeries = new Map((await loadCsvFolder(sources, dir, fromCsv, hooks)).series.map((s) => [s.symbol, s]));
+  if (benchOrigin === 'csv' && !csvSeries.has(bench)) {
+    const b = await sources.readCsv(dir, bench);
+    if (b) csvSeries.set(bench, b);
+  }
+
+  const generate = wanted.filter((s) => origin.get(s) === 'generated');
+  const generated = new Map<string, BarSeries>();
+  if (generate.length > 0) {
+    const endDate = (opts.demoEndDate ?? (() => lastCompletedSession(Date.now())))();
+    const entries = generate.map((s) => universe.get(s) ?? { symbol: s });
+    for (const s of await generateDemoSeries(sources, entries, { endDate }, hooks)) generated.set(s.symbol, s);
+  }
+
+  const series: BarSeries[] = [];
+  const used = new Set<Origin>();
+  let demoCount = 0;
+  for (const s of wanted) {
+    const o = origin.get(s)!;
+    const bars = o === 'csv' ? csvSeries.get(s) : o === 'generated' ? generated.get(s) : got.get(s);
+    if (!bars || bars.dates.length === 0) continue;
+    series.push(bars);
+    used.add(o);
+    if (o === 'store-demo' || o === 'generated') demoCount++;
+  }
+  if (series.length === 0) throw new BacktestInputError('no bars to backtest');
+  if (demoCount > 0 && demoCount < series.length) notes.push({ code: 'demo_symbols', demo: demoCount, of: series.length });
+
+  const benchmark = benchOrigin === 'store' ? (got.get(bench) ?? null) : benchOrigin === 'csv' ? (csvSeries.get(bench) ?? null) : null;
+  if (!benchmark) notes.push({ code: 'no_real_benchmark', symbol: bench });
+
+  const order = SOURCE_ORDER(store?.name ?? 'bars-store');
+  const source = [...new Set([...used].sort((a, b) => order[a].rank - order[b].rank).map((o) => order[o].name))].join('+');
+  return backtestData(series, { source, demo: demoCount > 0, benchmark, notes });
 }

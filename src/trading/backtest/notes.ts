@@ -23,13 +23,15 @@ export const NOTE_PREVIEW_SYMBOLS = 5;
 export type BacktestNote =
   /** Some (not all) traded symbols hold synthetic DEMO bars in the bars store: `demo` of `of`. */
   | { code: 'demo_symbols'; demo: number; of: number }
-  /** The benchmark's stored bars are synthetic DEMO bars while some traded symbols are real. */
+  /** The benchmark's stored bars are synthetic DEMO bars while some traded symbols are real (reports stored before the benchmark was always real). */
   | { code: 'demo_benchmark'; symbol: string }
+  /** No real bars of the benchmark symbol (stored or sample CSV): the run has no benchmark, as a synthetic one would mislead. */
+  | { code: 'no_real_benchmark'; symbol: string }
   /** The bars store lacks these requested symbols (the run fell back to sample CSVs or DEMO data). */
   | ({ code: 'not_stored' } & SymbolPreview)
   /** A named universe was asked for and the bars store holds nothing. */
   | { code: 'store_empty' }
-  /** No real bars (store or sample CSVs) for these symbols: every symbol runs on synthetic DEMO data. */
+  /** No real bars (store or sample CSVs) for these symbols: every symbol ran on synthetic DEMO data (reports stored before symbols were resolved one by one). */
   | ({ code: 'no_real_bars' } & SymbolPreview)
   /** A named universe was asked for and none is stored: the synthetic DEMO universe is used. */
   | { code: 'no_stored_universe' }

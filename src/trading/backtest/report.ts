@@ -1,5 +1,6 @@
 import type { Metrics, MonteCarloResult, PortfolioTrade } from '../../engine/backtest/index.js';
 import type { StrategyId } from '../../engine/signal.js';
+import { roundedReport, roundedTrade } from './json-rounding.js';
 import type { BacktestNote } from './notes.js';
 import type { BacktestRequest } from './request.js';
 
@@ -85,7 +86,14 @@ export interface BacktestReport {
   range: { start: string; end: string; days: number };
   metrics: Metrics;
   strategies: { strategy: StrategyId; metrics: Metrics }[];
-  benchmark: { symbol: string; metrics: Metrics } | null;
+  /**
+   * Buy-and-hold of the benchmark (always real bars) over the run's dates
+   * inside its bars, `start`–`end` (`days` run dates), and the portfolio's
+   * return over those same dates. Reports stored before the window was
+   * recorded lack `start`, `end`, `days` and `portfolioReturn`: theirs
+   * covered the whole range.
+   */
+  benchmark: { symbol: string; start?: string; end?: string; days?: number; metrics: Metrics; portfolioReturn?: number } | null;
   /** Signals not taken, by reason. */
   skipped: Record<string, number>;
   walkForward: WalkForwardReport[] | null;
@@ -98,7 +106,8 @@ export interface BacktestReport {
 export interface BacktestCurves {
   dates: string[];
   equity: number[];
-  benchmark: { symbol: string; equity: number[] } | null;
+  /** Buy-and-hold equity aligned with `dates`; null on dates outside the benchmark's bars. */
+  benchmark: { symbol: string; equity: (number | null)[] } | null;
 }
 
 /** The full result of one run. */
@@ -108,9 +117,13 @@ export interface BacktestOutcome {
   curves: BacktestCurves;
 }
 
-/** The JSON document `courtside backtest --json` prints: the report with the trades last. */
+/**
+ * The JSON document `courtside backtest --json` prints: the report with the
+ * trades last, prices on the tick and money in cents (rounded here, at the
+ * edge; the simulation and the stored run keep full precision).
+ */
 export function outcomeJson(report: BacktestReport, trades: readonly ReportTrade[]): string {
-  return JSON.stringify({ ...report, trades: trades.map(reportTrade) });
+  return JSON.stringify({ ...roundedReport(report), trades: trades.map((t) => reportTrade(roundedTrade(t))) });
 }
 
 /** Deep copy with NaN/±Infinity turned into null, as JSON would. */

@@ -17,6 +17,7 @@ import { IndicatorCache } from '../../engine/indicators/cache.js';
 import type { Signal, StrategyId } from '../../engine/signal.js';
 import { STRATEGIES, type StrategyDef } from '../../engine/strategies/index.js';
 import { checkCancel, yieldToEventLoop, type BacktestData } from './data.js';
+import { benchmarkWindow } from './benchmark-window.js';
 import { walkForwardGrid } from './grid.js';
 import {
   jsonSafe,
@@ -91,7 +92,6 @@ export async function runBacktest(request: BacktestRequest, data: BacktestData, 
       signals,
       ...(request.from !== null ? { startDate: request.from } : {}),
       ...(request.to !== null ? { endDate: request.to } : {}),
-      ...(data.benchmark ? { benchmark: data.benchmark } : {}),
     });
   } catch (err) {
     if (err instanceof RangeError && /no bars in the backtest range/.test(err.message)) {
@@ -104,6 +104,8 @@ export async function runBacktest(request: BacktestRequest, data: BacktestData, 
   await checkCancel(hooks);
 
   const trades: ReportTrade[] = result.trades.map((t) => reportTrade({ ...t }));
+  // The benchmark covers only the run's dates inside its own bars (never a flat tail past its last bar).
+  const bench = data.benchmark ? benchmarkWindow(data.benchmark, result.dates, result.equity, request.initialCash) : null;
   const notes = [...data.notes];
 
   // 3. Walk-forward, one strategy at a time.
@@ -149,7 +151,9 @@ export async function runBacktest(request: BacktestRequest, data: BacktestData, 
     range: { start: result.dates[0]!, end: result.dates[result.dates.length - 1]!, days: result.dates.length },
     metrics: result.metrics,
     strategies: result.strategies.map((s) => ({ strategy: s.strategy, metrics: s.metrics })),
-    benchmark: result.benchmark ? { symbol: result.benchmark.symbol, metrics: result.benchmark.metrics } : null,
+    benchmark: bench
+      ? { symbol: bench.symbol, start: bench.start, end: bench.end, days: bench.days, metrics: bench.metrics, portfolioReturn: bench.portfolioReturn }
+      : null,
     skipped: sortedSkipped,
     walkForward: wf,
     monteCarlo: mc,
@@ -158,7 +162,7 @@ export async function runBacktest(request: BacktestRequest, data: BacktestData, 
   const curves: BacktestCurves = {
     dates: [...result.dates],
     equity: Array.from(result.equity),
-    benchmark: result.benchmark ? { symbol: result.benchmark.symbol, equity: Array.from(result.benchmark.equity) } : null,
+    benchmark: bench ? { symbol: bench.symbol, equity: result.dates.map((_, i) => (i < bench.from || i >= bench.from + bench.days ? null : bench.equity[i - bench.from]!)) } : null,
   };
   return { report, trades, curves };
 }

@@ -1,5 +1,6 @@
 import type { SqlSession } from '../../adapters/db/port.js';
-import { isSession, nyLocalParts } from '../../engine/calendar/index.js';
+import { isSession, nextSession, nyLocalParts, previousSession } from '../../engine/calendar/index.js';
+import { loadOpenPositions } from '../portfolio/positions.js';
 import { lastCompletedSession } from '../market-clock.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { readAuditHead } from '../audit/head.js';
@@ -18,7 +19,7 @@ import {
   loadPnl,
   loadPositions,
 } from './queries.js';
-import type { CloseDigestData, DigestKillSwitch, MorningDigestData, ScheduledScan } from './types.js';
+import type { CloseDigestData, DigestKillSwitch, MorningDigestData, NoSessionDigestData, ScheduledScan } from './types.js';
 
 /** What building a digest reads: the database and the kill switch. */
 export interface DigestDeps {
@@ -128,6 +129,44 @@ export async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOption
     exits,
     failures: sortFailures(failures),
     curve,
+    auditHead,
+  };
+}
+
+/**
+ * The close digest for a day, or, on a day without a session (a weekend, a
+ * holiday), what there is instead: no close will come, so there is no day
+ * P&L to wait for. The last and next session are named and the open
+ * positions are valued as /positions values them (the same use case), so the
+ * two never disagree.
+ */
+export async function buildCloseDigestForDay(deps: DigestDeps, opts: CloseDigestOptions): Promise<CloseDigestData | NoSessionDigestData> {
+  const date = opts.sessionDate ?? sessionDateOf(opts.now);
+  if (marketOpenOn(date)) return buildCloseDigest(deps, { ...opts, sessionDate: date });
+  return buildNoSessionDigest(deps, opts.now, date);
+}
+
+/** `/digest close` on `date`, a day without a session. */
+export async function buildNoSessionDigest(deps: DigestDeps, now: Date, date: string): Promise<NoSessionDigestData> {
+  const { db } = deps;
+  const [ks, demo, positions, equity, auditHead] = await Promise.all([
+    deps.killSwitch.state(),
+    hasDemoData(db),
+    loadOpenPositions(db),
+    db.rows<{ date: string; equity: number }>(`SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity FROM equity_marks WHERE date <= $1::date ORDER BY date DESC LIMIT 1`, [date]),
+    readAuditHead(db),
+  ]);
+  const t = positions.totals;
+  return {
+    kind: 'no-session',
+    generatedAt: now,
+    date,
+    lastSession: previousSession(date),
+    nextSession: nextSession(date),
+    demo,
+    killSwitch: killSwitchOf(ks),
+    open: { count: t.count, unrealizedPnl: t.unrealizedPnl, unpriced: t.unpriced, marketValue: t.marketValue },
+    equity: equity[0] ?? null,
     auditHead,
   };
 }

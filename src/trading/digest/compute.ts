@@ -1,5 +1,17 @@
 /** Pure arithmetic behind the digests, kept apart from SQL so it is easy to test. */
+import { nyLocalParts, nyTimeToInstant, sessionInfo } from '../../engine/calendar/index.js';
+import { roundToTick } from '../../engine/tick.js';
 import type { AlertLine, FailureLine, FillLine, PositionLine } from './types.js';
+
+/** Dollars to whole cents, without float noise. */
+export function toCents(dollars: number): number {
+  return Math.round(dollars * 100) / 100;
+}
+
+/** A per-share figure to 4 decimals (an average of fills may sit between ticks), without float noise. */
+function perShare(n: number): number {
+  return Math.round(n * 10_000) / 10_000;
+}
 
 /** A dated price: a position mark or a bar close. */
 export interface DatedPrice {
@@ -17,6 +29,26 @@ export interface PositionInput {
   lastPrice: number | null;
   /** New York date of lastPrice (null when unknown). */
   lastPriceDate: string | null;
+  /** When the position was opened (ms); used when its buys are not known. */
+  openedAt?: number | null;
+}
+
+/** One fill of the position's symbol and strategy (buys add shares, sells remove them). */
+export interface PositionFill {
+  /** Fill time, ms. */
+  at: number;
+  side: 'buy' | 'sell';
+  qty: number;
+  price: number;
+}
+
+/** The close instant of a date: its session's close (13:00 on early closes), else 16:00 New York. */
+function closeInstantOf(date: string): number {
+  try {
+    return sessionInfo(date)?.close ?? nyTimeToInstant(date, '16:00');
+  } catch {
+    return Date.parse(`${date}T21:00:00Z`);
+  }
 }
 
 /** The newest entry on or before `onOrBefore` (strictly before when `strict`). */
@@ -30,7 +62,8 @@ function newest(prices: readonly DatedPrice[], bound: string, strict: boolean): 
 }
 
 /**
- * A position's latest price and the close it moved from.
+ * A position's latest price and what it moved from, counting each share only
+ * from when it was held.
  *
  * Latest price: `positions.last_price` unless it is dated after the digest's
  * session (a digest for an earlier day), then the newest mark on or before the
@@ -38,8 +71,14 @@ function newest(prices: readonly DatedPrice[], bound: string, strict: boolean): 
  * latest price's date — the previous close for a pre-market quote, the close
  * before yesterday's when the latest price is yesterday's close. Marks are
  * preferred to bars at each step.
+ *
+ * Shares bought after that close did not make its move: they count from their
+ * fill price (`fills`, else the average cost when the position was opened
+ * after the close). All shares new: the move is the move since bought
+ * (`refKind` 'fill'); some new: the reference blends the close and the fills
+ * (`refKind` 'mixed').
  */
-export function positionLine(p: PositionInput, marks: readonly DatedPrice[], bars: readonly DatedPrice[], sessionDate: string): PositionLine {
+export function positionLine(p: PositionInput, marks: readonly DatedPrice[], bars: readonly DatedPrice[], sessionDate: string, fills: readonly PositionFill[] = []): PositionLine {
   let price: number | null = null;
   let priceDate: string | null = null;
   if (p.lastPrice !== null && Number.isFinite(p.lastPrice) && (p.lastPriceDate === null || p.lastPriceDate <= sessionDate)) {
@@ -52,8 +91,9 @@ export function positionLine(p: PositionInput, marks: readonly DatedPrice[], bar
       priceDate = latest.date;
     }
   }
-  const ref = priceDate === null ? null : (newest(marks, priceDate, true) ?? newest(bars, priceDate, true));
-  const change = price !== null && ref ? price - ref.price : null;
+  const close = priceDate === null ? null : (newest(marks, priceDate, true) ?? newest(bars, priceDate, true));
+  const ref = reference(p, close, fills, sessionDate);
+  const change = price !== null && ref ? perShare(price - ref.price) : null;
   return {
     symbol: p.symbol,
     strategy: p.strategy,
@@ -65,11 +105,44 @@ export function positionLine(p: PositionInput, marks: readonly DatedPrice[], bar
     priceDate,
     refPrice: ref?.price ?? null,
     refDate: ref?.date ?? null,
+    refKind: ref?.kind ?? null,
     change,
     changePct: change !== null && ref && ref.price !== 0 ? change / ref.price : null,
-    changeValue: change !== null ? change * p.qty : null,
-    unrealized: price !== null ? (price - p.avgCost) * p.qty : null,
+    changeValue: change !== null && ref ? toCents(ref.value(price!)) : null,
+    unrealized: price !== null ? toCents((price - p.avgCost) * p.qty) : null,
   };
+}
+
+interface Reference {
+  price: number;
+  date: string;
+  kind: 'close' | 'fill' | 'mixed';
+  /** What the held shares made from the reference to `price`. */
+  value(price: number): number;
+}
+
+/** The close before the latest price, moved to the fill price for shares bought after that close. */
+function reference(p: PositionInput, close: DatedPrice | null, fills: readonly PositionFill[], sessionDate: string): Reference | null {
+  const after = close ? closeInstantOf(close.date) : -Infinity;
+  const buys = fills.filter((f) => f.side === 'buy' && f.at > after && f.qty > 0);
+  let boughtQty = buys.reduce((s, f) => s + f.qty, 0);
+  let boughtCost = buys.reduce((s, f) => s + f.qty * f.price, 0);
+  let firstBuy = buys.length > 0 ? Math.min(...buys.map((f) => f.at)) : null;
+  if (boughtQty === 0 && fills.length === 0 && p.openedAt != null && p.openedAt > after && nyLocalParts(p.openedAt).date <= sessionDate) {
+    // No fills on record: a position opened after the close (and by the digest's day) was bought whole at its average cost.
+    boughtQty = p.qty;
+    boughtCost = p.qty * p.avgCost;
+    firstBuy = p.openedAt;
+  }
+  const fresh = Math.min(p.qty, boughtQty);
+  if (fresh === 0) return close ? { price: close.price, date: close.date, kind: 'close', value: (x) => (x - close.price) * p.qty } : null;
+  const vwap = boughtCost / boughtQty;
+  const held = p.qty - fresh;
+  // All shares new: the move is from the fill price as shown (4 decimals at most), so qty × (price − it) is the dollars shown.
+  if (held === 0) return { price: perShare(vwap), date: nyLocalParts(firstBuy!).date, kind: 'fill', value: (x) => (x - perShare(vwap)) * p.qty };
+  if (!close) return null;
+  const blended = (held * close.price + fresh * vwap) / p.qty;
+  return { price: perShare(blended), date: close.date, kind: 'mixed', value: (x) => (x - close.price) * held + (x - vwap) * fresh };
 }
 
 /** Biggest dollar move first (unknown moves last), then symbol. */
@@ -85,10 +158,12 @@ export function sortPositions(lines: PositionLine[]): PositionLine[] {
  * Slippage against the decision price, signed so that positive is worse for
  * us: buys `fill − decision`, sells `decision − fill`.
  */
-export function slippage(side: 'buy' | 'sell', fill: number, decision: number | null, qty: number): Pick<FillLine, 'slippage' | 'slippageBps' | 'slippageCost'> {
-  if (decision === null || !Number.isFinite(decision) || decision <= 0) return { slippage: null, slippageBps: null, slippageCost: null };
-  const perShare = side === 'buy' ? fill - decision : decision - fill;
-  return { slippage: perShare, slippageBps: (perShare / decision) * 10_000, slippageCost: perShare * qty };
+export function slippage(side: 'buy' | 'sell', fill: number, decision: number | null, qty: number): Pick<FillLine, 'decisionPrice' | 'slippage' | 'slippageBps' | 'slippageCost'> {
+  if (decision === null || !Number.isFinite(decision) || decision <= 0) return { decisionPrice: null, slippage: null, slippageBps: null, slippageCost: null };
+  // The decision price as shown: on the tick (an old exit row may hold a bid with sub-cent noise).
+  const decided = roundToTick(decision, 'nearest');
+  const slip = perShare(side === 'buy' ? fill - decided : decided - fill);
+  return { decisionPrice: decided, slippage: slip, slippageBps: (slip / decided) * 10_000, slippageCost: toCents(slip * qty) };
 }
 
 /** Worst slippage in dollars first; fills without a decision price last, in time order. */

@@ -3,14 +3,35 @@
  * come back as float8 and dates as `YYYY-MM-DD` text. "Today" is the New York
  * calendar date of the session (`sessionDate`).
  */
-import { nyLocalParts, sessionsBetween } from '../../engine/calendar/index.js';
+import { isSession, nyLocalParts, sessionsBetween } from '../../engine/calendar/index.js';
+import { tradeDatesOf } from '../../engine/trade-session.js';
 import type { SqlSession } from '../../adapters/db/port.js';
 import { parseAlertDetail } from '../alerts/details.js';
 import { storedReason } from '../execution/recorded-reasons.js';
-import { alertToFailure, positionLine, slippage, type DatedPrice } from './compute.js';
+import { alertToFailure, positionLine, slippage, type DatedPrice, type PositionFill } from './compute.js';
 import type { AlertLine, BudgetLine, ClosePnl, EquityCurve, ExitLine, ExitReason, FailureLine, FillLine, OpenApproval, PendingPick, PositionLine, SourceFreshness, BenchmarkLine } from './types.js';
 
 const NY = `'America/New_York'`;
+
+/**
+ * The New York dates whose trades are filed under `sessionDate` (the dates
+ * after the previous session, through it: a Saturday fill is Monday's). A date
+ * that is not a session, or outside the calendar, files only itself.
+ */
+export function tradeWindow(sessionDate: string): { after: string; through: string } {
+  try {
+    if (isSession(sessionDate)) return tradeDatesOf(sessionDate, sessionDate);
+  } catch {
+    // outside 2000–2050: fall through
+  }
+  const prev = new Date(Date.parse(`${sessionDate}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  return { after: prev, through: sessionDate };
+}
+
+/** SQL: the New York date of a trade instant is filed under the window ($a, $b]. */
+function inWindow(instant: string, a: string, b: string): string {
+  return `(${instant} AT TIME ZONE ${NY})::date > ${a}::date AND (${instant} AT TIME ZONE ${NY})::date <= ${b}::date`;
+}
 
 function q<T>(db: SqlSession, sql: string, params: unknown[] = []): Promise<T[]> {
   return db.rows<T>(sql, params);
@@ -33,10 +54,11 @@ export async function loadPositions(db: SqlSession, sessionDate: string): Promis
     time_stop_date: string | null;
     last_price: number | null;
     last_price_at: Date | null;
+    opened_at: Date;
   }>(
     db,
     `SELECT symbol, strategy, qty, avg_cost::float8 AS avg_cost, stop::float8 AS stop, to_char(time_stop_date, 'YYYY-MM-DD') AS time_stop_date,
-            last_price::float8 AS last_price, last_price_at
+            last_price::float8 AS last_price, last_price_at, opened_at
        FROM positions WHERE qty > 0 ORDER BY symbol, strategy`,
   );
   if (rows.length === 0) return [];
@@ -53,9 +75,18 @@ export async function loadPositions(db: SqlSession, sessionDate: string): Promis
     `SELECT to_char(date, 'YYYY-MM-DD') AS date, symbol, close FROM bars_daily WHERE symbol = ANY($2) AND date <= $1::date AND date > $1::date - 42`,
     [sessionDate, symbols],
   );
+  // The positions' own fills since the oldest reference the lines can use: shares bought after a close count from their fill.
+  const fills = await q<{ symbol: string; strategy: string; side: 'buy' | 'sell'; qty: number; price: number; at: Date }>(
+    db,
+    `SELECT o.symbol, o.strategy, f.side, f.qty, f.price::float8 AS price, f.filled_at AS at
+       FROM fills f JOIN orders o ON o.id = f.order_id
+      WHERE o.symbol = ANY($2) AND (f.filled_at AT TIME ZONE ${NY})::date > $1::date - 42`,
+    [sessionDate, symbols],
+  );
   return rows.map((r) => {
     const m: DatedPrice[] = marks.filter((x) => x.symbol === r.symbol && x.strategy === r.strategy).map((x) => ({ date: x.date, price: x.price }));
     const b: DatedPrice[] = bars.filter((x) => x.symbol === r.symbol).map((x) => ({ date: x.date, price: x.close }));
+    const f: PositionFill[] = fills.filter((x) => x.symbol === r.symbol && x.strategy === r.strategy).map((x) => ({ at: x.at.getTime(), side: x.side, qty: x.qty, price: x.price }));
     return positionLine(
       {
         symbol: r.symbol,
@@ -66,10 +97,12 @@ export async function loadPositions(db: SqlSession, sessionDate: string): Promis
         timeStopDate: r.time_stop_date,
         lastPrice: r.last_price,
         lastPriceDate: r.last_price_at ? nyLocalParts(r.last_price_at.getTime()).date : null,
+        openedAt: r.opened_at.getTime(),
       },
       m,
       b,
       sessionDate,
+      f,
     );
   });
 }
@@ -151,7 +184,7 @@ export async function loadAlertsOfDay(db: SqlSession, sessionDate: string): Prom
   return rows.map(toAlert);
 }
 
-/** Orders with at least one fill today: the order's average fill against its decision price. */
+/** Orders with at least one fill filed under the session (see {@link tradeWindow}): the order's average fill against its decision price. */
 export async function loadFillsOfDay(db: SqlSession, sessionDate: string): Promise<{ fills: FillLine[]; exits: ExitLine[] }> {
   const rows = await q<{
     id: string;
@@ -176,9 +209,9 @@ export async function loadFillsOfDay(db: SqlSession, sessionDate: string): Promi
          SELECT sum(qty)::int AS qty, sum(qty * price) / sum(qty) AS vwap, max(filled_at) AS last_at
            FROM fills WHERE order_id = o.id
        ) f ON f.qty > 0
-      WHERE EXISTS (SELECT 1 FROM fills t WHERE t.order_id = o.id AND (t.filled_at AT TIME ZONE ${NY})::date = $1::date)
+      WHERE EXISTS (SELECT 1 FROM fills t WHERE t.order_id = o.id AND ${inWindow('t.filled_at', '$1', '$2')})
       ORDER BY f.last_at, o.id`,
-    [sessionDate],
+    [tradeWindow(sessionDate).after, tradeWindow(sessionDate).through],
   );
   const fills: FillLine[] = rows.map((r) => ({
     orderId: r.id,
@@ -188,7 +221,6 @@ export async function loadFillsOfDay(db: SqlSession, sessionDate: string): Promi
     kind: r.kind,
     qty: r.qty,
     avgPrice: r.avg_price,
-    decisionPrice: r.decision_price,
     ...slippage(r.side, r.avg_price, r.decision_price, r.qty),
     lastFillAt: r.last_at,
   }));
@@ -273,24 +305,30 @@ export async function loadFailures(db: SqlSession, sessionDate: string): Promise
 }
 
 /**
- * Realized today (Σ orders.realized_pnl of orders booked today, as
- * mark-to-market counts it), unrealized now vs at the previous mark, and equity.
+ * Realized in the session (Σ orders.realized_pnl of orders whose last fill is
+ * filed under it, see {@link tradeWindow}; orders without fills by their
+ * booking time), unrealized now vs at the previous mark, and equity.
  * Before today's mark-to-market has run, open positions are valued at today's
- * bar close, else their last price, else cost (counted as unpriced).
+ * bar close, else their last price, else their latest close (as /positions
+ * values them), else cost (counted as unpriced).
  */
 export async function loadPnl(db: SqlSession, sessionDate: string): Promise<ClosePnl> {
+  const w = tradeWindow(sessionDate);
   const booked = await q<{ s: number }>(
     db,
-    `SELECT COALESCE(sum(realized_pnl), 0)::float8 AS s FROM orders WHERE booked_at IS NOT NULL AND (booked_at AT TIME ZONE ${NY})::date = $1::date`,
-    [sessionDate],
+    `SELECT COALESCE(sum(realized_pnl), 0)::float8 AS s FROM orders o
+      WHERE booked_at IS NOT NULL AND ${inWindow(`COALESCE((SELECT max(filled_at) FROM fills f WHERE f.order_id = o.id), o.booked_at)`, '$1', '$2')}`,
+    [w.after, w.through],
   );
   const realized = booked[0]?.s ?? 0;
   const today = await q<{ n: number; u: number }>(db, `SELECT count(*)::int AS n, COALESCE(sum(unrealized_pnl), 0)::float8 AS u FROM position_marks WHERE date = $1::date`, [sessionDate]);
   const open = await q<{ n: number; unpriced: number; u: number }>(
     db,
-    `SELECT count(*)::int AS n, count(*) FILTER (WHERE b.close IS NULL AND p.last_price IS NULL)::int AS unpriced,
-            COALESCE(sum(p.qty * (COALESCE(b.close::numeric, p.last_price, p.avg_cost) - p.avg_cost)), 0)::float8 AS u
-       FROM positions p LEFT JOIN bars_daily b ON b.symbol = p.symbol AND b.date = $1::date
+    `SELECT count(*)::int AS n, count(*) FILTER (WHERE b.close IS NULL AND p.last_price IS NULL AND lb.close IS NULL)::int AS unpriced,
+            COALESCE(sum(p.qty * (COALESCE(b.close::numeric, p.last_price, lb.close::numeric, p.avg_cost) - p.avg_cost)), 0)::float8 AS u
+       FROM positions p
+       LEFT JOIN bars_daily b ON b.symbol = p.symbol AND b.date = $1::date
+       LEFT JOIN LATERAL (SELECT close FROM bars_daily d WHERE d.symbol = p.symbol AND d.date <= $1::date ORDER BY d.date DESC LIMIT 1) lb ON true
       WHERE p.qty > 0`,
     [sessionDate],
   );

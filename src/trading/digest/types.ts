@@ -31,16 +31,23 @@ export interface PositionLine {
   price: number | null;
   /** New York date of `price`. */
   priceDate: string | null;
-  /** The close before `priceDate` (position mark, else bar close). */
+  /**
+   * What the move is measured from: the close before `priceDate` (position
+   * mark, else bar close) for shares held at that close; the fill price for
+   * shares bought after it. See `refKind`.
+   */
   refPrice: number | null;
+  /** The close's date (`close`, `mixed`), or the date of the first buy after it (`fill`). */
   refDate: string | null;
+  /** `close`: every share was held at the close; `fill`: every share was bought after it; `mixed`: some of each (refPrice blends them). */
+  refKind?: 'close' | 'fill' | 'mixed' | null;
   /** price − refPrice, per share. */
   change: number | null;
   /** change / refPrice. */
   changePct: number | null;
-  /** change × qty: what the move did to the account. */
+  /** What the move did to the account, in cents: change × qty (each share from its own reference). */
   changeValue: number | null;
-  /** (price − avgCost) × qty. */
+  /** (price − avgCost) × qty, in cents. */
   unrealized: number | null;
 }
 
@@ -127,6 +134,7 @@ export interface FillLine {
   kind: 'entry' | 'exit';
   qty: number;
   avgPrice: number;
+  /** On the tick (the stored decision price rounded to the nearest tick). */
   decisionPrice: number | null;
   /** Per share, positive = worse than the decision price (buys: fill − decision; sells: decision − fill). */
   slippage: number | null;
@@ -136,7 +144,7 @@ export interface FillLine {
   lastFillAt: Date;
 }
 
-export type ExitReason = 'stop' | 'time_stop' | 'flatten';
+export type ExitReason = 'stop' | 'time_stop' | 'flatten' | 'close';
 
 /** A position (or part of one) closed today. */
 export interface ExitLine {
@@ -255,4 +263,34 @@ export interface CloseDigestData {
   auditHead: AuditHead | null;
 }
 
-export type DigestData = MorningDigestData | CloseDigestData;
+/**
+ * What `/digest close` gives on a day without a session (a weekend, a
+ * holiday): no close will come, so no day P&L. It names the last session (its
+ * digest was that day's close digest) and the next, and values the open
+ * positions exactly as /positions does.
+ */
+export interface NoSessionDigestData {
+  kind: 'no-session';
+  generatedAt: Date;
+  /** The New York date asked for (not a session). */
+  date: string;
+  lastSession: string;
+  nextSession: string;
+  demo: boolean;
+  killSwitch: DigestKillSwitch;
+  /** The open positions now, as /positions totals them. */
+  open: {
+    count: number;
+    /** Σ over priced positions. */
+    unrealizedPnl: number;
+    /** Positions without any price (not in `unrealizedPnl`). */
+    unpriced: number;
+    /** Priced positions at their price, unpriced ones at cost. */
+    marketValue: number;
+  };
+  /** The latest equity mark on or before `date`; null when none was written. */
+  equity: { date: string; equity: number } | null;
+  auditHead: AuditHead | null;
+}
+
+export type DigestData = MorningDigestData | CloseDigestData | NoSessionDigestData;

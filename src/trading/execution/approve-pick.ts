@@ -89,7 +89,7 @@ export async function approvePick(db: SqlSession, input: DecideInput, opts: Deci
       .catch(() => undefined);
     return { kind: 'approved', approvalId: won.approval_id, pickId, symbol: won.symbol, strategy: won.strategy, qty: won.qty, entry: won.entry, expiresAt: won.expires_at };
   }
-  return explain(db, pickId, now);
+  return explainDecision(db, pickId, now);
 }
 
 /** Rejects a PENDING, unexpired pick; same atomicity and answers as {@link approvePick}. */
@@ -107,11 +107,11 @@ export async function rejectPick(db: SqlSession, input: DecideInput, opts: Decid
     await opts.audit?.append({ action: 'pick.rejected', actor: userId, pickId, symbol: won.symbol, strategy: won.strategy }).catch(() => undefined);
     return { kind: 'rejected', pickId, symbol: won.symbol, strategy: won.strategy };
   }
-  return explain(db, pickId, now);
+  return explainDecision(db, pickId, now);
 }
 
-/** Why a decision did not apply: unknown pick, already decided, or expired (marked EXPIRED on the way). */
-async function explain(db: SqlSession, pickId: string, now: Date): Promise<AlreadyDecided | { kind: 'expired'; pickId: string; expiredAt: Date } | { kind: 'not_found'; pickId: string }> {
+/** Why a decision did not apply: unknown pick, already decided, or expired (marked EXPIRED on the way). Also the queue's answer. */
+export async function explainDecision(db: SqlSession, pickId: string, now: Date): Promise<AlreadyDecided | { kind: 'expired'; pickId: string; expiredAt: Date } | { kind: 'not_found'; pickId: string }> {
   const found = await db.rows<PickStateRow>(
     `SELECT p.state, p.decided_by, p.decided_at, p.expires_at, a.id AS approval_id
        FROM picks p LEFT JOIN approvals a ON a.pick_id = p.id WHERE p.id = $1`,

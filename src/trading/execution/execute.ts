@@ -146,7 +146,7 @@ const ORDER_COLUMNS = `id, approval_id, client_order_id, broker, symbol, strateg
   filled_qty, avg_fill_price, reject_reason, reject_detail, budget_date::text AS budget_date, reserved_amount, submit_attempted_at, booked_at`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TERMINAL_APPROVAL = new Set(['filled', 'partially_filled', 'not_filled', 'refused', 'failed']);
+const TERMINAL_APPROVAL = new Set(['filled', 'partially_filled', 'not_filled', 'refused', 'failed', 'cancelled', 'expired']);
 /** First key of the per-approval advisory lock (the second is hashtext(approval id)). */
 const LOCK_NAMESPACE = 774_219_101;
 const ACTOR = 'execution';
@@ -258,6 +258,8 @@ class Run {
     if (!approval) return { kind: 'not_found', approvalId: this.approvalId };
     let order = stored;
     if (TERMINAL_APPROVAL.has(approval.state)) return this.storedOutcome(approval, order);
+    // Queued for the open (src/trading/queue): nothing may reach the broker before the open queue releases it.
+    if (approval.state === 'queued') return { kind: 'pending', approvalId: this.approvalId, cause: { code: 'no_order_yet', approvalState: approval.state } };
 
     if (!order) {
       const planned = await this.plan(approval);
@@ -674,6 +676,8 @@ class Run {
       return { kind: 'refused', approvalId: a.id, pickId: a.pick_id, symbol: a.symbol, gate, reason: reason ?? { code: 'recorded', recorded: 'refused' }, numbers: a.numbers ?? {} };
     }
     if (a.state === 'failed') return { kind: 'failed', approvalId: a.id, reason: reason ?? { code: 'recorded', recorded: 'failed' }, retryable: false };
+    // A queued order cancelled or expired before the open: nothing was ever ordered.
+    if (a.state === 'cancelled' || a.state === 'expired') return { kind: 'failed', approvalId: a.id, reason: reason ?? { code: 'recorded', recorded: a.state }, retryable: false };
     if (!o) return { kind: 'pending', approvalId: a.id, cause: { code: 'no_order_yet', approvalState: a.state } };
     const avg = o.avg_fill_price === null ? null : Number(o.avg_fill_price);
     const summary: OrderSummary = {

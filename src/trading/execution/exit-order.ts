@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BrokerOrder } from '../../adapters/brokers/port.js';
 import { roundToTick } from '../../engine/tick.js';
-import type { ExitReason } from '../../engine/exits/index.js';
 import { makeScrubber } from '../../lib/logging/scrub.js';
 import { cents, round6 } from '../../lib/numbers.js';
 import type { OrderStatus } from '../../lib/order-status.js';
 import { AuditJournal } from './audit-journal.js';
 import { exitClientOrderId } from './exit-ids.js';
-import { DEFAULT_EXIT_LIMITS, type ExitDeps, type ExitLimits, type ExitNote, type ExitOutcome, type ExitStatus, type ExitTrigger } from './exit-types.js';
+import { DEFAULT_EXIT_LIMITS, type ExitDeps, type ExitLimits, type ExitNote, type ExitOutcome, type ExitStatus, type ExitTrigger, type OrderExitReason } from './exit-types.js';
 import { neverSent, OrderLifecycle, refOf, type BookingFacts, type KillSwitchRule, type LifecycleResult, type OrderBookkeeping, type OrdersRow, type UnsentCause } from './order-lifecycle.js';
 import { brokerWords, reasonParam, scrubReason, storedReason, type RecordedReason } from './recorded-reasons.js';
 import { isBrokerError } from '../../lib/broker-errors.js';
@@ -33,7 +32,7 @@ export interface PositionRow extends PositionKey {
 
 /** An `orders` row of kind `exit`, as the desk reads it. */
 export interface ExitOrderRow extends OrdersRow {
-  exit_reason: ExitReason;
+  exit_reason: OrderExitReason;
   decision_price: string | null;
   realized_pnl: string | null;
 }
@@ -65,7 +64,9 @@ export function iocSellLimitFromBid(bid: number, buffer: number = DEFAULT_EXIT_L
 
 /** The trigger as the audit chain records it. */
 function triggerDetail(t: ExitTrigger): string {
-  return t.kind === 'rule' ? t.detail : `/kill flatten by ${t.requestedBy}`;
+  if (t.kind === 'rule') return t.detail;
+  if (t.kind === 'flatten') return `/kill flatten by ${t.requestedBy}`;
+  return `/close by ${t.requestedBy}${t.underKill ? ' (sell under kill)' : ''}`;
 }
 
 /**
@@ -134,7 +135,7 @@ export class ExitDesk {
    * has resolved every unbooked exit order of it first), then follows it to
    * its booked outcome. Never more than the day's attempts per reason.
    */
-  async place(pos: PositionRow, reason: ExitReason, decisionPrice: number | null, bid: number | null, ctx: ResolveContext, trigger: ExitTrigger): Promise<ExitOutcome> {
+  async place(pos: PositionRow, reason: Exclude<OrderExitReason, 'close'>, decisionPrice: number | null, bid: number | null, ctx: ResolveContext, trigger: ExitTrigger): Promise<ExitOutcome> {
     const k = { symbol: pos.symbol, strategy: pos.strategy };
     // Orders closed unsent (kill switch) do not use up an attempt, but they keep their client order id, so the next one counts past them.
     // Nor does one the recovery pass closed as lost after a crash: the broker showed no such order long after its attempt.
@@ -149,15 +150,49 @@ export class ExitDesk {
     const max = reason === 'flatten' ? this.limits.flattenMaxAttemptsPerDay : this.limits.maxAttemptsPerDay;
     if (attempts >= max) return this.noOrder(k, reason, 'skipped', pos.qty, decisionPrice, { code: 'attempts_used', trigger, attempts });
     if (bid === null || !(bid > 0)) return this.noOrder(k, reason, 'failed', pos.qty, decisionPrice, { code: 'no_bid', trigger });
-    const limitPrice = iocSellLimitFromBid(bid, this.limits.limitBuffer);
     const cid = exitClientOrderId({ symbol: k.symbol, strategy: k.strategy, day: ctx.today, reason, attempt: seq });
+    return this.write(k, reason, pos.qty, decisionPrice, bid, cid, ctx, trigger, { attempt: seq });
+  }
+
+  /**
+   * A confirmed manual close: sells `qty` shares of the position (IOC at the
+   * bid with the buffer, like every exit) under the client order id its
+   * request fixes (`closeClientOrderId`), then follows the order to its
+   * booked outcome. Run again for the same request (a retried job, another
+   * worker after a crash) it finds the same row and only resolves it — sent
+   * at most once, looked up ever after. The caller holds the position lock,
+   * has resolved the position's other unbooked exits and checked `qty`
+   * against what is held.
+   */
+  async placeClose(pos: PositionRow, qty: number, bid: number | null, ctx: ResolveContext, trigger: Extract<ExitTrigger, { kind: 'close' }>, cid: string): Promise<ExitOutcome> {
+    const existing = await this.orderByClientId(cid);
+    if (existing) return this.resolve(existing, ctx);
+    const k = { symbol: pos.symbol, strategy: pos.strategy };
+    if (!Number.isSafeInteger(qty) || qty <= 0 || qty > pos.qty) throw new RangeError(`a close sells 1 to ${pos.qty} shares of ${k.symbol}, not ${String(qty)}`);
+    if (bid === null || !(bid > 0)) return this.noOrder(k, 'close', 'failed', pos.qty, null, { code: 'no_bid', trigger });
+    return this.write(k, 'close', qty, bid, bid, cid, ctx, trigger, { requestedBy: trigger.requestedBy });
+  }
+
+  /** Writes the exit's `orders` row (once per client order id), audits it, and follows it through the lifecycle. */
+  private async write(
+    k: PositionKey,
+    reason: OrderExitReason,
+    qty: number,
+    decisionPrice: number | null,
+    bid: number,
+    cid: string,
+    ctx: ResolveContext,
+    trigger: ExitTrigger,
+    extra: Record<string, unknown>,
+  ): Promise<ExitOutcome> {
+    const limitPrice = iocSellLimitFromBid(bid, this.limits.limitBuffer);
     const now = this.now();
     const inserted = await this.deps.db.rows<{ id: string }>(
       `INSERT INTO orders (id, approval_id, kind, exit_reason, decision_price, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force,
                            state, budget_date, reserved_amount, created_at, updated_at)
        VALUES ($1, NULL, 'exit', $2, $3, $4, $5, $6, $7, 'sell', $8, $9, 'ioc', 'new', $10, 0, $11, $11)
        ON CONFLICT (client_order_id) DO NOTHING RETURNING id`,
-      [randomUUID(), reason, decisionPrice, cid, this.deps.broker.name, k.symbol, k.strategy, pos.qty, limitPrice, ctx.today, now],
+      [randomUUID(), reason, decisionPrice, cid, this.deps.broker.name, k.symbol, k.strategy, qty, limitPrice, ctx.today, now],
     );
     const order = await this.orderByClientId(cid);
     if (!order) throw new Error(`exit order ${cid} vanished right after it was written; run the exits job again (it only looks the order up)`);
@@ -168,11 +203,11 @@ export class ExitDesk {
         strategy: k.strategy,
         reason,
         why: this.text(triggerDetail(trigger)),
-        qty: pos.qty,
+        qty,
         limitPrice,
         bid,
         decisionPrice,
-        attempt: seq,
+        ...extra,
         ...(ctx.bypassKill ? { killSwitchBypass: true } : {}),
       });
     }
@@ -407,7 +442,7 @@ export class ExitDesk {
     return out;
   }
 
-  noOrder(k: PositionKey, reason: ExitReason, status: ExitStatus, held: number, decisionPrice: number | null, note: ExitNote): ExitOutcome {
+  noOrder(k: PositionKey, reason: OrderExitReason, status: ExitStatus, held: number, decisionPrice: number | null, note: ExitNote): ExitOutcome {
     return {
       ...k,
       reason,

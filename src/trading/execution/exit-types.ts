@@ -7,6 +7,13 @@ import type { QuoteProvider } from '../../adapters/market-data/port.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import type { RecordedReason } from './recorded-reasons.js';
 
+/**
+ * Why an exit order was placed: the rule exits and `/kill flatten` (the
+ * engine's {@link ExitReason}), or `close` — a person's `/close` of one
+ * position (or its Close button), confirmed and bound like flatten.
+ */
+export type OrderExitReason = ExitReason | 'close';
+
 /** Tunables of the exit job (config: EXIT_* variables, see the README wiring list). */
 export interface ExitLimits {
   /** Sell IOC limit = bid × (1 − buffer), rounded down to the tick. Default 0.005 (0.5 %). */
@@ -72,7 +79,7 @@ export type ExitStatus = 'filled' | 'partially_filled' | 'not_filled' | 'rejecte
 export interface ExitOutcome {
   symbol: string;
   strategy: string;
-  reason: ExitReason;
+  reason: OrderExitReason;
   status: ExitStatus;
   /** Shares the order asked to sell (0 when no order was placed). */
   qty: number;
@@ -99,8 +106,12 @@ export interface ExitOutcome {
   note: ExitNote;
 }
 
-/** What made an exit due: the rule's own description (from `decideExit`), or a confirmed `/kill flatten`. */
-export type ExitTrigger = { kind: 'rule'; detail: string } | { kind: 'flatten'; requestedBy: string };
+/** What made an exit due: the rule's own description (from `decideExit`), a confirmed `/kill flatten`, or a confirmed `/close`. */
+export type ExitTrigger =
+  | { kind: 'rule'; detail: string }
+  | { kind: 'flatten'; requestedBy: string }
+  /** `underKill`: an admin's "Sell under kill", bound to the kill epoch it was confirmed for. */
+  | { kind: 'close'; requestedBy: string; underKill: boolean };
 
 /**
  * The detail of an exit outcome (`error`: the scrubbed error text of the failing call):

@@ -1,11 +1,11 @@
 import { nyLocalParts } from '../../engine/calendar/index.js';
-import { decideExit, inTimeStopWindow, isMarketOpen, type ExitReason } from '../../engine/exits/index.js';
+import { decideExit, inTimeStopWindow, isMarketOpen } from '../../engine/exits/index.js';
 import { ExitDesk, type PositionKey, type ResolveContext } from './exit-order.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
-import type { ExitDeps, ExitOutcome } from './exit-types.js';
+import type { ExitDeps, ExitOutcome, OrderExitReason } from './exit-types.js';
 import { errText } from '../../lib/errors.js';
 
-export { DEFAULT_EXIT_LIMITS, type ExitDeps, type ExitLimits, type ExitNote, type ExitOutcome, type ExitStatus, type ExitTrigger } from './exit-types.js';
+export { DEFAULT_EXIT_LIMITS, type ExitDeps, type ExitLimits, type ExitNote, type ExitOutcome, type ExitStatus, type ExitTrigger, type OrderExitReason } from './exit-types.js';
 export { iocSellLimitFromBid } from './exit-order.js';
 
 export interface RunExitsOptions {
@@ -148,7 +148,7 @@ export async function flattenAll(deps: ExitDeps, opts: FlattenOptions = {}): Pro
 }
 
 /** Positions with shares plus positions with unbooked exit orders, each run under its lock; one failure never stops the others. */
-async function forEachPosition(desk: ExitDesk, reason: ExitReason, fn: (k: PositionKey) => Promise<ExitOutcome[]>): Promise<ExitOutcome[]> {
+async function forEachPosition(desk: ExitDesk, reason: OrderExitReason, fn: (k: PositionKey) => Promise<ExitOutcome[]>): Promise<ExitOutcome[]> {
   const keys = await desk.deps.db.rows<PositionKey>(
     `SELECT symbol, strategy FROM positions WHERE qty > 0
      UNION SELECT symbol, strategy FROM orders WHERE kind = 'exit' AND booked_at IS NULL
@@ -176,7 +176,7 @@ async function forEachPosition(desk: ExitDesk, reason: ExitReason, fn: (k: Posit
 }
 
 /** Resolves every unbooked exit order of the position; `blocked` when one is still live (nothing new may be sent). */
-async function resolveUnbooked(desk: ExitDesk, k: PositionKey, ctx: ResolveContext): Promise<{ outcomes: ExitOutcome[]; blocked: boolean }> {
+export async function resolveUnbooked(desk: ExitDesk, k: PositionKey, ctx: ResolveContext): Promise<{ outcomes: ExitOutcome[]; blocked: boolean }> {
   const outcomes: ExitOutcome[] = [];
   for (const o of await desk.unbooked(k)) {
     const r = await desk.withRemaining(await desk.resolve(o, ctx));

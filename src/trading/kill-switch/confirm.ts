@@ -71,3 +71,18 @@ export async function confirmFlatten(deps: KillConfirmDeps, tokenId: string, by:
 export async function cancelConfirm(deps: KillConfirmDeps, binding: ConfirmBinding, tokenId: string, by: number): ReturnType<Confirmations['cancel']> {
   return tokens(deps).cancel(tokenId, binding, by);
 }
+
+/** `/kill flatten` while the market is closed: queue the flatten for the open, bound to the kill epoch. */
+export const FLATTEN_QUEUE_CONFIRM: ConfirmBinding = { action: 'killswitch.flatten_queue', subject: 'kill-switch' };
+
+/** The "Queue flatten for the open" offer: a token bound to the epoch the engage produced. */
+export async function askFlattenQueue(deps: KillConfirmDeps, epoch: number, by: number): Promise<IssuedConfirmation> {
+  return tokens(deps).issue({ ...FLATTEN_QUEUE_CONFIRM, version: epoch, issuedBy: by });
+}
+
+/** Its button: spends the token if the switch is still at its epoch; the queued flatten carries that epoch. */
+export async function confirmFlattenQueue(deps: KillConfirmDeps, tokenId: string, by: number): Promise<KillConfirmRefused | { kind: 'confirmed'; epoch: number }> {
+  const now = await deps.killSwitch.state();
+  const verdict = await tokens(deps).redeem(tokenId, FLATTEN_QUEUE_CONFIRM, { version: now.epoch, changedAt: now.changedAt }, by);
+  return verdict.kind === 'ok' ? { kind: 'confirmed', epoch: verdict.version } : { kind: 'refused', refusal: verdict };
+}

@@ -1,4 +1,6 @@
 import type { ExecutionOutcome } from '../execution/execute.js';
+import type { CloseChartData } from '../execution/close-chart.js';
+import type { CloseResult } from '../execution/close-position.js';
 import type { FillContext } from './fill-context.js';
 import type { PnlReport, PositionsSnapshot, RecentOrder } from './types.js';
 
@@ -15,4 +17,6 @@ export type PortfolioNotice =
   /** /pnl: realized and unrealized P&L and the equity curve of one period. */
   | { kind: 'portfolio.pnl'; report: PnlReport }
   /** How an execution ended, with what the confirmation shows beyond it (stop, planned entry, candles, holding). */
-  | { kind: 'portfolio.execution-outcome'; outcome: ExecutionOutcome; context: FillContext };
+  | { kind: 'portfolio.execution-outcome'; outcome: ExecutionOutcome; context: FillContext }
+  /** A confirmed `/close` (or Close button): how the sale ended, and the candles of its chart (null: no chart). */
+  | { kind: 'portfolio.close'; request: { symbol: string; strategy: string; qty: number; underKill: boolean }; result: CloseResult; chart: CloseChartData | null };

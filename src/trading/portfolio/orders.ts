@@ -64,9 +64,14 @@ export async function loadRecentOrders(db: SqlSession, limit: number = RECENT_OR
 /**
  * A client order id short enough for a phone line and still unique in
  * practice: `cs-<uuid>` → `cs-1a2b3c4d` (the prefix and the uuid's first
- * group); anything else is cut to 12 characters with an ellipsis.
+ * group); an exit's `cx-<s|t|f|c>-<yyyymmdd>-<hash>` → `cx-f-1a2b3c4d5e`
+ * (its kind and the hash's first 10 characters: the orders of one flatten
+ * share their day and differ only in the hash); anything else is cut to 12
+ * characters with an ellipsis.
  */
 export function shortClientOrderId(id: string): string {
+  const exit = /^(cx-[a-z]-)\d{8}-([0-9a-f]{10})[0-9a-f]*$/.exec(id);
+  if (exit) return `${exit[1]}${exit[2]}`;
   const m = /^([a-z]+(?:-[a-z]+)*-)([0-9a-f]{8})-[0-9a-f-]+$/i.exec(id);
   if (m) return `${m[1]}${m[2]}`;
   return id.length <= 12 ? id : `${id.slice(0, 12)}…`;

@@ -1,8 +1,10 @@
+import { nextSession } from '../../engine/calendar/index.js';
+import { tradeDatesOf } from '../../engine/trade-session.js';
 import { periodRange } from './period.js';
 import type { SqlSession } from '../../adapters/db/port.js';
 import { loadOpenPositions } from './positions.js';
 import { num, numOr0, round6 } from './rows.js';
-import type { EquityPoint, PnlPeriod, PnlReport, PositionsSnapshot } from './types.js';
+import type { EquityPoint, PnlPeriod, PnlReport, PositionsSnapshot, RealizedSummary } from './types.js';
 
 interface MarkRow {
   date: string;
@@ -12,31 +14,45 @@ interface MarkRow {
 }
 
 /**
+ * Closing orders whose fill is filed under a session of the window: the New
+ * York date of the last fill (the booking time for an order without fills)
+ * after `after`, through `through`.
+ */
+async function realizedBetween(db: SqlSession, after: string, through: string): Promise<RealizedSummary> {
+  const rows = await db.rows<{ total: string; trades: number; wins: number; losses: number }>(
+    `SELECT COALESCE(sum(realized_pnl), 0) AS total, count(*)::int AS trades,
+            count(*) FILTER (WHERE realized_pnl > 0)::int AS wins, count(*) FILTER (WHERE realized_pnl < 0)::int AS losses
+       FROM (SELECT o.realized_pnl, (COALESCE((SELECT max(f.filled_at) FROM fills f WHERE f.order_id = o.id), o.booked_at) AT TIME ZONE 'America/New_York')::date AS d
+               FROM orders o WHERE o.realized_pnl IS NOT NULL AND o.booked_at IS NOT NULL) t
+      WHERE d > $1::date AND d <= $2::date`,
+    [after, through],
+  );
+  const r = rows[0];
+  return { total: round6(numOr0(r?.total)), trades: r?.trades ?? 0, wins: r?.wins ?? 0, losses: r?.losses ?? 0 };
+}
+
+/**
  * P&L for a period at `now`:
- * - realized: Σ `orders.realized_pnl` of orders booked on a New York date
- *   from the period's first session through today;
+ * - realized: Σ `orders.realized_pnl` of orders filled in the period's
+ *   sessions (a fill on a day without a session belongs to the next one, see
+ *   src/engine/trade-session.ts); on a weekend or holiday the fills since the
+ *   last session are reported apart (`later`), under the next session;
  * - unrealized: now, over the open positions;
  * - equity: `equity_marks` from the baseline session through the last
  *   session, plus a live point for the last session when it has no mark yet.
  */
 export async function loadPnl(db: SqlSession, period: PnlPeriod, now: Date): Promise<PnlReport> {
   const range = periodRange(period, now);
-  const [realizedRows, marks, positions] = await Promise.all([
-    db.rows<{ total: string; trades: number; wins: number; losses: number }>(
-      `SELECT COALESCE(sum(realized_pnl), 0) AS total, count(*)::int AS trades,
-              count(*) FILTER (WHERE realized_pnl > 0)::int AS wins, count(*) FILTER (WHERE realized_pnl < 0)::int AS losses
-         FROM orders
-        WHERE realized_pnl IS NOT NULL AND booked_at IS NOT NULL
-          AND (booked_at AT TIME ZONE 'America/New_York')::date BETWEEN $1::date AND $2::date`,
-      [range.from, range.today],
-    ),
+  const window = tradeDatesOf(range.from, range.to);
+  const [realized, later, marks, positions] = await Promise.all([
+    realizedBetween(db, window.after, window.through),
+    range.today > range.to ? realizedBetween(db, range.to, range.today) : Promise.resolve(null),
     db.rows<MarkRow>(
       `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity, cash, marked_at FROM equity_marks WHERE date BETWEEN $1::date AND $2::date ORDER BY date`,
       [range.baseline, range.to],
     ),
     loadOpenPositions(db),
   ]);
-  const r = realizedRows[0];
   const points: EquityPoint[] = marks.map((m) => ({ date: m.date, equity: numOr0(m.equity), live: false }));
   if (points.at(-1)?.date !== range.to) {
     const live = await liveEquity(db, range.to, positions);
@@ -46,7 +62,8 @@ export async function loadPnl(db: SqlSession, period: PnlPeriod, now: Date): Pro
   const last = points.at(-1);
   return {
     range,
-    realized: { total: round6(numOr0(r?.total)), trades: r?.trades ?? 0, wins: r?.wins ?? 0, losses: r?.losses ?? 0 },
+    realized,
+    later: later && later.trades > 0 ? { ...later, session: nextSession(range.to) } : null,
     unrealized: { total: positions.totals.unrealizedPnl, positions: positions.totals.count, unpriced: positions.totals.unpriced },
     equity: {
       points,

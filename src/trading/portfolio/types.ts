@@ -57,7 +57,7 @@ export interface PositionsSnapshot {
 }
 
 export type OrderKind = 'entry' | 'exit';
-export type ExitReason = 'stop' | 'time_stop' | 'flatten';
+export type ExitReason = 'stop' | 'time_stop' | 'flatten' | 'close';
 export type OrderState = 'new' | 'submitted' | 'partially_filled' | 'filled' | 'canceled' | 'rejected' | 'expired';
 
 /** One row of `orders`, as /orders lists it. */
@@ -102,7 +102,7 @@ export interface PeriodRange {
   from: string;
   /** The latest session on or before today: the period's last session. */
   to: string;
-  /** Today's New York date (later than `to` on weekends and holidays); bookings up to it count. */
+  /** Today's New York date (later than `to` on weekends and holidays). */
   today: string;
   /** The session before `from`: the equity the period's change is measured from. */
   baseline: string;
@@ -118,17 +118,27 @@ export interface EquityPoint {
   live: boolean;
 }
 
+/** Realized P&L of closing orders, filed by the session of their fill. */
+export interface RealizedSummary {
+  /** Σ orders.realized_pnl. */
+  total: number;
+  /** Closing orders with realized P&L. */
+  trades: number;
+  wins: number;
+  losses: number;
+}
+
 /** /pnl for one period. */
 export interface PnlReport {
   range: PeriodRange;
-  realized: {
-    /** Σ orders.realized_pnl booked in the period. */
-    total: number;
-    /** Closing orders with realized P&L booked in the period. */
-    trades: number;
-    wins: number;
-    losses: number;
-  };
+  /** Trades filled in the period's sessions (a fill on a day without a session is filed under the next one). */
+  realized: RealizedSummary;
+  /**
+   * On a day without a session: trades filled since the last session (after
+   * `range.to`, through today), filed under `session`, the next one. Null on
+   * a session day, or when there are none.
+   */
+  later?: (RealizedSummary & { session: string }) | null;
   /** Now, over the open positions. */
   unrealized: { total: number; positions: number; unpriced: number };
   equity: {

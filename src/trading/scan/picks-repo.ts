@@ -60,7 +60,9 @@ export class PicksRepo {
 
   /**
    * Stores picks for a session. A signal found again by a later scan keeps its
-   * id and its decision state (an approved pick is never reset to pending).
+   * id and its decision state (an approved pick is never reset to pending),
+   * and its deadline once a card shows it: only a pending pick no chat was
+   * shown yet gets the new scan's deadline.
    */
   async upsertPicks(runId: string, picks: { signal: Signal; size: SuggestedSize; demo: boolean }[], expiresAt: Date): Promise<StoredPick[]> {
     if (picks.length === 0) return [];
@@ -69,7 +71,8 @@ export class PicksRepo {
        SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::int[], $12::float8[], $13::jsonb[], $14::bool[], $15::timestamptz[])
        ON CONFLICT (session_date, symbol, strategy) DO UPDATE SET
          scan_run_id = EXCLUDED.scan_run_id,
-         expires_at = CASE WHEN picks.state = 'PENDING' THEN EXCLUDED.expires_at ELSE picks.expires_at END
+         expires_at = CASE WHEN picks.state = 'PENDING' AND NOT EXISTS (SELECT 1 FROM pick_cards c WHERE c.pick_id = picks.id)
+                           THEN EXCLUDED.expires_at ELSE picks.expires_at END
        RETURNING ${COLUMNS}`,
       [
         picks.map((p) => pickId(p.signal.date, p.signal.symbol, p.signal.strategy)),
@@ -94,6 +97,24 @@ export class PicksRepo {
     return picks.map((p) => byId.get(pickId(p.signal.date, p.signal.symbol, p.signal.strategy))!).filter(Boolean);
   }
 
+  /**
+   * Records that the run's chat is shown a card for each of `pickIds` that is
+   * still pending and unexpired and that chat has not been shown; returns
+   * those (the new cards). Concurrent scans of one chat: one of them claims each.
+   */
+  async claimCards(runId: string, pickIds: readonly string[], now: Date): Promise<Set<string>> {
+    if (pickIds.length === 0) return new Set();
+    const rows = await this.db.rows<{ pick_id: string }>(
+      `INSERT INTO pick_cards (pick_id, chat_id, posted_at)
+       SELECT p.id, r.chat_id, $3 FROM picks p JOIN scan_runs r ON r.id = $1
+        WHERE p.id = ANY($2::text[]) AND p.state = 'PENDING' AND p.expires_at > $3 AND r.chat_id IS NOT NULL
+       ON CONFLICT (pick_id, chat_id) DO NOTHING
+       RETURNING pick_id`,
+      [runId, pickIds, now],
+    );
+    return new Set(rows.map((r) => r.pick_id));
+  }
+
   async setCardMessage(id: string, chatId: number, messageId: number): Promise<void> {
     await this.db.exec('UPDATE picks SET chat_id = $2, message_id = $3 WHERE id = $1', [id, chatId, messageId]);
   }
@@ -104,10 +125,15 @@ export class PicksRepo {
     return rows[0] ? toPick(rows[0]) : null;
   }
 
-  /** Picks of a session (default: the latest session that has any), best first. */
-  async list(date?: string): Promise<{ date: string | null; picks: StoredPick[] }> {
+  /**
+   * Picks of a session (default: the latest session that has any), best
+   * first. A pending pick past its deadline is marked EXPIRED first, so it is
+   * never listed as pending.
+   */
+  async list(date?: string, now: Date = new Date()): Promise<{ date: string | null; picks: StoredPick[] }> {
     const day = date ?? (await this.db.rows<{ d: string | null }>(`SELECT to_char(max(session_date), 'YYYY-MM-DD') AS d FROM picks`))[0]?.d ?? null;
     if (!day) return { date: null, picks: [] };
+    await this.db.exec(`UPDATE picks SET state = 'EXPIRED' WHERE session_date = $1 AND state = 'PENDING' AND expires_at <= $2`, [day, now]);
     const rows = await this.db.rows<PickRow>(`SELECT ${COLUMNS} FROM picks WHERE session_date = $1 ORDER BY score DESC, symbol`, [day]);
     return { date: day, picks: rows.map(toPick) };
   }

@@ -22,7 +22,16 @@ export interface ScanRuns {
   createRun(run: { id: string; requestedBy: number; chatId: number; asOf: string; strategies: string[]; symbols: number; demo: boolean }): Promise<void>;
   finishRun(id: string, r: { evaluated: number; signals: number; summary: unknown }): Promise<void>;
   upsertPicks(runId: string, picks: { signal: Signal; size: SuggestedSize; demo: boolean }[], expiresAt: Date): Promise<StoredPick[]>;
+  /** Records the cards the run's chat is shown now (pending, unexpired, not shown to that chat before); returns their ids. */
+  claimCards(runId: string, pickIds: readonly string[], now: Date): Promise<Set<string>>;
 }
+
+/**
+ * A top pick of a scan: `held` when it gets no new card — its chat was shown
+ * it already, or it is no longer pending (approved, queued, executed,
+ * rejected, failed, expired). A held pick is summed up in one message without buttons.
+ */
+export type ScanTopPick = StoredPick & { held: boolean };
 
 /** Why a scan cannot start now. */
 export type ScanNotReadyReason = 'seeding' | 'no-data';
@@ -97,8 +106,8 @@ export interface ScanSummary {
   signals: number;
   /** Signals per requested strategy, in the order requested. */
   byStrategy: { strategy: StrategyId; signals: number }[];
-  /** The best picks (at most `topN`), best first: the ones posted as cards. */
-  top: StoredPick[];
+  /** The best picks (at most `topN`), best first: new cards, and the held ones (see {@link ScanTopPick}). */
+  top: ScanTopPick[];
 }
 
 /**
@@ -107,7 +116,7 @@ export interface ScanSummary {
  * and closes the run with the ids of the top picks.
  */
 export async function finishScanRun(
-  ports: { data: ScanData; runs: Pick<ScanRuns, 'upsertPicks' | 'finishRun'> },
+  ports: { data: ScanData; runs: Pick<ScanRuns, 'upsertPicks' | 'finishRun' | 'claimCards'> },
   settings: Pick<ScanSettings, 'topN' | 'pickTtlMs' | 'sizing'>,
   run: { id: string; strategies: readonly StrategyId[]; chunks: readonly ScanChunkOutcome[] },
   nowMs: number,
@@ -118,8 +127,11 @@ export async function finishScanRun(
   const demoSymbols = new Set((await ports.data.members()).filter((m) => m.demo).map((m) => m.symbol));
   const sized = ranked.map((signal) => ({ signal, size: suggestSize(signal, settings.sizing), demo: demoSymbols.has(signal.symbol) }));
   const stored = await ports.runs.upsertPicks(run.id, sized, pickExpiry(nowMs, settings.pickTtlMs));
-  const top = stored.slice(0, settings.topN);
-  await ports.runs.finishRun(run.id, { evaluated, signals: ranked.length, summary: { skipped, top: top.map((s) => s.id) } });
+  const best = stored.slice(0, settings.topN);
+  // A re-scan posts only what its chat has not seen: a live card is never posted twice, a decided pick never again.
+  const fresh = await ports.runs.claimCards(run.id, best.map((p) => p.id), new Date(nowMs));
+  const top = best.map((p) => ({ ...p, held: !fresh.has(p.id) }));
+  await ports.runs.finishRun(run.id, { evaluated, signals: ranked.length, summary: { skipped, top: top.map((s) => s.id), held: top.filter((t) => t.held).map((t) => t.id) } });
   return {
     evaluated,
     skipped,
@@ -129,14 +141,14 @@ export async function finishScanRun(
   };
 }
 
-/** A pick with the bars its card's chart is drawn from. */
+/** A pick with the bars its card's chart is drawn from (`held` picks get a summary line instead of a card). */
 export interface PickWithBars {
-  pick: StoredPick;
+  pick: StoredPick & { held?: boolean };
   series: BarSeries;
 }
 
 /** The bars of each pick (picks whose symbol has none are left out). */
-export async function withBars(data: ScanData, picks: readonly StoredPick[]): Promise<PickWithBars[]> {
+export async function withBars(data: ScanData, picks: readonly (StoredPick & { held?: boolean })[]): Promise<PickWithBars[]> {
   if (picks.length === 0) return [];
   const series = await data.load(picks.map((p) => p.symbol));
   return picks.flatMap((pick) => {

@@ -20,6 +20,7 @@ import {
   type WaitOptions,
 } from '../port.js';
 import { roundToTick } from '../../../engine/tick.js';
+import { EXCHANGE_HOURS, type MarketHours } from '../../../engine/market-hours.js';
 import { LOCK_ACCOUNT_SQL, OPEN_SQL, placeOrder, type PaperOrderRow, type PlacementResult } from './place-order.js';
 
 /** Top of book as the paper broker needs it. Sizes in shares; unlimited when omitted. */
@@ -64,6 +65,14 @@ export interface PaperBrokerOptions {
   logger?: Logger;
   /** Default poll interval of {@link PaperBroker.waitForTerminal}. Default 250 ms. */
   pollMs?: number;
+  /**
+   * When orders can execute, like a real venue: an IOC outside the session
+   * ends `rejected` unfilled, a day order rests. Default the exchange's
+   * regular sessions; ALWAYS_OPEN only for tests of the fill path.
+   */
+  marketHours?: MarketHours;
+  /** The clock the session is judged by (epoch ms). Default Date.now. */
+  now?: () => number;
 }
 
 /** What executing an order against a quote comes to, decided before any row is written. */
@@ -87,6 +96,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * - Idempotent by client order id: the unique index plus
  *   `INSERT … ON CONFLICT DO NOTHING` mean concurrent submits with one id
  *   place exactly one order; the others get that order back.
+ * - Only during the market's session (`marketHours`): outside it an IOC
+ *   ends `rejected` unfilled and a day order rests, as at a real broker.
  * - Limit orders execute once, on arrival, against `quoteSource`: a buy at or
  *   above the ask fills (IOC: a buy below the ask is `rejected`, a day order
  *   rests as `new`); sells mirror at the bid. Partial IOC fills end `canceled`
@@ -107,6 +118,8 @@ export class PaperBroker implements Broker {
   private readonly startingCash: number;
   private readonly logger: Logger | undefined;
   private readonly pollMs: number;
+  private readonly hours: MarketHours;
+  private readonly now: () => number;
   private accountReady: Promise<void> | undefined;
 
   constructor(opts: PaperBrokerOptions) {
@@ -124,6 +137,8 @@ export class PaperBroker implements Broker {
     if (!Number.isFinite(this.startingCash) || this.startingCash < 0) throw new RangeError(`startingCash must be >= 0, not ${this.startingCash}`);
     this.logger = opts.logger?.child({ broker: this.name });
     this.pollMs = opts.pollMs ?? 250;
+    this.hours = opts.marketHours ?? EXCHANGE_HOURS;
+    this.now = opts.now ?? (() => Date.now());
   }
 
   async submitOrder(request: OrderRequest): Promise<BrokerOrder> {
@@ -328,6 +343,11 @@ export class PaperBroker implements Broker {
 
   /** How a new limit order executes against `q` on arrival. */
   private execution(req: OrderRequest, q: PaperQuote): Execution {
+    if (!this.hours.isOpen(this.now())) {
+      // A real venue executes nothing outside its session: an IOC ends unfilled, a day order waits.
+      if (req.timeInForce === 'day') return { status: 'new', fillQty: 0, price: 0, rejectReason: null };
+      return { status: 'rejected', fillQty: 0, price: 0, rejectReason: `market closed: an IOC order outside the regular session cannot fill` };
+    }
     const buy = req.side === 'buy';
     const touch = buy ? q.ask : q.bid;
     const marketable = touch > 0 && (buy ? req.limitPrice >= q.ask : req.limitPrice <= q.bid);

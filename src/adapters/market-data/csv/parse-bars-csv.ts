@@ -29,7 +29,9 @@ const PRICE_COLUMNS = ['open', 'high', 'low', 'close'] as const;
  * positive or volume is negative. Market-sense checks (high below close,
  * gaps, absurd moves) belong to `checkBars`.
  *
- * When a date repeats, the first line wins and later ones are reported.
+ * When a date repeats, the first line's bar is returned and later lines are
+ * reported; what a reported line means (skipped by an import, fatal to a
+ * backtest) is for the caller to say.
  * Fields are split on commas without quote handling beyond stripping
  * surrounding quotes: bar files never contain commas inside fields.
  */
@@ -96,7 +98,7 @@ export function parseBarsCsv(text: string, opts: { source: string }): ParseBarsC
   let prev: { bar: Bar; line: number } | undefined;
   for (const r of rows) {
     if (prev && prev.bar.date === r.bar.date) {
-      errors.push({ line: r.line, message: `duplicate date ${r.bar.date} (first seen on line ${prev.line}); line ignored` });
+      errors.push({ line: r.line, message: `duplicate date ${r.bar.date} (first seen on line ${prev.line})` });
       continue;
     }
     bars.push(r.bar);

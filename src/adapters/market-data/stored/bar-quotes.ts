@@ -1,3 +1,4 @@
+import { roundToTick } from '../../../engine/tick.js';
 import type { DataSource } from 'typeorm';
 import { DataProviderError } from '../errors.js';
 import type { Quote, QuoteProvider } from '../port.js';
@@ -41,10 +42,7 @@ export class StoredBarQuotes implements QuoteProvider {
     const half = (bar.close * this.spreadBps) / 20_000;
     // A tenth of the day's volume at the touch: enough depth for small retail orders, finite for big ones.
     const size = Math.max(1, Math.floor(bar.volume / 10));
-    return { symbol: bar.symbol, bid: round4(bar.close - half), ask: round4(bar.close + half), bidSize: size, askSize: size, time: `${bar.date}T20:00:00Z` };
+    return { symbol: bar.symbol, bid: roundToTick(bar.close - half, 'down'), ask: roundToTick(bar.close + half, 'up'), bidSize: size, askSize: size, time: `${bar.date}T20:00:00Z` };
   }
 }
 
-function round4(n: number): number {
-  return Math.round(n * 1e4) / 1e4;
-}

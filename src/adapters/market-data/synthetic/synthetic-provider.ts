@@ -6,7 +6,7 @@ import type { UniverseEntry } from '../universe/load-universe.js';
 import { checkRange, checkSymbol } from '../validate.js';
 import { generateSyntheticSeries } from './generate-bars.js';
 import { syntheticInputFor } from './generate-universe.js';
-import { weekdaySessions } from './sessions.js';
+import { exchangeSessions } from './exchange-sessions.js';
 
 /** About ten years of sessions. */
 export const DEFAULT_SYNTHETIC_SESSIONS = 2520;
@@ -18,7 +18,7 @@ export interface SyntheticProviderOptions {
    * generated with a default ADV.
    */
   universe?: readonly Pick<UniverseEntry, 'symbol' | 'advDollar' | 'avgPrice'>[];
-  /** Trading sessions to generate over; default {@link weekdaySessions}(endDate, 2520). */
+  /** Trading sessions to generate over; default the last 2520 NYSE sessions up to `endDate` ({@link exchangeSessions}). */
   sessions?: readonly string[];
   /** Last session when `sessions` is not given; default today in New York. */
   endDate?: string;
@@ -45,7 +45,7 @@ export class SyntheticProvider implements MarketDataProvider {
   private readonly cache = new Map<string, BarSeries>();
 
   constructor(opts: SyntheticProviderOptions = {}) {
-    this.sessions = opts.sessions ?? weekdaySessions(opts.endDate ?? nyToday(), DEFAULT_SYNTHETIC_SESSIONS);
+    this.sessions = opts.sessions ?? exchangeSessions(opts.endDate ?? nyToday(), DEFAULT_SYNTHETIC_SESSIONS);
     this.universe = opts.universe ? new Map(opts.universe.map((e) => [e.symbol.toUpperCase(), e])) : undefined;
     this.salt = opts.salt ?? 0;
   }

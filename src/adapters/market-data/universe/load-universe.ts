@@ -92,7 +92,7 @@ export function loadUniverse(csvText: string, filters: UniverseFilters = {}): Lo
     }
     const firstLine = seen.get(symbol);
     if (firstLine !== undefined) {
-      errors.push({ line, message: `duplicate symbol ${symbol} (first on line ${firstLine}); line ignored` });
+      errors.push({ line, message: `duplicate symbol ${symbol} (first on line ${firstLine})` });
       continue;
     }
     seen.set(symbol, line);

@@ -1,0 +1,110 @@
+import type { Context } from 'telegraf';
+import { marketHoursFor } from '../../engine/market-hours.js';
+import { roleAllows, type Role } from '../../lib/roles.js';
+import { askClose, cancelClose, confirmClose, positionByRef, type CloseAsk, type CloseAskDeps } from '../../trading/execution/close-position.js';
+import { closeButton } from '../views/close-buttons.js';
+import type { BotDeps } from '../deps.js';
+import type { Reply } from '../outbox/replies.js';
+import { replyOf } from '../outbox/replies.js';
+import { closeAskRefusalText, closeAskText, closeConfirmRefusalText, closeRefusalText } from '../views/close-view.js';
+
+/** The close steps as this bot process runs them. */
+export function closeAskDeps(deps: BotDeps): CloseAskDeps {
+  return { db: deps.uow, killSwitch: deps.killSwitch, hours: marketHoursFor(deps.config), now: () => new Date(deps.now()), audit: deps.audit };
+}
+
+/** Posts the answer to a close request: the confirm with its buttons, or why not. */
+export async function replyCloseAsk(deps: BotDeps, reply: Reply, ask: CloseAsk): Promise<void> {
+  if (ask.kind !== 'ask') {
+    await reply(closeAskRefusalText(ask));
+    return;
+  }
+  const key = deps.config.telegram.callbackKey;
+  const until = ask.token.expiresAt.getTime();
+  const sell = ask.underKill
+    ? { text: '🧯 Sell under kill', callback_data: closeButton(key, 'k', ask.token.id, until) }
+    : { text: `✅ Confirm: sell ${ask.qty} ${ask.position.symbol}`, callback_data: closeButton(key, 'y', ask.token.id, until) };
+  await reply(closeAskText(ask), { reply_markup: { inline_keyboard: [[sell, { text: '✖ Cancel', callback_data: closeButton(key, 'n', ask.token.id, until) }]] } });
+}
+
+/** Handles one press of a close button (ops: src/bot/views/close-buttons.ts); always answers the query. */
+export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: string, role: Role): Promise<void> {
+  if (!ctx.from) return;
+  const op = arg.slice(0, 1);
+  const id = arg.slice(1);
+  const by = ctx.from.id;
+  const chatId = ctx.chat?.id ?? by;
+  const answer = (text: string, alert = false) => ctx.answerCbQuery(text.slice(0, 200), { show_alert: alert });
+  if (!roleAllows(role, 'trader') || (op === 'k' && !roleAllows(role, 'admin'))) {
+    await deps.audit.append({ action: 'auth.forbidden', actor: by, chatId, command: 'close', role }).catch(() => undefined);
+    await answer(op === 'k' ? 'Only an admin can sell under the kill switch.' : 'Only a trader or admin can close a position.', true);
+    return;
+  }
+  const cd = closeAskDeps(deps);
+  switch (op) {
+    case 'o': {
+      // The row's button names the position by a short ref and the version it was drawn at.
+      const ref = id.slice(0, 11);
+      const shown = id.slice(11);
+      const pos = await positionByRef(deps.uow, ref);
+      if (!pos || pos.version !== shown) {
+        const text = pos
+          ? `${pos.symbol} changed since /positions was shown (${pos.qty} shares now): send /positions again.`
+          : 'This position is no longer open (or changed) since /positions was shown: send /positions again.';
+        await answer(text, true);
+        return;
+      }
+      const ask = await askClose(cd, { symbol: pos.symbol, strategy: pos.strategy, qty: null, by, role, shownVersion: shown });
+      await replyCloseAsk(deps, replyOf(ctx), ask);
+      await answer(ask.kind === 'ask' ? `Confirm the sale of ${pos.symbol} below.` : 'Not closed: see the message below.');
+      return;
+    }
+    case 'y':
+    case 'k': {
+      const r = await confirmClose(cd, id, by, role);
+      if (r.kind !== 'confirmed') {
+        await answer(closeConfirmRefusalText(r), true);
+        // An out-of-date or expired confirmation loses its buttons; a used one already shows what happened.
+        if (r.kind === 'position_changed' || r.kind === 'market_closed' || (r.kind === 'refused' && (r.refusal.kind === 'stale' || r.refusal.kind === 'expired'))) {
+          await ctx.editMessageText(`⌛ ${closeConfirmRefusalText(r)}`).catch(() => undefined);
+        }
+        return;
+      }
+      // Keyed by the (single-use) token: a replayed press lands on the same job, whose order id the token fixes too.
+      await deps.jobs.add(
+        'execution.close',
+        {
+          updateId: ctx.update.update_id,
+          chatId,
+          userId: by,
+          role,
+          symbol: r.symbol,
+          strategy: r.strategy,
+          qty: r.qty,
+          requestId: r.requestId,
+          day: r.day,
+          epoch: r.epoch,
+          underKill: r.underKill,
+        },
+        { jobId: `close-${r.requestId}` },
+      );
+      await answer(`Selling ${r.qty} ${r.symbol}…`);
+      await ctx
+        .editMessageText(`🧾 Close confirmed by ${ctx.from.first_name} (${by}): selling ${r.qty} ${r.symbol}${r.underKill ? ' under the kill switch' : ''}. The fill confirmation follows.`)
+        .catch(() => undefined);
+      return;
+    }
+    case 'n': {
+      const c = await cancelClose(cd, id, by);
+      if (c !== 'cancelled') {
+        await answer(c.kind === 'used' && c.how === 'redeemed' ? 'Too late: this close was already confirmed.' : closeRefusalText(c), true);
+        return;
+      }
+      await answer('Cancelled.');
+      await ctx.editMessageText('Close cancelled: nothing was sold.').catch(() => undefined);
+      return;
+    }
+    default:
+      await answer('This button is not valid. Send /close again.', true);
+  }
+}

@@ -1,0 +1,162 @@
+import type { Context } from 'telegraf';
+import { marketHoursFor } from '../../engine/market-hours.js';
+import { roleAllows, type Role } from '../../lib/roles.js';
+import type { ConfirmRefusal } from '../../trading/confirmations/confirmations.js';
+import { cancelConfirm, confirmFlattenQueue, FLATTEN_QUEUE_CONFIRM, type KillConfirmDeps } from '../../trading/kill-switch/confirm.js';
+import { cancelQueued, queueEntry, queueFlatten, type CancelQueuedResult, type QueueDeps, type QueuedOrder } from '../../trading/queue/queued-orders.js';
+import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
+import type { BotDeps } from '../deps.js';
+import { nyClock } from '../format/ny-time.js';
+import { notQueuedText, queuedAnswer, queuedCancelledText, queuedCardLine, queuedWhat } from '../views/queue-view.js';
+import { editCard } from './approvals.js';
+
+/**
+ * The buttons of orders queued for the open. One signed action (`qo`), its
+ * arg an op letter and an id:
+ * - `e<pick id>`: "⏰ Queue for the open" on a pick card (trader; its own approval);
+ * - `c<queued id>`: "✖ Cancel" of a queued order (trader; admin for a flatten);
+ * - `f<token>`: "⏰ Queue flatten for the open" (admin; token bound to the kill epoch);
+ * - `d<token>`: its "✖ Cancel" (spends the token: nothing queued).
+ */
+export function queueButton(key: Buffer, op: 'e' | 'c' | 'f' | 'd', id: string, expiresAtMs: number): string {
+  return signCallback(key, CALLBACK_ACTIONS.queueOp, `${op}${id}`, expiresAtMs);
+}
+
+/** The Cancel button of a queued order: valid until it expires. */
+export function cancelQueuedKeyboard(key: Buffer, q: QueuedOrder): { text: string; callback_data: string }[][] {
+  return [[{ text: `✖ Cancel ${q.id}`, callback_data: queueButton(key, 'c', q.id, q.expiresAt.getTime()) }]];
+}
+
+/** What the queue use cases need, as this bot process runs them. */
+export function queueDeps(deps: BotDeps): QueueDeps {
+  return { db: deps.uow, hours: marketHoursFor(deps.config), now: () => new Date(deps.now()) };
+}
+
+/** Handles one press of a queue button; always answers the query. */
+export async function handleQueueCallback(deps: BotDeps, ctx: Context, arg: string, role: Role): Promise<void> {
+  if (!ctx.from) return;
+  const op = arg.slice(0, 1);
+  const id = arg.slice(1);
+  const chatId = ctx.chat?.id ?? ctx.from.id;
+  const cq = ctx.callbackQuery;
+  const cardMessageId = cq && 'message' in cq && cq.message ? cq.message.message_id : undefined;
+  const answer = (text: string, alert = false) => ctx.answerCbQuery(text.slice(0, 200), { show_alert: alert });
+  const audit = (action: string, extra: Record<string, unknown>) =>
+    deps.audit.append({ action, actor: ctx.from!.id, chatId, ...extra }).catch(() => undefined);
+  switch (op) {
+    case 'e': {
+      if (!roleAllows(role, 'trader')) {
+        await answer('Only a trader or admin can queue an order.', true);
+        return;
+      }
+      const ks = await deps.killSwitch.state();
+      if (ks.engaged) {
+        await audit('pick.queue_refused', { pickId: id, reason: 'kill_switch' });
+        await answer(`🛑 Kill switch is ON (${ks.reason ?? 'no reason'}): nothing was queued and the pick stays open.`, true);
+        return;
+      }
+      const res = await queueEntry(queueDeps(deps), { pickId: id, userId: ctx.from.id, role, chatId, ...(cardMessageId ? { cardMessageId } : {}) });
+      switch (res.kind) {
+        case 'queued': {
+          await audit('order.queued', { queuedId: res.order.id, pickId: id, approvalId: res.order.approvalId, sendAt: res.order.sendAt.toISOString(), expiresAt: res.order.expiresAt.toISOString() });
+          await editCard(deps, ctx.telegram, { pickId: id, chatId, ...(cardMessageId ? { cardMessageId } : {}) }, queuedCardLine(res.order, ctx.from.first_name), cancelQueuedKeyboard(deps.config.telegram.callbackKey, res.order));
+          await answer(queuedAnswer(res.order));
+          return;
+        }
+        case 'market_open':
+          await answer('The market is open now: tap ✅ Approve (or send /approve with the pick id) to order it at once.', true);
+          return;
+        case 'no_session':
+          await answer('No session ahead in the exchange calendar: nothing was queued.', true);
+          return;
+        case 'forbidden':
+          await answer('Only a trader or admin can queue an order.', true);
+          return;
+        case 'already_decided':
+          await answer(`Already ${res.state.toLowerCase()}${res.decidedAt ? ` at ${nyClock(res.decidedAt)}` : ''}. Nothing changed.`, true);
+          return;
+        case 'expired':
+          await answer(`This pick expired at ${nyClock(res.expiredAt)}; nothing was queued. Run /scan for fresh picks.`, true);
+          return;
+        case 'not_found':
+          await answer(`No pick "${id}". See /picks for the current ones.`, true);
+          return;
+      }
+      return;
+    }
+    case 'c': {
+      const res = await cancelQueued(queueDeps(deps), { id, by: ctx.from.id, role });
+      await answer(cancelAnswer(res), res.kind !== 'cancelled');
+      if (res.kind === 'cancelled') {
+        await audit('order.queue_cancelled', { queuedId: res.order.id, how: 'button' });
+        const q = res.order;
+        if (q.kind === 'entry' && q.pickId) await editCard(deps, ctx.telegram, { pickId: q.pickId, chatId, ...(cardMessageId ? { cardMessageId } : {}) }, `✖ Queued order ${q.id} cancelled by ${ctx.from.first_name}: nothing was ordered`);
+        else await ctx.editMessageText(queuedCancelledText(q)).catch(() => undefined);
+      }
+      return;
+    }
+    case 'f':
+    case 'd': {
+      if (!roleAllows(role, 'admin')) {
+        await answer('Only an admin can flatten positions.', true);
+        return;
+      }
+      const kd: KillConfirmDeps = { killSwitch: deps.killSwitch, db: deps.uow, now: () => new Date(deps.now()) };
+      if (op === 'd') {
+        await cancelConfirm(kd, FLATTEN_QUEUE_CONFIRM, id, ctx.from.id);
+        await audit('flatten.queue_declined', {});
+        await answer('Not queued.');
+        await ctx.editMessageText('Flatten not queued: positions are kept. The kill switch stays ON.').catch(() => undefined);
+        return;
+      }
+      const r = await confirmFlattenQueue(kd, id, ctx.from.id);
+      if (r.kind === 'refused') {
+        await audit('flatten.queue_refused', { refusal: r.refusal.kind });
+        await answer(refusalWords(r.refusal), true);
+        return;
+      }
+      const res = await queueFlatten(queueDeps(deps), { killEpoch: r.epoch, userId: ctx.from.id, role, chatId });
+      if (res.kind === 'queued' || res.kind === 'already_queued') {
+        await audit('flatten.queued', { queuedId: res.order.id, epoch: r.epoch });
+        await answer(queuedAnswer(res.order));
+        await ctx
+          .editMessageText(`⏰ Flatten queued for the open (${res.order.id}) by ${ctx.from.first_name}: ${queuedWhat(res.order)} at ${nyClock(res.order.sendAt)}, bound to this kill; expires ${nyClock(res.order.expiresAt)}. /cancel ${res.order.id}`, {
+            reply_markup: { inline_keyboard: cancelQueuedKeyboard(deps.config.telegram.callbackKey, res.order) },
+          })
+          .catch(() => undefined);
+        return;
+      }
+      await answer(res.kind === 'market_open' ? 'The market is open now: send /kill flatten again to sell at once.' : 'Nothing was queued.', true);
+      return;
+    }
+    default:
+      await answer('This button is not valid. Send the command again.', true);
+  }
+}
+
+/** The answer to a Cancel press or `/cancel <id>`. */
+export function cancelAnswer(res: CancelQueuedResult): string {
+  switch (res.kind) {
+    case 'cancelled':
+      return queuedCancelledText(res.order);
+    case 'not_queued':
+      return notQueuedText(res.order);
+    case 'not_found':
+      return `No queued order "${res.id}". /cancel without an id lists them.`;
+    case 'forbidden':
+      return `Only ${res.needed === 'admin' ? 'an admin' : 'a trader or admin'} can cancel that.`;
+  }
+}
+
+function refusalWords(r: ConfirmRefusal): string {
+  switch (r.kind) {
+    case 'stale':
+      return 'This offer is out of date: the kill switch changed since it was shown. Nothing was queued.';
+    case 'used':
+      return r.how === 'cancelled' ? 'This offer was cancelled. Send /kill flatten again.' : 'This offer was already used.';
+    case 'expired':
+      return 'This offer has expired. Send /kill flatten again.';
+    case 'unknown':
+      return 'This button is not valid. Send the command again.';
+  }
+}

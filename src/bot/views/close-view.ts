@@ -1,0 +1,138 @@
+import { bold, fmt, join, type FmtString } from 'telegraf/format';
+import type { SessionInfo } from '../../engine/calendar/index.js';
+import type { CloseAsk, CloseConfirm, CloseResult } from '../../trading/execution/close-position.js';
+import type { ConfirmRefusal } from '../../trading/confirmations/confirmations.js';
+import { money } from '../format/numbers.js';
+import { nyClock } from '../format/ny-time.js';
+import { strategyTitle } from '../format/display.js';
+import { nyDayClock } from './queue-view.js';
+import { exitLine } from './exit-view.js';
+
+/** `/close` with nothing after it, or with too much. */
+export const CLOSE_USAGE = 'Usage: /close SYMBOL [qty] — sells qty shares of an open position (default: all of it) after a confirmation. The Close buttons on /positions do the same.';
+
+/**
+ * A per-share figure shown exactly enough that `qty × (exit − entry)` gives
+ * the dollars beside it to the cent: 2 decimals on the cent, else 4, else 6
+ * (an average cost over several fills).
+ */
+export function exactShare(n: number): string {
+  for (const d of [2, 4]) {
+    const f = 10 ** d;
+    if (Math.abs(Math.round(n * f) - n * f) < 1e-6) return `$${n.toFixed(d)}`;
+  }
+  return `$${n.toFixed(6)}`;
+}
+
+/** "Mon Dec 14 09:30 ET", or what to say when the calendar has no next session. */
+function opensAt(next: SessionInfo | null): string {
+  return next ? nyDayClock(new Date(next.open)) : 'the next session (not in the calendar yet)';
+}
+
+/** Outside the regular session: nothing is sold now. */
+export function closeMarketClosedText(symbol: string, next: SessionInfo | null): FmtString {
+  return fmt`🕰 ${bold`Market closed`}: selling ${symbol} now cannot fill (IOC orders execute only in the regular session), so nothing was sold. The next session opens ${opensAt(next)} (New York time); /close works then.`;
+}
+
+/** The confirm question; its buttons come with it (see src/bot/commands/close.ts). */
+export function closeAskText(a: Extract<CloseAsk, { kind: 'ask' }>): FmtString {
+  const p = a.position;
+  const what = `${a.qty} of ${p.qty} ${p.symbol}`;
+  const rest = a.qty < p.qty ? `${p.qty - a.qty} shares stay open.` : 'This closes the position.';
+  const how = `One IOC sell limit at the bid less the exit buffer; average cost ${exactShare(p.avgCost)} (${strategyTitle(p.strategy)}). ${rest} This button expires in 5 minutes.`;
+  if (a.underKill) {
+    return fmt`🛑 ${bold`The kill switch is ON`} (${a.killReason ?? 'no reason recorded'}).\n${bold(`Sell ${what} under kill?`)}\n${how} It sells only while the switch stays at this kill.`;
+  }
+  return fmt`⚠️ ${bold(`Sell ${what}?`)}\n${how}`;
+}
+
+/** Every answer of `askClose` but `ask`. */
+export function closeAskRefusalText(a: Exclude<CloseAsk, { kind: 'ask' }>): string | FmtString {
+  switch (a.kind) {
+    case 'no_position':
+      return a.closest.length > 0
+        ? `No open position in ${a.symbol}. Did you mean ${a.closest.join(', ')}? /positions lists what is held.`
+        : `No open position in ${a.symbol}. /positions lists what is held.`;
+    case 'ambiguous':
+      return `${a.symbol} is held under several strategies (${a.strategies.map(strategyTitle).join(', ')}): use the Close button of one row on /positions.`;
+    case 'too_many':
+      return `You hold ${a.position.qty} ${a.position.symbol}: /close ${a.position.symbol} sells at most ${a.position.qty} (or leave qty out to sell all of it).`;
+    case 'position_changed':
+      return a.position
+        ? `${a.symbol} changed since /positions was shown (${a.position.qty} shares now): send /positions again.`
+        : `${a.symbol} is no longer open: nothing to close. Send /positions again.`;
+    case 'market_closed':
+      return closeMarketClosedText(a.position.symbol, a.nextOpen);
+    case 'kill_switch':
+      return `🛑 The kill switch is ON (${a.reason ?? 'no reason recorded'}): /close is refused for traders. An admin can sell one position under the kill (/close as admin), flatten everything (/kill flatten) or /resume.`;
+    case 'kill_unknown':
+      return '⚠️ The kill switch state cannot be read (neither Postgres nor Redis answers), so nothing can be confirmed. Check /status and try again.';
+  }
+}
+
+/** Words for a close confirmation that confirmed nothing. */
+export function closeRefusalText(r: ConfirmRefusal): string {
+  switch (r.kind) {
+    case 'stale':
+      return `This confirmation is out of date: the kill switch changed${r.changedAt ? ` at ${nyClock(r.changedAt)}` : ' since it was shown'}. Nothing was sold; send /close again.`;
+    case 'used':
+      return r.how === 'cancelled' ? 'This close was cancelled. Send /close again.' : 'This confirmation was already used.';
+    case 'expired':
+      return 'This confirmation has expired. Nothing was sold; send /close again.';
+    case 'unknown':
+      return 'This button is not valid. Send /close again.';
+  }
+}
+
+/** Every answer of `confirmClose` but `confirmed`. */
+export function closeConfirmRefusalText(c: Exclude<CloseConfirm, { kind: 'confirmed' }>): string {
+  switch (c.kind) {
+    case 'refused':
+      return closeRefusalText(c.refusal);
+    case 'position_changed':
+      return c.heldNow > 0
+        ? `${c.symbol} changed since this confirmation (${c.heldNow} shares now): nothing was sold. Send /close again.`
+        : `${c.symbol} is no longer open: nothing was sold.`;
+    case 'market_closed':
+      return `The market closed since this was asked: nothing was sold. The next session opens ${opensAt(c.nextOpen)}; /close works then.`;
+    case 'forbidden':
+      return 'Only an admin can sell under the kill switch.';
+  }
+}
+
+/** The fill confirmation (the caption of its chart when there is one): qty, average, realized P&L that multiplies out. */
+export function closeResultText(req: { symbol: string; strategy: string; qty: number; underKill: boolean }, r: CloseResult): FmtString {
+  const who = `${req.symbol} (${strategyTitle(req.strategy)})`;
+  switch (r.kind) {
+    case 'market_closed':
+      return closeMarketClosedText(req.symbol, r.nextOpen);
+    case 'position_changed':
+      return fmt`Close ${who}: not sent — ${String(r.held)} shares are held now, fewer than the ${String(r.asked)} confirmed. Send /close again.`;
+    case 'stale':
+      return fmt`Close ${who}: not sent — it was confirmed on ${r.day}, an earlier trading day. Send /close again.`;
+    case 'exit_pending':
+      return join([fmt`Close ${who}: not sent — an earlier exit order of this position is not settled yet (it is only looked up, never re-sent).`, ...r.outcomes.map((o) => `• ${exitLine(o)}`)], '\n');
+    case 'busy':
+      return fmt`Close ${who}: another run is working on this position; send /close again in a minute.`;
+    case 'outcome':
+      break;
+  }
+  const o = r.outcome;
+  if (o.filledQty > 0 && o.avgFillPrice !== null && o.realizedPnl !== null) {
+    const head = o.filledQty >= o.qty ? `Closed ${o.filledQty} ${req.symbol}` : `Closed ${o.filledQty} of ${o.qty} ${req.symbol}`;
+    const lines: (string | FmtString)[] = [
+      fmt`✅ ${bold(head)} (${strategyTitle(req.strategy)})${req.underKill ? ' — sold under the kill switch' : ''}`,
+      `Sold ${o.filledQty}/${o.qty} @ ${exactShare(o.avgFillPrice)} (IOC limit ${exactShare(o.limitPrice ?? 0)})`,
+      `Realized: ${o.filledQty} × (${exactShare(o.avgFillPrice)} − ${exactShare(r.avgCost)}) = ${money(o.realizedPnl, { signed: true })}`,
+    ];
+    if (o.filledQty < o.qty) lines.push(`The other ${o.qty - o.filledQty} found no buyer at or above the limit (IOC: nothing rests).`);
+    lines.push(o.remainingQty > 0 ? `${o.remainingQty} shares still held.` : 'Position closed.');
+    return join(lines, '\n');
+  }
+  if (o.note.code === 'kill_switch_changed') {
+    const at = o.note.changedAt ? nyClock(new Date(o.note.changedAt)) : 'an unknown time';
+    return fmt`Close ${who}: not sent — the kill switch changed at ${at}, after this close was confirmed. Nothing was sold.`;
+  }
+  if (o.note.code === 'no_quote') return fmt`Close ${who}: no quote (${o.note.error}); nothing was sent. Send /close again.`;
+  return fmt`Close ${who}: ${exitLine(o)}`;
+}

@@ -1,0 +1,79 @@
+import { bold, fmt, join, type FmtString } from 'telegraf/format';
+import type { SessionInfo } from '../../engine/calendar/index.js';
+import { nyLocalParts } from '../../engine/calendar/index.js';
+import type { QueuedOrder } from '../../trading/queue/queued-orders.js';
+import { nyClock } from '../format/ny-time.js';
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "Mon Dec 7" of a New York calendar date. */
+export function nyDayLabel(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return `${WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]} ${MONTHS[m - 1]} ${d}`;
+}
+
+/** "Mon Dec 7 09:31 ET". */
+export function nyDayClock(at: Date): string {
+  return `${nyDayLabel(nyLocalParts(at.getTime()).date)} ${nyClock(at)}`;
+}
+
+/** What a queued order is, in a few words: "buy 10 TOL", "sell 25 TOL", "flatten (sell every position)". */
+export function queuedWhat(q: QueuedOrder): string {
+  if (q.kind === 'flatten') return 'flatten (sell every open position)';
+  return `${q.side ?? (q.kind === 'entry' ? 'buy' : 'sell')} ${q.qty ?? '?'} ${q.symbol ?? '?'}`;
+}
+
+/** The Approve answer while the market is closed: nothing ordered, the queue offered. */
+export function marketClosedApproveText(symbol: string | null, next: SessionInfo | null): string {
+  const when = next ? `${nyDayClock(new Date(next.open + 60_000))}` : 'the next open';
+  return `🕰 Market closed: an order now cannot fill, so nothing was ordered${symbol ? ` for ${symbol}` : ''} and the pick stays open. Tap ⏰ Queue for the open on the card to send it at ${when} (re-priced and re-checked then).`;
+}
+
+/** The card's line once queued: when it goes, when it expires, how to cancel. */
+export function queuedCardLine(q: QueuedOrder, by: string): string {
+  return `⏰ Queued for the open by ${by} (${q.id}): goes at ${nyDayClock(q.sendAt)} after a fresh quote, the kill switch, the drift band and the gates; expires ${nyDayClock(q.expiresAt)} if not sent. /cancel ${q.id}`;
+}
+
+/** The answer to whoever queued. */
+export function queuedAnswer(q: QueuedOrder): string {
+  return `Queued ${queuedWhat(q)} for ${nyDayClock(q.sendAt)} (${q.id}); expires ${nyClock(q.expiresAt)}. /cancel ${q.id} to drop it.`;
+}
+
+/** A queued order the open could not send in time. */
+export function queuedExpiredText(q: QueuedOrder): FmtString {
+  return fmt`⌛ ${bold`Queued order expired`}: ${queuedWhat(q)} (${q.id}) was not sent by ${nyDayClock(q.expiresAt)}. Nothing was ordered.`;
+}
+
+/** `/cancel <id>` done. */
+export function queuedCancelledText(q: QueuedOrder): string {
+  return `✖ Cancelled ${q.id}: ${queuedWhat(q)} will not be sent at the open. Nothing was ordered.`;
+}
+
+/** `/cancel <id>` of an order no longer queued. */
+export function notQueuedText(q: QueuedOrder): string {
+  const what = q.state === 'SENT' ? 'already sent at the open (see its confirmation)' : q.state === 'EXPIRED' ? 'already expired' : 'already cancelled';
+  return `${q.id} is ${what}; nothing changed.`;
+}
+
+/** The list /cancel shows without an id (and /orders' QUEUED lines). */
+export function queuedList(orders: readonly QueuedOrder[]): FmtString {
+  if (orders.length === 0) return fmt`No queued orders. Outside the session, a card's ⏰ Queue for the open queues one.`;
+  return fmt`${bold`Queued for the open`} (${String(orders.length)})\n${join(orders.map(queuedRow), '\n')}\nCancel one with /cancel <id>.`;
+}
+
+/** One QUEUED row: "QUEUED q1a2b3c4 · buy 10 TOL · goes Mon Dec 7 09:31 ET · expires 10:00 ET". */
+export function queuedRow(q: QueuedOrder): string {
+  return `QUEUED ${q.id} · ${queuedWhat(q)} · goes ${nyDayClock(q.sendAt)} · expires ${nyClock(q.expiresAt)}`;
+}
+
+/** /kill's line about the queue. */
+export function queueCancelledByKill(orders: readonly QueuedOrder[]): string {
+  return orders.length === 0 ? '' : `\nQueued for the open, now cancelled: ${orders.map((q) => `${q.id} (${queuedWhat(q)})`).join(', ')}.`;
+}
+
+/** `/kill flatten` while the market is closed: selling now cannot fill. */
+export function flattenMarketClosedText(next: SessionInfo | null): FmtString {
+  const when = next ? nyDayClock(new Date(next.open + 60_000)) : 'the next open';
+  return fmt`🕰 ${bold`Market closed`}: a flatten now cannot fill (IOC orders execute only in the session), so nothing is sold now. Queue it to sell every open position at ${when}, bound to this kill (a /resume or another /kill drops it); it expires 30 minutes after the open.`;
+}

@@ -1,0 +1,76 @@
+import type { Metrics } from '../../engine/backtest/index.js';
+import { roundToTick } from '../../engine/tick.js';
+import type { BacktestReport, ReportTrade } from './report.js';
+
+/**
+ * Rounding for printed JSON only: the simulation, the stored report and the
+ * fingerprints keep full precision; what a person or a script reads carries
+ * prices on the tick and money in cents, not binary noise (9952.859999999999).
+ */
+
+/** Money to the cent (half away from zero); -0 becomes 0. */
+export function cents(v: number): number {
+  if (!Number.isFinite(v)) return v;
+  const r = (Math.sign(v) * Math.round(Math.abs(v) * 100 + 1e-9)) / 100;
+  return r === 0 ? 0 : r;
+}
+
+/** A positive price to its tick ($0.01 at or above $1, $0.0001 below); anything else unchanged. */
+export function tick(v: number): number {
+  return Number.isFinite(v) && v > 0 ? roundToTick(v) : v;
+}
+
+/** A ratio without float noise: 12 significant digits (e.g. 0.30000000000000004 → 0.3). */
+export function ratio(v: number): number {
+  return Number.isFinite(v) ? Number(v.toPrecision(12)) : v;
+}
+
+const maybe = (f: (v: number) => number) => (v: number | null) => (v === null ? null : f(v));
+
+/** A trade with fills on the tick and pnl/commission in cents. */
+export function roundedTrade(t: ReportTrade): ReportTrade {
+  return { ...t, entryPrice: tick(t.entryPrice), exitPrice: tick(t.exitPrice), pnl: cents(t.pnl), pnlPct: ratio(t.pnlPct), commission: cents(t.commission) };
+}
+
+/** Metrics with money in cents and ratios without float noise. */
+export function roundedMetrics(m: Metrics): Metrics {
+  const r = maybe(ratio);
+  const c = maybe(cents);
+  return {
+    ...m,
+    initialEquity: cents(m.initialEquity),
+    finalEquity: cents(m.finalEquity),
+    totalReturn: ratio(m.totalReturn),
+    cagr: r(m.cagr),
+    volatility: r(m.volatility),
+    sharpe: r(m.sharpe),
+    sortino: r(m.sortino),
+    maxDrawdown: ratio(m.maxDrawdown),
+    calmar: r(m.calmar),
+    winRate: r(m.winRate),
+    grossProfit: cents(m.grossProfit),
+    grossLoss: cents(m.grossLoss),
+    profitFactor: r(m.profitFactor),
+    expectancy: c(m.expectancy),
+    expectancyPct: r(m.expectancyPct),
+    avgWin: c(m.avgWin),
+    avgLoss: c(m.avgLoss),
+    payoffRatio: r(m.payoffRatio),
+    avgBarsHeld: r(m.avgBarsHeld),
+    exposure: r(m.exposure),
+    timeInMarket: r(m.timeInMarket),
+  };
+}
+
+/** The report as printed: every Metrics in it rounded (portfolio, strategies, benchmark, walk-forward). */
+export function roundedReport(report: BacktestReport): BacktestReport {
+  return {
+    ...report,
+    metrics: roundedMetrics(report.metrics),
+    strategies: report.strategies.map((s) => ({ ...s, metrics: roundedMetrics(s.metrics) })),
+    benchmark: report.benchmark
+      ? { ...report.benchmark, metrics: roundedMetrics(report.benchmark.metrics), ...(report.benchmark.portfolioReturn !== undefined ? { portfolioReturn: ratio(report.benchmark.portfolioReturn) } : {}) }
+      : null,
+    walkForward: report.walkForward?.map((w) => ({ ...w, metrics: roundedMetrics(w.metrics) })) ?? null,
+  };
+}

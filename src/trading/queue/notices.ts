@@ -1,0 +1,7 @@
+import type { QueuedOrder } from './queued-orders.js';
+
+/**
+ * What the open queue tells a chat, as typed data (src/bot/render/queue.ts
+ * words it): a queued order that was not sent by its expiry.
+ */
+export type QueueNotice = { kind: 'queue.expired'; order: QueuedOrder };
