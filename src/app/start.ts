@@ -13,10 +13,15 @@ import { configuredSlots, startSchedulerRole } from './roles/scheduler-role.js';
 import { startDeadman } from '../trading/alerts/deadman.js';
 import { startWorkerRole } from './roles/worker-role.js';
 import { startNotifyDelivery } from './roles/notify-delivery.js';
+import { withTimeout } from '../lib/timeout.js';
+import { WORKER_CLOSE_GRACE_MS } from '../jobs/close-worker.js';
 
 /** The process roles; `npm start` runs all of them in one process. */
 export const PROCESS_ROLES = ['bot', 'worker', 'scheduler'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+/** A role's stop gets its workers' grace and a little more (its own timers and connections). */
+const ROLE_STOP_GRACE_MS = WORKER_CLOSE_GRACE_MS + 5_000;
 
 /** The identity of the local-mode bot inside the emulator. */
 export const LOCAL_BOT = { id: 100000001, username: 'courtside_local_bot', first_name: 'Courtside' };
@@ -151,7 +156,8 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
       stopping ??= (async () => {
         log.info('shutting down');
         beats.forEach((b) => b.stop());
-        for (const s of stops) await s().catch((err: unknown) => log.error({ err }, 'error while stopping a role'));
+        // Bounded per role, so one stuck part (a connection parked in "reconnecting") never hangs SIGTERM.
+        for (const s of stops) await withTimeout(s(), ROLE_STOP_GRACE_MS, 'stopping a role').catch((err: unknown) => log.error({ err }, 'error while stopping a role'));
         await Promise.all(beats.map((b) => b.retire()));
         await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
         server?.closeAllConnections();

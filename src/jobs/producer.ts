@@ -13,6 +13,8 @@ export type FlowNode = { [N in JobName]: { name: N; payload: JobPayload<N>; opts
 
 /** Floor of the enqueue timeout for a flow (one MULTI of many jobs). */
 const FLOW_TIMEOUT_MIN_MS = 5_000;
+/** How long shutdown waits for a queue to close (it has no jobs of its own to finish). */
+const QUEUE_CLOSE_GRACE_MS = 5_000;
 
 /**
  * Enqueues jobs by registry name with a validated payload. Built on a
@@ -79,7 +81,8 @@ export class JobProducer {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...Object.values(this.queues), ...(this.flowProducer ? [this.flowProducer] : [])].map((q) => q.close().catch(() => undefined)));
+    // Bounded: a close can wait forever on a connection parked in "reconnecting" (see jobs/close-worker.ts).
+    await Promise.all([...Object.values(this.queues), ...(this.flowProducer ? [this.flowProducer] : [])].map((q) => withTimeout(q.close(), QUEUE_CLOSE_GRACE_MS, 'closing a queue').catch(() => undefined)));
   }
 }
 

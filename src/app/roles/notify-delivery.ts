@@ -5,6 +5,7 @@ import { deliverNotify } from '../../bot/outbox/delivery.js';
 import { DeliveryFailures } from '../../bot/outbox/delivery-failures.js';
 import { createTelegramClient } from '../../bot/outbox/telegram-client.js';
 import { startQueueWorker } from '../../jobs/worker-runtime.js';
+import { closeWorker } from '../../jobs/close-worker.js';
 import type { AppContext } from '../context.js';
 
 /** The `notify` queue's consumer: sends the outbox (and every bot reply) to Telegram, paced. */
@@ -50,7 +51,7 @@ export function startNotifyDelivery(app: AppContext, role: 'worker' | 'bot'): No
     worker,
     telegram,
     async stop() {
-      await worker.close();
+      await closeWorker(worker, log);
       // BullMQ does not close connections it was given.
       for (const c of [conn, workerConn]) c.disconnect();
     },

@@ -6,6 +6,7 @@ import { startNotifyDelivery } from './notify-delivery.js';
 import { commandHandlers, tellUserCommandFailed, tellUserScanFailed, type CommandsDeps } from '../../jobs/handlers/commands.js';
 import { configuredSlots } from './scheduler-role.js';
 import { startQueueWorker } from '../../jobs/worker-runtime.js';
+import { closeWorker } from '../../jobs/close-worker.js';
 import { backtestFailureHook, backtestHandlers, type BacktestQueueDeps } from '../../jobs/handlers/backtest.js';
 import { openRedis } from '../../adapters/redis/connections.js';
 import { seedDefaultDataInBackground, seedingState } from '../seed-on-start.js';
@@ -185,8 +186,8 @@ export function startWorkerRole(app: AppContext): WorkerRole {
       await (await openQueue)?.stop();
       await stuckRecovery.stop();
       app.redis.off('ready', onRedisReady);
-      // close() waits for active jobs to finish, so a job is never cut in half on SIGTERM.
-      await Promise.all(workers.map((w) => (w === notify ? delivery.stop() : w.close())));
+      // close() waits for active jobs to finish (within a grace), so a job is not cut in half on SIGTERM.
+      await Promise.all(workers.map((w) => (w === notify ? delivery.stop() : closeWorker(w, log))));
       // BullMQ does not close connections it was given.
       for (const c of [commandConn, backtestConn, executionConn]) c.disconnect();
     },
