@@ -32,6 +32,9 @@ export async function startLocalApp(resources: BenchResources, env: Record<strin
     SEED_DEFAULT_DATA: 'false',
     // Scheduled scans firing mid-measurement would skew the figures.
     SCHEDULE_ENABLED: 'false',
+    // Measure the same path on any day: outside the session an Approve queues for the open and
+    // orders nothing (issue 13), so a bench run on a weekend would time a different thing.
+    MARKET_HOURS: 'always',
     ...env,
   };
   const config = loadConfig(full);
