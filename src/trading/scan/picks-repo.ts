@@ -105,10 +105,12 @@ export class PicksRepo {
   async claimCards(runId: string, pickIds: readonly string[], now: Date): Promise<Set<string>> {
     if (pickIds.length === 0) return new Set();
     const rows = await this.db.rows<{ pick_id: string }>(
-      `INSERT INTO pick_cards (pick_id, chat_id, posted_at)
-       SELECT p.id, r.chat_id, $3 FROM picks p JOIN scan_runs r ON r.id = $1
+      // A retry of the same run (scan.finish re-run after a failed publish) gets its own claims back;
+      // the no-op update makes RETURNING include them, while another run's claims stay out.
+      `INSERT INTO pick_cards (pick_id, chat_id, posted_at, run_id)
+       SELECT p.id, r.chat_id, $3, $1 FROM picks p JOIN scan_runs r ON r.id = $1
         WHERE p.id = ANY($2::text[]) AND p.state = 'PENDING' AND p.expires_at > $3 AND r.chat_id IS NOT NULL
-       ON CONFLICT (pick_id, chat_id) DO NOTHING
+       ON CONFLICT (pick_id, chat_id) DO UPDATE SET run_id = pick_cards.run_id WHERE pick_cards.run_id = $1
        RETURNING pick_id`,
       [runId, pickIds, now],
     );
