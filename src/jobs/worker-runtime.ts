@@ -2,6 +2,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { MetricsPort } from '../adapters/metrics/port.js';
+import { reportOncePerOutage, urlOf } from '../adapters/redis/connections.js';
 import { CourtsideError, isDataException, sqlStateOf } from '../lib/errors.js';
 import { JOBS, jobsOf, type JobName, type JobPayload, type JobsOfQueue, type QueueName } from './registry.js';
 
@@ -105,6 +106,9 @@ export function startQueueWorker<Q extends QueueName>(queue: Q, handlers: Handle
     log[level]({ err, job: job.name, jobId: job.id, attemptsMade: job.attemptsMade, final }, final ? 'job failed for good' : 'job failed; will retry');
     if (final && opts.onFinalFailure) void Promise.resolve(opts.onFinalFailure(job, err)).catch((e: unknown) => log.error({ err: e }, 'final-failure hook failed'));
   });
-  worker.on('error', (err) => log.error({ err }, 'worker error'));
+  // A Redis outage makes BullMQ emit the same ECONNREFUSED every ≤ 2 s: say it once, in words, per outage.
+  reportOncePerOutage(worker, opts.connection, urlOf(opts.connection), (err) =>
+    log.error({ err: err.name === 'ServiceUnreachableError' ? err.message : err }, 'worker error'),
+  );
   return worker;
 }

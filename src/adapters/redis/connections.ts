@@ -17,26 +17,41 @@ export function redisOptions(kind: 'producer' | 'blocking', connectTimeoutMs = 1
 }
 
 /**
- * Opens a connection; errors are reported through `onError` instead of crashing the process.
- * A connection problem arrives as a ServiceUnreachableError ("Redis is not reachable at
- * host:port (…; REDIS_URL). Start Redis: …"), and once per outage: ioredis retries every
- * ≤ 2 s and would otherwise report the same refusal each time. A different error, or the
- * first one after the connection was ready again, is reported again.
+ * Opens a connection; errors are reported through `onError` instead of crashing the process
+ * (described, once per outage: see `reportOncePerOutage`).
  */
 export function openRedis(url: string, kind: 'producer' | 'blocking', onError: (err: Error) => void): Redis {
   const r = new Redis(url, redisOptions(kind));
+  reportOncePerOutage(r, r, url, onError);
+  return r;
+}
+
+/**
+ * Routes `source`'s 'error' events to `onError`: a connection problem arrives as a
+ * ServiceUnreachableError ("Redis is not reachable at host:port (…; REDIS_URL). Start Redis: …"),
+ * and once per outage: ioredis retries every ≤ 2 s and would otherwise report the same refusal
+ * each time. A different error, or the first one after `connection` was ready again, is reported
+ * again. `source` is the connection itself, or a BullMQ worker (whose own duplicated connections
+ * report through it).
+ */
+export function reportOncePerOutage(source: { on(event: 'error', fn: (err: Error) => void): unknown }, connection: Redis, url: string, onError: (err: Error) => void): void {
   let last: string | null = null;
-  r.on('error', (raw: Error) => {
+  source.on('error', (raw: Error) => {
     const err = redisConnectError(raw, url);
     const described = err instanceof Error ? err : raw;
     if (described.message === last) return;
     last = described.message;
     onError(described);
   });
-  r.on('ready', () => {
+  connection.on('ready', () => {
     last = null;
   });
-  return r;
+}
+
+/** The URL a connection was opened with, without its password (for messages about it). */
+export function urlOf(r: Redis): string {
+  const o = r.options;
+  return `redis://${o.host ?? '127.0.0.1'}:${o.port ?? 6379}`;
 }
 
 /**
