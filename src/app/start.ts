@@ -9,7 +9,7 @@ import { collectStatus, type SystemStatus } from '../trading/status/status.js';
 import { QUEUE_NAMES } from '../jobs/registry.js';
 import { createContext, type AppContext } from './context.js';
 import { startBotRole, type BotRole } from './roles/bot-role.js';
-import { configuredSlots, startSchedulerRole } from './roles/scheduler-role.js';
+import { startSchedulerRole, watchedSlots } from './roles/scheduler-role.js';
 import { startDeadman } from '../trading/alerts/deadman.js';
 import { startWorkerRole } from './roles/worker-role.js';
 import { startNotifyDelivery } from './roles/notify-delivery.js';
@@ -103,7 +103,7 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
     const deadman = startDeadman({
       db: app.uow,
       alerts: app.alerts,
-      slots: configuredSlots(config),
+      slots: watchedSlots(config),
       staleMs: config.heartbeat.staleMs,
       expectedRoles: config.schedule.deadman.expectedRoles,
       intervalMs: config.schedule.deadman.intervalMs,

@@ -1,7 +1,7 @@
 import type { Config } from '../config/config.js';
 import { bindSlots, startScheduler, type EnqueueFn, type Scheduler } from '../../jobs/scheduler/runner.js';
 import type { JobProducer } from '../../jobs/producer.js';
-import { buildSlots, type SlotDef, type SlotKind } from '../../engine/schedule/slots.js';
+import { buildSlots, openQueueSlots, type SlotDef, type SlotKind } from '../../engine/schedule/slots.js';
 import type { AppContext } from '../context.js';
 
 /** A running scheduler role. */
@@ -41,8 +41,17 @@ export function slotJobs(deps: { jobs: Pick<JobProducer, 'add'> }): Record<SlotK
 }
 
 /**
+ * Every slot the dead-man watches: the scheduler's, plus the two the worker
+ * runs for orders queued for the open (a missed open+1 means a queued order
+ * silently expires). None when SCHEDULE_ENABLED=false.
+ */
+export function watchedSlots(config: Pick<Config, 'schedule'>): SlotDef[] {
+  return config.schedule.enabled ? [...configuredSlots(config), ...openQueueSlots()] : [];
+}
+
+/**
  * The slots this configuration runs: none when SCHEDULE_ENABLED=false. The
- * dead-man watches the same list, and the morning digest lists its scans.
+ * morning digest lists its scans; the dead-man watches these and more (watchedSlots).
  */
 export function configuredSlots(config: Pick<Config, 'schedule'>): SlotDef[] {
   return config.schedule.enabled ? buildSlots(config.schedule.spec) : [];

@@ -167,17 +167,17 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   const seeding = config.seedDefaultData ? seedDefaultDataInBackground(app) : Promise.resolve();
   // Orders queued for the open go at open + 1 min and expire at open + 30 min: the worker runs these two
   // slots itself (claimed in scheduled_runs, so several workers enqueue each once; jobId = slot + session date).
-  const openQueue: Promise<Scheduler | null> = config.schedule.enabled
-    ? startScheduler({
-        db: app.uow,
-        slots: openQueueSlots().map((def) => ({ def, enqueue: async (r) => void (await app.jobs.add('execution.open_queue', { sessionDate: r.sessionDate, slotKey: r.jobId }, { jobId: r.jobId })) })),
-        instance: app.instanceId,
-        log: log.child({ role: 'worker', component: 'open-queue' }),
-      }).catch((err: unknown) => {
-        log.error({ err }, 'the open queue scheduler did not start: queued orders wait for the next worker start');
-        return null;
-      })
-    : Promise.resolve(null);
+  // Also with SCHEDULE_ENABLED=false: a trader queued these orders, and nothing else would send or expire them.
+  const openQueue: Promise<Scheduler | null> = startScheduler({
+    db: app.uow,
+    name: 'open queue',
+    slots: openQueueSlots().map((def) => ({ def, enqueue: async (r) => void (await app.jobs.add('execution.open_queue', { sessionDate: r.sessionDate, slotKey: r.jobId }, { jobId: r.jobId })) })),
+    instance: app.instanceId,
+    log: log.child({ role: 'worker', component: 'open-queue' }),
+  }).catch((err: unknown) => {
+    log.error({ err }, 'the open queue scheduler did not start: queued orders wait for the next worker start');
+    return null;
+  });
   return {
     workers,
     seeding,

@@ -84,6 +84,8 @@ export interface SchedulerOptions {
   /** This process (recorded in `scheduled_runs.enqueued_by`). */
   instance: string;
   log: Logger;
+  /** What it is called in its log lines ("<name> started"); default "scheduler". */
+  name?: string;
   /** Injectable clock (epoch ms); defaults to Date.now. */
   now?: () => number;
   /** Wall-clock trigger; defaults to node-schedule. `null`: no automatic ticks (tests call tick()). */
@@ -149,7 +151,7 @@ export class Scheduler {
     const next = nextOccurrence(this.slots, this.now());
     this.opts.log.info(
       { slots: this.slots.map((s) => s.slot), caughtUp: first.filter((o) => o.result === 'enqueued' && o.caughtUp).map((o) => o.jobId), next: next ? { jobId: next.jobId, dueAt: new Date(next.dueAt).toISOString() } : null },
-      'scheduler started',
+      `${this.opts.name ?? 'scheduler'} started`,
     );
     return first;
   }
