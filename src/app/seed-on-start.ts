@@ -9,6 +9,7 @@ import { lastCompletedSession } from '../trading/market-clock.js';
 import type { SeedingState } from '../trading/scan/data-port.js';
 import type { SeedingProgress, SeedingProgressSource } from '../trading/seeding/progress.js';
 import type { AppContext } from './context.js';
+import { demoRegeneratedText } from '../bot/views/demo-data-view.js';
 
 /** How long the seeding flag outlives its last progress write (a worker killed mid-seed must not block scans forever). */
 const FLAG_TTL_S = 15 * 60;
@@ -107,6 +108,8 @@ export function seedDefaultDataInBackground(app: AppContext): Promise<void> {
     try {
       const r = await seedDefaultData(store, { endDate });
       if (!r.upToDate) log.info({ endDate, demoSymbols: r.demoSymbols, samples: r.sampleSymbols, ms: Math.round(r.ms) }, 'default data seeded');
+      // Announced (on a terminal as a chat-style line): the DEMO bars a trader saw before were replaced.
+      if (r.regenerated) log.warn({ userAction: true, demoGenerator: r.demoGenerator }, demoRegeneratedText(r.demoGenerator));
     } catch (err) {
       log.error({ err, userAction: true }, 'could not load the default market data; /scan will say so. Run `npx courtside data seed` to retry.');
     } finally {

@@ -18,6 +18,13 @@ void _everyQueueListed;
 /** BullMQ states in which a job still waits or runs. */
 const PENDING: JobType[] = ['active', 'waiting', 'delayed', 'prioritized', 'waiting-children', 'paused'];
 
+/**
+ * How many of the newest finished jobs (failed, completed) are read per queue. Those sets keep
+ * days of history; a chat command's own jobs finished within the poll, so they are among the
+ * newest, and reading everything on every 200 ms poll would load thousands of jobs.
+ */
+export const RECENT_FINISHED = 200;
+
 /** A job for one chat that is not done yet, or failed without its user being told. */
 export interface ChatJob {
   queue: QueueName;
@@ -52,7 +59,7 @@ export class ChatWork {
   async baseline(chatId: number): Promise<ChatWorkBaseline> {
     const out = new Set<string>();
     for (const queue of WORK_FLOW_ORDER) {
-      for (const job of await this.queues[queue].getJobs([...PENDING, 'failed'])) if (job && chatOf(job) === chatId) out.add(ref(queue, job.id));
+      for (const job of await this.read(queue, ['failed'])) if (job && chatOf(job) === chatId) out.add(ref(queue, job.id));
     }
     return out;
   }
@@ -62,7 +69,7 @@ export class ChatWork {
     const out: ChatJob[] = [];
     const failed: { queue: QueueName; job: Job }[] = [];
     for (const queue of WORK_FLOW_ORDER) {
-      const jobs = await this.queues[queue].getJobs([...PENDING, 'failed']);
+      const jobs = await this.read(queue, ['failed']);
       for (const job of jobs) {
         if (!job || chatOf(job) !== chatId || baseline.has(ref(queue, job.id))) continue;
         // getJobs lists by state but each job is read after the list: a job that just finished reads as finished.
@@ -76,11 +83,18 @@ export class ChatWork {
     }
     if (failed.length > 0) {
       // A failure is told once a notify job for the chat was queued after it (the failure hook's notice).
-      const notices = (await this.queues.notify.getJobs([...PENDING, 'completed', 'failed'])).filter((j) => j && chatOf(j) === chatId && !baseline.has(ref('notify', j.id)));
+      const notices = (await this.read('notify', ['completed', 'failed'])).filter((j) => j && chatOf(j) === chatId && !baseline.has(ref('notify', j.id)));
       for (const { queue, job } of failed) {
         if (!notices.some((n) => n.timestamp >= job.finishedOn!)) out.push({ queue, id: job.id ?? '', name: job.name, why: 'failed-untold' });
       }
     }
     return out;
+  }
+
+  /** Every pending job of a queue, and its newest finished ones of the given states. */
+  private async read(queue: QueueName, finished: JobType[]): Promise<Job[]> {
+    const q = this.queues[queue];
+    const [pending, done] = await Promise.all([q.getJobs(PENDING), q.getJobs(finished, 0, RECENT_FINISHED - 1, false)]);
+    return [...pending, ...done];
   }
 }

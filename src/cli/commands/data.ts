@@ -11,7 +11,7 @@ import type { BarsStatus } from '../../adapters/bars/types.js';
 import { demoRegeneratedText } from '../../bot/views/demo-data-view.js';
 import { DEMO_GENERATOR_VERSION } from '../../adapters/market-data/synthetic/generator-version.js';
 import { loadUniverse, UniverseFileError, type UniverseEntry } from '../../adapters/market-data/universe/load-universe.js';
-import { loadConfig } from '../../app/config/config.js';
+import { loadConfig, migrationSetting } from '../../app/config/config.js';
 import { createDataSource } from '../../adapters/db/data-source.js';
 import { ensureDatabase } from '../../adapters/db/ensure-database.js';
 import { migrateAs } from '../../adapters/db/migrate.js';
@@ -58,7 +58,7 @@ function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: s
 /** Opens the configured database (created and migrated if needed) and runs `fn` with a store. */
 async function withStore<T>(fn: (store: BarsStore) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  await ensureDatabase(config.db.migrationUrl);
+  await ensureDatabase(config.db.migrationUrl, migrationSetting(config));
   // Two connections for migrate-with-lock, then a bulk write uses two plus one for the seed lock.
   const ds = createDataSource(config.db.url, { poolSize: 4, applicationName: 'courtside-data' });
   await ds.initialize();

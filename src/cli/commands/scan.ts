@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { BarsStore } from '../../adapters/bars/store.js';
-import { loadConfig } from '../../app/config/config.js';
+import { loadConfig, migrationSetting } from '../../app/config/config.js';
 import { createDataSource } from '../../adapters/db/data-source.js';
 import { ensureDatabase } from '../../adapters/db/ensure-database.js';
 import { migrateAs } from '../../adapters/db/migrate.js';
@@ -39,7 +39,7 @@ export const scanCommand: CliCommand = {
       wanted = new Set(u.entries.map((e) => e.symbol));
     }
     const config = loadConfig();
-    await ensureDatabase(config.db.migrationUrl);
+    await ensureDatabase(config.db.migrationUrl, migrationSetting(config));
     const ds = createDataSource(config.db.url, { poolSize: 3 });
     await ds.initialize();
     try {

@@ -50,11 +50,18 @@ export class TerminalNotices {
     if (line) this.show(line);
   }
 
+  /** How many lines are remembered for de-duplication (only those of the last minute). */
+  get remembered(): number {
+    return this.shown.size;
+  }
+
   /** Shows one line (de-duplicated within a minute). */
   show(line: string): void {
     const at = this.now();
     const last = this.shown.get(line);
     if (last !== undefined && at - last < REPEAT_AFTER_MS) return;
+    // Forget lines older than the window, so a long session does not keep every line it ever showed.
+    for (const [l, t] of this.shown) if (at - t >= REPEAT_AFTER_MS) this.shown.delete(l);
     this.shown.set(line, at);
     (this.print ?? this.fallback)(line);
   }
