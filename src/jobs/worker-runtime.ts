@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { MetricsPort } from '../adapters/metrics/port.js';
-import { reportOncePerOutage, urlOf } from '../adapters/redis/connections.js';
+import { reportOncePerOutage, urlOf } from '../lib/redis-outage.js';
 import { CourtsideError, isDataException, sqlStateOf } from '../lib/errors.js';
 import { JOBS, jobsOf, type JobName, type JobPayload, type JobsOfQueue, type QueueName } from './registry.js';
 
