@@ -1,4 +1,4 @@
-import { ConfigError } from '../app/config/config.js';
+import { ConfigError, secretValues } from '../app/config/config.js';
 import { applyEnvFile, EnvFileError, type EnvFileReport } from '../app/config/env-file.js';
 import { makeScrubber } from '../lib/logging/scrub.js';
 import { ServiceUnreachableError } from '../lib/service-unreachable.js';
@@ -11,19 +11,6 @@ const io: CliIO = { stdout: (t) => process.stdout.write(t), stderr: (t) => proce
 function help(): string {
   const w = Math.max(...CLI_COMMANDS.map((c) => c.name.length));
   return `courtside — chat-first trading robot\n\nUsage: courtside <command> [options]\n\n${CLI_COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n')}\n\n\`courtside <command> --help\` shows a command's usage.\nEvery command reads ./.env (or the file COURTSIDE_ENV_FILE names); variables set in the environment win.\n`;
-}
-
-/** Values no error text may show (library errors can embed request URLs with the bot token, or connection strings). */
-function secretsInEnv(env: NodeJS.ProcessEnv): string[] {
-  const plain = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'CALLBACK_SECRET', 'APCA_API_KEY_ID', 'APCA_API_SECRET_KEY', 'HTTP_ADMIN_TOKEN'].map((k) => env[k] ?? '');
-  const passwords = ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'REDIS_URL'].map((k) => {
-    try {
-      return decodeURIComponent(new URL(env[k] ?? '').password);
-    } catch {
-      return '';
-    }
-  });
-  return [...plain, ...passwords].filter((s) => s.length >= 4);
 }
 
 /** Runs a sub-command; exit 2 for usage or configuration errors, 1 for failures. */
@@ -69,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
       io.stderr(`courtside ${name}: ${err.headline}\n${err.fix}\n`);
       return 1;
     }
-    const scrub = makeScrubber(secretsInEnv(process.env));
+    const scrub = makeScrubber(secretValues(process.env));
     io.stderr(`courtside ${name} failed: ${scrub((err as Error).message)}\n`);
     return 1;
   }

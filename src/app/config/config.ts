@@ -128,8 +128,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError([{ key: 'SCHEDULE_*', message: e instanceof Error ? e.message : String(e) }]);
   }
   const callbackSecret = env.CALLBACK_SECRET ?? `courtside-callback:${token}`;
-  const secrets = [env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_WEBHOOK_SECRET, env.CALLBACK_SECRET, passwordOf(env.DATABASE_URL), env.MIGRATION_DATABASE_URL ? passwordOf(env.MIGRATION_DATABASE_URL) : undefined, passwordOf(env.REDIS_URL), env.APCA_API_KEY_ID, env.APCA_API_SECRET_KEY, env.HTTP_ADMIN_TOKEN]
-    .filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  const secrets = secretValues(env);
   const home = isAbsolute(env.COURTSIDE_HOME) ? env.COURTSIDE_HOME : resolve(process.cwd(), env.COURTSIDE_HOME);
   return {
     log: { level: env.LOG_LEVEL },
@@ -204,6 +203,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 /** The variable the migration URL came from, for messages about it. */
 export function migrationSetting(config: Pick<Config, 'db'>): 'DATABASE_URL' | 'MIGRATION_DATABASE_URL' {
   return config.db.migrationUrl === config.db.url ? 'DATABASE_URL' : 'MIGRATION_DATABASE_URL';
+}
+
+/** Settings whose whole value is a secret. */
+const SECRET_SETTINGS = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'CALLBACK_SECRET', 'APCA_API_KEY_ID', 'APCA_API_SECRET_KEY', 'HTTP_ADMIN_TOKEN'] as const;
+/** Connection URLs: their password is a secret. */
+const URL_SETTINGS = ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'REDIS_URL'] as const;
+
+/**
+ * The values no log line or error text may show, from raw or parsed settings
+ * (the CLI scrubs with it even when the configuration does not load: library
+ * errors can embed request URLs with the bot token, or connection strings).
+ */
+export function secretValues(env: Readonly<Record<string, unknown>>): string[] {
+  const str = (k: string) => (typeof env[k] === 'string' ? (env[k] as string) : undefined);
+  return [...SECRET_SETTINGS.map(str), ...URL_SETTINGS.map((k) => passwordOf(str(k) ?? ''))].filter((s): s is string => typeof s === 'string' && s.length >= 4);
 }
 
 function passwordOf(url: string): string | undefined {

@@ -9,6 +9,7 @@ import { QUEUE_NAMES, type QueueName } from '../../jobs/registry.js';
 import { chatOnce, describeWaiting } from '../chat/chat-once.js';
 import { ButtonUnavailableError } from '../chat/press-button.js';
 import { UsageError, type CliCommand } from '../command.js';
+import { addressOf } from '../../lib/service-unreachable.js';
 
 /** Default --timeout, seconds. */
 const DEFAULT_TIMEOUT_S = 120;
@@ -61,7 +62,7 @@ export const chatCommand: CliCommand = {
         return 1;
       }
       if (redisError && !(err instanceof Error && /local Courtside instance/.test(err.message))) {
-        throw new Error(`cannot tell when the bot is done: Redis at ${redactUrl(config.redis.url)} does not answer (${(redisError as Error).message}). Start Redis, or set REDIS_URL to the one \`npm start\` uses.`);
+        throw new Error(`cannot tell when the bot is done: Redis at ${addressOf(config.redis.url, 6379)} does not answer (${(redisError as Error).message}). Start Redis, or set REDIS_URL to the one \`npm start\` uses.`);
       }
       throw err;
     } finally {
@@ -71,13 +72,3 @@ export const chatCommand: CliCommand = {
   },
 };
 
-/** The URL without its password, for messages. */
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'REDIS_URL';
-  }
-}
