@@ -1,12 +1,14 @@
 import type { Context } from 'telegraf';
 import { marketHoursFor } from '../../engine/market-hours.js';
 import { roleAllows, type Role } from '../../lib/roles.js';
-import { askClose, cancelClose, confirmClose, positionByRef, type CloseAsk, type CloseAskDeps } from '../../trading/execution/close-position.js';
+import { askClose, cancelClose, confirmClose, confirmCloseQueue, positionByRef, type CloseAsk, type CloseAskDeps } from '../../trading/execution/close-position.js';
 import { closeButton } from '../views/close-buttons.js';
 import type { BotDeps } from '../deps.js';
 import type { Reply } from '../outbox/replies.js';
 import { replyOf } from '../outbox/replies.js';
-import { closeAskRefusalText, closeAskText, closeConfirmRefusalText, closeRefusalText } from '../views/close-view.js';
+import { closeAskRefusalText, closeAskText, closeConfirmRefusalText, closeQueuedText, closeQueueOfferText, closeQueueRefusalText, closeRefusalText } from '../views/close-view.js';
+import { queuedAnswer } from '../views/queue-view.js';
+import { cancelQueuedKeyboard, queueDeps } from './queue.js';
 
 /** The close steps as this bot process runs them. */
 export function closeAskDeps(deps: BotDeps): CloseAskDeps {
@@ -15,11 +17,21 @@ export function closeAskDeps(deps: BotDeps): CloseAskDeps {
 
 /** Posts the answer to a close request: the confirm with its buttons, or why not. */
 export async function replyCloseAsk(deps: BotDeps, reply: Reply, ask: CloseAsk): Promise<void> {
+  const key = deps.config.telegram.callbackKey;
+  if (ask.kind === 'market_closed' && ask.offer) {
+    // Outside the session: the same bound choice as a card's or a flatten's "Queue for the open".
+    const { offer } = ask;
+    const until = offer.token.expiresAt.getTime();
+    const queue = ask.underKill
+      ? { text: '⏰ Queue sell under kill for the open', callback_data: closeButton(key, 'u', offer.token.id, until) }
+      : { text: '⏰ Queue sell for the open', callback_data: closeButton(key, 'q', offer.token.id, until) };
+    await reply(closeQueueOfferText({ ...ask, offer }), { reply_markup: { inline_keyboard: [[queue, { text: '✖ Cancel', callback_data: closeButton(key, 'n', offer.token.id, until) }]] } });
+    return;
+  }
   if (ask.kind !== 'ask') {
     await reply(closeAskRefusalText(ask));
     return;
   }
-  const key = deps.config.telegram.callbackKey;
   const until = ask.token.expiresAt.getTime();
   const sell = ask.underKill
     ? { text: '🧯 Sell under kill', callback_data: closeButton(key, 'k', ask.token.id, until) }
@@ -35,9 +47,10 @@ export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: stri
   const by = ctx.from.id;
   const chatId = ctx.chat?.id ?? by;
   const answer = (text: string, alert = false) => ctx.answerCbQuery(text.slice(0, 200), { show_alert: alert });
-  if (!roleAllows(role, 'trader') || (op === 'k' && !roleAllows(role, 'admin'))) {
+  const adminOnly = op === 'k' || op === 'u';
+  if (!roleAllows(role, 'trader') || (adminOnly && !roleAllows(role, 'admin'))) {
     await deps.audit.append({ action: 'auth.forbidden', actor: by, chatId, command: 'close', role }).catch(() => undefined);
-    await answer(op === 'k' ? 'Only an admin can sell under the kill switch.' : 'Only a trader or admin can close a position.', true);
+    await answer(adminOnly ? 'Only an admin can sell under the kill switch.' : 'Only a trader or admin can close a position.', true);
     return;
   }
   const cd = closeAskDeps(deps);
@@ -56,7 +69,9 @@ export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: stri
       }
       const ask = await askClose(cd, { symbol: pos.symbol, strategy: pos.strategy, qty: null, by, role, shownVersion: shown });
       await replyCloseAsk(deps, replyOf(ctx), ask);
-      await answer(ask.kind === 'ask' ? `Confirm the sale of ${pos.symbol} below.` : 'Not closed: see the message below.');
+      await answer(
+        ask.kind === 'ask' ? `Confirm the sale of ${pos.symbol} below.` : ask.kind === 'market_closed' && ask.offer ? 'Market closed: queue the sale for the open below.' : 'Not closed: see the message below.',
+      );
       return;
     }
     case 'y':
@@ -94,10 +109,34 @@ export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: stri
         .catch(() => undefined);
       return;
     }
+    case 'q':
+    case 'u': {
+      const r = await confirmCloseQueue(cd, queueDeps(deps), id, by, role, chatId);
+      if (r.kind !== 'queued') {
+        const text = closeQueueRefusalText(r);
+        await answer(text, true);
+        // An offer that can no longer queue loses its buttons; a used one already shows what happened.
+        if (r.kind === 'position_changed' || r.kind === 'market_open' || r.kind === 'no_session' || (r.kind === 'refused' && (r.refusal.kind === 'stale' || r.refusal.kind === 'expired'))) {
+          await ctx.editMessageText(`⌛ ${text}`).catch(() => undefined);
+        }
+        return;
+      }
+      const q = r.order;
+      await answer(r.already ? `A sale of ${q.symbol ?? '?'} is already queued: ${queuedAnswer(q)}` : queuedAnswer(q));
+      await ctx
+        .editMessageText(closeQueuedText(q, ctx.from.first_name, r.already), { reply_markup: { inline_keyboard: cancelQueuedKeyboard(deps.config.telegram.callbackKey, q) } })
+        .catch(() => undefined);
+      return;
+    }
     case 'n': {
       const c = await cancelClose(cd, id, by);
-      if (c !== 'cancelled') {
+      if (c.kind !== 'cancelled') {
         await answer(c.kind === 'used' && c.how === 'redeemed' ? 'Too late: this close was already confirmed.' : closeRefusalText(c), true);
+        return;
+      }
+      if (c.offer === 'queue') {
+        await answer('Not queued.');
+        await ctx.editMessageText('Sale not queued: nothing will be sold; the position stays open. Send /close again to change your mind.').catch(() => undefined);
         return;
       }
       await answer('Cancelled.');

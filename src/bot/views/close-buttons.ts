@@ -8,9 +8,11 @@ import type { OpenPosition } from '../../trading/portfolio/types.js';
  * - `o<position ref><version>`: "Close SYM" on a /positions row (trader): asks the bound confirm;
  * - `y<token>`: "✅ Confirm: sell" (trader; token bound to the position and the kill epoch);
  * - `k<token>`: "🧯 Sell under kill" (admin; token bound to the position and the kill epoch);
- * - `n<token>`: its "✖ Cancel" (spends the token: nothing is sold).
+ * - `q<token>`: "⏰ Queue sell for the open" (trader, market closed; token bound to the position and the kill epoch);
+ * - `u<token>`: "⏰ Queue sell under kill for the open" (admin; the queued sale is bound to the kill epoch);
+ * - `n<token>`: the "✖ Cancel" of any of them (spends the token: nothing is sold or queued).
  */
-export function closeButton(key: Buffer, op: 'o' | 'y' | 'k' | 'n', id: string, expiresAtMs: number): string {
+export function closeButton(key: Buffer, op: 'o' | 'y' | 'k' | 'q' | 'u' | 'n', id: string, expiresAtMs: number): string {
   return signCallback(key, CALLBACK_ACTIONS.closeOp, `${op}${id}`, expiresAtMs);
 }
 

@@ -1,11 +1,12 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import type { SessionInfo } from '../../engine/calendar/index.js';
-import type { CloseAsk, CloseConfirm, CloseResult } from '../../trading/execution/close-position.js';
+import type { CloseAsk, CloseConfirm, CloseQueueConfirm, CloseResult } from '../../trading/execution/close-position.js';
 import type { ConfirmRefusal } from '../../trading/confirmations/confirmations.js';
+import type { QueuedOrder } from '../../trading/queue/queued-orders.js';
 import { money } from '../format/numbers.js';
 import { nyClock } from '../format/ny-time.js';
 import { strategyTitle } from '../format/display.js';
-import { nyDayClock } from './queue-view.js';
+import { nyDayClock, queuedWhat } from './queue-view.js';
 import { exitLine } from './exit-view.js';
 
 /** `/close` with nothing after it, or with too much. */
@@ -32,6 +33,61 @@ function opensAt(next: SessionInfo | null): string {
 /** Outside the regular session: nothing is sold now. */
 export function closeMarketClosedText(symbol: string, next: SessionInfo | null): FmtString {
   return fmt`🕰 ${bold`Market closed`}: selling ${symbol} now cannot fill (IOC orders execute only in the regular session), so nothing was sold. The next session opens ${opensAt(next)} (New York time); /close works then.`;
+}
+
+/**
+ * Outside the session with the "Queue for the open" choice: why nothing is
+ * sold now, and what the queued sale would do (when it goes, when it
+ * expires). Its buttons come with it (src/bot/callbacks/close.ts).
+ */
+export function closeQueueOfferText(a: Extract<CloseAsk, { kind: 'market_closed' }> & { offer: NonNullable<Extract<CloseAsk, { kind: 'market_closed' }>['offer']> }): FmtString {
+  const p = a.position;
+  const sell = `sell ${a.qty} ${p.symbol}`;
+  const rest = a.qty < p.qty ? ` ${p.qty - a.qty} of the ${p.qty} shares stay open.` : ' This closes the position.';
+  const queue = `⏰ Or queue it: ${sell} at ${nyDayClock(a.offer.sendAt)} (open + 1 min) as one IOC at the bid less the exit buffer, after a fresh quote and the kill switch; it expires at ${nyClock(a.offer.expiresAt)} if not sent.${rest} Nothing reaches the broker before then; /cancel drops it. This offer expires in 5 minutes.`;
+  const closed = closeMarketClosedText(p.symbol, a.nextOpen);
+  if (a.underKill) {
+    return fmt`🛑 ${bold`The kill switch is ON`} (${a.killReason ?? 'no reason recorded'}).\n${closed}\n${queue} Queued under this kill, it sells only while the switch stays at this kill (another /kill cancels it).`;
+  }
+  return fmt`${closed}\n${queue}`;
+}
+
+/** The offer once queued: what goes when, its expiry and how to cancel; the queue's Cancel button comes with it. */
+export function closeQueuedText(q: QueuedOrder, by: string, already: boolean): string {
+  const head = already ? `⏰ A sale of ${q.symbol ?? '?'} was already queued for the open (${q.id})` : `⏰ Sale queued for the open (${q.id}) by ${by}`;
+  const kill = q.killEpoch !== null ? ', bound to this kill' : '';
+  return `${head}: ${queuedWhat(q)} at ${nyDayClock(q.sendAt)} after a fresh quote and the kill switch${kill}; expires ${nyDayClock(q.expiresAt)} if not sent. Nothing is at the broker before then. /cancel ${q.id}`;
+}
+
+function queueOfferRefusalText(r: ConfirmRefusal): string {
+  switch (r.kind) {
+    case 'stale':
+      return `This offer is out of date: the kill switch changed${r.changedAt ? ` at ${nyClock(r.changedAt)}` : ' since it was shown'}. Nothing was queued; send /close again.`;
+    case 'used':
+      return r.how === 'cancelled' ? 'This offer was cancelled: nothing was queued. Send /close again.' : 'This offer was already used: the sale is queued once (/cancel lists the queue).';
+    case 'expired':
+      return 'This offer has expired: nothing was queued. Send /close again.';
+    case 'unknown':
+      return 'This button is not valid. Send /close again.';
+  }
+}
+
+/** Words for a "Queue sell for the open" press that queued nothing, each saying what to do next. */
+export function closeQueueRefusalText(r: Exclude<CloseQueueConfirm, { kind: 'queued' }>): string {
+  switch (r.kind) {
+    case 'refused':
+      return queueOfferRefusalText(r.refusal);
+    case 'position_changed':
+      return r.heldNow > 0
+        ? `${r.symbol} changed since this offer (${r.heldNow} shares now): nothing was queued. Send /close again.`
+        : `${r.symbol} is no longer open: nothing was queued.`;
+    case 'market_open':
+      return `The market is open now: nothing was queued. Send /close ${r.symbol} again to sell at once.`;
+    case 'no_session':
+      return 'No session ahead in the exchange calendar: nothing was queued.';
+    case 'forbidden':
+      return 'Only an admin can sell under the kill switch.';
+  }
 }
 
 /** The confirm question; its buttons come with it (see src/bot/commands/close.ts). */

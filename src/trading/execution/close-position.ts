@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { SqlSession } from '../../adapters/db/port.js';
 import { nyLocalParts, type SessionInfo } from '../../engine/calendar/index.js';
-import type { MarketHours } from '../../engine/market-hours.js';
+import { queueWindow, type MarketHours } from '../../engine/market-hours.js';
 import { closestNames } from '../../lib/closest-names.js';
 import { errText } from '../../lib/errors.js';
 import { roleAllows, type Role } from '../../lib/roles.js';
 import { Confirmations, type ConfirmBinding, type ConfirmRefusal, type IssuedConfirmation } from '../confirmations/confirmations.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
+import { queueExit, type QueueDeps, type QueuedOrder } from '../queue/queued-orders.js';
 import { closeClientOrderId } from './exit-ids.js';
 import { ExitDesk, type PositionRow, type ResolveContext } from './exit-order.js';
 import type { ExitDeps, ExitOutcome } from './exit-types.js';
@@ -31,12 +32,25 @@ import { resolveUnbooked } from './exits.js';
  * with the explicit "Sell under kill" confirmation bound to the kill epoch
  * (the lifecycle's pre-POST read stops the sale once the switch moves on), as
  * `/kill flatten` does.
+ *
+ * Outside the session an IOC cannot fill, so step 1 offers "Queue for the
+ * open" instead: a token bound the same way (position version and qty, kill
+ * epoch; single use, 5 minutes) that {@link confirmCloseQueue} spends to store
+ * the sale as a QUEUED row (src/trading/queue) — never at the broker before
+ * the open, where the open queue hands it to step 3 at open + 1 minute.
  */
 
 /** A trader's close: the switch was off at the epoch in the token's version. */
 export const CLOSE_CONFIRM: Pick<ConfirmBinding, 'action'> = { action: 'position.close' };
 /** An admin's "Sell under kill": the switch was on at the epoch in the token's version. */
 export const CLOSE_UNDER_KILL_CONFIRM: Pick<ConfirmBinding, 'action'> = { action: 'position.close_under_kill' };
+/** A trader's "Queue sell for the open" (market closed, switch off at the token's epoch). */
+export const CLOSE_QUEUE_CONFIRM: Pick<ConfirmBinding, 'action'> = { action: 'position.close_queue' };
+/** An admin's "Queue sell under kill for the open": the queued sale is bound to the kill epoch in the token's version. */
+export const CLOSE_QUEUE_UNDER_KILL_CONFIRM: Pick<ConfirmBinding, 'action'> = { action: 'position.close_queue_under_kill' };
+
+const SELL_ACTIONS = [CLOSE_CONFIRM.action, CLOSE_UNDER_KILL_CONFIRM.action] as const;
+const QUEUE_ACTIONS = [CLOSE_QUEUE_CONFIRM.action, CLOSE_QUEUE_UNDER_KILL_CONFIRM.action] as const;
 
 /** One position as the close sees it. */
 export interface HeldPosition {
@@ -90,7 +104,8 @@ export interface CloseAskRequest {
  * - `too_many`: more shares asked than held;
  * - `position_changed`: the /positions row changed (or closed) since it was shown;
  * - `market_closed`: outside the regular session (`nextOpen` in New York time) — an
- *   IOC cannot fill; a "Queue for the open" choice can be offered from here;
+ *   IOC cannot fill; `offer` is the bound "Queue for the open" choice (null when the
+ *   calendar has no session ahead), `underKill` when it is the admin's under-kill one;
  * - `kill_switch`: the switch is on and the asker is not an admin;
  * - `kill_unknown`: the switch cannot be read (nothing can be confirmed against it).
  */
@@ -100,9 +115,18 @@ export type CloseAsk =
   | { kind: 'ambiguous'; symbol: string; strategies: string[] }
   | { kind: 'too_many'; position: HeldPosition; asked: number }
   | { kind: 'position_changed'; symbol: string; position: HeldPosition | null }
-  | { kind: 'market_closed'; position: HeldPosition; qty: number; nextOpen: SessionInfo | null }
+  | { kind: 'market_closed'; position: HeldPosition; qty: number; nextOpen: SessionInfo | null; offer: QueueOffer | null; underKill: boolean; killReason: string | null }
   | { kind: 'kill_switch'; reason: string | null }
   | { kind: 'kill_unknown' };
+
+/** The "Queue for the open" choice: its token, and when the queued sale would go and expire. */
+export interface QueueOffer {
+  token: IssuedConfirmation;
+  /** Open + 1 minute. */
+  sendAt: Date;
+  /** Open + 30 minutes: not sent by then, it expires. */
+  expiresAt: Date;
+}
 
 interface PositionDbRow {
   symbol: string;
@@ -156,11 +180,21 @@ export async function askClose(deps: CloseAskDeps, req: CloseAskRequest): Promis
     return { kind: 'kill_switch', reason: ks.reason };
   }
   const nowMs = deps.now().getTime();
-  if (!deps.hours.isOpen(nowMs)) return { kind: 'market_closed', position, qty, nextOpen: deps.hours.nextOpen(nowMs) };
+  const killReason = underKill ? ks.reason : null;
+  if (!deps.hours.isOpen(nowMs)) {
+    const w = queueWindow(deps.hours, nowMs);
+    if (!w) return { kind: 'market_closed', position, qty, nextOpen: null, offer: null, underKill, killReason };
+    // Bound like the sell confirm: the position as shown, the qty, the kill epoch; single use, 5 minutes.
+    const binding = { ...(underKill ? CLOSE_QUEUE_UNDER_KILL_CONFIRM : CLOSE_QUEUE_CONFIRM), subject: subjectOf(position, qty) };
+    const token = await new Confirmations(deps.db, { now: deps.now }).issue({ ...binding, version: ks.epoch, issuedBy: req.by });
+    await deps.audit.append({ action: 'close.queue_offered', actor: req.by, symbol, strategy: position.strategy, qty, held: position.qty, underKill, killEpoch: ks.epoch, sendAt: w.sendAt.toISOString() });
+    const offer = { token, sendAt: w.sendAt, expiresAt: w.expiresAt };
+    return { kind: 'market_closed', position, qty, nextOpen: deps.hours.nextOpen(nowMs), offer, underKill, killReason };
+  }
   const binding = { ...(underKill ? CLOSE_UNDER_KILL_CONFIRM : CLOSE_CONFIRM), subject: subjectOf(position, qty) };
   const token = await new Confirmations(deps.db, { now: deps.now }).issue({ ...binding, version: ks.epoch, issuedBy: req.by });
   await deps.audit.append({ action: 'close.asked', actor: req.by, symbol, strategy: position.strategy, qty, held: position.qty, underKill, killEpoch: ks.epoch });
-  return { kind: 'ask', position, qty, underKill, killReason: underKill ? ks.reason : null, token };
+  return { kind: 'ask', position, qty, underKill, killReason, token };
 }
 
 /**
@@ -185,30 +219,31 @@ interface TokenPeek {
   outcome: 'redeemed' | 'cancelled' | null;
 }
 
-/** The binding a close token was issued for (the Confirmations API redeems only against a known binding). */
-async function peek(db: SqlSession, tokenId: string): Promise<TokenPeek | null> {
-  const rows = await db.rows<TokenPeek>(`SELECT action, subject, used_at, outcome FROM confirmations WHERE id = $1 AND action IN ($2, $3)`, [
-    tokenId,
-    CLOSE_CONFIRM.action,
-    CLOSE_UNDER_KILL_CONFIRM.action,
-  ]);
+/** The binding a close token of one of `actions` was issued for (the Confirmations API redeems only against a known binding). */
+async function peek(db: SqlSession, tokenId: string, actions: readonly string[]): Promise<TokenPeek | null> {
+  const rows = await db.rows<TokenPeek>(`SELECT action, subject, used_at, outcome FROM confirmations WHERE id = $1 AND action = ANY($2::text[])`, [tokenId, actions]);
   return rows[0] ?? null;
+}
+
+/** The position a token names, if it is still exactly as shown (version) with at least the qty to sell. */
+async function checkShown(deps: CloseAskDeps, parsed: { symbol: string; strategy: string; version: string; qty: number }, by: number): Promise<{ kind: 'position_changed'; symbol: string; strategy: string; heldNow: number } | null> {
+  const now = (await openPositions(deps.db)).find((p) => p.symbol === parsed.symbol && p.strategy === parsed.strategy);
+  if (now && now.version === parsed.version && now.qty >= parsed.qty) return null;
+  await deps.audit.append({ action: 'close.refused', actor: by, symbol: parsed.symbol, strategy: parsed.strategy, why: 'position_changed', heldNow: now?.qty ?? 0 }).catch(() => undefined);
+  return { kind: 'position_changed', symbol: parsed.symbol, strategy: parsed.strategy, heldNow: now?.qty ?? 0 };
 }
 
 /** Step 2: the Confirm (or "Sell under kill") button. Spends the token only when everything still holds. */
 export async function confirmClose(deps: CloseAskDeps, tokenId: string, by: number, role: Role): Promise<CloseConfirm> {
-  const t = await peek(deps.db, tokenId);
+  const t = await peek(deps.db, tokenId, SELL_ACTIONS);
   const parsed = t ? parseSubject(t.subject) : null;
   if (!t || !parsed) return { kind: 'refused', refusal: { kind: 'unknown' } };
   // A second tap is "already used", not "the position changed" (the first tap's sale changed it).
   if (t.used_at && t.outcome) return { kind: 'refused', refusal: { kind: 'used', how: t.outcome, usedAt: t.used_at } };
   const underKill = t.action === CLOSE_UNDER_KILL_CONFIRM.action;
   if (underKill && !roleAllows(role, 'admin')) return { kind: 'forbidden' };
-  const now = (await openPositions(deps.db)).find((p) => p.symbol === parsed.symbol && p.strategy === parsed.strategy);
-  if (!now || now.version !== parsed.version || now.qty < parsed.qty) {
-    await deps.audit.append({ action: 'close.refused', actor: by, symbol: parsed.symbol, strategy: parsed.strategy, why: 'position_changed', heldNow: now?.qty ?? 0 }).catch(() => undefined);
-    return { kind: 'position_changed', symbol: parsed.symbol, strategy: parsed.strategy, heldNow: now?.qty ?? 0 };
-  }
+  const changed = await checkShown(deps, parsed, by);
+  if (changed) return changed;
   const nowMs = deps.now().getTime();
   if (!deps.hours.isOpen(nowMs)) return { kind: 'market_closed', nextOpen: deps.hours.nextOpen(nowMs) };
   const ks = await deps.killSwitch.state();
@@ -222,14 +257,85 @@ export async function confirmClose(deps: CloseAskDeps, tokenId: string, by: numb
   return { kind: 'confirmed', symbol: parsed.symbol, strategy: parsed.strategy, qty: parsed.qty, epoch: verdict.version, underKill, day, requestId: tokenId };
 }
 
-/** The Cancel button: spends the token, so its Confirm does nothing afterwards. */
-export async function cancelClose(deps: CloseAskDeps, tokenId: string, by: number): Promise<'cancelled' | ConfirmRefusal> {
-  const t = await peek(deps.db, tokenId);
+/**
+ * - `queued`: this press spent the offer and the sale is a QUEUED row (`already`: the
+ *   position had a queued sale from another offer; that one is the answer, nothing new);
+ * - `refused`: the offer is unknown, used, cancelled, expired, or its kill epoch moved (`stale`);
+ * - `position_changed`: the position is not what the offer showed (`heldNow` shares now);
+ * - `market_open`: the session opened since the offer: /close sells at once now (the offer is left as it was);
+ * - `no_session`: the calendar has no session ahead;
+ * - `forbidden`: the under-kill offer pressed by someone who is not an admin.
+ */
+export type CloseQueueConfirm =
+  | { kind: 'queued'; order: QueuedOrder; already: boolean; underKill: boolean }
+  | { kind: 'refused'; refusal: ConfirmRefusal }
+  | { kind: 'position_changed'; symbol: string; strategy: string; heldNow: number }
+  | { kind: 'market_open'; symbol: string }
+  | { kind: 'no_session' }
+  | { kind: 'forbidden' };
+
+/**
+ * The "Queue sell for the open" button: spends the offer only when everything
+ * still holds, then stores the sale with {@link queueExit} (one queued sale per
+ * position; an admin's under-kill sale carries the epoch it was confirmed at).
+ * Of concurrent presses exactly one spends the token, so a double tap queues once.
+ */
+export async function confirmCloseQueue(deps: CloseAskDeps, queue: QueueDeps, tokenId: string, by: number, role: Role, chatId: number): Promise<CloseQueueConfirm> {
+  const t = await peek(deps.db, tokenId, QUEUE_ACTIONS);
+  const parsed = t ? parseSubject(t.subject) : null;
+  if (!t || !parsed) return { kind: 'refused', refusal: { kind: 'unknown' } };
+  if (t.used_at && t.outcome) return { kind: 'refused', refusal: { kind: 'used', how: t.outcome, usedAt: t.used_at } };
+  const underKill = t.action === CLOSE_QUEUE_UNDER_KILL_CONFIRM.action;
+  if (underKill && !roleAllows(role, 'admin')) return { kind: 'forbidden' };
+  const changed = await checkShown(deps, parsed, by);
+  if (changed) return changed;
+  // Not spent: the offer is simply out of place now; /close sells at once instead.
+  if (deps.hours.isOpen(deps.now().getTime())) return { kind: 'market_open', symbol: parsed.symbol };
+  const ks = await deps.killSwitch.state();
+  const verdict = await new Confirmations(deps.db, { now: deps.now }).redeem(tokenId, { action: t.action, subject: t.subject }, { version: ks.epoch, changedAt: ks.changedAt }, by);
+  if (verdict.kind !== 'ok') {
+    await deps.audit.append({ action: 'close.queue_refused', actor: by, symbol: parsed.symbol, strategy: parsed.strategy, why: verdict.kind }).catch(() => undefined);
+    return { kind: 'refused', refusal: verdict };
+  }
+  // The token is spent first (one winner); should this insert fail, nothing is queued and nothing sells: the trader asks again.
+  const res = await queueExit(queue, { symbol: parsed.symbol, strategy: parsed.strategy, qty: parsed.qty, userId: by, role, chatId, ...(underKill ? { killEpoch: verdict.version } : {}) });
+  switch (res.kind) {
+    case 'queued':
+    case 'already_queued':
+      await deps.audit.append({
+        action: res.kind === 'queued' ? 'close.queued' : 'close.already_queued',
+        actor: by,
+        queuedId: res.order.id,
+        symbol: parsed.symbol,
+        strategy: parsed.strategy,
+        qty: res.order.qty,
+        underKill,
+        killEpoch: verdict.version,
+        sendAt: res.order.sendAt.toISOString(),
+        expiresAt: res.order.expiresAt.toISOString(),
+      });
+      return { kind: 'queued', order: res.order, already: res.kind === 'already_queued', underKill };
+    case 'market_open':
+      return { kind: 'market_open', symbol: parsed.symbol };
+    case 'no_session':
+      return { kind: 'no_session' };
+    case 'forbidden':
+      return { kind: 'forbidden' };
+  }
+}
+
+/**
+ * The Cancel button of a sell confirm or a queue offer: spends the token, so
+ * the button next to it does nothing afterwards (`offer`: which one it was).
+ */
+export async function cancelClose(deps: CloseAskDeps, tokenId: string, by: number): Promise<{ kind: 'cancelled'; offer: 'sell' | 'queue' } | ConfirmRefusal> {
+  const t = await peek(deps.db, tokenId, [...SELL_ACTIONS, ...QUEUE_ACTIONS]);
   if (!t) return { kind: 'unknown' };
   const c = await new Confirmations(deps.db, { now: deps.now }).cancel(tokenId, { action: t.action, subject: t.subject }, by);
   if (c.kind !== 'cancelled') return c;
-  await deps.audit.append({ action: 'close.cancelled', actor: by, subject: t.subject }).catch(() => undefined);
-  return 'cancelled';
+  const offer = (QUEUE_ACTIONS as readonly string[]).includes(t.action) ? 'queue' : 'sell';
+  await deps.audit.append({ action: offer === 'queue' ? 'close.queue_declined' : 'close.cancelled', actor: by, subject: t.subject }).catch(() => undefined);
+  return { kind: 'cancelled', offer };
 }
 
 /** A confirmed close, as the worker's job carries it. */
@@ -274,7 +380,9 @@ export async function closePosition(deps: ExitDeps, hours: MarketHours, req: Clo
   const desk = new ExitDesk(deps);
   const nowMs = (deps.now?.() ?? new Date()).getTime();
   const k = { symbol: req.symbol, strategy: req.strategy };
-  const ctx: ResolveContext = { today: nyLocalParts(nowMs).date, bypassKill: req.epoch !== null, ...(req.epoch !== null ? { confirmedEpoch: req.epoch } : {}) };
+  // Only an admin's "Sell under kill" passes the switch (bound to its epoch); a trader's close is stopped by any kill.
+  const underKill = req.underKill && req.epoch !== null;
+  const ctx: ResolveContext = { today: nyLocalParts(nowMs).date, bypassKill: underKill, ...(underKill ? { confirmedEpoch: req.epoch! } : {}) };
   const cid = closeClientOrderId({ symbol: req.symbol, strategy: req.strategy, day: req.day, requestId: req.requestId });
   const got = await desk.withPosition(k, async (): Promise<CloseResult> => {
     const avgCost = async () => Number((await desk.position(k))?.avg_cost ?? 0);

@@ -143,6 +143,9 @@ describe('/close in the session', () => {
     // Every step is on the audit chain.
     const audit = ((await h.running.app.ds.query(`SELECT payload->>'action' AS action FROM audit_log WHERE payload->>'action' LIKE 'close.%' OR payload->>'action' LIKE 'exit.%' ORDER BY seq`)) as { action: string }[]).map((r) => r.action);
     expect(audit).toEqual(expect.arrayContaining(['close.asked', 'close.confirmed', 'exit.created', 'exit.submitting', 'exit.filled']));
+    // A trader's close with the switch off is not a kill-switch bypass on the audit chain.
+    const bypass = (await h.running.app.ds.query(`SELECT count(*)::int AS n FROM audit_log WHERE payload->>'action' = 'exit.created' AND (payload->>'killSwitchBypass')::boolean AND payload->>'symbol' = 'CLOSA'`)) as { n: number }[];
+    expect(bypass[0]!.n).toBe(0);
   }, 40_000);
 
   it('/positions has a Close button per row; a button or confirm for a position that changed since is refused and sells nothing', async () => {
