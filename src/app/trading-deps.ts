@@ -69,6 +69,8 @@ export function executionDeps(app: AppContext, trading: TradingDeps): ExecutionD
     dollarAdv: dollarAdvFromBars(app.uow),
     limits,
     timeStopBars,
+    // Entries (new risk) are refused outside the session before anything reaches the broker.
+    marketHours: marketHoursFor(app.config),
     logger: app.log.child({ component: 'execution' }),
   };
 }

@@ -24,6 +24,7 @@ export const GATE_TITLES: Readonly<Record<RefusalGate, string>> = {
   drift: 'the drift band',
   kill_switch: 'the kill switch',
   expired: 'the approval window',
+  market_closed: 'the market hours',
   broker: 'the broker',
 };
 
@@ -178,6 +179,9 @@ function nextStep(gate: RefusalGate, n: Record<string, number>): string {
       return 'trading is halted. An admin can /resume; then approve a fresh pick.';
     case 'expired':
       return 'run /scan again and approve a fresh pick within its window.';
+    case 'market_closed':
+      // This pick's approval is spent (one per pick); the queue is how an order waits for the open.
+      return 'to buy at the open, queue it: while the market is closed, ✅ Approve on a pick card offers ⏰ Queue for the open (sent at open + 1 minute, re-priced and re-checked then). Once the market is open, /scan and approve a fresh pick.';
     case 'broker':
       return 'check /status and the broker account; nothing was filled. Try a fresh pick later.';
   }

@@ -1,5 +1,6 @@
 import { describeRefusal, usd } from '../../engine/risk/index.js';
 import type { RecordedReason } from '../../trading/execution/recorded-reasons.js';
+import { nyDayClock } from './queue-view.js';
 
 /**
  * A recorded reason in words, as /orders, the close digest, the card and the
@@ -16,6 +17,8 @@ export function recordedReasonText(r: RecordedReason): string {
         : `kill switch is ON (${r.killReason ?? 'no reason given'}): not sent`;
     case 'kill_switch_changed':
       return `the kill switch changed (epoch ${r.confirmedEpoch} → ${r.epoch ?? 'unknown'}) after this flatten was confirmed: not sent`;
+    case 'market_closed':
+      return `The market was closed when this order was due to go (${nyDayClock(new Date(r.at))}): an order then cannot fill at the price you approved, so nothing was sent to the broker and nothing was booked. The next session opens ${r.nextOpen === null ? 'on a date past the exchange calendar' : nyDayClock(new Date(r.nextOpen))}.`;
     case 'budget_used_up':
       return `Order refused by PolicyGate: the daily budget of ${usd(r.dailyBudget)} was used up by another order.`;
     case 'gate':

@@ -14,6 +14,8 @@ import { isTerminal, type OrderStatus } from '../../lib/order-status.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { AuditJournal, type AuditSink } from './audit-journal.js';
 import { clientOrderIdFor, tradingDay } from './ids.js';
+import { ALWAYS_OPEN, type MarketHours } from '../../engine/market-hours.js';
+import { marketClosedReason, type NewRiskSession } from './new-risk-session.js';
 import { OrderLifecycle, refOf, type BookingFacts, type OrderBookkeeping, type OrdersRow, type UnsentCause } from './order-lifecycle.js';
 import { brokerWords, reasonParam, scrubReason, storedReason, type RecordedReason } from './recorded-reasons.js';
 import { randomUUID } from 'node:crypto';
@@ -41,10 +43,16 @@ export interface ExecutionDeps {
   lockWaitMs?: number;
   /** Time stop of a new position, in sessions with the entry session as 1 (DESIGN §6). Default 5. */
   timeStopBars?: number;
+  /**
+   * When entries may go: outside the session an entry is refused (`market_closed`) before anything
+   * reaches the broker, judged on `now`. The app wires `marketHoursFor(config)` (the exchange's
+   * sessions unless MARKET_HOURS=always); absent, no session gate (tests of the fill path).
+   */
+  marketHours?: MarketHours;
 }
 
 /** Which check stopped an approval before (or at) the broker. */
-export type RefusalGate = GateName | 'kill_switch' | 'expired' | 'broker';
+export type RefusalGate = GateName | 'kill_switch' | 'expired' | 'market_closed' | 'broker';
 
 /** The numbers a confirmation message needs. */
 export interface OrderSummary {
@@ -156,12 +164,13 @@ const ACTOR = 'execution';
  * and can be run any number of times, concurrently, or again after a crash at
  * any point. It is a state machine keyed by the `orders` row:
  *
- * 1. no order row: expiry, kill switch, re-quote, drift band, position caps,
- *    LiquidityGate and PolicyGate; then ONE statement reserves the daily
- *    budget (atomic conditional UPDATE) and inserts the order row with the
- *    deterministic client order id.
+ * 1. no order row: expiry, the session (outside it: refused `market_closed`,
+ *    nothing read from the broker or reserved), kill switch, re-quote, drift
+ *    band, position caps, LiquidityGate and PolicyGate; then ONE statement
+ *    reserves the daily budget (atomic conditional UPDATE) and inserts the
+ *    order row with the deterministic client order id.
  * 2. from the order row on, the {@link OrderLifecycle} (shared with exits and
- *    flatten): kill switch again right before the POST, the durable attempt
+ *    flatten): kill switch and session again right before the POST, the durable attempt
  *    mark, the submission, broker-error triage, lookup (never a re-POST) of an
  *    order that was or may have been sent, the ack, and the booking, which
  *    here is ONE statement (fills, position, budget settlement, approval and
@@ -222,6 +231,8 @@ class Run {
   private readonly log: Logger | undefined;
   private readonly journal: AuditJournal;
   private readonly lifecycle: OrderLifecycle;
+  /** The session gate of this entry (new risk), on the run's clock. */
+  private readonly session: NewRiskSession;
 
   constructor(
     private readonly deps: ExecutionDeps,
@@ -229,6 +240,7 @@ class Run {
   ) {
     this.limits = { ...DEFAULT_EXECUTION_LIMITS, ...deps.limits };
     this.now = deps.now ?? (() => new Date());
+    this.session = { hours: deps.marketHours ?? ALWAYS_OPEN, now: this.now };
     this.scrub = deps.scrub ?? makeScrubber([]);
     this.log = deps.logger?.child({ approvalId });
     this.journal = new AuditJournal(deps.audit, ACTOR, { approvalId }, (action, err) => this.log?.error({ action, err: this.text(err) }, 'audit append failed'));
@@ -270,13 +282,15 @@ class Run {
 
     const cid = order.client_order_id;
     const broker = this.deps.broker.name;
-    const res = await this.lifecycle.follow(order, 'check', this.bookkeeping(approval, order));
+    // An entry adds risk: the lifecycle checks the session right before the POST too.
+    const res = await this.lifecycle.follow(order, 'check', this.bookkeeping(approval, order), { newRisk: this.session });
     switch (res.kind) {
       case 'booked':
         return this.storedOutcome(res.value.approval, res.value.order);
       case 'booked_before':
       case 'blocked':
       case 'rejected':
+      case 'market_closed':
         return this.reloaded();
       case 'not_placed': {
         // Bad credentials will not fix themselves: close the approval and release its budget now.
@@ -310,6 +324,13 @@ class Run {
     const now = this.now();
     if (now.getTime() >= a.expires_at.getTime()) {
       return done(await this.refuse(a, 'expired', { code: 'expired', expiresAt: a.expires_at.toISOString() }, {}));
+    }
+    const closed = marketClosedReason(this.session);
+    if (closed) {
+      // Nothing is read from the broker or reserved: the kill switch still comes first in what the trader hears.
+      const ks = await this.deps.killSwitch.state();
+      if (ks.engaged) return done(await this.refuse(a, 'kill_switch', { code: 'kill_switch', order: 'entry', killReason: ks.reason }, {}));
+      return done(await this.refuse(a, 'market_closed', closed, {}));
     }
     const day = tradingDay(now);
     // The reads are independent: fetch them at once; the checks below still decide in their fixed
@@ -568,14 +589,15 @@ class Run {
     };
   }
 
-  /** Closes an order that never reached the broker (kill switch, broker refusal): budget released, approval refused. */
+  /** Closes an order that never reached the broker (kill switch, market closed, broker refusal): budget released, approval refused. */
   private async finishUnsent(a: ApprovalRow, o: OrderRow, u: UnsentCause): Promise<void> {
-    const gate: RefusalGate = u.cause === 'kill_switch' ? 'kill_switch' : 'broker';
+    const gate: RefusalGate = u.cause === 'kill_switch' ? 'kill_switch' : u.cause === 'market_closed' ? 'market_closed' : 'broker';
     const why: RecordedReason = u.cause === 'kill_switch' ? { code: 'kill_switch', order: 'entry', killReason: u.killSwitch.reason } : u.reason;
     const reason = scrubReason(why, (s) => this.text(s));
     const now = this.now();
     const closed = await this.deps.db.transaction(async (tx) => {
-      if (!(await closeUnsentOrder(tx, o, reason, now, { neverAttempted: false }))) return false;
+      // Market closed: decided before the attempt mark, so the row must still be provably unsent.
+      if (!(await closeUnsentOrder(tx, o, reason, now, { neverAttempted: u.cause === 'market_closed' }))) return false;
       await this.setRefused(tx, a, gate, reason, {}, now);
       return true;
     });

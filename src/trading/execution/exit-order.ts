@@ -242,6 +242,7 @@ export class ExitDesk {
       case 'booked':
       case 'booked_before':
       case 'rejected':
+      case 'market_closed': // never for exits: they reduce risk and pass no newRisk session (exits.ts keeps its own rule)
         return reread();
       case 'blocked':
         return res.confirmedEpoch !== undefined
@@ -310,6 +311,8 @@ export class ExitDesk {
       closeUnsent: (u: UnsentCause) =>
         u.cause === 'rejected'
           ? this.closeUnsent(o, u.reason, false)
+          : u.cause === 'market_closed' // never for exits (see outcomeOf)
+            ? this.closeUnsent(o, u.reason, true)
           : u.confirmedEpoch !== undefined
             ? this.closeUnsent(o, { code: 'kill_switch_changed', confirmedEpoch: u.confirmedEpoch, epoch: u.killSwitch.epoch }, true)
             : this.closeUnsent(o, { code: 'kill_switch', order: 'exit', killReason: u.killSwitch.reason }, true),

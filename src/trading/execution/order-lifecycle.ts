@@ -5,12 +5,13 @@ import { isBrokerError, type BrokerError } from '../../lib/broker-errors.js';
 import { isTerminal, type OrderStatus } from '../../lib/order-status.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import type { AuditJournal } from './audit-journal.js';
-import type { BrokerRejected, RecordedReason } from './recorded-reasons.js';
+import type { BrokerRejected, MarketClosed, RecordedReason } from './recorded-reasons.js';
+import { marketClosedReason, type NewRiskSession } from './new-risk-session.js';
 
 /**
  * The columns of an `orders` row the lifecycle reads and updates, whatever
- * the order is for (an approval's entry, a stop or time exit, a flatten, and
- * the manual close to come).
+ * the order is for (an approval's entry, a stop or time exit, a flatten, a
+ * manual `/close`).
  */
 export interface LifecycleOrder {
   id: string;
@@ -62,7 +63,9 @@ export interface BookingFacts {
 export type UnsentCause =
   /** `confirmedEpoch`: a confirmed flatten whose epoch moved (the switch may be off by now). */
   | { cause: 'kill_switch'; killSwitch: KillSwitchState; confirmedEpoch?: number }
-  | { cause: 'rejected'; reason: BrokerRejected };
+  | { cause: 'rejected'; reason: BrokerRejected }
+  /** A new-risk order (an entry) due outside the regular session: never POSTed (see {@link FollowOptions.newRisk}). */
+  | { cause: 'market_closed'; reason: MarketClosed };
 
 /**
  * What differs between kinds of orders at the two points where the books
@@ -84,6 +87,18 @@ export interface OrderBookkeeping<B> {
  */
 export type KillSwitchRule = 'check' | 'bypass' | { confirmedEpoch: number };
 
+/** What only some kinds of orders ask of the lifecycle. */
+export interface FollowOptions {
+  /**
+   * The order adds risk (an entry): right before its POST, after the kill
+   * switch read, the market must be in its regular session, or the order is
+   * closed unsent (`market_closed`) and nothing reaches the broker. Exits,
+   * flatten and `/close` reduce risk and pass none: their behaviour is their
+   * own (exits.ts, close-position.ts).
+   */
+  newRisk?: NewRiskSession;
+}
+
 /**
  * Where one run of the lifecycle left the order (the caller turns it into
  * its own outcome):
@@ -91,6 +106,7 @@ export type KillSwitchRule = 'check' | 'bypass' | { confirmedEpoch: number };
  * - `booked_before`: an earlier or concurrent run booked it;
  * - `blocked`: the kill switch was on right before the POST; closed unsent;
  * - `rejected`: the broker refused it at submission; closed unsent;
+ * - `market_closed`: a new-risk order due outside the session; closed unsent, never POSTed;
  * - `not_placed`: the broker said nothing was placed (down, rate limited,
  *   bad credentials); the attempt mark is cleared so the same order may be sent again;
  * - `claimed`: another run set the attempt mark first; it sends (or sent) the order;
@@ -99,14 +115,16 @@ export type KillSwitchRule = 'check' | 'bypass' | { confirmedEpoch: number };
  * - `missing`: sent earlier, but the broker does not show it (yet);
  * - `wait_failed`: waiting for a terminal state failed;
  * - `working`: still working at the broker when the wait ended.
- * Everything but `booked`, `booked_before`, `blocked`, `rejected` and
- * `not_placed` leaves an order that may exist: it is only ever looked up again.
+ * Everything but `booked`, `booked_before`, `blocked`, `rejected`,
+ * `market_closed` and `not_placed` leaves an order that may exist: it is only
+ * ever looked up again.
  */
 export type LifecycleResult<B> =
   | { kind: 'booked'; value: B }
   | { kind: 'booked_before' }
   | { kind: 'blocked'; killSwitch: KillSwitchState; confirmedEpoch?: number }
   | { kind: 'rejected'; reason: RecordedReason }
+  | { kind: 'market_closed'; reason: MarketClosed }
   | { kind: 'not_placed'; error: BrokerError }
   | { kind: 'claimed' }
   | { kind: 'unknown'; error: BrokerError }
@@ -137,13 +155,15 @@ export function neverSent(o: LifecycleOrder): boolean {
 }
 
 /**
- * ONE order lifecycle for entries, exits, flatten (and the manual close to
- * come), from a written `orders` row (deterministic client order id) to its
- * booked outcome. It is the only code that:
+ * ONE order lifecycle for entries, exits, flatten and the manual `/close`
+ * (close-position.ts), from a written `orders` row (deterministic client
+ * order id) to its booked outcome. It is the only code that:
  *
  * 1. audits `<prefix>.submitting` and reads the kill switch strictly AFTER
  *    that audit write and right before the attempt mark and the POST (never
- *    only at enqueue) — unless the caller's rule is `bypass`;
+ *    only at enqueue) — unless the caller's rule is `bypass`; then, for a
+ *    new-risk order ({@link FollowOptions.newRisk}), checks the session on the
+ *    injected clock: closed → closed unsent, never POSTed;
  * 2. writes the durable attempt mark (`submit_attempted_at`): from then on
  *    the order is only ever looked up, never sent again;
  * 3. triages broker errors: `rejected` → closed unsent; `unavailable`,
@@ -159,21 +179,21 @@ export function neverSent(o: LifecycleOrder): boolean {
 export class OrderLifecycle {
   constructor(private readonly deps: LifecycleDeps) {}
 
-  /** Takes `order` as far as it can go in this run; sends it only when {@link neverSent}. */
-  async follow<B>(order: LifecycleOrder, rule: KillSwitchRule, books: OrderBookkeeping<B>): Promise<LifecycleResult<B>> {
+  /** Takes `order` as far as it can go in this run; sends it only when {@link neverSent} (and, for new risk, in session). */
+  async follow<B>(order: LifecycleOrder, rule: KillSwitchRule, books: OrderBookkeeping<B>, opts: FollowOptions = {}): Promise<LifecycleResult<B>> {
     try {
-      return await this.steps(order, rule, books);
+      return await this.steps(order, rule, books, opts);
     } finally {
       await this.deps.journal.flush();
     }
   }
 
-  private async steps<B>(order: LifecycleOrder, rule: KillSwitchRule, books: OrderBookkeeping<B>): Promise<LifecycleResult<B>> {
+  private async steps<B>(order: LifecycleOrder, rule: KillSwitchRule, books: OrderBookkeeping<B>, opts: FollowOptions): Promise<LifecycleResult<B>> {
     if (order.booked_at !== null) return { kind: 'booked_before' };
     const { broker, journal } = this.deps;
     let b: BrokerOrder | null = null;
     if (neverSent(order)) {
-      const sent = await this.submit(order, rule, books);
+      const sent = await this.submit(order, rule, books, opts);
       if (sent.kind !== 'sent') return sent;
       b = sent.order;
     }
@@ -241,7 +261,7 @@ export class OrderLifecycle {
 
   // --- the one submission ----------------------------------------------------------
 
-  private async submit<B>(o: LifecycleOrder, rule: KillSwitchRule, books: OrderBookkeeping<B>): Promise<{ kind: 'sent'; order: BrokerOrder } | LifecycleResult<B>> {
+  private async submit<B>(o: LifecycleOrder, rule: KillSwitchRule, books: OrderBookkeeping<B>, opts: FollowOptions): Promise<{ kind: 'sent'; order: BrokerOrder } | LifecycleResult<B>> {
     const { broker, journal, prefix, text } = this.deps;
     const req: OrderRequest = {
       clientOrderId: o.client_order_id,
@@ -264,6 +284,15 @@ export class OrderLifecycle {
         const moved = confirmed === undefined ? {} : { confirmedEpoch: confirmed };
         await books.closeUnsent({ cause: 'kill_switch', killSwitch: ks, ...moved });
         return { kind: 'blocked', killSwitch: ks, ...moved };
+      }
+    }
+    if (opts.newRisk) {
+      // As late as the kill switch read, on the injected clock: a run that started in session but
+      // reaches its POST after the close (or a retry hours later) sends nothing.
+      const closed = marketClosedReason(opts.newRisk);
+      if (closed) {
+        await books.closeUnsent({ cause: 'market_closed', reason: closed });
+        return { kind: 'market_closed', reason: closed };
       }
     }
     // Durable "a POST may be out there" mark, as late as possible: a crash before it leaves an

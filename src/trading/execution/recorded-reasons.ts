@@ -15,6 +15,14 @@ export type RecordedReason =
   | { code: 'kill_switch'; order: 'entry' | 'exit'; killReason: string | null }
   /** A confirmed flatten's sell not sent: the kill switch moved from the epoch it was confirmed for (a /resume, a new /kill) before its POST. */
   | { code: 'kill_switch_changed'; confirmedEpoch: number; epoch: number | null }
+  /**
+   * An entry (new risk) reached the order path outside the regular session (`at`, ISO: when it was
+   * checked) — a job that ran after the close, a retry, a worker that came back late: an IOC then
+   * cannot fill, and a broker taking extended-hours orders might fill it at a price nobody approved.
+   * Nothing was sent and nothing booked. `nextOpen` (ISO) is the next session's open, null beyond
+   * the calendar. Exits never get it: they keep their own session rule.
+   */
+  | { code: 'market_closed'; order: 'entry'; at: string; nextOpen: string | null }
   /** The reservation lost a race for the last of the daily budget. */
   | { code: 'budget_used_up'; dailyBudget: number }
   /**
@@ -51,6 +59,9 @@ export type RecordedReasonCode = RecordedReason['code'];
 
 /** The broker_rejected reason, the one the order lifecycle builds from a broker's refusal. */
 export type BrokerRejected = Extract<RecordedReason, { code: 'broker_rejected' }>;
+
+/** The market_closed reason: an entry stopped before the broker because the session was closed. */
+export type MarketClosed = Extract<RecordedReason, { code: 'market_closed' }>;
 
 /**
  * The same reason with every figure that can carry outside text (an error,
@@ -99,6 +110,7 @@ const schemas: { [C in RecordedReasonCode]: z.ZodType<Extract<RecordedReason, { 
   expired: z.object({ code: z.literal('expired'), expiresAt: z.string() }),
   kill_switch: z.object({ code: z.literal('kill_switch'), order: z.enum(['entry', 'exit']), killReason: z.string().nullable() }),
   kill_switch_changed: z.object({ code: z.literal('kill_switch_changed'), confirmedEpoch: z.number(), epoch: z.number().nullable() }),
+  market_closed: z.object({ code: z.literal('market_closed'), order: z.literal('entry'), at: z.string(), nextOpen: z.string().nullable() }),
   budget_used_up: z.object({ code: z.literal('budget_used_up'), dailyBudget: z.number() }),
   gate: z.object({ code: z.literal('gate'), gate: z.string(), limit: z.string(), numbers: z.record(z.string(), figure) }),
   account_unreadable: z.object({ code: z.literal('account_unreadable'), error: z.string() }),

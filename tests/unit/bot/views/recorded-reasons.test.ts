@@ -20,6 +20,11 @@ const CASES: [RecordedReason, string][] = [
   [{ code: 'kill_switch', order: 'exit', killReason: null }, 'kill switch is ON (no reason given): not sent'],
   [{ code: 'kill_switch_changed', confirmedEpoch: 5, epoch: 6 }, 'the kill switch changed (epoch 5 → 6) after this flatten was confirmed: not sent'],
   [{ code: 'kill_switch_changed', confirmedEpoch: 5, epoch: null }, 'the kill switch changed (epoch 5 → unknown) after this flatten was confirmed: not sent'],
+  [
+    // Fri Dec 11 2026 16:00:02 ET, the next open Mon Dec 14 09:30 ET.
+    { code: 'market_closed', order: 'entry', at: '2026-12-11T21:00:02.000Z', nextOpen: '2026-12-14T14:30:00.000Z' },
+    'The market was closed when this order was due to go (Fri Dec 11 16:00 ET): an order then cannot fill at the price you approved, so nothing was sent to the broker and nothing was booked. The next session opens Mon Dec 14 09:30 ET.',
+  ],
   [{ code: 'budget_used_up', dailyBudget: 1000 }, 'Order refused by PolicyGate: the daily budget of $1,000.00 was used up by another order.'],
   [
     // The numbers of the daily-budget refusal in tests/integration/trading/execution/execute.test.ts.
@@ -59,6 +64,7 @@ describe('recordedReasonText', () => {
       expired: true,
       kill_switch: true,
       kill_switch_changed: true,
+      market_closed: true,
       budget_used_up: true,
       gate: true,
       account_unreadable: true,

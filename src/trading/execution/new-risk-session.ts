@@ -1,0 +1,28 @@
+import type { MarketHours } from '../../engine/market-hours.js';
+import type { MarketClosed } from './recorded-reasons.js';
+
+/**
+ * The session gate of NEW-RISK orders (entries): outside the regular session
+ * an entry is not sent at all. An IOC cannot fill then, and a broker that
+ * takes extended-hours orders could fill it at a price nobody approved. The
+ * bot already offers "Queue for the open" to an Approve outside the session;
+ * this gate covers what reaches the order path anyway (a job that starts
+ * after the close, a retry, a worker back late). Exits and flatten never pass
+ * it: they reduce risk and keep their own session rule.
+ *
+ * The clock and the hours are injected (`marketHoursFor(config)` as the app
+ * wires them), so the same check holds for tests with a set clock.
+ */
+export interface NewRiskSession {
+  hours: MarketHours;
+  now: () => Date;
+}
+
+/** Null while the market is open at `now`; otherwise the reason to record, with the next open. */
+export function marketClosedReason(s: NewRiskSession): MarketClosed | null {
+  const at = s.now();
+  const ms = at.getTime();
+  if (s.hours.isOpen(ms)) return null;
+  const next = s.hours.nextOpen(ms);
+  return { code: 'market_closed', order: 'entry', at: at.toISOString(), nextOpen: next ? new Date(next.open).toISOString() : null };
+}
