@@ -1,3 +1,4 @@
+import { marketHoursFor } from '../engine/market-hours.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
@@ -118,7 +119,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   const charts: ChartRenderer = config.charts.quickchartUrl ? new QuickChartRenderer({ baseUrl: config.charts.quickchartUrl }) : new LocalChartRenderer();
   const startedAt = Date.now();
   const mode = `${config.local.enabled ? 'local' : config.telegram.webhook ? 'telegram (webhook)' : 'telegram (polling)'} · paper`;
-  const publisher = new ChatPublisher({ outbox: notifier, charts, callbackKey: config.telegram.callbackKey, log });
+  const publisher = new ChatPublisher({ outbox: notifier, charts, callbackKey: config.telegram.callbackKey, hours: marketHoursFor(config), log });
   const statusSources: StatusSources = {
     db: uow,
     redis: new RedisHealthProbe(redis),

@@ -1,5 +1,5 @@
 /** Chart.js config for {@link CandleChartSpec}. */
-import { baseOptions, categoryAxis, formatPrice, indexedPoints, valueAxis } from './config-common.js';
+import { baseOptions, categoryAxis, formatPrice, indexedPoints, valueAxis, withAlpha } from './config-common.js';
 import type { ChartJsConfig, Json, JsonObject } from './json.js';
 import type { CandleChartSpec, PriceLevel } from './port.js';
 import { DOWN_COLOR, FLAT_COLOR, LEVEL_COLORS, LEVEL_NAMES, UP_COLOR, paletteColor } from './theme.js';
@@ -31,10 +31,14 @@ export function candlesConfig(spec: CandleChartSpec, style: CandleStyle): ChartJ
   (spec.levels ?? []).forEach((l, i) => {
     annotations[`level${i}_${l.role}`] = levelLine(l);
   });
+  const signal = spec.signalIndex;
+  if (signal !== undefined && Number.isInteger(signal) && signal >= 0 && signal < spec.bars.length) annotations.signal = signalBox(signal);
   const candles = style === 'financial' ? financialDatasets(spec) : floatingDatasets(spec);
   return {
     type: style === 'financial' ? 'candlestick' : 'bar',
-    data: { labels: spec.bars.map((b) => b.date), datasets: [...candles, ...overlays] },
+    // One blank category after the last bar: without it the last candle (a pick's signal candle)
+    // sat on the plot's right edge and was drawn cut in half.
+    data: { labels: [...spec.bars.map((b) => b.date), ''], datasets: [...candles, ...overlays] },
     options: {
       ...baseOptions(spec, overlays.length > 0, annotations),
       scales: {
@@ -81,6 +85,35 @@ function floatingDatasets(spec: CandleChartSpec): JsonObject[] {
       ...common,
     },
   ];
+}
+
+/** Amber: apart from the candles' green/red and the levels' blue/red/green. */
+const SIGNAL_COLOR = '#f59e0b';
+
+/**
+ * The signal candle's slot, shaded top to bottom (a box with no y bounds spans
+ * the plot) under the candles, with "Signal" above it. Category slot i runs
+ * from i − 0.5 to i + 0.5.
+ */
+function signalBox(i: number): JsonObject {
+  return {
+    type: 'box',
+    xScaleID: 'x',
+    xMin: i - 0.5,
+    xMax: i + 0.5,
+    backgroundColor: withAlpha(SIGNAL_COLOR, 0.22),
+    borderColor: SIGNAL_COLOR,
+    borderWidth: 1,
+    drawTime: 'beforeDatasetsDraw',
+    label: {
+      display: true,
+      content: 'Signal',
+      position: { x: 'end', y: 'start' },
+      color: '#92400e',
+      font: { size: 11, weight: 'bold' },
+      padding: 2,
+    },
+  };
 }
 
 function levelLine(l: PriceLevel): JsonObject {

@@ -64,6 +64,11 @@ export interface CandleChartSpec extends ChartFrame {
   readonly bars: readonly Candle[];
   readonly overlays?: readonly Overlay[];
   readonly levels?: readonly PriceLevel[];
+  /**
+   * Index into `bars` of the candle that gave the signal (a pick card's is the
+   * last): shaded and labelled "Signal". Ignored unless an index of `bars`.
+   */
+  readonly signalIndex?: number;
 }
 
 /** One line of a line chart. */

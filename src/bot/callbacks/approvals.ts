@@ -9,7 +9,9 @@ import type { BotDeps } from '../deps.js';
 import { marketHoursFor } from '../../engine/market-hours.js';
 import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
 import type { Keyboard } from '../format/message.js';
-import { marketClosedApproveText } from '../views/queue-view.js';
+import { marketClosedApproveText, nyDayClock } from '../views/queue-view.js';
+import { queueOfferAt } from '../views/pick-card.js';
+import { QUEUE_FOR_OPEN, queueButton } from './queue-button.js';
 
 /** Who decided, and where the pick's card is (when known). */
 export interface DecisionRequest {
@@ -86,8 +88,10 @@ async function refuseWhileClosed(deps: BotDeps, telegram: Telegram, req: Decisio
   await audit(deps, 'pick.approve_refused', req, { reason: 'market_closed' });
   const key = deps.config.telegram.callbackKey;
   const expires = pick.expiresAt.getTime();
-  await editCard(deps, telegram, req, '🕰 Market closed: not ordered. Queue it for the open, or let it expire.', [
-    [{ text: '⏰ Queue for the open', callback_data: signCallback(key, CALLBACK_ACTIONS.queueOp, `e${pick.id}`, expires) }],
+  const offer = queueOfferAt(hours, now);
+  // The re-drawn caption has no queue line (it is the pick's own): the outcome line says when the queue would send it.
+  await editCard(deps, telegram, req, `🕰 Market closed: not ordered. Queue it for the open${offer ? ` (goes ${nyDayClock(offer.sendAt)}, expires ${nyDayClock(offer.expiresAt)})` : ''}, or let it expire.`, [
+    [{ text: QUEUE_FOR_OPEN, callback_data: queueButton(key, 'e', pick.id, expires) }],
     [{ text: '✖ Reject', callback_data: signCallback(key, CALLBACK_ACTIONS.rejectPick, pick.id, expires) }],
   ]);
   return { text: marketClosedApproveText(pick.symbol, hours.nextOpen(now)), alert: true };

@@ -4,23 +4,14 @@ import { roleAllows, type Role } from '../../lib/roles.js';
 import type { ConfirmRefusal } from '../../trading/confirmations/confirmations.js';
 import { cancelConfirm, confirmFlattenQueue, FLATTEN_QUEUE_CONFIRM, type KillConfirmDeps } from '../../trading/kill-switch/confirm.js';
 import { cancelQueued, queueEntry, queueFlatten, type CancelQueuedResult, type QueueDeps, type QueuedOrder } from '../../trading/queue/queued-orders.js';
-import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
+import { queueButton } from './queue-button.js';
 import type { BotDeps } from '../deps.js';
 import { nyClock } from '../format/ny-time.js';
 import { notQueuedText, queuedAnswer, queuedCancelledText, queuedCardLine, queuedWhat } from '../views/queue-view.js';
 import { editCard } from './approvals.js';
 
-/**
- * The buttons of orders queued for the open. One signed action (`qo`), its
- * arg an op letter and an id:
- * - `e<pick id>`: "⏰ Queue for the open" on a pick card (trader; its own approval);
- * - `c<queued id>`: "✖ Cancel" of a queued order (trader; admin for a flatten);
- * - `f<token>`: "⏰ Queue flatten for the open" (admin; token bound to the kill epoch);
- * - `d<token>`: its "✖ Cancel" (spends the token: nothing queued).
- */
-export function queueButton(key: Buffer, op: 'e' | 'c' | 'f' | 'd', id: string, expiresAtMs: number): string {
-  return signCallback(key, CALLBACK_ACTIONS.queueOp, `${op}${id}`, expiresAtMs);
-}
+// The buttons' signed data (ops e, c, f, d) is made in queue-button.ts; re-exported for the callers that import it from here.
+export { queueButton };
 
 /** The Cancel button of a queued order: valid until it expires. */
 export function cancelQueuedKeyboard(key: Buffer, q: QueuedOrder): { text: string; callback_data: string }[][] {

@@ -3,6 +3,7 @@ import type { Notice, Notifier, PublishOptions } from '../../trading/notifier.js
 import { renderNotice } from '../render/index.js';
 import type { RenderContext } from '../render/types.js';
 import type { Outbox } from './outbox.js';
+import type { MarketHours } from '../../engine/market-hours.js';
 
 /** What the chat publisher needs to turn notices into messages. */
 export interface ChatPublisherDeps {
@@ -10,6 +11,8 @@ export interface ChatPublisherDeps {
   charts: ChartRenderer;
   callbackKey: Buffer;
   now?: () => number;
+  /** The market's hours, for the queue offer on cards posted outside the session. */
+  hours?: MarketHours;
   log: { warn(obj: object, msg: string): void };
 }
 
@@ -29,6 +32,7 @@ export class ChatPublisher implements Notifier {
       callbackKey: deps.callbackKey,
       now: deps.now ?? (() => Date.now()),
       log: deps.log,
+      ...(deps.hours ? { hours: deps.hours } : {}),
     };
   }
 

@@ -1,6 +1,7 @@
 import type { NotifyOp } from '../../jobs/payloads/common.js';
 import type { ChartRenderer } from '../../adapters/charts/port.js';
 import type { Notice } from '../../trading/notifier.js';
+import type { MarketHours } from '../../engine/market-hours.js';
 
 /** What a renderer may use besides the notice itself. */
 export interface RenderContext {
@@ -12,6 +13,8 @@ export interface RenderContext {
   /** The clock buttons' expiry and "now" lines are computed from. */
   now(): number;
   log: { warn(obj: object, msg: string): void };
+  /** The market's hours (MARKET_HOURS): cards posted outside the session offer ⏰ Queue for the open. Without them, no offer. */
+  hours?: MarketHours;
 }
 
 /** One notice as chat operations, and why it exists (for logs and metrics). */

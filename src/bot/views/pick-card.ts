@@ -5,7 +5,10 @@ import type { BarSeries } from '../../engine/bars.js';
 import { IndicatorCache } from '../../engine/indicators/cache.js';
 import { strategyById } from '../../engine/strategies/index.js';
 import { money } from '../format/numbers.js';
+import { price } from '../format/display.js';
 import type { ScanPick } from '../../trading/scan/pick.js';
+import { queueWindow, type MarketHours } from '../../engine/market-hours.js';
+import { queueOfferLine } from './queue-view.js';
 
 /** A pick, as the card shows it. */
 export type PickView = ScanPick;
@@ -15,23 +18,48 @@ const CHART_BARS = 120;
 /** Every card says how the stop works: no stop order rests at the broker. */
 export const STOP_NOTE = 'Stop is checked once a day, near the close, on daily bars: no stop order is placed at the broker.';
 
-/** The card caption: what, levels, size and risk, why, and a DEMO or data-date stamp. */
-export function pickCaption(p: PickView, expiresLabel: string): FmtString {
+/** What a card posted outside the session offers: the open queue's send time and expiry. */
+export interface QueueOffer {
+  /** Open + 1 min of the next session. */
+  sendAt: Date;
+  /** Open + 30 min: a queued order not sent by then expires. */
+  expiresAt: Date;
+}
+
+/**
+ * The queue offer of a card posted at `nowMs`: null while the market is open
+ * (Approve orders at once), without `hours` (a renderer not told the market's
+ * hours offers nothing) and beyond the calendar.
+ */
+export function queueOfferAt(hours: MarketHours | undefined, nowMs: number): QueueOffer | null {
+  if (!hours || hours.isOpen(nowMs)) return null;
+  const w = queueWindow(hours, nowMs);
+  return w ? { sendAt: w.sendAt, expiresAt: w.expiresAt } : null;
+}
+
+/**
+ * The card caption: what, levels, size and risk, why, and a DEMO or data-date
+ * stamp; with `queue` (posted outside the session), when Queue for the open
+ * would send it and when it would expire.
+ */
+export function pickCaption(p: PickView, expiresLabel: string, queue: QueueOffer | null = null): FmtString {
   const title = strategyById(p.strategy).title;
   return join(
     [
       fmt`📈 ${bold(p.symbol)} · ${title}${p.demo ? ' · DEMO' : ''}`,
-      `Entry (limit) ${p.entry.toFixed(2)} · Stop ${p.stop.toFixed(2)} · Target ${p.target === null ? '—' : p.target.toFixed(2)}`,
+      // price(): levels are on the tick, so a sub-dollar level shows its 4 decimals (toFixed(2) would make qty × (entry − stop) miss the risk).
+      `Entry (limit) ${price(p.entry)} · Stop ${price(p.stop)} · Target ${p.target === null ? '—' : price(p.target)}`,
       `Qty ${p.qty} · risk ${money(p.dollarRisk)} if the stop fills`,
       `Why: ${p.reasons.join('; ')}`,
       STOP_NOTE,
+      ...(queue ? [queueOfferLine(queue.sendAt, queue.expiresAt)] : []),
       `${p.demo ? 'DEMO data (synthetic)' : 'Data'} as of ${p.sessionDate} · pick ${p.id} · approve by ${expiresLabel}`,
     ],
     '\n',
   );
 }
 
-/** Candles (last ~120 bars) with SMA200, the strategy's channel, and entry/stop/target lines. */
+/** Candles (last ~120 bars) with SMA200, the strategy's channel, entry/stop/target lines and the signal candle marked. */
 export function pickChartSpec(p: PickView, series: BarSeries): CandleChartSpec {
   const n = series.dates.length;
   const from = Math.max(0, n - CHART_BARS);
@@ -40,11 +68,16 @@ export function pickChartSpec(p: PickView, series: BarSeries): CandleChartSpec {
   const overlays: Overlay[] = [{ name: 'SMA200', values: tail(cache.sma(200)), color: '#6d28d9' }];
   if (p.strategy === 'donchian') overlays.push({ name: 'Donchian 55 high', values: tail(cache.donchianUpper(55)), color: '#0ea5e9', dashed: true });
   else overlays.push({ name: '20-day low', values: tail(cache.donchianLower(20).lower), color: '#0ea5e9', dashed: true });
+  const bars = candlesFromSeries(series, CHART_BARS);
+  // The signal came from the close of its session: the last bar, unless newer bars were stored since
+  // (a session outside the window gets no marker rather than a wrong one).
+  const signal = bars.findLastIndex((b) => b.date === p.sessionDate);
   return {
     kind: 'candles',
     title: `${p.symbol} · ${strategyById(p.strategy).title} · ${p.sessionDate}`,
-    bars: candlesFromSeries(series, CHART_BARS),
+    bars,
     overlays,
+    ...(signal >= 0 ? { signalIndex: signal } : {}),
     levels: [
       { role: 'entry', price: p.entry },
       { role: 'stop', price: p.stop },

@@ -30,6 +30,15 @@ export function marketClosedApproveText(symbol: string | null, next: SessionInfo
   return `🕰 Market closed: an order now cannot fill, so nothing was ordered${symbol ? ` for ${symbol}` : ''} and the pick stays open. Tap ⏰ Queue for the open on the card to send it at ${when} (re-priced and re-checked then).`;
 }
 
+/**
+ * A card posted outside the session: what its ⏰ Queue for the open button
+ * would do — when the order goes (open + 1 min) and when, not sent, it expires
+ * (open + 30 min).
+ */
+export function queueOfferLine(sendAt: Date, expiresAt: Date): string {
+  return `🕰 Market closed: ⏰ Queue for the open sends it at ${nyDayClock(sendAt)} after a fresh quote and every check again; not sent by ${nyDayClock(expiresAt)}, it expires.`;
+}
+
 /** The card's line once queued: when it goes, when it expires, how to cancel. */
 export function queuedCardLine(q: QueuedOrder, by: string): string {
   return `⏰ Queued for the open by ${by} (${q.id}): goes at ${nyDayClock(q.sendAt)} after a fresh quote, the kill switch, the drift band and the gates; expires ${nyDayClock(q.expiresAt)} if not sent. /cancel ${q.id}`;

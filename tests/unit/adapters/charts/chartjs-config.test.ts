@@ -18,7 +18,8 @@ describe('toChartJsConfig: candles (financial)', () => {
 
   it('uses the candlestick type on a category axis of the bar dates', () => {
     expect(cfg.type).toBe('candlestick');
-    expect(cfg.data.labels).toEqual(spec.bars.map((b) => b.date));
+    // One blank slot after the last bar keeps the last candle whole (candles-config.test.ts).
+    expect(cfg.data.labels).toEqual([...spec.bars.map((b) => b.date), '']);
     expect(cfg.options.scales.x.type).toBe('category');
     const candles = cfg.data.datasets[0];
     expect(candles.type).toBe('candlestick');
