@@ -37,11 +37,11 @@ function fitsDecimals(n: number, decimals: number): boolean {
 
 /**
  * A per-share figure shown exactly enough to multiply out: 2 decimals when it
- * sits on the cent, else 4 (an average over fills at several prices, 0.0001
- * ticks below $1). `price` alone would show 27.3456 as 27.35, and qty × 27.35
+ * sits on the cent, 4 on a sub-dollar tick, else 6 (an average over fills at
+ * several prices, as stored). `price` alone would show 27.3456 as 27.35, and qty × 27.35
  * would not be the dollars beside it.
  */
 export function exactPrice(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return MISSING;
-  return n.toFixed(fitsDecimals(n, 2) ? 2 : 4);
+  return n.toFixed(fitsDecimals(n, 2) ? 2 : fitsDecimals(n, 4) ? 4 : 6);
 }

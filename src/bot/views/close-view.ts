@@ -5,25 +5,12 @@ import type { ConfirmRefusal } from '../../trading/confirmations/confirmations.j
 import type { QueuedOrder } from '../../trading/queue/queued-orders.js';
 import { money } from '../format/numbers.js';
 import { nyClock } from '../format/ny-time.js';
-import { strategyTitle } from '../format/display.js';
+import { exactPrice, strategyTitle } from '../format/display.js';
 import { nyDayClock, queuedWhat } from './queue-view.js';
 import { exitLine } from './exit-view.js';
 
 /** `/close` with nothing after it, or with too much. */
 export const CLOSE_USAGE = 'Usage: /close SYMBOL [qty] — sells qty shares of an open position (default: all of it) after a confirmation. The Close buttons on /positions do the same.';
-
-/**
- * A per-share figure shown exactly enough that `qty × (exit − entry)` gives
- * the dollars beside it to the cent: 2 decimals on the cent, else 4, else 6
- * (an average cost over several fills).
- */
-export function exactShare(n: number): string {
-  for (const d of [2, 4]) {
-    const f = 10 ** d;
-    if (Math.abs(Math.round(n * f) - n * f) < 1e-6) return `$${n.toFixed(d)}`;
-  }
-  return `$${n.toFixed(6)}`;
-}
 
 /** "Mon Dec 14 09:30 ET", or what to say when the calendar has no next session. */
 function opensAt(next: SessionInfo | null): string {
@@ -95,7 +82,7 @@ export function closeAskText(a: Extract<CloseAsk, { kind: 'ask' }>): FmtString {
   const p = a.position;
   const what = `${a.qty} of ${p.qty} ${p.symbol}`;
   const rest = a.qty < p.qty ? `${p.qty - a.qty} shares stay open.` : 'This closes the position.';
-  const how = `One IOC sell limit at the bid less the exit buffer; average cost ${exactShare(p.avgCost)} (${strategyTitle(p.strategy)}). ${rest} This button expires in 5 minutes.`;
+  const how = `One IOC sell limit at the bid less the exit buffer; average cost ${`$${exactPrice(p.avgCost)}`} (${strategyTitle(p.strategy)}). ${rest} This button expires in 5 minutes.`;
   if (a.underKill) {
     return fmt`🛑 ${bold`The kill switch is ON`} (${a.killReason ?? 'no reason recorded'}).\n${bold(`Sell ${what} under kill?`)}\n${how} It sells only while the switch stays at this kill.`;
   }
@@ -178,8 +165,8 @@ export function closeResultText(req: { symbol: string; strategy: string; qty: nu
     const head = o.filledQty >= o.qty ? `Closed ${o.filledQty} ${req.symbol}` : `Closed ${o.filledQty} of ${o.qty} ${req.symbol}`;
     const lines: (string | FmtString)[] = [
       fmt`✅ ${bold(head)} (${strategyTitle(req.strategy)})${req.underKill ? ' — sold under the kill switch' : ''}`,
-      `Sold ${o.filledQty}/${o.qty} @ ${exactShare(o.avgFillPrice)} (IOC limit ${exactShare(o.limitPrice ?? 0)})`,
-      `Realized: ${o.filledQty} × (${exactShare(o.avgFillPrice)} − ${exactShare(r.avgCost)}) = ${money(o.realizedPnl, { signed: true })}`,
+      `Sold ${o.filledQty}/${o.qty} @ $${exactPrice(o.avgFillPrice)} (IOC limit $${exactPrice(o.limitPrice ?? 0)})`,
+      `Realized: ${o.filledQty} × ($${exactPrice(o.avgFillPrice)} − $${exactPrice(r.avgCost)}) = ${money(o.realizedPnl, { signed: true })}`,
     ];
     if (o.filledQty < o.qty) lines.push(`The other ${o.qty - o.filledQty} found no buyer at or above the limit (IOC: nothing rests).`);
     lines.push(o.remainingQty > 0 ? `${o.remainingQty} shares still held.` : 'Position closed.');
