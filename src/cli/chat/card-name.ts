@@ -34,6 +34,8 @@ export function cardName(message: EmulatorMessage | undefined): string {
 export function buttonLine(button: Pick<EmulatorNumberedButton, 'number' | 'text'>, message: EmulatorMessage | undefined): string {
   const name = cardName(message);
   const firstWord = name.split(/\s+/)[0]!.toLowerCase();
-  const named = name && !button.text.toLowerCase().includes(firstWord) ? `${button.text} ${name}` : button.text;
+  // Whole words: a one-letter ticker ("T") is inside almost any label ("Reject").
+  const words = button.text.toLowerCase().split(/[^\p{L}\p{N}.]+/u);
+  const named = name && !words.includes(firstWord) ? `${button.text} ${name}` : button.text;
   return `[${button.number}] ${named}`;
 }
