@@ -14,7 +14,15 @@ export function scanProgressText(n: Omit<ScanProgressNotice, 'kind' | 'messageId
 /** The ack once the scan is over: what was evaluated, the signals per strategy, and what comes below. */
 export function scanDoneText(n: Omit<ScanFinishedNotice, 'kind' | 'messageId'>): FmtString {
   const byStrategy = n.byStrategy.map((s) => `${s.strategy}: ${s.signals}`).join(', ');
-  return fmt`✅ ${bold`Scan done`} — ${String(n.evaluated)} symbols as of ${n.asOf}${n.demo ? ' · DEMO data' : ''}\nSignals: ${String(n.signals)} (${byStrategy})${n.skipped ? `; ${n.skipped} symbols skipped (stale or short history)` : ''}\n${n.shown ? `Top ${n.shown} below. /picks lists all.` : 'No trade ideas today.'}`;
+  return fmt`✅ ${bold`Scan done`} — ${String(n.evaluated)} symbols as of ${n.asOf}${n.demo ? ' · DEMO data' : ''}\nSignals: ${String(n.signals)} (${byStrategy})${n.skipped ? `; ${n.skipped} symbols skipped (stale or short history)` : ''}\n${topLine(n.shown, n.held ?? 0)}`;
+}
+
+/** What comes below the summary: new cards, and the top picks already shown or decided (listed once, without buttons). */
+function topLine(shown: number, held: number): string {
+  if (shown === 0 && held === 0) return 'No trade ideas today.';
+  if (held === 0) return `Top ${shown} below. /picks lists all.`;
+  const already = `${held} already shown or decided (listed below, no new card)`;
+  return shown === 0 ? `No new picks: ${already}. /picks lists all.` : `${shown} new below; ${already}. /picks lists all.`;
 }
 
 /** The message a scheduled scan posts first (then edits with its progress); `slot` e.g. `scan-0935-2026-03-02`. */

@@ -109,7 +109,8 @@ export async function finishScan(p: ScanFinish, run: JobRun, deps: ScanFlowDeps)
       skipped: summary.skipped,
       signals: summary.signals,
       byStrategy: summary.byStrategy,
-      shown: summary.top.length,
+      shown: summary.top.filter((t) => !t.held).length,
+      held: summary.top.filter((t) => t.held).length,
     },
     { key: `${p.runId}-done`, delayMs: 1_500 },
   );

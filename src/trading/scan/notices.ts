@@ -36,8 +36,10 @@ export interface ScanFinishedNotice {
   skipped: number;
   signals: number;
   byStrategy: { strategy: StrategyId; signals: number }[];
-  /** Picks posted as cards after the summary. */
+  /** Picks posted as new cards after the summary. */
   shown: number;
+  /** Top picks without a new card (shown before, or decided), listed in one message after the cards. */
+  held?: number;
 }
 
 /** The best picks, each to be posted as a card that can be approved or rejected until it expires. */
