@@ -6,7 +6,8 @@ import { askFlatten, askFlattenQueue } from '../../trading/kill-switch/confirm.j
 import { marketHoursFor } from '../../engine/market-hours.js';
 import { cancelAllQueued } from '../../trading/queue/queued-orders.js';
 import { queueButton } from '../callbacks/queue.js';
-import { flattenMarketClosedText, queueCancelledByKill } from '../views/queue-view.js';
+import { flattenMarketClosedText, queueCancelledByKill, queuedKilledCardLine } from '../views/queue-view.js';
+import { editCard } from '../callbacks/approvals.js';
 import { KillSwitchUnavailableError } from '../../trading/kill-switch/kill-switch.js';
 import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
 import type { CommandCall } from './define.js';
@@ -48,6 +49,10 @@ export const killCommand = defineCommand({
             ? '\n⚠️ Redis is unreachable: the switch is recorded in Postgres (the system of record).'
             : '';
       const queueLine = dropped === null ? '\n⚠️ Queued orders could not be read: each is still checked against the kill switch at the open.' : queueCancelledByKill(dropped);
+      // Their pick cards lose the Cancel button: nothing is queued any more.
+      for (const q of dropped ?? []) {
+        if (q.kind === 'entry' && q.pickId) await editCard(deps, call.ctx.telegram, { pickId: q.pickId, chatId: q.chatId, ...(q.cardMessageId ? { cardMessageId: q.cardMessageId } : {}) }, queuedKilledCardLine(q));
+      }
       await reply(fmt`🛑 ${bold`KILL SWITCH ON`}\nReason: ${reason}\nEvery order path now refuses to submit, checked right before each broker call.\nSend /resume to turn it off.${partial}${queueLine}`);
       await cancelBrokerOrders({ ...call, args: { reason } });
       if (args.flatten) await askFlattenConfirm(call, state.epoch);

@@ -54,6 +54,16 @@ export function queuedExpiredText(q: QueuedOrder): FmtString {
   return fmt`⌛ ${bold`Queued order expired`}: ${queuedWhat(q)} (${q.id}) was not sent by ${nyDayClock(q.expiresAt)}. Nothing was ordered.`;
 }
 
+/** The pick card's last line once its queued order expired (its Cancel button goes). */
+export function queuedExpiredCardLine(q: QueuedOrder): string {
+  return `⌛ Queued order ${q.id} expired at ${nyDayClock(q.expiresAt)}: nothing was ordered`;
+}
+
+/** The pick card's last line once /kill cancelled its queued order. */
+export function queuedKilledCardLine(q: QueuedOrder): string {
+  return `🛑 Queued order ${q.id} cancelled by /kill: nothing was ordered`;
+}
+
 /** `/cancel <id>` done. */
 export function queuedCancelledText(q: QueuedOrder): string {
   return `✖ Cancelled ${q.id}: ${queuedWhat(q)} will not be sent at the open. Nothing was ordered.`;

@@ -146,7 +146,9 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
       const expired = await expireDue(q);
       for (const o of expired) {
         await deps.audit.append({ action: 'order.queue_expired', actor: 'open-queue', queuedId: o.id, kind: o.kind, expiresAt: o.expiresAt.toISOString() }).catch(() => undefined);
-        await deps.publisher.publish(o.chatId, { kind: 'queue.expired', order: o }, { key: `queue-expired-${o.id}` });
+        const pick = o.kind === 'entry' && o.pickId && o.cardMessageId ? await deps.picks.get(o.pickId).catch(() => null) : null;
+        const card = pick && o.cardMessageId ? { messageId: o.cardMessageId, pick } : null;
+        await deps.publisher.publish(o.chatId, { kind: 'queue.expired', order: o, card }, { key: `queue-expired-${o.id}` });
       }
       const due = await releaseDue(q, { kinds: deps.dispatchQueuedClose ? ['entry', 'flatten', 'close'] : ['entry', 'flatten'] });
       for (const o of due) await handOn(deps, o);

@@ -146,6 +146,9 @@ describe('outside the session: queue for the open', () => {
     const told = await waitMessage(h.emulator, USER, after, /Queued order expired/, 10_000);
     expect(textOf(told)).toMatch(new RegExp(`buy 10 QOC \\(${id}\\) was not sent by Tue Dec 15 10:00 ET\\. Nothing was ordered\\.`));
     expect(await count(h.running.app.ds, `SELECT count(*)::int AS n FROM paper_orders WHERE symbol = 'QOC'`)).toBe(0);
+    // The card no longer offers a Cancel for an order that is gone, and says what became of it.
+    await until('the QOC card to lose its buttons', async () => (cardNow(c.card.messageId).buttons.length === 0 ? true : undefined), 10_000);
+    expect(cardNow(c.card.messageId).caption).toContain(`Queued order ${id} expired at Tue Dec 15 10:00 ET: nothing was ordered`);
   }, 60_000);
 
   it('/kill cancels queued orders; /kill flatten after the close offers the queue, and the flatten sells at the next open', async () => {
@@ -161,6 +164,8 @@ describe('outside the session: queue for the open', () => {
     expect((await queuedRow(d.pickId))?.state).toBe('CANCELLED');
     const killReply = (await h.emulator.events({ chatId: USER })).filter((e) => /KILL SWITCH ON/.test(textOf(e))).at(-1);
     expect(textOf(killReply)).toMatch(new RegExp(`Queued for the open, now cancelled: ${idD} \\(buy 10 QOD\\)`));
+    expect(cardNow(d.card.messageId).buttons).toEqual([]);
+    expect(cardNow(d.card.messageId).caption).toContain(`Queued order ${idD} cancelled by /kill: nothing was ordered`);
 
     const queued = await press(offer.message!.message_id, buttons(offer)[0]!.callback_data);
     expect(queued.text).toMatch(/^Queued flatten \(sell every open position\) for Wed Dec 16 09:31 ET/);
