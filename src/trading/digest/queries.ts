@@ -3,35 +3,15 @@
  * come back as float8 and dates as `YYYY-MM-DD` text. "Today" is the New York
  * calendar date of the session (`sessionDate`).
  */
-import { isSession, nyLocalParts, sessionsBetween } from '../../engine/calendar/index.js';
-import { tradeDatesOf } from '../../engine/trade-session.js';
+import { nyLocalParts, sessionsBetween } from '../../engine/calendar/index.js';
 import type { SqlSession } from '../../adapters/db/port.js';
 import { parseAlertDetail } from '../alerts/details.js';
 import { storedReason } from '../execution/recorded-reasons.js';
+import { filedInWindowSql, orderFiledInWindowSql, tradeWindow } from '../portfolio/trade-date.js';
 import { alertToFailure, positionLine, slippage, type DatedPrice, type PositionFill } from './compute.js';
 import type { AlertLine, BudgetLine, ClosePnl, EquityCurve, ExitLine, ExitReason, FailureLine, FillLine, OpenApproval, PendingPick, PositionLine, SourceFreshness, BenchmarkLine } from './types.js';
 
 const NY = `'America/New_York'`;
-
-/**
- * The New York dates whose trades are filed under `sessionDate` (the dates
- * after the previous session, through it: a Saturday fill is Monday's). A date
- * that is not a session, or outside the calendar, files only itself.
- */
-export function tradeWindow(sessionDate: string): { after: string; through: string } {
-  try {
-    if (isSession(sessionDate)) return tradeDatesOf(sessionDate, sessionDate);
-  } catch {
-    // outside 2000–2050: fall through
-  }
-  const prev = new Date(Date.parse(`${sessionDate}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-  return { after: prev, through: sessionDate };
-}
-
-/** SQL: the New York date of a trade instant is filed under the window ($a, $b]. */
-function inWindow(instant: string, a: string, b: string): string {
-  return `(${instant} AT TIME ZONE ${NY})::date > ${a}::date AND (${instant} AT TIME ZONE ${NY})::date <= ${b}::date`;
-}
 
 function q<T>(db: SqlSession, sql: string, params: unknown[] = []): Promise<T[]> {
   return db.rows<T>(sql, params);
@@ -184,8 +164,13 @@ export async function loadAlertsOfDay(db: SqlSession, sessionDate: string): Prom
   return rows.map(toAlert);
 }
 
-/** Orders with at least one fill filed under the session (see {@link tradeWindow}): the order's average fill against its decision price. */
+/**
+ * Orders with at least one fill filed under the session (see
+ * src/trading/portfolio/trade-date.ts): the order's average fill against its
+ * decision price.
+ */
 export async function loadFillsOfDay(db: SqlSession, sessionDate: string): Promise<{ fills: FillLine[]; exits: ExitLine[] }> {
+  const window = tradeWindow(sessionDate);
   const rows = await q<{
     id: string;
     symbol: string;
@@ -209,9 +194,9 @@ export async function loadFillsOfDay(db: SqlSession, sessionDate: string): Promi
          SELECT sum(qty)::int AS qty, sum(qty * price) / sum(qty) AS vwap, max(filled_at) AS last_at
            FROM fills WHERE order_id = o.id
        ) f ON f.qty > 0
-      WHERE EXISTS (SELECT 1 FROM fills t WHERE t.order_id = o.id AND ${inWindow('t.filled_at', '$1', '$2')})
+      WHERE EXISTS (SELECT 1 FROM fills t WHERE t.order_id = o.id AND ${filedInWindowSql('t.filled_at', '$1', '$2')})
       ORDER BY f.last_at, o.id`,
-    [tradeWindow(sessionDate).after, tradeWindow(sessionDate).through],
+    [window.after, window.through],
   );
   const fills: FillLine[] = rows.map((r) => ({
     orderId: r.id,
@@ -305,9 +290,10 @@ export async function loadFailures(db: SqlSession, sessionDate: string): Promise
 }
 
 /**
- * Realized in the session (Σ orders.realized_pnl of orders whose last fill is
- * filed under it, see {@link tradeWindow}; orders without fills by their
- * booking time), unrealized now vs at the previous mark, and equity.
+ * Realized in the session (Σ orders.realized_pnl of orders filed under it by
+ * their last fill, or their booking time without fills: see
+ * src/trading/portfolio/trade-date.ts), unrealized now vs at the previous
+ * mark, and equity.
  * Before today's mark-to-market has run, open positions are valued at today's
  * bar close, else their last price, else their latest close (as /positions
  * values them), else cost (counted as unpriced).
@@ -317,7 +303,7 @@ export async function loadPnl(db: SqlSession, sessionDate: string): Promise<Clos
   const booked = await q<{ s: number }>(
     db,
     `SELECT COALESCE(sum(realized_pnl), 0)::float8 AS s FROM orders o
-      WHERE booked_at IS NOT NULL AND ${inWindow(`COALESCE((SELECT max(filled_at) FROM fills f WHERE f.order_id = o.id), o.booked_at)`, '$1', '$2')}`,
+      WHERE booked_at IS NOT NULL AND ${orderFiledInWindowSql('o', '$1', '$2')}`,
     [w.after, w.through],
   );
   const realized = booked[0]?.s ?? 0;

@@ -4,7 +4,8 @@ import type { Broker } from '../../adapters/brokers/port.js';
 import { isBrokerError } from '../../lib/broker-errors.js';
 import { errText } from '../../lib/errors.js';
 import { cents, round6 } from '../../lib/numbers.js';
-import { isSession, nyTimeToInstant, previousSession, sessionInfo } from '../../engine/calendar/index.js';
+import { isSession, nyTimeToInstant, sessionInfo } from '../../engine/calendar/index.js';
+import { orderFiledInWindowSql, tradeWindow } from '../portfolio/trade-date.js';
 
 export interface MarkToMarketDeps {
   db: UnitOfWork;
@@ -47,7 +48,7 @@ export interface MarkToMarketResult {
   equity: number;
   /** `broker`: account equity and cash; `books`: startingCash + our fills + market value. */
   equitySource: 'broker' | 'books';
-  /** Σ orders.realized_pnl of orders filed under the session `date` (filled after the previous session, through `date`, New York). */
+  /** Σ orders.realized_pnl of orders filed under the session `date` (see src/trading/portfolio/trade-date.ts). */
   realizedPnl: number;
   unrealizedPnl: number;
   benchmarkClose: number | null;
@@ -110,13 +111,10 @@ export async function markToMarket(deps: MarkToMarketDeps, opts: { date: string 
   const marketValue = round6(marks.reduce((s, m) => s + m.qty * m.price, 0));
   const unrealized = round6(marks.reduce((s, m) => s + m.unrealizedPnl, 0));
   // A trade is filed under the session of its fill: a Saturday sell is Monday's, never Friday's.
-  const after = isSession(date) ? previousSession(date) : new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const window = tradeWindow(date);
   const realizedRow = await deps.db.rows<{ s: string | null }>(
-    `SELECT COALESCE(SUM(realized_pnl), 0) AS s FROM orders o
-      WHERE booked_at IS NOT NULL
-        AND (COALESCE((SELECT max(f.filled_at) FROM fills f WHERE f.order_id = o.id), o.booked_at) AT TIME ZONE 'America/New_York')::date > $2::date
-        AND (COALESCE((SELECT max(f.filled_at) FROM fills f WHERE f.order_id = o.id), o.booked_at) AT TIME ZONE 'America/New_York')::date <= $1::date`,
-    [date, after],
+    `SELECT COALESCE(SUM(realized_pnl), 0) AS s FROM orders o WHERE booked_at IS NOT NULL AND ${orderFiledInWindowSql('o', '$1', '$2')}`,
+    [window.after, window.through],
   );
   const realized = round6(Number(realizedRow[0]?.s ?? 0));
   const { cash, equity, source: equitySource } = await equityOf(deps, marketValue);

@@ -13,7 +13,7 @@ export const PERIOD_SESSIONS: Readonly<Record<PnlPeriod, number>> = { day: 1, we
  * {@link PERIOD_SESSIONS} sessions ending with the latest one on or before
  * today (so on a Saturday "day" is Friday), and the session before them as
  * the equity baseline. Trades are filed by the session of their fill
- * (src/engine/trade-session.ts): a Saturday fill is not Friday's.
+ * (./trade-date.ts): a Saturday fill is not Friday's.
  * @throws RangeError outside the exchange calendar's 2000–2050.
  */
 export function periodRange(period: PnlPeriod, now: Date): PeriodRange {

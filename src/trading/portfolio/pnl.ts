@@ -1,9 +1,9 @@
 import { nextSession } from '../../engine/calendar/index.js';
-import { tradeDatesOf } from '../../engine/trade-session.js';
 import { periodRange } from './period.js';
 import type { SqlSession } from '../../adapters/db/port.js';
 import { loadOpenPositions } from './positions.js';
 import { num, numOr0, round6 } from './rows.js';
+import { orderFiledInWindowSql, tradeWindow } from './trade-date.js';
 import type { EquityPoint, PnlPeriod, PnlReport, PositionsSnapshot, RealizedSummary } from './types.js';
 
 interface MarkRow {
@@ -14,17 +14,15 @@ interface MarkRow {
 }
 
 /**
- * Closing orders whose fill is filed under a session of the window: the New
- * York date of the last fill (the booking time for an order without fills)
- * after `after`, through `through`.
+ * Closing orders filed under a date after `after`, through `through` (see
+ * src/trading/portfolio/trade-date.ts).
  */
 async function realizedBetween(db: SqlSession, after: string, through: string): Promise<RealizedSummary> {
   const rows = await db.rows<{ total: string; trades: number; wins: number; losses: number }>(
     `SELECT COALESCE(sum(realized_pnl), 0) AS total, count(*)::int AS trades,
             count(*) FILTER (WHERE realized_pnl > 0)::int AS wins, count(*) FILTER (WHERE realized_pnl < 0)::int AS losses
-       FROM (SELECT o.realized_pnl, (COALESCE((SELECT max(f.filled_at) FROM fills f WHERE f.order_id = o.id), o.booked_at) AT TIME ZONE 'America/New_York')::date AS d
-               FROM orders o WHERE o.realized_pnl IS NOT NULL AND o.booked_at IS NOT NULL) t
-      WHERE d > $1::date AND d <= $2::date`,
+       FROM orders o
+      WHERE o.realized_pnl IS NOT NULL AND o.booked_at IS NOT NULL AND ${orderFiledInWindowSql('o', '$1', '$2')}`,
     [after, through],
   );
   const r = rows[0];
@@ -35,15 +33,15 @@ async function realizedBetween(db: SqlSession, after: string, through: string): 
  * P&L for a period at `now`:
  * - realized: Σ `orders.realized_pnl` of orders filled in the period's
  *   sessions (a fill on a day without a session belongs to the next one, see
- *   src/engine/trade-session.ts); on a weekend or holiday the fills since the
- *   last session are reported apart (`later`), under the next session;
+ *   ./trade-date.ts); on a weekend or holiday the fills since the last
+ *   session are reported apart (`later`), under the next session;
  * - unrealized: now, over the open positions;
  * - equity: `equity_marks` from the baseline session through the last
  *   session, plus a live point for the last session when it has no mark yet.
  */
 export async function loadPnl(db: SqlSession, period: PnlPeriod, now: Date): Promise<PnlReport> {
   const range = periodRange(period, now);
-  const window = tradeDatesOf(range.from, range.to);
+  const window = tradeWindow(range.from, range.to);
   const [realized, later, marks, positions] = await Promise.all([
     realizedBetween(db, window.after, window.through),
     range.today > range.to ? realizedBetween(db, range.to, range.today) : Promise.resolve(null),
