@@ -11,15 +11,12 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSyntheticSeries } from '../../src/adapters/market-data/synthetic/generate-bars.js';
-import { weekdaySessions } from '../../src/adapters/market-data/synthetic/sessions.js';
 import { cliCommand } from '../helpers/cli.js';
 import { REDIS_URL } from '../helpers/env.js';
 import { approvalSettled, until } from '../helpers/execution.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
-import { realTime, setMarketTime } from '../helpers/market-time.js';
+import type { Harness } from '../helpers/harness.js';
+import { startOpenMarketScan, stopOpenMarketScan } from './support/open-market-scan.js';
 
-const AS_OF = '2026-11-20';
 const SYMBOLS = Array.from({ length: 120 }, (_, i) => `CLB${String(i).padStart(3, '0')}`);
 const USER = 1;
 const CARDS = 3;
@@ -54,20 +51,10 @@ function approveButtons(out: string): { n: number; symbol: string }[] {
 }
 
 beforeAll(async () => {
-  setMarketTime('2026-12-14T15:00:00Z'); // Mon 10:00 ET: the market is open
-  h = await startHarness({ mode: 'local', env: { SCAN_CHUNK_SIZE: '40', SCAN_TOP_N: String(CARDS), PICK_TTL_MINUTES: '30', MARKET_HOURS: 'exchange' } });
-  const sessions = weekdaySessions(AS_OF, 600);
-  await h.running.app.bars.writeBars(
-    SYMBOLS.map((symbol) => ({ symbol, series: generateSyntheticSeries({ symbol, sessions, dollarAdv: 5e7 }) })),
-    { source: 'synthetic', demo: true },
-  );
-  await h.say(USER, '/start');
+  h = await startOpenMarketScan({ symbols: SYMBOLS, chunkSize: 40, topN: CARDS, userId: USER });
 }, 60_000);
 
-afterAll(async () => {
-  await h?.stop();
-  realTime();
-});
+afterAll(() => stopOpenMarketScan(h));
 
 describe('courtside chat', () => {
   let first: { n: number; symbol: string };

@@ -10,34 +10,22 @@
  * - every card says the stop is checked once a day near the close, with no stop order at the broker.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSyntheticSeries } from '../../src/adapters/market-data/synthetic/generate-bars.js';
-import { weekdaySessions } from '../../src/adapters/market-data/synthetic/sessions.js';
 import type { OutboxEvent } from '../../src/dev/telegram/outbox.js';
 import { approvalSettled, waitMessage } from '../helpers/execution.js';
-import { startHarness, textOf, type Harness } from '../helpers/harness.js';
-import { realTime, setMarketTime } from '../helpers/market-time.js';
+import { textOf, type Harness } from '../helpers/harness.js';
+import { setMarketTime } from '../helpers/market-time.js';
+import { startOpenMarketScan, stopOpenMarketScan } from './support/open-market-scan.js';
 
-const AS_OF = '2026-11-20';
 const SYMBOLS = Array.from({ length: 200 }, (_, i) => `RSC${String(i).padStart(3, '0')}`);
 const USER = 1;
 
 let h: Harness;
 
 beforeAll(async () => {
-  setMarketTime('2026-12-14T15:00:00Z'); // Mon 10:00 ET: the market is open
-  h = await startHarness({ mode: 'local', env: { SCAN_CHUNK_SIZE: '50', SCAN_TOP_N: '3', PICK_TTL_MINUTES: '30', MARKET_HOURS: 'exchange' } });
-  const sessions = weekdaySessions(AS_OF, 600);
-  await h.running.app.bars.writeBars(
-    SYMBOLS.map((symbol) => ({ symbol, series: generateSyntheticSeries({ symbol, sessions, dollarAdv: 5e7 }) })),
-    { source: 'synthetic', demo: true },
-  );
-  await h.say(USER, '/start');
+  h = await startOpenMarketScan({ symbols: SYMBOLS, chunkSize: 50, topN: 3, userId: USER });
 }, 60_000);
 
-afterAll(async () => {
-  await h?.stop();
-  realTime();
-});
+afterAll(() => stopOpenMarketScan(h));
 
 /** Sends /scan and returns the events up to its "Scan done" and (when `cards`) that many cards, plus a settle pause's worth. */
 async function scan(cards: number): Promise<OutboxEvent[]> {

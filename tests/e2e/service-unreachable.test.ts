@@ -4,11 +4,10 @@
  * Through the compiled CLI, each service pointed at a port nobody listens on.
  */
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cliCommand, runCli } from '../helpers/cli.js';
-import { cleanRedis, uniquePrefix } from '../helpers/env.js';
-import { createTestDatabase } from '../helpers/pg.js';
 import { freePort } from '../helpers/services.js';
+import { scratchDatabasePerDescribe } from './support/scratch-database.js';
 
 const PG_PASSWORD = 'pgPASSWORDsecret';
 const REDIS_PASSWORD = 'redisPASSWORDsecret';
@@ -61,20 +60,12 @@ describe('Postgres unreachable', () => {
 });
 
 describe('Redis unreachable', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  const prefix = uniquePrefix();
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await cleanRedis(prefix);
-    await db?.drop();
-  });
+  const scratch = scratchDatabasePerDescribe();
 
   /** Runs `courtside start` (all roles) with Redis on a closed port until it has started and retried a while; returns its output. */
   async function startWithoutRedis(): Promise<{ text: string; redisPort: number }> {
     const redisPort = await freePort();
-    const env = { ...(await quietStart()), DATABASE_URL: db.url, REDIS_PREFIX: prefix, REDIS_URL: `redis://:${REDIS_PASSWORD}@127.0.0.1:${redisPort}` };
+    const env = { ...(await quietStart()), DATABASE_URL: scratch.db.url, REDIS_PREFIX: scratch.prefix, REDIS_URL: `redis://:${REDIS_PASSWORD}@127.0.0.1:${redisPort}` };
     const child = spawn(...cliCommand('start', '--no-chat'), { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     child.stdout.on('data', (d) => (text += d));

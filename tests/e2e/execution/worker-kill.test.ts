@@ -15,126 +15,51 @@
  * BullMQ hands the stalled jobs to the new worker once the dead one's lock (30 s) has expired
  * and a stalled check (every 15 s) has seen them, so this takes ~30–60 s.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AlpacaBroker } from '../../../src/adapters/brokers/alpaca/alpaca-broker.js';
-import { startAlpacaDataEmulator, type AlpacaDataEmulator } from '../../../src/dev/alpaca-data/server.js';
-import { startAlpacaTradingEmulator, type AlpacaTradingEmulator } from '../../../src/dev/alpaca-trading/server.js';
-import { REDIS_URL } from '../../helpers/env.js';
-import {
-  alpacaPaperEnv,
-  ALPACA_KEY_ID,
-  ALPACA_SECRET,
-  approvalOf,
-  approvalSettled,
-  command,
-  count,
-  insertPick,
-  messagesMatching,
-  seedBars,
-  sleep,
-  spawnExecWorker,
-  startHttpTap,
-  until,
-  waitMessage,
-  execWorkerReady,
-  type ExecWorker,
-  type HttpTap,
-} from '../../helpers/execution.js';
-import { startHarness, type Harness } from '../../helpers/harness.js';
-import { probeQueues, type QueueProbe } from '../resilience/support.js';
+import { ALPACA_KEY_ID, ALPACA_SECRET, approvalOf, approvalSettled, command, count, insertPick, messagesMatching, seedBars, sleep, until, waitMessage } from '../../helpers/execution.js';
+import { brokerWorkersPerFile, ORDER_ROW_COLUMNS, type OrderRow } from '../support/broker-workers.js';
 
 const USER = 1;
-const ALLOWED = '1:admin';
 const QUOTES = { AAA: { bid: 19.99, ask: 20 }, BBB: { bid: 29.99, ask: 30 }, CCC: { bid: 39.99, ask: 40 } } as const;
 const QTY = { AAA: 50, BBB: 40, CCC: 30 } as const;
 
-let trading: AlpacaTradingEmulator;
-let data: AlpacaDataEmulator;
-let tap: HttpTap;
-let h: Harness;
-let q: QueueProbe;
-const workers: ExecWorker[] = [];
-let brokerEnv: Record<string, string>;
+const stage = brokerWorkersPerFile({
+  quotes: QUOTES,
+  env: { EXEC_PER_ORDER_BUDGET: '5000', EXEC_DAILY_BUDGET: '50000', EXEC_WAIT_TIMEOUT_MS: '60000' },
+});
+const { posts, lookups } = stage;
 
 beforeAll(async () => {
-  trading = await startAlpacaTradingEmulator({
-    keyId: ALPACA_KEY_ID,
-    secretKey: ALPACA_SECRET,
-    cash: 100_000,
-    fillDelayMs: 8_000,
-    quotes: Object.fromEntries(Object.entries(QUOTES).map(([s, v]) => [s, { ...v, bidSize: 100_000, askSize: 100_000 }])),
-  });
-  data = await startAlpacaDataEmulator({
-    keyId: ALPACA_KEY_ID,
-    secretKey: ALPACA_SECRET,
-    quotes: Object.fromEntries(Object.entries(QUOTES).map(([s, v]) => [s, { ...v, bidSize: 100_000, askSize: 100_000 }])),
-  });
-  tap = await startHttpTap(data.url);
-  brokerEnv = {
-    ...alpacaPaperEnv(trading.url, tap.url),
-    EXEC_PER_ORDER_BUDGET: '5000',
-    EXEC_DAILY_BUDGET: '50000',
-    EXEC_WAIT_TIMEOUT_MS: '60000',
-  };
-  h = await startHarness({ mode: 'token', roles: ['bot'], env: { TELEGRAM_ALLOWED_USER_IDS: ALLOWED, ...brokerEnv } });
-  q = probeQueues(REDIS_URL, h.prefix);
   // Stored bars only feed the LiquidityGate's average dollar volume; quotes are live (emulator).
-  await seedBars(h.running.app, { AAA: 20, BBB: 30, CCC: 40 });
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.kill('SIGKILL').catch(() => undefined)));
-  await q?.close();
-  await h?.stop();
-  await tap?.close();
-  await data?.close();
-  await trading?.close();
+  await seedBars(stage.h.running.app, { AAA: 20, BBB: 30, CCC: 40 });
 });
 
-function worker(): ExecWorker {
-  const w = spawnExecWorker({ dbUrl: h.dbUrl, redisUrl: REDIS_URL, prefix: h.prefix, apiRoot: h.emulator.url, allowed: ALLOWED, env: brokerEnv });
-  workers.push(w);
-  return w;
-}
-
-const posts = (cid: string) => trading.requests.filter((r) => r.method === 'POST' && r.path === '/v2/orders' && r.clientOrderId === cid);
-const lookups = (cid: string) => trading.requests.filter((r) => r.method === 'GET' && r.path === '/v2/orders:by_client_order_id' && r.query['client_order_id'] === cid);
-
-interface OrderRow {
-  client_order_id: string;
-  state: string;
-  broker_order_id: string | null;
-  submit_attempted_at: Date | null;
-  booked_at: Date | null;
-  filled_qty: number;
-}
 async function orderOf(approvalId: string): Promise<OrderRow | undefined> {
-  const r = (await h.running.app.ds.query(`SELECT client_order_id, state, broker_order_id, submit_attempted_at, booked_at, filled_qty FROM orders WHERE approval_id = $1`, [
-    approvalId,
-  ])) as OrderRow[];
+  const r = (await stage.h.running.app.ds.query(`SELECT ${ORDER_ROW_COLUMNS} FROM orders WHERE approval_id = $1`, [approvalId])) as OrderRow[];
   return r[0];
 }
 
 async function approve(pickId: string, symbol: string): Promise<string> {
-  await command(h, USER, `/approve ${pickId}`, new RegExp(`^Approved ${symbol}: placing the order now`));
-  const a = await approvalOf(h.running.app.ds, pickId);
+  await command(stage.h, USER, `/approve ${pickId}`, new RegExp(`^Approved ${symbol}: placing the order now`));
+  const a = await approvalOf(stage.h.running.app.ds, pickId);
   if (!a) throw new Error(`no approval for ${pickId}`);
   return a.id;
 }
 
 describe('kill -9 of the execution worker process', () => {
   it('killed before submit, after submit (answer lost) and while polling: the restarted worker ends with ONE broker order per approval and the right positions', async () => {
+    const { h, trading, tap, q } = stage;
     const ds = h.running.app.ds;
     const em = h.emulator;
-    const w1 = worker();
-    await execWorkerReady(w1, ds);
+    const w1 = await stage.readyWorker();
     const after = em.lastSeq;
     const picks = {
       AAA: await insertPick(ds, { symbol: 'AAA', entry: 20, stop: 19, qty: QTY.AAA }),
       BBB: await insertPick(ds, { symbol: 'BBB', entry: 30, stop: 28.5, qty: QTY.BBB }),
       CCC: await insertPick(ds, { symbol: 'CCC', entry: 40, stop: 38, qty: QTY.CCC }),
     };
-    const diag = () => `worker 1:\n${w1.output()}\ntrading requests: ${JSON.stringify(trading.requests.map((r) => [r.method, r.path, r.status, r.fault ?? '']))}`;
+    const diag = () => `worker 1:\n${w1.output()}\ntrading requests: ${stage.requestLog()}`;
 
     // A: the quote request is held at the tap: the job waits before any order row exists.
     tap.hold((_m, path) => path.includes('/AAA/'));
@@ -170,8 +95,7 @@ describe('kill -9 of the execution worker process', () => {
     expect(trading.orders().map((o) => o['client_order_id']).sort()).toEqual([cidB, cidC].sort());
 
     tap.release();
-    const w2 = worker();
-    await execWorkerReady(w2, ds);
+    const w2 = await stage.readyWorker();
     const diag2 = () => `${diag()}\nworker 2:\n${w2.output()}`;
     for (const [sym, pickId] of Object.entries(picks)) {
       const a = await approvalSettled(ds, pickId, 100_000, undefined, diag2);

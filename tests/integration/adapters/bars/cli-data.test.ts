@@ -1,39 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError, type CliIO } from '../../../../src/cli/command.js';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../../src/cli/command.js';
 import { scanCommand } from '../../../../src/cli/commands/scan.js';
-import { dataCommand } from '../../../../src/cli/commands/data.js';
-import { openBarsTestEnv, type BarsTestEnv } from './helpers.js';
+import { dataCliPerFile, runData as run } from './data-cli.js';
 
-let env: BarsTestEnv;
-let dir: string;
-const saved: Record<string, string | undefined> = {};
-
-beforeAll(async () => {
-  env = await openBarsTestEnv();
-  dir = await mkdtemp(join(tmpdir(), 'cs-bars-cli-'));
-  for (const k of ['DATABASE_URL', 'COURTSIDE_HOME']) saved[k] = process.env[k];
-  process.env.DATABASE_URL = env.db.url;
-  process.env.COURTSIDE_HOME = join(dir, 'home');
-});
-afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  await env.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { stdout: (t) => (out += t), stderr: (t) => (err += t) };
-  const code = await dataCommand.run(args, io);
-  return { code, out, err };
-}
+const stage = dataCliPerFile('cs-bars-cli-');
 
 const GOOD = `date,open,high,low,close,volume
 2024-01-02,10,11,9,10.5,1000
@@ -54,18 +26,18 @@ describe('courtside data', () => {
   });
 
   it('import: exit 0 when every row is stored, with per-file counts', async () => {
-    await writeFile(join(dir, 'AAPL.csv'), GOOD);
-    const r = await run('import', join(dir, 'AAPL.csv'));
+    await writeFile(join(stage.dir, 'AAPL.csv'), GOOD);
+    const r = await run('import', join(stage.dir, 'AAPL.csv'));
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`${join(dir, 'AAPL.csv')} → AAPL: 2 of 2 lines stored (2 new, 0 changed, 0 unchanged)`);
+    expect(r.out).toContain(`${join(stage.dir, 'AAPL.csv')} → AAPL: 2 of 2 lines stored (2 new, 0 changed, 0 unchanged)`);
     expect(r.out).toMatch(/Imported 1 file: 2 bars stored/);
-    const again = await run('import', join(dir, 'AAPL.csv'));
+    const again = await run('import', join(stage.dir, 'AAPL.csv'));
     expect(again.code).toBe(0);
     expect(again.out).toContain('(0 new, 0 changed, 2 unchanged)');
   });
 
   it('import: exit 1 when rows are rejected, listing line numbers and quality issues; the good rows are stored', async () => {
-    const folder = join(dir, 'folder');
+    const folder = join(stage.dir, 'folder');
     await mkdir(folder);
     await writeFile(join(folder, 'MSFT.csv'), BAD);
     await writeFile(join(folder, 'NVDA.csv'), GOOD);
@@ -84,17 +56,17 @@ describe('courtside data', () => {
   });
 
   it('import --symbol names a file that is not named after its symbol', async () => {
-    await writeFile(join(dir, 'download.csv'), GOOD);
-    const r = await run('import', join(dir, 'download.csv'), '--symbol', 'brk.b');
+    await writeFile(join(stage.dir, 'download.csv'), GOOD);
+    const r = await run('import', join(stage.dir, 'download.csv'), '--symbol', 'brk.b');
     expect(r.code).toBe(0);
     expect(r.out).toContain('→ BRK.B: 2 of 2 lines stored');
   });
 
   it('usage errors (exit 2 via main): missing path, bad options, unknown sub-command', async () => {
-    await expect(run('import', join(dir, 'nope.csv'))).rejects.toThrow(new UsageError(`no such file or folder: ${join(dir, 'nope.csv')}`));
+    await expect(run('import', join(stage.dir, 'nope.csv'))).rejects.toThrow(new UsageError(`no such file or folder: ${join(stage.dir, 'nope.csv')}`));
     await expect(run('import')).rejects.toThrow(/missing <file-or-folder>/);
-    await expect(run('import', dir, '--symbol', 'X')).rejects.toThrow(/single file/);
-    await expect(run('import', join(dir, 'AAPL.csv'), '--bogus')).rejects.toBeInstanceOf(UsageError);
+    await expect(run('import', stage.dir, '--symbol', 'X')).rejects.toThrow(/single file/);
+    await expect(run('import', join(stage.dir, 'AAPL.csv'), '--bogus')).rejects.toBeInstanceOf(UsageError);
     await expect(run('seed', '--end-date', '2025-13-01')).rejects.toThrow(/not a YYYY-MM-DD date/);
     await expect(run('status', 'extra')).rejects.toBeInstanceOf(UsageError);
     await expect(run('frobnicate')).rejects.toThrow(/unknown sub-command "frobnicate"/);
@@ -102,7 +74,7 @@ describe('courtside data', () => {
   });
 
   it('status lists datasets, symbols, last bar dates and DEMO flags', async () => {
-    await env.store().writeBars([{ symbol: 'ZZDEMO', bars: [{ date: '2025-11-21', open: 1, high: 2, low: 1, close: 2, volume: 3 }] }], { source: 'synthetic', demo: true });
+    await stage.env.store().writeBars([{ symbol: 'ZZDEMO', bars: [{ date: '2025-11-21', open: 1, high: 2, low: 1, close: 2, volume: 3 }] }], { source: 'synthetic', demo: true });
     const r = await run('status');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Bars store: 5 symbols, 9 bars \(fingerprint v1-[0-9a-f]{32}\)/);

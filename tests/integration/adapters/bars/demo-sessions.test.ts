@@ -1,15 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seedDefaultData } from '../../../../src/adapters/bars/seed.js';
 import { StoredBarQuotes } from '../../../../src/adapters/market-data/stored/bar-quotes.js';
 import { weekdaySessions } from '../../../../src/adapters/market-data/synthetic/sessions.js';
 import { loadDefaultUniverse } from '../../../../src/adapters/market-data/universe/default-universe.js';
-import type { CliIO } from '../../../../src/cli/command.js';
-import { dataCommand } from '../../../../src/cli/commands/data.js';
 import { holidaysOf, isSession, sessionsOf } from '../../../../src/engine/calendar/index.js';
-import { openBarsTestEnv, type BarsTestEnv } from './helpers.js';
+import { dataCliPerFile, runData } from './data-cli.js';
 
 /**
  * Issue 13 item 10: synthetic DEMO bars fall only on exchange sessions, and a
@@ -21,38 +18,23 @@ const END = '2026-12-04';
 const SMALL = ['SPY', 'TOL', 'MSFT', 'NVDA', 'KO'];
 const universe = loadDefaultUniverse().entries.filter((e) => SMALL.includes(e.symbol));
 
-let env: BarsTestEnv;
-let dir: string;
+const stage = dataCliPerFile('cs-demo-sessions-');
 let universeFile: string;
-const saved: Record<string, string | undefined> = {};
 
 beforeAll(async () => {
-  env = await openBarsTestEnv();
-  dir = await mkdtemp(join(tmpdir(), 'cs-demo-sessions-'));
-  universeFile = join(dir, 'small.csv');
+  universeFile = join(stage.dir, 'small.csv');
   await writeFile(universeFile, `symbol,adv_dollar\n${universe.map((e) => `${e.symbol},${e.advDollar ?? ''}`).join('\n')}\n`);
-  for (const k of ['DATABASE_URL', 'COURTSIDE_HOME']) saved[k] = process.env[k];
-  process.env.DATABASE_URL = env.db.url;
-  process.env.COURTSIDE_HOME = join(dir, 'home');
-});
-afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  await env.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
+/** `courtside data <args>`; `out` is stdout and stderr in the order they came. */
 async function cli(...args: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const io: CliIO = { stdout: (t) => (out += t), stderr: (t) => (out += t) };
-  return { code: await dataCommand.run(args, io), out };
+  const r = await runData(...args);
+  return { code: r.code, out: r.all };
 }
 
 /** Per calendar year: how many bars each DEMO symbol holds, and any bar on a non-session day. */
 async function demoBarsByYear(): Promise<{ perYear: Map<string, Map<number, number>>; offSession: string[] }> {
-  const rows = (await env.ds.query(
+  const rows = (await stage.env.ds.query(
     `SELECT b.symbol, to_char(b.date, 'YYYY-MM-DD') AS date FROM bars_daily b JOIN bar_symbols s USING (symbol) WHERE s.demo ORDER BY 1, 2`,
   )) as { symbol: string; date: string }[];
   const perYear = new Map<string, Map<number, number>>();
@@ -69,12 +51,12 @@ async function demoBarsByYear(): Promise<{ perYear: Map<string, Map<number, numb
 
 describe('DEMO bars follow the exchange calendar (generator v2)', () => {
   it('a store seeded by the old weekday generator is re-seeded once by `courtside data seed`, announced; real bars and DEMO symbols keep working', async () => {
-    const store = env.store();
+    const store = stage.env.store();
     // The old generator: the same PRNG over Monday–Friday "sessions" (holidays included),
     // recorded before datasets carried a generator version.
     await seedDefaultData(store, { endDate: END, universe, sessions: weekdaySessions(END, 2520) });
-    await env.ds.query(`UPDATE bar_seeds SET seed_key = 'seeded-by-generator-1'`);
-    await env.ds.query(`DO $$ BEGIN IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'bar_seeds' AND column_name = 'generator_version') THEN UPDATE bar_seeds SET generator_version = NULL; END IF; END $$`);
+    await stage.env.ds.query(`UPDATE bar_seeds SET seed_key = 'seeded-by-generator-1'`);
+    await stage.env.ds.query(`DO $$ BEGIN IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'bar_seeds' AND column_name = 'generator_version') THEN UPDATE bar_seeds SET generator_version = NULL; END IF; END $$`);
     const before = await demoBarsByYear();
     expect(before.offSession.length).toBeGreaterThan(0); // the fixture really is the old data: e.g. TOL 2025-12-25
     const spyBefore = (await store.listSymbols({ symbols: ['SPY'] }))[0]!;
@@ -101,7 +83,7 @@ describe('DEMO bars follow the exchange calendar (generator v2)', () => {
     expect((await store.listSymbols({ symbols: ['SPY'] }))[0]).toMatchObject({ source: 'sample', demo: false, version: spyBefore.version });
     expect((await store.listSymbols({ symbols: ['KO'] }))[0]).toMatchObject({ source: 'csv:KO.csv', demo: false, barCount: 1 });
     // Positions and picks on DEMO symbols are marked from the latest stored bar: still there, on a session.
-    const quote = await new StoredBarQuotes(env.ds, 10).latestQuote('TOL');
+    const quote = await new StoredBarQuotes(stage.env.ds, 10).latestQuote('TOL');
     expect(quote.time.slice(0, 10)).toBe(END);
 
     // Once: the next seed is a no-op and announces nothing.
@@ -113,8 +95,8 @@ describe('DEMO bars follow the exchange calendar (generator v2)', () => {
   });
 
   it('a fresh seed has no DEMO bar on a holiday and says nothing about regenerating', async () => {
-    await env.ds.query(`TRUNCATE bars_daily`);
-    await env.ds.query(`DELETE FROM bar_seeds`);
+    await stage.env.ds.query(`TRUNCATE bars_daily`);
+    await stage.env.ds.query(`DELETE FROM bar_seeds`);
     const r = await cli('seed', '--universe', universeFile, '--end-date', '2025-12-31');
     expect(r.code).toBe(0);
     expect(r.out).not.toMatch(/regenerated/);

@@ -6,11 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDefaultData } from '../../../../src/adapters/bars/seed.js';
 import { BarsStore } from '../../../../src/adapters/bars/store.js';
 import { loadDefaultUniverse } from '../../../../src/adapters/market-data/universe/default-universe.js';
-import { UsageError, type CliIO } from '../../../../src/cli/command.js';
 import { createBacktestCommand } from '../../../../src/cli/commands/backtest.js';
 import { dataCommand } from '../../../../src/cli/commands/data.js';
 import { scanCommand } from '../../../../src/cli/commands/scan.js';
 import { createTestDatabase } from '../../../helpers/pg.js';
+import { setProcessEnv } from '../../../helpers/process-env.js';
+import { runInProcess as run } from './run-in-process.js';
 import { openWithBacktestSchema } from './schema.js';
 
 /**
@@ -23,41 +24,22 @@ import { openWithBacktestSchema } from './schema.js';
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let ds: DataSource;
 let tmp: string;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv = () => {};
 
 beforeAll(async () => {
   db = await createTestDatabase();
   ds = await openWithBacktestSchema(db.url);
   tmp = mkdtempSync(join(tmpdir(), 'cs-bt-honest-'));
-  for (const k of ['DATABASE_URL', 'COURTSIDE_HOME']) saved[k] = process.env[k];
-  process.env.DATABASE_URL = db.url;
-  process.env.COURTSIDE_HOME = join(tmp, 'home');
+  restoreEnv = setProcessEnv({ DATABASE_URL: db.url, COURTSIDE_HOME: join(tmp, 'home') });
   // The real samples and two DEMO symbols.
   await seedDefaultData(new BarsStore(ds), { endDate: '2026-12-04', universe: loadDefaultUniverse().entries.filter((e) => ['TOL', 'MSFT'].includes(e.symbol)) });
 });
 afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreEnv();
   await ds?.destroy();
   await db?.drop();
 });
 
-type Result = { code: number; out: string; err: string };
-
-/** Runs a CLI command in process with src/cli/main.ts's mapping of errors to exit codes. */
-async function run(cmd: { run(args: string[], io: CliIO): Promise<number> }, args: string[]): Promise<Result> {
-  let out = '';
-  let err = '';
-  try {
-    const code = await cmd.run(args, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-    return { code, out, err };
-  } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return { code: 2, out, err: err + (e as Error).message };
-    return { code: 1, out, err: err + (e as Error).message };
-  }
-}
 const backtest = (...args: string[]) => run(createBacktestCommand({ databaseUrl: () => db.url, progress: false, demoEndDate: () => '2026-12-04' }), args);
 
 function file(name: string, text: string): string {

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../../../src/cli/command.js';
 import { CLI_COMMANDS } from '../../../../src/cli/commands/index.js';
 import { createBacktestCommand } from '../../../../src/cli/commands/backtest.js';
 import { runPortfolio } from '../../../../src/engine/backtest/index.js';
@@ -13,6 +12,7 @@ import { STRATEGIES } from '../../../../src/engine/strategies/index.js';
 import { createTestDatabase } from '../../../helpers/pg.js';
 import { loadFixture } from '../../../unit/engine/fixtures.js';
 import { openWithBacktestSchema } from './schema.js';
+import { runInProcess, type InProcessRun } from './run-in-process.js';
 import { DIST_CLI } from '../../../helpers/cli.js';
 
 const RUNNER = 'tests/integration/trading/backtest/cli-runner.ts';
@@ -33,17 +33,8 @@ function spawnCli(entry: string, args: string[], env: Record<string, string> = {
 }
 
 /** In-process run with main.ts's mapping of errors to exit codes. */
-async function runCli(args: string[], opts: Parameters<typeof createBacktestCommand>[0] = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const cmd = createBacktestCommand({ databaseUrl: () => UNREACHABLE_DB, progress: false, ...opts });
-  try {
-    const code = await cmd.run(args, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-    return { code, out, err };
-  } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return { code: 2, out, err: err + (e as Error).message };
-    return { code: 1, out, err: err + (e as Error).message };
-  }
+function runCli(args: string[], opts: Parameters<typeof createBacktestCommand>[0] = {}): Promise<InProcessRun> {
+  return runInProcess(createBacktestCommand({ databaseUrl: () => UNREACHABLE_DB, progress: false, ...opts }), args);
 }
 
 interface JsonOut {
