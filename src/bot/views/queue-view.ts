@@ -1,6 +1,7 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import type { SessionInfo } from '../../engine/calendar/index.js';
 import { nyLocalParts } from '../../engine/calendar/index.js';
+import { QUEUE_EXPIRE_AFTER_OPEN_MIN, QUEUE_SEND_AFTER_OPEN_MIN } from '../../engine/market-hours.js';
 import type { QueuedOrder } from '../../trading/queue/queued-orders.js';
 import { nyClock } from '../format/ny-time.js';
 
@@ -26,7 +27,7 @@ export function queuedWhat(q: QueuedOrder): string {
 
 /** The Approve answer while the market is closed: nothing ordered, the queue offered. */
 export function marketClosedApproveText(symbol: string | null, next: SessionInfo | null): string {
-  const when = next ? `${nyDayClock(new Date(next.open + 60_000))}` : 'the next open';
+  const when = next ? `${nyDayClock(new Date(next.open + QUEUE_SEND_AFTER_OPEN_MIN * 60_000))}` : 'the next open';
   return `🕰 Market closed: an order now cannot fill, so nothing was ordered${symbol ? ` for ${symbol}` : ''} and the pick stays open. Tap ⏰ Queue for the open on the card to send it at ${when} (re-priced and re-checked then).`;
 }
 
@@ -93,6 +94,6 @@ export function queueCancelledByKill(orders: readonly QueuedOrder[]): string {
 
 /** `/kill flatten` while the market is closed: selling now cannot fill. */
 export function flattenMarketClosedText(next: SessionInfo | null): FmtString {
-  const when = next ? nyDayClock(new Date(next.open + 60_000)) : 'the next open';
-  return fmt`🕰 ${bold`Market closed`}: a flatten now cannot fill (IOC orders execute only in the session), so nothing is sold now. Queue it to sell every open position at ${when}, bound to this kill (a /resume or another /kill drops it); it expires 30 minutes after the open.`;
+  const when = next ? nyDayClock(new Date(next.open + QUEUE_SEND_AFTER_OPEN_MIN * 60_000)) : 'the next open';
+  return fmt`🕰 ${bold`Market closed`}: a flatten now cannot fill (IOC orders execute only in the session), so nothing is sold now. Queue it to sell every open position at ${when}, bound to this kill (a /resume or another /kill drops it); it expires ${String(QUEUE_EXPIRE_AFTER_OPEN_MIN)} minutes after the open.`;
 }

@@ -1,3 +1,5 @@
+import { QUEUE_EXPIRE_AFTER_OPEN_MIN, QUEUE_SEND_AFTER_OPEN_MIN } from '../market-hours.js';
+
 /**
  * Slot definitions: what the scheduler runs, when, and until when a missed run
  * is still worth catching up. Pure (no I/O, no clock).
@@ -198,7 +200,7 @@ export function buildSlots(spec: ScheduleSpec = DEFAULT_SCHEDULE): SlotDef[] {
  * jobId (`sched-<slot>-<date>`) carries the session date.
  */
 export function openQueueSlots(graceMinutes = 10): SlotDef[] {
-  return [makeSlot('open-queue', 'open+1', graceMinutes), makeSlot('open-queue', 'open+30', graceMinutes)];
+  return [makeSlot('open-queue', `open+${QUEUE_SEND_AFTER_OPEN_MIN}`, graceMinutes), makeSlot('open-queue', `open+${QUEUE_EXPIRE_AFTER_OPEN_MIN}`, graceMinutes)];
 }
 
 /** Human description, e.g. `scan-1555 (close-5, until close)`. */
