@@ -1,10 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { seedDefaultData } from '../adapters/bars/seed.js';
-import type { BarsStore } from '../adapters/bars/store.js';
-import { SampleCsvProvider } from '../adapters/market-data/csv/sample-csv-provider.js';
-import { loadDefaultUniverse } from '../adapters/market-data/universe/default-universe.js';
-import { normalizeSymbol } from '../adapters/bars/symbols.js';
 import { lastCompletedSession } from '../trading/market-clock.js';
 import type { SeedingState } from '../trading/scan/data-port.js';
 import type { SeedingProgress, SeedingProgressSource } from '../trading/seeding/progress.js';
@@ -49,71 +45,63 @@ export function seedingState(redis: Pick<Redis, 'exists' | 'get'>, prefix: strin
 }
 
 /**
- * The bars store, counting the symbols the seed writes: `onStored(n)` after
- * each write with the number of symbols it stored. The seed writes samples in
- * one import and the synthetic universe in chunks, so progress moves with
- * every chunk.
+ * The seed's `onProgress` (SeedOptions) kept in the seeding flag, so a /scan
+ * or /backtest meanwhile can say about how long is left. The clock starts
+ * when the seed knows its plan (`done` 0), not at start-up: time spent
+ * waiting for another process's seed or checking that the store is up to
+ * date is not loading time. Writes are chained, so `flushed()` resolves once
+ * the last count landed (the flag is deleted after it, never before).
  */
-export function countingStore(store: BarsStore, onStored: (symbols: number) => void): BarsStore {
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      if (prop === 'writeColumnar') {
-        return async (chunk: readonly unknown[], ...rest: unknown[]) => {
-          const r = await (target.writeColumnar as (...a: unknown[]) => Promise<unknown>).call(target, chunk, ...rest);
-          onStored(chunk.length);
-          return r;
-        };
-      }
-      if (prop === 'importBars') {
-        return async (items: readonly unknown[], ...rest: unknown[]) => {
-          const r = await (target.importBars as (...a: unknown[]) => Promise<unknown>).call(target, items, ...rest);
-          onStored(items.length);
-          return r;
-        };
-      }
-      const value: unknown = Reflect.get(target, prop, receiver);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+export function seedingProgressRecorder(
+  redis: Pick<Redis, 'set'>,
+  prefix: string,
+  now: () => number = Date.now,
+): { started(): Promise<void>; onProgress(done: number, total: number): void; flushed(): Promise<void> } {
+  const t0 = now();
+  const progress: SeedingProgress = { startedAt: t0, at: t0, done: 0, total: 0 };
+  let writing: Promise<void> = Promise.resolve();
+  const record = () => {
+    const snapshot = { ...progress };
+    writing = writing.then(() => recordSeedingProgress(redis, prefix, snapshot).catch(() => undefined));
+    return writing;
+  };
+  return {
+    // Loading, how much not known yet (the view says "just started").
+    started: () => record(),
+    onProgress(done, total) {
+      const t = now();
+      if (done === 0) progress.startedAt = t;
+      Object.assign(progress, { at: t, done: Math.min(done, total), total });
+      void record();
     },
-  });
-}
-
-/** Symbols a full default seed writes: the bundled universe and the real samples. */
-async function defaultSeedSymbols(): Promise<number> {
-  const samples = (await new SampleCsvProvider().symbols()).map(normalizeSymbol);
-  return new Set([...samples, ...loadDefaultUniverse().entries.map((e) => normalizeSymbol(e.symbol))]).size;
+    flushed: () => writing,
+  };
 }
 
 /**
  * Loads the embedded default data (real samples + the synthetic DEMO universe)
  * in the background when a worker starts. Idempotent and cheap once done;
  * several workers starting together seed once (the seed takes an advisory lock).
- * While it runs, the flag carries the measured progress (symbols stored of the
- * total, since when), from which a /scan meanwhile says about how long is left.
+ * While it runs, the flag carries the progress the seed reports (symbols
+ * written of those it will write, since when), from which a /scan or
+ * /backtest meanwhile says about how long is left.
  */
 export function seedDefaultDataInBackground(app: AppContext): Promise<void> {
   const log = app.log.child({ component: 'seed' });
   const prefix = app.config.redis.prefix;
   return (async () => {
     const endDate = lastCompletedSession(Date.now());
-    const progress: SeedingProgress = { startedAt: Date.now(), at: Date.now(), done: 0, total: await defaultSeedSymbols().catch(() => 0) };
-    await recordSeedingProgress(app.redis, prefix, progress).catch(() => undefined);
-    // Writes are chained so the last one lands before the flag is deleted (never after).
-    let writing: Promise<void> = Promise.resolve();
-    const store = countingStore(app.bars, (n) => {
-      progress.done = Math.min(progress.total, progress.done + n);
-      progress.at = Date.now();
-      const snapshot = { ...progress };
-      writing = writing.then(() => recordSeedingProgress(app.redis, prefix, snapshot).catch(() => undefined));
-    });
+    const progress = seedingProgressRecorder(app.redis, prefix);
+    await progress.started();
     try {
-      const r = await seedDefaultData(store, { endDate });
+      const r = await seedDefaultData(app.bars, { endDate, onProgress: progress.onProgress });
       if (!r.upToDate) log.info({ endDate, demoSymbols: r.demoSymbols, samples: r.sampleSymbols, ms: Math.round(r.ms) }, 'default data seeded');
       // Announced (on a terminal as a chat-style line): the DEMO bars a trader saw before were replaced.
-      if (r.regenerated) log.warn({ userAction: true, demoGenerator: r.demoGenerator }, demoRegeneratedText(r.demoGenerator));
+      if (r.regenerated) log.warn({ userAction: true, demoGenerator: r.demoGenerator, removedDemoSymbols: r.removedDemoSymbols.length }, demoRegeneratedText(r.demoGenerator, r.removedDemoSymbols));
     } catch (err) {
       log.error({ err, userAction: true }, 'could not load the default market data; /scan will say so. Run `npx courtside data seed` to retry.');
     } finally {
-      await writing;
+      await progress.flushed();
       await app.redis.del(seedingKey(prefix)).catch(() => undefined);
     }
   })();

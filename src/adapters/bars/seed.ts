@@ -42,6 +42,15 @@ export interface SeedOptions {
   salt?: number;
   /** Re-check every symbol even if the store says it is seeded. */
   force?: boolean;
+  /**
+   * Called with the symbols written so far of those this seed will write:
+   * once with `done` 0 when the plan is known (after the seed lock, so time
+   * spent waiting for another process is not counted), then after each
+   * write. Only symbols this run writes count, so a re-seed of a few stale
+   * symbols reports a few, not the universe. Never called when the store is
+   * up to date. A throwing callback does not stop the seed.
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface SeedReport {
@@ -62,6 +71,12 @@ export interface SeedReport {
   demoGenerator: { stored: number | null; current: number };
   /** True when this seed replaced DEMO bars written by an older generator (say so once). */
   regenerated: boolean;
+  /**
+   * DEMO symbols removed because the regenerated dataset no longer covers
+   * them (not in this seed's universe), sorted; their old generator's bars
+   * must not linger. Empty unless `regenerated`. Real bars are never removed.
+   */
+  removedDemoSymbols: string[];
   sample: ImportBarsReport | undefined;
   synthetic: WriteReport | undefined;
   ms: number;
@@ -95,6 +110,7 @@ export async function seedDefaultData(store: BarsStore, opts: SeedOptions): Prom
     reseeded: 0,
     demoGenerator: { stored: null, current: DEMO_GENERATOR_VERSION },
     regenerated: false,
+    removedDemoSymbols: [],
     sample: undefined,
     synthetic: undefined,
     ...extra,
@@ -119,7 +135,8 @@ export async function seedDefaultData(store: BarsStore, opts: SeedOptions): Prom
       // An older generator's dataset is rewritten whole (the seed key covers the version too).
       const older = state.generator !== null && state.generator < DEMO_GENERATOR_VERSION;
       const todo = opts.force || older || state.stale === null ? null : new Set(state.stale);
-      const out = await runSeed(store, plan, todo);
+      const out = await runSeed(store, plan, todo, opts.onProgress);
+      const removedDemoSymbols = older ? await removeDemoOutside(client, allSymbols(plan)) : [];
       await client.query(
         `INSERT INTO bar_seeds (name, seed_key, symbol_versions, seeded_at, generator_version)
          SELECT $1, $2, coalesce(jsonb_object_agg(symbol, version::text), '{}'::jsonb), now(), $4
@@ -129,13 +146,35 @@ export async function seedDefaultData(store: BarsStore, opts: SeedOptions): Prom
         [SEED_NAME, plan.key, allSymbols(plan), DEMO_GENERATOR_VERSION],
       );
       const demo = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM bar_symbols WHERE symbol = ANY ($1::text[]) AND demo`, [allSymbols(plan)])).rows[0]!.n;
-      return result({ ...out, demoSymbols: demo, demoGenerator, regenerated: older && (out.synthetic?.symbols.some((x) => !x.skipped) ?? false) });
+      const rewrote = out.synthetic?.symbols.some((x) => !x.skipped) ?? false;
+      return result({ ...out, demoSymbols: demo, demoGenerator, regenerated: older && (rewrote || removedDemoSymbols.length > 0), removedDemoSymbols });
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [SEED_LOCK_KEY]).catch(() => undefined);
     }
   } finally {
     await runner.release();
   }
+}
+
+/**
+ * Deletes the synthetic bars of DEMO symbols outside `keep` (the regenerated
+ * dataset's symbols): left alone they would keep an older generator's bars
+ * (on holidays, say). Only rows with source `synthetic` of symbols flagged
+ * DEMO are touched, so real bars never are, nor the bars of a symbol with an
+ * open position. Returns the symbols removed.
+ */
+async function removeDemoOutside(client: pg.PoolClient, keep: readonly string[]): Promise<string[]> {
+  const rows = await client.query<{ symbol: string }>(
+    `WITH gone AS (
+       DELETE FROM bars_daily b USING bar_symbols s
+       WHERE b.symbol = s.symbol AND s.demo AND b.source = 'synthetic' AND NOT (s.symbol = ANY ($1::text[]))
+         -- A symbol still held keeps its bars: marks and stop checks of the open position need them.
+         AND NOT EXISTS (SELECT 1 FROM positions p WHERE p.symbol = s.symbol AND p.qty > 0)
+       RETURNING b.symbol)
+     SELECT DISTINCT symbol FROM gone ORDER BY symbol`,
+    [keep],
+  );
+  return rows.rows.map((r) => r.symbol);
 }
 
 function allSymbols(plan: SeedPlan): string[] {
@@ -175,9 +214,10 @@ async function seedState(
   return { upToDate: row.stale.length === 0, stale: row.stale, demoSymbols: row.demo, generator };
 }
 
-async function runSeed(store: BarsStore, plan: SeedPlan, todo: Set<string> | null): Promise<Partial<SeedReport>> {
+async function runSeed(store: BarsStore, plan: SeedPlan, todo: Set<string> | null, onProgress?: SeedOptions['onProgress']): Promise<Partial<SeedReport>> {
   let reseeded = 0;
-  // 1. Real samples (replace: the file is the whole record of the symbol).
+  // What this run writes: sample symbols (replace: the file is the whole
+  // record of the symbol) and the synthetic universe for every other symbol.
   // A sample symbol that meanwhile got other real bars (an imported SPY.csv,
   // a provider) keeps them: the bundled file only fills in.
   const current = new Map((await store.listSymbols({ symbols: plan.sampleSymbols })).map((s) => [s.symbol, s]));
@@ -185,18 +225,32 @@ async function runSeed(store: BarsStore, plan: SeedPlan, todo: Set<string> | nul
     const cur = current.get(s);
     return (!todo || todo.has(s)) && (!cur || cur.demo || cur.source === 'sample');
   });
+  const samples = new Set(plan.sampleSymbols);
+  const entries = plan.universe.filter((e) => !samples.has(e.symbol) && (!todo || todo.has(e.symbol)));
+  const total = sampleSyms.length + entries.length;
+  let done = 0;
+  const progress = (n: number): void => {
+    done += n;
+    try {
+      onProgress?.(done, total);
+    } catch {
+      // Progress is advisory: a failing reporter must not stop the seed.
+    }
+  };
+  progress(0);
+
+  // 1. Real samples.
   let sample: ImportBarsReport | undefined;
   if (sampleSyms.length > 0) {
     const items = [];
     for (const sym of sampleSyms) items.push({ symbol: sym, bars: await plan.samples.allBars(sym) });
     sample = await store.importBars(items, { source: 'sample', demo: false, mode: 'replace' });
     reseeded += sampleSyms.length;
+    progress(sampleSyms.length);
   }
 
-  // 2. Synthetic demo universe for every other symbol, generated in chunks
+  // 2. Synthetic demo universe, generated in chunks
   // (the next chunk is generated while Postgres stores the previous one).
-  const samples = new Set(plan.sampleSymbols);
-  const entries = plan.universe.filter((e) => !samples.has(e.symbol) && (!todo || todo.has(e.symbol)));
   const CHUNK = 100;
   const reports: WriteReport[] = [];
   let writing: Promise<void> = Promise.resolve();
@@ -209,6 +263,7 @@ async function runSeed(store: BarsStore, plan: SeedPlan, todo: Set<string> | nul
     await writing;
     writing = store.writeColumnar(chunk, { source: 'synthetic', demo: true, mode: 'replace' }).then((r) => {
       reports.push(r);
+      progress(chunk.length);
     });
   }
   await writing;

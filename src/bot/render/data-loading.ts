@@ -6,6 +6,6 @@ import type { RendererTable } from './types.js';
 export const dataLoadingRenderers: RendererTable<SeedingNotice> = {
   'scan.not-ready': async (n) => {
     const text = scanNotReadyText(n);
-    return { ops: [n.messageId !== undefined ? { kind: 'edit', messageId: n.messageId, text } : { kind: 'text', text }], origin: 'scan' };
+    return { ops: [n.messageId !== undefined ? { kind: 'edit', messageId: n.messageId, text } : { kind: 'text', text }], origin: n.command ?? 'scan' };
   },
 };

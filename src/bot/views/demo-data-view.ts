@@ -7,7 +7,20 @@
 /** What each DEMO generator version changed, in words. */
 const GENERATOR_CHANGES: Readonly<Record<number, string>> = { 2: 'bars only on exchange sessions; holidays removed' };
 
-/** "DEMO data regenerated: generator v1 → v2 (bars only on exchange sessions; holidays removed); real bars untouched." */
-export function demoRegeneratedText(gen: { stored: number | null; current: number }): string {
-  return `DEMO data regenerated: generator v${gen.stored ?? 1} → v${gen.current} (${GENERATOR_CHANGES[gen.current] ?? 'new synthetic bars'}); real bars untouched.`;
+/** Symbols named when DEMO symbols were removed; the rest are counted. */
+const NAMED = 5;
+
+/**
+ * "DEMO data regenerated: generator v1 → v2 (bars only on exchange sessions;
+ * holidays removed); real bars untouched." With `removed` (the report's
+ * `removedDemoSymbols`), also which DEMO symbols left with the old data.
+ */
+export function demoRegeneratedText(gen: { stored: number | null; current: number }, removed: readonly string[] = []): string {
+  const what = GENERATOR_CHANGES[gen.current] ?? 'new synthetic bars';
+  const more = removed.length > NAMED ? ` and ${removed.length - NAMED} more` : '';
+  const gone =
+    removed.length > 0
+      ? `; ${removed.length} DEMO symbol${removed.length === 1 ? '' : 's'} no longer in the universe removed (${removed.slice(0, NAMED).join(', ')}${more})`
+      : '';
+  return `DEMO data regenerated: generator v${gen.stored ?? 1} → v${gen.current} (${what})${gone}; real bars untouched.`;
 }

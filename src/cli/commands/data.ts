@@ -151,7 +151,7 @@ function seedText(r: SeedReport, endDate: string): string {
   const written = (r.sample?.write.inserted ?? 0) + (r.sample?.write.updated ?? 0) + (r.synthetic?.inserted ?? 0) + (r.synthetic?.updated ?? 0);
   const kept = r.synthetic?.symbols.filter((s) => s.skipped).map((s) => s.symbol) ?? [];
   const lines = [
-    ...(r.regenerated ? [demoRegeneratedText(r.demoGenerator)] : []),
+    ...(r.regenerated ? [demoRegeneratedText(r.demoGenerator, r.removedDemoSymbols)] : []),
     `Seeded default data (synthetic history ending ${endDate}) in ${(r.ms / 1000).toFixed(1)} s:`,
     `  real samples: ${r.sampleSymbols.join(', ') || 'none'} (source sample)`,
     `  DEMO synthetic universe: ${plural(r.demoSymbols, 'symbol')} (source synthetic — made-up data, not evidence)`,

@@ -6,6 +6,7 @@ import { normaliseRequest, requestHash, requestKey, type BacktestRequest } from 
 import type { BacktestProgress } from '../../trading/backtest/run.js';
 import type { Notifier } from '../../trading/notifier.js';
 import type { SeedingState } from '../../trading/scan/data-port.js';
+import { estimateSecondsLeft, type SeedingProgressSource } from '../../trading/seeding/progress.js';
 import { backtestJobPayloadSchema } from '../payloads/backtest.js';
 import type { HandlerMap } from '../worker-runtime.js';
 import { BACKTEST_TTL_SECONDS, backtestKeys, cancelFlagKey, clearInflightIf, finishInflight, type Subscriber } from './backtest-job.js';
@@ -15,7 +16,8 @@ export interface BacktestQueueDeps {
   runs: BacktestRuns;
   /** Where bars come from: the bars store, then the bundled samples, then DEMO data. */
   data: DataResolverOptions;
-  seeding: SeedingState;
+  /** The load's flag and its measured progress (a /backtest meanwhile says how long is left, as a /scan does). */
+  seeding: SeedingState & Partial<SeedingProgressSource>;
   notifier: Notifier;
   /** In-flight markers, subscribers, cancel flags. */
   redis: Pick<Redis, 'get' | 'set' | 'del' | 'exists' | 'expire' | 'lrange' | 'eval'>;
@@ -113,6 +115,33 @@ export function backtestHandlers(deps: BacktestQueueDeps): HandlerMap<'backtests
         await deps.redis.set(`${prefix}:backtest:told:${jobId}`, '1', 'EX', 3600).catch(() => undefined);
       };
 
+      /**
+       * The default data is still loading: an expected condition, not a
+       * failure. Every waiting chat's ack becomes the same "still loading,
+       * about N s left" answer a /scan meanwhile gets (and loses its Cancel
+       * button); the in-flight marker is cleared so a retry starts afresh.
+       */
+      const tellStillLoading = async (): Promise<void> => {
+        stopped = true;
+        await pending;
+        if (lastEditKey) await waitDelivered(deps.notifyQueue, lastEditKey, 10_000);
+        const progress = (await deps.seeding.progress?.().catch(() => null)) ?? null;
+        const secondsLeft = progress ? estimateSecondsLeft(progress, Date.now()) : null;
+        const subs = await finishInflight(deps.redis, prefix, key, jobId).catch(() => [] as Subscriber[]);
+        const targets = dedupe([...(owner ? [owner] : []), ...subs]);
+        if (targets.length === 0) targets.push({ chatId: p.chatId, messageId: 0, userId: p.userId });
+        await Promise.all(
+          targets.map((t, i) =>
+            deps.notifier.publish(
+              t.chatId,
+              { kind: 'scan.not-ready', reason: 'seeding', command: 'backtest', ...(t.messageId ? { messageId: t.messageId } : {}), progress, secondsLeft },
+              { key: `${tag}-not-ready-${i}` },
+            ),
+          ),
+        );
+        await deps.redis.set(`${prefix}:backtest:told:${jobId}`, '1', 'EX', 3600).catch(() => undefined);
+      };
+
       try {
         const result = await executeBacktest(
           { request, requestHash: hash, requestedBy: `telegram:${p.userId}`, jobId, createdAt: new Date(run.job.timestamp) },
@@ -129,6 +158,11 @@ export function backtestHandlers(deps: BacktestQueueDeps): HandlerMap<'backtests
             log.info({ jobId }, 'backtest cancelled');
             return;
           case 'failed':
+            if (result.reason === 'seeding') {
+              log.info({ jobId }, 'backtest not started: the default data is still loading');
+              await tellStillLoading();
+              return;
+            }
             if (result.reason !== 'crashed') {
               await closeOut(result);
               return;

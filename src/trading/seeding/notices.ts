@@ -1,14 +1,18 @@
 import type { SeedingProgress } from './progress.js';
 
 /**
- * A scan that cannot start yet, as typed data: the default data is still
+ * A command that cannot start yet, as typed data: the default data is still
  * loading (`seeding`, with the measured progress and seconds left when known)
  * or none is stored (`no-data`). An expected condition, not a failure: the
- * scan's "queued" message (`messageId`) becomes this answer.
+ * command's "queued" message (`messageId`) becomes this answer. The kind is
+ * `scan.not-ready` for both commands (one renderer); `command` says which
+ * one asked, so the answer says what to send again.
  */
 export interface ScanNotReadyNotice {
   kind: 'scan.not-ready';
   reason: 'seeding' | 'no-data';
+  /** The command that could not start: `scan` when absent. */
+  command?: 'scan' | 'backtest';
   messageId?: number;
   progress: SeedingProgress | null;
   secondsLeft: number | null;
