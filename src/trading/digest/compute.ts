@@ -1,12 +1,11 @@
 /** Pure arithmetic behind the digests, kept apart from SQL so it is easy to test. */
 import { nyLocalParts, nyTimeToInstant, sessionInfo } from '../../engine/calendar/index.js';
 import { roundToTick } from '../../engine/tick.js';
+import { cents } from '../../lib/numbers.js';
 import type { AlertLine, FailureLine, FillLine, PositionLine } from './types.js';
 
-/** Dollars to whole cents, without float noise. */
-export function toCents(dollars: number): number {
-  return Math.round(dollars * 100) / 100;
-}
+/** Dollars to whole cents, without float noise (the one rounding money is reported with). */
+export { cents as toCents } from '../../lib/numbers.js';
 
 /** A per-share figure to 4 decimals (an average of fills may sit between ticks), without float noise. */
 function perShare(n: number): number {
@@ -108,8 +107,8 @@ export function positionLine(p: PositionInput, marks: readonly DatedPrice[], bar
     refKind: ref?.kind ?? null,
     change,
     changePct: change !== null && ref && ref.price !== 0 ? change / ref.price : null,
-    changeValue: change !== null && ref ? toCents(ref.value(price!)) : null,
-    unrealized: price !== null ? toCents((price - p.avgCost) * p.qty) : null,
+    changeValue: change !== null && ref ? cents(ref.value(price!)) : null,
+    unrealized: price !== null ? cents((price - p.avgCost) * p.qty) : null,
   };
 }
 
@@ -163,7 +162,7 @@ export function slippage(side: 'buy' | 'sell', fill: number, decision: number | 
   // The decision price as shown: on the tick (an old exit row may hold a bid with sub-cent noise).
   const decided = roundToTick(decision, 'nearest');
   const slip = perShare(side === 'buy' ? fill - decided : decided - fill);
-  return { decisionPrice: decided, slippage: slip, slippageBps: (slip / decided) * 10_000, slippageCost: toCents(slip * qty) };
+  return { decisionPrice: decided, slippage: slip, slippageBps: (slip / decided) * 10_000, slippageCost: cents(slip * qty) };
 }
 
 /** Worst slippage in dollars first; fills without a decision price last, in time order. */
