@@ -171,7 +171,7 @@ function nextStep(gate: RefusalGate, n: Record<string, number>): string {
     case 'liquidity':
       return 'the stock is too thin or its spread too wide to trade safely right now; skip it. Nothing to undo.';
     case 'position':
-      if ('maxOpenPositions' in n) return 'close or wait out a position first (/positions lists them), then approve a fresh pick.';
+      if ('maxOpenPositions' in n) return 'close a position with /close SYMBOL (or a Close button on /positions), or wait one out, then approve a fresh pick.';
       return 'the position would be too large a share of the account; approve a smaller or different pick.';
     case 'drift':
       return 'the price moved away from the planned entry. Wait for the next /scan; approving the same idea again will not help.';

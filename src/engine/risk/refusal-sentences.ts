@@ -64,7 +64,7 @@ const SENTENCES: Readonly<Record<string, Readonly<Record<string, Sentence>>>> = 
   position: {
     max_open_positions: sentence(
       ['openPositions', 'maxOpenPositions'],
-      (n) => `Order refused by position caps: ${n.openPositions} positions are open and the limit is ${n.maxOpenPositions}; close one first.`,
+      (n) => `Order refused by position caps: ${n.openPositions} positions are open and the limit is ${n.maxOpenPositions}; close one first (/close SYMBOL, or a Close button on /positions).`,
     ),
     equity: sentence(['equity'], (n) => `Order refused by position caps: account equity is ${usd(n.equity)}.`),
     max_position_pct: sentence(

@@ -107,8 +107,8 @@ describe('fillConfirmation', () => {
     [
       'position caps: max open',
       gateRefusal('position', 'max_open_positions', { openPositions: 5, maxOpenPositions: 5 }),
-      'Order refused by position caps: 5 positions are open and the limit is 5; close one first.',
-      [/refused by position caps$/m, /open positions 5 · max open 5/, /\/positions lists them/],
+      'Order refused by position caps: 5 positions are open and the limit is 5; close one first (/close SYMBOL, or a Close button on /positions).',
+      [/refused by position caps$/m, /open positions 5 · max open 5/, /close a position with \/close SYMBOL \(or a Close button on \/positions\)/],
     ],
     [
       'drift',

@@ -43,7 +43,7 @@ const CASES: [gate: string, limit: string, numbers: Record<string, number>, sent
     'position',
     'max_open_positions',
     { openPositions: 5, maxOpenPositions: 5 },
-    'Order refused by position caps: 5 positions are open and the limit is 5; close one first.',
+    'Order refused by position caps: 5 positions are open and the limit is 5; close one first (/close SYMBOL, or a Close button on /positions).',
   ],
   ['position', 'equity', { equity: 0 }, 'Order refused by position caps: account equity is $0.00.'],
   [
