@@ -107,6 +107,25 @@ export async function seedBars(app: AppContext, closes: Record<string, number>, 
 }
 
 let pickSeq = 0;
+/**
+ * A position as an executed entry leaves it, in the donchian strategy: held at the paper broker
+ * and in our books, with a stop 10 % under the cost (to the cent).
+ */
+export async function holdPosition(ds: DataSource, symbol: string, qty: number, cost: number): Promise<void> {
+  await ds.query(`INSERT INTO paper_positions (symbol, qty, avg_cost) VALUES ($1, $2, $3)`, [symbol, qty, cost]);
+  await ds.query(`INSERT INTO positions (symbol, strategy, qty, avg_cost, opened_at, stop, time_stop_date, updated_at) VALUES ($1, 'donchian', $2, $3, now(), $4, NULL, now())`, [
+    symbol,
+    qty,
+    cost,
+    Math.round(cost * 0.9 * 100) / 100,
+  ]);
+}
+
+/** The inline buttons of a message event (flattened), as text and callback data. */
+export function buttonsOfEvent(e: OutboxEvent | undefined): { text: string; callback_data: string }[] {
+  return (e?.message?.reply_markup?.inline_keyboard.flat() ?? []) as { text: string; callback_data: string }[];
+}
+
 /** Session dates of inserted picks: distinct within a test process (unique per session, symbol, strategy). */
 const PICK_DAY_BASE = Math.floor(Math.random() * 20_000);
 

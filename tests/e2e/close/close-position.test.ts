@@ -14,7 +14,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxEvent } from '../../../src/dev/telegram/outbox.js';
-import { seedBars, sleep, textOf, until, waitMessage } from '../../helpers/execution.js';
+import { buttonsOfEvent, holdPosition, seedBars, sleep, textOf, until, waitMessage } from '../../helpers/execution.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { realTime, setMarketTime } from '../../helpers/market-time.js';
 
@@ -43,19 +43,10 @@ afterAll(async () => {
 });
 
 /** A position as an executed entry leaves it: held at the paper broker and in our books. */
-async function hold(symbol: string, qty: number, cost: number): Promise<void> {
-  const ds = h.running.app.ds;
-  await ds.query(`INSERT INTO paper_positions (symbol, qty, avg_cost) VALUES ($1, $2, $3)`, [symbol, qty, cost]);
-  await ds.query(`INSERT INTO positions (symbol, strategy, qty, avg_cost, opened_at, stop, time_stop_date, updated_at) VALUES ($1, 'donchian', $2, $3, now(), $4, NULL, now())`, [
-    symbol,
-    qty,
-    cost,
-    Math.round(cost * 0.9 * 100) / 100,
-  ]);
-}
+const hold = (symbol: string, qty: number, cost: number) => holdPosition(h.running.app.ds, symbol, qty, cost);
 
 type Button = { text: string; callback_data: string };
-const buttons = (e: OutboxEvent | undefined) => (e?.message?.reply_markup?.inline_keyboard.flat() ?? []) as Button[];
+const buttons = buttonsOfEvent;
 
 async function say(user: number, text: string, re: RegExp): Promise<OutboxEvent> {
   const after = h.emulator.lastSeq;

@@ -15,7 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxEvent } from '../../../src/dev/telegram/outbox.js';
-import { count, seedBars, sleep, textOf, until, waitMessage } from '../../helpers/execution.js';
+import { buttonsOfEvent, count, holdPosition, seedBars, sleep, textOf, until, waitMessage } from '../../helpers/execution.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { jobResult, realTime, setMarketTime } from '../../helpers/market-time.js';
 
@@ -51,19 +51,10 @@ afterAll(async () => {
 });
 
 /** A position as an executed entry leaves it: held at the paper broker and in our books. */
-async function hold(symbol: string, qty: number, cost: number): Promise<void> {
-  const ds = h.running.app.ds;
-  await ds.query(`INSERT INTO paper_positions (symbol, qty, avg_cost) VALUES ($1, $2, $3)`, [symbol, qty, cost]);
-  await ds.query(`INSERT INTO positions (symbol, strategy, qty, avg_cost, opened_at, stop, time_stop_date, updated_at) VALUES ($1, 'donchian', $2, $3, now(), $4, NULL, now())`, [
-    symbol,
-    qty,
-    cost,
-    Math.round(cost * 0.9 * 100) / 100,
-  ]);
-}
+const hold = (symbol: string, qty: number, cost: number) => holdPosition(h.running.app.ds, symbol, qty, cost);
 
 type Button = { text: string; callback_data: string };
-const buttons = (e: OutboxEvent | undefined) => (e?.message?.reply_markup?.inline_keyboard.flat() ?? []) as Button[];
+const buttons = buttonsOfEvent;
 const button = (e: OutboxEvent, text: string) => {
   const b = buttons(e).find((x) => x.text === text);
   if (!b) throw new Error(`no "${text}" button on: ${textOf(e)} [${buttons(e).map((x) => x.text).join(' | ')}]`);
