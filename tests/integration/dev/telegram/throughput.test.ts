@@ -1,14 +1,13 @@
 /**
- * Throughput sanity check for the e2e benchmark (300+ commands/s). Measured locally at about
- * 1,500 command→reply round trips per second with bot and emulator sharing one process; the
- * bound here is deliberately loose so it only catches pathological slowdowns (e.g. an O(n²)
- * outbox scan), not machine noise.
+ * The emulator under a burst: 1,500 commands from 50 chats through a polling telegraf bot, every
+ * one answered, and per-chat lookups right with a full outbox. Its speed is measured by
+ * `npm run bench -- command-roundtrip`, not asserted here (the wait below is only a deadline).
  */
 import { Telegraf } from 'telegraf';
 import { expect, it, vi } from 'vitest';
 import { startTelegramEmulator } from '../../../../src/dev/telegram/index.js';
 
-it('round-trips 1,500 commands through a polling telegraf bot within 15 s', async () => {
+it('round-trips 1,500 commands through a polling telegraf bot, every one answered', async () => {
   const emu = await startTelegramEmulator();
   const bot = new Telegraf(emu.token, { telegram: { apiRoot: emu.url } });
   try {
@@ -19,18 +18,15 @@ it('round-trips 1,500 commands through a polling telegraf bot within 15 s', asyn
     await vi.waitFor(() => expect(emu.longPollActive).toBe(true));
 
     const total = 1500;
-    const started = Date.now();
     for (let i = 0; i < total; i++) emu.sendUserMessage({ userId: 1 + (i % 50), text: `/cmd ${i}` });
     await emu.waitFor((e) => e.method === 'sendMessage' && e.message?.text === `ok /cmd ${total - 1}`, 15_000);
-    const elapsed = Date.now() - started;
 
     const replies = (await emu.events({ limit: 10_000 })).filter((e) => e.method === 'sendMessage');
     expect(replies).toHaveLength(total);
-    // Per-chat lookups stay cheap with a full outbox (index by chat + binary search on seq).
-    const lookupStart = Date.now();
-    for (let i = 0; i < 2000; i++) await emu.events({ chatId: 7, afterSeq: i });
-    expect(Date.now() - lookupStart).toBeLessThan(2000);
-    expect(elapsed).toBeLessThan(15_000);
+    // Per-chat lookups with a full outbox (index by chat + binary search on seq) give that chat's messages after the seq.
+    const chat7 = await emu.events({ chatId: 7, afterSeq: 0 });
+    expect(chat7.length).toBe(replies.filter((e) => e.chat_id === 7).length);
+    expect(chat7.every((e) => e.chat_id === 7)).toBe(true);
   } finally {
     bot.stop();
     await emu.close();

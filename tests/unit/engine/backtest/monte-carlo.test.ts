@@ -93,13 +93,11 @@ describe('monteCarlo', () => {
     expect(() => monteCarlo([0.1], { runs: 0 })).toThrow(RangeError);
   });
 
-  it('runs 10,000 × 500 trades well inside the time budget', () => {
+  // Its speed is measured by `npm run bench -- backtest` (target < 500 ms), not asserted here.
+  it('runs 10,000 × 500 trades, the same for the same seed', () => {
     const returns = Array.from({ length: 500 }, (_, i) => Math.sin(i) * 0.05);
-    const t0 = performance.now();
     const r = monteCarlo(returns, { seed: 11 });
-    const ms = performance.now() - t0;
     expect(r.runs).toBe(10_000);
-    // target is < 500 ms; 3× headroom keeps a loaded CI box from flaking
-    expect(ms).toBeLessThan(1500);
+    expect(monteCarlo(returns, { seed: 11 })).toEqual(r);
   });
 });
