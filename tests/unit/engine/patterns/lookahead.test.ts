@@ -1,0 +1,113 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { IndicatorCache } from '../../../../src/engine/indicators/index.js';
+import {
+  type AnyPatternFamily,
+  DOWN_CLOSES,
+  FAMILY_IDS,
+  HIGH_BREAKOUT,
+  IBS_LOW,
+  MA_CROSS,
+  MOMENTUM,
+  NR_BREAKOUT,
+  PATTERN_FAMILIES,
+  RSI_OVERSOLD,
+  TURN_OF_MONTH,
+  VOLUME_SPIKE,
+} from '../../../../src/engine/patterns/index.js';
+import type { FamilyId } from '../../../../src/engine/patterns/index.js';
+import { barSeriesArb, seriesWithAlteredFutureArb } from '../indicators/support/bars-arbitrary.js';
+
+/** Short periods so random series of a few hundred bars produce signals. */
+const PARAMS: Record<FamilyId, fc.Arbitrary<object>> = {
+  momentum: fc
+    .record({ lookback: fc.integer({ min: 1, max: 15 }), minChangePct: fc.double({ min: 0.5, max: 15, noNaN: true }) })
+    .map((v) => MOMENTUM.resolveParams(v)),
+  // A close below the one before yet above its SMA needs a long SMA and a short streak.
+  down_closes: fc
+    .record({ downCloses: fc.integer({ min: 1, max: 3 }), smaPeriod: fc.integer({ min: 8, max: 40 }) })
+    .map((v) => DOWN_CLOSES.resolveParams(v)),
+  rsi_oversold: fc
+    .record({
+      rsiPeriod: fc.integer({ min: 1, max: 5 }),
+      maxRsi: fc.double({ min: 5, max: 50, noNaN: true }),
+      smaPeriod: fc.integer({ min: 1, max: 30 }),
+    })
+    .map((v) => RSI_OVERSOLD.resolveParams(v)),
+  ibs_low: fc
+    .record({
+      maxIbs: fc.double({ min: 0.05, max: 0.5, noNaN: true }),
+      smaPeriod: fc.option(fc.integer({ min: 1, max: 30 }), { nil: null }),
+    })
+    .map((v) => IBS_LOW.resolveParams(v)),
+  high_breakout: fc.integer({ min: 1, max: 40 }).map((lookback) => HIGH_BREAKOUT.resolveParams({ lookback })),
+  volume_spike: fc
+    .record({ volumePeriod: fc.integer({ min: 1, max: 20 }), minVolumeRatio: fc.double({ min: 1.05, max: 3, noNaN: true }) })
+    .map((v) => VOLUME_SPIKE.resolveParams(v)),
+  ma_cross: fc
+    .tuple(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 20 }))
+    .map(([fast, extra]) => MA_CROSS.resolveParams({ fastPeriod: fast, slowPeriod: fast + extra })),
+  nr_breakout: fc.integer({ min: 2, max: 9 }).map((nrBars) => NR_BREAKOUT.resolveParams({ nrBars })),
+  // The arbitrary's bars are consecutive calendar days, so months turn every ~30 bars.
+  turn_of_month: fc.integer({ min: 1, max: 10 }).map((tradingDay) => TURN_OF_MONTH.resolveParams({ tradingDay })),
+};
+
+/** Half the series on a 0.25 tick: equal closes and highs make the tie cases common. */
+const alteredArb = fc.oneof(
+  seriesWithAlteredFutureArb({ maxLength: 250, tick: 0 }),
+  seriesWithAlteredFutureArb({ maxLength: 250, tick: 0.25 }),
+);
+const seriesArb = fc.oneof(barSeriesArb({ maxLength: 200 }), barSeriesArb({ maxLength: 200, tick: 0.25 }));
+
+/** Minimum signals each property must have compared, so a pass is never vacuous. */
+const MIN_SIGNALS = 20;
+
+/**
+ * The shared arbitrary's walks hold flat for long stretches (fast-check biases
+ * doubles towards 0), so lower-close streaks above an SMA are rare: more runs.
+ */
+const RUN_SCALE: Partial<Record<FamilyId, number>> = { down_closes: 4 };
+
+const CASES = FAMILY_IDS.map((id) => ({
+  id,
+  family: PATTERN_FAMILIES[id] as AnyPatternFamily,
+  paramsArb: PARAMS[id],
+  scale: RUN_SCALE[id] ?? 1,
+}));
+
+describe.each(CASES)('$id: properties', ({ family, paramsArb, scale }) => {
+  it('no lookahead: changing every bar after t never changes the signals at or before t, nor why(t)', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(alteredArb, paramsArb, ({ original, altered, t }, p) => {
+        const a = Array.from(family.signalIndices(original, p)).filter((i) => i <= t);
+        const b = Array.from(family.signalIndices(altered, p)).filter((i) => i <= t);
+        compared += a.length;
+        expect(b).toEqual(a);
+        expect(family.why(altered, t, p)).toEqual(family.why(original, t, p));
+      }),
+      { numRuns: 150 * scale },
+    );
+    expect(compared).toBeGreaterThanOrEqual(MIN_SIGNALS);
+  });
+
+  it('why(t) is non-null exactly on the signal bars, with or without a shared cache', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(seriesArb, paramsArb, (s, p) => {
+        const hits = new Set(family.signalIndices(s, p));
+        compared += hits.size;
+        const cache = new IndicatorCache(s);
+        expect(Array.from(family.signalIndices(s, p, cache))).toEqual([...hits]);
+        for (let t = 0; t < s.close.length; t++) {
+          const w = family.why(s, t, p, cache);
+          expect(w !== null).toBe(hits.has(t));
+          if (w !== null) expect(w.family).toBe(family.id);
+        }
+        for (const t of hits) expect(t).toBeGreaterThanOrEqual(family.firstValidIndex(p));
+      }),
+      { numRuns: 60 * scale },
+    );
+    expect(compared).toBeGreaterThanOrEqual(MIN_SIGNALS);
+  });
+});
