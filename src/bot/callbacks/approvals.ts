@@ -56,7 +56,9 @@ export async function decideApprove(deps: BotDeps, telegram: Telegram, req: Deci
       const queued = await enqueue(deps, res.approvalId, req);
       // Audited right after the enqueue (the approval row is already committed): the order path does not wait for it.
       await audit(deps, 'pick.approved', req, { approvalId: res.approvalId, symbol: res.symbol, strategy: res.strategy, qty: res.qty });
-      await editCard(deps, telegram, req, queued ? `✅ Approved by ${req.name} — placing order…` : `✅ Approved by ${req.name} — waiting for the queue`);
+      // An interim line: the worker may already have shown the outcome (it runs as soon as the job is
+      // queued), and this edit must not overwrite it. Skipped once the pick has moved past APPROVED.
+      await editCard(deps, telegram, req, queued ? `✅ Approved by ${req.name} — placing order…` : `✅ Approved by ${req.name} — waiting for the queue`, [], { onlyWhile: ['APPROVED', 'EXECUTING'] });
       return queued
         ? { text: `Approved ${res.symbol}: placing the order now. You'll get a confirmation.`, alert: false }
         : { text: '⚠️ Approved, but the queue is unavailable (Redis), so no order was placed yet. Tap Approve again in a minute: it is safe.', alert: true };
@@ -142,9 +144,17 @@ async function enqueue(deps: BotDeps, approvalId: string, req: DecisionRequest):
 }
 
 /** Shows the decision on the card with `keyboard` (default none: buttons removed); a card we cannot find or edit is not an error. */
-export async function editCard(deps: BotDeps, telegram: Telegram, req: Pick<DecisionRequest, 'pickId' | 'chatId' | 'cardMessageId'>, line: string, keyboard: Keyboard = []): Promise<void> {
+export async function editCard(
+  deps: BotDeps,
+  telegram: Telegram,
+  req: Pick<DecisionRequest, 'pickId' | 'chatId' | 'cardMessageId'>,
+  line: string,
+  keyboard: Keyboard = [],
+  opts: { onlyWhile?: readonly string[] } = {},
+): Promise<void> {
   const pick = await deps.picks.get(req.pickId).catch(() => null);
   if (!pick) return;
+  if (opts.onlyWhile && !opts.onlyWhile.includes(pick.state)) return;
   let where: { chatId: number; messageId: number } | null = req.cardMessageId ? { chatId: req.chatId, messageId: req.cardMessageId } : null;
   if (!where) {
     const ref = await deps.redis.get(messageRefKey(deps.config.redis.prefix, `pick:${req.pickId}`)).catch(() => null);
