@@ -226,6 +226,26 @@ export function waitMessage(em: TelegramEmulator, chatId: number, afterSeq: numb
 }
 
 /**
+ * Sends `text` as `user` and returns the first message in their chat matching `re` (sent or
+ * edited, text or caption); on a timeout the error lists what the chat got instead.
+ */
+export async function replyTo(h: Harness, user: number, text: string, re: RegExp, timeoutMs = 10_000): Promise<OutboxEvent> {
+  const after = h.emulator.lastSeq;
+  h.emulator.sendUserMessage({ userId: user, text, firstName: `U${user}` });
+  return waitMessage(h.emulator, user, after, re, timeoutMs).catch(async (err: Error) => {
+    const got = (await h.emulator.events({ chatId: user, afterSeq: after })).map((e) => `${e.method}: ${textOf(e).slice(0, 300)}`);
+    throw new Error(`no reply matching ${re} to ${text}: ${err.message}\n${got.join('\n')}`);
+  });
+}
+
+/** Presses a button in `user`'s private chat and returns the callback answer. */
+export async function pressAnswer(h: Harness, user: number, messageId: number, data: string, timeoutMs = 10_000): Promise<OutboxEvent> {
+  const after = h.emulator.lastSeq;
+  const { callback_query_id } = h.emulator.pressButton({ userId: user, chatId: user, messageId, data, firstName: `U${user}` });
+  return h.emulator.waitFor((e) => e.method === 'answerCallbackQuery' && e.callback_query_id === callback_query_id, timeoutMs, { afterSeq: after });
+}
+
+/**
  * Sends a command and waits for the bot's reply matching `re` (other messages, e.g. a worker's
  * confirmations arriving meanwhile, are skipped).
  */

@@ -14,7 +14,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxEvent } from '../../../src/dev/telegram/outbox.js';
-import { buttonsOfEvent, holdPosition, seedBars, sleep, textOf, until, waitMessage } from '../../helpers/execution.js';
+import { buttonsOfEvent, pressAnswer, replyTo, holdPosition, seedBars, sleep, textOf, until, waitMessage } from '../../helpers/execution.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { realTime, setMarketTime } from '../../helpers/market-time.js';
 
@@ -48,21 +48,9 @@ const hold = (symbol: string, qty: number, cost: number) => holdPosition(h.runni
 type Button = { text: string; callback_data: string };
 const buttons = buttonsOfEvent;
 
-async function say(user: number, text: string, re: RegExp): Promise<OutboxEvent> {
-  const after = h.emulator.lastSeq;
-  h.emulator.sendUserMessage({ userId: user, text, firstName: `U${user}` });
-  return waitMessage(h.emulator, user, after, re, 10_000).catch(async (err: Error) => {
-    const got = (await h.emulator.events({ chatId: user, afterSeq: after })).map((e) => `${e.method}: ${textOf(e).slice(0, 300)}`);
-    throw new Error(`no reply matching ${re} to ${text}: ${err.message}\n${got.join('\n')}`);
-  });
-}
-
+const say = (user: number, text: string, re: RegExp) => replyTo(h, user, text, re);
 /** Presses a button and returns the callback answer. */
-async function press(user: number, messageId: number, data: string): Promise<OutboxEvent> {
-  const after = h.emulator.lastSeq;
-  const { callback_query_id } = h.emulator.pressButton({ userId: user, chatId: user, messageId, data, firstName: `U${user}` });
-  return h.emulator.waitFor((e) => e.method === 'answerCallbackQuery' && e.callback_query_id === callback_query_id, 10_000, { afterSeq: after });
-}
+const press = (user: number, messageId: number, data: string) => pressAnswer(h, user, messageId, data);
 
 const sells = async (symbol: string) =>
   (await h.running.app.ds.query(`SELECT client_order_id, qty, status, filled_qty FROM paper_orders WHERE symbol = $1 AND side = 'sell' ORDER BY submitted_at`, [symbol])) as {

@@ -15,7 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxEvent } from '../../../src/dev/telegram/outbox.js';
-import { buttonsOfEvent, count, holdPosition, seedBars, sleep, textOf, until, waitMessage } from '../../helpers/execution.js';
+import { buttonsOfEvent, pressAnswer, replyTo, count, holdPosition, seedBars, sleep, textOf, until, waitMessage } from '../../helpers/execution.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 import { jobResult, realTime, setMarketTime } from '../../helpers/market-time.js';
 
@@ -61,21 +61,9 @@ const button = (e: OutboxEvent, text: string) => {
   return b.callback_data;
 };
 
-async function say(user: number, text: string, re: RegExp): Promise<OutboxEvent> {
-  const after = h.emulator.lastSeq;
-  h.emulator.sendUserMessage({ userId: user, text, firstName: `U${user}` });
-  return waitMessage(h.emulator, user, after, re, 10_000).catch(async (err: Error) => {
-    const got = (await h.emulator.events({ chatId: user, afterSeq: after })).map((e) => `${e.method}: ${textOf(e).slice(0, 300)}`);
-    throw new Error(`no reply matching ${re} to ${text}: ${err.message}\n${got.join('\n')}`);
-  });
-}
-
+const say = (user: number, text: string, re: RegExp) => replyTo(h, user, text, re);
 /** Presses a button and returns the callback answer. */
-async function press(user: number, messageId: number, data: string): Promise<OutboxEvent> {
-  const after = h.emulator.lastSeq;
-  const { callback_query_id } = h.emulator.pressButton({ userId: user, chatId: user, messageId, data, firstName: `U${user}` });
-  return h.emulator.waitFor((e) => e.method === 'answerCallbackQuery' && e.callback_query_id === callback_query_id, 10_000, { afterSeq: after });
-}
+const press = (user: number, messageId: number, data: string) => pressAnswer(h, user, messageId, data);
 
 /** The message as the chat shows it now (text and buttons after edits). */
 function messageNow(user: number, messageId: number) {
