@@ -4,9 +4,6 @@ import { roundToTick } from '../../engine/tick.js';
 import { cents } from '../../lib/numbers.js';
 import type { AlertLine, FailureLine, FillLine, PositionLine } from './types.js';
 
-/** Dollars to whole cents, without float noise (the one rounding money is reported with). */
-export { cents as toCents } from '../../lib/numbers.js';
-
 /** A per-share figure to 4 decimals (an average of fills may sit between ticks), without float noise. */
 function perShare(n: number): number {
   return Math.round(n * 10_000) / 10_000;

@@ -12,7 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { levelsOnTick, suggestSize } from '../../../src/engine/scan/index.js';
 import { iocLimitPriceFromAsk, roundToTick } from '../../../src/engine/tick.js';
 import { iocSellLimitFromBid } from '../../../src/trading/execution/exit-order.js';
-import { positionLine, slippage, toCents } from '../../../src/trading/digest/compute.js';
+import { positionLine, slippage } from '../../../src/trading/digest/compute.js';
+import { cents as reportedCents } from '../../../src/lib/numbers.js';
 import type { CloseDigestData, FillLine, MorningDigestData } from '../../../src/trading/digest/types.js';
 import type { ExecutionOutcome } from '../../../src/trading/execution/execute.js';
 import type { RecentOrder } from '../../../src/trading/portfolio/types.js';
@@ -184,7 +185,7 @@ describe('numbers add up (property)', () => {
         const [, move, ref, n, px, pnl] = mm!;
         expect(pl.includes('since bought'), pl).toBe(g.boughtAfterClose);
         expect(cents(Number(n) * (Number(px) - Number(ref))), pl).toBe(cents(dollars(move!)));
-        expect(cents(dollars(pnl!)), pl).toBe(cents(toCents(Number(n) * (Number(px) - avg))));
+        expect(cents(dollars(pnl!)), pl).toBe(cents(reportedCents(Number(n) * (Number(px) - avg))));
       }),
       { numRuns: 300 },
     );
