@@ -4,6 +4,8 @@ import type { IndicatorCache } from '../indicators/cache.js';
 /**
  * Pattern family ids. Kept apart from the closed `StrategyId` union of the
  * Kobe strategies: families feed hypotheses, not the strategy registry.
+ * 'donchian' and 'turtle_soup' are the Kobe strategies wrapped as families
+ * (same ids, same signal bars).
  */
 export type FamilyId =
   | 'momentum'
@@ -14,7 +16,11 @@ export type FamilyId =
   | 'volume_spike'
   | 'ma_cross'
   | 'nr_breakout'
-  | 'turn_of_month';
+  | 'turn_of_month'
+  | 'bollinger_squeeze'
+  | 'gap_down_reversal'
+  | 'donchian'
+  | 'turtle_soup';
 
 /**
  * A long-only entry pattern: typed parameters and a bar predicate. Exits

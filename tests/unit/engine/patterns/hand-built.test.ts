@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { DONCHIAN as DONCHIAN_STRATEGY, TURTLE_SOUP as TURTLE_SOUP_STRATEGY } from '../../../../src/engine/strategies/index.js';
 import {
+  BOLLINGER_SQUEEZE,
+  DONCHIAN_FAMILY,
   DOWN_CLOSES,
+  GAP_DOWN_REVERSAL,
   HIGH_BREAKOUT,
   IBS_LOW,
   MA_CROSS,
@@ -8,6 +12,7 @@ import {
   NR_BREAKOUT,
   RSI_OVERSOLD,
   TURN_OF_MONTH,
+  TURTLE_SOUP_FAMILY,
   VOLUME_SPIKE,
 } from '../../../../src/engine/patterns/index.js';
 import { series } from './support.js';
@@ -160,5 +165,120 @@ describe('turn of month', () => {
     const p = TURN_OF_MONTH.resolveParams({ tradingDay: 2 });
     expect(idx(TURN_OF_MONTH.signalIndices(s, p))).toEqual([3, 7]);
     expect(TURN_OF_MONTH.why(s, 7, p)).toEqual({ family: 'turn_of_month', close: 8, monthStart: '2024-04-01', tradingDay: 2 });
+  });
+});
+
+describe('Bollinger squeeze breakout', () => {
+  // period 4, 1.5 sd, squeeze = the lowest band width of 3 bars. Widths are (upper - lower) / middle.
+  const closes = [100, 100, 100, 100, 100, 100, 101, 102, 102.5, 102.5, 102.4, 102.5, 102.2, 102.4, 104, 103.9, 103.8, 103.8, 103.9, 105];
+  const s = series(closes);
+  const at = (squeezeLookback: number) =>
+    idx(BOLLINGER_SQUEEZE.signalIndices(s, BOLLINGER_SQUEEZE.resolveParams({ period: 4, stdDevs: 1.5, squeezeLookback })));
+
+  it('fires on a close above the upper band right after the narrowest band of the last 3 bars', () => {
+    // t6: 101 > upper 100.90 after three zero widths (a tie is a squeeze).
+    // t7: 102 > upper 101.99 but width[6] 0.013 is not a squeeze.
+    // t14: 104 > upper 103.85 but width[11] 0.0013 < width[13] 0.0032 sits exactly 3 bars back.
+    // t17, t18: squeezes without a breakout. t19: 105 > upper 104.89 after the 0.0014 squeeze at t18.
+    expect(at(3)).toEqual([6, 19]);
+  });
+
+  it('one bar shorter squeeze window lets t14 fire; one longer pushes t6 into the warm-up', () => {
+    expect(at(2)).toEqual([6, 14, 19]);
+    // First valid bar: period - 1 + squeezeLookback = 7.
+    expect(at(4)).toEqual([19]);
+  });
+
+  it('why carries the bands at t and the squeezed width at t-1', () => {
+    const w = BOLLINGER_SQUEEZE.why(s, 19, BOLLINGER_SQUEEZE.resolveParams({ period: 4, stdDevs: 1.5, squeezeLookback: 3 }))!;
+    expect(w.family).toBe('bollinger_squeeze');
+    expect(w.close).toBe(105);
+    // Window 103.8, 103.8, 103.9, 105: mean 104.125, population variance 0.256875.
+    expect(w.middle).toBeCloseTo(104.125, 10);
+    expect(w.upper).toBeCloseTo(104.125 + 1.5 * Math.sqrt(0.256875), 10);
+    // t18's window 103.9, 103.8, 103.8, 103.9: sd 0.05 around 103.85.
+    expect(w.squeezeWidth).toBeCloseTo((2 * 1.5 * 0.05) / 103.85, 12);
+    expect(BOLLINGER_SQUEEZE.why(s, 14, BOLLINGER_SQUEEZE.resolveParams({ period: 4, stdDevs: 1.5, squeezeLookback: 3 }))).toBeNull();
+  });
+});
+
+describe('gap-down reversal', () => {
+  const s = series([100, 99, 98, 94, 90, 89], { open: [100, 98, 97.03, 95, 90, 88] });
+  const p = GAP_DOWN_REVERSAL.resolveParams({ minGapPct: 2 });
+
+  it('fires on an up close after opening at least 2 % under the prior close', () => {
+    // t1: opens exactly 2 % down (98 = 100 x 0.98) and closes up. t2: 97.03 is 1.99 % under 99.
+    // t3: gaps 3.1 % but closes down. t4: gaps 4.3 % but closes at the open. t5: 2.2 % gap, up close.
+    expect(idx(GAP_DOWN_REVERSAL.signalIndices(s, p))).toEqual([1, 5]);
+  });
+
+  it('why names the gap', () => {
+    const w = GAP_DOWN_REVERSAL.why(s, 5, p)!;
+    expect(w).toMatchObject({ family: 'gap_down_reversal', open: 88, prevClose: 90, close: 89, minGapPct: 2 });
+    // 2 below 90.
+    expect(w.gapPct).toBeCloseTo(200 / 90, 12);
+    expect(GAP_DOWN_REVERSAL.why(s, 2, p)).toBeNull();
+  });
+});
+
+describe('Donchian Breakout as a family', () => {
+  const closes = [10, 10, 10, 10, 10.8, 10.5, 10.5, 11.2];
+  const s = series(closes, {
+    high: [10.2, 10.2, 10.2, 11.5, 11, 10.7, 10.6, 11.3],
+    low: closes.map((c) => c - 0.3),
+  });
+  const p = DONCHIAN_FAMILY.resolveParams({ lookback: 3, smaPeriod: 3, atrPeriod: 2, minPrice: 5 });
+
+  it('fires on a close above the highest high of the prior 3 bars, as the strategy does', () => {
+    // t4: 10.8 < the 11.5 high of t3. t7: 11.2 > max(11, 10.7, 10.6) and > SMA(3) 10.73; t3's 11.5 is 4 bars back.
+    expect(idx(DONCHIAN_FAMILY.signalIndices(s, p))).toEqual([7]);
+    expect(idx(DONCHIAN_FAMILY.signalIndices(s, p))).toEqual(DONCHIAN_STRATEGY.signals(s, p).map((x) => x.index));
+  });
+
+  it('a 4-bar channel reaches t3\'s high and nothing fires; minPrice above the close vetoes it', () => {
+    expect(idx(DONCHIAN_FAMILY.signalIndices(s, DONCHIAN_FAMILY.resolveParams({ ...p, lookback: 4 })))).toEqual([]);
+    expect(idx(DONCHIAN_FAMILY.signalIndices(s, DONCHIAN_FAMILY.resolveParams({ ...p, minPrice: 11.21 })))).toEqual([]);
+  });
+
+  it('why carries the channel, the trend filter and the strategy\'s own stop', () => {
+    const w = DONCHIAN_FAMILY.why(s, 7, p)!;
+    expect(w).toMatchObject({ family: 'donchian', close: 11.2, channelHigh: 11, lookback: 3 });
+    expect(w.sma).toBeCloseTo(32.2 / 3, 12);
+    expect(w.atr).toBeGreaterThan(0);
+    expect(w.stop).toBeCloseTo(11.2 - 2 * w.atr, 12);
+    expect(w.target).toBeNull();
+    expect(DONCHIAN_FAMILY.why(s, 6, p)).toBeNull();
+  });
+});
+
+describe('Turtle Soup as a family', () => {
+  const s = series([10.2, 10.4, 10.5, 10.6, 10.7, 10.8, 10.9, 11, 11.1], {
+    high: [10.5, 10.6, 10.6, 10.7, 10.8, 10.9, 11, 11.1, 11.2],
+    low: [10, 9.5, 10.1, 10.2, 9.4, 10.5, 10.6, 10.7, 10.4],
+  });
+  const p = TURTLE_SOUP_FAMILY.resolveParams({ lookback: 3, minBarsSinceLow: 2, smaPeriod: 2, atrPeriod: 2, minPrice: 5 });
+
+  it('fires on a sweep and reclaim of a 3-bar low set at least 2 bars before, as the strategy does', () => {
+    // t4: low 9.4 undercuts t1's 9.5 (3 bars old), closes 10.7 above it. t8: 10.4 undercuts t5's 10.5, closes 11.1.
+    expect(idx(TURTLE_SOUP_FAMILY.signalIndices(s, p))).toEqual([4, 8]);
+    expect(idx(TURTLE_SOUP_FAMILY.signalIndices(s, p))).toEqual(TURTLE_SOUP_STRATEGY.signals(s, p).map((x) => x.index));
+  });
+
+  it('near misses: a 4-bar window reaches t4\'s deeper low, and a low 3 bars old is one bar short of 4', () => {
+    const at = (lookback: number, minBarsSinceLow: number) =>
+      idx(TURTLE_SOUP_FAMILY.signalIndices(s, TURTLE_SOUP_FAMILY.resolveParams({ ...p, lookback, minBarsSinceLow })));
+    // Both swept lows are exactly 3 bars old: a minimum of 3 still fires.
+    expect(at(3, 3)).toEqual([4, 8]);
+    // Lookback 4 at t8: the low to beat is t4's 9.4, which 10.4 does not undercut.
+    expect(at(4, 3)).toEqual([4]);
+    expect(at(4, 4)).toEqual([]);
+  });
+
+  it('why carries the swept low, its age and the strategy\'s own stop', () => {
+    const w = TURTLE_SOUP_FAMILY.why(s, 8, p)!;
+    expect(w).toMatchObject({ family: 'turtle_soup', close: 11.1, low: 10.4, priorLow: 10.5, barsSinceLow: 3, lookback: 3 });
+    expect(w.sma).toBeCloseTo(11.05, 12);
+    expect(w.stop).toBeCloseTo(11.1 - 2 * w.atr, 12);
+    expect(TURTLE_SOUP_FAMILY.why(s, 7, p)).toBeNull();
   });
 });

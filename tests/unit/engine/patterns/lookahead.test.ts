@@ -3,8 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { IndicatorCache } from '../../../../src/engine/indicators/index.js';
 import {
   type AnyPatternFamily,
+  BOLLINGER_SQUEEZE,
+  DONCHIAN_FAMILY,
   DOWN_CLOSES,
   FAMILY_IDS,
+  GAP_DOWN_REVERSAL,
   HIGH_BREAKOUT,
   IBS_LOW,
   MA_CROSS,
@@ -13,6 +16,7 @@ import {
   PATTERN_FAMILIES,
   RSI_OVERSOLD,
   TURN_OF_MONTH,
+  TURTLE_SOUP_FAMILY,
   VOLUME_SPIKE,
 } from '../../../../src/engine/patterns/index.js';
 import type { FamilyId } from '../../../../src/engine/patterns/index.js';
@@ -50,32 +54,72 @@ const PARAMS: Record<FamilyId, fc.Arbitrary<object>> = {
   nr_breakout: fc.integer({ min: 2, max: 9 }).map((nrBars) => NR_BREAKOUT.resolveParams({ nrBars })),
   // The arbitrary's bars are consecutive calendar days, so months turn every ~30 bars.
   turn_of_month: fc.integer({ min: 1, max: 10 }).map((tradingDay) => TURN_OF_MONTH.resolveParams({ tradingDay })),
+  bollinger_squeeze: fc
+    .record({
+      period: fc.integer({ min: 2, max: 20 }),
+      stdDevs: fc.double({ min: 0.5, max: 3, noNaN: true }),
+      squeezeLookback: fc.integer({ min: 2, max: 30 }),
+    })
+    .map((v) => BOLLINGER_SQUEEZE.resolveParams(v)),
+  gap_down_reversal: fc
+    .double({ min: 0.05, max: 2, noNaN: true })
+    .map((minGapPct) => GAP_DOWN_REVERSAL.resolveParams({ minGapPct })),
+  donchian: fc
+    .record({
+      lookback: fc.integer({ min: 1, max: 20 }),
+      smaPeriod: fc.integer({ min: 1, max: 40 }),
+      atrPeriod: fc.integer({ min: 1, max: 14 }),
+      stopAtrMult: fc.double({ min: 0.5, max: 4, noNaN: true }),
+      targetR: fc.option(fc.double({ min: 0.5, max: 3, noNaN: true }), { nil: null }),
+    })
+    .map((v) => DONCHIAN_FAMILY.resolveParams({ ...v, minPrice: 0 })),
+  // Ranges where a sweep and reclaim fires on a few hundred wicky bars.
+  turtle_soup: fc
+    .record({
+      lookback: fc.integer({ min: 1, max: 12 }),
+      minBarsSinceLow: fc.integer({ min: 1, max: 4 }),
+      smaPeriod: fc.integer({ min: 1, max: 15 }),
+      atrPeriod: fc.integer({ min: 1, max: 14 }),
+      // Reclaim bars close high in their range, so a low cap would veto almost everything.
+      maxIbs: fc.option(fc.double({ min: 0.75, max: 1, noNaN: true }), { nil: null, freq: 1 }),
+      targetR: fc.option(fc.double({ min: 0.5, max: 3, noNaN: true }), { nil: null }),
+    })
+    .map((v) => TURTLE_SOUP_FAMILY.resolveParams({ ...v, minBarsSinceLow: Math.min(v.minBarsSinceLow, v.lookback), minPrice: 0 })),
 };
 
 /** Half the series on a 0.25 tick: equal closes and highs make the tie cases common. */
-const alteredArb = fc.oneof(
-  seriesWithAlteredFutureArb({ maxLength: 250, tick: 0 }),
-  seriesWithAlteredFutureArb({ maxLength: 250, tick: 0.25 }),
-);
-const seriesArb = fc.oneof(barSeriesArb({ maxLength: 200 }), barSeriesArb({ maxLength: 200, tick: 0.25 }));
+function arbs(shape: 'walk' | 'wicky') {
+  return {
+    alteredArb: fc.oneof(
+      seriesWithAlteredFutureArb({ maxLength: 250, tick: 0, shape }),
+      seriesWithAlteredFutureArb({ maxLength: 250, tick: 0.25, shape }),
+    ),
+    seriesArb: fc.oneof(barSeriesArb({ maxLength: 200, shape }), barSeriesArb({ maxLength: 200, tick: 0.25, shape })),
+  };
+}
+const WALK = arbs('walk');
+/** A plain walk almost never sweeps a prior low and closes back above it; wicky bars do. */
+const SERIES: Partial<Record<FamilyId, ReturnType<typeof arbs>>> = { turtle_soup: arbs('wicky') };
 
 /** Minimum signals each property must have compared, so a pass is never vacuous. */
 const MIN_SIGNALS = 20;
 
 /**
  * The shared arbitrary's walks hold flat for long stretches (fast-check biases
- * doubles towards 0), so lower-close streaks above an SMA are rare: more runs.
+ * doubles towards 0), so lower-close streaks above an SMA, opens well under the
+ * prior close and (on wicky bars) sweeps and reclaims are rare: more runs.
  */
-const RUN_SCALE: Partial<Record<FamilyId, number>> = { down_closes: 4 };
+const RUN_SCALE: Partial<Record<FamilyId, number>> = { down_closes: 4, turtle_soup: 2, gap_down_reversal: 4 };
 
 const CASES = FAMILY_IDS.map((id) => ({
   id,
   family: PATTERN_FAMILIES[id] as AnyPatternFamily,
   paramsArb: PARAMS[id],
+  ...(SERIES[id] ?? WALK),
   scale: RUN_SCALE[id] ?? 1,
 }));
 
-describe.each(CASES)('$id: properties', ({ family, paramsArb, scale }) => {
+describe.each(CASES)('$id: properties', ({ family, paramsArb, alteredArb, seriesArb, scale }) => {
   it('no lookahead: changing every bar after t never changes the signals at or before t, nor why(t)', () => {
     let compared = 0;
     fc.assert(

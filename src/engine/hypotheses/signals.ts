@@ -1,0 +1,169 @@
+/**
+ * A hypothesis's signals: its pattern family's qualifying bars turned into
+ * tradeable {@link Signal}s with the shared exit rules (DESIGN section 9):
+ * stop `stopAtr` ATRs below the signal close, an optional target `targetAtr`
+ * ATRs above it, and a time stop. Levels are fixed at the signal bar and read
+ * only bars up to it, so the signals are as causal as the family.
+ */
+import type { BarSeries } from '../bars.js';
+import { IndicatorCache } from '../indicators/cache.js';
+import type { AnyPatternFamily, PatternWhy } from '../patterns/registry.js';
+import type { Signal, StrategyId } from '../signal.js';
+import type { HypothesisExits } from './definition.js';
+
+/** Options for {@link hypothesisSignals}. */
+export interface HypothesisSignalOptions {
+  /** Put first in every signal's reasons (e.g. the hypothesis's short id), so a card names its source. */
+  label?: string;
+  /** Share indicator columns with other evaluations of the same series (ATR, SMA, RSI...). */
+  cache?: IndicatorCache;
+}
+
+/**
+ * Every signal of `family` with `params` on `series`, with the exits' levels.
+ *
+ * A family bar t becomes a signal only when ATR(exits.atrPeriod)[t] is
+ * defined and > 0 (no stop can be placed otherwise). Then:
+ * close = close[t]; stop = close − stopAtr·ATR; target = close + targetAtr·ATR
+ * (null without a target); timeStopBars from the exits.
+ *
+ * `strategy` holds the family id: the signal's source. (`Signal.strategy` is
+ * still typed as the Kobe strategies' StrategyId; see {@link familySource}.)
+ *
+ * `score` is how far the bar is past the family's threshold (see
+ * {@link signalScore}); it ranks signals of ONE family against each other
+ * (the portfolio's entry order when cash is short), not across families.
+ *
+ * @param params a validated params object of `family` (trusted, as the family's own methods do)
+ */
+export function hypothesisSignals(
+  series: BarSeries,
+  family: AnyPatternFamily,
+  params: object,
+  exits: Readonly<HypothesisExits>,
+  opts: HypothesisSignalOptions = {},
+): Signal[] {
+  const cache = opts.cache ?? new IndicatorCache(series);
+  const hits = family.signalIndices(series, params, cache);
+  if (hits.length === 0) return [];
+  const atr = cache.atr(exits.atrPeriod);
+  const strategy = familySource(family);
+  const out: Signal[] = [];
+  for (let j = 0; j < hits.length; j++) {
+    const t = hits[j]!;
+    const a = atr[t]!;
+    // NaN (warm-up) fails this too.
+    if (!(a > 0)) continue;
+    const why = family.why(series, t, params, cache);
+    // Cannot happen (why is non-null exactly on signal bars); skipping keeps a family bug from inventing reasons.
+    if (why === null) continue;
+    const close = series.close[t]!;
+    const reasons = describeWhy(why, params);
+    out.push({
+      symbol: series.symbol,
+      strategy,
+      index: t,
+      date: series.dates[t]!,
+      close,
+      stop: close - exits.stopAtr * a,
+      target: exits.targetAtr === null ? null : close + exits.targetAtr * a,
+      atr: a,
+      timeStopBars: exits.timeStopBars,
+      score: signalScore(why, a),
+      reasons: opts.label === undefined ? reasons : [opts.label, ...reasons],
+    });
+  }
+  return out;
+}
+
+/**
+ * The family id as a signal's source. `Signal.strategy` is typed
+ * `StrategyId` (the Kobe strategies) and widening it reaches the trading
+ * layer's report types, so the family id is carried under that type here:
+ * at run time the value is the family id, which the backtest treats as an
+ * opaque key (its position book is per symbol + source).
+ */
+export function familySource(family: AnyPatternFamily): StrategyId {
+  return family.id as unknown as StrategyId;
+}
+
+/**
+ * How far a signal bar is past its family's threshold, in the family's own
+ * unit (ATRs for price distances, points for RSI/IBS/percent thresholds);
+ * 0 where the rule has no "how far" (turn of month). Higher = stronger.
+ * Comparable only within one family.
+ */
+export function signalScore(why: PatternWhy, atr: number): number {
+  switch (why.family) {
+    case 'momentum':
+      return why.changePct - why.minChangePct;
+    case 'down_closes':
+      // Depth of the pullback: the streak's first close minus today's, in ATRs.
+      return (why.closes[0]! - why.close) / atr;
+    case 'rsi_oversold':
+      return why.maxRsi - why.rsi;
+    case 'ibs_low':
+      return why.maxIbs - why.ibs;
+    case 'high_breakout':
+      return (why.close - why.priorHighestClose) / atr;
+    case 'volume_spike':
+      return why.volumeRatio - why.minVolumeRatio;
+    case 'ma_cross':
+      return (why.fast - why.slow) / atr;
+    case 'nr_breakout':
+      return (why.close - why.setupHigh) / atr;
+    default:
+      return 0;
+  }
+}
+
+/** A price or figure for a reason line: two decimals, trailing zeros kept off. */
+function num(x: number, digits = 2): string {
+  return String(Number(x.toFixed(digits)));
+}
+
+/** A params field for a reason line, or '' when the params do not have it. */
+function param(params: object, key: string): string {
+  const v = (params as Record<string, unknown>)[key];
+  return typeof v === 'number' ? String(v) : '';
+}
+
+/**
+ * Short human reasons from a family's figures, e.g. ["RSI(2) 4.1 < 10",
+ * "close 101.2 > SMA(200) 95.3"]. Numbers only (no currency): cards format
+ * money themselves.
+ */
+export function describeWhy(why: PatternWhy, params: object): string[] {
+  switch (why.family) {
+    case 'momentum':
+      return [
+        `${param(params, 'lookback')}-bar change ${num(why.changePct, 1)}% ≥ ${num(why.minChangePct, 1)}%` +
+          (Number.isFinite(why.prevChangePct) ? ` (was ${num(why.prevChangePct, 1)}%)` : ''),
+      ];
+    case 'down_closes':
+      return [
+        `${why.closes.length - 1} lower closes: ${why.closes.map((c) => num(c)).join(' → ')}`,
+        `close ${num(why.close)} > SMA(${why.smaPeriod}) ${num(why.sma)}`,
+      ];
+    case 'rsi_oversold':
+      return [`RSI(${param(params, 'rsiPeriod')}) ${num(why.rsi, 1)} < ${why.maxRsi}`, `close ${num(why.close)} > SMA(${why.smaPeriod}) ${num(why.sma)}`];
+    case 'ibs_low': {
+      const out = [`IBS ${num(why.ibs)} < ${why.maxIbs} (close ${num(why.close)}, range ${num(why.low)}–${num(why.high)})`];
+      if (why.sma !== null) out.push(`close ${num(why.close)} > SMA(${why.smaPeriod}) ${num(why.sma)}`);
+      return out;
+    }
+    case 'high_breakout':
+      return [`close ${num(why.close)} > ${why.lookback}-bar closing high ${num(why.priorHighestClose)}`];
+    case 'volume_spike':
+      return [`volume ${num(why.volumeRatio)}× its average (≥ ${why.minVolumeRatio}×)`, `up close ${num(why.prevClose)} → ${num(why.close)}`];
+    case 'ma_cross':
+      return [`SMA(${why.fastPeriod}) ${num(why.fast)} crossed above SMA(${why.slowPeriod}) ${num(why.slow)}`];
+    case 'nr_breakout':
+      return [`close ${num(why.close)} > high ${num(why.setupHigh)} of the NR${why.nrBars} bar`];
+    case 'turn_of_month':
+      return [`trading day ${why.tradingDay} of the month (from ${why.monthStart})`];
+    default:
+      // A family added later without a line here still says what fired.
+      return [`${(why as { family: string }).family} signal`];
+  }
+}

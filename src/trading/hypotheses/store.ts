@@ -1,0 +1,352 @@
+import { createHash } from 'node:crypto';
+import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
+import type { HypothesisDefinition, MarketId } from '../../engine/hypotheses/definition.js';
+import { transition, type LifecycleEvent, type TransitionRefusalReason } from '../../engine/hypotheses/lifecycle.js';
+import { HYPOTHESIS_STATES, STATE_CAPS_PER_MARKET, type HypothesisState } from '../../engine/hypotheses/states.js';
+import type { AuditSink } from '../execution/audit-journal.js';
+import { figuresJson, reviveFigures } from './figures-json.js';
+import { auditTransitions, type TransitionRow } from './transition-audit.js';
+
+/** One hypothesis as stored. Dates are ISO calendar dates of the market's sessions. */
+export interface StoredHypothesis {
+  /** Short id for chat and the CLI ("h" + the first hex digits of the hash). */
+  id: string;
+  /** SHA-256 (hex) of the definition's canonical string: the identity. */
+  hash: string;
+  market: MarketId;
+  family: string;
+  definition: HypothesisDefinition;
+  state: HypothesisState;
+  /** Moves with every state change; a button or job bound to an older one is refused. */
+  version: number;
+  proposedSession: string;
+  stateSince: Date;
+  stateSinceSession: string;
+  /** The walk-forward evaluation (figures, verdict, DSR) once it finished. */
+  evaluation: unknown;
+  /** Daily (non-annualised) Sharpe of the OOS returns: one trial of the market's deflated Sharpe. */
+  dailySharpe: number | null;
+  /** The parameters chosen on the latest training window: what PAPER and LIVE trade, fixed. */
+  params: Record<string, unknown> | null;
+  retiredReason: string | null;
+  /** The session the Promote card was last sent (null = never). */
+  lastAskedSession: string | null;
+  /** After a Keep: ask again once this many sessions in PAPER have passed. */
+  askAgainAfter: number | null;
+}
+
+interface Row {
+  id: string;
+  hash: string;
+  market: MarketId;
+  family: string;
+  definition: HypothesisDefinition;
+  state: HypothesisState;
+  version: number;
+  proposed_session: string;
+  state_since: Date;
+  state_since_session: string;
+  evaluation: unknown;
+  daily_sharpe: number | null;
+  params: Record<string, unknown> | null;
+  retired_reason: string | null;
+  last_asked_session: string | null;
+  ask_again_after: number | null;
+}
+
+const COLUMNS = `id, hash, market, family, definition, state, version, proposed_session::text AS proposed_session, state_since,
+  state_since_session::text AS state_since_session, evaluation, daily_sharpe, params, retired_reason,
+  last_asked_session::text AS last_asked_session, ask_again_after`;
+
+function toStored(r: Row): StoredHypothesis {
+  return {
+    id: r.id,
+    hash: r.hash,
+    market: r.market,
+    family: r.family,
+    definition: r.definition,
+    state: r.state,
+    version: r.version,
+    proposedSession: r.proposed_session,
+    stateSince: r.state_since,
+    stateSinceSession: r.state_since_session,
+    evaluation: reviveFigures(r.evaluation),
+    dailySharpe: r.daily_sharpe,
+    params: r.params,
+    retiredReason: r.retired_reason,
+    lastAskedSession: r.last_asked_session,
+    askAgainAfter: r.ask_again_after,
+  };
+}
+
+/** SHA-256 (hex) of a definition's canonical string. */
+export function hypothesisHash(canonical: string): string {
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+/** Hex digits of the hash in a short id; lengthened only if two hashes share the prefix. */
+const SHORT_ID_DIGITS = 8;
+
+/** What a state change may also record, in the same transaction. */
+export interface TransitionExtras {
+  evaluation?: unknown;
+  dailySharpe?: number | null;
+  params?: Record<string, unknown> | null;
+  retiredReason?: string | null;
+}
+
+/** Why a requested change did not happen. */
+export type StoreRefusal =
+  | TransitionRefusalReason
+  /** No hypothesis has that id. */
+  | 'not_found'
+  /** The hypothesis moved since the caller looked (a stale button, a retried job). */
+  | 'stale'
+  /** The target state's per-market cap is full; nothing is evicted to make room. */
+  | 'cap_full';
+
+export type StoreTransitionResult =
+  | { ok: true; hypothesis: StoredHypothesis; from: HypothesisState; to: HypothesisState; transitionId: number }
+  | { ok: false; reason: StoreRefusal; hypothesis: StoredHypothesis | null };
+
+/** A proposal to store: the definition and its canonical string (from the engine's canonicalString). */
+export interface Proposal {
+  definition: HypothesisDefinition;
+  canonical: string;
+}
+
+/**
+ * Hypotheses in Postgres: proposals, the lifecycle's state changes (each in
+ * one transaction with its transition row, then put on the audit chain),
+ * and the reads the generator, the incubator, chat and the CLI need.
+ */
+export class HypothesisStore {
+  constructor(
+    private readonly db: UnitOfWork,
+    private readonly audit: AuditSink,
+  ) {}
+
+  /** One hypothesis by id (case-insensitive) or null. */
+  async get(id: string): Promise<StoredHypothesis | null> {
+    const rows = await this.db.rows<Row>(`SELECT ${COLUMNS} FROM hypotheses WHERE id = lower($1)`, [id.trim()]);
+    return rows[0] ? toStored(rows[0]) : null;
+  }
+
+  /** Hypotheses, newest state change first, optionally of one market and/or state. */
+  async list(filter: { market?: MarketId; state?: HypothesisState } = {}): Promise<StoredHypothesis[]> {
+    const rows = await this.db.rows<Row>(
+      `SELECT ${COLUMNS} FROM hypotheses
+        WHERE ($1::text IS NULL OR market = $1) AND ($2::text IS NULL OR state = $2)
+        ORDER BY state_since DESC, id`,
+      [filter.market ?? null, filter.state ?? null],
+    );
+    return rows.map(toStored);
+  }
+
+  /** How many hypotheses of a market are in each state. */
+  async counts(market: MarketId): Promise<Record<HypothesisState, number>> {
+    return countsIn(this.db, market);
+  }
+
+  /** Every hypothesis of a market in any state, as the generator needs them (so none is proposed twice). */
+  async existing(market: MarketId): Promise<{ family: string; canonical: string }[]> {
+    return this.db.rows<{ family: string; canonical: string }>(`SELECT family, canonical FROM hypotheses WHERE market = $1 ORDER BY id`, [market]);
+  }
+
+  /** Daily Sharpes of the market's hypotheses whose evaluation finished: the deflated Sharpe's trials. */
+  async finishedDailySharpes(market: MarketId): Promise<number[]> {
+    const rows = await this.db.rows<{ s: number }>(
+      `SELECT daily_sharpe AS s FROM hypotheses WHERE market = $1 AND daily_sharpe IS NOT NULL ORDER BY id`,
+      [market],
+    );
+    return rows.map((r) => r.s);
+  }
+
+  /** Transition rows of one hypothesis, oldest first. */
+  async transitions(id: string): Promise<TransitionRow[]> {
+    const rows = await this.db.rows<TransitionRow>(
+      `SELECT id::int AS id, hypothesis_id, from_state, to_state, event, actor, figures, at, audit_seq::int AS audit_seq
+         FROM hypothesis_transitions WHERE hypothesis_id = lower($1) ORDER BY id`,
+      [id.trim()],
+    );
+    return rows.map((r) => ({ ...r, figures: reviveFigures(r.figures) }));
+  }
+
+  /**
+   * Claims the generator's run for (market, session). True the first time
+   * only, so the generator runs once per session per market however often
+   * its job is started (retries, a second scheduler).
+   */
+  async claimGeneratorRun(market: MarketId, session: string): Promise<boolean> {
+    const n = await this.db.exec(
+      `INSERT INTO hypothesis_generator_runs (market, session, proposed) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING`,
+      [market, session],
+    );
+    return n === 1;
+  }
+
+  /** Records what the generator's run for (market, session) did. */
+  async finishGeneratorRun(market: MarketId, session: string, proposed: number, waiting: unknown): Promise<void> {
+    await this.db.exec(`UPDATE hypothesis_generator_runs SET proposed = $3, waiting = $4, at = now() WHERE market = $1 AND session = $2`, [
+      market,
+      session,
+      proposed,
+      waiting === null ? null : JSON.stringify(waiting),
+    ]);
+  }
+
+  /** The latest generator run of a market, for /status. */
+  async lastGeneratorRun(market: MarketId): Promise<{ session: string; proposed: number; waiting: unknown; at: Date } | null> {
+    const rows = await this.db.rows<{ session: string; proposed: number; waiting: unknown; at: Date }>(
+      `SELECT session::text AS session, proposed, waiting, at FROM hypothesis_generator_runs WHERE market = $1 ORDER BY session DESC LIMIT 1`,
+      [market],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Stores proposals as INCUBATING, in one transaction that re-checks the
+   * INCUBATING cap under a per-market lock (two generators cannot overfill
+   * it). A proposal whose hash exists is skipped. Returns the stored rows.
+   */
+  async propose(market: MarketId, session: string, proposals: readonly Proposal[], actor: string): Promise<StoredHypothesis[]> {
+    const stored = await this.db.transaction(async (tx) => {
+      await lockMarket(tx, market);
+      const room = STATE_CAPS_PER_MARKET.INCUBATING - (await countsIn(tx, market)).INCUBATING;
+      const out: StoredHypothesis[] = [];
+      for (const p of proposals) {
+        if (out.length >= room) break;
+        if (p.definition.market !== market) throw new RangeError(`proposal for ${p.definition.market} given to the ${market} generator`);
+        const hash = hypothesisHash(p.canonical);
+        const id = await freeShortId(tx, hash);
+        if (id === null) continue;
+        const rows = await tx.rows<Row>(
+          `INSERT INTO hypotheses (id, hash, market, family, definition, canonical, state, proposed_session, state_since_session)
+           VALUES ($1, $2, $3, $4, $5, $6, 'INCUBATING', $7, $7)
+           ON CONFLICT (hash) DO NOTHING
+           RETURNING ${COLUMNS}`,
+          [id, hash, market, p.definition.family, JSON.stringify(p.definition), p.canonical, session],
+        );
+        if (!rows[0]) continue;
+        await tx.exec(
+          `INSERT INTO hypothesis_transitions (hypothesis_id, from_state, to_state, event, actor, figures) VALUES ($1, NULL, 'INCUBATING', 'proposed', $2, $3)`,
+          [id, actor, JSON.stringify({ session, definition: p.definition })],
+        );
+        out.push(toStored(rows[0]));
+      }
+      return out;
+    });
+    await this.sweepUnaudited();
+    return stored;
+  }
+
+  /**
+   * Moves one hypothesis by a lifecycle event, in one transaction: the row is
+   * locked, the version checked (when given), the engine's transition rules
+   * and the target state's cap applied; then the state, the extras and a
+   * transition row with `figures` are written. After the commit the
+   * transition goes on the audit chain (a crash before that is mended by
+   * {@link sweepUnaudited}).
+   *
+   * @param expectedVersion the version the caller saw; null = whatever is current (rules-driven jobs)
+   */
+  async transition(
+    id: string,
+    expectedVersion: number | null,
+    event: LifecycleEvent,
+    input: { actor: string; session: string; figures: unknown; extras?: TransitionExtras },
+  ): Promise<StoreTransitionResult> {
+    const result = await this.db.transaction(async (tx): Promise<StoreTransitionResult> => {
+      const current = await tx.rows<Row>(`SELECT ${COLUMNS} FROM hypotheses WHERE id = lower($1)`, [id.trim()]);
+      if (!current[0]) return { ok: false, reason: 'not_found', hypothesis: null };
+      await lockMarket(tx, current[0].market);
+      const rows = await tx.rows<Row>(`SELECT ${COLUMNS} FROM hypotheses WHERE id = $1 FOR UPDATE`, [current[0].id]);
+      const h = toStored(rows[0]!);
+      if (expectedVersion !== null && h.version !== expectedVersion) return { ok: false, reason: 'stale', hypothesis: h };
+      const moved = transition(h.state, event);
+      if (!moved.ok) return { ok: false, reason: moved.reason, hypothesis: h };
+      if (moved.to !== 'RETIRED' && moved.to !== 'INCUBATING') {
+        const held = (await countsIn(tx, h.market))[moved.to];
+        if (held >= STATE_CAPS_PER_MARKET[moved.to]) return { ok: false, reason: 'cap_full', hypothesis: h };
+      }
+      const x = input.extras ?? {};
+      const updated = await tx.rows<Row>(
+        `UPDATE hypotheses SET state = $2, version = version + 1, state_since = now(), state_since_session = $3,
+            evaluation = CASE WHEN $4::boolean THEN $5::jsonb ELSE evaluation END,
+            evaluated_at = CASE WHEN $4::boolean THEN now() ELSE evaluated_at END,
+            daily_sharpe = CASE WHEN $6::boolean THEN $7::double precision ELSE daily_sharpe END,
+            params = CASE WHEN $8::boolean THEN $9::jsonb ELSE params END,
+            retired_reason = CASE WHEN $10::boolean THEN $11 ELSE retired_reason END,
+            last_asked_session = CASE WHEN $2 = 'PAPER' THEN NULL ELSE last_asked_session END,
+            ask_again_after = CASE WHEN $2 = 'PAPER' THEN NULL ELSE ask_again_after END
+          WHERE id = $1 RETURNING ${COLUMNS}`,
+        [
+          h.id,
+          moved.to,
+          input.session,
+          'evaluation' in x,
+          x.evaluation === undefined ? null : figuresJson(x.evaluation),
+          'dailySharpe' in x,
+          x.dailySharpe ?? null,
+          'params' in x,
+          x.params === undefined || x.params === null ? null : JSON.stringify(x.params),
+          'retiredReason' in x,
+          x.retiredReason ?? null,
+        ],
+      );
+      const t = await tx.rows<{ id: number }>(
+        `INSERT INTO hypothesis_transitions (hypothesis_id, from_state, to_state, event, actor, figures) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id::int AS id`,
+        [h.id, h.state, moved.to, event.kind, input.actor, figuresJson(input.figures ?? {})],
+      );
+      return { ok: true, hypothesis: toStored(updated[0]!), from: h.state, to: moved.to, transitionId: t[0]!.id };
+    });
+    if (result.ok) await this.sweepUnaudited();
+    return result;
+  }
+
+  /** Records that the Promote card was sent this session, or (after Keep) when to ask again. */
+  async markAsked(id: string, version: number, session: string, askAgainAfter: number | null): Promise<boolean> {
+    const n = await this.db.exec(
+      `UPDATE hypotheses SET last_asked_session = $3, ask_again_after = $4 WHERE id = $1 AND version = $2 AND state = 'PAPER'`,
+      [id, version, session, askAgainAfter],
+    );
+    return n === 1;
+  }
+
+  /**
+   * Puts every transition not yet on the audit chain there (oldest first)
+   * and records its seq. Safe to run from several processes: rows are
+   * claimed with SKIP LOCKED. A crash between the append and the commit
+   * appends that row again next time (at least once; the row id is in the
+   * payload to tell the two apart).
+   */
+  async sweepUnaudited(): Promise<number> {
+    return auditTransitions(this.db, this.audit);
+  }
+}
+
+/** Serialises cap checks of one market (proposals, promotions) across processes. */
+async function lockMarket(tx: SqlSession, market: MarketId): Promise<void> {
+  await tx.rows(`SELECT pg_advisory_xact_lock(774219100, hashtext($1))`, [market]);
+}
+
+async function countsIn(db: SqlSession, market: MarketId): Promise<Record<HypothesisState, number>> {
+  const rows = await db.rows<{ state: HypothesisState; n: number }>(
+    `SELECT state, count(*)::int AS n FROM hypotheses WHERE market = $1 GROUP BY state`,
+    [market],
+  );
+  const out = Object.fromEntries(HYPOTHESIS_STATES.map((s) => [s, 0])) as Record<HypothesisState, number>;
+  for (const r of rows) out[r.state] = r.n;
+  return out;
+}
+
+/** The shortest "h"-prefixed id of `hash` not taken by another hash; null when this hash is stored already. */
+async function freeShortId(tx: SqlSession, hash: string): Promise<string | null> {
+  for (let digits = SHORT_ID_DIGITS; digits <= 64; digits += 4) {
+    const id = `h${hash.slice(0, digits)}`;
+    const taken = await tx.rows<{ hash: string }>(`SELECT hash FROM hypotheses WHERE id = $1`, [id]);
+    if (!taken[0]) return id;
+    if (taken[0].hash === hash) return null;
+  }
+  return null;
+}
