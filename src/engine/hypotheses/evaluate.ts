@@ -7,13 +7,14 @@
  */
 import type { BarSeries } from '../bars.js';
 import { buildCalendar } from '../backtest/calendar.js';
-import { walkForwardSteps, type WalkForwardResult, type WalkForwardSettings } from '../backtest/walk-forward.js';
+import { runPortfolio } from '../backtest/portfolio.js';
+import { scoreRun, walkForwardSteps, windowOf, type WalkForwardResult, type WalkForwardSettings } from '../backtest/walk-forward.js';
 import { IndicatorCache } from '../indicators/cache.js';
 import { PATTERN_FAMILIES } from '../patterns/registry.js';
 import type { Signal } from '../signal.js';
 import { sampleMoments } from '../stats/moments.js';
 import type { HypothesisDefinition } from './definition.js';
-import type { DailyReturnFigures, HypothesisEvaluation } from './evaluation-types.js';
+import type { DailyReturnFigures, HypothesisEvaluation, LatestWindow } from './evaluation-types.js';
 import type { IncubationFigures } from './incubation-verdict.js';
 import { hypothesisSignals } from './signals.js';
 
@@ -62,7 +63,7 @@ export const INCUBATION_SIZING = Object.freeze({ kind: 'risk', pct: 0.01 } as co
  */
 export function* hypothesisWalkForwardSteps(
   input: EvaluateHypothesisInput,
-): Generator<EvaluationProgress, WalkForwardResult<undefined>> {
+): Generator<EvaluationProgress, WalkForwardResult<undefined> & { latest: LatestWindow }> {
   const { series, definition, grid } = input;
   const family = PATTERN_FAMILIES[definition.family];
   if (family === undefined) throw new RangeError(`unknown pattern family '${definition.family}' in the hypothesis definition`);
@@ -100,7 +101,36 @@ export function* hypothesisWalkForwardSteps(
     yield { done: series.length + r.value.done, total: series.length + r.value.total };
     r = steps.next();
   }
-  return r.value;
+  return { ...r.value, latest: latestChoice(input, signals, settings.trainBars ?? 252) };
+}
+
+/**
+ * The grid point PAPER and LIVE trade: the best by the objective on the
+ * latest training window, the last `trainBars` sessions of the data (the
+ * walk-forward's own last training window ends a test window earlier).
+ * Ties go to the first in grid order, as in the walk-forward.
+ */
+function latestChoice(input: EvaluateHypothesisInput, signals: Signal[][][], trainBars: number): LatestWindow {
+  const cal = buildCalendar(input.series).dates;
+  const from = cal[Math.max(0, cal.length - trainBars)]!;
+  const to = cal[cal.length - 1]!;
+  const window = windowOf(input.series, from, to);
+  const scores = input.grid.map((_, g) => {
+    const list: Signal[] = [];
+    for (const k of window.index) for (const sig of signals[g]![k]!) if (sig.date >= from && sig.date <= to) list.push(sig);
+    const run = runPortfolio({
+      sizing: INCUBATION_SIZING,
+      ...(input.initialCash === undefined ? {} : { initialCash: input.initialCash }),
+      series: window.series,
+      signals: [list],
+      startDate: from,
+      endDate: to,
+    });
+    return scoreRun('sharpe', run);
+  });
+  let best = 0;
+  for (let g = 1; g < scores.length; g++) if (scores[g]! > scores[best]!) best = g;
+  return { trainStart: from, trainEnd: to, chosenIndex: best, trainScores: scores.map((x) => (Number.isFinite(x) ? x : null)) };
 }
 
 /**
@@ -124,7 +154,7 @@ export function evaluateHypothesis(input: EvaluateHypothesisInput): HypothesisEv
 }
 
 /** The plain-data summary of a walk-forward result. */
-function summarise(wf: WalkForwardResult<undefined>, input: EvaluateHypothesisInput): HypothesisEvaluation {
+function summarise(wf: WalkForwardResult<undefined> & { latest: LatestWindow }, input: EvaluateHypothesisInput): HypothesisEvaluation {
   const m = wf.metrics;
   const figures: IncubationFigures = {
     oosTrades: wf.trades.length,
@@ -134,13 +164,13 @@ function summarise(wf: WalkForwardResult<undefined>, input: EvaluateHypothesisIn
     profitFactor: m.profitFactor ?? (m.grossProfit > 0 ? Infinity : null),
     winRate: m.winRate,
   };
-  const last = wf.windows[wf.windows.length - 1]!;
   const cal = buildCalendar(input.series).dates;
   return {
     figures,
     daily: dailyFigures(wf.equity),
-    chosenIndex: last.chosenIndex,
-    chosenParams: { ...(input.grid[last.chosenIndex] as Record<string, unknown>) },
+    chosenIndex: wf.latest.chosenIndex,
+    chosenParams: { ...(input.grid[wf.latest.chosenIndex] as Record<string, unknown>) },
+    latestWindow: wf.latest,
     windows: wf.windows.map((w) => ({
       trainStart: w.trainStart,
       trainEnd: w.trainEnd,

@@ -33,6 +33,15 @@ export interface EvaluationWindow {
   testReturn: number;
 }
 
+/** The choice PAPER and LIVE trade: the grid scored on the last trainBars sessions of the data. */
+export interface LatestWindow {
+  trainStart: string;
+  trainEnd: string;
+  chosenIndex: number;
+  /** Objective score of each grid point; null where undefined (no trades, flat equity). */
+  trainScores: (number | null)[];
+}
+
 /** A hypothesis's walk-forward evaluation. */
 export interface HypothesisEvaluation {
   /** Out-of-sample figures the incubation verdict checks. */
@@ -40,6 +49,8 @@ export interface HypothesisEvaluation {
   daily: DailyReturnFigures;
   /** Index into the grid of the parameters chosen on the latest training window. */
   chosenIndex: number;
+  /** The latest training window (the last trainBars sessions) and its scores. */
+  latestWindow: LatestWindow;
   /** The parameters chosen on the latest training window: what PAPER and LIVE trade. */
   chosenParams: Record<string, unknown>;
   windows: EvaluationWindow[];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type Bar, type BarSeries, toSeries } from '../../../../src/engine/bars.js';
 import { mulberry32 } from '../../../../src/engine/backtest/prng.js';
-import { walkForward } from '../../../../src/engine/backtest/walk-forward.js';
+import { scoreRun, walkForward, windowOf } from '../../../../src/engine/backtest/walk-forward.js';
+import { runPortfolio } from '../../../../src/engine/backtest/portfolio.js';
 import type { HypothesisDefinition, HypothesisExits } from '../../../../src/engine/hypotheses/definition.js';
 import {
   dailyFigures,
@@ -103,7 +104,19 @@ describe('hypothesis walk-forward fast path', () => {
       expect(ev.figures.oosTrades).toBe(ref.trades.length);
       expect(ev.figures.sharpe).toBe(ref.metrics.sharpe);
       expect(ev.windows.map((w) => [w.testStart, w.chosenIndex, w.testTrades])).toEqual(ref.windows.map((w) => [w.testStart, w.chosenIndex, w.testTrades.length]));
-      expect(ev.chosenParams).toEqual(grid[ref.windows[ref.windows.length - 1]!.chosenIndex]);
+      // PAPER and LIVE trade the choice of the LATEST training window: the last trainBars sessions of the data.
+      const cal = [...new Set(series.flatMap((s) => s.dates))].sort();
+      const from = cal[cal.length - 120]!;
+      const to = cal[cal.length - 1]!;
+      const scores = grid.map((p) => {
+        const window = windowOf(series, from, to);
+        const signals = window.series.flatMap((w, i) => hypothesisSignals(series[window.index[i]!]!, family, p, exits).filter((x) => x.date >= from && x.date <= to));
+        return scoreRun('sharpe', runPortfolio({ series: window.series, signals: [signals], startDate: from, endDate: to, sizing: INCUBATION_SIZING, initialCash: 50_000 }));
+      });
+      const best = scores.indexOf(Math.max(...scores));
+      expect(ev.latestWindow).toEqual({ trainStart: from, trainEnd: to, chosenIndex: best, trainScores: scores.map((x) => (Number.isFinite(x) ? x : null)) });
+      expect(ev.chosenIndex).toBe(best);
+      expect(ev.chosenParams).toEqual(grid[best]);
       expect(ev.symbols).toBe(5);
       expect(JSON.parse(JSON.stringify(ev))).toEqual(ev);
     }
@@ -168,6 +181,7 @@ describe('trials and the deflated Sharpe ratio', () => {
     daily: { days: 250, sharpe: 0.12, skewness: -0.5, kurtosis: 4 },
     chosenIndex: 0,
     chosenParams: {},
+    latestWindow: { trainStart: '2020-01-02', trainEnd: '2020-12-31', chosenIndex: 0, trainScores: [1] },
     windows: [],
     equity: { dates: [], values: [] },
     firstDate: '2020-01-01',
