@@ -250,58 +250,43 @@ export class HypothesisStore {
    *
    * @param expectedVersion the version the caller saw; null = whatever is current (rules-driven jobs)
    */
-  async transition(
-    id: string,
-    expectedVersion: number | null,
-    event: LifecycleEvent,
-    input: { actor: string; session: string; figures: unknown; extras?: TransitionExtras },
-  ): Promise<StoreTransitionResult> {
-    const result = await this.db.transaction(async (tx): Promise<StoreTransitionResult> => {
-      const current = await tx.rows<Row>(`SELECT ${COLUMNS} FROM hypotheses WHERE id = lower($1)`, [id.trim()]);
-      if (!current[0]) return { ok: false, reason: 'not_found', hypothesis: null };
-      await lockMarket(tx, current[0].market);
-      const rows = await tx.rows<Row>(`SELECT ${COLUMNS} FROM hypotheses WHERE id = $1 FOR UPDATE`, [current[0].id]);
-      const h = toStored(rows[0]!);
-      if (expectedVersion !== null && h.version !== expectedVersion) return { ok: false, reason: 'stale', hypothesis: h };
-      const moved = transition(h.state, event);
-      if (!moved.ok) return { ok: false, reason: moved.reason, hypothesis: h };
-      if (moved.to !== 'RETIRED' && moved.to !== 'INCUBATING') {
-        const held = (await countsIn(tx, h.market))[moved.to];
-        if (held >= STATE_CAPS_PER_MARKET[moved.to]) return { ok: false, reason: 'cap_full', hypothesis: h };
-      }
-      const x = input.extras ?? {};
-      const updated = await tx.rows<Row>(
-        `UPDATE hypotheses SET state = $2, version = version + 1, state_since = now(), state_since_session = $3,
-            evaluation = CASE WHEN $4::boolean THEN $5::jsonb ELSE evaluation END,
-            evaluated_at = CASE WHEN $4::boolean THEN now() ELSE evaluated_at END,
-            daily_sharpe = CASE WHEN $6::boolean THEN $7::double precision ELSE daily_sharpe END,
-            params = CASE WHEN $8::boolean THEN $9::jsonb ELSE params END,
-            retired_reason = CASE WHEN $10::boolean THEN $11 ELSE retired_reason END,
-            last_asked_session = CASE WHEN $2 = 'PAPER' THEN NULL ELSE last_asked_session END,
-            ask_again_after = CASE WHEN $2 = 'PAPER' THEN NULL ELSE ask_again_after END
-          WHERE id = $1 RETURNING ${COLUMNS}`,
-        [
-          h.id,
-          moved.to,
-          input.session,
-          'evaluation' in x,
-          x.evaluation === undefined ? null : figuresJson(x.evaluation),
-          'dailySharpe' in x,
-          x.dailySharpe ?? null,
-          'params' in x,
-          x.params === undefined || x.params === null ? null : JSON.stringify(x.params),
-          'retiredReason' in x,
-          x.retiredReason ?? null,
-        ],
-      );
-      const t = await tx.rows<{ id: number }>(
-        `INSERT INTO hypothesis_transitions (hypothesis_id, from_state, to_state, event, actor, figures) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id::int AS id`,
-        [h.id, h.state, moved.to, event.kind, input.actor, figuresJson(input.figures ?? {})],
-      );
-      return { ok: true, hypothesis: toStored(updated[0]!), from: h.state, to: moved.to, transitionId: t[0]!.id };
-    });
+  async transition(id: string, expectedVersion: number | null, event: LifecycleEvent, input: TransitionInput): Promise<StoreTransitionResult> {
+    const result = await this.db.transaction((tx) => applyTransition(tx, { id, expectedVersion, event, ...input }));
     if (result.ok) await this.sweepUnaudited();
     return result;
+  }
+
+  /**
+   * Several state changes in ONE transaction, in the order given: all happen
+   * or none does (the first refusal rolls the others back and is returned).
+   * "Promote and demote X" runs the demotion first, so the LIVE cap has room
+   * for the promotion.
+   */
+  async transitionTogether(steps: readonly TransitionStep[]): Promise<{ ok: true; results: StoreTransitionResult[] } | { ok: false; failed: number; result: StoreTransitionResult }> {
+    class Refused extends Error {
+      constructor(
+        readonly failed: number,
+        readonly result: StoreTransitionResult,
+      ) {
+        super('refused');
+      }
+    }
+    try {
+      const results = await this.db.transaction(async (tx) => {
+        const out: StoreTransitionResult[] = [];
+        for (const [i, step] of steps.entries()) {
+          const r = await applyTransition(tx, step);
+          if (!r.ok) throw new Refused(i, r);
+          out.push(r);
+        }
+        return out;
+      });
+      await this.sweepUnaudited();
+      return { ok: true, results };
+    } catch (e) {
+      if (e instanceof Refused) return { ok: false, failed: e.failed, result: e.result };
+      throw e;
+    }
   }
 
   /** Records that the Promote card was sent this session, or (after Keep) when to ask again. */
@@ -323,6 +308,68 @@ export class HypothesisStore {
   async sweepUnaudited(): Promise<number> {
     return auditTransitions(this.db, this.audit);
   }
+}
+
+/** One state change, as {@link HypothesisStore.transition} takes it. */
+export interface TransitionInput {
+  actor: string;
+  session: string;
+  figures: unknown;
+  extras?: TransitionExtras;
+}
+
+/** One step of {@link HypothesisStore.transitionTogether}. */
+export interface TransitionStep extends TransitionInput {
+  id: string;
+  /** The version the caller saw; null = whatever is current (rules-driven jobs). */
+  expectedVersion: number | null;
+  event: LifecycleEvent;
+}
+
+/** Applies one state change inside `tx` (lock, version, rules, cap, write); see {@link HypothesisStore.transition}. */
+async function applyTransition(tx: SqlSession, step: TransitionStep): Promise<StoreTransitionResult> {
+  const current = await tx.rows<Row>(`SELECT ${COLUMNS} FROM hypotheses WHERE id = lower($1)`, [step.id.trim()]);
+  if (!current[0]) return { ok: false, reason: 'not_found', hypothesis: null };
+  await lockMarket(tx, current[0].market);
+  const rows = await tx.rows<Row>(`SELECT ${COLUMNS} FROM hypotheses WHERE id = $1 FOR UPDATE`, [current[0].id]);
+  const h = toStored(rows[0]!);
+  if (step.expectedVersion !== null && h.version !== step.expectedVersion) return { ok: false, reason: 'stale', hypothesis: h };
+  const moved = transition(h.state, step.event);
+  if (!moved.ok) return { ok: false, reason: moved.reason, hypothesis: h };
+  if (moved.to !== 'RETIRED' && moved.to !== 'INCUBATING') {
+    const held = (await countsIn(tx, h.market))[moved.to];
+    if (held >= STATE_CAPS_PER_MARKET[moved.to]) return { ok: false, reason: 'cap_full', hypothesis: h };
+  }
+  const x = step.extras ?? {};
+  const updated = await tx.rows<Row>(
+    `UPDATE hypotheses SET state = $2, version = version + 1, state_since = now(), state_since_session = $3,
+        evaluation = CASE WHEN $4::boolean THEN $5::jsonb ELSE evaluation END,
+        evaluated_at = CASE WHEN $4::boolean THEN now() ELSE evaluated_at END,
+        daily_sharpe = CASE WHEN $6::boolean THEN $7::double precision ELSE daily_sharpe END,
+        params = CASE WHEN $8::boolean THEN $9::jsonb ELSE params END,
+        retired_reason = CASE WHEN $10::boolean THEN $11 ELSE retired_reason END,
+        last_asked_session = CASE WHEN $2 = 'PAPER' THEN NULL ELSE last_asked_session END,
+        ask_again_after = CASE WHEN $2 = 'PAPER' THEN NULL ELSE ask_again_after END
+      WHERE id = $1 RETURNING ${COLUMNS}`,
+    [
+      h.id,
+      moved.to,
+      step.session,
+      'evaluation' in x,
+      x.evaluation === undefined ? null : figuresJson(x.evaluation),
+      'dailySharpe' in x,
+      x.dailySharpe ?? null,
+      'params' in x,
+      x.params === undefined || x.params === null ? null : JSON.stringify(x.params),
+      'retiredReason' in x,
+      x.retiredReason ?? null,
+    ],
+  );
+  const t = await tx.rows<{ id: number }>(
+    `INSERT INTO hypothesis_transitions (hypothesis_id, from_state, to_state, event, actor, figures) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id::int AS id`,
+    [h.id, h.state, moved.to, step.event.kind, step.actor, figuresJson(step.figures ?? {})],
+  );
+  return { ok: true, hypothesis: toStored(updated[0]!), from: h.state, to: moved.to, transitionId: t[0]!.id };
 }
 
 /** Serialises cap checks of one market (proposals, promotions) across processes. */

@@ -134,6 +134,33 @@ describe('HypothesisStore', () => {
     expect(await store.sweepUnaudited()).toBe(0);
   });
 
+  it('promotes and demotes in one transaction when LIVE is full; a refused step rolls the other back', async () => {
+    const hs = await store.propose('US', '2026-12-04', Array.from({ length: 5 }, (_, i) => proposal(i)), 'g');
+    for (const h of hs) await store.transition(h.id, null, { kind: 'incubation_passed' }, { actor: 'i', session: '2026-12-05', figures });
+    const promote = { kind: 'promote', by: 'admin', qualifiesNow: true } as const;
+    for (const h of hs.slice(0, 3)) expect((await store.transition(h.id, null, promote, { actor: '7', session: '2026-12-06', figures: {} })).ok).toBe(true);
+    const [a, , , d, e] = hs;
+    expect(await store.transition(d!.id, 2, promote, { actor: '7', session: '2026-12-07', figures: {} })).toMatchObject({ ok: false, reason: 'cap_full' });
+    const both = await store.transitionTogether([
+      { id: a!.id, expectedVersion: 3, event: { kind: 'demote' }, actor: '7', session: '2026-12-07', figures: { weakest: true } },
+      { id: d!.id, expectedVersion: 2, event: promote, actor: '7', session: '2026-12-07', figures: {} },
+    ]);
+    expect(both.ok).toBe(true);
+    expect((await store.get(a!.id))!.state).toBe('PAPER');
+    expect((await store.get(d!.id))!.state).toBe('LIVE');
+    // A stale second step (e's version is 2, not 1) undoes the demotion of the first.
+    const b = hs[1]!;
+    const refused = await store.transitionTogether([
+      { id: b.id, expectedVersion: 3, event: { kind: 'demote' }, actor: '7', session: '2026-12-08', figures: {} },
+      { id: e!.id, expectedVersion: 1, event: promote, actor: '7', session: '2026-12-08', figures: {} },
+    ]);
+    expect(refused).toMatchObject({ ok: false, failed: 1, result: { ok: false, reason: 'stale' } });
+    expect((await store.get(b.id))!).toMatchObject({ state: 'LIVE', version: 3 });
+    expect((await store.transitions(b.id)).map((t) => t.to_state)).toEqual(['INCUBATING', 'PAPER', 'LIVE']);
+    expect((await store.counts('US')).LIVE).toBe(3);
+    expect((await audit.verify()).ok).toBe(true);
+  });
+
   it('claims a generator run once per market and session', async () => {
     const claims = await Promise.all([1, 2, 3].map(() => store.claimGeneratorRun('US', '2026-12-04')));
     expect(claims.filter(Boolean)).toHaveLength(1);
