@@ -10,6 +10,8 @@ import { parseArgs } from 'node:util';
 import { approveBenchmark } from './approve.js';
 import { backtestBenchmark } from './backtest.js';
 import { commandRoundTrip } from './command-roundtrip.js';
+import { hypothesesBenchmark } from './hypotheses.js';
+import { incubationBenchmark } from './incubation.js';
 import { indicatorsBenchmark } from './indicators.js';
 import { scanBenchmark } from './scan.js';
 import { BenchResources } from './lib/resources.js';
@@ -22,7 +24,7 @@ import type { Benchmark, BenchOptions } from './lib/types.js';
  * machine is quiet: right after a section that loaded Postgres and Redis (then dropped its database
  * and tens of thousands of keys), the memory-bound kernels measured 25–50 % slower in one full run.
  */
-export const BENCHMARKS: readonly Benchmark[] = [indicatorsBenchmark, backtestBenchmark, commandRoundTrip, scanBenchmark, approveBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [indicatorsBenchmark, backtestBenchmark, hypothesesBenchmark, commandRoundTrip, scanBenchmark, approveBenchmark, incubationBenchmark];
 
 function options(values: Record<string, string | boolean | undefined>): BenchOptions {
   const raw = (name: string) => values[name];

@@ -9,7 +9,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   chat. `version` moves with every state change, so a button or a job bound
  *   to an older state is refused.
  * - `hypothesis_transitions`: every state change with the figures that
- *   justified it. `audit_seq` is filled once the row is on the audit chain; a
+ *   justified it and the market session it belongs to. `audit_seq` is
+ *   filled once the row is on the audit chain; a
  *   sweep appends any row a crash left without one.
  * - `hypothesis_generator_runs`: one row per (market, session), so the
  *   generator runs once per session per market however often it is started.
@@ -50,6 +51,7 @@ export class Hypotheses1765300000000 implements MigrationInterface {
         event         text NOT NULL,
         actor         text NOT NULL,
         figures       jsonb NOT NULL DEFAULT '{}'::jsonb,
+        session       date NOT NULL,
         at            timestamptz NOT NULL DEFAULT now(),
         audit_seq     bigint
       )`);

@@ -35,6 +35,9 @@ import { RedisKillSwitchMirror } from '../adapters/redis/kill-switch-mirror.js';
 import { RedisHealthProbe } from '../adapters/redis/health.js';
 import { ChatPublisher } from '../bot/outbox/publisher.js';
 import type { Notifier } from '../trading/notifier.js';
+import { HypothesisStore } from '../trading/hypotheses/store.js';
+import { buildSlots } from '../engine/schedule/slots.js';
+import { bullmqHypothesesQueue } from './hypotheses-queue-status.js';
 
 /** Shared resources of one process, whatever roles it runs. */
 export interface AppContext {
@@ -129,6 +132,13 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     startedAt,
     staleMs: config.heartbeat.staleMs,
     timeoutMs: 1_000,
+    // The generator runs for US only (scheduler-role enqueues hypotheses.session for 'US').
+    hypotheses: {
+      store: new HypothesisStore(uow, audit),
+      queue: bullmqHypothesesQueue(jobs.queues.hypotheses, 1_000),
+      markets: ['US'],
+      slots: config.schedule.enabled ? buildSlots(config.schedule.spec).filter((s) => s.kind === 'hypotheses') : [],
+    },
   };
   return {
     config,

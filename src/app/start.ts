@@ -113,7 +113,9 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
     server = createHttpServer(
       {
         readiness: async () => {
-          const s = await collectStatus(app.statusSources);
+          // Readiness is about this process and its stores; the hypotheses' queue figures are /status's business.
+          const { hypotheses: _hypotheses, ...sources } = app.statusSources;
+          const s = await collectStatus(sources);
           const mine = s.heartbeats.filter((h) => h.instance === app.instanceId);
           return {
             ready: s.db.ok && s.redis.ok,

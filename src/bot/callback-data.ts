@@ -29,6 +29,8 @@ export const CALLBACK_ACTIONS = {
   queueOp: 'qo',
   /** `/close` and the Close buttons on /positions (arg: an op letter and a position ref or token, see src/bot/callbacks/close.ts). */
   closeOp: 'cp',
+  /** `/retire ID`'s Confirm and Cancel (arg: an op letter and the confirmation token, see src/bot/callbacks/hypotheses.ts). */
+  hypothesisOp: 'hy',
 } as const;
 export type CallbackAction = (typeof CALLBACK_ACTIONS)[keyof typeof CALLBACK_ACTIONS];
 

@@ -10,6 +10,7 @@ import { handleSettingsCallback } from './commands/settings.js';
 import { handleResolveCallback } from './commands/stuck.js';
 import { handleQueueCallback } from './callbacks/queue.js';
 import { handleCloseCallback } from './callbacks/close.js';
+import { handleHypothesisCallback } from './callbacks/hypotheses.js';
 import { nyTime } from './format/ny-time.js';
 import type { ConfirmRefusal } from '../trading/confirmations/confirmations.js';
 import { cancelConfirm, confirmFlatten, confirmResume, FLATTEN_CONFIRM, RESUME_CONFIRM, type KillConfirmDeps } from '../trading/kill-switch/confirm.js';
@@ -111,6 +112,9 @@ export function handleCallback(deps: BotDeps) {
         return;
       case CALLBACK_ACTIONS.closeOp:
         await handleCloseCallback(deps, ctx, verdict.payload.arg, role);
+        return;
+      case CALLBACK_ACTIONS.hypothesisOp:
+        await handleHypothesisCallback(deps, ctx, verdict.payload.arg, role);
         return;
       case CALLBACK_ACTIONS.flattenCancel:
       case CALLBACK_ACTIONS.resumeCancel: {

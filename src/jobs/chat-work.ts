@@ -10,7 +10,7 @@ import type { QueueName } from './registry.js';
  * enqueued its follow-ups into a queue read later. The type checks every
  * queue is listed.
  */
-export const WORK_FLOW_ORDER = ['commands', 'scans', 'backtests', 'executions', 'notify'] as const satisfies readonly QueueName[];
+export const WORK_FLOW_ORDER = ['commands', 'scans', 'backtests', 'executions', 'hypotheses', 'notify'] as const satisfies readonly QueueName[];
 type Listed = (typeof WORK_FLOW_ORDER)[number];
 const _everyQueueListed: Exclude<QueueName, Listed> extends never ? true : never = true;
 void _everyQueueListed;

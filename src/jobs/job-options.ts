@@ -52,10 +52,25 @@ export const BACKTEST_JOB_OPTIONS: JobsOptions = {
   removeOnFail: true,
 };
 
+/**
+ * Hypotheses (generator, incubation): transient errors retry with backoff;
+ * typed errors are discarded by the worker runtime. Removed once finished so
+ * the next session's `incubate-<id>-v<version>` (same id while it stays
+ * INCUBATING, e.g. at a full PAPER cap) can be enqueued again; Postgres keeps
+ * the history.
+ */
+export const HYPOTHESES_JOB_OPTIONS: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 5_000 },
+  removeOnComplete: true,
+  removeOnFail: true,
+};
+
 export const JOB_OPTIONS_BY_QUEUE = {
   commands: COMMAND_JOB_OPTIONS,
   notify: NOTIFY_JOB_OPTIONS,
   scans: SCAN_JOB_OPTIONS,
   backtests: BACKTEST_JOB_OPTIONS,
   executions: EXECUTION_JOB_OPTIONS,
+  hypotheses: HYPOTHESES_JOB_OPTIONS,
 } as const;

@@ -4,11 +4,13 @@ import { backtestJobPayloadSchema } from './payloads/backtest.js';
 import { pnlRequestSchema } from './payloads/portfolio.js';
 import { executionCloseSchema } from './payloads/close.js';
 import { digestSendSchema } from './payloads/digest.js';
+import { hypothesesRequestSchema, hypothesisRequestSchema } from './payloads/hypotheses-commands.js';
+import { hypothesesSessionSchema, hypothesisIncubateSchema } from './payloads/hypotheses.js';
 import { scanChunkSchema, scanFinishSchema, scanScheduledSchema, scanStartSchema } from './payloads/scan.js';
 import { executionCancelAllSchema, executionChartSchema, executionFlattenSchema, executionRunSchema, exitsRunSchema, markToMarketSchema, reconcileRunSchema, openQueueSchema } from './payloads/execution.js';
 
 /** Every BullMQ queue. Long work gets its own queue so it never blocks commands. */
-export const QUEUE_NAMES = ['commands', 'notify', 'scans', 'backtests', 'executions'] as const;
+export const QUEUE_NAMES = ['commands', 'notify', 'scans', 'backtests', 'executions', 'hypotheses'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -24,6 +26,8 @@ export const JOBS = {
   'command.orders': { queue: 'commands', schema: commandContextSchema },
   'command.pnl': { queue: 'commands', schema: pnlRequestSchema },
   'digest.send': { queue: 'commands', schema: digestSendSchema },
+  'command.hypotheses': { queue: 'commands', schema: hypothesesRequestSchema },
+  'command.hypothesis': { queue: 'commands', schema: hypothesisRequestSchema },
   'scan.start': { queue: 'scans', schema: scanStartSchema },
   'scan.chunk': { queue: 'scans', schema: scanChunkSchema },
   'scan.finish': { queue: 'scans', schema: scanFinishSchema },
@@ -38,6 +42,8 @@ export const JOBS = {
   'execution.mark': { queue: 'executions', schema: markToMarketSchema },
   'execution.reconcile': { queue: 'executions', schema: reconcileRunSchema },
   'execution.open_queue': { queue: 'executions', schema: openQueueSchema },
+  'hypotheses.session': { queue: 'hypotheses', schema: hypothesesSessionSchema },
+  'hypothesis.incubate': { queue: 'hypotheses', schema: hypothesisIncubateSchema },
 } as const satisfies Record<string, { queue: QueueName; schema: z.ZodType }>;
 
 export type JobName = keyof typeof JOBS;

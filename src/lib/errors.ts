@@ -18,6 +18,18 @@ export class CourtsideError extends Error {
   }
 }
 
+/**
+ * Long work stopped because someone asked it to (a cancel flag, a shutdown).
+ * Subclassed per kind of work; callers that only need "was it cancelled"
+ * test for this class.
+ */
+export class CancelledError extends Error {
+  constructor(message = 'cancelled') {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
 /** Redis could not take the job: the command was not run and nothing was half-done. */
 export class QueueUnavailableError extends CourtsideError {
   constructor(cause: unknown) {

@@ -42,7 +42,8 @@ export interface Config {
   charts: { quickchartUrl: string | null };
   /** Load the bundled samples and the synthetic DEMO universe when a worker starts. */
   seedDefaultData: boolean;
-  scan: { topN: number; chunkSize: number; pickTtlMs: number; sizing: { equity: number; riskFraction: number; maxPositionFraction: number } };
+  /** `kobeSizing` (KOBE_SIZING): how the Kobe strategies size picks; LIVE hypotheses always use half-Kelly. */
+  scan: { topN: number; chunkSize: number; pickTtlMs: number; sizing: { equity: number; riskFraction: number; maxPositionFraction: number }; kobeSizing: 'fixed' | 'kelly' };
   /** Where orders go and the paper broker's simulation settings. */
   broker: {
     kind: 'paper' | 'alpaca-paper' | 'alpaca-live';
@@ -121,6 +122,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       exits: env.SCHEDULE_EXITS,
       mark: env.SCHEDULE_MARK,
       reconcile: env.SCHEDULE_RECONCILE,
+      hypotheses: env.SCHEDULE_HYPOTHESES,
       graceMinutes: env.SCHEDULE_GRACE_MINUTES,
     });
   } catch (e) {
@@ -158,6 +160,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       chunkSize: env.SCAN_CHUNK_SIZE,
       pickTtlMs: env.PICK_TTL_MINUTES * 60_000,
       sizing: { equity: env.SIZING_EQUITY, riskFraction: env.SIZING_RISK_PCT / 100, maxPositionFraction: env.SIZING_MAX_POSITION_PCT / 100 },
+      kobeSizing: env.KOBE_SIZING,
     },
     broker: {
       kind: env.BROKER,

@@ -100,6 +100,7 @@ export const envSchema = z
     SIZING_EQUITY: z.coerce.number().positive().default(100_000),
     SIZING_RISK_PCT: z.coerce.number().positive().max(100).default(0.5),
     SIZING_MAX_POSITION_PCT: z.coerce.number().positive().max(100).default(10),
+    KOBE_SIZING: z.enum(['fixed', 'kelly'], { message: 'must be fixed (SIZING_RISK_PCT per pick) or kelly (half-Kelly, as LIVE hypotheses)' }).default('fixed'),
     SCAN_TOP_N: z.coerce.number().int().min(1).max(20).default(5),
     SCAN_CHUNK_SIZE: z.coerce.number().int().min(10).max(2000).default(150),
     PICK_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
@@ -163,6 +164,8 @@ export const envSchema = z
     SCHEDULE_EXITS: timeList('close-10'),
     SCHEDULE_MARK: timeList('close+10'),
     SCHEDULE_RECONCILE: timeList('09:20,close+35'),
+    /** The hypotheses' session job (shadow-book review, generator, incubation) for US; empty = off. */
+    SCHEDULE_HYPOTHESES: timeList('close+45'),
     SCHEDULE_GRACE_MINUTES: z.coerce.number().int().min(1).max(120).default(10),
     DEADMAN_INTERVAL_MS: positiveInt.default(60_000),
     DEADMAN_EXPECTED_ROLES: z

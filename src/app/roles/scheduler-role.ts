@@ -37,6 +37,9 @@ export function slotJobs(deps: { jobs: Pick<JobProducer, 'add'> }): Record<SlotK
     'digest-close': async (r) => {
       await jobs.add('digest.send', { kind: 'close', sessionDate: r.sessionDate }, { jobId: r.jobId });
     },
+    hypotheses: async (r) => {
+      await jobs.add('hypotheses.session', { market: 'US', session: r.sessionDate }, { jobId: r.jobId });
+    },
   };
 }
 

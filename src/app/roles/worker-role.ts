@@ -14,6 +14,7 @@ import { scanHandlers, type ScanQueueDeps } from '../../jobs/handlers/scan.js';
 import { scheduledScanAckPoster } from '../../bot/render/scan.js';
 import { recipientsFor } from '../../trading/settings/recipients.js';
 import { BacktestStore } from '../../trading/backtest/store.js';
+import { HypothesisStore } from '../../trading/hypotheses/store.js';
 import { barsStoreSource } from '../../trading/backtest/bars-source.js';
 import { backtestDataSources } from '../backtest-sources.js';
 import type { AppContext } from '../context.js';
@@ -24,6 +25,14 @@ import { CANCEL_OWED_POLL_MS, OwedCancelRunner } from '../../trading/kill-switch
 import { marketHoursFor } from '../../engine/market-hours.js';
 import { openQueueSlots } from '../../engine/schedule/slots.js';
 import { startScheduler, type Scheduler } from '../../jobs/scheduler/runner.js';
+import { hypothesesHandlers } from '../../jobs/handlers/hypotheses.js';
+import { HypothesisBookStore } from '../../trading/hypotheses/books.js';
+import { scanDataUniverse } from '../../trading/hypotheses/universe.js';
+import { EvaluationPool } from '../../adapters/compute/evaluation-pool.js';
+import { storedLiveHypotheses } from '../../trading/hypotheses/live-source-store.js';
+import { brokerScanAccount } from '../../trading/scan/broker-account.js';
+import { nyToday } from '../../lib/dates.js';
+import { errText } from '../../lib/errors.js';
 
 /** A running worker role: BullMQ workers for the command and notify queues. */
 export interface WorkerRole {
@@ -37,7 +46,7 @@ export interface WorkerRole {
 const EXECUTION_CONCURRENCY_MAX = 4;
 
 /** Jobs whose failure an admin must hear about (user commands already tell their user). */
-const ALERTING_JOBS = new Set(['execution.run', 'execution.cancel_all', 'execution.flatten', 'execution.close', 'execution.exits', 'execution.mark', 'execution.reconcile', 'digest.send', 'scan.scheduled']);
+const ALERTING_JOBS = new Set(['execution.run', 'execution.cancel_all', 'execution.flatten', 'execution.close', 'execution.exits', 'execution.mark', 'execution.reconcile', 'digest.send', 'scan.scheduled', 'hypotheses.session', 'hypothesis.incubate']);
 
 export function startWorkerRole(app: AppContext): WorkerRole {
   const { config, log } = app;
@@ -49,6 +58,10 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   const blocking = () => openRedis(config.redis.url, 'blocking', (err) => log.warn({ err: err.message }, 'worker redis connection problem'));
   const shared = { prefix: config.redis.prefix, logger: log.child({ role: 'worker' }), metrics: app.metrics, name: app.instanceId };
 
+  const hypothesisStore = new HypothesisStore(app.uow, app.audit);
+  const hypothesisBooks = new HypothesisBookStore(app.uow);
+  // Walk-forwards run on worker threads: the event loop stays free for approvals and /kill.
+  const evaluationPool = new EvaluationPool();
   const commandConn = blocking();
   const commandsDeps: CommandsDeps = {
     db: app.uow,
@@ -57,6 +70,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     status: app.statusSources,
     picks: app.picks,
     scheduledSlots: configuredSlots(config),
+    hypotheses: hypothesisStore,
     config,
     log: app.log,
   };
@@ -86,6 +100,15 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     now: () => Date.now(),
     recipients: () => recipientsFor('digest', app.uow, config.telegram.allowed),
     postScheduledAck: scheduledScanAckPoster(directTextSender(telegram)),
+    hypotheses: storedLiveHypotheses({ store: hypothesisStore, books: hypothesisBooks, db: app.uow }),
+    // `trading` is built below; the account is only read when a scan finishes.
+    account: brokerScanAccount({
+      account: () => trading.broker.account(),
+      db: app.uow,
+      session: () => nyToday(),
+      equity: config.scan.sizing.equity,
+      onError: (err) => log.warn({ err: app.scrub(errText(err)) }, 'scan sizing: broker account unreadable, caps assume an all-cash account'),
+    }),
   };
   const scans = startQueueWorker(
     'scans',
@@ -145,12 +168,30 @@ export function startWorkerRole(app: AppContext): WorkerRole {
       await alertOnFailure(job, err);
     },
   });
+  const hypothesesConn = blocking();
+  const hypotheses = startQueueWorker(
+    'hypotheses',
+    hypothesesHandlers({
+      store: hypothesisStore,
+      universe: scanDataUniverse(app.scanData),
+      review: { books: hypothesisBooks },
+      evaluator: evaluationPool,
+      promote: { db: app.uow },
+      jobs: app.jobs,
+      redis: app.redis,
+      prefix: config.redis.prefix,
+      notifier: app.publisher,
+      admins: () => adminChatIds(config.telegram.allowed),
+    }),
+    // One incubation per pool thread: the walk-forwards run there, not on this event loop.
+    { ...shared, connection: hypothesesConn, concurrency: evaluationPool.threads, onFinalFailure: alertOnFailure },
+  );
   for (const w of [executions, commands, scans]) {
     w.on('completed', (job) => {
       if (ALERTING_JOBS.has(job.name)) void failureAlerts.onCompleted(job).catch(() => undefined);
     });
   }
-  const workers = [commands, notify, scans, backtests, executions];
+  const workers = [commands, notify, scans, backtests, executions, hypotheses];
   // Reconcile at start-up: whatever happened while no worker ran (a crash mid-order) is booked or reported now.
   void app.jobs
     .add('execution.reconcile', { reason: 'startup' }, { jobId: `reconcile-start-${app.instanceId}` })
@@ -186,10 +227,12 @@ export function startWorkerRole(app: AppContext): WorkerRole {
       await (await openQueue)?.stop();
       await stuckRecovery.stop();
       app.redis.off('ready', onRedisReady);
+      // Running evaluations end as cancelled (their hypotheses stay INCUBATING and are evaluated next session).
+      await evaluationPool.close();
       // close() waits for active jobs to finish (within a grace), so a job is not cut in half on SIGTERM.
       await Promise.all(workers.map((w) => (w === notify ? delivery.stop() : closeWorker(w, log))));
       // BullMQ does not close connections it was given.
-      for (const c of [commandConn, backtestConn, executionConn]) c.disconnect();
+      for (const c of [commandConn, backtestConn, executionConn, hypothesesConn]) c.disconnect();
     },
   };
 }

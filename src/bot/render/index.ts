@@ -8,6 +8,8 @@ import { portfolioRenderers } from './portfolio.js';
 import { scanRenderers } from './scan.js';
 import { statusRenderers } from './status.js';
 import { queueRenderers } from './queue.js';
+import { hypothesesRenderers } from './hypotheses.js';
+import { incubationRenderers } from './hypotheses-incubation.js';
 import type { RenderContext, Rendered, RendererTable } from './types.js';
 
 /** Every notice kind's chat rendering; the type makes a kind without a renderer a compile error. */
@@ -21,6 +23,8 @@ export const RENDERERS: RendererTable<Notice> = {
   ...statusRenderers,
   ...queueRenderers,
   ...dataLoadingRenderers,
+  ...hypothesesRenderers,
+  ...incubationRenderers,
 };
 
 /** Renders one notice for chat. */

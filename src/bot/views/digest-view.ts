@@ -8,6 +8,7 @@ import { sessionDayLabel } from '../format/session-date.js';
 import { alertDetailText } from './alert-text.js';
 import { recordedReasonText } from './recorded-reasons.js';
 import { DIGEST_HEAD_PREFIX } from '../../trading/audit/head.js';
+import { hypothesesDigestLines } from './digest-hypotheses-view.js';
 
 /**
  * Digests for a phone: one idea per line, the most important first (kill
@@ -234,6 +235,8 @@ export function closeDigestView(d: CloseDigestData): FmtString {
     lines.push(fmt`💱 ${bold`Fills (${String(d.fills.length)})`} · slippage ${money(d.slippageTotal, { signed: true })}`);
     lines.push(...capped(d.fills, fillText));
   }
+  const hyp = hypothesesDigestLines(d.hypotheses);
+  if (hyp.length > 0) lines.push('', ...hyp);
   lines.push(auditHeadLine(d.auditHead));
   return join(lines, '\n');
 }

@@ -3,12 +3,12 @@ import type { CandleChartSpec, Overlay } from '../../adapters/charts/port.js';
 import { candlesFromSeries } from '../charts/specs.js';
 import type { BarSeries } from '../../engine/bars.js';
 import { IndicatorCache } from '../../engine/indicators/cache.js';
-import { strategyById } from '../../engine/strategies/index.js';
 import { money } from '../format/numbers.js';
 import { price } from '../format/display.js';
 import type { ScanPick } from '../../trading/scan/pick.js';
 import { queueWindow, type MarketHours } from '../../engine/market-hours.js';
 import { queueOfferLine } from './queue-view.js';
+import { pickTitle, showsSources, sourcesLines } from './pick-sources-view.js';
 
 /** A pick, as the card shows it. */
 export type PickView = ScanPick;
@@ -43,13 +43,15 @@ export function queueOfferAt(hours: MarketHours | undefined, nowMs: number): Que
  * would send it and when it would expire.
  */
 export function pickCaption(p: PickView, expiresLabel: string, queue: QueueOffer | null = null): FmtString {
-  const title = strategyById(p.strategy).title;
+  const title = pickTitle(p);
   return join(
     [
       fmt`📈 ${bold(p.symbol)} · ${title}${p.demo ? ' · DEMO' : ''}`,
       // price(): levels are on the tick, so a sub-dollar level shows its 4 decimals (toFixed(2) would make qty × (entry − stop) miss the risk).
       `Entry (limit) ${price(p.entry)} · Stop ${price(p.stop)} · Target ${p.target === null ? '—' : price(p.target)}`,
       `Qty ${p.qty} · risk ${money(p.dollarRisk)} if the stop fills`,
+      // Several sources, or a half-Kelly size: say who signalled and how the size was reached.
+      ...(showsSources(p.sources) ? sourcesLines({ strategy: p.strategy, qty: p.qty, sources: p.sources }) : []),
       `Why: ${p.reasons.join('; ')}`,
       STOP_NOTE,
       ...(queue ? [queueOfferLine(queue.sendAt, queue.expiresAt)] : []),
@@ -67,14 +69,14 @@ export function pickChartSpec(p: PickView, series: BarSeries): CandleChartSpec {
   const tail = (a: Float64Array) => Array.from(a.subarray(from), (v) => (Number.isFinite(v) ? v : null));
   const overlays: Overlay[] = [{ name: 'SMA200', values: tail(cache.sma(200)), color: '#6d28d9' }];
   if (p.strategy === 'donchian') overlays.push({ name: 'Donchian 55 high', values: tail(cache.donchianUpper(55)), color: '#0ea5e9', dashed: true });
-  else overlays.push({ name: '20-day low', values: tail(cache.donchianLower(20).lower), color: '#0ea5e9', dashed: true });
+  else if (p.strategy === 'turtle_soup') overlays.push({ name: '20-day low', values: tail(cache.donchianLower(20).lower), color: '#0ea5e9', dashed: true });
   const bars = candlesFromSeries(series, CHART_BARS);
   // The signal came from the close of its session: the last bar, unless newer bars were stored since
   // (a session outside the window gets no marker rather than a wrong one).
   const signal = bars.findLastIndex((b) => b.date === p.sessionDate);
   return {
     kind: 'candles',
-    title: `${p.symbol} · ${strategyById(p.strategy).title} · ${p.sessionDate}`,
+    title: `${p.symbol} · ${pickTitle(p)} · ${p.sessionDate}`,
     bars,
     overlays,
     ...(signal >= 0 ? { signalIndex: signal } : {}),

@@ -1,5 +1,6 @@
 import { bold, fmt, type FmtString } from 'telegraf/format';
 import type { ScanFinishedNotice, ScanProgressNotice, ScanStartedNotice } from '../../trading/scan/notices.js';
+import { sourceShort } from './pick-sources-view.js';
 
 /** The ack once the scan knows its universe: "⏳ Scanning 900 symbols as of 2026-03-02… 0/900". */
 export function scanStartedText(n: Omit<ScanStartedNotice, 'kind' | 'messageId'>): string {
@@ -50,7 +51,7 @@ const HELD_STATE: Record<string, string> = {
 export function heldPicksText(picks: readonly { id: string; symbol: string; strategy: string; state: string; expiresAt: Date }[], clock: (d: Date) => string): FmtString {
   const lines = picks.map((p) => {
     const state = HELD_STATE[p.state] ?? p.state.toLowerCase();
-    return `• ${p.symbol} ${p.strategy === 'donchian' ? 'DB' : 'TS'} · ${state}${p.state === 'PENDING' ? ` · approve by ${clock(p.expiresAt)}` : ''} · ${p.id}`;
+    return `• ${p.symbol} ${sourceShort(p.strategy)} · ${state}${p.state === 'PENDING' ? ` · approve by ${clock(p.expiresAt)}` : ''} · ${p.id}`;
   });
   return fmt`${bold`Already shown or decided`} (no new card):\n${lines.join('\n')}`;
 }

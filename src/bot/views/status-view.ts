@@ -2,6 +2,7 @@ import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import type { SystemStatus } from '../../trading/status/status.js';
 import { alertDetailText, formatEt } from './alert-text.js';
 import { humanDuration } from './duration.js';
+import { hypothesesStatusLines } from './status-hypotheses-view.js';
 
 /** /status as a short, phone-readable message: the most important line first. */
 export function statusView(s: SystemStatus): FmtString {
@@ -29,6 +30,7 @@ export function statusView(s: SystemStatus): FmtString {
   } else {
     lines.push('Queues: unavailable');
   }
+  lines.push(...hypothesesStatusLines(s.hypotheses));
   if (s.alerts.length > 0) {
     lines.push(bold`Open alerts`);
     for (const a of s.alerts.slice(0, 6)) lines.push(`${a.severity === 'critical' ? '🔴' : '🟠'} ${alertDetailText(a.detail)} (since ${humanDuration(Date.now() - a.firstAt.getTime())})`);

@@ -16,6 +16,7 @@ export const CLI_COMMANDS: readonly CliEntry[] = [
   { name: 'indicators', summary: 'Indicator columns for every bar of a CSV file', load: async () => (await import('./indicators.js')).indicatorsCommand },
   { name: 'signals', summary: 'Every historical signal of a strategy on a CSV file', load: async () => (await import('./signals.js')).signalsCommand },
   { name: 'patterns', summary: 'Pattern families: list them, or every historical signal of one on a CSV file', load: async () => (await import('./patterns.js')).patternsCommand },
+  { name: 'hypotheses', summary: "Living hypotheses: list them, or re-run one's walk-forward evaluation (dry run)", load: async () => (await import('./hypotheses.js')).hypothesesCommand },
   { name: 'data', summary: 'Bars store: import CSV bars, seed the default data, show what is stored', load: async () => (await import('./data.js')).dataCommand },
   { name: 'scan', summary: "Today's picks from the stored bars", load: async () => (await import('./scan.js')).scanCommand },
   { name: 'backtest', summary: 'Backtest donchian / turtle_soup on CSVs or a universe; stores the run in Postgres', load: async () => (await import('./backtest.js')).backtestCommand },

@@ -1,9 +1,10 @@
 import type { BarSeries } from '../bars.js';
-import type { Signal, StrategyId } from '../signal.js';
+import type { Signal, SignalSourceId } from '../signal.js';
 import type { Calendar } from './calendar.js';
 import type { SkippedSignal } from './portfolio-types.js';
 import { signalBarIndex } from './signal-bar.js';
 import type { SignalSource } from './signal-source.js';
+import type { SimCandidates } from './simulate.js';
 
 /**
  * Signals resolved against the calendar, stored column-wise and already in
@@ -12,10 +13,9 @@ import type { SignalSource } from './signal-source.js';
  * prices it needs are gathered here in series order, so a universe with
  * hundreds of thousands of signals does not cost a cache miss per signal later.
  */
-export interface Candidates {
+export interface Candidates extends SimCandidates {
   /** Strategy ids seen in the signals, sorted; `strat` indexes this. */
-  strategies: StrategyId[];
-  signal: Signal[];
+  strategies: SignalSourceId[];
   /** Index into the symbol-sorted series. */
   sym: Int32Array;
   strat: Int32Array;
@@ -72,7 +72,7 @@ export function collectCandidates(
     }
   }
   let n = 0;
-  const stratSet = new Set<StrategyId>();
+  const stratSet = new Set<SignalSourceId>();
   for (const chunk of chunks) {
     n += chunk.length;
     for (const sig of chunk) stratSet.add(sig.strategy);
@@ -80,7 +80,6 @@ export function collectCandidates(
   const strategies = [...stratSet].sort(cmpStr);
   const stratIndex = new Map(strategies.map((id, i) => [id, i]));
 
-  const signal = new Array<Signal>(n);
   const sym = new Int32Array(n);
   const strat = new Int32Array(n);
   const t = new Int32Array(n);
@@ -89,6 +88,9 @@ export function collectCandidates(
   const openAt = new Float64Array(n);
   const stopAt = new Float64Array(n);
   const scoreAt = new Float64Array(n);
+  const targetAt = new Float64Array(n);
+  const hasTargetAt = new Uint8Array(n);
+  const timeStopAt = new Float64Array(n);
   const preSkipped: SkippedSignal[] = [];
   const days = cal.dates.length;
   const startDate = days > 0 ? cal.dates[0]! : '';
@@ -111,7 +113,6 @@ export function collectCandidates(
         preSkipped.push(preSkip(sig, 'no_next_bar'));
         continue;
       }
-      signal[m] = sig;
       sym[m] = k;
       strat[m] = stratIndex.get(sig.strategy)!;
       t[m] = bar;
@@ -121,6 +122,12 @@ export function collectCandidates(
       openAt[m] = series[k]!.open[bar + 1]!;
       stopAt[m] = sig.stop;
       scoreAt[m] = sig.score;
+      if (sig.target === null) targetAt[m] = Number.NaN;
+      else {
+        targetAt[m] = sig.target;
+        hasTargetAt[m] = 1;
+      }
+      timeStopAt[m] = sig.timeStopBars;
       m++;
     }
   }
@@ -138,7 +145,7 @@ export function collectCandidates(
     strat[a]! - strat[b]! ||
     t[a]! - t[b]! ||
     cmpNum(stopAt[a]!, stopAt[b]!) ||
-    cmpNum(signal[a]!.target ?? -Infinity, signal[b]!.target ?? -Infinity) ||
+    cmpNum(hasTargetAt[a] === 1 ? targetAt[a]! : -Infinity, hasTargetAt[b] === 1 ? targetAt[b]! : -Infinity) ||
     a - b;
   for (let d = 0; d < days; d++) {
     if (start[d + 1]! - start[d]! > 1) order.subarray(start[d]!, start[d + 1]!).sort(byRank);
@@ -156,7 +163,6 @@ export function collectCandidates(
   );
   const sorted: Candidates = {
     strategies,
-    signal: new Array<Signal>(m),
     sym: new Int32Array(m),
     strat: new Int32Array(m),
     t: new Int32Array(m),
@@ -164,11 +170,13 @@ export function collectCandidates(
     entryOpen: new Float64Array(m),
     stop: new Float64Array(m),
     score: new Float64Array(m),
+    target: new Float64Array(m),
+    hasTarget: new Uint8Array(m),
+    timeStopBars: new Float64Array(m),
     preSkipped,
   };
   for (let j = 0; j < m; j++) {
     const i = order[j]!;
-    sorted.signal[j] = signal[i]!;
     sorted.sym[j] = sym[i]!;
     sorted.strat[j] = strat[i]!;
     sorted.t[j] = t[i]!;
@@ -176,6 +184,9 @@ export function collectCandidates(
     sorted.entryOpen[j] = openAt[i]!;
     sorted.stop[j] = stopAt[i]!;
     sorted.score[j] = scoreAt[i]!;
+    sorted.target[j] = targetAt[i]!;
+    sorted.hasTarget[j] = hasTargetAt[i]!;
+    sorted.timeStopBars[j] = timeStopAt[i]!;
   }
   return sorted;
 }

@@ -16,6 +16,15 @@ export type {
   StrategyResult,
 } from './portfolio-types.js';
 export { mulberry32 } from './prng.js';
+export {
+  PreparedSignalsBuilder,
+  prepareSignals,
+  prepareUniverse,
+  runPrepared,
+  type PreparedRun,
+  type PreparedSignals,
+  type PreparedUniverse,
+} from './prepared-run.js';
 export { signalsFrom, type SignalFn, type SignalSource } from './signal-source.js';
 export {
   simulateTrade,
@@ -29,6 +38,7 @@ export { sharesFor, type Sizing } from './sizing.js';
 export { percentileSorted, percentilesOf, type Percentiles } from './stats.js';
 export {
   rangeSeries,
+  scoreMetrics,
   scoreRun,
   walkForward,
   walkForwardSteps,
@@ -41,3 +51,4 @@ export {
   type WalkForwardResult,
   type WalkForwardWindow,
 } from './walk-forward.js';
+export { walkForwardPrecomputedSteps, walkForwardPreparedSteps, type PrecomputedSignals } from './walk-forward-precomputed.js';

@@ -1,5 +1,5 @@
 import type { BarSeries } from '../bars.js';
-import type { StrategyId } from '../signal.js';
+import type { SignalSourceId } from '../signal.js';
 import type { CommissionModel } from './commission.js';
 import type { ExitReason } from './exit-rules.js';
 import type { Metrics } from './metrics.js';
@@ -49,7 +49,7 @@ export type SkipReason =
 /** A signal the portfolio did not trade, and why. */
 export interface SkippedSignal {
   symbol: string;
-  strategy: StrategyId;
+  strategy: SignalSourceId;
   signalDate: string;
   /** When the decision was made: the would-be entry date, or the signal date when there is none. */
   date: string;
@@ -60,7 +60,7 @@ export interface SkippedSignal {
 /** A completed portfolio trade. Prices are fills (slippage included). */
 export interface PortfolioTrade {
   symbol: string;
-  strategy: StrategyId;
+  strategy: SignalSourceId;
   signalDate: string;
   entryDate: string;
   entryPrice: number;
@@ -85,7 +85,7 @@ export interface PortfolioTrade {
 
 /** One strategy's share of the portfolio: its realised plus unrealised pnl on top of the initial cash. */
 export interface StrategyResult {
-  strategy: StrategyId;
+  strategy: SignalSourceId;
   equity: Float64Array;
   /** This strategy's market value / its attributed equity. */
   exposure: Float64Array;

@@ -67,14 +67,19 @@ export interface WalkForwardResult<P> {
 
 /** Score of one run under an objective; undefined values score −∞. */
 export function scoreRun(objective: Objective, result: PortfolioResult): number {
-  let v: number | null;
-  if (typeof objective === 'function') v = objective(result);
-  else if (objective === 'sharpe') v = result.metrics.sharpe;
-  else if (objective === 'cagr') v = result.metrics.cagr;
-  else {
-    const m = result.metrics;
-    v = m.profitFactor ?? (m.grossProfit > 0 ? Infinity : -Infinity);
+  if (typeof objective === 'function') {
+    const v: number | null = objective(result);
+    return v === null || Number.isNaN(v) ? -Infinity : v;
   }
+  return scoreMetrics(objective, result.metrics);
+}
+
+/** Score of a built-in objective from a run's metrics alone; undefined values score −∞. */
+export function scoreMetrics(objective: Exclude<Objective, (result: PortfolioResult) => number>, m: Metrics): number {
+  let v: number | null;
+  if (objective === 'sharpe') v = m.sharpe;
+  else if (objective === 'cagr') v = m.cagr;
+  else v = m.profitFactor ?? (m.grossProfit > 0 ? Infinity : -Infinity);
   return v === null || Number.isNaN(v) ? -Infinity : v;
 }
 

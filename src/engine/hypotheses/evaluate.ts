@@ -6,17 +6,18 @@
  * per trade.
  */
 import type { BarSeries } from '../bars.js';
-import { buildCalendar } from '../backtest/calendar.js';
-import { runPortfolio } from '../backtest/portfolio.js';
-import { scoreRun, walkForwardSteps, windowOf, type WalkForwardResult, type WalkForwardSettings } from '../backtest/walk-forward.js';
+import { resolveSettings } from '../backtest/portfolio-options.js';
+import { PreparedSignalsBuilder, prepareUniverse, runPrepared, type PreparedSignals, type PreparedUniverse } from '../backtest/prepared-run.js';
+import { scoreMetrics, type WalkForwardResult, type WalkForwardSettings } from '../backtest/walk-forward.js';
+import { walkForwardPreparedSteps } from '../backtest/walk-forward-precomputed.js';
 import { IndicatorCache } from '../indicators/cache.js';
-import { PATTERN_FAMILIES } from '../patterns/registry.js';
+import { PATTERN_FAMILIES, type AnyPatternFamily } from '../patterns/registry.js';
 import type { Signal } from '../signal.js';
 import { sampleMoments } from '../stats/moments.js';
-import type { HypothesisDefinition } from './definition.js';
+import type { HypothesisDefinition, HypothesisExits } from './definition.js';
 import type { DailyReturnFigures, HypothesisEvaluation, LatestWindow } from './evaluation-types.js';
 import type { IncubationFigures } from './incubation-verdict.js';
-import { hypothesisSignals } from './signals.js';
+import { eachHypothesisHit, familySource } from './signals.js';
 
 /** Input to {@link evaluateHypothesisSteps}. Window lengths count bars of the universe's union calendar. */
 export interface EvaluateHypothesisInput {
@@ -54,7 +55,12 @@ export const INCUBATION_SIZING = Object.freeze({ kind: 'risk', pct: 0.01 } as co
  * each grid point's signals are computed ONCE per symbol on the full
  * history, and each window takes those dated inside it. That gives exactly
  * the signals a per-window recomputation on the history known at the
- * window's end would, at a fraction of the cost.
+ * window's end would, at a fraction of the cost. They go straight into
+ * columns ({@link addHypothesisSignals}), are sorted once per grid point,
+ * and every run is a runPrepared over a slice of the universe's calendar
+ * (walkForwardPreparedSteps): the same trades, equity and metrics as
+ * walkForward's runPortfolio per window, float for float, without building
+ * a calendar, a skip log or a Signal object per run.
  *
  * Yields after each symbol's signals and after each window, so an async
  * caller can report progress and honour cancellation.
@@ -76,61 +82,53 @@ export function* hypothesisWalkForwardSteps(
     ...(input.stepBars === undefined ? {} : { stepBars: input.stepBars }),
     backtest: { sizing: INCUBATION_SIZING, ...(input.initialCash === undefined ? {} : { initialCash: input.initialCash }) },
   };
-  const windowsTotal = windowCount(series, input.trainBars ?? 252, input.stepBars ?? 63);
+  // The calendar and each bar's day, once for every run below (and the window count).
+  const universe = prepareUniverse(series);
+  const windowsTotal = windowCount(universe.dates.length, input.trainBars ?? 252, input.stepBars ?? 63);
   const total = series.length + windowsTotal;
 
-  // signals[g][k]: grid point g on series k, ascending by bar (so by date).
-  const signals: Signal[][][] = grid.map(() => new Array<Signal[]>(series.length));
+  // Grid point g's signals, straight into the columns the runs read (no Signal object each:
+  // a busy family gives millions over a universe), in series then bar order.
+  const builders = grid.map(() => new PreparedSignalsBuilder(universe, [familySource(family)]));
   for (let k = 0; k < series.length; k++) {
     // One cache per symbol, dropped after it: the grid points share its columns (ATR, SMA...).
     const cache = new IndicatorCache(series[k]!);
-    for (let g = 0; g < grid.length; g++) signals[g]![k] = hypothesisSignals(series[k]!, family, grid[g]!, definition.exits, { cache });
+    for (let g = 0; g < grid.length; g++) addHypothesisSignals(builders[g]!, k, series[k]!, family, grid[g]!, definition.exits, cache);
     yield { done: k + 1, total };
   }
-
-  const steps = walkForwardSteps(settings, grid.length, (g, window, from, to) => {
-    const out: Signal[] = [];
-    for (const k of window.index) {
-      const list = signals[g]![k]!;
-      for (let i = firstOnOrAfter(list, from); i < list.length && list[i]!.date <= to; i++) out.push(list[i]!);
-    }
-    return out;
-  });
+  const prepared = builders.map((b) => b.finish());
+  // The builders' growable columns are garbage now; let them go before the runs.
+  builders.length = 0;
+  const steps = walkForwardPreparedSteps(settings, universe, prepared);
   let r = steps.next();
   while (!r.done) {
     yield { done: series.length + r.value.done, total: series.length + r.value.total };
     r = steps.next();
   }
-  return { ...r.value, latest: latestChoice(input, signals, settings.trainBars ?? 252) };
+  return { ...r.value, latest: latestChoice(input, universe, prepared, settings.trainBars ?? 252) };
 }
 
 /**
  * The grid point PAPER and LIVE trade: the best by the objective on the
  * latest training window, the last `trainBars` sessions of the data (the
  * walk-forward's own last training window ends a test window earlier).
- * Ties go to the first in grid order, as in the walk-forward.
+ * Ties go to the first in grid order, as in the walk-forward. Each run is
+ * runPortfolio over that window's bars and signals (runPrepared is that run).
  */
-function latestChoice(input: EvaluateHypothesisInput, signals: Signal[][][], trainBars: number): LatestWindow {
-  const cal = buildCalendar(input.series).dates;
-  const from = cal[Math.max(0, cal.length - trainBars)]!;
-  const to = cal[cal.length - 1]!;
-  const window = windowOf(input.series, from, to);
-  const scores = input.grid.map((_, g) => {
-    const list: Signal[] = [];
-    for (const k of window.index) for (const sig of signals[g]![k]!) if (sig.date >= from && sig.date <= to) list.push(sig);
-    const run = runPortfolio({
-      sizing: INCUBATION_SIZING,
-      ...(input.initialCash === undefined ? {} : { initialCash: input.initialCash }),
-      series: window.series,
-      signals: [list],
-      startDate: from,
-      endDate: to,
-    });
-    return scoreRun('sharpe', run);
+function latestChoice(input: EvaluateHypothesisInput, universe: PreparedUniverse, prepared: readonly PreparedSignals[], trainBars: number): LatestWindow {
+  const cal = universe.dates;
+  const d0 = Math.max(0, cal.length - trainBars);
+  const d1 = cal.length - 1;
+  const cfg = resolveSettings({
+    sizing: INCUBATION_SIZING,
+    ...(input.initialCash === undefined ? {} : { initialCash: input.initialCash }),
+    series: [],
+    signals: [],
   });
+  const scores = prepared.map((p) => scoreMetrics('sharpe', runPrepared(universe, p, cfg, d0, d1).metrics));
   let best = 0;
   for (let g = 1; g < scores.length; g++) if (scores[g]! > scores[best]!) best = g;
-  return { trainStart: from, trainEnd: to, chosenIndex: best, trainScores: scores.map((x) => (Number.isFinite(x) ? x : null)) };
+  return { trainStart: cal[d0]!, trainEnd: cal[d1]!, chosenIndex: best, trainScores: scores.map((x) => (Number.isFinite(x) ? x : null)) };
 }
 
 /**
@@ -164,7 +162,6 @@ function summarise(wf: WalkForwardResult<undefined> & { latest: LatestWindow }, 
     profitFactor: m.profitFactor ?? (m.grossProfit > 0 ? Infinity : null),
     winRate: m.winRate,
   };
-  const cal = buildCalendar(input.series).dates;
   return {
     figures,
     daily: dailyFigures(wf.equity),
@@ -181,8 +178,9 @@ function summarise(wf: WalkForwardResult<undefined> & { latest: LatestWindow }, 
       testReturn: w.testMetrics.totalReturn,
     })),
     equity: { dates: [...wf.dates], values: Array.from(wf.equity) },
-    firstDate: cal[0]!,
-    lastDate: cal[cal.length - 1]!,
+    // The first training window starts on the calendar's first session; the latest window ends on its last.
+    firstDate: wf.windows[0]!.trainStart,
+    lastDate: wf.latest.trainEnd,
     symbols: input.series.length,
   };
 }
@@ -205,21 +203,27 @@ export function dailyFigures(equity: ArrayLike<number>): DailyReturnFigures {
   return { days: mo.n, sharpe: mo.mean / sampleSd, skewness: mo.skewness, kurtosis: mo.kurtosis };
 }
 
-/** Number of windows walkForwardSteps runs (0 when there are too few bars; it then throws itself). */
-function windowCount(series: readonly BarSeries[], train: number, step: number): number {
+/** Number of windows walkForwardSteps runs over `days` sessions (0 when there are too few bars; it then throws itself). */
+function windowCount(days: number, train: number, step: number): number {
   if (!(Number.isInteger(train) && train >= 1 && Number.isInteger(step) && step >= 1)) return 0;
-  const days = buildCalendar(series).dates.length;
   return days > train ? Math.ceil((days - train) / step) : 0;
 }
 
-/** First index of `list` (ascending by date) dated on or after `from`. */
-function firstOnOrAfter(list: readonly Signal[], from: string): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid]!.date < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/**
+ * Adds the signals hypothesisSignals gives for `series` (input series `k`
+ * of the builder's universe) to `out`, as columns: the same bars, levels and
+ * scores, without the Signal objects and their human reasons, which a
+ * backtest never reads. A test holds the result equal to prepareSignals on
+ * hypothesisSignals' lists, for every family.
+ */
+export function addHypothesisSignals(
+  out: PreparedSignalsBuilder,
+  k: number,
+  series: BarSeries,
+  family: AnyPatternFamily,
+  params: object,
+  exits: Readonly<HypothesisExits>,
+  cache: IndicatorCache = new IndicatorCache(series),
+): void {
+  eachHypothesisHit(series, family, params, exits, cache, (t, _atr, _why, stop, target, score) => out.add(k, 0, t, stop, target, exits.timeStopBars, score));
 }

@@ -9,7 +9,7 @@ import { buildCalendar, dateKey } from '../backtest/calendar.js';
 import { EXIT_NONE, exitCodeAt, exitPriceOf, exitReasonOf, type ExitReason } from '../backtest/exit-rules.js';
 import { buyFill, sellFill } from '../backtest/fills.js';
 import { signalBarIndex } from '../backtest/signal-bar.js';
-import type { Signal, StrategyId } from '../signal.js';
+import type { Signal, SignalSourceId } from '../signal.js';
 
 /** Input to {@link runShadowBook}. */
 export interface ShadowBookInput {
@@ -32,7 +32,7 @@ export interface ShadowBookInput {
 /** One shadow trade; the exit fields are null while it is open. Prices are fills (slippage included). */
 export interface ShadowTrade {
   symbol: string;
-  strategy: StrategyId;
+  strategy: SignalSourceId;
   signalDate: string;
   /** Bar 1 of the trade: the symbol's next bar after the signal. */
   entryDate: string;

@@ -43,12 +43,45 @@ export function hypothesisSignals(
   exits: Readonly<HypothesisExits>,
   opts: HypothesisSignalOptions = {},
 ): Signal[] {
-  const cache = opts.cache ?? new IndicatorCache(series);
-  const hits = family.signalIndices(series, params, cache);
-  if (hits.length === 0) return [];
-  const atr = cache.atr(exits.atrPeriod);
   const strategy = familySource(family);
   const out: Signal[] = [];
+  eachHypothesisHit(series, family, params, exits, opts.cache ?? new IndicatorCache(series), (t, atr, why, stop, target, score) => {
+    const reasons = describeWhy(why, params);
+    out.push({
+      symbol: series.symbol,
+      strategy,
+      index: t,
+      date: series.dates[t]!,
+      close: series.close[t]!,
+      stop,
+      target,
+      atr,
+      timeStopBars: exits.timeStopBars,
+      score,
+      reasons: opts.label === undefined ? reasons : [opts.label, ...reasons],
+    });
+  });
+  return out;
+}
+
+/**
+ * The one rule that turns a family's signal bars into trades: every bar t
+ * the family fires on where ATR(atrPeriod) at t is defined and > 0, with
+ * stop = close − stopAtr·ATR, target = close + targetAtr·ATR (or none) and
+ * the family's score. {@link hypothesisSignals} and the incubation's column
+ * path (evaluate.ts) both call it, so they cannot disagree.
+ */
+export function eachHypothesisHit(
+  series: BarSeries,
+  family: AnyPatternFamily,
+  params: object,
+  exits: Readonly<HypothesisExits>,
+  cache: IndicatorCache,
+  visit: (t: number, atr: number, why: PatternWhy, stop: number, target: number | null, score: number) => void,
+): void {
+  const hits = family.signalIndices(series, params, cache);
+  if (hits.length === 0) return;
+  const atr = cache.atr(exits.atrPeriod);
   for (let j = 0; j < hits.length; j++) {
     const t = hits[j]!;
     const a = atr[t]!;
@@ -58,22 +91,8 @@ export function hypothesisSignals(
     // Cannot happen (why is non-null exactly on signal bars); skipping keeps a family bug from inventing reasons.
     if (why === null) continue;
     const close = series.close[t]!;
-    const reasons = describeWhy(why, params);
-    out.push({
-      symbol: series.symbol,
-      strategy,
-      index: t,
-      date: series.dates[t]!,
-      close,
-      stop: close - exits.stopAtr * a,
-      target: exits.targetAtr === null ? null : close + exits.targetAtr * a,
-      atr: a,
-      timeStopBars: exits.timeStopBars,
-      score: signalScore(why, a),
-      reasons: opts.label === undefined ? reasons : [opts.label, ...reasons],
-    });
+    visit(t, a, why, close - exits.stopAtr * a, exits.targetAtr === null ? null : close + exits.targetAtr * a, signalScore(why, a));
   }
-  return out;
 }
 
 /**
@@ -112,9 +131,24 @@ export function signalScore(why: PatternWhy, atr: number): number {
       return (why.fast - why.slow) / atr;
     case 'nr_breakout':
       return (why.close - why.setupHigh) / atr;
-    default:
+    case 'bollinger_squeeze':
+      return (why.close - why.upper) / atr;
+    case 'gap_down_reversal':
+      return why.gapPct - why.minGapPct;
+    case 'donchian':
+    case 'turtle_soup':
+      // The Kobe strategies rank their own signals; keep their score.
+      return why.score;
+    case 'turn_of_month':
       return 0;
+    default:
+      return unknownFamily(why);
   }
+}
+
+/** Exhaustiveness guard: a family added to PatternWhy without a case here fails to compile. */
+function unknownFamily(why: never): never {
+  throw new RangeError(`no rule for pattern family '${(why as { family: string }).family}'`);
 }
 
 /** A price or figure for a reason line: two decimals, trailing zeros kept off. */
@@ -162,8 +196,18 @@ export function describeWhy(why: PatternWhy, params: object): string[] {
       return [`close ${num(why.close)} > high ${num(why.setupHigh)} of the NR${why.nrBars} bar`];
     case 'turn_of_month':
       return [`trading day ${why.tradingDay} of the month (from ${why.monthStart})`];
+    case 'bollinger_squeeze':
+      return [
+        `close ${num(why.close)} > upper band ${num(why.upper)} (BB(${why.period}, ${num(why.stdDevs, 1)}))`,
+        `band width ${num(why.squeezeWidth * 100, 1)}% was the narrowest of ${why.squeezeLookback} bars`,
+      ];
+    case 'gap_down_reversal':
+      return [`opened ${num(why.gapPct, 1)}% below the prior close ${num(why.prevClose)} (≥ ${num(why.minGapPct, 1)}%), closed up at ${num(why.close)}`];
+    case 'donchian':
+      return [`close ${num(why.close)} > ${why.lookback}-day high ${num(why.channelHigh)}`, `close > SMA(${why.smaPeriod}) ${num(why.sma)}`];
+    case 'turtle_soup':
+      return [`low ${num(why.low)} swept the ${why.lookback}-day low ${num(why.priorLow)} (set ${why.barsSinceLow} bars ago), closed back at ${num(why.close)}`];
     default:
-      // A family added later without a line here still says what fired.
-      return [`${(why as { family: string }).family} signal`];
+      return unknownFamily(why);
   }
 }

@@ -21,7 +21,7 @@ import { QUEUE_EXPIRE_AFTER_OPEN_MIN, QUEUE_SEND_AFTER_OPEN_MIN } from '../marke
  */
 
 /** What a slot triggers. The lead maps each kind to real jobs. */
-export const SLOT_KINDS = ['scan', 'digest-morning', 'digest-close', 'exits', 'mark', 'reconcile'] as const;
+export const SLOT_KINDS = ['scan', 'digest-morning', 'digest-close', 'exits', 'mark', 'reconcile', 'hypotheses'] as const;
 export type SlotKind = (typeof SLOT_KINDS)[number];
 /**
  * Slots that are not configured but always run while scheduling is on: the
@@ -63,6 +63,8 @@ export interface ScheduleSpec {
   exits: readonly string[];
   mark: readonly string[];
   reconcile: readonly string[];
+  /** Hypotheses' session job (review, generator, incubation) after the close; absent = none (the app's default, SCHEDULE_HYPOTHESES, is close+45). */
+  hypotheses?: readonly string[];
   /** Dead-man grace after a slot's due time, in minutes (default 10). */
   graceMinutes?: number;
 }
@@ -149,6 +151,7 @@ function kindRules(kind: AnySlotKind, at: TimeSpec): { until: TimeSpec; whileOpe
       return { until: { anchor: 'open', minutes: 0 }, whileOpen: false };
     case 'digest-close':
     case 'mark':
+    case 'hypotheses':
       return { until: { anchor: 'clock', minutes: MINUTES_PER_DAY }, whileOpen: false };
     case 'reconcile':
       // A pre-open/intraday reconciliation is still useful until the close; an after-close one until midnight.
@@ -180,6 +183,7 @@ export function buildSlots(spec: ScheduleSpec = DEFAULT_SCHEDULE): SlotDef[] {
     ['exits', spec.exits],
     ['mark', spec.mark],
     ['reconcile', spec.reconcile],
+    ['hypotheses', spec.hypotheses ?? []],
   ];
   const slots: SlotDef[] = [];
   const seen = new Set<string>();
@@ -226,6 +230,7 @@ export interface ScheduleStrings {
   exits: string;
   mark: string;
   reconcile: string;
+  hypotheses?: string;
   graceMinutes?: number;
 }
 
@@ -242,6 +247,7 @@ export function scheduleFromStrings(s: ScheduleStrings): ScheduleSpec {
     exits: parseTimeList(s.exits),
     mark: parseTimeList(s.mark),
     reconcile: parseTimeList(s.reconcile),
+    ...(s.hypotheses !== undefined ? { hypotheses: parseTimeList(s.hypotheses) } : {}),
     ...(s.graceMinutes !== undefined ? { graceMinutes: s.graceMinutes } : {}),
   };
   buildSlots(spec);

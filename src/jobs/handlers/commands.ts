@@ -8,6 +8,8 @@ import { commandContextSchema } from '../payloads/common.js';
 import { InvalidRequestError, type HandlerMap } from '../worker-runtime.js';
 import { digestHandlers, type DigestApp } from './digest.js';
 import { portfolioHandlers, type PortfolioDeps } from './portfolio.js';
+import { hypothesesCommandHandlers } from './hypotheses-commands.js';
+import type { HypothesisReads } from '../../trading/hypotheses/views.js';
 
 /** What the `commands` queue's handlers call: the portfolio and digest reads, /status's sources, the picks, and the publisher. */
 export interface CommandsDeps extends PortfolioDeps, DigestApp {
@@ -15,12 +17,15 @@ export interface CommandsDeps extends PortfolioDeps, DigestApp {
   picks: Pick<PicksRepo, 'list'>;
   /** The slots the scheduler runs (none when it is off): the morning digest lists the times of its scans. */
   scheduledSlots: readonly SlotDef[];
+  /** /hypotheses and /hypothesis read the hypotheses from here. */
+  hypotheses: HypothesisReads;
 }
 
 /** Handlers of the `commands` queue: each answers through the publisher with a key derived from its own job id. */
 export function commandHandlers(deps: CommandsDeps): HandlerMap<'commands'> {
   return {
     ...portfolioHandlers(deps),
+    ...hypothesesCommandHandlers(deps),
     ...digestHandlers(deps, {
       scheduledScans: (date) =>
         deps.scheduledSlots

@@ -1,7 +1,20 @@
 import type { Redis } from 'ioredis';
+import { STRATEGY_IDS } from '../../engine/signal.js';
+import type { LiveHypothesisSource } from '../../trading/hypotheses/live-source.js';
 import type { Notifier } from '../../trading/notifier.js';
+import type { ScanAccount } from '../../trading/scan/account-port.js';
 import type { ScanData, SeedingState } from '../../trading/scan/data-port.js';
-import { finishScanRun, ScanNotReadyError, scanChunk, startScanRun, withBars, type ScanRuns, type ScanSettings } from '../../trading/scan/scan-run.js';
+import {
+  finishScanRun,
+  ScanNotReadyError,
+  scanChunk,
+  scanHypothesisOf,
+  scansHypotheses,
+  startScanRun,
+  withBars,
+  type ScanRuns,
+  type ScanSettings,
+} from '../../trading/scan/scan-run.js';
 import { estimateSecondsLeft, type SeedingProgressSource } from '../../trading/seeding/progress.js';
 import type { ScanChunk, ScanChunkResult, ScanFinish, ScanStart } from '../payloads/scan.js';
 import type { JobProducer } from '../producer.js';
@@ -22,6 +35,13 @@ export interface ScanFlowDeps {
   /** Redis key prefix. */
   prefix: string;
   now(): number;
+  /**
+   * The market's LIVE hypotheses: a full scan makes picks of their signals
+   * too, sized by half-Kelly. Without it a scan runs the Kobe strategies only.
+   */
+  hypotheses?: LiveHypothesisSource;
+  /** Cash and session risk for half-Kelly's caps (see finishScanRun). */
+  account?: ScanAccount;
 }
 
 /** Everything the `scans` queue's handlers use: the /scan flow's and the scheduled scan's deps. */
@@ -74,7 +94,10 @@ export async function startScan(p: ScanStart, run: JobRun, deps: ScanFlowDeps): 
 
 /** Evaluates one slice; progress is shown by editing the ack message at most once a second. */
 export async function runScanChunk(p: ScanChunk, run: JobRun, deps: ScanFlowDeps): Promise<ScanChunkResult> {
-  const out = await scanChunk(deps.data, p.symbols, p.asOf, p.strategies);
+  // Each chunk reads the LIVE set itself (no payload change); the finish sizes only hypotheses still LIVE then.
+  const live = deps.hypotheses && scansHypotheses(p.strategies, STRATEGY_IDS) ? await deps.hypotheses.live(deps.settings.market ?? 'US') : [];
+  const out = await scanChunk(deps.data, p.symbols, p.asOf, p.strategies, live.map(scanHypothesisOf));
+  if (out.problems?.length) run.log.warn({ problems: out.problems }, 'scan: LIVE hypotheses left out (their parameters fail their family schema)');
   const key = `${deps.prefix}:scan:${p.runId}`;
   const done = await deps.redis.hincrby(key, `chunk:${run.job.id}`, 0).then(async (seen) => {
     // Count each chunk once even if it is retried.

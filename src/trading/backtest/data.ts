@@ -5,6 +5,7 @@ import type { BacktestDataSources, DemoSymbol } from './data-sources.js';
 import type { BacktestNote } from './notes.js';
 import { assertKnownSymbols } from './known-symbols.js';
 import { BacktestInputError, type BacktestRequest } from './request.js';
+import { CancelledError } from '../../lib/errors.js';
 
 /** The bars a backtest runs on, where they came from, and their fingerprint. */
 export interface BacktestData {
@@ -44,8 +45,7 @@ export interface LoadHooks {
 }
 
 /** Thrown when a cancellation flag is seen between chunks. */
-export class BacktestCancelledError extends Error {
-  override readonly name = 'BacktestCancelledError';
+export class BacktestCancelledError extends CancelledError {
   constructor() {
     super('backtest cancelled');
   }

@@ -4,7 +4,7 @@ import {
   tradeReturnsOnEquity,
   runPortfolio,
   rangeSeries,
-  walkForwardSteps,
+  walkForwardPrecomputedSteps,
   type Metrics,
   type Objective,
   type PortfolioOptions,
@@ -14,7 +14,7 @@ import {
   type WalkForwardWindow,
 } from '../../engine/backtest/index.js';
 import { IndicatorCache } from '../../engine/indicators/cache.js';
-import type { Signal, StrategyId } from '../../engine/signal.js';
+import { isStrategyId, STRATEGY_IDS, type Signal, type SignalSourceId, type StrategyId } from '../../engine/signal.js';
 import { STRATEGIES, type StrategyDef } from '../../engine/strategies/index.js';
 import { checkCancel, yieldToEventLoop, type BacktestData } from './data.js';
 import { benchmarkWindow } from './benchmark-window.js';
@@ -46,6 +46,16 @@ export interface RunHooks {
 }
 
 const NO_REASONS: string[] = [];
+
+/**
+ * A backtest runs only the Kobe strategies, so its report names only them:
+ * the portfolio engine's trades carry any signal source (hypotheses use it
+ * too), narrowed here. A hypothesis source reaching a report is a bug.
+ */
+function kobeOnly(source: SignalSourceId): StrategyId {
+  if (!isStrategyId(source)) throw new Error(`backtest report: '${source}' is not a Kobe strategy; /backtest runs only ${STRATEGY_IDS.join(', ')}`);
+  return source;
+}
 
 function defOf(id: StrategyId): StrategyDef<object> {
   return STRATEGIES[id] as unknown as StrategyDef<object>;
@@ -103,7 +113,7 @@ export async function runBacktest(request: BacktestRequest, data: BacktestData, 
   await yieldToEventLoop();
   await checkCancel(hooks);
 
-  const trades: ReportTrade[] = result.trades.map((t) => reportTrade({ ...t }));
+  const trades: ReportTrade[] = result.trades.map((t) => reportTrade({ ...t, strategy: kobeOnly(t.strategy) }));
   // The benchmark covers only the run's dates inside its own bars (never a flat tail past its last bar).
   const bench = data.benchmark ? benchmarkWindow(data.benchmark, result.dates, result.equity, request.initialCash) : null;
   const notes = [...data.notes];
@@ -150,7 +160,7 @@ export async function runBacktest(request: BacktestRequest, data: BacktestData, 
     },
     range: { start: result.dates[0]!, end: result.dates[result.dates.length - 1]!, days: result.dates.length },
     metrics: result.metrics,
-    strategies: result.strategies.map((s) => ({ strategy: s.strategy, metrics: s.metrics })),
+    strategies: result.strategies.map((s) => ({ strategy: kobeOnly(s.strategy), metrics: s.metrics })),
     benchmark: bench
       ? { symbol: bench.symbol, start: bench.start, end: bench.end, days: bench.days, metrics: bench.metrics, portfolioReturn: bench.portfolioReturn }
       : null,
@@ -277,35 +287,13 @@ export interface AppWalkForwardResult {
  * between windows.
  */
 export async function walkForwardPrecomputed(opts: PrecomputedWalkForwardOptions, hooks: RunHooks = {}): Promise<AppWalkForwardResult> {
-  const steps = walkForwardSteps(opts, opts.signals.length, (g, window, from, to) => signalsIn(opts.signals[g]!, window.index, from, to));
+  const steps = walkForwardPrecomputedSteps(opts, opts.signals);
   for (let r = steps.next(); ; r = steps.next()) {
     if (r.done) return r.value;
     hooks.onProgress?.({ phase: 'walk_forward', done: r.value.done, total: r.value.total });
     await yieldToEventLoop();
     await checkCancel(hooks);
   }
-}
-
-/** The signals of the given series dated in [from, to] (each list is date-ascending). */
-function signalsIn(perSeries: readonly (readonly Signal[])[], index: readonly number[], from: string, to: string): Signal[] {
-  const out: Signal[] = [];
-  for (const k of index) {
-    const list = perSeries[k]!;
-    let i = lowerBound(list, from);
-    for (; i < list.length && list[i]!.date <= to; i++) out.push(list[i]!);
-  }
-  return out;
-}
-
-function lowerBound(list: readonly Signal[], date: string): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid]!.date < date) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function minFirst(series: readonly BarSeries[]): string {

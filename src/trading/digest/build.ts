@@ -5,6 +5,7 @@ import { lastCompletedSession } from '../market-clock.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { readAuditHead } from '../audit/head.js';
 import { sortFailures, sortFills, sortPositions } from './compute.js';
+import { loadHypothesesDigest } from './hypotheses.js';
 import {
   hasDemoData,
   loadBenchmark,
@@ -106,7 +107,7 @@ export async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOption
   const now = opts.now;
   const sessionDate = opts.sessionDate ?? sessionDateOf(now);
   const symbol = opts.benchmarkSymbol ?? DEFAULT_BENCHMARK;
-  const [ks, demo, { fills, exits }, failures, benchmark, curve, auditHead] = await Promise.all([
+  const [ks, demo, { fills, exits }, failures, benchmark, curve, auditHead, hypotheses] = await Promise.all([
     deps.killSwitch.state(),
     hasDemoData(db),
     loadFillsOfDay(db, sessionDate),
@@ -114,6 +115,7 @@ export async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOption
     loadBenchmark(db, sessionDate, symbol),
     loadEquityCurve(db, sessionDate, symbol, opts.curveSessions ?? 120),
     readAuditHead(db),
+    loadHypothesesDigest(db, sessionDate),
   ]);
   const pnl = await loadPnl(db, sessionDate);
   return {
@@ -130,6 +132,7 @@ export async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOption
     failures: sortFailures(failures),
     curve,
     auditHead,
+    ...(hypotheses ? { hypotheses } : {}),
   };
 }
 

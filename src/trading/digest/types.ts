@@ -7,6 +7,7 @@ import type { AlertView } from '../alerts/alerts.js';
 import type { AlertDetail } from '../alerts/details.js';
 import type { RecordedReason } from '../execution/recorded-reasons.js';
 import type { AuditHead } from '../audit/head.js';
+import type { HypothesesDigest } from './hypotheses.js';
 
 export type DigestKind = 'morning' | 'close';
 export const DIGEST_KINDS = ['morning', 'close'] as const satisfies readonly DigestKind[];
@@ -261,6 +262,11 @@ export interface CloseDigestData {
   curve: EquityCurve;
   /** The audit chain's last row when the digest was built (null while empty): an outside anchor for `audit verify --expect-head`. */
   auditHead: AuditHead | null;
+  /**
+   * Hypothesis transitions since the previous session's close and the PAPER /
+   * LIVE shadow books; absent (the section is left out) when there are none.
+   */
+  hypotheses?: HypothesesDigest;
 }
 
 /**

@@ -142,6 +142,8 @@ interface ApprovalRow {
   entry: number;
   stop: number;
   pick_qty: number;
+  /** A hypothesis pick's own time stop (its exits, from the binding source); null for a Kobe pick, which uses the configured one. */
+  source_time_stop_bars: number | null;
 }
 
 interface OrderRow extends OrdersRow {
@@ -636,7 +638,7 @@ class Run {
         fills.map((x) => x.at),
         avg,
         a.stop,
-        timeStopDate(o.budget_date, this.deps.timeStopBars ?? DEFAULT_TIME_STOP_BARS),
+        timeStopDate(o.budget_date, a.source_time_stop_bars ?? this.deps.timeStopBars ?? DEFAULT_TIME_STOP_BARS),
         actual,
         approvalState,
         reasonParam(approvalReason),
@@ -727,7 +729,10 @@ class Run {
   private async loadApproval(): Promise<ApprovalRow | null> {
     const found = await this.deps.db.rows<ApprovalRow>(
       `SELECT a.id, a.pick_id, a.state, a.expires_at, a.approved_by, a.refused_gate, a.reason_detail, a.numbers,
-              p.symbol, p.strategy, p.entry, p.stop, p.qty AS pick_qty
+              p.symbol, p.strategy, p.entry, p.stop, p.qty AS pick_qty,
+              CASE WHEN p.strategy LIKE 'hyp:%' THEN
+                (SELECT (s->>'timeStopBars')::int FROM jsonb_array_elements(p.pick_sources) s WHERE s->>'source' = p.strategy LIMIT 1)
+              END AS source_time_stop_bars
          FROM approvals a JOIN picks p ON p.id = a.pick_id WHERE a.id = $1`,
       [this.approvalId],
     );

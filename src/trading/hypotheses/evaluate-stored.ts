@@ -1,10 +1,10 @@
 import type { BarSeries } from '../../engine/bars.js';
 import type { HypothesisDefinition } from '../../engine/hypotheses/definition.js';
-import { evaluateHypothesisSteps, type EvaluationProgress } from '../../engine/hypotheses/evaluate.js';
-import type { HypothesisEvaluation } from '../../engine/hypotheses/evaluation-types.js';
-import { gridPoints } from '../../engine/hypotheses/grid.js';
-import { incubate, trialStats, type IncubationOutcome, type TrialStats } from '../../engine/hypotheses/trials.js';
+import type { EvaluationProgress } from '../../engine/hypotheses/evaluate.js';
+import { incubationRunSteps, type EvaluationRun } from '../../engine/hypotheses/incubation-run.js';
 import { checkCancel, yieldToEventLoop } from '../backtest/data.js';
+
+export type { EvaluationRun } from '../../engine/hypotheses/incubation-run.js';
 
 /** Hooks of one evaluation: progress, and a cancel poll between steps. */
 export interface EvaluationHooks {
@@ -15,20 +15,21 @@ export interface EvaluationHooks {
   stepsPerYield?: number;
 }
 
-/** One evaluation with its verdict and the trials it was deflated over. */
-export interface EvaluationRun {
-  evaluation: HypothesisEvaluation;
-  outcome: IncubationOutcome;
-  trials: TrialStats;
+/**
+ * Runs evaluations: in this thread ({@link evaluateDefinition}) or, in the
+ * running app, on worker threads (src/adapters/compute), so a long
+ * walk-forward never holds up approvals and both cores are used.
+ */
+export interface HypothesisEvaluator {
+  evaluate(definition: HypothesisDefinition, series: readonly BarSeries[], priorDailySharpes: readonly number[], hooks?: EvaluationHooks): Promise<EvaluationRun>;
 }
 
 /**
  * The walk-forward evaluation of one definition over a market's universe and
- * its incubation verdict (DESIGN section 9). The deflated Sharpe counts as
- * trials every finished evaluation of the market (`priorDailySharpes`) plus
- * this one. Yields to the event loop between engine steps and polls for
- * cancellation, so a long evaluation neither freezes its process nor
- * outlives a cancel.
+ * its incubation verdict (DESIGN section 9), in this thread. The deflated
+ * Sharpe counts as trials every finished evaluation of the market
+ * (`priorDailySharpes`) plus this one. Yields to the event loop between
+ * engine steps and polls for cancellation.
  *
  * @param priorDailySharpes daily Sharpes of the market's other hypotheses whose evaluation finished
  * @throws RangeError when the definition's grid is invalid or the universe too short for one window
@@ -40,17 +41,12 @@ export async function evaluateDefinition(
   priorDailySharpes: readonly number[],
   hooks: EvaluationHooks = {},
 ): Promise<EvaluationRun> {
-  const grid = gridPoints(definition);
-  const steps = evaluateHypothesisSteps({ series, definition, grid });
+  const steps = incubationRunSteps(definition, series, priorDailySharpes);
   const every = Math.max(1, hooks.stepsPerYield ?? 8);
   let n = 0;
   for (;;) {
     const r = steps.next();
-    if (r.done) {
-      const own = r.value.daily.sharpe;
-      const trials = trialStats(own === null ? [...priorDailySharpes] : [...priorDailySharpes, own]);
-      return { evaluation: r.value, outcome: incubate(r.value, trials), trials };
-    }
+    if (r.done) return r.value;
     hooks.onProgress?.(r.value);
     if (++n % every === 0) {
       await yieldToEventLoop();
@@ -58,3 +54,6 @@ export async function evaluateDefinition(
     }
   }
 }
+
+/** {@link evaluateDefinition} as a {@link HypothesisEvaluator}: the CLI's dry run and the tests use it. */
+export const inProcessEvaluator: HypothesisEvaluator = { evaluate: evaluateDefinition };

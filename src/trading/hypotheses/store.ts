@@ -165,7 +165,7 @@ export class HypothesisStore {
   /** Transition rows of one hypothesis, oldest first. */
   async transitions(id: string): Promise<TransitionRow[]> {
     const rows = await this.db.rows<TransitionRow>(
-      `SELECT id::int AS id, hypothesis_id, from_state, to_state, event, actor, figures, at, audit_seq::int AS audit_seq
+      `SELECT id::int AS id, hypothesis_id, from_state, to_state, event, actor, figures, session::text AS session, at, audit_seq::int AS audit_seq
          FROM hypothesis_transitions WHERE hypothesis_id = lower($1) ORDER BY id`,
       [id.trim()],
     );
@@ -229,8 +229,9 @@ export class HypothesisStore {
         );
         if (!rows[0]) continue;
         await tx.exec(
-          `INSERT INTO hypothesis_transitions (hypothesis_id, from_state, to_state, event, actor, figures) VALUES ($1, NULL, 'INCUBATING', 'proposed', $2, $3)`,
-          [id, actor, JSON.stringify({ session, definition: p.definition })],
+          `INSERT INTO hypothesis_transitions (hypothesis_id, from_state, to_state, event, actor, figures, session)
+           VALUES ($1, NULL, 'INCUBATING', 'proposed', $2, $3, $4)`,
+          [id, actor, JSON.stringify({ session, definition: p.definition }), session],
         );
         out.push(toStored(rows[0]));
       }
@@ -336,7 +337,9 @@ async function applyTransition(tx: SqlSession, step: TransitionStep): Promise<St
   if (step.expectedVersion !== null && h.version !== step.expectedVersion) return { ok: false, reason: 'stale', hypothesis: h };
   const moved = transition(h.state, step.event);
   if (!moved.ok) return { ok: false, reason: moved.reason, hypothesis: h };
-  if (moved.to !== 'RETIRED' && moved.to !== 'INCUBATING') {
+  // Caps bound what a choice adds (a passed incubation, a promotion); a demotion reduces risk and is never refused,
+  // so PAPER may hold more than its cap for a while after one.
+  if (step.event.kind !== 'demote' && (moved.to === 'PAPER' || moved.to === 'LIVE')) {
     const held = (await countsIn(tx, h.market))[moved.to];
     if (held >= STATE_CAPS_PER_MARKET[moved.to]) return { ok: false, reason: 'cap_full', hypothesis: h };
   }
@@ -366,8 +369,9 @@ async function applyTransition(tx: SqlSession, step: TransitionStep): Promise<St
     ],
   );
   const t = await tx.rows<{ id: number }>(
-    `INSERT INTO hypothesis_transitions (hypothesis_id, from_state, to_state, event, actor, figures) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id::int AS id`,
-    [h.id, h.state, moved.to, step.event.kind, step.actor, figuresJson(step.figures ?? {})],
+    `INSERT INTO hypothesis_transitions (hypothesis_id, from_state, to_state, event, actor, figures, session)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::int AS id`,
+    [h.id, h.state, moved.to, step.event.kind, step.actor, figuresJson(step.figures ?? {}), step.session],
   );
   return { ok: true, hypothesis: toStored(updated[0]!), from: h.state, to: moved.to, transitionId: t[0]!.id };
 }

@@ -10,6 +10,8 @@ export interface TransitionRow {
   event: string;
   actor: string;
   figures: unknown;
+  /** The market session the change belongs to (null on rows written before the column existed). */
+  session: string | null;
   at: Date;
   audit_seq: number | null;
 }
@@ -32,7 +34,7 @@ export async function auditTransitions(db: UnitOfWork, audit: AuditSink): Promis
   for (;;) {
     const n = await db.transaction(async (tx) => {
       const rows = await tx.rows<TransitionRow>(
-        `SELECT id::int AS id, hypothesis_id, from_state, to_state, event, actor, figures, at, audit_seq
+        `SELECT id::int AS id, hypothesis_id, from_state, to_state, event, actor, figures, session::text AS session, at, audit_seq
            FROM hypothesis_transitions WHERE audit_seq IS NULL ORDER BY id LIMIT ${SWEEP_BATCH} FOR UPDATE SKIP LOCKED`,
       );
       for (const r of rows) {
@@ -44,6 +46,7 @@ export async function auditTransitions(db: UnitOfWork, audit: AuditSink): Promis
           from: r.from_state,
           to: r.to_state,
           event: r.event,
+          session: r.session,
           figures: r.figures,
         });
         await tx.exec(`UPDATE hypothesis_transitions SET audit_seq = $2 WHERE id = $1`, [r.id, seq]);

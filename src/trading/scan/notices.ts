@@ -1,4 +1,4 @@
-import type { StrategyId } from '../../engine/signal.js';
+import type { SignalSourceId } from '../../engine/signal.js';
 import type { PickWithBars } from './scan-run.js';
 
 /**
@@ -35,7 +35,8 @@ export interface ScanFinishedNotice {
   evaluated: number;
   skipped: number;
   signals: number;
-  byStrategy: { strategy: StrategyId; signals: number }[];
+  /** Per requested strategy, then per LIVE hypothesis that signalled (`hyp:<id>`). */
+  byStrategy: { strategy: SignalSourceId; signals: number }[];
   /** Picks posted as new cards after the summary. */
   shown: number;
   /** Top picks without a new card (shown before, or decided), listed in one message after the cards. */

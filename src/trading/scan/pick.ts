@@ -1,3 +1,5 @@
+import type { PickSource } from '../../engine/scan/pick-sources.js';
+
 /**
  * A trade idea a scan found and stored: the signal's levels, the suggested
  * size and why, as figures. Faces turn it into a card; approvals execute it.
@@ -20,6 +22,13 @@ export interface ScanPick {
   demo: boolean;
   /** After this the pick can no longer be approved. */
   expiresAt: Date;
+  /**
+   * Every source that signalled this symbol on this session (Kobe strategies
+   * first, then hypotheses), each with its own levels and size; `strategy`
+   * is the one whose size (the smallest) and levels the pick trades. Empty
+   * or absent for picks stored before sources were kept.
+   */
+  sources?: PickSource[];
 }
 
 /** A pick with its decision state (PENDING, APPROVED, REJECTED, EXPIRED, EXECUTING, EXECUTED, FAILED). */

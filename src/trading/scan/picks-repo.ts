@@ -1,10 +1,19 @@
 import type { SqlSession } from '../../adapters/db/port.js';
+import type { PickSource } from '../../engine/scan/pick-sources.js';
 import type { Signal } from '../../engine/signal.js';
-import type { SuggestedSize } from '../../engine/scan/index.js';
 import type { StoredPick } from './pick.js';
 import { pickId } from './pick-id.js';
 
 export type { StoredPick } from './pick.js';
+
+/** A pick as a scan hands it to storage: the levels it trades (`signal`), its size, and every source behind it. */
+export interface PickToStore {
+  signal: Signal;
+  size: { qty: number; dollarRisk: number };
+  demo: boolean;
+  /** Every source that signalled it (see {@link StoredPick.sources}); default none. */
+  sources?: readonly PickSource[];
+}
 
 interface PickRow {
   id: string;
@@ -20,6 +29,7 @@ interface PickRow {
   demo: boolean;
   state: string;
   expires_at: Date;
+  pick_sources: PickSource[] | null;
 }
 
 function toPick(r: PickRow): StoredPick {
@@ -37,10 +47,11 @@ function toPick(r: PickRow): StoredPick {
     demo: r.demo,
     state: r.state,
     expiresAt: r.expires_at,
+    sources: r.pick_sources ?? [],
   };
 }
 
-const COLUMNS = `id, symbol, strategy, to_char(session_date, 'YYYY-MM-DD') AS session_date, entry, stop, target, qty, dollar_risk, reasons, demo, state, expires_at`;
+const COLUMNS = `id, symbol, strategy, to_char(session_date, 'YYYY-MM-DD') AS session_date, entry, stop, target, qty, dollar_risk, reasons, demo, state, expires_at, pick_sources`;
 
 /** Scan runs and picks in Postgres. */
 export class PicksRepo {
@@ -63,23 +74,37 @@ export class PicksRepo {
    * id and its decision state (an approved pick is never reset to pending),
    * and its deadline once a card shows it: only a pending pick no chat was
    * shown yet gets the new scan's deadline.
+   *
+   * One pick per (session, symbol): a symbol that already has a pick this
+   * session keeps that pick as stored (its id, source, levels, size and
+   * sources), whichever source binds this time — a card's numbers never
+   * change and no second card is posted for the symbol.
    */
-  async upsertPicks(runId: string, picks: { signal: Signal; size: SuggestedSize; demo: boolean }[], expiresAt: Date): Promise<StoredPick[]> {
+  async upsertPicks(runId: string, picks: readonly PickToStore[], expiresAt: Date): Promise<StoredPick[]> {
     if (picks.length === 0) return [];
+    const existing = await this.db.rows<{ session_date: string; symbol: string; strategy: string }>(
+      `SELECT DISTINCT ON (session_date, symbol) to_char(session_date, 'YYYY-MM-DD') AS session_date, symbol, strategy
+         FROM picks WHERE (session_date, symbol) IN (SELECT * FROM unnest($1::date[], $2::text[]))
+        ORDER BY session_date, symbol, created_at, id`,
+      [picks.map((p) => p.signal.date), picks.map((p) => p.signal.symbol)],
+    );
+    const held = new Map(existing.map((r) => [`${r.session_date}|${r.symbol}`, r.strategy]));
+    const strategyOf = (p: PickToStore) => held.get(`${p.signal.date}|${p.signal.symbol}`) ?? p.signal.strategy;
+    const idOf = (p: PickToStore) => pickId(p.signal.date, p.signal.symbol, strategyOf(p));
     const rows = await this.db.rows<PickRow>(
-      `INSERT INTO picks (id, scan_run_id, session_date, symbol, strategy, entry, stop, target, atr, score, qty, dollar_risk, reasons, demo, expires_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::int[], $12::float8[], $13::jsonb[], $14::bool[], $15::timestamptz[])
+      `INSERT INTO picks (id, scan_run_id, session_date, symbol, strategy, entry, stop, target, atr, score, qty, dollar_risk, reasons, demo, expires_at, pick_sources)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::int[], $12::float8[], $13::jsonb[], $14::bool[], $15::timestamptz[], $16::jsonb[])
        ON CONFLICT (session_date, symbol, strategy) DO UPDATE SET
          scan_run_id = EXCLUDED.scan_run_id,
          expires_at = CASE WHEN picks.state = 'PENDING' AND NOT EXISTS (SELECT 1 FROM pick_cards c WHERE c.pick_id = picks.id)
                            THEN EXCLUDED.expires_at ELSE picks.expires_at END
        RETURNING ${COLUMNS}`,
       [
-        picks.map((p) => pickId(p.signal.date, p.signal.symbol, p.signal.strategy)),
+        picks.map(idOf),
         picks.map(() => runId),
         picks.map((p) => p.signal.date),
         picks.map((p) => p.signal.symbol),
-        picks.map((p) => p.signal.strategy),
+        picks.map(strategyOf),
         picks.map((p) => p.signal.close),
         picks.map((p) => p.signal.stop),
         picks.map((p) => p.signal.target),
@@ -90,11 +115,12 @@ export class PicksRepo {
         picks.map((p) => JSON.stringify(p.signal.reasons)),
         picks.map((p) => p.demo),
         picks.map(() => expiresAt),
+        picks.map((p) => JSON.stringify(p.sources ?? [])),
       ],
     );
     const byId = new Map(rows.map((r) => [r.id, toPick(r)]));
     // RETURNING order is not guaranteed: keep the caller's ranking.
-    return picks.map((p) => byId.get(pickId(p.signal.date, p.signal.symbol, p.signal.strategy))!).filter(Boolean);
+    return picks.map((p) => byId.get(idOf(p))!).filter(Boolean);
   }
 
   /**

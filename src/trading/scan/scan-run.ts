@@ -1,10 +1,25 @@
 import type { BarSeries } from '../../engine/bars.js';
-import { rankSignals, scanLatest, suggestSize, type SizingPolicy, type SuggestedSize } from '../../engine/scan/index.js';
-import type { Signal, StrategyId } from '../../engine/signal.js';
+import type { MarketId } from '../../engine/hypotheses/definition.js';
+import {
+  compareSources,
+  mergePickSources,
+  scanHypotheses,
+  scanLatest,
+  sizeFixedSource,
+  sizeKellySource,
+  type HypothesisScanProblem,
+  type ScanHypothesis,
+  type SizedSignal,
+  type SizingPolicy,
+} from '../../engine/scan/index.js';
+import { hypothesisIdOf, isHypothesisSource, type Signal, type SignalSourceId, type StrategyId } from '../../engine/signal.js';
 import { UserFacingError } from '../../lib/errors.js';
+import type { LiveHypothesis, LiveHypothesisSource } from '../hypotheses/live-source.js';
 import { pickExpiry } from '../market-clock.js';
+import { assumedAccount, type ScanAccount } from './account-port.js';
 import type { ScanData, SeedingState } from './data-port.js';
 import type { StoredPick } from './pick.js';
+import type { PickToStore } from './picks-repo.js';
 
 /** How scans run (from config). */
 export interface ScanSettings {
@@ -15,13 +30,23 @@ export interface ScanSettings {
   /** How long a pick can be approved (capped at the session close). */
   pickTtlMs: number;
   sizing: SizingPolicy;
+  /**
+   * How the Kobe strategies size their picks: `fixed` (default, the sizing
+   * policy's risk fraction) or `kelly` (KOBE_SIZING=kelly: half-Kelly like a
+   * hypothesis; they have no shadow book and no store of closed trades in R
+   * yet, so Kelly has no estimate for them and risks 0.25 %, under the caps).
+   * LIVE hypotheses always size by half-Kelly.
+   */
+  kobeSizing?: 'fixed' | 'kelly';
+  /** The market scanned (default US): whose LIVE hypotheses join the scan. */
+  market?: MarketId;
 }
 
 /** Where scan runs and picks are kept (Postgres' `PicksRepo` in production). */
 export interface ScanRuns {
   createRun(run: { id: string; requestedBy: number; chatId: number; asOf: string; strategies: string[]; symbols: number; demo: boolean }): Promise<void>;
   finishRun(id: string, r: { evaluated: number; signals: number; summary: unknown }): Promise<void>;
-  upsertPicks(runId: string, picks: { signal: Signal; size: SuggestedSize; demo: boolean }[], expiresAt: Date): Promise<StoredPick[]>;
+  upsertPicks(runId: string, picks: readonly PickToStore[], expiresAt: Date): Promise<StoredPick[]>;
   /** Records the cards the run's chat is shown now (pending, unexpired, not shown to that chat before); returns their ids. */
   claimCards(runId: string, pickIds: readonly string[], now: Date): Promise<Set<string>>;
 }
@@ -88,14 +113,42 @@ export interface ScanChunkOutcome {
   evaluated: number;
   /** Symbols skipped (stale or too short a history). */
   skipped: number;
+  /** The Kobe strategies' signals, then the LIVE hypotheses' (source `hyp:<id>`). */
   signals: Signal[];
+  /** LIVE hypotheses left out of the chunk (their stored parameters fail their family's schema). */
+  problems?: HypothesisScanProblem[];
 }
 
-/** Evaluates the strategies on the last bar (as of `asOf`) of each symbol of one chunk. */
-export async function scanChunk(data: ScanData, symbols: readonly string[], asOf: string, strategies: readonly StrategyId[]): Promise<ScanChunkOutcome> {
-  const series = await data.load(symbols);
-  const out = scanLatest([...series.values()], asOf, strategies);
-  return { evaluated: out.evaluated, skipped: out.skipped.length, signals: out.signals };
+/** The scan's view of a LIVE hypothesis (its signals; the sizing figures are read when the scan finishes). */
+export function scanHypothesisOf(h: LiveHypothesis): ScanHypothesis {
+  return { id: h.id, family: h.family, params: h.params, exits: h.exits };
+}
+
+/**
+ * Evaluates the strategies, and each LIVE hypothesis in `hypotheses`, on the
+ * last bar (as of `asOf`) of each symbol of one chunk.
+ */
+export async function scanChunk(
+  data: ScanData,
+  symbols: readonly string[],
+  asOf: string,
+  strategies: readonly StrategyId[],
+  hypotheses: readonly ScanHypothesis[] = [],
+): Promise<ScanChunkOutcome> {
+  const series = [...(await data.load(symbols)).values()];
+  const out = scanLatest(series, asOf, strategies);
+  if (hypotheses.length === 0) return { evaluated: out.evaluated, skipped: out.skipped.length, signals: out.signals };
+  const hyp = scanHypotheses(series, asOf, hypotheses);
+  return { evaluated: out.evaluated, skipped: out.skipped.length, signals: [...out.signals, ...hyp.signals], ...(hyp.problems.length ? { problems: hyp.problems } : {}) };
+}
+
+/**
+ * Whether a scan of `strategies` also runs the market's LIVE hypotheses:
+ * a full scan (/scan, /scan all, the scheduled scans) does; a scan the user
+ * narrowed to one Kobe strategy (/scan donchian) gets only that strategy.
+ */
+export function scansHypotheses(strategies: readonly StrategyId[], all: readonly StrategyId[]): boolean {
+  return all.every((s) => strategies.includes(s));
 }
 
 /** A finished scan, in figures. */
@@ -104,39 +157,87 @@ export interface ScanSummary {
   skipped: number;
   /** Signals found, all strategies. */
   signals: number;
-  /** Signals per requested strategy, in the order requested. */
-  byStrategy: { strategy: StrategyId; signals: number }[];
+  /** Signals per requested strategy, in the order requested, then per LIVE hypothesis that signalled (`hyp:<id>`). */
+  byStrategy: { strategy: SignalSourceId; signals: number }[];
   /** The best picks (at most `topN`), best first: new cards, and the held ones (see {@link ScanTopPick}). */
   top: ScanTopPick[];
 }
 
+/** What a finishing scan reads besides its chunks: the bars' DEMO flags, the LIVE hypotheses (sizing), the account (caps). */
+export interface FinishScanPorts {
+  data: ScanData;
+  runs: Pick<ScanRuns, 'upsertPicks' | 'finishRun' | 'claimCards'>;
+  /** The market's LIVE hypotheses; without it, hypothesis signals are dropped (no new risk without a sizing). */
+  hypotheses?: LiveHypothesisSource;
+  /** Cash and session risk for half-Kelly's caps; without it, {@link assumedAccount}. */
+  account?: ScanAccount;
+}
+
 /**
- * Finishes a scan run from its chunks' outcomes: ranks every signal, sizes
- * and stores them as picks (expiring after the TTL or at the session close)
- * and closes the run with the ids of the top picks.
+ * Sizes each signal by its source: a LIVE hypothesis by half-Kelly from its
+ * shadow book's closed R and its open notional; a Kobe strategy by the fixed
+ * policy, or by half-Kelly (no estimate: 0.25 %) under KOBE_SIZING=kelly.
+ * A hypothesis signal whose hypothesis is not LIVE any more is dropped.
+ */
+export function sizeSignals(
+  signals: readonly Signal[],
+  live: ReadonlyMap<string, LiveHypothesis>,
+  settings: Pick<ScanSettings, 'sizing' | 'kobeSizing'>,
+  account: { cashAvailable: number; sessionRiskUsed: number },
+): SizedSignal[] {
+  const { equity, maxPositionFraction } = settings.sizing;
+  const caps = { equity, maxPositionPct: maxPositionFraction * 100, ...account };
+  const out: SizedSignal[] = [];
+  for (const signal of signals) {
+    if (isHypothesisSource(signal.strategy)) {
+      const h = live.get(hypothesisIdOf(signal.strategy)!);
+      if (!h) continue;
+      out.push({ signal, source: sizeKellySource(signal, { ...caps, closedR: h.closedR, openNotional: h.openNotional }, h.family) });
+    } else if (settings.kobeSizing === 'kelly') {
+      out.push({ signal, source: sizeKellySource(signal, { ...caps, closedR: [], openNotional: 0 }) });
+    } else {
+      out.push({ signal, source: sizeFixedSource(signal, settings.sizing) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Finishes a scan run from its chunks' outcomes: sizes every signal by its
+ * source, merges them into one pick per (symbol, session) that trades the
+ * smallest size among its sources, ranks and stores the picks (expiring
+ * after the TTL or at the session close) and closes the run with the ids of
+ * the top picks.
  */
 export async function finishScanRun(
-  ports: { data: ScanData; runs: Pick<ScanRuns, 'upsertPicks' | 'finishRun' | 'claimCards'> },
-  settings: Pick<ScanSettings, 'topN' | 'pickTtlMs' | 'sizing'>,
+  ports: FinishScanPorts,
+  settings: Pick<ScanSettings, 'topN' | 'pickTtlMs' | 'sizing' | 'kobeSizing' | 'market'>,
   run: { id: string; strategies: readonly StrategyId[]; chunks: readonly ScanChunkOutcome[] },
   nowMs: number,
 ): Promise<ScanSummary> {
   const evaluated = run.chunks.reduce((a, v) => a + v.evaluated, 0);
   const skipped = run.chunks.reduce((a, v) => a + v.skipped, 0);
-  const ranked = rankSignals(run.chunks.flatMap((v) => v.signals));
+  const signals = run.chunks.flatMap((v) => v.signals);
+  const wantsLive = signals.some((s) => isHypothesisSource(s.strategy));
+  const live = wantsLive && ports.hypotheses ? await ports.hypotheses.live(settings.market ?? 'US') : [];
+  const account = ports.account ? await ports.account.snapshot() : assumedAccount(settings.sizing.equity);
+  const sized = sizeSignals(signals, new Map(live.map((h) => [h.id, h])), settings, account);
+  const merged = mergePickSources(sized);
   const demoSymbols = new Set((await ports.data.members()).filter((m) => m.demo).map((m) => m.symbol));
-  const sized = ranked.map((signal) => ({ signal, size: suggestSize(signal, settings.sizing), demo: demoSymbols.has(signal.symbol) }));
-  const stored = await ports.runs.upsertPicks(run.id, sized, pickExpiry(nowMs, settings.pickTtlMs));
+  const toStore: PickToStore[] = merged.map((m) => ({ signal: m.signal, size: { qty: m.qty, dollarRisk: m.dollarRisk }, demo: demoSymbols.has(m.signal.symbol), sources: m.sources }));
+  const stored = await ports.runs.upsertPicks(run.id, toStore, pickExpiry(nowMs, settings.pickTtlMs));
   const best = stored.slice(0, settings.topN);
   // A re-scan posts only what its chat has not seen: a live card is never posted twice, a decided pick never again.
   const fresh = await ports.runs.claimCards(run.id, best.map((p) => p.id), new Date(nowMs));
   const top = best.map((p) => ({ ...p, held: !fresh.has(p.id) }));
-  await ports.runs.finishRun(run.id, { evaluated, signals: ranked.length, summary: { skipped, top: top.map((s) => s.id), held: top.filter((t) => t.held).map((t) => t.id) } });
+  const counted = sized.map((s) => s.signal.strategy);
+  await ports.runs.finishRun(run.id, { evaluated, signals: counted.length, summary: { skipped, top: top.map((s) => s.id), held: top.filter((t) => t.held).map((t) => t.id) } });
+  const hypSources = [...new Set(counted.filter(isHypothesisSource))].sort(compareSources);
   return {
     evaluated,
     skipped,
-    signals: ranked.length,
-    byStrategy: run.strategies.map((strategy) => ({ strategy, signals: ranked.filter((r) => r.strategy === strategy).length })),
+    signals: counted.length,
+    byStrategy: [...run.strategies, ...hypSources].map((strategy) => ({ strategy, signals: counted.filter((c) => c === strategy).length })),
     top,
   };
 }

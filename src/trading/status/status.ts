@@ -5,6 +5,7 @@ import { currentAlerts, type AlertView } from '../alerts/alerts.js';
 import { owedCancels, type OwedCancel } from '../kill-switch/cancel-owed.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { readHeartbeats, type HeartbeatView } from './heartbeat.js';
+import { collectHypothesesStatus, type HypothesesStatus, type HypothesesStatusSources } from './hypotheses.js';
 
 /** One health probe's answer. */
 export interface ProbeResult {
@@ -28,6 +29,12 @@ export interface SystemStatus {
   heartbeats: HeartbeatView[];
   /** Open alerts (dead-man, failures, reconciliation), newest first; empty when none or unreadable. */
   alerts: AlertView[];
+  /**
+   * The hypothesis generator, the counts per state and the incubation queue;
+   * absent when this process has no hypotheses sources, null when they could
+   * not be read.
+   */
+  hypotheses?: HypothesesStatus | null;
 }
 
 /** What {@link collectStatus} reads, each behind its port. */
@@ -40,6 +47,8 @@ export interface StatusSources {
   startedAt: number;
   staleMs: number;
   timeoutMs: number;
+  /** The generator and the incubation queue (issue 14); absent = /status has no hypotheses section. */
+  hypotheses?: HypothesesStatusSources;
 }
 
 /** Times one probe with a timeout; never throws. */
@@ -54,7 +63,7 @@ export async function probe(fn: () => Promise<unknown>, timeoutMs: number, what:
 }
 
 export async function collectStatus(src: StatusSources): Promise<SystemStatus> {
-  const [db, redis, killSwitch, queues, heartbeats, alerts, cancelOwed] = await Promise.all([
+  const [db, redis, killSwitch, queues, heartbeats, alerts, cancelOwed, hypotheses] = await Promise.all([
     probe(() => src.db.rows('SELECT 1'), src.timeoutMs, 'postgres ping'),
     probe(() => src.redis.ping(), src.timeoutMs, 'redis ping'),
     src.killSwitch.state(),
@@ -62,6 +71,18 @@ export async function collectStatus(src: StatusSources): Promise<SystemStatus> {
     readHeartbeats(src.db, src.staleMs).catch(() => []),
     currentAlerts(src.db),
     owedCancels(src.db).catch(() => null),
+    src.hypotheses ? withTimeout(collectHypothesesStatus(src.hypotheses), src.timeoutMs, 'hypotheses status').catch(() => null) : Promise.resolve(undefined),
   ]);
-  return { mode: src.mode, uptimeMs: Date.now() - src.startedAt, killSwitch, cancelOwed, db, redis, queues, heartbeats, alerts };
+  return {
+    mode: src.mode,
+    uptimeMs: Date.now() - src.startedAt,
+    killSwitch,
+    cancelOwed,
+    db,
+    redis,
+    queues,
+    heartbeats,
+    alerts,
+    ...(hypotheses !== undefined ? { hypotheses } : {}),
+  };
 }

@@ -56,12 +56,13 @@ describe('RedisUserFairness', () => {
     // A settle with no jobs frees the slot.
     await store.settle(201, 'update:f', [], 60_000);
     expect(await store.held(201)).toHaveLength(2);
-    // Slots nobody freed expire on their own.
-    await store.reserve(202, 'update:x', 1, 30);
-    expect((await store.reserve(202, 'update:y', 1, 30)).granted).toBe(false);
-    await sleep(60);
+    // Slots nobody freed expire on their own. (1 s, not less: on a loaded CI machine two Redis calls
+    // can be 30 ms apart, and a slot that expired between them made this test fail once.)
+    await store.reserve(202, 'update:x', 1, 1_000);
+    expect((await store.reserve(202, 'update:y', 1, 1_000)).granted).toBe(false);
+    await sleep(1_200);
     expect(await store.held(202)).toEqual([]);
-    expect(await store.reserve(202, 'update:y', 1, 30)).toEqual({ granted: true, held: 1 });
+    expect(await store.reserve(202, 'update:y', 1, 1_000)).toEqual({ granted: true, held: 1 });
   });
 
   it('a short slot never shortens the life of the key holding a long one', async () => {

@@ -117,7 +117,7 @@ describe('HypothesisStore', () => {
     const [h] = await store.propose('US', '2026-12-04', [proposal(1)], 'generator');
     await store.transition(h!.id, null, { kind: 'incubation_failed' }, { actor: 'incubator', session: '2026-12-05', figures: { reasons: ['too_few_trades'] } });
     // A crash between the commit and the append: a row without a seq.
-    await ds.query(`INSERT INTO hypothesis_transitions (hypothesis_id, from_state, to_state, event, actor, figures) VALUES ($1, 'RETIRED', 'RETIRED', 'test_orphan', 'x', '{}')`, [h!.id]);
+    await ds.query(`INSERT INTO hypothesis_transitions (hypothesis_id, from_state, to_state, event, actor, figures, session) VALUES ($1, 'RETIRED', 'RETIRED', 'test_orphan', 'x', '{}', '2026-12-05')`, [h!.id]);
     expect(await store.sweepUnaudited()).toBe(1);
     const rows = await store.transitions(h!.id);
     expect(rows.every((r) => r.audit_seq !== null)).toBe(true);
@@ -159,6 +159,18 @@ describe('HypothesisStore', () => {
     expect((await store.transitions(b.id)).map((t) => t.to_state)).toEqual(['INCUBATING', 'PAPER', 'LIVE']);
     expect((await store.counts('US')).LIVE).toBe(3);
     expect((await audit.verify()).ok).toBe(true);
+  });
+
+  it('demotes LIVE to PAPER even when PAPER is full: a risk-reducing change is never refused for a cap', async () => {
+    const hs = await store.propose('US', '2026-12-04', Array.from({ length: 11 }, (_, i) => proposal(i)), 'g');
+    for (const h of hs.slice(0, 10)) await store.transition(h.id, null, { kind: 'incubation_passed' }, { actor: 'i', session: '2026-12-05', figures });
+    const live = hs[0]!;
+    expect((await store.transition(live.id, 2, { kind: 'promote', by: 'admin', qualifiesNow: true }, { actor: '7', session: '2026-12-06', figures: {} })).ok).toBe(true);
+    expect((await store.transition(hs[10]!.id, null, { kind: 'incubation_passed' }, { actor: 'i', session: '2026-12-06', figures })).ok).toBe(true);
+    expect((await store.counts('US')).PAPER).toBe(10);
+    const demoted = await store.transition(live.id, 3, { kind: 'demote' }, { actor: 'rules', session: '2026-12-07', figures: { reason: 'loss_streak' } });
+    expect(demoted).toMatchObject({ ok: true, to: 'PAPER' });
+    expect((await store.counts('US')).PAPER).toBe(11);
   });
 
   it('claims a generator run once per market and session', async () => {

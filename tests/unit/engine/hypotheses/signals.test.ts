@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Bar, type BarSeries, toSeries } from '../../../../src/engine/bars.js';
 import type { HypothesisExits } from '../../../../src/engine/hypotheses/definition.js';
-import { hypothesisSignals } from '../../../../src/engine/hypotheses/signals.js';
+import { describeWhy, hypothesisSignals, signalScore } from '../../../../src/engine/hypotheses/signals.js';
 import { IndicatorCache } from '../../../../src/engine/indicators/cache.js';
 import {
   type AnyPatternFamily,
@@ -118,5 +118,22 @@ describe('hypothesisSignals', () => {
       { numRuns: 120 },
     );
     expect(compared).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe('reason lines of the families added with the Kobe wrappers', () => {
+  it('state the figures that fired, for Bollinger squeeze, gap-down reversal, Donchian and Turtle Soup', () => {
+    expect(
+      describeWhy({ family: 'bollinger_squeeze', close: 105.5, upper: 104.25, middle: 100, squeezeWidth: 0.0425, period: 20, stdDevs: 2, squeezeLookback: 120 }, {}),
+    ).toEqual(['close 105.5 > upper band 104.25 (BB(20, 2))', 'band width 4.3% was the narrowest of 120 bars']);
+    expect(describeWhy({ family: 'gap_down_reversal', open: 97, prevClose: 100, close: 98.5, gapPct: 3, minGapPct: 2 }, {})).toEqual([
+      'opened 3% below the prior close 100 (≥ 2%), closed up at 98.5',
+    ]);
+    const donchian = { family: 'donchian', close: 60, channelHigh: 59.5, sma: 50, atr: 1, stop: 58, target: null, score: 0.5, lookback: 55, smaPeriod: 200 } as const;
+    expect(describeWhy(donchian, {})).toEqual(['close 60 > 55-day high 59.5', 'close > SMA(200) 50']);
+    expect(signalScore(donchian, 1)).toBe(0.5);
+    const soup = { family: 'turtle_soup', close: 41, low: 39, priorLow: 39.5, barsSinceLow: 6, ibs: 0.8, sma: 35, atr: 1, stop: 38, target: 43, score: 2, lookback: 20, minBarsSinceLow: 3 } as const;
+    expect(describeWhy(soup, {})).toEqual(['low 39 swept the 20-day low 39.5 (set 6 bars ago), closed back at 41']);
+    expect(signalScore({ family: 'gap_down_reversal', open: 97, prevClose: 100, close: 98.5, gapPct: 3, minGapPct: 2 }, 1)).toBe(1);
   });
 });
