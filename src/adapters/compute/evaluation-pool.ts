@@ -17,7 +17,7 @@ import type { BarSeries } from '../../engine/bars.js';
 import type { HypothesisDefinition } from '../../engine/hypotheses/definition.js';
 import type { EvaluationRun } from '../../engine/hypotheses/incubation-run.js';
 import { CancelledError } from '../../lib/errors.js';
-import type { RunMessage, ThreadMessage } from './evaluation-protocol.js';
+import { packUniverse, type PackedUniverse, type RunMessage, type ThreadMessage } from './evaluation-protocol.js';
 
 /** Progress and cancellation of one evaluation. */
 export interface PoolHooks {
@@ -90,10 +90,14 @@ export class EvaluationPool {
   /** Evaluates `definition` on `series` on a pool thread (same result as the engine's incubationRunSteps). */
   evaluate(definition: HypothesisDefinition, series: readonly BarSeries[], priorDailySharpes: readonly number[], hooks: PoolHooks = {}): Promise<EvaluationRun> {
     if (this.closed) return Promise.reject(new CancelledError('the evaluation pool is closed'));
-    return new Promise<EvaluationRun>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, key: this.keyOf(series), series, definition, prior: [...priorDailySharpes], hooks, resolve, reject });
-      this.pump();
-    });
+    return this.keyOf(series).then(
+      (key) =>
+        new Promise<EvaluationRun>((resolve, reject) => {
+          if (this.closed) throw new CancelledError('the evaluation pool is closed');
+          this.queue.push({ id: this.nextId++, key, series, definition, prior: [...priorDailySharpes], hooks, resolve, reject });
+          this.pump();
+        }),
+    );
   }
 
   /** Stops every thread; queued and running evaluations end with a CancelledError. */
@@ -135,15 +139,25 @@ export class EvaluationPool {
   }
 
   private send(slot: Slot, task: Task, withSeries: boolean): void {
-    const m: RunMessage = {
-      type: 'run',
-      taskId: task.id,
-      universeKey: task.key,
-      series: withSeries ? task.series : null,
-      definition: task.definition,
-      priorDailySharpes: task.prior,
-    };
-    slot.worker.postMessage(m);
+    if (!withSeries) {
+      this.post(slot, task, null);
+      return;
+    }
+    packUniverse(task.series).then(
+      (universe) => {
+        // Cancelled or retired while packing: the slot moved on.
+        if (slot.task === task && this.slots.includes(slot)) this.post(slot, task, universe);
+      },
+      (err: unknown) => {
+        if (slot.task === task) void this.retire(slot, new EvaluationThreadError(`could not pack the universe: ${String(err)}`));
+      },
+    );
+  }
+
+  private post(slot: Slot, task: Task, universe: PackedUniverse | null): void {
+    const m: RunMessage = { type: 'run', taskId: task.id, universeKey: task.key, universe, definition: task.definition, priorDailySharpes: task.prior };
+    // The packed columns are a fresh buffer: transfer it instead of copying it again.
+    slot.worker.postMessage(m, universe ? [universe.columns.buffer as ArrayBuffer] : []);
   }
 
   private spawn(): Slot {
@@ -194,15 +208,21 @@ export class EvaluationPool {
     if (!this.closed) this.pump();
   }
 
-  /** A fingerprint of the universe: symbols, lengths, first/last dates and column sums (cheap next to a walk-forward). */
-  private keyOf(series: readonly BarSeries[]): string {
+  /**
+   * A fingerprint of the universe: symbols, lengths, first/last dates and
+   * column sums, computed in chunks between event-loop turns (a full pass
+   * over 2.3M bars would otherwise hold the main thread).
+   */
+  private async keyOf(series: readonly BarSeries[]): Promise<string> {
     const known = this.keys.get(series);
     if (known) return known;
     const h = createHash('sha1');
-    for (const s of series) {
+    for (let k = 0; k < series.length; k++) {
+      const s = series[k]!;
       let sum = 0;
       for (let i = 0; i < s.close.length; i++) sum += s.open[i]! + s.high[i]! + s.low[i]! + s.close[i]! + s.volume[i]!;
       h.update(`${s.symbol}|${s.dates.length}|${s.dates[0] ?? ''}|${s.dates[s.dates.length - 1] ?? ''}|${sum}\n`);
+      if ((k + 1) % 100 === 0) await new Promise((r) => setImmediate(r));
     }
     const key = h.digest('hex');
     this.keys.set(series, key);

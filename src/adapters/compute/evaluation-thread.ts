@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { BarSeries } from '../../engine/bars.js';
 import { incubationRunSteps } from '../../engine/hypotheses/incubation-run.js';
-import type { RunMessage, ThreadMessage } from './evaluation-protocol.js';
+import { unpackUniverse, type RunMessage, type ThreadMessage } from './evaluation-protocol.js';
 
 /** Progress messages per task at most, so a 900-symbol run does not flood the main thread. */
 const MAX_PROGRESS_MESSAGES = 100;
@@ -19,7 +19,7 @@ function post(m: ThreadMessage): void {
 
 parentPort!.on('message', (m: RunMessage) => {
   if (m.type !== 'run') return;
-  if (m.series !== null) cached = { key: m.universeKey, series: m.series };
+  if (m.universe !== null) cached = { key: m.universeKey, series: unpackUniverse(m.universe) };
   if (cached === null || cached.key !== m.universeKey) {
     post({ type: 'error', taskId: m.taskId, name: 'MissingUniverse', message: 'universe not loaded in this thread', missingUniverse: true });
     return;

@@ -113,7 +113,10 @@ export async function incubateOne(deps: IncubateDeps, id: string, opts: Incubate
   if (h.state !== 'INCUBATING') return { kind: 'not_incubating', hypothesis: h };
 
   const { series, demo } = await deps.universe.load(h.market);
-  const days = series.length === 0 ? 0 : buildCalendar(series).dates.length;
+  // The longest series bounds the union calendar from below, so the full calendar (a pass over every
+  // date of the universe, on the event loop) is only built when that bound does not settle it.
+  const longest = series.reduce((m, s) => Math.max(m, s.dates.length), 0);
+  const days = longest > INCUBATION_TRAIN_BARS ? longest : series.length === 0 ? 0 : buildCalendar(series).dates.length;
   if (days <= INCUBATION_TRAIN_BARS) throw new UniverseTooShortError(h.market, days, INCUBATION_TRAIN_BARS);
 
   const prior = await deps.store.finishedDailySharpes(h.market);
