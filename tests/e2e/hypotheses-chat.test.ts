@@ -16,6 +16,7 @@ import { incubate, trialStats } from '../../src/engine/hypotheses/trials.js';
 import { HypothesisStore, type StoredHypothesis } from '../../src/trading/hypotheses/store.js';
 import { buttonsOfEvent, pressAnswer, replyTo, sleep, textOf, waitMessage } from '../helpers/execution.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { incubationCancelKey } from '../../src/jobs/handlers/hypotheses.js';
 
 const ADMIN = 1;
 const VIEWER = 3;
@@ -164,5 +165,15 @@ describe('/retire', () => {
     expect(answer2.text).toMatch(/changed since this was shown \(version 1 then; now PAPER, version 2/);
     expect((await store.get(other.id))!.state).toBe('PAPER');
     expect(await retireRows(other.id)).toEqual([]);
+  }, 30_000);
+  it('retiring one that is being incubated also asks its walk-forward to stop (the cancel flag the incubation polls)', async () => {
+    const [fresh] = await store.propose('US', '2026-12-02', [{ definition: definition(7), canonical: 'e2e-chat:7' }], 'generator');
+    const key = incubationCancelKey(h.prefix, fresh!.id);
+    expect(await h.running.app.redis.get(key)).toBeNull();
+    const ask = await say(ADMIN, `/retire ${fresh!.id}`, /Retire h[0-9a-f]+\?/);
+    const confirm = buttonsOfEvent(ask).find((b) => /Confirm: retire/.test(b.text))!;
+    expect((await press(ADMIN, ask.message_id!, confirm.callback_data)).text).toMatch(/Retired/);
+    expect((await store.get(fresh!.id))!.state).toBe('RETIRED');
+    expect(await h.running.app.redis.get(key)).toBe('1');
   }, 30_000);
 });

@@ -12,6 +12,7 @@ import type { Reply } from '../outbox/replies.js';
 import { promoteKeyboard } from '../render/hypotheses-promote.js';
 import { keepRefusalText, keptText, promoteAskRefusalText, promoteCardText, promoteConfirmRefusalText, promotedText } from '../views/hypotheses-promote-view.js';
 import { retireAskRefusalText, retireAskText, retireConfirmRefusalText, retiredText } from '../views/hypotheses-retire-view.js';
+import { requestIncubationCancel } from '../../jobs/handlers/hypotheses.js';
 
 /**
  * The hypotheses' buttons' signed data. One action (`hy`), its arg an op letter and a token:
@@ -138,6 +139,8 @@ export async function handleHypothesisCallback(deps: BotDeps, ctx: Context, arg:
         if (r.kind !== 'refused' || r.refusal.kind === 'stale' || r.refusal.kind === 'expired') await ctx.editMessageText(`⌛ ${text}`).catch(() => undefined);
         return;
       }
+      // Retiring one that is being incubated also stops its walk-forward (the job then finds it RETIRED and changes nothing).
+      if (r.from === 'INCUBATING') await requestIncubationCancel(deps.redis, deps.config.redis.prefix, r.hypothesis.id).catch(() => undefined);
       const done = retiredText(r, { name: ctx.from.first_name, id: by });
       await answer(`Retired ${r.hypothesis.id}.`);
       await ctx.editMessageText(done.text, { entities: done.entities }).catch(() => undefined);
