@@ -11,6 +11,7 @@ import type { KillSwitch } from '../trading/kill-switch/kill-switch.js';
 import type { StatusSources } from '../trading/status/status.js';
 import type { UserFairnessStore } from '../adapters/redis/fairness/port.js';
 import type { StuckDeps } from '../trading/execution/stuck.js';
+import type { Notifier } from '../trading/notifier.js';
 
 /**
  * The settings the bot reads: a slice of the app's parsed configuration
@@ -38,6 +39,12 @@ export interface BotDeps {
   /** Per-user rate buckets and work slots, shared by every bot replica. */
   fairness: UserFairnessStore;
   status: StatusSources;
+  /**
+   * Publishes a typed notice to a chat: rendered (charts included) and sent
+   * through the outbox. The bot uses it where a reply needs a chart (the
+   * /promote card); without it those replies are text only.
+   */
+  notifier?: Notifier;
   /** Postgres: approvals and settings are decided in the bot process, atomically, so a tap gets its answer at once. */
   ds: DataSource;
   /** Postgres as the use cases take it (the unit-of-work port over `ds`). */

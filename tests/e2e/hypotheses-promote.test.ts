@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HypothesisBookStore } from '../../src/trading/hypotheses/books.js';
 import { HypothesisStore } from '../../src/trading/hypotheses/store.js';
-import { buttonsOfEvent, pressAnswer, replyTo, sleep, textOf } from '../helpers/execution.js';
+import { buttonsOfEvent, pressAnswer, replyTo, sleep, textOf, waitMessage } from '../helpers/execution.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { QUALIFYING, seedPaper, snapshot } from '../integration/trading/hypotheses/promote-seed.js';
 
@@ -51,8 +51,12 @@ describe('/promote', () => {
   it("the card; a viewer's tap and a stale button change nothing; an admin's tap makes it LIVE once, audited", async () => {
     const p = await seedPaper(store, 'e2e-promote', 2);
     await snapshot(books, p, { sessions: 40, paper: QUALIFYING });
+    const beforeAsk = h.emulator.lastSeq;
     const ask = await say(ADMIN, `/promote ${p.id.toUpperCase()}`, /Promote h[0-9a-f]+ to LIVE\?/);
     const text = textOf(ask);
+    // The same card as the session job's: its shadow-book equity chart follows the text.
+    const chart = await waitMessage(h.emulator, ADMIN, beforeAsk, new RegExp(`${p.id}: shadow-book equity \\(PAPER\\)`), 15_000);
+    expect(chart.method).toBe('sendPhoto');
     expect(text).toMatch(/✅ Sessions in PAPER 40 ≥ 30/);
     expect(text).toMatch(/✅ Closed shadow trades 24 ≥ 20/);
     expect(text).toMatch(/✅ Max drawdown 4\.2% ≤ 10\.0%/);

@@ -27,6 +27,7 @@ export async function startBotRole(app: AppContext): Promise<BotRole> {
       metrics: app.metrics,
       fairness: new RedisUserFairness(app.redis, config.redis.prefix),
       status: app.statusSources,
+      notifier: app.publisher,
       ds: app.ds,
       uow: app.uow,
       picks: app.picks,

@@ -13,6 +13,7 @@ import { promoteKeyboard } from '../render/hypotheses-promote.js';
 import { keepRefusalText, keptText, promoteAskRefusalText, promoteCardText, promoteConfirmRefusalText, promotedText } from '../views/hypotheses-promote-view.js';
 import { retireAskRefusalText, retireAskText, retireConfirmRefusalText, retiredText } from '../views/hypotheses-retire-view.js';
 import { requestIncubationCancel } from '../../jobs/handlers/hypotheses.js';
+import type { IncubationNotice } from '../../trading/hypotheses/incubation-notices.js';
 
 /**
  * The hypotheses' buttons' signed data. One action (`hy`), its arg an op letter and a token:
@@ -51,9 +52,19 @@ export async function replyPromoteAsk(deps: BotDeps, reply: Reply, ask: PromoteA
   await reply(promoteCardText(data, until), { reply_markup: { inline_keyboard: promoteKeyboard(deps.config.telegram.callbackKey, data, token.id, until) } });
 }
 
-/** Runs /promote ID in the bot process: the answer (the card or a refusal) is immediate. */
-export async function askPromoteFor(deps: BotDeps, reply: Reply, req: { id: string; by: number; role: Role }): Promise<void> {
-  await replyPromoteAsk(deps, reply, await askPromote(promoteDeps(deps), req));
+/**
+ * Runs /promote ID in the bot process. The card is the session job's card, equity chart included,
+ * published to the chat through the notifier; a refusal (or a bot without a notifier) is a text reply.
+ */
+export async function askPromoteFor(deps: BotDeps, reply: Reply, req: { id: string; by: number; role: Role; chatId: number }): Promise<void> {
+  const ask = await askPromote(promoteDeps(deps), req);
+  if (ask.kind === 'card' && deps.notifier) {
+    const { data, token } = ask.card;
+    const notice: IncubationNotice = { kind: 'hypotheses.promote-card', card: data, tokenId: token.id, expiresAtMs: token.expiresAt.getTime() };
+    await deps.notifier.publish(req.chatId, notice, { key: `hyp-promote-ask-${token.id}` });
+    return;
+  }
+  await replyPromoteAsk(deps, reply, ask);
 }
 
 /** Posts the answer to /retire ID: the bound confirm with its buttons, or why there is nothing to confirm. */

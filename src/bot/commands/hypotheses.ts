@@ -66,7 +66,7 @@ export const promoteCommand = defineCommand({
   usage: '/promote ID',
   role: 'admin',
   args: hypothesisIdArgs('/promote'),
-  async run({ deps, args, userId, role, reply }) {
-    await askPromoteFor(deps, reply, { id: args.id, by: userId, role });
+  async run({ deps, args, userId, role, chatId, reply }) {
+    await askPromoteFor(deps, reply, { id: args.id, by: userId, role, chatId });
   },
 });
