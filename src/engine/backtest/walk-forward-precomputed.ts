@@ -3,7 +3,7 @@ import { computeMetrics, type Metrics } from './metrics.js';
 import { resolveSettings } from './portfolio-options.js';
 import type { PortfolioTrade } from './portfolio-types.js';
 import { prepareSignals, prepareUniverse, runPrepared, type PreparedSignals, type PreparedUniverse } from './prepared-run.js';
-import { scoreMetrics, walkForwardSteps, type WalkForwardResult, type WalkForwardSettings, type WalkForwardWindow } from './walk-forward.js';
+import { scoreMetrics, walkForwardSteps, windowLengths, type WalkForwardResult, type WalkForwardSettings, type WalkForwardWindow } from './walk-forward.js';
 
 /** signals[g][k]: every signal of grid point g on input series k, date-ascending, computed causally over the whole history. */
 export type PrecomputedSignals = readonly (readonly (readonly Signal[])[])[];
@@ -31,7 +31,7 @@ export function* walkForwardPrecomputedSteps(
 ): Generator<{ done: number; total: number }, WalkForwardResult<undefined>> {
   const objective = opts.objective ?? 'sharpe';
   if (typeof objective === 'function') return yield* walkForwardSteps(opts, signals.length, general(signals));
-  const train = checkWindows(opts, signals.length);
+  const train = windowLengths(opts, signals.length).train;
   const u = universe ?? prepareUniverse(opts.series);
   if (u.dates.length <= train) throw new RangeError(`need more than ${train} bars for one window, have ${u.dates.length}`);
   const prepared: PreparedSignals[] = [];
@@ -58,7 +58,7 @@ export function* walkForwardPreparedSteps(
 ): Generator<{ done: number; total: number }, WalkForwardResult<undefined>> {
   const objective = opts.objective ?? 'sharpe';
   if (typeof objective === 'function') throw new RangeError('a custom objective reads whole portfolio results: use walkForwardPrecomputedSteps or walkForwardSteps');
-  const train = checkWindows(opts, prepared.length);
+  const train = windowLengths(opts, prepared.length).train;
   const step = opts.stepBars ?? 63;
   const test = opts.testBars ?? 63;
   const dates = u.dates;
@@ -116,22 +116,6 @@ export function* walkForwardPreparedSteps(
 
   const equity = Float64Array.from(outEquity);
   return { windows, dates: outDates, equity, trades: outTrades, metrics: computeMetrics({ dates: outDates, equity, trades: outTrades }) };
-}
-
-/**
- * The checks walkForwardSteps makes before its calendar, in its order and
- * with its messages; returns the training length.
- */
-function checkWindows(opts: WalkForwardSettings, gridSize: number): number {
-  const train = opts.trainBars ?? 252;
-  const test = opts.testBars ?? 63;
-  const step = opts.stepBars ?? 63;
-  if (gridSize === 0) throw new RangeError('walk-forward needs a non-empty grid');
-  for (const [name, v] of [['trainBars', train], ['testBars', test], ['stepBars', step]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
-  }
-  if (step < test) throw new RangeError(`stepBars (${step}) must be >= testBars (${test}) to keep test windows disjoint`);
-  return train;
 }
 
 /** The window selection of the general path: each window's series, their signals dated in [from, to]. */

@@ -116,15 +116,8 @@ export function* walkForwardSteps(
   gridSize: number,
   signalsFor: WindowSignals,
 ): Generator<{ done: number; total: number }, WalkForwardResult<undefined>> {
-  const train = opts.trainBars ?? 252;
-  const test = opts.testBars ?? 63;
-  const step = opts.stepBars ?? 63;
+  const { train, test, step } = windowLengths(opts, gridSize);
   const objective = opts.objective ?? 'sharpe';
-  if (gridSize === 0) throw new RangeError('walk-forward needs a non-empty grid');
-  for (const [name, v] of [['trainBars', train], ['testBars', test], ['stepBars', step]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
-  }
-  if (step < test) throw new RangeError(`stepBars (${step}) must be >= testBars (${test}) to keep test windows disjoint`);
 
   const dates = buildCalendar(opts.series).dates;
   if (dates.length <= train) throw new RangeError(`need more than ${train} bars for one window, have ${dates.length}`);
@@ -195,6 +188,25 @@ export function* walkForwardSteps(
 
   const equity = Float64Array.from(outEquity);
   return { windows, dates: outDates, equity, trades: outTrades, metrics: computeMetrics({ dates: outDates, equity, trades: outTrades }) };
+}
+
+/**
+ * The window lengths with their defaults (252 / 63 / 63), checked: a
+ * non-empty grid, positive integers, and steps that keep test windows
+ * disjoint. Every walk-forward path validates through this one function.
+ *
+ * @throws RangeError naming the setting and the fix
+ */
+export function windowLengths(opts: Pick<WalkForwardSettings, 'trainBars' | 'testBars' | 'stepBars'>, gridSize: number): { train: number; test: number; step: number } {
+  const train = opts.trainBars ?? 252;
+  const test = opts.testBars ?? 63;
+  const step = opts.stepBars ?? 63;
+  if (gridSize === 0) throw new RangeError('walk-forward needs a non-empty grid');
+  for (const [name, v] of [['trainBars', train], ['testBars', test], ['stepBars', step]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+  }
+  if (step < test) throw new RangeError(`stepBars (${step}) must be >= testBars (${test}) to keep test windows disjoint`);
+  return { train, test, step };
 }
 
 /** The bars of each series inside [from, to] (views, no copy) and each kept series' index in the input. */

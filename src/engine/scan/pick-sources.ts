@@ -1,4 +1,4 @@
-import type { CapName, CapStep, KellyRefusalReason, RiskRule } from '../allocation/types.js';
+import type { CapName, CapStep, KellyRefusalReason, RiskRule, KellyEstimate } from '../allocation/types.js';
 import type { FamilyId } from '../patterns/types.js';
 import type { SignalSourceId } from '../signal.js';
 
@@ -27,25 +27,9 @@ export interface FixedSourceSizing {
  * shrink), the rule and risk it chose, the quantity before the caps and
  * each cap's step, and the inputs the caps read.
  */
-export interface KellySourceSizing {
+export interface KellySourceSizing extends KellyEstimate {
   method: 'kelly';
   equity: number;
-  n: number;
-  wins: number;
-  losses: number;
-  scratches: number;
-  /** wins / n; null without trades. */
-  p: number | null;
-  meanWinR: number | null;
-  meanLossR: number | null;
-  /** meanWinR / meanLossR; null unless both exist. */
-  b: number | null;
-  /** p − (1 − p)/b; null unless p and b exist. */
-  f: number | null;
-  /** n / (n + 30). */
-  shrink: number;
-  /** f/2 · shrink, before the 1 % cap; null without f. */
-  halfKellyShrunk: number | null;
   rule: RiskRule;
   /** Fraction of equity risked at the stop. */
   riskFraction: number;
