@@ -20,7 +20,7 @@ export const MAX_LIST = 10;
 type Line = string | FmtString;
 
 const SEVERITY_ICON: Record<string, string> = { critical: '🔴', fatal: '🔴', error: '🟠', high: '🟠', warning: '🟡', warn: '🟡', medium: '🟡', info: '⚪', low: '⚪' };
-const EXIT_REASON: Record<ExitReason, string> = { stop: 'stop hit', time_stop: 'time stop', flatten: 'flattened', close: 'closed by hand' };
+const EXIT_REASON: Record<ExitReason, string> = { stop: 'stop hit', time_stop: 'time stop', target: 'profit target', flatten: 'flattened', close: 'closed by hand' };
 
 /** "2026-11-23" → "Mon, Nov 23". */
 export function dayLabel(date: string): string {

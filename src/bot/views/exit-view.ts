@@ -35,7 +35,24 @@ export function exitOutcomesView(title: string, outcomes: readonly ExitOutcome[]
 
 /** How each exit is named in a line. */
 export function exitLabel(reason: OrderExitReason): string {
-  return reason === 'stop' ? 'Stop exit' : reason === 'time_stop' ? 'Time-stop exit' : reason === 'close' ? 'Close' : 'Flatten';
+  switch (reason) {
+    case 'stop':
+      return 'Stop exit';
+    case 'time_stop':
+      return 'Time-stop exit';
+    case 'target':
+      return 'Profit-target exit';
+    case 'close':
+      return 'Close';
+    case 'flatten':
+      return 'Flatten';
+  }
+}
+
+/** A profit-target exit names its numbers: the target it sold at, and the bid that reached it when this run saw one. */
+function levelText(o: ExitOutcome): string {
+  if (o.reason !== 'target' || o.decisionPrice === null) return '';
+  return ` at the target ${usd(o.decisionPrice)}${o.bid === undefined ? '' : ` (bid ${usd(o.bid)})`}`;
 }
 
 function triggerText(t: ExitTrigger): string {
@@ -56,7 +73,7 @@ export function exitLine(o: ExitOutcome): string {
 function noteText(o: ExitOutcome): string {
   const n = o.note;
   const who = `${o.symbol} (${o.strategy})`;
-  const head = `${exitLabel(o.reason)} ${who}`;
+  const head = `${exitLabel(o.reason)} ${who}${levelText(o)}`;
   switch (n.code) {
     case 'order':
       return orderText(o, head);

@@ -7,7 +7,7 @@ import { recordedReasonText } from './recorded-reasons.js';
 /** Said when there are no orders at all. */
 export const NO_ORDERS = 'No orders yet.';
 
-const EXIT_REASON: Record<string, string> = { stop: 'stop', time_stop: 'time stop', flatten: 'flatten', close: 'close' };
+const EXIT_REASON: Record<string, string> = { stop: 'stop', time_stop: 'time stop', target: 'profit target', flatten: 'flatten', close: 'close' };
 
 /** /orders: newest first, two lines each — what happened, then the details to look it up. */
 export function ordersView(orders: readonly RecentOrder[]): FmtString {

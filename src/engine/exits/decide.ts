@@ -1,7 +1,7 @@
 import { sessionAt } from '../calendar/index.js';
 
-/** Why an exit order is placed: the two rule exits, or `/kill flatten`. */
-export type ExitReason = 'stop' | 'time_stop' | 'flatten';
+/** Why an exit order is placed: the three rule exits (stop, time stop, profit target), or `/kill flatten`. */
+export type ExitReason = 'stop' | 'time_stop' | 'target' | 'flatten';
 /** The exits the rules decide on their own (no approval: they reduce risk). */
 export type RuleExitReason = Exclude<ExitReason, 'flatten'>;
 
@@ -10,6 +10,11 @@ export interface ExitPositionView {
   qty: number;
   /** Protective stop price; null when none was recorded. */
   stop: number | null;
+  /**
+   * Profit target price (a LIVE hypothesis's exits, carried from its pick);
+   * absent or null for none — Kobe picks, older positions.
+   */
+  target?: number | null;
   /** New York date of the session whose close ends the trade (see `timeStopDate`); null for none. */
   timeStopDate: string | null;
 }
@@ -30,7 +35,7 @@ export interface ExitDecision {
   exit: RuleExitReason | null;
   /** One sentence for logs, the audit chain and the notification. */
   reason: string;
-  /** The price the stop was checked against (bid, else last price); null when neither was usable. */
+  /** The price the stop was checked against (bid, else last price); null when neither was usable. A target exit's price is the bid. */
   price: number | null;
 }
 
@@ -42,6 +47,12 @@ export interface ExitDecision {
  * - Time stop: on `timeStopDate` the position exits inside the time-stop
  *   window (near the close of bar N, as the backtest exits at close[N]);
  *   after that date (a missed run, a halt) it is overdue and exits at once.
+ * - Profit target (only with a target): the LIVE bid at or above it exits.
+ *   Only a bid counts, never the last price: taking profit "at the target"
+ *   means a sale priced off a bid there. A due time stop wins over it: both
+ *   sell the whole position IOC at the same bid, so the sale is the same,
+ *   and exit attempts are counted per reason and day, so a target order that
+ *   went unfilled must not hold up the time stop. The stop wins over both.
  */
 export function decideExit(input: ExitDecisionInput): ExitDecision {
   const { position: p, today } = input;
@@ -55,9 +66,15 @@ export function decideExit(input: ExitDecisionInput): ExitDecision {
     if (today > p.timeStopDate) return { exit: 'time_stop', reason: `time stop overdue: the trade should have closed on ${p.timeStopDate}`, price };
     if (today === p.timeStopDate && input.inTimeStopWindow) return { exit: 'time_stop', reason: `time stop: ${today} is the last bar of the trade`, price };
   }
+  const target = positive(p.target);
+  const bid = positive(input.bid);
+  if (target !== null && bid !== null && bid >= target) {
+    return { exit: 'target', reason: `profit target: bid ${fmt(bid)} is at or above the target ${fmt(target)}`, price: bid };
+  }
   const stopText = p.stop === null ? 'no stop set' : price === null ? `no price to check the stop ${fmt(p.stop)} against` : `${src} ${fmt(price)} above the stop ${fmt(p.stop)}`;
   const timeText = p.timeStopDate === null ? 'no time stop' : today === p.timeStopDate ? `time stop at today's close` : `time stop on ${p.timeStopDate}`;
-  return { exit: null, reason: `hold: ${stopText}; ${timeText}`, price };
+  const targetText = target === null ? '' : bid === null ? `; no bid to check the target ${fmt(target)} against` : `; bid ${fmt(bid)} below the target ${fmt(target)}`;
+  return { exit: null, reason: `hold: ${stopText}${targetText}; ${timeText}`, price };
 }
 
 /**

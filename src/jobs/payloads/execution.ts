@@ -27,7 +27,7 @@ export const executionCancelAllSchema = commandContextSchema.extend({ reason: z.
  */
 export const executionFlattenSchema = commandContextSchema.extend({ epoch: z.number().int().nonnegative() });
 
-/** A stop / time-stop pass over open positions (scheduled; the jobId carries the slot). */
+/** A stop / target / time-stop pass over open positions (scheduled; the jobId carries the slot). */
 export const exitsRunSchema = z.object({ slotKey: z.string().max(80).optional() });
 
 /** Daily mark-to-market of a session date (idempotent per date). */

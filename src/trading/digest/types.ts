@@ -145,7 +145,7 @@ export interface FillLine {
   lastFillAt: Date;
 }
 
-export type ExitReason = 'stop' | 'time_stop' | 'flatten' | 'close';
+export type ExitReason = 'stop' | 'time_stop' | 'target' | 'flatten' | 'close';
 
 /** A position (or part of one) closed today. */
 export interface ExitLine {

@@ -144,6 +144,12 @@ interface ApprovalRow {
   pick_qty: number;
   /** A hypothesis pick's own time stop (its exits, from the binding source); null for a Kobe pick, which uses the configured one. */
   source_time_stop_bars: number | null;
+  /**
+   * A hypothesis pick's profit target (the pick's levels are its binding
+   * source's); null without one, and always null for a Kobe pick, whose
+   * positions exit only by the stop and time stop.
+   */
+  source_target: number | null;
 }
 
 interface OrderRow extends OrdersRow {
@@ -646,6 +652,7 @@ class Run {
         filledQty > 0 ? 'EXECUTED' : 'FAILED',
         a.pick_id,
         reasonParam(rejectReason),
+        a.source_target,
       ],
     );
     const booked = bookedRows[0] ?? null;
@@ -732,7 +739,8 @@ class Run {
               p.symbol, p.strategy, p.entry, p.stop, p.qty AS pick_qty,
               CASE WHEN p.strategy LIKE 'hyp:%' THEN
                 (SELECT (s->>'timeStopBars')::int FROM jsonb_array_elements(p.pick_sources) s WHERE s->>'source' = p.strategy LIMIT 1)
-              END AS source_time_stop_bars
+              END AS source_time_stop_bars,
+              CASE WHEN p.strategy LIKE 'hyp:%' THEN p.target END AS source_target
          FROM approvals a JOIN picks p ON p.id = a.pick_id WHERE a.id = $1`,
       [this.approvalId],
     );
@@ -765,14 +773,16 @@ const BOOK_SQL = `WITH upd AS (
            FROM upd, unnest($8::int[], $9::numeric[], $10::timestamptz[]) WITH ORDINALITY AS x(qty, price, at, n)
          ON CONFLICT (order_id, seq) DO NOTHING
        ), pos AS (
-         INSERT INTO positions AS p (symbol, strategy, qty, avg_cost, opened_at, stop, time_stop_date, updated_at)
-         SELECT upd.symbol, upd.strategy, $4::int, $11::numeric, $7::timestamptz, $12::numeric, $13::date, $7::timestamptz FROM upd WHERE $4::int > 0
+         INSERT INTO positions AS p (symbol, strategy, qty, avg_cost, opened_at, stop, target, time_stop_date, updated_at)
+         SELECT upd.symbol, upd.strategy, $4::int, $11::numeric, $7::timestamptz, $12::numeric, $21::numeric, $13::date, $7::timestamptz FROM upd WHERE $4::int > 0
          ON CONFLICT (symbol, strategy) DO UPDATE SET
            avg_cost   = CASE WHEN p.qty = 0 THEN EXCLUDED.avg_cost
                              ELSE (p.qty * p.avg_cost + EXCLUDED.qty * EXCLUDED.avg_cost) / (p.qty + EXCLUDED.qty) END,
            opened_at  = CASE WHEN p.qty = 0 THEN EXCLUDED.opened_at ELSE p.opened_at END,
            qty        = p.qty + EXCLUDED.qty,
            stop       = EXCLUDED.stop,
+           -- The target goes with the stop: both are the levels of the latest pick's signal.
+           target     = EXCLUDED.target,
            time_stop_date = CASE WHEN p.qty = 0 THEN EXCLUDED.time_stop_date ELSE p.time_stop_date END,
            updated_at = EXCLUDED.updated_at
        ), bud AS (

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { MAX_CLIENT_ORDER_ID_LENGTH } from '../../lib/order-status.js';
 import type { OrderExitReason } from './exit-types.js';
 
-const REASON_LETTER: Record<OrderExitReason, string> = { stop: 's', time_stop: 't', flatten: 'f', close: 'c' };
+const REASON_LETTER: Record<OrderExitReason, string> = { stop: 's', time_stop: 't', target: 'p', flatten: 'f', close: 'c' };
 
 export interface ExitOrderKey {
   symbol: string;
@@ -20,7 +20,7 @@ export interface ExitOrderKey {
  * random value), so a replay, a concurrent run or a restart computes the
  * same id and the broker's idempotency by client id holds.
  *
- * Shape: `cx-<s|t|f>-<yyyymmdd>-<24 hex of sha256>` = 38 characters; the
+ * Shape: `cx-<s|t|p|f>-<yyyymmdd>-<24 hex of sha256>` (p: profit target) = 38 characters; the
  * readable part helps support, the hash keeps it unique per position.
  */
 export function exitClientOrderId(k: ExitOrderKey): string {

@@ -27,6 +27,8 @@ export interface PositionRow extends PositionKey {
   qty: number;
   avg_cost: string;
   stop: string | null;
+  /** Profit target (numeric); null for none (Kobe picks, older positions). */
+  target: string | null;
   time_stop_date: string | null;
 }
 
@@ -111,7 +113,7 @@ export class ExitDesk {
 
   async position(k: PositionKey): Promise<PositionRow | null> {
     const found = await this.deps.db.rows<PositionRow>(
-      `SELECT symbol, strategy, qty, avg_cost, stop, time_stop_date::text AS time_stop_date FROM positions WHERE symbol = $1 AND strategy = $2`,
+      `SELECT symbol, strategy, qty, avg_cost, stop, target, time_stop_date::text AS time_stop_date FROM positions WHERE symbol = $1 AND strategy = $2`,
       [k.symbol, k.strategy],
     );
     return found[0] ?? null;

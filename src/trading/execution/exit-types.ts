@@ -20,7 +20,7 @@ export interface ExitLimits {
   limitBuffer: number;
   /** The time stop fires this many minutes before today's close (13:00 on early closes). Default 15. */
   timeStopLeadMinutes: number;
-  /** Rule exits (stop / time stop) per position, reason and trading day. Default 1: a run never places a second one. */
+  /** Rule exits (stop / time stop / profit target) per position, reason and trading day. Default 1: a run never places a second one. */
   maxAttemptsPerDay: number;
   /** `/kill flatten` sells per position and trading day (each needs a confirmed admin request). Default 3. */
   flattenMaxAttemptsPerDay: number;
@@ -90,8 +90,14 @@ export interface ExitOutcome {
   /** Our order row's state; null when no order exists. */
   orderState: OrderStatus | null;
   clientOrderId: string | null;
-  /** The stop level for stop exits, the bid that decided a time stop or flatten. */
+  /** The stop level for stop exits, the target level for target exits, the bid that decided a time stop or flatten. */
   decisionPrice: number | null;
+  /**
+   * The live bid a target exit was decided on in this run (its notice names
+   * it next to the target). Absent for the other exits, and when the outcome
+   * comes from looking an earlier order up.
+   */
+  bid?: number;
   limitPrice: number | null;
   /** Shares of the position still held after this outcome. */
   remainingQty: number;

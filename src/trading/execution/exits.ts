@@ -1,5 +1,5 @@
 import { nyLocalParts } from '../../engine/calendar/index.js';
-import { decideExit, inTimeStopWindow, isMarketOpen } from '../../engine/exits/index.js';
+import { decideExit, inTimeStopWindow, isMarketOpen, type RuleExitReason } from '../../engine/exits/index.js';
 import { ExitDesk, type PositionKey, type ResolveContext } from './exit-order.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import type { ExitDeps, ExitOutcome, OrderExitReason } from './exit-types.js';
@@ -14,16 +14,17 @@ export interface RunExitsOptions {
 }
 
 /**
- * The exit job body: stop and time-stop exits, WITHOUT approval (they only
- * reduce risk; DESIGN §4.4). For every position with shares (and every exit
+ * The exit job body: stop, time-stop and profit-target exits, WITHOUT
+ * approval (they only reduce risk; DESIGN §4.4). For every position with shares (and every exit
  * order still unbooked), under a per-position advisory lock:
  *
  * 1. unbooked exit orders are resolved first (looked up by client order id,
  *    booked once; a same-day order that provably never left is sent) — a new
  *    exit is never placed while an older one may still be live;
- * 2. the pure rule (`decideExit`) checks the live bid against the stop, and
- *    the time stop (on its date inside the window before the close, or at
- *    once when overdue);
+ * 2. the pure rule (`decideExit`) checks the live bid against the stop, the
+ *    time stop (on its date inside the window before the close, or at once
+ *    when overdue), then the profit target of a position that has one (a
+ *    LIVE hypothesis's, carried from its pick: the live bid at or above it);
  * 3. the kill switch is read; while it is on nothing is sent (unless
  *    `limits.exitsDuringKill`) and the outcome says `blocked`;
  * 4. one IOC sell of the whole position at bid × (1 − buffer), with a client
@@ -63,7 +64,8 @@ export async function runExits(deps: ExitDeps, opts: RunExitsOptions = {}): Prom
     }
     const lastPrice = bid !== null && bid > 0 ? null : await (deps.lastPrice?.(k.symbol) ?? Promise.resolve(null)).catch(() => null);
     const stop = pos.stop === null ? null : Number(pos.stop);
-    const d = decideExit({ position: { qty: pos.qty, stop, timeStopDate: pos.time_stop_date }, bid, lastPrice, today, inTimeStopWindow: window });
+    const target = pos.target === null ? null : Number(pos.target);
+    const d = decideExit({ position: { qty: pos.qty, stop, target, timeStopDate: pos.time_stop_date }, bid, lastPrice, today, inTimeStopWindow: window });
     if (!d.exit) {
       if (quoteError !== null && d.price === null && stop !== null) {
         // Silence here would hide an unchecked stop: say so.
@@ -75,14 +77,24 @@ export async function runExits(deps: ExitDeps, opts: RunExitsOptions = {}): Prom
       const ks = await deps.killSwitch.state();
       if (ks.engaged) {
         await desk.audit('exit.blocked', { symbol: k.symbol, strategy: k.strategy, reason: d.exit, why: d.reason, killSwitch: ks.reason });
-        out.outcomes.push(desk.noOrder(k, d.exit, 'blocked', pos.qty, d.exit === 'stop' ? stop : d.price, { code: 'kill_switch', why: ks.reason }));
+        out.outcomes.push(withBid(desk.noOrder(k, d.exit, 'blocked', pos.qty, decisionPriceOf(d.exit, stop, target, d.price), { code: 'kill_switch', why: ks.reason }), bid));
         return out.outcomes;
       }
     }
-    const decisionPrice = d.exit === 'stop' ? stop : d.price;
-    out.outcomes.push(await desk.withRemaining(await desk.place(pos, d.exit, decisionPrice, bid, ctx, { kind: 'rule', detail: d.reason })));
+    const decisionPrice = decisionPriceOf(d.exit, stop, target, d.price);
+    out.outcomes.push(withBid(await desk.withRemaining(await desk.place(pos, d.exit, decisionPrice, bid, ctx, { kind: 'rule', detail: d.reason })), bid));
     return out.outcomes;
   });
+}
+
+/** What an exit order records as its decision price: the level for a stop or target exit (what the rule compared), else the price seen (time stop). */
+function decisionPriceOf(exit: RuleExitReason, stop: number | null, target: number | null, price: number | null): number | null {
+  return exit === 'stop' ? stop : exit === 'target' ? target : price;
+}
+
+/** A target exit's outcome carries the bid that reached the target, so its notice names both (the other exits' outcomes stay as they were). */
+function withBid(o: ExitOutcome, bid: number | null): ExitOutcome {
+  return o.reason === 'target' && bid !== null && bid > 0 ? { ...o, bid } : o;
 }
 
 export interface FlattenOptions {

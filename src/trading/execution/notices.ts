@@ -55,7 +55,7 @@ export interface CancelAllNotice {
   superseded?: { kill: number; epoch: number };
 }
 
-/** A stop / time-stop pass that acted on something. */
+/** A stop / target / time-stop pass that acted on something. */
 export interface ExitsNotice {
   kind: 'execution.exits';
   outcomes: ExitOutcome[];

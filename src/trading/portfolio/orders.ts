@@ -64,7 +64,7 @@ export async function loadRecentOrders(db: SqlSession, limit: number = RECENT_OR
 /**
  * A client order id short enough for a phone line and still unique in
  * practice: `cs-<uuid>` → `cs-1a2b3c4d` (the prefix and the uuid's first
- * group); an exit's `cx-<s|t|f|c>-<yyyymmdd>-<hash>` → `cx-f-1a2b3c4d5e`
+ * group); an exit's `cx-<s|t|p|f|c>-<yyyymmdd>-<hash>` → `cx-f-1a2b3c4d5e`
  * (its kind and the hash's first 10 characters: the orders of one flatten
  * share their day and differ only in the hash); anything else is cut to 12
  * characters with an ellipsis.

@@ -57,7 +57,7 @@ export interface PositionsSnapshot {
 }
 
 export type OrderKind = 'entry' | 'exit';
-export type ExitReason = 'stop' | 'time_stop' | 'flatten' | 'close';
+export type ExitReason = 'stop' | 'time_stop' | 'target' | 'flatten' | 'close';
 export type OrderState = 'new' | 'submitted' | 'partially_filled' | 'filled' | 'canceled' | 'rejected' | 'expired';
 
 /** One row of `orders`, as /orders lists it. */

@@ -63,3 +63,48 @@ describe('inTimeStopWindow / isMarketOpen (New York sessions, early closes, holi
     expect(isMarketOpen(at('2025-07-05T15:00:00Z'))).toBe(false);
   });
 });
+
+describe('decideExit with a profit target (a LIVE hypothesis position)', () => {
+  // Entry 10, stop 9, target 12; the time stop is tomorrow unless a case moves `today`.
+  const withTarget: ExitDecisionInput = { ...base, position: { qty: 7, stop: 9, target: 12, timeStopDate: '2025-07-08' }, bid: 11.5 };
+
+  it('holds while the bid is below the target, saying so', () => {
+    expect(decideExit({ ...withTarget, bid: 11.99 })).toEqual({
+      exit: null,
+      price: 11.99,
+      reason: 'hold: bid 11.99 above the stop 9.00; bid 11.99 below the target 12.00; time stop on 2025-07-08',
+    });
+  });
+
+  it('takes profit when the bid is at or above the target', () => {
+    expect(decideExit({ ...withTarget, bid: 12 })).toEqual({ exit: 'target', price: 12, reason: 'profit target: bid 12.00 is at or above the target 12.00' });
+    expect(decideExit({ ...withTarget, bid: 12.4 })).toMatchObject({ exit: 'target', price: 12.4 });
+  });
+
+  it('needs a live bid: a last price above the target is not a sale at the target', () => {
+    expect(decideExit({ ...withTarget, bid: null, lastPrice: 12.5 })).toMatchObject({ exit: null, reason: expect.stringContaining('no bid to check the target 12.00 against') });
+    expect(decideExit({ ...withTarget, bid: 0, lastPrice: 12.5 }).exit).toBeNull();
+  });
+
+  it('the stop wins if both somehow hold (a target at or below the stop)', () => {
+    const odd = { ...withTarget, position: { qty: 7, stop: 9, target: 8.5, timeStopDate: null } };
+    expect(decideExit({ ...odd, bid: 8.8 }).exit).toBe('stop');
+    expect(decideExit({ ...odd, bid: 9.2 }).exit).toBe('target');
+  });
+
+  it('a due time stop wins over the target (same sale, and it is never held up by a used-up target attempt)', () => {
+    expect(decideExit({ ...withTarget, bid: 12.5, today: '2025-07-08', inTimeStopWindow: true }).exit).toBe('time_stop');
+    expect(decideExit({ ...withTarget, bid: 12.5, today: '2025-07-09' }).exit).toBe('time_stop');
+    // On the time-stop day but before its window, the target still takes profit.
+    expect(decideExit({ ...withTarget, bid: 12.5, today: '2025-07-08', inTimeStopWindow: false }).exit).toBe('target');
+  });
+
+  it('no target (a Kobe pick, or null) never takes profit, however high the bid', () => {
+    expect(decideExit({ ...base, bid: 1000 }).exit).toBeNull();
+    expect(decideExit({ ...withTarget, position: { ...withTarget.position, target: null }, bid: 1000 })).toMatchObject({ exit: null, reason: 'hold: bid 1000.00 above the stop 9.00; time stop on 2025-07-08' });
+  });
+
+  it('no shares: nothing to take profit on', () => {
+    expect(decideExit({ ...withTarget, position: { ...withTarget.position, qty: 0 }, bid: 13 })).toMatchObject({ exit: null, reason: 'no shares held' });
+  });
+});
