@@ -6,7 +6,7 @@ import { donchianUpperAt } from '../indicators/donchian.js';
 import { scratchInt32 } from '../indicators/scratch.js';
 import { smaAt } from '../indicators/sma.js';
 import type { Signal } from '../signal.js';
-import { cmp, fmt } from './format.js';
+import { cmpPre, fmt } from './format.js';
 import { describeParams, parseParamPairs, validateParams } from './params.js';
 import type { StrategyDef } from './types.js';
 
@@ -56,18 +56,44 @@ function isHit(close: Float64Array, upper: Float64Array, smaCol: Float64Array, a
   return c > u && qualifies(c, u, smaCol[t]!, atrCol[t]!, minPrice);
 }
 
+/**
+ * The parts of the reason texts that depend only on the parameters, joined
+ * once per evaluation instead of once per signal (with the minimum price
+ * already formatted). Concatenated with the per-bar numbers they give the
+ * same text as formatting each reason whole.
+ */
+interface ReasonParts {
+  upperMiddle: string;
+  smaMiddle: string;
+  minPrice: string;
+  stopMiddle: string;
+  targetTail: string;
+}
+
+function reasonParts(p: DonchianParams): ReasonParts {
+  return {
+    upperMiddle: ` > donchian upper${p.lookback} (highest high of the prior ${p.lookback} bars) `,
+    smaMiddle: ` > sma${p.smaPeriod} `,
+    minPrice: fmt(p.minPrice),
+    stopMiddle: ` = close - ${p.stopAtrMult} × atr${p.atrPeriod} `,
+    targetTail: ` = close + ${p.targetR}R`,
+  };
+}
+
 /** Builds the Signal for a bar that {@link qualifies}. */
-function build(s: BarSeries, p: DonchianParams, t: number, upper: number, smaV: number, atrV: number): Signal {
+function build(s: BarSeries, p: DonchianParams, parts: ReasonParts, t: number, upper: number, smaV: number, atrV: number): Signal {
   const c = s.close[t]!;
   const stop = c - p.stopAtrMult * atrV;
   const target = p.targetR === null ? null : c + p.targetR * (c - stop);
+  // The close appears in three reasons: formatted once (cmpPre).
+  const fc = fmt(c);
   const reasons = [
-    cmp('close', c, '>', `donchian upper${p.lookback} (highest high of the prior ${p.lookback} bars)`, upper),
-    cmp('close', c, '>', `sma${p.smaPeriod}`, smaV),
-    cmp('close', c, '>=', 'minPrice', p.minPrice),
-    `stop ${fmt(stop)} = close - ${p.stopAtrMult} × atr${p.atrPeriod} ${fmt(atrV)}`,
+    cmpPre('close ', c, fc, parts.upperMiddle, upper, fmt(upper)),
+    cmpPre('close ', c, fc, parts.smaMiddle, smaV, fmt(smaV)),
+    cmpPre('close ', c, fc, ' >= minPrice ', p.minPrice, parts.minPrice),
+    'stop ' + fmt(stop) + parts.stopMiddle + fmt(atrV),
   ];
-  if (target !== null) reasons.push(`target ${fmt(target)} = close + ${p.targetR}R`);
+  if (target !== null) reasons.push('target ' + fmt(target) + parts.targetTail);
   return {
     symbol: s.symbol,
     strategy: 'donchian',
@@ -139,7 +165,7 @@ export function donchianSignalAt(
   const upper = cache.donchianUpper(p.lookback)[t]!;
   const smaV = cache.sma(p.smaPeriod)[t]!;
   const atrV = cache.atr(p.atrPeriod)[t]!;
-  return qualifies(series.close[t]!, upper, smaV, atrV, p.minPrice) ? build(series, p, t, upper, smaV, atrV) : null;
+  return qualifies(series.close[t]!, upper, smaV, atrV, p.minPrice) ? build(series, p, reasonParts(p), t, upper, smaV, atrV) : null;
 }
 
 /** Every Donchian Breakout signal as a Signal, oldest first. */
@@ -152,9 +178,10 @@ export function donchianSignals(
   const upper = cache.donchianUpper(p.lookback);
   const smaCol = cache.sma(p.smaPeriod);
   const atrCol = cache.atr(p.atrPeriod);
+  const parts = reasonParts(p);
   const out: Signal[] = [];
   for (const t of donchianSignalIndices(series, p, cache)) {
-    out.push(build(series, p, t, upper[t]!, smaCol[t]!, atrCol[t]!));
+    out.push(build(series, p, parts, t, upper[t]!, smaCol[t]!, atrCol[t]!));
   }
   return out;
 }
@@ -171,7 +198,7 @@ export function donchianLatestSignal(series: BarSeries, params: DonchianParams =
   const smaV = smaAt(series.close, p.smaPeriod, t);
   if (!(c > smaV)) return null;
   const atrV = atrAt(series.high, series.low, series.close, p.atrPeriod, t);
-  return qualifies(c, upper, smaV, atrV, p.minPrice) ? build(series, p, t, upper, smaV, atrV) : null;
+  return qualifies(c, upper, smaV, atrV, p.minPrice) ? build(series, p, reasonParts(p), t, upper, smaV, atrV) : null;
 }
 
 /** Donchian Breakout strategy definition. */

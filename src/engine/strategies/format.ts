@@ -25,3 +25,26 @@ export function cmp(aLabel: string, a: number, op: string, bLabel: string, b: nu
   const [sa, sb] = fmtPair(a, b);
   return `${aLabel} ${sa} ${op} ${bLabel} ${sb}`;
 }
+
+/**
+ * {@link cmp} with its text pre-joined, for building many signals: `prefix` is
+ * `${aLabel} `, `middle` is ` ${op} ${bLabel} `, and `fa`/`fb` are
+ * {@link fmt}(a)/{@link fmt}(b), which the caller formats once per value even
+ * when a value appears in several reasons (a signal's close appears in three
+ * or four). Returns exactly the text of `cmp(aLabel, a, op, bLabel, b)`:
+ * {@link fmtPair} starts at the larger default precision, which is the default
+ * one of at least one side, so that side's text is reused as is.
+ */
+export function cmpPre(prefix: string, a: number, fa: string, middle: string, b: number, fb: string): string {
+  const da = Math.abs(a) < 1 ? 4 : 2;
+  const db = Math.abs(b) < 1 ? 4 : 2;
+  let d = da > db ? da : db;
+  let sa = d === da ? fa : a.toFixed(d);
+  let sb = d === db ? fb : b.toFixed(d);
+  while (sa === sb && a !== b && d < 10) {
+    d++;
+    sa = a.toFixed(d);
+    sb = b.toFixed(d);
+  }
+  return prefix + sa + middle + sb;
+}

@@ -7,7 +7,7 @@ import { ibsValue } from '../indicators/ibs.js';
 import { scratchInt32 } from '../indicators/scratch.js';
 import { smaAt } from '../indicators/sma.js';
 import type { Signal } from '../signal.js';
-import { cmp, fmt } from './format.js';
+import { cmp, cmpPre, fmt } from './format.js';
 import { describeParams, parseParamPairs, validateParams } from './params.js';
 import type { StrategyDef } from './types.js';
 
@@ -101,10 +101,37 @@ function isHit(
   return lo < l && c > l && qualifies(p, t, high[t]!, lo, c, l, lowerIndex[t]!, smaCol[t]!, atrCol[t]!);
 }
 
+/**
+ * The parts of the reason texts that depend only on the parameters, joined
+ * once per evaluation instead of once per signal (with the minimum price
+ * already formatted). Concatenated with the per-bar numbers they give the
+ * same text as formatting each reason whole.
+ */
+interface ReasonParts {
+  priorLow: string;
+  ageTail: string;
+  smaMiddle: string;
+  minPrice: string;
+  stopMiddle: string;
+  targetTail: string;
+}
+
+function reasonParts(p: TurtleSoupParams): ReasonParts {
+  return {
+    priorLow: `prior ${p.lookback}-bar low `,
+    ageTail: ` bars ago (>= ${p.minBarsSinceLow})`,
+    smaMiddle: ` > sma${p.smaPeriod} `,
+    minPrice: fmt(p.minPrice),
+    stopMiddle: ` = close - ${p.stopAtrMult} × atr${p.atrPeriod} `,
+    targetTail: ` = close + ${p.targetR}R`,
+  };
+}
+
 /** Builds the Signal for a bar that {@link qualifies}. */
 function build(
   s: BarSeries,
   p: TurtleSoupParams,
+  parts: ReasonParts,
   t: number,
   lower: number,
   lowerIndex: number,
@@ -116,16 +143,19 @@ function build(
   const age = t - lowerIndex;
   const stop = c - p.stopAtrMult * atrV;
   const target = p.targetR === null ? null : c + p.targetR * (c - stop);
+  // The prior low and the close appear in three reasons each: formatted once (cmpPre).
+  const fl = fmt(lower);
+  const fc = fmt(c);
   const reasons = [
-    `prior ${p.lookback}-bar low ${fmt(lower)} last set ${age} bars ago (>= ${p.minBarsSinceLow})`,
-    `${cmp('low', lo, '<', 'prior low', lower)} (swept)`,
-    `${cmp('close', c, '>', 'prior low', lower)} (reclaimed)`,
-    cmp('close', c, '>', `sma${p.smaPeriod}`, smaV),
-    cmp('close', c, '>=', 'minPrice', p.minPrice),
+    parts.priorLow + fl + ' last set ' + age + parts.ageTail,
+    cmpPre('low ', lo, fmt(lo), ' < prior low ', lower, fl) + ' (swept)',
+    cmpPre('close ', c, fc, ' > prior low ', lower, fl) + ' (reclaimed)',
+    cmpPre('close ', c, fc, parts.smaMiddle, smaV, fmt(smaV)),
+    cmpPre('close ', c, fc, ' >= minPrice ', p.minPrice, parts.minPrice),
   ];
   if (p.maxIbs !== null) reasons.push(cmp('ibs', ibsValue(s.high[t]!, lo, c), '<=', 'maxIbs', p.maxIbs));
-  reasons.push(`stop ${fmt(stop)} = close - ${p.stopAtrMult} × atr${p.atrPeriod} ${fmt(atrV)}`);
-  if (target !== null) reasons.push(`target ${fmt(target)} = close + ${p.targetR}R`);
+  reasons.push('stop ' + fmt(stop) + parts.stopMiddle + fmt(atrV));
+  if (target !== null) reasons.push('target ' + fmt(target) + parts.targetTail);
   return {
     symbol: s.symbol,
     strategy: 'turtle_soup',
@@ -205,7 +235,7 @@ export function turtleSoupSignalAt(
   const atrV = cache.atr(p.atrPeriod)[t]!;
   const { high, low, close } = series;
   return qualifies(p, t, high[t]!, low[t]!, close[t]!, lower, lowerIndex, smaV, atrV)
-    ? build(series, p, t, lower, lowerIndex, smaV, atrV)
+    ? build(series, p, reasonParts(p), t, lower, lowerIndex, smaV, atrV)
     : null;
 }
 
@@ -219,9 +249,10 @@ export function turtleSoupSignals(
   const { lower, lowerIndex } = cache.donchianLower(p.lookback);
   const smaCol = cache.sma(p.smaPeriod);
   const atrCol = cache.atr(p.atrPeriod);
+  const parts = reasonParts(p);
   const out: Signal[] = [];
   for (const t of turtleSoupSignalIndices(series, p, cache)) {
-    out.push(build(series, p, t, lower[t]!, lowerIndex[t]!, smaCol[t]!, atrCol[t]!));
+    out.push(build(series, p, parts, t, lower[t]!, lowerIndex[t]!, smaCol[t]!, atrCol[t]!));
   }
   return out;
 }
@@ -243,7 +274,7 @@ export function turtleSoupLatestSignal(
   if (!(c > smaV)) return null;
   const atrV = atrAt(high, low, close, p.atrPeriod, t);
   return qualifies(p, t, high[t]!, low[t]!, c, lower, lowerIndex, smaV, atrV)
-    ? build(series, p, t, lower, lowerIndex, smaV, atrV)
+    ? build(series, p, reasonParts(p), t, lower, lowerIndex, smaV, atrV)
     : null;
 }
 
