@@ -29,6 +29,16 @@ export function* incubationRunSteps(
   priorDailySharpes: readonly number[],
 ): Generator<EvaluationProgress, EvaluationRun> {
   const evaluation = yield* evaluateHypothesisSteps({ series, definition, grid: gridPoints(definition) });
+  return verdictOver(evaluation, priorDailySharpes);
+}
+
+/**
+ * The verdict of a finished evaluation, deflated over `priorDailySharpes`
+ * (the market's other finished evaluations) plus its own daily Sharpe.
+ * Cheap: the incubator calls it again when evaluations finished while this
+ * one ran, so N counts them too.
+ */
+export function verdictOver(evaluation: HypothesisEvaluation, priorDailySharpes: readonly number[]): EvaluationRun {
   const own = evaluation.daily.sharpe;
   const trials = trialStats(own === null ? [...priorDailySharpes] : [...priorDailySharpes, own]);
   return { evaluation, outcome: incubate(evaluation, trials), trials };

@@ -9,6 +9,7 @@ import type { MarketId } from '../../engine/hypotheses/definition.js';
 import type { HypothesisEvaluation, DailyReturnFigures } from '../../engine/hypotheses/evaluation-types.js';
 import type { IncubationFailure, IncubationFigures } from '../../engine/hypotheses/incubation-verdict.js';
 import type { IncubationDeflation } from '../../engine/hypotheses/trials.js';
+import { verdictOver } from '../../engine/hypotheses/incubation-run.js';
 import { CancelledError, CourtsideError } from '../../lib/errors.js';
 import { inProcessEvaluator, type EvaluationHooks, type HypothesisEvaluator } from './evaluate-stored.js';
 import type { HypothesisStore, StoredHypothesis } from './store.js';
@@ -127,7 +128,9 @@ export async function incubateOne(deps: IncubateDeps, id: string, opts: Incubate
     if (err instanceof CancelledError) return { kind: 'cancelled', hypothesis: h };
     throw err;
   }
-  const { evaluation, outcome } = run;
+  // N counts the evaluations finished by now: others (another pool thread, another worker) may have
+  // finished while this one ran, and the verdict is decided now, so deflate over them too.
+  const { evaluation, outcome } = verdictOver(run.evaluation, await deps.store.finishedDailySharpes(h.market));
   const reasons = outcome.to === 'RETIRED' ? outcome.reasons : [];
   const record: IncubationRecord = {
     verdict: outcome.to,

@@ -9,6 +9,7 @@ import { TypeOrmUnitOfWork } from '../../../../src/adapters/db/unit-of-work.js';
 import { createDataSource } from '../../../../src/adapters/db/data-source.js';
 import { HypothesisStore } from '../../../../src/trading/hypotheses/store.js';
 import { incubateOne, UniverseTooShortError } from '../../../../src/trading/hypotheses/incubate.js';
+import { inProcessEvaluator, type HypothesisEvaluator } from '../../../../src/trading/hypotheses/evaluate-stored.js';
 import { MarketNotAvailableError, scanDataUniverse, type HypothesisUniverse } from '../../../../src/trading/hypotheses/universe.js';
 import { createTestDatabase } from '../../../helpers/pg.js';
 import { plantedUniverse } from '../../../helpers/planted-edge.js';
@@ -99,6 +100,31 @@ describe('incubateOne', () => {
       expect(r.record.deflated.trials).toBeLessThanOrEqual(i + 1);
     }
     expect((await store.counts('US')).RETIRED).toBe(4);
+  });
+
+  it('N counts the evaluations that finished while this one ran (concurrent incubations): the verdict is deflated when it is decided', async () => {
+    bars = { series: CONTROL, demo: true };
+    const [a, b] = await propose(generated(['momentum', 'down_closes']));
+    let priorAtStart: readonly number[] | null = null;
+    // b's evaluation finishes (and is stored) while a's is still running.
+    const racing: HypothesisEvaluator = {
+      evaluate: async (definition, series, prior, hooks) => {
+        priorAtStart = prior;
+        const rb = await incubateOne({ store, universe }, b!.id, { session: '2025-01-03' });
+        expect(rb.kind).toBe('transitioned');
+        return inProcessEvaluator.evaluate(definition, series, prior, hooks);
+      },
+    };
+    const ra = await incubateOne({ store, universe, evaluator: racing }, a!.id, { session: '2025-01-03' });
+    expect(priorAtStart).toEqual([]);
+    expect(ra.kind).toBe('transitioned');
+    if (ra.kind !== 'transitioned') return;
+    const finished = await store.finishedDailySharpes('US');
+    expect(finished).toHaveLength(2);
+    expect(ra.record.deflated.trials).toBe(2);
+    const stored = (await store.transitions(a!.id)).at(-1)!.figures as { deflated: { trials: number; sr0: number } };
+    expect(stored.deflated.trials).toBe(2);
+    expect(stored.deflated.sr0).toBe(ra.record.deflated.sr0);
   });
 
   it('a cancel between steps leaves it INCUBATING with nothing stored', async () => {
