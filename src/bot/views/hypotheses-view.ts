@@ -4,6 +4,8 @@ import type { HypothesesOverview, HypothesisDetail, HypothesisRow, MarketOvervie
 import { nyStamp } from '../format/display.js';
 import { sessionDayLabel } from '../format/session-date.js';
 import { checkLine, figure, keyFigureText, words } from './hypotheses-format.js';
+import { generatorRunText } from './status-hypotheses-view.js';
+import type { GeneratorRun } from '../../trading/hypotheses/views-sessions.js';
 
 /** The order states are listed in: what trades first. */
 const LIST_ORDER: readonly HypothesisState[] = ['LIVE', 'PAPER', 'INCUBATING', 'RETIRED'];
@@ -37,11 +39,11 @@ function waitingText(w: unknown): string | null {
   return typeof o.reason === 'string' ? `waiting: ${words(o.reason)}` : null;
 }
 
-function nextRunText(at: Date | null): string {
-  return at ? `next run after the close, ${nyStamp(at)}` : 'it runs after each session close';
+function nextRunText(run: GeneratorRun | null): string {
+  return `next run ${generatorRunText(run)}`;
 }
 
-function marketBlock(m: MarketOverview, nextRunAfter: Date | null): FmtString {
+function marketBlock(m: MarketOverview, nextRun: GeneratorRun | null): FmtString {
   const lines: (string | FmtString)[] = [fmt`${bold(m.market)}: ${countsLine(m)}`];
   for (const state of LIST_ORDER) {
     const count = m.counts.find((c) => c.state === state)?.count ?? 0;
@@ -55,8 +57,8 @@ function marketBlock(m: MarketOverview, nextRunAfter: Date | null): FmtString {
   const wait = run ? waitingText(run.waiting) : null;
   lines.push(
     run
-      ? `Generator: last ran for ${run.session}, proposed ${run.proposed}${wait ? ` (${wait})` : ''}; ${nextRunText(nextRunAfter)}.`
-      : `Generator: has not run yet; ${nextRunText(nextRunAfter)}.`,
+      ? `Generator: last ran for ${run.session}, proposed ${run.proposed}${wait ? ` (${wait})` : ''}; ${nextRunText(nextRun)}.`
+      : `Generator: has not run yet; ${nextRunText(nextRun)}.`,
   );
   return join(lines, '\n');
 }
@@ -64,12 +66,12 @@ function marketBlock(m: MarketOverview, nextRunAfter: Date | null): FmtString {
 /** /hypotheses: per market the counts per state (with caps), the top of each state and the generator's runs. */
 export function hypothesesOverviewText(o: HypothesesOverview): FmtString {
   if (o.markets.length === 0 || o.markets.every((m) => m.total === 0)) {
-    const when = o.nextRunAfter ? `its next run is after the close, ${nyStamp(o.nextRunAfter)}` : 'it runs after each session close';
+    const when = `its ${nextRunText(o.nextRun)}`;
     const ran = o.markets.find((m) => m.lastRun)?.lastRun;
     const last = ran ? ` It last ran for ${ran.session} and proposed ${ran.proposed}${waitingText(ran.waiting) ? ` (${waitingText(ran.waiting)})` : ''}.` : '';
     return fmt`🧪 ${bold`Hypotheses`}\nNone yet. The generator proposes up to 10 per market once per session; ${when}.${last}`;
   }
-  const blocks = o.markets.map((m) => marketBlock(m, o.markets.length === 1 || m.market === 'US' ? o.nextRunAfter : null));
+  const blocks = o.markets.map((m) => marketBlock(m, o.nextRun));
   return fmt`🧪 ${bold`Hypotheses`}\n${join(blocks, '\n\n')}\n\n/hypothesis ID shows one: figures, checks, transitions and its equity.`;
 }
 

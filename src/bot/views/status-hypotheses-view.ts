@@ -1,5 +1,6 @@
 import type { GeneratorWaitReason } from '../../engine/hypotheses/generator.js';
 import { HYPOTHESIS_STATES } from '../../engine/hypotheses/states.js';
+import type { GeneratorRun } from '../../trading/hypotheses/views-sessions.js';
 import type { HypothesesStatus, MarketHypothesesStatus, RunningHypothesesJob } from '../../trading/status/hypotheses.js';
 import { sessionDayLabel } from '../format/session-date.js';
 import { formatEt } from './alert-text.js';
@@ -46,6 +47,11 @@ export function hypothesesStatusLines(h: HypothesesStatus | null | undefined): s
     const running = q.running.length > 0 ? `: ${q.running.map(runningText).join('; ')}` : '';
     lines.push(`Incubation queue: ${q.waiting} waiting · ${q.active} running${running}${q.failed > 0 ? ` · ${q.failed} failed` : ''}`);
   }
-  lines.push(h.nextRun ? `Next generator run: ${formatEt(h.nextRun.at.getTime())} (session ${sessionDayLabel(h.nextRun.sessionDate)})` : 'Next generator run: not scheduled (SCHEDULE_HYPOTHESES empty or the scheduler off)');
+  lines.push(`Next generator run: ${generatorRunText(h.nextRun)}`);
   return lines;
+}
+
+/** The generator's next run as /status and /hypotheses both say it. */
+export function generatorRunText(run: GeneratorRun | null): string {
+  return run ? `${formatEt(run.at.getTime())} (session ${sessionDayLabel(run.sessionDate)})` : 'not scheduled (SCHEDULE_HYPOTHESES empty or the scheduler off)';
 }

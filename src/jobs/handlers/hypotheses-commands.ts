@@ -1,4 +1,5 @@
 import type { MarketId } from '../../engine/hypotheses/definition.js';
+import type { SlotDef } from '../../engine/schedule/slots.js';
 import type { Notifier } from '../../trading/notifier.js';
 import { hypothesesOverview, hypothesisDetail, type HypothesisReads } from '../../trading/hypotheses/views.js';
 
@@ -8,6 +9,8 @@ export interface HypothesesCommandDeps {
   publisher: Pick<Notifier, 'publish'>;
   /** The clock the generator's next run is computed from; default the real one. */
   now?: () => Date;
+  /** The slots the scheduler runs (none when it is off): the generator's next run is its `hypotheses` slot. */
+  scheduledSlots: readonly SlotDef[];
 }
 
 /** The part of a BullMQ job run the handlers read: the job id the reply's key derives from. */
@@ -27,7 +30,7 @@ export function hypothesesCommandHandlers(deps: HypothesesCommandDeps): Hypothes
   const key = (run: Run) => (run.job.id ? { key: `${run.job.id}-reply` } : {});
   return {
     'command.hypotheses': async (p, run) => {
-      const overview = await hypothesesOverview(deps.hypotheses, p.market, { nowMs: now().getTime() });
+      const overview = await hypothesesOverview(deps.hypotheses, p.market, { nowMs: now().getTime(), slots: deps.scheduledSlots });
       await deps.publisher.publish(p.chatId, { kind: 'hypotheses.overview', overview }, key(run));
     },
     'command.hypothesis': async (p, run) => {

@@ -7,7 +7,8 @@ import { MARKET_IDS, type HypothesisDefinition, type HypothesisExits, type Marke
 import { HYPOTHESIS_STATES, STATE_CAPS_PER_MARKET, type HypothesisState } from '../../engine/hypotheses/states.js';
 import { PATTERN_FAMILIES } from '../../engine/patterns/registry.js';
 import type { HypothesisStore, StoredHypothesis } from './store.js';
-import { nextGeneratorRunAfter } from './views-sessions.js';
+import { nextGeneratorRun, type GeneratorRun } from './views-sessions.js';
+import type { SlotDef } from '../../engine/schedule/slots.js';
 import { readStoredEvaluation, type EvaluationView } from './views-evaluation.js';
 
 export type { EvaluationView } from './views-evaluation.js';
@@ -71,8 +72,8 @@ export interface HypothesesOverview {
   markets: MarketOverview[];
   /** Rows listed per state. */
   topPerState: number;
-  /** When the generator next runs (of the market asked, else US), when the caller gave the time; null otherwise. */
-  nextRunAfter: Date | null;
+  /** The generator's next scheduled run (the same as /status names); null when none is scheduled or the caller gave no time. */
+  nextRun: GeneratorRun | null;
 }
 
 /** Options of {@link hypothesesOverview}. */
@@ -81,8 +82,9 @@ export interface OverviewOptions {
   top?: number;
   /** Annualised shadow-book Sharpe by hypothesis id, when the shadow books are known; PAPER and LIVE rank by it. */
   shadowSharpes?: ReadonlyMap<string, number | null>;
-  /** Now (epoch ms): sets {@link HypothesesOverview.nextRunAfter}. */
+  /** Now (epoch ms) and the scheduler's slots: together they set {@link HypothesesOverview.nextRun}. */
   nowMs?: number;
+  slots?: readonly SlotDef[];
 }
 
 const DEFAULT_TOP = 3;
@@ -160,8 +162,8 @@ export async function hypothesesOverview(store: HypothesisReads, market?: Market
     ) as Record<HypothesisState, HypothesisRow[]>;
     markets.push({ market: m, counts, total: hs.length, top: topRows, lastRun });
   }
-  const nextRunAfter = opts.nowMs === undefined ? null : nextGeneratorRunAfter(market ?? 'US', opts.nowMs);
-  return { markets, topPerState: top, nextRunAfter };
+  const nextRun = opts.nowMs === undefined ? null : nextGeneratorRun(opts.slots ?? [], opts.nowMs);
+  return { markets, topPerState: top, nextRun };
 }
 
 /** One transition of a hypothesis, oldest first. `from` is null for the proposal. */

@@ -1,9 +1,9 @@
 import type { MarketId } from '../../engine/hypotheses/definition.js';
 import type { GeneratorWaitReason } from '../../engine/hypotheses/generator.js';
 import { HYPOTHESIS_STATES, STATE_CAPS_PER_MARKET, type HypothesisState } from '../../engine/hypotheses/states.js';
-import { nextOccurrence } from '../../engine/schedule/plan.js';
 import type { SlotDef } from '../../engine/schedule/slots.js';
 import type { HypothesisStore } from '../hypotheses/store.js';
+import { nextGeneratorRun, type GeneratorRun } from '../hypotheses/views-sessions.js';
 
 /** One job running on the `hypotheses` queue, as /status shows it. */
 export interface RunningHypothesesJob {
@@ -65,7 +65,7 @@ export interface HypothesesStatus {
   /** The `hypotheses` queue; null when Redis could not be read. */
   queue: { waiting: number; active: number; delayed: number; failed: number; running: RunningHypothesesJob[] } | null;
   /** The next scheduled `hypotheses.session` run; null when none is scheduled (scheduler off, no slot). */
-  nextRun: { at: Date; sessionDate: string; slot: string } | null;
+  nextRun: GeneratorRun | null;
 }
 
 /** Reads a stored `waiting` value back into the engine's reason, or null when it is none of them. */
@@ -105,6 +105,5 @@ export async function collectHypothesesStatus(src: HypothesesStatusSources): Pro
     ),
     readQueue().catch(() => null),
   ]);
-  const next = nextOccurrence(src.slots.filter((s) => s.kind === 'hypotheses'), now);
-  return { markets, queue, nextRun: next ? { at: new Date(next.dueAt), sessionDate: next.sessionDate, slot: next.slot.slot } : null };
+  return { markets, queue, nextRun: nextGeneratorRun(src.slots, now) };
 }

@@ -99,7 +99,7 @@ describe('/hypotheses text', () => {
     expect(line).toBe('INCUBATING 12/50 · PAPER 3/10 · LIVE 0/3 · RETIRED 7 = 22 hypotheses');
     const nums = [...line.matchAll(/([A-Z]+) (\d+)(?:\/\d+)?/g)].map((x) => Number(x[2]));
     expect(nums.reduce((a, b) => a + b, 0)).toBe(Number(/= (\d+)/.exec(line)![1]));
-    const o: HypothesesOverview = { markets: [m], topPerState: 3, nextRunAfter: new Date('2026-12-07T21:00:00Z') };
+    const o: HypothesesOverview = { markets: [m], topPerState: 3, nextRun: { at: new Date('2026-12-07T21:45:00Z'), sessionDate: '2026-12-07', slot: 'hypotheses' } };
     const text = hypothesesOverviewText(o).text;
     expect(text).toContain(line);
     expect(text).toMatch(/PAPER \(top 1 of 3, best Sharpe first\):\n {2}h00000002 · IBS low · Sharpe 1.83 \(OOS\)/);
@@ -107,7 +107,7 @@ describe('/hypotheses text', () => {
     // A family no longer registered is named by its id, never by a made-up title.
     expect(text).toMatch(/h00000003 · ma_cross · retired 2026-12-05: too few trades/);
     expect(text).not.toMatch(/LIVE \(/);
-    expect(text).toMatch(/Generator: last ran for 2026-12-04, proposed 10; next run after the close, Dec 7 16:00 ET/);
+    expect(text).toMatch(/Generator: last ran for 2026-12-04, proposed 10; next run 2026-12-07 16:45 ET \(session [^)]*\)/);
     const chart = lifecycleChart(o)!;
     expect(chart.values).toEqual([12, 3, 0, 7]);
     expect(chart.labels).toEqual(['US INCUBATING 12/50', 'US PAPER 3/10', 'US LIVE 0/3', 'US RETIRED 7']);
@@ -115,13 +115,13 @@ describe('/hypotheses text', () => {
 
   it('a full INCUBATING cap says the generator waits and why', () => {
     const m = market([50, 0, 0, 0], { session: '2026-12-04', proposed: 0, waiting: { reason: 'incubating_cap_full', cap: 50, count: 50 }, at: new Date() });
-    expect(hypothesesOverviewText({ markets: [m], topPerState: 3, nextRunAfter: null }).text).toMatch(/proposed 0 \(waiting: INCUBATING is full \(50\/50\)\); it runs after each session close/);
+    expect(hypothesesOverviewText({ markets: [m], topPerState: 3, nextRun: null }).text).toMatch(/proposed 0 \(waiting: INCUBATING is full \(50\/50\)\); next run not scheduled \(SCHEDULE_HYPOTHESES empty or the scheduler off\)/);
   });
 
   it('empty: says none yet and when the generator runs; no chart', () => {
-    const o: HypothesesOverview = { markets: [], topPerState: 3, nextRunAfter: new Date('2026-12-14T21:00:00Z') };
+    const o: HypothesesOverview = { markets: [], topPerState: 3, nextRun: { at: new Date('2026-12-14T21:45:00Z'), sessionDate: '2026-12-14', slot: 'hypotheses' } };
     const text = hypothesesOverviewText(o).text;
-    expect(text).toMatch(/None yet\. The generator proposes up to 10 per market once per session; its next run is after the close, Dec 14 16:00 ET\./);
+    expect(text).toMatch(/None yet\. The generator proposes up to 10 per market once per session; its next run 2026-12-14 16:45 ET \(session [^)]*\)\./);
     expect(lifecycleChart(o)).toBeNull();
   });
 });

@@ -3,6 +3,8 @@
  * through HypothesisStore (propose + transition) like the generator and the incubator do.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeSlot } from '../../../../src/engine/schedule/slots.js';
+import { collectHypothesesStatus } from '../../../../src/trading/status/hypotheses.js';
 import type { DataSource } from 'typeorm';
 import { AuditLog } from '../../../../src/trading/audit/audit-log.js';
 import { TypeOrmUnitOfWork } from '../../../../src/adapters/db/unit-of-work.js';
@@ -87,11 +89,19 @@ async function toPaper(h: StoredHypothesis, sharpe: number, session = '2026-12-0
 }
 
 describe('hypothesesOverview', () => {
-  it('empty store: no market, and when the generator next runs', async () => {
-    const o = await hypothesesOverview(store, undefined, { nowMs: Date.parse('2026-12-12T17:00:00Z') });
+  it('empty store: no market, and when the generator next runs: its scheduled slot, the time /status names', async () => {
+    const nowMs = Date.parse('2026-12-12T17:00:00Z');
+    const slots = [makeSlot('scan', 'open+30'), makeSlot('hypotheses', 'close+45')];
+    const o = await hypothesesOverview(store, undefined, { nowMs, slots });
     expect(o.markets).toEqual([]);
-    // Saturday: the next session is Monday Dec 14, which closes at 16:00 ET.
-    expect(o.nextRunAfter?.toISOString()).toBe('2026-12-14T21:00:00.000Z');
+    // Saturday: the next session is Monday Dec 14, which closes at 16:00 ET; the slot is 45 minutes later.
+    expect(o.nextRun?.at.toISOString()).toBe('2026-12-14T21:45:00.000Z');
+    expect(o.nextRun?.sessionDate).toBe('2026-12-14');
+    const unreadable = { counts: () => Promise.reject(new Error('no redis')), running: () => Promise.reject(new Error('no redis')) };
+    const statusSide = await collectHypothesesStatus({ store, queue: unreadable, markets: ['US'], slots, now: () => nowMs });
+    expect(statusSide.nextRun).toEqual(o.nextRun);
+    // No hypotheses slot (scheduler off): no next run is claimed.
+    expect((await hypothesesOverview(store, undefined, { nowMs, slots: [slots[0]!] })).nextRun).toBeNull();
   });
 
   it('counts per state with caps, PAPER by OOS Sharpe (shadow Sharpe when given), INCUBATING oldest first, RETIRED latest first, the last run', async () => {
