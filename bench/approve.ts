@@ -48,7 +48,8 @@ const STAGES: { name: string; from: (t: Tap) => number | undefined; to: (t: Tap)
   { name: '10 delivery: the confirmation message (the card edit and the chart photo follow)', from: (t) => t.notifyStart, to: (t) => t.confirmed },
 ];
 
-function stageTable(phase: Phase, rig: ApproveRig, whatIf: readonly string[]): Table {
+/** Where one run's taps spent their time, stage by stage (also used by the incubation section). */
+export function stageTable(phase: Pick<Phase, 'name' | 'taps'>, rig: ApproveRig, whatIf: readonly string[]): Table {
   const complete = phase.taps.filter((t) => ok(t) && STAGES.every((s) => s.from(t) !== undefined && s.to(t) !== undefined));
   const total = summarize(complete.map(latency));
   const counts = (from: (t: Tap) => number | undefined, to: (t: Tap) => number | undefined): Cell[] => {

@@ -7,7 +7,6 @@
  * failed evaluation retires its thread) keep the CPU last seen for them, sampled periodically.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { setPriority } from 'node:os';
 
 /** Linux clock ticks per second for /proc utime/stime (USER_HZ; 100 on every mainstream kernel). */
 const TICKS_PER_SECOND = 100;
@@ -52,14 +51,6 @@ export class ThreadCpuMeter {
   private readonly last = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private available = false;
-  private readonly reniced = new Set<string>();
-
-  /**
-   * @param niceNewThreads WHAT-IF experiment: give every thread born after the baseline this nice
-   *   value (Linux setpriority on a thread id affects that thread only) within one sampling period
-   *   of its birth, to emulate the pool lowering its own threads' priority. Off by default.
-   */
-  constructor(private readonly niceNewThreads: number | null = null) {}
 
   /** Takes the baseline and samples every `everyMs` so threads that exit meanwhile are not lost. */
   start(everyMs = 250): void {
@@ -78,20 +69,7 @@ export class ThreadCpuMeter {
     for (const tid of threadIds()) {
       const s = threadCpuSeconds(tid);
       if (s !== null) this.last.set(tid, s);
-      if (this.niceNewThreads !== null && !this.base.has(tid) && !this.reniced.has(tid)) {
-        this.reniced.add(tid);
-        try {
-          setPriority(Number(tid), this.niceNewThreads);
-        } catch {
-          // gone already, or not permitted: the figures say how many were reniced
-        }
-      }
     }
-  }
-
-  /** Threads the WHAT-IF renice was applied to. */
-  get renicedThreads(): number {
-    return this.reniced.size;
   }
 
   stop(): ThreadCpuUse {

@@ -38,6 +38,7 @@ import type { Notifier } from '../trading/notifier.js';
 import { HypothesisStore } from '../trading/hypotheses/store.js';
 import { buildSlots } from '../engine/schedule/slots.js';
 import { bullmqHypothesesQueue } from './hypotheses-queue-status.js';
+import { ForegroundGate } from '../adapters/compute/foreground-gate.js';
 
 /** Shared resources of one process, whatever roles it runs. */
 export interface AppContext {
@@ -67,6 +68,12 @@ export interface AppContext {
   scanData: ScanData;
   /** De-duplicated admin alerts (failures, dead-man, reconciliation). */
   alerts: Alerts;
+  /**
+   * Held while a person waits (a bot update, an approval, a command, a
+   * delivery); the evaluation pool pauses meanwhile. One per process, so
+   * local mode's roles share it.
+   */
+  foreground: ForegroundGate;
   close(): Promise<void>;
 }
 
@@ -162,6 +169,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     picks: new PicksRepo(uow),
     charts,
     scanData: new StoreScanData(bars),
+    foreground: new ForegroundGate(),
     alerts: new Alerts({ db: uow, notifier: publisher, admins: adminChatIds(config.telegram.allowed), log: log.child({ component: 'alerts' }) }),
     async close() {
       clearInterval(killSwitchRepair);

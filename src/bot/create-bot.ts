@@ -2,7 +2,7 @@ import { Telegraf } from 'telegraf';
 import type { BotDeps } from './deps.js';
 import { handleCallback } from './handle-callback.js';
 import { handleMessage } from './handle-message.js';
-import { authenticate, dedupeUpdates } from './middleware.js';
+import { authenticate, dedupeUpdates, holdForeground } from './middleware.js';
 import { COMMANDS } from './commands/index.js';
 import { trackingProducer } from './fairness/job-tracking.js';
 import { limitUsers } from './fairness/limit-users.js';
@@ -21,6 +21,7 @@ export function createBot(botDeps: BotDeps): Telegraf {
     handlerTimeout: 60_000,
   });
   // Replies go through the outbox (paced, 429-safe); untracked, so a reply does not hold the user's fairness slot.
+  bot.use(holdForeground(deps));
   bot.use(queueReplies({ jobs: botDeps.jobs, log: deps.log }));
   bot.use(dedupeUpdates(deps));
   bot.use(authenticate(deps));

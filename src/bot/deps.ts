@@ -53,6 +53,11 @@ export interface BotDeps {
   /** Scrubs secrets from text that may be shown to a user. */
   scrub: (text: string) => string;
   now: () => number;
+  /**
+   * Held while an update is handled (the app's ForegroundGate): background
+   * computation pauses while a person waits. Absent in tests.
+   */
+  foreground?: () => () => void;
   /** /stuck and /resolve (broker look-ups, never orders); absent when this process has no broker configured. */
   stuck?: StuckDeps;
 }

@@ -46,6 +46,21 @@ export function dedupeUpdates(deps: BotDeps): MiddlewareFn<Context> {
 const HANDLING_MARK_S = 15;
 
 /**
+ * Holds the process's foreground gate while an update is handled: a person
+ * is waiting, so background computation (incubation) pauses meanwhile.
+ */
+export function holdForeground(deps: BotDeps): MiddlewareFn<Context> {
+  return async (_ctx, next) => {
+    const release = deps.foreground?.();
+    try {
+      await next();
+    } finally {
+      release?.();
+    }
+  };
+}
+
+/**
  * Only allow-listed users get past this point. Everyone else gets one polite
  * refusal naming their user ID per hour, and every attempt is counted into
  * one audit row per stranger per minute (strangers.ts): a flood costs a Redis

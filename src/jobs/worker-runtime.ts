@@ -27,6 +27,12 @@ export interface QueueWorkerOptions {
   limiter?: { max: number; duration: number };
   /** Recorded on each job it processes (job.processedBy): which process did the work. */
   name?: string;
+  /**
+   * Called as each job starts; what it returns is called as the job ends.
+   * Foreground queues (approvals, commands) pass the evaluation pool's hold,
+   * so incubation pauses while a person waits for an answer.
+   */
+  hold?: () => () => void;
   /** Called once a job has failed for good (attempts exhausted or unrecoverable). */
   onFinalFailure?: (job: Job, err: Error) => void | Promise<void>;
 }
@@ -65,6 +71,7 @@ export function startQueueWorker<Q extends QueueName>(queue: Q, handlers: Handle
     queue,
     async (job: Job, token?: string) => {
       const started = performance.now();
+      const release = opts.hold?.();
       let result = 'ok';
       const jobLog = log.child({ job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
       try {
@@ -84,6 +91,7 @@ export function startQueueWorker<Q extends QueueName>(queue: Q, handlers: Handle
         }
         throw err;
       } finally {
+        release?.();
         opts.metrics.jobDuration.labels(queue, job.name, result).observe((performance.now() - started) / 1000);
       }
     },

@@ -17,7 +17,8 @@ import type { BarSeries } from '../../engine/bars.js';
 import type { HypothesisDefinition } from '../../engine/hypotheses/definition.js';
 import type { EvaluationRun } from '../../engine/hypotheses/incubation-run.js';
 import { CancelledError } from '../../lib/errors.js';
-import { packUniverse, type PackedUniverse, type RunMessage, type ThreadMessage } from './evaluation-protocol.js';
+import { ForegroundGate } from './foreground-gate.js';
+import { packUniverse, type PackedUniverse, type RunMessage, type ThreadData, type ThreadMessage } from './evaluation-protocol.js';
 
 /** Progress and cancellation of one evaluation. */
 export interface PoolHooks {
@@ -28,12 +29,29 @@ export interface PoolHooks {
 
 export interface EvaluationPoolOptions {
   /**
-   * Threads (default: the cores less one, at least one). The core left over
-   * keeps the event loop (approvals, /kill) quick: on this 2-core machine 50
-   * incubations took 47.8 s on two threads with approve p50 at 3.0× its idle
-   * figure, and 51.3 s on one thread at 1.2× (npm run bench -- incubation).
+   * Threads (default: one per core). They run at the lowest CPU priority
+   * (`niceness`), so approvals, /kill, Postgres and Redis take a core the
+   * moment they need one and incubation gets what is left over.
    */
   size?: number;
+  /**
+   * The threads' nice value, 0–19 (default 19, the lowest priority). On
+   * Linux a thread's nice value is its own, so the main thread keeps its
+   * priority. At 0, two threads on this 2-core machine put approve p50 at
+   * 3.0× its idle figure while 50 incubations ran (npm run bench -- incubation).
+   */
+  niceness?: number;
+  /**
+   * Also put each thread in Linux's SCHED_IDLE class (default true): it then
+   * yields its core the moment anything else wakes, where nice 19 alone can
+   * still hold it for the rest of a time slice.
+   */
+  idleScheduling?: boolean;
+  /**
+   * The gate foreground work holds to pause the threads (default: a gate of
+   * the pool's own, held through `hold()`).
+   */
+  gate?: ForegroundGate;
   /** How often a running evaluation's cancel hook is polled (default 500 ms). */
   cancelPollMs?: number;
 }
@@ -71,6 +89,9 @@ export class EvaluationThreadError extends Error {
 export class EvaluationPool {
   private readonly size: number;
   private readonly cancelPollMs: number;
+  private readonly niceness: number;
+  private readonly idleScheduling: boolean;
+  private readonly gate: ForegroundGate;
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private readonly keys = new WeakMap<readonly BarSeries[], string>();
@@ -78,7 +99,10 @@ export class EvaluationPool {
   private closed = false;
 
   constructor(opts: EvaluationPoolOptions = {}) {
-    this.size = Math.max(1, Math.floor(opts.size ?? Math.max(1, availableParallelism() - 1)));
+    this.size = Math.max(1, Math.floor(opts.size ?? availableParallelism()));
+    this.niceness = Math.min(19, Math.max(0, Math.floor(opts.niceness ?? 19)));
+    this.idleScheduling = opts.idleScheduling ?? true;
+    this.gate = opts.gate ?? new ForegroundGate();
     this.cancelPollMs = opts.cancelPollMs ?? 500;
   }
 
@@ -103,6 +127,15 @@ export class EvaluationPool {
           this.pump();
         }),
     );
+  }
+
+  /**
+   * Pauses every thread at its next engine step until the returned release
+   * is called (see ForegroundGate; the app shares one gate between the pool
+   * and its foreground work).
+   */
+  hold(): () => void {
+    return this.gate.hold();
   }
 
   /** Stops every thread; queued and running evaluations end with a CancelledError. */
@@ -166,7 +199,7 @@ export class EvaluationPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: startThread(), task: null, universeKey: null, timer: null };
+    const slot: Slot = { worker: startThread({ niceness: this.niceness, idleScheduling: this.idleScheduling, gate: this.gate.buffer }), task: null, universeKey: null, timer: null };
     slot.worker.unref();
     slot.worker.on('message', (m: ThreadMessage) => this.onMessage(slot, m));
     slot.worker.on('error', (err) => void this.retire(slot, new EvaluationThreadError(`evaluation thread failed: ${err.message}`)));
@@ -240,11 +273,11 @@ export class EvaluationPool {
  * or, when running from TypeScript sources (tests, tsx), the .ts file loaded
  * through tsx's ESM hooks.
  */
-function startThread(): Worker {
+function startThread(workerData: ThreadData): Worker {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     const url = new URL('./evaluation-thread.ts', here).href;
-    return new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(url)}); })`, { eval: true });
+    return new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(url)}); })`, { eval: true, workerData });
   }
-  return new Worker(new URL('./evaluation-thread.js', here));
+  return new Worker(new URL('./evaluation-thread.js', here), { workerData });
 }

@@ -87,3 +87,13 @@ export type ThreadMessage =
   | { type: 'done'; taskId: number; run: EvaluationRun }
   /** `missingUniverse`: the thread had no series for the key (it was replaced): send them again. */
   | { type: 'error'; taskId: number; name: string; message: string; missingUniverse?: boolean };
+
+/** What a thread is started with (its `workerData`). */
+export interface ThreadData {
+  /** The nice value the thread sets on itself before its first task (Linux: per thread). */
+  niceness: number;
+  /** Also ask Linux for SCHED_IDLE on the thread (see evaluation-thread.ts). */
+  idleScheduling: boolean;
+  /** Int32 [0] > 0 while the main thread holds the pool (ForegroundGate): wait between steps. */
+  gate: SharedArrayBuffer;
+}

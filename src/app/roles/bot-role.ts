@@ -33,6 +33,7 @@ export async function startBotRole(app: AppContext): Promise<BotRole> {
       picks: app.picks,
       scrub: app.scrub,
       now: () => Date.now(),
+      foreground: () => app.foreground.hold(),
       ...stuckDeps(app),
     },
     { webhook: config.telegram.webhook, instanceId: app.instanceId, pollLockTtlMs: config.telegram.pollLockTtlMs, redis: app.redis },

@@ -43,6 +43,8 @@ export function startNotifyDelivery(app: AppContext, role: 'worker' | 'bot'): No
       name: app.instanceId,
       connection: workerConn,
       concurrency: config.worker.concurrency,
+      // A reply or confirmation on its way to a person: incubation waits (ForegroundGate).
+      hold: () => app.foreground.hold(),
       // Telegram's global limit is about 30 messages/s per bot.
       limiter: { max: config.notify.globalPerSec, duration: 1_000 },
     },

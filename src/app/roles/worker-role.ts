@@ -61,7 +61,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   const hypothesisStore = new HypothesisStore(app.uow, app.audit);
   const hypothesisBooks = new HypothesisBookStore(app.uow);
   // Walk-forwards run on worker threads: the event loop stays free for approvals and /kill.
-  const evaluationPool = new EvaluationPool();
+  const evaluationPool = new EvaluationPool({ gate: app.foreground });
   const commandConn = blocking();
   const commandsDeps: CommandsDeps = {
     db: app.uow,
@@ -74,8 +74,11 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     config,
     log: app.log,
   };
+  // Foreground work (a tap, a command) pauses the walk-forwards while it runs: see EvaluationPool.hold.
+  const foreground = () => app.foreground.hold();
   const commands = startQueueWorker('commands', commandHandlers(commandsDeps), {
     ...shared,
+    hold: foreground,
     connection: commandConn,
     concurrency: config.worker.concurrency,
     onFinalFailure: async (job, err) => {
@@ -159,6 +162,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   const execDeps = { ...executionQueueDeps(app, trading, owedCancel), marketHours: marketHoursFor(config), dispatchQueuedClose: dispatchQueuedClose(app.jobs) };
   const executions = startQueueWorker('executions', executionHandlers(execDeps), {
     ...shared,
+    hold: foreground,
     connection: executionConn,
     // Each run mostly waits on the broker, but holds a pooled Postgres connection for its advisory
     // lock and needs a second for its queries: stay well under the pool (10) so runs never starve it.

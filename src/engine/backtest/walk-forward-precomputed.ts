@@ -55,6 +55,12 @@ export function* walkForwardPreparedSteps(
   opts: WalkForwardSettings,
   u: PreparedUniverse,
   prepared: readonly PreparedSignals[],
+  /**
+   * Also yield (with the same `done`) after every training run, not only
+   * after each window: a caller that pauses between steps (the incubation
+   * threads, for approvals) then waits a fraction of a window at most.
+   */
+  eachRun = false,
 ): Generator<{ done: number; total: number }, WalkForwardResult<undefined>> {
   const objective = opts.objective ?? 'sharpe';
   if (typeof objective === 'function') throw new RangeError('a custom objective reads whole portfolio results: use walkForwardPrecomputedSteps or walkForwardSteps');
@@ -88,6 +94,7 @@ export function* walkForwardPreparedSteps(
         best = g;
         bestMetrics = r.metrics;
       }
+      if (eachRun) yield { done: windows.length, total };
     }
 
     // Validated like runPortfolio's own settings (the capital changes every window).

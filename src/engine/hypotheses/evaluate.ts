@@ -89,23 +89,28 @@ export function* hypothesisWalkForwardSteps(
 
   // Grid point g's signals, straight into the columns the runs read (no Signal object each:
   // a busy family gives millions over a universe), in series then bar order.
-  const builders = grid.map(() => new PreparedSignalsBuilder(universe, [familySource(family)]));
+  const builders: (PreparedSignalsBuilder | null)[] = grid.map(() => new PreparedSignalsBuilder(universe, [familySource(family)]));
   for (let k = 0; k < series.length; k++) {
     // One cache per symbol, dropped after it: the grid points share its columns (ATR, SMA...).
     const cache = new IndicatorCache(series[k]!);
     for (let g = 0; g < grid.length; g++) addHypothesisSignals(builders[g]!, k, series[k]!, family, grid[g]!, definition.exits, cache);
     yield { done: k + 1, total };
   }
-  const prepared = builders.map((b) => b.finish());
-  // The builders' growable columns are garbage now; let them go before the runs.
-  builders.length = 0;
-  const steps = walkForwardPreparedSteps(settings, universe, prepared);
+  // Finishing sorts each grid point's signals (millions for a busy family): one step each.
+  const prepared: PreparedSignals[] = [];
+  for (let g = 0; g < builders.length; g++) {
+    prepared.push(builders[g]!.finish());
+    builders[g] = null;
+    yield { done: series.length, total };
+  }
+  const steps = walkForwardPreparedSteps(settings, universe, prepared, true);
   let r = steps.next();
   while (!r.done) {
     yield { done: series.length + r.value.done, total: series.length + r.value.total };
     r = steps.next();
   }
-  return { ...r.value, latest: latestChoice(input, universe, prepared, settings.trainBars ?? 252) };
+  const latest = yield* latestChoice(input, universe, prepared, settings.trainBars ?? 252, total);
+  return { ...r.value, latest };
 }
 
 /**
@@ -115,7 +120,13 @@ export function* hypothesisWalkForwardSteps(
  * Ties go to the first in grid order, as in the walk-forward. Each run is
  * runPortfolio over that window's bars and signals (runPrepared is that run).
  */
-function latestChoice(input: EvaluateHypothesisInput, universe: PreparedUniverse, prepared: readonly PreparedSignals[], trainBars: number): LatestWindow {
+function* latestChoice(
+  input: EvaluateHypothesisInput,
+  universe: PreparedUniverse,
+  prepared: readonly PreparedSignals[],
+  trainBars: number,
+  total: number,
+): Generator<EvaluationProgress, LatestWindow> {
   const cal = universe.dates;
   const d0 = Math.max(0, cal.length - trainBars);
   const d1 = cal.length - 1;
@@ -125,7 +136,11 @@ function latestChoice(input: EvaluateHypothesisInput, universe: PreparedUniverse
     series: [],
     signals: [],
   });
-  const scores = prepared.map((p) => scoreMetrics('sharpe', runPrepared(universe, p, cfg, d0, d1).metrics));
+  const scores: number[] = [];
+  for (const p of prepared) {
+    scores.push(scoreMetrics('sharpe', runPrepared(universe, p, cfg, d0, d1).metrics));
+    yield { done: total, total };
+  }
   let best = 0;
   for (let g = 1; g < scores.length; g++) if (scores[g]! > scores[best]!) best = g;
   return { trainStart: cal[d0]!, trainEnd: cal[d1]!, chosenIndex: best, trainScores: scores.map((x) => (Number.isFinite(x) ? x : null)) };

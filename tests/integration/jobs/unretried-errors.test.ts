@@ -2,15 +2,13 @@ import type { Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricsPort } from '../../../src/adapters/metrics/port.js';
+import { silentMetrics as metrics } from '../../helpers/metrics.js';
 import { JobProducer } from '../../../src/jobs/producer.js';
 import { jobsOf } from '../../../src/jobs/registry.js';
 import { InvalidRequestError, startQueueWorker, type HandlerMap } from '../../../src/jobs/worker-runtime.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../../helpers/env.js';
 import { adminQuery } from '../../helpers/pg.js';
 
-const noop = { inc() {}, observe() {} };
-const metrics: MetricsPort = { commands: { labels: () => noop }, jobDuration: { labels: () => noop }, telegramCalls: { labels: () => noop } };
 
 /**
  * A job error that cannot succeed on retry is not retried (issue 12, item 9):

@@ -4,14 +4,12 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Worker } from 'bullmq';
-import type { MetricsPort } from '../../../src/adapters/metrics/port.js';
+import { silentMetrics as metrics } from '../../helpers/metrics.js';
 import { closeWorker } from '../../../src/jobs/close-worker.js';
 import { jobsOf } from '../../../src/jobs/registry.js';
 import { startQueueWorker, type HandlerMap } from '../../../src/jobs/worker-runtime.js';
 import { uniquePrefix } from '../../helpers/env.js';
 
-const noop = { inc() {}, observe() {} };
-const metrics: MetricsPort = { commands: { labels: () => noop }, jobDuration: { labels: () => noop }, telegramCalls: { labels: () => noop } };
 
 /** A port nothing listens on: bound, then released. */
 async function deadPort(): Promise<number> {

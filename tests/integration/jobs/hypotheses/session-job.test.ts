@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricsPort } from '../../../../src/adapters/metrics/port.js';
+import { silentMetrics as metrics } from '../../../helpers/metrics.js';
 import { createDataSource } from '../../../../src/adapters/db/data-source.js';
 import { TypeOrmUnitOfWork } from '../../../../src/adapters/db/unit-of-work.js';
 import { hypothesesHandlers } from '../../../../src/jobs/handlers/hypotheses.js';
@@ -17,8 +17,6 @@ import { cleanRedis, REDIS_URL, uniquePrefix } from '../../../helpers/env.js';
 import { createTestDatabase } from '../../../helpers/pg.js';
 import { plantedUniverse } from '../../../helpers/planted-edge.js';
 
-const noop = { inc() {}, observe() {} };
-const metrics: MetricsPort = { commands: { labels: () => noop }, jobDuration: { labels: () => noop }, telegramCalls: { labels: () => noop } };
 
 describe('hypotheses queue: the session job through the real worker', () => {
   const prefix = uniquePrefix();

@@ -122,7 +122,7 @@ describe('hypothesis walk-forward fast path', () => {
     }
   });
 
-  it('reports progress up to its total, one step per symbol then per window', () => {
+  it('reports progress up to its total: a step per symbol, per grid point finished, per training run and window, per latest-window run', () => {
     const series = universe(3, 4, 400, false);
     const grid = [DOWN_CLOSES.resolveParams({ downCloses: 2, smaPeriod: 20 })];
     const steps = evaluateHypothesisSteps({ series, definition: definition('down_closes', grid[0]!, {}), grid, trainBars: 200, testBars: 50, stepBars: 50 });
@@ -133,7 +133,11 @@ describe('hypothesis walk-forward fast path', () => {
       r = steps.next();
     }
     // 4 symbols + ceil((400 − 200) / 50) = 4 windows
-    expect(seen).toEqual(Array.from({ length: 8 }, (_, i) => [i + 1, 8]));
+    expect(seen.every(([, total]) => total === 8)).toBe(true);
+    expect([...new Set(seen.map(([done]) => done))]).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(seen.every(([done], k) => k === 0 || done >= seen[k - 1]![0])).toBe(true);
+    // Small steps, so a paused thread waits little: 4 symbols, 1 grid point finished, 4 × (1 training run + the window), 1 latest-window run.
+    expect(seen).toHaveLength(4 + 1 + 4 * 2 + 1);
     expect(r.value.windows).toHaveLength(4);
   });
 
