@@ -24,12 +24,13 @@ export function positionsView(s: PositionsSnapshot): FmtString {
   return join([join(head, '\n'), ...s.positions.map(positionLines)], '\n\n');
 }
 
-/** Three short lines: symbol, size and P&L; cost → price and where the price is from; stop, time stop and strategy. */
+/** Three short lines: symbol, size and P&L; cost → price and where the price is from; stop, target (when the position has one), time stop and strategy. */
 export function positionLines(p: OpenPosition): FmtString {
   const icon = p.unrealizedPnl === null ? '⚪' : p.unrealizedPnl > 0 ? '🟢' : p.unrealizedPnl < 0 ? '🔴' : '⚪';
   const pnl = p.unrealizedPnl === null ? 'P&L unknown (no price)' : `${money(p.unrealizedPnl, { signed: true })} (${pct(p.unrealizedPct ?? NaN, { signed: true })})`;
   const source = p.priceSource === 'mark' ? `mark ${p.priceAsOf ?? ''}`.trim() : p.priceSource === 'close' ? `close ${p.priceAsOf ?? ''}`.trim() : 'no price';
   const stop = p.stop === null ? 'no stop' : `stop ${price(p.stop)}${p.price !== null ? ` (${pct(p.stop / p.price - 1, { signed: true })})` : ''}`;
-  const rest = [stop, ...(p.timeStopDate ? [`time stop ${p.timeStopDate}`] : []), strategyTitle(p.strategy)];
+  const target = p.target === null ? [] : [`target ${price(p.target)}${p.price !== null ? ` (${pct(p.target / p.price - 1, { signed: true })})` : ''}`];
+  const rest = [stop, ...target, ...(p.timeStopDate ? [`time stop ${p.timeStopDate}`] : []), strategyTitle(p.strategy)];
   return fmt`${icon} ${bold(p.symbol)} · ${String(p.qty)} sh · ${pnl}\n   cost ${price(p.avgCost)} → ${price(p.price)} (${source})\n   ${rest.join(' · ')}`;
 }

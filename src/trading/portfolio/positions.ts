@@ -9,6 +9,7 @@ interface PositionRow {
   avg_cost: string;
   opened_at: Date;
   stop: string | null;
+  target: string | null;
   time_stop_date: string | null;
   realized_pnl: string;
   last_price: string | null;
@@ -25,7 +26,7 @@ interface PositionRow {
  */
 export async function loadOpenPositions(db: SqlSession): Promise<PositionsSnapshot> {
   const rows = await db.rows<PositionRow>(
-    `SELECT p.symbol, p.strategy, p.qty, p.avg_cost, p.opened_at, p.stop,
+    `SELECT p.symbol, p.strategy, p.qty, p.avg_cost, p.opened_at, p.stop, p.target,
             to_char(p.time_stop_date, 'YYYY-MM-DD') AS time_stop_date, p.realized_pnl, p.last_price,
             to_char(p.last_price_at AT TIME ZONE 'America/New_York', 'YYYY-MM-DD') AS last_price_date,
             b.close AS bar_close, to_char(b.date, 'YYYY-MM-DD') AS bar_date
@@ -51,6 +52,7 @@ function toPosition(r: PositionRow): OpenPosition {
     avgCost,
     openedAt: r.opened_at,
     stop: num(r.stop),
+    target: num(r.target),
     timeStopDate: r.time_stop_date,
     realizedPnl: numOr0(r.realized_pnl),
     price,

@@ -23,6 +23,8 @@ export interface OpenPosition {
   avgCost: number;
   openedAt: Date;
   stop: number | null;
+  /** Profit target a LIVE hypothesis's exits set (null for Kobe positions and hypotheses without one). */
+  target: number | null;
   /** New York date the time stop closes the position, `YYYY-MM-DD`. */
   timeStopDate: string | null;
   /** Realized P&L already booked on this symbol/strategy (partial exits). */

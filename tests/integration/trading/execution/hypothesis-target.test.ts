@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { approvePick } from '../../../../src/trading/execution/approve-pick.js';
 import { executeApproval } from '../../../../src/trading/execution/execute.js';
+import { loadOpenPositions } from '../../../../src/trading/portfolio/positions.js';
 import { makeWorld, type World } from './setup.js';
 
 let w: World;
@@ -30,6 +31,8 @@ async function executedPositionTarget(pickId: string): Promise<number | null> {
 describe('the profit target of a position', () => {
   it("is the hypothesis pick's target when a LIVE hypothesis binds the pick", async () => {
     expect(await executedPositionTarget(await pickWithTarget('hyp:h0a1b2c3d', 12.25))).toBe(12.25);
+    // /positions reads it from the same row.
+    expect((await loadOpenPositions(w.uow())).positions.map((p) => p.target)).toEqual([12.25]);
   });
 
   it('is none for a hypothesis pick without a target', async () => {

@@ -13,6 +13,7 @@ export function position(over: Partial<OpenPosition> & { symbol: string }): Open
     avgCost,
     openedAt: new Date('2025-01-06T15:00:00Z'),
     stop: 95,
+    target: null,
     timeStopDate: '2025-01-13',
     realizedPnl: 0,
     price,

@@ -42,6 +42,13 @@ describe('positionsView', () => {
     expect(v.text).toContain('no stop · retired_strategy');
   });
 
+  it("shows a LIVE hypothesis position's target with its distance from the price, and no target line where there is none", () => {
+    const v = positionsView(snapshot([position({ symbol: 'HYP', price: 110, stop: 95, target: 121, strategy: 'h:rsi_oversold:abc' }), position({ symbol: 'KOBE', price: 100 })]));
+    // Target 121 vs price 110: +10.00% away; stop 95 vs 110: -13.64%.
+    expect(v.text).toContain('stop 95.00 (-13.64%) · target 121.00 (+10.00%) · time stop 2025-01-13');
+    expect(v.text).toContain('stop 95.00 (-5.00%) · time stop 2025-01-13 · Donchian Breakout');
+  });
+
   it('shows where a close-sourced price comes from and sub-dollar prices with 4 decimals', () => {
     const v = positionsView(snapshot([position({ symbol: 'PENNY', qty: 1000, avgCost: 0.5, price: 0.5125, priceSource: 'close', priceAsOf: '2025-01-08', stop: 0.45 })]));
     expect(v.text).toContain('cost 0.5000 → 0.5125 (close 2025-01-08)');
