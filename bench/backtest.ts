@@ -15,6 +15,8 @@ import { below, mark, ms, num, type Cell, type Table } from './lib/table.js';
 import type { Benchmark } from './lib/types.js';
 
 const TARGET_BACKTEST = below(1500, 'ms');
+/** Issue 14: the full-universe /backtest path (runBacktest) in at most 1.0 s (1.53 s before it). */
+const TARGET_BACKTEST_PATH = below(1000, 'ms');
 const TARGET_MONTE_CARLO = below(500, 'ms');
 const NO_REASONS: string[] = [];
 
@@ -195,8 +197,8 @@ export const backtestBenchmark: Benchmark = {
         `cross-check: runBacktest, the /backtest path (measureBacktestBench)`,
         ms(app.backtest.bestMs),
         ms(app.backtest.medianMs),
-        TARGET_BACKTEST.label,
-        mark(app.backtest.bestMs, TARGET_BACKTEST),
+        TARGET_BACKTEST_PATH.label,
+        mark(app.backtest.bestMs, TARGET_BACKTEST_PATH),
         perSecond(app.bars, app.backtest.bestMs),
         `${num(app.backtest.trades)} trades${app.backtest.trades === trades.length ? ' (same)' : ` (differs from ${num(trades.length)} above)`}`,
       ]);
