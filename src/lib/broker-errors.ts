@@ -14,8 +14,12 @@
  * - `auth`: credentials missing or wrong; fix configuration.
  * - `bad_response`: the broker answered with something we cannot read.
  * - `not_found`: no such order (or endpoint).
+ * - `ambiguous`: the broker holds an order under our client order id that is
+ *   not the one we sent (other symbol, side, qty or limit: a restored
+ *   database, a second installation, a manual order). It proves nothing:
+ *   book nothing from it, send nothing again, leave it to an admin.
  */
-export type BrokerErrorKind = 'rejected' | 'rate_limited' | 'unavailable' | 'timeout_unknown' | 'auth' | 'bad_response' | 'not_found';
+export type BrokerErrorKind = 'rejected' | 'rate_limited' | 'unavailable' | 'timeout_unknown' | 'auth' | 'bad_response' | 'not_found' | 'ambiguous';
 
 const DEFAULT_HINTS: Record<BrokerErrorKind, string> = {
   rejected: 'the order was not placed; fix it (or the account) before trying again',
@@ -26,6 +30,8 @@ const DEFAULT_HINTS: Record<BrokerErrorKind, string> = {
   auth: 'check the broker API key id and secret, and that they belong to this environment (paper or live)',
   bad_response: 'try again shortly; if it persists report it with the broker name and what was requested',
   not_found: 'check the order id',
+  ambiguous:
+    'nothing was booked from it and nothing will be sent again under this id: /stuck lists the order with what the broker shows; check it at the broker, then settle it with /resolve',
 };
 
 const RETRYABLE: ReadonlySet<BrokerErrorKind> = new Set(['rate_limited', 'unavailable']);

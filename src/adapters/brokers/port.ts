@@ -179,6 +179,41 @@ export function validateOrderRequest(broker: string, req: OrderRequest): OrderRe
   return { ...req, symbol: symbol.toUpperCase() };
 }
 
+/** What an order we sent is made of: what the order found under its client order id must repeat. */
+export type SentOrder = Pick<OrderRequest, 'clientOrderId' | 'symbol' | 'side' | 'qty' | 'limitPrice'>;
+
+/**
+ * Why `found` (the broker's order under `sent.clientOrderId`) is not the order
+ * we sent, or null when it is. The limit may differ by the rounding to the
+ * venue's tick an adapter applies (one cent, 0.0001 below $1), never more.
+ */
+export function orderMismatch(found: BrokerOrder, sent: SentOrder): string | null {
+  const diffs: string[] = [];
+  if (found.symbol.toUpperCase() !== sent.symbol.toUpperCase()) diffs.push(`symbol ${found.symbol}, not ${sent.symbol}`);
+  if (found.side !== sent.side) diffs.push(`side ${found.side}, not ${sent.side}`);
+  if (found.qty !== sent.qty) diffs.push(`qty ${found.qty}, not ${sent.qty}`);
+  const tick = sent.limitPrice >= 1 ? 0.01 : 0.0001;
+  if (found.limitPrice === null || Math.abs(found.limitPrice - sent.limitPrice) > tick + 1e-9) diffs.push(`limit ${found.limitPrice ?? 'none (market)'}, not ${sent.limitPrice}`);
+  return diffs.length === 0 ? null : diffs.join('; ');
+}
+
+/**
+ * `found` when it is the order we sent; otherwise throws `ambiguous` with the
+ * broker's evidence (its order id, what it is, its status and fills), so the
+ * caller books nothing and /stuck can show why.
+ */
+export function checkSameOrder(broker: string, found: BrokerOrder, sent: SentOrder): BrokerOrder {
+  const why = orderMismatch(found, sent);
+  if (why === null) return found;
+  const what = `${found.side} ${found.qty} ${found.symbol} limit ${found.limitPrice ?? 'market'}, ${found.status}, ${found.filledQty} filled${found.avgFillPrice === null ? '' : ` at ${found.avgFillPrice}`} (broker order id ${found.brokerOrderId}, submitted ${found.submittedAt})`;
+  throw new BrokerError({
+    broker,
+    kind: 'ambiguous',
+    detail: `client order id ${sent.clientOrderId} holds a different order at the broker: ${what} — ${why}`,
+    clientOrderId: sent.clientOrderId,
+  });
+}
+
 function invalid(broker: string, detail: string): BrokerError {
   return new BrokerError({
     broker,

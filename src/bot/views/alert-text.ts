@@ -56,6 +56,8 @@ export function alertDetailText(d: AlertDetail): string {
     }
     case 'broker.rejected':
       return `${d.broker} rejected the ${d.symbol} order: ${recordedReasonText(d.reason)}`;
+    case 'order.ambiguous':
+      return `${d.broker} holds a DIFFERENT order under client order id ${d.clientOrderId}: ${d.evidence}. Nothing was booked from it and nothing is sent again. Check the order at the broker, then settle ours with /stuck and /resolve.`;
     case 'data.stale':
       return `Market data from ${d.source} is stale: newest bar ${d.last}, session ${d.sessionDate}. Import or fetch fresh bars (courtside data import).`;
     case 'reconcile.mismatch': {

@@ -27,7 +27,7 @@ export function outcomeLine(out: ExecutionOutcome): string {
     case 'failed':
       return `❌ Not placed: ${failedReason(out)}`;
     case 'pending':
-      return '⏳ Order outcome pending';
+      return out.cause.code === 'ambiguous' ? '⚠️ Not confirmed: another order holds its id at the broker (admins alerted)' : '⏳ Order outcome pending';
     case 'not_found':
       return '❓ Approval not found';
   }

@@ -24,6 +24,8 @@ export function pendingReason(c: PendingCause): string {
       return clip(`${c.error}; the order is not visible yet and will only be looked up, never re-sent`);
     case 'lookup_failed':
       return clip(`could not look the order up: ${c.error}`);
+    case 'ambiguous':
+      return clip(`${c.error}. Nothing was booked from it and nothing is sent again; admins are alerted and settle it with /stuck and /resolve`);
     case 'missing':
       return `order ${c.clientOrderId} was sent earlier but ${c.broker} does not show it (yet); it is never sent again — look again later or reconcile by hand`;
     case 'wait_failed':

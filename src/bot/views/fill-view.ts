@@ -50,6 +50,9 @@ export function fillConfirmation(outcome: ExecutionOutcome, ctx: FillContext = N
         chart: null,
       };
     case 'pending':
+      if (outcome.cause.code === 'ambiguous') {
+        return { text: fmt`⚠️ ${bold`Order not confirmed`} — ${pendingReason(outcome.cause)}${outcome.clientOrderId ? fmt`\nClient order id ${code(outcome.clientOrderId)}` : ''}`, chart: null };
+      }
       return {
         text: fmt`⏳ ${bold`Order still open`} — ${pendingReason(outcome.cause)}${outcome.clientOrderId ? fmt`\nClient order id ${code(outcome.clientOrderId)}` : ''}\nIt is never sent twice; /orders shows it once the broker settles it.`,
         chart: null,

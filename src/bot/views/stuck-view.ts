@@ -35,7 +35,9 @@ export function evidenceText(e: BrokerEvidence): string {
     case 'none':
       return `${e.broker} has NO order with this client order id.`;
     case 'lookup_failed':
-      return `${e.broker} could not be asked: ${e.error}`;
+      return e.otherOrder
+        ? `${e.broker} holds a DIFFERENT order under this client order id — not ours, nothing was booked from it: ${e.error}`
+        : `${e.broker} could not be asked: ${e.error}`;
   }
 }
 

@@ -29,7 +29,27 @@ export type AlpacaTradingFaultSpec =
   /** After: processed, then the connection is destroyed without an answer (a network error for the client). */
   | { kind: 'accept_then_drop' }
   /** `DELETE /v2/orders`: the first `count` (default 1) open orders fail to cancel (entry status 500) and stay open. */
-  | { kind: 'cancel_fails'; count?: number };
+  | { kind: 'cancel_fails'; count?: number }
+  /**
+   * `POST /v2/orders`, before: another order (`order`) already holds the
+   * request's client order id — placed by a second installation on the same
+   * account, or before a database restore — so Alpaca answers 422 "client_order_id
+   * must be unique" and GET by that id returns the other order (Alpaca docs,
+   * "Orders": client_order_id must be unique per account).
+   */
+  | { kind: 'id_taken'; order: PlantedOrder };
+
+/** An order put at the emulator as if placed outside this client (see `plantOrder`). */
+export interface PlantedOrder {
+  /** Default: the id of the request that meets an `id_taken` fault; required for `plantOrder`. */
+  clientOrderId?: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  qty: number;
+  limit: number;
+  /** Default `filled` (at `limit`). */
+  status?: 'filled' | 'new' | 'canceled';
+}
 
 export type AlpacaTradingFault = AlpacaTradingFaultSpec & {
   /** Only requests with this method match. */

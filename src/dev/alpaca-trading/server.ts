@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AlpacaTradingFault } from './faults.js';
+import type { AlpacaTradingFault, PlantedOrder } from './faults.js';
 
 export interface AlpacaTradingQuote {
   bid: number;
@@ -49,6 +49,8 @@ export interface AlpacaTradingEmulator {
   setCash(cash: number): void;
   /** Puts a long position in place (qty 0 removes it). */
   setPosition(symbol: string, qty: number, avgEntryPrice: number): void;
+  /** Puts an order in the book as if placed elsewhere (the Alpaca dashboard, another installation); returns its wire form. */
+  plantOrder(order: PlantedOrder & { clientOrderId: string }): Record<string, unknown>;
   injectFaults(...faults: AlpacaTradingFault[]): void;
   /** Faults not yet used. */
   pendingFaults(): AlpacaTradingFault[];
@@ -176,6 +178,10 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
     }
     if (fault?.kind === 'server_error' && !fault.processed) {
       return answer(new Reply(fault.status ?? 500, { code: 50010000, message: 'internal server error' }));
+    }
+    if (fault?.kind === 'id_taken') {
+      const cid = fault.order.clientOrderId ?? clientIdOf(raw);
+      if (cid !== undefined && !byClientId.has(cid)) plant({ ...fault.order, clientOrderId: cid });
     }
 
     let reply: Reply;
@@ -508,6 +514,34 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
     };
   }
 
+  /** An order placed outside this client: in the book (and counted) like any other, never matched against quotes. */
+  function plant(p: PlantedOrder & { clientOrderId: string }): EmuOrder {
+    if (byClientId.has(p.clientOrderId)) throw new Error(`client order id ${p.clientOrderId} is already taken at the emulator`);
+    const now = new Date().toISOString();
+    const status = p.status ?? 'filled';
+    const o: EmuOrder = {
+      id: randomUUID(),
+      clientOrderId: p.clientOrderId,
+      symbol: p.symbol.toUpperCase(),
+      side: p.side,
+      type: 'limit',
+      tif: 'day',
+      qty: p.qty,
+      limit: p.limit,
+      filledQty: status === 'filled' ? p.qty : 0,
+      avgPrice: status === 'filled' ? p.limit : null,
+      status,
+      createdAt: now,
+      updatedAt: now,
+      filledAt: status === 'filled' ? now : null,
+      canceledAt: status === 'canceled' ? now : null,
+    };
+    orders.push(o);
+    byId.set(o.id, o);
+    byClientId.set(o.clientOrderId, o);
+    return o;
+  }
+
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
@@ -523,6 +557,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
       if (qty === 0) positions.delete(symbol.toUpperCase());
       else positions.set(symbol.toUpperCase(), { qty, avgEntryPrice: avg });
     },
+    plantOrder: (p) => wire(plant(p)),
     injectFaults: (...f) => void faults.push(...f),
     pendingFaults: () => [...faults],
     close: () =>
@@ -533,6 +568,16 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
         server.closeAllConnections();
       }),
   };
+}
+
+/** The client_order_id of an order POST body, if it has one. */
+function clientIdOf(raw: string): string | undefined {
+  try {
+    const b = JSON.parse(raw) as Record<string, unknown>;
+    return typeof b['client_order_id'] === 'string' ? b['client_order_id'] : undefined;
+  } catch {
+    return undefined; // not JSON: the route answers 422 for it
+  }
 }
 
 /** Alpaca's order object. Quantities and prices are decimal strings. */

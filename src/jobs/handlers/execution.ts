@@ -82,6 +82,13 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
     ...closeHandlers(deps),
     'execution.run': async (p, run) => {
       const out = await executeApproval(deps.execution, p.approvalId);
+      if (out.kind === 'pending' && out.cause.code === 'ambiguous') {
+        // Another order holds the id at the broker: a retry would only look it up and meet the same
+        // order. The trader is told, admins alerted; the recovery pass, /stuck and /resolve take over.
+        await tellOutcome(deps, out, p, `${run.job.id}-outcome`);
+        await brokerAlert(deps, out);
+        return { kind: out.kind, circuit: {} };
+      }
       if (out.kind === 'pending' || (out.kind === 'failed' && out.retryable)) throw new OutcomePendingError(deps.unfinishedReason(out));
       // The trader hears first (the breaker's P&L read would delay the confirmation); the breaker
       // runs even when telling failed, and a retry re-reads the stored outcome and checks again.
@@ -183,12 +190,21 @@ async function handOn(deps: ExecutionQueueDeps, o: QueuedOrder): Promise<void> {
   }
 }
 
-/** A broker rejection opens an alert for admins; the next order the broker accepts closes it. */
+/** A broker rejection opens an alert for admins; the next order the broker accepts closes it. An order id held by another order opens one of its own. */
 async function brokerAlert(deps: ExecutionQueueDeps, out: ExecutionOutcome): Promise<void> {
   const broker = deps.broker.name;
   const key = alertKeys.brokerRejected(broker);
   if (out.kind === 'refused' && out.gate === 'broker') {
     await deps.alerts.raise({ key, kind: ALERT_KINDS.brokerRejected, severity: 'warning', detail: { code: 'broker.rejected', broker, symbol: out.symbol, reason: out.reason } });
+  } else if (out.kind === 'pending' && out.cause.code === 'ambiguous') {
+    // One alert per order id (raising it again sends nothing new): the job's retries only look it up.
+    const clientOrderId = out.clientOrderId ?? `approval ${out.approvalId}`;
+    await deps.alerts.raise({
+      key: alertKeys.orderAmbiguous(clientOrderId),
+      kind: ALERT_KINDS.orderAmbiguous,
+      severity: 'critical',
+      detail: { code: 'order.ambiguous', broker, clientOrderId, evidence: out.cause.error.slice(0, 500) },
+    });
   } else if (out.kind === 'filled' || out.kind === 'partially_filled' || out.kind === 'not_filled') {
     await deps.alerts.resolve(key, { code: 'broker.accepting', broker });
   }

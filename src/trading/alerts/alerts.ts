@@ -11,6 +11,7 @@ export const ALERT_SEVERITIES: readonly AlertSeverity[] = ['info', 'warning', 'c
 export const ALERT_KINDS = {
   jobFailed: 'job-failed',
   brokerRejected: 'broker-rejected',
+  orderAmbiguous: 'order-ambiguous',
   dataStale: 'data-stale',
   reconcileMismatch: 'reconcile-mismatch',
   heartbeat: 'heartbeat',
@@ -26,6 +27,8 @@ export const alertKeys = {
   jobFailed: (jobName: string) => `job.failed:${jobName}`,
   /** The broker rejected orders; resolve on the next accepted order. */
   brokerRejected: (broker: string) => `broker.rejected:${broker}`,
+  /** Another order holds this order's client order id at the broker; an admin settles it (/stuck, /resolve). */
+  orderAmbiguous: (clientOrderId: string) => `order.ambiguous:${clientOrderId}`,
   /** Market data is stale; resolve when fresh data arrives. */
   dataStale: (source: string) => `data.stale:${source}`,
   /** Positions/orders disagree with the broker; resolve when a reconciliation matches. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
-import type { Broker, BrokerOrder } from '../../adapters/brokers/port.js';
+import type { Broker } from '../../adapters/brokers/port.js';
 import type { QuoteProvider } from '../../adapters/market-data/port.js';
 import { iocLimitPriceFromAsk } from '../../engine/tick.js';
 import { DriftBand, LiquidityGate, PolicyGate, PositionCaps, type GateName, type GateRefusal } from '../../engine/risk/index.js';
@@ -16,6 +16,7 @@ import { AuditJournal, type AuditSink } from './audit-journal.js';
 import { clientOrderIdFor, tradingDay } from './ids.js';
 import { ALWAYS_OPEN, type MarketHours } from '../../engine/market-hours.js';
 import { marketClosedReason, type NewRiskSession } from './new-risk-session.js';
+import { lookUpEvidence } from './broker-evidence.js';
 import { OrderLifecycle, refOf, type BookingFacts, type OrderBookkeeping, type OrdersRow, type UnsentCause } from './order-lifecycle.js';
 import { brokerWords, reasonParam, scrubReason, storedReason, type RecordedReason } from './recorded-reasons.js';
 import { randomUUID } from 'node:crypto';
@@ -95,6 +96,12 @@ export type PendingCause =
   /** The submission's outcome is unknown and the order is not visible yet. */
   | { code: 'unknown'; error: string }
   | { code: 'lookup_failed'; error: string }
+  /**
+   * The broker holds a different order under this approval's client order id (a restored
+   * database, a second installation, a manual order): nothing is booked from it and nothing is
+   * sent again; an admin settles it (/stuck, /resolve). `error` carries the broker's evidence.
+   */
+  | { code: 'ambiguous'; error: string }
   /** Sent earlier, but the broker does not show it (yet). */
   | { code: 'missing'; clientOrderId: string; broker: string }
   | { code: 'wait_failed'; error: string }
@@ -308,9 +315,11 @@ class Run {
       case 'claimed':
         return { kind: 'pending', approvalId: this.approvalId, clientOrderId: cid, cause: { code: 'claimed' } };
       case 'unknown':
-        return { kind: 'pending', approvalId: this.approvalId, clientOrderId: cid, cause: { code: 'unknown', error: this.text(res.error.message) } };
-      case 'lookup_failed':
-        return { kind: 'pending', approvalId: this.approvalId, clientOrderId: cid, cause: { code: 'lookup_failed', error: this.text(res.error.message) } };
+      case 'lookup_failed': {
+        // Ambiguous: the broker's evidence without the adapter's hint (the view says what happens next).
+        if (res.error.kind === 'ambiguous') return { kind: 'pending', approvalId: this.approvalId, clientOrderId: cid, cause: { code: 'ambiguous', error: this.text(`${res.error.broker}: ${res.error.detail}`) } };
+        return { kind: 'pending', approvalId: this.approvalId, clientOrderId: cid, cause: { code: res.kind, error: this.text(res.error.message) } };
+      }
       case 'missing':
         return { kind: 'pending', approvalId: this.approvalId, clientOrderId: cid, cause: { code: 'missing', clientOrderId: cid, broker } };
       case 'wait_failed':
@@ -543,16 +552,7 @@ class Run {
       const now = await approvalStateVersion(this.deps.db, id);
       if (now?.version !== mode.version) return { kind: 'changed', approvalId: id, version: now?.version ?? -1 };
     }
-    const broker = this.deps.broker.name;
-    let found: BrokerOrder | null = null;
-    let evidence: BrokerEvidence;
-    try {
-      found = await this.deps.broker.findSubmitted(refOf(o));
-      evidence = found ? evidenceOf(broker, found) : { kind: 'none', broker };
-    } catch (e) {
-      if (!isBrokerError(e)) throw e;
-      evidence = { kind: 'lookup_failed', broker, error: this.text(e.message) };
-    }
+    const { found, evidence } = await lookUpEvidence(this.deps.broker, refOf(o), (t) => this.text(t));
     const how = mode.kind === 'auto' ? 'recovery' : mode.kind;
     const by = mode.kind === 'auto' ? null : mode.by;
     if (found && isTerminal(found.status)) {
@@ -818,20 +818,6 @@ async function closeUnsentOrder(tx: SqlSession, o: OrderRow, reason: RecordedRea
   return true;
 }
 
-/** What the broker showed, as evidence (figures only). */
-function evidenceOf(broker: string, b: BrokerOrder): BrokerEvidence {
-  return {
-    kind: 'found',
-    broker,
-    brokerOrderId: b.brokerOrderId,
-    status: b.status,
-    qty: b.qty,
-    filledQty: b.filledQty,
-    avgFillPrice: b.avgFillPrice,
-    submittedAt: b.submittedAt,
-    updatedAt: b.updatedAt,
-  };
-}
 
 /** A promise's outcome as a value, so several can run at once and each failure is handled where it matters. */
 function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {

@@ -4,15 +4,14 @@ import type { BrokerOrder } from '../../adapters/brokers/port.js';
 import { roundToTick } from '../../engine/tick.js';
 import { makeScrubber } from '../../lib/logging/scrub.js';
 import { cents, round6 } from '../../lib/numbers.js';
-import type { OrderStatus } from '../../lib/order-status.js';
 import { AuditJournal } from './audit-journal.js';
 import { exitClientOrderId } from './exit-ids.js';
 import { DEFAULT_EXIT_LIMITS, type ExitDeps, type ExitLimits, type ExitNote, type ExitOutcome, type ExitStatus, type ExitTrigger, type OrderExitReason } from './exit-types.js';
 import { neverSent, OrderLifecycle, refOf, type BookingFacts, type KillSwitchRule, type LifecycleResult, type OrderBookkeeping, type OrdersRow, type UnsentCause } from './order-lifecycle.js';
 import { brokerWords, reasonParam, scrubReason, storedReason, type RecordedReason } from './recorded-reasons.js';
-import { isBrokerError } from '../../lib/broker-errors.js';
 import { isTerminal } from '../../lib/order-status.js';
-import type { BrokerEvidence, ExitSettleResult } from './stuck-types.js';
+import { lookUpEvidence } from './broker-evidence.js';
+import type { ExitSettleResult } from './stuck-types.js';
 
 /** First key of the per-position advisory lock (the second is hashtext("symbol|strategy")). */
 const POSITION_LOCK = 774_219_102;
@@ -280,18 +279,7 @@ export class ExitDesk {
     const o = await this.orderByClientId(cid);
     const attemptedAt = o?.submit_attempted_at ?? null;
     if (!o || o.booked_at !== null || attemptedAt === null || attemptedAt.getTime() > olderThan.getTime()) return { kind: 'not_stuck', clientOrderId: cid };
-    const broker = this.deps.broker.name;
-    let found: BrokerOrder | null = null;
-    let evidence: BrokerEvidence;
-    try {
-      found = await this.deps.broker.findSubmitted(refOf(o));
-      evidence = found
-        ? { kind: 'found', broker, brokerOrderId: found.brokerOrderId, status: found.status, qty: found.qty, filledQty: found.filledQty, avgFillPrice: found.avgFillPrice, submittedAt: found.submittedAt, updatedAt: found.updatedAt }
-        : { kind: 'none', broker };
-    } catch (e) {
-      if (!isBrokerError(e)) throw e;
-      evidence = { kind: 'lookup_failed', broker, error: this.text(e.message) };
-    }
+    const { found, evidence } = await lookUpEvidence(this.deps.broker, refOf(o), (t) => this.text(t));
     try {
       if (found && isTerminal(found.status)) {
         if (await this.book(o, found)) await this.audit('exit.recovered', { clientOrderId: cid, symbol: o.symbol, strategy: o.strategy, attemptedAt: attemptedAt.toISOString(), evidence });

@@ -22,8 +22,11 @@ export type BrokerEvidence =
     }
   /** The broker shows no order with this client order id (nor matching terms). */
   | { kind: 'none'; broker: string }
-  /** The lookup itself failed (broker unreachable, bad answer): nothing is known. */
-  | { kind: 'lookup_failed'; broker: string; error: string };
+  /**
+   * The lookup itself failed (broker unreachable, bad answer): nothing is known. `otherOrder`: the
+   * broker holds a different order under our client order id (not ours; nothing is booked from it).
+   */
+  | { kind: 'lookup_failed'; broker: string; error: string; otherOrder?: true };
 
 /**
  * How an approval stuck after its attempt mark is settled:

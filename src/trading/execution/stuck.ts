@@ -1,7 +1,7 @@
 import type { UnitOfWork } from '../../adapters/db/port.js';
-import { isBrokerError } from '../../lib/broker-errors.js';
 import { Confirmations, type ConfirmBinding, type ConfirmRefusal, type IssuedConfirmation } from '../confirmations/confirmations.js';
 import { settleApproval, type ExecutionDeps } from './execute.js';
+import { lookUpEvidence } from './broker-evidence.js';
 import { refOf } from './order-lifecycle.js';
 import { approvalStateVersion } from './state-version.js';
 import type { BrokerEvidence, SettleMode, SettleResult } from './stuck-types.js';
@@ -166,30 +166,23 @@ export async function askResolve(deps: StuckDeps, approvalId: string, by: number
   const item = (await listStuck({ db: deps.execution.db, resolveAfterMs: deps.resolveAfterMs, ...(deps.now ? { now: deps.now } : {}) })).approvals.find((a) => a.approvalId === id);
   if (!item) return { kind: 'not_stuck', approvalId: id };
   const broker = deps.execution.broker;
-  let evidence: BrokerEvidence;
-  try {
-    const b = await broker.findSubmitted(
-      refOf({
-        id: '',
-        client_order_id: item.clientOrderId,
-        symbol: item.symbol,
-        side: item.side,
-        qty: item.qty,
-        limit_price: String(item.limitPrice),
-        time_in_force: 'ioc',
-        state: 'new',
-        broker_order_id: item.brokerOrderId,
-        submit_attempted_at: new Date(item.attemptedAt),
-        booked_at: null,
-      }),
-    );
-    evidence = b
-      ? { kind: 'found', broker: broker.name, brokerOrderId: b.brokerOrderId, status: b.status, qty: b.qty, filledQty: b.filledQty, avgFillPrice: b.avgFillPrice, submittedAt: b.submittedAt, updatedAt: b.updatedAt }
-      : { kind: 'none', broker: broker.name };
-  } catch (e) {
-    if (!isBrokerError(e)) throw e;
-    evidence = { kind: 'lookup_failed', broker: broker.name, error: (deps.execution.scrub ?? ((s: string) => s))(e.message).slice(0, 300) };
-  }
+  const { evidence } = await lookUpEvidence(
+    broker,
+    refOf({
+      id: '',
+      client_order_id: item.clientOrderId,
+      symbol: item.symbol,
+      side: item.side,
+      qty: item.qty,
+      limit_price: String(item.limitPrice),
+      time_in_force: 'ioc',
+      state: 'new',
+      broker_order_id: item.brokerOrderId,
+      submit_attempted_at: new Date(item.attemptedAt),
+      booked_at: null,
+    }),
+    (t) => (deps.execution.scrub ?? ((x: string) => x))(t).slice(0, 300),
+  );
   const tokens = new Confirmations(deps.execution.db, deps.now ? { now: deps.now } : {});
   const verify = evidence.kind === 'found' ? VERIFY : '';
   const issue = (c: ResolveChoice) => tokens.issue({ action: actionOf(c), subject: `${subjectOf(id)}${c === 'mark_failed' ? verify : ''}`, version: item.version, issuedBy: by });

@@ -97,7 +97,8 @@ async function press(messageId: number, data: string): Promise<string> {
 describe('/stuck and /resolve (admin)', () => {
   it('lists, shows the evidence, refuses a stale press and Mark failed on a live order, then Book fill books once', async () => {
     // The POST reached the broker (a day order far under the ask: it stays open) before the worker died.
-    const live = await stuckRows('STK', 5, 20.02);
+    // Its row says the same limit: an order under our id with other terms would be someone else's.
+    const live = await stuckRows('STK', 5, 1);
     await broker.submitOrder({ clientOrderId: live.cid, symbol: 'STK', side: 'buy', qty: 5, type: 'limit', limitPrice: 1, timeInForce: 'day' });
     const posted = submits();
     // The POST never reached the broker.
@@ -127,7 +128,7 @@ describe('/stuck and /resolve (admin)', () => {
     expect(await press(a3.messageId, a3.bookFill)).toMatch(/Booked from the broker's answer/);
     expect((await approvalState(live.approvalId)).state).toBe('not_filled');
     expect(await press(a3.messageId, a3.bookFill)).toMatch(/already used/);
-    expect(await spent()).toBeCloseTo(before - 5 * 20.02, 6);
+    expect(await spent()).toBeCloseTo(before - 5 * 1, 6);
 
     // No order at the broker: Mark failed closes it and releases its budget.
     const b = await resolveAsk(lost.approvalId);
@@ -136,7 +137,7 @@ describe('/stuck and /resolve (admin)', () => {
     const failed = await approvalState(lost.approvalId);
     expect(failed.state).toBe('failed');
     expect(failed.reason_detail).toMatchObject({ code: 'lost_after_crash', markedBy: String(USER) });
-    expect(await spent()).toBeCloseTo(before - 5 * 20.02 - 4 * 20.02, 6);
+    expect(await spent()).toBeCloseTo(before - 5 * 1 - 4 * 20.02, 6);
     expect(await press(b.messageId, b.bookFill)).toMatch(/out of date/);
 
     expect(textOf(await command(h, USER, '/stuck', /Nothing stuck|Stuck orders/, 15_000))).toMatch(/Nothing stuck/);

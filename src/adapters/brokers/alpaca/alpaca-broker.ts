@@ -4,6 +4,7 @@ import type { RetryPolicy } from '../../market-data/http/retry.js';
 import { BrokerError, isBrokerError } from '../errors.js';
 import {
   checkClientOrderId,
+  checkSameOrder,
   isTerminal,
   validateOrderRequest,
   type Broker,
@@ -63,8 +64,12 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  *    order up by `client_order_id` (with backoff, for `lookupWindowMs`) and
  *    returns what Alpaca has; if it still cannot tell, it throws
  *    `timeout_unknown` and the caller must reconcile by client id.
- * 2. 422 "client_order_id must be unique" means the order exists: it is
- *    fetched and returned, so submitting twice is harmless.
+ * 2. 422 "client_order_id must be unique" means an order holds the id: it is
+ *    fetched and returned only when it is the order sent (symbol, side, qty,
+ *    limit), so submitting twice is harmless; any other order under the id
+ *    proves nothing and throws `ambiguous` (a restored database, a second
+ *    installation or a manual order may hold it). Orders found after an
+ *    unknown outcome, and by `findSubmitted`, are checked the same way.
  * 3. Only a 429 is re-POSTed (Alpaca rejects rate-limited requests before
  *    processing them), after Retry-After, a bounded number of times.
  * Keys travel only in the `APCA-API-KEY-ID` / `APCA-API-SECRET-KEY` headers
@@ -126,20 +131,20 @@ export class AlpacaBroker implements Broker {
       const out = await this.http.once('POST', ORDERS, body, this.submitTimeoutMs);
       const what = `POST ${ORDERS} for client order id ${cid}`;
       if (out.kind === 'network') {
-        return this.findAfterUnknown(cid, `${what} got no answer (${out.why})`);
+        return this.findAfterUnknown(req, `${what} got no answer (${out.why})`);
       }
       const s = out.status;
       if (s >= 200 && s < 300) {
         const order = this.tryOrder(out.text, cid);
         if (order.ok) return order.order;
-        return this.findAfterUnknown(cid, `${what} returned HTTP ${s} but ${order.problem}`);
+        return this.findAfterUnknown(req, `${what} returned HTTP ${s} but ${order.problem}`);
       }
       if (s === 422 && UNIQUE_ID.test(parseErrorBody(out.text).message ?? '')) {
-        this.logger?.info({ clientOrderId: cid }, 'order already exists at the broker; returning it');
-        return this.findAfterUnknown(cid, `${what}: the broker says this client order id is taken`);
+        this.logger?.info({ clientOrderId: cid }, 'client order id already taken at the broker; checking that it is this order');
+        return this.findAfterUnknown(req, `${what}: the broker says this client order id is taken`);
       }
       if (s === 408 || s >= 500) {
-        return this.findAfterUnknown(cid, `${what} returned HTTP ${s}`);
+        return this.findAfterUnknown(req, `${what} returned HTTP ${s}`);
       }
       const err = this.http.errorFor('POST', ORDERS, out, attempt);
       if (s === 429 && attempt <= this.maxSubmitRetries) {
@@ -159,9 +164,10 @@ export class AlpacaBroker implements Broker {
     return this.lookupByClientId(clientOrderId);
   }
 
-  /** Ours by client order id: the id is unique here, so the rest of `ref` is not needed. */
-  findSubmitted(ref: SubmittedOrderRef): Promise<BrokerOrder | null> {
-    return this.getOrderByClientId(ref.clientOrderId);
+  /** Ours by client order id, when the order under it is the one `ref` describes (else `ambiguous`). */
+  async findSubmitted(ref: SubmittedOrderRef): Promise<BrokerOrder | null> {
+    const found = await this.getOrderByClientId(ref.clientOrderId);
+    return found && checkSameOrder(this.name, found, ref);
   }
 
   async getOrder(brokerOrderId: string): Promise<BrokerOrder> {
@@ -314,9 +320,10 @@ export class AlpacaBroker implements Broker {
   /**
    * After a POST whose outcome is unknown: looks the order up by client id
    * (never re-POSTs) until found or the lookup window ends, then throws
-   * `timeout_unknown`.
+   * `timeout_unknown`. An order found that is not `sent` throws `ambiguous`.
    */
-  private async findAfterUnknown(cid: string, why: string): Promise<BrokerOrder> {
+  private async findAfterUnknown(sent: OrderRequest, why: string): Promise<BrokerOrder> {
+    const cid = sent.clientOrderId;
     const started = Date.now();
     const deadline = started + this.lookupWindowMs;
     let last = 'not looked up yet';
@@ -325,10 +332,11 @@ export class AlpacaBroker implements Broker {
         const o = await this.lookupByClientId(cid, { single: true });
         if (o) {
           this.logger?.warn({ clientOrderId: cid, status: o.status, lookups: i + 1 }, `${why}; found the order by client id`);
-          return o;
+          return checkSameOrder(this.name, o, sent);
         }
         last = 'the broker has no order with this client order id';
       } catch (e) {
+        if (isBrokerError(e, 'ambiguous')) throw e; // another order holds the id: looking again cannot make it ours
         last = isBrokerError(e) ? e.message : String(e);
         if (isBrokerError(e, 'auth')) break;
       }

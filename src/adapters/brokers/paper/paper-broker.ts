@@ -8,6 +8,7 @@ import { BrokerError, isBrokerError } from '../errors.js';
 import {
   isTerminal,
   checkClientOrderId,
+  checkSameOrder,
   validateOrderRequest,
   type Broker,
   type BrokerAccount,
@@ -205,9 +206,10 @@ export class PaperBroker implements Broker {
     return found[0] ? toOrder(found[0]) : null;
   }
 
-  /** Ours by client order id: the id is unique here, so the rest of `ref` is not needed. */
-  findSubmitted(ref: SubmittedOrderRef): Promise<BrokerOrder | null> {
-    return this.getOrderByClientId(ref.clientOrderId);
+  /** Ours by client order id, when it is the order `ref` describes (else `ambiguous`). */
+  async findSubmitted(ref: SubmittedOrderRef): Promise<BrokerOrder | null> {
+    const found = await this.getOrderByClientId(ref.clientOrderId);
+    return found && checkSameOrder(this.name, found, ref);
   }
 
   async getOrder(brokerOrderId: string): Promise<BrokerOrder> {
@@ -378,13 +380,9 @@ export class PaperBroker implements Broker {
     });
   }
 
+  /** The order another submit with this id placed: ours only when it is the same order (else `ambiguous`). */
   private alreadyPlaced(existing: BrokerOrder, req: OrderRequest): BrokerOrder {
-    const same =
-      existing.symbol === req.symbol && existing.side === req.side && existing.qty === req.qty && existing.limitPrice === req.limitPrice && existing.timeInForce === req.timeInForce;
-    if (!same) {
-      this.logger?.warn({ clientOrderId: req.clientOrderId, existing: { symbol: existing.symbol, side: existing.side, qty: existing.qty, limitPrice: existing.limitPrice } }, 'client order id reused with different order details; returning the existing order');
-    }
-    return existing;
+    return checkSameOrder(this.name, existing, req);
   }
 
   /**

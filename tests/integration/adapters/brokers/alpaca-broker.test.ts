@@ -156,6 +156,48 @@ describe('AlpacaBroker against the trading emulator: orders', () => {
     expect(await b.getOrderByClientId(req.clientOrderId)).toMatchObject({ brokerOrderId: first.brokerOrderId });
     expect(await b.getOrderByClientId('nobody-used-this')).toBeNull();
   });
+
+  it('a taken id holding ANOTHER order proves nothing: ambiguous with the broker\'s evidence, one POST, nothing returned to book', async () => {
+    const b = broker();
+    const req = order({ symbol: 'MSFT', side: 'buy', qty: 5, limitPrice: 401.2 });
+    // A filled sell of 7 THIN holds the id (a second installation, a restored database).
+    emu.injectFaults({ kind: 'id_taken', method: 'POST', order: { symbol: 'THIN', side: 'sell', qty: 7, limit: 20 } });
+    const e = await failure(b.submitOrder(req), 'ambiguous');
+    expect(e.retryable).toBe(false);
+    expect(e.clientOrderId).toBe(req.clientOrderId);
+    expect(e.message).toContain('sell 7 THIN limit 20, filled, 7 filled at 20');
+    expect(e.message).toContain('symbol THIN, not MSFT');
+    expect(posts().map((r) => r.status)).toEqual([422]);
+    expect(emu.orders()).toHaveLength(1); // only the other order: ours was never placed
+    // Looking it up as ours (the recovery pass, /resolve) says the same, and never returns it.
+    const ref = { clientOrderId: req.clientOrderId, brokerOrderId: null, symbol: 'MSFT', side: 'buy' as const, qty: 5, limitPrice: 401.2, attemptedAt: new Date() };
+    await failure(b.findSubmitted(ref), 'ambiguous');
+    expect(posts()).toHaveLength(1);
+  });
+
+  it('a taken id holding the SAME order (a resubmit) is ours, however its limit was rounded; a different qty or side is not', async () => {
+    const b = broker();
+    const req = order({ symbol: 'PENNY', qty: 100, limitPrice: 0.43251 });
+    const first = await b.submitOrder(req); // sent as 0.4325 (buys round down)
+    expect((await b.submitOrder(req)).brokerOrderId).toBe(first.brokerOrderId);
+    const ref = { clientOrderId: req.clientOrderId, brokerOrderId: null, symbol: 'PENNY', side: 'buy' as const, qty: 100, limitPrice: 0.43251, attemptedAt: new Date() };
+    expect((await b.findSubmitted(ref))?.brokerOrderId).toBe(first.brokerOrderId);
+    await failure(b.findSubmitted({ ...ref, qty: 101 }), 'ambiguous');
+    await failure(b.findSubmitted({ ...ref, side: 'sell' }), 'ambiguous');
+    await failure(b.findSubmitted({ ...ref, limitPrice: 0.5 }), 'ambiguous');
+  });
+
+  it('an unknown outcome whose lookup finds another order under the id stops looking at once: ambiguous, one POST', async () => {
+    const b = broker({ lookupWindowMs: 5_000 });
+    const req = order({ symbol: 'MSFT', qty: 3 });
+    emu.plantOrder({ clientOrderId: req.clientOrderId, symbol: 'MSFT', side: 'buy', qty: 30, limit: 390, status: 'new' });
+    emu.injectFaults({ kind: 'server_error', status: 503, method: 'POST' });
+    const started = Date.now();
+    const e = await failure(b.submitOrder(req), 'ambiguous');
+    expect(Date.now() - started).toBeLessThan(4_000); // not the whole lookup window
+    expect(e.message).toContain('qty 30, not 3');
+    expect(posts()).toHaveLength(1);
+  });
 });
 
 describe('AlpacaBroker: unknown outcomes never place a second order', () => {

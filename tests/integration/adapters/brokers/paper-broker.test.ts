@@ -205,11 +205,19 @@ describe('PaperBroker idempotency and persistence', () => {
     expect(acct.cash).toBeCloseTo(1_000, 6);
   });
 
-  it('a second submit with the same id returns the existing order even with different details', async () => {
+  it('a second submit with the same id returns the existing order; with different details it is ambiguous and returns nothing', async () => {
     const b = paper();
     const first = await b.submitOrder(order({ clientOrderId: 'same-id', qty: 3 }));
-    const second = await b.submitOrder(order({ clientOrderId: 'same-id', qty: 99, limitPrice: 150 }));
-    expect(second).toEqual(first);
+    expect(await b.submitOrder(order({ clientOrderId: 'same-id', qty: 3 }))).toEqual(first);
+    const other = await b.submitOrder(order({ clientOrderId: 'same-id', qty: 99, limitPrice: 150 })).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(other).toMatchObject({ kind: 'ambiguous', clientOrderId: 'same-id' });
+    expect(String(other)).toContain('qty 3, not 99');
+    const ref = { clientOrderId: 'same-id', brokerOrderId: null, symbol: first.symbol, side: first.side, qty: 99, limitPrice: 150, attemptedAt: null };
+    await expect(b.findSubmitted(ref)).rejects.toMatchObject({ kind: 'ambiguous' });
+    expect(await b.findSubmitted({ ...ref, qty: 3, limitPrice: first.limitPrice! })).toEqual(first);
     expect(await count('paper_orders')).toBe(1);
   });
 

@@ -47,6 +47,12 @@ const alertCases: { [C in AlertDetailCode]: [Extract<AlertDetail, { code: C }>, 
     // While the refusal still carried text, or for an old approval: the text as recorded.
     [{ code: 'broker.rejected', broker: 'paper', symbol: 'XYZ', reason: { code: 'recorded', recorded: 'qty must be > 0' } }, 'paper rejected the XYZ order: qty must be > 0'],
   ],
+  'order.ambiguous': [
+    [
+      { code: 'order.ambiguous', broker: 'alpaca-paper', clientOrderId: 'cs-0b5e', evidence: 'sell 7 BBB limit 10, filled' },
+      'alpaca-paper holds a DIFFERENT order under client order id cs-0b5e: sell 7 BBB limit 10, filled. Nothing was booked from it and nothing is sent again. Check the order at the broker, then settle ours with /stuck and /resolve.',
+    ],
+  ],
   'data.stale': [
     [
       { code: 'data.stale', source: 'polygon', last: '2026-11-19', sessionDate: '2026-11-20' },
