@@ -352,25 +352,27 @@ class Run {
     const day = tradingDay(now);
     // The reads are independent: fetch them at once; the checks below still decide in their fixed
     // order, the kill switch first (and again right before the POST).
-    const [ks, quoteR, book, adv, accountR] = await Promise.all([
-      this.deps.killSwitch.state(),
-      settle(this.deps.quotes.latestQuote(a.symbol)),
-      this.deps.db.rows<{ spent: string; open: number; existing: string; adds: boolean | null }>(
-        `SELECT (SELECT COALESCE(SUM(spent), 0) FROM daily_budget WHERE date = $2::date) AS spent, p.*
-           FROM (SELECT count(DISTINCT symbol) FILTER (WHERE qty > 0)::int AS open,
-                        COALESCE(SUM(qty * avg_cost) FILTER (WHERE symbol = $1 AND qty > 0), 0) AS existing,
-                        bool_or(symbol = $1 AND qty > 0) AS adds
-                   FROM positions) p`,
-        [a.symbol, day],
-      ),
-      this.deps.dollarAdv(a.symbol).catch(() => null),
-      settle(this.deps.broker.account()),
+    // A failed quote or account read is answered below (retry, tell the trader); the others throw.
+    const [[ks, book, adv], [quoteR, accountR]] = await Promise.all([
+      Promise.all([
+        this.deps.killSwitch.state(),
+        this.deps.db.rows<{ spent: string; open: number; existing: string; adds: boolean | null }>(
+          `SELECT (SELECT COALESCE(SUM(spent), 0) FROM daily_budget WHERE date = $2::date) AS spent, p.*
+             FROM (SELECT count(DISTINCT symbol) FILTER (WHERE qty > 0)::int AS open,
+                          COALESCE(SUM(qty * avg_cost) FILTER (WHERE symbol = $1 AND qty > 0), 0) AS existing,
+                          bool_or(symbol = $1 AND qty > 0) AS adds
+                     FROM positions) p`,
+          [a.symbol, day],
+        ),
+        this.deps.dollarAdv(a.symbol).catch(() => null),
+      ]),
+      Promise.allSettled([this.deps.quotes.latestQuote(a.symbol), this.deps.broker.account()]),
     ]);
     const held = book[0];
     const spentToday = Number(held?.spent ?? 0);
     if (ks.engaged) return done(await this.refuse(a, 'kill_switch', { code: 'kill_switch', order: 'entry', killReason: ks.reason }, {}));
-    if (!quoteR.ok) {
-      return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, cause: { code: 'no_quote', symbol: a.symbol, error: this.text(errText(quoteR.error)) } });
+    if (quoteR.status === 'rejected') {
+      return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, cause: { code: 'no_quote', symbol: a.symbol, error: this.text(errText(quoteR.reason)) } });
     }
     const quote = quoteR.value;
     const side = 'buy' as const;
@@ -405,8 +407,8 @@ class Run {
     });
     if (!liquidity.ok) return done(await this.refuseGate(a, liquidity));
 
-    if (!accountR.ok) {
-      const e = accountR.error;
+    if (accountR.status === 'rejected') {
+      const e: unknown = accountR.reason;
       if (!isBrokerError(e)) throw e;
       if (!e.retryable) return done(await this.closeFailed(a, null, { code: 'account_unreadable', error: this.text(e.message) }));
       return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, cause: { code: 'account_unreadable', error: this.text(e.message) } });
@@ -818,14 +820,6 @@ async function closeUnsentOrder(tx: SqlSession, o: OrderRow, reason: RecordedRea
   return true;
 }
 
-
-/** A promise's outcome as a value, so several can run at once and each failure is handled where it matters. */
-function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-  return p.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-}
 
 /** Runs `fn` holding the approval's session advisory lock (see `UnitOfWork.withAdvisoryLock`). */
 function withApprovalLock<T>(db: UnitOfWork, approvalId: string, waitMs: number, fn: () => Promise<T>): Promise<T | 'busy'> {
