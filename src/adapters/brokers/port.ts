@@ -44,7 +44,22 @@ export interface BrokerOrder {
   clientOrderId: string;
   symbol: string;
   side: OrderSide;
+  /**
+   * Shares ordered (fractional for orders placed outside Courtside). 0 for a
+   * notional order, whose share count the broker does not know until it
+   * fills: see {@link BrokerOrder.notional}.
+   */
   qty: number;
+  /**
+   * Set only for a notional order ("buy $100 of AAPL", placed outside
+   * Courtside, e.g. from the Alpaca dashboard): the dollar amount ordered.
+   * Its `qty` is then 0 — never a share count, so it never matches an order
+   * we sent (which always has qty > 0) and its status is never derived from
+   * qty — while `filledQty` is the (possibly fractional) shares filled so
+   * far. Such an order is counted as open and cancelled like any other.
+   * Absent for every order with a share count, including all Courtside places.
+   */
+  notional?: number;
   filledQty: number;
   /** Volume-weighted average fill price; null until something fills. */
   avgFillPrice: number | null;
@@ -132,8 +147,13 @@ export interface Broker {
    */
   waitForTerminal(clientOrderId: string, opts?: WaitOptions): Promise<BrokerOrder>;
   listOpenOrders(): Promise<BrokerOrder[]>;
-  /** Cancels every open order, then counts what is still open (should be 0). */
-  cancelAllOrders(): Promise<{ cancelled: number; stillOpen: number }>;
+  /**
+   * Cancels every open order, then counts what is still open (should be 0).
+   * `cancelled` is the broker's own count for this call; `stillOpen` is null
+   * when the look afterwards failed (the cancels went out: look again with
+   * {@link listOpenOrders} rather than cancelling again to learn the count).
+   */
+  cancelAllOrders(): Promise<{ cancelled: number; stillOpen: number | null }>;
   listPositions(): Promise<BrokerPosition[]>;
   /**
    * Cancels open orders, then sells (or covers) every position; returns the

@@ -39,15 +39,44 @@ export type AlpacaTradingFaultSpec =
    */
   | { kind: 'id_taken'; order: PlantedOrder };
 
-/** An order put at the emulator as if placed outside this client (see `plantOrder`). */
+/** Order types a planted order may have (Alpaca's `type`). */
+export type PlantedOrderType = 'limit' | 'market' | 'stop' | 'stop_limit' | 'trailing_stop';
+
+/**
+ * An order put at the emulator as if placed outside this client (see
+ * `plantOrder`): from the Alpaca dashboard, another app or installation, so
+ * it may be of any shape Alpaca allows, not only Courtside's whole-share limits.
+ */
 export interface PlantedOrder {
   /** Default: the id of the request that meets an `id_taken` fault; required for `plantOrder`. */
   clientOrderId?: string;
   symbol: string;
   side: 'buy' | 'sell';
-  qty: number;
-  limit: number;
-  /** Default `filled` (at `limit`). */
+  /** Shares, fractional allowed ("0.5" on the wire). Give `qty` or `notional`. */
+  qty?: number;
+  /**
+   * A notional order: this many dollars of the symbol, no share count. On the
+   * wire `qty` is then null and `notional` a decimal string, as Alpaca sends
+   * for "buy $100 of AAPL" placed from its dashboard.
+   */
+  notional?: number;
+  /** Default `limit`. */
+  type?: PlantedOrderType;
+  /** The limit price; required for `limit` and `stop_limit`, ignored (null on the wire) for the other types. */
+  limit?: number;
+  /** The stop price of `stop`/`stop_limit` orders (default: the limit, else 1). */
+  stop?: number;
+  /** Default `day`. */
+  timeInForce?: 'day' | 'gtc' | 'ioc';
+  /**
+   * `bracket` plants two more orders, the take-profit (limit) and stop-loss
+   * (stop) legs, `held` until the parent fills; `oto` plants one (a stop).
+   * The legs are orders in the book like any other (listed with
+   * `nested=false`, cancelled by cancel-all); with `nested=true` they are
+   * listed under the parent's `legs`. Default `simple`.
+   */
+  orderClass?: 'simple' | 'bracket' | 'oco' | 'oto';
+  /** Default `filled` (at `limit`, else the stop, else 1). A `filled` notional order has no share count, so it must not be planted filled. */
   status?: 'filled' | 'new' | 'canceled';
 }
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AlpacaTradingFault, PlantedOrder } from './faults.js';
+import type { AlpacaTradingFault, PlantedOrder, PlantedOrderType } from './faults.js';
 
 export interface AlpacaTradingQuote {
   bid: number;
@@ -23,6 +23,13 @@ export interface AlpacaTradingEmulatorOptions {
    * executing it against the quote. Default 0: executed right after the answer.
    */
   fillDelayMs?: number;
+  /**
+   * Cancels are asynchronous at Alpaca: a cancelled order first shows
+   * `pending_cancel` (still listed as open) and only later `canceled`: this
+   * long later here (default 0: canceled at once). Closing all positions
+   * with `cancel_orders=true` still cancels at once.
+   */
+  cancelDelayMs?: number;
   port?: number;
 }
 
@@ -58,17 +65,27 @@ export interface AlpacaTradingEmulator {
 }
 
 type Side = 'buy' | 'sell';
-type EmuStatus = 'pending_new' | 'new' | 'partially_filled' | 'filled' | 'canceled' | 'expired' | 'rejected';
+type EmuStatus = 'pending_new' | 'new' | 'held' | 'partially_filled' | 'pending_cancel' | 'filled' | 'canceled' | 'expired' | 'rejected';
 
 interface EmuOrder {
   id: string;
   clientOrderId: string;
   symbol: string;
   side: Side;
-  type: 'limit' | 'market';
+  type: PlantedOrderType;
   tif: string;
-  qty: number;
+  /** Null for a notional order (only planted ones). */
+  qty: number | null;
+  /** Dollars, for a notional order; else null. */
+  notional: number | null;
   limit: number | null;
+  stop: number | null;
+  /** Alpaca's `order_class`: '' (simple, as Alpaca sends it), `bracket`, `oco`, `oto`. */
+  orderClass: string;
+  /** The legs of a bracket/oto/oco parent (also orders in the book). */
+  legs: EmuOrder[];
+  /** A leg's parent. */
+  parentId: string | null;
   filledQty: number;
   avgPrice: number | null;
   status: EmuStatus;
@@ -83,7 +100,7 @@ interface Position {
   avgEntryPrice: number;
 }
 
-const OPEN: ReadonlySet<EmuStatus> = new Set(['pending_new', 'new', 'partially_filled']);
+const OPEN: ReadonlySet<EmuStatus> = new Set(['pending_new', 'new', 'held', 'partially_filled', 'pending_cancel']);
 const CODE_UNPROCESSABLE = 40010001;
 const CODE_UNAUTHORIZED = 40110000;
 const CODE_FORBIDDEN = 40310000;
@@ -123,6 +140,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
   const requests: AlpacaTradingRecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const fillDelayMs = opts.fillDelayMs ?? 0;
+  const cancelDelayMs = opts.cancelDelayMs ?? 0;
 
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
@@ -303,7 +321,12 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
       type,
       tif,
       qty,
+      notional: null,
       limit,
+      stop: null,
+      orderClass: '',
+      legs: [],
+      parentId: null,
       filledQty: 0,
       avgPrice: null,
       status: 'pending_new',
@@ -322,7 +345,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
 
   /** Matches a newly accepted order against the current quote once. */
   function execute(o: EmuOrder): void {
-    if (o.status !== 'pending_new') return; // canceled before it got here
+    if (o.status !== 'pending_new' || o.qty === null) return; // canceled before it got here (notional orders are only planted, never executed)
     const q = quotes.get(o.symbol);
     const now = new Date().toISOString();
     o.updatedAt = now;
@@ -367,6 +390,19 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
   }
 
   function cancel(o: EmuOrder): void {
+    if (cancelDelayMs > 0) {
+      if (o.status === 'pending_cancel') return;
+      o.status = 'pending_cancel';
+      o.updatedAt = new Date().toISOString();
+      later(cancelDelayMs, () => {
+        if (o.status === 'pending_cancel') cancelNow(o);
+      });
+      return;
+    }
+    cancelNow(o);
+  }
+
+  function cancelNow(o: EmuOrder): void {
     const now = new Date().toISOString();
     o.status = 'canceled';
     o.canceledAt = now;
@@ -375,13 +411,18 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
 
   function buyingPower(): number {
     let reserved = 0;
-    for (const o of orders) if (o.side === 'buy' && OPEN.has(o.status)) reserved += (o.qty - o.filledQty) * (o.limit ?? quotes.get(o.symbol)?.ask ?? 0);
+    for (const o of orders) {
+      if (o.side !== 'buy' || !OPEN.has(o.status) || o.parentId !== null) continue;
+      if (o.qty === null) reserved += Math.max(0, (o.notional ?? 0) - o.filledQty * (o.avgPrice ?? 0));
+      else reserved += (o.qty - o.filledQty) * (o.limit ?? quotes.get(o.symbol)?.ask ?? 0);
+    }
     return cash - reserved;
   }
 
   function reservedToSell(symbol: string): number {
     let n = 0;
-    for (const o of orders) if (o.side === 'sell' && o.symbol === symbol && OPEN.has(o.status)) n += o.qty - o.filledQty;
+    // A notional sell reserves no known share count; legs are covered by their parent.
+    for (const o of orders) if (o.side === 'sell' && o.symbol === symbol && OPEN.has(o.status) && o.qty !== null && o.parentId === null) n += o.qty - o.filledQty;
     return n;
   }
 
@@ -390,9 +431,11 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
     if (!['open', 'closed', 'all'].includes(status)) return unprocessable(`invalid status: ${status}`);
     const limit = query['limit'] === undefined ? 50 : Number(query['limit']);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) return unprocessable('invalid limit: must be between 1 and 500');
-    let list = orders.filter((o) => status === 'all' || (status === 'open') === OPEN.has(o.status));
+    // nested=true rolls legs up under their parent's `legs`; otherwise (Alpaca's default) they are listed like any order.
+    const nested = query['nested'] === 'true';
+    let list = orders.filter((o) => (status === 'all' || (status === 'open') === OPEN.has(o.status)) && !(nested && o.parentId !== null));
     if ((query['direction'] ?? 'desc') === 'desc') list = [...list].reverse();
-    return new Reply(200, list.slice(0, limit).map(wire));
+    return new Reply(200, list.slice(0, limit).map((o) => wire(o, nested)));
   }
 
   function cancelAll(failures: number): Reply {
@@ -411,7 +454,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
   }
 
   function closeAll(cancelOrders: boolean): Reply {
-    if (cancelOrders) for (const o of orders.filter((x) => OPEN.has(x.status))) cancel(o);
+    if (cancelOrders) for (const o of orders.filter((x) => OPEN.has(x.status))) cancelNow(o); // closing waits for the cancels
     const out: unknown[] = [];
     for (const [symbol, p] of [...positions.entries()]) {
       if (!quotes.has(symbol)) {
@@ -432,7 +475,12 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
         type: 'market',
         tif: 'day',
         qty: p.qty,
+        notional: null,
         limit: null,
+        stop: null,
+        orderClass: '',
+        legs: [],
+        parentId: null,
         filledQty: 0,
         avgPrice: null,
         status: 'pending_new',
@@ -514,31 +562,68 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
     };
   }
 
-  /** An order placed outside this client: in the book (and counted) like any other, never matched against quotes. */
+  /**
+   * An order placed outside this client: in the book (and counted, and
+   * cancelled by cancel-all) like any other, never matched against quotes.
+   * Notional, fractional, market/stop/trailing orders and bracket/oto legs as
+   * {@link PlantedOrder} describes.
+   */
   function plant(p: PlantedOrder & { clientOrderId: string }): EmuOrder {
     if (byClientId.has(p.clientOrderId)) throw new Error(`client order id ${p.clientOrderId} is already taken at the emulator`);
-    const now = new Date().toISOString();
+    if ((p.qty === undefined) === (p.notional === undefined)) throw new Error('a planted order needs exactly one of qty and notional');
+    const type = p.type ?? 'limit';
+    const hasLimit = type === 'limit' || type === 'stop_limit';
+    if (hasLimit && p.limit === undefined) throw new Error(`a planted ${type} order needs a limit`);
     const status = p.status ?? 'filled';
-    const o: EmuOrder = {
+    if (status === 'filled' && p.qty === undefined) throw new Error('a planted notional order cannot be planted filled (its share count is unknown)');
+    const limit = hasLimit ? p.limit! : null;
+    const stop = type === 'stop' || type === 'stop_limit' ? (p.stop ?? p.limit ?? 1) : null;
+    const fillPrice = limit ?? stop ?? p.limit ?? 1;
+    const now = new Date().toISOString();
+    const orderClass = p.orderClass === undefined || p.orderClass === 'simple' ? '' : p.orderClass;
+    const make = (over: Partial<EmuOrder>): EmuOrder => ({
       id: randomUUID(),
       clientOrderId: p.clientOrderId,
       symbol: p.symbol.toUpperCase(),
       side: p.side,
-      type: 'limit',
-      tif: 'day',
-      qty: p.qty,
-      limit: p.limit,
-      filledQty: status === 'filled' ? p.qty : 0,
-      avgPrice: status === 'filled' ? p.limit : null,
+      type,
+      tif: p.timeInForce ?? 'day',
+      qty: p.qty ?? null,
+      notional: p.notional ?? null,
+      limit,
+      stop,
+      orderClass,
+      legs: [],
+      parentId: null,
+      filledQty: status === 'filled' ? p.qty! : 0,
+      avgPrice: status === 'filled' ? fillPrice : null,
       status,
       createdAt: now,
       updatedAt: now,
       filledAt: status === 'filled' ? now : null,
       canceledAt: status === 'canceled' ? now : null,
+      ...over,
+    });
+    const o = make({});
+    const add = (x: EmuOrder) => {
+      orders.push(x);
+      byId.set(x.id, x);
+      byClientId.set(x.clientOrderId, x);
     };
-    orders.push(o);
-    byId.set(o.id, o);
-    byClientId.set(o.clientOrderId, o);
+    add(o);
+    if (orderClass === 'bracket' || orderClass === 'oto') {
+      // The exit legs: opposite side, same quantity, held until the parent fills.
+      const legStatus: EmuStatus = status === 'new' ? 'held' : status === 'filled' ? 'new' : 'canceled';
+      const base = { side: (p.side === 'buy' ? 'sell' : 'buy') as Side, parentId: o.id, filledQty: 0, avgPrice: null, filledAt: null, status: legStatus, canceledAt: legStatus === 'canceled' ? now : null };
+      const ref = fillPrice;
+      const stopLeg = make({ ...base, clientOrderId: randomUUID(), type: 'stop', limit: null, stop: Number(money(p.side === 'buy' ? ref * 0.95 : ref * 1.05)) });
+      if (orderClass === 'bracket') {
+        const tp = make({ ...base, clientOrderId: randomUUID(), type: 'limit', limit: Number(money(p.side === 'buy' ? ref * 1.05 : ref * 0.95)), stop: null });
+        o.legs.push(tp);
+      }
+      o.legs.push(stopLeg);
+      for (const leg of o.legs) add(leg);
+    }
     return o;
   }
 
@@ -548,7 +633,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    orders: () => orders.map(wire),
+    orders: () => orders.map((o) => wire(o)),
     setQuote: (symbol, q) => void quotes.set(symbol.toUpperCase(), q),
     setCash: (c) => {
       cash = c;
@@ -580,8 +665,12 @@ function clientIdOf(raw: string): string | undefined {
   }
 }
 
-/** Alpaca's order object. Quantities and prices are decimal strings. */
-function wire(o: EmuOrder): Record<string, unknown> {
+/**
+ * Alpaca's order object. Quantities and prices are decimal strings; a
+ * notional order has `qty` null and `notional` set. `legs` holds a parent's
+ * legs only when listed nested (else null, as with Alpaca's `nested=false`).
+ */
+function wire(o: EmuOrder, nested = false): Record<string, unknown> {
   return {
     id: o.id,
     client_order_id: o.clientOrderId,
@@ -598,21 +687,21 @@ function wire(o: EmuOrder): Record<string, unknown> {
     asset_id: assetId(o.symbol),
     symbol: o.symbol,
     asset_class: 'us_equity',
-    notional: null,
-    qty: String(o.qty),
+    notional: o.notional === null ? null : money(o.notional),
+    qty: o.qty === null ? null : dec(o.qty),
     filled_qty: String(o.filledQty),
     filled_avg_price: o.avgPrice === null ? null : dec(o.avgPrice),
-    order_class: '',
+    order_class: o.orderClass,
     order_type: o.type,
     type: o.type,
     side: o.side,
     position_intent: o.side === 'buy' ? 'buy_to_open' : 'sell_to_close',
     time_in_force: o.tif,
     limit_price: o.limit === null ? null : dec(o.limit),
-    stop_price: null,
+    stop_price: o.stop === null ? null : dec(o.stop),
     status: o.status,
     extended_hours: false,
-    legs: null,
+    legs: nested && o.legs.length > 0 ? o.legs.map((l) => wire(l)) : null,
     trail_percent: null,
     trail_price: null,
     hwm: null,

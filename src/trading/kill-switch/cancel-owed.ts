@@ -22,6 +22,8 @@ export interface OwedCancel {
   reason: string | null;
   attempts: number;
   lastError: string | null;
+  /** Orders each broker's cancel-all calls for this kill have cancelled so far (a re-run adds, never replaces). */
+  cancelled: Record<string, number>;
 }
 
 /** Advisory-lock namespace of the owed cancel-all: one worker performs it at a time. */
@@ -42,11 +44,12 @@ interface OwedRow {
   reason: string | null;
   attempts: number;
   last_error: string | null;
+  cancelled: Record<string, number> | null;
 }
 
 /** Every owed cancel-all, oldest first. */
 export async function owedCancels(db: SqlSession): Promise<OwedCancel[]> {
-  const rows = await db.rows<OwedRow>('SELECT epoch::text AS epoch, since, requested_by, chat_id::text AS chat_id, reason, attempts, last_error FROM cancel_owed ORDER BY epoch');
+  const rows = await db.rows<OwedRow>('SELECT epoch::text AS epoch, since, requested_by, chat_id::text AS chat_id, reason, attempts, last_error, cancelled FROM cancel_owed ORDER BY epoch');
   return rows.map((r) => ({
     epoch: Number(r.epoch),
     since: r.since,
@@ -55,7 +58,16 @@ export async function owedCancels(db: SqlSession): Promise<OwedCancel[]> {
     reason: r.reason,
     attempts: r.attempts,
     lastError: r.last_error,
+    cancelled: countsOf(r.cancelled),
   }));
+}
+
+/** The stored per-broker counts, whole numbers only (a hand-edited row cannot make the proof lie). */
+function countsOf(raw: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (typeof raw !== 'object' || raw === null) return out;
+  for (const [k, v] of Object.entries(raw)) if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) out[k] = v;
+  return out;
 }
 
 /** What one broker said: cancelled by the call, and open orders on a fresh look afterwards. */
@@ -146,11 +158,15 @@ async function performLocked(deps: CancelOwedDeps, trigger: string): Promise<Can
   const stillOpen: Record<string, { symbol: string; status: string }[]> = {};
   let error: string | null = null;
   for (const b of deps.brokers) {
+    // What earlier runs for these kills cancelled at this broker: a re-run's DELETE finds them gone.
+    const before = owed.reduce((sum, o) => sum + (o.cancelled[b.name] ?? 0), 0);
     try {
       const res = await b.cancelAllOrders();
+      // Counted before anything else can fail (the look afterwards may get a 429): the next run adds to it.
+      if (res.cancelled > 0) await addCancelled(deps.db, newest, b.name, res.cancelled);
       // The proof is a fresh look at the broker, not the cancel call's own count.
       const open = await b.listOpenOrders();
-      brokers[b.name] = { cancelled: res.cancelled, openAfter: open.length };
+      brokers[b.name] = { cancelled: before + res.cancelled, openAfter: open.length };
       stillOpen[b.name] = open.map((o) => ({ symbol: o.symbol, status: o.status }));
     } catch (err) {
       error = `${b.name}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);
@@ -189,6 +205,14 @@ async function performLocked(deps: CancelOwedDeps, trigger: string): Promise<Can
   }
   await clear(deps.db, epochs);
   return { kind: 'settled', epochs, brokers };
+}
+
+/** Adds `n` to what the cancel-all of kill `epoch` has cancelled at `broker`. */
+async function addCancelled(db: SqlSession, epoch: number, broker: string, n: number): Promise<void> {
+  await db.exec(
+    `UPDATE cancel_owed SET cancelled = jsonb_set(cancelled, ARRAY[$2::text], to_jsonb(COALESCE((cancelled->>$2::text)::int, 0) + $3::int)) WHERE epoch = $1`,
+    [epoch, broker, n],
+  );
 }
 
 async function clear(db: SqlSession, epochs: number[]): Promise<void> {

@@ -219,7 +219,7 @@ export class AlpacaBroker implements Broker {
     return parsed.data.map((o) => this.fromWire(o, `open order ${o.id}`));
   }
 
-  async cancelAllOrders(): Promise<{ cancelled: number; stillOpen: number }> {
+  async cancelAllOrders(): Promise<{ cancelled: number; stillOpen: number | null }> {
     // Cancelling everything is idempotent, so it may be retried like a read.
     const res = await this.read('DELETE', ORDERS);
     const body = res?.body ?? [];
@@ -230,13 +230,20 @@ export class AlpacaBroker implements Broker {
     if (failed.length > 0) {
       this.logger?.warn({ failed: failed.map((f) => ({ id: f.id, status: f.status, message: messageOf(f.body) })) }, 'some orders could not be cancelled');
     }
-    // Cancels are asynchronous at the venue: look until nothing is open or time is up.
+    // Cancels are asynchronous at the venue: look until nothing is open or time is up. A look that
+    // fails (a 429 after the retries) must not lose the count above: the caller looks again.
     const deadline = Date.now() + this.cancelVerifyMs;
-    let stillOpen = 0;
-    for (;;) {
-      stillOpen = (await this.listOpenOrders()).length;
-      if (stillOpen === 0 || Date.now() + 200 > deadline) break;
-      await this.http.sleep(200);
+    let stillOpen: number | null = 0;
+    try {
+      for (;;) {
+        stillOpen = (await this.listOpenOrders()).length;
+        if (stillOpen === 0 || Date.now() + 200 > deadline) break;
+        await this.http.sleep(200);
+      }
+    } catch (e) {
+      if (!isBrokerError(e) || e.kind === 'auth') throw e;
+      this.logger?.warn({ cancelled, err: e.message }, 'cancel-all sent, but the look at open orders afterwards failed; counted as unknown');
+      stillOpen = null;
     }
     this.logger?.info({ cancelled, stillOpen }, 'cancel all orders');
     return { cancelled, stillOpen };
@@ -375,8 +382,15 @@ export class AlpacaBroker implements Broker {
     return this.fromWire(parsed.data, what);
   }
 
+  /**
+   * Alpaca's order → the port's. Orders placed outside Courtside parse too
+   * (they must be counted and cancelled by a /kill): fractional quantities,
+   * any type or class, and notional orders, which have no `qty` — those get
+   * `qty: 0` and `notional` (see {@link BrokerOrder.notional}).
+   */
   private fromWire(o: AlpacaOrder, what: string): BrokerOrder {
-    if (o.qty === null) throw this.http.error('bad_response', `${what} has no qty (a notional order, which Courtside never places)`);
+    const notional = o.notional ?? null;
+    if (o.qty === null && notional === null) throw this.http.error('bad_response', `${what} has neither a qty nor a notional amount`);
     const status = mapAlpacaStatus(o.status, o.filled_qty, o.qty);
     if (status === undefined) throw this.http.error('bad_response', `${what} has status ${JSON.stringify(o.status.slice(0, 40))}, which Alpaca does not document`);
     const submittedAt = o.submitted_at ?? o.created_at;
@@ -385,7 +399,8 @@ export class AlpacaBroker implements Broker {
       clientOrderId: o.client_order_id,
       symbol: o.symbol,
       side: o.side,
-      qty: o.qty,
+      qty: o.qty ?? 0,
+      ...(o.qty === null && notional !== null ? { notional } : {}),
       filledQty: o.filled_qty,
       avgFillPrice: o.filled_avg_price ?? null,
       limitPrice: o.limit_price ?? null,

@@ -2,8 +2,11 @@ import { z } from 'zod';
 
 /**
  * Alpaca Trading API v2 wire shapes. Alpaca sends quantities and prices as
- * decimal strings ("10", "401.23"); numbers are accepted too. Unknown fields
- * are ignored (Alpaca adds fields over time).
+ * decimal strings ("10", "401.23", fractional "0.5"); numbers are accepted
+ * too. Unknown fields are ignored (Alpaca adds fields over time). Orders
+ * parse whatever placed them (the Alpaca dashboard, another app): any `type`
+ * (market, stop, stop_limit, trailing_stop), any `order_class` (bracket,
+ * oco, oto; their `legs` are not read), notional orders.
  */
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
@@ -22,8 +25,10 @@ export const AlpacaOrder = z.object({
   submitted_at: z.string().nullable().optional(),
   filled_at: z.string().nullable().optional(),
   symbol: z.string().min(1),
-  /** Null for notional orders, which Courtside never places. */
+  /** Null for notional orders (`notional` set instead), which Courtside never places. */
   qty: Num.nullable(),
+  /** The dollar amount of a notional order; null (or absent) otherwise. */
+  notional: Num.nullable().optional(),
   filled_qty: Num,
   filled_avg_price: Num.nullable().optional(),
   type: z.string().optional(),

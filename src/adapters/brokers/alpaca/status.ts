@@ -42,16 +42,19 @@ const working = (filledQty: number): OrderStatus => (filledQty > 0 ? 'partially_
  * | `stopped`              | `partially_filled` / `new`              | a fill is guaranteed but has not happened |
  * | `pending_cancel`       | `partially_filled` / `new`              | may still fill until the cancel lands |
  * | `pending_replace`      | `partially_filled` / `new`              | may still fill until the replace lands |
- * | `calculated`           | `filled` if fully filled, else `partially_filled` / `new` | done for the day, settlement pending |
+ * | `calculated`           | `filled` if fully filled, else `partially_filled` / `new` | done for the day, settlement pending; never `filled` when `qty` is unknown (a notional order) |
  * | `canceled`             | `canceled` — terminal                   | an IOC remainder ends here too |
  * | `expired`              | `expired` — terminal                    | |
  * | `replaced`             | `canceled` — terminal                   | this order will not fill again; its replacement is a different order (`replaced_by`) |
  * | `rejected`             | `rejected` — terminal                   | |
  *
+ * `qty` is null for a notional order: how many shares it is for is unknown,
+ * so no fill count proves it complete (only Alpaca's own `filled` does).
+ *
  * Returns undefined for a status Alpaca does not document; the adapter turns
  * that into a `bad_response` error instead of guessing.
  */
-export function mapAlpacaStatus(status: string, filledQty: number, qty: number): OrderStatus | undefined {
+export function mapAlpacaStatus(status: string, filledQty: number, qty: number | null): OrderStatus | undefined {
   switch (status as AlpacaOrderStatus) {
     case 'new':
       return working(filledQty);
@@ -71,7 +74,7 @@ export function mapAlpacaStatus(status: string, filledQty: number, qty: number):
     case 'pending_replace':
       return working(filledQty);
     case 'calculated':
-      return filledQty >= qty ? 'filled' : working(filledQty);
+      return qty !== null && filledQty >= qty ? 'filled' : working(filledQty);
     case 'canceled':
       return 'canceled';
     case 'expired':

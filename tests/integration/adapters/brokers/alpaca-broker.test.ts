@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AlpacaBroker, type AlpacaBrokerOptions } from '../../../../src/adapters/brokers/alpaca/alpaca-broker.js';
+import { testAlpacaBroker } from './alpaca-test-broker.js';
 import { BrokerError, type BrokerErrorKind } from '../../../../src/adapters/brokers/errors.js';
 import type { OrderRequest } from '../../../../src/adapters/brokers/port.js';
 import { startAlpacaTradingEmulator, type AlpacaTradingEmulator, type AlpacaTradingEmulatorOptions } from '../../../../src/dev/alpaca-trading/server.js';
@@ -29,18 +30,7 @@ async function start(over: Partial<AlpacaTradingEmulatorOptions> = {}): Promise<
 }
 
 function broker(over: Partial<AlpacaBrokerOptions> = {}): AlpacaBroker {
-  return new AlpacaBroker({
-    keyId: KEY_ID,
-    secretKey: SECRET,
-    baseUrl: emu.url,
-    logger: logs.logger,
-    retry: { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 2_000, timeoutMs: 2_000 },
-    submitTimeoutMs: 2_000,
-    lookupWindowMs: 300,
-    cancelVerifyMs: 300,
-    pollMs: 20,
-    ...over,
-  });
+  return testAlpacaBroker({ keyId: KEY_ID, secretKey: SECRET, baseUrl: emu.url, logger: logs.logger }, over);
 }
 
 function order(over: Partial<OrderRequest> = {}): OrderRequest {
@@ -416,6 +406,17 @@ describe('AlpacaBroker: cancel all, positions, close all', () => {
     emu.injectFaults({ kind: 'cancel_fails', count: 1 });
     expect(await b.cancelAllOrders()).toEqual({ cancelled: 1, stillOpen: 1 });
     expect(logs.lines.some((l) => l.includes('some orders could not be cancelled'))).toBe(true);
+  });
+
+  it('a look afterwards refused (429 past the retries) keeps the count: cancelled 2, still open unknown (null), no second DELETE', async () => {
+    const b = broker();
+    await b.submitOrder(order({ timeInForce: 'day', limitPrice: 390 }));
+    await b.submitOrder(order({ timeInForce: 'day', limitPrice: 391 }));
+    await new Promise((r) => setTimeout(r, 30));
+    emu.injectFaults(...Array.from({ length: 4 }, () => ({ kind: 'rate_limit' as const, method: 'GET' as const, path: '/v2/orders' })));
+    expect(await b.cancelAllOrders()).toEqual({ cancelled: 2, stillOpen: null });
+    expect(emu.requests.filter((r) => r.method === 'DELETE' && r.path === '/v2/orders')).toHaveLength(1);
+    expect(emu.orders().map((o) => o['status'])).toEqual(['canceled', 'canceled']);
   });
 
   it('cancel-all with nothing open', async () => {

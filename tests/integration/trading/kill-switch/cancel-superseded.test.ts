@@ -11,6 +11,7 @@ import { createDataSource } from '../../../../src/adapters/db/data-source.js';
 import { TypeOrmUnitOfWork } from '../../../../src/adapters/db/unit-of-work.js';
 import { RedisKillSwitchMirror } from '../../../../src/adapters/redis/kill-switch-mirror.js';
 import { AuditLog } from '../../../../src/trading/audit/audit-log.js';
+import { BrokerError } from '../../../../src/lib/broker-errors.js';
 import { performOwedCancels, type CancelOwedDeps } from '../../../../src/trading/kill-switch/cancel-owed.js';
 import { KillSwitch } from '../../../../src/trading/kill-switch/kill-switch.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../../../helpers/env.js';
@@ -35,7 +36,7 @@ afterEach(async () => {
   await db.drop();
 });
 
-function world(opts: { publishFails?: boolean } = {}) {
+function world(opts: { publishFails?: boolean; broker?: CancelOwedDeps['brokers'][number] } = {}) {
   const uow = new TypeOrmUnitOfWork(ds);
   const audit = new AuditLog(uow);
   const ks = new KillSwitch(uow, new RedisKillSwitchMirror(redis, `${prefix}:killswitch`), audit);
@@ -44,7 +45,7 @@ function world(opts: { publishFails?: boolean } = {}) {
   const deps: CancelOwedDeps = {
     db: uow,
     brokers: [
-      {
+      opts.broker ?? {
         name: 'alpaca-paper',
         cancelAllOrders: async () => {
           cancels++;
@@ -92,5 +93,38 @@ describe('an owed cancel-all superseded by /resume', () => {
     expect(out.kind).toBe('unsettled');
     expect(await w.owedRows()).toHaveLength(1);
     expect(w.cancels()).toBe(0);
+  });
+});
+
+describe('the proof of an owed cancel-all counts what every run cancelled', () => {
+  it('a look afterwards that fails (429) keeps the first run\'s count: the re-run\'s empty cancel adds 0, the proof says 2 cancelled', async () => {
+    // At the broker: two resting orders. The first DELETE cancels both; the look afterwards is refused
+    // (rate limit), so the run is unsettled; the next DELETE finds nothing left (207 []).
+    let resting = 2;
+    let lookRefused = true;
+    const broker: CancelOwedDeps['brokers'][number] = {
+      name: 'alpaca-paper',
+      cancelAllOrders: async () => {
+        const n = resting;
+        resting = 0;
+        return { cancelled: n, stillOpen: 0 };
+      },
+      listOpenOrders: async () => {
+        if (lookRefused) throw new BrokerError({ broker: 'alpaca-paper', kind: 'rate_limited', detail: 'GET /v2/orders: HTTP 429 after 4 retries' });
+        return [];
+      },
+    };
+    const w = world({ broker });
+    const killed = await w.ks.engage('drill', 1, { chatId: 77 });
+    const first = await performOwedCancels(w.deps, 'kill');
+    expect(first).toMatchObject({ kind: 'unsettled', error: expect.stringContaining('429') });
+    expect(await w.owedRows()).toEqual([{ epoch: killed.epoch }]);
+
+    lookRefused = false;
+    const second = await performOwedCancels(w.deps, 'poll');
+    expect(second).toEqual({ kind: 'settled', epochs: [killed.epoch], brokers: { 'alpaca-paper': { cancelled: 2, openAfter: 0 } } });
+    expect(w.published).toEqual([{ chatId: 77, notice: { kind: 'execution.cancel-all', broker: 'alpaca-paper', cancelled: 2, stillOpen: [] } }]);
+    expect((await w.actions()).find((p) => p['action'] === 'killswitch.cancel_all')).toMatchObject({ brokers: { 'alpaca-paper': { cancelled: 2, openAfter: 0 } } });
+    expect(await w.owedRows()).toEqual([]);
   });
 });

@@ -29,8 +29,8 @@ describe('/status: the kill epoch and owed cancel-alls', () => {
     const lines = statusView(
       status({
         cancelOwed: [
-          { epoch: 7, since: CHANGED, requestedBy: '42', chatId: 42, reason: 'drill', attempts: 0, lastError: null },
-          { epoch: 9, since: new Date('2026-03-10T14:02:00.000Z'), requestedBy: 'circuit-breaker', chatId: null, reason: 'loss', attempts: 2, lastError: 'orders still open' },
+          { epoch: 7, since: CHANGED, requestedBy: '42', chatId: 42, reason: 'drill', attempts: 0, lastError: null, cancelled: {} },
+          { epoch: 9, since: new Date('2026-03-10T14:02:00.000Z'), requestedBy: 'circuit-breaker', chatId: null, reason: 'loss', attempts: 2, lastError: 'orders still open', cancelled: { 'alpaca-paper': 2 } },
         ],
       }),
     ).text.split('\n');
