@@ -63,7 +63,7 @@ function orderPathDeps(app: AppContext, trading: TradingDeps) {
 
 /** The execution deps as configured: the real gates, broker and quotes, with the config's limits. */
 export function executionDeps(app: AppContext, trading: TradingDeps): ExecutionDeps {
-  const { windowMs: _window, waitTimeoutMs: _wait, timeStopBars, ...limits } = app.config.execution;
+  const { windowMs: _window, waitTimeoutMs: _wait, tellPendingAfterMs: _tell, timeStopBars, ...limits } = app.config.execution;
   return {
     ...orderPathDeps(app, trading),
     dollarAdv: dollarAdvFromBars(app.uow),
@@ -115,6 +115,7 @@ export function executionQueueDeps(app: AppContext, trading: TradingDeps, owedCa
     },
     fillRecipients: () => recipientsFor('fills', app.uow, app.config.telegram.allowed),
     unfinishedReason,
+    tellPendingAfterMs: app.config.execution.tellPendingAfterMs,
     scrub: app.scrub,
   };
 }

@@ -54,6 +54,8 @@ export interface Config {
   execution: ExecutionLimits & {
     windowMs: number;
     waitTimeoutMs: number;
+    /** EXEC_TELL_PENDING_AFTER_MS: an approval's outcome still unknown this long after its job first started is told as "still checking". */
+    tellPendingAfterMs: number;
     timeStopBars: number;
   };
   /** The recovery pass for orders stuck after their attempt mark (EXEC_RESOLVE_AFTER_MS, EXEC_RESOLVE_EVERY_MS). */
@@ -185,6 +187,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       sizeToPerOrderBudget: env.EXEC_SIZE_TO_BUDGET,
       windowMs: env.EXEC_WINDOW_MINUTES * 60_000,
       waitTimeoutMs: env.EXEC_WAIT_TIMEOUT_MS,
+      tellPendingAfterMs: env.EXEC_TELL_PENDING_AFTER_MS,
       timeStopBars: env.EXEC_TIME_STOP_BARS,
     },
     recovery: { resolveAfterMs: env.EXEC_RESOLVE_AFTER_MS, everyMs: env.EXEC_RESOLVE_EVERY_MS },

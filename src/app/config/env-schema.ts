@@ -131,6 +131,11 @@ export const envSchema = z
       .transform((v) => v === 'true' || v === '1' || v === 'yes'),
     EXEC_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
     EXEC_WAIT_TIMEOUT_MS: positiveInt.default(30_000),
+    /**
+     * How long after an approval's execution job first started, its outcome still not known (the broker
+     * slow to answer or to fill; the job retrying), the trader is told once that it is still being checked.
+     */
+    EXEC_TELL_PENDING_AFTER_MS: positiveInt.default(30_000),
     EXEC_TIME_STOP_BARS: z.coerce.number().int().min(1).max(100).default(5),
     /**
      * How old an order's attempt mark must be before the recovery pass settles it (looks it up; books it, or

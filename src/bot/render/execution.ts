@@ -4,7 +4,7 @@ import type { ExecutionNotice } from '../../trading/execution/notices.js';
 import { asFormatted } from '../format/message.js';
 import { cardWithOutcome, outcomeLine } from '../views/card-outcome.js';
 import { exitOutcomesView } from '../views/exit-view.js';
-import { fillConfirmation } from '../views/fill-view.js';
+import { fillConfirmation, stillCheckingText } from '../views/fill-view.js';
 import { reconcileLines } from '../views/reconcile-view.js';
 import type { RendererTable } from './types.js';
 
@@ -42,6 +42,7 @@ export const executionRenderers: RendererTable<ExecutionNotice> = {
     const text = join([fmt`${bold(report.ok ? '🧮 Reconciliation: books match the broker' : '🧮 Reconciliation found differences')}`, ...reconcileLines(report)], '\n');
     return { ops: [{ kind: 'text', ...asFormatted(text) }], origin: 'reconcile' };
   },
+  'execution.still-checking': async (n) => ({ ops: [{ kind: 'text', ...asFormatted(stillCheckingText(n)) }], origin: 'execution' }),
   'execution.gave-up': async (n) => {
     const text = join(
       [

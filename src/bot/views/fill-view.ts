@@ -114,8 +114,24 @@ function refusedText(o: Extract<ExecutionOutcome, { kind: 'refused' }>): FmtStri
   const numbers = Object.entries(o.numbers).filter(([k]) => !UNSHOWN.has(k));
   if (numbers.length > 0) lines.push(`Numbers: ${numbers.map(([k, v]) => `${label(k)} ${formatNumber(k, v)}`).join(' · ')}`);
   lines.push(fmt`${bold`What to do next:`} ${nextStep(o.gate, o.numbers)}`);
-  lines.push(`Nothing was sent to the broker. Pick ${o.pickId}.`);
+  lines.push(`${refusedSentLine(o)} Pick ${o.pickId}.`);
   return join(lines, '\n');
+}
+
+/** Whether the order reached the broker: a broker's refusal was sent and refused there; every other gate stopped it before. */
+function refusedSentLine(o: Extract<ExecutionOutcome, { kind: 'refused' }>): string {
+  if (o.gate !== 'broker') return 'Nothing was sent to the broker.';
+  const broker = o.reason.code === 'broker_rejected' ? o.reason.broker : 'the broker';
+  return `It was sent to ${broker} and refused there: nothing was placed.`;
+}
+
+/**
+ * An approval whose outcome is still not known a while after its job first
+ * started (the broker slow to answer or to fill): the trader hears that it is
+ * being checked, that nothing is sent twice, and that the outcome follows.
+ */
+export function stillCheckingText(n: { broker: string; symbol: string | null; pickId: string }): FmtString {
+  return fmt`⏳ ${bold`Still checking with ${n.broker}`} — ${n.symbol ?? `pick ${n.pickId}`}: the order's outcome is not known yet; nothing will be sent twice. You will be told when it is.`;
 }
 
 /** Figures that only serve the sentence (which quote a drift was measured on), not the trader. */

@@ -54,6 +54,11 @@ export interface ExecutionQueueDeps {
    * on it, and a run that gives up records it on the approval.
    */
   unfinishedReason(out: ExecutionOutcome): string;
+  /**
+   * An approval's outcome still not known this long after its job first started: the trader is
+   * told once that it is still being checked (EXEC_TELL_PENDING_AFTER_MS). Default 30 s.
+   */
+  tellPendingAfterMs?: number;
   scrub(text: string): string;
   /** When orders can execute (the open queue sends nothing outside it). Default the exchange's sessions. */
   marketHours?: MarketHours;
@@ -75,13 +80,30 @@ export class OutcomePendingError extends Error {
 /** How long after the confirmation the fill chart job runs. */
 const CHART_DELAY_MS = 300;
 
+/** EXEC_TELL_PENDING_AFTER_MS's default. */
+const TELL_PENDING_AFTER_MS = 30_000;
+
+/**
+ * A retry that starts after the "still checking" deadline passed (it passed while the job waited
+ * for its backoff, or the worker restarted) gives its look-up this long to find the outcome
+ * before telling: a lookup that answers at once sends the outcome alone.
+ */
+const TELL_PENDING_GRACE_MS = 1_000;
+
 /** Handlers of the `executions` queue. */
 export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executions'> {
   return {
     // `/close` of one position (src/jobs/handlers/close.ts).
     ...closeHandlers(deps),
     'execution.run': async (p, run) => {
-      const out = await executeApproval(deps.execution, p.approvalId);
+      const checking = stillChecking(deps, p, run.job);
+      let out: ExecutionOutcome;
+      try {
+        out = await executeApproval(deps.execution, p.approvalId);
+      } finally {
+        // A notice on its way is published before the outcome, so the chat reads them in order.
+        await checking.stop();
+      }
       if (out.kind === 'pending' && out.cause.code === 'ambiguous') {
         // Another order holds the id at the broker: a retry would only look it up and meet the same
         // order. The trader is told, admins alerted; the recovery pass, /stuck and /resolve take over.
@@ -89,7 +111,10 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
         await brokerAlert(deps, out);
         return { kind: out.kind, circuit: {} };
       }
-      if (out.kind === 'pending' || (out.kind === 'failed' && out.retryable)) throw new OutcomePendingError(deps.unfinishedReason(out));
+      if (out.kind === 'pending' || (out.kind === 'failed' && out.retryable)) {
+        await checking.tellIfDue();
+        throw new OutcomePendingError(deps.unfinishedReason(out));
+      }
       // The trader hears first (the breaker's P&L read would delay the confirmation); the breaker
       // runs even when telling failed, and a retry re-reads the stored outcome and checks again.
       let circuit: Awaited<ReturnType<typeof circuitAfterOrders>>;
@@ -236,6 +261,53 @@ async function staleDataAlerts(deps: ExecutionQueueDeps, sessionDate: string): P
       await deps.alerts.resolve(key, { code: 'data.current', source: r.source, last: r.last });
     }
   }
+}
+
+/**
+ * When an execution job first started: the first attempt's start while it is the first
+ * (`processedOn`); on a retry, or a re-run of a stalled attempt, when the job became due
+ * (added, plus its delay) — the first attempt started then, or later when every worker was
+ * busy, so the trader is never told later than the deadline. Kept in the job itself, so it
+ * holds across retries and worker restarts.
+ */
+function firstStartedAt(job: Job): number {
+  if (job.attemptsStarted <= 1 && job.attemptsMade === 0 && job.processedOn) return job.processedOn;
+  return job.timestamp + (job.opts.delay ?? 0);
+}
+
+/**
+ * The "still checking" notice of one `execution.run` attempt: a timer fires it when the deadline
+ * (EXEC_TELL_PENDING_AFTER_MS after the job first started) comes while this attempt is still
+ * finding the outcome, and an attempt that ends with the outcome unknown past the deadline sends
+ * it at its end. It is published under a key of the job (`<job id>-checking`), so retries and
+ * restarts send it once at most; an outcome known before the deadline stops the timer unsent.
+ */
+function stillChecking(deps: ExecutionQueueDeps, p: { pickId: string; chatId: number }, job: Job): { stop(): Promise<void>; tellIfDue(): Promise<void> } {
+  const deadline = firstStartedAt(job) + (deps.tellPendingAfterMs ?? TELL_PENDING_AFTER_MS);
+  let told: Promise<void> | null = null;
+  const tell = (): Promise<void> => {
+    told ??= (async () => {
+      const pick = await deps.picks.get(p.pickId).catch(() => null);
+      await deps.publisher.publish(p.chatId, { kind: 'execution.still-checking', broker: deps.broker.name, pickId: p.pickId, symbol: pick?.symbol ?? null }, { key: `${String(job.id)}-checking` });
+    })();
+    return told;
+  };
+  const left = deadline - Date.now();
+  // Telling is best effort: a lost notice never fails the order's job (a retry's end tells it again).
+  const timer = setTimeout(() => void tell().catch(() => (told = null)), left > 0 ? left : TELL_PENDING_GRACE_MS);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearTimeout(timer);
+      await told?.catch(() => undefined);
+    },
+    tellIfDue: async () => {
+      if (Date.now() < deadline) return;
+      await tell().catch(() => {
+        told = null;
+      });
+    },
+  };
 }
 
 /** The confirmation (the card shows the outcome, buttons gone); a small chart follows as its own job. */

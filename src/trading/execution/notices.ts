@@ -17,7 +17,8 @@ export type ExecutionNotice =
   | ExitsNotice
   | FlattenNotice
   | ReconcileNotice
-  | ExecutionGaveUpNotice;
+  | ExecutionGaveUpNotice
+  | StillCheckingNotice;
 
 /**
  * An approval's final outcome: the confirmation, then the pick card (where it
@@ -30,6 +31,20 @@ export interface ExecutionOutcomeNotice {
   fill: FillContext | null;
   /** The pick card to edit, when it is in this chat and the pick is known. */
   card: { messageId: number; pick: StoredPick } | null;
+}
+
+/**
+ * An approval whose outcome is still not known a while after its job first
+ * started (EXEC_TELL_PENDING_AFTER_MS): sent once, so the trader is not left
+ * in silence; the outcome follows as an {@link ExecutionOutcomeNotice}.
+ */
+export interface StillCheckingNotice {
+  kind: 'execution.still-checking';
+  /** The broker's name (e.g. `alpaca-paper`). */
+  broker: string;
+  pickId: string;
+  /** The pick's symbol; null when the pick could not be read. */
+  symbol: string | null;
 }
 
 /** The chart of a filled approval, sent a moment after its confirmation. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillConfirmation, GATE_TITLES } from '../../../../src/bot/views/fill-view.js';
+import { fillConfirmation, GATE_TITLES, stillCheckingText } from '../../../../src/bot/views/fill-view.js';
 import { validateSpec } from '../../../../src/adapters/charts/validate.js';
 import type { ExecutionOutcome, RefusalGate } from '../../../../src/trading/execution/execute.js';
 import type { RecordedReason } from '../../../../src/trading/execution/recorded-reasons.js';
@@ -149,7 +149,13 @@ describe('fillConfirmation', () => {
     expect(lines[1]).toBe(sentence);
     for (const p of patterns) expect(m.text.text).toMatch(p);
     expect(m.text.text).toContain('What to do next:');
-    expect(m.text.text).toContain('Nothing was sent to the broker. Pick p1.');
+    if (outcome.gate === 'broker' && outcome.reason.code === 'broker_rejected') {
+      // The broker refused it: it WAS sent, and nothing was placed.
+      expect(m.text.text).not.toContain('Nothing was sent');
+      expect(m.text.text.split('\n').at(-1)).toBe(`It was sent to ${outcome.reason.broker} and refused there: nothing was placed. Pick p1.`);
+    } else {
+      expect(m.text.text.split('\n').at(-1)).toBe('Nothing was sent to the broker. Pick p1.');
+    }
     if (Object.keys(outcome.numbers).length === 0) expect(m.text.text).not.toContain('Numbers:');
     expect(m.text.text).not.toContain('quote is bid');
     expect(m.chart).toBeNull();
@@ -170,5 +176,19 @@ describe('fillConfirmation', () => {
     expect(pending.text.text).toContain('Client order id cs-x');
     expect(covered(pending.text, 'code')).toEqual(['cs-x']);
     expect(fillConfirmation({ kind: 'not_found', approvalId: 'abc' }).text.text).toBe('❓ Approval abc was not found; nothing was ordered.');
+  });
+});
+
+describe('stillCheckingText', () => {
+  it('names the broker and the symbol, says the outcome is not known and nothing is sent twice, and that the trader will be told', () => {
+    const t = stillCheckingText({ broker: 'alpaca-paper', symbol: 'SLOW', pickId: 'p1' });
+    expect(t.text).toBe("⏳ Still checking with alpaca-paper — SLOW: the order's outcome is not known yet; nothing will be sent twice. You will be told when it is.");
+    expect(covered(t, 'bold')).toEqual(['Still checking with alpaca-paper']);
+  });
+
+  it('without the symbol (the pick could not be read) it names the pick', () => {
+    expect(stillCheckingText({ broker: 'paper', symbol: null, pickId: 'p9' }).text).toBe(
+      "⏳ Still checking with paper — pick p9: the order's outcome is not known yet; nothing will be sent twice. You will be told when it is.",
+    );
   });
 });
