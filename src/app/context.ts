@@ -112,7 +112,8 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     const problem: Error = redisProblem ?? redisSilentError(config.redis.url, REDIS_WAIT_MS);
     log.error(`${problem.message} Until then commands answer "Queue unavailable"; /kill still works.`);
   }
-  const jobs = new JobProducer(redis, config.redis.prefix, config.queueTimeoutMs);
+  // A queue's error is the connection's (reported above once per outage): debug only, never unhandled.
+  const jobs = new JobProducer(redis, config.redis.prefix, config.queueTimeoutMs, (err) => log.debug({ err: err.message }, 'queue connection error'));
   const uow = new TypeOrmUnitOfWork(ds);
   const audit = new AuditLog(uow);
   const killSwitch = new KillSwitch(uow, new RedisKillSwitchMirror(redis, `${config.redis.prefix}:killswitch`), audit);

@@ -10,6 +10,9 @@ import { withTimeout } from '../lib/timeout.js';
  */
 export const WORKER_CLOSE_GRACE_MS = 15_000;
 
+/** How long a close waits for a worker that is still starting (its connection ready, the version probed). */
+const READY_WAIT_MS = 2_000;
+
 /**
  * Closes a BullMQ worker, waiting for its running jobs at most `graceMs`.
  *
@@ -19,7 +22,12 @@ export const WORKER_CLOSE_GRACE_MS = 15_000;
  * A job cut off here is not lost: its lock expires and BullMQ's stalled-job
  * check hands it to the next worker, and every handler is idempotent.
  */
-export async function closeWorker(worker: Pick<Worker, 'close' | 'name'>, log: Pick<Logger, 'warn'>, graceMs = WORKER_CLOSE_GRACE_MS): Promise<void> {
+export async function closeWorker(worker: Pick<Worker, 'close' | 'name'> & Partial<Pick<Worker, 'waitUntilReady'>>, log: Pick<Logger, 'warn'>, graceMs = WORKER_CLOSE_GRACE_MS): Promise<void> {
+  // A worker closed while it still starts (its INFO version probe in flight on our shared
+  // connection) loses its listeners first, and the probe's later "Connection is closed" became an
+  // unhandled rejection (a start-up that fails at once): let the start finish first, briefly. Its
+  // failure is not ours to report here (the connection reports outages).
+  if (worker.waitUntilReady) await withTimeout(worker.waitUntilReady(), Math.min(graceMs, READY_WAIT_MS), 'worker start').catch(() => undefined);
   await withTimeout(worker.close(), graceMs, `closing the ${worker.name} worker`).catch((err: unknown) =>
     log.warn(
       { queue: worker.name, graceMs, err: err instanceof Error ? err.message : String(err) },

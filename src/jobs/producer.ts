@@ -4,6 +4,7 @@ import { QueueUnavailableError, InvalidJobError } from '../lib/errors.js';
 import { JOBS, QUEUE_NAMES, type JobName, type JobPayload, type QueueName } from './registry.js';
 import { JOB_OPTIONS_BY_QUEUE } from './job-options.js';
 import { withTimeout } from '../lib/timeout.js';
+import { NO_INIT_COMMANDS } from './bullmq-options.js';
 
 /**
  * One job of a flow (see {@link JobProducer.addFlow}): a registry name, its
@@ -25,12 +26,19 @@ export class JobProducer {
   readonly queues: Record<QueueName, Queue>;
   private flowProducer: FlowProducer | null = null;
 
+  /**
+   * @param onError where the queues' own 'error' events go (default: debug-level nothing — the
+   *   connection reports its outages itself, see openRedis). Every BullMQ queue needs a listener:
+   *   without one, a queue closed while it still connects (a start-up that fails) re-emits its
+   *   "Connection is closed" as an unhandled rejection.
+   */
   constructor(
     private readonly connection: Redis,
     private readonly prefix: string,
     private readonly timeoutMs: number,
+    private readonly onError: (err: Error) => void = () => undefined,
   ) {
-    this.queues = Object.fromEntries(QUEUE_NAMES.map((q) => [q, new Queue(q, { connection: this.connection, prefix })])) as Record<QueueName, Queue>;
+    this.queues = Object.fromEntries(QUEUE_NAMES.map((q) => [q, new Queue(q, { connection: this.connection, prefix, ...NO_INIT_COMMANDS }).on('error', (err) => this.onError(err))])) as Record<QueueName, Queue>;
   }
 
   /** Validates and enqueues. `jobId` makes the add idempotent while the job is retained. */
@@ -61,7 +69,7 @@ export class JobProducer {
     };
     const tree: FlowJob = { ...node(parent), children: children.map(node) };
     // Created on first use: only processes that start flows (workers running scans) hold one.
-    this.flowProducer ??= new FlowProducer({ connection: this.connection, prefix: this.prefix });
+    this.flowProducer ??= new FlowProducer({ connection: this.connection, prefix: this.prefix, ...NO_INIT_COMMANDS }).on('error', (err) => this.onError(err));
     try {
       // Flows are started by workers, not while a person waits on a reply: allow more than the fail-fast budget.
       const flow = await withTimeout(this.flowProducer.add(tree), Math.max(this.timeoutMs, FLOW_TIMEOUT_MIN_MS), `enqueue flow ${parent.name}`);

@@ -5,6 +5,7 @@ import { loadConfig } from '../../app/config/config.js';
 import { openRedis } from '../../adapters/redis/connections.js';
 import { EmulatorClient } from '../../dev/telegram/client.js';
 import { ChatWork } from '../../jobs/chat-work.js';
+import { NO_INIT_COMMANDS } from '../../jobs/bullmq-options.js';
 import { QUEUE_NAMES, type QueueName } from '../../jobs/registry.js';
 import { chatOnce, describeWaiting } from '../chat/chat-once.js';
 import { ButtonUnavailableError } from '../chat/press-button.js';
@@ -41,7 +42,8 @@ export const chatCommand: CliCommand = {
 
     let redisError: Error | null = null;
     const redis = openRedis(config.redis.url, 'producer', (err) => (redisError = err));
-    const queues = Object.fromEntries(QUEUE_NAMES.map((q) => [q, new Queue(q, { connection: redis, prefix: config.redis.prefix })])) as Record<QueueName, Queue>;
+    // Each queue needs an 'error' listener (else a close during connect is an unhandled rejection); the connection reports the outage itself.
+    const queues = Object.fromEntries(QUEUE_NAMES.map((q) => [q, new Queue(q, { connection: redis, prefix: config.redis.prefix, ...NO_INIT_COMMANDS }).on('error', (err) => (redisError ??= err))])) as Record<QueueName, Queue>;
     try {
       const result = await chatOnce({
         client: new EmulatorClient(`http://127.0.0.1:${config.local.botApiPort}`),
