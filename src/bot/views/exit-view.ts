@@ -91,6 +91,8 @@ function noteText(o: ExitOutcome): string {
       return `${n.error}; the exit order is not visible yet and will only be looked up, never re-sent`;
     case 'lookup_failed':
       return `could not look exit order ${o.clientOrderId ?? ''} up: ${n.error}; the next run looks again (it is never re-sent)`;
+    case 'ambiguous':
+      return `${n.error}. Nothing was booked from it and nothing is sent again under this id, so this position's exits wait: admins are alerted — check the order and the position at the broker (sell there by hand if needed), then /stuck`;
     case 'missing':
       return `exit order ${o.clientOrderId ?? ''} was sent earlier but ${n.broker} does not show it (yet); it is never sent again — the next run looks again, or check /reconcile`;
     case 'wait_failed':

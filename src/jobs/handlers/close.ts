@@ -1,6 +1,7 @@
 import type { SqlSession } from '../../adapters/db/port.js';
 import type { Broker } from '../../adapters/brokers/port.js';
 import { EXCHANGE_HOURS, type MarketHours } from '../../engine/market-hours.js';
+import type { Alerts } from '../../trading/alerts/alerts.js';
 import type { CircuitBreaker } from '../../trading/circuit-breaker/circuit-breaker.js';
 import { loadCloseChart } from '../../trading/execution/close-chart.js';
 import { closePosition, type CloseResult } from '../../trading/execution/close-position.js';
@@ -9,6 +10,7 @@ import type { Notifier } from '../../trading/notifier.js';
 import type { QueuedOrder } from '../../trading/queue/queued-orders.js';
 import type { JobProducer } from '../producer.js';
 import type { JobHandler } from '../worker-runtime.js';
+import { alertAmbiguousOrders, ambiguousOf } from './ambiguous-alert.js';
 
 /** What the close job needs (the `executions` queue's deps satisfy it). */
 export interface CloseQueueDeps {
@@ -18,6 +20,8 @@ export interface CloseQueueDeps {
   exits: ExitDeps;
   circuit: Pick<CircuitBreaker, 'checkRejections' | 'checkSessionLoss'>;
   publisher: Pick<Notifier, 'publish'>;
+  /** Where an order whose id another order holds at the broker is raised for admins. */
+  alerts: Pick<Alerts, 'raise'>;
   /** When IOC orders can fill. Default the exchange's sessions. */
   marketHours?: MarketHours;
 }
@@ -32,6 +36,8 @@ function unsettled(r: CloseResult): string | null {
   if (r.kind === 'busy') return 'another run holds the position';
   if (r.kind !== 'outcome') return null;
   const o = r.outcome;
+  // Another order holds the close's id at the broker: looking again meets the same order. Told now, admins alerted.
+  if (o.note.code === 'ambiguous') return null;
   if (o.status === 'pending') return `close order ${o.clientOrderId ?? ''} is not settled yet (${o.note.code}); it is only looked up again`;
   if (o.note.code === 'not_placed') return `the broker placed nothing (${o.note.error}); the same order is sent by the next try`;
   return null;
@@ -51,6 +57,7 @@ export function closeHandlers(deps: CloseQueueDeps): { 'execution.close': JobHan
         underKill: p.underKill,
         requestedBy: p.userId,
       });
+      if (result.kind === 'outcome') await alertAmbiguousOrders(deps.alerts, deps.broker.name, ambiguousOf([result.outcome]));
       const retry = unsettled(result);
       if (retry) throw new CloseOutcomePendingError(retry);
       const filled = result.kind === 'outcome' && result.outcome.filledQty > 0;

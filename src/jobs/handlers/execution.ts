@@ -19,6 +19,7 @@ import { executionRunSchema } from '../payloads/execution.js';
 import type { HandlerMap } from '../worker-runtime.js';
 import { EXCHANGE_HOURS, type MarketHours } from '../../engine/market-hours.js';
 import { expireDue, releaseDue, type QueuedOrder } from '../../trading/queue/queued-orders.js';
+import { alertAmbiguousOrders, ambiguousOf } from './ambiguous-alert.js';
 import { closeHandlers } from './close.js';
 
 /**
@@ -112,7 +113,9 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
         return { kind: out.kind, circuit: {} };
       }
       if (out.kind === 'pending' || (out.kind === 'failed' && out.retryable)) {
-        await checking.tellIfDue();
+        // Only an order that may be at the broker is "still being checked"; a retryable failure
+        // (no quote, account unreadable, not placed) has sent nothing and is told when it ends.
+        if (out.kind === 'pending') await checking.tellIfDue();
         throw new OutcomePendingError(deps.unfinishedReason(out));
       }
       // The trader hears first (the breaker's P&L read would delay the confirmation); the breaker
@@ -143,6 +146,7 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
     },
     'execution.exits': async (_p, run) => {
       const outcomes = await runExits(deps.exits);
+      await alertAmbiguousOrders(deps.alerts, deps.broker.name, ambiguousOf(outcomes));
       // Blocked/skipped repeat on every pass while they last; the digest and alerts carry them, not a message per pass.
       const news = outcomes.filter((o) => o.status !== 'skipped' && o.status !== 'blocked');
       await circuitAfterOrders(deps, { answered: news.length > 0, filled: outcomes.some((o) => o.filledQty > 0) });
@@ -188,6 +192,7 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
     },
     'execution.flatten': async (p, run) => {
       const outcomes = await flattenAll(deps.exits, { requestedBy: p.userId, confirmedEpoch: p.epoch });
+      await alertAmbiguousOrders(deps.alerts, deps.broker.name, ambiguousOf(outcomes));
       const positions = await deps.broker.listPositions().catch(() => null);
       await deps.publisher.publish(p.chatId, { kind: 'execution.flatten', outcomes, brokerPositions: positions }, { key: `${run.job.id}-reply` });
       return { orders: outcomes.length };
@@ -222,16 +227,8 @@ async function brokerAlert(deps: ExecutionQueueDeps, out: ExecutionOutcome): Pro
   if (out.kind === 'refused' && out.gate === 'broker') {
     await deps.alerts.raise({ key, kind: ALERT_KINDS.brokerRejected, severity: 'warning', detail: { code: 'broker.rejected', broker, symbol: out.symbol, reason: out.reason } });
   } else if (out.kind === 'pending' && out.cause.code === 'ambiguous') {
-    // One alert per order id (raising it again sends nothing new): the job's retries only look it up.
-    const clientOrderId = out.clientOrderId ?? `approval ${out.approvalId}`;
-    await deps.alerts.raise({
-      key: alertKeys.orderAmbiguous(clientOrderId),
-      kind: ALERT_KINDS.orderAmbiguous,
-      severity: 'critical',
-      detail: { code: 'order.ambiguous', broker, clientOrderId, evidence: out.cause.error.slice(0, 500) },
-    });
-  } else if (out.kind === 'filled' || out.kind === 'partially_filled' || out.kind === 'not_filled') {
-    await deps.alerts.resolve(key, { code: 'broker.accepting', broker });
+    // The job's retries only look it up: one alert per order id.
+    await alertAmbiguousOrders(deps.alerts, broker, [{ clientOrderId: out.clientOrderId ?? `approval ${out.approvalId}`, evidence: out.cause.error }]);
   }
 }
 

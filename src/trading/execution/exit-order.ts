@@ -254,8 +254,10 @@ export class ExitDesk {
       case 'not_placed':
         return reread({ code: 'not_placed', error: this.text(res.error.message) }, 'failed');
       case 'unknown':
+        if (res.error.kind === 'ambiguous') return reread({ code: 'ambiguous', error: this.text(`${res.error.broker}: ${res.error.detail}`) });
         return reread({ code: 'unknown', error: this.text(res.error.message) });
       case 'lookup_failed':
+        if (res.error.kind === 'ambiguous') return this.outcome(order, { code: 'ambiguous', error: this.text(`${res.error.broker}: ${res.error.detail}`) });
         return this.outcome(order, { code: 'lookup_failed', error: this.text(res.error.message) });
       case 'missing':
         return this.outcome(order, { code: 'missing', broker: this.deps.broker.name });

@@ -130,6 +130,9 @@ export type ExitTrigger =
  * - `unknown`: the submission's outcome is unknown and the order not visible yet;
  * - `lookup_failed`, `missing`, `wait_failed`, `working`: the sent order could not be
  *   settled this run; the next run looks it up again (never re-sent);
+ * - `ambiguous`: a different order holds this exit's client order id at the broker (a restored
+ *   database, a second installation): nothing is booked from it and nothing re-sent under the id;
+ *   the position's exits wait for an admin (/stuck lists the order; admins are alerted);
  * - `stop_unchecked`: no quote, so the stop could not be checked;
  * - `no_quote`: flatten had no quote to price the sell;
  * - `kill_switch_changed`: the kill switch moved past the epoch this flatten was confirmed for
@@ -146,6 +149,7 @@ export type ExitNote =
   | { code: 'not_placed'; error: string }
   | { code: 'unknown'; error: string }
   | { code: 'lookup_failed'; error: string }
+  | { code: 'ambiguous'; error: string }
   | { code: 'missing'; broker: string }
   | { code: 'wait_failed'; error: string }
   | { code: 'working'; status: OrderStatus; broker: string }
