@@ -61,7 +61,7 @@ export async function startBotRole(app: AppContext): Promise<BotRole> {
 function stuckDeps(app: AppContext): { stuck?: StuckDeps } {
   try {
     const trading = createTradingDeps(app.config, app.ds, app.log.child({ component: 'broker', role: 'bot' }));
-    return { stuck: { execution: executionDeps(app, trading), resolveAfterMs: app.config.recovery.resolveAfterMs } };
+    return { stuck: { execution: executionDeps(app, trading), resolveAfterMs: app.config.recovery.resolveAfterMs, alerts: app.alerts } };
   } catch (err) {
     app.log.warn({ err: String(err) }, '/stuck and /resolve are unavailable in this process: no broker');
     return {};

@@ -1,7 +1,9 @@
 import type { UnitOfWork } from '../../adapters/db/port.js';
 import { Confirmations, type ConfirmBinding, type ConfirmRefusal, type IssuedConfirmation } from '../confirmations/confirmations.js';
 import { settleApproval, type ExecutionDeps } from './execute.js';
+import { alertKeys, type Alerts } from '../alerts/alerts.js';
 import { lookUpEvidence } from './broker-evidence.js';
+import { clientOrderIdFor } from './ids.js';
 import { refOf } from './order-lifecycle.js';
 import { approvalStateVersion } from './state-version.js';
 import type { BrokerEvidence, SettleMode, SettleResult } from './stuck-types.js';
@@ -13,6 +15,8 @@ export interface StuckDeps {
   /** EXEC_RESOLVE_AFTER_MS: only attempt marks older than this are stuck (younger ones may have a run on them). */
   resolveAfterMs: number;
   now?: () => Date;
+  /** Where an `order.ambiguous` alert about the approval's order is closed once an admin settles it. */
+  alerts?: Pick<Alerts, 'resolve'>;
 }
 
 /** An approval stuck after its attempt mark that the recovery pass could not settle (or has not yet). */
@@ -223,6 +227,11 @@ export async function confirmResolve(deps: StuckDeps, choice: ResolveChoice, tok
   if (result.kind === 'changed') {
     const after = await approvalStateVersion(db, approvalId);
     return { kind: 'refused', refusal: { kind: 'stale', version: verdict.version, currentVersion: result.version, changedAt: after?.changedAt ?? null } };
+  }
+  if (deps.alerts && (result.kind === 'booked' || result.kind === 'failed')) {
+    const cid = clientOrderIdFor(approvalId);
+    // The alert is the admins' to-do: settled, it closes (a failure to close it never undoes the settling).
+    await deps.alerts.resolve(alertKeys.orderAmbiguous(cid), { code: 'order.settled', clientOrderId: cid, result: result.kind, by: String(by) }).catch(() => undefined);
   }
   return { kind: 'settled', approvalId, result };
 }

@@ -86,8 +86,20 @@ describe('a client order id taken by another order at Alpaca', () => {
     expect(stuck).toContain(approvalId);
     const ask = h.emulator.lastSeq;
     h.emulator.sendUserMessage({ userId: ADMIN, text: `/resolve ${approvalId}`, firstName: 'Admin' });
-    const resolve = textOf(await waitMessage(h.emulator, ADMIN, ask, /Stuck approval/, 15_000));
+    const resolveMsg = await waitMessage(h.emulator, ADMIN, ask, /Stuck approval/, 15_000);
+    const resolve = textOf(resolveMsg);
     expect(resolve).toMatch(/holds a DIFFERENT order under this client order id — not ours, nothing was booked from it/);
     expect(resolve).toContain('symbol OTHR, not TAKN');
+
+    // Book fill has nothing of ours to book; Mark failed closes the approval and its alert.
+    const buttons = resolveMsg.message!.reply_markup!.inline_keyboard.flat() as { text: string; callback_data: string }[];
+    const markFailed = buttons.find((b) => /Mark failed/.test(b.text))!.callback_data;
+    const before = h.emulator.lastSeq;
+    await h.press(ADMIN, resolveMsg.message!.message_id, markFailed, { count: 1, timeoutMs: 15_000, forged: true });
+    expect((await approvalOf(ds(), pickId))!.state).toBe('failed');
+    const closed = textOf(await waitMessage(h.emulator, ADMIN, before, /settled by an admin/, 15_000));
+    expect(closed).toContain(`Order ${cid} was settled by an admin (${ADMIN}): marked failed, its budget released.`);
+    expect(await count(ds(), `SELECT count(*)::int AS n FROM alerts WHERE key = $1 AND resolved_at IS NULL`, [`order.ambiguous:${cid}`])).toBe(0);
+    expect(posts(cid)).toHaveLength(1);
   }, 60_000);
 });
