@@ -42,14 +42,4 @@ export class ForegroundGate {
     timer.unref();
     return release;
   }
-
-  /** Runs `work` under a hold. */
-  async during<T>(work: () => Promise<T>): Promise<T> {
-    const release = this.hold();
-    try {
-      return await work();
-    } finally {
-      release();
-    }
-  }
 }

@@ -7,11 +7,17 @@ export function fmt(x: number, decimals = Math.abs(x) < 1 ? 4 : 2): string {
   return x.toFixed(decimals);
 }
 
-/** Formats `a` and `b` with the fewest decimals (>= the default) that tell them apart, up to 10. */
-export function fmtPair(a: number, b: number): [string, string] {
-  let d = Math.max(Math.abs(a) < 1 ? 4 : 2, Math.abs(b) < 1 ? 4 : 2);
-  let sa = a.toFixed(d);
-  let sb = b.toFixed(d);
+/**
+ * Formats `a` and `b` with the fewest decimals (>= the default) that tell them apart, up to 10.
+ * `fa`/`fb`, when given, must be {@link fmt}(a)/{@link fmt}(b): a side printed at its own default
+ * precision reuses that text (callers building many reasons format a shared value once).
+ */
+export function fmtPair(a: number, b: number, fa?: string, fb?: string): [string, string] {
+  const da = Math.abs(a) < 1 ? 4 : 2;
+  const db = Math.abs(b) < 1 ? 4 : 2;
+  let d = da > db ? da : db;
+  let sa = d === da && fa !== undefined ? fa : a.toFixed(d);
+  let sb = d === db && fb !== undefined ? fb : b.toFixed(d);
   while (sa === sb && a !== b && d < 10) {
     d++;
     sa = a.toFixed(d);
@@ -29,22 +35,10 @@ export function cmp(aLabel: string, a: number, op: string, bLabel: string, b: nu
 /**
  * {@link cmp} with its text pre-joined, for building many signals: `prefix` is
  * `${aLabel} `, `middle` is ` ${op} ${bLabel} `, and `fa`/`fb` are
- * {@link fmt}(a)/{@link fmt}(b), which the caller formats once per value even
- * when a value appears in several reasons (a signal's close appears in three
- * or four). Returns exactly the text of `cmp(aLabel, a, op, bLabel, b)`:
- * {@link fmtPair} starts at the larger default precision, which is the default
- * one of at least one side, so that side's text is reused as is.
+ * {@link fmt}(a)/{@link fmt}(b), formatted once per value even when a value
+ * appears in several reasons. Returns exactly the text of `cmp(aLabel, a, op, bLabel, b)`.
  */
 export function cmpPre(prefix: string, a: number, fa: string, middle: string, b: number, fb: string): string {
-  const da = Math.abs(a) < 1 ? 4 : 2;
-  const db = Math.abs(b) < 1 ? 4 : 2;
-  let d = da > db ? da : db;
-  let sa = d === da ? fa : a.toFixed(d);
-  let sb = d === db ? fb : b.toFixed(d);
-  while (sa === sb && a !== b && d < 10) {
-    d++;
-    sa = a.toFixed(d);
-    sb = b.toFixed(d);
-  }
+  const [sa, sb] = fmtPair(a, b, fa, fb);
   return prefix + sa + middle + sb;
 }
