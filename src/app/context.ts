@@ -39,6 +39,8 @@ import { HypothesisStore } from '../trading/hypotheses/store.js';
 import { buildSlots } from '../engine/schedule/slots.js';
 import { bullmqHypothesesQueue } from './hypotheses-queue-status.js';
 import { ForegroundGate } from '../adapters/compute/foreground-gate.js';
+import type { Broker } from '../adapters/brokers/port.js';
+import { createTradingDeps } from './trading-deps.js';
 
 /** Shared resources of one process, whatever roles it runs. */
 export interface AppContext {
@@ -131,6 +133,18 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   const startedAt = Date.now();
   const mode = `${config.local.enabled ? 'local' : config.telegram.webhook ? 'telegram (webhook)' : 'telegram (polling)'} · paper`;
   const publisher = new ChatPublisher({ outbox: notifier, charts, callbackKey: config.telegram.callbackKey, hours: marketHoursFor(config), log });
+  // /status reads the configured broker's account (its status and trading flags). Built on first use, so a
+  // process that never answers /status opens no broker client; it shares the key's request budget in Redis.
+  // The simulated paper broker keeps no account flags: no broker line for it.
+  let statusBroker: Broker | null = null;
+  const brokerAccount: StatusSources['brokerAccount'] =
+    config.broker.kind === 'paper'
+      ? undefined
+      : {
+          name: config.broker.kind,
+          scrub,
+          account: () => (statusBroker ??= createTradingDeps(config, ds, log.child({ component: 'status-broker' }), { redis, prefix: config.redis.prefix }).broker).account(),
+        };
   const statusSources: StatusSources = {
     db: uow,
     redis: new RedisHealthProbe(redis),
@@ -147,6 +161,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
       markets: ['US'],
       slots: config.schedule.enabled ? buildSlots(config.schedule.spec).filter((s) => s.kind === 'hypotheses') : [],
     },
+    ...(brokerAccount ? { brokerAccount } : {}),
   };
   return {
     config,

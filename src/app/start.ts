@@ -114,7 +114,8 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
       {
         readiness: async () => {
           // Readiness is about this process and its stores; the hypotheses' queue figures are /status's business.
-          const { hypotheses: _hypotheses, ...sources } = app.statusSources;
+          // The broker account is not read either: every probe would spend a request of the broker's budget.
+          const { hypotheses: _hypotheses, brokerAccount: _brokerAccount, ...sources } = app.statusSources;
           const s = await collectStatus(sources);
           const mine = s.heartbeats.filter((h) => h.instance === app.instanceId);
           return {

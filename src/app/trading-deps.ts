@@ -1,7 +1,9 @@
 import { marketHoursFor } from '../engine/market-hours.js';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { AlpacaBroker, ALPACA_LIVE_URL, ALPACA_PAPER_URL } from '../adapters/brokers/alpaca/alpaca-broker.js';
+import type { Redis } from 'ioredis';
+import { alpacaKeyTag, RedisRequestBudget } from '../adapters/brokers/alpaca/rate-budget.js';
+import { AlpacaBroker, ALPACA_LIVE_URL, ALPACA_PAPER_URL, type SharedValue } from '../adapters/brokers/alpaca/alpaca-broker.js';
 import { PaperBroker } from '../adapters/brokers/paper/paper-broker.js';
 import type { Broker } from '../adapters/brokers/port.js';
 import type { Config } from './config/config.js';
@@ -31,7 +33,7 @@ export interface TradingDeps {
  * against Alpaca quotes when keys are set, otherwise against the latest stored
  * bar (local mode and demo data). Alpaca paper/live use the REST v2 adapter.
  */
-export function createTradingDeps(config: Config, ds: DataSource, logger: Logger): TradingDeps {
+export function createTradingDeps(config: Config, ds: DataSource, logger: Logger, shared?: SharedBrokerState): TradingDeps {
   const alpaca = config.broker.alpaca;
   const quotes: QuoteProvider = alpaca
     ? new AlpacaDataProvider({ keyId: alpaca.keyId, secretKey: alpaca.secretKey, ...(alpaca.dataUrl ? { baseUrl: alpaca.dataUrl } : {}), logger })
@@ -52,8 +54,45 @@ export function createTradingDeps(config: Config, ds: DataSource, logger: Logger
   }
   if (!alpaca) throw new Error(`BROKER=${config.broker.kind} needs APCA_API_KEY_ID and APCA_API_SECRET_KEY`);
   const baseUrl = alpaca.tradingUrl ?? (config.broker.kind === 'alpaca-live' ? ALPACA_LIVE_URL : ALPACA_PAPER_URL);
-  const broker = new AlpacaBroker({ keyId: alpaca.keyId, secretKey: alpaca.secretKey, baseUrl, name: config.broker.kind, logger });
+  const broker = new AlpacaBroker({
+    keyId: alpaca.keyId,
+    secretKey: alpaca.secretKey,
+    baseUrl,
+    name: config.broker.kind,
+    logger,
+    ...(shared
+      ? {
+          clockCache: redisValue(shared.redis, `${shared.prefix}:broker:${alpacaKeyTag(alpaca.keyId)}:clock`),
+          // One budget per API key across every process (bot, workers): Alpaca counts per key.
+          budget: new RedisRequestBudget({
+            redis: shared.redis,
+            prefix: shared.prefix,
+            keyTag: alpacaKeyTag(alpaca.keyId),
+            maxPerMinute: alpaca.maxRpm,
+            reservedPerMinute: alpaca.reservedRpm,
+            broker: config.broker.kind,
+            logger,
+          }),
+        }
+      : {}),
+  });
   return { broker, quotes, quoteSource };
+}
+
+/** What every process shares about the broker (its clock answer, its request budget): Redis under the app's prefix. */
+export interface SharedBrokerState {
+  redis: Redis;
+  prefix: string;
+}
+
+/** One Redis key as a {@link SharedValue}. */
+function redisValue(redis: Redis, key: string): SharedValue {
+  return {
+    get: () => redis.get(key),
+    set: async (value, ttlMs) => {
+      await redis.set(key, value, 'PX', Math.max(1, Math.floor(ttlMs)));
+    },
+  };
 }
 
 /** What every order path shares: the database, the configured broker and quotes, the kill switch, the audit chain. */
@@ -71,6 +110,10 @@ export function executionDeps(app: AppContext, trading: TradingDeps): ExecutionD
     timeStopBars,
     // Entries (new risk) are refused outside the session before anything reaches the broker.
     marketHours: marketHoursFor(app.config),
+    // DAY entries only where the broker keeps resting orders (Alpaca); the paper broker fills or cancels at once.
+    ...(app.config.broker.kind !== 'paper' && app.config.broker.alpaca
+      ? { entryTimeInForce: app.config.broker.alpaca.entryTif, dayCancelAfterMs: app.config.broker.alpaca.dayCancelAfterMs }
+      : {}),
     logger: app.log.child({ component: 'execution' }),
   };
 }

@@ -11,6 +11,7 @@ import type { KillSwitch } from '../trading/kill-switch/kill-switch.js';
 import type { StatusSources } from '../trading/status/status.js';
 import type { UserFairnessStore } from '../adapters/redis/fairness/port.js';
 import type { StuckDeps } from '../trading/execution/stuck.js';
+import type { BrokerClock } from '../adapters/brokers/port.js';
 import type { Notifier } from '../trading/notifier.js';
 
 /**
@@ -60,4 +61,6 @@ export interface BotDeps {
   foreground?: () => () => void;
   /** /stuck and /resolve (broker look-ups, never orders); absent when this process has no broker configured. */
   stuck?: StuckDeps;
+  /** The broker's own clock (Alpaca), cached and shared: Approve is refused while it says closed. Absent: our calendar alone. */
+  brokerClock?: { name: string; read(): Promise<BrokerClock> };
 }

@@ -95,6 +95,22 @@ export interface BrokerAccount {
   cash: number;
   equity: number;
   buyingPower: number;
+  /** What the broker says blocks trading on the account (absent: the broker has no such flags). */
+  flags?: AccountFlags;
+}
+
+export { blockingFlags, type AccountFlags } from '../../lib/account-flags.js';
+import type { AccountFlags } from '../../lib/account-flags.js';
+
+/** The broker's own word on the session (Alpaca `GET /v2/clock`). */
+export interface BrokerClock {
+  isOpen: boolean;
+  /** RFC 3339; null when the broker did not say. */
+  nextOpen: string | null;
+  /** RFC 3339; null when the broker did not say. */
+  nextClose: string | null;
+  /** The broker's time of the answer (RFC 3339). */
+  at: string;
 }
 
 /** What we know of an order we sent (or may have sent): enough for any broker to find it again. */
@@ -146,14 +162,18 @@ export interface Broker {
    * {@link isTerminal}. Throws `not_found` if the order never appears.
    */
   waitForTerminal(clientOrderId: string, opts?: WaitOptions): Promise<BrokerOrder>;
-  listOpenOrders(): Promise<BrokerOrder[]>;
+  /** Open orders. `urgent`: for /kill's proof, which may use the request budget's reserved share. */
+  listOpenOrders(opts?: { urgent?: boolean }): Promise<BrokerOrder[]>;
   /**
    * Cancels every open order, then counts what is still open (should be 0).
    * `cancelled` is the broker's own count for this call; `stillOpen` is null
    * when the look afterwards failed (the cancels went out: look again with
    * {@link listOpenOrders} rather than cancelling again to learn the count).
+   * `orderIds`: the broker ids it reported cancelled, when it lists them
+   * (Alpaca's 207 body), so a caller can count each order once and say later
+   * that /kill cancelled it.
    */
-  cancelAllOrders(): Promise<{ cancelled: number; stillOpen: number | null }>;
+  cancelAllOrders(): Promise<{ cancelled: number; stillOpen: number | null; orderIds?: string[] }>;
   listPositions(): Promise<BrokerPosition[]>;
   /**
    * Cancels open orders, then sells (or covers) every position; returns the
@@ -162,6 +182,20 @@ export interface Broker {
    */
   closeAllPositions(): Promise<BrokerOrder[]>;
   account(): Promise<BrokerAccount>;
+  /**
+   * The broker's own clock, for brokers that keep one (Alpaca). New risk
+   * goes only while both our calendar and this clock say open: the broker
+   * knows unscheduled closures our calendar cannot. `fresh` skips any cache
+   * (answers are cached at most 60 s and never past the next open or close).
+   */
+  clock?(opts?: { fresh?: boolean }): Promise<BrokerClock>;
+  /**
+   * Cancels one open order by the broker's id, for brokers whose orders can
+   * rest (Alpaca queues orders sent outside the session; DAY orders rest).
+   * Asynchronous at the venue: follow the order to its terminal state
+   * afterwards. An order already final is not an error.
+   */
+  cancelOrder?(brokerOrderId: string): Promise<void>;
 }
 
 const CLIENT_ID = /^[\x21-\x7e]{1,48}$/;

@@ -47,7 +47,18 @@ export interface Config {
   /** Where orders go and the paper broker's simulation settings. */
   broker: {
     kind: 'paper' | 'alpaca-paper' | 'alpaca-live';
-    alpaca: { keyId: string; secretKey: string; tradingUrl: string | null; dataUrl: string | null } | null;
+    /** `maxRpm`/`reservedRpm`: the request budget per API key shared by every process (ALPACA_MAX_RPM, ALPACA_RESERVED_RPM). */
+    alpaca: {
+      keyId: string;
+      secretKey: string;
+      tradingUrl: string | null;
+      dataUrl: string | null;
+      maxRpm: number;
+      reservedRpm: number;
+      /** ALPACA_ENTRY_TIF: entries as IOC (default) or DAY limits cancelled after `dayCancelAfterMs`. */
+      entryTif: 'ioc' | 'day';
+      dayCancelAfterMs: number;
+    } | null;
     paper: { startingCash: number; slippageBps: number; spreadBps: number };
   };
   /** Risk limits and timing of the approve → order path. */
@@ -168,7 +179,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       kind: env.BROKER,
       alpaca:
         env.APCA_API_KEY_ID && env.APCA_API_SECRET_KEY
-          ? { keyId: env.APCA_API_KEY_ID, secretKey: env.APCA_API_SECRET_KEY, tradingUrl: env.ALPACA_TRADING_URL ?? null, dataUrl: env.ALPACA_DATA_URL ?? null }
+          ? {
+              keyId: env.APCA_API_KEY_ID,
+              secretKey: env.APCA_API_SECRET_KEY,
+              tradingUrl: env.ALPACA_TRADING_URL ?? null,
+              dataUrl: env.ALPACA_DATA_URL ?? null,
+              maxRpm: env.ALPACA_MAX_RPM,
+              // The reserve is a share of the budget: never all of it.
+              reservedRpm: Math.min(env.ALPACA_RESERVED_RPM, Math.floor(env.ALPACA_MAX_RPM / 2)),
+              entryTif: env.ALPACA_ENTRY_TIF,
+              dayCancelAfterMs: env.ALPACA_DAY_CANCEL_AFTER_S * 1000,
+            }
           : null,
       paper: { startingCash: env.PAPER_STARTING_CASH, slippageBps: env.PAPER_SLIPPAGE_BPS, spreadBps: env.PAPER_SPREAD_BPS },
     },

@@ -111,6 +111,14 @@ export const envSchema = z
     ALPACA_TRADING_URL: optionalText.pipe(z.url({ message: 'must be a URL such as https://paper-api.alpaca.markets' }).optional()),
     ALPACA_DATA_URL: optionalText.pipe(z.url({ message: 'must be a URL such as https://data.alpaca.markets' }).optional()),
     ALPACA_LIVE_CONFIRM: optionalText,
+    /** Requests a minute this installation may send to Alpaca's trading API per key, across every process (Alpaca allows 200). */
+    ALPACA_MAX_RPM: z.coerce.number().int().min(10).max(10_000).default(180),
+    /** Of ALPACA_MAX_RPM, the share only /kill's cancel-all, its proof and cancels may use: polling never starves them. */
+    ALPACA_RESERVED_RPM: z.coerce.number().int().min(1).max(5_000).default(30),
+    /** Time in force of entries at Alpaca: ioc (default) or day, for an account that refuses IOC. */
+    ALPACA_ENTRY_TIF: z.enum(['ioc', 'day'], { message: 'must be ioc or day' }).default('ioc'),
+    /** With ALPACA_ENTRY_TIF=day: seconds an entry may rest unfilled before Courtside cancels it. */
+    ALPACA_DAY_CANCEL_AFTER_S: z.coerce.number().int().min(1).max(3_600).default(30),
     PAPER_STARTING_CASH: z.coerce.number().positive().default(100_000),
     PAPER_SLIPPAGE_BPS: z.coerce.number().min(0).max(500).default(2),
     PAPER_SPREAD_BPS: z.coerce.number().min(0).max(500).default(5),

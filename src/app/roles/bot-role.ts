@@ -3,6 +3,7 @@ import { StrangerLog } from '../../bot/strangers.js';
 import type { AppContext } from '../context.js';
 import { RedisUserFairness } from '../../adapters/redis/fairness/redis-user-fairness.js';
 import type { StuckDeps } from '../../trading/execution/stuck.js';
+import type { BotDeps } from '../../bot/deps.js';
 import { createTradingDeps, executionDeps } from '../trading-deps.js';
 
 /** How often a bot process writes the strangers' finished minutes to the audit log. */
@@ -58,10 +59,12 @@ export async function startBotRole(app: AppContext): Promise<BotRole> {
 }
 
 /** /stuck and /resolve look orders up at the configured broker (never order); none when the broker cannot be built here. */
-function stuckDeps(app: AppContext): { stuck?: StuckDeps } {
+function stuckDeps(app: AppContext): { stuck?: StuckDeps; brokerClock?: BotDeps['brokerClock'] } {
   try {
-    const trading = createTradingDeps(app.config, app.ds, app.log.child({ component: 'broker', role: 'bot' }));
-    return { stuck: { execution: executionDeps(app, trading), resolveAfterMs: app.config.recovery.resolveAfterMs, alerts: app.alerts } };
+    const trading = createTradingDeps(app.config, app.ds, app.log.child({ component: 'broker', role: 'bot' }), { redis: app.redis, prefix: app.config.redis.prefix });
+    const broker = trading.broker;
+    const clock = broker.clock ? { brokerClock: { name: broker.name, read: () => broker.clock!() } } : {};
+    return { stuck: { execution: executionDeps(app, trading), resolveAfterMs: app.config.recovery.resolveAfterMs, alerts: app.alerts }, ...clock };
   } catch (err) {
     app.log.warn({ err: String(err) }, '/stuck and /resolve are unavailable in this process: no broker');
     return {};

@@ -1,3 +1,4 @@
+import { checkAccountFlagsAtStartup } from '../../trading/status/account-flags-check.js';
 import { dispatchQueuedClose } from '../../jobs/handlers/close.js';
 import type { Job, Worker } from 'bullmq';
 import { adminChatIds, jobFailureAlerts } from '../../trading/alerts/alerts.js';
@@ -146,7 +147,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     onFinalFailure: backtestFailureHook(backtestDeps),
   });
   const executionConn = blocking();
-  const trading = createTradingDeps(config, app.ds, log.child({ component: 'broker' }));
+  const trading = createTradingDeps(config, app.ds, log.child({ component: 'broker' }), { redis: app.redis, prefix: config.redis.prefix });
   const owedCancel = new OwedCancelRunner(
     {
       db: app.uow,
@@ -196,6 +197,8 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     });
   }
   const workers = [commands, notify, scans, backtests, executions, hypotheses];
+  // The broker account's own flags (issue 19, item 6): logged; admins alerted while the broker blocks trading.
+  void checkAccountFlagsAtStartup({ broker: trading.broker, alerts: app.alerts, log: log.child({ component: 'account-flags' }), scrub: app.scrub });
   // Reconcile at start-up: whatever happened while no worker ran (a crash mid-order) is booked or reported now.
   void app.jobs
     .add('execution.reconcile', { reason: 'startup' }, { jobId: `reconcile-start-${app.instanceId}` })

@@ -9,7 +9,7 @@ import type { BotDeps } from '../deps.js';
 import { marketHoursFor } from '../../engine/market-hours.js';
 import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
 import type { Keyboard } from '../format/message.js';
-import { marketClosedApproveText, nyDayClock } from '../views/queue-view.js';
+import { brokerClosedApproveText, marketClosedApproveText, nyDayClock } from '../views/queue-view.js';
 import { queueOfferAt } from '../views/pick-card.js';
 import { QUEUE_FOR_OPEN, queueButton } from './queue-button.js';
 
@@ -76,6 +76,21 @@ export async function decideApprove(deps: BotDeps, telegram: Telegram, req: Deci
 }
 
 /**
+ * Our calendar says open but the broker's own clock says closed (an
+ * unscheduled closure, a halt day): nothing is approved or sent, the pick
+ * stays open, and the trader hears why. A clock that cannot be read does not
+ * refuse here: the order path asks again right before any POST and sends
+ * nothing blind.
+ */
+async function refuseWhileBrokerClosed(deps: BotDeps, req: DecisionRequest): Promise<DecisionAnswer | null> {
+  if (!deps.brokerClock) return null;
+  const clock = await deps.brokerClock.read().catch(() => null);
+  if (!clock || clock.isOpen) return null;
+  await audit(deps, 'pick.approve_refused', req, { reason: 'market_closed', byBroker: deps.brokerClock.name });
+  return { text: brokerClosedApproveText(deps.brokerClock.name, clock.nextOpen), alert: true };
+}
+
+/**
  * Outside the session an IOC cannot fill: a PENDING, unexpired pick is not
  * approved (nothing reaches the broker); the card offers "Queue for the open"
  * as its own choice instead. Null when the market is open or the pick is not
@@ -84,7 +99,7 @@ export async function decideApprove(deps: BotDeps, telegram: Telegram, req: Deci
 async function refuseWhileClosed(deps: BotDeps, telegram: Telegram, req: DecisionRequest): Promise<DecisionAnswer | null> {
   const hours = marketHoursFor(deps.config);
   const now = deps.now();
-  if (hours.isOpen(now)) return null;
+  if (hours.isOpen(now)) return refuseWhileBrokerClosed(deps, req);
   const pick = await deps.picks.get(req.pickId);
   if (!pick || pick.state !== 'PENDING' || pick.expiresAt.getTime() <= now) return null;
   await audit(deps, 'pick.approve_refused', req, { reason: 'market_closed' });

@@ -56,6 +56,8 @@ export function alertDetailText(d: AlertDetail): string {
     }
     case 'broker.rejected':
       return `${d.broker} rejected the ${d.symbol} order: ${recordedReasonText(d.reason)}`;
+    case 'account.blocked':
+      return `${d.broker} reports the account cannot trade (${d.flags.join(', ')}${d.status ? `; account status ${d.status}` : ''}): new entries are refused before the broker; exits and /kill still run. Clear it at the broker, then check /status.`;
     case 'order.ambiguous':
       return `${d.broker} holds a DIFFERENT order under client order id ${d.clientOrderId}: ${d.evidence}. Nothing was booked from it and nothing is sent again. Check the order at the broker, then settle ours with /stuck and /resolve.`;
     case 'data.stale':

@@ -9,6 +9,7 @@ import { alertDetailText } from './alert-text.js';
 import { recordedReasonText } from './recorded-reasons.js';
 import { DIGEST_HEAD_PREFIX } from '../../trading/audit/head.js';
 import { hypothesesDigestLines } from './digest-hypotheses-view.js';
+import { originsText, originText, sharedOriginText } from '../../trading/portfolio/mark-source.js';
 
 /**
  * Digests for a phone: one idea per line, the most important first (kill
@@ -100,20 +101,27 @@ function failureLine(f: FailureLine, now: Date): string {
   return `${icon} ${failureTitle(f)} — ${failureDetail(f)} (${extra})`;
 }
 
-/** What the move is measured from: the close before, the fill (bought since), or both. */
-function sinceText(p: PositionLine): string {
+/**
+ * What the move is measured from: the close before, the fill (bought since),
+ * or both. A reference that was the broker's mark is named as such ("vs
+ * Alpaca mark 2026-11-19 16:10 ET 10.50"), never as a close.
+ */
+function sinceText(p: PositionLine, today: string): string {
   if (p.refDate === null) return '';
   if (p.refKind === 'fill') return `since bought ${shortDate(p.refDate)} @ ${exactPrice(p.refPrice)}`;
-  if (p.refKind === 'mixed') return `vs ${shortDate(p.refDate)} close, shares bought since from their fill`;
-  return `vs ${shortDate(p.refDate)} close ${exactPrice(p.refPrice)}`;
+  const broker = p.refOrigin?.kind === 'broker' ? originText(p.refOrigin, today) : null;
+  if (p.refKind === 'mixed') return broker ? `vs ${broker}, shares bought since from their fill` : `vs ${shortDate(p.refDate)} close, shares bought since from their fill`;
+  return broker ? `vs ${broker} ${exactPrice(p.refPrice)}` : `vs ${shortDate(p.refDate)} close ${exactPrice(p.refPrice)}`;
 }
 
-function positionText(p: PositionLine): string {
+/** `labelled`: the line names its price's origin (the heading does not, as the positions' origins differ). */
+function positionText(p: PositionLine, today: string, labelled: boolean): string {
   const move =
     p.change !== null && p.changePct !== null && p.changeValue !== null && p.refDate
-      ? `${pct(p.changePct, { signed: true })} (${money(p.changeValue, { signed: true })}) ${sinceText(p)}`
+      ? `${pct(p.changePct, { signed: true })} (${money(p.changeValue, { signed: true })}) ${sinceText(p, today)}`
       : 'no earlier close to compare';
-  const at = p.price !== null ? `${p.qty} sh @ ${price(p.price)}` : `${p.qty} sh, no price yet (cost ${price(p.avgCost)})`;
+  const origin = labelled && p.priceOrigin ? ` (${originText(p.priceOrigin, today)})` : '';
+  const at = p.price !== null ? `${p.qty} sh @ ${price(p.price)}${origin}` : `${p.qty} sh, no price yet (cost ${price(p.avgCost)})`;
   const pnl = p.unrealized !== null ? ` · P&L ${money(p.unrealized, { signed: true })}` : '';
   return `• ${p.symbol} ${move} · ${at}${pnl}`;
 }
@@ -145,8 +153,12 @@ export function morningDigestView(d: MorningDigestData): FmtString {
   lines.push('');
   if (d.positions.length > 0) {
     const open = d.positions.reduce((s, p) => s + (p.unrealized ?? 0), 0);
-    lines.push(fmt`📈 ${bold`Positions (${String(d.positions.length)})`} · open P&L ${money(open, { signed: true })}`);
-    lines.push(...capped(d.positions, positionText));
+    const today = nyLocalParts(now.getTime()).date;
+    // Where the prices are from: once in the heading when every priced position shares it, else on each line.
+    const origins = d.positions.flatMap((p) => (p.price !== null && p.priceOrigin ? [p.priceOrigin] : []));
+    const shared = origins.length === d.positions.filter((p) => p.price !== null).length ? sharedOriginText(origins, today) : null;
+    lines.push(fmt`📈 ${bold`Positions (${String(d.positions.length)})`} · open P&L ${money(open, { signed: true })}${shared ? ` · prices: ${shared}` : ''}`);
+    lines.push(...capped(d.positions, (p) => positionText(p, today, shared === null)));
   } else {
     lines.push('📈 No open positions.');
   }
@@ -208,6 +220,8 @@ export function closeDigestView(d: CloseDigestData): FmtString {
     `Realized ${money(p.realized, { signed: true })} · unrealized ${money(p.unrealizedNow - p.unrealizedPrev, { signed: true })}${since}` +
       ` · open P&L ${money(p.unrealizedNow, { signed: true })} on ${p.openPositions} position${p.openPositions === 1 ? '' : 's'}`,
   );
+  const prices = originsText(p.origins ?? [], d.sessionDate);
+  if (prices) lines.push(`Prices: ${prices}`);
   if (p.unpriced > 0) lines.push(`⚠️ ${p.unpriced} position${p.unpriced === 1 ? ' has' : 's have'} no price yet (valued at cost).`);
   if (p.equity !== null) lines.push(`Equity ${money(p.equity)}`);
   if (d.killSwitch.engaged) lines.push(killSwitchLine(d.killSwitch));
@@ -254,6 +268,8 @@ export function noSessionDigestView(d: NoSessionDigestData): FmtString {
       ? '📈 No open positions.'
       : `📈 Open P&L ${money(o.unrealizedPnl, { signed: true })} on ${o.count} position${o.count === 1 ? '' : 's'} · value ${money(o.marketValue)} (as /positions shows)`,
   ];
+  const prices = originsText(o.origins ?? [], d.date);
+  if (prices) lines.push(`Prices: ${prices}`);
   if (o.unpriced > 0) lines.push(`⚠️ ${o.unpriced} position${o.unpriced === 1 ? ' has' : 's have'} no price yet (valued at cost, not in the P&L).`);
   if (d.equity) lines.push(`Equity ${money(d.equity.equity)} at the ${shortDate(d.equity.date)} mark`);
   if (d.killSwitch.engaged) lines.push(killSwitchLine(d.killSwitch));

@@ -1,3 +1,4 @@
+import type { OrderEndedBy } from '../../trading/execution/recorded-reasons.js';
 import { bold, code, fmt, join, type FmtString } from 'telegraf/format';
 import type { CandleChartSpec } from '../../adapters/charts/port.js';
 import type { ExecutionOutcome, OrderSummary, RefusalGate } from '../../trading/execution/execute.js';
@@ -87,7 +88,8 @@ function filledText(o: ({ kind: 'filled' } | { kind: 'partially_filled' }) & Ord
   lines.push(`Notional ${money(o.filledNotional)} · stop ${ctx.stop === null ? 'not set' : exactPrice(ctx.stop)}${risk}`);
   if (partial) {
     const rest = o.qty - o.filledQty;
-    lines.push(`The other ${rest} share${rest === 1 ? ' was' : 's were'} not filled and ${rest === 1 ? 'was' : 'were'} canceled (immediate-or-cancel): nothing more will fill, nothing is left working.`);
+    const how = o.timeInForce === 'day' ? 'cancelled by Courtside once the DAY order had rested ALPACA_DAY_CANCEL_AFTER_S' : 'canceled (immediate-or-cancel)';
+    lines.push(`The other ${rest} share${rest === 1 ? ' was' : 's were'} not filled and ${rest === 1 ? 'was' : 'were'} ${how}: nothing more will fill, nothing is left working.`);
   }
   if (ctx.positionQty !== null) lines.push(`Now holding ${ctx.positionQty} sh of ${o.symbol} · /positions`);
   lines.push(fmt`${o.broker}${ctx.demo ? ' · DEMO data' : ''} · ${code(o.clientOrderId)}`);
@@ -99,13 +101,31 @@ function notFilledText(o: Extract<ExecutionOutcome, { kind: 'not_filled' }>): Fm
   return join(
     [
       fmt`⚪ ${bold`Not filled: ${o.symbol}`} — 0/${String(o.qty)} at limit ${price(o.limitPrice)}`,
-      `No shares were offered at or ${o.side === 'buy' ? 'below' : 'above'} the limit while the immediate-or-cancel order was live (${recordedReasonText(o.reason)}).`,
+      ...notFilledWhy(o),
       'Nothing was bought, no position was opened and the reserved budget was released.',
-      'What next: nothing to undo. The price moved away; wait for the next /scan and approve a fresh pick if the setup still holds.',
       fmt`${o.broker} · ${code(o.clientOrderId)}`,
     ],
     '\n',
   );
+}
+
+/** Why nothing filled and what next, from who ended the order (the broker's record and ours). */
+function notFilledWhy(o: Extract<ExecutionOutcome, { kind: 'not_filled' }>): string[] {
+  const by = o.reason.code === 'ioc_ended' ? (o.reason.endedBy ?? 'ioc') : null;
+  if (by === null || by === 'ioc') {
+    return [
+      `No shares were offered at or ${o.side === 'buy' ? 'below' : 'above'} the limit while the immediate-or-cancel order was live (${recordedReasonText(o.reason)}).`,
+      'What next: nothing to undo. The price moved away; wait for the next /scan and approve a fresh pick if the setup still holds.',
+    ];
+  }
+  const next: Record<Exclude<OrderEndedBy, 'ioc'>, string> = {
+    kill: 'What next: trading is halted. An admin can /resume; then approve a fresh pick.',
+    outside_session: 'What next: nothing to undo. To buy at the open, queue a pick for the open (✅ Approve offers it while the market is closed).',
+    day_timeout: 'What next: nothing to undo. Wait for the next /scan and approve a fresh pick if the setup still holds.',
+    outside_courtside: 'What next: check who cancels orders on this account (the broker dashboard, another app); nothing to undo here.',
+    expired: 'What next: nothing to undo. Wait for the next /scan and approve a fresh pick.',
+  };
+  return [`Not filled: ${recordedReasonText(o.reason)}.`, next[by]];
 }
 
 /** A check stopped the order: which one, its own sentence, the numbers, and the next step. */
@@ -120,7 +140,7 @@ function refusedText(o: Extract<ExecutionOutcome, { kind: 'refused' }>): FmtStri
 
 /** Whether the order reached the broker: a broker's refusal was sent and refused there; every other gate stopped it before. */
 function refusedSentLine(o: Extract<ExecutionOutcome, { kind: 'refused' }>): string {
-  if (o.gate !== 'broker') return 'Nothing was sent to the broker.';
+  if (o.gate !== 'broker' || o.reason.code === 'account_blocked') return 'Nothing was sent to the broker.';
   const broker = o.reason.code === 'broker_rejected' ? o.reason.broker : 'the broker';
   return `It was sent to ${broker} and refused there: nothing was placed.`;
 }

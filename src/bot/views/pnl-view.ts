@@ -2,8 +2,9 @@ import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import type { PnlReport } from '../../trading/portfolio/types.js';
 import { money } from '../format/numbers.js';
 import { sessionDayLabel } from '../format/session-date.js';
+import { originsText } from '../../trading/portfolio/mark-source.js';
 
-/** /pnl: the period, realized, unrealized now, then equity and its change. Used as the equity chart's caption. */
+/** /pnl: the period, realized, unrealized now and where its prices are from, then equity and its change. Used as the equity chart's caption. */
 export function pnlView(r: PnlReport): FmtString {
   const { range, realized, unrealized, equity } = r;
   const title =
@@ -22,6 +23,9 @@ export function pnlView(r: PnlReport): FmtString {
   }
   const open = unrealized.positions === 0 ? 'no open positions' : `${unrealized.positions} open${unrealized.unpriced > 0 ? `, ${unrealized.unpriced} without a price` : ''}`;
   lines.push(fmt`Unrealized now ${bold(money(unrealized.total, { signed: true }))} · ${open}`);
+  // Where those prices are from (the broker's mark and its time, or a bar close and its date), so a close is never read as live.
+  const prices = originsText(unrealized.origins ?? [], range.today);
+  if (prices) lines.push(`Prices: ${prices}`);
   const last = equity.points.at(-1);
   if (!last) {
     lines.push('Equity: not marked yet — the first mark is written after a session closes.');

@@ -2,6 +2,7 @@ import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import { price, strategyTitle } from '../format/display.js';
 import type { OpenPosition, PositionsSnapshot } from '../../trading/portfolio/types.js';
 import { money, pct } from '../format/numbers.js';
+import { originText } from '../../trading/portfolio/mark-source.js';
 
 /** Said when nothing is held. */
 export const NO_POSITIONS = 'No open positions.';
@@ -24,11 +25,11 @@ export function positionsView(s: PositionsSnapshot): FmtString {
   return join([join(head, '\n'), ...s.positions.map(positionLines)], '\n\n');
 }
 
-/** Three short lines: symbol, size and P&L; cost → price and where the price is from; stop, target (when the position has one), time stop and strategy. */
+/** Three short lines: symbol, size and P&L; cost → price and where the price is from ("Alpaca mark 2026-12-04 15:42 ET", "close 2026-12-04"); stop, target (when the position has one), time stop and strategy. */
 export function positionLines(p: OpenPosition): FmtString {
   const icon = p.unrealizedPnl === null ? '⚪' : p.unrealizedPnl > 0 ? '🟢' : p.unrealizedPnl < 0 ? '🔴' : '⚪';
   const pnl = p.unrealizedPnl === null ? 'P&L unknown (no price)' : `${money(p.unrealizedPnl, { signed: true })} (${pct(p.unrealizedPct ?? NaN, { signed: true })})`;
-  const source = p.priceSource === 'mark' ? `mark ${p.priceAsOf ?? ''}`.trim() : p.priceSource === 'close' ? `close ${p.priceAsOf ?? ''}`.trim() : 'no price';
+  const source = p.price === null ? 'no price' : p.priceOrigin ? originText(p.priceOrigin) : p.priceSource === 'close' ? `close ${p.priceAsOf ?? ''}`.trim() : `mark ${p.priceAsOf ?? ''}`.trim();
   const stop = p.stop === null ? 'no stop' : `stop ${price(p.stop)}${p.price !== null ? ` (${pct(p.stop / p.price - 1, { signed: true })})` : ''}`;
   const target = p.target === null ? [] : [`target ${price(p.target)}${p.price !== null ? ` (${pct(p.target / p.price - 1, { signed: true })})` : ''}`];
   const rest = [stop, ...target, ...(p.timeStopDate ? [`time stop ${p.timeStopDate}`] : []), strategyTitle(p.strategy)];

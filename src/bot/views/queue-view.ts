@@ -31,6 +31,12 @@ export function marketClosedApproveText(symbol: string | null, next: SessionInfo
   return `🕰 Market closed: an order now cannot fill, so nothing was ordered${symbol ? ` for ${symbol}` : ''} and the pick stays open. Tap ⏰ Queue for the open on the card to send it at ${when} (re-priced and re-checked then).`;
 }
 
+/** The Approve answer when our calendar says open but the broker's clock says closed. */
+export function brokerClosedApproveText(broker: string, nextOpen: string | null): string {
+  const next = nextOpen && Number.isFinite(Date.parse(nextOpen)) ? nyDayClock(new Date(nextOpen)) : null;
+  return `🕰 ${broker} says the market is closed now (an unscheduled closure or halt our calendar does not show): nothing was ordered and the pick stays open.${next ? ` ${broker} reopens ${next};` : ''} approve again once it is open.`;
+}
+
 /**
  * A card posted outside the session: what its ⏰ Queue for the open button
  * would do — when the order goes (open + 1 min) and when, not sent, it expires

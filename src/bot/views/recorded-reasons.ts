@@ -1,5 +1,5 @@
 import { describeRefusal, usd } from '../../engine/risk/index.js';
-import type { RecordedReason } from '../../trading/execution/recorded-reasons.js';
+import type { OrderEndedBy, RecordedReason } from '../../trading/execution/recorded-reasons.js';
 import { nyDayClock } from './queue-view.js';
 
 /**
@@ -18,6 +18,9 @@ export function recordedReasonText(r: RecordedReason): string {
     case 'kill_switch_changed':
       return `the kill switch changed (epoch ${r.confirmedEpoch} → ${r.epoch ?? 'unknown'}) after this flatten was confirmed: not sent`;
     case 'market_closed':
+      if (r.byBroker !== undefined) {
+        return `Our calendar said the market was open, but ${r.byBroker}'s own clock said closed at ${nyDayClock(new Date(r.at))} (an unscheduled closure or a halt day): nothing was sent to the broker and nothing was booked. ${r.byBroker} says the next session opens ${r.nextOpen === null ? 'at a time it did not give' : nyDayClock(new Date(r.nextOpen))}.`;
+      }
       return `The market was closed when this order was due to go (${nyDayClock(new Date(r.at))}): an order then cannot fill at the price you approved, so nothing was sent to the broker and nothing was booked. The next session opens ${r.nextOpen === null ? 'on a date past the exchange calendar' : nyDayClock(new Date(r.nextOpen))}.`;
     case 'budget_used_up':
       return `Order refused by PolicyGate: the daily budget of ${usd(r.dailyBudget)} was used up by another order.`;
@@ -27,10 +30,18 @@ export function recordedReasonText(r: RecordedReason): string {
       return `could not read the account: ${r.error}`;
     case 'not_placed':
       return `${r.error}; nothing was placed`;
+    case 'account_blocked':
+      return `${r.broker} reports the account cannot trade now (${r.flags.join(', ')}${r.status ? `; account status ${r.status}` : ''}): the broker would refuse the order, so nothing was sent. Clear it in the ${r.broker.startsWith('alpaca') ? 'Alpaca dashboard (Account → trading settings, or ask Alpaca support for a block)' : "broker's account settings"}, then check /status and approve a fresh pick.`;
     case 'ioc_ended':
-      return `the IOC order ended ${r.status} with nothing filled`;
-    case 'broker_rejected':
-      return r.brokerReason ?? `${r.broker} rejected the order`;
+      return endedByText(r.endedBy ?? 'ioc', r.status);
+    case 'broker_rejected': {
+      const words = r.brokerReason ?? `${r.broker} rejected the order`;
+      // Alpaca enables time-in-force values per account: say how to send entries it accepts.
+      if (r.broker.startsWith('alpaca') && /time.?in.?force/i.test(words) && /\bioc\b/i.test(words)) {
+        return `${words}. This Alpaca account refuses immediate-or-cancel orders: set ALPACA_ENTRY_TIF=day (a DAY limit Courtside cancels after ALPACA_DAY_CANCEL_AFTER_S, default 30 s, unfilled) and restart, or ask Alpaca to enable IOC`;
+      }
+      return words;
+    }
     case 'stale_exit':
       return `never sent on ${r.day} (the run stopped before submission); today's run decides afresh`;
     case 'gave_up':
@@ -41,5 +52,23 @@ export function recordedReasonText(r: RecordedReason): string {
         : `marked failed by admin ${r.markedBy}: the worker stopped (crash) right after sending the ${r.symbol} order began at ${r.attemptedAt}; nothing was booked and the budget is released`;
     case 'recorded':
       return r.recorded;
+  }
+}
+
+/** Who ended an order that did not fill, as the trader reads it (the broker's record and ours). */
+export function endedByText(by: OrderEndedBy, status: string): string {
+  switch (by) {
+    case 'ioc':
+      return `the IOC order ended ${status} with nothing filled`;
+    case 'kill':
+      return 'cancelled by /kill (the kill switch cancelled every open order) before anything filled';
+    case 'outside_session':
+      return 'cancelled by Courtside: the broker had queued it for the next open because the session was closed, and no order is left waiting for a price nobody approved';
+    case 'day_timeout':
+      return 'cancelled by Courtside: the DAY limit order was still unfilled after ALPACA_DAY_CANCEL_AFTER_S';
+    case 'outside_courtside':
+      return 'cancelled at the broker outside Courtside (the broker dashboard, another app, or the broker itself) before anything filled';
+    case 'expired':
+      return 'expired at the broker (a DAY order ends at the close) with nothing filled';
   }
 }

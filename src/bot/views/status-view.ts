@@ -1,4 +1,5 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
+import type { BrokerAccountStatus } from '../../trading/status/broker-account.js';
 import type { SystemStatus } from '../../trading/status/status.js';
 import { alertDetailText, formatEt } from './alert-text.js';
 import { humanDuration } from './duration.js';
@@ -21,6 +22,8 @@ export function statusView(s: SystemStatus): FmtString {
   }
   if (s.cancelOwed === null) lines.push('⚠️ Owed cancel-alls cannot be read (Postgres)');
   if (ks.postgres !== ks.redis) lines.push(`⚠️ Kill switch stores disagree (Postgres: ${String(ks.postgres)}, Redis: ${String(ks.redis)}); failing closed. Send /kill or /resume again to settle it.`);
+  // Next to the kill switch: both say whether new entries can go now.
+  if (s.brokerAccount) lines.push(brokerAccountLine(s.brokerAccount));
   lines.push(fmt`Mode: ${s.mode} · up ${humanDuration(s.uptimeMs)}`);
   lines.push(`Postgres: ${s.db.ok ? `ok (${s.db.ms.toFixed(1)} ms)` : `DOWN — ${s.db.error ?? 'no answer'}`}`);
   lines.push(`Redis: ${s.redis.ok ? `ok (${s.redis.ms.toFixed(1)} ms)` : `DOWN — ${s.redis.error ?? 'no answer'}`}`);
@@ -41,4 +44,13 @@ export function statusView(s: SystemStatus): FmtString {
     for (const h of s.heartbeats.slice(0, 8)) lines.push(`${h.stale ? '⚠️' : '•'} ${h.role} pid ${h.pid} — last beat ${humanDuration(h.ageMs)} ago${h.stale ? ' (STALE)' : ''}`);
   }
   return join(lines, '\n');
+}
+
+/** The broker account's line: whether the broker lets new entries through, and the account status it reports. */
+export function brokerAccountLine(b: BrokerAccountStatus): string {
+  if (!b.readable) return `⚠️ Broker ${b.broker}: broker account unreadable: ${b.error} — entries read it again before each order; check the keys and the broker's status page`;
+  const status = b.status !== null ? ` (account status ${b.status})` : '';
+  if (b.blocking.length > 0) return `⚠️ Broker ${b.broker}: ${b.blocking.join(', ')} — new entries are refused; exits and /kill still run${status}`;
+  if (!b.hasFlags) return `Broker ${b.broker}: account readable (this broker reports no trading flags)`;
+  return `Broker ${b.broker}: ${b.status !== null ? `account ${b.status}, ` : ''}trading allowed`;
 }

@@ -30,7 +30,28 @@ export interface AlpacaTradingEmulatorOptions {
    * with `cancel_orders=true` still cancels at once.
    */
   cancelDelayMs?: number;
+  /**
+   * Whether the regular session is open (default true). While closed, new
+   * orders are queued as `accepted` and matched only when
+   * {@link AlpacaTradingEmulator.setMarketOpen} opens it, as Alpaca queues
+   * orders submitted outside eligible trading hours.
+   */
+  marketOpen?: boolean;
+  /** Requests allowed per API key id in each rate window (Alpaca: 200 a minute). Default 200. */
+  rateLimitPerMinute?: number;
+  /** Length of the rate window in ms. Default 60 000; only tests should shorten it. */
+  rateWindowMs?: number;
   port?: number;
+}
+
+/** Alpaca account flags that stop new orders (see `setAccountFlags`). */
+export interface AlpacaTradingAccountFlags {
+  /** Set by Alpaca: the account may not place orders. */
+  trading_blocked?: boolean;
+  /** Set by Alpaca: all account activity is prohibited. */
+  account_blocked?: boolean;
+  /** Set by the account holder: orders suspended at the user's request. */
+  trade_suspended_by_user?: boolean;
 }
 
 /** A request as the emulator saw it; credentials are never recorded. */
@@ -45,6 +66,8 @@ export interface AlpacaTradingRecordedRequest {
   /** For order POSTs. */
   clientOrderId?: string;
   fault?: string;
+  /** True when the emulator's own rate limiter refused the request (429), as opposed to an injected `rate_limit` fault. */
+  rateLimited?: boolean;
 }
 
 export interface AlpacaTradingEmulator {
@@ -61,11 +84,23 @@ export interface AlpacaTradingEmulator {
   injectFaults(...faults: AlpacaTradingFault[]): void;
   /** Faults not yet used. */
   pendingFaults(): AlpacaTradingFault[];
+  /**
+   * Opens or closes the regular session (`GET /v2/clock` `is_open`). Opening
+   * turns every `accepted` (queued) order `new` at once and matches it against
+   * the quote `fillDelayMs` later, as a freshly placed order would be.
+   */
+  setMarketOpen(open: boolean): void;
+  /** Changes the requests allowed per key per rate window; windows already running keep their counts. */
+  setRateLimit(perMinute: number): void;
+  /** Times in force this account may not use: an order POST with one answers 422 42210000. Empty: none refused. */
+  refuseTimeInForce(tifs: readonly string[]): void;
+  /** Sets the given account flags (others unchanged); while any is true an order POST answers 403 40310000. */
+  setAccountFlags(flags: AlpacaTradingAccountFlags): void;
   close(): Promise<void>;
 }
 
 type Side = 'buy' | 'sell';
-type EmuStatus = 'pending_new' | 'new' | 'held' | 'partially_filled' | 'pending_cancel' | 'filled' | 'canceled' | 'expired' | 'rejected';
+type EmuStatus = 'accepted' | 'pending_new' | 'new' | 'held' | 'partially_filled' | 'pending_cancel' | 'filled' | 'canceled' | 'expired' | 'rejected';
 
 interface EmuOrder {
   id: string;
@@ -100,11 +135,13 @@ interface Position {
   avgEntryPrice: number;
 }
 
-const OPEN: ReadonlySet<EmuStatus> = new Set(['pending_new', 'new', 'held', 'partially_filled', 'pending_cancel']);
+const OPEN: ReadonlySet<EmuStatus> = new Set(['accepted', 'pending_new', 'new', 'held', 'partially_filled', 'pending_cancel']);
 const CODE_UNPROCESSABLE = 40010001;
 const CODE_UNAUTHORIZED = 40110000;
 const CODE_FORBIDDEN = 40310000;
 const CODE_NOT_FOUND = 40410000;
+const CODE_UNPROCESSABLE_ORDER = 42210000;
+const CODE_RATE_LIMITED = 42910000;
 const ORDER_BY_ID = /^\/v2\/orders\/([^/]+)$/;
 
 class Reply {
@@ -141,6 +178,13 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
   const timers = new Set<NodeJS.Timeout>();
   const fillDelayMs = opts.fillDelayMs ?? 0;
   const cancelDelayMs = opts.cancelDelayMs ?? 0;
+  let marketOpen = opts.marketOpen ?? true;
+  let rateLimit = opts.rateLimitPerMinute ?? 200;
+  const rateWindowMs = opts.rateWindowMs ?? 60_000;
+  /** Fixed windows per API key id: each starts at the key's first request after the previous one ended. */
+  const rateWindows = new Map<string, { endsAt: number; count: number }>();
+  const refusedTifs = new Set<string>();
+  const accountFlags: Required<AlpacaTradingAccountFlags> = { trading_blocked: false, account_blocked: false, trade_suspended_by_user: false };
 
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
@@ -178,21 +222,28 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
     const rec: AlpacaTradingRecordedRequest = { method, path, query, authHeaders: keyId !== undefined && secret !== undefined, status: null };
     requests.push(rec);
 
-    const fault = takeFault(method, path);
-    if (fault) rec.fault = fault.kind;
+    // Counted before anything else: Alpaca limits (and reports on) every request, refused ones included.
+    const limit = countRequest(keyId ?? '');
     const answer = (r: Reply) => {
       rec.status = r.status;
-      send(res, r);
+      send(res, new Reply(r.status, r.body, { ...limit.headers, ...r.headers }));
     };
+    if (limit.refused) {
+      rec.rateLimited = true;
+      return answer(new Reply(429, { code: CODE_RATE_LIMITED, message: 'rate limit exceeded' }, { 'retry-after': String(limit.retryAfterSeconds) }));
+    }
+
+    const fault = takeFault(method, path);
+    if (fault) rec.fault = fault.kind;
 
     if (fault?.kind === 'delay') await new Promise<void>((r) => later(fault.ms, r));
     if (fault?.kind === 'reject') {
       return answer(new Reply(fault.status ?? 422, { code: fault.code ?? CODE_UNPROCESSABLE, message: fault.message ?? 'insufficient buying power' }));
     }
     if (fault?.kind === 'rate_limit') {
-      const headers: Record<string, string> = { 'x-ratelimit-limit': '200', 'x-ratelimit-remaining': '0' };
+      const headers: Record<string, string> = { 'x-ratelimit-limit': String(rateLimit), 'x-ratelimit-remaining': '0' };
       if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
-      return answer(new Reply(429, { code: 42910000, message: 'rate limit exceeded' }, headers));
+      return answer(new Reply(429, { code: CODE_RATE_LIMITED, message: 'rate limit exceeded' }, headers));
     }
     if (fault?.kind === 'server_error' && !fault.processed) {
       return answer(new Reply(fault.status ?? 500, { code: 50010000, message: 'internal server error' }));
@@ -212,7 +263,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
         return answer(new Reply(fault.status ?? 500, { code: 50010000, message: 'internal server error' }));
       case 'garbage':
         rec.status = 200;
-        res.writeHead(200, { 'content-type': 'application/json' });
+        res.writeHead(200, { 'content-type': 'application/json', ...limit.headers });
         res.end('{"id":"4f1c0e2a-8b7d-4c55-9a0e-5d3f1b2c7a90","status":"fil');
         return;
       case 'bad_shape':
@@ -251,6 +302,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
     if (path === '/v2/positions' && method === 'GET') return new Reply(200, [...positions.entries()].map(([s, p]) => wirePosition(s, p)));
     if (path === '/v2/positions' && method === 'DELETE') return closeAll(query['cancel_orders'] === 'true');
     if (path === '/v2/account' && method === 'GET') return new Reply(200, wireAccount());
+    if (path === '/v2/clock' && method === 'GET') return new Reply(200, wireClock(new Date(), marketOpen));
     return new Reply(404, { code: CODE_NOT_FOUND, message: 'endpoint not found' });
   }
 
@@ -269,6 +321,10 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
     }
     const cid = b['client_order_id'] === undefined ? randomUUID() : String(b['client_order_id']);
     rec.clientOrderId = cid;
+    if (accountFlags.trading_blocked || accountFlags.account_blocked || accountFlags.trade_suspended_by_user) {
+      // Alpaca does not document this message; it is the one clients meet in practice (see README.md).
+      return new Reply(403, { code: CODE_FORBIDDEN, message: 'account is not authorized to trade' });
+    }
     const symbol = typeof b['symbol'] === 'string' ? b['symbol'].toUpperCase() : '';
     if (symbol === '') return unprocessable('symbol is required');
     const qty = Number(b['qty']);
@@ -279,6 +335,9 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
     const type = b['type'] ?? b['order_type'];
     if (type !== 'limit' && type !== 'market') return unprocessable('invalid order type (the emulator supports limit and market)');
     const tif = b['time_in_force'];
+    if (typeof tif === 'string' && refusedTifs.has(tif)) {
+      return new Reply(422, { code: CODE_UNPROCESSABLE_ORDER, message: `time_in_force ${tif} is not allowed for this account` });
+    }
     if (tif !== 'day' && tif !== 'ioc' && tif !== 'gtc') return unprocessable('invalid time_in_force (the emulator supports day, gtc and ioc)');
     let limit: number | null = null;
     if (type === 'limit') {
@@ -329,7 +388,8 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
       parentId: null,
       filledQty: 0,
       avgPrice: null,
-      status: 'pending_new',
+      // Outside the session Alpaca queues the order unrouted (`accepted`) until the next open.
+      status: marketOpen ? 'pending_new' : 'accepted',
       createdAt: now,
       updatedAt: now,
       filledAt: null,
@@ -339,13 +399,13 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
     byId.set(o.id, o);
     byClientId.set(cid, o);
     const snapshot = wire(o);
-    later(fillDelayMs, () => execute(o));
+    if (marketOpen) later(fillDelayMs, () => execute(o));
     return new Reply(200, snapshot);
   }
 
-  /** Matches a newly accepted order against the current quote once. */
+  /** Matches a newly placed (or just released, see `release`) order against the current quote once. */
   function execute(o: EmuOrder): void {
-    if (o.status !== 'pending_new' || o.qty === null) return; // canceled before it got here (notional orders are only planted, never executed)
+    if ((o.status !== 'pending_new' && o.status !== 'new') || o.filledQty > 0 || o.qty === null) return; // canceled before it got here (notional orders are only planted, never executed)
     const q = quotes.get(o.symbol);
     const now = new Date().toISOString();
     o.updatedAt = now;
@@ -386,6 +446,42 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
       if (left <= 0) positions.delete(o.symbol);
       else positions.set(o.symbol, { qty: left, avgEntryPrice: p.avgEntryPrice });
       cash += qty * price;
+    }
+  }
+
+  /**
+   * Counts one request against `key`'s fixed window and returns the
+   * X-RateLimit-* headers every answer carries; `refused` once the window's
+   * allowance is spent.
+   */
+  function countRequest(key: string): { refused: boolean; retryAfterSeconds: number; headers: Record<string, string> } {
+    const now = Date.now();
+    let w = rateWindows.get(key);
+    if (!w || now >= w.endsAt) {
+      w = { endsAt: now + rateWindowMs, count: 0 };
+      rateWindows.set(key, w);
+    }
+    w.count++;
+    const refused = w.count > rateLimit;
+    return {
+      refused,
+      retryAfterSeconds: Math.max(1, Math.ceil((w.endsAt - now) / 1000)),
+      headers: {
+        'x-ratelimit-limit': String(rateLimit),
+        'x-ratelimit-remaining': String(Math.max(0, rateLimit - w.count)),
+        'x-ratelimit-reset': String(Math.ceil(w.endsAt / 1000)),
+      },
+    };
+  }
+
+  /** The session opens: queued orders become `new` now and are matched as new orders are. */
+  function release(): void {
+    const now = new Date().toISOString();
+    for (const o of orders) {
+      if (o.status !== 'accepted') continue;
+      o.status = 'new';
+      o.updatedAt = now;
+      later(fillDelayMs, () => execute(o));
     }
   }
 
@@ -483,7 +579,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
         parentId: null,
         filledQty: 0,
         avgPrice: null,
-        status: 'pending_new',
+        status: marketOpen ? 'pending_new' : 'accepted',
         createdAt: now,
         updatedAt: now,
         filledAt: null,
@@ -493,7 +589,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
       byId.set(o.id, o);
       byClientId.set(o.clientOrderId, o);
       out.push({ symbol, status: 200, body: wire(o) });
-      later(fillDelayMs, () => execute(o));
+      if (marketOpen) later(fillDelayMs, () => execute(o));
     }
     return new Reply(207, out);
   }
@@ -554,9 +650,10 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
       maintenance_margin: '0',
       multiplier: '1',
       pattern_day_trader: false,
-      trading_blocked: false,
+      trading_blocked: accountFlags.trading_blocked,
       transfers_blocked: false,
-      account_blocked: false,
+      account_blocked: accountFlags.account_blocked,
+      trade_suspended_by_user: accountFlags.trade_suspended_by_user,
       shorting_enabled: false,
       created_at: '2024-01-02T14:30:00Z',
     };
@@ -645,6 +742,24 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
     plantOrder: (p) => wire(plant(p)),
     injectFaults: (...f) => void faults.push(...f),
     pendingFaults: () => [...faults],
+    setMarketOpen: (open) => {
+      const opening = open && !marketOpen;
+      marketOpen = open;
+      if (opening) release();
+    },
+    setRateLimit: (perMinute) => {
+      rateLimit = perMinute;
+    },
+    refuseTimeInForce: (tifs) => {
+      refusedTifs.clear();
+      for (const t of tifs) refusedTifs.add(t);
+    },
+    setAccountFlags: (flags) => {
+      for (const k of ['trading_blocked', 'account_blocked', 'trade_suspended_by_user'] as const) {
+        const v = flags[k];
+        if (v !== undefined) accountFlags[k] = v;
+      }
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const t of timers) clearTimeout(t);
@@ -709,6 +824,73 @@ function wire(o: EmuOrder, nested = false): Record<string, unknown> {
     source: null,
     expires_at: null,
   };
+}
+
+/**
+ * Alpaca's clock object. Simplified: sessions are every weekday 09:30-16:00
+ * New York time (no holidays, no early closes); `isOpen` is the emulator's
+ * state, not the wall clock, so next_open/next_close are only kept in
+ * Alpaca's order (open: next_close before next_open; closed: the reverse).
+ */
+function wireClock(now: Date, isOpen: boolean): Record<string, unknown> {
+  const ms = now.getTime();
+  const sessions = weekdaySessions(now);
+  const firstAfter = (t: number, pick: 'open' | 'close') => sessions.find((s) => s[pick] > t)![pick];
+  let nextOpen: number;
+  let nextClose: number;
+  if (isOpen) {
+    nextClose = firstAfter(ms, 'close');
+    nextOpen = firstAfter(nextClose, 'open');
+  } else {
+    nextOpen = firstAfter(ms, 'open');
+    nextClose = firstAfter(nextOpen, 'close');
+  }
+  return { timestamp: nyTimestamp(ms, true), is_open: isOpen, next_open: nyTimestamp(nextOpen, false), next_close: nyTimestamp(nextClose, false) };
+}
+
+/** The 09:30/16:00 New York instants of the weekdays from `now`'s New York date on, for two weeks. */
+function weekdaySessions(now: Date): { open: number; close: number }[] {
+  const today = nyParts(now.getTime());
+  const out: { open: number; close: number }[] = [];
+  for (let d = 0; d < 14; d++) {
+    const day = new Date(Date.UTC(today.year, today.month - 1, today.day + d));
+    const weekday = day.getUTCDay();
+    if (weekday === 0 || weekday === 6) continue;
+    out.push({ open: nyWallToUtc(day, 9, 30), close: nyWallToUtc(day, 16, 0) });
+  }
+  return out;
+}
+
+/** The instant at which New York's wall clock shows `h:m` on `day` (a UTC-midnight date). */
+function nyWallToUtc(day: Date, h: number, m: number): number {
+  const asUtc = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), h, m);
+  // The offset at (roughly) that instant; DST switches at 02:00, far from the session times.
+  return asUtc - nyOffsetMinutes(asUtc + 5 * 3_600_000) * 60_000;
+}
+
+/** New York's offset from UTC in minutes at `ms` (-300 or -240). */
+function nyOffsetMinutes(ms: number): number {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', timeZoneName: 'longOffset' })
+    .formatToParts(new Date(ms))
+    .find((p) => p.type === 'timeZoneName')?.value;
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name ?? '');
+  if (!m) return -300; // no time zone data: assume EST
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+function nyParts(ms: number): { year: number; month: number; day: number } {
+  const local = new Date(ms + nyOffsetMinutes(ms) * 60_000);
+  return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() };
+}
+
+/** RFC 3339 in New York time with its offset, e.g. 2026-12-07T10:04:50.285-05:00 (milliseconds only when asked). */
+function nyTimestamp(ms: number, withMillis: boolean): string {
+  const offset = nyOffsetMinutes(ms);
+  const local = new Date(ms + offset * 60_000).toISOString(); // the New York wall time, labelled Z
+  const wall = withMillis ? local.slice(0, 23) : local.slice(0, 19);
+  const abs = Math.abs(offset);
+  const sign = offset < 0 ? '-' : '+';
+  return `${wall}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
 function spoil(body: unknown): unknown {

@@ -12,6 +12,7 @@ export const ALERT_KINDS = {
   jobFailed: 'job-failed',
   brokerRejected: 'broker-rejected',
   orderAmbiguous: 'order-ambiguous',
+  accountBlocked: 'account-blocked',
   dataStale: 'data-stale',
   reconcileMismatch: 'reconcile-mismatch',
   heartbeat: 'heartbeat',

@@ -22,6 +22,8 @@ export type AlertDetail =
   | { code: 'job.failed'; job: string; jobId: string | null; queue: string | null; attempts: number | null; error: string }
   /** The broker refused an order, and why (as recorded on the approval). */
   | { code: 'broker.rejected'; broker: string; symbol: string; reason: RecordedReason }
+  /** The broker account's own flags forbid trading (read at worker start-up): new entries are refused. */
+  | { code: 'account.blocked'; broker: string; flags: string[]; status: string | null }
   /** The broker holds a different order under an order's client order id; `evidence` is the broker's order as the adapter described it (≤ 500 characters). */
   | { code: 'order.ambiguous'; broker: string; clientOrderId: string; evidence: string }
   /** Real (non-DEMO) market data whose newest bar is older than the session. */
@@ -168,6 +170,7 @@ const alertSchemas: { [C in Exclude<AlertDetailCode, 'unknown'>]: z.ZodType<Extr
   'slot.missed': z.object({ code: z.literal('slot.missed'), slot: z.string(), sessionDate: z.string(), dueAt: isoOrText, lateMs: z.number() }),
   'job.failed': z.object({ code: z.literal('job.failed'), job: z.string(), jobId: nullableString, queue: nullableString, attempts: z.number().nullable(), error: z.string() }),
   'broker.rejected': z.object({ code: z.literal('broker.rejected'), broker: z.string(), symbol: z.string(), reason: recordedReason }),
+  'account.blocked': z.object({ code: z.literal('account.blocked'), broker: z.string(), flags: z.array(z.string()), status: z.string().nullable() }),
   'order.ambiguous': z.object({ code: z.literal('order.ambiguous'), broker: z.string(), clientOrderId: z.string(), evidence: z.string() }),
   'data.stale': z.object({ code: z.literal('data.stale'), source: z.string(), last: z.string(), sessionDate: z.string() }),
   'reconcile.mismatch': z.object({

@@ -168,7 +168,13 @@ export async function buildNoSessionDigest(deps: DigestDeps, now: Date, date: st
     nextSession: nextSession(date),
     demo,
     killSwitch: killSwitchOf(ks),
-    open: { count: t.count, unrealizedPnl: t.unrealizedPnl, unpriced: t.unpriced, marketValue: t.marketValue },
+    open: {
+      count: t.count,
+      unrealizedPnl: t.unrealizedPnl,
+      unpriced: t.unpriced,
+      marketValue: t.marketValue,
+      origins: positions.positions.flatMap((p) => (p.priceOrigin ? [p.priceOrigin] : [])),
+    },
     equity: equity[0] ?? null,
     auditHead,
   };

@@ -2,6 +2,7 @@
 import { nyLocalParts, nyTimeToInstant, sessionInfo } from '../../engine/calendar/index.js';
 import { roundToTick } from '../../engine/tick.js';
 import { cents } from '../../lib/numbers.js';
+import type { MarkOrigin } from '../portfolio/mark-source.js';
 import type { AlertLine, FailureLine, FillLine, PositionLine } from './types.js';
 
 /** A per-share figure to 4 decimals (an average of fills may sit between ticks), without float noise. */
@@ -13,6 +14,8 @@ function perShare(n: number): number {
 export interface DatedPrice {
   date: string;
   price: number;
+  /** Where it came from; absent: a bar close for bars, a mark recorded before sources were kept for marks. */
+  origin?: MarkOrigin;
 }
 
 export interface PositionInput {
@@ -25,6 +28,8 @@ export interface PositionInput {
   lastPrice: number | null;
   /** New York date of lastPrice (null when unknown). */
   lastPriceDate: string | null;
+  /** Where lastPrice came from (absent or null: recorded before sources were kept, shown as a mark of its date). */
+  lastPriceOrigin?: MarkOrigin | null;
   /** When the position was opened (ms); used when its buys are not known. */
   openedAt?: number | null;
 }
@@ -57,6 +62,14 @@ function newest(prices: readonly DatedPrice[], bound: string, strict: boolean): 
   return best;
 }
 
+/** The newest position mark, else bar close, on or before `bound` (strictly before when `strict`), with where it came from. */
+function newestSourced(marks: readonly DatedPrice[], bars: readonly DatedPrice[], bound: string, strict: boolean): { price: DatedPrice; origin: MarkOrigin } | null {
+  const m = newest(marks, bound, strict);
+  if (m) return { price: m, origin: m.origin ?? { kind: 'mark', date: m.date } };
+  const b = newest(bars, bound, strict);
+  return b ? { price: b, origin: b.origin ?? { kind: 'close', date: b.date } } : null;
+}
+
 /**
  * A position's latest price and what it moved from, counting each share only
  * from when it was held.
@@ -77,17 +90,21 @@ function newest(prices: readonly DatedPrice[], bound: string, strict: boolean): 
 export function positionLine(p: PositionInput, marks: readonly DatedPrice[], bars: readonly DatedPrice[], sessionDate: string, fills: readonly PositionFill[] = []): PositionLine {
   let price: number | null = null;
   let priceDate: string | null = null;
+  let priceOrigin: MarkOrigin | null = null;
   if (p.lastPrice !== null && Number.isFinite(p.lastPrice) && (p.lastPriceDate === null || p.lastPriceDate <= sessionDate)) {
     price = p.lastPrice;
     priceDate = p.lastPriceDate ?? newest(marks, sessionDate, false)?.date ?? sessionDate;
+    priceOrigin = p.lastPriceOrigin ?? { kind: 'mark', date: priceDate };
   } else {
-    const latest = newest(marks, sessionDate, false) ?? newest(bars, sessionDate, false);
+    const latest = newestSourced(marks, bars, sessionDate, false);
     if (latest) {
-      price = latest.price;
-      priceDate = latest.date;
+      price = latest.price.price;
+      priceDate = latest.price.date;
+      priceOrigin = latest.origin;
     }
   }
-  const close = priceDate === null ? null : (newest(marks, priceDate, true) ?? newest(bars, priceDate, true));
+  const before = priceDate === null ? null : newestSourced(marks, bars, priceDate, true);
+  const close = before?.price ?? null;
   const ref = reference(p, close, fills, sessionDate);
   const change = price !== null && ref ? perShare(price - ref.price) : null;
   return {
@@ -99,9 +116,12 @@ export function positionLine(p: PositionInput, marks: readonly DatedPrice[], bar
     timeStopDate: p.timeStopDate,
     price,
     priceDate,
+    priceOrigin,
     refPrice: ref?.price ?? null,
     refDate: ref?.date ?? null,
     refKind: ref?.kind ?? null,
+    // A move from the fill price has no mark behind it.
+    refOrigin: ref && ref.kind !== 'fill' ? (before?.origin ?? null) : null,
     change,
     changePct: change !== null && ref && ref.price !== 0 ? change / ref.price : null,
     changeValue: change !== null && ref ? cents(ref.value(price!)) : null,

@@ -8,6 +8,8 @@ import type { SqlSession } from '../../adapters/db/port.js';
 import { parseAlertDetail } from '../alerts/details.js';
 import { storedReason } from '../execution/recorded-reasons.js';
 import { filedInWindowSql, orderFiledInWindowSql, tradeWindow } from '../portfolio/trade-date.js';
+import { originOf, type MarkOrigin } from '../portfolio/mark-source.js';
+import { round6 } from '../../lib/numbers.js';
 import { alertToFailure, positionLine, slippage, type DatedPrice, type PositionFill } from './compute.js';
 import type { AlertLine, BudgetLine, ClosePnl, EquityCurve, ExitLine, ExitReason, FailureLine, FillLine, OpenApproval, PendingPick, PositionLine, SourceFreshness, BenchmarkLine } from './types.js';
 
@@ -34,19 +36,20 @@ export async function loadPositions(db: SqlSession, sessionDate: string): Promis
     time_stop_date: string | null;
     last_price: number | null;
     last_price_at: Date | null;
+    last_price_source: string | null;
     opened_at: Date;
   }>(
     db,
     `SELECT symbol, strategy, qty, avg_cost::float8 AS avg_cost, stop::float8 AS stop, to_char(time_stop_date, 'YYYY-MM-DD') AS time_stop_date,
-            last_price::float8 AS last_price, last_price_at, opened_at
+            last_price::float8 AS last_price, last_price_at, last_price_source, opened_at
        FROM positions WHERE qty > 0 ORDER BY symbol, strategy`,
   );
   if (rows.length === 0) return [];
   const symbols = [...new Set(rows.map((r) => r.symbol))];
   // Six weeks back covers any long weekend or missed mark.
-  const marks = await q<{ date: string; symbol: string; strategy: string; price: number }>(
+  const marks = await q<{ date: string; symbol: string; strategy: string; price: number; price_source: string | null; price_at: Date | null }>(
     db,
-    `SELECT to_char(date, 'YYYY-MM-DD') AS date, symbol, strategy, price::float8 AS price
+    `SELECT to_char(date, 'YYYY-MM-DD') AS date, symbol, strategy, price::float8 AS price, price_source, price_at
        FROM position_marks WHERE symbol = ANY($2) AND date <= $1::date AND date > $1::date - 42`,
     [sessionDate, symbols],
   );
@@ -64,7 +67,9 @@ export async function loadPositions(db: SqlSession, sessionDate: string): Promis
     [sessionDate, symbols],
   );
   return rows.map((r) => {
-    const m: DatedPrice[] = marks.filter((x) => x.symbol === r.symbol && x.strategy === r.strategy).map((x) => ({ date: x.date, price: x.price }));
+    const m: DatedPrice[] = marks
+      .filter((x) => x.symbol === r.symbol && x.strategy === r.strategy)
+      .map((x) => ({ date: x.date, price: x.price, ...(x.price_source === null ? {} : { origin: storedOrigin(x.price_source, x.price_at, x.date) }) }));
     const b: DatedPrice[] = bars.filter((x) => x.symbol === r.symbol).map((x) => ({ date: x.date, price: x.close }));
     const f: PositionFill[] = fills.filter((x) => x.symbol === r.symbol && x.strategy === r.strategy).map((x) => ({ at: x.at.getTime(), side: x.side, qty: x.qty, price: x.price }));
     return positionLine(
@@ -77,6 +82,7 @@ export async function loadPositions(db: SqlSession, sessionDate: string): Promis
         timeStopDate: r.time_stop_date,
         lastPrice: r.last_price,
         lastPriceDate: r.last_price_at ? nyLocalParts(r.last_price_at.getTime()).date : null,
+        lastPriceOrigin: r.last_price_source === null ? null : storedOrigin(r.last_price_source, r.last_price_at, null),
         openedAt: r.opened_at.getTime(),
       },
       m,
@@ -85,6 +91,11 @@ export async function loadPositions(db: SqlSession, sessionDate: string): Promis
       f,
     );
   });
+}
+
+/** The origin of a stored price: its source word, the instant it belongs to (its New York date names a close), else `date`. */
+function storedOrigin(source: string | null, at: Date | null, date: string | null): MarkOrigin {
+  return originOf(source, at, at ? nyLocalParts(at.getTime()).date : date);
 }
 
 /** Picks still waiting for a decision, soonest expiry first. */
@@ -308,16 +319,44 @@ export async function loadPnl(db: SqlSession, sessionDate: string): Promise<Clos
   );
   const realized = booked[0]?.s ?? 0;
   const today = await q<{ n: number; u: number }>(db, `SELECT count(*)::int AS n, COALESCE(sum(unrealized_pnl), 0)::float8 AS u FROM position_marks WHERE date = $1::date`, [sessionDate]);
-  const open = await q<{ n: number; unpriced: number; u: number }>(
+  const todayMarks = await q<{ price_source: string | null; price_at: Date | null }>(
     db,
-    `SELECT count(*)::int AS n, count(*) FILTER (WHERE b.close IS NULL AND p.last_price IS NULL AND lb.close IS NULL)::int AS unpriced,
-            COALESCE(sum(p.qty * (COALESCE(b.close::numeric, p.last_price, lb.close::numeric, p.avg_cost) - p.avg_cost)), 0)::float8 AS u
-       FROM positions p
-       LEFT JOIN bars_daily b ON b.symbol = p.symbol AND b.date = $1::date
-       LEFT JOIN LATERAL (SELECT close FROM bars_daily d WHERE d.symbol = p.symbol AND d.date <= $1::date ORDER BY d.date DESC LIMIT 1) lb ON true
-      WHERE p.qty > 0`,
+    `SELECT price_source, price_at FROM position_marks WHERE date = $1::date ORDER BY symbol, strategy`,
     [sessionDate],
   );
+  // Each open position at today's bar close, else its last price, else its latest close (as /positions values them), else cost (unpriced).
+  const openRows = await q<{
+    qty: number;
+    avg_cost: number;
+    today_close: number | null;
+    last_price: number | null;
+    last_price_source: string | null;
+    last_price_at: Date | null;
+    latest_close: number | null;
+    latest_date: string | null;
+  }>(
+    db,
+    `SELECT p.qty, p.avg_cost::float8 AS avg_cost, b.close::float8 AS today_close, p.last_price::float8 AS last_price, p.last_price_source, p.last_price_at,
+            lb.close::float8 AS latest_close, to_char(lb.date, 'YYYY-MM-DD') AS latest_date
+       FROM positions p
+       LEFT JOIN bars_daily b ON b.symbol = p.symbol AND b.date = $1::date
+       LEFT JOIN LATERAL (SELECT close, date FROM bars_daily d WHERE d.symbol = p.symbol AND d.date <= $1::date ORDER BY d.date DESC LIMIT 1) lb ON true
+      WHERE p.qty > 0
+      ORDER BY p.symbol, p.strategy`,
+    [sessionDate],
+  );
+  const valued = openRows.map((r) => {
+    const [price, origin]: [number | null, MarkOrigin | null] =
+      r.today_close !== null
+        ? [r.today_close, { kind: 'close', date: sessionDate }]
+        : r.last_price !== null
+          ? [r.last_price, storedOrigin(r.last_price_source, r.last_price_at, null)]
+          : r.latest_close !== null
+            ? [r.latest_close, { kind: 'close', date: r.latest_date ?? sessionDate }]
+            : [null, null];
+    return { pnl: price === null ? 0 : r.qty * (price - r.avg_cost), origin };
+  });
+  const open = [{ n: openRows.length, unpriced: valued.filter((v) => v.origin === null).length, u: round6(valued.reduce((s, v) => s + v.pnl, 0)) }];
   const prev = await q<{ date: string | null; u: number | null }>(
     db,
     `SELECT to_char(d.date, 'YYYY-MM-DD') AS date, (SELECT sum(unrealized_pnl) FROM position_marks m WHERE m.date = d.date)::float8 AS u
@@ -354,6 +393,9 @@ export async function loadPnl(db: SqlSession, sessionDate: string): Promise<Clos
     dayReturn: prevEquity !== null && prevEquity > 0 ? day / prevEquity : null,
     openPositions: open[0]?.n ?? 0,
     unpriced: marked ? 0 : (open[0]?.unpriced ?? 0),
+    origins: marked
+      ? todayMarks.map((m) => (m.price_source === null ? { kind: 'mark', date: sessionDate } : storedOrigin(m.price_source, m.price_at, sessionDate)))
+      : valued.flatMap((v) => (v.origin ? [v.origin] : [])),
   };
 }
 

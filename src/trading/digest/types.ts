@@ -8,6 +8,7 @@ import type { AlertDetail } from '../alerts/details.js';
 import type { RecordedReason } from '../execution/recorded-reasons.js';
 import type { AuditHead } from '../audit/head.js';
 import type { HypothesesDigest } from './hypotheses.js';
+import type { MarkOrigin } from '../portfolio/mark-source.js';
 
 export type DigestKind = 'morning' | 'close';
 export const DIGEST_KINDS = ['morning', 'close'] as const satisfies readonly DigestKind[];
@@ -32,6 +33,8 @@ export interface PositionLine {
   price: number | null;
   /** New York date of `price`. */
   priceDate: string | null;
+  /** Where `price` came from: the broker's mark and its time, a bar close and its date (null without a price; absent in older fixtures). */
+  priceOrigin?: MarkOrigin | null;
   /**
    * What the move is measured from: the close before `priceDate` (position
    * mark, else bar close) for shares held at that close; the fill price for
@@ -42,6 +45,8 @@ export interface PositionLine {
   refDate: string | null;
   /** `close`: every share was held at the close; `fill`: every share was bought after it; `mixed`: some of each (refPrice blends them). */
   refKind?: 'close' | 'fill' | 'mixed' | null;
+  /** Where the close behind `refPrice` came from (`close` / `mixed`; null for `fill`): a broker's mark is never called a close. */
+  refOrigin?: MarkOrigin | null;
   /** price − refPrice, per share. */
   change: number | null;
   /** change / refPrice. */
@@ -225,6 +230,8 @@ export interface ClosePnl {
   openPositions: number;
   /** Open positions without any price (valued at cost). */
   unpriced: number;
+  /** Where the priced positions' prices (behind `unrealizedNow`) came from, one per position (absent in older fixtures). */
+  origins?: MarkOrigin[];
 }
 
 export interface BenchmarkLine {
@@ -293,6 +300,8 @@ export interface NoSessionDigestData {
     unpriced: number;
     /** Priced positions at their price, unpriced ones at cost. */
     marketValue: number;
+    /** Where the priced positions' prices came from, one per priced position (absent in older fixtures). */
+    origins?: MarkOrigin[];
   };
   /** The latest equity mark on or before `date`; null when none was written. */
   equity: { date: string; equity: number } | null;

@@ -8,7 +8,6 @@ import { roleAllows, type Role } from '../../lib/roles.js';
 import { Confirmations, type ConfirmBinding, type ConfirmRefusal, type IssuedConfirmation } from '../confirmations/confirmations.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { queueExit, type QueueDeps, type QueuedOrder } from '../queue/queued-orders.js';
-import { closeClientOrderId } from './exit-ids.js';
 import { ExitDesk, type PositionRow, type ResolveContext } from './exit-order.js';
 import type { ExitDeps, ExitOutcome } from './exit-types.js';
 import { resolveUnbooked } from './exits.js';
@@ -383,7 +382,7 @@ export async function closePosition(deps: ExitDeps, hours: MarketHours, req: Clo
   // Only an admin's "Sell under kill" passes the switch (bound to its epoch); a trader's close is stopped by any kill.
   const underKill = req.underKill && req.epoch !== null;
   const ctx: ResolveContext = { today: nyLocalParts(nowMs).date, bypassKill: underKill, ...(underKill ? { confirmedEpoch: req.epoch! } : {}) };
-  const cid = closeClientOrderId({ symbol: req.symbol, strategy: req.strategy, day: req.day, requestId: req.requestId });
+  const cid = await desk.closeClientOrderId({ symbol: req.symbol, strategy: req.strategy, day: req.day, requestId: req.requestId });
   const got = await desk.withPosition(k, async (): Promise<CloseResult> => {
     const avgCost = async () => Number((await desk.position(k))?.avg_cost ?? 0);
     // This request's order, if an earlier run wrote it: only ever resolved (looked up once it may have been sent).

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
 import type { Broker } from '../../adapters/brokers/port.js';
+import { blockingFlags } from '../../lib/account-flags.js';
 import type { QuoteProvider } from '../../adapters/market-data/port.js';
 import { iocLimitPriceFromAsk } from '../../engine/tick.js';
 import { DriftBand, LiquidityGate, PolicyGate, PositionCaps, type GateName, type GateRefusal } from '../../engine/risk/index.js';
@@ -50,6 +51,14 @@ export interface ExecutionDeps {
    * sessions unless MARKET_HOURS=always); absent, no session gate (tests of the fill path).
    */
   marketHours?: MarketHours;
+  /**
+   * Time in force of entries: `ioc` (default), or `day` for a broker account that refuses IOC
+   * (ALPACA_ENTRY_TIF=day): a DAY limit the lifecycle cancels once it has rested
+   * `dayCancelAfterMs` unfilled (ALPACA_DAY_CANCEL_AFTER_S), booking what filled.
+   */
+  entryTimeInForce?: 'ioc' | 'day';
+  /** How long a DAY entry may rest unfilled before it is cancelled. Default 30 s. */
+  dayCancelAfterMs?: number;
 }
 
 /** Which check stopped an approval before (or at) the broker. */
@@ -72,6 +81,8 @@ export interface OrderSummary {
   brokerOrderId: string | null;
   broker: string;
   orderState: OrderStatus;
+  /** `day` for a DAY entry (ALPACA_ENTRY_TIF=day) whose unfilled rest Courtside cancels; absent for IOC. */
+  timeInForce?: 'day';
 }
 
 /**
@@ -298,7 +309,7 @@ class Run {
     const cid = order.client_order_id;
     const broker = this.deps.broker.name;
     // An entry adds risk: the lifecycle checks the session right before the POST too.
-    const res = await this.lifecycle.follow(order, 'check', this.bookkeeping(approval, order), { newRisk: this.session });
+    const res = await this.lifecycle.follow(order, 'check', this.bookkeeping(approval, order), { newRisk: this.session, dayCancelAfterMs: this.deps.dayCancelAfterMs ?? 30_000 });
     switch (res.kind) {
       case 'booked':
         return this.storedOutcome(res.value.approval, res.value.order);
@@ -413,6 +424,11 @@ class Run {
       if (!e.retryable) return done(await this.closeFailed(a, null, { code: 'account_unreadable', error: this.text(e.message) }));
       return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, cause: { code: 'account_unreadable', error: this.text(e.message) } });
     }
+    const blocked = blockingFlags(accountR.value.flags);
+    if (blocked.length > 0) {
+      // The broker would refuse it: say which flag, send nothing.
+      return done(await this.refuse(a, 'broker', { code: 'account_blocked', broker: this.deps.broker.name, flags: blocked, status: accountR.value.flags?.status ?? null }, {}));
+    }
     const equity = accountR.value.equity;
     const caps = PositionCaps.check({
       openPositions: held?.open ?? 0,
@@ -479,7 +495,7 @@ class Run {
            RETURNING spent
          ), ins AS (
            INSERT INTO orders (id, approval_id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, budget_date, reserved_amount, decision_price, created_at, updated_at)
-           SELECT $4::uuid, $5::uuid, $6, $7, $8, $9, $10, $11::int, $12::numeric, 'ioc', 'new', $1::date, $2::numeric, $13::numeric, $14::timestamptz, $14::timestamptz FROM res
+           SELECT $4::uuid, $5::uuid, $6, $7, $8, $9, $10, $11::int, $12::numeric, $16, 'new', $1::date, $2::numeric, $13::numeric, $14::timestamptz, $14::timestamptz FROM res
            RETURNING ${ORDER_COLUMNS}
          ), ap AS (
            UPDATE approvals SET state = 'executing', updated_at = $14::timestamptz WHERE id = $5::uuid AND state = 'approved' AND EXISTS (SELECT 1 FROM ins)
@@ -487,7 +503,7 @@ class Run {
            UPDATE picks SET state = 'EXECUTING' WHERE id = $15 AND state = 'APPROVED' AND EXISTS (SELECT 1 FROM ins)
          )
          SELECT res.spent, ins.* FROM res LEFT JOIN ins ON true`,
-        [o.day, o.reserved, this.limits.dailyBudget, randomUUID(), this.approvalId, o.cid, this.deps.broker.name, a.symbol, a.strategy, o.side, o.qty, o.limitPrice, a.entry, o.now, a.pick_id],
+        [o.day, o.reserved, this.limits.dailyBudget, randomUUID(), this.approvalId, o.cid, this.deps.broker.name, a.symbol, a.strategy, o.side, o.qty, o.limitPrice, a.entry, o.now, a.pick_id, this.deps.entryTimeInForce ?? 'ioc'],
       );
       const row = got[0];
       if (!row) return { kind: 'over_budget' };
@@ -627,7 +643,7 @@ class Run {
     const approvalReason: RecordedReason | null = refused
       ? (rejectReason ?? { code: 'broker_rejected', broker: this.deps.broker.name, brokerReason: null })
       : approvalState === 'not_filled'
-        ? { code: 'ioc_ended', status: f.status }
+        ? { code: 'ioc_ended', status: f.status, ...(f.endedBy ? { endedBy: f.endedBy } : {}) }
         : null;
     // ONE statement books it all (one round trip, one commit), every part driven by the guarded
     // order UPDATE: a second booking finds booked_at set and changes nothing.
@@ -728,6 +744,7 @@ class Run {
       brokerOrderId: o.broker_order_id,
       broker: o.broker,
       orderState: o.state,
+      ...(o.time_in_force === 'day' ? { timeInForce: 'day' as const } : {}),
     };
     if (a.state === 'filled') return { kind: 'filled', ...summary };
     if (a.state === 'partially_filled') return { kind: 'partially_filled', ...summary };

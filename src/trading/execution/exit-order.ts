@@ -5,7 +5,7 @@ import { roundToTick } from '../../engine/tick.js';
 import { makeScrubber } from '../../lib/logging/scrub.js';
 import { cents, round6 } from '../../lib/numbers.js';
 import { AuditJournal } from './audit-journal.js';
-import { exitClientOrderId } from './exit-ids.js';
+import { closeClientOrderId, exitClientOrderId, legacyCloseClientOrderId, type CloseOrderKey } from './exit-ids.js';
 import { DEFAULT_EXIT_LIMITS, type ExitDeps, type ExitLimits, type ExitNote, type ExitOutcome, type ExitStatus, type ExitTrigger, type OrderExitReason } from './exit-types.js';
 import { neverSent, OrderLifecycle, refOf, type BookingFacts, type KillSwitchRule, type LifecycleResult, type OrderBookkeeping, type OrdersRow, type UnsentCause } from './order-lifecycle.js';
 import { brokerWords, reasonParam, scrubReason, storedReason, type RecordedReason } from './recorded-reasons.js';
@@ -72,7 +72,8 @@ function triggerDetail(t: ExitTrigger): string {
 
 /**
  * What differs for exit orders: sizing (the whole position), the attempt
- * budget per day and reason, the deterministic client order id, and the
+ * budget per day and reason, the client order id (from the order row's own
+ * id and the installation id, see `exitClientOrderId`), and the
  * bookkeeping (position down, realized P&L). Submission, the kill-switch read,
  * the attempt mark, broker-error triage, lookup and booking order are the
  * {@link OrderLifecycle}'s, shared with entries. Callers hold the position
@@ -85,6 +86,8 @@ export class ExitDesk {
   readonly log: Logger | undefined;
   private readonly journal: AuditJournal;
   private readonly lifecycle: OrderLifecycle;
+  /** This database's installation id, read once per desk (see {@link installation}). */
+  private installationId: Promise<string> | undefined;
 
   constructor(readonly deps: ExitDeps) {
     this.limits = { ...DEFAULT_EXIT_LIMITS, ...deps.limits };
@@ -126,6 +129,43 @@ export class ExitDesk {
     );
   }
 
+  /**
+   * This database's installation id (the `installation` table, made by a
+   * migration), which every exit and close client order id carries. Read once
+   * per desk; a failed read is tried again by the next call.
+   */
+  installation(): Promise<string> {
+    this.installationId ??= this.readInstallation().catch((e: unknown) => {
+      this.installationId = undefined;
+      throw e;
+    });
+    return this.installationId;
+  }
+
+  private async readInstallation(): Promise<string> {
+    const read = async () => (await this.deps.db.rows<{ id: string }>(`SELECT id FROM installation ORDER BY created_at, id LIMIT 1`))[0]?.id;
+    const found = await read();
+    if (found !== undefined) return found;
+    // The row is gone (a hand reset that emptied every table): exits must not stop for that, so make a new one.
+    // The id only tells installations apart; the order row's own id is what keeps client order ids unique.
+    await this.deps.db.exec(`INSERT INTO installation (id, created_at) VALUES (substr(replace(gen_random_uuid()::text, '-', ''), 1, 8), now()) ON CONFLICT DO NOTHING`);
+    const made = await read();
+    if (made === undefined) throw new Error('the installation table stays empty after writing its row; check the database (npm run migrate makes the table)');
+    return made;
+  }
+
+  /**
+   * The client order id of a manual close of this request (`closeClientOrderId`
+   * with this installation). A close written by the release before ids
+   * carried the installation is found under its old id, so a job retried
+   * across the upgrade resolves its order instead of selling again.
+   */
+  async closeClientOrderId(k: Omit<CloseOrderKey, 'installation'>): Promise<string> {
+    const legacy = legacyCloseClientOrderId(k);
+    if (await this.orderByClientId(legacy)) return legacy;
+    return closeClientOrderId({ ...k, installation: await this.installation() });
+  }
+
   async orderByClientId(cid: string): Promise<ExitOrderRow | null> {
     const found = await this.deps.db.rows<ExitOrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE client_order_id = $1 AND kind = 'exit'`, [cid]);
     return found[0] ?? null;
@@ -151,8 +191,12 @@ export class ExitDesk {
     const max = reason === 'flatten' ? this.limits.flattenMaxAttemptsPerDay : this.limits.maxAttemptsPerDay;
     if (attempts >= max) return this.noOrder(k, reason, 'skipped', pos.qty, decisionPrice, { code: 'attempts_used', trigger, attempts });
     if (bid === null || !(bid > 0)) return this.noOrder(k, reason, 'failed', pos.qty, decisionPrice, { code: 'no_bid', trigger });
-    const cid = exitClientOrderId({ symbol: k.symbol, strategy: k.strategy, day: ctx.today, reason, attempt: seq });
-    return this.write(k, reason, pos.qty, decisionPrice, bid, cid, ctx, trigger, { attempt: seq });
+    // The id comes from the new row's own random id, never from `seq`: a restored database counts the same
+    // `seq` again while the broker still holds the order sent under it. Retries never get here for this
+    // order: they find its unbooked row (resolveUnbooked) and keep its id.
+    const orderId = randomUUID();
+    const cid = exitClientOrderId({ day: ctx.today, reason, orderId, installation: await this.installation() });
+    return this.write(k, reason, pos.qty, decisionPrice, bid, cid, ctx, trigger, { attempt: seq }, orderId);
   }
 
   /**
@@ -174,7 +218,7 @@ export class ExitDesk {
     return this.write(k, 'close', qty, bid, bid, cid, ctx, trigger, { requestedBy: trigger.requestedBy });
   }
 
-  /** Writes the exit's `orders` row (once per client order id), audits it, and follows it through the lifecycle. */
+  /** Writes the exit's `orders` row (id `orderId`, once per client order id), audits it, and follows it through the lifecycle. */
   private async write(
     k: PositionKey,
     reason: OrderExitReason,
@@ -185,6 +229,7 @@ export class ExitDesk {
     ctx: ResolveContext,
     trigger: ExitTrigger,
     extra: Record<string, unknown>,
+    orderId: string = randomUUID(),
   ): Promise<ExitOutcome> {
     const limitPrice = iocSellLimitFromBid(bid, this.limits.limitBuffer);
     const now = this.now();
@@ -193,7 +238,7 @@ export class ExitDesk {
                            state, budget_date, reserved_amount, created_at, updated_at)
        VALUES ($1, NULL, 'exit', $2, $3, $4, $5, $6, $7, 'sell', $8, $9, 'ioc', 'new', $10, 0, $11, $11)
        ON CONFLICT (client_order_id) DO NOTHING RETURNING id`,
-      [randomUUID(), reason, decisionPrice, cid, this.deps.broker.name, k.symbol, k.strategy, qty, limitPrice, ctx.today, now],
+      [orderId, reason, decisionPrice, cid, this.deps.broker.name, k.symbol, k.strategy, qty, limitPrice, ctx.today, now],
     );
     const order = await this.orderByClientId(cid);
     if (!order) throw new Error(`exit order ${cid} vanished right after it was written; run the exits job again (it only looks the order up)`);

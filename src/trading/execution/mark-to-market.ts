@@ -4,12 +4,18 @@ import type { Broker } from '../../adapters/brokers/port.js';
 import { isBrokerError } from '../../lib/broker-errors.js';
 import { errText } from '../../lib/errors.js';
 import { cents, round6 } from '../../lib/numbers.js';
-import { isSession, nyTimeToInstant, sessionInfo } from '../../engine/calendar/index.js';
+import { isSession, nyLocalParts, nyTimeToInstant, sessionInfo } from '../../engine/calendar/index.js';
+import { storedSource, type MarkOrigin } from '../portfolio/mark-source.js';
 import { orderFiledInWindowSql, tradeWindow } from '../portfolio/trade-date.js';
 
 export interface MarkToMarketDeps {
   db: UnitOfWork;
-  /** When given, equity and cash come from the broker account (else from our own books). */
+  /**
+   * When given, equity and cash come from the broker account (else from our
+   * own books), and a mark of today's New York date prices each position at
+   * the broker's current price when it reports one (Alpaca; the paper broker
+   * reports none), else at the bar close.
+   */
   broker?: Broker;
   /**
    * Price of a symbol as of `date` with the date it belongs to; null when
@@ -33,8 +39,12 @@ export interface PositionMark {
   price: number;
   /** Date of the price used (the last bar on or before the mark date). */
   priceDate: string | null;
-  /** `bars` / `injected`, or `last_price` / `avg_cost` when no price was found (see `missing`). */
-  source: 'bars' | 'injected' | 'last_price' | 'avg_cost';
+  /** `broker` (its current price), `bars` / `injected`, or `last_price` / `avg_cost` when no price was found (see `missing`). */
+  source: 'broker' | 'bars' | 'injected' | 'last_price' | 'avg_cost';
+  /** Where the price came from, as shown next to it; null when no price was found for the date (`last_price` / `avg_cost`). */
+  origin: MarkOrigin | null;
+  /** Set when the broker was asked for today's prices and gave none for this position (it is marked at the bar close instead). */
+  brokerMissing?: true;
   unrealizedPnl: number;
 }
 
@@ -60,6 +70,8 @@ interface OpenPosition {
   qty: number;
   avg_cost: string;
   last_price: string | null;
+  last_price_source: string | null;
+  last_price_at: Date | null;
 }
 
 /**
@@ -83,9 +95,12 @@ export async function markToMarket(deps: MarkToMarketDeps, opts: { date: string 
   }
   const now = (deps.now ?? (() => new Date()))();
   const priceOf = deps.price ?? ((s: string, d: string) => closeOnOrBefore(deps.db, s, d));
-  const open = await deps.db.rows<OpenPosition>(`SELECT symbol, strategy, qty, avg_cost, last_price FROM positions WHERE qty > 0 ORDER BY symbol, strategy`);
+  const open = await deps.db.rows<OpenPosition>(`SELECT symbol, strategy, qty, avg_cost, last_price, last_price_source, last_price_at FROM positions WHERE qty > 0 ORDER BY symbol, strategy`);
+  // The broker's current price is now's price: it marks today's date only, never a back-filled one.
+  const live = open.length > 0 && deps.broker && nyLocalParts(now.getTime()).date === date ? await brokerPrices(deps, deps.broker) : null;
 
   const marks: PositionMark[] = [];
+  const writes: { mark: PositionMark; stored: { source: string | null; at: Date | null }; priceAt: Date | null }[] = [];
   const missing: string[] = [];
   for (const p of open) {
     const avgCost = Number(p.avg_cost);
@@ -96,16 +111,35 @@ export async function markToMarket(deps: MarkToMarketDeps, opts: { date: string 
     let price: number;
     let priceDate: string | null = null;
     let source: PositionMark['source'];
-    if (got && Number.isFinite(got.price) && got.price > 0) {
+    let origin: MarkOrigin | null = null;
+    let priceAt: Date | null = null;
+    const brokerPrice = live?.prices.get(p.symbol);
+    if (brokerPrice !== undefined) {
+      price = brokerPrice;
+      priceDate = date;
+      source = 'broker';
+      priceAt = now;
+      origin = { kind: 'broker', broker: live!.broker, at: now };
+    } else if (got && Number.isFinite(got.price) && got.price > 0) {
       price = got.price;
       priceDate = got.date;
       source = deps.price ? 'injected' : 'bars';
+      priceAt = new Date(closeInstant(got.date));
+      origin = { kind: 'close', date: got.date };
     } else {
       missing.push(p.symbol);
       price = p.last_price !== null ? Number(p.last_price) : avgCost;
       source = p.last_price !== null ? 'last_price' : 'avg_cost';
     }
-    marks.push({ symbol: p.symbol, strategy: p.strategy, qty: p.qty, avgCost, price, priceDate, source, unrealizedPnl: round6((price - avgCost) * p.qty) });
+    // The last price re-used as is keeps the source it was recorded with.
+    const stored =
+      source === 'last_price'
+        ? { source: p.last_price_source, at: p.last_price_at }
+        : { source: storedSource(origin ?? { kind: 'cost' }), at: priceAt };
+    const mark: PositionMark = { symbol: p.symbol, strategy: p.strategy, qty: p.qty, avgCost, price, priceDate, source, origin, unrealizedPnl: round6((price - avgCost) * p.qty) };
+    if (live?.asked && source !== 'broker') mark.brokerMissing = true;
+    marks.push(mark);
+    writes.push({ mark, stored, priceAt });
   }
 
   const marketValue = round6(marks.reduce((s, m) => s + m.qty * m.price, 0));
@@ -123,17 +157,17 @@ export async function markToMarket(deps: MarkToMarketDeps, opts: { date: string 
 
   await deps.db.transaction(async (tx) => {
     await tx.exec(`DELETE FROM position_marks WHERE date = $1`, [date]);
-    for (const m of marks) {
+    for (const { mark: m, stored, priceAt } of writes) {
       await tx.exec(
-        `INSERT INTO position_marks (date, symbol, strategy, qty, avg_cost, price, unrealized_pnl) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (date, symbol, strategy) DO UPDATE SET qty = EXCLUDED.qty, avg_cost = EXCLUDED.avg_cost, price = EXCLUDED.price, unrealized_pnl = EXCLUDED.unrealized_pnl`,
-        [date, m.symbol, m.strategy, m.qty, m.avgCost, m.price, m.unrealizedPnl],
+        `INSERT INTO position_marks (date, symbol, strategy, qty, avg_cost, price, unrealized_pnl, price_source, price_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (date, symbol, strategy) DO UPDATE SET qty = EXCLUDED.qty, avg_cost = EXCLUDED.avg_cost, price = EXCLUDED.price, unrealized_pnl = EXCLUDED.unrealized_pnl,
+           price_source = EXCLUDED.price_source, price_at = EXCLUDED.price_at`,
+        [date, m.symbol, m.strategy, m.qty, m.avgCost, m.price, m.unrealizedPnl, stored.source, stored.at],
       );
-      if (m.priceDate !== null) {
-        const at = new Date(closeInstant(m.priceDate));
+      if (priceAt !== null) {
         await tx.exec(
-          `UPDATE positions SET last_price = $3, last_price_at = $4 WHERE symbol = $1 AND strategy = $2 AND (last_price_at IS NULL OR last_price_at <= $4)`,
-          [m.symbol, m.strategy, m.price, at],
+          `UPDATE positions SET last_price = $3, last_price_at = $4, last_price_source = $5 WHERE symbol = $1 AND strategy = $2 AND (last_price_at IS NULL OR last_price_at <= $4)`,
+          [m.symbol, m.strategy, m.price, priceAt, stored.source],
         );
       }
     }
@@ -174,6 +208,27 @@ export class MarkToMarketError extends Error {
 export async function closeOnOrBefore(db: SqlSession, symbol: string, date: string): Promise<{ price: number; date: string } | null> {
   const found = await db.rows<{ close: number; date: string }>(`SELECT close, date::text AS date FROM bars_daily WHERE symbol = $1 AND date <= $2 ORDER BY date DESC LIMIT 1`, [symbol, date]);
   return found[0] ? { price: Number(found[0].close), date: found[0].date } : null;
+}
+
+/**
+ * The broker's current price of each symbol it holds long. `asked`: the
+ * broker prices positions (it priced at least one) or could not be asked —
+ * then a position without a broker price is marked at its bar close and says
+ * the broker gave none. A broker that prices nothing (the paper broker)
+ * leaves plain bar closes.
+ */
+async function brokerPrices(deps: MarkToMarketDeps, broker: Broker): Promise<{ broker: string; prices: Map<string, number>; asked: boolean }> {
+  try {
+    const prices = new Map<string, number>();
+    for (const p of await broker.listPositions()) {
+      if (p.qty > 0 && p.currentPrice !== null && Number.isFinite(p.currentPrice) && p.currentPrice > 0) prices.set(p.symbol.toUpperCase(), p.currentPrice);
+    }
+    return { broker: broker.name, prices, asked: prices.size > 0 };
+  } catch (e) {
+    if (!isBrokerError(e)) throw e;
+    deps.logger?.warn({ err: e.message }, 'mark-to-market: broker positions unavailable; marking at bar closes');
+    return { broker: broker.name, prices: new Map(), asked: true };
+  }
 }
 
 async function equityOf(deps: MarkToMarketDeps, marketValue: number): Promise<{ cash: number; equity: number; source: 'broker' | 'books' }> {

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { SqlSession } from '../../adapters/db/port.js';
-import type { Broker, BrokerOrder, Fill, OrderRequest, SubmittedOrderRef } from '../../adapters/brokers/port.js';
+import type { Broker, BrokerClock, BrokerOrder, Fill, OrderRequest, SubmittedOrderRef } from '../../adapters/brokers/port.js';
 import { isBrokerError, type BrokerError } from '../../lib/broker-errors.js';
 import { isTerminal, type OrderStatus } from '../../lib/order-status.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import type { AuditJournal } from './audit-journal.js';
-import type { BrokerRejected, MarketClosed, RecordedReason } from './recorded-reasons.js';
+import type { BrokerRejected, MarketClosed, OrderEndedBy, RecordedReason } from './recorded-reasons.js';
+import { cancelCauseOf, recordCancelCause, type CancelCause } from './cancel-causes.js';
 import { marketClosedReason, type NewRiskSession } from './new-risk-session.js';
 
 /**
@@ -55,6 +56,8 @@ export interface BookingFacts {
   rejectReason: BrokerRejected | null;
   /** The executions to store: the broker's own, or one for the whole fill; none when nothing filled. */
   fills: Fill[];
+  /** Who ended an order that did not fully fill (canceled or expired), from the broker's record and ours. */
+  endedBy?: OrderEndedBy;
   /** When the booking happens. */
   at: Date;
 }
@@ -97,6 +100,13 @@ export interface FollowOptions {
    * own (exits.ts, close-position.ts).
    */
   newRisk?: NewRiskSession;
+  /**
+   * A DAY order (time_in_force `day`, for accounts that refuse IOC) rests at the broker: once it
+   * has rested this long since its attempt mark, unfilled or partly filled, the lifecycle cancels
+   * it (cause `day_timeout`) and books what filled. Counted from the durable attempt mark, so a
+   * run that resumes after a crash cancels an overdue order at once. Default: never cancelled here.
+   */
+  dayCancelAfterMs?: number;
 }
 
 /**
@@ -211,14 +221,30 @@ export class OrderLifecycle {
       }
     }
     await this.recordAck(order, b);
+    // An entry the broker queued (outside the session) is cancelled at once: no order waits there for the open.
+    const queued = !isTerminal(b.status) && opts.newRisk !== undefined && (await this.cancelIfQueued(order, b, false));
     if (!isTerminal(b.status)) {
       // The ack is on the chain before the (possibly long) wait: a worker dying in it loses nothing.
       await journal.flush();
+      const day = order.time_in_force === 'day' && opts.dayCancelAfterMs !== undefined ? this.dayDeadline(order, opts.dayCancelAfterMs) : null;
       try {
-        b = await broker.waitForTerminal(order.client_order_id, { timeoutMs: this.deps.waitTimeoutMs });
+        const waitMs = day === null ? this.deps.waitTimeoutMs : Math.max(0, Math.min(this.deps.waitTimeoutMs, day - this.deps.now().getTime()));
+        b = waitMs > 0 ? await broker.waitForTerminal(order.client_order_id, { timeoutMs: waitMs }) : b;
+        if (day !== null && !isTerminal(b.status) && this.deps.now().getTime() >= day && (await this.cancelDay(order, b))) {
+          b = await broker.waitForTerminal(order.client_order_id, { timeoutMs: Math.min(this.deps.waitTimeoutMs, 10_000) });
+        }
       } catch (e) {
         if (!isBrokerError(e)) throw e;
         return { kind: 'wait_failed', error: e };
+      }
+      if (!isTerminal(b.status) && opts.newRisk !== undefined && !queued && (await this.cancelIfQueued(order, b, true))) {
+        // The clock changed under a cached answer: the cancel just went out; give it a short wait.
+        try {
+          b = await broker.waitForTerminal(order.client_order_id, { timeoutMs: Math.min(this.deps.waitTimeoutMs, 10_000) });
+        } catch (e) {
+          if (!isBrokerError(e)) throw e;
+          return { kind: 'wait_failed', error: e };
+        }
       }
       if (!isTerminal(b.status)) {
         await this.recordAck(order, b);
@@ -226,6 +252,75 @@ export class OrderLifecycle {
       }
     }
     return this.book(order, b, books);
+  }
+
+  /** When a DAY order must be cancelled: its attempt mark (else now) plus the rest it is allowed. */
+  private dayDeadline(o: LifecycleOrder, restMs: number): number {
+    return (o.submit_attempted_at ?? this.deps.now()).getTime() + restMs;
+  }
+
+  /** Cancels a DAY order that rested too long (cause recorded first); true when the cancel went out. */
+  private cancelDay(o: LifecycleOrder, b: BrokerOrder): Promise<boolean> {
+    return this.cancelAtBroker(o, b, 'day_timeout', { filledQty: b.filledQty }, 'could not cancel a DAY order that rested too long; the next run tries again');
+  }
+
+  /**
+   * Cancels our order at the broker for `cause`: the cause is recorded and audited first (so its
+   * booking, whenever it comes, says Courtside cancelled it), then the cancel goes out. True when it
+   * went out; a broker error is logged (`failed`) and the order is still followed.
+   */
+  private async cancelAtBroker(o: LifecycleOrder, b: BrokerOrder, cause: CancelCause, audit: Record<string, unknown>, failed: string): Promise<boolean> {
+    const { broker, journal, prefix } = this.deps;
+    if (!broker.cancelOrder) return false;
+    try {
+      await recordCancelCause(this.deps.db, { broker: broker.name, brokerOrderId: b.brokerOrderId, cause });
+      await journal.now(`${prefix}.${cause === 'day_timeout' ? 'cancel_day' : 'cancel_queued'}`, { clientOrderId: o.client_order_id, brokerOrderId: b.brokerOrderId, ...audit });
+      await broker.cancelOrder(b.brokerOrderId);
+      return true;
+    } catch (e) {
+      if (!isBrokerError(e)) throw e;
+      this.deps.log?.warn({ clientOrderId: o.client_order_id, err: e.message }, failed);
+      return false;
+    }
+  }
+
+  /**
+   * The market_closed reason when the broker's own clock says closed, `{ error }` when it could not
+   * be read (new risk is not sent blind: the run is retried), null when open or the broker keeps no clock.
+   */
+  private async brokerSaysClosed(): Promise<MarketClosed | { error: BrokerError } | null> {
+    const { broker } = this.deps;
+    if (!broker.clock) return null;
+    try {
+      const c = await broker.clock();
+      if (c.isOpen) return null;
+      return { code: 'market_closed', order: 'entry', at: this.deps.now().toISOString(), nextOpen: c.nextOpen, byBroker: broker.name };
+    } catch (e) {
+      if (!isBrokerError(e)) throw e;
+      return { error: e };
+    }
+  }
+
+  /**
+   * Cancels an entry the broker holds queued (`accepted`, `pending_new`, `new` with nothing filled)
+   * while its clock says the session is closed: Alpaca keeps such an order for the next open, when
+   * nobody approved a price. Records the cause first, so the booking says "cancelled by Courtside".
+   * True when a cancel went out. Failures are logged: the order is still followed, and the next run checks again.
+   */
+  private async cancelIfQueued(o: LifecycleOrder, b: BrokerOrder, fresh: boolean): Promise<boolean> {
+    const { broker } = this.deps;
+    if (!broker.clock || !broker.cancelOrder || b.filledQty > 0 || (b.status !== 'submitted' && b.status !== 'new')) return false;
+    let clock: BrokerClock;
+    try {
+      clock = await broker.clock({ fresh });
+    } catch (e) {
+      if (!isBrokerError(e)) throw e;
+      this.deps.log?.warn({ clientOrderId: o.client_order_id, err: e.message }, "could not read the broker's clock to check for a queued entry; the next run checks again");
+      return false;
+    }
+    if (clock.isOpen) return false;
+    const audit = { brokerStatus: b.brokerStatus ?? b.status, nextOpen: clock.nextOpen };
+    return this.cancelAtBroker(o, b, 'outside_session', audit, 'could not cancel an order the broker holds queued; the next run checks again');
   }
 
   /**
@@ -248,6 +343,8 @@ export class OrderLifecycle {
       fills: filledQty > 0 ? (b.fills && b.fills.length > 0 ? b.fills : [{ qty: filledQty, price: avg, at: b.updatedAt }]) : [],
       at: this.deps.now(),
     };
+    const endedBy = await this.endedBy(order, b);
+    if (endedBy) facts.endedBy = endedBy;
     // A queued `<prefix>.submitted` (the ack came back final) goes on the chain while the booking
     // runs, so it lands before `<prefix>.<final>` and a crash after the booking cannot take it along.
     const ackAudit = this.deps.journal.flush();
@@ -257,6 +354,15 @@ export class OrderLifecycle {
       return { kind: 'booked_before' };
     }
     return { kind: 'booked', value };
+  }
+
+  /** Who ended a canceled or expired order: our record of a cancel we sent, else the broker's status and the order's kind. */
+  private async endedBy(o: LifecycleOrder, b: BrokerOrder): Promise<OrderEndedBy | undefined> {
+    if (b.status === 'expired') return 'expired';
+    if (b.status !== 'canceled') return undefined;
+    const ours = await cancelCauseOf(this.deps.db, b.brokerOrderId);
+    if (ours) return ours;
+    return o.time_in_force === 'day' ? 'outside_courtside' : 'ioc';
   }
 
   // --- the one submission ----------------------------------------------------------
@@ -293,6 +399,13 @@ export class OrderLifecycle {
       if (closed) {
         await books.closeUnsent({ cause: 'market_closed', reason: closed });
         return { kind: 'market_closed', reason: closed };
+      }
+      // Our calendar says open; the broker's own clock must agree (it knows unscheduled closures).
+      const byBroker = await this.brokerSaysClosed();
+      if (byBroker && 'error' in byBroker) return { kind: 'not_placed', error: byBroker.error };
+      if (byBroker) {
+        await books.closeUnsent({ cause: 'market_closed', reason: byBroker });
+        return { kind: 'market_closed', reason: byBroker };
       }
     }
     // Durable "a POST may be out there" mark, as late as possible: a crash before it leaves an

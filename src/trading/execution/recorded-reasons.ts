@@ -20,9 +20,10 @@ export type RecordedReason =
    * checked) — a job that ran after the close, a retry, a worker that came back late: an IOC then
    * cannot fill, and a broker taking extended-hours orders might fill it at a price nobody approved.
    * Nothing was sent and nothing booked. `nextOpen` (ISO) is the next session's open, null beyond
-   * the calendar. Exits never get it: they keep their own session rule.
+   * the calendar. Exits never get it: they keep their own session rule. `byBroker`: our calendar
+   * said open but the broker's own clock said closed (an unscheduled closure): its name.
    */
-  | { code: 'market_closed'; order: 'entry'; at: string; nextOpen: string | null }
+  | { code: 'market_closed'; order: 'entry'; at: string; nextOpen: string | null; byBroker?: string }
   /** The reservation lost a race for the last of the daily budget. */
   | { code: 'budget_used_up'; dailyBudget: number }
   /**
@@ -33,10 +34,18 @@ export type RecordedReason =
   | { code: 'gate'; gate: string; limit: string; numbers: Record<string, number> }
   /** The broker account could not be read and retrying cannot help. `error` is the (scrubbed) error. */
   | { code: 'account_unreadable'; error: string }
+  /**
+   * The broker account's own flags forbid trading (Alpaca `trading_blocked`, `account_blocked`,
+   * `trade_suspended_by_user`, in `flags`; `status` the account status): no entry was sent.
+   */
+  | { code: 'account_blocked'; broker: string; flags: string[]; status: string | null }
   /** The broker placed nothing and retrying cannot help (e.g. bad credentials). */
   | { code: 'not_placed'; error: string }
-  /** An IOC entry ended with nothing filled. */
-  | { code: 'ioc_ended'; status: string }
+  /**
+   * The order ended with nothing filled; `endedBy` says who ended it, from the broker's record and
+   * ours (absent on rows written before it was kept: read as `ioc`).
+   */
+  | { code: 'ioc_ended'; status: string; endedBy?: OrderEndedBy }
   /** The broker refused; `brokerReason` is the broker's own words (its data), null when it gave none. */
   | { code: 'broker_rejected'; broker: string; brokerReason: string | null }
   /** An exit decided on an earlier day that never left: today's run decides afresh. */
@@ -56,6 +65,18 @@ export type RecordedReason =
   | { code: 'recorded'; recorded: string };
 
 export type RecordedReasonCode = RecordedReason['code'];
+
+/**
+ * Who ended an order that did not (fully) fill, from the broker's record and ours:
+ * - `ioc`: the broker cancelled the rest of an immediate-or-cancel order (nothing offered at the limit);
+ * - `kill`: /kill's cancel-all cancelled it (the broker listed it in its answer);
+ * - `outside_session`: Courtside cancelled it because the broker had queued it outside the session;
+ * - `day_timeout`: Courtside cancelled a DAY order left unfilled past ALPACA_DAY_CANCEL_AFTER_S;
+ * - `outside_courtside`: cancelled at the broker by someone else (the dashboard, another app);
+ * - `expired`: the broker expired it (a DAY order at the close).
+ */
+export const ORDER_ENDED_BY = ['ioc', 'kill', 'outside_session', 'day_timeout', 'outside_courtside', 'expired'] as const;
+export type OrderEndedBy = (typeof ORDER_ENDED_BY)[number];
 
 /** The broker_rejected reason, the one the order lifecycle builds from a broker's refusal. */
 export type BrokerRejected = Extract<RecordedReason, { code: 'broker_rejected' }>;
@@ -110,12 +131,13 @@ const schemas: { [C in RecordedReasonCode]: z.ZodType<Extract<RecordedReason, { 
   expired: z.object({ code: z.literal('expired'), expiresAt: z.string() }),
   kill_switch: z.object({ code: z.literal('kill_switch'), order: z.enum(['entry', 'exit']), killReason: z.string().nullable() }),
   kill_switch_changed: z.object({ code: z.literal('kill_switch_changed'), confirmedEpoch: z.number(), epoch: z.number().nullable() }),
-  market_closed: z.object({ code: z.literal('market_closed'), order: z.literal('entry'), at: z.string(), nextOpen: z.string().nullable() }),
+  market_closed: z.object({ code: z.literal('market_closed'), order: z.literal('entry'), at: z.string(), nextOpen: z.string().nullable(), byBroker: z.string().optional() }),
   budget_used_up: z.object({ code: z.literal('budget_used_up'), dailyBudget: z.number() }),
   gate: z.object({ code: z.literal('gate'), gate: z.string(), limit: z.string(), numbers: z.record(z.string(), figure) }),
   account_unreadable: z.object({ code: z.literal('account_unreadable'), error: z.string() }),
   not_placed: z.object({ code: z.literal('not_placed'), error: z.string() }),
-  ioc_ended: z.object({ code: z.literal('ioc_ended'), status: z.string() }),
+  account_blocked: z.object({ code: z.literal('account_blocked'), broker: z.string(), flags: z.array(z.string()), status: z.string().nullable() }),
+  ioc_ended: z.object({ code: z.literal('ioc_ended'), status: z.string(), endedBy: z.enum(ORDER_ENDED_BY).optional() }),
   broker_rejected: z.object({ code: z.literal('broker_rejected'), broker: z.string(), brokerReason: z.string().nullable() }),
   stale_exit: z.object({ code: z.literal('stale_exit'), day: z.string() }),
   gave_up: z.object({ code: z.literal('gave_up'), tries: z.number(), error: z.string() }),

@@ -1,4 +1,5 @@
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
+import { recordCancelCauses } from '../execution/cancel-causes.js';
 import type { Broker } from '../../adapters/brokers/port.js';
 import type { AuditSink } from '../execution/audit-journal.js';
 import type { Notifier } from '../notifier.js';
@@ -133,7 +134,7 @@ async function performLocked(deps: CancelOwedDeps, trigger: string): Promise<Can
     // now, and the row is cleared only once that notice is on the outbox.
     const current = state.epoch;
     const openNow: Record<string, { symbol: string; status: string }[] | null> = {};
-    for (const b of deps.brokers) openNow[b.name] = await b.listOpenOrders().then((os) => os.map((o) => ({ symbol: o.symbol, status: o.status })), () => null);
+    for (const b of deps.brokers) openNow[b.name] = await b.listOpenOrders({ urgent: true }).then((os) => os.map((o) => ({ symbol: o.symbol, status: o.status })), () => null);
     await deps.audit.append({ action: 'killswitch.cancel_all.superseded', actor: 'system', trigger, epochs, currentEpoch: current, openNow });
     try {
       for (const b of deps.brokers) {
@@ -163,10 +164,13 @@ async function performLocked(deps: CancelOwedDeps, trigger: string): Promise<Can
     try {
       const res = await b.cancelAllOrders();
       // Counted before anything else can fail (the look afterwards may get a 429): the next run adds to it.
-      if (res.cancelled > 0) await addCancelled(deps.db, newest, b.name, res.cancelled);
-      // The proof is a fresh look at the broker, not the cancel call's own count.
-      const open = await b.listOpenOrders();
-      brokers[b.name] = { cancelled: before + res.cancelled, openAfter: open.length };
+      // With the broker's ids each order counts once (one still `pending_cancel` is listed again by the
+      // next run's DELETE), and its booking later says "cancelled by /kill".
+      const fresh = res.orderIds ? await recordCancelCauses(deps.db, b.name, res.orderIds, 'kill', newest) : res.cancelled;
+      if (fresh > 0) await addCancelled(deps.db, newest, b.name, fresh);
+      // The proof is a fresh look at the broker, not the cancel call's own count; it may use the reserved budget.
+      const open = await b.listOpenOrders({ urgent: true });
+      brokers[b.name] = { cancelled: before + fresh, openAfter: open.length };
       stillOpen[b.name] = open.map((o) => ({ symbol: o.symbol, status: o.status }));
     } catch (err) {
       error = `${b.name}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);

@@ -62,7 +62,12 @@ export async function loadPnl(db: SqlSession, period: PnlPeriod, now: Date): Pro
     range,
     realized,
     later: later && later.trades > 0 ? { ...later, session: nextSession(range.to) } : null,
-    unrealized: { total: positions.totals.unrealizedPnl, positions: positions.totals.count, unpriced: positions.totals.unpriced },
+    unrealized: {
+      total: positions.totals.unrealizedPnl,
+      positions: positions.totals.count,
+      unpriced: positions.totals.unpriced,
+      origins: positions.positions.flatMap((p) => (p.priceOrigin ? [p.priceOrigin] : [])),
+    },
     equity: {
       points,
       change: first && last && points.length >= 2 ? round6(last.equity - first.equity) : null,

@@ -1,5 +1,6 @@
 import type { SqlSession } from '../../adapters/db/port.js';
 import { num, numOr0, round6 } from './rows.js';
+import { originOf, type MarkOrigin } from './mark-source.js';
 import type { OpenPosition, PositionsSnapshot, PriceSource } from './types.js';
 
 interface PositionRow {
@@ -14,13 +15,16 @@ interface PositionRow {
   realized_pnl: string;
   last_price: string | null;
   last_price_date: string | null;
+  last_price_at: Date | null;
+  last_price_source: string | null;
   bar_close: number | null;
   bar_date: string | null;
 }
 
 /**
- * Open positions with a current price: `positions.last_price` (the mark),
- * else the latest daily close of the symbol. The newest close per symbol is
+ * Open positions with a current price: `positions.last_price` (the mark,
+ * with where it came from: the broker's price at its time, a close, or a mark
+ * recorded before sources were kept), else the latest daily close of the symbol. The newest close per symbol is
  * one index probe on the (symbol, date) primary key, so this stays cheap
  * however long the bar history is.
  */
@@ -28,7 +32,7 @@ export async function loadOpenPositions(db: SqlSession): Promise<PositionsSnapsh
   const rows = await db.rows<PositionRow>(
     `SELECT p.symbol, p.strategy, p.qty, p.avg_cost, p.opened_at, p.stop, p.target,
             to_char(p.time_stop_date, 'YYYY-MM-DD') AS time_stop_date, p.realized_pnl, p.last_price,
-            to_char(p.last_price_at AT TIME ZONE 'America/New_York', 'YYYY-MM-DD') AS last_price_date,
+            to_char(p.last_price_at AT TIME ZONE 'America/New_York', 'YYYY-MM-DD') AS last_price_date, p.last_price_at, p.last_price_source,
             b.close AS bar_close, to_char(b.date, 'YYYY-MM-DD') AS bar_date
        FROM positions p
        LEFT JOIN LATERAL (SELECT close, date FROM bars_daily d WHERE d.symbol = p.symbol ORDER BY d.date DESC LIMIT 1) b ON true
@@ -42,8 +46,20 @@ function toPosition(r: PositionRow): OpenPosition {
   const avgCost = numOr0(r.avg_cost);
   const mark = num(r.last_price);
   const close = num(r.bar_close);
-  const [price, priceSource, priceAsOf]: [number | null, PriceSource, string | null] =
-    mark !== null && mark > 0 ? [mark, 'mark', r.last_price_date] : close !== null && close > 0 ? [close, 'close', r.bar_date] : [null, 'none', null];
+  let price: number | null = null;
+  let priceSource: PriceSource = 'none';
+  let priceAsOf: string | null = null;
+  let priceOrigin: MarkOrigin | null = null;
+  if (mark !== null && mark > 0) {
+    price = mark;
+    priceAsOf = r.last_price_date;
+    priceOrigin = originOf(r.last_price_source, r.last_price_at, r.last_price_date);
+    // A last price is never written at cost (mark-to-market leaves it alone then): 'cost' cannot occur here.
+    priceSource = priceOrigin.kind === 'cost' ? 'mark' : priceOrigin.kind;
+  } else if (close !== null && close > 0) {
+    [price, priceSource, priceAsOf] = [close, 'close', r.bar_date];
+    priceOrigin = r.bar_date ? { kind: 'close', date: r.bar_date } : { kind: 'mark', date: null };
+  }
   const costBasis = round6(r.qty * avgCost);
   return {
     symbol: r.symbol,
@@ -58,6 +74,7 @@ function toPosition(r: PositionRow): OpenPosition {
     price,
     priceSource,
     priceAsOf,
+    priceOrigin,
     costBasis,
     marketValue: price === null ? null : round6(r.qty * price),
     unrealizedPnl: price === null ? null : round6((price - avgCost) * r.qty),

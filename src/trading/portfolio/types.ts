@@ -1,4 +1,5 @@
 import type { RecordedReason } from '../execution/recorded-reasons.js';
+import type { MarkOrigin } from './mark-source.js';
 
 /**
  * The portfolio read model: what /positions, /orders and /pnl show. Plain
@@ -8,9 +9,11 @@ import type { RecordedReason } from '../execution/recorded-reasons.js';
 
 /** Where a position's current price came from. */
 export type PriceSource =
-  /** `positions.last_price`, written by mark-to-market (or an exit's decision price). */
+  /** `positions.last_price` taken from the broker's current price by mark-to-market (Alpaca). */
+  | 'broker'
+  /** `positions.last_price` recorded before mark sources were kept (see `priceOrigin`). */
   | 'mark'
-  /** The latest daily close in `bars_daily` (no mark yet). */
+  /** A daily close: the mark-to-market's (recorded as such) or, with no mark yet, the latest in `bars_daily`. */
   | 'close'
   /** No price anywhere: the position is valued at cost and its P&L is unknown. */
   | 'none';
@@ -33,6 +36,12 @@ export interface OpenPosition {
   priceSource: PriceSource;
   /** New York date the price belongs to (`YYYY-MM-DD`), null when there is no price. */
   priceAsOf: string | null;
+  /**
+   * Where the price came from, as shown next to it ("Alpaca mark 15:42 ET",
+   * "close 2026-12-04"); null without a price. Absent only in fixtures built
+   * before sources were kept: views then go by `priceSource` and `priceAsOf`.
+   */
+  priceOrigin?: MarkOrigin | null;
   /** qty × avgCost. */
   costBasis: number;
   /** qty × price, null without a price. */
@@ -142,7 +151,13 @@ export interface PnlReport {
    */
   later?: (RealizedSummary & { session: string }) | null;
   /** Now, over the open positions. */
-  unrealized: { total: number; positions: number; unpriced: number };
+  unrealized: {
+    total: number;
+    positions: number;
+    unpriced: number;
+    /** Where the priced positions' prices came from, one per priced position (absent in older fixtures). */
+    origins?: MarkOrigin[];
+  };
   equity: {
     /** Oldest first, from the baseline session to `to`. */
     points: EquityPoint[];

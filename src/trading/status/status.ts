@@ -4,6 +4,7 @@ import { withTimeout } from '../../lib/timeout.js';
 import { currentAlerts, type AlertView } from '../alerts/alerts.js';
 import { owedCancels, type OwedCancel } from '../kill-switch/cancel-owed.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
+import { readBrokerAccountStatus, type BrokerAccountSource, type BrokerAccountStatus } from './broker-account.js';
 import { readHeartbeats, type HeartbeatView } from './heartbeat.js';
 import { collectHypothesesStatus, type HypothesesStatus, type HypothesesStatusSources } from './hypotheses.js';
 
@@ -35,6 +36,11 @@ export interface SystemStatus {
    * not be read.
    */
   hypotheses?: HypothesesStatus | null;
+  /**
+   * The broker account's status and trading flags (issue 19); absent when
+   * this process has no broker account source (the simulated paper broker).
+   */
+  brokerAccount?: BrokerAccountStatus;
 }
 
 /** What {@link collectStatus} reads, each behind its port. */
@@ -49,6 +55,8 @@ export interface StatusSources {
   timeoutMs: number;
   /** The generator and the incubation queue (issue 14); absent = /status has no hypotheses section. */
   hypotheses?: HypothesesStatusSources;
+  /** The configured broker's account read (read within `timeoutMs`); absent = /status has no broker line. */
+  brokerAccount?: BrokerAccountSource;
 }
 
 /** Times one probe with a timeout; never throws. */
@@ -63,7 +71,7 @@ export async function probe(fn: () => Promise<unknown>, timeoutMs: number, what:
 }
 
 export async function collectStatus(src: StatusSources): Promise<SystemStatus> {
-  const [db, redis, killSwitch, queues, heartbeats, alerts, cancelOwed, hypotheses] = await Promise.all([
+  const [db, redis, killSwitch, queues, heartbeats, alerts, cancelOwed, hypotheses, brokerAccount] = await Promise.all([
     probe(() => src.db.rows('SELECT 1'), src.timeoutMs, 'postgres ping'),
     probe(() => src.redis.ping(), src.timeoutMs, 'redis ping'),
     src.killSwitch.state(),
@@ -72,6 +80,7 @@ export async function collectStatus(src: StatusSources): Promise<SystemStatus> {
     currentAlerts(src.db),
     owedCancels(src.db).catch(() => null),
     src.hypotheses ? withTimeout(collectHypothesesStatus(src.hypotheses), src.timeoutMs, 'hypotheses status').catch(() => null) : Promise.resolve(undefined),
+    src.brokerAccount ? readBrokerAccountStatus(src.brokerAccount, src.timeoutMs) : Promise.resolve(undefined),
   ]);
   return {
     mode: src.mode,
@@ -84,5 +93,6 @@ export async function collectStatus(src: StatusSources): Promise<SystemStatus> {
     heartbeats,
     alerts,
     ...(hypotheses !== undefined ? { hypotheses } : {}),
+    ...(brokerAccount !== undefined ? { brokerAccount } : {}),
   };
 }

@@ -9,6 +9,7 @@ import {
   validateOrderRequest,
   type Broker,
   type BrokerAccount,
+  type BrokerClock,
   type BrokerOrder,
   type BrokerPosition,
   type OrderRequest,
@@ -17,7 +18,8 @@ import {
 } from '../port.js';
 import { formatPrice } from '../../../engine/tick.js';
 import { AlpacaHttp } from './http.js';
-import { AlpacaAccount, AlpacaCancelResult, AlpacaCloseResult, AlpacaOrder, AlpacaOrderList, AlpacaPositionList, parseErrorBody } from './schema.js';
+import type { BudgetPriority, RequestBudget } from './rate-budget.js';
+import { AlpacaAccount, AlpacaCancelResult, AlpacaClock, AlpacaCloseResult, AlpacaOrder, AlpacaOrderList, AlpacaPositionList, parseErrorBody } from './schema.js';
 import { mapAlpacaStatus } from './status.js';
 
 export const ALPACA_PAPER_URL = 'https://paper-api.alpaca.markets';
@@ -46,7 +48,30 @@ export interface AlpacaBrokerOptions {
   pollMs?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /**
+   * Where the broker's clock answer is shared between processes (Redis in the
+   * app), so every worker asks Alpaca at most once a minute. Absent: cached
+   * in this process only.
+   */
+  clockCache?: SharedValue;
+  /**
+   * The request budget of this API key shared by every process (Redis in the
+   * app): polling waits for it; /kill's cancel-all, its proof and cancels use
+   * its reserved share. Absent: requests are not budgeted here.
+   */
+  budget?: RequestBudget;
+  /** Time source for the clock cache. Default Date.now. */
+  nowMs?: () => number;
 }
+
+/** A value shared by every process (a Redis key), kept for at most `ttlMs`. */
+export interface SharedValue {
+  get(): Promise<string | null>;
+  set(value: string, ttlMs: number): Promise<void>;
+}
+
+/** The longest a clock answer is reused: Alpaca's clock is asked at most once a minute. */
+export const CLOCK_CACHE_MS = 60_000;
 
 const DEFAULT_READ_POLICY: RetryPolicy = { maxRetries: 4, baseDelayMs: 250, maxDelayMs: 10_000, timeoutMs: 10_000 };
 const ORDERS = '/v2/orders';
@@ -84,6 +109,9 @@ export class AlpacaBroker implements Broker {
   private readonly cancelVerifyMs: number;
   private readonly pollMs: number;
   private readonly logger: Logger | undefined;
+  private readonly clockCache: SharedValue | undefined;
+  private readonly nowMs: () => number;
+  private localClock: { clock: BrokerClock; until: number } | null = null;
 
   constructor(opts: AlpacaBrokerOptions) {
     const keyId = opts.keyId?.trim() ?? '';
@@ -104,12 +132,63 @@ export class AlpacaBroker implements Broker {
       logger: this.logger,
       sleep: opts.sleep ?? defaultSleep,
       random: opts.random ?? Math.random,
+      ...(opts.budget ? { budget: opts.budget } : {}),
     });
     this.submitTimeoutMs = opts.submitTimeoutMs ?? 10_000;
     this.maxSubmitRetries = opts.maxSubmitRetries ?? 2;
     this.lookupWindowMs = opts.lookupWindowMs ?? 15_000;
     this.cancelVerifyMs = opts.cancelVerifyMs ?? 3_000;
     this.pollMs = opts.pollMs ?? 500;
+    this.clockCache = opts.clockCache;
+    this.nowMs = opts.nowMs ?? Date.now;
+  }
+
+  /**
+   * Alpaca's clock (`GET /v2/clock`). An answer is reused for at most
+   * {@link CLOCK_CACHE_MS} and never past the next open or close it names
+   * (shared through `clockCache` when given); `fresh` asks Alpaca again.
+   */
+  async clock(opts: { fresh?: boolean } = {}): Promise<BrokerClock> {
+    const now = this.nowMs();
+    if (!opts.fresh) {
+      // With a shared cache every process reads the same answer (one Redis GET); without one, this process's own.
+      if (this.clockCache) {
+        const shared = await this.clockCache.get().catch(() => null);
+        const parsed = shared ? parseCachedClock(shared) : null;
+        if (parsed && now < parsed.until) return parsed.clock;
+      } else if (this.localClock && now < this.localClock.until) {
+        return this.localClock.clock;
+      }
+    }
+    const res = await this.read('GET', '/v2/clock');
+    const p = AlpacaClock.safeParse(res?.body);
+    if (!p.success) throw this.http.error('bad_response', `unexpected clock response: ${describeZodError(p.error)}`);
+    const clock: BrokerClock = { isOpen: p.data.is_open, nextOpen: p.data.next_open ?? null, nextClose: p.data.next_close ?? null, at: p.data.timestamp };
+    // Never reuse an answer past the boundary it names: "open" must not outlive the close.
+    const boundary = Date.parse((clock.isOpen ? clock.nextClose : clock.nextOpen) ?? '');
+    const until = Math.min(now + CLOCK_CACHE_MS, Number.isFinite(boundary) ? boundary : now + CLOCK_CACHE_MS);
+    this.localClock = { clock, until };
+    if (until > now) await this.clockCache?.set(JSON.stringify({ clock, until }), until - now).catch(() => undefined);
+    return clock;
+  }
+
+  /** `DELETE /v2/orders/{id}`; an order already final (422) or gone (404) is not an error. */
+  async cancelOrder(brokerOrderId: string): Promise<void> {
+    if (typeof brokerOrderId !== 'string' || !/^[\w-]{1,64}$/.test(brokerOrderId)) {
+      throw this.http.error('not_found', `${JSON.stringify(String(brokerOrderId).slice(0, 70))} is not an Alpaca order id`);
+    }
+    const path = `${ORDERS}/${encodeURIComponent(brokerOrderId)}`;
+    // Cancelling is idempotent: retried like a read.
+    for (let attempt = 1; ; attempt++) {
+      const out = await this.http.once('DELETE', path, undefined, undefined, 'urgent');
+      if (out.kind === 'response' && ((out.status >= 200 && out.status < 300) || out.status === 404 || out.status === 422)) {
+        this.logger?.info({ brokerOrderId, status: out.status }, 'cancel order');
+        return;
+      }
+      const err = this.http.errorFor('DELETE', path, out, attempt);
+      if (!err.retryable || attempt > this.http.policy.maxRetries) throw err;
+      await this.http.sleep(Math.max(this.http.backoff(attempt - 1), out.kind === 'response' ? (out.retryAfterMs ?? 0) : 0));
+    }
   }
 
   async submitOrder(request: OrderRequest): Promise<BrokerOrder> {
@@ -147,6 +226,8 @@ export class AlpacaBroker implements Broker {
         return this.findAfterUnknown(req, `${what} returned HTTP ${s}`);
       }
       const err = this.http.errorFor('POST', ORDERS, out, attempt);
+      // Our own budget said no: nothing was sent; the caller retries later rather than this loop waiting.
+      if (s === 429 && out.localBudget) throw withClientId(err, cid, undefined);
       if (s === 429 && attempt <= this.maxSubmitRetries) {
         const wait = Math.max(this.http.backoff(attempt - 1), out.retryAfterMs ?? 0);
         if (wait <= this.http.policy.maxDelayMs) {
@@ -197,8 +278,9 @@ export class AlpacaBroker implements Broker {
         if (!isBrokerError(e, 'unavailable', 'rate_limited')) throw e;
         lastError = e;
       }
-      if (Date.now() + pollMs > deadline) break;
-      await this.http.sleep(pollMs);
+      const delay = opts.pollMs ?? pollDelayByAge(last, pollMs, this.nowMs());
+      if (Date.now() + delay > deadline) break;
+      await this.http.sleep(delay);
     }
     if (last) {
       this.logger?.warn({ clientOrderId, status: last.status, timeoutMs }, 'order not terminal when the wait ended');
@@ -211,22 +293,25 @@ export class AlpacaBroker implements Broker {
     });
   }
 
-  async listOpenOrders(): Promise<BrokerOrder[]> {
-    const res = await this.read('GET', `${ORDERS}?status=open&limit=500&direction=asc&nested=false`);
+  /** Open orders; `urgent` (the kill proof) may use the budget's reserved share. */
+  async listOpenOrders(opts: { urgent?: boolean } = {}): Promise<BrokerOrder[]> {
+    const priority: BudgetPriority = opts.urgent ? 'urgent' : 'normal';
+    const res = await this.read('GET', `${ORDERS}?status=open&limit=500&direction=asc&nested=false`, priority);
     const parsed = AlpacaOrderList.safeParse(res?.body);
     if (!parsed.success) throw this.http.error('bad_response', `unexpected open-orders response: ${describeZodError(parsed.error)}`);
     if (parsed.data.length >= 500) this.logger?.warn({ count: parsed.data.length }, 'listOpenOrders: 500 or more open orders; only the first page was read');
     return parsed.data.map((o) => this.fromWire(o, `open order ${o.id}`));
   }
 
-  async cancelAllOrders(): Promise<{ cancelled: number; stillOpen: number | null }> {
+  async cancelAllOrders(): Promise<{ cancelled: number; stillOpen: number | null; orderIds: string[] }> {
     // Cancelling everything is idempotent, so it may be retried like a read.
-    const res = await this.read('DELETE', ORDERS);
+    const res = await this.read('DELETE', ORDERS, 'urgent');
     const body = res?.body ?? [];
     const parsed = AlpacaCancelResult.safeParse(body);
     if (!parsed.success) throw this.http.error('bad_response', `unexpected cancel-all response: ${describeZodError(parsed.error)}`);
     const failed = parsed.data.filter((r) => r.status < 200 || r.status >= 300);
-    const cancelled = parsed.data.length - failed.length;
+    const orderIds = parsed.data.filter((r) => r.status >= 200 && r.status < 300).map((r) => r.id);
+    const cancelled = orderIds.length;
     if (failed.length > 0) {
       this.logger?.warn({ failed: failed.map((f) => ({ id: f.id, status: f.status, message: messageOf(f.body) })) }, 'some orders could not be cancelled');
     }
@@ -236,7 +321,7 @@ export class AlpacaBroker implements Broker {
     let stillOpen: number | null = 0;
     try {
       for (;;) {
-        stillOpen = (await this.listOpenOrders()).length;
+        stillOpen = (await this.listOpenOrders({ urgent: true })).length;
         if (stillOpen === 0 || Date.now() + 200 > deadline) break;
         await this.http.sleep(200);
       }
@@ -246,7 +331,7 @@ export class AlpacaBroker implements Broker {
       stillOpen = null;
     }
     this.logger?.info({ cancelled, stillOpen }, 'cancel all orders');
-    return { cancelled, stillOpen };
+    return { cancelled, stillOpen, orderIds };
   }
 
   async listPositions(): Promise<BrokerPosition[]> {
@@ -267,7 +352,7 @@ export class AlpacaBroker implements Broker {
   async closeAllPositions(): Promise<BrokerOrder[]> {
     const path = '/v2/positions?cancel_orders=true';
     // Not retried: a repeat after a lost answer could sell twice (and go short).
-    const out = await this.http.once('DELETE', path);
+    const out = await this.http.once('DELETE', path, undefined, undefined, 'urgent');
     if (out.kind === 'network' || out.status === 408 || out.status >= 500) {
       const err = this.http.errorFor('DELETE', path, out);
       throw this.http.error('timeout_unknown', err.detail, {
@@ -291,14 +376,20 @@ export class AlpacaBroker implements Broker {
     const res = await this.read('GET', '/v2/account');
     const parsed = AlpacaAccount.safeParse(res?.body);
     if (!parsed.success) throw this.http.error('bad_response', `unexpected account response: ${describeZodError(parsed.error)}`);
-    return { cash: parsed.data.cash, equity: parsed.data.equity, buyingPower: parsed.data.buying_power };
+    const a = parsed.data;
+    return {
+      cash: a.cash,
+      equity: a.equity,
+      buyingPower: a.buying_power,
+      flags: { tradingBlocked: a.trading_blocked === true, accountBlocked: a.account_blocked === true, tradeSuspendedByUser: a.trade_suspended_by_user === true, status: a.status ?? null },
+    };
   }
 
   // ---------------------------------------------------------------------------
 
-  private async read(method: 'GET' | 'DELETE', path: string): Promise<{ status: number; body: unknown } | null> {
+  private async read(method: 'GET' | 'DELETE', path: string, priority: BudgetPriority = 'normal'): Promise<{ status: number; body: unknown } | null> {
     try {
-      return await this.http.readJson(method, path);
+      return await this.http.readJson(method, path, { priority });
     } catch (e) {
       if (isBrokerError(e, 'auth')) throw withClientId(e, undefined, AUTH_HINT);
       throw e;
@@ -425,6 +516,31 @@ function withClientId(err: BrokerError, clientOrderId: string | undefined, hint:
     ...(err.status === undefined ? {} : { status: err.status }),
     ...(err.attempts === undefined ? {} : { attempts: err.attempts }),
   });
+}
+
+/**
+ * How long to wait before looking at a pending order again, by its age: fast in
+ * its first seconds (an IOC settles at once), then every few seconds, then
+ * every 30 s — so ten orders left pending at a closed or slow venue cost a few
+ * requests a minute each, not two a second, and never eat the key's budget.
+ */
+export function pollDelayByAge(order: BrokerOrder | null, fastMs: number, nowMs: number): number {
+  const since = order ? Date.parse(order.submittedAt) : Number.NaN;
+  const age = Number.isFinite(since) ? nowMs - since : 0;
+  if (age < 5_000) return fastMs;
+  if (age < 60_000) return Math.max(fastMs, 2_000);
+  if (age < 5 * 60_000) return Math.max(fastMs, 5_000);
+  return Math.max(fastMs, 30_000);
+}
+
+function parseCachedClock(text: string): { clock: BrokerClock; until: number } | null {
+  try {
+    const v = JSON.parse(text) as { clock?: BrokerClock; until?: number };
+    if (v.clock && typeof v.clock.isOpen === 'boolean' && typeof v.until === 'number') return { clock: v.clock, until: v.until };
+  } catch {
+    // A damaged cache entry is simply asked again.
+  }
+  return null;
 }
 
 function messageOf(body: unknown): string | undefined {

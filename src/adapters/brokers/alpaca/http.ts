@@ -2,13 +2,18 @@ import type { Logger } from 'pino';
 import { redact, safeUrl } from '../../market-data/http/redact.js';
 import { backoffDelayMs, parseRetryAfterMs, type RetryPolicy } from '../../market-data/http/retry.js';
 import { BrokerError, type BrokerErrorKind } from '../errors.js';
+import { BudgetExhaustedError, type BudgetPriority, type RateHeaders, type RequestBudget } from './rate-budget.js';
 import { parseErrorBody } from './schema.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
-/** What one HTTP attempt produced: a response (any status) or no response at all. */
+/**
+ * What one HTTP attempt produced: a response (any status) or no response at all.
+ * `localBudget` marks the 429 {@link AlpacaHttp.once} makes up, without sending
+ * anything, when the request budget of the API key is exhausted.
+ */
 export type RawOutcome =
-  | { kind: 'response'; status: number; text: string; retryAfterMs: number | undefined }
+  | { kind: 'response'; status: number; text: string; retryAfterMs: number | undefined; localBudget?: true }
   | { kind: 'network'; timedOut: boolean; why: string };
 
 export interface AlpacaHttpOptions {
@@ -23,7 +28,12 @@ export interface AlpacaHttpOptions {
   logger?: Logger | undefined;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
+  /** The API key's request budget (shared by every process using the key); none: requests are not paced. */
+  budget?: RequestBudget | undefined;
 }
+
+/** The body of the 429 made up for an exhausted local budget: Alpaca's own code for "too many requests". */
+const LOCAL_429_TEXT = JSON.stringify({ code: 42910000, message: 'local request budget exhausted' });
 
 /** Alpaca error code for "request is not authorized" (bad or missing keys). */
 const CODE_UNAUTHORIZED = 40110000;
@@ -68,8 +78,27 @@ export class AlpacaHttp {
     }
   }
 
-  /** One request, no retries. Never throws: transport failures come back as `network`. */
-  async once(method: HttpMethod, pathAndQuery: string, body?: unknown, timeoutMs = this.o.policy.timeoutMs): Promise<RawOutcome> {
+  /**
+   * One request, no retries. Never throws: transport failures come back as `network`.
+   * With a budget, waits for a slot of `priority` first; when the budget would
+   * wait too long nothing is sent and the outcome is a 429 like Alpaca's own
+   * (`localBudget: true`, Retry-After = when a slot frees), so every caller
+   * already reads it as "refused before processing, nothing placed". The
+   * response's rate headers are fed back to the budget.
+   */
+  async once(method: HttpMethod, pathAndQuery: string, body?: unknown, timeoutMs = this.o.policy.timeoutMs, priority: BudgetPriority = 'normal'): Promise<RawOutcome> {
+    const budget = this.o.budget;
+    if (budget) {
+      try {
+        await budget.acquire(priority);
+      } catch (e) {
+        // Any failure of the budget (it only throws rate_limited by contract) sends nothing: never unpaced.
+        const retryAfterMs = e instanceof BudgetExhaustedError ? e.retryAfterMs : undefined;
+        const why = e instanceof BudgetExhaustedError ? undefined : this.scrub((e as Error)?.message ?? String(e));
+        this.o.logger?.warn({ broker: this.o.broker, method, path: this.safePath(pathAndQuery), priority, retryAfterMs, why }, 'broker request not sent: local request budget exhausted');
+        return { kind: 'response', status: 429, text: LOCAL_429_TEXT, retryAfterMs, localBudget: true };
+      }
+    }
     const url = `${this.o.baseUrl}${pathAndQuery}`;
     this.o.logger?.debug({ broker: this.o.broker, method, url: safeUrl(url, this.o.secrets) }, 'broker request');
     let res: Response;
@@ -97,7 +126,18 @@ export class AlpacaHttp {
       const d = describeNetworkError(e, timeoutMs);
       return { kind: 'network', timedOut: d.timedOut, why: `HTTP ${res.status} but the body never arrived (${d.why})` };
     }
-    return { kind: 'response', status: res.status, text, retryAfterMs: parseRetryAfterMs(res.headers.get('retry-after')) };
+    const retryAfterMs = parseRetryAfterMs(res.headers.get('retry-after'));
+    if (budget) await this.report(budget, rateHeadersOf(res.status, res.headers, retryAfterMs));
+    return { kind: 'response', status: res.status, text, retryAfterMs };
+  }
+
+  /** Tells the budget what the broker said; a budget that cannot listen never fails the request that was answered. */
+  private async report(budget: RequestBudget, h: RateHeaders): Promise<void> {
+    try {
+      await budget.observe(h);
+    } catch (e) {
+      this.o.logger?.warn({ broker: this.o.broker, err: this.scrub((e as Error)?.message ?? String(e)) }, 'request budget could not record the rate headers');
+    }
   }
 
   /** The error for a non-2xx response or a transport failure, with the server's words when it gave any. */
@@ -149,10 +189,14 @@ export class AlpacaHttp {
    * JSON of a 2xx (null for an empty body), or null on 404 when
    * `allowNotFound`; throws {@link BrokerError} otherwise.
    */
-  async readJson(method: 'GET' | 'DELETE', pathAndQuery: string, opts: { allowNotFound?: boolean } = {}): Promise<{ status: number; body: unknown } | null> {
+  async readJson(
+    method: 'GET' | 'DELETE',
+    pathAndQuery: string,
+    opts: { allowNotFound?: boolean; priority?: BudgetPriority } = {},
+  ): Promise<{ status: number; body: unknown } | null> {
     const policy = this.o.policy;
     for (let attempt = 1; ; attempt++) {
-      const out = await this.once(method, pathAndQuery);
+      const out = await this.once(method, pathAndQuery, undefined, undefined, opts.priority);
       if (out.kind === 'response' && out.status >= 200 && out.status < 300) {
         return { status: out.status, body: this.parseJson(method, pathAndQuery, out.status, out.text) };
       }
@@ -166,6 +210,11 @@ export class AlpacaHttp {
       const retryAfter = out.kind === 'response' ? out.retryAfterMs : undefined;
       if (retryAfter !== undefined) {
         if (retryAfter > policy.maxDelayMs) {
+          if (out.kind === 'response' && out.localBudget) {
+            throw this.error(err.kind, `${method} ${this.safePath(pathAndQuery)} was not sent: the local request budget of this API key is exhausted for the next ${Math.ceil(retryAfter / 1000)} s`, {
+              attempts: attempt,
+            });
+          }
           throw this.error(err.kind, `${method} ${this.safePath(pathAndQuery)} returned HTTP ${err.status} and asked to wait ${Math.ceil(retryAfter / 1000)} s, longer than the ${Math.ceil(policy.maxDelayMs / 1000)} s we wait`, {
             status: err.status,
             attempts: attempt,
@@ -187,6 +236,25 @@ export class AlpacaHttp {
       throw this.error('bad_response', `${method} ${this.safePath(pathAndQuery)} returned HTTP ${status} with a body that is not JSON (starts ${JSON.stringify(this.scrub(text.slice(0, 40)))})`, { status });
     }
   }
+}
+
+/** X-RateLimit-Limit/Remaining/Reset (Reset in unix seconds) and Retry-After of one response; unreadable values are left out. */
+function rateHeadersOf(status: number, headers: Headers, retryAfterMs: number | undefined): RateHeaders {
+  const num = (name: string): number | undefined => {
+    const v = headers.get(name)?.trim();
+    if (!v || !/^\d+(\.\d+)?$/.test(v)) return undefined;
+    return Number(v);
+  };
+  const limit = num('x-ratelimit-limit');
+  const remaining = num('x-ratelimit-remaining');
+  const reset = num('x-ratelimit-reset');
+  return {
+    status,
+    ...(limit === undefined ? {} : { limit }),
+    ...(remaining === undefined ? {} : { remaining }),
+    ...(reset === undefined ? {} : { resetAtMs: Math.round(reset * 1000) }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  };
 }
 
 function describeNetworkError(e: unknown, timeoutMs: number): { timedOut: boolean; why: string } {

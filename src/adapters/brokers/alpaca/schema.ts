@@ -61,6 +61,16 @@ export const AlpacaAccount = z.object({
   buying_power: Num,
   status: z.string().optional(),
   trading_blocked: z.boolean().optional(),
+  account_blocked: z.boolean().optional(),
+  trade_suspended_by_user: z.boolean().optional(),
+});
+
+/** `GET /v2/clock`: the broker's own word on the session. */
+export const AlpacaClock = z.object({
+  timestamp: z.string().min(1),
+  is_open: z.boolean(),
+  next_open: z.string().nullish(),
+  next_close: z.string().nullish(),
 });
 
 /** One entry of the 207 Multi-Status body of `DELETE /v2/orders`. */

@@ -393,7 +393,11 @@ describe('AlpacaBroker: cancel all, positions, close all', () => {
     await new Promise((r) => setTimeout(r, 30));
     const open = await b.listOpenOrders();
     expect(open.map((o) => o.status)).toEqual(['new', 'new']);
-    expect(await b.cancelAllOrders()).toEqual({ cancelled: 2, stillOpen: 0 });
+    const res = await b.cancelAllOrders();
+    expect(res).toMatchObject({ cancelled: 2, stillOpen: 0 });
+    // The ids Alpaca's 207 listed as cancelled: what the kill proof counts once and books as "cancelled by /kill".
+    expect(res.orderIds).toHaveLength(2);
+    expect(new Set(res.orderIds)).toEqual(new Set(emu.orders().map((o) => String(o['id']))));
     expect(await b.listOpenOrders()).toEqual([]);
     expect(emu.orders().map((o) => o['status'])).toEqual(['canceled', 'canceled']);
   });
@@ -404,7 +408,7 @@ describe('AlpacaBroker: cancel all, positions, close all', () => {
     await b.submitOrder(order({ timeInForce: 'day', limitPrice: 391 }));
     await new Promise((r) => setTimeout(r, 30));
     emu.injectFaults({ kind: 'cancel_fails', count: 1 });
-    expect(await b.cancelAllOrders()).toEqual({ cancelled: 1, stillOpen: 1 });
+    expect(await b.cancelAllOrders()).toMatchObject({ cancelled: 1, stillOpen: 1 });
     expect(logs.lines.some((l) => l.includes('some orders could not be cancelled'))).toBe(true);
   });
 
@@ -414,13 +418,13 @@ describe('AlpacaBroker: cancel all, positions, close all', () => {
     await b.submitOrder(order({ timeInForce: 'day', limitPrice: 391 }));
     await new Promise((r) => setTimeout(r, 30));
     emu.injectFaults(...Array.from({ length: 4 }, () => ({ kind: 'rate_limit' as const, method: 'GET' as const, path: '/v2/orders' })));
-    expect(await b.cancelAllOrders()).toEqual({ cancelled: 2, stillOpen: null });
+    expect(await b.cancelAllOrders()).toMatchObject({ cancelled: 2, stillOpen: null });
     expect(emu.requests.filter((r) => r.method === 'DELETE' && r.path === '/v2/orders')).toHaveLength(1);
     expect(emu.orders().map((o) => o['status'])).toEqual(['canceled', 'canceled']);
   });
 
   it('cancel-all with nothing open', async () => {
-    expect(await broker().cancelAllOrders()).toEqual({ cancelled: 0, stillOpen: 0 });
+    expect(await broker().cancelAllOrders()).toMatchObject({ cancelled: 0, stillOpen: 0 });
   });
 
   it('closeAllPositions cancels open orders, sells every position and returns the closing orders', async () => {

@@ -159,7 +159,9 @@ describe('close digest from stored orders, fills, marks and alerts', () => {
     expect(lines[0]).toBe('🌙 Close digest · Fri, Nov 20');
     expect(lines[1]).toBe('📊 Day P&L -$11.00 (-0.11%) · SPY +1.00% → -1.11 pp vs SPY');
     expect(lines[2]).toBe('Realized +$12.00 · unrealized -$23.00 since Nov 19 · open P&L +$32.00 on 3 positions');
-    expect(lines[3]).toBe('Equity $10,039.00');
+    // Today's marks were recorded before sources were kept: said as marks, never as Alpaca's or as closes.
+    expect(lines[3]).toBe('Prices: mark 2026-11-20');
+    expect(lines[4]).toBe('Equity $10,039.00');
     expect(t).toContain('⚠️ Failed today (3)');
     expect(t).toContain('🔴 broker-rejected — paper rejected the JKL order: insufficient buying power (×3, still open, 11:30 ET)');
     expect(t).toContain('🚪 Exits (1)\n• XYZ sold 30 @ 20.40 · stop hit · +$12.00');
@@ -239,6 +241,24 @@ describe('close digest from stored orders, fills, marks and alerts', () => {
     expect(data.pnl.unrealizedPrev).toBeCloseTo(10, 9);
     expect(data.pnl.day).toBeCloseTo(15, 9);
     expect(data.pnl.unpriced).toBe(0);
+  });
+
+  it("says where the open P&L's prices came from: today's marks, or before them the prices /positions uses (issue 19 item 7)", async () => {
+    const at = ET('16:10');
+    await w.position({ symbol: 'LIV', qty: 10, avgCost: 10, lastPrice: 12, lastPriceAt: at, lastPriceSource: 'broker:alpaca-paper' });
+    await w.position({ symbol: 'CLS', qty: 5, avgCost: 20, lastPrice: 21, lastPriceAt: ET('16:00', '2026-11-19'), lastPriceSource: 'close' });
+    // Before today's mark: LIV at its Alpaca mark, CLS at today's bar close.
+    await w.bar('CLS', DAY, 22);
+    const before = await buildCloseDigest(w, { now: NOW });
+    expect(before.data.pnl.unrealizedNow).toBeCloseTo(20 + 10, 9);
+    expect(before.data.pnl.origins).toEqual([{ kind: 'close', date: DAY }, { kind: 'broker', broker: 'alpaca-paper', at }]);
+    expect(before.message.text.split('\n')).toContain('Prices: 1 at close 2026-11-20, 1 at Alpaca mark 16:10 ET');
+    // Today's marks, both from Alpaca.
+    await w.mark(DAY, { symbol: 'LIV', qty: 10, avgCost: 10, price: 12, priceSource: 'broker:alpaca-paper', priceAt: at });
+    await w.mark(DAY, { symbol: 'CLS', qty: 5, avgCost: 20, price: 22.5, priceSource: 'broker:alpaca-paper', priceAt: at });
+    const after = await buildCloseDigest(w, { now: NOW });
+    expect(after.data.pnl.unrealizedNow).toBeCloseTo(20 + 12.5, 9);
+    expect(after.message.text.split('\n')).toContain('Prices: Alpaca mark 16:10 ET');
   });
 
   it('realized P&L counts orders booked today, not yesterday’s', async () => {

@@ -45,8 +45,10 @@ export interface DigestWorld {
     fill?: boolean;
     approvalId?: string;
   }): Promise<string>;
-  position(p: { symbol: string; strategy?: string; qty: number; avgCost: number; lastPrice?: number | null; lastPriceAt?: Date | null; stop?: number | null }): Promise<void>;
-  mark(date: string, p: { symbol: string; strategy?: string; qty: number; avgCost: number; price: number }): Promise<void>;
+  /** `lastPriceSource`: `close`, `broker:<name>`, or absent (recorded before sources were kept). */
+  position(p: { symbol: string; strategy?: string; qty: number; avgCost: number; lastPrice?: number | null; lastPriceAt?: Date | null; lastPriceSource?: string | null; stop?: number | null }): Promise<void>;
+  /** `priceSource` / `priceAt`: where the mark's price came from and when (absent: recorded before sources were kept). */
+  mark(date: string, p: { symbol: string; strategy?: string; qty: number; avgCost: number; price: number; priceSource?: string | null; priceAt?: Date | null }): Promise<void>;
   equity(date: string, equity: number, benchmarkClose: number | null, unrealized?: number): Promise<void>;
   bar(symbol: string, date: string, close: number, source?: string): Promise<void>;
   alert(a: { key: string; kind: string; severity: string; detail: RaisedAlertDetail; state: 'open' | 'resolved'; firstAt: Date; lastAt: Date; resolvedAt?: Date | null; count?: number }): Promise<void>;
@@ -143,12 +145,12 @@ export async function makeDigestWorld(): Promise<DigestWorld> {
     },
     async position(p) {
       await run(
-        `INSERT INTO positions (symbol, strategy, qty, avg_cost, opened_at, stop, last_price, last_price_at) VALUES ($1, $2, $3, $4, now(), $5, $6, $7)`,
-        [p.symbol, p.strategy ?? 'donchian', p.qty, p.avgCost, p.stop ?? null, p.lastPrice ?? null, p.lastPriceAt ?? null],
+        `INSERT INTO positions (symbol, strategy, qty, avg_cost, opened_at, stop, last_price, last_price_at, last_price_source) VALUES ($1, $2, $3, $4, now(), $5, $6, $7, $8)`,
+        [p.symbol, p.strategy ?? 'donchian', p.qty, p.avgCost, p.stop ?? null, p.lastPrice ?? null, p.lastPriceAt ?? null, p.lastPriceSource ?? null],
       );
     },
     async mark(date, p) {
-      await run(`INSERT INTO position_marks (date, symbol, strategy, qty, avg_cost, price, unrealized_pnl) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      await run(`INSERT INTO position_marks (date, symbol, strategy, qty, avg_cost, price, unrealized_pnl, price_source, price_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
         date,
         p.symbol,
         p.strategy ?? 'donchian',
@@ -156,6 +158,8 @@ export async function makeDigestWorld(): Promise<DigestWorld> {
         p.avgCost,
         p.price,
         (p.price - p.avgCost) * p.qty,
+        p.priceSource ?? null,
+        p.priceAt ?? null,
       ]);
     },
     async equity(date, equity, benchmarkClose, unrealized = 0) {

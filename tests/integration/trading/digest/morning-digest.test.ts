@@ -100,10 +100,11 @@ describe('morning digest from stored picks, approvals, positions, marks and bars
         '⏳ Approved, order not done (1)',
         '• APPR donchian · 50 sh · executing · window ends 08:40 ET',
         '',
+        // Marks recorded before sources were kept read as marks of their date, as before; a bar close as a close.
         '📈 Positions (3) · open P&L +$22.00',
-        '• DEF +4.26% (+$40.00) vs Nov 18 close 47.00 · 20 sh @ 49.00 · P&L -$20.00',
-        '• ABC +2.86% (+$15.00) vs Nov 19 close 10.50 · 50 sh @ 10.80 · P&L +$40.00',
-        '• MNO -5.45% (-$3.00) vs Nov 18 close 5.50 · 10 sh @ 5.20 · P&L +$2.00',
+        '• DEF +4.26% (+$40.00) vs Nov 18 close 47.00 · 20 sh @ 49.00 (mark 2026-11-19) · P&L -$20.00',
+        '• ABC +2.86% (+$15.00) vs Nov 19 close 10.50 · 50 sh @ 10.80 (mark 2026-11-20) · P&L +$40.00',
+        '• MNO -5.45% (-$3.00) vs Nov 18 close 5.50 · 10 sh @ 5.20 (close 2026-11-19) · P&L +$2.00',
         '',
         '💵 Budget: $925.00 left of $1,000.00 today (spent $75.00)',
         '🔎 Scans today: 09:35 (all), 10:30 ET',
@@ -114,6 +115,26 @@ describe('morning digest from stored picks, approvals, positions, marks and bars
       ].join('\n'),
     );
     expect(message.entities?.some((e) => e.type === 'bold')).toBe(true);
+  });
+
+  it("says where each price came from: Alpaca's mark with its time, the close with its date (issue 19 item 7)", async () => {
+    // LIV: marked at Alpaca's price at 16:10 yesterday, moving from the Alpaca mark of the day before.
+    const prevAt = ET('16:10', '2026-11-18');
+    const at = ET('16:10', '2026-11-19');
+    await w.mark('2026-11-18', { symbol: 'LIV', qty: 10, avgCost: 10, price: 11, priceSource: 'broker:alpaca-paper', priceAt: prevAt });
+    await w.mark('2026-11-19', { symbol: 'LIV', qty: 10, avgCost: 10, price: 12, priceSource: 'broker:alpaca-paper', priceAt: at });
+    await w.position({ symbol: 'LIV', qty: 10, avgCost: 10, lastPrice: 12, lastPriceAt: at, lastPriceSource: 'broker:alpaca-paper' });
+    // CLS: Alpaca gave no price, so yesterday's mark was the bar close.
+    await w.bar('CLS', '2026-11-18', 20);
+    await w.bar('CLS', '2026-11-19', 21);
+    await w.mark('2026-11-19', { symbol: 'CLS', qty: 5, avgCost: 20, price: 21, priceSource: 'close', priceAt: ET('16:00', '2026-11-19') });
+    await w.position({ symbol: 'CLS', qty: 5, avgCost: 20, lastPrice: 21, lastPriceAt: ET('16:00', '2026-11-19'), lastPriceSource: 'close' });
+    const { data, message } = await buildMorningDigest(w, { now: NOW, dailyBudget: 1000 });
+    const liv = data.positions.find((p) => p.symbol === 'LIV')!;
+    expect(liv).toMatchObject({ price: 12, priceOrigin: { kind: 'broker', broker: 'alpaca-paper', at }, refPrice: 11, refOrigin: { kind: 'broker', broker: 'alpaca-paper', at: prevAt } });
+    expect(data.positions.find((p) => p.symbol === 'CLS')).toMatchObject({ price: 21, priceOrigin: { kind: 'close', date: '2026-11-19' }, refOrigin: { kind: 'close', date: '2026-11-18' } });
+    expect(message.text).toContain('• LIV +9.09% (+$10.00) vs Alpaca mark 2026-11-18 16:10 ET 11.00 · 10 sh @ 12.00 (Alpaca mark 2026-11-19 16:10 ET) · P&L +$20.00');
+    expect(message.text).toContain('• CLS +5.00% (+$5.00) vs Nov 18 close 20.00 · 5 sh @ 21.00 (close 2026-11-19) · P&L +$5.00');
   });
 
   it('an empty morning: nothing waiting, no positions, full budget, no scans, no data', async () => {

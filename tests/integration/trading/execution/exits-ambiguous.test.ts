@@ -1,15 +1,16 @@
 /**
- * Issue 19, item 5, on the exit path: a stop exit whose deterministic client order id another
- * order already holds at the broker (a restored database repeats today's attempt number; a second
- * installation trades the same account). The broker answers "taken" and shows the other order:
- * nothing may be booked from it and nothing re-sent under the id; the outcome says so.
+ * Issue 19, item 5, on the exit path: a stop exit whose client order id another order already
+ * holds at the broker. Exit ids come from the order row's random id and the installation id, so
+ * this should not happen (see exit-ids-after-reset.test.ts); if it does (an order placed by hand
+ * under the id, say), the broker answers "taken" and shows the other order: nothing may be booked
+ * from it and nothing re-sent under the id; the outcome says so.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exitLine } from '../../../../src/bot/views/exit-view.js';
-import { exitClientOrderId } from '../../../../src/trading/execution/exit-ids.js';
 import { runExits } from '../../../../src/trading/execution/exits.js';
 import { ambiguousOf } from '../../../../src/jobs/handlers/ambiguous-alert.js';
 import { AT, makeExitsWorld, type ExitsWorld } from './exits-setup.js';
+import { wrapBroker } from './setup.js';
 
 let w: ExitsWorld;
 beforeEach(async () => {
@@ -23,15 +24,26 @@ describe('runExits: the stop exit\'s client order id is held by another order at
   it('is ambiguous: nothing booked, the position kept, one order at the broker under the id; a second pass sends nothing', async () => {
     await w.hold({ symbol: 'ABC', qty: 7, price: 10, stop: 9 });
     await w.hold({ symbol: 'OTH', qty: 50, price: 20 });
-    const cid = exitClientOrderId({ symbol: 'ABC', strategy: 'donchian', day: '2025-07-08', reason: 'stop', attempt: 1 });
-    // The other order under today's id: a sale of 3 OTH (placed before a database restore, say).
+    // The other order under the exit's id: a sale of 3 OTH, at the broker just before the exit's POST.
     w.quote('OTH', 19.99, 20);
-    await w.paper().submitOrder({ clientOrderId: cid, symbol: 'OTH', side: 'sell', qty: 3, type: 'limit', limitPrice: 19.99, timeInForce: 'ioc' });
+    const inner = w.paper();
+    let planted = false;
+    const broker = wrapBroker(inner, {
+      submitOrder: async (req) => {
+        if (!planted) {
+          planted = true;
+          await inner.submitOrder({ clientOrderId: req.clientOrderId, symbol: 'OTH', side: 'sell', qty: 3, type: 'limit', limitPrice: 19.99, timeInForce: 'ioc' });
+        }
+        return inner.submitOrder(req);
+      },
+    });
     w.quote('ABC', 8.9, 8.95);
 
-    const first = await runExits(w.exitDeps(), { now: AT.midday });
+    const first = await runExits(w.exitDeps({ broker }), { now: AT.midday });
     expect(first).toHaveLength(1);
     const out = first[0]!;
+    const cid = out.clientOrderId!;
+    expect(planted).toBe(true);
     expect(out).toMatchObject({ symbol: 'ABC', reason: 'stop', clientOrderId: cid, filledQty: 0, remainingQty: 7 });
     expect(out.note.code).toBe('ambiguous');
     expect(ambiguousOf(first)).toEqual([{ clientOrderId: cid, evidence: expect.stringContaining('symbol OTH, not ABC') }]);

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exitClientOrderId } from '../../../../src/trading/execution/exit-ids.js';
 import { runExits, type ExitOutcome } from '../../../../src/trading/execution/exits.js';
 import { exitLine } from '../../../../src/bot/views/exit-view.js';
 import { AT, makeExitsWorld, type ExitsWorld } from './exits-setup.js';
@@ -50,7 +49,7 @@ describe('runExits: profit target of a LIVE hypothesis position', () => {
       avgFillPrice: 12.1,
       realizedPnl: 10.5, // (12.10 − 10) × 5
       orderState: 'filled',
-      clientOrderId: exitClientOrderId({ symbol: 'ABC', strategy: HYP, day: '2025-07-08', reason: 'target', attempt: 1 }),
+      clientOrderId: expect.stringMatching(/^cx-p-20250708-[0-9a-f]{32}$/),
       decisionPrice: 12,
       bid: 12.1,
       limitPrice: 12.03, // 12.10 × 0.995 = 12.0395, tick down

@@ -2,7 +2,9 @@ import { markLines } from '../../../../src/bot/views/marks-view.js';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { markToMarket, MarkToMarketError } from '../../../../src/trading/execution/mark-to-market.js';
-import { makeWorld, type World } from './setup.js';
+import { makeWorld, wrapBroker, type World } from './setup.js';
+import type { Broker, BrokerPosition } from '../../../../src/adapters/brokers/port.js';
+import { BrokerError } from '../../../../src/lib/broker-errors.js';
 
 let w: World;
 beforeEach(async () => {
@@ -75,8 +77,8 @@ describe('markToMarket', () => {
       benchmarkClose: 620.5,
     });
     expect(r.positions).toEqual([
-      { symbol: 'ABC', strategy: 'donchian', qty: 10, avgCost: 10, price: 12, priceDate: '2025-07-08', source: 'bars', unrealizedPnl: 20 },
-      { symbol: 'XYZ', strategy: 'turtle_soup', qty: 5, avgCost: 20, price: 19, priceDate: '2025-07-03', source: 'bars', unrealizedPnl: -5 },
+      { symbol: 'ABC', strategy: 'donchian', qty: 10, avgCost: 10, price: 12, priceDate: '2025-07-08', source: 'bars', origin: { kind: 'close', date: '2025-07-08' }, unrealizedPnl: 20 },
+      { symbol: 'XYZ', strategy: 'turtle_soup', qty: 5, avgCost: 20, price: 19, priceDate: '2025-07-03', source: 'bars', origin: { kind: 'close', date: '2025-07-03' }, unrealizedPnl: -5 },
     ]);
     expect(markLines(r).at(-1)).toBe('Equity $1,332.65 (books), cash $1,117.65, positions $215.00; realized today -$7.35, unrealized +$15.00');
     expect(await marks('2025-07-08')).toEqual([
@@ -122,6 +124,55 @@ describe('markToMarket', () => {
       ['XYZ', 20, 'avg_cost'], // no price and no last price: marked at cost, and said so
     ]);
     expect(markLines(r)[1]).toMatch(/XYZ .*no price for 2025-07-08: marked at cost/);
+  });
+
+  describe('with a broker that prices positions (issue 19 item 7)', () => {
+    const at = new Date('2025-07-08T20:10:00Z'); // 16:10 in New York, on the mark date
+    /** The paper broker as Alpaca would answer: ABC priced by the broker, XYZ without a price. */
+    const alpaca = (positions: () => Promise<BrokerPosition[]>): Broker => ({ ...wrapBroker(w.paper(w.ds, 25_000), {}), name: 'alpaca-paper', listPositions: positions });
+    const held = async (): Promise<BrokerPosition[]> => [
+      { symbol: 'ABC', qty: 10, avgEntryPrice: 10, costBasis: 100, currentPrice: 12.34, marketValue: 123.4, unrealizedPl: 23.4 },
+      { symbol: 'XYZ', qty: 5, avgEntryPrice: 20, costBasis: 100, currentPrice: null, marketValue: null, unrealizedPl: null },
+    ];
+    const sources = () =>
+      w.ds.query(
+        `SELECT m.symbol, m.price::float8 AS price, m.price_source, m.price_at, p.last_price::float8 AS last_price, p.last_price_source, p.last_price_at
+           FROM position_marks m JOIN positions p USING (symbol, strategy) ORDER BY m.symbol`,
+      ) as Promise<unknown[]>;
+
+    it("marks at the broker's current price with its source and time; a position it does not price falls back to the bar close and says so", async () => {
+      const r = await markToMarket({ db: w.uow(), broker: alpaca(held), now: () => at }, { date: '2025-07-08' });
+      expect(r.positions.map((p) => [p.symbol, p.price, p.source, p.origin])).toEqual([
+        ['ABC', 12.34, 'broker', { kind: 'broker', broker: 'alpaca-paper', at }],
+        ['XYZ', 19, 'bars', { kind: 'close', date: '2025-07-03' }],
+      ]);
+      expect(r).toMatchObject({ marketValue: 10 * 12.34 + 5 * 19, unrealizedPnl: 23.4 - 5 });
+      expect(await sources()).toEqual([
+        { symbol: 'ABC', price: 12.34, price_source: 'broker:alpaca-paper', price_at: at, last_price: 12.34, last_price_source: 'broker:alpaca-paper', last_price_at: at },
+        { symbol: 'XYZ', price: 19, price_source: 'close', price_at: new Date('2025-07-03T17:00:00Z'), last_price: 19, last_price_source: 'close', last_price_at: new Date('2025-07-03T17:00:00Z') },
+      ]);
+      const lines = markLines(r);
+      expect(lines[0]).toBe('ABC (donchian) 10 @ 12.34 (Alpaca mark 16:10 ET) vs cost 10: +$23.40');
+      expect(lines[1]).toBe('XYZ (turtle_soup) 5 @ 19 (close 2025-07-03; the broker gave no price) vs cost 20: -$5.00');
+    });
+
+    it("uses bar closes when marking a past date (the broker's price is today's), or when the broker cannot be reached", async () => {
+      const later = await markToMarket({ db: w.uow(), broker: alpaca(held), now: () => new Date('2025-07-10T20:10:00Z') }, { date: '2025-07-08' });
+      expect(later.positions.map((p) => [p.symbol, p.price, p.source])).toEqual([
+        ['ABC', 12, 'bars'],
+        ['XYZ', 19, 'bars'],
+      ]);
+      expect(markLines(later)[0]).toBe('ABC (donchian) 10 @ 12 (close 2025-07-08) vs cost 10: +$20.00');
+      const down = alpaca(async () => {
+        throw new BrokerError({ broker: 'alpaca-paper', kind: 'unavailable', detail: 'HTTP 503' });
+      });
+      const r = await markToMarket({ db: w.uow(), broker: down, now: () => at }, { date: '2025-07-08' });
+      expect(r.positions.map((p) => [p.symbol, p.price, p.source])).toEqual([
+        ['ABC', 12, 'bars'],
+        ['XYZ', 19, 'bars'],
+      ]);
+      expect(markLines(r)[0]).toBe('ABC (donchian) 10 @ 12 (close 2025-07-08; the broker gave no price) vs cost 10: +$20.00');
+    });
   });
 
   it('refuses a malformed date with a typed error', async () => {

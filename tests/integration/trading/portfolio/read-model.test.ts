@@ -64,6 +64,22 @@ describe('loadOpenPositions', () => {
     expect(s.totals).toEqual({ count: 3, costBasis: 1310, marketValue: 1385, unrealizedPnl: 75, unpriced: 1 });
   });
 
+  it('says where each price came from: the broker mark with its time, a recorded close with its date, an old mark as before (issue 19 item 7)', async () => {
+    const at = new Date('2025-01-10T20:42:00Z'); // 15:42 in New York
+    await seedPosition(ds, { symbol: 'BRK', qty: 10, avgCost: 100, lastPrice: 104, lastPriceAt: at, lastPriceSource: 'broker:alpaca-paper' });
+    await seedPosition(ds, { symbol: 'CLS', qty: 10, avgCost: 100, lastPrice: 103, lastPriceAt: new Date('2025-01-09T21:00:00Z'), lastPriceSource: 'close' });
+    await seedPosition(ds, { symbol: 'OLD', qty: 10, avgCost: 100, lastPrice: 102, lastPriceAt: new Date('2025-01-08T21:00:00Z') });
+    await seedPosition(ds, { symbol: 'BAR', qty: 10, avgCost: 100 });
+    await seedBars(ds, 'BAR', '2025-01-08', 1, () => 101);
+    const s = await loadOpenPositions(uow);
+    expect(s.positions.map((p) => [p.symbol, p.priceSource, p.price, p.priceAsOf, p.priceOrigin])).toEqual([
+      ['BRK', 'broker', 104, '2025-01-10', { kind: 'broker', broker: 'alpaca-paper', at }],
+      ['CLS', 'close', 103, '2025-01-09', { kind: 'close', date: '2025-01-09' }],
+      ['OLD', 'mark', 102, '2025-01-08', { kind: 'mark', date: '2025-01-08' }],
+      ['BAR', 'close', 101, '2025-01-08', { kind: 'close', date: '2025-01-08' }],
+    ]);
+  });
+
   it('an empty book', async () => {
     expect(await loadOpenPositions(uow)).toEqual({ positions: [], totals: { count: 0, costBasis: 0, marketValue: 0, unrealizedPnl: 0, unpriced: 0 } });
   });
@@ -151,7 +167,8 @@ describe('loadPnl', () => {
     const r = await loadPnl(uow, 'day', NOW);
     expect(r.range).toMatchObject({ from: '2025-01-10', to: '2025-01-10', baseline: '2025-01-08' });
     expect(r.realized).toEqual({ total: 55, trades: 2, wins: 2, losses: 0 });
-    expect(r.unrealized).toEqual({ total: 75, positions: 3, unpriced: 1 });
+    // AAA's mark was recorded before sources were kept (shown as a mark); BBB is priced at its latest close.
+    expect(r.unrealized).toEqual({ total: 75, positions: 3, unpriced: 1, origins: [{ kind: 'mark', date: '2025-01-08' }, { kind: 'close', date: '2025-01-08' }] });
     expect(r.equity.points).toEqual([
       { date: '2025-01-08', equity: 10_300, live: false },
       { date: '2025-01-10', equity: LIVE, live: true },

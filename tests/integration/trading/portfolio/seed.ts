@@ -30,13 +30,15 @@ export interface PositionSeed {
   timeStopDate?: string | null;
   lastPrice?: number | null;
   lastPriceAt?: Date | null;
+  /** `positions.last_price_source`: `close`, `broker:<name>`, or null (recorded before sources were kept). */
+  lastPriceSource?: string | null;
 }
 
 export async function seedPosition(ds: DataSource, p: PositionSeed): Promise<void> {
   await ds.query(
-    `INSERT INTO positions (symbol, strategy, qty, avg_cost, opened_at, stop, time_stop_date, last_price, last_price_at)
-     VALUES ($1, $2, $3, $4, '2025-01-06T15:00:00Z', $5, $6, $7, $8)`,
-    [p.symbol, p.strategy ?? 'donchian', p.qty, p.avgCost, p.stop ?? null, p.timeStopDate ?? null, p.lastPrice ?? null, p.lastPriceAt ?? null],
+    `INSERT INTO positions (symbol, strategy, qty, avg_cost, opened_at, stop, time_stop_date, last_price, last_price_at, last_price_source)
+     VALUES ($1, $2, $3, $4, '2025-01-06T15:00:00Z', $5, $6, $7, $8, $9)`,
+    [p.symbol, p.strategy ?? 'donchian', p.qty, p.avgCost, p.stop ?? null, p.timeStopDate ?? null, p.lastPrice ?? null, p.lastPriceAt ?? null, p.lastPriceSource ?? null],
   );
 }
 

@@ -47,6 +47,12 @@ const alertCases: { [C in AlertDetailCode]: [Extract<AlertDetail, { code: C }>, 
     // While the refusal still carried text, or for an old approval: the text as recorded.
     [{ code: 'broker.rejected', broker: 'paper', symbol: 'XYZ', reason: { code: 'recorded', recorded: 'qty must be > 0' } }, 'paper rejected the XYZ order: qty must be > 0'],
   ],
+  'account.blocked': [
+    [
+      { code: 'account.blocked', broker: 'alpaca-paper', flags: ['trading_blocked'], status: 'ACTIVE' },
+      'alpaca-paper reports the account cannot trade (trading_blocked; account status ACTIVE): new entries are refused before the broker; exits and /kill still run. Clear it at the broker, then check /status.',
+    ],
+  ],
   'order.ambiguous': [
     [
       { code: 'order.ambiguous', broker: 'alpaca-paper', clientOrderId: 'cs-0b5e', evidence: 'sell 7 BBB limit 10, filled' },

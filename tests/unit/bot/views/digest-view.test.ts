@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { closeDigestView, dayLabel, MAX_LIST, morningDigestView, untilText } from '../../../../src/bot/views/digest-view.js';
+import { closeDigestView, dayLabel, MAX_LIST, morningDigestView, noSessionDigestView, untilText } from '../../../../src/bot/views/digest-view.js';
 import { closeDigestChart } from '../../../../src/bot/charts/digest-chart.js';
 import { LocalChartRenderer } from '../../../../src/adapters/charts/local-renderer.js';
 import { validateSpec } from '../../../../src/adapters/charts/validate.js';
 import { MESSAGE_LIMIT } from '../../../../src/bot/format/limits.js';
-import type { CloseDigestData, FillLine, MorningDigestData, PositionLine } from '../../../../src/trading/digest/types.js';
+import type { CloseDigestData, FillLine, MorningDigestData, NoSessionDigestData, PositionLine } from '../../../../src/trading/digest/types.js';
 
 const NOW = new Date('2026-11-20T08:30:00-05:00');
 
@@ -85,6 +85,22 @@ describe('morning digest view', () => {
     expect(t).toContain('• S01 no earlier close to compare · 10 sh, no price yet (cost 10.00)');
   });
 
+  it('says where the prices are from: once in the heading when all share one, else on each position (issue 19 item 7)', () => {
+    const alpaca = { kind: 'broker', broker: 'alpaca-paper', at: new Date('2026-11-19T16:10:00-05:00') } as const;
+    const same = morningDigestView(morning({ positions: [{ ...position(1), priceOrigin: alpaca }, { ...position(2), priceOrigin: alpaca }] })).text;
+    expect(same).toContain('📈 Positions (2) · open P&L +$20.00 · prices: Alpaca mark 2026-11-19 16:10 ET');
+    expect(same).toContain('• S01 +4.76% (+$5.00) vs Nov 18 close 10.50 · 10 sh @ 11.00 · P&L +$10.00');
+    const mixed = morningDigestView(
+      morning({ positions: [{ ...position(1), priceOrigin: alpaca, refOrigin: { kind: 'close', date: '2026-11-18' } }, { ...position(2), priceOrigin: { kind: 'close', date: '2026-11-19' } }] }),
+    ).text;
+    expect(mixed).toContain('📈 Positions (2) · open P&L +$20.00\n');
+    expect(mixed).toContain('• S01 +4.76% (+$5.00) vs Nov 18 close 10.50 · 10 sh @ 11.00 (Alpaca mark 2026-11-19 16:10 ET) · P&L +$10.00');
+    expect(mixed).toContain('• S02 +4.76% (+$5.00) vs Nov 18 close 10.50 · 10 sh @ 11.00 (close 2026-11-19) · P&L +$10.00');
+    // A move measured from the broker's mark never calls it a close.
+    const fromMark = morningDigestView(morning({ positions: [{ ...position(1), priceOrigin: { kind: 'close', date: '2026-11-19' }, refOrigin: alpaca }] })).text;
+    expect(fromMark).toContain('• S01 +4.76% (+$5.00) vs Alpaca mark 2026-11-19 16:10 ET 10.50 · 10 sh @ 11.00 · P&L +$10.00');
+  });
+
   it('labels DEMO data in the title', () => {
     expect(morningDigestView(morning({ demo: true })).text.split('\n')[0]).toBe('☀️ Morning digest · Fri, Nov 20 · DEMO data');
   });
@@ -118,6 +134,13 @@ describe('close digest view', () => {
     expect(a.text.split('\n')[1]).toBe('📊 Day P&L +$25.00 · SPY +1.00%');
     const b = closeDigestView(close({ pnl: { ...close().pnl, day: 200, dayReturn: 0.02, prevEquity: 10_000 }, benchmark: { symbol: 'SPY', close: 101, prevClose: 100, ret: 0.01, source: 'bars' } }));
     expect(b.text.split('\n')[1]).toBe('📊 Day P&L +$200.00 (+2.00%) · SPY +1.00% → +1.00 pp vs SPY');
+  });
+
+  it('says where the open P&L is priced from (issue 19 item 7)', () => {
+    const at = new Date('2026-11-20T16:10:00-05:00');
+    const pnl = { ...close().pnl, openPositions: 2, unrealizedNow: 30, origins: [{ kind: 'broker', broker: 'alpaca-live', at } as const, { kind: 'close', date: '2026-11-19' } as const] };
+    const lines = closeDigestView(close({ pnl })).text.split('\n');
+    expect(lines[3]).toBe('Prices: 1 at Alpaca mark 16:10 ET, 1 at close 2026-11-19');
   });
 
   it('a fill without a decision price says so', () => {
@@ -179,5 +202,23 @@ describe('small formatters', () => {
     expect(untilText(30_000)).toBe('under a minute');
     expect(untilText(45 * 60_000)).toBe('45m');
     expect(untilText(75 * 60_000)).toBe('1h 15m');
+  });
+});
+
+describe('no-session digest view', () => {
+  it('says where the open P&L is priced from, as /positions does (issue 19 item 7)', () => {
+    const d: NoSessionDigestData = {
+      kind: 'no-session',
+      generatedAt: new Date('2026-11-21T12:00:00-05:00'),
+      date: '2026-11-21',
+      lastSession: '2026-11-20',
+      nextSession: '2026-11-23',
+      demo: false,
+      killSwitch: { engaged: false, reason: null, changedBy: null, changedAt: null },
+      open: { count: 2, unrealizedPnl: 30, unpriced: 0, marketValue: 1030, origins: [{ kind: 'broker', broker: 'alpaca-paper', at: new Date('2026-11-20T16:10:00-05:00') }, { kind: 'close', date: '2026-11-20' }] },
+      equity: null,
+      auditHead: null,
+    };
+    expect(noSessionDigestView(d).text.split('\n')).toContain('Prices: 1 at Alpaca mark 2026-11-20 16:10 ET, 1 at close 2026-11-20');
   });
 });

@@ -15,6 +15,15 @@ describe('pnlView', () => {
     expect(covered(v, 'bold')).toEqual(['P&L · last 5 sessions', '+$120.00', '-$20.00']);
   });
 
+  it('says where the unrealized P&L is priced from: once when all share a source, else each with its count (issue 19 item 7)', () => {
+    const at = new Date('2025-01-10T20:42:00Z'); // 15:42 ET on "today"
+    const alpaca = { kind: 'broker', broker: 'alpaca-paper', at } as const;
+    const one = pnl({ unrealized: { total: -20, positions: 2, unpriced: 0, origins: [alpaca, alpaca] } });
+    expect(pnlView(one).text.split('\n')).toContain('Prices: Alpaca mark 15:42 ET');
+    const mixed = pnl({ unrealized: { total: -20, positions: 3, unpriced: 1, origins: [alpaca, { kind: 'close', date: '2025-01-08' }] } });
+    expect(pnlView(mixed).text.split('\n')).toContain('Prices: 1 at Alpaca mark 15:42 ET, 1 at close 2025-01-08');
+  });
+
   it('day: "today" on a session, "last session" on a weekend', () => {
     const day = pnl({ range: { period: 'day', from: '2025-01-10', to: '2025-01-10', today: '2025-01-10', baseline: '2025-01-08', sessions: 1 } });
     expect(pnlView(day).text.split('\n')[0]).toBe('💵 P&L today (2025-01-10)');

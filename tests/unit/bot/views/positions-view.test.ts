@@ -31,6 +31,18 @@ describe('positionsView', () => {
     expect(covered(v, 'bold')).toEqual(['Open positions: 2', '-$20.00', 'LOSE', 'WIN']);
   });
 
+  it("says where each price is from: Alpaca's mark with its New York time, a bar close with its date (issue 19 item 7)", () => {
+    const at = new Date('2026-12-04T20:42:00Z'); // 15:42 ET
+    const v = positionsView(
+      snapshot([
+        position({ symbol: 'LIVE', price: 104, priceSource: 'broker', priceAsOf: '2026-12-04', priceOrigin: { kind: 'broker', broker: 'alpaca-paper', at } }),
+        position({ symbol: 'BARS', price: 103, priceSource: 'close', priceAsOf: '2026-12-03', priceOrigin: { kind: 'close', date: '2026-12-03' } }),
+      ]),
+    );
+    expect(v.text).toContain('cost 100.00 → 104.00 (Alpaca mark 2026-12-04 15:42 ET)');
+    expect(v.text).toContain('cost 100.00 → 103.00 (close 2026-12-03)');
+  });
+
   it('flags positions without a price: counted at cost, left out of the P&L', () => {
     const v = positionsView(snapshot([position({ symbol: 'AAA', price: 110 }), position({ symbol: 'NOPX', price: null, stop: null, timeStopDate: null, strategy: 'retired_strategy' })]));
     expect(v.text).toContain('Unrealized +$100.00 (+10.00%)');

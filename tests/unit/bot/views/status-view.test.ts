@@ -44,3 +44,30 @@ describe('/status: the kill epoch and owed cancel-alls', () => {
     expect(lines.some((l) => l.startsWith('Kill epoch'))).toBe(false);
   });
 });
+
+describe('/status: the broker account', () => {
+  const brokerLines = (s: SystemStatus) => statusView(s).text.split('\n').filter((l) => l.includes('Broker '));
+
+  it('says trading is allowed, with the account status', () => {
+    expect(brokerLines(status({ brokerAccount: { broker: 'alpaca-paper', readable: true, hasFlags: true, status: 'ACTIVE', blocking: [] } }))).toEqual(['Broker alpaca-paper: account ACTIVE, trading allowed']);
+    expect(brokerLines(status({ brokerAccount: { broker: 'alpaca-paper', readable: true, hasFlags: true, status: null, blocking: [] } }))).toEqual(['Broker alpaca-paper: trading allowed']);
+  });
+
+  it('warns with the flags set, what is refused and what still runs, just under the kill switch', () => {
+    const lines = statusView(status({ brokerAccount: { broker: 'alpaca-live', readable: true, hasFlags: true, status: 'ACTIVE', blocking: ['trading_blocked', 'trade_suspended_by_user'] } })).text.split('\n');
+    const i = lines.indexOf('⚠️ Broker alpaca-live: trading_blocked, trade_suspended_by_user — new entries are refused; exits and /kill still run (account status ACTIVE)');
+    expect(i).toBeGreaterThan(0);
+    expect(lines[i + 1]).toMatch(/^Mode: /);
+  });
+
+  it('says the account is unreadable and why, and /status still answers', () => {
+    expect(brokerLines(status({ brokerAccount: { broker: 'alpaca-paper', readable: false, error: 'alpaca-paper account read timed out after 1000 ms' } }))).toEqual([
+      "⚠️ Broker alpaca-paper: broker account unreadable: alpaca-paper account read timed out after 1000 ms — entries read it again before each order; check the keys and the broker's status page",
+    ]);
+  });
+
+  it('a broker without flags, and no broker source at all', () => {
+    expect(brokerLines(status({ brokerAccount: { broker: 'paper', readable: true, hasFlags: false, status: null, blocking: [] } }))).toEqual(['Broker paper: account readable (this broker reports no trading flags)']);
+    expect(brokerLines(status())).toEqual([]);
+  });
+});

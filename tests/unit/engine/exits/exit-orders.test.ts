@@ -25,31 +25,33 @@ describe('iocSellLimitFromBid (the exit order price)', () => {
 });
 
 describe('exitClientOrderId', () => {
-  const k = { symbol: 'ABC', strategy: 'donchian', day: '2025-07-08', reason: 'stop' as const, attempt: 1 };
+  const k = { day: '2025-07-08', reason: 'stop' as const, orderId: '3f2a9c1e-4b5d-4e7f-8a9b-0c1d2e3f4a5b', installation: 'a1b2c3d4' };
 
-  it('is deterministic, readable, ≤ 48 characters', () => {
+  it('is the order row\'s id plus the installation id behind a readable prefix, ≤ 48 characters', () => {
     const id = exitClientOrderId(k);
-    expect(id).toBe(exitClientOrderId({ ...k }));
-    expect(id).toMatch(/^cx-s-20250708-[0-9a-f]{24}$/);
+    expect(id).toBe('cx-s-20250708-3f2a9c1e4b5d4e7f8a9b0c1d' + 'a1b2c3d4');
     expect(id.length).toBeLessThanOrEqual(48);
-    expect(exitClientOrderId({ ...k, symbol: 'abc' })).toBe(id);
+    expect(exitClientOrderId({ ...k, orderId: k.orderId.toUpperCase() })).toBe(id);
   });
 
-  it('differs per position, day, reason and attempt', () => {
+  it('differs per order row, installation, day and reason (no counter: a new row is a new id)', () => {
     const ids = [
       exitClientOrderId(k),
-      exitClientOrderId({ ...k, symbol: 'ABD' }),
-      exitClientOrderId({ ...k, strategy: 'turtle_soup' }),
+      exitClientOrderId({ ...k, orderId: '3f2a9c1e-4b5d-4e7f-8a9b-0c1e2e3f4a5b' }), // differs in the 24th hex digit, the last one kept
+      exitClientOrderId({ ...k, installation: 'a1b2c3d5' }),
       exitClientOrderId({ ...k, day: '2025-07-09' }),
       exitClientOrderId({ ...k, reason: 'time_stop' }),
+      exitClientOrderId({ ...k, reason: 'target' }),
       exitClientOrderId({ ...k, reason: 'flatten' }),
-      exitClientOrderId({ ...k, attempt: 2 }),
     ];
     expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.map((i) => i.slice(0, 5))).toEqual(['cx-s-', 'cx-s-', 'cx-s-', 'cx-s-', 'cx-t-', 'cx-p-', 'cx-f-']);
   });
 
-  it('refuses a bad day or attempt', () => {
+  it('refuses a bad day, row id or installation id', () => {
     expect(() => exitClientOrderId({ ...k, day: '20250708' })).toThrow(RangeError);
-    expect(() => exitClientOrderId({ ...k, attempt: 0 })).toThrow(RangeError);
+    expect(() => exitClientOrderId({ ...k, orderId: '1' })).toThrow(RangeError);
+    expect(() => exitClientOrderId({ ...k, installation: '' })).toThrow(/run the migrations/);
+    expect(() => exitClientOrderId({ ...k, installation: 'A1B2C3D4' })).toThrow(RangeError);
   });
 });

@@ -58,6 +58,22 @@ describe('positionLine: latest price and the close it moved from', () => {
     expect(l).toMatchObject({ price: null, refPrice: null, change: null, changePct: null, changeValue: null, unrealized: null });
   });
 
+  it('carries where the price and the close it moved from came from (issue 19 item 7)', () => {
+    const at = new Date('2026-11-20T20:42:00Z');
+    const yesterday = { kind: 'broker', broker: 'alpaca-paper', at: new Date('2026-11-19T21:10:00Z') } as const;
+    const sourced = [{ date: '2026-11-19', price: 104, origin: yesterday }];
+    const live = positionLine(pos({ lastPrice: 106, lastPriceDate: '2026-11-20', lastPriceOrigin: { kind: 'broker', broker: 'alpaca-paper', at } }), sourced, bars, '2026-11-20');
+    expect(live).toMatchObject({ price: 106, priceOrigin: { kind: 'broker', broker: 'alpaca-paper', at }, refPrice: 104, refOrigin: yesterday });
+    // Bars only: each is a close of its date.
+    expect(positionLine(pos(), [], bars, '2026-11-20')).toMatchObject({ priceOrigin: { kind: 'close', date: '2026-11-20' }, refOrigin: { kind: 'close', date: '2026-11-19' } });
+    // A last price or mark recorded before sources were kept stays a mark of its date.
+    expect(positionLine(pos({ lastPrice: 104, lastPriceDate: '2026-11-19' }), marks, bars, '2026-11-20')).toMatchObject({
+      priceOrigin: { kind: 'mark', date: '2026-11-19' },
+      refOrigin: { kind: 'mark', date: '2026-11-18' },
+    });
+    expect(positionLine(pos(), [], [], '2026-11-20')).toMatchObject({ priceOrigin: null, refOrigin: null });
+  });
+
   it('sorts by the size of the dollar move, unknown moves last', () => {
     const a = positionLine(pos({ symbol: 'A', lastPrice: 105, lastPriceDate: '2026-11-20' }), marks, [], '2026-11-20'); // +10
     const b = positionLine(pos({ symbol: 'B', lastPrice: 100, lastPriceDate: '2026-11-20' }), marks, [], '2026-11-20'); // −40

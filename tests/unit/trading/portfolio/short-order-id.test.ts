@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { closeClientOrderId, exitClientOrderId } from '../../../../src/trading/execution/exit-ids.js';
 import { shortClientOrderId } from '../../../../src/trading/portfolio/orders.js';
@@ -5,9 +6,10 @@ import { shortClientOrderId } from '../../../../src/trading/portfolio/orders.js'
 describe('shortClientOrderId of exit orders (issue 13, item 13)', () => {
   it('tells apart the flatten orders of one day (each position its own id), and closes too', () => {
     const day = '2026-12-14';
-    const ids = ['AAA', 'BBB', 'CCC'].map((symbol) => exitClientOrderId({ symbol, strategy: 'donchian', day, reason: 'flatten', attempt: 1 }));
-    ids.push(exitClientOrderId({ symbol: 'AAA', strategy: 'donchian', day, reason: 'flatten', attempt: 2 }));
-    ids.push(closeClientOrderId({ symbol: 'AAA', strategy: 'donchian', day, requestId: 'tok1' }), closeClientOrderId({ symbol: 'AAA', strategy: 'donchian', day, requestId: 'tok2' }));
+    const installation = 'a1b2c3d4';
+    // Each flatten order's id comes from its own orders row's random uuid.
+    const ids = [randomUUID(), randomUUID(), randomUUID(), randomUUID()].map((orderId) => exitClientOrderId({ day, reason: 'flatten', orderId, installation }));
+    ids.push(closeClientOrderId({ symbol: 'AAA', strategy: 'donchian', day, requestId: 'tok1', installation }), closeClientOrderId({ symbol: 'AAA', strategy: 'donchian', day, requestId: 'tok2', installation }));
     const short = ids.map(shortClientOrderId);
     expect(new Set(short).size).toBe(ids.length);
     for (const [i, s] of short.entries()) {
