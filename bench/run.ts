@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { alpacaBenchmark } from './alpaca.js';
 import { approveBenchmark } from './approve.js';
 import { backtestBenchmark } from './backtest.js';
 import { commandRoundTrip } from './command-roundtrip.js';
@@ -24,7 +25,7 @@ import type { Benchmark, BenchOptions } from './lib/types.js';
  * machine is quiet: right after a section that loaded Postgres and Redis (then dropped its database
  * and tens of thousands of keys), the memory-bound kernels measured 25–50 % slower in one full run.
  */
-export const BENCHMARKS: readonly Benchmark[] = [indicatorsBenchmark, backtestBenchmark, hypothesesBenchmark, commandRoundTrip, scanBenchmark, approveBenchmark, incubationBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [indicatorsBenchmark, backtestBenchmark, hypothesesBenchmark, commandRoundTrip, scanBenchmark, approveBenchmark, incubationBenchmark, alpacaBenchmark];
 
 function options(values: Record<string, string | boolean | undefined>): BenchOptions {
   const raw = (name: string) => values[name];

@@ -75,6 +75,9 @@ export async function decideApprove(deps: BotDeps, telegram: Telegram, req: Deci
   }
 }
 
+/** How long an Approve tap waits for the broker's clock before leaving the check to the order path. */
+const BROKER_CLOCK_WAIT_MS = 1_500;
+
 /**
  * Our calendar says open but the broker's own clock says closed (an
  * unscheduled closure, a halt day): nothing is approved or sent, the pick
@@ -84,7 +87,9 @@ export async function decideApprove(deps: BotDeps, telegram: Telegram, req: Deci
  */
 async function refuseWhileBrokerClosed(deps: BotDeps, req: DecisionRequest): Promise<DecisionAnswer | null> {
   if (!deps.brokerClock) return null;
-  const clock = await deps.brokerClock.read().catch(() => null);
+  // A tap is answered at once: a clock that does not answer quickly (the request budget spent, the
+  // broker slow) is skipped here, never waited on.
+  const clock = await Promise.race([deps.brokerClock.read().catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), BROKER_CLOCK_WAIT_MS).unref())]);
   if (!clock || clock.isOpen) return null;
   await audit(deps, 'pick.approve_refused', req, { reason: 'market_closed', byBroker: deps.brokerClock.name });
   return { text: brokerClosedApproveText(deps.brokerClock.name, clock.nextOpen), alert: true };

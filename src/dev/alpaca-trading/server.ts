@@ -529,7 +529,17 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) return unprocessable('invalid limit: must be between 1 and 500');
     // nested=true rolls legs up under their parent's `legs`; otherwise (Alpaca's default) they are listed like any order.
     const nested = query['nested'] === 'true';
-    let list = orders.filter((o) => (status === 'all' || (status === 'open') === OPEN.has(o.status)) && !(nested && o.parentId !== null));
+    // `after`/`until`: only orders submitted after / until that time (Alpaca: "exclusive" / inclusive).
+    const after = query['after'] === undefined ? null : Date.parse(query['after']);
+    const until = query['until'] === undefined ? null : Date.parse(query['until']);
+    if ((after !== null && Number.isNaN(after)) || (until !== null && Number.isNaN(until))) return unprocessable('invalid after/until: must be a timestamp');
+    let list = orders.filter(
+      (o) =>
+        (status === 'all' || (status === 'open') === OPEN.has(o.status)) &&
+        !(nested && o.parentId !== null) &&
+        (after === null || Date.parse(o.createdAt) > after) &&
+        (until === null || Date.parse(o.createdAt) <= until),
+    );
     if ((query['direction'] ?? 'desc') === 'desc') list = [...list].reverse();
     return new Reply(200, list.slice(0, limit).map((o) => wire(o, nested)));
   }

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import { startAlpacaDataEmulator, type AlpacaDataEmulator, type AlpacaEmulatorQuote } from '../../../src/dev/alpaca-data/server.js';
-import { startAlpacaTradingEmulator, type AlpacaTradingEmulator, type AlpacaTradingRecordedRequest } from '../../../src/dev/alpaca-trading/server.js';
+import { startAlpacaTradingEmulator, type AlpacaTradingEmulator, type AlpacaTradingEmulatorOptions, type AlpacaTradingRecordedRequest } from '../../../src/dev/alpaca-trading/server.js';
 import { REDIS_URL } from '../../helpers/env.js';
 import { alpacaPaperEnv, ALPACA_KEY_ID, ALPACA_SECRET, execWorkerReady, spawnExecWorker, startHttpTap, type ExecWorker, type HttpTap } from '../../helpers/execution.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
@@ -21,6 +21,8 @@ export interface BrokerWorkersOptions {
   quotes?: Record<string, { bid: number; ask: number }>;
   /** More settings for the bot and every worker (EXEC_*, EXIT_*), after the broker's. */
   env: Record<string, string>;
+  /** More options of the trading emulator (e.g. its rate limit). */
+  emulator?: Partial<AlpacaTradingEmulatorOptions>;
 }
 
 /** The running stage; its parts exist once the file's beforeAll has run. */
@@ -77,7 +79,7 @@ export function brokerWorkersPerFile(opts: BrokerWorkersOptions): BrokerWorkers 
 
   beforeAll(async () => {
     const quotes = Object.fromEntries(Object.entries(opts.quotes ?? {}).map(([s, v]) => [s, deep(v)]));
-    trading = await startAlpacaTradingEmulator({ keyId: ALPACA_KEY_ID, secretKey: ALPACA_SECRET, cash: 100_000, fillDelayMs: 8_000, quotes });
+    trading = await startAlpacaTradingEmulator({ keyId: ALPACA_KEY_ID, secretKey: ALPACA_SECRET, cash: 100_000, fillDelayMs: 8_000, quotes, ...opts.emulator });
     data = await startAlpacaDataEmulator({ keyId: ALPACA_KEY_ID, secretKey: ALPACA_SECRET, quotes });
     tap = await startHttpTap(data.url);
     env = { ...alpacaPaperEnv(trading.url, tap.url), ...opts.env };

@@ -18,6 +18,7 @@ import {
 } from '../port.js';
 import { formatPrice } from '../../../engine/tick.js';
 import { AlpacaHttp } from './http.js';
+import { OrderWatch } from './order-watch.js';
 import type { BudgetPriority, RequestBudget } from './rate-budget.js';
 import { AlpacaAccount, AlpacaCancelResult, AlpacaClock, AlpacaCloseResult, AlpacaOrder, AlpacaOrderList, AlpacaPositionList, parseErrorBody } from './schema.js';
 import { mapAlpacaStatus } from './status.js';
@@ -60,6 +61,12 @@ export interface AlpacaBrokerOptions {
    * its reserved share. Absent: requests are not budgeted here.
    */
   budget?: RequestBudget;
+  /**
+   * Whether the looks of several orders this process follows share one list
+   * request ({@link OrderWatch}). Default true; false looks each order up by
+   * its own id (how the adapter polled before; the benchmark's peer).
+   */
+  batchLooks?: boolean;
   /** Time source for the clock cache. Default Date.now. */
   nowMs?: () => number;
 }
@@ -112,6 +119,9 @@ export class AlpacaBroker implements Broker {
   private readonly clockCache: SharedValue | undefined;
   private readonly nowMs: () => number;
   private localClock: { clock: BrokerClock; until: number } | null = null;
+  /** Coalesces the looks of every order this process follows: one request a tick for all of them. */
+  private readonly watch: OrderWatch;
+  private readonly batchLooks: boolean;
 
   constructor(opts: AlpacaBrokerOptions) {
     const keyId = opts.keyId?.trim() ?? '';
@@ -141,6 +151,11 @@ export class AlpacaBroker implements Broker {
     this.pollMs = opts.pollMs ?? 500;
     this.clockCache = opts.clockCache;
     this.nowMs = opts.nowMs ?? Date.now;
+    this.batchLooks = opts.batchLooks ?? true;
+    this.watch = new OrderWatch(
+      (cid) => this.lookupByClientId(cid),
+      (after) => this.listOrdersSince(after),
+    );
   }
 
   /**
@@ -266,9 +281,11 @@ export class AlpacaBroker implements Broker {
     const deadline = Date.now() + timeoutMs;
     let last: BrokerOrder | null = null;
     let lastError: unknown;
-    for (;;) {
+    for (let first = true; ; first = false) {
       try {
-        const o = await this.lookupByClientId(clientOrderId);
+        // The first look is this order's own; later ones ride with the other orders this process follows.
+        const since: string | null = (last as BrokerOrder | null)?.submittedAt ?? null;
+        const o: BrokerOrder | null = first || !this.batchLooks ? await this.lookupByClientId(clientOrderId) : await this.watch.look(clientOrderId, since);
         if (o) {
           last = o;
           if (isTerminal(o.status)) return o;
@@ -278,7 +295,9 @@ export class AlpacaBroker implements Broker {
         if (!isBrokerError(e, 'unavailable', 'rate_limited')) throw e;
         lastError = e;
       }
-      const delay = opts.pollMs ?? pollDelayByAge(last, pollMs, this.nowMs());
+      // Aligned to the clock, so orders of the same age class look at the same instants (and share one request).
+      const every = opts.pollMs ?? pollDelayByAge(last, pollMs, this.nowMs());
+      const delay = opts.pollMs !== undefined ? every : every - (Date.now() % every);
       if (Date.now() + delay > deadline) break;
       await this.http.sleep(delay);
     }
@@ -291,6 +310,14 @@ export class AlpacaBroker implements Broker {
       clientOrderId,
       hint: 'check that the order was submitted to this account (paper or live)',
     });
+  }
+
+  /** Every order submitted after `afterIso`, oldest first (one page of up to 500): how {@link OrderWatch} reads several at once. */
+  private async listOrdersSince(afterIso: string): Promise<BrokerOrder[]> {
+    const res = await this.read('GET', `${ORDERS}?status=all&limit=500&direction=asc&nested=false&after=${encodeURIComponent(afterIso)}`);
+    const parsed = AlpacaOrderList.safeParse(res?.body);
+    if (!parsed.success) throw this.http.error('bad_response', `unexpected orders response: ${describeZodError(parsed.error)}`);
+    return parsed.data.map((o) => this.fromWire(o, `order ${o.id}`));
   }
 
   /** Open orders; `urgent` (the kill proof) may use the budget's reserved share. */

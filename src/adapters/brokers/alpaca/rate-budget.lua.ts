@@ -34,7 +34,11 @@ end
 if blockedUntil > now then return math.ceil(blockedUntil - now) end
 local limit = tonumber(w[3] or '0') or 0
 local limitUntil = tonumber(w[4] or '0') or 0
-if limit > 0 and limitUntil > now and limit < max then max = limit end
+if limit > 0 and limitUntil > now and limit < max then
+  -- The broker allows fewer than we planned for: both shares shrink in proportion.
+  if reserved > 0 then reserved = math.max(1, math.floor(reserved * limit / max)) end
+  max = limit
+end
 local cap = max
 if not urgent then cap = max - reserved end
 if cap < 1 then

@@ -126,7 +126,8 @@ function checkLimits(o: MemoryRequestBudgetOptions): Limits {
  * - A 429 stops everything for Retry-After (else a second: urgent requests
  *   probe again then) and normal requests until the reset.
  * - Remaining at or below the reserve stops normal requests until the reset.
- * - A Limit below our max lowers the max while responses keep saying so.
+ * - A Limit below our max lowers the max while responses keep saying so, and
+ *   the reserved share with it in proportion (normal requests keep a share).
  * A Reset is an absolute time from the broker's clock: one more than a window
  * away can only be clock skew, so it counts as one window.
  */
@@ -141,7 +142,9 @@ function wordOf(h: RateHeaders, now: number, l: Limits): Word | null {
     w.urgentUntil = now + Math.max(0, pause);
     w.normalUntil = Math.max(w.urgentUntil, resetAt ?? 0);
   }
-  if (h.remaining !== undefined && h.remaining <= l.reserved) {
+  // The reserve as a share of the broker's own limit when it says a lower one (see `take`).
+  const reserve = h.limit !== undefined && h.limit > 0 && h.limit < l.max && l.reserved > 0 ? Math.max(1, Math.floor((l.reserved * h.limit) / l.max)) : l.reserved;
+  if (h.remaining !== undefined && h.remaining <= reserve) {
     w.normalUntil = Math.max(w.normalUntil, resetAt ?? now + NO_WORD_PAUSE_MS);
   }
   if (h.limit !== undefined && h.limit > 0 && h.limit < l.max) {
@@ -214,8 +217,11 @@ export class MemoryRequestBudget implements RequestBudget {
     const w = this.word;
     const blockedUntil = priority === 'urgent' ? w.urgentUntil : Math.max(w.urgentUntil, w.normalUntil);
     if (blockedUntil > now) return Math.ceil(blockedUntil - now);
-    const max = w.limit > 0 && w.limitUntil > now ? Math.min(this.limits.max, w.limit) : this.limits.max;
-    const cap = priority === 'urgent' ? max : max - this.limits.reserved;
+    const lowered = w.limit > 0 && w.limitUntil > now && w.limit < this.limits.max;
+    const max = lowered ? w.limit : this.limits.max;
+    // The broker allows fewer than we planned for: both shares shrink in proportion (as the Lua script does).
+    const reserved = lowered && this.limits.reserved > 0 ? Math.max(1, Math.floor((this.limits.reserved * w.limit) / this.limits.max)) : this.limits.reserved;
+    const cap = priority === 'urgent' ? max : max - reserved;
     if (cap < 1) return w.limitUntil > now ? Math.ceil(w.limitUntil - now) : windowMs;
     this.trim(now);
     if (this.grants.length < cap) {
