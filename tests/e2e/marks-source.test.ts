@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAlpacaDataEmulator, type AlpacaDataEmulator } from '../../src/dev/alpaca-data/server.js';
 import { startAlpacaTradingEmulator, type AlpacaTradingEmulator } from '../../src/dev/alpaca-trading/server.js';
 import { nyLocalParts } from '../../src/engine/calendar/index.js';
-import { alpacaPaperEnv, ALPACA_KEY_ID, ALPACA_SECRET, command, holdPosition, seedBars, textOf, until } from '../helpers/execution.js';
+import { alpacaPaperEnv, ALPACA_KEY_ID, ALPACA_SECRET, command, holdPosition, lastWeekday, seedBars, textOf, until } from '../helpers/execution.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 const ADMIN = 1;
@@ -28,7 +28,9 @@ beforeAll(async () => {
   trading = await startAlpacaTradingEmulator({ keyId: ALPACA_KEY_ID, secretKey: ALPACA_SECRET, cash: 100_000, quotes });
   data = await startAlpacaDataEmulator({ keyId: ALPACA_KEY_ID, secretKey: ALPACA_SECRET, quotes });
   h = await startHarness({ mode: 'token', roles: ['bot', 'worker'], env: { TELEGRAM_ALLOWED_USER_IDS: `${ADMIN}:admin`, ...alpacaPaperEnv(trading.url, data.url) } });
-  await seedBars(h.running.app, SYMBOLS);
+  // The last bar on or before New York's today (not UTC's: between midnight UTC and midnight in New
+  // York they differ, and the mark of New York's today must meet the flat close this test expects).
+  await seedBars(h.running.app, SYMBOLS, { endDate: lastWeekday(new Date(`${nyLocalParts(Date.now()).date}T12:00:00Z`)) });
   await command(h, ADMIN, '/help', /./);
 }, 60_000);
 

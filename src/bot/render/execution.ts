@@ -30,10 +30,10 @@ export const executionRenderers: RendererTable<ExecutionNotice> = {
   'execution.cancel-all': async (n) => {
     const open = n.stillOpen;
     const text = n.superseded
-      ? fmt`⚠️ ${bold`Cancel-all dropped`} at ${n.broker}: trading was resumed (epoch ${String(n.superseded.epoch)}) before the cancel-all owed since kill epoch ${String(n.superseded.kill)} could be done, so nothing was cancelled. ${open.length === 0 ? 'No orders are open there now.' : `Open there now: ${open.map((o) => `${o.symbol} ${o.status}`).join(', ')}. Cancel them in the broker's dashboard, or /kill again.`}`
+      ? fmt`⚠️ ${bold`Cancel-all dropped`} at ${n.broker}: trading was resumed (epoch ${String(n.superseded.epoch)}) before the cancel-all owed since kill epoch ${String(n.superseded.kill)} could be done, so nothing was cancelled. ${open.length === 0 ? 'No orders are open there now.' : `Open there now: ${openList(open)}. Cancel them in the broker's dashboard, or /kill again.`}`
       : open.length === 0
         ? fmt`🧾 ${bold`Broker orders cancelled`} at ${n.broker}: ${String(n.cancelled)} cancelled, open orders now ${bold`0`}.\nPositions are untouched: /positions shows them; ${bold`/kill flatten`} sells them all.`
-        : fmt`⚠️ ${bold`${String(open.length)} order(s) still open`} at ${n.broker} after cancelling ${String(n.cancelled)}: ${open.map((o) => `${o.symbol} ${o.status}`).join(', ')}.\nSend /kill again, or cancel them in the broker's dashboard.`;
+        : fmt`⚠️ ${bold`${String(open.length)} order(s) still open`} at ${n.broker} after cancelling ${String(n.cancelled)}: ${openList(open)}.\nSend /kill again, or cancel them in the broker's dashboard.`;
     return { ops: [{ kind: 'text', ...asFormatted(text) }], origin: 'kill' };
   },
   'execution.exits': async (n) => ({ ops: [{ kind: 'text', ...asFormatted(exitOutcomesView('🚪 Exits', n.outcomes, null)) }], origin: 'exits' }),
@@ -54,3 +54,8 @@ export const executionRenderers: RendererTable<ExecutionNotice> = {
     return { ops: [{ kind: 'text', ...asFormatted(text) }], origin: 'execution-failed' };
   },
 };
+
+/** Orders open at the broker, in a line; one Courtside did not place says so (it is counted and cancelled all the same). */
+function openList(open: { symbol: string; status: string; foreign?: boolean }[]): string {
+  return open.map((o) => `${o.symbol} ${o.status}${o.foreign ? ' (not placed by Courtside)' : ''}`).join(', ');
+}

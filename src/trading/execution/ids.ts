@@ -19,3 +19,13 @@ export function clientOrderIdFor(approvalId: string): string {
 export function tradingDay(at: Date): string {
   return nyDateOf(at.getTime());
 }
+
+/**
+ * Whether an order at the broker was placed by Courtside: its client order id
+ * has one of our shapes (`cs-` entries, `cx-` exits and closes). Anything else
+ * came from the broker's dashboard, another app or a person, and is shown as
+ * "not placed by Courtside" (it is still counted and cancelled by /kill).
+ */
+export function placedByCourtside(clientOrderId: string): boolean {
+  return /^c[sx]-/.test(clientOrderId);
+}

@@ -59,8 +59,8 @@ export interface CancelAllNotice {
   kind: 'execution.cancel-all';
   broker: string;
   cancelled: number;
-  /** Orders still open at the broker afterwards (should be none). */
-  stillOpen: { symbol: string; status: string }[];
+  /** Orders still open at the broker afterwards (should be none); `foreign`: not placed by Courtside (the dashboard, another app). */
+  stillOpen: { symbol: string; status: string; foreign?: boolean }[];
   /**
    * Set when a /resume came before the owed cancel-all could be performed: it
    * was dropped (cancelling now would cancel orders placed since), and

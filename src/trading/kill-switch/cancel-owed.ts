@@ -1,5 +1,6 @@
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
 import { recordCancelCauses } from '../execution/cancel-causes.js';
+import { placedByCourtside } from '../execution/ids.js';
 import type { Broker } from '../../adapters/brokers/port.js';
 import type { AuditSink } from '../execution/audit-journal.js';
 import type { Notifier } from '../notifier.js';
@@ -134,7 +135,7 @@ async function performLocked(deps: CancelOwedDeps, trigger: string): Promise<Can
     // now, and the row is cleared only once that notice is on the outbox.
     const current = state.epoch;
     const openNow: Record<string, { symbol: string; status: string }[] | null> = {};
-    for (const b of deps.brokers) openNow[b.name] = await b.listOpenOrders({ urgent: true }).then((os) => os.map((o) => ({ symbol: o.symbol, status: o.status })), () => null);
+    for (const b of deps.brokers) openNow[b.name] = await b.listOpenOrders({ urgent: true }).then((os) => os.map(openEntry), () => null);
     await deps.audit.append({ action: 'killswitch.cancel_all.superseded', actor: 'system', trigger, epochs, currentEpoch: current, openNow });
     try {
       for (const b of deps.brokers) {
@@ -156,7 +157,7 @@ async function performLocked(deps: CancelOwedDeps, trigger: string): Promise<Can
   }
 
   const brokers: Record<string, BrokerCancelProof> = {};
-  const stillOpen: Record<string, { symbol: string; status: string }[]> = {};
+  const stillOpen: Record<string, OpenEntry[]> = {};
   let error: string | null = null;
   for (const b of deps.brokers) {
     // What earlier runs for these kills cancelled at this broker: a re-run's DELETE finds them gone.
@@ -171,7 +172,7 @@ async function performLocked(deps: CancelOwedDeps, trigger: string): Promise<Can
       // The proof is a fresh look at the broker, not the cancel call's own count; it may use the reserved budget.
       const open = await b.listOpenOrders({ urgent: true });
       brokers[b.name] = { cancelled: before + fresh, openAfter: open.length };
-      stillOpen[b.name] = open.map((o) => ({ symbol: o.symbol, status: o.status }));
+      stillOpen[b.name] = open.map(openEntry);
     } catch (err) {
       error = `${b.name}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);
     }
@@ -209,6 +210,13 @@ async function performLocked(deps: CancelOwedDeps, trigger: string): Promise<Can
   }
   await clear(deps.db, epochs);
   return { kind: 'settled', epochs, brokers };
+}
+
+type OpenEntry = { symbol: string; status: string; foreign?: boolean };
+
+/** An order still open at the broker, as the proof lists it (flagged when Courtside did not place it). */
+function openEntry(o: { symbol: string; status: string; clientOrderId: string }): OpenEntry {
+  return { symbol: o.symbol, status: o.status, ...(placedByCourtside(o.clientOrderId) ? {} : { foreign: true }) };
 }
 
 /** Adds `n` to what the cancel-all of kill `epoch` has cancelled at `broker`. */

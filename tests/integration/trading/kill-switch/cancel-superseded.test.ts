@@ -51,7 +51,7 @@ function world(opts: { publishFails?: boolean; broker?: CancelOwedDeps['brokers'
           cancels++;
           return { cancelled: 1, stillOpen: 0 };
         },
-        listOpenOrders: async () => [{ symbol: 'MSFT', status: 'new' }] as never,
+        listOpenOrders: async () => [{ symbol: 'MSFT', status: 'new', clientOrderId: 'cs-msft' }] as never,
       },
     ],
     audit,
