@@ -112,6 +112,8 @@ export function resolveDetailText(d: ResolveDetail): string {
       return `Circuit breaker (${d.broker}): the kill switch was resumed; the breaker counts afresh from here.`;
     case 'delivery.recovered':
       return `Messages reach chat ${d.chatId} again.`;
+    case 'broker.accepted':
+      return `${d.broker} took an order again (${d.symbol}): it no longer refuses orders.`;
     case 'order.settled':
       return `Order ${d.clientOrderId} was settled by an admin (${d.by}): ${d.result === 'booked' ? "booked from the broker's answer" : 'marked failed, its budget released'}.`;
     case 'recorded':

@@ -226,6 +226,9 @@ async function brokerAlert(deps: ExecutionQueueDeps, out: ExecutionOutcome): Pro
   const key = alertKeys.brokerRejected(broker);
   if (out.kind === 'refused' && out.gate === 'broker') {
     await deps.alerts.raise({ key, kind: ALERT_KINDS.brokerRejected, severity: 'warning', detail: { code: 'broker.rejected', broker, symbol: out.symbol, reason: out.reason } });
+  } else if (out.kind === 'filled' || out.kind === 'partially_filled' || out.kind === 'not_filled') {
+    // The broker took this order (whatever filled): a refusal alert still open is closed.
+    await deps.alerts.resolve(key, { code: 'broker.accepted', broker, symbol: out.symbol });
   } else if (out.kind === 'pending' && out.cause.code === 'ambiguous') {
     // The job's retries only look it up: one alert per order id.
     await alertAmbiguousOrders(deps.alerts, broker, [{ clientOrderId: out.clientOrderId ?? `approval ${out.approvalId}`, evidence: out.cause.error }]);

@@ -83,6 +83,8 @@ export type ResolveDetail =
   | { code: 'circuit.resumed'; broker: string }
   /** A message reached the chat again. */
   | { code: 'delivery.recovered'; chatId: number }
+  /** The broker took an order again after refusing one (`symbol`: the order it took). */
+  | { code: 'broker.accepted'; broker: string; symbol: string }
   /** An admin settled the order an `order.ambiguous` alert was about (/resolve): booked or failed. */
   | { code: 'order.settled'; clientOrderId: string; result: 'booked' | 'failed'; by: string }
   /** A row written before alerts were typed: its stored English, verbatim. */
@@ -196,6 +198,7 @@ const resolveSchemas: { [C in Exclude<ResolveDetail['code'], 'unknown'>]: z.ZodT
   'reconcile.matching': z.object({ code: z.literal('reconcile.matching'), broker: z.string() }),
   'circuit.resumed': z.object({ code: z.literal('circuit.resumed'), broker: z.string() }),
   'delivery.recovered': z.object({ code: z.literal('delivery.recovered'), chatId: z.number() }),
+  'broker.accepted': z.object({ code: z.literal('broker.accepted'), broker: z.string(), symbol: z.string() }),
   'order.settled': z.object({ code: z.literal('order.settled'), clientOrderId: z.string(), result: z.enum(['booked', 'failed']), by: z.string() }),
   recorded: z.object({ code: z.literal('recorded'), recorded: z.string() }),
 };

@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlpacaTradingEmulator } from '../../../src/dev/alpaca-trading/server.js';
 import { startAlpacaRig, type AlpacaRig } from '../../helpers/alpaca-harness.js';
-import { approvalOf, approvalSettled, command, count, insertPick, textOf, waitMessage } from '../../helpers/execution.js';
+import { approvalOf, approvalSettled, command, count, insertPick, textOf, until, waitMessage } from '../../helpers/execution.js';
 import type { Harness } from '../../helpers/harness.js';
 
 const ADMIN = 1;
@@ -70,5 +70,8 @@ describe('the broker account flags', () => {
     expect(orderPosts()[0]!.status).toBe(200);
 
     expect(await brokerLines()).toEqual(['Broker alpaca-paper: account ACTIVE, trading allowed']);
+    // The refusal's alert is closed by the order the broker took: no open broker alert is left.
+    await until('the refusal alert closed', async () => ((await count(ds(), `SELECT count(*)::int AS n FROM alerts WHERE key = 'broker.rejected:alpaca-paper' AND resolved_at IS NULL`)) === 0 ? true : undefined), 10_000);
+    expect(await count(ds(), `SELECT count(*)::int AS n FROM alerts WHERE key = 'broker.rejected:alpaca-paper' AND resolved_at IS NOT NULL`)).toBe(1);
   }, 90_000);
 });

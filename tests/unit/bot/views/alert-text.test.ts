@@ -131,6 +131,7 @@ const resolveCases: { [C in ResolveDetail['code']]: [Extract<ResolveDetail, { co
   'reconcile.matching': [[{ code: 'reconcile.matching', broker: 'paper' }, 'Reconciliation: our books match the broker again.']],
   'circuit.resumed': [[{ code: 'circuit.resumed', broker: 'paper' }, 'Circuit breaker (paper): the kill switch was resumed; the breaker counts afresh from here.']],
   'delivery.recovered': [[{ code: 'delivery.recovered', chatId: 42 }, 'Messages reach chat 42 again.']],
+  'broker.accepted': [[{ code: 'broker.accepted', broker: 'alpaca-paper', symbol: 'FLGB' }, 'alpaca-paper took an order again (FLGB): it no longer refuses orders.']],
   'order.settled': [[{ code: 'order.settled', clientOrderId: 'cs-0b5e', result: 'failed', by: '1' }, 'Order cs-0b5e was settled by an admin (1): marked failed, its budget released.']],
   recorded: [[{ code: 'recorded', recorded: 'Polygon bars are fresh again' }, 'Polygon bars are fresh again']],
   unknown: [[{ code: 'unknown', raw: { code: 'broker.forgiven', broker: 'paper' } }, 'Unrecognised alert broker.forgiven (written by another version): {"code":"broker.forgiven","broker":"paper"}']],
