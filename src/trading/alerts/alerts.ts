@@ -28,6 +28,8 @@ export const alertKeys = {
   jobFailed: (jobName: string) => `job.failed:${jobName}`,
   /** The broker rejected orders; resolve on the next accepted order. */
   brokerRejected: (broker: string) => `broker.rejected:${broker}`,
+  /** The broker account's own flags forbid trading; a start-up check that finds it clear resolves it. */
+  accountBlocked: (broker: string) => `broker.account_blocked:${broker}`,
   /** Another order holds this order's client order id at the broker; an admin settles it (/stuck, /resolve). */
   orderAmbiguous: (clientOrderId: string) => `order.ambiguous:${clientOrderId}`,
   /** Market data is stale; resolve when fresh data arrives. */

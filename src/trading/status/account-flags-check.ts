@@ -1,12 +1,11 @@
 import type { Broker } from '../../adapters/brokers/port.js';
-import { blockingFlags } from '../../lib/account-flags.js';
 import { errText } from '../../lib/errors.js';
-import { withTimeout } from '../../lib/timeout.js';
-import { ALERT_KINDS, type Alerts } from '../alerts/alerts.js';
+import { ALERT_KINDS, alertKeys, type Alerts } from '../alerts/alerts.js';
+import { readBrokerAccountStatus } from './broker-account.js';
 import type { RaisedAlertDetail } from '../alerts/details.js';
 
-/** The alert a blocked account opens, one per broker; a later start-up check that finds it clear resolves it. */
-export const accountBlockedAlertKey = (broker: string): string => `broker.account_blocked:${broker}`;
+/** The alert a blocked account opens, one per broker (alertKeys.accountBlocked). */
+export const accountBlockedAlertKey = alertKeys.accountBlocked;
 
 /** What the start-up check found. */
 export type AccountFlagsCheck =
@@ -72,17 +71,13 @@ export async function checkAccountFlagsAtStartup(deps: AccountFlagsCheckDeps): P
   return result;
 }
 
+/** The account read /status makes (one reader, one timeout rule), told as the start-up check's result. */
 async function read(deps: AccountFlagsCheckDeps): Promise<AccountFlagsCheck> {
   const broker = deps.broker.name;
-  try {
-    const account = await withTimeout(Promise.resolve().then(() => deps.broker.account()), deps.timeoutMs ?? ACCOUNT_FLAGS_CHECK_TIMEOUT_MS, `${broker} account read`);
-    const flags = account.flags;
-    if (!flags) return { kind: 'no_flags', broker };
-    const blocking = blockingFlags(flags);
-    return blocking.length > 0 ? { kind: 'blocked', broker, flags: blocking, status: flags.status } : { kind: 'allowed', broker, status: flags.status };
-  } catch (err) {
-    return { kind: 'unreadable', broker, error: deps.scrub(errText(err)) };
-  }
+  const s = await readBrokerAccountStatus({ name: broker, account: () => deps.broker.account(), scrub: deps.scrub }, deps.timeoutMs ?? ACCOUNT_FLAGS_CHECK_TIMEOUT_MS);
+  if (!s.readable) return { kind: 'unreadable', broker, error: s.error };
+  if (!s.hasFlags) return { kind: 'no_flags', broker };
+  return s.blocking.length > 0 ? { kind: 'blocked', broker, flags: s.blocking, status: s.status } : { kind: 'allowed', broker, status: s.status };
 }
 
 /** The alert's detail: the broker, the flags it set and the account status. */
