@@ -42,10 +42,26 @@ export const QUEUE_SEND_AFTER_OPEN_MIN = 1;
 export const QUEUE_EXPIRE_AFTER_OPEN_MIN = 30;
 
 /** When an order queued at `nowMs` goes, and until when it may: open + 1 min and open + 30 min of the next session. */
-export function queueWindow(hours: MarketHours, nowMs: number): { sessionDate: string; sendAt: Date; expiresAt: Date } | null {
+export function queueWindow(hours: MarketHours, nowMs: number): QueueWindow | null {
   const s = hours.nextOpen(nowMs);
-  if (!s) return null;
-  return { sessionDate: s.date, sendAt: new Date(s.open + QUEUE_SEND_AFTER_OPEN_MIN * 60_000), expiresAt: new Date(s.open + QUEUE_EXPIRE_AFTER_OPEN_MIN * 60_000) };
+  return s ? queueWindowAt(s.open, s.date) : null;
+}
+
+/** When a queued order goes and expires, for a session that opens at `openMs`. */
+export interface QueueWindow {
+  /** The session's New York date (`YYYY-MM-DD`). */
+  sessionDate: string;
+  sendAt: Date;
+  expiresAt: Date;
+}
+
+/**
+ * The queue window of an open the broker names (its clock's next open after an
+ * unscheduled closure our calendar does not show): open + 1 min and + 30 min,
+ * as for a calendar open. `sessionDate` defaults to the open's New York date.
+ */
+export function queueWindowAt(openMs: number, sessionDate: string = nyLocalParts(openMs).date): QueueWindow {
+  return { sessionDate, sendAt: new Date(openMs + QUEUE_SEND_AFTER_OPEN_MIN * 60_000), expiresAt: new Date(openMs + QUEUE_EXPIRE_AFTER_OPEN_MIN * 60_000) };
 }
 
 /**

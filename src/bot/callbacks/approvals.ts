@@ -6,7 +6,7 @@ import { messageRefKey } from '../outbox/delivery.js';
 import { cardWithOutcome } from '../views/card-outcome.js';
 import { nyClock } from '../format/ny-time.js';
 import type { BotDeps } from '../deps.js';
-import { marketHoursFor } from '../../engine/market-hours.js';
+import { marketHoursFor, queueWindowAt } from '../../engine/market-hours.js';
 import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
 import type { Keyboard } from '../format/message.js';
 import { brokerClosedApproveText, marketClosedApproveText, nyDayClock } from '../views/queue-view.js';
@@ -81,18 +81,21 @@ const BROKER_CLOCK_WAIT_MS = 1_500;
 /**
  * Our calendar says open but the broker's own clock says closed (an
  * unscheduled closure, a halt day): nothing is approved or sent, the pick
- * stays open, and the trader hears why. A clock that cannot be read does not
- * refuse here: the order path asks again right before any POST and sends
- * nothing blind.
+ * stays open, the trader hears why, and the card offers "Queue for the open"
+ * (the open the broker names). A clock that cannot be read does not refuse
+ * here: the order path asks again right before any POST and sends nothing blind.
  */
-async function refuseWhileBrokerClosed(deps: BotDeps, req: DecisionRequest): Promise<DecisionAnswer | null> {
+async function refuseWhileBrokerClosed(deps: BotDeps, telegram: Telegram, req: DecisionRequest): Promise<DecisionAnswer | null> {
   if (!deps.brokerClock) return null;
   // A tap is answered at once: a clock that does not answer quickly (the request budget spent, the
   // broker slow) is skipped here, never waited on.
   const clock = await Promise.race([deps.brokerClock.read().catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), BROKER_CLOCK_WAIT_MS).unref())]);
   if (!clock || clock.isOpen) return null;
   await audit(deps, 'pick.approve_refused', req, { reason: 'market_closed', byBroker: deps.brokerClock.name });
-  return { text: brokerClosedApproveText(deps.brokerClock.name, clock.nextOpen), alert: true };
+  const open = clock.nextOpen === null ? Number.NaN : Date.parse(clock.nextOpen);
+  const offer = Number.isFinite(open) && open > deps.now() ? queueWindowAt(open) : null;
+  const pick = offer ? await offerQueue(deps, telegram, req, `🕰 ${deps.brokerClock.name} says closed: not ordered. Queue it for its open (goes ${nyDayClock(offer.sendAt)}, expires ${nyDayClock(offer.expiresAt)}), or let it expire.`) : null;
+  return { text: brokerClosedApproveText(deps.brokerClock.name, clock.nextOpen, pick ? offer!.sendAt : null), alert: true };
 }
 
 /**
@@ -104,19 +107,30 @@ async function refuseWhileBrokerClosed(deps: BotDeps, req: DecisionRequest): Pro
 async function refuseWhileClosed(deps: BotDeps, telegram: Telegram, req: DecisionRequest): Promise<DecisionAnswer | null> {
   const hours = marketHoursFor(deps.config);
   const now = deps.now();
-  if (hours.isOpen(now)) return refuseWhileBrokerClosed(deps, req);
-  const pick = await deps.picks.get(req.pickId);
-  if (!pick || pick.state !== 'PENDING' || pick.expiresAt.getTime() <= now) return null;
-  await audit(deps, 'pick.approve_refused', req, { reason: 'market_closed' });
-  const key = deps.config.telegram.callbackKey;
-  const expires = pick.expiresAt.getTime();
+  if (hours.isOpen(now)) return refuseWhileBrokerClosed(deps, telegram, req);
   const offer = queueOfferAt(hours, now);
   // The re-drawn caption has no queue line (it is the pick's own): the outcome line says when the queue would send it.
-  await editCard(deps, telegram, req, `🕰 Market closed: not ordered. Queue it for the open${offer ? ` (goes ${nyDayClock(offer.sendAt)}, expires ${nyDayClock(offer.expiresAt)})` : ''}, or let it expire.`, [
+  const pick = await offerQueue(deps, telegram, req, `🕰 Market closed: not ordered. Queue it for the open${offer ? ` (goes ${nyDayClock(offer.sendAt)}, expires ${nyDayClock(offer.expiresAt)})` : ''}, or let it expire.`);
+  if (!pick) return null;
+  await audit(deps, 'pick.approve_refused', req, { reason: 'market_closed' });
+  return { text: marketClosedApproveText(pick.symbol, hours.nextOpen(now)), alert: true };
+}
+
+/**
+ * Re-draws a PENDING, unexpired pick's card with `line` and the "Queue for the
+ * open" and Reject buttons; returns the pick, or null when it is not pending
+ * (approvePick then says what it is).
+ */
+async function offerQueue(deps: BotDeps, telegram: Telegram, req: DecisionRequest, line: string): Promise<{ symbol: string } | null> {
+  const pick = await deps.picks.get(req.pickId);
+  if (!pick || pick.state !== 'PENDING' || pick.expiresAt.getTime() <= deps.now()) return null;
+  const key = deps.config.telegram.callbackKey;
+  const expires = pick.expiresAt.getTime();
+  await editCard(deps, telegram, req, line, [
     [{ text: QUEUE_FOR_OPEN, callback_data: queueButton(key, 'e', pick.id, expires) }],
     [{ text: '✖ Reject', callback_data: signCallback(key, CALLBACK_ACTIONS.rejectPick, pick.id, expires) }],
   ]);
-  return { text: marketClosedApproveText(pick.symbol, hours.nextOpen(now)), alert: true };
+  return pick;
 }
 
 /** Reject: the same atomic decision; nothing is enqueued. */

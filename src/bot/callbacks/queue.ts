@@ -20,7 +20,8 @@ export function cancelQueuedKeyboard(key: Buffer, q: QueuedOrder): { text: strin
 
 /** What the queue use cases need, as this bot process runs them. */
 export function queueDeps(deps: BotDeps): QueueDeps {
-  return { db: deps.uow, hours: marketHoursFor(deps.config), now: () => new Date(deps.now()) };
+  const clock = deps.brokerClock;
+  return { db: deps.uow, hours: marketHoursFor(deps.config), now: () => new Date(deps.now()), ...(clock ? { brokerClock: () => clock.read() } : {}) };
 }
 
 /** Handles one press of a queue button; always answers the query. */

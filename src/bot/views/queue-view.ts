@@ -31,10 +31,14 @@ export function marketClosedApproveText(symbol: string | null, next: SessionInfo
   return `🕰 Market closed: an order now cannot fill, so nothing was ordered${symbol ? ` for ${symbol}` : ''} and the pick stays open. Tap ⏰ Queue for the open on the card to send it at ${when} (re-priced and re-checked then).`;
 }
 
-/** The Approve answer when our calendar says open but the broker's clock says closed. */
-export function brokerClosedApproveText(broker: string, nextOpen: string | null): string {
+/**
+ * The Approve answer when our calendar says open but the broker's clock says
+ * closed; `queueAt` when the card now offers ⏰ Queue for the open (sent then).
+ */
+export function brokerClosedApproveText(broker: string, nextOpen: string | null, queueAt: Date | null = null): string {
   const next = nextOpen && Number.isFinite(Date.parse(nextOpen)) ? nyDayClock(new Date(nextOpen)) : null;
-  return `🕰 ${broker} says the market is closed now (an unscheduled closure or halt our calendar does not show): nothing was ordered and the pick stays open.${next ? ` ${broker} reopens ${next};` : ''} approve again once it is open.`;
+  const head = `🕰 ${broker} says the market is closed now (an unscheduled closure or halt our calendar does not show): nothing was ordered and the pick stays open.${next ? ` ${broker} reopens ${next}.` : ''}`;
+  return queueAt ? `${head} Tap ⏰ Queue for the open on the card to send it at ${nyDayClock(queueAt)} (re-priced and re-checked then), or approve again once it is open.` : `${head} Approve again once it is open.`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
-import { queueWindow, type MarketHours } from '../../engine/market-hours.js';
+import type { BrokerClock } from '../../adapters/brokers/port.js';
+import { queueWindow, queueWindowAt, type MarketHours, type QueueWindow } from '../../engine/market-hours.js';
 import { roleAllows, type Role } from '../../lib/roles.js';
 import { APPROVER_ROLE, explainDecision, type AlreadyDecided } from '../execution/approve-pick.js';
 
@@ -50,6 +51,13 @@ export interface QueueDeps {
   db: UnitOfWork;
   hours: MarketHours;
   now: () => Date;
+  /**
+   * The broker's own clock (Alpaca's GET /v2/clock, cached and shared). While
+   * our calendar says open but it says closed (an unscheduled closure, a halt
+   * day), an entry may be queued for the open the broker names. Absent: our
+   * calendar alone decides.
+   */
+  brokerClock?: () => Promise<BrokerClock>;
 }
 
 interface Row {
@@ -135,9 +143,8 @@ export type QueueEntryResult =
 export async function queueEntry(deps: QueueDeps, input: { pickId: string; userId: number; role: Role; chatId: number; cardMessageId?: number }): Promise<QueueEntryResult> {
   if (!roleAllows(input.role, APPROVER_ROLE)) return { kind: 'forbidden', role: input.role, needed: APPROVER_ROLE };
   const now = deps.now();
-  if (deps.hours.isOpen(now.getTime())) return { kind: 'market_open' };
-  const w = queueWindow(deps.hours, now.getTime());
-  if (!w) return { kind: 'no_session' };
+  const w = await entryWindow(deps, now);
+  if ('kind' in w) return w;
   const rows = await deps.db.rows<Row>(
     `WITH decided AS (
        UPDATE picks SET state = 'QUEUED', decided_by = $2, decided_at = $3
@@ -158,6 +165,22 @@ export async function queueEntry(deps: QueueDeps, input: { pickId: string; userI
   );
   if (rows[0]) return { kind: 'queued', order: toQueued(rows[0]) };
   return explainDecision(deps.db, input.pickId, now);
+}
+
+/**
+ * When a queued entry would go: the calendar's next open while our calendar
+ * says closed; while it says open, the open the broker's clock names if that
+ * clock says closed (else the market is open: approve instead). A clock that
+ * cannot be read counts as open here — Approve is then the way, and the order
+ * path asks the clock again before anything is sent.
+ */
+async function entryWindow(deps: QueueDeps, now: Date): Promise<QueueWindow | QueueRefusal> {
+  if (!deps.hours.isOpen(now.getTime())) return queueWindow(deps.hours, now.getTime()) ?? { kind: 'no_session' };
+  const clock = deps.brokerClock ? await deps.brokerClock().catch(() => null) : null;
+  if (!clock || clock.isOpen) return { kind: 'market_open' };
+  const open = clock.nextOpen === null ? Number.NaN : Date.parse(clock.nextOpen);
+  // The broker's open must lie ahead: a stale or garbled answer queues nothing.
+  return Number.isFinite(open) && open > now.getTime() ? queueWindowAt(open) : { kind: 'no_session' };
 }
 
 export type QueueExitResult = { kind: 'queued'; order: QueuedOrder } | { kind: 'already_queued'; order: QueuedOrder } | QueueRefusal;
