@@ -19,6 +19,7 @@ import type { ExitDeps } from '../trading/execution/exits.js';
 import { dollarAdvFromBars } from '../trading/execution/liquidity-source.js';
 import { recipientsFor } from '../trading/settings/recipients.js';
 import type { AppContext } from './context.js';
+import { orderTimeInForce } from '../lib/time-in-force.js';
 
 /** The broker orders go to and the quotes execution re-prices with, as configured. */
 export interface TradingDeps {
@@ -110,10 +111,7 @@ export function executionDeps(app: AppContext, trading: TradingDeps): ExecutionD
     timeStopBars,
     // Entries (new risk) are refused outside the session before anything reaches the broker.
     marketHours: marketHoursFor(app.config),
-    // DAY entries only where the broker keeps resting orders (Alpaca); the paper broker fills or cancels at once.
-    ...(app.config.broker.kind !== 'paper' && app.config.broker.alpaca
-      ? { entryTimeInForce: app.config.broker.alpaca.entryTif, dayCancelAfterMs: app.config.broker.alpaca.dayCancelAfterMs }
-      : {}),
+    ...dayOrders(app, (tif, dayCancelAfterMs) => ({ entryTimeInForce: tif, dayCancelAfterMs })),
     logger: app.log.child({ component: 'execution' }),
   };
 }
@@ -124,8 +122,20 @@ export function exitDeps(app: AppContext, trading: TradingDeps): ExitDeps {
   return {
     ...orderPathDeps(app, trading),
     limits: { limitBuffer: x.limitBuffer, timeStopLeadMinutes: x.timeStopLeadMinutes, exitsDuringKill: x.duringKill, requireOpenSession: x.requireOpenSession },
+    // Exits follow the entries' time in force: an account that refuses IOC refuses IOC sells too.
+    ...dayOrders(app, (timeInForce, dayCancelAfterMs) => ({ timeInForce, dayCancelAfterMs })),
     logger: app.log.child({ component: 'exits' }),
   };
+}
+
+/**
+ * ALPACA_ENTRY_TIF and ALPACA_DAY_CANCEL_AFTER_S, as `shape` names them for an order path
+ * (entries, exits). Only where the broker keeps resting orders (Alpaca); the paper broker fills
+ * or cancels at once, so it keeps IOC.
+ */
+function dayOrders<T>(app: AppContext, shape: (tif: 'ioc' | 'day', dayCancelAfterMs: number) => T): T | Record<string, never> {
+  const t = orderTimeInForce(app.config.broker);
+  return t ? shape(t.tif, t.dayCancelAfterMs) : {};
 }
 
 /** The `executions` queue's deps, wired from the app's services and the configured broker. */

@@ -5,6 +5,7 @@ import type { UnitOfWork } from '../adapters/db/port.js';
 import type { PicksRepo } from '../trading/scan/picks-repo.js';
 import type { AuditLog } from '../trading/audit/audit-log.js';
 import type { Role } from '../lib/roles.js';
+import type { TimeInForceSource } from '../lib/time-in-force.js';
 import type { JobProducer } from '../jobs/producer.js';
 import type { MetricsPort } from '../adapters/metrics/port.js';
 import type { KillSwitch } from '../trading/kill-switch/kill-switch.js';
@@ -25,6 +26,8 @@ export interface BotConfig {
   execution: { windowMs: number };
   /** Per user: commands and button presses a minute, how many at once, and jobs waiting or running at once. */
   fairness: { perMinute: number; burst: number; maxQueued: number };
+  /** The broker and its time in force (what a /close confirm says the sale will be); absent: IOC. */
+  broker?: TimeInForceSource;
 }
 
 /** What the bot process needs; built once by the bot role. */

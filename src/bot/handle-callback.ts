@@ -14,6 +14,7 @@ import { handleHypothesisCallback } from './callbacks/hypotheses.js';
 import { nyTime } from './format/ny-time.js';
 import type { ConfirmRefusal } from '../trading/confirmations/confirmations.js';
 import { cancelConfirm, confirmFlatten, confirmResume, FLATTEN_CONFIRM, RESUME_CONFIRM, type KillConfirmDeps } from '../trading/kill-switch/confirm.js';
+import { fitCallbackAnswer } from './format/limits.js';
 
 const ADMIN_ACTIONS: ReadonlySet<string> = new Set([CALLBACK_ACTIONS.resumeConfirm, CALLBACK_ACTIONS.resumeCancel, CALLBACK_ACTIONS.flattenConfirm, CALLBACK_ACTIONS.flattenCancel]);
 
@@ -56,7 +57,7 @@ export function handleCallback(deps: BotDeps) {
           const cardMessageId = cq.message?.message_id;
           const req = { pickId: verdict.payload.arg, userId: ctx.from.id, role, name: ctx.from.first_name, chatId: ctx.chat?.id ?? ctx.from.id, ...(cardMessageId ? { cardMessageId } : {}) };
           const answer = action === CALLBACK_ACTIONS.approvePick ? await decideApprove(deps, ctx.telegram, req) : await decideReject(deps, ctx.telegram, req);
-          await ctx.answerCbQuery(answer.text.slice(0, 200), { show_alert: answer.alert });
+          await ctx.answerCbQuery(fitCallbackAnswer(answer.text), { show_alert: answer.alert });
         }
         return;
       case CALLBACK_ACTIONS.resumeConfirm: {

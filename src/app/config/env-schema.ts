@@ -115,9 +115,14 @@ export const envSchema = z
     ALPACA_MAX_RPM: z.coerce.number().int().min(10).max(10_000).default(180),
     /** Of ALPACA_MAX_RPM, the share only /kill's cancel-all, its proof and cancels may use: polling never starves them. */
     ALPACA_RESERVED_RPM: z.coerce.number().int().min(1).max(5_000).default(30),
-    /** Time in force of entries at Alpaca: ioc (default) or day, for an account that refuses IOC. */
+    /**
+     * Time in force of orders at Alpaca: ioc (default) or day, for an account that refuses IOC.
+     * Despite the name it covers exits too (stop, time stop, target, /close, /kill flatten): with
+     * day every entry and every exit sell goes as a DAY limit Courtside cancels after
+     * ALPACA_DAY_CANCEL_AFTER_S unfilled, booking what filled, under the same exactly-once rules.
+     */
     ALPACA_ENTRY_TIF: z.enum(['ioc', 'day'], { message: 'must be ioc or day' }).default('ioc'),
-    /** With ALPACA_ENTRY_TIF=day: seconds an entry may rest unfilled before Courtside cancels it. */
+    /** With ALPACA_ENTRY_TIF=day: seconds an entry or exit order may rest unfilled before Courtside cancels it. */
     ALPACA_DAY_CANCEL_AFTER_S: z.coerce.number().int().min(1).max(3_600).default(30),
     PAPER_STARTING_CASH: z.coerce.number().positive().default(100_000),
     PAPER_SLIPPAGE_BPS: z.coerce.number().min(0).max(500).default(2),

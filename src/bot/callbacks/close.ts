@@ -9,10 +9,12 @@ import { replyOf } from '../outbox/replies.js';
 import { closeAskRefusalText, closeAskText, closeConfirmRefusalText, closeQueuedText, closeQueueOfferText, closeQueueRefusalText, closeRefusalText } from '../views/close-view.js';
 import { queuedAnswer } from '../views/queue-view.js';
 import { cancelQueuedKeyboard, queueDeps } from './queue.js';
+import { fitCallbackAnswer } from '../format/limits.js';
+import { orderTimeInForce } from '../../lib/time-in-force.js';
 
 /** The close steps as this bot process runs them. */
 export function closeAskDeps(deps: BotDeps): CloseAskDeps {
-  return { db: deps.uow, killSwitch: deps.killSwitch, hours: marketHoursFor(deps.config), now: () => new Date(deps.now()), audit: deps.audit };
+  return { db: deps.uow, killSwitch: deps.killSwitch, hours: marketHoursFor(deps.config), now: () => new Date(deps.now()), audit: deps.audit, timeInForce: orderTimeInForce(deps.config.broker) };
 }
 
 /** Posts the answer to a close request: the confirm with its buttons, or why not. */
@@ -46,7 +48,7 @@ export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: stri
   const id = arg.slice(1);
   const by = ctx.from.id;
   const chatId = ctx.chat?.id ?? by;
-  const answer = (text: string, alert = false) => ctx.answerCbQuery(text.slice(0, 200), { show_alert: alert });
+  const answer = (text: string, alert = false) => ctx.answerCbQuery(fitCallbackAnswer(text), { show_alert: alert });
   const adminOnly = op === 'k' || op === 'u';
   if (!roleAllows(role, 'trader') || (adminOnly && !roleAllows(role, 'admin'))) {
     await deps.audit.append({ action: 'auth.forbidden', actor: by, chatId, command: 'close', role }).catch(() => undefined);

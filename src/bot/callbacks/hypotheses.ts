@@ -14,6 +14,7 @@ import { keepRefusalText, keptText, promoteAskRefusalText, promoteCardText, prom
 import { retireAskRefusalText, retireAskText, retireConfirmRefusalText, retiredText } from '../views/hypotheses-retire-view.js';
 import { requestIncubationCancel } from '../../jobs/handlers/hypotheses.js';
 import type { IncubationNotice } from '../../trading/hypotheses/incubation-notices.js';
+import { fitCallbackAnswer } from '../format/limits.js';
 
 /**
  * The hypotheses' buttons' signed data. One action (`hy`), its arg an op letter and a token:
@@ -99,7 +100,7 @@ export async function handleHypothesisCallback(deps: BotDeps, ctx: Context, arg:
   const token = arg.slice(1);
   const by = ctx.from.id;
   const chatId = ctx.chat?.id ?? by;
-  const answer = (text: string, alert = false) => ctx.answerCbQuery(text.slice(0, 200), { show_alert: alert });
+  const answer = (text: string, alert = false) => ctx.answerCbQuery(fitCallbackAnswer(text), { show_alert: alert });
   if (!roleAllows(role, 'admin')) {
     const promoting = op === 'p' || op === 'k';
     await deps.audit.append({ action: 'auth.forbidden', actor: by, chatId, command: promoting ? 'promote' : 'retire', role }).catch(() => undefined);

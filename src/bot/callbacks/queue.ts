@@ -9,6 +9,7 @@ import type { BotDeps } from '../deps.js';
 import { nyClock } from '../format/ny-time.js';
 import { notQueuedText, queuedAnswer, queuedCancelledText, queuedCardLine, queuedWhat } from '../views/queue-view.js';
 import { editCard } from './approvals.js';
+import { fitCallbackAnswer } from '../format/limits.js';
 
 // The buttons' signed data (ops e, c, f, d) is made in queue-button.ts; re-exported for the callers that import it from here.
 export { queueButton };
@@ -32,7 +33,7 @@ export async function handleQueueCallback(deps: BotDeps, ctx: Context, arg: stri
   const chatId = ctx.chat?.id ?? ctx.from.id;
   const cq = ctx.callbackQuery;
   const cardMessageId = cq && 'message' in cq && cq.message ? cq.message.message_id : undefined;
-  const answer = (text: string, alert = false) => ctx.answerCbQuery(text.slice(0, 200), { show_alert: alert });
+  const answer = (text: string, alert = false) => ctx.answerCbQuery(fitCallbackAnswer(text), { show_alert: alert });
   const audit = (action: string, extra: Record<string, unknown>) =>
     deps.audit.append({ action, actor: ctx.from!.id, chatId, ...extra }).catch(() => undefined);
   switch (op) {

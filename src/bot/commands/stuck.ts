@@ -1,12 +1,16 @@
 import type { Context } from 'telegraf';
 import { z } from 'zod';
 import { roleAllows } from '../../lib/roles.js';
-import { askResolve, confirmResolve, listStuck, type ResolveChoice } from '../../trading/execution/stuck.js';
+import { askResolve, confirmResolve, listStuck, type ResolveAsk, type ResolveChoice } from '../../trading/execution/stuck.js';
+import { looksLikeExitClientOrderId } from '../../trading/execution/settle-exit.js';
+import type { Keyboard } from '../format/message.js';
+import { tellApprover } from './resolve-told.js';
 import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
 import type { BotDeps } from '../deps.js';
 import { roleOf } from '../middleware.js';
 import { resolveAskText, resolveVerdictText, stuckListText } from '../views/stuck-view.js';
 import { defineCommand, noArgs } from './define.js';
+import { fitCallbackAnswer } from '../format/limits.js';
 
 const NO_BROKER = 'This bot process has no broker configured, so stuck orders cannot be looked at here. Use `courtside orders stuck --json` on a worker host.';
 
@@ -23,33 +27,34 @@ export const stuckCommand = defineCommand({
   },
 });
 
+const isUuid = (s: string) => z.uuid().safeParse(s).success;
 const resolveArgs = z
-  .object({ tokens: z.array(z.string()).length(1, 'takes one argument: the approval id from /stuck'), text: z.string() })
+  .object({ tokens: z.array(z.string()).length(1, 'takes one argument: the approval id or exit order id from /stuck'), text: z.string() })
   .transform((a) => a.tokens[0]!.toLowerCase())
-  .pipe(z.uuid({ error: 'the approval id is a UUID, as /stuck lists it' }));
+  .refine((id) => isUuid(id) || looksLikeExitClientOrderId(id), { error: 'the id is an approval id (a UUID) or an exit order id (cx-…), as /stuck lists it' });
 
-/** /resolve <approval id> (admin): the broker's evidence, with Mark failed / Book fill confirmations. */
+/** The buttons of a /resolve answer: both for an approval, the ones the evidence allows for an exit. */
+function resolveKeyboard(key: Buffer, ask: ResolveAsk): Keyboard {
+  if (ask.kind !== 'ask' && ask.kind !== 'exit_ask') return [];
+  const row = [];
+  if (ask.markFailed) row.push({ text: '✖ Mark failed', callback_data: signCallback(key, CALLBACK_ACTIONS.resolveMarkFailed, ask.markFailed.id, ask.markFailed.expiresAt.getTime()) });
+  if (ask.bookFill) row.push({ text: '📗 Book fill', callback_data: signCallback(key, CALLBACK_ACTIONS.resolveBookFill, ask.bookFill.id, ask.bookFill.expiresAt.getTime()) });
+  return row.length > 0 ? [row] : [];
+}
+
+/** /resolve <approval id | exit order id> (admin): the broker's evidence, with Mark failed / Book fill confirmations. */
 export const resolveCommand = defineCommand({
   name: 'resolve',
-  summary: 'Settle a stuck approval: shows the broker’s evidence, then Mark failed or Book fill',
-  usage: '/resolve <approval id>',
+  summary: 'Settle a stuck approval or exit order: shows the broker’s evidence, then Mark failed or Book fill',
+  usage: '/resolve <approval id | exit order id>',
   role: 'admin',
   args: resolveArgs,
   async run({ deps, reply, args, userId }) {
     if (!deps.stuck) return reply(NO_BROKER);
     const ask = await askResolve(deps.stuck, args, userId);
-    if (ask.kind !== 'ask') return reply(resolveAskText(ask));
-    const key = deps.config.telegram.callbackKey;
-    await reply(resolveAskText(ask), {
-      reply_markup: {
-        inline_keyboard: [
-          [
-            { text: '✖ Mark failed', callback_data: signCallback(key, CALLBACK_ACTIONS.resolveMarkFailed, ask.markFailed.id, ask.markFailed.expiresAt.getTime()) },
-            { text: '📗 Book fill', callback_data: signCallback(key, CALLBACK_ACTIONS.resolveBookFill, ask.bookFill.id, ask.bookFill.expiresAt.getTime()) },
-          ],
-        ],
-      },
-    });
+    const keyboard = resolveKeyboard(deps.config.telegram.callbackKey, ask);
+    if (keyboard.length === 0) return reply(resolveAskText(ask));
+    await reply(resolveAskText(ask), { reply_markup: { inline_keyboard: keyboard } });
   },
 });
 
@@ -75,10 +80,16 @@ export async function handleResolveCallback(deps: BotDeps, ctx: Context, action:
   const choice: ResolveChoice = action === CALLBACK_ACTIONS.resolveMarkFailed ? 'mark_failed' : 'book_fill';
   const v = await confirmResolve(deps.stuck, choice, token, ctx.from.id);
   const text = resolveVerdictText(v);
-  await deps.audit
-    .append({ action: v.kind === 'refused' ? 'resolve.refused' : 'resolve.confirmed', ...base, choice, ...(v.kind === 'refused' ? { refusal: v.refusal.kind } : { approvalId: v.approvalId, result: v.result.kind }) })
-    .catch(() => undefined);
-  await ctx.answerCbQuery(text.slice(0, 190), { show_alert: v.kind === 'refused' });
+  const what =
+    v.kind === 'refused'
+      ? { refusal: v.refusal.kind, ...(v.exit ? { clientOrderId: v.exit.clientOrderId } : {}) }
+      : v.kind === 'exit_settled'
+        ? { clientOrderId: v.clientOrderId, result: v.result.kind }
+        : { approvalId: v.approvalId, result: v.result.kind };
+  await deps.audit.append({ action: v.kind === 'refused' ? 'resolve.refused' : 'resolve.confirmed', ...base, choice, ...what }).catch(() => undefined);
+  // The trader who approved a settled entry hears it in the approval's chat, once.
+  await tellApprover(deps, v, `${ctx.from.first_name} (${ctx.from.id})`);
+  await ctx.answerCbQuery(fitCallbackAnswer(text), { show_alert: v.kind === 'refused' });
   // A used token: the message already shows what happened. Anything else replaces the buttons with the answer.
   if (!(v.kind === 'refused' && v.refusal.kind === 'used')) await ctx.editMessageText(text).catch(() => undefined);
 }

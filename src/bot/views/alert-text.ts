@@ -115,7 +115,7 @@ export function resolveDetailText(d: ResolveDetail): string {
     case 'broker.accepted':
       return `${d.broker} took an order again (${d.symbol}): it no longer refuses orders.`;
     case 'order.settled':
-      return `Order ${d.clientOrderId} was settled by an admin (${d.by}): ${d.result === 'booked' ? "booked from the broker's answer" : 'marked failed, its budget released'}.`;
+      return `Order ${d.clientOrderId} was settled by an admin (${d.by}): ${d.result === 'booked' ? "booked from the broker's answer" : d.kind === 'exit' ? "marked failed (nothing sold); the position's exits resume under a new order id" : 'marked failed, its budget released'}.`;
     case 'recorded':
       return d.recorded;
     case 'unknown':

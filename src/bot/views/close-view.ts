@@ -8,6 +8,8 @@ import { nyClock } from '../format/ny-time.js';
 import { exactPrice, strategyTitle } from '../format/display.js';
 import { nyDayClock, queuedWhat } from './queue-view.js';
 import { exitLine } from './exit-view.js';
+import { unfilledText } from './recorded-reasons.js';
+import type { OrderTimeInForce } from '../../lib/time-in-force.js';
 
 /** `/close` with nothing after it, or with too much. */
 export const CLOSE_USAGE = 'Usage: /close SYMBOL [qty] — sells qty shares of an open position (default: all of it) after a confirmation. The Close buttons on /positions do the same.';
@@ -19,7 +21,7 @@ function opensAt(next: SessionInfo | null): string {
 
 /** Outside the regular session: nothing is sold now. */
 export function closeMarketClosedText(symbol: string, next: SessionInfo | null): FmtString {
-  return fmt`🕰 ${bold`Market closed`}: selling ${symbol} now cannot fill (IOC orders execute only in the regular session), so nothing was sold. The next session opens ${opensAt(next)} (New York time); /close works then.`;
+  return fmt`🕰 ${bold`Market closed`}: selling ${symbol} now cannot fill (Courtside's sells execute only in the regular session), so nothing was sold. The next session opens ${opensAt(next)} (New York time); /close works then.`;
 }
 
 /**
@@ -31,7 +33,7 @@ export function closeQueueOfferText(a: Extract<CloseAsk, { kind: 'market_closed'
   const p = a.position;
   const sell = `sell ${a.qty} ${p.symbol}`;
   const rest = a.qty < p.qty ? ` ${p.qty - a.qty} of the ${p.qty} shares stay open.` : ' This closes the position.';
-  const queue = `⏰ Or queue it: ${sell} at ${nyDayClock(a.offer.sendAt)} (open + 1 min) as one IOC at the bid less the exit buffer, after a fresh quote and the kill switch; it expires at ${nyClock(a.offer.expiresAt)} if not sent.${rest} Nothing reaches the broker before then; /cancel drops it. This offer expires in 5 minutes.`;
+  const queue = `⏰ Or queue it: ${sell} at ${nyDayClock(a.offer.sendAt)} (open + 1 min) as ${sellLimitWords(a.timeInForce)}, after a fresh quote and the kill switch; it expires at ${nyClock(a.offer.expiresAt)} if not sent.${rest} Nothing reaches the broker before then; /cancel drops it. This offer expires in 5 minutes.`;
   const closed = closeMarketClosedText(p.symbol, a.nextOpen);
   if (a.underKill) {
     return fmt`🛑 ${bold`The kill switch is ON`} (${a.killReason ?? 'no reason recorded'}).\n${closed}\n${queue} Queued under this kill, it sells only while the switch stays at this kill (another /kill cancels it).`;
@@ -77,12 +79,25 @@ export function closeQueueRefusalText(r: Exclude<CloseQueueConfirm, { kind: 'que
   }
 }
 
+/**
+ * The sale as it will rest at the broker: "one IOC sell limit at the bid less
+ * the exit buffer", or on an account that refuses IOC (ALPACA_ENTRY_TIF=day)
+ * the DAY limit Courtside cancels unfilled after its delay.
+ */
+function sellLimitWords(t: OrderTimeInForce | null): string {
+  const head = 'sell limit at the bid less the exit buffer';
+  if (t?.tif !== 'day') return `one IOC ${head}`;
+  return `one DAY ${head}, cancelled by Courtside if still unfilled after ${Math.round(t.dayCancelAfterMs / 1000)} s (ALPACA_ENTRY_TIF=day)`;
+}
+
+const capitalise = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}`;
+
 /** The confirm question; its buttons come with it (see src/bot/commands/close.ts). */
 export function closeAskText(a: Extract<CloseAsk, { kind: 'ask' }>): FmtString {
   const p = a.position;
   const what = `${a.qty} of ${p.qty} ${p.symbol}`;
   const rest = a.qty < p.qty ? `${p.qty - a.qty} shares stay open.` : 'This closes the position.';
-  const how = `One IOC sell limit at the bid less the exit buffer; average cost ${`$${exactPrice(p.avgCost)}`} (${strategyTitle(p.strategy)}). ${rest} This button expires in 5 minutes.`;
+  const how = `${capitalise(sellLimitWords(a.timeInForce))}; average cost ${`$${exactPrice(p.avgCost)}`} (${strategyTitle(p.strategy)}). ${rest} This button expires in 5 minutes.`;
   if (a.underKill) {
     return fmt`🛑 ${bold`The kill switch is ON`} (${a.killReason ?? 'no reason recorded'}).\n${bold(`Sell ${what} under kill?`)}\n${how} It sells only while the switch stays at this kill.`;
   }
@@ -165,10 +180,14 @@ export function closeResultText(req: { symbol: string; strategy: string; qty: nu
     const head = o.filledQty >= o.qty ? `Closed ${o.filledQty} ${req.symbol}` : `Closed ${o.filledQty} of ${o.qty} ${req.symbol}`;
     const lines: (string | FmtString)[] = [
       fmt`✅ ${bold(head)} (${strategyTitle(req.strategy)})${req.underKill ? ' — sold under the kill switch' : ''}`,
-      `Sold ${o.filledQty}/${o.qty} @ $${exactPrice(o.avgFillPrice)} (IOC limit $${exactPrice(o.limitPrice ?? 0)})`,
+      `Sold ${o.filledQty}/${o.qty} @ $${exactPrice(o.avgFillPrice)} (${o.timeInForce === 'day' ? 'DAY' : 'IOC'} limit $${exactPrice(o.limitPrice ?? 0)})`,
       `Realized: ${o.filledQty} × ($${exactPrice(o.avgFillPrice)} − $${exactPrice(r.avgCost)}) = ${money(o.realizedPnl, { signed: true })}`,
     ];
-    if (o.filledQty < o.qty) lines.push(`The other ${o.qty - o.filledQty} found no buyer at or above the limit (IOC: nothing rests).`);
+    if (o.filledQty < o.qty) {
+      // Who ended the rest, as recorded at booking; a row booked before that was kept was an IOC sell.
+      const rest = unfilledText(o);
+      lines.push(rest ? `The other ${o.qty - o.filledQty}: ${rest}.` : `The other ${o.qty - o.filledQty} found no buyer at or above the limit (IOC: nothing rests).`);
+    }
     lines.push(o.remainingQty > 0 ? `${o.remainingQty} shares still held.` : 'Position closed.');
     return join(lines, '\n');
   }

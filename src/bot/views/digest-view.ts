@@ -6,7 +6,7 @@ import { exactPrice } from '../format/display.js';
 import { money, pct, signed } from '../format/numbers.js';
 import { sessionDayLabel } from '../format/session-date.js';
 import { alertDetailText } from './alert-text.js';
-import { recordedReasonText } from './recorded-reasons.js';
+import { recordedReasonText, unfilledText } from './recorded-reasons.js';
 import { DIGEST_HEAD_PREFIX } from '../../trading/audit/head.js';
 import { hypothesesDigestLines } from './digest-hypotheses-view.js';
 import { originsText, originText, sharedOriginText } from '../../trading/portfolio/mark-source.js';
@@ -77,7 +77,8 @@ export function failureTitle(f: FailureLine): string {
     case 'alert':
       return f.kind;
     case 'order':
-      return f.orderKind === 'exit' ? `${f.symbol} exit (${f.exitReason ?? 'exit'}) ${f.state === 'rejected' ? 'rejected' : 'not filled'}` : `${f.symbol} ${f.side} ${f.qty} rejected`;
+      if (f.orderKind !== 'exit') return `${f.symbol} ${f.side} ${f.qty} rejected`;
+      return `${f.symbol} exit (${f.exitReason ?? 'exit'}) ${f.state === 'rejected' ? 'rejected' : f.filledQty > 0 ? `partly filled (${f.filledQty}/${f.qty})` : 'not filled'}`;
     case 'approval':
       return `${f.symbol} ${f.state === 'failed' ? 'order failed' : `refused${f.refusedGate ? ` by ${f.refusedGate}` : ''}`}`;
   }
@@ -88,8 +89,12 @@ export function failureDetail(f: FailureLine): string {
   switch (f.source) {
     case 'alert':
       return alertDetailText(f.detail);
-    case 'order':
+    case 'order': {
+      // Who ended the unfilled part (all of it, or the rest of a partial fill), as recorded at booking.
+      const unfilled = unfilledText(f);
+      if (unfilled) return f.filledQty > 0 ? `the other ${f.qty - f.filledQty}: ${unfilled}` : unfilled;
       return f.rejectReason ? recordedReasonText(f.rejectReason) : (f.brokerReason ?? (f.orderKind === 'exit' ? 'the position is still open' : 'no reason given'));
+    }
     case 'approval':
       return f.reason ? recordedReasonText(f.reason) : 'no reason given';
   }

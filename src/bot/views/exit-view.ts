@@ -4,7 +4,7 @@ import { money } from '../format/numbers.js';
 import { nyClock } from '../format/ny-time.js';
 import type { ExitOutcome, ExitTrigger, OrderExitReason } from '../../trading/execution/exit-types.js';
 import { usd } from '../../engine/risk/index.js';
-import { recordedReasonText } from './recorded-reasons.js';
+import { recordedReasonText, unfilledText } from './recorded-reasons.js';
 
 /**
  * Exit results for the chat (stop / time-stop runs and `/kill flatten`):
@@ -118,10 +118,17 @@ function noteText(o: ExitOutcome): string {
 function orderText(o: ExitOutcome, head: string): string {
   switch (o.status) {
     case 'filled':
-    case 'partially_filled':
-      return `${head}: sold ${o.filledQty}/${o.qty} @ ${usd(o.avgFillPrice ?? 0)}, realized ${usd(o.realizedPnl ?? 0)}.`;
-    case 'not_filled':
-      return `${head}: the IOC sell at ${usd(o.limitPrice ?? 0)} ended ${o.orderState ?? 'unfilled'} with nothing sold. The position is still open.`;
+    case 'partially_filled': {
+      const sold = `${head}: sold ${o.filledQty}/${o.qty} @ ${usd(o.avgFillPrice ?? 0)}, realized ${usd(o.realizedPnl ?? 0)}.`;
+      const rest = unfilledText(o);
+      return rest ? `${sold} The other ${o.qty - o.filledQty}: ${rest}.` : sold;
+    }
+    case 'not_filled': {
+      const why = unfilledText(o);
+      // A row booked before who ended it was recorded says only its state (exits were IOC then).
+      if (!why) return `${head}: the IOC sell at ${usd(o.limitPrice ?? 0)} ended ${o.orderState ?? 'unfilled'} with nothing sold. The position is still open.`;
+      return `${head}: nothing sold at the limit ${usd(o.limitPrice ?? 0)} — ${why}. The position is still open.`;
+    }
     case 'rejected':
       return `${head}: not executed — ${o.rejectReason ? recordedReasonText(o.rejectReason) : 'rejected'}. The position is still open.`;
     case 'pending':

@@ -7,7 +7,7 @@ import { exactPrice, price } from '../format/display.js';
 import type { FillContext } from '../../trading/portfolio/fill-context.js';
 import { money, pct } from '../format/numbers.js';
 import { failedReason, pendingReason } from './execution-reasons.js';
-import { recordedReasonText } from './recorded-reasons.js';
+import { recordedReasonText, unfilledText } from './recorded-reasons.js';
 
 /** A confirmation message: the text (also the chart's caption) and a chart when there is a fill to show. */
 export interface FillMessage {
@@ -88,8 +88,14 @@ function filledText(o: ({ kind: 'filled' } | { kind: 'partially_filled' }) & Ord
   lines.push(`Notional ${money(o.filledNotional)} · stop ${ctx.stop === null ? 'not set' : exactPrice(ctx.stop)}${risk}`);
   if (partial) {
     const rest = o.qty - o.filledQty;
-    const how = o.timeInForce === 'day' ? 'cancelled by Courtside once the DAY order had rested ALPACA_DAY_CANCEL_AFTER_S' : 'canceled (immediate-or-cancel)';
-    lines.push(`The other ${rest} share${rest === 1 ? ' was' : 's were'} not filled and ${rest === 1 ? 'was' : 'were'} ${how}: nothing more will fill, nothing is left working.`);
+    // Who ended the rest, as recorded at booking (the IOC, /kill, Courtside, the broker); an older row says what its time in force implies.
+    const recorded = unfilledText({ qty: o.qty, filledQty: o.filledQty, rejectReason: o.unfilledReason ?? null });
+    const how = recorded ?? (o.timeInForce === 'day' ? 'cancelled by Courtside once the DAY order had rested ALPACA_DAY_CANCEL_AFTER_S' : 'canceled (immediate-or-cancel)');
+    lines.push(
+      recorded
+        ? `The other ${rest} share${rest === 1 ? ' was' : 's were'} not filled: ${recorded}. Nothing more will fill, nothing is left working.`
+        : `The other ${rest} share${rest === 1 ? ' was' : 's were'} not filled and ${rest === 1 ? 'was' : 'were'} ${how}: nothing more will fill, nothing is left working.`,
+    );
   }
   if (ctx.positionQty !== null) lines.push(`Now holding ${ctx.positionQty} sh of ${o.symbol} · /positions`);
   lines.push(fmt`${o.broker}${ctx.demo ? ' · DEMO data' : ''} · ${code(o.clientOrderId)}`);

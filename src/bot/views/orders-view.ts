@@ -2,7 +2,7 @@ import { bold, code, fmt, join, type FmtString } from 'telegraf/format';
 import { nyStamp, price } from '../format/display.js';
 import type { RecentOrder } from '../../trading/portfolio/types.js';
 import { money } from '../format/numbers.js';
-import { recordedReasonText } from './recorded-reasons.js';
+import { recordedReasonText, unfilledText } from './recorded-reasons.js';
 
 /** Said when there are no orders at all. */
 export const NO_ORDERS = 'No orders yet.';
@@ -48,9 +48,12 @@ function stateText(o: RecentOrder): string {
     case 'partially_filled':
       return 'partly filled';
     case 'canceled':
-    case 'expired':
-      // An IOC order ends canceled whenever something was left unfilled; say what that meant.
+    case 'expired': {
+      // Who ended the unfilled part, as recorded at booking (the IOC, /kill, Courtside, …); older rows say only their state.
+      const why = unfilledText(o);
+      if (why) return o.filledQty > 0 ? `partly filled, rest ${why}` : why;
       return o.filledQty > 0 ? `partly filled, rest ${o.state}` : `${o.state}, nothing filled`;
+    }
     case 'rejected': {
       const why = o.rejectReason ? recordedReasonText(o.rejectReason) : o.brokerReason;
       return why ? `rejected: ${why.slice(0, 120)}` : 'rejected';

@@ -28,7 +28,8 @@ export function queuedWhat(q: QueuedOrder): string {
 /** The Approve answer while the market is closed: nothing ordered, the queue offered. */
 export function marketClosedApproveText(symbol: string | null, next: SessionInfo | null): string {
   const when = next ? `${nyDayClock(new Date(next.open + QUEUE_SEND_AFTER_OPEN_MIN * 60_000))}` : 'the next open';
-  return `🕰 Market closed: an order now cannot fill, so nothing was ordered${symbol ? ` for ${symbol}` : ''} and the pick stays open. Tap ⏰ Queue for the open on the card to send it at ${when} (re-priced and re-checked then).`;
+  // Kept under Telegram's 200-character alert for a 5-letter symbol: the send time is the point.
+  return `🕰 Market closed: an order now cannot fill, so nothing was ordered${symbol ? ` for ${symbol}` : ''} and the pick stays open. Tap ⏰ Queue for the open on the card to send it at ${when}, re-priced and re-checked.`;
 }
 
 /**

@@ -38,7 +38,7 @@ export function recordedReasonText(r: RecordedReason): string {
       const words = r.brokerReason ?? `${r.broker} rejected the order`;
       // Alpaca enables time-in-force values per account: say how to send entries it accepts.
       if (r.broker.startsWith('alpaca') && /time.?in.?force/i.test(words) && /\bioc\b/i.test(words)) {
-        return `${words}. This Alpaca account refuses immediate-or-cancel orders: set ALPACA_ENTRY_TIF=day (a DAY limit Courtside cancels after ALPACA_DAY_CANCEL_AFTER_S, default 30 s, unfilled) and restart, or ask Alpaca to enable IOC`;
+        return `${words}. This Alpaca account refuses immediate-or-cancel orders: set ALPACA_ENTRY_TIF=day (entries and exits then go as DAY limits Courtside cancels after ALPACA_DAY_CANCEL_AFTER_S, default 30 s, unfilled) and restart, or ask Alpaca to enable IOC`;
       }
       return words;
     }
@@ -46,29 +46,52 @@ export function recordedReasonText(r: RecordedReason): string {
       return `never sent on ${r.day} (the run stopped before submission); today's run decides afresh`;
     case 'gave_up':
       return `gave up after ${r.tries} tries: ${r.error}`;
-    case 'lost_after_crash':
-      return r.markedBy === null
-        ? `the worker stopped (crash) right after sending the ${r.symbol} order began at ${r.attemptedAt} and the broker has no such order: nothing was bought; the budget is released`
-        : `marked failed by admin ${r.markedBy}: the worker stopped (crash) right after sending the ${r.symbol} order began at ${r.attemptedAt}; nothing was booked and the budget is released`;
+    case 'lost_after_crash': {
+      const exit = r.order === 'exit';
+      if (r.markedBy === null) {
+        return exit
+          ? `the worker stopped (crash) right after sending the ${r.symbol} sell began at ${r.attemptedAt} and the broker has no such order: nothing was sold; the next exit run decides afresh`
+          : `the worker stopped (crash) right after sending the ${r.symbol} order began at ${r.attemptedAt} and the broker has no such order: nothing was bought; the budget is released`;
+      }
+      // Marked by an admin through /resolve: after a crash, or an id another order held (not ours).
+      return `marked failed by admin ${r.markedBy} after checking the broker (no order of ours under its id; sending the ${r.symbol} ${exit ? 'sell' : 'order'} began at ${r.attemptedAt}): nothing was booked from it; ${exit ? "the position keeps its shares and its exits resume under a new order id" : 'the budget is released'}`;
+    }
     case 'recorded':
       return r.recorded;
   }
 }
 
-/** Who ended an order that did not fill, as the trader reads it (the broker's record and ours). */
-export function endedByText(by: OrderEndedBy, status: string): string {
+/**
+ * Who ended an order that did not (fully) fill, as the trader reads it (the broker's record and
+ * ours). `part`: `all` when nothing filled, `rest` for the unfilled rest of a partial fill. The one
+ * wording of it: the fill message, exit lines, /close replies, /orders and the digest all use it.
+ */
+export function endedByText(by: OrderEndedBy, status: string, part: 'all' | 'rest' = 'all'): string {
+  const all = part === 'all';
   switch (by) {
     case 'ioc':
-      return `the IOC order ended ${status} with nothing filled`;
+      return `the IOC order ended ${status} with ${all ? 'nothing filled' : 'the rest unfilled'}`;
     case 'kill':
-      return 'cancelled by /kill (the kill switch cancelled every open order) before anything filled';
+      return `cancelled by /kill (the kill switch cancelled every open order) before ${all ? 'anything' : 'the rest'} filled`;
     case 'outside_session':
       return 'cancelled by Courtside: the broker had queued it for the next open because the session was closed, and no order is left waiting for a price nobody approved';
     case 'day_timeout':
-      return 'cancelled by Courtside: the DAY limit order was still unfilled after ALPACA_DAY_CANCEL_AFTER_S';
+      return `cancelled by Courtside: the DAY limit order was still ${all ? 'unfilled' : 'partly unfilled'} after ALPACA_DAY_CANCEL_AFTER_S`;
     case 'outside_courtside':
-      return 'cancelled at the broker outside Courtside (the broker dashboard, another app, or the broker itself) before anything filled';
+      return `cancelled at the broker outside Courtside (the broker dashboard, another app, or the broker itself) before ${all ? 'anything' : 'the rest'} filled`;
     case 'expired':
-      return 'expired at the broker (a DAY order ends at the close) with nothing filled';
+      return `expired at the broker (a DAY order ends at the close) with ${all ? 'nothing filled' : 'the rest unfilled'}`;
   }
+}
+
+/**
+ * Who ended the unfilled part of an order that ended canceled or expired short of its qty
+ * (`filledQty` of it filled), from the reason recorded on its row at booking (`ioc_ended`). Null
+ * when none is recorded: a row booked before the reason was kept there says only its state (it
+ * may have been a DAY order, so it is not guessed to be the IOC's).
+ */
+export function unfilledText(o: { qty: number; filledQty: number; rejectReason: RecordedReason | null }): string | null {
+  const r = o.rejectReason;
+  if (r?.code !== 'ioc_ended' || o.filledQty >= o.qty) return null;
+  return endedByText(r.endedBy ?? 'ioc', r.status, o.filledQty > 0 ? 'rest' : 'all');
 }

@@ -1,6 +1,6 @@
 import type { ConfirmRefusal } from '../../trading/confirmations/confirmations.js';
-import type { ResolveAsk, ResolveVerdict, StuckApproval, StuckList } from '../../trading/execution/stuck.js';
-import type { BrokerEvidence, StuckCause } from '../../trading/execution/stuck-types.js';
+import type { ResolveAsk, ResolveVerdict, StuckApproval, StuckExit, StuckList } from '../../trading/execution/stuck.js';
+import type { BrokerEvidence, ExitResolveResult, SettleResult, StuckCause } from '../../trading/execution/stuck-types.js';
 import { recordedReasonText } from './recorded-reasons.js';
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
@@ -9,6 +9,11 @@ const age = (ms: number) => (ms < 120_000 ? `${Math.round(ms / 1000)} s` : ms < 
 /** One stuck approval, one line. */
 function approvalLine(a: StuckApproval): string {
   return `• ${a.symbol} ${a.side} ${a.qty} @ ${usd(a.limitPrice)} — approval ${a.approvalId}, send began ${age(a.ageMs)} ago (${a.attemptedAt}), ${usd(a.reserved)} reserved, order ${a.clientOrderId} at ${a.broker}`;
+}
+
+/** One stuck exit order, one line. */
+function exitLine(x: StuckExit): string {
+  return `• ${x.symbol} (${x.strategy}) ${x.exitReason} sell ${x.qty} — order ${x.clientOrderId} at ${x.broker}, send began ${age(x.ageMs)} ago`;
 }
 
 /** /stuck: orders whose send began and never got booked, older than the recovery limit. */
@@ -21,8 +26,8 @@ export function stuckListText(l: StuckList): string {
     lines.push('', 'Approvals:', ...l.approvals.map(approvalLine), '', 'Settle one with /resolve <approval id>.');
   }
   if (l.exits.length > 0) {
-    lines.push('', 'Exit orders (the recovery pass retries them every minute; /reconcile compares with the broker):');
-    lines.push(...l.exits.map((x) => `• ${x.symbol} (${x.strategy}) ${x.exitReason} sell ${x.qty} — order ${x.clientOrderId} at ${x.broker}, send began ${age(x.ageMs)} ago`));
+    lines.push('', "Exit orders (the recovery pass retries them every minute; the position's exits wait until each is settled):");
+    lines.push(...l.exits.flatMap((x) => [exitLine(x), `  settle it: /resolve ${x.clientOrderId}`]));
   }
   return lines.join('\n');
 }
@@ -43,6 +48,8 @@ export function evidenceText(e: BrokerEvidence): string {
 
 /** /resolve <id>: the evidence and what each button does (buttons are added by the command). */
 export function resolveAskText(a: ResolveAsk): string {
+  if (a.kind === 'exit_not_stuck') return `Exit order ${a.clientOrderId} is not stuck (unknown, settled, or its send began less than the recovery limit ago). /stuck lists what is.`;
+  if (a.kind === 'exit_ask') return resolveExitAskText(a);
   if (a.kind === 'not_stuck') return `Approval ${a.approvalId} is not stuck (unknown, settled, or its send began less than the recovery limit ago). /stuck lists what is.`;
   const i = a.item;
   return [
@@ -57,11 +64,30 @@ export function resolveAskText(a: ResolveAsk): string {
   ].join('\n');
 }
 
+/** /resolve <exit client order id>: the evidence and what each offered button does. */
+function resolveExitAskText(a: Extract<ResolveAsk, { kind: 'exit_ask' }>): string {
+  const x = a.item;
+  const lines = [`🔎 Stuck exit order ${x.clientOrderId}`, exitLine(x), '', `Broker: ${evidenceText(a.evidence)}`, ''];
+  if (a.markFailed) lines.push('Mark failed: closes this exit order with nothing sold or booked; the position stays open and its exits resume (the next exit run sends a new order under a new id).');
+  if (a.bookFill) lines.push("Book fill: books the broker's final answer for this order once (position reduced, P&L).");
+  if (!a.markFailed && !a.bookFill) {
+    lines.push(
+      a.evidence.kind === 'found'
+        ? 'Nothing to settle yet: the broker shows this order still working. Once it is final, /resolve it again to book it.'
+        : 'Nothing can be settled while the broker cannot be asked. Send /resolve again later.',
+    );
+  } else {
+    lines.push('Nothing is ever sent for this order. These buttons expire in 5 minutes and stop working if the order changes.');
+  }
+  return lines.join('\n');
+}
+
 const CAUSES: Record<StuckCause, string> = {
   lookup_failed: 'the broker could not be asked',
   working: 'the broker shows the order still working; it can be booked once it is final',
   order_at_broker: 'the broker shows this order (live or filled): it cannot be marked failed; book it instead',
   nothing_to_book: 'the broker has no final order to book',
+  not_ours: 'the order under this client order id at the broker is not ours, so there is nothing to book',
 };
 
 /** Words for a confirmation that confirmed nothing. */
@@ -80,7 +106,13 @@ export function resolveRefusalText(r: ConfirmRefusal): string {
 
 /** What a Mark failed / Book fill press did. */
 export function resolveVerdictText(v: ResolveVerdict): string {
+  if (v.kind === 'refused' && v.refusal.kind === 'stale' && v.exit) {
+    const x = v.exit;
+    const at = v.refusal.changedAt ? ` at ${v.refusal.changedAt.toISOString()}` : '';
+    return `This confirmation is out of date: exit order ${x.clientOrderId} changed${at} since it was shown (now: ${x.state}, ${x.booked ? 'settled' : 'not booked'}). Nothing was changed. Send /resolve ${x.clientOrderId} again.`;
+  }
   if (v.kind === 'refused') return resolveRefusalText(v.refusal);
+  if (v.kind === 'exit_settled') return exitVerdictText(v.result);
   const r = v.result;
   switch (r.kind) {
     case 'not_found':
@@ -103,4 +135,39 @@ export function resolveVerdictText(v: ResolveVerdict): string {
     case 'ambiguous':
       return `Nothing was changed: ${CAUSES[r.cause]}. ${evidenceText(r.evidence)}`;
   }
+}
+
+/** What an exit's Mark failed / Book fill press did. */
+function exitVerdictText(r: ExitResolveResult): string {
+  switch (r.kind) {
+    case 'not_stuck':
+      return `Exit order ${r.clientOrderId} is no longer stuck (settled meanwhile); nothing was changed.`;
+    case 'busy':
+      return `Exit order ${r.clientOrderId}: a run is working on this position right now; nothing was changed. Try again in a minute.`;
+    case 'changed':
+      return `Exit order ${r.clientOrderId} changed since it was shown; nothing was changed. Send /resolve ${r.clientOrderId} again.`;
+    case 'booked': {
+      const o = r.outcome;
+      return `✅ Booked from the broker's answer: ${o.symbol} (${o.strategy}) sold ${o.filledQty}/${o.qty}${o.avgFillPrice !== null ? ` at ${usd(o.avgFillPrice)}` : ''}, ${o.remainingQty} left. ${evidenceText(r.evidence)}`;
+    }
+    case 'failed': {
+      const o = r.outcome;
+      return `✅ Marked failed: exit order ${r.clientOrderId} is closed with nothing sold; ${o.symbol} (${o.strategy}) keeps ${o.remainingQty} shares and its exits resume (a new order under a new id).`;
+    }
+    case 'ambiguous':
+      return `Nothing was changed: ${CAUSES[r.cause]}. ${evidenceText(r.evidence)}`;
+  }
+}
+
+/** What an approval's trader is told once an admin settled it through /resolve (the approval's chat). */
+export function approverToldText(v: { approvalId: string; result: Extract<SettleResult, { kind: 'booked' | 'failed' }>; symbol: string | null; by: string }): string {
+  const what = v.symbol ?? 'your order';
+  const o = v.result.outcome;
+  const how =
+    v.result.kind === 'failed'
+      ? `marked failed: nothing was bought or booked and its budget is released`
+      : o.kind === 'filled' || o.kind === 'partially_filled' || o.kind === 'not_filled'
+        ? `booked from the broker's answer: ${o.kind.replace('_', ' ')}, ${o.filledQty}/${o.qty} ${o.symbol}${o.avgFillPrice !== null ? ` at ${usd(o.avgFillPrice)}` : ''}`
+        : `booked from the broker's answer (${o.kind})`;
+  return `🧾 Your approval of ${what} (${v.approvalId}) was settled by an admin (${v.by}): ${how}.`;
 }

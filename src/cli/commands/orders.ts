@@ -12,7 +12,7 @@ function listingText(l: StuckList): string {
     ...l.approvals.map((a) => `approval ${a.approvalId}  ${a.symbol} ${a.side} ${a.qty} @ ${a.limitPrice}  ${a.clientOrderId}  attempted ${a.attemptedAt}  reserved ${a.reserved}`),
     ...l.exits.map((x) => `exit ${x.clientOrderId}  ${x.symbol} (${x.strategy}) ${x.exitReason} sell ${x.qty}  attempted ${x.attemptedAt}`),
   ];
-  return `${lines.join('\n')}\nSettle an approval with /resolve <approval id> in the chat (admin).\n`;
+  return `${lines.join('\n')}\nSettle one with /resolve <approval id> or /resolve <exit order id> in the chat (admin).\n`;
 }
 
 export const ordersCommand: CliCommand = {

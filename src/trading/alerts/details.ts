@@ -86,7 +86,7 @@ export type ResolveDetail =
   /** The broker took an order again after refusing one (`symbol`: the order it took). */
   | { code: 'broker.accepted'; broker: string; symbol: string }
   /** An admin settled the order an `order.ambiguous` alert was about (/resolve): booked or failed. */
-  | { code: 'order.settled'; clientOrderId: string; result: 'booked' | 'failed'; by: string }
+  | { code: 'order.settled'; clientOrderId: string; result: 'booked' | 'failed'; by: string; /** `exit` for a stop, time stop, close or flatten order (no budget to release); absent: an entry. */ kind?: 'entry' | 'exit' }
   /** A row written before alerts were typed: its stored English, verbatim. */
   | { code: 'recorded'; recorded: string }
   /** Read back only: a code this release does not know. */
@@ -199,7 +199,7 @@ const resolveSchemas: { [C in Exclude<ResolveDetail['code'], 'unknown'>]: z.ZodT
   'circuit.resumed': z.object({ code: z.literal('circuit.resumed'), broker: z.string() }),
   'delivery.recovered': z.object({ code: z.literal('delivery.recovered'), chatId: z.number() }),
   'broker.accepted': z.object({ code: z.literal('broker.accepted'), broker: z.string(), symbol: z.string() }),
-  'order.settled': z.object({ code: z.literal('order.settled'), clientOrderId: z.string(), result: z.enum(['booked', 'failed']), by: z.string() }),
+  'order.settled': z.object({ code: z.literal('order.settled'), clientOrderId: z.string(), result: z.enum(['booked', 'failed']), by: z.string(), kind: z.enum(['entry', 'exit']).optional() }),
   recorded: z.object({ code: z.literal('recorded'), recorded: z.string() }),
 };
 

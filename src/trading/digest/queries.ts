@@ -228,8 +228,9 @@ export async function loadFillsOfDay(db: SqlSession, sessionDate: string): Promi
 
 /**
  * What failed today besides alerts: rejected orders, exits that did not fill
- * (the position is still open), and approvals that failed or were refused by
- * a gate without reaching the broker.
+ * or filled only part (the position is still open; the order row records who
+ * ended the rest), and approvals that failed or were refused by a gate
+ * without reaching the broker.
  */
 export async function loadOrderFailures(db: SqlSession, sessionDate: string): Promise<FailureLine[]> {
   const orders = await q<{
@@ -237,6 +238,7 @@ export async function loadOrderFailures(db: SqlSession, sessionDate: string): Pr
     side: 'buy' | 'sell';
     kind: 'entry' | 'exit';
     qty: number;
+    filled_qty: number;
     state: string;
     reject_reason: string | null;
     reject_detail: unknown;
@@ -244,9 +246,9 @@ export async function loadOrderFailures(db: SqlSession, sessionDate: string): Pr
     at: Date;
   }>(
     db,
-    `SELECT symbol, side, kind, qty, state, reject_reason, reject_detail, exit_reason, COALESCE(booked_at, updated_at) AS at
+    `SELECT symbol, side, kind, qty, filled_qty, state, reject_reason, reject_detail, exit_reason, COALESCE(booked_at, updated_at) AS at
        FROM orders
-      WHERE (state = 'rejected' OR (kind = 'exit' AND state IN ('canceled', 'expired') AND filled_qty = 0))
+      WHERE (state = 'rejected' OR (kind = 'exit' AND state IN ('canceled', 'expired') AND filled_qty < qty))
         AND (COALESCE(booked_at, updated_at) AT TIME ZONE ${NY})::date = $1::date
       ORDER BY at DESC LIMIT 20`,
     [sessionDate],
@@ -268,6 +270,7 @@ export async function loadOrderFailures(db: SqlSession, sessionDate: string): Pr
         symbol: o.symbol,
         side: o.side,
         qty: o.qty,
+        filledQty: o.filled_qty,
         orderKind: o.kind,
         exitReason: o.exit_reason,
         state: o.state,

@@ -182,15 +182,17 @@ export interface AlertFailure extends FailureBase {
   detail: AlertDetail;
 }
 
-/** A rejected order, or an exit that did not fill (the position is still open). */
+/** A rejected order, or an exit that did not (fully) fill (the position is still open). */
 export interface OrderFailure extends FailureBase {
   source: 'order';
   symbol: string;
   side: 'buy' | 'sell';
   qty: number;
+  /** Shares that filled: above 0 only for an exit whose rest ended unfilled. */
+  filledQty: number;
   orderKind: 'entry' | 'exit';
   exitReason: ExitReason | null;
-  /** `rejected`, or `canceled` / `expired` for an exit that did not fill. */
+  /** `rejected`, or `canceled` / `expired` for an exit that did not fill, or filled only part. */
   state: string;
   /** Why the order was closed without a fill, as recorded (`orders.reject_detail`); null when it was not. */
   rejectReason: RecordedReason | null;

@@ -11,6 +11,7 @@ import { queueExit, type QueueDeps, type QueuedOrder } from '../queue/queued-ord
 import { ExitDesk, type PositionRow, type ResolveContext } from './exit-order.js';
 import type { ExitDeps, ExitOutcome } from './exit-types.js';
 import { resolveUnbooked } from './exits.js';
+import type { OrderTimeInForce } from '../../lib/time-in-force.js';
 
 /**
  * The manual close of one position (`/close SYMBOL [qty]`, the Close button
@@ -82,6 +83,8 @@ export interface CloseAskDeps {
   hours: MarketHours;
   now: () => Date;
   audit: { append(e: { action: string; actor: string | number; [k: string]: unknown }): Promise<number> };
+  /** How the sale will rest at the broker (ALPACA_ENTRY_TIF), shown in the confirm; absent: IOC. */
+  timeInForce?: OrderTimeInForce | null;
 }
 
 /** Who asks and what. `qty` null: the whole position. */
@@ -109,12 +112,12 @@ export interface CloseAskRequest {
  * - `kill_unknown`: the switch cannot be read (nothing can be confirmed against it).
  */
 export type CloseAsk =
-  | { kind: 'ask'; position: HeldPosition; qty: number; underKill: boolean; killReason: string | null; token: IssuedConfirmation }
+  | { kind: 'ask'; position: HeldPosition; qty: number; underKill: boolean; killReason: string | null; token: IssuedConfirmation; timeInForce: OrderTimeInForce | null }
   | { kind: 'no_position'; symbol: string; closest: string[] }
   | { kind: 'ambiguous'; symbol: string; strategies: string[] }
   | { kind: 'too_many'; position: HeldPosition; asked: number }
   | { kind: 'position_changed'; symbol: string; position: HeldPosition | null }
-  | { kind: 'market_closed'; position: HeldPosition; qty: number; nextOpen: SessionInfo | null; offer: QueueOffer | null; underKill: boolean; killReason: string | null }
+  | { kind: 'market_closed'; position: HeldPosition; qty: number; nextOpen: SessionInfo | null; offer: QueueOffer | null; underKill: boolean; killReason: string | null; timeInForce: OrderTimeInForce | null }
   | { kind: 'kill_switch'; reason: string | null }
   | { kind: 'kill_unknown' };
 
@@ -180,20 +183,21 @@ export async function askClose(deps: CloseAskDeps, req: CloseAskRequest): Promis
   }
   const nowMs = deps.now().getTime();
   const killReason = underKill ? ks.reason : null;
+  const timeInForce = deps.timeInForce ?? null;
   if (!deps.hours.isOpen(nowMs)) {
     const w = queueWindow(deps.hours, nowMs);
-    if (!w) return { kind: 'market_closed', position, qty, nextOpen: null, offer: null, underKill, killReason };
+    if (!w) return { kind: 'market_closed', position, qty, nextOpen: null, offer: null, underKill, killReason, timeInForce };
     // Bound like the sell confirm: the position as shown, the qty, the kill epoch; single use, 5 minutes.
     const binding = { ...(underKill ? CLOSE_QUEUE_UNDER_KILL_CONFIRM : CLOSE_QUEUE_CONFIRM), subject: subjectOf(position, qty) };
     const token = await new Confirmations(deps.db, { now: deps.now }).issue({ ...binding, version: ks.epoch, issuedBy: req.by });
     await deps.audit.append({ action: 'close.queue_offered', actor: req.by, symbol, strategy: position.strategy, qty, held: position.qty, underKill, killEpoch: ks.epoch, sendAt: w.sendAt.toISOString() });
     const offer = { token, sendAt: w.sendAt, expiresAt: w.expiresAt };
-    return { kind: 'market_closed', position, qty, nextOpen: deps.hours.nextOpen(nowMs), offer, underKill, killReason };
+    return { kind: 'market_closed', position, qty, nextOpen: deps.hours.nextOpen(nowMs), offer, underKill, killReason, timeInForce };
   }
   const binding = { ...(underKill ? CLOSE_UNDER_KILL_CONFIRM : CLOSE_CONFIRM), subject: subjectOf(position, qty) };
   const token = await new Confirmations(deps.db, { now: deps.now }).issue({ ...binding, version: ks.epoch, issuedBy: req.by });
   await deps.audit.append({ action: 'close.asked', actor: req.by, symbol, strategy: position.strategy, qty, held: position.qty, underKill, killEpoch: ks.epoch });
-  return { kind: 'ask', position, qty, underKill, killReason, token };
+  return { kind: 'ask', position, qty, underKill, killReason, token, timeInForce };
 }
 
 /**
@@ -370,7 +374,7 @@ export type CloseResult =
   | { kind: 'busy' };
 
 /**
- * Step 3 (worker): sells the confirmed qty — IOC at the bid with the buffer,
+ * Step 3 (worker): sells the confirmed qty — IOC (or DAY, `ExitDeps.timeInForce`) at the bid with the buffer,
  * through the exit desk and the one order lifecycle (audit, kill-switch read
  * right before the POST, attempt mark, lookup never re-POST, booked once) —
  * under the position's advisory lock. Safe to run again for the same request.

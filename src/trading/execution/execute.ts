@@ -19,7 +19,7 @@ import { ALWAYS_OPEN, type MarketHours } from '../../engine/market-hours.js';
 import { marketClosedReason, type NewRiskSession } from './new-risk-session.js';
 import { lookUpEvidence } from './broker-evidence.js';
 import { OrderLifecycle, refOf, type BookingFacts, type OrderBookkeeping, type OrdersRow, type UnsentCause } from './order-lifecycle.js';
-import { brokerWords, reasonParam, scrubReason, storedReason, type RecordedReason } from './recorded-reasons.js';
+import { bookedReason, brokerWords, reasonParam, scrubReason, storedReason, type RecordedReason } from './recorded-reasons.js';
 import { randomUUID } from 'node:crypto';
 import { approvalStateVersion } from './state-version.js';
 import type { BrokerEvidence, SettleMode, SettleResult } from './stuck-types.js';
@@ -83,6 +83,8 @@ export interface OrderSummary {
   orderState: OrderStatus;
   /** `day` for a DAY entry (ALPACA_ENTRY_TIF=day) whose unfilled rest Courtside cancels; absent for IOC. */
   timeInForce?: 'day';
+  /** A partial fill: who ended the unfilled rest, as recorded on the order row at booking (`ioc_ended`); absent on older rows. */
+  unfilledReason?: RecordedReason;
 }
 
 /**
@@ -669,7 +671,8 @@ class Run {
         this.approvalId,
         filledQty > 0 ? 'EXECUTED' : 'FAILED',
         a.pick_id,
-        reasonParam(rejectReason),
+        // The order row records who ended an order that ended short of its qty (the approval's reason above says it for nothing filled).
+        reasonParam(bookedReason(f, o.qty)),
         a.source_target,
       ],
     );
@@ -747,7 +750,10 @@ class Run {
       ...(o.time_in_force === 'day' ? { timeInForce: 'day' as const } : {}),
     };
     if (a.state === 'filled') return { kind: 'filled', ...summary };
-    if (a.state === 'partially_filled') return { kind: 'partially_filled', ...summary };
+    if (a.state === 'partially_filled') {
+      const rest = storedReason(o.reject_detail);
+      return { kind: 'partially_filled', ...summary, ...(rest ? { unfilledReason: rest } : {}) };
+    }
     if (a.state === 'not_filled') return { kind: 'not_filled', reason: reason ?? { code: 'ioc_ended', status: o.state }, ...summary };
     return { kind: 'pending', approvalId: a.id, clientOrderId: o.client_order_id, cause: { code: 'order_open', clientOrderId: o.client_order_id, orderState: o.state } };
   }

@@ -8,7 +8,7 @@ import { AuditJournal } from './audit-journal.js';
 import { closeClientOrderId, exitClientOrderId, legacyCloseClientOrderId, type CloseOrderKey } from './exit-ids.js';
 import { DEFAULT_EXIT_LIMITS, type ExitDeps, type ExitLimits, type ExitNote, type ExitOutcome, type ExitStatus, type ExitTrigger, type OrderExitReason } from './exit-types.js';
 import { neverSent, OrderLifecycle, refOf, type BookingFacts, type KillSwitchRule, type LifecycleResult, type OrderBookkeeping, type OrdersRow, type UnsentCause } from './order-lifecycle.js';
-import { brokerWords, reasonParam, scrubReason, storedReason, type RecordedReason } from './recorded-reasons.js';
+import { bookedReason, brokerWords, reasonParam, scrubReason, storedReason, type RecordedReason } from './recorded-reasons.js';
 import { isTerminal } from '../../lib/order-status.js';
 import { lookUpEvidence } from './broker-evidence.js';
 import type { ExitSettleResult } from './stuck-types.js';
@@ -52,7 +52,7 @@ export interface ResolveContext {
 }
 
 /**
- * The sell limit of a marketable IOC exit: the bid minus the buffer, rounded
+ * The sell limit of a marketable exit (IOC, or DAY where the account refuses IOC): the bid minus the buffer, rounded
  * DOWN to the tick (a sell limit below the bid still executes at the bid;
  * the buffer only bounds the worst price if the bid drops while the order
  * travels). The mirror of `iocLimitPriceFromAsk` for buys.
@@ -106,6 +106,11 @@ export class ExitDesk {
       waitTimeoutMs: deps.waitTimeoutMs ?? 30_000,
       log: this.log,
     });
+  }
+
+  /** Time in force of new exit sells (ALPACA_ENTRY_TIF): IOC unless the account refuses it. */
+  private get timeInForce(): 'ioc' | 'day' {
+    return this.deps.timeInForce ?? 'ioc';
   }
 
   /** Serialises all exit work on one position across processes; `'busy'` when another run holds it past `lockWaitMs`. */
@@ -200,7 +205,7 @@ export class ExitDesk {
   }
 
   /**
-   * A confirmed manual close: sells `qty` shares of the position (IOC at the
+   * A confirmed manual close: sells `qty` shares of the position (IOC or DAY at the
    * bid with the buffer, like every exit) under the client order id its
    * request fixes (`closeClientOrderId`), then follows the order to its
    * booked outcome. Run again for the same request (a retried job, another
@@ -236,9 +241,9 @@ export class ExitDesk {
     const inserted = await this.deps.db.rows<{ id: string }>(
       `INSERT INTO orders (id, approval_id, kind, exit_reason, decision_price, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force,
                            state, budget_date, reserved_amount, created_at, updated_at)
-       VALUES ($1, NULL, 'exit', $2, $3, $4, $5, $6, $7, 'sell', $8, $9, 'ioc', 'new', $10, 0, $11, $11)
+       VALUES ($1, NULL, 'exit', $2, $3, $4, $5, $6, $7, 'sell', $8, $9, $12, 'new', $10, 0, $11, $11)
        ON CONFLICT (client_order_id) DO NOTHING RETURNING id`,
-      [orderId, reason, decisionPrice, cid, this.deps.broker.name, k.symbol, k.strategy, qty, limitPrice, ctx.today, now],
+      [orderId, reason, decisionPrice, cid, this.deps.broker.name, k.symbol, k.strategy, qty, limitPrice, ctx.today, now, this.timeInForce],
     );
     const order = await this.orderByClientId(cid);
     if (!order) throw new Error(`exit order ${cid} vanished right after it was written; run the exits job again (it only looks the order up)`);
@@ -251,6 +256,7 @@ export class ExitDesk {
         why: this.text(triggerDetail(trigger)),
         qty,
         limitPrice,
+        timeInForce: this.timeInForce,
         bid,
         decisionPrice,
         ...extra,
@@ -273,7 +279,8 @@ export class ExitDesk {
       return this.outcome((await this.orderByClientId(order.client_order_id))!);
     }
     const rule: KillSwitchRule = !ctx.bypassKill ? 'check' : ctx.confirmedEpoch !== undefined ? { confirmedEpoch: ctx.confirmedEpoch } : 'bypass';
-    const res = await this.lifecycle.follow(order, rule, this.bookkeeping(order));
+    // A DAY sell (an account that refuses IOC) is cancelled once it has rested this long; an IOC row ignores it.
+    const res = await this.lifecycle.follow(order, rule, this.bookkeeping(order), { dayCancelAfterMs: this.deps.dayCancelAfterMs ?? 30_000 });
     return this.outcomeOf(order, res);
   }
 
@@ -334,7 +341,7 @@ export class ExitDesk {
       }
       if (found) return { kind: 'ambiguous', clientOrderId: cid, cause: 'working', evidence };
       if (evidence.kind === 'lookup_failed') return { kind: 'ambiguous', clientOrderId: cid, cause: 'lookup_failed', evidence };
-      await this.closeUnsent(o, { code: 'lost_after_crash', symbol: o.symbol, attemptedAt: attemptedAt.toISOString(), markedBy: null }, false);
+      await this.closeUnsent(o, { code: 'lost_after_crash', symbol: o.symbol, attemptedAt: attemptedAt.toISOString(), markedBy: null, order: 'exit' }, false);
       return { kind: 'closed', clientOrderId: cid, outcome: await this.withRemaining(this.outcome((await this.orderByClientId(cid))!)), evidence };
     } finally {
       await this.journal.flush();
@@ -385,12 +392,12 @@ export class ExitDesk {
     const now = f.at;
     const filled = f.filledQty;
     const avg = f.avg;
-    const rejectReason = f.rejectReason;
+    const recorded = bookedReason(f, o.qty);
     const booked = await this.deps.db.transaction(async (tx) => {
       const upd = await tx.rows(
         `UPDATE orders SET state = $2, broker_order_id = $3, filled_qty = $4, avg_fill_price = $5, reject_reason = $6, reject_detail = $8::jsonb, booked_at = $7, updated_at = $7
           WHERE id = $1 AND booked_at IS NULL RETURNING id`,
-        [o.id, f.status, f.brokerOrderId, filled, filled > 0 ? avg : null, f.brokerReason, now, reasonParam(rejectReason)],
+        [o.id, f.status, f.brokerOrderId, filled, filled > 0 ? avg : null, f.brokerReason, now, reasonParam(recorded)],
       );
       if (upd.length === 0) return null; // booked by an earlier run
       const pos = (await tx.rows<{ qty: number; avg_cost: string }>(`SELECT qty, avg_cost FROM positions WHERE symbol = $1 AND strategy = $2 FOR UPDATE`, [o.symbol, o.strategy]))[0];
@@ -434,7 +441,7 @@ export class ExitDesk {
       realizedPnl: booked.realized,
       remainingQty: booked.held - booked.sold,
       ...(filled > booked.sold ? { overfilled: filled - booked.sold, note: 'the broker sold more than our books held; run /reconcile' } : {}),
-      ...(rejectReason ? { rejectReason } : {}),
+      ...(recorded ? { rejectReason: recorded } : {}),
     });
     this.log?.info({ clientOrderId: o.client_order_id, status: f.status, filled, avg: f.avgFillPrice, realized: booked.realized }, 'exit booked');
     return true;
@@ -471,6 +478,7 @@ export class ExitDesk {
       limitPrice: Number(o.limit_price),
       remainingQty: 0,
       rejectReason: storedReason(o.reject_detail),
+      ...(o.time_in_force === 'day' ? { timeInForce: 'day' as const } : {}),
       note,
     };
   }

@@ -63,6 +63,15 @@ export interface ExitDeps {
   waitTimeoutMs?: number;
   /** How long a second runner waits for the position lock. Default 60 s. */
   lockWaitMs?: number;
+  /**
+   * Time in force of exit sells (stop, time stop, target, /close, flatten): `ioc` (default), or
+   * `day` for a broker account that refuses IOC (ALPACA_ENTRY_TIF=day, the same setting as
+   * entries): a DAY limit the lifecycle cancels once it has rested `dayCancelAfterMs` unfilled
+   * (ALPACA_DAY_CANCEL_AFTER_S; the cancel recorded as `day_timeout`), booking what filled.
+   */
+  timeInForce?: 'ioc' | 'day';
+  /** How long a DAY exit may rest unfilled before it is cancelled. Default 30 s. */
+  dayCancelAfterMs?: number;
 }
 
 /**
@@ -104,10 +113,14 @@ export interface ExitOutcome {
   /**
    * The reason recorded on the order row (`reject_detail`) when it was closed
    * unexecuted or the broker refused it, as a code with its figures (the
-   * broker's own words inside `broker_rejected`). Not `reason`: that is the
-   * exit's rule (stop, time stop, flatten).
+   * broker's own words inside `broker_rejected`), or — `ioc_ended` — who ended
+   * an order that ended canceled or expired short of its qty (the IOC, /kill,
+   * Courtside's DAY timeout, …). Not `reason`: that is the exit's rule (stop,
+   * time stop, flatten).
    */
   rejectReason: RecordedReason | null;
+  /** `day` for a DAY sell (ALPACA_ENTRY_TIF=day) whose unfilled rest Courtside cancels; absent for IOC (and when no order was placed). */
+  timeInForce?: 'day';
   /** What happened beyond the status, as a code and figures (a face turns it into words). */
   note: ExitNote;
 }

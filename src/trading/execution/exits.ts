@@ -27,7 +27,9 @@ export interface RunExitsOptions {
  *    LIVE hypothesis's, carried from its pick: the live bid at or above it);
  * 3. the kill switch is read; while it is on nothing is sent (unless
  *    `limits.exitsDuringKill`) and the outcome says `blocked`;
- * 4. one IOC sell of the whole position at bid × (1 − buffer), with a client
+ * 4. one sell of the whole position at bid × (1 − buffer) — IOC, or a DAY
+ *    limit Courtside cancels after ALPACA_DAY_CANCEL_AFTER_S on an account
+ *    that refuses IOC (`deps.timeInForce`) — with a client
  *    order id fixed by position + trading day + reason + attempt, written to
  *    `orders` before the POST, then followed to its booked outcome.
  *
@@ -106,7 +108,7 @@ export interface FlattenOptions {
 }
 
 /**
- * `/kill flatten`: sells every open position (IOC at bid × (1 − buffer),
+ * `/kill flatten`: sells every open position (IOC — or DAY, see `ExitDeps.timeInForce` — at bid × (1 − buffer),
  * `exit_reason` 'flatten'), with the same order discipline as the rule exits.
  * It runs EVEN WHILE THE KILL SWITCH IS ON, by design: it is the explicit,
  * confirmed admin request to remove risk (DESIGN §4.5); every order it

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { SqlSession } from '../../adapters/db/port.js';
 import type { Broker, BrokerClock, BrokerOrder, Fill, OrderRequest, SubmittedOrderRef } from '../../adapters/brokers/port.js';
@@ -8,6 +9,9 @@ import type { AuditJournal } from './audit-journal.js';
 import type { BrokerRejected, MarketClosed, OrderEndedBy, RecordedReason } from './recorded-reasons.js';
 import { cancelCauseOf, recordCancelCause, type CancelCause } from './cancel-causes.js';
 import { marketClosedReason, type NewRiskSession } from './new-risk-session.js';
+
+/** How far short of a DAY order's cancel deadline the broker's wait may end: its slowest poll interval (alpaca-broker `pollDelayByAge`). */
+const DAY_DEADLINE_SLACK_MS = 30_000;
 
 /**
  * The columns of an `orders` row the lifecycle reads and updates, whatever
@@ -230,8 +234,17 @@ export class OrderLifecycle {
       try {
         const waitMs = day === null ? this.deps.waitTimeoutMs : Math.max(0, Math.min(this.deps.waitTimeoutMs, day - this.deps.now().getTime()));
         b = waitMs > 0 ? await broker.waitForTerminal(order.client_order_id, { timeoutMs: waitMs }) : b;
-        if (day !== null && !isTerminal(b.status) && this.deps.now().getTime() >= day && (await this.cancelDay(order, b))) {
-          b = await broker.waitForTerminal(order.client_order_id, { timeoutMs: Math.min(this.deps.waitTimeoutMs, 10_000) });
+        if (day !== null && !isTerminal(b.status)) {
+          // The broker's wait ends at its last look BEFORE the deadline (one poll interval short at most):
+          // wait out the rest here, so the cancel goes on time and this run books the outcome — an exit
+          // or a /close has no retry that would come back for it.
+          const left = day - this.deps.now().getTime();
+          if (left > 0 && left <= DAY_DEADLINE_SLACK_MS) await sleep(left);
+          if (this.deps.now().getTime() >= day) {
+            // Cancelled, or refused because it filled meanwhile: either way one more look books the final state.
+            await this.cancelDay(order, b);
+            b = await broker.waitForTerminal(order.client_order_id, { timeoutMs: Math.min(this.deps.waitTimeoutMs, 10_000) });
+          }
         }
       } catch (e) {
         if (!isBrokerError(e)) throw e;

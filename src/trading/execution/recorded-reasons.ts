@@ -42,8 +42,9 @@ export type RecordedReason =
   /** The broker placed nothing and retrying cannot help (e.g. bad credentials). */
   | { code: 'not_placed'; error: string }
   /**
-   * The order ended with nothing filled; `endedBy` says who ended it, from the broker's record and
-   * ours (absent on rows written before it was kept: read as `ioc`).
+   * The order ended (canceled or expired) with nothing filled — or, on an order row, with less
+   * than its qty filled; `endedBy` says who ended it, from the broker's record and ours (absent
+   * on rows written before it was kept: read as `ioc`).
    */
   | { code: 'ioc_ended'; status: string; endedBy?: OrderEndedBy }
   /** The broker refused; `brokerReason` is the broker's own words (its data), null when it gave none. */
@@ -55,9 +56,11 @@ export type RecordedReason =
   /**
    * The worker stopped (crash, kill -9) right after the `symbol` order's attempt mark (`attemptedAt`, ISO)
    * and the broker shows no such order: closed by the recovery pass (`markedBy` null) or marked
-   * failed by an admin through /resolve (`markedBy`: their id). Nothing was booked; budget released.
+   * failed by an admin through /resolve (`markedBy`: their id) once the broker showed no order of ours
+   * under its id (none, or another order holding it). Nothing was booked; an entry's budget is
+   * released, an exit's position keeps its shares (`order` `exit`; absent on entries and older rows).
    */
-  | { code: 'lost_after_crash'; symbol: string; attemptedAt: string; markedBy: string | null }
+  | { code: 'lost_after_crash'; symbol: string; attemptedAt: string; markedBy: string | null; order?: 'entry' | 'exit' }
   /**
    * A row written before reasons were typed: its stored English, verbatim. Also what
    * a stored value this release cannot read becomes (its JSON text): see parseRecordedReason.
@@ -105,6 +108,17 @@ export function scrubReason(r: RecordedReason, text: (s: string) => string): Rec
 }
 
 /**
+ * The reason an order row records when it is booked (`orders.reject_detail`): who ended it
+ * (`ioc_ended`) when it ended canceled or expired short of its `qty` — nothing or only part
+ * filled — else the broker's refusal (or words) as the lifecycle found them, else none. The same
+ * for entries and exits, so /orders and the digest can say who ended the unfilled part.
+ */
+export function bookedReason(f: { status: string; filledQty: number; endedBy?: OrderEndedBy; rejectReason: BrokerRejected | null }, qty: number): RecordedReason | null {
+  if ((f.status === 'canceled' || f.status === 'expired') && f.filledQty < qty) return { code: 'ioc_ended', status: f.status, ...(f.endedBy ? { endedBy: f.endedBy } : {}) };
+  return f.rejectReason;
+}
+
+/**
  * What `orders.reject_reason` keeps next to the record: the broker's own
  * words (its data), and nothing for reasons of ours.
  */
@@ -141,7 +155,7 @@ const schemas: { [C in RecordedReasonCode]: z.ZodType<Extract<RecordedReason, { 
   broker_rejected: z.object({ code: z.literal('broker_rejected'), broker: z.string(), brokerReason: z.string().nullable() }),
   stale_exit: z.object({ code: z.literal('stale_exit'), day: z.string() }),
   gave_up: z.object({ code: z.literal('gave_up'), tries: z.number(), error: z.string() }),
-  lost_after_crash: z.object({ code: z.literal('lost_after_crash'), symbol: z.string(), attemptedAt: z.string(), markedBy: z.string().nullable() }),
+  lost_after_crash: z.object({ code: z.literal('lost_after_crash'), symbol: z.string(), attemptedAt: z.string(), markedBy: z.string().nullable(), order: z.enum(['entry', 'exit']).optional() }),
   recorded: z.object({ code: z.literal('recorded'), recorded: z.string() }),
 };
 

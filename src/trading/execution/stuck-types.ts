@@ -55,7 +55,9 @@ export type StuckCause =
   /** Mark failed refused: the broker shows an order with shares filled or still working. */
   | 'order_at_broker'
   /** Book fill refused: the broker has no final order to book. */
-  | 'nothing_to_book';
+  | 'nothing_to_book'
+  /** Book fill refused: the order under our client order id at the broker is a different one (not ours; exits only). */
+  | 'not_ours';
 
 /** What one settling run of one approval did. */
 export type SettleResult =
@@ -80,4 +82,19 @@ export type ExitSettleResult =
   | { kind: 'booked'; clientOrderId: string; outcome: ExitOutcome; evidence: BrokerEvidence }
   /** Closed unsent (`lost_after_crash`): the position's next exit run may place a new order. */
   | { kind: 'closed'; clientOrderId: string; outcome: ExitOutcome; evidence: BrokerEvidence }
+  | { kind: 'ambiguous'; clientOrderId: string; cause: StuckCause; evidence: BrokerEvidence };
+
+/** What an admin's /resolve press did with a stuck exit order (see settle-exit.ts). */
+export type ExitResolveResult =
+  /** Unknown, booked meanwhile, no attempt mark, or the mark is younger than the limit: nothing done. */
+  | { kind: 'not_stuck'; clientOrderId: string }
+  /** A run holds the position's lock: nothing done. */
+  | { kind: 'busy'; clientOrderId: string }
+  /** The row changed since the admin was shown it: nothing done. */
+  | { kind: 'changed'; clientOrderId: string; version: number }
+  /** Booked once from the broker's final answer (position reduced, P&L). */
+  | { kind: 'booked'; clientOrderId: string; outcome: ExitOutcome; evidence: BrokerEvidence }
+  /** Closed unbooked, nothing sold: the position's next exit run may send a new order under a new id. */
+  | { kind: 'failed'; clientOrderId: string; outcome: ExitOutcome; evidence: BrokerEvidence }
+  /** Refused with the fresh evidence: nothing done. */
   | { kind: 'ambiguous'; clientOrderId: string; cause: StuckCause; evidence: BrokerEvidence };

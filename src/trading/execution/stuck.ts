@@ -6,7 +6,9 @@ import { lookUpEvidence } from './broker-evidence.js';
 import { clientOrderIdFor } from './ids.js';
 import { refOf } from './order-lifecycle.js';
 import { approvalStateVersion } from './state-version.js';
-import type { BrokerEvidence, SettleMode, SettleResult } from './stuck-types.js';
+import type { BrokerEvidence, ExitResolveResult, SettleMode, SettleResult } from './stuck-types.js';
+import { exitChoices, exitDeskFor, exitStateVersion, looksLikeExitClientOrderId, settleExit } from './settle-exit.js';
+import { approvalOrigin, type ApprovalOrigin } from './approval-origin.js';
 
 /** What /stuck, /resolve and `courtside orders stuck` need. */
 export interface StuckDeps {
@@ -54,6 +56,8 @@ export interface StuckExit {
   orderState: string;
   attemptedAt: string;
   ageMs: number;
+  /** The state version a /resolve confirmation binds (see `exitStateVersion`). */
+  version: number;
 }
 
 /** Everything stuck now, from Postgres (no broker call). */
@@ -70,6 +74,8 @@ export const BOOK_FILL_CONFIRM = 'execution.book_fill';
 export type ResolveChoice = 'mark_failed' | 'book_fill';
 const actionOf = (c: ResolveChoice) => (c === 'mark_failed' ? MARK_FAILED_CONFIRM : BOOK_FILL_CONFIRM);
 const subjectOf = (approvalId: string) => `approval:${approvalId}`;
+/** An exit's confirmations are bound to `exit:<client order id>` (a subject apart from approvals'). */
+const EXIT_SUBJECT = 'exit:';
 /** The suffix of a Mark failed subject shown next to an order at the broker: the press must find nothing there (see SettleMode). */
 const VERIFY = ':verify';
 
@@ -112,8 +118,9 @@ export async function listStuck(deps: StuckListDeps): Promise<StuckList> {
         ORDER BY o.submit_attempted_at`,
       [olderThan],
     ),
-    db.rows<{ client_order_id: string; symbol: string; strategy: string; exit_reason: string; qty: number; broker: string; broker_order_id: string | null; state: string; submit_attempted_at: Date }>(
-      `SELECT client_order_id, symbol, strategy, exit_reason, qty, broker, broker_order_id, state, submit_attempted_at FROM orders
+    db.rows<{ client_order_id: string; symbol: string; strategy: string; exit_reason: string; qty: number; broker: string; broker_order_id: string | null; state: string; submit_attempted_at: Date; v: string }>(
+      `SELECT client_order_id, symbol, strategy, exit_reason, qty, broker, broker_order_id, state, submit_attempted_at,
+              floor(extract(epoch FROM updated_at) * 1000000)::bigint::text AS v FROM orders
         WHERE kind = 'exit' AND booked_at IS NULL AND submit_attempted_at IS NOT NULL AND submit_attempted_at <= $1
         ORDER BY submit_attempted_at`,
       [olderThan],
@@ -150,6 +157,7 @@ export async function listStuck(deps: StuckListDeps): Promise<StuckList> {
       orderState: r.state,
       attemptedAt: r.submit_attempted_at.toISOString(),
       ageMs: now.getTime() - r.submit_attempted_at.getTime(),
+      version: Number(r.v),
     })),
   };
 }
@@ -157,15 +165,20 @@ export async function listStuck(deps: StuckListDeps): Promise<StuckList> {
 /** What /resolve shows: the stuck approval, the broker's evidence, and one confirmation per choice. */
 export type ResolveAsk =
   | { kind: 'not_stuck'; approvalId: string }
-  | { kind: 'ask'; item: StuckApproval; evidence: BrokerEvidence; markFailed: IssuedConfirmation; bookFill: IssuedConfirmation };
+  | { kind: 'ask'; item: StuckApproval; evidence: BrokerEvidence; markFailed: IssuedConfirmation; bookFill: IssuedConfirmation }
+  | { kind: 'exit_not_stuck'; clientOrderId: string }
+  /** A stuck exit: only the choices the evidence allows get a confirmation (null: no button). */
+  | { kind: 'exit_ask'; item: StuckExit; evidence: BrokerEvidence; markFailed: IssuedConfirmation | null; bookFill: IssuedConfirmation | null };
 
 /**
  * /resolve <approval id>: looks the order up at the broker (never sends it)
  * and issues a Mark failed and a Book fill confirmation, each bound to the
  * approval and to the state version shown. Only a stuck approval (see
- * {@link listStuck}) is offered.
+ * {@link listStuck}) is offered. An exit's client order id (`cx-…`, as /stuck
+ * lists it) is looked up as an exit instead (see askResolveExit).
  */
 export async function askResolve(deps: StuckDeps, approvalId: string, by: number | string): Promise<ResolveAsk> {
+  if (looksLikeExitClientOrderId(approvalId)) return askResolveExit(deps, approvalId.trim().toLowerCase(), by);
   const id = approvalId.trim().toLowerCase();
   const item = (await listStuck({ db: deps.execution.db, resolveAfterMs: deps.resolveAfterMs, ...(deps.now ? { now: deps.now } : {}) })).approvals.find((a) => a.approvalId === id);
   if (!item) return { kind: 'not_stuck', approvalId: id };
@@ -194,11 +207,38 @@ export async function askResolve(deps: StuckDeps, approvalId: string, by: number
   return { kind: 'ask', item, evidence, markFailed, bookFill };
 }
 
+/**
+ * /resolve <exit client order id>: the exit as /stuck lists it, the broker's
+ * evidence (a lookup, never a POST), and a confirmation for each choice the
+ * evidence allows, bound to the exit row's state version: Mark failed when
+ * the broker has no order under the id or the one there is not ours; Book
+ * fill when the order there is ours and final.
+ */
+async function askResolveExit(deps: StuckDeps, cid: string, by: number | string): Promise<ResolveAsk> {
+  const item = (await listStuck({ db: deps.execution.db, resolveAfterMs: deps.resolveAfterMs, ...(deps.now ? { now: deps.now } : {}) })).exits.find((x) => x.clientOrderId === cid);
+  if (!item) return { kind: 'exit_not_stuck', clientOrderId: cid };
+  const desk = exitDeskFor(deps.execution, 5_000);
+  const row = await desk.orderByClientId(cid);
+  if (!row) return { kind: 'exit_not_stuck', clientOrderId: cid };
+  const { evidence } = await lookUpEvidence(deps.execution.broker, refOf(row), (t) => (deps.execution.scrub ?? ((x: string) => x))(t).slice(0, 300));
+  const allowed = exitChoices(evidence);
+  const tokens = new Confirmations(deps.execution.db, deps.now ? { now: deps.now } : {});
+  const issue = (c: ResolveChoice) => tokens.issue({ action: actionOf(c), subject: `${EXIT_SUBJECT}${cid}`, version: item.version, issuedBy: by });
+  const [markFailed, bookFill] = await Promise.all([allowed.markFailed ? issue('mark_failed') : null, allowed.bookFill ? issue('book_fill') : null]);
+  return { kind: 'exit_ask', item, evidence, markFailed, bookFill };
+}
+
 /** What a /resolve button press did. */
 export type ResolveVerdict =
-  | { kind: 'refused'; refusal: ConfirmRefusal }
-  /** The settling run's result (booked, failed, or refused as `ambiguous` with the fresh evidence; `busy` when a run holds the lock). */
-  | { kind: 'settled'; approvalId: string; result: SettleResult };
+  /** `exit`: for an exit's press, the row as it is now (what changed, for a stale press). */
+  | { kind: 'refused'; refusal: ConfirmRefusal; exit?: { clientOrderId: string; state: string; booked: boolean } }
+  /**
+   * The settling run's result (booked, failed, or refused as `ambiguous` with the fresh evidence; `busy` when a run holds the lock).
+   * `origin`: where the approval came from, for telling its approver (null when the approval is gone).
+   */
+  | { kind: 'settled'; approvalId: string; result: SettleResult; origin?: ApprovalOrigin | null }
+  /** An exit's settling: booked, marked failed, or refused with the fresh evidence. */
+  | { kind: 'exit_settled'; clientOrderId: string; result: ExitResolveResult };
 
 /**
  * A /resolve button: spends its token only if the approval is still at the
@@ -213,6 +253,7 @@ export async function confirmResolve(deps: StuckDeps, choice: ResolveChoice, tok
   // The button has room for the token only: the token's row says which approval it is for.
   const bound = await db.rows<{ subject: string }>(`SELECT subject FROM confirmations WHERE id = $1 AND action = $2`, [tokenId, action]);
   const subject = bound[0]?.subject;
+  if (subject?.startsWith(EXIT_SUBJECT)) return confirmResolveExit(deps, choice, tokenId, subject, by);
   if (!subject?.startsWith('approval:')) return { kind: 'refused', refusal: { kind: 'unknown' } };
   const verified = subject.endsWith(VERIFY);
   const approvalId = subject.slice('approval:'.length, verified ? -VERIFY.length : undefined);
@@ -233,5 +274,37 @@ export async function confirmResolve(deps: StuckDeps, choice: ResolveChoice, tok
     // The alert is the admins' to-do: settled, it closes (a failure to close it never undoes the settling).
     await deps.alerts.resolve(alertKeys.orderAmbiguous(cid), { code: 'order.settled', clientOrderId: cid, result: result.kind, by: String(by) }).catch(() => undefined);
   }
-  return { kind: 'settled', approvalId, result };
+  const origin = result.kind === 'booked' || result.kind === 'failed' ? await approvalOrigin(db, approvalId) : null;
+  return { kind: 'settled', approvalId, result, origin };
+}
+
+/**
+ * An exit's /resolve button: spends its token only if the exit row is still
+ * at the state version it was shown for, then settles it under the position
+ * lock (which checks the version again and asks the broker afresh). Settled
+ * (booked or marked failed), the exit's `order.ambiguous` alert closes.
+ */
+async function confirmResolveExit(deps: StuckDeps, choice: ResolveChoice, tokenId: string, subject: string, by: number | string): Promise<ResolveVerdict> {
+  const db = deps.execution.db;
+  const cid = subject.slice(EXIT_SUBJECT.length);
+  const current = await exitStateVersion(db, cid);
+  const row = current ? { clientOrderId: cid, state: current.state, booked: current.booked } : undefined;
+  const tokens = new Confirmations(db, deps.now ? { now: deps.now } : {});
+  const verdict = await tokens.redeem(tokenId, { action: actionOf(choice), subject }, { version: current?.version ?? null, changedAt: current?.changedAt ?? null }, by);
+  if (verdict.kind !== 'ok') return { kind: 'refused', refusal: verdict, ...(row ? { exit: row } : {}) };
+  const olderThan = new Date(nowOf(deps).getTime() - deps.resolveAfterMs);
+  const result = await settleExit(exitDeskFor(deps.execution, 5_000), cid, { kind: choice, by: String(by), version: verdict.version }, olderThan);
+  if (result.kind === 'changed') {
+    const after = await exitStateVersion(db, cid);
+    return {
+      kind: 'refused',
+      refusal: { kind: 'stale', version: verdict.version, currentVersion: result.version, changedAt: after?.changedAt ?? null },
+      ...(after ? { exit: { clientOrderId: cid, state: after.state, booked: after.booked } } : {}),
+    };
+  }
+  if (deps.alerts && (result.kind === 'booked' || result.kind === 'failed')) {
+    // The alert is the admins' to-do: settled, it closes (a failure to close it never undoes the settling).
+    await deps.alerts.resolve(alertKeys.orderAmbiguous(cid), { code: 'order.settled', clientOrderId: cid, result: result.kind, by: String(by), kind: 'exit' }).catch(() => undefined);
+  }
+  return { kind: 'exit_settled', clientOrderId: cid, result };
 }

@@ -55,7 +55,7 @@ describe('ALPACA_ENTRY_TIF=day', () => {
     const after = h.emulator.lastSeq;
     await command(h, ADMIN, `/approve ${pickId}`, /^Approved TIFD: placing the order now/);
     const told = textOf(await waitMessage(h.emulator, ADMIN, after, /Partly filled: bought TIFD — 4 of 10 shares/, 20_000));
-    expect(told).toMatch(/The other 6 shares were not filled and were cancelled by Courtside once the DAY order had rested ALPACA_DAY_CANCEL_AFTER_S/);
+    expect(told).toMatch(/The other 6 shares were not filled: cancelled by Courtside: the DAY limit order was still partly unfilled after ALPACA_DAY_CANCEL_AFTER_S\. Nothing more will fill/);
     expect(told).not.toMatch(/Not filled/);
     const posts = trading.requests.filter((r) => r.method === 'POST' && r.path === '/v2/orders');
     expect(posts).toHaveLength(1);

@@ -151,6 +151,30 @@ describe('close digest from stored orders, fills, marks and alerts', () => {
     expect(message.text).toContain('GAT refused by policy — Order refused by PolicyGate: 8 × $10.01');
   });
 
+  it('an exit that ended short says who ended the unfilled part: all of it, or the rest of a partial fill', async () => {
+    await w.order({ symbol: 'KXN', side: 'sell', kind: 'exit', exitReason: 'stop', qty: 6, state: 'canceled', rejectDetail: { code: 'ioc_ended', status: 'canceled', endedBy: 'kill' }, at: ET('10:00') });
+    await w.order({
+      symbol: 'DXP',
+      side: 'sell',
+      kind: 'exit',
+      exitReason: 'flatten',
+      qty: 10,
+      filledQty: 4,
+      avgFillPrice: 20,
+      realizedPnl: 1,
+      state: 'canceled',
+      rejectDetail: { code: 'ioc_ended', status: 'canceled', endedBy: 'day_timeout' },
+      at: ET('10:05'),
+    });
+    // A full fill is no failure.
+    await w.order({ symbol: 'FUL', side: 'sell', kind: 'exit', exitReason: 'stop', qty: 5, avgFillPrice: 20, realizedPnl: 1, state: 'filled', at: ET('10:10') });
+    const { data, message } = await buildCloseDigest(w, { now: NOW });
+    const orders = data.failures.filter((f) => f.source === 'order');
+    expect(orders.map((f) => f.symbol).sort()).toEqual(['DXP', 'KXN']);
+    expect(message.text).toContain('KXN exit (stop) not filled — cancelled by /kill (the kill switch cancelled every open order) before anything filled');
+    expect(message.text).toContain('DXP exit (flatten) partly filled (4/10) — the other 6: cancelled by Courtside: the DAY limit order was still partly unfilled after ALPACA_DAY_CANCEL_AFTER_S');
+  });
+
   it('renders a phone-sized message, most important first, and an equity chart with SPY rebased', async () => {
     await seedBusyDay();
     const { message, chart } = await buildCloseDigest(w, { now: NOW });

@@ -43,6 +43,8 @@ export interface DigestWorld {
     strategy?: string;
     /** One fill at avgFillPrice × qty at `at` unless false. */
     fill?: boolean;
+    /** Shares filled (default: none for a rejected, canceled or expired order, else all). */
+    filledQty?: number;
     approvalId?: string;
   }): Promise<string>;
   /** `lastPriceSource`: `close`, `broker:<name>`, or absent (recorded before sources were kept). */
@@ -112,7 +114,7 @@ export async function makeDigestWorld(): Promise<DigestWorld> {
         const pickId = await world.pick({ symbol: o.symbol, state: 'EXECUTED', expiresAt: o.at });
         approvalId = await world.approval(pickId, { state: o.state === 'rejected' ? 'refused' : 'filled', expiresAt: o.at, updatedAt: o.at });
       }
-      const filled = o.state === 'rejected' || o.state === 'canceled' || o.state === 'expired' ? 0 : o.qty;
+      const filled = o.filledQty ?? (o.state === 'rejected' || o.state === 'canceled' || o.state === 'expired' ? 0 : o.qty);
       await run(
         `INSERT INTO orders (id, approval_id, kind, exit_reason, decision_price, realized_pnl, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force,
                              state, filled_qty, avg_fill_price, reject_reason, reject_detail, budget_date, reserved_amount, booked_at, created_at, updated_at)

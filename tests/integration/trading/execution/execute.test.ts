@@ -326,8 +326,24 @@ describe('executeApproval: budgets (Postgres, atomic, shared, persistent)', () =
     w.quotes.set('ABC', { bid: 9.99, ask: 10, askSize: 3, time: 't' });
     const out = await executeApproval(w.deps(), approvalId);
     expect(out).toMatchObject({ kind: 'partially_filled', qty: 7, filledQty: 3, avgFillPrice: 10, orderState: 'canceled' });
+    // The order row records who ended the unfilled rest (the approval, partly filled, records no reason).
+    expect(await orderRecord()).toEqual({ reject_reason: null, reject_detail: { code: 'ioc_ended', status: 'canceled', endedBy: 'ioc' } });
+    expect(await recordedOn(approvalId)).toEqual({ reason: null, reason_detail: null });
     expect(await spent()).toBe(30);
     expect(await positions()).toEqual([{ symbol: 'ABC', strategy: 'donchian', qty: 3, avg_cost: 10, stop: 9 }]);
+  });
+});
+
+describe('executeApproval: an IOC that ends with nothing filled', () => {
+  it('records who ended it on the approval and on its order row alike', async () => {
+    const { approvalId } = await approved();
+    w.quotes.set('ABC', { bid: 9.99, ask: 10, askSize: 0, time: 't' });
+    const out = await executeApproval(w.deps(), approvalId);
+    const ended = { code: 'ioc_ended', status: 'canceled', endedBy: 'ioc' };
+    expect(out).toMatchObject({ kind: 'not_filled', filledQty: 0, orderState: 'canceled', reason: ended });
+    expect(await recordedOn(approvalId)).toEqual({ reason: null, reason_detail: ended });
+    expect(await orderRecord()).toEqual({ reject_reason: null, reject_detail: ended });
+    expect(await spent()).toBe(0);
   });
 });
 

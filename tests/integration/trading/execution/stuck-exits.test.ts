@@ -41,7 +41,7 @@ describe('exit orders stuck after the attempt mark', () => {
     await age();
     const report = await pass();
     expect(report.exits).toMatchObject([{ kind: 'closed', evidence: { kind: 'none' }, outcome: { status: 'rejected', remainingQty: 7 } }]);
-    expect(await exitRows()).toMatchObject([{ state: 'rejected', booked: true, reject_detail: { code: 'lost_after_crash', symbol: 'ABC', markedBy: null } }]);
+    expect(await exitRows()).toMatchObject([{ state: 'rejected', booked: true, reject_detail: { code: 'lost_after_crash', symbol: 'ABC', markedBy: null, order: 'exit' } }]);
 
     const { broker, submits } = countingSubmits(w.paper());
     expect(await runExits(w.exitDeps({ broker }), { now: AT.midday })).toMatchObject([{ status: 'filled', filledQty: 7, remainingQty: 0 }]);

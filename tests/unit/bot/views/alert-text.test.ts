@@ -132,7 +132,10 @@ const resolveCases: { [C in ResolveDetail['code']]: [Extract<ResolveDetail, { co
   'circuit.resumed': [[{ code: 'circuit.resumed', broker: 'paper' }, 'Circuit breaker (paper): the kill switch was resumed; the breaker counts afresh from here.']],
   'delivery.recovered': [[{ code: 'delivery.recovered', chatId: 42 }, 'Messages reach chat 42 again.']],
   'broker.accepted': [[{ code: 'broker.accepted', broker: 'alpaca-paper', symbol: 'FLGB' }, 'alpaca-paper took an order again (FLGB): it no longer refuses orders.']],
-  'order.settled': [[{ code: 'order.settled', clientOrderId: 'cs-0b5e', result: 'failed', by: '1' }, 'Order cs-0b5e was settled by an admin (1): marked failed, its budget released.']],
+  'order.settled': [
+    [{ code: 'order.settled', clientOrderId: 'cs-0b5e', result: 'failed', by: '1' }, 'Order cs-0b5e was settled by an admin (1): marked failed, its budget released.'],
+    [{ code: 'order.settled', clientOrderId: 'cx-s-1', result: 'failed', by: '1', kind: 'exit' }, "Order cx-s-1 was settled by an admin (1): marked failed (nothing sold); the position's exits resume under a new order id."],
+  ],
   recorded: [[{ code: 'recorded', recorded: 'Polygon bars are fresh again' }, 'Polygon bars are fresh again']],
   unknown: [[{ code: 'unknown', raw: { code: 'broker.forgiven', broker: 'paper' } }, 'Unrecognised alert broker.forgiven (written by another version): {"code":"broker.forgiven","broker":"paper"}']],
 };

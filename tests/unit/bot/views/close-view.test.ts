@@ -59,4 +59,22 @@ describe('closeResultText', () => {
     expect(text).toMatch(/Realized: 4 × \(\$50\.00 − \$45\.50\) = \+\$18\.00/);
     expect(text).toMatch(/6 shares still held/);
   });
+
+  it('says who ended the unfilled rest, from the reason recorded on the order (a DAY sell names its limit so)', () => {
+    const o = { ...outcome(10, 4, 50, 45.5, 10), rejectReason: { code: 'ioc_ended' as const, status: 'canceled', endedBy: 'day_timeout' as const }, timeInForce: 'day' as const };
+    const text = closeResultText({ symbol: 'TOL', strategy: 'donchian', qty: 10, underKill: false }, { kind: 'outcome', outcome: o, avgCost: 45.5 }).text;
+    expect(text).toMatch(/Sold 4\/10 @ \$50\.00 \(DAY limit \$49\.75\)/);
+    expect(text).toContain('The other 6: cancelled by Courtside: the DAY limit order was still partly unfilled after ALPACA_DAY_CANCEL_AFTER_S.');
+    expect(text).not.toMatch(/IOC|found no buyer/);
+    const killed = { ...outcome(10, 4, 50, 45.5, 10), rejectReason: { code: 'ioc_ended' as const, status: 'canceled', endedBy: 'kill' as const } };
+    const k = closeResultText({ symbol: 'TOL', strategy: 'donchian', qty: 10, underKill: false }, { kind: 'outcome', outcome: killed, avgCost: 45.5 }).text;
+    expect(k).toContain('(IOC limit $49.75)');
+    expect(k).toContain('The other 6: cancelled by /kill (the kill switch cancelled every open order) before the rest filled.');
+  });
+
+  it('a close that sold nothing says who ended it', () => {
+    const o: ExitOutcome = { ...outcome(10, 0, 50, 45.5, 10), status: 'not_filled', avgFillPrice: null, realizedPnl: 0, orderState: 'canceled', rejectReason: { code: 'ioc_ended', status: 'canceled', endedBy: 'ioc' } };
+    const text = closeResultText({ symbol: 'TOL', strategy: 'donchian', qty: 10, underKill: false }, { kind: 'outcome', outcome: o, avgCost: 45.5 }).text;
+    expect(text).toContain('nothing sold at the limit $49.75 — the IOC order ended canceled with nothing filled. The position is still open.');
+  });
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { closeDigestView, dayLabel, MAX_LIST, morningDigestView, noSessionDigestView, untilText } from '../../../../src/bot/views/digest-view.js';
+import { closeDigestView, dayLabel, failureDetail, failureTitle, MAX_LIST, morningDigestView, noSessionDigestView, untilText } from '../../../../src/bot/views/digest-view.js';
 import { closeDigestChart } from '../../../../src/bot/charts/digest-chart.js';
 import { LocalChartRenderer } from '../../../../src/adapters/charts/local-renderer.js';
 import { validateSpec } from '../../../../src/adapters/charts/validate.js';
 import { MESSAGE_LIMIT } from '../../../../src/bot/format/limits.js';
-import type { CloseDigestData, FillLine, MorningDigestData, NoSessionDigestData, PositionLine } from '../../../../src/trading/digest/types.js';
+import type { CloseDigestData, FillLine, MorningDigestData, NoSessionDigestData, OrderFailure, PositionLine } from '../../../../src/trading/digest/types.js';
 
 const NOW = new Date('2026-11-20T08:30:00-05:00');
 
@@ -220,5 +220,39 @@ describe('no-session digest view', () => {
       auditHead: null,
     };
     expect(noSessionDigestView(d).text.split('\n')).toContain('Prices: 1 at Alpaca mark 2026-11-20 16:10 ET, 1 at close 2026-11-20');
+  });
+});
+
+describe('digest failure lines of exits that ended short', () => {
+  const exit = (filledQty: number, rejectReason: OrderFailure['rejectReason'], state = 'canceled'): OrderFailure => ({
+    source: 'order',
+    severity: 'critical',
+    symbol: 'XS',
+    side: 'sell',
+    qty: 10,
+    filledQty,
+    orderKind: 'exit',
+    exitReason: 'stop',
+    state,
+    rejectReason,
+    brokerReason: null,
+    at: new Date('2026-11-20T11:00:00-05:00'),
+    open: false,
+    count: 1,
+  });
+
+  it('say who ended the unfilled part: all of it, or the rest of a partial fill', () => {
+    const none = exit(0, { code: 'ioc_ended', status: 'canceled', endedBy: 'kill' });
+    expect(failureTitle(none)).toBe('XS exit (stop) not filled');
+    expect(failureDetail(none)).toBe('cancelled by /kill (the kill switch cancelled every open order) before anything filled');
+    const part = exit(4, { code: 'ioc_ended', status: 'canceled', endedBy: 'day_timeout' });
+    expect(failureTitle(part)).toBe('XS exit (stop) partly filled (4/10)');
+    expect(failureDetail(part)).toBe('the other 6: cancelled by Courtside: the DAY limit order was still partly unfilled after ALPACA_DAY_CANCEL_AFTER_S');
+    const ioc = exit(0, { code: 'ioc_ended', status: 'canceled', endedBy: 'ioc' });
+    expect(failureDetail(ioc)).toBe('the IOC order ended canceled with nothing filled');
+  });
+
+  it('a row booked before the reason was kept says the position is still open', () => {
+    expect(failureDetail(exit(0, null))).toBe('the position is still open');
   });
 });

@@ -57,6 +57,19 @@ describe('fillConfirmation', () => {
     expect(m.chart!.title).toBe('ABC · bought 6 @ 10.00');
   });
 
+  it('partially filled: the rest says who ended it, as recorded on the order at booking', () => {
+    const kill = fillConfirmation(
+      { kind: 'partially_filled', ...summary({ qty: 10, filledQty: 6, filledNotional: 60, orderState: 'canceled' }), unfilledReason: { code: 'ioc_ended', status: 'canceled', endedBy: 'kill' } },
+      { ...ctx, positionQty: 6 },
+    );
+    expect(kill.text.text).toContain('The other 4 shares were not filled: cancelled by /kill (the kill switch cancelled every open order) before the rest filled. Nothing more will fill, nothing is left working.');
+    const ioc = fillConfirmation(
+      { kind: 'partially_filled', ...summary({ qty: 10, filledQty: 9, filledNotional: 90, orderState: 'canceled' }), unfilledReason: { code: 'ioc_ended', status: 'canceled', endedBy: 'ioc' } },
+      { ...ctx, positionQty: 9 },
+    );
+    expect(ioc.text.text).toContain('The other 1 share was not filled: the IOC order ended canceled with the rest unfilled.');
+  });
+
   it('not filled (IOC, nothing filled): nothing bought, budget released, what next; no chart', () => {
     const m = fillConfirmation({ kind: 'not_filled', reason: { code: 'ioc_ended', status: 'canceled' }, ...summary({ filledQty: 0, avgFillPrice: null, filledNotional: 0, orderState: 'canceled' }) }, ctx);
     const lines = m.text.text.split('\n');

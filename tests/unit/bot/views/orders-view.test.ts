@@ -65,4 +65,23 @@ describe('ordersView', () => {
     expect(v.text).toContain(`rejected: ${words}\n`);
     expect(v.text).not.toContain(`${words}x`);
   });
+
+  it('says who ended the unfilled part of an order, from the reason recorded on its row', () => {
+    const ended = (endedBy: 'ioc' | 'kill' | 'day_timeout' | 'outside_courtside' | 'expired') =>
+      ({ code: 'ioc_ended', status: endedBy === 'expired' ? 'expired' : 'canceled', endedBy }) as const;
+    const sell = { kind: 'exit' as const, exitReason: 'stop' as const, side: 'sell' as const, realizedPnl: 0 };
+    const v = ordersView([
+      order({ symbol: 'XIOC', ...sell, state: 'canceled', filledQty: 0, avgFillPrice: null, rejectReason: ended('ioc') }),
+      order({ symbol: 'XKILL', ...sell, state: 'canceled', filledQty: 0, avgFillPrice: null, rejectReason: ended('kill') }),
+      order({ symbol: 'XDAY', ...sell, state: 'canceled', filledQty: 4, avgFillPrice: 10, realizedPnl: 1, rejectReason: ended('day_timeout') }),
+      order({ symbol: 'XEXP', ...sell, state: 'expired', filledQty: 0, avgFillPrice: null, rejectReason: ended('expired') }),
+      order({ symbol: 'EOUT', state: 'canceled', filledQty: 0, avgFillPrice: null, rejectReason: ended('outside_courtside') }),
+    ]);
+    expect(v.text).toContain('⚪ SELL XIOC 0/10 · the IOC order ended canceled with nothing filled · $0.00\n');
+    expect(v.text).toContain('⚪ SELL XKILL 0/10 · cancelled by /kill (the kill switch cancelled every open order) before anything filled · $0.00\n');
+    expect(v.text).toContain('🟡 SELL XDAY 4/10 @ 10.00 · partly filled, rest cancelled by Courtside: the DAY limit order was still partly unfilled after ALPACA_DAY_CANCEL_AFTER_S · +$1.00\n');
+    expect(v.text).toContain('⚪ SELL XEXP 0/10 · expired at the broker (a DAY order ends at the close) with nothing filled · $0.00\n');
+    expect(v.text).toContain('⚪ BUY EOUT 0/10 · cancelled at the broker outside Courtside (the broker dashboard, another app, or the broker itself) before anything filled\n');
+    expect(splitFormatted(v)).toHaveLength(1);
+  });
 });

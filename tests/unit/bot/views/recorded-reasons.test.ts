@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordedReasonText } from '../../../../src/bot/views/recorded-reasons.js';
+import { endedByText, recordedReasonText, unfilledText } from '../../../../src/bot/views/recorded-reasons.js';
 import type { RecordedReason, RecordedReasonCode } from '../../../../src/trading/execution/recorded-reasons.js';
 
 /** Every code with its figures and the words the chat shows (the sentences the execution used to store). */
@@ -69,7 +69,15 @@ const CASES: [RecordedReason, string][] = [
   ],
   [
     { code: 'lost_after_crash', symbol: 'AAPL', attemptedAt: '2025-07-07T14:31:02.000Z', markedBy: '42' },
-    'marked failed by admin 42: the worker stopped (crash) right after sending the AAPL order began at 2025-07-07T14:31:02.000Z; nothing was booked and the budget is released',
+    'marked failed by admin 42 after checking the broker (no order of ours under its id; sending the AAPL order began at 2025-07-07T14:31:02.000Z): nothing was booked from it; the budget is released',
+  ],
+  [
+    { code: 'lost_after_crash', symbol: 'AAPL', attemptedAt: '2025-07-07T14:31:02.000Z', markedBy: '42', order: 'exit' },
+    'marked failed by admin 42 after checking the broker (no order of ours under its id; sending the AAPL sell began at 2025-07-07T14:31:02.000Z): nothing was booked from it; the position keeps its shares and its exits resume under a new order id',
+  ],
+  [
+    { code: 'lost_after_crash', symbol: 'AAPL', attemptedAt: '2025-07-07T14:31:02.000Z', markedBy: null, order: 'exit' },
+    'the worker stopped (crash) right after sending the AAPL sell began at 2025-07-07T14:31:02.000Z and the broker has no such order: nothing was sold; the next exit run decides afresh',
   ],
   [{ code: 'recorded', recorded: 'Order refused by PolicyGate: as it was stored in 2025.' }, 'Order refused by PolicyGate: as it was stored in 2025.'],
 ];
@@ -98,5 +106,26 @@ describe('recordedReasonText', () => {
       recorded: true,
     };
     expect([...new Set(CASES.map(([r]) => r.code))].sort()).toEqual(Object.keys(all).sort());
+  });
+});
+
+describe('endedByText for the unfilled rest of a partial fill', () => {
+  it.each<[Parameters<typeof endedByText>[0], string, string]>([
+    ['ioc', 'canceled', 'the IOC order ended canceled with the rest unfilled'],
+    ['kill', 'canceled', 'cancelled by /kill (the kill switch cancelled every open order) before the rest filled'],
+    ['day_timeout', 'canceled', 'cancelled by Courtside: the DAY limit order was still partly unfilled after ALPACA_DAY_CANCEL_AFTER_S'],
+    ['outside_courtside', 'canceled', 'cancelled at the broker outside Courtside (the broker dashboard, another app, or the broker itself) before the rest filled'],
+    ['expired', 'expired', 'expired at the broker (a DAY order ends at the close) with the rest unfilled'],
+  ])('%s', (by, status, words) => {
+    expect(endedByText(by, status, 'rest')).toBe(words);
+  });
+
+  it('unfilledText reads the recorded reason: all or the rest; nothing without one, or once all filled', () => {
+    const r = { code: 'ioc_ended', status: 'canceled', endedBy: 'kill' } as const;
+    expect(unfilledText({ qty: 10, filledQty: 0, rejectReason: r })).toBe(endedByText('kill', 'canceled'));
+    expect(unfilledText({ qty: 10, filledQty: 3, rejectReason: r })).toBe(endedByText('kill', 'canceled', 'rest'));
+    expect(unfilledText({ qty: 10, filledQty: 10, rejectReason: r })).toBeNull();
+    expect(unfilledText({ qty: 10, filledQty: 0, rejectReason: null })).toBeNull();
+    expect(unfilledText({ qty: 10, filledQty: 0, rejectReason: { code: 'ioc_ended', status: 'canceled' } })).toBe('the IOC order ended canceled with nothing filled');
   });
 });

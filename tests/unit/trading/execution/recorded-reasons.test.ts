@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brokerWords, parseRecordedReason, reasonParam, scrubReason, storedReason, type RecordedReason } from '../../../../src/trading/execution/recorded-reasons.js';
+import { bookedReason, brokerWords, parseRecordedReason, reasonParam, scrubReason, storedReason, type RecordedReason } from '../../../../src/trading/execution/recorded-reasons.js';
 
 /** What a reason looks like after a trip through a jsonb column. */
 const roundTrip = (r: RecordedReason): unknown => JSON.parse(reasonParam(r)!);
@@ -70,5 +70,22 @@ describe('scrubReason, brokerWords, reasonParam', () => {
   it('no reason is SQL NULL, not a JSON null', () => {
     expect(reasonParam(null)).toBeNull();
     expect(reasonParam({ code: 'stale_exit', day: '2025-07-07' })).toBe('{"code":"stale_exit","day":"2025-07-07"}');
+  });
+});
+
+describe('bookedReason', () => {
+  const rejected: RecordedReason & { code: 'broker_rejected' } = { code: 'broker_rejected', broker: 'alpaca-paper', brokerReason: 'qty must be > 0' };
+
+  it('records who ended an order that ended canceled or expired short of its qty, nothing or part filled', () => {
+    expect(bookedReason({ status: 'canceled', filledQty: 0, endedBy: 'kill', rejectReason: null }, 10)).toEqual({ code: 'ioc_ended', status: 'canceled', endedBy: 'kill' });
+    expect(bookedReason({ status: 'canceled', filledQty: 4, endedBy: 'day_timeout', rejectReason: null }, 10)).toEqual({ code: 'ioc_ended', status: 'canceled', endedBy: 'day_timeout' });
+    expect(bookedReason({ status: 'expired', filledQty: 0, endedBy: 'expired', rejectReason: null }, 10)).toEqual({ code: 'ioc_ended', status: 'expired', endedBy: 'expired' });
+    expect(bookedReason({ status: 'canceled', filledQty: 0, rejectReason: null }, 10)).toEqual({ code: 'ioc_ended', status: 'canceled' });
+  });
+
+  it('keeps the broker’s refusal as it was, and records nothing for a full fill', () => {
+    expect(bookedReason({ status: 'rejected', filledQty: 0, rejectReason: rejected }, 10)).toBe(rejected);
+    expect(bookedReason({ status: 'filled', filledQty: 10, rejectReason: null }, 10)).toBeNull();
+    expect(bookedReason({ status: 'canceled', filledQty: 10, endedBy: 'ioc', rejectReason: null }, 10)).toBeNull();
   });
 });
