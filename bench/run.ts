@@ -14,6 +14,8 @@ import { commandRoundTrip } from './command-roundtrip.js';
 import { hypothesesBenchmark } from './hypotheses.js';
 import { incubationBenchmark } from './incubation.js';
 import { indicatorsBenchmark } from './indicators.js';
+import { journalBenchmark } from './journal.js';
+import { preflightBenchmark } from './preflight.js';
 import { scanBenchmark } from './scan.js';
 import { BenchResources } from './lib/resources.js';
 import { loadAverage, machineLine } from './lib/system.js';
@@ -25,7 +27,7 @@ import type { Benchmark, BenchOptions } from './lib/types.js';
  * machine is quiet: right after a section that loaded Postgres and Redis (then dropped its database
  * and tens of thousands of keys), the memory-bound kernels measured 25–50 % slower in one full run.
  */
-export const BENCHMARKS: readonly Benchmark[] = [indicatorsBenchmark, backtestBenchmark, hypothesesBenchmark, commandRoundTrip, scanBenchmark, approveBenchmark, incubationBenchmark, alpacaBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [indicatorsBenchmark, backtestBenchmark, hypothesesBenchmark, commandRoundTrip, scanBenchmark, approveBenchmark, incubationBenchmark, alpacaBenchmark, preflightBenchmark, journalBenchmark];
 
 function options(values: Record<string, string | boolean | undefined>): BenchOptions {
   const raw = (name: string) => values[name];

@@ -16,8 +16,8 @@ import type { Benchmark } from './lib/types.js';
 const TARGET_COLD_LOAD = below(2000, 'ms');
 const TARGET_FIRST_CARD = below(3000, 'ms');
 
-/** What the chat saw of one /scan, on the performance.now() clock. */
-interface ScanRun {
+/** What the chat saw of one /scan, on the performance.now() clock (also bench/journal.ts). */
+export interface ScanRun {
   run: number;
   userId: number;
   sent: number;
@@ -43,7 +43,7 @@ const textOf = (e: OutboxEvent): string => e.message?.text ?? e.message?.caption
  * called synchronously inside the emulator, at the moment the Bot API call is handled — the same
  * tap bench/lib/command-rig.ts uses) and files the /scan milestones of the chat being measured.
  */
-function tapScans(app: LocalApp, current: () => ScanRun | undefined): void {
+export function tapScans(app: LocalApp, current: () => ScanRun | undefined): void {
   const onEvent = (e: OutboxEvent): false => {
     const t = performance.now();
     const r = current();

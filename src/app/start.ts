@@ -15,6 +15,7 @@ import { startWorkerRole } from './roles/worker-role.js';
 import { startNotifyDelivery } from './roles/notify-delivery.js';
 import { withTimeout } from '../lib/timeout.js';
 import { WORKER_CLOSE_GRACE_MS } from '../jobs/close-worker.js';
+import { pinConfiguration } from './config/pin-start.js';
 
 /** The process roles; `npm start` runs all of them in one process. */
 export const PROCESS_ROLES = ['bot', 'worker', 'scheduler'] as const;
@@ -71,9 +72,12 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
     throw err;
   }
   const log = app.log;
+  // Before any role runs: the pin is what this process runs with until it stops (no hot reload).
+  const configPin = await pinConfiguration(app, opts.roles);
+  app.statusSources.configPin = configPin;
   const stops: (() => Promise<void>)[] = [];
   const beats = opts.roles.map(
-    (role) => new Heartbeat(app.uow, new RedisLivenessMarks(app.redis, config.redis.prefix), role, app.instanceId, config.heartbeat.intervalMs, config.heartbeat.staleMs, log),
+    (role) => new Heartbeat(app.uow, new RedisLivenessMarks(app.redis, config.redis.prefix), role, app.instanceId, config.heartbeat.intervalMs, config.heartbeat.staleMs, log, configPin),
   );
   let bot: BotRole | null = null;
   let server: Server | null = null;
@@ -146,7 +150,7 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
     await emulator?.close();
     throw err;
   }
-  log.info({ roles: opts.roles, httpPort, mode: app.mode, apiRoot: config.local.enabled ? config.telegram.apiRoot : undefined }, 'courtside started');
+  log.info({ roles: opts.roles, httpPort, mode: app.mode, configPin: configPin?.slice(0, 12) ?? null, apiRoot: config.local.enabled ? config.telegram.apiRoot : undefined }, 'courtside started');
 
   let stopping: Promise<void> | null = null;
   return {

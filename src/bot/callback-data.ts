@@ -31,6 +31,8 @@ export const CALLBACK_ACTIONS = {
   closeOp: 'cp',
   /** `/retire ID`'s Confirm and Cancel (arg: an op letter and the confirmation token, see src/bot/callbacks/hypotheses.ts). */
   hypothesisOp: 'hy',
+  /** /journal's Why and Older buttons (arg: `w<ref>` or `p<offset>_<key>`, see src/bot/commands/journal.ts). */
+  journalOp: 'jo',
 } as const;
 export type CallbackAction = (typeof CALLBACK_ACTIONS)[keyof typeof CALLBACK_ACTIONS];
 

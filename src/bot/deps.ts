@@ -6,6 +6,7 @@ import type { PicksRepo } from '../trading/scan/picks-repo.js';
 import type { AuditLog } from '../trading/audit/audit-log.js';
 import type { Role } from '../lib/roles.js';
 import type { TimeInForceSource } from '../lib/time-in-force.js';
+import type { PreflightRunner } from '../trading/preflight/types.js';
 import type { JobProducer } from '../jobs/producer.js';
 import type { MetricsPort } from '../adapters/metrics/port.js';
 import type { KillSwitch } from '../trading/kill-switch/kill-switch.js';
@@ -66,4 +67,6 @@ export interface BotDeps {
   stuck?: StuckDeps;
   /** The broker's own clock (Alpaca), cached and shared: Approve is refused while it says closed. Absent: our calendar alone. */
   brokerClock?: { name: string; read(): Promise<BrokerClock> };
+  /** /preflight (admin): the installation's checks, the same list as `courtside preflight`. */
+  preflight?: PreflightRunner;
 }

@@ -15,6 +15,7 @@ import { nyTime } from './format/ny-time.js';
 import type { ConfirmRefusal } from '../trading/confirmations/confirmations.js';
 import { cancelConfirm, confirmFlatten, confirmResume, FLATTEN_CONFIRM, RESUME_CONFIRM, type KillConfirmDeps } from '../trading/kill-switch/confirm.js';
 import { fitCallbackAnswer } from './format/limits.js';
+import { handleJournalCallback } from './commands/journal.js';
 
 const ADMIN_ACTIONS: ReadonlySet<string> = new Set([CALLBACK_ACTIONS.resumeConfirm, CALLBACK_ACTIONS.resumeCancel, CALLBACK_ACTIONS.flattenConfirm, CALLBACK_ACTIONS.flattenCancel]);
 
@@ -116,6 +117,9 @@ export function handleCallback(deps: BotDeps) {
         return;
       case CALLBACK_ACTIONS.hypothesisOp:
         await handleHypothesisCallback(deps, ctx, verdict.payload.arg, role);
+        return;
+      case CALLBACK_ACTIONS.journalOp:
+        await handleJournalCallback(deps, ctx, verdict.payload.arg);
         return;
       case CALLBACK_ACTIONS.flattenCancel:
       case CALLBACK_ACTIONS.resumeCancel: {

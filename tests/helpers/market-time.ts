@@ -28,8 +28,12 @@ export async function jobResult(app: AppContext, queue: 'executions' | 'commands
       const job = await app.jobs.queues[queue].getJob(jobId);
       if (!job) return undefined;
       const state = await job.getState();
-      if (state === 'failed') throw new Error(`job ${jobId} failed: ${job.failedReason}`);
-      return state === 'completed' ? { value: job.returnvalue as unknown } : undefined;
+      if (state !== 'completed' && state !== 'failed') return undefined;
+      // Read again: the job may have finished between the read above and getState, and that
+      // first copy would then lack its return value (or failure reason).
+      const done = (await app.jobs.queues[queue].getJob(jobId)) ?? job;
+      if (state === 'failed') throw new Error(`job ${jobId} failed: ${done.failedReason}`);
+      return { value: done.returnvalue as unknown };
     },
     timeoutMs,
     100,

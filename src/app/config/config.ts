@@ -4,6 +4,8 @@ import { envSchema, type Env } from './env-schema.js';
 import { parseAllowList, type Role } from '../../lib/roles.js';
 import { scheduleFromStrings, type ScheduleSpec } from '../../engine/schedule/slots.js';
 import type { ExecutionLimits } from '../../engine/risk/limits.js';
+import type { EnvFileReport } from './env-file.js';
+import { inferEnvFileReport } from './env-file-origin.js';
 
 /** The token local mode uses with the in-process Bot API emulator; it is not a secret. */
 export const LOCAL_BOT_TOKEN = '100000001:LOCAL-courtside-local-mode-token';
@@ -43,7 +45,8 @@ export interface Config {
   /** Load the bundled samples and the synthetic DEMO universe when a worker starts. */
   seedDefaultData: boolean;
   /** `kobeSizing` (KOBE_SIZING): how the Kobe strategies size picks; LIVE hypotheses always use half-Kelly. */
-  scan: { topN: number; chunkSize: number; pickTtlMs: number; sizing: { equity: number; riskFraction: number; maxPositionFraction: number }; kobeSizing: 'fixed' | 'kelly' };
+  /** `journal`: JOURNAL_ENABLED, the decision journal's scan rows (on unless measuring its cost). */
+  scan: { topN: number; chunkSize: number; pickTtlMs: number; sizing: { equity: number; riskFraction: number; maxPositionFraction: number }; kobeSizing: 'fixed' | 'kelly'; journal: boolean };
   /** Where orders go and the paper broker's simulation settings. */
   broker: {
     kind: 'paper' | 'alpaca-paper' | 'alpaca-live';
@@ -81,6 +84,24 @@ export interface Config {
   circuit: { dailyLossPct: number | null; rejects: number | null };
   /** Values that must never be logged; the logger scrubs them from every line. */
   secrets: string[];
+  /**
+   * Every schema setting as this process runs with it and where each came
+   * from (issue 20): what the configuration pin (pin.ts) and `courtside
+   * config show` are made of. Optional so hand-built test configs need none.
+   */
+  settings?: ConfigSettings;
+}
+
+/** The effective settings behind a Config: read once at start-up (settings change by restart only). */
+export interface ConfigSettings {
+  /** Each schema variable's effective value after parsing (undefined: unset); local mode's demo budgets included. */
+  values: Readonly<Record<string, unknown>>;
+  /** Variables the environment (or the settings file through it) set; the rest are defaults. */
+  given: readonly string[];
+  /** The settings file that filled variables in (null: none read, or not known). */
+  envFile: EnvFileReport | null;
+  /** Variables whose default is local mode's own (the demo budgets), not the schema's. */
+  localDefaults: readonly string[];
 }
 
 /**
@@ -114,7 +135,7 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment once into a nested, typed Config or throws ConfigError listing every bad variable. */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, envFile?: EnvFileReport | null): Config {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => ({ key: i.path.length ? i.path.map(String).join('.') : null, message: i.message })));
@@ -169,6 +190,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     charts: { quickchartUrl: env.QUICKCHART_URL ?? null },
     seedDefaultData: env.SEED_DEFAULT_DATA,
     scan: {
+      journal: env.JOURNAL_ENABLED,
       topN: env.SCAN_TOP_N,
       chunkSize: env.SCAN_CHUNK_SIZE,
       pickTtlMs: env.PICK_TTL_MINUTES * 60_000,
@@ -224,7 +246,32 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     exits: { limitBuffer: env.EXIT_LIMIT_BUFFER_PCT / 100, timeStopLeadMinutes: env.EXIT_TIME_STOP_LEAD_MIN, duringKill: env.EXIT_DURING_KILL, requireOpenSession: env.EXIT_REQUIRE_OPEN_SESSION, benchmark: env.MTM_BENCHMARK.toUpperCase() },
     circuit: { dailyLossPct: env.CIRCUIT_DAILY_LOSS_PCT > 0 ? env.CIRCUIT_DAILY_LOSS_PCT : null, rejects: env.CIRCUIT_REJECTS > 0 ? env.CIRCUIT_REJECTS : null },
     secrets,
+    settings: effectiveSettings(env, source, envFile === undefined && source === process.env ? inferEnvFileReport(source) : (envFile ?? null), localDemo),
   };
+}
+
+/** Every variable of the schema, in the schema's order. */
+export const SETTING_NAMES: readonly string[] = Object.keys(envSchema.shape);
+
+/** The parsed settings as the pin sees them: only schema variables, local mode's demo budgets applied when unset. */
+function effectiveSettings(env: Env, source: NodeJS.ProcessEnv, envFile: EnvFileReport | null, localDemo: boolean): ConfigSettings {
+  const values: Record<string, unknown> = {};
+  for (const name of SETTING_NAMES) values[name] = (env as Record<string, unknown>)[name];
+  const localDefaults: string[] = [];
+  const demoBudgets = { EXEC_PER_ORDER_BUDGET: LOCAL_DEMO_BUDGETS.perOrder, EXEC_DAILY_BUDGET: LOCAL_DEMO_BUDGETS.daily };
+  for (const [name, value] of Object.entries(demoBudgets)) {
+    if (!localDemo || source[name]) continue;
+    values[name] = value;
+    localDefaults.push(name);
+  }
+  return { values, given: SETTING_NAMES.filter((n) => source[n] !== undefined && !localDefaults.includes(n)), envFile, localDefaults };
+}
+
+/** How much of a setting is secret: all of it, its URL's password, or none. */
+export function secrecyOf(name: string): 'whole' | 'password' | 'none' {
+  if ((SECRET_SETTINGS as readonly string[]).includes(name)) return 'whole';
+  if ((URL_SETTINGS as readonly string[]).includes(name)) return 'password';
+  return 'none';
 }
 
 /** The variable the migration URL came from, for messages about it. */

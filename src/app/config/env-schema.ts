@@ -102,6 +102,11 @@ export const envSchema = z
     SIZING_MAX_POSITION_PCT: z.coerce.number().positive().max(100).default(10),
     KOBE_SIZING: z.enum(['fixed', 'kelly'], { message: 'must be fixed (SIZING_RISK_PCT per pick) or kelly (half-Kelly, as LIVE hypotheses)' }).default('fixed'),
     SCAN_TOP_N: z.coerce.number().int().min(1).max(20).default(5),
+    /** The decision journal's scan rows (signals and card decisions); off only to measure its cost (npm run bench). */
+    JOURNAL_ENABLED: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .default('true')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
     SCAN_CHUNK_SIZE: z.coerce.number().int().min(10).max(2000).default(150),
     PICK_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
     POLL_LOCK_TTL_MS: z.coerce.number().int().min(1_000).default(30_000),

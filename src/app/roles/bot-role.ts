@@ -5,6 +5,7 @@ import { RedisUserFairness } from '../../adapters/redis/fairness/redis-user-fair
 import type { StuckDeps } from '../../trading/execution/stuck.js';
 import type { BotDeps } from '../../bot/deps.js';
 import { createTradingDeps, executionDeps } from '../trading-deps.js';
+import { preflightRunner } from '../preflight-checks.js';
 
 /** How often a bot process writes the strangers' finished minutes to the audit log. */
 const STRANGER_FLUSH_EVERY_MS = 15_000;
@@ -36,6 +37,7 @@ export async function startBotRole(app: AppContext): Promise<BotRole> {
       now: () => Date.now(),
       foreground: () => app.foreground.hold(),
       ...stuckDeps(app),
+      preflight: preflightRunner(app),
     },
     { webhook: config.telegram.webhook, instanceId: app.instanceId, pollLockTtlMs: config.telegram.pollLockTtlMs, redis: app.redis },
   );

@@ -34,6 +34,8 @@ import { storedLiveHypotheses } from '../../trading/hypotheses/live-source-store
 import { brokerScanAccount } from '../../trading/scan/broker-account.js';
 import { nyToday } from '../../lib/dates.js';
 import { errText } from '../../lib/errors.js';
+import { preflightAtStartup, runStartupPreflight } from '../startup-preflight.js';
+import { preflightBlock, preflightBlockLine } from '../../trading/preflight/gate.js';
 
 /** A running worker role: BullMQ workers for the command and notify queues. */
 export interface WorkerRole {
@@ -160,7 +162,20 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     log.child({ component: 'cancel-owed' }),
   );
   // The open queue judges the session with the configured hours (the exchange's, unless MARKET_HOURS says otherwise).
-  const execDeps = { ...executionQueueDeps(app, trading, owedCancel), marketHours: marketHoursFor(config), dispatchQueuedClose: dispatchQueuedClose(app.jobs) };
+  const queueDeps = executionQueueDeps(app, trading, owedCancel);
+  const execDeps = {
+    ...queueDeps,
+    // Entries (never exits) wait for a passing preflight with a live broker: read right before the order goes.
+    execution: {
+      ...queueDeps.execution,
+      preflightGate: async () => {
+        const block = await preflightBlock(app.uow, config.broker.kind);
+        return block ? preflightBlockLine(block) : null;
+      },
+    },
+    marketHours: marketHoursFor(config),
+    dispatchQueuedClose: dispatchQueuedClose(app.jobs),
+  };
   const executions = startQueueWorker('executions', executionHandlers(execDeps), {
     ...shared,
     hold: foreground,
@@ -197,6 +212,9 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     });
   }
   const workers = [commands, notify, scans, backtests, executions, hypotheses];
+  // Issue 20: the whole preflight at start-up with an Alpaca broker; recorded, a ✗ told to admins, and with
+  // a live broker new entries wait for a passing run (the gate above). Never blocks the worker's start.
+  if (preflightAtStartup(config.broker.kind)) void runStartupPreflight(app, `startup:worker:${app.instanceId}`);
   // The broker account's own flags (issue 19, item 6): logged; admins alerted while the broker blocks trading.
   void checkAccountFlagsAtStartup({ broker: trading.broker, alerts: app.alerts, log: log.child({ component: 'account-flags' }), scrub: app.scrub });
   // Reconcile at start-up: whatever happened while no worker ran (a crash mid-order) is booked or reported now.

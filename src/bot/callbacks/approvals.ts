@@ -12,6 +12,8 @@ import type { Keyboard } from '../format/message.js';
 import { brokerClosedApproveText, marketClosedApproveText, nyDayClock } from '../views/queue-view.js';
 import { queueOfferAt } from '../views/pick-card.js';
 import { QUEUE_FOR_OPEN, queueButton } from './queue-button.js';
+import { preflightBlock } from '../../trading/preflight/gate.js';
+import { preflightBlockedApproveText, preflightBlockedCardLine } from '../views/preflight-gate.js';
 
 /** Who decided, and where the pick's card is (when known). */
 export interface DecisionRequest {
@@ -44,6 +46,8 @@ export async function decideApprove(deps: BotDeps, telegram: Telegram, req: Deci
     await audit(deps, 'pick.approve_refused', req, { reason: 'kill_switch' });
     return { text: `🛑 Kill switch is ON (${ks.reason ?? 'no reason'}): nothing was ordered and the pick stays open. An admin can /resume.`, alert: true };
   }
+  const blocked = await refuseWhilePreflightFails(deps, telegram, req);
+  if (blocked) return blocked;
   const closed = await refuseWhileClosed(deps, telegram, req);
   if (closed) return closed;
   const res = await approvePick(
@@ -73,6 +77,33 @@ export async function decideApprove(deps: BotDeps, telegram: Telegram, req: Deci
     case 'forbidden':
       return { text: 'Only a trader or admin can approve or reject picks.', alert: true };
   }
+}
+
+/**
+ * With a live broker, new entries wait for a passing preflight (issue 20):
+ * while the newest run has a ✗ (or none ran yet) a PENDING pick is not
+ * approved, nothing is sent, and the trader hears which checks failed and
+ * what to run. The card keeps its Approve button: once a passing run is
+ * recorded, the same tap goes through. The order path asks again right
+ * before sending (execute.ts), so an earlier tap cannot slip past.
+ */
+async function refuseWhilePreflightFails(deps: BotDeps, telegram: Telegram, req: DecisionRequest): Promise<DecisionAnswer | null> {
+  const block = await preflightBlock(deps.uow, deps.config.broker?.kind ?? 'paper');
+  if (!block) return null;
+  const pick = await deps.picks.get(req.pickId);
+  // Not pending (decided, expired, unknown): approvePick says what it is; nothing new would be ordered anyway.
+  if (!pick || pick.state !== 'PENDING' || pick.expiresAt.getTime() <= deps.now()) return null;
+  await audit(deps, 'pick.approve_refused', req, { reason: 'preflight', ...(block.kind === 'failed' ? { preflightRun: block.run.id, failing: block.failing.map((f) => f.id) } : { preflightRun: null }) });
+  const key = deps.config.telegram.callbackKey;
+  const expires = pick.expiresAt.getTime();
+  // The card's own buttons (as scan cards lay them out), so the same tap goes through after a passing run.
+  await editCard(deps, telegram, req, preflightBlockedCardLine(block), [
+    [
+      { text: '✅ Approve', callback_data: signCallback(key, CALLBACK_ACTIONS.approvePick, pick.id, expires) },
+      { text: '✖ Reject', callback_data: signCallback(key, CALLBACK_ACTIONS.rejectPick, pick.id, expires) },
+    ],
+  ]);
+  return { text: preflightBlockedApproveText(block), alert: true };
 }
 
 /** How long an Approve tap waits for the broker's clock before leaving the check to the order path. */

@@ -15,6 +15,8 @@ import { resolveCommand, stuckCommand } from './stuck.js';
 import { cancelCommand } from './cancel.js';
 import { closeCommand } from './close.js';
 import { hypothesesCommand, hypothesisCommand, promoteCommand, retireCommand } from './hypotheses.js';
+import { journalCommand } from './journal.js';
+import { preflightCommand } from './preflight.js';
 
 const helpCommand = defineCommand({
   name: 'help',
@@ -32,6 +34,6 @@ const helpCommand = defineCommand({
 });
 
 /** Every command, in /help order. */
-export const COMMANDS: readonly CommandDef<any>[] = [startCommand, helpCommand, statusCommand, scanCommand, picksCommand, approveCommand, rejectCommand, positionsCommand, closeCommand, ordersCommand, cancelCommand, pnlCommand, digestCommand, settingsCommand, backtestCommand, hypothesesCommand, hypothesisCommand, promoteCommand, retireCommand, killCommand, resumeCommand, stuckCommand, resolveCommand];
+export const COMMANDS: readonly CommandDef<any>[] = [startCommand, helpCommand, statusCommand, scanCommand, picksCommand, approveCommand, rejectCommand, positionsCommand, closeCommand, ordersCommand, cancelCommand, pnlCommand, digestCommand, settingsCommand, backtestCommand, hypothesesCommand, hypothesisCommand, promoteCommand, retireCommand, killCommand, resumeCommand, stuckCommand, resolveCommand, preflightCommand, journalCommand];
 
 export const COMMANDS_BY_NAME: ReadonlyMap<string, CommandDef<any>> = new Map(COMMANDS.map((c) => [c.name, c]));

@@ -3,6 +3,7 @@ import { COMMANDS_BY_NAME } from '../commands/index.js';
 import { asFormatted } from '../format/message.js';
 import { picksView } from '../views/picks-view.js';
 import { statusView } from '../views/status-view.js';
+import { configChangedView } from '../views/config-pin-view.js';
 import type { RendererTable } from './types.js';
 
 /**
@@ -30,4 +31,5 @@ export const statusRenderers: RendererTable<StatusNotice> = {
     const text = `❌ Scan failed: ${n.error}\nNothing was ordered. Try /scan again in a minute, or check /status.`;
     return { ops: [n.ackMessageId !== undefined ? { kind: 'edit', messageId: n.ackMessageId, text } : { kind: 'text', text }], origin: 'scan-failed' };
   },
+  'config.changed': async (n) => ({ ops: [{ kind: 'text', text: configChangedView(n.change) }], origin: 'config-changed' }),
 };

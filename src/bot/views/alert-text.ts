@@ -70,11 +70,28 @@ export function alertDetailText(d: AlertDetail): string {
       return circuitTripText(d.broker, d.trip);
     case 'delivery.failing':
       return `Messages to chat ${d.chatId} have not gone through for ${minutes(d.failingMs)} (since ${etOf(d.since)}); Telegram's last answer: ${d.lastError}. They are retried and kept in order; check the bot token and whether the chat blocked the bot.`;
+    case 'preflight.failed':
+      return preflightFailedText(d);
     case 'recorded':
       return d.recorded;
     case 'unknown':
       return unknownText(d);
   }
+}
+
+/** A failed preflight: each failing check with what it saw and its fix, what is blocked, and how to lift it. */
+function preflightFailedText(d: Extract<AlertDetail, { code: 'preflight.failed' }>): string {
+  const more = d.failCount - d.failing.length;
+  const lines = d.failing.map((f) => `✗ ${f.title}: ${f.saw}${f.fix ? ` — fix: ${f.fix}` : ''}`);
+  const what = d.blocksEntries
+    ? `New entries are blocked (BROKER=${d.broker}) until a preflight passes; exits, /close, flatten and /kill still run.`
+    : `Entries are not blocked on ${d.broker}, but fix it before going live.`;
+  return [
+    `Preflight failed (${d.by}, ${etOf(d.at)}): ${d.failCount} check${d.failCount === 1 ? '' : 's'} ✗.`,
+    ...lines,
+    ...(more > 0 ? [`… and ${more} more (run /preflight or \`courtside preflight\` to see them all)`] : []),
+    `${what} After fixing, run /preflight or \`courtside preflight\`.`,
+  ].join('\n');
 }
 
 /** What tripped the circuit breaker, with its figures, and what the admin does next. */
@@ -114,6 +131,8 @@ export function resolveDetailText(d: ResolveDetail): string {
       return `Messages reach chat ${d.chatId} again.`;
     case 'broker.accepted':
       return `${d.broker} took an order again (${d.symbol}): it no longer refuses orders.`;
+    case 'preflight.passed':
+      return `A preflight passed (${d.by}, ${etOf(d.at)}${d.level === 'warn' ? ', with ⚠ warnings' : ''}): new entries are allowed again.`;
     case 'order.settled':
       return `Order ${d.clientOrderId} was settled by an admin (${d.by}): ${d.result === 'booked' ? "booked from the broker's answer" : d.kind === 'exit' ? "marked failed (nothing sold); the position's exits resume under a new order id" : 'marked failed, its budget released'}.`;
     case 'recorded':

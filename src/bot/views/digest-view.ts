@@ -1,4 +1,5 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
+import { pinText } from './config-pin-view.js';
 import { nyLocalParts } from '../../engine/calendar/index.js';
 import { nyTime } from '../format/ny-time.js';
 import type { CloseDigestData, ExitReason, FailureLine, FillLine, MorningDigestData, NoSessionDigestData, PositionLine } from '../../trading/digest/types.js';
@@ -69,6 +70,14 @@ function killSwitchLine(k: MorningDigestData['killSwitch']): FmtString {
 /** The audit chain's head, kept by whoever reads the digest: `courtside audit verify --expect-head <seq>:<hex>` later proves the log was not rewritten. */
 function auditHeadLine(h: MorningDigestData['auditHead']): string {
   return h ? `Audit head #${h.seq} · ${h.hash.slice(0, DIGEST_HEAD_PREFIX)}…` : 'Audit log empty';
+}
+
+/** The configuration pin (issue 20): one line, or each role's when they differ. Older data without pins: nothing. */
+function configPinDigestLines(pins: MorningDigestData['configPins']): string[] {
+  if (!pins || pins.length === 0) return [];
+  const distinct = new Set(pins.map((p) => p.pin));
+  if (distinct.size === 1) return [`Config pin ${pinText(pins[0]!.pin)}`];
+  return [`⚠️ Config pins differ: ${pins.map((p) => `${p.role} ${pinText(p.pin)}`).join(', ')} — restart the roles with the same settings`];
 }
 
 /** What failed, in a few words: the alert kind, or the order or approval and how it ended. */
@@ -196,6 +205,7 @@ export function morningDigestView(d: MorningDigestData): FmtString {
     );
   }
   lines.push(auditHeadLine(d.auditHead));
+  lines.push(...configPinDigestLines(d.configPins));
   return join(lines, '\n');
 }
 
@@ -257,6 +267,7 @@ export function closeDigestView(d: CloseDigestData): FmtString {
   const hyp = hypothesesDigestLines(d.hypotheses);
   if (hyp.length > 0) lines.push('', ...hyp);
   lines.push(auditHeadLine(d.auditHead));
+  lines.push(...configPinDigestLines(d.configPins));
   return join(lines, '\n');
 }
 
@@ -279,5 +290,6 @@ export function noSessionDigestView(d: NoSessionDigestData): FmtString {
   if (d.equity) lines.push(`Equity ${money(d.equity.equity)} at the ${shortDate(d.equity.date)} mark`);
   if (d.killSwitch.engaged) lines.push(killSwitchLine(d.killSwitch));
   lines.push(auditHeadLine(d.auditHead));
+  lines.push(...configPinDigestLines(d.configPins));
   return join(lines, '\n');
 }

@@ -4,6 +4,7 @@ import type { SystemStatus } from '../../trading/status/status.js';
 import { alertDetailText, formatEt } from './alert-text.js';
 import { humanDuration } from './duration.js';
 import { hypothesesStatusLines } from './status-hypotheses-view.js';
+import { configPinLines } from './config-pin-view.js';
 
 /** /status as a short, phone-readable message: the most important line first. */
 export function statusView(s: SystemStatus): FmtString {
@@ -25,6 +26,7 @@ export function statusView(s: SystemStatus): FmtString {
   // Next to the kill switch: both say whether new entries can go now.
   if (s.brokerAccount) lines.push(brokerAccountLine(s.brokerAccount));
   lines.push(fmt`Mode: ${s.mode} · up ${humanDuration(s.uptimeMs)}`);
+  lines.push(...configPinLines(s.configPin, s.heartbeats));
   lines.push(`Postgres: ${s.db.ok ? `ok (${s.db.ms.toFixed(1)} ms)` : `DOWN — ${s.db.error ?? 'no answer'}`}`);
   lines.push(`Redis: ${s.redis.ok ? `ok (${s.redis.ms.toFixed(1)} ms)` : `DOWN — ${s.redis.error ?? 'no answer'}`}`);
   if (s.queues) {

@@ -22,4 +22,7 @@ export const CLI_COMMANDS: readonly CliEntry[] = [
   { name: 'backtest', summary: 'Backtest donchian / turtle_soup on CSVs or a universe; stores the run in Postgres', load: async () => (await import('./backtest.js')).backtestCommand },
   { name: 'orders', summary: 'Orders stuck after a crash (orders stuck [--json])', load: async () => (await import('./orders.js')).ordersCommand },
   { name: 'calendar', summary: 'NYSE sessions, holidays and early closes of a year', load: async () => (await import('./calendar.js')).calendarCommand },
+  { name: 'preflight', summary: 'Check that everything is ready before trading (preflight [--market us] [--json])', load: async () => (await import('./preflight.js')).preflightCommand },
+  { name: 'journal', summary: 'The decision journal (journal [--symbol S] [--from D] [--to D] [--json])', load: async () => (await import('./journal.js')).journalCommand },
+  { name: 'config', summary: 'The effective configuration with its sources, secrets redacted (config show [--json])', load: async () => (await import('./config.js')).configCommand },
 ];

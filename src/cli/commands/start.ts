@@ -14,8 +14,9 @@ export const startCommand: CliCommand = {
     const { values } = parseArgs({ args, options: { role: { type: 'string', multiple: true }, 'no-chat': { type: 'boolean' } }, strict: true });
     const roles = (values.role ?? [...PROCESS_ROLES]) as ProcessRole[];
     for (const r of roles) if (!(PROCESS_ROLES as readonly string[]).includes(r)) throw new UsageError(`unknown role "${r}"; use one of ${PROCESS_ROLES.join(', ')}`);
-    const config = loadConfig();
     const envFile = ctx?.envFile ?? null;
+    // The settings file's report too, so the configuration pin records which variables came from it (and their lines).
+    const config = loadConfig(process.env, envFile);
     // Which file was read and which mode was chosen, and why: before anything can fail or scroll away.
     io.stderr(`${settingsLine(envFile)}\n${modeLine(config, envFile)}\n`);
     // On a terminal the logs go to a rotated file (the chat stays readable); services and pipes keep JSON on stdout.

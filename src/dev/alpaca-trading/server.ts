@@ -41,6 +41,13 @@ export interface AlpacaTradingEmulatorOptions {
   rateLimitPerMinute?: number;
   /** Length of the rate window in ms. Default 60 000; only tests should shorten it. */
   rateWindowMs?: number;
+  /**
+   * How far the emulated broker's clock is ahead of this machine's (negative:
+   * behind), in ms: shifts `GET /v2/clock`'s `timestamp` (and its next open
+   * and close) and every answer's `Date` header. Default 0. A planted skew
+   * for the preflight's clock-skew check (see README.md).
+   */
+  clockSkewMs?: number;
   port?: number;
 }
 
@@ -96,6 +103,8 @@ export interface AlpacaTradingEmulator {
   refuseTimeInForce(tifs: readonly string[]): void;
   /** Sets the given account flags (others unchanged); while any is true an order POST answers 403 40310000. */
   setAccountFlags(flags: AlpacaTradingAccountFlags): void;
+  /** Moves the broker's clock `ms` ahead of this machine's (negative: behind; 0 puts it back): see `clockSkewMs`. */
+  setClockSkew(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -185,6 +194,9 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
   const rateWindows = new Map<string, { endsAt: number; count: number }>();
   const refusedTifs = new Set<string>();
   const accountFlags: Required<AlpacaTradingAccountFlags> = { trading_blocked: false, account_blocked: false, trade_suspended_by_user: false };
+  let clockSkewMs = opts.clockSkewMs ?? 0;
+  /** The broker's time: this machine's shifted by the planted skew. */
+  const brokerNow = () => new Date(Date.now() + clockSkewMs);
 
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
@@ -226,7 +238,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
     const limit = countRequest(keyId ?? '');
     const answer = (r: Reply) => {
       rec.status = r.status;
-      send(res, new Reply(r.status, r.body, { ...limit.headers, ...r.headers }));
+      send(res, new Reply(r.status, r.body, { ...limit.headers, date: brokerNow().toUTCString(), ...r.headers }));
     };
     if (limit.refused) {
       rec.rateLimited = true;
@@ -263,7 +275,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
         return answer(new Reply(fault.status ?? 500, { code: 50010000, message: 'internal server error' }));
       case 'garbage':
         rec.status = 200;
-        res.writeHead(200, { 'content-type': 'application/json', ...limit.headers });
+        res.writeHead(200, { 'content-type': 'application/json', ...limit.headers, date: brokerNow().toUTCString() });
         res.end('{"id":"4f1c0e2a-8b7d-4c55-9a0e-5d3f1b2c7a90","status":"fil');
         return;
       case 'bad_shape':
@@ -302,7 +314,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
     if (path === '/v2/positions' && method === 'GET') return new Reply(200, [...positions.entries()].map(([s, p]) => wirePosition(s, p)));
     if (path === '/v2/positions' && method === 'DELETE') return closeAll(query['cancel_orders'] === 'true');
     if (path === '/v2/account' && method === 'GET') return new Reply(200, wireAccount());
-    if (path === '/v2/clock' && method === 'GET') return new Reply(200, wireClock(new Date(), marketOpen));
+    if (path === '/v2/clock' && method === 'GET') return new Reply(200, wireClock(brokerNow(), marketOpen));
     return new Reply(404, { code: CODE_NOT_FOUND, message: 'endpoint not found' });
   }
 
@@ -769,6 +781,9 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
         const v = flags[k];
         if (v !== undefined) accountFlags[k] = v;
       }
+    },
+    setClockSkew: (ms) => {
+      clockSkewMs = ms;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -119,7 +119,8 @@ export async function runScanChunk(p: ScanChunk, run: JobRun, deps: ScanFlowDeps
 /** Ranks every chunk's signals, stores the picks and posts the best as cards with Approve / Reject. */
 export async function finishScan(p: ScanFinish, run: JobRun, deps: ScanFlowDeps): Promise<void> {
   const chunks = Object.values(await run.job.getChildrenValues<ScanChunkResult>());
-  const summary = await finishScanRun(deps, deps.settings, { id: p.runId, strategies: p.strategies, chunks }, deps.now());
+  // The decision journal is written after the cards are handed to the outbox: it never delays them.
+  const summary = await finishScanRun(deps, deps.settings, { id: p.runId, strategies: p.strategies, chunks }, deps.now(), { deferJournal: true });
   // The ack is edited after a short delay so it lands after any progress edit still in flight.
   await deps.notifier.publish(
     p.chatId,
@@ -139,4 +140,5 @@ export async function finishScan(p: ScanFinish, run: JobRun, deps: ScanFlowDeps)
   );
   const cards = await withBars(deps.data, summary.top);
   if (cards.length) await deps.notifier.publish(p.chatId, { kind: 'scan.cards', cards }, { key: `${p.runId}-cards` });
+  await summary.journal?.();
 }

@@ -34,6 +34,11 @@ export type AlertDetail =
   | { code: 'circuit.tripped'; broker: string; epoch: number | null; trip: CircuitTrip }
   /** Messages to a chat have failed (429s, errors) without a success for `failingMs` since `since`; `lastError` is Telegram's last answer (≤ 300 characters). */
   | { code: 'delivery.failing'; chatId: number; since: string; failingMs: number; lastError: string }
+  /**
+   * A preflight (issue 20) found a ✗: who ran it and when, whether it blocks new entries (a live
+   * broker), and the failing checks (the first {@link PREFLIGHT_FAILS_KEPT}; `failCount` counts all).
+   */
+  | PreflightFailedDetail
   /** A row written before alerts were typed: its stored English, verbatim. */
   | { code: 'recorded'; recorded: string }
   /** Read back only: a code this release does not know (a newer release wrote it), or figures that do not fit its code. */
@@ -50,6 +55,23 @@ export interface ReconcileMismatchDetail {
   fixed: ReconcileFix[];
   mismatches: ReconcileMismatch[];
 }
+
+/** A failed preflight, as an alert keeps it. */
+export interface PreflightFailedDetail {
+  code: 'preflight.failed';
+  /** BROKER as configured when it ran. */
+  broker: string;
+  /** True with a live broker: new entries stay blocked until a preflight passes. */
+  blocksEntries: boolean;
+  /** ISO time the run started. */
+  at: string;
+  by: string;
+  failCount: number;
+  failing: { id: string; title: string; saw: string; fix: string | null }[];
+}
+
+/** At most this many failing checks are kept in a preflight alert, so the row stays small. */
+export const PREFLIGHT_FAILS_KEPT = 8;
 
 /** A stored detail this release cannot read: faces show its code (if any) and figures as they are. */
 export interface UnknownDetail {
@@ -85,6 +107,8 @@ export type ResolveDetail =
   | { code: 'delivery.recovered'; chatId: number }
   /** The broker took an order again after refusing one (`symbol`: the order it took). */
   | { code: 'broker.accepted'; broker: string; symbol: string }
+  /** A later preflight had no ✗: new entries are allowed again. */
+  | { code: 'preflight.passed'; at: string; by: string; level: 'pass' | 'warn' }
   /** An admin settled the order an `order.ambiguous` alert was about (/resolve): booked or failed. */
   | { code: 'order.settled'; clientOrderId: string; result: 'booked' | 'failed'; by: string; /** `exit` for a stop, time stop, close or flatten order (no budget to release); absent: an entry. */ kind?: 'entry' | 'exit' }
   /** A row written before alerts were typed: its stored English, verbatim. */
@@ -186,6 +210,15 @@ const alertSchemas: { [C in Exclude<AlertDetailCode, 'unknown'>]: z.ZodType<Extr
   }),
   'circuit.tripped': z.object({ code: z.literal('circuit.tripped'), broker: z.string(), epoch: z.number().nullable(), trip: circuitTripSchema }),
   'delivery.failing': z.object({ code: z.literal('delivery.failing'), chatId: z.number(), since: isoOrText, failingMs: z.number(), lastError: z.string() }),
+  'preflight.failed': z.object({
+    code: z.literal('preflight.failed'),
+    broker: z.string(),
+    blocksEntries: z.boolean(),
+    at: isoOrText,
+    by: z.string(),
+    failCount: z.number(),
+    failing: z.array(z.object({ id: z.string(), title: z.string(), saw: z.string(), fix: nullableString })),
+  }),
   recorded: z.object({ code: z.literal('recorded'), recorded: z.string() }),
 };
 
@@ -199,6 +232,7 @@ const resolveSchemas: { [C in Exclude<ResolveDetail['code'], 'unknown'>]: z.ZodT
   'circuit.resumed': z.object({ code: z.literal('circuit.resumed'), broker: z.string() }),
   'delivery.recovered': z.object({ code: z.literal('delivery.recovered'), chatId: z.number() }),
   'broker.accepted': z.object({ code: z.literal('broker.accepted'), broker: z.string(), symbol: z.string() }),
+  'preflight.passed': z.object({ code: z.literal('preflight.passed'), at: isoOrText, by: z.string(), level: z.enum(['pass', 'warn']) }),
   'order.settled': z.object({ code: z.literal('order.settled'), clientOrderId: z.string(), result: z.enum(['booked', 'failed']), by: z.string(), kind: z.enum(['entry', 'exit']).optional() }),
   recorded: z.object({ code: z.literal('recorded'), recorded: z.string() }),
 };

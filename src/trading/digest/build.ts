@@ -4,6 +4,7 @@ import { loadOpenPositions } from '../portfolio/positions.js';
 import { lastCompletedSession } from '../market-clock.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { readAuditHead } from '../audit/head.js';
+import { currentPins, type RolePin } from '../status/config-pin.js';
 import { sortFailures, sortFills, sortPositions } from './compute.js';
 import { loadHypothesesDigest } from './hypotheses.js';
 import {
@@ -58,6 +59,11 @@ function killSwitchOf(s: KillSwitchState): DigestKillSwitch {
   return { engaged: s.engaged, reason: s.reason, changedBy: s.changedBy, changedAt: s.changedAt };
 }
 
+/** The roles' configuration pins; a digest never fails for want of them (an unmigrated or older database). */
+function pinsOrNone(db: SqlSession): Promise<RolePin[]> {
+  return currentPins(db).catch(() => []);
+}
+
 function marketOpenOn(date: string): boolean {
   try {
     return isSession(date);
@@ -72,7 +78,7 @@ export async function buildMorningDigest(deps: DigestDeps, opts: MorningDigestOp
   const now = opts.now;
   const sessionDate = opts.sessionDate ?? sessionDateOf(now);
   const expected = lastCompletedSession(now.getTime());
-  const [ks, demo, positions, pendingPicks, openApprovals, budget, sources, openAlerts, auditHead] = await Promise.all([
+  const [ks, demo, positions, pendingPicks, openApprovals, budget, sources, openAlerts, auditHead, configPins] = await Promise.all([
     deps.killSwitch.state(),
     hasDemoData(db),
     loadPositions(db, sessionDate),
@@ -82,6 +88,7 @@ export async function buildMorningDigest(deps: DigestDeps, opts: MorningDigestOp
     loadFreshness(db, expected),
     loadOpenAlerts(db),
     readAuditHead(db),
+    pinsOrNone(db),
   ]);
   return {
     kind: 'morning',
@@ -98,6 +105,7 @@ export async function buildMorningDigest(deps: DigestDeps, opts: MorningDigestOp
     freshness: { expected, sources },
     openAlerts,
     auditHead,
+    configPins,
   };
 }
 
@@ -107,7 +115,7 @@ export async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOption
   const now = opts.now;
   const sessionDate = opts.sessionDate ?? sessionDateOf(now);
   const symbol = opts.benchmarkSymbol ?? DEFAULT_BENCHMARK;
-  const [ks, demo, { fills, exits }, failures, benchmark, curve, auditHead, hypotheses] = await Promise.all([
+  const [ks, demo, { fills, exits }, failures, benchmark, curve, auditHead, hypotheses, configPins] = await Promise.all([
     deps.killSwitch.state(),
     hasDemoData(db),
     loadFillsOfDay(db, sessionDate),
@@ -116,6 +124,7 @@ export async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOption
     loadEquityCurve(db, sessionDate, symbol, opts.curveSessions ?? 120),
     readAuditHead(db),
     loadHypothesesDigest(db, sessionDate),
+    pinsOrNone(db),
   ]);
   const pnl = await loadPnl(db, sessionDate);
   return {
@@ -132,6 +141,7 @@ export async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOption
     failures: sortFailures(failures),
     curve,
     auditHead,
+    configPins,
     ...(hypotheses ? { hypotheses } : {}),
   };
 }
@@ -152,12 +162,13 @@ export async function buildCloseDigestForDay(deps: DigestDeps, opts: CloseDigest
 /** `/digest close` on `date`, a day without a session. */
 export async function buildNoSessionDigest(deps: DigestDeps, now: Date, date: string): Promise<NoSessionDigestData> {
   const { db } = deps;
-  const [ks, demo, positions, equity, auditHead] = await Promise.all([
+  const [ks, demo, positions, equity, auditHead, configPins] = await Promise.all([
     deps.killSwitch.state(),
     hasDemoData(db),
     loadOpenPositions(db),
     db.rows<{ date: string; equity: number }>(`SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity FROM equity_marks WHERE date <= $1::date ORDER BY date DESC LIMIT 1`, [date]),
     readAuditHead(db),
+    pinsOrNone(db),
   ]);
   const t = positions.totals;
   return {
@@ -177,5 +188,6 @@ export async function buildNoSessionDigest(deps: DigestDeps, now: Date, date: st
     },
     equity: equity[0] ?? null,
     auditHead,
+    configPins,
   };
 }

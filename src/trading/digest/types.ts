@@ -7,6 +7,7 @@ import type { AlertView } from '../alerts/alerts.js';
 import type { AlertDetail } from '../alerts/details.js';
 import type { RecordedReason } from '../execution/recorded-reasons.js';
 import type { AuditHead } from '../audit/head.js';
+import type { RolePin } from '../status/config-pin.js';
 import type { HypothesesDigest } from './hypotheses.js';
 import type { MarkOrigin } from '../portfolio/mark-source.js';
 
@@ -129,6 +130,8 @@ export interface MorningDigestData {
   openAlerts: AlertLine[];
   /** The audit chain's last row when the digest was built (null while empty): an outside anchor for `audit verify --expect-head`. */
   auditHead: AuditHead | null;
+  /** The configuration pin each role runs with (issue 20; absent in older fixtures, empty when none was recorded). */
+  configPins?: RolePin[];
 }
 
 /** One order that filled (wholly or partly) today. */
@@ -271,6 +274,8 @@ export interface CloseDigestData {
   curve: EquityCurve;
   /** The audit chain's last row when the digest was built (null while empty): an outside anchor for `audit verify --expect-head`. */
   auditHead: AuditHead | null;
+  /** The configuration pin each role runs with (issue 20; absent in older fixtures, empty when none was recorded). */
+  configPins?: RolePin[];
   /**
    * Hypothesis transitions since the previous session's close and the PAPER /
    * LIVE shadow books; absent (the section is left out) when there are none.
@@ -308,6 +313,8 @@ export interface NoSessionDigestData {
   /** The latest equity mark on or before `date`; null when none was written. */
   equity: { date: string; equity: number } | null;
   auditHead: AuditHead | null;
+  /** The configuration pin each role runs with (issue 20; absent in older fixtures). */
+  configPins?: RolePin[];
 }
 
 export type DigestData = MorningDigestData | CloseDigestData | NoSessionDigestData;

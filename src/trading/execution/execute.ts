@@ -59,6 +59,13 @@ export interface ExecutionDeps {
   entryTimeInForce?: 'ioc' | 'day';
   /** How long a DAY entry may rest unfilled before it is cancelled. Default 30 s. */
   dayCancelAfterMs?: number;
+  /**
+   * The preflight gate of issue 20 (src/trading/preflight/gate.ts): null while entries may go, else
+   * why not (the failing checks and what to run). Asked at the checks and again right before an
+   * unsent order goes, so an approval tapped before a failing preflight cannot pass. A blocked
+   * entry is closed `not_placed`, its budget released. Absent: no gate (paper brokers, tests).
+   */
+  preflightGate?: () => Promise<string | null>;
 }
 
 /** Which check stopped an approval before (or at) the broker. */
@@ -307,6 +314,11 @@ class Run {
       order = planned.order;
     }
     if (order.booked_at !== null) return this.storedOutcome(approval, order);
+    // Right before the order goes: a preflight that failed since the checks stops it (one already sent is only followed).
+    if (order.submit_attempted_at === null && order.broker_order_id === null) {
+      const blocked = await this.preflightBlocked();
+      if (blocked) return this.closeFailed(approval, order, blocked);
+    }
 
     const cid = order.client_order_id;
     const broker = this.deps.broker.name;
@@ -340,6 +352,12 @@ class Run {
       case 'working':
         return { kind: 'pending', approvalId: this.approvalId, clientOrderId: cid, cause: { code: 'working', clientOrderId: cid, status: res.status, broker } };
     }
+  }
+
+  /** The preflight gate's reason to send nothing, as recorded (`not_placed`: nothing reached the broker), or null. */
+  private async preflightBlocked(): Promise<RecordedReason | null> {
+    const why = this.deps.preflightGate ? await this.deps.preflightGate() : null;
+    return why === null ? null : { code: 'not_placed', error: this.text(why) };
   }
 
   private async reloaded(): Promise<ExecutionOutcome> {
@@ -384,6 +402,9 @@ class Run {
     const held = book[0];
     const spentToday = Number(held?.spent ?? 0);
     if (ks.engaged) return done(await this.refuse(a, 'kill_switch', { code: 'kill_switch', order: 'entry', killReason: ks.reason }, {}));
+    // Before anything is reserved: with a live broker, no entry while the newest preflight has a ✗.
+    const preflight = await this.preflightBlocked();
+    if (preflight) return done(await this.closeFailed(a, null, preflight));
     if (quoteR.status === 'rejected') {
       return done({ kind: 'failed', approvalId: this.approvalId, retryable: true, cause: { code: 'no_quote', symbol: a.symbol, error: this.text(errText(quoteR.reason)) } });
     }

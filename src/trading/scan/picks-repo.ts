@@ -1,8 +1,11 @@
-import type { SqlSession } from '../../adapters/db/port.js';
+import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
 import type { PickSource } from '../../engine/scan/pick-sources.js';
 import type { Signal } from '../../engine/signal.js';
 import type { StoredPick } from './pick.js';
 import { pickId } from './pick-id.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { DecisionJournal, type DecisionRecorder } from '../journal/record.js';
+import type { DecisionRow } from '../journal/scan-decisions.js';
 
 export type { StoredPick } from './pick.js';
 
@@ -53,9 +56,26 @@ function toPick(r: PickRow): StoredPick {
 
 const COLUMNS = `id, symbol, strategy, to_char(session_date, 'YYYY-MM-DD') AS session_date, entry, stop, target, qty, dollar_risk, reasons, demo, state, expires_at, pick_sources`;
 
-/** Scan runs and picks in Postgres. */
+/** Scan runs and picks in Postgres, and the decisions of each scan (the journal). */
 export class PicksRepo {
-  constructor(private readonly db: SqlSession) {}
+  private readonly journal: DecisionRecorder | null;
+
+  /**
+   * @param journal where a scan's decisions go. By default, on a full unit of work (the app's),
+   * the decision journal with its own `AuditLog` writer: the chain stays one line across writers
+   * (each append takes the chain's advisory lock), and the scan's wiring (src/app) needs no change.
+   */
+  constructor(
+    private readonly db: SqlSession,
+    journal?: DecisionRecorder | null,
+  ) {
+    this.journal = journal !== undefined ? journal : isUnitOfWork(db) ? new DecisionJournal(db, new AuditLog(db)) : null;
+  }
+
+  /** Records a scan's decisions (no-op without a journal). */
+  async recordDecisions(run: { runId: string; asOf: string; at: Date }, rows: readonly DecisionRow[]): Promise<void> {
+    await this.journal?.recordScan(run, rows);
+  }
 
   async createRun(run: { id: string; requestedBy: number; chatId: number; asOf: string; strategies: string[]; symbols: number; demo: boolean }): Promise<void> {
     await this.db.exec(
@@ -165,4 +185,8 @@ export class PicksRepo {
     const rows = await this.db.rows<PickRow>(`SELECT ${COLUMNS} FROM picks WHERE session_date = $1 ORDER BY score DESC, symbol`, [day]);
     return { date: day, picks: rows.map(toPick) };
   }
+}
+
+function isUnitOfWork(db: SqlSession): db is UnitOfWork {
+  return typeof (db as Partial<UnitOfWork>).oneTrip === 'function';
 }

@@ -20,6 +20,7 @@ import { assumedAccount, type ScanAccount } from './account-port.js';
 import type { ScanData, SeedingState } from './data-port.js';
 import type { StoredPick } from './pick.js';
 import type { PickToStore } from './picks-repo.js';
+import { scanDecisions, type DecisionRow } from '../journal/scan-decisions.js';
 
 /** How scans run (from config). */
 export interface ScanSettings {
@@ -40,6 +41,11 @@ export interface ScanSettings {
   kobeSizing?: 'fixed' | 'kelly';
   /** The market scanned (default US): whose LIVE hypotheses join the scan. */
   market?: MarketId;
+  /**
+   * Whether a finishing scan writes its decisions to the journal (default on). Off only to
+   * measure what the journal costs (`npm run bench`); the config has no setting for it yet.
+   */
+  journal?: boolean;
 }
 
 /** Where scan runs and picks are kept (Postgres' `PicksRepo` in production). */
@@ -49,6 +55,8 @@ export interface ScanRuns {
   upsertPicks(runId: string, picks: readonly PickToStore[], expiresAt: Date): Promise<StoredPick[]>;
   /** Records the cards the run's chat is shown now (pending, unexpired, not shown to that chat before); returns their ids. */
   claimCards(runId: string, pickIds: readonly string[], now: Date): Promise<Set<string>>;
+  /** Writes the scan's decisions to the journal, linked to the audit chain (absent: not journalled). */
+  recordDecisions?(run: { runId: string; asOf: string; at: Date }, rows: readonly DecisionRow[]): Promise<void>;
 }
 
 /**
@@ -161,12 +169,18 @@ export interface ScanSummary {
   byStrategy: { strategy: SignalSourceId; signals: number }[];
   /** The best picks (at most `topN`), best first: new cards, and the held ones (see {@link ScanTopPick}). */
   top: ScanTopPick[];
+  /**
+   * With `deferJournal`: writes the scan's decision rows (null when the journal is off). The caller
+   * runs it after posting the cards, so the journal never delays them; a failure fails the caller's
+   * job, whose retry computes the same rows (picks and this run's card claims are idempotent).
+   */
+  journal?: (() => Promise<void>) | null;
 }
 
 /** What a finishing scan reads besides its chunks: the bars' DEMO flags, the LIVE hypotheses (sizing), the account (caps). */
 export interface FinishScanPorts {
   data: ScanData;
-  runs: Pick<ScanRuns, 'upsertPicks' | 'finishRun' | 'claimCards'>;
+  runs: Pick<ScanRuns, 'upsertPicks' | 'finishRun' | 'claimCards' | 'recordDecisions'>;
   /** The market's LIVE hypotheses; without it, hypothesis signals are dropped (no new risk without a sizing). */
   hypotheses?: LiveHypothesisSource;
   /** Cash and session risk for half-Kelly's caps; without it, {@link assumedAccount}. */
@@ -211,9 +225,10 @@ export function sizeSignals(
  */
 export async function finishScanRun(
   ports: FinishScanPorts,
-  settings: Pick<ScanSettings, 'topN' | 'pickTtlMs' | 'sizing' | 'kobeSizing' | 'market'>,
+  settings: Pick<ScanSettings, 'topN' | 'pickTtlMs' | 'sizing' | 'kobeSizing' | 'market' | 'journal'>,
   run: { id: string; strategies: readonly StrategyId[]; chunks: readonly ScanChunkOutcome[] },
   nowMs: number,
+  opts: { deferJournal?: boolean } = {},
 ): Promise<ScanSummary> {
   const evaluated = run.chunks.reduce((a, v) => a + v.evaluated, 0);
   const skipped = run.chunks.reduce((a, v) => a + v.skipped, 0);
@@ -230,6 +245,14 @@ export async function finishScanRun(
   // A re-scan posts only what its chat has not seen: a live card is never posted twice, a decided pick never again.
   const fresh = await ports.runs.claimCards(run.id, best.map((p) => p.id), new Date(nowMs));
   const top = best.map((p) => ({ ...p, held: !fresh.has(p.id) }));
+  // A journal write that fails fails the finish, whose retry redoes it (the picks' upsert and this
+  // run's card claims are idempotent, so the rows come out the same): no scan goes unjournalled.
+  const record = ports.runs.recordDecisions;
+  const journal =
+    settings.journal !== false && record
+      ? () => record.call(ports.runs, { runId: run.id, asOf: signals[0]?.date ?? stored[0]?.sessionDate ?? '', at: new Date(nowMs) }, scanDecisions({ signals, sized, merged, stored, topN: settings.topN, fresh }))
+      : null;
+  if (journal && !opts.deferJournal) await journal();
   const counted = sized.map((s) => s.signal.strategy);
   await ports.runs.finishRun(run.id, { evaluated, signals: counted.length, summary: { skipped, top: top.map((s) => s.id), held: top.filter((t) => t.held).map((t) => t.id) } });
   const hypSources = [...new Set(counted.filter(isHypothesisSource))].sort(compareSources);
@@ -239,6 +262,7 @@ export async function finishScanRun(
     signals: counted.length,
     byStrategy: [...run.strategies, ...hypSources].map((strategy) => ({ strategy, signals: counted.filter((c) => c === strategy).length })),
     top,
+    ...(opts.deferJournal ? { journal } : {}),
   };
 }
 

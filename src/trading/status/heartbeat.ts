@@ -20,6 +20,8 @@ export class Heartbeat {
     private readonly intervalMs: number,
     private readonly staleMs: number,
     private readonly log: HeartbeatLog,
+    /** The configuration pin this process started with (issue 20): /status and preflight compare the roles' pins. */
+    private readonly configPin: string | null = null,
   ) {}
 
   /** Beats now and then every interval. Failures are logged, never fatal: a missing beat is itself the signal. */
@@ -42,9 +44,9 @@ export class Heartbeat {
   async beat(): Promise<void> {
     const results = await Promise.allSettled([
       this.db.exec(
-        `INSERT INTO heartbeats (role, instance, pid, host, started_at, beat_at) VALUES ($1, $2, $3, $4, $5, now())
-         ON CONFLICT (role, instance) DO UPDATE SET pid = EXCLUDED.pid, host = EXCLUDED.host, beat_at = now()`,
-        [this.role, this.instance, process.pid, hostname(), this.startedAt],
+        `INSERT INTO heartbeats (role, instance, pid, host, started_at, beat_at, config_pin) VALUES ($1, $2, $3, $4, $5, now(), $6)
+         ON CONFLICT (role, instance) DO UPDATE SET pid = EXCLUDED.pid, host = EXCLUDED.host, beat_at = now(), config_pin = EXCLUDED.config_pin`,
+        [this.role, this.instance, process.pid, hostname(), this.startedAt, this.configPin],
       ),
       this.marks.mark(this.role, this.instance, this.staleMs),
     ]);
@@ -60,6 +62,8 @@ export interface HeartbeatView {
   host: string;
   ageMs: number;
   stale: boolean;
+  /** The configuration pin the process started with (null: a release before pins, or none computed). */
+  pin: string | null;
 }
 
 /**
@@ -67,11 +71,11 @@ export interface HeartbeatView {
  * `staleMs`. Processes silent for over a day are left out: long gone, not news.
  */
 export async function readHeartbeats(db: SqlSession, staleMs: number, now = Date.now()): Promise<HeartbeatView[]> {
-  const rows = await db.rows<{ role: string; instance: string; pid: number; host: string; beat_at: Date }>(
-    `SELECT role, instance, pid, host, beat_at FROM heartbeats WHERE beat_at > now() - interval '1 day' ORDER BY beat_at DESC LIMIT 50`,
+  const rows = await db.rows<{ role: string; instance: string; pid: number; host: string; beat_at: Date; config_pin: string | null }>(
+    `SELECT role, instance, pid, host, beat_at, config_pin FROM heartbeats WHERE beat_at > now() - interval '1 day' ORDER BY beat_at DESC LIMIT 50`,
   );
   return rows.map((r) => {
     const ageMs = Math.max(0, now - r.beat_at.getTime());
-    return { role: r.role, instance: r.instance, pid: r.pid, host: r.host, ageMs, stale: ageMs > staleMs };
+    return { role: r.role, instance: r.instance, pid: r.pid, host: r.host, ageMs, stale: ageMs > staleMs, pin: r.config_pin };
   });
 }

@@ -1,5 +1,6 @@
 import type { StoredPick } from '../scan/picks-repo.js';
 import type { SystemStatus } from './status.js';
+import type { ConfigChange } from './config-pin.js';
 
 /**
  * What the status use cases and the command jobs tell a chat, as typed data
@@ -19,4 +20,6 @@ export type StatusNotice =
    */
   | { kind: 'command.failed'; command: string; attempts: number; error: string; invalid?: boolean }
   /** A scan failed for good: its ack message (`ackMessageId`) is edited to say so, or a new message is sent. */
-  | { kind: 'command.scan-failed'; error: string; ackMessageId?: number };
+  | { kind: 'command.scan-failed'; error: string; ackMessageId?: number }
+  /** Told once to each admin: a role started with another configuration than its last start (names only for secrets). */
+  | { kind: 'config.changed'; change: ConfigChange };

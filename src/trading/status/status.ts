@@ -41,6 +41,8 @@ export interface SystemStatus {
    * this process has no broker account source (the simulated paper broker).
    */
   brokerAccount?: BrokerAccountStatus;
+  /** The configuration pin this process started with (issue 20); absent before it is computed. Heartbeats carry each role's. */
+  configPin?: string | null;
 }
 
 /** What {@link collectStatus} reads, each behind its port. */
@@ -57,6 +59,8 @@ export interface StatusSources {
   hypotheses?: HypothesesStatusSources;
   /** The configured broker's account read (read within `timeoutMs`); absent = /status has no broker line. */
   brokerAccount?: BrokerAccountSource;
+  /** This process's configuration pin, set at start-up once computed (settings change by restart only). */
+  configPin?: string | null;
 }
 
 /** Times one probe with a timeout; never throws. */
@@ -94,5 +98,6 @@ export async function collectStatus(src: StatusSources): Promise<SystemStatus> {
     alerts,
     ...(hypotheses !== undefined ? { hypotheses } : {}),
     ...(brokerAccount !== undefined ? { brokerAccount } : {}),
+    ...(src.configPin !== undefined ? { configPin: src.configPin } : {}),
   };
 }

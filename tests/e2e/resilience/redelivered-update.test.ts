@@ -64,9 +64,12 @@ describe('redelivered update', () => {
     const message = em1.chatState(USER)?.messages.get(s.messageId);
     expect(message?.text).toBe('/status');
     await h1.stop();
+    // "Telegram" keeps its address (TELEGRAM_API_ROOT): another would be a configuration change, told to the admin (issue 20).
+    const apiPort = Number(new URL(em1.url).port);
+    await em1.close();
 
     // Telegram redelivers N (its offset was, say, never confirmed), followed by a new /status.
-    const em2: TelegramEmulator = await startTelegramEmulator({ token: TEST_TOKEN, bot: BOT, firstUpdateId: s.updateId });
+    const em2: TelegramEmulator = await startTelegramEmulator({ token: TEST_TOKEN, bot: BOT, firstUpdateId: s.updateId, port: apiPort });
     cleanups.push(() => em2.close());
     em2.registerChat({ id: USER, firstName: `User${USER}` }); // so a duplicate answer could be delivered (and seen)
     expect(em2.injectRawUpdate({ update_id: s.updateId, message: message! })).toEqual({ update_id: s.updateId });

@@ -111,6 +111,25 @@ const alertCases: { [C in AlertDetailCode]: [Extract<AlertDetail, { code: C }>, 
       "Messages to chat 42 have not gone through for 11 min (since 2026-03-10 09:35 ET); Telegram's last answer: rate_limited: Too Many Requests: retry after 30. They are retried and kept in order; check the bot token and whether the chat blocked the bot.",
     ],
   ],
+  'preflight.failed': [
+    [
+      {
+        code: 'preflight.failed',
+        broker: 'alpaca-live',
+        blocksEntries: true,
+        at: DUE,
+        by: 'startup:worker:host-1',
+        failCount: 1,
+        failing: [{ id: 'broker.alpaca-live.clock-skew', title: 'alpaca-live clock skew', saw: "alpaca-live's clock is +5.0 s ahead of this machine's", fix: 'turn on time sync' }],
+      },
+      "Preflight failed (startup:worker:host-1, 2026-03-10 09:35 ET): 1 check ✗.\n✗ alpaca-live clock skew: alpaca-live's clock is +5.0 s ahead of this machine's — fix: turn on time sync\nNew entries are blocked (BROKER=alpaca-live) until a preflight passes; exits, /close, flatten and /kill still run. After fixing, run /preflight or `courtside preflight`.",
+    ],
+    // Paper: told, not blocked; only the first checks are kept, the rest counted.
+    [
+      { code: 'preflight.failed', broker: 'alpaca-paper', blocksEntries: false, at: DUE, by: 'cli', failCount: 10, failing: [{ id: 'a', title: 'A', saw: 'down', fix: null }] },
+      'Preflight failed (cli, 2026-03-10 09:35 ET): 10 checks ✗.\n✗ A: down\n… and 9 more (run /preflight or `courtside preflight` to see them all)\nEntries are not blocked on alpaca-paper, but fix it before going live. After fixing, run /preflight or `courtside preflight`.',
+    ],
+  ],
   recorded: [[{ code: 'recorded', recorded: 'no worker heartbeat for 5m' }, 'no worker heartbeat for 5m']],
   unknown: [
     [{ code: 'unknown', raw: { code: 'heartbeat.exploded', role: 'worker' } }, 'Unrecognised alert heartbeat.exploded (written by another version): {"code":"heartbeat.exploded","role":"worker"}'],
@@ -135,6 +154,10 @@ const resolveCases: { [C in ResolveDetail['code']]: [Extract<ResolveDetail, { co
   'order.settled': [
     [{ code: 'order.settled', clientOrderId: 'cs-0b5e', result: 'failed', by: '1' }, 'Order cs-0b5e was settled by an admin (1): marked failed, its budget released.'],
     [{ code: 'order.settled', clientOrderId: 'cx-s-1', result: 'failed', by: '1', kind: 'exit' }, "Order cx-s-1 was settled by an admin (1): marked failed (nothing sold); the position's exits resume under a new order id."],
+  ],
+  'preflight.passed': [
+    [{ code: 'preflight.passed', at: DUE, by: 'telegram:1', level: 'pass' }, 'A preflight passed (telegram:1, 2026-03-10 09:35 ET): new entries are allowed again.'],
+    [{ code: 'preflight.passed', at: DUE, by: 'cli', level: 'warn' }, 'A preflight passed (cli, 2026-03-10 09:35 ET, with ⚠ warnings): new entries are allowed again.'],
   ],
   recorded: [[{ code: 'recorded', recorded: 'Polygon bars are fresh again' }, 'Polygon bars are fresh again']],
   unknown: [[{ code: 'unknown', raw: { code: 'broker.forgiven', broker: 'paper' } }, 'Unrecognised alert broker.forgiven (written by another version): {"code":"broker.forgiven","broker":"paper"}']],

@@ -62,9 +62,21 @@ describe('rankSignals and suggestSize', () => {
   });
   it('sizes by risk, capped by position size, whole shares', () => {
     // equity 100k, risk 0.5% = $500; entry 50, stop 48 → 250 shares = $12,500 > 10% cap ($10,000) → 200 shares.
-    expect(suggestSize({ close: 50, stop: 48 }, { equity: 100_000, riskFraction: 0.005, maxPositionFraction: 0.1 })).toEqual({ qty: 200, dollarRisk: 400, notional: 10_000, limitedBy: 'position_cap' });
+    expect(suggestSize({ close: 50, stop: 48 }, { equity: 100_000, riskFraction: 0.005, maxPositionFraction: 0.1 })).toEqual({
+      qty: 200,
+      dollarRisk: 400,
+      notional: 10_000,
+      limitedBy: 'position_cap',
+      steps: { riskDollars: 500, perShareRisk: 2, byRisk: 250, capDollars: 10_000, byCap: 200 },
+    });
     // entry 50, stop 45 → $500/5 = 100 shares, $5,000 < cap.
-    expect(suggestSize({ close: 50, stop: 45 }, { equity: 100_000, riskFraction: 0.005, maxPositionFraction: 0.1 })).toEqual({ qty: 100, dollarRisk: 500, notional: 5_000, limitedBy: 'risk' });
+    expect(suggestSize({ close: 50, stop: 45 }, { equity: 100_000, riskFraction: 0.005, maxPositionFraction: 0.1 })).toEqual({
+      qty: 100,
+      dollarRisk: 500,
+      notional: 5_000,
+      limitedBy: 'risk',
+      steps: { riskDollars: 500, perShareRisk: 5, byRisk: 100, capDollars: 10_000, byCap: 200 },
+    });
     expect(suggestSize({ close: 50, stop: 50 }, { equity: 100_000, riskFraction: 0.005, maxPositionFraction: 0.1 }).qty).toBe(0);
   });
 });
