@@ -63,7 +63,9 @@ export function journalLine(e: JournalEntry, index: number): string {
 export function journalPageText(title: string, entries: readonly JournalEntry[], offset: number, more: boolean, nextHint: string | null): string {
   if (entries.length === 0) return offset === 0 ? `📓 Journal — ${title}: no decisions recorded.` : `📓 Journal — ${title}: no older decisions.`;
   const days = new Set(entries.map((e) => nyToday(new Date(e.at))));
-  const head = `📓 Journal — ${title}, newest first${days.size === 1 ? ` (${[...days][0]})` : ''}:`;
+  // The day once: a title that names it ("today (2026-12-04)") is not followed by it again.
+  const day = days.size === 1 ? [...days][0]! : null;
+  const head = `📓 Journal — ${title}, newest first${day && !title.includes(day) ? ` (${day})` : ''}:`;
   const lines = entries.map((e, i) => journalLine(e, offset + i + 1));
   const foot = more ? (nextHint ? `Older: the ›› button or ${nextHint}` : 'Older entries exist: narrow it with a symbol or a pick id.') : null;
   return [head, ...lines, ...(foot ? [foot] : []), 'Tap Why N for the inputs of line N.'].join('\n');
