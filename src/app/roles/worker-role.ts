@@ -36,6 +36,7 @@ import { nyToday } from '../../lib/dates.js';
 import { errText } from '../../lib/errors.js';
 import { preflightAtStartup, runStartupPreflight } from '../startup-preflight.js';
 import { preflightBlock, preflightBlockLine } from '../../trading/preflight/gate.js';
+import { PICK_EXPIRY_SWEEP_MS, recordExpiredPicks } from '../../trading/scan/pick-expiry.js';
 
 /** A running worker role: BullMQ workers for the command and notify queues. */
 export interface WorkerRole {
@@ -228,6 +229,12 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   app.redis.on('ready', onRedisReady);
   const owedPoll = setInterval(() => void owedCancel.run('poll'), CANCEL_OWED_POLL_MS);
   owedPoll.unref();
+  // Picks that expired undecided are recorded once (audit `pick.expired`, read by the decision journal), on a timer.
+  const sweepExpiredPicks = () =>
+    void recordExpiredPicks(app.uow, app.audit, new Date()).catch((err: unknown) => log.warn({ err }, 'expired picks not recorded this time; the next sweep tries again'));
+  sweepExpiredPicks();
+  const expirySweep = setInterval(sweepExpiredPicks, PICK_EXPIRY_SWEEP_MS);
+  expirySweep.unref();
   // Approvals (and exits) stuck after their attempt mark by a dead worker: settled from Postgres rows, at start-up and on a timer.
   const stuckRecovery = startStuckRecovery(execDeps, config.recovery, log.child({ component: 'stuck-recovery' }));
   const seeding = config.seedDefaultData ? seedDefaultDataInBackground(app) : Promise.resolve();
@@ -249,6 +256,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     seeding,
     async stop() {
       clearInterval(owedPoll);
+      clearInterval(expirySweep);
       await (await openQueue)?.stop();
       await stuckRecovery.stop();
       app.redis.off('ready', onRedisReady);

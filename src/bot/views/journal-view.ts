@@ -34,6 +34,8 @@ function what(e: JournalEntry): string {
       return `approved by ${s(i.actor)} · ${s(i.qty)} shares · pick ${s(i.pickId)}`;
     case 'pick.rejected':
       return `rejected by ${s(i.actor)} · pick ${s(i.pickId)}`;
+    case 'pick.expired':
+      return `expired undecided (nobody approved or rejected it by ${n(Date.parse(s(i.expiredAt))) ? nyTime(new Date(s(i.expiredAt))) : s(i.expiredAt)} ET) · nothing ordered · pick ${s(i.pickId)}`;
     case 'execution.refused':
       return `refused by the ${s(i.gate)} gate${i.limit ? ` (${s(i.limit)})` : ''} · nothing ordered`;
     case 'execution.failed':
