@@ -27,7 +27,7 @@ describe('/preflight in the chat', () => {
       .filter((e) => e.method === 'sendMessage' && !/^🚨|^✅ RECOVERED/.test(textOf(e)))
       .map(textOf)
       .join('\n');
-    expect(text).toMatch(/^🛫 Preflight: (❌ Not ready|⚠️ Ready, with warnings|✅ Ready) — \d+ failed, \d+ warnings?, \d+ passed in \d+\.\d s/);
+    expect(text).toMatch(/^🛫 Preflight: (❌ Not ready|⚠️ Ready, with warnings|✅ Ready) — \d+ failed, \d+ warnings?, \d+ passed in (\d+ ms|\d+\.\d s)/);
     for (const title of ['Postgres reachable', 'Migrations current', 'Redis reachable', 'Redis persistence', 'Telegram token', 'Allow-list', 'Polling', 'Kill switch', 'Clock vs Postgres', 'Calendar (us)']) {
       expect(text).toMatch(new RegExp(`(✅|⚠️|❌) ${title.replace(/[()]/g, '\\$&')} — `));
     }

@@ -116,7 +116,7 @@ describe('courtside preflight against the emulators', () => {
     expect(lineOf(r.out, 'Telegram token').line).toMatch(/@cs_test_bot/);
     expect(lineOf(r.out, 'Data: csv:e2e.csv').line).toMatch(/2 symbols, last bar/);
     expect(r.out).toMatch(/^✓ Ready|^⚠ Ready, with warnings/m);
-    expect(r.out).toMatch(/checks in \d+\.\d s$/m);
+    expect(r.out).toMatch(/checks in (\d+ ms|\d+\.\d s)$/m);
     // Never a secret.
     expect(r.out + r.err).not.toContain(TEST_TOKEN);
   });

@@ -1,4 +1,5 @@
 import type { PreflightLevel, PreflightReport, PreflightResult } from '../../trading/preflight/types.js';
+import { wallTime } from '../../lib/durations.js';
 
 const MARK: Record<PreflightLevel, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
 /** A phone shows a long message as a wall: each message stays well under Telegram's 4096 characters. */
@@ -14,7 +15,7 @@ function headline(r: PreflightReport, market: string | null): string {
   const n = (l: PreflightLevel) => r.results.filter((x) => x.level === l).length;
   const verdict = r.level === 'fail' ? '❌ Not ready' : r.level === 'warn' ? '⚠️ Ready, with warnings' : '✅ Ready';
   const entries = r.level === 'fail' ? '\nFix each ❌ below, then send /preflight again.' : '';
-  return `🛫 Preflight${market ? ` (${market})` : ''}: ${verdict} — ${n('fail')} failed, ${n('warn')} warning${n('warn') === 1 ? '' : 's'}, ${n('pass')} passed in ${(r.ms / 1000).toFixed(1)} s${entries}`;
+  return `🛫 Preflight${market ? ` (${market})` : ''}: ${verdict} — ${n('fail')} failed, ${n('warn')} warning${n('warn') === 1 ? '' : 's'}, ${n('pass')} passed in ${wallTime(r.ms)}${entries}`;
 }
 
 /**

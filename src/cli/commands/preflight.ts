@@ -8,6 +8,7 @@ import { configFileCheck, type SettingsFileFacts } from '../../trading/preflight
 import { runPreflight } from '../../trading/preflight/run.js';
 import type { PreflightLevel, PreflightReport } from '../../trading/preflight/types.js';
 import { UsageError, type CliCommand } from '../command.js';
+import { wallTime } from '../../lib/durations.js';
 
 const MARK: Record<PreflightLevel, string> = { pass: '✓', warn: '⚠', fail: '✗' };
 /** Closing the connections after the report never holds the command longer than this. */
@@ -22,7 +23,7 @@ export function reportText(r: PreflightReport, market: string | null): string {
   }
   const n = (l: PreflightLevel) => r.results.filter((x) => x.level === l).length;
   const verdict = r.level === 'fail' ? '✗ Not ready' : r.level === 'warn' ? '⚠ Ready, with warnings' : '✓ Ready';
-  lines.push(`${verdict}: ${n('pass')} passed, ${n('warn')} warning${n('warn') === 1 ? '' : 's'}, ${n('fail')} failed — ${r.results.length} checks in ${(r.ms / 1000).toFixed(1)} s`);
+  lines.push(`${verdict}: ${n('pass')} passed, ${n('warn')} warning${n('warn') === 1 ? '' : 's'}, ${n('fail')} failed — ${r.results.length} checks in ${wallTime(r.ms)}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -17,7 +17,7 @@ describe('preflight view (phone)', () => {
     expect(rest).toEqual([]);
     expect(m).toBe(
       [
-        '🛫 Preflight (us): ❌ Not ready — 1 failed, 1 warning, 1 passed in 0.4 s',
+        '🛫 Preflight (us): ❌ Not ready — 1 failed, 1 warning, 1 passed in 420 ms',
         'Fix each ❌ below, then send /preflight again.',
         '',
         '❌ Telegram token — getMe refused the token: 401 Unauthorized',
@@ -51,7 +51,7 @@ describe('/preflight command', () => {
   it('runs the process’s preflight for the market asked', async () => {
     const asked: unknown[] = [];
     const runner: PreflightRunner = { markets: ['us'], run: async (o) => (asked.push(o), report) };
-    expect(await call({ preflight: runner }, 'us')).toEqual(['🛫 Preflight (us): ✅ Ready — 0 failed, 0 warnings, 1 passed in 0.1 s\n\n✅ Kill switch — off']);
+    expect(await call({ preflight: runner }, 'us')).toEqual(['🛫 Preflight (us): ✅ Ready — 0 failed, 0 warnings, 1 passed in 100 ms\n\n✅ Kill switch — off']);
     // The run is recorded as this admin's (it lifts or sets the live entry gate).
     expect(asked).toEqual([{ market: 'us', by: 'telegram:7' }]);
   });
