@@ -17,6 +17,10 @@ import { indicatorsBenchmark } from './indicators.js';
 import { journalBenchmark } from './journal.js';
 import { preflightBenchmark } from './preflight.js';
 import { scanBenchmark } from './scan.js';
+import { correlationBenchmark } from './correlation.js';
+import { varBenchmark } from './var.js';
+import { dataCheckBenchmark } from './data-check.js';
+import { replayBenchmark } from './replay.js';
 import { BenchResources } from './lib/resources.js';
 import { loadAverage, machineLine } from './lib/system.js';
 import { renderTable } from './lib/table.js';
@@ -27,7 +31,7 @@ import type { Benchmark, BenchOptions } from './lib/types.js';
  * machine is quiet: right after a section that loaded Postgres and Redis (then dropped its database
  * and tens of thousands of keys), the memory-bound kernels measured 25–50 % slower in one full run.
  */
-export const BENCHMARKS: readonly Benchmark[] = [indicatorsBenchmark, backtestBenchmark, hypothesesBenchmark, commandRoundTrip, scanBenchmark, approveBenchmark, incubationBenchmark, alpacaBenchmark, preflightBenchmark, journalBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [indicatorsBenchmark, backtestBenchmark, hypothesesBenchmark, commandRoundTrip, scanBenchmark, approveBenchmark, incubationBenchmark, alpacaBenchmark, preflightBenchmark, journalBenchmark, correlationBenchmark, varBenchmark, dataCheckBenchmark, replayBenchmark];
 
 function options(values: Record<string, string | boolean | undefined>): BenchOptions {
   const raw = (name: string) => values[name];

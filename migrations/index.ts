@@ -25,6 +25,11 @@ import { MarkSource1765300000008 } from './1765300000008-MarkSource.js';
 import { ConfigPin1765300000009 } from './1765300000009-ConfigPin.js';
 import { PreflightRuns1765300000010 } from './1765300000010-PreflightRuns.js';
 import { DecisionJournal1765300000011 } from './1765300000011-DecisionJournal.js';
+import { DriftAlerts1765300000012 } from './1765300000012-DriftAlerts.js';
+import { WeeklyReviews1765300000013 } from './1765300000013-WeeklyReviews.js';
+import { RunManifests1765300000014 } from './1765300000014-RunManifests.js';
+import { PickCorrelation1765300000015 } from './1765300000015-PickCorrelation.js';
+import { DataGaps1765300000016 } from './1765300000016-DataGaps.js';
 
 /** Every migration, oldest first. Listed explicitly so ESM builds need no glob loading. */
-export const MIGRATIONS = [Foundation1763800000000, Bars1763900000000, PaperBroker1764000000000, Backtests1764100000000, Picks1764200000000, Execution1764300000000, Scheduling1764400000000, TypedReasons1764500000000, KillEpoch1764600000000, AuditAnchor1764700000000, CancelOwed1764800000000, QueuedOrders1764900000000, PickCards1764900000001, DemoGeneratorVersion1765000000000, CloseExitReason1765100000000, PickCardsRun1765200000000, Hypotheses1765300000000, HypothesisBooks1765300000001, PickSources1765300000002, PositionTarget1765300000003, CancelOwedCounts1765300000004, Installation1765300000005, BrokerCancels1765300000007, MarkSource1765300000008, ConfigPin1765300000009, PreflightRuns1765300000010, DecisionJournal1765300000011];
+export const MIGRATIONS = [Foundation1763800000000, Bars1763900000000, PaperBroker1764000000000, Backtests1764100000000, Picks1764200000000, Execution1764300000000, Scheduling1764400000000, TypedReasons1764500000000, KillEpoch1764600000000, AuditAnchor1764700000000, CancelOwed1764800000000, QueuedOrders1764900000000, PickCards1764900000001, DemoGeneratorVersion1765000000000, CloseExitReason1765100000000, PickCardsRun1765200000000, Hypotheses1765300000000, HypothesisBooks1765300000001, PickSources1765300000002, PositionTarget1765300000003, CancelOwedCounts1765300000004, Installation1765300000005, BrokerCancels1765300000007, MarkSource1765300000008, ConfigPin1765300000009, PreflightRuns1765300000010, DecisionJournal1765300000011, DriftAlerts1765300000012, WeeklyReviews1765300000013, RunManifests1765300000014, PickCorrelation1765300000015, DataGaps1765300000016];

@@ -17,6 +17,8 @@ import { CircuitBreaker } from '../trading/circuit-breaker/circuit-breaker.js';
 import type { ExecutionDeps } from '../trading/execution/execute.js';
 import type { ExitDeps } from '../trading/execution/exits.js';
 import { dollarAdvFromBars } from '../trading/execution/liquidity-source.js';
+import { closesFromBars } from '../trading/risk/closes-source.js';
+import { portfolioRiskGate } from '../trading/risk/portfolio-gate.js';
 import { recipientsFor } from '../trading/settings/recipients.js';
 import type { AppContext } from './context.js';
 import { orderTimeInForce } from '../lib/time-in-force.js';
@@ -107,6 +109,7 @@ export function executionDeps(app: AppContext, trading: TradingDeps): ExecutionD
   return {
     ...orderPathDeps(app, trading),
     dollarAdv: dollarAdvFromBars(app.uow),
+    portfolioRisk: (c) => portfolioRiskGate({ db: app.uow, closes: closesFromBars(app.uow), settings: app.config.risk }, c),
     limits,
     timeStopBars,
     // Entries (new risk) are refused outside the session before anything reaches the broker.

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { commandContextSchema, notifyPayloadSchema, picksRequestSchema } from './payloads/common.js';
 import { backtestJobPayloadSchema } from './payloads/backtest.js';
 import { pnlRequestSchema } from './payloads/portfolio.js';
+import { reviewWeeklySchema } from './payloads/review.js';
 import { executionCloseSchema } from './payloads/close.js';
 import { digestSendSchema } from './payloads/digest.js';
 import { hypothesesRequestSchema, hypothesisRequestSchema } from './payloads/hypotheses-commands.js';
@@ -28,6 +29,8 @@ export const JOBS = {
   'digest.send': { queue: 'commands', schema: digestSendSchema },
   'command.hypotheses': { queue: 'commands', schema: hypothesesRequestSchema },
   'command.hypothesis': { queue: 'commands', schema: hypothesisRequestSchema },
+  'command.risk': { queue: 'commands', schema: commandContextSchema },
+  'review.weekly': { queue: 'commands', schema: reviewWeeklySchema },
   'scan.start': { queue: 'scans', schema: scanStartSchema },
   'scan.chunk': { queue: 'scans', schema: scanChunkSchema },
   'scan.finish': { queue: 'scans', schema: scanFinishSchema },

@@ -9,13 +9,16 @@ import type { StatusNotice } from './status/notices.js';
 import type { QueueNotice } from './queue/notices.js';
 import type { HypothesesViewNotice } from './hypotheses/views-notices.js';
 import type { IncubationNotice } from './hypotheses/incubation-notices.js';
+import type { VarNotice } from './risk/var-notices.js';
+import type { DriftNotice } from './risk/drift-notices.js';
+import type { ReviewNotice } from './review/notices.js';
 
 /**
  * Everything a use case or job handler may tell a person: typed results
  * (codes and figures), never chat text. Each area declares its own kinds in
  * its `notices.ts`; the faces (src/bot, src/web) decide how each looks.
  */
-export type Notice = ExecutionNotice | ScanNotice | BacktestNotice | PortfolioNotice | DigestNotice | AlertsNotice | StatusNotice | QueueNotice | SeedingNotice | HypothesesViewNotice | IncubationNotice;
+export type Notice = ExecutionNotice | ScanNotice | BacktestNotice | PortfolioNotice | DigestNotice | AlertsNotice | StatusNotice | QueueNotice | SeedingNotice | HypothesesViewNotice | IncubationNotice | VarNotice | DriftNotice | ReviewNotice;
 export type NoticeKind = Notice['kind'];
 
 /** How a notice is delivered. */

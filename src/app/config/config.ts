@@ -64,6 +64,20 @@ export interface Config {
     } | null;
     paper: { startingCash: number; slippageBps: number; spreadBps: number };
   };
+  /**
+   * Portfolio risk (issue 21): correlation clusters and value at risk judged before every new entry,
+   * and the execution-drift alert. Percentages are of the market's equity.
+   */
+  risk: {
+    corrLookback: number;
+    corrLimit: number;
+    corrClusterRiskPct: number;
+    varLookback: number;
+    varPaths: number;
+    varSeed: number;
+    varLimitPct: number;
+    slippageAlertBps: number;
+  };
   /** Risk limits and timing of the approve → order path. */
   execution: ExecutionLimits & {
     windowMs: number;
@@ -232,6 +246,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, envFile?: En
       waitTimeoutMs: env.EXEC_WAIT_TIMEOUT_MS,
       tellPendingAfterMs: env.EXEC_TELL_PENDING_AFTER_MS,
       timeStopBars: env.EXEC_TIME_STOP_BARS,
+    },
+    risk: {
+      corrLookback: env.CORR_LOOKBACK,
+      corrLimit: env.CORR_LIMIT,
+      corrClusterRiskPct: env.CORR_CLUSTER_RISK_PCT,
+      varLookback: env.VAR_LOOKBACK,
+      varPaths: env.VAR_PATHS,
+      varSeed: env.VAR_SEED,
+      varLimitPct: env.VAR_LIMIT_PCT,
+      slippageAlertBps: env.EXEC_SLIPPAGE_ALERT_BPS,
     },
     recovery: { resolveAfterMs: env.EXEC_RESOLVE_AFTER_MS, everyMs: env.EXEC_RESOLVE_EVERY_MS },
     schedule: {

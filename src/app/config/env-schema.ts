@@ -142,6 +142,17 @@ export const envSchema = z
     EXEC_MAX_OPEN_POSITIONS: positiveInt.default(5),
     EXEC_MAX_POSITION_PCT: z.coerce.number().positive().max(100).default(10),
     EXEC_MAX_DRIFT_PCT: z.coerce.number().positive().max(100).default(2),
+    /** Correlation limits (issue 21): sessions of daily returns, the pairwise correlation that makes a cluster, a cluster's largest open risk in % of equity. */
+    CORR_LOOKBACK: z.coerce.number().int().min(10).max(1_000).default(60),
+    CORR_LIMIT: z.coerce.number().gt(0).max(1).default(0.7),
+    CORR_CLUSTER_RISK_PCT: z.coerce.number().positive().max(100).default(2),
+    /** Value at risk (issue 21): sessions of joint daily returns bootstrapped, paths, seed, and the 99 % VaR limit in % of equity for new entries. */
+    VAR_LOOKBACK: z.coerce.number().int().min(20).max(5_000).default(250),
+    VAR_PATHS: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+    VAR_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(20_261_207),
+    VAR_LIMIT_PCT: z.coerce.number().positive().max(100).default(3),
+    /** Execution drift (issue 21): alert when the rolling median slippage (fill vs card limit, in bps) widens past this. */
+    EXEC_SLIPPAGE_ALERT_BPS: z.coerce.number().positive().max(10_000).default(25),
     EXEC_LIMIT_BUFFER_PCT: z.coerce.number().min(0).max(5).default(0.1),
     EXEC_SIZE_TO_BUDGET: z
       .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })

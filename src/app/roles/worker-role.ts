@@ -75,6 +75,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     picks: app.picks,
     scheduledSlots: configuredSlots(config),
     hypotheses: hypothesisStore,
+    risk: config.risk,
     config,
     log: app.log,
   };

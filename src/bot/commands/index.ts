@@ -17,6 +17,7 @@ import { closeCommand } from './close.js';
 import { hypothesesCommand, hypothesisCommand, promoteCommand, retireCommand } from './hypotheses.js';
 import { journalCommand } from './journal.js';
 import { preflightCommand } from './preflight.js';
+import { riskCommand } from './risk.js';
 
 const helpCommand = defineCommand({
   name: 'help',
@@ -34,6 +35,6 @@ const helpCommand = defineCommand({
 });
 
 /** Every command, in /help order. */
-export const COMMANDS: readonly CommandDef<any>[] = [startCommand, helpCommand, statusCommand, scanCommand, picksCommand, approveCommand, rejectCommand, positionsCommand, closeCommand, ordersCommand, cancelCommand, pnlCommand, digestCommand, settingsCommand, backtestCommand, hypothesesCommand, hypothesisCommand, promoteCommand, retireCommand, killCommand, resumeCommand, stuckCommand, resolveCommand, preflightCommand, journalCommand];
+export const COMMANDS: readonly CommandDef<any>[] = [startCommand, helpCommand, statusCommand, scanCommand, picksCommand, approveCommand, rejectCommand, positionsCommand, closeCommand, ordersCommand, cancelCommand, pnlCommand, riskCommand, digestCommand, settingsCommand, backtestCommand, hypothesesCommand, hypothesisCommand, promoteCommand, retireCommand, killCommand, resumeCommand, stuckCommand, resolveCommand, preflightCommand, journalCommand];
 
 export const COMMANDS_BY_NAME: ReadonlyMap<string, CommandDef<any>> = new Map(COMMANDS.map((c) => [c.name, c]));

@@ -10,6 +10,9 @@ import { statusRenderers } from './status.js';
 import { queueRenderers } from './queue.js';
 import { hypothesesRenderers } from './hypotheses.js';
 import { incubationRenderers } from './hypotheses-incubation.js';
+import { riskRenderers } from './risk.js';
+import { driftRenderers } from './drift.js';
+import { reviewRenderers } from './review.js';
 import type { RenderContext, Rendered, RendererTable } from './types.js';
 
 /** Every notice kind's chat rendering; the type makes a kind without a renderer a compile error. */
@@ -25,6 +28,9 @@ export const RENDERERS: RendererTable<Notice> = {
   ...dataLoadingRenderers,
   ...hypothesesRenderers,
   ...incubationRenderers,
+  ...riskRenderers,
+  ...driftRenderers,
+  ...reviewRenderers,
 };
 
 /** Renders one notice for chat. */

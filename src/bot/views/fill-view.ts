@@ -23,6 +23,8 @@ export const GATE_TITLES: Readonly<Record<RefusalGate, string>> = {
   liquidity: 'LiquidityGate',
   position: 'position caps',
   drift: 'the drift band',
+  correlation: 'the correlation limit',
+  var: 'the value-at-risk limit',
   kill_switch: 'the kill switch',
   expired: 'the approval window',
   market_closed: 'the market hours',
@@ -220,6 +222,10 @@ function nextStep(gate: RefusalGate, n: Record<string, number>): string {
       return 'the position would be too large a share of the account; approve a smaller or different pick.';
     case 'drift':
       return 'the price moved away from the planned entry. Wait for the next /scan; approving the same idea again will not help.';
+    case 'correlation':
+      return 'the positions it moves with already carry as much risk as one bet may; close or wait out one of them, or approve an uncorrelated pick. Nothing to undo.';
+    case 'var':
+      return "the book's one-day value at risk would pass its limit; close a position or approve a smaller pick. /risk shows the figures.";
     case 'kill_switch':
       return 'trading is halted. An admin can /resume; then approve a fresh pick.';
     case 'expired':

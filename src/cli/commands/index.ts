@@ -24,5 +24,6 @@ export const CLI_COMMANDS: readonly CliEntry[] = [
   { name: 'calendar', summary: 'NYSE sessions, holidays and early closes of a year', load: async () => (await import('./calendar.js')).calendarCommand },
   { name: 'preflight', summary: 'Check that everything is ready before trading (preflight [--market us] [--json])', load: async () => (await import('./preflight.js')).preflightCommand },
   { name: 'journal', summary: 'The decision journal (journal [--symbol S] [--from D] [--to D] [--json])', load: async () => (await import('./journal.js')).journalCommand },
+  { name: 'risk', summary: 'Value at risk and expected shortfall of the open positions (risk [--json])', load: async () => (await import('./risk.js')).riskCommand },
   { name: 'config', summary: 'The effective configuration with its sources, secrets redacted (config show [--json])', load: async () => (await import('./config.js')).configCommand },
 ];

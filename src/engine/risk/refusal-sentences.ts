@@ -1,15 +1,8 @@
 import { pct, usd } from './format.js';
 
-/** One refusal sentence: the numbers it needs, and the words built from them. */
-interface Sentence {
-  needs: readonly string[];
-  say(n: Record<string, number>): string;
-}
-
-/** Types `say` by the keys it needs; {@link describeRefusal} checks they are there before calling it. */
-function sentence<K extends string>(needs: readonly K[], say: (n: Record<K, number>) => string): Sentence {
-  return { needs, say: say as (n: Record<string, number>) => string };
-}
+import { sentence, type Sentence } from './sentence.js';
+import { CORRELATION_SENTENCES } from './correlation-sentences.js';
+import { VAR_SENTENCES } from './var-sentences.js';
 
 /** `numbers.quoteIsBid` of a drift refusal: 1 when the live price was the bid (a sell), 0 the ask (a buy). */
 function quote(quoteIsBid: number): string {
@@ -86,10 +79,12 @@ const SENTENCES: Readonly<Record<string, Readonly<Record<string, Sentence>>>> = 
         `beyond the ±${pct(n.maxDriftPct)} band; re-scan or re-quote before approving again.`,
     ),
   },
+  correlation: CORRELATION_SENTENCES,
+  var: VAR_SENTENCES,
 };
 
 /** How a gate is named when its limit has no sentence here (a refusal recorded by another release). */
-const GATE_NAMES: Readonly<Record<string, string>> = { policy: 'PolicyGate', liquidity: 'LiquidityGate', position: 'position caps', drift: 'the drift band' };
+const GATE_NAMES: Readonly<Record<string, string>> = { policy: 'PolicyGate', liquidity: 'LiquidityGate', position: 'position caps', drift: 'the drift band', correlation: 'the correlation limit', var: 'the value-at-risk limit' };
 
 /**
  * The one sentence a risk gate says when it refuses at `limit`, from the

@@ -6,7 +6,8 @@ import { r6 } from './format.js';
  * limit was hit (with the numbers, so the trader can see why), and carries
  * the raw numbers for logs, the audit chain and tests.
  */
-export type GateName = 'policy' | 'liquidity' | 'position' | 'drift';
+/** `correlation` and `var`: the portfolio gates of issue 21 (a cluster's open risk; the 99 % one-day value at risk). */
+export type GateName = 'policy' | 'liquidity' | 'position' | 'drift' | 'correlation' | 'var';
 
 export type GateRefusal = {
   ok: false;

@@ -10,6 +10,9 @@ import { digestHandlers, type DigestApp } from './digest.js';
 import { portfolioHandlers, type PortfolioDeps } from './portfolio.js';
 import { hypothesesCommandHandlers } from './hypotheses-commands.js';
 import type { HypothesisReads } from '../../trading/hypotheses/views.js';
+import type { RiskSettings } from '../../trading/risk/settings.js';
+import { riskHandlers } from './risk.js';
+import { reviewHandlers } from './review.js';
 
 /** What the `commands` queue's handlers call: the portfolio and digest reads, /status's sources, the picks, and the publisher. */
 export interface CommandsDeps extends PortfolioDeps, DigestApp {
@@ -19,6 +22,8 @@ export interface CommandsDeps extends PortfolioDeps, DigestApp {
   scheduledSlots: readonly SlotDef[];
   /** /hypotheses and /hypothesis read the hypotheses from here. */
   hypotheses: HypothesisReads;
+  /** The portfolio-risk settings (/risk, the weekly review). */
+  risk: RiskSettings;
 }
 
 /** Handlers of the `commands` queue: each answers through the publisher with a key derived from its own job id. */
@@ -26,6 +31,8 @@ export function commandHandlers(deps: CommandsDeps): HandlerMap<'commands'> {
   return {
     ...portfolioHandlers(deps),
     ...hypothesesCommandHandlers(deps),
+    ...riskHandlers(deps),
+    ...reviewHandlers(deps),
     ...digestHandlers(deps, {
       scheduledScans: (date) =>
         deps.scheduledSlots

@@ -4,7 +4,8 @@ import type { Broker } from '../../adapters/brokers/port.js';
 import { blockingFlags } from '../../lib/account-flags.js';
 import type { QuoteProvider } from '../../adapters/market-data/port.js';
 import { iocLimitPriceFromAsk } from '../../engine/tick.js';
-import { DriftBand, LiquidityGate, PolicyGate, PositionCaps, type GateName, type GateRefusal } from '../../engine/risk/index.js';
+import { DriftBand, LiquidityGate, PolicyGate, PositionCaps, type GateName, type GateRefusal, type GateResult } from '../../engine/risk/index.js';
+import type { EntryCandidate } from '../risk/entry-candidate.js';
 import { DEFAULT_TIME_STOP_BARS, timeStopDate } from '../../engine/exits/time-stop.js';
 import { DEFAULT_EXECUTION_LIMITS, type ExecutionLimits } from '../../engine/risk/limits.js';
 import { isBrokerError } from '../../lib/broker-errors.js';
@@ -66,6 +67,12 @@ export interface ExecutionDeps {
    * entry is closed `not_placed`, its budget released. Absent: no gate (paper brokers, tests).
    */
   preflightGate?: () => Promise<string | null>;
+  /**
+   * The portfolio gates of issue 21 (src/trading/risk/portfolio-gate.ts): correlation clusters and
+   * value at risk, judged after the position caps with the account's equity. Absent: no portfolio
+   * gates (tests of the fill path).
+   */
+  portfolioRisk?: (c: EntryCandidate) => Promise<GateResult>;
 }
 
 /** Which check stopped an approval before (or at) the broker. */
@@ -463,6 +470,10 @@ class Run {
       maxPositionPct: this.limits.maxPositionPct,
     });
     if (!caps.ok) return done(await this.refuseGate(a, caps));
+    if (this.deps.portfolioRisk) {
+      const book = await this.deps.portfolioRisk({ symbol: a.symbol, strategy: a.strategy, qty, price: limitPrice, stop: Number(a.stop), equity, asOf: day });
+      if (!book.ok) return done(await this.refuseGate(a, book));
+    }
 
     // The authoritative daily-budget check: an atomic reservation, in the
     // same statement as the order row that carries it.
