@@ -1,9 +1,6 @@
-import { marketHoursFor } from '../engine/market-hours.js';
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { AuditLog } from '../trading/audit/audit-log.js';
+import type { AuditLog } from '../trading/audit/audit-log.js';
 import { migrationSetting, type Config } from './config/config.js';
 import { createDataSource } from '../adapters/db/data-source.js';
 import { ensureDatabase } from '../adapters/db/ensure-database.js';
@@ -12,35 +9,29 @@ import { JobProducer } from '../jobs/producer.js';
 import { assertRegistryConsistent } from '../jobs/registry.js';
 import { createLogger, type Logger } from '../lib/logging/logger.js';
 import { makeScrubber } from '../lib/logging/scrub.js';
-import { Metrics } from '../adapters/metrics/metrics.js';
-import { BlobStore } from '../adapters/redis/blob-store.js';
-import { Outbox } from '../bot/outbox/outbox.js';
+import type { Metrics } from '../adapters/metrics/metrics.js';
+import type { BlobStore } from '../adapters/redis/blob-store.js';
+import type { Outbox } from '../bot/outbox/outbox.js';
 import type { StatusSources } from '../trading/status/status.js';
 import { openRedis, whenReady } from '../adapters/redis/connections.js';
 import { redisSilentError } from '../lib/service-unreachable.js';
-import { KILL_SWITCH_REPAIR_INTERVAL_MS, KillSwitch } from '../trading/kill-switch/kill-switch.js';
+import { KILL_SWITCH_REPAIR_INTERVAL_MS, type KillSwitch } from '../trading/kill-switch/kill-switch.js';
 import type { DestinationStream } from 'pino';
-import { join } from 'node:path';
-import { BarsStore } from '../adapters/bars/store.js';
+import type { BarsStore } from '../adapters/bars/store.js';
 import type { ChartRenderer } from '../adapters/charts/port.js';
-import { LocalChartRenderer } from '../adapters/charts/local-renderer.js';
-import { QuickChartRenderer } from '../adapters/charts/quickchart-renderer.js';
 import type { ScanData } from '../trading/scan/data-port.js';
-import { PicksRepo } from '../trading/scan/picks-repo.js';
-import { StoreScanData } from '../trading/scan/store-scan-data.js';
-import { adminChatIds, Alerts } from '../trading/alerts/alerts.js';
+import type { PicksRepo } from '../trading/scan/picks-repo.js';
+import type { Alerts } from '../trading/alerts/alerts.js';
 import type { UnitOfWork } from '../adapters/db/port.js';
-import { TypeOrmUnitOfWork } from '../adapters/db/unit-of-work.js';
-import { RedisKillSwitchMirror } from '../adapters/redis/kill-switch-mirror.js';
 import { RedisHealthProbe } from '../adapters/redis/health.js';
-import { ChatPublisher } from '../bot/outbox/publisher.js';
 import type { Notifier } from '../trading/notifier.js';
 import { HypothesisStore } from '../trading/hypotheses/store.js';
 import { buildSlots } from '../engine/schedule/slots.js';
 import { bullmqHypothesesQueue } from './hypotheses-queue-status.js';
-import { ForegroundGate } from '../adapters/compute/foreground-gate.js';
+import type { ForegroundGate } from '../adapters/compute/foreground-gate.js';
 import type { Broker } from '../adapters/brokers/port.js';
 import { createTradingDeps } from './trading-deps.js';
+import { assembleServices } from './services.js';
 
 /** Shared resources of one process, whatever roles it runs. */
 export interface AppContext {
@@ -116,23 +107,16 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   }
   // A queue's error is the connection's (reported above once per outage): debug only, never unhandled.
   const jobs = new JobProducer(redis, config.redis.prefix, config.queueTimeoutMs, (err) => log.debug({ err: err.message }, 'queue connection error'));
-  const uow = new TypeOrmUnitOfWork(ds);
-  const audit = new AuditLog(uow);
-  const killSwitch = new KillSwitch(uow, new RedisKillSwitchMirror(redis, `${config.redis.prefix}:killswitch`), audit);
+  const services = assembleServices({ config, log, scrub, ds, redis, jobs });
+  const { uow, killSwitch, bars } = services;
   await killSwitch.syncMirror().catch((err: unknown) => log.warn({ err }, 'could not mirror the kill switch into Redis yet'));
   // Redis keeps nothing across a restart without persistence: restore the mirror whenever it comes back.
   redis.on('ready', () => void killSwitch.syncMirror().catch((err: unknown) => log.warn({ err }, 'could not re-mirror the kill switch')));
   // A store that fell behind (a kill held only in Redis while Postgres was down) is repaired even when nobody reads the switch.
-  const killSwitchRepair = setInterval(() => void killSwitch.syncMirror().catch(() => undefined), KILL_SWITCH_REPAIR_INTERVAL_MS);
+  const killSwitchRepair = setInterval(() => void killSwitch.syncMirror().catch((err: unknown) => log.debug({ err }, 'kill switch repair pass failed; the next pass retries')), KILL_SWITCH_REPAIR_INTERVAL_MS);
   killSwitchRepair.unref();
-  const metrics = new Metrics();
-  const blobs = new BlobStore(redis, config.redis.prefix);
-  const notifier = new Outbox(jobs, blobs);
-  const bars = new BarsStore(ds, { cacheDir: join(config.home, 'cache'), logger: log.child({ component: 'bars' }) });
-  const charts: ChartRenderer = config.charts.quickchartUrl ? new QuickChartRenderer({ baseUrl: config.charts.quickchartUrl }) : new LocalChartRenderer();
   const startedAt = Date.now();
   const mode = `${config.local.enabled ? 'local' : config.telegram.webhook ? 'telegram (webhook)' : 'telegram (polling)'} · paper`;
-  const publisher = new ChatPublisher({ outbox: notifier, charts, callbackKey: config.telegram.callbackKey, hours: marketHoursFor(config), log });
   // /status reads the configured broker's account (its status and trading flags). Built on first use, so a
   // process that never answers /status opens no broker client; it shares the key's request budget in Redis.
   // The simulated paper broker keeps no account flags: no broker line for it.
@@ -156,7 +140,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     timeoutMs: 1_000,
     // The generator runs for US only (scheduler-role enqueues hypotheses.session for 'US').
     hypotheses: {
-      store: new HypothesisStore(uow, audit),
+      store: new HypothesisStore(uow, services.audit),
       queue: bullmqHypothesesQueue(jobs.queues.hypotheses, 1_000),
       markets: ['US'],
       slots: config.schedule.enabled ? buildSlots(config.schedule.spec).filter((s) => s.kind === 'hypotheses') : [],
@@ -164,35 +148,16 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     ...(brokerAccount ? { brokerAccount } : {}),
   };
   return {
-    config,
-    log,
-    scrub,
-    ds,
-    uow,
-    redis,
-    jobs,
-    audit,
-    killSwitch,
-    metrics,
-    blobs,
-    notifier,
-    publisher,
-    instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    ...services,
     startedAt,
     mode,
     statusSources,
-    bars,
-    picks: new PicksRepo(uow),
-    charts,
-    scanData: new StoreScanData(bars),
-    foreground: new ForegroundGate(),
-    alerts: new Alerts({ db: uow, notifier: publisher, admins: adminChatIds(config.telegram.allowed), log: log.child({ component: 'alerts' }) }),
     async close() {
       clearInterval(killSwitchRepair);
-      await bars.idle().catch(() => undefined);
+      await bars.idle().catch((err: unknown) => log.debug({ err }, 'bars store writes still failing at close'));
       await jobs.close();
       redis.disconnect();
-      if (ds.isInitialized) await ds.destroy().catch(() => undefined);
+      if (ds.isInitialized) await ds.destroy().catch((err: unknown) => log.debug({ err }, 'database pool close failed'));
     },
   };
 }

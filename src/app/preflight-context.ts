@@ -9,32 +9,15 @@
  * The services are the same classes createContext builds, so the checks
  * (src/app/preflight-checks.ts) read them exactly as a running role does.
  */
-import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Config } from './config/config.js';
 import type { AppContext } from './context.js';
+import { assembleServices } from './services.js';
 import { createDataSource } from '../adapters/db/data-source.js';
-import { TypeOrmUnitOfWork } from '../adapters/db/unit-of-work.js';
 import { openRedis } from '../adapters/redis/connections.js';
-import { RedisKillSwitchMirror } from '../adapters/redis/kill-switch-mirror.js';
 import { RedisHealthProbe } from '../adapters/redis/health.js';
-import { BlobStore } from '../adapters/redis/blob-store.js';
-import { BarsStore } from '../adapters/bars/store.js';
-import { LocalChartRenderer } from '../adapters/charts/local-renderer.js';
-import { Metrics } from '../adapters/metrics/metrics.js';
-import { ForegroundGate } from '../adapters/compute/foreground-gate.js';
 import { JobProducer } from '../jobs/producer.js';
 import { createLogger } from '../lib/logging/logger.js';
 import { makeScrubber } from '../lib/logging/scrub.js';
-import { AuditLog } from '../trading/audit/audit-log.js';
-import { KillSwitch } from '../trading/kill-switch/kill-switch.js';
-import { Outbox } from '../bot/outbox/outbox.js';
-import { ChatPublisher } from '../bot/outbox/publisher.js';
-import { marketHoursFor } from '../engine/market-hours.js';
-import { PicksRepo } from '../trading/scan/picks-repo.js';
-import { StoreScanData } from '../trading/scan/store-scan-data.js';
-import { adminChatIds, Alerts } from '../trading/alerts/alerts.js';
 
 /** How long the CLI lets Postgres take to accept the first connection (the driver's own default is 10 s). */
 const PG_CONNECT_TIMEOUT_MS = 2_500;
@@ -54,50 +37,26 @@ export function openPreflightContext(config: Config): PreflightContext {
   // A server that accepts but never answers must not hold the command for the driver's 10 s.
   ds.setOptions({ extra: { ...(ds.options.extra as object), connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS } });
   const pgReady = ds.initialize();
-  pgReady.catch(() => undefined);
-  const redis = openRedis(config.redis.url, 'producer', () => undefined);
-  const jobs = new JobProducer(redis, config.redis.prefix, config.queueTimeoutMs, () => undefined);
-  const uow = new TypeOrmUnitOfWork(ds);
-  const audit = new AuditLog(uow);
-  const killSwitch = new KillSwitch(uow, new RedisKillSwitchMirror(redis, `${config.redis.prefix}:killswitch`), audit);
-  const blobs = new BlobStore(redis, config.redis.prefix);
-  const notifier = new Outbox(jobs, blobs);
-  const bars = new BarsStore(ds, { cacheDir: join(config.home, 'cache'), logger: log.child({ component: 'bars' }) });
-  const charts = new LocalChartRenderer();
-  const publisher = new ChatPublisher({ outbox: notifier, charts, callbackKey: config.telegram.callbackKey, hours: marketHoursFor(config), log });
+  // Each check awaits it under its own timeout and reports the error; this only keeps it from being unhandled.
+  pgReady.catch((err: unknown) => log.debug({ err }, 'postgres first connection failed'));
+  const redis = openRedis(config.redis.url, 'producer', (err) => log.debug({ err: err.message }, 'redis not reachable yet; the Redis check reports it'));
+  const jobs = new JobProducer(redis, config.redis.prefix, config.queueTimeoutMs, (err) => log.debug({ err: err.message }, 'queue connection error'));
+  const services = assembleServices({ config, log, scrub, ds, redis, jobs });
   const startedAt = Date.now();
   const mode = `preflight · ${config.broker.kind}`;
+  const { uow, killSwitch } = services;
   const app: AppContext = {
-    config,
-    log,
-    scrub,
-    ds,
-    uow,
-    redis,
-    jobs,
-    audit,
-    killSwitch,
-    metrics: new Metrics(),
-    blobs,
-    notifier,
-    publisher,
-    instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    ...services,
     startedAt,
     mode,
     statusSources: { db: uow, redis: new RedisHealthProbe(redis), queues: jobs, killSwitch, mode, startedAt, staleMs: config.heartbeat.staleMs, timeoutMs: 1_000 },
-    bars,
-    picks: new PicksRepo(uow),
-    charts,
-    scanData: new StoreScanData(bars),
-    foreground: new ForegroundGate(),
-    alerts: new Alerts({ db: uow, notifier: publisher, admins: adminChatIds(config.telegram.allowed), log }),
     async close() {
-      await jobs.close().catch(() => undefined);
+      await jobs.close().catch((err: unknown) => log.debug({ err }, 'queue close failed'));
       redis.disconnect();
       // A connection still being tried ends by its own timeout; one made is closed now.
       await pgReady.then(
-        () => ds.destroy().catch(() => undefined),
-        () => undefined,
+        () => ds.destroy().catch((err: unknown) => log.debug({ err }, 'database pool close failed')),
+        (err: unknown) => log.debug({ err }, 'postgres never connected; the Postgres check reports it'),
       );
     },
   };

@@ -1,6 +1,9 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { seedDefaultData } from '../adapters/bars/seed.js';
+import { errText } from '../lib/errors.js';
+import { runDataCheck } from '../trading/data-check/check.js';
+import { DataCheckStore } from '../trading/data-check/store.js';
 import { lastCompletedSession } from '../trading/market-clock.js';
 import type { SeedingState } from '../trading/scan/data-port.js';
 import type { SeedingProgress, SeedingProgressSource } from '../trading/seeding/progress.js';
@@ -104,5 +107,10 @@ export function seedDefaultDataInBackground(app: AppContext): Promise<void> {
       await progress.flushed();
       await app.redis.del(seedingKey(prefix)).catch(() => undefined);
     }
+    // The calendar check /status reports (issue 21), on the data just loaded: in the background,
+    // so it never holds the seed's end; a failure only leaves /status showing the previous check.
+    void runDataCheck(app.bars, 'US', Date.now())
+      .then((r) => new DataCheckStore(app.uow).save(r))
+      .catch((err: unknown) => log.warn({ err: app.scrub(errText(err)) }, 'data check after seeding failed; /status keeps the previous one. Run `npx courtside data check`.'));
   })();
 }

@@ -18,6 +18,7 @@ import type { ExecutionDeps } from '../trading/execution/execute.js';
 import type { ExitDeps } from '../trading/execution/exits.js';
 import { dollarAdvFromBars } from '../trading/execution/liquidity-source.js';
 import { closesFromBars } from '../trading/risk/closes-source.js';
+import { adminChatIds } from '../trading/alerts/alerts.js';
 import { portfolioRiskGate } from '../trading/risk/portfolio-gate.js';
 import { recipientsFor } from '../trading/settings/recipients.js';
 import type { AppContext } from './context.js';
@@ -170,6 +171,7 @@ export function executionQueueDeps(app: AppContext, trading: TradingDeps, owedCa
       return m ? { chatId: Number(m[1]), messageId: Number(m[2]) } : null;
     },
     fillRecipients: () => recipientsFor('fills', app.uow, app.config.telegram.allowed),
+    drift: { settings: app.config.risk, admins: () => adminChatIds(app.config.telegram.allowed) },
     unfinishedReason,
     tellPendingAfterMs: app.config.execution.tellPendingAfterMs,
     scrub: app.scrub,

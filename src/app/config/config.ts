@@ -4,6 +4,7 @@ import { envSchema, type Env } from './env-schema.js';
 import { parseAllowList, type Role } from '../../lib/roles.js';
 import { scheduleFromStrings, type ScheduleSpec } from '../../engine/schedule/slots.js';
 import type { ExecutionLimits } from '../../engine/risk/limits.js';
+import type { RiskSettings } from '../../trading/risk/settings.js';
 import type { EnvFileReport } from './env-file.js';
 import { inferEnvFileReport } from './env-file-origin.js';
 
@@ -68,16 +69,7 @@ export interface Config {
    * Portfolio risk (issue 21): correlation clusters and value at risk judged before every new entry,
    * and the execution-drift alert. Percentages are of the market's equity.
    */
-  risk: {
-    corrLookback: number;
-    corrLimit: number;
-    corrClusterRiskPct: number;
-    varLookback: number;
-    varPaths: number;
-    varSeed: number;
-    varLimitPct: number;
-    slippageAlertBps: number;
-  };
+  risk: RiskSettings;
   /** Risk limits and timing of the approve → order path. */
   execution: ExecutionLimits & {
     windowMs: number;
@@ -171,6 +163,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, envFile?: En
       mark: env.SCHEDULE_MARK,
       reconcile: env.SCHEDULE_RECONCILE,
       hypotheses: env.SCHEDULE_HYPOTHESES,
+      weeklyReview: env.SCHEDULE_WEEKLY_REVIEW,
       graceMinutes: env.SCHEDULE_GRACE_MINUTES,
     });
   } catch (e) {

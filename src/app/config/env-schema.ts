@@ -200,6 +200,8 @@ export const envSchema = z
     SCHEDULE_RECONCILE: timeList('09:20,close+35'),
     /** The hypotheses' session job (shadow-book review, generator, incubation) for US; empty = off. */
     SCHEDULE_HYPOTHESES: timeList('close+45'),
+    /** The weekly review, after the last session of each week only (Friday, or earlier before a holiday); empty = off. */
+    SCHEDULE_WEEKLY_REVIEW: timeList('close+60'),
     SCHEDULE_GRACE_MINUTES: z.coerce.number().int().min(1).max(120).default(10),
     DEADMAN_INTERVAL_MS: positiveInt.default(60_000),
     DEADMAN_EXPECTED_ROLES: z

@@ -3,6 +3,7 @@ import { bindSlots, startScheduler, type EnqueueFn, type Scheduler } from '../..
 import type { JobProducer } from '../../jobs/producer.js';
 import { buildSlots, openQueueSlots, type SlotDef, type SlotKind } from '../../engine/schedule/slots.js';
 import type { AppContext } from '../context.js';
+import { reviewWeeklyJobId } from '../../jobs/payloads/review.js';
 
 /** A running scheduler role. */
 export interface SchedulerRole {
@@ -12,7 +13,8 @@ export interface SchedulerRole {
 
 /**
  * What each slot kind enqueues. Every job uses the slot's date-keyed jobId
- * (`sched-<slot>-<date>`), so replicas and restarts enqueue each slot once.
+ * (`sched-<slot>-<date>`; the weekly review `review-weekly-us-<date>`), so
+ * replicas and restarts enqueue each slot once.
  */
 export function slotJobs(deps: { jobs: Pick<JobProducer, 'add'> }): Record<SlotKind, EnqueueFn> {
   const { jobs } = deps;
@@ -39,6 +41,10 @@ export function slotJobs(deps: { jobs: Pick<JobProducer, 'add'> }): Record<SlotK
     },
     hypotheses: async (r) => {
       await jobs.add('hypotheses.session', { market: 'US', session: r.sessionDate }, { jobId: r.jobId });
+    },
+    // The slot fires only on the week's last session (its `days`); the job id names market and week, so a replica, a restart or a manual re-enqueue adds it once.
+    'review-weekly': async (r) => {
+      await jobs.add('review.weekly', { market: 'US', sessionDate: r.sessionDate }, { jobId: reviewWeeklyJobId('US', r.sessionDate) });
     },
   };
 }

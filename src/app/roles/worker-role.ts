@@ -37,6 +37,7 @@ import { errText } from '../../lib/errors.js';
 import { preflightAtStartup, runStartupPreflight } from '../startup-preflight.js';
 import { preflightBlock, preflightBlockLine } from '../../trading/preflight/gate.js';
 import { PICK_EXPIRY_SWEEP_MS, recordExpiredPicks } from '../../trading/scan/pick-expiry.js';
+import { closesFromBars } from '../../trading/risk/closes-source.js';
 
 /** A running worker role: BullMQ workers for the command and notify queues. */
 export interface WorkerRole {
@@ -117,6 +118,20 @@ export function startWorkerRole(app: AppContext): WorkerRole {
       equity: config.scan.sizing.equity,
       onError: (err) => log.warn({ err: app.scrub(errText(err)) }, 'scan sizing: broker account unreadable, caps assume an all-cash account'),
     }),
+    // Pick cards say what they move with (issue 21); equity from the broker, else the sizing equity (the approval re-reads the account).
+    correlation: {
+      db: app.uow,
+      closes: closesFromBars(app.uow),
+      settings: config.risk,
+      equity: () =>
+        trading.broker.account().then(
+          (a) => a.equity,
+          (err: unknown) => {
+            log.warn({ err: app.scrub(errText(err)) }, 'scan cards: broker account unreadable, correlation line uses SIZING_EQUITY');
+            return config.scan.sizing.equity;
+          },
+        ),
+    },
   };
   const scans = startQueueWorker(
     'scans',

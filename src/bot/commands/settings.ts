@@ -62,7 +62,7 @@ const argsSchema: z.ZodType<SettingsArgs, RawArgs> = z
  */
 export const settingsCommand = defineCommand({
   name: 'settings',
-  summary: 'Turn digests and fill notifications on, silent or off',
+  summary: 'Turn digests, fill notifications and the weekly review on, silent or off',
   usage: `/settings [${NOTIFY_KINDS.join('|')} ${NOTIFY_MODES.join('|')}]`,
   role: 'viewer',
   args: argsSchema,

@@ -1,6 +1,7 @@
 import { PATTERN_FAMILIES } from '../../engine/patterns/registry.js';
 import type { FamilyId } from '../../engine/patterns/types.js';
 import type { IncubationNotice, NoticeHypothesis } from '../../trading/hypotheses/incubation-notices.js';
+import { shortHash } from '../../trading/manifest/manifest.js';
 import { renderPromoteCard } from './hypotheses-promote.js';
 import type { RendererTable } from './types.js';
 
@@ -20,7 +21,9 @@ export const incubationRenderers: RendererTable<IncubationNotice> = {
     const f = n.figures;
     const figures = `${f.oosTrades} OOS trades, Sharpe ${num(f.sharpe, 2)}, DD ${pct(f.maxDrawdown)}, PF ${num(f.profitFactor, 2)}, win ${f.winRate === null ? 'n/a' : `${Math.round(f.winRate * 100)} %`}, DSR ${num(n.dsr, 2)}`;
     const why = n.to === 'RETIRED' ? ` (${n.reasons.join(', ')})` : '';
-    return { ops: [{ kind: 'text', text: `🧪 ${who(n.hypothesis)} → ${n.to}${why}: ${figures}${demoTag(n.demo)}` }], origin: 'hypotheses' };
+    // The manifest's short hash: `courtside backtest --replay` with it re-runs this evaluation.
+    const manifest = n.manifest ? ` · manifest ${shortHash(n.manifest)}` : '';
+    return { ops: [{ kind: 'text', text: `🧪 ${who(n.hypothesis)} → ${n.to}${why}: ${figures}${demoTag(n.demo)}${manifest}` }], origin: 'hypotheses' };
   },
   'hypotheses.reviewed': async (n) => ({
     ops: [{ kind: 'text', text: `🧪 ${who(n.hypothesis)} ${n.from} → ${n.to} after ${n.sessions} sessions: ${n.reasons.join(', ')}${demoTag(n.demo)}` }],

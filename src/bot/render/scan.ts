@@ -39,7 +39,7 @@ export const scanRenderers: RendererTable<ScanNotice> = {
         ],
         ...(queue ? [[{ text: QUEUE_FOR_OPEN, callback_data: queueButton(key, 'e', pick.id, expires) }]] : []),
       ];
-      ops.push(await ctx.photoOp(png, pickCaption(pick, nyClock(pick.expiresAt), queue), keyboard, `pick:${pick.id}`));
+      ops.push(await ctx.photoOp(png, pickCaption(pick, nyClock(pick.expiresAt), queue, n.correlation?.[pick.id] ?? null), keyboard, `pick:${pick.id}`));
     }
     if (held.length > 0) ops.push({ kind: 'text', ...asFormatted(heldPicksText(held, nyClock)) });
     return { ops, origin: 'scan-cards' };

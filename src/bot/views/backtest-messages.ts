@@ -8,6 +8,7 @@ import { formatSizing, nonDefaultParams, strategyLabel, type BacktestRequest } f
 import type { BacktestProgress } from '../../trading/backtest/run.js';
 import { BACKTEST_TTL_SECONDS } from '../../jobs/handlers/backtest-job.js';
 import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
+import { shortHash } from '../../trading/manifest/manifest.js';
 import type { Keyboard } from '../format/message.js';
 import { backtestNoteText } from './backtest-notes.js';
 
@@ -141,7 +142,9 @@ export function summaryMessage(report: BacktestReport, run: { id: string; reused
   }
   for (const n of report.notes) parts.push(`ℹ️ ${backtestNoteText(n)}`);
   if (report.data.demo) parts.push('⚠️ DEMO: synthetic bars, not market data. This result is not evidence about real markets.');
-  parts.push(`Run ${run.id.slice(0, 8)}${run.reused ? ' · reused the stored result of an identical request' : ''}`);
+  // The manifest's short hash: `courtside backtest --replay <it>` re-runs this result and says whether it is identical.
+  const manifest = report.manifest ? ` · manifest ${shortHash(report.manifest)}` : '';
+  parts.push(`Run ${run.id.slice(0, 8)}${manifest}${run.reused ? ' · reused the stored result of an identical request' : ''}`);
   return join(parts, '\n');
 }
 

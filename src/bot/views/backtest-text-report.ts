@@ -1,3 +1,4 @@
+import { shortHash } from '../../trading/manifest/manifest.js';
 import type { Metrics } from '../../engine/backtest/index.js';
 import type { BacktestReport, ReportTrade } from '../../trading/backtest/report.js';
 import { formatSizing, nonDefaultParams, strategyLabel } from '../../trading/backtest/request.js';
@@ -104,5 +105,6 @@ export function formatTextReport(report: BacktestReport, trades: readonly Report
     out.push(`  max drawdown p50 ${plainPct(mc.maxDrawdown.p50)} · p95 ${plainPct(mc.maxDrawdown.p95)} · P(lose ≥50%) ${plainPct(mc.probLoss50)} · P(drawdown ≥50%) ${plainPct(mc.probDrawdown50)}`);
   }
   for (const n of report.notes) out.push(`Note: ${backtestNoteText(n)}`);
+  if (report.manifest) out.push(`Run manifest ${shortHash(report.manifest)} · check it with: courtside backtest --replay ${shortHash(report.manifest)}`);
   return out.join('\n') + '\n';
 }

@@ -217,6 +217,18 @@ function fillText(f: FillLine): string {
   return `${head} · decided ${exactPrice(f.decisionPrice)} · slip ${signed(f.slippage, slipDecimals)}/sh (${signed(f.slippageBps, 1)} bps) = ${money(f.slippageCost, { signed: true })}`;
 }
 
+/**
+ * "Value at risk (99 %, 1 day): $X (Y % of equity)" — the % is X over the equity the line's figure
+ * came with; /risk shows the method. Nothing without the figure or without open positions' bars.
+ */
+export function valueAtRiskLine(v: CloseDigestData['valueAtRisk']): string | null {
+  if (!v) return null;
+  if (v.days === 0) return v.missing.length > 0 ? `Value at risk (99 %, 1 day): not drawn, no bars for ${v.missing.join(', ')} (/risk)` : null;
+  const share = v.equity !== null && v.equity > 0 ? ` (${pct(v.var99 / v.equity)} of equity ${money(v.equity)})` : ' (no equity mark)';
+  const left = v.missing.length > 0 ? ` · left out, no bars: ${v.missing.join(', ')}` : '';
+  return `Value at risk (99 %, 1 day): ${money(v.var99)}${share}${left} · /risk for 95 %, ES and the method`;
+}
+
 /** The close digest message (the equity chart is sent separately). */
 export function closeDigestView(d: CloseDigestData): FmtString {
   const now = d.generatedAt;
@@ -239,6 +251,8 @@ export function closeDigestView(d: CloseDigestData): FmtString {
   if (prices) lines.push(`Prices: ${prices}`);
   if (p.unpriced > 0) lines.push(`⚠️ ${p.unpriced} position${p.unpriced === 1 ? ' has' : 's have'} no price yet (valued at cost).`);
   if (p.equity !== null) lines.push(`Equity ${money(p.equity)}`);
+  const risk = valueAtRiskLine(d.valueAtRisk);
+  if (risk) lines.push(risk);
   if (d.killSwitch.engaged) lines.push(killSwitchLine(d.killSwitch));
 
   lines.push('');

@@ -139,7 +139,7 @@ function notFilledWhy(o: Extract<ExecutionOutcome, { kind: 'not_filled' }>): str
 /** A check stopped the order: which one, its own sentence, the numbers, and the next step. */
 function refusedText(o: Extract<ExecutionOutcome, { kind: 'refused' }>): FmtString {
   const lines: (string | FmtString)[] = [fmt`⛔ ${bold`Not ordered: ${o.symbol}`} — refused by ${GATE_TITLES[o.gate] ?? o.gate}`, recordedReasonText(o.reason)];
-  const numbers = Object.entries(o.numbers).filter(([k]) => !UNSHOWN.has(k));
+  const numbers = Object.entries(o.numbers).filter(([k]) => shown(k));
   if (numbers.length > 0) lines.push(`Numbers: ${numbers.map(([k, v]) => `${label(k)} ${formatNumber(k, v)}`).join(' · ')}`);
   lines.push(fmt`${bold`What to do next:`} ${nextStep(o.gate, o.numbers)}`);
   lines.push(`${refusedSentLine(o)} Pick ${o.pickId}.`);
@@ -164,6 +164,8 @@ export function stillCheckingText(n: { broker: string; symbol: string | null; pi
 
 /** Figures that only serve the sentence (which quote a drift was measured on), not the trader. */
 const UNSHOWN: ReadonlySet<string> = new Set(['quoteIsBid']);
+/** Per-symbol figures (`corr:SYM`, `nodata:SYM` of a correlation refusal): the sentence names them. */
+const shown = (k: string): boolean => !UNSHOWN.has(k) && !k.includes(':');
 
 const LABELS: Record<string, string> = {
   perOrderBudget: 'per-order budget',
@@ -188,6 +190,12 @@ const LABELS: Record<string, string> = {
   maxPositionPct: 'max %',
   driftPct: 'drift',
   maxDriftPct: 'max drift',
+  corrLimit: 'correlation limit',
+  riskBefore: 'cluster risk before',
+  candidateRisk: "this order's risk",
+  riskAfter: 'cluster risk after',
+  riskAfterPct: 'cluster risk % of equity',
+  maxClusterRiskPct: 'max cluster risk',
 };
 
 /** `perOrderBudget` → "per-order budget"; unknown keys are split at capitals. */
@@ -198,6 +206,7 @@ function label(key: string): string {
 /** Percent keys already hold percentages; counts are whole numbers; everything else is dollars. */
 function formatNumber(key: string, v: number): string {
   if (!Number.isFinite(v)) return String(v);
+  if (key === 'corrLimit') return v.toFixed(2);
   if (/pct$/i.test(key)) return `${Number(v.toFixed(2))}%`;
   if (/qty$|positions$/i.test(key)) return String(v);
   return money(v, { decimals: Math.abs(v) > 0 && Math.abs(v) < 1 ? 4 : 2 });

@@ -5,6 +5,7 @@
  * wins/n, the shrink as n/(n + 30), the risk as a percentage of the equity
  * shown beside it.
  */
+import { shortHash } from '../../trading/manifest/manifest.js';
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import type { LineChartSpec } from '../../adapters/charts/port.js';
 import type { CheckOp, Check } from '../../engine/hypotheses/checks.js';
@@ -106,7 +107,7 @@ export function promoteCardText(d: PromoteCardData, expiresAtMs: number): FmtStr
     const f = oos.figures;
     const span = oos.firstDate && oos.lastDate ? ` ${oos.firstDate} → ${oos.lastDate}` : '';
     lines.push(
-      fmt`${bold`Out-of-sample`} (walk-forward${oos.demo ? ' on DEMO bars' : ''}${span}): ${String(f.oosTrades)} trades · Sharpe ${figure(f.sharpe, 'ratio')} · max DD ${figure(f.maxDrawdown, 'percent')} · PF ${figure(f.profitFactor, 'ratio')} · win ${figure(f.winRate, 'percent')} · DSR ${figure(oos.dsr, 'probability')}`,
+      fmt`${bold`Out-of-sample`} (walk-forward${oos.demo ? ' on DEMO bars' : ''}${span}): ${String(f.oosTrades)} trades · Sharpe ${figure(f.sharpe, 'ratio')} · max DD ${figure(f.maxDrawdown, 'percent')} · PF ${figure(f.profitFactor, 'ratio')} · win ${figure(f.winRate, 'percent')} · DSR ${figure(oos.dsr, 'probability')}${d.manifest ? ` · manifest ${shortHash(d.manifest)}` : ''}`,
     );
   } else lines.push(fmt`${bold`Out-of-sample`}: no stored walk-forward figures.`);
   lines.push('', fmt`${bold`Sizing if LIVE`} (half-Kelly on its closed shadow trades in R, before the position, hypothesis, cash and session caps):`, ...sizingLines(d.sizing));

@@ -6,6 +6,7 @@ import { sessionDayLabel } from '../format/session-date.js';
 import { checkLine, figure, keyFigureText, words } from './hypotheses-format.js';
 import { generatorRunText } from './status-hypotheses-view.js';
 import type { GeneratorRun } from '../../trading/hypotheses/views-sessions.js';
+import { shortHash } from '../../trading/manifest/manifest.js';
 
 /** The order states are listed in: what trades first. */
 const LIST_ORDER: readonly HypothesisState[] = ['LIVE', 'PAPER', 'INCUBATING', 'RETIRED'];
@@ -130,7 +131,7 @@ export function hypothesisDetailText(d: HypothesisDetail): FmtString {
   } else {
     const span = e.firstDate && e.lastDate ? ` ${e.firstDate} → ${e.lastDate}` : '';
     const scope = [e.windows !== null ? `${e.windows} windows` : null, e.symbols !== null ? `${e.symbols} symbols` : null].filter(Boolean).join(', ');
-    lines.push('', fmt`${bold`Walk-forward`}${e.demo ? ' on DEMO (synthetic) bars' : ''}${span}${scope ? ` (${scope})` : ''}: verdict ${e.verdict}${e.reasons.length ? ` — ${e.reasons.map(words).join(', ')}` : ''}`);
+    lines.push('', fmt`${bold`Walk-forward`}${e.demo ? ' on DEMO (synthetic) bars' : ''}${span}${scope ? ` (${scope})` : ''}: verdict ${e.verdict}${e.reasons.length ? ` — ${e.reasons.map(words).join(', ')}` : ''}${d.manifest ? ` · manifest ${shortHash(d.manifest)}` : ''}`);
     for (const c of e.checks) lines.push(checkLine(c));
     const df = e.deflated;
     if (df) {

@@ -30,6 +30,8 @@ function what(e: JournalEntry): string {
       return `not posted: ranked #${s(i.rank)} of ${s(i.of)}, only the top ${s(i.topN)} are posted · pick ${s(e.pickId)}`;
     case 'card.no_size':
       return 'not posted: no source would size it (no edge, or a cap already full)';
+    case 'skip.missing_session':
+      return `not scanned by ${skipSource(e.source)} on ${s(e.session)}: ${s(i.missing)} session(s) without a bar in its ${s(i.lookback)}-session look-back (${s(i.firstMissing)} … ${s(i.lastMissing)})`;
     case 'pick.approved':
       return `approved by ${s(i.actor)} · ${s(i.qty)} shares · pick ${s(i.pickId)}`;
     case 'pick.rejected':
@@ -54,6 +56,11 @@ function what(e: JournalEntry): string {
     return `${kind === 'exit' ? 'exit' : 'order'} ${status!.replace('_', ' ')} ${s(i.filledQty ?? 0)}/${s(i.qty)}${n(i.avgFillPrice) ? ` @ avg ${s(i.avgFillPrice)}` : ''}`;
   }
   return e.action.replace('.', ' ').replace(/_/g, ' ');
+}
+
+/** Who skipped a symbol: `all` is every strategy of the scan. */
+function skipSource(source: string | null): string {
+  return source === 'all' ? 'any strategy' : s(source);
 }
 
 /** One line: "3. 11:02 ET · XLK · not posted: …". */
@@ -101,6 +108,12 @@ export function journalDetailText(d: JournalDetail): string {
       break;
     case 'card.posted':
       out.push(`Posted as a card: ranked #${s(i.rank)} of ${s(i.of)} (top ${s(i.topN)}), score ${score(i.score)}; qty ${s(i.qty)}, entry ${s(i.entry)}, stop ${s(i.stop)}, risk ${n(i.dollarRisk) === null ? '—' : money(n(i.dollarRisk)!)}.`);
+      break;
+    case 'skip.missing_session':
+      out.push(
+        `Not scanned by ${skipSource(e.source)} on ${s(e.session)}: of the last ${s(i.lookback)} exchange sessions its signal reads, ${s(i.missing)} have no bar (first ${s(i.firstMissing)}, last ${s(i.lastMissing)}).`,
+        'Its indicators would span the hole, so it is left out rather than signalled on. Re-import the bars, then `courtside data check` lists what is still missing.',
+      );
       break;
     case 'card.no_size':
       out.push('Not posted: none of its sources would size it.');

@@ -3,9 +3,10 @@ import type { CandleChartSpec, Overlay } from '../../adapters/charts/port.js';
 import { candlesFromSeries } from '../charts/specs.js';
 import type { BarSeries } from '../../engine/bars.js';
 import { IndicatorCache } from '../../engine/indicators/cache.js';
-import { money } from '../format/numbers.js';
+import { money, pct } from '../format/numbers.js';
 import { price } from '../format/display.js';
 import type { ScanPick } from '../../trading/scan/pick.js';
+import type { PickCorrelation } from '../../trading/risk/card-correlation.js';
 import { queueWindow, type MarketHours } from '../../engine/market-hours.js';
 import { queueOfferLine } from './queue-view.js';
 import { pickTitle, showsSources, sourcesLines } from './pick-sources-view.js';
@@ -42,7 +43,7 @@ export function queueOfferAt(hours: MarketHours | undefined, nowMs: number): Que
  * stamp; with `queue` (posted outside the session), when Queue for the open
  * would send it and when it would expire.
  */
-export function pickCaption(p: PickView, expiresLabel: string, queue: QueueOffer | null = null): FmtString {
+export function pickCaption(p: PickView, expiresLabel: string, queue: QueueOffer | null = null, correlation: PickCorrelation | null = null): FmtString {
   const title = pickTitle(p);
   return join(
     [
@@ -50,6 +51,8 @@ export function pickCaption(p: PickView, expiresLabel: string, queue: QueueOffer
       // price(): levels are on the tick, so a sub-dollar level shows its 4 decimals (toFixed(2) would make qty × (entry − stop) miss the risk).
       `Entry (limit) ${price(p.entry)} · Stop ${price(p.stop)} · Target ${p.target === null ? '—' : price(p.target)}`,
       `Qty ${p.qty} · risk ${money(p.dollarRisk)} if the stop fills`,
+      // What it moves with (the correlation limit, issue 21): only when it moves with something, or something could not be measured.
+      ...(correlation ? correlationLines(correlation) : []),
       // Several sources, or a half-Kelly size: say who signalled and how the size was reached.
       ...(showsSources(p.sources) ? sourcesLines({ strategy: p.strategy, qty: p.qty, sources: p.sources }) : []),
       `Why: ${p.reasons.join('; ')}`,
@@ -87,4 +90,34 @@ export function pickChartSpec(p: PickView, series: BarSeries): CandleChartSpec {
     ],
     ...(p.demo ? { watermark: 'DEMO' } : {}),
   };
+}
+
+/** `0.93`, or `n/a` for a correlation that could not be measured. */
+function rho(r: number | null): string {
+  return r === null || !Number.isFinite(r) ? 'n/a' : r.toFixed(2);
+}
+
+/**
+ * The card's correlation lines: the open positions (and entries in flight) it moves with and the
+ * cluster's open risk before and after it against the cap; the scan's other picks it moves with;
+ * the symbols whose correlation could not be measured. Each sum recomputes from what it shows.
+ */
+export function correlationLines(c: PickCorrelation): string[] {
+  const lines: string[] = [];
+  const open = c.positions.map((m, i) => `${m.symbol} (${i === 0 ? 'correlation ' : ''}${rho(m.rho)}${m.rho === null || m.rho < c.corrLimit ? ', linked through the others' : ''})`);
+  const peers = c.candidates.map((m, i) => `${m.symbol} (${i === 0 && open.length === 0 ? 'correlation ' : ''}${rho(m.rho)})`);
+  if (open.length > 0 || peers.length > 0) {
+    const parts = [...(open.length ? [`open ${open.join(', ')}`] : []), ...(peers.length ? [`this scan's ${peers.join(', ')}`] : [])];
+    lines.push(`🔗 Moves with ${parts.join('; and with ')} (daily returns correlated at ${rho(c.corrLimit)} or more)`);
+  }
+  if (open.length > 0) {
+    lines.push(
+      `Cluster risk ${money(c.riskBefore)} + this pick's ${money(c.pickRisk)} = ${money(c.riskAfter)}, ${pct(c.riskAfterPct / 100)} of equity ${money(c.equity)} (limit ${pct(c.maxClusterRiskPct / 100)})` +
+        (c.overLimit ? ' — over the limit: ✅ Approve will be refused unless a position in it is closed first.' : ''),
+    );
+  } else if (peers.length > 0) {
+    lines.push('Approving more than one of them adds up to one bet.');
+  }
+  if (c.unmeasured.length > 0) lines.push(`Correlation not measured (too few shared sessions): ${c.unmeasured.join(', ')}`);
+  return lines;
 }

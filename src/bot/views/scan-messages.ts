@@ -15,7 +15,7 @@ export function scanProgressText(n: Omit<ScanProgressNotice, 'kind' | 'messageId
 /** The ack once the scan is over: what was evaluated, the signals per strategy, and what comes below. */
 export function scanDoneText(n: Omit<ScanFinishedNotice, 'kind' | 'messageId'>): FmtString {
   const byStrategy = n.byStrategy.map((s) => `${s.strategy}: ${s.signals}`).join(', ');
-  return fmt`✅ ${bold`Scan done`} — ${String(n.evaluated)} symbols as of ${n.asOf}${n.demo ? ' · DEMO data' : ''}\nSignals: ${String(n.signals)} (${byStrategy})${n.skipped ? `; ${n.skipped} symbols skipped (stale or short history)` : ''}\n${topLine(n.shown, n.held ?? 0)}`;
+  return fmt`✅ ${bold`Scan done`} — ${String(n.evaluated)} symbols as of ${n.asOf}${n.demo ? ' · DEMO data' : ''}\nSignals: ${String(n.signals)} (${byStrategy})${n.skipped ? `; ${n.skipped} symbols skipped (stale, short history or sessions missing: /journal SYMBOL says why)` : ''}\n${topLine(n.shown, n.held ?? 0)}`;
 }
 
 /** What comes below the summary: new cards, and the top picks already shown or decided (listed once, without buttons). */

@@ -1,10 +1,15 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import type { Keyboard } from '../format/message.js';
-import { NOTIFY_KINDS, NOTIFY_MODES, notifyKindSchema, notifyModeSchema, type NotifyKind, type NotifyMode, type NotifySettings } from '../../trading/settings/schema.js';
+import { DEFAULT_NOTIFY_MODE, NOTIFY_KINDS, NOTIFY_MODES, notifyKindSchema, notifyModeSchema, type NotifyKind, type NotifyMode, type NotifySettings } from '../../trading/settings/schema.js';
+
+/** Settings as the view reads them: a setting not given shows its default (`on`). */
+type ShownSettings = Readonly<Partial<NotifySettings>>;
+
+const modeOf = (s: ShownSettings, k: NotifyKind): NotifyMode => s[k] ?? DEFAULT_NOTIFY_MODE;
 
 /** What each kind is called in messages and on buttons. */
-export const KIND_LABEL: Record<NotifyKind, string> = { digest: 'Digests', fills: 'Fills' };
-const KIND_WHAT: Record<NotifyKind, string> = { digest: 'morning and close summaries', fills: 'each order fill' };
+export const KIND_LABEL: Record<NotifyKind, string> = { digest: 'Digests', fills: 'Fills', review: 'Weekly review' };
+const KIND_WHAT: Record<NotifyKind, string> = { digest: 'morning and close summaries', fills: 'each order fill', review: "the week's summary after its last session" };
 const MODE_ICON: Record<NotifyMode, string> = { on: '🔔', silent: '🔕', off: '🚫' };
 
 /**
@@ -25,8 +30,8 @@ export function parseSettingsArg(arg: string): { kind: NotifyKind; mode: NotifyM
 }
 
 /** The /settings message: current value of each setting and what the modes mean. */
-export function settingsView(s: NotifySettings): FmtString {
-  const lines = NOTIFY_KINDS.map((k) => fmt`${MODE_ICON[s[k]]} ${bold(KIND_LABEL[k])}: ${s[k]} — ${KIND_WHAT[k]}`);
+export function settingsView(s: ShownSettings): FmtString {
+  const lines = NOTIFY_KINDS.map((k) => fmt`${MODE_ICON[modeOf(s, k)]} ${bold(KIND_LABEL[k])}: ${modeOf(s, k)} — ${KIND_WHAT[k]}`);
   return fmt`⚙️ ${bold`Your notifications`}\n${join(lines, '\n')}\n\nSilent = delivered without sound. Off = not sent. /digest sends a digest now, whatever the setting.`;
 }
 
@@ -34,10 +39,10 @@ export function settingsView(s: NotifySettings): FmtString {
  * One row per setting, one button per mode; the current mode is ticked.
  * `sign` turns an argument from {@link settingsArg} into signed callback data.
  */
-export function settingsKeyboard(s: NotifySettings, sign: (arg: string) => string): Keyboard {
+export function settingsKeyboard(s: ShownSettings, sign: (arg: string) => string): Keyboard {
   return NOTIFY_KINDS.map((k) =>
     NOTIFY_MODES.map((m) => ({
-      text: `${s[k] === m ? '✓ ' : ''}${KIND_LABEL[k]} ${m}`,
+      text: `${modeOf(s, k) === m ? '✓ ' : ''}${KIND_LABEL[k]} ${m}`,
       callback_data: sign(settingsArg(k, m)),
     })),
   );

@@ -1,6 +1,7 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import type { BrokerAccountStatus } from '../../trading/status/broker-account.js';
 import type { SystemStatus } from '../../trading/status/status.js';
+import type { DataCheckSummary } from '../../trading/data-check/store.js';
 import { alertDetailText, formatEt } from './alert-text.js';
 import { humanDuration } from './duration.js';
 import { hypothesesStatusLines } from './status-hypotheses-view.js';
@@ -35,6 +36,7 @@ export function statusView(s: SystemStatus): FmtString {
   } else {
     lines.push('Queues: unavailable');
   }
+  if (s.dataCheck) lines.push(dataCheckLine(s.dataCheck));
   lines.push(...hypothesesStatusLines(s.hypotheses));
   if (s.alerts.length > 0) {
     lines.push(bold`Open alerts`);
@@ -55,4 +57,18 @@ export function brokerAccountLine(b: BrokerAccountStatus): string {
   if (b.blocking.length > 0) return `⚠️ Broker ${b.broker}: ${b.blocking.join(', ')} — new entries are refused; exits and /kill still run${status}`;
   if (!b.hasFlags) return `Broker ${b.broker}: account readable (this broker reports no trading flags)`;
   return `Broker ${b.broker}: ${b.status !== null ? `account ${b.status}, ` : ''}trading allowed`;
+}
+
+/**
+ * The data line: the last calendar check's findings, which add up ("3 findings (2 symbols):
+ * missing_session 1, stale 2"), and when it ran, or how to run one.
+ */
+export function dataCheckLine(d: NonNullable<SystemStatus['dataCheck']>): string {
+  if ('error' in d) return `⚠️ Data: the last data check cannot be read (${d.error}) — run courtside data check`;
+  const c: DataCheckSummary | null = d.last;
+  if (c === null) return 'Data: not checked against the calendar yet — run courtside data check';
+  const n = c.counts.missing_session + c.counts.stale;
+  const when = `checked ${formatEt(c.checkedAt.getTime())} of ${c.symbols.toLocaleString('en-US')} symbols, last session ${c.lastCompleted}`;
+  if (n === 0) return `Data: no findings (${when}) — courtside data check`;
+  return `${c.counts.missing_session > 0 ? '⚠️ ' : ''}Data: ${n} finding${n === 1 ? '' : 's'} (${c.symbolsFlagged} symbol${c.symbolsFlagged === 1 ? '' : 's'}): missing_session ${c.counts.missing_session}, stale ${c.counts.stale} (${when}) — courtside data check lists them`;
 }

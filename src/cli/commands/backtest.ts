@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { barsStoreSource } from '../../trading/backtest/bars-source.js';
@@ -35,16 +35,25 @@ import { loadUniverse, UniverseFileError } from '../../adapters/market-data/univ
 import { withTimeout } from '../../adapters/redis/connections.js';
 import { UsageError, type CliCommand, type CliIO } from '../command.js';
 import { readCsvSeries } from '../read-csv-series.js';
+import { codeVersion } from '../../trading/manifest/code-version.js';
+import { withManifest } from '../../trading/manifest/backtest-manifest.js';
+import { runReplay } from './backtest-replay.js';
 
 const USAGE = `courtside backtest --strategy ${STRATEGY_CHOICES.join('|')} [--csv FILE ...] [--universe FILE [--data-dir DIR]] [--data-dir DIR]
        [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--sizing shares:N|dollars:N|equity:PCT|risk:PCT] [--slippage-bps N]
        [--initial-cash N] [--param k=v ...] [--walk-forward] [--monte-carlo N] [--seed N] [--trades N] [--no-store] [--json]
+       courtside backtest --replay MANIFEST_ID [--json]
 
 Data: --csv files (symbol = file name), or --universe FILE (a CSV with a symbol column) with bars from
 --data-dir (one SYMBOL.csv each), the bars store, or else synthetic DEMO bars; with neither, every CSV in
 --data-dir (default: the bundled data/ohlcv). PCT is in percent (risk:1 = 1% of equity at risk per trade;
 default risk:1). With --strategy all, write parameters as strategy.key=value. Results are stored in
-Postgres (DATABASE_URL) when it is reachable; an identical request on identical data reuses the stored run.`;
+Postgres (DATABASE_URL) when it is reachable; an identical request on identical data reuses the stored run.
+Every report names its run manifest (data hash, code version, parameters, seed): --replay MANIFEST_ID (the
+12 hex digits the report shows, or any unique prefix) loads the same bars, re-runs and prints "identical"
+(exit 0) or the first figure that differs and why: data changed, code changed, or neither (a bug) (exit 1).
+The manifest of a hypothesis incubation (its incubation notice and /hypothesis card show it) replays its
+walk-forward evaluation and verdict on the stored bars as a dry run: no hypothesis changes.`;
 
 /** What the command needs from outside; tests and the app inject these. */
 export interface BacktestCliOptions {
@@ -77,7 +86,13 @@ interface CliPlan {
   noStore: boolean;
 }
 
-function parseCli(args: string[]): CliPlan {
+/** `--replay MANIFEST_ID [--json]`. */
+interface ReplayPlan {
+  replay: string;
+  json: boolean;
+}
+
+function parseCli(args: string[]): CliPlan | ReplayPlan {
   const { values, positionals } = parseArgs({
     args,
     options: {
@@ -97,10 +112,16 @@ function parseCli(args: string[]): CliPlan {
       trades: { type: 'string' },
       'no-store': { type: 'boolean' },
       json: { type: 'boolean' },
+      replay: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
   });
+  if (values.replay !== undefined) {
+    const others = Object.keys(values).filter((k) => k !== 'replay' && k !== 'json');
+    if (others.length > 0 || positionals.length > 0) throw new UsageError(`--replay takes only a manifest id (and --json); drop ${others.length > 0 ? `--${others[0]}` : `"${positionals[0]}"`}`);
+    return { replay: values.replay, json: values.json === true };
+  }
   const csvFiles = [...(values.csv ?? [])];
   if (positionals.length > 0) {
     if (csvFiles.length === 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
@@ -154,7 +175,13 @@ export function createBacktestCommand(opts: BacktestCliOptions = {}): CliCommand
     summary: 'Backtest donchian / turtle_soup on CSVs or a universe; stores the run in Postgres',
     usage: USAGE,
     async run(args, io) {
-      const plan = parseCli(args);
+      const parsed = parseCli(args);
+      if ('replay' in parsed) {
+        const url = (opts.databaseUrl ?? defaultDatabaseUrl)();
+        const bars = opts.barsStore ?? defaultBarsStore;
+        return runReplay(parsed.replay, parsed.json, { databaseUrl: url, label: dbLabel(url), barsStore: (ds) => bars(ds) }, io);
+      }
+      const plan = parsed;
       // The database serves two things: storing results, and stored bars for --universe.
       const useBarsStore = plan.universe !== undefined && plan.dataDir === undefined;
       const db = plan.noStore && !useBarsStore ? null : await openDatabase((opts.databaseUrl ?? defaultDatabaseUrl)(), io, plan.noStore);
@@ -203,8 +230,10 @@ async function execute(request: BacktestRequest, data: BacktestData, db: OpenDb 
       runId = await results.create({ request, requestHash: hash, requestedBy: `cli:${whoami()}` });
       await results.start(runId, data);
     }
-    const outcome = await runBacktest(request, data, { onProgress: progress.update, shouldCancel: () => interrupted });
+    const computed = await runBacktest(request, data, { onProgress: progress.update, shouldCancel: () => interrupted });
     progress.clear();
+    // The manifest (data hash, code version, request, seed, key figures) is stored with the run; the report shows its short hash.
+    const outcome = withManifest(request, data, computed, codeVersion());
     if (results && runId) {
       const saved = await results.complete(runId, outcome);
       io.stderr(saved.reused ? `an identical run finished first: reused stored run ${saved.id} from ${db!.label}\n` : `stored as backtest run ${saved.id} in ${db!.label}\n`);
@@ -312,7 +341,7 @@ async function loadCliData(plan: CliPlan, store: BarsSource | null, opts: Backte
       seen.set(s.symbol, f);
       series.push(s);
     }
-    return backtestData(series, { source: csvSourceName(csvFiles), demo: false, benchmarkSymbol: bench });
+    return backtestData(series, { source: csvSourceName(csvFiles), demo: false, benchmarkSymbol: bench, load: { kind: 'csv-files', files: csvFiles.map((f) => resolve(f)) } });
   }
 
   if (plan.universe !== undefined) {
@@ -338,7 +367,7 @@ async function loadCliData(plan: CliPlan, store: BarsSource | null, opts: Backte
     if (dir !== undefined) {
       const { series, missing } = await inputErrorAsync(() => loadCsvFolder(sources, dir, symbols));
       if (missing.length > 0) throw new UsageError(`no CSV in ${dir} for ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`);
-      return backtestData(series, { source: 'csv', demo: false, benchmarkSymbol: bench });
+      return backtestData(series, { source: 'csv', demo: false, benchmarkSymbol: bench, load: { kind: 'csv-dir', dir: resolve(dir), symbols } });
     }
     // The same per-symbol resolution as /backtest: real stored bars, then the samples, then DEMO bars
     // (flagged and counted); an unknown symbol is an error naming the closest known ones.
@@ -359,7 +388,7 @@ async function loadCliData(plan: CliPlan, store: BarsSource | null, opts: Backte
   const symbols = await inputErrorAsync(() => sources.csvSymbols(dir));
   if (symbols.length === 0) throw new UsageError(`no .csv files in ${dir}`);
   const { series } = await inputErrorAsync(() => loadCsvFolder(sources, dir, symbols));
-  return backtestData(series, { source: plan.dataDir ? 'csv' : 'sample-csv', demo: false, benchmarkSymbol: bench });
+  return backtestData(series, { source: plan.dataDir ? 'csv' : 'sample-csv', demo: false, benchmarkSymbol: bench, load: { kind: 'csv-dir', dir: resolve(dir), symbols } });
 }
 
 /** `csv:SPY.csv`, `csv:GL.csv,RVLV.csv,SPY.csv`, `csv:A.csv,B.csv,C.csv+4 more`: the files a CSV run read. */

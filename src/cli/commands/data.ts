@@ -16,12 +16,17 @@ import { createDataSource } from '../../adapters/db/data-source.js';
 import { ensureDatabase } from '../../adapters/db/ensure-database.js';
 import { migrateAs } from '../../adapters/db/migrate.js';
 import { previousSession } from '../../engine/calendar/index.js';
+import { TypeOrmUnitOfWork } from '../../adapters/db/unit-of-work.js';
+import type { DataFinding } from '../../engine/data-quality/index.js';
+import { runDataCheck, type DataCheckReport } from '../../trading/data-check/check.js';
+import { DataCheckStore } from '../../trading/data-check/store.js';
 import { isIsoDate, nyToday } from '../../lib/dates.js';
 import { UsageError, type CliCommand, type CliIO } from '../command.js';
 
 const USAGE = `courtside data import <file-or-folder> [--symbol SYM] [--replace] [--json]
        courtside data seed [--end-date YYYY-MM-DD] [--universe FILE] [--force] [--json]
        courtside data status [--json]
+       courtside data check [--market us|kr] [--json]
 
   import   Store daily bars from a CSV file named after its symbol (AAPL.csv) or a
            folder of them; columns date,open,high,low,close,volume. Unreadable lines
@@ -36,6 +41,12 @@ const USAGE = `courtside data import <file-or-folder> [--symbol SYM] [--replace]
                          bars, instead of the bundled ~900-symbol universe
            --force       re-check every symbol even when the store says it is seeded
   status   Datasets, symbols, last bar dates and DEMO flags.
+  check    Every stored symbol against the exchange calendar: missing_session (a session
+           without a bar between the symbol's first and last bar) and stale (no bar for
+           the last completed session). The counts are kept for /status. A symbol with a
+           missing session inside a strategy's look-back is not scanned by it (the
+           decision journal says so). --market us (default); kr is not available yet.
+           Exit 0: no findings; 1: findings listed.
   --json   print JSON instead of text`;
 
 const MAX_LISTED = 20;
@@ -56,7 +67,7 @@ function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: s
 }
 
 /** Opens the configured database (created and migrated if needed) and runs `fn` with a store. */
-async function withStore<T>(fn: (store: BarsStore) => Promise<T>): Promise<T> {
+async function withStore<T>(fn: (store: BarsStore, db: TypeOrmUnitOfWork) => Promise<T>): Promise<T> {
   const config = loadConfig();
   await ensureDatabase(config.db.migrationUrl, migrationSetting(config));
   // Two connections for migrate-with-lock, then a bulk write uses two plus one for the seed lock.
@@ -64,7 +75,7 @@ async function withStore<T>(fn: (store: BarsStore) => Promise<T>): Promise<T> {
   await ds.initialize();
   try {
     await migrateAs(config.db, ds);
-    return await fn(new BarsStore(ds, { cacheDir: join(config.home, 'cache') }));
+    return await fn(new BarsStore(ds, { cacheDir: join(config.home, 'cache') }), new TypeOrmUnitOfWork(ds));
   } finally {
     await ds.destroy();
   }
@@ -218,9 +229,53 @@ async function runStatus(args: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
+const sessionsWord = (n: number) => `${fmtInt(n)} session${n === 1 ? '' : 's'}`;
+
+/** One finding on one line. */
+function findingLine(f: DataFinding, w: number): string {
+  if (f.kind === 'missing_session') {
+    const shown = f.dates.slice(0, 5).join(', ');
+    return `  ${f.symbol.padEnd(w)}  missing_session  ${sessionsWord(f.count)} without a bar, ${f.first} … ${f.last} (${shown}${f.count > 5 ? ', …' : ''})`;
+  }
+  return `  ${f.symbol.padEnd(w)}  stale            ${f.lastBar === null ? 'no bars' : `last bar ${f.lastBar}`}, ${sessionsWord(f.behind)} behind ${f.expected}`;
+}
+
+/** The data check in words: the counts (they add up), then the findings. */
+export function dataCheckText(r: DataCheckReport): string {
+  const n = r.findings.length;
+  const head =
+    `Data check (${r.market}) of ${plural(r.symbols, 'symbol')} against the NYSE calendar, last completed session ${r.lastCompleted}: ` +
+    (n === 0
+      ? 'no findings'
+      : `${plural(n, 'finding')} in ${plural(r.symbolsFlagged, 'symbol')} — missing_session ${fmtInt(r.counts.missing_session)} (${sessionsWord(r.missingSessions)} without a bar), stale ${fmtInt(r.counts.stale)}`) +
+    ` (${(r.ms / 1000).toFixed(1)} s).`;
+  if (n === 0) return `${head}
+`;
+  const w = Math.max(...r.findings.map((f) => f.symbol.length));
+  const lines = [head, ...r.findings.slice(0, MAX_LISTED).map((f) => findingLine(f, w))];
+  if (n > MAX_LISTED) lines.push(`  … and ${fmtInt(n - MAX_LISTED)} more (--json lists all)`);
+  if (r.counts.missing_session > 0) lines.push("A strategy does not scan a symbol with a missing session inside its look-back: the decision journal says so (/journal SYMBOL). Re-import the symbol's bars to fill the gap.");
+  if (r.counts.stale > 0) lines.push('Stale symbols are left out of scans as of a later session: update their bars (courtside data import, or courtside data seed for the DEMO universe).');
+  return `${lines.join('\n')}\n`;
+}
+
+async function runCheck(args: string[], io: CliIO): Promise<number> {
+  const { values } = parse(args, { market: { type: 'string' }, json: { type: 'boolean' } }, 0);
+  const market = (values.market ?? 'us').toLowerCase();
+  if (market === 'kr') throw new UsageError('the KR market is not available in this release: only the US market has stored bars. Run `courtside data check` (or --market us).');
+  if (market !== 'us') throw new UsageError(`--market must be us or kr, got "${values.market}"`);
+  const report = await withStore(async (store, db) => {
+    const r = await runDataCheck(store, 'US', Date.now());
+    await new DataCheckStore(db).save(r);
+    return r;
+  });
+  io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : dataCheckText(report));
+  return report.findings.length === 0 ? 0 : 1;
+}
+
 export const dataCommand: CliCommand = {
   name: 'data',
-  summary: 'Bars store: import CSV bars, seed the default data, show what is stored',
+  summary: 'Bars store: import CSV bars, seed the default data, show what is stored, check it against the calendar',
   usage: USAGE,
   async run(args, io) {
     const [sub, ...rest] = args;
@@ -231,8 +286,10 @@ export const dataCommand: CliCommand = {
         return runSeed(rest, io);
       case 'status':
         return runStatus(rest, io);
+      case 'check':
+        return runCheck(rest, io);
       default:
-        throw new UsageError(sub === undefined ? 'missing sub-command: import, seed or status' : `unknown sub-command "${sub}"; expected import, seed or status`);
+        throw new UsageError(sub === undefined ? 'missing sub-command: import, seed, status or check' : `unknown sub-command "${sub}"; expected import, seed, status or check`);
     }
   },
 };

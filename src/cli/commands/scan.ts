@@ -5,7 +5,8 @@ import { loadConfig, migrationSetting } from '../../app/config/config.js';
 import { createDataSource } from '../../adapters/db/data-source.js';
 import { ensureDatabase } from '../../adapters/db/ensure-database.js';
 import { migrateAs } from '../../adapters/db/migrate.js';
-import { rankSignals, scanLatest, suggestSize } from '../../engine/scan/index.js';
+import { rankSignals, scanLatest, strategyLookback, suggestSize } from '../../engine/scan/index.js';
+import { sessionsEndingAt } from '../../engine/data-quality/index.js';
 import { STRATEGY_IDS, type StrategyId } from '../../engine/signal.js';
 import { loadUniverse } from '../../adapters/market-data/universe/load-universe.js';
 import { describeUnknown, unknownSymbols } from '../../trading/backtest/known-symbols.js';
@@ -58,7 +59,9 @@ export const scanCommand: CliCommand = {
       }
       const asOf = members.reduce((a, m) => (m.lastDate > a ? m.lastDate : a), members[0]!.lastDate);
       const series = await store.loadUniverse(members.map((m) => m.symbol));
-      const out = scanLatest([...series.values()], asOf, strategies);
+      // The same calendar check as /scan: a strategy skips a symbol missing a session inside its look-back.
+      const calendar = { sessions: sessionsEndingAt(asOf, Math.max(...strategies.map((id) => strategyLookback(id)))) };
+      const out = scanLatest([...series.values()], asOf, strategies, {}, calendar);
       const demo = new Set(members.filter((m) => m.demo).map((m) => m.symbol));
       const picks = rankSignals(out.signals).map((s) => ({ ...s, demo: demo.has(s.symbol), suggested: suggestSize(s, config.scan.sizing) }));
       if (values.json) {

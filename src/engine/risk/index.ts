@@ -5,3 +5,6 @@ export * from './position-caps.js';
 export * from './drift-band.js';
 export * from './refusal-sentences.js';
 export * from './returns.js';
+export * from './correlation.js';
+export * from './correlation-sentences.js';
+export * from './correlation-refusal.js';

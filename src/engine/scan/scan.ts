@@ -1,19 +1,51 @@
 import type { BarSeries } from '../bars.js';
-import type { Signal, StrategyId } from '../signal.js';
+import { windowGap } from '../data-quality/gaps.js';
+import type { Signal, SignalSourceId, StrategyId } from '../signal.js';
 import { strategyById } from '../strategies/index.js';
 import { levelsOnTick } from './levels.js';
 
 /** Why a symbol produced no evaluation in a scan. */
 export interface ScanSkip {
   symbol: string;
-  reason: 'stale' | 'too_short';
+  reason: 'stale' | 'too_short' | 'missing_session';
   detail: string;
+}
+
+/**
+ * A source that did not evaluate a symbol because the symbol's bars miss calendar sessions inside
+ * the look-back that source needs (its window of `lookback` sessions ending at `asOf`).
+ */
+export interface ScanGap {
+  symbol: string;
+  /** A Kobe strategy, a LIVE hypothesis (`hyp:<id>`), or `all`: none of the scan's strategies ran on it. */
+  source: SignalSourceId | 'all';
+  /** The session the scan is as of. */
+  asOf: string;
+  /** Sessions the source looks back (for `all`, the longest of the strategies'). */
+  lookback: number;
+  /** Sessions of that window without a bar, and the first and last of them. */
+  count: number;
+  first: string;
+  last: string;
 }
 
 export interface ScanOutcome {
   signals: Signal[];
   skipped: ScanSkip[];
   evaluated: number;
+  /** Strategies left out of a symbol for a gap in their window (with `calendar` only). */
+  gaps: ScanGap[];
+}
+
+/** The exchange calendar a scan checks windows against: the sessions up to `asOf`, reaching at least the longest look-back back. */
+export interface ScanCalendar {
+  sessions: readonly string[];
+}
+
+/** Sessions a strategy's signal at a bar reads: every bar from its first valid index to the bar. */
+export function strategyLookback(id: StrategyId, params: object = {}): number {
+  const def = strategyById(id);
+  return def.firstValidIndex(def.resolveParams(params)) + 1;
 }
 
 /**
@@ -21,14 +53,29 @@ export interface ScanOutcome {
  * session whose close the scan uses). A series whose last bar is not `asOf`
  * is skipped as stale rather than trading on old data. Signals come out with
  * their entry, stop and target on the tick ({@link levelsOnTick}).
+ *
+ * With `calendar`, a strategy whose look-back window ({@link strategyLookback} sessions up to
+ * `asOf`) misses a session on or after the symbol's first bar does not evaluate that symbol: its
+ * indicators would span a hole. The gap is reported per strategy, or once as `all` (and the
+ * symbol skipped as `missing_session`) when no strategy is left. The sessions are computed once
+ * by the caller; each symbol costs a binary search and a walk over its window.
  */
-export function scanLatest(series: readonly BarSeries[], asOf: string, strategies: readonly StrategyId[], params: Partial<Record<StrategyId, object>> = {}): ScanOutcome {
+export function scanLatest(
+  series: readonly BarSeries[],
+  asOf: string,
+  strategies: readonly StrategyId[],
+  params: Partial<Record<StrategyId, object>> = {},
+  calendar?: ScanCalendar,
+): ScanOutcome {
   const defs = strategies.map((id) => {
     const def = strategyById(id);
-    return { def, p: def.resolveParams(params[id] ?? {}) };
+    const p = def.resolveParams(params[id] ?? {});
+    return { id, def, p, lookback: def.firstValidIndex(p) + 1 };
   });
+  const longest = defs.reduce((a, d) => (d.lookback > a.lookback ? d : a), defs[0]!);
   const signals: Signal[] = [];
   const skipped: ScanSkip[] = [];
+  const gaps: ScanGap[] = [];
   let evaluated = 0;
   for (const s of series) {
     const last = s.dates[s.dates.length - 1];
@@ -41,13 +88,26 @@ export function scanLatest(series: readonly BarSeries[], asOf: string, strategie
       skipped.push({ symbol: s.symbol, reason: 'too_short', detail: `${s.dates.length} bars, need ${minBars}` });
       continue;
     }
+    let run = defs;
+    // The longest window holds every shorter one: whole there, whole everywhere (the common case, one walk).
+    const widest = calendar ? windowGap(calendar.sessions, s.dates, asOf, longest.lookback) : null;
+    if (widest) {
+      const own = defs.map((d) => ({ d, gap: d === longest ? widest : windowGap(calendar!.sessions, s.dates, asOf, d.lookback) }));
+      run = own.filter((o) => o.gap === null).map((o) => o.d);
+      if (run.length === 0) {
+        skipped.push({ symbol: s.symbol, reason: 'missing_session', detail: `${widest.count} session(s) without a bar in the last ${longest.lookback} (${widest.first} … ${widest.last})` });
+        gaps.push({ symbol: s.symbol, source: 'all', asOf, lookback: longest.lookback, ...widest });
+        continue;
+      }
+      for (const o of own) if (o.gap) gaps.push({ symbol: s.symbol, source: o.d.id, asOf, lookback: o.d.lookback, ...o.gap });
+    }
     evaluated++;
-    for (const { def, p } of defs) {
+    for (const { def, p } of run) {
       const sig = def.latestSignal(s, p);
       if (sig) signals.push(levelsOnTick(sig));
     }
   }
-  return { signals, skipped, evaluated };
+  return { signals, skipped, evaluated, gaps };
 }
 
 /** Best first: score descending, then symbol and strategy for a stable order. */

@@ -6,6 +6,7 @@
  */
 import { nyLocalParts, nyTimeToInstant, sessionInfo, type SessionInfo } from '../calendar/index.js';
 import type { SlotDef, TimeSpec } from './slots.js';
+import { isLastSessionOfWeek } from './week.js';
 
 const MS_PER_MINUTE = 60_000;
 const MS_PER_DAY = 86_400_000;
@@ -56,11 +57,13 @@ export function instantOf(spec: TimeSpec, session: SessionInfo): number {
 
 /**
  * The slot's occurrence on `date`, or null when nothing runs that day: no
- * session, or a `whileOpen` slot whose time falls outside the session.
+ * session, a `whileOpen` slot whose time falls outside the session, or a
+ * `week-last` slot on a session that is not its week's last.
  */
 export function occurrenceOn(slot: SlotDef, date: string): Occurrence | null {
   const session = sessionInfo(date);
   if (session === null) return null;
+  if (slot.days === 'week-last' && !isLastSessionOfWeek(session.date)) return null;
   const dueAt = instantOf(slot.at, session);
   if (slot.whileOpen && (dueAt < session.open || dueAt >= session.close)) return null;
   const until = Math.max(instantOf(slot.until, session), dueAt + MIN_WINDOW_MS);

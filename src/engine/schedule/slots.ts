@@ -21,7 +21,7 @@ import { QUEUE_EXPIRE_AFTER_OPEN_MIN, QUEUE_SEND_AFTER_OPEN_MIN } from '../marke
  */
 
 /** What a slot triggers. The lead maps each kind to real jobs. */
-export const SLOT_KINDS = ['scan', 'digest-morning', 'digest-close', 'exits', 'mark', 'reconcile', 'hypotheses'] as const;
+export const SLOT_KINDS = ['scan', 'digest-morning', 'digest-close', 'exits', 'mark', 'reconcile', 'hypotheses', 'review-weekly'] as const;
 export type SlotKind = (typeof SLOT_KINDS)[number];
 /**
  * Slots that are not configured but always run while scheduling is on: the
@@ -53,6 +53,8 @@ export interface SlotDef {
   readonly whileOpen: boolean;
   /** The dead-man alerts when the slot still has no enqueue record this long after it was due. */
   readonly graceMs: number;
+  /** `week-last`: only on the last session of its week (the weekly review); absent = every session. */
+  readonly days?: 'week-last';
 }
 
 /** Slot times per kind, as written in configuration (see the module doc for the syntax). */
@@ -65,6 +67,8 @@ export interface ScheduleSpec {
   reconcile: readonly string[];
   /** Hypotheses' session job (review, generator, incubation) after the close; absent = none (the app's default, SCHEDULE_HYPOTHESES, is close+45). */
   hypotheses?: readonly string[];
+  /** The weekly review, on the last session of each week only; absent = none (the app's default, SCHEDULE_WEEKLY_REVIEW, is close+60). */
+  weeklyReview?: readonly string[];
   /** Dead-man grace after a slot's due time, in minutes (default 10). */
   graceMinutes?: number;
 }
@@ -152,6 +156,7 @@ function kindRules(kind: AnySlotKind, at: TimeSpec): { until: TimeSpec; whileOpe
     case 'digest-close':
     case 'mark':
     case 'hypotheses':
+    case 'review-weekly':
       return { until: { anchor: 'clock', minutes: MINUTES_PER_DAY }, whileOpen: false };
     case 'reconcile':
       // A pre-open/intraday reconciliation is still useful until the close; an after-close one until midnight.
@@ -167,7 +172,15 @@ export function makeSlot(kind: AnySlotKind, time: string | TimeSpec, graceMinute
   const minutes = regularDayMinutes(at);
   if (minutes < 0 || minutes >= MINUTES_PER_DAY) throw new RangeError(`${kind} at ${formatTimeSpec(at)}: must fall within the session day (00:00–23:59 on a regular day)`);
   if (!Number.isFinite(graceMinutes) || graceMinutes <= 0) throw new RangeError(`graceMinutes must be positive`);
-  return { slot: `${kind}-${hhmm(minutes, '')}`, kind, at, ...kindRules(kind, at), graceMs: Math.round(graceMinutes * 60_000) };
+  return {
+    slot: `${kind}-${hhmm(minutes, '')}`,
+    kind,
+    at,
+    ...kindRules(kind, at),
+    graceMs: Math.round(graceMinutes * 60_000),
+    // The weekly review sums a whole week: it runs once, after the week's last session.
+    ...(kind === 'review-weekly' ? { days: 'week-last' as const } : {}),
+  };
 }
 
 /**
@@ -184,6 +197,7 @@ export function buildSlots(spec: ScheduleSpec = DEFAULT_SCHEDULE): SlotDef[] {
     ['mark', spec.mark],
     ['reconcile', spec.reconcile],
     ['hypotheses', spec.hypotheses ?? []],
+    ['review-weekly', spec.weeklyReview ?? []],
   ];
   const slots: SlotDef[] = [];
   const seen = new Set<string>();
@@ -231,6 +245,7 @@ export interface ScheduleStrings {
   mark: string;
   reconcile: string;
   hypotheses?: string;
+  weeklyReview?: string;
   graceMinutes?: number;
 }
 
@@ -248,6 +263,7 @@ export function scheduleFromStrings(s: ScheduleStrings): ScheduleSpec {
     mark: parseTimeList(s.mark),
     reconcile: parseTimeList(s.reconcile),
     ...(s.hypotheses !== undefined ? { hypotheses: parseTimeList(s.hypotheses) } : {}),
+    ...(s.weeklyReview !== undefined ? { weeklyReview: parseTimeList(s.weeklyReview) } : {}),
     ...(s.graceMinutes !== undefined ? { graceMinutes: s.graceMinutes } : {}),
   };
   buildSlots(spec);

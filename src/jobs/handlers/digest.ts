@@ -5,6 +5,7 @@ import { scheduledScansOn } from '../../trading/digest/scans.js';
 import type { ScheduledScan } from '../../trading/digest/types.js';
 import type { Notifier } from '../../trading/notifier.js';
 import { recipientsFor, type Recipient } from '../../trading/settings/recipients.js';
+import type { RiskSettings } from '../../trading/risk/settings.js';
 import { buildSlots, type ScheduleSpec } from '../../engine/schedule/slots.js';
 import { digestDeliveryJobId, type DigestSendPayload } from '../payloads/digest.js';
 
@@ -26,6 +27,8 @@ export interface DigestApp extends DigestDeps {
     exits?: { benchmark: string };
   };
   log: DigestLog;
+  /** The VAR_* settings: the close digest then carries the book's value-at-risk line. */
+  risk?: Pick<RiskSettings, 'varLookback' | 'varPaths' | 'varSeed'>;
 }
 
 export interface DigestHandlerOptions {
@@ -91,7 +94,7 @@ export async function sendDigest(app: DigestApp, opts: DigestHandlerOptions, p: 
   } else {
     const benchmarkSymbol = opts.benchmarkSymbol ?? app.config.exits?.benchmark;
     // On a day without a session there is no close to report: the use case says so instead.
-    const digest = await buildCloseDigestForDay(app, { now, sessionDate, ...(benchmarkSymbol ? { benchmarkSymbol } : {}) });
+    const digest = await buildCloseDigestForDay(app, { now, sessionDate, ...(benchmarkSymbol ? { benchmarkSymbol } : {}), ...(app.risk ? { risk: app.risk } : {}) });
     notice = digest.kind === 'close' ? { kind: 'digest.close', digest } : { kind: 'digest.no-session', digest };
   }
 

@@ -9,6 +9,8 @@ import type { AuditSink } from '../../trading/execution/audit-journal.js';
 import { executeApproval, gaveUpReason, giveUpApproval, type ExecutionDeps, type ExecutionOutcome } from '../../trading/execution/execute.js';
 import { flattenAll, runExits, type ExitDeps } from '../../trading/execution/exits.js';
 import { markToMarket, type MarkToMarketDeps } from '../../trading/execution/mark-to-market.js';
+import { driftCheckDepsOf, runDriftCheck } from '../../trading/risk/drift-check.js';
+import type { RiskSettings } from '../../trading/risk/settings.js';
 import { reconcile, type ReconcileDeps } from '../../trading/execution/reconcile.js';
 import type { Notifier } from '../../trading/notifier.js';
 import { loadFillContext } from '../../trading/portfolio/fill-context.js';
@@ -46,6 +48,8 @@ export interface ExecutionQueueDeps {
   publisher: Pick<Notifier, 'publish'>;
   jobs: Pick<JobProducer, 'add'>;
   picks: { get(id: string): Promise<StoredPick | null> };
+  /** Drift checks after the mark (issue 21 part 3): the risk settings and the admins' chats. Absent (tests): defaults, and admins among the fill recipients. */
+  drift?: { settings: RiskSettings; admins(): readonly number[] };
   /** Where the pick's card was posted (`chat:message`), when the outbox recorded it. */
   cardOf(pickId: string): Promise<{ chatId: number; messageId: number } | null>;
   /** Who hears about fills and exits (their notification settings applied). */
@@ -161,7 +165,9 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
       const res = await markToMarket(deps.marks, { date: p.date });
       const circuit = await deps.circuit.checkSessionLoss(deps.broker.name, p.date);
       await staleDataAlerts(deps, p.date);
-      return { date: res.date, equity: res.equity, positions: res.positions.length, missing: res.missing, circuit: circuit.kind };
+      // Issue 21 part 3: the drift tests after the session's mark (idempotent: one alert per breach episode).
+      const drift = await runDriftCheck(driftCheckDepsOf(deps), p.date);
+      return { date: res.date, equity: res.equity, positions: res.positions.length, missing: res.missing, circuit: circuit.kind, drift };
     },
     'execution.reconcile': async (p, run) => {
       // A cancel-all still owed goes first: reconciling open orders a kill should have cancelled would report them as mismatches.

@@ -226,7 +226,7 @@ export function hypothesesHandlers(deps: HypothesesQueueDeps): HandlerMap<'hypot
       if (result.kind === 'transitioned') {
         const r = result.record;
         await announce(
-          { kind: 'hypotheses.incubated', hypothesis: who(result.hypothesis), to: result.to, figures: r.figures, dsr: r.dsr, reasons: r.reasons, demo: r.demo },
+          { kind: 'hypotheses.incubated', hypothesis: who(result.hypothesis), to: result.to, figures: r.figures, dsr: r.dsr, reasons: r.reasons, demo: r.demo, ...(r.manifest ? { manifest: r.manifest } : {}) },
           `hyp-t${result.transitionId}`,
         );
         if (latest !== null) await job.updateProgress({ done: (latest as EvaluationProgress).total, total: (latest as EvaluationProgress).total }).catch(() => undefined);

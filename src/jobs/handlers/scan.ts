@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { STRATEGY_IDS } from '../../engine/signal.js';
 import type { LiveHypothesisSource } from '../../trading/hypotheses/live-source.js';
 import type { Notifier } from '../../trading/notifier.js';
+import { cardCorrelation, type CardCorrelationDeps, type PickCorrelation } from '../../trading/risk/card-correlation.js';
 import type { ScanAccount } from '../../trading/scan/account-port.js';
 import type { ScanData, SeedingState } from '../../trading/scan/data-port.js';
 import {
@@ -42,6 +43,11 @@ export interface ScanFlowDeps {
   hypotheses?: LiveHypothesisSource;
   /** Cash and session risk for half-Kelly's caps (see finishScanRun). */
   account?: ScanAccount;
+  /**
+   * The open book, closes, risk settings and equity the cards' correlation line reads (issue 21):
+   * each card says which open positions and other picks it moves with. Absent: cards without it.
+   */
+  correlation?: CardCorrelationDeps;
 }
 
 /** Everything the `scans` queue's handlers use: the /scan flow's and the scheduled scan's deps. */
@@ -139,6 +145,21 @@ export async function finishScan(p: ScanFinish, run: JobRun, deps: ScanFlowDeps)
     { key: `${p.runId}-done`, delayMs: 1_500 },
   );
   const cards = await withBars(deps.data, summary.top);
-  if (cards.length) await deps.notifier.publish(p.chatId, { kind: 'scan.cards', cards }, { key: `${p.runId}-cards` });
+  const correlation = cards.length ? await cardsCorrelation(deps, summary.top, p.asOf, run) : undefined;
+  if (cards.length) await deps.notifier.publish(p.chatId, { kind: 'scan.cards', cards, ...(correlation ? { correlation } : {}) }, { key: `${p.runId}-cards` });
   await summary.journal?.();
+}
+
+/**
+ * The cards' correlation figures, judged as of the scan's session. A failed read costs the cards
+ * their correlation line, never the cards: the approval's correlation limit still judges every entry.
+ */
+async function cardsCorrelation(deps: ScanFlowDeps, top: readonly { id: string; symbol: string; dollarRisk: number }[], asOf: string, run: JobRun): Promise<Record<string, PickCorrelation> | undefined> {
+  if (!deps.correlation) return undefined;
+  try {
+    return await cardCorrelation(deps.correlation, top, asOf);
+  } catch (err) {
+    run.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'scan: card correlation not computed; cards posted without it');
+    return undefined;
+  }
 }

@@ -6,6 +6,7 @@ import type { BacktestNote } from './notes.js';
 import { assertKnownSymbols } from './known-symbols.js';
 import { BacktestInputError, type BacktestRequest } from './request.js';
 import { CancelledError } from '../../lib/errors.js';
+import type { BacktestLoadSpec } from './load-spec.js';
 
 /** The bars a backtest runs on, where they came from, and their fingerprint. */
 export interface BacktestData {
@@ -21,6 +22,8 @@ export interface BacktestData {
   fingerprint: string;
   /** Things the user should know about the data (substitutions, missing symbols), as codes with figures. */
   notes: BacktestNote[];
+  /** How these bars were loaded, for the run's manifest (a replay loads them the same way); absent when unknown. */
+  load?: BacktestLoadSpec;
 }
 
 /**
@@ -88,7 +91,7 @@ export function fingerprintBars(series: readonly BarSeries[], benchmark: BarSeri
 /** Wraps loaded series as {@link BacktestData}; the benchmark is taken from the series when it is among them. */
 export function backtestData(
   series: readonly BarSeries[],
-  opts: { source: string; demo: boolean; benchmarkSymbol?: string; benchmark?: BarSeries | null; notes?: BacktestNote[] },
+  opts: { source: string; demo: boolean; benchmarkSymbol?: string; benchmark?: BarSeries | null; notes?: BacktestNote[]; load?: BacktestLoadSpec },
 ): BacktestData {
   const sorted = [...series].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   for (let i = 1; i < sorted.length; i++) {
@@ -103,6 +106,7 @@ export function backtestData(
     source: opts.source,
     fingerprint: fingerprintBars(sorted, benchmark, opts.source),
     notes: opts.notes ?? [],
+    ...(opts.load ? { load: opts.load } : {}),
   };
 }
 
@@ -237,8 +241,10 @@ export async function resolveBacktestData(request: BacktestRequest, opts: DataRe
 
   const generate = wanted.filter((s) => origin.get(s) === 'generated');
   const generated = new Map<string, BarSeries>();
+  let demoEndDate: string | null = null;
   if (generate.length > 0) {
     const endDate = (opts.demoEndDate ?? (() => lastCompletedSession(Date.now())))();
+    demoEndDate = endDate;
     const entries = generate.map((s) => universe.get(s) ?? { symbol: s });
     for (const s of await generateDemoSeries(sources, entries, { endDate }, hooks)) generated.set(s.symbol, s);
   }
@@ -262,5 +268,5 @@ export async function resolveBacktestData(request: BacktestRequest, opts: DataRe
 
   const order = SOURCE_ORDER(store?.name ?? 'bars-store');
   const source = [...new Set([...used].sort((a, b) => order[a].rank - order[b].rank).map((o) => order[o].name))].join('+');
-  return backtestData(series, { source, demo: demoCount > 0, benchmark, notes });
+  return backtestData(series, { source, demo: demoCount > 0, benchmark, notes, load: { kind: 'resolve', demoEndDate } });
 }

@@ -4,6 +4,8 @@ import type { BacktestCurves, BacktestOutcome, BacktestReport } from './report.j
 import { BacktestInputError, type BacktestRequest } from './request.js';
 import { runBacktest, type BacktestProgress } from './run.js';
 import type { BacktestStore } from './store.js';
+import { codeVersion } from '../manifest/code-version.js';
+import { withManifest } from '../manifest/backtest-manifest.js';
 
 /** The run records a backtest keeps (Postgres' `BacktestStore` in production). */
 export type BacktestRuns = Pick<BacktestStore, 'failUnfinishedOfJob' | 'create' | 'findDone' | 'loadOutcome' | 'discard' | 'start' | 'complete' | 'cancel' | 'fail'>;
@@ -98,7 +100,9 @@ export async function executeBacktest(job: BacktestJob, ports: ExecuteBacktestPo
       return done(stored, { id: existing.id, reused: true });
     }
     await store.start(runId, data);
-    let outcome: BacktestOutcome = await runBacktest(job.request, data, { onProgress: (p) => hooks.onProgress(p), shouldCancel, ...chunk });
+    const computed = await runBacktest(job.request, data, { onProgress: (p) => hooks.onProgress(p), shouldCancel, ...chunk });
+    // Every stored result carries its manifest (data hash, code version, request, seed, key figures): reports show it, a replay checks it.
+    let outcome: BacktestOutcome = withManifest(job.request, data, computed, codeVersion());
     const ref = await store.complete(runId, outcome);
     if (ref.reused) outcome = (await store.loadOutcome(ref.id)) ?? outcome;
     return done(outcome, ref);

@@ -3,6 +3,7 @@ import type { StrategyId } from '../../engine/signal.js';
 import { roundedReport, roundedTrade } from './json-rounding.js';
 import type { BacktestNote } from './notes.js';
 import type { BacktestRequest } from './request.js';
+import type { RunManifest } from '../manifest/manifest.js';
 
 /** One trade as reported and stored. Prices are fills (slippage included); pnl is net of commission. */
 export interface ReportTrade {
@@ -100,6 +101,13 @@ export interface BacktestReport {
   monteCarlo: MonteCarloResult | null;
   /** What the user should know about the data and the run, as codes with figures (words: each face). */
   notes: BacktestNote[];
+  /**
+   * Id of the run's manifest (data hash, code version, parameters, seed; see
+   * src/trading/manifest): reports show its first 12 hex digits and
+   * `courtside backtest --replay` re-runs it. Absent on reports stored before
+   * manifests were recorded.
+   */
+  manifest?: string;
 }
 
 /** Daily curves for charts (not part of the printed report). */
@@ -115,6 +123,8 @@ export interface BacktestOutcome {
   report: BacktestReport;
   trades: ReportTrade[];
   curves: BacktestCurves;
+  /** The run's manifest when one was built (stored with the run by `BacktestStore.complete`). */
+  manifest?: RunManifest;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { BacktestData } from './data.js';
 import { storedNotes } from './notes.js';
 import { reportTrade, type BacktestCurves, type BacktestOutcome, type BacktestReport, type ReportTrade } from './report.js';
 import type { BacktestRequest } from './request.js';
+import { RunManifestStore } from '../manifest/store.js';
 
 export type BacktestRunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -138,9 +139,12 @@ export class BacktestStore {
         return { id: existing[0].id, reused: true };
       }
       await insertTrades(tx, id, outcome.trades);
+      // The manifest first: the run row points at it.
+      if (outcome.manifest) await new RunManifestStore(tx).save(outcome.manifest);
       await tx.exec(
         `UPDATE backtest_runs SET status = 'done', finished_at = clock_timestamp(), started_at = COALESCE(started_at, clock_timestamp()),
-           data_fingerprint = $2, data_source = $3, demo = $4, metrics = $5, report = $6, curves = $7, trade_count = $8, error = NULL
+           data_fingerprint = $2, data_source = $3, demo = $4, metrics = $5, report = $6, curves = $7, trade_count = $8, error = NULL,
+           manifest_id = $9
          WHERE id = $1`,
         [
           id,
@@ -151,6 +155,7 @@ export class BacktestStore {
           JSON.stringify(report),
           JSON.stringify(outcome.curves),
           outcome.trades.length,
+          outcome.manifest?.id ?? null,
         ],
       );
       return { id, reused: false };

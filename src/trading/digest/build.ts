@@ -21,7 +21,11 @@ import {
   loadPnl,
   loadPositions,
 } from './queries.js';
-import type { CloseDigestData, DigestKillSwitch, MorningDigestData, NoSessionDigestData, ScheduledScan } from './types.js';
+import { closesFromBars } from '../risk/closes-source.js';
+import { loadOpenPositions as loadRiskPositions } from '../risk/open-positions.js';
+import type { RiskSettings } from '../risk/settings.js';
+import { computeBookVar, valuePosition } from '../risk/var-book.js';
+import type { CloseDigestData, DigestKillSwitch, DigestValueAtRisk, ClosePnl, MorningDigestData, NoSessionDigestData, ScheduledScan } from './types.js';
 
 /** What building a digest reads: the database and the kill switch. */
 export interface DigestDeps {
@@ -46,6 +50,8 @@ export interface CloseDigestOptions {
   benchmarkSymbol?: string;
   /** Equity marks in the chart; default 120. */
   curveSessions?: number;
+  /** The VAR_* settings: with them the digest carries the book's 99 % one-day VaR line; without, none. */
+  risk?: Pick<RiskSettings, 'varLookback' | 'varPaths' | 'varSeed'>;
 }
 
 export const DEFAULT_BENCHMARK = 'SPY';
@@ -127,6 +133,7 @@ export async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOption
     pinsOrNone(db),
   ]);
   const pnl = await loadPnl(db, sessionDate);
+  const valueAtRisk = opts.risk ? await closeValueAtRisk(db, opts.risk, sessionDate, pnl) : undefined;
   return {
     kind: 'close',
     generatedAt: now,
@@ -143,7 +150,20 @@ export async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOption
     auditHead,
     configPins,
     ...(hypotheses ? { hypotheses } : {}),
+    ...(valueAtRisk ? { valueAtRisk } : {}),
   };
+}
+
+/** The open book's 99 % VaR as of the session (the bootstrap /risk runs), as a share of the day's equity mark. */
+async function closeValueAtRisk(db: SqlSession, risk: NonNullable<CloseDigestOptions['risk']>, sessionDate: string, pnl: ClosePnl): Promise<DigestValueAtRisk> {
+  const positions = (await loadRiskPositions(db)).map(valuePosition);
+  const v = await computeBookVar(
+    closesFromBars(db),
+    risk,
+    positions.map((p) => ({ symbol: p.symbol, value: p.value })),
+    sessionDate,
+  );
+  return { var99: v.p99.var, equity: pnl.equity ?? pnl.prevEquity, paths: v.paths, seed: v.seed, days: v.days, missing: v.missing.map((m) => m.symbol) };
 }
 
 /**

@@ -255,6 +255,20 @@ export interface EquityCurve {
   benchmark: (number | null)[];
 }
 
+/** The close digest's value-at-risk line: the 99 % one-day VaR and the equity it is a share of. */
+export interface DigestValueAtRisk {
+  /** The 99 % one-day VaR, in USD (the k-th largest bootstrap path loss). */
+  var99: number;
+  /** The equity of `pnl.equity` (the session's mark), else the previous mark; null when neither exists. */
+  equity: number | null;
+  paths: number;
+  seed: number;
+  /** Returns in the window; 0 when no bars were shared (the VaR is then 0 and says nothing). */
+  days: number;
+  /** Open positions left out for missing bars. */
+  missing: string[];
+}
+
 export interface CloseDigestData {
   kind: 'close';
   generatedAt: Date;
@@ -276,6 +290,12 @@ export interface CloseDigestData {
   auditHead: AuditHead | null;
   /** The configuration pin each role runs with (issue 20; absent in older fixtures, empty when none was recorded). */
   configPins?: RolePin[];
+  /**
+   * The open book's one-day 99 % value at risk at the close (issue 21 part 2; the bootstrap /risk
+   * shows, judged on closes up to the session); absent when the digest was built without the VAR_*
+   * settings (older callers, fixtures).
+   */
+  valueAtRisk?: DigestValueAtRisk;
   /**
    * Hypothesis transitions since the previous session's close and the PAPER /
    * LIVE shadow books; absent (the section is left out) when there are none.

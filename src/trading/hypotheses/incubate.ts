@@ -14,6 +14,8 @@ import { CancelledError, CourtsideError } from '../../lib/errors.js';
 import { inProcessEvaluator, type EvaluationHooks, type HypothesisEvaluator } from './evaluate-stored.js';
 import type { HypothesisStore, StoredHypothesis } from './store.js';
 import type { HypothesisUniverse } from './universe.js';
+import { codeVersion } from '../manifest/code-version.js';
+import { incubationManifest, incubationResultOf } from '../manifest/incubation-manifest.js';
 
 /** Bars of the first training window (the engine's default): a universe with no more days than this has no window. */
 export const INCUBATION_TRAIN_BARS = 252;
@@ -36,12 +38,16 @@ export interface IncubationRecord {
   data: { firstDate: string; lastDate: string; symbols: number; windows: number };
   /** Parameters chosen on the latest training window (what PAPER trades). */
   params: Record<string, unknown>;
+  /** Id of the run manifest (universe content hash, code version, definition, trials, key figures); cards show its first 12 hex digits. */
+  manifest?: string;
 }
 
 /** What the hypothesis row's `evaluation` holds after incubation: the engine's evaluation plus its verdict and the DEMO flag. */
 export type StoredEvaluation = HypothesisEvaluation & {
   outcome: { to: 'PAPER' | 'RETIRED'; dsr: number | null; checks: Check<IncubationFailure>[]; reasons: IncubationFailure[]; deflated: IncubationDeflation };
   demo: boolean;
+  /** Id of the evaluation's run manifest (see {@link IncubationRecord.manifest}). */
+  manifest?: string;
 };
 
 /** How one incubation ended. Only `transitioned` changed anything. */
@@ -130,7 +136,9 @@ export async function incubateOne(deps: IncubateDeps, id: string, opts: Incubate
   }
   // N counts the evaluations finished by now: others (another pool thread, another worker) may have
   // finished while this one ran, and the verdict is decided now, so deflate over them too.
-  const { evaluation, outcome } = verdictOver(run.evaluation, await deps.store.finishedDailySharpes(h.market));
+  const trials = await deps.store.finishedDailySharpes(h.market);
+  const verdict = verdictOver(run.evaluation, trials);
+  const { evaluation, outcome } = verdict;
   const reasons = outcome.to === 'RETIRED' ? outcome.reasons : [];
   const record: IncubationRecord = {
     verdict: outcome.to,
@@ -143,10 +151,27 @@ export async function incubateOne(deps: IncubateDeps, id: string, opts: Incubate
     data: { firstDate: evaluation.firstDate, lastDate: evaluation.lastDate, symbols: evaluation.symbols, windows: evaluation.windows.length },
     params: evaluation.chosenParams,
   };
+  // The manifest pins what this verdict was computed from; the store keeps it (when it can) and the cards show its short hash.
+  const manifest = incubationManifest(
+    series,
+    {
+      market: h.market,
+      definition: h.definition,
+      priorDailySharpes: prior,
+      deflationTrials: trials,
+      result: incubationResultOf(verdict),
+    },
+    codeVersion(),
+  );
+  if (deps.store.saveManifest) {
+    await deps.store.saveManifest(manifest);
+    record.manifest = manifest.id;
+  }
   const stored: StoredEvaluation = {
     ...evaluation,
     outcome: { to: outcome.to, dsr: outcome.dsr, checks: outcome.checks, reasons, deflated: outcome.deflated },
     demo,
+    ...(record.manifest ? { manifest: record.manifest } : {}),
   };
   const daily: DailyReturnFigures = evaluation.daily;
   const moved = await deps.store.transition(h.id, h.version, { kind: outcome.to === 'PAPER' ? 'incubation_passed' : 'incubation_failed' }, {

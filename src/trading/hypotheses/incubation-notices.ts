@@ -27,6 +27,8 @@ export type IncubationNotice =
       reasons: string[];
       /** The figures come from synthetic (DEMO) bars. */
       demo: boolean;
+      /** Id of the incubation's run manifest (`courtside backtest --replay` re-runs it); the notice shows its short hash. */
+      manifest?: string;
     }
   /** The session review's rules moved it (PAPER → RETIRED, LIVE → PAPER), with the rules that fired. */
   | {

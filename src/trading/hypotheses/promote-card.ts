@@ -137,6 +137,8 @@ export interface PromoteCardData {
   startEquity: number;
   /** The stored walk-forward evaluation; null when none can be read. */
   oos: EvaluationView | null;
+  /** Id of the walk-forward's run manifest (incubation); null when the evaluation predates manifests. */
+  manifest: string | null;
   sizing: PromoteSizing;
   /** LIVE hypotheses of the market now, and the cap. */
   live: { count: number; cap: number };
@@ -167,10 +169,18 @@ export async function promoteCardData(
     equity: snap.equity,
     startEquity: snap.startEquity,
     oos: readStoredEvaluation(h.evaluation),
+    manifest: manifestOf(h.evaluation),
     sizing: promoteSizing(snap.closedR, snap.startEquity),
     live: { count: live.length, cap: STATE_CAPS_PER_MARKET.LIVE },
     demote,
     askAgainAt: snap.sessions + PAPER_RULES.askAgainAfterSessions,
     demo: snap.demo,
   };
+}
+
+/** The manifest id a stored evaluation names (incubate.ts stores it), or null. */
+export function manifestOf(evaluation: unknown): string | null {
+  if (evaluation === null || typeof evaluation !== 'object') return null;
+  const m = (evaluation as { manifest?: unknown }).manifest;
+  return typeof m === 'string' && /^[0-9a-f]{64}$/.test(m) ? m : null;
 }

@@ -1,3 +1,5 @@
+import { RunManifestStore } from '../manifest/store.js';
+import type { RunManifest } from '../manifest/manifest.js';
 import { createHash } from 'node:crypto';
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
 import type { HypothesisDefinition, MarketId } from '../../engine/hypotheses/definition.js';
@@ -125,6 +127,11 @@ export class HypothesisStore {
     private readonly db: UnitOfWork,
     private readonly audit: AuditSink,
   ) {}
+
+  /** Records the run manifest of an incubation (kept as it is when the same inputs were recorded before). */
+  async saveManifest(manifest: RunManifest): Promise<void> {
+    await new RunManifestStore(this.db).save(manifest);
+  }
 
   /** One hypothesis by id (case-insensitive) or null. */
   async get(id: string): Promise<StoredHypothesis | null> {

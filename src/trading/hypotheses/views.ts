@@ -10,6 +10,7 @@ import type { HypothesisStore, StoredHypothesis } from './store.js';
 import { nextGeneratorRun, type GeneratorRun } from './views-sessions.js';
 import type { SlotDef } from '../../engine/schedule/slots.js';
 import { readStoredEvaluation, type EvaluationView } from './views-evaluation.js';
+import { manifestOf } from './promote-card.js';
 
 export type { EvaluationView } from './views-evaluation.js';
 
@@ -198,6 +199,13 @@ export interface HypothesisDetail {
   retiredReason: string | null;
   /** The walk-forward's figures, checks and deflated Sharpe; null until evaluated. */
   evaluation: EvaluationView | null;
+  /**
+   * Id of the walk-forward's run manifest (`courtside backtest --replay`
+   * re-runs it); null for an evaluation stored before manifests. Optional
+   * only so views built by hand (tests) predating it still type-check:
+   * {@link hypothesisDetail} always sets it.
+   */
+  manifest: string | null;
   transitions: TransitionView[];
   /** The out-of-sample equity series (null without an evaluation that stored one). */
   equity: { dates: string[]; values: number[] } | null;
@@ -230,6 +238,7 @@ export async function hypothesisDetail(store: HypothesisReads, id: string): Prom
     stateSinceSession: h.stateSinceSession,
     retiredReason: h.retiredReason,
     evaluation,
+    manifest: manifestOf(h.evaluation),
     transitions: transitions.map((t) => ({ from: stateOf(t.from_state), to: t.to_state as HypothesisState, event: t.event, actor: t.actor, at: t.at, figures: t.figures })),
     equity: evaluation?.equity ?? null,
   };

@@ -44,6 +44,8 @@ export class DecisionJournal implements DecisionRecorder {
       asOf: run.asOf,
       signals: rows.filter((r) => r.kind === 'signal').length,
       cards: rows.filter((r) => r.kind === 'card').length,
+      // Only when there are some: a scan without gaps writes the audit row it always wrote.
+      ...(rows.some((r) => r.kind === 'skip') ? { skips: rows.filter((r) => r.kind === 'skip').length } : {}),
       digest: decisionsDigest(rows),
     });
     const n = await this.db.exec(

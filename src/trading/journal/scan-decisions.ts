@@ -1,5 +1,6 @@
 import { proposesPick, type PickSource } from '../../engine/scan/pick-sources.js';
 import type { MergedPick, SizedSignal } from '../../engine/scan/merge.js';
+import type { ScanGap } from '../../engine/scan/scan.js';
 import { hypothesisIdOf, isHypothesisSource, type Signal } from '../../engine/signal.js';
 import type { StoredPick } from '../scan/pick.js';
 
@@ -12,6 +13,9 @@ import type { StoredPick } from '../scan/pick.js';
  * - `card` rows, one per (symbol, session): `posted` (a new card), `duplicate` (in the top but its
  *   chat was shown it already, or it was decided: no second card), `top_n_cut` (ranked below the
  *   top N), `no_size` (no source would size it: e.g. half-Kelly without an edge or a cap already full).
+ * - `skip` rows, `missing_session`: a symbol a source did not evaluate because its bars miss
+ *   calendar sessions inside that source's look-back (source = the strategy, `hyp:<id>`, or `all`
+ *   when no strategy ran on it); inputs = the look-back, the missing count, first and last.
  *
  * Approval-time gates (PolicyGate, LiquidityGate, caps, budget, drift, market closed, kill switch)
  * are audit rows of the execution (`execution.refused` with the gate and its numbers): the journal
@@ -19,14 +23,15 @@ import type { StoredPick } from '../scan/pick.js';
  */
 export type SignalOutcome = 'sized' | 'not_live';
 export type CardOutcome = 'posted' | 'duplicate' | 'top_n_cut' | 'no_size';
+export type SkipOutcome = 'missing_session';
 
 export interface DecisionRow {
-  kind: 'signal' | 'card';
+  kind: 'signal' | 'card' | 'skip';
   sessionDate: string;
   symbol: string;
   /** The signal's source; for a card row, the source whose size the pick trades. */
   source: string;
-  outcome: SignalOutcome | CardOutcome;
+  outcome: SignalOutcome | CardOutcome | SkipOutcome;
   pickId: string | null;
   inputs: Record<string, unknown>;
 }
@@ -41,6 +46,8 @@ export interface ScanDecisionInput {
   topN: number;
   /** Ids of the top picks that got a new card. */
   fresh: ReadonlySet<string>;
+  /** Sources that did not evaluate a symbol for sessions missing in their look-back (absent: none). */
+  gaps?: readonly ScanGap[];
 }
 
 const key = (date: string, symbol: string) => `${date}\u0000${symbol}`;
@@ -129,5 +136,16 @@ export function scanDecisions(input: ScanDecisionInput): DecisionRow[] {
       },
     });
   });
+  for (const g of input.gaps ?? []) {
+    rows.push({
+      kind: 'skip',
+      sessionDate: g.asOf,
+      symbol: g.symbol,
+      source: g.source,
+      outcome: 'missing_session',
+      pickId: null,
+      inputs: { lookback: g.lookback, missing: g.count, firstMissing: g.first, lastMissing: g.last },
+    });
+  }
   return rows;
 }

@@ -1,4 +1,5 @@
 import type { SignalSourceId } from '../../engine/signal.js';
+import type { PickCorrelation } from '../risk/card-correlation.js';
 import type { PickWithBars } from './scan-run.js';
 
 /**
@@ -47,4 +48,10 @@ export interface ScanFinishedNotice {
 export interface ScanCardsNotice {
   kind: 'scan.cards';
   cards: PickWithBars[];
+  /**
+   * By pick id: what the pick moves with (open positions, in-flight entries, this scan's other picks)
+   * and its cluster's open risk before and after it (see src/trading/risk/card-correlation.ts). A pick
+   * without an entry moves with nothing; absent: not computed (no correlation deps, or its read failed).
+   */
+  correlation?: Record<string, PickCorrelation>;
 }

@@ -12,7 +12,9 @@ import {
   type SizedSignal,
   type SizingPolicy,
 } from '../../engine/scan/index.js';
-import { hypothesisIdOf, isHypothesisSource, type Signal, type SignalSourceId, type StrategyId } from '../../engine/signal.js';
+import { hypothesisLookback, sessionsEndingAt, windowGap } from '../../engine/data-quality/index.js';
+import { strategyLookback, type ScanGap } from '../../engine/scan/scan.js';
+import { hypothesisIdOf, hypothesisSourceId, isHypothesisSource, type Signal, type SignalSourceId, type StrategyId } from '../../engine/signal.js';
 import { UserFacingError } from '../../lib/errors.js';
 import type { LiveHypothesis, LiveHypothesisSource } from '../hypotheses/live-source.js';
 import { pickExpiry } from '../market-clock.js';
@@ -119,8 +121,14 @@ export async function startScanRun(
 /** What one chunk of a scan found. */
 export interface ScanChunkOutcome {
   evaluated: number;
-  /** Symbols skipped (stale or too short a history). */
+  /** Symbols skipped (stale, too short a history, or sessions missing in every strategy's look-back). */
   skipped: number;
+  /**
+   * Sources left out of a symbol because its bars miss calendar sessions inside the look-back the
+   * source needs (each with the missing count and the first and last missing session); the
+   * finishing scan writes them to the decision journal. Absent: none.
+   */
+  gaps?: ScanGap[];
   /** The Kobe strategies' signals, then the LIVE hypotheses' (source `hyp:<id>`). */
   signals: Signal[];
   /** LIVE hypotheses left out of the chunk (their stored parameters fail their family's schema). */
@@ -135,6 +143,11 @@ export function scanHypothesisOf(h: LiveHypothesis): ScanHypothesis {
 /**
  * Evaluates the strategies, and each LIVE hypothesis in `hypotheses`, on the
  * last bar (as of `asOf`) of each symbol of one chunk.
+ *
+ * A source whose look-back (in sessions of the exchange calendar, up to `asOf`) misses a session
+ * in a symbol's bars does not evaluate that symbol: the gap is in `gaps`. The calendar's sessions
+ * are computed once per chunk, as far back as the longest look-back; each symbol then costs a
+ * binary search and one walk over its window.
  */
 export async function scanChunk(
   data: ScanData,
@@ -144,10 +157,30 @@ export async function scanChunk(
   hypotheses: readonly ScanHypothesis[] = [],
 ): Promise<ScanChunkOutcome> {
   const series = [...(await data.load(symbols)).values()];
-  const out = scanLatest(series, asOf, strategies);
-  if (hypotheses.length === 0) return { evaluated: out.evaluated, skipped: out.skipped.length, signals: out.signals };
-  const hyp = scanHypotheses(series, asOf, hypotheses);
-  return { evaluated: out.evaluated, skipped: out.skipped.length, signals: [...out.signals, ...hyp.signals], ...(hyp.problems.length ? { problems: hyp.problems } : {}) };
+  const windows = hypotheses.map((h) => ({ h, lookback: hypothesisLookback(h) }));
+  const longest = Math.max(...strategies.map((id) => strategyLookback(id)), ...windows.map((w) => w.lookback ?? 0));
+  const calendar = { sessions: sessionsEndingAt(asOf, longest) };
+  const out = scanLatest(series, asOf, strategies, {}, calendar);
+  const gaps = [...out.gaps];
+  const withGaps = (o: Omit<ScanChunkOutcome, 'gaps'>): ScanChunkOutcome => (gaps.length ? { ...o, gaps } : o);
+  if (hypotheses.length === 0) return withGaps({ evaluated: out.evaluated, skipped: out.skipped.length, signals: out.signals });
+  // A hypothesis runs on the symbols whose window it finds whole; those that all find every window whole run together (the usual case: one pass).
+  const current = series.filter((s) => s.dates[s.dates.length - 1] === asOf);
+  const whole: ScanHypothesis[] = [];
+  const partial: { h: ScanHypothesis; series: typeof series }[] = [];
+  for (const { h, lookback } of windows) {
+    const kept = current.filter((s) => {
+      const gap = lookback === null ? null : windowGap(calendar.sessions, s.dates, asOf, lookback);
+      if (gap) gaps.push({ symbol: s.symbol, source: hypothesisSourceId(h.id), asOf, lookback: lookback!, ...gap });
+      return gap === null;
+    });
+    if (kept.length === current.length) whole.push(h);
+    else partial.push({ h, series: kept });
+  }
+  const runs = [scanHypotheses(current, asOf, whole), ...partial.map((p) => scanHypotheses(p.series, asOf, [p.h]))];
+  const hypSignals = runs.flatMap((r) => r.signals);
+  const problems = runs.flatMap((r) => r.problems);
+  return withGaps({ evaluated: out.evaluated, skipped: out.skipped.length, signals: [...out.signals, ...hypSignals], ...(problems.length ? { problems } : {}) });
 }
 
 /**
@@ -233,6 +266,7 @@ export async function finishScanRun(
   const evaluated = run.chunks.reduce((a, v) => a + v.evaluated, 0);
   const skipped = run.chunks.reduce((a, v) => a + v.skipped, 0);
   const signals = run.chunks.flatMap((v) => v.signals);
+  const gaps = run.chunks.flatMap((v) => v.gaps ?? []);
   const wantsLive = signals.some((s) => isHypothesisSource(s.strategy));
   const live = wantsLive && ports.hypotheses ? await ports.hypotheses.live(settings.market ?? 'US') : [];
   const account = ports.account ? await ports.account.snapshot() : assumedAccount(settings.sizing.equity);
@@ -250,7 +284,7 @@ export async function finishScanRun(
   const record = ports.runs.recordDecisions;
   const journal =
     settings.journal !== false && record
-      ? () => record.call(ports.runs, { runId: run.id, asOf: signals[0]?.date ?? stored[0]?.sessionDate ?? '', at: new Date(nowMs) }, scanDecisions({ signals, sized, merged, stored, topN: settings.topN, fresh }))
+      ? () => record.call(ports.runs, { runId: run.id, asOf: signals[0]?.date ?? stored[0]?.sessionDate ?? gaps[0]?.asOf ?? '', at: new Date(nowMs) }, scanDecisions({ signals, sized, merged, stored, topN: settings.topN, fresh, gaps }))
       : null;
   if (journal && !opts.deferJournal) await journal();
   const counted = sized.map((s) => s.signal.strategy);

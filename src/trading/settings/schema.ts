@@ -7,8 +7,8 @@ import { z } from 'zod';
  * settings in the same row.
  */
 
-/** What can be turned on, silent or off. */
-export const NOTIFY_KINDS = ['digest', 'fills'] as const;
+/** What can be turned on, silent or off: the digests, fill notifications, and the weekly review. */
+export const NOTIFY_KINDS = ['digest', 'fills', 'review'] as const;
 export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 
 /**
@@ -19,7 +19,7 @@ export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 export const NOTIFY_MODES = ['on', 'silent', 'off'] as const;
 export type NotifyMode = (typeof NOTIFY_MODES)[number];
 
-/** Everyone on the allow list gets digests and fill notifications until they turn them off. */
+/** Everyone on the allow list gets digests, fill notifications and the weekly review until they turn them off. */
 export const DEFAULT_NOTIFY_MODE: NotifyMode = 'on';
 
 export const notifyKindSchema = z.enum(NOTIFY_KINDS);
@@ -32,7 +32,7 @@ const storedMode = notifyModeSchema.optional().catch(undefined);
 export const storedSettingsSchema = z
   .object({
     notify: z
-      .object({ digest: storedMode, fills: storedMode })
+      .object({ digest: storedMode, fills: storedMode, review: storedMode })
       .loose()
       .optional()
       .catch(undefined),
@@ -49,5 +49,6 @@ export function effectiveSettings(stored: unknown): NotifySettings {
   return {
     digest: notify?.digest ?? DEFAULT_NOTIFY_MODE,
     fills: notify?.fills ?? DEFAULT_NOTIFY_MODE,
+    review: notify?.review ?? DEFAULT_NOTIFY_MODE,
   };
 }

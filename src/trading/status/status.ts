@@ -2,6 +2,7 @@ import type { SqlSession } from '../../adapters/db/port.js';
 import type { HealthProbe, QueueDepths } from '../../adapters/redis/port.js';
 import { withTimeout } from '../../lib/timeout.js';
 import { currentAlerts, type AlertView } from '../alerts/alerts.js';
+import { DataCheckStore, type DataCheckSummary } from '../data-check/store.js';
 import { owedCancels, type OwedCancel } from '../kill-switch/cancel-owed.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { readBrokerAccountStatus, type BrokerAccountSource, type BrokerAccountStatus } from './broker-account.js';
@@ -43,6 +44,21 @@ export interface SystemStatus {
   brokerAccount?: BrokerAccountStatus;
   /** The configuration pin this process started with (issue 20); absent before it is computed. Heartbeats carry each role's. */
   configPin?: string | null;
+  /**
+   * The last calendar check of the US data (`courtside data check`, issue 21): `last` null when
+   * none was run; `error` when it could not be read. Read from Postgres, never recomputed here
+   * (a check re-reads every stored bar).
+   */
+  dataCheck?: { last: DataCheckSummary | null } | { error: string };
+}
+
+/** The last data check, or why it cannot be read (never throws). */
+export async function readDataCheck(db: SqlSession): Promise<{ last: DataCheckSummary | null } | { error: string }> {
+  try {
+    return { last: await new DataCheckStore(db).latest('US') };
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 /** What {@link collectStatus} reads, each behind its port. */
@@ -75,7 +91,7 @@ export async function probe(fn: () => Promise<unknown>, timeoutMs: number, what:
 }
 
 export async function collectStatus(src: StatusSources): Promise<SystemStatus> {
-  const [db, redis, killSwitch, queues, heartbeats, alerts, cancelOwed, hypotheses, brokerAccount] = await Promise.all([
+  const [db, redis, killSwitch, queues, heartbeats, alerts, cancelOwed, hypotheses, brokerAccount, dataCheck] = await Promise.all([
     probe(() => src.db.rows('SELECT 1'), src.timeoutMs, 'postgres ping'),
     probe(() => src.redis.ping(), src.timeoutMs, 'redis ping'),
     src.killSwitch.state(),
@@ -85,6 +101,7 @@ export async function collectStatus(src: StatusSources): Promise<SystemStatus> {
     owedCancels(src.db).catch(() => null),
     src.hypotheses ? withTimeout(collectHypothesesStatus(src.hypotheses), src.timeoutMs, 'hypotheses status').catch(() => null) : Promise.resolve(undefined),
     src.brokerAccount ? readBrokerAccountStatus(src.brokerAccount, src.timeoutMs) : Promise.resolve(undefined),
+    withTimeout(readDataCheck(src.db), src.timeoutMs, 'data check').catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) })),
   ]);
   return {
     mode: src.mode,
@@ -99,5 +116,6 @@ export async function collectStatus(src: StatusSources): Promise<SystemStatus> {
     ...(hypotheses !== undefined ? { hypotheses } : {}),
     ...(brokerAccount !== undefined ? { brokerAccount } : {}),
     ...(src.configPin !== undefined ? { configPin: src.configPin } : {}),
+    dataCheck,
   };
 }

@@ -130,6 +130,7 @@ describe('/hypothesis text', () => {
   const base: HypothesisDetail = {
     id: 'h0badcafe',
     hash: 'x',
+    manifest: null,
     market: 'US',
     family: 'momentum',
     familyTitle: 'N-day momentum',

@@ -59,12 +59,13 @@ describe('digests and settings end to end', () => {
     expect(buttons.map((r) => r.map((b) => b.text))).toEqual([
       ['✓ Digests on', 'Digests silent', 'Digests off'],
       ['✓ Fills on', 'Fills silent', 'Fills off'],
+      ['✓ Weekly review on', 'Weekly review silent', 'Weekly review off'],
     ]);
     const silent = buttons[0]![1] as { callback_data: string };
     const events = await h.press(1, shown!.message!.message_id, silent.callback_data, { count: 2 });
     expect(events.map((e) => e.method).sort()).toEqual(['answerCallbackQuery', 'editMessageText']);
     expect(textOf(events.find((e) => e.method === 'editMessageText'))).toContain('🔕 Digests: silent');
-    expect(await new UserSettingsRepo(h.running.app.uow).get(1)).toEqual({ digest: 'silent', fills: 'on' });
+    expect(await new UserSettingsRepo(h.running.app.uow).get(1)).toEqual({ digest: 'silent', fills: 'on', review: 'on' });
     // A forged button changes nothing.
     const forged = await h.press(1, shown!.message!.message_id, silent.callback_data.replace(/\.[^.]+$/, '.AAAAAAAAAAAAAAAA'), { forged: true });
     expect(forged[0]?.show_alert).toBe(true);

@@ -34,14 +34,14 @@ afterEach(async () => {
 
 describe('user settings persistence', () => {
   it('a user who never changed anything gets digests and fills on', async () => {
-    expect(await repo.get(42)).toEqual({ digest: 'on', fills: 'on' });
+    expect(await repo.get(42)).toEqual({ digest: 'on', fills: 'on', review: 'on' });
     expect(await stored(42)).toBeUndefined();
   });
 
   it('persists a change as settings.notify.<kind> and reads it back', async () => {
-    expect(await repo.setMode(42, 'digest', 'silent')).toEqual({ digest: 'silent', fills: 'on' });
+    expect(await repo.setMode(42, 'digest', 'silent')).toEqual({ digest: 'silent', fills: 'on', review: 'on' });
     expect(await stored(42)).toEqual({ notify: { digest: 'silent' } });
-    expect(await new UserSettingsRepo(uow).get(42)).toEqual({ digest: 'silent', fills: 'on' });
+    expect(await new UserSettingsRepo(uow).get(42)).toEqual({ digest: 'silent', fills: 'on', review: 'on' });
     await repo.setMode(42, 'fills', 'off');
     await repo.setMode(42, 'digest', 'on');
     expect(await stored(42)).toEqual({ notify: { digest: 'on', fills: 'off' } });
@@ -49,14 +49,14 @@ describe('user settings persistence', () => {
 
   it('keeps other keys of the row, and reads junk values as the default', async () => {
     await ds.query(`INSERT INTO user_settings (user_id, settings) VALUES (7, $1)`, [JSON.stringify({ theme: 'dark', notify: { fills: 'loud', other: 1 } })]);
-    expect(await repo.get(7)).toEqual({ digest: 'on', fills: 'on' });
+    expect(await repo.get(7)).toEqual({ digest: 'on', fills: 'on', review: 'on' });
     await repo.setMode(7, 'digest', 'off');
     expect(await stored(7)).toEqual({ theme: 'dark', notify: { fills: 'loud', other: 1, digest: 'off' } });
     // A row that is not even an object is replaced by a valid one on the next change.
     await ds.query(`INSERT INTO user_settings (user_id, settings) VALUES (8, '"garbage"'), (9, '{"notify": 3}')`);
-    expect(await repo.get(8)).toEqual({ digest: 'on', fills: 'on' });
-    expect(await repo.setMode(8, 'fills', 'silent')).toEqual({ digest: 'on', fills: 'silent' });
-    expect(await repo.setMode(9, 'fills', 'silent')).toEqual({ digest: 'on', fills: 'silent' });
+    expect(await repo.get(8)).toEqual({ digest: 'on', fills: 'on', review: 'on' });
+    expect(await repo.setMode(8, 'fills', 'silent')).toEqual({ digest: 'on', fills: 'silent', review: 'on' });
+    expect(await repo.setMode(9, 'fills', 'silent')).toEqual({ digest: 'on', fills: 'silent', review: 'on' });
     expect(await stored(9)).toEqual({ notify: { fills: 'silent' } });
   });
 
@@ -69,8 +69,8 @@ describe('user settings persistence', () => {
 
   it('concurrent changes of different settings of one user are all kept', async () => {
     await Promise.all([repo.setMode(5, 'digest', 'silent'), repo.setMode(5, 'fills', 'off'), repo.setMode(6, 'digest', 'off'), repo.setMode(6, 'fills', 'silent')]);
-    expect(await repo.get(5)).toEqual({ digest: 'silent', fills: 'off' });
-    expect(await repo.get(6)).toEqual({ digest: 'off', fills: 'silent' });
+    expect(await repo.get(5)).toEqual({ digest: 'silent', fills: 'off', review: 'on' });
+    expect(await repo.get(6)).toEqual({ digest: 'off', fills: 'silent', review: 'on' });
   });
 });
 
@@ -149,8 +149,8 @@ describe('handleSettingsCallback', () => {
   it('sets the presser’s own setting, answers, audits and redraws the message with the new state', async () => {
     const { ctx, calls } = fakeCtx(55);
     await handleSettingsCallback(deps, ctx, 'digest-silent');
-    expect(await repo.get(55)).toEqual({ digest: 'silent', fills: 'on' });
-    expect(await repo.get(56)).toEqual({ digest: 'on', fills: 'on' });
+    expect(await repo.get(55)).toEqual({ digest: 'silent', fills: 'on', review: 'on' });
+    expect(await repo.get(56)).toEqual({ digest: 'on', fills: 'on', review: 'on' });
     expect(calls.answers).toEqual([{ text: 'Digests: silent', alert: false }]);
     expect(calls.edits).toHaveLength(1);
     expect(calls.edits[0]!.text).toContain('🔕 Digests: silent');
@@ -158,6 +158,7 @@ describe('handleSettingsCallback', () => {
     expect(calls.edits[0]!.keyboard.map((row) => row.map((b) => b.text))).toEqual([
       ['Digests on', '✓ Digests silent', 'Digests off'],
       ['✓ Fills on', 'Fills silent', 'Fills off'],
+      ['✓ Weekly review on', 'Weekly review silent', 'Weekly review off'],
     ]);
     expect(calls.edits[0]!.keyboard[0]!.map((b) => b.callback_data)).toEqual(['sig:digest-on', 'sig:digest-silent', 'sig:digest-off']);
     const rows = (await ds.query(`SELECT payload FROM audit_log ORDER BY seq`)) as { payload: Record<string, unknown> }[];
@@ -171,7 +172,7 @@ describe('handleSettingsCallback', () => {
     };
     await expect(handleSettingsCallback(deps, ctx, 'fills-silent')).resolves.toBeUndefined();
     expect(calls.answers).toEqual([{ text: 'Fills: silent', alert: false }]);
-    expect(await repo.get(55)).toEqual({ digest: 'on', fills: 'silent' });
+    expect(await repo.get(55)).toEqual({ digest: 'on', fills: 'silent', review: 'on' });
   });
 
   it('pressing the current value changes nothing and does not redraw', async () => {

@@ -3,6 +3,24 @@ import { describeRefusal, DriftBand, LiquidityGate, PolicyGate, PositionCaps, RE
 
 /** One case per gate and limit: the numbers a refusal records, and the sentence they must give. */
 const CASES: [gate: string, limit: string, numbers: Record<string, number>, sentence: string][] = [
+  [
+    'var',
+    'max_var',
+    { qty: 150, price: 50.05, candidateValue: 7507.5, varBefore: 120.5, varAfter: 1234.56, equity: 100000, varPct: 1.23456, varBeforePct: 0.1205, varLimitPct: 0.5, limitUsd: 500, paths: 5000, seed: 4242, days: 120, firstDate: 20260622, lastDate: 20261207 },
+    "Order refused by the value-at-risk limit: with this order (150 sh × $50.05 = $7,507.50) the book's one-day 99 % VaR would be $1,234.56 ($120.50 without it), 1.23% of equity $100,000.00, above the 0.5% limit ($500.00); bootstrap of 5000 paths, seed 4242, joint daily returns of 120 sessions 2026-06-22 to 2026-12-07.",
+  ],
+  [
+    'var',
+    'book_over_limit',
+    { qty: 150, price: 50.05, candidateValue: 7507.5, varBefore: 800, varAfter: 900, equity: 100000, varPct: 0.9, varBeforePct: 0.8, varLimitPct: 0.5, limitUsd: 500, paths: 5000, seed: 4242, days: 120, firstDate: 20260622, lastDate: 20261207 },
+    "Order refused by the value-at-risk limit: the open book's one-day 99 % VaR is already $800.00, 0.8% of equity $100,000.00, above the 0.5% limit ($500.00), so no new risk is taken (with this order, 150 sh × $50.05 = $7,507.50, it would be $900.00, 0.9%); bootstrap of 5000 paths, seed 4242, joint daily returns of 120 sessions 2026-06-22 to 2026-12-07.",
+  ],
+  [
+    'correlation',
+    'max_cluster_risk',
+    { corrLimit: 0.7, riskBefore: 1500, candidateRisk: 600, riskAfter: 2100, riskAfterPct: 2.1, equity: 100_000, maxClusterRiskPct: 2, 'corr:HELD': 0.97 },
+    "Order refused by the correlation limit: it moves with HELD (correlation 0.97) (daily returns correlated at 0.70 or more); their open risk $1,500.00 + this order's $600.00 = $2,100.00, 2.1% of equity $100,000.00, above the 2% limit.",
+  ],
   ['policy', 'qty', { qty: 1.5 }, 'Order refused by PolicyGate: quantity must be a whole number of shares above 0, not 1.5.'],
   ['policy', 'price', { price: Number.NaN }, 'Order refused by PolicyGate: price must be a positive number, not NaN.'],
   ['policy', 'min_price', { price: 10.01, minPrice: 12 }, 'Order refused by PolicyGate: price $10.01 is below the minimum share price $12.00.'],

@@ -5,11 +5,11 @@ import { parseSettingsArg, settingsArg, settingsKeyboard, settingsView } from '.
 
 describe('effectiveSettings', () => {
   it('defaults to on for everything', () => {
-    for (const v of [undefined, null, {}, 'junk', 3, [], { notify: null }, { notify: 'x' }]) expect(effectiveSettings(v)).toEqual({ digest: 'on', fills: 'on' });
+    for (const v of [undefined, null, {}, 'junk', 3, [], { notify: null }, { notify: 'x' }]) expect(effectiveSettings(v)).toEqual({ digest: 'on', fills: 'on', review: 'on' });
   });
   it('reads valid modes and ignores invalid ones per key', () => {
-    expect(effectiveSettings({ notify: { digest: 'silent', fills: 'off' } })).toEqual({ digest: 'silent', fills: 'off' });
-    expect(effectiveSettings({ notify: { digest: 'LOUD', fills: 'off' }, other: true })).toEqual({ digest: 'on', fills: 'off' });
+    expect(effectiveSettings({ notify: { digest: 'silent', fills: 'off' } })).toEqual({ digest: 'silent', fills: 'off', review: 'on' });
+    expect(effectiveSettings({ notify: { digest: 'LOUD', fills: 'off' }, other: true })).toEqual({ digest: 'on', fills: 'off', review: 'on' });
   });
 });
 
@@ -26,16 +26,17 @@ describe('settings buttons', () => {
   });
 
   it('one row per setting, the current mode ticked', () => {
-    const kb = settingsKeyboard({ digest: 'off', fills: 'silent' }, (a) => `x.${a}`);
+    const kb = settingsKeyboard({ digest: 'off', fills: 'silent', review: 'on' }, (a) => `x.${a}`);
     expect(kb.map((r) => r.map((b) => b.text))).toEqual([
       ['Digests on', 'Digests silent', '✓ Digests off'],
       ['Fills on', '✓ Fills silent', 'Fills off'],
+      ['✓ Weekly review on', 'Weekly review silent', 'Weekly review off'],
     ]);
     expect(kb.flat().map((b) => b.callback_data)).toEqual(NOTIFY_KINDS.flatMap((k) => NOTIFY_MODES.map((m) => `x.${k}-${m}`)));
   });
 
   it('the view states each setting and what the modes mean', () => {
-    const t = settingsView({ digest: 'off', fills: 'silent' }).text;
+    const t = settingsView({ digest: 'off', fills: 'silent', review: 'on' }).text;
     expect(t).toContain('🚫 Digests: off — morning and close summaries');
     expect(t).toContain('🔕 Fills: silent — each order fill');
     expect(t).toContain('Silent = delivered without sound');

@@ -1,0 +1,66 @@
+import type { BarSeries } from '../../engine/bars.js';
+import { dataFindings, sessionsSpanning, type DataFinding } from '../../engine/data-quality/index.js';
+import { lastCompletedSession } from '../market-clock.js';
+
+/** Markets a data check knows (only the US market exists in this release). */
+export type DataCheckMarket = 'US';
+
+/** A calendar check of a market's stored universe, in figures and findings (the chat and the CLI word it). */
+export interface DataCheckReport {
+  market: DataCheckMarket;
+  /** When it ran (ISO). */
+  checkedAt: string;
+  /** The last completed session at that time: the bar every symbol should have. */
+  lastCompleted: string;
+  /** Symbols checked. */
+  symbols: number;
+  /** Symbols with at least one finding. */
+  symbolsFlagged: number;
+  /** Findings per kind: one per symbol and kind (`findings.length` = their sum). */
+  counts: { missing_session: number; stale: number };
+  /** Sessions without a bar, all `missing_session` findings together. */
+  missingSessions: number;
+  /** Every finding: by symbol, `missing_session` before `stale`. */
+  findings: DataFinding[];
+  /** How long the check took, in milliseconds (loading the bars included). */
+  ms: number;
+}
+
+/** What a data check reads: the stored universe's bars (the bars store in production). */
+export interface DataCheckSource {
+  loadUniverse(): Promise<Map<string, BarSeries>>;
+}
+
+/**
+ * Checks every stored symbol against the exchange calendar: `missing_session` (a session without
+ * a bar between its first and last bar) and `stale` (no bar for the last completed session at
+ * `nowMs`). The calendar's sessions are computed once for the whole universe.
+ */
+export async function runDataCheck(source: DataCheckSource, market: DataCheckMarket, nowMs: number, clock: () => number = () => performance.now()): Promise<DataCheckReport> {
+  const t0 = clock();
+  const universe = await source.loadUniverse();
+  const lastCompleted = lastCompletedSession(nowMs);
+  let earliest = lastCompleted;
+  for (const s of universe.values()) if (s.dates.length > 0 && s.dates[0]! < earliest) earliest = s.dates[0]!;
+  const sessions = sessionsSpanning(earliest, lastCompleted);
+  const findings: DataFinding[] = [];
+  const flagged = new Set<string>();
+  const symbols = [...universe.keys()].sort();
+  for (const symbol of symbols) {
+    const found = dataFindings(symbol, universe.get(symbol)!.dates, sessions, lastCompleted);
+    if (found.length > 0) flagged.add(symbol);
+    findings.push(...found);
+  }
+  const missing = findings.filter((f) => f.kind === 'missing_session');
+  return {
+    market,
+    checkedAt: new Date(nowMs).toISOString(),
+    lastCompleted,
+    symbols: symbols.length,
+    symbolsFlagged: flagged.size,
+    counts: { missing_session: missing.length, stale: findings.length - missing.length },
+    missingSessions: missing.reduce((a, f) => a + f.count, 0),
+    findings,
+    ms: Math.round(clock() - t0),
+  };
+}
