@@ -77,6 +77,14 @@ export async function runDriftCheck(deps: DriftCheckDeps, asOf: string): Promise
     const n = await deps.db.exec(`UPDATE drift_alerts SET state = 'closed', closed_session = $3::date, closed_at = now() WHERE kind = $1 AND subject = $2 AND state = 'open'`, [c.kind, c.subject, asOf]);
     if (n > 0) closed.push(`${c.kind}:${c.subject}`);
   }
+  // A subject no longer tested (a hypothesis retired or demoted) ends its episode: left open, it
+  // would swallow the alert of a later breach after a new promotion.
+  const gone = await deps.db.rows<{ subject: string }>(
+    `UPDATE drift_alerts SET state = 'closed', closed_session = $2::date, closed_at = now()
+      WHERE kind = 'test' AND state = 'open' AND NOT (subject = ANY($1::text[])) RETURNING subject`,
+    [status.tests.map((t) => t.subject), asOf],
+  );
+  for (const g of gone) closed.push(`test:${g.subject}`);
   for (const b of breaches) {
     const n = await deps.db.exec(
       `INSERT INTO drift_alerts (kind, subject, opened_session, figures) VALUES ($1, $2, $3::date, $4::jsonb) ON CONFLICT (kind, subject) WHERE state = 'open' DO NOTHING`,

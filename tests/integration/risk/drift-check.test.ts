@@ -135,4 +135,14 @@ describe('drift check (Postgres)', () => {
     expect(back.closed).toEqual(['test:donchian']);
     expect(await ds.query(`SELECT kind, subject, state FROM drift_alerts`)).toEqual([{ kind: 'test', subject: 'donchian', state: 'closed' }]);
   });
+
+  it('closes the open episode of a subject no longer tested (a hypothesis retired or demoted), so a later breach alerts again', async () => {
+    const ds = pg.ds();
+    await ds.query(`INSERT INTO drift_alerts (kind, subject, opened_session, figures, notified_at) VALUES ('test', 'hyp:hgone', $1::date, '{}'::jsonb, now())`, [daysAgo(7)]);
+    const { publisher, sent } = recorder();
+    const res = await runDriftCheck(deps(publisher), nyToday());
+    expect(res.closed).toEqual(['test:hyp:hgone']);
+    expect(await ds.query(`SELECT subject, state FROM drift_alerts`)).toEqual([{ subject: 'hyp:hgone', state: 'closed' }]);
+    expect(sent).toEqual([]);
+  });
 });
