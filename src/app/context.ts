@@ -85,11 +85,11 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   assertRegistryConsistent();
   const log = createLogger({ level: config.log.level, secrets: config.secrets, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   const scrub = makeScrubber(config.secrets);
-  await ensureDatabase(config.db.migrationUrl, migrationSetting(config));
+  await ensureDatabase(config.db.migrationUrl, migrationSetting(config), log);
   const ds = createDataSource(config.db.url);
   await ds.initialize();
   if (opts.migrate !== false) {
-    const applied = await migrateAs(config.db, ds);
+    const applied = await migrateAs(config.db, ds, log);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
   }
   // The first failure of an outage says which address, why and the fix (openRedis); repeats are not logged.
@@ -131,6 +131,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
         };
   const statusSources: StatusSources = {
     db: uow,
+    log: log.child({ component: 'status' }),
     redis: new RedisHealthProbe(redis),
     queues: jobs,
     killSwitch,

@@ -19,6 +19,9 @@ import { configPinCheck } from '../trading/preflight/checks/config-pin.js';
 import { quotesCheck } from '../trading/preflight/checks/quotes.js';
 import { createTradingDeps } from './trading-deps.js';
 import { isDataProviderError } from '../adapters/market-data/errors.js';
+import { z } from 'zod';
+import { pgText } from '../lib/sql-columns.js';
+import { parseRows } from '../lib/sql-rows.js';
 
 /** The markets this build trades (issue 20 names `kr` too: KIS is not built yet). */
 export const PREFLIGHT_MARKETS = ['us'] as const;
@@ -63,7 +66,7 @@ export function preflightChecks(app: AppContext, opts: PreflightChecksOptions = 
       webhookUrl: config.telegram.webhook?.url ?? null,
       probe: telegramProbe(config.telegram.apiRoot, config.telegram.token),
     }),
-    killSwitchCheck(killSwitchProbe(app.killSwitch, pgReady, pgWhere, () => redisReady(app.redis, whereOf(config.redis.url)))),
+    killSwitchCheck(killSwitchProbe(app.killSwitch, pgReady, pgWhere, () => redisReady(app.redis, whereOf(config.redis.url)), app.log)),
     afterPostgres(configPinCheck({ db: app.uow, staleMs: config.heartbeat.staleMs, expected: app.statusSources.configPin ?? null }), pgReady, pgWhere),
     clockSkewCheck({
       id: 'clock.postgres',
@@ -84,6 +87,8 @@ export function preflightChecks(app: AppContext, opts: PreflightChecksOptions = 
   return [...checks, ...broker.filter((c) => !c.market || markets.includes(c.market as PreflightMarket))];
 }
 
+const SymbolRow = z.object({ symbol: pgText });
+
 /**
  * The quotes the order path re-prices with (Alpaca's data API when keys are
  * set, else the stored bars), built the way the order path builds them, asked
@@ -97,11 +102,24 @@ function quotesCheckFor(app: AppContext, pgReady: Promise<unknown>, pgWhere: str
     // The benchmark when it is stored (every feed carries it), else the newest stored symbol of real
     // data (a DEMO symbol exists only here), else the benchmark.
     symbol: async () => {
-      await pgReady.catch(() => undefined);
-      const rows = (await app.ds
-        .query(`SELECT symbol FROM bar_symbols ORDER BY (symbol = $1) DESC, demo, last_date DESC, symbol LIMIT 1`, [config.exits.benchmark])
-        .catch(() => [])) as { symbol: string }[];
-      return rows[0]?.symbol ?? config.exits.benchmark;
+      try {
+        await pgReady;
+        const q = app.ds
+          .createQueryBuilder()
+          .select('s.symbol', 'symbol')
+          .from('bar_symbols', 's')
+          .orderBy('(s.symbol = :benchmark)', 'DESC')
+          .addOrderBy('s.demo')
+          .addOrderBy('s.last_date', 'DESC')
+          .addOrderBy('s.symbol')
+          .setParameter('benchmark', config.exits.benchmark)
+          .limit(1);
+        return parseRows(SymbolRow, await q.getRawMany(), q.getQuery())[0]?.symbol ?? config.exits.benchmark;
+      } catch (err) {
+        // Only which symbol to ask for: the quote request itself (or the Postgres check) reports a database that is down.
+        app.log.debug({ err }, 'preflight quotes: no stored symbol to ask for; asking for the benchmark');
+        return config.exits.benchmark;
+      }
     },
     brokerIsAlpaca: config.broker.kind !== 'paper',
     latestQuote: async (symbol) => {

@@ -6,6 +6,11 @@
  */
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { pendingMigrations, serverNow, serverVersion } from '../adapters/db/server-facts.js';
+import type { DebugLog } from '../adapters/db/sql.js';
+import { pgBool, pgInt, pgText } from '../lib/sql-columns.js';
+import { parseRows } from '../lib/sql-rows.js';
 import { DEFAULT_CHECK_TIMEOUT_MS, PreflightBlocked, type PreflightCheck } from '../trading/preflight/types.js';
 import { POSTGRES_DOWN_FIX } from '../trading/preflight/checks/postgres.js';
 import type { BarsProbe, BotApiAnswer, DatasetRow, KillSwitchProbe, PostgresProbe, RedisProbe, TelegramProbe } from '../trading/preflight/checks/ports.js';
@@ -42,23 +47,16 @@ export function postgresProbe(ds: DataSource, url: string, ready: Promise<unknow
     where,
     async ping() {
       await ready;
-      const r = (await ds.query(`SELECT current_setting('server_version') AS v`)) as { v: string }[];
-      return `PostgreSQL ${r[0]?.v ?? '?'}`;
+      return `PostgreSQL ${(await serverVersion(ds)) ?? '?'}`;
     },
     async pendingMigrations() {
       await up();
-      const rows = (await ds.query(`SELECT name FROM typeorm_migrations`).catch((err: unknown) => {
-        // No migrations table at all: nothing is applied.
-        if (/does not exist/.test(String(err))) return [];
-        throw err;
-      })) as { name: string }[];
-      const applied = new Set(rows.map((r) => r.name));
-      return ds.migrations.map((m) => m.name ?? m.constructor.name).filter((n) => !applied.has(n));
+      // No migrations table at all: every migration is pending.
+      return pendingMigrations(ds);
     },
     async serverNow() {
       await up();
-      const r = (await ds.query(`SELECT now() AS now`)) as { now: Date }[];
-      return new Date(r[0]!.now);
+      return serverNow(ds);
     },
   };
 }
@@ -85,6 +83,9 @@ export function redisReady(redis: Redis, where: string): Promise<void> {
   });
 }
 
+/** `CONFIG GET name`: `[name, value]`, or `[]` when the server does not know the setting. */
+const ConfigGetReply = z.array(z.string());
+
 /** Redis through the app's fail-fast connection (no offline queue: a down server errors at once). */
 export function redisProbe(redis: Redis, url: string): RedisProbe {
   const where = whereOf(url);
@@ -97,8 +98,8 @@ export function redisProbe(redis: Redis, url: string): RedisProbe {
     },
     async persistence() {
       await ready();
-      const aof = (await redis.config('GET', 'appendonly')) as string[];
-      const save = (await redis.config('GET', 'save')) as string[];
+      const aof = ConfigGetReply.parse(await redis.config('GET', 'appendonly'));
+      const save = ConfigGetReply.parse(await redis.config('GET', 'save'));
       return { appendonly: aof[1] ?? 'no', save: save[1] ?? '' };
     },
   };
@@ -121,6 +122,8 @@ export function telegramProbe(apiRoot: string, token: string, timeoutMs: number 
   return { getMe: () => call('getMe'), getWebhookInfo: () => call('getWebhookInfo') };
 }
 
+const DatasetRowSchema = z.object({ source: pgText, demo: pgBool, symbols: pgInt, last_date: pgText });
+
 /** Each source of the bars store, its size and newest bar. */
 export function barsProbe(ds: DataSource, ready: Promise<unknown>, where: string): BarsProbe {
   return {
@@ -130,10 +133,16 @@ export function barsProbe(ds: DataSource, ready: Promise<unknown>, where: string
       } catch (err) {
         throw new PreflightBlocked(`not checked: Postgres at ${where} is not reachable (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`, POSTGRES_DOWN_FIX);
       }
-      const rows = (await ds.query(
-        `SELECT source, bool_or(demo) AS demo, count(*)::int AS symbols, to_char(max(last_date), 'YYYY-MM-DD') AS last_date
-           FROM bar_symbols GROUP BY source ORDER BY source`,
-      )) as { source: string; demo: boolean; symbols: number; last_date: string }[];
+      const q = ds
+        .createQueryBuilder()
+        .select('s.source', 'source')
+        .addSelect('bool_or(s.demo)', 'demo')
+        .addSelect('count(*)::int', 'symbols')
+        .addSelect(`to_char(max(s.last_date), 'YYYY-MM-DD')`, 'last_date')
+        .from('bar_symbols', 's')
+        .groupBy('s.source')
+        .orderBy('s.source');
+      const rows = parseRows(DatasetRowSchema, await q.getRawMany(), q.getQuery());
       return rows.map((r) => ({ source: r.source, demo: r.demo, symbols: r.symbols, lastDate: r.last_date }));
     },
   };
@@ -144,7 +153,7 @@ export function barsProbe(ds: DataSource, ready: Promise<unknown>, where: string
  * once both connections had their chance to come up: a mirror read before
  * Redis is connected would count as unreadable.
  */
-export function killSwitchProbe(ks: KillSwitch, ready: Promise<unknown>, where: string, redisUp: () => Promise<void>): KillSwitchProbe {
+export function killSwitchProbe(ks: KillSwitch, ready: Promise<unknown>, where: string, redisUp: () => Promise<void>, log?: DebugLog): KillSwitchProbe {
   return {
     async state() {
       try {
@@ -153,7 +162,7 @@ export function killSwitchProbe(ks: KillSwitch, ready: Promise<unknown>, where: 
         throw new PreflightBlocked(`not checked: Postgres at ${where} is not reachable (the switch counts as ON: trading fails closed)`, POSTGRES_DOWN_FIX);
       }
       // Redis down: the read below says so (unreachable), which is what the check reports.
-      await redisUp().catch(() => undefined);
+      await redisUp().catch((err: unknown) => log?.debug({ err }, 'Redis not up for the kill switch read; the mirror read reports it unreachable'));
       return ks.state();
     },
   };

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { seedDefaultData } from '../adapters/bars/seed.js';
 import { errText } from '../lib/errors.js';
@@ -59,13 +60,15 @@ export function seedingProgressRecorder(
   redis: Pick<Redis, 'set'>,
   prefix: string,
   now: () => number = Date.now,
+  log?: Pick<Logger, 'debug'>,
 ): { started(): Promise<void>; onProgress(done: number, total: number): void; flushed(): Promise<void> } {
   const t0 = now();
   const progress: SeedingProgress = { startedAt: t0, at: t0, done: 0, total: 0 };
   let writing: Promise<void> = Promise.resolve();
   const record = () => {
     const snapshot = { ...progress };
-    writing = writing.then(() => recordSeedingProgress(redis, prefix, snapshot).catch(() => undefined));
+    // Progress is advisory (the flag's TTL clears it): a write that fails waits for the next count.
+    writing = writing.then(() => recordSeedingProgress(redis, prefix, snapshot).catch((err: unknown) => log?.debug({ err }, 'seeding progress not recorded; the next count tries again')));
     return writing;
   };
   return {
@@ -94,7 +97,7 @@ export function seedDefaultDataInBackground(app: AppContext): Promise<void> {
   const prefix = app.config.redis.prefix;
   return (async () => {
     const endDate = lastCompletedSession(Date.now());
-    const progress = seedingProgressRecorder(app.redis, prefix);
+    const progress = seedingProgressRecorder(app.redis, prefix, Date.now, log);
     await progress.started();
     try {
       const r = await seedDefaultData(app.bars, { endDate, onProgress: progress.onProgress });
@@ -105,7 +108,7 @@ export function seedDefaultDataInBackground(app: AppContext): Promise<void> {
       log.error({ err, userAction: true }, 'could not load the default market data; /scan will say so. Run `npx courtside data seed` to retry.');
     } finally {
       await progress.flushed();
-      await app.redis.del(seedingKey(prefix)).catch(() => undefined);
+      await app.redis.del(seedingKey(prefix)).catch((err: unknown) => log.debug({ err }, 'seeding flag not deleted; it expires by itself'));
     }
     // The calendar check /status reports (issue 21), on the data just loaded: in the background,
     // so it never holds the seed's end; a failure only leaves /status showing the previous check.

@@ -48,9 +48,9 @@ export type SharedServices = Omit<AppContext, keyof ContextExtras>;
  */
 export function assembleServices(c: OpenedConnections): SharedServices {
   const { config, log, ds, redis, jobs } = c;
-  const uow = new TypeOrmUnitOfWork(ds);
+  const uow = new TypeOrmUnitOfWork(ds, log.child({ component: 'db' }));
   const audit = new AuditLog(uow);
-  const killSwitch = new KillSwitch(uow, new RedisKillSwitchMirror(redis, `${config.redis.prefix}:killswitch`), audit);
+  const killSwitch = new KillSwitch(uow, new RedisKillSwitchMirror(redis, `${config.redis.prefix}:killswitch`), audit, log.child({ component: 'killswitch' }));
   const blobs = new BlobStore(redis, config.redis.prefix);
   const notifier = new Outbox(jobs, blobs);
   const bars = new BarsStore(ds, { cacheDir: join(config.home, 'cache'), logger: log.child({ component: 'bars' }) });

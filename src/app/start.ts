@@ -145,7 +145,8 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
     httpPort = await listen(server, opts.httpPort ?? config.http.port, config.http.host);
   } catch (err) {
     beats.forEach((b) => b.stop());
-    for (const s of stops) await s().catch(() => undefined);
+    // Start-up failed with `err`, the error reported; a role that also fails to stop is only told at debug.
+    for (const s of stops) await s().catch((stopErr: unknown) => log.debug({ err: stopErr }, 'a role did not stop cleanly after a failed start'));
     await app.close();
     await emulator?.close();
     throw err;

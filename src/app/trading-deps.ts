@@ -166,7 +166,11 @@ export function executionQueueDeps(app: AppContext, trading: TradingDeps, owedCa
     jobs: app.jobs,
     picks: app.picks,
     async cardOf(pickId) {
-      const ref = await app.redis.get(messageRefKey(app.config.redis.prefix, `pick:${pickId}`)).catch(() => null);
+      const ref = await app.redis.get(messageRefKey(app.config.redis.prefix, `pick:${pickId}`)).catch((err: unknown) => {
+        // Only which card to edit: without it the fill is told in a new message.
+        app.log.debug({ err, pickId }, 'pick card reference not read; the fill goes in a new message');
+        return null;
+      });
       const m = ref?.match(/^(-?\d+):(\d+)$/);
       return m ? { chatId: Number(m[1]), messageId: Number(m[2]) } : null;
     },

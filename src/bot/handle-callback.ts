@@ -16,6 +16,8 @@ import type { ConfirmRefusal } from '../trading/confirmations/confirmations.js';
 import { cancelConfirm, confirmFlatten, confirmResume, FLATTEN_CONFIRM, RESUME_CONFIRM, type KillConfirmDeps } from '../trading/kill-switch/confirm.js';
 import { fitCallbackAnswer } from './format/limits.js';
 import { handleJournalCallback } from './commands/journal.js';
+import { auditOrLog } from './audited.js';
+import { ignoredBecause, EDIT_MAY_FAIL } from '../jobs/ignore.js';
 
 const ADMIN_ACTIONS: ReadonlySet<string> = new Set([CALLBACK_ACTIONS.resumeConfirm, CALLBACK_ACTIONS.resumeCancel, CALLBACK_ACTIONS.flattenConfirm, CALLBACK_ACTIONS.flattenCancel]);
 
@@ -28,7 +30,7 @@ export function handleCallback(deps: BotDeps) {
     const verdict = verifyCallback(deps.config.telegram.callbackKey, data, deps.now());
     const base = { actor: ctx.from.id, chatId: ctx.chat?.id ?? null, updateId: ctx.update.update_id };
     if (!verdict.ok) {
-      await deps.audit.append({ action: 'callback.rejected', ...base, reason: verdict.reason, data: String(data ?? '').slice(0, 64) }).catch(() => undefined);
+      await auditOrLog(deps, { action: 'callback.rejected', ...base, reason: verdict.reason, data: String(data ?? '').slice(0, 64) });
       await ctx.answerCbQuery(
         verdict.reason === 'expired' ? 'This button has expired. Send the command again.' : 'This button is not valid. Send the command again.',
         { show_alert: true },
@@ -39,7 +41,7 @@ export function handleCallback(deps: BotDeps) {
     const { action } = verdict.payload;
     if (ADMIN_ACTIONS.has(action) && !roleAllows(role, 'admin')) {
       const command = action === CALLBACK_ACTIONS.resumeConfirm || action === CALLBACK_ACTIONS.resumeCancel ? 'resume' : 'kill flatten';
-      await deps.audit.append({ action: 'auth.forbidden', ...base, command, role }).catch(() => undefined);
+      await auditOrLog(deps, { action: 'auth.forbidden', ...base, command, role });
       await ctx.answerCbQuery(command === 'resume' ? 'Only an admin can resume trading.' : 'Only an admin can flatten positions.', { show_alert: true });
       return;
     }
@@ -50,7 +52,7 @@ export function handleCallback(deps: BotDeps) {
       case CALLBACK_ACTIONS.approvePick:
       case CALLBACK_ACTIONS.rejectPick:
         if (!roleAllows(role, 'trader')) {
-          await deps.audit.append({ action: 'auth.forbidden', ...base, command: action === CALLBACK_ACTIONS.approvePick ? 'approve' : 'reject', role }).catch(() => undefined);
+          await auditOrLog(deps, { action: 'auth.forbidden', ...base, command: action === CALLBACK_ACTIONS.approvePick ? 'approve' : 'reject', role });
           await ctx.answerCbQuery('Only a trader or admin can approve or reject picks.', { show_alert: true });
           return;
         }
@@ -66,12 +68,12 @@ export function handleCallback(deps: BotDeps) {
         const r = await confirmResume(killConfirmDeps(deps), verdict.payload.arg, ctx.from.id);
         if (r.kind === 'already_off') {
           await ctx.answerCbQuery('The kill switch is already off.');
-          await ctx.editMessageText('✅ The kill switch is already off; trading is allowed.').catch(() => undefined);
+          await ctx.editMessageText('✅ The kill switch is already off; trading is allowed.').catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
           return;
         }
         if (r.kind === 'refused') {
-          await deps.audit.append({ action: 'killswitch.resume_refused', ...base, refusal: r.refusal.kind }).catch(() => undefined);
-          await answerRefusal(ctx, r.refusal);
+          await auditOrLog(deps, { action: 'killswitch.resume_refused', ...base, refusal: r.refusal.kind });
+          await answerRefusal(deps, ctx, r.refusal);
           return;
         }
         const after = r.state;
@@ -83,7 +85,7 @@ export function handleCallback(deps: BotDeps) {
               ? fmt`⚠️ ${bold`Still halted`}: one store could not be cleared (Postgres: ${String(after.postgres)}, Redis: ${String(after.redis)}). Check /status and send /resume again.`
               : fmt`▶️ ${bold`Trading resumed`} by ${ctx.from.first_name} (${ctx.from.id}). The kill switch is off.`,
           )
-          .catch(() => undefined);
+          .catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
         return;
       }
       case CALLBACK_ACTIONS.flattenConfirm: {
@@ -91,15 +93,15 @@ export function handleCallback(deps: BotDeps) {
         const token = verdict.payload.arg;
         const r = await confirmFlatten(killConfirmDeps(deps), token, ctx.from.id);
         if (r.kind === 'refused') {
-          await deps.audit.append({ action: 'flatten.refused', ...base, refusal: r.refusal.kind }).catch(() => undefined);
-          await answerRefusal(ctx, r.refusal);
+          await auditOrLog(deps, { action: 'flatten.refused', ...base, refusal: r.refusal.kind });
+          await answerRefusal(deps, ctx, r.refusal);
           return;
         }
         // Keyed by the (single-use) token; the job carries the epoch it was confirmed for and stops selling once the switch moves on.
         await deps.jobs.add('execution.flatten', { updateId: ctx.update.update_id, chatId, userId: ctx.from.id, role, epoch: r.epoch }, { jobId: `flatten-${token}` });
-        await deps.audit.append({ action: 'flatten.confirmed', ...base, epoch: r.epoch }).catch(() => undefined);
+        await auditOrLog(deps, { action: 'flatten.confirmed', ...base, epoch: r.epoch });
         await ctx.answerCbQuery('Selling every open position…');
-        await ctx.editMessageText(`🧯 Flatten confirmed by ${ctx.from.first_name} (${ctx.from.id}): selling every open position. A report follows.`).catch(() => undefined);
+        await ctx.editMessageText(`🧯 Flatten confirmed by ${ctx.from.first_name} (${ctx.from.id}): selling every open position. A report follows.`).catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
         return;
       }
       case CALLBACK_ACTIONS.resolveMarkFailed:
@@ -130,9 +132,9 @@ export function handleCallback(deps: BotDeps) {
           await ctx.answerCbQuery('Too late: this confirmation was already used.', { show_alert: true });
           return;
         }
-        await deps.audit.append({ action: isFlatten ? 'flatten.cancelled' : 'killswitch.resume_cancelled', ...base }).catch(() => undefined);
+        await auditOrLog(deps, { action: isFlatten ? 'flatten.cancelled' : 'killswitch.resume_cancelled', ...base });
         await ctx.answerCbQuery('Cancelled.');
-        await ctx.editMessageText(isFlatten ? 'Flatten cancelled: positions are kept. The kill switch stays ON.' : 'Resume cancelled: the kill switch stays ON.').catch(() => undefined);
+        await ctx.editMessageText(isFlatten ? 'Flatten cancelled: positions are kept. The kill switch stays ON.' : 'Resume cancelled: the kill switch stays ON.').catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
         return;
       }
     }
@@ -164,8 +166,8 @@ export function refusalText(r: ConfirmRefusal): string {
  * Answers the press; an out-of-date or expired confirmation is also edited to
  * say so (its buttons go). A used one is left as it is: it already shows what happened.
  */
-async function answerRefusal(ctx: Context, r: ConfirmRefusal): Promise<void> {
+async function answerRefusal(deps: Pick<BotDeps, 'log'>, ctx: Context, r: ConfirmRefusal): Promise<void> {
   const text = refusalText(r);
   await ctx.answerCbQuery(text, { show_alert: true });
-  if (r.kind === 'stale' || r.kind === 'expired') await ctx.editMessageText(`⌛ ${text.endsWith('.') ? text : `${text}.`} Nothing was changed.`).catch(() => undefined);
+  if (r.kind === 'stale' || r.kind === 'expired') await ctx.editMessageText(`⌛ ${text.endsWith('.') ? text : `${text}.`} Nothing was changed.`).catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
 }

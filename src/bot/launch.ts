@@ -51,7 +51,7 @@ export async function launchTelegramBot(deps: BotDeps, opts: LaunchOptions): Pro
     };
   }
 
-  const lock = new PollingLock(opts.redis, `${deps.config.redis.prefix}:bot:poll-lock:${bot.botInfo.id}`, opts.instanceId, opts.pollLockTtlMs);
+  const lock = new PollingLock(opts.redis, `${deps.config.redis.prefix}:bot:poll-lock:${bot.botInfo.id}`, opts.instanceId, opts.pollLockTtlMs, blog);
   let polling = false;
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((r) => (markReady = r));
@@ -72,8 +72,8 @@ export async function launchTelegramBot(deps: BotDeps, opts: LaunchOptions): Pro
     blog.warn('another instance holds the polling lock; standing by');
     try {
       bot.stop('lock lost');
-    } catch {
-      /* not running */
+    } catch (err) {
+      blog.debug({ err }, 'bot.stop: not running (its launch had already ended)');
     }
   };
   lock.run(startPolling, stopPolling);
@@ -98,8 +98,8 @@ export async function launchTelegramBot(deps: BotDeps, opts: LaunchOptions): Pro
         polling = false;
         try {
           bot.stop('shutdown');
-        } catch {
-          /* already stopped */
+        } catch (err) {
+          blog.debug({ err }, 'bot.stop at shutdown: already stopped');
         }
       }
       await lock.release();

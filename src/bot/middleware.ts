@@ -3,6 +3,7 @@ import type { Role } from '../lib/roles.js';
 import type { BotDeps } from './deps.js';
 import { replyOf } from './outbox/replies.js';
 import { StrangerLog } from './strangers.js';
+import { ignoredBecause } from '../jobs/ignore.js';
 
 /** State the middleware chain attaches to a context. */
 export interface AuthState {
@@ -27,7 +28,10 @@ export function roleOf(ctx: Context): Role {
 export function dedupeUpdates(deps: BotDeps): MiddlewareFn<Context> {
   return async (ctx, next) => {
     const key = `${deps.config.redis.prefix}:tg:update:${ctx.update.update_id}`;
-    const fresh = await deps.redis.set(key, 'handling', 'EX', HANDLING_MARK_S, 'NX').catch(() => 'unknown');
+    const fresh = await deps.redis.set(key, 'handling', 'EX', HANDLING_MARK_S, 'NX').catch((err: unknown) => {
+      deps.log.debug({ err, updateId: ctx.update.update_id }, 'update mark unavailable (Redis); handled without de-duplication');
+      return 'unknown' as const;
+    });
     if (fresh === null) {
       deps.log.info({ updateId: ctx.update.update_id }, 'duplicate update ignored');
       return;
@@ -35,10 +39,11 @@ export function dedupeUpdates(deps: BotDeps): MiddlewareFn<Context> {
     try {
       await next();
     } catch (err) {
-      await deps.redis.del(key).catch(() => undefined);
+      // Not remembered either way: the mark expires in HANDLING_MARK_S, and a redelivery after that is handled.
+      await deps.redis.del(key).catch(ignoredBecause(deps.log, 'update mark not dropped after a failed handler; it expires on its own', { updateId: ctx.update.update_id }));
       throw err;
     }
-    await deps.redis.set(key, 'handled', 'EX', 24 * 3600).catch(() => undefined);
+    await deps.redis.set(key, 'handled', 'EX', 24 * 3600).catch(ignoredBecause(deps.log, 'update not marked handled; a redelivery is still caught by its job id', { updateId: ctx.update.update_id }));
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { ignoredBecause, type DebugLog } from '../jobs/ignore.js';
 
 const RENEW = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -27,6 +28,7 @@ export class PollingLock {
     private readonly key: string,
     private readonly owner: string,
     private readonly ttlMs = 30_000,
+    private readonly log?: DebugLog,
   ) {}
 
   get isHeld(): boolean {
@@ -51,8 +53,9 @@ export class PollingLock {
         const now = await this.tryAcquire();
         if (now && !wasHeld) onAcquired();
         if (!now && wasHeld) onLost();
-      } catch {
-        // Redis down: keep whatever we had.
+      } catch (err) {
+        // Redis down: keep whatever we had (nobody else can take the lock either).
+        ignoredBecause(this.log, 'polling lock not renewed (Redis unreachable); keeping whatever we had')(err);
       }
     };
     void tick();
@@ -62,7 +65,7 @@ export class PollingLock {
 
   async release(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    if (this.held) await this.redis.eval(RELEASE, 1, this.key, this.owner).catch(() => undefined);
+    if (this.held) await this.redis.eval(RELEASE, 1, this.key, this.owner).catch(ignoredBecause(this.log, 'polling lock not released; it expires within its TTL and a standby takes over then'));
     this.held = false;
   }
 }

@@ -1,6 +1,7 @@
 import type { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { withTimeout } from '../lib/timeout.js';
+import { ignoredBecause, type DebugLog } from './ignore.js';
 
 /**
  * How long a graceful stop waits for a worker's running jobs. Docker's
@@ -22,12 +23,12 @@ const READY_WAIT_MS = 2_000;
  * A job cut off here is not lost: its lock expires and BullMQ's stalled-job
  * check hands it to the next worker, and every handler is idempotent.
  */
-export async function closeWorker(worker: Pick<Worker, 'close' | 'name'> & Partial<Pick<Worker, 'waitUntilReady'>>, log: Pick<Logger, 'warn'>, graceMs = WORKER_CLOSE_GRACE_MS): Promise<void> {
+export async function closeWorker(worker: Pick<Worker, 'close' | 'name'> & Partial<Pick<Worker, 'waitUntilReady'>>, log: Pick<Logger, 'warn'> & DebugLog, graceMs = WORKER_CLOSE_GRACE_MS): Promise<void> {
   // A worker closed while it still starts (its INFO version probe in flight on our shared
   // connection) loses its listeners first, and the probe's later "Connection is closed" became an
   // unhandled rejection (a start-up that fails at once): let the start finish first, briefly. Its
   // failure is not ours to report here (the connection reports outages).
-  if (worker.waitUntilReady) await withTimeout(worker.waitUntilReady(), Math.min(graceMs, READY_WAIT_MS), 'worker start').catch(() => undefined);
+  if (worker.waitUntilReady) await withTimeout(worker.waitUntilReady(), Math.min(graceMs, READY_WAIT_MS), 'worker start').catch(ignoredBecause(log, 'worker did not finish starting; closing it anyway', { queue: worker.name }));
   await withTimeout(worker.close(), graceMs, `closing the ${worker.name} worker`).catch((err: unknown) =>
     log.warn(
       { queue: worker.name, graceMs, err: err instanceof Error ? err.message : String(err) },

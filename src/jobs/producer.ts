@@ -90,7 +90,7 @@ export class JobProducer {
 
   async close(): Promise<void> {
     // Bounded: a close can wait forever on a connection parked in "reconnecting" (see jobs/close-worker.ts).
-    await Promise.all([...Object.values(this.queues), ...(this.flowProducer ? [this.flowProducer] : [])].map((q) => withTimeout(q.close(), QUEUE_CLOSE_GRACE_MS, 'closing a queue').catch(() => undefined)));
+    await Promise.all([...Object.values(this.queues), ...(this.flowProducer ? [this.flowProducer] : [])].map((q) => withTimeout(q.close(), QUEUE_CLOSE_GRACE_MS, 'closing a queue').catch((err: unknown) => this.onError(err instanceof Error ? err : new Error(String(err))))));
   }
 }
 

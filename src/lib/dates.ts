@@ -1,6 +1,6 @@
 /**
  * Calendar helpers on ISO `YYYY-MM-DD` strings. Dates are plain calendar days
- * (no time zone) except where a function says it converts from an instant.
+ * (no time zone). New York conversions live in src/engine/calendar/timezone.ts.
  */
 
 import { z } from 'zod';
@@ -79,6 +79,9 @@ export function weekdaysBetween(a: string, b: string): number {
   return n;
 }
 
+// Deprecated: New York time lives in src/engine/calendar/timezone.ts (the one time-zone module,
+// hand rules checked against the tz database). These Intl versions stay only because tests written
+// before the move import them; no src/ file may (tests/architecture/data-access.test.ts checks it).
 const NY_DATE = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'America/New_York',
   year: 'numeric',
@@ -88,6 +91,8 @@ const NY_DATE = new Intl.DateTimeFormat('en-CA', {
 const NY_HOUR = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: 'numeric', hourCycle: 'h23' });
 
 /**
+ * @deprecated Use `nyDateOf` from src/engine/calendar/timezone.ts (kept for older tests only).
+ *
  * The New York calendar date of an instant. US daily bars are stamped at
  * New York midnight (04:00 or 05:00 UTC), so taking the UTC date would be
  * right only by luck; a bar stamped in UTC evening would land a day early.
@@ -97,14 +102,22 @@ export function nyDateOf(epochMs: number): string {
   return NY_DATE.format(new Date(epochMs));
 }
 
-/** The instant of New York midnight at the start of `date` (how Polygon and Alpaca stamp daily bars). */
+/**
+ * @deprecated Use `nyMidnightMs` from src/engine/calendar/timezone.ts (kept for older tests only).
+ *
+ * The instant of New York midnight at the start of `date` (how Polygon and Alpaca stamp daily bars).
+ */
 export function nyMidnightMs(date: string): number {
   // New York is UTC-5 (EST) or UTC-4 (EDT); midnight is 05:00Z or 04:00Z.
   const est = Date.parse(`${date}T05:00:00Z`);
   return Number(NY_HOUR.format(new Date(est))) === 1 ? est - 3_600_000 : est;
 }
 
-/** Today's date in New York, where US sessions are dated. */
+/**
+ * @deprecated Use `nyToday(new Date())` from src/engine/calendar/timezone.ts (kept for older tests only).
+ *
+ * Today's date in New York, where US sessions are dated.
+ */
 export function nyToday(now: Date = new Date()): string {
   return nyDateOf(now.getTime());
 }

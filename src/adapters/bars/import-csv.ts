@@ -7,7 +7,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { parseBarsCsv, type CsvLineError } from '../market-data/csv/parse-bars-csv.js';
-import { nyToday } from '../../lib/dates.js';
+import { nyToday } from '../../engine/calendar/timezone.js';
 import type { CheckBarsOptions, QualityIssue } from '../market-data/quality/check-bars.js';
 import type { BarsStore } from './store.js';
 import { isValidSymbol, normalizeSymbol } from './symbols.js';
@@ -64,8 +64,14 @@ export interface CsvImportReport {
 
 /** CSV files to import from a file or folder path (sorted); throws CsvImportInputError when there are none. */
 export async function csvFilesAt(path: string): Promise<{ files: string[]; folder: boolean }> {
-  const st = await stat(path).catch(() => undefined);
-  if (!st) throw new CsvImportInputError(`no such file or folder: ${path}`);
+  let st: Awaited<ReturnType<typeof stat>>;
+  try {
+    st = await stat(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new CsvImportInputError(`no such file or folder: ${path}`);
+    throw new CsvImportInputError(`cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
   if (st.isFile()) return { files: [path], folder: false };
   if (!st.isDirectory()) throw new CsvImportInputError(`${path} is neither a file nor a folder`);
   const names = (await readdir(path)).filter((n) => n.toLowerCase().endsWith('.csv')).sort();
@@ -80,7 +86,7 @@ export async function importCsvPath(store: BarsStore, path: string, opts: CsvImp
     if (folder) throw new CsvImportInputError('--symbol applies to a single file, not a folder (file names give the symbols)');
     if (!isValidSymbol(opts.symbol)) throw new CsvImportInputError(`"${opts.symbol.slice(0, 20)}" is not a valid symbol`);
   }
-  const quality: CheckBarsOptions = { ...opts.quality, asOf: opts.quality?.asOf ?? nyToday() };
+  const quality: CheckBarsOptions = { ...opts.quality, asOf: opts.quality?.asOf ?? nyToday(new Date()) };
   const seen = new Map<string, string>();
   const reports: CsvFileReport[] = [];
 
@@ -123,7 +129,7 @@ export async function importCsvPath(store: BarsStore, path: string, opts: CsvImp
     }
     const parsed = parseBarsCsv(text, { source: file });
     r.csvErrors = parsed.errors;
-    r.lines = countDataLines(text);
+    r.lines = parsed.dataLines;
     if (parsed.bars.length === 0) {
       if (parsed.errors.length === 0) r.error = 'no bars in file';
       continue;
@@ -150,19 +156,4 @@ export async function importCsvPath(store: BarsStore, path: string, opts: CsvImp
   }
   report.clean = report.rejected === 0 && reports.every((r) => !r.skipped);
   return report;
-}
-
-function countDataLines(text: string): number {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  let n = 0;
-  let header = true;
-  for (const l of lines) {
-    if (l.trim() === '') continue;
-    if (header) {
-      header = false;
-      continue;
-    }
-    n++;
-  }
-  return n;
 }

@@ -5,6 +5,10 @@
  * and Node only copies and byte-swaps buffers.
  */
 import type pg from 'pg';
+import { z } from 'zod';
+import { rollback, type DebugLog } from '../db/sql.js';
+import { pgInt, pgNumeric, pgText } from '../../lib/sql-columns.js';
+import { parseRows } from '../../lib/sql-rows.js';
 import { PG_EPOCH_DAY, CopyOutBinary, runCopy } from './pg-wire.js';
 import { symbolArrayLiteral } from './symbols.js';
 import type { Fingerprint } from './types.js';
@@ -22,6 +26,8 @@ const FINGERPRINT_SQL = `
   FROM bar_symbols
   WHERE $1::text[] IS NULL OR symbol = ANY ($1::text[])`;
 
+const FingerprintRow = z.object({ symbols: pgInt, bars: pgNumeric, hash: pgText });
+
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
 /**
@@ -30,8 +36,9 @@ type Queryable = Pick<pg.ClientBase, 'query'>;
  * index/heap scan of `bar_symbols` (~1 ms for 900 symbols).
  */
 export async function queryFingerprint(q: Queryable, symbols: readonly string[] | null): Promise<Fingerprint> {
-  const r = await q.query<{ symbols: number; bars: string; hash: string }>(FINGERPRINT_SQL, [symbols]);
-  const row = r.rows[0]!;
+  const r = await q.query(FINGERPRINT_SQL, [symbols]);
+  const [row] = parseRows(FingerprintRow, r.rows, FINGERPRINT_SQL);
+  if (!row) throw new Error('the bars fingerprint query returned no row');
   return { fingerprint: `${FINGERPRINT_VERSION}-${row.hash}`, symbols: row.symbols, bars: Number(row.bars) };
 }
 
@@ -70,7 +77,7 @@ export async function readPackedColumnar(client: pg.ClientBase, symbols: readonl
  * Reads `symbols` (all when null) from `bar_packed` together with their
  * fingerprint, in one repeatable-read snapshot so the two agree.
  */
-export async function readPacked(client: pg.ClientBase, symbols: readonly string[] | null): Promise<LoadedUniverse> {
+export async function readPacked(client: pg.ClientBase, symbols: readonly string[] | null, log?: DebugLog): Promise<LoadedUniverse> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
     const fp = await queryFingerprint(client, symbols);
@@ -91,7 +98,7 @@ export async function readPacked(client: pg.ClientBase, symbols: readonly string
     }
     return u;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await rollback(client, log);
     throw err;
   }
 }
@@ -100,7 +107,7 @@ export async function readPacked(client: pg.ClientBase, symbols: readonly string
  * Reads straight from the `bars_daily` rows (slow path, no derived data):
  * used to check that `bar_packed` agrees with the system of record.
  */
-export async function readRows(client: pg.ClientBase, symbols: readonly string[] | null): Promise<LoadedUniverse> {
+export async function readRows(client: pg.ClientBase, symbols: readonly string[] | null, log?: DebugLog): Promise<LoadedUniverse> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
     const fp = await queryFingerprint(client, symbols);
@@ -137,7 +144,7 @@ export async function readRows(client: pg.ClientBase, symbols: readonly string[]
     await client.query('COMMIT');
     return builder.finish(fp.fingerprint);
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await rollback(client, log);
     throw err;
   }
 }

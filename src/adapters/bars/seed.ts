@@ -6,8 +6,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type pg from 'pg';
+import { z } from 'zod';
 import type { BarSeries } from '../../engine/bars.js';
+import type { SqlSession } from '../db/port.js';
+import { TypeOrmUnitOfWork } from '../db/unit-of-work.js';
+import { pgInt, pgText, pgTextArray } from '../../lib/sql-columns.js';
+import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 import { SampleCsvProvider } from '../market-data/csv/sample-csv-provider.js';
 import { isIsoDate } from '../../lib/dates.js';
 import { generateSyntheticSeries } from '../market-data/synthetic/generate-bars.js';
@@ -25,8 +29,10 @@ import type { WriteReport } from './types.js';
 /** Bump when what the seed writes changes for the same inputs (forces a re-seed). */
 const SEED_FORMAT = 1;
 const SEED_NAME = 'default';
-/** Session-level advisory lock so two processes seeding at once do it once. */
+/** Session-level advisory lock (namespace; the key is SEED_NAME) so two processes seeding at once do it once. */
 const SEED_LOCK_KEY = 774_219_003;
+/** How long a process waits for another one's seed before giving up (a full seed takes a minute or two). */
+const SEED_LOCK_WAIT_MS = 30 * 60_000;
 
 export interface SeedOptions {
   /** Last session of the synthetic history (the caller's last completed session), YYYY-MM-DD. */
@@ -117,44 +123,43 @@ export async function seedDefaultData(store: BarsStore, opts: SeedOptions): Prom
     ms: performance.now() - started,
   });
 
+  const db = new TypeOrmUnitOfWork(store.ds);
   if (!opts.force) {
-    const state = await seedState((sql, params) => store.ds.query(sql, params) as Promise<SeedStateRow[]>, plan.key);
+    const state = await seedState(db, plan.key);
     if (state.upToDate) return result({ upToDate: true, demoSymbols: state.demoSymbols, demoGenerator: { stored: state.generator, current: DEMO_GENERATOR_VERSION } });
   }
 
-  // One connection holds the seed lock; the writes use others (pool size ≥ 2).
-  const runner = store.ds.createQueryRunner();
-  const client = (await runner.connect()) as pg.PoolClient;
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [SEED_LOCK_KEY]);
-    try {
-      // Another process may have seeded while we waited for the lock.
-      const state = await seedState(async (sql, params) => (await client.query<SeedStateRow>(sql, params)).rows, plan.key);
-      const demoGenerator = { stored: state.generator, current: DEMO_GENERATOR_VERSION };
-      if (state.upToDate && !opts.force) return result({ upToDate: true, demoSymbols: state.demoSymbols, demoGenerator });
-      // An older generator's dataset is rewritten whole (the seed key covers the version too).
-      const older = state.generator !== null && state.generator < DEMO_GENERATOR_VERSION;
-      const todo = opts.force || older || state.stale === null ? null : new Set(state.stale);
-      const out = await runSeed(store, plan, todo, opts.onProgress);
-      const removedDemoSymbols = older ? await removeDemoOutside(client, allSymbols(plan)) : [];
-      await client.query(
-        `INSERT INTO bar_seeds (name, seed_key, symbol_versions, seeded_at, generator_version)
-         SELECT $1, $2, coalesce(jsonb_object_agg(symbol, version::text), '{}'::jsonb), now(), $4
-         FROM bar_symbols WHERE symbol = ANY ($3::text[])
-         ON CONFLICT (name) DO UPDATE SET seed_key = EXCLUDED.seed_key, symbol_versions = EXCLUDED.symbol_versions, seeded_at = EXCLUDED.seeded_at,
-           generator_version = EXCLUDED.generator_version`,
-        [SEED_NAME, plan.key, allSymbols(plan), DEMO_GENERATOR_VERSION],
-      );
-      const demo = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM bar_symbols WHERE symbol = ANY ($1::text[]) AND demo`, [allSymbols(plan)])).rows[0]!.n;
-      const rewrote = out.synthetic?.symbols.some((x) => !x.skipped) ?? false;
-      return result({ ...out, demoSymbols: demo, demoGenerator, regenerated: older && (rewrote || removedDemoSymbols.length > 0), removedDemoSymbols });
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [SEED_LOCK_KEY]).catch(() => undefined);
-    }
-  } finally {
-    await runner.release();
+  // One connection holds the seed lock; the reads and writes use others (pool size ≥ 2).
+  const seeded = await db.withAdvisoryLock(SEED_LOCK_KEY, SEED_NAME, SEED_LOCK_WAIT_MS, async () => {
+    // Another process may have seeded while we waited for the lock.
+    const state = await seedState(db, plan.key);
+    const demoGenerator = { stored: state.generator, current: DEMO_GENERATOR_VERSION };
+    if (state.upToDate && !opts.force) return result({ upToDate: true, demoSymbols: state.demoSymbols, demoGenerator });
+    // An older generator's dataset is rewritten whole (the seed key covers the version too).
+    const older = state.generator !== null && state.generator < DEMO_GENERATOR_VERSION;
+    const todo = opts.force || older || state.stale === null ? null : new Set(state.stale);
+    const out = await runSeed(store, plan, todo, opts.onProgress);
+    const removedDemoSymbols = older ? await removeDemoOutside(db, allSymbols(plan)) : [];
+    await db.exec(
+      `INSERT INTO bar_seeds (name, seed_key, symbol_versions, seeded_at, generator_version)
+       SELECT $1, $2, coalesce(jsonb_object_agg(symbol, version::text), '{}'::jsonb), now(), $4
+       FROM bar_symbols WHERE symbol = ANY ($3::text[])
+       ON CONFLICT (name) DO UPDATE SET seed_key = EXCLUDED.seed_key, symbol_versions = EXCLUDED.symbol_versions, seeded_at = EXCLUDED.seeded_at,
+         generator_version = EXCLUDED.generator_version`,
+      [SEED_NAME, plan.key, allSymbols(plan), DEMO_GENERATOR_VERSION],
+    );
+    const demo = (await rowOf(db, CountRow, `SELECT count(*)::int AS n FROM bar_symbols WHERE symbol = ANY ($1::text[]) AND demo`, [allSymbols(plan)]))?.n ?? 0;
+    const rewrote = out.synthetic?.symbols.some((x) => !x.skipped) ?? false;
+    return result({ ...out, demoSymbols: demo, demoGenerator, regenerated: older && (rewrote || removedDemoSymbols.length > 0), removedDemoSymbols });
+  });
+  if (seeded === 'busy') {
+    throw new Error(`another process has been seeding the default data for over ${SEED_LOCK_WAIT_MS / 60_000} minutes; try again when it is done (\`courtside data seed\`)`);
   }
+  return seeded;
 }
+
+const CountRow = z.object({ n: pgInt });
+const SymbolRow = z.object({ symbol: pgText });
 
 /**
  * Deletes the synthetic bars of DEMO symbols outside `keep` (the regenerated
@@ -163,8 +168,10 @@ export async function seedDefaultData(store: BarsStore, opts: SeedOptions): Prom
  * DEMO are touched, so real bars never are, nor the bars of a symbol with an
  * open position. Returns the symbols removed.
  */
-async function removeDemoOutside(client: pg.PoolClient, keep: readonly string[]): Promise<string[]> {
-  const rows = await client.query<{ symbol: string }>(
+async function removeDemoOutside(db: SqlSession, keep: readonly string[]): Promise<string[]> {
+  const rows = await rowsOf(
+    db,
+    SymbolRow,
     `WITH gone AS (
        DELETE FROM bars_daily b USING bar_symbols s
        WHERE b.symbol = s.symbol AND s.demo AND b.source = 'synthetic' AND NOT (s.symbol = ANY ($1::text[]))
@@ -174,7 +181,7 @@ async function removeDemoOutside(client: pg.PoolClient, keep: readonly string[])
      SELECT DISTINCT symbol FROM gone ORDER BY symbol`,
     [keep],
   );
-  return rows.rows.map((r) => r.symbol);
+  return rows.map((r) => r.symbol);
 }
 
 function allSymbols(plan: SeedPlan): string[] {
@@ -186,18 +193,12 @@ function allSymbols(plan: SeedPlan): string[] {
  * changed (version moved) or disappeared since? `stale` is null when the
  * whole seed must run (never seeded, or other inputs).
  */
-interface SeedStateRow {
-  seed_key: string;
-  stale: string[];
-  demo: number;
-  generator_version: number | null;
-}
+const SeedStateRow = z.object({ seed_key: pgText, stale: pgTextArray, demo: pgInt, generator_version: pgInt.nullable() });
 
-async function seedState(
-  query: (sql: string, params: unknown[]) => Promise<SeedStateRow[]>,
-  key: string,
-): Promise<{ upToDate: boolean; stale: string[] | null; demoSymbols: number; generator: number | null }> {
-  const rows = await query(
+async function seedState(db: SqlSession, key: string): Promise<{ upToDate: boolean; stale: string[] | null; demoSymbols: number; generator: number | null }> {
+  const row = await rowOf(
+    db,
+    SeedStateRow,
     `SELECT s.seed_key,
             coalesce((SELECT array_agg(v.key ORDER BY v.key) FROM jsonb_each_text(s.symbol_versions) v
                       LEFT JOIN bar_symbols b ON b.symbol = v.key
@@ -207,7 +208,6 @@ async function seedState(
      FROM bar_seeds s WHERE s.name = $1`,
     [SEED_NAME],
   );
-  const row = rows[0];
   // A dataset stored before versions were recorded was written by generator 1.
   const generator = row ? (row.generator_version ?? 1) : null;
   if (!row || row.seed_key !== key) return { upToDate: false, stale: null, demoSymbols: 0, generator };

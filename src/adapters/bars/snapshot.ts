@@ -23,6 +23,23 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { DateTables, seriesOf } from './columnar.js';
 import type { LoadedUniverse, UniverseEntry } from './universe.js';
+import type { DebugLog } from '../db/sql.js';
+
+/**
+ * Removes a cache file; true when it is gone. A file that cannot be removed
+ * (permissions, a busy file on Windows) is only told at debug: every
+ * snapshot is checked against the fingerprint before it is used, so one left
+ * behind costs disk space, never a wrong answer.
+ */
+async function removeCacheFile(path: string, log: DebugLog | undefined): Promise<boolean> {
+  try {
+    await rm(path, { force: true });
+    return true;
+  } catch (err) {
+    log?.debug({ err, path }, 'bars snapshot file not removed; it is never used without a fingerprint check');
+    return false;
+  }
+}
 
 const MAGIC = Buffer.from([0x43, 0x53, 0x42, 0x41, 0x52, 0x53, 0x00, 0x01]); // "CSBARS" v1
 const PREFIX = 'bars-';
@@ -49,7 +66,7 @@ export function snapshotPath(dir: string, fingerprint: string): string {
 const align8 = (n: number) => (n + 7) & ~7;
 
 /** Writes the snapshot of `u` atomically; returns its path. */
-export async function writeSnapshot(dir: string, u: LoadedUniverse): Promise<string> {
+export async function writeSnapshot(dir: string, u: LoadedUniverse, log?: DebugLog): Promise<string> {
   await mkdir(dir, { recursive: true });
   const parts: Uint8Array[] = [];
   let offset = 0;
@@ -87,7 +104,8 @@ export async function writeSnapshot(dir: string, u: LoadedUniverse): Promise<str
     const all = [head, ...parts];
     for (let i = 0; i < all.length; i += 512) await fh.writev(all.slice(i, i + 512));
   } catch (err) {
-    await fh.close().catch(() => undefined);
+    // The write error is what is reported; the half-written file goes either way.
+    await fh.close().catch((closeErr: unknown) => log?.debug({ err: closeErr, path: tmp }, 'closing a failed snapshot write failed too'));
     await rm(tmp, { force: true });
     throw err;
   }
@@ -100,7 +118,7 @@ export async function writeSnapshot(dir: string, u: LoadedUniverse): Promise<str
  * Loads the snapshot for `fingerprint`; undefined when there is none or it
  * is unusable (wrong size, CRC or fingerprint), in which case it is removed.
  */
-export async function readSnapshot(dir: string, fingerprint: string): Promise<LoadedUniverse | undefined> {
+export async function readSnapshot(dir: string, fingerprint: string, log?: DebugLog): Promise<LoadedUniverse | undefined> {
   const path = snapshotPath(dir, fingerprint);
   let file: Buffer;
   try {
@@ -110,7 +128,7 @@ export async function readSnapshot(dir: string, fingerprint: string): Promise<Lo
     throw err;
   }
   const u = decode(file, fingerprint);
-  if (!u) await rm(path, { force: true }).catch(() => undefined);
+  if (!u) await removeCacheFile(path, log);
   return u;
 }
 
@@ -156,7 +174,7 @@ function decode(raw: Buffer, fingerprint: string): LoadedUniverse | undefined {
 }
 
 /** Snapshot files in `dir`, newest first. */
-async function listSnapshots(dir: string): Promise<{ path: string; mtimeMs: number }[]> {
+async function listSnapshots(dir: string, log: DebugLog | undefined): Promise<{ path: string; mtimeMs: number }[]> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -168,8 +186,13 @@ async function listSnapshots(dir: string): Promise<{ path: string; mtimeMs: numb
   for (const n of names) {
     if (!n.startsWith(PREFIX) || !(n.endsWith(SUFFIX) || n.endsWith('.tmp'))) continue;
     const path = join(dir, n);
-    const s = await stat(path).catch(() => undefined);
-    if (s) out.push({ path, mtimeMs: s.mtimeMs });
+    try {
+      const s = await stat(path);
+      out.push({ path, mtimeMs: s.mtimeMs });
+    } catch (err) {
+      // Usually removed by another process between readdir and stat: nothing to list.
+      log?.debug({ err, path }, 'bars snapshot file vanished while listing');
+    }
   }
   return out.sort((a, b) => b.mtimeMs - a.mtimeMs);
 }
@@ -179,17 +202,14 @@ async function listSnapshots(dir: string): Promise<{ path: string; mtimeMs: numb
  * others — and removes the rest, including temporary files older than a
  * minute (left by a crashed writer).
  */
-export async function pruneSnapshots(dir: string, keep: number, protect?: string): Promise<number> {
-  const files = await listSnapshots(dir);
+export async function pruneSnapshots(dir: string, keep: number, protect?: string, log?: DebugLog): Promise<number> {
+  const files = await listSnapshots(dir, log);
   let kept = protect !== undefined && files.some((f) => f.path === protect) ? 1 : 0;
   let removed = 0;
   const now = Date.now();
   for (const f of files) {
     if (f.path.endsWith('.tmp')) {
-      if (now - f.mtimeMs > 60_000) {
-        await rm(f.path, { force: true }).catch(() => undefined);
-        removed++;
-      }
+      if (now - f.mtimeMs > 60_000 && (await removeCacheFile(f.path, log))) removed++;
       continue;
     }
     if (f.path === protect) continue;
@@ -197,15 +217,14 @@ export async function pruneSnapshots(dir: string, keep: number, protect?: string
       kept++;
       continue;
     }
-    await rm(f.path, { force: true }).catch(() => undefined);
-    removed++;
+    if (await removeCacheFile(f.path, log)) removed++;
   }
   return removed;
 }
 
 /** Removes every snapshot file in `dir`; returns how many. */
-export async function clearSnapshots(dir: string): Promise<number> {
-  const files = await listSnapshots(dir);
-  for (const f of files) await rm(f.path, { force: true }).catch(() => undefined);
+export async function clearSnapshots(dir: string, log?: DebugLog): Promise<number> {
+  const files = await listSnapshots(dir, log);
+  for (const f of files) await removeCacheFile(f.path, log);
   return files.length;
 }

@@ -1,7 +1,25 @@
+/**
+ * The one documented exception to "one way to talk to Postgres": the bars
+ * bulk path (this file's reads and writes through ./read.ts, ./write.ts and
+ * ./pg-wire.ts) talks to `pg` directly — binary COPY in and out, binary array
+ * parameters — because that is where the time goes. Measured on the 2-core dev
+ * box (bench/lib/bars-insert-compare.ts, 100 symbols × 2,500 bars = 250,000
+ * rows into a fresh migrated database, same triggers, best of 2, load average
+ * 4–5 from other work): writeBars over binary COPY took 1.67 s on one
+ * connection (150,000 rows/s; 1.49 s on its default two), the same rows
+ * through TypeORM's query builder (multi-row INSERT of 4,000 rows, a
+ * transaction per 20,000) 13.5 s (18,500 rows/s) — 8× slower. The small
+ * statements here (listSymbols, deleteSymbols, the seed version) use the
+ * query builder with their rows parsed; the statements inside the bulk path
+ * parse theirs too (src/lib/sql-rows.ts).
+ */
 import { existsSync } from 'node:fs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { pgBool, pgInt, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { parseRows } from '../../lib/sql-rows.js';
 import type { Bar, BarSeries } from '../../engine/bars.js';
 import { checkBars, type CheckBarsOptions, type QualityIssue } from '../market-data/quality/check-bars.js';
 import { columnarFromBars, columnarFromSeries, type ColumnarBars } from './columnar.js';
@@ -22,6 +40,18 @@ import type {
 } from './types.js';
 import { toSeriesMap, type LoadedUniverse } from './universe.js';
 import { writeColumnar } from './write.js';
+
+const SymbolInfoRow = z.object({
+  symbol: pgText,
+  source: pgText,
+  demo: pgBool,
+  first_date: pgText,
+  last_date: pgText,
+  bar_count: pgInt,
+  version: pgText,
+  updated_at: pgTimestamp,
+});
+const GeneratorRow = z.object({ v: pgInt });
 
 export interface BarsStoreOptions {
   /**
@@ -118,7 +148,7 @@ export class BarsStore {
 
   /** {@link writeBars} for bars already in columnar form. */
   async writeColumnar(items: readonly ColumnarBars[], opts: WriteOptions): Promise<WriteReport> {
-    const report = await writeColumnar(this.ds, items, opts, { batchRows: this.batchRows, concurrency: this.writeConcurrency });
+    const report = await writeColumnar(this.ds, items, opts, { batchRows: this.batchRows, concurrency: this.writeConcurrency, ...(this.logger ? { log: this.logger } : {}) });
     this.logger?.info(
       { source: opts.source, symbols: items.length, inserted: report.inserted, updated: report.updated, deleted: report.deleted, ms: Math.round(report.ms) },
       'bars written',
@@ -165,8 +195,8 @@ export class BarsStore {
   /** Deletes every bar of `symbols`; returns the number of bars removed. */
   async deleteSymbols(symbols: readonly string[]): Promise<number> {
     const syms = normalizeSymbols(symbols);
-    const rows = (await this.ds.query(`WITH d AS (DELETE FROM bars_daily WHERE symbol = ANY ($1::text[]) RETURNING 1) SELECT count(*)::int AS n FROM d`, [syms])) as { n: number }[];
-    return rows[0]?.n ?? 0;
+    const res = await this.ds.createQueryBuilder().delete().from('bars_daily').where('symbol = ANY (:syms::text[])', { syms }).execute();
+    return res.affected ?? 0;
   }
 
   // ----------------------------------------------------------------- reads
@@ -202,7 +232,7 @@ export class BarsStore {
     }
     if (useDisk) {
       try {
-        const snap = await readSnapshot(this.cacheDir!, fp.fingerprint);
+        const snap = await readSnapshot(this.cacheDir!, fp.fingerprint, this.logger);
         if (snap && snap.entries.length === fp.symbols && snap.bars === fp.bars) {
           if (useMemory) this.memory.set(fp.fingerprint, snap);
           return done(snap, 'disk');
@@ -215,7 +245,7 @@ export class BarsStore {
     const key = `${fp.fingerprint}|${syms?.join(',') ?? '*'}`;
     let p = this.inflight.get(key);
     if (!p) {
-      p = this.withClient((c) => readPacked(c, syms)).finally(() => this.inflight.delete(key));
+      p = this.withClient((c) => readPacked(c, syms, this.logger)).finally(() => this.inflight.delete(key));
       this.inflight.set(key, p);
     }
     const u = await p;
@@ -237,18 +267,23 @@ export class BarsStore {
    */
   async loadFromRows(symbols?: readonly string[]): Promise<Map<string, BarSeries>> {
     const syms = symbols ? normalizeSymbols(symbols) : null;
-    return toSeriesMap(await this.withClient((c) => readRows(c, syms)));
+    return toSeriesMap(await this.withClient((c) => readRows(c, syms, this.logger)));
   }
 
   /** `bar_symbols` rows, sorted by symbol. */
   async listSymbols(filter: { symbols?: readonly string[]; source?: string; demo?: boolean } = {}): Promise<SymbolInfo[]> {
-    const rows = (await this.ds.query(
-      `SELECT symbol, source, demo, first_date::text AS first_date, last_date::text AS last_date, bar_count, version::text AS version, updated_at
-       FROM bar_symbols
-       WHERE ($1::text IS NULL OR source = $1) AND ($2::boolean IS NULL OR demo = $2) AND ($3::text[] IS NULL OR symbol = ANY ($3::text[]))
-       ORDER BY symbol`,
-      [filter.source ?? null, filter.demo ?? null, filter.symbols ? normalizeSymbols(filter.symbols) : null],
-    )) as { symbol: string; source: string; demo: boolean; first_date: string; last_date: string; bar_count: number; version: string; updated_at: Date }[];
+    const q = this.ds
+      .createQueryBuilder()
+      .select(['s.symbol AS symbol', 's.source AS source', 's.demo AS demo', 's.bar_count AS bar_count', 's.updated_at AS updated_at'])
+      .addSelect('s.first_date::text', 'first_date')
+      .addSelect('s.last_date::text', 'last_date')
+      .addSelect('s.version::text', 'version')
+      .from('bar_symbols', 's')
+      .orderBy('s.symbol');
+    if (filter.source !== undefined) q.andWhere('s.source = :source', { source: filter.source });
+    if (filter.demo !== undefined) q.andWhere('s.demo = :demo', { demo: filter.demo });
+    if (filter.symbols) q.andWhere('s.symbol = ANY (:symbols::text[])', { symbols: normalizeSymbols(filter.symbols) });
+    const rows = parseRows(SymbolInfoRow, await q.getRawMany(), q.getQuery());
     return rows.map((r) => ({
       symbol: r.symbol,
       source: r.source,
@@ -266,7 +301,7 @@ export class BarsStore {
     const [symbols, fp, seeds] = await Promise.all([
       this.listSymbols(),
       this.fingerprint(),
-      this.ds.query(`SELECT coalesce(generator_version, 1) AS v FROM bar_seeds WHERE name = 'default'`) as Promise<{ v: number }[]>,
+      this.demoGenerator(),
     ]);
     const groups = new Map<string, DatasetInfo>();
     for (const s of symbols) {
@@ -283,7 +318,13 @@ export class BarsStore {
       if (s.updatedAt > g.updatedAt) g.updatedAt = s.updatedAt;
     }
     const datasets = [...groups.values()].sort((a, b) => Number(a.demo) - Number(b.demo) || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
-    return { datasets, symbols, totalSymbols: fp.symbols, totalBars: fp.bars, fingerprint: fp.fingerprint, demoGenerator: seeds[0]?.v ?? null };
+    return { datasets, symbols, totalSymbols: fp.symbols, totalBars: fp.bars, fingerprint: fp.fingerprint, demoGenerator: seeds };
+  }
+
+  /** The generator version of the stored DEMO dataset (1 when written before versions were kept), null when never seeded. */
+  private async demoGenerator(): Promise<number | null> {
+    const q = this.ds.createQueryBuilder().select('coalesce(b.generator_version, 1)', 'v').from('bar_seeds', 'b').where('b.name = :name', { name: 'default' });
+    return parseRows(GeneratorRow, await q.getRawMany(), q.getQuery())[0]?.v ?? null;
   }
 
   // ---------------------------------------------------------------- caches
@@ -295,7 +336,7 @@ export class BarsStore {
   /** Removes every snapshot in `cacheDir`; returns how many files. */
   async clearDiskCache(): Promise<number> {
     await this.idle();
-    return this.cacheDir ? clearSnapshots(this.cacheDir) : 0;
+    return this.cacheDir ? clearSnapshots(this.cacheDir, this.logger) : 0;
   }
 
   /** Resolves when background snapshot writes have finished. */
@@ -308,8 +349,8 @@ export class BarsStore {
     if (existsSync(snapshotPath(dir, u.fingerprint))) return;
     const p = (async () => {
       const started = performance.now();
-      const path = await writeSnapshot(dir, u);
-      await pruneSnapshots(dir, this.diskSnapshots, path);
+      const path = await writeSnapshot(dir, u, this.logger);
+      await pruneSnapshots(dir, this.diskSnapshots, path, this.logger);
       this.logger?.debug({ path, bars: u.bars, ms: Math.round(performance.now() - started) }, 'bars snapshot written');
     })()
       .catch((err: unknown) => this.logger?.warn({ err, cacheDir: dir }, 'could not write bars snapshot'))

@@ -20,6 +20,10 @@
  */
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { rollback, type DebugLog } from '../db/sql.js';
+import { pgBool, pgInt, pgText } from '../../lib/sql-columns.js';
+import { parseRows } from '../../lib/sql-rows.js';
 import { structuralProblems, type ColumnarBars } from './columnar.js';
 import { CopyBinaryWriter, CopyIn, dateArrayParam, float8ArrayParam, runCopy, textArrayParam } from './pg-wire.js';
 import { readPackedColumnar } from './read.js';
@@ -30,6 +34,8 @@ export interface WriteTuning {
   batchRows?: number;
   /** Connections writing at once; default 2. */
   concurrency?: number;
+  /** Hears, at debug, a ROLLBACK that failed on a lost connection. */
+  log?: DebugLog;
 }
 
 /** Input that cannot be stored (a caller bug: import paths clean bars first). */
@@ -84,7 +90,7 @@ export async function writeColumnar(ds: DataSource, items: readonly ColumnarBars
         const i = next++;
         if (i >= batches.length) return;
         try {
-          results.push(...(await writeBatch(client, batches[i]!, source, opts.demo, mode)));
+          results.push(...(await writeBatch(client, batches[i]!, source, opts.demo, mode, tuning.log)));
         } catch (err) {
           failure ??= err;
         }
@@ -109,12 +115,11 @@ export async function writeColumnar(ds: DataSource, items: readonly ColumnarBars
   return report;
 }
 
-interface StoredState {
-  symbol: string;
-  demo: boolean | null;
-  source: string | null;
-  has_rows: boolean;
-}
+/** What is stored of each symbol a batch writes (nulls: no `bar_symbols` row). */
+const StoredStateRow = z.object({ symbol: pgText, demo: pgBool.nullable(), source: pgText.nullable(), has_rows: pgBool });
+const STORED_STATE_SQL = `SELECT u.s AS symbol, bs.demo, bs.source, EXISTS (SELECT 1 FROM bars_daily b WHERE b.symbol = u.s) AS has_rows
+       FROM unnest($1::text[]) AS u(s) LEFT JOIN bar_symbols bs ON bs.symbol = u.s`;
+const DeletedRow = z.object({ symbol: pgText, n: pgInt });
 
 const UPSERT_SQL = `
   INSERT INTO bars_daily AS b (symbol, date, open, high, low, close, volume, source)
@@ -190,7 +195,14 @@ function subset(b: ColumnarBars, idx: readonly number[]): ColumnarBars {
  * history) is deleted and copied afresh, which is several times faster than
  * updating every row.
  */
-async function writeBatch(client: pg.PoolClient, batch: ColumnarBars[], source: string, demo: boolean, mode: 'merge' | 'replace'): Promise<SymbolWriteResult[]> {
+async function writeBatch(
+  client: pg.PoolClient,
+  batch: ColumnarBars[],
+  source: string,
+  demo: boolean,
+  mode: 'merge' | 'replace',
+  log: DebugLog | undefined,
+): Promise<SymbolWriteResult[]> {
   const symbols = batch.map((b) => b.symbol); // sorted: lock order
   const results = new Map<string, SymbolWriteResult>();
   for (const b of batch) results.set(b.symbol, { symbol: b.symbol, bars: b.days.length, inserted: 0, updated: 0, unchanged: 0, deleted: 0 });
@@ -198,12 +210,8 @@ async function writeBatch(client: pg.PoolClient, batch: ColumnarBars[], source: 
   try {
     await client.query('SET LOCAL jit = off');
     await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('courtside.bars:' || s, 0)) FROM unnest($1::text[]) AS u(s)`, [symbols]);
-    const state = await client.query<StoredState>(
-      `SELECT u.s AS symbol, bs.demo, bs.source, EXISTS (SELECT 1 FROM bars_daily b WHERE b.symbol = u.s) AS has_rows
-       FROM unnest($1::text[]) AS u(s) LEFT JOIN bar_symbols bs ON bs.symbol = u.s`,
-      [symbols],
-    );
-    const stored = new Map(state.rows.map((r) => [r.symbol, r]));
+    const state = parseRows(StoredStateRow, (await client.query(STORED_STATE_SQL, [symbols])).rows, STORED_STATE_SQL);
+    const stored = new Map(state.map((r) => [r.symbol, r]));
 
     const wipe: string[] = [];
     const fresh: ColumnarBars[] = [];
@@ -263,8 +271,8 @@ async function writeBatch(client: pg.PoolClient, batch: ColumnarBars[], source: 
     }
 
     if (wipe.length > 0) {
-      const del = await client.query<{ symbol: string; n: number }>(DELETE_ALL_SQL, [wipe]);
-      for (const row of del.rows) {
+      const del = parseRows(DeletedRow, (await client.query(DELETE_ALL_SQL, [wipe])).rows, DELETE_ALL_SQL);
+      for (const row of del) {
         const r = results.get(row.symbol)!;
         // Demo bars replaced by real ones are gone; a rewrite's count is already logical.
         if (r.replacedDemo || r.bars === 0) r.deleted += row.n;
@@ -291,7 +299,7 @@ async function writeBatch(client: pg.PoolClient, batch: ColumnarBars[], source: 
     }
     await client.query('COMMIT');
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await rollback(client, log);
     throw err;
   }
   return [...results.values()];

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
 import type { BarSeries } from '../../engine/bars.js';
 import type { HypothesisDefinition } from '../../engine/hypotheses/definition.js';
 import type { EvaluationRun } from '../../engine/hypotheses/incubation-run.js';
@@ -54,6 +55,8 @@ export interface EvaluationPoolOptions {
   gate?: ForegroundGate;
   /** How often a running evaluation's cancel hook is polled (default 500 ms). */
   cancelPollMs?: number;
+  /** Hears, at debug, the errors the pool survives (a failed cancel poll, a thread that would not terminate). */
+  log?: Pick<Logger, 'debug'>;
 }
 
 interface Task {
@@ -89,6 +92,7 @@ export class EvaluationThreadError extends Error {
 export class EvaluationPool {
   private readonly size: number;
   private readonly cancelPollMs: number;
+  private readonly log: Pick<Logger, 'debug'> | undefined;
   private readonly niceness: number;
   private readonly idleScheduling: boolean;
   private readonly gate: ForegroundGate;
@@ -104,6 +108,7 @@ export class EvaluationPool {
     this.idleScheduling = opts.idleScheduling ?? true;
     this.gate = opts.gate ?? new ForegroundGate();
     this.cancelPollMs = opts.cancelPollMs ?? 500;
+    this.log = opts.log;
   }
 
   /** Threads this pool runs at most. */
@@ -168,7 +173,8 @@ export class EvaluationPool {
           .then((cancel) => {
             if (cancel && slot.task === task) void this.retire(slot, new CancelledError('incubation cancelled'));
           })
-          .catch(() => undefined)
+          // A poll that fails (Redis away, say) cancels nothing: the next poll asks again.
+          .catch((err: unknown) => this.log?.debug({ err }, 'incubation cancel poll failed; polling again'))
           .finally(() => {
             polling = false;
           });
@@ -242,7 +248,8 @@ export class EvaluationPool {
     const task = slot.task;
     this.finish(slot);
     task?.reject(err);
-    await slot.worker.terminate().catch(() => undefined);
+    // The task has its answer already; a thread that fails to stop is gone from the pool either way.
+    await slot.worker.terminate().catch((e: unknown) => this.log?.debug({ err: e }, 'evaluation thread did not terminate cleanly'));
     if (!this.closed) this.pump();
   }
 

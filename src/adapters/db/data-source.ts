@@ -1,7 +1,6 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { postgresConnectError } from '../../lib/service-unreachable.js';
-import { ENTITIES } from './entities/index.js';
 
 /**
  * A DataSource whose first connection failure says which service, where and
@@ -37,7 +36,9 @@ export function createDataSource(url: string, opts: { poolSize?: number; applica
     {
       type: 'postgres',
       url,
-      entities: ENTITIES,
+      // No entity classes: plain one-table reads and writes use the query builder on table names,
+      // the rest is SQL with its rows parsed (src/lib/sql-rows.ts).
+      entities: [],
       migrations: MIGRATIONS,
       migrationsTableName: 'typeorm_migrations',
       migrationsTransactionMode: 'each',

@@ -1,12 +1,13 @@
 import pg from 'pg';
 import { postgresConnectError } from '../../lib/service-unreachable.js';
+import type { DebugLog } from './sql.js';
 
 /**
  * Creates the target database if it does not exist yet, connecting to the
  * server's `postgres` database. Safe when two processes race (duplicate errors are ignored).
  * A server that cannot be reached throws ServiceUnreachableError naming `setting`.
  */
-export async function ensureDatabase(url: string, setting = 'DATABASE_URL'): Promise<{ created: boolean }> {
+export async function ensureDatabase(url: string, setting = 'DATABASE_URL', log?: DebugLog): Promise<{ created: boolean }> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
   if (!name) throw new Error(`${setting} names no database: add one, e.g. postgres://postgres@127.0.0.1:5432/courtside`);
@@ -16,7 +17,7 @@ export async function ensureDatabase(url: string, setting = 'DATABASE_URL'): Pro
   try {
     await client.connect();
   } catch (err) {
-    await client.end().catch(() => undefined);
+    await client.end().catch((endErr: unknown) => log?.debug({ err: endErr }, 'closing a client that never connected failed; the connect error is what is reported'));
     throw postgresConnectError(err, url, setting);
   }
   try {
@@ -31,7 +32,8 @@ export async function ensureDatabase(url: string, setting = 'DATABASE_URL'): Pro
       throw err;
     }
   } finally {
-    await client.end().catch(() => undefined);
+    // The answer is known by now; a failed goodbye to the admin database changes nothing.
+    await client.end().catch((err: unknown) => log?.debug({ err }, 'closing the admin connection failed after its work was done'));
   }
 }
 

@@ -17,8 +17,12 @@ export interface SqlSession {
   exec(sql: string, params?: readonly unknown[]): Promise<number>;
 }
 
-/** The raw client of a one-round-trip transaction (see `UnitOfWork.oneTrip`). */
-export interface OneTripClient {
+/**
+ * The client of a one-round-trip transaction (see `UnitOfWork.oneTrip`): the
+ * statements between the opening and the closing go through its
+ * {@link SqlSession} methods (rows parsed by the caller, src/lib/sql-rows.ts).
+ */
+export interface OneTripClient extends SqlSession {
   query(sql: string, params?: readonly unknown[]): Promise<OneTripResult>;
   /** Escapes a string as a SQL literal, for the `closing` statements that ride with COMMIT. */
   escapeLiteral(text: string): string;

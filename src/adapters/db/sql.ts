@@ -1,5 +1,12 @@
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { pgBool } from '../../lib/sql-columns.js';
+import { parseRows } from '../../lib/sql-rows.js';
+
+/** Where the helpers below say why an error they do not rethrow is safe to drop. */
+export type DebugLog = Pick<Logger, 'debug'>;
 
 /**
  * The two SQL mechanisms with a subtle contract, written once: the
@@ -7,6 +14,20 @@ import type { DataSource } from 'typeorm';
  * UnitOfWork's `oneTrip`) and the advisory lock (the UnitOfWork's
  * `withAdvisoryLock`). Use cases reach them through the UnitOfWork port.
  */
+
+/**
+ * ROLLBACK on a raw client whose transaction an error stopped (the caller
+ * rethrows that error). Only a connection that is gone fails a ROLLBACK: the
+ * server ended the transaction with it and the pool drops a dead connection
+ * on release, so the failure is told at debug and not rethrown.
+ */
+export async function rollback(client: Pick<pg.ClientBase, 'query'>, log?: DebugLog): Promise<void> {
+  try {
+    await client.query('ROLLBACK');
+  } catch (err) {
+    log?.debug({ err }, 'ROLLBACK failed on a lost connection; the transaction ended with it');
+  }
+}
 
 /**
  * A transaction on the pool's raw pg client that spends as few round trips as
@@ -21,6 +42,7 @@ export async function txOneTrip<T>(
   ds: DataSource,
   opening: string,
   body: (client: pg.PoolClient, opened: pg.QueryResult[]) => Promise<{ value: T; closing?: string }>,
+  log?: DebugLog,
 ): Promise<T> {
   const runner = ds.createQueryRunner();
   const client = (await runner.connect()) as pg.PoolClient;
@@ -33,12 +55,15 @@ export async function txOneTrip<T>(
       done = true;
       return out.value;
     } finally {
-      if (!done) await client.query('ROLLBACK').catch(() => undefined);
+      if (!done) await rollback(client, log);
     }
   } finally {
     await runner.release();
   }
 }
+
+const TRY_LOCK_SQL = `SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok`;
+const TryLockRow = z.object({ ok: pgBool });
 
 /**
  * Runs `fn` holding the session advisory lock `(namespace, hashtext(key))`.
@@ -46,15 +71,22 @@ export async function txOneTrip<T>(
  * first is done or `waitMs` passes, then gets `'busy'`. Postgres drops the
  * lock if the holder's process dies, so a crash never wedges the key.
  */
-export async function withAdvisoryLock<T>(ds: DataSource, namespace: number, key: string, waitMs: number, fn: () => Promise<T>): Promise<T | 'busy'> {
+export async function withAdvisoryLock<T>(
+  ds: DataSource,
+  namespace: number,
+  key: string,
+  waitMs: number,
+  fn: () => Promise<T>,
+  log?: DebugLog,
+): Promise<T | 'busy'> {
   const deadline = Date.now() + waitMs;
   for (let attempt = 0; ; attempt++) {
     const r = ds.createQueryRunner();
     await r.connect();
     let got = false;
     try {
-      const res = (await r.query(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok`, [namespace, key])) as { ok: boolean }[];
-      got = res[0]?.ok === true;
+      const [row] = parseRows(TryLockRow, await r.query(TRY_LOCK_SQL, [namespace, key]), TRY_LOCK_SQL);
+      got = row?.ok === true;
     } catch (e) {
       await r.release();
       throw e;
@@ -64,7 +96,11 @@ export async function withAdvisoryLock<T>(ds: DataSource, namespace: number, key
         return await fn();
       } finally {
         // Awaited: a caller taking the key right after this one returns must find it free.
-        await r.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [namespace, key]).catch(() => undefined);
+        await r.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [namespace, key]).catch((err: unknown) =>
+          // Only a connection that is gone fails the unlock: Postgres frees a session's locks when it
+          // ends, and the pool drops a dead connection on release, so the key is not left held.
+          log?.debug({ err, namespace, key }, 'advisory unlock failed on a lost connection; the lock went with it'),
+        );
         await r.release();
       }
     }

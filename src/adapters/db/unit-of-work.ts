@@ -1,6 +1,6 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { OneTripClient, OneTripResult, SqlSession, UnitOfWork } from './port.js';
-import { txOneTrip, withAdvisoryLock } from './sql.js';
+import { txOneTrip, withAdvisoryLock, type DebugLog } from './sql.js';
 
 /** Rows of any statement on a query runner (TypeORM returns `[rows, count]` for UPDATE/DELETE unless asked for a structured result). */
 async function runnerRows<T>(r: QueryRunner, sql: string, params: readonly unknown[]): Promise<T[]> {
@@ -20,9 +20,16 @@ function sessionOf(r: QueryRunner): SqlSession {
   };
 }
 
-/** The UnitOfWork port over a TypeORM DataSource (its pg pool). */
+/**
+ * The UnitOfWork port over a TypeORM DataSource (its pg pool). `log` hears,
+ * at debug, the cleanup errors it drops (a ROLLBACK or an unlock on a lost
+ * connection); the error that matters is always the one rethrown.
+ */
 export class TypeOrmUnitOfWork implements UnitOfWork {
-  constructor(readonly ds: DataSource) {}
+  constructor(
+    readonly ds: DataSource,
+    private readonly log?: DebugLog,
+  ) {}
 
   private async withRunner<T>(fn: (r: QueryRunner) => Promise<T>): Promise<T> {
     const r = this.ds.createQueryRunner();
@@ -51,7 +58,12 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
       await r.commitTransaction();
       return out;
     } catch (e) {
-      if (r.isTransactionActive) await r.rollbackTransaction().catch(() => undefined);
+      if (r.isTransactionActive) {
+        await r.rollbackTransaction().catch((err: unknown) =>
+          // Only a connection that is gone fails a ROLLBACK: its transaction ended with it, and `e` is what stopped it.
+          this.log?.debug({ err }, 'ROLLBACK failed on a lost connection; the transaction ended with it'),
+        );
+      }
       throw e;
     } finally {
       await r.release();
@@ -59,12 +71,27 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
   }
 
   oneTrip<T>(opening: string, body: (client: OneTripClient, opened: OneTripResult[]) => Promise<{ value: T; closing?: string }>): Promise<T> {
-    return txOneTrip(this.ds, opening, (client, opened) =>
-      body({ query: (sql, params) => client.query(sql, params as unknown[]) as unknown as Promise<OneTripResult>, escapeLiteral: (text) => client.escapeLiteral(text) }, opened as unknown as OneTripResult[]),
+    return txOneTrip(
+      this.ds,
+      opening,
+      (client, opened) => {
+        const query = async (sql: string, params: readonly unknown[] = []): Promise<OneTripResult> => {
+          const res = await client.query(sql, params as unknown[]);
+          return { rows: res.rows as Record<string, unknown>[], rowCount: res.rowCount };
+        };
+        const one: OneTripClient = {
+          query,
+          rows: async <T>(sql: string, params?: readonly unknown[]) => (await query(sql, params)).rows as T[],
+          exec: async (sql, params) => (await query(sql, params)).rowCount ?? 0,
+          escapeLiteral: (text) => client.escapeLiteral(text),
+        };
+        return body(one, opened as unknown as OneTripResult[]);
+      },
+      this.log,
     );
   }
 
   withAdvisoryLock<T>(namespace: number, key: string, waitMs: number, fn: () => Promise<T>): Promise<T | 'busy'> {
-    return withAdvisoryLock(this.ds, namespace, key, waitMs, fn);
+    return withAdvisoryLock(this.ds, namespace, key, waitMs, fn, this.log);
   }
 }

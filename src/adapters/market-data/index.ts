@@ -11,7 +11,8 @@
  */
 export type { BarCache, DateRange, MarketDataProvider, Quote, QuoteProvider } from './port.js';
 export { DataProviderError, isDataProviderError, type DataProviderErrorKind } from './errors.js';
-export { isIsoDate, nyDateOf, nyMidnightMs, nyToday, weekdaysBetween } from '../../lib/dates.js';
+export { isIsoDate, weekdaysBetween } from '../../lib/dates.js';
+export { nyDateOf, nyMidnightMs, nyToday } from '../../engine/calendar/timezone.js';
 export { packageRoot, sampleOhlcvDir, defaultUniversePath } from './package-root.js';
 
 export { parseBarsCsv, describeCsvErrors, type CsvLineError, type ParseBarsCsvResult } from './csv/parse-bars-csv.js';
@@ -30,7 +31,7 @@ export {
 } from './universe/load-universe.js';
 export { loadDefaultUniverse } from './universe/default-universe.js';
 
-export { Prng } from './synthetic/prng.js';
+export { Prng } from '../../engine/backtest/prng.js';
 export { symbolSeed } from './synthetic/seed.js';
 export { weekdaySessions } from './synthetic/sessions.js';
 export { generateSyntheticBars, generateSyntheticSeries, type SyntheticBarsInput } from './synthetic/generate-bars.js';

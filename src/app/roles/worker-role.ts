@@ -32,7 +32,7 @@ import { scanDataUniverse } from '../../trading/hypotheses/universe.js';
 import { EvaluationPool } from '../../adapters/compute/evaluation-pool.js';
 import { storedLiveHypotheses } from '../../trading/hypotheses/live-source-store.js';
 import { brokerScanAccount } from '../../trading/scan/broker-account.js';
-import { nyToday } from '../../lib/dates.js';
+import { nyToday } from '../../engine/calendar/timezone.js';
 import { errText } from '../../lib/errors.js';
 import { preflightAtStartup, runStartupPreflight } from '../startup-preflight.js';
 import { preflightBlock, preflightBlockLine } from '../../trading/preflight/gate.js';
@@ -66,7 +66,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   const hypothesisStore = new HypothesisStore(app.uow, app.audit);
   const hypothesisBooks = new HypothesisBookStore(app.uow);
   // Walk-forwards run on worker threads: the event loop stays free for approvals and /kill.
-  const evaluationPool = new EvaluationPool({ gate: app.foreground });
+  const evaluationPool = new EvaluationPool({ gate: app.foreground, log: app.log.child({ component: 'evaluation-pool' }) });
   const commandConn = blocking();
   const commandsDeps: CommandsDeps = {
     db: app.uow,
@@ -114,7 +114,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     account: brokerScanAccount({
       account: () => trading.broker.account(),
       db: app.uow,
-      session: () => nyToday(),
+      session: () => nyToday(new Date()),
       equity: config.scan.sizing.equity,
       onError: (err) => log.warn({ err: app.scrub(errText(err)) }, 'scan sizing: broker account unreadable, caps assume an all-cash account'),
     }),
@@ -163,7 +163,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     connection: backtestConn,
     // CPU-bound and long: one at a time per worker process; scale with more workers.
     concurrency: 1,
-    onFinalFailure: backtestFailureHook(backtestDeps),
+    onFinalFailure: backtestFailureHook({ ...backtestDeps, log }),
   });
   const executionConn = blocking();
   const trading = createTradingDeps(config, app.ds, log.child({ component: 'broker' }), { redis: app.redis, prefix: config.redis.prefix });
@@ -225,7 +225,8 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   );
   for (const w of [executions, commands, scans]) {
     w.on('completed', (job) => {
-      if (ALERTING_JOBS.has(job.name)) void failureAlerts.onCompleted(job).catch(() => undefined);
+      // Clearing a job-failure alert is best effort: the next completion tries again.
+      if (ALERTING_JOBS.has(job.name)) void failureAlerts.onCompleted(job).catch((err: unknown) => app.log.debug({ err, job: job.name }, 'job-failure alert not cleared; the next completion retries'));
     });
   }
   const workers = [commands, notify, scans, backtests, executions, hypotheses];

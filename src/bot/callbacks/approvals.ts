@@ -14,6 +14,8 @@ import { queueOfferAt } from '../views/pick-card.js';
 import { QUEUE_FOR_OPEN, queueButton } from './queue-button.js';
 import { preflightBlock } from '../../trading/preflight/gate.js';
 import { preflightBlockedApproveText, preflightBlockedCardLine } from '../views/preflight-gate.js';
+import { auditOrLog } from '../audited.js';
+import { ignoredBecause } from '../../jobs/ignore.js';
 
 /** Who decided, and where the pick's card is (when known). */
 export interface DecisionRequest {
@@ -53,7 +55,7 @@ export async function decideApprove(deps: BotDeps, telegram: Telegram, req: Deci
   const res = await approvePick(
     deps.uow,
     { pickId: req.pickId, userId: req.userId, role: req.role, now: new Date(deps.now()) },
-    { executionWindowMs: deps.config.execution.windowMs },
+    { executionWindowMs: deps.config.execution.windowMs, log: deps.log },
   );
   switch (res.kind) {
     case 'approved': {
@@ -120,7 +122,7 @@ async function refuseWhileBrokerClosed(deps: BotDeps, telegram: Telegram, req: D
   if (!deps.brokerClock) return null;
   // A tap is answered at once: a clock that does not answer quickly (the request budget spent, the
   // broker slow) is skipped here, never waited on.
-  const clock = await Promise.race([deps.brokerClock.read().catch(() => null), new Promise<null>((r) => setTimeout(() => r(null), BROKER_CLOCK_WAIT_MS).unref())]);
+  const clock = await Promise.race([deps.brokerClock.read().catch(ignoredBecause(deps.log, 'broker clock not read; the order path asks again before any POST')), new Promise<null>((r) => setTimeout(() => r(null), BROKER_CLOCK_WAIT_MS).unref())]);
   if (!clock || clock.isOpen) return null;
   await audit(deps, 'pick.approve_refused', req, { reason: 'market_closed', byBroker: deps.brokerClock.name });
   const open = clock.nextOpen === null ? Number.NaN : Date.parse(clock.nextOpen);
@@ -166,7 +168,7 @@ async function offerQueue(deps: BotDeps, telegram: Telegram, req: DecisionReques
 
 /** Reject: the same atomic decision; nothing is enqueued. */
 export async function decideReject(deps: BotDeps, telegram: Telegram, req: DecisionRequest): Promise<DecisionAnswer> {
-  const res = await rejectPick(deps.uow, { pickId: req.pickId, userId: req.userId, role: req.role, now: new Date(deps.now()) }, { audit: deps.audit });
+  const res = await rejectPick(deps.uow, { pickId: req.pickId, userId: req.userId, role: req.role, now: new Date(deps.now()) }, { audit: deps.audit, log: deps.log });
   switch (res.kind) {
     case 'rejected':
       await editCard(deps, telegram, req, `✖ Rejected by ${req.name}`);
@@ -217,12 +219,12 @@ export async function editCard(
   keyboard: Keyboard = [],
   opts: { onlyWhile?: readonly string[] } = {},
 ): Promise<void> {
-  const pick = await deps.picks.get(req.pickId).catch(() => null);
+  const pick = await deps.picks.get(req.pickId).catch(ignoredBecause(deps.log, 'pick card not edited: the pick could not be read', { pickId: req.pickId }));
   if (!pick) return;
   if (opts.onlyWhile && !opts.onlyWhile.includes(pick.state)) return;
   let where: { chatId: number; messageId: number } | null = req.cardMessageId ? { chatId: req.chatId, messageId: req.cardMessageId } : null;
   if (!where) {
-    const ref = await deps.redis.get(messageRefKey(deps.config.redis.prefix, `pick:${req.pickId}`)).catch(() => null);
+    const ref = await deps.redis.get(messageRefKey(deps.config.redis.prefix, `pick:${req.pickId}`)).catch(ignoredBecause(deps.log, 'pick card not edited: its message reference could not be read', { pickId: req.pickId }));
     const m = ref?.match(/^(-?\d+):(\d+)$/);
     if (m) where = { chatId: Number(m[1]), messageId: Number(m[2]) };
   }
@@ -237,5 +239,5 @@ export async function editCard(
 }
 
 async function audit(deps: BotDeps, action: string, req: DecisionRequest, extra: Record<string, unknown>): Promise<void> {
-  await deps.audit.append({ action, actor: req.userId, chatId: req.chatId, pickId: req.pickId, ...extra }).catch(() => undefined);
+  await auditOrLog(deps, { action, actor: req.userId, chatId: req.chatId, pickId: req.pickId, ...extra });
 }

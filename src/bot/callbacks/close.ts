@@ -11,10 +11,12 @@ import { queuedAnswer } from '../views/queue-view.js';
 import { cancelQueuedKeyboard, queueDeps } from './queue.js';
 import { fitCallbackAnswer } from '../format/limits.js';
 import { orderTimeInForce } from '../../lib/time-in-force.js';
+import { auditOrLog } from '../audited.js';
+import { ignoredBecause, EDIT_MAY_FAIL } from '../../jobs/ignore.js';
 
 /** The close steps as this bot process runs them. */
 export function closeAskDeps(deps: BotDeps): CloseAskDeps {
-  return { db: deps.uow, killSwitch: deps.killSwitch, hours: marketHoursFor(deps.config), now: () => new Date(deps.now()), audit: deps.audit, timeInForce: orderTimeInForce(deps.config.broker) };
+  return { db: deps.uow, killSwitch: deps.killSwitch, hours: marketHoursFor(deps.config), now: () => new Date(deps.now()), audit: deps.audit, timeInForce: orderTimeInForce(deps.config.broker), log: deps.log };
 }
 
 /** Posts the answer to a close request: the confirm with its buttons, or why not. */
@@ -51,7 +53,7 @@ export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: stri
   const answer = (text: string, alert = false) => ctx.answerCbQuery(fitCallbackAnswer(text), { show_alert: alert });
   const adminOnly = op === 'k' || op === 'u';
   if (!roleAllows(role, 'trader') || (adminOnly && !roleAllows(role, 'admin'))) {
-    await deps.audit.append({ action: 'auth.forbidden', actor: by, chatId, command: 'close', role }).catch(() => undefined);
+    await auditOrLog(deps, { action: 'auth.forbidden', actor: by, chatId, command: 'close', role });
     await answer(adminOnly ? 'Only an admin can sell under the kill switch.' : 'Only a trader or admin can close a position.', true);
     return;
   }
@@ -83,7 +85,7 @@ export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: stri
         await answer(closeConfirmRefusalText(r), true);
         // An out-of-date or expired confirmation loses its buttons; a used one already shows what happened.
         if (r.kind === 'position_changed' || r.kind === 'market_closed' || (r.kind === 'refused' && (r.refusal.kind === 'stale' || r.refusal.kind === 'expired'))) {
-          await ctx.editMessageText(`⌛ ${closeConfirmRefusalText(r)}`).catch(() => undefined);
+          await ctx.editMessageText(`⌛ ${closeConfirmRefusalText(r)}`).catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
         }
         return;
       }
@@ -108,7 +110,7 @@ export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: stri
       await answer(`Selling ${r.qty} ${r.symbol}…`);
       await ctx
         .editMessageText(`🧾 Close confirmed by ${ctx.from.first_name} (${by}): selling ${r.qty} ${r.symbol}${r.underKill ? ' under the kill switch' : ''}. The fill confirmation follows.`)
-        .catch(() => undefined);
+        .catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
       return;
     }
     case 'q':
@@ -119,7 +121,7 @@ export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: stri
         await answer(text, true);
         // An offer that can no longer queue loses its buttons; a used one already shows what happened.
         if (r.kind === 'position_changed' || r.kind === 'market_open' || r.kind === 'no_session' || (r.kind === 'refused' && (r.refusal.kind === 'stale' || r.refusal.kind === 'expired'))) {
-          await ctx.editMessageText(`⌛ ${text}`).catch(() => undefined);
+          await ctx.editMessageText(`⌛ ${text}`).catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
         }
         return;
       }
@@ -127,7 +129,7 @@ export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: stri
       await answer(r.already ? `A sale of ${q.symbol ?? '?'} is already queued: ${queuedAnswer(q)}` : queuedAnswer(q));
       await ctx
         .editMessageText(closeQueuedText(q, ctx.from.first_name, r.already), { reply_markup: { inline_keyboard: cancelQueuedKeyboard(deps.config.telegram.callbackKey, q) } })
-        .catch(() => undefined);
+        .catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
       return;
     }
     case 'n': {
@@ -138,11 +140,11 @@ export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: stri
       }
       if (c.offer === 'queue') {
         await answer('Not queued.');
-        await ctx.editMessageText('Sale not queued: nothing will be sold; the position stays open. Send /close again to change your mind.').catch(() => undefined);
+        await ctx.editMessageText('Sale not queued: nothing will be sold; the position stays open. Send /close again to change your mind.').catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
         return;
       }
       await answer('Cancelled.');
-      await ctx.editMessageText('Close cancelled: nothing was sold.').catch(() => undefined);
+      await ctx.editMessageText('Close cancelled: nothing was sold.').catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
       return;
     }
     default:

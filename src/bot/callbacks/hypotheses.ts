@@ -15,6 +15,8 @@ import { retireAskRefusalText, retireAskText, retireConfirmRefusalText, retiredT
 import { requestIncubationCancel } from '../../jobs/handlers/hypotheses.js';
 import type { IncubationNotice } from '../../trading/hypotheses/incubation-notices.js';
 import { fitCallbackAnswer } from '../format/limits.js';
+import { auditOrLog } from '../audited.js';
+import { ignoredBecause, EDIT_MAY_FAIL } from '../../jobs/ignore.js';
 
 /**
  * The hypotheses' buttons' signed data. One action (`hy`), its arg an op letter and a token:
@@ -30,12 +32,12 @@ export function hypothesisButton(key: Buffer, op: 'r' | 'n' | 'p' | 'k', token: 
 
 /** The retire steps as this bot process runs them. */
 export function retireDeps(deps: BotDeps): RetireDeps {
-  return { db: deps.uow, store: new HypothesisStore(deps.uow, deps.audit), audit: deps.audit, now: () => new Date(deps.now()) };
+  return { db: deps.uow, store: new HypothesisStore(deps.uow, deps.audit), audit: deps.audit, now: () => new Date(deps.now()), log: deps.log };
 }
 
 /** The promote steps as this bot process runs them. */
 export function promoteDeps(deps: BotDeps): PromoteDeps {
-  return { db: deps.uow, store: new HypothesisStore(deps.uow, deps.audit), books: new HypothesisBookStore(deps.uow), audit: deps.audit, now: () => new Date(deps.now()) };
+  return { db: deps.uow, store: new HypothesisStore(deps.uow, deps.audit), books: new HypothesisBookStore(deps.uow), audit: deps.audit, now: () => new Date(deps.now()), log: deps.log };
 }
 
 /**
@@ -103,7 +105,7 @@ export async function handleHypothesisCallback(deps: BotDeps, ctx: Context, arg:
   const answer = (text: string, alert = false) => ctx.answerCbQuery(fitCallbackAnswer(text), { show_alert: alert });
   if (!roleAllows(role, 'admin')) {
     const promoting = op === 'p' || op === 'k';
-    await deps.audit.append({ action: 'auth.forbidden', actor: by, chatId, command: promoting ? 'promote' : 'retire', role }).catch(() => undefined);
+    await auditOrLog(deps, { action: 'auth.forbidden', actor: by, chatId, command: promoting ? 'promote' : 'retire', role });
     await answer(promoting ? 'Only an admin can promote a hypothesis or keep it in PAPER.' : 'Only an admin can retire a hypothesis.', true);
     return;
   }
@@ -115,12 +117,12 @@ export async function handleHypothesisCallback(deps: BotDeps, ctx: Context, arg:
         const text = promoteConfirmRefusalText(r);
         await answer(text, true);
         // A card that can no longer act loses its buttons; a used one already shows what happened.
-        if (r.kind !== 'refused' || r.refusal.kind === 'stale' || r.refusal.kind === 'expired') await ctx.editMessageText(`⌛ ${text}`).catch(() => undefined);
+        if (r.kind !== 'refused' || r.refusal.kind === 'stale' || r.refusal.kind === 'expired') await ctx.editMessageText(`⌛ ${text}`).catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
         return;
       }
       const done = promotedText(r, { name: ctx.from.first_name, id: by });
       await answer(`Promoted ${r.hypothesis.id} to LIVE.`);
-      await ctx.editMessageText(done.text, { entities: done.entities }).catch(() => undefined);
+      await ctx.editMessageText(done.text, { entities: done.entities }).catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
       // Every transition is announced: the other admins hear it too (keyed by the promotion's transition, so once each).
       for (const [adminId, r2] of deps.config.telegram.allowed) {
         if (r2 !== 'admin' || adminId === chatId) continue;
@@ -135,11 +137,11 @@ export async function handleHypothesisCallback(deps: BotDeps, ctx: Context, arg:
       if (k.kind !== 'kept') {
         const text = keepRefusalText(k);
         await answer(text, true);
-        if (k.kind === 'stale') await ctx.editMessageText(`⌛ ${text}`).catch(() => undefined);
+        if (k.kind === 'stale') await ctx.editMessageText(`⌛ ${text}`).catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
         return;
       }
       await answer(`Kept ${k.hypothesis.id} in PAPER.`);
-      await ctx.editMessageText(keptText(k, { name: ctx.from.first_name, id: by })).catch(() => undefined);
+      await ctx.editMessageText(keptText(k, { name: ctx.from.first_name, id: by })).catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
       return;
     }
     case 'r': {
@@ -148,14 +150,16 @@ export async function handleHypothesisCallback(deps: BotDeps, ctx: Context, arg:
         const text = retireConfirmRefusalText(r);
         await answer(text, true);
         // A confirm that can no longer act loses its buttons; a used one already shows what happened.
-        if (r.kind !== 'refused' || r.refusal.kind === 'stale' || r.refusal.kind === 'expired') await ctx.editMessageText(`⌛ ${text}`).catch(() => undefined);
+        if (r.kind !== 'refused' || r.refusal.kind === 'stale' || r.refusal.kind === 'expired') await ctx.editMessageText(`⌛ ${text}`).catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
         return;
       }
       // Retiring one that is being incubated also stops its walk-forward (the job then finds it RETIRED and changes nothing).
-      if (r.from === 'INCUBATING') await requestIncubationCancel(deps.redis, deps.config.redis.prefix, r.hypothesis.id).catch(() => undefined);
+      if (r.from === 'INCUBATING') await requestIncubationCancel(deps.redis, deps.config.redis.prefix, r.hypothesis.id).catch((err: unknown) =>
+          deps.log.warn({ err, id: r.hypothesis.id }, 'could not flag the incubation to stop; the job finds the hypothesis RETIRED and changes nothing'),
+        );
       const done = retiredText(r, { name: ctx.from.first_name, id: by });
       await answer(`Retired ${r.hypothesis.id}.`);
-      await ctx.editMessageText(done.text, { entities: done.entities }).catch(() => undefined);
+      await ctx.editMessageText(done.text, { entities: done.entities }).catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
       // Every transition is announced: the other admins hear it too (keyed by the transition, so once each).
       for (const [adminId, r2] of deps.config.telegram.allowed) {
         if (r2 !== 'admin' || adminId === chatId) continue;
@@ -172,7 +176,7 @@ export async function handleHypothesisCallback(deps: BotDeps, ctx: Context, arg:
         return;
       }
       await answer('Cancelled.');
-      await ctx.editMessageText(`Retire cancelled: ${c.id} keeps its state. Nothing was changed.`).catch(() => undefined);
+      await ctx.editMessageText(`Retire cancelled: ${c.id} keeps its state. Nothing was changed.`).catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
       return;
     }
     default:

@@ -10,6 +10,8 @@ import { nyClock } from '../format/ny-time.js';
 import { notQueuedText, queuedAnswer, queuedCancelledText, queuedCardLine, queuedWhat } from '../views/queue-view.js';
 import { editCard } from './approvals.js';
 import { fitCallbackAnswer } from '../format/limits.js';
+import { auditOrLog } from '../audited.js';
+import { ignoredBecause, EDIT_MAY_FAIL } from '../../jobs/ignore.js';
 
 // The buttons' signed data (ops e, c, f, d) is made in queue-button.ts; re-exported for the callers that import it from here.
 export { queueButton };
@@ -22,7 +24,7 @@ export function cancelQueuedKeyboard(key: Buffer, q: QueuedOrder): { text: strin
 /** What the queue use cases need, as this bot process runs them. */
 export function queueDeps(deps: BotDeps): QueueDeps {
   const clock = deps.brokerClock;
-  return { db: deps.uow, hours: marketHoursFor(deps.config), now: () => new Date(deps.now()), ...(clock ? { brokerClock: () => clock.read() } : {}) };
+  return { db: deps.uow, hours: marketHoursFor(deps.config), now: () => new Date(deps.now()), log: deps.log, ...(clock ? { brokerClock: () => clock.read() } : {}) };
 }
 
 /** Handles one press of a queue button; always answers the query. */
@@ -35,7 +37,7 @@ export async function handleQueueCallback(deps: BotDeps, ctx: Context, arg: stri
   const cardMessageId = cq && 'message' in cq && cq.message ? cq.message.message_id : undefined;
   const answer = (text: string, alert = false) => ctx.answerCbQuery(fitCallbackAnswer(text), { show_alert: alert });
   const audit = (action: string, extra: Record<string, unknown>) =>
-    deps.audit.append({ action, actor: ctx.from!.id, chatId, ...extra }).catch(() => undefined);
+    auditOrLog(deps, { action, actor: ctx.from!.id, chatId, ...extra });
   switch (op) {
     case 'e': {
       if (!roleAllows(role, 'trader')) {
@@ -84,7 +86,7 @@ export async function handleQueueCallback(deps: BotDeps, ctx: Context, arg: stri
         await audit('order.queue_cancelled', { queuedId: res.order.id, how: 'button' });
         const q = res.order;
         if (q.kind === 'entry' && q.pickId) await editCard(deps, ctx.telegram, { pickId: q.pickId, chatId, ...(cardMessageId ? { cardMessageId } : {}) }, `✖ Queued order ${q.id} cancelled by ${ctx.from.first_name}: nothing was ordered`);
-        else await ctx.editMessageText(queuedCancelledText(q)).catch(() => undefined);
+        else await ctx.editMessageText(queuedCancelledText(q)).catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
       }
       return;
     }
@@ -99,7 +101,7 @@ export async function handleQueueCallback(deps: BotDeps, ctx: Context, arg: stri
         await cancelConfirm(kd, FLATTEN_QUEUE_CONFIRM, id, ctx.from.id);
         await audit('flatten.queue_declined', {});
         await answer('Not queued.');
-        await ctx.editMessageText('Flatten not queued: positions are kept. The kill switch stays ON.').catch(() => undefined);
+        await ctx.editMessageText('Flatten not queued: positions are kept. The kill switch stays ON.').catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
         return;
       }
       const r = await confirmFlattenQueue(kd, id, ctx.from.id);
@@ -116,7 +118,7 @@ export async function handleQueueCallback(deps: BotDeps, ctx: Context, arg: stri
           .editMessageText(`⏰ Flatten queued for the open (${res.order.id}) by ${ctx.from.first_name}: ${queuedWhat(res.order)} at ${nyClock(res.order.sendAt)}, bound to this kill; expires ${nyClock(res.order.expiresAt)}. /cancel ${res.order.id}`, {
             reply_markup: { inline_keyboard: cancelQueuedKeyboard(deps.config.telegram.callbackKey, res.order) },
           })
-          .catch(() => undefined);
+          .catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
         return;
       }
       await answer(res.kind === 'market_open' ? 'The market is open now: send /kill flatten again to sell at once.' : 'Nothing was queued.', true);

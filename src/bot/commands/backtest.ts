@@ -1,16 +1,6 @@
 import type { Context } from 'telegraf';
 import { z } from 'zod';
-import {
-  BACKTEST_TTL_SECONDS,
-  backtestQueue,
-  cancelFlagKey,
-  clearInflightIf,
-  enqueueBacktest,
-  finishInflight,
-  inflightOf,
-  joinOrOwn,
-  type Subscriber,
-} from '../../jobs/handlers/backtest-job.js';
+import { BACKTEST_TTL_SECONDS, backtestQueue, cancelFlagKey, finishInflight, inflightOf, startOrJoinBacktest, type Subscriber } from '../../jobs/handlers/backtest-job.js';
 import type { BacktestJobPayload } from '../../jobs/payloads/backtest.js';
 import { ackText, cancelKeyboard, finishedAckText, joinedText } from '../views/backtest-messages.js';
 import {
@@ -28,11 +18,11 @@ import {
 import { CourtsideError } from '../../lib/errors.js';
 import type { BotDeps } from '../deps.js';
 import { defineCommand, type RawArgs } from './define.js';
+import { auditOrLog } from '../audited.js';
+import { ignoredBecause, EDIT_MAY_FAIL } from '../../jobs/ignore.js';
 
 /** At most this many symbols typed in one command. */
 export const MAX_TYPED_SYMBOLS = 100;
-/** A marker whose job cannot be found is stale after this long (the owner enqueues within milliseconds). */
-const STALE_MARKER_MS = 30_000;
 
 export const BACKTEST_USAGE = `/backtest <${STRATEGY_CHOICES.join('|')}> [SYMBOL …|universe] [FROM] [TO] [key=value …]`;
 
@@ -83,17 +73,9 @@ const argsSchema: z.ZodType<{ request: BacktestRequest }, RawArgs> = z
     }
   });
 
-/** True while the job can still run (queued, delayed or active). */
-async function jobAlive(deps: BotDeps, jobId: string): Promise<boolean> {
-  const job = await backtestQueue(deps.jobs).getJob(jobId);
-  if (!job) return false;
-  const state = await job.getState();
-  return state !== 'completed' && state !== 'failed' && state !== 'unknown';
-}
-
 /**
  * /backtest: acknowledges at once with a Cancel button, then either starts a
- * job on the `backtests` queue (job id derived from the request hash) or, when
+ * job on the `backtests` queue (deduplicated by the request hash) or, when
  * an identical request is already in flight, joins it: both chats get the
  * same progress and result.
  */
@@ -114,29 +96,11 @@ export const backtestCommand = defineCommand({
       ctx.telegram.editMessageText(chatId, ack.message_id, undefined, text, withButton ? { reply_markup: { inline_keyboard: keyboard } } : {}).catch((err: unknown) => deps.log.warn({ err }, 'ack edit failed'));
 
     try {
-      let decision = await joinOrOwn(deps.redis, prefix, key, me);
-      if (decision.role === 'joiner') {
-        const owner = decision.owner;
-        const stale = !(await jobAlive(deps, owner.jobId)) && deps.now() - (owner.at ?? 0) > STALE_MARKER_MS;
-        if (!stale) {
-          deps.log.info({ jobId: owner.jobId, userId }, 'backtest joined an identical in-flight run');
-          await edit(joinedText(request), true);
-          return;
-        }
-        deps.log.warn({ jobId: owner.jobId }, 'stale backtest marker: its job is gone; starting a new one');
-        await clearInflightIf(deps.redis, prefix, key, owner.jobId);
-        decision = await joinOrOwn(deps.redis, prefix, key, me);
-        if (decision.role === 'joiner') {
-          await edit(joinedText(request), true);
-          return;
-        }
-      }
       const payload: BacktestJobPayload = { updateId, chatId, userId, role, ackMessageId: ack.message_id, request };
-      try {
-        await enqueueBacktest(deps.jobs, payload, decision.jobId);
-      } catch (err) {
-        await clearInflightIf(deps.redis, prefix, key, decision.jobId).catch(() => undefined);
-        throw err;
+      const started = await startOrJoinBacktest({ jobs: deps.jobs, redis: deps.redis, prefix, now: deps.now, log: deps.log }, key, payload, me);
+      if (started.role === 'joiner') {
+        deps.log.info({ jobId: started.jobId, userId }, 'backtest joined an identical in-flight run');
+        await edit(joinedText(request), true);
       }
     } catch (err) {
       const msg = err instanceof CourtsideError && err.userMessage ? err.userMessage : `⚠️ Could not start the backtest: ${deps.scrub((err as Error).message).slice(0, 200)}. Try again in a minute.`;
@@ -162,11 +126,11 @@ export async function handleBacktestCancel(deps: BotDeps, ctx: Context, arg: str
   const participants = inflight ? [inflight.owner, ...inflight.subs] : [];
   if (!inflight || !participants.some((s) => s.chatId === chatId && s.messageId === messageId)) {
     await ctx.answerCbQuery('This backtest is no longer running.');
-    await ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
+    await ctx.editMessageReplyMarkup(undefined).catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
     return;
   }
   const jobId = inflight.owner.jobId;
-  await deps.audit.append({ action: 'backtest.cancel_requested', actor: ctx.from?.id ?? 0, chatId: chatId ?? null, updateId: ctx.update.update_id, jobId }).catch(() => undefined);
+  await auditOrLog(deps, { action: 'backtest.cancel_requested', actor: ctx.from?.id ?? 0, chatId: chatId ?? null, updateId: ctx.update.update_id, jobId });
 
   const job = await backtestQueue(deps.jobs).getJob(jobId);
   if (job) {
@@ -185,7 +149,7 @@ export async function handleBacktestCancel(deps: BotDeps, ctx: Context, arg: str
           request = null;
         }
         const text = request ? finishedAckText(request, 'cancelled', `by ${who} before it started`) : `✖ Backtest cancelled by ${who} before it started.`;
-        for (const s of [inflight.owner, ...subs]) await ctx.telegram.editMessageText(s.chatId, s.messageId, undefined, text).catch(() => undefined);
+        for (const s of [inflight.owner, ...subs]) await ctx.telegram.editMessageText(s.chatId, s.messageId, undefined, text).catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
         await ctx.answerCbQuery('Cancelled before it started.');
         return;
       }

@@ -4,6 +4,7 @@ import { cancelAnswer, cancelQueuedKeyboard, queueDeps } from '../callbacks/queu
 import { editCard } from '../callbacks/approvals.js';
 import { queuedList } from '../views/queue-view.js';
 import { defineCommand } from './define.js';
+import { auditOrLog } from '../audited.js';
 
 /** `/cancel [id]`: an id as /orders and the queue's messages print it (`q` + 8 characters); none lists the queue. */
 const cancelArgs = z
@@ -26,7 +27,7 @@ export const cancelCommand = defineCommand({
     }
     const res = await cancelQueued(queueDeps(deps), { id: args, by: userId, role });
     if (res.kind === 'cancelled') {
-      await deps.audit.append({ action: 'order.queue_cancelled', actor: userId, chatId, queuedId: res.order.id, how: 'command' }).catch(() => undefined);
+      await auditOrLog(deps, { action: 'order.queue_cancelled', actor: userId, chatId, queuedId: res.order.id, how: 'command' });
       const q = res.order;
       if (q.kind === 'entry' && q.pickId) {
         const name = ctx.from?.first_name ?? String(userId);

@@ -1,6 +1,6 @@
 import type { Context } from 'telegraf';
 import { z } from 'zod';
-import { nyToday } from '../../lib/dates.js';
+import { nyToday } from '../../engine/calendar/timezone.js';
 import { journalDetail, queryOf, resolveJournalTarget, type JournalTarget } from '../../trading/journal/lookup.js';
 import { readJournal } from '../../trading/journal/read.js';
 import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';

@@ -2,6 +2,7 @@ import { executionRunSchema } from '../../jobs/payloads/execution.js';
 import type { ResolveVerdict } from '../../trading/execution/stuck.js';
 import type { BotDeps } from '../deps.js';
 import { approverToldText } from '../views/stuck-view.js';
+import { ignoredBecause, type DebugLog } from '../../jobs/ignore.js';
 
 /**
  * The chat an approval came from: the execution job's data (`exec-<approval
@@ -11,8 +12,8 @@ import { approverToldText } from '../views/stuck-view.js';
  * the chat it was queued from, else the approver's private chat (a Telegram
  * user's chat id is their user id), as the recovery pass tells it.
  */
-export async function approvalChat(deps: Pick<BotDeps, 'jobs'>, origin: { approvalId: string; approvedBy: number; queuedChatId: number | null }): Promise<number> {
-  const job = await deps.jobs.queues.executions.getJob(`exec-${origin.approvalId}`).catch(() => undefined);
+export async function approvalChat(deps: Pick<BotDeps, 'jobs'> & { log?: DebugLog }, origin: { approvalId: string; approvedBy: number; queuedChatId: number | null }): Promise<number> {
+  const job = await deps.jobs.queues.executions.getJob(`exec-${origin.approvalId}`).catch(ignoredBecause(deps.log, 'execution job not read; the approval is told in the chat it was queued from, else the approver\'s own', { approvalId: origin.approvalId }));
   const data = executionRunSchema.safeParse(job?.data);
   if (data.success && data.data.approvalId === origin.approvalId) return data.data.chatId;
   return origin.queuedChatId ?? origin.approvedBy;

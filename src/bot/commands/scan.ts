@@ -3,6 +3,7 @@ import { STRATEGY_IDS, type StrategyId } from '../../engine/signal.js';
 import { calendarDate } from '../../lib/dates.js';
 import { QueueUnavailableError } from '../../lib/errors.js';
 import { defineCommand } from './define.js';
+import { ignoredBecause } from '../../jobs/ignore.js';
 
 const choice = z.enum(['all', ...STRATEGY_IDS] as [string, ...string[]], { message: `strategy must be one of all, ${STRATEGY_IDS.join(', ')}` });
 
@@ -23,7 +24,7 @@ export const scanCommand = defineCommand({
       await deps.jobs.add('scan.start', { updateId, chatId, userId, role, strategies: args, ackMessageId: ack.message_id }, { jobId: `tg-${updateId}` });
     } catch (err) {
       if (err instanceof QueueUnavailableError) {
-        await ctx.telegram.editMessageText(chatId, ack.message_id, undefined, err.userMessage!).catch(() => undefined);
+        await ctx.telegram.editMessageText(chatId, ack.message_id, undefined, err.userMessage!).catch(ignoredBecause(deps.log, 'scan ack not edited to say the queue is unavailable; the ack still says queued'));
         return;
       }
       throw err;

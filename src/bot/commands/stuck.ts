@@ -11,6 +11,8 @@ import { roleOf } from '../middleware.js';
 import { resolveAskText, resolveVerdictText, stuckListText } from '../views/stuck-view.js';
 import { defineCommand, noArgs } from './define.js';
 import { fitCallbackAnswer } from '../format/limits.js';
+import { auditOrLog } from '../audited.js';
+import { ignoredBecause, EDIT_MAY_FAIL } from '../../jobs/ignore.js';
 
 const NO_BROKER = 'This bot process has no broker configured, so stuck orders cannot be looked at here. Use `courtside orders stuck --json` on a worker host.';
 
@@ -69,7 +71,7 @@ export async function handleResolveCallback(deps: BotDeps, ctx: Context, action:
   const base = { actor: ctx.from.id, chatId: ctx.chat?.id ?? null, updateId: ctx.update.update_id };
   const role = roleOf(ctx);
   if (!roleAllows(role, 'admin')) {
-    await deps.audit.append({ action: 'auth.forbidden', ...base, command: 'resolve', role }).catch(() => undefined);
+    await auditOrLog(deps, { action: 'auth.forbidden', ...base, command: 'resolve', role });
     await ctx.answerCbQuery('Only an admin can resolve stuck orders.', { show_alert: true });
     return;
   }
@@ -86,10 +88,10 @@ export async function handleResolveCallback(deps: BotDeps, ctx: Context, action:
       : v.kind === 'exit_settled'
         ? { clientOrderId: v.clientOrderId, result: v.result.kind }
         : { approvalId: v.approvalId, result: v.result.kind };
-  await deps.audit.append({ action: v.kind === 'refused' ? 'resolve.refused' : 'resolve.confirmed', ...base, choice, ...what }).catch(() => undefined);
+  await auditOrLog(deps, { action: v.kind === 'refused' ? 'resolve.refused' : 'resolve.confirmed', ...base, choice, ...what });
   // The trader who approved a settled entry hears it in the approval's chat, once.
   await tellApprover(deps, v, `${ctx.from.first_name} (${ctx.from.id})`);
   await ctx.answerCbQuery(fitCallbackAnswer(text), { show_alert: v.kind === 'refused' });
   // A used token: the message already shows what happened. Anything else replaces the buttons with the answer.
-  if (!(v.kind === 'refused' && v.refusal.kind === 'used')) await ctx.editMessageText(text).catch(() => undefined);
+  if (!(v.kind === 'refused' && v.refusal.kind === 'used')) await ctx.editMessageText(text).catch(ignoredBecause(deps.log, EDIT_MAY_FAIL));
 }

@@ -4,6 +4,7 @@
  */
 import { MISSING } from './numbers.js';
 import { strategyById } from '../../engine/strategies/index.js';
+import { nyLocalParts } from '../../engine/calendar/timezone.js';
 
 /** A share price: 2 decimals, 4 below $1 (sub-dollar stocks trade in 0.0001). */
 export function price(n: number | null | undefined): string {
@@ -20,13 +21,13 @@ export function strategyTitle(id: string): string {
   }
 }
 
-const stamp = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+const pad2 = (n: number) => String(n).padStart(2, '0');
 
-/** "Jan 10 14:05 ET": trading happens on New York time, whatever the server's zone. */
+/** "Jan 10 14:05 ET": trading happens on New York time, whatever the server's zone (the engine's time-zone rules, not the host's). */
 export function nyStamp(d: Date): string {
-  const parts = stamp.formatToParts(d);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('month')} ${get('day')} ${get('hour')}:${get('minute')} ET`;
+  const p = nyLocalParts(d.getTime());
+  return `${MONTHS[p.month - 1]!} ${p.day} ${pad2(p.hour)}:${pad2(p.minute)} ET`;
 }
 
 /** True when `n` has no more than `decimals` decimals (float noise aside). */

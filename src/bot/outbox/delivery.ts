@@ -11,6 +11,7 @@ import type { BlobStorePort } from '../../adapters/redis/port.js';
 import type { ChatPacer } from './chat-pacer.js';
 import type { DeliveryFailures } from './delivery-failures.js';
 import { classifyTelegramError } from './telegram-errors.js';
+import { ignoredBecause } from '../../jobs/ignore.js';
 
 /** One Bot API call the delivery makes; an op may expand into several (long texts, long captions). */
 type Step =
@@ -105,13 +106,13 @@ async function runStep(chatId: number, step: Step, run: JobRun, deps: StepDeps, 
   try {
     await callTelegram(chatId, step, deps, plain);
     deps.metrics.telegramCalls.labels(step.method, 'ok').inc();
-    await deps.failures?.delivered(chatId).catch(() => undefined);
+    await deps.failures?.delivered(chatId).catch(ignoredBecause(run.log, 'delivery failure clock not reset; the next delivery to this chat resets it', { chatId }));
   } catch (err) {
     const failure = classifyTelegramError(err);
     deps.metrics.telegramCalls.labels(step.method, failure.kind).inc();
     if (failure.kind === 'rate_limited' || failure.kind === 'transient' || failure.kind === 'chat_unreachable' || failure.kind === 'rejected') {
       const why = failure.kind === 'rate_limited' ? `rate_limited (retry after ${Math.round(failure.retryAfterMs / 1000)} s)` : `${failure.kind}: ${failure.description}`;
-      await deps.failures?.failed(chatId, why).catch(() => undefined);
+      await deps.failures?.failed(chatId, why).catch(ignoredBecause(run.log, 'delivery failure not counted; the next failure to this chat counts', { chatId }));
     }
     switch (failure.kind) {
       case 'rate_limited':

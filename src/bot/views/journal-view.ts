@@ -2,7 +2,7 @@ import type { JournalDetail } from '../../trading/journal/lookup.js';
 import type { JournalEntry } from '../../trading/journal/read.js';
 import type { FixedExplanation, KellyExplanation, SizingExplanation } from '../../trading/journal/sizing.js';
 import { money } from '../format/numbers.js';
-import { nyToday } from '../../lib/dates.js';
+import { nyToday } from '../../engine/calendar/timezone.js';
 import { nyTime } from '../format/ny-time.js';
 
 /** The decision journal in words: one line per decision for /journal, the inputs for its "Why". */

@@ -242,11 +242,18 @@ async function execute(request: BacktestRequest, data: BacktestData, db: OpenDb 
   } catch (err) {
     progress.clear();
     if (err instanceof BacktestCancelledError) {
-      if (results && runId) await results.cancel(runId, 'interrupted (SIGINT)').catch(() => undefined);
+      if (results && runId) {
+        await results
+          .cancel(runId, 'interrupted (SIGINT)')
+          .catch((e: unknown) => io.stderr(`warning: backtest run ${runId} could not be marked cancelled (${firstLine(e)}); it stays recorded as running\n`));
+      }
       io.stderr('backtest interrupted; nothing was stored as a result\n');
       return null;
     }
-    if (results && runId) await results.fail(runId, (err as Error).message).catch(() => undefined);
+    if (results && runId) {
+      // `err` is what this command reports; a run that cannot be marked failed is said alongside it.
+      await results.fail(runId, (err as Error).message).catch((e: unknown) => io.stderr(`warning: backtest run ${runId} could not be marked failed (${firstLine(e)}); it stays recorded as running\n`));
+    }
     if (err instanceof BacktestInputError) throw new UsageError(err.message);
     throw err;
   } finally {
@@ -313,12 +320,26 @@ async function openDatabase(url: string, io: CliIO, noStore: boolean): Promise<O
       }
     }
     const open = ds;
-    return { ds: open, label, results, close: () => open.destroy().then(() => undefined, () => undefined) };
+    return { ds: open, label, results, close: () => closeQuietly(open, io) };
   } catch (err) {
     const what = noStore ? 'stored bars cannot be read' : 'results will be printed but not stored';
     io.stderr(`warning: database ${label} is unreachable (${(err as Error).message.split('\n')[0]}); ${what}\n`);
-    if (ds?.isInitialized) await ds.destroy().catch(() => undefined);
+    if (ds?.isInitialized) await closeQuietly(ds, io);
     return null;
+  }
+}
+
+/** The first line of an error's message. */
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+}
+
+/** Closes the pool at the end of the command: a failure changes no result, so it is a note, not an error. */
+async function closeQuietly(ds: DataSource, io: CliIO): Promise<void> {
+  try {
+    await ds.destroy();
+  } catch (err) {
+    io.stderr(`note: closing the database connection failed (${firstLine(err)})\n`);
   }
 }
 

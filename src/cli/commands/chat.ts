@@ -68,7 +68,14 @@ export const chatCommand: CliCommand = {
       }
       throw err;
     } finally {
-      await Promise.all(Object.values(queues).map((q) => q.close().catch(() => undefined)));
+      await Promise.all(
+        Object.values(queues).map((q) =>
+          q.close().catch((err: unknown) => {
+            // With Redis down the outage is already what this command reports; otherwise say it.
+            if (!redisError) io.stderr(`note: a job queue did not close cleanly (${err instanceof Error ? err.message : String(err)})\n`);
+          }),
+        ),
+      );
       redis.disconnect();
     }
   },

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { loadConfig } from '../../app/config/config.js';
 import { computePin, describeSettings, shortPin, sourceLabel, type PinnedSetting } from '../../app/config/pin.js';
 import { createDataSource } from '../../adapters/db/data-source.js';
@@ -7,6 +8,8 @@ import { readHeartbeats } from '../../trading/status/heartbeat.js';
 import { readPinKey } from '../../trading/status/config-pin.js';
 import { withTimeout } from '../../lib/timeout.js';
 import { makeScrubber } from '../../lib/logging/scrub.js';
+import { pgText } from '../../lib/sql-columns.js';
+import { parseRows } from '../../lib/sql-rows.js';
 import { UsageError, type CliCommand } from '../command.js';
 
 /** Said with every listing: a running Courtside never re-reads its settings. */
@@ -14,6 +17,8 @@ const NO_HOT_RELOAD = 'Settings are read once at start-up; a change applies only
 /** How much of a secret's HMAC is shown: enough to tell two values apart, never the value. */
 const HMAC_SHOWN = 8;
 const DB_WAIT_MS = 3_000;
+
+const InstallationRow = z.object({ id: pgText });
 
 /** What Postgres adds to the listing: the installation's HMAC key (for secrets and the pin) and the running roles' pins. */
 interface FromDb {
@@ -28,15 +33,26 @@ async function readDb(url: string, staleMs: number, scrub: (s: string) => string
   try {
     await withTimeout(ds.initialize(), DB_WAIT_MS, 'connecting to Postgres');
     const db = new TypeOrmUnitOfWork(ds);
-    const key = await readPinKey(db).catch(() => null);
-    const inst = await db.rows<{ id: string }>(`SELECT id FROM installation LIMIT 1`).catch(() => []);
-    const beats = await readHeartbeats(db, staleMs).catch(() => []);
+    // Each read is optional to the listing: one that fails is named in `problem` instead of stopping it.
+    const failed: string[] = [];
+    const missing = (what: string) => (err: unknown) => {
+      failed.push(`${what} not read (${scrub(err instanceof Error ? err.message : String(err))})`);
+      return null;
+    };
+    const key = await readPinKey(db).catch(missing('the HMAC key'));
+    const instQuery = ds.createQueryBuilder().select('i.id', 'id').from('installation', 'i').limit(1);
+    const inst = await instQuery.getRawMany().then((rows) => parseRows(InstallationRow, rows, instQuery.getQuery()), missing('the installation id'));
+    const beats = (await readHeartbeats(db, staleMs).catch(missing('the running roles'))) ?? [];
     const running = beats.filter((b) => !b.stale).map((b) => ({ role: b.role, pin: b.pin }));
-    return { key, installation: inst[0]?.id ?? null, running, problem: key ? null : 'the HMAC key is missing: run `courtside migrate`' };
+    const problem = key ? (failed.length > 0 ? failed.join('; ') : null) : 'the HMAC key is missing: run `courtside migrate`';
+    return { key, installation: inst?.[0]?.id ?? null, running, problem };
   } catch (err) {
     return { key: null, installation: null, running: [], problem: `Postgres not reachable (${scrub(err instanceof Error ? err.message : String(err))})` };
   } finally {
-    if (ds.isInitialized) await ds.destroy().catch(() => undefined);
+    if (ds.isInitialized) {
+      // The listing is complete; a pool that fails to close is gone with this short-lived command.
+      await ds.destroy().catch((err: unknown) => process.stderr.write(`courtside config: closing the database pool failed (${scrub(String(err))})\n`));
+    }
   }
 }
 

@@ -15,12 +15,12 @@ import { loadConfig, migrationSetting } from '../../app/config/config.js';
 import { createDataSource } from '../../adapters/db/data-source.js';
 import { ensureDatabase } from '../../adapters/db/ensure-database.js';
 import { migrateAs } from '../../adapters/db/migrate.js';
-import { previousSession } from '../../engine/calendar/index.js';
+import { nyToday, previousSession } from '../../engine/calendar/index.js';
 import { TypeOrmUnitOfWork } from '../../adapters/db/unit-of-work.js';
 import type { DataFinding } from '../../engine/data-quality/index.js';
 import { runDataCheck, type DataCheckReport } from '../../trading/data-check/check.js';
 import { DataCheckStore } from '../../trading/data-check/store.js';
-import { isIsoDate, nyToday } from '../../lib/dates.js';
+import { isIsoDate } from '../../lib/dates.js';
 import { UsageError, type CliCommand, type CliIO } from '../command.js';
 
 const USAGE = `courtside data import <file-or-folder> [--symbol SYM] [--replace] [--json]
@@ -152,7 +152,7 @@ async function readUniverseFile(path: string): Promise<UniverseEntry[]> {
 }
 
 function defaultEndDate(): string {
-  return previousSession(nyToday());
+  return previousSession(nyToday(new Date()));
 }
 
 function seedText(r: SeedReport, endDate: string): string {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { BarsStore } from '../../adapters/bars/store.js';
 import { createDataSource } from '../../adapters/db/data-source.js';
+import { tableExists } from '../../adapters/db/server-facts.js';
 import { TypeOrmUnitOfWork } from '../../adapters/db/unit-of-work.js';
 import { loadConfig } from '../../app/config/config.js';
 import { MARKET_IDS, type MarketId } from '../../engine/hypotheses/definition.js';
@@ -77,8 +78,7 @@ function parse(args: string[]): Parsed {
 async function openDatabase(io: CliIO): Promise<DataSource | null> {
   const ds = createDataSource(loadConfig().db.url, { poolSize: 2, applicationName: 'courtside-hypotheses' });
   await ds.initialize();
-  const [row] = (await ds.query(`SELECT to_regclass('hypotheses') IS NOT NULL AS ok`)) as { ok: boolean }[];
-  if (row?.ok) return ds;
+  if (await tableExists(ds, 'hypotheses')) return ds;
   io.stderr('courtside hypotheses: this database has no hypotheses table yet. Fix: run `courtside migrate` (or `courtside start`, which migrates).\n');
   await ds.destroy();
   return null;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createDataSource } from '../../adapters/db/data-source.js';
+import { tableExists } from '../../adapters/db/server-facts.js';
 import { TypeOrmUnitOfWork } from '../../adapters/db/unit-of-work.js';
 import { loadConfig } from '../../app/config/config.js';
 import { journalLine } from '../../bot/views/journal-view.js';
@@ -43,8 +44,7 @@ export const journalCommand: CliCommand = {
     const ds = createDataSource(loadConfig().db.url, { poolSize: 2, applicationName: 'courtside-journal' });
     await ds.initialize();
     try {
-      const [ok] = (await ds.query(`SELECT to_regclass('decisions') IS NOT NULL AS ok`)) as { ok: boolean }[];
-      if (!ok?.ok) {
+      if (!(await tableExists(ds, 'decisions'))) {
         io.stderr('The database has no decision journal yet: run `courtside migrate`.\n');
         return 1;
       }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createDataSource } from '../../adapters/db/data-source.js';
+import { tableExists } from '../../adapters/db/server-facts.js';
 import { TypeOrmUnitOfWork } from '../../adapters/db/unit-of-work.js';
 import { loadConfig } from '../../app/config/config.js';
 import { riskView } from '../../bot/views/risk-view.js';
@@ -31,8 +32,7 @@ export const riskCommand: CliCommand = {
     const ds = createDataSource(config.db.url, { poolSize: 2, applicationName: 'courtside-risk' });
     await ds.initialize();
     try {
-      const [ok] = (await ds.query(`SELECT to_regclass('positions') IS NOT NULL AS ok`)) as { ok: boolean }[];
-      if (!ok?.ok) {
+      if (!(await tableExists(ds, 'positions'))) {
         io.stderr('The database has no positions table yet: run `courtside migrate`.\n');
         return 1;
       }

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Bar } from '../../engine/bars.js';
-import { isIsoDate, nyMidnightMs } from '../../lib/dates.js';
+import { isIsoDate } from '../../lib/dates.js';
+import { nyMidnightMs } from '../../engine/calendar/timezone.js';
 import type { AlpacaDataFault } from './faults.js';
 
 export interface AlpacaEmulatorQuote {

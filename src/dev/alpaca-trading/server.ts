@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AlpacaTradingFault, PlantedOrder, PlantedOrderType } from './faults.js';
+import { formatNyIso, nyLocalParts, nyTimeToInstant } from '../../engine/calendar/timezone.js';
 
 export interface AlpacaTradingQuote {
   bid: number;
@@ -875,47 +876,24 @@ function wireClock(now: Date, isOpen: boolean): Record<string, unknown> {
 
 /** The 09:30/16:00 New York instants of the weekdays from `now`'s New York date on, for two weeks. */
 function weekdaySessions(now: Date): { open: number; close: number }[] {
-  const today = nyParts(now.getTime());
+  const today = nyLocalParts(now.getTime());
   const out: { open: number; close: number }[] = [];
   for (let d = 0; d < 14; d++) {
     const day = new Date(Date.UTC(today.year, today.month - 1, today.day + d));
     const weekday = day.getUTCDay();
     if (weekday === 0 || weekday === 6) continue;
-    out.push({ open: nyWallToUtc(day, 9, 30), close: nyWallToUtc(day, 16, 0) });
+    const date = day.toISOString().slice(0, 10);
+    out.push({ open: nyTimeToInstant(date, '09:30'), close: nyTimeToInstant(date, '16:00') });
   }
   return out;
 }
 
-/** The instant at which New York's wall clock shows `h:m` on `day` (a UTC-midnight date). */
-function nyWallToUtc(day: Date, h: number, m: number): number {
-  const asUtc = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), h, m);
-  // The offset at (roughly) that instant; DST switches at 02:00, far from the session times.
-  return asUtc - nyOffsetMinutes(asUtc + 5 * 3_600_000) * 60_000;
-}
-
-/** New York's offset from UTC in minutes at `ms` (-300 or -240). */
-function nyOffsetMinutes(ms: number): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', timeZoneName: 'longOffset' })
-    .formatToParts(new Date(ms))
-    .find((p) => p.type === 'timeZoneName')?.value;
-  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name ?? '');
-  if (!m) return -300; // no time zone data: assume EST
-  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
-}
-
-function nyParts(ms: number): { year: number; month: number; day: number } {
-  const local = new Date(ms + nyOffsetMinutes(ms) * 60_000);
-  return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() };
-}
-
 /** RFC 3339 in New York time with its offset, e.g. 2026-12-07T10:04:50.285-05:00 (milliseconds only when asked). */
 function nyTimestamp(ms: number, withMillis: boolean): string {
-  const offset = nyOffsetMinutes(ms);
-  const local = new Date(ms + offset * 60_000).toISOString(); // the New York wall time, labelled Z
-  const wall = withMillis ? local.slice(0, 23) : local.slice(0, 19);
-  const abs = Math.abs(offset);
-  const sign = offset < 0 ? '-' : '+';
-  return `${wall}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  // formatNyIso drops a zero millisecond; Alpaca's timestamp always has them, its next_open/next_close never do.
+  const p = nyLocalParts(ms);
+  const iso = formatNyIso(ms - p.millisecond);
+  return withMillis ? `${iso.slice(0, 19)}.${String(p.millisecond).padStart(3, '0')}${iso.slice(19)}` : iso;
 }
 
 function spoil(body: unknown): unknown {

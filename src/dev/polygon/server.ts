@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Bar } from '../../engine/bars.js';
-import { isIsoDate, nyMidnightMs } from '../../lib/dates.js';
+import { isIsoDate } from '../../lib/dates.js';
+import { nyMidnightMs } from '../../engine/calendar/timezone.js';
 import type { PolygonFault } from './faults.js';
 
 export interface PolygonEmulatorOptions {

@@ -27,9 +27,12 @@ export {
   TZ_LAST_YEAR,
   dstPeriod,
   formatNyIso,
+  nyDateOf,
   nyLocalParts,
+  nyMidnightMs,
   nyOffsetMinutes,
   nyTimeToInstant,
+  nyToday,
 } from './timezone.js';
 export type { DstPeriod, NyLocalParts } from './timezone.js';
 export { easterSunday, goodFriday } from './easter.js';

@@ -12,6 +12,18 @@
  * Standard time is UTC−05:00 (EST) and daylight time UTC−04:00 (EDT).
  * Years outside {@link TZ_FIRST_YEAR}–{@link TZ_LAST_YEAR} throw rather than
  * guess: earlier years had other rules, and later ones assume today's law.
+ *
+ * This is the project's ONE New York time-zone module: every US-Eastern
+ * conversion (session dates of bars, the trading day of an instant, "today"
+ * in New York, timestamps shown to the user, the broker emulator's clock)
+ * goes through it, not through `Intl.DateTimeFormat({ timeZone:
+ * 'America/New_York' })`. Chosen over Intl because it is pure and
+ * deterministic: the answer does not depend on the host's ICU build or tz
+ * database (a Node built with small-icu, or a stale/missing zone file, would
+ * silently give UTC or old rules), it may be used by src/engine, and it is
+ * tested against the tz database (luxon as an oracle) for every transition
+ * 2000–2050. Formatting a plain calendar date with `timeZone: 'UTC'` is not a
+ * zone conversion and stays with Intl.
  */
 import { APRIL, MARCH, NOVEMBER, OCTOBER } from './months.js';
 import {
@@ -214,4 +226,37 @@ export function formatNyIso(instantMs: number): string {
     `${p.date}T${pad(p.hour, 2)}:${pad(p.minute, 2)}:${pad(p.second, 2)}${frac}` +
     `${sign}${pad(Math.floor(Math.abs(off) / 60), 2)}:${pad(Math.abs(off) % 60, 2)}`
   );
+}
+
+/**
+ * The New York calendar date (`YYYY-MM-DD`) of an instant. US daily bars are
+ * stamped at New York midnight (04:00 or 05:00 UTC), so taking the UTC date
+ * would be right only by luck; a bar stamped in UTC evening would land a day
+ * early.
+ * @throws RangeError for non-finite instants or years outside the supported range.
+ */
+export function nyDateOf(instantMs: number): string {
+  const local = instantMs + nyOffsetMinutes(instantMs) * MS_PER_MINUTE;
+  return formatDay(Math.floor(local / MS_PER_DAY));
+}
+
+/**
+ * The instant of New York midnight at the start of `date` (how Polygon and
+ * Alpaca stamp daily bars): 05:00Z in EST, 04:00Z in EDT. US clocks change at
+ * 02:00, so midnight always exists and is never ambiguous; on a switch day it
+ * keeps the previous day's offset.
+ * @param date `YYYY-MM-DD`
+ * @throws RangeError on a malformed date or a year outside the supported range.
+ */
+export function nyMidnightMs(date: string): number {
+  return localMsToInstant(parseDay(date) * MS_PER_DAY);
+}
+
+/**
+ * The New York calendar date at `now`: the day US sessions are dated by.
+ * The caller passes the clock (the engine never reads it).
+ * @throws RangeError for an invalid date or a year outside the supported range.
+ */
+export function nyToday(now: Date): string {
+  return nyDateOf(now.getTime());
 }

@@ -9,7 +9,8 @@ import type { SeedingState } from '../../trading/scan/data-port.js';
 import { estimateSecondsLeft, type SeedingProgressSource } from '../../trading/seeding/progress.js';
 import { backtestJobPayloadSchema } from '../payloads/backtest.js';
 import type { HandlerMap } from '../worker-runtime.js';
-import { BACKTEST_TTL_SECONDS, backtestKeys, cancelFlagKey, clearInflightIf, finishInflight, type Subscriber } from './backtest-job.js';
+import { BACKTEST_TTL_SECONDS, backtestKeys, cancelFlagKey, clearInflightIf, finishInflight, parseSubscribers, type Subscriber } from './backtest-job.js';
+import { ignoredBecause, type DebugLog } from '../ignore.js';
 
 /** Everything the `backtests` queue's handler (and its final-failure hook) uses. */
 export interface BacktestQueueDeps {
@@ -65,18 +66,12 @@ export function backtestHandlers(deps: BacktestQueueDeps): HandlerMap<'backtests
       const cancelKey = cancelFlagKey(prefix, jobId);
 
       const cancelledBy = async (): Promise<string | null> => {
-        try {
-          return await deps.redis.get(cancelKey);
-        } catch {
-          return null; // Redis blip: keep going rather than fail a long run
-        }
+        // Redis blip: keep going rather than fail a long run (the flag is read again at the next chunk).
+        return (await deps.redis.get(cancelKey).catch(ignoredBecause(log, 'cancel flag not read; read again at the next chunk', { jobId }))) ?? null;
       };
       const joiners = async (): Promise<Subscriber[]> => {
-        try {
-          return (await deps.redis.lrange(keys.subs, 0, -1)).map((s) => JSON.parse(s) as Subscriber);
-        } catch {
-          return [];
-        }
+        const raw = await deps.redis.lrange(keys.subs, 0, -1).catch(ignoredBecause(log, 'joiners not read; this progress edit goes to the owner only', { jobId }));
+        return raw ? parseSubscribers(raw) : [];
       };
 
       // Progress: at most one edit per interval; the last one is awaited before the final messages.
@@ -99,7 +94,7 @@ export function backtestHandlers(deps: BacktestQueueDeps): HandlerMap<'backtests
               .catch((err: unknown) => log.warn({ err }, 'progress edit not queued'));
             lastEditKey = id;
           }
-          await deps.redis.expire(keys.inflight, BACKTEST_TTL_SECONDS).catch(() => undefined);
+          await deps.redis.expire(keys.inflight, BACKTEST_TTL_SECONDS).catch(ignoredBecause(log, 'in-flight marker not extended; the next progress edit extends it', { jobId }));
         });
       };
 
@@ -108,11 +103,11 @@ export function backtestHandlers(deps: BacktestQueueDeps): HandlerMap<'backtests
         stopped = true;
         await pending;
         if (lastEditKey) await waitDelivered(deps.notifyQueue, lastEditKey, 10_000);
-        const subs = await finishInflight(deps.redis, prefix, key, jobId).catch(() => [] as Subscriber[]);
+        const subs = (await finishInflight(deps.redis, prefix, key, jobId).catch(ignoredBecause(log, 'joiners not read at the end; only the owner is told', { jobId }))) ?? [];
         const targets = dedupe([...(owner ? [owner] : []), ...subs]);
         if (targets.length === 0) targets.push({ chatId: p.chatId, messageId: 0, userId: p.userId });
         await Promise.all(targets.map((t, i) => deps.notifier.publish(t.chatId, { kind: 'backtest.finished', messageId: t.messageId, request, end }, { key: `${tag}-done-${i}` })));
-        await deps.redis.set(`${prefix}:backtest:told:${jobId}`, '1', 'EX', 3600).catch(() => undefined);
+        await deps.redis.set(`${prefix}:backtest:told:${jobId}`, '1', 'EX', 3600).catch(ignoredBecause(log, 'told mark not set; a final failure would tell the chats a second time', { jobId }));
       };
 
       /**
@@ -125,9 +120,9 @@ export function backtestHandlers(deps: BacktestQueueDeps): HandlerMap<'backtests
         stopped = true;
         await pending;
         if (lastEditKey) await waitDelivered(deps.notifyQueue, lastEditKey, 10_000);
-        const progress = (await deps.seeding.progress?.().catch(() => null)) ?? null;
+        const progress = (await deps.seeding.progress?.().catch(ignoredBecause(log, 'seeding progress not read; the reply says loading without how far'))) ?? null;
         const secondsLeft = progress ? estimateSecondsLeft(progress, Date.now()) : null;
-        const subs = await finishInflight(deps.redis, prefix, key, jobId).catch(() => [] as Subscriber[]);
+        const subs = (await finishInflight(deps.redis, prefix, key, jobId).catch(ignoredBecause(log, 'joiners not read at the end; only the owner is told', { jobId }))) ?? [];
         const targets = dedupe([...(owner ? [owner] : []), ...subs]);
         if (targets.length === 0) targets.push({ chatId: p.chatId, messageId: 0, userId: p.userId });
         await Promise.all(
@@ -139,14 +134,14 @@ export function backtestHandlers(deps: BacktestQueueDeps): HandlerMap<'backtests
             ),
           ),
         );
-        await deps.redis.set(`${prefix}:backtest:told:${jobId}`, '1', 'EX', 3600).catch(() => undefined);
+        await deps.redis.set(`${prefix}:backtest:told:${jobId}`, '1', 'EX', 3600).catch(ignoredBecause(log, 'told mark not set; a final failure would tell the chats a second time', { jobId }));
       };
 
       try {
         const result = await executeBacktest(
           { request, requestHash: hash, requestedBy: `telegram:${p.userId}`, jobId, createdAt: new Date(run.job.timestamp) },
           deps,
-          { cancelledBy, onProgress, redact: deps.scrub, ...(deps.chunkSize ? { chunkSize: deps.chunkSize } : {}) },
+          { cancelledBy, onProgress, redact: deps.scrub, log: run.log, ...(deps.chunkSize ? { chunkSize: deps.chunkSize } : {}) },
         );
         switch (result.status) {
           case 'done':
@@ -167,11 +162,12 @@ export function backtestHandlers(deps: BacktestQueueDeps): HandlerMap<'backtests
               await closeOut(result);
               return;
             }
-            await closeOut({ status: 'failed', reason: 'crashed', detail: result.detail }).catch(() => undefined);
+            // The crash is the error to report (the job fails with it); telling the chats is best effort, and the final-failure hook tells them if this did not.
+            await closeOut({ status: 'failed', reason: 'crashed', detail: result.detail }).catch((err: unknown) => log.warn({ err, jobId }, 'crashed backtest: the chats were not told here; the final-failure hook tells them'));
             throw result.error;
         }
       } finally {
-        await deps.redis.del(cancelKey).catch(() => undefined);
+        await deps.redis.del(cancelKey).catch(ignoredBecause(log, 'cancel flag not dropped; it expires on its own', { jobId }));
       }
     },
   };
@@ -182,10 +178,14 @@ export function backtestHandlers(deps: BacktestQueueDeps): HandlerMap<'backtests
  * failed without the handler telling anyone (bad payload, worker died too
  * often), clear its in-flight marker and tell the requester and any joiners.
  */
-export function backtestFailureHook(deps: Pick<BacktestQueueDeps, 'redis' | 'prefix' | 'notifier' | 'scrub'>): (job: Job, err: Error) => Promise<void> {
+export function backtestFailureHook(deps: Pick<BacktestQueueDeps, 'redis' | 'prefix' | 'notifier' | 'scrub'> & { log?: DebugLog }): (job: Job, err: Error) => Promise<void> {
   return async (job, err) => {
     const jobId = job.id ?? '';
-    if (await deps.redis.exists(`${deps.prefix}:backtest:told:${jobId}`).catch(() => 0)) return;
+    const told = await deps.redis.exists(`${deps.prefix}:backtest:told:${jobId}`).catch((err: unknown) => {
+      deps.log?.debug?.({ err, jobId }, 'could not read whether the chat was told; telling it (a second notice is better than none)');
+      return 0;
+    });
+    if (told) return;
     const parsed = backtestJobPayloadSchema.safeParse(job.data);
     if (!parsed.success) return;
     let request: BacktestRequest | null = null;
@@ -193,8 +193,9 @@ export function backtestFailureHook(deps: Pick<BacktestQueueDeps, 'redis' | 'pre
     try {
       request = normaliseRequest(parsed.data.request);
       subs = await clearInflightIf(deps.redis, deps.prefix, requestKey(requestHash(request)), jobId);
-    } catch {
-      // nothing to clear
+    } catch (e) {
+      // A request that does not normalise had no marker; an unreachable Redis keeps its marker until its TTL.
+      deps.log?.debug?.({ err: e, jobId }, 'in-flight marker not cleared; the chats are told anyway');
     }
     const error = deps.scrub(err.message).slice(0, 300);
     const targets = dedupe([{ chatId: parsed.data.chatId, messageId: parsed.data.ackMessageId ?? 0, userId: parsed.data.userId }, ...subs]);

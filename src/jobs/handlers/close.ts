@@ -11,6 +11,7 @@ import type { QueuedOrder } from '../../trading/queue/queued-orders.js';
 import type { JobProducer } from '../producer.js';
 import type { JobHandler } from '../worker-runtime.js';
 import { alertAmbiguousOrders, ambiguousOf } from './ambiguous-alert.js';
+import { ignoredBecause } from '../ignore.js';
 
 /** What the close job needs (the `executions` queue's deps satisfy it). */
 export interface CloseQueueDeps {
@@ -63,10 +64,11 @@ export function closeHandlers(deps: CloseQueueDeps): { 'execution.close': JobHan
       const filled = result.kind === 'outcome' && result.outcome.filledQty > 0;
       if (result.kind === 'outcome' && result.outcome.clientOrderId !== null) {
         // The breaker counts rejections and session losses from every order path: a close is one.
-        await deps.circuit.checkRejections(deps.broker.name).catch(() => undefined);
-        if (filled) await deps.circuit.checkSessionLoss(deps.broker.name).catch(() => undefined);
+        // A check that fails here is made again after the next order: the sale is done either way.
+        await deps.circuit.checkRejections(deps.broker.name).catch((err: unknown) => run.log.warn({ err }, 'circuit breaker: rejections not checked after the close'));
+        if (filled) await deps.circuit.checkSessionLoss(deps.broker.name).catch((err: unknown) => run.log.warn({ err }, 'circuit breaker: session loss not checked after the close'));
       }
-      const chart = filled ? await loadCloseChart(deps.db, p.symbol).catch(() => null) : null;
+      const chart = filled ? ((await loadCloseChart(deps.db, p.symbol).catch(ignoredBecause(run.log, 'close chart not loaded; the confirmation is sent without it', { symbol: p.symbol }))) ?? null) : null;
       await deps.publisher.publish(
         p.chatId,
         { kind: 'portfolio.close', request: { symbol: p.symbol, strategy: p.strategy, qty: p.qty, underKill: p.underKill }, result, chart },

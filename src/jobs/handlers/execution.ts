@@ -1,4 +1,5 @@
 import type { Job } from 'bullmq';
+import { z } from 'zod';
 import type { UnitOfWork } from '../../adapters/db/port.js';
 import type { Broker } from '../../adapters/brokers/port.js';
 import { ALERT_KINDS, alertKeys, type Alerts } from '../../trading/alerts/alerts.js';
@@ -20,6 +21,8 @@ import type { JobProducer } from '../producer.js';
 import { executionRunSchema } from '../payloads/execution.js';
 import type { HandlerMap } from '../worker-runtime.js';
 import { EXCHANGE_HOURS, type MarketHours } from '../../engine/market-hours.js';
+import { pgText } from '../../lib/sql-columns.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 import { expireDue, releaseDue, type QueuedOrder } from '../../trading/queue/queued-orders.js';
 import { alertAmbiguousOrders, ambiguousOf } from './ambiguous-alert.js';
 import { closeHandlers } from './close.js';
@@ -95,6 +98,17 @@ const TELL_PENDING_AFTER_MS = 30_000;
  */
 const TELL_PENDING_GRACE_MS = 1_000;
 
+/**
+ * A best-effort read's fallback: its failure is logged at debug with `why` (why going on
+ * without it is safe), and `fallback` stands in for what it would have read.
+ */
+function orElse<T>(deps: ExecutionQueueDeps, fallback: T, why: string, context: Record<string, unknown> = {}): (err: unknown) => T {
+  return (err) => {
+    deps.execution.logger?.debug({ err, ...context }, why);
+    return fallback;
+  };
+}
+
 /** Handlers of the `executions` queue. */
 export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executions'> {
   return {
@@ -137,7 +151,7 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
       // Re-reads the stored outcome; never executes anything new.
       const out = await executeApproval(deps.execution, p.approvalId);
       if (out.kind !== 'filled' && out.kind !== 'partially_filled') return;
-      const fill = await loadFillContext(deps.db, out).catch(() => null);
+      const fill = await loadFillContext(deps.db, out).catch(orElse(deps, null, 'fill context unreadable; the confirmation stands without its chart', { approvalId: p.approvalId }));
       if (!fill || fill.candles.length === 0) return;
       await deps.publisher.publish(p.chatId, { kind: 'execution.fill-chart', outcome: out, fill }, { key: `${String(run.job.id)}-photo` });
     },
@@ -187,8 +201,11 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
       // Expired first: an order past open + 30 min is never sent, whatever else this run does.
       const expired = await expireDue(q);
       for (const o of expired) {
-        await deps.audit.append({ action: 'order.queue_expired', actor: 'open-queue', queuedId: o.id, kind: o.kind, expiresAt: o.expiresAt.toISOString() }).catch(() => undefined);
-        const pick = o.kind === 'entry' && o.pickId && o.cardMessageId ? await deps.picks.get(o.pickId).catch(() => null) : null;
+        await deps.audit
+          .append({ action: 'order.queue_expired', actor: 'open-queue', queuedId: o.id, kind: o.kind, expiresAt: o.expiresAt.toISOString() })
+          // The row is expired already; its chat is told below either way.
+          .catch((err: unknown) => deps.execution.logger?.error({ err, action: 'order.queue_expired', queuedId: o.id }, 'audit append failed'));
+        const pick = o.kind === 'entry' && o.pickId && o.cardMessageId ? await deps.picks.get(o.pickId).catch(orElse(deps, null, 'pick unreadable; the expiry notice goes without its card', { queuedId: o.id })) : null;
         const card = pick && o.cardMessageId ? { messageId: o.cardMessageId, pick } : null;
         await deps.publisher.publish(o.chatId, { kind: 'queue.expired', order: o, card }, { key: `queue-expired-${o.id}` });
       }
@@ -199,7 +216,7 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
     'execution.flatten': async (p, run) => {
       const outcomes = await flattenAll(deps.exits, { requestedBy: p.userId, confirmedEpoch: p.epoch });
       await alertAmbiguousOrders(deps.alerts, deps.broker.name, ambiguousOf(outcomes));
-      const positions = await deps.broker.listPositions().catch(() => null);
+      const positions = await deps.broker.listPositions().catch(orElse(deps, null, 'broker positions unreadable; the flatten reply goes without them'));
       await deps.publisher.publish(p.chatId, { kind: 'execution.flatten', outcomes, brokerPositions: positions }, { key: `${run.job.id}-reply` });
       return { orders: outcomes.length };
     },
@@ -252,13 +269,16 @@ async function circuitAfterOrders(deps: ExecutionQueueDeps, what: { answered: bo
   return { ...(rejections ? { rejections } : {}), ...(sessionLoss ? { sessionLoss } : {}) };
 }
 
+/** A data source and the date of its newest bar (`YYYY-MM-DD` text). */
+const SourceLastRow = z.object({ source: pgText, last: pgText });
+
 /**
  * After a session's mark: real (non-DEMO) data sources whose newest bar is
  * older than that session are stale — scans and marks use old prices.
  * Synthetic demo data never updates and is labelled DEMO everywhere instead.
  */
 async function staleDataAlerts(deps: ExecutionQueueDeps, sessionDate: string): Promise<void> {
-  const rows = await deps.db.rows<{ source: string; last: string }>(`SELECT source, to_char(max(last_date), 'YYYY-MM-DD') AS last FROM bar_symbols WHERE NOT demo GROUP BY source`);
+  const rows = await rowsOf(deps.db, SourceLastRow, `SELECT source, to_char(max(last_date), 'YYYY-MM-DD') AS last FROM bar_symbols WHERE NOT demo GROUP BY source`);
   for (const r of rows) {
     const key = alertKeys.dataStale(r.source);
     if (r.last < sessionDate) {
@@ -291,37 +311,40 @@ function firstStartedAt(job: Job): number {
 function stillChecking(deps: ExecutionQueueDeps, p: { pickId: string; chatId: number }, job: Job): { stop(): Promise<void>; tellIfDue(): Promise<void> } {
   const deadline = firstStartedAt(job) + (deps.tellPendingAfterMs ?? TELL_PENDING_AFTER_MS);
   let told: Promise<void> | null = null;
+  // Telling is best effort: a lost notice never fails the order's job (a retry's end tells it again).
+  // A failed one is logged and forgotten, so a later call may tell it; the promise never rejects.
   const tell = (): Promise<void> => {
     told ??= (async () => {
-      const pick = await deps.picks.get(p.pickId).catch(() => null);
+      const pick = await deps.picks.get(p.pickId).catch(orElse(deps, null, 'pick unreadable; the still-checking notice goes without its symbol', { pickId: p.pickId }));
       await deps.publisher.publish(p.chatId, { kind: 'execution.still-checking', broker: deps.broker.name, pickId: p.pickId, symbol: pick?.symbol ?? null }, { key: `${String(job.id)}-checking` });
-    })();
+    })().catch((err: unknown) => {
+      deps.execution.logger?.debug({ err, pickId: p.pickId }, 'still-checking notice not sent; a later attempt tells it');
+      told = null;
+    });
     return told;
   };
   const left = deadline - Date.now();
-  // Telling is best effort: a lost notice never fails the order's job (a retry's end tells it again).
-  const timer = setTimeout(() => void tell().catch(() => (told = null)), left > 0 ? left : TELL_PENDING_GRACE_MS);
+  const timer = setTimeout(() => void tell(), left > 0 ? left : TELL_PENDING_GRACE_MS);
   timer.unref();
   return {
     stop: async () => {
       clearTimeout(timer);
-      await told?.catch(() => undefined);
+      await told;
     },
     tellIfDue: async () => {
       if (Date.now() < deadline) return;
-      await tell().catch(() => {
-        told = null;
-      });
+      await tell();
     },
   };
 }
 
 /** The confirmation (the card shows the outcome, buttons gone); a small chart follows as its own job. */
 export async function tellOutcome(deps: ExecutionQueueDeps, out: ExecutionOutcome, p: { pickId: string; chatId: number; cardMessageId?: number | undefined }, key: string): Promise<void> {
+  // Each is an embellishment of the confirmation: unreadable, it goes without it.
   const [fill, card, pick] = await Promise.all([
-    loadFillContext(deps.db, out).catch(() => null),
-    p.cardMessageId ? Promise.resolve({ chatId: p.chatId, messageId: p.cardMessageId }) : deps.cardOf(p.pickId).catch(() => null),
-    deps.picks.get(p.pickId).catch(() => null),
+    loadFillContext(deps.db, out).catch(orElse(deps, null, 'fill context unreadable; the confirmation goes without it', { pickId: p.pickId })),
+    p.cardMessageId ? Promise.resolve({ chatId: p.chatId, messageId: p.cardMessageId }) : deps.cardOf(p.pickId).catch(orElse(deps, null, 'card unreadable; the outcome is published without it', { pickId: p.pickId })),
+    deps.picks.get(p.pickId).catch(orElse(deps, null, 'pick unreadable; the outcome is published without its card', { pickId: p.pickId })),
   ]);
   const onCard = card && pick && card.chatId === p.chatId ? { messageId: card.messageId, pick } : null;
   await deps.publisher.publish(p.chatId, { kind: 'execution.outcome', outcome: out, fill, card: onCard }, { key });
@@ -341,7 +364,11 @@ export async function tellExecutionGaveUp(deps: ExecutionQueueDeps, job: Job, er
   const p = executionRunSchema.safeParse(job.data);
   if (!p.success) return;
   const why = deps.scrub(err.message).slice(0, 300);
-  const out = await giveUpApproval(deps.execution, p.data.approvalId, gaveUpReason(job.attemptsMade, why)).catch(() => null);
+  const out = await giveUpApproval(deps.execution, p.data.approvalId, gaveUpReason(job.attemptsMade, why)).catch((e: unknown) => {
+    // The chat is still told it gave up; an approval left open is settled by reconciliation or the recovery pass.
+    deps.execution.logger?.warn({ err: e, approvalId: p.data.approvalId }, 'gave-up approval not closed');
+    return null;
+  });
   if (out && out.kind === 'failed') {
     await tellOutcome(deps, out, p.data, `${job.id}-gave-up`);
     return;

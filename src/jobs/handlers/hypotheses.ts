@@ -15,6 +15,7 @@ import { MarketNotAvailableError, type HypothesisUniverse } from '../../trading/
 import type { Notifier } from '../../trading/notifier.js';
 import type { JobProducer } from '../producer.js';
 import type { HandlerMap } from '../worker-runtime.js';
+import { ignoredBecause } from '../ignore.js';
 
 /**
  * BullMQ priority of an incubation (larger = later): behind the session job
@@ -201,7 +202,7 @@ export function hypothesesHandlers(deps: HypothesesQueueDeps): HandlerMap<'hypot
         shouldCancel: async (): Promise<boolean> => {
           if (latest !== null && latest !== reported) {
             reported = latest;
-            await job.updateProgress({ done: latest.done, total: latest.total }).catch(() => undefined);
+            await job.updateProgress({ done: latest.done, total: latest.total }).catch(ignoredBecause(run.log, 'incubation progress not recorded; the next step records it'));
           }
           try {
             return (await deps.redis.get(cancelKey)) !== null;
@@ -222,14 +223,14 @@ export function hypothesesHandlers(deps: HypothesesQueueDeps): HandlerMap<'hypot
         }
         throw err;
       }
-      if (result.kind === 'cancelled') await deps.redis.del(cancelKey).catch(() => undefined);
+      if (result.kind === 'cancelled') await deps.redis.del(cancelKey).catch(ignoredBecause(run.log, 'incubation cancel flag not dropped; it expires on its own', { hypothesisId }));
       if (result.kind === 'transitioned') {
         const r = result.record;
         await announce(
           { kind: 'hypotheses.incubated', hypothesis: who(result.hypothesis), to: result.to, figures: r.figures, dsr: r.dsr, reasons: r.reasons, demo: r.demo, ...(r.manifest ? { manifest: r.manifest } : {}) },
           `hyp-t${result.transitionId}`,
         );
-        if (latest !== null) await job.updateProgress({ done: (latest as EvaluationProgress).total, total: (latest as EvaluationProgress).total }).catch(() => undefined);
+        if (latest !== null) await job.updateProgress({ done: (latest as EvaluationProgress).total, total: (latest as EvaluationProgress).total }).catch(ignoredBecause(run.log, 'final incubation progress not recorded; the transition is announced either way'));
       }
       if (result.kind === 'paper_full') run.log.info({ hypothesisId }, 'passed incubation but the PAPER cap is full: stays INCUBATING, evaluated again after a later session');
       return { kind: result.kind, hypothesisId };

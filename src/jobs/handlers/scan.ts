@@ -21,6 +21,7 @@ import type { ScanChunk, ScanChunkResult, ScanFinish, ScanStart } from '../paylo
 import type { JobProducer } from '../producer.js';
 import type { HandlerMap, JobRun } from '../worker-runtime.js';
 import { runScheduledScan, type ScheduledScanDeps } from './scheduled-scan.js';
+import { ignoredBecause } from '../ignore.js';
 
 /** What /scan's flow (start, chunks, finish) uses. */
 export interface ScanFlowDeps {
@@ -81,7 +82,7 @@ export async function startScan(p: ScanStart, run: JobRun, deps: ScanFlowDeps): 
   } catch (err) {
     // Data still loading (or none loaded) is an expected state, not a failure: say how far it is, and the job is done.
     if (!(err instanceof ScanNotReadyError)) throw err;
-    const progress = err.reason === 'seeding' ? ((await deps.seeding.progress?.().catch(() => null)) ?? null) : null;
+    const progress = err.reason === 'seeding' ? ((await deps.seeding.progress?.().catch(ignoredBecause(run.log, 'seeding progress not read; the reply says loading without how far'))) ?? null) : null;
     const secondsLeft = progress ? estimateSecondsLeft(progress, deps.now()) : null;
     await deps.notifier.publish(p.chatId, { kind: 'scan.not-ready', reason: err.reason, messageId: p.ackMessageId, progress, secondsLeft }, { key: `${runId}-not-ready` });
     return;

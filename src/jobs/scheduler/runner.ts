@@ -7,6 +7,7 @@ import { withTimeout } from '../../lib/timeout.js';
 import { dueOccurrences, isCatchUp, nextOccurrence, type Occurrence } from '../../engine/schedule/plan.js';
 import { ScheduledRuns } from '../../trading/schedule/runs-repo.js';
 import type { AnySlotKind, SlotDef } from '../../engine/schedule/slots.js';
+import { ignoredBecause } from '../ignore.js';
 
 /** What an enqueue callback is told about the occurrence it must enqueue. */
 export interface SlotRun {
@@ -161,7 +162,8 @@ export class Scheduler {
     this.stopped = true;
     this.stopTicks?.();
     this.stopTicks = null;
-    await this.running?.catch(() => undefined);
+    // A failed tick was already logged by whoever started it (start() or a caller of tick()).
+    await this.running?.catch(ignoredBecause(this.opts.log, 'scheduler tick in progress at stop failed'));
   }
 
   /**

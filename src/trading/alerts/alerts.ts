@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgInt, pgJson, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 import type { Notifier } from '../notifier.js';
 import { parseAlertDetail, parseResolveDetail, type AlertDetail, type RaisedAlertDetail, type RaisedResolveDetail, type ResolveDetail } from './details.js';
 import type { AlertFigures, AlertsNotice } from './notices.js';
@@ -108,21 +112,51 @@ export interface ResolveResult {
 // `message` / `resolve_message` are the pre-typed text columns: left NULL by new rows (the migration copied old text into `recorded` details).
 const SELECT = `key, kind, severity, detail, state, first_at, last_at, resolved_at, count, notified_at, recovered_notified_at, resolve_detail`;
 
-interface RawAlert {
-  key: string;
-  kind: string;
-  severity: AlertSeverity;
+const AlertState = z.enum(['open', 'resolved']);
+const RawAlert = z.object({
+  key: pgText,
+  kind: pgText,
+  severity: z.enum(['info', 'warning', 'critical']),
   /** jsonb, parsed by the driver; read through parseAlertDetail. */
-  detail: unknown;
-  state: 'open' | 'resolved';
-  first_at: Date;
-  last_at: Date;
-  resolved_at: Date | null;
-  count: number;
-  notified_at: Date | null;
-  recovered_notified_at: Date | null;
-  resolve_detail: unknown;
-}
+  detail: pgJson,
+  state: AlertState,
+  first_at: pgTimestamp,
+  last_at: pgTimestamp,
+  resolved_at: pgTimestamp.nullable(),
+  count: pgInt,
+  notified_at: pgTimestamp.nullable(),
+  recovered_notified_at: pgTimestamp.nullable(),
+  resolve_detail: pgJson,
+});
+type RawAlert = z.output<typeof RawAlert>;
+
+/** What a raise left: the episode's count and whether its opening was sent. */
+const RaisedRow = z.object({ count: pgInt, notified_at: pgTimestamp.nullable() });
+// In ON CONFLICT … SET, `alerts.*` are the row's values before this statement: a resolved row starts a new episode.
+const RAISE_SQL = `INSERT INTO alerts (key, kind, severity, detail, state, first_at, last_at, count)
+       VALUES ($1, $2, $3, $4::jsonb, 'open', $5, $5, 1)
+       ON CONFLICT (key) DO UPDATE SET
+         kind = EXCLUDED.kind,
+         severity = EXCLUDED.severity,
+         detail = EXCLUDED.detail,
+         message = NULL,
+         last_at = GREATEST(alerts.last_at, EXCLUDED.last_at),
+         count = CASE WHEN alerts.state = 'open' THEN alerts.count + 1 ELSE 1 END,
+         first_at = CASE WHEN alerts.state = 'open' THEN alerts.first_at ELSE EXCLUDED.first_at END,
+         notified_at = CASE WHEN alerts.state = 'open' THEN alerts.notified_at ELSE NULL END,
+         recovered_notified_at = CASE WHEN alerts.state = 'open' THEN alerts.recovered_notified_at ELSE NULL END,
+         resolved_at = CASE WHEN alerts.state = 'open' THEN alerts.resolved_at ELSE NULL END,
+         resolve_detail = CASE WHEN alerts.state = 'open' THEN alerts.resolve_detail ELSE NULL END,
+         resolve_message = CASE WHEN alerts.state = 'open' THEN alerts.resolve_message ELSE NULL END,
+         state = 'open'
+       RETURNING count, notified_at`;
+const KeyRow = z.object({ key: pgText });
+const RESOLVE_SQL = `UPDATE alerts SET state = 'resolved', resolved_at = $2, resolve_detail = $3::jsonb WHERE key = $1 AND state = 'open' RETURNING key`;
+const OwedRow = z.object({ key: pgText, state: AlertState });
+const OWED_SQL = `SELECT key, state FROM alerts
+       WHERE (state = 'open' AND notified_at IS NULL)
+          OR (state = 'resolved' AND notified_at IS NOT NULL AND recovered_notified_at IS NULL)
+       ORDER BY last_at LIMIT 100`;
 
 function toView(r: RawAlert): AlertView {
   return {
@@ -169,27 +203,7 @@ export class Alerts {
     const severity = input.severity ?? 'warning';
     if (!ALERT_SEVERITIES.includes(severity)) throw new RangeError(`unknown alert severity "${severity}"`);
     const now = new Date(this.now());
-    // In ON CONFLICT … SET, `alerts.*` are the row's values before this statement: a resolved row starts a new episode.
-    const rows = await this.opts.db.rows<{ count: number; notified_at: Date | null }>(
-      `INSERT INTO alerts (key, kind, severity, detail, state, first_at, last_at, count)
-       VALUES ($1, $2, $3, $4::jsonb, 'open', $5, $5, 1)
-       ON CONFLICT (key) DO UPDATE SET
-         kind = EXCLUDED.kind,
-         severity = EXCLUDED.severity,
-         detail = EXCLUDED.detail,
-         message = NULL,
-         last_at = GREATEST(alerts.last_at, EXCLUDED.last_at),
-         count = CASE WHEN alerts.state = 'open' THEN alerts.count + 1 ELSE 1 END,
-         first_at = CASE WHEN alerts.state = 'open' THEN alerts.first_at ELSE EXCLUDED.first_at END,
-         notified_at = CASE WHEN alerts.state = 'open' THEN alerts.notified_at ELSE NULL END,
-         recovered_notified_at = CASE WHEN alerts.state = 'open' THEN alerts.recovered_notified_at ELSE NULL END,
-         resolved_at = CASE WHEN alerts.state = 'open' THEN alerts.resolved_at ELSE NULL END,
-         resolve_detail = CASE WHEN alerts.state = 'open' THEN alerts.resolve_detail ELSE NULL END,
-         resolve_message = CASE WHEN alerts.state = 'open' THEN alerts.resolve_message ELSE NULL END,
-         state = 'open'
-       RETURNING count, notified_at`,
-      [input.key, input.kind, severity, JSON.stringify(input.detail), now],
-    );
+    const rows = await rowsOf(this.opts.db, RaisedRow, RAISE_SQL, [input.key, input.kind, severity, JSON.stringify(input.detail), now]);
     const row = rows[0]!;
     const notified = row.notified_at === null ? await this.notifyOpen(input.key) : false;
     return { opened: row.count === 1, notified, count: row.count };
@@ -198,10 +212,7 @@ export class Alerts {
   /** Resolves an open alert; messages admins "recovered" once if they had been told it was open. `note`: what the resolver found. */
   async resolve(key: string, note?: RaisedResolveDetail): Promise<ResolveResult> {
     const now = new Date(this.now());
-    const rows = await this.opts.db.rows<{ key: string }>(
-      `UPDATE alerts SET state = 'resolved', resolved_at = $2, resolve_detail = $3::jsonb WHERE key = $1 AND state = 'open' RETURNING key`,
-      [key, now, note ? JSON.stringify(note) : null],
-    );
+    const rows = await rowsOf(this.opts.db, KeyRow, RESOLVE_SQL, [key, now, note ? JSON.stringify(note) : null]);
     if (rows.length === 0) return { resolved: false, notified: false };
     return { resolved: true, notified: await this.notifyRecovered(key) };
   }
@@ -212,18 +223,13 @@ export class Alerts {
   }
 
   async get(key: string): Promise<AlertView | null> {
-    const rows = await this.opts.db.rows<RawAlert>(`SELECT ${SELECT} FROM alerts WHERE key = $1`, [key]);
-    return rows[0] ? toView(rows[0]) : null;
+    const row = await rowOf(this.opts.db, RawAlert, `SELECT ${SELECT} FROM alerts WHERE key = $1`, [key]);
+    return row ? toView(row) : null;
   }
 
   /** Sends messages that are owed (an earlier send failed, or no admin was configured then). Returns how many went out. */
   async flush(): Promise<number> {
-    const rows = await this.opts.db.rows<{ key: string; state: 'open' | 'resolved' }>(
-      `SELECT key, state FROM alerts
-       WHERE (state = 'open' AND notified_at IS NULL)
-          OR (state = 'resolved' AND notified_at IS NOT NULL AND recovered_notified_at IS NULL)
-       ORDER BY last_at LIMIT 100`,
-    );
+    const rows = await rowsOf(this.opts.db, OwedRow, OWED_SQL);
     let sent = 0;
     for (const r of rows) if (await (r.state === 'open' ? this.notifyOpen(r.key) : this.notifyRecovered(r.key))) sent++;
     return sent;
@@ -258,8 +264,7 @@ export class Alerts {
     const notifier = this.opts.notifier;
     if (!notifier || admins.length === 0) return false;
     const claimedAt = new Date(this.now());
-    const rows = await this.opts.db.rows<RawAlert>(`UPDATE alerts SET ${column} = $2 WHERE key = $1 AND ${pending} RETURNING ${SELECT}`, [key, claimedAt]);
-    const row = rows[0];
+    const row = await rowOf(this.opts.db, RawAlert, `UPDATE alerts SET ${column} = $2 WHERE key = $1 AND ${pending} RETURNING ${SELECT}`, [key, claimedAt]);
     if (!row) return false;
     const { notice, jobIdBase } = noticeOf(row, toView(row), claimedAt);
     try {
@@ -267,7 +272,10 @@ export class Alerts {
       return true;
     } catch (err) {
       this.opts.log?.warn({ err, key, column }, 'alert message not delivered; will retry');
-      await this.opts.db.exec(`UPDATE alerts SET ${column} = NULL WHERE key = $1 AND ${column} = $2`, [key, claimedAt]).catch(() => undefined);
+      await this.opts.db
+        .exec(`UPDATE alerts SET ${column} = NULL WHERE key = $1 AND ${column} = $2`, [key, claimedAt])
+        // Not a debug line: a claim that stays means this message is never retried.
+        .catch((unclaimErr: unknown) => this.opts.log?.warn({ err: unclaimErr, key, column }, 'alert claim not released: this message will not be retried'));
       return false;
     }
   }
@@ -310,13 +318,17 @@ export async function listAlerts(db: SqlSession, filter: { state?: 'open' | 'res
     where.push(`kind = $${params.length}`);
   }
   params.push(Math.max(1, Math.min(filter.limit ?? 50, 500)));
-  const rows = await db.rows<RawAlert>(`SELECT ${SELECT} FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY last_at DESC, key LIMIT $${params.length}`, params);
+  const rows = await rowsOf(db, RawAlert, `SELECT ${SELECT} FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY last_at DESC, key LIMIT $${params.length}`, params);
   return rows.map(toView);
 }
 
-/** The current (open) alerts; the function /status and /readyz call. Never throws: an unreadable table yields []. */
-export async function currentAlerts(db: SqlSession): Promise<AlertView[]> {
-  return listAlerts(db, { state: 'open' }).catch(() => []);
+/** The current (open) alerts; the function /status and /readyz call. Never throws: an unreadable table yields [] (told to `log` at debug). */
+export async function currentAlerts(db: SqlSession, log?: { debug(obj: object, msg: string): void }): Promise<AlertView[]> {
+  return listAlerts(db, { state: 'open' }).catch((err: unknown): AlertView[] => {
+    // /status shows Postgres itself as down; the alerts list is then empty rather than an error.
+    log?.debug({ err }, 'alerts not read: /status shows none');
+    return [];
+  });
 }
 
 /** A BullMQ job as far as failure alerts care. */

@@ -1,8 +1,15 @@
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 import { ALERT_KINDS, alertKeys, type Alerts, type AlertsLog } from './alerts.js';
 import { latestOccurrence, type Occurrence } from '../../engine/schedule/plan.js';
 import { ScheduledRuns } from '../schedule/runs-repo.js';
 import type { SlotDef } from '../../engine/schedule/slots.js';
+
+/** Each role's newest beat and the host that sent it. */
+const BeatRow = z.object({ role: pgText, last: pgTimestamp, host: pgText });
+const BEATS_SQL = `SELECT role, max(beat_at) AS last, (array_agg(host ORDER BY beat_at DESC))[1] AS host FROM heartbeats GROUP BY role`;
 
 export interface DeadmanOptions {
   db: SqlSession;
@@ -69,9 +76,7 @@ export async function checkDeadman(opts: DeadmanOptions & { startedAt: number })
   const resolved: string[] = [];
 
   // Roles.
-  const beats = await opts.db.rows<{ role: string; last: Date; host: string }>(
-    `SELECT role, max(beat_at) AS last, (array_agg(host ORDER BY beat_at DESC))[1] AS host FROM heartbeats GROUP BY role`,
-  );
+  const beats = await rowsOf(opts.db, BeatRow, BEATS_SQL);
   const byRole = new Map(beats.map((b) => [b.role, b] as const));
   const roles = [...new Set([...beats.map((b) => b.role), ...(opts.expectedRoles ?? [])])].sort();
   const roleChecks: RoleCheck[] = [];

@@ -1,10 +1,26 @@
+import { z } from 'zod';
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
+import { pgJson, pgNumeric, pgText } from '../../lib/sql-columns.js';
+import { parseRows, rowOf, rowsOf } from '../../lib/sql-rows.js';
 import { chainHash, GENESIS_HASH, verifyRows, type ChainBreak } from './chain.js';
 import { compareWithAnchor, type AnchorIssue, type AuditHead, type HeadCheck, type HeadRef } from './head.js';
 
 /** Serialises appends across every process: the chain must stay a single line. */
 const AUDIT_LOCK_KEY = 774_219_002;
 const VERIFY_PAGE = 5_000;
+
+/** A chain point as stored: `seq` is bigint (text from the driver), `hash` char(64). Also the anchor row's shape. */
+const SeqHashRow = z.object({ seq: pgNumeric, hash: pgText });
+const OPEN_SQL = `SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY}); SELECT seq, hash FROM audit_anchor WHERE id = 1`;
+const ANCHOR_SQL = 'SELECT seq, hash FROM audit_anchor WHERE id = 1';
+const HEADS_SQL = 'SELECT seq, hash FROM audit_log WHERE seq = ANY($1::bigint[])';
+/** `max(bigint)`: text, NULL while the log is empty. */
+const EndRow = z.object({ end: pgNumeric.nullable() });
+const END_SQL = 'SELECT max(seq) AS end FROM audit_log';
+const RecentRow = z.object({ seq: pgNumeric, payload: z.record(z.string(), z.unknown()) });
+const RECENT_SQL = 'SELECT seq, payload FROM audit_log ORDER BY seq DESC LIMIT $1';
+const PageRow = z.object({ seq: pgNumeric, prev_hash: pgText, hash: pgText, payload: pgJson });
+const PAGE_SQL = 'SELECT seq, prev_hash, hash, payload FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2';
 
 /** What happened, who did it, and the details; stored as the row's payload. */
 export interface AuditEvent {
@@ -90,8 +106,8 @@ export class AuditLog {
    * (A trigger moves the anchor with these rows and refuses rows that do not continue it.)
    */
   private writeBatch(payloads: Record<string, unknown>[]): Promise<number> {
-    return this.db.oneTrip(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY}); SELECT seq, hash FROM audit_anchor WHERE id = 1`, async (client, opened) => {
-      const head = opened[1]?.rows[0] as { seq: string; hash: string } | undefined;
+    return this.db.oneTrip(OPEN_SQL, async (client, opened) => {
+      const head = parseRows(SeqHashRow, opened[1]?.rows ?? [], OPEN_SQL)[0];
       // Gone only if removed with the triggers off: starting the chain over would hide that.
       if (!head) throw new Error('audit_anchor has no row: the audit log cannot be extended (run courtside audit verify)');
       const first = Number(head.seq) + 1;
@@ -113,7 +129,7 @@ export class AuditLog {
   verify(): Promise<AuditVerdict> {
     return this.db.transaction(async (tx) => {
       await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      const anchorRow = (await tx.rows<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_anchor WHERE id = 1'))[0];
+      const anchorRow = await rowOf(tx, SeqHashRow, ANCHOR_SQL);
       const anchor = anchorRow ? { seq: Number(anchorRow.seq), hash: anchorRow.hash } : null;
       const walked = await walkChain(tx);
       if (!walked.ok) return walked;
@@ -127,9 +143,9 @@ export class AuditLog {
   /** Whether heads kept from earlier (digests) are still rows of the chain, with the same hash. */
   async checkHeads(refs: readonly HeadRef[]): Promise<HeadCheck[]> {
     if (refs.length === 0) return [];
-    const rows = await this.db.rows<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log WHERE seq = ANY($1::bigint[])', [refs.map((r) => r.seq)]);
+    const rows = await rowsOf(this.db, SeqHashRow, HEADS_SQL, [refs.map((r) => r.seq)]);
     const found = new Map(rows.map((r) => [Number(r.seq), r.hash]));
-    const end = Number((await this.db.rows<{ end: string | null }>('SELECT max(seq) AS end FROM audit_log'))[0]?.end ?? 0);
+    const end = Number((await rowOf(this.db, EndRow, END_SQL))?.end ?? 0);
     return refs.map((ref): HeadCheck => {
       const hash = found.get(ref.seq);
       if (hash === undefined) return { ref, status: 'missing', chainEnd: end };
@@ -139,7 +155,7 @@ export class AuditLog {
 
   /** The most recent events, newest first (for /status and the dashboard). */
   async recent(limit = 20): Promise<{ seq: number; payload: Record<string, unknown> }[]> {
-    const rows = await this.db.rows<{ seq: string; payload: Record<string, unknown> }>('SELECT seq, payload FROM audit_log ORDER BY seq DESC LIMIT $1', [limit]);
+    const rows = await rowsOf(this.db, RecentRow, RECENT_SQL, [limit]);
     return rows.map((r) => ({ seq: Number(r.seq), payload: r.payload }));
   }
 }
@@ -150,10 +166,7 @@ async function walkChain(tx: SqlSession): Promise<AuditVerdict> {
   let nextSeq = 1;
   let total = 0;
   for (;;) {
-    const page = await tx.rows<{ seq: string; prev_hash: string; hash: string; payload: unknown }>(
-      'SELECT seq, prev_hash, hash, payload FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2',
-      [nextSeq, VERIFY_PAGE],
-    );
+    const page = await rowsOf(tx, PageRow, PAGE_SQL, [nextSeq, VERIFY_PAGE]);
     if (page.length === 0) break;
     const v = verifyRows(
       page.map((r) => ({ seq: Number(r.seq), prevHash: r.prev_hash, hash: r.hash, payload: r.payload })),

@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgNumeric, pgText } from '../../lib/sql-columns.js';
+import { rowOf } from '../../lib/sql-rows.js';
 
 /** A point of the chain: a row's seq and hash (the anchor's is seq 0 and the genesis hash while the log is empty). */
 export interface AuditHead {
@@ -27,10 +30,13 @@ export function parseHeadRef(text: string): HeadRef | null {
   return { seq, hashPrefix };
 }
 
+/** `seq` is bigint: text from the driver. */
+const HeadRow = z.object({ seq: pgNumeric, hash: pgText });
+const HEAD_SQL = 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1';
+
 /** The chain's last row, or null while the log is empty. */
 export async function readAuditHead(db: SqlSession): Promise<AuditHead | null> {
-  const rows = await db.rows<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-  const r = rows[0];
+  const r = await rowOf(db, HeadRow, HEAD_SQL);
   return r ? { seq: Number(r.seq), hash: r.hash } : null;
 }
 

@@ -204,7 +204,9 @@ export async function resolveBacktestData(request: BacktestRequest, opts: DataRe
   const notes: BacktestNote[] = [];
 
   const stored = new Map((store ? await store.list() : []).map((s) => [s.symbol, s.demo]));
-  const csv = new Set(await sources.csvSymbols(dir).catch(() => [] as string[]));
+  // A missing or unreadable sample folder means "no CSV samples": the stored bars and DEMO still serve,
+  // and a symbol found nowhere is named in the run's notes.
+  const csv = new Set(await sources.csvSymbols(dir).catch((): string[] => []));
   const universe = new Map(sources.demoUniverse().map((e) => [e.symbol, e]));
   await checkCancel(hooks);
 

@@ -27,6 +27,8 @@ export interface ExecuteBacktestHooks {
   chunkSize?: number;
   /** Removes secrets from an unexpected error's message before it is stored or told. */
   redact(text: string): string;
+  /** Where a failure to record how the run ended is reported (the job's logger). */
+  log?: { warn(obj: object, msg: string): void };
 }
 
 /** One backtest request as a job runs it. */
@@ -83,12 +85,26 @@ export async function executeBacktest(job: BacktestJob, ports: ExecuteBacktestPo
   };
   const chunk = hooks.chunkSize ? { chunkSize: hooks.chunkSize } : {};
   let runId: string | null = null;
+  // How the run ended is returned whether or not Postgres records it: a failed write is logged (the row stays
+  // open until a retry of the job closes it, see failUnfinishedOfJob), and the caller still tells the chat.
+  const recordEnd = async (id: string, write: (id: string) => Promise<void>): Promise<void> => {
+    try {
+      await write(id);
+    } catch (err) {
+      hooks.log?.warn({ err, runId: id }, 'could not record how the backtest run ended; telling the chat anyway');
+    }
+  };
   try {
     await store.failUnfinishedOfJob(job.jobId);
     runId = await store.create({ request: job.request, requestHash: job.requestHash, requestedBy: job.requestedBy, jobId: job.jobId, createdAt: job.createdAt });
     if (await shouldCancel()) throw new BacktestCancelledError();
-    if (await ports.seeding.isSeeding().catch(() => false)) {
-      await store.fail(runId, SEEDING_ERROR).catch(() => undefined);
+    const seeding = await ports.seeding.isSeeding().catch((err: unknown) => {
+      // Unknown is not "seeding": the data step below fails on its own if the bars are not there.
+      hooks.log?.warn({ err, runId }, 'could not read whether the data seed is running; running the backtest');
+      return false;
+    });
+    if (seeding) {
+      await recordEnd(runId, (id) => store.fail(id, SEEDING_ERROR));
       return { status: 'failed', reason: 'seeding' };
     }
     const data = await resolveBacktestData(job.request, ports.data, { onProgress: (done, total) => hooks.onProgress({ phase: 'data', done, total }), shouldCancel, ...chunk });
@@ -108,15 +124,15 @@ export async function executeBacktest(job: BacktestJob, ports: ExecuteBacktestPo
     return done(outcome, ref);
   } catch (err) {
     if (err instanceof BacktestCancelledError) {
-      if (runId) await store.cancel(runId, `cancelled by ${cancelledBy ?? 'a user'}`).catch(() => undefined);
+      if (runId) await recordEnd(runId, (id) => store.cancel(id, `cancelled by ${cancelledBy ?? 'a user'}`));
       return { status: 'cancelled', by: cancelledBy };
     }
     if (err instanceof BacktestInputError) {
-      if (runId) await store.fail(runId, err.message).catch(() => undefined);
+      if (runId) await recordEnd(runId, (id) => store.fail(id, err.message));
       return { status: 'failed', reason: 'invalid', detail: err.message };
     }
     const detail = hooks.redact((err as Error).message ?? String(err)).slice(0, 300);
-    if (runId) await store.fail(runId, detail).catch(() => undefined);
+    if (runId) await recordEnd(runId, (id) => store.fail(id, detail));
     return { status: 'failed', reason: 'crashed', detail, error: err };
   }
 }

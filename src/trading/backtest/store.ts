@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
+import { EXIT_REASONS } from '../../engine/backtest/exit-rules.js';
+import { STRATEGY_IDS } from '../../engine/signal.js';
+import { pgBool, pgInt, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { pgJsonObject } from '../../lib/sql-json.js';
+import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 import type { BacktestData } from './data.js';
 import { storedNotes } from './notes.js';
 import { reportTrade, type BacktestCurves, type BacktestOutcome, type BacktestReport, type ReportTrade } from './report.js';
@@ -25,21 +31,31 @@ export interface StoredRun {
   finishedAt: Date | null;
 }
 
-interface RunRow {
-  id: string;
-  request_hash: string;
-  data_fingerprint: string | null;
-  data_source: string | null;
-  demo: boolean | null;
-  status: BacktestRunStatus;
-  trade_count: number | null;
-  error: string | null;
-  requested_by: string;
-  job_id: string | null;
-  created_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
-}
+/** A `backtest_runs` row as {@link RUN_COLUMNS} selects it. */
+const RunRowSchema = z.object({
+  id: pgText,
+  request_hash: pgText,
+  data_fingerprint: pgText.nullable(),
+  data_source: pgText.nullable(),
+  demo: pgBool.nullable(),
+  status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+  trade_count: pgInt.nullable(),
+  error: pgText.nullable(),
+  requested_by: pgText,
+  job_id: pgText.nullable(),
+  created_at: pgTimestamp,
+  started_at: pgTimestamp.nullable(),
+  finished_at: pgTimestamp.nullable(),
+});
+type RunRow = z.output<typeof RunRowSchema>;
+
+const SchemaPresentRow = z.object({ ok: pgBool });
+const RunIdRow = z.object({ id: pgText });
+/** `report` and `curves` (json) of a done run; an old row's notes are English strings (see storedNotes). */
+const OutcomeRow = z.object({
+  report: pgJsonObject<Omit<BacktestReport, 'notes'> & { notes: unknown }>(),
+  curves: pgJsonObject<BacktestCurves>(),
+});
 
 const RUN_COLUMNS = 'id, request_hash, data_fingerprint, data_source, demo, status, trade_count, error, requested_by, job_id, created_at, started_at, finished_at';
 const TRADE_CHUNK = 5_000;
@@ -74,24 +90,24 @@ export class BacktestStore {
 
   /** True when the migration that creates `backtest_runs` has been applied. */
   async hasSchema(): Promise<boolean> {
-    const rows = await this.db.rows<{ ok: boolean }>(`SELECT to_regclass('backtest_runs') IS NOT NULL AS ok`);
-    return rows[0]?.ok === true;
+    const row = await rowOf(this.db, SchemaPresentRow, `SELECT to_regclass('backtest_runs') IS NOT NULL AS ok`);
+    return row?.ok === true;
   }
 
   /** The finished run for this request and data, if any. */
   async findDone(requestHash: string, dataFingerprint: string): Promise<StoredRun | null> {
-    const rows = await this.db.rows<RunRow>(`SELECT ${RUN_COLUMNS} FROM backtest_runs WHERE request_hash = $1 AND data_fingerprint = $2 AND status = 'done'`, [requestHash, dataFingerprint]);
-    return rows[0] ? toRun(rows[0]) : null;
+    const row = await rowOf(this.db, RunRowSchema, `SELECT ${RUN_COLUMNS} FROM backtest_runs WHERE request_hash = $1 AND data_fingerprint = $2 AND status = 'done'`, [requestHash, dataFingerprint]);
+    return row ? toRun(row) : null;
   }
 
   async get(id: string): Promise<StoredRun | null> {
-    const rows = await this.db.rows<RunRow>(`SELECT ${RUN_COLUMNS} FROM backtest_runs WHERE id = $1`, [id]);
-    return rows[0] ? toRun(rows[0]) : null;
+    const row = await rowOf(this.db, RunRowSchema, `SELECT ${RUN_COLUMNS} FROM backtest_runs WHERE id = $1`, [id]);
+    return row ? toRun(row) : null;
   }
 
   /** Runs of one request, newest first. */
   async byRequest(requestHash: string): Promise<StoredRun[]> {
-    const rows = await this.db.rows<RunRow>(`SELECT ${RUN_COLUMNS} FROM backtest_runs WHERE request_hash = $1 ORDER BY created_at DESC, id`, [requestHash]);
+    const rows = await rowsOf(this.db, RunRowSchema, `SELECT ${RUN_COLUMNS} FROM backtest_runs WHERE request_hash = $1 ORDER BY created_at DESC, id`, [requestHash]);
     return rows.map(toRun);
   }
 
@@ -124,7 +140,7 @@ export class BacktestStore {
     const { report } = outcome;
     return this.db.transaction(async (tx) => {
       await tx.rows(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`backtest:${report.requestHash}:${report.data.fingerprint}`]);
-      const existing = await tx.rows<{ id: string }>(`SELECT id FROM backtest_runs WHERE request_hash = $1 AND data_fingerprint = $2 AND status = 'done' AND id <> $3`, [
+      const existing = await rowsOf(tx, RunIdRow, `SELECT id FROM backtest_runs WHERE request_hash = $1 AND data_fingerprint = $2 AND status = 'done' AND id <> $3`, [
         report.requestHash,
         report.data.fingerprint,
         id,
@@ -194,10 +210,11 @@ export class BacktestStore {
    */
   async loadOutcome(id: string): Promise<BacktestOutcome | null> {
     // An old row's notes are English strings (see storedNotes).
-    const rows = await this.db.rows<{ report: Omit<BacktestReport, 'notes'> & { notes: unknown }; curves: BacktestCurves }>(`SELECT report, curves FROM backtest_runs WHERE id = $1 AND status = 'done'`, [id]);
-    const row = rows[0];
+    const row = await rowOf(this.db, OutcomeRow, `SELECT report, curves FROM backtest_runs WHERE id = $1 AND status = 'done'`, [id]);
     if (!row) return null;
-    const trades = await this.db.rows<TradeRow>(
+    const trades = await rowsOf(
+      this.db,
+      TradeRowSchema,
       `SELECT symbol, strategy, signal_date::text AS signal_date, entry_date::text AS entry_date, entry_price,
               exit_date::text AS exit_date, exit_price, qty, pnl, pnl_pct, bars_held, exit_reason, commission
        FROM backtest_trades WHERE run_id = $1 ORDER BY seq`,
@@ -216,21 +233,23 @@ export class BacktestStore {
   }
 }
 
-interface TradeRow {
-  symbol: string;
-  strategy: ReportTrade['strategy'];
-  signal_date: string;
-  entry_date: string;
-  entry_price: number;
-  exit_date: string;
-  exit_price: number;
-  qty: number;
-  pnl: number;
-  pnl_pct: number;
-  bars_held: number;
-  exit_reason: ReportTrade['exitReason'];
-  commission: number;
-}
+/** A `backtest_trades` row as {@link BacktestStore.loadOutcome} selects it (dates as ISO text, figures float8). */
+const TradeRowSchema = z.object({
+  symbol: pgText,
+  strategy: z.enum(STRATEGY_IDS),
+  signal_date: pgText,
+  entry_date: pgText,
+  entry_price: pgInt,
+  exit_date: pgText,
+  exit_price: pgInt,
+  qty: pgInt,
+  pnl: pgInt,
+  pnl_pct: pgInt,
+  bars_held: pgInt,
+  exit_reason: z.enum(EXIT_REASONS),
+  commission: pgInt,
+});
+type TradeRow = z.output<typeof TradeRowSchema>;
 
 function fromTradeRow(r: TradeRow): ReportTrade {
   return reportTrade({

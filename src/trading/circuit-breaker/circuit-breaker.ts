@@ -1,6 +1,9 @@
+import { z } from 'zod';
 import type { UnitOfWork } from '../../adapters/db/port.js';
 import { errText } from '../../lib/errors.js';
 import { round6 } from '../../lib/numbers.js';
+import { pgInt } from '../../lib/sql-columns.js';
+import { rowOf } from '../../lib/sql-rows.js';
 import type { Alerts } from '../alerts/alerts.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { rejectionStreak } from './rejection-streak.js';
@@ -28,6 +31,13 @@ const LOCK_NAMESPACE = 774_219_103;
 /** One lock for every market: the kill switch is one switch, engaged once whichever market trips it. */
 const LOCK_KEY = 'kill-switch';
 const DEFAULT_LOCK_WAIT_MS = 10_000;
+
+/** Only whether a row exists matters. */
+const HitRow = z.object({ hit: pgInt });
+const TRIPPED_ON_LOSS_SQL = `SELECT 1 AS hit FROM audit_log
+        WHERE payload->>'action' = 'circuit.tripped' AND payload->>'broker' = $1
+          AND payload->'trip'->>'kind' = 'session_loss' AND payload->'trip'->>'sessionDate' = $2
+        LIMIT 1`;
 
 /** What the breaker needs. App wires the real ones; tests pass the same with test settings. */
 export interface CircuitBreakerDeps {
@@ -138,14 +148,7 @@ export class CircuitBreaker {
 
   /** Whether this market's loss already tripped the switch in this session (the audit chain holds every trip). */
   private async trippedOnLoss(broker: string, sessionDate: string): Promise<boolean> {
-    const rows = await this.deps.db.rows(
-      `SELECT 1 FROM audit_log
-        WHERE payload->>'action' = 'circuit.tripped' AND payload->>'broker' = $1
-          AND payload->'trip'->>'kind' = 'session_loss' AND payload->'trip'->>'sessionDate' = $2
-        LIMIT 1`,
-      [broker, sessionDate],
-    );
-    return rows.length > 0;
+    return (await rowOf(this.deps.db, HitRow, TRIPPED_ON_LOSS_SQL, [broker, sessionDate])) !== undefined;
   }
 
   private failed(what: 'audit' | 'alert' | 'resolve', broker: string, err: unknown): false {

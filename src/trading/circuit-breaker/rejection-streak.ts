@@ -1,11 +1,20 @@
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgBool, pgText } from '../../lib/sql-columns.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 
 /** One order the broker answered, newest first in a {@link RejectionStreak}. */
-interface AnsweredRow {
-  client_order_id: string;
-  broker_refused: boolean;
-  broker_reason: string | null;
-}
+const AnsweredRow = z.object({ client_order_id: pgText, broker_refused: pgBool, broker_reason: pgText.nullable() });
+const ANSWERED_SQL = `SELECT client_order_id,
+            (state = 'rejected') AS broker_refused,
+            reject_detail->>'brokerReason' AS broker_reason
+       FROM orders
+      WHERE broker = $1
+        AND submit_attempted_at > $2
+        AND (booked_at IS NOT NULL OR broker_order_id IS NOT NULL)
+        AND NOT (state = 'rejected' AND COALESCE(reject_detail->>'code', '') <> 'broker_rejected')
+      ORDER BY submit_attempted_at DESC, created_at DESC, id DESC
+      LIMIT $3`;
 
 /** The broker's latest answers, read for the rejection count. */
 export interface RejectionStreak {
@@ -37,19 +46,7 @@ export interface RejectionStreak {
  * fresh count: the refusals an admin has already seen do not trip it again.
  */
 export async function rejectionStreak(db: SqlSession, broker: string, since: Date, limit: number): Promise<RejectionStreak> {
-  const rows = await db.rows<AnsweredRow>(
-    `SELECT client_order_id,
-            (state = 'rejected') AS broker_refused,
-            reject_detail->>'brokerReason' AS broker_reason
-       FROM orders
-      WHERE broker = $1
-        AND submit_attempted_at > $2
-        AND (booked_at IS NOT NULL OR broker_order_id IS NOT NULL)
-        AND NOT (state = 'rejected' AND COALESCE(reject_detail->>'code', '') <> 'broker_rejected')
-      ORDER BY submit_attempted_at DESC, created_at DESC, id DESC
-      LIMIT $3`,
-    [broker, since, limit],
-  );
+  const rows = await rowsOf(db, AnsweredRow, ANSWERED_SQL, [broker, since, limit]);
   let streak = 0;
   while (streak < rows.length && rows[streak]!.broker_refused) streak++;
   const refused = rows.slice(0, streak);

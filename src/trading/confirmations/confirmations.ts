@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgNumeric, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowOf } from '../../lib/sql-rows.js';
 
 /** How long a confirmation stays valid unless the issuer says otherwise. */
 export const CONFIRM_TTL_MS = 5 * 60_000;
@@ -55,12 +59,20 @@ export type RedeemVerdict = { kind: 'ok'; version: number } | ConfirmRefusal;
 
 export type CancelVerdict = { kind: 'cancelled' } | Exclude<ConfirmRefusal, { kind: 'stale' }>;
 
-interface TokenRow {
-  version: string;
-  expires_at: Date;
-  used_at: Date | null;
-  outcome: 'redeemed' | 'cancelled' | null;
-}
+const TokenRow = z.object({
+  version: pgNumeric,
+  expires_at: pgTimestamp,
+  used_at: pgTimestamp.nullable(),
+  outcome: z.enum(['redeemed', 'cancelled']).nullable(),
+});
+type TokenRow = z.output<typeof TokenRow>;
+const FIND_SQL = `SELECT version::text AS version, expires_at, used_at, outcome FROM confirmations WHERE id = $1 AND action = $2 AND subject = $3`;
+
+/** The version the winning press spent (`version::text`). */
+const WonRow = z.object({ version: pgNumeric });
+const REDEEM_SQL = `UPDATE confirmations SET used_at = $5, used_by = $6, outcome = 'redeemed'
+          WHERE id = $1 AND action = $2 AND subject = $3 AND version = $4 AND used_at IS NULL AND expires_at > $5
+          RETURNING version::text AS version`;
 
 /**
  * The one confirmation mechanism (DESIGN §4.5) for every confirm, in chat
@@ -71,12 +83,14 @@ interface TokenRow {
  */
 export class Confirmations {
   private readonly now: () => Date;
+  private readonly log: Pick<Logger, 'debug'> | undefined;
 
   constructor(
     private readonly db: SqlSession,
-    opts: { now?: () => Date } = {},
+    opts: { now?: () => Date; log?: Pick<Logger, 'debug'> } = {},
   ) {
     this.now = opts.now ?? (() => new Date());
+    this.log = opts.log;
   }
 
   async issue(req: IssueRequest): Promise<IssuedConfirmation> {
@@ -88,7 +102,9 @@ export class Confirmations {
       [id, req.action, req.subject, req.version, req.issuedBy === null ? null : String(req.issuedBy), now, expiresAt],
     );
     // Housekeeping rides on issuing (rare, indexed): no separate job to schedule.
-    await this.db.exec(`DELETE FROM confirmations WHERE expires_at < $1`, [new Date(now.getTime() - KEEP_EXPIRED_MS)]).catch(() => undefined);
+    await this.db
+      .exec(`DELETE FROM confirmations WHERE expires_at < $1`, [new Date(now.getTime() - KEEP_EXPIRED_MS)])
+      .catch((err: unknown) => this.log?.debug({ err }, 'old confirmations not deleted: the token was issued; the next issue deletes them'));
     return { id, version: req.version, expiresAt };
   }
 
@@ -96,13 +112,8 @@ export class Confirmations {
   async redeem(id: string, binding: ConfirmBinding, current: CurrentVersion, by: number | string | null): Promise<RedeemVerdict> {
     const now = this.now();
     if (current.version !== null) {
-      const won = await this.db.rows<{ version: string }>(
-        `UPDATE confirmations SET used_at = $5, used_by = $6, outcome = 'redeemed'
-          WHERE id = $1 AND action = $2 AND subject = $3 AND version = $4 AND used_at IS NULL AND expires_at > $5
-          RETURNING version::text AS version`,
-        [id, binding.action, binding.subject, current.version, now, by === null ? null : String(by)],
-      );
-      if (won[0]) return { kind: 'ok', version: Number(won[0].version) };
+      const won = await rowOf(this.db, WonRow, REDEEM_SQL, [id, binding.action, binding.subject, current.version, now, by === null ? null : String(by)]);
+      if (won) return { kind: 'ok', version: Number(won.version) };
     }
     const row = await this.find(id, binding);
     if (!row) return { kind: 'unknown' };
@@ -127,11 +138,6 @@ export class Confirmations {
   }
 
   private async find(id: string, binding: ConfirmBinding): Promise<TokenRow | undefined> {
-    const rows = await this.db.rows<TokenRow>(`SELECT version::text AS version, expires_at, used_at, outcome FROM confirmations WHERE id = $1 AND action = $2 AND subject = $3`, [
-      id,
-      binding.action,
-      binding.subject,
-    ]);
-    return rows[0];
+    return rowOf(this.db, TokenRow, FIND_SQL, [id, binding.action, binding.subject]);
   }
 }

@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgInt, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowOf } from '../../lib/sql-rows.js';
 import type { DataCheckMarket, DataCheckReport } from './check.js';
 
 /** The last data check of a market, as /status shows it (its figures, not its findings). */
@@ -15,6 +18,17 @@ export interface DataCheckSummary {
 /** Findings kept with a stored check (the CLI lists all of them when it runs; this is a record). */
 const STORED_FINDINGS = 1_000;
 
+/** The figures of a stored check (integer columns; the session as ISO text). */
+const LatestCheckRow = z.object({
+  checked_at: pgTimestamp,
+  last_completed: pgText,
+  symbols: pgInt,
+  symbols_flagged: pgInt,
+  missing_session: pgInt,
+  missing_sessions: pgInt,
+  stale: pgInt,
+});
+
 /** Data checks in Postgres (`data_checks`): written by each `courtside data check`, read by /status. */
 export class DataCheckStore {
   constructor(private readonly db: SqlSession) {}
@@ -30,21 +44,22 @@ export class DataCheckStore {
 
   /** The market's latest check; null when none was run. */
   async latest(market: DataCheckMarket): Promise<DataCheckSummary | null> {
-    const rows = await this.db.rows<{ checked_at: Date; last_completed: string; symbols: number; symbols_flagged: number; missing_session: number; missing_sessions: number; stale: number }>(
+    const r = await rowOf(
+      this.db,
+      LatestCheckRow,
       `SELECT checked_at, to_char(last_completed, 'YYYY-MM-DD') AS last_completed, symbols, symbols_flagged, missing_session, missing_sessions, stale
          FROM data_checks WHERE market = $1 ORDER BY checked_at DESC, id DESC LIMIT 1`,
       [market],
     );
-    const r = rows[0];
     if (!r) return null;
     return {
       market,
-      checkedAt: new Date(r.checked_at),
+      checkedAt: r.checked_at,
       lastCompleted: r.last_completed,
-      symbols: Number(r.symbols),
-      symbolsFlagged: Number(r.symbols_flagged),
-      counts: { missing_session: Number(r.missing_session), stale: Number(r.stale) },
-      missingSessions: Number(r.missing_sessions),
+      symbols: r.symbols,
+      symbolsFlagged: r.symbols_flagged,
+      counts: { missing_session: r.missing_session, stale: r.stale },
+      missingSessions: r.missing_sessions,
     };
   }
 }

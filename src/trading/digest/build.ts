@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgInt, pgText } from '../../lib/sql-columns.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 import { isSession, nextSession, nyLocalParts, previousSession } from '../../engine/calendar/index.js';
 import { loadOpenPositions } from '../portfolio/positions.js';
 import { lastCompletedSession } from '../market-clock.js';
@@ -179,6 +182,8 @@ export async function buildCloseDigestForDay(deps: DigestDeps, opts: CloseDigest
   return buildNoSessionDigest(deps, opts.now, date);
 }
 
+const LatestEquityRow = z.object({ date: pgText, equity: pgInt });
+
 /** `/digest close` on `date`, a day without a session. */
 export async function buildNoSessionDigest(deps: DigestDeps, now: Date, date: string): Promise<NoSessionDigestData> {
   const { db } = deps;
@@ -186,7 +191,7 @@ export async function buildNoSessionDigest(deps: DigestDeps, now: Date, date: st
     deps.killSwitch.state(),
     hasDemoData(db),
     loadOpenPositions(db),
-    db.rows<{ date: string; equity: number }>(`SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity FROM equity_marks WHERE date <= $1::date ORDER BY date DESC LIMIT 1`, [date]),
+    rowsOf(db, LatestEquityRow, `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity FROM equity_marks WHERE date <= $1::date ORDER BY date DESC LIMIT 1`, [date]),
     readAuditHead(db),
     pinsOrNone(db),
   ]);

@@ -8,7 +8,11 @@
 import type { SqlSession } from '../../adapters/db/port.js';
 import { nyTimeToInstant, previousSession, sessionInfo } from '../../engine/calendar/index.js';
 import type { Check } from '../../engine/hypotheses/checks.js';
-import type { HypothesisState } from '../../engine/hypotheses/states.js';
+import { HYPOTHESIS_STATES, type HypothesisState } from '../../engine/hypotheses/states.js';
+import { z } from 'zod';
+import { pgBool, pgInt, pgJson, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { pgJsonObject } from '../../lib/sql-json.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 import { reviveFigures } from '../hypotheses/figures-json.js';
 
 /** The figure that justified a transition, read from its stored figures. */
@@ -122,9 +126,23 @@ export function transitionWindow(sessionDate: string): { since: string; from: Da
   return { since, from: new Date(prev.close), to: new Date(cur ? cur.close : nyTimeToInstant(sessionDate, '23:59') + 59_999) };
 }
 
+const DigestTransitionRow = z.object({
+  hypothesis_id: pgText,
+  family: pgText,
+  market: pgText,
+  from_state: z.enum(HYPOTHESIS_STATES).nullable(),
+  to_state: z.enum(HYPOTHESIS_STATES),
+  event: pgText,
+  actor: pgText,
+  at: pgTimestamp,
+  figures: pgJson,
+});
+
 /** Transitions with `from < at <= to`, oldest first. */
 export async function loadTransitions(db: SqlSession, from: Date, to: Date): Promise<DigestTransition[]> {
-  const rows = await db.rows<{ hypothesis_id: string; family: string; market: string; from_state: HypothesisState | null; to_state: HypothesisState; event: string; actor: string; at: Date; figures: unknown }>(
+  const rows = await rowsOf(
+    db,
+    DigestTransitionRow,
     `SELECT t.hypothesis_id, h.family, h.market, t.from_state, t.to_state, t.event, t.actor, t.at, t.figures
        FROM hypothesis_transitions t JOIN hypotheses h ON h.id = t.hypothesis_id
       WHERE t.at > $1 AND t.at <= $2
@@ -144,6 +162,8 @@ export async function loadTransitions(db: SqlSession, from: Date, to: Date): Pro
   }));
 }
 
+const RealTradesRow = z.object({ n: pgInt, pnl: pgInt });
+
 /**
  * Real closed trades of picks that `hypothesisId` sourced (picks.pick_sources
  * names `hyp:<id>`): each booked exit with a realized P&L whose position was
@@ -151,7 +171,9 @@ export async function loadTransitions(db: SqlSession, from: Date, to: Date): Pro
  * sources counts for each of them.
  */
 export async function loadRealTrades(db: SqlSession, hypothesisId: string, upTo: Date): Promise<RealTrades> {
-  const rows = await db.rows<{ n: number; pnl: number }>(
+  const rows = await rowsOf(
+    db,
+    RealTradesRow,
     `SELECT count(*)::int AS n, COALESCE(sum(x.realized_pnl), 0)::float8 AS pnl
        FROM orders x
        CROSS JOIN LATERAL (
@@ -166,23 +188,26 @@ export async function loadRealTrades(db: SqlSession, hypothesisId: string, upTo:
   return { closedTrades: rows[0]?.n ?? 0, realizedPnl: rows[0]?.pnl ?? 0 };
 }
 
-interface BookRow {
-  id: string;
-  family: string;
-  market: string;
-  state: 'PAPER' | 'LIVE';
-  session: string | null;
-  sessions: number | null;
-  start_equity: number | null;
-  figures: unknown;
-  equity: { dates: string[]; values: number[] } | null;
-  trades: { closed?: number; open?: number } | null;
-  demo: boolean | null;
-}
+/** A PAPER/LIVE hypothesis with its latest snapshot's columns (all null when it has none yet). */
+const BookRow = z.object({
+  id: pgText,
+  family: pgText,
+  market: pgText,
+  state: z.enum(['PAPER', 'LIVE']),
+  session: pgText.nullable(),
+  sessions: pgInt.nullable(),
+  start_equity: pgInt.nullable(),
+  figures: pgJson,
+  equity: pgJsonObject<{ dates: string[]; values: number[] }>().nullable(),
+  trades: pgJsonObject<{ closed?: number; open?: number }>().nullable(),
+  demo: pgBool.nullable(),
+});
 
 /** Every PAPER and LIVE hypothesis with its latest snapshot on or before `sessionDate` (LIVE first, then by id). */
 export async function loadShadowBooks(db: SqlSession, sessionDate: string, upTo: Date): Promise<DigestShadowBook[]> {
-  const rows = await db.rows<BookRow>(
+  const rows = await rowsOf(
+    db,
+    BookRow,
     `SELECT h.id, h.family, h.market, h.state, b.session, b.sessions, b.start_equity, b.figures, b.equity, b.trades, b.demo
        FROM hypotheses h
        LEFT JOIN LATERAL (

@@ -4,7 +4,11 @@
  * calendar date of the session (`sessionDate`).
  */
 import { nyLocalParts, sessionsBetween } from '../../engine/calendar/index.js';
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgBool, pgInt, pgJson, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowsOf } from '../../lib/sql-rows.js';
+import { ALERT_SEVERITIES } from '../alerts/alerts.js';
 import { parseAlertDetail } from '../alerts/details.js';
 import { storedReason } from '../execution/recorded-reasons.js';
 import { filedInWindowSql, orderFiledInWindowSql, tradeWindow } from '../portfolio/trade-date.js';
@@ -15,31 +19,39 @@ import type { AlertLine, BudgetLine, ClosePnl, EquityCurve, ExitLine, ExitReason
 
 const NY = `'America/New_York'`;
 
-function q<T>(db: SqlSession, sql: string, params: unknown[] = []): Promise<T[]> {
-  return db.rows<T>(sql, params);
-}
+const Side = z.enum(['buy', 'sell']);
+const OrderKind = z.enum(['entry', 'exit']);
+const ExitReasonColumn = z.enum(['stop', 'time_stop', 'target', 'flatten', 'close']) satisfies z.ZodType<ExitReason>;
+
+const DemoRow = z.object({ demo: pgBool });
 
 /** True when the bars store holds any synthetic (DEMO) data. */
 export async function hasDemoData(db: SqlSession): Promise<boolean> {
-  const r = await q<{ demo: boolean }>(db, `SELECT EXISTS (SELECT 1 FROM bar_symbols WHERE demo) AS demo`);
+  const r = await rowsOf(db, DemoRow, `SELECT EXISTS (SELECT 1 FROM bar_symbols WHERE demo) AS demo`);
   return Boolean(r[0]?.demo);
 }
 
+const PositionRow = z.object({
+  symbol: pgText,
+  strategy: pgText,
+  qty: pgInt,
+  avg_cost: pgInt,
+  stop: pgInt.nullable(),
+  time_stop_date: pgText.nullable(),
+  last_price: pgInt.nullable(),
+  last_price_at: pgTimestamp.nullable(),
+  last_price_source: pgText.nullable(),
+  opened_at: pgTimestamp,
+});
+const PositionMarkRow = z.object({ date: pgText, symbol: pgText, strategy: pgText, price: pgInt, price_source: pgText.nullable(), price_at: pgTimestamp.nullable() });
+const BarCloseBySymbolRow = z.object({ date: pgText, symbol: pgText, close: pgInt });
+const PositionFillRow = z.object({ symbol: pgText, strategy: pgText, side: Side, qty: pgInt, price: pgInt, at: pgTimestamp });
+
 /** Open positions with their latest price and the move since the close before it (unsorted). */
 export async function loadPositions(db: SqlSession, sessionDate: string): Promise<PositionLine[]> {
-  const rows = await q<{
-    symbol: string;
-    strategy: string;
-    qty: number;
-    avg_cost: number;
-    stop: number | null;
-    time_stop_date: string | null;
-    last_price: number | null;
-    last_price_at: Date | null;
-    last_price_source: string | null;
-    opened_at: Date;
-  }>(
+  const rows = await rowsOf(
     db,
+    PositionRow,
     `SELECT symbol, strategy, qty, avg_cost::float8 AS avg_cost, stop::float8 AS stop, to_char(time_stop_date, 'YYYY-MM-DD') AS time_stop_date,
             last_price::float8 AS last_price, last_price_at, last_price_source, opened_at
        FROM positions WHERE qty > 0 ORDER BY symbol, strategy`,
@@ -47,20 +59,23 @@ export async function loadPositions(db: SqlSession, sessionDate: string): Promis
   if (rows.length === 0) return [];
   const symbols = [...new Set(rows.map((r) => r.symbol))];
   // Six weeks back covers any long weekend or missed mark.
-  const marks = await q<{ date: string; symbol: string; strategy: string; price: number; price_source: string | null; price_at: Date | null }>(
+  const marks = await rowsOf(
     db,
+    PositionMarkRow,
     `SELECT to_char(date, 'YYYY-MM-DD') AS date, symbol, strategy, price::float8 AS price, price_source, price_at
        FROM position_marks WHERE symbol = ANY($2) AND date <= $1::date AND date > $1::date - 42`,
     [sessionDate, symbols],
   );
-  const bars = await q<{ date: string; symbol: string; close: number }>(
+  const bars = await rowsOf(
     db,
+    BarCloseBySymbolRow,
     `SELECT to_char(date, 'YYYY-MM-DD') AS date, symbol, close FROM bars_daily WHERE symbol = ANY($2) AND date <= $1::date AND date > $1::date - 42`,
     [sessionDate, symbols],
   );
   // The positions' own fills since the oldest reference the lines can use: shares bought after a close count from their fill.
-  const fills = await q<{ symbol: string; strategy: string; side: 'buy' | 'sell'; qty: number; price: number; at: Date }>(
+  const fills = await rowsOf(
     db,
+    PositionFillRow,
     `SELECT o.symbol, o.strategy, f.side, f.qty, f.price::float8 AS price, f.filled_at AS at
        FROM fills f JOIN orders o ON o.id = f.order_id
       WHERE o.symbol = ANY($2) AND (f.filled_at AT TIME ZONE ${NY})::date > $1::date - 42`,
@@ -98,20 +113,26 @@ function storedOrigin(source: string | null, at: Date | null, date: string | nul
   return originOf(source, at, at ? nyLocalParts(at.getTime()).date : date);
 }
 
+const PendingPickRow = z.object({ id: pgText, symbol: pgText, strategy: pgText, qty: pgInt, entry: pgInt, expires_at: pgTimestamp });
+
 /** Picks still waiting for a decision, soonest expiry first. */
 export async function loadPendingPicks(db: SqlSession, now: Date): Promise<PendingPick[]> {
-  const rows = await q<{ id: string; symbol: string; strategy: string; qty: number; entry: number; expires_at: Date }>(
+  const rows = await rowsOf(
     db,
+    PendingPickRow,
     `SELECT id, symbol, strategy, qty, entry, expires_at FROM picks WHERE state = 'PENDING' AND expires_at > $1 ORDER BY expires_at, score DESC, id LIMIT 50`,
     [now],
   );
   return rows.map((r) => ({ id: r.id, symbol: r.symbol, strategy: r.strategy, qty: r.qty, entry: r.entry, expiresAt: r.expires_at }));
 }
 
+const OpenApprovalRow = z.object({ id: pgText, pick_id: pgText, symbol: pgText, strategy: pgText, qty: pgInt, state: pgText, expires_at: pgTimestamp });
+
 /** Approved picks whose order is not placed or finished yet (and may still be), soonest expiry first. */
 export async function loadOpenApprovals(db: SqlSession, now: Date): Promise<OpenApproval[]> {
-  const rows = await q<{ id: string; pick_id: string; symbol: string; strategy: string; qty: number; state: string; expires_at: Date }>(
+  const rows = await rowsOf(
     db,
+    OpenApprovalRow,
     `SELECT a.id, a.pick_id, p.symbol, p.strategy, p.qty, a.state, a.expires_at
        FROM approvals a JOIN picks p ON p.id = a.pick_id
       WHERE a.state IN ('approved', 'executing') AND a.expires_at > $1
@@ -121,17 +142,22 @@ export async function loadOpenApprovals(db: SqlSession, now: Date): Promise<Open
   return rows.map((r) => ({ id: r.id, pickId: r.pick_id, symbol: r.symbol, strategy: r.strategy, qty: r.qty, state: r.state, expiresAt: r.expires_at }));
 }
 
+const SpentRow = z.object({ spent: pgInt });
+
 /** What is left of today's budget. */
 export async function loadBudget(db: SqlSession, sessionDate: string, limit: number | null): Promise<BudgetLine> {
-  const r = await q<{ spent: number }>(db, `SELECT spent::float8 AS spent FROM daily_budget WHERE date = $1::date`, [sessionDate]);
+  const r = await rowsOf(db, SpentRow, `SELECT spent::float8 AS spent FROM daily_budget WHERE date = $1::date`, [sessionDate]);
   const spent = r[0]?.spent ?? 0;
   return { date: sessionDate, limit, spent, left: limit === null ? null : Math.max(0, limit - spent) };
 }
 
+const SourceFreshnessRow = z.object({ source: pgText, demo: pgBool, symbols: pgInt, last_date: pgText });
+
 /** Newest bar per source and how many sessions it lags `expected` (the last completed session). */
 export async function loadFreshness(db: SqlSession, expected: string): Promise<SourceFreshness[]> {
-  const rows = await q<{ source: string; demo: boolean; symbols: number; last_date: string }>(
+  const rows = await rowsOf(
     db,
+    SourceFreshnessRow,
     `SELECT source, bool_or(demo) AS demo, count(*)::int AS symbols, to_char(max(last_date), 'YYYY-MM-DD') AS last_date
        FROM bar_symbols GROUP BY source ORDER BY max(last_date) DESC, source`,
   );
@@ -149,7 +175,18 @@ function sessionsBehind(last: string, expected: string): number {
 }
 
 /** `detail` is jsonb (parsed by the driver), read through parseAlertDetail like every alert row. */
-type AlertRow = { key: string; kind: string; severity: AlertLine['severity']; detail: unknown; state: 'open' | 'resolved'; first_at: Date; last_at: Date; resolved_at: Date | null; count: number };
+const AlertRowSchema = z.object({
+  key: pgText,
+  kind: pgText,
+  severity: z.enum(ALERT_SEVERITIES),
+  detail: pgJson,
+  state: z.enum(['open', 'resolved']),
+  first_at: pgTimestamp,
+  last_at: pgTimestamp,
+  resolved_at: pgTimestamp.nullable(),
+  count: pgInt,
+});
+type AlertRow = z.output<typeof AlertRowSchema>;
 
 function toAlert(r: AlertRow): AlertLine {
   return { key: r.key, kind: r.kind, severity: r.severity, detail: parseAlertDetail(r.detail), state: r.state, firstAt: r.first_at, lastAt: r.last_at, resolvedAt: r.resolved_at, count: r.count };
@@ -159,14 +196,15 @@ const ALERT_COLUMNS = `key, kind, severity, detail, state, first_at, last_at, re
 
 /** Alerts still open. */
 export async function loadOpenAlerts(db: SqlSession): Promise<AlertLine[]> {
-  const rows = await q<AlertRow>(db, `SELECT ${ALERT_COLUMNS} FROM alerts WHERE state = 'open' ORDER BY last_at DESC LIMIT 50`);
+  const rows = await rowsOf(db, AlertRowSchema, `SELECT ${ALERT_COLUMNS} FROM alerts WHERE state = 'open' ORDER BY last_at DESC LIMIT 50`);
   return rows.map(toAlert);
 }
 
 /** Alerts open now or active on the session date. */
 export async function loadAlertsOfDay(db: SqlSession, sessionDate: string): Promise<AlertLine[]> {
-  const rows = await q<AlertRow>(
+  const rows = await rowsOf(
     db,
+    AlertRowSchema,
     `SELECT ${ALERT_COLUMNS} FROM alerts
       WHERE state = 'open' OR (last_at AT TIME ZONE ${NY})::date = $1::date
       ORDER BY last_at DESC LIMIT 50`,
@@ -175,6 +213,20 @@ export async function loadAlertsOfDay(db: SqlSession, sessionDate: string): Prom
   return rows.map(toAlert);
 }
 
+const OrderFillRow = z.object({
+  id: pgText,
+  symbol: pgText,
+  strategy: pgText,
+  side: Side,
+  kind: OrderKind,
+  exit_reason: ExitReasonColumn.nullable(),
+  decision_price: pgInt.nullable(),
+  realized_pnl: pgInt.nullable(),
+  qty: pgInt,
+  avg_price: pgInt,
+  last_at: pgTimestamp,
+});
+
 /**
  * Orders with at least one fill filed under the session (see
  * src/trading/portfolio/trade-date.ts): the order's average fill against its
@@ -182,20 +234,9 @@ export async function loadAlertsOfDay(db: SqlSession, sessionDate: string): Prom
  */
 export async function loadFillsOfDay(db: SqlSession, sessionDate: string): Promise<{ fills: FillLine[]; exits: ExitLine[] }> {
   const window = tradeWindow(sessionDate);
-  const rows = await q<{
-    id: string;
-    symbol: string;
-    strategy: string;
-    side: 'buy' | 'sell';
-    kind: 'entry' | 'exit';
-    exit_reason: ExitReason | null;
-    decision_price: number | null;
-    realized_pnl: number | null;
-    qty: number;
-    avg_price: number;
-    last_at: Date;
-  }>(
+  const rows = await rowsOf(
     db,
+    OrderFillRow,
     `SELECT o.id, o.symbol, o.strategy, o.side, o.kind, o.exit_reason, o.decision_price::float8 AS decision_price, o.realized_pnl::float8 AS realized_pnl,
             CASE WHEN o.filled_qty > 0 THEN o.filled_qty ELSE f.qty END AS qty,
             COALESCE(o.avg_fill_price, f.vwap)::float8 AS avg_price,
@@ -226,6 +267,20 @@ export async function loadFillsOfDay(db: SqlSession, sessionDate: string): Promi
   return { fills, exits };
 }
 
+const FailedOrderRow = z.object({
+  symbol: pgText,
+  side: Side,
+  kind: OrderKind,
+  qty: pgInt,
+  filled_qty: pgInt,
+  state: pgText,
+  reject_reason: pgText.nullable(),
+  reject_detail: pgJson,
+  exit_reason: ExitReasonColumn.nullable(),
+  at: pgTimestamp,
+});
+const FailedApprovalRow = z.object({ symbol: pgText, strategy: pgText, state: z.enum(['failed', 'refused']), refused_gate: pgText.nullable(), reason_detail: pgJson, at: pgTimestamp });
+
 /**
  * What failed today besides alerts: rejected orders, exits that did not fill
  * or filled only part (the position is still open; the order row records who
@@ -233,19 +288,9 @@ export async function loadFillsOfDay(db: SqlSession, sessionDate: string): Promi
  * without reaching the broker.
  */
 export async function loadOrderFailures(db: SqlSession, sessionDate: string): Promise<FailureLine[]> {
-  const orders = await q<{
-    symbol: string;
-    side: 'buy' | 'sell';
-    kind: 'entry' | 'exit';
-    qty: number;
-    filled_qty: number;
-    state: string;
-    reject_reason: string | null;
-    reject_detail: unknown;
-    exit_reason: ExitReason | null;
-    at: Date;
-  }>(
+  const orders = await rowsOf(
     db,
+    FailedOrderRow,
     `SELECT symbol, side, kind, qty, filled_qty, state, reject_reason, reject_detail, exit_reason, COALESCE(booked_at, updated_at) AS at
        FROM orders
       WHERE (state = 'rejected' OR (kind = 'exit' AND state IN ('canceled', 'expired') AND filled_qty < qty))
@@ -253,8 +298,9 @@ export async function loadOrderFailures(db: SqlSession, sessionDate: string): Pr
       ORDER BY at DESC LIMIT 20`,
     [sessionDate],
   );
-  const approvals = await q<{ symbol: string; strategy: string; state: 'failed' | 'refused'; refused_gate: string | null; reason_detail: unknown; at: Date }>(
+  const approvals = await rowsOf(
     db,
+    FailedApprovalRow,
     `SELECT p.symbol, p.strategy, a.state, a.refused_gate, a.reason_detail, a.updated_at AS at
        FROM approvals a JOIN picks p ON p.id = a.pick_id
       WHERE a.state IN ('failed', 'refused') AND (a.updated_at AT TIME ZONE ${NY})::date = $1::date
@@ -303,6 +349,22 @@ export async function loadFailures(db: SqlSession, sessionDate: string): Promise
   return [...alerts.map(alertToFailure), ...orders];
 }
 
+const BookedPnlRow = z.object({ s: pgInt });
+const TodayMarksRow = z.object({ n: pgInt, u: pgInt });
+const MarkOriginRow = z.object({ price_source: pgText.nullable(), price_at: pgTimestamp.nullable() });
+const OpenPositionValueRow = z.object({
+  qty: pgInt,
+  avg_cost: pgInt,
+  today_close: pgInt.nullable(),
+  last_price: pgInt.nullable(),
+  last_price_source: pgText.nullable(),
+  last_price_at: pgTimestamp.nullable(),
+  latest_close: pgInt.nullable(),
+  latest_date: pgText.nullable(),
+});
+const PrevMarkRow = z.object({ date: pgText.nullable(), u: pgInt.nullable() });
+const EquityMarkRow = z.object({ date: pgText, equity: pgInt, unrealized_pnl: pgInt });
+
 /**
  * Realized in the session (Σ orders.realized_pnl of orders filed under it by
  * their last fill, or their booking time without fills: see
@@ -314,31 +376,25 @@ export async function loadFailures(db: SqlSession, sessionDate: string): Promise
  */
 export async function loadPnl(db: SqlSession, sessionDate: string): Promise<ClosePnl> {
   const w = tradeWindow(sessionDate);
-  const booked = await q<{ s: number }>(
+  const booked = await rowsOf(
     db,
+    BookedPnlRow,
     `SELECT COALESCE(sum(realized_pnl), 0)::float8 AS s FROM orders o
       WHERE booked_at IS NOT NULL AND ${orderFiledInWindowSql('o', '$1', '$2')}`,
     [w.after, w.through],
   );
   const realized = booked[0]?.s ?? 0;
-  const today = await q<{ n: number; u: number }>(db, `SELECT count(*)::int AS n, COALESCE(sum(unrealized_pnl), 0)::float8 AS u FROM position_marks WHERE date = $1::date`, [sessionDate]);
-  const todayMarks = await q<{ price_source: string | null; price_at: Date | null }>(
+  const today = await rowsOf(db, TodayMarksRow, `SELECT count(*)::int AS n, COALESCE(sum(unrealized_pnl), 0)::float8 AS u FROM position_marks WHERE date = $1::date`, [sessionDate]);
+  const todayMarks = await rowsOf(
     db,
+    MarkOriginRow,
     `SELECT price_source, price_at FROM position_marks WHERE date = $1::date ORDER BY symbol, strategy`,
     [sessionDate],
   );
   // Each open position at today's bar close, else its last price, else its latest close (as /positions values them), else cost (unpriced).
-  const openRows = await q<{
-    qty: number;
-    avg_cost: number;
-    today_close: number | null;
-    last_price: number | null;
-    last_price_source: string | null;
-    last_price_at: Date | null;
-    latest_close: number | null;
-    latest_date: string | null;
-  }>(
+  const openRows = await rowsOf(
     db,
+    OpenPositionValueRow,
     `SELECT p.qty, p.avg_cost::float8 AS avg_cost, b.close::float8 AS today_close, p.last_price::float8 AS last_price, p.last_price_source, p.last_price_at,
             lb.close::float8 AS latest_close, to_char(lb.date, 'YYYY-MM-DD') AS latest_date
        FROM positions p
@@ -360,14 +416,16 @@ export async function loadPnl(db: SqlSession, sessionDate: string): Promise<Clos
     return { pnl: price === null ? 0 : r.qty * (price - r.avg_cost), origin };
   });
   const open = [{ n: openRows.length, unpriced: valued.filter((v) => v.origin === null).length, u: round6(valued.reduce((s, v) => s + v.pnl, 0)) }];
-  const prev = await q<{ date: string | null; u: number | null }>(
+  const prev = await rowsOf(
     db,
+    PrevMarkRow,
     `SELECT to_char(d.date, 'YYYY-MM-DD') AS date, (SELECT sum(unrealized_pnl) FROM position_marks m WHERE m.date = d.date)::float8 AS u
        FROM (SELECT max(date) AS date FROM position_marks WHERE date < $1::date) d`,
     [sessionDate],
   );
-  const eq = await q<{ date: string; equity: number; unrealized_pnl: number }>(
+  const eq = await rowsOf(
     db,
+    EquityMarkRow,
     `(SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity, unrealized_pnl::float8 AS unrealized_pnl FROM equity_marks WHERE date = $1::date)
      UNION ALL
      (SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity, unrealized_pnl::float8 AS unrealized_pnl FROM equity_marks WHERE date < $1::date ORDER BY date DESC LIMIT 1)`,
@@ -402,10 +460,14 @@ export async function loadPnl(db: SqlSession, sessionDate: string): Promise<Clos
   };
 }
 
+const BenchmarkMarkRow = z.object({ date: pgText, bc: pgInt.nullable() });
+const BarCloseRow = z.object({ date: pgText, close: pgInt });
+
 /** The benchmark's close-to-close move: equity_marks.benchmark_close when both days have it, else bars_daily. */
 export async function loadBenchmark(db: SqlSession, sessionDate: string, symbol: string): Promise<BenchmarkLine> {
-  const marks = await q<{ date: string; bc: number | null }>(
+  const marks = await rowsOf(
     db,
+    BenchmarkMarkRow,
     `(SELECT to_char(date, 'YYYY-MM-DD') AS date, benchmark_close::float8 AS bc FROM equity_marks WHERE date = $1::date)
      UNION ALL
      (SELECT to_char(date, 'YYYY-MM-DD') AS date, benchmark_close::float8 AS bc FROM equity_marks WHERE date < $1::date ORDER BY date DESC LIMIT 1)`,
@@ -414,8 +476,9 @@ export async function loadBenchmark(db: SqlSession, sessionDate: string, symbol:
   const t = marks.find((m) => m.date === sessionDate)?.bc ?? null;
   const p = marks.find((m) => m.date < sessionDate)?.bc ?? null;
   if (t !== null && p !== null && p > 0) return { symbol, close: t, prevClose: p, ret: t / p - 1, source: 'equity_marks' };
-  const bars = await q<{ date: string; close: number }>(
+  const bars = await rowsOf(
     db,
+    BarCloseRow,
     `SELECT to_char(date, 'YYYY-MM-DD') AS date, close FROM bars_daily WHERE symbol = $2 AND date <= $1::date ORDER BY date DESC LIMIT 2`,
     [sessionDate, symbol],
   );
@@ -425,11 +488,14 @@ export async function loadBenchmark(db: SqlSession, sessionDate: string, symbol:
   return { symbol, close: today.close, prevClose: before?.close ?? null, ret: before && before.close > 0 ? today.close / before.close - 1 : null, source: 'bars' };
 }
 
+const EquityCurveRow = z.object({ date: pgText, equity: pgInt, bc: pgInt.nullable() });
+
 /** The last `sessions` equity marks up to the session, with the benchmark close of each date (marks, else bars). */
 export async function loadEquityCurve(db: SqlSession, sessionDate: string, symbol: string, sessions: number): Promise<EquityCurve> {
   const rows = (
-    await q<{ date: string; equity: number; bc: number | null }>(
+    await rowsOf(
       db,
+      EquityCurveRow,
       `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity, benchmark_close::float8 AS bc
          FROM equity_marks WHERE date <= $1::date ORDER BY date DESC LIMIT $2`,
       [sessionDate, sessions],
@@ -438,8 +504,9 @@ export async function loadEquityCurve(db: SqlSession, sessionDate: string, symbo
   if (rows.length === 0) return { dates: [], equity: [], benchmark: [] };
   let fallback = new Map<string, number>();
   if (rows.some((r) => r.bc === null)) {
-    const bars = await q<{ date: string; close: number }>(
+    const bars = await rowsOf(
       db,
+      BarCloseRow,
       `SELECT to_char(date, 'YYYY-MM-DD') AS date, close FROM bars_daily WHERE symbol = $1 AND date BETWEEN $2::date AND $3::date`,
       [symbol, rows[0]!.date, rows[rows.length - 1]!.date],
     );

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
 import { roleAllows, type Role } from '../../lib/roles.js';
+import { pgInt, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowOf } from '../../lib/sql-rows.js';
 
 /** Who may approve or reject: traders and admins. */
 export const APPROVER_ROLE: Role = 'trader';
@@ -21,6 +25,8 @@ export interface DecideOptions {
   audit?: { append(e: { action: string; actor: string | number; [k: string]: unknown }): Promise<number> };
   /** Approvals only: how long execution may take to start. Default 15 min. */
   executionWindowMs?: number;
+  /** Where a failed audit append is reported (the decision stands either way). */
+  log?: Pick<Logger, 'error'>;
 }
 
 export type ApproveResult =
@@ -47,12 +53,22 @@ export interface AlreadyDecided {
   approvalId: string | null;
 }
 
-interface PickStateRow {
-  state: string;
-  decided_by: string | null;
-  decided_at: Date | null;
-  expires_at: Date;
-  approval_id: string | null;
+/** The pick as a decision finds it; `decided_by` is a bigint (text), the approval id a uuid. */
+const PickStateRow = z.object({
+  state: pgText,
+  decided_by: pgText.nullable(),
+  decided_at: pgTimestamp.nullable(),
+  expires_at: pgTimestamp,
+  approval_id: pgText.nullable(),
+});
+
+/** The pick an approval won (qty integer, entry double precision) and its approval. */
+const ApprovedRow = z.object({ symbol: pgText, strategy: pgText, qty: pgInt, entry: pgInt, approval_id: pgText, expires_at: pgTimestamp });
+const RejectedRow = z.object({ symbol: pgText, strategy: pgText });
+
+/** Reports a failed audit append: the decision is committed already, so it stands. */
+function auditFailed(opts: DecideOptions, action: string, pickId: string): (err: unknown) => void {
+  return (err) => opts.log?.error({ err, action, pickId }, 'audit append failed; the decision stands');
 }
 
 /**
@@ -69,7 +85,9 @@ export async function approvePick(db: SqlSession, input: DecideInput, opts: Deci
   if (!roleAllows(role, APPROVER_ROLE)) return { kind: 'forbidden', pickId, role, needed: APPROVER_ROLE };
   const windowMs = opts.executionWindowMs ?? DEFAULT_EXECUTION_WINDOW_MS;
   const approvalId = randomUUID();
-  const rows = await db.rows<{ symbol: string; strategy: string; qty: number; entry: number; approval_id: string; expires_at: Date }>(
+  const won = await rowOf(
+    db,
+    ApprovedRow,
     `WITH decided AS (
        UPDATE picks SET state = 'APPROVED', decided_by = $2, decided_at = $3
         WHERE id = $1 AND state = 'PENDING' AND expires_at > $3
@@ -82,11 +100,10 @@ export async function approvePick(db: SqlSession, input: DecideInput, opts: Deci
      SELECT d.symbol, d.strategy, d.qty, d.entry, a.id AS approval_id, a.expires_at FROM decided d, approval a`,
     [pickId, userId, now, approvalId, new Date(now.getTime() + windowMs)],
   );
-  const won = rows[0];
   if (won) {
     await opts.audit
       ?.append({ action: 'pick.approved', actor: userId, pickId, approvalId: won.approval_id, symbol: won.symbol, strategy: won.strategy, qty: won.qty })
-      .catch(() => undefined);
+      .catch(auditFailed(opts, 'pick.approved', pickId));
     return { kind: 'approved', approvalId: won.approval_id, pickId, symbol: won.symbol, strategy: won.strategy, qty: won.qty, entry: won.entry, expiresAt: won.expires_at };
   }
   return explainDecision(db, pickId, now);
@@ -96,15 +113,16 @@ export async function approvePick(db: SqlSession, input: DecideInput, opts: Deci
 export async function rejectPick(db: SqlSession, input: DecideInput, opts: DecideOptions = {}): Promise<RejectResult> {
   const { pickId, userId, role, now } = input;
   if (!roleAllows(role, APPROVER_ROLE)) return { kind: 'forbidden', pickId, role, needed: APPROVER_ROLE };
-  const rows = await db.rows<{ symbol: string; strategy: string }>(
+  const won = await rowOf(
+    db,
+    RejectedRow,
     `UPDATE picks SET state = 'REJECTED', decided_by = $2, decided_at = $3
       WHERE id = $1 AND state = 'PENDING' AND expires_at > $3
      RETURNING symbol, strategy`,
     [pickId, userId, now],
   );
-  const won = rows[0];
   if (won) {
-    await opts.audit?.append({ action: 'pick.rejected', actor: userId, pickId, symbol: won.symbol, strategy: won.strategy }).catch(() => undefined);
+    await opts.audit?.append({ action: 'pick.rejected', actor: userId, pickId, symbol: won.symbol, strategy: won.strategy }).catch(auditFailed(opts, 'pick.rejected', pickId));
     return { kind: 'rejected', pickId, symbol: won.symbol, strategy: won.strategy };
   }
   return explainDecision(db, pickId, now);
@@ -112,12 +130,13 @@ export async function rejectPick(db: SqlSession, input: DecideInput, opts: Decid
 
 /** Why a decision did not apply: unknown pick, already decided, or expired (marked EXPIRED on the way). Also the queue's answer. */
 export async function explainDecision(db: SqlSession, pickId: string, now: Date): Promise<AlreadyDecided | { kind: 'expired'; pickId: string; expiredAt: Date } | { kind: 'not_found'; pickId: string }> {
-  const found = await db.rows<PickStateRow>(
+  const row = await rowOf(
+    db,
+    PickStateRow,
     `SELECT p.state, p.decided_by, p.decided_at, p.expires_at, a.id AS approval_id
        FROM picks p LEFT JOIN approvals a ON a.pick_id = p.id WHERE p.id = $1`,
     [pickId],
   );
-  const row = found[0];
   if (!row) return { kind: 'not_found', pickId };
   if (row.state === 'PENDING' || row.state === 'EXPIRED') {
     if (row.state === 'PENDING') await db.exec(`UPDATE picks SET state = 'EXPIRED' WHERE id = $1 AND state = 'PENDING' AND expires_at <= $2`, [pickId, now]);

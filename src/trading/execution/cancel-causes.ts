@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { rowOf } from '../../lib/sql-rows.js';
 import type { OrderEndedBy } from './recorded-reasons.js';
 
 /** Why Courtside cancelled an order at the broker: the part of {@link OrderEndedBy} that is ours. */
@@ -33,8 +35,11 @@ export async function recordCancelCauses(db: SqlSession, broker: string, brokerO
   return rows.length;
 }
 
+/** A recorded cause: only the causes {@link recordCancelCause} writes (a check constraint too). */
+const CauseRow = z.object({ cause: z.enum(['kill', 'outside_session', 'day_timeout']) satisfies z.ZodType<CancelCause> });
+
 /** Why Courtside cancelled this order, or null when it did not (the broker or someone else did). */
 export async function cancelCauseOf(db: SqlSession, brokerOrderId: string): Promise<CancelCause | null> {
-  const rows = await db.rows<{ cause: CancelCause }>(`SELECT cause FROM broker_cancels WHERE broker_order_id = $1`, [brokerOrderId]);
-  return rows[0]?.cause ?? null;
+  const row = await rowOf(db, CauseRow, `SELECT cause FROM broker_cancels WHERE broker_order_id = $1`, [brokerOrderId]);
+  return row?.cause ?? null;
 }

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
 import { nyLocalParts, type SessionInfo } from '../../engine/calendar/index.js';
 import { queueWindow, type MarketHours } from '../../engine/market-hours.js';
 import { closestNames } from '../../lib/closest-names.js';
 import { errText } from '../../lib/errors.js';
 import { roleAllows, type Role } from '../../lib/roles.js';
+import { pgInt, pgNumeric, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 import { Confirmations, type ConfirmBinding, type ConfirmRefusal, type IssuedConfirmation } from '../confirmations/confirmations.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { queueExit, type QueueDeps, type QueuedOrder } from '../queue/queued-orders.js';
@@ -85,6 +89,13 @@ export interface CloseAskDeps {
   audit: { append(e: { action: string; actor: string | number; [k: string]: unknown }): Promise<number> };
   /** How the sale will rest at the broker (ALPACA_ENTRY_TIF), shown in the confirm; absent: IOC. */
   timeInForce?: OrderTimeInForce | null;
+  /** Where a failed audit append of a refusal or a cancel is reported (the answer stands either way). */
+  log?: Pick<Logger, 'error'>;
+}
+
+/** Reports a failed audit append of `action`; the answer it records is given anyway. */
+function auditFailed(deps: CloseAskDeps, action: string): (err: unknown) => void {
+  return (err) => deps.log?.error({ err, action }, 'audit append failed; the answer stands');
 }
 
 /** Who asks and what. `qty` null: the whole position. */
@@ -130,13 +141,9 @@ export interface QueueOffer {
   expiresAt: Date;
 }
 
-interface PositionDbRow {
-  symbol: string;
-  strategy: string;
-  qty: number;
-  avg_cost: string;
-  opened_at: Date;
-}
+/** An open position as stored (`avg_cost` numeric, as text). */
+const PositionDbRowSchema = z.object({ symbol: pgText, strategy: pgText, qty: pgInt, avg_cost: pgNumeric, opened_at: pgTimestamp });
+type PositionDbRow = z.output<typeof PositionDbRowSchema>;
 
 function held(r: PositionDbRow): HeldPosition {
   const avgCost = Number(r.avg_cost);
@@ -144,7 +151,7 @@ function held(r: PositionDbRow): HeldPosition {
 }
 
 async function openPositions(db: SqlSession): Promise<HeldPosition[]> {
-  const rows = await db.rows<PositionDbRow>(`SELECT symbol, strategy, qty, avg_cost, opened_at FROM positions WHERE qty > 0 ORDER BY symbol, strategy`);
+  const rows = await rowsOf(db, PositionDbRowSchema, `SELECT symbol, strategy, qty, avg_cost, opened_at FROM positions WHERE qty > 0 ORDER BY symbol, strategy`);
   return rows.map(held);
 }
 
@@ -178,7 +185,7 @@ export async function askClose(deps: CloseAskDeps, req: CloseAskRequest): Promis
   if (ks.epoch === null) return { kind: 'kill_unknown' };
   const underKill = ks.engaged;
   if (underKill && !roleAllows(req.role, 'admin')) {
-    await deps.audit.append({ action: 'close.refused', actor: req.by, symbol, strategy: position.strategy, qty, why: 'kill_switch', killReason: ks.reason }).catch(() => undefined);
+    await deps.audit.append({ action: 'close.refused', actor: req.by, symbol, strategy: position.strategy, qty, why: 'kill_switch', killReason: ks.reason }).catch(auditFailed(deps, 'close.refused'));
     return { kind: 'kill_switch', reason: ks.reason };
   }
   const nowMs = deps.now().getTime();
@@ -215,24 +222,20 @@ export type CloseConfirm =
   | { kind: 'market_closed'; nextOpen: SessionInfo | null }
   | { kind: 'forbidden' };
 
-interface TokenPeek {
-  action: string;
-  subject: string;
-  used_at: Date | null;
-  outcome: 'redeemed' | 'cancelled' | null;
-}
+/** A close token as issued; `outcome` is set exactly when it was used (a check constraint). */
+const TokenPeekSchema = z.object({ action: pgText, subject: pgText, used_at: pgTimestamp.nullable(), outcome: z.enum(['redeemed', 'cancelled']).nullable() });
+type TokenPeek = z.output<typeof TokenPeekSchema>;
 
 /** The binding a close token of one of `actions` was issued for (the Confirmations API redeems only against a known binding). */
 async function peek(db: SqlSession, tokenId: string, actions: readonly string[]): Promise<TokenPeek | null> {
-  const rows = await db.rows<TokenPeek>(`SELECT action, subject, used_at, outcome FROM confirmations WHERE id = $1 AND action = ANY($2::text[])`, [tokenId, actions]);
-  return rows[0] ?? null;
+  return (await rowOf(db, TokenPeekSchema, `SELECT action, subject, used_at, outcome FROM confirmations WHERE id = $1 AND action = ANY($2::text[])`, [tokenId, actions])) ?? null;
 }
 
 /** The position a token names, if it is still exactly as shown (version) with at least the qty to sell. */
 async function checkShown(deps: CloseAskDeps, parsed: { symbol: string; strategy: string; version: string; qty: number }, by: number): Promise<{ kind: 'position_changed'; symbol: string; strategy: string; heldNow: number } | null> {
   const now = (await openPositions(deps.db)).find((p) => p.symbol === parsed.symbol && p.strategy === parsed.strategy);
   if (now && now.version === parsed.version && now.qty >= parsed.qty) return null;
-  await deps.audit.append({ action: 'close.refused', actor: by, symbol: parsed.symbol, strategy: parsed.strategy, why: 'position_changed', heldNow: now?.qty ?? 0 }).catch(() => undefined);
+  await deps.audit.append({ action: 'close.refused', actor: by, symbol: parsed.symbol, strategy: parsed.strategy, why: 'position_changed', heldNow: now?.qty ?? 0 }).catch(auditFailed(deps, 'close.refused'));
   return { kind: 'position_changed', symbol: parsed.symbol, strategy: parsed.strategy, heldNow: now?.qty ?? 0 };
 }
 
@@ -252,7 +255,7 @@ export async function confirmClose(deps: CloseAskDeps, tokenId: string, by: numb
   const ks = await deps.killSwitch.state();
   const verdict = await new Confirmations(deps.db, { now: deps.now }).redeem(tokenId, { action: t.action, subject: t.subject }, { version: ks.epoch, changedAt: ks.changedAt }, by);
   if (verdict.kind !== 'ok') {
-    await deps.audit.append({ action: 'close.refused', actor: by, symbol: parsed.symbol, strategy: parsed.strategy, why: verdict.kind }).catch(() => undefined);
+    await deps.audit.append({ action: 'close.refused', actor: by, symbol: parsed.symbol, strategy: parsed.strategy, why: verdict.kind }).catch(auditFailed(deps, 'close.refused'));
     return { kind: 'refused', refusal: verdict };
   }
   const day = nyLocalParts(nowMs).date;
@@ -297,7 +300,7 @@ export async function confirmCloseQueue(deps: CloseAskDeps, queue: QueueDeps, to
   const ks = await deps.killSwitch.state();
   const verdict = await new Confirmations(deps.db, { now: deps.now }).redeem(tokenId, { action: t.action, subject: t.subject }, { version: ks.epoch, changedAt: ks.changedAt }, by);
   if (verdict.kind !== 'ok') {
-    await deps.audit.append({ action: 'close.queue_refused', actor: by, symbol: parsed.symbol, strategy: parsed.strategy, why: verdict.kind }).catch(() => undefined);
+    await deps.audit.append({ action: 'close.queue_refused', actor: by, symbol: parsed.symbol, strategy: parsed.strategy, why: verdict.kind }).catch(auditFailed(deps, 'close.queue_refused'));
     return { kind: 'refused', refusal: verdict };
   }
   // The token is spent first (one winner); should this insert fail, nothing is queued and nothing sells: the trader asks again.
@@ -337,7 +340,8 @@ export async function cancelClose(deps: CloseAskDeps, tokenId: string, by: numbe
   const c = await new Confirmations(deps.db, { now: deps.now }).cancel(tokenId, { action: t.action, subject: t.subject }, by);
   if (c.kind !== 'cancelled') return c;
   const offer = (QUEUE_ACTIONS as readonly string[]).includes(t.action) ? 'queue' : 'sell';
-  await deps.audit.append({ action: offer === 'queue' ? 'close.queue_declined' : 'close.cancelled', actor: by, subject: t.subject }).catch(() => undefined);
+  const action = offer === 'queue' ? 'close.queue_declined' : 'close.cancelled';
+  await deps.audit.append({ action, actor: by, subject: t.subject }).catch(auditFailed(deps, action));
   return { kind: 'cancelled', offer };
 }
 

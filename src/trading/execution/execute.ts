@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
 import type { Broker } from '../../adapters/brokers/port.js';
 import { blockingFlags } from '../../lib/account-flags.js';
@@ -13,13 +14,15 @@ import { errText, isUniqueViolation } from '../../lib/errors.js';
 import { makeScrubber } from '../../lib/logging/scrub.js';
 import { round6 } from '../../lib/numbers.js';
 import { isTerminal, type OrderStatus } from '../../lib/order-status.js';
+import { pgBool, pgInt, pgJson, pgNumeric, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { AuditJournal, type AuditSink } from './audit-journal.js';
 import { clientOrderIdFor, tradingDay } from './ids.js';
 import { ALWAYS_OPEN, type MarketHours } from '../../engine/market-hours.js';
 import { marketClosedReason, type NewRiskSession } from './new-risk-session.js';
 import { lookUpEvidence } from './broker-evidence.js';
-import { OrderLifecycle, refOf, type BookingFacts, type OrderBookkeeping, type OrdersRow, type UnsentCause } from './order-lifecycle.js';
+import { OrderLifecycle, OrdersRowSchema, refOf, type BookingFacts, type OrderBookkeeping, type UnsentCause } from './order-lifecycle.js';
 import { bookedReason, brokerWords, reasonParam, scrubReason, storedReason, type RecordedReason } from './recorded-reasons.js';
 import { randomUUID } from 'node:crypto';
 import { approvalStateVersion } from './state-version.js';
@@ -161,35 +164,44 @@ export type ExecutionOutcome =
   | { kind: 'pending'; approvalId: string; cause: PendingCause; clientOrderId?: string }
   | { kind: 'not_found'; approvalId: string };
 
-interface ApprovalRow {
-  id: string;
-  pick_id: string;
-  state: string;
-  expires_at: Date;
-  approved_by: string;
-  refused_gate: string | null;
+/** An approval with its pick (`approved_by` bigint as text; the pick's prices double precision). */
+const ApprovalRowSchema = z.object({
+  id: pgText,
+  pick_id: pgText,
+  state: pgText,
+  expires_at: pgTimestamp,
+  approved_by: pgText,
+  refused_gate: pgText.nullable(),
   /** The recorded reason (`jsonb`; read with `storedReason`). The old text column `reason` is converted into it by the migration. */
-  reason_detail: unknown;
-  numbers: Record<string, number> | null;
-  symbol: string;
-  strategy: string;
-  entry: number;
-  stop: number;
-  pick_qty: number;
+  reason_detail: pgJson,
+  /** The refusal's figures; JSON stores a non-finite one (a correlation not measured: NaN) as null, read back as NaN. */
+  numbers: z.record(z.string(), z.number().nullable().transform((v) => v ?? Number.NaN)).nullable(),
+  symbol: pgText,
+  strategy: pgText,
+  entry: pgInt,
+  stop: pgInt,
+  pick_qty: pgInt,
   /** A hypothesis pick's own time stop (its exits, from the binding source); null for a Kobe pick, which uses the configured one. */
-  source_time_stop_bars: number | null;
+  source_time_stop_bars: pgInt.nullable(),
   /**
    * A hypothesis pick's profit target (the pick's levels are its binding
    * source's); null without one, and always null for a Kobe pick, whose
    * positions exit only by the stop and time stop.
    */
-  source_target: number | null;
-}
+  source_target: pgInt.nullable(),
+});
+type ApprovalRow = z.output<typeof ApprovalRowSchema>;
 
-interface OrderRow extends OrdersRow {
-  approval_id: string;
-  reserved_amount: string;
-}
+/** An entry's order row ({@link ORDER_COLUMNS}). */
+const OrderRowSchema = OrdersRowSchema.extend({ approval_id: pgText, reserved_amount: pgNumeric });
+type OrderRow = z.output<typeof OrderRowSchema>;
+/** The order row just written, with the day's budget spent after its reservation (numeric). */
+const CreatedRow = OrderRowSchema.extend({ spent: pgNumeric });
+/** The day's budget spent so far (numeric) and the book the caps judge: open positions (int), the symbol's notional (numeric), whether it adds (null: no positions). */
+const BookRow = z.object({ spent: pgNumeric, open: pgInt, existing: pgNumeric, adds: pgBool.nullable() });
+const SpentRow = z.object({ spent: pgNumeric });
+/** What an unsent order's closing releases: its reservation (numeric) and budget day (as text). */
+const ReleasedRow = z.object({ reserved_amount: pgNumeric, budget_date: pgText });
 
 /** The `orders` columns a run works with (also what the INSERT returns). */
 const ORDER_COLUMNS = `id, approval_id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, broker_order_id,
@@ -394,7 +406,9 @@ class Run {
     const [[ks, book, adv], [quoteR, accountR]] = await Promise.all([
       Promise.all([
         this.deps.killSwitch.state(),
-        this.deps.db.rows<{ spent: string; open: number; existing: string; adds: boolean | null }>(
+        rowsOf(
+          this.deps.db,
+          BookRow,
           `SELECT (SELECT COALESCE(SUM(spent), 0) FROM daily_budget WHERE date = $2::date) AS spent, p.*
              FROM (SELECT count(DISTINCT symbol) FILTER (WHERE qty > 0)::int AS open,
                           COALESCE(SUM(qty * avg_cost) FILTER (WHERE symbol = $1 AND qty > 0), 0) AS existing,
@@ -402,7 +416,11 @@ class Run {
                      FROM positions) p`,
           [a.symbol, day],
         ),
-        this.deps.dollarAdv(a.symbol).catch(() => null),
+        this.deps.dollarAdv(a.symbol).catch((err: unknown) => {
+          // An unknown volume is an answer: the LiquidityGate refuses on it.
+          this.log?.debug({ err, symbol: a.symbol }, 'dollar volume unreadable; judged as unknown');
+          return null;
+        }),
       ]),
       Promise.allSettled([this.deps.quotes.latestQuote(a.symbol), this.deps.broker.account()]),
     ]);
@@ -522,7 +540,9 @@ class Run {
     o: { cid: string; day: string; side: 'buy' | 'sell'; qty: number; limitPrice: number; reserved: number; now: Date },
   ): Promise<{ kind: 'created'; spent: number; order: OrderRow } | { kind: 'over_budget' } | { kind: 'exists' }> {
     try {
-      const got = await this.deps.db.rows<OrderRow & { spent: string }>(
+      const row = await rowOf(
+        this.deps.db,
+        CreatedRow,
         `WITH res AS (
            INSERT INTO daily_budget AS b (date, spent) SELECT $1::date, $2::numeric WHERE $2::numeric <= $3::numeric
            ON CONFLICT (date) DO UPDATE SET spent = b.spent + EXCLUDED.spent WHERE b.spent + EXCLUDED.spent <= $3::numeric
@@ -539,7 +559,6 @@ class Run {
          SELECT res.spent, ins.* FROM res LEFT JOIN ins ON true`,
         [o.day, o.reserved, this.limits.dailyBudget, randomUUID(), this.approvalId, o.cid, this.deps.broker.name, a.symbol, a.strategy, o.side, o.qty, o.limitPrice, a.entry, o.now, a.pick_id, this.deps.entryTimeInForce ?? 'ioc'],
       );
-      const row = got[0];
       if (!row) return { kind: 'over_budget' };
       const { spent, ...order } = row;
       return { kind: 'created', spent: Number(spent), order };
@@ -681,7 +700,9 @@ class Run {
         : null;
     // ONE statement books it all (one round trip, one commit), every part driven by the guarded
     // order UPDATE: a second booking finds booked_at set and changes nothing.
-    const bookedRows = await this.deps.db.rows<OrderRow>(
+    const bookedRows = await rowsOf(
+      this.deps.db,
+      OrderRowSchema,
       BOOK_SQL,
       [
         o.id,
@@ -791,7 +812,9 @@ class Run {
   }
 
   private async loadApproval(): Promise<ApprovalRow | null> {
-    const found = await this.deps.db.rows<ApprovalRow>(
+    const found = await rowsOf(
+      this.deps.db,
+      ApprovalRowSchema,
       `SELECT a.id, a.pick_id, a.state, a.expires_at, a.approved_by, a.refused_gate, a.reason_detail, a.numbers,
               p.symbol, p.strategy, p.entry, p.stop, p.qty AS pick_qty,
               CASE WHEN p.strategy LIKE 'hyp:%' THEN
@@ -805,13 +828,13 @@ class Run {
   }
 
   private async loadOrder(): Promise<OrderRow | null> {
-    const found = await this.deps.db.rows<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE approval_id = $1`, [this.approvalId]);
+    const found = await rowsOf(this.deps.db, OrderRowSchema, `SELECT ${ORDER_COLUMNS} FROM orders WHERE approval_id = $1`, [this.approvalId]);
     return found[0] ?? null;
   }
 
   private async spent(day: string): Promise<number> {
-    const found = await this.deps.db.rows<{ spent: string }>(`SELECT spent FROM daily_budget WHERE date = $1`, [day]);
-    return Number(found[0]?.spent ?? 0);
+    const found = await rowOf(this.deps.db, SpentRow, `SELECT spent FROM daily_budget WHERE date = $1`, [day]);
+    return Number(found?.spent ?? 0);
   }
 
   private text(s: string): string {
@@ -863,13 +886,14 @@ const BOOK_SQL = `WITH upd AS (
  * was ever tried. False when the row was already booked (or may have been sent).
  */
 async function closeUnsentOrder(tx: SqlSession, o: OrderRow, reason: RecordedReason, now: Date, opts: { neverAttempted: boolean }): Promise<boolean> {
-  const upd = await tx.rows<{ reserved_amount: string; budget_date: string }>(
+  const row = await rowOf(
+    tx,
+    ReleasedRow,
     `UPDATE orders SET state = 'rejected', reject_reason = $2, reject_detail = $4::jsonb, booked_at = $3, updated_at = $3
       WHERE id = $1 AND booked_at IS NULL ${opts.neverAttempted ? 'AND submit_attempted_at IS NULL AND broker_order_id IS NULL' : ''}
       RETURNING reserved_amount, budget_date::text AS budget_date`,
     [o.id, brokerWords(reason), now, reasonParam(reason)],
   );
-  const row = upd[0];
   if (!row) return false;
   await tx.exec(`UPDATE daily_budget SET spent = GREATEST(0, spent - $2) WHERE date = $1`, [row.budget_date, row.reserved_amount]);
   return true;

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { BrokerOrder } from '../../adapters/brokers/port.js';
 import { roundToTick } from '../../engine/tick.js';
 import { makeScrubber } from '../../lib/logging/scrub.js';
 import { cents, round6 } from '../../lib/numbers.js';
+import { pgInt, pgNumeric, pgText } from '../../lib/sql-columns.js';
+import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 import { AuditJournal } from './audit-journal.js';
 import { closeClientOrderId, exitClientOrderId, legacyCloseClientOrderId, type CloseOrderKey } from './exit-ids.js';
 import { DEFAULT_EXIT_LIMITS, type ExitDeps, type ExitLimits, type ExitNote, type ExitOutcome, type ExitStatus, type ExitTrigger, type OrderExitReason } from './exit-types.js';
-import { neverSent, OrderLifecycle, refOf, type BookingFacts, type KillSwitchRule, type LifecycleResult, type OrderBookkeeping, type OrdersRow, type UnsentCause } from './order-lifecycle.js';
+import { neverSent, OrderLifecycle, OrdersRowSchema, refOf, type BookingFacts, type KillSwitchRule, type LifecycleResult, type OrderBookkeeping, type UnsentCause } from './order-lifecycle.js';
 import { bookedReason, brokerWords, reasonParam, scrubReason, storedReason, type RecordedReason } from './recorded-reasons.js';
 import { isTerminal } from '../../lib/order-status.js';
 import { lookUpEvidence } from './broker-evidence.js';
@@ -22,21 +25,35 @@ export interface PositionKey {
   strategy: string;
 }
 
-export interface PositionRow extends PositionKey {
-  qty: number;
-  avg_cost: string;
-  stop: string | null;
+/** A position as the desk reads it: numerics as text, `time_stop_date` read as `::text`. */
+const PositionRowSchema = z.object({
+  symbol: pgText,
+  strategy: pgText,
+  qty: pgInt,
+  avg_cost: pgNumeric,
+  stop: pgNumeric.nullable(),
   /** Profit target (numeric); null for none (Kobe picks, older positions). */
-  target: string | null;
-  time_stop_date: string | null;
-}
+  target: pgNumeric.nullable(),
+  time_stop_date: pgText.nullable(),
+});
+export type PositionRow = z.output<typeof PositionRowSchema>;
 
-/** An `orders` row of kind `exit`, as the desk reads it. */
-export interface ExitOrderRow extends OrdersRow {
-  exit_reason: OrderExitReason;
-  decision_price: string | null;
-  realized_pnl: string | null;
-}
+/** Why an exit order was placed, as `orders.exit_reason` allows it (a check constraint). */
+const ExitReasonColumn = z.enum(['stop', 'time_stop', 'target', 'flatten', 'close']) satisfies z.ZodType<OrderExitReason>;
+
+/** An `orders` row of kind `exit`, as the desk reads it ({@link ORDER_COLUMNS}). */
+const ExitOrderRowSchema = OrdersRowSchema.extend({
+  exit_reason: ExitReasonColumn,
+  decision_price: pgNumeric.nullable(),
+  realized_pnl: pgNumeric.nullable(),
+});
+export type ExitOrderRow = z.output<typeof ExitOrderRowSchema>;
+
+/** Today's exit orders of a position for one reason: all of them, and those that were (or may have been) sent. */
+const TriedRow = z.object({ n: pgInt, sent: pgInt });
+const IdRow = z.object({ id: pgText });
+/** A position's qty and average cost (numeric) at an exit's booking. */
+const HeldRow = z.object({ qty: pgInt, avg_cost: pgNumeric });
 
 const ORDER_COLUMNS = `id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, broker_order_id, filled_qty, avg_fill_price,
   reject_reason, reject_detail, budget_date::text AS budget_date, exit_reason, decision_price, realized_pnl, submit_attempted_at, booked_at`;
@@ -119,16 +136,20 @@ export class ExitDesk {
   }
 
   async position(k: PositionKey): Promise<PositionRow | null> {
-    const found = await this.deps.db.rows<PositionRow>(
+    const found = await rowOf(
+      this.deps.db,
+      PositionRowSchema,
       `SELECT symbol, strategy, qty, avg_cost, stop, target, time_stop_date::text AS time_stop_date FROM positions WHERE symbol = $1 AND strategy = $2`,
       [k.symbol, k.strategy],
     );
-    return found[0] ?? null;
+    return found ?? null;
   }
 
   /** Exit orders of the position not booked yet (possibly live at the broker), oldest first. */
   unbooked(k: PositionKey): Promise<ExitOrderRow[]> {
-    return this.deps.db.rows<ExitOrderRow>(
+    return rowsOf(
+      this.deps.db,
+      ExitOrderRowSchema,
       `SELECT ${ORDER_COLUMNS} FROM orders WHERE kind = 'exit' AND symbol = $1 AND strategy = $2 AND booked_at IS NULL ORDER BY created_at, id`,
       [k.symbol, k.strategy],
     );
@@ -148,7 +169,7 @@ export class ExitDesk {
   }
 
   private async readInstallation(): Promise<string> {
-    const read = async () => (await this.deps.db.rows<{ id: string }>(`SELECT id FROM installation ORDER BY created_at, id LIMIT 1`))[0]?.id;
+    const read = async () => (await rowOf(this.deps.db, IdRow, `SELECT id FROM installation ORDER BY created_at, id LIMIT 1`))?.id;
     const found = await read();
     if (found !== undefined) return found;
     // The row is gone (a hand reset that emptied every table): exits must not stop for that, so make a new one.
@@ -172,8 +193,8 @@ export class ExitDesk {
   }
 
   async orderByClientId(cid: string): Promise<ExitOrderRow | null> {
-    const found = await this.deps.db.rows<ExitOrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE client_order_id = $1 AND kind = 'exit'`, [cid]);
-    return found[0] ?? null;
+    const found = await rowOf(this.deps.db, ExitOrderRowSchema, `SELECT ${ORDER_COLUMNS} FROM orders WHERE client_order_id = $1 AND kind = 'exit'`, [cid]);
+    return found ?? null;
   }
 
   /**
@@ -185,14 +206,16 @@ export class ExitDesk {
     const k = { symbol: pos.symbol, strategy: pos.strategy };
     // Orders closed unsent (kill switch) do not use up an attempt, but they keep their client order id, so the next one counts past them.
     // Nor does one the recovery pass closed as lost after a crash: the broker showed no such order long after its attempt.
-    const tried = await this.deps.db.rows<{ n: number; sent: number }>(
+    const tried = await rowOf(
+      this.deps.db,
+      TriedRow,
       `SELECT count(*)::int AS n,
               count(*) FILTER (WHERE (submit_attempted_at IS NOT NULL OR broker_order_id IS NOT NULL) AND reject_detail->>'code' IS DISTINCT FROM 'lost_after_crash')::int AS sent
          FROM orders WHERE kind = 'exit' AND symbol = $1 AND strategy = $2 AND budget_date = $3 AND exit_reason = $4`,
       [k.symbol, k.strategy, ctx.today, reason],
     );
-    const attempts = tried[0]?.sent ?? 0;
-    const seq = (tried[0]?.n ?? 0) + 1;
+    const attempts = tried?.sent ?? 0;
+    const seq = (tried?.n ?? 0) + 1;
     const max = reason === 'flatten' ? this.limits.flattenMaxAttemptsPerDay : this.limits.maxAttemptsPerDay;
     if (attempts >= max) return this.noOrder(k, reason, 'skipped', pos.qty, decisionPrice, { code: 'attempts_used', trigger, attempts });
     if (bid === null || !(bid > 0)) return this.noOrder(k, reason, 'failed', pos.qty, decisionPrice, { code: 'no_bid', trigger });
@@ -238,7 +261,9 @@ export class ExitDesk {
   ): Promise<ExitOutcome> {
     const limitPrice = iocSellLimitFromBid(bid, this.limits.limitBuffer);
     const now = this.now();
-    const inserted = await this.deps.db.rows<{ id: string }>(
+    const inserted = await rowsOf(
+      this.deps.db,
+      IdRow,
       `INSERT INTO orders (id, approval_id, kind, exit_reason, decision_price, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force,
                            state, budget_date, reserved_amount, created_at, updated_at)
        VALUES ($1, NULL, 'exit', $2, $3, $4, $5, $6, $7, 'sell', $8, $9, $12, 'new', $10, 0, $11, $11)
@@ -400,7 +425,7 @@ export class ExitDesk {
         [o.id, f.status, f.brokerOrderId, filled, filled > 0 ? avg : null, f.brokerReason, now, reasonParam(recorded)],
       );
       if (upd.length === 0) return null; // booked by an earlier run
-      const pos = (await tx.rows<{ qty: number; avg_cost: string }>(`SELECT qty, avg_cost FROM positions WHERE symbol = $1 AND strategy = $2 FOR UPDATE`, [o.symbol, o.strategy]))[0];
+      const pos = await rowOf(tx, HeldRow, `SELECT qty, avg_cost FROM positions WHERE symbol = $1 AND strategy = $2 FOR UPDATE`, [o.symbol, o.strategy]);
       const sold = pos ? Math.min(filled, pos.qty) : 0;
       const realized = filled > 0 && pos ? round6((avg - Number(pos.avg_cost)) * filled) : 0;
       await tx.exec(`UPDATE orders SET realized_pnl = $2 WHERE id = $1`, [o.id, realized]);

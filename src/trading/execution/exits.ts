@@ -1,9 +1,12 @@
+import { z } from 'zod';
 import { nyLocalParts } from '../../engine/calendar/index.js';
 import { decideExit, inTimeStopWindow, isMarketOpen, type RuleExitReason } from '../../engine/exits/index.js';
 import { ExitDesk, type PositionKey, type ResolveContext } from './exit-order.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import type { ExitDeps, ExitOutcome, OrderExitReason } from './exit-types.js';
 import { errText } from '../../lib/errors.js';
+import { pgText } from '../../lib/sql-columns.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 
 export { DEFAULT_EXIT_LIMITS, type ExitDeps, type ExitLimits, type ExitNote, type ExitOutcome, type ExitStatus, type ExitTrigger, type OrderExitReason } from './exit-types.js';
 export { iocSellLimitFromBid } from './exit-order.js';
@@ -64,7 +67,12 @@ export async function runExits(deps: ExitDeps, opts: RunExitsOptions = {}): Prom
     } catch (e) {
       quoteError = errText(e);
     }
-    const lastPrice = bid !== null && bid > 0 ? null : await (deps.lastPrice?.(k.symbol) ?? Promise.resolve(null)).catch(() => null);
+    // Only a fallback for a missing bid: unreadable, the rule decides on what it has (a stop it cannot check is reported below).
+    const noLastPrice = (err: unknown) => {
+      desk.log?.debug({ err, symbol: k.symbol }, 'last price unreadable; deciding without it');
+      return null;
+    };
+    const lastPrice = bid !== null && bid > 0 ? null : await (deps.lastPrice?.(k.symbol) ?? Promise.resolve(null)).catch(noLastPrice);
     const stop = pos.stop === null ? null : Number(pos.stop);
     const target = pos.target === null ? null : Number(pos.target);
     const d = decideExit({ position: { qty: pos.qty, stop, target, timeStopDate: pos.time_stop_date }, bid, lastPrice, today, inTimeStopWindow: window });
@@ -161,9 +169,13 @@ export async function flattenAll(deps: ExitDeps, opts: FlattenOptions = {}): Pro
   return outcomes;
 }
 
+const PositionKeyRow = z.object({ symbol: pgText, strategy: pgText });
+
 /** Positions with shares plus positions with unbooked exit orders, each run under its lock; one failure never stops the others. */
 async function forEachPosition(desk: ExitDesk, reason: OrderExitReason, fn: (k: PositionKey) => Promise<ExitOutcome[]>): Promise<ExitOutcome[]> {
-  const keys = await desk.deps.db.rows<PositionKey>(
+  const keys = await rowsOf(
+    desk.deps.db,
+    PositionKeyRow,
     `SELECT symbol, strategy FROM positions WHERE qty > 0
      UNION SELECT symbol, strategy FROM orders WHERE kind = 'exit' AND booked_at IS NULL
      ORDER BY symbol, strategy`,
@@ -180,7 +192,12 @@ async function forEachPosition(desk: ExitDesk, reason: OrderExitReason, fn: (k: 
     } catch (e) {
       // A crash mid-order leaves the row "attempted": the next run only looks it up. Keep protecting the other positions.
       desk.log?.error({ symbol: k.symbol, strategy: k.strategy, err: desk.text(errText(e)) }, 'exit run failed for a position');
-      const held = (await desk.position(k).catch(() => null))?.qty ?? 0;
+      const pos = await desk.position(k).catch((err: unknown) => {
+        // The run's failure is logged above; the outcome then says 0 shares held rather than guess.
+        desk.log?.debug({ err, symbol: k.symbol, strategy: k.strategy }, 'position unreadable after a failed exit run');
+        return null;
+      });
+      const held = pos?.qty ?? 0;
       all.push(
         desk.noOrder(k, reason, 'failed', held, null, { code: 'crashed', error: desk.text(errText(e)) }),
       );

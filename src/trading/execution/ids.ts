@@ -1,5 +1,5 @@
 import { MAX_CLIENT_ORDER_ID_LENGTH } from '../../lib/order-status.js';
-import { nyDateOf } from '../../lib/dates.js';
+import { nyDateOf } from '../../engine/calendar/timezone.js';
 
 /**
  * The broker client order id of an approval's order: derived from the

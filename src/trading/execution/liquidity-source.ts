@@ -1,4 +1,10 @@
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgInt } from '../../lib/sql-columns.js';
+import { rowOf } from '../../lib/sql-rows.js';
+
+/** avg() of double precision is double precision (null over no rows); the count is cast to int. */
+const AdvRow = z.object({ adv: pgInt.nullable(), n: pgInt });
 
 /**
  * Average daily dollar volume (close × volume) over the last `sessions`
@@ -6,12 +12,13 @@ import type { SqlSession } from '../../adapters/db/port.js';
  */
 export function dollarAdvFromBars(db: SqlSession, sessions = 20): (symbol: string) => Promise<number | null> {
   return async (symbol) => {
-    const found = await db.rows<{ adv: number | null; n: number }>(
+    const row = await rowOf(
+      db,
+      AdvRow,
       `SELECT avg(close * volume) AS adv, count(*)::int AS n
          FROM (SELECT close, volume FROM bars_daily WHERE symbol = $1 ORDER BY date DESC LIMIT $2) recent`,
       [symbol.toUpperCase(), sessions],
     );
-    const row = found[0];
     return row && row.n > 0 && row.adv !== null ? Number(row.adv) : null;
   };
 }

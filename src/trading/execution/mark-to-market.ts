@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
 import type { Broker } from '../../adapters/brokers/port.js';
 import { isBrokerError } from '../../lib/broker-errors.js';
 import { errText } from '../../lib/errors.js';
 import { cents, round6 } from '../../lib/numbers.js';
+import { pgInt, pgNumeric, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 import { isSession, nyLocalParts, nyTimeToInstant, sessionInfo } from '../../engine/calendar/index.js';
 import { storedSource, type MarkOrigin } from '../portfolio/mark-source.js';
 import { orderFiledInWindowSql, tradeWindow } from '../portfolio/trade-date.js';
@@ -64,15 +67,24 @@ export interface MarkToMarketResult {
   benchmarkClose: number | null;
 }
 
-interface OpenPosition {
-  symbol: string;
-  strategy: string;
-  qty: number;
-  avg_cost: string;
-  last_price: string | null;
-  last_price_source: string | null;
-  last_price_at: Date | null;
-}
+/** A position with shares, numerics as text. */
+const OpenPosition = z.object({
+  symbol: pgText,
+  strategy: pgText,
+  qty: pgInt,
+  avg_cost: pgNumeric,
+  last_price: pgNumeric.nullable(),
+  last_price_source: pgText.nullable(),
+  last_price_at: pgTimestamp.nullable(),
+});
+/** A sum of numerics (text). */
+const SumRow = z.object({ s: pgNumeric.nullable() });
+/** A daily close (double precision). */
+const CloseRow = z.object({ close: pgInt });
+/** A daily close with its date (as text). */
+const DatedCloseRow = z.object({ close: pgInt, date: pgText });
+/** Net cash of every fill (numeric, as text). */
+const NetRow = z.object({ net: pgNumeric.nullable() });
 
 /**
  * Daily mark-to-market for `date` (a New York session date): every position
@@ -95,7 +107,7 @@ export async function markToMarket(deps: MarkToMarketDeps, opts: { date: string 
   }
   const now = (deps.now ?? (() => new Date()))();
   const priceOf = deps.price ?? ((s: string, d: string) => closeOnOrBefore(deps.db, s, d));
-  const open = await deps.db.rows<OpenPosition>(`SELECT symbol, strategy, qty, avg_cost, last_price, last_price_source, last_price_at FROM positions WHERE qty > 0 ORDER BY symbol, strategy`);
+  const open = await rowsOf(deps.db, OpenPosition, `SELECT symbol, strategy, qty, avg_cost, last_price, last_price_source, last_price_at FROM positions WHERE qty > 0 ORDER BY symbol, strategy`);
   // The broker's current price is now's price: it marks today's date only, never a back-filled one.
   const live = open.length > 0 && deps.broker && nyLocalParts(now.getTime()).date === date ? await brokerPrices(deps, deps.broker) : null;
 
@@ -146,14 +158,16 @@ export async function markToMarket(deps: MarkToMarketDeps, opts: { date: string 
   const unrealized = round6(marks.reduce((s, m) => s + m.unrealizedPnl, 0));
   // A trade is filed under the session of its fill: a Saturday sell is Monday's, never Friday's.
   const window = tradeWindow(date);
-  const realizedRow = await deps.db.rows<{ s: string | null }>(
+  const realizedRow = await rowOf(
+    deps.db,
+    SumRow,
     `SELECT COALESCE(SUM(realized_pnl), 0) AS s FROM orders o WHERE booked_at IS NOT NULL AND ${orderFiledInWindowSql('o', '$1', '$2')}`,
     [window.after, window.through],
   );
-  const realized = round6(Number(realizedRow[0]?.s ?? 0));
+  const realized = round6(Number(realizedRow?.s ?? 0));
   const { cash, equity, source: equitySource } = await equityOf(deps, marketValue);
-  const bench = await deps.db.rows<{ close: number }>(`SELECT close FROM bars_daily WHERE symbol = $1 AND date = $2`, [deps.benchmarkSymbol ?? 'SPY', date]);
-  const benchmarkClose = bench[0]?.close ?? null;
+  const bench = await rowOf(deps.db, CloseRow, `SELECT close FROM bars_daily WHERE symbol = $1 AND date = $2`, [deps.benchmarkSymbol ?? 'SPY', date]);
+  const benchmarkClose = bench?.close ?? null;
 
   await deps.db.transaction(async (tx) => {
     await tx.exec(`DELETE FROM position_marks WHERE date = $1`, [date]);
@@ -206,8 +220,8 @@ export class MarkToMarketError extends Error {
 
 /** The latest stored close of `symbol` on or before `date`, with its date; null when there is none. */
 export async function closeOnOrBefore(db: SqlSession, symbol: string, date: string): Promise<{ price: number; date: string } | null> {
-  const found = await db.rows<{ close: number; date: string }>(`SELECT close, date::text AS date FROM bars_daily WHERE symbol = $1 AND date <= $2 ORDER BY date DESC LIMIT 1`, [symbol, date]);
-  return found[0] ? { price: Number(found[0].close), date: found[0].date } : null;
+  const found = await rowOf(db, DatedCloseRow, `SELECT close, date::text AS date FROM bars_daily WHERE symbol = $1 AND date <= $2 ORDER BY date DESC LIMIT 1`, [symbol, date]);
+  return found ? { price: Number(found.close), date: found.date } : null;
 }
 
 /**
@@ -242,8 +256,8 @@ async function equityOf(deps: MarkToMarketDeps, marketValue: number): Promise<{ 
     }
   }
   // Without the broker: cash = starting cash − what our buys cost + what our sells brought in.
-  const flows = await deps.db.rows<{ net: string | null }>(`SELECT COALESCE(SUM(CASE WHEN side = 'sell' THEN qty * price ELSE -qty * price END), 0) AS net FROM fills`);
-  const cash = round6((deps.startingCash ?? 0) + Number(flows[0]?.net ?? 0));
+  const flows = await rowOf(deps.db, NetRow, `SELECT COALESCE(SUM(CASE WHEN side = 'sell' THEN qty * price ELSE -qty * price END), 0) AS net FROM fills`);
+  const cash = round6((deps.startingCash ?? 0) + Number(flows?.net ?? 0));
   return { cash, equity: round6(cash + marketValue), source: 'books' };
 }
 

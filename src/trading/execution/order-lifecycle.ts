@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
 import type { Broker, BrokerClock, BrokerOrder, Fill, OrderRequest, SubmittedOrderRef } from '../../adapters/brokers/port.js';
 import { isBrokerError, type BrokerError } from '../../lib/broker-errors.js';
-import { isTerminal, type OrderStatus } from '../../lib/order-status.js';
+import { isTerminal, ORDER_STATUSES, type OrderStatus } from '../../lib/order-status.js';
+import { pgInt, pgJson, pgNumeric, pgText, pgTimestamp } from '../../lib/sql-columns.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import type { AuditJournal } from './audit-journal.js';
 import type { BrokerRejected, MarketClosed, OrderEndedBy, RecordedReason } from './recorded-reasons.js';
@@ -16,34 +18,36 @@ const DAY_DEADLINE_SLACK_MS = 30_000;
 /**
  * The columns of an `orders` row the lifecycle reads and updates, whatever
  * the order is for (an approval's entry, a stop or time exit, a flatten, a
- * manual `/close`).
+ * manual `/close`). Numerics stay text (as the driver returns them).
  */
-export interface LifecycleOrder {
-  id: string;
-  client_order_id: string;
-  symbol: string;
-  side: 'buy' | 'sell';
-  qty: number;
-  limit_price: string;
-  time_in_force: string;
-  state: OrderStatus;
-  broker_order_id: string | null;
-  submit_attempted_at: Date | null;
-  booked_at: Date | null;
-}
+export const LifecycleOrderSchema = z.object({
+  id: pgText,
+  client_order_id: pgText,
+  symbol: pgText,
+  side: z.enum(['buy', 'sell']),
+  qty: pgInt,
+  limit_price: pgNumeric,
+  time_in_force: pgText,
+  state: z.enum(ORDER_STATUSES),
+  broker_order_id: pgText.nullable(),
+  submit_attempted_at: pgTimestamp.nullable(),
+  booked_at: pgTimestamp.nullable(),
+});
+export type LifecycleOrder = z.output<typeof LifecycleOrderSchema>;
 
-/** The columns every kind of `orders` row shares beyond the lifecycle's own (entries and exits add theirs). */
-export interface OrdersRow extends LifecycleOrder {
-  broker: string;
-  strategy: string;
-  filled_qty: number;
-  avg_fill_price: string | null;
+/** The columns every kind of `orders` row shares beyond the lifecycle's own (entries and exits add theirs); `budget_date` read as `::text`. */
+export const OrdersRowSchema = LifecycleOrderSchema.extend({
+  broker: pgText,
+  strategy: pgText,
+  filled_qty: pgInt,
+  avg_fill_price: pgNumeric.nullable(),
   /** The broker's own words when it refused or ended the order (its data, kept as it said them). */
-  reject_reason: string | null;
+  reject_reason: pgText.nullable(),
   /** Why the order was closed without a fill, as a RecordedReason (`jsonb`; read it with `storedReason`). */
-  reject_detail: unknown;
-  budget_date: string;
-}
+  reject_detail: pgJson,
+  budget_date: pgText,
+});
+export type OrdersRow = z.output<typeof OrdersRowSchema>;
 
 /** What the broker's terminal answer means for our books, worked out once for every kind of order. */
 export interface BookingFacts {

@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { UnitOfWork } from '../../adapters/db/port.js';
 import type { Broker, BrokerOrder, BrokerPosition } from '../../adapters/brokers/port.js';
 import { isBrokerError } from '../../lib/broker-errors.js';
 import { errText } from '../../lib/errors.js';
 import { round6 } from '../../lib/numbers.js';
 import { isTerminal } from '../../lib/order-status.js';
+import { pgBool, pgInt, pgNumeric, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { executeApproval } from './execute.js';
 import { ExitDesk } from './exit-order.js';
@@ -100,20 +103,26 @@ export interface ReconcileReport {
   mismatches: ReconcileMismatch[];
 }
 
-interface UnbookedOrder {
-  id: string;
-  kind: 'entry' | 'exit';
-  approval_id: string | null;
-  client_order_id: string;
-  symbol: string;
-  strategy: string;
-  side: 'buy' | 'sell';
-  qty: number;
-  limit_price: string;
-  state: string;
-  broker_order_id: string | null;
-  submit_attempted_at: Date | null;
-}
+/** One of our orders not booked yet (`limit_price` numeric, as text). */
+const UnbookedOrderSchema = z.object({
+  id: pgText,
+  kind: z.enum(['entry', 'exit']),
+  approval_id: pgText.nullable(),
+  client_order_id: pgText,
+  symbol: pgText,
+  strategy: pgText,
+  side: z.enum(['buy', 'sell']),
+  qty: pgInt,
+  limit_price: pgNumeric,
+  state: pgText,
+  broker_order_id: pgText.nullable(),
+  submit_attempted_at: pgTimestamp.nullable(),
+});
+type UnbookedOrder = z.output<typeof UnbookedOrderSchema>;
+const KnownOrderRow = z.object({ client_order_id: pgText, booked: pgBool });
+const BookedRow = z.object({ booked: pgBool });
+/** Our shares of a symbol summed over strategies (int), their cost (numeric, as text) and the strategies' parts. */
+const HeldSymbolRow = z.object({ symbol: pgText, qty: pgInt, cost: pgNumeric, parts: pgText });
 
 const FAIL_CLOSED: KillSwitchState = { engaged: true, epoch: null, reason: 'reconciliation never sends orders', changedBy: null, changedAt: null, postgres: true, redis: true };
 
@@ -144,7 +153,9 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
   const brokerName = deps.broker.name;
 
   // 1. Our orders that are not booked yet.
-  const ours = await deps.db.rows<UnbookedOrder>(
+  const ours = await rowsOf(
+    deps.db,
+    UnbookedOrderSchema,
     `SELECT id, kind, approval_id, client_order_id, symbol, strategy, side, qty, limit_price, state, broker_order_id, submit_attempted_at
        FROM orders WHERE booked_at IS NULL AND broker = $1 AND updated_at <= $2 ORDER BY created_at, id`,
     [brokerName, new Date(now.getTime() - (deps.graceMs ?? 60_000))],
@@ -209,7 +220,9 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     mismatches.push({ kind: 'broker_unreadable', symbol: null, what: 'open orders', error: text(e.message) });
   }
   if (open && open.length > 0) {
-    const known = await deps.db.rows<{ client_order_id: string; booked: boolean }>(
+    const known = await rowsOf(
+      deps.db,
+      KnownOrderRow,
       `SELECT client_order_id, booked_at IS NOT NULL AS booked FROM orders WHERE client_order_id = ANY($1::text[])`,
       [open.map((o) => o.clientOrderId)],
     );
@@ -266,8 +279,8 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     // Only ever for an order that was sent: executeApproval then only looks it up and books it.
     if (o.submit_attempted_at === null && o.broker_order_id === null && o.state === 'new') throw new Error('not marked as sent; left to its job');
     await bookEntry(o.approval_id);
-    const after = await deps.db.rows<{ booked: boolean }>(`SELECT booked_at IS NOT NULL AS booked FROM orders WHERE id = $1`, [o.id]);
-    if (!after[0]?.booked) throw new Error('the execution job did not book it');
+    const after = await rowOf(deps.db, BookedRow, `SELECT booked_at IS NOT NULL AS booked FROM orders WHERE id = $1`, [o.id]);
+    if (!after?.booked) throw new Error('the execution job did not book it');
     return true;
   }
 }
@@ -293,7 +306,9 @@ function defaultBookEntry(deps: ReconcileDeps): (approvalId: string) => Promise<
 
 async function comparePositions(deps: ReconcileDeps, theirs: BrokerPosition[]): Promise<ReconcileMismatch[]> {
   const tolerance = deps.avgCostTolerancePct ?? 0.5;
-  const mine = await deps.db.rows<{ symbol: string; qty: number; cost: string; parts: string }>(
+  const mine = await rowsOf(
+    deps.db,
+    HeldSymbolRow,
     `SELECT symbol, SUM(qty)::int AS qty, SUM(qty * avg_cost) AS cost, string_agg(strategy || ' ' || qty, ', ' ORDER BY strategy) AS parts
        FROM positions WHERE qty > 0 GROUP BY symbol`,
   );

@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { errText } from '../../lib/errors.js';
+import { pgText } from '../../lib/sql-columns.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 import { settleApproval, type ExecutionDeps } from './execute.js';
 import { ExitDesk } from './exit-order.js';
 import type { ExitDeps } from './exit-types.js';
@@ -37,6 +40,11 @@ export interface RecoveryReport {
 /** At most this many rows per kind and pass: a backlog drains over a few passes instead of one long one. */
 const BATCH = 100;
 
+/** A stuck entry's approval (the approver's id, a bigint, as text). */
+const StuckEntryRow = z.object({ approval_id: pgText, pick_id: pgText, approved_by: pgText });
+/** A stuck exit order and its position. */
+const StuckExitRow = z.object({ client_order_id: pgText, symbol: pgText, strategy: pgText });
+
 /**
  * The recovery pass (every worker, every minute and at start-up): finds in
  * POSTGRES (not BullMQ, which a Redis loss empties) every unbooked order whose
@@ -52,7 +60,9 @@ export async function recoverStuck(deps: RecoverDeps): Promise<RecoveryReport> {
   const db = deps.execution.db;
   const report: RecoveryReport = { entries: [], exits: [], errors: [] };
 
-  const entries = await db.rows<{ approval_id: string; pick_id: string; approved_by: string }>(
+  const entries = await rowsOf(
+    db,
+    StuckEntryRow,
     `SELECT a.id AS approval_id, a.pick_id, a.approved_by::text AS approved_by
        FROM approvals a JOIN orders o ON o.approval_id = a.id
       WHERE a.state IN ('approved', 'executing') AND o.booked_at IS NULL AND o.submit_attempted_at IS NOT NULL AND o.submit_attempted_at <= $1
@@ -68,7 +78,9 @@ export async function recoverStuck(deps: RecoverDeps): Promise<RecoveryReport> {
     }
   }
 
-  const exits = await db.rows<{ client_order_id: string; symbol: string; strategy: string }>(
+  const exits = await rowsOf(
+    db,
+    StuckExitRow,
     `SELECT client_order_id, symbol, strategy FROM orders
       WHERE kind = 'exit' AND booked_at IS NULL AND submit_attempted_at IS NOT NULL AND submit_attempted_at <= $1
       ORDER BY submit_attempted_at LIMIT ${BATCH}`,

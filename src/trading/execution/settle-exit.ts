@@ -1,5 +1,8 @@
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
 import { isTerminal } from '../../lib/order-status.js';
+import { pgBool, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowOf } from '../../lib/sql-rows.js';
 import { lookUpEvidence } from './broker-evidence.js';
 import { ExitDesk, type ExitOrderRow } from './exit-order.js';
 import type { ExecutionDeps } from './execute.js';
@@ -47,18 +50,22 @@ export function exitChoices(e: BrokerEvidence): { markFailed: boolean; bookFill:
   return { markFailed: v === 'none' || v === 'not_ours', bookFill: v === 'ours' && e.kind === 'found' && isTerminal(e.status) };
 }
 
+/** An exit row's version (microseconds, a bigint as text), the moment it stands for, its state and whether it is booked. */
+const ExitVersionRow = z.object({ v: pgText, at: pgTimestamp, state: pgText, booked: pgBool });
+
 /**
  * The state version of an exit order row as a /resolve confirmation binds it:
  * its `updated_at` in microseconds (as `approvalStateVersion`). Any write to
  * the row (an ack, a booking, a closing) moves it. Null when there is no such exit.
  */
 export async function exitStateVersion(db: SqlSession, clientOrderId: string): Promise<{ version: number; changedAt: Date; state: string; booked: boolean } | null> {
-  const rows = await db.rows<{ v: string; at: Date; state: string; booked: boolean }>(
+  const r = await rowOf(
+    db,
+    ExitVersionRow,
     `SELECT floor(extract(epoch FROM updated_at) * 1000000)::bigint::text AS v, updated_at AS at, state, booked_at IS NOT NULL AS booked
        FROM orders WHERE client_order_id = $1 AND kind = 'exit'`,
     [clientOrderId],
   );
-  const r = rows[0];
   return r ? { version: Number(r.v), changedAt: r.at, state: r.state, booked: r.booked } : null;
 }
 

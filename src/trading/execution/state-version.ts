@@ -1,4 +1,10 @@
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowOf } from '../../lib/sql-rows.js';
+
+/** The version as text (a bigint of microseconds) and the moment it stands for. */
+const VersionRow = z.object({ v: pgText, at: pgTimestamp });
 
 /**
  * The state version of an approval as a confirmation binds it (/resolve's
@@ -9,11 +15,12 @@ import type { SqlSession } from '../../adapters/db/port.js';
  * such approval.
  */
 export async function approvalStateVersion(db: SqlSession, approvalId: string): Promise<{ version: number; changedAt: Date } | null> {
-  const rows = await db.rows<{ v: string; at: Date }>(
+  const r = await rowOf(
+    db,
+    VersionRow,
     `SELECT floor(extract(epoch FROM greatest(a.updated_at, o.updated_at)) * 1000000)::bigint::text AS v, greatest(a.updated_at, o.updated_at) AS at
        FROM approvals a LEFT JOIN orders o ON o.approval_id = a.id WHERE a.id = $1`,
     [approvalId],
   );
-  const r = rows[0];
   return r ? { version: Number(r.v), changedAt: r.at } : null;
 }

@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import type { UnitOfWork } from '../../adapters/db/port.js';
+import { pgInt, pgNumeric, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 import { Confirmations, type ConfirmBinding, type ConfirmRefusal, type IssuedConfirmation } from '../confirmations/confirmations.js';
 import { settleApproval, type ExecutionDeps } from './execute.js';
 import { alertKeys, type Alerts } from '../alerts/alerts.js';
@@ -81,6 +84,10 @@ const VERIFY = ':verify';
 
 const nowOf = (deps: StuckDeps) => deps.now?.() ?? new Date();
 
+/** A settled order's alert that could not be closed: it stays open for an admin to clear; the settling stands. */
+const alertNotClosed = (deps: StuckDeps, cid: string) => (err: unknown) =>
+  deps.execution.logger?.debug({ err, clientOrderId: cid }, 'order.ambiguous alert not closed after settling; it stays open, the settling stands');
+
 /** What the listing needs: Postgres only (the CLI lists without a broker). */
 export interface StuckListDeps {
   db: UnitOfWork;
@@ -88,28 +95,47 @@ export interface StuckListDeps {
   now?: () => Date;
 }
 
+/** A stuck entry: its approval and order (numerics and the approver's bigint id as text; `v` the state version, microseconds as text). */
+const StuckApprovalRow = z.object({
+  approval_id: pgText,
+  pick_id: pgText,
+  symbol: pgText,
+  side: z.enum(['buy', 'sell']),
+  qty: pgInt,
+  limit_price: pgNumeric,
+  reserved_amount: pgNumeric,
+  client_order_id: pgText,
+  broker: pgText,
+  broker_order_id: pgText.nullable(),
+  state: pgText,
+  approved_by: pgText,
+  submit_attempted_at: pgTimestamp,
+  v: pgText,
+});
+/** A stuck exit order (`v` as above). */
+const StuckExitRow = z.object({
+  client_order_id: pgText,
+  symbol: pgText,
+  strategy: pgText,
+  exit_reason: pgText,
+  qty: pgInt,
+  broker: pgText,
+  broker_order_id: pgText.nullable(),
+  state: pgText,
+  submit_attempted_at: pgTimestamp,
+  v: pgText,
+});
+const SubjectRow = z.object({ subject: pgText });
+
 /** Unbooked orders whose attempt mark is older than EXEC_RESOLVE_AFTER_MS: what the pass left (ambiguous) or has not reached yet. */
 export async function listStuck(deps: StuckListDeps): Promise<StuckList> {
   const now = deps.now?.() ?? new Date();
   const olderThan = new Date(now.getTime() - deps.resolveAfterMs);
   const db = deps.db;
   const [approvals, exits] = await Promise.all([
-    db.rows<{
-      approval_id: string;
-      pick_id: string;
-      symbol: string;
-      side: 'buy' | 'sell';
-      qty: number;
-      limit_price: string;
-      reserved_amount: string;
-      client_order_id: string;
-      broker: string;
-      broker_order_id: string | null;
-      state: string;
-      approved_by: string;
-      submit_attempted_at: Date;
-      v: string;
-    }>(
+    rowsOf(
+      db,
+      StuckApprovalRow,
       `SELECT a.id AS approval_id, a.pick_id, o.symbol, o.side, o.qty, o.limit_price, o.reserved_amount, o.client_order_id, o.broker, o.broker_order_id, o.state,
               a.approved_by::text AS approved_by, o.submit_attempted_at,
               floor(extract(epoch FROM greatest(a.updated_at, o.updated_at)) * 1000000)::bigint::text AS v
@@ -118,7 +144,9 @@ export async function listStuck(deps: StuckListDeps): Promise<StuckList> {
         ORDER BY o.submit_attempted_at`,
       [olderThan],
     ),
-    db.rows<{ client_order_id: string; symbol: string; strategy: string; exit_reason: string; qty: number; broker: string; broker_order_id: string | null; state: string; submit_attempted_at: Date; v: string }>(
+    rowsOf(
+      db,
+      StuckExitRow,
       `SELECT client_order_id, symbol, strategy, exit_reason, qty, broker, broker_order_id, state, submit_attempted_at,
               floor(extract(epoch FROM updated_at) * 1000000)::bigint::text AS v FROM orders
         WHERE kind = 'exit' AND booked_at IS NULL AND submit_attempted_at IS NOT NULL AND submit_attempted_at <= $1
@@ -251,8 +279,8 @@ export async function confirmResolve(deps: StuckDeps, choice: ResolveChoice, tok
   const action = actionOf(choice);
   const db = deps.execution.db;
   // The button has room for the token only: the token's row says which approval it is for.
-  const bound = await db.rows<{ subject: string }>(`SELECT subject FROM confirmations WHERE id = $1 AND action = $2`, [tokenId, action]);
-  const subject = bound[0]?.subject;
+  const bound = await rowOf(db, SubjectRow, `SELECT subject FROM confirmations WHERE id = $1 AND action = $2`, [tokenId, action]);
+  const subject = bound?.subject;
   if (subject?.startsWith(EXIT_SUBJECT)) return confirmResolveExit(deps, choice, tokenId, subject, by);
   if (!subject?.startsWith('approval:')) return { kind: 'refused', refusal: { kind: 'unknown' } };
   const verified = subject.endsWith(VERIFY);
@@ -272,7 +300,9 @@ export async function confirmResolve(deps: StuckDeps, choice: ResolveChoice, tok
   if (deps.alerts && (result.kind === 'booked' || result.kind === 'failed')) {
     const cid = clientOrderIdFor(approvalId);
     // The alert is the admins' to-do: settled, it closes (a failure to close it never undoes the settling).
-    await deps.alerts.resolve(alertKeys.orderAmbiguous(cid), { code: 'order.settled', clientOrderId: cid, result: result.kind, by: String(by) }).catch(() => undefined);
+    await deps.alerts
+      .resolve(alertKeys.orderAmbiguous(cid), { code: 'order.settled', clientOrderId: cid, result: result.kind, by: String(by) })
+      .catch(alertNotClosed(deps, cid));
   }
   const origin = result.kind === 'booked' || result.kind === 'failed' ? await approvalOrigin(db, approvalId) : null;
   return { kind: 'settled', approvalId, result, origin };
@@ -304,7 +334,9 @@ async function confirmResolveExit(deps: StuckDeps, choice: ResolveChoice, tokenI
   }
   if (deps.alerts && (result.kind === 'booked' || result.kind === 'failed')) {
     // The alert is the admins' to-do: settled, it closes (a failure to close it never undoes the settling).
-    await deps.alerts.resolve(alertKeys.orderAmbiguous(cid), { code: 'order.settled', clientOrderId: cid, result: result.kind, by: String(by), kind: 'exit' }).catch(() => undefined);
+    await deps.alerts
+      .resolve(alertKeys.orderAmbiguous(cid), { code: 'order.settled', clientOrderId: cid, result: result.kind, by: String(by), kind: 'exit' })
+      .catch(alertNotClosed(deps, cid));
   }
   return { kind: 'exit_settled', clientOrderId: cid, result };
 }

@@ -1,4 +1,8 @@
+import { z } from 'zod';
 import type { UnitOfWork } from '../../adapters/db/port.js';
+import { pgBool, pgInt, pgJson, pgText } from '../../lib/sql-columns.js';
+import { pgJsonArray, pgJsonObject } from '../../lib/sql-json.js';
+import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 import type { LiveFigures } from '../../engine/hypotheses/live-review.js';
 import type { PaperFigures } from '../../engine/hypotheses/paper-review.js';
 import type { ShadowBook } from '../../engine/hypotheses/shadow-book.js';
@@ -71,22 +75,24 @@ export interface BookSnapshot {
   demo: boolean;
 }
 
-interface Row {
-  hypothesis_id: string;
-  session: string;
-  state: 'PAPER' | 'LIVE';
-  version: number;
-  book_from: string;
-  book_from_source: BookFromSource;
-  sessions: number;
-  start_equity: number;
-  figures: BookSnapshot['figures'];
-  review: unknown;
-  equity: BookSnapshot['equity'];
-  trades: SnapshotTrades;
-  closed_r: number[];
-  demo: boolean;
-}
+/** A `hypothesis_books` row as {@link COLUMNS} selects it (dates as ISO text). */
+const BookRow = z.object({
+  hypothesis_id: pgText,
+  session: pgText,
+  state: z.enum(['PAPER', 'LIVE']),
+  version: pgInt,
+  book_from: pgText,
+  book_from_source: z.enum(['state_since', 'transition_session']),
+  sessions: pgInt,
+  start_equity: pgInt,
+  figures: pgJsonObject<BookSnapshot['figures']>(),
+  review: pgJson,
+  equity: pgJsonObject<BookSnapshot['equity']>(),
+  trades: pgJsonObject<SnapshotTrades>(),
+  closed_r: pgJsonArray<number>(),
+  demo: pgBool,
+});
+type Row = z.output<typeof BookRow>;
 
 const COLUMNS = `hypothesis_id, session::text AS session, state, version, book_from::text AS book_from, book_from_source,
   sessions, start_equity, figures, review, equity, trades, closed_r, demo`;
@@ -192,25 +198,27 @@ export class HypothesisBookStore {
 
   /** The snapshot of one hypothesis for one session, or null. */
   async get(hypothesisId: string, session: string): Promise<BookSnapshot | null> {
-    const rows = await this.db.rows<Row>(`SELECT ${COLUMNS} FROM hypothesis_books WHERE hypothesis_id = lower($1) AND session = $2`, [
+    const row = await rowOf(this.db, BookRow, `SELECT ${COLUMNS} FROM hypothesis_books WHERE hypothesis_id = lower($1) AND session = $2`, [
       hypothesisId.trim(),
       session,
     ]);
-    return rows[0] ? toSnapshot(rows[0]) : null;
+    return row ? toSnapshot(row) : null;
   }
 
   /** The latest snapshot of one hypothesis (what /hypothesis and Kelly read), or null before its first review. */
   async latest(hypothesisId: string): Promise<BookSnapshot | null> {
-    const rows = await this.db.rows<Row>(
+    const row = await rowOf(
+      this.db,
+      BookRow,
       `SELECT ${COLUMNS} FROM hypothesis_books WHERE hypothesis_id = lower($1) ORDER BY session DESC LIMIT 1`,
       [hypothesisId.trim()],
     );
-    return rows[0] ? toSnapshot(rows[0]) : null;
+    return row ? toSnapshot(row) : null;
   }
 
   /** Every snapshot of one hypothesis, oldest first. */
   async history(hypothesisId: string): Promise<BookSnapshot[]> {
-    const rows = await this.db.rows<Row>(`SELECT ${COLUMNS} FROM hypothesis_books WHERE hypothesis_id = lower($1) ORDER BY session`, [
+    const rows = await rowsOf(this.db, BookRow, `SELECT ${COLUMNS} FROM hypothesis_books WHERE hypothesis_id = lower($1) ORDER BY session`, [
       hypothesisId.trim(),
     ]);
     return rows.map(toSnapshot);

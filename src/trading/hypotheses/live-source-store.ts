@@ -5,6 +5,12 @@ import { hypothesisSourceId } from '../../engine/signal.js';
 import type { HypothesisBookStore } from './books.js';
 import type { LiveHypothesis, LiveHypothesisSource } from './live-source.js';
 import type { HypothesisStore } from './store.js';
+import { z } from 'zod';
+import { pgNumeric } from '../../lib/sql-columns.js';
+import { rowsOf } from '../../lib/sql-rows.js';
+
+/** Open notional of one strategy's long positions: numeric, as text. */
+const NotionalRow = z.object({ notional: pgNumeric });
 
 /**
  * The LIVE hypotheses of a market as scans need them, from the store (fixed
@@ -21,7 +27,7 @@ export function storedLiveHypotheses(deps: { store: Pick<HypothesisStore, 'list'
         rows.map(async (h) => {
           const [book, open] = await Promise.all([
             deps.books.latest(h.id),
-            deps.db.rows<{ notional: string }>(`SELECT COALESCE(SUM(qty * avg_cost), 0) AS notional FROM positions WHERE strategy = $1 AND qty > 0`, [
+            rowsOf(deps.db, NotionalRow, `SELECT COALESCE(SUM(qty * avg_cost), 0) AS notional FROM positions WHERE strategy = $1 AND qty > 0`, [
               hypothesisSourceId(h.id),
             ]),
           ]);

@@ -28,6 +28,7 @@ import { promoteCardData, qualificationNow, type PromoteCardData } from './promo
 import type { HypothesisStore, StoredHypothesis, StoreTransitionResult } from './store.js';
 import { sessionOnOrBefore } from './views-sessions.js';
 import { peekToken } from './confirm-peek.js';
+import { auditTap, type TapAuditLog } from './tap-audit.js';
 
 /** The confirmation's action. Its subject is {@link promoteSubject}; its version the hypothesis's version. */
 export const PROMOTE_CONFIRM_ACTION = 'hypothesis.promote';
@@ -70,6 +71,8 @@ export interface PromoteDeps {
   now: () => Date;
   /** The session a promotion at `nowMs` is filed under (default: the market's session on or before it). */
   sessionOf?: (market: MarketId, nowMs: number) => string;
+  /** Where a failed audit append is reported. */
+  log?: TapAuditLog;
 }
 
 /** A card with its token (one token for both buttons). */
@@ -185,7 +188,7 @@ async function readToken(
  */
 export async function confirmPromote(deps: PromoteDeps, tokenId: string, by: number, role: Role): Promise<PromoteConfirm> {
   const refused = async (why: string, id: string | null) => {
-    await deps.audit.append({ action: 'hypothesis.promote_refused', actor: by, hypothesisId: id, why }).catch(() => undefined);
+    await auditTap(deps, { action: 'hypothesis.promote_refused', actor: by, hypothesisId: id, why });
   };
   if (!roleAllows(role, 'admin')) {
     await refused('forbidden', null);
@@ -321,7 +324,7 @@ export type PromoteKeep =
  */
 export async function keepPromotion(deps: PromoteDeps, tokenId: string, by: number, role: Role): Promise<PromoteKeep> {
   if (!roleAllows(role, 'admin')) {
-    await deps.audit.append({ action: 'hypothesis.keep_refused', actor: by, hypothesisId: null, why: 'forbidden' }).catch(() => undefined);
+    await auditTap(deps, { action: 'hypothesis.keep_refused', actor: by, hypothesisId: null, why: 'forbidden' });
     return { kind: 'forbidden' };
   }
   const t = await readToken(deps.db, tokenId);
@@ -338,8 +341,7 @@ export async function keepPromotion(deps: PromoteDeps, tokenId: string, by: numb
     const now = await deps.store.get(h.id);
     return now ? { kind: 'stale', hypothesis: now, shownVersion: t.shownVersion } : { kind: 'not_found', id: h.id };
   }
-  await deps.audit
-    .append({ action: 'hypothesis.promotion_kept', actor: by, hypothesisId: h.id, version: h.version, session: q.snapshot.session, sessions: q.snapshot.sessions, askAgainAt })
-    .catch(() => undefined);
+  // The Keep is recorded already (token spent, ask_again_after set): a failed audit row is logged, not thrown.
+  await auditTap(deps, { action: 'hypothesis.promotion_kept', actor: by, hypothesisId: h.id, version: h.version, session: q.snapshot.session, sessions: q.snapshot.sessions, askAgainAt });
   return { kind: 'kept', hypothesis: h, session: q.snapshot.session, sessions: q.snapshot.sessions, askAgainAt };
 }

@@ -14,6 +14,7 @@ import type { AuditSink } from '../execution/audit-journal.js';
 import type { HypothesisStore, StoredHypothesis } from './store.js';
 import { sessionOnOrBefore } from './views-sessions.js';
 import { peekToken } from './confirm-peek.js';
+import { auditTap, type TapAuditLog } from './tap-audit.js';
 
 /** The confirmation's action; its subject is `hypothesis:<id>` and its version the hypothesis's version. */
 export const RETIRE_CONFIRM_ACTION = 'hypothesis.retire';
@@ -28,6 +29,8 @@ export interface RetireDeps {
   now: () => Date;
   /** The session a retirement at `nowMs` is filed under (default: the market's session on or before it). */
   sessionOf?: (market: MarketId, nowMs: number) => string;
+  /** Where a failed audit append is reported. */
+  log?: TapAuditLog;
 }
 
 /**
@@ -78,7 +81,7 @@ export type RetireConfirm =
  */
 export async function confirmRetire(deps: RetireDeps, tokenId: string, by: number, role: Role): Promise<RetireConfirm> {
   const refused = async (why: string, id: string | null) => {
-    await deps.audit.append({ action: 'hypothesis.retire_refused', actor: by, hypothesisId: id, why }).catch(() => undefined);
+    await auditTap(deps, { action: 'hypothesis.retire_refused', actor: by, hypothesisId: id, why });
   };
   if (!roleAllows(role, 'admin')) {
     await refused('forbidden', null);

@@ -1,13 +1,17 @@
 import { RunManifestStore } from '../manifest/store.js';
 import type { RunManifest } from '../manifest/manifest.js';
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
-import type { HypothesisDefinition, MarketId } from '../../engine/hypotheses/definition.js';
+import { MARKET_IDS, type HypothesisDefinition, type MarketId } from '../../engine/hypotheses/definition.js';
 import { transition, type LifecycleEvent, type TransitionRefusalReason } from '../../engine/hypotheses/lifecycle.js';
 import { HYPOTHESIS_STATES, STATE_CAPS_PER_MARKET, type HypothesisState } from '../../engine/hypotheses/states.js';
 import type { AuditSink } from '../execution/audit-journal.js';
 import { figuresJson, reviveFigures } from './figures-json.js';
-import { auditTransitions, type TransitionRow } from './transition-audit.js';
+import { auditTransitions, TransitionRowSchema, type TransitionRow } from './transition-audit.js';
+import { pgInt, pgJson, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { pgJsonObject } from '../../lib/sql-json.js';
+import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 
 /** One hypothesis as stored. Dates are ISO calendar dates of the market's sessions. */
 export interface StoredHypothesis {
@@ -37,24 +41,26 @@ export interface StoredHypothesis {
   askAgainAfter: number | null;
 }
 
-interface Row {
-  id: string;
-  hash: string;
-  market: MarketId;
-  family: string;
-  definition: HypothesisDefinition;
-  state: HypothesisState;
-  version: number;
-  proposed_session: string;
-  state_since: Date;
-  state_since_session: string;
-  evaluation: unknown;
-  daily_sharpe: number | null;
-  params: Record<string, unknown> | null;
-  retired_reason: string | null;
-  last_asked_session: string | null;
-  ask_again_after: number | null;
-}
+/** A `hypotheses` row as {@link COLUMNS} selects it (dates as ISO text). */
+const HypothesisRow = z.object({
+  id: pgText,
+  hash: pgText,
+  market: z.enum(MARKET_IDS),
+  family: pgText,
+  definition: pgJsonObject<HypothesisDefinition>(),
+  state: z.enum(HYPOTHESIS_STATES),
+  version: pgInt,
+  proposed_session: pgText,
+  state_since: pgTimestamp,
+  state_since_session: pgText,
+  evaluation: pgJson,
+  daily_sharpe: pgInt.nullable(),
+  params: pgJsonObject<Record<string, unknown>>().nullable(),
+  retired_reason: pgText.nullable(),
+  last_asked_session: pgText.nullable(),
+  ask_again_after: pgInt.nullable(),
+});
+type Row = z.output<typeof HypothesisRow>;
 
 const COLUMNS = `id, hash, market, family, definition, state, version, proposed_session::text AS proposed_session, state_since,
   state_since_session::text AS state_since_session, evaluation, daily_sharpe, params, retired_reason,
@@ -80,6 +86,13 @@ function toStored(r: Row): StoredHypothesis {
     askAgainAfter: r.ask_again_after,
   };
 }
+
+const ExistingRow = z.object({ family: pgText, canonical: pgText });
+const DailySharpeRow = z.object({ s: pgInt });
+const GeneratorRunRow = z.object({ session: pgText, proposed: pgInt, waiting: pgJson, at: pgTimestamp });
+const TransitionIdRow = z.object({ id: pgInt });
+const StateCountRow = z.object({ state: z.enum(HYPOTHESIS_STATES), n: pgInt });
+const HashRow = z.object({ hash: pgText });
 
 /** SHA-256 (hex) of a definition's canonical string. */
 export function hypothesisHash(canonical: string): string {
@@ -135,13 +148,15 @@ export class HypothesisStore {
 
   /** One hypothesis by id (case-insensitive) or null. */
   async get(id: string): Promise<StoredHypothesis | null> {
-    const rows = await this.db.rows<Row>(`SELECT ${COLUMNS} FROM hypotheses WHERE id = lower($1)`, [id.trim()]);
-    return rows[0] ? toStored(rows[0]) : null;
+    const row = await rowOf(this.db, HypothesisRow, `SELECT ${COLUMNS} FROM hypotheses WHERE id = lower($1)`, [id.trim()]);
+    return row ? toStored(row) : null;
   }
 
   /** Hypotheses, newest state change first, optionally of one market and/or state. */
   async list(filter: { market?: MarketId; state?: HypothesisState } = {}): Promise<StoredHypothesis[]> {
-    const rows = await this.db.rows<Row>(
+    const rows = await rowsOf(
+      this.db,
+      HypothesisRow,
       `SELECT ${COLUMNS} FROM hypotheses
         WHERE ($1::text IS NULL OR market = $1) AND ($2::text IS NULL OR state = $2)
         ORDER BY state_since DESC, id`,
@@ -157,12 +172,14 @@ export class HypothesisStore {
 
   /** Every hypothesis of a market in any state, as the generator needs them (so none is proposed twice). */
   async existing(market: MarketId): Promise<{ family: string; canonical: string }[]> {
-    return this.db.rows<{ family: string; canonical: string }>(`SELECT family, canonical FROM hypotheses WHERE market = $1 ORDER BY id`, [market]);
+    return rowsOf(this.db, ExistingRow, `SELECT family, canonical FROM hypotheses WHERE market = $1 ORDER BY id`, [market]);
   }
 
   /** Daily Sharpes of the market's hypotheses whose evaluation finished: the deflated Sharpe's trials. */
   async finishedDailySharpes(market: MarketId): Promise<number[]> {
-    const rows = await this.db.rows<{ s: number }>(
+    const rows = await rowsOf(
+      this.db,
+      DailySharpeRow,
       `SELECT daily_sharpe AS s FROM hypotheses WHERE market = $1 AND daily_sharpe IS NOT NULL ORDER BY id`,
       [market],
     );
@@ -171,7 +188,9 @@ export class HypothesisStore {
 
   /** Transition rows of one hypothesis, oldest first. */
   async transitions(id: string): Promise<TransitionRow[]> {
-    const rows = await this.db.rows<TransitionRow>(
+    const rows = await rowsOf(
+      this.db,
+      TransitionRowSchema,
       `SELECT id::int AS id, hypothesis_id, from_state, to_state, event, actor, figures, session::text AS session, at, audit_seq::int AS audit_seq
          FROM hypothesis_transitions WHERE hypothesis_id = lower($1) ORDER BY id`,
       [id.trim()],
@@ -204,7 +223,9 @@ export class HypothesisStore {
 
   /** The latest generator run of a market, for /status. */
   async lastGeneratorRun(market: MarketId): Promise<{ session: string; proposed: number; waiting: unknown; at: Date } | null> {
-    const rows = await this.db.rows<{ session: string; proposed: number; waiting: unknown; at: Date }>(
+    const rows = await rowsOf(
+      this.db,
+      GeneratorRunRow,
       `SELECT session::text AS session, proposed, waiting, at FROM hypothesis_generator_runs WHERE market = $1 ORDER BY session DESC LIMIT 1`,
       [market],
     );
@@ -227,7 +248,9 @@ export class HypothesisStore {
         const hash = hypothesisHash(p.canonical);
         const id = await freeShortId(tx, hash);
         if (id === null) continue;
-        const rows = await tx.rows<Row>(
+        const rows = await rowsOf(
+          tx,
+          HypothesisRow,
           `INSERT INTO hypotheses (id, hash, market, family, definition, canonical, state, proposed_session, state_since_session)
            VALUES ($1, $2, $3, $4, $5, $6, 'INCUBATING', $7, $7)
            ON CONFLICT (hash) DO NOTHING
@@ -336,10 +359,10 @@ export interface TransitionStep extends TransitionInput {
 
 /** Applies one state change inside `tx` (lock, version, rules, cap, write); see {@link HypothesisStore.transition}. */
 async function applyTransition(tx: SqlSession, step: TransitionStep): Promise<StoreTransitionResult> {
-  const current = await tx.rows<Row>(`SELECT ${COLUMNS} FROM hypotheses WHERE id = lower($1)`, [step.id.trim()]);
+  const current = await rowsOf(tx, HypothesisRow, `SELECT ${COLUMNS} FROM hypotheses WHERE id = lower($1)`, [step.id.trim()]);
   if (!current[0]) return { ok: false, reason: 'not_found', hypothesis: null };
   await lockMarket(tx, current[0].market);
-  const rows = await tx.rows<Row>(`SELECT ${COLUMNS} FROM hypotheses WHERE id = $1 FOR UPDATE`, [current[0].id]);
+  const rows = await rowsOf(tx, HypothesisRow, `SELECT ${COLUMNS} FROM hypotheses WHERE id = $1 FOR UPDATE`, [current[0].id]);
   const h = toStored(rows[0]!);
   if (step.expectedVersion !== null && h.version !== step.expectedVersion) return { ok: false, reason: 'stale', hypothesis: h };
   const moved = transition(h.state, step.event);
@@ -351,7 +374,9 @@ async function applyTransition(tx: SqlSession, step: TransitionStep): Promise<St
     if (held >= STATE_CAPS_PER_MARKET[moved.to]) return { ok: false, reason: 'cap_full', hypothesis: h };
   }
   const x = step.extras ?? {};
-  const updated = await tx.rows<Row>(
+  const updated = await rowsOf(
+    tx,
+    HypothesisRow,
     `UPDATE hypotheses SET state = $2, version = version + 1, state_since = now(), state_since_session = $3,
         evaluation = CASE WHEN $4::boolean THEN $5::jsonb ELSE evaluation END,
         evaluated_at = CASE WHEN $4::boolean THEN now() ELSE evaluated_at END,
@@ -375,7 +400,9 @@ async function applyTransition(tx: SqlSession, step: TransitionStep): Promise<St
       x.retiredReason ?? null,
     ],
   );
-  const t = await tx.rows<{ id: number }>(
+  const t = await rowsOf(
+    tx,
+    TransitionIdRow,
     `INSERT INTO hypothesis_transitions (hypothesis_id, from_state, to_state, event, actor, figures, session)
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::int AS id`,
     [h.id, h.state, moved.to, step.event.kind, step.actor, figuresJson(step.figures ?? {}), step.session],
@@ -389,7 +416,9 @@ async function lockMarket(tx: SqlSession, market: MarketId): Promise<void> {
 }
 
 async function countsIn(db: SqlSession, market: MarketId): Promise<Record<HypothesisState, number>> {
-  const rows = await db.rows<{ state: HypothesisState; n: number }>(
+  const rows = await rowsOf(
+    db,
+    StateCountRow,
     `SELECT state, count(*)::int AS n FROM hypotheses WHERE market = $1 GROUP BY state`,
     [market],
   );
@@ -402,7 +431,7 @@ async function countsIn(db: SqlSession, market: MarketId): Promise<Record<Hypoth
 async function freeShortId(tx: SqlSession, hash: string): Promise<string | null> {
   for (let digits = SHORT_ID_DIGITS; digits <= 64; digits += 4) {
     const id = `h${hash.slice(0, digits)}`;
-    const taken = await tx.rows<{ hash: string }>(`SELECT hash FROM hypotheses WHERE id = $1`, [id]);
+    const taken = await rowsOf(tx, HashRow, `SELECT hash FROM hypotheses WHERE id = $1`, [id]);
     if (!taken[0]) return id;
     if (taken[0].hash === hash) return null;
   }

@@ -1,20 +1,24 @@
 import type { UnitOfWork } from '../../adapters/db/port.js';
 import type { AuditSink } from '../execution/audit-journal.js';
+import { z } from 'zod';
+import { pgInt, pgJson, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 
-/** One row of `hypothesis_transitions`. `from_state` is null for the proposal itself. */
-export interface TransitionRow {
-  id: number;
-  hypothesis_id: string;
-  from_state: string | null;
-  to_state: string;
-  event: string;
-  actor: string;
-  figures: unknown;
+/** One row of `hypothesis_transitions` (id and audit_seq read as int, session as ISO text). `from_state` is null for the proposal itself. */
+export const TransitionRowSchema = z.object({
+  id: pgInt,
+  hypothesis_id: pgText,
+  from_state: pgText.nullable(),
+  to_state: pgText,
+  event: pgText,
+  actor: pgText,
+  figures: pgJson,
   /** The market session the change belongs to (null on rows written before the column existed). */
-  session: string | null;
-  at: Date;
-  audit_seq: number | null;
-}
+  session: pgText.nullable(),
+  at: pgTimestamp,
+  audit_seq: pgInt.nullable(),
+});
+export type TransitionRow = z.output<typeof TransitionRowSchema>;
 
 /** Rows put on the chain per sweep transaction. */
 const SWEEP_BATCH = 100;
@@ -33,7 +37,9 @@ export async function auditTransitions(db: UnitOfWork, audit: AuditSink): Promis
   let total = 0;
   for (;;) {
     const n = await db.transaction(async (tx) => {
-      const rows = await tx.rows<TransitionRow>(
+      const rows = await rowsOf(
+        tx,
+        TransitionRowSchema,
         `SELECT id::int AS id, hypothesis_id, from_state, to_state, event, actor, figures, session::text AS session, at, audit_seq
            FROM hypothesis_transitions WHERE audit_seq IS NULL ORDER BY id LIMIT ${SWEEP_BATCH} FOR UPDATE SKIP LOCKED`,
       );

@@ -1,6 +1,10 @@
 import type { SqlSession } from '../../adapters/db/port.js';
 import type { PickSource } from '../../engine/scan/pick-sources.js';
-import { journalEntryOf, type JournalEntry, type JournalQuery, type JournalRow } from './read.js';
+import { journalEntryOf, JournalRowSchema, type JournalEntry, type JournalQuery } from './read.js';
+import { z } from 'zod';
+import { pgInt, pgText } from '../../lib/sql-columns.js';
+import { pgJsonArray } from '../../lib/sql-json.js';
+import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 import { explainSizing, type SizingExplanation } from './sizing.js';
 
 /** What `/journal ARG` (and the CLI's filters) ask for. */
@@ -13,6 +17,24 @@ export type JournalTarget =
   /** An exit order (no pick): its audit rows. */
   | { kind: 'order'; clientOrderId: string; symbol: string }
   | { kind: 'unknown'; text: string };
+
+const PickSymbolRow = z.object({ symbol: pgText });
+const ApprovalPickRow = z.object({ pick_id: pgText, symbol: pgText });
+const ApprovalPickIdRow = z.object({ pick_id: pgText });
+const OrderRefRow = z.object({ approval_id: pgText.nullable(), client_order_id: pgText, symbol: pgText });
+const ClientOrderIdRow = z.object({ client_order_id: pgText });
+/** A pick as the Why view shows it (entry and stop are float8; the session as ISO text). */
+const PickDetailRow = z.object({
+  id: pgText,
+  symbol: pgText,
+  strategy: pgText,
+  session_date: pgText,
+  entry: pgInt,
+  stop: pgInt,
+  qty: pgInt,
+  state: pgText,
+  pick_sources: pgJsonArray<PickSource>().nullable(),
+});
 
 const PICK_ID = /^p[0-9a-z]{7}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -29,20 +51,20 @@ export async function resolveJournalTarget(db: SqlSession, text: string | undefi
   if (t.toLowerCase() === 'today') return { kind: 'today', date: today };
   const low = t.toLowerCase();
   if (PICK_ID.test(low)) {
-    const pick = (await db.rows<{ symbol: string }>('SELECT symbol FROM picks WHERE id = $1', [low]))[0];
+    const pick = await rowOf(db, PickSymbolRow, 'SELECT symbol FROM picks WHERE id = $1', [low]);
     if (pick) return { kind: 'pick', pickId: low, symbol: pick.symbol, clientOrderIds: await entryOrderIds(db, low) };
   }
   if (UUID.test(t) || /^c[sx]-/i.test(t)) {
-    const byApproval = UUID.test(t) ? (await db.rows<{ pick_id: string; symbol: string }>('SELECT a.pick_id, k.symbol FROM approvals a JOIN picks k ON k.id = a.pick_id WHERE a.id = $1::uuid', [low]))[0] : undefined;
+    const byApproval = UUID.test(t) ? await rowOf(db, ApprovalPickRow, 'SELECT a.pick_id, k.symbol FROM approvals a JOIN picks k ON k.id = a.pick_id WHERE a.id = $1::uuid', [low]) : undefined;
     const order = byApproval
       ? undefined
-      : (
-          await db.rows<{ approval_id: string | null; client_order_id: string; symbol: string }>(
-            `SELECT approval_id::text AS approval_id, client_order_id, symbol FROM orders WHERE ${UUID.test(t) ? 'id = $1::uuid' : 'client_order_id = $1'}`,
-            [UUID.test(t) ? low : t],
-          )
-        )[0];
-    const pickOf = async (approvalId: string) => (await db.rows<{ pick_id: string }>('SELECT pick_id FROM approvals WHERE id = $1::uuid', [approvalId]))[0]?.pick_id;
+      : await rowOf(
+          db,
+          OrderRefRow,
+          `SELECT approval_id::text AS approval_id, client_order_id, symbol FROM orders WHERE ${UUID.test(t) ? 'id = $1::uuid' : 'client_order_id = $1'}`,
+          [UUID.test(t) ? low : t],
+        );
+    const pickOf = async (approvalId: string) => (await rowOf(db, ApprovalPickIdRow, 'SELECT pick_id FROM approvals WHERE id = $1::uuid', [approvalId]))?.pick_id;
     const pickId = byApproval?.pick_id ?? (order?.approval_id ? await pickOf(order.approval_id) : undefined);
     if (pickId) return { kind: 'pick', pickId, symbol: byApproval?.symbol ?? order!.symbol, clientOrderIds: await entryOrderIds(db, pickId) };
     if (order) return { kind: 'order', clientOrderId: order.client_order_id, symbol: order.symbol };
@@ -53,7 +75,7 @@ export async function resolveJournalTarget(db: SqlSession, text: string | undefi
 }
 
 async function entryOrderIds(db: SqlSession, pickId: string): Promise<string[]> {
-  const rows = await db.rows<{ client_order_id: string }>('SELECT o.client_order_id FROM orders o JOIN approvals a ON a.id = o.approval_id WHERE a.pick_id = $1', [pickId]);
+  const rows = await rowsOf(db, ClientOrderIdRow, 'SELECT o.client_order_id FROM orders o JOIN approvals a ON a.id = o.approval_id WHERE a.pick_id = $1', [pickId]);
   return rows.map((r) => r.client_order_id);
 }
 
@@ -89,12 +111,16 @@ export async function journalDetail(db: SqlSession, ref: string): Promise<Journa
   const id = m[2]!;
   const rows =
     m[1] === 'd'
-      ? await db.rows<JournalRow>(
+      ? await rowsOf(
+          db,
+          JournalRowSchema,
           `SELECT 'd' || id AS ref, created_at AS at, kind || '.' || outcome AS action, symbol, to_char(session_date, 'YYYY-MM-DD') AS session, source, pick_id, audit_seq::text AS audit_seq, inputs
              FROM decisions WHERE id = $1::bigint`,
           [id],
         )
-      : await db.rows<JournalRow>(
+      : await rowsOf(
+          db,
+          JournalRowSchema,
           `SELECT 'a' || seq AS ref, created_at AS at, payload->>'action' AS action, payload->>'symbol' AS symbol, NULL AS session,
                   COALESCE(payload->>'strategy', payload->>'source') AS source, payload->>'pickId' AS pick_id, seq::text AS audit_seq, payload AS inputs
              FROM audit_log WHERE seq = $1::bigint`,
@@ -106,15 +132,15 @@ export async function journalDetail(db: SqlSession, ref: string): Promise<Journa
   // An audit row of an approval's run names the approval only: its pick explains the size.
   let pickId = r.pick_id;
   if (!pickId && typeof r.inputs.approvalId === 'string' && UUID.test(r.inputs.approvalId)) {
-    pickId = (await db.rows<{ pick_id: string }>('SELECT pick_id FROM approvals WHERE id = $1::uuid', [r.inputs.approvalId]))[0]?.pick_id ?? null;
+    pickId = (await rowOf(db, ApprovalPickIdRow, 'SELECT pick_id FROM approvals WHERE id = $1::uuid', [r.inputs.approvalId]))?.pick_id ?? null;
   }
   const pickRow = pickId
-    ? (
-        await db.rows<{ id: string; symbol: string; strategy: string; session_date: string; entry: number; stop: number; qty: number; state: string; pick_sources: PickSource[] | null }>(
-          `SELECT id, symbol, strategy, to_char(session_date, 'YYYY-MM-DD') AS session_date, entry, stop, qty, state, pick_sources FROM picks WHERE id = $1`,
-          [pickId],
-        )
-      )[0]
+    ? await rowOf(
+        db,
+        PickDetailRow,
+        `SELECT id, symbol, strategy, to_char(session_date, 'YYYY-MM-DD') AS session_date, entry, stop, qty, state, pick_sources FROM picks WHERE id = $1`,
+        [pickId],
+      )
     : undefined;
   const own = r.action === 'signal.sized' ? (r.inputs as unknown as PickSource) : undefined;
   const bound = pickRow?.pick_sources?.find((s) => s.source === pickRow.strategy) ?? pickRow?.pick_sources?.[0];
@@ -123,7 +149,7 @@ export async function journalDetail(db: SqlSession, ref: string): Promise<Journa
     entry: pickId && !entry.pickId ? { ...entry, pickId } : entry,
     sizing: source?.sizing ? explainSizing(source) : null,
     pick: pickRow
-      ? { id: pickRow.id, symbol: pickRow.symbol, strategy: pickRow.strategy, sessionDate: pickRow.session_date, entry: Number(pickRow.entry), stop: Number(pickRow.stop), qty: pickRow.qty, state: pickRow.state }
+      ? { id: pickRow.id, symbol: pickRow.symbol, strategy: pickRow.strategy, sessionDate: pickRow.session_date, entry: pickRow.entry, stop: pickRow.stop, qty: pickRow.qty, state: pickRow.state }
       : null,
   };
 }

@@ -1,4 +1,8 @@
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgNumeric, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { pgJsonObject } from '../../lib/sql-json.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 
 /**
  * Reading the decision journal: the scan's decisions (`decisions`) and the decisions the audit
@@ -60,18 +64,19 @@ export interface JournalPage {
   more: boolean;
 }
 
-/** One journal row as the read queries select it (a decision `d…` or an audit row `a…`). */
-export interface JournalRow {
-  ref: string;
-  at: Date;
-  action: string;
-  symbol: string | null;
-  session: string | null;
-  source: string | null;
-  pick_id: string | null;
-  audit_seq: string | null;
-  inputs: Record<string, unknown>;
-}
+/** One journal row as the read queries select it (a decision `d…` or an audit row `a…`); audit_seq is a bigint read as text. */
+export const JournalRowSchema = z.object({
+  ref: pgText,
+  at: pgTimestamp,
+  action: pgText,
+  symbol: pgText.nullable(),
+  session: pgText.nullable(),
+  source: pgText.nullable(),
+  pick_id: pgText.nullable(),
+  audit_seq: pgNumeric.nullable(),
+  inputs: pgJsonObject<Record<string, unknown>>(),
+});
+export type JournalRow = z.output<typeof JournalRowSchema>;
 
 const NY = `'America/New_York'`;
 
@@ -118,7 +123,9 @@ export async function readJournal(db: SqlSession, q: JournalQuery): Promise<Jour
   const where = (c: string[]) => (c.length ? `WHERE ${c.join(' AND ')}` : '');
   const limit = arg(q.limit + 1);
   const offset = arg(q.offset ?? 0);
-  const rows = await db.rows<JournalRow>(
+  const rows = await rowsOf(
+    db,
+    JournalRowSchema,
     `SELECT * FROM (
        SELECT 'd' || d.id AS ref, d.created_at AS at, d.kind || '.' || d.outcome AS action, d.symbol,
               to_char(d.session_date, 'YYYY-MM-DD') AS session, d.source, d.pick_id, d.audit_seq::text AS audit_seq, d.inputs,

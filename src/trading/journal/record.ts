@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgNumeric } from '../../lib/sql-columns.js';
+import { rowOf } from '../../lib/sql-rows.js';
 import { canonicalJson } from '../audit/canonical-json.js';
 import type { DecisionRow } from './scan-decisions.js';
 
@@ -19,6 +22,9 @@ export function decisionsDigest(rows: readonly DecisionRow[]): string {
   return createHash('sha256').update(canonicalJson(rows)).digest('hex');
 }
 
+/** The audit seq (bigint, as text) a recorded scan's rows carry. */
+const RecordedSeqRow = z.object({ audit_seq: pgNumeric });
+
 /**
  * Writes a scan's decisions. One audit row per scan (`scan.decisions`: run, counts and the rows'
  * digest) rather than one per decision: a full-universe scan stays one chain append, and the
@@ -35,8 +41,8 @@ export class DecisionJournal implements DecisionRecorder {
 
   async recordScan(run: { runId: string; asOf: string; at: Date }, rows: readonly DecisionRow[]): Promise<{ auditSeq: number; rows: number } | null> {
     if (rows.length === 0) return null;
-    const done = await this.db.rows<{ audit_seq: string }>('SELECT audit_seq FROM decisions WHERE run_id = $1 LIMIT 1', [run.runId]);
-    if (done[0]) return { auditSeq: Number(done[0].audit_seq), rows: 0 };
+    const done = await rowOf(this.db, RecordedSeqRow, 'SELECT audit_seq FROM decisions WHERE run_id = $1 LIMIT 1', [run.runId]);
+    if (done) return { auditSeq: Number(done.audit_seq), rows: 0 };
     const auditSeq = await this.audit.append({
       action: 'scan.decisions',
       actor: 'worker',

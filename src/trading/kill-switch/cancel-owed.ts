@@ -1,4 +1,8 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
+import { pgInt, pgJson, pgNumeric, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 import { recordCancelCauses } from '../execution/cancel-causes.js';
 import { placedByCourtside } from '../execution/ids.js';
 import type { Broker } from '../../adapters/brokers/port.js';
@@ -38,20 +42,23 @@ const LOCK_KEY = 'cancel-owed';
  */
 export const OWE_CANCEL_SQL = 'INSERT INTO cancel_owed (epoch, since, requested_by, chat_id, reason) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (epoch) DO NOTHING';
 
-interface OwedRow {
-  epoch: string;
-  since: Date;
-  requested_by: string | null;
-  chat_id: string | null;
-  reason: string | null;
-  attempts: number;
-  last_error: string | null;
-  cancelled: Record<string, number> | null;
-}
+/** `cancelled` (jsonb) is checked by {@link countsOf}: a hand-edited row keeps only whole counts. */
+const OwedRow = z.object({
+  epoch: pgNumeric,
+  since: pgTimestamp,
+  requested_by: pgText.nullable(),
+  chat_id: pgNumeric.nullable(),
+  reason: pgText.nullable(),
+  attempts: pgInt,
+  last_error: pgText.nullable(),
+  cancelled: pgJson,
+});
+const OWED_SQL = 'SELECT epoch::text AS epoch, since, requested_by, chat_id::text AS chat_id, reason, attempts, last_error, cancelled FROM cancel_owed ORDER BY epoch';
+const NOTE_ATTEMPT_SQL = 'UPDATE cancel_owed SET attempts = attempts + 1, last_attempt_at = now(), last_error = $2 WHERE epoch = ANY($1::bigint[])';
 
 /** Every owed cancel-all, oldest first. */
 export async function owedCancels(db: SqlSession): Promise<OwedCancel[]> {
-  const rows = await db.rows<OwedRow>('SELECT epoch::text AS epoch, since, requested_by, chat_id::text AS chat_id, reason, attempts, last_error, cancelled FROM cancel_owed ORDER BY epoch');
+  const rows = await rowsOf(db, OwedRow, OWED_SQL);
   return rows.map((r) => ({
     epoch: Number(r.epoch),
     since: r.since,
@@ -103,6 +110,8 @@ export interface CancelOwedDeps {
   killSwitch: { state(): Promise<KillSwitchState> };
   /** How long to wait for another worker's lock (default 0: it is performing it). */
   lockWaitMs?: number;
+  /** Where absorbed failures are told (an audit append that failed at warn). {@link OwedCancelRunner} passes its own. */
+  log?: Pick<Logger, 'debug' | 'warn'>;
 }
 
 /**
@@ -149,7 +158,7 @@ async function performLocked(deps: CancelOwedDeps, trigger: string): Promise<Can
       }
     } catch (err) {
       const why = (err instanceof Error ? err.message : String(err)).slice(0, 300);
-      await deps.db.exec('UPDATE cancel_owed SET attempts = attempts + 1, last_attempt_at = now(), last_error = $2 WHERE epoch = ANY($1::bigint[])', [epochs, `superseded; notice not sent: ${why}`]).catch(() => undefined);
+      await noteAttempt(deps, epochs, `superseded; notice not sent: ${why}`);
       return { kind: 'unsettled', epochs, brokers: {}, error: why };
     }
     await clear(deps.db, epochs);
@@ -181,15 +190,20 @@ async function performLocked(deps: CancelOwedDeps, trigger: string): Promise<Can
   const requestedBy = owed.at(-1)?.requestedBy ?? 'system';
   const recipients = recipientsOf(owed, deps.admins);
   if (!proven) {
-    await deps.db.exec('UPDATE cancel_owed SET attempts = attempts + 1, last_attempt_at = now(), last_error = $2 WHERE epoch = ANY($1::bigint[])', [epochs, error ?? 'orders still open']).catch(() => undefined);
-    await deps.audit.append({ action: 'killswitch.cancel_all.unsettled', actor: requestedBy, trigger, epochs, brokers, error }).catch(() => undefined);
+    await noteAttempt(deps, epochs, error ?? 'orders still open');
+    // The rows stay and the next try appends again, but a missing audit row must be seen.
+    await deps.audit
+      .append({ action: 'killswitch.cancel_all.unsettled', actor: requestedBy, trigger, epochs, brokers, error })
+      .catch((err: unknown) => deps.log?.warn({ err, epochs, trigger }, 'audit append (killswitch.cancel_all.unsettled) failed; the cancel-all stays owed'));
     // The admins hear once per kill that orders are still open (every later try is in /status and the audit log).
     if (error === null && owed.every((o) => o.attempts === 0)) {
       for (const b of deps.brokers) {
         for (const chatId of recipients) {
           await deps.publisher
             .publish(chatId, { kind: 'execution.cancel-all', broker: b.name, cancelled: brokers[b.name]!.cancelled, stillOpen: stillOpen[b.name] ?? [] }, { key: `cancel-owed-${newest}-${b.name}-open-to-${chatId}` })
-            .catch(() => undefined);
+            .catch((err: unknown) =>
+              deps.log?.debug({ err, chatId, broker: b.name }, 'still-open notice not queued: the outcome (unsettled) is logged and /status shows the owed cancel-all'),
+            );
         }
       }
     }
@@ -205,7 +219,7 @@ async function performLocked(deps: CancelOwedDeps, trigger: string): Promise<Can
     }
   } catch (err) {
     const why = (err instanceof Error ? err.message : String(err)).slice(0, 300);
-    await deps.db.exec('UPDATE cancel_owed SET attempts = attempts + 1, last_attempt_at = now(), last_error = $2 WHERE epoch = ANY($1::bigint[])', [epochs, `proof not sent: ${why}`]).catch(() => undefined);
+    await noteAttempt(deps, epochs, `proof not sent: ${why}`);
     return { kind: 'unsettled', epochs, brokers, error: why };
   }
   await clear(deps.db, epochs);
@@ -225,6 +239,13 @@ async function addCancelled(db: SqlSession, epoch: number, broker: string, n: nu
     `UPDATE cancel_owed SET cancelled = jsonb_set(cancelled, ARRAY[$2::text], to_jsonb(COALESCE((cancelled->>$2::text)::int, 0) + $3::int)) WHERE epoch = $1`,
     [epoch, broker, n],
   );
+}
+
+/** Counts a failed try on the rows; best effort: the rows stay owed either way and the outcome carries the error. */
+async function noteAttempt(deps: CancelOwedDeps, epochs: number[], lastError: string): Promise<void> {
+  await deps.db
+    .exec(NOTE_ATTEMPT_SQL, [epochs, lastError])
+    .catch((err: unknown) => deps.log?.debug({ err, epochs }, 'could not count the failed cancel-all try; the rows stay owed and the next try counts again'));
 }
 
 async function clear(db: SqlSession, epochs: number[]): Promise<void> {
@@ -251,11 +272,11 @@ export class OwedCancelRunner {
 
   constructor(
     private readonly deps: CancelOwedDeps,
-    private readonly log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void },
+    private readonly log: Pick<Logger, 'debug' | 'info' | 'warn'>,
   ) {}
 
   run(trigger: string): Promise<CancelOwedOutcome | null> {
-    this.running ??= performOwedCancels(this.deps, trigger)
+    this.running ??= performOwedCancels({ log: this.log, ...this.deps }, trigger)
       .then((out) => {
         if (out.kind === 'settled' || out.kind === 'superseded') this.log.info({ trigger, ...out }, 'owed cancel-all settled');
         else if (out.kind === 'unsettled') this.log.warn({ trigger, ...out }, 'owed cancel-all not settled yet; will try again');

@@ -1,5 +1,9 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
 import type { KillSwitchMirror } from '../../adapters/redis/port.js';
+import { pgBool, pgNumeric, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowOf } from '../../lib/sql-rows.js';
 import { withTimeout } from '../../lib/timeout.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { OWE_CANCEL_SQL } from './cancel-owed.js';
@@ -17,15 +21,18 @@ const MIRROR_TIMEOUT_MS = 500;
  */
 export const KILL_SWITCH_REPAIR_INTERVAL_MS = 5_000;
 
-interface KillSwitchRow {
-  engaged: boolean;
-  reason: string | null;
-  changed_by: string | null;
-  changed_at: Date;
-  epoch: string;
-}
-
+const KillSwitchRow = z.object({ engaged: pgBool, reason: pgText.nullable(), changed_by: pgText.nullable(), changed_at: pgTimestamp, epoch: pgNumeric });
 const SELECT_ROW = 'SELECT engaged, reason, changed_by::text AS changed_by, changed_at, epoch::text AS epoch FROM kill_switch WHERE id = 1';
+
+/** The epoch an engage or resume moved the switch to (`epoch::text`). */
+const EpochRow = z.object({ epoch: pgNumeric });
+const ENGAGE_SQL =
+  'UPDATE kill_switch SET engaged = true, reason = $1, changed_by = $2, changed_at = $3, epoch = GREATEST(epoch + 1, $4) WHERE id = 1 RETURNING epoch::text AS epoch';
+const RESUME_SQL =
+  "UPDATE kill_switch SET engaged = false, reason = 'resumed', changed_by = $1, changed_at = $2, epoch = epoch + 1 WHERE id = 1 AND epoch = $3 RETURNING epoch::text AS epoch";
+
+/** What the switch logs: why a store's failure was absorbed, and an audit append that failed. */
+export type KillSwitchLog = Pick<Logger, 'debug' | 'warn' | 'error'>;
 
 /**
  * The kill switch: Postgres is the system of record, the mirror (Redis) a
@@ -50,6 +57,7 @@ export class KillSwitch {
     private readonly db: SqlSession & Pick<UnitOfWork, 'transaction'>,
     private readonly mirror: KillSwitchMirror,
     private readonly audit: AuditLog,
+    private readonly log?: KillSwitchLog,
   ) {}
 
   /**
@@ -61,23 +69,31 @@ export class KillSwitch {
     const at = new Date();
     const who = String(by);
     const floor = this.known?.epoch ?? 0;
-    const mirrored = await withTimeout(this.mirror.engage({ reason, by: who, at: at.toISOString() }, floor), MIRROR_TIMEOUT_MS, 'redis engage').catch(() => null);
+    const mirrored = await withTimeout(this.mirror.engage({ reason, by: who, at: at.toISOString() }, floor), MIRROR_TIMEOUT_MS, 'redis engage').catch((err: unknown) => {
+      this.log?.debug({ err }, 'the mirror did not take the kill: Postgres and this process hold it; a reader repairs the mirror later');
+      return null;
+    });
     if (mirrored !== null) this.remember({ engaged: true, epoch: mirrored, reason, by: who, at: at.toISOString() });
     let recorded: number | null = null;
+    let inPostgres = false;
     try {
       recorded = await this.db.transaction(async (tx) => {
-        const rows = await tx.rows<{ epoch: string }>(
-          'UPDATE kill_switch SET engaged = true, reason = $1, changed_by = $2, changed_at = $3, epoch = GREATEST(epoch + 1, $4) WHERE id = 1 RETURNING epoch::text AS epoch',
-          [reason, toBigint(by), at, mirrored ?? floor + 1],
-        );
-        const epoch = rows[0] ? Number(rows[0].epoch) : null;
+        const row = await rowOf(tx, EpochRow, ENGAGE_SQL, [reason, toBigint(by), at, mirrored ?? floor + 1]);
+        const epoch = row ? Number(row.epoch) : null;
         if (epoch !== null) await tx.exec(OWE_CANCEL_SQL, [epoch, at, who, opts.chatId ?? null, reason]);
         return epoch;
       });
+      inPostgres = true;
+    } catch (err) {
+      // Postgres did not take it: the mirror and this process hold it; readers repair Postgres later.
+      this.log?.warn({ err, mirrored: mirrored !== null }, 'Postgres did not take the kill: the mirror and this process hold it until a reader repairs Postgres');
+    }
+    if (inPostgres) {
       if (recorded !== null) this.remember({ engaged: true, epoch: recorded, reason, by: who, at: at.toISOString() });
-      await this.audit.append({ action: 'killswitch.engaged', actor: by, reason, epoch: recorded, redisMirrored: mirrored !== null });
-    } catch {
-      // Postgres did not take it (or only the audit failed): the mirror and this process hold it; readers repair Postgres later.
+      // The kill holds without its audit row (refusing orders matters more), but the missing row must be seen.
+      await this.audit
+        .append({ action: 'killswitch.engaged', actor: by, reason, epoch: recorded, redisMirrored: mirrored !== null })
+        .catch((err: unknown) => this.log?.error({ err, epoch: recorded, reason, by: who }, 'the kill is engaged but its audit append (killswitch.engaged) failed'));
     }
     if (mirrored === null && recorded === null) {
       // Neither store: this process still holds it, so it refuses orders and writes it to the first store that comes back.
@@ -100,17 +116,17 @@ export class KillSwitch {
     const expected = opts.expectedEpoch ?? now.epoch;
     if (expected === null || expected !== now.epoch) throw new KillSwitchChangedError(now);
     const at = new Date();
-    const rows = await this.db.rows<{ epoch: string }>(
-      "UPDATE kill_switch SET engaged = false, reason = 'resumed', changed_by = $1, changed_at = $2, epoch = epoch + 1 WHERE id = 1 AND epoch = $3 RETURNING epoch::text AS epoch",
-      [toBigint(by), at, expected],
-    );
-    if (!rows[0]) throw new KillSwitchChangedError(await this.state());
-    const epoch = Number(rows[0].epoch);
+    const row = await rowOf(this.db, EpochRow, RESUME_SQL, [toBigint(by), at, expected]);
+    if (!row) throw new KillSwitchChangedError(await this.state());
+    const epoch = Number(row.epoch);
     const record = { engaged: false, epoch, reason: 'resumed', by: String(by), at: at.toISOString() };
     this.remember(record);
     await this.audit.append({ action: 'killswitch.resumed', actor: by, epoch });
     // If the mirror write fails, state() reads the mirror as unreachable (still engaged) until a reader repairs it.
-    await withTimeout(this.mirror.offer(record), MIRROR_TIMEOUT_MS, 'redis set').catch(() => false);
+    await withTimeout(this.mirror.offer(record), MIRROR_TIMEOUT_MS, 'redis set').catch((err: unknown) => {
+      this.log?.debug({ err, epoch }, 'the mirror did not take the resume: it reads as unreachable (engaged) until a reader repairs it');
+      return false;
+    });
     return this.state();
   }
 
@@ -123,21 +139,32 @@ export class KillSwitch {
     // What this process knew when the read began: a change made while the stores are read is seen by the next read, as with the stores themselves.
     const memory = this.known;
     const [postgres, redis] = await Promise.all([
-      this.db
-        .rows<KillSwitchRow>(SELECT_ROW)
-        .then((rows): NumberedRecord => {
-          const r = rows[0];
-          return r
+      rowOf(this.db, KillSwitchRow, SELECT_ROW)
+        .then((r): NumberedRecord =>
+          r
             ? { engaged: r.engaged, epoch: Number(r.epoch), reason: r.reason, by: r.changed_by, at: r.changed_at.toISOString() }
-            : { engaged: false, epoch: 0, reason: null, by: null, at: new Date(0).toISOString() };
-        })
-        .catch(() => 'unreachable' as const),
-      withTimeout(this.mirror.read(), MIRROR_TIMEOUT_MS, 'redis get').catch(() => 'unreachable' as const),
+            : { engaged: false, epoch: 0, reason: null, by: null, at: new Date(0).toISOString() },
+        )
+        .catch((err: unknown) => {
+          this.log?.debug({ err }, 'kill switch: Postgres unreadable, counted as unreachable (fails closed)');
+          return 'unreachable' as const;
+        }),
+      withTimeout(this.mirror.read(), MIRROR_TIMEOUT_MS, 'redis get').catch((err: unknown) => {
+        this.log?.debug({ err }, 'kill switch: the mirror unreadable, counted as unreachable (fails closed)');
+        return 'unreachable' as const;
+      }),
     ]);
     const v = decideKillSwitch({ postgres, redis, memory });
     if (v.winner) this.remember(v.winner);
-    if (v.winner && v.repairPostgres) await this.repairPostgres(v.winner, v.source ?? 'memory').catch(() => undefined);
-    if (v.winner && v.repairRedis) await withTimeout(this.mirror.offer(v.winner), MIRROR_TIMEOUT_MS, 'redis set').catch(() => undefined);
+    // state() never throws: a repair that fails is tried again by the next read.
+    if (v.winner && v.repairPostgres)
+      await this.repairPostgres(v.winner, v.source ?? 'memory').catch((err: unknown) =>
+        this.log?.warn({ err, epoch: v.winner?.epoch }, 'kill switch: could not repair Postgres (or audit the repair); the next read tries again'),
+      );
+    if (v.winner && v.repairRedis)
+      await withTimeout(this.mirror.offer(v.winner), MIRROR_TIMEOUT_MS, 'redis set').catch((err: unknown) =>
+        this.log?.debug({ err, epoch: v.winner?.epoch }, 'kill switch: could not repair the mirror; the next read tries again'),
+      );
     return v.state;
   }
 

@@ -1,6 +1,10 @@
 import type { SqlSession } from '../../adapters/db/port.js';
 import type { SymbolDigest } from './dataset-hash.js';
-import type { KeyFigure, ManifestKind, RunManifest } from './manifest.js';
+import type { KeyFigure, RunManifest } from './manifest.js';
+import { z } from 'zod';
+import { pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { pgJsonArray, pgJsonObject } from '../../lib/sql-json.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 
 /** A stored manifest and when it was first recorded. */
 export type StoredManifest = RunManifest & { createdAt: Date };
@@ -8,17 +12,18 @@ export type StoredManifest = RunManifest & { createdAt: Date };
 /** What {@link RunManifestStore.find} found for an id or prefix. */
 export type ManifestLookup = { kind: 'found'; manifest: StoredManifest } | { kind: 'none' } | { kind: 'ambiguous'; ids: string[] };
 
-interface ManifestRow {
-  id: string;
-  kind: ManifestKind;
-  dataset_hash: string;
-  symbols: SymbolDigest[];
-  code_version: string;
-  params: Record<string, unknown>;
-  seed: string | null;
-  figures: KeyFigure[];
-  created_at: Date;
-}
+/** A `run_manifests` row (seed read as text: a bigint). */
+const ManifestRow = z.object({
+  id: pgText,
+  kind: z.enum(['backtest', 'walk_forward', 'incubation']),
+  dataset_hash: pgText,
+  symbols: pgJsonArray<SymbolDigest>(),
+  code_version: pgText,
+  params: pgJsonObject<Record<string, unknown>>(),
+  seed: pgText.nullable(),
+  figures: pgJsonArray<KeyFigure>(),
+  created_at: pgTimestamp,
+});
 
 /** Shortest prefix {@link RunManifestStore.find} accepts: fewer hex digits would match too much to be meant. */
 export const MIN_PREFIX = 6;
@@ -47,7 +52,9 @@ export class RunManifestStore {
     if (!/^[0-9a-f]+$/.test(p) || p.length < MIN_PREFIX || p.length > 64) {
       throw new RangeError(`a manifest id is ${MIN_PREFIX} to 64 hex digits (the 12 a report shows will do), got "${idOrPrefix}"`);
     }
-    const rows = await this.db.rows<ManifestRow>(
+    const rows = await rowsOf(
+      this.db,
+      ManifestRow,
       `SELECT id, kind, dataset_hash, symbols, code_version, params, seed::text AS seed, figures, created_at
        FROM run_manifests WHERE id LIKE $1 || '%' ORDER BY id LIMIT 5`,
       [p],

@@ -1,43 +1,45 @@
+import { z } from 'zod';
 import { num } from './rows.js';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgInt, pgJson, pgNumeric, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 import { storedReason } from '../execution/recorded-reasons.js';
 import type { ExitReason, OrderKind, OrderState, RecentOrder } from './types.js';
 
 /** How many orders /orders lists. */
 export const RECENT_ORDERS = 10;
 
-interface OrderRow {
-  id: string;
-  kind: OrderKind;
-  exit_reason: ExitReason | null;
-  symbol: string;
-  strategy: string;
-  side: 'buy' | 'sell';
-  qty: number;
-  filled_qty: number;
-  avg_fill_price: string | null;
-  limit_price: string;
-  state: OrderState;
-  client_order_id: string;
-  broker: string;
-  realized_pnl: string | null;
-  reject_reason: string | null;
-  reject_detail: unknown;
-  created_at: Date;
-  booked_at: Date | null;
-}
+/** The enums are the table's CHECK constraints. */
+const OrderRow = z.object({
+  id: pgText,
+  kind: z.enum(['entry', 'exit'] satisfies OrderKind[]),
+  exit_reason: z.enum(['stop', 'time_stop', 'target', 'flatten', 'close'] satisfies ExitReason[]).nullable(),
+  symbol: pgText,
+  strategy: pgText,
+  side: z.enum(['buy', 'sell']),
+  qty: pgInt,
+  filled_qty: pgInt,
+  avg_fill_price: pgNumeric.nullable(),
+  limit_price: pgNumeric,
+  state: z.enum(['new', 'submitted', 'partially_filled', 'filled', 'canceled', 'rejected', 'expired'] satisfies OrderState[]),
+  client_order_id: pgText,
+  broker: pgText,
+  realized_pnl: pgNumeric.nullable(),
+  reject_reason: pgText.nullable(),
+  reject_detail: pgJson,
+  created_at: pgTimestamp,
+  booked_at: pgTimestamp.nullable(),
+});
+const RECENT_SQL = `SELECT id, kind, exit_reason, symbol, strategy, side, qty, filled_qty, avg_fill_price, limit_price, state,
+            client_order_id, broker, realized_pnl, reject_reason, reject_detail, created_at, booked_at
+       FROM orders
+      ORDER BY created_at DESC, client_order_id DESC
+      LIMIT $1`;
 
 /** The latest `limit` orders, entries and exits together, newest first. */
 export async function loadRecentOrders(db: SqlSession, limit: number = RECENT_ORDERS): Promise<RecentOrder[]> {
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new RangeError(`limit must be an integer from 1 to 100, got ${limit}`);
-  const rows = await db.rows<OrderRow>(
-    `SELECT id, kind, exit_reason, symbol, strategy, side, qty, filled_qty, avg_fill_price, limit_price, state,
-            client_order_id, broker, realized_pnl, reject_reason, reject_detail, created_at, booked_at
-       FROM orders
-      ORDER BY created_at DESC, client_order_id DESC
-      LIMIT $1`,
-    [limit],
-  );
+  const rows = await rowsOf(db, OrderRow, RECENT_SQL, [limit]);
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,

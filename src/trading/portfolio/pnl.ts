@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import { nextSession } from '../../engine/calendar/index.js';
+import { pgInt, pgNumeric, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 import { periodRange } from './period.js';
 import type { SqlSession } from '../../adapters/db/port.js';
 import { loadOpenPositions } from './positions.js';
@@ -6,26 +9,30 @@ import { num, numOr0, round6 } from './rows.js';
 import { orderFiledInWindowSql, tradeWindow } from './trade-date.js';
 import type { EquityPoint, PnlPeriod, PnlReport, PositionsSnapshot, RealizedSummary } from './types.js';
 
-interface MarkRow {
-  date: string;
-  equity: string;
-  cash: string;
-  marked_at: Date;
-}
+/** An `equity_marks` row; the date formatted in SQL, the figures numeric. */
+const MarkRow = z.object({ date: pgText, equity: pgNumeric, cash: pgNumeric, marked_at: pgTimestamp });
+const MARKS_SQL = `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity, cash, marked_at FROM equity_marks WHERE date BETWEEN $1::date AND $2::date ORDER BY date`;
+const ANCHOR_SQL = `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity, cash, marked_at FROM equity_marks WHERE date <= $1::date ORDER BY date DESC LIMIT 1`;
+/** `sum(numeric)` is numeric (text); the counts are cast to int. */
+const RealizedRow = z.object({ total: pgNumeric, trades: pgInt, wins: pgInt, losses: pgInt });
+/** Σ qty × price over numeric prices: numeric (text). */
+const FlowsRow = z.object({ net: pgNumeric });
+const FLOWS_SQL = `SELECT COALESCE(sum(CASE WHEN side = 'sell' THEN qty * price ELSE -(qty * price) END), 0) AS net FROM fills WHERE filled_at > $1`;
 
 /**
  * Closing orders filed under a date after `after`, through `through` (see
  * src/trading/portfolio/trade-date.ts).
  */
 async function realizedBetween(db: SqlSession, after: string, through: string): Promise<RealizedSummary> {
-  const rows = await db.rows<{ total: string; trades: number; wins: number; losses: number }>(
+  const r = await rowOf(
+    db,
+    RealizedRow,
     `SELECT COALESCE(sum(realized_pnl), 0) AS total, count(*)::int AS trades,
             count(*) FILTER (WHERE realized_pnl > 0)::int AS wins, count(*) FILTER (WHERE realized_pnl < 0)::int AS losses
        FROM orders o
       WHERE o.realized_pnl IS NOT NULL AND o.booked_at IS NOT NULL AND ${orderFiledInWindowSql('o', '$1', '$2')}`,
     [after, through],
   );
-  const r = rows[0];
   return { total: round6(numOr0(r?.total)), trades: r?.trades ?? 0, wins: r?.wins ?? 0, losses: r?.losses ?? 0 };
 }
 
@@ -45,10 +52,7 @@ export async function loadPnl(db: SqlSession, period: PnlPeriod, now: Date): Pro
   const [realized, later, marks, positions] = await Promise.all([
     realizedBetween(db, window.after, window.through),
     range.today > range.to ? realizedBetween(db, range.to, range.today) : Promise.resolve(null),
-    db.rows<MarkRow>(
-      `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity, cash, marked_at FROM equity_marks WHERE date BETWEEN $1::date AND $2::date ORDER BY date`,
-      [range.baseline, range.to],
-    ),
+    rowsOf(db, MarkRow, MARKS_SQL, [range.baseline, range.to]),
     loadOpenPositions(db),
   ]);
   const points: EquityPoint[] = marks.map((m) => ({ date: m.date, equity: numOr0(m.equity), live: false }));
@@ -83,13 +87,9 @@ export async function loadPnl(db: SqlSession, period: PnlPeriod, now: Date): Pro
  * nothing was ever marked: without a starting cash there is no equity to show.
  */
 async function liveEquity(db: SqlSession, upTo: string, positions: PositionsSnapshot): Promise<number | null> {
-  const anchor = await db.rows<MarkRow>(`SELECT to_char(date, 'YYYY-MM-DD') AS date, equity, cash, marked_at FROM equity_marks WHERE date <= $1::date ORDER BY date DESC LIMIT 1`, [upTo]);
-  const a = anchor[0];
+  const a = await rowOf(db, MarkRow, ANCHOR_SQL, [upTo]);
   if (!a) return null;
-  const flows = await db.rows<{ net: string }>(
-    `SELECT COALESCE(sum(CASE WHEN side = 'sell' THEN qty * price ELSE -(qty * price) END), 0) AS net FROM fills WHERE filled_at > $1`,
-    [a.marked_at],
-  );
-  const cash = numOr0(a.cash) + (num(flows[0]?.net) ?? 0);
+  const flows = await rowOf(db, FlowsRow, FLOWS_SQL, [a.marked_at]);
+  const cash = numOr0(a.cash) + (num(flows?.net) ?? 0);
   return round6(cash + positions.totals.marketValue);
 }

@@ -1,25 +1,37 @@
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgInt, pgNumeric, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 import { num, numOr0, round6 } from './rows.js';
 import { originOf, type MarkOrigin } from './mark-source.js';
 import type { OpenPosition, PositionsSnapshot, PriceSource } from './types.js';
 
-interface PositionRow {
-  symbol: string;
-  strategy: string;
-  qty: number;
-  avg_cost: string;
-  opened_at: Date;
-  stop: string | null;
-  target: string | null;
-  time_stop_date: string | null;
-  realized_pnl: string;
-  last_price: string | null;
-  last_price_date: string | null;
-  last_price_at: Date | null;
-  last_price_source: string | null;
-  bar_close: number | null;
-  bar_date: string | null;
-}
+/** Figures numeric (text) except the bar's float8 close; dates formatted in SQL; the bar columns NULL without bars. */
+const PositionRow = z.object({
+  symbol: pgText,
+  strategy: pgText,
+  qty: pgInt,
+  avg_cost: pgNumeric,
+  opened_at: pgTimestamp,
+  stop: pgNumeric.nullable(),
+  target: pgNumeric.nullable(),
+  time_stop_date: pgText.nullable(),
+  realized_pnl: pgNumeric,
+  last_price: pgNumeric.nullable(),
+  last_price_date: pgText.nullable(),
+  last_price_at: pgTimestamp.nullable(),
+  last_price_source: pgText.nullable(),
+  bar_close: pgInt.nullable(),
+  bar_date: pgText.nullable(),
+});
+type PositionRow = z.output<typeof PositionRow>;
+const OPEN_POSITIONS_SQL = `SELECT p.symbol, p.strategy, p.qty, p.avg_cost, p.opened_at, p.stop, p.target,
+            to_char(p.time_stop_date, 'YYYY-MM-DD') AS time_stop_date, p.realized_pnl, p.last_price,
+            to_char(p.last_price_at AT TIME ZONE 'America/New_York', 'YYYY-MM-DD') AS last_price_date, p.last_price_at, p.last_price_source,
+            b.close AS bar_close, to_char(b.date, 'YYYY-MM-DD') AS bar_date
+       FROM positions p
+       LEFT JOIN LATERAL (SELECT close, date FROM bars_daily d WHERE d.symbol = p.symbol ORDER BY d.date DESC LIMIT 1) b ON true
+      WHERE p.qty > 0`;
 
 /**
  * Open positions with a current price: `positions.last_price` (the mark,
@@ -29,15 +41,7 @@ interface PositionRow {
  * however long the bar history is.
  */
 export async function loadOpenPositions(db: SqlSession): Promise<PositionsSnapshot> {
-  const rows = await db.rows<PositionRow>(
-    `SELECT p.symbol, p.strategy, p.qty, p.avg_cost, p.opened_at, p.stop, p.target,
-            to_char(p.time_stop_date, 'YYYY-MM-DD') AS time_stop_date, p.realized_pnl, p.last_price,
-            to_char(p.last_price_at AT TIME ZONE 'America/New_York', 'YYYY-MM-DD') AS last_price_date, p.last_price_at, p.last_price_source,
-            b.close AS bar_close, to_char(b.date, 'YYYY-MM-DD') AS bar_date
-       FROM positions p
-       LEFT JOIN LATERAL (SELECT close, date FROM bars_daily d WHERE d.symbol = p.symbol ORDER BY d.date DESC LIMIT 1) b ON true
-      WHERE p.qty > 0`,
-  );
+  const rows = await rowsOf(db, PositionRow, OPEN_POSITIONS_SQL);
   const positions = rows.map(toPosition).sort(byImportance);
   return { positions, totals: totalsOf(positions) };
 }

@@ -38,7 +38,8 @@ const PAPER_URL = 'https://paper-api.alpaca.markets';
 const LIVE_URL = 'https://api.alpaca.markets';
 const MAX_SAW = 300;
 
-type Read<T> = { ok: true; value: T } | { ok: false; error: unknown };
+/** One read's outcome, kept: every check that needs it looks at the same answer or the same error. */
+type Read<T> = PromiseSettledResult<T>;
 /** A clock answer with when it was asked and answered on this machine, for the skew. */
 interface TimedClock {
   clock: BrokerClock;
@@ -65,7 +66,7 @@ export function brokerChecks(deps: BrokerCheckDeps): PreflightCheck[] {
   // One account read and one clock read per run, shared by the checks that need them (they run at once).
   let account: Promise<Read<BrokerAccount>> | null = null;
   let clock: Promise<Read<TimedClock>> | null = null;
-  const readAccount = () => (account ??= settle(() => theBroker().account()));
+  const readAccount = () => (account ??= settle(async () => theBroker().account()));
   const readClock = () =>
     (clock ??= settle(async () => {
       const b = theBroker();
@@ -78,27 +79,27 @@ export function brokerChecks(deps: BrokerCheckDeps): PreflightCheck[] {
   const check = (suffix: string, title: string, run: () => Promise<CheckVerdict>): PreflightCheck => ({ id: `broker.${name}.${suffix}`, title: `${name} ${title}`, market, run });
   const notChecked = (r: Read<BrokerAccount>): CheckVerdict => ({
     level: 'fail',
-    saw: `not checked: the account could not be read (${cap(errText(r.ok ? null : r.error))})`,
+    saw: `not checked: the account could not be read (${cap(errText(r.status === 'fulfilled' ? null : r.reason))})`,
     fix: `fix "${name} credentials accepted" first, then run preflight again.`,
   });
 
   return [
     check('credentials', 'credentials accepted', async () => {
       const r = await readAccount();
-      if (r.ok) return { level: 'pass', saw: `${name} accepted the keys at ${deps.baseUrl ?? 'its API'} (account status ${r.value.flags?.status ?? 'not given'})` };
-      if (isBrokerError(r.error, 'auth')) {
-        const status = r.error.status === undefined ? '' : ` (HTTP ${r.error.status})`;
+      if (r.status === 'fulfilled') return { level: 'pass', saw: `${name} accepted the keys at ${deps.baseUrl ?? 'its API'} (account status ${r.value.flags?.status ?? 'not given'})` };
+      if (isBrokerError(r.reason, 'auth')) {
+        const status = r.reason.status === undefined ? '' : ` (HTTP ${r.reason.status})`;
         return { level: 'fail', saw: `the broker refused the keys${status} at ${deps.baseUrl ?? name}`, fix: keysFix(deps) };
       }
       return {
         level: 'fail',
-        saw: `could not read the account: ${cap(errText(r.error))}`,
+        saw: `could not read the account: ${cap(errText(r.reason))}`,
         fix: `check that ${deps.baseUrl ?? name} is reachable from this machine (and https://status.alpaca.markets), then run preflight again.`,
       };
     }),
     check('account-flags', 'account flags', async () => {
       const r = await readAccount();
-      if (!r.ok) return notChecked(r);
+      if (r.status === 'rejected') return notChecked(r);
       const flags = blockingFlags(r.value.flags);
       const status = r.value.flags?.status ?? null;
       if (flags.length > 0) {
@@ -112,7 +113,7 @@ export function brokerChecks(deps: BrokerCheckDeps): PreflightCheck[] {
     }),
     check('buying-power', 'buying power', async () => {
       const r = await readAccount();
-      if (!r.ok) return notChecked(r);
+      if (r.status === 'rejected') return notChecked(r);
       const bp = r.value.buyingPower;
       const budget = deps.perOrderBudget;
       if (!(bp > 0)) {
@@ -129,12 +130,12 @@ export function brokerChecks(deps: BrokerCheckDeps): PreflightCheck[] {
     }),
     check('clock', 'clock against our calendar', async () => {
       const r = await readClock();
-      if (!r.ok) return clockUnreadable(name, r.error);
+      if (r.status === 'rejected') return clockUnreadable(name, r.reason);
       return clockAgainstCalendar(name, r.value.clock, deps.hours, r.value.receivedMs);
     }),
     check('clock-skew', 'clock skew', async () => {
       const r = await readClock();
-      if (!r.ok) return clockUnreadable(name, r.error);
+      if (r.status === 'rejected') return clockUnreadable(name, r.reason);
       return clockSkew(name, r.value);
     }),
   ];
@@ -194,12 +195,10 @@ export function clockSkew(name: string, t: TimedClock): CheckVerdict {
   return { level: 'pass', saw };
 }
 
-async function settle<T>(fn: () => Promise<T>): Promise<Read<T>> {
-  try {
-    return { ok: true, value: await fn() };
-  } catch (error) {
-    return { ok: false, error };
-  }
+/** `run`'s outcome as Promise.allSettled gives it (`run` is async: a throw before its first await is a rejection too). */
+async function settle<T>(run: () => Promise<T>): Promise<Read<T>> {
+  const [outcome] = await Promise.allSettled([run()]);
+  return outcome!;
 }
 
 function cap(text: string): string {

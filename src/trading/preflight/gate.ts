@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgNumeric, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowOf } from '../../lib/sql-rows.js';
 import type { Alerts } from '../alerts/alerts.js';
 import { PREFLIGHT_FAILS_KEPT, type PreflightFailedDetail } from '../alerts/details.js';
 import type { PreflightReport, PreflightResult } from './types.js';
@@ -39,6 +42,31 @@ export type PreflightBlock =
   | { kind: 'never_ran'; broker: string }
   | { kind: 'failed'; broker: string; run: RecordedPreflight; failing: PreflightResult[] };
 
+/** `id` is bigserial (text from the driver). */
+const IdRow = z.object({ id: pgNumeric });
+const RECORD_SQL = `INSERT INTO preflight_runs (at, level, results, by, ms) VALUES ($1::timestamptz, $2, $3::jsonb, $4, $5) RETURNING id`;
+
+const Level = z.enum(['pass', 'warn', 'fail'] satisfies PreflightResult['level'][]);
+/** One stored result (the jsonb array holds what {@link recordPreflight} wrote). */
+const StoredResult = z.object({
+  id: z.string(),
+  title: z.string(),
+  level: Level,
+  saw: z.string(),
+  fix: z.string().nullable(),
+  ms: z.number(),
+  market: z.string().nullable().optional(),
+});
+const RunRow = z.object({
+  id: pgNumeric,
+  at: pgTimestamp,
+  level: Level,
+  by: pgText,
+  // Anything but an array reads as no results (as before schemas).
+  results: z.preprocess((v) => (Array.isArray(v) ? v : []), z.array(StoredResult)),
+});
+const LATEST_SQL = `SELECT id, at, level, by, results FROM preflight_runs ORDER BY id DESC LIMIT 1`;
+
 export interface RecordOptions {
   /** Opens the admins' alert on a ✗ and resolves it on a run without one; without it, only the row is written. */
   alerts?: Pick<Alerts, 'raise' | 'resolve'>;
@@ -53,14 +81,8 @@ export interface RecordOptions {
  * a ✗ opens (or refreshes) the admins' alert and a run without one resolves it.
  */
 export async function recordPreflight(db: SqlSession, report: PreflightReport, by: string, opts: RecordOptions = {}): Promise<RecordedPreflight> {
-  const rows = await db.rows<{ id: string }>(`INSERT INTO preflight_runs (at, level, results, by, ms) VALUES ($1::timestamptz, $2, $3::jsonb, $4, $5) RETURNING id`, [
-    report.at,
-    report.level,
-    JSON.stringify(report.results),
-    by,
-    Math.max(0, Math.round(report.ms)),
-  ]);
-  const run: RecordedPreflight = { id: Number(rows[0]!.id), at: report.at, level: report.level, by, results: report.results };
+  const row = await rowOf(db, IdRow, RECORD_SQL, [report.at, report.level, JSON.stringify(report.results), by, Math.max(0, Math.round(report.ms))]);
+  const run: RecordedPreflight = { id: Number(row!.id), at: report.at, level: report.level, by, results: report.results };
   if (opts.alerts) {
     if (report.level === 'fail') {
       const broker = opts.broker ?? 'unknown';
@@ -74,12 +96,9 @@ export async function recordPreflight(db: SqlSession, report: PreflightReport, b
 
 /** The newest recorded run, or null when none was ever recorded. */
 export async function latestPreflight(db: SqlSession): Promise<RecordedPreflight | null> {
-  const rows = await db.rows<{ id: string; at: Date; level: RecordedPreflight['level']; by: string; results: PreflightResult[] }>(
-    `SELECT id, at, level, by, results FROM preflight_runs ORDER BY id DESC LIMIT 1`,
-  );
-  const r = rows[0];
+  const r = await rowOf(db, RunRow, LATEST_SQL);
   if (!r) return null;
-  return { id: Number(r.id), at: new Date(r.at).toISOString(), level: r.level, by: r.by, results: Array.isArray(r.results) ? r.results : [] };
+  return { id: Number(r.id), at: r.at.toISOString(), level: r.level, by: r.by, results: r.results };
 }
 
 /**

@@ -1,8 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
 import type { BrokerClock } from '../../adapters/brokers/port.js';
 import { queueWindow, queueWindowAt, type MarketHours, type QueueWindow } from '../../engine/market-hours.js';
 import { roleAllows, type Role } from '../../lib/roles.js';
+import { pgInt, pgNumeric, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 import { APPROVER_ROLE, explainDecision, type AlreadyDecided } from '../execution/approve-pick.js';
 
 /**
@@ -58,28 +62,32 @@ export interface QueueDeps {
    * calendar alone decides.
    */
   brokerClock?: () => Promise<BrokerClock>;
+  /** Where an unreadable broker clock is told (debug: it then counts as open, see entryWindow). */
+  log?: Pick<Logger, 'debug'>;
 }
 
-interface Row {
-  id: string;
-  kind: QueuedKind;
-  state: QueuedState;
-  session_date: string;
-  send_at: Date;
-  expires_at: Date;
-  approval_id: string | null;
-  pick_id: string | null;
-  symbol: string | null;
-  strategy: string | null;
-  side: 'buy' | 'sell' | null;
-  qty: number | null;
-  kill_epoch: string | null;
-  requested_by: string;
-  role: Role;
-  chat_id: string;
-  card_message_id: number | null;
-  created_at: Date;
-}
+/** A `queued_orders` row as {@link columns} selects it (bigints as text, the session date formatted); the enums are the table's CHECKs. */
+const Row = z.object({
+  id: pgText,
+  kind: z.enum(['entry', 'close', 'flatten'] satisfies QueuedKind[]),
+  state: z.enum(['QUEUED', 'SENT', 'CANCELLED', 'EXPIRED'] satisfies QueuedState[]),
+  session_date: pgText,
+  send_at: pgTimestamp,
+  expires_at: pgTimestamp,
+  approval_id: pgText.nullable(),
+  pick_id: pgText.nullable(),
+  symbol: pgText.nullable(),
+  strategy: pgText.nullable(),
+  side: z.enum(['buy', 'sell']).nullable(),
+  qty: pgInt.nullable(),
+  kill_epoch: pgNumeric.nullable(),
+  requested_by: pgNumeric,
+  role: z.enum(['viewer', 'trader', 'admin'] satisfies Role[]),
+  chat_id: pgNumeric,
+  card_message_id: pgInt.nullable(),
+  created_at: pgTimestamp,
+});
+type Row = z.output<typeof Row>;
 
 /** The columns a {@link Row} holds, optionally of a table alias (`q.`). */
 function columns(t = ''): string {
@@ -87,6 +95,7 @@ function columns(t = ''): string {
   ${t}strategy, ${t}side, ${t}qty, ${t}kill_epoch::text AS kill_epoch, ${t}requested_by::text AS requested_by, ${t}role, ${t}chat_id::text AS chat_id, ${t}card_message_id, ${t}created_at`;
 }
 const COLUMNS = columns();
+const BY_ID_SQL = `SELECT ${COLUMNS} FROM queued_orders WHERE id = $1`;
 
 function toQueued(r: Row): QueuedOrder {
   return {
@@ -145,7 +154,9 @@ export async function queueEntry(deps: QueueDeps, input: { pickId: string; userI
   const now = deps.now();
   const w = await entryWindow(deps, now);
   if ('kind' in w) return w;
-  const rows = await deps.db.rows<Row>(
+  const rows = await rowsOf(
+    deps.db,
+    Row,
     `WITH decided AS (
        UPDATE picks SET state = 'QUEUED', decided_by = $2, decided_at = $3
         WHERE id = $1 AND state = 'PENDING' AND expires_at > $3
@@ -176,7 +187,12 @@ export async function queueEntry(deps: QueueDeps, input: { pickId: string; userI
  */
 async function entryWindow(deps: QueueDeps, now: Date): Promise<QueueWindow | QueueRefusal> {
   if (!deps.hours.isOpen(now.getTime())) return queueWindow(deps.hours, now.getTime()) ?? { kind: 'no_session' };
-  const clock = deps.brokerClock ? await deps.brokerClock().catch(() => null) : null;
+  const clock = deps.brokerClock
+    ? await deps.brokerClock().catch((err: unknown) => {
+        deps.log?.debug({ err }, 'broker clock not read: counted as open (Approve is the way; the order path asks the clock again)');
+        return null;
+      })
+    : null;
   if (!clock || clock.isOpen) return { kind: 'market_open' };
   const open = clock.nextOpen === null ? Number.NaN : Date.parse(clock.nextOpen);
   // The broker's open must lie ahead: a stale or garbled answer queues nothing.
@@ -216,7 +232,9 @@ async function insertExit(
   const w = queueWindow(deps.hours, now.getTime());
   if (!w) return { kind: 'no_session' };
   const conflict = kind === 'close' ? `(symbol, strategy) WHERE kind = 'close' AND state = 'QUEUED'` : `(kill_epoch) WHERE kind = 'flatten' AND state = 'QUEUED'`;
-  const rows = await deps.db.rows<Row>(
+  const rows = await rowsOf(
+    deps.db,
+    Row,
     `INSERT INTO queued_orders (id, kind, state, session_date, send_at, expires_at, symbol, strategy, side, qty, kill_epoch, requested_by, role, chat_id, created_at, updated_at)
      VALUES ($1, $2, 'QUEUED', $3::date, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
      ON CONFLICT ${conflict} DO NOTHING
@@ -226,8 +244,8 @@ async function insertExit(
   if (rows[0]) return { kind: 'queued', order: toQueued(rows[0]) };
   const existing =
     kind === 'close'
-      ? await deps.db.rows<Row>(`SELECT ${COLUMNS} FROM queued_orders WHERE kind = 'close' AND state = 'QUEUED' AND symbol = $1 AND strategy = $2`, [input.symbol, input.strategy])
-      : await deps.db.rows<Row>(`SELECT ${COLUMNS} FROM queued_orders WHERE kind = 'flatten' AND state = 'QUEUED' AND kill_epoch = $1`, [input.killEpoch]);
+      ? await rowsOf(deps.db, Row, `SELECT ${COLUMNS} FROM queued_orders WHERE kind = 'close' AND state = 'QUEUED' AND symbol = $1 AND strategy = $2`, [input.symbol, input.strategy])
+      : await rowsOf(deps.db, Row, `SELECT ${COLUMNS} FROM queued_orders WHERE kind = 'flatten' AND state = 'QUEUED' AND kill_epoch = $1`, [input.killEpoch]);
   if (!existing[0]) throw new Error(`queued ${kind} vanished between insert and read`);
   return { kind: 'already_queued', order: toQueued(existing[0]) };
 }
@@ -243,13 +261,12 @@ export type CancelQueuedResult =
 export async function cancelQueued(deps: Pick<QueueDeps, 'db' | 'now'>, input: { id: string; by: number; role: Role }): Promise<CancelQueuedResult> {
   const id = input.id.toLowerCase();
   if (!QUEUED_ID.test(id)) return { kind: 'not_found', id: input.id };
-  const found = await deps.db.rows<Row>(`SELECT ${COLUMNS} FROM queued_orders WHERE id = $1`, [id]);
-  const row = found[0];
+  const row = await rowOf(deps.db, Row, BY_ID_SQL, [id]);
   if (!row) return { kind: 'not_found', id };
   const needed: Role = row.kind === 'flatten' ? 'admin' : 'trader';
   if (!roleAllows(input.role, needed)) return { kind: 'forbidden', role: input.role, needed };
   const closed = await closeQueued(deps.db, `id = $3`, [id], 'CANCELLED', String(input.by), deps.now());
-  return closed[0] ? { kind: 'cancelled', order: closed[0] } : { kind: 'not_queued', order: toQueued((await deps.db.rows<Row>(`SELECT ${COLUMNS} FROM queued_orders WHERE id = $1`, [id]))[0] ?? row) };
+  return closed[0] ? { kind: 'cancelled', order: closed[0] } : { kind: 'not_queued', order: toQueued((await rowOf(deps.db, Row, BY_ID_SQL, [id])) ?? row) };
 }
 
 /** `/kill`: every queued order is cancelled (none may reach a broker at the open). */
@@ -259,15 +276,15 @@ export async function cancelAllQueued(deps: Pick<QueueDeps, 'db' | 'now'>, by: s
 
 /** Queued orders not sent yet, oldest first (/orders, /cancel without an id). */
 export async function listQueued(db: SqlSession): Promise<QueuedOrder[]> {
-  const rows = await db.rows<Row>(`SELECT ${COLUMNS} FROM queued_orders WHERE state = 'QUEUED' ORDER BY created_at, id`);
+  const rows = await rowsOf(db, Row, `SELECT ${COLUMNS} FROM queued_orders WHERE state = 'QUEUED' ORDER BY created_at, id`);
   return rows.map(toQueued);
 }
 
 /** One queued order by id (any state), or null. */
 export async function getQueued(db: SqlSession, id: string): Promise<QueuedOrder | null> {
   if (!QUEUED_ID.test(id)) return null;
-  const rows = await db.rows<Row>(`SELECT ${COLUMNS} FROM queued_orders WHERE id = $1`, [id]);
-  return rows[0] ? toQueued(rows[0]) : null;
+  const row = await rowOf(db, Row, BY_ID_SQL, [id]);
+  return row ? toQueued(row) : null;
 }
 
 /** Queued orders whose expiry has passed become EXPIRED (an entry's approval `expired`, its pick EXPIRED); returns them, to tell their chats. */
@@ -290,7 +307,9 @@ export async function releaseDue(deps: QueueDeps, opts: { kinds?: readonly Queue
   const now = deps.now();
   if (!deps.hours.isOpen(now.getTime())) return [];
   const kinds = opts.kinds ?? ['entry', 'close', 'flatten'];
-  const rows = await deps.db.rows<Row>(
+  const rows = await rowsOf(
+    deps.db,
+    Row,
     `WITH due AS (
        UPDATE queued_orders SET state = 'SENT', sent_at = $1, updated_at = $1
         WHERE state = 'QUEUED' AND send_at <= $1 AND expires_at > $1 AND kind = ANY($2::text[])
@@ -305,7 +324,7 @@ export async function releaseDue(deps: QueueDeps, opts: { kinds?: readonly Queue
   );
   // Sent before but perhaps never handed on (a crash between the flip and the enqueue): handed on
   // again, which is safe because every hand-on is keyed by the queued order (jobId), so it runs once.
-  const resend = await deps.db.rows<Row>(`SELECT ${COLUMNS} FROM queued_orders WHERE state = 'SENT' AND expires_at > $1 AND kind = ANY($2::text[])`, [now, kinds]);
+  const resend = await rowsOf(deps.db, Row, `SELECT ${COLUMNS} FROM queued_orders WHERE state = 'SENT' AND expires_at > $1 AND kind = ANY($2::text[])`, [now, kinds]);
   const fresh = rows.map(toQueued);
   const ids = new Set(fresh.map((q) => q.id));
   return [...fresh, ...resend.map(toQueued).filter((q) => !ids.has(q.id))];
@@ -314,7 +333,9 @@ export async function releaseDue(deps: QueueDeps, opts: { kinds?: readonly Queue
 /** QUEUED → `state` for the rows `where` selects ($1 = now, $2 = by, $3… = params), with an entry's approval and pick; returns the rows changed. */
 async function closeQueued(db: UnitOfWork, where: string, params: unknown[], state: 'CANCELLED' | 'EXPIRED', by: string, now: Date): Promise<QueuedOrder[]> {
   const approvalState = state === 'CANCELLED' ? 'cancelled' : 'expired';
-  const rows = await db.rows<Row>(
+  const rows = await rowsOf(
+    db,
+    Row,
     `WITH closed AS (
        UPDATE queued_orders SET state = '${state}', closed_at = $1, closed_by = $2, updated_at = $1
         WHERE state = 'QUEUED' AND ${where}

@@ -4,14 +4,23 @@
  * by the session they are filed under (src/trading/portfolio/trade-date.ts), like /pnl and the
  * close digest; audit events by their New York date.
  */
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgBool, pgInt, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 import { orderTradeInstantSql, orderFiledInWindowSql, type TradeWindow } from '../portfolio/trade-date.js';
 
 const NY = `'America/New_York'`;
 
+const SourceCountRow = z.object({ source: pgText, n: pgInt });
+const DayCountRow = z.object({ date: pgText, n: pgInt });
+const OutcomeCountRow = z.object({ outcome: pgText, n: pgInt });
+
 /** Signals per source over the sessions. */
 export async function loadSignalCounts(db: SqlSession, sessions: readonly string[]): Promise<{ source: string; n: number }[]> {
-  return db.rows(
+  return rowsOf(
+    db,
+    SourceCountRow,
     `SELECT source, count(*)::int AS n FROM decisions
       WHERE kind = 'signal' AND session_date = ANY($1::date[])
       GROUP BY source ORDER BY count(*) DESC, source`,
@@ -21,7 +30,9 @@ export async function loadSignalCounts(db: SqlSession, sessions: readonly string
 
 /** Signals per session date. */
 export async function loadSignalsPerDay(db: SqlSession, sessions: readonly string[]): Promise<{ date: string; n: number }[]> {
-  return db.rows(
+  return rowsOf(
+    db,
+    DayCountRow,
     `SELECT to_char(session_date, 'YYYY-MM-DD') AS date, count(*)::int AS n FROM decisions
       WHERE kind = 'signal' AND session_date = ANY($1::date[])
       GROUP BY session_date ORDER BY session_date`,
@@ -31,7 +42,9 @@ export async function loadSignalsPerDay(db: SqlSession, sessions: readonly strin
 
 /** Card decisions per outcome over the sessions. */
 export async function loadCardCounts(db: SqlSession, sessions: readonly string[]): Promise<{ outcome: string; n: number }[]> {
-  return db.rows(
+  return rowsOf(
+    db,
+    OutcomeCountRow,
     `SELECT outcome, count(*)::int AS n FROM decisions
       WHERE kind = 'card' AND session_date = ANY($1::date[])
       GROUP BY outcome ORDER BY outcome`,
@@ -40,17 +53,20 @@ export async function loadCardCounts(db: SqlSession, sessions: readonly string[]
 }
 
 /** One posted card's pick and what became of it. */
-export interface PostedPickRow {
-  pick_id: string;
-  state: string;
-  approval_state: string | null;
-  refused_gate: string | null;
-  expired: boolean;
-}
+const PostedPickRowSchema = z.object({
+  pick_id: pgText,
+  state: pgText,
+  approval_state: pgText.nullable(),
+  refused_gate: pgText.nullable(),
+  expired: pgBool,
+});
+export type PostedPickRow = z.output<typeof PostedPickRowSchema>;
 
 /** The picks posted as cards on the sessions, with their approval and whether the audit says they expired. */
 export async function loadPostedPicks(db: SqlSession, sessions: readonly string[]): Promise<PostedPickRow[]> {
-  return db.rows<PostedPickRow>(
+  return rowsOf(
+    db,
+    PostedPickRowSchema,
     `SELECT p.id AS pick_id, p.state, a.state AS approval_state, a.refused_gate,
             EXISTS (SELECT 1 FROM audit_log l WHERE l.payload->>'action' = 'pick.expired' AND l.payload->>'pickId' = p.id) AS expired
        FROM (SELECT DISTINCT pick_id FROM decisions
@@ -63,19 +79,22 @@ export async function loadPostedPicks(db: SqlSession, sessions: readonly string[
 }
 
 /** One closing order with a realized P&L, when it is filed, and its card's entry and stop (via the latest entry of the same position). */
-export interface ClosedTradeRow {
-  id: string;
-  strategy: string;
-  qty: number;
-  realized_pnl: number;
-  at: Date;
-  card_entry: number | null;
-  card_stop: number | null;
-}
+const ClosedTradeRowSchema = z.object({
+  id: pgText,
+  strategy: pgText,
+  qty: pgInt,
+  realized_pnl: pgInt,
+  at: pgTimestamp,
+  card_entry: pgInt.nullable(),
+  card_stop: pgInt.nullable(),
+});
+export type ClosedTradeRow = z.output<typeof ClosedTradeRowSchema>;
 
 /** Orders with a realized P&L filed under the window (the week's sessions). */
 export async function loadClosedTrades(db: SqlSession, w: TradeWindow): Promise<ClosedTradeRow[]> {
-  return db.rows<ClosedTradeRow>(
+  return rowsOf(
+    db,
+    ClosedTradeRowSchema,
     `SELECT o.id, o.strategy, GREATEST(o.filled_qty, 1) AS qty, o.realized_pnl::float8 AS realized_pnl,
             ${orderTradeInstantSql('o')} AS at, k.entry AS card_entry, k.stop AS card_stop
        FROM orders o
@@ -92,9 +111,13 @@ export async function loadClosedTrades(db: SqlSession, w: TradeWindow): Promise<
   );
 }
 
+const EntryFillRow = z.object({ id: pgText, side: z.enum(['buy', 'sell']), fill: pgInt, card_entry: pgInt });
+
 /** Filled entry orders filed under the window, with their average fill and their card's entry. */
 export async function loadEntryFills(db: SqlSession, w: TradeWindow): Promise<{ id: string; side: 'buy' | 'sell'; fill: number; card_entry: number }[]> {
-  return db.rows(
+  return rowsOf(
+    db,
+    EntryFillRow,
     `SELECT o.id, o.side, o.avg_fill_price::float8 AS fill, p.entry AS card_entry
        FROM orders o JOIN approvals a ON a.id = o.approval_id JOIN picks p ON p.id = a.pick_id
       WHERE o.kind = 'entry' AND o.filled_qty > 0 AND o.avg_fill_price IS NOT NULL AND ${orderFiledInWindowSql('o', '$1', '$2')}
@@ -103,9 +126,13 @@ export async function loadEntryFills(db: SqlSession, w: TradeWindow): Promise<{ 
   );
 }
 
+const KillEventRow = z.object({ action: pgText, at: pgTimestamp, by: pgText.nullable(), reason: pgText.nullable() });
+
 /** Kill-switch engagements and resumes whose New York date falls from `from` to `to`. */
 export async function loadKillEvents(db: SqlSession, from: string, to: string): Promise<{ action: string; at: Date; by: string | null; reason: string | null }[]> {
-  return db.rows(
+  return rowsOf(
+    db,
+    KillEventRow,
     `SELECT payload->>'action' AS action, created_at AS at, payload->>'actor' AS by, payload->>'reason' AS reason
        FROM audit_log
       WHERE payload->>'action' IN ('killswitch.engaged', 'killswitch.resumed')
@@ -115,8 +142,10 @@ export async function loadKillEvents(db: SqlSession, from: string, to: string): 
   );
 }
 
+const DemoRow = z.object({ demo: pgBool });
+
 /** True when the bars store holds any synthetic (DEMO) data. */
 export async function hasDemoBars(db: SqlSession): Promise<boolean> {
-  const r = await db.rows<{ demo: boolean }>(`SELECT EXISTS (SELECT 1 FROM bar_symbols WHERE demo) AS demo`);
+  const r = await rowsOf(db, DemoRow, `SELECT EXISTS (SELECT 1 FROM bar_symbols WHERE demo) AS demo`);
   return Boolean(r[0]?.demo);
 }

@@ -1,5 +1,8 @@
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
 import { openRisk, type RiskMember } from '../../engine/risk/correlation.js';
+import { pgInt, pgNumber, pgText } from '../../lib/sql-columns.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 import type { OpenPosition } from './open-positions.js';
 
 /**
@@ -15,6 +18,9 @@ export interface InFlightEntry {
   stop: number | null;
 }
 
+/** An in-flight entry's order (`limit_price` numeric) and its pick's stop (float8). */
+const InFlightRow = z.object({ symbol: pgText, strategy: pgText, qty: pgInt, limit_price: pgNumber, stop: pgNumber.nullable() });
+
 /**
  * In-flight entries, except `exceptSymbol`/`exceptStrategy`'s (the approval being judged may find its
  * own order row on a retry: counting it would count the candidate twice). Approvals still without an
@@ -22,7 +28,9 @@ export interface InFlightEntry {
  * one once it is reserved.
  */
 export async function loadInFlightEntries(db: SqlSession, except?: { symbol: string; strategy: string }): Promise<InFlightEntry[]> {
-  const rows = await db.rows<{ symbol: string; strategy: string; qty: number; limit_price: string; stop: string | null }>(
+  const rows = await rowsOf(
+    db,
+    InFlightRow,
     `SELECT o.symbol, o.strategy, o.qty, o.limit_price, p.stop
        FROM orders o
        JOIN approvals a ON a.id = o.approval_id
@@ -33,7 +41,7 @@ export async function loadInFlightEntries(db: SqlSession, except?: { symbol: str
       ORDER BY o.symbol, o.strategy`,
     [except?.symbol ?? '', except?.strategy ?? ''],
   );
-  return rows.map((r) => ({ symbol: r.symbol, strategy: r.strategy, qty: Number(r.qty), limitPrice: Number(r.limit_price), stop: r.stop === null ? null : Number(r.stop) }));
+  return rows.map((r) => ({ symbol: r.symbol, strategy: r.strategy, qty: r.qty, limitPrice: r.limit_price, stop: r.stop }));
 }
 
 /** The book's members as the correlation limit weighs them: positions at (avg cost − stop) × qty, in-flight entries at (limit − stop) × qty. */

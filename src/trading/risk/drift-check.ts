@@ -8,9 +8,12 @@
  * episode, and the claim is released if publishing failed, so a re-run or a retried job sends
  * nothing twice and a lost send is retried by the next run.
  */
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
 import { DRIFT_HORIZON, DRIFT_K } from '../../engine/risk/drift-cusum.js';
 import { SLIPPAGE_WINDOW } from '../../engine/risk/drift-slippage.js';
+import { pgJson, pgText } from '../../lib/sql-columns.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 import type { Notifier } from '../notifier.js';
 import type { Recipient } from '../settings/recipients.js';
 import type { DriftNotice } from './drift-notices.js';
@@ -43,6 +46,19 @@ interface Breach {
   subject: string;
   notice: DriftNotice;
 }
+
+const SubjectRow = z.object({ subject: pgText });
+/** `id` is bigint, cast to text in the statement. */
+const EpisodeIdRow = z.object({ id: pgText });
+/**
+ * The notice stored when the episode opened (jsonb written by this module from a {@link DriftNotice}):
+ * its kind is checked, the rest is sent as stored so a retry tells the same figures.
+ */
+const StoredNotice = pgJson.refine(
+  (v): v is DriftNotice => typeof v === 'object' && v !== null && ['drift.test-breach', 'drift.execution-wide'].includes((v as { kind?: unknown }).kind as string),
+  { message: 'expected a stored drift notice (kind drift.test-breach or drift.execution-wide)' },
+);
+const ClaimedRow = z.object({ figures: StoredNotice });
 
 /** The breaches in a status (as of the session `asOf`), as the notices they would send, and the subjects back in band. */
 function breachesOf(status: DriftStatus, asOf: string): { breaches: Breach[]; clear: { kind: 'test' | 'execution'; subject: string }[] } {
@@ -79,7 +95,9 @@ export async function runDriftCheck(deps: DriftCheckDeps, asOf: string): Promise
   }
   // A subject no longer tested (a hypothesis retired or demoted) ends its episode: left open, it
   // would swallow the alert of a later breach after a new promotion.
-  const gone = await deps.db.rows<{ subject: string }>(
+  const gone = await rowsOf(
+    deps.db,
+    SubjectRow,
     `UPDATE drift_alerts SET state = 'closed', closed_session = $2::date, closed_at = now()
       WHERE kind = 'test' AND state = 'open' AND NOT (subject = ANY($1::text[])) RETURNING subject`,
     [status.tests.map((t) => t.subject), asOf],
@@ -104,11 +122,13 @@ async function sendOwed(deps: DriftCheckDeps): Promise<number> {
   const admins = await deps.admins();
   if (admins.length === 0) return 0;
   let sent = 0;
-  const owed = await deps.db.rows<{ id: string }>(`SELECT id::text AS id FROM drift_alerts WHERE state = 'open' AND notified_at IS NULL ORDER BY id`);
+  const owed = await rowsOf(deps.db, EpisodeIdRow, `SELECT id::text AS id FROM drift_alerts WHERE state = 'open' AND notified_at IS NULL ORDER BY id`);
   for (const o of owed) {
     // The claim's own stamp (milliseconds, as JavaScript keeps it) is what the release matches.
     const claimedAt = new Date();
-    const claimed = await deps.db.rows<{ figures: DriftNotice }>(
+    const claimed = await rowsOf(
+      deps.db,
+      ClaimedRow,
       `UPDATE drift_alerts SET notified_at = $2 WHERE id = $1::bigint AND notified_at IS NULL RETURNING figures`,
       [o.id, claimedAt],
     );

@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgInt, pgNumber, pgText } from '../../lib/sql-columns.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 
 /** One open position as the portfolio gates see it. */
 export interface OpenPosition {
@@ -12,17 +15,15 @@ export interface OpenPosition {
   lastPrice: number | null;
 }
 
+/** A `positions` row: qty integer, the prices numeric. */
+const PositionRow = z.object({ symbol: pgText, strategy: pgText, qty: pgInt, avg_cost: pgNumber, stop: pgNumber.nullable(), last_price: pgNumber.nullable() });
+
 /** Every open position (qty > 0), by symbol then strategy. */
 export async function loadOpenPositions(db: SqlSession): Promise<OpenPosition[]> {
-  const rows = await db.rows<{ symbol: string; strategy: string; qty: number; avg_cost: string; stop: string | null; last_price: string | null }>(
+  const rows = await rowsOf(
+    db,
+    PositionRow,
     `SELECT symbol, strategy, qty, avg_cost, stop, last_price FROM positions WHERE qty > 0 ORDER BY symbol, strategy`,
   );
-  return rows.map((r) => ({
-    symbol: r.symbol,
-    strategy: r.strategy,
-    qty: Number(r.qty),
-    avgCost: Number(r.avg_cost),
-    stop: r.stop === null ? null : Number(r.stop),
-    lastPrice: r.last_price === null ? null : Number(r.last_price),
-  }));
+  return rows.map((r) => ({ symbol: r.symbol, strategy: r.strategy, qty: r.qty, avgCost: r.avg_cost, stop: r.stop, lastPrice: r.last_price }));
 }

@@ -1,5 +1,11 @@
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgNumeric } from '../../lib/sql-columns.js';
+import { rowOf } from '../../lib/sql-rows.js';
 import { assumedAccount, type ScanAccount } from './account-port.js';
+
+/** sum() of integer × numeric is numeric: text from the driver. */
+const SessionRiskRow = z.object({ risk: pgNumeric });
 
 /**
  * The account as the scan's half-Kelly caps read it: the broker's cash, and
@@ -19,12 +25,14 @@ export function brokerScanAccount(deps: {
 }): ScanAccount {
   return {
     async snapshot() {
-      const risk = await deps.db.rows<{ risk: string }>(
+      const risk = await rowOf(
+        deps.db,
+        SessionRiskRow,
         `SELECT COALESCE(SUM(qty * GREATEST(avg_cost - stop, 0)), 0) AS risk FROM positions
           WHERE qty > 0 AND stop IS NOT NULL AND (opened_at AT TIME ZONE 'America/New_York')::date = $1::date`,
         [deps.session()],
       );
-      const sessionRiskUsed = Number(risk[0]?.risk ?? 0);
+      const sessionRiskUsed = Number(risk?.risk ?? 0);
       try {
         const { cash } = await deps.account();
         return { cashAvailable: cash, sessionRiskUsed };

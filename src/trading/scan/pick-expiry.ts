@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgInt, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 
 /** Where expiries are recorded (the audit chain's `AuditLog.append`). */
 export interface ExpiryAuditSink {
@@ -12,14 +15,8 @@ const LOOK_BACK = `interval '7 days'`;
 /** Most picks one sweep records (a whole scan's worth). */
 const BATCH = 500;
 
-interface Expired {
-  id: string;
-  symbol: string;
-  strategy: string;
-  session_date: string;
-  expires_at: Date;
-  qty: number;
-}
+/** An expired pick; `session_date` formatted as text in the statement. */
+const ExpiredRow = z.object({ id: pgText, symbol: pgText, strategy: pgText, session_date: pgText, expires_at: pgTimestamp, qty: pgInt });
 
 /**
  * Records each pick that expired undecided: one `pick.expired` audit row (the
@@ -30,7 +27,9 @@ interface Expired {
  * the two writes is completed by the next one without a second row.
  */
 export async function recordExpiredPicks(db: SqlSession, audit: ExpiryAuditSink, now: Date): Promise<number> {
-  const due = await db.rows<Expired>(
+  const due = await rowsOf(
+    db,
+    ExpiredRow,
     `SELECT p.id, p.symbol, p.strategy, to_char(p.session_date, 'YYYY-MM-DD') AS session_date, p.expires_at, p.qty
        FROM picks p
       WHERE p.state IN ('PENDING', 'EXPIRED') AND p.decided_at IS NULL

@@ -1,6 +1,9 @@
+import { z } from 'zod';
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
 import type { PickSource } from '../../engine/scan/pick-sources.js';
 import type { Signal } from '../../engine/signal.js';
+import { pgBool, pgInt, pgText, pgTextArray, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 import type { StoredPick } from './pick.js';
 import { pickId } from './pick-id.js';
 import { AuditLog } from '../audit/audit-log.js';
@@ -18,22 +21,29 @@ export interface PickToStore {
   sources?: readonly PickSource[];
 }
 
-interface PickRow {
-  id: string;
-  symbol: string;
-  strategy: string;
-  session_date: string;
-  entry: number;
-  stop: number;
-  target: number | null;
-  qty: number;
-  dollar_risk: number;
-  reasons: string[];
-  demo: boolean;
-  state: string;
-  expires_at: Date;
-  pick_sources: PickSource[] | null;
-}
+/** A stored source (jsonb written from a {@link PickSource} by {@link PicksRepo.upsertPicks}): an object naming its source. */
+const StoredPickSource = z.custom<PickSource>((v) => typeof v === 'object' && v !== null && typeof (v as { source?: unknown }).source === 'string', {
+  message: 'expected a stored pick source (an object with a source)',
+});
+
+/** A `picks` row as {@link COLUMNS} selects it: levels and sizes float8, `qty` integer, `reasons` a jsonb array of text. */
+const PickRowSchema = z.object({
+  id: pgText,
+  symbol: pgText,
+  strategy: pgText,
+  session_date: pgText,
+  entry: pgInt,
+  stop: pgInt,
+  target: pgInt.nullable(),
+  qty: pgInt,
+  dollar_risk: pgInt,
+  reasons: pgTextArray,
+  demo: pgBool,
+  state: pgText,
+  expires_at: pgTimestamp,
+  pick_sources: z.array(StoredPickSource).nullable(),
+});
+type PickRow = z.output<typeof PickRowSchema>;
 
 function toPick(r: PickRow): StoredPick {
   return {
@@ -53,6 +63,12 @@ function toPick(r: PickRow): StoredPick {
     sources: r.pick_sources ?? [],
   };
 }
+
+/** The pick a symbol already has this session (`session_date` formatted as text). */
+const HeldPickRow = z.object({ session_date: pgText, symbol: pgText, strategy: pgText });
+const ClaimedCardRow = z.object({ pick_id: pgText });
+/** The latest session with picks, as text; null while there are none. */
+const LatestSessionRow = z.object({ d: pgText.nullable() });
 
 const COLUMNS = `id, symbol, strategy, to_char(session_date, 'YYYY-MM-DD') AS session_date, entry, stop, target, qty, dollar_risk, reasons, demo, state, expires_at, pick_sources`;
 
@@ -102,7 +118,9 @@ export class PicksRepo {
    */
   async upsertPicks(runId: string, picks: readonly PickToStore[], expiresAt: Date): Promise<StoredPick[]> {
     if (picks.length === 0) return [];
-    const existing = await this.db.rows<{ session_date: string; symbol: string; strategy: string }>(
+    const existing = await rowsOf(
+      this.db,
+      HeldPickRow,
       `SELECT DISTINCT ON (session_date, symbol) to_char(session_date, 'YYYY-MM-DD') AS session_date, symbol, strategy
          FROM picks WHERE (session_date, symbol) IN (SELECT * FROM unnest($1::date[], $2::text[]))
         ORDER BY session_date, symbol, created_at, id`,
@@ -111,7 +129,9 @@ export class PicksRepo {
     const held = new Map(existing.map((r) => [`${r.session_date}|${r.symbol}`, r.strategy]));
     const strategyOf = (p: PickToStore) => held.get(`${p.signal.date}|${p.signal.symbol}`) ?? p.signal.strategy;
     const idOf = (p: PickToStore) => pickId(p.signal.date, p.signal.symbol, strategyOf(p));
-    const rows = await this.db.rows<PickRow>(
+    const rows = await rowsOf(
+      this.db,
+      PickRowSchema,
       `INSERT INTO picks (id, scan_run_id, session_date, symbol, strategy, entry, stop, target, atr, score, qty, dollar_risk, reasons, demo, expires_at, pick_sources)
        SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::int[], $12::float8[], $13::jsonb[], $14::bool[], $15::timestamptz[], $16::jsonb[])
        ON CONFLICT (session_date, symbol, strategy) DO UPDATE SET
@@ -150,7 +170,9 @@ export class PicksRepo {
    */
   async claimCards(runId: string, pickIds: readonly string[], now: Date): Promise<Set<string>> {
     if (pickIds.length === 0) return new Set();
-    const rows = await this.db.rows<{ pick_id: string }>(
+    const rows = await rowsOf(
+      this.db,
+      ClaimedCardRow,
       // A retry of the same run (scan.finish re-run after a failed publish) gets its own claims back;
       // the no-op update makes RETURNING include them, while another run's claims stay out.
       `INSERT INTO pick_cards (pick_id, chat_id, posted_at, run_id)
@@ -169,8 +191,8 @@ export class PicksRepo {
 
   /** One pick by id, or null. */
   async get(id: string): Promise<StoredPick | null> {
-    const rows = await this.db.rows<PickRow>(`SELECT ${COLUMNS} FROM picks WHERE id = $1`, [id]);
-    return rows[0] ? toPick(rows[0]) : null;
+    const row = await rowOf(this.db, PickRowSchema, `SELECT ${COLUMNS} FROM picks WHERE id = $1`, [id]);
+    return row ? toPick(row) : null;
   }
 
   /**
@@ -179,10 +201,10 @@ export class PicksRepo {
    * never listed as pending.
    */
   async list(date?: string, now: Date = new Date()): Promise<{ date: string | null; picks: StoredPick[] }> {
-    const day = date ?? (await this.db.rows<{ d: string | null }>(`SELECT to_char(max(session_date), 'YYYY-MM-DD') AS d FROM picks`))[0]?.d ?? null;
+    const day = date ?? (await rowOf(this.db, LatestSessionRow, `SELECT to_char(max(session_date), 'YYYY-MM-DD') AS d FROM picks`))?.d ?? null;
     if (!day) return { date: null, picks: [] };
     await this.db.exec(`UPDATE picks SET state = 'EXPIRED' WHERE session_date = $1 AND state = 'PENDING' AND expires_at <= $2`, [day, now]);
-    const rows = await this.db.rows<PickRow>(`SELECT ${COLUMNS} FROM picks WHERE session_date = $1 ORDER BY score DESC, symbol`, [day]);
+    const rows = await rowsOf(this.db, PickRowSchema, `SELECT ${COLUMNS} FROM picks WHERE session_date = $1 ORDER BY score DESC, symbol`, [day]);
     return { date: day, picks: rows.map(toPick) };
   }
 }

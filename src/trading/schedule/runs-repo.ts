@@ -1,5 +1,8 @@
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
 import type { Occurrence } from '../../engine/schedule/plan.js';
+import { pgBool, pgInt, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 
 /** A `scheduled_runs` row. */
 export interface ScheduledRunRow {
@@ -25,17 +28,23 @@ export type ClaimResult =
 
 const COLUMNS = `slot_key, slot, session_date::text AS session_date, due_at, enqueued_at, enqueued_by, caught_up, attempts, last_error`;
 
-interface RawRow {
-  slot_key: string;
-  slot: string;
-  session_date: string;
-  due_at: Date;
-  enqueued_at: Date | null;
-  enqueued_by: string | null;
-  caught_up: boolean;
-  attempts: number;
-  last_error: string | null;
-}
+/** A `scheduled_runs` row as {@link COLUMNS} selects it (`session_date` cast to text). */
+const RawRowSchema = z.object({
+  slot_key: pgText,
+  slot: pgText,
+  session_date: pgText,
+  due_at: pgTimestamp,
+  enqueued_at: pgTimestamp.nullable(),
+  enqueued_by: pgText.nullable(),
+  caught_up: pgBool,
+  attempts: pgInt,
+  last_error: pgText.nullable(),
+});
+type RawRow = z.output<typeof RawRowSchema>;
+const SlotKeyRow = z.object({ slot_key: pgText });
+const EnqueuedAtRow = z.object({ enqueued_at: pgTimestamp.nullable() });
+/** min() over no rows is null. */
+const FirstDueRow = z.object({ first: pgTimestamp.nullable() });
 
 function toRow(r: RawRow): ScheduledRunRow {
   return {
@@ -63,7 +72,9 @@ export class ScheduledRuns {
 
   async claim(o: Occurrence, instance: string, caughtUp: boolean, nowMs: number, leaseMs: number): Promise<ClaimResult> {
     // INSERT … ON CONFLICT: the first replica inserts; the others only take over an expired, unconfirmed claim.
-    const rows = await this.db.rows<{ slot_key: string }>(
+    const rows = await rowsOf(
+      this.db,
+      SlotKeyRow,
       `INSERT INTO scheduled_runs (slot_key, slot, session_date, due_at, enqueued_by, caught_up, claimed_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (slot_key) DO UPDATE
@@ -75,8 +86,8 @@ export class ScheduledRuns {
       [o.jobId, o.slot.slot, o.sessionDate, new Date(o.dueAt), instance, caughtUp, new Date(nowMs), new Date(nowMs - leaseMs)],
     );
     if (rows.length > 0) return 'claimed';
-    const cur = await this.db.rows<{ enqueued_at: Date | null }>(`SELECT enqueued_at FROM scheduled_runs WHERE slot_key = $1`, [o.jobId]);
-    return cur[0]?.enqueued_at ? 'done' : 'busy';
+    const cur = await rowOf(this.db, EnqueuedAtRow, `SELECT enqueued_at FROM scheduled_runs WHERE slot_key = $1`, [o.jobId]);
+    return cur?.enqueued_at ? 'done' : 'busy';
   }
 
   /** Confirms the enqueue (only the current claimant can). */
@@ -98,26 +109,26 @@ export class ScheduledRuns {
   }
 
   async get(slotKey: string): Promise<ScheduledRunRow | null> {
-    const rows = await this.db.rows<RawRow>(`SELECT ${COLUMNS} FROM scheduled_runs WHERE slot_key = $1`, [slotKey]);
-    return rows[0] ? toRow(rows[0]) : null;
+    const row = await rowOf(this.db, RawRowSchema, `SELECT ${COLUMNS} FROM scheduled_runs WHERE slot_key = $1`, [slotKey]);
+    return row ? toRow(row) : null;
   }
 
   /** Rows of session dates `from`..`to` (inclusive), in due order. */
   async between(from: string, to: string): Promise<ScheduledRunRow[]> {
-    const rows = await this.db.rows<RawRow>(`SELECT ${COLUMNS} FROM scheduled_runs WHERE session_date BETWEEN $1 AND $2 ORDER BY due_at, slot`, [from, to]);
+    const rows = await rowsOf(this.db, RawRowSchema, `SELECT ${COLUMNS} FROM scheduled_runs WHERE session_date BETWEEN $1 AND $2 ORDER BY due_at, slot`, [from, to]);
     return rows.map(toRow);
   }
 
   /** Which of `slotKeys` have a confirmed enqueue. */
   async enqueued(slotKeys: readonly string[]): Promise<Set<string>> {
     if (slotKeys.length === 0) return new Set();
-    const rows = await this.db.rows<{ slot_key: string }>(`SELECT slot_key FROM scheduled_runs WHERE slot_key = ANY($1) AND enqueued_at IS NOT NULL`, [slotKeys]);
+    const rows = await rowsOf(this.db, SlotKeyRow, `SELECT slot_key FROM scheduled_runs WHERE slot_key = ANY($1) AND enqueued_at IS NOT NULL`, [slotKeys]);
     return new Set(rows.map((r) => r.slot_key));
   }
 
   /** Due time of the oldest row: since when the scheduler has been keeping records here (null = never). */
   async firstDueAt(): Promise<number | null> {
-    const rows = await this.db.rows<{ first: Date | null }>(`SELECT min(due_at) AS first FROM scheduled_runs`);
-    return rows[0]?.first ? rows[0].first.getTime() : null;
+    const row = await rowOf(this.db, FirstDueRow, `SELECT min(due_at) AS first FROM scheduled_runs`);
+    return row?.first ? row.first.getTime() : null;
   }
 }

@@ -1,5 +1,13 @@
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
+import { pgJson, pgText } from '../../lib/sql-columns.js';
+import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 import { effectiveSettings, notifyKindSchema, notifyModeSchema, type NotifyKind, type NotifyMode, type NotifySettings } from './schema.js';
+
+/** The stored jsonb document; {@link effectiveSettings} validates it (an invalid one reads as the defaults). */
+const SettingsRow = z.object({ settings: pgJson });
+/** `user_id` is bigint, cast to text in the statement. */
+const UserSettingsRow = z.object({ user_id: pgText, settings: pgJson });
 
 /** `user_settings` rows: one jsonb document per Telegram user. */
 export class UserSettingsRepo {
@@ -7,17 +15,15 @@ export class UserSettingsRepo {
 
   /** The user's effective settings; defaults when they never changed anything. */
   async get(userId: number): Promise<NotifySettings> {
-    const rows = await this.db.rows<{ settings: unknown }>(`SELECT settings FROM user_settings WHERE user_id = $1`, [userId]);
-    return effectiveSettings(rows[0]?.settings);
+    const row = await rowOf(this.db, SettingsRow, `SELECT settings FROM user_settings WHERE user_id = $1`, [userId]);
+    return effectiveSettings(row?.settings);
   }
 
   /** Effective settings of several users at once (missing users get the defaults). */
   async getMany(userIds: readonly number[]): Promise<Map<number, NotifySettings>> {
     const out = new Map<number, NotifySettings>();
     if (userIds.length === 0) return out;
-    const rows = await this.db.rows<{ user_id: string; settings: unknown }>(`SELECT user_id::text AS user_id, settings FROM user_settings WHERE user_id = ANY($1::bigint[])`, [
-      userIds.map(String),
-    ]);
+    const rows = await rowsOf(this.db, UserSettingsRow, `SELECT user_id::text AS user_id, settings FROM user_settings WHERE user_id = ANY($1::bigint[])`, [userIds.map(String)]);
     const stored = new Map(rows.map((r) => [Number(r.user_id), r.settings]));
     for (const id of userIds) out.set(id, effectiveSettings(stored.get(id)));
     return out;
@@ -33,7 +39,9 @@ export class UserSettingsRepo {
     const k = notifyKindSchema.parse(kind);
     const m = notifyModeSchema.parse(mode);
     if (!Number.isSafeInteger(userId) || userId <= 0) throw new RangeError(`user id must be a positive integer, got ${userId}`);
-    const rows = await this.db.rows<{ settings: unknown }>(
+    const row = await rowOf(
+      this.db,
+      SettingsRow,
       `INSERT INTO user_settings AS u (user_id, settings, updated_at)
        VALUES ($1, jsonb_build_object('notify', jsonb_build_object($2::text, $3::text)), now())
        ON CONFLICT (user_id) DO UPDATE SET
@@ -46,6 +54,6 @@ export class UserSettingsRepo {
        RETURNING settings`,
       [userId, k, m],
     );
-    return effectiveSettings(rows[0]?.settings);
+    return effectiveSettings(row?.settings);
   }
 }

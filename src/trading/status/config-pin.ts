@@ -6,7 +6,10 @@
  * and told names settings, shows non-secret values, and never a secret's.
  * The pin itself is computed by the app (src/app/config/pin.ts).
  */
+import { z } from 'zod';
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
+import { pgText } from '../../lib/sql-columns.js';
+import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 import type { AuditEvent } from '../audit/audit-log.js';
 import type { Notifier } from '../notifier.js';
 
@@ -18,6 +21,9 @@ export interface StoredSetting {
   secret: boolean;
   shown: string | null;
 }
+
+/** {@link StoredSetting} as a start stored it in `config_pins.settings` (jsonb). */
+const StoredSettingSchema = z.object({ digest: z.string(), source: z.string(), secret: z.boolean(), shown: z.string().nullable() });
 
 /** One setting that differs between two starts; for a secret, `from`/`to` hold only its non-secret part (a URL without its password), or null. */
 export interface SettingChange {
@@ -52,11 +58,14 @@ export interface ConfigChange {
   changed: SettingChange[];
 }
 
+/** `bytea`: a Buffer from the driver. */
+const PinKeyRow = z.object({ key: z.instanceof(Buffer) });
+
 /** The installation's HMAC key for secrets (made once by the migration). */
 export async function readPinKey(db: SqlSession): Promise<Buffer> {
-  const rows = await db.rows<{ key: Buffer }>(`SELECT key FROM config_pin_key WHERE id = 1`);
-  if (!rows[0]) throw new Error('config_pin_key has no key: run `courtside migrate`');
-  return rows[0].key;
+  const row = await rowOf(db, PinKeyRow, `SELECT key FROM config_pin_key WHERE id = 1`);
+  if (!row) throw new Error('config_pin_key has no key: run `courtside migrate`');
+  return row.key;
 }
 
 export interface ConfigStart {
@@ -81,6 +90,12 @@ export interface ConfigStartResult {
   announced: ConfigChange | null;
 }
 
+const InstallationRow = z.object({ id: pgText });
+/** max() of a bigint, cast to text; null when no start had another pin. */
+const SinceRow = z.object({ id: pgText.nullable() });
+const RoleStartRow = z.object({ pin: pgText, settings: z.record(z.string(), StoredSettingSchema) });
+const ClaimedPinRow = z.object({ pin: pgText });
+
 /** Serialises pin records across processes (roles starting together compare and claim one at a time). */
 const PIN_LOCK_KEY = 774_219_020;
 
@@ -94,23 +109,26 @@ const PIN_LOCK_KEY = 774_219_020;
  */
 export async function recordConfigStart(deps: ConfigStartDeps, start: ConfigStart): Promise<ConfigStartResult> {
   const { previous, claimed } = await deps.db.transaction(async (tx) => {
-    await tx.rows(`SELECT pg_advisory_xact_lock(${PIN_LOCK_KEY})`);
-    const inst = await tx.rows<{ id: string }>(`SELECT id FROM installation LIMIT 1`).catch(() => []);
-    const since = await tx.rows<{ id: string | null }>(`SELECT max(id)::text AS id FROM config_pins WHERE pin <> $1`, [start.pin]);
+    await tx.exec(`SELECT pg_advisory_xact_lock(${PIN_LOCK_KEY})`);
+    // No fallback when this read fails: `installation` is older than `config_pins` (its migration
+    // runs first), and a failed statement aborts the transaction, so nothing after it could run.
+    const inst = await rowOf(tx, InstallationRow, `SELECT id FROM installation LIMIT 1`);
+    const since = await rowOf(tx, SinceRow, `SELECT max(id)::text AS id FROM config_pins WHERE pin <> $1`, [start.pin]);
     const prev: Record<string, { pin: string; settings: Record<string, StoredSetting> } | null> = {};
     for (const role of start.roles) {
-      const rows = await tx.rows<{ pin: string; settings: Record<string, StoredSetting> }>(`SELECT pin, settings FROM config_pins WHERE role = $1 ORDER BY id DESC LIMIT 1`, [role]);
-      prev[role] = rows[0] ?? null;
-      await tx.exec(`INSERT INTO config_pins (installation, role, instance, pin, settings) VALUES ($1, $2, $3, $4, $5::jsonb)`, [inst[0]?.id ?? null, role, start.instance, start.pin, JSON.stringify(start.settings)]);
+      prev[role] = (await rowOf(tx, RoleStartRow, `SELECT pin, settings FROM config_pins WHERE role = $1 ORDER BY id DESC LIMIT 1`, [role])) ?? null;
+      await tx.exec(`INSERT INTO config_pins (installation, role, instance, pin, settings) VALUES ($1, $2, $3, $4, $5::jsonb)`, [inst?.id ?? null, role, start.instance, start.pin, JSON.stringify(start.settings)]);
     }
     const changedRole = start.roles.find((r) => prev[r] && prev[r].pin !== start.pin);
     let claim: ConfigChange | null = null;
-    if (changedRole && since[0]?.id) {
+    if (changedRole && since?.id) {
       const before = prev[changedRole]!;
       const changed = diffSettings(before.settings, start.settings);
-      const won = await tx.rows(
+      const won = await rowsOf(
+        tx,
+        ClaimedPinRow,
         `INSERT INTO config_pin_changes (pin, since_id, role, previous, changed) VALUES ($1, $2::bigint, $3, $4, $5::text[]) ON CONFLICT DO NOTHING RETURNING pin`,
-        [start.pin, since[0].id, changedRole, before.pin, changed.map((c) => c.name)],
+        [start.pin, since.id, changedRole, before.pin, changed.map((c) => c.name)],
       );
       if (won.length > 0) claim = { pin: start.pin, previous: before.pin, roles: [...start.roles], changed };
     }
@@ -140,15 +158,20 @@ export interface RolePin {
   pin: string;
 }
 
+/** The heartbeats' pins are filtered to non-null in the statement; config_pins.pin is NOT NULL. */
+const RolePinRow = z.object({ role: pgText, pin: pgText });
+
 /**
  * The pin each role runs with, for the digests: from the roles' heartbeats
  * (live processes; newest beat per role), else each role's last recorded
  * start. Empty when nothing was recorded (a database from before pins).
  */
 export async function currentPins(db: SqlSession): Promise<RolePin[]> {
-  const live = await db.rows<RolePin>(
+  const live = await rowsOf(
+    db,
+    RolePinRow,
     `SELECT DISTINCT ON (role) role, config_pin AS pin FROM heartbeats WHERE config_pin IS NOT NULL AND beat_at > now() - interval '1 day' ORDER BY role, beat_at DESC`,
   );
   if (live.length > 0) return live;
-  return db.rows<RolePin>(`SELECT DISTINCT ON (role) role, pin FROM config_pins ORDER BY role, id DESC`);
+  return rowsOf(db, RolePinRow, `SELECT DISTINCT ON (role) role, pin FROM config_pins ORDER BY role, id DESC`);
 }

@@ -1,6 +1,9 @@
 import { hostname } from 'node:os';
+import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
 import type { LivenessMarks } from '../../adapters/redis/port.js';
+import { pgInt, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 
 /** Where a missed beat is reported (a pino logger fits). */
 export interface HeartbeatLog {
@@ -66,12 +69,16 @@ export interface HeartbeatView {
   pin: string | null;
 }
 
+const HeartbeatRow = z.object({ role: pgText, instance: pgText, pid: pgInt, host: pgText, beat_at: pgTimestamp, config_pin: pgText.nullable() });
+
 /**
  * Heartbeats from Postgres, newest first, with staleness judged against
  * `staleMs`. Processes silent for over a day are left out: long gone, not news.
  */
 export async function readHeartbeats(db: SqlSession, staleMs: number, now = Date.now()): Promise<HeartbeatView[]> {
-  const rows = await db.rows<{ role: string; instance: string; pid: number; host: string; beat_at: Date; config_pin: string | null }>(
+  const rows = await rowsOf(
+    db,
+    HeartbeatRow,
     `SELECT role, instance, pid, host, beat_at, config_pin FROM heartbeats WHERE beat_at > now() - interval '1 day' ORDER BY beat_at DESC LIMIT 50`,
   );
   return rows.map((r) => {

@@ -39,6 +39,8 @@ export interface HypothesesStatusSources {
   slots: readonly SlotDef[];
   /** Epoch ms now (tests pass a fixed clock). */
   now?: () => number;
+  /** Where an unreadable queue says why, at debug (a pino logger fits); absent = not logged. */
+  log?: { debug(obj: object, msg: string): void };
 }
 
 /** The generator's latest run of one market. */
@@ -103,7 +105,10 @@ export async function collectHypothesesStatus(src: HypothesesStatusSources): Pro
         };
       }),
     ),
-    readQueue().catch(() => null),
+    readQueue().catch((err: unknown) => {
+      src.log?.debug({ err }, 'hypotheses queue could not be read; /status shows it as unknown');
+      return null;
+    }),
   ]);
   return { markets, queue, nextRun: nextGeneratorRun(src.slots, now) };
 }

@@ -77,6 +77,21 @@ export interface StatusSources {
   brokerAccount?: BrokerAccountSource;
   /** This process's configuration pin, set at start-up once computed (settings change by restart only). */
   configPin?: string | null;
+  /** Where a section that could not be read says why (a pino logger fits); absent = not logged. */
+  log?: StatusLog;
+}
+
+/** Where /status notes, at debug, why a section it shows as unknown could not be read. */
+export interface StatusLog {
+  debug(obj: object, msg: string): void;
+}
+
+/** A rejection handler that notes why `what` could not be read and stands in `fallback` (how /status shows it unknown). */
+function unreadable<T>(log: StatusLog | undefined, what: string, fallback: T): (err: unknown) => T {
+  return (err) => {
+    log?.debug({ err }, `${what} could not be read; /status shows it as unknown`);
+    return fallback;
+  };
 }
 
 /** Times one probe with a timeout; never throws. */
@@ -95,11 +110,13 @@ export async function collectStatus(src: StatusSources): Promise<SystemStatus> {
     probe(() => src.db.rows('SELECT 1'), src.timeoutMs, 'postgres ping'),
     probe(() => src.redis.ping(), src.timeoutMs, 'redis ping'),
     src.killSwitch.state(),
-    src.queues.depths().catch(() => null),
-    readHeartbeats(src.db, src.staleMs).catch(() => []),
-    currentAlerts(src.db),
-    owedCancels(src.db).catch(() => null),
-    src.hypotheses ? withTimeout(collectHypothesesStatus(src.hypotheses), src.timeoutMs, 'hypotheses status').catch(() => null) : Promise.resolve(undefined),
+    src.queues.depths().catch(unreadable(src.log, 'queue depths', null)),
+    readHeartbeats(src.db, src.staleMs).catch(unreadable(src.log, 'heartbeats', [])),
+    currentAlerts(src.db, src.log),
+    owedCancels(src.db).catch(unreadable(src.log, 'owed cancels', null)),
+    src.hypotheses
+      ? withTimeout(collectHypothesesStatus({ log: src.log, ...src.hypotheses }), src.timeoutMs, 'hypotheses status').catch(unreadable(src.log, 'hypotheses status', null))
+      : Promise.resolve(undefined),
     src.brokerAccount ? readBrokerAccountStatus(src.brokerAccount, src.timeoutMs) : Promise.resolve(undefined),
     withTimeout(readDataCheck(src.db), src.timeoutMs, 'data check').catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) })),
   ]);

@@ -168,7 +168,11 @@ export class AlpacaBroker implements Broker {
     if (!opts.fresh) {
       // With a shared cache every process reads the same answer (one Redis GET); without one, this process's own.
       if (this.clockCache) {
-        const shared = await this.clockCache.get().catch(() => null);
+        const shared = await this.clockCache.get().catch((err: unknown) => {
+          // The shared cache only saves a request: unreadable, Alpaca is asked below.
+          this.logger?.debug({ err }, 'shared market clock unreadable; asking Alpaca');
+          return null;
+        });
         const parsed = shared ? parseCachedClock(shared) : null;
         if (parsed && now < parsed.until) return parsed.clock;
       } else if (this.localClock && now < this.localClock.until) {
@@ -183,7 +187,12 @@ export class AlpacaBroker implements Broker {
     const boundary = Date.parse((clock.isOpen ? clock.nextClose : clock.nextOpen) ?? '');
     const until = Math.min(now + CLOCK_CACHE_MS, Number.isFinite(boundary) ? boundary : now + CLOCK_CACHE_MS);
     this.localClock = { clock, until };
-    if (until > now) await this.clockCache?.set(JSON.stringify({ clock, until }), until - now).catch(() => undefined);
+    if (until > now) {
+      await this.clockCache
+        ?.set(JSON.stringify({ clock, until }), until - now)
+        // Not shared: the other processes ask Alpaca themselves; this one keeps its own copy above.
+        .catch((err: unknown) => this.logger?.debug({ err }, 'market clock not shared; other processes will ask Alpaca'));
+    }
     return clock;
   }
 

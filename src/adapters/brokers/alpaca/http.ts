@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import pRetry from 'p-retry';
 import { redact, safeUrl } from '../../market-data/http/redact.js';
 import { backoffDelayMs, parseRetryAfterMs, type RetryPolicy } from '../../market-data/http/retry.js';
 import { BrokerError, type BrokerErrorKind } from '../errors.js';
@@ -195,36 +196,52 @@ export class AlpacaHttp {
     opts: { allowNotFound?: boolean; priority?: BudgetPriority } = {},
   ): Promise<{ status: number; body: unknown } | null> {
     const policy = this.o.policy;
-    for (let attempt = 1; ; attempt++) {
-      const out = await this.once(method, pathAndQuery, undefined, undefined, opts.priority);
-      if (out.kind === 'response' && out.status >= 200 && out.status < 300) {
-        return { status: out.status, body: this.parseJson(method, pathAndQuery, out.status, out.text) };
-      }
-      if (out.kind === 'response' && out.status === 404 && opts.allowNotFound) return null;
-      const err = this.errorFor(method, pathAndQuery, out, attempt);
-      if (!err.retryable || attempt > policy.maxRetries) {
-        this.o.logger?.warn({ broker: this.o.broker, method, path: this.safePath(pathAndQuery), attempts: attempt, kind: err.kind, status: err.status }, 'broker request failed');
-        throw err;
-      }
-      let delay = this.backoff(attempt - 1);
-      const retryAfter = out.kind === 'response' ? out.retryAfterMs : undefined;
-      if (retryAfter !== undefined) {
-        if (retryAfter > policy.maxDelayMs) {
-          if (out.kind === 'response' && out.localBudget) {
-            throw this.error(err.kind, `${method} ${this.safePath(pathAndQuery)} was not sent: the local request budget of this API key is exhausted for the next ${Math.ceil(retryAfter / 1000)} s`, {
-              attempts: attempt,
-            });
-          }
-          throw this.error(err.kind, `${method} ${this.safePath(pathAndQuery)} returned HTTP ${err.status} and asked to wait ${Math.ceil(retryAfter / 1000)} s, longer than the ${Math.ceil(policy.maxDelayMs / 1000)} s we wait`, {
-            status: err.status,
-            attempts: attempt,
-          });
+    const where = () => ({ broker: this.o.broker, method, path: this.safePath(pathAndQuery) });
+    // p-retry counts the attempts and stops on a failure that is not retryable; the wait between attempts
+    // is ours (backoff, at least Retry-After, the injectable sleep), so its own is 0. Each attempt goes
+    // through once(): the request budget is asked again for every retry.
+    return pRetry(
+      async (attempt) => {
+        const out = await this.once(method, pathAndQuery, undefined, undefined, opts.priority);
+        if (out.kind === 'response' && out.status >= 200 && out.status < 300) {
+          return { status: out.status, body: this.parseJson(method, pathAndQuery, out.status, out.text) };
         }
-        delay = Math.max(delay, retryAfter);
-      }
-      this.o.logger?.warn({ broker: this.o.broker, method, path: this.safePath(pathAndQuery), attempt, kind: err.kind, status: err.status, delayMs: delay }, 'broker request failed; retrying');
-      await this.o.sleep(delay);
-    }
+        if (out.kind === 'response' && out.status === 404 && opts.allowNotFound) return null;
+        throw new FailedRead(this.errorFor(method, pathAndQuery, out, attempt), out);
+      },
+      {
+        retries: policy.maxRetries,
+        minTimeout: 0,
+        maxTimeout: 0,
+        shouldRetry: ({ error }) => error instanceof FailedRead && error.error.retryable,
+        onFailedAttempt: async ({ error, attemptNumber: attempt, retriesLeft }) => {
+          if (!(error instanceof FailedRead)) return;
+          const { error: err, out } = error;
+          if (!err.retryable || retriesLeft === 0) {
+            this.o.logger?.warn({ ...where(), attempts: attempt, kind: err.kind, status: err.status }, 'broker request failed');
+            throw err;
+          }
+          let delay = this.backoff(attempt - 1);
+          const retryAfter = out.kind === 'response' ? out.retryAfterMs : undefined;
+          if (retryAfter !== undefined) {
+            if (retryAfter > policy.maxDelayMs) {
+              if (out.kind === 'response' && out.localBudget) {
+                throw this.error(err.kind, `${method} ${this.safePath(pathAndQuery)} was not sent: the local request budget of this API key is exhausted for the next ${Math.ceil(retryAfter / 1000)} s`, {
+                  attempts: attempt,
+                });
+              }
+              throw this.error(err.kind, `${method} ${this.safePath(pathAndQuery)} returned HTTP ${err.status} and asked to wait ${Math.ceil(retryAfter / 1000)} s, longer than the ${Math.ceil(policy.maxDelayMs / 1000)} s we wait`, {
+                status: err.status,
+                attempts: attempt,
+              });
+            }
+            delay = Math.max(delay, retryAfter);
+          }
+          this.o.logger?.warn({ ...where(), attempt, kind: err.kind, status: err.status, delayMs: delay }, 'broker request failed; retrying');
+          await this.o.sleep(delay);
+        },
+      },
+    );
   }
 
   /** JSON of a 2xx body; empty → null; unparseable → `bad_response`. */
@@ -264,4 +281,15 @@ function describeNetworkError(e: unknown, timeoutMs: number): { timedOut: boolea
   // The error itself is not kept: undici errors can carry request details.
   const cause = (e as { cause?: { code?: string; message?: string } })?.cause;
   return { timedOut, why: `network error: ${cause?.code ?? cause?.message ?? (e as Error)?.message ?? String(e)}` };
+}
+
+/** One failed read as p-retry sees it: the typed error and the raw outcome (its Retry-After, whether the local budget refused it). */
+class FailedRead extends Error {
+  constructor(
+    readonly error: BrokerError,
+    readonly out: RawOutcome,
+  ) {
+    super(error.message);
+    this.name = 'FailedRead';
+  }
 }

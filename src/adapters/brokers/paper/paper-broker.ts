@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { round6, txOneTrip } from '../../db/sql.js';
+import { z } from 'zod';
+import type { SqlSession, UnitOfWork } from '../../db/port.js';
+import { round6 } from '../../db/sql.js';
+import { TypeOrmUnitOfWork } from '../../db/unit-of-work.js';
+import { pgInt, pgNumeric, pgText } from '../../../lib/sql-columns.js';
+import { rowOf, rowsOf } from '../../../lib/sql-rows.js';
 import type { QuoteProvider } from '../../market-data/port.js';
 import { BrokerError, isBrokerError } from '../errors.js';
 import {
@@ -22,7 +26,7 @@ import {
 } from '../port.js';
 import { roundToTick } from '../../../engine/tick.js';
 import { EXCHANGE_HOURS, type MarketHours } from '../../../engine/market-hours.js';
-import { LOCK_ACCOUNT_SQL, OPEN_SQL, placeOrder, type PaperOrderRow, type PlacementResult } from './place-order.js';
+import { LOCK_ACCOUNT_SQL, OPEN_SQL, PaperOrderRowSchema, placeOrder, type PaperOrderRow, type PlacementResult } from './place-order.js';
 
 /** Top of book as the paper broker needs it. Sizes in shares; unlimited when omitted. */
 export interface PaperQuote {
@@ -46,6 +50,8 @@ export function quoteSourceFrom(provider: QuoteProvider): QuoteSource {
 
 export interface PaperBrokerOptions {
   ds: DataSource;
+  /** How the books are read and written; default a {@link TypeOrmUnitOfWork} on `ds`. */
+  db?: UnitOfWork;
   quoteSource: QuoteSource;
   /** Marks every position in one request (account()); without it, one quoteSource call per position. */
   quotesSource?: QuotesSource;
@@ -90,6 +96,13 @@ const ORDER_COLUMNS = `o.id, o.client_order_id, o.symbol, o.side, o.qty, o.order
      FROM paper_fills f WHERE f.order_id = o.id) AS fills`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const CountRow = z.object({ n: pgInt });
+const QtyRow = z.object({ qty: pgInt });
+const PositionRow = z.object({ symbol: pgText, qty: pgInt, avg_cost: pgNumeric });
+/** A position as `json_build_object` gives it (numbers as JSON numbers). */
+const PositionJson = z.object({ symbol: z.string(), qty: z.number(), avg_cost: z.number() });
+const BookRow = z.object({ cash: pgNumeric.nullable(), reserved: pgNumeric, positions: z.array(PositionJson).nullable() });
+
 /**
  * The default broker: a simulated cash account kept in Postgres, so it
  * survives restarts and any number of processes share one set of books.
@@ -111,7 +124,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export class PaperBroker implements Broker {
   readonly name: string;
-  private readonly ds: DataSource;
+  private readonly db: UnitOfWork;
   private readonly quoteSource: QuoteSource;
   private readonly quotesSource: QuotesSource | undefined;
   private readonly slippage: number;
@@ -125,7 +138,6 @@ export class PaperBroker implements Broker {
 
   constructor(opts: PaperBrokerOptions) {
     this.name = opts.name ?? 'paper';
-    this.ds = opts.ds;
     this.quoteSource = opts.quoteSource;
     this.quotesSource = opts.quotesSource;
     const bps = opts.slippageBps ?? 0;
@@ -137,6 +149,7 @@ export class PaperBroker implements Broker {
     this.startingCash = opts.startingCash ?? 100_000;
     if (!Number.isFinite(this.startingCash) || this.startingCash < 0) throw new RangeError(`startingCash must be >= 0, not ${this.startingCash}`);
     this.logger = opts.logger?.child({ broker: this.name });
+    this.db = opts.db ?? new TypeOrmUnitOfWork(opts.ds, this.logger);
     this.pollMs = opts.pollMs ?? 250;
     this.hours = opts.marketHours ?? EXCHANGE_HOURS;
     this.now = opts.now ?? (() => Date.now());
@@ -202,7 +215,7 @@ export class PaperBroker implements Broker {
 
   async getOrderByClientId(clientOrderId: string): Promise<BrokerOrder | null> {
     checkClientOrderId(this.name, clientOrderId);
-    const found = await this.select<PaperOrderRow>(`SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.client_order_id = $1`, [clientOrderId]);
+    const found = await this.select(PaperOrderRowSchema, `SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.client_order_id = $1`, [clientOrderId]);
     return found[0] ? toOrder(found[0]) : null;
   }
 
@@ -213,7 +226,7 @@ export class PaperBroker implements Broker {
   }
 
   async getOrder(brokerOrderId: string): Promise<BrokerOrder> {
-    const found = UUID.test(String(brokerOrderId)) ? await this.select<PaperOrderRow>(`SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.id = $1`, [brokerOrderId]) : [];
+    const found = UUID.test(String(brokerOrderId)) ? await this.select(PaperOrderRowSchema, `SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.id = $1`, [brokerOrderId]) : [];
     if (!found[0]) throw new BrokerError({ broker: this.name, kind: 'not_found', detail: `no paper order with id ${JSON.stringify(String(brokerOrderId).slice(0, 60))}` });
     return toOrder(found[0]);
   }
@@ -234,23 +247,23 @@ export class PaperBroker implements Broker {
   }
 
   async listOpenOrders(): Promise<BrokerOrder[]> {
-    const found = await this.select<PaperOrderRow>(`SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.status IN ${OPEN_SQL} ORDER BY o.submitted_at, o.id`);
+    const found = await this.select(PaperOrderRowSchema, `SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.status IN ${OPEN_SQL} ORDER BY o.submitted_at, o.id`);
     return found.map(toOrder);
   }
 
   async cancelAllOrders(): Promise<{ cancelled: number; stillOpen: number }> {
     await this.ensureAccount();
-    const cancelled = await this.locked(async (client) =>
-      (await client.query(`UPDATE paper_orders SET status = 'canceled', updated_at = clock_timestamp() WHERE status IN ('new', 'partially_filled') RETURNING id`)).rows,
+    const cancelled = await this.locked((tx) =>
+      tx.exec(`UPDATE paper_orders SET status = 'canceled', updated_at = clock_timestamp() WHERE status IN ('new', 'partially_filled')`),
     );
-    const open = await this.select<{ n: number }>(`SELECT count(*)::int AS n FROM paper_orders WHERE status IN ${OPEN_SQL}`);
-    const result = { cancelled: cancelled.length, stillOpen: open[0]?.n ?? 0 };
+    const open = await this.select(CountRow, `SELECT count(*)::int AS n FROM paper_orders WHERE status IN ${OPEN_SQL}`);
+    const result = { cancelled, stillOpen: open[0]?.n ?? 0 };
     this.logger?.info(result, 'paper cancel all orders');
     return result;
   }
 
   async listPositions(): Promise<BrokerPosition[]> {
-    const found = await this.select<{ symbol: string; qty: number; avg_cost: string }>(`SELECT symbol, qty, avg_cost FROM paper_positions ORDER BY symbol`);
+    const found = await this.select(PositionRow, `SELECT symbol, qty, avg_cost FROM paper_positions ORDER BY symbol`);
     return found.map(toPosition);
   }
 
@@ -268,12 +281,12 @@ export class PaperBroker implements Broker {
         continue;
       }
       const cid = `close-${randomUUID()}`;
-      const placed = await this.locked(async (client) => {
+      const placed = await this.locked(async (tx) => {
         // Under the account lock every paper writer waits: this read is current.
-        const held = await client.query<{ qty: number }>(`SELECT qty FROM paper_positions WHERE symbol = $1`, [p.symbol]);
-        const qty = held.rows[0]?.qty ?? 0;
+        const held = await rowOf(tx, QtyRow, `SELECT qty FROM paper_positions WHERE symbol = $1`, [p.symbol]);
+        const qty = held?.qty ?? 0;
         if (qty <= 0) return null;
-        return placeOrder(client, {
+        return placeOrder(tx, {
           id: randomUUID(),
           clientOrderId: cid,
           symbol: p.symbol,
@@ -297,7 +310,8 @@ export class PaperBroker implements Broker {
   async account(): Promise<BrokerAccount> {
     await this.ensureAccount();
     // One read: cash, what open buys reserve, and the positions.
-    const [book] = await this.select<{ cash: string | null; reserved: string; positions: { symbol: string; qty: number; avg_cost: number }[] | null }>(
+    const [book] = await this.select(
+      BookRow,
       `SELECT (SELECT cash FROM paper_account WHERE id = 1) AS cash,
               (SELECT COALESCE(SUM((qty - filled_qty) * limit_price), 0) FROM paper_orders WHERE side = 'buy' AND status IN ${OPEN_SQL}) AS reserved,
               (SELECT json_agg(json_build_object('symbol', symbol, 'qty', qty, 'avg_cost', avg_cost) ORDER BY symbol) FROM paper_positions) AS positions`,
@@ -320,10 +334,24 @@ export class PaperBroker implements Broker {
   private async bids(symbols: string[]): Promise<Map<string, number>> {
     if (symbols.length === 0) return new Map();
     if (this.quotesSource) {
-      const quotes = await this.quotesSource(symbols).catch(() => new Map<string, PaperQuote>());
+      const quotes = await this.quotesSource(symbols).catch((err: unknown) => {
+        // Marks only: without bids every position is marked at cost (see account()).
+        this.logger?.debug({ err }, 'no bids for the paper marks; positions marked at cost');
+        return new Map<string, PaperQuote>();
+      });
       return new Map([...quotes].map(([s, q]) => [s, q.bid]));
     }
-    const got = await Promise.all(symbols.map((s) => this.quoteSource(s).then((q) => [s, q.bid] as const, () => null)));
+    const got = await Promise.all(
+      symbols.map((s) =>
+        this.quoteSource(s).then(
+          (q) => [s, q.bid] as const,
+          (err: unknown) => {
+            this.logger?.debug({ err, symbol: s }, 'no bid for the paper mark; position marked at cost');
+            return null;
+          },
+        ),
+      ),
+    );
     return new Map(got.filter((g) => g !== null));
   }
 
@@ -373,10 +401,10 @@ export class PaperBroker implements Broker {
   }
 
   /** Runs `fn` in a transaction that first takes the account lock (sent with BEGIN: one round trip). */
-  private locked<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return txOneTrip(this.ds, LOCK_ACCOUNT_SQL, async (client, opened) => {
+  private locked<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T> {
+    return this.db.oneTrip(LOCK_ACCOUNT_SQL, async (tx, opened) => {
       if (!opened[0]?.rows[0]) throw new BrokerError({ broker: this.name, kind: 'unavailable', detail: 'the paper account row is missing' });
-      return { value: await fn(client) };
+      return { value: await fn(tx) };
     });
   }
 
@@ -403,8 +431,8 @@ export class PaperBroker implements Broker {
   }
 
   private ensureAccount(): Promise<void> {
-    this.accountReady ??= this.ds
-      .query(`INSERT INTO paper_account (id, cash) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`, [this.startingCash])
+    this.accountReady ??= this.db
+      .exec(`INSERT INTO paper_account (id, cash) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`, [this.startingCash])
       .then(() => undefined)
       .catch((e: unknown) => {
         this.accountReady = undefined;
@@ -413,9 +441,9 @@ export class PaperBroker implements Broker {
     return this.accountReady;
   }
 
-  private async select<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+  private async select<S extends z.ZodType>(schema: S, sql: string, params: unknown[] = []): Promise<z.output<S>[]> {
     try {
-      return (await this.ds.query(sql, params)) as T[];
+      return await rowsOf(this.db, schema, sql, params);
     } catch (e) {
       throw this.dbError('read the paper books', e);
     }

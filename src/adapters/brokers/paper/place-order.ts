@@ -1,5 +1,8 @@
-import type pg from 'pg';
-import type { OrderSide, OrderStatus } from '../port.js';
+import { z } from 'zod';
+import type { SqlSession } from '../../db/port.js';
+import { pgInt, pgNumeric, pgText, pgTimestamp } from '../../../lib/sql-columns.js';
+import { parseRows, rowOf } from '../../../lib/sql-rows.js';
+import { ORDER_STATUSES, type OrderSide, type OrderStatus } from '../port.js';
 
 /** Statuses of paper orders still working (they reserve cash or shares). */
 export const OPEN_SQL = `('new', 'submitted', 'partially_filled')`;
@@ -7,24 +10,44 @@ export const OPEN_SQL = `('new', 'submitted', 'partially_filled')`;
 /** Every writer of the paper books takes this row lock first: it serialises them. */
 export const LOCK_ACCOUNT_SQL = `SELECT cash FROM paper_account WHERE id = 1 FOR UPDATE`;
 
+const SIDES = ['buy', 'sell'] as const satisfies readonly OrderSide[];
+
+/** A fill as `json_build_object` gives it: numbers as JSON numbers, the time as text. */
+const PaperFillJson = z.object({ qty: z.number(), price: z.union([z.number(), z.string()]), at: z.string() });
+
 /** A paper order row as stored, with its fills (what `toOrder` turns into a BrokerOrder). */
-export interface PaperOrderRow {
-  id: string;
-  client_order_id: string;
-  symbol: string;
-  side: OrderSide;
-  qty: number;
-  order_type: string;
-  limit_price: string | number | null;
-  time_in_force: string;
-  status: OrderStatus;
-  filled_qty: number;
-  avg_fill_price: string | number | null;
-  reject_reason: string | null;
-  submitted_at: Date;
-  updated_at: Date;
-  fills: { qty: number; price: number | string; at: string }[] | null;
-}
+export const PaperOrderRowSchema = z.object({
+  id: pgText,
+  client_order_id: pgText,
+  symbol: pgText,
+  side: z.enum(SIDES),
+  qty: pgInt,
+  order_type: pgText,
+  limit_price: pgNumeric.nullable(),
+  time_in_force: pgText,
+  status: z.enum(ORDER_STATUSES),
+  filled_qty: pgInt,
+  avg_fill_price: pgNumeric.nullable(),
+  reject_reason: pgText.nullable(),
+  submitted_at: pgTimestamp,
+  updated_at: pgTimestamp,
+  fills: z.array(PaperFillJson).nullable(),
+});
+export type PaperOrderRow = z.output<typeof PaperOrderRowSchema>;
+
+/**
+ * What the placement statement returns: the checks it judged by, and the
+ * inserted order's columns — all null when nothing was inserted (LEFT JOIN).
+ */
+const PlacementRow = z.looseObject({
+  dup: z.boolean(),
+  cash: pgNumeric.nullable(),
+  reserved_cash: pgNumeric,
+  held: pgInt,
+  reserved_shares: pgInt,
+  ok: pgInt,
+  id: pgText.nullable(),
+});
 
 /** One order to write, already decided: how it executes on arrival (status, shares filled, price). */
 export interface Placement {
@@ -50,20 +73,8 @@ export type PlacementResult =
   /** Not enough buying power (buys) or shares (sells); nothing was written. */
   | { kind: 'short'; cash: number; reservedCash: number; held: number; reservedShares: number };
 
-/**
- * Writes a paper order in ONE statement: the buying-power or shares check,
- * the order row with its final fields, the fill, the position (average cost
- * on buys; cut or closed on sells) and the cash — all or nothing.
- *
- * The caller's transaction must already hold the account row lock
- * ({@link LOCK_ACCOUNT_SQL}): every writer takes it first, so this
- * statement's snapshot, taken after the lock, sees every committed order,
- * position and cash change.
- */
-export async function placeOrder(client: pg.PoolClient, p: Placement): Promise<PlacementResult> {
-  const filled = p.fillQty > 0;
-  const res = await client.query<Partial<PaperOrderRow> & { dup: boolean; cash: string | null; reserved_cash: string; held: number; reserved_shares: number; ok: number }>(
-    `WITH chk AS (
+/** The placement statement (see {@link placeOrder}). */
+const PLACE_SQL = `WITH chk AS (
        SELECT EXISTS (SELECT 1 FROM paper_orders WHERE client_order_id = $2) AS dup,
               (SELECT cash FROM paper_account WHERE id = 1) AS cash,
               (SELECT COALESCE(SUM((qty - filled_qty) * limit_price), 0) FROM paper_orders WHERE side = 'buy' AND status IN ${OPEN_SQL}) AS reserved_cash,
@@ -105,7 +116,24 @@ export async function placeOrder(client: pg.PoolClient, p: Placement): Promise<P
      )
      SELECT chk.dup, chk.cash, chk.reserved_cash, chk.held, chk.reserved_shares, (SELECT count(*) FROM ok)::int AS ok, ins.*,
             (SELECT json_agg(json_build_object('qty', f.qty, 'price', f.price, 'at', f.filled_at)) FROM fill f) AS fills
-       FROM chk LEFT JOIN ins ON true`,
+       FROM chk LEFT JOIN ins ON true`;
+
+/**
+ * Writes a paper order in ONE statement: the buying-power or shares check,
+ * the order row with its final fields, the fill, the position (average cost
+ * on buys; cut or closed on sells) and the cash — all or nothing.
+ *
+ * The caller's transaction must already hold the account row lock
+ * ({@link LOCK_ACCOUNT_SQL}): every writer takes it first, so this
+ * statement's snapshot, taken after the lock, sees every committed order,
+ * position and cash change.
+ */
+export async function placeOrder(tx: SqlSession, p: Placement): Promise<PlacementResult> {
+  const filled = p.fillQty > 0;
+  const row = await rowOf(
+    tx,
+    PlacementRow,
+    PLACE_SQL,
     [
       p.id,
       p.clientOrderId,
@@ -121,10 +149,10 @@ export async function placeOrder(client: pg.PoolClient, p: Placement): Promise<P
       p.rejectReason,
     ],
   );
-  const row = res.rows[0];
   if (!row || row.cash === null) throw new Error('the paper account row is missing');
   if (row.dup) return { kind: 'conflict' };
   if (row.ok === 0) return { kind: 'short', cash: Number(row.cash), reservedCash: Number(row.reserved_cash), held: Number(row.held), reservedShares: Number(row.reserved_shares) };
-  if (row.id === null || row.id === undefined) return { kind: 'conflict' };
-  return { kind: 'placed', row: row as PaperOrderRow };
+  if (row.id === null) return { kind: 'conflict' };
+  // An order was inserted: its columns are all there.
+  return { kind: 'placed', row: parseRows(PaperOrderRowSchema, [row], PLACE_SQL)[0]! };
 }

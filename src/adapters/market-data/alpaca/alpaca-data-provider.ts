@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Bar } from '../../../engine/bars.js';
 import { withBarCache } from '../cache.js';
-import { nyDateOf } from '../../../lib/dates.js';
+import { nyDateOf } from '../../../engine/calendar/timezone.js';
 import { DataProviderError } from '../errors.js';
 import { describeZodError } from '../http/describe-zod.js';
 import { redact } from '../http/redact.js';

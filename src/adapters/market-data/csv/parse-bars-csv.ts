@@ -1,5 +1,6 @@
 import type { Bar } from '../../../engine/bars.js';
 import { isIsoDate } from '../../../lib/dates.js';
+import { forEachCsvRecord } from './csv-records.js';
 
 /** One rejected line; `line` is 1-based and counts the header as line 1. */
 export interface CsvLineError {
@@ -14,6 +15,8 @@ export interface ParseBarsCsvResult {
   bars: Bar[];
   /** Every line that was not used, and why. Empty means the whole file was used. */
   errors: CsvLineError[];
+  /** Non-blank records after the header, used or not (a record with a quoted line break counts once). */
+  dataLines: number;
 }
 
 const REQUIRED = ['date', 'open', 'high', 'low', 'close', 'volume'] as const;
@@ -32,64 +35,73 @@ const PRICE_COLUMNS = ['open', 'high', 'low', 'close'] as const;
  * When a date repeats, the first line's bar is returned and later lines are
  * reported; what a reported line means (skipped by an import, fatal to a
  * backtest) is for the caller to say.
- * Fields are split on commas without quote handling beyond stripping
- * surrounding quotes: bar files never contain commas inside fields.
+ * Fields follow RFC 4180 quoting (csv-parse, see {@link forEachCsvRecord}):
+ * a broker export that quotes every field, or a note column holding commas,
+ * reads the same as a plain file.
  */
 export function parseBarsCsv(text: string, opts: { source: string }): ParseBarsCsvResult {
   const { source } = opts;
   const errors: CsvLineError[] = [];
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-
-  const headerIdx = lines.findIndex((l) => l.trim() !== '');
-  if (headerIdx < 0) {
-    return { source, bars: [], errors: [{ line: 1, message: `empty file; expected a header "${REQUIRED.join(',')}"` }] };
-  }
-  const header = splitFields(lines[headerIdx]!).map((h) => h.toLowerCase());
-  const index = {} as Record<Column, number>;
-  const missing: string[] = [];
-  for (const col of REQUIRED) {
-    const i = header.indexOf(col);
-    if (i < 0) missing.push(col);
-    index[col] = i;
-  }
-  if (missing.length > 0) {
-    const looksLikeData = isIsoDate(header[0] ?? '');
-    return {
-      source,
-      bars: [],
-      errors: [
-        {
-          line: headerIdx + 1,
-          message: looksLikeData
-            ? `no header row; add "${REQUIRED.join(',')}" as the first line`
-            : `header is missing column(s) ${missing.join(', ')}; expected "${REQUIRED.join(',')}"`,
-        },
-      ],
-    };
-  }
-  const needed = Math.max(...REQUIRED.map((c) => index[c])) + 1;
-
   const rows: { bar: Bar; line: number }[] = [];
-  for (let i = headerIdx + 1; i < lines.length; i++) {
-    const raw = lines[i]!;
-    if (raw.trim() === '') continue;
-    const lineNo = i + 1;
-    const f = splitFields(raw);
-    if (f.length < needed) {
-      errors.push({ line: lineNo, message: `missing column(s): expected at least ${needed} fields, got ${f.length}` });
-      continue;
-    }
-    const date = f[index.date]!;
-    if (!isIsoDate(date)) {
-      errors.push({ line: lineNo, message: `bad date "${date.slice(0, 30)}"; expected YYYY-MM-DD` });
-      continue;
-    }
-    const problem = parseNumbers(f, index);
-    if (typeof problem === 'string') {
-      errors.push({ line: lineNo, message: problem });
-      continue;
-    }
-    rows.push({ bar: { date, ...problem }, line: lineNo });
+  // Set from the first non-blank record; `fatal` is a header problem that ends the read.
+  let index: Record<Column, number> | undefined;
+  let needed = 0;
+  let fatal: CsvLineError | undefined;
+  let headerSeen = false;
+  let dataLines = 0;
+
+  forEachCsvRecord(text, {
+    error: (line, message) => {
+      if (!fatal) errors.push({ line, message });
+    },
+    record: (f, lineNo) => {
+      if (headerSeen) dataLines++;
+      headerSeen = true;
+      if (fatal) return;
+      if (!index) {
+        const header = f.map((h) => h.toLowerCase());
+        const idx = {} as Record<Column, number>;
+        const missing: string[] = [];
+        for (const col of REQUIRED) {
+          const i = header.indexOf(col);
+          if (i < 0) missing.push(col);
+          idx[col] = i;
+        }
+        if (missing.length > 0) {
+          const looksLikeData = isIsoDate(header[0] ?? '');
+          fatal = {
+            line: lineNo,
+            message: looksLikeData
+              ? `no header row; add "${REQUIRED.join(',')}" as the first line`
+              : `header is missing column(s) ${missing.join(', ')}; expected "${REQUIRED.join(',')}"`,
+          };
+          return;
+        }
+        index = idx;
+        needed = Math.max(...REQUIRED.map((c) => idx[c])) + 1;
+        return;
+      }
+      if (f.length < needed) {
+        errors.push({ line: lineNo, message: `missing column(s): expected at least ${needed} fields, got ${f.length}` });
+        return;
+      }
+      const date = f[index.date]!;
+      if (!isIsoDate(date)) {
+        errors.push({ line: lineNo, message: `bad date "${date.slice(0, 30)}"; expected YYYY-MM-DD` });
+        return;
+      }
+      const problem = parseNumbers(f, index);
+      if (typeof problem === 'string') {
+        errors.push({ line: lineNo, message: problem });
+        return;
+      }
+      rows.push({ bar: { date, ...problem }, line: lineNo });
+    },
+  });
+
+  if (fatal) return { source, bars: [], errors: [fatal], dataLines };
+  if (!index) {
+    return { source, bars: [], errors: [...errors, { line: 1, message: `empty file; expected a header "${REQUIRED.join(',')}"` }], dataLines };
   }
 
   // Stable sort keeps file order among equal dates, so "first line wins" holds.
@@ -105,7 +117,7 @@ export function parseBarsCsv(text: string, opts: { source: string }): ParseBarsC
     prev = r;
   }
   errors.sort((a, b) => a.line - b.line);
-  return { source, bars, errors };
+  return { source, bars, errors, dataLines };
 }
 
 /** Formats up to `max` errors as `source line N: message` lines. */
@@ -114,10 +126,6 @@ export function describeCsvErrors(result: Pick<ParseBarsCsvResult, 'source' | 'e
   const more = result.errors.length - shown.length;
   if (more > 0) shown.push(`… and ${more} more`);
   return shown.join('\n');
-}
-
-function splitFields(line: string): string[] {
-  return line.split(',').map((s) => s.trim().replace(/^"(.*)"$/, '$1'));
 }
 
 function parseNumbers(f: string[], index: Record<Column, number>): Omit<Bar, 'date'> | string {

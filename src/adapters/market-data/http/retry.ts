@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import pRetry from 'p-retry';
 import { DataProviderError, type DataProviderErrorKind } from '../errors.js';
 import { redact, safeUrl } from './redact.js';
 
@@ -104,34 +105,56 @@ export async function getJsonWithRetry(req: GetJsonRequest): Promise<unknown> {
   const random = req.random ?? Math.random;
   const logUrl = safeUrl(req.url, secrets);
   const log = req.logger?.child({ provider });
-  let attempt = 0;
 
-  for (;;) {
-    attempt++;
-    const outcome = await attemptOnce(req, logUrl, attempt);
-    if (outcome.ok) return outcome.body;
-    const err = outcome.error;
-    if (!err.retryable || attempt > policy.maxRetries) {
-      log?.warn({ url: logUrl, attempts: attempt, kind: err.kind, status: err.status }, 'market data request failed');
-      throw err;
-    }
-    let delay = backoffDelayMs(attempt - 1, policy, random);
-    if (outcome.retryAfterMs !== undefined) {
-      if (outcome.retryAfterMs > policy.maxDelayMs) {
-        const e = new DataProviderError({
-          provider,
-          kind: err.kind,
-          status: err.status,
-          attempts: attempt,
-          detail: `HTTP ${err.status} and asked to wait ${Math.ceil(outcome.retryAfterMs / 1000)} s, longer than the ${Math.ceil(policy.maxDelayMs / 1000)} s we wait`,
-        });
-        log?.warn({ url: logUrl, attempts: attempt, status: err.status, retryAfterMs: outcome.retryAfterMs }, 'market data request gave up: Retry-After too long');
-        throw e;
-      }
-      delay = Math.max(delay, outcome.retryAfterMs);
-    }
-    log?.warn({ url: logUrl, attempt, status: err.status, kind: err.kind, delayMs: delay }, 'market data request failed; retrying');
-    await sleep(delay);
+  // p-retry counts the attempts and stops on a failure that is not retryable; the wait between
+  // attempts is ours (backoffDelayMs, at least Retry-After, the injectable sleep), so its own is 0.
+  return pRetry(
+    async (attempt) => {
+      const outcome = await attemptOnce(req, logUrl, attempt);
+      if (outcome.ok) return outcome.body;
+      throw new FailedAttempt(outcome.error, outcome.retryAfterMs);
+    },
+    {
+      retries: policy.maxRetries,
+      minTimeout: 0,
+      maxTimeout: 0,
+      shouldRetry: ({ error }) => error instanceof FailedAttempt && error.error.retryable,
+      onFailedAttempt: async ({ error, attemptNumber: attempt, retriesLeft }) => {
+        if (!(error instanceof FailedAttempt)) return;
+        const err = error.error;
+        if (!err.retryable || retriesLeft === 0) {
+          log?.warn({ url: logUrl, attempts: attempt, kind: err.kind, status: err.status }, 'market data request failed');
+          throw err;
+        }
+        let delay = backoffDelayMs(attempt - 1, policy, random);
+        if (error.retryAfterMs !== undefined) {
+          if (error.retryAfterMs > policy.maxDelayMs) {
+            log?.warn({ url: logUrl, attempts: attempt, status: err.status, retryAfterMs: error.retryAfterMs }, 'market data request gave up: Retry-After too long');
+            throw new DataProviderError({
+              provider,
+              kind: err.kind,
+              status: err.status,
+              attempts: attempt,
+              detail: `HTTP ${err.status} and asked to wait ${Math.ceil(error.retryAfterMs / 1000)} s, longer than the ${Math.ceil(policy.maxDelayMs / 1000)} s we wait`,
+            });
+          }
+          delay = Math.max(delay, error.retryAfterMs);
+        }
+        log?.warn({ url: logUrl, attempt, status: err.status, kind: err.kind, delayMs: delay }, 'market data request failed; retrying');
+        await sleep(delay);
+      },
+    },
+  );
+}
+
+/** One failed attempt as p-retry sees it: the typed error, and how long the server asked us to wait. */
+class FailedAttempt extends Error {
+  constructor(
+    readonly error: DataProviderError,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(error.message);
+    this.name = 'FailedAttempt';
   }
 }
 

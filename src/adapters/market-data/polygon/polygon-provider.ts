@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Bar } from '../../../engine/bars.js';
-import { nyDateOf } from '../../../lib/dates.js';
+import { nyDateOf } from '../../../engine/calendar/timezone.js';
 import { DataProviderError } from '../errors.js';
 import { describeZodError } from '../http/describe-zod.js';
 import { redact } from '../http/redact.js';

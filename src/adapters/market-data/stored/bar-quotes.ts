@@ -1,7 +1,18 @@
 import { roundToTick } from '../../../engine/tick.js';
 import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { TypeOrmUnitOfWork } from '../../db/unit-of-work.js';
+import { pgInt, pgText } from '../../../lib/sql-columns.js';
+import { rowsOf } from '../../../lib/sql-rows.js';
 import { DataProviderError } from '../errors.js';
 import type { Quote, QuoteProvider } from '../port.js';
+
+/** Each symbol's latest stored bar (symbols without bars are absent). */
+const LATEST_BARS_SQL = `SELECT s.symbol, to_char(b.date, 'YYYY-MM-DD') AS date, b.close, b.volume
+   FROM unnest($1::text[]) AS s(symbol)
+   CROSS JOIN LATERAL (SELECT date, close, volume FROM bars_daily WHERE symbol = s.symbol ORDER BY date DESC LIMIT 1) b`;
+/** close and volume are float8: numbers from the driver. */
+const LatestBarRow = z.object({ symbol: pgText, date: pgText, close: pgInt, volume: pgInt });
 
 /**
  * Quotes derived from the latest stored daily bar: bid and ask sit half the
@@ -12,11 +23,14 @@ import type { Quote, QuoteProvider } from '../port.js';
  */
 export class StoredBarQuotes implements QuoteProvider {
   readonly name = 'stored-bars';
+  private readonly db: TypeOrmUnitOfWork;
 
   constructor(
-    private readonly ds: DataSource,
+    ds: DataSource,
     private readonly spreadBps: number,
-  ) {}
+  ) {
+    this.db = new TypeOrmUnitOfWork(ds);
+  }
 
   async latestQuote(symbol: string): Promise<Quote> {
     const sym = symbol.toUpperCase();
@@ -29,16 +43,11 @@ export class StoredBarQuotes implements QuoteProvider {
 
   async latestQuotes(symbols: string[]): Promise<Map<string, Quote>> {
     const syms = [...new Set(symbols.map((s) => s.toUpperCase()))];
-    const rows = (await this.ds.query(
-      `SELECT s.symbol, to_char(b.date, 'YYYY-MM-DD') AS date, b.close, b.volume
-         FROM unnest($1::text[]) AS s(symbol)
-         CROSS JOIN LATERAL (SELECT date, close, volume FROM bars_daily WHERE symbol = s.symbol ORDER BY date DESC LIMIT 1) b`,
-      [syms],
-    )) as { symbol: string; date: string; close: number; volume: number }[];
+    const rows = await rowsOf(this.db, LatestBarRow, LATEST_BARS_SQL, [syms]);
     return new Map(rows.map((bar) => [bar.symbol, this.toQuote(bar)]));
   }
 
-  private toQuote(bar: { symbol: string; date: string; close: number; volume: number }): Quote {
+  private toQuote(bar: z.output<typeof LatestBarRow>): Quote {
     const half = (bar.close * this.spreadBps) / 20_000;
     // A tenth of the day's volume at the touch: enough depth for small retail orders, finite for big ones.
     const size = Math.max(1, Math.floor(bar.volume / 10));

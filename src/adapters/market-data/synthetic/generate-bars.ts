@@ -1,5 +1,5 @@
 import type { Bar, BarSeries } from '../../../engine/bars.js';
-import { Prng } from './prng.js';
+import { Prng } from '../../../engine/backtest/prng.js';
 import { symbolSeed } from './seed.js';
 
 export interface SyntheticBarsInput {

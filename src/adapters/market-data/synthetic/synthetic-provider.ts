@@ -1,5 +1,5 @@
 import type { Bar, BarSeries } from '../../../engine/bars.js';
-import { nyToday } from '../../../lib/dates.js';
+import { nyToday } from '../../../engine/calendar/timezone.js';
 import { DataProviderError } from '../errors.js';
 import type { DateRange, MarketDataProvider } from '../port.js';
 import type { UniverseEntry } from '../universe/load-universe.js';
@@ -45,7 +45,7 @@ export class SyntheticProvider implements MarketDataProvider {
   private readonly cache = new Map<string, BarSeries>();
 
   constructor(opts: SyntheticProviderOptions = {}) {
-    this.sessions = opts.sessions ?? exchangeSessions(opts.endDate ?? nyToday(), DEFAULT_SYNTHETIC_SESSIONS);
+    this.sessions = opts.sessions ?? exchangeSessions(opts.endDate ?? nyToday(new Date()), DEFAULT_SYNTHETIC_SESSIONS);
     this.universe = opts.universe ? new Map(opts.universe.map((e) => [e.symbol.toUpperCase(), e])) : undefined;
     this.salt = opts.salt ?? 0;
   }

@@ -1,4 +1,5 @@
 import type { CsvLineError } from '../csv/parse-bars-csv.js';
+import { forEachCsvRecord } from '../csv/csv-records.js';
 
 /** One tradable symbol and what is known about its liquidity. */
 export interface UniverseEntry {
@@ -51,17 +52,96 @@ const NUMERIC = { years: 'years', adv_shares: 'advShares', adv_dollar: 'advDolla
  * unusable upstream and are excluded.
  *
  * A filter that needs a column the file lacks throws instead of quietly
- * passing everything.
+ * passing everything. Fields follow RFC 4180 quoting (csv-parse), so a name
+ * such as "Invesco QQQ Trust, Series 1" stays one field.
  */
 export function loadUniverse(csvText: string, filters: UniverseFilters = {}): LoadUniverseResult {
   const source = filters.source ?? 'universe CSV';
-  const lines = csvText.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const headerIdx = lines.findIndex((l) => l.trim() !== '');
-  if (headerIdx < 0) throw new UniverseFileError(`${source} is empty; expected a header with a "symbol" column`);
-  const header = split(lines[headerIdx]!).map((h) => h.toLowerCase());
-  const col = (name: string) => header.indexOf(name);
-  if (col('symbol') < 0) {
-    throw new UniverseFileError(`${source} has no "symbol" column (header: ${header.join(',').slice(0, 120)}); add one`);
+  const entries: UniverseEntry[] = [];
+  const excluded: LoadUniverseResult['excluded'] = [];
+  const errors: CsvLineError[] = [];
+  const seen = new Map<string, number>();
+  let header: string[] | undefined;
+  // A header problem, thrown once the reader returns (not from inside csv-parse's callback).
+  let fileError: UniverseFileError | undefined;
+  const col = (name: string) => header!.indexOf(name);
+
+  forEachCsvRecord(csvText, {
+    error: (line, message) => {
+      errors.push({ line, message });
+    },
+    record: (f, line) => {
+      if (fileError) return;
+      if (!header) {
+        header = f.map((h) => h.toLowerCase());
+        fileError = checkHeader(header, source, filters);
+        return;
+      }
+      const symbol = (f[col('symbol')] ?? '').toUpperCase();
+      if (!/^[A-Z0-9][A-Z0-9.\-]{0,14}$/.test(symbol)) {
+        errors.push({ line, message: `bad symbol "${symbol.slice(0, 20)}"` });
+        return;
+      }
+      const firstLine = seen.get(symbol);
+      if (firstLine !== undefined) {
+        errors.push({ line, message: `duplicate symbol ${symbol} (first on line ${firstLine})` });
+        return;
+      }
+      seen.set(symbol, line);
+
+      const entry: UniverseEntry = { symbol, extra: {} };
+      let bad: string | undefined;
+      for (const [name, key] of Object.entries(NUMERIC) as [keyof typeof NUMERIC, 'years' | 'advShares' | 'advDollar'][]) {
+        const idx = col(name);
+        const s = idx >= 0 ? (f[idx] ?? '') : '';
+        if (s === '') continue;
+        const v = Number(s);
+        if (!Number.isFinite(v) || v < 0) {
+          bad = `${name} is not a non-negative number: "${s.slice(0, 30)}"`;
+          break;
+        }
+        entry[key] = v;
+      }
+      if (bad) {
+        errors.push({ line, message: bad });
+        return;
+      }
+      if (entry.advDollar !== undefined && entry.advShares !== undefined && entry.advShares > 0) {
+        entry.avgPrice = entry.advDollar / entry.advShares;
+      }
+      const str = (name: string) => {
+        const idx = col(name);
+        const s = idx >= 0 ? f[idx] : undefined;
+        return s === undefined || s === '' ? undefined : s;
+      };
+      const earliest = str('earliest');
+      const latest = str('latest');
+      if (earliest !== undefined) entry.earliest = earliest;
+      if (latest !== undefined) entry.latest = latest;
+      const hasOptions = str('has_options');
+      if (hasOptions !== undefined) entry.hasOptions = truthy(hasOptions);
+      header.forEach((h, idx) => {
+        if (!KNOWN.has(h) && h !== '') entry.extra[h] = f[idx] ?? '';
+      });
+
+      const okFlag = str('ok');
+      const reason =
+        okFlag !== undefined && !truthy(okFlag)
+          ? 'marked ok=false upstream'
+          : whyFiltered(entry, filters);
+      if (reason) excluded.push({ symbol, reason });
+      else entries.push(entry);
+    },
+  });
+  if (fileError) throw fileError;
+  if (!header) throw new UniverseFileError(`${source} is empty; expected a header with a "symbol" column`);
+  return { entries, excluded, errors };
+}
+
+/** Why the header makes the file unusable (no symbol column, a filter on a missing column), if it does. */
+function checkHeader(header: string[], source: string, filters: UniverseFilters): UniverseFileError | undefined {
+  if (!header.includes('symbol')) {
+    return new UniverseFileError(`${source} has no "symbol" column (header: ${header.join(',').slice(0, 120)}); add one`);
   }
   const needs: [keyof UniverseFilters, string[]][] = [
     ['minPrice', ['adv_dollar', 'adv_shares']],
@@ -69,78 +149,12 @@ export function loadUniverse(csvText: string, filters: UniverseFilters = {}): Lo
     ['minYears', ['years']],
   ];
   for (const [f, cols] of needs) {
-    const missing = cols.filter((c) => col(c) < 0);
+    const missing = cols.filter((c) => !header.includes(c));
     if (filters[f] !== undefined && missing.length > 0) {
-      throw new UniverseFileError(`${source}: filter ${f} needs column(s) ${missing.join(', ')}; drop the filter or use a file that has them`);
+      return new UniverseFileError(`${source}: filter ${f} needs column(s) ${missing.join(', ')}; drop the filter or use a file that has them`);
     }
   }
-
-  const entries: UniverseEntry[] = [];
-  const excluded: LoadUniverseResult['excluded'] = [];
-  const errors: CsvLineError[] = [];
-  const seen = new Map<string, number>();
-
-  for (let i = headerIdx + 1; i < lines.length; i++) {
-    const raw = lines[i]!;
-    if (raw.trim() === '') continue;
-    const line = i + 1;
-    const f = split(raw);
-    const symbol = (f[col('symbol')] ?? '').toUpperCase();
-    if (!/^[A-Z0-9][A-Z0-9.\-]{0,14}$/.test(symbol)) {
-      errors.push({ line, message: `bad symbol "${symbol.slice(0, 20)}"` });
-      continue;
-    }
-    const firstLine = seen.get(symbol);
-    if (firstLine !== undefined) {
-      errors.push({ line, message: `duplicate symbol ${symbol} (first on line ${firstLine})` });
-      continue;
-    }
-    seen.set(symbol, line);
-
-    const entry: UniverseEntry = { symbol, extra: {} };
-    let bad: string | undefined;
-    for (const [name, key] of Object.entries(NUMERIC) as [keyof typeof NUMERIC, 'years' | 'advShares' | 'advDollar'][]) {
-      const idx = col(name);
-      const s = idx >= 0 ? (f[idx] ?? '') : '';
-      if (s === '') continue;
-      const v = Number(s);
-      if (!Number.isFinite(v) || v < 0) {
-        bad = `${name} is not a non-negative number: "${s.slice(0, 30)}"`;
-        break;
-      }
-      entry[key] = v;
-    }
-    if (bad) {
-      errors.push({ line, message: bad });
-      continue;
-    }
-    if (entry.advDollar !== undefined && entry.advShares !== undefined && entry.advShares > 0) {
-      entry.avgPrice = entry.advDollar / entry.advShares;
-    }
-    const str = (name: string) => {
-      const idx = col(name);
-      const s = idx >= 0 ? f[idx] : undefined;
-      return s === undefined || s === '' ? undefined : s;
-    };
-    const earliest = str('earliest');
-    const latest = str('latest');
-    if (earliest !== undefined) entry.earliest = earliest;
-    if (latest !== undefined) entry.latest = latest;
-    const hasOptions = str('has_options');
-    if (hasOptions !== undefined) entry.hasOptions = truthy(hasOptions);
-    header.forEach((h, idx) => {
-      if (!KNOWN.has(h) && h !== '') entry.extra[h] = f[idx] ?? '';
-    });
-
-    const okFlag = str('ok');
-    const reason =
-      okFlag !== undefined && !truthy(okFlag)
-        ? 'marked ok=false upstream'
-        : whyFiltered(entry, filters);
-    if (reason) excluded.push({ symbol, reason });
-    else entries.push(entry);
-  }
-  return { entries, excluded, errors };
+  return undefined;
 }
 
 function whyFiltered(e: UniverseEntry, f: UniverseFilters): string | undefined {
@@ -158,8 +172,4 @@ function whyFiltered(e: UniverseEntry, f: UniverseFilters): string | undefined {
 
 function truthy(s: string): boolean {
   return /^(true|yes|1|y)$/i.test(s.trim());
-}
-
-function split(line: string): string[] {
-  return line.split(',').map((s) => s.trim().replace(/^"(.*)"$/, '$1'));
 }
