@@ -21,6 +21,7 @@ import {
 } from '../../../../src/engine/patterns/index.js';
 import type { FamilyId } from '../../../../src/engine/patterns/index.js';
 import { barSeriesArb, seriesWithAlteredFutureArb } from '../indicators/support/bars-arbitrary.js';
+import { assertWithSignals } from '../indicators/support/signals-floor.js';
 
 /** Short periods so random series of a few hundred bars produce signals. */
 const PARAMS: Record<FamilyId, fc.Arbitrary<object>> = {
@@ -101,9 +102,6 @@ const WALK = arbs('walk');
 /** A plain walk almost never sweeps a prior low and closes back above it; wicky bars do. */
 const SERIES: Partial<Record<FamilyId, ReturnType<typeof arbs>>> = { turtle_soup: arbs('wicky') };
 
-/** Minimum signals each property must have compared, so a pass is never vacuous. */
-const MIN_SIGNALS = 20;
-
 /**
  * The shared arbitrary's walks hold flat for long stretches (fast-check biases
  * doubles towards 0), so lower-close streaks above an SMA, opens well under the
@@ -121,26 +119,22 @@ const CASES = FAMILY_IDS.map((id) => ({
 
 describe.each(CASES)('$id: properties', ({ family, paramsArb, alteredArb, seriesArb, scale }) => {
   it('no lookahead: changing every bar after t never changes the signals at or before t, nor why(t)', () => {
-    let compared = 0;
-    fc.assert(
+    assertWithSignals(150 * scale, (count) =>
       fc.property(alteredArb, paramsArb, ({ original, altered, t }, p) => {
         const a = Array.from(family.signalIndices(original, p)).filter((i) => i <= t);
         const b = Array.from(family.signalIndices(altered, p)).filter((i) => i <= t);
-        compared += a.length;
+        count(a.length);
         expect(b).toEqual(a);
         expect(family.why(altered, t, p)).toEqual(family.why(original, t, p));
       }),
-      { numRuns: 150 * scale },
     );
-    expect(compared).toBeGreaterThanOrEqual(MIN_SIGNALS);
   });
 
   it('why(t) is non-null exactly on the signal bars, with or without a shared cache', () => {
-    let compared = 0;
-    fc.assert(
+    assertWithSignals(60 * scale, (count) =>
       fc.property(seriesArb, paramsArb, (s, p) => {
         const hits = new Set(family.signalIndices(s, p));
-        compared += hits.size;
+        count(hits.size);
         const cache = new IndicatorCache(s);
         expect(Array.from(family.signalIndices(s, p, cache))).toEqual([...hits]);
         for (let t = 0; t < s.close.length; t++) {
@@ -150,8 +144,6 @@ describe.each(CASES)('$id: properties', ({ family, paramsArb, alteredArb, series
         }
         for (const t of hits) expect(t).toBeGreaterThanOrEqual(family.firstValidIndex(p));
       }),
-      { numRuns: 60 * scale },
     );
-    expect(compared).toBeGreaterThanOrEqual(MIN_SIGNALS);
   });
 });

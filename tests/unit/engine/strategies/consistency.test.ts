@@ -6,6 +6,7 @@ import type { Signal } from '../../../../src/engine/signal.js';
 import { DONCHIAN, type StrategyDef, TURTLE_SOUP } from '../../../../src/engine/strategies/index.js';
 import { loadFixture } from '../fixtures.js';
 import { barSeriesArb, seriesWithAlteredFutureArb } from '../indicators/support/bars-arbitrary.js';
+import { assertWithSignals } from '../indicators/support/signals-floor.js';
 
 /** Small periods so random series of a few hundred bars actually produce signals. */
 const donchianParamsArb = fc
@@ -75,34 +76,27 @@ const CASES = [
   },
 ];
 
-/** Minimum signals a property run must have compared, so a pass is never vacuous. */
-const MIN_SIGNALS = 20;
-
 /** Plain data copy, so deep equality compares values only. */
 const plain = (xs: Signal[]) => xs.map((x) => ({ ...x, reasons: [...x.reasons] }));
 const plainOrNull = (x: Signal | null) => (x === null ? null : plain([x])[0]);
 
 describe.each(CASES)('$name: consistency properties', ({ def, paramsArb, seriesArb, alteredArb, runs }) => {
   it('no lookahead: signals at or before t are identical when every bar after t changes', () => {
-    let compared = 0;
-    fc.assert(
+    assertWithSignals(runs, (count) =>
       fc.property(alteredArb, paramsArb, ({ original, altered, t }, p) => {
         const a = def.signals(original, p).filter((x) => x.index <= t);
         const b = def.signals(altered, p).filter((x) => x.index <= t);
-        compared += a.length;
+        count(a.length);
         expect(plain(b)).toEqual(plain(a));
       }),
-      { numRuns: runs },
     );
-    expect(compared).toBeGreaterThanOrEqual(MIN_SIGNALS);
   });
 
   it('signalIndices, signalAt, latestSignal and a shared cache all agree with signals', () => {
-    let compared = 0;
-    fc.assert(
+    assertWithSignals(Math.round(runs / 2), (count) =>
       fc.property(seriesArb, paramsArb, (s, p) => {
         const all = def.signals(s, p);
-        compared += all.length;
+        count(all.length);
         expect(Array.from(def.signalIndices(s, p))).toEqual(all.map((x) => x.index));
         const cache = new IndicatorCache(s);
         expect(plain(def.signals(s, p, cache))).toEqual(plain(all));
@@ -113,9 +107,7 @@ describe.each(CASES)('$name: consistency properties', ({ def, paramsArb, seriesA
           expect(plainOrNull(def.latestSignal(sliceSeries(s, t + 1), p))).toEqual(want);
         }
       }),
-      { numRuns: Math.round(runs / 2) },
     );
-    expect(compared).toBeGreaterThanOrEqual(MIN_SIGNALS);
   });
 });
 
