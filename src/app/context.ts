@@ -22,7 +22,7 @@ import type { ChartRenderer } from '../adapters/charts/port.js';
 import type { ScanData } from '../trading/scan/data-port.js';
 import type { PicksRepo } from '../trading/scan/picks-repo.js';
 import type { Alerts } from '../trading/alerts/alerts.js';
-import type { UnitOfWork } from '../adapters/db/port.js';
+import type { TableUnitOfWork } from '../adapters/db/port.js';
 import { RedisHealthProbe } from '../adapters/redis/health.js';
 import type { Notifier } from '../trading/notifier.js';
 import { HypothesisStore } from '../trading/hypotheses/store.js';
@@ -40,7 +40,7 @@ export interface AppContext {
   scrub: (text: string) => string;
   ds: DataSource;
   /** Postgres as the use cases see it (over `ds`). */
-  uow: UnitOfWork;
+  uow: TableUnitOfWork;
   /** Fail-fast connection for request paths. */
   redis: Redis;
   jobs: JobProducer;

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import type { UnitOfWork } from '../adapters/db/port.js';
+import type { TableUnitOfWork } from '../adapters/db/port.js';
 import type { PicksRepo } from '../trading/scan/picks-repo.js';
 import type { AuditLog } from '../trading/audit/audit-log.js';
 import type { Role } from '../lib/roles.js';
@@ -53,7 +53,7 @@ export interface BotDeps {
   /** Postgres: approvals and settings are decided in the bot process, atomically, so a tap gets its answer at once. */
   ds: DataSource;
   /** Postgres as the use cases take it (the unit-of-work port over `ds`). */
-  uow: UnitOfWork;
+  uow: TableUnitOfWork;
   picks: PicksRepo;
   /** Scrubs secrets from text that may be shown to a user. */
   scrub: (text: string) => string;

@@ -1,6 +1,7 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { postgresConnectError } from '../../lib/service-unreachable.js';
+import { TABLE_ENTITIES } from './tables/index.js';
 
 /**
  * A DataSource whose first connection failure says which service, where and
@@ -36,9 +37,9 @@ export function createDataSource(url: string, opts: { poolSize?: number; applica
     {
       type: 'postgres',
       url,
-      // No entity classes: plain one-table reads and writes use the query builder on table names,
-      // the rest is SQL with its rows parsed (src/lib/sql-rows.ts).
-      entities: [],
+      // Plain one-table reads and writes go through these entities' repositories (src/adapters/db/tables);
+      // the reviewed atomic statements are SQL with their rows parsed (src/lib/sql-rows.ts).
+      entities: [...TABLE_ENTITIES],
       migrations: MIGRATIONS,
       migrationsTableName: 'typeorm_migrations',
       migrationsTransactionMode: 'each',

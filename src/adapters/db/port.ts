@@ -6,6 +6,10 @@
  * another store without touching its SQL plumbing.
  */
 
+import type { TableSession } from './tables/port.js';
+
+export type { TableSession, Tables } from './tables/port.js';
+
 /** One connection's worth of SQL: inside a transaction, or a single pooled statement. */
 export interface SqlSession {
   /**
@@ -54,4 +58,14 @@ export interface UnitOfWork extends SqlSession {
    * lock if the holder's process dies, so a crash never wedges the key.
    */
   withAdvisoryLock<T>(namespace: number, key: string, waitMs: number, fn: () => Promise<T>): Promise<T | 'busy'>;
+}
+
+/**
+ * The unit of work with typed tables (src/adapters/db/tables): what the app
+ * wires in. A use case whose plain reads and writes go through `tables` asks
+ * for this; one that only runs reviewed SQL asks for {@link UnitOfWork}.
+ */
+export interface TableUnitOfWork extends UnitOfWork, TableSession {
+  /** Runs `fn` in one transaction on its own connection, its `tables` joining it; rolls back on any error. */
+  transaction<T>(fn: (tx: TableSession) => Promise<T>): Promise<T>;
 }

@@ -1,6 +1,13 @@
-import type { DataSource, QueryRunner } from 'typeorm';
-import type { OneTripClient, OneTripResult, SqlSession, UnitOfWork } from './port.js';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { OneTripClient, OneTripResult, TableSession, Tables, TableUnitOfWork } from './port.js';
 import { txOneTrip, withAdvisoryLock, type DebugLog } from './sql.js';
+import { tablesOf } from './tables/index.js';
+
+/** The typed tables of `manager`, built on first use (most sessions never touch them). */
+function lazyTables(manager: () => EntityManager): () => Tables {
+  let tables: Tables | undefined;
+  return () => (tables ??= tablesOf(manager()));
+}
 
 /** Rows of any statement on a query runner (TypeORM returns `[rows, count]` for UPDATE/DELETE unless asked for a structured result). */
 async function runnerRows<T>(r: QueryRunner, sql: string, params: readonly unknown[]): Promise<T[]> {
@@ -13,10 +20,14 @@ async function runnerExec(r: QueryRunner, sql: string, params: readonly unknown[
   return res.affected ?? res.records?.length ?? 0;
 }
 
-function sessionOf(r: QueryRunner): SqlSession {
+function sessionOf(r: QueryRunner): TableSession {
+  const tables = lazyTables(() => r.manager);
   return {
     rows: (sql, params = []) => runnerRows(r, sql, params),
     exec: (sql, params = []) => runnerExec(r, sql, params),
+    get tables() {
+      return tables();
+    },
   };
 }
 
@@ -25,11 +36,20 @@ function sessionOf(r: QueryRunner): SqlSession {
  * at debug, the cleanup errors it drops (a ROLLBACK or an unlock on a lost
  * connection); the error that matters is always the one rethrown.
  */
-export class TypeOrmUnitOfWork implements UnitOfWork {
+export class TypeOrmUnitOfWork implements TableUnitOfWork {
+  private readonly poolTables: () => Tables;
+
   constructor(
     readonly ds: DataSource,
     private readonly log?: DebugLog,
-  ) {}
+  ) {
+    this.poolTables = lazyTables(() => ds.manager);
+  }
+
+  /** Typed tables on the pool: each call is its own statement (see {@link transaction} for atomic ones). */
+  get tables(): Tables {
+    return this.poolTables();
+  }
 
   private async withRunner<T>(fn: (r: QueryRunner) => Promise<T>): Promise<T> {
     const r = this.ds.createQueryRunner();
@@ -49,7 +69,7 @@ export class TypeOrmUnitOfWork implements UnitOfWork {
     return this.withRunner((r) => runnerExec(r, sql, params));
   }
 
-  async transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: TableSession) => Promise<T>): Promise<T> {
     const r = this.ds.createQueryRunner();
     await r.connect();
     try {

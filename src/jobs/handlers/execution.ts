@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
-import type { UnitOfWork } from '../../adapters/db/port.js';
+import type { TableUnitOfWork } from '../../adapters/db/port.js';
 import type { Broker } from '../../adapters/brokers/port.js';
 import { ALERT_KINDS, alertKeys, type Alerts } from '../../trading/alerts/alerts.js';
 import { reconcileMismatchDetail } from '../../trading/alerts/details.js';
@@ -32,7 +32,7 @@ import { closeHandlers } from './close.js';
  * configured, and the ports the handlers call themselves. App builds it.
  */
 export interface ExecutionQueueDeps {
-  db: UnitOfWork;
+  db: TableUnitOfWork;
   broker: Broker;
   /** `executeApproval`'s deps (the real gates, broker and quotes, the config's limits). */
   execution: ExecutionDeps;
@@ -176,9 +176,10 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
       return { outcomes: outcomes.map((o) => ({ symbol: o.symbol, reason: o.reason, status: o.status })) };
     },
     'execution.mark': async (p) => {
+      // Staleness first: a mark made on old prices is never visible without its alert (it depends only on the bars).
+      await staleDataAlerts(deps, p.date);
       const res = await markToMarket(deps.marks, { date: p.date });
       const circuit = await deps.circuit.checkSessionLoss(deps.broker.name, p.date);
-      await staleDataAlerts(deps, p.date);
       // Issue 21 part 3: the drift tests after the session's mark (idempotent: one alert per breach episode).
       const drift = await runDriftCheck(driftCheckDepsOf(deps), p.date);
       return { date: res.date, equity: res.equity, positions: res.positions.length, missing: res.missing, circuit: circuit.kind, drift };

@@ -109,6 +109,9 @@ export interface ResolveResult {
   notified: boolean;
 }
 
+// Every statement here stays reviewed SQL: the raise is an upsert with CASE, resolve/claim/unclaim are
+// compare-and-sets, and the plain reads (get, list, owed) take the session callers type as
+// UnitOfWork/SqlSession, without `tables` (the test helpers' SchedDb.uow and World.uow() among them).
 // `message` / `resolve_message` are the pre-typed text columns: left NULL by new rows (the migration copied old text into `recorded` details).
 const SELECT = `key, kind, severity, detail, state, first_at, last_at, resolved_at, count, notified_at, recovered_notified_at, resolve_detail`;
 

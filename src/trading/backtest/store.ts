@@ -1,82 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
+import type { SqlSession, TableUnitOfWork } from '../../adapters/db/port.js';
+import type { BacktestRunRow, BacktestRunStatus } from '../../adapters/db/tables/backtests/port.js';
 import { EXIT_REASONS } from '../../engine/backtest/exit-rules.js';
 import { STRATEGY_IDS } from '../../engine/signal.js';
-import { pgBool, pgInt, pgText, pgTimestamp } from '../../lib/sql-columns.js';
+import { pgBool, pgInt, pgText } from '../../lib/sql-columns.js';
 import { pgJsonObject } from '../../lib/sql-json.js';
-import { rowOf, rowsOf } from '../../lib/sql-rows.js';
+import { parseRows, rowOf } from '../../lib/sql-rows.js';
 import type { BacktestData } from './data.js';
 import { storedNotes } from './notes.js';
 import { reportTrade, type BacktestCurves, type BacktestOutcome, type BacktestReport, type ReportTrade } from './report.js';
 import type { BacktestRequest } from './request.js';
 import { RunManifestStore } from '../manifest/store.js';
 
-export type BacktestRunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export type { BacktestRunStatus };
 
 /** A row of `backtest_runs` without the large columns. */
-export interface StoredRun {
-  id: string;
-  requestHash: string;
-  dataFingerprint: string | null;
-  dataSource: string | null;
-  demo: boolean | null;
-  status: BacktestRunStatus;
-  tradeCount: number | null;
-  error: string | null;
-  requestedBy: string;
-  jobId: string | null;
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-}
-
-/** A `backtest_runs` row as {@link RUN_COLUMNS} selects it. */
-const RunRowSchema = z.object({
-  id: pgText,
-  request_hash: pgText,
-  data_fingerprint: pgText.nullable(),
-  data_source: pgText.nullable(),
-  demo: pgBool.nullable(),
-  status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
-  trade_count: pgInt.nullable(),
-  error: pgText.nullable(),
-  requested_by: pgText,
-  job_id: pgText.nullable(),
-  created_at: pgTimestamp,
-  started_at: pgTimestamp.nullable(),
-  finished_at: pgTimestamp.nullable(),
-});
-type RunRow = z.output<typeof RunRowSchema>;
+export type StoredRun = BacktestRunRow;
 
 const SchemaPresentRow = z.object({ ok: pgBool });
-const RunIdRow = z.object({ id: pgText });
 /** `report` and `curves` (json) of a done run; an old row's notes are English strings (see storedNotes). */
 const OutcomeRow = z.object({
   report: pgJsonObject<Omit<BacktestReport, 'notes'> & { notes: unknown }>(),
   curves: pgJsonObject<BacktestCurves>(),
 });
 
-const RUN_COLUMNS = 'id, request_hash, data_fingerprint, data_source, demo, status, trade_count, error, requested_by, job_id, created_at, started_at, finished_at';
 const TRADE_CHUNK = 5_000;
-
-function toRun(r: RunRow): StoredRun {
-  return {
-    id: r.id,
-    requestHash: r.request_hash,
-    dataFingerprint: r.data_fingerprint,
-    dataSource: r.data_source,
-    demo: r.demo,
-    status: r.status,
-    tradeCount: r.trade_count,
-    error: r.error,
-    requestedBy: r.requested_by,
-    jobId: r.job_id,
-    createdAt: r.created_at,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-  };
-}
 
 /**
  * Backtest runs in Postgres (system of record for results). Lifecycle:
@@ -86,7 +35,7 @@ function toRun(r: RunRow): StoredRun {
  * one result.
  */
 export class BacktestStore {
-  constructor(private readonly db: UnitOfWork) {}
+  constructor(private readonly db: TableUnitOfWork) {}
 
   /** True when the migration that creates `backtest_runs` has been applied. */
   async hasSchema(): Promise<boolean> {
@@ -96,29 +45,29 @@ export class BacktestStore {
 
   /** The finished run for this request and data, if any. */
   async findDone(requestHash: string, dataFingerprint: string): Promise<StoredRun | null> {
-    const row = await rowOf(this.db, RunRowSchema, `SELECT ${RUN_COLUMNS} FROM backtest_runs WHERE request_hash = $1 AND data_fingerprint = $2 AND status = 'done'`, [requestHash, dataFingerprint]);
-    return row ? toRun(row) : null;
+    return this.db.tables.backtests.doneRun(requestHash, dataFingerprint);
   }
 
   async get(id: string): Promise<StoredRun | null> {
-    const row = await rowOf(this.db, RunRowSchema, `SELECT ${RUN_COLUMNS} FROM backtest_runs WHERE id = $1`, [id]);
-    return row ? toRun(row) : null;
+    return this.db.tables.backtests.run(id);
   }
 
   /** Runs of one request, newest first. */
   async byRequest(requestHash: string): Promise<StoredRun[]> {
-    const rows = await rowsOf(this.db, RunRowSchema, `SELECT ${RUN_COLUMNS} FROM backtest_runs WHERE request_hash = $1 ORDER BY created_at DESC, id`, [requestHash]);
-    return rows.map(toRun);
+    return this.db.tables.backtests.runsOfRequest(requestHash);
   }
 
   /** Records a new run as queued and returns its id. */
   async create(input: { request: BacktestRequest; requestHash: string; requestedBy: string; jobId?: string | null; createdAt?: Date }): Promise<string> {
     const id = randomUUID();
-    await this.db.exec(
-      `INSERT INTO backtest_runs (id, request_hash, request, status, requested_by, job_id, created_at)
-       VALUES ($1, $2, $3, 'queued', $4, $5, COALESCE($6, clock_timestamp()))`,
-      [id, input.requestHash, JSON.stringify(input.request), input.requestedBy.slice(0, 100), input.jobId ?? null, input.createdAt ?? null],
-    );
+    await this.db.tables.backtests.insertQueued({
+      id,
+      requestHash: input.requestHash,
+      request: input.request,
+      requestedBy: input.requestedBy.slice(0, 100),
+      jobId: input.jobId ?? null,
+      ...(input.createdAt ? { createdAt: input.createdAt } : {}),
+    });
     return id;
   }
 
@@ -140,19 +89,16 @@ export class BacktestStore {
     const { report } = outcome;
     return this.db.transaction(async (tx) => {
       await tx.rows(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`backtest:${report.requestHash}:${report.data.fingerprint}`]);
-      const existing = await rowsOf(tx, RunIdRow, `SELECT id FROM backtest_runs WHERE request_hash = $1 AND data_fingerprint = $2 AND status = 'done' AND id <> $3`, [
-        report.requestHash,
-        report.data.fingerprint,
-        id,
-      ]);
-      if (existing[0]) {
-        await tx.exec(
-          `UPDATE backtest_runs SET status = 'cancelled', finished_at = clock_timestamp(), error = $2,
-             data_fingerprint = $3, data_source = $4, demo = $5
-           WHERE id = $1`,
-          [id, `superseded: identical run ${existing[0].id} finished first`, report.data.fingerprint, report.data.source, report.data.demo],
-        );
-        return { id: existing[0].id, reused: true };
+      // Read under the lock: an identical run that finished first is seen, one finishing now waits for us.
+      const [existing] = await tx.tables.backtests.otherDoneRunIds(report.requestHash, report.data.fingerprint, id);
+      if (existing !== undefined) {
+        await tx.tables.backtests.closeSuperseded(id, {
+          error: `superseded: identical run ${existing} finished first`,
+          dataFingerprint: report.data.fingerprint,
+          dataSource: report.data.source,
+          demo: report.data.demo,
+        });
+        return { id: existing, reused: true };
       }
       await insertTrades(tx, id, outcome.trades);
       // The manifest first: the run row points at it.
@@ -210,18 +156,13 @@ export class BacktestStore {
    */
   async loadOutcome(id: string): Promise<BacktestOutcome | null> {
     // An old row's notes are English strings (see storedNotes).
-    const row = await rowOf(this.db, OutcomeRow, `SELECT report, curves FROM backtest_runs WHERE id = $1 AND status = 'done'`, [id]);
-    if (!row) return null;
-    const trades = await rowsOf(
-      this.db,
-      TradeRowSchema,
-      `SELECT symbol, strategy, signal_date::text AS signal_date, entry_date::text AS entry_date, entry_price,
-              exit_date::text AS exit_date, exit_price, qty, pnl, pnl_pct, bars_held, exit_reason, commission
-       FROM backtest_trades WHERE run_id = $1 ORDER BY seq`,
-      [id],
-    );
-    const report: BacktestReport = { ...row.report, notes: storedNotes(row.report.notes) };
-    return { report, curves: row.curves, trades: trades.map(fromTradeRow) };
+    const result = await this.db.tables.backtests.doneResult(id);
+    if (!result) return null;
+    // Parsed as the SQL rows were: a json column of the wrong kind, or an unknown strategy or exit reason, is a RowShapeError.
+    const { report: stored, curves } = parseOne(OutcomeRow, result, 'backtest_runs report, curves (BacktestsTables.doneResult)');
+    const trades = parseRows(TradeRowSchema, await this.db.tables.backtests.trades(id), 'backtest_trades of a run (BacktestsTables.trades)');
+    const report: BacktestReport = { ...stored, notes: storedNotes(stored.notes) };
+    return { report, curves, trades: trades.map((t) => reportTrade(t)) };
   }
 
   private async finish(id: string, status: 'failed' | 'cancelled', error: string): Promise<void> {
@@ -233,40 +174,31 @@ export class BacktestStore {
   }
 }
 
-/** A `backtest_trades` row as {@link BacktestStore.loadOutcome} selects it (dates as ISO text, figures float8). */
+/**
+ * A `backtest_trades` row as {@link BacktestStore.loadOutcome} reads it: the
+ * repository types strategy and exit reason as text, this checks them.
+ */
 const TradeRowSchema = z.object({
   symbol: pgText,
   strategy: z.enum(STRATEGY_IDS),
-  signal_date: pgText,
-  entry_date: pgText,
-  entry_price: pgInt,
-  exit_date: pgText,
-  exit_price: pgInt,
+  signalDate: pgText,
+  entryDate: pgText,
+  entryPrice: pgInt,
+  exitDate: pgText,
+  exitPrice: pgInt,
   qty: pgInt,
   pnl: pgInt,
-  pnl_pct: pgInt,
-  bars_held: pgInt,
-  exit_reason: z.enum(EXIT_REASONS),
+  pnlPct: pgInt,
+  barsHeld: pgInt,
+  exitReason: z.enum(EXIT_REASONS),
   commission: pgInt,
 });
-type TradeRow = z.output<typeof TradeRowSchema>;
 
-function fromTradeRow(r: TradeRow): ReportTrade {
-  return reportTrade({
-    symbol: r.symbol,
-    strategy: r.strategy,
-    signalDate: r.signal_date,
-    entryDate: r.entry_date,
-    entryPrice: r.entry_price,
-    exitDate: r.exit_date,
-    exitPrice: r.exit_price,
-    qty: r.qty,
-    pnl: r.pnl,
-    pnlPct: r.pnl_pct,
-    barsHeld: r.bars_held,
-    exitReason: r.exit_reason,
-    commission: r.commission,
-  });
+/** Parses one value with `schema`, as {@link parseRows} parses rows. */
+function parseOne<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const [out] = parseRows(schema, [value], what);
+  if (out === undefined) throw new Error(`parseOne: ${what} gave no row`);
+  return out;
 }
 
 /** Bulk insert through unnest: one statement per few thousand trades. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SqlSession } from '../../adapters/db/port.js';
+import type { SqlSession, TableSession } from '../../adapters/db/port.js';
 import { pgInt, pgText, pgTimestamp } from '../../lib/sql-columns.js';
 import { rowOf } from '../../lib/sql-rows.js';
 import type { DataCheckMarket, DataCheckReport } from './check.js';
@@ -29,17 +29,31 @@ const LatestCheckRow = z.object({
   stale: pgInt,
 });
 
-/** Data checks in Postgres (`data_checks`): written by each `courtside data check`, read by /status. */
-export class DataCheckStore {
-  constructor(private readonly db: SqlSession) {}
+/**
+ * Data checks in Postgres (`data_checks`): written by each `courtside data check`, read by /status.
+ *
+ * The write goes through the typed table, so {@link save} needs a session with
+ * `tables` (`S` a TableSession: the app's and the CLI's units of work). The
+ * read stays SQL on any session: /status reaches it through `StatusSources.db`,
+ * a plain SqlSession its callers and tests hand in.
+ */
+export class DataCheckStore<S extends SqlSession = SqlSession> {
+  constructor(private readonly db: S) {}
 
-  /** Records a check. */
-  async save(r: DataCheckReport): Promise<void> {
-    await this.db.exec(
-      `INSERT INTO data_checks (market, checked_at, last_completed, symbols, symbols_flagged, missing_session, missing_sessions, stale, ms, findings)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)`,
-      [r.market, new Date(r.checkedAt), r.lastCompleted, r.symbols, r.symbolsFlagged, r.counts.missing_session, r.missingSessions, r.counts.stale, r.ms, JSON.stringify(r.findings.slice(0, STORED_FINDINGS))],
-    );
+  /** Records a check (its findings capped at {@link STORED_FINDINGS}). */
+  async save(this: DataCheckStore<TableSession>, r: DataCheckReport): Promise<void> {
+    await this.db.tables.manifests.dataChecks.insert({
+      market: r.market,
+      checkedAt: new Date(r.checkedAt),
+      lastCompleted: r.lastCompleted,
+      symbols: r.symbols,
+      symbolsFlagged: r.symbolsFlagged,
+      missingSession: r.counts.missing_session,
+      missingSessions: r.missingSessions,
+      stale: r.counts.stale,
+      ms: r.ms,
+      findings: r.findings.slice(0, STORED_FINDINGS),
+    });
   }
 
   /** The market's latest check; null when none was run. */

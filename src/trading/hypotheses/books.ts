@@ -1,56 +1,16 @@
-import { z } from 'zod';
-import type { UnitOfWork } from '../../adapters/db/port.js';
-import { pgBool, pgInt, pgJson, pgText } from '../../lib/sql-columns.js';
-import { pgJsonArray, pgJsonObject } from '../../lib/sql-json.js';
-import { rowOf, rowsOf } from '../../lib/sql-rows.js';
+import type { TableSession } from '../../adapters/db/port.js';
+import type { BookFromSource, HypothesisBookRecord, SnapshotTrades } from '../../adapters/db/tables/hypotheses/port.js';
 import type { LiveFigures } from '../../engine/hypotheses/live-review.js';
 import type { PaperFigures } from '../../engine/hypotheses/paper-review.js';
 import type { ShadowBook } from '../../engine/hypotheses/shadow-book.js';
 import { closedShadowTrades } from '../../engine/hypotheses/shadow-figures.js';
 import { figuresJson, reviveFigures } from './figures-json.js';
 
-/** How the first session of a book was found (see session-review-from.ts). */
-export type BookFromSource = 'state_since' | 'transition_session';
+// The snapshot's stored shapes are the table's (src/adapters/db/tables/hypotheses/port.ts); re-exported for the use cases.
+export type { BookFromSource, SnapshotClosedTrade, SnapshotOpenTrade, SnapshotTrades } from '../../adapters/db/tables/hypotheses/port.js';
 
 /** Trades kept in a snapshot's summary: the last closed ones and the open ones (each list at most this long). */
 export const SNAPSHOT_TRADES = 20;
-
-/** One closed shadow trade as a snapshot lists it. */
-export interface SnapshotClosedTrade {
-  symbol: string;
-  signalDate: string;
-  entryDate: string;
-  entryPrice: number;
-  stop: number;
-  qty: number;
-  exitDate: string;
-  exitPrice: number;
-  exitReason: string;
-  pnl: number;
-  r: number;
-}
-
-/** One open shadow trade as a snapshot lists it, with its mark. */
-export interface SnapshotOpenTrade {
-  symbol: string;
-  signalDate: string;
-  entryDate: string;
-  entryPrice: number;
-  stop: number;
-  target: number | null;
-  qty: number;
-  markDate: string;
-  markPrice: number;
-  unrealisedPnl: number;
-}
-
-/** The trades of a book in brief: counts, the last closed trades (exit order) and the open ones (entry order). */
-export interface SnapshotTrades {
-  closed: number;
-  open: number;
-  lastClosed: SnapshotClosedTrade[];
-  openTrades: SnapshotOpenTrade[];
-}
 
 /** One stored review of one hypothesis's shadow book for one session. */
 export interface BookSnapshot {
@@ -75,45 +35,9 @@ export interface BookSnapshot {
   demo: boolean;
 }
 
-/** A `hypothesis_books` row as {@link COLUMNS} selects it (dates as ISO text). */
-const BookRow = z.object({
-  hypothesis_id: pgText,
-  session: pgText,
-  state: z.enum(['PAPER', 'LIVE']),
-  version: pgInt,
-  book_from: pgText,
-  book_from_source: z.enum(['state_since', 'transition_session']),
-  sessions: pgInt,
-  start_equity: pgInt,
-  figures: pgJsonObject<BookSnapshot['figures']>(),
-  review: pgJson,
-  equity: pgJsonObject<BookSnapshot['equity']>(),
-  trades: pgJsonObject<SnapshotTrades>(),
-  closed_r: pgJsonArray<number>(),
-  demo: pgBool,
-});
-type Row = z.output<typeof BookRow>;
-
-const COLUMNS = `hypothesis_id, session::text AS session, state, version, book_from::text AS book_from, book_from_source,
-  sessions, start_equity, figures, review, equity, trades, closed_r, demo`;
-
-function toSnapshot(r: Row): BookSnapshot {
-  return {
-    hypothesisId: r.hypothesis_id,
-    session: r.session,
-    state: r.state,
-    version: r.version,
-    bookFrom: r.book_from,
-    bookFromSource: r.book_from_source,
-    sessions: r.sessions,
-    startEquity: r.start_equity,
-    figures: reviveFigures(r.figures),
-    review: reviveFigures(r.review),
-    equity: r.equity,
-    trades: r.trades,
-    closedR: r.closed_r,
-    demo: r.demo,
-  };
+/** A stored row as a snapshot: the figures' ±Infinity strings revived. */
+function toSnapshot(r: HypothesisBookRecord): BookSnapshot {
+  return { ...r, figures: reviveFigures(r.figures), review: reviveFigures(r.review) };
 }
 
 /** The trades summary of a book: counts plus the last {@link SNAPSHOT_TRADES} closed and the first as many open. */
@@ -155,7 +79,7 @@ export function summariseTrades(book: ShadowBook): SnapshotTrades {
  * the session review, read by /hypothesis, the digests and Kelly sizing.
  */
 export class HypothesisBookStore {
-  constructor(private readonly db: UnitOfWork) {}
+  constructor(private readonly db: TableSession) {}
 
   /**
    * Stores a snapshot; idempotent per (hypothesis, session). A row for the
@@ -198,29 +122,18 @@ export class HypothesisBookStore {
 
   /** The snapshot of one hypothesis for one session, or null. */
   async get(hypothesisId: string, session: string): Promise<BookSnapshot | null> {
-    const row = await rowOf(this.db, BookRow, `SELECT ${COLUMNS} FROM hypothesis_books WHERE hypothesis_id = lower($1) AND session = $2`, [
-      hypothesisId.trim(),
-      session,
-    ]);
+    const row = await this.db.tables.hypotheses.book(hypothesisId.trim(), session);
     return row ? toSnapshot(row) : null;
   }
 
   /** The latest snapshot of one hypothesis (what /hypothesis and Kelly read), or null before its first review. */
   async latest(hypothesisId: string): Promise<BookSnapshot | null> {
-    const row = await rowOf(
-      this.db,
-      BookRow,
-      `SELECT ${COLUMNS} FROM hypothesis_books WHERE hypothesis_id = lower($1) ORDER BY session DESC LIMIT 1`,
-      [hypothesisId.trim()],
-    );
+    const row = await this.db.tables.hypotheses.latestBook(hypothesisId.trim());
     return row ? toSnapshot(row) : null;
   }
 
   /** Every snapshot of one hypothesis, oldest first. */
   async history(hypothesisId: string): Promise<BookSnapshot[]> {
-    const rows = await rowsOf(this.db, BookRow, `SELECT ${COLUMNS} FROM hypothesis_books WHERE hypothesis_id = lower($1) ORDER BY session`, [
-      hypothesisId.trim(),
-    ]);
-    return rows.map(toSnapshot);
+    return (await this.db.tables.hypotheses.bookHistory(hypothesisId.trim())).map(toSnapshot);
   }
 }

@@ -2,46 +2,30 @@ import { RunManifestStore } from '../manifest/store.js';
 import type { RunManifest } from '../manifest/manifest.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
+import type { SqlSession, TableSession, TableUnitOfWork } from '../../adapters/db/port.js';
+import type { HypothesisRecord } from '../../adapters/db/tables/hypotheses/port.js';
 import { MARKET_IDS, type HypothesisDefinition, type MarketId } from '../../engine/hypotheses/definition.js';
 import { transition, type LifecycleEvent, type TransitionRefusalReason } from '../../engine/hypotheses/lifecycle.js';
 import { HYPOTHESIS_STATES, STATE_CAPS_PER_MARKET, type HypothesisState } from '../../engine/hypotheses/states.js';
 import type { AuditSink } from '../execution/audit-journal.js';
 import { figuresJson, reviveFigures } from './figures-json.js';
-import { auditTransitions, TransitionRowSchema, type TransitionRow } from './transition-audit.js';
+import { auditTransitions, type TransitionRow } from './transition-audit.js';
 import { pgInt, pgJson, pgText, pgTimestamp } from '../../lib/sql-columns.js';
 import { pgJsonObject } from '../../lib/sql-json.js';
-import { rowOf, rowsOf } from '../../lib/sql-rows.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 
-/** One hypothesis as stored. Dates are ISO calendar dates of the market's sessions. */
-export interface StoredHypothesis {
-  /** Short id for chat and the CLI ("h" + the first hex digits of the hash). */
-  id: string;
-  /** SHA-256 (hex) of the definition's canonical string: the identity. */
-  hash: string;
-  market: MarketId;
-  family: string;
-  definition: HypothesisDefinition;
-  state: HypothesisState;
-  /** Moves with every state change; a button or job bound to an older one is refused. */
-  version: number;
-  proposedSession: string;
-  stateSince: Date;
-  stateSinceSession: string;
-  /** The walk-forward evaluation (figures, verdict, DSR) once it finished. */
-  evaluation: unknown;
-  /** Daily (non-annualised) Sharpe of the OOS returns: one trial of the market's deflated Sharpe. */
-  dailySharpe: number | null;
-  /** The parameters chosen on the latest training window: what PAPER and LIVE trade, fixed. */
-  params: Record<string, unknown> | null;
-  retiredReason: string | null;
-  /** The session the Promote card was last sent (null = never). */
-  lastAskedSession: string | null;
-  /** After a Keep: ask again once this many sessions in PAPER have passed. */
-  askAgainAfter: number | null;
-}
+/**
+ * One hypothesis as stored (the `hypotheses` row, see the hypotheses tables'
+ * port). Dates are ISO calendar dates of the market's sessions; the
+ * evaluation's ±Infinity strings are revived.
+ */
+export type StoredHypothesis = HypothesisRecord;
 
-/** A `hypotheses` row as {@link COLUMNS} selects it (dates as ISO text). */
+/**
+ * A `hypotheses` row as {@link COLUMNS} selects it (dates as ISO text): for the reviewed statements
+ * (the proposal's insert, the lifecycle's locked read and compare-and-set update); plain reads go
+ * through `tables.hypotheses`.
+ */
 const HypothesisRow = z.object({
   id: pgText,
   hash: pgText,
@@ -66,6 +50,11 @@ const COLUMNS = `id, hash, market, family, definition, state, version, proposed_
   state_since_session::text AS state_since_session, evaluation, daily_sharpe, params, retired_reason,
   last_asked_session::text AS last_asked_session, ask_again_after`;
 
+/** A hypothesis read through `tables.hypotheses`, its evaluation's ±Infinity strings revived. */
+function storedOf(r: HypothesisRecord): StoredHypothesis {
+  return { ...r, evaluation: reviveFigures(r.evaluation) };
+}
+
 function toStored(r: Row): StoredHypothesis {
   return {
     id: r.id,
@@ -87,12 +76,8 @@ function toStored(r: Row): StoredHypothesis {
   };
 }
 
-const ExistingRow = z.object({ family: pgText, canonical: pgText });
-const DailySharpeRow = z.object({ s: pgInt });
-const GeneratorRunRow = z.object({ session: pgText, proposed: pgInt, waiting: pgJson, at: pgTimestamp });
 const TransitionIdRow = z.object({ id: pgInt });
 const StateCountRow = z.object({ state: z.enum(HYPOTHESIS_STATES), n: pgInt });
-const HashRow = z.object({ hash: pgText });
 
 /** SHA-256 (hex) of a definition's canonical string. */
 export function hypothesisHash(canonical: string): string {
@@ -137,7 +122,7 @@ export interface Proposal {
  */
 export class HypothesisStore {
   constructor(
-    private readonly db: UnitOfWork,
+    private readonly db: TableUnitOfWork,
     private readonly audit: AuditSink,
   ) {}
 
@@ -148,21 +133,13 @@ export class HypothesisStore {
 
   /** One hypothesis by id (case-insensitive) or null. */
   async get(id: string): Promise<StoredHypothesis | null> {
-    const row = await rowOf(this.db, HypothesisRow, `SELECT ${COLUMNS} FROM hypotheses WHERE id = lower($1)`, [id.trim()]);
-    return row ? toStored(row) : null;
+    const row = await this.db.tables.hypotheses.hypothesis(id.trim());
+    return row ? storedOf(row) : null;
   }
 
   /** Hypotheses, newest state change first, optionally of one market and/or state. */
   async list(filter: { market?: MarketId; state?: HypothesisState } = {}): Promise<StoredHypothesis[]> {
-    const rows = await rowsOf(
-      this.db,
-      HypothesisRow,
-      `SELECT ${COLUMNS} FROM hypotheses
-        WHERE ($1::text IS NULL OR market = $1) AND ($2::text IS NULL OR state = $2)
-        ORDER BY state_since DESC, id`,
-      [filter.market ?? null, filter.state ?? null],
-    );
-    return rows.map(toStored);
+    return (await this.db.tables.hypotheses.hypotheses(filter)).map(storedOf);
   }
 
   /** How many hypotheses of a market are in each state. */
@@ -172,30 +149,29 @@ export class HypothesisStore {
 
   /** Every hypothesis of a market in any state, as the generator needs them (so none is proposed twice). */
   async existing(market: MarketId): Promise<{ family: string; canonical: string }[]> {
-    return rowsOf(this.db, ExistingRow, `SELECT family, canonical FROM hypotheses WHERE market = $1 ORDER BY id`, [market]);
+    return this.db.tables.hypotheses.canonicalsOf(market);
   }
 
   /** Daily Sharpes of the market's hypotheses whose evaluation finished: the deflated Sharpe's trials. */
   async finishedDailySharpes(market: MarketId): Promise<number[]> {
-    const rows = await rowsOf(
-      this.db,
-      DailySharpeRow,
-      `SELECT daily_sharpe AS s FROM hypotheses WHERE market = $1 AND daily_sharpe IS NOT NULL ORDER BY id`,
-      [market],
-    );
-    return rows.map((r) => r.s);
+    return this.db.tables.hypotheses.dailySharpesOf(market);
   }
 
   /** Transition rows of one hypothesis, oldest first. */
   async transitions(id: string): Promise<TransitionRow[]> {
-    const rows = await rowsOf(
-      this.db,
-      TransitionRowSchema,
-      `SELECT id::int AS id, hypothesis_id, from_state, to_state, event, actor, figures, session::text AS session, at, audit_seq::int AS audit_seq
-         FROM hypothesis_transitions WHERE hypothesis_id = lower($1) ORDER BY id`,
-      [id.trim()],
-    );
-    return rows.map((r) => ({ ...r, figures: reviveFigures(r.figures) }));
+    const rows = await this.db.tables.hypotheses.transitionsOf(id.trim());
+    return rows.map((r) => ({
+      id: r.id,
+      hypothesis_id: r.hypothesisId,
+      from_state: r.fromState,
+      to_state: r.toState,
+      event: r.event,
+      actor: r.actor,
+      figures: reviveFigures(r.figures),
+      session: r.session,
+      at: r.at,
+      audit_seq: r.auditSeq,
+    }));
   }
 
   /**
@@ -204,32 +180,17 @@ export class HypothesisStore {
    * its job is started (retries, a second scheduler).
    */
   async claimGeneratorRun(market: MarketId, session: string): Promise<boolean> {
-    const n = await this.db.exec(
-      `INSERT INTO hypothesis_generator_runs (market, session, proposed) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING`,
-      [market, session],
-    );
-    return n === 1;
+    return this.db.tables.hypotheses.claimGeneratorRun(market, session);
   }
 
   /** Records what the generator's run for (market, session) did. */
   async finishGeneratorRun(market: MarketId, session: string, proposed: number, waiting: unknown): Promise<void> {
-    await this.db.exec(`UPDATE hypothesis_generator_runs SET proposed = $3, waiting = $4, at = now() WHERE market = $1 AND session = $2`, [
-      market,
-      session,
-      proposed,
-      waiting === null ? null : JSON.stringify(waiting),
-    ]);
+    await this.db.tables.hypotheses.finishGeneratorRun(market, session, proposed, waiting);
   }
 
   /** The latest generator run of a market, for /status. */
   async lastGeneratorRun(market: MarketId): Promise<{ session: string; proposed: number; waiting: unknown; at: Date } | null> {
-    const rows = await rowsOf(
-      this.db,
-      GeneratorRunRow,
-      `SELECT session::text AS session, proposed, waiting, at FROM hypothesis_generator_runs WHERE market = $1 ORDER BY session DESC LIMIT 1`,
-      [market],
-    );
-    return rows[0] ?? null;
+    return this.db.tables.hypotheses.lastGeneratorRun(market);
   }
 
   /**
@@ -248,6 +209,8 @@ export class HypothesisStore {
         const hash = hypothesisHash(p.canonical);
         const id = await freeShortId(tx, hash);
         if (id === null) continue;
+        // Reviewed SQL: the conflict target is the hash only (an id taken meanwhile must fail, not be skipped),
+        // and RETURNING gives the stored row in the same round trip.
         const rows = await rowsOf(
           tx,
           HypothesisRow,
@@ -258,6 +221,7 @@ export class HypothesisStore {
           [id, hash, market, p.definition.family, JSON.stringify(p.definition), p.canonical, session],
         );
         if (!rows[0]) continue;
+        // The proposal's transition row rides in the same transaction as its insert (reviewed SQL, like every transition row).
         await tx.exec(
           `INSERT INTO hypothesis_transitions (hypothesis_id, from_state, to_state, event, actor, figures, session)
            VALUES ($1, NULL, 'INCUBATING', 'proposed', $2, $3, $4)`,
@@ -358,11 +322,12 @@ export interface TransitionStep extends TransitionInput {
 }
 
 /** Applies one state change inside `tx` (lock, version, rules, cap, write); see {@link HypothesisStore.transition}. */
-async function applyTransition(tx: SqlSession, step: TransitionStep): Promise<StoreTransitionResult> {
-  const current = await rowsOf(tx, HypothesisRow, `SELECT ${COLUMNS} FROM hypotheses WHERE id = lower($1)`, [step.id.trim()]);
-  if (!current[0]) return { ok: false, reason: 'not_found', hypothesis: null };
-  await lockMarket(tx, current[0].market);
-  const rows = await rowsOf(tx, HypothesisRow, `SELECT ${COLUMNS} FROM hypotheses WHERE id = $1 FOR UPDATE`, [current[0].id]);
+async function applyTransition(tx: TableSession, step: TransitionStep): Promise<StoreTransitionResult> {
+  const current = await tx.tables.hypotheses.hypothesis(step.id.trim());
+  if (!current) return { ok: false, reason: 'not_found', hypothesis: null };
+  await lockMarket(tx, current.market);
+  // From here on reviewed SQL: the row lock, then the compare-and-set update and its transition row.
+  const rows = await rowsOf(tx, HypothesisRow, `SELECT ${COLUMNS} FROM hypotheses WHERE id = $1 FOR UPDATE`, [current.id]);
   const h = toStored(rows[0]!);
   if (step.expectedVersion !== null && h.version !== step.expectedVersion) return { ok: false, reason: 'stale', hypothesis: h };
   const moved = transition(h.state, step.event);
@@ -428,12 +393,12 @@ async function countsIn(db: SqlSession, market: MarketId): Promise<Record<Hypoth
 }
 
 /** The shortest "h"-prefixed id of `hash` not taken by another hash; null when this hash is stored already. */
-async function freeShortId(tx: SqlSession, hash: string): Promise<string | null> {
+async function freeShortId(tx: TableSession, hash: string): Promise<string | null> {
   for (let digits = SHORT_ID_DIGITS; digits <= 64; digits += 4) {
     const id = `h${hash.slice(0, digits)}`;
-    const taken = await rowsOf(tx, HashRow, `SELECT hash FROM hypotheses WHERE id = $1`, [id]);
-    if (!taken[0]) return id;
-    if (taken[0].hash === hash) return null;
+    const taken = await tx.tables.hypotheses.hashOfId(id);
+    if (taken === null) return id;
+    if (taken === hash) return null;
   }
   return null;
 }

@@ -1,4 +1,4 @@
-import type { UnitOfWork } from '../../adapters/db/port.js';
+import type { TableUnitOfWork } from '../../adapters/db/port.js';
 import type { AuditSink } from '../execution/audit-journal.js';
 import { z } from 'zod';
 import { pgInt, pgJson, pgText, pgTimestamp } from '../../lib/sql-columns.js';
@@ -33,10 +33,11 @@ const SWEEP_BATCH = 100;
  *
  * @returns how many rows were put on the chain
  */
-export async function auditTransitions(db: UnitOfWork, audit: AuditSink): Promise<number> {
+export async function auditTransitions(db: TableUnitOfWork, audit: AuditSink): Promise<number> {
   let total = 0;
   for (;;) {
     const n = await db.transaction(async (tx) => {
+      // The claim stays reviewed SQL: FOR UPDATE SKIP LOCKED is what keeps two sweeps off the same row.
       const rows = await rowsOf(
         tx,
         TransitionRowSchema,
@@ -55,7 +56,7 @@ export async function auditTransitions(db: UnitOfWork, audit: AuditSink): Promis
           session: r.session,
           figures: r.figures,
         });
-        await tx.exec(`UPDATE hypothesis_transitions SET audit_seq = $2 WHERE id = $1`, [r.id, seq]);
+        await tx.tables.hypotheses.setTransitionAuditSeq(r.id, seq);
       }
       return rows.length;
     });

@@ -1,6 +1,7 @@
-import type { SqlSession } from '../../adapters/db/port.js';
+import type { SqlSession, TableSession } from '../../adapters/db/port.js';
+import type { DecisionRecord } from '../../adapters/db/tables/alerts/port.js';
 import type { PickSource } from '../../engine/scan/pick-sources.js';
-import { journalEntryOf, JournalRowSchema, type JournalEntry, type JournalQuery } from './read.js';
+import { journalEntryOf, JournalRowSchema, type JournalEntry, type JournalQuery, type JournalRow } from './read.js';
 import { z } from 'zod';
 import { pgInt, pgText } from '../../lib/sql-columns.js';
 import { pgJsonArray } from '../../lib/sql-json.js';
@@ -104,21 +105,35 @@ export interface JournalDetail {
   pick: { id: string; symbol: string; strategy: string; sessionDate: string; entry: number; stop: number; qty: number; state: string } | null;
 }
 
-/** One entry by its ref (`d<id>` / `a<seq>`), with its sizing; null when there is none. */
-export async function journalDetail(db: SqlSession, ref: string): Promise<JournalDetail | null> {
+/** A decision row as the journal's read queries select it (`d<id>`, `kind.outcome`), so both kinds of entry explain alike. */
+function decisionRow(d: DecisionRecord | null): JournalRow | undefined {
+  if (!d) return undefined;
+  return {
+    ref: `d${d.id}`,
+    at: d.createdAt,
+    action: `${d.kind}.${d.outcome}`,
+    symbol: d.symbol,
+    session: d.sessionDate,
+    source: d.source,
+    pick_id: d.pickId,
+    audit_seq: d.auditSeq,
+    inputs: d.inputs,
+  };
+}
+
+/**
+ * One entry by its ref (`d<id>` / `a<seq>`), with its sizing; null when there is none. A decision
+ * row is a plain read through `tables`; an audit row, and the pick and approval behind an entry,
+ * are other tables' (reviewed SQL here).
+ */
+export async function journalDetail(db: TableSession, ref: string): Promise<JournalDetail | null> {
   const m = /^([da])(\d{1,18})$/.exec(ref);
   if (!m) return null;
   const id = m[2]!;
-  const rows =
+  const r =
     m[1] === 'd'
-      ? await rowsOf(
-          db,
-          JournalRowSchema,
-          `SELECT 'd' || id AS ref, created_at AS at, kind || '.' || outcome AS action, symbol, to_char(session_date, 'YYYY-MM-DD') AS session, source, pick_id, audit_seq::text AS audit_seq, inputs
-             FROM decisions WHERE id = $1::bigint`,
-          [id],
-        )
-      : await rowsOf(
+      ? decisionRow(await db.tables.alerts.decision(id))
+      : await rowOf(
           db,
           JournalRowSchema,
           `SELECT 'a' || seq AS ref, created_at AS at, payload->>'action' AS action, payload->>'symbol' AS symbol, NULL AS session,
@@ -126,7 +141,6 @@ export async function journalDetail(db: SqlSession, ref: string): Promise<Journa
              FROM audit_log WHERE seq = $1::bigint`,
           [id],
         );
-  const r = rows[0];
   if (!r) return null;
   const entry: JournalEntry = journalEntryOf(r);
   // An audit row of an approval's run names the approval only: its pick explains the size.

@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
-import type { SqlSession } from '../../adapters/db/port.js';
-import { pgNumeric } from '../../lib/sql-columns.js';
-import { rowOf } from '../../lib/sql-rows.js';
+import type { TableSession } from '../../adapters/db/port.js';
 import { canonicalJson } from '../audit/canonical-json.js';
 import type { DecisionRow } from './scan-decisions.js';
 
@@ -22,9 +19,6 @@ export function decisionsDigest(rows: readonly DecisionRow[]): string {
   return createHash('sha256').update(canonicalJson(rows)).digest('hex');
 }
 
-/** The audit seq (bigint, as text) a recorded scan's rows carry. */
-const RecordedSeqRow = z.object({ audit_seq: pgNumeric });
-
 /**
  * Writes a scan's decisions. One audit row per scan (`scan.decisions`: run, counts and the rows'
  * digest) rather than one per decision: a full-universe scan stays one chain append, and the
@@ -32,17 +26,19 @@ const RecordedSeqRow = z.object({ audit_seq: pgNumeric });
  * row goes first so each row is inserted once with its seq (the table is insert-only). A retried
  * finish finds the run's rows and writes nothing; a crash between the two writes leaves an
  * audit row without rows, and the retry appends a second one for the same digest (harmless).
+ * The "already recorded?" read is a plain one through `tables`; the bulk insert (unnest) stays
+ * reviewed SQL.
  */
 export class DecisionJournal implements DecisionRecorder {
   constructor(
-    private readonly db: SqlSession,
+    private readonly db: TableSession,
     private readonly audit: JournalAuditSink,
   ) {}
 
   async recordScan(run: { runId: string; asOf: string; at: Date }, rows: readonly DecisionRow[]): Promise<{ auditSeq: number; rows: number } | null> {
     if (rows.length === 0) return null;
-    const done = await rowOf(this.db, RecordedSeqRow, 'SELECT audit_seq FROM decisions WHERE run_id = $1 LIMIT 1', [run.runId]);
-    if (done) return { auditSeq: Number(done.audit_seq), rows: 0 };
+    const done = await this.db.tables.alerts.runAuditSeq(run.runId);
+    if (done !== null) return { auditSeq: Number(done), rows: 0 };
     const auditSeq = await this.audit.append({
       action: 'scan.decisions',
       actor: 'worker',

@@ -1,12 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
+import type { SqlSession, TableSession } from '../../adapters/db/port.js';
+import type { ControlsTables, QueuedKind, QueuedOrderRecord, QueuedState } from '../../adapters/db/tables/controls/port.js';
 import type { BrokerClock } from '../../adapters/brokers/port.js';
 import { queueWindow, queueWindowAt, type MarketHours, type QueueWindow } from '../../engine/market-hours.js';
 import { roleAllows, type Role } from '../../lib/roles.js';
 import { pgInt, pgNumeric, pgText, pgTimestamp } from '../../lib/sql-columns.js';
-import { rowOf, rowsOf } from '../../lib/sql-rows.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 import { APPROVER_ROLE, explainDecision, type AlreadyDecided } from '../execution/approve-pick.js';
 
 /**
@@ -19,40 +20,17 @@ import { APPROVER_ROLE, explainDecision, type AlreadyDecided } from '../executio
  * {@link expireDue} closes what was not sent.
  */
 
-/** What a queued order is for. */
-export type QueuedKind = 'entry' | 'close' | 'flatten';
-/** QUEUED until the open; SENT once handed to the order path; CANCELLED (/cancel, the button, /kill) or EXPIRED (open + 30 min). */
-export type QueuedState = 'QUEUED' | 'SENT' | 'CANCELLED' | 'EXPIRED';
+export type { QueuedKind, QueuedState } from '../../adapters/db/tables/controls/port.js';
+/** One queued order, as figures (the `queued_orders` row; see the controls tables' port). */
+export type QueuedOrder = QueuedOrderRecord;
 
-/** One queued order, as figures. */
-export interface QueuedOrder {
-  id: string;
-  kind: QueuedKind;
-  state: QueuedState;
-  /** The session whose open it waits for (New York `YYYY-MM-DD`). */
-  sessionDate: string;
-  /** Open + 1 minute. */
-  sendAt: Date;
-  /** Open + 30 minutes: not sent by then, it expires. */
-  expiresAt: Date;
-  approvalId: string | null;
-  pickId: string | null;
-  symbol: string | null;
-  strategy: string | null;
-  side: 'buy' | 'sell' | null;
-  qty: number | null;
-  /** Flatten (and a close under the kill switch): the kill epoch it was confirmed for. */
-  killEpoch: number | null;
-  requestedBy: number;
-  role: Role;
-  chatId: number;
-  cardMessageId: number | null;
-  createdAt: Date;
-}
-
-/** What the queue needs: Postgres, the market's hours and the clock. */
+/**
+ * What the queue needs: Postgres, the market's hours and the clock. Its
+ * state changes are reviewed SQL on `db`; its plain reads and the insert of a
+ * queued exit go through `db.tables`.
+ */
 export interface QueueDeps {
-  db: UnitOfWork;
+  db: TableSession;
   hours: MarketHours;
   now: () => Date;
   /**
@@ -66,7 +44,7 @@ export interface QueueDeps {
   log?: Pick<Logger, 'debug'>;
 }
 
-/** A `queued_orders` row as {@link columns} selects it (bigints as text, the session date formatted); the enums are the table's CHECKs. */
+/** A `queued_orders` row as {@link columns} returns it from the reviewed statements (bigints as text, the session date formatted); the enums are the table's CHECKs. */
 const Row = z.object({
   id: pgText,
   kind: z.enum(['entry', 'close', 'flatten'] satisfies QueuedKind[]),
@@ -95,7 +73,6 @@ function columns(t = ''): string {
   ${t}strategy, ${t}side, ${t}qty, ${t}kill_epoch::text AS kill_epoch, ${t}requested_by::text AS requested_by, ${t}role, ${t}chat_id::text AS chat_id, ${t}card_message_id, ${t}created_at`;
 }
 const COLUMNS = columns();
-const BY_ID_SQL = `SELECT ${COLUMNS} FROM queued_orders WHERE id = $1`;
 
 function toQueued(r: Row): QueuedOrder {
   return {
@@ -213,41 +190,46 @@ export async function queueExit(
   input: { symbol: string; strategy: string; qty: number; userId: number; role: Role; chatId: number; killEpoch?: number },
 ): Promise<QueueExitResult> {
   if (!roleAllows(input.role, 'trader')) return { kind: 'forbidden', role: input.role, needed: 'trader' };
-  return insertExit(deps, 'close', input);
+  return insertExit(deps, 'close', input, (t) => t.queuedClose(input.symbol, input.strategy));
 }
 
 /** Queues `/kill flatten` for the open, bound to the kill epoch it was confirmed for. One per epoch. */
 export async function queueFlatten(deps: QueueDeps, input: { killEpoch: number; userId: number; role: Role; chatId: number }): Promise<QueueExitResult> {
   if (!roleAllows(input.role, 'admin')) return { kind: 'forbidden', role: input.role, needed: 'admin' };
-  return insertExit(deps, 'flatten', input);
+  return insertExit(deps, 'flatten', input, (t) => t.queuedFlatten(input.killEpoch));
 }
 
+/** Stores a queued exit unless its twin (`queued`: the one its unique index allows) is queued already; then answers with that one. */
 async function insertExit(
   deps: QueueDeps,
   kind: 'close' | 'flatten',
   input: { symbol?: string; strategy?: string; qty?: number; userId: number; role: Role; chatId: number; killEpoch?: number },
+  queued: (t: ControlsTables) => Promise<QueuedOrder | null>,
 ): Promise<QueueExitResult> {
   const now = deps.now();
   if (deps.hours.isOpen(now.getTime())) return { kind: 'market_open' };
   const w = queueWindow(deps.hours, now.getTime());
   if (!w) return { kind: 'no_session' };
-  const conflict = kind === 'close' ? `(symbol, strategy) WHERE kind = 'close' AND state = 'QUEUED'` : `(kill_epoch) WHERE kind = 'flatten' AND state = 'QUEUED'`;
-  const rows = await rowsOf(
-    deps.db,
-    Row,
-    `INSERT INTO queued_orders (id, kind, state, session_date, send_at, expires_at, symbol, strategy, side, qty, kill_epoch, requested_by, role, chat_id, created_at, updated_at)
-     VALUES ($1, $2, 'QUEUED', $3::date, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
-     ON CONFLICT ${conflict} DO NOTHING
-     RETURNING ${COLUMNS}`,
-    [newId(), kind, w.sessionDate, w.sendAt, w.expiresAt, input.symbol ?? null, input.strategy ?? null, kind === 'close' ? 'sell' : null, input.qty ?? null, input.killEpoch ?? null, input.userId, input.role, input.chatId, now],
-  );
-  if (rows[0]) return { kind: 'queued', order: toQueued(rows[0]) };
-  const existing =
-    kind === 'close'
-      ? await rowsOf(deps.db, Row, `SELECT ${COLUMNS} FROM queued_orders WHERE kind = 'close' AND state = 'QUEUED' AND symbol = $1 AND strategy = $2`, [input.symbol, input.strategy])
-      : await rowsOf(deps.db, Row, `SELECT ${COLUMNS} FROM queued_orders WHERE kind = 'flatten' AND state = 'QUEUED' AND kill_epoch = $1`, [input.killEpoch]);
-  if (!existing[0]) throw new Error(`queued ${kind} vanished between insert and read`);
-  return { kind: 'already_queued', order: toQueued(existing[0]) };
+  const stored = await deps.db.tables.controls.insertQueuedExit({
+    id: newId(),
+    kind,
+    sessionDate: w.sessionDate,
+    sendAt: w.sendAt,
+    expiresAt: w.expiresAt,
+    symbol: input.symbol ?? null,
+    strategy: input.strategy ?? null,
+    side: kind === 'close' ? 'sell' : null,
+    qty: input.qty ?? null,
+    killEpoch: input.killEpoch ?? null,
+    requestedBy: input.userId,
+    role: input.role,
+    chatId: input.chatId,
+    createdAt: now,
+  });
+  if (stored) return { kind: 'queued', order: stored };
+  const existing = await queued(deps.db.tables.controls);
+  if (!existing) throw new Error(`queued ${kind} vanished between insert and read`);
+  return { kind: 'already_queued', order: existing };
 }
 
 export type CancelQueuedResult =
@@ -261,34 +243,32 @@ export type CancelQueuedResult =
 export async function cancelQueued(deps: Pick<QueueDeps, 'db' | 'now'>, input: { id: string; by: number; role: Role }): Promise<CancelQueuedResult> {
   const id = input.id.toLowerCase();
   if (!QUEUED_ID.test(id)) return { kind: 'not_found', id: input.id };
-  const row = await rowOf(deps.db, Row, BY_ID_SQL, [id]);
-  if (!row) return { kind: 'not_found', id };
-  const needed: Role = row.kind === 'flatten' ? 'admin' : 'trader';
+  const order = await deps.db.tables.controls.queuedOrder(id);
+  if (!order) return { kind: 'not_found', id };
+  const needed: Role = order.kind === 'flatten' ? 'admin' : 'trader';
   if (!roleAllows(input.role, needed)) return { kind: 'forbidden', role: input.role, needed };
   const closed = await closeQueued(deps.db, `id = $3`, [id], 'CANCELLED', String(input.by), deps.now());
-  return closed[0] ? { kind: 'cancelled', order: closed[0] } : { kind: 'not_queued', order: toQueued((await rowOf(deps.db, Row, BY_ID_SQL, [id])) ?? row) };
+  return closed[0] ? { kind: 'cancelled', order: closed[0] } : { kind: 'not_queued', order: (await deps.db.tables.controls.queuedOrder(id)) ?? order };
 }
 
 /** `/kill`: every queued order is cancelled (none may reach a broker at the open). */
-export async function cancelAllQueued(deps: Pick<QueueDeps, 'db' | 'now'>, by: string): Promise<QueuedOrder[]> {
+export async function cancelAllQueued(deps: { db: SqlSession; now: () => Date }, by: string): Promise<QueuedOrder[]> {
   return closeQueued(deps.db, 'true', [], 'CANCELLED', by, deps.now());
 }
 
 /** Queued orders not sent yet, oldest first (/orders, /cancel without an id). */
-export async function listQueued(db: SqlSession): Promise<QueuedOrder[]> {
-  const rows = await rowsOf(db, Row, `SELECT ${COLUMNS} FROM queued_orders WHERE state = 'QUEUED' ORDER BY created_at, id`);
-  return rows.map(toQueued);
+export async function listQueued(db: TableSession): Promise<QueuedOrder[]> {
+  return db.tables.controls.waitingQueuedOrders();
 }
 
 /** One queued order by id (any state), or null. */
-export async function getQueued(db: SqlSession, id: string): Promise<QueuedOrder | null> {
+export async function getQueued(db: TableSession, id: string): Promise<QueuedOrder | null> {
   if (!QUEUED_ID.test(id)) return null;
-  const row = await rowOf(db, Row, BY_ID_SQL, [id]);
-  return row ? toQueued(row) : null;
+  return db.tables.controls.queuedOrder(id);
 }
 
 /** Queued orders whose expiry has passed become EXPIRED (an entry's approval `expired`, its pick EXPIRED); returns them, to tell their chats. */
-export async function expireDue(deps: Pick<QueueDeps, 'db' | 'now'>): Promise<QueuedOrder[]> {
+export async function expireDue(deps: { db: SqlSession; now: () => Date }): Promise<QueuedOrder[]> {
   const now = deps.now();
   return closeQueued(deps.db, `expires_at <= $3`, [now], 'EXPIRED', 'open-queue', now);
 }
@@ -324,14 +304,14 @@ export async function releaseDue(deps: QueueDeps, opts: { kinds?: readonly Queue
   );
   // Sent before but perhaps never handed on (a crash between the flip and the enqueue): handed on
   // again, which is safe because every hand-on is keyed by the queued order (jobId), so it runs once.
-  const resend = await rowsOf(deps.db, Row, `SELECT ${COLUMNS} FROM queued_orders WHERE state = 'SENT' AND expires_at > $1 AND kind = ANY($2::text[])`, [now, kinds]);
+  const resend = await deps.db.tables.controls.sentQueuedOrders(kinds, now);
   const fresh = rows.map(toQueued);
   const ids = new Set(fresh.map((q) => q.id));
-  return [...fresh, ...resend.map(toQueued).filter((q) => !ids.has(q.id))];
+  return [...fresh, ...resend.filter((q) => !ids.has(q.id))];
 }
 
 /** QUEUED → `state` for the rows `where` selects ($1 = now, $2 = by, $3… = params), with an entry's approval and pick; returns the rows changed. */
-async function closeQueued(db: UnitOfWork, where: string, params: unknown[], state: 'CANCELLED' | 'EXPIRED', by: string, now: Date): Promise<QueuedOrder[]> {
+async function closeQueued(db: SqlSession, where: string, params: unknown[], state: 'CANCELLED' | 'EXPIRED', by: string, now: Date): Promise<QueuedOrder[]> {
   const approvalState = state === 'CANCELLED' ? 'cancelled' : 'expired';
   const rows = await rowsOf(
     db,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
+import type { TableSession, TableUnitOfWork } from '../../adapters/db/port.js';
 import type { PickSource } from '../../engine/scan/pick-sources.js';
 import type { Signal } from '../../engine/signal.js';
 import { pgBool, pgInt, pgText, pgTextArray, pgTimestamp } from '../../lib/sql-columns.js';
-import { rowOf, rowsOf } from '../../lib/sql-rows.js';
+import { rowsOf } from '../../lib/sql-rows.js';
 import type { StoredPick } from './pick.js';
 import { pickId } from './pick-id.js';
 import { AuditLog } from '../audit/audit-log.js';
@@ -21,12 +21,15 @@ export interface PickToStore {
   sources?: readonly PickSource[];
 }
 
-/** A stored source (jsonb written from a {@link PickSource} by {@link PicksRepo.upsertPicks}): an object naming its source. */
+/**
+ * A stored source (jsonb written from a {@link PickSource} by {@link PicksRepo.upsertPicks}): an object naming its source.
+ * The plain reads check it the same way in the picks tables (src/adapters/db/tables/picks/pick-json.ts).
+ */
 const StoredPickSource = z.custom<PickSource>((v) => typeof v === 'object' && v !== null && typeof (v as { source?: unknown }).source === 'string', {
   message: 'expected a stored pick source (an object with a source)',
 });
 
-/** A `picks` row as {@link COLUMNS} selects it: levels and sizes float8, `qty` integer, `reasons` a jsonb array of text. */
+/** A `picks` row as the upsert's RETURNING {@link COLUMNS} gives it: levels and sizes float8, `qty` integer, `reasons` a jsonb array of text. */
 const PickRowSchema = z.object({
   id: pgText,
   symbol: pgText,
@@ -67,12 +70,14 @@ function toPick(r: PickRow): StoredPick {
 /** The pick a symbol already has this session (`session_date` formatted as text). */
 const HeldPickRow = z.object({ session_date: pgText, symbol: pgText, strategy: pgText });
 const ClaimedCardRow = z.object({ pick_id: pgText });
-/** The latest session with picks, as text; null while there are none. */
-const LatestSessionRow = z.object({ d: pgText.nullable() });
 
 const COLUMNS = `id, symbol, strategy, to_char(session_date, 'YYYY-MM-DD') AS session_date, entry, stop, target, qty, dollar_risk, reasons, demo, state, expires_at, pick_sources`;
 
-/** Scan runs and picks in Postgres, and the decisions of each scan (the journal). */
+/**
+ * Scan runs and picks in Postgres, and the decisions of each scan (the journal). Plain reads and
+ * writes go through `db.tables.picks`; the statements below that carry an invariant (the bulk
+ * upsert, claiming cards, lazy expiry) stay reviewed SQL with their rows parsed.
+ */
 export class PicksRepo {
   private readonly journal: DecisionRecorder | null;
 
@@ -82,7 +87,7 @@ export class PicksRepo {
    * (each append takes the chain's advisory lock), and the scan's wiring (src/app) needs no change.
    */
   constructor(
-    private readonly db: SqlSession,
+    private readonly db: TableSession,
     journal?: DecisionRecorder | null,
   ) {
     this.journal = journal !== undefined ? journal : isUnitOfWork(db) ? new DecisionJournal(db, new AuditLog(db)) : null;
@@ -94,15 +99,11 @@ export class PicksRepo {
   }
 
   async createRun(run: { id: string; requestedBy: number; chatId: number; asOf: string; strategies: string[]; symbols: number; demo: boolean }): Promise<void> {
-    await this.db.exec(
-      `INSERT INTO scan_runs (id, requested_by, chat_id, as_of, strategies, status, symbols, demo) VALUES ($1, $2, $3, $4, $5, 'running', $6, $7)
-       ON CONFLICT (id) DO NOTHING`,
-      [run.id, run.requestedBy, run.chatId, run.asOf, run.strategies, run.symbols, run.demo],
-    );
+    await this.db.tables.picks.insertRun(run);
   }
 
   async finishRun(id: string, r: { evaluated: number; signals: number; summary: unknown }): Promise<void> {
-    await this.db.exec(`UPDATE scan_runs SET status = 'done', evaluated = $2, signals = $3, summary = $4, finished_at = now() WHERE id = $1`, [id, r.evaluated, r.signals, JSON.stringify(r.summary)]);
+    await this.db.tables.picks.finishRun(id, r);
   }
 
   /**
@@ -186,13 +187,12 @@ export class PicksRepo {
   }
 
   async setCardMessage(id: string, chatId: number, messageId: number): Promise<void> {
-    await this.db.exec('UPDATE picks SET chat_id = $2, message_id = $3 WHERE id = $1', [id, chatId, messageId]);
+    await this.db.tables.picks.setCardMessage(id, chatId, messageId);
   }
 
   /** One pick by id, or null. */
   async get(id: string): Promise<StoredPick | null> {
-    const row = await rowOf(this.db, PickRowSchema, `SELECT ${COLUMNS} FROM picks WHERE id = $1`, [id]);
-    return row ? toPick(row) : null;
+    return this.db.tables.picks.pick(id);
   }
 
   /**
@@ -201,14 +201,14 @@ export class PicksRepo {
    * never listed as pending.
    */
   async list(date?: string, now: Date = new Date()): Promise<{ date: string | null; picks: StoredPick[] }> {
-    const day = date ?? (await rowOf(this.db, LatestSessionRow, `SELECT to_char(max(session_date), 'YYYY-MM-DD') AS d FROM picks`))?.d ?? null;
+    const day = date ?? (await this.db.tables.picks.latestSession());
     if (!day) return { date: null, picks: [] };
+    // Compare-and-set on the state, kept as SQL: a pick approved meanwhile is never flipped.
     await this.db.exec(`UPDATE picks SET state = 'EXPIRED' WHERE session_date = $1 AND state = 'PENDING' AND expires_at <= $2`, [day, now]);
-    const rows = await rowsOf(this.db, PickRowSchema, `SELECT ${COLUMNS} FROM picks WHERE session_date = $1 ORDER BY score DESC, symbol`, [day]);
-    return { date: day, picks: rows.map(toPick) };
+    return { date: day, picks: await this.db.tables.picks.sessionPicks(day) };
   }
 }
 
-function isUnitOfWork(db: SqlSession): db is UnitOfWork {
-  return typeof (db as Partial<UnitOfWork>).oneTrip === 'function';
+function isUnitOfWork(db: TableSession): db is TableUnitOfWork {
+  return typeof (db as Partial<TableUnitOfWork>).oneTrip === 'function';
 }

@@ -7,9 +7,9 @@
  * The pin itself is computed by the app (src/app/config/pin.ts).
  */
 import { z } from 'zod';
-import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
+import type { SqlSession, TableUnitOfWork } from '../../adapters/db/port.js';
 import { pgText } from '../../lib/sql-columns.js';
-import { rowOf, rowsOf } from '../../lib/sql-rows.js';
+import { parseRows, rowOf, rowsOf } from '../../lib/sql-rows.js';
 import type { AuditEvent } from '../audit/audit-log.js';
 import type { Notifier } from '../notifier.js';
 
@@ -76,7 +76,8 @@ export interface ConfigStart {
 }
 
 export interface ConfigStartDeps {
-  db: UnitOfWork;
+  /** Its transaction's `tables` record the start and claim the change (config_pins, config_pin_changes). */
+  db: TableUnitOfWork;
   audit: { append(e: AuditEvent): Promise<number> };
   notifier: Pick<Notifier, 'publish'> | null;
   admins: readonly number[];
@@ -91,10 +92,9 @@ export interface ConfigStartResult {
 }
 
 const InstallationRow = z.object({ id: pgText });
-/** max() of a bigint, cast to text; null when no start had another pin. */
-const SinceRow = z.object({ id: pgText.nullable() });
+/** A role's last start as this module stored it; another shape stops the record with a RowShapeError naming {@link LAST_START_READ}. */
 const RoleStartRow = z.object({ pin: pgText, settings: z.record(z.string(), StoredSettingSchema) });
-const ClaimedPinRow = z.object({ pin: pgText });
+const LAST_START_READ = 'config_pins: the last start of a role (tables.settings.lastConfigPinOf)';
 
 /** Serialises pin records across processes (roles starting together compare and claim one at a time). */
 const PIN_LOCK_KEY = 774_219_020;
@@ -113,24 +113,20 @@ export async function recordConfigStart(deps: ConfigStartDeps, start: ConfigStar
     // No fallback when this read fails: `installation` is older than `config_pins` (its migration
     // runs first), and a failed statement aborts the transaction, so nothing after it could run.
     const inst = await rowOf(tx, InstallationRow, `SELECT id FROM installation LIMIT 1`);
-    const since = await rowOf(tx, SinceRow, `SELECT max(id)::text AS id FROM config_pins WHERE pin <> $1`, [start.pin]);
+    const since = await tx.tables.settings.lastConfigPinIdOtherThan(start.pin);
     const prev: Record<string, { pin: string; settings: Record<string, StoredSetting> } | null> = {};
     for (const role of start.roles) {
-      prev[role] = (await rowOf(tx, RoleStartRow, `SELECT pin, settings FROM config_pins WHERE role = $1 ORDER BY id DESC LIMIT 1`, [role])) ?? null;
-      await tx.exec(`INSERT INTO config_pins (installation, role, instance, pin, settings) VALUES ($1, $2, $3, $4, $5::jsonb)`, [inst?.id ?? null, role, start.instance, start.pin, JSON.stringify(start.settings)]);
+      const last = await tx.tables.settings.lastConfigPinOf(role);
+      prev[role] = last ? parseRows(RoleStartRow, [last], LAST_START_READ)[0]! : null;
+      await tx.tables.settings.insertConfigPin({ installation: inst?.id ?? null, role, instance: start.instance, pin: start.pin, settings: start.settings });
     }
     const changedRole = start.roles.find((r) => prev[r] && prev[r].pin !== start.pin);
     let claim: ConfigChange | null = null;
-    if (changedRole && since?.id) {
+    if (changedRole && since) {
       const before = prev[changedRole]!;
       const changed = diffSettings(before.settings, start.settings);
-      const won = await rowsOf(
-        tx,
-        ClaimedPinRow,
-        `INSERT INTO config_pin_changes (pin, since_id, role, previous, changed) VALUES ($1, $2::bigint, $3, $4, $5::text[]) ON CONFLICT DO NOTHING RETURNING pin`,
-        [start.pin, since.id, changedRole, before.pin, changed.map((c) => c.name)],
-      );
-      if (won.length > 0) claim = { pin: start.pin, previous: before.pin, roles: [...start.roles], changed };
+      const won = await tx.tables.settings.claimConfigPinChange({ pin: start.pin, sinceId: since, role: changedRole, previous: before.pin, changed: changed.map((c) => c.name) });
+      if (won) claim = { pin: start.pin, previous: before.pin, roles: [...start.roles], changed };
     }
     return { previous: Object.fromEntries(start.roles.map((r) => [r, prev[r]?.pin ?? null])), claimed: claim };
   });

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import type { SqlSession } from '../../adapters/db/port.js';
+import type { SqlSession, TableSession } from '../../adapters/db/port.js';
 import type { LivenessMarks } from '../../adapters/redis/port.js';
 import { pgInt, pgText, pgTimestamp } from '../../lib/sql-columns.js';
 import { rowsOf } from '../../lib/sql-rows.js';
@@ -16,7 +16,7 @@ export class Heartbeat {
   private readonly startedAt = new Date();
 
   constructor(
-    private readonly db: SqlSession,
+    private readonly db: TableSession,
     private readonly marks: LivenessMarks,
     readonly role: string,
     readonly instance: string,
@@ -41,16 +41,12 @@ export class Heartbeat {
   /** On graceful shutdown: forget this instance, so /status lists only live or crashed processes. */
   async retire(): Promise<void> {
     this.stop();
-    await Promise.allSettled([this.db.exec('DELETE FROM heartbeats WHERE role = $1 AND instance = $2', [this.role, this.instance]), this.marks.clear(this.role, this.instance)]);
+    await Promise.allSettled([this.db.tables.manifests.heartbeats.remove(this.role, this.instance), this.marks.clear(this.role, this.instance)]);
   }
 
   async beat(): Promise<void> {
     const results = await Promise.allSettled([
-      this.db.exec(
-        `INSERT INTO heartbeats (role, instance, pid, host, started_at, beat_at, config_pin) VALUES ($1, $2, $3, $4, $5, now(), $6)
-         ON CONFLICT (role, instance) DO UPDATE SET pid = EXCLUDED.pid, host = EXCLUDED.host, beat_at = now(), config_pin = EXCLUDED.config_pin`,
-        [this.role, this.instance, process.pid, hostname(), this.startedAt, this.configPin],
-      ),
+      this.db.tables.manifests.heartbeats.beat({ role: this.role, instance: this.instance, pid: process.pid, host: hostname(), startedAt: this.startedAt, configPin: this.configPin }),
       this.marks.mark(this.role, this.instance, this.staleMs),
     ]);
     for (const r of results) if (r.status === 'rejected') this.log.warn({ err: r.reason, role: this.role }, 'heartbeat not recorded');
@@ -74,6 +70,9 @@ const HeartbeatRow = z.object({ role: pgText, instance: pgText, pid: pgInt, host
 /**
  * Heartbeats from Postgres, newest first, with staleness judged against
  * `staleMs`. Processes silent for over a day are left out: long gone, not news.
+ *
+ * Reviewed SQL on a plain session, not the typed table: /status
+ * (`StatusSources.db`) and preflight (`ConfigPinCheckDeps.db`) hand in a SqlSession.
  */
 export async function readHeartbeats(db: SqlSession, staleMs: number, now = Date.now()): Promise<HeartbeatView[]> {
   const rows = await rowsOf(
