@@ -150,7 +150,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   const backtestConn = blocking();
   const backtestDeps: BacktestQueueDeps = {
     runs: new BacktestStore(app.uow),
-    data: { sources: backtestDataSources(), barsStore: barsStoreSource(app.bars) },
+    data: { sources: backtestDataSources(), barsStore: barsStoreSource(app.bars), log: app.log.child({ component: 'backtest-data' }) },
     seeding: seedFlag,
     notifier: app.publisher,
     redis: app.redis,

@@ -12,6 +12,7 @@ import { digestDeliveryJobId, type DigestSendPayload } from '../payloads/digest.
 /** Where the digest job logs (a pino logger fits). */
 export interface DigestLog {
   info(obj: object, msg: string): void;
+  debug?(obj: object, msg: string): void;
 }
 
 /** What the digest job needs: the digest's sources, the publisher, and the configuration it reads. */

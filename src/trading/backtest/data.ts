@@ -167,6 +167,8 @@ export interface DataResolverOptions {
   sampleDir?: string;
   /** Last session of synthetic demo data (default: the last completed NYSE session, as the seed uses). */
   demoEndDate?: () => string;
+  /** Hears, at debug, a sample folder that could not be read (the run goes on without CSV samples). */
+  log?: { debug?(obj: object, msg: string): void };
 }
 
 /** Where one symbol's bars come from, best first: real stored, real sample CSV, stored DEMO, generated DEMO. */
@@ -206,7 +208,12 @@ export async function resolveBacktestData(request: BacktestRequest, opts: DataRe
   const stored = new Map((store ? await store.list() : []).map((s) => [s.symbol, s.demo]));
   // A missing or unreadable sample folder means "no CSV samples": the stored bars and DEMO still serve,
   // and a symbol found nowhere is named in the run's notes.
-  const csv = new Set(await sources.csvSymbols(dir).catch((): string[] => []));
+  const csv = new Set(
+    await sources.csvSymbols(dir).catch((err: unknown): string[] => {
+      opts.log?.debug?.({ err, dir }, 'sample CSV folder unreadable; the backtest goes on with stored and DEMO bars');
+      return [];
+    }),
+  );
   const universe = new Map(sources.demoUniverse().map((e) => [e.symbol, e]));
   await checkCancel(hooks);
 

@@ -34,6 +34,8 @@ import type { CloseDigestData, DigestKillSwitch, DigestValueAtRisk, ClosePnl, Mo
 export interface DigestDeps {
   db: SqlSession;
   killSwitch: { state(): Promise<KillSwitchState> };
+  /** Hears, at debug, what a digest went on without (the configuration pins). */
+  log?: { debug?(obj: object, msg: string): void };
 }
 
 export interface MorningDigestOptions {
@@ -68,9 +70,12 @@ function killSwitchOf(s: KillSwitchState): DigestKillSwitch {
   return { engaged: s.engaged, reason: s.reason, changedBy: s.changedBy, changedAt: s.changedAt };
 }
 
-/** The roles' configuration pins; a digest never fails for want of them (an unmigrated or older database). */
-function pinsOrNone(db: SqlSession): Promise<RolePin[]> {
-  return currentPins(db).catch(() => []);
+/** The roles' configuration pins; a digest never fails for want of them (an unmigrated or older database), and says so at debug. */
+function pinsOrNone(deps: DigestDeps): Promise<RolePin[]> {
+  return currentPins(deps.db).catch((err: unknown): RolePin[] => {
+    deps.log?.debug?.({ err }, 'configuration pins unreadable; the digest goes out without its config line');
+    return [];
+  });
 }
 
 function marketOpenOn(date: string): boolean {
@@ -97,7 +102,7 @@ export async function buildMorningDigest(deps: DigestDeps, opts: MorningDigestOp
     loadFreshness(db, expected),
     loadOpenAlerts(db),
     readAuditHead(db),
-    pinsOrNone(db),
+    pinsOrNone(deps),
   ]);
   return {
     kind: 'morning',
@@ -133,7 +138,7 @@ export async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOption
     loadEquityCurve(db, sessionDate, symbol, opts.curveSessions ?? 120),
     readAuditHead(db),
     loadHypothesesDigest(db, sessionDate),
-    pinsOrNone(db),
+    pinsOrNone(deps),
   ]);
   const pnl = await loadPnl(db, sessionDate);
   const valueAtRisk = opts.risk ? await closeValueAtRisk(db, opts.risk, sessionDate, pnl) : undefined;
@@ -193,7 +198,7 @@ export async function buildNoSessionDigest(deps: DigestDeps, now: Date, date: st
     loadOpenPositions(db),
     rowsOf(db, LatestEquityRow, `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity FROM equity_marks WHERE date <= $1::date ORDER BY date DESC LIMIT 1`, [date]),
     readAuditHead(db),
-    pinsOrNone(db),
+    pinsOrNone(deps),
   ]);
   const t = positions.totals;
   return {
