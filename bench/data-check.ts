@@ -18,7 +18,7 @@ import { exchangeSessions } from '../src/adapters/market-data/synthetic/exchange
 import { sessionsEndingAt } from '../src/engine/data-quality/index.js';
 import { scanLatest, strategyLookback } from '../src/engine/scan/scan.js';
 import { runDataCheck } from '../src/trading/data-check/check.js';
-import { DataCheckStore } from '../src/trading/data-check/store.js';
+import { DataCheckStore, saveDataCheck } from '../src/trading/data-check/store.js';
 import { lastCompletedSession } from '../src/trading/market-clock.js';
 import { summarize } from './lib/stats.js';
 import { below, mark, ms, num, type Table } from './lib/table.js';
@@ -53,7 +53,7 @@ export const dataCheckBenchmark: Benchmark = {
       const cold = new BarsStore(ds, { cacheDir: join(ctx.resources.tempDir(), 'cold-cache') });
       const first = await runDataCheck(cold, 'US', now);
       const db = new TypeOrmUnitOfWork(ds);
-      await new DataCheckStore(db).save(first);
+      await saveDataCheck(db, first);
 
       ctx.progress('warm checks…');
       const warm: number[] = [];

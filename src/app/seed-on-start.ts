@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { seedDefaultData } from '../adapters/bars/seed.js';
 import { errText } from '../lib/errors.js';
 import { runDataCheck } from '../trading/data-check/check.js';
-import { DataCheckStore } from '../trading/data-check/store.js';
+import { saveDataCheck } from '../trading/data-check/store.js';
 import { lastCompletedSession } from '../trading/market-clock.js';
 import type { SeedingState } from '../trading/scan/data-port.js';
 import type { SeedingProgress, SeedingProgressSource } from '../trading/seeding/progress.js';
@@ -113,7 +113,7 @@ export function seedDefaultDataInBackground(app: AppContext): Promise<void> {
     // The calendar check /status reports (issue 21), on the data just loaded: in the background,
     // so it never holds the seed's end; a failure only leaves /status showing the previous check.
     void runDataCheck(app.bars, 'US', Date.now())
-      .then((r) => new DataCheckStore(app.uow).save(r))
+      .then((r) => saveDataCheck(app.uow, r))
       .catch((err: unknown) => log.warn({ err: app.scrub(errText(err)) }, 'data check after seeding failed; /status keeps the previous one. Run `npx courtside data check`.'));
   })();
 }

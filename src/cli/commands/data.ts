@@ -19,7 +19,7 @@ import { nyToday, previousSession } from '../../engine/calendar/index.js';
 import { TypeOrmUnitOfWork } from '../../adapters/db/unit-of-work.js';
 import type { DataFinding } from '../../engine/data-quality/index.js';
 import { runDataCheck, type DataCheckReport } from '../../trading/data-check/check.js';
-import { DataCheckStore } from '../../trading/data-check/store.js';
+import { saveDataCheck } from '../../trading/data-check/store.js';
 import { isIsoDate } from '../../lib/dates.js';
 import { UsageError, type CliCommand, type CliIO } from '../command.js';
 
@@ -266,7 +266,7 @@ async function runCheck(args: string[], io: CliIO): Promise<number> {
   if (market !== 'us') throw new UsageError(`--market must be us or kr, got "${values.market}"`);
   const report = await withStore(async (store, db) => {
     const r = await runDataCheck(store, 'US', Date.now());
-    await new DataCheckStore(db).save(r);
+    await saveDataCheck(db, r);
     return r;
   });
   io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : dataCheckText(report));

@@ -29,32 +29,29 @@ const LatestCheckRow = z.object({
   stale: pgInt,
 });
 
-/**
- * Data checks in Postgres (`data_checks`): written by each `courtside data check`, read by /status.
- *
- * The write goes through the typed table, so {@link save} needs a session with
- * `tables` (`S` a TableSession: the app's and the CLI's units of work). The
- * read stays SQL on any session: /status reaches it through `StatusSources.db`,
- * a plain SqlSession its callers and tests hand in.
- */
-export class DataCheckStore<S extends SqlSession = SqlSession> {
-  constructor(private readonly db: S) {}
+/** Records a check of `courtside data check` or the start-up seed (its findings capped at {@link STORED_FINDINGS}). */
+export async function saveDataCheck(db: TableSession, r: DataCheckReport): Promise<void> {
+  await db.tables.manifests.dataChecks.insert({
+    market: r.market,
+    checkedAt: new Date(r.checkedAt),
+    lastCompleted: r.lastCompleted,
+    symbols: r.symbols,
+    symbolsFlagged: r.symbolsFlagged,
+    missingSession: r.counts.missing_session,
+    missingSessions: r.missingSessions,
+    stale: r.counts.stale,
+    ms: r.ms,
+    findings: r.findings.slice(0, STORED_FINDINGS),
+  });
+}
 
-  /** Records a check (its findings capped at {@link STORED_FINDINGS}). */
-  async save(this: DataCheckStore<TableSession>, r: DataCheckReport): Promise<void> {
-    await this.db.tables.manifests.dataChecks.insert({
-      market: r.market,
-      checkedAt: new Date(r.checkedAt),
-      lastCompleted: r.lastCompleted,
-      symbols: r.symbols,
-      symbolsFlagged: r.symbolsFlagged,
-      missingSession: r.counts.missing_session,
-      missingSessions: r.missingSessions,
-      stale: r.counts.stale,
-      ms: r.ms,
-      findings: r.findings.slice(0, STORED_FINDINGS),
-    });
-  }
+/**
+ * Data checks in Postgres (`data_checks`), as /status reads them: reviewed SQL
+ * on any session, because /status reaches it through `StatusSources.db`, a
+ * plain SqlSession its callers and tests hand in.
+ */
+export class DataCheckStore {
+  constructor(private readonly db: SqlSession) {}
 
   /** The market's latest check; null when none was run. */
   async latest(market: DataCheckMarket): Promise<DataCheckSummary | null> {

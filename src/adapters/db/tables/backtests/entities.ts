@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import type { BacktestRunStatus } from './port.js';
+import type { BacktestRunStatus, BacktestTradeRow } from './port.js';
 
 /**
  * A `backtest_runs` row as the driver returns it (migrations/1764100000000-Backtests.ts,
@@ -56,22 +56,9 @@ export const BacktestRunSchema = new EntitySchema<BacktestRunEntity>({
  * A `backtest_trades` row as the driver returns it: float8 and integer as numbers,
  * `date` columns as `YYYY-MM-DD` strings (TypeORM formats the driver's local-midnight Date).
  */
-export interface BacktestTradeEntity {
+export interface BacktestTradeEntity extends BacktestTradeRow {
   runId: string;
   seq: number;
-  symbol: string;
-  strategy: string;
-  signalDate: string;
-  entryDate: string;
-  entryPrice: number;
-  exitDate: string;
-  exitPrice: number;
-  qty: number;
-  pnl: number;
-  pnlPct: number;
-  barsHeld: number;
-  exitReason: string;
-  commission: number;
 }
 
 export const BacktestTradeSchema = new EntitySchema<BacktestTradeEntity>({

@@ -1,18 +1,9 @@
 import { EntitySchema } from 'typeorm';
+import type { DataCheckRecord } from './port.js';
 
 /** A `data_checks` row as the driver returns it (bigserial as a string, date as `YYYY-MM-DD`, jsonb parsed). */
-export interface DataCheckEntity {
+export interface DataCheckEntity extends DataCheckRecord {
   id: string;
-  market: string;
-  checkedAt: Date;
-  lastCompleted: string;
-  symbols: number;
-  symbolsFlagged: number;
-  missingSession: number;
-  missingSessions: number;
-  stale: number;
-  ms: number;
-  findings: object[];
 }
 
 /** `data_checks` as migration 1765300000016 creates it. */
