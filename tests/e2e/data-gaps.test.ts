@@ -6,7 +6,7 @@
  *   the strategies' 200-session look-back; OLDGAP misses one session older than that; STALE ends on
  *   2026-12-01;
  * - `courtside data check` (text and --json) lists exactly those: missing_session for GAPX (3, with
- *   the dates) and OLDGAP (1), stale for STALE (2 sessions behind); `--market kr` is a usage error;
+ *   the dates) and OLDGAP (1), stale for STALE (2 sessions behind); `--market kr` checks KRX (no KR symbols there);
  * - /scan leaves GAPX out, and the decision journal says why (/journal GAPX, its Why, and
  *   `courtside journal --symbol GAPX --json`); OLDGAP is scanned (no skip row);
  * - /status shows the findings count, which adds up.
@@ -17,7 +17,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSyntheticSeries } from '../../src/adapters/market-data/synthetic/generate-bars.js';
 import { exchangeSessions } from '../../src/adapters/market-data/synthetic/exchange-sessions.js';
-import { UsageError } from '../../src/cli/command.js';
 import { dataCommand } from '../../src/cli/commands/data.js';
 import { journalCommand } from '../../src/cli/commands/journal.js';
 import type { CliCommand } from '../../src/cli/command.js';
@@ -108,7 +107,7 @@ describe('data gaps against the calendar', () => {
     expect(report.missingSessions).toBe(4);
   }, 60_000);
 
-  it('`courtside data check` in words: counts that add up, one line per finding; KR is refused with what to do', async () => {
+  it('`courtside data check` in words: counts that add up, one line per finding; KR is checked against KRX', async () => {
     const r = await cli(dataCommand, ['check']);
     expect(r.code).toBe(1);
     const head = /(\d+) findings in (\d+) symbols — missing_session (\d+) \((\d+) sessions without a bar\), stale (\d+)/.exec(r.out);
@@ -116,8 +115,10 @@ describe('data gaps against the calendar', () => {
     expect(Number(head![1])).toBe(Number(head![3]) + Number(head![5]));
     expect(r.out).toMatch(new RegExp(`GAPX\\s+missing_session\\s+3 sessions without a bar, ${GAPX_HOLES[0]} … ${GAPX_HOLES[2]}`));
     expect(r.out).toMatch(/STALE\s+stale\s+last bar 2026-12-01, 2 sessions behind 2026-12-03/);
-    await expect(cli(dataCommand, ['check', '--market', 'kr'])).rejects.toThrow(UsageError);
-    await expect(cli(dataCommand, ['check', '--market', 'kr'])).rejects.toThrow(/KR market is not available in this release/);
+    // The Korean market issue: KR is checked against the KRX calendar (this database holds no KR symbols).
+    const kr = await cli(dataCommand, ['check', '--market', 'kr']);
+    expect(kr.code).toBe(0);
+    expect(kr.out).toMatch(/^Data check \(KR\) of 0 symbols against the KRX calendar, .*no findings/);
   }, 60_000);
 
   it('/scan leaves GAPX out and the journal says why, in the chat and in the CLI; OLDGAP is scanned', async () => {

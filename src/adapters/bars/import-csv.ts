@@ -1,16 +1,25 @@
 /**
  * Importing bar CSV files (`date,open,high,low,close,volume`, one file per
- * symbol named after it, e.g. `AAPL.csv`) into the store: every line that
- * does not parse and every bar the quality checks reject is reported and
- * left out; the rest is stored (merge by default). Source: `csv:<file name>`.
+ * symbol named after it, e.g. `AAPL.csv` or the KRX code `069500.csv`) into
+ * the store: every line that does not parse and every bar the quality checks
+ * reject is reported and left out; the rest is stored (merge by default).
+ * Source: `csv:<file name>`.
+ *
+ * The symbol fixes the market (six digits: KR). A file may carry a `market`
+ * column, which must agree; KR bars must fall on KRX sessions and be priced in
+ * whole won (src/adapters/market-data/csv/market-rules.ts), and their gaps are
+ * counted in KRX sessions (./krx-gaps.ts). A five-digit name is refused with
+ * the zero-padded code suggested (spreadsheets drop the leading zero).
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { parseBarsCsv, type CsvLineError } from '../market-data/csv/parse-bars-csv.js';
 import { nyToday } from '../../engine/calendar/timezone.js';
+import { krxToday } from '../../engine/calendar/krx/index.js';
+import { parseSymbol, SymbolError, type ParsedSymbol } from '../../engine/market/index.js';
 import type { CheckBarsOptions, QualityIssue } from '../market-data/quality/check-bars.js';
+import { krxGapIssues } from './krx-gaps.js';
 import type { BarsStore } from './store.js';
-import { isValidSymbol, normalizeSymbol } from './symbols.js';
 
 /** The path is missing or unusable as a whole (nothing was imported). */
 export class CsvImportInputError extends Error {
@@ -22,13 +31,15 @@ export interface CsvImportOptions {
   symbol?: string;
   /** `merge` (default) keeps stored dates missing from the file; `replace` makes the file the whole record. */
   mode?: 'merge' | 'replace';
-  /** Quality checks; `asOf` defaults to today in New York (bars dated later are rejected). */
+  /** Quality checks; `asOf` defaults to today on the symbol's exchange (New York, or Seoul for KR; bars dated later are rejected). */
   quality?: CheckBarsOptions;
 }
 
 export interface CsvFileReport {
   file: string;
   symbol: string | null;
+  /** The symbol's market (null when the file name is not a symbol). */
+  market: 'US' | 'KR' | null;
   source: string;
   /** Non-empty data lines in the file. */
   lines: number;
@@ -84,9 +95,14 @@ export async function importCsvPath(store: BarsStore, path: string, opts: CsvImp
   const { files, folder } = await csvFilesAt(path);
   if (opts.symbol !== undefined) {
     if (folder) throw new CsvImportInputError('--symbol applies to a single file, not a folder (file names give the symbols)');
-    if (!isValidSymbol(opts.symbol)) throw new CsvImportInputError(`"${opts.symbol.slice(0, 20)}" is not a valid symbol`);
+    try {
+      parseSymbol(opts.symbol);
+    } catch (err) {
+      if (err instanceof SymbolError) throw new CsvImportInputError(`--symbol: ${err.message}`);
+      throw err;
+    }
   }
-  const quality: CheckBarsOptions = { ...opts.quality, asOf: opts.quality?.asOf ?? nyToday(new Date()) };
+  const now = new Date();
   const seen = new Map<string, string>();
   const reports: CsvFileReport[] = [];
 
@@ -95,6 +111,7 @@ export async function importCsvPath(store: BarsStore, path: string, opts: CsvImp
     const r: CsvFileReport = {
       file,
       symbol: null,
+      market: null,
       source: `csv:${name}`,
       lines: 0,
       csvErrors: [],
@@ -108,12 +125,20 @@ export async function importCsvPath(store: BarsStore, path: string, opts: CsvImp
     };
     reports.push(r);
     const rawSymbol = opts.symbol ?? basename(name, extname(name));
-    if (!isValidSymbol(rawSymbol)) {
-      r.error = `file name "${name}" is not a symbol; name the file after its ticker (e.g. AAPL.csv) or pass --symbol`;
+    let parsedSymbol: ParsedSymbol;
+    try {
+      parsedSymbol = parseSymbol(rawSymbol);
+    } catch (err) {
+      if (!(err instanceof SymbolError)) throw err;
+      r.error =
+        err.suggestion !== undefined
+          ? `file name "${name}" is not a symbol: ${err.message} Rename the file ${err.suggestion}${extname(name)} or pass --symbol ${err.suggestion}`
+          : `file name "${name}" is not a symbol; name the file after its ticker or KRX code (e.g. AAPL.csv, 069500.csv) or pass --symbol`;
       continue;
     }
-    const symbol = normalizeSymbol(rawSymbol);
+    const { symbol, market } = parsedSymbol;
     r.symbol = symbol;
+    r.market = market;
     const first = seen.get(symbol);
     if (first !== undefined) {
       r.error = `symbol ${symbol} was already imported from ${basename(first)}; file skipped`;
@@ -127,16 +152,23 @@ export async function importCsvPath(store: BarsStore, path: string, opts: CsvImp
       r.error = `cannot read ${file}: ${(err as Error).message}`;
       continue;
     }
-    const parsed = parseBarsCsv(text, { source: file });
+    const parsed = parseBarsCsv(text, { source: file, symbol: parsedSymbol });
     r.csvErrors = parsed.errors;
     r.lines = parsed.dataLines;
     if (parsed.bars.length === 0) {
       if (parsed.errors.length === 0) r.error = 'no bars in file';
       continue;
     }
+    const kr = market === 'KR';
+    const quality: CheckBarsOptions = {
+      ...opts.quality,
+      asOf: opts.quality?.asOf ?? (kr ? krxToday(now) : nyToday(now)),
+      // KR gaps are counted in KRX sessions below, not in weekdays.
+      ...(kr ? { maxGapWeekdays: Number.POSITIVE_INFINITY } : {}),
+    };
     const imported = await store.importBars([{ symbol, bars: parsed.bars }], { source: r.source, demo: false, mode: opts.mode ?? 'merge', quality });
     const s = imported.symbols[0]!;
-    r.issues = s.issues;
+    r.issues = kr ? withKrxGaps(s.issues, parsed.bars.map((b) => b.date)) : s.issues;
     r.dropped = s.dropped;
     r.stored = parsed.bars.length - s.dropped;
     r.inserted = s.inserted;
@@ -156,4 +188,11 @@ export async function importCsvPath(store: BarsStore, path: string, opts: CsvImp
   }
   report.clean = report.rejected === 0 && reports.every((r) => !r.skipped);
   return report;
+}
+
+/** The quality issues with the KRX-session gaps of `dates` added, in date order (as checkBars sorts them). */
+function withKrxGaps(issues: readonly QualityIssue[], dates: readonly string[]): QualityIssue[] {
+  const all = [...issues, ...krxGapIssues(dates)];
+  // Stable: an issue checkBars reported keeps its place before a gap on the same date.
+  return all.sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : 0));
 }

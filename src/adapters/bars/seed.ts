@@ -1,7 +1,9 @@
 /**
  * Embedded default data: the real sample files (`data/ohlcv`, source
  * `sample`, not demo) and the deterministic synthetic universe (source
- * `synthetic`, DEMO) for every other symbol of the default universe.
+ * `synthetic`, DEMO) for every other symbol of the default universe; and,
+ * as a dataset of its own (`demo-kr`, {@link seedKrDemoData}), the KR DEMO
+ * bars of the bundled Korean ETFs.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -17,7 +19,12 @@ import { isIsoDate } from '../../lib/dates.js';
 import { generateSyntheticSeries } from '../market-data/synthetic/generate-bars.js';
 import { syntheticInputFor } from '../market-data/synthetic/generate-universe.js';
 import { exchangeSessions } from '../market-data/synthetic/exchange-sessions.js';
-import { DEMO_GENERATOR_VERSION } from '../market-data/synthetic/generator-version.js';
+import { DEMO_GENERATOR_VERSION, KR_DEMO_GENERATOR_VERSION } from '../market-data/synthetic/generator-version.js';
+import { generateKrSyntheticSeries } from '../market-data/synthetic/generate-kr-bars.js';
+import { KR_DEMO_DATASET, krDemoInputFor, krDemoSessions, type KrDemoEntry } from '../market-data/synthetic/generate-kr-universe.js';
+import { loadKrEtfUniverse } from '../market-data/universe/kr-universe.js';
+import { XKRX_CALENDAR } from '../../engine/calendar/exchange.js';
+import type { Market } from '../../engine/market/index.js';
 import { DEFAULT_SYNTHETIC_SESSIONS } from '../market-data/synthetic/synthetic-provider.js';
 import { loadDefaultUniverse } from '../market-data/universe/default-universe.js';
 import type { UniverseEntry } from '../market-data/universe/load-universe.js';
@@ -166,20 +173,22 @@ const SymbolRow = z.object({ symbol: pgText });
  * dataset's symbols): left alone they would keep an older generator's bars
  * (on holidays, say). Only rows with source `synthetic` of symbols flagged
  * DEMO are touched, so real bars never are, nor the bars of a symbol with an
- * open position. Returns the symbols removed.
+ * open position, nor another market's DEMO symbols. Returns the symbols removed.
  */
-async function removeDemoOutside(db: SqlSession, keep: readonly string[]): Promise<string[]> {
+async function removeDemoOutside(db: SqlSession, keep: readonly string[], market: Market = 'US'): Promise<string[]> {
   const rows = await rowsOf(
     db,
     SymbolRow,
     `WITH gone AS (
        DELETE FROM bars_daily b USING bar_symbols s
        WHERE b.symbol = s.symbol AND s.demo AND b.source = 'synthetic' AND NOT (s.symbol = ANY ($1::text[]))
+         -- Each market's DEMO dataset is seeded on its own: regenerating one never removes the other's.
+         AND s.market = $2
          -- A symbol still held keeps its bars: marks and stop checks of the open position need them.
          AND NOT EXISTS (SELECT 1 FROM positions p WHERE p.symbol = s.symbol AND p.qty > 0)
        RETURNING b.symbol)
      SELECT DISTINCT symbol FROM gone ORDER BY symbol`,
-    [keep],
+    [keep, market],
   );
   return rows.map((r) => r.symbol);
 }
@@ -195,7 +204,7 @@ function allSymbols(plan: SeedPlan): string[] {
  */
 const SeedStateRow = z.object({ seed_key: pgText, stale: pgTextArray, demo: pgInt, generator_version: pgInt.nullable() });
 
-async function seedState(db: SqlSession, key: string): Promise<{ upToDate: boolean; stale: string[] | null; demoSymbols: number; generator: number | null }> {
+async function seedState(db: SqlSession, key: string, name = SEED_NAME): Promise<{ upToDate: boolean; stale: string[] | null; demoSymbols: number; generator: number | null }> {
   const row = await rowOf(
     db,
     SeedStateRow,
@@ -206,7 +215,7 @@ async function seedState(db: SqlSession, key: string): Promise<{ upToDate: boole
             (SELECT count(*)::int FROM jsonb_each_text(s.symbol_versions) v JOIN bar_symbols b ON b.symbol = v.key WHERE b.demo) AS demo,
             s.generator_version
      FROM bar_seeds s WHERE s.name = $1`,
-    [SEED_NAME],
+    [name],
   );
   // A dataset stored before versions were recorded was written by generator 1.
   const generator = row ? (row.generator_version ?? 1) : null;
@@ -249,17 +258,28 @@ async function runSeed(store: BarsStore, plan: SeedPlan, todo: Set<string> | nul
     progress(sampleSyms.length);
   }
 
-  // 2. Synthetic demo universe, generated in chunks
-  // (the next chunk is generated while Postgres stores the previous one).
+  // 2. Synthetic demo universe.
+  const synthetic = await writeDemoChunks(store, entries, (e) => generateSyntheticSeries(syntheticInputFor(e, plan.sessions, plan.salt)), progress);
+  reseeded += entries.length;
+  return { sample, synthetic, reseeded };
+}
+
+/**
+ * Generates and stores DEMO series (source `synthetic`, replace) in chunks:
+ * the next chunk is generated while Postgres stores the previous one.
+ */
+async function writeDemoChunks<E extends { symbol: string }>(
+  store: BarsStore,
+  entries: readonly E[],
+  generate: (e: E) => BarSeries,
+  progress: (n: number) => void,
+): Promise<WriteReport | undefined> {
   const CHUNK = 100;
   const reports: WriteReport[] = [];
   let writing: Promise<void> = Promise.resolve();
   const daysCache = new Map<readonly string[], Int32Array>();
   for (let i = 0; i < entries.length; i += CHUNK) {
-    const chunk: ColumnarBars[] = entries.slice(i, i + CHUNK).map((e) => {
-      const s: BarSeries = generateSyntheticSeries(syntheticInputFor(e, plan.sessions, plan.salt));
-      return columnarFromSeries(e.symbol, s, daysCache);
-    });
+    const chunk: ColumnarBars[] = entries.slice(i, i + CHUNK).map((e) => columnarFromSeries(e.symbol, generate(e), daysCache));
     await writing;
     writing = store.writeColumnar(chunk, { source: 'synthetic', demo: true, mode: 'replace' }).then((r) => {
       reports.push(r);
@@ -267,8 +287,7 @@ async function runSeed(store: BarsStore, plan: SeedPlan, todo: Set<string> | nul
     });
   }
   await writing;
-  reseeded += entries.length;
-  return { sample, synthetic: reports.length > 0 ? mergeReports(reports) : undefined, reseeded };
+  return reports.length > 0 ? mergeReports(reports) : undefined;
 }
 
 function mergeReports(reports: WriteReport[]): WriteReport {
@@ -308,4 +327,141 @@ async function makePlan(opts: SeedOptions): Promise<SeedPlan> {
     h.update(await readFile(join(samples.dir, `${sym}.csv`)).catch(() => Buffer.from(`missing ${sym}`)));
   }
   return { key: h.digest('hex').slice(0, 32), sessions, universe, samples, sampleSymbols, salt };
+}
+
+// ---------------------------------------------------------------- KR DEMO dataset
+
+/** Bump when what the KR seed writes changes for the same inputs (forces a re-seed). */
+const KR_SEED_FORMAT = 1;
+
+export interface KrDemoSeedOptions {
+  /** Last KRX session of the history (a Seoul date; a non-session ends on the session before), YYYY-MM-DD. */
+  endDate: string;
+  /** KRX sessions to generate over (oldest first); ones after `endDate` are dropped. Default the last 2520 up to `endDate`. */
+  sessions?: readonly string[];
+  /** ETFs to generate; default the bundled 61 (`data/universe/kr_etf_seed.csv`). */
+  universe?: readonly KrDemoEntry[];
+  /** PRNG salt; default 0 (what KrSyntheticProvider uses). */
+  salt?: number;
+  /** Rewrite every ETF even if the store says the dataset is current. */
+  force?: boolean;
+  /** As {@link SeedOptions.onProgress}: symbols written so far of those this seed writes. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What {@link seedKrDemoData} did. */
+export interface KrDemoSeedReport {
+  /** True when the store already held this dataset (one query, nothing written). */
+  upToDate: boolean;
+  /** `demo-kr`: the dataset's name in `bar_seeds`. */
+  dataset: string;
+  seedKey: string;
+  /** ETFs of the dataset stored as DEMO (excludes codes that hold real bars). */
+  demoSymbols: number;
+  /** ETFs (re)written this time. */
+  reseeded: number;
+  /** KR generator version stored before this seed (null: never seeded) and the code's. */
+  demoGenerator: { stored: number | null; current: number };
+  /** True when this seed replaced bars of an older KR generator. */
+  regenerated: boolean;
+  /** KR DEMO codes removed because the regenerated dataset no longer has them, sorted. */
+  removedDemoSymbols: string[];
+  synthetic: WriteReport | undefined;
+  ms: number;
+}
+
+/**
+ * Stores the KR DEMO dataset (synthetic bars of the Korean ETFs on KRX
+ * sessions, in KRW; source `synthetic`, DEMO) idempotently, next to the US
+ * default data and independent of it: its own `bar_seeds` row (`demo-kr`),
+ * its own generator version and seed lock key. Like the US seed it is one
+ * query when current, rewrites only ETFs whose stored version moved, and
+ * never writes DEMO bars over a code holding real bars.
+ *
+ * The rows' market (KR) and currency (KRW) are set by the bars writer from
+ * the six-digit codes; nothing here names them.
+ */
+export async function seedKrDemoData(store: BarsStore, opts: KrDemoSeedOptions): Promise<KrDemoSeedReport> {
+  const started = performance.now();
+  const plan = krPlan(opts);
+  const result = (extra: Partial<KrDemoSeedReport>): KrDemoSeedReport => ({
+    upToDate: false,
+    dataset: KR_DEMO_DATASET,
+    seedKey: plan.key,
+    demoSymbols: 0,
+    reseeded: 0,
+    demoGenerator: { stored: null, current: KR_DEMO_GENERATOR_VERSION },
+    regenerated: false,
+    removedDemoSymbols: [],
+    synthetic: undefined,
+    ...extra,
+    ms: performance.now() - started,
+  });
+  const db = new TypeOrmUnitOfWork(store.ds);
+  if (!opts.force) {
+    const state = await seedState(db, plan.key, KR_DEMO_DATASET);
+    if (state.upToDate) return result({ upToDate: true, demoSymbols: state.demoSymbols, demoGenerator: { stored: state.generator, current: KR_DEMO_GENERATOR_VERSION } });
+  }
+  const seeded = await db.withAdvisoryLock(SEED_LOCK_KEY, KR_DEMO_DATASET, SEED_LOCK_WAIT_MS, async () => {
+    const state = await seedState(db, plan.key, KR_DEMO_DATASET);
+    const demoGenerator = { stored: state.generator, current: KR_DEMO_GENERATOR_VERSION };
+    if (state.upToDate && !opts.force) return result({ upToDate: true, demoSymbols: state.demoSymbols, demoGenerator });
+    const older = state.generator !== null && state.generator < KR_DEMO_GENERATOR_VERSION;
+    const todo = opts.force || older || state.stale === null ? null : new Set(state.stale);
+    const entries = plan.universe.filter((e) => !todo || todo.has(e.symbol));
+    let done = 0;
+    const progress = (n: number): void => {
+      done += n;
+      try {
+        opts.onProgress?.(done, entries.length);
+      } catch {
+        // Progress is advisory: a failing reporter must not stop the seed.
+      }
+    };
+    progress(0);
+    const synthetic = await writeDemoChunks(store, entries, (e) => generateKrSyntheticSeries(krDemoInputFor(e, plan.sessions, plan.salt)), progress);
+    const symbols = plan.universe.map((e) => e.symbol);
+    const removedDemoSymbols = older ? await removeDemoOutside(db, symbols, 'KR') : [];
+    await db.exec(
+      `INSERT INTO bar_seeds (name, seed_key, symbol_versions, seeded_at, generator_version)
+       SELECT $1, $2, coalesce(jsonb_object_agg(symbol, version::text), '{}'::jsonb), now(), $4
+       FROM bar_symbols WHERE symbol = ANY ($3::text[])
+       ON CONFLICT (name) DO UPDATE SET seed_key = EXCLUDED.seed_key, symbol_versions = EXCLUDED.symbol_versions, seeded_at = EXCLUDED.seeded_at,
+         generator_version = EXCLUDED.generator_version`,
+      [KR_DEMO_DATASET, plan.key, symbols, KR_DEMO_GENERATOR_VERSION],
+    );
+    const demo = (await rowOf(db, CountRow, `SELECT count(*)::int AS n FROM bar_symbols WHERE symbol = ANY ($1::text[]) AND demo`, [symbols]))?.n ?? 0;
+    const rewrote = synthetic?.symbols.some((x) => !x.skipped) ?? false;
+    return result({ demoSymbols: demo, reseeded: entries.length, demoGenerator, regenerated: older && (rewrote || removedDemoSymbols.length > 0), removedDemoSymbols, synthetic });
+  });
+  if (seeded === 'busy') {
+    throw new Error(`another process has been seeding the KR DEMO data for over ${SEED_LOCK_WAIT_MS / 60_000} minutes; try again when it is done (\`courtside data seed\`)`);
+  }
+  return seeded;
+}
+
+interface KrPlan {
+  key: string;
+  sessions: readonly string[];
+  universe: readonly KrDemoEntry[];
+  salt: number;
+}
+
+function krPlan(opts: KrDemoSeedOptions): KrPlan {
+  if (!isIsoDate(opts.endDate)) throw new RangeError(`endDate "${String(opts.endDate).slice(0, 20)}" is not a YYYY-MM-DD date`);
+  const sessions = opts.sessions ? opts.sessions.filter((d) => d <= opts.endDate) : krDemoSessions(opts.endDate);
+  for (let i = 0; i < sessions.length; i++) {
+    const d = sessions[i]!;
+    if (!isIsoDate(d) || (i > 0 && d <= sessions[i - 1]!) || !XKRX_CALENDAR.isSession(d)) {
+      throw new RangeError(`sessions must be increasing KRX session dates (YYYY-MM-DD); problem at index ${i} ("${String(d).slice(0, 20)}"); use krDemoSessions()`);
+    }
+  }
+  if (sessions.length === 0) throw new RangeError(`no KRX sessions on or before ${opts.endDate}`);
+  const universe = (opts.universe ?? loadKrEtfUniverse()).map((e) => ({ symbol: normalizeSymbol(e.symbol), leverage: e.leverage }));
+  const salt = opts.salt ?? 0;
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ format: KR_SEED_FORMAT, generator: KR_DEMO_GENERATOR_VERSION, salt, sessions: sessions.length }));
+  h.update(sessions.join(','));
+  h.update(JSON.stringify(universe.map((e) => [e.symbol, e.leverage])));
+  return { key: h.digest('hex').slice(0, 32), sessions, universe, salt };
 }

@@ -21,6 +21,7 @@ import { z } from 'zod';
 import { pgBool, pgInt, pgText, pgTimestamp } from '../../lib/sql-columns.js';
 import { parseRows } from '../../lib/sql-rows.js';
 import type { Bar, BarSeries } from '../../engine/bars.js';
+import type { Market } from '../../engine/market/index.js';
 import { checkBars, type CheckBarsOptions, type QualityIssue } from '../market-data/quality/check-bars.js';
 import { columnarFromBars, columnarFromSeries, type ColumnarBars } from './columnar.js';
 import { Lru } from './lru.js';
@@ -43,6 +44,7 @@ import { writeColumnar } from './write.js';
 
 const SymbolInfoRow = z.object({
   symbol: pgText,
+  market: z.enum(['US', 'KR']),
   source: pgText,
   demo: pgBool,
   first_date: pgText,
@@ -270,11 +272,11 @@ export class BarsStore {
     return toSeriesMap(await this.withClient((c) => readRows(c, syms, this.logger)));
   }
 
-  /** `bar_symbols` rows, sorted by symbol. */
-  async listSymbols(filter: { symbols?: readonly string[]; source?: string; demo?: boolean } = {}): Promise<SymbolInfo[]> {
+  /** `bar_symbols` rows, sorted by symbol; `market` keeps one market's symbols. */
+  async listSymbols(filter: { symbols?: readonly string[]; source?: string; demo?: boolean; market?: Market } = {}): Promise<SymbolInfo[]> {
     const q = this.ds
       .createQueryBuilder()
-      .select(['s.symbol AS symbol', 's.source AS source', 's.demo AS demo', 's.bar_count AS bar_count', 's.updated_at AS updated_at'])
+      .select(['s.symbol AS symbol', 's.market AS market', 's.source AS source', 's.demo AS demo', 's.bar_count AS bar_count', 's.updated_at AS updated_at'])
       .addSelect('s.first_date::text', 'first_date')
       .addSelect('s.last_date::text', 'last_date')
       .addSelect('s.version::text', 'version')
@@ -282,10 +284,12 @@ export class BarsStore {
       .orderBy('s.symbol');
     if (filter.source !== undefined) q.andWhere('s.source = :source', { source: filter.source });
     if (filter.demo !== undefined) q.andWhere('s.demo = :demo', { demo: filter.demo });
+    if (filter.market !== undefined) q.andWhere('s.market = :market', { market: filter.market });
     if (filter.symbols) q.andWhere('s.symbol = ANY (:symbols::text[])', { symbols: normalizeSymbols(filter.symbols) });
     const rows = parseRows(SymbolInfoRow, await q.getRawMany(), q.getQuery());
     return rows.map((r) => ({
       symbol: r.symbol,
+      market: r.market,
       source: r.source,
       demo: r.demo,
       firstDate: r.first_date,

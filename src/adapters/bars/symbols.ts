@@ -1,5 +1,5 @@
 /** Tickers: letters, digits, "." and "-" (`BRK.B`, `BF-B`, Korean `069500`), stored upper case. */
-const SYMBOL = /^[A-Z0-9][A-Z0-9.\-]{0,14}$/;
+import { TICKER_PATTERN as SYMBOL } from '../../engine/market/symbols.js';
 
 /** Upper-cased, trimmed symbol; throws RangeError when it is not a ticker. */
 export function normalizeSymbol(symbol: string): string {

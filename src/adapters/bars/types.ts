@@ -1,4 +1,5 @@
 import type { Bar, BarSeries } from '../../engine/bars.js';
+import type { Market } from '../../engine/market/index.js';
 
 /**
  * Where a symbol's bars came from: `sample` (bundled real files), `synthetic`
@@ -52,6 +53,8 @@ export interface WriteReport {
 /** One row of `bar_symbols`. */
 export interface SymbolInfo {
   symbol: string;
+  /** The market its bars belong to (the symbol's code fixes it: six digits are KR). */
+  market: Market;
   source: string;
   demo: boolean;
   firstDate: string;

@@ -17,6 +17,10 @@
  * - demo bars never overwrite a symbol holding real bars (the symbol is
  *   skipped), and real bars replace a symbol's demo bars entirely, so a
  *   series is never a mix of made-up and real data.
+ *
+ * Every row names its market and currency, derived from the symbol
+ * (./bar-market.ts): KRX codes are KR/KRW, tickers US/USD. A symbol neither
+ * market accepts (a five-digit code) is refused before anything is written.
  */
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
@@ -27,6 +31,8 @@ import { parseRows } from '../../lib/sql-rows.js';
 import { structuralProblems, type ColumnarBars } from './columnar.js';
 import { CopyBinaryWriter, CopyIn, dateArrayParam, float8ArrayParam, runCopy, textArrayParam } from './pg-wire.js';
 import { readPackedColumnar } from './read.js';
+import { barMarketOf, type BarMarket } from './bar-market.js';
+import { SymbolError } from '../../engine/market/index.js';
 import type { SymbolWriteResult, WriteOptions, WriteReport } from './types.js';
 
 export interface WriteTuning {
@@ -53,10 +59,15 @@ export async function writeColumnar(ds: DataSource, items: readonly ColumnarBars
   if (typeof opts.demo !== 'boolean') throw new BarsWriteError('demo must be true or false');
   const mode = opts.mode ?? 'merge';
   const problems: string[] = [];
-  const seen = new Set<string>();
+  const markets = new Map<string, BarMarket>();
   for (const it of items) {
-    if (seen.has(it.symbol)) problems.push(`${it.symbol}: given more than once`);
-    seen.add(it.symbol);
+    if (markets.has(it.symbol)) problems.push(`${it.symbol}: given more than once`);
+    try {
+      markets.set(it.symbol, barMarketOf(it.symbol));
+    } catch (err) {
+      if (!(err instanceof SymbolError)) throw err;
+      problems.push(`${it.symbol}: ${err.message}`);
+    }
     problems.push(...structuralProblems(it, 3));
     if (problems.length >= 10) break;
   }
@@ -90,7 +101,7 @@ export async function writeColumnar(ds: DataSource, items: readonly ColumnarBars
         const i = next++;
         if (i >= batches.length) return;
         try {
-          results.push(...(await writeBatch(client, batches[i]!, source, opts.demo, mode, tuning.log)));
+          results.push(...(await writeBatch(client, batches[i]!, markets, source, opts.demo, mode, tuning.log)));
         } catch (err) {
           failure ??= err;
         }
@@ -121,11 +132,12 @@ const STORED_STATE_SQL = `SELECT u.s AS symbol, bs.demo, bs.source, EXISTS (SELE
        FROM unnest($1::text[]) AS u(s) LEFT JOIN bar_symbols bs ON bs.symbol = u.s`;
 const DeletedRow = z.object({ symbol: pgText, n: pgInt });
 
+// A stored row's market and currency never change: the symbol (the key) fixes them.
 const UPSERT_SQL = `
-  INSERT INTO bars_daily AS b (symbol, date, open, high, low, close, volume, source)
-  SELECT t.symbol, t.date, t.open, t.high, t.low, t.close, t.volume, $8
-  FROM unnest($1::text[], $2::date[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[])
-    AS t(symbol, date, open, high, low, close, volume)
+  INSERT INTO bars_daily AS b (symbol, date, open, high, low, close, volume, source, market, currency)
+  SELECT t.symbol, t.date, t.open, t.high, t.low, t.close, t.volume, $8, t.market, t.currency
+  FROM unnest($1::text[], $2::date[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $9::text[], $10::text[])
+    AS t(symbol, date, open, high, low, close, volume, market, currency)
   ON CONFLICT (symbol, date) DO UPDATE SET
     open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,
     volume = EXCLUDED.volume, source = EXCLUDED.source
@@ -198,6 +210,7 @@ function subset(b: ColumnarBars, idx: readonly number[]): ColumnarBars {
 async function writeBatch(
   client: pg.PoolClient,
   batch: ColumnarBars[],
+  markets: ReadonlyMap<string, BarMarket>,
   source: string,
   demo: boolean,
   mode: 'merge' | 'replace',
@@ -281,9 +294,12 @@ async function writeBatch(
     if (deleteKeys.length > 0) {
       await client.query(DELETE_KEYS_SQL, [textArrayParam(deleteKeys.map((k) => k.symbol), deleteKeys.map((k) => k.days.length)), dateArrayParam(concatDays(deleteKeys))]);
     }
-    if (upsert.length > 0) await client.query(UPSERT_SQL, upsertParams(upsert, source));
+    if (upsert.length > 0) await client.query(UPSERT_SQL, upsertParams(upsert, markets, source));
     if (fresh.length > 0) {
-      await runCopy(client, new CopyIn('COPY bars_daily (symbol, date, open, high, low, close, volume, source) FROM STDIN (FORMAT binary)', [copyPayload(fresh, source)]));
+      await runCopy(
+        client,
+        new CopyIn('COPY bars_daily (symbol, date, open, high, low, close, volume, source, market, currency) FROM STDIN (FORMAT binary)', [copyPayload(fresh, markets, source)]),
+      );
     }
     const changed: string[] = [];
     for (const r of results.values()) {
@@ -317,8 +333,15 @@ function concatDays(items: readonly ColumnarBars[]): Int32Array {
   return out;
 }
 
-/** Parameters $1–$8 of UPSERT_SQL: symbols, dates, five columns (binary arrays), source. */
-function upsertParams(items: readonly ColumnarBars[], source: string): [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, string] {
+/** The market and currency of a symbol of the batch (writeColumnar resolved every one). */
+function marketOf(markets: ReadonlyMap<string, BarMarket>, symbol: string): BarMarket {
+  const m = markets.get(symbol);
+  if (!m) throw new Error(`bars writer bug: no market resolved for ${symbol}`);
+  return m;
+}
+
+/** Parameters $1–$10 of UPSERT_SQL: symbols, dates, five columns (binary arrays), source, markets, currencies. */
+function upsertParams(items: readonly ColumnarBars[], markets: ReadonlyMap<string, BarMarket>, source: string): [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, string, Buffer, Buffer] {
   let n = 0;
   for (const b of items) n += b.days.length;
   const days = new Int32Array(n);
@@ -330,8 +353,10 @@ function upsertParams(items: readonly ColumnarBars[], source: string): [Buffer, 
     for (let c = 0; c < 5; c++) cols[c]!.set(b.block.subarray(c * m, (c + 1) * m), at);
     at += m;
   }
+  const counts = items.map((b) => b.days.length);
+  const itemMarkets = items.map((b) => marketOf(markets, b.symbol));
   return [
-    textArrayParam(items.map((b) => b.symbol), items.map((b) => b.days.length)),
+    textArrayParam(items.map((b) => b.symbol), counts),
     dateArrayParam(days),
     float8ArrayParam(cols[0]!),
     float8ArrayParam(cols[1]!),
@@ -339,21 +364,29 @@ function upsertParams(items: readonly ColumnarBars[], source: string): [Buffer, 
     float8ArrayParam(cols[3]!),
     float8ArrayParam(cols[4]!),
     source,
+    textArrayParam(itemMarkets.map((x) => x.market), counts),
+    textArrayParam(itemMarkets.map((x) => x.currency), counts),
   ];
 }
 
-function copyPayload(items: readonly ColumnarBars[], source: string): Buffer {
+// Market and currency ids are ASCII: two and three bytes, plus a length word each.
+const MARKET_FIELD_BYTES = 4 + 2 + 4 + 3;
+
+function copyPayload(items: readonly ColumnarBars[], markets: ReadonlyMap<string, BarMarket>, source: string): Buffer {
   const src = Buffer.from(source, 'utf8');
   let bytes = 0;
-  for (const b of items) bytes += b.days.length * (2 + 4 + Buffer.byteLength(b.symbol) + 8 + 60 + 4 + src.length);
+  for (const b of items) bytes += b.days.length * (2 + 4 + Buffer.byteLength(b.symbol) + 8 + 60 + 4 + src.length + MARKET_FIELD_BYTES);
   const w = new CopyBinaryWriter(bytes + 64);
   for (const b of items) {
     const sym = Buffer.from(b.symbol, 'utf8');
+    const m = marketOf(markets, b.symbol);
+    const market = Buffer.from(m.market, 'ascii');
+    const currency = Buffer.from(m.currency, 'ascii');
     const n = b.days.length;
-    const rowBytes = 4 + sym.length + 8 + 60 + 4 + src.length;
+    const rowBytes = 4 + sym.length + 8 + 60 + 4 + src.length + 4 + market.length + 4 + currency.length;
     const blk = b.block;
     for (let i = 0; i < n; i++) {
-      w.row(8, rowBytes)
+      w.row(10, rowBytes)
         .bytesField(sym)
         .dateField(b.days[i]!)
         .float8Field(blk[i]!)
@@ -361,7 +394,9 @@ function copyPayload(items: readonly ColumnarBars[], source: string): Buffer {
         .float8Field(blk[2 * n + i]!)
         .float8Field(blk[3 * n + i]!)
         .float8Field(blk[4 * n + i]!)
-        .bytesField(src);
+        .bytesField(src)
+        .bytesField(market)
+        .bytesField(currency);
     }
   }
   return w.finish();

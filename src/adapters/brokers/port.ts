@@ -1,5 +1,6 @@
 import { BrokerError } from '../../lib/broker-errors.js';
 import { MAX_CLIENT_ORDER_ID_LENGTH, type OrderStatus } from '../../lib/order-status.js';
+import { TICKER_PATTERN } from '../../engine/market/symbols.js';
 
 /**
  * The Broker port: what the approval flow, OMS and risk gates call to place
@@ -199,8 +200,6 @@ export interface Broker {
 }
 
 const CLIENT_ID = /^[\x21-\x7e]{1,48}$/;
-/** Same ticker shape the market-data layer accepts (`BRK.B`, `BF-B`). */
-const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9.\-]{0,14}$/;
 
 /** Throws `rejected` (nothing is sent) unless `clientOrderId` is 1–48 printable ASCII characters. */
 export function checkClientOrderId(broker: string, clientOrderId: string): string {
@@ -220,7 +219,7 @@ export function checkClientOrderId(broker: string, clientOrderId: string): strin
 export function validateOrderRequest(broker: string, req: OrderRequest): OrderRequest {
   checkClientOrderId(broker, req.clientOrderId);
   const symbol = typeof req.symbol === 'string' ? req.symbol.trim() : '';
-  if (!SYMBOL.test(symbol)) throw invalid(broker, `symbol ${JSON.stringify(String(req.symbol).slice(0, 20))} is not a ticker`);
+  if (!TICKER_PATTERN.test(symbol.toUpperCase())) throw invalid(broker, `symbol ${JSON.stringify(String(req.symbol).slice(0, 20))} is not a ticker`);
   if (req.side !== 'buy' && req.side !== 'sell') throw invalid(broker, `side must be "buy" or "sell", not ${JSON.stringify(req.side)}`);
   if (!Number.isSafeInteger(req.qty) || req.qty <= 0) throw invalid(broker, `qty must be a whole number of shares above 0, not ${String(req.qty)}`);
   if (req.type !== 'limit') throw invalid(broker, `only limit orders are supported, not ${JSON.stringify(req.type)}`);

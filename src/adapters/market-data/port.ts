@@ -23,6 +23,12 @@ export interface MarketDataProvider {
    * Anything user-facing must say so: a demo backtest is not evidence.
    */
   readonly demo: boolean;
+  /**
+   * What the bars include: `price_only` when distributions are not reinvested
+   * (never total return; say so wherever returns are shown). Absent: as the
+   * provider's own documentation says (split and dividend adjusted above).
+   */
+  readonly adjustment?: 'price_only';
   /** Daily bars with `range.from <= date <= range.to`; `[]` when the provider has none. */
   dailyBars(symbol: string, range: DateRange): Promise<Bar[]>;
 }

@@ -1,18 +1,19 @@
 import { DataProviderError } from './errors.js';
 import { isIsoDate } from '../../lib/dates.js';
+import { TICKER_PATTERN } from '../../engine/market/symbols.js';
 import type { DateRange } from './port.js';
 
-/**
- * Letters, digits and the separators real tickers use (`BRK.B`, `BF-B`,
- * Korean `069500`). Anything else, slashes in particular, is refused before it
- * reaches a file path or URL.
+/*
+ * Symbols follow the engine's ticker rule (TICKER_PATTERN: letters, digits and
+ * the separators real tickers use — `BRK.B`, `BF-B`, Korean `069500`), applied
+ * case-insensitively. Anything else, slashes in particular, is refused before
+ * it reaches a file path or URL.
  */
-const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9.\-]{0,14}$/;
 
 /** Throws `bad_request` unless `symbol` looks like a ticker; returns it trimmed. */
 export function checkSymbol(provider: string, symbol: string): string {
   const s = symbol.trim();
-  if (!SYMBOL.test(s)) {
+  if (!TICKER_PATTERN.test(s.toUpperCase())) {
     throw new DataProviderError({
       provider,
       kind: 'bad_request',

@@ -19,6 +19,7 @@ import { nyToday, previousSession } from '../../engine/calendar/index.js';
 import { TypeOrmUnitOfWork } from '../../adapters/db/unit-of-work.js';
 import type { DataFinding } from '../../engine/data-quality/index.js';
 import { runDataCheck, type DataCheckReport } from '../../trading/data-check/check.js';
+import { dataCheckCalendar } from '../../trading/data-check/market-calendar.js';
 import { saveDataCheck } from '../../trading/data-check/store.js';
 import { isIsoDate } from '../../lib/dates.js';
 import { UsageError, type CliCommand, type CliIO } from '../command.js';
@@ -28,9 +29,11 @@ const USAGE = `courtside data import <file-or-folder> [--symbol SYM] [--replace]
        courtside data status [--json]
        courtside data check [--market us|kr] [--json]
 
-  import   Store daily bars from a CSV file named after its symbol (AAPL.csv) or a
-           folder of them; columns date,open,high,low,close,volume. Unreadable lines
-           and bars failing the quality checks are reported and skipped.
+  import   Store daily bars from a CSV file named after its symbol (AAPL.csv, or the
+           six-digit KRX code: 069500.csv) or a folder of them; columns
+           date,open,high,low,close,volume and optionally market (US or KR, must agree
+           with the symbol). KR bars must fall on KRX sessions and be whole won.
+           Unreadable lines and bars failing the quality checks are reported and skipped.
            --symbol SYM  symbol for a single file not named after it
            --replace     the file becomes the symbol's whole history (default: merge)
            Exit 0: everything stored; 1: some lines or bars rejected (the rest stored).
@@ -41,11 +44,11 @@ const USAGE = `courtside data import <file-or-folder> [--symbol SYM] [--replace]
                          bars, instead of the bundled ~900-symbol universe
            --force       re-check every symbol even when the store says it is seeded
   status   Datasets, symbols, last bar dates and DEMO flags.
-  check    Every stored symbol against the exchange calendar: missing_session (a session
-           without a bar between the symbol's first and last bar) and stale (no bar for
-           the last completed session). The counts are kept for /status. A symbol with a
-           missing session inside a strategy's look-back is not scanned by it (the
-           decision journal says so). --market us (default); kr is not available yet.
+  check    Every stored symbol of a market against its exchange calendar: missing_session
+           (a session without a bar between the symbol's first and last bar) and stale (no
+           bar for the last completed session). The counts are kept for /status. A symbol
+           with a missing session inside a strategy's look-back is not scanned by it (the
+           decision journal says so). --market us (default: NYSE) or kr (KRX).
            Exit 0: no findings; 1: findings listed.
   --json   print JSON instead of text`;
 
@@ -244,7 +247,7 @@ function findingLine(f: DataFinding, w: number): string {
 export function dataCheckText(r: DataCheckReport): string {
   const n = r.findings.length;
   const head =
-    `Data check (${r.market}) of ${plural(r.symbols, 'symbol')} against the NYSE calendar, last completed session ${r.lastCompleted}: ` +
+    `Data check (${r.market}) of ${plural(r.symbols, 'symbol')} against the ${dataCheckCalendar(r.market).exchange} calendar, last completed session ${r.lastCompleted}: ` +
     (n === 0
       ? 'no findings'
       : `${plural(n, 'finding')} in ${plural(r.symbolsFlagged, 'symbol')} — missing_session ${fmtInt(r.counts.missing_session)} (${sessionsWord(r.missingSessions)} without a bar), stale ${fmtInt(r.counts.stale)}`) +
@@ -261,11 +264,11 @@ export function dataCheckText(r: DataCheckReport): string {
 
 async function runCheck(args: string[], io: CliIO): Promise<number> {
   const { values } = parse(args, { market: { type: 'string' }, json: { type: 'boolean' } }, 0);
-  const market = (values.market ?? 'us').toLowerCase();
-  if (market === 'kr') throw new UsageError('the KR market is not available in this release: only the US market has stored bars. Run `courtside data check` (or --market us).');
-  if (market !== 'us') throw new UsageError(`--market must be us or kr, got "${values.market}"`);
+  const given = (values.market ?? 'us').toLowerCase();
+  if (given !== 'us' && given !== 'kr') throw new UsageError(`--market must be us or kr, got "${values.market}"`);
+  const market = given === 'kr' ? 'KR' : 'US';
   const report = await withStore(async (store, db) => {
-    const r = await runDataCheck(store, 'US', Date.now());
+    const r = await runDataCheck(store, market, Date.now());
     await saveDataCheck(db, r);
     return r;
   });

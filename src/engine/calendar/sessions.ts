@@ -5,7 +5,8 @@
  * Supported years are 2000–2050: any query whose answer depends on a day
  * outside that range throws RangeError instead of guessing.
  */
-import { civilDate, formatDay, parseDay } from './days.js';
+import { civilDate } from './days.js';
+import { sessionWalk } from './session-walk.js';
 import { nyLocalParts } from './timezone.js';
 import type { SessionAt, SessionInfo } from './types.js';
 import { yearCalendar } from './year-calendar.js';
@@ -15,57 +16,38 @@ function infoForDay(day: number): SessionInfo | null {
   return y.infos[day - y.firstDay] ?? null;
 }
 
+const walk = sessionWalk<SessionInfo>(infoForDay);
+
 /**
- * True when the exchange holds a session on `date`.
+ * True when the exchange holds a session on `date` (New York calendar date).
  * @throws RangeError on a malformed date or one outside 2000–2050.
  */
-export function isSession(date: string): boolean {
-  return infoForDay(parseDay(date)) !== null;
-}
+export const isSession: (date: string) => boolean = walk.isSession;
 
 /**
  * Open/close instants of the session on `date`, or null when closed
  * (weekend, holiday or special closure). Returned objects are frozen and shared.
  * @throws RangeError on a malformed date or one outside 2000–2050.
  */
-export function sessionInfo(date: string): SessionInfo | null {
-  return infoForDay(parseDay(date));
-}
+export const sessionInfo: (date: string) => SessionInfo | null = walk.sessionInfo;
 
 /**
  * The first session date strictly after `date` (which need not be a session).
  * @throws RangeError on a malformed date or when the answer would fall after 2050.
  */
-export function nextSession(date: string): string {
-  let day = parseDay(date) + 1;
-  while (infoForDay(day) === null) day++;
-  return formatDay(day);
-}
+export const nextSession: (date: string) => string = walk.nextSession;
 
 /**
  * The last session date strictly before `date` (which need not be a session).
  * @throws RangeError on a malformed date or when the answer would fall before 2000.
  */
-export function previousSession(date: string): string {
-  let day = parseDay(date) - 1;
-  while (infoForDay(day) === null) day--;
-  return formatDay(day);
-}
+export const previousSession: (date: string) => string = walk.previousSession;
 
 /**
  * Session dates from `from` to `to`, both inclusive, in order; empty when `from > to`.
  * @throws RangeError on malformed dates or a range reaching outside 2000–2050.
  */
-export function sessionsBetween(from: string, to: string): string[] {
-  const first = parseDay(from);
-  const last = parseDay(to);
-  const out: string[] = [];
-  for (let day = first; day <= last; day++) {
-    const info = infoForDay(day);
-    if (info !== null) out.push(info.date);
-  }
-  return out;
-}
+export const sessionsBetween: (from: string, to: string) => string[] = walk.sessionsBetween;
 
 /**
  * The session held on the New York calendar date of `instantMs`, and where

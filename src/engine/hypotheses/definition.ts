@@ -6,11 +6,12 @@
  * the SHA-256 of that string as the identity.
  */
 import type { FamilyId } from '../patterns/types.js';
+import type { Market } from '../market/markets.js';
 
-/** Markets a hypothesis can trade. KR arrives with the Korean market issue. */
-export type MarketId = 'US' | 'KR';
+/** Markets a hypothesis can trade: the markets of src/engine/market, under the name this module has always used. */
+export type MarketId = Market;
 
-export const MARKET_IDS: readonly MarketId[] = Object.freeze(['US', 'KR']);
+export { MARKET_IDS } from '../market/markets.js';
 
 /**
  * The shared exit rules every hypothesis trades with: a stop `stopAtr` ATRs

@@ -55,13 +55,16 @@ export function instantOf(spec: TimeSpec, session: SessionInfo): number {
   }
 }
 
+/** A day's session, or null when none: the rule calendar's `sessionInfo`, or one with run-time overrides applied. */
+export type SessionLookup = (date: string) => SessionInfo | null;
+
 /**
  * The slot's occurrence on `date`, or null when nothing runs that day: no
  * session, a `whileOpen` slot whose time falls outside the session, or a
  * `week-last` slot on a session that is not its week's last.
  */
-export function occurrenceOn(slot: SlotDef, date: string): Occurrence | null {
-  const session = sessionInfo(date);
+export function occurrenceOn(slot: SlotDef, date: string, sessionOf: SessionLookup = sessionInfo): Occurrence | null {
+  const session = sessionOf(date);
   if (session === null) return null;
   if (slot.days === 'week-last' && !isLastSessionOfWeek(session.date)) return null;
   const dueAt = instantOf(slot.at, session);
@@ -75,27 +78,27 @@ function byDue(a: Occurrence, b: Occurrence): number {
 }
 
 /** Every occurrence with `from <= dueAt < to`, in due order. */
-export function occurrencesBetween(slots: readonly SlotDef[], fromMs: number, toMs: number): Occurrence[] {
+export function occurrencesBetween(slots: readonly SlotDef[], fromMs: number, toMs: number, sessionOf: SessionLookup = sessionInfo): Occurrence[] {
   if (!(toMs > fromMs)) return [];
   const out: Occurrence[] = [];
   // Offsets reach at most 12 h from the open/close, so a slot's date is within a day of its instant.
   const last = addDays(nyLocalParts(toMs).date, 1);
   for (let date = addDays(nyLocalParts(fromMs).date, -1); date <= last; date = addDays(date, 1)) {
     for (const slot of slots) {
-      const o = occurrenceOn(slot, date);
+      const o = occurrenceOn(slot, date, sessionOf);
       if (o && o.dueAt >= fromMs && o.dueAt < toMs) out.push(o);
     }
   }
   return out.sort(byDue);
 }
 
-/** Occurrences that should run at `now`: due, and still inside their catch-up window (`dueAt <= now < until`). */
-export function dueOccurrences(slots: readonly SlotDef[], nowMs: number): Occurrence[] {
+/** Occurrences that should run at `now`: due, and still inside their catch-up window (`dueAt <= now < until`), on the sessions `sessionOf` gives. */
+export function dueOccurrences(slots: readonly SlotDef[], nowMs: number, sessionOf: SessionLookup = sessionInfo): Occurrence[] {
   const today = nyLocalParts(nowMs).date;
   const out: Occurrence[] = [];
   for (let date = addDays(today, -2); date <= today; date = addDays(date, 1)) {
     for (const slot of slots) {
-      const o = occurrenceOn(slot, date);
+      const o = occurrenceOn(slot, date, sessionOf);
       if (o && o.dueAt <= nowMs && nowMs < o.until) out.push(o);
     }
   }
@@ -108,8 +111,8 @@ export function nextOccurrence(slots: readonly SlotDef[], nowMs: number, horizon
 }
 
 /** The slot's latest occurrence with `dueAt <= atMs`, looking back at most `lookbackDays` calendar days; null if none. */
-export function latestOccurrence(slot: SlotDef, atMs: number, lookbackDays = 10): Occurrence | null {
-  const found = occurrencesBetween([slot], atMs - lookbackDays * MS_PER_DAY, atMs + 1);
+export function latestOccurrence(slot: SlotDef, atMs: number, lookbackDays = 10, sessionOf: SessionLookup = sessionInfo): Occurrence | null {
+  const found = occurrencesBetween([slot], atMs - lookbackDays * MS_PER_DAY, atMs + 1, sessionOf);
   return found[found.length - 1] ?? null;
 }
 

@@ -4,8 +4,10 @@ import type { SqlSession } from '../../adapters/db/port.js';
 import { NY_TIME_ZONE, type SessionInfo } from '../../engine/calendar/index.js';
 import { errText } from '../../lib/errors.js';
 import { withTimeout } from '../../lib/timeout.js';
-import { dueOccurrences, isCatchUp, nextOccurrence, type Occurrence } from '../../engine/schedule/plan.js';
+import { dueOccurrences, isCatchUp, nextOccurrence, type Occurrence, type SessionLookup } from '../../engine/schedule/plan.js';
 import { ScheduledRuns } from '../../trading/schedule/runs-repo.js';
+import { CachedCalendarOverrides, nyseSessionLookup, type CalendarOverridesPort } from '../../trading/calendar/overrides-source.js';
+import { CalendarOverrideStore } from '../../trading/calendar/store.js';
 import type { AnySlotKind, SlotDef } from '../../engine/schedule/slots.js';
 import { ignoredBecause } from '../ignore.js';
 
@@ -99,6 +101,12 @@ export interface SchedulerOptions {
   enqueueTimeoutMs?: number;
   /** Called after each tick with what it did (metrics, tests). */
   onTick?: (outcomes: FireOutcome[]) => void;
+  /**
+   * Run-time NYSE calendar overrides (`courtside calendar close|late-open`): no slot runs on a
+   * closed day, open-anchored slots move with a late open. Default: `calendar_overrides` in `db`,
+   * re-read every 30 s. `null`: the rule calendar only.
+   */
+  calendarOverrides?: CalendarOverridesPort | null;
 }
 
 /**
@@ -114,6 +122,7 @@ export class Scheduler {
   private readonly leaseMs: number;
   private readonly toleranceMs: number;
   private readonly timeoutMs: number;
+  private readonly overrides: CalendarOverridesPort | null;
   /** Occurrences known to be enqueued (by anyone): skipped without a query. */
   private readonly done = new Map<string, number>();
   private stopTicks: (() => void) | null = null;
@@ -127,6 +136,11 @@ export class Scheduler {
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.toleranceMs = opts.lateToleranceMs ?? 120_000;
     this.timeoutMs = opts.enqueueTimeoutMs ?? 30_000;
+    const store = new CalendarOverrideStore(opts.db);
+    this.overrides =
+      opts.calendarOverrides !== undefined
+        ? opts.calendarOverrides
+        : new CachedCalendarOverrides({ list: () => store.list() }, { onStale: (err) => opts.log.warn({ err }, 'calendar overrides not re-read; using the last read') });
     const names = new Set<string>();
     for (const s of opts.slots) {
       if (!/^[a-z0-9][a-z0-9-]*$/.test(s.def.slot)) throw new RangeError(`slot name "${s.def.slot}" must be lowercase letters, digits and -`);
@@ -194,7 +208,7 @@ export class Scheduler {
     this.prune(now);
     const outcomes: FireOutcome[] = [];
     const bySlot = new Map(this.opts.slots.map((s) => [s.def.slot, s] as const));
-    for (const o of dueOccurrences(this.slots, now)) {
+    for (const o of dueOccurrences(this.slots, now, await this.sessionLookup())) {
       if (this.stopped) break;
       if (this.done.has(o.jobId)) continue;
       const bound = bySlot.get(o.slot.slot);
@@ -241,6 +255,17 @@ export class Scheduler {
     }
     log.info({ caughtUp, dueAt: new Date(o.dueAt).toISOString() }, caughtUp ? 'scheduled slot caught up' : 'scheduled slot enqueued');
     return { ...base, result: 'enqueued' };
+  }
+
+  /** The sessions with the run-time overrides applied; the rule calendar when there are none or they cannot be read. */
+  private async sessionLookup(): Promise<SessionLookup | undefined> {
+    if (this.overrides === null) return undefined;
+    try {
+      return await nyseSessionLookup(this.overrides);
+    } catch (err) {
+      this.opts.log.warn({ err }, 'calendar overrides not read; planning on the rule calendar');
+      return undefined;
+    }
   }
 
   private prune(now: number): void {

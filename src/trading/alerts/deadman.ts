@@ -3,7 +3,8 @@ import type { SqlSession } from '../../adapters/db/port.js';
 import { pgText, pgTimestamp } from '../../lib/sql-columns.js';
 import { rowsOf } from '../../lib/sql-rows.js';
 import { ALERT_KINDS, alertKeys, type Alerts, type AlertsLog } from './alerts.js';
-import { latestOccurrence, type Occurrence } from '../../engine/schedule/plan.js';
+import { latestOccurrence, type Occurrence, type SessionLookup } from '../../engine/schedule/plan.js';
+import { nyseSessionLookup, sharedCalendarOverrides, type CalendarOverridesPort } from '../calendar/overrides-source.js';
 import { ScheduledRuns } from '../schedule/runs-repo.js';
 import type { SlotDef } from '../../engine/schedule/slots.js';
 
@@ -25,6 +26,12 @@ export interface DeadmanOptions {
   /** Injectable clock (epoch ms). */
   now?: () => number;
   log?: AlertsLog;
+  /**
+   * Run-time NYSE calendar overrides, so a day closed with `courtside calendar close` owes no
+   * slot and a late open moves the open-anchored ones — judged the way the scheduler plans them.
+   * Default: `calendar_overrides` in `db` (cached 30 s). `null`: the rule calendar only.
+   */
+  calendarOverrides?: CalendarOverridesPort | null;
 }
 
 export interface RoleCheck {
@@ -115,8 +122,9 @@ export async function checkDeadman(opts: DeadmanOptions & { startedAt: number })
     const firstRecord = await runs.firstDueAt();
     const since = Math.min(opts.startedAt, firstRecord ?? Number.POSITIVE_INFINITY);
     const judged: Occurrence[] = [];
+    const sessionOf = await slotSessions(opts);
     for (const slot of opts.slots) {
-      const o = latestOccurrence(slot, now - slot.graceMs);
+      const o = latestOccurrence(slot, now - slot.graceMs, undefined, sessionOf);
       if (o && o.dueAt >= since) judged.push(o);
     }
     const enqueued = await runs.enqueued(judged.map((o) => o.jobId));
@@ -180,4 +188,16 @@ export function startDeadman(opts: DeadmanOptions & { intervalMs?: number }): De
     lastReport: () => last,
     stop: () => clearInterval(timer),
   };
+}
+
+/** The sessions slots are judged on: the overridden NYSE calendar, or the rules when the overrides cannot be read (logged). */
+async function slotSessions(opts: DeadmanOptions): Promise<SessionLookup | undefined> {
+  const port = opts.calendarOverrides === undefined ? sharedCalendarOverrides(opts.db) : opts.calendarOverrides;
+  if (port === null) return undefined;
+  try {
+    return await nyseSessionLookup(port);
+  } catch (err) {
+    opts.log?.warn({ err }, 'calendar overrides could not be read; judging slots on the rule calendar');
+    return undefined;
+  }
 }

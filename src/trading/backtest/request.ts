@@ -5,6 +5,7 @@ import type { CommissionModel, Sizing } from '../../engine/backtest/index.js';
 import { STRATEGY_IDS, type StrategyId } from '../../engine/signal.js';
 import { STRATEGIES, StrategyParamError, type StrategyDef } from '../../engine/strategies/index.js';
 import { isIsoDate } from '../../lib/dates.js';
+import { TICKER_PATTERN } from '../../engine/market/symbols.js';
 
 /**
  * A backtest request, normalised: every strategy's parameters fully resolved,
@@ -57,7 +58,6 @@ export class BacktestInputError extends Error {
   override readonly name = 'BacktestInputError';
 }
 
-const SYMBOL_RE = /^[A-Z0-9][A-Z0-9.\-]{0,14}$/;
 
 const sizingSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('shares'), n: z.number().int().positive() }),
@@ -79,7 +79,7 @@ export const backtestRequestSchema = z.strictObject({
   v: z.literal(1),
   strategies: z.array(z.strictObject({ id: z.enum(STRATEGY_IDS as [StrategyId, ...StrategyId[]]), params: z.record(z.string(), z.unknown()) })).min(1),
   universe: z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('symbols'), symbols: z.array(z.string().regex(SYMBOL_RE)).min(1).max(5000) }),
+    z.strictObject({ kind: z.literal('symbols'), symbols: z.array(z.string().regex(TICKER_PATTERN)).min(1).max(5000) }),
     z.strictObject({ kind: z.literal('universe'), name: z.string().regex(/^[a-z0-9_-]{1,32}$/) }),
   ]),
   from: isoDate.nullable(),
@@ -97,7 +97,7 @@ export const backtestRequestSchema = z.strictObject({
     })
     .nullable(),
   monteCarlo: z.strictObject({ runs: z.number().int().positive().max(MAX_MONTE_CARLO_RUNS), seed: z.number().int() }).nullable(),
-  benchmark: z.string().regex(SYMBOL_RE),
+  benchmark: z.string().regex(TICKER_PATTERN),
 });
 
 /** What callers fill in; everything but the strategies has a default. */
@@ -214,7 +214,7 @@ export function normaliseSymbols(symbols: readonly string[]): string[] {
   const out = new Set<string>();
   for (const raw of symbols) {
     const s = raw.trim().toUpperCase();
-    if (!SYMBOL_RE.test(s)) throw new BacktestInputError(`"${raw.slice(0, 20)}" is not a ticker symbol`);
+    if (!TICKER_PATTERN.test(s)) throw new BacktestInputError(`"${raw.slice(0, 20)}" is not a ticker symbol`);
     out.add(s);
   }
   if (out.size === 0) throw new BacktestInputError('no symbols given');

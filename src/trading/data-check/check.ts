@@ -1,9 +1,10 @@
 import type { BarSeries } from '../../engine/bars.js';
-import { dataFindings, sessionsSpanning, type DataFinding } from '../../engine/data-quality/index.js';
-import { lastCompletedSession } from '../market-clock.js';
+import { dataFindings, type DataFinding } from '../../engine/data-quality/index.js';
+import { parseSymbol, SymbolError, type Market } from '../../engine/market/index.js';
+import { dataCheckCalendar } from './market-calendar.js';
 
-/** Markets a data check knows (only the US market exists in this release). */
-export type DataCheckMarket = 'US';
+/** Markets a data check knows: US symbols against NYSE, KR ones against KRX. */
+export type DataCheckMarket = Market;
 
 /** A calendar check of a market's stored universe, in figures and findings (the chat and the CLI word it). */
 export interface DataCheckReport {
@@ -32,20 +33,40 @@ export interface DataCheckSource {
 }
 
 /**
- * Checks every stored symbol against the exchange calendar: `missing_session` (a session without
- * a bar between its first and last bar) and `stale` (no bar for the last completed session at
- * `nowMs`). The calendar's sessions are computed once for the whole universe.
+ * The market a stored symbol belongs to. Its code decides (six digits: KR), as it decided the
+ * `market` column the writer stored; a legacy symbol neither market accepts now (say `1234`) was
+ * stored by the US-only code, so it stays in the US check.
+ */
+function storedMarketOf(symbol: string): Market {
+  try {
+    return parseSymbol(symbol).market;
+  } catch (err) {
+    if (err instanceof SymbolError) return 'US';
+    throw err;
+  }
+}
+
+/**
+ * Checks every stored symbol of `market` against its exchange calendar (NYSE for US, KRX for
+ * KR): `missing_session` (a session without a bar between its first and last bar) and `stale`
+ * (no bar for the last completed session at `nowMs`). The calendar's sessions are computed once
+ * for the whole universe. The stored universe is loaded whole (the cached load the scans share)
+ * and the other market's symbols are left out.
  */
 export async function runDataCheck(source: DataCheckSource, market: DataCheckMarket, nowMs: number, clock: () => number = () => performance.now()): Promise<DataCheckReport> {
   const t0 = clock();
+  const calendar = dataCheckCalendar(market);
   const universe = await source.loadUniverse();
-  const lastCompleted = lastCompletedSession(nowMs);
+  const symbols = [...universe.keys()].filter((s) => storedMarketOf(s) === market).sort();
+  const lastCompleted = calendar.lastCompleted(nowMs);
   let earliest = lastCompleted;
-  for (const s of universe.values()) if (s.dates.length > 0 && s.dates[0]! < earliest) earliest = s.dates[0]!;
-  const sessions = sessionsSpanning(earliest, lastCompleted);
+  for (const sym of symbols) {
+    const s = universe.get(sym)!;
+    if (s.dates.length > 0 && s.dates[0]! < earliest) earliest = s.dates[0]!;
+  }
+  const sessions = calendar.sessionsSpanning(earliest, lastCompleted);
   const findings: DataFinding[] = [];
   const flagged = new Set<string>();
-  const symbols = [...universe.keys()].sort();
   for (const symbol of symbols) {
     const found = dataFindings(symbol, universe.get(symbol)!.dates, sessions, lastCompleted);
     if (found.length > 0) flagged.add(symbol);

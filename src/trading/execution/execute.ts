@@ -20,7 +20,8 @@ import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { AuditJournal, type AuditSink } from './audit-journal.js';
 import { clientOrderIdFor, tradingDay } from './ids.js';
 import { ALWAYS_OPEN, type MarketHours } from '../../engine/market-hours.js';
-import { marketClosedReason, type NewRiskSession } from './new-risk-session.js';
+import { newRiskClosedReason, type NewRiskSession } from './new-risk-session.js';
+import { sharedCalendarOverrides, type CalendarOverridesPort } from '../calendar/overrides-source.js';
 import { lookUpEvidence } from './broker-evidence.js';
 import { OrderLifecycle, OrdersRowSchema, refOf, type BookingFacts, type OrderBookkeeping, type UnsentCause } from './order-lifecycle.js';
 import { bookedReason, brokerWords, reasonParam, scrubReason, storedReason, type RecordedReason } from './recorded-reasons.js';
@@ -55,6 +56,11 @@ export interface ExecutionDeps {
    * sessions unless MARKET_HOURS=always); absent, no session gate (tests of the fill path).
    */
   marketHours?: MarketHours;
+  /**
+   * Run-time calendar overrides the session gate applies to `marketHours` (a closed day, a late
+   * open). Default: `calendar_overrides` in `db`, re-read every 30 s.
+   */
+  calendarOverrides?: CalendarOverridesPort;
   /**
    * Time in force of entries: `ioc` (default), or `day` for a broker account that refuses IOC
    * (ALPACA_ENTRY_TIF=day): a DAY limit the lifecycle cancels once it has rested
@@ -294,7 +300,9 @@ class Run {
   ) {
     this.limits = { ...DEFAULT_EXECUTION_LIMITS, ...deps.limits };
     this.now = deps.now ?? (() => new Date());
-    this.session = { hours: deps.marketHours ?? ALWAYS_OPEN, now: this.now };
+    // Run-time calendar overrides (a closed day, a late open) apply to the exchange's hours.
+    const overrides = deps.calendarOverrides ?? sharedCalendarOverrides(deps.db);
+    this.session = { hours: deps.marketHours ?? ALWAYS_OPEN, now: this.now, overrides, onOverridesError: (err) => this.log?.warn({ err: this.text(errText(err)) }, 'calendar overrides not read; the rule calendar decides') };
     this.scrub = deps.scrub ?? makeScrubber([]);
     this.log = deps.logger?.child({ approvalId });
     this.journal = new AuditJournal(deps.audit, ACTOR, { approvalId }, (action, err) => this.log?.error({ action, err: this.text(err) }, 'audit append failed'));
@@ -392,7 +400,7 @@ class Run {
     if (now.getTime() >= a.expires_at.getTime()) {
       return done(await this.refuse(a, 'expired', { code: 'expired', expiresAt: a.expires_at.toISOString() }, {}));
     }
-    const closed = marketClosedReason(this.session);
+    const closed = await newRiskClosedReason(this.session);
     if (closed) {
       // Nothing is read from the broker or reserved: the kill switch still comes first in what the trader hears.
       const ks = await this.deps.killSwitch.state();

@@ -1,4 +1,7 @@
+import { XNYS_CALENDAR } from '../../engine/calendar/exchange.js';
+import { hoursWithOverrides } from '../../engine/calendar/override-hours.js';
 import type { MarketHours } from '../../engine/market-hours.js';
+import type { CalendarOverridesPort } from '../calendar/overrides-source.js';
 import type { MarketClosed } from './recorded-reasons.js';
 
 /**
@@ -16,6 +19,13 @@ import type { MarketClosed } from './recorded-reasons.js';
 export interface NewRiskSession {
   hours: MarketHours;
   now: () => Date;
+  /**
+   * Run-time NYSE calendar overrides (`courtside calendar close|late-open`): on a closed day, or
+   * before a late open, an entry is refused like outside the session. Absent: the rule calendar.
+   */
+  overrides?: CalendarOverridesPort;
+  /** Told when the overrides cannot be read (the rule calendar then decides; the broker's clock is still asked). */
+  onOverridesError?: (err: unknown) => void;
 }
 
 /** Null while the market is open at `now`; otherwise the reason to record, with the next open. */
@@ -25,4 +35,17 @@ export function marketClosedReason(s: NewRiskSession): MarketClosed | null {
   if (s.hours.isOpen(ms)) return null;
   const next = s.hours.nextOpen(ms);
   return { code: 'market_closed', order: 'entry', at: at.toISOString(), nextOpen: next ? new Date(next.open).toISOString() : null };
+}
+
+/** {@link marketClosedReason} with the run-time calendar overrides read (cached) and applied. */
+export async function newRiskClosedReason(s: NewRiskSession): Promise<MarketClosed | null> {
+  // Only the exchange's hours have a calendar to change (`always` is for tests of the fill path).
+  if (s.overrides === undefined || s.hours.name !== 'exchange') return marketClosedReason(s);
+  let hours = s.hours;
+  try {
+    hours = hoursWithOverrides(s.hours, XNYS_CALENDAR, await s.overrides.forExchange('XNYS'));
+  } catch (err) {
+    s.onOverridesError?.(err);
+  }
+  return marketClosedReason({ hours, now: s.now });
 }

@@ -10,7 +10,7 @@ import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import type { AuditJournal } from './audit-journal.js';
 import type { BrokerRejected, MarketClosed, OrderEndedBy, RecordedReason } from './recorded-reasons.js';
 import { cancelCauseOf, recordCancelCause, type CancelCause } from './cancel-causes.js';
-import { marketClosedReason, type NewRiskSession } from './new-risk-session.js';
+import { newRiskClosedReason, type NewRiskSession } from './new-risk-session.js';
 
 /** How far short of a DAY order's cancel deadline the broker's wait may end: its slowest poll interval (alpaca-broker `pollDelayByAge`). */
 const DAY_DEADLINE_SLACK_MS = 30_000;
@@ -412,7 +412,7 @@ export class OrderLifecycle {
     if (opts.newRisk) {
       // As late as the kill switch read, on the injected clock: a run that started in session but
       // reaches its POST after the close (or a retry hours later) sends nothing.
-      const closed = marketClosedReason(opts.newRisk);
+      const closed = await newRiskClosedReason(opts.newRisk);
       if (closed) {
         await books.closeUnsent({ cause: 'market_closed', reason: closed });
         return { kind: 'market_closed', reason: closed };

@@ -54,6 +54,11 @@ export interface RedisRequestBudgetOptions extends MemoryRequestBudgetOptions {
   prefix: string;
   /** identifies the key without revealing it: pass a hash of the key id ({@link alpacaKeyTag}) */
   keyTag: string;
+  /**
+   * The middle part of the Redis key names, `<prefix>:<keyName>:{<keyTag>}:…`.
+   * Default `alpaca-rate` (Alpaca's keys); other brokers pass their own (KIS: `kis-rate`).
+   */
+  keyName?: string;
   /** Warned (once per outage) when Redis cannot be used and each process counts alone. */
   logger?: Logger | undefined;
   /** How long one Redis call may take before this process counts on its own. Default 1000 ms. */
@@ -295,7 +300,7 @@ export class RedisRequestBudget implements RequestBudget {
     this.broker = o.broker ?? 'alpaca';
     this.fallback = new MemoryRequestBudget(o);
     // One hash tag for both keys: the script touches them together (Redis Cluster needs one slot).
-    const base = `${o.prefix}:alpaca-rate:{${o.keyTag}}`;
+    const base = `${o.prefix}:${o.keyName ?? 'alpaca-rate'}:{${o.keyTag}}`;
     this.windowKey = `${base}:window`;
     this.wordKey = `${base}:word`;
   }

@@ -1,6 +1,8 @@
 import type { Bar } from '../../../engine/bars.js';
 import { isIsoDate } from '../../../lib/dates.js';
+import type { Market } from '../../../engine/market/index.js';
 import { forEachCsvRecord } from './csv-records.js';
+import { marketBarProblem, marketCellProblem } from './market-rules.js';
 
 /** One rejected line; `line` is 1-based and counts the header as line 1. */
 export interface CsvLineError {
@@ -23,6 +25,19 @@ const REQUIRED = ['date', 'open', 'high', 'low', 'close', 'volume'] as const;
 type Column = (typeof REQUIRED)[number];
 const PRICE_COLUMNS = ['open', 'high', 'low', 'close'] as const;
 
+/** Options of {@link parseBarsCsv}. */
+export interface ParseBarsCsvOptions {
+  /** Where the text came from (file path or label), for messages. */
+  source: string;
+  /**
+   * The symbol the file holds and its market, when known (an import names the file after it).
+   * Then an optional `market` column (US or KR, any case; blank cells allowed) must agree with
+   * it, and KR bars must fall on KRX sessions and be priced in whole won; other lines are
+   * reported. Omitted: a `market` column is ignored like any other extra column.
+   */
+  symbol?: { symbol: string; market: Market };
+}
+
 /**
  * Parses daily bars from CSV with a header row containing (in any order,
  * any case) `date,open,high,low,close,volume`; other columns are ignored.
@@ -38,13 +53,17 @@ const PRICE_COLUMNS = ['open', 'high', 'low', 'close'] as const;
  * Fields follow RFC 4180 quoting (csv-parse, see {@link forEachCsvRecord}):
  * a broker export that quotes every field, or a note column holding commas,
  * reads the same as a plain file.
+ *
+ * With `opts.symbol`, the market rules of ./market-rules.ts apply per line too.
  */
-export function parseBarsCsv(text: string, opts: { source: string }): ParseBarsCsvResult {
-  const { source } = opts;
+export function parseBarsCsv(text: string, opts: ParseBarsCsvOptions): ParseBarsCsvResult {
+  const { source, symbol: expected } = opts;
   const errors: CsvLineError[] = [];
   const rows: { bar: Bar; line: number }[] = [];
   // Set from the first non-blank record; `fatal` is a header problem that ends the read.
   let index: Record<Column, number> | undefined;
+  // The optional `market` column (-1: none, or no expected symbol to hold it against).
+  let marketAt = -1;
   let needed = 0;
   let fatal: CsvLineError | undefined;
   let headerSeen = false;
@@ -79,6 +98,7 @@ export function parseBarsCsv(text: string, opts: { source: string }): ParseBarsC
         }
         index = idx;
         needed = Math.max(...REQUIRED.map((c) => idx[c])) + 1;
+        if (expected) marketAt = header.indexOf('market');
         return;
       }
       if (f.length < needed) {
@@ -95,7 +115,16 @@ export function parseBarsCsv(text: string, opts: { source: string }): ParseBarsC
         errors.push({ line: lineNo, message: problem });
         return;
       }
-      rows.push({ bar: { date, ...problem }, line: lineNo });
+      const bar = { date, ...problem };
+      if (expected) {
+        // A short row simply has no market cell: the column is optional.
+        const broken = (marketAt >= 0 ? marketCellProblem(f[marketAt] ?? '', expected.market, expected.symbol) : undefined) ?? marketBarProblem(bar, expected.market);
+        if (broken) {
+          errors.push({ line: lineNo, message: broken });
+          return;
+        }
+      }
+      rows.push({ bar, line: lineNo });
     },
   });
 

@@ -7,6 +7,7 @@ import { checkRange, checkSymbol } from '../validate.js';
 import { generateSyntheticSeries } from './generate-bars.js';
 import { syntheticInputFor } from './generate-universe.js';
 import { exchangeSessions } from './exchange-sessions.js';
+import { marketOfSymbol } from '../../../engine/market/index.js';
 
 /** About ten years of sessions. */
 export const DEFAULT_SYNTHETIC_SESSIONS = 2520;
@@ -67,6 +68,16 @@ export class SyntheticProvider implements MarketDataProvider {
     const sym = checkSymbol(this.name, symbol).toUpperCase();
     const hit = this.cache.get(sym);
     if (hit) return hit;
+    // A KRX code is never a US DEMO symbol, even without a universe: KR DEMO
+    // bars (KRW, KRX sessions) come from KrSyntheticProvider.
+    if (isKrxCode(sym)) {
+      throw new DataProviderError({
+        provider: this.name,
+        kind: 'not_found',
+        detail: `${sym} is a KRX code; the US DEMO data has US symbols only`,
+        hint: 'ask the KR DEMO provider (synthetic-kr) for Korean ETFs',
+      });
+    }
     const entry = this.universe ? this.universe.get(sym) : { symbol: sym };
     if (!entry) {
       throw new DataProviderError({
@@ -79,5 +90,13 @@ export class SyntheticProvider implements MarketDataProvider {
     const s = generateSyntheticSeries(syntheticInputFor({ ...entry, symbol: sym }, this.sessions, this.salt));
     this.cache.set(sym, s);
     return s;
+  }
+}
+
+function isKrxCode(symbol: string): boolean {
+  try {
+    return marketOfSymbol(symbol) === 'KR';
+  } catch {
+    return false;
   }
 }

@@ -39,6 +39,7 @@ describe('courtside calendar', () => {
       close: '2026-01-02T16:00:00-05:00',
       earlyClose: false,
       lateOpen: false,
+      lateClose: false,
     });
     expect(doc.sessions.find((s) => s.date === '2026-03-09')).toMatchObject({
       open: '2026-03-09T09:30:00-04:00',
