@@ -147,15 +147,7 @@ export async function seedDefaultData(store: BarsStore, opts: SeedOptions): Prom
     const todo = opts.force || older || state.stale === null ? null : new Set(state.stale);
     const out = await runSeed(store, plan, todo, opts.onProgress);
     const removedDemoSymbols = older ? await removeDemoOutside(db, allSymbols(plan)) : [];
-    await db.exec(
-      `INSERT INTO bar_seeds (name, seed_key, symbol_versions, seeded_at, generator_version)
-       SELECT $1, $2, coalesce(jsonb_object_agg(symbol, version::text), '{}'::jsonb), now(), $4
-       FROM bar_symbols WHERE symbol = ANY ($3::text[])
-       ON CONFLICT (name) DO UPDATE SET seed_key = EXCLUDED.seed_key, symbol_versions = EXCLUDED.symbol_versions, seeded_at = EXCLUDED.seeded_at,
-         generator_version = EXCLUDED.generator_version`,
-      [SEED_NAME, plan.key, allSymbols(plan), DEMO_GENERATOR_VERSION],
-    );
-    const demo = (await rowOf(db, CountRow, `SELECT count(*)::int AS n FROM bar_symbols WHERE symbol = ANY ($1::text[]) AND demo`, [allSymbols(plan)]))?.n ?? 0;
+    const demo = await recordSeed(db, SEED_NAME, plan.key, allSymbols(plan), DEMO_GENERATOR_VERSION);
     const rewrote = out.synthetic?.symbols.some((x) => !x.skipped) ?? false;
     return result({ ...out, demoSymbols: demo, demoGenerator, regenerated: older && (rewrote || removedDemoSymbols.length > 0), removedDemoSymbols });
   });
@@ -167,6 +159,42 @@ export async function seedDefaultData(store: BarsStore, opts: SeedOptions): Prom
 
 const CountRow = z.object({ n: pgInt });
 const SymbolRow = z.object({ symbol: pgText });
+
+/**
+ * Records in `bar_seeds` that dataset `name` now holds the seed `key`, with
+ * each symbol's current bar version (what {@link seedState} later compares)
+ * and the generator that wrote it. Returns how many of `symbols` are DEMO.
+ */
+async function recordSeed(db: SqlSession, name: string, key: string, symbols: readonly string[], generatorVersion: number): Promise<number> {
+  await db.exec(
+    `INSERT INTO bar_seeds (name, seed_key, symbol_versions, seeded_at, generator_version)
+     SELECT $1, $2, coalesce(jsonb_object_agg(symbol, version::text), '{}'::jsonb), now(), $4
+     FROM bar_symbols WHERE symbol = ANY ($3::text[])
+     ON CONFLICT (name) DO UPDATE SET seed_key = EXCLUDED.seed_key, symbol_versions = EXCLUDED.symbol_versions, seeded_at = EXCLUDED.seeded_at,
+       generator_version = EXCLUDED.generator_version`,
+    [name, key, symbols, generatorVersion],
+  );
+  return (await rowOf(db, CountRow, `SELECT count(*)::int AS n FROM bar_symbols WHERE symbol = ANY ($1::text[]) AND demo`, [symbols]))?.n ?? 0;
+}
+
+/**
+ * A progress callback that adds up the symbols written and reports the total
+ * so far to `onProgress` (once at 0 right away). Progress is advisory: a
+ * reporter that throws is ignored rather than stopping the seed.
+ */
+function progressCounter(total: number, onProgress: ((done: number, total: number) => void) | undefined): (n: number) => void {
+  let done = 0;
+  const progress = (n: number): void => {
+    done += n;
+    try {
+      onProgress?.(done, total);
+    } catch {
+      // A failing reporter must not stop the seed.
+    }
+  };
+  progress(0);
+  return progress;
+}
 
 /**
  * Deletes the synthetic bars of DEMO symbols outside `keep` (the regenerated
@@ -236,17 +264,7 @@ async function runSeed(store: BarsStore, plan: SeedPlan, todo: Set<string> | nul
   });
   const samples = new Set(plan.sampleSymbols);
   const entries = plan.universe.filter((e) => !samples.has(e.symbol) && (!todo || todo.has(e.symbol)));
-  const total = sampleSyms.length + entries.length;
-  let done = 0;
-  const progress = (n: number): void => {
-    done += n;
-    try {
-      onProgress?.(done, total);
-    } catch {
-      // Progress is advisory: a failing reporter must not stop the seed.
-    }
-  };
-  progress(0);
+  const progress = progressCounter(sampleSyms.length + entries.length, onProgress);
 
   // 1. Real samples.
   let sample: ImportBarsReport | undefined;
@@ -409,28 +427,11 @@ export async function seedKrDemoData(store: BarsStore, opts: KrDemoSeedOptions):
     const older = state.generator !== null && state.generator < KR_DEMO_GENERATOR_VERSION;
     const todo = opts.force || older || state.stale === null ? null : new Set(state.stale);
     const entries = plan.universe.filter((e) => !todo || todo.has(e.symbol));
-    let done = 0;
-    const progress = (n: number): void => {
-      done += n;
-      try {
-        opts.onProgress?.(done, entries.length);
-      } catch {
-        // Progress is advisory: a failing reporter must not stop the seed.
-      }
-    };
-    progress(0);
+    const progress = progressCounter(entries.length, opts.onProgress);
     const synthetic = await writeDemoChunks(store, entries, (e) => generateKrSyntheticSeries(krDemoInputFor(e, plan.sessions, plan.salt)), progress);
     const symbols = plan.universe.map((e) => e.symbol);
     const removedDemoSymbols = older ? await removeDemoOutside(db, symbols, 'KR') : [];
-    await db.exec(
-      `INSERT INTO bar_seeds (name, seed_key, symbol_versions, seeded_at, generator_version)
-       SELECT $1, $2, coalesce(jsonb_object_agg(symbol, version::text), '{}'::jsonb), now(), $4
-       FROM bar_symbols WHERE symbol = ANY ($3::text[])
-       ON CONFLICT (name) DO UPDATE SET seed_key = EXCLUDED.seed_key, symbol_versions = EXCLUDED.symbol_versions, seeded_at = EXCLUDED.seeded_at,
-         generator_version = EXCLUDED.generator_version`,
-      [KR_DEMO_DATASET, plan.key, symbols, KR_DEMO_GENERATOR_VERSION],
-    );
-    const demo = (await rowOf(db, CountRow, `SELECT count(*)::int AS n FROM bar_symbols WHERE symbol = ANY ($1::text[]) AND demo`, [symbols]))?.n ?? 0;
+    const demo = await recordSeed(db, KR_DEMO_DATASET, plan.key, symbols, KR_DEMO_GENERATOR_VERSION);
     const rewrote = synthetic?.symbols.some((x) => !x.skipped) ?? false;
     return result({ demoSymbols: demo, reseeded: entries.length, demoGenerator, regenerated: older && (rewrote || removedDemoSymbols.length > 0), removedDemoSymbols, synthetic });
   });

@@ -141,7 +141,9 @@ function refusedText(o: Extract<ExecutionOutcome, { kind: 'refused' }>): FmtStri
   const lines: (string | FmtString)[] = [fmt`⛔ ${bold`Not ordered: ${o.symbol}`} — refused by ${GATE_TITLES[o.gate] ?? o.gate}`, recordedReasonText(o.reason)];
   const numbers = Object.entries(o.numbers).filter(([k]) => shown(k));
   if (numbers.length > 0) lines.push(`Numbers: ${numbers.map(([k, v]) => `${label(k)} ${formatNumber(k, v)}`).join(' · ')}`);
-  lines.push(fmt`${bold`What to do next:`} ${nextStep(o.gate, o.numbers)}`);
+  // A calendar that could not be read is no closed market: queueing for the open is not the answer.
+  const next = o.reason.code === 'calendar_unknown' ? CALENDAR_UNKNOWN_NEXT : nextStep(o.gate, o.numbers);
+  lines.push(fmt`${bold`What to do next:`} ${next}`);
   lines.push(`${refusedSentLine(o)} Pick ${o.pickId}.`);
   return join(lines, '\n');
 }
@@ -211,6 +213,9 @@ function formatNumber(key: string, v: number): string {
   if (/qty$|positions$/i.test(key)) return String(v);
   return money(v, { decimals: Math.abs(v) > 0 && Math.abs(v) < 1 ? 4 : 2 });
 }
+
+/** The next step after a `calendar_unknown` refusal (the market-hours gate's other reason). */
+const CALENDAR_UNKNOWN_NEXT = 'the calendar could not be read, so no entry goes until it can. Check /status (the database); once it reads again, /scan and approve a fresh pick. Nothing to undo.';
 
 /** The one thing worth doing after each kind of refusal. */
 function nextStep(gate: RefusalGate, n: Record<string, number>): string {

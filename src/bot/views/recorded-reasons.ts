@@ -22,6 +22,8 @@ export function recordedReasonText(r: RecordedReason): string {
         return `Our calendar said the market was open, but ${r.byBroker}'s own clock said closed at ${nyDayClock(new Date(r.at))} (an unscheduled closure or a halt day): nothing was sent to the broker and nothing was booked. ${r.byBroker} says the next session opens ${r.nextOpen === null ? 'at a time it did not give' : nyDayClock(new Date(r.nextOpen))}.`;
       }
       return `The market was closed when this order was due to go (${nyDayClock(new Date(r.at))}): an order then cannot fill at the price you approved, so nothing was sent to the broker and nothing was booked. The next session opens ${r.nextOpen === null ? 'on a date past the exchange calendar' : nyDayClock(new Date(r.nextOpen))}.`;
+    case 'calendar_unknown':
+      return `The ${r.exchange === 'XNYS' ? 'NYSE' : r.exchange} calendar overrides could not be read when this order was due to go (${nyDayClock(new Date(r.at))}: ${r.detail}), so Courtside could not confirm the market was open (a closure added with \`courtside calendar close\` would go unseen): nothing was sent to the broker and nothing was booked. Check the database connection with /status; once it is back, /scan and approve a fresh pick. Exits and /close are not affected.`;
     case 'budget_used_up':
       return `Order refused by PolicyGate: the daily budget of ${usd(r.dailyBudget)} was used up by another order.`;
     case 'gate':

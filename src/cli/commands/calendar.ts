@@ -7,7 +7,9 @@
  *
  * `courtside calendar close|late-open --market M DATE … --reason "…"` adds a
  * run-time override (audited, actor `cli`); `courtside calendar overrides`
- * lists them. The scheduler and the entry gate read them within a minute.
+ * lists them. The scheduler and the entry gate read NYSE overrides within a
+ * minute; KRX ones are stored and shown in the KRX calendar only, because
+ * nothing trades on KRX yet ({@link KRX_OVERRIDE_NOTE}).
  */
 import { parseArgs } from 'node:util';
 import { createDataSource } from '../../adapters/db/data-source.js';
@@ -34,6 +36,13 @@ export type CalendarMarket = (typeof CALENDAR_MARKETS)[number];
 const EXCHANGE_OF: Record<CalendarMarket, ExchangeId> = { nyse: 'XNYS', krx: 'XKRX' };
 const CALENDAR_OF: Record<CalendarMarket, ExchangeCalendar> = { nyse: XNYS_CALENDAR, krx: XKRX_CALENDAR };
 
+/**
+ * What a KRX override does today. Nothing reads them but the KRX calendar listing (no job and no
+ * order path trades on KRX yet), so the CLI must not promise that the scheduler or the gate honour
+ * them. Change this when KRX trading reads them.
+ */
+export const KRX_OVERRIDE_NOTE = 'stored and shown in the KRX calendar; nothing trades on KRX yet, so no job or order is affected';
+
 /** Who the audit chain and `calendar_overrides.created_by` name for a change made here. */
 export const CALENDAR_CLI_ACTOR = 'cli';
 
@@ -52,8 +61,9 @@ With DATABASE_URL set, the run-time overrides in Postgres are applied (a closed
 day is listed as a special holiday named by its reason); without it, the rule
 calendar only. The text output says which.
 
-Run-time overrides (Postgres, audited as actor "cli"; the scheduler and the
-entry gate honour them within a minute, no restart):
+Run-time overrides (Postgres, audited as actor "cli"). NYSE overrides: the
+scheduler and the entry gate honour them within a minute, no restart. KRX
+overrides are ${KRX_OVERRIDE_NOTE}.
   close      the exchange does not open on DATE, a session by the rules
   late-open  the exchange opens at --at (local HH:MM, after the scheduled open
              and before the close) on DATE
@@ -409,7 +419,7 @@ async function addOverride(p: ParsedArgs, action: 'close' | 'late-open', io: Cli
   io.stdout(
     json
       ? `${JSON.stringify(overrideJson(out), null, 2)}\n`
-      : `Recorded: ${out.exchange} ${out.date} ${describeOverride(out)} (override #${out.id}, audited). The scheduler and the entry gate apply it within a minute.\n`,
+      : `Recorded: ${out.exchange} ${out.date} ${describeOverride(out)} (override #${out.id}, audited). ${market === 'krx' ? `It is ${KRX_OVERRIDE_NOTE}.` : 'The scheduler and the entry gate apply it within a minute.'}\n`,
   );
   return 0;
 }

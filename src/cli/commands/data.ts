@@ -19,7 +19,8 @@ import { nyToday, previousSession } from '../../engine/calendar/index.js';
 import { TypeOrmUnitOfWork } from '../../adapters/db/unit-of-work.js';
 import type { DataFinding } from '../../engine/data-quality/index.js';
 import { runDataCheck, type DataCheckReport } from '../../trading/data-check/check.js';
-import { dataCheckCalendar } from '../../trading/data-check/market-calendar.js';
+import { dataCheckCalendar, dataCheckOverridesText } from '../../trading/data-check/market-calendar.js';
+import { sharedCalendarOverrides } from '../../trading/calendar/overrides-source.js';
 import { saveDataCheck } from '../../trading/data-check/store.js';
 import { isIsoDate } from '../../lib/dates.js';
 import { UsageError, type CliCommand, type CliIO } from '../command.js';
@@ -247,7 +248,7 @@ function findingLine(f: DataFinding, w: number): string {
 export function dataCheckText(r: DataCheckReport): string {
   const n = r.findings.length;
   const head =
-    `Data check (${r.market}) of ${plural(r.symbols, 'symbol')} against the ${dataCheckCalendar(r.market).exchange} calendar, last completed session ${r.lastCompleted}: ` +
+    `Data check (${r.market}) of ${plural(r.symbols, 'symbol')} against the ${r.overrides ? dataCheckOverridesText(dataCheckCalendar(r.market).exchange, r.overrides) : `${dataCheckCalendar(r.market).exchange} calendar`}, last completed session ${r.lastCompleted}: ` +
     (n === 0
       ? 'no findings'
       : `${plural(n, 'finding')} in ${plural(r.symbolsFlagged, 'symbol')} — missing_session ${fmtInt(r.counts.missing_session)} (${sessionsWord(r.missingSessions)} without a bar), stale ${fmtInt(r.counts.stale)}`) +
@@ -268,7 +269,8 @@ async function runCheck(args: string[], io: CliIO): Promise<number> {
   if (given !== 'us' && given !== 'kr') throw new UsageError(`--market must be us or kr, got "${values.market}"`);
   const market = given === 'kr' ? 'KR' : 'US';
   const report = await withStore(async (store, db) => {
-    const r = await runDataCheck(store, market, Date.now());
+    // The run-time overrides (courtside calendar close): a day closed by one is no missing session.
+    const r = await runDataCheck(store, market, Date.now(), undefined, sharedCalendarOverrides(db));
     await saveDataCheck(db, r);
     return r;
   });

@@ -17,7 +17,7 @@ export const EVALUABLE_MARKETS: readonly MarketId[] = Object.freeze(['US']);
 
 /** What the dry run reads from the bars store (structurally the adapter's BarsStore). */
 export interface DryRunBars {
-  listSymbols(): Promise<{ symbol: string; demo: boolean }[]>;
+  listSymbols(filter?: { market?: MarketId }): Promise<{ symbol: string; demo: boolean }[]>;
   loadUniverse(symbols?: readonly string[]): Promise<Map<string, BarSeries>>;
 }
 
@@ -89,7 +89,7 @@ export async function dryRunEvaluation(
   if (h === null) return { kind: 'not_found', id };
   const who = subject(h);
   if (!EVALUABLE_MARKETS.includes(h.market)) return { kind: 'market_not_available', hypothesis: who };
-  const symbols = await bars.listSymbols();
+  const symbols = await bars.listSymbols({ market: h.market });
   if (symbols.length === 0) return { kind: 'no_bars', hypothesis: who };
   const loaded = await bars.loadUniverse(symbols.map((s) => s.symbol));
   const series = [...loaded.values()];

@@ -46,7 +46,8 @@ export const scanCommand: CliCommand = {
     try {
       await migrateAs(config.db, ds);
       const store = new BarsStore(ds);
-      const stored = await store.listSymbols();
+      // Scans trade the US market: KR bars in the store are not part of its universe.
+      const stored = await store.listSymbols({ market: 'US' });
       // A universe symbol with no stored bars is a typo or a missing import: say which, never drop it silently.
       if (wanted) {
         const unknown = unknownSymbols([...wanted], stored.map((m) => m.symbol));

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readRequestText, requestHeader } from '../../lib/http-request.js';
+import { PendingTimers } from '../../lib/pending-timers.js';
 import type { AlpacaTradingFault, PlantedOrder, PlantedOrderType } from './faults.js';
 import { formatNyIso, nyLocalParts, nyTimeToInstant } from '../../engine/calendar/timezone.js';
 
@@ -185,7 +187,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
   let cash = opts.cash ?? 100_000;
   const faults: AlpacaTradingFault[] = [];
   const requests: AlpacaTradingRecordedRequest[] = [];
-  const timers = new Set<NodeJS.Timeout>();
+  const timers = new PendingTimers();
   const fillDelayMs = opts.fillDelayMs ?? 0;
   const cancelDelayMs = opts.cancelDelayMs ?? 0;
   let marketOpen = opts.marketOpen ?? true;
@@ -199,13 +201,6 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
   /** The broker's time: this machine's shifted by the planted skew. */
   const brokerNow = () => new Date(Date.now() + clockSkewMs);
 
-  const later = (ms: number, fn: () => void) => {
-    const t = setTimeout(() => {
-      timers.delete(t);
-      fn();
-    }, ms);
-    timers.add(t);
-  };
 
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
@@ -229,9 +224,9 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
     const method = req.method ?? 'GET';
     const path = u.pathname;
     const query = Object.fromEntries(u.searchParams);
-    const keyId = header(req, 'apca-api-key-id');
-    const secret = header(req, 'apca-api-secret-key');
-    const raw = await readBody(req);
+    const keyId = requestHeader(req, 'apca-api-key-id');
+    const secret = requestHeader(req, 'apca-api-secret-key');
+    const raw = await readRequestText(req);
     const rec: AlpacaTradingRecordedRequest = { method, path, query, authHeaders: keyId !== undefined && secret !== undefined, status: null };
     requests.push(rec);
 
@@ -249,7 +244,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
     const fault = takeFault(method, path);
     if (fault) rec.fault = fault.kind;
 
-    if (fault?.kind === 'delay') await new Promise<void>((r) => later(fault.ms, r));
+    if (fault?.kind === 'delay') await new Promise<void>((r) => timers.later(fault.ms, r));
     if (fault?.kind === 'reject') {
       return answer(new Reply(fault.status ?? 422, { code: fault.code ?? CODE_UNPROCESSABLE, message: fault.message ?? 'insufficient buying power' }));
     }
@@ -282,7 +277,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
       case 'bad_shape':
         return answer(new Reply(reply.status, spoil(reply.body), reply.headers));
       case 'accept_then_timeout':
-        if (fault.respondAfterMs !== undefined) later(fault.respondAfterMs, () => !res.destroyed && answer(reply));
+        if (fault.respondAfterMs !== undefined) timers.later(fault.respondAfterMs, () => !res.destroyed && answer(reply));
         // Otherwise: never answer; close() destroys the connection.
         return;
       case 'accept_then_drop':
@@ -412,7 +407,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
     byId.set(o.id, o);
     byClientId.set(cid, o);
     const snapshot = wire(o);
-    if (marketOpen) later(fillDelayMs, () => execute(o));
+    if (marketOpen) timers.later(fillDelayMs, () => execute(o));
     return new Reply(200, snapshot);
   }
 
@@ -494,7 +489,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
       if (o.status !== 'accepted') continue;
       o.status = 'new';
       o.updatedAt = now;
-      later(fillDelayMs, () => execute(o));
+      timers.later(fillDelayMs, () => execute(o));
     }
   }
 
@@ -503,7 +498,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
       if (o.status === 'pending_cancel') return;
       o.status = 'pending_cancel';
       o.updatedAt = new Date().toISOString();
-      later(cancelDelayMs, () => {
+      timers.later(cancelDelayMs, () => {
         if (o.status === 'pending_cancel') cancelNow(o);
       });
       return;
@@ -612,7 +607,7 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
       byId.set(o.id, o);
       byClientId.set(o.clientOrderId, o);
       out.push({ symbol, status: 200, body: wire(o) });
-      if (marketOpen) later(fillDelayMs, () => execute(o));
+      if (marketOpen) timers.later(fillDelayMs, () => execute(o));
     }
     return new Reply(207, out);
   }
@@ -788,7 +783,6 @@ export async function startAlpacaTradingEmulator(opts: AlpacaTradingEmulatorOpti
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
-        for (const t of timers) clearTimeout(t);
         timers.clear();
         server.close((e) => (e ? reject(e) : resolve()));
         server.closeAllConnections();
@@ -925,29 +919,6 @@ function money(n: number): string {
 function assetId(symbol: string): string {
   const h = createHash('sha256').update(`asset:${symbol}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > 65_536) {
-        req.destroy();
-        reject(new Error('body too large'));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, r: Reply): void {

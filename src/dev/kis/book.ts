@@ -1,27 +1,11 @@
 import type { KrxPhase } from './kst.js';
-import type { KisOrderView, KisQuote } from './types.js';
+import type { KisOrderFields, KisOrderView, KisQuote } from './types.js';
 import { krw } from './wire.js';
 
-/** One row of the daily-orders listing: an order, or the cancel request for one. */
-export interface BookOrder {
-  odno: string;
-  source: KisOrderView['source'];
-  pdno: string;
-  side: 'buy' | 'sell';
-  ordDvsn: string;
-  qty: number;
-  /** ORD_UNPR: the limit (0 for market orders). */
-  price: number;
-  filledQty: number;
+/** One row of the daily-orders listing as the book keeps it: an order, or the cancel request for one. */
+export interface BookOrder extends KisOrderFields {
   /** Sum of fill qty × price, KRW. */
   filledAmt: number;
-  /** Shares cancelled (by a cancel request, an IOC/FOK/market remainder, or planting). */
-  cancelledQty: number;
-  /** A cancel row's original order. */
-  origOdno: string;
-  isCancel: boolean;
-  ordDt: string;
-  ordTmd: string;
 }
 
 interface Position {

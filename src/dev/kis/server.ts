@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readRequestText, requestHeader } from '../../lib/http-request.js';
+import { PendingTimers } from '../../lib/pending-timers.js';
 import { Book } from './book.js';
 import type { KisContext } from './context.js';
 import type { KisFault } from './faults.js';
@@ -65,7 +67,7 @@ export async function startKisEmulator(opts: KisEmulatorOptions): Promise<KisEmu
   const tokens = new TokenStore(opts.appKey, opts.appSecret, counters);
   const faults: { fault: KisFault; left: number }[] = [];
   const windows = new Map<string, { second: number; count: number }>();
-  const timers = new Set<NodeJS.Timeout>();
+  const timers = new PendingTimers();
 
   const tr = (realTr: string) => trFor(server, realTr);
   const routes = new Map<string, Route>([
@@ -88,13 +90,6 @@ export async function startKisEmulator(opts: KisEmulatorOptions): Promise<KisEmu
     [PATHS.dailyChart, { method: 'GET', hashed: false, tr: new Map<string, Handler>([[TR.dailyChart, ({ query }) => dailyChart(ctx, query)]]) }],
   ]);
 
-  const later = (ms: number, fn: () => void) => {
-    const t = setTimeout(() => {
-      timers.delete(t);
-      fn();
-    }, ms);
-    timers.add(t);
-  };
 
   function takeFault(path: string, trId: string | undefined): KisFault | undefined {
     const i = faults.findIndex(({ fault: f }) => (f.path === undefined || f.path === path) && (f.trId === undefined || f.trId === trId));
@@ -121,7 +116,7 @@ export async function startKisEmulator(opts: KisEmulatorOptions): Promise<KisEmu
   function respond(req: IncomingMessage, path: string, query: Record<string, string>, raw: string): KisReply {
     const method = req.method ?? 'GET';
     if (path === PATHS.token) return method === 'POST' ? tokens.request(raw, now()) : REFUSALS.notFound();
-    if (header(req, 'appkey') !== opts.appKey || header(req, 'appsecret') !== opts.appSecret) return REFUSALS.invalidAppKey();
+    if (requestHeader(req, 'appkey') !== opts.appKey || requestHeader(req, 'appsecret') !== opts.appSecret) return REFUSALS.invalidAppKey();
     if (path === PATHS.hashkey) {
       if (method !== 'POST') return REFUSALS.notFound();
       let parsed: unknown;
@@ -134,12 +129,12 @@ export async function startKisEmulator(opts: KisEmulatorOptions): Promise<KisEmu
     }
     const route = routes.get(path);
     if (!route || route.method !== method) return REFUSALS.notFound();
-    const denied = tokens.check(header(req, 'authorization'), now());
+    const denied = tokens.check(requestHeader(req, 'authorization'), now());
     if (denied) return denied;
-    const handler = route.tr.get(header(req, 'tr_id') ?? '');
+    const handler = route.tr.get(requestHeader(req, 'tr_id') ?? '');
     if (!handler) return REFUSALS.unknownTrId();
-    if (route.hashed && requireHashkey && header(req, 'hashkey') !== hashOf(raw)) return REFUSALS.hashkey();
-    return handler({ raw, query, trCont: header(req, 'tr_cont') ?? '' });
+    if (route.hashed && requireHashkey && requestHeader(req, 'hashkey') !== hashOf(raw)) return REFUSALS.hashkey();
+    return handler({ raw, query, trCont: requestHeader(req, 'tr_cont') ?? '' });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -147,16 +142,16 @@ export async function startKisEmulator(opts: KisEmulatorOptions): Promise<KisEmu
     const u = new URL(req.url ?? '/', 'http://emulator');
     const path = u.pathname;
     const query = Object.fromEntries(u.searchParams);
-    const raw = await readBody(req);
-    const trId = header(req, 'tr_id');
+    const raw = await readRequestText(req);
+    const trId = requestHeader(req, 'tr_id');
     const answer = (r: KisReply) => send(res, r, trId);
 
-    if (path.startsWith('/uapi/') && overLimit(header(req, 'appkey') ?? '')) {
+    if (path.startsWith('/uapi/') && overLimit(requestHeader(req, 'appkey') ?? '')) {
       counters.rateLimited++;
       return answer(REFUSALS.rateLimited());
     }
     const fault = takeFault(path, trId);
-    if (fault?.kind === 'delay') await new Promise<void>((r) => later(fault.ms, r));
+    if (fault?.kind === 'delay') await new Promise<void>((r) => timers.later(fault.ms, r));
     if (fault?.kind === 'rate_limit') return answer(REFUSALS.rateLimited());
     if (fault?.kind === 'server_error' && !fault.processed) return answer(REFUSALS.serverError(fault.status));
 
@@ -169,7 +164,7 @@ export async function startKisEmulator(opts: KisEmulatorOptions): Promise<KisEmu
         res.end('{"rt_cd":"0","msg_cd":"APBK0013","output":{"ODNO":"00');
         return;
       case 'accept_then_timeout':
-        if (fault.respondAfterMs !== undefined) later(fault.respondAfterMs, () => !res.destroyed && answer(reply));
+        if (fault.respondAfterMs !== undefined) timers.later(fault.respondAfterMs, () => !res.destroyed && answer(reply));
         // Otherwise never answered; close() destroys the connection.
         return;
       case 'accept_then_drop':
@@ -235,7 +230,6 @@ export async function startKisEmulator(opts: KisEmulatorOptions): Promise<KisEmu
     pendingFaults: () => faults.map(({ fault, left }) => ({ ...fault, count: left })),
     close: () =>
       new Promise<void>((resolve, reject) => {
-        for (const t of timers) clearTimeout(t);
         timers.clear();
         http.close((e) => (e ? reject(e) : resolve()));
         http.closeAllConnections();
@@ -250,29 +244,6 @@ export function hashOf(raw: string): string {
 
 /** The instant of a Seoul wall-clock time, for tests: `seoul('2026-03-02', '10:00')`. */
 export const seoul = kstInstant;
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > 65_536) {
-        req.destroy();
-        reject(new Error('body too large'));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function send(res: ServerResponse, r: KisReply, trId: string | undefined): void {
   const headers: Record<string, string> = {

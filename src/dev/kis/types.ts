@@ -1,3 +1,4 @@
+import type { Bar } from '../../engine/bars.js';
 import type { KisFault } from './faults.js';
 
 /** A planted quote for one symbol (6-digit PDNO). Prices are whole KRW. */
@@ -16,15 +17,11 @@ export interface KisQuote {
   prevClose?: number;
 }
 
-/** A planted daily bar; `original` holds unadjusted prices (FID_ORG_ADJ_PRC=1). */
-export interface KisBar {
-  /** YYYY-MM-DD (KST trading day). */
-  date: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
+/**
+ * A planted daily bar (`date` the KST trading day, YYYY-MM-DD); `original`
+ * holds unadjusted prices (FID_ORG_ADJ_PRC=1).
+ */
+export interface KisBar extends Bar {
   original?: { open: number; high: number; low: number; close: number };
 }
 
@@ -75,23 +72,29 @@ export interface KisPlantedOrder {
   at?: number;
 }
 
-/** An order as the control API shows it (the wire listing row plus the source). */
-export interface KisOrderView {
+/** One row of the daily-orders listing (an order, or the cancel request for one) plus its source: what the book keeps and the control API shows. */
+export interface KisOrderFields {
   odno: string;
   source: 'api' | 'planted' | 'manual';
   pdno: string;
   side: 'buy' | 'sell';
   ordDvsn: string;
   qty: number;
+  /** ORD_UNPR: the limit (0 for market orders). */
   price: number;
   filledQty: number;
+  /** Shares cancelled (by a cancel request, an IOC/FOK/market remainder, or planting). */
   cancelledQty: number;
-  remainingQty: number;
   /** For a cancel row: the order it cancels. */
   origOdno: string;
   isCancel: boolean;
   ordDt: string;
   ordTmd: string;
+}
+
+/** An order as the control API shows it (the wire listing row plus the source). */
+export interface KisOrderView extends KisOrderFields {
+  remainingQty: number;
 }
 
 /** Counters tests read through `counters()`. */

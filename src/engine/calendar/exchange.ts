@@ -8,26 +8,13 @@ import * as krx from './krx/index.js';
 import { CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR, holidaysOf, sessionsOf } from './year-calendar.js';
 import { isSession, nextSession, previousSession, sessionInfo, sessionsBetween } from './sessions.js';
 import { NY_TIME_ZONE, formatNyIso, nyDateOf } from './timezone.js';
+import type { ExchangeSession } from './exchange-session.js';
 import type { MarketHoliday, SessionInfo } from './types.js';
+
+export type { ExchangeSession, SessionBreak } from './exchange-session.js';
 
 /** ISO 10383 market identifier codes of the supported exchanges. */
 export type ExchangeId = 'XNYS' | 'XKRX';
-
-/** One session in the shared shape (instants are epoch ms). */
-export interface ExchangeSession {
-  /** `YYYY-MM-DD`, the exchange-local calendar date. */
-  readonly date: string;
-  readonly open: number;
-  readonly close: number;
-  /** Closes before the regular close (NYSE 13:00 days; never on KRX). */
-  readonly earlyClose: boolean;
-  /** Opens after the regular open (NYSE 2002-09-11; KRX first session of the year, CSAT days). */
-  readonly lateOpen: boolean;
-  /** Closes after the regular close (KRX CSAT days; never on NYSE). */
-  readonly lateClose: boolean;
-  /** A midday break inside open–close (KRX until 2000-05-19), else null. */
-  readonly break: { readonly start: number; readonly end: number } | null;
-}
 
 /** The questions every exchange calendar answers. Dates are exchange-local `YYYY-MM-DD`. */
 export interface ExchangeCalendar {

@@ -16,6 +16,12 @@ export const TICKER_PATTERN = /^[A-Z0-9][A-Z0-9.\-]{0,14}$/;
 
 const KRX_CODE = /^\d{6}$/;
 const ALL_DIGITS = /^\d+$/;
+/**
+ * A KRX code as other systems write it: Yahoo's `.KS` (KOSPI) and `.KQ` (KOSDAQ) suffixes,
+ * and the `A` prefix of KRX's own listings (`A069500`). Each passes the ticker rule, so without
+ * this check it would be filed as a US symbol and traded on the NYSE calendar in dollars.
+ */
+const KRX_DECORATED = /^(?:(\d{6})\.(?:KS|KQ)|A(\d{6}))$/;
 
 /** A symbol that passed {@link parseSymbol}: normalised (trimmed, upper case) and placed in its market. */
 export interface ParsedSymbol {
@@ -30,6 +36,7 @@ export interface ParsedSymbol {
  * - Five digits: refused with the zero-padded code as the suggestion, because
  *   spreadsheets drop the leading zero of KRX codes (`69500` → `069500`).
  * - Any other all-digit string: refused (neither market has such symbols).
+ * - A six-digit code with `.KS`/`.KQ` or an `A` prefix: refused with the bare code as the suggestion.
  * - Otherwise the project's ticker rule ({@link TICKER_PATTERN}) decides: US.
  */
 export function parseSymbol(raw: string): ParsedSymbol {
@@ -41,6 +48,11 @@ export function parseSymbol(raw: string): ParsedSymbol {
       throw new SymbolError(`${s} is not a KRX code: KRX codes have six digits — did you mean ${padded}?`, 'krx_five_digits', padded);
     }
     throw new SymbolError(`${s.slice(0, 20)} is not a symbol: a KRX code has exactly six digits (e.g. 069500) and a US ticker starts with a letter (e.g. SPY)`, 'not_a_symbol');
+  }
+  const decorated = KRX_DECORATED.exec(s);
+  if (decorated) {
+    const bare = decorated[1] ?? decorated[2]!;
+    throw new SymbolError(`${s} is not a symbol here: KRX codes are stored as the bare six digits, without a .KS/.KQ suffix or an A prefix — did you mean ${bare}?`, 'not_a_symbol', bare);
   }
   if (TICKER_PATTERN.test(s)) return { symbol: s, market: 'US' };
   throw new SymbolError(

@@ -1,10 +1,11 @@
 import type { BarSeries } from '../../engine/bars.js';
+import type { Market } from '../../engine/market/markets.js';
 import type { BarsSource } from './data.js';
 
 /** What a backtest reads from the bars store (structurally the adapter's `BarsStore`). */
 export interface BacktestBarsStore {
   loadUniverse(symbols?: readonly string[]): Promise<Map<string, BarSeries>>;
-  listSymbols(filter?: { symbols?: readonly string[] }): Promise<{ symbol: string; demo: boolean }[]>;
+  listSymbols(filter?: { symbols?: readonly string[]; market?: Market }): Promise<{ symbol: string; demo: boolean }[]>;
 }
 
 /**
@@ -19,8 +20,9 @@ export function barsStoreSource(store: BacktestBarsStore): BarsSource {
       const [series, info] = await Promise.all([store.loadUniverse(symbols ?? undefined), store.listSymbols(symbols ? { symbols } : {})]);
       return { series, demo: new Set(info.filter((s) => s.demo).map((s) => s.symbol)) };
     },
+    // The whole stored universe means the US one: backtests and incubations run on the NYSE calendar.
     async list() {
-      return (await store.listSymbols()).map((s) => ({ symbol: s.symbol, demo: s.demo }));
+      return (await store.listSymbols({ market: 'US' })).map((s) => ({ symbol: s.symbol, demo: s.demo }));
     },
   };
 }

@@ -5,7 +5,8 @@ import type { CommissionModel, Sizing } from '../../engine/backtest/index.js';
 import { STRATEGY_IDS, type StrategyId } from '../../engine/signal.js';
 import { STRATEGIES, StrategyParamError, type StrategyDef } from '../../engine/strategies/index.js';
 import { isIsoDate } from '../../lib/dates.js';
-import { TICKER_PATTERN } from '../../engine/market/symbols.js';
+import { TICKER_PATTERN, parseSymbol } from '../../engine/market/symbols.js';
+import { SymbolError } from '../../engine/market/errors.js';
 
 /**
  * A backtest request, normalised: every strategy's parameters fully resolved,
@@ -209,14 +210,32 @@ export function parseIsoDate(raw: string, what: string): string {
   return raw;
 }
 
-/** Upper-cases, validates, sorts and de-duplicates symbols. */
+/**
+ * A symbol a backtest can run: a US ticker, upper-cased. The simulation runs on the NYSE calendar
+ * and sizes in dollars, so a KRX code (won bars, KRX sessions) would give a meaningless result:
+ * it is refused until KR backtests exist. `what` names the field in the message.
+ */
+function usSymbol(raw: string, what: string): string {
+  const s = raw.trim().toUpperCase();
+  if (!TICKER_PATTERN.test(s)) throw new BacktestInputError(`${what} "${raw.slice(0, 20)}" is not a ticker symbol`);
+  let market: string;
+  try {
+    market = parseSymbol(s).market;
+  } catch (err) {
+    // The ticker rule passed but the market model refused it (a KRX code with .KS or an A prefix): its message says what to type.
+    if (err instanceof SymbolError) throw new BacktestInputError(`${what} ${err.message}; KR backtests are not available yet, so use a US ticker such as SPY`);
+    throw err;
+  }
+  if (market !== 'US') {
+    throw new BacktestInputError(`${what} ${s} is a KRX code: KR backtests are not available yet (backtests run on the NYSE calendar with US-dollar sizing); use US tickers such as SPY`);
+  }
+  return s;
+}
+
+/** Upper-cases, validates (US tickers only: see usSymbol), sorts and de-duplicates symbols. */
 export function normaliseSymbols(symbols: readonly string[]): string[] {
   const out = new Set<string>();
-  for (const raw of symbols) {
-    const s = raw.trim().toUpperCase();
-    if (!TICKER_PATTERN.test(s)) throw new BacktestInputError(`"${raw.slice(0, 20)}" is not a ticker symbol`);
-    out.add(s);
-  }
+  for (const raw of symbols) out.add(usSymbol(raw, 'symbol'));
   if (out.size === 0) throw new BacktestInputError('no symbols given');
   return [...out].sort();
 }
@@ -307,7 +326,7 @@ export function normaliseRequest(raw: unknown): BacktestRequest {
     commission: r.commission,
     walkForward: r.walkForward,
     monteCarlo: r.monteCarlo,
-    benchmark: r.benchmark,
+    benchmark: usSymbol(r.benchmark, 'benchmark'),
   };
 }
 

@@ -12,6 +12,14 @@ export interface CalendarOverridesPort {
 /** How long a read of the overrides is used before the next one. Short, so a closure acts within a minute. */
 export const OVERRIDES_TTL_MS = 30_000;
 
+/**
+ * How old the last good read may be when a re-read fails and it is answered instead (4 TTLs:
+ * a database blip of a minute or two does not stop trading). Past it the reader throws: a
+ * closure added meanwhile (`courtside calendar close`) would go unseen, and the entry gate must
+ * then refuse new risk rather than trade on a calendar it cannot confirm.
+ */
+export const OVERRIDES_MAX_STALE_MS = 120_000;
+
 /** Options of {@link CachedCalendarOverrides}. */
 export interface CachedOverridesOptions {
   /** Default {@link OVERRIDES_TTL_MS}; 0 reads on every call. */
@@ -24,16 +32,19 @@ export interface CachedOverridesOptions {
   clock?: () => number;
   /** Told of a failed read that was answered with the last good one. */
   onStale?: (err: unknown) => void;
+  /** Default {@link OVERRIDES_MAX_STALE_MS}: the oldest last good read a failed re-read is answered with. */
+  maxStaleMs?: number;
 }
 
 /**
  * The overrides of every exchange, read from Postgres at most once per TTL and
  * re-read after it, so a change made with `courtside calendar` acts without a
- * restart. A failed read is answered with the last good one (and `onStale`);
- * with none yet, it throws.
+ * restart. A failed read is answered with the last good one (and `onStale`)
+ * while that is at most `maxStaleMs` old; with none, or an older one, it throws.
  */
 export class CachedCalendarOverrides implements CalendarOverridesPort {
   private readonly ttlMs: number;
+  private readonly maxStaleMs: number;
   private readonly clock: () => number;
   private snapshot: { at: number; rows: readonly CalendarOverride[] } | null = null;
   private loading: Promise<readonly CalendarOverride[]> | null = null;
@@ -43,6 +54,7 @@ export class CachedCalendarOverrides implements CalendarOverridesPort {
     private readonly opts: CachedOverridesOptions = {},
   ) {
     this.ttlMs = opts.ttlMs ?? OVERRIDES_TTL_MS;
+    this.maxStaleMs = opts.maxStaleMs ?? OVERRIDES_MAX_STALE_MS;
     this.clock = opts.clock ?? (() => performance.now());
   }
 
@@ -64,6 +76,15 @@ export class CachedCalendarOverrides implements CalendarOverridesPort {
       return rows;
     } catch (err) {
       if (s === null) throw err;
+      const age = this.clock() - s.at;
+      // A clock that went backwards gives no age to trust either.
+      if (age < 0 || age > this.maxStaleMs) {
+        const why = err instanceof Error ? err.message : String(err);
+        throw new Error(
+          `calendar overrides could not be read (${why}); the last good read is ${age / 1000} s old, past the ${this.maxStaleMs / 1000} s limit, so it is not used: check the database connection`,
+          { cause: err },
+        );
+      }
       this.opts.onStale?.(err);
       return s.rows;
     }

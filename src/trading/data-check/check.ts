@@ -1,7 +1,8 @@
 import type { BarSeries } from '../../engine/bars.js';
 import { dataFindings, type DataFinding } from '../../engine/data-quality/index.js';
 import { parseSymbol, SymbolError, type Market } from '../../engine/market/index.js';
-import { dataCheckCalendar } from './market-calendar.js';
+import type { CalendarOverridesPort } from '../calendar/overrides-source.js';
+import { dataCheckCalendar, overriddenDataCheckCalendar, type DataCheckOverrides } from './market-calendar.js';
 
 /** Markets a data check knows: US symbols against NYSE, KR ones against KRX. */
 export type DataCheckMarket = Market;
@@ -25,6 +26,12 @@ export interface DataCheckReport {
   findings: DataFinding[];
   /** How long the check took, in milliseconds (loading the bars included). */
   ms: number;
+  /**
+   * How the exchange's run-time calendar overrides were used: applied, or unreadable (the rule
+   * calendar was used, so a day closed by an override shows as missing). Absent: none were asked
+   * for (the rule calendar).
+   */
+  overrides?: DataCheckOverrides;
 }
 
 /** What a data check reads: the stored universe's bars (the bars store in production). */
@@ -51,11 +58,20 @@ function storedMarketOf(symbol: string): Market {
  * KR): `missing_session` (a session without a bar between its first and last bar) and `stale`
  * (no bar for the last completed session at `nowMs`). The calendar's sessions are computed once
  * for the whole universe. The stored universe is loaded whole (the cached load the scans share)
- * and the other market's symbols are left out.
+ * and the other market's symbols are left out. With `overrides` (the run-time calendar overrides'
+ * reader) a day closed by an override is no session; when they cannot be read the rules are used
+ * and `overrides` in the report says so.
  */
-export async function runDataCheck(source: DataCheckSource, market: DataCheckMarket, nowMs: number, clock: () => number = () => performance.now()): Promise<DataCheckReport> {
+export async function runDataCheck(
+  source: DataCheckSource,
+  market: DataCheckMarket,
+  nowMs: number,
+  clock: () => number = () => performance.now(),
+  overrides?: CalendarOverridesPort,
+): Promise<DataCheckReport> {
   const t0 = clock();
-  const calendar = dataCheckCalendar(market);
+  const chosen = overrides === undefined ? null : await overriddenDataCheckCalendar(market, overrides);
+  const calendar = chosen?.calendar ?? dataCheckCalendar(market);
   const universe = await source.loadUniverse();
   const symbols = [...universe.keys()].filter((s) => storedMarketOf(s) === market).sort();
   const lastCompleted = calendar.lastCompleted(nowMs);
@@ -83,5 +99,6 @@ export async function runDataCheck(source: DataCheckSource, market: DataCheckMar
     missingSessions: missing.reduce((a, f) => a + f.count, 0),
     findings,
     ms: Math.round(clock() - t0),
+    ...(chosen ? { overrides: chosen.overrides } : {}),
   };
 }

@@ -302,7 +302,7 @@ class Run {
     this.now = deps.now ?? (() => new Date());
     // Run-time calendar overrides (a closed day, a late open) apply to the exchange's hours.
     const overrides = deps.calendarOverrides ?? sharedCalendarOverrides(deps.db);
-    this.session = { hours: deps.marketHours ?? ALWAYS_OPEN, now: this.now, overrides, onOverridesError: (err) => this.log?.warn({ err: this.text(errText(err)) }, 'calendar overrides not read; the rule calendar decides') };
+    this.session = { hours: deps.marketHours ?? ALWAYS_OPEN, now: this.now, overrides, onOverridesError: (err) => this.log?.warn({ err: this.text(errText(err)) }, 'calendar overrides not read; the entry is refused (calendar_unknown)') };
     this.scrub = deps.scrub ?? makeScrubber([]);
     this.log = deps.logger?.child({ approvalId });
     this.journal = new AuditJournal(deps.audit, ACTOR, { approvalId }, (action, err) => this.log?.error({ action, err: this.text(err) }, 'audit append failed'));

@@ -21,10 +21,12 @@ export interface NewRiskSession {
   now: () => Date;
   /**
    * Run-time NYSE calendar overrides (`courtside calendar close|late-open`): on a closed day, or
-   * before a late open, an entry is refused like outside the session. Absent: the rule calendar.
+   * before a late open, an entry is refused like outside the session. When they cannot be read
+   * (the port throws: no read yet, or the last one older than its limit) the entry is refused
+   * `calendar_unknown`. Absent: the rule calendar alone (tests of the fill path).
    */
   overrides?: CalendarOverridesPort;
-  /** Told when the overrides cannot be read (the rule calendar then decides; the broker's clock is still asked). */
+  /** Told when the overrides cannot be read (the entry is then refused `calendar_unknown`). */
   onOverridesError?: (err: unknown) => void;
 }
 
@@ -37,15 +39,21 @@ export function marketClosedReason(s: NewRiskSession): MarketClosed | null {
   return { code: 'market_closed', order: 'entry', at: at.toISOString(), nextOpen: next ? new Date(next.open).toISOString() : null };
 }
 
-/** {@link marketClosedReason} with the run-time calendar overrides read (cached) and applied. */
+/**
+ * {@link marketClosedReason} with the run-time calendar overrides read (cached) and applied.
+ * New risk never goes on an unknown calendar: when the overrides cannot be read, the answer is
+ * `calendar_unknown` — even when the rules say open, since a closure may have been added — and
+ * not the rule calendar's guess. Only entries pass here; exits, flatten and /close never do.
+ */
 export async function newRiskClosedReason(s: NewRiskSession): Promise<MarketClosed | null> {
   // Only the exchange's hours have a calendar to change (`always` is for tests of the fill path).
   if (s.overrides === undefined || s.hours.name !== 'exchange') return marketClosedReason(s);
-  let hours = s.hours;
+  let overrides;
   try {
-    hours = hoursWithOverrides(s.hours, XNYS_CALENDAR, await s.overrides.forExchange('XNYS'));
+    overrides = await s.overrides.forExchange('XNYS');
   } catch (err) {
     s.onOverridesError?.(err);
+    return { code: 'calendar_unknown', order: 'entry', at: s.now().toISOString(), exchange: 'XNYS', detail: err instanceof Error ? err.message : String(err) };
   }
-  return marketClosedReason({ hours, now: s.now });
+  return marketClosedReason({ hours: hoursWithOverrides(s.hours, XNYS_CALENDAR, overrides), now: s.now });
 }

@@ -24,6 +24,14 @@ export type RecordedReason =
    * said open but the broker's own clock said closed (an unscheduled closure): its name.
    */
   | { code: 'market_closed'; order: 'entry'; at: string; nextOpen: string | null; byBroker?: string }
+  /**
+   * An entry (new risk) reached the session gate while the run-time calendar overrides of
+   * `exchange` (XNYS) could not be read and no fresh-enough earlier read was at hand (`at`, ISO:
+   * when it was checked; `detail`: the read's error, scrubbed — not `error`, which the order
+   * lifecycle's `{ error }` answers are told apart by). A closure added with `courtside calendar
+   * close` would go unseen, so nothing was sent and nothing booked. Exits never get it.
+   */
+  | { code: 'calendar_unknown'; order: 'entry'; at: string; exchange: string; detail: string }
   /** The reservation lost a race for the last of the daily budget. */
   | { code: 'budget_used_up'; dailyBudget: number }
   /**
@@ -84,8 +92,12 @@ export type OrderEndedBy = (typeof ORDER_ENDED_BY)[number];
 /** The broker_rejected reason, the one the order lifecycle builds from a broker's refusal. */
 export type BrokerRejected = Extract<RecordedReason, { code: 'broker_rejected' }>;
 
-/** The market_closed reason: an entry stopped before the broker because the session was closed. */
-export type MarketClosed = Extract<RecordedReason, { code: 'market_closed' }>;
+/**
+ * What the session gate of entries records: `market_closed` (the session was closed) or
+ * `calendar_unknown` (whether it was open could not be confirmed). Both stop an entry before the
+ * broker, close its order unsent and refuse the approval at the `market_closed` gate.
+ */
+export type MarketClosed = Extract<RecordedReason, { code: 'market_closed' | 'calendar_unknown' }>;
 
 /**
  * The same reason with every figure that can carry outside text (an error,
@@ -98,6 +110,8 @@ export function scrubReason(r: RecordedReason, text: (s: string) => string): Rec
     case 'not_placed':
     case 'gave_up':
       return { ...r, error: text(r.error) };
+    case 'calendar_unknown':
+      return { ...r, detail: text(r.detail) };
     case 'broker_rejected':
       return { ...r, brokerReason: r.brokerReason === null ? null : text(r.brokerReason) };
     case 'kill_switch':
@@ -146,6 +160,7 @@ const schemas: { [C in RecordedReasonCode]: z.ZodType<Extract<RecordedReason, { 
   kill_switch: z.object({ code: z.literal('kill_switch'), order: z.enum(['entry', 'exit']), killReason: z.string().nullable() }),
   kill_switch_changed: z.object({ code: z.literal('kill_switch_changed'), confirmedEpoch: z.number(), epoch: z.number().nullable() }),
   market_closed: z.object({ code: z.literal('market_closed'), order: z.literal('entry'), at: z.string(), nextOpen: z.string().nullable(), byBroker: z.string().optional() }),
+  calendar_unknown: z.object({ code: z.literal('calendar_unknown'), order: z.literal('entry'), at: z.string(), exchange: z.string(), detail: z.string() }),
   budget_used_up: z.object({ code: z.literal('budget_used_up'), dailyBudget: z.number() }),
   gate: z.object({ code: z.literal('gate'), gate: z.string(), limit: z.string(), numbers: z.record(z.string(), figure) }),
   account_unreadable: z.object({ code: z.literal('account_unreadable'), error: z.string() }),

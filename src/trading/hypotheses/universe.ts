@@ -31,7 +31,7 @@ export class MarketNotAvailableError extends CourtsideError {
 }
 
 /**
- * The universe over the scans' data port: US = every stored symbol; KR
+ * The universe over the scans' data port: US = every stored US symbol; KR
  * throws {@link MarketNotAvailableError}. Series are returned in symbol
  * order so an evaluation does not depend on the store's listing order.
  */

@@ -1,9 +1,10 @@
 import type { BarSeries } from '../../engine/bars.js';
+import type { Market } from '../../engine/market/markets.js';
 import type { ScanData, UniverseMember } from './data-port.js';
 
 /** What scans read from the bars store (structurally the adapter's `BarsStore`). */
 export interface ScanBarsStore {
-  listSymbols(): Promise<{ symbol: string; demo: boolean; lastDate?: string | null }[]>;
+  listSymbols(filter?: { market?: Market }): Promise<{ symbol: string; demo: boolean; lastDate?: string | null }[]>;
   loadUniverse(): Promise<Map<string, BarSeries>>;
 }
 
@@ -15,8 +16,9 @@ export interface ScanBarsStore {
 export class StoreScanData implements ScanData {
   constructor(private readonly store: ScanBarsStore) {}
 
+  /** The stored US symbols: scans trade the US market (on the NYSE calendar); KR bars in the store are not theirs. */
   async members(): Promise<UniverseMember[]> {
-    return (await this.store.listSymbols()).map((s) => ({ symbol: s.symbol, demo: s.demo, lastDate: s.lastDate ?? null }));
+    return (await this.store.listSymbols({ market: 'US' })).map((s) => ({ symbol: s.symbol, demo: s.demo, lastDate: s.lastDate ?? null }));
   }
 
   async load(symbols: readonly string[]): Promise<Map<string, BarSeries>> {

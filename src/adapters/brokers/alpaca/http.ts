@@ -3,6 +3,7 @@ import pRetry from 'p-retry';
 import { redact, safeUrl } from '../../market-data/http/redact.js';
 import { backoffDelayMs, parseRetryAfterMs, type RetryPolicy } from '../../market-data/http/retry.js';
 import { BrokerError, type BrokerErrorKind } from '../errors.js';
+import { scrubbedBrokerError, type BrokerErrorExtra } from '../scrubbed-error.js';
 import { BudgetExhaustedError, type BudgetPriority, type RateHeaders, type RequestBudget } from './rate-budget.js';
 import { parseErrorBody } from './schema.js';
 
@@ -166,21 +167,8 @@ export class AlpacaHttp {
     return this.error('bad_response', `${base}: unexpected status`, opts);
   }
 
-  error(
-    kind: BrokerErrorKind,
-    detail: string,
-    extra: { status?: number | undefined; attempts?: number | undefined; reason?: string; hint?: string; clientOrderId?: string } = {},
-  ): BrokerError {
-    return new BrokerError({
-      broker: this.o.broker,
-      kind,
-      detail: this.scrub(detail),
-      ...(extra.reason === undefined ? {} : { reason: this.scrub(extra.reason) }),
-      ...(extra.hint === undefined ? {} : { hint: extra.hint }),
-      ...(extra.clientOrderId === undefined ? {} : { clientOrderId: extra.clientOrderId }),
-      ...(extra.status === undefined ? {} : { status: extra.status }),
-      ...(extra.attempts === undefined ? {} : { attempts: extra.attempts }),
-    });
+  error(kind: BrokerErrorKind, detail: string, extra: BrokerErrorExtra = {}): BrokerError {
+    return scrubbedBrokerError(this.o.broker, kind, detail, extra, (text) => this.scrub(text));
   }
 
   /**

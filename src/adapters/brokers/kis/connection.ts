@@ -34,6 +34,7 @@ export interface KisConnectionOptions {
   rateClock?: () => number;
   logger?: Logger;
   fetch?: typeof globalThis.fetch;
+  /** Every wait: retries, the token store and the rate limit's pacing (which reads `rateClock`). Default setTimeout. */
   sleep?: (ms: number) => Promise<void>;
   /** Override the shared rate limit (tests). */
   budget?: RequestBudget;
@@ -83,7 +84,7 @@ export function createKisConnection(o: KisConnectionOptions): KisConnection {
   const logger = o.logger?.child({ broker: name });
   const sleep = o.sleep ?? defaultSleep;
   const budget =
-    o.budget ?? createKisRateLimit({ redis: o.redis, keyPrefix: o.keyPrefix, tag, maxRps: o.maxRps ?? defaultMaxRps(o.server), broker: name, logger, clock: o.rateClock ?? Date.now });
+    o.budget ?? createKisRateLimit({ redis: o.redis, keyPrefix: o.keyPrefix, tag, maxRps: o.maxRps ?? defaultMaxRps(o.server), broker: name, logger, clock: o.rateClock ?? Date.now, sleep });
   const http = new KisHttp({
     broker: name,
     baseUrl: (o.baseUrl ?? (o.server === 'real' ? KIS_REAL_URL : KIS_VIRTUAL_URL)).replace(/\/+$/, ''),

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import pRetry from 'p-retry';
 import { redact } from '../../market-data/http/redact.js';
 import { BrokerError, type BrokerErrorKind } from '../errors.js';
+import { scrubbedBrokerError, type BrokerErrorExtra } from '../scrubbed-error.js';
 import type { BudgetPriority, RequestBudget } from '../alpaca/rate-budget.js';
 import { isTokenCode, KIS_CODES, kindOfCode } from './codes.js';
 import { KisEnvelope, KisHashResponse, KisPage, KisTokenError, KisTokenResponse, lowerKeys } from './schema.js';
@@ -171,7 +172,8 @@ export class KisHttp {
   /**
    * One authorised attempt; when KIS says the token is expired or invalid
    * (refused before processing), the token is replaced and the request sent
-   * once more.
+   * once more. Throws only before anything is sent or after KIS refused the
+   * token (getting a token failed): a throw means KIS processed nothing.
    */
   async call(c: KisCall): Promise<KisOutcome> {
     if (!this.o.token) throw new Error('KisHttp: no token source');
@@ -212,17 +214,8 @@ export class KisHttp {
     return this.error('bad_response', `${base}: not a KIS answer`, opts);
   }
 
-  error(kind: BrokerErrorKind, detail: string, extra: { status?: number | undefined; attempts?: number | undefined; reason?: string; hint?: string; clientOrderId?: string } = {}): BrokerError {
-    return new BrokerError({
-      broker: this.o.broker,
-      kind,
-      detail: this.scrub(detail),
-      ...(extra.reason === undefined ? {} : { reason: this.scrub(extra.reason) }),
-      ...(extra.hint === undefined ? {} : { hint: extra.hint }),
-      ...(extra.clientOrderId === undefined ? {} : { clientOrderId: extra.clientOrderId }),
-      ...(extra.status === undefined ? {} : { status: extra.status }),
-      ...(extra.attempts === undefined ? {} : { attempts: extra.attempts }),
-    });
+  error(kind: BrokerErrorKind, detail: string, extra: BrokerErrorExtra = {}): BrokerError {
+    return scrubbedBrokerError(this.o.broker, kind, detail, extra, (text) => this.scrub(text));
   }
 
   /**
@@ -264,12 +257,19 @@ export class KisHttp {
     );
   }
 
-  /** Every row (output1) of a paged inquiry: follows tr_cont F/M with the ctx_area keys. */
+  /**
+   * Every row (output1) of a paged inquiry: follows tr_cont F/M with the
+   * ctx_area keys. tr_cont alone is not trusted: a continuation without a
+   * next-page key (ctx_area_nk100), or with the key already used, would read
+   * the same page again and count its rows twice (e.g. a holding sold as the
+   * bot's twice), so it fails as `bad_response` instead.
+   */
   async readPages(c: KisCall & { query: Record<string, string> }): Promise<{ rows: unknown[]; output2: unknown }> {
     const rows: unknown[] = [];
     let query = { ...c.query, CTX_AREA_FK100: c.query.CTX_AREA_FK100 ?? '', CTX_AREA_NK100: c.query.CTX_AREA_NK100 ?? '' };
     let trCont = '';
     let output2: unknown;
+    const usedKeys = new Set<string>();
     for (let page = 0; page < MAX_PAGES; page++) {
       const { body, trCont: more } = await this.read({ ...c, query, trCont });
       const p = KisPage.safeParse(body);
@@ -277,7 +277,15 @@ export class KisHttp {
       rows.push(...p.data.output1);
       output2 = p.data.output2;
       if (more !== 'F' && more !== 'M') return { rows, output2 };
-      query = { ...query, CTX_AREA_FK100: p.data.ctx_area_fk100, CTX_AREA_NK100: p.data.ctx_area_nk100 };
+      const next = p.data.ctx_area_nk100;
+      if (next === '' || usedKeys.has(next)) {
+        throw this.error(
+          'bad_response',
+          `${c.path} (${c.trId}) said more pages follow (tr_cont ${more}) but gave ${next === '' ? 'no next-page key' : 'a next-page key it already gave'} (ctx_area_nk100); the listing is not read, as it could count rows twice`,
+        );
+      }
+      usedKeys.add(next);
+      query = { ...query, CTX_AREA_FK100: p.data.ctx_area_fk100, CTX_AREA_NK100: next };
       trCont = 'N';
     }
     throw this.error('bad_response', `${c.path} (${c.trId}) kept paging past ${MAX_PAGES} pages`);

@@ -2,18 +2,39 @@ import type { BrokerOrder, OrderSide, OrderStatus } from '../port.js';
 import type { KisDailyOrderRow } from './schema.js';
 import { kstInstant } from './session.js';
 
+/** ODNO is ten digits in KIS's listings (`0000012345`). */
+const ODNO_DIGITS = 10;
+
 /**
- * KIS order numbers (ODNO) restart every day, so the adapter's broker order
- * id is the order date and the number: `20240102-0000012345`.
+ * One spelling of an ODNO, used wherever order numbers are compared or
+ * keyed: all digits padded to ten with leading zeros (`12345` and
+ * `0000012345` are the same order). Anything else is returned trimmed, so it
+ * matches nothing but itself.
  */
-export function brokerOrderIdOf(ordDt: string, odno: string): string {
-  return `${ordDt}-${odno}`;
+export function normalOdno(odno: string): string {
+  const t = odno.trim();
+  return /^\d{1,10}$/.test(t) ? t.padStart(ODNO_DIGITS, '0') : t;
 }
 
-/** The order date and ODNO of a broker order id; null when it is not one of ours. */
+/**
+ * KIS order numbers (ODNO) restart every day, so the adapter's broker order
+ * id is the order date and the number: `20240102-0000012345` (ODNO always
+ * padded, {@link normalOdno}).
+ */
+export function brokerOrderIdOf(ordDt: string, odno: string): string {
+  return `${ordDt.trim()}-${normalOdno(odno)}`;
+}
+
+/** The order date and (padded) ODNO of a broker order id; null when it is not one of ours. */
 export function parseBrokerOrderId(id: string): { ordDt: string; odno: string } | null {
   const m = /^(\d{8})-(\d{1,10})$/.exec(typeof id === 'string' ? id.trim() : '');
-  return m ? { ordDt: m[1]!, odno: m[2]! } : null;
+  return m ? { ordDt: m[1]!, odno: normalOdno(m[2]!) } : null;
+}
+
+/** A broker order id in its one spelling (ODNO padded); other text unchanged. */
+export function normalBrokerOrderId(id: string): string {
+  const p = parseBrokerOrderId(id);
+  return p ? brokerOrderIdOf(p.ordDt, p.odno) : id;
 }
 
 /** 01 sell, 02 buy. */

@@ -16,9 +16,15 @@ export function lowerKeys(value: unknown): unknown {
   return out;
 }
 
-/** A KIS number: a string (or number) of digits, possibly signed or with a fraction; '' reads as 0. */
-const num = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const s = typeof v === 'number' ? String(v) : v.trim();
+/**
+ * A KIS number: a string (or number) of digits, possibly signed or with a
+ * fraction; '' reads as 0. Shared by every KIS answer (orders, balance,
+ * charts), which all send numbers as strings. Thousands separators and
+ * spaces are dropped (`"30,000"`, `" 2 "`): KIS's own samples show both, and
+ * one such field must not make a whole inquiry (e.g. /kill's listing) fail.
+ */
+export const kisNumber = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const s = typeof v === 'number' ? String(v) : v.replace(/[\s,]/g, '');
   if (s === '') return 0;
   const n = Number(s);
   if (!Number.isFinite(n)) {
@@ -27,7 +33,11 @@ const num = z.union([z.string(), z.number()]).transform((v, ctx) => {
   }
   return n;
 });
-const str = z.union([z.string(), z.number()]).transform((v) => String(v).trim());
+/** A KIS text field: a string (or a number) as trimmed text. */
+export const kisText = z.union([z.string(), z.number()]).transform((v) => String(v).trim());
+// Short names for the many fields below.
+const num = kisNumber;
+const str = kisText;
 
 /** The envelope of every answer: rt_cd "0" is success. */
 export const KisEnvelope = z.object({

@@ -17,5 +17,6 @@ export function createKisDataProvider(o: Omit<KisDataProviderOptions, 'connectio
     ...(o.isSession === undefined ? {} : { isSession: o.isSession }),
     ...(o.cache === undefined ? {} : { cache: o.cache }),
     ...(o.logger === undefined ? {} : { logger: o.logger }),
+    ...(o.hoursOf === undefined ? {} : { hoursOf: o.hoursOf }),
   });
 }

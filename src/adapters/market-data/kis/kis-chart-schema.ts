@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kisNumber, kisText } from '../../brokers/kis/schema.js';
 
 /**
  * inquire-daily-itemchartprice (FHKST03010100) as KIS sends it: every value a
@@ -8,27 +9,15 @@ import { z } from 'zod';
  * `stck_bsop_date` carries no day (KIS pads empty answers so) and is skipped.
  */
 
-/** A KIS number: digits as a string (or a number); '' is 0. */
-const num = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const s = typeof v === 'number' ? String(v) : v.trim();
-  if (s === '') return 0;
-  const n = Number(s);
-  if (!Number.isFinite(n)) {
-    ctx.addIssue({ code: 'custom', message: `not a number: ${JSON.stringify(s.slice(0, 20))}` });
-    return z.NEVER;
-  }
-  return n;
-});
-
 /** One daily row of output2. */
 export const KisChartRow = z.object({
   /** 주식 영업 일자, YYYYMMDD. */
-  stck_bsop_date: z.union([z.string(), z.number()]).transform((v) => String(v).trim()),
-  stck_oprc: num.default(0),
-  stck_hgpr: num.default(0),
-  stck_lwpr: num.default(0),
-  stck_clpr: num.default(0),
-  acml_vol: num.default(0),
+  stck_bsop_date: kisText,
+  stck_oprc: kisNumber.default(0),
+  stck_hgpr: kisNumber.default(0),
+  stck_lwpr: kisNumber.default(0),
+  stck_clpr: kisNumber.default(0),
+  acml_vol: kisNumber.default(0),
   /** 수정주가 적용 여부 (Y when the row's prices were adjusted). */
   mod_yn: z.string().optional(),
 });

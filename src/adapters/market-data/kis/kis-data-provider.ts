@@ -4,6 +4,8 @@ import { isSession as krxIsSession } from '../../../engine/calendar/krx/index.js
 import { parseSymbol, SymbolError } from '../../../engine/market/index.js';
 import { isBrokerError, type BrokerErrorKind } from '../../brokers/errors.js';
 import type { KisConnection } from '../../brokers/kis/connection.js';
+import { krxCalendarHours } from '../../brokers/kis/krx-defaults.js';
+import { kstParts, type KrxHoursOf } from '../../brokers/kis/session.js';
 import { KIS_PATHS, trId } from '../../brokers/kis/tr-ids.js';
 import { withBarCache } from '../cache.js';
 import { DataProviderError, type DataProviderErrorKind } from '../errors.js';
@@ -44,6 +46,8 @@ export interface KisDataProviderOptions {
   isSession?: (date: string) => boolean;
   cache?: BarCache;
   logger?: Logger;
+  /** KRX hours of a KST date, for when today's row is final; default the engine's KRX calendar. */
+  hoursOf?: KrxHoursOf;
 }
 
 /**
@@ -55,6 +59,10 @@ export interface KisDataProviderOptions {
  * KIS returns at most 100 rows a call, newest first, for [DATE_1, DATE_2];
  * the provider moves DATE_2 to the day before the oldest row until the range
  * is covered (the oldest row reaches `from`, or a page is short or empty).
+ *
+ * Today's row is left out until KRX closes (the calendar's close, KST, on
+ * the connection's clock): before then it is a partial bar, and a range
+ * that includes today is then not cached either.
  *
  * Bars: whole KRW, oldest first, one per date, only on KRX sessions. A row
  * on a date the calendar says is closed is `bad_response`, not dropped: bars
@@ -80,8 +88,10 @@ export class KisDataProvider implements MarketDataProvider {
   private readonly isSession: (date: string) => boolean;
   private readonly cache: BarCache | undefined;
   private readonly logger: Logger | undefined;
+  private readonly hoursOf: KrxHoursOf;
 
   constructor(o: KisDataProviderOptions) {
+    this.hoursOf = o.hoursOf ?? krxCalendarHours;
     this.c = o.connection;
     this.prices = o.prices ?? 'adjusted';
     this.isSession = o.isSession ?? krxIsSession;
@@ -95,8 +105,24 @@ export class KisDataProvider implements MarketDataProvider {
     if (range.from < FIRST_DATE) {
       throw new DataProviderError({ provider: NAME, kind: 'bad_request', detail: `range.from ${range.from} is before ${FIRST_DATE}, where the KRX calendar starts`, hint: `ask for dates from ${FIRST_DATE} on` });
     }
+    const today = this.openToday();
+    if (today !== null && range.from <= today && today <= range.to) {
+      // Today's row is still moving until the close: left out, and the range is not cached (it would keep the gap).
+      return (await this.fetchBars(code, range)).filter((b) => b.date !== today);
+    }
     const key = `kis:day:${this.prices}:${code}:${range.from}:${range.to}`;
     return withBarCache(this.cache, key, { logger: this.logger, provider: NAME }, () => this.fetchBars(code, range));
+  }
+
+  /**
+   * Today's KST date (`YYYY-MM-DD`) while KRX has not closed yet today (a
+   * session day, before its close on the calendar: the row KIS shows for it
+   * is partial); null otherwise. On the connection's business clock.
+   */
+  private openToday(): string | null {
+    const { date, minute } = kstParts(this.c.now());
+    const h = this.hoursOf(date);
+    return h !== null && minute < h.closeMin ? date : null;
   }
 
   /** The six-digit code, or a typed refusal: this provider has KRX prices only. */

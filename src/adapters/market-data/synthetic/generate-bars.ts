@@ -1,5 +1,7 @@
 import type { Bar, BarSeries } from '../../../engine/bars.js';
 import { Prng } from '../../../engine/backtest/prng.js';
+import { ohlcvColumns } from './ohlcv-columns.js';
+import { seriesRows } from './series-rows.js';
 import { symbolSeed } from './seed.js';
 
 export interface SyntheticBarsInput {
@@ -59,14 +61,7 @@ export function generateSyntheticSeries(input: SyntheticBarsInput): BarSeries {
   if (!(dollarAdv > 0)) throw new RangeError(`dollarAdv must be positive for ${symbol}, got ${dollarAdv}`);
   const rng = new Prng(input.seed ?? symbolSeed(symbol));
 
-  // One allocation for all five columns: whole-universe runs allocate
-  // thousands of series, and fewer, larger buffers are kinder to the GC.
-  const buf = new Float64Array(5 * n);
-  const open = buf.subarray(0, n);
-  const high = buf.subarray(n, 2 * n);
-  const low = buf.subarray(2 * n, 3 * n);
-  const close = buf.subarray(3 * n, 4 * n);
-  const volume = buf.subarray(4 * n, 5 * n);
+  const { open, high, low, close, volume } = ohlcvColumns(n);
 
   // Per-symbol character. Thinner names are more volatile.
   const liquidityTilt = Math.max(0, Math.log10(5e9 / dollarAdv));
@@ -205,13 +200,7 @@ export function generateSyntheticSeries(input: SyntheticBarsInput): BarSeries {
 
 /** Row form of {@link generateSyntheticSeries}. */
 export function generateSyntheticBars(input: SyntheticBarsInput): Bar[] {
-  const s = generateSyntheticSeries(input);
-  const n = s.dates.length;
-  const out: Bar[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    out[i] = { date: s.dates[i]!, open: s.open[i]!, high: s.high[i]!, low: s.low[i]!, close: s.close[i]!, volume: s.volume[i]! };
-  }
-  return out;
+  return seriesRows(generateSyntheticSeries(input));
 }
 
 function regimeDrift(regime: Regime, sigmaBar: number, rng: Prng): number {

@@ -6,6 +6,7 @@ import type { BarSeries } from '../../../engine/bars.js';
 import { Prng } from '../../../engine/backtest/prng.js';
 import { dailyPriceBand, roundToMarketTick } from '../../../engine/market/index.js';
 import { generateSyntheticSeries } from './generate-bars.js';
+import { ohlcvColumns } from './ohlcv-columns.js';
 import { symbolSeed } from './seed.js';
 
 /** What one KR DEMO series is drawn from. */
@@ -97,12 +98,7 @@ export function generateKrSyntheticSeries(input: KrSyntheticBarsInput): BarSerie
   const u = input.underlying ?? generateSyntheticSeries({ symbol, sessions, seed, dollarAdv: UNDERLYING_DOLLAR_ADV, startPrice: UNDERLYING_START });
   if (u.dates.length !== n) throw new RangeError(`underlying of ${symbol} has ${u.dates.length} bars for ${n} sessions; give it the same dates`);
 
-  const buf = new Float64Array(5 * n);
-  const open = buf.subarray(0, n);
-  const high = buf.subarray(n, 2 * n);
-  const low = buf.subarray(2 * n, 3 * n);
-  const close = buf.subarray(3 * n, 4 * n);
-  const volume = buf.subarray(4 * n, 5 * n);
+  const { open, high, low, close, volume } = ohlcvColumns(n);
   if (n === 0) return { symbol, dates: sessions, open, high, low, close, volume };
 
   const startRaw = input.startPrice ?? krDemoStartPrice(seed);

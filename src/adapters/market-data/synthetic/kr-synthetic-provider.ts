@@ -5,6 +5,7 @@ import { DataProviderError } from '../errors.js';
 import type { DateRange, MarketDataProvider } from '../port.js';
 import { loadKrEtfUniverse } from '../universe/kr-universe.js';
 import { checkRange, checkSymbol } from '../validate.js';
+import { seriesRows } from './series-rows.js';
 import { generateKrSyntheticSeries } from './generate-kr-bars.js';
 import { krDemoInputFor, krDemoSessions, type KrDemoEntry } from './generate-kr-universe.js';
 
@@ -46,14 +47,7 @@ export class KrSyntheticProvider implements MarketDataProvider {
 
   async dailyBars(symbol: string, range: DateRange): Promise<Bar[]> {
     checkRange(this.name, range);
-    const s = this.series(symbol);
-    const out: Bar[] = [];
-    for (let i = 0; i < s.dates.length; i++) {
-      const date = s.dates[i]!;
-      if (date < range.from || date > range.to) continue;
-      out.push({ date, open: s.open[i]!, high: s.high[i]!, low: s.low[i]!, close: s.close[i]!, volume: s.volume[i]! });
-    }
-    return out;
+    return seriesRows(this.series(symbol), range);
   }
 
   /** The whole generated history of one ETF in columnar form (cached). */

@@ -4,6 +4,7 @@ import { DataProviderError } from '../errors.js';
 import type { DateRange, MarketDataProvider } from '../port.js';
 import type { UniverseEntry } from '../universe/load-universe.js';
 import { checkRange, checkSymbol } from '../validate.js';
+import { seriesRows } from './series-rows.js';
 import { generateSyntheticSeries } from './generate-bars.js';
 import { syntheticInputFor } from './generate-universe.js';
 import { exchangeSessions } from './exchange-sessions.js';
@@ -53,14 +54,7 @@ export class SyntheticProvider implements MarketDataProvider {
 
   async dailyBars(symbol: string, range: DateRange): Promise<Bar[]> {
     checkRange(this.name, range);
-    const s = this.series(symbol);
-    const out: Bar[] = [];
-    for (let i = 0; i < s.dates.length; i++) {
-      const date = s.dates[i]!;
-      if (date < range.from || date > range.to) continue;
-      out.push({ date, open: s.open[i]!, high: s.high[i]!, low: s.low[i]!, close: s.close[i]!, volume: s.volume[i]! });
-    }
-    return out;
+    return seriesRows(this.series(symbol), range);
   }
 
   /** The whole generated history of one symbol in columnar form (cached). */

@@ -9,9 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSymbol, SymbolError } from '../../../engine/market/index.js';
 import type { CsvLineError } from '../csv/parse-bars-csv.js';
-import { forEachCsvRecord } from '../csv/csv-records.js';
 import { packageRoot } from '../package-root.js';
-import { UniverseFileError } from './load-universe.js';
+import { readUniverseCsv, UniverseFileError } from './universe-csv.js';
 
 /** One Korean ETF of the universe. */
 export interface KrUniverseEntry {
@@ -62,22 +61,15 @@ export function loadKrUniverse(csvText: string, source = 'KR universe CSV'): Loa
   const entries: KrUniverseEntry[] = [];
   const errors: CsvLineError[] = [];
   const seen = new Map<string, number>();
-  let header: string[] | undefined;
-  let fileError: UniverseFileError | undefined;
 
-  forEachCsvRecord(csvText, {
-    error: (line, message) => {
-      errors.push({ line, message });
+  readUniverseCsv(csvText, errors, {
+    header: (columns) => {
+      const missing = REQUIRED.filter((c) => !columns.includes(c));
+      return missing.length > 0 ? new UniverseFileError(`${source} lacks column(s) ${missing.join(', ')}; expected a header ${REQUIRED.join(',')}`) : undefined;
     },
-    record: (f, line) => {
-      if (fileError) return;
-      if (!header) {
-        header = f.map((h) => h.toLowerCase());
-        const missing = REQUIRED.filter((c) => !header!.includes(c));
-        if (missing.length > 0) fileError = new UniverseFileError(`${source} lacks column(s) ${missing.join(', ')}; expected a header ${REQUIRED.join(',')}`);
-        return;
-      }
-      const field = (name: (typeof REQUIRED)[number]) => f[header!.indexOf(name)] ?? '';
+    emptyMessage: `${source} is empty; expected a header ${REQUIRED.join(',')}`,
+    row: (f, line, header) => {
+      const field = (name: (typeof REQUIRED)[number]) => f[header.indexOf(name)] ?? '';
       const problem = (message: string): void => {
         errors.push({ line, message });
       };
@@ -110,8 +102,6 @@ export function loadKrUniverse(csvText: string, source = 'KR universe CSV'): Loa
       entries.push({ symbol, name, group: field('group'), leveragedOrInverse, leverage });
     },
   });
-  if (fileError) throw fileError;
-  if (!header) throw new UniverseFileError(`${source} is empty; expected a header ${REQUIRED.join(',')}`);
   return { entries, errors };
 }
 

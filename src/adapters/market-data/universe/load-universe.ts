@@ -1,5 +1,7 @@
 import type { CsvLineError } from '../csv/parse-bars-csv.js';
-import { forEachCsvRecord } from '../csv/csv-records.js';
+import { readUniverseCsv, UniverseFileError } from './universe-csv.js';
+
+export { UniverseFileError };
 
 /** One tradable symbol and what is known about its liquidity. */
 export interface UniverseEntry {
@@ -37,11 +39,6 @@ export interface LoadUniverseResult {
   errors: CsvLineError[];
 }
 
-/** The universe file itself is unusable (no header, no symbol column, filter on a missing column). */
-export class UniverseFileError extends Error {
-  override readonly name = 'UniverseFileError';
-}
-
 const KNOWN = new Set(['symbol', 'ok', 'earliest', 'latest', 'years', 'adv_shares', 'adv_dollar', 'has_options']);
 const NUMERIC = { years: 'years', adv_shares: 'advShares', adv_dollar: 'advDollar' } as const;
 
@@ -61,22 +58,12 @@ export function loadUniverse(csvText: string, filters: UniverseFilters = {}): Lo
   const excluded: LoadUniverseResult['excluded'] = [];
   const errors: CsvLineError[] = [];
   const seen = new Map<string, number>();
-  let header: string[] | undefined;
-  // A header problem, thrown once the reader returns (not from inside csv-parse's callback).
-  let fileError: UniverseFileError | undefined;
-  const col = (name: string) => header!.indexOf(name);
 
-  forEachCsvRecord(csvText, {
-    error: (line, message) => {
-      errors.push({ line, message });
-    },
-    record: (f, line) => {
-      if (fileError) return;
-      if (!header) {
-        header = f.map((h) => h.toLowerCase());
-        fileError = checkHeader(header, source, filters);
-        return;
-      }
+  readUniverseCsv(csvText, errors, {
+    header: (columns) => checkHeader(columns, source, filters),
+    emptyMessage: `${source} is empty; expected a header with a "symbol" column`,
+    row: (f, line, header) => {
+      const col = (name: string) => header.indexOf(name);
       const symbol = (f[col('symbol')] ?? '').toUpperCase();
       if (!/^[A-Z0-9][A-Z0-9.\-]{0,14}$/.test(symbol)) {
         errors.push({ line, message: `bad symbol "${symbol.slice(0, 20)}"` });
@@ -133,13 +120,11 @@ export function loadUniverse(csvText: string, filters: UniverseFilters = {}): Lo
       else entries.push(entry);
     },
   });
-  if (fileError) throw fileError;
-  if (!header) throw new UniverseFileError(`${source} is empty; expected a header with a "symbol" column`);
   return { entries, excluded, errors };
 }
 
 /** Why the header makes the file unusable (no symbol column, a filter on a missing column), if it does. */
-function checkHeader(header: string[], source: string, filters: UniverseFilters): UniverseFileError | undefined {
+function checkHeader(header: readonly string[], source: string, filters: UniverseFilters): UniverseFileError | undefined {
   if (!header.includes('symbol')) {
     return new UniverseFileError(`${source} has no "symbol" column (header: ${header.join(',').slice(0, 120)}); add one`);
   }

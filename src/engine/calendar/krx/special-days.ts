@@ -5,8 +5,22 @@
  * which the market opens at 10:00 and closes one hour late.
  *
  * Add new closures here when KRX announces them (KRX "휴장일" notice); the
- * rules cannot know about them. Future statutory election days are not
- * listed until they are announced, like unscheduled NYSE closures.
+ * rules cannot know about them. Future election days are listed only once
+ * their date is certain: the National Assembly election of 2028 is, because
+ * the Assembly cannot be dissolved and the law fixes the day (see
+ * {@link NA_ELECTION_LAW}). Not listed yet (checked 2026-12):
+ * - the 2030 local elections: art. 34(1)3 gives the first Wednesday on or
+ *   after 31 May 2030 (5 June), moved by art. 34(2) to 12 June because
+ *   6 June is Memorial Day. The date follows from the law as it stands, but
+ *   no KRX notice is out and the terms it rests on can still be changed by
+ *   law, so it waits for the notice (nothing trades on KRX yet; list it
+ *   before KRX orders go live);
+ * - presidential elections: art. 34(1)1 counts 70 days back from the term's
+ *   end (2030-06-03 for the term begun 2025-06-04: Wednesday 2030-03-27),
+ *   but a vacancy moves the election (2017 and 2025 were early), so none is
+ *   certain in advance;
+ * - NA elections after 2028 (2032-04-14 by the same rule) and everything to
+ *   2050: add each when its notice is out.
  */
 
 /** Where every closure below is also listed: KRX's own market-holiday page. */
@@ -23,6 +37,14 @@ export interface KrxSpecialClosure {
 }
 
 const ELECTION_LAW = 'Public Official Election Act art. 34 (election day is a public holiday); KRX 휴장일 notice';
+/**
+ * Public Official Election Act art. 34(1)2: a National Assembly election is held on the first
+ * Wednesday on or after the 50th day before the Assembly's term ends (29 May; the 22nd Assembly's
+ * term runs 2024-05-30 to 2028-05-29, so 9 April 2028 → Wednesday 12 April); art. 34(2) moves it a
+ * week when it or a neighbouring day is a public holiday (not so in 2028). Election day is a public
+ * holiday (Regulations on Holidays of Government Offices art. 2(10)), on which KRX is closed.
+ */
+const NA_ELECTION_LAW = 'Public Official Election Act art. 34(1)2 and (2) (first Wednesday on or after 50 days before the term ends); election day is a public holiday';
 const TEMPORARY = 'Presidential decree designating a temporary public holiday (임시공휴일); KRX 휴장일 notice';
 
 export const KRX_SPECIAL_CLOSURES: readonly KrxSpecialClosure[] = [
@@ -60,6 +82,7 @@ export const KRX_SPECIAL_CLOSURES: readonly KrxSpecialClosure[] = [
   { date: '2025-01-27', name: 'Temporary holiday (Seollal bridge day)', publicHoliday: true, source: TEMPORARY },
   { date: '2025-06-03', name: 'Presidential election', publicHoliday: true, source: ELECTION_LAW },
   { date: '2026-06-03', name: 'Local elections', publicHoliday: true, source: ELECTION_LAW },
+  { date: '2028-04-12', name: 'National Assembly election', publicHoliday: true, source: NA_ELECTION_LAW },
 ];
 
 /**

@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import { createKisBroker, type CreateKisBrokerOptions } from '../../../../src/adapters/brokers/kis/index.js';
 import type { KisBroker } from '../../../../src/adapters/brokers/kis/kis-broker.js';
 import { startKisEmulator, seoul, type KisEmulator, type KisEmulatorOptions } from '../../../../src/dev/kis/server.js';
-import { REDIS_URL } from '../../../helpers/env.js';
+import { afterEach, beforeEach } from 'vitest';
+import type { OrderRequest } from '../../../../src/adapters/brokers/port.js';
+import { cleanRedis, REDIS_URL, uniquePrefix } from '../../../helpers/env.js';
 
 /** Credentials the emulator accepts; long enough that scrubbing them is meaningful. */
 export const APP_KEY = 'PSkisTestAppKey7f3a9c1e5b2d8f4a6c0e';
@@ -69,4 +71,28 @@ export function makeBroker(emu: KisEmulator, keyPrefix: string, extra: Partial<C
     ...(logger ? { logger } : {}),
     ...extra,
   });
+}
+
+/** A 3-share IOC buy of Samsung Electronics at 70,000 under `cid`, with overrides. */
+export function kisBuy(cid: string, over: Partial<OrderRequest> = {}): OrderRequest {
+  return { clientOrderId: cid, symbol: '005930', side: 'buy', qty: 3, type: 'limit', limitPrice: 70_000, timeInForce: 'ioc', ...over };
+}
+
+/**
+ * A fresh emulator ({@link startEmulator}) and Redis prefix for every test of
+ * the calling file, closed and cleaned after each; read them from the
+ * returned object inside the tests.
+ */
+export function useKisEmulator(opts: Partial<KisEmulatorOptions> = {}): { emu: KisEmulator; prefix: string } {
+  const ctx = {} as { emu: KisEmulator; prefix: string };
+  beforeEach(async () => {
+    ctx.emu = await startEmulator(opts);
+    ctx.prefix = uniquePrefix();
+  });
+  afterEach(async () => {
+    await ctx.emu.close();
+    await closeRedis();
+    await cleanRedis(ctx.prefix);
+  });
+  return ctx;
 }

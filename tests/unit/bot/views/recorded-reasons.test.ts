@@ -25,6 +25,11 @@ const CASES: [RecordedReason, string][] = [
     { code: 'market_closed', order: 'entry', at: '2026-12-11T21:00:02.000Z', nextOpen: '2026-12-14T14:30:00.000Z' },
     'The market was closed when this order was due to go (Fri Dec 11 16:00 ET): an order then cannot fill at the price you approved, so nothing was sent to the broker and nothing was booked. The next session opens Mon Dec 14 09:30 ET.',
   ],
+  [
+    // Tue Jul 8 2025 13:00 EDT.
+    { code: 'calendar_unknown', order: 'entry', at: '2025-07-08T17:00:00.000Z', exchange: 'XNYS', detail: 'connect ECONNREFUSED' },
+    'The NYSE calendar overrides could not be read when this order was due to go (Tue Jul 8 13:00 ET: connect ECONNREFUSED), so Courtside could not confirm the market was open (a closure added with `courtside calendar close` would go unseen): nothing was sent to the broker and nothing was booked. Check the database connection with /status; once it is back, /scan and approve a fresh pick. Exits and /close are not affected.',
+  ],
   [{ code: 'budget_used_up', dailyBudget: 1000 }, 'Order refused by PolicyGate: the daily budget of $1,000.00 was used up by another order.'],
   [
     // The numbers of the daily-budget refusal in tests/integration/trading/execution/execute.test.ts.
@@ -93,6 +98,7 @@ describe('recordedReasonText', () => {
       kill_switch: true,
       kill_switch_changed: true,
       market_closed: true,
+      calendar_unknown: true,
       budget_used_up: true,
       gate: true,
       account_unreadable: true,

@@ -32,10 +32,12 @@ describe('parseSymbol', () => {
     expect(() => parseSymbol(raw)).toThrow(/six-digit|six digits/);
   });
 
-  it('accepts as US exactly what the project ticker rule accepts, for symbols that are not all digits (property)', () => {
+  it('accepts as US exactly what the project ticker rule accepts, for symbols that are not all digits or a KRX code in another notation (property)', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[A-Za-z0-9.\- $]{1,18}$/), (raw) => {
         fc.pre(!/^\d+$/.test(raw.trim()));
+        // 069500.KS / A069500 are KRX codes written another way: refused with the bare code (krx-code-forms.test.ts).
+        fc.pre(!/^(\d{6}\.(KS|KQ)|A\d{6})$/i.test(raw.trim()));
         let market: string | undefined;
         try {
           market = marketOfSymbol(raw);
