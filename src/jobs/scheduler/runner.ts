@@ -6,7 +6,7 @@ import { errText } from '../../lib/errors.js';
 import { withTimeout } from '../../lib/timeout.js';
 import { dueOccurrences, isCatchUp, nextOccurrence, type Occurrence, type SessionLookup } from '../../engine/schedule/plan.js';
 import { ScheduledRuns } from '../../trading/schedule/runs-repo.js';
-import { CachedCalendarOverrides, nyseSessionLookup, type CalendarOverridesPort } from '../../trading/calendar/overrides-source.js';
+import { CachedCalendarOverrides, slotSessionLookup, type CalendarOverridesPort } from '../../trading/calendar/overrides-source.js';
 import { CalendarOverrideStore } from '../../trading/calendar/store.js';
 import type { AnySlotKind, SlotDef } from '../../engine/schedule/slots.js';
 import { ignoredBecause } from '../ignore.js';
@@ -258,15 +258,10 @@ export class Scheduler {
   }
 
   /** The sessions with the run-time overrides applied; the rule calendar when there are none or they cannot be read. */
-  private async sessionLookup(): Promise<SessionLookup | undefined> {
-    if (this.overrides === null) return undefined;
-    try {
-      return await nyseSessionLookup(this.overrides);
-    } catch (err) {
-      this.opts.log.warn({ err }, 'calendar overrides not read; planning on the rule calendar');
-      return undefined;
-    }
+  private sessionLookup(): Promise<SessionLookup | undefined> {
+    return slotSessionLookup(this.overrides, (err) => this.opts.log.warn({ err }, 'calendar overrides not read; planning on the rule calendar'));
   }
+
 
   private prune(now: number): void {
     for (const [k, until] of this.done) if (until < now) this.done.delete(k);

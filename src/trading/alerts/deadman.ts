@@ -4,7 +4,7 @@ import { pgText, pgTimestamp } from '../../lib/sql-columns.js';
 import { rowsOf } from '../../lib/sql-rows.js';
 import { ALERT_KINDS, alertKeys, type Alerts, type AlertsLog } from './alerts.js';
 import { latestOccurrence, type Occurrence, type SessionLookup } from '../../engine/schedule/plan.js';
-import { nyseSessionLookup, sharedCalendarOverrides, type CalendarOverridesPort } from '../calendar/overrides-source.js';
+import { sharedCalendarOverrides, slotSessionLookup, type CalendarOverridesPort } from '../calendar/overrides-source.js';
 import { ScheduledRuns } from '../schedule/runs-repo.js';
 import type { SlotDef } from '../../engine/schedule/slots.js';
 
@@ -191,13 +191,7 @@ export function startDeadman(opts: DeadmanOptions & { intervalMs?: number }): De
 }
 
 /** The sessions slots are judged on: the overridden NYSE calendar, or the rules when the overrides cannot be read (logged). */
-async function slotSessions(opts: DeadmanOptions): Promise<SessionLookup | undefined> {
+function slotSessions(opts: DeadmanOptions): Promise<SessionLookup | undefined> {
   const port = opts.calendarOverrides === undefined ? sharedCalendarOverrides(opts.db) : opts.calendarOverrides;
-  if (port === null) return undefined;
-  try {
-    return await nyseSessionLookup(port);
-  } catch (err) {
-    opts.log?.warn({ err }, 'calendar overrides could not be read; judging slots on the rule calendar');
-    return undefined;
-  }
+  return slotSessionLookup(port, (err) => opts.log?.warn({ err }, 'calendar overrides could not be read; judging slots on the rule calendar'));
 }

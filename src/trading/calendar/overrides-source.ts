@@ -117,3 +117,22 @@ export async function nyseSessionLookup(port: CalendarOverridesPort): Promise<((
   const cal = await overriddenCalendar(port, 'XNYS');
   return cal === exchangeCalendar('XNYS') ? undefined : (date) => cal.sessionInfo(date);
 }
+
+/**
+ * The sessions slots are planned and judged on (the scheduler, the dead-man alert): the NYSE
+ * lookup with overrides, or undefined — the rule calendar — when `port` is null (overrides off)
+ * or cannot be read, which `onUnreadable` is told. Slots only run and report jobs; new risk has
+ * its own refusing gate, so falling back to the rules here is safe.
+ */
+export async function slotSessionLookup(
+  port: CalendarOverridesPort | null,
+  onUnreadable: (err: unknown) => void,
+): Promise<((date: string) => SessionInfo | null) | undefined> {
+  if (port === null) return undefined;
+  try {
+    return await nyseSessionLookup(port);
+  } catch (err) {
+    onUnreadable(err);
+    return undefined;
+  }
+}
