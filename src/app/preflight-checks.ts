@@ -108,6 +108,8 @@ function quotesCheckFor(app: AppContext, pgReady: Promise<unknown>, pgWhere: str
           .createQueryBuilder()
           .select('s.symbol', 'symbol')
           .from('bar_symbols', 's')
+          // The US quote feed is asked about a US symbol only, never a six-digit KRX code.
+          .where("s.market = 'US'")
           .orderBy('(s.symbol = :benchmark)', 'DESC')
           .addOrderBy('s.demo')
           .addOrderBy('s.last_date', 'DESC')

@@ -140,6 +140,8 @@ export function barsProbe(ds: DataSource, ready: Promise<unknown>, where: string
         .addSelect('count(*)::int', 'symbols')
         .addSelect(`to_char(max(s.last_date), 'YYYY-MM-DD')`, 'last_date')
         .from('bar_symbols', 's')
+        // The US preflight's datasets: KR bars are checked against KRX by `data check --market kr`.
+        .where("s.market = 'US'")
         .groupBy('s.source')
         .orderBy('s.source');
       const rows = parseRows(DatasetRowSchema, await q.getRawMany(), q.getQuery());

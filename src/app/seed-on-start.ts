@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { seedDefaultData } from '../adapters/bars/seed.js';
+import { krDemoEndDate, seedDemoDatasets } from '../adapters/bars/seed.js';
 import { errText } from '../lib/errors.js';
 import { runDataCheck } from '../trading/data-check/check.js';
 import { saveDataCheck } from '../trading/data-check/store.js';
@@ -100,7 +100,8 @@ export function seedDefaultDataInBackground(app: AppContext): Promise<void> {
     const progress = seedingProgressRecorder(app.redis, prefix, Date.now, log);
     await progress.started();
     try {
-      const r = await seedDefaultData(app.bars, { endDate, onProgress: progress.onProgress });
+      // The US DEMO, then the KR DEMO (KRX sessions, in won) up to the last closed KRX session.
+      const { us: r } = await seedDemoDatasets(app.bars, { endDate, krEndDate: krDemoEndDate(Date.now()), onProgress: progress.onProgress });
       if (!r.upToDate) log.info({ endDate, demoSymbols: r.demoSymbols, samples: r.sampleSymbols, ms: Math.round(r.ms) }, 'default data seeded');
       // Announced (on a terminal as a chat-style line): the DEMO bars a trader saw before were replaced.
       if (r.regenerated) log.warn({ userAction: true, demoGenerator: r.demoGenerator, removedDemoSymbols: r.removedDemoSymbols.length }, demoRegeneratedText(r.demoGenerator, r.removedDemoSymbols));

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { loadKrEtfUniverse } from '../adapters/market-data/universe/kr-universe.js';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
@@ -74,7 +75,7 @@ export function assembleServices(c: OpenedConnections): SharedServices {
     bars,
     picks: new PicksRepo(uow),
     charts,
-    scanData: new StoreScanData(bars),
+    scanData: new StoreScanData(bars, loadKrEtfUniverse),
     foreground: new ForegroundGate(),
     alerts: new Alerts({ db: uow, notifier: publisher, admins: adminChatIds(config.telegram.allowed), log: log.child({ component: 'alerts' }) }),
   };

@@ -23,13 +23,17 @@ import { portfolioRiskGate } from '../trading/risk/portfolio-gate.js';
 import { recipientsFor } from '../trading/settings/recipients.js';
 import type { AppContext } from './context.js';
 import { orderTimeInForce } from '../lib/time-in-force.js';
+import { krxMarketHoursFor } from '../engine/krx-hours.js';
+import type { MarketLane } from '../jobs/handlers/execution.js';
+import { createKrTradingDeps } from './kr-trading-deps.js';
+import type { KrxHoursOf } from '../adapters/brokers/kis/index.js';
 
 /** The broker orders go to and the quotes execution re-prices with, as configured. */
 export interface TradingDeps {
   broker: Broker;
   quotes: QuoteProvider;
   /** Where quotes come from, for messages ("quotes: stored bars" says they are not live). */
-  quoteSource: 'alpaca' | 'stored-bars';
+  quoteSource: 'alpaca' | 'kis' | 'stored-bars';
 }
 
 /**
@@ -81,6 +85,75 @@ export function createTradingDeps(config: Config, ds: DataSource, logger: Logger
       : {}),
   });
   return { broker, quotes, quoteSource };
+}
+
+/**
+ * MARKET_HOURS=always for the KIS adapter's own auction check: a session wider
+ * than the day, so no instant is inside an auction or outside the session
+ * (tests of the fill path at any hour; never a production setting).
+ */
+const KRX_ALWAYS_IOC: KrxHoursOf = () => ({ openMin: -60, closeMin: 25 * 60 });
+
+/**
+ * Korea's broker and quotes as BROKER_KR says: KIS (virtual or live) with
+ * KIS's order book as quotes, or the KR paper book (Postgres, in won) priced
+ * from the latest stored KR bar.
+ */
+export function createKrTrading(config: Config, ds: DataSource, logger: Logger, shared?: SharedBrokerState): TradingDeps {
+  const always = krxMarketHoursFor(config).name === 'always';
+  const kis = createKrTradingDeps(config, ds, logger.child({ market: 'KR' }), shared, always ? { hours: KRX_ALWAYS_IOC } : {});
+  if (kis) return { broker: kis.broker, quotes: kis.quotes, quoteSource: 'kis' };
+  const quotes = new StoredBarQuotes(ds, config.broker.paper.spreadBps);
+  const broker = new PaperBroker({
+    ds,
+    market: 'KR',
+    quoteSource: (s) => quotes.latestQuote(s),
+    quotesSource: (syms: string[]) => quotes.latestQuotes(syms),
+    slippageBps: config.broker.paper.slippageBps,
+    startingCash: config.kr.paper.startingCash,
+    // KIS_COMMISSION_BPS: config keeps it as a fraction, the paper book takes basis points.
+    commissionBps: config.kr.commissionRate * 10_000,
+    marketHours: krxMarketHoursFor(config),
+    logger: logger.child({ market: 'KR' }),
+  });
+  return { broker, quotes, quoteSource: 'stored-bars' };
+}
+
+/**
+ * Korea's order path (issue 15): the KR broker with the KR limits in won
+ * (EXEC_*_KR), KRX hours, the KR traded-value floor in the liquidity gate's
+ * place of the dollar one, and IOC orders (KIS takes IOC limit orders only
+ * outside the auctions; the paper book fills or cancels at once).
+ */
+export function krLane(app: AppContext, trading: TradingDeps): MarketLane {
+  const kr = app.config.kr;
+  const hours = krxMarketHoursFor(app.config);
+  const us = executionDeps(app, trading);
+  const { entryTimeInForce: _tif, dayCancelAfterMs: _day, ...rest } = us;
+  const { minPrice: _minPrice, maxPrice: _maxPrice, ...usLimits } = us.limits ?? {};
+  const execution: ExecutionDeps = {
+    ...rest,
+    market: 'KR',
+    limits: {
+      ...usLimits,
+      perOrderBudget: kr.execution.perOrderBudget,
+      dailyBudget: kr.execution.dailyBudget,
+      ...(kr.execution.minPrice !== undefined ? { minPrice: kr.execution.minPrice } : {}),
+      ...(kr.execution.maxPrice !== undefined ? { maxPrice: kr.execution.maxPrice } : {}),
+      // The same gate on the same bars (close × volume): for a KRX code that is won traded.
+      minDollarAdv: kr.execution.minTradedValue,
+    },
+    marketHours: hours,
+    logger: app.log.child({ component: 'execution', market: 'KR' }),
+  };
+  const { timeInForce: _exitTif, dayCancelAfterMs: _exitDay, ...usExits } = exitDeps(app, trading);
+  return {
+    broker: trading.broker,
+    marketHours: hours,
+    execution,
+    exits: { ...usExits, market: 'KR', logger: app.log.child({ component: 'exits', market: 'KR' }) },
+    reconcile: { db: app.uow, market: 'KR', broker: trading.broker, audit: app.audit, logger: app.log.child({ component: 'reconcile', market: 'KR' }), scrub: app.scrub },
+  };
 }
 
 /** What every process shares about the broker (its clock answer, its request budget): Redis under the app's prefix. */

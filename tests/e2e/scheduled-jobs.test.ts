@@ -12,7 +12,7 @@ const AS_OF = '2026-11-20';
 /** What the scheduler's callback receives for a slot on AS_OF (the runner itself is tested with an injected clock). */
 function slotRun(kind: SlotKind, slot: string): SlotRun {
   const session = sessionInfo(AS_OF)!;
-  return { slot, kind, sessionDate: AS_OF, jobId: `sched-${slot}-${AS_OF}`, dueAt: new Date(session.close), caughtUp: false, session };
+  return { slot, kind, sessionDate: AS_OF, jobId: `sched-us-${slot}-${AS_OF}`, dueAt: new Date(session.close), caughtUp: false, session };
 }
 
 /**

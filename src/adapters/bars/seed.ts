@@ -441,6 +441,43 @@ export async function seedKrDemoData(store: BarsStore, opts: KrDemoSeedOptions):
   return seeded;
 }
 
+/**
+ * The last KRX session whose close has passed at `nowMs` (a Seoul date): where the KR DEMO history
+ * ends when the caller names no date. Today's session counts once it closed, never while it trades.
+ */
+export function krDemoEndDate(nowMs: number): string {
+  const today = XKRX_CALENDAR.dateOf(nowMs);
+  const info = XKRX_CALENDAR.sessionInfo(today);
+  return info && info.close <= nowMs ? today : XKRX_CALENDAR.previousSession(today);
+}
+
+/** What {@link seedDemoDatasets} did: the US default data, then the KR DEMO ETFs. */
+export interface DemoDatasetsReport {
+  us: SeedReport;
+  kr: KrDemoSeedReport;
+}
+
+/**
+ * Every bundled dataset, one after the other: the US default data (samples and the DEMO universe)
+ * and the KR DEMO ETFs (issue 15), each idempotent on its own. What `courtside data seed` and the
+ * worker's seed on start store. `onProgress` counts both (the US seed's symbols, then the KR ones
+ * on top of them).
+ */
+export async function seedDemoDatasets(store: BarsStore, opts: SeedOptions & { krEndDate: string }): Promise<DemoDatasetsReport> {
+  const { krEndDate, onProgress, ...usOpts } = opts;
+  let usTotal = 0;
+  const us = await seedDefaultData(store, {
+    ...usOpts,
+    ...(onProgress ? { onProgress: (done: number, total: number) => ((usTotal = total), onProgress(done, total)) } : {}),
+  });
+  const kr = await seedKrDemoData(store, {
+    endDate: krEndDate,
+    ...(opts.force ? { force: true } : {}),
+    ...(onProgress ? { onProgress: (done: number, total: number) => onProgress(usTotal + done, usTotal + total) } : {}),
+  });
+  return { us, kr };
+}
+
 interface KrPlan {
   key: string;
   sessions: readonly string[];

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { KrScanSettings } from '../../trading/scan/kr-scan.js';
 import { isAbsolute, resolve } from 'node:path';
 import { envSchema, type Env } from './env-schema.js';
 import { parseAllowList, type Role } from '../../lib/roles.js';
@@ -7,6 +8,7 @@ import type { ExecutionLimits } from '../../engine/risk/limits.js';
 import type { RiskSettings } from '../../trading/risk/settings.js';
 import type { EnvFileReport } from './env-file.js';
 import { inferEnvFileReport } from './env-file-origin.js';
+import { kisSettingsFromEnv, type KisSettings } from '../../adapters/brokers/kis/env.js';
 
 /** The token local mode uses with the in-process Bot API emulator; it is not a secret. */
 export const LOCAL_BOT_TOKEN = '100000001:LOCAL-courtside-local-mode-token';
@@ -47,7 +49,7 @@ export interface Config {
   seedDefaultData: boolean;
   /** `kobeSizing` (KOBE_SIZING): how the Kobe strategies size picks; LIVE hypotheses always use half-Kelly. */
   /** `journal`: JOURNAL_ENABLED, the decision journal's scan rows (on unless measuring its cost). */
-  scan: { topN: number; chunkSize: number; pickTtlMs: number; sizing: { equity: number; riskFraction: number; maxPositionFraction: number }; kobeSizing: 'fixed' | 'kelly'; journal: boolean };
+  scan: { topN: number; chunkSize: number; pickTtlMs: number; sizing: { equity: number; riskFraction: number; maxPositionFraction: number }; kobeSizing: 'fixed' | 'kelly'; journal: boolean; kr: KrScanSettings };
   /** Where orders go and the paper broker's simulation settings. */
   broker: {
     kind: 'paper' | 'alpaca-paper' | 'alpaca-live';
@@ -88,6 +90,8 @@ export interface Config {
   exits: { limitBuffer: number; timeStopLeadMinutes: number; duringKill: boolean; requireOpenSession: boolean; benchmark: string };
   /** The circuit breaker's limits (every market's today); null: that check is off (the setting's 0). */
   circuit: { dailyLossPct: number | null; rejects: number | null };
+  /** The Korean market (issue 15): its broker, limits in whole won and schedule in Seoul time. */
+  kr: KrConfig;
   /** Values that must never be logged; the logger scrubs them from every line. */
   secrets: string[];
   /**
@@ -96,6 +100,35 @@ export interface Config {
    * config show` are made of. Optional so hand-built test configs need none.
    */
   settings?: ConfigSettings;
+}
+
+/**
+ * The Korean market's settings. Amounts are whole KRW and never summed with
+ * the US ones (no FX source); times are Seoul time.
+ */
+export interface KrConfig {
+  /** BROKER_KR: the Postgres paper book (default), KIS's virtual server, or KIS real money. */
+  broker: 'paper' | 'kis-virtual' | 'kis-live';
+  /** KIS_* (kisSettingsFromEnv): server, URL, key, secret, account, request rate; null with BROKER_KR=paper. */
+  kis: KisSettings | null;
+  /** KIS_COMMISSION_BPS as a fraction of a fill's value, charged on both sides (the engine's `krCommissionRate`). */
+  commissionRate: number;
+  /** KR_ALLOW_LEVERAGED: leveraged and inverse ETFs may be picked. */
+  allowLeveraged: boolean;
+  /** PAPER_STARTING_CASH_KR: the KR paper book's starting cash, won. */
+  paper: { startingCash: number };
+  /**
+   * PolicyGate and LiquidityGate for KR, in won: EXEC_PER_ORDER_BUDGET_KR, EXEC_DAILY_BUDGET_KR,
+   * EXEC_MIN_PRICE_KR / EXEC_MAX_PRICE_KR (absent when unset) and EXEC_MIN_TRADED_VALUE_KR
+   * (20-session average traded value, the KR counterpart of minDollarAdv).
+   */
+  execution: { perOrderBudget: number; dailyBudget: number; minPrice?: number; maxPrice?: number; minTradedValue: number };
+  /**
+   * SCHEDULE_*_KR as lists, Seoul time; `open`/`close` are the KRX session's (09:00 / 15:30 on a
+   * regular day). Checked against a regular KRX day only (kr-schedule.ts): the US scheduler's slot
+   * builder places open/close at New York's hours, so these are not passed through it.
+   */
+  schedule: ScheduleSpec;
 }
 
 /** The effective settings behind a Config: read once at start-up (settings change by restart only). */
@@ -203,6 +236,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, envFile?: En
       pickTtlMs: env.PICK_TTL_MINUTES * 60_000,
       sizing: { equity: env.SIZING_EQUITY, riskFraction: env.SIZING_RISK_PCT / 100, maxPositionFraction: env.SIZING_MAX_POSITION_PCT / 100 },
       kobeSizing: env.KOBE_SIZING,
+      // KR scans: leverage as KR_ALLOW_LEVERAGED says, the traded-value floor in won, and sizing on
+      // the KR book's cash in won with the US risk fractions (there is no SIZING_EQUITY_KR yet).
+      kr: {
+        allowLeveraged: env.KR_ALLOW_LEVERAGED,
+        minTradedValueKr: env.EXEC_MIN_TRADED_VALUE_KR,
+        sizing: { equity: env.PAPER_STARTING_CASH_KR, riskFraction: env.SIZING_RISK_PCT / 100, maxPositionFraction: env.SIZING_MAX_POSITION_PCT / 100 },
+      },
     },
     broker: {
       kind: env.BROKER,
@@ -262,8 +302,41 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, envFile?: En
     market: { hours: env.MARKET_HOURS },
     exits: { limitBuffer: env.EXIT_LIMIT_BUFFER_PCT / 100, timeStopLeadMinutes: env.EXIT_TIME_STOP_LEAD_MIN, duringKill: env.EXIT_DURING_KILL, requireOpenSession: env.EXIT_REQUIRE_OPEN_SESSION, benchmark: env.MTM_BENCHMARK.toUpperCase() },
     circuit: { dailyLossPct: env.CIRCUIT_DAILY_LOSS_PCT > 0 ? env.CIRCUIT_DAILY_LOSS_PCT : null, rejects: env.CIRCUIT_REJECTS > 0 ? env.CIRCUIT_REJECTS : null },
+    kr: krConfig(env),
     secrets,
     settings: effectiveSettings(env, source, envFile === undefined && source === process.env ? inferEnvFileReport(source) : (envFile ?? null), localDemo),
+  };
+}
+
+/** The KR block from parsed settings (each value already checked by the schema). */
+function krConfig(env: Env): KrConfig {
+  const list = (raw: string) =>
+    raw
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
+  return {
+    broker: env.BROKER_KR,
+    kis: kisSettingsFromEnv(env),
+    commissionRate: env.KIS_COMMISSION_BPS / 10_000,
+    allowLeveraged: env.KR_ALLOW_LEVERAGED,
+    paper: { startingCash: env.PAPER_STARTING_CASH_KR },
+    execution: {
+      perOrderBudget: env.EXEC_PER_ORDER_BUDGET_KR,
+      dailyBudget: env.EXEC_DAILY_BUDGET_KR,
+      ...(env.EXEC_MIN_PRICE_KR !== undefined ? { minPrice: env.EXEC_MIN_PRICE_KR } : {}),
+      ...(env.EXEC_MAX_PRICE_KR !== undefined ? { maxPrice: env.EXEC_MAX_PRICE_KR } : {}),
+      minTradedValue: env.EXEC_MIN_TRADED_VALUE_KR,
+    },
+    schedule: {
+      scans: list(env.SCHEDULE_SCANS_KR),
+      morningDigest: list(env.SCHEDULE_MORNING_DIGEST_KR),
+      closeDigest: list(env.SCHEDULE_CLOSE_DIGEST_KR),
+      exits: list(env.SCHEDULE_EXITS_KR),
+      mark: list(env.SCHEDULE_MARK_KR),
+      reconcile: list(env.SCHEDULE_RECONCILE_KR),
+      graceMinutes: env.SCHEDULE_GRACE_MINUTES,
+    },
   };
 }
 
@@ -297,7 +370,7 @@ export function migrationSetting(config: Pick<Config, 'db'>): 'DATABASE_URL' | '
 }
 
 /** Settings whose whole value is a secret. */
-const SECRET_SETTINGS = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'CALLBACK_SECRET', 'APCA_API_KEY_ID', 'APCA_API_SECRET_KEY', 'HTTP_ADMIN_TOKEN'] as const;
+const SECRET_SETTINGS = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'CALLBACK_SECRET', 'APCA_API_KEY_ID', 'APCA_API_SECRET_KEY', 'HTTP_ADMIN_TOKEN', 'KIS_APP_KEY', 'KIS_APP_SECRET'] as const;
 /** Connection URLs: their password is a secret. */
 const URL_SETTINGS = ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'REDIS_URL'] as const;
 

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { parseAllowList } from '../../lib/roles.js';
 import { timeListProblem } from '../../engine/schedule/slots.js';
+import { DEFAULT_KR_COMMISSION_RATE } from '../../engine/market/fees.js';
+import { KIS_ENV_FIELDS, kisEnvProblems } from '../../adapters/brokers/kis/env.js';
+import { krTimeListProblem, type KrScheduleList } from './kr-schedule.js';
 
 /** A comma-separated list of slot times (`09:35`, `open+5`, `close-5`), checked by the scheduler's own parser. */
 const timeList = (fallback: string) =>
@@ -12,6 +15,16 @@ const timeList = (fallback: string) =>
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     });
 
+/** A comma-separated list of Seoul times for the KR market (SCHEDULE_*_KR), checked against a regular KRX day. */
+const krTimeList = (fallback: string, list: KrScheduleList = 'other') =>
+  z
+    .string()
+    .default(fallback)
+    .superRefine((raw, ctx) => {
+      const problem = krTimeListProblem(raw, list);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const optionalText = z
@@ -19,6 +32,16 @@ const optionalText = z
   .trim()
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : v));
+
+/** An amount in KRW: whole won (the won has no smaller unit in use), e.g. `100000`, without separators. */
+const WHOLE_WON = 'must be whole won (KRW has no decimals), written without separators, e.g. 100000';
+const won = () => z.coerce.number({ message: WHOLE_WON }).int(WHOLE_WON);
+const positiveWon = (fallback: number) => won().positive('must be more than 0 won').default(fallback);
+/** Blank or unset: no bound (coerce alone would read a blank as 0). */
+const optionalWon = () => optionalText.pipe(z.coerce.number<string | undefined>({ message: WHOLE_WON }).int(WHOLE_WON).positive('must be more than 0 won').optional());
+
+/** KIS_COMMISSION_BPS's default: the engine's KR commission rate (a fraction of the fill's value) in basis points, 1.5. */
+const DEFAULT_KR_COMMISSION_BPS = Math.round(DEFAULT_KR_COMMISSION_RATE * 10_000 * 1e6) / 1e6;
 
 function hasScheme(url: string, schemes: string[]): boolean {
   try {
@@ -213,6 +236,40 @@ export const envSchema = z
     CIRCUIT_DAILY_LOSS_PCT: z.coerce.number({ message: 'must be a percentage from 0 (off) to 100, e.g. 3' }).min(0, 'must be from 0 (off) to 100').max(100, 'must be from 0 (off) to 100').default(3),
     /** Circuit breaker: …and after this many consecutive orders the broker rejected; 0 turns it off. */
     CIRCUIT_REJECTS: z.coerce.number({ message: 'must be a whole number, e.g. 5 (0: off)' }).int('must be a whole number, e.g. 5 (0: off)').min(0, 'must be 0 (off) or more').default(5),
+    // --- The Korean market (issue 15): amounts in whole won, times in Seoul time (KST). ---
+    /** BROKER_KR, KIS_LIVE_CONFIRM, KIS_APP_KEY, KIS_APP_SECRET, KIS_ACCOUNT, KIS_API_URL, KIS_MAX_RPS: the KIS adapter's own definitions and rules. */
+    ...KIS_ENV_FIELDS,
+    /**
+     * KIS commission in basis points of a fill's value, both sides. Default the engine's
+     * DEFAULT_KR_COMMISSION_RATE (1.5 bps = 0.015 %): KIS's rate depends on the account and
+     * channel, so set your own. The same rate is applied on kis-virtual (KIS charges nothing
+     * there) so virtual results are not flattered.
+     */
+    KIS_COMMISSION_BPS: z.coerce
+      .number({ message: 'must be basis points of the fill value, e.g. 1.5 (= 0.015 %)' })
+      .min(0, 'must be basis points from 0 to 100, e.g. 1.5 (= 0.015 %)')
+      .max(100, 'must be basis points from 0 to 100, e.g. 1.5 (= 0.015 %)')
+      .default(DEFAULT_KR_COMMISSION_BPS),
+    /** Leveraged and inverse KRX ETFs in KR picks: off by default (KR brokers require a pre-course and a deposit before the first buy). */
+    KR_ALLOW_LEVERAGED: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    EXEC_PER_ORDER_BUDGET_KR: positiveWon(100_000),
+    EXEC_DAILY_BUDGET_KR: positiveWon(1_000_000),
+    /** LiquidityGate for KR: the 20-session average traded value (거래대금) in won. */
+    EXEC_MIN_TRADED_VALUE_KR: won().min(0, 'must be 0 won or more').default(1_000_000_000),
+    EXEC_MIN_PRICE_KR: optionalWon(),
+    EXEC_MAX_PRICE_KR: optionalWon(),
+    PAPER_STARTING_CASH_KR: positiveWon(10_000_000),
+    /** KR picks are posted before the KRX pre-open auction (08:30 KST); approvals then go through the open queue. */
+    SCHEDULE_SCANS_KR: krTimeList('08:10'),
+    SCHEDULE_MORNING_DIGEST_KR: krTimeList('08:00'),
+    SCHEDULE_CLOSE_DIGEST_KR: krTimeList('close+15'),
+    /** Exits sell with IOC limits: only in the continuous session, 09:00–15:20 KST on a regular day. */
+    SCHEDULE_EXITS_KR: krTimeList('15:10', 'exits'),
+    SCHEDULE_MARK_KR: krTimeList('close+10'),
+    SCHEDULE_RECONCILE_KR: krTimeList('08:20,close+35'),
   })
   // Cross-field rules run even when single fields failed, so one message lists every problem.
   .check(
@@ -239,6 +296,7 @@ export const envSchema = z
           message: 'must be "real-money" with BROKER=alpaca-live: live trading places real orders. Use BROKER=alpaca-paper to try it first',
         });
       }
+      for (const p of kisEnvProblems(env)) ctx.addIssue({ code: 'custom', path: [p.key], message: p.message });
       if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
         ctx.addIssue({
           code: 'custom',

@@ -13,7 +13,7 @@ export interface SchedulerRole {
 
 /**
  * What each slot kind enqueues. Every job uses the slot's date-keyed jobId
- * (`sched-<slot>-<date>`; the weekly review `review-weekly-us-<date>`), so
+ * (`sched-<market>-<slot>-<date>`, market lower-case; the weekly review `review-weekly-us-<date>`), so
  * replicas and restarts enqueue each slot once.
  */
 export function slotJobs(deps: { jobs: Pick<JobProducer, 'add'> }): Record<SlotKind, EnqueueFn> {

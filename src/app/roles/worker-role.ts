@@ -21,7 +21,7 @@ import { backtestDataSources } from '../backtest-sources.js';
 import type { AppContext } from '../context.js';
 import { executionHandlers, tellExecutionGaveUp } from '../../jobs/handlers/execution.js';
 import { startStuckRecovery } from '../../jobs/handlers/stuck-recovery.js';
-import { createTradingDeps, executionQueueDeps } from '../trading-deps.js';
+import { createKrTrading, createTradingDeps, executionQueueDeps, krLane } from '../trading-deps.js';
 import { CANCEL_OWED_POLL_MS, OwedCancelRunner } from '../../trading/kill-switch/cancel-owed.js';
 import { marketHoursFor } from '../../engine/market-hours.js';
 import { openQueueSlots } from '../../engine/schedule/slots.js';
@@ -167,10 +167,14 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   });
   const executionConn = blocking();
   const trading = createTradingDeps(config, app.ds, log.child({ component: 'broker' }), { redis: app.redis, prefix: config.redis.prefix });
+  // Korea's broker (KIS, or the KR paper book): its own lane for KR approvals, /close and reconciliation.
+  const krTrading = createKrTrading(config, app.ds, log.child({ component: 'broker' }), { redis: app.redis, prefix: config.redis.prefix });
   const owedCancel = new OwedCancelRunner(
     {
       db: app.uow,
-      brokers: [trading.broker],
+      // /kill cancels at every broker that can hold an open order, each with its own proof. The KR
+      // paper book is left out: Courtside sends it IOC orders only (krLane), so nothing ever rests there.
+      brokers: config.kr.broker === 'paper' ? [trading.broker] : [trading.broker, krTrading.broker],
       audit: app.audit,
       publisher: app.publisher,
       admins: () => adminChatIds(config.telegram.allowed),
@@ -179,7 +183,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     log.child({ component: 'cancel-owed' }),
   );
   // The open queue judges the session with the configured hours (the exchange's, unless MARKET_HOURS says otherwise).
-  const queueDeps = executionQueueDeps(app, trading, owedCancel);
+  const queueDeps = { ...executionQueueDeps(app, trading, owedCancel), kr: krLane(app, krTrading) };
   const execDeps = {
     ...queueDeps,
     // Entries (never exits) wait for a passing preflight with a live broker: read right before the order goes.

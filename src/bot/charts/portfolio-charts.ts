@@ -2,6 +2,7 @@ import type { BarChartSpec, CandleChartSpec, LineChartSpec, PriceLevel } from '.
 import { equityChartSpec } from './specs.js';
 import type { OrderSummary } from '../../trading/execution/execute.js';
 import { price } from '../format/display.js';
+import { amountsOfSymbol } from '../format/market-amounts.js';
 import type { FillContext } from '../../trading/portfolio/fill-context.js';
 import type { PnlReport, PositionsSnapshot } from '../../trading/portfolio/types.js';
 
@@ -53,9 +54,11 @@ export function pnlEquityChart(r: PnlReport): LineChartSpec | null {
  */
 export function fillChart(o: OrderSummary, ctx: FillContext): CandleChartSpec | null {
   if (ctx.candles.length === 0 || o.avgFillPrice === null || o.filledQty <= 0) return null;
+  // Whole won for a KRX code, dollars as before for US.
+  const { price } = amountsOfSymbol(o.symbol);
   // No limit line: it sits within cents of the fill, and the two labels would overlap; the caption has it.
   const levels: PriceLevel[] = [{ role: 'entry', price: o.avgFillPrice, label: `Filled ${price(o.avgFillPrice)}` }];
-  if (ctx.stop !== null && Number.isFinite(ctx.stop)) levels.push({ role: 'stop', price: ctx.stop });
+  if (ctx.stop !== null && Number.isFinite(ctx.stop)) levels.push({ role: 'stop', price: ctx.stop, ...(/^\d{6}$/.test(o.symbol) ? { label: `Stop ${price(ctx.stop)}` } : {}) });
   return {
     kind: 'candles',
     title: `${o.symbol} · ${o.side === 'buy' ? 'bought' : 'sold'} ${o.filledQty} @ ${price(o.avgFillPrice)}`,

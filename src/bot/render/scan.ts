@@ -5,6 +5,7 @@ import { asFormatted, type Keyboard } from '../format/message.js';
 import { nyClock } from '../format/ny-time.js';
 import { pickCaption, pickChartSpec, queueOfferAt } from '../views/pick-card.js';
 import { QUEUE_FOR_OPEN, queueButton } from '../callbacks/queue-button.js';
+import { marketOfSymbol } from '../../engine/market/symbols.js';
 import type { MarketHours } from '../../engine/market-hours.js';
 import { heldPicksText, scanDoneText, scanProgressText, scanStartedText, scheduledScanAckText } from '../views/scan-messages.js';
 import type { RenderContext, RendererTable } from './types.js';
@@ -37,7 +38,8 @@ export const scanRenderers: RendererTable<ScanNotice> = {
           { text: '✅ Approve', callback_data: signCallback(key, CALLBACK_ACTIONS.approvePick, pick.id, expires) },
           { text: '✖ Reject', callback_data: signCallback(key, CALLBACK_ACTIONS.rejectPick, pick.id, expires) },
         ],
-        ...(queue ? [[{ text: QUEUE_FOR_OPEN, callback_data: queueButton(key, 'e', pick.id, expires) }]] : []),
+        // The open queue sends at the NYSE open: a KR pick (six-digit code) is never offered it.
+        ...(queue && marketOfSymbol(pick.symbol) === 'US' ? [[{ text: QUEUE_FOR_OPEN, callback_data: queueButton(key, 'e', pick.id, expires) }]] : []),
       ];
       ops.push(await ctx.photoOp(png, pickCaption(pick, nyClock(pick.expiresAt), queue, n.correlation?.[pick.id] ?? null), keyboard, `pick:${pick.id}`));
     }

@@ -4,7 +4,7 @@ import { GATE_TITLES } from './fill-view.js';
 import { failedReason } from './execution-reasons.js';
 import { recordedReasonText } from './recorded-reasons.js';
 import type { ExecutionOutcome } from '../../trading/execution/execute.js';
-import { price } from '../format/display.js';
+import { amountsOfSymbol } from '../format/market-amounts.js';
 import { pickCaption, type PickView } from './pick-card.js';
 
 
@@ -17,9 +17,9 @@ export function cardWithOutcome(pick: PickView & { expiresAt: Date }, outcome: s
 export function outcomeLine(out: ExecutionOutcome): string {
   switch (out.kind) {
     case 'filled':
-      return `✅ Filled ${out.filledQty} @ ${price(out.avgFillPrice)} (${out.broker})`;
+      return `✅ Filled ${out.filledQty} @ ${amountsOfSymbol(out.symbol).price(out.avgFillPrice)} (${out.broker})`;
     case 'partially_filled':
-      return `🟡 Partly filled ${out.filledQty}/${out.qty} @ ${price(out.avgFillPrice)} (${out.broker})`;
+      return `🟡 Partly filled ${out.filledQty}/${out.qty} @ ${amountsOfSymbol(out.symbol).price(out.avgFillPrice)} (${out.broker})`;
     case 'not_filled':
       return `⚪ Not filled: ${recordedReasonText(out.reason)}`;
     case 'refused':

@@ -6,6 +6,7 @@ import { fillChart } from '../charts/portfolio-charts.js';
 import { exactPrice, price } from '../format/display.js';
 import type { FillContext } from '../../trading/portfolio/fill-context.js';
 import { money, pct } from '../format/numbers.js';
+import { amountsOfSymbol } from '../format/market-amounts.js';
 import { failedReason, pendingReason } from './execution-reasons.js';
 import { recordedReasonText, unfilledText } from './recorded-reasons.js';
 
@@ -71,6 +72,8 @@ function verb(o: OrderSummary): string {
 
 /** Filled or partly filled: what, how much at what price vs the limit, money at stake, stop, ids. */
 function filledText(o: ({ kind: 'filled' } | { kind: 'partially_filled' }) & OrderSummary, ctx: FillContext): FmtString {
+  // The symbol's market: dollars as always for US, whole won for a KRX code.
+  const { price, exactPrice, amount: money } = amountsOfSymbol(o.symbol);
   const partial = o.kind === 'partially_filled';
   const lines: (string | FmtString)[] = [
     partial
@@ -106,6 +109,7 @@ function filledText(o: ({ kind: 'filled' } | { kind: 'partially_filled' }) & Ord
 
 /** IOC with nothing filled: why, that nothing changed, and what to do. */
 function notFilledText(o: Extract<ExecutionOutcome, { kind: 'not_filled' }>): FmtString {
+  const { price } = amountsOfSymbol(o.symbol);
   return join(
     [
       fmt`⚪ ${bold`Not filled: ${o.symbol}`} — 0/${String(o.qty)} at limit ${price(o.limitPrice)}`,

@@ -10,9 +10,21 @@ import type { PickCorrelation } from '../../trading/risk/card-correlation.js';
 import { queueWindow, type MarketHours } from '../../engine/market-hours.js';
 import { queueOfferLine } from './queue-view.js';
 import { pickTitle, showsSources, sourcesLines } from './pick-sources-view.js';
+import { marketOfSymbol, type Market } from '../../engine/market/index.js';
+import { kstClock, krLabel, krLevelLines, krSourcesLines, won } from './kr-pick-card.js';
 
-/** A pick, as the card shows it. */
-export type PickView = ScanPick;
+/** A pick, as the card shows it; `name`: the listing's name where known (KR ETFs). */
+export type PickView = ScanPick & { name?: string };
+
+/** The pick's market, from its symbol (six digits: KRX); stored picks need no market column for it. */
+export function pickMarket(p: { symbol: string }): Market {
+  try {
+    return marketOfSymbol(p.symbol);
+  } catch {
+    // A stored symbol the rule refuses was written by the US-only code: US, as it always was.
+    return 'US';
+  }
+}
 
 const CHART_BARS = 120;
 
@@ -44,6 +56,7 @@ export function queueOfferAt(hours: MarketHours | undefined, nowMs: number): Que
  * would send it and when it would expire.
  */
 export function pickCaption(p: PickView, expiresLabel: string, queue: QueueOffer | null = null, correlation: PickCorrelation | null = null): FmtString {
+  if (pickMarket(p) === 'KR') return krPickCaption(p);
   const title = pickTitle(p);
   return join(
     [
@@ -64,6 +77,25 @@ export function pickCaption(p: PickView, expiresLabel: string, queue: QueueOffer
   );
 }
 
+/**
+ * A KR card: whole won, the ETF's name, the deadline in KST. No queue offer (Queue for the open
+ * sends at the NYSE open) and no correlation line (it sums the open book's dollars); the renderer's
+ * New York deadline label is replaced by the KST one.
+ */
+function krPickCaption(p: PickView): FmtString {
+  return join(
+    [
+      fmt`📈 ${bold(krLabel(p))} · ${pickTitle(p)}${p.demo ? ' · DEMO' : ''}`,
+      ...krLevelLines(p),
+      ...(showsSources(p.sources) ? krSourcesLines({ strategy: p.strategy, qty: p.qty, sources: p.sources }) : []),
+      `Why: ${p.reasons.join('; ')}`,
+      STOP_NOTE,
+      `${p.demo ? 'DEMO data (synthetic)' : 'Data'} as of ${p.sessionDate} (KRX) · pick ${p.id} · approve by ${kstClock(p.expiresAt)}`,
+    ],
+    '\n',
+  );
+}
+
 /** Candles (last ~120 bars) with SMA200, the strategy's channel, entry/stop/target lines and the signal candle marked. */
 export function pickChartSpec(p: PickView, series: BarSeries): CandleChartSpec {
   const n = series.dates.length;
@@ -77,17 +109,16 @@ export function pickChartSpec(p: PickView, series: BarSeries): CandleChartSpec {
   // The signal came from the close of its session: the last bar, unless newer bars were stored since
   // (a session outside the window gets no marker rather than a wrong one).
   const signal = bars.findLastIndex((b) => b.date === p.sessionDate);
+  // KR levels are labelled in won (the default label prints two decimals).
+  const kr = pickMarket(p) === 'KR';
+  const level = (role: 'entry' | 'stop' | 'target', at: number, name: string) => (kr ? { role, price: at, label: `${name} ${won(at)}` } : { role, price: at });
   return {
     kind: 'candles',
-    title: `${p.symbol} · ${pickTitle(p)} · ${p.sessionDate}`,
+    title: `${kr ? krLabel(p) : p.symbol} · ${pickTitle(p)} · ${p.sessionDate}`,
     bars,
     overlays,
     ...(signal >= 0 ? { signalIndex: signal } : {}),
-    levels: [
-      { role: 'entry', price: p.entry },
-      { role: 'stop', price: p.stop },
-      ...(p.target === null ? [] : [{ role: 'target' as const, price: p.target }]),
-    ],
+    levels: [level('entry', p.entry, 'Entry'), level('stop', p.stop, 'Stop'), ...(p.target === null ? [] : [level('target', p.target, 'Target')])],
     ...(p.demo ? { watermark: 'DEMO' } : {}),
   };
 }

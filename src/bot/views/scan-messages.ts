@@ -4,18 +4,23 @@ import { sourceShort } from './pick-sources-view.js';
 
 /** The ack once the scan knows its universe: "⏳ Scanning 900 symbols as of 2026-03-02… 0/900". */
 export function scanStartedText(n: Omit<ScanStartedNotice, 'kind' | 'messageId'>): string {
-  return `⏳ Scanning ${n.symbols} symbols as of ${n.asOf}${n.demo ? ' (DEMO data)' : ''}… 0/${n.symbols}`;
+  return `⏳ Scanning ${n.symbols} ${symbolsOf(n)} as of ${n.asOf}${n.demo ? ' (DEMO data)' : ''}… 0/${n.symbols}`;
 }
 
 /** The ack while chunks finish. */
 export function scanProgressText(n: Omit<ScanProgressNotice, 'kind' | 'messageId'>): string {
-  return `⏳ Scanning ${n.total} symbols as of ${n.asOf}… ${n.done}/${n.total}`;
+  return `⏳ Scanning ${n.total} ${symbolsOf(n)} as of ${n.asOf}… ${n.done}/${n.total}`;
 }
 
 /** The ack once the scan is over: what was evaluated, the signals per strategy, and what comes below. */
 export function scanDoneText(n: Omit<ScanFinishedNotice, 'kind' | 'messageId'>): FmtString {
   const byStrategy = n.byStrategy.map((s) => `${s.strategy}: ${s.signals}`).join(', ');
-  return fmt`✅ ${bold`Scan done`} — ${String(n.evaluated)} symbols as of ${n.asOf}${n.demo ? ' · DEMO data' : ''}\nSignals: ${String(n.signals)} (${byStrategy})${n.skipped ? `; ${n.skipped} symbols skipped (stale, short history or sessions missing: /journal SYMBOL says why)` : ''}\n${topLine(n.shown, n.held ?? 0)}`;
+  return fmt`✅ ${bold`Scan done`} — ${String(n.evaluated)} ${symbolsOf(n)} as of ${n.asOf}${n.demo ? ' · DEMO data' : ''}\nSignals: ${String(n.signals)} (${byStrategy})${n.skipped ? `; ${n.skipped} symbols skipped (stale, short history or sessions missing: /journal SYMBOL says why)` : ''}\n${topLine(n.shown, n.held ?? 0)}`;
+}
+
+/** "symbols", or "KR symbols" for a KR scan: two scans of one /scan each say which market they are. */
+function symbolsOf(n: { market?: string }): string {
+  return n.market === 'KR' ? 'KR symbols' : 'symbols';
 }
 
 /** What comes below the summary: new cards, and the top picks already shown or decided (listed once, without buttons). */

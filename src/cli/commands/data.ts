@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BarsStore } from '../../adapters/bars/store.js';
 import { csvFilesAt, importCsvPath, CsvImportInputError, type CsvFileReport, type CsvImportReport } from '../../adapters/bars/import-csv.js';
-import { seedDefaultData, type SeedReport } from '../../adapters/bars/seed.js';
+import { krDemoEndDate, seedDemoDatasets, type KrDemoSeedReport, type SeedReport } from '../../adapters/bars/seed.js';
 import type { BarsStatus } from '../../adapters/bars/types.js';
 import { demoRegeneratedText } from '../../bot/views/demo-data-view.js';
 import { DEMO_GENERATOR_VERSION } from '../../adapters/market-data/synthetic/generator-version.js';
@@ -38,9 +38,11 @@ const USAGE = `courtside data import <file-or-folder> [--symbol SYM] [--replace]
            --symbol SYM  symbol for a single file not named after it
            --replace     the file becomes the symbol's whole history (default: merge)
            Exit 0: everything stored; 1: some lines or bars rejected (the rest stored).
-  seed     Store the bundled real samples and the synthetic DEMO universe (idempotent).
+  seed     Store the bundled real samples, the synthetic DEMO universe and the KR DEMO
+           ETFs (synthetic KRX bars in won; idempotent).
            --end-date    last session of the synthetic history (default: the last
-                         NYSE session before today)
+                         NYSE session before today; KR: the last KRX session closed,
+                         or the KRX session on or before --end-date)
            --universe    a universe CSV (a symbol column) whose symbols get the DEMO
                          bars, instead of the bundled ~900-symbol universe
            --force       re-check every symbol even when the store says it is seeded
@@ -179,12 +181,21 @@ function seedText(r: SeedReport, endDate: string): string {
   return lines.join('\n') + '\n';
 }
 
+/** The KR DEMO line(s) under the US seed's text. */
+function krSeedText(r: KrDemoSeedReport, endDate: string): string {
+  if (r.upToDate) return `KR DEMO ETFs already stored (KRX history up to ${endDate}): ${plural(r.demoSymbols, 'DEMO symbol')}; nothing to do.\n`;
+  const written = (r.synthetic?.inserted ?? 0) + (r.synthetic?.updated ?? 0);
+  return `Seeded KR DEMO ETFs (KRX history up to ${endDate}, in won): ${plural(r.demoSymbols, 'DEMO symbol')}, ${plural(written, 'bar')} written (source synthetic — made-up data, not evidence).\n`;
+}
+
 async function runSeed(args: string[], io: CliIO): Promise<number> {
   const { values } = parse(args, { 'end-date': { type: 'string' }, universe: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } }, 0);
   const endDate = values['end-date'] ?? defaultEndDate();
   if (!isIsoDate(endDate)) throw new UsageError(`--end-date "${endDate.slice(0, 20)}" is not a YYYY-MM-DD date`);
+  // A named end date is a Seoul date too (the KR seed ends on the KRX session on or before it).
+  const krEndDate = values['end-date'] ?? krDemoEndDate(Date.now());
   const universe = values.universe !== undefined ? await readUniverseFile(values.universe) : undefined;
-  const report = await withStore((store) => seedDefaultData(store, { endDate, force: values.force === true, ...(universe ? { universe } : {}) }));
+  const { us: report, kr } = await withStore((store) => seedDemoDatasets(store, { endDate, krEndDate, force: values.force === true, ...(universe ? { universe } : {}) }));
   if (values.json) {
     const { sample, synthetic, ...rest } = report;
     const summary = {
@@ -192,10 +203,11 @@ async function runSeed(args: string[], io: CliIO): Promise<number> {
       endDate,
       sample: sample && { inserted: sample.write.inserted, updated: sample.write.updated, unchanged: sample.write.unchanged, deleted: sample.write.deleted, dropped: sample.dropped },
       synthetic: synthetic && { inserted: synthetic.inserted, updated: synthetic.updated, unchanged: synthetic.unchanged, deleted: synthetic.deleted, keptReal: synthetic.symbols.filter((s) => s.skipped).map((s) => s.symbol) },
+      kr: { upToDate: kr.upToDate, dataset: kr.dataset, endDate: krEndDate, demoSymbols: kr.demoSymbols, reseeded: kr.reseeded, regenerated: kr.regenerated },
     };
     io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   } else {
-    io.stdout(seedText(report, endDate));
+    io.stdout(seedText(report, endDate) + krSeedText(kr, krEndDate));
   }
   return 0;
 }

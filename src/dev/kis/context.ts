@@ -13,6 +13,8 @@ export interface KisContext {
   bars: Map<string, KisBar[]>;
   now(): number;
   closedDays: ReadonlySet<string>;
+  /** Every instant is the continuous session (see KisEmulatorOptions.alwaysOpen). */
+  alwaysOpen: boolean;
   pageSize: number;
   chartRowLimit: number;
   counters: KisCounters;

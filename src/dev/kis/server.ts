@@ -59,6 +59,7 @@ export async function startKisEmulator(opts: KisEmulatorOptions): Promise<KisEmu
     quotes,
     bars: new Map(Object.entries(opts.bars ?? {})),
     now,
+    alwaysOpen: opts.alwaysOpen ?? false,
     closedDays: new Set((opts.closedDays ?? []).map((d) => d.replaceAll('-', ''))),
     pageSize: opts.pageSize ?? (server === 'real' ? 100 : 15),
     chartRowLimit: opts.chartRowLimit ?? 100,

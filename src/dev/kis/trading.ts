@@ -34,7 +34,7 @@ export function orderCash(ctx: KisContext, side: 'buy' | 'sell', raw: string): K
   const b = p.data;
   if (wrongAccount(ctx, b)) return REFUSALS.badAccount();
   const now = ctx.now();
-  const phase = krxPhase(now, ctx.closedDays);
+  const phase = ctx.alwaysOpen ? 'continuous' : krxPhase(now, ctx.closedDays);
   if (phase === 'closed') return REFUSALS.marketClosed();
   const immediate = b.ORD_DVSN === '11' || b.ORD_DVSN === '12';
   if (immediate && phase !== 'continuous') return REFUSALS.singlePrice();
@@ -58,7 +58,7 @@ export function cancelOrder(ctx: KisContext, raw: string): KisReply {
   const b = p.data;
   if (wrongAccount(ctx, b)) return REFUSALS.badAccount();
   const now = ctx.now();
-  if (krxPhase(now, ctx.closedDays) === 'closed') return REFUSALS.marketClosed();
+  if (!ctx.alwaysOpen && krxPhase(now, ctx.closedDays) === 'closed') return REFUSALS.marketClosed();
   const orig = ctx.book.get(b.ORGN_ODNO);
   const left = orig && !orig.isCancel ? ctx.book.remaining(orig) : 0;
   const qty = b.QTY_ALL_ORD_YN === 'Y' ? left : Math.min(Number(b.ORD_QTY), left);

@@ -49,6 +49,11 @@ export interface KisEmulatorOptions {
   requireHashkey?: boolean;
   /** Extra KRX closed days, YYYY-MM-DD (weekends are always closed). */
   closedDays?: string[];
+  /**
+   * Every instant is KRX's continuous session, so an end-to-end test of the fill path runs at any
+   * hour on the real clock (the app's MARKET_HOURS=always counterpart). Default false: KRX hours.
+   */
+  alwaysOpen?: boolean;
   port?: number;
 }
 

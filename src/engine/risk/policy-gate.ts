@@ -1,12 +1,19 @@
+import type { MarketCurrency } from '../market/markets.js';
+import { currencyFigure } from './money-words.js';
 import { isPositiveFinite, PASS, refuse, type GateResult } from './types.js';
 
 export interface PolicyCheckInput {
+  /**
+   * The currency of every amount here (the market's: KRW for KR). Default USD. A KRW refusal
+   * carries it as the figure `krw: 1`, so its words, now and when re-read, show won.
+   */
+  currency?: MarketCurrency;
   side: 'buy' | 'sell';
   /** Whole shares, > 0. */
   qty: number;
   /** The worst price the order can execute at (the limit). */
   price: number;
-  /** Dollars already committed today (reserved or spent). */
+  /** Amount already committed today (reserved or spent) in this market's budget. */
   spentToday: number;
   /** Largest notional (qty × price) of one order. Default 75. */
   perOrderBudget?: number;
@@ -36,6 +43,7 @@ export const PolicyGate = {
     const dailyBudget = input.dailyBudget ?? DEFAULT_DAILY_BUDGET;
     const { side, qty, price } = input;
     const spentToday = Math.max(0, input.spentToday);
+    const cur = currencyFigure(input.currency);
     if (!Number.isSafeInteger(qty) || qty <= 0) {
       return refuse('policy', 'qty', { qty });
     }
@@ -43,10 +51,10 @@ export const PolicyGate = {
       return refuse('policy', 'price', { price });
     }
     if (input.minPrice !== undefined && price < input.minPrice) {
-      return refuse('policy', 'min_price', { price, minPrice: input.minPrice });
+      return refuse('policy', 'min_price', { price, minPrice: input.minPrice, ...cur });
     }
     if (input.maxPrice !== undefined && price > input.maxPrice) {
-      return refuse('policy', 'max_price', { price, maxPrice: input.maxPrice });
+      return refuse('policy', 'max_price', { price, maxPrice: input.maxPrice, ...cur });
     }
     if (side === 'sell' && !input.allowShorts) {
       const held = input.heldQty ?? 0;
@@ -57,11 +65,11 @@ export const PolicyGate = {
     const notional = qty * price;
     if (notional > perOrderBudget + 1e-9) {
       const fit = Math.floor((perOrderBudget + 1e-9) / price);
-      return refuse('policy', 'per_order_budget', { qty, price, notional, perOrderBudget, maxQty: fit });
+      return refuse('policy', 'per_order_budget', { qty, price, notional, perOrderBudget, maxQty: fit, ...cur });
     }
     // Sells reduce exposure: only buys draw on the daily budget.
     if (side === 'buy' && spentToday + notional > dailyBudget + 1e-9) {
-      return refuse('policy', 'daily_budget', { spentToday, notional, total: spentToday + notional, dailyBudget, remaining: Math.max(0, dailyBudget - spentToday) });
+      return refuse('policy', 'daily_budget', { spentToday, notional, total: spentToday + notional, dailyBudget, remaining: Math.max(0, dailyBudget - spentToday), ...cur });
     }
     return PASS;
   },

@@ -1,4 +1,5 @@
 import { pct, usd } from './format.js';
+import { moneyOf } from './money-words.js';
 
 import { sentence, type Sentence } from './sentence.js';
 import { CORRELATION_SENTENCES } from './correlation-sentences.js';
@@ -19,23 +20,32 @@ const SENTENCES: Readonly<Record<string, Readonly<Record<string, Sentence>>>> = 
   policy: {
     qty: sentence(['qty'], (n) => `Order refused by PolicyGate: quantity must be a whole number of shares above 0, not ${n.qty}.`),
     price: sentence(['price'], (n) => `Order refused by PolicyGate: price must be a positive number, not ${n.price}.`),
-    min_price: sentence(['price', 'minPrice'], (n) => `Order refused by PolicyGate: price ${usd(n.price)} is below the minimum share price ${usd(n.minPrice)}.`),
-    max_price: sentence(['price', 'maxPrice'], (n) => `Order refused by PolicyGate: price ${usd(n.price)} is above the maximum share price ${usd(n.maxPrice)}.`),
+    // PolicyGate's limits are in the market's currency (won for KR): `moneyOf` reads it from the numbers.
+    min_price: sentence(['price', 'minPrice'], (n) => `Order refused by PolicyGate: price ${moneyOf(n)(n.price)} is below the minimum share price ${moneyOf(n)(n.minPrice)}.`),
+    max_price: sentence(['price', 'maxPrice'], (n) => `Order refused by PolicyGate: price ${moneyOf(n)(n.price)} is above the maximum share price ${moneyOf(n)(n.maxPrice)}.`),
     no_shorts: sentence(
       ['qty', 'heldQty'],
       (n) => `Order refused by PolicyGate: selling ${n.qty} shares with ${n.heldQty} held would open a short, and shorts are not allowed.`,
     ),
     per_order_budget: sentence(
       ['qty', 'price', 'notional', 'perOrderBudget', 'maxQty'],
-      (n) =>
-        `Order refused by PolicyGate: ${n.qty} × ${usd(n.price)} = ${usd(n.notional)} exceeds the per-order budget of ${usd(n.perOrderBudget)}` +
-        (n.maxQty > 0 ? ` (at most ${n.maxQty} shares fit).` : ' (not even one share fits).'),
+      (n) => {
+        const m = moneyOf(n);
+        return (
+          `Order refused by PolicyGate: ${n.qty} × ${m(n.price)} = ${m(n.notional)} exceeds the per-order budget of ${m(n.perOrderBudget)}` +
+          (n.maxQty > 0 ? ` (at most ${n.maxQty} shares fit).` : ' (not even one share fits).')
+        );
+      },
     ),
     daily_budget: sentence(
       ['spentToday', 'notional', 'total', 'dailyBudget', 'remaining'],
-      (n) =>
-        `Order refused by PolicyGate: ${usd(n.spentToday)} already committed today + ${usd(n.notional)} for this order = ${usd(n.total)}, ` +
-        `over the daily budget of ${usd(n.dailyBudget)} (${usd(n.remaining)} left).`,
+      (n) => {
+        const m = moneyOf(n);
+        return (
+          `Order refused by PolicyGate: ${m(n.spentToday)} already committed today + ${m(n.notional)} for this order = ${m(n.total)}, ` +
+          `over the daily budget of ${m(n.dailyBudget)} (${m(n.remaining)} left).`
+        );
+      },
     ),
   },
   liquidity: {

@@ -1,15 +1,17 @@
 import { QUEUE_EXPIRE_AFTER_OPEN_MIN, QUEUE_SEND_AFTER_OPEN_MIN } from '../market-hours.js';
+import type { Market } from '../market/markets.js';
 
 /**
  * Slot definitions: what the scheduler runs, when, and until when a missed run
  * is still worth catching up. Pure (no I/O, no clock).
  *
- * Times are written as one of:
- * - `HH:MM`: a fixed New York wall-clock time on the session date (`24:00` or
+ * A slot table belongs to one market and is written on that market's clock
+ * (New York for US, Seoul for KR; see market-plan.ts). Times are written as one of:
+ * - `HH:MM`: a fixed local wall-clock time on the session date (`24:00` or
  *   `midnight` = the midnight that ends the session date);
  * - `open`, `open+N`, `open-N`: N minutes after/before that session's actual open;
  * - `close`, `close+N`, `close-N`: N minutes after/before that session's actual
- *   close — 16:00, or 13:00 on an early-close day.
+ *   close — 16:00, or 13:00 on an early-close day (KRX: 15:30, 16:30 on CSAT days).
  *
  * Early closes: slots written relative to the close move with it, so the
  * default `close-5` scan runs at 15:55 on a regular day and 12:55 before a
@@ -38,11 +40,27 @@ export type TimeSpec = { readonly anchor: 'clock'; readonly minutes: number } | 
 /** Regular session hours in minutes after New York midnight (09:30 and 16:00). */
 export const REGULAR_OPEN_MINUTES = 9 * 60 + 30;
 export const REGULAR_CLOSE_MINUTES = 16 * 60;
+
+/**
+ * A market's regular session in minutes after local midnight. Slots are named
+ * by their time on such a day and a reconciliation's window depends on which
+ * side of the close it falls, so a KR table needs KRX hours, not New York's.
+ */
+export interface RegularHours {
+  readonly open: number;
+  readonly close: number;
+}
+
+/** Regular hours per market: NYSE 09:30–16:00 New York, KRX 09:00–15:30 Seoul (since 2016-08). */
+export const REGULAR_HOURS: Readonly<Record<Market, RegularHours>> = Object.freeze({
+  US: Object.freeze({ open: REGULAR_OPEN_MINUTES, close: REGULAR_CLOSE_MINUTES }),
+  KR: Object.freeze({ open: 9 * 60, close: 15 * 60 + 30 }),
+});
 const MINUTES_PER_DAY = 24 * 60;
 const MAX_OFFSET_MINUTES = 12 * 60;
 
 export interface SlotDef {
-  /** Unique id, `[a-z0-9-]`: `<kind>-<HHMM on a regular day>`, e.g. `scan-0935`, `scan-1555`. Used in job ids and `scheduled_runs`. */
+  /** Unique within its market's table, `[a-z0-9-]`: `<kind>-<HHMM on a regular day>`, e.g. `scan-0935`, `scan-1555`. Used in job ids and `scheduled_runs`. */
   readonly slot: string;
   readonly kind: AnySlotKind;
   /** When it is due. */
@@ -121,10 +139,10 @@ export function parseTimeList(text: string): string[] {
   return items;
 }
 
-/** Minutes after New York midnight at which the spec falls on a regular 09:30–16:00 session. */
-export function regularDayMinutes(spec: TimeSpec): number {
+/** Minutes after local midnight at which the spec falls on a regular session (default NYSE 09:30–16:00). */
+export function regularDayMinutes(spec: TimeSpec, hours: RegularHours = REGULAR_HOURS.US): number {
   if (spec.anchor === 'clock') return spec.minutes;
-  return (spec.anchor === 'open' ? REGULAR_OPEN_MINUTES : REGULAR_CLOSE_MINUTES) + spec.minutes;
+  return (spec.anchor === 'open' ? hours.open : hours.close) + spec.minutes;
 }
 
 /** `HH:MM`, or `open±N` / `close±N`. */
@@ -141,7 +159,7 @@ function hhmm(minutes: number, sep: string): string {
 }
 
 /** Per kind: until when a missed run is useful, and whether it needs the market open. */
-function kindRules(kind: AnySlotKind, at: TimeSpec): { until: TimeSpec; whileOpen: boolean } {
+function kindRules(kind: AnySlotKind, at: TimeSpec, hours: RegularHours): { until: TimeSpec; whileOpen: boolean } {
   switch (kind) {
     case 'open-queue':
       // Sending at the open and expiring at open + 30 min are both useful until the close (each run does both).
@@ -160,23 +178,23 @@ function kindRules(kind: AnySlotKind, at: TimeSpec): { until: TimeSpec; whileOpe
       return { until: { anchor: 'clock', minutes: MINUTES_PER_DAY }, whileOpen: false };
     case 'reconcile':
       // A pre-open/intraday reconciliation is still useful until the close; an after-close one until midnight.
-      return regularDayMinutes(at) < REGULAR_CLOSE_MINUTES
+      return regularDayMinutes(at, hours) < hours.close
         ? { until: { anchor: 'close', minutes: 0 }, whileOpen: false }
         : { until: { anchor: 'clock', minutes: MINUTES_PER_DAY }, whileOpen: false };
   }
 }
 
-/** One slot of `kind` at `time`. */
-export function makeSlot(kind: AnySlotKind, time: string | TimeSpec, graceMinutes = 10): SlotDef {
+/** One slot of `kind` at `time`, named by its time on a regular day of `hours` (default NYSE). */
+export function makeSlot(kind: AnySlotKind, time: string | TimeSpec, graceMinutes = 10, hours: RegularHours = REGULAR_HOURS.US): SlotDef {
   const at = typeof time === 'string' ? parseTimeSpec(time) : time;
-  const minutes = regularDayMinutes(at);
+  const minutes = regularDayMinutes(at, hours);
   if (minutes < 0 || minutes >= MINUTES_PER_DAY) throw new RangeError(`${kind} at ${formatTimeSpec(at)}: must fall within the session day (00:00–23:59 on a regular day)`);
   if (!Number.isFinite(graceMinutes) || graceMinutes <= 0) throw new RangeError(`graceMinutes must be positive`);
   return {
     slot: `${kind}-${hhmm(minutes, '')}`,
     kind,
     at,
-    ...kindRules(kind, at),
+    ...kindRules(kind, at, hours),
     graceMs: Math.round(graceMinutes * 60_000),
     // The weekly review sums a whole week: it runs once, after the week's last session.
     ...(kind === 'review-weekly' ? { days: 'week-last' as const } : {}),
@@ -184,10 +202,11 @@ export function makeSlot(kind: AnySlotKind, time: string | TimeSpec, graceMinute
 }
 
 /**
- * All slots of a schedule, ordered by their regular-day time.
+ * All slots of a schedule, ordered by their regular-day time on `hours` (the
+ * table's market: default NYSE; pass `REGULAR_HOURS.KR` for a KR table).
  * @throws RangeError on a malformed time, or two times of one kind that fall at the same regular-day time.
  */
-export function buildSlots(spec: ScheduleSpec = DEFAULT_SCHEDULE): SlotDef[] {
+export function buildSlots(spec: ScheduleSpec = DEFAULT_SCHEDULE, hours: RegularHours = REGULAR_HOURS.US): SlotDef[] {
   const grace = spec.graceMinutes ?? 10;
   const byKind: [SlotKind, readonly string[]][] = [
     ['scan', spec.scans],
@@ -203,19 +222,19 @@ export function buildSlots(spec: ScheduleSpec = DEFAULT_SCHEDULE): SlotDef[] {
   const seen = new Set<string>();
   for (const [kind, times] of byKind) {
     for (const t of times) {
-      const s = makeSlot(kind, t, grace);
+      const s = makeSlot(kind, t, grace, hours);
       if (seen.has(s.slot)) throw new RangeError(`${kind} is scheduled twice at the same time (${t}); remove one`);
       seen.add(s.slot);
       slots.push(s);
     }
   }
-  return slots.sort((a, b) => regularDayMinutes(a.at) - regularDayMinutes(b.at) || a.slot.localeCompare(b.slot));
+  return slots.sort((a, b) => regularDayMinutes(a.at, hours) - regularDayMinutes(b.at, hours) || a.slot.localeCompare(b.slot));
 }
 
 /**
  * The open queue's two slots: open + 1 min (send what is due) and open + 30
  * min (expire what was not sent). Both enqueue the same idempotent job; its
- * jobId (`sched-<slot>-<date>`) carries the session date.
+ * jobId (`sched-<market>-<slot>-<date>`) carries the market and session date.
  */
 export function openQueueSlots(graceMinutes = 10): SlotDef[] {
   return [makeSlot('open-queue', `open+${QUEUE_SEND_AFTER_OPEN_MIN}`, graceMinutes), makeSlot('open-queue', `open+${QUEUE_EXPIRE_AFTER_OPEN_MIN}`, graceMinutes)];

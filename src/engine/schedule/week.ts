@@ -1,10 +1,13 @@
 /**
- * Trading weeks on the NYSE calendar (pure): a week runs Monday to Sunday, New York dates, and
- * its sessions are the exchange's sessions in it. The weekly review runs after the week's last
- * session: Friday, or Thursday before a Good Friday, or earlier when more days are closed; a week
- * without any session has no review.
+ * Trading weeks on an exchange calendar (pure; NYSE unless another is given): a week runs Monday
+ * to Sunday in exchange-local dates, and its sessions are the exchange's sessions in it. The
+ * weekly review runs after the week's last session: Friday, or Thursday before a Good Friday (NYSE)
+ * or a KRX holiday, or earlier when more days are closed; a week without any session has no review.
  */
-import { sessionsBetween } from '../calendar/index.js';
+import { XNYS_CALENDAR, type ExchangeCalendar } from '../calendar/exchange.js';
+
+/** The part of a calendar the weeks need. */
+type WeekCalendar = Pick<ExchangeCalendar, 'sessionsBetween'>;
 
 const MS_PER_DAY = 86_400_000;
 
@@ -22,18 +25,18 @@ export function weekMonday(date: string): string {
 }
 
 /** The sessions of the week holding `date`, Monday first; empty for a week without a session. */
-export function weekSessions(date: string): string[] {
+export function weekSessions(date: string, calendar: WeekCalendar = XNYS_CALENDAR): string[] {
   const monday = weekMonday(date);
-  return sessionsBetween(monday, shift(monday, 6));
+  return calendar.sessionsBetween(monday, shift(monday, 6));
 }
 
 /** The last session of the week holding `date`, or null when that week has none. */
-export function lastSessionOfWeek(date: string): string | null {
-  const sessions = weekSessions(date);
+export function lastSessionOfWeek(date: string, calendar: WeekCalendar = XNYS_CALENDAR): string | null {
+  const sessions = weekSessions(date, calendar);
   return sessions[sessions.length - 1] ?? null;
 }
 
 /** True when `date` is a session and no later session falls in its week. */
-export function isLastSessionOfWeek(date: string): boolean {
-  return lastSessionOfWeek(date) === date;
+export function isLastSessionOfWeek(date: string, calendar: WeekCalendar = XNYS_CALENDAR): boolean {
+  return lastSessionOfWeek(date, calendar) === date;
 }

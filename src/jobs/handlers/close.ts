@@ -12,10 +12,13 @@ import type { JobProducer } from '../producer.js';
 import type { JobHandler } from '../worker-runtime.js';
 import { alertAmbiguousOrders, ambiguousOf } from './ambiguous-alert.js';
 import { ignoredBecause } from '../ignore.js';
+import { marketOfSymbol } from '../../engine/market/symbols.js';
 
 /** What the close job needs (the `executions` queue's deps satisfy it). */
 export interface CloseQueueDeps {
   db: SqlSession;
+  /** Korea's broker, exits and session hours: a KR position is sold there (absent: no KR broker wired). */
+  kr?: { broker: Pick<Broker, 'name'>; exits: ExitDeps; marketHours: MarketHours };
   broker: Pick<Broker, 'name'>;
   /** The exit deps: the same broker, quotes, kill switch, audit and limits as stops and flatten. */
   exits: ExitDeps;
@@ -48,7 +51,10 @@ function unsettled(r: CloseResult): string | null {
 export function closeHandlers(deps: CloseQueueDeps): { 'execution.close': JobHandler<'execution.close'> } {
   return {
     'execution.close': async (p, run) => {
-      const result = await closePosition(deps.exits, deps.marketHours ?? EXCHANGE_HOURS, {
+      // A KR position is sold by the KR broker within KRX hours; the US lane never sees it.
+      const kr = deps.kr && marketOfSymbol(p.symbol) === 'KR' ? deps.kr : null;
+      const lane = kr ? { ...deps, broker: kr.broker, exits: kr.exits } : deps;
+      const result = await closePosition(lane.exits, kr ? kr.marketHours : (deps.marketHours ?? EXCHANGE_HOURS), {
         symbol: p.symbol,
         strategy: p.strategy,
         qty: p.qty,
@@ -58,15 +64,15 @@ export function closeHandlers(deps: CloseQueueDeps): { 'execution.close': JobHan
         underKill: p.underKill,
         requestedBy: p.userId,
       });
-      if (result.kind === 'outcome') await alertAmbiguousOrders(deps.alerts, deps.broker.name, ambiguousOf([result.outcome]));
+      if (result.kind === 'outcome') await alertAmbiguousOrders(deps.alerts, lane.broker.name, ambiguousOf([result.outcome]));
       const retry = unsettled(result);
       if (retry) throw new CloseOutcomePendingError(retry);
       const filled = result.kind === 'outcome' && result.outcome.filledQty > 0;
       if (result.kind === 'outcome' && result.outcome.clientOrderId !== null) {
         // The breaker counts rejections and session losses from every order path: a close is one.
         // A check that fails here is made again after the next order: the sale is done either way.
-        await deps.circuit.checkRejections(deps.broker.name).catch((err: unknown) => run.log.warn({ err }, 'circuit breaker: rejections not checked after the close'));
-        if (filled) await deps.circuit.checkSessionLoss(deps.broker.name).catch((err: unknown) => run.log.warn({ err }, 'circuit breaker: session loss not checked after the close'));
+        await deps.circuit.checkRejections(lane.broker.name).catch((err: unknown) => run.log.warn({ err }, 'circuit breaker: rejections not checked after the close'));
+        if (filled) await deps.circuit.checkSessionLoss(lane.broker.name).catch((err: unknown) => run.log.warn({ err }, 'circuit breaker: session loss not checked after the close'));
       }
       const chart = filled ? ((await loadCloseChart(deps.db, p.symbol).catch(ignoredBecause(run.log, 'close chart not loaded; the confirmation is sent without it', { symbol: p.symbol }))) ?? null) : null;
       await deps.publisher.publish(

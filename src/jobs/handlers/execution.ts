@@ -18,7 +18,8 @@ import { loadFillContext } from '../../trading/portfolio/fill-context.js';
 import type { StoredPick } from '../../trading/scan/picks-repo.js';
 import type { Recipient } from '../../trading/settings/recipients.js';
 import type { JobProducer } from '../producer.js';
-import { executionRunSchema } from '../payloads/execution.js';
+import { executionRunSchema, type ExecutionRunPayload } from '../payloads/execution.js';
+import { marketOfSymbol } from '../../engine/market/symbols.js';
 import type { HandlerMap } from '../worker-runtime.js';
 import { EXCHANGE_HOURS, type MarketHours } from '../../engine/market-hours.js';
 import { pgText } from '../../lib/sql-columns.js';
@@ -31,9 +32,29 @@ import { closeHandlers } from './close.js';
  * What the `executions` queue's handlers need: the use cases' deps as
  * configured, and the ports the handlers call themselves. App builds it.
  */
+/**
+ * One more market's order path (issue 15): its broker, the approval path and
+ * exits on it, and the reconciliation of its book. The queue's own fields are
+ * the US lane.
+ */
+export interface MarketLane {
+  broker: Broker;
+  /** The market's sessions (KRX for Korea): /close sells within them, queues for the next open outside. */
+  marketHours: MarketHours;
+  execution: ExecutionDeps;
+  exits: ExitDeps;
+  reconcile: ReconcileDeps;
+}
+
 export interface ExecutionQueueDeps {
   db: TableUnitOfWork;
   broker: Broker;
+  /**
+   * Korea's lane: approvals of KR picks and /close of KR positions go to its
+   * broker, and reconciliation also compares its book. Absent: no KR broker is
+   * wired, and a KR approval meets the US broker, which refuses KRX codes.
+   */
+  kr?: MarketLane;
   /** `executeApproval`'s deps (the real gates, broker and quotes, the config's limits). */
   execution: ExecutionDeps;
   /** Stop / time-stop / flatten deps on the same broker and quotes. */
@@ -114,46 +135,15 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
   return {
     // `/close` of one position (src/jobs/handlers/close.ts).
     ...closeHandlers(deps),
-    'execution.run': async (p, run) => {
-      const checking = stillChecking(deps, p, run.job);
-      let out: ExecutionOutcome;
-      try {
-        out = await executeApproval(deps.execution, p.approvalId);
-      } finally {
-        // A notice on its way is published before the outcome, so the chat reads them in order.
-        await checking.stop();
-      }
-      if (out.kind === 'pending' && out.cause.code === 'ambiguous') {
-        // Another order holds the id at the broker: a retry would only look it up and meet the same
-        // order. The trader is told, admins alerted; the recovery pass, /stuck and /resolve take over.
-        await tellOutcome(deps, out, p, `${run.job.id}-outcome`);
-        await brokerAlert(deps, out);
-        return { kind: out.kind, circuit: {} };
-      }
-      if (out.kind === 'pending' || (out.kind === 'failed' && out.retryable)) {
-        // Only an order that may be at the broker is "still being checked"; a retryable failure
-        // (no quote, account unreadable, not placed) has sent nothing and is told when it ends.
-        if (out.kind === 'pending') await checking.tellIfDue();
-        throw new OutcomePendingError(deps.unfinishedReason(out));
-      }
-      // The trader hears first (the breaker's P&L read would delay the confirmation); the breaker
-      // runs even when telling failed, and a retry re-reads the stored outcome and checks again.
-      let circuit: Awaited<ReturnType<typeof circuitAfterOrders>>;
-      try {
-        await tellOutcome(deps, out, p, `${run.job.id}-outcome`);
-      } finally {
-        circuit = await circuitAfterOrders(deps, { answered: true, filled: out.kind === 'filled' || out.kind === 'partially_filled' });
-      }
-      await brokerAlert(deps, out);
-      return { kind: out.kind, circuit };
-    },
+    'execution.run': async (p, run) => runApproval(await laneOfPick(deps, p.pickId), p, run),
     'execution.chart': async (p, run) => {
+      const lane = await laneOfPick(deps, p.pickId);
       // Re-reads the stored outcome; never executes anything new.
-      const out = await executeApproval(deps.execution, p.approvalId);
+      const out = await executeApproval(lane.execution, p.approvalId);
       if (out.kind !== 'filled' && out.kind !== 'partially_filled') return;
-      const fill = await loadFillContext(deps.db, out).catch(orElse(deps, null, 'fill context unreadable; the confirmation stands without its chart', { approvalId: p.approvalId }));
+      const fill = await loadFillContext(lane.db, out).catch(orElse(lane, null, 'fill context unreadable; the confirmation stands without its chart', { approvalId: p.approvalId }));
       if (!fill || fill.candles.length === 0) return;
-      await deps.publisher.publish(p.chatId, { kind: 'execution.fill-chart', outcome: out, fill }, { key: `${String(run.job.id)}-photo` });
+      await lane.publisher.publish(p.chatId, { kind: 'execution.fill-chart', outcome: out, fill }, { key: `${String(run.job.id)}-photo` });
     },
     'execution.cancel_all': async () => {
       // The /kill job only hurries the owed rows along: they are the record, their proof goes to the /kill chat under a stable key.
@@ -187,15 +177,10 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
     'execution.reconcile': async (p, run) => {
       // A cancel-all still owed goes first: reconciling open orders a kill should have cancelled would report them as mismatches.
       await deps.owedCancel.run('reconcile');
-      const report = await reconcile(deps.reconcile);
-      // Orders the reconciliation booked are fills too.
-      if (report.fixed.some((f) => f.filledQty > 0)) await deps.circuit.checkSessionLoss(deps.broker.name);
-      const key = alertKeys.reconcileMismatch(deps.broker.name);
-      // Admins hear of a mismatch once per episode (and when it clears), not at every run.
-      if (report.ok) await deps.alerts.resolve(key, { code: 'reconcile.matching', broker: report.broker });
-      else await deps.alerts.raise({ key, kind: ALERT_KINDS.reconcileMismatch, severity: 'critical', detail: reconcileMismatchDetail(report) });
-      if (p.chatId !== undefined) await deps.publisher.publish(p.chatId, { kind: 'execution.reconcile', report }, { key: `${run.job.id}-reply` });
-      return { ok: report.ok, fixed: report.fixed.length, mismatches: report.mismatches.length };
+      const us = await reconcileLane(deps, p.chatId, `${run.job.id}-reply`);
+      // Each market's book against its own broker; Korea's reply has a key of its own.
+      const kr = deps.kr ? await reconcileLane({ ...deps, broker: deps.kr.broker, reconcile: deps.kr.reconcile }, p.chatId, `${run.job.id}-reply-kr`) : null;
+      return { ...us, ...(kr ? { kr } : {}) };
     },
     'execution.open_queue': async () => {
       const q = { db: deps.db, hours: deps.marketHours ?? EXCHANGE_HOURS, now: deps.now ?? (() => new Date()) };
@@ -222,6 +207,67 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
       return { orders: outcomes.length };
     },
   };
+}
+
+/** One market's reconciliation: booked fixes checked by the breaker, the mismatch alert raised or resolved, the report to `chatId`. */
+async function reconcileLane(deps: ExecutionQueueDeps, chatId: number | undefined, replyKey: string): Promise<{ ok: boolean; fixed: number; mismatches: number }> {
+  const report = await reconcile(deps.reconcile);
+  // Orders the reconciliation booked are fills too.
+  if (report.fixed.some((f) => f.filledQty > 0)) await deps.circuit.checkSessionLoss(deps.broker.name);
+  const key = alertKeys.reconcileMismatch(deps.broker.name);
+  // Admins hear of a mismatch once per episode (and when it clears), not at every run.
+  if (report.ok) await deps.alerts.resolve(key, { code: 'reconcile.matching', broker: report.broker });
+  else await deps.alerts.raise({ key, kind: ALERT_KINDS.reconcileMismatch, severity: 'critical', detail: reconcileMismatchDetail(report) });
+  if (chatId !== undefined) await deps.publisher.publish(chatId, { kind: 'execution.reconcile', report }, { key: replyKey });
+  return { ok: report.ok, fixed: report.fixed.length, mismatches: report.mismatches.length };
+}
+
+/** An approval's run on its market's lane (see {@link laneOfPick}). */
+async function runApproval(deps: ExecutionQueueDeps, p: ExecutionRunPayload, run: { job: Job }) {
+  const checking = stillChecking(deps, p, run.job);
+  let out: ExecutionOutcome;
+  try {
+    out = await executeApproval(deps.execution, p.approvalId);
+  } finally {
+    // A notice on its way is published before the outcome, so the chat reads them in order.
+    await checking.stop();
+  }
+  if (out.kind === 'pending' && out.cause.code === 'ambiguous') {
+    // Another order holds the id at the broker: a retry would only look it up and meet the same
+    // order. The trader is told, admins alerted; the recovery pass, /stuck and /resolve take over.
+    await tellOutcome(deps, out, p, `${run.job.id}-outcome`);
+    await brokerAlert(deps, out);
+    return { kind: out.kind, circuit: {} };
+  }
+  if (out.kind === 'pending' || (out.kind === 'failed' && out.retryable)) {
+    // Only an order that may be at the broker is "still being checked"; a retryable failure
+    // (no quote, account unreadable, not placed) has sent nothing and is told when it ends.
+    if (out.kind === 'pending') await checking.tellIfDue();
+    throw new OutcomePendingError(deps.unfinishedReason(out));
+  }
+  // The trader hears first (the breaker's P&L read would delay the confirmation); the breaker
+  // runs even when telling failed, and a retry re-reads the stored outcome and checks again.
+  let circuit: Awaited<ReturnType<typeof circuitAfterOrders>>;
+  try {
+    await tellOutcome(deps, out, p, `${run.job.id}-outcome`);
+  } finally {
+    circuit = await circuitAfterOrders(deps, { answered: true, filled: out.kind === 'filled' || out.kind === 'partially_filled' });
+  }
+  await brokerAlert(deps, out);
+  return { kind: out.kind, circuit };
+}
+
+/**
+ * The queue's deps with `pickId`'s market lane in place of the US one: a KR
+ * pick's approval goes to the KR broker with KR limits. The pick's symbol
+ * decides (six digits: KR). An unreadable pick throws, so BullMQ retries
+ * rather than sending the order to a broker that may be the wrong one.
+ */
+async function laneOfPick(deps: ExecutionQueueDeps, pickId: string): Promise<ExecutionQueueDeps> {
+  if (!deps.kr) return deps;
+  const pick = await deps.picks.get(pickId);
+  if (!pick || marketOfSymbol(pick.symbol) !== 'KR') return deps;
+  return { ...deps, broker: deps.kr.broker, execution: deps.kr.execution, exits: deps.kr.exits, reconcile: deps.kr.reconcile };
 }
 
 /**
@@ -279,7 +325,7 @@ const SourceLastRow = z.object({ source: pgText, last: pgText });
  * Synthetic demo data never updates and is labelled DEMO everywhere instead.
  */
 async function staleDataAlerts(deps: ExecutionQueueDeps, sessionDate: string): Promise<void> {
-  const rows = await rowsOf(deps.db, SourceLastRow, `SELECT source, to_char(max(last_date), 'YYYY-MM-DD') AS last FROM bar_symbols WHERE NOT demo GROUP BY source`);
+  const rows = await rowsOf(deps.db, SourceLastRow, `SELECT source, to_char(max(last_date), 'YYYY-MM-DD') AS last FROM bar_symbols WHERE NOT demo AND market = 'US' GROUP BY source`);
   for (const r of rows) {
     const key = alertKeys.dataStale(r.source);
     if (r.last < sessionDate) {

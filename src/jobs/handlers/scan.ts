@@ -78,7 +78,7 @@ export async function startScan(p: ScanStart, run: JobRun, deps: ScanFlowDeps): 
   const runId = `scan-${run.job.id}`;
   let plan: Awaited<ReturnType<typeof startScanRun>>;
   try {
-    plan = await startScanRun(deps, { id: runId, requestedBy: p.userId, chatId: p.chatId, strategies: p.strategies }, deps.settings.chunkSize);
+    plan = await startScanRun(deps, { id: runId, requestedBy: p.userId, chatId: p.chatId, strategies: p.strategies, market: p.market ?? 'US' }, deps.settings.chunkSize, deps.settings.kr);
   } catch (err) {
     // Data still loading (or none loaded) is an expected state, not a failure: say how far it is, and the job is done.
     if (!(err instanceof ScanNotReadyError)) throw err;
@@ -87,13 +87,14 @@ export async function startScan(p: ScanStart, run: JobRun, deps: ScanFlowDeps): 
     await deps.notifier.publish(p.chatId, { kind: 'scan.not-ready', reason: err.reason, messageId: p.ackMessageId, progress, secondsLeft }, { key: `${runId}-not-ready` });
     return;
   }
-  await deps.notifier.publish(p.chatId, { kind: 'scan.started', messageId: p.ackMessageId, symbols: plan.symbols, asOf: plan.asOf, demo: plan.demo }, { key: `${runId}-ack` });
+  if (plan.leveragedLeftOut) run.log.info({ symbols: plan.leveragedLeftOut }, 'KR scan: leveraged and inverse ETFs left out (KR_ALLOW_LEVERAGED is off)');
+  await deps.notifier.publish(p.chatId, { kind: 'scan.started', messageId: p.ackMessageId, symbols: plan.symbols, asOf: plan.asOf, demo: plan.demo, ...marketOf(p) }, { key: `${runId}-ack` });
   const finish: ScanFinish = { ...p, runId, asOf: plan.asOf, total: plan.symbols, demo: plan.demo };
   await deps.jobs.addFlow(
     { name: 'scan.finish', payload: finish, opts: { jobId: `${runId}-finish` } },
     plan.chunks.map((symbols, i) => ({
       name: 'scan.chunk' as const,
-      payload: { runId, symbols, strategies: p.strategies, asOf: plan.asOf, total: plan.symbols, chatId: p.chatId, ackMessageId: p.ackMessageId },
+      payload: { runId, symbols, strategies: p.strategies, asOf: plan.asOf, total: plan.symbols, chatId: p.chatId, ackMessageId: p.ackMessageId, ...marketOf(p) },
       opts: { jobId: `${runId}-chunk-${i}` },
     })),
   );
@@ -102,8 +103,9 @@ export async function startScan(p: ScanStart, run: JobRun, deps: ScanFlowDeps): 
 /** Evaluates one slice; progress is shown by editing the ack message at most once a second. */
 export async function runScanChunk(p: ScanChunk, run: JobRun, deps: ScanFlowDeps): Promise<ScanChunkResult> {
   // Each chunk reads the LIVE set itself (no payload change); the finish sizes only hypotheses still LIVE then.
-  const live = deps.hypotheses && scansHypotheses(p.strategies, STRATEGY_IDS) ? await deps.hypotheses.live(deps.settings.market ?? 'US') : [];
-  const out = await scanChunk(deps.data, p.symbols, p.asOf, p.strategies, live.map(scanHypothesisOf));
+  const market = p.market ?? 'US';
+  const live = deps.hypotheses && scansHypotheses(p.strategies, STRATEGY_IDS) ? await deps.hypotheses.live(market) : [];
+  const out = await scanChunk(deps.data, p.symbols, p.asOf, p.strategies, live.map(scanHypothesisOf), { market, ...(deps.settings.kr ? { kr: deps.settings.kr } : {}) });
   if (out.problems?.length) run.log.warn({ problems: out.problems }, 'scan: LIVE hypotheses left out (their parameters fail their family schema)');
   const key = `${deps.prefix}:scan:${p.runId}`;
   const done = await deps.redis.hincrby(key, `chunk:${run.job.id}`, 0).then(async (seen) => {
@@ -118,7 +120,7 @@ export async function runScanChunk(p: ScanChunk, run: JobRun, deps: ScanFlowDeps
   const last = done >= p.total;
   const throttle = await deps.redis.set(`${key}:progress`, '1', 'PX', PROGRESS_EVERY_MS, 'NX');
   if (!last && throttle === 'OK') {
-    await deps.notifier.publish(p.chatId, { kind: 'scan.progress', messageId: p.ackMessageId, done, total: p.total, asOf: p.asOf }, { key: `${p.runId}-progress-${done}` });
+    await deps.notifier.publish(p.chatId, { kind: 'scan.progress', messageId: p.ackMessageId, done, total: p.total, asOf: p.asOf, ...marketOf(p) }, { key: `${p.runId}-progress-${done}` });
   }
   return out;
 }
@@ -127,7 +129,8 @@ export async function runScanChunk(p: ScanChunk, run: JobRun, deps: ScanFlowDeps
 export async function finishScan(p: ScanFinish, run: JobRun, deps: ScanFlowDeps): Promise<void> {
   const chunks = Object.values(await run.job.getChildrenValues<ScanChunkResult>());
   // The decision journal is written after the cards are handed to the outbox: it never delays them.
-  const summary = await finishScanRun(deps, deps.settings, { id: p.runId, strategies: p.strategies, chunks }, deps.now(), { deferJournal: true });
+  const market = p.market ?? 'US';
+  const summary = await finishScanRun(deps, deps.settings, { id: p.runId, strategies: p.strategies, chunks, market }, deps.now(), { deferJournal: true });
   // The ack is edited after a short delay so it lands after any progress edit still in flight.
   await deps.notifier.publish(
     p.chatId,
@@ -142,13 +145,20 @@ export async function finishScan(p: ScanFinish, run: JobRun, deps: ScanFlowDeps)
       byStrategy: summary.byStrategy,
       shown: summary.top.filter((t) => !t.held).length,
       held: summary.top.filter((t) => t.held).length,
+      ...marketOf(p),
     },
     { key: `${p.runId}-done`, delayMs: 1_500 },
   );
-  const cards = await withBars(deps.data, summary.top);
-  const correlation = cards.length ? await cardsCorrelation(deps, summary.top, p.asOf, run) : undefined;
+  const cards = await withBars(deps.data, summary.top, market);
+  // The correlation line adds the pick's risk to the open book's, in dollars: a KR pick's won never join that sum.
+  const correlation = cards.length && market === 'US' ? await cardsCorrelation(deps, summary.top, p.asOf, run) : undefined;
   if (cards.length) await deps.notifier.publish(p.chatId, { kind: 'scan.cards', cards, ...(correlation ? { correlation } : {}) }, { key: `${p.runId}-cards` });
   await summary.journal?.();
+}
+
+/** A KR scan's notices say so; a US one's stay as they were (no market field). */
+function marketOf(p: { market?: 'US' | 'KR' | undefined }): { market?: 'KR' } {
+  return p.market === 'KR' ? { market: 'KR' } : {};
 }
 
 /**

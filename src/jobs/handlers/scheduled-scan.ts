@@ -36,7 +36,7 @@ export async function runScheduledScan(p: { slotKey: string; sessionDate: string
     let ack = Number(await deps.redis.get(key));
     if (!ack) {
       try {
-        ack = await deps.postScheduledAck(r.chatId, p.slotKey.replace(/^sched-/, ''), r.silent);
+        ack = await deps.postScheduledAck(r.chatId, p.slotKey.replace(/^sched-(?:us-|kr-)?/, ''), r.silent);
       } catch (err) {
         // One unreachable chat (the user never opened the bot, or blocked it) must not cost the others their scan.
         failed.push({ chatId: r.chatId, error: err instanceof Error ? err.message : String(err) });

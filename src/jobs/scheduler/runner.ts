@@ -4,20 +4,29 @@ import type { SqlSession } from '../../adapters/db/port.js';
 import { NY_TIME_ZONE, type SessionInfo } from '../../engine/calendar/index.js';
 import { errText } from '../../lib/errors.js';
 import { withTimeout } from '../../lib/timeout.js';
-import { dueOccurrences, isCatchUp, nextOccurrence, type Occurrence, type SessionLookup } from '../../engine/schedule/plan.js';
+import { dueOccurrences, isCatchUp, nextOccurrence, type Occurrence } from '../../engine/schedule/plan.js';
+import type { MarketPlan } from '../../engine/schedule/market-plan.js';
+import type { Market } from '../../engine/market/markets.js';
 import { ScheduledRuns } from '../../trading/schedule/runs-repo.js';
-import { CachedCalendarOverrides, slotSessionLookup, type CalendarOverridesPort } from '../../trading/calendar/overrides-source.js';
+import { marketSlotPlan, type MarketCalendarChoice } from '../../trading/schedule/market-sessions.js';
+import { CachedCalendarOverrides, type CalendarOverridesPort } from '../../trading/calendar/overrides-source.js';
 import { CalendarOverrideStore } from '../../trading/calendar/store.js';
 import type { AnySlotKind, SlotDef } from '../../engine/schedule/slots.js';
 import { ignoredBecause } from '../ignore.js';
 
 /** What an enqueue callback is told about the occurrence it must enqueue. */
 export interface SlotRun {
+  /**
+   * The market whose slot table it belongs to. The scheduler always sets it; it
+   * is optional in the type only so that runs built by hand for the US-only
+   * callbacks (tests) need not name it — absent means US.
+   */
+  market?: Market;
   slot: string;
   kind: AnySlotKind;
-  /** Session date, New York `YYYY-MM-DD`. */
+  /** Session date, exchange-local `YYYY-MM-DD` (New York for US, Seoul for KR). */
   sessionDate: string;
-  /** Use this as the BullMQ jobId (`sched-<slot>-<date>`): a retried or duplicated enqueue is then a no-op. */
+  /** Use this as the BullMQ jobId (`sched-<market>-<slot>-<date>`, market lower-case): a retried or duplicated enqueue is then a no-op. */
   jobId: string;
   dueAt: Date;
   /** True when fired late (process was down, or a retry): a catch-up rather than an on-time run. */
@@ -32,6 +41,16 @@ export type EnqueueFn = (run: SlotRun) => Promise<void>;
 export interface BoundSlot {
   def: SlotDef;
   enqueue: EnqueueFn;
+}
+
+/**
+ * One market's slot table: its slots are planned on that market's sessions
+ * (its exchange's calendar with that exchange's run-time overrides) and clock.
+ * Slot names are unique within a table; two markets may share one (their job
+ * ids differ by the market).
+ */
+export interface MarketSlotTable extends MarketCalendarChoice {
+  slots: readonly BoundSlot[];
 }
 
 /**
@@ -70,6 +89,7 @@ export function nodeScheduleTicks(): TickSource {
 
 /** What one tick did with one occurrence. */
 export interface FireOutcome {
+  market: Market;
   jobId: string;
   slot: string;
   sessionDate: string;
@@ -83,7 +103,10 @@ export interface FireOutcome {
 export interface SchedulerOptions {
   /** Postgres, where `scheduled_runs` records each claim and enqueue. */
   db: SqlSession;
-  slots: readonly BoundSlot[];
+  /** The US slot table (shorthand for a `markets` entry `{ market: 'US', slots }`). */
+  slots?: readonly BoundSlot[];
+  /** Slot tables per market, each planned on its own sessions; a market may appear once (counting `slots` as US). */
+  markets?: readonly MarketSlotTable[];
   /** This process (recorded in `scheduled_runs.enqueued_by`). */
   instance: string;
   log: Logger;
@@ -102,9 +125,9 @@ export interface SchedulerOptions {
   /** Called after each tick with what it did (metrics, tests). */
   onTick?: (outcomes: FireOutcome[]) => void;
   /**
-   * Run-time NYSE calendar overrides (`courtside calendar close|late-open`): no slot runs on a
-   * closed day, open-anchored slots move with a late open. Default: `calendar_overrides` in `db`,
-   * re-read every 30 s. `null`: the rule calendar only.
+   * Run-time calendar overrides (`courtside calendar close|late-open`), each market's from its
+   * exchange: no slot runs on a closed day, open-anchored slots move with a late open. Default:
+   * `calendar_overrides` in `db`, re-read every 30 s. `null`: the rule calendars only.
    */
   calendarOverrides?: CalendarOverridesPort | null;
 }
@@ -113,8 +136,9 @@ export interface SchedulerOptions {
  * Runs the slots: on every tick it asks the pure planner which occurrences
  * are due and still inside their catch-up window, claims each in
  * `scheduled_runs` (one replica wins), calls its enqueue callback with the
- * date-keyed jobId and confirms. The first tick at start-up is the catch-up:
- * a run missed while the process was down is enqueued once, if still useful.
+ * market- and date-keyed jobId and confirms. The first tick at start-up is the
+ * catch-up: a run missed while the process was down is enqueued once, if still
+ * useful. Each market's table is planned on its own sessions.
  */
 export class Scheduler {
   private readonly runs: ScheduledRuns;
@@ -123,6 +147,7 @@ export class Scheduler {
   private readonly toleranceMs: number;
   private readonly timeoutMs: number;
   private readonly overrides: CalendarOverridesPort | null;
+  private readonly tables: readonly MarketSlotTable[];
   /** Occurrences known to be enqueued (by anyone): skipped without a query. */
   private readonly done = new Map<string, number>();
   private stopTicks: (() => void) | null = null;
@@ -141,17 +166,28 @@ export class Scheduler {
       opts.calendarOverrides !== undefined
         ? opts.calendarOverrides
         : new CachedCalendarOverrides({ list: () => store.list() }, { onStale: (err) => opts.log.warn({ err }, 'calendar overrides not re-read; using the last read') });
-    const names = new Set<string>();
-    for (const s of opts.slots) {
-      if (!/^[a-z0-9][a-z0-9-]*$/.test(s.def.slot)) throw new RangeError(`slot name "${s.def.slot}" must be lowercase letters, digits and -`);
-      if (names.has(s.def.slot)) throw new RangeError(`slot "${s.def.slot}" is listed twice`);
-      names.add(s.def.slot);
+    this.tables = [...(opts.slots !== undefined ? [{ market: 'US' as const, slots: opts.slots }] : []), ...(opts.markets ?? [])];
+    const markets = new Set<Market>();
+    for (const t of this.tables) {
+      if (markets.has(t.market)) throw new RangeError(`market ${t.market} has two slot tables (listed twice; \`slots\` is the US table)`);
+      markets.add(t.market);
+      const names = new Set<string>();
+      for (const s of t.slots) {
+        if (!/^[a-z0-9][a-z0-9-]*$/.test(s.def.slot)) throw new RangeError(`slot name "${s.def.slot}" must be lowercase letters, digits and -`);
+        if (names.has(s.def.slot)) throw new RangeError(`slot "${s.def.slot}" is listed twice in the ${t.market} table`);
+        names.add(s.def.slot);
+      }
     }
   }
 
-  /** The slots this scheduler runs (give the same list to the dead-man). */
+  /** The US slots this scheduler runs (give the same list to the dead-man's `slots`). */
   get slots(): SlotDef[] {
-    return this.opts.slots.map((s) => s.def);
+    return this.tables.find((t) => t.market === 'US')?.slots.map((s) => s.def) ?? [];
+  }
+
+  /** Every market's slots (give the non-US ones to the dead-man's `markets`). */
+  get marketSlots(): { market: Market; slots: SlotDef[] }[] {
+    return this.tables.map((t) => ({ market: t.market, slots: t.slots.map((s) => s.def) }));
   }
 
   /** Ticks once now (the start-up catch-up), then on every wall-clock tick. Resolves with the catch-up's outcomes. */
@@ -163,9 +199,21 @@ export class Scheduler {
         void this.tick().catch((err: unknown) => this.opts.log.error({ err }, 'scheduler tick failed'));
       });
     }
-    const next = nextOccurrence(this.slots, this.now());
+    const now = this.now();
+    // On the rule calendars (overrides `null`): a hint for the log, not worth an overrides read.
+    const plans = await Promise.all(this.tables.map((t) => marketSlotPlan(t, null, () => undefined)));
+    const next = this.tables
+      .map((t, i) => nextOccurrence(t.slots.map((s) => s.def), now, undefined, plans[i]))
+      .filter((o) => o !== null)
+      .sort((a, b) => a.dueAt - b.dueAt)[0];
+    const others = this.tables.filter((t) => t.market !== 'US');
     this.opts.log.info(
-      { slots: this.slots.map((s) => s.slot), caughtUp: first.filter((o) => o.result === 'enqueued' && o.caughtUp).map((o) => o.jobId), next: next ? { jobId: next.jobId, dueAt: new Date(next.dueAt).toISOString() } : null },
+      {
+        slots: this.slots.map((s) => s.slot),
+        ...(others.length > 0 ? { markets: Object.fromEntries(others.map((t) => [t.market, t.slots.map((s) => s.def.slot)])) } : {}),
+        caughtUp: first.filter((o) => o.result === 'enqueued' && o.caughtUp).map((o) => o.jobId),
+        next: next ? { jobId: next.jobId, dueAt: new Date(next.dueAt).toISOString() } : null,
+      },
       `${this.opts.name ?? 'scheduler'} started`,
     );
     return first;
@@ -207,13 +255,17 @@ export class Scheduler {
     const now = this.now();
     this.prune(now);
     const outcomes: FireOutcome[] = [];
-    const bySlot = new Map(this.opts.slots.map((s) => [s.def.slot, s] as const));
-    for (const o of dueOccurrences(this.slots, now, await this.sessionLookup())) {
-      if (this.stopped) break;
-      if (this.done.has(o.jobId)) continue;
-      const bound = bySlot.get(o.slot.slot);
-      if (!bound) continue;
-      outcomes.push(await this.fire(o, bound, now));
+    for (const table of this.tables) {
+      if (table.slots.length === 0) continue;
+      const bySlot = new Map(table.slots.map((s) => [s.def.slot, s] as const));
+      const plan = await this.plan(table);
+      for (const o of dueOccurrences(table.slots.map((s) => s.def), now, plan)) {
+        if (this.stopped) break;
+        if (this.done.has(o.jobId)) continue;
+        const bound = bySlot.get(o.slot.slot);
+        if (!bound) continue;
+        outcomes.push(await this.fire(o, bound, now));
+      }
     }
     if (outcomes.length > 0) this.opts.onTick?.(outcomes);
     return outcomes;
@@ -221,8 +273,8 @@ export class Scheduler {
 
   private async fire(o: Occurrence, bound: BoundSlot, now: number): Promise<FireOutcome> {
     const caughtUp = isCatchUp(o, now, this.toleranceMs);
-    const base = { jobId: o.jobId, slot: o.slot.slot, sessionDate: o.sessionDate, dueAt: o.dueAt, firedAt: now, caughtUp };
-    const log = this.opts.log.child({ slot: o.slot.slot, sessionDate: o.sessionDate, jobId: o.jobId });
+    const base = { market: o.market, jobId: o.jobId, slot: o.slot.slot, sessionDate: o.sessionDate, dueAt: o.dueAt, firedAt: now, caughtUp };
+    const log = this.opts.log.child({ market: o.market, slot: o.slot.slot, sessionDate: o.sessionDate, jobId: o.jobId });
     let claim;
     try {
       claim = await this.runs.claim(o, this.opts.instance, caughtUp, now, this.leaseMs);
@@ -237,7 +289,7 @@ export class Scheduler {
     if (claim === 'busy') return { ...base, result: 'busy' };
     try {
       await withTimeout(
-        bound.enqueue({ slot: o.slot.slot, kind: o.slot.kind, sessionDate: o.sessionDate, jobId: o.jobId, dueAt: new Date(o.dueAt), caughtUp, session: o.session }),
+        bound.enqueue({ market: o.market, slot: o.slot.slot, kind: o.slot.kind, sessionDate: o.sessionDate, jobId: o.jobId, dueAt: new Date(o.dueAt), caughtUp, session: o.session }),
         this.timeoutMs,
         'enqueue',
       );
@@ -257,9 +309,9 @@ export class Scheduler {
     return { ...base, result: 'enqueued' };
   }
 
-  /** The sessions with the run-time overrides applied; the rule calendar when there are none or they cannot be read. */
-  private sessionLookup(): Promise<SessionLookup | undefined> {
-    return slotSessionLookup(this.overrides, (err) => this.opts.log.warn({ err }, 'calendar overrides not read; planning on the rule calendar'));
+  /** The table's sessions with its exchange's run-time overrides applied; the rule calendar when there are none or they cannot be read. */
+  private plan(table: MarketSlotTable): Promise<MarketPlan> {
+    return marketSlotPlan(table, this.overrides, (err) => this.opts.log.warn({ err, market: table.market }, 'calendar overrides not read; planning on the rule calendar'));
   }
 
 

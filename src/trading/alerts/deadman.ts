@@ -3,8 +3,11 @@ import type { SqlSession } from '../../adapters/db/port.js';
 import { pgText, pgTimestamp } from '../../lib/sql-columns.js';
 import { rowsOf } from '../../lib/sql-rows.js';
 import { ALERT_KINDS, alertKeys, type Alerts, type AlertsLog } from './alerts.js';
-import { latestOccurrence, type Occurrence, type SessionLookup } from '../../engine/schedule/plan.js';
-import { sharedCalendarOverrides, slotSessionLookup, type CalendarOverridesPort } from '../calendar/overrides-source.js';
+import { latestOccurrence, type Occurrence } from '../../engine/schedule/plan.js';
+import type { MarketPlan } from '../../engine/schedule/market-plan.js';
+import type { Market } from '../../engine/market/markets.js';
+import { sharedCalendarOverrides, type CalendarOverridesPort } from '../calendar/overrides-source.js';
+import { marketSlotPlan, type MarketCalendarChoice } from '../schedule/market-sessions.js';
 import { ScheduledRuns } from '../schedule/runs-repo.js';
 import type { SlotDef } from '../../engine/schedule/slots.js';
 
@@ -15,8 +18,10 @@ const BEATS_SQL = `SELECT role, max(beat_at) AS last, (array_agg(host ORDER BY b
 export interface DeadmanOptions {
   db: SqlSession;
   alerts: Alerts;
-  /** The slots the scheduler runs (the same list it was given); empty turns the slot check off. */
+  /** The US slots the scheduler runs (the same list it was given); empty turns the US slot check off. */
   slots: readonly SlotDef[];
+  /** Other markets' slot tables (the scheduler's `markets`), each judged on its own sessions. */
+  markets?: readonly DeadmanSlotTable[];
   /** A role whose newest heartbeat is older than this is dead (default 5 min). */
   staleMs?: number;
   /** Roles that must be running somewhere even if they never beat in this database (e.g. bot, worker, scheduler). */
@@ -27,11 +32,16 @@ export interface DeadmanOptions {
   now?: () => number;
   log?: AlertsLog;
   /**
-   * Run-time NYSE calendar overrides, so a day closed with `courtside calendar close` owes no
-   * slot and a late open moves the open-anchored ones — judged the way the scheduler plans them.
-   * Default: `calendar_overrides` in `db` (cached 30 s). `null`: the rule calendar only.
+   * Run-time calendar overrides (each market's exchange's), so a day closed with `courtside calendar
+   * close` owes no slot and a late open moves the open-anchored ones — judged the way the scheduler
+   * plans them. Default: `calendar_overrides` in `db` (cached 30 s). `null`: the rule calendars only.
    */
   calendarOverrides?: CalendarOverridesPort | null;
+}
+
+/** One market's watched slots, planned like the scheduler's table of that market. */
+export interface DeadmanSlotTable extends MarketCalendarChoice {
+  slots: readonly SlotDef[];
 }
 
 export interface RoleCheck {
@@ -42,6 +52,7 @@ export interface RoleCheck {
 }
 
 export interface SlotCheck {
+  market: Market;
   slot: string;
   jobId: string;
   sessionDate: string;
@@ -68,11 +79,14 @@ const DEFAULT_STALE_MS = 5 * 60_000;
  *   whose newest beat, over all its instances, is older than `staleMs` raises
  *   `deadman.heartbeat:<role>`; a fresh beat resolves it. A role that never
  *   beat here is only reported once the dead-man itself has run `staleMs`.
- * - Slots: for each slot, its latest occurrence whose due time + grace has
- *   passed must have a confirmed enqueue in `scheduled_runs`, else
- *   `deadman.slot:<slot>` is raised; the next recorded occurrence resolves it.
- *   Occurrences due before the scheduler kept any record here (and before
- *   this dead-man started) are not judged, so a new install is quiet.
+ * - Slots: for each slot, its latest occurrence (on its market's sessions)
+ *   whose due time + grace has passed must have a confirmed enqueue in
+ *   `scheduled_runs` — under its id `sched-<market>-<slot>-<date>`, or for US
+ *   under the id it had before issue 15 — else `deadman.slot:<slot>` (US) or
+ *   `deadman.slot:<market>-<slot>` (others, market lower-case) is raised; the
+ *   next recorded occurrence resolves it. Occurrences due before the scheduler
+ *   kept any record of that market here (and before this dead-man started) are
+ *   not judged, so a new install, or a market just added, is quiet.
  *
  * De-duplication is the alert store's: any number of processes may run this.
  */
@@ -117,30 +131,33 @@ export async function checkDeadman(opts: DeadmanOptions & { startedAt: number })
 
   // Slots.
   const slotChecks: SlotCheck[] = [];
-  if (opts.slots.length > 0) {
-    const runs = new ScheduledRuns(opts.db);
-    const firstRecord = await runs.firstDueAt();
+  const tables: DeadmanSlotTable[] = [...(opts.slots.length > 0 ? [{ market: 'US' as const, slots: opts.slots }] : []), ...(opts.markets ?? [])].filter((t) => t.slots.length > 0);
+  const runs = new ScheduledRuns(opts.db);
+  for (const table of tables) {
+    const firstRecord = await runs.firstDueAt(table.market);
     const since = Math.min(opts.startedAt, firstRecord ?? Number.POSITIVE_INFINITY);
     const judged: Occurrence[] = [];
-    const sessionOf = await slotSessions(opts);
-    for (const slot of opts.slots) {
-      const o = latestOccurrence(slot, now - slot.graceMs, undefined, sessionOf);
+    const plan = await slotPlan(opts, table);
+    for (const slot of table.slots) {
+      const o = latestOccurrence(slot, now - slot.graceMs, undefined, plan);
       if (o && o.dueAt >= since) judged.push(o);
     }
-    const enqueued = await runs.enqueued(judged.map((o) => o.jobId));
+    const enqueued = await runs.enqueuedOf(judged);
     for (const o of judged) {
       const missing = !enqueued.has(o.jobId);
-      slotChecks.push({ slot: o.slot.slot, jobId: o.jobId, sessionDate: o.sessionDate, dueAt: o.dueAt, missing });
-      const key = alertKeys.slotMissed(o.slot.slot);
+      slotChecks.push({ market: o.market, slot: o.slot.slot, jobId: o.jobId, sessionDate: o.sessionDate, dueAt: o.dueAt, missing });
+      // US keeps its pre-issue-15 label, so alerts opened before the upgrade still resolve; others name their market.
+      const label = o.market === 'US' ? o.slot.slot : `${o.market.toLowerCase()}-${o.slot.slot}`;
+      const key = alertKeys.slotMissed(label);
       if (missing) {
         await opts.alerts.raise({
           key,
           kind: ALERT_KINDS.scheduleMissed,
           severity: 'critical',
-          detail: { code: 'slot.missed', slot: o.slot.slot, sessionDate: o.sessionDate, dueAt: new Date(o.dueAt).toISOString(), lateMs: now - o.dueAt },
+          detail: { code: 'slot.missed', slot: label, sessionDate: o.sessionDate, dueAt: new Date(o.dueAt).toISOString(), lateMs: now - o.dueAt },
         });
         raised.push(key);
-      } else if ((await opts.alerts.resolve(key, { code: 'slot.enqueued', slot: o.slot.slot, sessionDate: o.sessionDate })).resolved) {
+      } else if ((await opts.alerts.resolve(key, { code: 'slot.enqueued', slot: label, sessionDate: o.sessionDate })).resolved) {
         resolved.push(key);
       }
     }
@@ -190,8 +207,8 @@ export function startDeadman(opts: DeadmanOptions & { intervalMs?: number }): De
   };
 }
 
-/** The sessions slots are judged on: the overridden NYSE calendar, or the rules when the overrides cannot be read (logged). */
-function slotSessions(opts: DeadmanOptions): Promise<SessionLookup | undefined> {
+/** The sessions a market's slots are judged on: its exchange's calendar with overrides, or the rules when the overrides cannot be read (logged). */
+function slotPlan(opts: DeadmanOptions, table: DeadmanSlotTable): Promise<MarketPlan> {
   const port = opts.calendarOverrides === undefined ? sharedCalendarOverrides(opts.db) : opts.calendarOverrides;
-  return slotSessionLookup(port, (err) => opts.log?.warn({ err }, 'calendar overrides could not be read; judging slots on the rule calendar'));
+  return marketSlotPlan(table, port, (err) => opts.log?.warn({ err, market: table.market }, 'calendar overrides could not be read; judging slots on the rule calendar'));
 }

@@ -196,7 +196,8 @@ export async function buildNoSessionDigest(deps: DigestDeps, now: Date, date: st
     deps.killSwitch.state(),
     hasDemoData(db),
     loadOpenPositions(db),
-    rowsOf(db, LatestEquityRow, `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity FROM equity_marks WHERE date <= $1::date ORDER BY date DESC LIMIT 1`, [date]),
+    // The digest reports the US book (NYSE days, dollars): a KR mark of a later Seoul date is not its equity.
+    rowsOf(db, LatestEquityRow, `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity FROM equity_marks WHERE market = 'US' AND date <= $1::date ORDER BY date DESC LIMIT 1`, [date]),
     readAuditHead(db),
     pinsOrNone(deps),
   ]);

@@ -25,9 +25,9 @@ const ExitReasonColumn = z.enum(['stop', 'time_stop', 'target', 'flatten', 'clos
 
 const DemoRow = z.object({ demo: pgBool });
 
-/** True when the bars store holds any synthetic (DEMO) data. */
+/** True when the bars store holds any synthetic (DEMO) US data: the digest reports the US book (KR DEMO ETFs are not in it). */
 export async function hasDemoData(db: SqlSession): Promise<boolean> {
-  const r = await rowsOf(db, DemoRow, `SELECT EXISTS (SELECT 1 FROM bar_symbols WHERE demo) AS demo`);
+  const r = await rowsOf(db, DemoRow, `SELECT EXISTS (SELECT 1 FROM bar_symbols WHERE demo AND market = 'US') AS demo`);
   return Boolean(r[0]?.demo);
 }
 
@@ -146,20 +146,20 @@ const SpentRow = z.object({ spent: pgInt });
 
 /** What is left of today's budget. */
 export async function loadBudget(db: SqlSession, sessionDate: string, limit: number | null): Promise<BudgetLine> {
-  const r = await rowsOf(db, SpentRow, `SELECT spent::float8 AS spent FROM daily_budget WHERE date = $1::date`, [sessionDate]);
+  const r = await rowsOf(db, SpentRow, `SELECT spent::float8 AS spent FROM daily_budget WHERE market = 'US' AND date = $1::date`, [sessionDate]);
   const spent = r[0]?.spent ?? 0;
   return { date: sessionDate, limit, spent, left: limit === null ? null : Math.max(0, limit - spent) };
 }
 
 const SourceFreshnessRow = z.object({ source: pgText, demo: pgBool, symbols: pgInt, last_date: pgText });
 
-/** Newest bar per source and how many sessions it lags `expected` (the last completed session). */
+/** Newest US bar per source and how many NYSE sessions it lags `expected` (the last completed session); KR bars keep KRX sessions and are not counted here. */
 export async function loadFreshness(db: SqlSession, expected: string): Promise<SourceFreshness[]> {
   const rows = await rowsOf(
     db,
     SourceFreshnessRow,
     `SELECT source, bool_or(demo) AS demo, count(*)::int AS symbols, to_char(max(last_date), 'YYYY-MM-DD') AS last_date
-       FROM bar_symbols GROUP BY source ORDER BY max(last_date) DESC, source`,
+       FROM bar_symbols WHERE market = 'US' GROUP BY source ORDER BY max(last_date) DESC, source`,
   );
   return rows.map((r) => ({ source: r.source, demo: r.demo, symbols: r.symbols, lastDate: r.last_date, sessionsBehind: sessionsBehind(r.last_date, expected) }));
 }
@@ -426,9 +426,9 @@ export async function loadPnl(db: SqlSession, sessionDate: string): Promise<Clos
   const eq = await rowsOf(
     db,
     EquityMarkRow,
-    `(SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity, unrealized_pnl::float8 AS unrealized_pnl FROM equity_marks WHERE date = $1::date)
+    `(SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity, unrealized_pnl::float8 AS unrealized_pnl FROM equity_marks WHERE market = 'US' AND date = $1::date)
      UNION ALL
-     (SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity, unrealized_pnl::float8 AS unrealized_pnl FROM equity_marks WHERE date < $1::date ORDER BY date DESC LIMIT 1)`,
+     (SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity, unrealized_pnl::float8 AS unrealized_pnl FROM equity_marks WHERE market = 'US' AND date < $1::date ORDER BY date DESC LIMIT 1)`,
     [sessionDate],
   );
   const todayEq = eq.find((r) => r.date === sessionDate) ?? null;
@@ -468,9 +468,9 @@ export async function loadBenchmark(db: SqlSession, sessionDate: string, symbol:
   const marks = await rowsOf(
     db,
     BenchmarkMarkRow,
-    `(SELECT to_char(date, 'YYYY-MM-DD') AS date, benchmark_close::float8 AS bc FROM equity_marks WHERE date = $1::date)
+    `(SELECT to_char(date, 'YYYY-MM-DD') AS date, benchmark_close::float8 AS bc FROM equity_marks WHERE market = 'US' AND date = $1::date)
      UNION ALL
-     (SELECT to_char(date, 'YYYY-MM-DD') AS date, benchmark_close::float8 AS bc FROM equity_marks WHERE date < $1::date ORDER BY date DESC LIMIT 1)`,
+     (SELECT to_char(date, 'YYYY-MM-DD') AS date, benchmark_close::float8 AS bc FROM equity_marks WHERE market = 'US' AND date < $1::date ORDER BY date DESC LIMIT 1)`,
     [sessionDate],
   );
   const t = marks.find((m) => m.date === sessionDate)?.bc ?? null;
@@ -497,7 +497,7 @@ export async function loadEquityCurve(db: SqlSession, sessionDate: string, symbo
       db,
       EquityCurveRow,
       `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity, benchmark_close::float8 AS bc
-         FROM equity_marks WHERE date <= $1::date ORDER BY date DESC LIMIT $2`,
+         FROM equity_marks WHERE market = 'US' AND date <= $1::date ORDER BY date DESC LIMIT $2`,
       [sessionDate, sessions],
     )
   ).reverse();

@@ -18,7 +18,7 @@ import { pgBool, pgInt, pgJson, pgNumeric, pgText, pgTimestamp } from '../../lib
 import { rowOf, rowsOf } from '../../lib/sql-rows.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { AuditJournal, type AuditSink } from './audit-journal.js';
-import { clientOrderIdFor, tradingDay } from './ids.js';
+import { clientOrderIdFor } from './ids.js';
 import { ALWAYS_OPEN, type MarketHours } from '../../engine/market-hours.js';
 import { newRiskClosedReason, type NewRiskSession } from './new-risk-session.js';
 import { sharedCalendarOverrides, type CalendarOverridesPort } from '../calendar/overrides-source.js';
@@ -28,6 +28,9 @@ import { bookedReason, brokerWords, reasonParam, scrubReason, storedReason, type
 import { randomUUID } from 'node:crypto';
 import { approvalStateVersion } from './state-version.js';
 import type { BrokerEvidence, SettleMode, SettleResult } from './stuck-types.js';
+import { MARKETS, marketOfSymbol, type Market } from '../../engine/market/index.js';
+import { marketDayOf } from '../../engine/market/session-day.js';
+import { currencyFigure } from '../../engine/risk/money-words.js';
 
 /** What the execution job needs. Everything is injected so tests use the real pieces with test settings. */
 export interface ExecutionDeps {
@@ -39,6 +42,13 @@ export interface ExecutionDeps {
   audit: AuditSink;
   /** Average daily dollar volume of a symbol; null when unknown (the LiquidityGate then refuses). See `dollarAdvFromBars`. */
   dollarAdv(symbol: string): Promise<number | null>;
+  /**
+   * The market this executor trades (default US). It names the budget row (`daily_budget` is keyed
+   * (market, date), dated by the market's own session date: KRX's in Seoul) and the order's market and
+   * currency; `limits` are in its currency (the lead wires a second ExecutionDeps, in won, for KR).
+   * An approval of another market's symbol is not executed here.
+   */
+  market?: Market;
   limits?: Partial<ExecutionLimits>;
   now?: () => Date;
   logger?: Logger;
@@ -199,7 +209,7 @@ const ApprovalRowSchema = z.object({
 type ApprovalRow = z.output<typeof ApprovalRowSchema>;
 
 /** An entry's order row ({@link ORDER_COLUMNS}). */
-const OrderRowSchema = OrdersRowSchema.extend({ approval_id: pgText, reserved_amount: pgNumeric });
+const OrderRowSchema = OrdersRowSchema.extend({ approval_id: pgText, reserved_amount: pgNumeric, market: pgText, currency: pgText });
 type OrderRow = z.output<typeof OrderRowSchema>;
 /** The order row just written, with the day's budget spent after its reservation (numeric). */
 const CreatedRow = OrderRowSchema.extend({ spent: pgNumeric });
@@ -207,11 +217,11 @@ const CreatedRow = OrderRowSchema.extend({ spent: pgNumeric });
 const BookRow = z.object({ spent: pgNumeric, open: pgInt, existing: pgNumeric, adds: pgBool.nullable() });
 const SpentRow = z.object({ spent: pgNumeric });
 /** What an unsent order's closing releases: its reservation (numeric) and budget day (as text). */
-const ReleasedRow = z.object({ reserved_amount: pgNumeric, budget_date: pgText });
+const ReleasedRow = z.object({ reserved_amount: pgNumeric, budget_date: pgText, market: pgText });
 
 /** The `orders` columns a run works with (also what the INSERT returns). */
 const ORDER_COLUMNS = `id, approval_id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, broker_order_id,
-  filled_qty, avg_fill_price, reject_reason, reject_detail, budget_date::text AS budget_date, reserved_amount, submit_attempted_at, booked_at`;
+  filled_qty, avg_fill_price, reject_reason, reject_detail, budget_date::text AS budget_date, reserved_amount, submit_attempted_at, booked_at, market, currency`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TERMINAL_APPROVAL = new Set(['filled', 'partially_filled', 'not_filled', 'refused', 'failed', 'cancelled', 'expired']);
@@ -285,6 +295,7 @@ export async function settleApproval(deps: ExecutionDeps, approvalId: string, mo
 }
 
 class Run {
+  private readonly market: Market;
   private readonly limits: ExecutionLimits;
   private readonly now: () => Date;
   private readonly scrub: (t: string) => string;
@@ -298,11 +309,12 @@ class Run {
     private readonly deps: ExecutionDeps,
     readonly approvalId: string,
   ) {
+    this.market = deps.market ?? 'US';
     this.limits = { ...DEFAULT_EXECUTION_LIMITS, ...deps.limits };
     this.now = deps.now ?? (() => new Date());
     // Run-time calendar overrides (a closed day, a late open) apply to the exchange's hours.
     const overrides = deps.calendarOverrides ?? sharedCalendarOverrides(deps.db);
-    this.session = { hours: deps.marketHours ?? ALWAYS_OPEN, now: this.now, overrides, onOverridesError: (err) => this.log?.warn({ err: this.text(errText(err)) }, 'calendar overrides not read; the entry is refused (calendar_unknown)') };
+    this.session = { hours: deps.marketHours ?? ALWAYS_OPEN, market: this.market, now: this.now, overrides, onOverridesError: (err) => this.log?.warn({ err: this.text(errText(err)) }, 'calendar overrides not read; the entry is refused (calendar_unknown)') };
     this.scrub = deps.scrub ?? makeScrubber([]);
     this.log = deps.logger?.child({ approvalId });
     this.journal = new AuditJournal(deps.audit, ACTOR, { approvalId }, (action, err) => this.log?.error({ action, err: this.text(err) }, 'audit append failed'));
@@ -397,6 +409,10 @@ class Run {
   private async plan(a: ApprovalRow): Promise<{ kind: 'order'; order: OrderRow } | { kind: 'done'; outcome: ExecutionOutcome }> {
     const done = (outcome: ExecutionOutcome) => ({ kind: 'done' as const, outcome });
     const now = this.now();
+    // Wiring, not trading: another market's approval must never draw on this market's budget or broker.
+    if (marketOfSymbol(a.symbol) !== this.market) {
+      throw new Error(`approval ${this.approvalId} is for ${a.symbol} (${marketOfSymbol(a.symbol)}), but this executor trades ${this.market}: route it to the ${marketOfSymbol(a.symbol)} executor`);
+    }
     if (now.getTime() >= a.expires_at.getTime()) {
       return done(await this.refuse(a, 'expired', { code: 'expired', expiresAt: a.expires_at.toISOString() }, {}));
     }
@@ -407,7 +423,8 @@ class Run {
       if (ks.engaged) return done(await this.refuse(a, 'kill_switch', { code: 'kill_switch', order: 'entry', killReason: ks.reason }, {}));
       return done(await this.refuse(a, 'market_closed', closed, {}));
     }
-    const day = tradingDay(now);
+    // The budget's day is the market's own session date (a KR order at 23:30Z belongs to the next Seoul day).
+    const day = marketDayOf(this.market, now.getTime());
     // The reads are independent: fetch them at once; the checks below still decide in their fixed
     // order, the kill switch first (and again right before the POST).
     // A failed quote or account read is answered below (retry, tell the trader); the others throw.
@@ -417,12 +434,13 @@ class Run {
         rowsOf(
           this.deps.db,
           BookRow,
-          `SELECT (SELECT COALESCE(SUM(spent), 0) FROM daily_budget WHERE date = $2::date) AS spent, p.*
+          // This market's budget and book only: its limits and the account equity are in its currency.
+          `SELECT (SELECT COALESCE(SUM(spent), 0) FROM daily_budget WHERE market = $3 AND date = $2::date) AS spent, p.*
              FROM (SELECT count(DISTINCT symbol) FILTER (WHERE qty > 0)::int AS open,
                           COALESCE(SUM(qty * avg_cost) FILTER (WHERE symbol = $1 AND qty > 0), 0) AS existing,
                           bool_or(symbol = $1 AND qty > 0) AS adds
-                     FROM positions) p`,
-          [a.symbol, day],
+                     FROM positions WHERE market = $3) p`,
+          [a.symbol, day, this.market],
         ),
         this.deps.dollarAdv(a.symbol).catch((err: unknown) => {
           // An unknown volume is an answer: the LiquidityGate refuses on it.
@@ -451,6 +469,7 @@ class Run {
     if (this.limits.sizeToPerOrderBudget && qty >= 1) qty = Math.max(1, Math.min(qty, Math.floor((this.limits.perOrderBudget + 1e-9) / limitPrice)));
     const notional = qty * limitPrice;
     const policyInput = {
+      currency: MARKETS[this.market].currency,
       side,
       qty,
       price: limitPrice,
@@ -511,7 +530,7 @@ class Run {
       if (!fresh.ok) return done(await this.refuseGate(a, fresh));
       // The check passes on a re-read yet the reservation failed: another order took the last of the budget in between.
       const dailyBudget = this.limits.dailyBudget;
-      return done(await this.refuse(a, 'policy', { code: 'budget_used_up', dailyBudget }, { notional, dailyBudget }, 'daily_budget'));
+      return done(await this.refuse(a, 'policy', { code: 'budget_used_up', dailyBudget }, { notional, dailyBudget, ...currencyFigure(MARKETS[this.market].currency) }, 'daily_budget'));
     }
     const order = created.kind === 'created' ? created.order : await this.loadOrder();
     if (!order) throw new Error(`order row of approval ${this.approvalId} vanished`);
@@ -552,12 +571,12 @@ class Run {
         this.deps.db,
         CreatedRow,
         `WITH res AS (
-           INSERT INTO daily_budget AS b (date, spent) SELECT $1::date, $2::numeric WHERE $2::numeric <= $3::numeric
-           ON CONFLICT (date) DO UPDATE SET spent = b.spent + EXCLUDED.spent WHERE b.spent + EXCLUDED.spent <= $3::numeric
+           INSERT INTO daily_budget AS b (market, currency, date, spent) SELECT $17, $18, $1::date, $2::numeric WHERE $2::numeric <= $3::numeric
+           ON CONFLICT (market, date) DO UPDATE SET spent = b.spent + EXCLUDED.spent WHERE b.spent + EXCLUDED.spent <= $3::numeric
            RETURNING spent
          ), ins AS (
-           INSERT INTO orders (id, approval_id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, budget_date, reserved_amount, decision_price, created_at, updated_at)
-           SELECT $4::uuid, $5::uuid, $6, $7, $8, $9, $10, $11::int, $12::numeric, $16, 'new', $1::date, $2::numeric, $13::numeric, $14::timestamptz, $14::timestamptz FROM res
+           INSERT INTO orders (id, approval_id, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force, state, budget_date, reserved_amount, decision_price, created_at, updated_at, market, currency)
+           SELECT $4::uuid, $5::uuid, $6, $7, $8, $9, $10, $11::int, $12::numeric, $16, 'new', $1::date, $2::numeric, $13::numeric, $14::timestamptz, $14::timestamptz, $17, $18 FROM res
            RETURNING ${ORDER_COLUMNS}
          ), ap AS (
            UPDATE approvals SET state = 'executing', updated_at = $14::timestamptz WHERE id = $5::uuid AND state = 'approved' AND EXISTS (SELECT 1 FROM ins)
@@ -565,7 +584,7 @@ class Run {
            UPDATE picks SET state = 'EXECUTING' WHERE id = $15 AND state = 'APPROVED' AND EXISTS (SELECT 1 FROM ins)
          )
          SELECT res.spent, ins.* FROM res LEFT JOIN ins ON true`,
-        [o.day, o.reserved, this.limits.dailyBudget, randomUUID(), this.approvalId, o.cid, this.deps.broker.name, a.symbol, a.strategy, o.side, o.qty, o.limitPrice, a.entry, o.now, a.pick_id, this.deps.entryTimeInForce ?? 'ioc'],
+        [o.day, o.reserved, this.limits.dailyBudget, randomUUID(), this.approvalId, o.cid, this.deps.broker.name, a.symbol, a.strategy, o.side, o.qty, o.limitPrice, a.entry, o.now, a.pick_id, this.deps.entryTimeInForce ?? 'ioc', this.market, MARKETS[this.market].currency],
       );
       if (!row) return { kind: 'over_budget' };
       const { spent, ...order } = row;
@@ -841,7 +860,7 @@ class Run {
   }
 
   private async spent(day: string): Promise<number> {
-    const found = await rowOf(this.deps.db, SpentRow, `SELECT spent FROM daily_budget WHERE date = $1`, [day]);
+    const found = await rowOf(this.deps.db, SpentRow, `SELECT spent FROM daily_budget WHERE market = $2 AND date = $1`, [day, this.market]);
     return Number(found?.spent ?? 0);
   }
 
@@ -856,13 +875,13 @@ const BOOK_SQL = `WITH upd AS (
                 booked_at = $7::timestamptz, updated_at = $7::timestamptz
           WHERE id = $1::uuid AND booked_at IS NULL RETURNING ${ORDER_COLUMNS}
        ), f AS (
-         INSERT INTO fills (order_id, symbol, side, qty, price, filled_at, seq)
-         SELECT upd.id, upd.symbol, upd.side, x.qty, x.price, x.at, x.n - 1
+         INSERT INTO fills (order_id, symbol, side, qty, price, filled_at, seq, market, currency)
+         SELECT upd.id, upd.symbol, upd.side, x.qty, x.price, x.at, x.n - 1, upd.market, upd.currency
            FROM upd, unnest($8::int[], $9::numeric[], $10::timestamptz[]) WITH ORDINALITY AS x(qty, price, at, n)
          ON CONFLICT (order_id, seq) DO NOTHING
        ), pos AS (
-         INSERT INTO positions AS p (symbol, strategy, qty, avg_cost, opened_at, stop, target, time_stop_date, updated_at)
-         SELECT upd.symbol, upd.strategy, $4::int, $11::numeric, $7::timestamptz, $12::numeric, $21::numeric, $13::date, $7::timestamptz FROM upd WHERE $4::int > 0
+         INSERT INTO positions AS p (symbol, strategy, qty, avg_cost, opened_at, stop, target, time_stop_date, updated_at, market, currency)
+         SELECT upd.symbol, upd.strategy, $4::int, $11::numeric, $7::timestamptz, $12::numeric, $21::numeric, $13::date, $7::timestamptz, upd.market, upd.currency FROM upd WHERE $4::int > 0
          ON CONFLICT (symbol, strategy) DO UPDATE SET
            avg_cost   = CASE WHEN p.qty = 0 THEN EXCLUDED.avg_cost
                              ELSE (p.qty * p.avg_cost + EXCLUDED.qty * EXCLUDED.avg_cost) / (p.qty + EXCLUDED.qty) END,
@@ -875,7 +894,7 @@ const BOOK_SQL = `WITH upd AS (
            updated_at = EXCLUDED.updated_at
        ), bud AS (
          -- Settle the reservation to what was actually spent.
-         UPDATE daily_budget d SET spent = GREATEST(0, d.spent - upd.reserved_amount + $14::numeric) FROM upd WHERE d.date = upd.budget_date::date
+         UPDATE daily_budget d SET spent = GREATEST(0, d.spent - upd.reserved_amount + $14::numeric) FROM upd WHERE d.market = upd.market AND d.date = upd.budget_date::date
        ), ap AS (
          UPDATE approvals SET state = $15::text, reason = NULL, reason_detail = $16::jsonb, updated_at = $7::timestamptz,
                 refused_gate = CASE WHEN $15::text = 'refused' THEN 'broker' ELSE refused_gate END,
@@ -899,11 +918,11 @@ async function closeUnsentOrder(tx: SqlSession, o: OrderRow, reason: RecordedRea
     ReleasedRow,
     `UPDATE orders SET state = 'rejected', reject_reason = $2, reject_detail = $4::jsonb, booked_at = $3, updated_at = $3
       WHERE id = $1 AND booked_at IS NULL ${opts.neverAttempted ? 'AND submit_attempted_at IS NULL AND broker_order_id IS NULL' : ''}
-      RETURNING reserved_amount, budget_date::text AS budget_date`,
+      RETURNING reserved_amount, budget_date::text AS budget_date, market`,
     [o.id, brokerWords(reason), now, reasonParam(reason)],
   );
   if (!row) return false;
-  await tx.exec(`UPDATE daily_budget SET spent = GREATEST(0, spent - $2) WHERE date = $1`, [row.budget_date, row.reserved_amount]);
+  await tx.exec(`UPDATE daily_budget SET spent = GREATEST(0, spent - $2) WHERE market = $3 AND date = $1`, [row.budget_date, row.reserved_amount, row.market]);
   return true;
 }
 

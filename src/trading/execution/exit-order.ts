@@ -15,6 +15,7 @@ import { bookedReason, brokerWords, reasonParam, scrubReason, storedReason, type
 import { isTerminal } from '../../lib/order-status.js';
 import { lookUpEvidence } from './broker-evidence.js';
 import type { ExitSettleResult } from './stuck-types.js';
+import { marketColumns } from '../../engine/market/columns.js';
 
 /** First key of the per-position advisory lock (the second is hashtext("symbol|strategy")). */
 const POSITION_LOCK = 774_219_102;
@@ -265,10 +266,10 @@ export class ExitDesk {
       this.deps.db,
       IdRow,
       `INSERT INTO orders (id, approval_id, kind, exit_reason, decision_price, client_order_id, broker, symbol, strategy, side, qty, limit_price, time_in_force,
-                           state, budget_date, reserved_amount, created_at, updated_at)
-       VALUES ($1, NULL, 'exit', $2, $3, $4, $5, $6, $7, 'sell', $8, $9, $12, 'new', $10, 0, $11, $11)
+                           state, budget_date, reserved_amount, created_at, updated_at, market, currency)
+       VALUES ($1, NULL, 'exit', $2, $3, $4, $5, $6, $7, 'sell', $8, $9, $12, 'new', $10, 0, $11, $11, $13, $14)
        ON CONFLICT (client_order_id) DO NOTHING RETURNING id`,
-      [orderId, reason, decisionPrice, cid, this.deps.broker.name, k.symbol, k.strategy, qty, limitPrice, ctx.today, now, this.timeInForce],
+      [orderId, reason, decisionPrice, cid, this.deps.broker.name, k.symbol, k.strategy, qty, limitPrice, ctx.today, now, this.timeInForce, ...marketColumns(k.symbol)],
     );
     const order = await this.orderByClientId(cid);
     if (!order) throw new Error(`exit order ${cid} vanished right after it was written; run the exits job again (it only looks the order up)`);
@@ -431,13 +432,14 @@ export class ExitDesk {
       await tx.exec(`UPDATE orders SET realized_pnl = $2 WHERE id = $1`, [o.id, realized]);
       if (filled > 0) {
         for (const [i, x] of f.fills.entries()) {
-          await tx.exec(`INSERT INTO fills (order_id, symbol, side, qty, price, filled_at, seq) VALUES ($1, $2, 'sell', $3, $4, $5, $6) ON CONFLICT (order_id, seq) DO NOTHING`, [
+          await tx.exec(`INSERT INTO fills (order_id, symbol, side, qty, price, filled_at, seq, market, currency) VALUES ($1, $2, 'sell', $3, $4, $5, $6, $7, $8) ON CONFLICT (order_id, seq) DO NOTHING`, [
             o.id,
             o.symbol,
             x.qty,
             x.price,
             x.at,
             i,
+            ...marketColumns(o.symbol),
           ]);
         }
         if (pos) {

@@ -1,3 +1,4 @@
+import type { Market } from '../../engine/market/markets.js';
 import type { Logger } from 'pino';
 import type { UnitOfWork } from '../../adapters/db/port.js';
 import type { Broker } from '../../adapters/brokers/port.js';
@@ -47,6 +48,11 @@ export const DEFAULT_EXIT_LIMITS: Readonly<ExitLimits> = Object.freeze({
 /** What the exit job (and `/kill flatten`) need. Everything is injected, as for `executeApproval`. */
 export interface ExitDeps {
   db: UnitOfWork;
+  /**
+   * The market whose positions these deps exit (default US): `broker` serves
+   * only that market, so a run never offers another market's shares to it.
+   */
+  market?: Market;
   broker: Broker;
   /** Live quotes: the bid both triggers the stop and prices the sell. */
   quotes: QuoteProvider;

@@ -176,9 +176,11 @@ async function forEachPosition(desk: ExitDesk, reason: OrderExitReason, fn: (k: 
   const keys = await rowsOf(
     desk.deps.db,
     PositionKeyRow,
-    `SELECT symbol, strategy FROM positions WHERE qty > 0
-     UNION SELECT symbol, strategy FROM orders WHERE kind = 'exit' AND booked_at IS NULL
+    `SELECT symbol, strategy FROM positions WHERE qty > 0 AND market = $1
+     UNION SELECT symbol, strategy FROM orders WHERE kind = 'exit' AND booked_at IS NULL AND market = $1
      ORDER BY symbol, strategy`,
+    // One market's book per run: its broker holds only that market's positions.
+    [desk.deps.market ?? 'US'],
   );
   const all: ExitOutcome[] = [];
   for (const k of keys) {

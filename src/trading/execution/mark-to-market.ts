@@ -7,12 +7,21 @@ import { errText } from '../../lib/errors.js';
 import { cents, round6 } from '../../lib/numbers.js';
 import { pgInt, pgNumeric, pgText, pgTimestamp } from '../../lib/sql-columns.js';
 import { rowOf, rowsOf } from '../../lib/sql-rows.js';
-import { isSession, nyLocalParts, nyTimeToInstant, sessionInfo } from '../../engine/calendar/index.js';
+import { nyTimeToInstant } from '../../engine/calendar/index.js';
+import { krxTimeToInstant } from '../../engine/calendar/krx/index.js';
+import { MARKETS, type Market } from '../../engine/market/markets.js';
+import { marketCalendar, marketDayOf } from '../../engine/market/session-day.js';
 import { storedSource, type MarkOrigin } from '../portfolio/mark-source.js';
 import { orderFiledInWindowSql, tradeWindow } from '../portfolio/trade-date.js';
 
 export interface MarkToMarketDeps {
   db: UnitOfWork;
+  /**
+   * The book marked (default US): only this market's positions, fills and orders, dated on its
+   * exchange calendar, into its own `equity_marks` row (keyed (market, date), in its currency). A
+   * market's `broker` and `startingCash` are its own; amounts are never summed across markets.
+   */
+  market?: Market;
   /**
    * When given, equity and cash come from the broker account (else from our
    * own books), and a mark of today's New York date prices each position at
@@ -27,7 +36,7 @@ export interface MarkToMarketDeps {
   price?: (symbol: string, date: string) => Promise<{ price: number; date: string } | null>;
   /** Cash of the account before any fill we booked; used only without a broker. Default 0. */
   startingCash?: number;
-  /** Symbol whose close on `date` is stored as `benchmark_close`. Default SPY. */
+  /** Symbol whose close on `date` is stored as `benchmark_close`. Default SPY for US; none for KR (stored NULL). */
   benchmarkSymbol?: string;
   audit?: { append(e: { action: string; actor: string | number; [k: string]: unknown }): Promise<number> };
   now?: () => Date;
@@ -100,16 +109,21 @@ const NetRow = z.object({ net: pgNumeric.nullable() });
  */
 export async function markToMarket(deps: MarkToMarketDeps, opts: { date: string }): Promise<MarkToMarketResult> {
   const { date } = opts;
+  const market = deps.market ?? 'US';
+  const { currency } = MARKETS[market];
+  const calendar = marketCalendar(market);
   try {
-    isSession(date); // throws on a malformed date or one outside the calendar
+    calendar.isSession(date); // throws on a malformed date or one outside the calendar
   } catch {
     throw new MarkToMarketError(`mark-to-market date must be a YYYY-MM-DD date within 2000–2050, not ${JSON.stringify(String(date).slice(0, 30))}; pass the session date to mark`);
   }
   const now = (deps.now ?? (() => new Date()))();
   const priceOf = deps.price ?? ((s: string, d: string) => closeOnOrBefore(deps.db, s, d));
-  const open = await rowsOf(deps.db, OpenPosition, `SELECT symbol, strategy, qty, avg_cost, last_price, last_price_source, last_price_at FROM positions WHERE qty > 0 ORDER BY symbol, strategy`);
+  const open = await rowsOf(deps.db, OpenPosition, `SELECT symbol, strategy, qty, avg_cost, last_price, last_price_source, last_price_at FROM positions WHERE qty > 0 AND market = $1 ORDER BY symbol, strategy`,
+    [market],
+  );
   // The broker's current price is now's price: it marks today's date only, never a back-filled one.
-  const live = open.length > 0 && deps.broker && nyLocalParts(now.getTime()).date === date ? await brokerPrices(deps, deps.broker) : null;
+  const live = open.length > 0 && deps.broker && marketDayOf(market, now.getTime()) === date ? await brokerPrices(deps, deps.broker) : null;
 
   const marks: PositionMark[] = [];
   const writes: { mark: PositionMark; stored: { source: string | null; at: Date | null }; priceAt: Date | null }[] = [];
@@ -136,7 +150,7 @@ export async function markToMarket(deps: MarkToMarketDeps, opts: { date: string 
       price = got.price;
       priceDate = got.date;
       source = deps.price ? 'injected' : 'bars';
-      priceAt = new Date(closeInstant(got.date));
+      priceAt = new Date(closeInstant(market, got.date));
       origin = { kind: 'close', date: got.date };
     } else {
       missing.push(p.symbol);
@@ -161,22 +175,23 @@ export async function markToMarket(deps: MarkToMarketDeps, opts: { date: string 
   const realizedRow = await rowOf(
     deps.db,
     SumRow,
-    `SELECT COALESCE(SUM(realized_pnl), 0) AS s FROM orders o WHERE booked_at IS NOT NULL AND ${orderFiledInWindowSql('o', '$1', '$2')}`,
-    [window.after, window.through],
+    `SELECT COALESCE(SUM(realized_pnl), 0) AS s FROM orders o WHERE booked_at IS NOT NULL AND o.market = $3 AND ${orderFiledInWindowSql('o', '$1', '$2')}`,
+    [window.after, window.through, market],
   );
   const realized = round6(Number(realizedRow?.s ?? 0));
-  const { cash, equity, source: equitySource } = await equityOf(deps, marketValue);
-  const bench = await rowOf(deps.db, CloseRow, `SELECT close FROM bars_daily WHERE symbol = $1 AND date = $2`, [deps.benchmarkSymbol ?? 'SPY', date]);
+  const { cash, equity, source: equitySource } = await equityOf(deps, market, marketValue);
+  const benchmarkSymbol = deps.benchmarkSymbol ?? (market === 'US' ? 'SPY' : null);
+  const bench = benchmarkSymbol === null ? null : await rowOf(deps.db, CloseRow, `SELECT close FROM bars_daily WHERE symbol = $1 AND date = $2`, [benchmarkSymbol, date]);
   const benchmarkClose = bench?.close ?? null;
 
   await deps.db.transaction(async (tx) => {
-    await tx.exec(`DELETE FROM position_marks WHERE date = $1`, [date]);
+    await tx.exec(`DELETE FROM position_marks WHERE date = $1 AND market = $2`, [date, market]);
     for (const { mark: m, stored, priceAt } of writes) {
       await tx.exec(
-        `INSERT INTO position_marks (date, symbol, strategy, qty, avg_cost, price, unrealized_pnl, price_source, price_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        `INSERT INTO position_marks (date, symbol, strategy, qty, avg_cost, price, unrealized_pnl, price_source, price_at, market, currency) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (date, symbol, strategy) DO UPDATE SET qty = EXCLUDED.qty, avg_cost = EXCLUDED.avg_cost, price = EXCLUDED.price, unrealized_pnl = EXCLUDED.unrealized_pnl,
            price_source = EXCLUDED.price_source, price_at = EXCLUDED.price_at`,
-        [date, m.symbol, m.strategy, m.qty, m.avgCost, m.price, m.unrealizedPnl, stored.source, stored.at],
+        [date, m.symbol, m.strategy, m.qty, m.avgCost, m.price, m.unrealizedPnl, stored.source, stored.at, market, currency],
       );
       if (priceAt !== null) {
         await tx.exec(
@@ -186,10 +201,10 @@ export async function markToMarket(deps: MarkToMarketDeps, opts: { date: string 
       }
     }
     await tx.exec(
-      `INSERT INTO equity_marks (date, equity, cash, market_value, realized_pnl, unrealized_pnl, benchmark_close, marked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (date) DO UPDATE SET equity = EXCLUDED.equity, cash = EXCLUDED.cash, market_value = EXCLUDED.market_value, realized_pnl = EXCLUDED.realized_pnl,
+      `INSERT INTO equity_marks (market, currency, date, equity, cash, market_value, realized_pnl, unrealized_pnl, benchmark_close, marked_at) VALUES ($9, $10, $1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (market, date) DO UPDATE SET equity = EXCLUDED.equity, cash = EXCLUDED.cash, market_value = EXCLUDED.market_value, realized_pnl = EXCLUDED.realized_pnl,
          unrealized_pnl = EXCLUDED.unrealized_pnl, benchmark_close = EXCLUDED.benchmark_close, marked_at = EXCLUDED.marked_at`,
-      [date, equity, cash, marketValue, realized, unrealized, benchmarkClose, now],
+      [date, equity, cash, marketValue, realized, unrealized, benchmarkClose, now, market, currency],
     );
   });
 
@@ -245,7 +260,7 @@ async function brokerPrices(deps: MarkToMarketDeps, broker: Broker): Promise<{ b
   }
 }
 
-async function equityOf(deps: MarkToMarketDeps, marketValue: number): Promise<{ cash: number; equity: number; source: 'broker' | 'books' }> {
+async function equityOf(deps: MarkToMarketDeps, market: Market, marketValue: number): Promise<{ cash: number; equity: number; source: 'broker' | 'books' }> {
   if (deps.broker) {
     try {
       const a = await deps.broker.account();
@@ -256,12 +271,15 @@ async function equityOf(deps: MarkToMarketDeps, marketValue: number): Promise<{ 
     }
   }
   // Without the broker: cash = starting cash − what our buys cost + what our sells brought in.
-  const flows = await rowOf(deps.db, NetRow, `SELECT COALESCE(SUM(CASE WHEN side = 'sell' THEN qty * price ELSE -qty * price END), 0) AS net FROM fills`);
+  const flows = await rowOf(deps.db, NetRow, `SELECT COALESCE(SUM(CASE WHEN side = 'sell' THEN qty * price ELSE -qty * price END), 0) AS net FROM fills WHERE market = $1`, [market]);
   const cash = round6((deps.startingCash ?? 0) + Number(flows?.net ?? 0));
   return { cash, equity: round6(cash + marketValue), source: 'books' };
 }
 
-/** The close instant of a session date (16:00 New York, 13:00 on early closes; 16:00 for non-sessions). */
-function closeInstant(date: string): number {
-  return sessionInfo(date)?.close ?? nyTimeToInstant(date, '16:00');
+/**
+ * The close instant of a session date on the market's calendar (NYSE: 16:00 New York, 13:00 on early
+ * closes; KRX: 15:30 Seoul, later on a late-open day); for a non-session, the regular close time.
+ */
+function closeInstant(market: Market, date: string): number {
+  return marketCalendar(market).sessionInfo(date)?.close ?? (market === 'KR' ? krxTimeToInstant(date, '15:30') : nyTimeToInstant(date, '16:00'));
 }

@@ -1,5 +1,6 @@
-import { XNYS_CALENDAR } from '../../engine/calendar/exchange.js';
 import { hoursWithOverrides } from '../../engine/calendar/override-hours.js';
+import { MARKETS, type Market } from '../../engine/market/markets.js';
+import { marketCalendar } from '../../engine/market/session-day.js';
 import type { MarketHours } from '../../engine/market-hours.js';
 import type { CalendarOverridesPort } from '../calendar/overrides-source.js';
 import type { MarketClosed } from './recorded-reasons.js';
@@ -18,9 +19,11 @@ import type { MarketClosed } from './recorded-reasons.js';
  */
 export interface NewRiskSession {
   hours: MarketHours;
+  /** The market whose exchange `hours` are (default US): its calendar's overrides apply (XKRX for KR). */
+  market?: Market;
   now: () => Date;
   /**
-   * Run-time NYSE calendar overrides (`courtside calendar close|late-open`): on a closed day, or
+   * Run-time calendar overrides of the market's exchange (`courtside calendar close|late-open`): on a closed day, or
    * before a late open, an entry is refused like outside the session. When they cannot be read
    * (the port throws: no read yet, or the last one older than its limit) the entry is refused
    * `calendar_unknown`. Absent: the rule calendar alone (tests of the fill path).
@@ -48,12 +51,14 @@ export function marketClosedReason(s: NewRiskSession): MarketClosed | null {
 export async function newRiskClosedReason(s: NewRiskSession): Promise<MarketClosed | null> {
   // Only the exchange's hours have a calendar to change (`always` is for tests of the fill path).
   if (s.overrides === undefined || s.hours.name !== 'exchange') return marketClosedReason(s);
+  const market = s.market ?? 'US';
+  const exchange = MARKETS[market].mic;
   let overrides;
   try {
-    overrides = await s.overrides.forExchange('XNYS');
+    overrides = await s.overrides.forExchange(exchange);
   } catch (err) {
     s.onOverridesError?.(err);
-    return { code: 'calendar_unknown', order: 'entry', at: s.now().toISOString(), exchange: 'XNYS', detail: err instanceof Error ? err.message : String(err) };
+    return { code: 'calendar_unknown', order: 'entry', at: s.now().toISOString(), exchange, detail: err instanceof Error ? err.message : String(err) };
   }
-  return marketClosedReason({ hours: hoursWithOverrides(s.hours, XNYS_CALENDAR, overrides), now: s.now });
+  return marketClosedReason({ hours: hoursWithOverrides(s.hours, marketCalendar(market), overrides), now: s.now });
 }

@@ -1,3 +1,4 @@
+import type { Market } from '../../engine/market/markets.js';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { UnitOfWork } from '../../adapters/db/port.js';
@@ -14,6 +15,8 @@ import { ExitDesk } from './exit-order.js';
 
 export interface ReconcileDeps {
   db: UnitOfWork;
+  /** The market `broker` serves (default US): only its positions are compared with the broker's. */
+  market?: Market;
   broker: Broker;
   audit: { append(e: { action: string; actor: string | number; [k: string]: unknown }): Promise<number> };
   /**
@@ -310,7 +313,8 @@ async function comparePositions(deps: ReconcileDeps, theirs: BrokerPosition[]): 
     deps.db,
     HeldSymbolRow,
     `SELECT symbol, SUM(qty)::int AS qty, SUM(qty * avg_cost) AS cost, string_agg(strategy || ' ' || qty, ', ' ORDER BY strategy) AS parts
-       FROM positions WHERE qty > 0 GROUP BY symbol`,
+       FROM positions WHERE qty > 0 AND market = $1 GROUP BY symbol`,
+    [deps.market ?? 'US'],
   );
   const ours = new Map(mine.map((m) => [m.symbol, m]));
   const broker = new Map(theirs.map((p) => [p.symbol, p]));

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { marketOfSymbol } from '../../engine/market/symbols.js';
 import type { TableSession } from '../../adapters/db/port.js';
 import { canonicalJson } from '../audit/canonical-json.js';
 import type { DecisionRow } from './scan-decisions.js';
@@ -51,9 +52,9 @@ export class DecisionJournal implements DecisionRecorder {
       digest: decisionsDigest(rows),
     });
     const n = await this.db.exec(
-      `INSERT INTO decisions (run_id, kind, session_date, symbol, source, outcome, pick_id, inputs, audit_seq, created_at)
-       SELECT $1, *, $8::bigint, $10::timestamptz FROM unnest($2::text[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[], $9::jsonb[])
-           AS t(kind, session_date, symbol, source, outcome, pick_id, inputs)
+      `INSERT INTO decisions (run_id, kind, session_date, symbol, source, outcome, pick_id, inputs, market, audit_seq, created_at)
+       SELECT $1, *, $8::bigint, $10::timestamptz FROM unnest($2::text[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[], $9::jsonb[], $11::text[])
+           AS t(kind, session_date, symbol, source, outcome, pick_id, inputs, market)
        ON CONFLICT (run_id, kind, symbol, source) DO NOTHING`,
       [
         run.runId,
@@ -66,6 +67,8 @@ export class DecisionJournal implements DecisionRecorder {
         auditSeq,
         rows.map((r) => JSON.stringify(r.inputs)),
         run.at,
+        // Named per row from the symbol (six digits: KR), never left to the column's US default.
+        rows.map((r) => marketOfSymbol(r.symbol)),
       ],
     );
     return { auditSeq, rows: n };

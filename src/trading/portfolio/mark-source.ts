@@ -39,7 +39,20 @@ export function originOf(source: string | null | undefined, at: Date | null, dat
 
 /** "Alpaca" for `alpaca-paper` / `alpaca-live`; any other broker by its name. */
 export function brokerTitle(name: string): string {
-  return name.startsWith('alpaca') ? 'Alpaca' : name;
+  return name.startsWith('alpaca') ? 'Alpaca' : name.startsWith('kis') ? 'KIS' : name;
+}
+
+/** Seoul is UTC+9 all year (no daylight saving since 1988). */
+const KST_OFFSET_MS = 9 * 3_600_000;
+
+/** A KIS broker's marks are Seoul time (KST); every other broker's New York time (ET). */
+function markClock(broker: string, at: Date): { date: string; hhmm: string; zone: 'ET' | 'KST' } {
+  if (broker.startsWith('kis')) {
+    const iso = new Date(at.getTime() + KST_OFFSET_MS).toISOString();
+    return { date: iso.slice(0, 10), hhmm: iso.slice(11, 16), zone: 'KST' };
+  }
+  const p = nyLocalParts(at.getTime());
+  return { date: p.date, hhmm: `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`, zone: 'ET' };
 }
 
 /**
@@ -50,9 +63,8 @@ export function brokerTitle(name: string): string {
 export function originText(o: MarkOrigin, today?: string): string {
   switch (o.kind) {
     case 'broker': {
-      const p = nyLocalParts(o.at.getTime());
-      const hhmm = `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
-      return `${brokerTitle(o.broker)} mark ${p.date === today ? '' : `${p.date} `}${hhmm} ET`;
+      const c = markClock(o.broker, o.at);
+      return `${brokerTitle(o.broker)} mark ${c.date === today ? '' : `${c.date} `}${c.hhmm} ${c.zone}`;
     }
     case 'close':
       return `close ${o.date}`;

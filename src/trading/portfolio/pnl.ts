@@ -6,13 +6,27 @@ import { periodRange } from './period.js';
 import type { SqlSession } from '../../adapters/db/port.js';
 import { loadOpenPositions } from './positions.js';
 import { num, numOr0, round6 } from './rows.js';
+import { realizedNetBetween, type RealizedNet } from './realized-net.js';
 import { orderFiledInWindowSql, tradeWindow } from './trade-date.js';
 import type { EquityPoint, PnlPeriod, PnlReport, PositionsSnapshot, RealizedSummary } from './types.js';
 
+export type { RealizedNet } from './realized-net.js';
+
+/**
+ * /pnl with the fees the books recorded: `realizedNet` gives, per currency,
+ * the period's realized P&L before and after the fees of its fills (gross −
+ * fees = net), and is absent when no fill of the period records a fee, so a
+ * book without fees reports exactly what it always did. `realized.total` stays
+ * gross, as before.
+ */
+export interface PnlReportWithFees extends PnlReport {
+  realizedNet?: RealizedNet[];
+}
+
 /** An `equity_marks` row; the date formatted in SQL, the figures numeric. */
 const MarkRow = z.object({ date: pgText, equity: pgNumeric, cash: pgNumeric, marked_at: pgTimestamp });
-const MARKS_SQL = `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity, cash, marked_at FROM equity_marks WHERE date BETWEEN $1::date AND $2::date ORDER BY date`;
-const ANCHOR_SQL = `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity, cash, marked_at FROM equity_marks WHERE date <= $1::date ORDER BY date DESC LIMIT 1`;
+const MARKS_SQL = `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity, cash, marked_at FROM equity_marks WHERE market = 'US' AND date BETWEEN $1::date AND $2::date ORDER BY date`;
+const ANCHOR_SQL = `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity, cash, marked_at FROM equity_marks WHERE market = 'US' AND date <= $1::date ORDER BY date DESC LIMIT 1`;
 /** `sum(numeric)` is numeric (text); the counts are cast to int. */
 const RealizedRow = z.object({ total: pgNumeric, trades: pgInt, wins: pgInt, losses: pgInt });
 /** Σ qty × price over numeric prices: numeric (text). */
@@ -38,7 +52,8 @@ async function realizedBetween(db: SqlSession, after: string, through: string): 
 
 /**
  * P&L for a period at `now`:
- * - realized: Σ `orders.realized_pnl` of orders filled in the period's
+ * - realized: Σ `orders.realized_pnl` (gross of fees; `realizedNet` nets them
+ *   per currency, see ./realized-net.ts) of orders filled in the period's
  *   sessions (a fill on a day without a session belongs to the next one, see
  *   ./trade-date.ts); on a weekend or holiday the fills since the last
  *   session are reported apart (`later`), under the next session;
@@ -46,11 +61,12 @@ async function realizedBetween(db: SqlSession, after: string, through: string): 
  * - equity: `equity_marks` from the baseline session through the last
  *   session, plus a live point for the last session when it has no mark yet.
  */
-export async function loadPnl(db: SqlSession, period: PnlPeriod, now: Date): Promise<PnlReport> {
+export async function loadPnl(db: SqlSession, period: PnlPeriod, now: Date): Promise<PnlReportWithFees> {
   const range = periodRange(period, now);
   const window = tradeWindow(range.from, range.to);
-  const [realized, later, marks, positions] = await Promise.all([
+  const [realized, realizedNet, later, marks, positions] = await Promise.all([
     realizedBetween(db, window.after, window.through),
+    realizedNetBetween(db, window.after, window.through),
     range.today > range.to ? realizedBetween(db, range.to, range.today) : Promise.resolve(null),
     rowsOf(db, MarkRow, MARKS_SQL, [range.baseline, range.to]),
     loadOpenPositions(db),
@@ -65,6 +81,7 @@ export async function loadPnl(db: SqlSession, period: PnlPeriod, now: Date): Pro
   return {
     range,
     realized,
+    ...(realizedNet.length > 0 ? { realizedNet } : {}),
     later: later && later.trades > 0 ? { ...later, session: nextSession(range.to) } : null,
     unrealized: {
       total: positions.totals.unrealizedPnl,

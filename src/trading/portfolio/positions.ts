@@ -4,11 +4,13 @@ import { pgInt, pgNumeric, pgText, pgTimestamp } from '../../lib/sql-columns.js'
 import { rowsOf } from '../../lib/sql-rows.js';
 import { num, numOr0, round6 } from './rows.js';
 import { originOf, type MarkOrigin } from './mark-source.js';
-import type { OpenPosition, PositionsSnapshot, PriceSource } from './types.js';
+import type { MarketPositions, OpenPosition, PositionsSnapshot, PriceSource } from './types.js';
+import { MARKET_IDS, MARKETS } from '../../engine/market/markets.js';
 
 /** Figures numeric (text) except the bar's float8 close; dates formatted in SQL; the bar columns NULL without bars. */
 const PositionRow = z.object({
   symbol: pgText,
+  market: z.enum(['US', 'KR']),
   strategy: pgText,
   qty: pgInt,
   avg_cost: pgNumeric,
@@ -25,9 +27,9 @@ const PositionRow = z.object({
   bar_date: pgText.nullable(),
 });
 type PositionRow = z.output<typeof PositionRow>;
-const OPEN_POSITIONS_SQL = `SELECT p.symbol, p.strategy, p.qty, p.avg_cost, p.opened_at, p.stop, p.target,
+const OPEN_POSITIONS_SQL = `SELECT p.symbol, p.market, p.strategy, p.qty, p.avg_cost, p.opened_at, p.stop, p.target,
             to_char(p.time_stop_date, 'YYYY-MM-DD') AS time_stop_date, p.realized_pnl, p.last_price,
-            to_char(p.last_price_at AT TIME ZONE 'America/New_York', 'YYYY-MM-DD') AS last_price_date, p.last_price_at, p.last_price_source,
+            to_char(p.last_price_at AT TIME ZONE (CASE p.market WHEN 'KR' THEN 'Asia/Seoul' ELSE 'America/New_York' END), 'YYYY-MM-DD') AS last_price_date, p.last_price_at, p.last_price_source,
             b.close AS bar_close, to_char(b.date, 'YYYY-MM-DD') AS bar_date
        FROM positions p
        LEFT JOIN LATERAL (SELECT close, date FROM bars_daily d WHERE d.symbol = p.symbol ORDER BY d.date DESC LIMIT 1) b ON true
@@ -43,7 +45,12 @@ const OPEN_POSITIONS_SQL = `SELECT p.symbol, p.strategy, p.qty, p.avg_cost, p.op
 export async function loadOpenPositions(db: SqlSession): Promise<PositionsSnapshot> {
   const rows = await rowsOf(db, PositionRow, OPEN_POSITIONS_SQL);
   const positions = rows.map(toPosition).sort(byImportance);
-  return { positions, totals: totalsOf(positions) };
+  const markets = MARKET_IDS.flatMap((market): MarketPositions[] => {
+    const held = positions.filter((p) => (p.market ?? 'US') === market);
+    return held.length === 0 ? [] : [{ market, currency: MARKETS[market].currency, positions: held, totals: totalsOf(held) }];
+  });
+  // `totals` stays dollars (US only): won and dollars are never added.
+  return { positions, ...(markets.length > 0 ? { markets } : {}), totals: totalsOf(positions.filter((p) => (p.market ?? 'US') === 'US')) };
 }
 
 function toPosition(r: PositionRow): OpenPosition {
@@ -67,6 +74,7 @@ function toPosition(r: PositionRow): OpenPosition {
   const costBasis = round6(r.qty * avgCost);
   return {
     symbol: r.symbol,
+    market: r.market,
     strategy: r.strategy,
     qty: r.qty,
     avgCost,

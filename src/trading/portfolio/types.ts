@@ -1,5 +1,6 @@
 import type { RecordedReason } from '../execution/recorded-reasons.js';
 import type { MarkOrigin } from './mark-source.js';
+import type { Market, MarketCurrency } from '../../engine/market/markets.js';
 
 /**
  * The portfolio read model: what /positions, /orders and /pnl show. Plain
@@ -21,6 +22,8 @@ export type PriceSource =
 /** One open position (qty > 0) with its current valuation. */
 export interface OpenPosition {
   symbol: string;
+  /** The symbol's market (its prices and P&L are in that market's currency). Absent in fixtures: US. */
+  market?: Market;
   strategy: string;
   qty: number;
   avgCost: number;
@@ -52,9 +55,30 @@ export interface OpenPosition {
   unrealizedPct: number | null;
 }
 
+/** Totals over a set of positions of one market, in its currency. */
+export type PositionTotals = PositionsSnapshot['totals'];
+
+/** One market's open positions and their totals, in the market's currency. */
+export interface MarketPositions {
+  market: Market;
+  currency: MarketCurrency;
+  positions: OpenPosition[];
+  totals: PositionTotals;
+}
+
 /** Open positions, most important first, and their totals. */
 export interface PositionsSnapshot {
   positions: OpenPosition[];
+  /**
+   * Each market holding a position (US first), with totals in its own
+   * currency. Absent in fixtures built before markets: every position is US.
+   */
+  markets?: MarketPositions[];
+  /**
+   * Totals of the US positions only, in dollars: amounts in different
+   * currencies are never added (there is no FX source). Per-market totals
+   * are in {@link PositionsSnapshot.markets}.
+   */
   totals: {
     count: number;
     costBasis: number;

@@ -146,6 +146,6 @@ const DemoRow = z.object({ demo: pgBool });
 
 /** True when the bars store holds any synthetic (DEMO) data. */
 export async function hasDemoBars(db: SqlSession): Promise<boolean> {
-  const r = await rowsOf(db, DemoRow, `SELECT EXISTS (SELECT 1 FROM bar_symbols WHERE demo) AS demo`);
+  const r = await rowsOf(db, DemoRow, `SELECT EXISTS (SELECT 1 FROM bar_symbols WHERE demo AND market = 'US') AS demo`);
   return Boolean(r[0]?.demo);
 }

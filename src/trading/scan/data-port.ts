@@ -1,4 +1,5 @@
 import type { BarSeries } from '../../engine/bars.js';
+import type { Market } from '../../engine/market/markets.js';
 
 /** One symbol the scanner may evaluate. */
 export interface UniverseMember {
@@ -6,11 +7,16 @@ export interface UniverseMember {
   /** True for synthetic (DEMO) data: every message built on it says so. */
   demo: boolean;
   lastDate: string | null;
+  /** Display name (KR ETFs: from the KR universe file), absent when not known. */
+  name?: string;
+  /** Signed daily leverage (1 plain, 2, -1, -2), absent when not known (KR: from the KR universe file). */
+  leverage?: number;
 }
 
 /** Where scans get their universe and bars (the bars store in production). */
 export interface ScanData {
-  members(): Promise<UniverseMember[]>;
+  /** The market's stored symbols (default US). */
+  members(market?: Market): Promise<UniverseMember[]>;
   load(symbols: readonly string[]): Promise<Map<string, BarSeries>>;
 }
 

@@ -1,4 +1,5 @@
 import type { SignalSourceId } from '../../engine/signal.js';
+import type { Market } from '../../engine/market/markets.js';
 import type { PickCorrelation } from '../risk/card-correlation.js';
 import type { PickWithBars } from './scan-run.js';
 
@@ -16,6 +17,8 @@ export interface ScanStartedNotice {
   symbols: number;
   asOf: string;
   demo: boolean;
+  /** Set for a KR scan only (a US scan's messages are unchanged). */
+  market?: Market;
 }
 
 /** `done` of `total` symbols evaluated (the ack message shows it). */
@@ -25,6 +28,8 @@ export interface ScanProgressNotice {
   done: number;
   total: number;
   asOf: string;
+  /** Set for a KR scan only. */
+  market?: Market;
 }
 
 /** The scan is over: the ack message becomes its summary. */
@@ -42,6 +47,8 @@ export interface ScanFinishedNotice {
   shown: number;
   /** Top picks without a new card (shown before, or decided), listed in one message after the cards. */
   held?: number;
+  /** Set for a KR scan only. */
+  market?: Market;
 }
 
 /** The best picks, each to be posted as a card that can be approved or rejected until it expires. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TableSession, TableUnitOfWork } from '../../adapters/db/port.js';
+import { MARKETS, type Market } from '../../engine/market/markets.js';
 import type { PickSource } from '../../engine/scan/pick-sources.js';
 import type { Signal } from '../../engine/signal.js';
 import { pgBool, pgInt, pgText, pgTextArray, pgTimestamp } from '../../lib/sql-columns.js';
@@ -19,6 +20,8 @@ export interface PickToStore {
   demo: boolean;
   /** Every source that signalled it (see {@link StoredPick.sources}); default none. */
   sources?: readonly PickSource[];
+  /** The market it trades in (default US); the row's currency is that market's. */
+  market?: Market;
 }
 
 /**
@@ -98,8 +101,19 @@ export class PicksRepo {
     await this.journal?.recordScan(run, rows);
   }
 
-  async createRun(run: { id: string; requestedBy: number; chatId: number; asOf: string; strategies: string[]; symbols: number; demo: boolean }): Promise<void> {
-    await this.db.tables.picks.insertRun(run);
+  /**
+   * Records a running scan of one market. Reviewed SQL rather than `tables.picks.insertRun`: that
+   * insert does not name `market` yet, and a KR run filed under the column's US default would be
+   * wrong silently. ON CONFLICT DO NOTHING: a retried start leaves the stored run as it is.
+   */
+  async createRun(run: { id: string; requestedBy: number; chatId: number; asOf: string; strategies: string[]; symbols: number; demo: boolean; market?: Market }): Promise<void> {
+    await this.db.exec(
+      `INSERT INTO scan_runs (id, requested_by, chat_id, as_of, strategies, status, symbols, demo, market)
+       VALUES ($1, $2::bigint, $3::bigint, $4::date, $5::text[], 'running', $6, $7, $8)
+       ON CONFLICT (id) DO NOTHING`,
+      // bigint columns sent as text so no id is rounded on the way.
+      [run.id, String(run.requestedBy), String(run.chatId), run.asOf, run.strategies, run.symbols, run.demo, run.market ?? 'US'],
+    );
   }
 
   async finishRun(id: string, r: { evaluated: number; signals: number; summary: unknown }): Promise<void> {
@@ -133,8 +147,8 @@ export class PicksRepo {
     const rows = await rowsOf(
       this.db,
       PickRowSchema,
-      `INSERT INTO picks (id, scan_run_id, session_date, symbol, strategy, entry, stop, target, atr, score, qty, dollar_risk, reasons, demo, expires_at, pick_sources)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::int[], $12::float8[], $13::jsonb[], $14::bool[], $15::timestamptz[], $16::jsonb[])
+      `INSERT INTO picks (id, scan_run_id, session_date, symbol, strategy, entry, stop, target, atr, score, qty, dollar_risk, reasons, demo, expires_at, pick_sources, market, currency)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::int[], $12::float8[], $13::jsonb[], $14::bool[], $15::timestamptz[], $16::jsonb[], $17::text[], $18::text[])
        ON CONFLICT (session_date, symbol, strategy) DO UPDATE SET
          scan_run_id = EXCLUDED.scan_run_id,
          expires_at = CASE WHEN picks.state = 'PENDING' AND NOT EXISTS (SELECT 1 FROM pick_cards c WHERE c.pick_id = picks.id)
@@ -157,6 +171,8 @@ export class PicksRepo {
         picks.map((p) => p.demo),
         picks.map(() => expiresAt),
         picks.map((p) => JSON.stringify(p.sources ?? [])),
+        picks.map((p) => p.market ?? 'US'),
+        picks.map((p) => MARKETS[p.market ?? 'US'].currency),
       ],
     );
     const byId = new Map(rows.map((r) => [r.id, toPick(r)]));

@@ -19,6 +19,7 @@ import { UserFacingError } from '../../lib/errors.js';
 import type { LiveHypothesis, LiveHypothesisSource } from '../hypotheses/live-source.js';
 import { pickExpiry } from '../market-clock.js';
 import { assumedAccount, type ScanAccount } from './account-port.js';
+import { krLevelsOnTick, krLeverageAllowed, krxSessionsEndingAt, krPickExpiry, krSizing, splitByTradedValue, DEFAULT_MIN_TRADED_VALUE_KR, type KrScanSettings } from './kr-scan.js';
 import type { ScanData, SeedingState } from './data-port.js';
 import type { StoredPick } from './pick.js';
 import type { PickToStore } from './picks-repo.js';
@@ -41,8 +42,10 @@ export interface ScanSettings {
    * LIVE hypotheses always size by half-Kelly.
    */
   kobeSizing?: 'fixed' | 'kelly';
-  /** The market scanned (default US): whose LIVE hypotheses join the scan. */
+  /** The market scanned when a run names none (default US): whose LIVE hypotheses join the scan. */
   market?: MarketId;
+  /** How a KR scan picks and sizes its ETFs (leverage, traded value, won equity); defaults in kr-scan.ts. */
+  kr?: KrScanSettings;
   /**
    * Whether a finishing scan writes its decisions to the journal (default on). Off only to
    * measure what the journal costs (`npm run bench`); the config has no setting for it yet.
@@ -52,7 +55,7 @@ export interface ScanSettings {
 
 /** Where scan runs and picks are kept (Postgres' `PicksRepo` in production). */
 export interface ScanRuns {
-  createRun(run: { id: string; requestedBy: number; chatId: number; asOf: string; strategies: string[]; symbols: number; demo: boolean }): Promise<void>;
+  createRun(run: { id: string; requestedBy: number; chatId: number; asOf: string; strategies: string[]; symbols: number; demo: boolean; market: MarketId }): Promise<void>;
   finishRun(id: string, r: { evaluated: number; signals: number; summary: unknown }): Promise<void>;
   upsertPicks(runId: string, picks: readonly PickToStore[], expiresAt: Date): Promise<StoredPick[]>;
   /** Records the cards the run's chat is shown now (pending, unexpired, not shown to that chat before); returns their ids. */
@@ -94,28 +97,36 @@ export interface ScanPlan {
   /** Some of them hold synthetic DEMO bars. */
   demo: boolean;
   chunks: string[][];
+  /** KR: ETFs left out as leveraged or inverse (or of unknown leverage) without `allowLeveraged`. */
+  leveragedLeftOut?: string[];
 }
 
 /**
- * Starts a scan run: refuses while the default data is loading or when none
- * is stored, takes the latest session any stored symbol has and the symbols
- * current at it, records the run and splits the symbols into chunks.
+ * Starts a scan run of one market (default US): refuses while the default data
+ * is loading or when the market has none stored, takes the latest session any
+ * of its symbols has and the symbols current at it (KR: leveraged and inverse
+ * ETFs only when allowed), records the run and splits the symbols into chunks.
  */
 export async function startScanRun(
   ports: { data: ScanData; seeding: SeedingState; runs: Pick<ScanRuns, 'createRun'> },
-  run: { id: string; requestedBy: number; chatId: number; strategies: string[] },
+  run: { id: string; requestedBy: number; chatId: number; strategies: string[]; market?: MarketId },
   chunkSize: number,
+  kr: KrScanSettings = {},
 ): Promise<ScanPlan> {
   if (await ports.seeding.isSeeding()) throw new ScanNotReadyError('seeding');
-  const dated = (await ports.data.members()).filter((m) => m.lastDate !== null);
+  const market = run.market ?? 'US';
+  const dated = (await ports.data.members(market)).filter((m) => m.lastDate !== null);
   if (dated.length === 0) throw new ScanNotReadyError('no-data');
   const asOf = dated.reduce((a, m) => (m.lastDate! > a ? m.lastDate! : a), dated[0]!.lastDate!);
-  const current = dated.filter((m) => m.lastDate === asOf);
+  const atAsOf = dated.filter((m) => m.lastDate === asOf);
+  const allowLeveraged = kr.allowLeveraged ?? false;
+  const current = market === 'KR' ? atAsOf.filter((m) => krLeverageAllowed(m, allowLeveraged)) : atAsOf;
+  const leveragedLeftOut = market === 'KR' ? atAsOf.filter((m) => !krLeverageAllowed(m, allowLeveraged)).map((m) => m.symbol) : [];
   const demo = current.some((m) => m.demo);
-  await ports.runs.createRun({ ...run, asOf, symbols: current.length, demo });
+  await ports.runs.createRun({ ...run, market, asOf, symbols: current.length, demo });
   const chunks: string[][] = [];
   for (let i = 0; i < current.length; i += chunkSize) chunks.push(current.slice(i, i + chunkSize).map((m) => m.symbol));
-  return { asOf, symbols: current.length, demo, chunks };
+  return { asOf, symbols: current.length, demo, chunks, ...(leveragedLeftOut.length ? { leveragedLeftOut } : {}) };
 }
 
 /** What one chunk of a scan found. */
@@ -155,15 +166,33 @@ export async function scanChunk(
   asOf: string,
   strategies: readonly StrategyId[],
   hypotheses: readonly ScanHypothesis[] = [],
+  scope: { market: MarketId; kr?: KrScanSettings } = { market: 'US' },
 ): Promise<ScanChunkOutcome> {
-  const series = [...(await data.load(symbols)).values()];
+  const out = await scanChunkLevels(data, symbols, asOf, strategies, hypotheses, scope);
+  // KR levels go on the KRX ETF tick of the session, whole won (buy down, sells up).
+  return scope.market === 'KR' ? { ...out, signals: out.signals.map(krLevelsOnTick) } : out;
+}
+
+async function scanChunkLevels(
+  data: ScanData,
+  symbols: readonly string[],
+  asOf: string,
+  strategies: readonly StrategyId[],
+  hypotheses: readonly ScanHypothesis[],
+  scope: { market: MarketId; kr?: KrScanSettings },
+): Promise<ScanChunkOutcome> {
+  const loaded = [...(await data.load(symbols)).values()];
+  // KR liquidity is the 20-session average traded value in won; a thinner ETF is skipped like a stale one.
+  const split = scope.market === 'KR' ? splitByTradedValue(loaded, asOf, scope.kr?.minTradedValueKr ?? DEFAULT_MIN_TRADED_VALUE_KR) : { liquid: loaded, thin: [] };
+  const series = split.liquid;
+  const thin = split.thin.length;
   const windows = hypotheses.map((h) => ({ h, lookback: hypothesisLookback(h) }));
   const longest = Math.max(...strategies.map((id) => strategyLookback(id)), ...windows.map((w) => w.lookback ?? 0));
-  const calendar = { sessions: sessionsEndingAt(asOf, longest) };
+  const calendar = { sessions: scope.market === 'KR' ? krxSessionsEndingAt(asOf, longest) : sessionsEndingAt(asOf, longest) };
   const out = scanLatest(series, asOf, strategies, {}, calendar);
   const gaps = [...out.gaps];
   const withGaps = (o: Omit<ScanChunkOutcome, 'gaps'>): ScanChunkOutcome => (gaps.length ? { ...o, gaps } : o);
-  if (hypotheses.length === 0) return withGaps({ evaluated: out.evaluated, skipped: out.skipped.length, signals: out.signals });
+  if (hypotheses.length === 0) return withGaps({ evaluated: out.evaluated, skipped: out.skipped.length + thin, signals: out.signals });
   // A hypothesis runs on the symbols whose window it finds whole; those that all find every window whole run together (the usual case: one pass).
   const current = series.filter((s) => s.dates[s.dates.length - 1] === asOf);
   const whole: ScanHypothesis[] = [];
@@ -180,7 +209,7 @@ export async function scanChunk(
   const runs = [scanHypotheses(current, asOf, whole), ...partial.map((p) => scanHypotheses(p.series, asOf, [p.h]))];
   const hypSignals = runs.flatMap((r) => r.signals);
   const problems = runs.flatMap((r) => r.problems);
-  return withGaps({ evaluated: out.evaluated, skipped: out.skipped.length, signals: [...out.signals, ...hypSignals], ...(problems.length ? { problems } : {}) });
+  return withGaps({ evaluated: out.evaluated, skipped: out.skipped.length + thin, signals: [...out.signals, ...hypSignals], ...(problems.length ? { problems } : {}) });
 }
 
 /**
@@ -258,23 +287,27 @@ export function sizeSignals(
  */
 export async function finishScanRun(
   ports: FinishScanPorts,
-  settings: Pick<ScanSettings, 'topN' | 'pickTtlMs' | 'sizing' | 'kobeSizing' | 'market' | 'journal'>,
-  run: { id: string; strategies: readonly StrategyId[]; chunks: readonly ScanChunkOutcome[] },
+  settings: Pick<ScanSettings, 'topN' | 'pickTtlMs' | 'sizing' | 'kobeSizing' | 'market' | 'journal' | 'kr'>,
+  run: { id: string; strategies: readonly StrategyId[]; chunks: readonly ScanChunkOutcome[]; market?: MarketId },
   nowMs: number,
   opts: { deferJournal?: boolean } = {},
 ): Promise<ScanSummary> {
+  const market = run.market ?? settings.market ?? 'US';
   const evaluated = run.chunks.reduce((a, v) => a + v.evaluated, 0);
   const skipped = run.chunks.reduce((a, v) => a + v.skipped, 0);
   const signals = run.chunks.flatMap((v) => v.signals);
   const gaps = run.chunks.flatMap((v) => v.gaps ?? []);
   const wantsLive = signals.some((s) => isHypothesisSource(s.strategy));
-  const live = wantsLive && ports.hypotheses ? await ports.hypotheses.live(settings.market ?? 'US') : [];
-  const account = ports.account ? await ports.account.snapshot() : assumedAccount(settings.sizing.equity);
-  const sized = sizeSignals(signals, new Map(live.map((h) => [h.id, h])), settings, account);
+  const live = wantsLive && ports.hypotheses ? await ports.hypotheses.live(market) : [];
+  // A KR pick is sized in won; the account port reads the US broker (dollars), so KR caps assume an all-cash account.
+  const sizing = market === 'KR' ? krSizing(settings.kr, settings.sizing) : settings.sizing;
+  const account = market === 'US' && ports.account ? await ports.account.snapshot() : assumedAccount(sizing.equity);
+  const sized = sizeSignals(signals, new Map(live.map((h) => [h.id, h])), { ...settings, sizing }, account);
   const merged = mergePickSources(sized);
-  const demoSymbols = new Set((await ports.data.members()).filter((m) => m.demo).map((m) => m.symbol));
-  const toStore: PickToStore[] = merged.map((m) => ({ signal: m.signal, size: { qty: m.qty, dollarRisk: m.dollarRisk }, demo: demoSymbols.has(m.signal.symbol), sources: m.sources }));
-  const stored = await ports.runs.upsertPicks(run.id, toStore, pickExpiry(nowMs, settings.pickTtlMs));
+  const demoSymbols = new Set((await ports.data.members(market)).filter((m) => m.demo).map((m) => m.symbol));
+  const toStore: PickToStore[] = merged.map((m) => ({ signal: m.signal, size: { qty: m.qty, dollarRisk: m.dollarRisk }, demo: demoSymbols.has(m.signal.symbol), sources: m.sources, market }));
+  const expiry = market === 'KR' ? krPickExpiry(nowMs, settings.pickTtlMs) : pickExpiry(nowMs, settings.pickTtlMs);
+  const stored = await ports.runs.upsertPicks(run.id, toStore, expiry);
   const best = stored.slice(0, settings.topN);
   // A re-scan posts only what its chat has not seen: a live card is never posted twice, a decided pick never again.
   const fresh = await ports.runs.claimCards(run.id, best.map((p) => p.id), new Date(nowMs));
@@ -302,16 +335,19 @@ export async function finishScanRun(
 
 /** A pick with the bars its card's chart is drawn from (`held` picks get a summary line instead of a card). */
 export interface PickWithBars {
-  pick: StoredPick & { held?: boolean };
+  /** `name`: the listing's name where the market's universe knows it (KR ETFs). */
+  pick: StoredPick & { held?: boolean; name?: string };
   series: BarSeries;
 }
 
-/** The bars of each pick (picks whose symbol has none are left out). */
-export async function withBars(data: ScanData, picks: readonly (StoredPick & { held?: boolean })[]): Promise<PickWithBars[]> {
+/** The bars of each pick (picks whose symbol has none are left out); KR picks also get their ETF's name. */
+export async function withBars(data: ScanData, picks: readonly (StoredPick & { held?: boolean })[], market: MarketId = 'US'): Promise<PickWithBars[]> {
   if (picks.length === 0) return [];
   const series = await data.load(picks.map((p) => p.symbol));
+  const names = market === 'KR' ? new Map((await data.members('KR')).flatMap((m) => (m.name ? [[m.symbol, m.name] as const] : []))) : null;
   return picks.flatMap((pick) => {
     const s = series.get(pick.symbol);
-    return s ? [{ pick, series: s }] : [];
+    const name = names?.get(pick.symbol);
+    return s ? [{ pick: name ? { ...pick, name } : pick, series: s }] : [];
   });
 }

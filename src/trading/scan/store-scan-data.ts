@@ -8,17 +8,45 @@ export interface ScanBarsStore {
   loadUniverse(): Promise<Map<string, BarSeries>>;
 }
 
+/** A KRX listing as the KR universe file names it (structurally the adapter's `KrUniverseEntry`). */
+export interface KrInstrument {
+  symbol: string;
+  name: string;
+  leverage: number;
+}
+
 /**
  * Scan data from the bars store. Chunks ask for a few symbols each, but the
  * store caches whole universes by fingerprint, so each load takes the (cached)
  * universe and picks from it instead of querying Postgres per chunk.
  */
 export class StoreScanData implements ScanData {
-  constructor(private readonly store: ScanBarsStore) {}
+  private kr: Map<string, KrInstrument> | null = null;
 
-  /** The stored US symbols: scans trade the US market (on the NYSE calendar); KR bars in the store are not theirs. */
-  async members(): Promise<UniverseMember[]> {
-    return (await this.store.listSymbols({ market: 'US' })).map((s) => ({ symbol: s.symbol, demo: s.demo, lastDate: s.lastDate ?? null }));
+  /**
+   * @param krInstruments the KR universe (names and leverage), read on the first KR listing. Without
+   * it KR members have neither: the KR scan then leaves every ETF out as possibly leveraged
+   * (unless leveraged ETFs are allowed) and cards show the bare code.
+   */
+  constructor(
+    private readonly store: ScanBarsStore,
+    private readonly krInstruments?: () => readonly KrInstrument[],
+  ) {}
+
+  /** The market's stored symbols (default US): each market scans on its own calendar, so the other's bars are never its members. */
+  async members(market: Market = 'US'): Promise<UniverseMember[]> {
+    const rows = await this.store.listSymbols({ market });
+    const known = market === 'KR' ? this.krByCode() : null;
+    return rows.map((s) => {
+      const m: UniverseMember = { symbol: s.symbol, demo: s.demo, lastDate: s.lastDate ?? null };
+      const k = known?.get(s.symbol);
+      return k ? { ...m, name: k.name, leverage: k.leverage } : m;
+    });
+  }
+
+  private krByCode(): Map<string, KrInstrument> {
+    this.kr ??= new Map((this.krInstruments?.() ?? []).map((k) => [k.symbol, k]));
+    return this.kr;
   }
 
   async load(symbols: readonly string[]): Promise<Map<string, BarSeries>> {

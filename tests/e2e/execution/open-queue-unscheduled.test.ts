@@ -24,7 +24,7 @@ afterAll(async () => {
 describe('the open queue with SCHEDULE_ENABLED=false', () => {
   it('the worker catches up the open + 1 min slot at start and records it once', async () => {
     expect(h.running.config.schedule.enabled).toBe(false);
-    await jobResult(h.running.app, 'executions', 'sched-open-queue-0931-2026-12-14');
+    await jobResult(h.running.app, 'executions', 'sched-us-open-queue-0931-2026-12-14');
     const rows = (await h.running.app.ds.query(`SELECT slot FROM scheduled_runs ORDER BY slot`)) as { slot: string }[];
     expect(rows.map((r) => r.slot)).toEqual(['open-queue-0931']);
   });

@@ -120,8 +120,8 @@ describe('outside the session: queue for the open', () => {
     // Monday 09:31: the open queue sends QOA once, through the approval's order path.
     setMarketTime(MONDAY_0931);
     const after = h.emulator.lastSeq;
-    await h.running.app.jobs.add('execution.open_queue', { sessionDate: '2026-12-14' }, { jobId: 'sched-open-queue-0931-2026-12-14' });
-    expect(await jobResult(h.running.app, 'executions', 'sched-open-queue-0931-2026-12-14')).toEqual({ expired: [], sent: [id] });
+    await h.running.app.jobs.add('execution.open_queue', { sessionDate: '2026-12-14' }, { jobId: 'sched-us-open-queue-0931-2026-12-14' });
+    expect(await jobResult(h.running.app, 'executions', 'sched-us-open-queue-0931-2026-12-14')).toEqual({ expired: [], sent: [id] });
     await waitMessage(h.emulator, USER, after, /Bought QOA/, 20_000);
     expect(await count(ds, `SELECT count(*)::int AS n FROM approvals WHERE pick_id = $1 AND state = 'filled'`, [a.pickId])).toBe(1);
     // Run again (a second replica, a restart): nothing new reaches the broker.
@@ -141,8 +141,8 @@ describe('outside the session: queue for the open', () => {
     // No run at 09:31 (the worker was down, say); the 10:00 run finds it past its window.
     setMarketTime(TUESDAY_1000);
     const after = h.emulator.lastSeq;
-    await h.running.app.jobs.add('execution.open_queue', { sessionDate: '2026-12-15' }, { jobId: 'sched-open-queue-1000-2026-12-15' });
-    expect(await jobResult(h.running.app, 'executions', 'sched-open-queue-1000-2026-12-15')).toEqual({ expired: [id], sent: [] });
+    await h.running.app.jobs.add('execution.open_queue', { sessionDate: '2026-12-15' }, { jobId: 'sched-us-open-queue-1000-2026-12-15' });
+    expect(await jobResult(h.running.app, 'executions', 'sched-us-open-queue-1000-2026-12-15')).toEqual({ expired: [id], sent: [] });
     const told = await waitMessage(h.emulator, USER, after, /Queued order expired/, 10_000);
     expect(textOf(told)).toMatch(new RegExp(`buy 10 QOC \\(${id}\\) was not sent by Tue Dec 15 10:00 ET\\. Nothing was ordered\\.`));
     expect(await count(h.running.app.ds, `SELECT count(*)::int AS n FROM paper_orders WHERE symbol = 'QOC'`)).toBe(0);
@@ -174,8 +174,8 @@ describe('outside the session: queue for the open', () => {
 
     setMarketTime(WEDNESDAY_0931);
     const after = h.emulator.lastSeq;
-    await h.running.app.jobs.add('execution.open_queue', { sessionDate: '2026-12-16' }, { jobId: 'sched-open-queue-0931-2026-12-16' });
-    await jobResult(h.running.app, 'executions', 'sched-open-queue-0931-2026-12-16');
+    await h.running.app.jobs.add('execution.open_queue', { sessionDate: '2026-12-16' }, { jobId: 'sched-us-open-queue-0931-2026-12-16' });
+    await jobResult(h.running.app, 'executions', 'sched-us-open-queue-0931-2026-12-16');
     await waitMessage(h.emulator, USER, after, /QOA/, 20_000);
     await until('QOA to be sold', async () => ((await count(ds, `SELECT count(*)::int AS n FROM positions WHERE symbol = 'QOA' AND qty > 0`)) === 0 ? true : undefined), 20_000);
     expect(await count(ds, `SELECT count(*)::int AS n FROM paper_orders WHERE symbol = 'QOA' AND side = 'sell'`)).toBe(1);

@@ -66,7 +66,7 @@ async function stuckRows(symbol: string, qty: number, limit: number): Promise<{ 
      VALUES ($1, $2, $3, 'alpaca-paper', $4, 'donchian', 'buy', $5, $6, 'ioc', 'new', CURRENT_DATE, $7, now() - interval '5 minutes', now() - interval '6 minutes', now() - interval '5 minutes')`,
     [randomUUID(), approvalId, cid, symbol, qty, limit, reserved],
   );
-  await ds.query(`INSERT INTO daily_budget AS b (date, spent) VALUES (CURRENT_DATE, $1) ON CONFLICT (date) DO UPDATE SET spent = b.spent + EXCLUDED.spent`, [reserved]);
+  await ds.query(`INSERT INTO daily_budget AS b (date, spent) VALUES (CURRENT_DATE, $1) ON CONFLICT (market, date) DO UPDATE SET spent = b.spent + EXCLUDED.spent`, [reserved]);
   return { approvalId, cid };
 }
 

@@ -83,7 +83,7 @@ async function hypothesesQueue(app: AppContext): Promise<{ idle: boolean; counts
 export async function closeSession(app: AppContext, session: string, timeoutMs = 60_000): Promise<void> {
   setMarketTime(`${session}T23:00:00Z`);
   // Only jobId and sessionDate are read by the hypotheses slot's enqueue function.
-  await slotJobs({ jobs: app.jobs }).hypotheses({ slot: 'hypotheses', kind: 'hypotheses', sessionDate: session, jobId: `sched-hypotheses-${session}` } as SlotRun);
+  await slotJobs({ jobs: app.jobs }).hypotheses({ slot: 'hypotheses', kind: 'hypotheses', sessionDate: session, jobId: `sched-us-hypotheses-${session}` } as SlotRun);
   const store = new HypothesisStore(app.uow, app.audit);
   let seen = 'nothing yet';
   await pollUntil(

@@ -24,9 +24,10 @@ import {
   type OrderStatus,
   type WaitOptions,
 } from '../port.js';
-import { roundToTick } from '../../../engine/tick.js';
-import { EXCHANGE_HOURS, type MarketHours } from '../../../engine/market-hours.js';
-import { LOCK_ACCOUNT_SQL, OPEN_SQL, PaperOrderRowSchema, placeOrder, type PaperOrderRow, type PlacementResult } from './place-order.js';
+import type { MarketHours } from '../../../engine/market-hours.js';
+import { MARKET_IDS, type Market } from '../../../engine/market/index.js';
+import { marketBook, type MarketBook, type RecordedFee } from './market-book.js';
+import { lockAccountSql, OPEN_SQL, PaperOrderRowSchema, placeOrder, type PaperOrderRow, type PlacementResult } from './place-order.js';
 
 /** Top of book as the paper broker needs it. Sizes in shares; unlimited when omitted. */
 export interface PaperQuote {
@@ -50,6 +51,22 @@ export function quoteSourceFrom(provider: QuoteProvider): QuoteSource {
 
 export interface PaperBrokerOptions {
   ds: DataSource;
+  /**
+   * The market this book trades (default US). Each market has its own account
+   * (USD / KRW), sees only its own orders and positions, accepts only its own
+   * symbols (six-digit KRX codes for KR), and prices on its own grid (whole won
+   * on the KRX ETF tick of the session date for KR).
+   */
+  market?: Market;
+  /**
+   * Charge fees on fills (src/engine/market/fees.ts), taken from cash and
+   * recorded on the fill. Default on for KR (the KIS commission), OFF for US,
+   * so the US book behaves as it always has until fees are asked for (SEC fee
+   * and FINRA TAF on sells, from the dated tables).
+   */
+  fees?: boolean;
+  /** KR: the KIS commission in basis points of a fill's value (1.5 = 0.015 %); default the engine's DEFAULT_KR_COMMISSION_RATE. */
+  commissionBps?: number;
   /** How the books are read and written; default a {@link TypeOrmUnitOfWork} on `ds`. */
   db?: UnitOfWork;
   quoteSource: QuoteSource;
@@ -65,17 +82,18 @@ export interface PaperBrokerOptions {
    * capped by the quote's size at the touch. Default 1 (fill everything).
    */
   fillRatio?: number;
-  /** Cash of a brand-new paper account; ignored once the account exists. Default 100 000. */
+  /** Cash of a brand-new paper account, in the market's currency; ignored once the account exists. Default $100 000 (US), ₩10 000 000 (KR). */
   startingCash?: number;
-  /** Default `paper`. */
+  /** Default `paper` (US), `paper-kr` (KR). */
   name?: string;
   logger?: Logger;
   /** Default poll interval of {@link PaperBroker.waitForTerminal}. Default 250 ms. */
   pollMs?: number;
   /**
    * When orders can execute, like a real venue: an IOC outside the session
-   * ends `rejected` unfilled, a day order rests. Default the exchange's
-   * regular sessions; ALWAYS_OPEN only for tests of the fill path.
+   * ends `rejected` unfilled, a day order rests. Default the market's
+   * regular sessions (NYSE; KRX_HOURS for KR); ALWAYS_OPEN / KRX_ALWAYS_OPEN
+   * only for tests of the fill path.
    */
   marketHours?: MarketHours;
   /** The clock the session is judged by (epoch ms). Default Date.now. */
@@ -88,7 +106,14 @@ interface Execution {
   fillQty: number;
   price: number;
   rejectReason: string | null;
+  /** The fill's fee; only meaningful when something fills. */
+  fee: RecordedFee;
+  /** Buys: the fee of every share at the limit (the most the fill's fee can be). */
+  feeReserve: number;
 }
+
+/** No fill, no fee. */
+const NO_FEE: RecordedFee = { fee: null, note: 'nothing filled', why: 'none' };
 
 const ORDER_COLUMNS = `o.id, o.client_order_id, o.symbol, o.side, o.qty, o.order_type, o.limit_price, o.time_in_force, o.status,
   o.filled_qty, o.avg_fill_price, o.reject_reason, o.submitted_at, o.updated_at,
@@ -124,6 +149,8 @@ const BookRow = z.object({ cash: pgNumeric.nullable(), reserved: pgNumeric, posi
  */
 export class PaperBroker implements Broker {
   readonly name: string;
+  readonly market: Market;
+  private readonly book: MarketBook;
   private readonly db: UnitOfWork;
   private readonly quoteSource: QuoteSource;
   private readonly quotesSource: QuotesSource | undefined;
@@ -137,7 +164,10 @@ export class PaperBroker implements Broker {
   private accountReady: Promise<void> | undefined;
 
   constructor(opts: PaperBrokerOptions) {
-    this.name = opts.name ?? 'paper';
+    this.market = opts.market ?? 'US';
+    if (!MARKET_IDS.includes(this.market)) throw new RangeError(`market must be one of ${MARKET_IDS.join(', ')}, not ${String(this.market)}`);
+    this.book = marketBook(this.market, { fees: opts.fees ?? this.market === 'KR', commissionBps: opts.commissionBps });
+    this.name = opts.name ?? this.book.defaultName;
     this.quoteSource = opts.quoteSource;
     this.quotesSource = opts.quotesSource;
     const bps = opts.slippageBps ?? 0;
@@ -146,19 +176,24 @@ export class PaperBroker implements Broker {
     const ratio = opts.fillRatio ?? 1;
     if (!Number.isFinite(ratio) || ratio <= 0 || ratio > 1) throw new RangeError(`fillRatio must be in (0, 1], not ${ratio}`);
     this.fillRatio = ratio;
-    this.startingCash = opts.startingCash ?? 100_000;
+    this.startingCash = opts.startingCash ?? this.book.defaultStartingCash;
     if (!Number.isFinite(this.startingCash) || this.startingCash < 0) throw new RangeError(`startingCash must be >= 0, not ${this.startingCash}`);
+    if (this.book.currency === 'KRW' && !Number.isInteger(this.startingCash)) throw new RangeError(`startingCash is whole won for the KR book, not ${this.startingCash}`);
     this.logger = opts.logger?.child({ broker: this.name });
     this.db = opts.db ?? new TypeOrmUnitOfWork(opts.ds, this.logger);
     this.pollMs = opts.pollMs ?? 250;
-    this.hours = opts.marketHours ?? EXCHANGE_HOURS;
+    this.hours = opts.marketHours ?? this.book.defaultHours;
     this.now = opts.now ?? (() => Date.now());
   }
 
   async submitOrder(request: OrderRequest): Promise<BrokerOrder> {
     const valid = validateOrderRequest(this.name, request);
+    const refusal = this.book.refusal(valid.symbol, this.name);
+    if (refusal !== null) throw new BrokerError({ broker: this.name, kind: 'rejected', detail: `order ${valid.clientOrderId} rejected: ${refusal}`, reason: refusal, clientOrderId: valid.clientOrderId });
+    // The grid and the fee rates of the session the order arrives in.
+    const date = this.book.sessionDate(this.now());
     // On the tick, never worse than asked: buys round down, sells up.
-    const req = { ...valid, limitPrice: roundToTick(valid.limitPrice, valid.side === 'buy' ? 'down' : 'up') };
+    const req = { ...valid, limitPrice: this.limitOnTick(valid.limitPrice, valid.side, date, valid.clientOrderId) };
     const cid = req.clientOrderId;
     // Independent reads at once; a repeat submit returns the existing order whatever the quote says.
     const [existing, quoted] = await Promise.all([
@@ -171,7 +206,8 @@ export class PaperBroker implements Broker {
     ]);
     if (existing) return this.alreadyPlaced(existing, req);
     if (!quoted.ok) throw quoted.error;
-    const exec = this.execution(req, quoted.q);
+    const exec = this.execution(req, quoted.q, date);
+    this.warnIfFeeUnknown(exec, req.symbol, cid);
 
     let result: PlacementResult;
     try {
@@ -182,6 +218,8 @@ export class PaperBroker implements Broker {
           symbol: req.symbol,
           side: req.side,
           qty: req.qty,
+          market: this.market,
+          currency: this.book.currency,
           orderType: 'limit',
           limitPrice: req.limitPrice,
           timeInForce: req.timeInForce,
@@ -189,6 +227,9 @@ export class PaperBroker implements Broker {
           fillQty: exec.fillQty,
           price: exec.price,
           rejectReason: exec.rejectReason,
+          fee: exec.fee.fee,
+          feeNote: exec.fee.note,
+          feeReserve: exec.feeReserve,
         }),
       );
     } catch (e) {
@@ -198,14 +239,21 @@ export class PaperBroker implements Broker {
     if (result.kind === 'short') {
       const reason =
         req.side === 'buy'
-          ? `insufficient buying power: ${money(req.qty * req.limitPrice)} needed (${req.qty} × ${req.limitPrice}), ${money(Math.max(0, result.cash - result.reservedCash))} available`
+          ? `insufficient buying power: ${this.book.format(req.qty * req.limitPrice + exec.feeReserve)} needed (${req.qty} × ${req.limitPrice}${exec.feeReserve > 0 ? ` + fees ${this.book.format(exec.feeReserve)}` : ''}), ${this.book.format(Math.max(0, result.cash - result.reservedCash))} available`
           : `insufficient qty available for order (requested: ${req.qty}, available: ${Math.max(0, result.held - result.reservedShares)}); the paper account does not sell short`;
       throw new BrokerError({ broker: this.name, kind: 'rejected', detail: `order ${cid} rejected: ${reason}`, reason, clientOrderId: cid });
     }
     if (result.kind === 'conflict') {
       // Another submit with this id won; it is committed now.
       const other = await this.getOrderByClientId(cid);
-      if (!other) throw new BrokerError({ broker: this.name, kind: 'timeout_unknown', detail: `order ${cid} was stored but cannot be read back`, clientOrderId: cid });
+      if (!other) {
+        // Stored, yet not in this book: the other market's book holds that client order id (ids are unique across both).
+        if (await this.heldByOtherBook(cid)) {
+          const reason = `client order id ${cid} is already used by the other market's paper book`;
+          throw new BrokerError({ broker: this.name, kind: 'rejected', detail: `order ${cid} rejected: ${reason}`, reason, clientOrderId: cid });
+        }
+        throw new BrokerError({ broker: this.name, kind: 'timeout_unknown', detail: `order ${cid} was stored but cannot be read back`, clientOrderId: cid });
+      }
       return this.alreadyPlaced(other, req);
     }
     const order = toOrder(result.row);
@@ -215,7 +263,7 @@ export class PaperBroker implements Broker {
 
   async getOrderByClientId(clientOrderId: string): Promise<BrokerOrder | null> {
     checkClientOrderId(this.name, clientOrderId);
-    const found = await this.select(PaperOrderRowSchema, `SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.client_order_id = $1`, [clientOrderId]);
+    const found = await this.select(PaperOrderRowSchema, `SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.client_order_id = $1 AND o.market = $2`, [clientOrderId, this.market]);
     return found[0] ? toOrder(found[0]) : null;
   }
 
@@ -226,7 +274,9 @@ export class PaperBroker implements Broker {
   }
 
   async getOrder(brokerOrderId: string): Promise<BrokerOrder> {
-    const found = UUID.test(String(brokerOrderId)) ? await this.select(PaperOrderRowSchema, `SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.id = $1`, [brokerOrderId]) : [];
+    const found = UUID.test(String(brokerOrderId))
+      ? await this.select(PaperOrderRowSchema, `SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.id = $1 AND o.market = $2`, [brokerOrderId, this.market])
+      : [];
     if (!found[0]) throw new BrokerError({ broker: this.name, kind: 'not_found', detail: `no paper order with id ${JSON.stringify(String(brokerOrderId).slice(0, 60))}` });
     return toOrder(found[0]);
   }
@@ -247,23 +297,25 @@ export class PaperBroker implements Broker {
   }
 
   async listOpenOrders(): Promise<BrokerOrder[]> {
-    const found = await this.select(PaperOrderRowSchema, `SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.status IN ${OPEN_SQL} ORDER BY o.submitted_at, o.id`);
+    const found = await this.select(PaperOrderRowSchema, `SELECT ${ORDER_COLUMNS} FROM paper_orders o WHERE o.market = $1 AND o.status IN ${OPEN_SQL} ORDER BY o.submitted_at, o.id`, [
+      this.market,
+    ]);
     return found.map(toOrder);
   }
 
   async cancelAllOrders(): Promise<{ cancelled: number; stillOpen: number }> {
     await this.ensureAccount();
     const cancelled = await this.locked((tx) =>
-      tx.exec(`UPDATE paper_orders SET status = 'canceled', updated_at = clock_timestamp() WHERE status IN ('new', 'partially_filled')`),
+      tx.exec(`UPDATE paper_orders SET status = 'canceled', updated_at = clock_timestamp() WHERE market = $1 AND status IN ('new', 'partially_filled')`, [this.market]),
     );
-    const open = await this.select(CountRow, `SELECT count(*)::int AS n FROM paper_orders WHERE status IN ${OPEN_SQL}`);
+    const open = await this.select(CountRow, `SELECT count(*)::int AS n FROM paper_orders WHERE market = $1 AND status IN ${OPEN_SQL}`, [this.market]);
     const result = { cancelled, stillOpen: open[0]?.n ?? 0 };
     this.logger?.info(result, 'paper cancel all orders');
     return result;
   }
 
   async listPositions(): Promise<BrokerPosition[]> {
-    const found = await this.select(PositionRow, `SELECT symbol, qty, avg_cost FROM paper_positions ORDER BY symbol`);
+    const found = await this.select(PositionRow, `SELECT symbol, qty, avg_cost FROM paper_positions WHERE market = $1 ORDER BY symbol`, [this.market]);
     return found.map(toPosition);
   }
 
@@ -273,9 +325,12 @@ export class PaperBroker implements Broker {
     const closing: BrokerOrder[] = [];
     for (const p of await this.listPositions()) {
       let bid: number;
+      const date = this.book.sessionDate(this.now());
       try {
         bid = (await this.quote(p.symbol)).bid;
         if (!(bid > 0)) throw new BrokerError({ broker: this.name, kind: 'bad_response', detail: `no bid for ${p.symbol}` });
+        // KR sells at a price on the KRX grid (a quote normally is); the US price is taken as quoted, as before.
+        if (this.market === 'KR') bid = this.book.onTick(bid, 'down', date);
       } catch (e) {
         this.logger?.warn({ symbol: p.symbol, err: isBrokerError(e) ? e.message : String(e) }, 'position not closed: no usable quote');
         continue;
@@ -283,10 +338,14 @@ export class PaperBroker implements Broker {
       const cid = `close-${randomUUID()}`;
       const placed = await this.locked(async (tx) => {
         // Under the account lock every paper writer waits: this read is current.
-        const held = await rowOf(tx, QtyRow, `SELECT qty FROM paper_positions WHERE symbol = $1`, [p.symbol]);
+        const held = await rowOf(tx, QtyRow, `SELECT qty FROM paper_positions WHERE symbol = $1 AND market = $2`, [p.symbol, this.market]);
         const qty = held?.qty ?? 0;
         if (qty <= 0) return null;
+        const fee = this.book.fee('sell', qty, bid, date);
+        this.warnIfFeeUnknown({ fillQty: qty, fee }, p.symbol, cid);
         return placeOrder(tx, {
+          market: this.market,
+          currency: this.book.currency,
           id: randomUUID(),
           clientOrderId: cid,
           symbol: p.symbol,
@@ -299,6 +358,9 @@ export class PaperBroker implements Broker {
           fillQty: qty,
           price: bid,
           rejectReason: null,
+          fee: fee.fee,
+          feeNote: fee.note,
+          feeReserve: 0,
         });
       });
       if (placed?.kind === 'placed') closing.push(toOrder(placed.row));
@@ -312,9 +374,10 @@ export class PaperBroker implements Broker {
     // One read: cash, what open buys reserve, and the positions.
     const [book] = await this.select(
       BookRow,
-      `SELECT (SELECT cash FROM paper_account WHERE id = 1) AS cash,
-              (SELECT COALESCE(SUM((qty - filled_qty) * limit_price), 0) FROM paper_orders WHERE side = 'buy' AND status IN ${OPEN_SQL}) AS reserved,
-              (SELECT json_agg(json_build_object('symbol', symbol, 'qty', qty, 'avg_cost', avg_cost) ORDER BY symbol) FROM paper_positions) AS positions`,
+      `SELECT (SELECT cash FROM paper_account WHERE market = $1) AS cash,
+              (SELECT COALESCE(SUM((qty - filled_qty) * limit_price), 0) FROM paper_orders WHERE market = $1 AND side = 'buy' AND status IN ${OPEN_SQL}) AS reserved,
+              (SELECT json_agg(json_build_object('symbol', symbol, 'qty', qty, 'avg_cost', avg_cost) ORDER BY symbol) FROM paper_positions WHERE market = $1) AS positions`,
+      [this.market],
     );
     const positions = (book?.positions ?? []).map(toPosition);
     const cash = Number(book?.cash ?? 0);
@@ -372,37 +435,80 @@ export class PaperBroker implements Broker {
   }
 
   /** How a new limit order executes against `q` on arrival. */
-  private execution(req: OrderRequest, q: PaperQuote): Execution {
+  private execution(req: OrderRequest, q: PaperQuote, date: string): Execution {
+    // Buys must also cover the most their fill's fee can be: every share at the limit.
+    const feeReserve = req.side === 'buy' ? (this.book.fee('buy', req.qty, req.limitPrice, date).fee ?? 0) : 0;
+    const none = { fee: NO_FEE, feeReserve };
     if (!this.hours.isOpen(this.now())) {
       // A real venue executes nothing outside its session: an IOC ends unfilled, a day order waits.
-      if (req.timeInForce === 'day') return { status: 'new', fillQty: 0, price: 0, rejectReason: null };
-      return { status: 'rejected', fillQty: 0, price: 0, rejectReason: `market closed: an IOC order outside the regular session cannot fill` };
+      if (req.timeInForce === 'day') return { status: 'new', fillQty: 0, price: 0, rejectReason: null, ...none };
+      return { status: 'rejected', fillQty: 0, price: 0, rejectReason: `market closed: an IOC order outside the regular session cannot fill`, ...none };
     }
     const buy = req.side === 'buy';
     const touch = buy ? q.ask : q.bid;
     const marketable = touch > 0 && (buy ? req.limitPrice >= q.ask : req.limitPrice <= q.bid);
     if (!marketable) {
-      if (req.timeInForce === 'day') return { status: 'new', fillQty: 0, price: 0, rejectReason: null };
+      if (req.timeInForce === 'day') return { status: 'new', fillQty: 0, price: 0, rejectReason: null, ...none };
       const reason = buy
         ? `limit ${req.limitPrice} is below the ask ${q.ask}: an IOC buy cannot fill`
         : touch > 0
           ? `limit ${req.limitPrice} is above the bid ${q.bid}: an IOC sell cannot fill`
           : `there is no bid for ${req.symbol}: an IOC sell cannot fill`;
-      return { status: 'rejected', fillQty: 0, price: 0, rejectReason: reason };
+      return { status: 'rejected', fillQty: 0, price: 0, rejectReason: reason, ...none };
     }
     const price = buy
-      ? Math.min(req.limitPrice, roundToTick(q.ask * (1 + this.slippage), 'up'))
-      : Math.max(req.limitPrice, roundToTick(q.bid * (1 - this.slippage), 'down'));
+      ? Math.min(req.limitPrice, this.book.onTick(q.ask * (1 + this.slippage), 'up', date))
+      : Math.max(req.limitPrice, this.floorOnTick(q.bid * (1 - this.slippage), date));
     const size = buy ? q.askSize : q.bidSize;
     const wanted = Math.min(req.qty, Math.max(1, Math.floor(req.qty * this.fillRatio + 1e-9)));
     const fillQty = Math.min(wanted, size === undefined ? Infinity : Math.floor(size));
     const status: OrderStatus = fillQty === req.qty ? 'filled' : req.timeInForce === 'ioc' ? 'canceled' : fillQty > 0 ? 'partially_filled' : 'new';
-    return { status, fillQty, price, rejectReason: null };
+    const fee = fillQty > 0 ? this.book.fee(req.side, fillQty, price, date) : NO_FEE;
+    return { status, fillQty, price, rejectReason: null, fee, feeReserve };
+  }
+
+  /** A limit on the market's grid, never worse than asked (buys down, sells up); a limit with no such price is refused. */
+  private limitOnTick(limit: number, side: OrderSide, date: string, cid: string): number {
+    try {
+      return this.book.onTick(limit, side === 'buy' ? 'down' : 'up', date);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      const reason = `limit ${limit} has no price on the ${this.market} tick grid of ${date}: ${e.message}`;
+      throw new BrokerError({ broker: this.name, kind: 'rejected', detail: `order ${cid} rejected: ${reason}`, reason, clientOrderId: cid });
+    }
+  }
+
+  /** `price` rounded down to the grid; 0 (never better than a sell's limit) when that is below the lowest price. */
+  private floorOnTick(price: number, date: string): number {
+    try {
+      return this.book.onTick(price, 'down', date);
+    } catch (e) {
+      if (e instanceof RangeError) return 0;
+      throw e;
+    }
+  }
+
+  /**
+   * A fill whose fee could not be had (a rate past the tables' end) is still
+   * recorded, with the fee NULL and the reason on the fill: refusing or
+   * holding the trade over a fee line would be the bigger money surprise. The
+   * warning says which table to extend. Fees switched off are not warned of.
+   */
+  private warnIfFeeUnknown(exec: Pick<Execution, 'fillQty' | 'fee'>, symbol: string, cid: string): void {
+    if (exec.fillQty > 0 && exec.fee.fee === null && exec.fee.why === 'unknown') {
+      this.logger?.warn({ clientOrderId: cid, symbol, reason: exec.fee.note }, 'paper fill recorded with its fee unknown');
+    }
+  }
+
+  /** True when a paper order with this client order id belongs to the other market's book. */
+  private async heldByOtherBook(cid: string): Promise<boolean> {
+    const found = await this.select(CountRow, `SELECT count(*)::int AS n FROM paper_orders WHERE client_order_id = $1 AND market <> $2`, [cid, this.market]);
+    return (found[0]?.n ?? 0) > 0;
   }
 
   /** Runs `fn` in a transaction that first takes the account lock (sent with BEGIN: one round trip). */
   private locked<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T> {
-    return this.db.oneTrip(LOCK_ACCOUNT_SQL, async (tx, opened) => {
+    return this.db.oneTrip(lockAccountSql(this.market), async (tx, opened) => {
       if (!opened[0]?.rows[0]) throw new BrokerError({ broker: this.name, kind: 'unavailable', detail: 'the paper account row is missing' });
       return { value: await fn(tx) };
     });
@@ -432,7 +538,7 @@ export class PaperBroker implements Broker {
 
   private ensureAccount(): Promise<void> {
     this.accountReady ??= this.db
-      .exec(`INSERT INTO paper_account (id, cash) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`, [this.startingCash])
+      .exec(`INSERT INTO paper_account (market, currency, cash) VALUES ($1, $2, $3) ON CONFLICT (market) DO NOTHING`, [this.market, this.book.currency, this.startingCash])
       .then(() => undefined)
       .catch((e: unknown) => {
         this.accountReady = undefined;
@@ -480,8 +586,4 @@ function toOrder(row: PaperOrderRow): BrokerOrder {
   };
   if (row.reject_reason !== null) order.rejectReason = row.reject_reason;
   return order;
-}
-
-function money(n: number): string {
-  return `$${n.toFixed(2)}`;
 }

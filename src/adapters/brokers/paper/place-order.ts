@@ -2,13 +2,22 @@ import { z } from 'zod';
 import type { SqlSession } from '../../db/port.js';
 import { pgInt, pgNumeric, pgText, pgTimestamp } from '../../../lib/sql-columns.js';
 import { parseRows, rowOf } from '../../../lib/sql-rows.js';
+import type { Market, MarketCurrency } from '../../../engine/market/index.js';
 import { ORDER_STATUSES, type OrderSide, type OrderStatus } from '../port.js';
 
 /** Statuses of paper orders still working (they reserve cash or shares). */
 export const OPEN_SQL = `('new', 'submitted', 'partially_filled')`;
 
-/** Every writer of the paper books takes this row lock first: it serialises them. */
-export const LOCK_ACCOUNT_SQL = `SELECT cash FROM paper_account WHERE id = 1 FOR UPDATE`;
+/**
+ * Every writer of a market's paper book takes its account row lock first: it
+ * serialises them. The US and KR books share no row, so they never wait on
+ * each other. `market` is a {@link Market} (a closed set), inlined because the
+ * lock rides with BEGIN, which takes no parameters.
+ */
+export function lockAccountSql(market: Market): string {
+  if (market !== 'US' && market !== 'KR') throw new RangeError(`unknown market ${JSON.stringify(String(market)).slice(0, 12)}`);
+  return `SELECT cash FROM paper_account WHERE market = '${market}' FOR UPDATE`;
+}
 
 const SIDES = ['buy', 'sell'] as const satisfies readonly OrderSide[];
 
@@ -51,6 +60,9 @@ const PlacementRow = z.looseObject({
 
 /** One order to write, already decided: how it executes on arrival (status, shares filled, price). */
 export interface Placement {
+  /** The book's market and currency, named on every row written. */
+  market: Market;
+  currency: MarketCurrency;
   id: string;
   clientOrderId: string;
   symbol: string;
@@ -64,6 +76,11 @@ export interface Placement {
   /** Fill price; ignored when nothing fills. */
   price: number;
   rejectReason: string | null;
+  /** The fill's fee (taken from cash); null when unknown or not charged, `feeNote` saying why. Ignored when nothing fills. */
+  fee: number | null;
+  feeNote: string | null;
+  /** Buys: the most the fill's fee can be (the fee of every share at the limit), which the cash must cover too. */
+  feeReserve: number;
 }
 
 export type PlacementResult =
@@ -76,28 +93,28 @@ export type PlacementResult =
 /** The placement statement (see {@link placeOrder}). */
 const PLACE_SQL = `WITH chk AS (
        SELECT EXISTS (SELECT 1 FROM paper_orders WHERE client_order_id = $2) AS dup,
-              (SELECT cash FROM paper_account WHERE id = 1) AS cash,
-              (SELECT COALESCE(SUM((qty - filled_qty) * limit_price), 0) FROM paper_orders WHERE side = 'buy' AND status IN ${OPEN_SQL}) AS reserved_cash,
-              COALESCE((SELECT qty FROM paper_positions WHERE symbol = $3), 0) AS held,
-              (SELECT COALESCE(SUM(qty - filled_qty), 0) FROM paper_orders WHERE side = 'sell' AND symbol = $3 AND status IN ${OPEN_SQL})::int AS reserved_shares
+              (SELECT cash FROM paper_account WHERE market = $13) AS cash,
+              (SELECT COALESCE(SUM((qty - filled_qty) * limit_price), 0) FROM paper_orders WHERE market = $13 AND side = 'buy' AND status IN ${OPEN_SQL}) AS reserved_cash,
+              COALESCE((SELECT qty FROM paper_positions WHERE market = $13 AND symbol = $3), 0) AS held,
+              (SELECT COALESCE(SUM(qty - filled_qty), 0) FROM paper_orders WHERE market = $13 AND side = 'sell' AND symbol = $3 AND status IN ${OPEN_SQL})::int AS reserved_shares
      ), ok AS (
        -- A duplicate is decided before the books: it gets the placed order back, never a refusal
        -- judged on books the first submit already changed.
        SELECT 1 FROM chk
-        WHERE NOT chk.dup AND CASE WHEN $4::text = 'buy' THEN $5::int * COALESCE($7::numeric, 0) <= chk.cash - chk.reserved_cash + 0.000000001
+        WHERE NOT chk.dup AND CASE WHEN $4::text = 'buy' THEN $5::int * COALESCE($7::numeric, 0) + $17::numeric <= chk.cash - chk.reserved_cash + 0.000000001
                    ELSE $5::int <= chk.held - chk.reserved_shares END
      ), ins AS (
-       INSERT INTO paper_orders (id, client_order_id, symbol, side, qty, order_type, limit_price, time_in_force, status, filled_qty, avg_fill_price, reject_reason)
-       SELECT $1::uuid, $2, $3, $4::text, $5::int, $6, $7::numeric, $8, $9, $10::int, $11::numeric, $12 FROM ok
+       INSERT INTO paper_orders (id, client_order_id, symbol, side, qty, order_type, limit_price, time_in_force, status, filled_qty, avg_fill_price, reject_reason, market, currency)
+       SELECT $1::uuid, $2, $3, $4::text, $5::int, $6, $7::numeric, $8, $9, $10::int, $11::numeric, $12, $13, $14 FROM ok
        ON CONFLICT (client_order_id) DO NOTHING
        RETURNING id, client_order_id, symbol, side, qty, order_type, limit_price, time_in_force, status, filled_qty, avg_fill_price, reject_reason, submitted_at, updated_at
      ), fill AS (
-       INSERT INTO paper_fills (order_id, symbol, side, qty, price)
-       SELECT id, symbol, side, filled_qty, avg_fill_price FROM ins WHERE filled_qty > 0
+       INSERT INTO paper_fills (order_id, symbol, side, qty, price, market, currency, fee, fee_note)
+       SELECT id, symbol, side, filled_qty, avg_fill_price, $13, $14, $15::numeric, $16 FROM ins WHERE filled_qty > 0
        RETURNING qty, price, filled_at
      ), pos_add AS (
-       INSERT INTO paper_positions AS p (symbol, qty, avg_cost)
-       SELECT symbol, filled_qty, avg_fill_price FROM ins WHERE side = 'buy' AND filled_qty > 0
+       INSERT INTO paper_positions AS p (symbol, qty, avg_cost, market, currency)
+       SELECT symbol, filled_qty, avg_fill_price, $13, $14 FROM ins WHERE side = 'buy' AND filled_qty > 0
        ON CONFLICT (symbol) DO UPDATE SET
          avg_cost = (p.qty * p.avg_cost + EXCLUDED.qty * EXCLUDED.avg_cost) / (p.qty + EXCLUDED.qty),
          qty = p.qty + EXCLUDED.qty,
@@ -111,8 +128,9 @@ const PLACE_SQL = `WITH chk AS (
         WHERE ins.side = 'sell' AND ins.filled_qty > 0 AND p.symbol = ins.symbol AND p.qty > ins.filled_qty
      ), cash AS (
        UPDATE paper_account a
-          SET cash = a.cash + (CASE WHEN ins.side = 'buy' THEN -1 ELSE 1 END) * ins.filled_qty * ins.avg_fill_price, updated_at = clock_timestamp()
-         FROM ins WHERE a.id = 1 AND ins.filled_qty > 0
+          SET cash = a.cash + (CASE WHEN ins.side = 'buy' THEN -1 ELSE 1 END) * ins.filled_qty * ins.avg_fill_price - COALESCE($15::numeric, 0),
+              updated_at = clock_timestamp()
+         FROM ins WHERE a.market = $13 AND ins.filled_qty > 0
      )
      SELECT chk.dup, chk.cash, chk.reserved_cash, chk.held, chk.reserved_shares, (SELECT count(*) FROM ok)::int AS ok, ins.*,
             (SELECT json_agg(json_build_object('qty', f.qty, 'price', f.price, 'at', f.filled_at)) FROM fill f) AS fills
@@ -120,11 +138,12 @@ const PLACE_SQL = `WITH chk AS (
 
 /**
  * Writes a paper order in ONE statement: the buying-power or shares check,
- * the order row with its final fields, the fill, the position (average cost
- * on buys; cut or closed on sells) and the cash — all or nothing.
+ * the order row with its final fields, the fill with its fee, the position
+ * (average cost on buys; cut or closed on sells) and the cash, net of the
+ * fee — all or nothing, every row in the placement's market and currency.
  *
- * The caller's transaction must already hold the account row lock
- * ({@link LOCK_ACCOUNT_SQL}): every writer takes it first, so this
+ * The caller's transaction must already hold the market's account row lock
+ * ({@link lockAccountSql}): every writer takes it first, so this
  * statement's snapshot, taken after the lock, sees every committed order,
  * position and cash change.
  */
@@ -147,6 +166,11 @@ export async function placeOrder(tx: SqlSession, p: Placement): Promise<Placemen
       filled ? p.fillQty : 0,
       filled ? p.price : null,
       p.rejectReason,
+      p.market,
+      p.currency,
+      filled ? p.fee : null,
+      filled ? p.feeNote : null,
+      p.side === 'buy' ? p.feeReserve : 0,
     ],
   );
   if (!row || row.cash === null) throw new Error('the paper account row is missing');

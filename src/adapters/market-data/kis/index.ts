@@ -1,6 +1,7 @@
 import { createKisConnection, type KisConnection, type KisConnectionOptions } from '../../brokers/kis/connection.js';
 import { KisDataProvider, type KisDataProviderOptions } from './kis-data-provider.js';
 
+export { KisQuoteProvider, KIS_ASKING_PRICE_PATH, KIS_ASKING_PRICE_TR, type KisQuoteProviderOptions } from './kis-quotes.js';
 export { KisDataProvider, KIS_CHART_ROW_LIMIT, describeKisBars, type BarAdjustment, type KisDataProviderOptions, type KisPriceSeries } from './kis-data-provider.js';
 
 /**

@@ -1,20 +1,21 @@
 import type { Logger } from 'pino';
 import type { Bar } from '../../../engine/bars.js';
 import { isSession as krxIsSession } from '../../../engine/calendar/krx/index.js';
-import { parseSymbol, SymbolError } from '../../../engine/market/index.js';
-import { isBrokerError, type BrokerErrorKind } from '../../brokers/errors.js';
 import type { KisConnection } from '../../brokers/kis/connection.js';
 import { krxCalendarHours } from '../../brokers/kis/krx-defaults.js';
 import { kstParts, type KrxHoursOf } from '../../brokers/kis/session.js';
 import { KIS_PATHS, trId } from '../../brokers/kis/tr-ids.js';
 import { withBarCache } from '../cache.js';
-import { DataProviderError, type DataProviderErrorKind } from '../errors.js';
+import { DataProviderError } from '../errors.js';
 import { describeZodError } from '../http/describe-zod.js';
 import type { BarCache, DateRange, MarketDataProvider } from '../port.js';
 import { checkRange } from '../validate.js';
 import { KisChartAnswer, KisChartRow } from './kis-chart-schema.js';
+import { KIS_DATA_NAME, krxCodeOf, toDataError } from './kis-common.js';
 
-const NAME = 'kis';
+const NAME = KIS_DATA_NAME;
+/** How messages name this data. */
+const WHAT = 'KIS daily prices';
 /** KIS answers at most 100 daily rows a call (inquire_daily_itemchartprice.py: "한 번의 호출에 최대 100건"). */
 export const KIS_CHART_ROW_LIMIT = 100;
 /** 50 years of sessions at 100 rows a page; more means the paging does not move back. */
@@ -100,7 +101,7 @@ export class KisDataProvider implements MarketDataProvider {
   }
 
   async dailyBars(symbol: string, range: DateRange): Promise<Bar[]> {
-    const code = this.krxCode(symbol);
+    const code = krxCodeOf(symbol, WHAT);
     checkRange(NAME, range);
     if (range.from < FIRST_DATE) {
       throw new DataProviderError({ provider: NAME, kind: 'bad_request', detail: `range.from ${range.from} is before ${FIRST_DATE}, where the KRX calendar starts`, hint: `ask for dates from ${FIRST_DATE} on` });
@@ -123,26 +124,6 @@ export class KisDataProvider implements MarketDataProvider {
     const { date, minute } = kstParts(this.c.now());
     const h = this.hoursOf(date);
     return h !== null && minute < h.closeMin ? date : null;
-  }
-
-  /** The six-digit code, or a typed refusal: this provider has KRX prices only. */
-  private krxCode(symbol: string): string {
-    let parsed;
-    try {
-      parsed = parseSymbol(symbol);
-    } catch (e) {
-      if (e instanceof SymbolError) throw new DataProviderError({ provider: NAME, kind: 'bad_request', detail: e.message, hint: 'use a six-digit KRX code such as 069500' });
-      throw e;
-    }
-    if (parsed.market !== 'KR') {
-      throw new DataProviderError({
-        provider: NAME,
-        kind: 'bad_request',
-        detail: `${parsed.symbol} is a US symbol, and KIS daily prices cover KRX codes only (six digits, e.g. 069500)`,
-        hint: `ask the US data provider (polygon or alpaca) for ${parsed.symbol}`,
-      });
-    }
-    return parsed.symbol;
   }
 
   private async fetchBars(code: string, range: DateRange): Promise<Bar[]> {
@@ -190,7 +171,7 @@ export class KisDataProvider implements MarketDataProvider {
         noDataCodes: NO_DATA_CODES,
       });
     } catch (e) {
-      throw toDataError(e);
+      throw toDataError(e, WHAT);
     }
     if (answer.noData) return [];
     const body = KisChartAnswer.safeParse(answer.body);
@@ -244,33 +225,6 @@ export class KisDataProvider implements MarketDataProvider {
  */
 export function describeKisBars(p: Pick<KisDataProvider, 'name' | 'prices' | 'adjustment'>): string {
   return `${p.name} (${p.prices}, ${p.adjustment === 'price_only' ? 'price only — not total return' : p.adjustment})`;
-}
-
-const KIND: Record<BrokerErrorKind, DataProviderErrorKind> = {
-  auth: 'auth',
-  rate_limited: 'rate_limited',
-  unavailable: 'unavailable',
-  timeout_unknown: 'unavailable',
-  bad_response: 'bad_response',
-  not_found: 'not_found',
-  rejected: 'bad_request',
-  ambiguous: 'bad_response',
-};
-
-/** A failure of the shared HTTP layer as a market-data error (same detail, already scrubbed). */
-function toDataError(e: unknown): DataProviderError {
-  if (e instanceof DataProviderError) return e;
-  if (isBrokerError(e)) {
-    return new DataProviderError({
-      provider: NAME,
-      kind: KIND[e.kind],
-      detail: e.detail,
-      ...(e.kind === 'auth' || e.kind === 'rate_limited' ? { hint: e.hint } : {}),
-      ...(e.status === undefined ? {} : { status: e.status }),
-      ...(e.attempts === undefined ? {} : { attempts: e.attempts }),
-    });
-  }
-  return new DataProviderError({ provider: NAME, kind: 'unavailable', detail: `KIS daily prices failed: ${(e as Error)?.message ?? String(e)}` });
 }
 
 const compact = (isoDate: string) => isoDate.replaceAll('-', '');

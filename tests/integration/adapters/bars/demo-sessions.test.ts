@@ -6,6 +6,7 @@ import { StoredBarQuotes } from '../../../../src/adapters/market-data/stored/bar
 import { weekdaySessions } from '../../../../src/adapters/market-data/synthetic/sessions.js';
 import { loadDefaultUniverse } from '../../../../src/adapters/market-data/universe/default-universe.js';
 import { holidaysOf, isSession, sessionsOf } from '../../../../src/engine/calendar/index.js';
+import { XKRX_CALENDAR } from '../../../../src/engine/calendar/exchange.js';
 import { dataCliPerFile, runData } from './data-cli.js';
 
 /**
@@ -32,19 +33,23 @@ async function cli(...args: string[]): Promise<{ code: number; out: string }> {
   return { code: r.code, out: r.all };
 }
 
-/** Per calendar year: how many bars each DEMO symbol holds, and any bar on a non-session day. */
+/** Per calendar year: how many bars each US DEMO symbol holds, and any DEMO bar (US or KR) off its exchange's sessions. */
 async function demoBarsByYear(): Promise<{ perYear: Map<string, Map<number, number>>; offSession: string[] }> {
   const rows = (await stage.env.ds.query(
-    `SELECT b.symbol, to_char(b.date, 'YYYY-MM-DD') AS date FROM bars_daily b JOIN bar_symbols s USING (symbol) WHERE s.demo ORDER BY 1, 2`,
-  )) as { symbol: string; date: string }[];
+    `SELECT b.symbol, s.market, to_char(b.date, 'YYYY-MM-DD') AS date FROM bars_daily b JOIN bar_symbols s USING (symbol) WHERE s.demo ORDER BY 1, 2`,
+  )) as { symbol: string; market: string; date: string }[];
   const perYear = new Map<string, Map<number, number>>();
   const offSession: string[] = [];
   for (const r of rows) {
-    const y = Number(r.date.slice(0, 4));
-    const m = perYear.get(r.symbol) ?? new Map<number, number>();
-    m.set(y, (m.get(y) ?? 0) + 1);
-    perYear.set(r.symbol, m);
-    if (!isSession(r.date)) offSession.push(`${r.symbol} ${r.date}`);
+    // Per-year counts are the US DEMO's (checked against NYSE years below).
+    if (r.market === 'US') {
+      const y = Number(r.date.slice(0, 4));
+      const m = perYear.get(r.symbol) ?? new Map<number, number>();
+      m.set(y, (m.get(y) ?? 0) + 1);
+      perYear.set(r.symbol, m);
+    }
+    // Each market's DEMO bars fall on its own exchange's sessions (the KR DEMO on KRX's, issue 15).
+    if (!(r.market === 'KR' ? XKRX_CALENDAR.isSession(r.date) : isSession(r.date))) offSession.push(`${r.symbol} ${r.date}`);
   }
   return { perYear, offSession };
 }

@@ -62,7 +62,7 @@ describe('scheduler runner with a simulated clock', () => {
     await walk(clock, DST_WEEK.from, DST_WEEK.to, [s]);
     expect(fired.map((f) => ({ slot: f.slot, sessionDate: f.sessionDate, at: f.at, jobId: f.jobId }))).toEqual(DST_WEEK.expected);
     expect(fired.every((f) => !f.caughtUp && f.dueAt.getTime() === f.at)).toBe(true);
-    expect(fired.find((f) => f.jobId === 'sched-scan-0935-2026-03-09')!.kind).toBe('scan');
+    expect(fired.find((f) => f.jobId === 'sched-us-scan-0935-2026-03-09')!.kind).toBe('scan');
     const rows = await new ScheduledRuns(db.uow).between('2026-03-01', '2026-03-31');
     expect(rows.map((r) => r.slotKey)).toEqual(DST_WEEK.expected.map((e) => e.jobId));
     expect(rows.every((r) => r.enqueuedAt !== null && r.enqueuedBy === 'sched-a' && !r.caughtUp)).toBe(true);
@@ -75,7 +75,7 @@ describe('scheduler runner with a simulated clock', () => {
     await walk(clock, THANKSGIVING_WEEK.from, THANKSGIVING_WEEK.to, [s]);
     expect(fired.map((f) => ({ slot: f.slot, sessionDate: f.sessionDate, at: f.at, jobId: f.jobId }))).toEqual(THANKSGIVING_WEEK.expected);
     expect(fired.filter((f) => f.sessionDate === '2026-11-26')).toEqual([]);
-    expect(new Date(fired.find((f) => f.jobId === 'sched-scan-1555-2026-11-27')!.at).toISOString()).toBe('2026-11-27T17:55:00.000Z');
+    expect(new Date(fired.find((f) => f.jobId === 'sched-us-scan-1555-2026-11-27')!.at).toISOString()).toBe('2026-11-27T17:55:00.000Z');
   });
 
   it('two scheduler instances on one database and one queue: one enqueue per slot', async () => {
@@ -124,17 +124,17 @@ describe('scheduler runner with a simulated clock', () => {
     const first = scheduler(db.ds, clock, 'sched-a', recorder(clock, 'sched-a', fired));
     const outcomes = await first.start();
     expect(outcomes.map((o) => [o.jobId, o.result, o.caughtUp])).toEqual([
-      ['sched-reconcile-0920-2026-03-10', 'enqueued', true],
-      ['sched-scan-0935-2026-03-10', 'enqueued', true],
+      ['sched-us-reconcile-0920-2026-03-10', 'enqueued', true],
+      ['sched-us-scan-0935-2026-03-10', 'enqueued', true],
     ]);
     expect(fired.map((f) => [f.jobId, f.caughtUp])).toEqual([
-      ['sched-reconcile-0920-2026-03-10', true],
-      ['sched-scan-0935-2026-03-10', true],
+      ['sched-us-reconcile-0920-2026-03-10', true],
+      ['sched-us-scan-0935-2026-03-10', true],
     ]);
-    const row = await new ScheduledRuns(db.uow).get('sched-scan-0935-2026-03-10');
+    const row = await new ScheduledRuns(db.uow).get('sched-us-scan-0935-2026-03-10');
     expect(row).toMatchObject({ slot: 'scan-0935', sessionDate: '2026-03-10', caughtUp: true, enqueuedBy: 'sched-a' });
     expect(row!.dueAt.toISOString()).toBe('2026-03-10T13:35:00.000Z');
-    expect(await new ScheduledRuns(db.uow).get('sched-digest-morning-0845-2026-03-10')).toBeNull();
+    expect(await new ScheduledRuns(db.uow).get('sched-us-digest-morning-0845-2026-03-10')).toBeNull();
     await first.stop();
 
     // The process restarts (a new instance, nothing in memory): nothing is enqueued again.
@@ -142,16 +142,16 @@ describe('scheduler runner with a simulated clock', () => {
     const second = scheduler(db.ds, clock, 'sched-a2', recorder(clock, 'sched-a2', fired));
     const again = await second.start();
     expect(again.map((o) => [o.jobId, o.result])).toEqual([
-      ['sched-reconcile-0920-2026-03-10', 'done'],
-      ['sched-scan-0935-2026-03-10', 'done'],
+      ['sched-us-reconcile-0920-2026-03-10', 'done'],
+      ['sched-us-scan-0935-2026-03-10', 'done'],
     ]);
     expect(fired).toHaveLength(2);
     // Later ticks of the restarted instance: the known-done ones are not even queried; 10:30 fires on time.
     await walk(clock, et('2026-03-10', '09:56', 4), et('2026-03-10', '10:31', 4), [second]);
     expect(fired.map((f) => [f.jobId, f.caughtUp, f.by])).toEqual([
-      ['sched-reconcile-0920-2026-03-10', true, 'sched-a'],
-      ['sched-scan-0935-2026-03-10', true, 'sched-a'],
-      ['sched-scan-1030-2026-03-10', false, 'sched-a2'],
+      ['sched-us-reconcile-0920-2026-03-10', true, 'sched-a'],
+      ['sched-us-scan-0935-2026-03-10', true, 'sched-a'],
+      ['sched-us-scan-1030-2026-03-10', false, 'sched-a2'],
     ]);
     await second.stop();
   });
@@ -167,7 +167,7 @@ describe('scheduler runner with a simulated clock', () => {
 
     clock.set(et('2026-03-11', '09:10', 4));
     await s.tick();
-    expect(fired.slice(3).map((f) => [f.jobId, f.caughtUp])).toEqual([['sched-digest-morning-0845-2026-03-11', true]]);
+    expect(fired.slice(3).map((f) => [f.jobId, f.caughtUp])).toEqual([['sched-us-digest-morning-0845-2026-03-11', true]]);
   });
 
   it('a failed enqueue is given back and retried on the next tick (by any replica), then recorded once', async () => {
@@ -177,7 +177,7 @@ describe('scheduler runner with a simulated clock', () => {
     const first = await a.tick();
     // reconcile-0920 and scan-0935 (caught up) and scan-1030 all fail: Redis is "down".
     expect(first.map((o) => o.result)).toEqual(['failed', 'failed', 'failed']);
-    const row = await new ScheduledRuns(db.uow).get('sched-scan-1030-2026-03-10');
+    const row = await new ScheduledRuns(db.uow).get('sched-us-scan-1030-2026-03-10');
     expect(row).toMatchObject({ enqueuedAt: null, lastError: 'redis is down', attempts: 1 });
 
     const b = scheduler(db.ds, clock, 'sched-b', recorder(clock, 'sched-b', fired));
@@ -188,7 +188,7 @@ describe('scheduler runner with a simulated clock', () => {
       ['scan-0935', 'enqueued'],
       ['scan-1030', 'enqueued'],
     ]);
-    expect(await new ScheduledRuns(db.uow).get('sched-scan-1030-2026-03-10')).toMatchObject({ enqueuedBy: 'sched-b', attempts: 2, lastError: null });
+    expect(await new ScheduledRuns(db.uow).get('sched-us-scan-1030-2026-03-10')).toMatchObject({ enqueuedBy: 'sched-b', attempts: 2, lastError: null });
     clock.advance(MINUTE);
     expect((await a.tick()).map((o) => o.result)).toEqual(['done', 'done', 'done']);
     expect(fired).toHaveLength(3);
@@ -205,7 +205,7 @@ describe('scheduler runner with a simulated clock', () => {
     expect((await s.tick()).map((o) => o.result)).toEqual(['busy']);
     clock.advance(30_000);
     expect((await s.tick()).map((o) => [o.result, o.caughtUp])).toEqual([['enqueued', false]]);
-    expect(fired.map((f) => f.jobId)).toEqual(['sched-scan-1030-2026-03-10']);
+    expect(fired.map((f) => f.jobId)).toEqual(['sched-us-scan-1030-2026-03-10']);
   });
 
   it('start() subscribes to the wall-clock trigger and stop() unsubscribes', async () => {
@@ -236,8 +236,8 @@ describe('scheduler runner with a simulated clock', () => {
     clock.set(et('2026-03-10', '10:30', 4));
     trigger!();
     await s.tick(); // joins the tick the trigger started
-    expect(fired.map((f) => f.jobId)).toEqual(['sched-scan-1030-2026-03-10']);
-    expect(ticked).toEqual([['sched-scan-1030-2026-03-10']]);
+    expect(fired.map((f) => f.jobId)).toEqual(['sched-us-scan-1030-2026-03-10']);
+    expect(ticked).toEqual([['sched-us-scan-1030-2026-03-10']]);
     await s.stop();
     expect(stopped).toBe(true);
   });

@@ -26,7 +26,7 @@ afterEach(async () => {
 /** Tuesday 2026-03-10, 09:46 New York: the 08:45 digest, 09:20 reconcile and 09:35 scan are owed on a normal day. */
 const at = et('2026-03-10', '09:46', 4);
 const startedAt = et('2026-03-09', '00:00', 4);
-const owedThatDay = ['sched-digest-morning-0845-2026-03-10', 'sched-reconcile-0920-2026-03-10', 'sched-scan-0935-2026-03-10'];
+const owedThatDay = ['sched-us-digest-morning-0845-2026-03-10', 'sched-us-reconcile-0920-2026-03-10', 'sched-us-scan-0935-2026-03-10'];
 
 /** A reader that has not cached yet (the shared one keeps a read for 30 s). */
 const fresh = () => new CachedCalendarOverrides({ list: () => new CalendarOverrideStore(db.uow).list() });
@@ -51,7 +51,7 @@ describe('dead-man: run-time calendar overrides', () => {
   it('a late open moves the open-anchored slots: the 09:35 scan is not owed before an 11:00 open', async () => {
     await db.ds.query(`INSERT INTO calendar_overrides (exchange, date, kind, open_time, reason, created_by) VALUES ('XNYS', '2026-03-10', 'late_open', '11:00', 'systems issue at the exchange', 'cli')`);
     const missing = await check(fresh());
-    expect(missing).not.toContain('sched-scan-0935-2026-03-10');
+    expect(missing).not.toContain('sched-us-scan-0935-2026-03-10');
   });
 
   it('overrides that cannot be read: slots are judged on the rule calendar (and the check still runs)', async () => {

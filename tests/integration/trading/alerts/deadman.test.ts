@@ -126,7 +126,7 @@ describe('dead-man: scheduled slots', () => {
     await sched.tick();
     clock.set(et('2026-03-10', '09:20', 4));
     await sched.tick();
-    expect(fired).toEqual(['sched-digest-morning-0845-2026-03-10', 'sched-reconcile-0920-2026-03-10']);
+    expect(fired).toEqual(['sched-us-digest-morning-0845-2026-03-10', 'sched-us-reconcile-0920-2026-03-10']);
 
     const opts = { db: db.uow, alerts, slots, now: clock.now, startedAt: et('2026-03-10', '09:49', 4) };
     // 09:44: the 09:35 scan is late but still within its 10-minute grace.
@@ -134,8 +134,8 @@ describe('dead-man: scheduled slots', () => {
     let r = await checkDeadman(opts);
     expect(r.raised).toEqual([]);
     expect(r.slots.map((x) => [x.jobId, x.missing])).toEqual([
-      ['sched-digest-morning-0845-2026-03-10', false],
-      ['sched-reconcile-0920-2026-03-10', false],
+      ['sched-us-digest-morning-0845-2026-03-10', false],
+      ['sched-us-reconcile-0920-2026-03-10', false],
     ]);
 
     clock.set(et('2026-03-10', '09:46', 4));
@@ -162,7 +162,7 @@ describe('dead-man: scheduled slots', () => {
     const s = sink();
     const alerts = new Alerts({ db: db.uow, notifier: s.notifier, admins: [7], now: clock.now });
     await db.ds.query(
-      `INSERT INTO scheduled_runs (slot_key, slot, session_date, due_at, enqueued_by, caught_up, claimed_at) VALUES ('sched-scan-1030-2026-03-10', 'scan-1030', '2026-03-10', $1, 'x', false, $1)`,
+      `INSERT INTO scheduled_runs (slot_key, slot, session_date, due_at, enqueued_by, caught_up, claimed_at) VALUES ('sched-us-scan-1030-2026-03-10', 'scan-1030', '2026-03-10', $1, 'x', false, $1)`,
       [new Date(et('2026-03-10', '10:30', 4))],
     );
     const r = await checkDeadman({ db: db.uow, alerts, slots: slots.filter((x) => x.slot === 'scan-1030'), now: clock.now, startedAt: clock.t });
@@ -193,7 +193,7 @@ describe('dead-man: scheduled slots', () => {
     // Monday 09:46: the 09:35 scan is owed.
     clock.set(et('2026-04-06', '09:46', 4));
     const r = await checkDeadman({ db: db.uow, alerts, slots, now: clock.now, startedAt: et('2026-04-01', '00:00', 4) });
-    expect(r.slots.filter((x) => x.missing).map((x) => x.jobId)).toEqual(['sched-digest-morning-0845-2026-04-06', 'sched-reconcile-0920-2026-04-06', 'sched-scan-0935-2026-04-06']);
+    expect(r.slots.filter((x) => x.missing).map((x) => x.jobId)).toEqual(['sched-us-digest-morning-0845-2026-04-06', 'sched-us-reconcile-0920-2026-04-06', 'sched-us-scan-0935-2026-04-06']);
     expect(s.texts).toHaveLength(3);
   });
 

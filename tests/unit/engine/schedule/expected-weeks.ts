@@ -42,7 +42,7 @@ export function day(date: string, toUtcHours: 4 | 5, entries: [string, string][]
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return entries.map(([hhmm, slot]) => {
     const [h, min] = hhmm.split(':').map(Number) as [number, number];
-    return { slot, sessionDate: date, at: Date.UTC(y, m - 1, d, h + toUtcHours, min), jobId: `sched-${slot}-${date}` };
+    return { slot, sessionDate: date, at: Date.UTC(y, m - 1, d, h + toUtcHours, min), jobId: `sched-us-${slot}-${date}` };
   });
 }
 

@@ -64,8 +64,8 @@ describe('slot definitions', () => {
   });
 
   it('job ids are date-keyed and contain no ":" (BullMQ refuses it in custom ids)', () => {
-    expect(slotJobId('scan-0935', '2026-03-10')).toBe('sched-scan-0935-2026-03-10');
-    expect(occurrenceOn(bySlot('scan-0935'), '2026-03-10')!.jobId).toBe('sched-scan-0935-2026-03-10');
+    expect(slotJobId('scan-0935', '2026-03-10')).toBe('sched-us-scan-0935-2026-03-10');
+    expect(occurrenceOn(bySlot('scan-0935'), '2026-03-10')!.jobId).toBe('sched-us-scan-0935-2026-03-10');
     expect(addDays('2026-02-28', 1)).toBe('2026-03-01');
     expect(addDays('2026-01-01', -1)).toBe('2025-12-31');
   });
@@ -76,16 +76,16 @@ describe('planner over real weeks', () => {
     const got = simple(occurrencesBetween(slots, DST_WEEK.from, DST_WEEK.to));
     expect(got).toEqual(DST_WEEK.expected);
     // Spelled out, so the helper above cannot hide an error.
-    expect(new Date(got.find((g) => g.jobId === 'sched-scan-0935-2026-03-06')!.at).toISOString()).toBe('2026-03-06T14:35:00.000Z');
-    expect(new Date(got.find((g) => g.jobId === 'sched-scan-0935-2026-03-09')!.at).toISOString()).toBe('2026-03-09T13:35:00.000Z');
+    expect(new Date(got.find((g) => g.jobId === 'sched-us-scan-0935-2026-03-06')!.at).toISOString()).toBe('2026-03-06T14:35:00.000Z');
+    expect(new Date(got.find((g) => g.jobId === 'sched-us-scan-0935-2026-03-09')!.at).toISOString()).toBe('2026-03-09T13:35:00.000Z');
     expect(got.filter((g) => g.sessionDate === '2026-03-07' || g.sessionDate === '2026-03-08')).toEqual([]);
   });
 
   it('Thanksgiving week: nothing on 11-26; on the 11-27 early close the close-relative slots move to 12:50–13:35', () => {
     const got = simple(occurrencesBetween(slots, THANKSGIVING_WEEK.from, THANKSGIVING_WEEK.to));
     expect(got).toEqual(THANKSGIVING_WEEK.expected);
-    expect(new Date(got.find((g) => g.jobId === 'sched-scan-1555-2026-11-27')!.at).toISOString()).toBe('2026-11-27T17:55:00.000Z');
-    expect(new Date(got.find((g) => g.jobId === 'sched-digest-close-1615-2026-11-27')!.at).toISOString()).toBe('2026-11-27T18:15:00.000Z');
+    expect(new Date(got.find((g) => g.jobId === 'sched-us-scan-1555-2026-11-27')!.at).toISOString()).toBe('2026-11-27T17:55:00.000Z');
+    expect(new Date(got.find((g) => g.jobId === 'sched-us-digest-close-1615-2026-11-27')!.at).toISOString()).toBe('2026-11-27T18:15:00.000Z');
   });
 
   it('Good Friday 2026-04-03: nothing from Thursday night to Monday', () => {
@@ -111,7 +111,7 @@ describe('planner over real weeks', () => {
   });
 
   it('due at 09:50 ET: the 09:20 reconcile and 09:35 scan, not the morning digest (its window ended at the open)', () => {
-    expect(dueOccurrences(slots, et('2026-03-10', '09:50', 4)).map((o) => o.jobId)).toEqual(['sched-reconcile-0920-2026-03-10', 'sched-scan-0935-2026-03-10']);
+    expect(dueOccurrences(slots, et('2026-03-10', '09:50', 4)).map((o) => o.jobId)).toEqual(['sched-us-reconcile-0920-2026-03-10', 'sched-us-scan-0935-2026-03-10']);
     expect(dueOccurrences(slots, et('2026-03-10', '09:29', 4)).map((o) => o.slot.slot)).toEqual(['digest-morning-0845', 'reconcile-0920']);
     // Late in the evening only the after-close work is still worth doing; at midnight nothing is.
     expect(dueOccurrences(slots, et('2026-03-10', '23:59', 4)).map((o) => o.slot.slot)).toEqual(['digest-close-1615', 'mark-1630', 'reconcile-1635']);
@@ -124,10 +124,10 @@ describe('planner over real weeks', () => {
   });
 
   it('latest and next occurrences skip weekends and holidays', () => {
-    expect(latestOccurrence(bySlot('scan-0935'), et('2026-03-09', '08:00', 4))!.jobId).toBe('sched-scan-0935-2026-03-06');
-    expect(latestOccurrence(bySlot('scan-0935'), et('2026-04-06', '09:00', 4))!.jobId).toBe('sched-scan-0935-2026-04-02');
-    expect(nextOccurrence(slots, et('2026-11-25', '17:00', 5))!.jobId).toBe('sched-digest-morning-0845-2026-11-27');
-    expect(nextOccurrence(slots, et('2026-03-06', '16:35', 5))!.jobId).toBe('sched-digest-morning-0845-2026-03-09');
+    expect(latestOccurrence(bySlot('scan-0935'), et('2026-03-09', '08:00', 4))!.jobId).toBe('sched-us-scan-0935-2026-03-06');
+    expect(latestOccurrence(bySlot('scan-0935'), et('2026-04-06', '09:00', 4))!.jobId).toBe('sched-us-scan-0935-2026-04-02');
+    expect(nextOccurrence(slots, et('2026-11-25', '17:00', 5))!.jobId).toBe('sched-us-digest-morning-0845-2026-11-27');
+    expect(nextOccurrence(slots, et('2026-03-06', '16:35', 5))!.jobId).toBe('sched-us-digest-morning-0845-2026-03-09');
   });
 
   it('fired more than the tolerance after due counts as a catch-up', () => {

@@ -47,7 +47,7 @@ describe('the review-weekly slot', () => {
     const occ = occurrencesBetween([slot], from, to);
     expect(occ.map((o) => o.sessionDate)).toEqual(['2026-03-27', '2026-04-02', '2026-04-10']);
     expect(occ[1]!.dueAt).toBe(nyTimeToInstant('2026-04-02', '17:00'));
-    expect(occ[1]!.jobId).toBe('sched-review-weekly-1700-2026-04-02');
+    expect(occ[1]!.jobId).toBe('sched-us-review-weekly-1700-2026-04-02');
   });
 
   it('moves with an early close (Friday after Thanksgiving: 13:00 close, due 14:00) and skips Thanksgiving Thursday', () => {
