@@ -15,6 +15,7 @@ import { hypothesesBenchmark } from './hypotheses.js';
 import { incubationBenchmark } from './incubation.js';
 import { indicatorsBenchmark } from './indicators.js';
 import { journalBenchmark } from './journal.js';
+import { marketsBenchmark } from './markets.js';
 import { preflightBenchmark } from './preflight.js';
 import { scanBenchmark } from './scan.js';
 import { correlationBenchmark } from './correlation.js';
@@ -31,7 +32,7 @@ import type { Benchmark, BenchOptions } from './lib/types.js';
  * machine is quiet: right after a section that loaded Postgres and Redis (then dropped its database
  * and tens of thousands of keys), the memory-bound kernels measured 25–50 % slower in one full run.
  */
-export const BENCHMARKS: readonly Benchmark[] = [indicatorsBenchmark, backtestBenchmark, hypothesesBenchmark, commandRoundTrip, scanBenchmark, approveBenchmark, incubationBenchmark, alpacaBenchmark, preflightBenchmark, journalBenchmark, correlationBenchmark, varBenchmark, dataCheckBenchmark, replayBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [indicatorsBenchmark, backtestBenchmark, hypothesesBenchmark, commandRoundTrip, scanBenchmark, approveBenchmark, incubationBenchmark, alpacaBenchmark, preflightBenchmark, journalBenchmark, correlationBenchmark, varBenchmark, dataCheckBenchmark, replayBenchmark, marketsBenchmark];
 
 function options(values: Record<string, string | boolean | undefined>): BenchOptions {
   const raw = (name: string) => values[name];

@@ -32,6 +32,7 @@ import type { ForegroundGate } from '../adapters/compute/foreground-gate.js';
 import type { Broker } from '../adapters/brokers/port.js';
 import { createTradingDeps } from './trading-deps.js';
 import { assembleServices } from './services.js';
+import { statusMarkets } from './status-markets.js';
 
 /** Shared resources of one process, whatever roles it runs. */
 export interface AppContext {
@@ -147,6 +148,8 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
       slots: config.schedule.enabled ? buildSlots(config.schedule.spec).filter((s) => s.kind === 'hypotheses') : [],
     },
     ...(brokerAccount ? { brokerAccount } : {}),
+    // Each market's session, broker (BROKER / BROKER_KR; the KIS token's expiry) and stored data.
+    markets: statusMarkets({ config, ds, log, shared: { redis, prefix: config.redis.prefix }, scrub }),
   };
   return {
     ...services,

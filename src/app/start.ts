@@ -9,7 +9,7 @@ import { collectStatus, type SystemStatus } from '../trading/status/status.js';
 import { QUEUE_NAMES } from '../jobs/registry.js';
 import { createContext, type AppContext } from './context.js';
 import { startBotRole, type BotRole } from './roles/bot-role.js';
-import { startSchedulerRole, watchedSlots } from './roles/scheduler-role.js';
+import { startSchedulerRole, watchedMarkets, watchedSlots } from './roles/scheduler-role.js';
 import { startDeadman } from '../trading/alerts/deadman.js';
 import { startWorkerRole } from './roles/worker-role.js';
 import { startNotifyDelivery } from './roles/notify-delivery.js';
@@ -108,6 +108,8 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
       db: app.uow,
       alerts: app.alerts,
       slots: watchedSlots(config),
+      // The KR slots the scheduler runs, judged on KRX sessions from the first KR record on (no alert for days before KR scheduling).
+      markets: watchedMarkets(config),
       staleMs: config.heartbeat.staleMs,
       expectedRoles: config.schedule.deadman.expectedRoles,
       intervalMs: config.schedule.deadman.intervalMs,

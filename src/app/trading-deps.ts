@@ -152,6 +152,8 @@ export function krLane(app: AppContext, trading: TradingDeps): MarketLane {
     marketHours: hours,
     execution,
     exits: { ...usExits, market: 'KR', logger: app.log.child({ component: 'exits', market: 'KR' }) },
+    // No benchmark: there is no real KR index series in the store, and a synthetic one must never be shown as real.
+    marks: { db: app.uow, market: 'KR', broker: trading.broker, startingCash: kr.paper.startingCash, audit: app.audit, logger: app.log.child({ component: 'mark-to-market', market: 'KR' }) },
     reconcile: { db: app.uow, market: 'KR', broker: trading.broker, audit: app.audit, logger: app.log.child({ component: 'reconcile', market: 'KR' }), scrub: app.scrub },
   };
 }

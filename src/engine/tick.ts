@@ -48,9 +48,11 @@ export function isOnTick(price: number): boolean {
 }
 
 /**
- * The limit price for a marketable buy IOC: the ask plus 0.1 %, rounded UP to
+ * The limit price for a marketable US buy IOC: the ask plus 0.1 %, rounded UP to
  * the tick, so small quote moves between pricing and arrival still fill while
- * the worst price stays bounded.
+ * the worst price stays bounded. Entries of any market go through
+ * `entryLimitPrice` (market/entry-limit.ts), which uses this for the US; KRX
+ * rounds down instead (its tick is worth more than the buffer).
  */
 export function iocLimitPriceFromAsk(ask: number, buffer = 0.001): number {
   if (!Number.isFinite(ask) || ask <= 0) throw new RangeError(`ask must be a positive number, not ${String(ask)}`);

@@ -125,8 +125,8 @@ export interface KrConfig {
   execution: { perOrderBudget: number; dailyBudget: number; minPrice?: number; maxPrice?: number; minTradedValue: number };
   /**
    * SCHEDULE_*_KR as lists, Seoul time; `open`/`close` are the KRX session's (09:00 / 15:30 on a
-   * regular day). Checked against a regular KRX day only (kr-schedule.ts): the US scheduler's slot
-   * builder places open/close at New York's hours, so these are not passed through it.
+   * regular day). Checked against a regular KRX day (kr-schedule.ts); the scheduler role builds the
+   * KR slot table from them on REGULAR_HOURS.KR (configuredKrSlots).
    */
   schedule: ScheduleSpec;
 }
@@ -241,6 +241,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, envFile?: En
       kr: {
         allowLeveraged: env.KR_ALLOW_LEVERAGED,
         minTradedValueKr: env.EXEC_MIN_TRADED_VALUE_KR,
+        // The strategies' least close in won; unset: none (their 5 / 10 defaults are dollars).
+        ...(env.EXEC_MIN_PRICE_KR !== undefined ? { minPrice: env.EXEC_MIN_PRICE_KR } : {}),
         sizing: { equity: env.PAPER_STARTING_CASH_KR, riskFraction: env.SIZING_RISK_PCT / 100, maxPositionFraction: env.SIZING_MAX_POSITION_PCT / 100 },
       },
     },

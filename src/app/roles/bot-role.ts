@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import { RedisUserFairness } from '../../adapters/redis/fairness/redis-user-fairness.js';
 import type { StuckDeps } from '../../trading/execution/stuck.js';
 import type { BotDeps } from '../../bot/deps.js';
-import { createTradingDeps, executionDeps } from '../trading-deps.js';
+import { createKrTrading, createTradingDeps, executionDeps, krLane } from '../trading-deps.js';
 import { preflightRunner } from '../preflight-checks.js';
 
 /** How often a bot process writes the strangers' finished minutes to the audit log. */
@@ -66,7 +66,9 @@ function stuckDeps(app: AppContext): { stuck?: StuckDeps; brokerClock?: BotDeps[
     const trading = createTradingDeps(app.config, app.ds, app.log.child({ component: 'broker', role: 'bot' }), { redis: app.redis, prefix: app.config.redis.prefix });
     const broker = trading.broker;
     const clock = broker.clock ? { brokerClock: { name: broker.name, read: () => broker.clock!() } } : {};
-    return { stuck: { execution: executionDeps(app, trading), resolveAfterMs: app.config.recovery.resolveAfterMs, alerts: app.alerts }, ...clock };
+    // KR orders are looked up and settled at the KR broker (KIS, or the KR paper book).
+    const kr = krLane(app, createKrTrading(app.config, app.ds, app.log.child({ component: 'broker', role: 'bot' }), { redis: app.redis, prefix: app.config.redis.prefix })).execution;
+    return { stuck: { execution: executionDeps(app, trading), kr, resolveAfterMs: app.config.recovery.resolveAfterMs, alerts: app.alerts }, ...clock };
   } catch (err) {
     app.log.warn({ err: String(err) }, '/stuck and /resolve are unavailable in this process: no broker');
     return {};

@@ -1,7 +1,8 @@
 import type { Config } from '../config/config.js';
-import { bindSlots, startScheduler, type EnqueueFn, type Scheduler } from '../../jobs/scheduler/runner.js';
+import { bindSlots, startScheduler, type EnqueueFn, type Scheduler, type SlotRun } from '../../jobs/scheduler/runner.js';
 import type { JobProducer } from '../../jobs/producer.js';
-import { buildSlots, openQueueSlots, type SlotDef, type SlotKind } from '../../engine/schedule/slots.js';
+import { REGULAR_HOURS, buildSlots, openQueueSlots, type SlotDef, type SlotKind } from '../../engine/schedule/slots.js';
+import type { Market } from '../../engine/market/markets.js';
 import type { AppContext } from '../context.js';
 import { reviewWeeklyJobId } from '../../jobs/payloads/review.js';
 
@@ -11,27 +12,35 @@ export interface SchedulerRole {
   stop(): Promise<void>;
 }
 
+/** `market` only when not US: US payloads stay as they were before markets (absent = US). */
+function marketField(r: SlotRun): { market?: Market } {
+  return r.market !== undefined && r.market !== 'US' ? { market: r.market } : {};
+}
+
 /**
  * What each slot kind enqueues. Every job uses the slot's date-keyed jobId
  * (`sched-<market>-<slot>-<date>`, market lower-case; the weekly review `review-weekly-us-<date>`), so
- * replicas and restarts enqueue each slot once.
+ * replicas and restarts enqueue each slot once. A KR slot's jobs name market KR (krSlotJobs picks
+ * the kinds KR runs).
  */
 export function slotJobs(deps: { jobs: Pick<JobProducer, 'add'> }): Record<SlotKind, EnqueueFn> {
   const { jobs } = deps;
   return {
     scan: async (r) => {
-      await jobs.add('scan.scheduled', { slotKey: r.jobId, sessionDate: r.sessionDate }, { jobId: r.jobId });
-      // Stop checks ride along with each scan.
-      await jobs.add('execution.exits', { slotKey: r.jobId }, { jobId: `${r.jobId}-exits` });
+      await jobs.add('scan.scheduled', { slotKey: r.jobId, sessionDate: r.sessionDate, ...marketField(r) }, { jobId: r.jobId });
+      // Stop checks ride along with each scan in the session; a pre-open scan (KR 08:10) has none:
+      // exits sell with IOC limits, which the exchange refuses before its continuous session.
+      if (r.dueAt.getTime() >= r.session.open) await jobs.add('execution.exits', { slotKey: r.jobId, ...marketField(r) }, { jobId: `${r.jobId}-exits` });
     },
     exits: async (r) => {
-      await jobs.add('execution.exits', { slotKey: r.jobId }, { jobId: r.jobId });
+      await jobs.add('execution.exits', { slotKey: r.jobId, ...marketField(r) }, { jobId: r.jobId });
     },
     mark: async (r) => {
-      await jobs.add('execution.mark', { date: r.sessionDate }, { jobId: r.jobId });
+      await jobs.add('execution.mark', { date: r.sessionDate, ...marketField(r) }, { jobId: r.jobId });
     },
     reconcile: async (r) => {
-      await jobs.add('execution.reconcile', { reason: r.slot }, { jobId: r.jobId });
+      // One job reconciles both lanes; a KR slot enqueues it under its own id, its reason naming the market.
+      await jobs.add('execution.reconcile', { reason: r.market === 'KR' ? `kr-${r.slot}` : r.slot }, { jobId: r.jobId });
     },
     'digest-morning': async (r) => {
       await jobs.add('digest.send', { kind: 'morning', sessionDate: r.sessionDate }, { jobId: r.jobId });
@@ -47,6 +56,33 @@ export function slotJobs(deps: { jobs: Pick<JobProducer, 'add'> }): Record<SlotK
       await jobs.add('review.weekly', { market: 'US', sessionDate: r.sessionDate }, { jobId: reviewWeeklyJobId('US', r.sessionDate) });
     },
   };
+}
+
+/**
+ * The kinds a KR slot runs. The digests (SCHEDULE_MORNING_DIGEST_KR, SCHEDULE_CLOSE_DIGEST_KR)
+ * are left out: the digest is the US book in dollars, and a KR one is not built yet.
+ */
+export const KR_SLOT_KINDS = ['scan', 'exits', 'mark', 'reconcile'] as const satisfies readonly SlotKind[];
+
+/** The KR table's callbacks: slotJobs' for the kinds KR runs (each names market KR from its run). */
+export function krSlotJobs(deps: { jobs: Pick<JobProducer, 'add'> }): Partial<Record<SlotKind, EnqueueFn>> {
+  const all = slotJobs(deps);
+  return Object.fromEntries(KR_SLOT_KINDS.map((k) => [k, all[k]]));
+}
+
+/**
+ * The KR slots configured (SCHEDULE_*_KR, Seoul time, on a regular KRX day), digests included:
+ * none when SCHEDULE_ENABLED=false. Only the KR_SLOT_KINDS among them run (see watchedMarkets).
+ */
+export function configuredKrSlots(config: Pick<Config, 'schedule' | 'kr'>): SlotDef[] {
+  return config.schedule.enabled ? buildSlots(config.kr.schedule, REGULAR_HOURS.KR) : [];
+}
+
+/** The other markets' slots the dead-man watches (its `markets`): exactly the KR slots the scheduler runs. */
+export function watchedMarkets(config: Pick<Config, 'schedule' | 'kr'>): { market: 'KR'; slots: SlotDef[] }[] {
+  const kinds: readonly string[] = KR_SLOT_KINDS;
+  const slots = configuredKrSlots(config).filter((s) => kinds.includes(s.kind));
+  return slots.length > 0 ? [{ market: 'KR', slots }] : [];
 }
 
 /**
@@ -72,7 +108,10 @@ export async function startSchedulerRole(app: AppContext): Promise<SchedulerRole
   if (unbound.length > 0) log.warn({ unbound: unbound.map((s) => s.slot) }, 'slots without a job are not scheduled');
   // The runner logs "scheduler started" with its slots and the next one due; only what it cannot know is added here.
   if (!app.config.schedule.enabled) log.info('SCHEDULE_ENABLED=false: no scans, digests, exits or marks are scheduled');
-  const scheduler = await startScheduler({ db: app.uow, slots: bound, instance: app.instanceId, log });
+  const kr = bindSlots(configuredKrSlots(app.config), krSlotJobs(app));
+  if (kr.unbound.length > 0) log.info({ unbound: kr.unbound.map((s) => s.slot) }, 'KR digests are not built yet: SCHEDULE_*_DIGEST_KR are not scheduled');
+  const markets = kr.bound.length > 0 ? [{ market: 'KR' as const, slots: kr.bound }] : [];
+  const scheduler = await startScheduler({ db: app.uow, slots: bound, markets, instance: app.instanceId, log });
   return {
     scheduler,
     async stop() {

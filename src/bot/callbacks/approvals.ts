@@ -9,7 +9,9 @@ import type { BotDeps } from '../deps.js';
 import { marketHoursFor, queueWindowAt } from '../../engine/market-hours.js';
 import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
 import type { Keyboard } from '../format/message.js';
-import { brokerClosedApproveText, marketClosedApproveText, nyDayClock } from '../views/queue-view.js';
+import { brokerClosedApproveText, krxClosedApproveText, marketClosedApproveText, nyDayClock } from '../views/queue-view.js';
+import { krxMarketHoursFor } from '../../engine/krx-hours.js';
+import { marketOfSymbol } from '../../engine/market/symbols.js';
 import { queueOfferAt } from '../views/pick-card.js';
 import { QUEUE_FOR_OPEN, queueButton } from './queue-button.js';
 import { preflightBlock } from '../../trading/preflight/gate.js';
@@ -138,6 +140,9 @@ async function refuseWhileBrokerClosed(deps: BotDeps, telegram: Telegram, req: D
  * pending (approvePick then says what it is).
  */
 async function refuseWhileClosed(deps: BotDeps, telegram: Telegram, req: DecisionRequest): Promise<DecisionAnswer | null> {
+  // A KR pick is judged on KRX hours (never NYSE's, never the US broker's clock), and offered no queue.
+  const picked = await deps.picks.get(req.pickId);
+  if (picked && marketOfSymbol(picked.symbol) === 'KR') return refuseWhileKrxClosed(deps, req, picked);
   const hours = marketHoursFor(deps.config);
   const now = deps.now();
   if (hours.isOpen(now)) return refuseWhileBrokerClosed(deps, telegram, req);
@@ -147,6 +152,15 @@ async function refuseWhileClosed(deps: BotDeps, telegram: Telegram, req: Decisio
   if (!pick) return null;
   await audit(deps, 'pick.approve_refused', req, { reason: 'market_closed' });
   return { text: marketClosedApproveText(pick.symbol, hours.nextOpen(now)), alert: true };
+}
+
+/** A KR pick while KRX is closed: refused (audited), the card left as it is. Null while KRX is open or the pick is not pending. */
+async function refuseWhileKrxClosed(deps: BotDeps, req: DecisionRequest, pick: { symbol: string; state: string; expiresAt: Date }): Promise<DecisionAnswer | null> {
+  const hours = krxMarketHoursFor(deps.config);
+  const now = deps.now();
+  if (hours.isOpen(now) || pick.state !== 'PENDING' || pick.expiresAt.getTime() <= now) return null;
+  await audit(deps, 'pick.approve_refused', req, { reason: 'market_closed', market: 'KR' });
+  return { text: krxClosedApproveText(pick.symbol, hours.nextOpen(now)), alert: true };
 }
 
 /**

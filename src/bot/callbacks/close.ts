@@ -1,5 +1,9 @@
 import type { Context } from 'telegraf';
-import { marketHoursFor } from '../../engine/market-hours.js';
+import { marketHoursFor, type MarketHours } from '../../engine/market-hours.js';
+import { krxMarketHoursFor } from '../../engine/krx-hours.js';
+import { z } from 'zod';
+import { pgText } from '../../lib/sql-columns.js';
+import { rowOf } from '../../lib/sql-rows.js';
 import { roleAllows, type Role } from '../../lib/roles.js';
 import { askClose, cancelClose, confirmClose, confirmCloseQueue, positionByRef, type CloseAsk, type CloseAskDeps } from '../../trading/execution/close-position.js';
 import { closeButton } from '../views/close-buttons.js';
@@ -14,10 +18,33 @@ import { orderTimeInForce } from '../../lib/time-in-force.js';
 import { auditOrLog } from '../audited.js';
 import { ignoredBecause, EDIT_MAY_FAIL } from '../../jobs/ignore.js';
 
-/** The close steps as this bot process runs them. */
-export function closeAskDeps(deps: BotDeps): CloseAskDeps {
-  return { db: deps.uow, killSwitch: deps.killSwitch, hours: marketHoursFor(deps.config), now: () => new Date(deps.now()), audit: deps.audit, timeInForce: orderTimeInForce(deps.config.broker), log: deps.log };
+/**
+ * The close steps as this bot process runs them, on the hours of `symbol`'s
+ * market: a KRX code is sold within KRX's session (its lane's broker, IOC),
+ * anything else within NYSE's. A KR sale is never offered the open queue,
+ * which sends at the NYSE open: its hours name no next open to queue for, so
+ * the answer is "closed, /close works then".
+ */
+export function closeAskDeps(deps: BotDeps, symbol?: string): CloseAskDeps {
+  const kr = symbol !== undefined && KRX_CODE.test(symbol.trim());
+  const hours = kr ? withoutQueue(krxMarketHoursFor(deps.config)) : marketHoursFor(deps.config);
+  return { db: deps.uow, killSwitch: deps.killSwitch, hours, now: () => new Date(deps.now()), audit: deps.audit, timeInForce: kr ? null : orderTimeInForce(deps.config.broker), log: deps.log };
 }
+
+/** A KRX code (six digits), tested without throwing on anything else. */
+const KRX_CODE = /^\d{6}$/;
+
+/** `hours` that never offer a next open, so no queue is offered (KR orders are not queued yet). */
+function withoutQueue(hours: MarketHours): MarketHours {
+  return { name: hours.name, isOpen: (ms) => hours.isOpen(ms), nextOpen: () => null };
+}
+
+/** The symbol a close confirmation names (its bound subject, `position:<symbol>/…`), or undefined. */
+async function tokenSymbol(deps: BotDeps, tokenId: string): Promise<string | undefined> {
+  const row = await rowOf(deps.uow, TokenSubjectRow, `SELECT subject FROM confirmations WHERE id = $1`, [tokenId]).catch(ignoredBecause(deps.log, 'close token subject not read; the confirm judges it on NYSE hours and the worker on its market\'s', { tokenId }));
+  return row ? /^position:([^/]+)\//.exec(row.subject)?.[1] : undefined;
+}
+const TokenSubjectRow = z.object({ subject: pgText });
 
 /** Posts the answer to a close request: the confirm with its buttons, or why not. */
 export async function replyCloseAsk(deps: BotDeps, reply: Reply, ask: CloseAsk): Promise<void> {
@@ -57,7 +84,6 @@ export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: stri
     await answer(adminOnly ? 'Only an admin can sell under the kill switch.' : 'Only a trader or admin can close a position.', true);
     return;
   }
-  const cd = closeAskDeps(deps);
   switch (op) {
     case 'o': {
       // The row's button names the position by a short ref and the version it was drawn at.
@@ -71,7 +97,7 @@ export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: stri
         await answer(text, true);
         return;
       }
-      const ask = await askClose(cd, { symbol: pos.symbol, strategy: pos.strategy, qty: null, by, role, shownVersion: shown });
+      const ask = await askClose(closeAskDeps(deps, pos.symbol), { symbol: pos.symbol, strategy: pos.strategy, qty: null, by, role, shownVersion: shown });
       await replyCloseAsk(deps, replyOf(ctx), ask);
       await answer(
         ask.kind === 'ask' ? `Confirm the sale of ${pos.symbol} below.` : ask.kind === 'market_closed' && ask.offer ? 'Market closed: queue the sale for the open below.' : 'Not closed: see the message below.',
@@ -80,7 +106,7 @@ export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: stri
     }
     case 'y':
     case 'k': {
-      const r = await confirmClose(cd, id, by, role);
+      const r = await confirmClose(closeAskDeps(deps, await tokenSymbol(deps, id)), id, by, role);
       if (r.kind !== 'confirmed') {
         await answer(closeConfirmRefusalText(r), true);
         // An out-of-date or expired confirmation loses its buttons; a used one already shows what happened.
@@ -115,7 +141,7 @@ export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: stri
     }
     case 'q':
     case 'u': {
-      const r = await confirmCloseQueue(cd, queueDeps(deps), id, by, role, chatId);
+      const r = await confirmCloseQueue(closeAskDeps(deps, await tokenSymbol(deps, id)), queueDeps(deps), id, by, role, chatId);
       if (r.kind !== 'queued') {
         const text = closeQueueRefusalText(r);
         await answer(text, true);
@@ -133,7 +159,7 @@ export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: stri
       return;
     }
     case 'n': {
-      const c = await cancelClose(cd, id, by);
+      const c = await cancelClose(closeAskDeps(deps), id, by);
       if (c.kind !== 'cancelled') {
         await answer(c.kind === 'used' && c.how === 'redeemed' ? 'Too late: this close was already confirmed.' : closeRefusalText(c), true);
         return;

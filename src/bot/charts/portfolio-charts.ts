@@ -4,7 +4,8 @@ import type { OrderSummary } from '../../trading/execution/execute.js';
 import { price } from '../format/display.js';
 import { amountsOfSymbol } from '../format/market-amounts.js';
 import type { FillContext } from '../../trading/portfolio/fill-context.js';
-import type { PnlReport, PositionsSnapshot } from '../../trading/portfolio/types.js';
+import type { MarketPnl, PnlReport, PositionsSnapshot } from '../../trading/portfolio/types.js';
+import { MARKETS } from '../../engine/market/markets.js';
 
 /** Period names as chart titles say them. */
 export const PERIOD_TITLES = { day: 'today', week: 'last 5 sessions', month: 'last 21 sessions' } as const;
@@ -15,16 +16,18 @@ export const PERIOD_TITLES = { day: 'today', week: 'last 5 sessions', month: 'la
  * has a price: an empty chart says nothing.
  */
 export function positionsPnlChart(s: PositionsSnapshot): BarChartSpec | null {
-  const priced = s.positions.filter((p) => p.unrealizedPnl !== null);
+  // One currency per chart: the dollar book (US) when it holds anything, else the won book (KR).
+  const market = s.positions.some((p) => (p.market ?? 'US') === 'US') ? 'US' : 'KR';
+  const priced = s.positions.filter((p) => p.unrealizedPnl !== null && (p.market ?? 'US') === market);
   if (priced.length === 0) return null;
   // A symbol held by two strategies would show two identical labels; name the strategy then.
   const dup = new Set(priced.map((p) => p.symbol).filter((sym, i, all) => all.indexOf(sym) !== i));
   return {
     kind: 'bars',
-    title: `Unrealized P&L by position (${priced.length})`,
+    title: market === 'US' ? `Unrealized P&L by position (${priced.length})` : `KR unrealized P&L by position (${priced.length}, ₩)`,
     labels: priced.map((p) => (dup.has(p.symbol) ? `${p.symbol} (${p.strategy})` : p.symbol)),
-    values: priced.map((p) => Math.round(p.unrealizedPnl! * 100) / 100),
-    valueLabel: 'P&L $',
+    values: priced.map((p) => (market === 'US' ? Math.round(p.unrealizedPnl! * 100) / 100 : Math.round(p.unrealizedPnl!))),
+    valueLabel: market === 'US' ? 'P&L $' : 'P&L ₩',
     horizontal: true,
     width: 800,
     // One bar row per position, so a long book stays readable.
@@ -40,6 +43,41 @@ export function pnlEquityChart(r: PnlReport): LineChartSpec | null {
   return {
     ...equityChartSpec({
       title: `Equity · ${PERIOD_TITLES[r.range.period]}${live}`,
+      dates: pts.map((p) => p.date),
+      equity: pts.map((p) => p.equity),
+    }),
+    width: 800,
+    height: 450,
+  };
+}
+
+const FLAG = { US: '🇺🇸', KR: '🇰🇷' } as const;
+const SIGN = { USD: '$', KRW: '₩' } as const;
+
+/**
+ * /pnl's equity charts: a report without markets draws the US curve as
+ * {@link pnlEquityChart} always did; with markets, each market with two points
+ * or more gets its own chart, titled with its market and currency, so won and
+ * dollars never share an axis.
+ */
+export function pnlEquityCharts(r: PnlReport): LineChartSpec[] {
+  if (!r.markets) {
+    const one = pnlEquityChart(r);
+    return one ? [one] : [];
+  }
+  return r.markets.flatMap((b) => {
+    const spec = marketEquityChart(b);
+    return spec ? [spec] : [];
+  });
+}
+
+function marketEquityChart(b: MarketPnl): LineChartSpec | null {
+  const pts = b.equity.points;
+  if (pts.length < 2) return null;
+  const live = pts.at(-1)?.live ? ' (last point live)' : '';
+  return {
+    ...equityChartSpec({
+      title: `${FLAG[b.market]} ${b.market} equity (${SIGN[MARKETS[b.market].currency]}) · ${PERIOD_TITLES[b.range.period]}${live}`,
       dates: pts.map((p) => p.date),
       equity: pts.map((p) => p.equity),
     }),

@@ -30,7 +30,7 @@ export const closeCommand = defineCommand({
   role: 'trader',
   args: closeArgs,
   async run({ deps, args, userId, role, reply }) {
-    const ask = await askClose(closeAskDeps(deps), { symbol: args.symbol, qty: args.qty, by: userId, role });
+    const ask = await askClose(closeAskDeps(deps, args.symbol), { symbol: args.symbol, qty: args.qty, by: userId, role });
     await replyCloseAsk(deps, reply, ask);
   },
 });

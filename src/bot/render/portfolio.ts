@@ -1,7 +1,7 @@
 import type { ChartSpec } from '../../adapters/charts/port.js';
 import type { NotifyOp } from '../../jobs/payloads/common.js';
 import type { PortfolioNotice } from '../../trading/portfolio/notices.js';
-import { pnlEquityChart, positionsPnlChart } from '../charts/portfolio-charts.js';
+import { pnlEquityCharts, positionsPnlChart } from '../charts/portfolio-charts.js';
 import { asFormatted, type Formatted, type Keyboard } from '../format/message.js';
 import { fillConfirmation } from '../views/fill-view.js';
 import { ordersView } from '../views/orders-view.js';
@@ -27,12 +27,19 @@ export const portfolioRenderers: RendererTable<PortfolioNotice> = {
     return { ops, origin: 'positions' };
   },
   'portfolio.orders': async (n) => ({ ops: [textOp(ordersView(n.orders))], origin: 'orders' }),
-  // The summary rides as the chart's caption: one message, numbers and picture together.
+  // The summary rides as the (first) chart's caption: one message, numbers and picture together.
+  // With two markets each has its own curve (won and dollars never share an axis); the second one
+  // follows under its title.
   'portfolio.pnl': async (n, ctx) => {
     const text = pnlView(n.report);
-    const chart = pnlEquityChart(n.report);
-    const photo = chart ? await chartPhoto(ctx, chart, text) : null;
-    return { ops: [photo ?? textOp(text)], origin: 'pnl' };
+    const [first, ...more] = pnlEquityCharts(n.report);
+    const photo = first ? await chartPhoto(ctx, first, text) : null;
+    const ops: NotifyOp[] = [photo ?? textOp(text)];
+    for (const spec of more) {
+      const extra = await chartPhoto(ctx, spec, spec.title ?? '');
+      if (extra) ops.push(extra);
+    }
+    return { ops, origin: 'pnl' };
   },
   // The confirmation as the caption of a candle chart with entry and stop when there was a fill, else as text.
   'portfolio.execution-outcome': async (n, ctx) => {

@@ -4,6 +4,7 @@ import { money } from '../format/numbers.js';
 import { nyClock } from '../format/ny-time.js';
 import type { ExitOutcome, ExitTrigger, OrderExitReason } from '../../trading/execution/exit-types.js';
 import { usd } from '../../engine/risk/index.js';
+import { amountsOfSymbol } from '../format/market-amounts.js';
 import { recordedReasonText, unfilledText } from './recorded-reasons.js';
 
 /**
@@ -52,6 +53,7 @@ export function exitLabel(reason: OrderExitReason): string {
 /** A profit-target exit names its numbers: the target it sold at, and the bid that reached it when this run saw one. */
 function levelText(o: ExitOutcome): string {
   if (o.reason !== 'target' || o.decisionPrice === null) return '';
+  const usd = moneyOf(o.symbol);
   return ` at the target ${usd(o.decisionPrice)}${o.bid === undefined ? '' : ` (bid ${usd(o.bid)})`}`;
 }
 
@@ -116,6 +118,7 @@ function noteText(o: ExitOutcome): string {
 
 /** The order row's own status in words. */
 function orderText(o: ExitOutcome, head: string): string {
+  const usd = moneyOf(o.symbol);
   switch (o.status) {
     case 'filled':
     case 'partially_filled': {
@@ -141,4 +144,9 @@ function orderText(o: ExitOutcome, head: string): string {
 /** Lines about a position without an order stay as short as they always were. */
 function clip(s: string): string {
   return s.slice(0, 500);
+}
+
+/** Dollars as always for a US symbol; whole won (₩) for a KRX code. */
+function moneyOf(symbol: string): (n: number) => string {
+  return /^\d{6}$/.test(symbol) ? (n) => amountsOfSymbol(symbol).amount(n) : usd;
 }

@@ -4,6 +4,7 @@ import type { MarketPositions, OpenPosition, PositionsSnapshot } from '../../tra
 import { money, pct } from '../format/numbers.js';
 import { originText } from '../../trading/portfolio/mark-source.js';
 import { amountsFor } from '../format/market-amounts.js';
+import { MARKET_TITLE } from './market-titles.js';
 
 /** Said when nothing is held. */
 export const NO_POSITIONS = 'No open positions.';
@@ -26,8 +27,6 @@ export function positionsView(s: PositionsSnapshot): FmtString {
     '\n\n',
   );
 }
-
-const MARKET_TITLE: Readonly<Record<MarketPositions['market'], string>> = { US: '🇺🇸 US (NYSE, $)', KR: '🇰🇷 KR (KRX, ₩)' };
 
 /** A market's totals, in its currency: unrealized P&L (and its share of the priced cost), value and cost. */
 function bookHead(b: MarketPositions, title: string): (string | FmtString)[] {

@@ -33,6 +33,24 @@ export function marketClosedApproveText(symbol: string | null, next: SessionInfo
 }
 
 /**
+ * The Approve answer for a KR pick while KRX is closed: nothing is ordered and
+ * no queue is offered (the open queue sends at the NYSE open; KR orders are
+ * not queued yet). `next` is the next KRX session, shown in Seoul time.
+ */
+export function krxClosedApproveText(symbol: string, next: SessionInfo | null): string {
+  const when = next ? kstDayClock(new Date(next.open)) : 'the next session';
+  // Under Telegram's 200-character alert: what happened, and when to tap again.
+  return `🕰 KRX is closed: nothing was ordered for ${symbol} and the pick stays open until it expires. KRX opens ${when}; approve it then.`;
+}
+
+/** "Tue 09:00 KST": a Seoul day and time (UTC+9 all year). */
+function kstDayClock(at: Date): string {
+  const kst = new Date(at.getTime() + 9 * 3_600_000);
+  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][kst.getUTCDay()]!;
+  return `${day} ${kst.toISOString().slice(11, 16)} KST`;
+}
+
+/**
  * The Approve answer when our calendar says open but the broker's clock says
  * closed; `queueAt` when the card now offers ⏰ Queue for the open (sent then).
  */

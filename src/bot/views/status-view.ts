@@ -6,6 +6,7 @@ import { alertDetailText, formatEt } from './alert-text.js';
 import { humanDuration } from './duration.js';
 import { hypothesesStatusLines } from './status-hypotheses-view.js';
 import { configPinLines } from './config-pin-view.js';
+import { marketsStatusLines } from './status-markets-view.js';
 
 /** /status as a short, phone-readable message: the most important line first. */
 export function statusView(s: SystemStatus): FmtString {
@@ -37,6 +38,9 @@ export function statusView(s: SystemStatus): FmtString {
     lines.push('Queues: unavailable');
   }
   if (s.dataCheck) lines.push(dataCheckLine(s.dataCheck));
+  // Each market's session, broker and data (issue 15), headed like the other sections.
+  const [marketsHead, ...markets] = marketsStatusLines(s.markets);
+  if (marketsHead !== undefined) lines.push(bold`${marketsHead}`, ...markets);
   lines.push(...hypothesesStatusLines(s.hypotheses));
   if (s.alerts.length > 0) {
     lines.push(bold`Open alerts`);

@@ -15,7 +15,7 @@ export interface ExecutionLimits {
   maxOpenPositions: number;
   maxPositionPct: number;
   maxDriftPct: number;
-  /** Buy limit = ask × (1 + limitBuffer), rounded up to the tick. Default 0.001. */
+  /** Buy limit = ask × (1 + limitBuffer) on the market's tick (US: up to the cent; KRX: down to the ETF tick, market/entry-limit.ts). Default 0.001. */
   limitBuffer: number;
   /** When true (default) the pick's quantity is cut to what fits the per-order budget instead of being refused. */
   sizeToPerOrderBudget: boolean;

@@ -29,10 +29,16 @@ export interface HypothesisScanProblem {
  * {@link scanLatest} does). Each signal's source is `hyp:<id>`, never the
  * family id (families `donchian` and `turtle_soup` share the Kobe
  * strategies' ids), its first reason names the hypothesis, and its levels
- * are on the tick. Parameters that fail the family's schema leave that
+ * are on the tick ({@link levelsOnTick}, or `levels`: the scanned market's rule, given the raw
+ * levels). Parameters that fail the family's schema leave that
  * hypothesis out with the error (a scan is never stopped by one bad row).
  */
-export function scanHypotheses(series: readonly BarSeries[], asOf: string, hypotheses: readonly ScanHypothesis[]): { signals: Signal[]; problems: HypothesisScanProblem[] } {
+export function scanHypotheses(
+  series: readonly BarSeries[],
+  asOf: string,
+  hypotheses: readonly ScanHypothesis[],
+  levels: <S extends Signal>(signal: S) => S = levelsOnTick,
+): { signals: Signal[]; problems: HypothesisScanProblem[] } {
   const problems: HypothesisScanProblem[] = [];
   const ready: { h: ScanHypothesis; family: ReturnType<typeof familyById>; params: object }[] = [];
   for (const h of hypotheses) {
@@ -53,7 +59,7 @@ export function scanHypotheses(series: readonly BarSeries[], asOf: string, hypot
       const label = `Hypothesis ${h.id} (${family.title})`;
       const all = hypothesisSignals(s, family, params, h.exits, { label, cache });
       const sig = all[all.length - 1];
-      if (sig && sig.index === last) signals.push(levelsOnTick({ ...sig, strategy: hypothesisSourceId(h.id) }));
+      if (sig && sig.index === last) signals.push(levels({ ...sig, strategy: hypothesisSourceId(h.id) }));
     }
   }
   return { signals, problems };

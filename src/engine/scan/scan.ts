@@ -1,7 +1,7 @@
 import type { BarSeries } from '../bars.js';
 import { windowGap } from '../data-quality/gaps.js';
 import type { Signal, SignalSourceId, StrategyId } from '../signal.js';
-import { strategyById } from '../strategies/index.js';
+import { strategyById, type ReasonNumbers } from '../strategies/index.js';
 import { levelsOnTick } from './levels.js';
 
 /** Why a symbol produced no evaluation in a scan. */
@@ -42,6 +42,22 @@ export interface ScanCalendar {
   sessions: readonly string[];
 }
 
+/**
+ * What a scan of another market than the US does differently; every field defaults to the US.
+ * The engine knows no market: the caller passes its rules.
+ */
+export interface ScanMarketRules {
+  /**
+   * Puts a signal's raw levels (close, stop, target) on the market's tick grid. Default
+   * {@link levelsOnTick} (the US cent grid, nearest). It gets the strategies' raw values: rounding
+   * to cents first and then to another grid would double-round (a level a hair above a won step
+   * would land on the cent, then on the wrong step).
+   */
+  levels?: <S extends Signal>(signal: S) => S;
+  /** How the reasons write prices (default US, 2 decimals). */
+  numbers?: ReasonNumbers;
+}
+
 /** Sessions a strategy's signal at a bar reads: every bar from its first valid index to the bar. */
 export function strategyLookback(id: StrategyId, params: object = {}): number {
   const def = strategyById(id);
@@ -52,7 +68,8 @@ export function strategyLookback(id: StrategyId, params: object = {}): number {
  * Evaluates each strategy on the last bar of each series, as of `asOf` (the
  * session whose close the scan uses). A series whose last bar is not `asOf`
  * is skipped as stale rather than trading on old data. Signals come out with
- * their entry, stop and target on the tick ({@link levelsOnTick}).
+ * their entry, stop and target on the tick ({@link levelsOnTick}, or `rules.levels`), their
+ * reasons written with `rules.numbers`.
  *
  * With `calendar`, a strategy whose look-back window ({@link strategyLookback} sessions up to
  * `asOf`) misses a session on or after the symbol's first bar does not evaluate that symbol: its
@@ -66,7 +83,9 @@ export function scanLatest(
   strategies: readonly StrategyId[],
   params: Partial<Record<StrategyId, object>> = {},
   calendar?: ScanCalendar,
+  rules: ScanMarketRules = {},
 ): ScanOutcome {
+  const onTick = rules.levels ?? levelsOnTick;
   const defs = strategies.map((id) => {
     const def = strategyById(id);
     const p = def.resolveParams(params[id] ?? {});
@@ -103,8 +122,8 @@ export function scanLatest(
     }
     evaluated++;
     for (const { def, p } of run) {
-      const sig = def.latestSignal(s, p);
-      if (sig) signals.push(levelsOnTick(sig));
+      const sig = def.latestSignal(s, p, rules.numbers);
+      if (sig) signals.push(onTick(sig));
     }
   }
   return { signals, skipped, evaluated, gaps };

@@ -18,8 +18,10 @@ import type { Market } from '../market/markets.js';
  * 13:00 early close, and the close digest (`close+15`) at 16:15 or 13:15.
  * Wall-clock slots keep their time; a slot that must run while the market is
  * open (scans, exit checks) is skipped on a day its time falls outside the
- * session (e.g. a `15:30` scan on an early-close day). Nothing runs on days
- * without a session (weekends, holidays).
+ * session (e.g. a `15:30` scan on an early-close day). A scan written before
+ * the regular open (KR's 08:10 KST) is a pre-open scan instead: it runs before
+ * the open every session day. Nothing runs on days without a session
+ * (weekends, holidays).
  */
 
 /** What a slot triggers. The lead maps each kind to real jobs. */
@@ -165,6 +167,11 @@ function kindRules(kind: AnySlotKind, at: TimeSpec, hours: RegularHours): { unti
       // Sending at the open and expiring at open + 30 min are both useful until the close (each run does both).
       return { until: { anchor: 'close', minutes: 0 }, whileOpen: true };
     case 'scan':
+      // A scan written before the regular open (a KR scan at 08:10 KST) ranks the previous close and
+      // posts its picks before the pre-open auction: it runs before the open, late opens included.
+      // Its picks can be approved all session, so a missed one is still caught up until the close.
+      if (regularDayMinutes(at, hours) < hours.open) return { until: { anchor: 'close', minutes: 0 }, whileOpen: false };
+      return { until: { anchor: 'close', minutes: 0 }, whileOpen: true };
     case 'exits':
       // Intraday work is pointless once the market has closed.
       return { until: { anchor: 'close', minutes: 0 }, whileOpen: true };

@@ -6,7 +6,7 @@ import { donchianUpperAt } from '../indicators/donchian.js';
 import { scratchInt32 } from '../indicators/scratch.js';
 import { smaAt } from '../indicators/sma.js';
 import type { Signal } from '../signal.js';
-import { cmpPre, fmt } from './format.js';
+import { cmpPre, fmt, type ReasonNumbers } from './format.js';
 import { describeParams, parseParamPairs, validateParams } from './params.js';
 import type { StrategyDef } from './types.js';
 
@@ -70,30 +70,34 @@ interface ReasonParts {
   targetTail: string;
 }
 
-function reasonParts(p: DonchianParams): ReasonParts {
+function reasonParts(p: DonchianParams, numbers?: ReasonNumbers): ReasonParts {
   return {
     upperMiddle: ` > donchian upper${p.lookback} (highest high of the prior ${p.lookback} bars) `,
     smaMiddle: ` > sma${p.smaPeriod} `,
-    minPrice: fmt(p.minPrice),
+    minPrice: numbers ? numbers.one(p.minPrice) : fmt(p.minPrice),
     stopMiddle: ` = close - ${p.stopAtrMult} × atr${p.atrPeriod} `,
     targetTail: ` = close + ${p.targetR}R`,
   };
 }
 
-/** Builds the Signal for a bar that {@link qualifies}. */
-function build(s: BarSeries, p: DonchianParams, parts: ReasonParts, t: number, upper: number, smaV: number, atrV: number): Signal {
+/**
+ * Builds the Signal for a bar that {@link qualifies}. `numbers` writes the reasons' prices (the
+ * scanned market's: whole won for KRX); absent, US prices ({@link fmt}).
+ */
+function build(s: BarSeries, p: DonchianParams, parts: ReasonParts, t: number, upper: number, smaV: number, atrV: number, numbers?: ReasonNumbers): Signal {
   const c = s.close[t]!;
   const stop = c - p.stopAtrMult * atrV;
   const target = p.targetR === null ? null : c + p.targetR * (c - stop);
+  const one = numbers ? numbers.one : fmt;
   // The close appears in three reasons: formatted once (cmpPre).
-  const fc = fmt(c);
+  const fc = one(c);
   const reasons = [
-    cmpPre('close ', c, fc, parts.upperMiddle, upper, fmt(upper)),
-    cmpPre('close ', c, fc, parts.smaMiddle, smaV, fmt(smaV)),
-    cmpPre('close ', c, fc, ' >= minPrice ', p.minPrice, parts.minPrice),
-    'stop ' + fmt(stop) + parts.stopMiddle + fmt(atrV),
+    cmpPre('close ', c, fc, parts.upperMiddle, upper, one(upper), numbers),
+    cmpPre('close ', c, fc, parts.smaMiddle, smaV, one(smaV), numbers),
+    cmpPre('close ', c, fc, ' >= minPrice ', p.minPrice, parts.minPrice, numbers),
+    'stop ' + one(stop) + parts.stopMiddle + one(atrV),
   ];
-  if (target !== null) reasons.push('target ' + fmt(target) + parts.targetTail);
+  if (target !== null) reasons.push('target ' + one(target) + parts.targetTail);
   return {
     symbol: s.symbol,
     strategy: 'donchian',
@@ -186,8 +190,11 @@ export function donchianSignals(
   return out;
 }
 
-/** Donchian signal on the last bar only (point evaluators, bit-identical to the columns). */
-export function donchianLatestSignal(series: BarSeries, params: DonchianParams = DONCHIAN_DEFAULTS): Signal | null {
+/**
+ * Donchian signal on the last bar only (point evaluators, bit-identical to the columns). `numbers`:
+ * how its reasons write prices (default US; a KR scan passes whole won).
+ */
+export function donchianLatestSignal(series: BarSeries, params: DonchianParams = DONCHIAN_DEFAULTS, numbers?: ReasonNumbers): Signal | null {
   const p = params;
   const t = series.close.length - 1;
   if (t < firstValidIndex(p)) return null;
@@ -198,7 +205,7 @@ export function donchianLatestSignal(series: BarSeries, params: DonchianParams =
   const smaV = smaAt(series.close, p.smaPeriod, t);
   if (!(c > smaV)) return null;
   const atrV = atrAt(series.high, series.low, series.close, p.atrPeriod, t);
-  return qualifies(c, upper, smaV, atrV, p.minPrice) ? build(series, p, reasonParts(p), t, upper, smaV, atrV) : null;
+  return qualifies(c, upper, smaV, atrV, p.minPrice) ? build(series, p, reasonParts(p, numbers), t, upper, smaV, atrV, numbers) : null;
 }
 
 /** Donchian Breakout strategy definition. */

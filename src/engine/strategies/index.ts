@@ -9,6 +9,7 @@ export {
   donchianSignals,
   type DonchianParams,
 } from './donchian.js';
+export { fixedReasonNumbers, type ReasonNumbers } from './format.js';
 export { describeParams, StrategyParamError } from './params.js';
 export {
   type AnyStrategyDef,

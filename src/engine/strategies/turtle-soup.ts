@@ -7,7 +7,7 @@ import { ibsValue } from '../indicators/ibs.js';
 import { scratchInt32 } from '../indicators/scratch.js';
 import { smaAt } from '../indicators/sma.js';
 import type { Signal } from '../signal.js';
-import { cmp, cmpPre, fmt } from './format.js';
+import { cmp, cmpPre, fmt, type ReasonNumbers } from './format.js';
 import { describeParams, parseParamPairs, validateParams } from './params.js';
 import type { StrategyDef } from './types.js';
 
@@ -116,18 +116,21 @@ interface ReasonParts {
   targetTail: string;
 }
 
-function reasonParts(p: TurtleSoupParams): ReasonParts {
+function reasonParts(p: TurtleSoupParams, numbers?: ReasonNumbers): ReasonParts {
   return {
     priorLow: `prior ${p.lookback}-bar low `,
     ageTail: ` bars ago (>= ${p.minBarsSinceLow})`,
     smaMiddle: ` > sma${p.smaPeriod} `,
-    minPrice: fmt(p.minPrice),
+    minPrice: numbers ? numbers.one(p.minPrice) : fmt(p.minPrice),
     stopMiddle: ` = close - ${p.stopAtrMult} × atr${p.atrPeriod} `,
     targetTail: ` = close + ${p.targetR}R`,
   };
 }
 
-/** Builds the Signal for a bar that {@link qualifies}. */
+/**
+ * Builds the Signal for a bar that {@link qualifies}. `numbers` writes the reasons' prices (the
+ * scanned market's: whole won for KRX); absent, US prices ({@link fmt}). The IBS is a ratio: {@link fmt} always.
+ */
 function build(
   s: BarSeries,
   p: TurtleSoupParams,
@@ -137,25 +140,27 @@ function build(
   lowerIndex: number,
   smaV: number,
   atrV: number,
+  numbers?: ReasonNumbers,
 ): Signal {
   const c = s.close[t]!;
   const lo = s.low[t]!;
   const age = t - lowerIndex;
   const stop = c - p.stopAtrMult * atrV;
   const target = p.targetR === null ? null : c + p.targetR * (c - stop);
+  const one = numbers ? numbers.one : fmt;
   // The prior low and the close appear in three reasons each: formatted once (cmpPre).
-  const fl = fmt(lower);
-  const fc = fmt(c);
+  const fl = one(lower);
+  const fc = one(c);
   const reasons = [
     parts.priorLow + fl + ' last set ' + age + parts.ageTail,
-    cmpPre('low ', lo, fmt(lo), ' < prior low ', lower, fl) + ' (swept)',
-    cmpPre('close ', c, fc, ' > prior low ', lower, fl) + ' (reclaimed)',
-    cmpPre('close ', c, fc, parts.smaMiddle, smaV, fmt(smaV)),
-    cmpPre('close ', c, fc, ' >= minPrice ', p.minPrice, parts.minPrice),
+    cmpPre('low ', lo, one(lo), ' < prior low ', lower, fl, numbers) + ' (swept)',
+    cmpPre('close ', c, fc, ' > prior low ', lower, fl, numbers) + ' (reclaimed)',
+    cmpPre('close ', c, fc, parts.smaMiddle, smaV, one(smaV), numbers),
+    cmpPre('close ', c, fc, ' >= minPrice ', p.minPrice, parts.minPrice, numbers),
   ];
   if (p.maxIbs !== null) reasons.push(cmp('ibs', ibsValue(s.high[t]!, lo, c), '<=', 'maxIbs', p.maxIbs));
-  reasons.push('stop ' + fmt(stop) + parts.stopMiddle + fmt(atrV));
-  if (target !== null) reasons.push('target ' + fmt(target) + parts.targetTail);
+  reasons.push('stop ' + one(stop) + parts.stopMiddle + one(atrV));
+  if (target !== null) reasons.push('target ' + one(target) + parts.targetTail);
   return {
     symbol: s.symbol,
     strategy: 'turtle_soup',
@@ -257,10 +262,14 @@ export function turtleSoupSignals(
   return out;
 }
 
-/** Turtle Soup signal on the last bar only (point evaluators, bit-identical to the columns). */
+/**
+ * Turtle Soup signal on the last bar only (point evaluators, bit-identical to the columns).
+ * `numbers`: how its reasons write prices (default US; a KR scan passes whole won).
+ */
 export function turtleSoupLatestSignal(
   series: BarSeries,
   params: TurtleSoupParams = TURTLE_SOUP_DEFAULTS,
+  numbers?: ReasonNumbers,
 ): Signal | null {
   const p = params;
   const t = series.close.length - 1;
@@ -274,7 +283,7 @@ export function turtleSoupLatestSignal(
   if (!(c > smaV)) return null;
   const atrV = atrAt(high, low, close, p.atrPeriod, t);
   return qualifies(p, t, high[t]!, low[t]!, c, lower, lowerIndex, smaV, atrV)
-    ? build(series, p, reasonParts(p), t, lower, lowerIndex, smaV, atrV)
+    ? build(series, p, reasonParts(p, numbers), t, lower, lowerIndex, smaV, atrV, numbers)
     : null;
 }
 

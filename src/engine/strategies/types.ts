@@ -1,6 +1,7 @@
 import type { BarSeries } from '../bars.js';
 import type { IndicatorCache } from '../indicators/cache.js';
 import type { Signal, StrategyId } from '../signal.js';
+import type { ReasonNumbers } from './format.js';
 
 /**
  * A long-only strategy: its parameters, parsing and signal generation.
@@ -38,9 +39,11 @@ export interface StrategyDef<P extends object> {
   /**
    * The signal on the LAST bar, or null. Evaluates only that bar (O(window),
    * plus one allocation-free pass for Wilder ATR when the cheap conditions
-   * hold) and returns exactly what `signals` reports for that bar.
+   * hold) and returns exactly what `signals` reports for that bar. `numbers`: how the reasons
+   * write prices (default US, 2 decimals; a KR scan passes whole won). Only the scan's path takes
+   * it: the other paths serve backtests, whose reasons nobody trades on.
    */
-  latestSignal(series: BarSeries, params?: P): Signal | null;
+  latestSignal(series: BarSeries, params?: P, numbers?: ReasonNumbers): Signal | null;
   /** Index of the first bar at which every indicator the rules need is defined. */
   firstValidIndex(params?: P): number;
 }

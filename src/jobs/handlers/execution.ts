@@ -20,6 +20,7 @@ import type { Recipient } from '../../trading/settings/recipients.js';
 import type { JobProducer } from '../producer.js';
 import { executionRunSchema, type ExecutionRunPayload } from '../payloads/execution.js';
 import { marketOfSymbol } from '../../engine/market/symbols.js';
+import type { Market } from '../../engine/market/markets.js';
 import type { HandlerMap } from '../worker-runtime.js';
 import { EXCHANGE_HOURS, type MarketHours } from '../../engine/market-hours.js';
 import { pgText } from '../../lib/sql-columns.js';
@@ -34,8 +35,8 @@ import { closeHandlers } from './close.js';
  */
 /**
  * One more market's order path (issue 15): its broker, the approval path and
- * exits on it, and the reconciliation of its book. The queue's own fields are
- * the US lane.
+ * exits on it, the mark of its book and its reconciliation. The queue's own
+ * fields are the US lane.
  */
 export interface MarketLane {
   broker: Broker;
@@ -43,6 +44,8 @@ export interface MarketLane {
   marketHours: MarketHours;
   execution: ExecutionDeps;
   exits: ExitDeps;
+  /** The market's mark-to-market (its own broker, starting cash in its currency; no benchmark unless one is real). */
+  marks: MarkToMarketDeps;
   reconcile: ReconcileDeps;
 }
 
@@ -152,24 +155,34 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
       if (out === null) throw new Error('the owed cancel-all could not be read or performed; it stays owed');
       return { kind: out.kind };
     },
-    'execution.exits': async (_p, run) => {
-      const outcomes = await runExits(deps.exits);
-      await alertAmbiguousOrders(deps.alerts, deps.broker.name, ambiguousOf(outcomes));
+    'execution.exits': async (p, run) => {
+      // A KR pass runs on the KR lane (its broker, quotes and KRX sessions); absent market = US, as jobs always were.
+      const lane = marketLane(deps, p.market ?? 'US');
+      if (!lane) return noKrLane(deps, 'exits');
+      const outcomes = await runExits(lane.exits);
+      await alertAmbiguousOrders(lane.alerts, lane.broker.name, ambiguousOf(outcomes));
       // Blocked/skipped repeat on every pass while they last; the digest and alerts carry them, not a message per pass.
       const news = outcomes.filter((o) => o.status !== 'skipped' && o.status !== 'blocked');
-      await circuitAfterOrders(deps, { answered: news.length > 0, filled: outcomes.some((o) => o.filledQty > 0) });
+      await circuitAfterOrders(lane, { answered: news.length > 0, filled: outcomes.some((o) => o.filledQty > 0) });
       if (news.length > 0) {
-        for (const r of await deps.fillRecipients()) {
-          await deps.publisher.publish(r.chatId, { kind: 'execution.exits', outcomes: news }, { key: `${run.job.id}-to-${r.chatId}`, silent: r.silent });
+        for (const r of await lane.fillRecipients()) {
+          await lane.publisher.publish(r.chatId, { kind: 'execution.exits', outcomes: news }, { key: `${run.job.id}-to-${r.chatId}`, silent: r.silent });
         }
       }
       return { outcomes: outcomes.map((o) => ({ symbol: o.symbol, reason: o.reason, status: o.status })) };
     },
     'execution.mark': async (p) => {
+      const market = p.market ?? 'US';
+      const lane = marketLane(deps, market);
+      if (!lane) return noKrLane(deps, 'mark');
       // Staleness first: a mark made on old prices is never visible without its alert (it depends only on the bars).
-      await staleDataAlerts(deps, p.date);
-      const res = await markToMarket(deps.marks, { date: p.date });
-      const circuit = await deps.circuit.checkSessionLoss(deps.broker.name, p.date);
+      await staleDataAlerts(lane, p.date, market);
+      const res = await markToMarket({ ...lane.marks, market }, { date: p.date });
+      const circuit = await lane.circuit.checkSessionLoss(lane.broker.name, p.date);
+      if (market !== 'US') {
+        // The drift tests watch the US hypotheses and US fills (issue 21): a KR mark does not run them.
+        return { market, date: res.date, equity: res.equity, positions: res.positions.length, missing: res.missing, circuit: circuit.kind };
+      }
       // Issue 21 part 3: the drift tests after the session's mark (idempotent: one alert per breach episode).
       const drift = await runDriftCheck(driftCheckDepsOf(deps), p.date);
       return { date: res.date, equity: res.equity, positions: res.positions.length, missing: res.missing, circuit: circuit.kind, drift };
@@ -200,11 +213,25 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
       return { expired: expired.map((o) => o.id), sent: due.map((o) => o.id) };
     },
     'execution.flatten': async (p, run) => {
-      const outcomes = await flattenAll(deps.exits, { requestedBy: p.userId, confirmedEpoch: p.epoch });
-      await alertAmbiguousOrders(deps.alerts, deps.broker.name, ambiguousOf(outcomes));
-      const positions = await deps.broker.listPositions().catch(orElse(deps, null, 'broker positions unreadable; the flatten reply goes without them'));
-      await deps.publisher.publish(p.chatId, { kind: 'execution.flatten', outcomes, brokerPositions: positions }, { key: `${run.job.id}-reply` });
-      return { orders: outcomes.length };
+      // `/kill flatten` names no market: every lane is flattened, US first, each on its own broker.
+      const markets: Market[] = p.market ? [p.market] : deps.kr ? ['US', 'KR'] : ['US'];
+      const orders: Partial<Record<Market, number>> = {};
+      for (const market of markets) {
+        const lane = marketLane(deps, market);
+        if (!lane) {
+          noKrLane(deps, 'flatten');
+          continue;
+        }
+        const outcomes = await flattenAll(lane.exits, { requestedBy: p.userId, confirmedEpoch: p.epoch });
+        orders[market] = outcomes.length;
+        await alertAmbiguousOrders(lane.alerts, lane.broker.name, ambiguousOf(outcomes));
+        const positions = await lane.broker.listPositions().catch(orElse(lane, null, 'broker positions unreadable; the flatten reply goes without them', { market }));
+        // A KR book with nothing in it and nothing at its broker needs no second message; the US reply is always sent (its proof, as before).
+        if (market === 'KR' && outcomes.length === 0 && positions !== null && positions.length === 0) continue;
+        // One reply per market: amounts of two currencies are never added up in one message. Keys differ per market.
+        await lane.publisher.publish(p.chatId, { kind: 'execution.flatten', outcomes, brokerPositions: positions }, { key: market === 'US' ? `${run.job.id}-reply` : `${run.job.id}-reply-${market.toLowerCase()}` });
+      }
+      return { orders: orders.US ?? 0, ...(orders.KR !== undefined ? { kr: orders.KR } : {}) };
     },
   };
 }
@@ -267,7 +294,24 @@ async function laneOfPick(deps: ExecutionQueueDeps, pickId: string): Promise<Exe
   if (!deps.kr) return deps;
   const pick = await deps.picks.get(pickId);
   if (!pick || marketOfSymbol(pick.symbol) !== 'KR') return deps;
-  return { ...deps, broker: deps.kr.broker, execution: deps.kr.execution, exits: deps.kr.exits, reconcile: deps.kr.reconcile };
+  return withLane(deps, deps.kr);
+}
+
+/** The queue's deps with `lane` in place of the US one (broker, approvals, exits, marks, reconciliation). */
+function withLane(deps: ExecutionQueueDeps, lane: MarketLane): ExecutionQueueDeps {
+  return { ...deps, broker: lane.broker, execution: lane.execution, exits: lane.exits, marks: lane.marks, reconcile: lane.reconcile };
+}
+
+/** The queue's deps for `market`: the US ones, or Korea's lane; null when no KR lane is wired. */
+function marketLane(deps: ExecutionQueueDeps, market: Market): ExecutionQueueDeps | null {
+  if (market === 'US') return deps;
+  return deps.kr ? withLane(deps, deps.kr) : null;
+}
+
+/** A KR job with no KR broker wired (BROKER_KR unset): nothing to act on, said in the log and the job's result rather than thrown (a retry would not wire one). */
+function noKrLane(deps: ExecutionQueueDeps, job: string): { skipped: 'no_kr_lane' } {
+  deps.execution.logger?.warn({ job, market: 'KR' }, 'a KR job ran with no KR lane wired; nothing done');
+  return { skipped: 'no_kr_lane' };
 }
 
 /**
@@ -324,8 +368,9 @@ const SourceLastRow = z.object({ source: pgText, last: pgText });
  * older than that session are stale — scans and marks use old prices.
  * Synthetic demo data never updates and is labelled DEMO everywhere instead.
  */
-async function staleDataAlerts(deps: ExecutionQueueDeps, sessionDate: string): Promise<void> {
-  const rows = await rowsOf(deps.db, SourceLastRow, `SELECT source, to_char(max(last_date), 'YYYY-MM-DD') AS last FROM bar_symbols WHERE NOT demo AND market = 'US' GROUP BY source`);
+async function staleDataAlerts(deps: ExecutionQueueDeps, sessionDate: string, market: Market): Promise<void> {
+  // The market's own sources against its own session date (a KR mark is dated in Seoul).
+  const rows = await rowsOf(deps.db, SourceLastRow, `SELECT source, to_char(max(last_date), 'YYYY-MM-DD') AS last FROM bar_symbols WHERE NOT demo AND market = $1 GROUP BY source`, [market]);
   for (const r of rows) {
     const key = alertKeys.dataStale(r.source);
     if (r.last < sessionDate) {

@@ -16,7 +16,15 @@ export interface StuckRecoverySettings {
  * Exits it booked or closed go to the fills' recipients like the exits job's.
  */
 export async function runStuckRecovery(deps: ExecutionQueueDeps, settings: Pick<StuckRecoverySettings, 'resolveAfterMs'>, log?: Logger): Promise<RecoveryReport> {
-  const report = await recoverStuck({ execution: deps.execution, exits: deps.exits, resolveAfterMs: settings.resolveAfterMs, ...(log ? { logger: log } : {}) });
+  // Each market's stuck orders are settled with its own broker (the KR lane's after the US one's).
+  const lanes = [{ execution: deps.execution, exits: deps.exits }, ...(deps.kr ? [{ execution: deps.kr.execution, exits: deps.kr.exits }] : [])];
+  const report: RecoveryReport = { entries: [], exits: [], errors: [] };
+  for (const lane of lanes) {
+    const r = await recoverStuck({ ...lane, resolveAfterMs: settings.resolveAfterMs, ...(log ? { logger: log } : {}) });
+    report.entries.push(...r.entries);
+    report.exits.push(...r.exits);
+    report.errors.push(...r.errors);
+  }
   for (const e of report.entries) {
     const r = e.result;
     if (r.kind !== 'booked' && r.kind !== 'failed') continue;

@@ -25,13 +25,25 @@ export const executionCancelAllSchema = commandContextSchema.extend({ reason: z.
  * `/kill flatten` after its confirm button: sell every open position. `epoch` is the kill epoch
  * the confirmation was made for; the flatten stops selling as soon as the switch is at another.
  */
-export const executionFlattenSchema = commandContextSchema.extend({ epoch: z.number().int().nonnegative() });
+export const executionFlattenSchema = commandContextSchema.extend({
+  epoch: z.number().int().nonnegative(),
+  /** One market's book only (a flatten queued for that market's open). Absent: every wired market, US first (`/kill flatten` names none). */
+  market: z.enum(['US', 'KR']).optional(),
+});
 
 /** A stop / target / time-stop pass over open positions (scheduled; the jobId carries the slot). */
-export const exitsRunSchema = z.object({ slotKey: z.string().max(80).optional() });
+export const exitsRunSchema = z.object({
+  slotKey: z.string().max(80).optional(),
+  /** Absent = US (jobs queued before issue 15 carry no market). */
+  market: z.enum(['US', 'KR']).optional(),
+});
 
 /** Daily mark-to-market of a session date (idempotent per date). */
-export const markToMarketSchema = z.object({ date: calendarDate });
+export const markToMarketSchema = z.object({
+  date: calendarDate,
+  /** Absent = US (jobs queued before issue 15 carry no market). */
+  market: z.enum(['US', 'KR']).optional(),
+});
 
 /** Broker vs our books; mismatches go to admins (and to `chatId` when someone asked). */
 export const reconcileRunSchema = z.object({ chatId: z.number().int().optional(), reason: z.string().max(80).optional() });

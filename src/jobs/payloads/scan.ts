@@ -6,7 +6,7 @@ import type { ScanChunkOutcome } from '../../trading/scan/scan-run.js';
 import { commandContextSchema } from './common.js';
 
 const strategies = z.array(z.enum(STRATEGY_IDS as [StrategyId, ...StrategyId[]])).min(1);
-/** The market a scan runs over; absent (jobs queued before markets, the scheduled scans): US. */
+/** The market a scan runs over; absent (jobs queued before markets, the US scheduled scans): US. */
 const market = z.enum(MARKET_IDS as [Market, ...Market[]]).optional();
 
 /** /scan as the bot enqueues it: who asked, where the ack message is, which strategies, which market. */
@@ -33,5 +33,8 @@ export type ScanFinish = z.infer<typeof scanFinishSchema>;
 /** What a chunk job returns (its BullMQ return value, read by the flow's parent). */
 export type ScanChunkResult = ScanChunkOutcome;
 
-/** A scan the scheduler started: one per trading chat, keyed by the slot (`sched-us-scan-0935-<date>`). */
-export const scanScheduledSchema = z.object({ slotKey: z.string().min(1).max(80), sessionDate: calendarDate });
+/**
+ * A scan the scheduler started: one per trading chat, keyed by the slot (`sched-us-scan-0935-<date>`).
+ * `market`: the slot table's market (a KR slot scans KR); absent = US, as before markets.
+ */
+export const scanScheduledSchema = z.object({ slotKey: z.string().min(1).max(80), sessionDate: calendarDate, market });

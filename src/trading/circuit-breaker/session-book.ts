@@ -26,13 +26,16 @@ export type SessionBookSource = (broker: string, now: Date) => Promise<SessionBo
  * previous session's mark (the equity the session started from), or, when
  * that session was never marked, the session's own point.
  *
- * Our books (positions, orders, equity marks) hold one market today, US
- * equities, whatever broker trades them; when a second market's books arrive
- * (the Korean market), its source selects them by broker name here.
+ * The figures are the US book's, in dollars. A Korean broker's session (KIS,
+ * or the KR paper book) is not judged yet: its book has no session P&L of its
+ * own here, and judging it with the dollar figures (or adding won to them)
+ * would trip or blind the breaker for the wrong reason. Its equity is null,
+ * which the breaker reads as "nothing to measure against".
  */
 export function pnlSessionBook(db: SqlSession): SessionBookSource {
-  return async (_broker, now) => {
+  return async (broker, now) => {
     const pnl = await loadPnl(db, 'day', now);
+    if (isKrBroker(broker)) return { sessionDate: pnl.range.to, currency: 'KRW', realized: 0, unrealized: 0, unpriced: 0, equity: null };
     const first = pnl.equity.points[0];
     return {
       sessionDate: pnl.range.to,
@@ -43,4 +46,9 @@ export function pnlSessionBook(db: SqlSession): SessionBookSource {
       equity: first ? { value: first.equity, asOf: first.date } : null,
     };
   };
+}
+
+/** The brokers that serve KRX: KIS (virtual or live) and the KR paper book. */
+function isKrBroker(name: string): boolean {
+  return name.startsWith('kis-') || name === 'paper-kr';
 }

@@ -54,7 +54,7 @@ export async function loadPositions(db: SqlSession, sessionDate: string): Promis
     PositionRow,
     `SELECT symbol, strategy, qty, avg_cost::float8 AS avg_cost, stop::float8 AS stop, to_char(time_stop_date, 'YYYY-MM-DD') AS time_stop_date,
             last_price::float8 AS last_price, last_price_at, last_price_source, opened_at
-       FROM positions WHERE qty > 0 ORDER BY symbol, strategy`,
+       FROM positions WHERE qty > 0 AND market = 'US' ORDER BY symbol, strategy`,
   );
   if (rows.length === 0) return [];
   const symbols = [...new Set(rows.map((r) => r.symbol))];
@@ -120,7 +120,7 @@ export async function loadPendingPicks(db: SqlSession, now: Date): Promise<Pendi
   const rows = await rowsOf(
     db,
     PendingPickRow,
-    `SELECT id, symbol, strategy, qty, entry, expires_at FROM picks WHERE state = 'PENDING' AND expires_at > $1 ORDER BY expires_at, score DESC, id LIMIT 50`,
+    `SELECT id, symbol, strategy, qty, entry, expires_at FROM picks WHERE market = 'US' AND state = 'PENDING' AND expires_at > $1 ORDER BY expires_at, score DESC, id LIMIT 50`,
     [now],
   );
   return rows.map((r) => ({ id: r.id, symbol: r.symbol, strategy: r.strategy, qty: r.qty, entry: r.entry, expiresAt: r.expires_at }));
@@ -135,7 +135,7 @@ export async function loadOpenApprovals(db: SqlSession, now: Date): Promise<Open
     OpenApprovalRow,
     `SELECT a.id, a.pick_id, p.symbol, p.strategy, p.qty, a.state, a.expires_at
        FROM approvals a JOIN picks p ON p.id = a.pick_id
-      WHERE a.state IN ('approved', 'executing') AND a.expires_at > $1
+      WHERE p.market = 'US' AND a.state IN ('approved', 'executing') AND a.expires_at > $1
       ORDER BY a.expires_at, a.id LIMIT 50`,
     [now],
   );
@@ -246,7 +246,7 @@ export async function loadFillsOfDay(db: SqlSession, sessionDate: string): Promi
          SELECT sum(qty)::int AS qty, sum(qty * price) / sum(qty) AS vwap, max(filled_at) AS last_at
            FROM fills WHERE order_id = o.id
        ) f ON f.qty > 0
-      WHERE EXISTS (SELECT 1 FROM fills t WHERE t.order_id = o.id AND ${filedInWindowSql('t.filled_at', '$1', '$2')})
+      WHERE o.market = 'US' AND EXISTS (SELECT 1 FROM fills t WHERE t.order_id = o.id AND ${filedInWindowSql('t.filled_at', '$1', '$2')})
       ORDER BY f.last_at, o.id`,
     [window.after, window.through],
   );
@@ -293,7 +293,7 @@ export async function loadOrderFailures(db: SqlSession, sessionDate: string): Pr
     FailedOrderRow,
     `SELECT symbol, side, kind, qty, filled_qty, state, reject_reason, reject_detail, exit_reason, COALESCE(booked_at, updated_at) AS at
        FROM orders
-      WHERE (state = 'rejected' OR (kind = 'exit' AND state IN ('canceled', 'expired') AND filled_qty < qty))
+      WHERE market = 'US' AND (state = 'rejected' OR (kind = 'exit' AND state IN ('canceled', 'expired') AND filled_qty < qty))
         AND (COALESCE(booked_at, updated_at) AT TIME ZONE ${NY})::date = $1::date
       ORDER BY at DESC LIMIT 20`,
     [sessionDate],
@@ -303,7 +303,7 @@ export async function loadOrderFailures(db: SqlSession, sessionDate: string): Pr
     FailedApprovalRow,
     `SELECT p.symbol, p.strategy, a.state, a.refused_gate, a.reason_detail, a.updated_at AS at
        FROM approvals a JOIN picks p ON p.id = a.pick_id
-      WHERE a.state IN ('failed', 'refused') AND (a.updated_at AT TIME ZONE ${NY})::date = $1::date
+      WHERE p.market = 'US' AND a.state IN ('failed', 'refused') AND (a.updated_at AT TIME ZONE ${NY})::date = $1::date
         AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.approval_id = a.id AND o.state = 'rejected')
       ORDER BY a.updated_at DESC LIMIT 20`,
     [sessionDate],
@@ -380,15 +380,15 @@ export async function loadPnl(db: SqlSession, sessionDate: string): Promise<Clos
     db,
     BookedPnlRow,
     `SELECT COALESCE(sum(realized_pnl), 0)::float8 AS s FROM orders o
-      WHERE booked_at IS NOT NULL AND ${orderFiledInWindowSql('o', '$1', '$2')}`,
+      WHERE o.market = 'US' AND booked_at IS NOT NULL AND ${orderFiledInWindowSql('o', '$1', '$2')}`,
     [w.after, w.through],
   );
   const realized = booked[0]?.s ?? 0;
-  const today = await rowsOf(db, TodayMarksRow, `SELECT count(*)::int AS n, COALESCE(sum(unrealized_pnl), 0)::float8 AS u FROM position_marks WHERE date = $1::date`, [sessionDate]);
+  const today = await rowsOf(db, TodayMarksRow, `SELECT count(*)::int AS n, COALESCE(sum(unrealized_pnl), 0)::float8 AS u FROM position_marks WHERE market = 'US' AND date = $1::date`, [sessionDate]);
   const todayMarks = await rowsOf(
     db,
     MarkOriginRow,
-    `SELECT price_source, price_at FROM position_marks WHERE date = $1::date ORDER BY symbol, strategy`,
+    `SELECT price_source, price_at FROM position_marks WHERE market = 'US' AND date = $1::date ORDER BY symbol, strategy`,
     [sessionDate],
   );
   // Each open position at today's bar close, else its last price, else its latest close (as /positions values them), else cost (unpriced).
@@ -400,7 +400,7 @@ export async function loadPnl(db: SqlSession, sessionDate: string): Promise<Clos
        FROM positions p
        LEFT JOIN bars_daily b ON b.symbol = p.symbol AND b.date = $1::date
        LEFT JOIN LATERAL (SELECT close, date FROM bars_daily d WHERE d.symbol = p.symbol AND d.date <= $1::date ORDER BY d.date DESC LIMIT 1) lb ON true
-      WHERE p.qty > 0
+      WHERE p.qty > 0 AND p.market = 'US'
       ORDER BY p.symbol, p.strategy`,
     [sessionDate],
   );
@@ -419,8 +419,8 @@ export async function loadPnl(db: SqlSession, sessionDate: string): Promise<Clos
   const prev = await rowsOf(
     db,
     PrevMarkRow,
-    `SELECT to_char(d.date, 'YYYY-MM-DD') AS date, (SELECT sum(unrealized_pnl) FROM position_marks m WHERE m.date = d.date)::float8 AS u
-       FROM (SELECT max(date) AS date FROM position_marks WHERE date < $1::date) d`,
+    `SELECT to_char(d.date, 'YYYY-MM-DD') AS date, (SELECT sum(unrealized_pnl) FROM position_marks m WHERE m.market = 'US' AND m.date = d.date)::float8 AS u
+       FROM (SELECT max(date) AS date FROM position_marks WHERE market = 'US' AND date < $1::date) d`,
     [sessionDate],
   );
   const eq = await rowsOf(

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
-import { nyLocalParts, type SessionInfo } from '../../engine/calendar/index.js';
+import type { SessionInfo } from '../../engine/calendar/index.js';
+import { exitDayOf } from '../../engine/exits/index.js';
+import { marketOfSymbol } from '../../engine/market/symbols.js';
 import { queueWindow, type MarketHours } from '../../engine/market-hours.js';
 import { closestNames } from '../../lib/closest-names.js';
 import { errText } from '../../lib/errors.js';
@@ -258,7 +260,8 @@ export async function confirmClose(deps: CloseAskDeps, tokenId: string, by: numb
     await deps.audit.append({ action: 'close.refused', actor: by, symbol: parsed.symbol, strategy: parsed.strategy, why: verdict.kind }).catch(auditFailed(deps, 'close.refused'));
     return { kind: 'refused', refusal: verdict };
   }
-  const day = nyLocalParts(nowMs).date;
+  // The market's own trading day (Seoul's for a KRX code): the sale's order is filed under it.
+  const day = exitDayOf(marketOfSymbol(parsed.symbol), nowMs);
   await deps.audit.append({ action: 'close.confirmed', actor: by, symbol: parsed.symbol, strategy: parsed.strategy, qty: parsed.qty, underKill, killEpoch: verdict.version, day });
   return { kind: 'confirmed', symbol: parsed.symbol, strategy: parsed.strategy, qty: parsed.qty, epoch: verdict.version, underKill, day, requestId: tokenId };
 }
@@ -389,7 +392,7 @@ export async function closePosition(deps: ExitDeps, hours: MarketHours, req: Clo
   const k = { symbol: req.symbol, strategy: req.strategy };
   // Only an admin's "Sell under kill" passes the switch (bound to its epoch); a trader's close is stopped by any kill.
   const underKill = req.underKill && req.epoch !== null;
-  const ctx: ResolveContext = { today: nyLocalParts(nowMs).date, bypassKill: underKill, ...(underKill ? { confirmedEpoch: req.epoch! } : {}) };
+  const ctx: ResolveContext = { today: exitDayOf(marketOfSymbol(req.symbol), nowMs), bypassKill: underKill, ...(underKill ? { confirmedEpoch: req.epoch! } : {}) };
   const cid = await desk.closeClientOrderId({ symbol: req.symbol, strategy: req.strategy, day: req.day, requestId: req.requestId });
   const got = await desk.withPosition(k, async (): Promise<CloseResult> => {
     const avgCost = async () => Number((await desk.position(k))?.avg_cost ?? 0);

@@ -4,7 +4,6 @@ import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
 import type { Broker } from '../../adapters/brokers/port.js';
 import { blockingFlags } from '../../lib/account-flags.js';
 import type { QuoteProvider } from '../../adapters/market-data/port.js';
-import { iocLimitPriceFromAsk } from '../../engine/tick.js';
 import { DriftBand, LiquidityGate, PolicyGate, PositionCaps, type GateName, type GateRefusal, type GateResult } from '../../engine/risk/index.js';
 import type { EntryCandidate } from '../risk/entry-candidate.js';
 import { DEFAULT_TIME_STOP_BARS, timeStopDate } from '../../engine/exits/time-stop.js';
@@ -30,6 +29,7 @@ import { approvalStateVersion } from './state-version.js';
 import type { BrokerEvidence, SettleMode, SettleResult } from './stuck-types.js';
 import { MARKETS, marketOfSymbol, type Market } from '../../engine/market/index.js';
 import { marketDayOf } from '../../engine/market/session-day.js';
+import { entryLimitPrice } from '../../engine/market/entry-limit.js';
 import { currencyFigure } from '../../engine/risk/money-words.js';
 
 /** What the execution job needs. Everything is injected so tests use the real pieces with test settings. */
@@ -464,7 +464,11 @@ class Run {
     const drift = DriftBand.check({ side, entry: a.entry, live: quote.ask, maxDriftPct: this.limits.maxDriftPct });
     if (!drift.ok) return done(await this.refuseGate(a, drift));
 
-    const limitPrice = iocLimitPriceFromAsk(quote.ask, this.limits.limitBuffer);
+    // On the market's tick (KR: whole won on the KRX ETF tick of the Seoul session day, rounded
+    // down so the buffer stays a cap; entry-limit.ts). This one figure is what the gates below
+    // judge, what sizes to the per-order budget, what is reserved (qty × limit), what the order
+    // row stores and what the broker is sent: the KIS adapter has nothing left to round.
+    const limitPrice = entryLimitPrice({ market: this.market, date: day, ask: quote.ask, buffer: this.limits.limitBuffer });
     let qty = a.pick_qty;
     if (this.limits.sizeToPerOrderBudget && qty >= 1) qty = Math.max(1, Math.min(qty, Math.floor((this.limits.perOrderBudget + 1e-9) / limitPrice)));
     const notional = qty * limitPrice;
@@ -650,6 +654,11 @@ class Run {
       const now = await approvalStateVersion(this.deps.db, id);
       if (now?.version !== mode.version) return { kind: 'changed', approvalId: id, version: now?.version ?? -1 };
     }
+    // Another market's order is never looked up here: this broker would answer "none" and the order
+    // would be closed as lost while it may be live (or filled) at its own broker.
+    if (marketOfSymbol(o.symbol) !== this.market) {
+      throw new Error(`order ${o.client_order_id} is for ${o.symbol} (${marketOfSymbol(o.symbol)}), but this executor settles ${this.market}: settle it with the ${marketOfSymbol(o.symbol)} broker`);
+    }
     const { found, evidence } = await lookUpEvidence(this.deps.broker, refOf(o), (t) => this.text(t));
     const how = mode.kind === 'auto' ? 'recovery' : mode.kind;
     const by = mode.kind === 'auto' ? null : mode.by;
@@ -744,7 +753,7 @@ class Run {
         fills.map((x) => x.at),
         avg,
         a.stop,
-        timeStopDate(o.budget_date, a.source_time_stop_bars ?? this.deps.timeStopBars ?? DEFAULT_TIME_STOP_BARS),
+        timeStopDate(o.budget_date, a.source_time_stop_bars ?? this.deps.timeStopBars ?? DEFAULT_TIME_STOP_BARS, this.market),
         actual,
         approvalState,
         reasonParam(approvalReason),

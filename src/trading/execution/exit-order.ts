@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { BrokerOrder } from '../../adapters/brokers/port.js';
 import { roundToTick } from '../../engine/tick.js';
+import { roundToMarketTick } from '../../engine/market/ticks.js';
+import { marketOfSymbol } from '../../engine/market/symbols.js';
 import { makeScrubber } from '../../lib/logging/scrub.js';
 import { cents, round6 } from '../../lib/numbers.js';
 import { pgInt, pgNumeric, pgText } from '../../lib/sql-columns.js';
@@ -61,7 +63,7 @@ const ORDER_COLUMNS = `id, client_order_id, broker, symbol, strategy, side, qty,
 
 /** How a run treats the kill switch and unsent orders. */
 export interface ResolveContext {
-  /** New York trading day of this run. */
+  /** The market's trading day of this run (New York's for US, Seoul's for KR): the exit orders' budget date. */
   today: string;
   /** True for `/kill flatten` (or `exitsDuringKill`): the kill switch does not stop this order. */
   bypassKill: boolean;
@@ -75,11 +77,16 @@ export interface ResolveContext {
  * the buffer only bounds the worst price if the bid drops while the order
  * travels). The mirror of `iocLimitPriceFromAsk` for buys.
  */
-export function iocSellLimitFromBid(bid: number, buffer: number = DEFAULT_EXIT_LIMITS.limitBuffer): number {
+export function iocSellLimitFromBid(bid: number, buffer: number = DEFAULT_EXIT_LIMITS.limitBuffer, krx?: { date: string }): number {
   if (!Number.isFinite(bid) || bid <= 0) throw new RangeError(`bid must be a positive number, not ${String(bid)}`);
   if (!Number.isFinite(buffer) || buffer < 0 || buffer >= 1) throw new RangeError(`buffer must be in [0, 1), not ${String(buffer)}`);
+  // A KRX code sells on the KRX ETF grid of its session day (whole won): the cent grid would store a limit KRX never shows.
+  if (krx) return roundToMarketTick({ market: 'KR', instrument: KR_EXIT_INSTRUMENT, date: krx.date, price: bid * (1 - buffer) }, 'down');
   return roundToTick(bid * (1 - buffer), 'down');
 }
+
+/** Every KR position is an ETF: the project trades KRX ETFs only (as the KR paper book and the KR scan assume). */
+const KR_EXIT_INSTRUMENT = 'etf';
 
 /** The trigger as the audit chain records it. */
 function triggerDetail(t: ExitTrigger): string {
@@ -260,7 +267,7 @@ export class ExitDesk {
     extra: Record<string, unknown>,
     orderId: string = randomUUID(),
   ): Promise<ExitOutcome> {
-    const limitPrice = iocSellLimitFromBid(bid, this.limits.limitBuffer);
+    const limitPrice = iocSellLimitFromBid(bid, this.limits.limitBuffer, marketOfSymbol(k.symbol) === 'KR' ? { date: ctx.today } : undefined);
     const now = this.now();
     const inserted = await rowsOf(
       this.deps.db,
@@ -359,6 +366,11 @@ export class ExitDesk {
     const o = await this.orderByClientId(cid);
     const attemptedAt = o?.submit_attempted_at ?? null;
     if (!o || o.booked_at !== null || attemptedAt === null || attemptedAt.getTime() > olderThan.getTime()) return { kind: 'not_stuck', clientOrderId: cid };
+    // Another market's exit is never looked up here: this broker would answer "none" and the sale,
+    // maybe filled at its own broker, would be closed as lost.
+    if (marketOfSymbol(o.symbol) !== (this.deps.market ?? 'US')) {
+      throw new Error(`exit ${cid} is for ${o.symbol} (${marketOfSymbol(o.symbol)}), but these exits settle ${this.deps.market ?? 'US'}: settle it with the ${marketOfSymbol(o.symbol)} broker`);
+    }
     const { found, evidence } = await lookUpEvidence(this.deps.broker, refOf(o), (t) => this.text(t));
     try {
       if (found && isTerminal(found.status)) {

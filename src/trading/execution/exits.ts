@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { nyLocalParts } from '../../engine/calendar/index.js';
-import { decideExit, inTimeStopWindow, isMarketOpen, type RuleExitReason } from '../../engine/exits/index.js';
+import { decideExit, exitDayOf, exitSessionAt, type RuleExitReason } from '../../engine/exits/index.js';
 import { ExitDesk, type PositionKey, type ResolveContext } from './exit-order.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import type { ExitDeps, ExitOutcome, OrderExitReason } from './exit-types.js';
@@ -12,7 +11,7 @@ export { DEFAULT_EXIT_LIMITS, type ExitDeps, type ExitLimits, type ExitNote, typ
 export { iocSellLimitFromBid } from './exit-order.js';
 
 export interface RunExitsOptions {
-  /** The instant the run decides for (default `deps.now()` or the clock). Its New York date is the trading day. */
+  /** The instant the run decides for (default `deps.now()` or the clock). Its date in the market's zone (New York, Seoul) is the trading day. */
   now?: Date;
 }
 
@@ -38,8 +37,10 @@ export interface RunExitsOptions {
  *
  * Safe to run any number of times, concurrently, or again after a crash: a
  * second run of the day places no second order for the same position and
- * reason (see `maxAttemptsPerDay`). Does nothing outside regular sessions
- * (unless `limits.requireOpenSession` is false).
+ * reason (see `maxAttemptsPerDay`). Does nothing outside the regular
+ * sessions of `deps.market` (unless `limits.requireOpenSession` is false):
+ * NYSE's for US; KRX's for KR, and not in KRX's closing auction either, when
+ * KRX takes no IOC order — the next run in the continuous session acts.
  *
  * @returns one outcome per exit acted on (or blocked / skipped / failed) in
  *   this run, for notifications. Positions that simply hold are not listed.
@@ -47,12 +48,15 @@ export interface RunExitsOptions {
 export async function runExits(deps: ExitDeps, opts: RunExitsOptions = {}): Promise<ExitOutcome[]> {
   const desk = new ExitDesk(deps);
   const nowMs = (opts.now ?? deps.now?.() ?? new Date()).getTime();
-  if (desk.limits.requireOpenSession && !isMarketOpen(nowMs)) {
-    desk.log?.info({ at: new Date(nowMs).toISOString() }, 'exits: market closed, nothing to do');
+  const market = deps.market ?? 'US';
+  const session = exitSessionAt(market, nowMs, desk.limits.timeStopLeadMinutes);
+  if (desk.limits.requireOpenSession && session.paused !== null) {
+    // "Not now", not a failure: nothing reaches the broker (KIS refuses IOC in the auction), the next run acts.
+    desk.log?.info({ at: new Date(nowMs).toISOString(), market, why: session.paused }, session.paused === 'closing_auction' ? 'exits: KRX closing auction, nothing sent' : 'exits: market closed, nothing to do');
     return [];
   }
-  const today = nyLocalParts(nowMs).date;
-  const window = inTimeStopWindow(nowMs, desk.limits.timeStopLeadMinutes);
+  const today = session.today;
+  const window = session.inTimeStopWindow;
   const ctx: ResolveContext = { today, bypassKill: desk.limits.exitsDuringKill };
   return forEachPosition(desk, 'stop', async (k) => {
     const out = await resolveUnbooked(desk, k, ctx);
@@ -128,7 +132,7 @@ export interface FlattenOptions {
 export async function flattenAll(deps: ExitDeps, opts: FlattenOptions = {}): Promise<ExitOutcome[]> {
   const desk = new ExitDesk(deps);
   const nowMs = (opts.now ?? deps.now?.() ?? new Date()).getTime();
-  const ctx: ResolveContext = { today: nyLocalParts(nowMs).date, bypassKill: true, ...(opts.confirmedEpoch !== undefined ? { confirmedEpoch: opts.confirmedEpoch } : {}) };
+  const ctx: ResolveContext = { today: exitDayOf(deps.market ?? 'US', nowMs), bypassKill: true, ...(opts.confirmedEpoch !== undefined ? { confirmedEpoch: opts.confirmedEpoch } : {}) };
   const ks = await deps.killSwitch.state();
   await desk.audit('flatten.requested', { requestedBy: opts.requestedBy ?? null, killSwitchEngaged: ks.engaged });
   // Re-read before every sell (and before resolving, which may send a never-sent order): a confirmation acts only on its own epoch.

@@ -171,7 +171,7 @@ export async function markToMarket(deps: MarkToMarketDeps, opts: { date: string 
   const marketValue = round6(marks.reduce((s, m) => s + m.qty * m.price, 0));
   const unrealized = round6(marks.reduce((s, m) => s + m.unrealizedPnl, 0));
   // A trade is filed under the session of its fill: a Saturday sell is Monday's, never Friday's.
-  const window = tradeWindow(date);
+  const window = tradeWindow(date, date, market);
   const realizedRow = await rowOf(
     deps.db,
     SumRow,

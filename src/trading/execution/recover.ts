@@ -66,8 +66,10 @@ export async function recoverStuck(deps: RecoverDeps): Promise<RecoveryReport> {
     `SELECT a.id AS approval_id, a.pick_id, a.approved_by::text AS approved_by
        FROM approvals a JOIN orders o ON o.approval_id = a.id
       WHERE a.state IN ('approved', 'executing') AND o.booked_at IS NULL AND o.submit_attempted_at IS NOT NULL AND o.submit_attempted_at <= $1
+        AND o.market = $2
       ORDER BY o.submit_attempted_at LIMIT ${BATCH}`,
-    [olderThan],
+    // Only the orders of the market whose broker these deps hold: another market's broker would answer "none".
+    [olderThan, deps.execution.market ?? 'US'],
   );
   for (const r of entries) {
     try {
@@ -83,8 +85,9 @@ export async function recoverStuck(deps: RecoverDeps): Promise<RecoveryReport> {
     StuckExitRow,
     `SELECT client_order_id, symbol, strategy FROM orders
       WHERE kind = 'exit' AND booked_at IS NULL AND submit_attempted_at IS NOT NULL AND submit_attempted_at <= $1
+        AND market = $2
       ORDER BY submit_attempted_at LIMIT ${BATCH}`,
-    [olderThan],
+    [olderThan, deps.exits.market ?? 'US'],
   );
   if (exits.length > 0) {
     const desk = new ExitDesk({ ...deps.exits, lockWaitMs: 0 });

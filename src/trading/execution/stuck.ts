@@ -13,10 +13,27 @@ import type { BrokerEvidence, ExitResolveResult, SettleMode, SettleResult } from
 import { exitChoices, exitDeskFor, exitStateVersion, looksLikeExitClientOrderId, settleExit } from './settle-exit.js';
 import { approvalOrigin, type ApprovalOrigin } from './approval-origin.js';
 
+const MarketRow = z.object({ market: z.enum(['US', 'KR']) });
+
+/**
+ * The deps of the market an order belongs to (by its approval or its client
+ * order id): a KR order is looked up and settled at the KR broker. Throws when
+ * the order is KR and this process has no KR broker, rather than asking the US
+ * broker, which would answer "no such order" and let it be marked failed.
+ */
+async function laneOf(deps: StuckDeps, by: 'approval_id' | 'client_order_id', id: string): Promise<ExecutionDeps> {
+  const row = await rowOf(deps.execution.db, MarketRow, `SELECT market FROM orders WHERE ${by} = $1 ORDER BY created_at LIMIT 1`, [id]);
+  if (row?.market !== 'KR') return deps.execution;
+  if (!deps.kr) throw new Error(`order ${id} is a KR order and this process has no KR broker: run /resolve where BROKER_KR is configured`);
+  return deps.kr;
+}
+
 /** What /stuck, /resolve and `courtside orders stuck` need. */
 export interface StuckDeps {
   /** The entries' deps: the database, the configured broker (look-ups only), the audit chain. */
   execution: ExecutionDeps;
+  /** Korea's deps (its broker): a KR order is looked up and settled there, never at the US broker. */
+  kr?: ExecutionDeps;
   /** EXEC_RESOLVE_AFTER_MS: only attempt marks older than this are stuck (younger ones may have a run on them). */
   resolveAfterMs: number;
   now?: () => Date;
@@ -210,7 +227,7 @@ export async function askResolve(deps: StuckDeps, approvalId: string, by: number
   const id = approvalId.trim().toLowerCase();
   const item = (await listStuck({ db: deps.execution.db, resolveAfterMs: deps.resolveAfterMs, ...(deps.now ? { now: deps.now } : {}) })).approvals.find((a) => a.approvalId === id);
   if (!item) return { kind: 'not_stuck', approvalId: id };
-  const broker = deps.execution.broker;
+  const broker = (await laneOf(deps, 'approval_id', id)).broker;
   const { evidence } = await lookUpEvidence(
     broker,
     refOf({
@@ -245,10 +262,11 @@ export async function askResolve(deps: StuckDeps, approvalId: string, by: number
 async function askResolveExit(deps: StuckDeps, cid: string, by: number | string): Promise<ResolveAsk> {
   const item = (await listStuck({ db: deps.execution.db, resolveAfterMs: deps.resolveAfterMs, ...(deps.now ? { now: deps.now } : {}) })).exits.find((x) => x.clientOrderId === cid);
   if (!item) return { kind: 'exit_not_stuck', clientOrderId: cid };
-  const desk = exitDeskFor(deps.execution, 5_000);
+  const lane = await laneOf(deps, 'client_order_id', cid);
+  const desk = exitDeskFor(lane, 5_000);
   const row = await desk.orderByClientId(cid);
   if (!row) return { kind: 'exit_not_stuck', clientOrderId: cid };
-  const { evidence } = await lookUpEvidence(deps.execution.broker, refOf(row), (t) => (deps.execution.scrub ?? ((x: string) => x))(t).slice(0, 300));
+  const { evidence } = await lookUpEvidence(lane.broker, refOf(row), (t) => (deps.execution.scrub ?? ((x: string) => x))(t).slice(0, 300));
   const allowed = exitChoices(evidence);
   const tokens = new Confirmations(deps.execution.db, deps.now ? { now: deps.now } : {});
   const issue = (c: ResolveChoice) => tokens.issue({ action: actionOf(c), subject: `${EXIT_SUBJECT}${cid}`, version: item.version, issuedBy: by });
@@ -292,7 +310,7 @@ export async function confirmResolve(deps: StuckDeps, choice: ResolveChoice, tok
   if (verdict.kind !== 'ok') return { kind: 'refused', refusal: verdict };
   const olderThan = new Date(nowOf(deps).getTime() - deps.resolveAfterMs);
   const mode: SettleMode = choice === 'mark_failed' ? { kind: 'mark_failed', by: String(by), version: verdict.version, verified } : { kind: 'book_fill', by: String(by), version: verdict.version };
-  const result = await settleApproval(deps.execution, approvalId, mode, { olderThan, lockWaitMs: 5_000 });
+  const result = await settleApproval(await laneOf(deps, 'approval_id', approvalId), approvalId, mode, { olderThan, lockWaitMs: 5_000 });
   if (result.kind === 'changed') {
     const after = await approvalStateVersion(db, approvalId);
     return { kind: 'refused', refusal: { kind: 'stale', version: verdict.version, currentVersion: result.version, changedAt: after?.changedAt ?? null } };
@@ -323,7 +341,7 @@ async function confirmResolveExit(deps: StuckDeps, choice: ResolveChoice, tokenI
   const verdict = await tokens.redeem(tokenId, { action: actionOf(choice), subject }, { version: current?.version ?? null, changedAt: current?.changedAt ?? null }, by);
   if (verdict.kind !== 'ok') return { kind: 'refused', refusal: verdict, ...(row ? { exit: row } : {}) };
   const olderThan = new Date(nowOf(deps).getTime() - deps.resolveAfterMs);
-  const result = await settleExit(exitDeskFor(deps.execution, 5_000), cid, { kind: choice, by: String(by), version: verdict.version }, olderThan);
+  const result = await settleExit(exitDeskFor(await laneOf(deps, 'client_order_id', cid), 5_000), cid, { kind: choice, by: String(by), version: verdict.version }, olderThan);
   if (result.kind === 'changed') {
     const after = await exitStateVersion(db, cid);
     return {

@@ -12,6 +12,7 @@ export const RECENT_ORDERS = 10;
 /** The enums are the table's CHECK constraints. */
 const OrderRow = z.object({
   id: pgText,
+  market: z.enum(['US', 'KR']),
   kind: z.enum(['entry', 'exit'] satisfies OrderKind[]),
   exit_reason: z.enum(['stop', 'time_stop', 'target', 'flatten', 'close'] satisfies ExitReason[]).nullable(),
   symbol: pgText,
@@ -30,7 +31,7 @@ const OrderRow = z.object({
   created_at: pgTimestamp,
   booked_at: pgTimestamp.nullable(),
 });
-const RECENT_SQL = `SELECT id, kind, exit_reason, symbol, strategy, side, qty, filled_qty, avg_fill_price, limit_price, state,
+const RECENT_SQL = `SELECT id, market, kind, exit_reason, symbol, strategy, side, qty, filled_qty, avg_fill_price, limit_price, state,
             client_order_id, broker, realized_pnl, reject_reason, reject_detail, created_at, booked_at
        FROM orders
       ORDER BY created_at DESC, client_order_id DESC
@@ -42,6 +43,7 @@ export async function loadRecentOrders(db: SqlSession, limit: number = RECENT_OR
   const rows = await rowsOf(db, OrderRow, RECENT_SQL, [limit]);
   return rows.map((r) => ({
     id: r.id,
+    market: r.market,
     kind: r.kind,
     exitReason: r.exit_reason,
     symbol: r.symbol,

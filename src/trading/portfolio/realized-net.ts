@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import type { SqlSession } from '../../adapters/db/port.js';
 import type { Currency } from '../../lib/money.js';
+import type { Market } from '../../engine/market/markets.js';
 import { pgInt, pgNumeric } from '../../lib/sql-columns.js';
 import { rowsOf } from '../../lib/sql-rows.js';
 import { numOr0, round6 } from './rows.js';
@@ -39,12 +40,15 @@ const GrossRow = z.object({ currency: CURRENCY, gross: pgNumeric });
 const FeeRow = z.object({ currency: CURRENCY, fees: pgNumeric, known: pgInt, unknown: pgInt });
 
 /**
- * Per currency, for the orders filed after `after` through `through`; empty
- * when none of the window's fills records a fee (the report then shows what
- * it always showed). A paper order is the trading order's when both the
- * client order id and the broker's order id match.
+ * Per currency, for the orders filed after `after` through `through` (of
+ * `market` only, when given: the window is then that market's); empty when
+ * none of the window's fills records a fee (the report then shows what it
+ * always showed). A paper order is the trading order's when both the client
+ * order id and the broker's order id match.
  */
-export async function realizedNetBetween(db: SqlSession, after: string, through: string): Promise<RealizedNet[]> {
+export async function realizedNetBetween(db: SqlSession, after: string, through: string, market?: Market): Promise<RealizedNet[]> {
+  const only = market === undefined ? '' : ' AND o.market = $3';
+  const params = market === undefined ? [after, through] : [after, through, market];
   const [fees, gross] = await Promise.all([
     rowsOf(
       db,
@@ -53,18 +57,18 @@ export async function realizedNetBetween(db: SqlSession, after: string, through:
          FROM orders o
          JOIN paper_orders po ON po.client_order_id = o.client_order_id AND po.id::text = o.broker_order_id
          JOIN paper_fills pf ON pf.order_id = po.id
-        WHERE o.booked_at IS NOT NULL AND ${orderFiledInWindowSql('o', '$1', '$2')}
+        WHERE o.booked_at IS NOT NULL AND ${orderFiledInWindowSql('o', '$1', '$2')}${only}
         GROUP BY pf.currency`,
-      [after, through],
+      params,
     ),
     rowsOf(
       db,
       GrossRow,
       `SELECT o.currency, COALESCE(sum(o.realized_pnl), 0) AS gross
          FROM orders o
-        WHERE o.realized_pnl IS NOT NULL AND o.booked_at IS NOT NULL AND ${orderFiledInWindowSql('o', '$1', '$2')}
+        WHERE o.realized_pnl IS NOT NULL AND o.booked_at IS NOT NULL AND ${orderFiledInWindowSql('o', '$1', '$2')}${only}
         GROUP BY o.currency`,
-      [after, through],
+      params,
     ),
   ]);
   if (!fees.some((f) => f.known > 0)) return [];

@@ -1,6 +1,7 @@
 import type { RecordedReason } from '../execution/recorded-reasons.js';
 import type { MarkOrigin } from './mark-source.js';
 import type { Market, MarketCurrency } from '../../engine/market/markets.js';
+import type { RealizedNet } from './realized-net.js';
 
 /**
  * The portfolio read model: what /positions, /orders and /pnl show. Plain
@@ -98,6 +99,8 @@ export type OrderState = 'new' | 'submitted' | 'partially_filled' | 'filled' | '
 /** One row of `orders`, as /orders lists it. */
 export interface RecentOrder {
   id: string;
+  /** The order's market (its prices and P&L are in that market's currency). Absent in fixtures: US. */
+  market?: Market;
   kind: OrderKind;
   exitReason: ExitReason | null;
   symbol: string;
@@ -163,7 +166,10 @@ export interface RealizedSummary {
   losses: number;
 }
 
-/** /pnl for one period. */
+/**
+ * /pnl for one period. The top-level figures are the US book's, in dollars
+ * (won are never added to them); `markets` has each market's own.
+ */
 export interface PnlReport {
   range: PeriodRange;
   /** Trades filled in the period's sessions (a fill on a day without a session is filed under the next one). */
@@ -190,4 +196,30 @@ export interface PnlReport {
     /** Date of the first point (the change is measured from it). */
     since: string | null;
   };
+  /**
+   * Per currency, the realized P&L of the orders filed under the dates of
+   * `range` before and after the fees their fills recorded (gross − fees =
+   * net); absent when no fill of the period records a fee. Each order is
+   * dated in its own market's zone, but the window is `range`'s (New York):
+   * a market's own figures are in {@link PnlReport.markets}.
+   */
+  realizedNet?: RealizedNet[];
+  /**
+   * Each market with something to report (US first), on its own sessions and
+   * in its own currency. Absent when only the US book has data (the report
+   * then reads as it did before markets).
+   */
+  markets?: MarketPnl[];
+}
+
+/**
+ * One market's /pnl: the report's figures over that market's sessions
+ * (`range` in its calendar and zone: Seoul dates on KRX), its trades, open
+ * positions and equity marks only, amounts in `currency`.
+ */
+export interface MarketPnl extends Omit<PnlReport, 'realizedNet' | 'markets'> {
+  market: Market;
+  currency: MarketCurrency;
+  /** The realized P&L before and after the fees of the market's fills; absent when none records a fee. */
+  realizedNet?: RealizedNet;
 }

@@ -137,14 +137,16 @@ export async function queueEntry(deps: QueueDeps, input: { pickId: string; userI
     `WITH decided AS (
        UPDATE picks SET state = 'QUEUED', decided_by = $2, decided_at = $3
         WHERE id = $1 AND state = 'PENDING' AND expires_at > $3
-       RETURNING id, symbol, strategy, qty
+          -- The open queue sends at the NYSE open: only a US pick is queued (a KR card offers no queue).
+          AND market = 'US'
+       RETURNING id, symbol, strategy, qty, market
      ), approval AS (
        INSERT INTO approvals (id, pick_id, approved_by, approved_at, expires_at, state, updated_at)
        SELECT $4::uuid, id, $2, $3, $5, 'queued', $3 FROM decided
        RETURNING id, pick_id
      ), q AS (
-       INSERT INTO queued_orders (id, kind, state, session_date, send_at, expires_at, approval_id, pick_id, symbol, strategy, side, qty, requested_by, role, chat_id, card_message_id, created_at, updated_at)
-       SELECT $6, 'entry', 'QUEUED', $7::date, $8, $5, a.id, d.id, d.symbol, d.strategy, 'buy', d.qty, $2, $9, $10, $11, $3, $3
+       INSERT INTO queued_orders (id, kind, state, session_date, send_at, expires_at, approval_id, pick_id, symbol, strategy, side, qty, requested_by, role, chat_id, card_message_id, created_at, updated_at, market)
+       SELECT $6, 'entry', 'QUEUED', $7::date, $8, $5, a.id, d.id, d.symbol, d.strategy, 'buy', d.qty, $2, $9, $10, $11, $3, $3, d.market
          FROM decided d JOIN approval a ON a.pick_id = d.id
        RETURNING ${COLUMNS}
      )

@@ -105,7 +105,7 @@ export async function loadClosedTrades(db: SqlSession, w: TradeWindow): Promise<
           WHERE e.kind = 'entry' AND e.symbol = o.symbol AND e.strategy = o.strategy AND e.created_at <= o.created_at
           ORDER BY e.created_at DESC LIMIT 1
        ) k ON true
-      WHERE o.realized_pnl IS NOT NULL AND o.booked_at IS NOT NULL AND ${orderFiledInWindowSql('o', '$1', '$2')}
+      WHERE o.market = 'US' AND o.realized_pnl IS NOT NULL AND o.booked_at IS NOT NULL AND ${orderFiledInWindowSql('o', '$1', '$2')}
       ORDER BY at, o.id`,
     [w.after, w.through],
   );
@@ -120,7 +120,7 @@ export async function loadEntryFills(db: SqlSession, w: TradeWindow): Promise<{ 
     EntryFillRow,
     `SELECT o.id, o.side, o.avg_fill_price::float8 AS fill, p.entry AS card_entry
        FROM orders o JOIN approvals a ON a.id = o.approval_id JOIN picks p ON p.id = a.pick_id
-      WHERE o.kind = 'entry' AND o.filled_qty > 0 AND o.avg_fill_price IS NOT NULL AND ${orderFiledInWindowSql('o', '$1', '$2')}
+      WHERE o.market = 'US' AND o.kind = 'entry' AND o.filled_qty > 0 AND o.avg_fill_price IS NOT NULL AND ${orderFiledInWindowSql('o', '$1', '$2')}
       ORDER BY o.id`,
     [w.after, w.through],
   );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Market } from '../../engine/market/markets.js';
 import type { SqlSession } from '../../adapters/db/port.js';
 import { openRisk, type RiskMember } from '../../engine/risk/correlation.js';
 import { pgInt, pgNumber, pgText } from '../../lib/sql-columns.js';
@@ -27,7 +28,7 @@ const InFlightRow = z.object({ symbol: pgText, strategy: pgText, qty: pgInt, lim
  * order row are NOT counted: they have not passed their gates yet and will be judged against this
  * one once it is reserved.
  */
-export async function loadInFlightEntries(db: SqlSession, except?: { symbol: string; strategy: string }): Promise<InFlightEntry[]> {
+export async function loadInFlightEntries(db: SqlSession, except?: { symbol: string; strategy: string }, market: Market = 'US'): Promise<InFlightEntry[]> {
   const rows = await rowsOf(
     db,
     InFlightRow,
@@ -38,8 +39,10 @@ export async function loadInFlightEntries(db: SqlSession, except?: { symbol: str
       WHERE o.kind = 'entry' AND o.side = 'buy' AND o.booked_at IS NULL
         AND a.state IN ('approved', 'executing')
         AND NOT (o.symbol = $1 AND o.strategy = $2)
+        -- One market's entries: their risk is in its currency (see loadOpenPositions).
+        AND o.market = $3
       ORDER BY o.symbol, o.strategy`,
-    [except?.symbol ?? '', except?.strategy ?? ''],
+    [except?.symbol ?? '', except?.strategy ?? '', market],
   );
   return rows.map((r) => ({ symbol: r.symbol, strategy: r.strategy, qty: r.qty, limitPrice: r.limit_price, stop: r.stop }));
 }

@@ -1,4 +1,5 @@
 import { Correlator, judgeCorrelation } from '../../engine/risk/correlation.js';
+import { marketOfSymbol } from '../../engine/market/symbols.js';
 import { correlationResult } from '../../engine/risk/correlation-refusal.js';
 import { PASS, type GateResult } from '../../engine/risk/types.js';
 import { closesToLoad, loadInFlightEntries, riskMembers } from './correlation-book.js';
@@ -13,7 +14,7 @@ import type { EntryCandidate, PortfolioRiskDeps, PortfolioSnapshot } from './ent
  * in a refusal's figures, never refused for it).
  */
 export async function correlationGate(deps: PortfolioRiskDeps, c: EntryCandidate, book: PortfolioSnapshot): Promise<GateResult> {
-  const inFlight = await loadInFlightEntries(deps.db, { symbol: c.symbol, strategy: c.strategy });
+  const inFlight = await loadInFlightEntries(deps.db, { symbol: c.symbol, strategy: c.strategy }, marketOfSymbol(c.symbol));
   const members = riskMembers(book.positions, inFlight);
   // Nothing open or in flight: nothing to move with.
   if (members.length === 0) return PASS;

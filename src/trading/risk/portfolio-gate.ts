@@ -1,3 +1,4 @@
+import { marketOfSymbol } from '../../engine/market/symbols.js';
 import type { GateResult } from '../../engine/risk/types.js';
 import { correlationGate } from './correlation-gate.js';
 import type { EntryCandidate, PortfolioRiskDeps } from './entry-candidate.js';
@@ -10,7 +11,8 @@ import { varGate } from './var-gate.js';
  * first refusal is the answer (it names its gate and figures).
  */
 export async function portfolioRiskGate(deps: PortfolioRiskDeps, c: EntryCandidate): Promise<GateResult> {
-  const book = { positions: await loadOpenPositions(deps.db) };
+  // The candidate's own market: its book, its equity, its currency.
+  const book = { positions: await loadOpenPositions(deps.db, marketOfSymbol(c.symbol)) };
   const corr = await correlationGate(deps, c, book);
   if (!corr.ok) return corr;
   return varGate(deps, c, book);

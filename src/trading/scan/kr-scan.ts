@@ -6,8 +6,10 @@
 import type { BarSeries } from '../../engine/bars.js';
 import { XKRX_CALENDAR } from '../../engine/calendar/exchange.js';
 import { limitPriceOnTick } from '../../engine/market/ticks.js';
+import type { ScanMarketRules } from '../../engine/scan/scan.js';
 import type { SizingPolicy } from '../../engine/scan/sizing.js';
-import type { Signal } from '../../engine/signal.js';
+import type { Signal, StrategyId } from '../../engine/signal.js';
+import { fixedReasonNumbers } from '../../engine/strategies/format.js';
 import type { UniverseMember } from './data-port.js';
 
 /** The KR scan's settings; every field has a default, so a scan works before the app wires them. */
@@ -21,6 +23,12 @@ export interface KrScanSettings {
   minTradedValueKr?: number;
   /** Sizing in won (equity in KRW); default {@link DEFAULT_KR_SIZING_EQUITY} with the US fractions. */
   sizing?: SizingPolicy;
+  /**
+   * The strategies' least close, in won (EXEC_MIN_PRICE_KR). Absent: none (0). The strategies'
+   * own defaults (5 and 10) are dollars: read as won they would mean nothing, so a KR scan never
+   * uses them; their reasons then say "minPrice 0".
+   */
+  minPrice?: number;
 }
 
 /** ₩1,000,000,000 a day: below it a KRX ETF's quotes are too thin for a limit order near the close to be filled sensibly. */
@@ -71,13 +79,24 @@ export function splitByTradedValue(series: readonly BarSeries[], asOf: string, m
 /**
  * A KR signal's levels on the KRX ETF tick of its session date, whole won: the entry is a buy
  * limit (rounds down), the stop and the target are sells (round up), as limitPriceOnTick says.
- * The engine's scan has already put them on the cent grid (nearest); a raw level less than half a
- * cent above a won step therefore lands on that step rather than the next one up: half a cent, well
- * inside a bar's noise, and the level is still on the KRX grid.
+ * It is given the strategies' raw levels (the scan's `levels` rule, {@link KR_SCAN_RULES}): rounded
+ * to cents first, a stop a hair above a won step would land on that step instead of the next.
  */
 export function krLevelsOnTick<S extends Pick<Signal, 'close' | 'stop' | 'target' | 'date'>>(signal: S): S {
   const on = (price: number, side: 'buy' | 'sell') => (Number.isFinite(price) && price > 0 ? limitPriceOnTick({ market: 'KR', instrument: 'etf', date: signal.date, price }, side) : price);
   return { ...signal, close: on(signal.close, 'buy'), stop: on(signal.stop, 'sell'), target: signal.target === null ? null : on(signal.target, 'sell') };
+}
+
+/** Reasons in whole won with thousands grouped ("close 36,500 > sma200 35,008"): no cents, no "$". */
+export const KR_REASON_NUMBERS = fixedReasonNumbers(0, { group: true });
+
+/** What the engine's scan does differently for KRX: levels from the raw values on the KRX tick, reasons in won. */
+export const KR_SCAN_RULES: ScanMarketRules = { levels: krLevelsOnTick, numbers: KR_REASON_NUMBERS };
+
+/** The strategies' parameters of a KR scan: the won minimum price (none by default) instead of their dollar one. */
+export function krStrategyParams(strategies: readonly StrategyId[], kr: KrScanSettings | undefined): Partial<Record<StrategyId, object>> {
+  const minPrice = kr?.minPrice ?? 0;
+  return Object.fromEntries(strategies.map((id) => [id, { minPrice }]));
 }
 
 /**

@@ -19,7 +19,7 @@ import { UserFacingError } from '../../lib/errors.js';
 import type { LiveHypothesis, LiveHypothesisSource } from '../hypotheses/live-source.js';
 import { pickExpiry } from '../market-clock.js';
 import { assumedAccount, type ScanAccount } from './account-port.js';
-import { krLevelsOnTick, krLeverageAllowed, krxSessionsEndingAt, krPickExpiry, krSizing, splitByTradedValue, DEFAULT_MIN_TRADED_VALUE_KR, type KrScanSettings } from './kr-scan.js';
+import { KR_SCAN_RULES, krLeverageAllowed, krStrategyParams, krxSessionsEndingAt, krPickExpiry, krSizing, splitByTradedValue, DEFAULT_MIN_TRADED_VALUE_KR, type KrScanSettings } from './kr-scan.js';
 import type { ScanData, SeedingState } from './data-port.js';
 import type { StoredPick } from './pick.js';
 import type { PickToStore } from './picks-repo.js';
@@ -168,19 +168,6 @@ export async function scanChunk(
   hypotheses: readonly ScanHypothesis[] = [],
   scope: { market: MarketId; kr?: KrScanSettings } = { market: 'US' },
 ): Promise<ScanChunkOutcome> {
-  const out = await scanChunkLevels(data, symbols, asOf, strategies, hypotheses, scope);
-  // KR levels go on the KRX ETF tick of the session, whole won (buy down, sells up).
-  return scope.market === 'KR' ? { ...out, signals: out.signals.map(krLevelsOnTick) } : out;
-}
-
-async function scanChunkLevels(
-  data: ScanData,
-  symbols: readonly string[],
-  asOf: string,
-  strategies: readonly StrategyId[],
-  hypotheses: readonly ScanHypothesis[],
-  scope: { market: MarketId; kr?: KrScanSettings },
-): Promise<ScanChunkOutcome> {
   const loaded = [...(await data.load(symbols)).values()];
   // KR liquidity is the 20-session average traded value in won; a thinner ETF is skipped like a stale one.
   const split = scope.market === 'KR' ? splitByTradedValue(loaded, asOf, scope.kr?.minTradedValueKr ?? DEFAULT_MIN_TRADED_VALUE_KR) : { liquid: loaded, thin: [] };
@@ -189,7 +176,11 @@ async function scanChunkLevels(
   const windows = hypotheses.map((h) => ({ h, lookback: hypothesisLookback(h) }));
   const longest = Math.max(...strategies.map((id) => strategyLookback(id)), ...windows.map((w) => w.lookback ?? 0));
   const calendar = { sessions: scope.market === 'KR' ? krxSessionsEndingAt(asOf, longest) : sessionsEndingAt(asOf, longest) };
-  const out = scanLatest(series, asOf, strategies, {}, calendar);
+  // KR: levels from the raw values onto the KRX ETF tick of the session (whole won: buy down, sells
+  // up), reasons in won, and no dollar minimum price (kr-scan.ts).
+  const kr = scope.market === 'KR';
+  const rules = kr ? KR_SCAN_RULES : {};
+  const out = scanLatest(series, asOf, strategies, kr ? krStrategyParams(strategies, scope.kr) : {}, calendar, rules);
   const gaps = [...out.gaps];
   const withGaps = (o: Omit<ScanChunkOutcome, 'gaps'>): ScanChunkOutcome => (gaps.length ? { ...o, gaps } : o);
   if (hypotheses.length === 0) return withGaps({ evaluated: out.evaluated, skipped: out.skipped.length + thin, signals: out.signals });
@@ -206,7 +197,7 @@ async function scanChunkLevels(
     if (kept.length === current.length) whole.push(h);
     else partial.push({ h, series: kept });
   }
-  const runs = [scanHypotheses(current, asOf, whole), ...partial.map((p) => scanHypotheses(p.series, asOf, [p.h]))];
+  const runs = [scanHypotheses(current, asOf, whole, rules.levels), ...partial.map((p) => scanHypotheses(p.series, asOf, [p.h], rules.levels))];
   const hypSignals = runs.flatMap((r) => r.signals);
   const problems = runs.flatMap((r) => r.problems);
   return withGaps({ evaluated: out.evaluated, skipped: out.skipped.length + thin, signals: [...out.signals, ...hypSignals], ...(problems.length ? { problems } : {}) });

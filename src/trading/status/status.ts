@@ -8,6 +8,7 @@ import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { readBrokerAccountStatus, type BrokerAccountSource, type BrokerAccountStatus } from './broker-account.js';
 import { readHeartbeats, type HeartbeatView } from './heartbeat.js';
 import { collectHypothesesStatus, type HypothesesStatus, type HypothesesStatusSources } from './hypotheses.js';
+import { collectMarketsStatus, withAccount, type MarketStatus, type MarketsStatusSources } from './markets.js';
 
 /** One health probe's answer. */
 export interface ProbeResult {
@@ -50,6 +51,12 @@ export interface SystemStatus {
    * (a check re-reads every stored bar).
    */
   dataCheck?: { last: DataCheckSummary | null } | { error: string };
+  /**
+   * Per market (issue 15): the session now, the broker (the US one's account is the
+   * `brokerAccount` read above, not read twice) and the stored data's health; absent when
+   * this process has no market sources.
+   */
+  markets?: MarketStatus[];
 }
 
 /** The last data check, or why it cannot be read (never throws). */
@@ -77,6 +84,8 @@ export interface StatusSources {
   brokerAccount?: BrokerAccountSource;
   /** This process's configuration pin, set at start-up once computed (settings change by restart only). */
   configPin?: string | null;
+  /** Each market's session, broker and data (read within `timeoutMs`); absent = /status has no markets section. */
+  markets?: Omit<MarketsStatusSources, 'db'>;
   /** Where a section that could not be read says why (a pino logger fits); absent = not logged. */
   log?: StatusLog;
 }
@@ -106,7 +115,7 @@ export async function probe(fn: () => Promise<unknown>, timeoutMs: number, what:
 }
 
 export async function collectStatus(src: StatusSources): Promise<SystemStatus> {
-  const [db, redis, killSwitch, queues, heartbeats, alerts, cancelOwed, hypotheses, brokerAccount, dataCheck] = await Promise.all([
+  const [db, redis, killSwitch, queues, heartbeats, alerts, cancelOwed, hypotheses, brokerAccount, dataCheck, markets] = await Promise.all([
     probe(() => src.db.rows('SELECT 1'), src.timeoutMs, 'postgres ping'),
     probe(() => src.redis.ping(), src.timeoutMs, 'redis ping'),
     src.killSwitch.state(),
@@ -119,6 +128,7 @@ export async function collectStatus(src: StatusSources): Promise<SystemStatus> {
       : Promise.resolve(undefined),
     src.brokerAccount ? readBrokerAccountStatus(src.brokerAccount, src.timeoutMs) : Promise.resolve(undefined),
     withTimeout(readDataCheck(src.db), src.timeoutMs, 'data check').catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) })),
+    src.markets ? collectMarketsStatus({ db: src.db, ...src.markets }, src.timeoutMs) : Promise.resolve(undefined),
   ]);
   return {
     mode: src.mode,
@@ -134,5 +144,6 @@ export async function collectStatus(src: StatusSources): Promise<SystemStatus> {
     ...(brokerAccount !== undefined ? { brokerAccount } : {}),
     ...(src.configPin !== undefined ? { configPin: src.configPin } : {}),
     dataCheck,
+    ...(markets !== undefined ? { markets: withAccount(markets, 'US', brokerAccount) } : {}),
   };
 }

@@ -93,11 +93,11 @@ afterAll(async () => {
 });
 
 const buttonsOf = (card: OutboxEvent) => card.message!.reply_markup!.inline_keyboard.flat() as { text: string; callback_data: string }[];
-/** A KR message must never show dollars or won with decimals; `strict`: no figure with decimals at all (percentages keep theirs). */
-function inWonOnly(text: string, strict = true): void {
+/** A KR message must never show dollars, won with decimals, or any figure with decimals (percentages keep theirs). */
+function inWonOnly(text: string): void {
   expect(text).not.toContain('$');
   expect(text).not.toMatch(/₩[\d,]+\.\d/);
-  if (strict) expect(text).not.toMatch(/\d\.\d+(?![\d.]*%)/);
+  expect(text).not.toMatch(/\d\.\d+(?![\d.]*%)/);
 }
 
 describe('the Korean market end to end', () => {
@@ -120,10 +120,9 @@ describe('the Korean market end to end', () => {
     });
     const caption = textOf(card!);
     expect(caption).toMatch(/₩36,500/);
-    // The card's own figures are won; its "Why:" line quotes the strategy's rule text, whose
-    // figures still carry two decimals (issue 15 note: to be written per market).
-    inWonOnly(caption.replace(/^Why:.*$/m, ''));
-    inWonOnly(caption, false);
+    // The whole card is won, its "Why:" line too: the strategy's figures in whole won, no dollar minimum price.
+    inWonOnly(caption);
+    expect(caption).toMatch(/^Why: close 36,500 > donchian upper55 .* 35,100; .*minPrice 0; stop 35,900 = close - 2 × atr14 300$/m);
     const pickId = /pick (p[0-9a-z]+)/.exec(caption)![1]!;
 
     const tapped = em.lastSeq;
@@ -136,15 +135,24 @@ describe('the Korean market end to end', () => {
     const kisOrders = kis.orders();
     expect(kisOrders).toHaveLength(1);
     expect(kisOrders[0]).toMatchObject({ pdno: CODE, side: 'buy', ordDvsn: '11' });
-    const booked = (await ds.query(`SELECT broker, market, currency, qty FROM orders WHERE symbol = $1`, [CODE])) as { broker: string; market: string; currency: string; qty: number }[];
-    expect(booked).toEqual([{ broker: 'kis-virtual', market: 'KR', currency: 'KRW', qty: kisOrders[0]!.qty }]);
+    // The limit is whole won on the KRX tick: ₩36,500 × 1.001 = ₩36,536.5 → ₩36,535, stored as sent and reserved as qty × it.
+    const booked = (await ds.query(`SELECT broker, market, currency, qty, limit_price::float8 AS limit_price, reserved_amount::float8 AS reserved FROM orders WHERE symbol = $1`, [CODE])) as {
+      broker: string;
+      market: string;
+      currency: string;
+      qty: number;
+      limit_price: number;
+      reserved: number;
+    }[];
+    expect(kisOrders[0]!.price).toBe(36_535);
+    expect(booked).toEqual([{ broker: 'kis-virtual', market: 'KR', currency: 'KRW', qty: kisOrders[0]!.qty, limit_price: 36_535, reserved: kisOrders[0]!.qty * 36_535 }]);
     expect(await count(ds, `SELECT count(*)::int AS n FROM positions WHERE symbol = $1 AND market = 'KR' AND qty > 0`, [CODE])).toBe(1);
 
     const confirmation = await waitMessage(em, ADMIN, tapped, new RegExp(`Bought ${CODE}`), 30_000);
     inWonOnly(textOf(confirmation));
     // Every KR message since the tap (the card edit, the confirmation, its chart caption) is in won.
     await until('the fill chart', async () => (await em.events({ chatId: ADMIN, afterSeq: tapped })).find((e) => e.method === 'sendPhoto'), 20_000, 250);
-    for (const e of await em.events({ chatId: ADMIN, afterSeq: tapped })) inWonOnly(textOf(e).replace(/^Why:.*$/m, ''));
+    for (const e of await em.events({ chatId: ADMIN, afterSeq: tapped })) inWonOnly(textOf(e));
 
     const shown = await command(h, ADMIN, '/positions', /KR \(KRX, ₩\)/, 20_000);
     const [us, kr] = textOf(shown).split('🇰🇷');

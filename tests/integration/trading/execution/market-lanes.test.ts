@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runExits } from '../../../../src/trading/execution/exits.js';
 import { reconcile } from '../../../../src/trading/execution/reconcile.js';
 import { loadOpenPositions } from '../../../../src/trading/portfolio/positions.js';
+import { loadOpenPositions as loadRiskBook } from '../../../../src/trading/risk/open-positions.js';
 import { AT, makeExitsWorld, type ExitsWorld } from './exits-setup.js';
 
 let w: ExitsWorld;
@@ -60,7 +61,7 @@ describe('market lanes', () => {
           },
         },
       }),
-      { now: AT.midday },
+      { now: new Date('2025-07-08T02:00:00Z') }, // Tue 11:00 KST: KRX's continuous session
     );
     expect(asked).toEqual(['069500']);
     expect(out.every((o) => o.symbol === '069500')).toBe(true);
@@ -86,5 +87,12 @@ describe('market lanes', () => {
     expect(s.totals.count).toBe(1);
     expect(s.totals.costBasis).toBe(100);
     expect(s.positions.find((p) => p.symbol === '069500')?.market).toBe('KR');
+  });
+
+  it('the portfolio gates weigh one market\'s book: a KR position never enters the US value-at-risk, nor the other way round', async () => {
+    await w.hold({ symbol: 'AAA', qty: 10, price: 10 });
+    await holdKr('069500', 5, 35_000, 34_000);
+    expect((await loadRiskBook(w.uow())).map((p) => p.symbol)).toEqual(['AAA']);
+    expect((await loadRiskBook(w.uow(), 'KR')).map((p) => [p.symbol, p.qty, p.avgCost])).toEqual([['069500', 5, 35_000]]);
   });
 });
