@@ -13,7 +13,7 @@ import { lastCompletedSession } from '../src/trading/market-clock.js';
 import { startLocalApp } from './lib/app.js';
 import { CommandRig, type Sample } from './lib/command-rig.js';
 import { dropPosition, holdPosition, KR_CODE, KR_POSITION, US_POSITION, US_SYMBOL, writeKrBreakout } from './lib/kr-world.js';
-import { recordLoads, tapKrScans, type KrScanRun } from './lib/kr-scan-tap.js';
+import { instrumentLoads, tapScans, type ScanRun as KrScanRun } from './scan.js';
 import { PhotoTap, positionsOpenLoop, positionsSerial, type PositionsPhase } from './lib/positions-load.js';
 import { summarize } from './lib/stats.js';
 import { loadAverage } from './lib/system.js';
@@ -180,8 +180,8 @@ export const marketsBenchmark: Benchmark = {
     let current: KrScanRun | undefined;
     try {
       timeCharts(app.running.app.charts, renders, () => skipBars);
-      tapKrScans(app, () => current);
-      recordLoads(app.running.app.bars, () => current);
+      tapScans(app, () => current);
+      instrumentLoads(app.running.app.bars, () => current);
       await sleep(500);
       for (const [i, userId] of admins.entries()) {
         ctx.progress(`/scan kr ${i + 1}/${scansN} (chat ${userId})…`);

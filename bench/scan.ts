@@ -34,6 +34,8 @@ export interface ScanRun {
   /** Pick-card chart renders during this run (start and end, performance.now). */
   renders: { start: number; end: number }[];
   timedOut: boolean;
+  /** The first card's caption (bench/markets.ts checks a /scan kr card is in won). */
+  firstCardText?: string;
 }
 
 const textOf = (e: OutboxEvent): string => e.message?.text ?? e.message?.caption ?? e.text ?? '';
@@ -49,15 +51,19 @@ export function tapScans(app: LocalApp, current: () => ScanRun | undefined): voi
     const r = current();
     if (!r || e.chat_id !== r.userId) return false;
     const text = textOf(e);
-    if (e.method === 'sendMessage' && r.ack === undefined && /Scan queued/.test(text)) r.ack = t;
-    else if (e.method === 'editMessageText' && r.started === undefined && /Scanning \d+ symbols/.test(text)) r.started = t;
+    // A KR scan names its market ("⏳ KR scan queued", "Scanning 61 KR symbols"): the same milestones.
+    if (e.method === 'sendMessage' && r.ack === undefined && /scan queued/i.test(text)) r.ack = t;
+    else if (e.method === 'editMessageText' && r.started === undefined && /Scanning \d+ (KR )?symbols/.test(text)) r.started = t;
     else if (e.method === 'editMessageText' && /Scan done/.test(text)) {
       r.done ??= t;
       r.doneText = text;
       const top = /Top (\d+) below/.exec(text);
       r.expectedCards = top ? Number(top[1]) : 0;
     } else if (e.method === 'sendPhoto') {
-      r.firstCard ??= t;
+      if (r.firstCard === undefined) {
+        r.firstCard = t;
+        r.firstCardText = text;
+      }
       r.lastCard = t;
       r.cards++;
     }
@@ -67,7 +73,7 @@ export function tapScans(app: LocalApp, current: () => ScanRun | undefined): voi
 }
 
 /** Records every loadUniverse the app's bars store answers (bench-side wrapper on the instance; src unchanged). */
-function instrumentLoads(store: BarsStore, sink: () => ScanRun | undefined): void {
+export function instrumentLoads(store: BarsStore, sink: () => ScanRun | undefined): void {
   const load = store.loadUniverse.bind(store);
   store.loadUniverse = async (...args: Parameters<BarsStore['loadUniverse']>) => {
     const out = await load(...args);

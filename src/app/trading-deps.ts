@@ -23,7 +23,7 @@ import { portfolioRiskGate } from '../trading/risk/portfolio-gate.js';
 import { recipientsFor } from '../trading/settings/recipients.js';
 import type { AppContext } from './context.js';
 import { orderTimeInForce } from '../lib/time-in-force.js';
-import { krxMarketHoursFor } from '../engine/krx-hours.js';
+import { krxMarketHoursFor, krxOrderHoursFor } from '../engine/krx-hours.js';
 import type { MarketLane } from '../jobs/handlers/execution.js';
 import { createKrTradingDeps } from './kr-trading-deps.js';
 import type { KrxHoursOf } from '../adapters/brokers/kis/index.js';
@@ -127,7 +127,7 @@ export function createKrTrading(config: Config, ds: DataSource, logger: Logger, 
  */
 export function krLane(app: AppContext, trading: TradingDeps): MarketLane {
   const kr = app.config.kr;
-  const hours = krxMarketHoursFor(app.config);
+  const hours = krxOrderHoursFor(app.config);
   const us = executionDeps(app, trading);
   const { entryTimeInForce: _tif, dayCancelAfterMs: _day, ...rest } = us;
   const { minPrice: _minPrice, maxPrice: _maxPrice, ...usLimits } = us.limits ?? {};

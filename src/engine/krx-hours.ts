@@ -69,3 +69,28 @@ export function krxMarketHoursFor(config: object): MarketHours {
   const hours = typeof market === 'object' && market !== null && 'hours' in market ? market.hours : undefined;
   return hours === 'always' ? KRX_ALWAYS_OPEN : KRX_HOURS;
 }
+
+/** KRX's closing single-price auction: the last 10 minutes of each day's session (15:20–15:30). */
+const CLOSING_AUCTION_MS = 10 * 60_000;
+
+/**
+ * When an IOC order can be sent to KRX: the continuous session only, from the
+ * open to 10 minutes before the close. The single-price auctions take no IOC
+ * orders (KIS refuses them), so the order path treats them as closed; the
+ * opening auction is before the open and already closed in {@link KRX_HOURS}.
+ */
+export const KRX_IOC_HOURS: MarketHours = {
+  name: 'exchange',
+  isOpen(nowMs) {
+    if (!KRX_HOURS.isOpen(nowMs)) return false;
+    const s = sessionOf(XKRX_CALENDAR, XKRX_CALENDAR.dateOf(nowMs));
+    return s !== null && nowMs < s.close - CLOSING_AUCTION_MS;
+  },
+  nextOpen: (nowMs) => KRX_HOURS.nextOpen(nowMs),
+};
+
+/** {@link krxMarketHoursFor} for the order path: {@link KRX_IOC_HOURS} (or always open for tests). */
+export function krxOrderHoursFor(config: object): MarketHours {
+  const hours = krxMarketHoursFor(config);
+  return hours === KRX_ALWAYS_OPEN ? hours : KRX_IOC_HOURS;
+}

@@ -10,7 +10,7 @@ import { marketHoursFor, queueWindowAt } from '../../engine/market-hours.js';
 import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
 import type { Keyboard } from '../format/message.js';
 import { brokerClosedApproveText, krxClosedApproveText, marketClosedApproveText, nyDayClock } from '../views/queue-view.js';
-import { krxMarketHoursFor } from '../../engine/krx-hours.js';
+import { krxOrderHoursFor } from '../../engine/krx-hours.js';
 import { marketOfSymbol } from '../../engine/market/symbols.js';
 import { queueOfferAt } from '../views/pick-card.js';
 import { QUEUE_FOR_OPEN, queueButton } from './queue-button.js';
@@ -156,7 +156,7 @@ async function refuseWhileClosed(deps: BotDeps, telegram: Telegram, req: Decisio
 
 /** A KR pick while KRX is closed: refused (audited), the card left as it is. Null while KRX is open or the pick is not pending. */
 async function refuseWhileKrxClosed(deps: BotDeps, req: DecisionRequest, pick: { symbol: string; state: string; expiresAt: Date }): Promise<DecisionAnswer | null> {
-  const hours = krxMarketHoursFor(deps.config);
+  const hours = krxOrderHoursFor(deps.config);
   const now = deps.now();
   if (hours.isOpen(now) || pick.state !== 'PENDING' || pick.expiresAt.getTime() <= now) return null;
   await audit(deps, 'pick.approve_refused', req, { reason: 'market_closed', market: 'KR' });

@@ -1,6 +1,6 @@
 import type { Context } from 'telegraf';
 import { marketHoursFor, type MarketHours } from '../../engine/market-hours.js';
-import { krxMarketHoursFor } from '../../engine/krx-hours.js';
+import { krxOrderHoursFor } from '../../engine/krx-hours.js';
 import { z } from 'zod';
 import { pgText } from '../../lib/sql-columns.js';
 import { rowOf } from '../../lib/sql-rows.js';
@@ -27,7 +27,7 @@ import { ignoredBecause, EDIT_MAY_FAIL } from '../../jobs/ignore.js';
  */
 export function closeAskDeps(deps: BotDeps, symbol?: string): CloseAskDeps {
   const kr = symbol !== undefined && KRX_CODE.test(symbol.trim());
-  const hours = kr ? withoutQueue(krxMarketHoursFor(deps.config)) : marketHoursFor(deps.config);
+  const hours = kr ? withoutQueue(krxOrderHoursFor(deps.config)) : marketHoursFor(deps.config);
   return { db: deps.uow, killSwitch: deps.killSwitch, hours, now: () => new Date(deps.now()), audit: deps.audit, timeInForce: kr ? null : orderTimeInForce(deps.config.broker), log: deps.log };
 }
 

@@ -37,7 +37,7 @@ export const executionRenderers: RendererTable<ExecutionNotice> = {
     return { ops: [{ kind: 'text', ...asFormatted(text) }], origin: 'kill' };
   },
   'execution.exits': async (n) => ({ ops: [{ kind: 'text', ...asFormatted(exitOutcomesView('🚪 Exits', n.outcomes, null)) }], origin: 'exits' }),
-  'execution.flatten': async (n) => ({ ops: [{ kind: 'text', ...asFormatted(exitOutcomesView('🧯 Flatten', n.outcomes, n.brokerPositions)) }], origin: 'flatten' }),
+  'execution.flatten': async (n) => ({ ops: [{ kind: 'text', ...asFormatted(exitOutcomesView('🧯 Flatten', n.outcomes, n.brokerPositions, n.notNow)) }], origin: 'flatten' }),
   'execution.reconcile': async ({ report }) => {
     const text = join([fmt`${bold(report.ok ? '🧮 Reconciliation: books match the broker' : '🧮 Reconciliation found differences')}`, ...reconcileLines(report)], '\n');
     return { ops: [{ kind: 'text', ...asFormatted(text) }], origin: 'reconcile' };

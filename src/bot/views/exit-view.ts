@@ -5,6 +5,7 @@ import { nyClock } from '../format/ny-time.js';
 import type { ExitOutcome, ExitTrigger, OrderExitReason } from '../../trading/execution/exit-types.js';
 import { usd } from '../../engine/risk/index.js';
 import { amountsOfSymbol } from '../format/market-amounts.js';
+import type { FlattenNotice } from '../../trading/execution/notices.js';
 import { recordedReasonText, unfilledText } from './recorded-reasons.js';
 
 /**
@@ -12,17 +13,21 @@ import { recordedReasonText, unfilledText } from './recorded-reasons.js';
  * one line per position, most important first (sold, then problems), and
  * the broker's positions afterwards as proof when known.
  */
-export function exitOutcomesView(title: string, outcomes: readonly ExitOutcome[], brokerPositions: readonly BrokerPosition[] | null): FmtString {
+export function exitOutcomesView(title: string, outcomes: readonly ExitOutcome[], brokerPositions: readonly BrokerPosition[] | null, notNow?: FlattenNotice['notNow']): FmtString {
   const head = fmt`${bold(title)}`;
+  if (notNow) {
+    const held = notNow.positions.length === 0 ? 'its positions could not be read' : notNow.positions.map((x) => `${x.symbol} ${x.qty}`).join(', ');
+    const when = notNow.nextOpenMs === null ? 'its next session' : `${new Date(notNow.nextOpenMs + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} KST`;
+    return fmt`${head} · KR\nKRX takes no orders now (closed, or an auction): nothing was sold. Still held: ${held}. /close each one from ${when} (KRX's continuous session, 09:00–15:20 KST).`;
+  }
   if (outcomes.length === 0) {
     const held = brokerPositions === null ? '' : ` Broker positions: ${brokerPositions.length}.`;
     return fmt`${head}\nNo open positions: nothing to sell.${held}`;
   }
   const sold = outcomes.filter((o) => o.filledQty > 0);
   const rest = outcomes.filter((o) => o.filledQty === 0);
-  const pnl = sold.reduce((s, o) => s + (o.realizedPnl ?? 0), 0);
   const lines: (string | FmtString)[] = [head];
-  if (sold.length > 0) lines.push(`Sold ${sold.length} position(s), realized ${money(pnl)}.`);
+  if (sold.length > 0) lines.push(`Sold ${sold.length} position(s), realized ${realizedPerMarket(sold)}.`);
   for (const o of [...sold, ...rest]) lines.push(`• ${exitLine(o)}`);
   if (brokerPositions !== null) {
     lines.push(
@@ -149,4 +154,15 @@ function clip(s: string): string {
 /** Dollars as always for a US symbol; whole won (₩) for a KRX code. */
 function moneyOf(symbol: string): (n: number) => string {
   return /^\d{6}$/.test(symbol) ? (n) => amountsOfSymbol(symbol).amount(n) : usd;
+}
+
+/** Realized P&L summed per market, each in its currency ("$12.00"; "$12.00 (US) · -₩2,100 (KR)"): won and dollars are never added. */
+function realizedPerMarket(sold: readonly ExitOutcome[]): string {
+  const sums = new Map<'US' | 'KR', number>();
+  for (const o of sold) {
+    const m = /^\d{6}$/.test(o.symbol) ? 'KR' : 'US';
+    sums.set(m, (sums.get(m) ?? 0) + (o.realizedPnl ?? 0));
+  }
+  const shown = [...sums].map(([m, v]) => [m, m === 'US' ? money(v) : amountsOfSymbol('000000').amount(v)] as const);
+  return shown.length === 1 ? shown[0]![1] : shown.map(([m, t]) => `${t} (${m})`).join(' · ');
 }

@@ -40,7 +40,7 @@ export function marketClosedApproveText(symbol: string | null, next: SessionInfo
 export function krxClosedApproveText(symbol: string, next: SessionInfo | null): string {
   const when = next ? kstDayClock(new Date(next.open)) : 'the next session';
   // Under Telegram's 200-character alert: what happened, and when to tap again.
-  return `🕰 KRX is closed: nothing was ordered for ${symbol} and the pick stays open until it expires. KRX opens ${when}; approve it then.`;
+  return `🕰 KRX takes no orders now (closed, or its closing auction): nothing was ordered for ${symbol}; the pick stays open until it expires. KRX opens ${when}.`;
 }
 
 /** "Tue 09:00 KST": a Seoul day and time (UTC+9 all year). */

@@ -5,6 +5,7 @@
  * ATRs above it, and a time stop. Levels are fixed at the signal bar and read
  * only bars up to it, so the signals are as causal as the family.
  */
+import type { ReasonNumbers } from '../strategies/format.js';
 import type { BarSeries } from '../bars.js';
 import { IndicatorCache } from '../indicators/cache.js';
 import type { AnyPatternFamily, PatternWhy } from '../patterns/registry.js';
@@ -17,6 +18,8 @@ export interface HypothesisSignalOptions {
   label?: string;
   /** Share indicator columns with other evaluations of the same series (ATR, SMA, RSI...). */
   cache?: IndicatorCache;
+  /** How price figures read in the reasons (whole won for KRX); default two decimals, trailing zeros off. */
+  numbers?: ReasonNumbers;
 }
 
 /**
@@ -46,7 +49,7 @@ export function hypothesisSignals(
   const strategy = familySource(family);
   const out: Signal[] = [];
   eachHypothesisHit(series, family, params, exits, opts.cache ?? new IndicatorCache(series), (t, atr, why, stop, target, score) => {
-    const reasons = describeWhy(why, params);
+    const reasons = describeWhy(why, params, opts.numbers);
     out.push({
       symbol: series.symbol,
       strategy,
@@ -167,7 +170,10 @@ function param(params: object, key: string): string {
  * "close 101.2 > SMA(200) 95.3"]. Numbers only (no currency): cards format
  * money themselves.
  */
-export function describeWhy(why: PatternWhy, params: object): string[] {
+export function describeWhy(why: PatternWhy, params: object, numbers?: ReasonNumbers): string[] {
+  // Prices in the market's format (ratios and percentages keep `num`); a comparison's two sides never print the same.
+  const px = (x: number): string => (numbers ? numbers.one(x) : num(x));
+  const vs = (a: number, b: number): [string, string] => (numbers ? numbers.pair(a, b) : [num(a), num(b)]);
   switch (why.family) {
     case 'momentum':
       return [
@@ -176,37 +182,37 @@ export function describeWhy(why: PatternWhy, params: object): string[] {
       ];
     case 'down_closes':
       return [
-        `${why.closes.length - 1} lower closes: ${why.closes.map((c) => num(c)).join(' → ')}`,
-        `close ${num(why.close)} > SMA(${why.smaPeriod}) ${num(why.sma)}`,
+        `${why.closes.length - 1} lower closes: ${why.closes.map((c) => px(c)).join(' → ')}`,
+        `close ${vs(why.close, why.sma)[0]} > SMA(${why.smaPeriod}) ${vs(why.close, why.sma)[1]}`,
       ];
     case 'rsi_oversold':
-      return [`RSI(${param(params, 'rsiPeriod')}) ${num(why.rsi, 1)} < ${why.maxRsi}`, `close ${num(why.close)} > SMA(${why.smaPeriod}) ${num(why.sma)}`];
+      return [`RSI(${param(params, 'rsiPeriod')}) ${num(why.rsi, 1)} < ${why.maxRsi}`, `close ${vs(why.close, why.sma)[0]} > SMA(${why.smaPeriod}) ${vs(why.close, why.sma)[1]}`];
     case 'ibs_low': {
-      const out = [`IBS ${num(why.ibs)} < ${why.maxIbs} (close ${num(why.close)}, range ${num(why.low)}–${num(why.high)})`];
-      if (why.sma !== null) out.push(`close ${num(why.close)} > SMA(${why.smaPeriod}) ${num(why.sma)}`);
+      const out = [`IBS ${num(why.ibs)} < ${why.maxIbs} (close ${px(why.close)}, range ${px(why.low)}–${px(why.high)})`];
+      if (why.sma !== null) out.push(`close ${vs(why.close, why.sma)[0]} > SMA(${why.smaPeriod}) ${vs(why.close, why.sma)[1]}`);
       return out;
     }
     case 'high_breakout':
-      return [`close ${num(why.close)} > ${why.lookback}-bar closing high ${num(why.priorHighestClose)}`];
+      return [`close ${vs(why.close, why.priorHighestClose)[0]} > ${why.lookback}-bar closing high ${vs(why.close, why.priorHighestClose)[1]}`];
     case 'volume_spike':
-      return [`volume ${num(why.volumeRatio)}× its average (≥ ${why.minVolumeRatio}×)`, `up close ${num(why.prevClose)} → ${num(why.close)}`];
+      return [`volume ${num(why.volumeRatio)}× its average (≥ ${why.minVolumeRatio}×)`, `up close ${px(why.prevClose)} → ${px(why.close)}`];
     case 'ma_cross':
-      return [`SMA(${why.fastPeriod}) ${num(why.fast)} crossed above SMA(${why.slowPeriod}) ${num(why.slow)}`];
+      return [`SMA(${why.fastPeriod}) ${vs(why.fast, why.slow)[0]} crossed above SMA(${why.slowPeriod}) ${vs(why.fast, why.slow)[1]}`];
     case 'nr_breakout':
-      return [`close ${num(why.close)} > high ${num(why.setupHigh)} of the NR${why.nrBars} bar`];
+      return [`close ${vs(why.close, why.setupHigh)[0]} > high ${vs(why.close, why.setupHigh)[1]} of the NR${why.nrBars} bar`];
     case 'turn_of_month':
       return [`trading day ${why.tradingDay} of the month (from ${why.monthStart})`];
     case 'bollinger_squeeze':
       return [
-        `close ${num(why.close)} > upper band ${num(why.upper)} (BB(${why.period}, ${num(why.stdDevs, 1)}))`,
+        `close ${vs(why.close, why.upper)[0]} > upper band ${vs(why.close, why.upper)[1]} (BB(${why.period}, ${num(why.stdDevs, 1)}))`,
         `band width ${num(why.squeezeWidth * 100, 1)}% was the narrowest of ${why.squeezeLookback} bars`,
       ];
     case 'gap_down_reversal':
-      return [`opened ${num(why.gapPct, 1)}% below the prior close ${num(why.prevClose)} (≥ ${num(why.minGapPct, 1)}%), closed up at ${num(why.close)}`];
+      return [`opened ${num(why.gapPct, 1)}% below the prior close ${px(why.prevClose)} (≥ ${num(why.minGapPct, 1)}%), closed up at ${px(why.close)}`];
     case 'donchian':
-      return [`close ${num(why.close)} > ${why.lookback}-day high ${num(why.channelHigh)}`, `close > SMA(${why.smaPeriod}) ${num(why.sma)}`];
+      return [`close ${vs(why.close, why.channelHigh)[0]} > ${why.lookback}-day high ${vs(why.close, why.channelHigh)[1]}`, `close > SMA(${why.smaPeriod}) ${vs(why.close, why.sma)[1]}`];
     case 'turtle_soup':
-      return [`low ${num(why.low)} swept the ${why.lookback}-day low ${num(why.priorLow)} (set ${why.barsSinceLow} bars ago), closed back at ${num(why.close)}`];
+      return [`low ${vs(why.low, why.priorLow)[0]} swept the ${why.lookback}-day low ${vs(why.low, why.priorLow)[1]} (set ${why.barsSinceLow} bars ago), closed back at ${px(why.close)}`];
     default:
       return unknownFamily(why);
   }

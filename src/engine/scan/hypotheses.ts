@@ -1,4 +1,5 @@
 import type { BarSeries } from '../bars.js';
+import type { ReasonNumbers } from '../strategies/format.js';
 import type { HypothesisExits } from '../hypotheses/definition.js';
 import { hypothesisSignals } from '../hypotheses/signals.js';
 import { IndicatorCache } from '../indicators/cache.js';
@@ -38,6 +39,7 @@ export function scanHypotheses(
   asOf: string,
   hypotheses: readonly ScanHypothesis[],
   levels: <S extends Signal>(signal: S) => S = levelsOnTick,
+  numbers?: ReasonNumbers,
 ): { signals: Signal[]; problems: HypothesisScanProblem[] } {
   const problems: HypothesisScanProblem[] = [];
   const ready: { h: ScanHypothesis; family: ReturnType<typeof familyById>; params: object }[] = [];
@@ -57,7 +59,7 @@ export function scanHypotheses(
     const cache = new IndicatorCache(s);
     for (const { h, family, params } of ready) {
       const label = `Hypothesis ${h.id} (${family.title})`;
-      const all = hypothesisSignals(s, family, params, h.exits, { label, cache });
+      const all = hypothesisSignals(s, family, params, h.exits, { label, cache, ...(numbers ? { numbers } : {}) });
       const sig = all[all.length - 1];
       if (sig && sig.index === last) signals.push(levels({ ...sig, strategy: hypothesisSourceId(h.id) }));
     }

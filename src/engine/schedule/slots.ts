@@ -170,7 +170,8 @@ function kindRules(kind: AnySlotKind, at: TimeSpec, hours: RegularHours): { unti
       // A scan written before the regular open (a KR scan at 08:10 KST) ranks the previous close and
       // posts its picks before the pre-open auction: it runs before the open, late opens included.
       // Its picks can be approved all session, so a missed one is still caught up until the close.
-      if (regularDayMinutes(at, hours) < hours.open) return { until: { anchor: 'close', minutes: 0 }, whileOpen: false };
+      // KRX only: a US scan set before the open keeps being skipped, as it always was.
+      if (hours === REGULAR_HOURS.KR && regularDayMinutes(at, hours) < hours.open) return { until: { anchor: 'close', minutes: 0 }, whileOpen: false };
       return { until: { anchor: 'close', minutes: 0 }, whileOpen: true };
     case 'exits':
       // Intraday work is pointless once the market has closed.

@@ -222,6 +222,22 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
           noKrLane(deps, 'flatten');
           continue;
         }
+        const nowMs = (deps.now ?? (() => new Date()))().getTime();
+        if (market === 'KR' && deps.kr && !deps.kr.marketHours.isOpen(nowMs)) {
+          // KRX takes no IOC orders now (closed, or an auction): sending would only be refused and use up
+          // the day's flatten attempts. The KR book is told as held, with KRX's next open; nothing is sent.
+          const held = await lane.broker.listPositions().catch(orElse(lane, null, 'KR broker positions unreadable; the not-now reply goes without them', { market }));
+          if (held === null || held.length > 0) {
+            const next = deps.kr.marketHours.nextOpen(nowMs);
+            await lane.publisher.publish(
+              p.chatId,
+              { kind: 'execution.flatten', outcomes: [], brokerPositions: held, notNow: { market: 'KR', positions: (held ?? []).map((x) => ({ symbol: x.symbol, qty: x.qty })), nextOpenMs: next?.open ?? null } },
+              { key: `${run.job.id}-reply-kr` },
+            );
+          }
+          orders[market] = 0;
+          continue;
+        }
         const outcomes = await flattenAll(lane.exits, { requestedBy: p.userId, confirmedEpoch: p.epoch });
         orders[market] = outcomes.length;
         await alertAmbiguousOrders(lane.alerts, lane.broker.name, ambiguousOf(outcomes));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { roundKrw } from '../../lib/money.js';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { BrokerOrder } from '../../adapters/brokers/port.js';
@@ -440,7 +441,8 @@ export class ExitDesk {
       if (upd.length === 0) return null; // booked by an earlier run
       const pos = await rowOf(tx, HeldRow, `SELECT qty, avg_cost FROM positions WHERE symbol = $1 AND strategy = $2 FOR UPDATE`, [o.symbol, o.strategy]);
       const sold = pos ? Math.min(filled, pos.qty) : 0;
-      const realized = filled > 0 && pos ? round6((avg - Number(pos.avg_cost)) * filled) : 0;
+      // Won are whole: an average cost over several fills can carry a fraction, the booked P&L cannot.
+      const realized = filled > 0 && pos ? (marketOfSymbol(o.symbol) === 'KR' ? roundKrw((avg - Number(pos.avg_cost)) * filled, 'round') : round6((avg - Number(pos.avg_cost)) * filled)) : 0;
       await tx.exec(`UPDATE orders SET realized_pnl = $2 WHERE id = $1`, [o.id, realized]);
       if (filled > 0) {
         for (const [i, x] of f.fills.entries()) {

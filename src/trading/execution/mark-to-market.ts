@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { roundKrw } from '../../lib/money.js';
 import { z } from 'zod';
 import type { SqlSession, UnitOfWork } from '../../adapters/db/port.js';
 import type { Broker } from '../../adapters/brokers/port.js';
@@ -111,6 +112,8 @@ export async function markToMarket(deps: MarkToMarketDeps, opts: { date: string 
   const { date } = opts;
   const market = deps.market ?? 'US';
   const { currency } = MARKETS[market];
+  // Won are whole (an average cost over several fills may carry a fraction; a marked amount cannot).
+  const amount = market === 'KR' ? (v: number) => roundKrw(v, 'round') : round6;
   const calendar = marketCalendar(market);
   try {
     calendar.isSession(date); // throws on a malformed date or one outside the calendar
@@ -162,13 +165,13 @@ export async function markToMarket(deps: MarkToMarketDeps, opts: { date: string 
       source === 'last_price'
         ? { source: p.last_price_source, at: p.last_price_at }
         : { source: storedSource(origin ?? { kind: 'cost' }), at: priceAt };
-    const mark: PositionMark = { symbol: p.symbol, strategy: p.strategy, qty: p.qty, avgCost, price, priceDate, source, origin, unrealizedPnl: round6((price - avgCost) * p.qty) };
+    const mark: PositionMark = { symbol: p.symbol, strategy: p.strategy, qty: p.qty, avgCost, price, priceDate, source, origin, unrealizedPnl: amount((price - avgCost) * p.qty) };
     if (live?.asked && source !== 'broker') mark.brokerMissing = true;
     marks.push(mark);
     writes.push({ mark, stored, priceAt });
   }
 
-  const marketValue = round6(marks.reduce((s, m) => s + m.qty * m.price, 0));
+  const marketValue = amount(marks.reduce((s, m) => s + m.qty * m.price, 0));
   const unrealized = round6(marks.reduce((s, m) => s + m.unrealizedPnl, 0));
   // A trade is filed under the session of its fill: a Saturday sell is Monday's, never Friday's.
   const window = tradeWindow(date, date, market);

@@ -67,7 +67,7 @@ export async function loadPnl(db: SqlSession, period: PnlPeriod, now: Date): Pro
   const usWindow = tradeWindow(usRange.from, usRange.to, 'US');
   const [books, realizedNet] = await Promise.all([
     Promise.all(MARKET_IDS.map((m) => loadMarketPnl(db, m, period, now, positions))),
-    realizedNetBetween(db, usWindow.after, usWindow.through),
+    realizedNetBetween(db, usWindow.after, usWindow.through, 'US'),
   ]);
   const us = books.find((b) => b.market === 'US')!;
   const markets = books.filter(hasData);

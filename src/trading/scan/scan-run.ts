@@ -197,7 +197,7 @@ export async function scanChunk(
     if (kept.length === current.length) whole.push(h);
     else partial.push({ h, series: kept });
   }
-  const runs = [scanHypotheses(current, asOf, whole, rules.levels), ...partial.map((p) => scanHypotheses(p.series, asOf, [p.h], rules.levels))];
+  const runs = [scanHypotheses(current, asOf, whole, rules.levels, rules.numbers), ...partial.map((p) => scanHypotheses(p.series, asOf, [p.h], rules.levels, rules.numbers))];
   const hypSignals = runs.flatMap((r) => r.signals);
   const problems = runs.flatMap((r) => r.problems);
   return withGaps({ evaluated: out.evaluated, skipped: out.skipped.length + thin, signals: [...out.signals, ...hypSignals], ...(problems.length ? { problems } : {}) });

@@ -8,6 +8,7 @@ import type { Job } from 'bullmq';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { executionHandlers, type ExecutionQueueDeps, type MarketLane } from '../../../../src/jobs/handlers/execution.js';
+import { KRX_IOC_HOURS } from '../../../../src/engine/krx-hours.js';
 import type { JobRun } from '../../../../src/jobs/worker-runtime.js';
 import type { ExitDeps } from '../../../../src/trading/execution/exits.js';
 import { makeExitsWorld, type ExitsWorld } from '../../trading/execution/exits-setup.js';
@@ -38,10 +39,12 @@ const run = (id: string): JobRun => ({ job: { id } as Job, log, token: undefined
  * exits ignore the session (`requireOpenSession: false`): a KR job wrongly run on the US lane
  * would sell the US position under its stop, so "US left alone" is a real check.
  */
-function queueDeps(): ExecutionQueueDeps {
+function queueDeps(o: { now?: Date } = {}): ExecutionQueueDeps {
   const usExits: ExitDeps = w.exitDeps({ now: () => KST.midday, limits: { requireOpenSession: false } });
   const krLane = {
     broker: kr.broker,
+    // KRX's order hours (IOC only in the continuous session); the handler's clock is `o.now` (default KST.midday).
+    marketHours: KRX_IOC_HOURS,
     exits: kr.deps(),
     marks: { db: w.uow(), market: 'KR', broker: kr.broker, startingCash: 100_000_000, now: () => KST.midday },
   } as unknown as MarketLane;
@@ -49,6 +52,7 @@ function queueDeps(): ExecutionQueueDeps {
     db: w.uow(),
     broker: w.paper(),
     kr: krLane,
+    now: () => o.now ?? KST.midday,
     exits: usExits,
     marks: { db: w.uow(), startingCash: 100_000 },
     execution: { logger: log },
@@ -146,6 +150,19 @@ describe('execution handlers per market', () => {
       { chatId: 7, kind: 'execution.flatten', symbols: ['AAA'], key: 'flatten-t1-reply' },
       { chatId: 7, kind: 'execution.flatten', symbols: ['069500'], key: 'flatten-t1-reply-kr' },
     ]);
+  });
+
+  it("'execution.flatten' while KRX takes no orders sends no KR sale: the KR book is told as held, with KRX's next open", async () => {
+    await w.hold({ symbol: 'AAA', qty: 10, price: 10, stop: null });
+    await kr.hold({ symbol: '069500', qty: 5, price: 35_000, stop: null });
+    w.quote('AAA', 10.5);
+    const epoch = await engagedEpoch();
+    // 15:25 KST on Tue 2025-07-08: KRX's closing auction (KIS refuses IOC orders then).
+    const res = await executionHandlers(queueDeps({ now: new Date('2025-07-08T06:25:00Z') }))['execution.flatten']({ updateId: 1, chatId: 7, userId: 1, role: 'admin', epoch }, run('flatten-n1'));
+    expect(res).toEqual({ orders: 1, kr: 0 });
+    expect((await w.position('069500'))?.qty).toBe(5);
+    expect((await w.ds.query(`SELECT count(*)::int AS n FROM orders WHERE symbol = '069500'`)) as unknown[]).toEqual([{ n: 0 }]);
+    expect(published.map((p) => p.key)).toEqual(['flatten-n1-reply', 'flatten-n1-reply-kr']);
   });
 
   it("'execution.flatten' with market US flattens the US book only", async () => {

@@ -97,11 +97,12 @@ describe('loadPnl with fees', () => {
     await roundTrip(kr, '069500', 35_020, 35_010, 'KR', KR_TIME, -100);
 
     const r = await loadPnl(new TypeOrmUnitOfWork(ds), 'day', NOW);
-    expect(r.realizedNet).toEqual([
-      { currency: 'KRW', gross: -100, fees: 104, net: -204, fillsWithFee: 2, fillsFeeUnknown: 0 },
-      { currency: 'USD', gross: -10, fees: 1.56, net: -11.56, fillsWithFee: 2, fillsFeeUnknown: 0 },
-    ]);
-    for (const c of r.realizedNet!) expect(c.gross - c.fees).toBeCloseTo(c.net, 9);
+    // The top level is the US book, in dollars; each market's own figures are in `markets`.
+    expect(r.realizedNet).toEqual([{ currency: 'USD', gross: -10, fees: 1.56, net: -11.56, fillsWithFee: 2, fillsFeeUnknown: 0 }]);
+    // KR's "day" is its own Seoul session: read at 17:00 KST on 3 June, after that session.
+    const krNet = (await loadPnl(new TypeOrmUnitOfWork(ds), 'day', new Date('2024-06-03T08:00:00Z'))).markets?.find((m) => m.market === 'KR')?.realizedNet;
+    expect(krNet).toEqual({ currency: 'KRW', gross: -100, fees: 104, net: -204, fillsWithFee: 2, fillsFeeUnknown: 0 });
+    for (const c of [...r.realizedNet!, krNet!]) expect(c.gross - c.fees).toBeCloseTo(c.net, 9);
   });
 
   it('counts fills whose fee is unknown apart: they are not in the fee total', async () => {

@@ -44,10 +44,9 @@ describe('pre-open scans', () => {
     expect(occurrenceOn(scan, '2026-11-19', KR)).toBeNull();
   });
 
-  it('the same rule on the US clock: 09:00 New York is before the 09:30 open; the default scans are unchanged', () => {
+  it('a US scan set before the open keeps needing the open (the pre-open rule is KRX\'s); the default scans are unchanged', () => {
     const early = makeSlot('scan', '09:00');
-    expect(early.whileOpen).toBe(false);
-    expect(occurrenceOn(early, '2026-03-10')!.dueAt).toBe(et('2026-03-10', '09:00', 4));
+    expect(early.whileOpen).toBe(true);
     for (const t of ['09:35', 'open', 'close-5']) expect(makeSlot('scan', t).whileOpen, t).toBe(true);
   });
 
