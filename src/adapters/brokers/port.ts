@@ -1,9 +1,7 @@
 import { BrokerError } from '../../lib/broker-errors.js';
 import { MAX_CLIENT_ORDER_ID_LENGTH, type OrderStatus } from '../../lib/order-status.js';
-import { TICKER_PATTERN } from '../../engine/market/symbols.js';
+import { isKrxCode, TICKER_PATTERN } from '../../engine/market/symbols.js';
 
-/** A KRX code (parseSymbol's rule), tested without throwing on anything else. */
-const KRX_CODE = /^\d{6}$/;
 
 /**
  * The Broker port: what the approval flow, OMS and risk gates call to place
@@ -249,7 +247,7 @@ export function orderMismatch(found: BrokerOrder, sent: SentOrder): string | nul
   if (found.side !== sent.side) diffs.push(`side ${found.side}, not ${sent.side}`);
   if (found.qty !== sent.qty) diffs.push(`qty ${found.qty}, not ${sent.qty}`);
   // A KRX limit is rounded onto the won grid (at most 5 won for an ETF); a US one to the Reg NMS tick.
-  const tick = KRX_CODE.test(sent.symbol) ? 5 : sent.limitPrice >= 1 ? 0.01 : 0.0001;
+  const tick = isKrxCode(sent.symbol) ? 5 : sent.limitPrice >= 1 ? 0.01 : 0.0001;
   if (found.limitPrice === null || Math.abs(found.limitPrice - sent.limitPrice) > tick + 1e-9) diffs.push(`limit ${found.limitPrice ?? 'none (market)'}, not ${sent.limitPrice}`);
   return diffs.length === 0 ? null : diffs.join('; ');
 }

@@ -1,4 +1,5 @@
 import type { Context } from 'telegraf';
+import { isKrxCode } from '../../engine/market/symbols.js';
 import { marketHoursFor, type MarketHours } from '../../engine/market-hours.js';
 import { krxOrderHoursFor } from '../../engine/krx-hours.js';
 import { z } from 'zod';
@@ -26,13 +27,11 @@ import { ignoredBecause, EDIT_MAY_FAIL } from '../../jobs/ignore.js';
  * the answer is "closed, /close works then".
  */
 export function closeAskDeps(deps: BotDeps, symbol?: string): CloseAskDeps {
-  const kr = symbol !== undefined && KRX_CODE.test(symbol.trim());
+  const kr = symbol !== undefined && isKrxCode(symbol.trim());
   const hours = kr ? withoutQueue(krxOrderHoursFor(deps.config)) : marketHoursFor(deps.config);
   return { db: deps.uow, killSwitch: deps.killSwitch, hours, now: () => new Date(deps.now()), audit: deps.audit, timeInForce: kr ? null : orderTimeInForce(deps.config.broker), log: deps.log };
 }
 
-/** A KRX code (six digits), tested without throwing on anything else. */
-const KRX_CODE = /^\d{6}$/;
 
 /** `hours` that never offer a next open, so no queue is offered (KR orders are not queued yet). */
 function withoutQueue(hours: MarketHours): MarketHours {

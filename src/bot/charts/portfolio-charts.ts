@@ -1,4 +1,5 @@
 import type { BarChartSpec, CandleChartSpec, LineChartSpec, PriceLevel } from '../../adapters/charts/port.js';
+import { isKrxCode } from '../../engine/market/symbols.js';
 import { equityChartSpec } from './specs.js';
 import type { OrderSummary } from '../../trading/execution/execute.js';
 import { price } from '../format/display.js';
@@ -96,7 +97,7 @@ export function fillChart(o: OrderSummary, ctx: FillContext): CandleChartSpec | 
   const { price } = amountsOfSymbol(o.symbol);
   // No limit line: it sits within cents of the fill, and the two labels would overlap; the caption has it.
   const levels: PriceLevel[] = [{ role: 'entry', price: o.avgFillPrice, label: `Filled ${price(o.avgFillPrice)}` }];
-  if (ctx.stop !== null && Number.isFinite(ctx.stop)) levels.push({ role: 'stop', price: ctx.stop, ...(/^\d{6}$/.test(o.symbol) ? { label: `Stop ${price(ctx.stop)}` } : {}) });
+  if (ctx.stop !== null && Number.isFinite(ctx.stop)) levels.push({ role: 'stop', price: ctx.stop, ...(isKrxCode(o.symbol) ? { label: `Stop ${price(ctx.stop)}` } : {}) });
   return {
     kind: 'candles',
     title: `${o.symbol} · ${o.side === 'buy' ? 'bought' : 'sold'} ${o.filledQty} @ ${price(o.avgFillPrice)}`,

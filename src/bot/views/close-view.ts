@@ -1,4 +1,5 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
+import { isKrxCode } from '../../engine/market/symbols.js';
 import type { SessionInfo } from '../../engine/calendar/index.js';
 import type { CloseAsk, CloseConfirm, CloseQueueConfirm, CloseResult } from '../../trading/execution/close-position.js';
 import type { ConfirmRefusal } from '../../trading/confirmations/confirmations.js';
@@ -22,7 +23,7 @@ function opensAt(next: SessionInfo | null): string {
 /** Outside the regular session: nothing is sold now. */
 export function closeMarketClosedText(symbol: string, next: SessionInfo | null): FmtString {
   // A KRX code: KRX's session, in Seoul time; its sale is not queued (the open queue is NYSE's).
-  if (/^\d{6}$/.test(symbol)) {
+  if (isKrxCode(symbol)) {
     return fmt`🕰 ${bold`KRX closed`}: selling ${symbol} now cannot fill (it is sold only in KRX's continuous session, 09:00–15:20 KST on a regular day, outside the auctions), so nothing was sold. /close works then.`;
   }
   return fmt`🕰 ${bold`Market closed`}: selling ${symbol} now cannot fill (Courtside's sells execute only in the regular session), so nothing was sold. The next session opens ${opensAt(next)} (New York time); /close works then.`;

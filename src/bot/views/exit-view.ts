@@ -1,4 +1,6 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
+import { marketStamp } from '../format/market-stamp.js';
+import { isKrxCode } from '../../engine/market/symbols.js';
 import type { BrokerPosition } from '../../adapters/brokers/port.js';
 import { money } from '../format/numbers.js';
 import { nyClock } from '../format/ny-time.js';
@@ -17,7 +19,7 @@ export function exitOutcomesView(title: string, outcomes: readonly ExitOutcome[]
   const head = fmt`${bold(title)}`;
   if (notNow) {
     const held = notNow.positions.length === 0 ? 'its positions could not be read' : notNow.positions.map((x) => `${x.symbol} ${x.qty}`).join(', ');
-    const when = notNow.nextOpenMs === null ? 'its next session' : `${new Date(notNow.nextOpenMs + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} KST`;
+    const when = notNow.nextOpenMs === null ? 'its next session' : marketStamp('KR', new Date(notNow.nextOpenMs));
     return fmt`${head} · KR\nKRX takes no orders now (closed, or an auction): nothing was sold. Still held: ${held}. /close each one from ${when} (KRX's continuous session, 09:00–15:20 KST).`;
   }
   if (outcomes.length === 0) {
@@ -153,14 +155,14 @@ function clip(s: string): string {
 
 /** Dollars as always for a US symbol; whole won (₩) for a KRX code. */
 function moneyOf(symbol: string): (n: number) => string {
-  return /^\d{6}$/.test(symbol) ? (n) => amountsOfSymbol(symbol).amount(n) : usd;
+  return isKrxCode(symbol) ? (n) => amountsOfSymbol(symbol).amount(n) : usd;
 }
 
 /** Realized P&L summed per market, each in its currency ("$12.00"; "$12.00 (US) · -₩2,100 (KR)"): won and dollars are never added. */
 function realizedPerMarket(sold: readonly ExitOutcome[]): string {
   const sums = new Map<'US' | 'KR', number>();
   for (const o of sold) {
-    const m = /^\d{6}$/.test(o.symbol) ? 'KR' : 'US';
+    const m = isKrxCode(o.symbol) ? 'KR' : 'US';
     sums.set(m, (sums.get(m) ?? 0) + (o.realizedPnl ?? 0));
   }
   const shown = [...sums].map(([m, v]) => [m, m === 'US' ? money(v) : amountsOfSymbol('000000').amount(v)] as const);

@@ -65,3 +65,12 @@ export function parseSymbol(raw: string): ParsedSymbol {
 export function marketOfSymbol(symbol: string): Market {
   return parseSymbol(symbol).market;
 }
+
+/**
+ * True for a KRX code (exactly six digits), false for anything else; never
+ * throws. For code that already holds a stored, valid symbol and only needs
+ * its market (views, adapters); {@link marketOfSymbol} validates as well.
+ */
+export function isKrxCode(symbol: string): boolean {
+  return KRX_CODE.test(symbol);
+}

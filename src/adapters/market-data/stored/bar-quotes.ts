@@ -1,8 +1,6 @@
 import { roundToTick } from '../../../engine/tick.js';
+import { isKrxCode } from '../../../engine/market/symbols.js';
 import { roundToMarketTick } from '../../../engine/market/ticks.js';
-
-/** A KRX code (six digits, parseSymbol's rule), tested without throwing on anything else. */
-const KRX_CODE = /^\d{6}$/;
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { TypeOrmUnitOfWork } from '../../db/unit-of-work.js';
@@ -55,7 +53,7 @@ export class StoredBarQuotes implements QuoteProvider {
     const half = (bar.close * this.spreadBps) / 20_000;
     // A tenth of the day's volume at the touch: enough depth for small retail orders, finite for big ones.
     const size = Math.max(1, Math.floor(bar.volume / 10));
-    if (KRX_CODE.test(bar.symbol)) {
+    if (isKrxCode(bar.symbol)) {
       // A KRX ETF quotes on its won grid of that day (bid down, ask up), as of the 15:30 KST close
       // (06:30Z): a cent-grid ask would put the KR entry limit, rounded down to the tick, below it.
       const on = (price: number, mode: 'down' | 'up') => roundToMarketTick({ market: 'KR', instrument: 'etf', date: bar.date, price }, mode);
