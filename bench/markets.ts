@@ -20,6 +20,9 @@ import { loadAverage } from './lib/system.js';
 import { mark, ms, num, type Cell, type Table, type Target } from './lib/table.js';
 import type { Benchmark } from './lib/types.js';
 import type { ChartSpec } from '../src/adapters/charts/port.js';
+import { positionsChartOps, positionsTextOp } from '../src/bot/render/portfolio.js';
+import type { RenderContext } from '../src/bot/render/types.js';
+import type { LocalApp } from './lib/app.js';
 
 /** The issue says "≤"; lib/table.ts has only "<" and "≥". */
 const atMost = (limit: number, unit: string): Target => ({ label: `≤ ${limit} ${unit}`, met: (v) => v <= limit });
@@ -78,6 +81,46 @@ function timeCharts(charts: { render: (spec: ChartSpec) => Promise<Buffer> }, si
   };
 }
 
+/**
+ * WHAT-IF `positions-text-first` (the proposed src change, see bench/README.md): while `on()`, the
+ * app's publisher delivers /positions' text as its own notify job (key `<key>`) before drawing, and
+ * the chart as a second job (`<key>-chart`) once drawn. Both parts are src/bot/render/portfolio.ts'
+ * own (positionsTextOp, positionsChartOps), so the messages are the ones the app sends; only when
+ * each is enqueued changes. Patched on the instance the worker's handlers call.
+ */
+function textFirst(app: LocalApp, mode: () => 'off' | 'awaited' | 'detached'): void {
+  const a = app.running.app;
+  const publisher = a.publisher;
+  const publish = publisher.publish.bind(publisher);
+  const ctx: RenderContext = {
+    charts: a.charts,
+    photoOp: (png, caption, keyboard, ref) => a.notifier.photoOp(png, caption, keyboard, ref),
+    callbackKey: a.config.telegram.callbackKey,
+    now: () => Date.now(),
+    log: a.log,
+  };
+  let drawing = 0;
+  const sendChart = async (chatId: number, notice: Parameters<typeof positionsChartOps>[0], opts: { key?: string; delayMs?: number; silent?: boolean }) => {
+    const chart = await positionsChartOps(notice, ctx);
+    if (chart.length > 0) await a.notifier.deliver(chatId, chart, 'positions', opts.key ? `${opts.key}-chart` : undefined, opts.delayMs, opts.silent);
+  };
+  publisher.publish = async (chatId, notice, opts = {}) => {
+    const m = mode();
+    if (m === 'off' || notice.kind !== 'portfolio.positions') return publish(chatId, notice, opts);
+    await a.notifier.deliver(chatId, [positionsTextOp(notice, ctx)], 'positions', opts.key, opts.delayMs, opts.silent);
+    if (m === 'awaited') return sendChart(chatId, notice, opts);
+    // Detached: the command job ends with the text; at most DETACHED_DRAWS charts are in the works,
+    // one more is shed (the text has the numbers), so draws can never queue up behind the texts.
+    if (drawing >= DETACHED_DRAWS) return;
+    drawing++;
+    void sendChart(chatId, notice, opts)
+      .catch(() => undefined)
+      .finally(() => drawing--);
+  };
+}
+/** The what-if `positions-chart-detached`: charts drawn (or delivered) at once at most; more are shed. */
+const DETACHED_DRAWS = 2;
+
 function positionsRow({ phase: p, targets: withTargets, renders }: Booked): Cell[] {
   const s = summarize(p.samples.filter((x) => x.replied !== undefined).map((x) => x.replied! - x.sent));
   const photo = summarize(p.photoMs);
@@ -93,7 +136,7 @@ function positionsRow({ phase: p, targets: withTargets, renders }: Booked): Cell
     withTargets ? TARGET_P99.label : '',
     withTargets ? mark(s.p99, TARGET_P99) : '',
     ms(s.max),
-    p.photoMs.length ? `${ms(photo.p50)} / ${ms(photo.p99)}` : 'none',
+    p.photoMs.length ? `${ms(photo.p50)} / ${ms(photo.p99)}${photo.n < s.n ? ` (${photo.n} of ${s.n})` : ''}` : 'none',
     r.n ? `${r.n} × ${ms(r.mean)} (p99 ${ms(r.p99)})` : 'none',
   ];
 }
@@ -112,6 +155,8 @@ export const marketsBenchmark: Benchmark = {
     '--no-positions-peer': 'skip the US-only book',
     '--no-status-baseline': 'skip the reference row: /status at the same rate on the same app (what the machine allows a command now)',
     '--what-if=no-positions-chart': 'adds a US + KR book whose P&L chart is not drawn (text only): what the text would cost with the chart off its path (experiment)',
+    '--what-if=positions-text-first': 'adds a US + KR book whose text is enqueued before the chart is drawn, the chart following as its own notify job (the proposed src change; experiment). Several: --what-if=no-positions-chart,positions-text-first',
+    '--what-if=positions-chart-detached': 'as positions-text-first, but the command job ends once the text is enqueued; the chart is drawn outside it, at most 2 at once, and shed beyond that (experiment)',
   },
   async run(ctx) {
     const o = ctx.options;
@@ -124,8 +169,11 @@ export const marketsBenchmark: Benchmark = {
     const serialN = o.number('positions-serial', q ? 10 : 50);
     const withPeer = o.flag('positions-peer', true);
     const whatIf = (o.get('what-if') ?? '').split(',').map((w) => w.trim()).filter(Boolean);
-    for (const w of whatIf) if (w !== 'no-positions-chart') throw new Error(`--what-if: unknown experiment "${w}"; known: no-positions-chart`);
+    const known = ['no-positions-chart', 'positions-text-first', 'positions-chart-detached'];
+    for (const w of whatIf) if (!known.includes(w)) throw new Error(`--what-if: unknown experiment "${w}"; known: ${known.join(', ')}`);
     const noChartRow = whatIf.includes('no-positions-chart');
+    const textFirstRow = whatIf.includes('positions-text-first');
+    const detachedRow = whatIf.includes('positions-chart-detached');
     const withStatus = o.flag('status-baseline', true);
     const viewers = 4000;
     const now = Date.now();
@@ -177,9 +225,11 @@ export const marketsBenchmark: Benchmark = {
     const phases: Booked[] = [];
     const renders: number[] = [];
     let skipBars = false;
+    let textFirstMode: 'off' | 'awaited' | 'detached' = 'off';
     let current: KrScanRun | undefined;
     try {
       timeCharts(app.running.app.charts, renders, () => skipBars);
+      textFirst(app, () => textFirstMode);
       tapScans(app, () => current);
       instrumentLoads(app.running.app.bars, () => current);
       await sleep(500);
@@ -234,6 +284,16 @@ export const marketsBenchmark: Benchmark = {
         await book('WHAT-IF US + KR, no P&L chart', isBothBooks, false);
         skipBars = false;
       }
+      if (textFirstRow) {
+        textFirstMode = 'awaited';
+        await book('WHAT-IF US + KR, text first', isBothBooks, false);
+        textFirstMode = 'off';
+      }
+      if (detachedRow) {
+        textFirstMode = 'detached';
+        await book('WHAT-IF US + KR, chart detached', isBothBooks, false);
+        textFirstMode = 'off';
+      }
     } finally {
       current = undefined;
       ctx.progress('stopping the app…');
@@ -260,7 +320,7 @@ export const marketsBenchmark: Benchmark = {
       notes: [
         `Book: ${usPosNote} and ${krPosNote}; the peer rows drop the KR position (the book as it was before issue 15). The reference row is /status (command-roundtrip's command and targets) at the same rate on the same app just after: what a command costs on this machine at this moment. Replies are checked: "US + KR" must show both sections (🇺🇸 US (NYSE, $), 🇰🇷 KR (KRX, ₩)), the peer one US book without ₩; "wrong reply" counts misses.`,
         `As command-roundtrip: /positions from ${viewers} allow-listed viewers (ids ${FIRST_VIEWER}…) in rotation, one command in flight per chat; latency = emulator.sendUserMessage → the emulator handling the bot's sendMessage (the positions text) for that chat. Path: getUpdates → telegraf → BullMQ commands → worker (loadOpenPositions, one query) → notify queue → render (text, Close buttons, and the P&L bar chart, drawn before the text goes out) → sendMessage, then sendPhoto. Open loop: ${warmupS} s warm-up sent and discarded, then ${duration} s measured; NOTIFY_GLOBAL_PER_SEC=10000 (the default 30/s would cap the two messages per command at 15 commands/s). The peer runs after the first book on the same app, so it is the warmer of the two.`,
-        `Chart draws: every ChartRenderer.render during the run (warm-up included), timed on the app's instance. LocalChartRenderer draws synchronously on this process' event loop (Chart.js on @napi-rs/canvas), where the bot, the workers and the emulator also run.${noChartRow ? ' WHAT-IF rows: the bar chart fails at once, so the renderer sends the text alone (as when a chart cannot be drawn) — an experiment, not the app as it ships.' : ''}`,
+        `Chart draws: every ChartRenderer.render during the run (warm-up included), timed on the app's instance. LocalChartRenderer draws synchronously on this process' event loop (Chart.js on @napi-rs/canvas), where the bot, the workers and the emulator also run.${noChartRow ? ' WHAT-IF "no P&L chart" rows: the bar chart fails at once, so the renderer sends the text alone (as when a chart cannot be drawn) — an experiment, not the app as it ships.' : ''}${textFirstRow ? ' WHAT-IF "text first" rows: the publisher enqueues the text (notify job <key>) before drawing, then the chart as its own job (<key>-chart), both from render/portfolio.ts — the proposed change, not the app as it ships; the chart is still drawn on this event loop, after the text is enqueued, and the command job waits for it.' : ''}${detachedRow ? ` WHAT-IF "chart detached" rows: as "text first", but the command job ends with the text; the chart is drawn outside the job, at most ${DETACHED_DRAWS} at once, and shed beyond that (the photo column counts the charts that came).` : ''}`,
         `Open-loop send lag max: ${phases.map((p) => (p.phase.maxLagMs === undefined ? null : `${p.phase.name.split(',')[0]} ${ms(p.phase.maxLagMs)}`)).filter(Boolean).join(', ') || 'n/a'}. Warm-up replies: ${phases.map((p) => p.phase.warmup.filter((s: Sample) => s.replied !== undefined).length).filter((n) => n > 0).join(', ') || 'none'}.`,
         `Load average (1/5/15 min) at start ${loadStart}, after seeding ${loadAfterSeed}, at the end ${loadEnd}.`,
       ],

@@ -1,11 +1,15 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
-import { createKisBroker, createKisConnection, type KisConnection, type KisConnectionOptions, type KrxHoursOf } from '../adapters/brokers/kis/index.js';
+import { createKisBroker, createKisConnection, type KisConnection, type KisConnectionOptions, type KrxHoursSource } from '../adapters/brokers/kis/index.js';
 import type { KisSettings } from '../adapters/brokers/kis/env.js';
 import type { Broker } from '../adapters/brokers/port.js';
 import { KisQuoteProvider } from '../adapters/market-data/kis/index.js';
 import type { QuoteProvider } from '../adapters/market-data/port.js';
+import { TypeOrmUnitOfWork } from '../adapters/db/unit-of-work.js';
+import { errText } from '../lib/errors.js';
+import { krxSessionHoursWithOverrides } from '../trading/calendar/krx-session-hours.js';
+import { sharedCalendarOverrides, type CalendarOverridesPort } from '../trading/calendar/overrides-source.js';
 import type { Config } from './config/config.js';
 
 export type { KisConnection } from '../adapters/brokers/kis/index.js';
@@ -30,8 +34,19 @@ export interface SharedKrBrokerState {
 }
 
 export interface KrTradingOptions {
-  /** KRX hours of a KST date (e.g. the calendar with its run-time overrides); default the engine's KRX calendar. */
-  hours?: KrxHoursOf;
+  /**
+   * KRX hours of a KST date for the KIS adapter's own session check. Default: the KRX calendar
+   * with its run-time overrides (`calendarOverrides`), so a day closed with
+   * `courtside calendar close --market krx` refuses IOC orders locally and a late open moves the
+   * opening auction, without a restart.
+   */
+  hours?: KrxHoursSource;
+  /**
+   * Where the run-time overrides are read (the process's cached reader, e.g.
+   * `sharedCalendarOverrides(app.uow)`, shared with the entry gate). Default: a cached reader
+   * over `ds`, one per DataSource, built on the first order.
+   */
+  calendarOverrides?: CalendarOverridesPort;
 }
 
 /**
@@ -41,13 +56,14 @@ export interface KrTradingOptions {
  * the market-aware PaperBroker, which the lead wires next to the US one.
  * KIS keeps its token, rate and order map in Redis, so kis-* needs `shared`.
  */
-export function createKrTradingDeps(config: Config, _ds: DataSource, logger: Logger, shared?: SharedKrBrokerState, options: KrTradingOptions = {}): KrTradingDeps | null {
+export function createKrTradingDeps(config: Config, ds: DataSource, logger: Logger, shared?: SharedKrBrokerState, options: KrTradingOptions = {}): KrTradingDeps | null {
   const kis = config.kr.kis;
   if (config.kr.broker === 'paper' || kis === null) return null;
   if (!shared) throw new Error(`BROKER_KR=${config.kr.broker} needs the shared Redis: KIS's one access token, request rate and order map live there`);
   const connectionOptions = kisConnectionOptions(kis, shared, logger);
   const connection = processConnection(shared.redis, kis, connectionOptions);
-  const broker = createKisBroker({ ...connectionOptions, connection, ...(options.hours ? { hours: options.hours } : {}) });
+  const hours = options.hours ?? krxSessionHoursWithOverrides(options.calendarOverrides ?? lazyOverrides(ds), (err) => warnUnreadable(logger, err));
+  const broker = createKisBroker({ ...connectionOptions, connection, hours });
   const quotes = new KisQuoteProvider({ connection, logger });
   return { broker, quotes, quoteSource: 'kis', connection };
 }
@@ -82,4 +98,28 @@ function processConnection(redis: Redis, kis: KisSettings, o: KisConnectionOptio
   let c = mine.get(key);
   if (!c) mine.set(key, (c = createKisConnection(o)));
   return c;
+}
+
+/** One unit of work per DataSource for the default overrides reader (sharedCalendarOverrides caches per handle). */
+const overridesByDs = new WeakMap<DataSource, CalendarOverridesPort>();
+
+/** The cached overrides reader over `ds`, built on first use: a process that never orders opens nothing here. */
+function lazyOverrides(ds: DataSource): CalendarOverridesPort {
+  let port: CalendarOverridesPort | undefined;
+  return {
+    forExchange: (exchange) => {
+      port ??= overridesByDs.get(ds) ?? sharedCalendarOverrides(new TypeOrmUnitOfWork(ds));
+      overridesByDs.set(ds, port);
+      return port.forExchange(exchange);
+    },
+  };
+}
+
+/** At most one warning a minute: every KR order asks, and the reason is the same until the database answers. */
+let lastWarnAt = 0;
+function warnUnreadable(logger: Logger, err: unknown): void {
+  const now = Date.now();
+  if (now - lastWarnAt < 60_000) return;
+  lastWarnAt = now;
+  logger.warn({ err: errText(err) }, 'KRX calendar overrides not read: the KIS adapter checks the session by the KRX rules (new entries are refused calendar_unknown meanwhile)');
 }

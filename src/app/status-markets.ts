@@ -20,8 +20,9 @@ export interface StatusMarketsDeps {
 /**
  * /status's per-market sources (issue 15): US with BROKER (its account is the
  * status broker line's read, not read twice) and KR with BROKER_KR. For kis-*
- * the KR account is read through createKrTrading and the token's expiry from
- * the KIS connection, both built on first use (a process that never answers
+ * the KR account is read through createKrTrading, and the token's expiry and
+ * the last good / failed KIS call (recorded by every process) from the KIS
+ * connection, both built on first use (a process that never answers
  * /status opens no KIS client) and sharing the process's one KIS connection
  * (one token, one request rate). The paper books keep no account to reach.
  */
@@ -32,15 +33,20 @@ export function statusMarkets(d: StatusMarketsDeps): NonNullable<StatusSources['
   const log = d.log.child({ component: 'status-broker', market: 'KR' });
   let broker: Broker | null = null;
   let connection: KisConnection | null = null;
+  const kisConnection = () => (connection ??= createKrTradingDeps(d.config, d.ds, log, d.shared)?.connection ?? null);
   const kr: MarketStatusSource = {
     market: 'KR',
     broker: {
       name: kind,
       account: { read: () => (broker ??= createKrTrading(d.config, d.ds, log, d.shared).broker).account(), scrub: d.scrub },
       tokenExpiry: async () => {
-        connection ??= createKrTradingDeps(d.config, d.ds, log, d.shared)?.connection ?? null;
-        if (connection === null) return null;
-        return (await connection.tokens.read())?.expiresAt ?? null;
+        const c = kisConnection();
+        if (c === null) return null;
+        return (await c.tokens.read())?.expiresAt ?? null;
+      },
+      calls: async () => {
+        const c = kisConnection();
+        return c === null ? { lastGood: null, lastFailure: null } : c.calls.read();
       },
     },
   };

@@ -27,6 +27,7 @@ import { krxMarketHoursFor, krxOrderHoursFor } from '../engine/krx-hours.js';
 import type { MarketLane } from '../jobs/handlers/execution.js';
 import { createKrTradingDeps } from './kr-trading-deps.js';
 import type { KrxHoursOf } from '../adapters/brokers/kis/index.js';
+import type { CalendarOverridesPort } from '../trading/calendar/overrides-source.js';
 
 /** The broker orders go to and the quotes execution re-prices with, as configured. */
 export interface TradingDeps {
@@ -97,11 +98,14 @@ const KRX_ALWAYS_IOC: KrxHoursOf = () => ({ openMin: -60, closeMin: 25 * 60 });
 /**
  * Korea's broker and quotes as BROKER_KR says: KIS (virtual or live) with
  * KIS's order book as quotes, or the KR paper book (Postgres, in won) priced
- * from the latest stored KR bar.
+ * from the latest stored KR bar. KIS checks the KRX session itself with the
+ * run-time calendar overrides (`calendarOverrides`: pass the process's shared
+ * reader, the one the entry gate reads; default a cached reader over `ds`).
  */
-export function createKrTrading(config: Config, ds: DataSource, logger: Logger, shared?: SharedBrokerState): TradingDeps {
+export function createKrTrading(config: Config, ds: DataSource, logger: Logger, shared?: SharedBrokerState, options: { calendarOverrides?: CalendarOverridesPort } = {}): TradingDeps {
   const always = krxMarketHoursFor(config).name === 'always';
-  const kis = createKrTradingDeps(config, ds, logger.child({ market: 'KR' }), shared, always ? { hours: KRX_ALWAYS_IOC } : {});
+  const kisOptions = always ? { hours: KRX_ALWAYS_IOC } : options.calendarOverrides ? { calendarOverrides: options.calendarOverrides } : {};
+  const kis = createKrTradingDeps(config, ds, logger.child({ market: 'KR' }), shared, kisOptions);
   if (kis) return { broker: kis.broker, quotes: kis.quotes, quoteSource: 'kis' };
   const quotes = new StoredBarQuotes(ds, config.broker.paper.spreadBps);
   const broker = new PaperBroker({

@@ -29,6 +29,8 @@ export interface BotConfig {
   fairness: { perMinute: number; burst: number; maxQueued: number };
   /** The broker and its time in force (what a /close confirm says the sale will be); absent: IOC. */
   broker?: TimeInForceSource;
+  /** The KIS commission (a fraction of each fill's value) that KR backtests charge; absent: the default rate. */
+  kr?: { commissionRate: number };
 }
 
 /** What the bot process needs; built once by the bot role. */

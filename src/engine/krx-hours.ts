@@ -5,6 +5,7 @@
  * ./market-hours.ts; the instant is always handed in (no clock here).
  */
 import { XKRX_CALENDAR, type ExchangeCalendar } from './calendar/exchange.js';
+import { withOverrides, type CalendarOverride } from './calendar/overrides.js';
 import type { MarketHours } from './market-hours.js';
 
 /**
@@ -74,20 +75,39 @@ export function krxMarketHoursFor(config: object): MarketHours {
 const CLOSING_AUCTION_MS = 10 * 60_000;
 
 /**
- * When an IOC order can be sent to KRX: the continuous session only, from the
- * open to 10 minutes before the close. The single-price auctions take no IOC
- * orders (KIS refuses them), so the order path treats them as closed; the
- * opening auction is before the open and already closed in {@link KRX_HOURS}.
+ * When an IOC order can be sent to KRX on `calendar` (the rule calendar, or it
+ * with run-time overrides applied): the continuous session only, from the open
+ * to 10 minutes before the close. The single-price auctions take no IOC orders
+ * (KIS refuses them), so the order path treats them as closed; the opening
+ * auction is before the open and already closed by the calendar's session.
  */
-export const KRX_IOC_HOURS: MarketHours = {
-  name: 'exchange',
-  isOpen(nowMs) {
-    if (!KRX_HOURS.isOpen(nowMs)) return false;
-    const s = sessionOf(XKRX_CALENDAR, XKRX_CALENDAR.dateOf(nowMs));
-    return s !== null && nowMs < s.close - CLOSING_AUCTION_MS;
-  },
-  nextOpen: (nowMs) => KRX_HOURS.nextOpen(nowMs),
-};
+export function krxIocHours(calendar: ExchangeCalendar): MarketHours {
+  const session = calendarHours(calendar);
+  return {
+    name: 'exchange',
+    isOpen(nowMs) {
+      if (!session.isOpen(nowMs)) return false;
+      const s = sessionOf(calendar, calendar.dateOf(nowMs));
+      return s !== null && nowMs < s.close - CLOSING_AUCTION_MS;
+    },
+    nextOpen: (nowMs) => session.nextOpen(nowMs),
+  };
+}
+
+/** KRX's continuous session on the rule calendar (see {@link krxIocHours}). */
+export const KRX_IOC_HOURS: MarketHours = krxIocHours(XKRX_CALENDAR);
+
+/**
+ * `base` (KRX order hours) with run-time calendar overrides applied: a closed day
+ * is never open, a late-open day opens (and its queue window moves) at the
+ * override's time. Hours that are not the exchange's (always open: tests of the
+ * fill path) and an empty list give `base` back unchanged.
+ */
+export function krxHoursWithOverrides(base: MarketHours, overrides: readonly CalendarOverride[]): MarketHours {
+  if (base.name !== 'exchange') return base;
+  const cal = withOverrides(XKRX_CALENDAR, overrides);
+  return cal === XKRX_CALENDAR ? base : krxIocHours(cal);
+}
 
 /** {@link krxMarketHoursFor} for the order path: {@link KRX_IOC_HOURS} (or always open for tests). */
 export function krxOrderHoursFor(config: object): MarketHours {

@@ -337,6 +337,7 @@ function krConfig(env: Env): KrConfig {
       exits: list(env.SCHEDULE_EXITS_KR),
       mark: list(env.SCHEDULE_MARK_KR),
       reconcile: list(env.SCHEDULE_RECONCILE_KR),
+      hypotheses: list(env.SCHEDULE_HYPOTHESES_KR),
       graceMinutes: env.SCHEDULE_GRACE_MINUTES,
     },
   };

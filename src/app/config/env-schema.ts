@@ -270,6 +270,8 @@ export const envSchema = z
     SCHEDULE_EXITS_KR: krTimeList('15:10', 'exits'),
     SCHEDULE_MARK_KR: krTimeList('close+10'),
     SCHEDULE_RECONCILE_KR: krTimeList('08:20,close+35'),
+    /** The KR hypotheses' session review, generation and incubation, after the KRX close and its mark. */
+    SCHEDULE_HYPOTHESES_KR: krTimeList('close+45'),
   })
   // Cross-field rules run even when single fields failed, so one message lists every problem.
   .check(

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { RedisUserFairness } from '../../adapters/redis/fairness/redis-user-fairness.js';
 import type { StuckDeps } from '../../trading/execution/stuck.js';
 import type { BotDeps } from '../../bot/deps.js';
+import { sharedCalendarOverrides } from '../../trading/calendar/overrides-source.js';
 import { createKrTrading, createTradingDeps, executionDeps, krLane } from '../trading-deps.js';
 import { preflightRunner } from '../preflight-checks.js';
 
@@ -67,7 +68,7 @@ function stuckDeps(app: AppContext): { stuck?: StuckDeps; brokerClock?: BotDeps[
     const broker = trading.broker;
     const clock = broker.clock ? { brokerClock: { name: broker.name, read: () => broker.clock!() } } : {};
     // KR orders are looked up and settled at the KR broker (KIS, or the KR paper book).
-    const kr = krLane(app, createKrTrading(app.config, app.ds, app.log.child({ component: 'broker', role: 'bot' }), { redis: app.redis, prefix: app.config.redis.prefix })).execution;
+    const kr = krLane(app, createKrTrading(app.config, app.ds, app.log.child({ component: 'broker', role: 'bot' }), { redis: app.redis, prefix: app.config.redis.prefix }, { calendarOverrides: sharedCalendarOverrides(app.uow) })).execution;
     return { stuck: { execution: executionDeps(app, trading), kr, resolveAfterMs: app.config.recovery.resolveAfterMs, alerts: app.alerts }, ...clock };
   } catch (err) {
     app.log.warn({ err: String(err) }, '/stuck and /resolve are unavailable in this process: no broker');

@@ -42,14 +42,16 @@ export function slotJobs(deps: { jobs: Pick<JobProducer, 'add'> }): Record<SlotK
       // One job reconciles both lanes; a KR slot enqueues it under its own id, its reason naming the market.
       await jobs.add('execution.reconcile', { reason: r.market === 'KR' ? `kr-${r.slot}` : r.slot }, { jobId: r.jobId });
     },
+    // A KR digest names market KR (its book in won, on the Seoul session date); a US one has no market, as before markets.
     'digest-morning': async (r) => {
-      await jobs.add('digest.send', { kind: 'morning', sessionDate: r.sessionDate }, { jobId: r.jobId });
+      await jobs.add('digest.send', { kind: 'morning', sessionDate: r.sessionDate, ...marketField(r) }, { jobId: r.jobId });
     },
     'digest-close': async (r) => {
-      await jobs.add('digest.send', { kind: 'close', sessionDate: r.sessionDate }, { jobId: r.jobId });
+      await jobs.add('digest.send', { kind: 'close', sessionDate: r.sessionDate, ...marketField(r) }, { jobId: r.jobId });
     },
     hypotheses: async (r) => {
-      await jobs.add('hypotheses.session', { market: 'US', session: r.sessionDate }, { jobId: r.jobId });
+      // A KR slot reviews, generates and incubates the KR hypotheses on the Seoul session date (their book in won).
+      await jobs.add('hypotheses.session', { market: r.market ?? 'US', session: r.sessionDate }, { jobId: r.jobId });
     },
     // The slot fires only on the week's last session (its `days`); the job id names market and week, so a replica, a restart or a manual re-enqueue adds it once.
     'review-weekly': async (r) => {
@@ -59,10 +61,11 @@ export function slotJobs(deps: { jobs: Pick<JobProducer, 'add'> }): Record<SlotK
 }
 
 /**
- * The kinds a KR slot runs. The digests (SCHEDULE_MORNING_DIGEST_KR, SCHEDULE_CLOSE_DIGEST_KR)
- * are left out: the digest is the US book in dollars, and a KR one is not built yet.
+ * The kinds a KR slot runs, the KR digests (SCHEDULE_MORNING_DIGEST_KR, SCHEDULE_CLOSE_DIGEST_KR:
+ * the KR book in won, Seoul times) and the KR hypotheses' session (SCHEDULE_HYPOTHESES_KR)
+ * included. The weekly review stays US-only.
  */
-export const KR_SLOT_KINDS = ['scan', 'exits', 'mark', 'reconcile'] as const satisfies readonly SlotKind[];
+export const KR_SLOT_KINDS = ['scan', 'exits', 'mark', 'reconcile', 'digest-morning', 'digest-close', 'hypotheses'] as const satisfies readonly SlotKind[];
 
 /** The KR table's callbacks: slotJobs' for the kinds KR runs (each names market KR from its run). */
 export function krSlotJobs(deps: { jobs: Pick<JobProducer, 'add'> }): Partial<Record<SlotKind, EnqueueFn>> {
@@ -81,7 +84,9 @@ export function configuredKrSlots(config: Pick<Config, 'schedule' | 'kr'>): Slot
 /** The other markets' slots the dead-man watches (its `markets`): exactly the KR slots the scheduler runs. */
 export function watchedMarkets(config: Pick<Config, 'schedule' | 'kr'>): { market: 'KR'; slots: SlotDef[] }[] {
   const kinds: readonly string[] = KR_SLOT_KINDS;
+  // Plus the two KRX open-queue slots the worker runs (open + 1 and + 30 KST): a missed one means a queued KR order silently expires.
   const slots = configuredKrSlots(config).filter((s) => kinds.includes(s.kind));
+  if (slots.length > 0) slots.push(...openQueueSlots(10, REGULAR_HOURS.KR));
   return slots.length > 0 ? [{ market: 'KR', slots }] : [];
 }
 
@@ -109,7 +114,7 @@ export async function startSchedulerRole(app: AppContext): Promise<SchedulerRole
   // The runner logs "scheduler started" with its slots and the next one due; only what it cannot know is added here.
   if (!app.config.schedule.enabled) log.info('SCHEDULE_ENABLED=false: no scans, digests, exits or marks are scheduled');
   const kr = bindSlots(configuredKrSlots(app.config), krSlotJobs(app));
-  if (kr.unbound.length > 0) log.info({ unbound: kr.unbound.map((s) => s.slot) }, 'KR digests are not built yet: SCHEDULE_*_DIGEST_KR are not scheduled');
+  if (kr.unbound.length > 0) log.warn({ unbound: kr.unbound.map((s) => s.slot) }, 'KR slots without a job are not scheduled');
   const markets = kr.bound.length > 0 ? [{ market: 'KR' as const, slots: kr.bound }] : [];
   const scheduler = await startScheduler({ db: app.uow, slots: bound, markets, instance: app.instanceId, log });
   return {

@@ -21,13 +21,16 @@ import { backtestDataSources } from '../backtest-sources.js';
 import type { AppContext } from '../context.js';
 import { executionHandlers, tellExecutionGaveUp } from '../../jobs/handlers/execution.js';
 import { startStuckRecovery } from '../../jobs/handlers/stuck-recovery.js';
+import { sharedCalendarOverrides } from '../../trading/calendar/overrides-source.js';
 import { createKrTrading, createTradingDeps, executionQueueDeps, krLane } from '../trading-deps.js';
 import { CANCEL_OWED_POLL_MS, OwedCancelRunner } from '../../trading/kill-switch/cancel-owed.js';
 import { marketHoursFor } from '../../engine/market-hours.js';
-import { openQueueSlots } from '../../engine/schedule/slots.js';
-import { startScheduler, type Scheduler } from '../../jobs/scheduler/runner.js';
+import { REGULAR_HOURS, openQueueSlots } from '../../engine/schedule/slots.js';
+import { startScheduler, type Scheduler, type SlotRun } from '../../jobs/scheduler/runner.js';
 import { hypothesesHandlers } from '../../jobs/handlers/hypotheses.js';
 import { HypothesisBookStore } from '../../trading/hypotheses/books.js';
+import { defaultMarketEquity } from '../../trading/hypotheses/market-equity.js';
+import type { MarketId } from '../../engine/hypotheses/definition.js';
 import { scanDataUniverse } from '../../trading/hypotheses/universe.js';
 import { EvaluationPool } from '../../adapters/compute/evaluation-pool.js';
 import { storedLiveHypotheses } from '../../trading/hypotheses/live-source-store.js';
@@ -67,6 +70,10 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   const hypothesisBooks = new HypothesisBookStore(app.uow);
   // Walk-forwards run on worker threads: the event loop stays free for approvals and /kill.
   const evaluationPool = new EvaluationPool({ gate: app.foreground, log: app.log.child({ component: 'evaluation-pool' }) });
+  // Each market's equity for the hypotheses (books, the 40 % cap, /hypotheses): KR on the same won the KR scan sizes its
+  // picks with (PAPER_STARTING_CASH_KR), so a LIVE hypothesis's cap and its picks agree; US keeps its fixed book value.
+  const krSizingEquity = config.scan.kr?.sizing?.equity;
+  const hypothesisEquity = async (m: MarketId): Promise<number> => (m === 'KR' && krSizingEquity !== undefined ? krSizingEquity : defaultMarketEquity(m));
   const commandConn = blocking();
   const commandsDeps: CommandsDeps = {
     db: app.uow,
@@ -79,6 +86,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     risk: config.risk,
     config,
     log: app.log,
+    hypothesisEquity,
   };
   // Foreground work (a tap, a command) pauses the walk-forwards while it runs: see EvaluationPool.hold.
   const foreground = () => app.foreground.hold();
@@ -168,7 +176,7 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   const executionConn = blocking();
   const trading = createTradingDeps(config, app.ds, log.child({ component: 'broker' }), { redis: app.redis, prefix: config.redis.prefix });
   // Korea's broker (KIS, or the KR paper book): its own lane for KR approvals, /close and reconciliation.
-  const krTrading = createKrTrading(config, app.ds, log.child({ component: 'broker' }), { redis: app.redis, prefix: config.redis.prefix });
+  const krTrading = createKrTrading(config, app.ds, log.child({ component: 'broker' }), { redis: app.redis, prefix: config.redis.prefix }, { calendarOverrides: sharedCalendarOverrides(app.uow) });
   const owedCancel = new OwedCancelRunner(
     {
       db: app.uow,
@@ -214,8 +222,8 @@ export function startWorkerRole(app: AppContext): WorkerRole {
     'hypotheses',
     hypothesesHandlers({
       store: hypothesisStore,
-      universe: scanDataUniverse(app.scanData),
-      review: { books: hypothesisBooks },
+      universe: scanDataUniverse(app.scanData, { krAllowLeveraged: config.kr.allowLeveraged }),
+      review: { books: hypothesisBooks, equity: hypothesisEquity },
       evaluator: evaluationPool,
       promote: { db: app.uow },
       jobs: app.jobs,
@@ -262,10 +270,13 @@ export function startWorkerRole(app: AppContext): WorkerRole {
   // Orders queued for the open go at open + 1 min and expire at open + 30 min: the worker runs these two
   // slots itself (claimed in scheduled_runs, so several workers enqueue each once; jobId = slot + session date).
   // Also with SCHEDULE_ENABLED=false: a trader queued these orders, and nothing else would send or expire them.
+  const enqueueOpenQueue = async (r: SlotRun): Promise<void> => void (await app.jobs.add('execution.open_queue', { sessionDate: r.sessionDate, slotKey: r.jobId }, { jobId: r.jobId }));
   const openQueue: Promise<Scheduler | null> = startScheduler({
     db: app.uow,
     name: 'open queue',
-    slots: openQueueSlots().map((def) => ({ def, enqueue: async (r) => void (await app.jobs.add('execution.open_queue', { sessionDate: r.sessionDate, slotKey: r.jobId }, { jobId: r.jobId })) })),
+    slots: openQueueSlots().map((def) => ({ def, enqueue: enqueueOpenQueue })),
+    // KRX's open + 1 and + 30 (KST), planned on KRX sessions and overrides: one job run sends each market's due rows on its own hours.
+    markets: [{ market: 'KR', slots: openQueueSlots(10, REGULAR_HOURS.KR).map((def) => ({ def, enqueue: enqueueOpenQueue })) }],
     instance: app.instanceId,
     log: log.child({ role: 'worker', component: 'open-queue' }),
   }).catch((err: unknown) => {

@@ -9,8 +9,8 @@ import type { BotDeps } from '../deps.js';
 import { marketHoursFor, queueWindowAt } from '../../engine/market-hours.js';
 import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
 import type { Keyboard } from '../format/message.js';
-import { brokerClosedApproveText, krxClosedApproveText, marketClosedApproveText, nyDayClock } from '../views/queue-view.js';
-import { krxOrderHoursFor } from '../../engine/krx-hours.js';
+import { brokerClosedApproveText, krQueueButtonLabel, krxClosedApproveText, krxClosedQueueApproveText, krxQueueOfferCardLine, marketClosedApproveText, nyDayClock } from '../views/queue-view.js';
+import { krQueueHours } from './kr-queue-hours.js';
 import { marketOfSymbol } from '../../engine/market/symbols.js';
 import { queueOfferAt } from '../views/pick-card.js';
 import { QUEUE_FOR_OPEN, queueButton } from './queue-button.js';
@@ -140,9 +140,9 @@ async function refuseWhileBrokerClosed(deps: BotDeps, telegram: Telegram, req: D
  * pending (approvePick then says what it is).
  */
 async function refuseWhileClosed(deps: BotDeps, telegram: Telegram, req: DecisionRequest): Promise<DecisionAnswer | null> {
-  // A KR pick is judged on KRX hours (never NYSE's, never the US broker's clock), and offered no queue.
+  // A KR pick is judged on KRX hours (never NYSE's, never the US broker's clock) and offered KRX's open queue.
   const picked = await deps.picks.get(req.pickId);
-  if (picked && marketOfSymbol(picked.symbol) === 'KR') return refuseWhileKrxClosed(deps, req, picked);
+  if (picked && marketOfSymbol(picked.symbol) === 'KR') return refuseWhileKrxClosed(deps, telegram, req, picked);
   const hours = marketHoursFor(deps.config);
   const now = deps.now();
   if (hours.isOpen(now)) return refuseWhileBrokerClosed(deps, telegram, req);
@@ -154,13 +154,21 @@ async function refuseWhileClosed(deps: BotDeps, telegram: Telegram, req: Decisio
   return { text: marketClosedApproveText(pick.symbol, hours.nextOpen(now)), alert: true };
 }
 
-/** A KR pick while KRX is closed: refused (audited), the card left as it is. Null while KRX is open or the pick is not pending. */
-async function refuseWhileKrxClosed(deps: BotDeps, req: DecisionRequest, pick: { symbol: string; state: string; expiresAt: Date }): Promise<DecisionAnswer | null> {
-  const hours = krxOrderHoursFor(deps.config);
+/**
+ * A KR pick while KRX takes no orders (closed, or an auction): refused (audited), and the card
+ * offers ⏰ Queue for the KRX open — its continuous-session open + 1 min, run-time overrides
+ * applied (a late open moves it) — as its own choice. Without a session ahead, the plain
+ * refusal. Null while KRX takes orders or the pick is not pending.
+ */
+async function refuseWhileKrxClosed(deps: BotDeps, telegram: Telegram, req: DecisionRequest, pick: { symbol: string; state: string; expiresAt: Date }): Promise<DecisionAnswer | null> {
+  const hours = await krQueueHours(deps);
   const now = deps.now();
   if (hours.isOpen(now) || pick.state !== 'PENDING' || pick.expiresAt.getTime() <= now) return null;
   await audit(deps, 'pick.approve_refused', req, { reason: 'market_closed', market: 'KR' });
-  return { text: krxClosedApproveText(pick.symbol, hours.nextOpen(now)), alert: true };
+  const next = hours.nextOpen(now);
+  const offer = queueOfferAt(hours, now);
+  const shown = offer && next ? await offerQueue(deps, telegram, req, krxQueueOfferCardLine(offer.sendAt, offer.expiresAt), krQueueButtonLabel(next.open)) : null;
+  return { text: shown && offer ? krxClosedQueueApproveText(pick.symbol, offer.sendAt) : krxClosedApproveText(pick.symbol, next), alert: true };
 }
 
 /**
@@ -168,13 +176,13 @@ async function refuseWhileKrxClosed(deps: BotDeps, req: DecisionRequest, pick: {
  * open" and Reject buttons; returns the pick, or null when it is not pending
  * (approvePick then says what it is).
  */
-async function offerQueue(deps: BotDeps, telegram: Telegram, req: DecisionRequest, line: string): Promise<{ symbol: string } | null> {
+async function offerQueue(deps: BotDeps, telegram: Telegram, req: DecisionRequest, line: string, label: string = QUEUE_FOR_OPEN): Promise<{ symbol: string } | null> {
   const pick = await deps.picks.get(req.pickId);
   if (!pick || pick.state !== 'PENDING' || pick.expiresAt.getTime() <= deps.now()) return null;
   const key = deps.config.telegram.callbackKey;
   const expires = pick.expiresAt.getTime();
   await editCard(deps, telegram, req, line, [
-    [{ text: QUEUE_FOR_OPEN, callback_data: queueButton(key, 'e', pick.id, expires) }],
+    [{ text: label, callback_data: queueButton(key, 'e', pick.id, expires) }],
     [{ text: '✖ Reject', callback_data: signCallback(key, CALLBACK_ACTIONS.rejectPick, pick.id, expires) }],
   ]);
   return pick;

@@ -1,7 +1,8 @@
 import type { Context } from 'telegraf';
 import { isKrxCode } from '../../engine/market/symbols.js';
-import { marketHoursFor, type MarketHours } from '../../engine/market-hours.js';
-import { krxOrderHoursFor } from '../../engine/krx-hours.js';
+import { marketHoursFor } from '../../engine/market-hours.js';
+import type { Market } from '../../engine/market/markets.js';
+import { krQueueHours } from './kr-queue-hours.js';
 import { z } from 'zod';
 import { pgText } from '../../lib/sql-columns.js';
 import { rowOf } from '../../lib/sql-rows.js';
@@ -13,7 +14,7 @@ import type { Reply } from '../outbox/replies.js';
 import { replyOf } from '../outbox/replies.js';
 import { closeAskRefusalText, closeAskText, closeConfirmRefusalText, closeQueuedText, closeQueueOfferText, closeQueueRefusalText, closeRefusalText } from '../views/close-view.js';
 import { queuedAnswer } from '../views/queue-view.js';
-import { cancelQueuedKeyboard, queueDeps } from './queue.js';
+import { cancelQueuedKeyboard, queueDepsFor } from './queue.js';
 import { fitCallbackAnswer } from '../format/limits.js';
 import { orderTimeInForce } from '../../lib/time-in-force.js';
 import { auditOrLog } from '../audited.js';
@@ -21,21 +22,20 @@ import { ignoredBecause, EDIT_MAY_FAIL } from '../../jobs/ignore.js';
 
 /**
  * The close steps as this bot process runs them, on the hours of `symbol`'s
- * market: a KRX code is sold within KRX's session (its lane's broker, IOC),
- * anything else within NYSE's. A KR sale is never offered the open queue,
- * which sends at the NYSE open: its hours name no next open to queue for, so
- * the answer is "closed, /close works then".
+ * market: a KRX code is sold within KRX's continuous session (its lane's
+ * broker, IOC; run-time calendar overrides applied) and, outside it, offered
+ * the KR queue for KRX's next open; anything else within NYSE's, queued for
+ * the NYSE open.
  */
-export function closeAskDeps(deps: BotDeps, symbol?: string): CloseAskDeps {
+export async function closeAskDeps(deps: BotDeps, symbol?: string): Promise<CloseAskDeps> {
   const kr = symbol !== undefined && isKrxCode(symbol.trim());
-  const hours = kr ? withoutQueue(krxOrderHoursFor(deps.config)) : marketHoursFor(deps.config);
+  const hours = kr ? await krQueueHours(deps) : marketHoursFor(deps.config);
   return { db: deps.uow, killSwitch: deps.killSwitch, hours, now: () => new Date(deps.now()), audit: deps.audit, timeInForce: kr ? null : orderTimeInForce(deps.config.broker), log: deps.log };
 }
 
-
-/** `hours` that never offer a next open, so no queue is offered (KR orders are not queued yet). */
-function withoutQueue(hours: MarketHours): MarketHours {
-  return { name: hours.name, isOpen: (ms) => hours.isOpen(ms), nextOpen: () => null };
+/** The market a close token's symbol trades on (US when unknown: the token is then refused as unknown anyway). */
+function marketOfToken(symbol: string | undefined): Market {
+  return symbol !== undefined && isKrxCode(symbol) ? 'KR' : 'US';
 }
 
 /** The symbol a close confirmation names (its bound subject, `position:<symbol>/…`), or undefined. */
@@ -53,8 +53,8 @@ export async function replyCloseAsk(deps: BotDeps, reply: Reply, ask: CloseAsk):
     const { offer } = ask;
     const until = offer.token.expiresAt.getTime();
     const queue = ask.underKill
-      ? { text: '⏰ Queue sell under kill for the open', callback_data: closeButton(key, 'u', offer.token.id, until) }
-      : { text: '⏰ Queue sell for the open', callback_data: closeButton(key, 'q', offer.token.id, until) };
+      ? { text: isKrxCode(ask.position.symbol) ? '⏰ Queue sell under kill for the KRX open' : '⏰ Queue sell under kill for the open', callback_data: closeButton(key, 'u', offer.token.id, until) }
+      : { text: isKrxCode(ask.position.symbol) ? '⏰ Queue sell for the KRX open' : '⏰ Queue sell for the open', callback_data: closeButton(key, 'q', offer.token.id, until) };
     await reply(closeQueueOfferText({ ...ask, offer }), { reply_markup: { inline_keyboard: [[queue, { text: '✖ Cancel', callback_data: closeButton(key, 'n', offer.token.id, until) }]] } });
     return;
   }
@@ -96,16 +96,20 @@ export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: stri
         await answer(text, true);
         return;
       }
-      const ask = await askClose(closeAskDeps(deps, pos.symbol), { symbol: pos.symbol, strategy: pos.strategy, qty: null, by, role, shownVersion: shown });
+      const ask = await askClose(await closeAskDeps(deps, pos.symbol), { symbol: pos.symbol, strategy: pos.strategy, qty: null, by, role, shownVersion: shown });
       await replyCloseAsk(deps, replyOf(ctx), ask);
       await answer(
-        ask.kind === 'ask' ? `Confirm the sale of ${pos.symbol} below.` : ask.kind === 'market_closed' && ask.offer ? 'Market closed: queue the sale for the open below.' : 'Not closed: see the message below.',
+        ask.kind === 'ask'
+          ? `Confirm the sale of ${pos.symbol} below.`
+          : ask.kind === 'market_closed' && ask.offer
+            ? `${isKrxCode(pos.symbol) ? 'KRX closed: queue the sale for the KRX open' : 'Market closed: queue the sale for the open'} below.`
+            : 'Not closed: see the message below.',
       );
       return;
     }
     case 'y':
     case 'k': {
-      const r = await confirmClose(closeAskDeps(deps, await tokenSymbol(deps, id)), id, by, role);
+      const r = await confirmClose(await closeAskDeps(deps, await tokenSymbol(deps, id)), id, by, role);
       if (r.kind !== 'confirmed') {
         await answer(closeConfirmRefusalText(r), true);
         // An out-of-date or expired confirmation loses its buttons; a used one already shows what happened.
@@ -140,7 +144,9 @@ export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: stri
     }
     case 'q':
     case 'u': {
-      const r = await confirmCloseQueue(closeAskDeps(deps, await tokenSymbol(deps, id)), queueDeps(deps), id, by, role, chatId);
+      // The sale waits for its own market's open: a KRX code for KRX's (in KST), anything else NYSE's.
+      const symbol = await tokenSymbol(deps, id);
+      const r = await confirmCloseQueue(await closeAskDeps(deps, symbol), await queueDepsFor(deps, marketOfToken(symbol)), id, by, role, chatId);
       if (r.kind !== 'queued') {
         const text = closeQueueRefusalText(r);
         await answer(text, true);
@@ -158,7 +164,7 @@ export async function handleCloseCallback(deps: BotDeps, ctx: Context, arg: stri
       return;
     }
     case 'n': {
-      const c = await cancelClose(closeAskDeps(deps), id, by);
+      const c = await cancelClose(await closeAskDeps(deps), id, by);
       if (c.kind !== 'cancelled') {
         await answer(c.kind === 'used' && c.how === 'redeemed' ? 'Too late: this close was already confirmed.' : closeRefusalText(c), true);
         return;

@@ -8,6 +8,8 @@ import {
   buildRequest,
   normaliseRequest,
   parseIsoDate,
+  parseMarketWord,
+  withKrCommissionRate,
   parseStrategyChoice,
   requestHash,
   requestKey,
@@ -16,6 +18,7 @@ import {
   type BacktestRequest,
 } from '../../trading/backtest/request.js';
 import { CourtsideError } from '../../lib/errors.js';
+import type { Market } from '../../engine/market/markets.js';
 import type { BotDeps } from '../deps.js';
 import { defineCommand, type RawArgs } from './define.js';
 import { auditOrLog } from '../audited.js';
@@ -24,26 +27,40 @@ import { ignoredBecause, EDIT_MAY_FAIL } from '../../jobs/ignore.js';
 /** At most this many symbols typed in one command. */
 export const MAX_TYPED_SYMBOLS = 100;
 
-export const BACKTEST_USAGE = `/backtest <${STRATEGY_CHOICES.join('|')}> [SYMBOL …|universe] [FROM] [TO] [key=value …]`;
+export const BACKTEST_USAGE = `/backtest <${STRATEGY_CHOICES.join('|')}> [kr|us] [SYMBOL …|universe] [FROM] [TO] [key=value …]`;
 
 const HELP =
-  'e.g. /backtest donchian SPY GL RVLV 2020-01-01 2024-12-31, /backtest all universe, /backtest turtle_soup AAPL lookback=30 ' +
-  '(dates are YYYY-MM-DD; with all, write parameters as strategy.key=value)';
+  'e.g. /backtest donchian SPY GL RVLV 2020-01-01 2024-12-31, /backtest all universe, /backtest turtle_soup AAPL lookback=30, ' +
+  '/backtest donchian kr (the stored KRX ETFs, in won), /backtest donchian kr 069500 229200 ' +
+  '(dates are YYYY-MM-DD; with all, write parameters as strategy.key=value; a KRX code needs no kr)';
+
+/** What the command knows besides the tokens: the KIS commission (config.kr.commissionRate) for KR runs. */
+export interface BacktestTokenOptions {
+  krCommissionRate?: number;
+}
 
 /**
  * Parses the tokens of /backtest into a normalised request. Tokens after the
  * strategy may come in any order: YYYY-MM-DD dates (first = from, second =
- * to), `key=value` parameters, `universe`, and ticker symbols (commas allowed).
+ * to), `key=value` parameters, `universe`, the market word `kr` or `us`
+ * (lower case, optional: KRX codes mean KR; `KR` is Kroger's ticker), and
+ * ticker symbols (commas allowed).
  */
-export function parseBacktestTokens(tokens: readonly string[]): BacktestRequest {
+export function parseBacktestTokens(tokens: readonly string[], opts: BacktestTokenOptions = {}): BacktestRequest {
   if (tokens.length === 0) throw new BacktestInputError(`needs a strategy: ${STRATEGY_CHOICES.join(', ')}. ${HELP}`);
   const strategies = parseStrategyChoice(tokens[0]);
   const dates: string[] = [];
   const pairs: string[] = [];
   const symbols: string[] = [];
   let universe = false;
+  let market: Market | undefined;
   for (const raw of tokens.slice(1)) {
-    if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) dates.push(parseIsoDate(raw, 'date'));
+    // The market word is lower case only: upper-case KR is Kroger's NYSE ticker (and US a plain token).
+    const word = raw === 'kr' || raw === 'us' ? parseMarketWord(raw) : null;
+    if (word !== null) {
+      if (market !== undefined && market !== word) throw new BacktestInputError(`names two markets (${market.toLowerCase()} and ${word.toLowerCase()}): a backtest runs one market; send one command per market`);
+      market = word;
+    } else if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) dates.push(parseIsoDate(raw, 'date'));
     else if (/^\d{4}[-/.]/.test(raw)) throw new BacktestInputError(`"${raw.slice(0, 20)}" is not a YYYY-MM-DD date. ${HELP}`);
     else if (raw.includes('=')) pairs.push(raw);
     else if (/^(universe|all)$/i.test(raw)) universe = true;
@@ -58,7 +75,17 @@ export function parseBacktestTokens(tokens: readonly string[]): BacktestRequest 
     symbols: symbols.length > 0 ? symbols : null,
     from: dates[0] ?? null,
     to: dates[1] ?? null,
+    ...(market !== undefined ? { market } : {}),
+    ...(opts.krCommissionRate !== undefined ? { krCommissionRate: opts.krCommissionRate } : {}),
   });
+}
+
+/**
+ * config.kr.commissionRate when the bot's config carries it (the app's Config does); undefined
+ * otherwise, and the request takes the engine's default KIS rate (0.015 %).
+ */
+function krCommissionRate(config: BotDeps['config']): number | undefined {
+  return config.kr?.commissionRate;
 }
 
 const argsSchema: z.ZodType<{ request: BacktestRequest }, RawArgs> = z
@@ -81,12 +108,14 @@ const argsSchema: z.ZodType<{ request: BacktestRequest }, RawArgs> = z
  */
 export const backtestCommand = defineCommand({
   name: 'backtest',
-  summary: 'Backtest a strategy (donchian, turtle_soup or all) on symbols or the universe',
+  summary: 'Backtest a strategy (donchian, turtle_soup or all) on symbols or the universe, US or KR',
   usage: BACKTEST_USAGE,
   role: 'viewer',
   args: argsSchema,
   async run({ ctx, args, deps, chatId, userId, role, updateId }) {
-    const request = args.request;
+    // A KR run is charged the configured KIS commission; the args were parsed before the config was at hand.
+    const rate = krCommissionRate(deps.config);
+    const request = args.request.market === 'KR' && rate !== undefined ? withKrCommissionRate(args.request, rate) : args.request;
     const key = requestKey(requestHash(request));
     const prefix = deps.config.redis.prefix;
     const keyboard = cancelKeyboard(deps.config.telegram.callbackKey, key, deps.now());

@@ -3,8 +3,8 @@ import { askClose } from '../../trading/execution/close-position.js';
 import { closeAskDeps, replyCloseAsk } from '../callbacks/close.js';
 import { defineCommand } from './define.js';
 
-/** A ticker as typed: letters first, then letters, digits, dots or dashes (BRK.B); any case. */
-const SYMBOL = /^[A-Za-z][A-Za-z0-9.-]{0,9}$/;
+/** A ticker as typed: letters first, then letters, digits, dots or dashes (BRK.B); any case. Or a KRX code: six digits (069500). */
+const SYMBOL = /^(?:[A-Za-z][A-Za-z0-9.-]{0,9}|[0-9]{6})$/;
 
 /**
  * Zod schema of /close's arguments: a symbol and an optional qty (a whole
@@ -13,7 +13,7 @@ const SYMBOL = /^[A-Za-z][A-Za-z0-9.-]{0,9}$/;
 export const closeArgs = z
   .object({ tokens: z.array(z.string()), text: z.string() })
   .superRefine((a, ctx) => {
-    if (a.tokens.length === 0) ctx.addIssue({ code: 'custom', message: 'needs the symbol of an open position, e.g. /close TOL or /close TOL 10' });
+    if (a.tokens.length === 0) ctx.addIssue({ code: 'custom', message: 'needs the symbol of an open position, e.g. /close TOL, /close TOL 10 or /close 069500' });
     else if (a.tokens.length > 2) ctx.addIssue({ code: 'custom', message: 'takes a symbol and at most a qty' });
     else if (!SYMBOL.test(a.tokens[0]!)) ctx.addIssue({ code: 'custom', message: `"${a.tokens[0]!.slice(0, 12)}" is not a symbol` });
     else if (a.tokens[1] !== undefined && !(/^\d{1,9}$/.test(a.tokens[1]) && Number(a.tokens[1]) > 0)) {
@@ -30,7 +30,7 @@ export const closeCommand = defineCommand({
   role: 'trader',
   args: closeArgs,
   async run({ deps, args, userId, role, reply }) {
-    const ask = await askClose(closeAskDeps(deps, args.symbol), { symbol: args.symbol, qty: args.qty, by: userId, role });
+    const ask = await askClose(await closeAskDeps(deps, args.symbol), { symbol: args.symbol, qty: args.qty, by: userId, role });
     await replyCloseAsk(deps, reply, ask);
   },
 });

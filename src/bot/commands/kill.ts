@@ -6,7 +6,10 @@ import { askFlatten, askFlattenQueue } from '../../trading/kill-switch/confirm.j
 import { marketHoursFor } from '../../engine/market-hours.js';
 import { cancelAllQueued } from '../../trading/queue/queued-orders.js';
 import { queueButton } from '../callbacks/queue.js';
-import { flattenMarketClosedText, queueCancelledByKill, queuedKilledCardLine } from '../views/queue-view.js';
+import { flattenMarketClosedText, krFlattenClosedText, krFlattenOpenLine, queueCancelledByKill, queuedKilledCardLine, usFlattenClosedText } from '../views/queue-view.js';
+import { kstClock } from '../views/kr-pick-card.js';
+import { krQueueHours } from '../callbacks/kr-queue-hours.js';
+import { heldCount } from '../../trading/portfolio/held.js';
 import { editCard } from '../callbacks/approvals.js';
 import { KillSwitchUnavailableError } from '../../trading/kill-switch/kill-switch.js';
 import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
@@ -83,28 +86,78 @@ async function cancelBrokerOrders({ deps, chatId, userId, role, updateId, args, 
 /**
  * The flatten confirm: its token is bound to the kill epoch this /kill produced, so it never
  * sells after a /resume or another /kill (the flatten job also stops if the epoch moves).
+ *
+ * Per market (issue 15): where the exchange takes orders the positions are sold now (the
+ * "sell all" confirm); where it does not, the flatten is offered queued for that exchange's
+ * open, bound to this kill — NYSE's in New York time, KRX's continuous session in Seoul time.
+ * KR is named only while the KR book holds positions: without them the reply is the US one,
+ * as it always was. NYSE and KRX sessions never overlap, so at most one sells now.
  */
-async function askFlattenConfirm({ deps, userId, reply }: CommandCall<unknown>, epoch: number | null): Promise<void> {
+async function askFlattenConfirm(call: CommandCall<unknown>, epoch: number | null): Promise<void> {
+  const { deps, userId, reply } = call;
   const key = deps.config.telegram.callbackKey;
   if (epoch !== null) {
+    const nowMs = deps.now();
     const hours = marketHoursFor(deps.config);
-    if (!hours.isOpen(deps.now())) {
+    const usOpen = hours.isOpen(nowMs);
+    const kr = (await krBookHeld(call)) ? await krQueueHours(deps) : null;
+    const krOpen = kr !== null && kr.isOpen(nowMs);
+    const kd = { killSwitch: deps.killSwitch, db: deps.uow, now: () => new Date(deps.now()) };
+    if (!usOpen) {
       // Selling now cannot fill: the same choice as a card's, queued for the open and bound to this kill.
-      const offer = await askFlattenQueue({ killSwitch: deps.killSwitch, db: deps.uow, now: () => new Date(deps.now()) }, epoch, userId);
+      const offer = await askFlattenQueue(kd, epoch, userId);
       const until = offer.expiresAt.getTime();
-      await reply(flattenMarketClosedText(hours.nextOpen(deps.now())), {
+      await reply(kr ? usFlattenClosedText(hours.nextOpen(nowMs)) : flattenMarketClosedText(hours.nextOpen(nowMs)), {
         reply_markup: {
           inline_keyboard: [
             [
-              { text: '⏰ Queue flatten for the open', callback_data: queueButton(key, 'f', offer.id, until) },
+              { text: kr ? '⏰ Queue US flatten for the NYSE open' : '⏰ Queue flatten for the open', callback_data: queueButton(key, 'f', offer.id, until) },
               { text: '✖ Cancel', callback_data: queueButton(key, 'd', offer.id, until) },
             ],
           ],
         },
       });
-      return;
     }
+    if (kr && !krOpen) {
+      // KRX takes no orders now (closed, or an auction): the KR book's own offer, for KRX's next open.
+      const offer = await askFlattenQueue(kd, epoch, userId, 'KR');
+      const until = offer.expiresAt.getTime();
+      const next = kr.nextOpen(nowMs);
+      await reply(krFlattenClosedText(next), {
+        reply_markup: {
+          inline_keyboard: [
+            [
+              { text: next ? `⏰ Queue KR flatten for the KRX open (${kstClock(new Date(next.open))})` : '⏰ Queue KR flatten for the KRX open', callback_data: queueButton(key, 'g', offer.id, until) },
+              { text: '✖ Cancel', callback_data: queueButton(key, 'h', offer.id, until) },
+            ],
+          ],
+        },
+      });
+    }
+    // Nothing can be sold now in any market: the queue offers above are the whole answer.
+    if (!usOpen && !krOpen) return;
+    // NYSE closed, KRX open: the confirm sells the KR book only (the flatten job leaves the US book to its queue offer above).
+    await askSellAll(call, epoch, krOpen ? krFlattenOpenLine() : null, !usOpen);
+    return;
   }
+  await askSellAll(call, epoch, null);
+}
+
+/**
+ * True when the KR book holds positions (its flatten is then offered on KRX's hours). A book
+ * that cannot be read counts as held: offering a KR flatten that finds nothing sells nothing.
+ */
+async function krBookHeld({ deps }: CommandCall<unknown>): Promise<boolean> {
+  const n = await heldCount(deps.uow, 'KR').catch((err: unknown) => {
+    deps.log.warn({ err }, 'KR positions unreadable: the KR flatten is offered anyway');
+    return null;
+  });
+  return n === null || n > 0;
+}
+
+/** The "sell every open position now" confirm (`krLine`: what it does to the KR book, when KRX is open). */
+async function askSellAll({ deps, userId, reply }: CommandCall<unknown>, epoch: number | null, krLine: string | null, krOnly = false): Promise<void> {
+  const key = deps.config.telegram.callbackKey;
   let token;
   try {
     if (epoch === null) throw new Error('kill epoch unknown');
@@ -115,7 +168,7 @@ async function askFlattenConfirm({ deps, userId, reply }: CommandCall<unknown>, 
     return;
   }
   const expires = token.expiresAt.getTime();
-  await reply(fmt`⚠️ ${bold`Sell every open position?`}\nEach is sold with an IOC limit order at the bid, even though the kill switch is on. This button expires in 5 minutes.`, {
+  await reply(fmt`⚠️ ${bold(krOnly ? 'Sell every KR position?' : 'Sell every open position?')}\n${krOnly ? 'NYSE is closed, so the US book is not sold now (its queue offer is above). ' : ''}Each is sold with an IOC limit order at the bid, even though the kill switch is on. This button expires in 5 minutes.${krLine ? `\n${krLine}` : ''}`, {
     reply_markup: {
       inline_keyboard: [
         [

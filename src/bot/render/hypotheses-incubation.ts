@@ -32,7 +32,7 @@ export const incubationRenderers: RendererTable<IncubationNotice> = {
   'hypotheses.incubation-blocked': async (n) => {
     const what =
       n.reason === 'market_not_available'
-        ? `the ${n.market} market is not available yet (issue 15)`
+        ? `the ${n.market} market has no stored bars yet: store them (courtside data seed${n.market === 'KR' ? ' stores the KR DEMO ETFs' : ''}, or courtside data import)`
         : `the ${n.market} universe has ${n.days ?? 0} trading days, incubation needs more than ${n.needed ?? 0}: store more history (courtside data import)`;
     return { ops: [{ kind: 'text', text: `⚠️ Incubation waits: ${what}. ${n.waiting} hypotheses stay INCUBATING.` }], origin: 'hypotheses' };
   },

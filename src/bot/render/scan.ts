@@ -3,9 +3,8 @@ import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
 import type { NotifyOp } from '../../jobs/payloads/common.js';
 import { asFormatted, type Keyboard } from '../format/message.js';
 import { nyClock } from '../format/ny-time.js';
-import { pickCaption, pickChartSpec, queueOfferAt } from '../views/pick-card.js';
+import { cardQueueOffer, pickCaption, pickChartSpec, queueButtonLabel } from '../views/pick-card.js';
 import { QUEUE_FOR_OPEN, queueButton } from '../callbacks/queue-button.js';
-import { marketOfSymbol } from '../../engine/market/symbols.js';
 import type { MarketHours } from '../../engine/market-hours.js';
 import { heldPicksText, scanDoneText, scanProgressText, scanStartedText, scheduledScanAckText } from '../views/scan-messages.js';
 import type { RenderContext, RendererTable } from './types.js';
@@ -29,17 +28,17 @@ export const scanRenderers: RendererTable<ScanNotice> = {
     const key = ctx.callbackKey;
     const ops: NotifyOp[] = [];
     const held = n.cards.filter((c) => c.pick.held === true).map((c) => c.pick);
-    const queue = queueOfferAt(ctx.hours, ctx.now());
     for (const { pick, series } of n.cards.filter((c) => c.pick.held !== true)) {
       const png = await ctx.charts.render(pickChartSpec(pick, series));
       const expires = pick.expiresAt.getTime();
+      // Each card's own market decides the offer: NYSE's open for a US pick, KRX's continuous-session open (KST) for a KR one.
+      const queue = cardQueueOffer(pick, ctx.hours, ctx.now());
       const keyboard: Keyboard = [
         [
           { text: '✅ Approve', callback_data: signCallback(key, CALLBACK_ACTIONS.approvePick, pick.id, expires) },
           { text: '✖ Reject', callback_data: signCallback(key, CALLBACK_ACTIONS.rejectPick, pick.id, expires) },
         ],
-        // The open queue sends at the NYSE open: a KR pick (six-digit code) is never offered it.
-        ...(queue && marketOfSymbol(pick.symbol) === 'US' ? [[{ text: QUEUE_FOR_OPEN, callback_data: queueButton(key, 'e', pick.id, expires) }]] : []),
+        ...(queue ? [[{ text: queueButtonLabel(queue, QUEUE_FOR_OPEN), callback_data: queueButton(key, 'e', pick.id, expires) }]] : []),
       ];
       ops.push(await ctx.photoOp(png, pickCaption(pick, nyClock(pick.expiresAt), queue, n.correlation?.[pick.id] ?? null), keyboard, `pick:${pick.id}`));
     }

@@ -1,6 +1,8 @@
 import { nyLocalParts } from '../../engine/calendar/index.js';
 import type { AlertDetail, ResolveDetail, UnknownDetail } from '../../trading/alerts/details.js';
 import type { CircuitTrip } from '../../trading/circuit-breaker/types.js';
+import { isKrBroker } from '../../trading/circuit-breaker/kr-broker.js';
+import { amountsFor } from '../format/market-amounts.js';
 import { money, pct } from '../format/numbers.js';
 import { reconcileHeadline, reconcileItemLines } from './reconcile-view.js';
 import { recordedReasonText } from './recorded-reasons.js';
@@ -94,18 +96,25 @@ function preflightFailedText(d: Extract<AlertDetail, { code: 'preflight.failed' 
   ].join('\n');
 }
 
-/** What tripped the circuit breaker, with its figures, and what the admin does next. */
+/**
+ * What tripped the circuit breaker, with its figures, and what the admin does next. A KR trip
+ * (a Korean broker, amounts in won on the Seoul session day) says that the one kill switch
+ * stops both markets; the US wording is as it always was.
+ */
 function circuitTripText(broker: string, t: CircuitTrip): string {
-  const stopped = 'The kill switch is ON: no new orders go out.';
+  const kr = isKrBroker(broker) || (t.kind === 'session_loss' && t.currency === 'KRW');
+  const stopped = kr ? 'The kill switch is ON for both markets (it is one switch): no new orders go out in US or KR.' : 'The kill switch is ON: no new orders go out.';
   if (t.kind === 'broker_rejections') {
     const last = t.lastBrokerReason === null ? 'it gave no reason' : `the last said: ${t.lastBrokerReason}`;
     return `Circuit breaker (${broker}): the broker rejected ${t.limit} order${t.limit === 1 ? '' : 's'} in a row (${t.clientOrderIds.join(', ')}; ${last}). ${stopped} Check the account at the broker, then /resume.`;
   }
-  const $ = (n: number) => money(n, { currency: t.currency });
+  // Won are whole (no minor unit): ₩1,234,567; any other currency as before.
+  const $ = t.currency === 'KRW' ? (n: number) => amountsFor('KR').amount(n) : (n: number) => money(n, { currency: t.currency });
+  const session = t.currency === 'KRW' ? `KRX session ${t.sessionDate} (Seoul date)` : `session ${t.sessionDate}`;
   const share = t.equity > 0 ? `${pct(-t.loss / t.equity)} of the equity of ${$(t.equity)}` : `against an equity of ${$(t.equity)}`;
   const unpriced = t.unpriced > 0 ? ` ${t.unpriced} position${t.unpriced === 1 ? '' : 's'} without a price ${t.unpriced === 1 ? 'is' : 'are'} not counted.` : '';
   return (
-    `Circuit breaker (${broker}): the loss of session ${t.sessionDate} is ${$(t.loss)} (realized ${$(t.realized)}, unrealized ${$(t.unrealized)}), ${share} (${t.equityAsOf}): ` +
+    `Circuit breaker (${broker}): the loss of ${session} is ${$(t.loss)} (realized ${$(t.realized)}, unrealized ${$(t.unrealized)}), ${share} (${t.equityAsOf}): ` +
     `past the ${t.pct}% limit of ${$(t.threshold)}.${unpriced} ${stopped} Check /pnl and /positions, then /resume when you have decided.`
   );
 }

@@ -4,7 +4,8 @@ import { table } from '../format/table.js';
 import type { Metrics } from '../../engine/backtest/index.js';
 import type { BacktestEnd } from '../../trading/backtest/execute.js';
 import type { BacktestReport } from '../../trading/backtest/report.js';
-import { formatSizing, nonDefaultParams, strategyLabel, type BacktestRequest } from '../../trading/backtest/request.js';
+import { formatSizing, nonDefaultParams, requestMarket, strategyLabel, type BacktestRequest } from '../../trading/backtest/request.js';
+import { backtestAmount, krCostsLine } from './backtest-money.js';
 import type { BacktestProgress } from '../../trading/backtest/run.js';
 import { BACKTEST_TTL_SECONDS } from '../../jobs/handlers/backtest-job.js';
 import { CALLBACK_ACTIONS, signCallback } from '../callback-data.js';
@@ -13,8 +14,9 @@ import type { Keyboard } from '../format/message.js';
 import { backtestNoteText } from './backtest-notes.js';
 
 /** "3 symbols", "SPY", "the default universe". */
-export function universeLabel(request: Pick<BacktestRequest, 'universe'>): string {
+export function universeLabel(request: Pick<BacktestRequest, 'universe' | 'market'>): string {
   const u = request.universe;
+  if (u.kind === 'universe' && requestMarket(request) === 'KR') return u.name === 'default' ? 'the stored KR universe (KRX)' : `KR universe ${u.name}`;
   if (u.kind === 'universe') return u.name === 'default' ? 'the default universe' : `universe ${u.name}`;
   if (u.symbols.length <= 3) return u.symbols.join(', ');
   return `${u.symbols.length} symbols`;
@@ -28,7 +30,8 @@ function rangeLabel(request: Pick<BacktestRequest, 'from' | 'to'>): string {
 /** First line of the acknowledgement: "⏳ Backtesting donchian on 3 symbols…". */
 export function ackText(request: BacktestRequest): string {
   const n = request.universe.kind === 'symbols' ? request.universe.symbols.length : null;
-  const on = n === null ? universeLabel(request) : `${n} symbol${n === 1 ? '' : 's'}`;
+  const kr = requestMarket(request) === 'KR' ? 'KRX ' : '';
+  const on = n === null ? universeLabel(request) : `${n} ${kr}symbol${n === 1 ? '' : 's'}`;
   return `⏳ Backtesting ${strategyLabel(request)} on ${on}${rangeLabel(request)}…`;
 }
 
@@ -124,7 +127,12 @@ export function summaryMessage(report: BacktestReport, run: { id: string; reused
     const changed = nonDefaultParams(s.id, s.params);
     if (changed.length > 0) parts.push(`${s.id}: ${changed.join(' ')}`);
   }
-  parts.push(`Sizing ${formatSizing(r.sizing)} · slippage ${r.slippageBps} bps · start ${r.initialCash.toLocaleString('en-US')}`);
+  // A KR run names its won capital (₩10,000,000) and its KRX cost rules; a US line reads as it always has.
+  const kr = requestMarket(r) === 'KR';
+  parts.push(`Sizing ${formatSizing(r.sizing)} · slippage ${r.slippageBps} bps · start ${kr ? backtestAmount(r, r.initialCash) : r.initialCash.toLocaleString('en-US')}`);
+  const costs = krCostsLine(r);
+  if (costs) parts.push(costs);
+  if (kr) parts.push(`Final equity ${backtestAmount(r, report.metrics.finalEquity)}`);
   parts.push('');
   parts.push(...keyFigures(report.metrics));
   if (report.benchmark) parts.push(benchmarkLine(report));

@@ -12,6 +12,7 @@ export function backtestNoteText(note: BacktestNote): string {
     case 'demo_benchmark':
       return `the ${note.symbol} benchmark is synthetic DEMO data`;
     case 'no_real_benchmark':
+      if (note.demoOnly) return `no benchmark (only DEMO bars for ${note.symbol}; import its real bars to compare)`;
       return `no real ${note.symbol} bars: no benchmark (a synthetic one would prove nothing)`;
     case 'not_stored':
       return `no stored bars for ${symbolList(note)}`;

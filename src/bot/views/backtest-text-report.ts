@@ -3,11 +3,11 @@ import type { Metrics } from '../../engine/backtest/index.js';
 import type { BacktestReport, ReportTrade } from '../../trading/backtest/report.js';
 import { formatSizing, nonDefaultParams, strategyLabel } from '../../trading/backtest/request.js';
 import { backtestNoteText } from './backtest-notes.js';
+import { backtestAmount, backtestPrice, krCostsLine } from './backtest-money.js';
 
 const pct = (v: number | null, d = 1) => (v === null || !Number.isFinite(v) ? '—' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(d)}%`);
 const plainPct = (v: number | null, d = 1) => (v === null || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(d)}%`);
 const num = (v: number | null, d = 2) => (v === null || !Number.isFinite(v) ? '—' : v.toFixed(d));
-const money = (v: number) => `${v < 0 ? '-' : ''}$${Math.abs(v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /** Aligned plain-text columns (first column left, the rest right). */
 export function textTable(rows: readonly (readonly string[])[], leftCols = 1): string {
@@ -33,6 +33,9 @@ function metricsRow(label: string, m: Metrics): string[] {
 export function formatTextReport(report: BacktestReport, trades: readonly ReportTrade[], opts: { maxTrades?: number } = {}): string {
   const r = report.request;
   const out: string[] = [];
+  // Dollars for US runs, whole won for KR ones: every amount below goes through these two.
+  const money = (v: number) => backtestAmount(r, v);
+  const price = (v: number) => backtestPrice(r, v);
   const syms = r.universe.kind === 'symbols' ? r.universe.symbols : [];
   const symText = syms.length > 0 && syms.length <= 6 ? ` (${syms.join(', ')})` : '';
   // The first line names the dates the run covers and, when any bar is synthetic, DEMO.
@@ -40,6 +43,8 @@ export function formatTextReport(report: BacktestReport, trades: readonly Report
     `Backtest: ${strategyLabel(r)} on ${report.data.symbols} symbol${report.data.symbols === 1 ? '' : 's'}${symText} · ${report.range.start} → ${report.range.end} · data: ${report.data.source}${report.data.demo ? ' · DEMO' : ''}`,
   );
   out.push(`Range ${report.range.start} → ${report.range.end} (${report.range.days} days) · sizing ${formatSizing(r.sizing)} · slippage ${r.slippageBps} bps · start ${money(r.initialCash)}`);
+  const costs = krCostsLine(r);
+  if (costs) out.push(costs);
   for (const s of r.strategies) {
     const changed = nonDefaultParams(s.id, s.params);
     if (changed.length > 0) out.push(`${s.id} parameters: ${changed.join(' ')}`);
@@ -67,7 +72,7 @@ export function formatTextReport(report: BacktestReport, trades: readonly Report
     out.push(shown.length < trades.length ? `Trades (last ${shown.length} of ${trades.length}; --json for all):` : `Trades (${trades.length}):`);
     const tr: string[][] = [['symbol', 'strategy', 'entry', 'price', 'exit', 'price', 'qty', 'pnl', 'pnl %', 'reason']];
     for (const t of shown) {
-      tr.push([t.symbol, t.strategy, t.entryDate, t.entryPrice.toFixed(2), t.exitDate, t.exitPrice.toFixed(2), String(t.qty), money(t.pnl), pct(t.pnlPct, 2), t.exitReason]);
+      tr.push([t.symbol, t.strategy, t.entryDate, price(t.entryPrice), t.exitDate, price(t.exitPrice), String(t.qty), money(t.pnl), pct(t.pnlPct, 2), t.exitReason]);
     }
     out.push(textTable(tr, 2));
   } else if (trades.length === 0) {

@@ -7,7 +7,7 @@ import type { QueuedOrder } from '../../trading/queue/queued-orders.js';
 import { money } from '../format/numbers.js';
 import { nyClock } from '../format/ny-time.js';
 import { exactPrice, strategyTitle } from '../format/display.js';
-import { nyDayClock, queuedWhat } from './queue-view.js';
+import { kstDayClock, marketClock, marketDayClock, nyDayClock, openWords, queuedWhat } from './queue-view.js';
 import { exitLine } from './exit-view.js';
 import { unfilledText } from './recorded-reasons.js';
 import type { OrderTimeInForce } from '../../lib/time-in-force.js';
@@ -22,9 +22,11 @@ function opensAt(next: SessionInfo | null): string {
 
 /** Outside the regular session: nothing is sold now. */
 export function closeMarketClosedText(symbol: string, next: SessionInfo | null): FmtString {
-  // A KRX code: KRX's session, in Seoul time; its sale is not queued (the open queue is NYSE's).
+  // A KRX code: KRX's continuous session, in Seoul time (`next` is KRX's next open then). When a queue is
+  // offered, closeQueueOfferText puts its "⏰ Or queue it" line under this one.
   if (isKrxCode(symbol)) {
-    return fmt`🕰 ${bold`KRX closed`}: selling ${symbol} now cannot fill (it is sold only in KRX's continuous session, 09:00–15:20 KST on a regular day, outside the auctions), so nothing was sold. /close works then.`;
+    const when = next ? `KRX opens next ${kstDayClock(new Date(next.open))}` : 'The next KRX session is not in the calendar yet';
+    return fmt`🕰 ${bold`KRX closed`}: selling ${symbol} now cannot fill (it is sold only in KRX's continuous session, 09:00–15:20 KST on a regular day, outside the auctions), so nothing was sold. ${when}; /close works from then.`;
   }
   return fmt`🕰 ${bold`Market closed`}: selling ${symbol} now cannot fill (Courtside's sells execute only in the regular session), so nothing was sold. The next session opens ${opensAt(next)} (New York time); /close works then.`;
 }
@@ -38,7 +40,10 @@ export function closeQueueOfferText(a: Extract<CloseAsk, { kind: 'market_closed'
   const p = a.position;
   const sell = `sell ${a.qty} ${p.symbol}`;
   const rest = a.qty < p.qty ? ` ${p.qty - a.qty} of the ${p.qty} shares stay open.` : ' This closes the position.';
-  const queue = `⏰ Or queue it: ${sell} at ${nyDayClock(a.offer.sendAt)} (open + 1 min) as ${sellLimitWords(a.timeInForce)}, after a fresh quote and the kill switch; it expires at ${nyClock(a.offer.expiresAt)} if not sent.${rest} Nothing reaches the broker before then; /cancel drops it. This offer expires in 5 minutes.`;
+  // A KRX code waits for KRX's continuous-session open, told in Seoul time; anything else for NYSE's, in New York time.
+  const market = isKrxCode(p.symbol) ? 'KR' : 'US';
+  const open = market === 'KR' ? 'KRX open + 1 min' : 'open + 1 min';
+  const queue = `⏰ Or queue it: ${sell} at ${marketDayClock(market, a.offer.sendAt)} (${open}) as ${sellLimitWords(a.timeInForce)}, after a fresh quote and the kill switch; it expires at ${marketClock(market, a.offer.expiresAt)} if not sent.${rest} Nothing reaches the broker before then; /cancel drops it. This offer expires in 5 minutes.`;
   const closed = closeMarketClosedText(p.symbol, a.nextOpen);
   if (a.underKill) {
     return fmt`🛑 ${bold`The kill switch is ON`} (${a.killReason ?? 'no reason recorded'}).\n${closed}\n${queue} Queued under this kill, it sells only while the switch stays at this kill (another /kill cancels it).`;
@@ -48,9 +53,9 @@ export function closeQueueOfferText(a: Extract<CloseAsk, { kind: 'market_closed'
 
 /** The offer once queued: what goes when, its expiry and how to cancel; the queue's Cancel button comes with it. */
 export function closeQueuedText(q: QueuedOrder, by: string, already: boolean): string {
-  const head = already ? `⏰ A sale of ${q.symbol ?? '?'} was already queued for the open (${q.id})` : `⏰ Sale queued for the open (${q.id}) by ${by}`;
+  const head = already ? `⏰ A sale of ${q.symbol ?? '?'} was already queued for ${openWords(q.market)} (${q.id})` : `⏰ Sale queued for ${openWords(q.market)} (${q.id}) by ${by}`;
   const kill = q.killEpoch !== null ? ', bound to this kill' : '';
-  return `${head}: ${queuedWhat(q)} at ${nyDayClock(q.sendAt)} after a fresh quote and the kill switch${kill}; expires ${nyDayClock(q.expiresAt)} if not sent. Nothing is at the broker before then. /cancel ${q.id}`;
+  return `${head}: ${queuedWhat(q)} at ${marketDayClock(q.market, q.sendAt)} after a fresh quote and the kill switch${kill}; expires ${marketDayClock(q.market, q.expiresAt)} if not sent. Nothing is at the broker before then. /cancel ${q.id}`;
 }
 
 function queueOfferRefusalText(r: ConfirmRefusal): string {
@@ -76,7 +81,7 @@ export function closeQueueRefusalText(r: Exclude<CloseQueueConfirm, { kind: 'que
         ? `${r.symbol} changed since this offer (${r.heldNow} shares now): nothing was queued. Send /close again.`
         : `${r.symbol} is no longer open: nothing was queued.`;
     case 'market_open':
-      return `The market is open now: nothing was queued. Send /close ${r.symbol} again to sell at once.`;
+      return `${isKrxCode(r.symbol) ? 'KRX takes orders now' : 'The market is open now'}: nothing was queued. Send /close ${r.symbol} again to sell at once.`;
     case 'no_session':
       return 'No session ahead in the exchange calendar: nothing was queued.';
     case 'forbidden':

@@ -10,14 +10,16 @@ import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import type { LineChartSpec } from '../../adapters/charts/port.js';
 import type { CheckOp, Check } from '../../engine/hypotheses/checks.js';
 import type { PaperQualificationRule } from '../../engine/hypotheses/paper-review.js';
-import { SHRINK_TRADES, MIN_LOSSES, MIN_WINS, MAX_RISK } from '../../engine/allocation/constants.js';
+import { SHRINK_TRADES, MIN_LOSSES, MIN_WINS, MAX_RISK, HYPOTHESIS_MAX_OPEN } from '../../engine/allocation/constants.js';
 import type { ConfirmRefusal } from '../../trading/confirmations/confirmations.js';
 import type { DemoteChoice, PromoteCardData, PromoteSizing } from '../../trading/hypotheses/promote-card.js';
 import type { PromoteAsk, PromoteConfirm, PromoteKeep } from '../../trading/hypotheses/promote.js';
 import type { StoredHypothesis } from '../../trading/hypotheses/store.js';
 import { familyTitle } from '../../trading/hypotheses/views.js';
 import { equityChartSpec } from '../charts/specs.js';
-import { nyStamp } from '../format/display.js';
+import { amountsFor } from '../format/market-amounts.js';
+import { marketStamp } from '../format/market-stamp.js';
+import type { MarketId } from '../../engine/hypotheses/definition.js';
 import { checkActual, figure, limitText, words, type FigureUnit } from './hypotheses-format.js';
 
 /** Each paper qualification rule's label and unit (the shadow book's, not the walk-forward's). */
@@ -47,20 +49,45 @@ function paramsText(p: Record<string, unknown> | null): string {
     .join(', ');
 }
 
-/** "100,000 → 104,210 (+4.2%)": the return recomputes from the two rounded values. */
-function equityMove(values: readonly number[]): string {
+/**
+ * "100,000 → 104,210 (+4.2%)" (US, as always) or "₩100,000,000 → ₩104,210,000 (+4.2%)" (KR, whole
+ * won): the return recomputes from the two rounded values.
+ */
+function equityMove(values: readonly number[], market: MarketId = 'US'): string {
   const first = Math.round(values[0] ?? 0);
   const last = Math.round(values.at(-1) ?? 0);
   const ret = first > 0 ? ` (${last >= first ? '+' : ''}${(((last - first) / first) * 100).toFixed(1)}%)` : '';
-  return `${whole(first)} → ${whole(last)}${ret}`;
+  const show = market === 'KR' ? (n: number) => amountsFor('KR').amount(n) : whole;
+  return `${show(first)} → ${show(last)}${ret}`;
 }
 
-/** How half-Kelly would size it: p, b, n, f, the shrink, the risk in % of equity and in money. */
-export function sizingLines(s: PromoteSizing): string[] {
+/**
+ * KR: the risk in whole won and its percentage with as many decimals (2 to 6) as it takes for
+ * percentage × equity to round to the won shown, so "0.3712% of ₩100,000,000 = ₩371,200" recomputes.
+ */
+function wonRisk(s: PromoteSizing): { pct: string; money: string } {
+  const won = amountsFor('KR').amount;
+  const equity = Math.round(s.equity);
+  const risk = Math.round(s.riskFraction * equity);
+  let pct = (s.riskFraction * 100).toFixed(2);
+  for (let d = 2; d <= 6; d++) {
+    pct = (s.riskFraction * 100).toFixed(d);
+    if (Math.round((Number(pct) / 100) * equity) === risk) break;
+  }
+  return { pct: `${pct}%`, money: `${pct}% of equity ${won(equity)} = ${won(risk)} per trade` };
+}
+
+/**
+ * How half-Kelly would size it: p, b, n, f, the shrink, the risk in % of equity and in money.
+ * `market` KR writes the equity and the risk in whole won (the KR equity: a KR hypothesis is sized
+ * within it alone); US reads as it always did.
+ */
+export function sizingLines(s: PromoteSizing, market: MarketId = 'US'): string[] {
   const e = s.estimate;
   const head = `n = ${e.n} closed shadow trades: ${e.wins} wins, ${e.losses} losses${e.scratches ? `, ${e.scratches} at 0R` : ''}`;
-  const riskPct = `${(s.riskFraction * 100).toFixed(2)}%`;
-  const money = `${riskPct} of equity ${whole(s.equity)} = ${whole(s.riskDollars)} per trade`;
+  const kr = market === 'KR' ? wonRisk(s) : null;
+  const riskPct = kr ? kr.pct : `${(s.riskFraction * 100).toFixed(2)}%`;
+  const money = kr ? kr.money : `${riskPct} of equity ${whole(s.equity)} = ${whole(s.riskDollars)} per trade`;
   if (s.rule === 'no_estimate') {
     return [head, `No estimate (fewer than ${MIN_WINS} wins or ${MIN_LOSSES} losses) → ${money}`];
   }
@@ -100,7 +127,7 @@ export function promoteCardText(d: PromoteCardData, expiresAtMs: number): FmtStr
     '',
     fmt`${bold`Paper`} (shadow book ${d.bookFrom} → ${d.session}, ${String(d.sessions)} sessions): qualifies`,
     ...d.checks.map(paperCheckLine),
-    `Shadow equity ${equityMove(d.equity.values)} · ${d.trades.closed} closed, ${d.trades.open} open`,
+    `Shadow equity ${equityMove(d.equity.values, h.market)} · ${d.trades.closed} closed, ${d.trades.open} open`,
     '',
   ];
   if (oos) {
@@ -110,13 +137,24 @@ export function promoteCardText(d: PromoteCardData, expiresAtMs: number): FmtStr
       fmt`${bold`Out-of-sample`} (walk-forward${oos.demo ? ' on DEMO bars' : ''}${span}): ${String(f.oosTrades)} trades · Sharpe ${figure(f.sharpe, 'ratio')} · max DD ${figure(f.maxDrawdown, 'percent')} · PF ${figure(f.profitFactor, 'ratio')} · win ${figure(f.winRate, 'percent')} · DSR ${figure(oos.dsr, 'probability')}${d.manifest ? ` · manifest ${shortHash(d.manifest)}` : ''}`,
     );
   } else lines.push(fmt`${bold`Out-of-sample`}: no stored walk-forward figures.`);
-  lines.push('', fmt`${bold`Sizing if LIVE`} (half-Kelly on its closed shadow trades in R, before the position, hypothesis, cash and session caps):`, ...sizingLines(d.sizing));
+  lines.push('', fmt`${bold`Sizing if LIVE`} (half-Kelly on its closed shadow trades in R, before the position, hypothesis, cash and session caps):`, ...sizingLines(d.sizing, h.market));
+  if (h.market === 'KR') lines.push(krCapLine(d.sizing.equity));
   lines.push('', d.demote ? demoteLine(d.demote) : `LIVE in ${h.market}: ${d.live.count}/${d.live.cap}.`);
   lines.push(
     `Keep: no card until its book has ${d.askAgainAt} sessions (10 more), then again if it still qualifies; it is not retired by the 90-session rule while it qualifies.`,
-    `Buttons bound to this version${d.demote ? ` and to ${d.demote.weakest.id}'s` : ''}; valid until ${nyStamp(new Date(expiresAtMs))}. Promote checks again that it qualifies at the tap.`,
+    `Buttons bound to this version${d.demote ? ` and to ${d.demote.weakest.id}'s` : ''}; valid until ${marketStamp(h.market, new Date(expiresAtMs))}. Promote checks again that it qualifies at the tap.`,
   );
   return join(lines, '\n');
+}
+
+/**
+ * KR: the one-hypothesis cap in won, from the KR equity alone (US dollars never enter it):
+ * "At most 40% of the KR equity ₩100,000,000 = ₩40,000,000 in its open positions (KRX sessions, KST)".
+ */
+function krCapLine(equity: number): string {
+  const won = amountsFor('KR').amount;
+  const e = Math.round(equity);
+  return `At most ${(HYPOTHESIS_MAX_OPEN * 100).toFixed(0)}% of the KR equity ${won(e)} = ${won(Math.round(HYPOTHESIS_MAX_OPEN * e))} in its open positions; KR allocation is in won on KRX session days (KST), apart from US dollars.`;
 }
 
 /** The Promote button's label: "Promote and demote X" when the LIVE cap is full. */
@@ -188,7 +226,7 @@ export function promoteConfirmRefusalText(r: Exclude<PromoteConfirm, { kind: 'pr
     case 'refused':
       return refusalText(r.refusal);
     case 'stale':
-      return `${name(r.hypothesis)} changed since this card was shown (version ${r.shownVersion} then; now ${r.hypothesis.state}, version ${r.hypothesis.version}, since ${nyStamp(r.hypothesis.stateSince)}). Nothing was changed.`;
+      return `${name(r.hypothesis)} changed since this card was shown (version ${r.shownVersion} then; now ${r.hypothesis.state}, version ${r.hypothesis.version}, since ${marketStamp(r.hypothesis.market, r.hypothesis.stateSince)}). Nothing was changed.`;
     case 'stale_demote':
       return r.demote
         ? `${name(r.demote)}, which this card would demote, changed since it was shown (version ${r.shownVersion} then; now ${r.demote.state}, version ${r.demote.version}). Nothing was changed: send /promote ${r.hypothesis.id} for a card as things are now.`

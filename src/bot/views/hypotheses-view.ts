@@ -1,7 +1,10 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import type { HypothesisState } from '../../engine/hypotheses/states.js';
 import type { HypothesesOverview, HypothesisDetail, HypothesisRow, MarketOverview, TransitionView } from '../../trading/hypotheses/views.js';
-import { nyStamp } from '../format/display.js';
+import { marketStamp } from '../format/market-stamp.js';
+import { amountsFor } from '../format/market-amounts.js';
+import { HYPOTHESIS_MAX_OPEN } from '../../engine/allocation/constants.js';
+import type { MarketId } from '../../engine/hypotheses/definition.js';
 import { sessionDayLabel } from '../format/session-date.js';
 import { checkLine, figure, keyFigureText, words } from './hypotheses-format.js';
 import { generatorRunText } from './status-hypotheses-view.js';
@@ -44,8 +47,20 @@ function nextRunText(run: GeneratorRun | null): string {
   return `next run ${generatorRunText(run)}`;
 }
 
+/**
+ * KR's money line: the won its books start at and the 40 % LIVE cap of it, so every won figure a
+ * KR hypothesis shows is read against the KR equity alone ("₩100,000,000 · 40% = ₩40,000,000").
+ */
+export function krEquityLine(equity: number): string {
+  const won = amountsFor('KR').amount;
+  const e = Math.round(equity);
+  return `KRX ETFs in won (KRX sessions, KST): shadow books start at the KR equity ${won(e)}; a LIVE hypothesis holds at most ${(HYPOTHESIS_MAX_OPEN * 100).toFixed(0)}% = ${won(Math.round(HYPOTHESIS_MAX_OPEN * e))}.`;
+}
+
 function marketBlock(m: MarketOverview, nextRun: GeneratorRun | null): FmtString {
   const lines: (string | FmtString)[] = [fmt`${bold(m.market)}: ${countsLine(m)}`];
+  // KR only: the US block reads as it always did (its money is dollars, and it shows none).
+  if (m.market === 'KR' && m.equity !== undefined) lines.push(krEquityLine(m.equity));
   for (const state of LIST_ORDER) {
     const count = m.counts.find((c) => c.state === state)?.count ?? 0;
     if (count === 0) continue;
@@ -100,20 +115,22 @@ function figuresText(f: unknown): string {
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
-function transitionLine(t: TransitionView): string {
-  return `  ${nyStamp(t.at)} · ${t.from ?? '—'} → ${t.to} · ${words(t.event)} by ${t.actor}${figuresText(t.figures)}`;
+function transitionLine(t: TransitionView, market: MarketId): string {
+  return `  ${marketStamp(market, t.at)} · ${t.from ?? '—'} → ${t.to} · ${words(t.event)} by ${t.actor}${figuresText(t.figures)}`;
 }
 
 /**
  * The OOS equity's first and last values and the return between them, each
- * as shown (dollars rounded to the unit), so the percentage recomputes from
- * the two numbers beside it.
+ * as shown (rounded to the unit: dollars without a sign for US as always,
+ * whole won with ₩ for KR), so the percentage recomputes from the two
+ * numbers beside it.
  */
-export function equityLine(e: { dates: string[]; values: number[] }): string {
+export function equityLine(e: { dates: string[]; values: number[] }, market: MarketId = 'US'): string {
   const first = Math.round(e.values[0]!);
   const last = Math.round(e.values.at(-1)!);
   const ret = first > 0 ? ` (${last >= first ? '+' : ''}${(((last - first) / first) * 100).toFixed(1)}%)` : '';
-  return `OOS equity ${e.dates[0]} → ${e.dates.at(-1)}: ${first.toLocaleString('en-US')} → ${last.toLocaleString('en-US')}${ret}`;
+  const show = market === 'KR' ? (n: number) => amountsFor('KR').amount(n) : (n: number) => n.toLocaleString('en-US');
+  return `OOS equity ${e.dates[0]} → ${e.dates.at(-1)}: ${show(first)} → ${show(last)}${ret}`;
 }
 
 /** /hypothesis ID: definition, state, the evaluation's figures and checks, the DSR, every transition. */
@@ -140,9 +157,9 @@ export function hypothesisDetailText(d: HypothesisDetail): FmtString {
       );
     }
   }
-  if (d.equity) lines.push(equityLine(d.equity));
+  if (d.equity) lines.push(equityLine(d.equity, d.market));
   lines.push('', fmt`${bold`Transitions`} (${String(d.transitions.length)}):`);
-  for (const t of d.transitions) lines.push(transitionLine(t));
+  for (const t of d.transitions) lines.push(transitionLine(t, d.market));
   return join(lines, '\n');
 }
 

@@ -7,8 +7,9 @@ import { money, pct } from '../format/numbers.js';
 import { price } from '../format/display.js';
 import type { ScanPick } from '../../trading/scan/pick.js';
 import type { PickCorrelation } from '../../trading/risk/card-correlation.js';
-import { queueWindow, type MarketHours } from '../../engine/market-hours.js';
-import { queueOfferLine } from './queue-view.js';
+import { QUEUE_SEND_AFTER_OPEN_MIN, queueWindow, type MarketHours } from '../../engine/market-hours.js';
+import { krQueueButtonLabel, krxQueueOfferLine, queueOfferLine } from './queue-view.js';
+import { KRX_ALWAYS_OPEN, KRX_IOC_HOURS } from '../../engine/krx-hours.js';
 import { pickTitle, showsSources, sourcesLines } from './pick-sources-view.js';
 import { marketOfSymbol, type Market } from '../../engine/market/index.js';
 import { kstClock, krLabel, krLevelLines, krSourcesLines, won } from './kr-pick-card.js';
@@ -37,6 +38,8 @@ export interface QueueOffer {
   sendAt: Date;
   /** Open + 30 min: a queued order not sent by then expires. */
   expiresAt: Date;
+  /** Whose open: absent = NYSE's (US). A KR card shows only a KR offer (KRX's open, in KST). */
+  market?: Market;
 }
 
 /**
@@ -51,12 +54,30 @@ export function queueOfferAt(hours: MarketHours | undefined, nowMs: number): Que
 }
 
 /**
+ * The queue offer of `pick`'s card posted at `nowMs`, on its own market's hours: NYSE's
+ * (`usHours`, the renderer's) for a US pick, KRX's continuous session for a KR pick (always
+ * open when `usHours` are, so tests of the fill path offer no queue for either). Null while
+ * that market takes orders, or without `usHours` (a renderer not told the hours offers nothing).
+ */
+export function cardQueueOffer(pick: { symbol: string }, usHours: MarketHours | undefined, nowMs: number): QueueOffer | null {
+  if (pickMarket(pick) !== 'KR') return queueOfferAt(usHours, nowMs);
+  if (!usHours) return null;
+  const offer = queueOfferAt(usHours.name === 'always' ? KRX_ALWAYS_OPEN : KRX_IOC_HOURS, nowMs);
+  return offer ? { ...offer, market: 'KR' } : null;
+}
+
+/** The label of the card's queue button for `offer`: NYSE's as always, KRX's naming its open in KST. */
+export function queueButtonLabel(offer: QueueOffer, usLabel: string): string {
+  return offer.market === 'KR' ? krQueueButtonLabel(offer.sendAt.getTime() - QUEUE_SEND_AFTER_OPEN_MIN * 60_000) : usLabel;
+}
+
+/**
  * The card caption: what, levels, size and risk, why, and a DEMO or data-date
  * stamp; with `queue` (posted outside the session), when Queue for the open
  * would send it and when it would expire.
  */
 export function pickCaption(p: PickView, expiresLabel: string, queue: QueueOffer | null = null, correlation: PickCorrelation | null = null): FmtString {
-  if (pickMarket(p) === 'KR') return krPickCaption(p);
+  if (pickMarket(p) === 'KR') return krPickCaption(p, queue?.market === 'KR' ? queue : null);
   const title = pickTitle(p);
   return join(
     [
@@ -78,11 +99,12 @@ export function pickCaption(p: PickView, expiresLabel: string, queue: QueueOffer
 }
 
 /**
- * A KR card: whole won, the ETF's name, the deadline in KST. No queue offer (Queue for the open
- * sends at the NYSE open) and no correlation line (it sums the open book's dollars); the renderer's
- * New York deadline label is replaced by the KST one.
+ * A KR card: whole won, the ETF's name, the deadline in KST; with a KR `queue` offer (posted while
+ * KRX takes no orders), when ⏰ Queue for the KRX open would send it and when it would expire, in
+ * KST. No correlation line (it sums the open book's dollars); the renderer's New York deadline
+ * label is replaced by the KST one.
  */
-function krPickCaption(p: PickView): FmtString {
+function krPickCaption(p: PickView, queue: QueueOffer | null): FmtString {
   return join(
     [
       fmt`📈 ${bold(krLabel(p))} · ${pickTitle(p)}${p.demo ? ' · DEMO' : ''}`,
@@ -90,6 +112,7 @@ function krPickCaption(p: PickView): FmtString {
       ...(showsSources(p.sources) ? krSourcesLines({ strategy: p.strategy, qty: p.qty, sources: p.sources }) : []),
       `Why: ${p.reasons.join('; ')}`,
       STOP_NOTE,
+      ...(queue ? [krxQueueOfferLine(queue.sendAt, queue.expiresAt)] : []),
       `${p.demo ? 'DEMO data (synthetic)' : 'Data'} as of ${p.sessionDate} (KRX) · pick ${p.id} · approve by ${kstClock(p.expiresAt)}`,
     ],
     '\n',

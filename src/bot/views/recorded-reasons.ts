@@ -1,16 +1,26 @@
 import { describeRefusal, usd } from '../../engine/risk/index.js';
+import { KRW_FIGURE, won } from '../../engine/risk/money-words.js';
+import type { Market } from '../../engine/market/markets.js';
 import type { OrderEndedBy, RecordedReason } from '../../trading/execution/recorded-reasons.js';
-import { nyDayClock } from './queue-view.js';
+import { marketDayClock, nyDayClock } from './queue-view.js';
 
 /**
  * A recorded reason in words, as /orders, the close digest, the card and the
  * fill message show it. A face's wording: the row keeps only the code and
  * its figures (src/trading/execution/recorded-reasons.ts).
+ *
+ * `market` is the market of the order or approval the reason is about (default US: every
+ * caller before markets, whose words are unchanged). For KR, amounts are whole won (₩) and
+ * times Seoul's (KST): the stored figures carry no currency for most gates (only PolicyGate
+ * adds `krw: 1`), so the face, which knows the row's market, supplies it.
  */
-export function recordedReasonText(r: RecordedReason): string {
+export function recordedReasonText(r: RecordedReason, market: Market = 'US'): string {
+  const kr = market === 'KR';
+  // "Mon Dec 14 09:31 ET" for US (as before), "Tue Dec 15 09:01 KST" for KR.
+  const dayClock = (at: Date): string => (kr ? marketDayClock('KR', at) : nyDayClock(at));
   switch (r.code) {
     case 'expired':
-      return `The approval expired at ${r.expiresAt} before execution started; nothing was ordered. Re-scan and approve again.`;
+      return `The approval expired at ${kr ? dayClock(new Date(r.expiresAt)) : r.expiresAt} before execution started; nothing was ordered. Re-scan and approve again.`;
     case 'kill_switch':
       return r.order === 'entry'
         ? `Kill switch is ON (${r.killReason ?? 'no reason given'}): nothing was sent to the broker. Resume with /resume and approve a fresh pick.`
@@ -19,15 +29,16 @@ export function recordedReasonText(r: RecordedReason): string {
       return `the kill switch changed (epoch ${r.confirmedEpoch} → ${r.epoch ?? 'unknown'}) after this flatten was confirmed: not sent`;
     case 'market_closed':
       if (r.byBroker !== undefined) {
-        return `Our calendar said the market was open, but ${r.byBroker}'s own clock said closed at ${nyDayClock(new Date(r.at))} (an unscheduled closure or a halt day): nothing was sent to the broker and nothing was booked. ${r.byBroker} says the next session opens ${r.nextOpen === null ? 'at a time it did not give' : nyDayClock(new Date(r.nextOpen))}.`;
+        return `Our calendar said the market was open, but ${r.byBroker}'s own clock said closed at ${dayClock(new Date(r.at))} (an unscheduled closure or a halt day): nothing was sent to the broker and nothing was booked. ${r.byBroker} says the next session opens ${r.nextOpen === null ? 'at a time it did not give' : dayClock(new Date(r.nextOpen))}.`;
       }
-      return `The market was closed when this order was due to go (${nyDayClock(new Date(r.at))}): an order then cannot fill at the price you approved, so nothing was sent to the broker and nothing was booked. The next session opens ${r.nextOpen === null ? 'on a date past the exchange calendar' : nyDayClock(new Date(r.nextOpen))}.`;
+      return `${kr ? 'KRX was' : 'The market was'} closed when this order was due to go (${dayClock(new Date(r.at))}): an order then cannot fill at the price you approved, so nothing was sent to the broker and nothing was booked. The next session opens ${r.nextOpen === null ? 'on a date past the exchange calendar' : dayClock(new Date(r.nextOpen))}.`;
     case 'calendar_unknown':
-      return `The ${r.exchange === 'XNYS' ? 'NYSE' : r.exchange} calendar overrides could not be read when this order was due to go (${nyDayClock(new Date(r.at))}: ${r.detail}), so Courtside could not confirm the market was open (a closure added with \`courtside calendar close\` would go unseen): nothing was sent to the broker and nothing was booked. Check the database connection with /status; once it is back, /scan and approve a fresh pick. Exits and /close are not affected.`;
+      return `The ${r.exchange === 'XNYS' ? 'NYSE' : r.exchange === 'XKRX' ? 'KRX' : r.exchange} calendar overrides could not be read when this order was due to go (${dayClock(new Date(r.at))}: ${r.detail}), so Courtside could not confirm the market was open (a closure added with \`courtside calendar close\` would go unseen): nothing was sent to the broker and nothing was booked. Check the database connection with /status; once it is back, /scan and approve a fresh pick. Exits and /close are not affected.`;
     case 'budget_used_up':
-      return `Order refused by PolicyGate: the daily budget of ${usd(r.dailyBudget)} was used up by another order.`;
+      return `Order refused by PolicyGate: the daily budget of ${kr ? won(r.dailyBudget) : usd(r.dailyBudget)} was used up by another order.`;
     case 'gate':
-      return describeRefusal(r.gate, r.limit, r.numbers);
+      // A KR refusal's amounts are won whatever its gate stored: the sentences read the KRW figure.
+      return describeRefusal(r.gate, r.limit, kr ? { ...r.numbers, [KRW_FIGURE]: 1 } : r.numbers);
     case 'account_unreadable':
       return `could not read the account: ${r.error}`;
     case 'not_placed':

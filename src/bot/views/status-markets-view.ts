@@ -1,6 +1,6 @@
 import { marketCalendar } from '../../engine/market/session-day.js';
 import type { Market } from '../../engine/market/markets.js';
-import type { MarketBrokerStatus, MarketDataHealth, MarketStatus } from '../../trading/status/markets.js';
+import type { BrokerCallFailure, BrokerCallMark, BrokerCalls, MarketBrokerStatus, MarketDataHealth, MarketStatus } from '../../trading/status/markets.js';
 import { amountsFor } from '../format/market-amounts.js';
 import { humanDuration } from './duration.js';
 
@@ -47,7 +47,82 @@ function brokerLines(market: Market, b: MarketBrokerStatus, at: number): string[
     else if (t.expiresAt <= at) lines.push(`   ⚠️ KIS token expired ${when(market, t.expiresAt)}; the next KIS call asks for a new one`);
     else lines.push(`   KIS token expires ${when(market, t.expiresAt)} (in ${humanDuration(t.expiresAt - at)})`);
   }
+  if (b.calls !== undefined) lines.push(...callLines(market, b.calls, at));
   return lines;
+}
+
+/** "14:02 KST" on the day of `at` (in the market's zone), the date too on another day. */
+function stamp(market: Market, ms: number, at: number): string {
+  const cal = marketCalendar(market);
+  return cal.formatIso(ms).slice(0, 10) === cal.formatIso(at).slice(0, 10) ? timeOf(market, ms) : when(market, ms);
+}
+
+/** "3 min ago", whole units rounded down (so it agrees with the clock times shown beside it). */
+function ago(ms: number, at: number): string {
+  const min = Math.floor(Math.max(0, at - ms) / 60_000);
+  if (min < 1) return 'under a minute ago';
+  if (min < 120) return `${min} min ago`;
+  const h = Math.floor(min / 60);
+  return h < 48 ? `${h} h ago` : `${Math.floor(h / 24)} days ago`;
+}
+
+/** A failure kind in words, with what to do about it. */
+const FAILURE: Record<string, { what: string; next: string }> = {
+  timeout: { what: 'no answer in time', next: 'calls are retried; if it persists check KIS_API_URL and KIS service notices' },
+  network: { what: 'could not connect', next: 'calls are retried; if it persists check KIS_API_URL and the network' },
+  server_error: { what: 'KIS server error', next: 'calls are retried; if it persists check KIS service notices' },
+  auth: { what: 'app key or token refused', next: 'check KIS_APP_KEY and KIS_APP_SECRET (virtual keys work on the virtual server only)' },
+  rate_limited: { what: 'over the request rate', next: 'calls slow down by themselves; if it persists lower KIS_MAX_RPS' },
+  bad_response: { what: 'an answer that is not KIS\'s', next: 'check KIS_API_URL' },
+  refused: {
+    what: 'KIS refused the request (its own code, not an outage)',
+    next: 'check that BROKER_KR (kis-virtual or kis-live) is the server KIS_API_URL points at: each server takes only its own TR ids and the virtual one lacks some',
+  },
+};
+
+function failureText(f: BrokerCallFailure): string {
+  const code = [f.status === undefined ? null : `HTTP ${f.status}`, f.msgCd ?? null].filter((x) => x !== null).join(' ');
+  return `${f.endpoint}: ${FAILURE[f.error]?.what ?? f.error}${code ? `, ${code}` : ''}`;
+}
+
+/**
+ * The last good call to the failed call's endpoint kind: the record's own,
+ * or the overall last good call when it is of that kind (a record without
+ * the per-kind field); null when neither is.
+ */
+function goodOfFailedKind(c: BrokerCalls, fail: BrokerCallFailure): BrokerCallMark | null {
+  const marks = [c.lastGoodOfFailedEndpoint ?? null, c.lastGood?.endpoint === fail.endpoint ? c.lastGood : null].filter((m): m is BrokerCallMark => m !== null);
+  return marks.length === 0 ? null : marks.reduce((a, b) => (b.at > a.at ? b : a));
+}
+
+/**
+ * The KIS link as every process saw it: the last good call, and a warning
+ * when the last call failed after it, or when a call failed after the last
+ * good call to the same kind of endpoint (a failed order POST is followed
+ * at once by a good daily-orders look-up, which must not hide it). A
+ * failure older than a good call to its own endpoint kind is over.
+ */
+function callLines(market: Market, c: BrokerCalls | { error: string }, at: number): string[] {
+  if ('error' in c) return [`   ⚠️ KIS call record unreadable (${c.error})`];
+  const good = c.lastGood;
+  const fail = c.lastFailure;
+  const goodText = good ? `last good call ${stamp(market, good.at, at)} (${ago(good.at, at)}, ${good.endpoint})` : null;
+  if (fail !== null) {
+    const next = FAILURE[fail.error]?.next ?? 'check /status again in a minute';
+    const failed = `${stamp(market, fail.at, at)} (${ago(fail.at, at)}, ${failureText(fail)})`;
+    if (good === null || fail.at > good.at) {
+      const since = goodText ? ` after the ${goodText}` : ' and no good call is recorded';
+      return [`   ⚠️ KIS: the last call failed ${failed}${since}. Next: ${next}`];
+    }
+    const kindGood = goodOfFailedKind(c, fail);
+    if (kindGood === null || fail.at > kindGood.at) {
+      const kind = fail.endpoint;
+      const before = kindGood === null ? `no good ${kind} call is recorded` : `the last good ${kind} call was ${stamp(market, kindGood.at, at)} (${ago(kindGood.at, at)})`;
+      const overall = `the last good call overall ${stamp(market, good.at, at)} (${ago(good.at, at)}, ${good.endpoint})`;
+      return [`   ⚠️ KIS: the last ${kind} call failed ${failed}; ${before}, ${overall}. Next: ${next}`];
+    }
+  }
+  return [goodText ? `   KIS: ${goodText}` : '   KIS: no call recorded yet'];
 }
 
 function dataLine(m: MarketStatus): string {
@@ -62,8 +137,9 @@ function dataLine(m: MarketStatus): string {
 
 /**
  * The per-market lines of /status: each market's session now on its exchange's
- * clock (ET, KST), its broker (reachable, the KIS token's expiry; amounts in
- * the market's money), and its stored data against the last closed session.
+ * clock (ET, KST), its broker (reachable, the KIS token's expiry and last
+ * good call, a failure after it; amounts in the market's money), and its
+ * stored data against the last closed session.
  * `undefined` (no market sources wired) gives no lines.
  */
 export function marketsStatusLines(markets: readonly MarketStatus[] | undefined): string[] {

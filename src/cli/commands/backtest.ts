@@ -14,7 +14,10 @@ import {
   BacktestInputError,
   buildRequest,
   DEFAULT_BENCHMARK,
+  DEFAULT_BENCHMARK_KR,
   parseIsoDate,
+  parseMarketWord,
+  symbolsMarket,
   parseSizingSpec,
   parseStrategyChoice,
   requestHash,
@@ -38,8 +41,10 @@ import { readCsvSeries } from '../read-csv-series.js';
 import { codeVersion } from '../../trading/manifest/code-version.js';
 import { withManifest } from '../../trading/manifest/backtest-manifest.js';
 import { runReplay } from './backtest-replay.js';
+import { assertKrxSessions } from '../../trading/backtest/kr-data.js';
+import type { Market } from '../../engine/market/markets.js';
 
-const USAGE = `courtside backtest --strategy ${STRATEGY_CHOICES.join('|')} [--csv FILE ...] [--universe FILE [--data-dir DIR]] [--data-dir DIR]
+const USAGE = `courtside backtest --strategy ${STRATEGY_CHOICES.join('|')} [--market us|kr] [--csv FILE ...] [--universe FILE [--data-dir DIR]] [--data-dir DIR]
        [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--sizing shares:N|dollars:N|equity:PCT|risk:PCT] [--slippage-bps N]
        [--initial-cash N] [--param k=v ...] [--walk-forward] [--monte-carlo N] [--seed N] [--trades N] [--no-store] [--json]
        courtside backtest --replay MANIFEST_ID [--json]
@@ -53,7 +58,12 @@ Every report names its run manifest (data hash, code version, parameters, seed):
 12 hex digits the report shows, or any unique prefix) loads the same bars, re-runs and prints "identical"
 (exit 0) or the first figure that differs and why: data changed, code changed, or neither (a bug) (exit 1).
 The manifest of a hypothesis incubation (its incubation notice and /hypothesis card show it) replays its
-walk-forward evaluation and verdict on the stored bars as a dry run: no hypothesis changes.`;
+walk-forward evaluation and verdict on the stored bars as a dry run: no hypothesis changes.
+--market kr backtests KRX codes in won: KR bars (--csv files, or the bars store: every stored KR symbol
+when no file is given), KRX sessions only, fills on the KRX ETF tick, the KIS commission (KIS_COMMISSION_BPS)
+on both sides and no sell tax, ₩10,000,000 initial cash unless --initial-cash; the benchmark is 069500
+(KODEX 200) when its stored bars are real, else none. KRX codes alone imply --market kr; US and KR symbols
+in one run are refused (there is no exchange rate).`;
 
 /** What the command needs from outside; tests and the app inject these. */
 export interface BacktestCliOptions {
@@ -65,6 +75,8 @@ export interface BacktestCliOptions {
   progress?: boolean;
   /** Last session of synthetic DEMO bars (default: the last completed NYSE session). */
   demoEndDate?: () => string;
+  /** The KIS commission of KR runs, a fraction of a fill's value (default: config.kr.commissionRate, KIS_COMMISSION_BPS). */
+  krCommissionRate?: () => number | undefined;
 }
 
 function toNumber(raw: string | undefined, what: string, check: (n: number) => boolean, expect: string): number | undefined {
@@ -92,7 +104,7 @@ interface ReplayPlan {
   json: boolean;
 }
 
-function parseCli(args: string[]): CliPlan | ReplayPlan {
+function parseCli(args: string[], krRate: number | undefined): CliPlan | ReplayPlan {
   const { values, positionals } = parseArgs({
     args,
     options: {
@@ -113,6 +125,7 @@ function parseCli(args: string[]): CliPlan | ReplayPlan {
       'no-store': { type: 'boolean' },
       json: { type: 'boolean' },
       replay: { type: 'string' },
+      market: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -131,6 +144,12 @@ function parseCli(args: string[]): CliPlan | ReplayPlan {
   if (csvFiles.length > 0 && values.universe !== undefined) throw new UsageError('use either --csv or --universe, not both');
   if (csvFiles.length > 0 && values['data-dir'] !== undefined) throw new UsageError('--data-dir goes with --universe (or alone), not with --csv');
 
+  let market: Market | undefined;
+  if (values.market !== undefined) {
+    const m = parseMarketWord(values.market);
+    if (m === null) throw new UsageError(`--market must be us or kr, got "${values.market.slice(0, 20)}"`);
+    market = m;
+  }
   const base = inputError(() => {
     const strategies = parseStrategyChoice(values.strategy);
     return {
@@ -153,10 +172,11 @@ function parseCli(args: string[]): CliPlan | ReplayPlan {
     walkForward: values['walk-forward'] === true,
     monteCarloRuns: mcRuns ?? null,
     ...(seed !== undefined ? { seed } : {}),
-    benchmark: DEFAULT_BENCHMARK,
+    ...(market !== undefined ? { market } : {}),
+    ...(krRate !== undefined ? { krCommissionRate: krRate } : {}),
   };
-  // Validate the whole request once with a placeholder symbol, so a bad --param fails before any file is read.
-  inputError(() => buildRequest({ ...input, symbols: ['X'] }));
+  // Validate the whole request once with a placeholder symbol of its market, so a bad --param fails before any file is read.
+  inputError(() => buildRequest({ ...input, symbols: [market === 'KR' ? DEFAULT_BENCHMARK_KR : 'X'] }));
   return {
     csvFiles,
     universe: values.universe,
@@ -175,15 +195,15 @@ export function createBacktestCommand(opts: BacktestCliOptions = {}): CliCommand
     summary: 'Backtest donchian / turtle_soup on CSVs or a universe; stores the run in Postgres',
     usage: USAGE,
     async run(args, io) {
-      const parsed = parseCli(args);
+      const parsed = parseCli(args, (opts.krCommissionRate ?? defaultKrCommissionRate)());
       if ('replay' in parsed) {
         const url = (opts.databaseUrl ?? defaultDatabaseUrl)();
         const bars = opts.barsStore ?? defaultBarsStore;
         return runReplay(parsed.replay, parsed.json, { databaseUrl: url, label: dbLabel(url), barsStore: (ds) => bars(ds) }, io);
       }
       const plan = parsed;
-      // The database serves two things: storing results, and stored bars for --universe.
-      const useBarsStore = plan.universe !== undefined && plan.dataDir === undefined;
+      // The database serves two things: storing results, and stored bars for --universe (and for --market kr without files).
+      const useBarsStore = (plan.universe !== undefined && plan.dataDir === undefined) || krStoreRun(plan);
       const db = plan.noStore && !useBarsStore ? null : await openDatabase((opts.databaseUrl ?? defaultDatabaseUrl)(), io, plan.noStore);
       try {
         const bars = useBarsStore ? (opts.barsStore ?? defaultBarsStore)(db?.ds ?? null) : null;
@@ -273,6 +293,35 @@ function inputError<T>(fn: () => T): T {
   }
 }
 
+/** config.kr.commissionRate (KIS_COMMISSION_BPS); undefined when the config cannot be read (KR runs then take the default KIS rate). */
+function defaultKrCommissionRate(): number | undefined {
+  try {
+    return loadConfig().kr.commissionRate;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `--market kr` with neither --csv, --universe nor --data-dir: every stored KR symbol. */
+function krStoreRun(plan: CliPlan): boolean {
+  return plan.input.market === 'KR' && plan.csvFiles.length === 0 && plan.universe === undefined && plan.dataDir === undefined;
+}
+
+/** The market of a run on `symbols`: --market, else what the symbols name (mixing US and KR is a usage error). */
+function marketOf(plan: CliPlan, symbols: readonly string[]): Market {
+  return inputError(() => symbolsMarket(symbols, plan.input.market));
+}
+
+/** The benchmark symbol of a run on `market`. */
+function benchmarkOf(market: Market): string {
+  return market === 'KR' ? DEFAULT_BENCHMARK_KR : DEFAULT_BENCHMARK;
+}
+
+/** KR bars from files must sit on KRX sessions (see assertKrxSessions). */
+function checkKrSessions(market: Market, series: readonly BarSeries[]): void {
+  if (market === 'KR') inputError(() => assertKrxSessions(series));
+}
+
 function defaultDatabaseUrl(): string {
   return loadConfig().db.url;
 }
@@ -349,9 +398,13 @@ function defaultBarsStore(ds: DataSource | null): BarsSource | null {
 }
 
 async function loadCliData(plan: CliPlan, store: BarsSource | null, opts: BacktestCliOptions, io: CliIO): Promise<BacktestData> {
-  const bench = DEFAULT_BENCHMARK;
   const sources = backtestDataSources();
   const csvFiles = plan.csvFiles;
+  if (krStoreRun(plan)) {
+    // The stored KR universe (won, KRX sessions), resolved like /backtest … kr.
+    const request = inputError(() => buildRequest({ ...plan.input, symbols: null }));
+    return inputErrorAsync(() => resolveBacktestData(request, { sources, barsStore: store }));
+  }
   if (csvFiles.length > 0) {
     const series: BarSeries[] = [];
     const seen = new Map<string, string>();
@@ -362,7 +415,9 @@ async function loadCliData(plan: CliPlan, store: BarsSource | null, opts: Backte
       seen.set(s.symbol, f);
       series.push(s);
     }
-    return backtestData(series, { source: csvSourceName(csvFiles), demo: false, benchmarkSymbol: bench, load: { kind: 'csv-files', files: csvFiles.map((f) => resolve(f)) } });
+    const market = marketOf(plan, series.map((s) => s.symbol));
+    checkKrSessions(market, series);
+    return backtestData(series, { source: csvSourceName(csvFiles), demo: false, benchmarkSymbol: benchmarkOf(market), load: { kind: 'csv-files', files: csvFiles.map((f) => resolve(f)) } });
   }
 
   if (plan.universe !== undefined) {
@@ -384,17 +439,19 @@ async function loadCliData(plan: CliPlan, store: BarsSource | null, opts: Backte
     }
     if (entries.length === 0) throw new UsageError(`${path} lists no usable symbols`);
     const symbols = entries.map((e) => e.symbol);
+    const market = marketOf(plan, symbols);
     const dir = plan.dataDir;
     if (dir !== undefined) {
       const { series, missing } = await inputErrorAsync(() => loadCsvFolder(sources, dir, symbols));
       if (missing.length > 0) throw new UsageError(`no CSV in ${dir} for ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`);
-      return backtestData(series, { source: 'csv', demo: false, benchmarkSymbol: bench, load: { kind: 'csv-dir', dir: resolve(dir), symbols } });
+      checkKrSessions(market, series);
+      return backtestData(series, { source: 'csv', demo: false, benchmarkSymbol: benchmarkOf(market), load: { kind: 'csv-dir', dir: resolve(dir), symbols } });
     }
     // The same per-symbol resolution as /backtest: real stored bars, then the samples, then DEMO bars
     // (flagged and counted); an unknown symbol is an error naming the closest known ones.
     let barsStore = store;
     if (store) {
-      await store.list().catch((err: unknown) => {
+      await store.list(market).catch((err: unknown) => {
         io.stderr(`note: stored bars are unavailable (${(err as Error).message.split('\n')[0]})\n`);
         barsStore = null;
       });
@@ -409,7 +466,9 @@ async function loadCliData(plan: CliPlan, store: BarsSource | null, opts: Backte
   const symbols = await inputErrorAsync(() => sources.csvSymbols(dir));
   if (symbols.length === 0) throw new UsageError(`no .csv files in ${dir}`);
   const { series } = await inputErrorAsync(() => loadCsvFolder(sources, dir, symbols));
-  return backtestData(series, { source: plan.dataDir ? 'csv' : 'sample-csv', demo: false, benchmarkSymbol: bench, load: { kind: 'csv-dir', dir: resolve(dir), symbols } });
+  const market = marketOf(plan, symbols);
+  checkKrSessions(market, series);
+  return backtestData(series, { source: plan.dataDir ? 'csv' : 'sample-csv', demo: false, benchmarkSymbol: benchmarkOf(market), load: { kind: 'csv-dir', dir: resolve(dir), symbols } });
 }
 
 /** `csv:SPY.csv`, `csv:GL.csv,RVLV.csv,SPY.csv`, `csv:A.csv,B.csv,C.csv+4 more`: the files a CSV run read. */

@@ -8,8 +8,8 @@
  * `courtside calendar close|late-open --market M DATE … --reason "…"` adds a
  * run-time override (audited, actor `cli`); `courtside calendar overrides`
  * lists them. The scheduler and the entry gate read NYSE overrides within a
- * minute; KRX ones are stored and shown in the KRX calendar only, because
- * nothing trades on KRX yet ({@link KRX_OVERRIDE_NOTE}).
+ * minute; KRX ones reach the KR slots, the KR entry gate, the KRX open queue
+ * and the KIS adapter ({@link KRX_OVERRIDE_NOTE}).
  */
 import { parseArgs } from 'node:util';
 import { createDataSource } from '../../adapters/db/data-source.js';
@@ -37,11 +37,11 @@ const EXCHANGE_OF: Record<CalendarMarket, ExchangeId> = { nyse: 'XNYS', krx: 'XK
 const CALENDAR_OF: Record<CalendarMarket, ExchangeCalendar> = { nyse: XNYS_CALENDAR, krx: XKRX_CALENDAR };
 
 /**
- * What a KRX override does today. Nothing reads them but the KRX calendar listing (no job and no
- * order path trades on KRX yet), so the CLI must not promise that the scheduler or the gate honour
- * them. Change this when KRX trading reads them.
+ * What a KRX override does: the KR slot table, the KR entry gate, the KRX open queue and the KIS
+ * adapter's own session check read it (cached, within a minute). The KR paper book prices on the
+ * rule hours, so the note says so rather than promise more.
  */
-export const KRX_OVERRIDE_NOTE = 'stored and shown in the KRX calendar; nothing trades on KRX yet, so no job or order is affected';
+export const KRX_OVERRIDE_NOTE = 'applied within a minute by the KR schedule, the KR entry gate, the KRX open queue and the KIS broker (the KR paper book keeps the rule hours)';
 
 /** Who the audit chain and `calendar_overrides.created_by` name for a change made here. */
 export const CALENDAR_CLI_ACTOR = 'cli';

@@ -3,7 +3,7 @@ export { buyAndHold } from './benchmark.js';
 export { buildCalendar, dateKey, type Calendar } from './calendar.js';
 export { commissionFor, type CommissionModel } from './commission.js';
 export { EXIT_REASONS, type ExitReason } from './exit-rules.js';
-export { buyFill, sellFill } from './fills.js';
+export { buyFill, feeRounder, fillRounder, krxEtfFill, sellFill, wonFee, type FillTick } from './fills.js';
 export { computeMetrics, TRADING_DAYS_PER_YEAR, type Metrics, type MetricsInput, type MetricsTrade } from './metrics.js';
 export { monteCarlo, tradeReturnsOnEquity, type MonteCarloOptions, type MonteCarloResult } from './monte-carlo.js';
 export { runPortfolio } from './portfolio.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CommissionModel } from './commission.js';
+import { feeRounder, fillRounder } from './fills.js';
 import type { PortfolioOptions } from './portfolio-types.js';
 import type { Sizing } from './sizing.js';
 
@@ -16,6 +17,7 @@ const commissionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }),
   z.object({ kind: z.literal('per_share'), perShare: z.number().nonnegative(), minimum: z.number().nonnegative() }),
   z.object({ kind: z.literal('bps'), bps: z.number().nonnegative() }),
+  z.object({ kind: z.literal('krw_rate'), rate: z.number().nonnegative().max(0.01) }),
 ]);
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -41,6 +43,10 @@ export interface ResolvedSettings {
   maxPositionPct: number;
   startDate: string | undefined;
   endDate: string | undefined;
+  /** Puts a fill (after slippage) on the exchange's tick of its date; null keeps raw prices (see FillTick). */
+  onTick: ((price: number, date: string, side: 'buy' | 'sell') => number) | null;
+  /** Rounds a commission as the exchange's currency is charged (whole won for KRX); null keeps it raw. */
+  onFee: ((fee: number) => number) | null;
 }
 
 /**
@@ -68,5 +74,7 @@ export function resolveSettings(opts: PortfolioOptions): ResolvedSettings {
     maxPositionPct: s.maxPositionPct ?? Infinity,
     startDate: s.startDate,
     endDate: s.endDate,
+    onTick: fillRounder(opts.fillTick),
+    onFee: feeRounder(opts.fillTick),
   };
 }

@@ -1,6 +1,7 @@
 import type { BarSeries } from '../bars.js';
 import type { SignalSourceId } from '../signal.js';
 import type { CommissionModel } from './commission.js';
+import type { FillTick } from './fills.js';
 import type { ExitReason } from './exit-rules.js';
 import type { Metrics } from './metrics.js';
 import type { SignalSource } from './signal-source.js';
@@ -32,6 +33,8 @@ export interface PortfolioOptions {
   endDate?: string;
   /** Buy-and-hold comparison series (e.g. SPY). */
   benchmark?: BarSeries;
+  /** Fills on an exchange's tick grid (`krx_etf` for KR backtests); absent: raw prices. */
+  fillTick?: FillTick;
 }
 
 /** Why the portfolio did not take a signal. */

@@ -125,6 +125,8 @@ export function simulatePortfolio(
   const stratUnrealized = new Float64Array(nStrat);
 
   const bps = cfg.slippageBps;
+  const onTick = cfg.onTick;
+  const onFee = cfg.onFee;
   const open: Position[] = [];
   const trades: { seq: number; trade: PortfolioTrade }[] = [];
   let cash = cfg.initialCash;
@@ -155,7 +157,9 @@ export function simulatePortfolio(
         skips?.add(j, d, 'max_positions');
         continue;
       }
-      const fill = buyFill(rawOpen, bps);
+      const s = series[k]!;
+      const i = cand.t[j]! + 1;
+      const fill = onTick === null ? buyFill(rawOpen, bps) : onTick(buyFill(rawOpen, bps), s.dates[i]!, 'buy');
       const qty = sharesFor(cfg.sizing, prevEquity, fill, stop);
       if (!(qty >= 1)) {
         skips?.add(j, d, 'qty_below_one');
@@ -165,7 +169,7 @@ export function simulatePortfolio(
         skips?.add(j, d, 'max_position_pct');
         continue;
       }
-      const comm = commissionFor(cfg.commission, qty, fill);
+      const comm = onFee === null ? commissionFor(cfg.commission, qty, fill) : onFee(commissionFor(cfg.commission, qty, fill));
       const cost = qty * fill + comm;
       if (cost > cash) {
         skips?.add(j, d, 'insufficient_cash');
@@ -173,8 +177,6 @@ export function simulatePortfolio(
       }
       cash -= cost;
       held[key] = 1;
-      const s = series[k]!;
-      const i = cand.t[j]! + 1;
       open.push({
         seq: seq++,
         strat: cs,
@@ -206,9 +208,11 @@ export function simulatePortfolio(
       if (pos.barDay[i] === today) {
         const code = exitCodeAt(pos.series, i, i - pos.t, pos.stop, pos.target, pos.timeStopBars, pos.lastBar);
         if (code !== EXIT_NONE) {
-          const fill = sellFill(exitPriceOf(code, pos.series, i, pos.stop, pos.target), bps);
+          const raw = sellFill(exitPriceOf(code, pos.series, i, pos.stop, pos.target), bps);
+          const fill = onTick === null ? raw : onTick(raw, pos.series.dates[i]!, 'sell');
           const proceeds = pos.qty * fill;
-          const comm = Math.min(commissionFor(cfg.commission, pos.qty, fill), proceeds);
+          const fee = commissionFor(cfg.commission, pos.qty, fill);
+          const comm = Math.min(onFee === null ? fee : onFee(fee), proceeds);
           cash += proceeds - comm;
           const pnl = proceeds - comm - pos.cost;
           stratRealized[pos.strat] = stratRealized[pos.strat]! + pnl;

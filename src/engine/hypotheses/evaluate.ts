@@ -18,6 +18,8 @@ import type { HypothesisDefinition, HypothesisExits } from './definition.js';
 import type { DailyReturnFigures, HypothesisEvaluation, LatestWindow } from './evaluation-types.js';
 import type { IncubationFigures } from './incubation-verdict.js';
 import { eachHypothesisHit, familySource } from './signals.js';
+import { hypothesisMarketRules, type ExitLevels, type HypothesisMarketRules } from './market-rules.js';
+import type { WalkForwardBacktestOptions } from '../backtest/walk-forward.js';
 
 /** Input to {@link evaluateHypothesisSteps}. Window lengths count bars of the universe's union calendar. */
 export interface EvaluateHypothesisInput {
@@ -32,8 +34,24 @@ export interface EvaluateHypothesisInput {
   testBars?: number;
   /** Default 63 (must be ≥ testBars). */
   stepBars?: number;
-  /** Default 100,000. */
+  /** Default: the market's (hypothesisMarketRules: 100,000 dollars for US, ₩100,000,000 for KR). */
   initialCash?: number;
+}
+
+/**
+ * The walk-forward's backtest settings for a market: 1 % risk, the market's
+ * starting equity and its commission; a KR one also fills on the KRX ETF
+ * tick of each session (buys up, sells down), so its equity stays whole won.
+ * US keeps the backtest's defaults (no commission or tick key at all), so its
+ * runs are the ones they always were.
+ */
+function marketBacktest(rules: HypothesisMarketRules, initialCash: number | undefined): WalkForwardBacktestOptions {
+  return {
+    sizing: INCUBATION_SIZING,
+    initialCash: initialCash ?? rules.initialCash,
+    ...(rules.commission.kind === 'none' ? {} : { commission: rules.commission }),
+    ...(rules.market === 'KR' ? { fillTick: 'krx_etf' as const } : {}),
+  };
 }
 
 /** Progress: `done` of `total` steps (one per symbol whose signals are computed, then one per window). */
@@ -74,13 +92,17 @@ export function* hypothesisWalkForwardSteps(
   const family = PATTERN_FAMILIES[definition.family];
   if (family === undefined) throw new RangeError(`unknown pattern family '${definition.family}' in the hypothesis definition`);
   if (grid.length === 0) throw new RangeError('the hypothesis grid is empty: expand the definition into at least one params object');
+  // The definition's market says how it is measured: KR on the KRX tick, with the KIS commission, in won.
+  const rules = hypothesisMarketRules(definition.market);
+  const levels: ExitLevels | undefined = rules.market === 'US' ? undefined : rules.levels;
+  const backtest = marketBacktest(rules, input.initialCash);
   const settings: WalkForwardSettings = {
     series,
     objective: 'sharpe',
     ...(input.trainBars === undefined ? {} : { trainBars: input.trainBars }),
     ...(input.testBars === undefined ? {} : { testBars: input.testBars }),
     ...(input.stepBars === undefined ? {} : { stepBars: input.stepBars }),
-    backtest: { sizing: INCUBATION_SIZING, ...(input.initialCash === undefined ? {} : { initialCash: input.initialCash }) },
+    backtest,
   };
   // The calendar and each bar's day, once for every run below (and the window count).
   const universe = prepareUniverse(series);
@@ -93,7 +115,7 @@ export function* hypothesisWalkForwardSteps(
   for (let k = 0; k < series.length; k++) {
     // One cache per symbol, dropped after it: the grid points share its columns (ATR, SMA...).
     const cache = new IndicatorCache(series[k]!);
-    for (let g = 0; g < grid.length; g++) addHypothesisSignals(builders[g]!, k, series[k]!, family, grid[g]!, definition.exits, cache);
+    for (let g = 0; g < grid.length; g++) addHypothesisSignals(builders[g]!, k, series[k]!, family, grid[g]!, definition.exits, cache, levels);
     yield { done: k + 1, total };
   }
   // Finishing sorts each grid point's signals (millions for a busy family): one step each.
@@ -109,7 +131,7 @@ export function* hypothesisWalkForwardSteps(
     yield { done: series.length + r.value.done, total: series.length + r.value.total };
     r = steps.next();
   }
-  const latest = yield* latestChoice(input, universe, prepared, settings.trainBars ?? 252, total);
+  const latest = yield* latestChoice(backtest, universe, prepared, settings.trainBars ?? 252, total);
   return { ...r.value, latest };
 }
 
@@ -121,7 +143,7 @@ export function* hypothesisWalkForwardSteps(
  * runPortfolio over that window's bars and signals (runPrepared is that run).
  */
 function* latestChoice(
-  input: EvaluateHypothesisInput,
+  backtest: WalkForwardBacktestOptions,
   universe: PreparedUniverse,
   prepared: readonly PreparedSignals[],
   trainBars: number,
@@ -130,12 +152,7 @@ function* latestChoice(
   const cal = universe.dates;
   const d0 = Math.max(0, cal.length - trainBars);
   const d1 = cal.length - 1;
-  const cfg = resolveSettings({
-    sizing: INCUBATION_SIZING,
-    ...(input.initialCash === undefined ? {} : { initialCash: input.initialCash }),
-    series: [],
-    signals: [],
-  });
+  const cfg = resolveSettings({ ...backtest, series: [], signals: [] });
   const scores: number[] = [];
   for (const p of prepared) {
     scores.push(scoreMetrics('sharpe', runPrepared(universe, p, cfg, d0, d1).metrics));
@@ -239,6 +256,7 @@ export function addHypothesisSignals(
   params: object,
   exits: Readonly<HypothesisExits>,
   cache: IndicatorCache = new IndicatorCache(series),
+  levels?: ExitLevels,
 ): void {
-  eachHypothesisHit(series, family, params, exits, cache, (t, _atr, _why, stop, target, score) => out.add(k, 0, t, stop, target, exits.timeStopBars, score));
+  eachHypothesisHit(series, family, params, exits, cache, (t, _atr, _why, stop, target, score) => out.add(k, 0, t, stop, target, exits.timeStopBars, score), levels);
 }

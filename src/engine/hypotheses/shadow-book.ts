@@ -8,6 +8,8 @@ import type { BarSeries } from '../bars.js';
 import { buildCalendar, dateKey } from '../backtest/calendar.js';
 import { EXIT_NONE, exitCodeAt, exitPriceOf, exitReasonOf, type ExitReason } from '../backtest/exit-rules.js';
 import { buyFill, sellFill } from '../backtest/fills.js';
+import { commissionFor, type CommissionModel } from '../backtest/commission.js';
+import type { FillOnGrid } from './market-rules.js';
 import { signalBarIndex } from '../backtest/signal-bar.js';
 import type { Signal, SignalSourceId } from '../signal.js';
 
@@ -27,6 +29,13 @@ export interface ShadowBookInput {
   riskPct?: number;
   /** Slippage per side in basis points, as in the backtest. Default 5. */
   slippageBps?: number;
+  /**
+   * Commission on every fill (entry and exit), in the book's currency (KR: the KIS rate). Default
+   * none: the book's P&L is then exactly what it always was.
+   */
+  commission?: CommissionModel;
+  /** Puts each fill (after slippage) on the market's price grid (KR: the KRX ETF tick); default raw prices. */
+  fill?: FillOnGrid;
 }
 
 /** One shadow trade; the exit fields are null while it is open. Prices are fills (slippage included). */
@@ -43,9 +52,9 @@ export interface ShadowTrade {
   exitDate: string | null;
   exitPrice: number | null;
   exitReason: ExitReason | null;
-  /** qty · (exit − entry); no commission (the backtest's default model). */
+  /** qty · (exit − entry) less the entry and exit commissions (none by default). */
   pnl: number | null;
-  /** R multiple: (exit − entry) / (entry − stop). */
+  /** R multiple: pnl / (qty · (entry − stop)); (exit − entry) / (entry − stop) without commission. */
   r: number | null;
   /** Bars in the trade counting the entry bar as 1. */
   barsHeld: number | null;
@@ -126,6 +135,8 @@ interface Position {
   target: number;
   lastClose: number;
   lastDate: string;
+  /** Commission paid at the entry (0 without a commission model). */
+  entryFee: number;
 }
 
 /**
@@ -158,6 +169,8 @@ export function runShadowBook(input: ShadowBookInput): ShadowBook {
   const startEquity = input.startEquity ?? 100_000;
   const riskPct = input.riskPct ?? 0.01;
   const slippageBps = input.slippageBps ?? 5;
+  const commission = input.commission ?? null;
+  const fill = input.fill ?? null;
   const { from, to } = input;
   validate(from, to, startEquity, riskPct, slippageBps);
 
@@ -219,18 +232,22 @@ export function runShadowBook(input: ShadowBookInput): ShadowBook {
         skip('gap_below_stop');
         continue;
       }
-      const entryPrice = buyFill(rawOpen, slippageBps);
+      const entryDate = c.series.dates[c.t + 1]!;
+      const entryPrice = fill ? fill(buyFill(rawOpen, slippageBps), entryDate, 'buy') : buyFill(rawOpen, slippageBps);
       const qty = Math.floor((riskPct * equity[c.signalDay]!) / (entryPrice - sig.stop));
       if (!(qty >= 1)) {
         skip('qty_below_one');
         continue;
       }
       held.add(key);
+      // The entry commission is paid at the entry: it lowers the book from that close on.
+      const entryFee = commission ? commissionFor(commission, qty, entryPrice) : 0;
+      realised -= entryFee;
       const trade: ShadowTrade = {
         symbol: sig.symbol,
         strategy: sig.strategy,
         signalDate: sig.date,
-        entryDate: c.series.dates[c.t + 1]!,
+        entryDate,
         entryPrice,
         stop: sig.stop,
         target: sig.target,
@@ -243,7 +260,7 @@ export function runShadowBook(input: ShadowBookInput): ShadowBook {
         barsHeld: null,
       };
       trades.push(trade);
-      open.push({ c, trade, cur: c.t + 1, target: sig.target ?? Number.NaN, lastClose: rawOpen, lastDate: trade.entryDate });
+      open.push({ c, trade, cur: c.t + 1, target: sig.target ?? Number.NaN, lastClose: rawOpen, lastDate: trade.entryDate, entryFee });
     }
 
     // (2) exits on the symbol's bar today, (3) marks at the close
@@ -256,14 +273,19 @@ export function runShadowBook(input: ShadowBookInput): ShadowBook {
         // lastIndex −1: the book has no end-of-data exit; a running trade stays open at `to`.
         const code = exitCodeAt(c.series, i, i - c.t, trade.stop, pos.target, c.signal.timeStopBars, -1);
         if (code !== EXIT_NONE) {
-          const exitPrice = sellFill(exitPriceOf(code, c.series, i, trade.stop, pos.target), slippageBps);
-          const pnl = trade.qty * (exitPrice - trade.entryPrice);
-          realised += pnl;
+          const exitDate = c.series.dates[i]!;
+          const slipped = sellFill(exitPriceOf(code, c.series, i, trade.stop, pos.target), slippageBps);
+          const exitPrice = fill ? fill(slipped, exitDate, 'sell') : slipped;
+          const gross = trade.qty * (exitPrice - trade.entryPrice);
+          const exitFee = commission ? commissionFor(commission, trade.qty, exitPrice) : 0;
+          realised += gross - exitFee;
+          const pnl = commission ? gross - pos.entryFee - exitFee : gross;
           trade.exitDate = c.series.dates[i]!;
           trade.exitPrice = exitPrice;
           trade.exitReason = exitReasonOf(code);
           trade.pnl = pnl;
-          trade.r = (exitPrice - trade.entryPrice) / (trade.entryPrice - trade.stop);
+          // Without commission R stays the price ratio it always was (bit for bit); with it, net of both fees.
+          trade.r = commission ? pnl / (trade.qty * (trade.entryPrice - trade.stop)) : (exitPrice - trade.entryPrice) / (trade.entryPrice - trade.stop);
           trade.barsHeld = i - c.t;
           held.delete(`${trade.symbol}\u0000${trade.strategy}`);
           closedToday = true;

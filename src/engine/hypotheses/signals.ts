@@ -11,6 +11,7 @@ import { IndicatorCache } from '../indicators/cache.js';
 import type { AnyPatternFamily, PatternWhy } from '../patterns/registry.js';
 import type { Signal, StrategyId } from '../signal.js';
 import type { HypothesisExits } from './definition.js';
+import type { ExitLevels } from './market-rules.js';
 
 /** Options for {@link hypothesisSignals}. */
 export interface HypothesisSignalOptions {
@@ -20,6 +21,12 @@ export interface HypothesisSignalOptions {
   cache?: IndicatorCache;
   /** How price figures read in the reasons (whole won for KRX); default two decimals, trailing zeros off. */
   numbers?: ReasonNumbers;
+  /**
+   * The market's price grid for the stop and target (a KR hypothesis's: the KRX ETF tick of the
+   * signal's session, see hypothesisMarketRules); default the raw levels. The walk-forward and the
+   * shadow book pass the same rule, so what was measured is what the book trades.
+   */
+  levels?: ExitLevels;
 }
 
 /**
@@ -63,7 +70,7 @@ export function hypothesisSignals(
       score,
       reasons: opts.label === undefined ? reasons : [opts.label, ...reasons],
     });
-  });
+  }, opts.levels);
   return out;
 }
 
@@ -72,7 +79,9 @@ export function hypothesisSignals(
  * the family fires on where ATR(atrPeriod) at t is defined and > 0, with
  * stop = close − stopAtr·ATR, target = close + targetAtr·ATR (or none) and
  * the family's score. {@link hypothesisSignals} and the incubation's column
- * path (evaluate.ts) both call it, so they cannot disagree.
+ * path (evaluate.ts) both call it, so they cannot disagree. With `levels`
+ * (a market's price grid) the stop and target are put on it after they are
+ * computed; the score is the family's, unchanged.
  */
 export function eachHypothesisHit(
   series: BarSeries,
@@ -81,6 +90,7 @@ export function eachHypothesisHit(
   exits: Readonly<HypothesisExits>,
   cache: IndicatorCache,
   visit: (t: number, atr: number, why: PatternWhy, stop: number, target: number | null, score: number) => void,
+  levels?: ExitLevels,
 ): void {
   const hits = family.signalIndices(series, params, cache);
   if (hits.length === 0) return;
@@ -94,7 +104,13 @@ export function eachHypothesisHit(
     // Cannot happen (why is non-null exactly on signal bars); skipping keeps a family bug from inventing reasons.
     if (why === null) continue;
     const close = series.close[t]!;
-    visit(t, a, why, close - exits.stopAtr * a, exits.targetAtr === null ? null : close + exits.targetAtr * a, signalScore(why, a));
+    const stop = close - exits.stopAtr * a;
+    const target = exits.targetAtr === null ? null : close + exits.targetAtr * a;
+    if (levels === undefined) visit(t, a, why, stop, target, signalScore(why, a));
+    else {
+      const on = levels(series.dates[t]!, stop, target);
+      visit(t, a, why, on.stop, on.target, signalScore(why, a));
+    }
   }
 }
 

@@ -1,5 +1,5 @@
-import { pct, usd } from './format.js';
-import { moneyOf } from './money-words.js';
+import { pct } from './format.js';
+import { KRW_FIGURE, moneyOf } from './money-words.js';
 
 import { sentence, type Sentence } from './sentence.js';
 import { CORRELATION_SENTENCES } from './correlation-sentences.js';
@@ -8,6 +8,11 @@ import { VAR_SENTENCES } from './var-sentences.js';
 /** `numbers.quoteIsBid` of a drift refusal: 1 when the live price was the bid (a sell), 0 the ask (a buy). */
 function quote(quoteIsBid: number): string {
   return quoteIsBid === 1 ? 'bid' : 'ask';
+}
+
+/** What the liquidity gate measures: "dollar volume" for US (as always), "traded value" in won. */
+function adv(n: Readonly<Record<string, number>>): string {
+  return n[KRW_FIGURE] === 1 ? 'average daily traded value' : 'average daily dollar volume';
 }
 
 /**
@@ -48,20 +53,22 @@ const SENTENCES: Readonly<Record<string, Readonly<Record<string, Sentence>>>> = 
       },
     ),
   },
+  // The liquidity, position and drift sentences word amounts with `moneyOf` too: dollars unless the
+  // numbers carry the KRW figure (a KR face adds it: src/bot/views/recorded-reasons.ts).
   liquidity: {
     quote: sentence(['bid', 'ask'], (n) => `Order refused by LiquidityGate: no usable two-sided quote (bid ${n.bid}, ask ${n.ask}).`),
     min_dollar_adv: sentence(
       ['dollarAdv', 'minDollarAdv'],
-      (n) => `Order refused by LiquidityGate: average daily dollar volume ${usd(n.dollarAdv)} is below the minimum ${usd(n.minDollarAdv)}.`,
+      (n) => `Order refused by LiquidityGate: ${adv(n)} ${moneyOf(n)(n.dollarAdv)} is below the minimum ${moneyOf(n)(n.minDollarAdv)}.`,
     ),
     max_spread: sentence(
       ['bid', 'ask', 'spreadPct', 'maxSpreadPct'],
-      (n) => `Order refused by LiquidityGate: the spread ${usd(n.bid)} / ${usd(n.ask)} is ${pct(n.spreadPct)} of the mid, wider than the ${pct(n.maxSpreadPct)} limit.`,
+      (n) => `Order refused by LiquidityGate: the spread ${moneyOf(n)(n.bid)} / ${moneyOf(n)(n.ask)} is ${pct(n.spreadPct)} of the mid, wider than the ${pct(n.maxSpreadPct)} limit.`,
     ),
     max_order_pct_adv: sentence(
       ['notional', 'orderPctAdv', 'dollarAdv', 'maxOrderPctAdv'],
       (n) =>
-        `Order refused by LiquidityGate: ${usd(n.notional)} is ${pct(n.orderPctAdv)} of the average daily dollar volume ${usd(n.dollarAdv)}, above the ${pct(n.maxOrderPctAdv)} limit.`,
+        `Order refused by LiquidityGate: ${moneyOf(n)(n.notional)} is ${pct(n.orderPctAdv)} of the ${adv(n)} ${moneyOf(n)(n.dollarAdv)}, above the ${pct(n.maxOrderPctAdv)} limit.`,
     ),
   },
   position: {
@@ -69,12 +76,16 @@ const SENTENCES: Readonly<Record<string, Readonly<Record<string, Sentence>>>> = 
       ['openPositions', 'maxOpenPositions'],
       (n) => `Order refused by position caps: ${n.openPositions} positions are open and the limit is ${n.maxOpenPositions}; close one first (/close SYMBOL, or a Close button on /positions).`,
     ),
-    equity: sentence(['equity'], (n) => `Order refused by position caps: account equity is ${usd(n.equity)}.`),
+    equity: sentence(['equity'], (n) => `Order refused by position caps: account equity is ${moneyOf(n)(n.equity)}.`),
     max_position_pct: sentence(
       ['positionNotional', 'existingNotional', 'orderNotional', 'positionPct', 'equity', 'maxPositionPct'],
-      (n) =>
-        `Order refused by position caps: the position would be ${usd(n.positionNotional)} (${usd(n.existingNotional)} held + ${usd(n.orderNotional)}), ` +
-        `${pct(n.positionPct)} of equity ${usd(n.equity)}, above the ${pct(n.maxPositionPct)} limit.`,
+      (n) => {
+        const m = moneyOf(n);
+        return (
+          `Order refused by position caps: the position would be ${m(n.positionNotional)} (${m(n.existingNotional)} held + ${m(n.orderNotional)}), ` +
+          `${pct(n.positionPct)} of equity ${m(n.equity)}, above the ${pct(n.maxPositionPct)} limit.`
+        );
+      },
     ),
   },
   drift: {
@@ -85,7 +96,7 @@ const SENTENCES: Readonly<Record<string, Readonly<Record<string, Sentence>>>> = 
     max_drift: sentence(
       ['quoteIsBid', 'live', 'driftPct', 'entry', 'maxDriftPct'],
       (n) =>
-        `Order refused by the drift band: the live ${quote(n.quoteIsBid)} ${usd(n.live)} is ${pct(n.driftPct)} from the pick's entry ${usd(n.entry)}, ` +
+        `Order refused by the drift band: the live ${quote(n.quoteIsBid)} ${moneyOf(n)(n.live)} is ${pct(n.driftPct)} from the pick's entry ${moneyOf(n)(n.entry)}, ` +
         `beyond the ±${pct(n.maxDriftPct)} band; re-scan or re-quote before approving again.`,
     ),
   },

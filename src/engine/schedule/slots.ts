@@ -243,9 +243,11 @@ export function buildSlots(spec: ScheduleSpec = DEFAULT_SCHEDULE, hours: Regular
  * The open queue's two slots: open + 1 min (send what is due) and open + 30
  * min (expire what was not sent). Both enqueue the same idempotent job; its
  * jobId (`sched-<market>-<slot>-<date>`) carries the market and session date.
+ * `hours`: the market's regular day (KRX: 09:00 open, so open+1 is 09:01 KST;
+ * the runner anchors it to each session's real open, late opens included).
  */
-export function openQueueSlots(graceMinutes = 10): SlotDef[] {
-  return [makeSlot('open-queue', `open+${QUEUE_SEND_AFTER_OPEN_MIN}`, graceMinutes), makeSlot('open-queue', `open+${QUEUE_EXPIRE_AFTER_OPEN_MIN}`, graceMinutes)];
+export function openQueueSlots(graceMinutes = 10, hours: RegularHours = REGULAR_HOURS.US): SlotDef[] {
+  return [makeSlot('open-queue', `open+${QUEUE_SEND_AFTER_OPEN_MIN}`, graceMinutes, hours), makeSlot('open-queue', `open+${QUEUE_EXPIRE_AFTER_OPEN_MIN}`, graceMinutes, hours)];
 }
 
 /** Human description, e.g. `scan-1555 (close-5, until close)`. */

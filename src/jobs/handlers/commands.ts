@@ -8,7 +8,7 @@ import { commandContextSchema } from '../payloads/common.js';
 import { InvalidRequestError, type HandlerMap } from '../worker-runtime.js';
 import { digestHandlers, type DigestApp } from './digest.js';
 import { portfolioHandlers, type PortfolioDeps } from './portfolio.js';
-import { hypothesesCommandHandlers } from './hypotheses-commands.js';
+import { hypothesesCommandHandlers, type HypothesesCommandDeps } from './hypotheses-commands.js';
 import type { HypothesisReads } from '../../trading/hypotheses/views.js';
 import type { RiskSettings } from '../../trading/risk/settings.js';
 import { riskHandlers } from './risk.js';
@@ -24,6 +24,8 @@ export interface CommandsDeps extends PortfolioDeps, DigestApp {
   hypotheses: HypothesisReads;
   /** The portfolio-risk settings (/risk, the weekly review). */
   risk: RiskSettings;
+  /** Each market's equity in its currency for /hypotheses (the same source as the session review's books); absent: the defaults. */
+  hypothesisEquity?: HypothesesCommandDeps['hypothesisEquity'];
 }
 
 /** Handlers of the `commands` queue: each answers through the publisher with a key derived from its own job id. */
@@ -34,6 +36,9 @@ export function commandHandlers(deps: CommandsDeps): HandlerMap<'commands'> {
     ...riskHandlers(deps),
     ...reviewHandlers(deps),
     ...digestHandlers(deps, {
+      // A scheduled KR digest on a KR book with nothing to report that Seoul day is not sent (US-only setups get no
+      // nightly KR digests); /digest kr still answers.
+      skipEmptyBooks: ['KR'],
       scheduledScans: (date) =>
         deps.scheduledSlots
           .filter((s) => s.kind === 'scan')

@@ -25,7 +25,9 @@ import type { HandlerMap } from '../worker-runtime.js';
 import { EXCHANGE_HOURS, type MarketHours } from '../../engine/market-hours.js';
 import { pgText } from '../../lib/sql-columns.js';
 import { rowsOf } from '../../lib/sql-rows.js';
-import { expireDue, releaseDue, type QueuedOrder } from '../../trading/queue/queued-orders.js';
+import { expireDue, releaseDue, rewindowQueued, type QueueDeps, type QueuedOrder } from '../../trading/queue/queued-orders.js';
+import { krxHoursWithOverrides } from '../../engine/krx-hours.js';
+import { sharedCalendarOverrides, type CalendarOverridesPort } from '../../trading/calendar/overrides-source.js';
 import { alertAmbiguousOrders, ambiguousOf } from './ambiguous-alert.js';
 import { closeHandlers } from './close.js';
 
@@ -96,6 +98,11 @@ export interface ExecutionQueueDeps {
   marketHours?: MarketHours;
   /** The open queue's clock. Default the real one. */
   now?: () => Date;
+  /**
+   * Run-time calendar overrides the KR open queue applies to KRX's hours (a late open moves
+   * queued KR orders to the new open). Default: the shared cached reader on `db`.
+   */
+  calendarOverrides?: CalendarOverridesPort;
   /**
    * Hands a queued sale of one position (`/close` outside the session) to the
    * manual close's order path at the open. Absent: such rows are not released
@@ -196,21 +203,45 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
       return { ...us, ...(kr ? { kr } : {}) };
     },
     'execution.open_queue': async () => {
-      const q = { db: deps.db, hours: deps.marketHours ?? EXCHANGE_HOURS, now: deps.now ?? (() => new Date()) };
-      // Expired first: an order past open + 30 min is never sent, whatever else this run does.
-      const expired = await expireDue(q);
-      for (const o of expired) {
+      const now = deps.now ?? (() => new Date());
+      const us: QueueDeps = { db: deps.db, hours: deps.marketHours ?? EXCHANGE_HOURS, now, market: 'US' };
+      // Korea's queue waits for KRX's continuous session (its lane's hours, run-time overrides applied).
+      // Null hours: the overrides cannot be read, so KR rows are neither moved, sent nor expired this run.
+      const krHours = deps.kr ? await krQueueHours(deps, deps.kr.marketHours) : null;
+      const kr: QueueDeps | null = deps.kr && krHours ? { db: deps.db, hours: krHours, now, market: 'KR' } : null;
+      const krSkipped = deps.kr !== undefined && krHours === null;
+      // A KRX open that moved since its orders were queued (a late open declared later) moves them first,
+      // so they are neither expired nor sent at the old open; a KRX day closed since expires its rows now.
+      const rewound = kr ? await rewindowQueued(kr) : { moved: [], expired: [] };
+      const moved = rewound.moved;
+      for (const o of moved) {
         await deps.audit
-          .append({ action: 'order.queue_expired', actor: 'open-queue', queuedId: o.id, kind: o.kind, expiresAt: o.expiresAt.toISOString() })
+          .append({ action: 'order.queue_moved', actor: 'open-queue', queuedId: o.id, market: o.market, sessionDate: o.sessionDate, sendAt: o.sendAt.toISOString(), expiresAt: o.expiresAt.toISOString() })
+          .catch((err: unknown) => deps.execution.logger?.error({ err, action: 'order.queue_moved', queuedId: o.id }, 'audit append failed'));
+      }
+      // Expired first: an order past open + 30 min is never sent, whatever else this run does. Every market's, but
+      // KR's when KRX's hours are unknown this run (a late open may have moved their expiry; the next run retries).
+      const expiredDue = await expireDue(us, krSkipped ? { markets: ['US'] } : {});
+      const expired = [...rewound.expired.map((o) => ({ o, reason: 'session_closed' as const })), ...expiredDue.map((o) => ({ o, reason: 'window_passed' as const }))];
+      for (const { o, reason } of expired) {
+        await deps.audit
+          .append({ action: 'order.queue_expired', actor: 'open-queue', queuedId: o.id, kind: o.kind, market: o.market, expiresAt: o.expiresAt.toISOString(), reason, sessionDate: o.sessionDate })
           // The row is expired already; its chat is told below either way.
           .catch((err: unknown) => deps.execution.logger?.error({ err, action: 'order.queue_expired', queuedId: o.id }, 'audit append failed'));
         const pick = o.kind === 'entry' && o.pickId && o.cardMessageId ? await deps.picks.get(o.pickId).catch(orElse(deps, null, 'pick unreadable; the expiry notice goes without its card', { queuedId: o.id })) : null;
         const card = pick && o.cardMessageId ? { messageId: o.cardMessageId, pick } : null;
         await deps.publisher.publish(o.chatId, { kind: 'queue.expired', order: o, card }, { key: `queue-expired-${o.id}` });
       }
-      const due = await releaseDue(q, { kinds: deps.dispatchQueuedClose ? ['entry', 'flatten', 'close'] : ['entry', 'flatten'] });
+      const kinds = deps.dispatchQueuedClose ? (['entry', 'flatten', 'close'] as const) : (['entry', 'flatten'] as const);
+      // Each market's rows on its own exchange's hours: one run at either open sends only what is due there.
+      const due = [...(await releaseDue(us, { kinds })), ...(kr ? await releaseDue(kr, { kinds }) : [])];
       for (const o of due) await handOn(deps, o);
-      return { expired: expired.map((o) => o.id), sent: due.map((o) => o.id) };
+      return {
+        expired: expired.map(({ o }) => o.id),
+        sent: due.map((o) => o.id),
+        ...(moved.length > 0 ? { moved: moved.map((o) => o.id) } : {}),
+        ...(krSkipped ? { krSkipped: 'calendar_overrides_unreadable' } : {}),
+      };
     },
     'execution.flatten': async (p, run) => {
       // `/kill flatten` names no market: every lane is flattened, US first, each on its own broker.
@@ -223,16 +254,19 @@ export function executionHandlers(deps: ExecutionQueueDeps): HandlerMap<'executi
           continue;
         }
         const nowMs = (deps.now ?? (() => new Date()))().getTime();
-        if (market === 'KR' && deps.kr && !deps.kr.marketHours.isOpen(nowMs)) {
-          // KRX takes no IOC orders now (closed, or an auction): sending would only be refused and use up
-          // the day's flatten attempts. The KR book is told as held, with KRX's next open; nothing is sent.
-          const held = await lane.broker.listPositions().catch(orElse(lane, null, 'KR broker positions unreadable; the not-now reply goes without them', { market }));
+        // KRX's hours always; NYSE's when the sell-all of two books names no market (confirmed while KRX was open
+        // and NYSE closed: the US book has its own queue offer, and an IOC now would only sit refused at the broker).
+        const closedHours = market === 'KR' ? deps.kr?.marketHours : !p.market && deps.kr ? (deps.execution.marketHours ?? deps.marketHours) : undefined;
+        if (closedHours && !closedHours.isOpen(nowMs)) {
+          // The exchange takes no IOC orders now (closed, or an auction): sending would only be refused and use up
+          // the day's flatten attempts. The book is told as held, with the next open; nothing is sent.
+          const held = await lane.broker.listPositions().catch(orElse(lane, null, `${market} broker positions unreadable; the not-now reply goes without them`, { market }));
           if (held === null || held.length > 0) {
-            const next = deps.kr.marketHours.nextOpen(nowMs);
+            const next = closedHours.nextOpen(nowMs);
             await lane.publisher.publish(
               p.chatId,
-              { kind: 'execution.flatten', outcomes: [], brokerPositions: held, notNow: { market: 'KR', positions: (held ?? []).map((x) => ({ symbol: x.symbol, qty: x.qty })), nextOpenMs: next?.open ?? null } },
-              { key: `${run.job.id}-reply-kr` },
+              { kind: 'execution.flatten', outcomes: [], brokerPositions: held, notNow: { market, positions: (held ?? []).map((x) => ({ symbol: x.symbol, qty: x.qty })), nextOpenMs: next?.open ?? null } },
+              { key: market === 'US' ? `${run.job.id}-reply` : `${run.job.id}-reply-${market.toLowerCase()}` },
             );
           }
           orders[market] = 0;
@@ -344,9 +378,28 @@ async function handOn(deps: ExecutionQueueDeps, o: QueuedOrder): Promise<void> {
       { jobId: `exec-${o.approvalId}` },
     );
   } else if (o.kind === 'flatten' && o.killEpoch !== null) {
-    await deps.jobs.add('execution.flatten', { updateId: 0, chatId: o.chatId, userId: o.requestedBy, role: o.role, epoch: o.killEpoch }, { jobId: `flatten-${o.id}` });
+    // Its own market's book only: each market's flatten is queued for that market's open.
+    await deps.jobs.add('execution.flatten', { updateId: 0, chatId: o.chatId, userId: o.requestedBy, role: o.role, epoch: o.killEpoch, market: o.market }, { jobId: `flatten-${o.id}` });
   } else if (o.kind === 'close' && deps.dispatchQueuedClose) {
     await deps.dispatchQueuedClose(o);
+  }
+}
+
+/**
+ * KRX's order hours for the open queue with the run-time calendar overrides applied, or null when
+ * the overrides cannot be read (logged). The rule calendar is no fallback: on a late-open day it
+ * would send KR rows before KRX takes orders and expire them an hour early, and it cannot see a
+ * closure. So the run leaves KR rows as they are (not moved, sent nor expired); the next open-queue
+ * run (the next slot of either market, e.g. KRX open + 30 min or the NYSE open + 1 min) reads the
+ * overrides again. A skipped open + 1 min may leave a row unsent until it expires: the safe side.
+ */
+async function krQueueHours(deps: ExecutionQueueDeps, base: MarketHours): Promise<MarketHours | null> {
+  const port = deps.calendarOverrides ?? sharedCalendarOverrides(deps.db);
+  try {
+    return krxHoursWithOverrides(base, await port.forExchange('XKRX'));
+  } catch (err) {
+    deps.execution.logger?.warn({ err, market: 'KR' }, 'calendar overrides unreadable: the KR open queue moves, sends and expires nothing this run (the next run retries)');
+    return null;
   }
 }
 

@@ -2,6 +2,7 @@ import type { MarketId } from '../../engine/hypotheses/definition.js';
 import type { SlotDef } from '../../engine/schedule/slots.js';
 import type { Notifier } from '../../trading/notifier.js';
 import { hypothesesOverview, hypothesisDetail, type HypothesisReads } from '../../trading/hypotheses/views.js';
+import { defaultMarketEquity } from '../../trading/hypotheses/market-equity.js';
 
 /** What the hypotheses' read commands need. */
 export interface HypothesesCommandDeps {
@@ -11,6 +12,11 @@ export interface HypothesesCommandDeps {
   now?: () => Date;
   /** The slots the scheduler runs (none when it is off): the generator's next run is its `hypotheses` slot. */
   scheduledSlots: readonly SlotDef[];
+  /**
+   * Each market's equity in its own currency, shown with its block (KR: the won the KR books and
+   * allocation use). Default: {@link defaultMarketEquity}, the session review's own default.
+   */
+  hypothesisEquity?: (market: MarketId) => Promise<number>;
 }
 
 /** The part of a BullMQ job run the handlers read: the job id the reply's key derives from. */
@@ -30,7 +36,8 @@ export function hypothesesCommandHandlers(deps: HypothesesCommandDeps): Hypothes
   const key = (run: Run) => (run.job.id ? { key: `${run.job.id}-reply` } : {});
   return {
     'command.hypotheses': async (p, run) => {
-      const overview = await hypothesesOverview(deps.hypotheses, p.market, { nowMs: now().getTime(), slots: deps.scheduledSlots });
+      const equity = deps.hypothesisEquity ?? (async (m: MarketId) => defaultMarketEquity(m));
+      const overview = await hypothesesOverview(deps.hypotheses, p.market, { nowMs: now().getTime(), slots: deps.scheduledSlots, equity });
       await deps.publisher.publish(p.chatId, { kind: 'hypotheses.overview', overview }, key(run));
     },
     'command.hypothesis': async (p, run) => {

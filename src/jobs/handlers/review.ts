@@ -1,6 +1,6 @@
 import { driftStatus } from '../../trading/risk/drift-status.js';
 import { buildWeeklyReview, type DriftPort } from '../../trading/review/build.js';
-import { recipientsFor, type Recipient } from '../../trading/settings/recipients.js';
+import { broadcastPlan, type Recipient } from '../../trading/settings/recipients.js';
 import { reviewDeliveryKey } from '../payloads/review.js';
 import type { JobHandler } from '../worker-runtime.js';
 import type { CommandsDeps } from './commands.js';
@@ -40,9 +40,16 @@ export function reviewHandlers(deps: CommandsDeps, opts: ReviewHandlerOptions = 
       if (p.chatId !== undefined && p.userId !== undefined) {
         targets = [{ chatId: p.chatId, userId: p.userId, role: 'viewer', silent: false, key: `${run.job.id ?? reviewDeliveryKey(p.market, review.sessionDate, p.userId)}-reply` }];
       } else {
-        const recipients = await recipientsFor('review', deps.db, deps.config.telegram.allowed);
-        targets = recipients.map((r) => ({ ...r, key: reviewDeliveryKey(p.market, review.sessionDate, r.userId) }));
-        if (targets.length === 0) log.info({ market: p.market, sessionDate: review.sessionDate }, 'nobody receives the weekly review (all turned it off)');
+        const plan = await broadcastPlan('review', deps.db, deps.config.telegram.allowed, { at: now() });
+        targets = plan.recipients.map((r) => ({ ...r, key: reviewDeliveryKey(p.market, review.sessionDate, r.userId) }));
+        // Name who quiet hours held back, so an empty send is not mistaken for everyone turning it off.
+        if (plan.quiet.length > 0) log.info({ market: p.market, sessionDate: review.sessionDate, users: plan.quiet }, 'weekly review held back by quiet hours');
+        if (targets.length === 0) {
+          log.info(
+            { market: p.market, sessionDate: review.sessionDate },
+            plan.quiet.length > 0 ? 'nobody receives the weekly review (off, or inside quiet hours)' : 'nobody receives the weekly review (all turned it off)',
+          );
+        }
       }
       const notice = { kind: 'review.weekly' as const, review };
       for (const t of targets) await deps.publisher.publish(t.chatId, notice, { key: t.key, ...(t.silent ? { silent: true } : {}) });

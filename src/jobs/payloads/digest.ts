@@ -1,17 +1,20 @@
 import { z } from 'zod';
 import { calendarDate } from '../../lib/dates.js';
 import { ROLES } from '../../lib/roles.js';
+import { MARKET_IDS, type Market } from '../../engine/market/markets.js';
 import { DIGEST_KINDS, type DigestKind } from '../../trading/digest/types.js';
 
 /**
  * Payload of the `digest.send` job.
  * - From /digest: `chatId` + `userId` (+ `role`, `updateId`): one digest to that chat, never silent.
  * - From the scheduler: neither: one digest per recipient (see recipientsFor), silent for those who chose it.
- * `sessionDate` (New York `YYYY-MM-DD`) defaults to the date when the job runs.
+ * `market`: whose book (absent = US, as every job before markets); a KR digest is the KR book in won on KRX days.
+ * `sessionDate` (`YYYY-MM-DD` in the market's zone: New York for US, Seoul for KR) defaults to the date when the job runs.
  */
 export const digestSendSchema = z
   .object({
     kind: z.enum(DIGEST_KINDS),
+    market: z.enum(MARKET_IDS as [Market, ...Market[]]).optional(),
     chatId: z.number().int().optional(),
     userId: z.number().int().positive().optional(),
     /** Present on /digest jobs so a failed job can tell the user (commandContextSchema shape). */
@@ -32,7 +35,11 @@ export function scheduledDigestJobId(kind: DigestKind, sessionDate: string): str
   return `digest-${kind}-${sessionDate}`;
 }
 
-/** jobId of one recipient's notify job for a scheduled digest: a retried digest job never posts twice. */
-export function digestDeliveryJobId(kind: DigestKind, sessionDate: string, userId: number): string {
-  return `digest-${kind}-${sessionDate}-u${userId}`;
+/**
+ * jobId of one recipient's notify job for a scheduled digest: a retried digest job never posts twice.
+ * US keeps the id it had before markets; another market's names it (`digest-kr-morning-<date>-u<user>`),
+ * so the US and KR digests of one date never share a key.
+ */
+export function digestDeliveryJobId(kind: DigestKind, sessionDate: string, userId: number, market: Market = 'US'): string {
+  return market === 'US' ? `digest-${kind}-${sessionDate}-u${userId}` : `digest-${market.toLowerCase()}-${kind}-${sessionDate}-u${userId}`;
 }

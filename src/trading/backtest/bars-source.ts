@@ -20,9 +20,9 @@ export function barsStoreSource(store: BacktestBarsStore): BarsSource {
       const [series, info] = await Promise.all([store.loadUniverse(symbols ?? undefined), store.listSymbols(symbols ? { symbols } : {})]);
       return { series, demo: new Set(info.filter((s) => s.demo).map((s) => s.symbol)) };
     },
-    // The whole stored universe means the US one: backtests and incubations run on the NYSE calendar.
-    async list() {
-      return (await store.listSymbols({ market: 'US' })).map((s) => ({ symbol: s.symbol, demo: s.demo }));
+    // One market's stored universe (US unless asked): a backtest runs one market, in one currency.
+    async list(market: Market = 'US') {
+      return (await store.listSymbols({ market })).map((s) => ({ symbol: s.symbol, demo: s.demo }));
     },
   };
 }

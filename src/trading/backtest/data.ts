@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BarSeries } from '../../engine/bars.js';
+import type { Market } from '../../engine/market/markets.js';
 import { lastCompletedSession } from '../market-clock.js';
 import type { BacktestDataSources, DemoSymbol } from './data-sources.js';
 import type { BacktestNote } from './notes.js';
@@ -7,6 +8,7 @@ import { assertKnownSymbols } from './known-symbols.js';
 import { BacktestInputError, type BacktestRequest } from './request.js';
 import { CancelledError } from '../../lib/errors.js';
 import type { BacktestLoadSpec } from './load-spec.js';
+import { resolveKrBars } from './kr-data.js';
 
 /** The bars a backtest runs on, where they came from, and their fingerprint. */
 export interface BacktestData {
@@ -35,8 +37,8 @@ export interface BarsSource {
   /** Short name for messages, e.g. `bars-store`. */
   readonly name: string;
   load(symbols: readonly string[] | null): Promise<{ series: Map<string, BarSeries>; demo: ReadonlySet<string> }>;
-  /** Every stored symbol and whether it holds DEMO bars (cheap: no bars are read). */
-  list(): Promise<{ symbol: string; demo: boolean }[]>;
+  /** Every stored symbol of `market` (default US) and whether it holds DEMO bars (cheap: no bars are read). */
+  list(market?: Market): Promise<{ symbol: string; demo: boolean }[]>;
 }
 
 /** Progress/cancellation hooks for loading; `shouldCancel` is polled between chunks. */
@@ -196,8 +198,16 @@ const SOURCE_ORDER = (store: string): Record<Origin, { name: string; rank: numbe
  *
  * The benchmark is never synthetic: real stored bars or the sample CSV, else
  * none (with a note).
+ *
+ * A KR request (`market: 'KR'`) is resolved by {@link resolveKrBars}
+ * from the store's KR bars only.
  */
 export async function resolveBacktestData(request: BacktestRequest, opts: DataResolverOptions, hooks: LoadHooks = {}): Promise<BacktestData> {
+  // KR runs read only the store's KR rows (won, KRX sessions): no US samples, no US DEMO universe.
+  if (request.market === 'KR') {
+    const kr = await resolveKrBars(request, opts, hooks, () => checkCancel(hooks));
+    return backtestData(kr.series, { source: kr.source, demo: kr.demo, benchmark: kr.benchmark, notes: kr.notes, load: { kind: 'resolve', demoEndDate: null } });
+  }
   const symbols = request.universe.kind === 'symbols' ? request.universe.symbols : null;
   const bench = request.benchmark;
   const sources = opts.sources;

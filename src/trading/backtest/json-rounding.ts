@@ -15,6 +15,13 @@ export function cents(v: number): number {
   return r === 0 ? 0 : r;
 }
 
+/** Won to the whole won (half away from zero); -0 becomes 0. KR amounts are whole won already, except averages. */
+export function won(v: number): number {
+  if (!Number.isFinite(v)) return v;
+  const r = Math.sign(v) * Math.round(Math.abs(v) + 1e-9);
+  return r === 0 ? 0 : r;
+}
+
 /** A positive price to its tick ($0.01 at or above $1, $0.0001 below); anything else unchanged. */
 export function tick(v: number): number {
   return Number.isFinite(v) && v > 0 ? roundToTick(v) : v;
@@ -25,16 +32,20 @@ export function ratio(v: number): number {
   return Number.isFinite(v) ? Number(v.toPrecision(12)) : v;
 }
 
+const centsOf = cents;
 const maybe = (f: (v: number) => number) => (v: number | null) => (v === null ? null : f(v));
 
-/** A trade with fills on the tick and pnl/commission in cents. */
-export function roundedTrade(t: ReportTrade): ReportTrade {
-  return { ...t, entryPrice: tick(t.entryPrice), exitPrice: tick(t.exitPrice), pnl: cents(t.pnl), pnlPct: ratio(t.pnlPct), commission: cents(t.commission) };
+/** A trade with fills on the tick and pnl/commission in cents (whole won with `kr`: its fills are on the KRX tick already). */
+export function roundedTrade(t: ReportTrade, kr = false): ReportTrade {
+  const money = kr ? won : cents;
+  const price = kr ? won : tick;
+  return { ...t, entryPrice: price(t.entryPrice), exitPrice: price(t.exitPrice), pnl: money(t.pnl), pnlPct: ratio(t.pnlPct), commission: money(t.commission) };
 }
 
-/** Metrics with money in cents and ratios without float noise. */
-export function roundedMetrics(m: Metrics): Metrics {
+/** Metrics with money in cents (whole won with `kr`) and ratios without float noise. */
+export function roundedMetrics(m: Metrics, kr = false): Metrics {
   const r = maybe(ratio);
+  const cents = kr ? won : centsOf;
   const c = maybe(cents);
   return {
     ...m,
@@ -62,15 +73,16 @@ export function roundedMetrics(m: Metrics): Metrics {
   };
 }
 
-/** The report as printed: every Metrics in it rounded (portfolio, strategies, benchmark, walk-forward). */
+/** The report as printed: every Metrics in it rounded (portfolio, strategies, benchmark, walk-forward); KR money in whole won. */
 export function roundedReport(report: BacktestReport): BacktestReport {
+  const kr = report.request.market === 'KR';
   return {
     ...report,
-    metrics: roundedMetrics(report.metrics),
-    strategies: report.strategies.map((s) => ({ ...s, metrics: roundedMetrics(s.metrics) })),
+    metrics: roundedMetrics(report.metrics, kr),
+    strategies: report.strategies.map((s) => ({ ...s, metrics: roundedMetrics(s.metrics, kr) })),
     benchmark: report.benchmark
-      ? { ...report.benchmark, metrics: roundedMetrics(report.benchmark.metrics), ...(report.benchmark.portfolioReturn !== undefined ? { portfolioReturn: ratio(report.benchmark.portfolioReturn) } : {}) }
+      ? { ...report.benchmark, metrics: roundedMetrics(report.benchmark.metrics, kr), ...(report.benchmark.portfolioReturn !== undefined ? { portfolioReturn: ratio(report.benchmark.portfolioReturn) } : {}) }
       : null,
-    walkForward: report.walkForward?.map((w) => ({ ...w, metrics: roundedMetrics(w.metrics) })) ?? null,
+    walkForward: report.walkForward?.map((w) => ({ ...w, metrics: roundedMetrics(w.metrics, kr) })) ?? null,
   };
 }

@@ -26,7 +26,11 @@ export type BacktestNote =
   /** The benchmark's stored bars are synthetic DEMO bars while some traded symbols are real (reports stored before the benchmark was always real). */
   | { code: 'demo_benchmark'; symbol: string }
   /** No real bars of the benchmark symbol (stored or sample CSV): the run has no benchmark, as a synthetic one would mislead. */
-  | { code: 'no_real_benchmark'; symbol: string }
+  /**
+   * `demoOnly` (KR runs): the symbol IS stored, but as DEMO bars only, so the run has no benchmark
+   * (never a synthetic one shown as real). Absent on US notes, which read as they always have.
+   */
+  | { code: 'no_real_benchmark'; symbol: string; demoOnly?: true }
   /** The bars store lacks these requested symbols (the run fell back to sample CSVs or DEMO data). */
   | ({ code: 'not_stored' } & SymbolPreview)
   /** A named universe was asked for and the bars store holds nothing. */

@@ -129,11 +129,12 @@ export interface BacktestOutcome {
 
 /**
  * The JSON document `courtside backtest --json` prints: the report with the
- * trades last, prices on the tick and money in cents (rounded here, at the
+ * trades last, prices on the tick and money in cents, whole won for KR (rounded here, at the
  * edge; the simulation and the stored run keep full precision).
  */
 export function outcomeJson(report: BacktestReport, trades: readonly ReportTrade[]): string {
-  return JSON.stringify({ ...roundedReport(report), trades: trades.map((t) => reportTrade(roundedTrade(t))) });
+  const kr = report.request.market === 'KR';
+  return JSON.stringify({ ...roundedReport(report), trades: trades.map((t) => reportTrade(roundedTrade(t, kr))) });
 }
 
 /** Deep copy with NaN/±Infinity turned into null, as JSON would. */

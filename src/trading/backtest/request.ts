@@ -7,6 +7,8 @@ import { STRATEGIES, StrategyParamError, type StrategyDef } from '../../engine/s
 import { isIsoDate } from '../../lib/dates.js';
 import { TICKER_PATTERN, parseSymbol } from '../../engine/market/symbols.js';
 import { SymbolError } from '../../engine/market/errors.js';
+import { DEFAULT_KR_COMMISSION_RATE } from '../../engine/market/fees.js';
+import type { Market } from '../../engine/market/markets.js';
 
 /**
  * A backtest request, normalised: every strategy's parameters fully resolved,
@@ -32,6 +34,11 @@ export interface BacktestRequest {
   monteCarlo: { runs: number; seed: number } | null;
   /** Buy-and-hold comparison symbol, used when the data has it. */
   benchmark: string;
+  /**
+   * `KR`: a KRX backtest (KR bars in won, KRX sessions, fills on the KRX ETF tick, the KIS
+   * commission). Absent for US, so a US request serialises (and hashes) exactly as before KR existed.
+   */
+  market?: 'KR';
 }
 
 export interface WalkForwardSettings {
@@ -49,6 +56,13 @@ export const DEFAULT_SIZING: Sizing = { kind: 'risk', pct: 0.01 };
 export const DEFAULT_SLIPPAGE_BPS = 5;
 export const DEFAULT_INITIAL_CASH = 100_000;
 export const DEFAULT_BENCHMARK = 'SPY';
+/**
+ * Initial capital of a KR backtest: ₩10,000,000, the default of PAPER_STARTING_CASH_KR (the KR
+ * paper book). A fixed figure, as the US default is, so one request means one run whatever the env says.
+ */
+export const DEFAULT_INITIAL_CASH_KR = 10_000_000;
+/** The KR benchmark: KODEX 200 (069500), buy-and-hold, from real stored bars only. */
+export const DEFAULT_BENCHMARK_KR = '069500';
 export const DEFAULT_WALK_FORWARD: WalkForwardSettings = { trainBars: 252, testBars: 63, stepBars: 63, objective: 'sharpe' };
 export const DEFAULT_MONTE_CARLO_SEED = 1;
 /** Upper bound on Monte Carlo runs (10k take well under a second; more is noise). */
@@ -71,6 +85,7 @@ const commissionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
   z.strictObject({ kind: z.literal('per_share'), perShare: z.number().nonnegative(), minimum: z.number().nonnegative() }),
   z.strictObject({ kind: z.literal('bps'), bps: z.number().nonnegative() }),
+  z.strictObject({ kind: z.literal('krw_rate'), rate: z.number().nonnegative().max(0.01) }),
 ]);
 
 const isoDate = z.string().refine(isIsoDate, 'must be a YYYY-MM-DD date');
@@ -99,6 +114,7 @@ export const backtestRequestSchema = z.strictObject({
     .nullable(),
   monteCarlo: z.strictObject({ runs: z.number().int().positive().max(MAX_MONTE_CARLO_RUNS), seed: z.number().int() }).nullable(),
   benchmark: z.string().regex(TICKER_PATTERN),
+  market: z.literal('KR').optional(),
 });
 
 /** What callers fill in; everything but the strategies has a default. */
@@ -118,6 +134,21 @@ export interface BacktestRequestInput {
   monteCarloRuns?: number | null;
   seed?: number;
   benchmark?: string;
+  /** The market asked for (`/backtest … kr`, `--market kr`); absent: inferred from the symbols (US when none say otherwise). */
+  market?: Market;
+  /** KR: the KIS commission as a fraction of the fill's value (config.kr.commissionRate); default {@link DEFAULT_KR_COMMISSION_RATE}. */
+  krCommissionRate?: number;
+}
+
+/** The market of a request: KR when it says so, else US. */
+export function requestMarket(request: Pick<BacktestRequest, 'market'>): Market {
+  return request.market === 'KR' ? 'KR' : 'US';
+}
+
+/** `kr`/`us` (any case) as a market; null for anything else. */
+export function parseMarketWord(raw: string): Market | null {
+  const s = raw.trim().toUpperCase();
+  return s === 'KR' || s === 'US' ? s : null;
 }
 
 function defOf(id: StrategyId): StrategyDef<object> {
@@ -210,34 +241,71 @@ export function parseIsoDate(raw: string, what: string): string {
   return raw;
 }
 
-/**
- * A symbol a backtest can run: a US ticker, upper-cased. The simulation runs on the NYSE calendar
- * and sizes in dollars, so a KRX code (won bars, KRX sessions) would give a meaningless result:
- * it is refused until KR backtests exist. `what` names the field in the message.
- */
-function usSymbol(raw: string, what: string): string {
+/** One symbol and the market it trades on; `what` names the field in messages. */
+function marketSymbol(raw: string, what: string): { symbol: string; market: Market } {
   const s = raw.trim().toUpperCase();
   if (!TICKER_PATTERN.test(s)) throw new BacktestInputError(`${what} "${raw.slice(0, 20)}" is not a ticker symbol`);
-  let market: string;
   try {
-    market = parseSymbol(s).market;
+    return parseSymbol(s);
   } catch (err) {
     // The ticker rule passed but the market model refused it (a KRX code with .KS or an A prefix): its message says what to type.
-    if (err instanceof SymbolError) throw new BacktestInputError(`${what} ${err.message}; KR backtests are not available yet, so use a US ticker such as SPY`);
+    if (err instanceof SymbolError) throw new BacktestInputError(`${what} ${err.message}`);
     throw err;
   }
-  if (market !== 'US') {
-    throw new BacktestInputError(`${what} ${s} is a KRX code: KR backtests are not available yet (backtests run on the NYSE calendar with US-dollar sizing); use US tickers such as SPY`);
-  }
-  return s;
 }
 
-/** Upper-cases, validates (US tickers only: see usSymbol), sorts and de-duplicates symbols. */
-export function normaliseSymbols(symbols: readonly string[]): string[] {
+/** "SPY, QQQ" or "SPY, QQQ, IWM and 4 more". */
+function few(list: readonly string[]): string {
+  return list.length <= 3 ? list.join(', ') : `${list.slice(0, 3).join(', ')} and ${list.length - 3} more`;
+}
+
+/**
+ * The market of a symbol list: the one asked for, else the one the symbols
+ * name. A backtest runs one market in one currency (there is no FX rate), so
+ * US tickers and KRX codes together are refused, and so is a symbol of the
+ * other market than the one asked for.
+ */
+export function symbolsMarket(symbols: readonly string[], asked?: Market): Market {
+  const us: string[] = [];
+  const kr: string[] = [];
+  for (const raw of symbols) {
+    const p = marketSymbol(raw, 'symbol');
+    (p.market === 'KR' ? kr : us).push(p.symbol);
+  }
+  if (us.length > 0 && kr.length > 0) {
+    throw new BacktestInputError(
+      `mixes US tickers (${few(us)}) and KRX codes (${few(kr)}): a backtest runs one market in one currency (there is no exchange rate between dollars and won); backtest them separately, e.g. /backtest donchian us ${us[0]} and /backtest donchian kr ${kr[0]}`,
+    );
+  }
+  const named: Market | null = kr.length > 0 ? 'KR' : us.length > 0 ? 'US' : null;
+  if (asked !== undefined && named !== null && named !== asked) {
+    const list = named === 'KR' ? kr : us;
+    throw new BacktestInputError(
+      `${few(list)} ${list.length === 1 ? (named === 'KR' ? 'is a KRX code' : 'is a US ticker') : named === 'KR' ? 'are KRX codes' : 'are US tickers'}, but this backtest is for ${asked}: drop the market word, or use ${named === 'KR' ? 'kr (--market kr)' : 'us (--market us)'}`,
+    );
+  }
+  return asked ?? named ?? 'US';
+}
+
+/**
+ * Upper-cases, validates, sorts and de-duplicates the symbols of a backtest on `market`
+ * (every symbol must trade there: see {@link symbolsMarket}).
+ */
+export function normaliseSymbols(symbols: readonly string[], market: Market = 'US'): string[] {
+  symbolsMarket(symbols, market);
   const out = new Set<string>();
-  for (const raw of symbols) out.add(usSymbol(raw, 'symbol'));
+  for (const raw of symbols) out.add(marketSymbol(raw, 'symbol').symbol);
   if (out.size === 0) throw new BacktestInputError('no symbols given');
   return [...out].sort();
+}
+
+/** The benchmark of a backtest on `market`, which must trade there (no FX between a won portfolio and a dollar index). */
+function benchmarkSymbol(raw: string, market: Market): string {
+  const p = marketSymbol(raw, 'benchmark');
+  if (p.market !== market) {
+    throw new BacktestInputError(`benchmark ${p.symbol} is ${p.market === 'KR' ? 'a KRX code' : 'a US ticker'} but the backtest is for ${market}; use ${market === 'KR' ? DEFAULT_BENCHMARK_KR : DEFAULT_BENCHMARK} or leave the benchmark out`);
+  }
+  return p.symbol;
 }
 
 function resolveParams(id: StrategyId, pairs: readonly string[]): Record<string, unknown> {
@@ -260,8 +328,13 @@ export function buildRequest(input: BacktestRequestInput): BacktestRequest {
   if (from !== null && to !== null && from > to) throw new BacktestInputError(`from date ${from} is after to date ${to}`);
   const slippageBps = input.slippageBps ?? DEFAULT_SLIPPAGE_BPS;
   if (!Number.isFinite(slippageBps) || slippageBps < 0 || slippageBps > 10_000) throw new BacktestInputError(`slippage must be between 0 and 10000 bps, got ${slippageBps}`);
-  const initialCash = input.initialCash ?? DEFAULT_INITIAL_CASH;
+  const symbols = input.symbols && input.symbols.length > 0 ? input.symbols : null;
+  const market = symbols ? symbolsMarket(symbols, input.market) : (input.market ?? 'US');
+  const kr = market === 'KR';
+  const initialCash = input.initialCash ?? (kr ? DEFAULT_INITIAL_CASH_KR : DEFAULT_INITIAL_CASH);
   if (!Number.isFinite(initialCash) || initialCash <= 0) throw new BacktestInputError(`initial cash must be a positive number, got ${initialCash}`);
+  const krRate = input.krCommissionRate ?? DEFAULT_KR_COMMISSION_RATE;
+  if (kr && (!Number.isFinite(krRate) || krRate < 0 || krRate > 0.01)) throw new BacktestInputError(`the KR commission rate must be a fraction from 0 to 0.01 of the fill's value, got ${krRate}`);
   const mcRuns = input.monteCarloRuns ?? null;
   if (mcRuns !== null && (!Number.isInteger(mcRuns) || mcRuns < 1 || mcRuns > MAX_MONTE_CARLO_RUNS)) {
     throw new BacktestInputError(`Monte Carlo runs must be a whole number from 1 to ${MAX_MONTE_CARLO_RUNS}, got ${mcRuns}`);
@@ -273,16 +346,18 @@ export function buildRequest(input: BacktestRequestInput): BacktestRequest {
   const request: BacktestRequest = {
     v: 1,
     strategies: ids.map((id) => ({ id, params: resolveParams(id, input.params?.[id] ?? []) })),
-    universe: input.symbols && input.symbols.length > 0 ? { kind: 'symbols', symbols: normaliseSymbols(input.symbols) } : { kind: 'universe', name: input.universe ?? 'default' },
+    universe: symbols ? { kind: 'symbols', symbols: normaliseSymbols(symbols, market) } : { kind: 'universe', name: input.universe ?? 'default' },
     from,
     to,
     sizing: input.sizing ?? DEFAULT_SIZING,
     slippageBps,
     initialCash,
-    commission: input.commission ?? { kind: 'none' },
+    // KR: the KIS commission on both sides, whole won; no sell tax (ETFs carry no 증권거래세).
+    commission: input.commission ?? (kr ? { kind: 'krw_rate', rate: krRate } : { kind: 'none' }),
     walkForward: wf ? { ...wf } : null,
     monteCarlo: mcRuns === null ? null : { runs: mcRuns, seed },
-    benchmark: (input.benchmark ?? DEFAULT_BENCHMARK).toUpperCase(),
+    benchmark: (input.benchmark ?? (kr ? DEFAULT_BENCHMARK_KR : DEFAULT_BENCHMARK)).toUpperCase(),
+    ...(kr ? { market: 'KR' as const } : {}),
   };
   return normaliseRequest(request);
 }
@@ -314,10 +389,13 @@ export function normaliseRequest(raw: unknown): BacktestRequest {
       }
     });
   if (r.from !== null && r.to !== null && r.from > r.to) throw new BacktestInputError(`from date ${r.from} is after to date ${r.to}`);
+  const market: Market = r.market ?? 'US';
+  // Won are whole: a KR run starts from whole won so every amount it reports stays whole.
+  if (market === 'KR' && !Number.isInteger(r.initialCash)) throw new BacktestInputError(`initial cash of a KR backtest is whole won, got ${r.initialCash}`);
   return {
     v: 1,
     strategies,
-    universe: r.universe.kind === 'symbols' ? { kind: 'symbols', symbols: normaliseSymbols(r.universe.symbols) } : { kind: 'universe', name: r.universe.name },
+    universe: r.universe.kind === 'symbols' ? { kind: 'symbols', symbols: normaliseSymbols(r.universe.symbols, market) } : { kind: 'universe', name: r.universe.name },
     from: r.from,
     to: r.to,
     sizing: r.sizing,
@@ -326,8 +404,19 @@ export function normaliseRequest(raw: unknown): BacktestRequest {
     commission: r.commission,
     walkForward: r.walkForward,
     monteCarlo: r.monteCarlo,
-    benchmark: usSymbol(r.benchmark, 'benchmark'),
+    benchmark: benchmarkSymbol(r.benchmark, market),
+    ...(market === 'KR' ? { market: 'KR' as const } : {}),
   };
+}
+
+/**
+ * A KR request charged `rate` (a fraction of each fill's value: config.kr.commissionRate) instead of
+ * the default KIS rate; a US request is returned as it is.
+ */
+export function withKrCommissionRate(request: BacktestRequest, rate: number): BacktestRequest {
+  if (request.market !== 'KR') return request;
+  if (!Number.isFinite(rate) || rate < 0 || rate > 0.01) throw new BacktestInputError(`the KR commission rate must be a fraction from 0 to 0.01 of the fill's value, got ${rate}`);
+  return normaliseRequest({ ...request, commission: { kind: 'krw_rate', rate } });
 }
 
 /** SHA-256 (hex) of the canonical JSON of a normalised request: equal requests, equal hash. */

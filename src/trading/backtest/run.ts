@@ -16,6 +16,7 @@ import {
 import { IndicatorCache } from '../../engine/indicators/cache.js';
 import { isStrategyId, STRATEGY_IDS, type Signal, type SignalSourceId, type StrategyId } from '../../engine/signal.js';
 import { STRATEGIES, type StrategyDef } from '../../engine/strategies/index.js';
+import { limitPriceOnTick } from '../../engine/market/ticks.js';
 import { checkCancel, yieldToEventLoop, type BacktestData } from './data.js';
 import { benchmarkWindow } from './benchmark-window.js';
 import { walkForwardGrid } from './grid.js';
@@ -77,13 +78,14 @@ export async function runBacktest(request: BacktestRequest, data: BacktestData, 
   const series = data.series;
   if (series.length === 0) throw new BacktestInputError('no bars to backtest');
   const strategies = request.strategies.map((s) => ({ id: s.id, def: defOf(s.id), params: s.params as object }));
+  const kr = request.market === 'KR';
 
   // 1. Signals, chunked. Reasons are dropped: the simulation never reads them and they dominate memory.
   const signals: Signal[][] = [];
   for (let i = 0; i < series.length; i++) {
     const s = series[i]!;
     const cache = new IndicatorCache(s);
-    for (const st of strategies) signals.push(stripReasons(st.def.signals(s, st.params, cache)));
+    for (const st of strategies) signals.push(prepareSignals(st.def.signals(s, st.params, cache), kr));
     if ((i + 1) % chunk === 0 || i === series.length - 1) {
       hooks.onProgress?.({ phase: 'signals', done: i + 1, total: series.length });
       await yieldToEventLoop();
@@ -184,12 +186,31 @@ export function portfolioBase(request: BacktestRequest): Omit<PortfolioOptions, 
     slippageBps: request.slippageBps,
     commission: request.commission,
     sizing: request.sizing,
+    // KR: fills on the KRX ETF tick of their session, commissions in whole won (the engine's FillTick).
+    ...(request.market === 'KR' ? { fillTick: 'krx_etf' as const } : {}),
   };
 }
 
-function stripReasons(list: Signal[]): Signal[] {
-  for (const s of list) s.reasons = NO_REASONS;
+/**
+ * Prepares a strategy's signals for the portfolio: reasons dropped (the
+ * simulation never reads them and they dominate memory) and, on KR, the
+ * stop and target put on the KRX ETF tick of the signal's session as the KR
+ * scan quotes them (sell levels round up: src/trading/scan/kr-scan.ts).
+ */
+function prepareSignals(list: Signal[], kr: boolean): Signal[] {
+  for (const s of list) {
+    s.reasons = NO_REASONS;
+    if (kr) {
+      s.stop = sellLevel(s.stop, s.date);
+      if (s.target !== null) s.target = sellLevel(s.target, s.date);
+    }
+  }
   return list;
+}
+
+/** A long's exit level on the KRX ETF tick (rounded up); a level at or below zero stays (no tick exists there). */
+function sellLevel(price: number, date: string): number {
+  return Number.isFinite(price) && price > 0 ? limitPriceOnTick({ market: 'KR', instrument: 'etf', date, price }, 'sell') : price;
 }
 
 async function runWalkForward(
@@ -213,7 +234,7 @@ async function runWalkForward(
   for (let i = 0; i < series.length; i++) {
     const s = series[i]!;
     const cache = new IndicatorCache(s);
-    for (let g = 0; g < grid.points.length; g++) signals[g]!.push(stripReasons(def.signals(s, grid.points[g]!, cache)));
+    for (let g = 0; g < grid.points.length; g++) signals[g]!.push(prepareSignals(def.signals(s, grid.points[g]!, cache), request.market === 'KR'));
     if ((i + 1) % chunk === 0 || i === series.length - 1) {
       hooks.onProgress?.({ phase: 'walk_forward', done: 0, total: 1 });
       await yieldToEventLoop();

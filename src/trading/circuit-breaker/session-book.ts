@@ -1,5 +1,8 @@
 import type { SqlSession } from '../../adapters/db/port.js';
+import { periodRange } from '../portfolio/period.js';
 import { loadPnl } from '../portfolio/pnl.js';
+import type { MarketPnl } from '../portfolio/types.js';
+import { isKrBroker } from './kr-broker.js';
 
 /** A market's session as the loss check reads it: the figures /pnl shows for the day. */
 export interface SessionBook {
@@ -26,29 +29,33 @@ export type SessionBookSource = (broker: string, now: Date) => Promise<SessionBo
  * previous session's mark (the equity the session started from), or, when
  * that session was never marked, the session's own point.
  *
- * The figures are the US book's, in dollars. A Korean broker's session (KIS,
- * or the KR paper book) is not judged yet: its book has no session P&L of its
- * own here, and judging it with the dollar figures (or adding won to them)
- * would trip or blind the breaker for the wrong reason. Its equity is null,
- * which the breaker reads as "nothing to measure against".
+ * Per market, in its own currency, never mixed: a US broker's book is the US
+ * one in dollars on the New York session day; a Korean broker's (KIS, or the
+ * KR paper book) is /pnl's KR book in won on the Seoul session day, its equity
+ * from the KR `equity_marks` (market, date). A KR book with nothing to report
+ * (no trade, position or mark) has no equity: "nothing to measure against".
  */
 export function pnlSessionBook(db: SqlSession): SessionBookSource {
   return async (broker, now) => {
     const pnl = await loadPnl(db, 'day', now);
-    if (isKrBroker(broker)) return { sessionDate: pnl.range.to, currency: 'KRW', realized: 0, unrealized: 0, unpriced: 0, equity: null };
-    const first = pnl.equity.points[0];
-    return {
-      sessionDate: pnl.range.to,
-      currency: 'USD',
-      realized: pnl.realized.total,
-      unrealized: pnl.unrealized.total,
-      unpriced: pnl.unrealized.unpriced,
-      equity: first ? { value: first.equity, asOf: first.date } : null,
-    };
+    if (isKrBroker(broker)) {
+      const kr = pnl.markets?.find((m) => m.market === 'KR');
+      if (kr === undefined) return { sessionDate: periodRange('day', now, 'KR').to, currency: 'KRW', realized: 0, unrealized: 0, unpriced: 0, equity: null };
+      return bookOf(kr, 'KRW');
+    }
+    return bookOf(pnl, 'USD');
   };
 }
 
-/** The brokers that serve KRX: KIS (virtual or live) and the KR paper book. */
-function isKrBroker(name: string): boolean {
-  return name.startsWith('kis-') || name === 'paper-kr';
+/** The session figures of one market's /pnl day. */
+function bookOf(p: Pick<MarketPnl, 'range' | 'realized' | 'unrealized' | 'equity'>, currency: 'USD' | 'KRW'): SessionBook {
+  const first = p.equity.points[0];
+  return {
+    sessionDate: p.range.to,
+    currency,
+    realized: p.realized.total,
+    unrealized: p.unrealized.total,
+    unpriced: p.unrealized.unpriced,
+    equity: first ? { value: first.equity, asOf: first.date } : null,
+  };
 }

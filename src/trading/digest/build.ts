@@ -4,6 +4,9 @@ import { pgInt, pgText } from '../../lib/sql-columns.js';
 import { rowsOf } from '../../lib/sql-rows.js';
 import { isSession, nextSession, nyLocalParts, previousSession } from '../../engine/calendar/index.js';
 import { loadOpenPositions } from '../portfolio/positions.js';
+import type { Market } from '../../engine/market/markets.js';
+import { marketCalendar, marketDayOf } from '../../engine/market/session-day.js';
+import { lastClosedSession } from '../../engine/market/session-now.js';
 import { lastCompletedSession } from '../market-clock.js';
 import type { KillSwitchState } from '../kill-switch/kill-switch.js';
 import { readAuditHead } from '../audit/head.js';
@@ -28,7 +31,7 @@ import { closesFromBars } from '../risk/closes-source.js';
 import { loadOpenPositions as loadRiskPositions } from '../risk/open-positions.js';
 import type { RiskSettings } from '../risk/settings.js';
 import { computeBookVar, valuePosition } from '../risk/var-book.js';
-import type { CloseDigestData, DigestKillSwitch, DigestValueAtRisk, ClosePnl, MorningDigestData, NoSessionDigestData, ScheduledScan } from './types.js';
+import type { BenchmarkLine, CloseDigestData, DigestKillSwitch, DigestValueAtRisk, ClosePnl, MorningDigestData, NoSessionDigestData, ScheduledScan } from './types.js';
 
 /** What building a digest reads: the database and the kill switch. */
 export interface DigestDeps {
@@ -40,18 +43,22 @@ export interface DigestDeps {
 
 export interface MorningDigestOptions {
   now: Date;
+  /** Whose book (default US). KR: KR picks, positions, marks and budget, in won, on Seoul dates of KRX sessions. */
+  market?: Market;
   /** The scans the scheduler runs today. */
   scheduledScans?: readonly ScheduledScan[];
-  /** The configured daily budget (EXEC_DAILY_BUDGET); null when none. */
+  /** The market's configured daily budget (EXEC_DAILY_BUDGET, EXEC_DAILY_BUDGET_KR in won); null when none. */
   dailyBudget: number | null;
-  /** New York date the digest is for; default the date of `now`. */
+  /** Market-local date the digest is for (New York for US, Seoul for KR); default the date of `now` there. */
   sessionDate?: string;
 }
 
 export interface CloseDigestOptions {
   now: Date;
+  /** Whose book (default US). KR: the KR book of the Seoul session day, without benchmark, VaR or hypotheses. */
+  market?: Market;
   sessionDate?: string;
-  /** Default SPY. */
+  /** Default SPY (US only: KR has no benchmark). */
   benchmarkSymbol?: string;
   /** Equity marks in the chart; default 120. */
   curveSessions?: number;
@@ -61,9 +68,21 @@ export interface CloseDigestOptions {
 
 export const DEFAULT_BENCHMARK = 'SPY';
 
-/** The New York calendar date of an instant. */
-export function sessionDateOf(now: Date): string {
-  return nyLocalParts(now.getTime()).date;
+/** The market-local calendar date of an instant: New York for US (the default), Seoul for KR. */
+export function sessionDateOf(now: Date, market: Market = 'US'): string {
+  return market === 'US' ? nyLocalParts(now.getTime()).date : marketDayOf(market, now.getTime());
+}
+
+/** `market: 'KR'` for a KR digest; nothing for US, whose digests keep the shape they had before markets. */
+function marketField(market: Market): { market?: Market } {
+  return market === 'US' ? {} : { market };
+}
+
+/** The market's last session whose close has passed: the newest bar its data sources should hold. */
+function lastCompleted(now: Date, market: Market): string {
+  if (market === 'US') return lastCompletedSession(now.getTime());
+  const calendar = marketCalendar(market);
+  return lastClosedSession(calendar, now.getTime()) ?? calendar.dateOf(now.getTime());
 }
 
 function killSwitchOf(s: KillSwitchState): DigestKillSwitch {
@@ -78,9 +97,9 @@ function pinsOrNone(deps: DigestDeps): Promise<RolePin[]> {
   });
 }
 
-function marketOpenOn(date: string): boolean {
+function marketOpenOn(date: string, market: Market = 'US'): boolean {
   try {
-    return isSession(date);
+    return market === 'US' ? isSession(date) : marketCalendar(market).isSession(date);
   } catch {
     return true; // outside the calendar's years: do not claim a closure we cannot know
   }
@@ -90,25 +109,27 @@ function marketOpenOn(date: string): boolean {
 export async function buildMorningDigest(deps: DigestDeps, opts: MorningDigestOptions): Promise<MorningDigestData> {
   const { db } = deps;
   const now = opts.now;
-  const sessionDate = opts.sessionDate ?? sessionDateOf(now);
-  const expected = lastCompletedSession(now.getTime());
+  const market = opts.market ?? 'US';
+  const sessionDate = opts.sessionDate ?? sessionDateOf(now, market);
+  const expected = lastCompleted(now, market);
   const [ks, demo, positions, pendingPicks, openApprovals, budget, sources, openAlerts, auditHead, configPins] = await Promise.all([
     deps.killSwitch.state(),
-    hasDemoData(db),
-    loadPositions(db, sessionDate),
-    loadPendingPicks(db, now),
-    loadOpenApprovals(db, now),
-    loadBudget(db, sessionDate, opts.dailyBudget),
-    loadFreshness(db, expected),
+    hasDemoData(db, market),
+    loadPositions(db, sessionDate, market),
+    loadPendingPicks(db, now, market),
+    loadOpenApprovals(db, now, market),
+    loadBudget(db, sessionDate, opts.dailyBudget, market),
+    loadFreshness(db, expected, market),
     loadOpenAlerts(db),
     readAuditHead(db),
     pinsOrNone(deps),
   ]);
   return {
     kind: 'morning',
+    ...marketField(market),
     generatedAt: now,
     sessionDate,
-    marketOpenToday: marketOpenOn(sessionDate),
+    marketOpenToday: marketOpenOn(sessionDate, market),
     demo,
     killSwitch: killSwitchOf(ks),
     positions: sortPositions(positions),
@@ -127,23 +148,31 @@ export async function buildMorningDigest(deps: DigestDeps, opts: MorningDigestOp
 export async function buildCloseDigest(deps: DigestDeps, opts: CloseDigestOptions): Promise<CloseDigestData> {
   const { db } = deps;
   const now = opts.now;
-  const sessionDate = opts.sessionDate ?? sessionDateOf(now);
-  const symbol = opts.benchmarkSymbol ?? DEFAULT_BENCHMARK;
+  const market = opts.market ?? 'US';
+  const us = market === 'US';
+  const sessionDate = opts.sessionDate ?? sessionDateOf(now, market);
+  // KR has no benchmark: no real KRX index series is stored (KR equity marks carry none either).
+  const symbol = us ? (opts.benchmarkSymbol ?? DEFAULT_BENCHMARK) : '';
   const [ks, demo, { fills, exits }, failures, benchmark, curve, auditHead, hypotheses, configPins] = await Promise.all([
     deps.killSwitch.state(),
-    hasDemoData(db),
-    loadFillsOfDay(db, sessionDate),
-    loadFailures(db, sessionDate),
-    loadBenchmark(db, sessionDate, symbol),
-    loadEquityCurve(db, sessionDate, symbol, opts.curveSessions ?? 120),
+    hasDemoData(db, market),
+    loadFillsOfDay(db, sessionDate, market),
+    loadFailures(db, sessionDate, market),
+    us ? loadBenchmark(db, sessionDate, symbol) : Promise.resolve(NO_BENCHMARK),
+    loadEquityCurve(db, sessionDate, symbol, opts.curveSessions ?? 120, market),
     readAuditHead(db),
-    loadHypothesesDigest(db, sessionDate),
+    // The US digest carries the US hypotheses only (loadHypothesesDigest filters by market: KR shadow
+    // books are in won). KR hypotheses run their own daily session (SCHEDULE_HYPOTHESES_KR), but the KR
+    // close digest has no hypotheses section yet: /hypotheses shows them.
+    us ? loadHypothesesDigest(db, sessionDate) : Promise.resolve(null),
     pinsOrNone(deps),
   ]);
-  const pnl = await loadPnl(db, sessionDate);
-  const valueAtRisk = opts.risk ? await closeValueAtRisk(db, opts.risk, sessionDate, pnl) : undefined;
+  const pnl = await loadPnl(db, sessionDate, market);
+  // The bootstrap VaR is in dollars over US bars: a KR line would mix currencies.
+  const valueAtRisk = us && opts.risk ? await closeValueAtRisk(db, opts.risk, sessionDate, pnl) : undefined;
   return {
     kind: 'close',
+    ...marketField(market),
     generatedAt: now,
     sessionDate,
     demo,
@@ -182,32 +211,40 @@ async function closeValueAtRisk(db: SqlSession, risk: NonNullable<CloseDigestOpt
  * two never disagree.
  */
 export async function buildCloseDigestForDay(deps: DigestDeps, opts: CloseDigestOptions): Promise<CloseDigestData | NoSessionDigestData> {
-  const date = opts.sessionDate ?? sessionDateOf(opts.now);
-  if (marketOpenOn(date)) return buildCloseDigest(deps, { ...opts, sessionDate: date });
-  return buildNoSessionDigest(deps, opts.now, date);
+  const market = opts.market ?? 'US';
+  const date = opts.sessionDate ?? sessionDateOf(opts.now, market);
+  if (marketOpenOn(date, market)) return buildCloseDigest(deps, { ...opts, sessionDate: date });
+  return buildNoSessionDigest(deps, opts.now, date, market);
 }
+
+/** A market without a benchmark (KR). */
+const NO_BENCHMARK: BenchmarkLine = { symbol: '', close: null, prevClose: null, ret: null, source: null };
 
 const LatestEquityRow = z.object({ date: pgText, equity: pgInt });
 
-/** `/digest close` on `date`, a day without a session. */
-export async function buildNoSessionDigest(deps: DigestDeps, now: Date, date: string): Promise<NoSessionDigestData> {
+/** `/digest close` on `date`, a day without a session of `market` (default US). */
+export async function buildNoSessionDigest(deps: DigestDeps, now: Date, date: string, market: Market = 'US'): Promise<NoSessionDigestData> {
   const { db } = deps;
   const [ks, demo, positions, equity, auditHead, configPins] = await Promise.all([
     deps.killSwitch.state(),
-    hasDemoData(db),
+    hasDemoData(db, market),
     loadOpenPositions(db),
-    // The digest reports the US book (NYSE days, dollars): a KR mark of a later Seoul date is not its equity.
-    rowsOf(db, LatestEquityRow, `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity FROM equity_marks WHERE market = 'US' AND date <= $1::date ORDER BY date DESC LIMIT 1`, [date]),
+    // One market's book (its own days and currency): the other market's mark of another date is not its equity.
+    rowsOf(db, LatestEquityRow, `SELECT to_char(date, 'YYYY-MM-DD') AS date, equity::float8 AS equity FROM equity_marks WHERE market = $2 AND date <= $1::date ORDER BY date DESC LIMIT 1`, [date, market]),
     readAuditHead(db),
     pinsOrNone(deps),
   ]);
-  const t = positions.totals;
+  // The market's own positions and totals, exactly as /positions shows that market (won and dollars are never added).
+  const own = market === 'US' ? { totals: positions.totals, positions: positions.positions.filter((p) => (p.market ?? 'US') === 'US') } : (positions.markets?.find((m) => m.market === market) ?? null);
+  const t = own?.totals ?? { count: 0, unrealizedPnl: 0, unpriced: 0, marketValue: 0 };
+  const calendar = marketCalendar(market);
   return {
     kind: 'no-session',
+    ...marketField(market),
     generatedAt: now,
     date,
-    lastSession: previousSession(date),
-    nextSession: nextSession(date),
+    lastSession: market === 'US' ? previousSession(date) : calendar.previousSession(date),
+    nextSession: market === 'US' ? nextSession(date) : calendar.nextSession(date),
     demo,
     killSwitch: killSwitchOf(ks),
     open: {
@@ -215,7 +252,7 @@ export async function buildNoSessionDigest(deps: DigestDeps, now: Date, date: st
       unrealizedPnl: t.unrealizedPnl,
       unpriced: t.unpriced,
       marketValue: t.marketValue,
-      origins: positions.positions.flatMap((p) => (p.priceOrigin ? [p.priceOrigin] : [])),
+      origins: (own?.positions ?? []).flatMap((p) => (p.priceOrigin ? [p.priceOrigin] : [])),
     },
     equity: equity[0] ?? null,
     auditHead,

@@ -1,6 +1,8 @@
 /** Pure arithmetic behind the digests, kept apart from SQL so it is easy to test. */
 import { nyLocalParts, nyTimeToInstant, sessionInfo } from '../../engine/calendar/index.js';
 import { roundToTick } from '../../engine/tick.js';
+import type { Market } from '../../engine/market/markets.js';
+import { marketCalendar } from '../../engine/market/session-day.js';
 import { cents } from '../../lib/numbers.js';
 import type { MarkOrigin } from '../portfolio/mark-source.js';
 import type { AlertLine, FailureLine, FillLine, PositionLine } from './types.js';
@@ -26,7 +28,7 @@ export interface PositionInput {
   stop: number | null;
   timeStopDate: string | null;
   lastPrice: number | null;
-  /** New York date of lastPrice (null when unknown). */
+  /** Market-local date of lastPrice (New York for US, Seoul for KR; null when unknown). */
   lastPriceDate: string | null;
   /** Where lastPrice came from (absent or null: recorded before sources were kept, shown as a mark of its date). */
   lastPriceOrigin?: MarkOrigin | null;
@@ -43,8 +45,16 @@ export interface PositionFill {
   price: number;
 }
 
-/** The close instant of a date: its session's close (13:00 on early closes), else 16:00 New York. */
-function closeInstantOf(date: string): number {
+/** The close instant of a date in `market`: its session's close (NYSE 13:00 on early closes; KRX 15:30, later on CSAT days), else the regular close. */
+function closeInstantOf(date: string, market: Market): number {
+  if (market !== 'US') {
+    try {
+      return marketCalendar(market).sessionInfo(date)?.close ?? Date.parse(`${date}T06:30:00Z`);
+    } catch {
+      // Outside the KRX calendar's years: 15:30 Seoul (UTC+9, no daylight saving).
+      return Date.parse(`${date}T06:30:00Z`);
+    }
+  }
   try {
     return sessionInfo(date)?.close ?? nyTimeToInstant(date, '16:00');
   } catch {
@@ -87,7 +97,15 @@ function newestSourced(marks: readonly DatedPrice[], bars: readonly DatedPrice[]
  * (`refKind` 'fill'); some new: the reference blends the close and the fills
  * (`refKind` 'mixed').
  */
-export function positionLine(p: PositionInput, marks: readonly DatedPrice[], bars: readonly DatedPrice[], sessionDate: string, fills: readonly PositionFill[] = []): PositionLine {
+export function positionLine(
+  p: PositionInput,
+  marks: readonly DatedPrice[],
+  bars: readonly DatedPrice[],
+  sessionDate: string,
+  fills: readonly PositionFill[] = [],
+  /** Whose closes and dates (default US: New York); KR uses KRX closes and Seoul dates. */
+  market: Market = 'US',
+): PositionLine {
   let price: number | null = null;
   let priceDate: string | null = null;
   let priceOrigin: MarkOrigin | null = null;
@@ -105,7 +123,7 @@ export function positionLine(p: PositionInput, marks: readonly DatedPrice[], bar
   }
   const before = priceDate === null ? null : newestSourced(marks, bars, priceDate, true);
   const close = before?.price ?? null;
-  const ref = reference(p, close, fills, sessionDate);
+  const ref = reference(p, close, fills, sessionDate, market);
   const change = price !== null && ref ? perShare(price - ref.price) : null;
   return {
     symbol: p.symbol,
@@ -138,13 +156,14 @@ interface Reference {
 }
 
 /** The close before the latest price, moved to the fill price for shares bought after that close. */
-function reference(p: PositionInput, close: DatedPrice | null, fills: readonly PositionFill[], sessionDate: string): Reference | null {
-  const after = close ? closeInstantOf(close.date) : -Infinity;
+function reference(p: PositionInput, close: DatedPrice | null, fills: readonly PositionFill[], sessionDate: string, market: Market): Reference | null {
+  const after = close ? closeInstantOf(close.date, market) : -Infinity;
+  const localDate = (ms: number) => (market === 'US' ? nyLocalParts(ms).date : marketCalendar(market).dateOf(ms));
   const buys = fills.filter((f) => f.side === 'buy' && f.at > after && f.qty > 0);
   let boughtQty = buys.reduce((s, f) => s + f.qty, 0);
   let boughtCost = buys.reduce((s, f) => s + f.qty * f.price, 0);
   let firstBuy = buys.length > 0 ? Math.min(...buys.map((f) => f.at)) : null;
-  if (boughtQty === 0 && fills.length === 0 && p.openedAt != null && p.openedAt > after && nyLocalParts(p.openedAt).date <= sessionDate) {
+  if (boughtQty === 0 && fills.length === 0 && p.openedAt != null && p.openedAt > after && localDate(p.openedAt) <= sessionDate) {
     // No fills on record: a position opened after the close (and by the digest's day) was bought whole at its average cost.
     boughtQty = p.qty;
     boughtCost = p.qty * p.avgCost;
@@ -155,7 +174,7 @@ function reference(p: PositionInput, close: DatedPrice | null, fills: readonly P
   const vwap = boughtCost / boughtQty;
   const held = p.qty - fresh;
   // All shares new: the move is from the fill price as shown (4 decimals at most), so qty × (price − it) is the dollars shown.
-  if (held === 0) return { price: perShare(vwap), date: nyLocalParts(firstBuy!).date, kind: 'fill', value: (x) => (x - perShare(vwap)) * p.qty };
+  if (held === 0) return { price: perShare(vwap), date: localDate(firstBuy!), kind: 'fill', value: (x) => (x - perShare(vwap)) * p.qty };
   if (!close) return null;
   const blended = (held * close.price + fresh * vwap) / p.qty;
   return { price: perShare(blended), date: close.date, kind: 'mixed', value: (x) => (x - close.price) * held + (x - vwap) * fresh };

@@ -9,6 +9,7 @@ import type { SqlSession } from '../../adapters/db/port.js';
 import { nyTimeToInstant, previousSession, sessionInfo } from '../../engine/calendar/index.js';
 import type { Check } from '../../engine/hypotheses/checks.js';
 import { HYPOTHESIS_STATES, type HypothesisState } from '../../engine/hypotheses/states.js';
+import type { Market } from '../../engine/market/markets.js';
 import { z } from 'zod';
 import { pgBool, pgInt, pgJson, pgText, pgTimestamp } from '../../lib/sql-columns.js';
 import { pgJsonObject } from '../../lib/sql-json.js';
@@ -138,16 +139,20 @@ const DigestTransitionRow = z.object({
   figures: pgJson,
 });
 
-/** Transitions with `from < at <= to`, oldest first. */
-export async function loadTransitions(db: SqlSession, from: Date, to: Date): Promise<DigestTransition[]> {
+/**
+ * Transitions of `market`'s hypotheses with `from < at <= to`, oldest first. One market only:
+ * a KR hypothesis's figures are in won and its sessions are KRX's, so they never sit in the
+ * US digest (whose window and money are New York's and dollars).
+ */
+export async function loadTransitions(db: SqlSession, from: Date, to: Date, market: Market = 'US'): Promise<DigestTransition[]> {
   const rows = await rowsOf(
     db,
     DigestTransitionRow,
     `SELECT t.hypothesis_id, h.family, h.market, t.from_state, t.to_state, t.event, t.actor, t.at, t.figures
        FROM hypothesis_transitions t JOIN hypotheses h ON h.id = t.hypothesis_id
-      WHERE t.at > $1 AND t.at <= $2
+      WHERE t.at > $1 AND t.at <= $2 AND h.market = $3
       ORDER BY t.at, t.id`,
-    [from, to],
+    [from, to, market],
   );
   return rows.map((r) => ({
     hypothesisId: r.hypothesis_id,
@@ -203,8 +208,11 @@ const BookRow = z.object({
   demo: pgBool.nullable(),
 });
 
-/** Every PAPER and LIVE hypothesis with its latest snapshot on or before `sessionDate` (LIVE first, then by id). */
-export async function loadShadowBooks(db: SqlSession, sessionDate: string, upTo: Date): Promise<DigestShadowBook[]> {
+/**
+ * Every PAPER and LIVE hypothesis of `market` with its latest snapshot on or before `sessionDate`
+ * (LIVE first, then by id). One market only: a KR shadow book's equity is in won.
+ */
+export async function loadShadowBooks(db: SqlSession, sessionDate: string, upTo: Date, market: Market = 'US'): Promise<DigestShadowBook[]> {
   const rows = await rowsOf(
     db,
     BookRow,
@@ -214,9 +222,9 @@ export async function loadShadowBooks(db: SqlSession, sessionDate: string, upTo:
          SELECT session::text AS session, sessions, start_equity, figures, equity, trades, demo FROM hypothesis_books
           WHERE hypothesis_id = h.id AND session <= $1::date ORDER BY session DESC LIMIT 1
        ) b ON true
-      WHERE h.state IN ('PAPER', 'LIVE')
+      WHERE h.state IN ('PAPER', 'LIVE') AND h.market = $2
       ORDER BY h.state = 'LIVE' DESC, h.id`,
-    [sessionDate],
+    [sessionDate, market],
   );
   const out: DigestShadowBook[] = [];
   for (const r of rows) {
@@ -251,10 +259,15 @@ export async function loadShadowBooks(db: SqlSession, sessionDate: string, upTo:
   return out;
 }
 
-/** The section for the close digest of `sessionDate`; null when there is nothing to say (no transitions and no PAPER/LIVE book). */
+/**
+ * The section for the US close digest of `sessionDate` (a New York session): the US hypotheses
+ * only, in dollars. KR hypotheses (won shadow books, KRX sessions, judged by their own
+ * SCHEDULE_HYPOTHESES_KR session) are left out: their figures are not dollars and their sessions
+ * are not this window's. Null when there is nothing to say (no transitions and no PAPER/LIVE book).
+ */
 export async function loadHypothesesDigest(db: SqlSession, sessionDate: string): Promise<HypothesesDigest | null> {
   const w = transitionWindow(sessionDate);
-  const [transitions, books] = await Promise.all([loadTransitions(db, w.from, w.to), loadShadowBooks(db, sessionDate, w.to)]);
+  const [transitions, books] = await Promise.all([loadTransitions(db, w.from, w.to, 'US'), loadShadowBooks(db, sessionDate, w.to, 'US')]);
   if (transitions.length === 0 && books.length === 0) return null;
   return { since: w.since, transitions, books };
 }

@@ -1,8 +1,15 @@
 /**
  * What a digest says, as plain data (codes and figures): the queries
  * (queries.ts) fill these in; the bot's views (src/bot/views/digest-view.ts)
- * and chart spec (src/bot/charts/digest-chart.ts) turn them into a message. Money is in dollars, prices per share.
+ * and chart spec (src/bot/charts/digest-chart.ts) turn them into a message. Prices are per share.
+ *
+ * A digest is one market's book: US (dollars, New York dates; the `market`
+ * field is absent, as in every digest before markets) or KR (`market: 'KR'`:
+ * whole won, Seoul dates of KRX sessions). Amounts of two markets are never
+ * in one digest, so they are never added. "In dollars" below means "in the
+ * market's currency" for a KR digest.
  */
+import type { Market } from '../../engine/market/markets.js';
 import type { AlertView } from '../alerts/alerts.js';
 import type { AlertDetail } from '../alerts/details.js';
 import type { RecordedReason } from '../execution/recorded-reasons.js';
@@ -110,8 +117,10 @@ export type AlertLine = Pick<AlertView, 'key' | 'kind' | 'severity' | 'detail' |
 
 export interface MorningDigestData {
   kind: 'morning';
+  /** The market whose book this is; absent = US (digests before markets, and every US digest). */
+  market?: Market;
   generatedAt: Date;
-  /** New York date the digest is for. */
+  /** Market-local date the digest is for (New York for US, Seoul for KR). */
   sessionDate: string;
   /** False on weekends and exchange holidays. */
   marketOpenToday: boolean;
@@ -240,6 +249,7 @@ export interface ClosePnl {
 }
 
 export interface BenchmarkLine {
+  /** Empty when the market has none (KR: no real KRX index series is stored, and a synthetic one is never shown as real). */
   symbol: string;
   close: number | null;
   prevClose: number | null;
@@ -271,6 +281,8 @@ export interface DigestValueAtRisk {
 
 export interface CloseDigestData {
   kind: 'close';
+  /** The market whose book this is; absent = US. KR has no benchmark (`benchmark.symbol` empty), VaR or hypotheses section. */
+  market?: Market;
   generatedAt: Date;
   sessionDate: string;
   demo: boolean;
@@ -311,6 +323,8 @@ export interface CloseDigestData {
  */
 export interface NoSessionDigestData {
   kind: 'no-session';
+  /** The market whose book and calendar this is; absent = US. */
+  market?: Market;
   generatedAt: Date;
   /** The New York date asked for (not a session). */
   date: string;

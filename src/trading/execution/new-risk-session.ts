@@ -1,4 +1,6 @@
 import { hoursWithOverrides } from '../../engine/calendar/override-hours.js';
+import type { CalendarOverride } from '../../engine/calendar/overrides.js';
+import { krxHoursWithOverrides } from '../../engine/krx-hours.js';
 import { MARKETS, type Market } from '../../engine/market/markets.js';
 import { marketCalendar } from '../../engine/market/session-day.js';
 import type { MarketHours } from '../../engine/market-hours.js';
@@ -60,5 +62,14 @@ export async function newRiskClosedReason(s: NewRiskSession): Promise<MarketClos
     s.onOverridesError?.(err);
     return { code: 'calendar_unknown', order: 'entry', at: s.now().toISOString(), exchange, detail: err instanceof Error ? err.message : String(err) };
   }
-  return marketClosedReason({ hours: hoursWithOverrides(s.hours, marketCalendar(market), overrides), now: s.now });
+  return marketClosedReason({ hours: withRunTimeOverrides(s.hours, market, overrides), now: s.now });
+}
+
+/**
+ * The market's order hours with the overrides applied. KRX's are the continuous session only
+ * (no IOC in the closing auction, the last 10 minutes): krxHoursWithOverrides keeps that rule on
+ * an overridden calendar, where the generic hoursWithOverrides would reopen the auction to entries.
+ */
+function withRunTimeOverrides(hours: MarketHours, market: Market, overrides: readonly CalendarOverride[]): MarketHours {
+  return market === 'KR' ? krxHoursWithOverrides(hours, overrides) : hoursWithOverrides(hours, marketCalendar(market), overrides);
 }

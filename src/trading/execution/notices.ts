@@ -85,7 +85,7 @@ export interface FlattenNotice {
    * Set when a market's book was not offered for sale because its exchange takes no orders now
    * (KRX closed or in an auction): its positions, and the next open that takes orders (epoch ms).
    */
-  notNow?: { market: 'KR'; positions: { symbol: string; qty: number }[]; nextOpenMs: number | null };
+  notNow?: { market: 'US' | 'KR'; positions: { symbol: string; qty: number }[]; nextOpenMs: number | null };
 }
 
 /** A reconciliation someone asked for. */

@@ -20,6 +20,8 @@ import {
 import { runShadowBook, type ShadowBook } from '../../engine/hypotheses/shadow-book.js';
 import { closedR, liveFigures, paperFigures } from '../../engine/hypotheses/shadow-figures.js';
 import { hypothesisSignals } from '../../engine/hypotheses/signals.js';
+import { hypothesisMarketRules } from '../../engine/hypotheses/market-rules.js';
+import { DEFAULT_US_HYPOTHESIS_EQUITY, defaultMarketEquity } from './market-equity.js';
 import { IndicatorCache } from '../../engine/indicators/cache.js';
 import { familyById } from '../../engine/patterns/registry.js';
 import type { Signal } from '../../engine/signal.js';
@@ -29,8 +31,8 @@ import { bookStart } from './session-review-from.js';
 import type { HypothesisStore, StoreRefusal, StoredHypothesis } from './store.js';
 import type { HypothesisUniverse } from './universe.js';
 
-/** Book value and market equity when no equity source is wired (the shadow book's own default). */
-export const DEFAULT_REVIEW_EQUITY = 100_000;
+/** US book value and market equity when no equity source is wired (the shadow book's own default), in dollars. */
+export const DEFAULT_REVIEW_EQUITY = DEFAULT_US_HYPOTHESIS_EQUITY;
 
 /** The actor written on the transitions the rules make. */
 export const SESSION_REVIEW_ACTOR = 'session-review';
@@ -44,7 +46,8 @@ export interface SessionReviewDeps {
   /**
    * The market's account equity in its currency. Every book starts at it and
    * a LIVE hypothesis's allocation cap is 40 % of it (DESIGN section 10), so
-   * the LIVE drawdown rule compares like with like. Default 100,000.
+   * the LIVE drawdown rule compares like with like. Default: US 100,000 dollars, KR the KR
+   * sizing equity in won (defaultMarketEquity); never one market's money for the other.
    */
   equity?(market: MarketId): Promise<number>;
 }
@@ -156,7 +159,7 @@ export interface SessionReview {
  * @param session the session just closed (ISO date); a test drives it forward as its clock
  */
 export async function reviewSession(deps: SessionReviewDeps, market: MarketId, session: string): Promise<SessionReview> {
-  const equity = deps.equity ? await deps.equity(market) : DEFAULT_REVIEW_EQUITY;
+  const equity = deps.equity ? await deps.equity(market) : defaultMarketEquity(market);
   if (!(Number.isFinite(equity) && equity > 0)) {
     throw new RangeError(`the ${market} equity for the session review must be a positive number, got ${equity}: check the account's equity source`);
   }
@@ -219,11 +222,21 @@ async function reviewOne(
 
   const family = familyById(h.definition.family);
   const params = family.validateParams(h.params);
+  // The market's measure, as incubation used it: a KR book's levels and fills on the KRX ETF tick, the KIS commission.
+  const rules = hypothesisMarketRules(h.market);
+  const kr = rules.market !== 'US';
   const signals: Signal[] = [];
   for (const s of series) {
-    for (const sig of hypothesisSignals(s, family, params, h.definition.exits, { label: h.id, cache: cacheOf(s) })) signals.push(sig);
+    for (const sig of hypothesisSignals(s, family, params, h.definition.exits, { label: h.id, cache: cacheOf(s), ...(kr ? { levels: rules.levels } : {}) })) signals.push(sig);
   }
-  const book = runShadowBook({ series, signals, from: start.from, to: session, startEquity: equity });
+  const book = runShadowBook({
+    series,
+    signals,
+    from: start.from,
+    to: session,
+    startEquity: equity,
+    ...(kr ? { commission: rules.commission, ...(rules.fill ? { fill: rules.fill } : {}) } : {}),
+  });
   const sessions = book.dates.length;
   const paperFig = paperFigures(book);
 

@@ -1,14 +1,23 @@
 /**
- * Which session a chat action belongs to, and when the generator next runs. Only the NYSE calendar exists today: KR uses it too until the
- * Korean market issue brings the KRX calendar (then this file maps KR to it).
+ * Which session a chat action belongs to, and when the generator next runs. Each market on its own
+ * exchange's calendar and clock: a KR promotion is filed under the Seoul session day (KRX), a US one
+ * under New York's (NYSE).
  */
 import type { MarketId } from '../../engine/hypotheses/definition.js';
 import { isSession, nyLocalParts, previousSession } from '../../engine/calendar/index.js';
+import { XKRX_CALENDAR } from '../../engine/calendar/exchange.js';
 import { nextOccurrence } from '../../engine/schedule/plan.js';
 import type { SlotDef } from '../../engine/schedule/slots.js';
 
-/** The session a state change at `nowMs` is filed under: today's when today is a session, else the last one before it. */
-export function sessionOnOrBefore(_market: MarketId, nowMs: number): string {
+/**
+ * The session a state change at `nowMs` is filed under: the market's today (New York's date for
+ * US, Seoul's for KR) when it is a session of its exchange, else its last session before it.
+ */
+export function sessionOnOrBefore(market: MarketId, nowMs: number): string {
+  if (market === 'KR') {
+    const today = XKRX_CALENDAR.dateOf(nowMs);
+    return XKRX_CALENDAR.isSession(today) ? today : XKRX_CALENDAR.previousSession(today);
+  }
   const today = nyLocalParts(nowMs).date;
   return isSession(today) ? today : previousSession(today);
 }

@@ -66,6 +66,11 @@ export interface MarketOverview {
   /** The first few of each state, in the order the key figure ranks them (see {@link KeyFigure}). */
   top: Record<HypothesisState, HypothesisRow[]>;
   lastRun: GeneratorRunView | null;
+  /**
+   * The equity the market's shadow books start at and its LIVE allocation is a share of, in the
+   * market's currency (KR: won); absent when the caller gave no equity source.
+   */
+  equity?: number;
 }
 
 /** /hypotheses. `markets` is empty when no market has a hypothesis or a generator run yet. */
@@ -86,6 +91,8 @@ export interface OverviewOptions {
   /** Now (epoch ms) and the scheduler's slots: together they set {@link HypothesesOverview.nextRun}. */
   nowMs?: number;
   slots?: readonly SlotDef[];
+  /** Each market's equity in its own currency (see {@link MarketOverview.equity}). */
+  equity?: (market: MarketId) => Promise<number>;
 }
 
 const DEFAULT_TOP = 3;
@@ -161,7 +168,8 @@ export async function hypothesesOverview(store: HypothesisReads, market?: Market
           .map((h) => rows.get(h.id)!),
       ]),
     ) as Record<HypothesisState, HypothesisRow[]>;
-    markets.push({ market: m, counts, total: hs.length, top: topRows, lastRun });
+    const equity = opts.equity ? await opts.equity(m) : undefined;
+    markets.push({ market: m, counts, total: hs.length, top: topRows, lastRun, ...(equity === undefined ? {} : { equity }) });
   }
   const nextRun = opts.nowMs === undefined ? null : nextGeneratorRun(opts.slots ?? [], opts.nowMs);
   return { markets, topPerState: top, nextRun };

@@ -1,4 +1,5 @@
 import type { SqlSession } from '../../adapters/db/port.js';
+import type { Market } from '../../engine/market/markets.js';
 import { Confirmations, type ConfirmBinding, type ConfirmRefusal, type IssuedConfirmation } from '../confirmations/confirmations.js';
 import { KillSwitchChangedError } from './kill-switch.js';
 import type { KillSwitchState } from './verdict.js';
@@ -74,15 +75,25 @@ export async function cancelConfirm(deps: KillConfirmDeps, binding: ConfirmBindi
 
 /** `/kill flatten` while the market is closed: queue the flatten for the open, bound to the kill epoch. */
 export const FLATTEN_QUEUE_CONFIRM: ConfirmBinding = { action: 'killswitch.flatten_queue', subject: 'kill-switch' };
+/**
+ * The same offer for the KR book while KRX takes no orders: its own subject, so a KR token never
+ * queues the US flatten (or the reverse) — each market's button spends only its own token.
+ */
+export const FLATTEN_QUEUE_KR_CONFIRM: ConfirmBinding = { action: 'killswitch.flatten_queue', subject: 'kill-switch:KR' };
 
-/** The "Queue flatten for the open" offer: a token bound to the epoch the engage produced. */
-export async function askFlattenQueue(deps: KillConfirmDeps, epoch: number, by: number): Promise<IssuedConfirmation> {
-  return tokens(deps).issue({ ...FLATTEN_QUEUE_CONFIRM, version: epoch, issuedBy: by });
+/** The flatten-queue binding of `market` (US: the one it always was). */
+export function flattenQueueBinding(market: Market): ConfirmBinding {
+  return market === 'KR' ? FLATTEN_QUEUE_KR_CONFIRM : FLATTEN_QUEUE_CONFIRM;
+}
+
+/** The "Queue flatten for the open" offer of `market` (default US): a token bound to the epoch the engage produced. */
+export async function askFlattenQueue(deps: KillConfirmDeps, epoch: number, by: number, market: Market = 'US'): Promise<IssuedConfirmation> {
+  return tokens(deps).issue({ ...flattenQueueBinding(market), version: epoch, issuedBy: by });
 }
 
 /** Its button: spends the token if the switch is still at its epoch; the queued flatten carries that epoch. */
-export async function confirmFlattenQueue(deps: KillConfirmDeps, tokenId: string, by: number): Promise<KillConfirmRefused | { kind: 'confirmed'; epoch: number }> {
+export async function confirmFlattenQueue(deps: KillConfirmDeps, tokenId: string, by: number, market: Market = 'US'): Promise<KillConfirmRefused | { kind: 'confirmed'; epoch: number }> {
   const now = await deps.killSwitch.state();
-  const verdict = await tokens(deps).redeem(tokenId, FLATTEN_QUEUE_CONFIRM, { version: now.epoch, changedAt: now.changedAt }, by);
+  const verdict = await tokens(deps).redeem(tokenId, flattenQueueBinding(market), { version: now.epoch, changedAt: now.changedAt }, by);
   return verdict.kind === 'ok' ? { kind: 'confirmed', epoch: verdict.version } : { kind: 'refused', refusal: verdict };
 }

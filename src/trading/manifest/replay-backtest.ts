@@ -142,5 +142,6 @@ async function loadLikeStored(spec: BacktestLoadSpec, request: BacktestRequest, 
   };
   const series = loaded.series.map(cut).filter((s): s is BarSeries => s !== null);
   const benchmark = loaded.benchmark ? cut(loaded.benchmark) : null;
-  return backtestData(series, { source: loaded.source, demo: loaded.demo, benchmark, benchmarkSymbol: request.benchmark, notes: loaded.notes, load: spec });
+  // The loader has chosen the benchmark already; naming its symbol again would make a traded DEMO 069500 (or SPY) the benchmark.
+  return backtestData(series, { source: loaded.source, demo: loaded.demo, benchmark, notes: loaded.notes, load: spec });
 }

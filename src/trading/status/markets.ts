@@ -25,6 +25,34 @@ export interface MarketBrokerSource {
   account?: { read(): Promise<Pick<BrokerAccount, 'cash' | 'equity' | 'flags'>>; scrub?: (text: string) => string };
   /** KIS: the shared access token's expiry (epoch ms), null when none is stored yet. Absent for other brokers. */
   tokenExpiry?: () => Promise<number | null>;
+  /** KIS: the last good and the last failed call of its app key, as every process recorded them. Absent for other brokers. */
+  calls?: () => Promise<BrokerCalls>;
+}
+
+/** One recorded broker call: when (epoch ms) and to which kind of endpoint (`order`, `balance`, `token`, …). */
+export interface BrokerCallMark {
+  at: number;
+  endpoint: string;
+}
+
+/** A failed broker call: the mark and the failure's kind (`timeout`, `server_error`, `auth`, `refused`, …), with the HTTP status and the broker's code when it answered. */
+export interface BrokerCallFailure extends BrokerCallMark {
+  error: string;
+  status?: number;
+  msgCd?: string;
+}
+
+/** The last good and the last failed call to a broker (null: none recorded). Shared across processes by the adapter. */
+export interface BrokerCalls {
+  lastGood: BrokerCallMark | null;
+  lastFailure: BrokerCallFailure | null;
+  /**
+   * The last good call to the failed call's endpoint kind, absent when none
+   * is recorded. The failure is current when it is newer than this one, even
+   * when a call to another endpoint went through since (an order POST fails,
+   * the look-up after it answers).
+   */
+  lastGoodOfFailedEndpoint?: BrokerCallMark;
 }
 
 /** What {@link collectMarketsStatus} reads for one market. */
@@ -53,6 +81,8 @@ export interface MarketBrokerStatus {
   amounts?: { cash: number; equity: number };
   /** KIS only: the shared token's expiry (null: no token stored yet), or why it could not be read. */
   token?: { expiresAt: number | null } | { error: string };
+  /** KIS only: the last good and the last failed call, or why they could not be read. */
+  calls?: BrokerCalls | { error: string };
 }
 
 /** The stored daily bars of one market against the last closed session of its exchange. */
@@ -81,7 +111,7 @@ export interface MarketStatus {
   data: MarketDataHealth | { error: string };
 }
 
-/** The fewest ms left for the token read after the account read took its time (a Redis read). */
+/** The fewest ms left for the token and call-record reads after the account read took its time (Redis reads). */
 const MIN_TOKEN_MS = 100;
 
 /**
@@ -114,9 +144,10 @@ async function calendarOf(market: Market, port: CalendarOverridesPort, timeoutMs
 }
 
 /**
- * The account (within `timeoutMs`), then the token: read after the account so
- * that a token the account read had to ask for is the one shown. The token
- * read gets what is left of `timeoutMs` (at least {@link MIN_TOKEN_MS}).
+ * The account (within `timeoutMs`), then the token and the call record: read
+ * after the account so that a token the account read had to ask for, and the
+ * account read's own call, are the ones shown. They get what is left of
+ * `timeoutMs` (at least {@link MIN_TOKEN_MS}).
  */
 async function readBroker(b: MarketBrokerSource, timeoutMs: number): Promise<MarketBrokerStatus> {
   const out: MarketBrokerStatus = { name: b.name };
@@ -139,16 +170,28 @@ async function readBroker(b: MarketBrokerSource, timeoutMs: number): Promise<Mar
     // Only amounts of a read that counted: one that landed after the timeout is not shown.
     if (out.account.readable && amounts) out.amounts = amounts;
   }
-  if (b.tokenExpiry) {
-    const left = Math.max(MIN_TOKEN_MS, Math.round(timeoutMs - (performance.now() - t0)));
-    const expiry = b.tokenExpiry;
-    // Thunk: a source that throws at once (a connection that cannot be built) is reported like a failed read.
-    out.token = await withTimeout(Promise.resolve().then(() => expiry()), left, `${b.name} token read`).then(
-      (expiresAt) => ({ expiresAt }),
-      (err: unknown) => ({ error: errText(err) }),
-    );
-  }
+  const left = Math.max(MIN_TOKEN_MS, Math.round(timeoutMs - (performance.now() - t0)));
+  // Both Redis reads share what is left of the time; a thunk, so a source that throws at once (a
+  // connection that cannot be built) is reported like a failed read.
+  const [token, calls] = await Promise.all([
+    b.tokenExpiry ? timed(b.tokenExpiry, left, `${b.name} token read`).then((r) => ('error' in r ? r : { expiresAt: r.value })) : undefined,
+    b.calls ? timed(b.calls, left, `${b.name} call record read`).then((r) => ('error' in r ? r : r.value)) : undefined,
+  ]);
+  if (token !== undefined) out.token = token;
+  if (calls !== undefined) out.calls = calls;
   return out;
+}
+
+/** `read()` within `ms`: its value, or why not. */
+function timed<T>(read: () => Promise<T>, ms: number, what: string): Promise<{ value: T } | { error: string }> {
+  return withTimeout(
+    Promise.resolve().then(() => read()),
+    ms,
+    what,
+  ).then(
+    (value) => ({ value }),
+    (err: unknown) => ({ error: errText(err) }),
+  );
 }
 
 /** The aggregate of one market's `bar_symbols` rows (counts as int; the newest date as ISO text, null when none). */

@@ -1,8 +1,8 @@
 /**
- * KRX calendar overrides are stored, audited and shown in the KRX calendar, but nothing trades
- * on KRX yet: the usage and the confirmation of `calendar close|late-open --market krx` must say
- * so rather than promise that the scheduler and the entry gate honour them. NYSE's confirmation
- * keeps its promise (they do read NYSE overrides).
+ * KRX calendar overrides reach the KR schedule, the KR entry gate, the KRX open queue and the
+ * KIS broker (issue 15), but not the KR paper book, which keeps the rule hours: the usage and the
+ * confirmation of `calendar close|late-open --market krx` say exactly that. NYSE's confirmation
+ * keeps its promise (the scheduler and the entry gate read NYSE overrides).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../../src/cli/command.js';
@@ -30,17 +30,17 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-const KRX_NOTE = 'stored and shown in the KRX calendar; nothing trades on KRX yet, so no job or order is affected';
+const KRX_NOTE = 'applied within a minute by the KR schedule, the KR entry gate, the KRX open queue and the KIS broker (the KR paper book keeps the rule hours)';
 const NYSE_PROMISE = 'The scheduler and the entry gate apply it within a minute.';
 
 describe('calendar overrides: what the text promises per market', () => {
-  it('the usage says KRX overrides affect nothing yet and NYSE ones reach the scheduler and the gate', () => {
+  it('the usage says what KRX overrides reach and NYSE ones reach the scheduler and the gate', () => {
     const usage = calendarCommand.usage.replace(/\s+/g, ' ');
     expect(usage).toContain(`KRX overrides are ${KRX_NOTE}`);
     expect(usage).toMatch(/NYSE overrides: the scheduler and the entry gate honour them within a minute/);
   });
 
-  it('a KRX close and late open are confirmed without promising the scheduler or the gate', async () => {
+  it('a KRX close and late open are confirmed naming what applies them, and the paper book that does not', async () => {
     for (const args of [
       ['close', '--market', 'krx', '2026-12-10', '--reason', 'System outage'],
       ['late-open', '--market', 'krx', '2026-12-11', '--at', '10:00', '--reason', 'System upgrade'],
@@ -49,7 +49,7 @@ describe('calendar overrides: what the text promises per market', () => {
       expect(r).toMatchObject({ code: 0, err: '' });
       expect(r.out).toMatch(/^Recorded: XKRX 2026-12-1\d .* \(override #\d+, audited\)\. /);
       expect(r.out).toContain(`It is ${KRX_NOTE}.`);
-      expect(r.out).not.toMatch(/scheduler|entry gate/);
+      expect(r.out).not.toMatch(/scheduler and the entry gate apply/);
     }
   });
 

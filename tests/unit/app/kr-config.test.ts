@@ -35,7 +35,7 @@ describe('config.kr defaults', () => {
     expect(kr.execution).toEqual({ perOrderBudget: 100_000, dailyBudget: 1_000_000, minTradedValue: 1_000_000_000 });
   });
 
-  it('the KST schedule: digest and picks before the 08:30 pre-open auction, exits before the closing auction', () => {
+  it('the KST schedule: digest and picks before the 08:30 pre-open auction, exits before the closing auction, hypotheses after the mark', () => {
     const s = loadConfig({}).kr.schedule;
     expect(s).toEqual({
       scans: ['08:10'],
@@ -44,6 +44,7 @@ describe('config.kr defaults', () => {
       exits: ['15:10'],
       mark: ['close+10'],
       reconcile: ['08:20', 'close+35'],
+      hypotheses: ['close+45'],
       graceMinutes: 10,
     });
   });

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { BrokerError } from '../errors.js';
 import type { RequestBudget } from '../alpaca/rate-budget.js';
 import { formatKisAccount, parseKisAccount, type KisAccount } from './account.js';
+import { KisCallLog } from './call-health.js';
 import { KisHttp } from './http.js';
 import { kisKeys, kisTag, type KisKeys } from './keys.js';
 import { createKisRateLimit } from './rate-limit.js';
@@ -57,6 +58,8 @@ export interface KisConnection {
   readonly account: KisAccount;
   readonly http: KisHttp;
   readonly tokens: KisTokenStore;
+  /** The last good and the last failed KIS call of this app key, shared by every process (Redis), for /status. */
+  readonly calls: KisCallLog;
   readonly keys: KisKeys;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
@@ -66,9 +69,10 @@ export interface KisConnection {
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Wires the shared parts of one app key: the rate limit and the token store
- * in Redis under `<keyPrefix>:kis:{tag}` / `<keyPrefix>:kis-rate:{tag}` (the
- * tag hashes server, app key and account). Throws {@link KisAccountError}
+ * Wires the shared parts of one app key: the rate limit, the token store and
+ * the call record (last good call, last failure) in Redis under
+ * `<keyPrefix>:kis:{tag}` / `<keyPrefix>:kis-rate:{tag}` (the tag hashes
+ * server, app key and account). Throws {@link KisAccountError}
  * for a malformed account and `BrokerError` `auth` for a missing key or secret.
  */
 export function createKisConnection(o: KisConnectionOptions): KisConnection {
@@ -85,6 +89,7 @@ export function createKisConnection(o: KisConnectionOptions): KisConnection {
   const sleep = o.sleep ?? defaultSleep;
   const budget =
     o.budget ?? createKisRateLimit({ redis: o.redis, keyPrefix: o.keyPrefix, tag, maxRps: o.maxRps ?? defaultMaxRps(o.server), broker: name, logger, clock: o.rateClock ?? Date.now, sleep });
+  const calls = new KisCallLog({ redis: o.redis, key: keys.calls, now: o.now, logger });
   const http = new KisHttp({
     broker: name,
     baseUrl: (o.baseUrl ?? (o.server === 'real' ? KIS_REAL_URL : KIS_VIRTUAL_URL)).replace(/\/+$/, ''),
@@ -95,6 +100,7 @@ export function createKisConnection(o: KisConnectionOptions): KisConnection {
     logger,
     sleep,
     now: o.now,
+    calls,
     ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
   });
   const tokens = new KisTokenStore({ broker: name, redis: o.redis, keys, issue: () => http.issueToken(), now: o.now, sleep, logger, ...o.token });
@@ -102,5 +108,5 @@ export function createKisConnection(o: KisConnectionOptions): KisConnection {
     () => tokens.get(),
     (t) => tokens.invalidate(t),
   );
-  return { name, server: o.server, account, http, tokens, keys, now: o.now, sleep, logger };
+  return { name, server: o.server, account, http, tokens, calls, keys, now: o.now, sleep, logger };
 }

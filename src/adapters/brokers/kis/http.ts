@@ -9,6 +9,7 @@ import { KisEnvelope, KisHashResponse, KisPage, KisTokenError, KisTokenResponse,
 import { KIS_PATHS } from './tr-ids.js';
 import { kstInstant } from './session.js';
 import type { IssuedToken } from './token-store.js';
+import type { KisCallFailureKind, KisCallLog } from './call-health.js';
 
 /** One request to KIS. */
 export interface KisCall {
@@ -56,6 +57,8 @@ export interface KisHttpOptions {
   timeoutMs?: number;
   /** Retries of a read (network, 5xx, EGW00201). Default 3. */
   maxReadRetries?: number;
+  /** Where each call's outcome is recorded for /status (last good call, last failure); absent: not recorded. */
+  calls?: KisCallLog | undefined;
 }
 
 /** Pages of a paged inquiry followed at most (100 rows each on the real server). */
@@ -137,6 +140,7 @@ export class KisHttp {
       const name = (e as Error)?.name;
       const timedOut = name === 'TimeoutError' || name === 'AbortError';
       const cause = (e as { cause?: { code?: string } })?.cause;
+      this.o.calls?.failed(c.path, timedOut ? 'timeout' : 'network');
       return { kind: 'network', timedOut, why: timedOut ? `no answer within ${timeoutMs} ms` : `network error: ${cause?.code ?? (e as Error)?.message ?? String(e)}` };
     }
     let json: Record<string, unknown> | undefined;
@@ -160,6 +164,7 @@ export class KisHttp {
       msgCd,
       msg,
     };
+    this.recordAnswer(c, out);
     if (msgCd === KIS_CODES.rateLimit && this.o.budget) {
       // Every process slows down, not just this one.
       await this.o.budget
@@ -322,6 +327,39 @@ export class KisHttp {
       }
     }
     throw this.errorFor(c, out);
+  }
+
+  /**
+   * Records an answer for /status: carried out (2xx with rt_cd "0", or a
+   * tokenP / hashkey answer, which has no rt_cd) is a good call; a gateway
+   * code (EGW…: rate, token, keys, server), a 5xx / 408 without a code, a
+   * 401 / 403, a redirect or an answer that is not KIS's is a failure; a
+   * 5xx with KIS's own code (OPSQ0002, an unknown TR id) is a `refused`
+   * failure, as it repeats until the configuration is fixed. A business
+   * refusal in a 2xx / 4xx (rt_cd ≠ "0" with KIS's own msg_cd: insufficient
+   * cash, no data, …) is neither: KIS was reached and judged the request,
+   * which says nothing about the link either way.
+   */
+  private recordAnswer(c: KisCall, out: Extract<KisOutcome, { kind: 'response' }>): void {
+    const calls = this.o.calls;
+    if (!calls) return;
+    const s = out.status;
+    const twoXx = s >= 200 && s < 300;
+    if (twoXx && (out.rtCd === '0' || (out.rtCd === undefined && out.json !== undefined && c.trId === undefined))) {
+      calls.good(c.path);
+      return;
+    }
+    const known = kindOfCode(out.msgCd);
+    let kind: KisCallFailureKind | null = null;
+    if (known === 'auth' || known === 'rate_limited') kind = known;
+    else if (known === 'unavailable') kind = 'server_error';
+    // KIS answers some of its own refusals with a 500 (OPSQ0002: a TR id this server does not have): a
+    // configuration mistake that will not pass by itself. Only a 5xx without a code, or with a gateway
+    // code, is the server failing.
+    else if (s >= 500 || s === 408) kind = out.msgCd === undefined || /^EGW/i.test(out.msgCd.trim()) ? 'server_error' : 'refused';
+    else if (s === 401 || s === 403) kind = 'auth';
+    else if ((s >= 300 && s < 400) || out.json === undefined || (twoXx && out.rtCd === undefined)) kind = 'bad_response';
+    if (kind !== null) calls.failed(c.path, kind, { status: s, msgCd: out.msgCd });
   }
 
   /** A token is a secret from the moment it is seen. */

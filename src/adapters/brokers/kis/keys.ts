@@ -20,6 +20,8 @@ export function kisKeys(prefix: string, tag: string) {
     tokenLock: `${base}:token-lock`,
     /** When tokenP was last called (ms): never again within a minute (EGW00133). */
     tokenLastCall: `${base}:token-last-call`,
+    /** Hash: the last good and the last failed call (time, endpoint kind, failure kind) for /status (call-health.ts). */
+    calls: `${base}:calls`,
     /** JSON of an order we placed, by client order id. */
     byClientId: (cid: string) => `${base}:cid:${cid}`,
     /** The client order id of a broker order id (`YYYYMMDD-ODNO`). */

@@ -22,7 +22,7 @@ import { readDailyOrders, type DailyOrders, type DailyOrdersQuery } from './dail
 import { lockOwner, type Attempt, type Claim, type KisOrderMap, type MappedOrder } from './order-map.js';
 import { brokerOrderIdOf, codeOfSide, isOriginalOrder, orderOfRow, parseBrokerOrderId } from './orders.js';
 import { KisBalanceSummary, KisHoldingRow, KisOrderOutput, lowerKeys, type KisDailyOrderRow } from './schema.js';
-import { iocRefusal, kstInstant, kstParts, type KrxHoursOf } from './session.js';
+import { continuousText, iocRefusal, kstInstant, kstParts, type KrxHours, type KrxHoursSource } from './session.js';
 import { KIS_PATHS, trId, type KisServer } from './tr-ids.js';
 
 /**
@@ -41,7 +41,8 @@ export interface KisBrokerDeps {
   now: () => number;
   sleep: (ms: number) => Promise<void>;
   tick: TickOf;
-  hours: KrxHoursOf;
+  /** The KRX session of a KST date (may read run-time overrides; see {@link KrxHoursSource}). */
+  hours: KrxHoursSource;
   logger?: Logger | undefined;
   /** How long one order POST may take before its outcome counts as unknown. Default 10 s. */
   submitTimeoutMs?: number;
@@ -149,8 +150,11 @@ export class KisBroker implements Broker {
     const known = await this.known(cid, sent);
     if (known) return known;
 
-    const refusal = req.timeInForce === 'ioc' ? iocRefusal(this.d.now(), this.d.hours) : null;
-    if (refusal) throw this.refuse(`${refusal}`, 'nothing was sent; send it again when the continuous session runs (09:00–15:20 KST)');
+    if (req.timeInForce === 'ioc') {
+      const { now, day } = await this.sessionNow();
+      const refusal = iocRefusal(now, () => day);
+      if (refusal) throw this.refuse(`${refusal}`, `nothing was sent; send it again when the continuous session runs (${continuousText(day)})`);
+    }
 
     // The lock value names this submit alone: a second submit of the same id (another process) is another owner and waits.
     const owner = lockOwner(cid);
@@ -194,6 +198,44 @@ export class KisBroker implements Broker {
     const call: KisCall = { method: 'POST', path: KIS_PATHS.orderCash, trId: trId(this.d.server, req.side), bodyText, hashkey, timeoutMs: this.d.submitTimeoutMs, priority: 'urgent' };
     const unknown = await this.post({ cid, owner, attempt, timeInForce: req.timeInForce, call });
     return unknown.kind === 'placed' ? unknown.order : this.resolveUnknown(cid, attempt, owner, unknown.why);
+  }
+
+  /**
+   * The time to judge an IOC at, and the KRX session of its KST date. The
+   * hours source may take a while (a database read, a cache renewal), so the
+   * clock is read after it answers: judged on the time before, an order
+   * could go out in the closing auction that began meanwhile. Should the
+   * read have crossed KST midnight, the new date's session is read too
+   * (a few times at most: each read moves the clock on).
+   */
+  private async sessionNow(): Promise<{ now: number; day: KrxHours | null }> {
+    let date = kstParts(this.d.now()).date;
+    for (let reads = 1; ; reads++) {
+      const day = await this.sessionOn(date);
+      const now = this.d.now();
+      const today = kstParts(now).date;
+      if (today === date) return { now, day };
+      if (reads >= 3) {
+        throw this.http.error('unavailable', `order not sent: the KRX session hours kept changing date while being read (last asked ${date}, now ${today} KST)`, {
+          hint: 'nothing was sent; send it again in a minute',
+        });
+      }
+      date = today;
+    }
+  }
+
+  /**
+   * The day's KRX session from the hours source. A source that cannot answer
+   * (run-time overrides unreadable) refuses the order locally, nothing sent:
+   * sending while a closure may stand unseen is what the source is there to stop.
+   */
+  private async sessionOn(kstDate: string): Promise<KrxHours | null> {
+    try {
+      return await this.d.hours(kstDate);
+    } catch (e) {
+      const why = this.http.scrub((e as Error)?.message ?? String(e));
+      throw this.http.error('unavailable', `order not sent: the KRX session hours of ${kstDate} could not be read (${why})`, { hint: 'nothing was sent; send it again in a minute' });
+    }
   }
 
   /**

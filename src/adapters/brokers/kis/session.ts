@@ -23,6 +23,16 @@ export interface KrxHours {
 export type KrxHoursOf = (kstDate: string) => KrxHours | null;
 
 /**
+ * A session calendar that may have to read to answer: the app passes the KRX
+ * calendar with its run-time overrides (`courtside calendar close|late-open
+ * --market krx`, kept in the database), so a day closed at run time is closed
+ * here too and a late open moves the opening auction and the continuous
+ * start with it. The adapter imports no database: it only awaits the answer.
+ * A source that throws makes the adapter refuse the IOC order locally.
+ */
+export type KrxHoursSource = (kstDate: string) => KrxHours | null | Promise<KrxHours | null>;
+
+/**
  * The default calendar: weekdays 09:00–15:30, no holidays. The app should
  * pass the KRX calendar (holidays, the 10:00 first-day open, CSAT days).
  */
@@ -46,6 +56,12 @@ export function kstInstant(yyyymmdd: string, hhmmss: string): number {
 }
 
 const hhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
+
+/** "09:00–15:20 KST": a day's continuous session, from the open to the closing auction; the regular one on a closed day. */
+export function continuousText(day: KrxHours | null): string {
+  const h = day ?? { openMin: 9 * 60, closeMin: 15 * 60 + 30 };
+  return `${hhmm(h.openMin)}–${hhmm(h.closeMin - CLOSING_AUCTION_MIN)} KST${day === null ? ' on a session day' : ''}`;
+}
 
 /**
  * Why an IOC order may not be sent at `nowMs`, or null when it may: inside

@@ -19,6 +19,8 @@ export const KIS_PATHS = {
   balance: '/uapi/domestic-stock/v1/trading/inquire-balance',
   price: '/uapi/domestic-stock/v1/quotations/inquire-price',
   dailyPrices: '/uapi/domestic-stock/v1/quotations/inquire-daily-itemchartprice',
+  /** The order book (호가, FHKST01010200), read by the KIS quote provider (src/adapters/market-data/kis). */
+  askingPrice: '/uapi/domestic-stock/v1/quotations/inquire-asking-price-exp-ccn',
 } as const;
 
 /** What a TR id does; the same on both servers. */

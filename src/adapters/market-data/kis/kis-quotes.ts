@@ -4,6 +4,7 @@ import { isSession as krxIsSession } from '../../../engine/calendar/krx/index.js
 import type { KisConnection } from '../../brokers/kis/connection.js';
 import { kisNumber, kisText } from '../../brokers/kis/schema.js';
 import { kstParts } from '../../brokers/kis/session.js';
+import { KIS_PATHS } from '../../brokers/kis/tr-ids.js';
 import { DataProviderError } from '../errors.js';
 import { describeZodError } from '../http/describe-zod.js';
 import type { Quote, QuoteProvider } from '../port.js';
@@ -20,7 +21,7 @@ import { KIS_DATA_NAME, krxCodeOf, toDataError } from './kis-common.js';
  * FHKST01010100 (inquire-price, which has no bid/ask), because execution
  * prices buys off the ask, sells off the bid and checks the spread.
  */
-export const KIS_ASKING_PRICE_PATH = '/uapi/domestic-stock/v1/quotations/inquire-asking-price-exp-ccn';
+export const KIS_ASKING_PRICE_PATH = KIS_PATHS.askingPrice;
 export const KIS_ASKING_PRICE_TR = 'FHKST01010200';
 
 /** "조회할 자료가 없습니다": KIS has no such code. */

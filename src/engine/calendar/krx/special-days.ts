@@ -13,8 +13,8 @@
  *   after 31 May 2030 (5 June), moved by art. 34(2) to 12 June because
  *   6 June is Memorial Day. The date follows from the law as it stands, but
  *   no KRX notice is out and the terms it rests on can still be changed by
- *   law, so it waits for the notice (nothing trades on KRX yet; list it
- *   before KRX orders go live);
+ *   law, so it waits for the notice (until then a run-time override,
+ *   `courtside calendar close --market krx`, closes the day without a release);
  * - presidential elections: art. 34(1)1 counts 70 days back from the term's
  *   end (2030-06-03 for the term begun 2025-06-04: Wednesday 2030-03-27),
  *   but a vacancy moves the election (2017 and 2025 were early), so none is

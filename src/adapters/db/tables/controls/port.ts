@@ -10,7 +10,7 @@ export interface QueuedOrderRecord {
   id: string;
   kind: QueuedKind;
   state: QueuedState;
-  /** The session whose open it waits for (New York `YYYY-MM-DD`). */
+  /** The session whose open it waits for (`YYYY-MM-DD` on its market's exchange: New York's for US, Seoul's for KR). */
   sessionDate: string;
   /** Open + 1 minute. */
   sendAt: Date;
@@ -67,6 +67,10 @@ export interface NewQueuedExit {
  *   cancel-all, and its tests build it on a hand-made unit of work without tables.
  */
 export interface ControlsTables {
+  // None of these has a caller in src: the queue (src/trading/queue/queued-orders.ts) reads and writes its rows
+  // with reviewed SQL because they carry a market, which these records do not. They stay because the adapter's
+  // tests (tests/integration/adapters/db/tables/controls.test.ts) use them; insertQueuedExit writes the column's
+  // default market (US), so it must not be used for a KR row.
   /** One queued order by id (any state), or null. */
   queuedOrder(id: string): Promise<QueuedOrderRecord | null>;
   /** The orders still QUEUED, oldest first (created_at, then id). */
