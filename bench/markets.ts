@@ -3,6 +3,7 @@
  * /positions with both markets p50 ≤ 15 ms, p99 ≤ 60 ms at 50/s". The US rows these mirror are
  * the `scan` section (first card) and `command-roundtrip` (the same latency targets for /status).
  */
+import { CachingChartRenderer } from '../src/adapters/charts/caching-renderer.js';
 import { performance } from 'node:perf_hooks';
 import { BarsStore } from '../src/adapters/bars/index.js';
 import { krDemoEndDate, seedDemoDatasets, seedKrDemoData } from '../src/adapters/bars/seed.js';
@@ -61,6 +62,8 @@ interface Booked {
   phase: PositionsPhase;
   targets: boolean;
   renders: number[];
+  /** Charts the app's chart cache had drawn (the rest of `renders` came from the cache); null without the cache. */
+  drawn: number | null;
 }
 
 /**
@@ -121,7 +124,7 @@ function textFirst(app: LocalApp, mode: () => 'off' | 'awaited' | 'detached'): v
 /** The what-if `positions-chart-detached`: charts drawn (or delivered) at once at most; more are shed. */
 const DETACHED_DRAWS = 2;
 
-function positionsRow({ phase: p, targets: withTargets, renders }: Booked): Cell[] {
+function positionsRow({ phase: p, targets: withTargets, renders, drawn }: Booked): Cell[] {
   const s = summarize(p.samples.filter((x) => x.replied !== undefined).map((x) => x.replied! - x.sent));
   const photo = summarize(p.photoMs);
   const r = summarize(renders);
@@ -137,7 +140,7 @@ function positionsRow({ phase: p, targets: withTargets, renders }: Booked): Cell
     withTargets ? mark(s.p99, TARGET_P99) : '',
     ms(s.max),
     p.photoMs.length ? `${ms(photo.p50)} / ${ms(photo.p99)}${photo.n < s.n ? ` (${photo.n} of ${s.n})` : ''}` : 'none',
-    r.n ? `${r.n} × ${ms(r.mean)} (p99 ${ms(r.p99)})` : 'none',
+    r.n ? `${r.n} × ${ms(r.mean)} (p99 ${ms(r.p99)})${drawn === null ? '' : `, ${drawn} drawn`}` : 'none',
   ];
 }
 
@@ -255,10 +258,14 @@ export const marketsBenchmark: Benchmark = {
       const rig = new CommandRig(app, { first: FIRST_VIEWER, count: viewers }, false);
       const photos = new PhotoTap(app);
       // Renders of this run only (warm-up commands included: the draw time per chart is what they show).
+      const charts = app.running.app.charts;
+      const drawnSoFar = () => (charts instanceof CachingChartRenderer ? charts.counts().drawn : null);
       const timed = async (run: () => Promise<PositionsPhase>, targets: boolean) => {
         const from = renders.length;
+        const drawnBefore = drawnSoFar();
         const phase = await run();
-        phases.push({ phase, targets, renders: renders.slice(from) });
+        const drawnAfter = drawnSoFar();
+        phases.push({ phase, targets, renders: renders.slice(from), drawn: drawnBefore === null || drawnAfter === null ? null : drawnAfter - drawnBefore });
       };
       const book = async (name: string, isBook: (t: string) => boolean, targets: boolean) => {
         ctx.progress(`/positions, ${name}: open loop ${rate}/s × ${warmupS} + ${duration} s…`);
@@ -315,12 +322,12 @@ export const marketsBenchmark: Benchmark = {
     const krPosNote = `${KR_POSITION.qty} ${KR_CODE} at ₩${num(KR_POSITION.avgCost)} (priced from its latest stored close)`;
     const positionsTable: Table = {
       title: `/positions with both markets at ${rate}/s — command → reply text, beside the US-only book`,
-      columns: ['run', 'replies', 'p50', 'target', 'ok', 'p90', 'p99', 'target', 'ok', 'max', 'chart photo after p50 / p99', 'chart draws × mean (p99)'],
+      columns: ['run', 'replies', 'p50', 'target', 'ok', 'p90', 'p99', 'target', 'ok', 'max', 'chart photo after p50 / p99', 'chart asks × mean (p99), drawn'],
       rows: phases.map(positionsRow),
       notes: [
         `Book: ${usPosNote} and ${krPosNote}; the peer rows drop the KR position (the book as it was before issue 15). The reference row is /status (command-roundtrip's command and targets) at the same rate on the same app just after: what a command costs on this machine at this moment. Replies are checked: "US + KR" must show both sections (🇺🇸 US (NYSE, $), 🇰🇷 KR (KRX, ₩)), the peer one US book without ₩; "wrong reply" counts misses.`,
-        `As command-roundtrip: /positions from ${viewers} allow-listed viewers (ids ${FIRST_VIEWER}…) in rotation, one command in flight per chat; latency = emulator.sendUserMessage → the emulator handling the bot's sendMessage (the positions text) for that chat. Path: getUpdates → telegraf → BullMQ commands → worker (loadOpenPositions, one query) → notify queue → render (text, Close buttons, and the P&L bar chart, drawn before the text goes out) → sendMessage, then sendPhoto. Open loop: ${warmupS} s warm-up sent and discarded, then ${duration} s measured; NOTIFY_GLOBAL_PER_SEC=10000 (the default 30/s would cap the two messages per command at 15 commands/s). The peer runs after the first book on the same app, so it is the warmer of the two.`,
-        `Chart draws: every ChartRenderer.render during the run (warm-up included), timed on the app's instance. LocalChartRenderer draws synchronously on this process' event loop (Chart.js on @napi-rs/canvas), where the bot, the workers and the emulator also run.${noChartRow ? ' WHAT-IF "no P&L chart" rows: the bar chart fails at once, so the renderer sends the text alone (as when a chart cannot be drawn) — an experiment, not the app as it ships.' : ''}${textFirstRow ? ' WHAT-IF "text first" rows: the publisher enqueues the text (notify job <key>) before drawing, then the chart as its own job (<key>-chart), both from render/portfolio.ts — the proposed change, not the app as it ships; the chart is still drawn on this event loop, after the text is enqueued, and the command job waits for it.' : ''}${detachedRow ? ` WHAT-IF "chart detached" rows: as "text first", but the command job ends with the text; the chart is drawn outside the job, at most ${DETACHED_DRAWS} at once, and shed beyond that (the photo column counts the charts that came).` : ''}`,
+        `As command-roundtrip: /positions from ${viewers} allow-listed viewers (ids ${FIRST_VIEWER}…) in rotation, one command in flight per chat; latency = emulator.sendUserMessage → the emulator handling the bot's sendMessage (the positions text) for that chat. Path: getUpdates → telegraf → BullMQ commands → worker (loadOpenPositions, one query) → notify queue → render (text, Close buttons, and the P&L bar chart, drawn or taken from the chart cache before the text goes out) → sendMessage, then sendPhoto. Open loop: ${warmupS} s warm-up sent and discarded, then ${duration} s measured; NOTIFY_GLOBAL_PER_SEC=10000 (the default 30/s would cap the two messages per command at 15 commands/s). The peer runs after the first book on the same app, so it is the warmer of the two.`,
+        `Chart asks: every ChartRenderer.render during the run (warm-up included), timed on the app's instance, which is the chart cache (src/adapters/charts/caching-renderer.ts): an equal spec asked within 60 s gets the PNG drawn the first time, so "N drawn" of them were drawn (LocalChartRenderer, synchronously on this process' event loop, Chart.js on @napi-rs/canvas, where the bot, the workers and the emulator also run) and the rest came from the cache. Every viewer here asks for the same book, as every allow-listed user of one install does; a book whose marks move draws again each minute.${noChartRow ? ' WHAT-IF "no P&L chart" rows: the bar chart fails at once, so the renderer sends the text alone (as when a chart cannot be drawn) — an experiment, not the app as it ships.' : ''}${textFirstRow ? ' WHAT-IF "text first" rows: the publisher enqueues the text (notify job <key>) before drawing, then the chart as its own job (<key>-chart), both from render/portfolio.ts — the proposed change, not the app as it ships; the chart is still drawn on this event loop, after the text is enqueued, and the command job waits for it.' : ''}${detachedRow ? ` WHAT-IF "chart detached" rows: as "text first", but the command job ends with the text; the chart is drawn outside the job, at most ${DETACHED_DRAWS} at once, and shed beyond that (the photo column counts the charts that came).` : ''}`,
         `Open-loop send lag max: ${phases.map((p) => (p.phase.maxLagMs === undefined ? null : `${p.phase.name.split(',')[0]} ${ms(p.phase.maxLagMs)}`)).filter(Boolean).join(', ') || 'n/a'}. Warm-up replies: ${phases.map((p) => p.phase.warmup.filter((s: Sample) => s.replied !== undefined).length).filter((n) => n > 0).join(', ') || 'none'}.`,
         `Load average (1/5/15 min) at start ${loadStart}, after seeding ${loadAfterSeed}, at the end ${loadEnd}.`,
       ],

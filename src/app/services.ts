@@ -1,3 +1,4 @@
+import { CachingChartRenderer } from '../adapters/charts/caching-renderer.js';
 import { randomBytes } from 'node:crypto';
 import { loadKrEtfUniverse } from '../adapters/market-data/universe/kr-universe.js';
 import { hostname } from 'node:os';
@@ -55,7 +56,8 @@ export function assembleServices(c: OpenedConnections): SharedServices {
   const blobs = new BlobStore(redis, config.redis.prefix);
   const notifier = new Outbox(jobs, blobs);
   const bars = new BarsStore(ds, { cacheDir: join(config.home, 'cache'), logger: log.child({ component: 'bars' }) });
-  const charts = config.charts.quickchartUrl ? new QuickChartRenderer({ baseUrl: config.charts.quickchartUrl }) : new LocalChartRenderer();
+  // Equal specs draw once a minute: every user's /positions of the one book is the same chart (see CachingChartRenderer).
+  const charts = new CachingChartRenderer(config.charts.quickchartUrl ? new QuickChartRenderer({ baseUrl: config.charts.quickchartUrl }) : new LocalChartRenderer());
   const publisher = new ChatPublisher({ outbox: notifier, charts, callbackKey: config.telegram.callbackKey, hours: marketHoursFor(config), log });
   return {
     config,
