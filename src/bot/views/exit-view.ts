@@ -141,7 +141,7 @@ function orderText(o: ExitOutcome, head: string): string {
       return `${head}: nothing sold at the limit ${usd(o.limitPrice ?? 0)} — ${why}. The position is still open.`;
     }
     case 'rejected':
-      return `${head}: not executed — ${o.rejectReason ? recordedReasonText(o.rejectReason) : 'rejected'}. The position is still open.`;
+      return `${head}: not executed — ${o.rejectReason ? recordedReasonText(o.rejectReason, isKrxCode(o.symbol) ? 'KR' : 'US') : 'rejected'}. The position is still open.`;
     case 'pending':
       return `${head}: order ${o.clientOrderId ?? ''} is ${o.orderState ?? 'pending'}; the next run looks it up (never re-sent).`;
     default:

@@ -9,6 +9,9 @@ import { money, pct } from '../format/numbers.js';
 import { amountsOfSymbol } from '../format/market-amounts.js';
 import { failedReason, pendingReason } from './execution-reasons.js';
 import { recordedReasonText, unfilledText } from './recorded-reasons.js';
+import { KRW_FIGURE, won } from '../../engine/risk/money-words.js';
+import { marketOfSymbol } from '../../engine/market/symbols.js';
+import type { Market } from '../../engine/market/markets.js';
 
 /** A confirmation message: the text (also the chart's caption) and a chart when there is a fill to show. */
 export interface FillMessage {
@@ -142,11 +145,13 @@ function notFilledWhy(o: Extract<ExecutionOutcome, { kind: 'not_filled' }>): str
 
 /** A check stopped the order: which one, its own sentence, the numbers, and the next step. */
 function refusedText(o: Extract<ExecutionOutcome, { kind: 'refused' }>): FmtString {
-  const lines: (string | FmtString)[] = [fmt`⛔ ${bold`Not ordered: ${o.symbol}`} — refused by ${GATE_TITLES[o.gate] ?? o.gate}`, recordedReasonText(o.reason)];
-  const numbers = Object.entries(o.numbers).filter(([k]) => shown(k));
-  if (numbers.length > 0) lines.push(`Numbers: ${numbers.map(([k, v]) => `${label(k)} ${formatNumber(k, v)}`).join(' · ')}`);
+  // A KR order's amounts are won, its day Seoul's and its budgets the _KR ones: never "$" in a KR message.
+  const market = marketOfSymbol(o.symbol);
+  const lines: (string | FmtString)[] = [fmt`⛔ ${bold`Not ordered: ${o.symbol}`} — refused by ${GATE_TITLES[o.gate] ?? o.gate}`, recordedReasonText(o.reason, market)];
+  const numbers = Object.entries(o.numbers).filter(([k]) => shown(k) && k !== KRW_FIGURE);
+  if (numbers.length > 0) lines.push(`Numbers: ${numbers.map(([k, v]) => `${label(k)} ${formatNumber(k, v, market)}`).join(' · ')}`);
   // A calendar that could not be read is no closed market: queueing for the open is not the answer.
-  const next = o.reason.code === 'calendar_unknown' ? CALENDAR_UNKNOWN_NEXT : nextStep(o.gate, o.numbers);
+  const next = o.reason.code === 'calendar_unknown' ? CALENDAR_UNKNOWN_NEXT : market === 'KR' ? krNextStep(o.gate, o.numbers) : nextStep(o.gate, o.numbers);
   lines.push(fmt`${bold`What to do next:`} ${next}`);
   lines.push(`${refusedSentLine(o)} Pick ${o.pickId}.`);
   return join(lines, '\n');
@@ -209,13 +214,26 @@ function label(key: string): string {
   return LABELS[key] ?? key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
-/** Percent keys already hold percentages; counts are whole numbers; everything else is dollars. */
-function formatNumber(key: string, v: number): string {
+/** Percent keys already hold percentages; counts are whole numbers; everything else is money (dollars, or whole won for KR). */
+function formatNumber(key: string, v: number, market: Market = 'US'): string {
   if (!Number.isFinite(v)) return String(v);
   if (key === 'corrLimit') return v.toFixed(2);
   if (/pct$/i.test(key)) return `${Number(v.toFixed(2))}%`;
   if (/qty$|positions$/i.test(key)) return String(v);
+  if (market === 'KR') return won(v);
   return money(v, { decimals: Math.abs(v) > 0 && Math.abs(v) < 1 ? 4 : 2 });
+}
+
+/** The next step after a KR refusal: the KR budgets (_KR settings) and the Seoul trading day; the rest as for US. */
+function krNextStep(gate: RefusalGate, n: Record<string, number>): string {
+  if (gate === 'policy' && 'dailyBudget' in n) return "today's KR budget is used up; it starts again on the next KRX trading day (Seoul). Nothing to undo.";
+  if (gate === 'policy' && 'perOrderBudget' in n) {
+    return n.maxQty && n.maxQty > 0
+      ? `the order is bigger than the KR per-order budget (at most ${n.maxQty} shares fit); approve a smaller size, or an admin raises EXEC_PER_ORDER_BUDGET_KR.`
+      : 'not even one share fits the KR per-order budget; pick a cheaper ETF, or an admin raises EXEC_PER_ORDER_BUDGET_KR.';
+  }
+  if (gate === 'market_closed') return 'KRX takes orders only in its continuous session (09:00–15:20 KST on a regular day); while it does not, ✅ Approve on a KR card offers ⏰ Queue for the KRX open.';
+  return nextStep(gate, n);
 }
 
 /** The next step after a `calendar_unknown` refusal (the market-hours gate's other reason). */

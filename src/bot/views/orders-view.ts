@@ -78,7 +78,7 @@ function stateText(o: RecentOrder): string {
       return o.filledQty > 0 ? `partly filled, rest ${o.state}` : `${o.state}, nothing filled`;
     }
     case 'rejected': {
-      const why = o.rejectReason ? recordedReasonText(o.rejectReason) : o.brokerReason;
+      const why = o.rejectReason ? recordedReasonText(o.rejectReason, o.market) : o.brokerReason;
       return why ? `rejected: ${why.slice(0, 120)}` : 'rejected';
     }
     default:

@@ -1,4 +1,5 @@
-import { pct, usd } from './format.js';
+import { pct } from './format.js';
+import { moneyOf } from './money-words.js';
 import { sentence, type Sentence } from './sentence.js';
 
 /**
@@ -49,9 +50,11 @@ function members(n: Readonly<Record<string, number>>, corrLimit: number): string
 export const CORRELATION_SENTENCES: Readonly<Record<string, Sentence>> = {
   max_cluster_risk: sentence(['corrLimit', 'riskBefore', 'candidateRisk', 'riskAfter', 'riskAfterPct', 'equity', 'maxClusterRiskPct'], (n) => {
     const missing = unmeasuredSymbols(n);
+    // The candidate market's currency: won when the numbers carry `krw: 1`.
+    const m = moneyOf(n);
     return (
       `Order refused by the correlation limit: it moves with ${members(n, n.corrLimit)} (daily returns correlated at ${rhoText(n.corrLimit)} or more); ` +
-      `their open risk ${usd(n.riskBefore)} + this order's ${usd(n.candidateRisk)} = ${usd(n.riskAfter)}, ${pct(n.riskAfterPct)} of equity ${usd(n.equity)}, ` +
+      `their open risk ${m(n.riskBefore)} + this order's ${m(n.candidateRisk)} = ${m(n.riskAfter)}, ${pct(n.riskAfterPct)} of equity ${m(n.equity)}, ` +
       `above the ${pct(n.maxClusterRiskPct)} limit.` +
       (missing.length > 0 ? ` Not measured (too few shared sessions): ${missing.join(', ')}.` : '')
     );

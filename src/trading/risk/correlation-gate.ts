@@ -1,5 +1,6 @@
 import { Correlator, judgeCorrelation } from '../../engine/risk/correlation.js';
 import { marketOfSymbol } from '../../engine/market/symbols.js';
+import { MARKETS } from '../../engine/market/markets.js';
 import { correlationResult } from '../../engine/risk/correlation-refusal.js';
 import { PASS, type GateResult } from '../../engine/risk/types.js';
 import { closesToLoad, loadInFlightEntries, riskMembers } from './correlation-book.js';
@@ -22,7 +23,7 @@ export async function correlationGate(deps: PortfolioRiskDeps, c: EntryCandidate
   const series = await deps.closes([c.symbol, ...members.map((m) => m.symbol)], closesToLoad(lookback), c.asOf);
   const corr = new Correlator(series, { lookback, asOf: c.asOf });
   const limit = limitOf(deps, c);
-  return correlationResult(judgeCorrelation(corr, { symbol: c.symbol, risk: (c.price - c.stop) * c.qty }, members, limit), limit);
+  return correlationResult(judgeCorrelation(corr, { symbol: c.symbol, risk: (c.price - c.stop) * c.qty }, members, limit), limit, MARKETS[marketOfSymbol(c.symbol)].currency);
 }
 
 function limitOf(deps: PortfolioRiskDeps, c: EntryCandidate) {

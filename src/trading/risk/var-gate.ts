@@ -1,6 +1,9 @@
 import { bookVar } from '../../engine/risk/var.js';
 import { dateToNumber } from '../../engine/risk/var-sentences.js';
 import { PASS, refuse, type GateResult } from '../../engine/risk/types.js';
+import { currencyFigure } from '../../engine/risk/money-words.js';
+import { MARKETS } from '../../engine/market/markets.js';
+import { marketOfSymbol } from '../../engine/market/symbols.js';
 import type { EntryCandidate, PortfolioRiskDeps, PortfolioSnapshot } from './entry-candidate.js';
 import { sessionsToRead, valuePosition } from './var-book.js';
 
@@ -43,6 +46,8 @@ export async function varGate(deps: PortfolioRiskDeps, c: EntryCandidate, book: 
     days: after.days,
     firstDate: dateToNumber(after.window?.first),
     lastDate: dateToNumber(after.window?.last),
+    // A KR candidate's amounts are won (its book, its equity): the refusal says so (`krw: 1`).
+    ...currencyFigure(MARKETS[marketOfSymbol(c.symbol)].currency),
   };
   return refuse('var', varBefore > limitUsd ? 'book_over_limit' : 'max_var', numbers);
 }
