@@ -20,7 +20,7 @@ export function exitOutcomesView(title: string, outcomes: readonly ExitOutcome[]
   if (notNow) {
     const held = notNow.positions.length === 0 ? 'its positions could not be read' : notNow.positions.map((x) => `${x.symbol} ${x.qty}`).join(', ');
     const when = notNow.nextOpenMs === null ? 'its next session' : marketStamp(notNow.market, new Date(notNow.nextOpenMs));
-    if (notNow.market === 'US') return fmt`${head} · US\nNYSE is closed: nothing was sold in the US book. Still held: ${held}. Queue the US flatten for the NYSE open with its button, or /close each one from ${when}.`;
+    if (notNow.market === 'US') return fmt`${head} · US\nNYSE is closed: nothing was sold in the US book. Still held: ${held}. Send /kill flatten again to queue the US flatten for the NYSE open, or /close each one from ${when}.`;
     return fmt`${head} · KR\nKRX takes no orders now (closed, or an auction): nothing was sold. Still held: ${held}. /close each one from ${when} (KRX's continuous session, 09:00–15:20 KST).`;
   }
   if (outcomes.length === 0) {

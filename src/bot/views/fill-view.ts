@@ -10,6 +10,7 @@ import { amountsOfSymbol } from '../format/market-amounts.js';
 import { failedReason, pendingReason } from './execution-reasons.js';
 import { recordedReasonText, unfilledText } from './recorded-reasons.js';
 import { KRW_FIGURE, won } from '../../engine/risk/money-words.js';
+import { dateFromNumber } from '../../engine/risk/var-sentences.js';
 import { marketOfSymbol } from '../../engine/market/symbols.js';
 import type { Market } from '../../engine/market/markets.js';
 
@@ -149,7 +150,7 @@ function refusedText(o: Extract<ExecutionOutcome, { kind: 'refused' }>): FmtStri
   const market = marketOfSymbol(o.symbol);
   const lines: (string | FmtString)[] = [fmt`⛔ ${bold`Not ordered: ${o.symbol}`} — refused by ${GATE_TITLES[o.gate] ?? o.gate}`, recordedReasonText(o.reason, market)];
   const numbers = Object.entries(o.numbers).filter(([k]) => shown(k) && k !== KRW_FIGURE);
-  if (numbers.length > 0) lines.push(`Numbers: ${numbers.map(([k, v]) => `${label(k)} ${formatNumber(k, v, market)}`).join(' · ')}`);
+  if (numbers.length > 0) lines.push(`Numbers: ${numbers.map(([k, v]) => `${label(k, market)} ${formatNumber(k, v, market)}`).join(' · ')}`);
   // A calendar that could not be read is no closed market: queueing for the open is not the answer.
   const next = o.reason.code === 'calendar_unknown' ? CALENDAR_UNKNOWN_NEXT : market === 'KR' ? krNextStep(o.gate, o.numbers) : nextStep(o.gate, o.numbers);
   lines.push(fmt`${bold`What to do next:`} ${next}`);
@@ -207,11 +208,22 @@ const LABELS: Record<string, string> = {
   riskAfter: 'cluster risk after',
   riskAfterPct: 'cluster risk % of equity',
   maxClusterRiskPct: 'max cluster risk',
+  limitUsd: 'VaR limit',
+  varBefore: 'VaR before',
+  varAfter: 'VaR after',
+  firstDate: 'from',
+  lastDate: 'to',
+};
+
+/** KR words where the US label names dollars (the liquidity gate measures traded value in won). */
+const KR_LABELS: Record<string, string> = {
+  dollarAdv: 'avg daily traded value',
+  minDollarAdv: 'min avg daily traded value',
 };
 
 /** `perOrderBudget` → "per-order budget"; unknown keys are split at capitals. */
-function label(key: string): string {
-  return LABELS[key] ?? key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+function label(key: string, market: Market = 'US'): string {
+  return (market === 'KR' ? KR_LABELS[key] : undefined) ?? LABELS[key] ?? key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
 /** Percent keys already hold percentages; counts are whole numbers; everything else is money (dollars, or whole won for KR). */
@@ -220,6 +232,9 @@ function formatNumber(key: string, v: number, market: Market = 'US'): string {
   if (key === 'corrLimit') return v.toFixed(2);
   if (/pct$/i.test(key)) return `${Number(v.toFixed(2))}%`;
   if (/qty$|positions$/i.test(key)) return String(v);
+  // The VaR bootstrap's counts and window (yyyymmdd numbers) are no money.
+  if (key === 'paths' || key === 'seed' || key === 'days') return String(v);
+  if (key === 'firstDate' || key === 'lastDate') return dateFromNumber(v);
   if (market === 'KR') return won(v);
   return money(v, { decimals: Math.abs(v) > 0 && Math.abs(v) < 1 ? 4 : 2 });
 }

@@ -35,4 +35,19 @@ describe('a refused KR approve', () => {
     expect(text).toContain('price ₩36,500');
     expect(text).not.toContain('$');
   });
+
+  it('a KR liquidity refusal labels traded value, not dollar volume; a VaR refusal shows its bootstrap as counts and dates', () => {
+    const liq = { dollarAdv: 900_000_000, minDollarAdv: 1_000_000_000, krw: 1 };
+    const l = { kind: 'refused', approvalId: 'a', pickId: 'p1', symbol: '069500', gate: 'liquidity', reason: { code: 'gate', gate: 'liquidity', limit: 'min_dollar_adv', numbers: liq }, numbers: liq } as Refused;
+    const lt = fillConfirmation(l).text.text;
+    expect(lt).toContain('Numbers: avg daily traded value ₩900,000,000 · min avg daily traded value ₩1,000,000,000');
+    expect(lt).not.toContain('$');
+    const v = { qty: 10, price: 36_500, candidateValue: 365_000, varBefore: 12_000, varAfter: 61_234, equity: 10_000_000, varPct: 0.61234, varBeforePct: 0.12, varLimitPct: 0.5, limitUsd: 50_000, paths: 5000, seed: 42, days: 120, firstDate: 20260622, lastDate: 20261207, krw: 1 };
+    const r = { kind: 'refused', approvalId: 'a', pickId: 'p1', symbol: '069500', gate: 'var', reason: { code: 'gate', gate: 'var', limit: 'max_var', numbers: v }, numbers: v } as Refused;
+    const vt = fillConfirmation(r).text.text;
+    expect(vt).toContain('VaR limit ₩50,000');
+    expect(vt).toContain('paths 5000 · seed 42 · days 120 · from 2026-06-22 · to 2026-12-07');
+    expect(vt).not.toContain('$');
+    expect(vt).not.toMatch(/usd/i);
+  });
 });
