@@ -61,6 +61,9 @@ export async function startApp(initial: Config, opts: StartOptions): Promise<Run
       }
       throw err;
     }
+    // The local user is here (the terminal chat): their private chat exists from the start, as a Telegram chat does
+    // once its user has opened the bot. Else a slot caught up at start-up (a scan, a digest) finds "chat not found".
+    emulator.registerChat({ id: config.local.userId });
     config = { ...config, telegram: { ...config.telegram, apiRoot: emulator.url } };
   }
   let app: AppContext;
