@@ -80,6 +80,10 @@ const FAILURE: Record<string, { what: string; next: string }> = {
   },
 };
 
+/** An order POST (or cancel) that got no clear answer is never sent again: reads are retried, orders are looked up. */
+const ORDER_NEXT = 'an order is never re-sent after an unclear answer: the recovery pass looks it up in KIS\'s daily orders (see /stuck); if it persists check KIS service notices';
+const orderUnanswered = (f: BrokerCallFailure): boolean => (f.endpoint === 'order' || f.endpoint === 'revise-cancel') && (f.error === 'timeout' || f.error === 'network' || f.error === 'server_error');
+
 function failureText(f: BrokerCallFailure): string {
   const code = [f.status === undefined ? null : `HTTP ${f.status}`, f.msgCd ?? null].filter((x) => x !== null).join(' ');
   return `${f.endpoint}: ${FAILURE[f.error]?.what ?? f.error}${code ? `, ${code}` : ''}`;
@@ -108,7 +112,7 @@ function callLines(market: Market, c: BrokerCalls | { error: string }, at: numbe
   const fail = c.lastFailure;
   const goodText = good ? `last good call ${stamp(market, good.at, at)} (${ago(good.at, at)}, ${good.endpoint})` : null;
   if (fail !== null) {
-    const next = FAILURE[fail.error]?.next ?? 'check /status again in a minute';
+    const next = orderUnanswered(fail) ? ORDER_NEXT : (FAILURE[fail.error]?.next ?? 'check /status again in a minute');
     const failed = `${stamp(market, fail.at, at)} (${ago(fail.at, at)}, ${failureText(fail)})`;
     if (good === null || fail.at > good.at) {
       const since = goodText ? ` after the ${goodText}` : ' and no good call is recorded';

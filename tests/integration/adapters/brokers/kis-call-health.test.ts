@@ -135,7 +135,7 @@ describe('the KIS call record', () => {
     expect(seen.lastFailure).toMatchObject({ at: failedAt, endpoint: 'order', error: 'server_error', status: 500, msgCd: 'EGW00002' });
     expect(seen.lastGoodOfFailedEndpoint).toBeUndefined();
     expect(krCallLines(seen, failedAt + 60_000)).toEqual([
-      '   ⚠️ KIS: the last order call failed 10:01 KST (1 min ago, order: KIS server error, HTTP 500 EGW00002); no good order call is recorded, the last good call overall 10:01 KST (1 min ago, daily-orders). Next: calls are retried; if it persists check KIS service notices',
+      '   ⚠️ KIS: the last order call failed 10:01 KST (1 min ago, order: KIS server error, HTTP 500 EGW00002); no good order call is recorded, the last good call overall 10:01 KST (1 min ago, daily-orders). Next: an order is never re-sent after an unclear answer: the recovery pass looks it up in KIS\'s daily orders (see /stuck); if it persists check KIS service notices',
     ]);
 
     // An order that goes through (another symbol: the first one's lock is held while its outcome is unknown) ends the warning.

@@ -53,7 +53,7 @@ describe('/status: the last KIS call', () => {
       lastFailure: { at: KST('14:04'), endpoint: 'order', error: 'server_error', status: 500, msgCd: 'EGW00002' },
     };
     expect(krLines(calls)).toContain(
-      '   ⚠️ KIS: the last call failed 14:04 KST (1 min ago, order: KIS server error, HTTP 500 EGW00002) after the last good call 14:02 KST (3 min ago, balance). Next: calls are retried; if it persists check KIS service notices',
+      '   ⚠️ KIS: the last call failed 14:04 KST (1 min ago, order: KIS server error, HTTP 500 EGW00002) after the last good call 14:02 KST (3 min ago, balance). Next: an order is never re-sent after an unclear answer: the recovery pass looks it up in KIS\'s daily orders (see /stuck); if it persists check KIS service notices',
     );
   });
 
@@ -92,7 +92,7 @@ describe('/status: the last KIS call', () => {
       lastGoodOfFailedEndpoint: { at: KST('09:30'), endpoint: 'order' },
     };
     expect(krLines(calls)).toContain(
-      '   ⚠️ KIS: the last order call failed 14:03 KST (2 min ago, order: KIS server error, HTTP 500 EGW00002); the last good order call was 09:30 KST (4 h ago), the last good call overall 14:03 KST (2 min ago, daily-orders). Next: calls are retried; if it persists check KIS service notices',
+      '   ⚠️ KIS: the last order call failed 14:03 KST (2 min ago, order: KIS server error, HTTP 500 EGW00002); the last good order call was 09:30 KST (4 h ago), the last good call overall 14:03 KST (2 min ago, daily-orders). Next: an order is never re-sent after an unclear answer: the recovery pass looks it up in KIS\'s daily orders (see /stuck); if it persists check KIS service notices',
     );
   });
 
