@@ -14,7 +14,7 @@ import { lastCompletedSession } from '../src/trading/market-clock.js';
 import { startLocalApp } from './lib/app.js';
 import { CommandRig, type Sample } from './lib/command-rig.js';
 import { dropPosition, holdPosition, KR_CODE, KR_POSITION, US_POSITION, US_SYMBOL, writeKrBreakout } from './lib/kr-world.js';
-import { instrumentLoads, tapScans, type ScanRun as KrScanRun } from './scan.js';
+import { instrumentLoads, runScans, tapScans, type ScanRun as KrScanRun } from './scan.js';
 import { PhotoTap, positionsOpenLoop, positionsSerial, type PositionsPhase } from './lib/positions-load.js';
 import { summarize } from './lib/stats.js';
 import { loadAverage } from './lib/system.js';
@@ -236,24 +236,7 @@ export const marketsBenchmark: Benchmark = {
       tapScans(app, () => current);
       instrumentLoads(app.running.app.bars, () => current);
       await sleep(500);
-      for (const [i, userId] of admins.entries()) {
-        ctx.progress(`/scan kr ${i + 1}/${scansN} (chat ${userId})…`);
-        await app.running.app.bars.idle();
-        const r: KrScanRun = { run: i + 1, userId, sent: performance.now(), cards: 0, loads: [], renders: [], timedOut: false };
-        current = r;
-        app.emulator.sendUserMessage({ userId, text: '/scan kr', firstName: `Bench${userId}` });
-        const deadline = performance.now() + 60_000;
-        while (!(r.done !== undefined && r.cards >= (r.expectedCards ?? Infinity))) {
-          if (performance.now() > deadline) {
-            r.timedOut = true;
-            break;
-          }
-          await sleep(20);
-        }
-        runs.push(r);
-        current = undefined;
-        await sleep(1_000);
-      }
+      runs.push(...(await runScans(ctx, app, admins, '/scan kr', (r) => (current = r))));
 
       const rig = new CommandRig(app, { first: FIRST_VIEWER, count: viewers }, false);
       const photos = new PhotoTap(app);

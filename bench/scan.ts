@@ -45,6 +45,34 @@ const textOf = (e: OutboxEvent): string => e.message?.text ?? e.message?.caption
  * called synchronously inside the emulator, at the moment the Bot API call is handled — the same
  * tap bench/lib/command-rig.ts uses) and files the /scan milestones of the chat being measured.
  */
+/**
+ * Sends `text` (`/scan`, `/scan kr`) from each chat in turn, each run timed until its cards are in
+ * (60 s at most, then marked timed out), 1 s apart, the bars store idle before each. `track` is told
+ * the run in flight, which {@link tapScans} and {@link instrumentLoads} attribute to.
+ */
+export async function runScans(ctx: { progress(message: string): void }, app: LocalApp, users: readonly number[], text: string, track: (r: ScanRun | undefined) => void): Promise<ScanRun[]> {
+  const runs: ScanRun[] = [];
+  for (const [i, userId] of users.entries()) {
+    ctx.progress(`${text} ${i + 1}/${users.length} (chat ${userId})…`);
+    await app.running.app.bars.idle();
+    const r: ScanRun = { run: i + 1, userId, sent: performance.now(), cards: 0, loads: [], renders: [], timedOut: false };
+    track(r);
+    app.emulator.sendUserMessage({ userId, text, firstName: `Bench${userId}` });
+    const deadline = performance.now() + 60_000;
+    while (!(r.done !== undefined && r.cards >= (r.expectedCards ?? Infinity))) {
+      if (performance.now() > deadline) {
+        r.timedOut = true;
+        break;
+      }
+      await sleep(20);
+    }
+    runs.push(r);
+    track(undefined);
+    await sleep(1_000);
+  }
+  return runs;
+}
+
 export function tapScans(app: LocalApp, current: () => ScanRun | undefined): void {
   const onEvent = (e: OutboxEvent): false => {
     const t = performance.now();
@@ -195,24 +223,7 @@ export const scanBenchmark: Benchmark = {
       instrumentLoads(app.running.app.bars, () => current);
       instrumentCharts(app.running.app.charts, () => current);
       await sleep(500);
-      for (const [i, userId] of users.entries()) {
-        ctx.progress(`/scan ${i + 1}/${scansN} (chat ${userId})…`);
-        await app.running.app.bars.idle();
-        const r: ScanRun = { run: i + 1, userId, sent: performance.now(), cards: 0, loads: [], renders: [], timedOut: false };
-        current = r;
-        app.emulator.sendUserMessage({ userId, text: '/scan', firstName: `Bench${userId}` });
-        const deadline = performance.now() + 60_000;
-        while (!(r.done !== undefined && r.cards >= (r.expectedCards ?? Infinity))) {
-          if (performance.now() > deadline) {
-            r.timedOut = true;
-            break;
-          }
-          await sleep(20);
-        }
-        runs.push(r);
-        current = undefined;
-        await sleep(1_000);
-      }
+      runs.push(...(await runScans(ctx, app, users, '/scan', (r) => (current = r))));
     } finally {
       current = undefined;
       ctx.progress('stopping the app…');

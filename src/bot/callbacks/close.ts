@@ -1,5 +1,5 @@
 import type { Context } from 'telegraf';
-import { isKrxCode } from '../../engine/market/symbols.js';
+import { isKrxCode, marketOfCode } from '../../engine/market/symbols.js';
 import { marketHoursFor } from '../../engine/market-hours.js';
 import type { Market } from '../../engine/market/markets.js';
 import { krQueueHours } from './kr-queue-hours.js';
@@ -35,7 +35,7 @@ export async function closeAskDeps(deps: BotDeps, symbol?: string): Promise<Clos
 
 /** The market a close token's symbol trades on (US when unknown: the token is then refused as unknown anyway). */
 function marketOfToken(symbol: string | undefined): Market {
-  return symbol !== undefined && isKrxCode(symbol) ? 'KR' : 'US';
+  return symbol === undefined ? 'US' : marketOfCode(symbol);
 }
 
 /** The symbol a close confirmation names (its bound subject, `position:<symbol>/…`), or undefined. */

@@ -1,5 +1,5 @@
 import { formatMoney, roundKrw } from '../../lib/money.js';
-import { isKrxCode } from '../../engine/market/symbols.js';
+import { marketOfCode } from '../../engine/market/symbols.js';
 import type { Market } from '../../engine/market/markets.js';
 import { exactPrice, price } from './display.js';
 import { money } from './numbers.js';
@@ -37,5 +37,5 @@ export function amountsFor(market: Market | undefined): MarketAmounts {
 
 /** The formats of a symbol's market (a six-digit KRX code is KR, anything else US), without throwing. */
 export function amountsOfSymbol(symbol: string): MarketAmounts {
-  return amountsFor(isKrxCode(symbol) ? 'KR' : 'US');
+  return amountsFor(marketOfCode(symbol));
 }

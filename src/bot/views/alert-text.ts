@@ -1,4 +1,4 @@
-import { isKrxCode } from '../../engine/market/symbols.js';
+import { marketOfCode } from '../../engine/market/symbols.js';
 import { nyLocalParts } from '../../engine/calendar/index.js';
 import type { AlertDetail, ResolveDetail, UnknownDetail } from '../../trading/alerts/details.js';
 import type { CircuitTrip } from '../../trading/circuit-breaker/types.js';
@@ -58,7 +58,7 @@ export function alertDetailText(d: AlertDetail): string {
       return `Job ${d.job}${d.jobId ? ` (${d.jobId})` : ''}${where} failed${tries}: ${d.error}`;
     }
     case 'broker.rejected':
-      return `${d.broker} rejected the ${d.symbol} order: ${recordedReasonText(d.reason, isKrxCode(d.symbol) ? 'KR' : 'US')}`;
+      return `${d.broker} rejected the ${d.symbol} order: ${recordedReasonText(d.reason, marketOfCode(d.symbol))}`;
     case 'account.blocked':
       return `${d.broker} reports the account cannot trade (${d.flags.join(', ')}${d.status ? `; account status ${d.status}` : ''}): new entries are refused before the broker; exits and /kill still run. Clear it at the broker, then check /status.`;
     case 'order.ambiguous':

@@ -1,5 +1,5 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
-import { isKrxCode } from '../../engine/market/symbols.js';
+import { isKrxCode, marketOfCode } from '../../engine/market/symbols.js';
 import type { SessionInfo } from '../../engine/calendar/index.js';
 import type { CloseAsk, CloseConfirm, CloseQueueConfirm, CloseResult } from '../../trading/execution/close-position.js';
 import type { ConfirmRefusal } from '../../trading/confirmations/confirmations.js';
@@ -41,7 +41,7 @@ export function closeQueueOfferText(a: Extract<CloseAsk, { kind: 'market_closed'
   const sell = `sell ${a.qty} ${p.symbol}`;
   const rest = a.qty < p.qty ? ` ${p.qty - a.qty} of the ${p.qty} shares stay open.` : ' This closes the position.';
   // A KRX code waits for KRX's continuous-session open, told in Seoul time; anything else for NYSE's, in New York time.
-  const market = isKrxCode(p.symbol) ? 'KR' : 'US';
+  const market = marketOfCode(p.symbol);
   const open = market === 'KR' ? 'KRX open + 1 min' : 'open + 1 min';
   const queue = `⏰ Or queue it: ${sell} at ${marketDayClock(market, a.offer.sendAt)} (${open}) as ${sellLimitWords(a.timeInForce)}, after a fresh quote and the kill switch; it expires at ${marketClock(market, a.offer.expiresAt)} if not sent.${rest} Nothing reaches the broker before then; /cancel drops it. This offer expires in 5 minutes.`;
   const closed = closeMarketClosedText(p.symbol, a.nextOpen);

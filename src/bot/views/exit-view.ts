@@ -1,6 +1,6 @@
 import { bold, fmt, join, type FmtString } from 'telegraf/format';
 import { marketStamp } from '../format/market-stamp.js';
-import { isKrxCode } from '../../engine/market/symbols.js';
+import { isKrxCode, marketOfCode } from '../../engine/market/symbols.js';
 import type { BrokerPosition } from '../../adapters/brokers/port.js';
 import { money } from '../format/numbers.js';
 import { nyClock } from '../format/ny-time.js';
@@ -141,7 +141,7 @@ function orderText(o: ExitOutcome, head: string): string {
       return `${head}: nothing sold at the limit ${usd(o.limitPrice ?? 0)} — ${why}. The position is still open.`;
     }
     case 'rejected':
-      return `${head}: not executed — ${o.rejectReason ? recordedReasonText(o.rejectReason, isKrxCode(o.symbol) ? 'KR' : 'US') : 'rejected'}. The position is still open.`;
+      return `${head}: not executed — ${o.rejectReason ? recordedReasonText(o.rejectReason, marketOfCode(o.symbol)) : 'rejected'}. The position is still open.`;
     case 'pending':
       return `${head}: order ${o.clientOrderId ?? ''} is ${o.orderState ?? 'pending'}; the next run looks it up (never re-sent).`;
     default:
@@ -163,7 +163,7 @@ function moneyOf(symbol: string): (n: number) => string {
 function realizedPerMarket(sold: readonly ExitOutcome[]): string {
   const sums = new Map<'US' | 'KR', number>();
   for (const o of sold) {
-    const m = isKrxCode(o.symbol) ? 'KR' : 'US';
+    const m = marketOfCode(o.symbol);
     sums.set(m, (sums.get(m) ?? 0) + (o.realizedPnl ?? 0));
   }
   const shown = [...sums].map(([m, v]) => [m, m === 'US' ? money(v) : amountsOfSymbol('000000').amount(v)] as const);

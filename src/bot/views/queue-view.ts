@@ -3,16 +3,13 @@ import type { SessionInfo } from '../../engine/calendar/index.js';
 import { nyLocalParts } from '../../engine/calendar/index.js';
 import { QUEUE_EXPIRE_AFTER_OPEN_MIN, QUEUE_SEND_AFTER_OPEN_MIN } from '../../engine/market-hours.js';
 import { XKRX_CALENDAR } from '../../engine/calendar/exchange.js';
-import type { Market } from '../../engine/market/markets.js';
+import { MARKETS, type Market } from '../../engine/market/markets.js';
 import { SESSION_CLOSED_BY, type QueuedOrder } from '../../trading/queue/queued-orders.js';
 import { nyClock } from '../format/ny-time.js';
 import { kstClock } from './kr-pick-card.js';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** The exchange a market's queued orders wait for. */
-const exchangeOf = (m: Market): string => (m === 'KR' ? 'KRX' : 'NYSE');
 
 /** "Mon Dec 7" of a calendar date (the exchange's own: New York's for NYSE, Seoul's for KRX). */
 export function nyDayLabel(date: string): string {
@@ -134,14 +131,14 @@ export function queuedAnswer(q: QueuedOrder): string {
 export function queuedExpiredText(q: QueuedOrder): FmtString {
   // Its session was closed by a calendar override after it was queued: dropped, never moved to another day.
   if (q.closedBy === SESSION_CLOSED_BY) {
-    return fmt`⌛ ${bold`Queued order dropped`}: ${queuedWhat(q)} (${q.id}) waited for the ${nyDayLabel(q.sessionDate)} ${exchangeOf(q.market)} session, which is now closed (calendar change). It is not moved to another day, so nothing was ordered. Approve a new pick if you still want the trade.`;
+    return fmt`⌛ ${bold`Queued order dropped`}: ${queuedWhat(q)} (${q.id}) waited for the ${nyDayLabel(q.sessionDate)} ${MARKETS[q.market].exchange} session, which is now closed (calendar change). It is not moved to another day, so nothing was ordered. Approve a new pick if you still want the trade.`;
   }
   return fmt`⌛ ${bold`Queued order expired`}: ${queuedWhat(q)} (${q.id}) was not sent by ${marketDayClock(q.market, q.expiresAt)}. Nothing was ordered.`;
 }
 
 /** The pick card's last line once its queued order expired (its Cancel button goes). */
 export function queuedExpiredCardLine(q: QueuedOrder): string {
-  if (q.closedBy === SESSION_CLOSED_BY) return `⌛ Queued order ${q.id} dropped: the ${nyDayLabel(q.sessionDate)} ${exchangeOf(q.market)} session was closed; nothing was ordered`;
+  if (q.closedBy === SESSION_CLOSED_BY) return `⌛ Queued order ${q.id} dropped: the ${nyDayLabel(q.sessionDate)} ${MARKETS[q.market].exchange} session was closed; nothing was ordered`;
   return `⌛ Queued order ${q.id} expired at ${marketDayClock(q.market, q.expiresAt)}: nothing was ordered`;
 }
 

@@ -74,3 +74,8 @@ export function marketOfSymbol(symbol: string): Market {
 export function isKrxCode(symbol: string): boolean {
   return KRX_CODE.test(symbol);
 }
+
+/** The market of a stored, valid symbol: KR for a KRX code, else US; never throws (see {@link isKrxCode}). */
+export function marketOfCode(symbol: string): Market {
+  return isKrxCode(symbol) ? 'KR' : 'US';
+}
